@@ -1,0 +1,79 @@
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Analyzers;
+
+/// <summary>
+/// Decides whether code is hot: its member, an accessor's property or event, a local function, or any
+/// containing type carries <c>[Hotpath.HotPath]</c>. On a type, static constructors and static field or
+/// property initialisers stay cold (they run once). Lambdas and local functions inherit from their
+/// containing member, unless they are marked themselves.
+/// </summary>
+internal sealed class HotPathScope
+{
+    public const string AttributeMetadataName = "Hotpath.HotPathAttribute";
+
+    private readonly INamedTypeSymbol _attribute;
+
+    private HotPathScope(INamedTypeSymbol attribute) => _attribute = attribute;
+
+    /// <summary>The scope for a compilation, or <see langword="null"/> when Hotpath.dll is not referenced.</summary>
+    public static HotPathScope? Create(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(AttributeMetadataName) is { } attribute ? new HotPathScope(attribute) : null;
+
+    /// <summary>
+    /// Whether code whose innermost containing symbol is <paramref name="containingSymbol"/> (an operation's
+    /// <c>ContainingSymbol</c>: a method, local function, lambda, field or property) is hot.
+    /// </summary>
+    public bool IsHot(ISymbol? containingSymbol)
+    {
+        for (var symbol = containingSymbol; symbol is not null; symbol = symbol.ContainingSymbol)
+        {
+            if (HasAttribute(symbol))
+            {
+                return true;
+            }
+
+            switch (symbol)
+            {
+                case IMethodSymbol { MethodKind: MethodKind.StaticConstructor }:
+                    return false; // runs once: cold even in a [HotPath] type
+                case IMethodSymbol { AssociatedSymbol: { } associated } when HasAttribute(associated):
+                    return true; // accessor of a hot property or event
+                case IFieldSymbol { IsStatic: true }:
+                case IPropertySymbol { IsStatic: true } when containingSymbol is IPropertySymbol or IFieldSymbol:
+                    return false; // static initialiser
+                case INamedTypeSymbol type:
+                    return IsHotType(type);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> itself is marked [HotPath].</summary>
+    public bool HasAttribute(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsHotType(INamedTypeSymbol? type)
+    {
+        for (; type is not null; type = type.ContainingType)
+        {
+            if (HasAttribute(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Shared;
+
+/// <summary>
+/// Every diagnostic the generators' companion analyzers report (HOT0xx: user mistakes in attributed types).
+/// Ids are stable; new rules take new numbers. Each has a page docs/rules/ID.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Hotpath.Usage";
+    private const string HelpLinkBase = "https://github.com/hotpath-dev/hotpath/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        "HOT001",
+        "Type with a Hotpath generator attribute must be partial",
+        "'{0}' is marked [{1}] but {2} not partial; declare it 'partial' so the generated members can be added");
+
+    public static readonly DiagnosticDescriptor UnsupportedColumnarMember = Create(
+        "HOT002",
+        "Columnar member type or encoding is not supported",
+        "Member '{0}' of type '{1}' cannot be encoded by [Columnar]: {2}");
+
+    public static readonly DiagnosticDescriptor MissingCacheKey = Create(
+        "HOT003",
+        "ShardedCache value type has no [CacheKey] member",
+        "'{0}' is the value type of [ShardedCache] on '{1}' but has no [CacheKey] member{2}");
+
+    public static readonly DiagnosticDescriptor InvalidReducerInput = Create(
+        "HOT004",
+        "BatchReducer attribute names a missing or incompatible input member",
+        "Member '{0}' of '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor NoParameterlessConstructor = Create(
+        "HOT005",
+        "Pooled type has no accessible parameterless constructor",
+        "'{0}' is marked [Pooled] but has no parameterless constructor the pool can call");
+
+    public static readonly DiagnosticDescriptor MemberCannotBeReset = Create(
+        "HOT006",
+        "Pooled member cannot be reset",
+        "Member '{0}' of '{1}' cannot be reset: {2}; mark it [NoReset] or make it resettable");
+
+    public static readonly DiagnosticDescriptor ArgumentOutOfRange = Create(
+        "HOT007",
+        "Attribute argument is out of range",
+        "[{0}] argument '{1}' is {2}: {3}");
+
+    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+    private static DiagnosticDescriptor Create(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+}

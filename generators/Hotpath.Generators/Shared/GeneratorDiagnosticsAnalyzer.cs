@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Shared;
+
+/// <summary>
+/// Base of the companion analyzers that report a generator's HOT0xx diagnostics. The generator and its
+/// analyzer share one parser: the generator keeps only valid models (and never reports), the analyzer
+/// reports what the parser found with real source locations, so <c>#pragma</c>, <c>.editorconfig</c> and
+/// IDE squiggles all work, and the generator pipeline stays free of diagnostics that would defeat caching.
+/// </summary>
+public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Metadata name of the attribute this analyzer's generator handles.</summary>
+    private protected abstract string AttributeMetadataName { get; }
+
+    /// <summary>Diagnostics beyond HOT001 this analyzer can report.</summary>
+    private protected virtual ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics =>
+        CapabilityDiagnostics.Insert(0, DiagnosticDescriptors.NotPartial);
+
+    /// <inheritdoc />
+    public sealed override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attributeType = start.Compilation.GetTypeByMetadataName(AttributeMetadataName);
+            if (attributeType is null)
+            {
+                return; // Hotpath.dll not referenced: nothing to check.
+            }
+
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributeType), SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>
+    /// Reports the capability's own diagnostics for a type that passed the partial check. The default
+    /// reports nothing.
+    /// </summary>
+    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+    }
+
+    private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        AttributeData? attribute = null;
+        foreach (var candidate in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attributeType))
+            {
+                attribute = candidate;
+                break;
+            }
+        }
+
+        if (attribute is null)
+        {
+            return;
+        }
+
+        var notPartial = TypeTargetParser.CheckPartial(type, AttributeMetadataName, context.CancellationToken);
+        if (notPartial is not null)
+        {
+            context.ReportDiagnostic(notPartial);
+        }
+
+        // Capability checks run even on non-partial types, so the user sees every mistake at once.
+        AnalyzeTarget(type, attribute, context.ReportDiagnostic, context.CancellationToken);
+    }
+}
