@@ -73,8 +73,32 @@ internal static class AllTypesData
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
-            var e = expected[i];
-            var a = actual[i];
+            // Cheap exact check first; the per-member asserts below only run to name the difference.
+            if (!Same(expected[i], actual[i]))
+            {
+                AssertMembers(expected[i], actual[i]);
+                Assert.Fail($"row {i} differs");
+            }
+        }
+    }
+
+    private static bool Same(in AllTypes e, in AllTypes a) =>
+        e.SByte == a.SByte && e.Byte == a.Byte && e.Int16 == a.Int16 && e.UInt16 == a.UInt16 && e.Int32 == a.Int32 && e.UInt32 == a.UInt32 &&
+        e.Int64 == a.Int64 && e.UInt64 == a.UInt64 && e.IntPtr == a.IntPtr && e.UIntPtr == a.UIntPtr && e.Int128 == a.Int128 && e.UInt128 == a.UInt128 &&
+        e.Char == a.Char && e.Bool == a.Bool && e.Phase == a.Phase && e.Flags == a.Flags && e.DateTime.Ticks == a.DateTime.Ticks && e.DateTime.Kind == a.DateTime.Kind &&
+        e.DateTimeOffset.UtcTicks == a.DateTimeOffset.UtcTicks && e.DateTimeOffset.Offset == a.DateTimeOffset.Offset && e.TimeSpan == a.TimeSpan && e.Guid == a.Guid &&
+        decimal.GetBits(e.Decimal).AsSpan().SequenceEqual(decimal.GetBits(a.Decimal)) &&
+        BitConverter.DoubleToInt64Bits(e.Double) == BitConverter.DoubleToInt64Bits(a.Double) &&
+        BitConverter.SingleToInt32Bits(e.Single) == BitConverter.SingleToInt32Bits(a.Single) && e.String == a.String &&
+        e.NullableInt32 == a.NullableInt32 && e.NullableInt64 == a.NullableInt64 &&
+        e.NullableDouble.HasValue == a.NullableDouble.HasValue && BitConverter.DoubleToInt64Bits(e.NullableDouble ?? 0) == BitConverter.DoubleToInt64Bits(a.NullableDouble ?? 0) &&
+        e.NullableSingle.HasValue == a.NullableSingle.HasValue && BitConverter.SingleToInt32Bits(e.NullableSingle ?? 0) == BitConverter.SingleToInt32Bits(a.NullableSingle ?? 0) &&
+        e.NullableBool == a.NullableBool && e.NullableDecimal == a.NullableDecimal && e.NullableGuid == a.NullableGuid && e.NullableDateTime == a.NullableDateTime &&
+        e.NullableDateTimeOffset == a.NullableDateTimeOffset && e.NullablePhase == a.NullablePhase && e.Timestamp == a.Timestamp && e.Label == a.Label;
+
+    private static void AssertMembers(AllTypes e, AllTypes a)
+    {
+        {
             Assert.Equal(e.SByte, a.SByte);
             Assert.Equal(e.Byte, a.Byte);
             Assert.Equal(e.Int16, a.Int16);
