@@ -201,7 +201,6 @@ internal static class BatchReducerEmitter
         var input = model.InputType;
         var keys = model.Members.Where(static m => m.Role is ReducerRole.Key or ReducerRole.Window).ToList();
         var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
-        var window = model.Window;
 
         w.Line("/// <summary>");
         w.Line("/// Reduces <see cref=\"" + DocName(input) + "\"/> rows into one partial per group: an open-addressing hash table over");
@@ -276,11 +275,6 @@ internal static class BatchReducerEmitter
             keyLocals.Add("k" + i);
         }
 
-        if (window is null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last))
-        {
-            // No timestamps: First/Last follow input order.
-        }
-
         w.Line("var hash = Hash(" + string.Join(", ", keyLocals) + ");");
         w.Line("var buckets = _buckets;");
         w.Line("var mask = buckets.Length - 1;");
@@ -306,7 +300,8 @@ internal static class BatchReducerEmitter
         w.Line("slot = (slot + 1) & mask;");
         w.CloseBrace();
         w.Line();
-        w.Line("ref var n = ref _entries[Insert(hash)];");
+        w.Line("var added = Insert(hash); // may grow: read _entries after it");
+        w.Line("ref var n = ref _entries[added];");
         w.Line("n = default;");
         for (var i = 0; i < keys.Count; i++)
         {
@@ -342,7 +337,8 @@ internal static class BatchReducerEmitter
         w.Line("slot = (slot + 1) & mask;");
         w.CloseBrace();
         w.Line();
-        w.Line("_entries[Insert(hash)] = partial;");
+        w.Line("var added = Insert(hash); // may grow: read _entries after it");
+        w.Line("_entries[added] = partial;");
         w.CloseBrace();
         w.Line();
 
@@ -596,9 +592,11 @@ internal static class BatchReducerEmitter
         return string.Join(" && ", keys.Select((k, i) => KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 
-    private static string KeyHash(ReducerMember k, string value) => k.Kind == ValueKind.String
-        ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
-        : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
+    private static string KeyHash(ReducerMember k, string value) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
+        ? value + ".GetHashCode()"
+        : k.Kind == ValueKind.String
+            ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
+            : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
 
     private static string ArrayOf(string elementType, string length)
     {
