@@ -81,38 +81,38 @@ internal static class BatchReducerEmitter
 
     private static void EmitHiddenFields(SourceWriter w, BatchReducerModel model)
     {
-        var any = false;
+        var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
+        var hasTimed = model.Window is not null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last);
+        if (!hasMean && !hasTimed)
+        {
+            return;
+        }
+
+        w.Line("// Hidden state that travels with each partial, so Combine and Merge stay exact:");
+        if (hasMean)
+        {
+            w.Line("// [Mean] carries its running sum and count (the mean of the union, never a mean of means).");
+        }
+
+        if (hasTimed)
+        {
+            w.Line("// [First]/[Last] carry the [Window] timestamp of the row they came from.");
+        }
+
         foreach (var m in model.Members)
         {
             if (m.Role == ReducerRole.Mean)
             {
-                if (!any)
-                {
-                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
-                    w.Line("// carry the timestamp of the row they came from.");
-                    any = true;
-                }
-
                 w.Line("private " + m.AccumulatorType + " " + SumField(m) + ";");
                 w.Line("private long " + CountField(m) + ";");
             }
-            else if (model.Window is not null && m.Role is ReducerRole.First or ReducerRole.Last)
+            else if (hasTimed && m.Role is ReducerRole.First or ReducerRole.Last)
             {
-                if (!any)
-                {
-                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
-                    w.Line("// carry the timestamp of the row they came from.");
-                    any = true;
-                }
-
                 w.Line("private long " + TimeField(m) + ";");
             }
         }
 
-        if (any)
-        {
-            w.Line();
-        }
+        w.Line();
     }
 
     private static void EmitCombine(SourceWriter w, BatchReducerModel model, string self)
@@ -120,6 +120,12 @@ internal static class BatchReducerEmitter
         w.Line("/// <summary>");
         w.Line("/// Combines two partials of the same group (and window) into one. Associative and commutative, so partials");
         w.Line("/// reduced on many threads or machines merge to the same answer in any order.");
+        if (model.Window is null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last))
+        {
+            w.Line("/// Exception: without a [Window] timestamp, [First] keeps <paramref name=\"a\"/>'s value and [Last] takes");
+            w.Line("/// <paramref name=\"b\"/>'s (a is the earlier input), so those two members depend on argument order.");
+        }
+
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The partials belong to different groups.</exception>");
         w.Line("public static " + self + " Combine(in " + self + " a, in " + self + " b)");
