@@ -20,7 +20,7 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Conversion, OperationKind.Invocation,
-        OperationKind.DeclarationPattern, OperationKind.TypePattern, OperationKind.RecursivePattern);
+        OperationKind.DeclarationPattern, OperationKind.TypePattern, OperationKind.RecursivePattern, OperationKind.IsType);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.Boxing);
@@ -63,10 +63,15 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                     : "to call " + Display(method.ContainingType) + "." + method.Name + "(), which '" + Display(receiverType) + "' does not override";
                 return operation.Syntax;
 
-            case IPatternOperation pattern when PatternBoxes(pattern, out var matched):
+            case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern)):
                 value = "The " + (pattern.InputType is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(pattern.InputType) + "'";
-                how = "for the type test against '" + Display(matched) + "'";
+                how = "for the type test against '" + Display(MatchedType(pattern)) + "'";
                 return pattern.Syntax;
+
+            case IIsTypeOperation isType when TypeTestBoxes(isType.ValueOperand.Type, isType.TypeOperand):
+                value = "The " + (isType.ValueOperand.Type is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(isType.ValueOperand.Type) + "'";
+                how = "for the type test against '" + Display(isType.TypeOperand) + "'";
+                return isType.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary ? binary.Right : isType.Syntax;
 
             default:
                 return null;
@@ -100,17 +105,16 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         };
     }
 
-    private static bool PatternBoxes(IPatternOperation pattern, out ITypeSymbol? matched)
+    private static ITypeSymbol? MatchedType(IPatternOperation pattern) => pattern switch
     {
-        matched = pattern switch
-        {
-            IDeclarationPatternOperation declaration => declaration.MatchedType,
-            ITypePatternOperation type => type.MatchedType,
-            IRecursivePatternOperation recursive => recursive.MatchedType,
-            _ => null,
-        };
+        IDeclarationPatternOperation declaration => declaration.MatchedType,
+        ITypePatternOperation type => type.MatchedType,
+        IRecursivePatternOperation recursive => recursive.MatchedType,
+        _ => null,
+    };
 
-        var input = pattern.InputType;
+    private static bool TypeTestBoxes(ITypeSymbol? input, ITypeSymbol? matched)
+    {
         if (matched is null || input is null || SymbolEqualityComparer.Default.Equals(matched, input))
         {
             return false;

@@ -208,7 +208,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         ?? With(AllocatingApiAnalyzer.Describe(operation, _types.Apis) is { } constructor ? "'" + constructor.DisplayName + "'" : null, "HOT110");
                 case IArrayCreationOperation or IRangeOperation or { Kind: ArrayAllocationAnalyzer.CollectionExpressionKind }:
                     return With(ArrayAllocationAnalyzer.Describe(operation, _types, out _), "HOT102");
-                case IConversionOperation or IPatternOperation:
+                case IConversionOperation or IPatternOperation or IIsTypeOperation:
                     return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
                 case IDelegateCreationOperation creation:
                     if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured) is null

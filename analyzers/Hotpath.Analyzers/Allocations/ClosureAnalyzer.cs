@@ -80,9 +80,9 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                             return creation.Syntax;
                         }
 
-                        if (lambda.Symbol.IsStatic)
+                        if (lambda.Symbol.IsStatic || lambda.IsImplicit)
                         {
-                            return null; // cached in a static field by the compiler
+                            return null; // cached by the compiler (query-clause lambdas cannot be marked static)
                         }
 
                         what = "The lambda is not 'static': mark it 'static' so the compiler guarantees a cached, capture-free delegate";
