@@ -69,7 +69,8 @@ public sealed class BoxingTests
                 var s = {|HOT103:p.ToString()|};
                 var h = {|HOT103:p.GetHashCode()|};
                 var t = {|HOT103:p.GetType()|};
-                return s!.Length + h + t.Name.Length;
+                var e = {|HOT103:p.Equals({|HOT103:q|})|};
+                return s!.Length + h + t.Name.Length + (e ? 1 : 0);
             }
         }
         """, "HOT103");

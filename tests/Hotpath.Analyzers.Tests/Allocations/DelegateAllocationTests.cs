@@ -49,6 +49,21 @@ public sealed class DelegateAllocationTests
         """, "HOT105");
 
     [Fact]
+    public Task An_extension_method_group_bound_to_a_receiver_is_reported() => Alloc.VerifyAsync("""
+        public static class Extensions { public static int Twice(this string s) => s.Length * 2; }
+        public class C
+        {
+            [HotPath]
+            public int M(string text)
+            {
+                Func<int> bound = {|HOT105:text.Twice|};
+                Func<string, int> unbound = Extensions.Twice;
+                return bound() + unbound(text);
+            }
+        }
+        """, "HOT105");
+
+    [Fact]
     public Task A_non_static_local_function_method_group_is_reported() => Alloc.VerifyAsync("""
         public class C
         {
