@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,7 +9,7 @@ namespace Hotpath.Analyzers.Allocations;
 
 /// <summary>HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<AllocatingApiTable>
+internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds =
         ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation);
@@ -18,11 +19,11 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<Allocatin
 
     protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
 
-    protected override AllocatingApiTable? CreateState(KnownTypes types) => types.Apis;
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
 
-    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, AllocatingApiTable table)
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
     {
-        if (Describe(operation, table) is not { } api)
+        if (Describe(operation, types.Apis) is not { } api)
         {
             return;
         }
@@ -60,7 +61,7 @@ internal sealed record AllocatingApi(string Type, string Member, ApiMatch Match,
 
 /// <summary>
 /// THE list of known-allocating APIs (HOT110); docs/rules/HOT110.md mirrors it and a test keeps the two in step.
-/// Resolved against a compilation once; a lookup is two dictionary probes per containing type.
+/// A lookup is one dictionary probe by member name, then a name walk per candidate and base type.
 /// </summary>
 internal sealed class AllocatingApiTable
 {
@@ -114,79 +115,38 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Convert", "FromBase64String", ApiMatch.ReturnsArrayOrString, "Convert.FromBase64String", "use Convert.TryFromBase64Chars into a Span<byte>"),
         new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"));
 
-    private readonly Dictionary<INamedTypeSymbol, Dictionary<string, AllocatingApi>> _byType;
-    private readonly Dictionary<string, AllocatingApi> _anyType;
-    private readonly Dictionary<string, AllocatingApi> _numeric;
+    /// <summary>The table, indexed by member name; it matches symbols by their names, so one instance serves every compilation.</summary>
+    public static readonly AllocatingApiTable Instance = new();
 
-    private AllocatingApiTable(
-        Dictionary<INamedTypeSymbol, Dictionary<string, AllocatingApi>> byType,
-        Dictionary<string, AllocatingApi> anyType,
-        Dictionary<string, AllocatingApi> numeric)
-    {
-        _byType = byType;
-        _anyType = anyType;
-        _numeric = numeric;
-    }
+    private readonly Dictionary<string, AllocatingApi[]> _byMember;
 
-    public static AllocatingApiTable Create(Compilation compilation)
+    private AllocatingApiTable()
     {
-        var byType = new Dictionary<INamedTypeSymbol, Dictionary<string, AllocatingApi>>(SymbolEqualityComparer.Default);
-        var anyType = new Dictionary<string, AllocatingApi>();
-        var numeric = new Dictionary<string, AllocatingApi>();
-        foreach (var entry in Entries)
+        _byMember = new Dictionary<string, AllocatingApi[]>();
+        foreach (var group in Entries.GroupBy(e => e.Member))
         {
-            switch (entry.Type)
-            {
-                case AnyType:
-                    anyType[entry.Member] = entry;
-                    break;
-                case NumericTypes:
-                    numeric[entry.Member] = entry;
-                    break;
-                default:
-                    if (compilation.GetTypeByMetadataName(entry.Type) is { } type)
-                    {
-                        if (!byType.TryGetValue(type, out var members))
-                        {
-                            byType[type] = members = new Dictionary<string, AllocatingApi>();
-                        }
-
-                        members[entry.Member] = entry;
-                    }
-
-                    break;
-            }
+            _byMember[group.Key] = group.ToArray();
         }
-
-        return new AllocatingApiTable(byType, anyType, numeric);
     }
 
     /// <summary>The entry <paramref name="method"/> matches (its own type or a base type declares the entry).</summary>
     public AllocatingApi? Find(IMethodSymbol method)
     {
         var name = method.MethodKind == MethodKind.Constructor ? ".ctor" : method.Name;
-        if (method.ReducedFrom is { } reduced)
+        if (!_byMember.TryGetValue(name, out var candidates))
         {
-            method = reduced;
+            return null;
         }
 
+        method = method.ReducedFrom ?? method;
         AllocatingApi? entry = null;
-        for (var type = method.ContainingType; type is not null && entry is null; type = type.BaseType)
+        foreach (var candidate in candidates)
         {
-            if (_byType.TryGetValue(type.OriginalDefinition, out var members))
+            if (Matches(candidate, method))
             {
-                members.TryGetValue(name, out entry);
+                entry = candidate;
+                break;
             }
-        }
-
-        if (entry is null && IsNumeric(method.ContainingType))
-        {
-            _numeric.TryGetValue(name, out entry);
-        }
-
-        if (entry is null && method.MethodKind != MethodKind.Constructor && !method.ReturnsVoid)
-        {
-            _anyType.TryGetValue(name, out entry);
         }
 
         return entry switch
@@ -198,8 +158,42 @@ internal sealed class AllocatingApiTable
     }
 
     /// <summary>Whether a constructor of <paramref name="type"/> is in the table (HOT101 then leaves it to HOT110).</summary>
-    public bool HasConstructorEntry(ITypeSymbol type) =>
-        type is INamedTypeSymbol named && _byType.TryGetValue(named.OriginalDefinition, out var members) && members.ContainsKey(".ctor");
+    public bool HasConstructorEntry(ITypeSymbol type)
+    {
+        if (_byMember.TryGetValue(".ctor", out var constructors))
+        {
+            foreach (var entry in constructors)
+            {
+                if (TypeNames.Is(type.OriginalDefinition, entry.Type))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Matches(AllocatingApi entry, IMethodSymbol method)
+    {
+        switch (entry.Type)
+        {
+            case AnyType:
+                return method.MethodKind != MethodKind.Constructor && !method.ReturnsVoid;
+            case NumericTypes:
+                return IsNumeric(method.ContainingType);
+            default:
+                for (var type = method.ContainingType; type is not null; type = type.BaseType)
+                {
+                    if (TypeNames.Is(type.OriginalDefinition, entry.Type))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
 
     private static bool ReturnsArrayOrString(IMethodSymbol method) =>
         method.ReturnType is IArrayTypeSymbol || method.ReturnType.SpecialType == SpecialType.System_String;

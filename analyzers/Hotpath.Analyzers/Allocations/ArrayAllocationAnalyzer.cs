@@ -116,9 +116,7 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
         if (elements == 0)
         {
             // [] is Array.Empty<T>() / ImmutableArray<T>.Empty for arrays, read-only interfaces and immutable arrays.
-            return type is INamedTypeSymbol { TypeKind: TypeKind.Class }
-                || (type is INamedTypeSymbol named && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, types.ICollectionOfT)
-                    || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, types.IListOfT)));
+            return type is INamedTypeSymbol { TypeKind: TypeKind.Class } || types.IsCollectionOrListInterface(type);
         }
 
         return type is IArrayTypeSymbol

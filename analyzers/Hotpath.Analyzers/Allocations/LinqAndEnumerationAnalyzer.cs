@@ -23,7 +23,7 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
 
     protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
 
-    protected override KnownTypes? CreateState(KnownTypes types) => types.Enumerable is null ? null : types;
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
     {
@@ -54,7 +54,7 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
     internal static string? DescribeLinq(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-        return SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Enumerable) && types.Apis.Find(method) is null
+        return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null
             ? method.Name
             : null;
     }

@@ -129,13 +129,13 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
             foreach (var attribute in method.GetAttributes())
             {
                 var type = attribute.AttributeClass;
-                if (SymbolEqualityComparer.Default.Equals(type, _types.AsyncStateMachineAttribute))
+                if (TypeNames.Is(type, "System.Runtime.CompilerServices.AsyncStateMachineAttribute"))
                 {
                     return StateMachineKind.Async;
                 }
 
-                if (SymbolEqualityComparer.Default.Equals(type, _types.IteratorStateMachineAttribute)
-                    || SymbolEqualityComparer.Default.Equals(type, _types.AsyncIteratorStateMachineAttribute))
+                if (TypeNames.Is(type, "System.Runtime.CompilerServices.IteratorStateMachineAttribute")
+                    || TypeNames.Is(type, "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute"))
                 {
                     return StateMachineKind.Iterator;
                 }
@@ -171,8 +171,7 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
         {
             SpecialType.System_Collections_IEnumerable or SpecialType.System_Collections_IEnumerator
                 or SpecialType.System_Collections_Generic_IEnumerable_T or SpecialType.System_Collections_Generic_IEnumerator_T => true,
-            _ => SymbolEqualityComparer.Default.Equals(returnType.OriginalDefinition, _types.IAsyncEnumerableOfT)
-                || SymbolEqualityComparer.Default.Equals(returnType.OriginalDefinition, _types.IAsyncEnumeratorOfT),
+            _ => _types.IsAsyncEnumerable(returnType),
         };
     }
 }

@@ -58,8 +58,7 @@ internal sealed class StringAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                         return null; // formatted straight into the handler's buffer
                     case IBinaryOperation concat when IsStringConcat(concat):
                         return null; // the concatenation is reported
-                    case IConversionOperation { Type: { } target }
-                        when SymbolEqualityComparer.Default.Equals(target, types.FormattableString) || SymbolEqualityComparer.Default.Equals(target, types.IFormattable):
+                    case IConversionOperation { Type: { } target } when types.IsFormattable(target):
                         return "The interpolated string converted to '" + target.Name + "' (an object plus a boxed array of its holes)";
                     default:
                         return interpolated.Type?.SpecialType == SpecialType.System_String ? "The interpolated string" : null;
