@@ -11,7 +11,7 @@ public sealed class RobustnessTests
     {
         var source = new StringBuilder();
         source.Append(Alloc.Usings);
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 8; i++)
         {
             source.Append(ServiceTemplate.Replace("__N__", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
