@@ -16,15 +16,15 @@ internal static class DiagnosticDescriptors
     // HOT1xx: heap allocations on code marked [HotPath].
     public static readonly DiagnosticDescriptor ObjectAllocation = Create("HOT101", PerformanceCategory,
         "Reference-type allocation on a hot path",
-        "'new {0}' allocates on the heap on a hot path{1}");
+        "{0} allocates on the heap on a hot path{1}");
 
     public static readonly DiagnosticDescriptor ArrayAllocation = Create("HOT102", PerformanceCategory,
         "Array allocation on a hot path",
-        "{0} allocates an array on a hot path{1}");
+        "{0} allocates on a hot path{1}");
 
     public static readonly DiagnosticDescriptor Boxing = Create("HOT103", PerformanceCategory,
         "Boxing on a hot path",
-        "'{0}' is boxed to '{1}' on a hot path{2}");
+        "{0} is boxed {1} on a hot path{2}");
 
     public static readonly DiagnosticDescriptor Closure = Create("HOT104", PerformanceCategory,
         "Closure allocation on a hot path",
@@ -32,7 +32,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DelegateAllocation = Create("HOT105", PerformanceCategory,
         "Delegate allocation on a hot path",
-        "{0} allocates a delegate on a hot path{1}");
+        "{0} on a hot path{1}");
 
     public static readonly DiagnosticDescriptor StringBuilding = Create("HOT106", PerformanceCategory,
         "String concatenation or interpolation on a hot path",
