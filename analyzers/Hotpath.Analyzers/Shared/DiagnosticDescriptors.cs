@@ -65,7 +65,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NonReadonlyLock = Create("HOT202", ConcurrencyCategory,
         "Lock on a field that is not readonly",
-        "Locking on {0}, which can be reassigned: two threads may hold different locks");
+        "{0}: two threads may hold different locks");
 
     public static readonly DiagnosticDescriptor PublicLock = Create("HOT203", ConcurrencyCategory,
         "Lock on a publicly accessible object",
