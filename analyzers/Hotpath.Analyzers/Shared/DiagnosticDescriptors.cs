@@ -85,11 +85,14 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor BlockingUnderLock = Create("HOT207", ConcurrencyCategory,
         "Blocking while holding a lock",
-        "{0} while holding a lock blocks every other thread waiting for it");
+        "{0} while holding a lock: {1}");
 
-    public static readonly DiagnosticDescriptor LockOrderInversion = Create("HOT208", ConcurrencyCategory,
+    // Reported at compilation end (the lock graph spans the whole compilation), hence the CompilationEnd tag.
+    public static readonly DiagnosticDescriptor LockOrderInversion = new("HOT208",
         "Locks taken in opposite orders",
-        "'{0}' is taken while holding '{1}' here, but in the opposite order at {2}: deadlock risk");
+        "{0} is taken while holding {1} here, but in the opposite order at {2}: deadlock risk",
+        ConcurrencyCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("HOT208"),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor DoubleCheckedLocking = Create("HOT209", ConcurrencyCategory,
         "Double-checked locking on a non-volatile field",
