@@ -126,11 +126,21 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
             var name = method.Name;
-            if (method.MethodKind == MethodKind.DelegateInvoke)
+            if (method.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance)
             {
-                return LockOperations.Unwrap(invocation.Instance!) is IEventReferenceOperation @event
+                // `Changed?.Invoke(...)`: the receiver is the conditional access's operand.
+                var receiver = LockOperations.Unwrap(instance);
+                for (var parent = invocation.Parent; receiver is IConditionalAccessInstanceOperation && parent is not null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access)
+                    {
+                        receiver = LockOperations.Unwrap(access.Operation);
+                    }
+                }
+
+                return receiver is IEventReferenceOperation @event
                     ? ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks")
-                    : ($"Invoking delegate '{invocation.Instance!.Syntax}'", "it is unknown code that may block or take other locks");
+                    : ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
             }
 
             if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")

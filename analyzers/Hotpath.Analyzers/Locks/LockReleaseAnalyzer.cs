@@ -80,6 +80,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     private static string? FindProblem(Acquisition acquisition, LockSymbols symbols, out bool canWrap)
     {
         canWrap = false;
+        string? mismatch = null;
 
         // 1. Inside a try whose finally releases it: the Enter(obj, ref taken) pattern.
         for (var current = acquisition.Invocation.Parent; current is not null; current = current.Parent)
@@ -94,12 +95,9 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 var release = FindRelease(finallyBlock, acquisition, symbols, out var wrongKind);
                 if (release is null)
                 {
-                    if (wrongKind is not null)
-                    {
-                        return wrongKind;
-                    }
-
-                    continue; // an unrelated try/finally: keep looking outwards
+                    // An unrelated try/finally (or the outer lock of an upgradeable pair): keep looking.
+                    mismatch ??= wrongKind;
+                    continue;
                 }
 
                 if (acquisition.TakenFlag is { } flag)
@@ -127,7 +125,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         var statement = LockOperations.ContainingStatement(acquisition.Invocation, out var block);
         if (statement is null || block is null)
         {
-            return "it is never released in a finally block";
+            return mismatch ?? "it is never released in a finally block";
         }
 
         var index = block.Operations.IndexOf(statement);
@@ -165,10 +163,12 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            if (wrongKind is not null)
-            {
-                return wrongKind;
-            }
+            mismatch ??= wrongKind;
+        }
+
+        if (mismatch is not null)
+        {
+            return mismatch;
         }
 
         canWrap = acquisition.Kind == LockKind.Monitor && acquisition.TakenFlag is null && !acquisition.ReturnsSuccess &&

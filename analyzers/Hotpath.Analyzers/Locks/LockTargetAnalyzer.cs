@@ -136,7 +136,7 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                 containingSymbol.ContainingType is { } containingType && IsVisibleOutsideAssembly(containingType):
                 return "'this' of a type other assemblies can see (they can lock the same instance)";
             case ITypeOfOperation typeOf:
-                return $"typeof({typeOf.TypeOperand.Name}) (Type objects are shared across the process)";
+                return $"typeof({typeOf.TypeOperand.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}) (Type objects are shared across the process)";
             case IInvocationOperation { TargetMethod: { Name: "GetType", Parameters.Length: 0 } }:
                 return "GetType() (Type objects are shared across the process)";
             case ILiteralOperation { Type.SpecialType: SpecialType.System_String }:

@@ -34,7 +34,7 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(c => AnalyzeMember(c, spinLock), SymbolKind.Field, SymbolKind.Property);
             start.RegisterOperationAction(c => AnalyzeCopy(c, spinLock),
                 OperationKind.VariableInitializer, OperationKind.FieldInitializer, OperationKind.SimpleAssignment, OperationKind.Return, OperationKind.Argument);
-            start.RegisterOperationAction(c => AnalyzeCapture(c, spinLock), OperationKind.LocalReference, OperationKind.ParameterReference);
+            start.RegisterOperationAction(c => AnalyzeCapture(c, spinLock), OperationKind.AnonymousFunction, OperationKind.LocalFunction);
         });
     }
 
@@ -43,10 +43,10 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
         switch (context.Symbol)
         {
             case IFieldSymbol { IsReadOnly: true, AssociatedSymbol: null } field when SymbolEqualityComparer.Default.Equals(field.Type, spinLock):
-                Report(context, field, $"field '{field.Name}' is readonly: every Enter works on a defensive copy");
+                Report(context, field, $"field '{field.Name}' is readonly: every Enter works on a defensive copy, so the field itself is never locked");
                 break;
             case IPropertySymbol { ReturnsByRef: false, ReturnsByRefReadonly: false } property when SymbolEqualityComparer.Default.Equals(property.Type, spinLock):
-                Report(context, property, $"property '{property.Name}' returns a copy on every read");
+                Report(context, property, $"property '{property.Name}' returns a copy on every read: callers lock the copy, not the original");
                 break;
         }
     }
@@ -96,7 +96,7 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpinLockCopy, value.Syntax.GetLocation(),
-            $"'{value.Syntax}' {what}"));
+            $"'{value.Syntax}' {what}: the copy is a separate lock, so locking it excludes nobody"));
     }
 
     /// <summary>An existing SpinLock (not a fresh <c>new SpinLock()</c>/<c>default</c>).</summary>
@@ -104,37 +104,57 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
         IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation or
         IPropertyReferenceOperation or IArrayElementReferenceOperation;
 
+    /// <summary>One report per SpinLock local or parameter a lambda or local function captures.</summary>
     private static void AnalyzeCapture(OperationAnalysisContext context, INamedTypeSymbol spinLock)
     {
-        ISymbol variable;
-        switch (context.Operation)
+        var (function, body) = context.Operation switch
         {
-            case ILocalReferenceOperation { Local: var local } when SymbolEqualityComparer.Default.Equals(local.Type, spinLock):
-                variable = local;
-                break;
-            case IParameterReferenceOperation { Parameter: var parameter } when SymbolEqualityComparer.Default.Equals(parameter.Type, spinLock):
-                variable = parameter;
-                break;
-            default:
-                return;
+            IAnonymousFunctionOperation lambda => ((IMethodSymbol?)lambda.Symbol, (IOperation?)lambda.Body),
+            ILocalFunctionOperation local => (local.Symbol, (IOperation?)local.Body ?? local.IgnoredBody),
+            _ => (null, null),
+        };
+        if (function is null || body is null)
+        {
+            return;
         }
 
-        // Captured: referenced from a lambda or local function other than the one that declares it.
-        IMethodSymbol? function = null;
-        for (var parent = context.Operation.Parent; parent is not null && function is null; parent = parent.Parent)
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in body.DescendantsAndSelf())
         {
-            function = parent switch
+            ISymbol? variable = operation switch
             {
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                ILocalFunctionOperation localFunction => localFunction.Symbol,
+                ILocalReferenceOperation { Local: var local } when SymbolEqualityComparer.Default.Equals(local.Type, spinLock) => local,
+                IParameterReferenceOperation { Parameter: var parameter } when SymbolEqualityComparer.Default.Equals(parameter.Type, spinLock) => parameter,
                 _ => null,
             };
+
+            // Declared outside this function (not in it, nor in a function nested in it): captured.
+            if (variable is null || IsDeclaredWithin(variable, function) || !seen.Add(variable))
+            {
+                continue;
+            }
+
+            var kind = function.MethodKind == MethodKind.LocalFunction ? "local function" : "lambda";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpinLockCopy, operation.Syntax.GetLocation(),
+                $"'{variable.Name}' is captured by a {kind}: it moves into a closure object that is easy to copy from; keep SpinLocks in fields and pass them by ref"));
+        }
+    }
+
+    private static bool IsDeclaredWithin(ISymbol variable, IMethodSymbol function)
+    {
+        for (var owner = variable.ContainingSymbol; owner is not null; owner = owner.ContainingSymbol)
+        {
+            if (SymbolEqualityComparer.Default.Equals(owner, function))
+            {
+                return true;
+            }
+
+            if (owner is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                return false;
+            }
         }
 
-        if (function is not null && !SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, function))
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpinLockCopy, context.Operation.Syntax.GetLocation(),
-                $"'{variable.Name}' is captured by a {(function.MethodKind == MethodKind.LocalFunction ? "local function" : "lambda")}: the closure holds it, so locking and copying get easy to confuse"));
-        }
+        return false;
     }
 }

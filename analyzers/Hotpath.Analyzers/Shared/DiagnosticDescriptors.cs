@@ -81,7 +81,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SpinLockCopy = Create("HOT206", ConcurrencyCategory,
         "SpinLock stored readonly, passed by value or copied",
-        "SpinLock {0}: the copy is locked, not the original");
+        "SpinLock {0}");
 
     public static readonly DiagnosticDescriptor BlockingUnderLock = Create("HOT207", ConcurrencyCategory,
         "Blocking while holding a lock",
