@@ -116,9 +116,9 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
         public void Report(CompilationAnalysisContext context)
         {
             var edges = new List<Edge>(_edges);
-            if (edges.Count == 0)
+            if (edges.Count == 0 && _calls.IsEmpty)
             {
-                return; // no lock is ever taken inside another: nothing can invert
+                return; // no lock is ever taken while another is held: nothing can invert
             }
 
             var closure = new Dictionary<IMethodSymbol, Dictionary<string, LockId>>(SymbolEqualityComparer.Default);

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using Hotpath.Testing;
+
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>Every lock analyzer over a large, realistic input: no AD0001, the expected diagnostics, bounded cost.</summary>
+public sealed class LockAnalyzersRobustnessTests
+{
+    [Fact]
+    public async Task Large_realistic_input_runs_without_analyzer_exceptions()
+    {
+        const int Types = 60;
+        var source = BuildLargeSource(Types);
+
+        var stopwatch = Stopwatch.StartNew();
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(source, LockVerifier.Analyzers()); // fails on AD0001
+        stopwatch.Stop();
+
+        // Each generated type has exactly one of each seeded mistake, and one lock-order inversion pair.
+        var byId = diagnostics.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Types, byId["HOT201"]);
+        Assert.Equal(Types, byId["HOT204"]);
+        Assert.Equal(Types, byId["HOT205"]);
+        Assert.Equal(Types, byId["HOT207"]);
+        Assert.Equal(Types * 2, byId["HOT208"]);
+        Assert.Equal(Types, byId["HOT209"]);
+        Assert.Equal(Types, byId["HOT210"]);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"analysis took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Incomplete_code_does_not_crash_the_analyzers()
+    {
+        var source = """
+            using System.Threading;
+            public class Broken
+            {
+                private readonly object _gate = new();
+                public void A() { lock () { } }
+                public void B() { Monitor.Enter(); Monitor.Exit(_gate); }
+                public void C() { lock (_gate) { _missing++; } }
+                public void D() { lock (Undefined) { Thread.Sleep(); } }
+                public void E(SemaphoreSlim s) { s.Wait(; }
+                public void F() { if (_x == null) { lock (_gate) { if (_x == null) _x = new(); } } }
+            }
+            """;
+
+        // AnalyzerVerifier fails on AD0001 whatever the analyzers report.
+        await AnalyzerVerifier.GetDiagnosticsAsync(source, LockVerifier.Analyzers(), new AnalyzerTestOptions { AllowCompilerErrors = true });
+    }
+
+    private static string BuildLargeSource(int types)
+    {
+        var builder = new StringBuilder("using System; using System.IO; using System.Threading; using System.Threading.Tasks; using Hotpath;\n");
+        for (var i = 0; i < types; i++)
+        {
+            builder.Append($$"""
+                public sealed class Shard{{i}}
+                {
+                    private readonly object _gate = new();
+                    private readonly object _index = new();
+                    private readonly Lock _lock = new();
+                    private readonly SemaphoreSlim _semaphore = new(1, 1);
+                    private readonly ReaderWriterLockSlim _rw = new();
+                    private Shard{{i}}? _next;
+                    private long _hits;
+                    private int _count;
+                    private readonly System.Collections.Generic.Dictionary<string, int> _map = new();
+
+                    public void Hit() { lock (_gate) { _hits++; } }
+                    public void Add(string key) { lock (_gate) { _map[key] = _count; _count++; } }
+                    public bool TryGet(string key, out int value) { _rw.EnterReadLock(); try { return _map.TryGetValue(key, out value); } finally { _rw.ExitReadLock(); } }
+                    public void Flush() { lock (this) { _count = _map.Count; _hits = 0; } }
+                    public void Save(string path) { lock (_gate) { File.WriteAllText(path, _count.ToString()); } }
+                    public async Task SaveAsync(CancellationToken ct) { await _semaphore.WaitAsync(ct); try { await Task.Delay(1, ct); } finally { _semaphore.Release(); } }
+                    public void Unsafe() { _semaphore.Wait(); _count++; _semaphore.Release(); }
+                    public Shard{{i}} Next() { if (_next == null) { lock (_gate) { if (_next == null) { _next = new Shard{{i}}(); } } } return _next; }
+                    public void Reindex() { lock (_gate) { lock (_index) { _count--; _hits--; } } }
+                    public void Rebuild() { lock (_index) { Flush2(); } }
+                    private void Flush2() { lock (_gate) { _count = 0; _hits = 1; } }
+                    [HotPath] public int Read() { using (_lock.EnterScope()) { return _count + (int)_hits; } }
+                    public int Sum(int[] values) { var sum = 0; foreach (var v in values) { sum += v; } return sum; }
+                    public Func<int> Later() => () => { lock (_gate) { return _count + 1; } };
+                }
+
+                """);
+        }
+
+        return builder.ToString();
+    }
+}
