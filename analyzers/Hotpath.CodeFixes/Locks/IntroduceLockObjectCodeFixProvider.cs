@@ -42,7 +42,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax target ||
-                model.GetSymbolInfo(target, context.CancellationToken).Symbol is IParameterSymbol)
+                model.GetSymbolInfo(target, context.CancellationToken).Symbol is IParameterSymbol { IsThis: false })
             {
                 continue;
             }
@@ -124,6 +124,8 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         {
             var modifiers = isStatic ? "private static readonly" : "private readonly";
             var field = ((FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"{modifiers} {fieldType} {name} = new();")!)
+                .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
                 .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
             newType = newType.WithMembers(newType.Members.Insert(0, field));
         }

@@ -76,9 +76,12 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             guarded.Add(statements[i]);
         }
 
-        var exitStatement = exit?.WithoutLeadingTrivia() ??
-            SyntaxFactory.ParseStatement($"global::System.Threading.Monitor.Exit({lockText});")
-                .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation);
+        // Without an Exit, call it the way the Enter was called (same qualification).
+        var exitStatement = exit ?? SyntaxFactory.ExpressionStatement(enter
+            .WithExpression(enter.Expression is MemberAccessExpressionSyntax access
+                ? access.WithName(SyntaxFactory.IdentifierName("Exit"))
+                : SyntaxFactory.IdentifierName("Exit"))
+            .WithoutTrivia());
         var tryStatement = SyntaxFactory.TryStatement(
                 SyntaxFactory.Block(guarded),
                 default,
