@@ -173,3 +173,63 @@ public sealed class IntroduceLockObjectCodeFixTests
             }
             """);
 }
+
+/// <summary>
+/// The <c>object</c> fallback: the test reference pack (.NET 10) always has System.Threading.Lock, so the
+/// fallback is reached the other way the fix checks: C# 12, where a lock statement does not use Lock.
+/// </summary>
+public sealed class IntroduceLockObjectFallbackTests
+{
+    [Fact]
+    public async Task Before_CSharp_13_the_lock_object_is_an_object()
+    {
+        const string Source = """
+            using System.Threading;
+
+            public class Account
+            {
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock (this) { _balance += amount; }
+                }
+            }
+            """;
+        const string Expected = """
+            using System.Threading;
+
+            public class Account
+            {
+                private readonly object _lock = new();
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock (_lock) { _balance += amount; }
+                }
+            }
+            """;
+
+        using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+        var project = workspace.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(
+            Microsoft.CodeAnalysis.ProjectId.CreateNewId(), Microsoft.CodeAnalysis.VersionStamp.Default, "Test", "Test", Microsoft.CodeAnalysis.LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(),
+            parseOptions: TestCompilation.ParseOptions.WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12),
+            metadataReferences: ReferenceAssemblies.WithHotpath));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Source));
+
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new LockTargetAnalyzer() }));
+        Assert.Equal("HOT201", diagnostic.Id);
+
+        var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+        var fix = new IntroduceLockObjectCodeFixProvider();
+        await fix.RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+        var changed = operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
+
+        Assert.Equal(TextDiff.Normalize(Expected), TextDiff.Normalize((await changed.GetTextAsync()).ToString()));
+        TestCompilation.AssertNoErrors((await changed.Project.GetCompilationAsync())!);
+    }
+}
