@@ -61,6 +61,7 @@ public sealed class BlockingUnderLockTests
             public async Task A() { Monitor.Enter(_gate); try { {|HOT207:await Task.Delay(1)|}; } finally { Monitor.Exit(_gate); } }
             public async Task B() { var taken = false; try { Monitor.Enter(_gate, ref taken); {|HOT207:await Task.Yield()|}; } finally { if (taken) Monitor.Exit(_gate); } }
             public async Task D(SpinLock spin) { var taken = false; spin.Enter(ref taken); {|HOT207:await Task.Yield()|}; spin.Exit(); }
+            public async Task E(Lock gate) { gate.Enter(); try { {|HOT207:await Task.Yield()|}; } finally { gate.Exit(); } }
         }
         """, "HOT207");
 

@@ -1,6 +1,13 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Locks;
 using Hotpath.CodeFixes.Locks;
 using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Hotpath.CodeFixes.Tests.Locks;
 
@@ -175,61 +182,91 @@ public sealed class IntroduceLockObjectCodeFixTests
 }
 
 /// <summary>
-/// The <c>object</c> fallback: the test reference pack (.NET 10) always has System.Threading.Lock, so the
-/// fallback is reached the other way the fix checks: C# 12, where a lock statement does not use Lock.
+/// The <c>object</c> fallback. The test reference pack (.NET 10) has System.Threading.Lock, so the fallback is
+/// reached the two ways the fix checks: a target without the type (the .NET 8 reference pack, which every build
+/// of this repository restores because runtime/Hotpath targets net8.0), and C# 12, where a lock statement does
+/// not use Lock.
 /// </summary>
 public sealed class IntroduceLockObjectFallbackTests
 {
+    private const string Source = """
+        using System.Threading;
+
+        public class Account
+        {
+            private int _balance;
+
+            public void Deposit(int amount)
+            {
+                lock (this) { _balance += amount; }
+            }
+        }
+        """;
+
+    private const string Expected = """
+        using System.Threading;
+
+        public class Account
+        {
+            private readonly object _lock = new();
+            private int _balance;
+
+            public void Deposit(int amount)
+            {
+                lock (_lock) { _balance += amount; }
+            }
+        }
+        """;
+
     [Fact]
-    public async Task Before_CSharp_13_the_lock_object_is_an_object()
+    public Task Before_CSharp_13_the_lock_object_is_an_object() =>
+        VerifyFallbackAsync(TestCompilation.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp12), ReferenceAssemblies.Net);
+
+    [Fact]
+    public Task On_a_target_without_System_Threading_Lock_the_lock_object_is_an_object()
     {
-        const string Source = """
-            using System.Threading;
+        var net8 = Net8References.Load();
+        Assert.Null(CSharpCompilation.Create("probe", references: net8).GetTypeByMetadataName("System.Threading.Lock"));
+        return VerifyFallbackAsync(TestCompilation.ParseOptions, net8);
+    }
 
-            public class Account
-            {
-                private int _balance;
-
-                public void Deposit(int amount)
-                {
-                    lock (this) { _balance += amount; }
-                }
-            }
-            """;
-        const string Expected = """
-            using System.Threading;
-
-            public class Account
-            {
-                private readonly object _lock = new();
-                private int _balance;
-
-                public void Deposit(int amount)
-                {
-                    lock (_lock) { _balance += amount; }
-                }
-            }
-            """;
-
-        using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
-        var project = workspace.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(
-            Microsoft.CodeAnalysis.ProjectId.CreateNewId(), Microsoft.CodeAnalysis.VersionStamp.Default, "Test", "Test", Microsoft.CodeAnalysis.LanguageNames.CSharp,
-            compilationOptions: TestCompilation.Options(),
-            parseOptions: TestCompilation.ParseOptions.WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12),
-            metadataReferences: ReferenceAssemblies.WithHotpath));
-        var document = workspace.AddDocument(project.Id, "Source0.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Source));
+    private static async Task VerifyFallbackAsync(CSharpParseOptions parseOptions, IEnumerable<MetadataReference> references)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(), VersionStamp.Default, "Test", "Test", LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(), parseOptions: parseOptions, metadataReferences: references));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(Source));
 
         var compilation = (await document.Project.GetCompilationAsync())!;
-        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new LockTargetAnalyzer() }));
+        TestCompilation.AssertNoErrors(compilation);
+        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, new DiagnosticAnalyzer[] { new LockTargetAnalyzer() }));
         Assert.Equal("HOT201", diagnostic.Id);
 
-        var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
-        var fix = new IntroduceLockObjectCodeFixProvider();
-        await fix.RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        var actions = new List<CodeAction>();
+        await new IntroduceLockObjectCodeFixProvider().RegisterCodeFixesAsync(
+            new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
         var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
-        var changed = operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
 
         Assert.Equal(TextDiff.Normalize(Expected), TextDiff.Normalize((await changed.GetTextAsync()).ToString()));
         TestCompilation.AssertNoErrors((await changed.Project.GetCompilationAsync())!);
+    }
+}
+
+/// <summary>The .NET 8 reference assemblies from the NuGet package cache (no System.Threading.Lock there).</summary>
+internal static class Net8References
+{
+    public static ImmutableArray<MetadataReference> Load()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var root = Path.Combine(packages, "microsoft.netcore.app.ref");
+        var directory = Directory.Exists(root)
+            ? Directory.GetDirectories(root, "8.*").OrderByDescending(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "ref", "net8.0")).FirstOrDefault(Directory.Exists)
+            : null;
+        Assert.True(directory is not null, $"The .NET 8 reference pack was not found under {root}; restoring runtime/Hotpath (net8.0) puts it there.");
+        return Directory.GetFiles(directory!, "*.dll").Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
     }
 }
