@@ -82,8 +82,25 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             var (what, why) = Classify(operation, manual);
             if (what is not null)
             {
-                _report(Diagnostic.Create(DiagnosticDescriptors.BlockingUnderLock, operation.Syntax.GetLocation(), what, why));
+                _report(Diagnostic.Create(DiagnosticDescriptors.BlockingUnderLock, ReportedSyntax(operation).GetLocation(), what, why));
             }
+        }
+
+        /// <summary>`Changed?.Invoke(...)` is reported as a whole, not just its `.Invoke(...)` part.</summary>
+        private static SyntaxNode ReportedSyntax(IOperation operation)
+        {
+            if (operation is IInvocationOperation { Instance: IConditionalAccessInstanceOperation })
+            {
+                for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access && access.WhenNotNull.Syntax.Span.Contains(operation.Syntax.Span))
+                    {
+                        return access.Syntax;
+                    }
+                }
+            }
+
+            return operation.Syntax;
         }
 
         private static bool HoldsBlockingLock(ImmutableStack<HeldLock> held, out bool manualThreadAffine)

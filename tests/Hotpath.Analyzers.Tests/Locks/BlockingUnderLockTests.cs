@@ -45,9 +45,9 @@ public sealed class BlockingUnderLockTests
             private readonly object _gate = new();
             private Action? _callback;
             public event EventHandler? Changed;
-            public void A() { lock (_gate) { Changed?{|HOT207:.Invoke(this, EventArgs.Empty)|}; } }
+            public void A() { lock (_gate) { {|HOT207:Changed?.Invoke(this, EventArgs.Empty)|}; } }
             public void B() { lock (_gate) { {|HOT207:Changed!(this, EventArgs.Empty)|}; } }
-            public void D() { lock (_gate) { _callback?{|HOT207:.Invoke()|}; } }
+            public void D() { lock (_gate) { {|HOT207:_callback?.Invoke()|}; } }
             public void E(Func<int, int> f) { lock (_gate) { _ = {|HOT207:f(1)|}; } }
             public void Set(Action a) => _callback = a;
         }
