@@ -66,8 +66,11 @@ public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
                     var index = block.Operations.IndexOf(child);
                     for (var i = index - 1; i >= 0; i--)
                     {
+                        // `if (F != null) return F;` publishes F. A value-less `if (_disposed) return;` publishes
+                        // nothing: a stale read only means taking the lock and checking again (Dispose pattern).
                         if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard &&
-                            (guard.WhenTrue is IReturnOperation || guard.WhenTrue is IBlockOperation { Operations.Length: 1 } only && only.Operations[0] is IReturnOperation))
+                            (guard.WhenTrue is IReturnOperation { ReturnedValue: not null } ||
+                             guard.WhenTrue is IBlockOperation { Operations.Length: 1 } only && only.Operations[0] is IReturnOperation { ReturnedValue: not null }))
                         {
                             return guard.Condition;
                         }

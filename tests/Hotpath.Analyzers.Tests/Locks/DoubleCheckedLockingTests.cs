@@ -64,4 +64,23 @@ public sealed class DoubleCheckedLockingTests
             public object E() { if (_plain == null) { lock (_gate) { return new object(); } } return _plain; }
         }
         """, "HOT209");
+
+    [Fact]
+    public Task Dispose_style_early_exit_publishes_nothing_and_is_not_reported() => LockVerifier.VerifyAsync("""
+        using System;
+        public sealed class Connection : IDisposable
+        {
+            private readonly object _gate = new();
+            private bool _disposed;
+            public void Dispose()
+            {
+                if (_disposed) return;
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    _disposed = true;
+                }
+            }
+        }
+        """, "HOT209");
 }
