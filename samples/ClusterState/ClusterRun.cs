@@ -32,6 +32,7 @@ public sealed record PipelineResult(
     string Name,
     long Events,
     double Seconds,
+    double CpuSeconds,
     long AllocatedBytes,
     int Gen0,
     int Gen1,
@@ -192,6 +193,7 @@ public static class ClusterRun
         var gen1 = GC.CollectionCount(1);
         var gen2 = GC.CollectionCount(2);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
 
         for (var offset = 0; offset < events.Length; offset += Chunk)
@@ -202,11 +204,12 @@ public static class ClusterRun
 
         pipeline.Complete();
         clock.Stop();
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
         progress.Report(events.Length);
 
         return new PipelineResult(
-            pipeline.Name, events.Length, clock.Elapsed.TotalSeconds, allocatedAfter - allocated,
+            pipeline.Name, events.Length, clock.Elapsed.TotalSeconds, cpuSeconds, allocatedAfter - allocated,
             GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
             pipeline.Storage, pipeline.ExtraFigures());
     }

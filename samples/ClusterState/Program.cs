@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
 using ClusterState;
 using ClusterState.Reporting;
@@ -70,15 +71,19 @@ return result.Invoke();
 
 static Option<int> PositiveInt(string name, int defaultValue, int max, string description)
 {
-    var option = new Option<int>(name) { Description = $"{description} Default {defaultValue:N0}.", DefaultValueFactory = _ => defaultValue };
-    option.Validators.Add(r =>
+    var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+    option.CustomParser = r =>
     {
-        var value = r.GetValueOrDefault<int>();
-        if (value <= 0 || value > max)
+        // Parse and range-check in one place, so a non-number and an out-of-range number read alike.
+        var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > max)
         {
-            r.AddError($"{name} must be between 1 and {max:N0}; got {value}.");
+            r.AddError($"{name} must be a whole number between 1 and {max:N0}; got '{text}'.");
+            return defaultValue;
         }
-    });
+
+        return value;
+    };
     return option;
 }
 

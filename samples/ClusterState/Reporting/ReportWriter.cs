@@ -70,6 +70,7 @@ public static class ReportWriter
         json.WriteNumber("storedBytesPerSample", Round(side.StoredBytesPerSample));
         json.WriteNumber("compressionRatio", Round(side.CompressionRatio));
         json.WriteNumber("seconds", Round(side.Seconds));
+        json.WriteNumber("cpuSeconds", Round(side.CpuSeconds));
         json.WriteNumber("allocatedBytes", side.AllocatedBytes);
         json.WriteNumber("storedSampleBytes", side.Storage.SampleBytes);
         json.WriteNumber("storedAggregateBytes", side.Storage.AggregateBytes);
@@ -110,6 +111,7 @@ public static class ReportWriter
         Row(table, "pool hit rate", null, h?.Figure("poolHitRate") * 100, "N2", higherIsBetter: true, suffix: " %");
         Row(table, "cache hit ratio", null, h?.Figure("cacheHitRatio") * 100, "N2", higherIsBetter: true, suffix: " %");
         Row(table, "wall time", n?.Seconds, h?.Seconds, "N2", higherIsBetter: false, suffix: " s");
+        Row(table, "CPU time (all threads)", n?.CpuSeconds, h?.CpuSeconds, "N2", higherIsBetter: false, suffix: " s");
         console.Write(table);
 
         console.MarkupLine(report.Identical
