@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,4 +10,19 @@ namespace Hotpath.Generators.Pooling;
 public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
 {
     private protected override string AttributeMetadataName => AttributeNames.Pooled;
+
+    private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray.Create(
+        DiagnosticDescriptors.NoParameterlessConstructor,
+        DiagnosticDescriptors.MemberCannotBeReset,
+        DiagnosticDescriptors.ArgumentOutOfRange);
+
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<Diagnostic>();
+        PooledParser.Parse(type, attribute, semanticModels: null, diagnostics, cancellationToken);
+        foreach (var diagnostic in diagnostics)
+        {
+            report(diagnostic);
+        }
+    }
 }

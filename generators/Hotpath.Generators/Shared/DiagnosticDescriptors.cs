@@ -34,7 +34,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Create(
         "HOT005",
         "Pooled type has no accessible parameterless constructor",
-        "'{0}' is marked [Pooled] but has no parameterless constructor the pool can call");
+        "'{0}' is marked [Pooled] but has no parameterless constructor the pool can call{1}");
 
     public static readonly DiagnosticDescriptor MemberCannotBeReset = Create(
         "HOT006",

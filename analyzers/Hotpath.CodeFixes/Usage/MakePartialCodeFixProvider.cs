@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace Hotpath.CodeFixes.Usage;
+
+/// <summary>HOT001: declares the attributed type, and every type it nests in, <c>partial</c>.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
+public sealed class MakePartialCodeFixProvider : CodeFixProvider
+{
+    private const string Title = "Make the type partial";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT001");
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root?.FindToken(context.Span.Start).Parent is not TypeDeclarationSyntax declaration)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, ct => MakePartialAsync(context.Document, declaration, ct), equivalenceKey: Title),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> MakePartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+        {
+            if (node is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                // SyntaxGenerator puts 'partial' where the language requires it (right before the type keyword).
+                editor.SetModifiers(type, editor.Generator.GetModifiers(type).WithPartial(true));
+            }
+        }
+
+        return editor.GetChangedDocument();
+    }
+}

@@ -1,0 +1,149 @@
+using Hotpath.Generators.Shared;
+
+namespace Hotpath.Generators.Pooling;
+
+/// <summary>Writes the members of a [Pooled] type from its model: a pure function, testable from a model alone.</summary>
+internal static class PooledEmitter
+{
+    private const string ResettableInterface = "global::Microsoft.Extensions.ObjectPool.IResettable";
+    private const string StructResetHelper = "__HotpathResetInPlace";
+
+    /// <summary>The hint name of the generated file.</summary>
+    public static string HintName(PooledModel model) => model.Target.HintName + ".Pooled.g.cs";
+
+    public static string Emit(PooledModel model)
+    {
+        var writer = SourceWriter.CreateFile();
+        var target = model.Target;
+        var self = target.NameWithTypeParameters;
+        var baseList = model.Shape == PooledShape.Derived ? string.Empty : " : " + ResettableInterface;
+        TypeTargetEmitter.OpenType(writer, target, baseList);
+
+        if (model.EmitPool)
+        {
+            writer.Line("/// <summary>The shared pool of <see cref=\"" + XmlCref(target) + "\"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>");
+            writer.Line("public static " + (model.HidesBasePool ? "new " : string.Empty) + "global::Hotpath.Pool<" + self + "> Pool { get; } = new global::Hotpath.Pool<" + self + ">(");
+            writer.Indent();
+            writer.Line("static () => new " + self + "(),");
+            writer.Line("static item => item.Reset(),");
+            writer.Line("new global::Hotpath.PoolOptions");
+            writer.OpenBrace();
+            writer.Line("MaxRetained = " + SourceWriter.Literal(model.MaxRetained) + ",");
+            writer.Line("Preallocate = " + SourceWriter.Literal(model.Preallocate) + ",");
+            writer.Line("#if HOTPATH_POOL_DEBUG");
+            writer.Line("DetectDoubleReturn = true,");
+            writer.Line("#endif");
+            writer.CloseBrace(");");
+            writer.Unindent();
+            writer.Line();
+        }
+
+        switch (model.Shape)
+        {
+            case PooledShape.SealedRoot:
+                WriteResetDoc(writer);
+                writer.Line("public void Reset()");
+                writer.OpenBrace();
+                WriteSteps(writer, model);
+                writer.CloseBrace();
+                writer.Line();
+                break;
+
+            case PooledShape.OpenRoot:
+                WriteResetDoc(writer);
+                writer.Line("public void Reset() => ResetCore();");
+                writer.Line();
+                writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
+                writer.Line("protected virtual void ResetCore()");
+                writer.OpenBrace();
+                WriteSteps(writer, model);
+                writer.CloseBrace();
+                writer.Line();
+                break;
+
+            case PooledShape.Derived:
+                writer.Line("/// <summary>Resets the base type's members, then the members this type declares.</summary>");
+                writer.Line("protected override void ResetCore()");
+                writer.OpenBrace();
+                writer.Line("base.ResetCore();");
+                WriteSteps(writer, model);
+                writer.CloseBrace();
+                writer.Line();
+                break;
+        }
+
+        writer.Line("/// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>");
+        writer.Line("partial void OnReset();");
+
+        if (model.Shape != PooledShape.Derived)
+        {
+            writer.Line();
+            writer.Line("bool " + ResettableInterface + ".TryReset()");
+            writer.OpenBrace();
+            writer.Line("Reset();");
+            writer.Line("return true;");
+            writer.CloseBrace();
+        }
+
+        if (model.NeedsStructResetHelper)
+        {
+            writer.Line();
+            writer.Line("private static void " + StructResetHelper + "<TValue>(ref TValue value)");
+            writer.Indent();
+            writer.Line("where TValue : struct, " + ResettableInterface + " => value.TryReset();");
+            writer.Unindent();
+        }
+
+        TypeTargetEmitter.CloseType(writer, target);
+        return writer.ToString();
+    }
+
+    private static void WriteResetDoc(SourceWriter writer) =>
+        writer.Line("/// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>");
+
+    private static void WriteSteps(SourceWriter writer, PooledModel model)
+    {
+        foreach (var step in model.Steps)
+        {
+            var member = "this." + step.Member;
+            switch (step.Kind)
+            {
+                case ResetKind.Assign:
+                    writer.Line(member + " = " + step.Value + ";");
+                    break;
+                case ResetKind.ClearReference:
+                    writer.Line(member + "?.Clear();");
+                    break;
+                case ResetKind.ClearValue:
+                    writer.Line(member + ".Clear();");
+                    break;
+                case ResetKind.ClearArray:
+                    writer.Line("if (" + member + " is { } " + Local(step) + ") global::System.Array.Clear(" + Local(step) + ");");
+                    break;
+                case ResetKind.ResetPooled:
+                    writer.Line(member + "?.Reset();");
+                    break;
+                case ResetKind.ResetResettable:
+                    writer.Line("((" + ResettableInterface + "?)" + member + ")?.TryReset();");
+                    break;
+                case ResetKind.ResetResettableStructField:
+                    writer.Line(StructResetHelper + "(ref " + member + ");");
+                    break;
+                case ResetKind.ResetResettableStructProperty:
+                    writer.OpenBrace();
+                    writer.Line("var " + Local(step) + " = " + member + ";");
+                    writer.Line(StructResetHelper + "(ref " + Local(step) + ");");
+                    writer.Line(member + " = " + Local(step) + ";");
+                    writer.CloseBrace();
+                    break;
+            }
+        }
+
+        writer.Line("OnReset();");
+    }
+
+    private static string Local(ResetStep step) => "__" + step.Member.TrimStart('@');
+
+    private static string XmlCref(TypeTarget target) =>
+        target.TypeParameters.Length == 0 ? target.Name : target.Name + target.TypeParameters.Replace('<', '{').Replace('>', '}');
+}

@@ -1,0 +1,538 @@
+using System.Globalization;
+using Hotpath.Generators.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.Generators.Pooling;
+
+/// <summary>
+/// Reads a [Pooled] type into a <see cref="PooledModel"/> and finds its mistakes (HOT005, HOT006, HOT007).
+/// Shared by the generator (which keeps only error-free models) and the companion analyzer (which reports).
+/// </summary>
+internal static class PooledParser
+{
+    private const string IResettableName = "Microsoft.Extensions.ObjectPool.IResettable";
+    private const string SetsRequiredMembersName = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
+
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>
+    /// Parses <paramref name="type"/>. Returns <see langword="null"/> when the type is not a class or has any
+    /// error; the errors go to <paramref name="diagnostics"/> when given. <paramref name="semanticModels"/>
+    /// resolves constant initializers; without it (the analyzer) they count as non-constant, which changes
+    /// no diagnostic.
+    /// </summary>
+    public static PooledModel? Parse(
+        INamedTypeSymbol type,
+        AttributeData attribute,
+        Func<SyntaxTree, SemanticModel?>? semanticModels,
+        List<Diagnostic>? diagnostics,
+        CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return null; // [Pooled] is class-only: the compiler already reports CS0592.
+        }
+
+        var errors = diagnostics ?? new List<Diagnostic>();
+        var errorsBefore = errors.Count;
+
+        var maxRetained = 1024;
+        var preallocate = 0;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Value.Value is int value)
+            {
+                if (argument.Key == "MaxRetained")
+                {
+                    maxRetained = value;
+                }
+                else if (argument.Key == "Preallocate")
+                {
+                    preallocate = value;
+                }
+            }
+        }
+
+        if (maxRetained <= 0)
+        {
+            errors.Add(Diagnostic.Create(DiagnosticDescriptors.ArgumentOutOfRange, ArgumentLocation(attribute, "MaxRetained", cancellationToken),
+                "Pooled", "MaxRetained", maxRetained.ToString(CultureInfo.InvariantCulture), "it must be positive"));
+        }
+
+        if (preallocate < 0)
+        {
+            errors.Add(Diagnostic.Create(DiagnosticDescriptors.ArgumentOutOfRange, ArgumentLocation(attribute, "Preallocate", cancellationToken),
+                "Pooled", "Preallocate", preallocate.ToString(CultureInfo.InvariantCulture), "it must not be negative"));
+        }
+        else if (maxRetained > 0 && preallocate > maxRetained)
+        {
+            errors.Add(Diagnostic.Create(DiagnosticDescriptors.ArgumentOutOfRange, ArgumentLocation(attribute, "Preallocate", cancellationToken),
+                "Pooled", "Preallocate", preallocate.ToString(CultureInfo.InvariantCulture),
+                "it must not exceed MaxRetained (" + maxRetained.ToString(CultureInfo.InvariantCulture) + ")"));
+        }
+
+        var emitPool = !type.IsAbstract && !type.IsStatic;
+        if (emitPool)
+        {
+            var problem = ConstructorProblem(type);
+            if (problem is not null)
+            {
+                errors.Add(Diagnostic.Create(DiagnosticDescriptors.NoParameterlessConstructor, TypeTargetParser.NameLocation(type, cancellationToken), type.Name, problem));
+            }
+        }
+
+        var pooledBase = false;
+        var baseHasPool = false;
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (IsPooled(ancestor))
+            {
+                pooledBase = true;
+                baseHasPool |= !ancestor.IsAbstract;
+            }
+        }
+
+        var steps = new List<ResetStep>();
+        CollectSteps(type, semanticModels, steps, errors, cancellationToken);
+
+        if (errors.Count != errorsBefore)
+        {
+            return null;
+        }
+
+        var shape = pooledBase ? PooledShape.Derived : type.IsSealed ? PooledShape.SealedRoot : PooledShape.OpenRoot;
+        return new PooledModel(
+            TypeTargetParser.Create(type, cancellationToken),
+            maxRetained,
+            preallocate,
+            shape,
+            emitPool,
+            baseHasPool,
+            steps.ToEquatableArray());
+    }
+
+    /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
+    public static bool IsPooled(ITypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Pooled)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? ConstructorProblem(INamedTypeSymbol type)
+    {
+        IMethodSymbol? parameterless = null;
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.Parameters.All(static p => p.IsOptional || p.IsParams))
+            {
+                parameterless = constructor;
+                break;
+            }
+        }
+
+        if (parameterless is null)
+        {
+            return ": declare one (it may be private: the generated Pool is inside the type)";
+        }
+
+        if (HasRequiredMembers(type) && !parameterless.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == SetsRequiredMembersName))
+        {
+            return ": it has required members, so 'new()' does not compile; mark the constructor [SetsRequiredMembers]";
+        }
+
+        return null;
+    }
+
+    private static bool HasRequiredMembers(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IFieldSymbol { IsRequired: true } or IPropertySymbol { IsRequired: true })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static void CollectSteps(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
+    {
+        // Auto-properties are the properties with a compiler-generated backing field.
+        var autoProperties = new HashSet<IPropertySymbol>(SymbolEqualityComparer.Default);
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: IPropertySymbol property })
+            {
+                autoProperties.Add(property);
+            }
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsStatic || member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            switch (member)
+            {
+                case IFieldSymbol { IsConst: false } field:
+                    AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
+                    break;
+                case IPropertySymbol property when autoProperties.Contains(property):
+                    var settable = property.SetMethod is { IsInitOnly: false };
+                    AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
+                    break;
+                case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
+                    steps.Add(new ResetStep(ResetKind.Assign, Escape(@event.Name), "null"));
+                    break;
+            }
+        }
+    }
+
+    private static void AddStep(ISymbol member, ITypeSymbol memberType, bool isReadOnly, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
+    {
+        if (HasNoReset(member))
+        {
+            return;
+        }
+
+        var name = Escape(member.Name);
+
+        // Containers first: they are reset in place, so a readonly member is fine.
+        if (memberType is IArrayTypeSymbol)
+        {
+            steps.Add(new ResetStep(ResetKind.ClearArray, name, null));
+            return;
+        }
+
+        if (memberType.TypeKind == TypeKind.Class && IsPooled(memberType))
+        {
+            steps.Add(new ResetStep(ResetKind.ResetPooled, name, null));
+            return;
+        }
+
+        if (IsResettable(memberType))
+        {
+            if (!memberType.IsValueType)
+            {
+                steps.Add(new ResetStep(ResetKind.ResetResettable, name, null));
+                return;
+            }
+
+            if (!isReadOnly)
+            {
+                steps.Add(new ResetStep(member is IFieldSymbol ? ResetKind.ResetResettableStructField : ResetKind.ResetResettableStructProperty, name, null));
+                return;
+            }
+        }
+
+        if (IsClearable(memberType))
+        {
+            steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null));
+            return;
+        }
+
+        if (isReadOnly)
+        {
+            // A readonly member is only ever set by the constructor, which a pooled instance runs once, so an
+            // immutable one keeps its constructed value. A readonly reference to a mutable object does not.
+            if (!IsImmutable(memberType))
+            {
+                errors.Add(Diagnostic.Create(DiagnosticDescriptors.MemberCannotBeReset, MemberLocation(member, cancellationToken),
+                    member.Name, member.ContainingType.Name,
+                    (member is IFieldSymbol ? "it is a readonly field" : "it is a property without a setter") + " of type '" + memberType.ToDisplayString() +
+                    "', which is neither a collection, an array, [Pooled] nor IResettable"));
+            }
+
+            return;
+        }
+
+        var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
+        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? (memberType.IsValueType ? "default" : "default!")));
+    }
+
+    private static bool HasNoReset(ISymbol member)
+    {
+        foreach (var attribute in member.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.NoReset)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsResettable(ITypeSymbol type)
+    {
+        if (type.ToDisplayString() == IResettableName)
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.ToDisplayString() == IResettableName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A StringBuilder, or a collection or dictionary with a public <c>void Clear()</c> that clears in place.</summary>
+    private static bool IsClearable(ITypeSymbol type)
+    {
+        if (type.ToDisplayString() == "System.Text.StringBuilder")
+        {
+            return true;
+        }
+
+        if (!IsCollection(type))
+        {
+            return false;
+        }
+
+        // Immutable collections have Clear() too, returning a new collection: not clearable in place.
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (HasVoidClear(current))
+            {
+                return true;
+            }
+        }
+
+        if (type.TypeKind == TypeKind.Interface)
+        {
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (HasVoidClear(@interface))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCollection(ITypeSymbol type)
+    {
+        if (IsCollectionInterface(type))
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (IsCollectionInterface(@interface))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCollectionInterface(ITypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "System.Collections.ICollection" or "System.Collections.IDictionary" or "System.Collections.IList";
+
+    private static bool HasVoidClear(ITypeSymbol type)
+    {
+        foreach (var member in type.GetMembers("Clear"))
+        {
+            if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, ReturnsVoid: true, DeclaredAccessibility: Accessibility.Public, TypeParameters.Length: 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Types whose instances cannot change: a readonly member of such a type needs no reset.</summary>
+    private static bool IsImmutable(ITypeSymbol type) =>
+        type.IsValueType ||
+        type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
+        type.TypeKind == TypeKind.Delegate ||
+        type.ToDisplayString() is "System.Type" or "System.Uri" or "System.Version";
+
+    private static bool IsFieldLikeEvent(IEventSymbol @event, CancellationToken cancellationToken)
+    {
+        foreach (var reference in @event.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax)
+            {
+                return !HasNoReset(@event);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The member's initializer as a <c>global::</c>-safe constant expression, or <see langword="null"/> when it has none or it is not constant.</summary>
+    private static string? ConstantInitializer(ISymbol member, ITypeSymbol memberType, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
+    {
+        if (semanticModels is null)
+        {
+            return null;
+        }
+
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            var initializer = syntax switch
+            {
+                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
+            };
+
+            if (initializer is null)
+            {
+                continue;
+            }
+
+            var model = semanticModels(syntax.SyntaxTree);
+            if (model is null)
+            {
+                return null;
+            }
+
+            var constant = model.GetConstantValue(initializer, cancellationToken);
+            if (!constant.HasValue)
+            {
+                return null;
+            }
+
+            return FormatConstant(constant.Value, memberType);
+        }
+
+        return null;
+    }
+
+    private static string? FormatConstant(object? value, ITypeSymbol memberType)
+    {
+        if (value is null)
+        {
+            return memberType.IsValueType ? "default" : "default!";
+        }
+
+        var literal = value switch
+        {
+            string s => SymbolDisplay.FormatLiteral(s, quote: true),
+            char c => SymbolDisplay.FormatLiteral(c, quote: true),
+            bool b => b ? "true" : "false",
+            float f when float.IsNaN(f) => "float.NaN",
+            float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+            float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+            float f => f.ToString("R", CultureInfo.InvariantCulture) + "F",
+            double d when double.IsNaN(d) => "double.NaN",
+            double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+            double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+            double d => DoubleLiteral(d.ToString("R", CultureInfo.InvariantCulture)),
+            decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
+            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+            ulong ul => ul.ToString(CultureInfo.InvariantCulture) + "UL",
+            uint ui => ui.ToString(CultureInfo.InvariantCulture) + "U",
+            IFormattable other => other.ToString(null, CultureInfo.InvariantCulture),
+            _ => null,
+        };
+
+        if (literal is null)
+        {
+            return null;
+        }
+
+        // A literal of the member's own type needs no cast; anything else is cast to the member's type, which
+        // covers implicit numeric conversions (long L = 5), enums ((global::Ns.Phase)2) and nullable targets.
+        if (value is string || SpecialTypeOf(value) == memberType.SpecialType)
+        {
+            return literal;
+        }
+
+        var needsParentheses = literal.StartsWith("-", StringComparison.Ordinal);
+        return "(" + memberType.ToDisplayString(TypeFormat) + ")" + (needsParentheses ? "(" + literal + ")" : literal);
+    }
+
+    private static string DoubleLiteral(string text) =>
+        text.IndexOf('.') >= 0 || text.IndexOf('E') >= 0 ? text : text + "D";
+
+    private static SpecialType SpecialTypeOf(object value) => value switch
+    {
+        bool => SpecialType.System_Boolean,
+        char => SpecialType.System_Char,
+        sbyte => SpecialType.System_SByte,
+        byte => SpecialType.System_Byte,
+        short => SpecialType.System_Int16,
+        ushort => SpecialType.System_UInt16,
+        int => SpecialType.System_Int32,
+        uint => SpecialType.System_UInt32,
+        long => SpecialType.System_Int64,
+        ulong => SpecialType.System_UInt64,
+        float => SpecialType.System_Single,
+        double => SpecialType.System_Double,
+        decimal => SpecialType.System_Decimal,
+        _ => SpecialType.None,
+    };
+
+    private static Location ArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
+        {
+            if (syntax.ArgumentList is { } arguments)
+            {
+                foreach (var argument in arguments.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    {
+                        return argument.GetLocation();
+                    }
+                }
+            }
+
+            return syntax.GetLocation();
+        }
+
+        return Location.None;
+    }
+
+    private static Location MemberLocation(ISymbol member, CancellationToken cancellationToken)
+    {
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            switch (syntax)
+            {
+                case VariableDeclaratorSyntax variable:
+                    return variable.Identifier.GetLocation();
+                case PropertyDeclarationSyntax property:
+                    return property.Identifier.GetLocation();
+                case ParameterSyntax parameter:
+                    return parameter.Identifier.GetLocation();
+            }
+        }
+
+        return member.Locations.FirstOrDefault() ?? Location.None;
+    }
+
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+}

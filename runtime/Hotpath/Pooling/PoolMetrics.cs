@@ -1,0 +1,105 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Hotpath.Diagnostics;
+
+namespace Hotpath;
+
+/// <summary>
+/// Publishes every pool's counters on the shared <c>Hotpath</c> meter. Observable counters read the
+/// statistics only when a listener collects, so renting and returning pay nothing for metrics.
+/// </summary>
+internal static class PoolMetrics
+{
+    public const string RentsInstrument = "hotpath.pool.rents";
+    public const string MissesInstrument = "hotpath.pool.misses";
+    public const string DropsInstrument = "hotpath.pool.drops";
+    public const string TypeTag = "type";
+    public const string PoolTag = "pool";
+
+    private static readonly object s_sync = new();
+    private static readonly List<WeakReference<PoolCore>> s_pools = new();
+    private static bool s_instrumentsCreated;
+
+    public static void Register(PoolCore core)
+    {
+        lock (s_sync)
+        {
+            s_pools.Add(new WeakReference<PoolCore>(core));
+            if (s_instrumentsCreated)
+            {
+                return;
+            }
+
+            s_instrumentsCreated = true;
+            var meter = HotpathMeter.Meter;
+            meter.CreateObservableCounter(RentsInstrument, static () => Observe(static s => s.Rents), "{rent}", "Objects rented from Hotpath pools.");
+            meter.CreateObservableCounter(MissesInstrument, static () => Observe(static s => s.Misses), "{rent}", "Rents that found the pool empty and created a new object.");
+            meter.CreateObservableCounter(DropsInstrument, static () => Observe(static s => s.Drops), "{return}", "Returned objects dropped because the pool was full.");
+        }
+    }
+
+    private static List<Measurement<long>> Observe(Func<PoolStatistics, long> select)
+    {
+        // Pools of one type and name are summed into one series.
+        var totals = new Dictionary<(string Type, string? Name), long>();
+        lock (s_sync)
+        {
+            for (var i = s_pools.Count - 1; i >= 0; i--)
+            {
+                if (!s_pools[i].TryGetTarget(out var core))
+                {
+                    s_pools.RemoveAt(i);
+                    continue;
+                }
+
+                var key = (core.TypeName, core.Name);
+                totals.TryGetValue(key, out var sum);
+                totals[key] = sum + select(core.GetStatistics());
+            }
+        }
+
+        var measurements = new List<Measurement<long>>(totals.Count);
+        foreach (var ((type, name), value) in totals)
+        {
+            measurements.Add(name is null
+                ? new Measurement<long>(value, new KeyValuePair<string, object?>(TypeTag, type))
+                : new Measurement<long>(value, new KeyValuePair<string, object?>(TypeTag, type), new KeyValuePair<string, object?>(PoolTag, name)));
+        }
+
+        return measurements;
+    }
+}
+
+/// <summary>C#-style type names for metric tags and messages: <c>PodState</c>, <c>Wrapper&lt;Int32&gt;</c> (no namespace or containing type, as <c>nameof</c> gives).</summary>
+internal static class TypeNames
+{
+    public static string Display(Type type)
+    {
+        var builder = new StringBuilder();
+        Append(builder, type);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, Type type)
+    {
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        builder.Append(tick < 0 ? name : name.AsSpan(0, tick));
+        if (type.IsGenericType)
+        {
+            builder.Append('<');
+            var arguments = type.GetGenericArguments();
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append(", ");
+                }
+
+                Append(builder, arguments[i]);
+            }
+
+            builder.Append('>');
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit.Sdk;
+
+namespace Hotpath.Testing;
+
+/// <summary>Options of <see cref="CodeFixVerifier"/>.</summary>
+public sealed record CodeFixTestOptions
+{
+    /// <summary>Generators added to the test project (e.g. so <c>T.Pool</c> exists).</summary>
+    public ImmutableArray<IIncrementalGenerator> Generators { get; init; } = ImmutableArray<IIncrementalGenerator>.Empty;
+
+    /// <summary>Which registered fix to apply, by equivalence key; <see langword="null"/> takes the first.</summary>
+    public string? EquivalenceKey { get; init; }
+
+    /// <summary>Apply the fix to every fixable diagnostic in turn (default), or only to the first.</summary>
+    public bool FixAll { get; init; } = true;
+
+    /// <summary>The fixed source must compile without errors (default).</summary>
+    public bool FixedMustCompile { get; init; } = true;
+
+    /// <summary>The id <c>[|…|]</c> markers expect.</summary>
+    public string? DefaultId { get; init; }
+}
+
+/// <summary>
+/// Applies a code fix through an <see cref="AdhocWorkspace"/> and compares the resulting text. The markup of
+/// the source must mark exactly the analyzer's diagnostics (checked first, like <see cref="AnalyzerVerifier"/>).
+/// </summary>
+public static class CodeFixVerifier
+{
+    private const int MaxIterations = 50;
+
+    /// <summary>Asserts applying <paramref name="fix"/> to <paramref name="markup"/> gives <paramref name="expected"/>.</summary>
+    public static Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected) =>
+        VerifyAsync(analyzer, fix, markup, expected, new CodeFixTestOptions());
+
+    /// <summary>Asserts applying <paramref name="fix"/> to <paramref name="markup"/> gives <paramref name="expected"/>.</summary>
+    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions options)
+    {
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds }).ConfigureAwait(false);
+        var (source, _) = DiagnosticMarkup.Parse(markup, options.DefaultId);
+
+        using var workspace = new AdhocWorkspace();
+        var document = CreateDocument(workspace, source, options);
+        var applied = 0;
+        for (var iteration = 0; iteration < MaxIterations; iteration++)
+        {
+            var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
+            var diagnostics = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { analyzer }).ConfigureAwait(false))
+                .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.SourceTree?.FilePath == document.FilePath)
+                .OrderBy(d => d.Location.SourceSpan.Start)
+                .ToArray();
+            if (diagnostics.Length == 0 || (!options.FixAll && applied > 0))
+            {
+                break;
+            }
+
+            var action = await FindActionAsync(document, fix, diagnostics, options.EquivalenceKey).ConfigureAwait(false);
+            if (action is null)
+            {
+                break; // the remaining diagnostics have no fix of this kind
+            }
+
+            foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (operation is ApplyChangesOperation change)
+                {
+                    document = change.ChangedSolution.GetDocument(document.Id)!;
+                }
+            }
+
+            applied++;
+        }
+
+        if (applied == 0)
+        {
+            throw new XunitException("No code fix was offered.");
+        }
+
+        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
+        if (actual != TextDiff.Normalize(expected))
+        {
+            throw new XunitException("The fixed source differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
+        }
+
+        if (options.FixedMustCompile)
+        {
+            var fixedCompilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
+            TestCompilation.AssertNoErrors(fixedCompilation);
+        }
+    }
+
+    /// <summary>Asserts no fix of <paramref name="fix"/> is offered for the diagnostics in <paramref name="source"/>.</summary>
+    public static async Task VerifyNoFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, CodeFixTestOptions? options = null)
+    {
+        options ??= new CodeFixTestOptions();
+        using var workspace = new AdhocWorkspace();
+        var document = CreateDocument(workspace, source, options);
+        var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
+        var diagnostics = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { analyzer }).ConfigureAwait(false))
+            .Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToArray();
+        var action = diagnostics.Length == 0 ? null : await FindActionAsync(document, fix, diagnostics, options.EquivalenceKey).ConfigureAwait(false);
+        if (action is not null)
+        {
+            throw new XunitException($"A fix was offered: {action.Title}");
+        }
+    }
+
+    private static Document CreateDocument(AdhocWorkspace workspace, string source, CodeFixTestOptions options)
+    {
+        var projectId = ProjectId.CreateNewId();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            projectId, VersionStamp.Default, "TestProject", "TestAssembly", LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(),
+            parseOptions: TestCompilation.ParseOptions,
+            metadataReferences: ReferenceAssemblies.WithHotpath,
+            analyzerReferences: options.Generators.IsEmpty ? null : new[] { new GeneratorReference(options.Generators) }));
+        return workspace.AddDocument(DocumentInfo.Create(
+            DocumentId.CreateNewId(project.Id), "Source0.cs",
+            loader: TextLoader.From(TextAndVersion.Create(SourceText.From(source), VersionStamp.Default)),
+            filePath: TestCompilation.SourcePath(0)));
+    }
+
+    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fix, Diagnostic[] diagnostics, string? equivalenceKey)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var actions = new List<CodeAction>();
+            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+            await fix.RegisterCodeFixesAsync(context).ConfigureAwait(false);
+            var chosen = actions.FirstOrDefault(a => equivalenceKey is null || a.EquivalenceKey == equivalenceKey);
+            if (chosen is not null)
+            {
+                return chosen;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Hands in-memory generators to a workspace project.</summary>
+    private sealed class GeneratorReference : AnalyzerReference
+    {
+        private readonly ImmutableArray<ISourceGenerator> _generators;
+
+        public GeneratorReference(ImmutableArray<IIncrementalGenerator> generators) =>
+            _generators = generators.Select(GeneratorExtensions.AsSourceGenerator).ToImmutableArray();
+
+        public override string? FullPath => null;
+
+        public override object Id => this;
+
+        public override string Display => "Test generators";
+
+        public override ImmutableArray<DiagnosticAnalyzer> GetAnalyzers(string language) => ImmutableArray<DiagnosticAnalyzer>.Empty;
+
+        public override ImmutableArray<DiagnosticAnalyzer> GetAnalyzersForAllLanguages() => ImmutableArray<DiagnosticAnalyzer>.Empty;
+
+        public override ImmutableArray<ISourceGenerator> GetGenerators(string language) => _generators;
+
+        public override ImmutableArray<ISourceGenerator> GetGeneratorsForAllLanguages() => _generators;
+    }
+}
