@@ -1,12 +1,27 @@
+using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Hotpath.Generators.Batching;
 
-/// <summary>Reports mistakes in [BatchReducer] types (HOT001 and this capability's own rules) at their source locations.</summary>
+/// <summary>
+/// Reports mistakes in [BatchReducer] types at their source locations: HOT001 (not partial), HOT004 (an attribute
+/// names a missing or incompatible input member) and HOT007 (a window of 0 or fewer seconds).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BatchReducerDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
 {
     private protected override string AttributeMetadataName => AttributeNames.BatchReducer;
+
+    private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
+        ImmutableArray.Create(DiagnosticDescriptors.InvalidReducerInput, DiagnosticDescriptors.ArgumentOutOfRange);
+
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        foreach (var diagnostic in BatchReducerParser.Parse(type, attribute, cancellationToken).Diagnostics)
+        {
+            report(diagnostic);
+        }
+    }
 }

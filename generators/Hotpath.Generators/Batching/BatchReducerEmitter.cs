@@ -1,0 +1,610 @@
+using Hotpath.Generators.Shared;
+
+namespace Hotpath.Generators.Batching;
+
+/// <summary>
+/// Writes the generated part of a [BatchReducer] struct: hidden state fields, <c>Combine</c>, and the nested
+/// <c>Reducer</c> (an open-addressing hash table over arrays it owns). Pure: model in, source text out.
+/// </summary>
+internal static class BatchReducerEmitter
+{
+    private const string Math = "global::Hotpath.Batching.ReducerMath";
+    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+    public static string HintName(BatchReducerModel model) => model.Target.HintName + ".BatchReducer.g.cs";
+
+    public static string Emit(BatchReducerModel model)
+    {
+        var w = SourceWriter.CreateFile();
+        var target = model.Target;
+        var self = target.FullyQualifiedName;
+        var hasHidden = HasHiddenState(model);
+
+        if (target.Namespace is not null)
+        {
+            w.Line("namespace " + target.Namespace);
+            w.OpenBrace();
+        }
+
+        foreach (var outer in target.ContainingTypes)
+        {
+            w.Line("partial " + outer.Keyword + " " + outer.NameWithTypeParameters);
+            w.OpenBrace();
+        }
+
+        if (hasHidden && !model.HasStructLayout)
+        {
+            // The hidden fields live in this second partial declaration; Auto layout says field order across
+            // declarations does not matter (and keeps CS0282 away).
+            w.Line("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]");
+        }
+
+        w.Line("partial " + target.Keyword + " " + target.NameWithTypeParameters);
+        w.OpenBrace();
+
+        EmitHiddenFields(w, model);
+        EmitCombine(w, model, self);
+        EmitReducer(w, model, self);
+
+        w.CloseBrace();
+        for (var i = 0; i < target.ContainingTypes.Count; i++)
+        {
+            w.CloseBrace();
+        }
+
+        if (target.Namespace is not null)
+        {
+            w.CloseBrace();
+        }
+
+        return w.ToString();
+    }
+
+    private static bool HasHiddenState(BatchReducerModel model)
+    {
+        foreach (var m in model.Members)
+        {
+            if (m.Role == ReducerRole.Mean || (model.Window is not null && m.Role is ReducerRole.First or ReducerRole.Last))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string SumField(ReducerMember m) => "__hp_" + m.Name + "_Sum";
+
+    private static string CountField(ReducerMember m) => "__hp_" + m.Name + "_Count";
+
+    private static string TimeField(ReducerMember m) => "__hp_" + m.Name + "_Time";
+
+    private static void EmitHiddenFields(SourceWriter w, BatchReducerModel model)
+    {
+        var any = false;
+        foreach (var m in model.Members)
+        {
+            if (m.Role == ReducerRole.Mean)
+            {
+                if (!any)
+                {
+                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
+                    w.Line("// carry the timestamp of the row they came from.");
+                    any = true;
+                }
+
+                w.Line("private " + m.AccumulatorType + " " + SumField(m) + ";");
+                w.Line("private long " + CountField(m) + ";");
+            }
+            else if (model.Window is not null && m.Role is ReducerRole.First or ReducerRole.Last)
+            {
+                if (!any)
+                {
+                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
+                    w.Line("// carry the timestamp of the row they came from.");
+                    any = true;
+                }
+
+                w.Line("private long " + TimeField(m) + ";");
+            }
+        }
+
+        if (any)
+        {
+            w.Line();
+        }
+    }
+
+    private static void EmitCombine(SourceWriter w, BatchReducerModel model, string self)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Combines two partials of the same group (and window) into one. Associative and commutative, so partials");
+        w.Line("/// reduced on many threads or machines merge to the same answer in any order.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The partials belong to different groups.</exception>");
+        w.Line("public static " + self + " Combine(in " + self + " a, in " + self + " b)");
+        w.OpenBrace();
+        w.Line("if (!__hp_SameGroup(in a, in b))");
+        w.OpenBrace();
+        w.Line(Math + ".ThrowDifferentGroups(" + SourceWriter.Literal(model.Target.Name) + ");");
+        w.CloseBrace();
+        w.Line();
+        w.Line("return __hp_CombineCore(in a, in b);");
+        w.CloseBrace();
+        w.Line();
+
+        w.Line("private static bool __hp_SameGroup(in " + self + " a, in " + self + " b)");
+        w.OpenBrace();
+        var conditions = new List<string>();
+        foreach (var m in model.Members)
+        {
+            if (m.Role is ReducerRole.Key or ReducerRole.Window)
+            {
+                conditions.Add(KeyEquals(m, "a." + m.Name, "b." + m.Name));
+            }
+        }
+
+        w.Line("return " + (conditions.Count == 0 ? "true" : string.Join(" && ", conditions)) + ";");
+        w.CloseBrace();
+        w.Line();
+
+        w.Line("private static " + self + " __hp_CombineCore(in " + self + " a, in " + self + " b)");
+        w.OpenBrace();
+        w.Line("var r = a;");
+        foreach (var m in model.Members)
+        {
+            var x = m.Name;
+            switch (m.Role)
+            {
+                case ReducerRole.Count:
+                case ReducerRole.Sum:
+                    w.Line("r." + x + " = " + Add(m, "a." + x, "b." + x) + ";");
+                    break;
+                case ReducerRole.Min:
+                case ReducerRole.Max:
+                    w.Line("r." + x + " = " + Extreme(m, "a." + x, "b." + x) + ";");
+                    break;
+                case ReducerRole.Mean:
+                    w.Line("r." + SumField(m) + " = a." + SumField(m) + " + b." + SumField(m) + ";");
+                    w.Line("r." + CountField(m) + " = checked(a." + CountField(m) + " + b." + CountField(m) + ");");
+                    w.Line("r." + x + " = " + MeanOf(m, "r") + ";");
+                    break;
+                case ReducerRole.First when model.Window is not null:
+                    // Earliest timestamp wins; on a tie the left argument (earlier input) is kept.
+                    w.Line("if (b." + TimeField(m) + " < a." + TimeField(m) + ")");
+                    w.OpenBrace();
+                    w.Line("r." + x + " = b." + x + ";");
+                    w.Line("r." + TimeField(m) + " = b." + TimeField(m) + ";");
+                    w.CloseBrace();
+                    break;
+                case ReducerRole.Last when model.Window is not null:
+                    // Latest timestamp wins; on a tie the right argument (later input) is kept.
+                    w.Line("if (b." + TimeField(m) + " >= a." + TimeField(m) + ")");
+                    w.OpenBrace();
+                    w.Line("r." + x + " = b." + x + ";");
+                    w.Line("r." + TimeField(m) + " = b." + TimeField(m) + ";");
+                    w.CloseBrace();
+                    break;
+                case ReducerRole.Last:
+                    w.Line("r." + x + " = b." + x + "; // no [Window] timestamp: b is the later input");
+                    break;
+            }
+        }
+
+        w.Line("return r;");
+        w.CloseBrace();
+        w.Line();
+    }
+
+    private static void EmitReducer(SourceWriter w, BatchReducerModel model, string self)
+    {
+        var input = model.InputType;
+        var keys = model.Members.Where(static m => m.Role is ReducerRole.Key or ReducerRole.Window).ToList();
+        var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
+        var window = model.Window;
+
+        w.Line("/// <summary>");
+        w.Line("/// Reduces <see cref=\"" + DocName(input) + "\"/> rows into one partial per group: an open-addressing hash table over");
+        w.Line("/// arrays it owns, grown by doubling and kept on <see cref=\"Clear\"/>. Not thread-safe: use one per thread and");
+        w.Line("/// merge the partials.");
+        w.Line("/// </summary>");
+        w.Line("public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
+        w.OpenBrace();
+        w.Line("private int[] _buckets;   // entry index + 1 per slot; 0 = empty; length a power of two, at least twice the entries");
+        w.Line("private int[] _hashes;    // the mixed hash of each entry");
+        w.Line("private " + self + "[] _entries; // dense partials, in insertion order");
+        w.Line("private int _count;");
+        w.Line();
+        w.Line("/// <summary>Creates a reducer sized for 16 groups (it grows as needed).</summary>");
+        w.Line("public Reducer() : this(16)");
+        w.OpenBrace();
+        w.CloseBrace();
+        w.Line();
+        w.Line("/// <summary>Creates a reducer sized for <paramref name=\"capacity\"/> groups (it grows as needed).</summary>");
+        w.Line("public Reducer(int capacity)");
+        w.OpenBrace();
+        w.Line("if (capacity < 0)");
+        w.OpenBrace();
+        w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(capacity), capacity, \"The capacity must not be negative.\");");
+        w.CloseBrace();
+        w.Line();
+        w.Line("var entries = 4;");
+        w.Line("while (entries < capacity)");
+        w.OpenBrace();
+        w.Line("entries = " + Math + ".Grow(entries);");
+        w.CloseBrace();
+        w.Line();
+        w.Line("_entries = new " + ArrayOf(self, "entries") + ";");
+        w.Line("_hashes = new int[entries];");
+        w.Line("_buckets = new int[entries * 2];");
+        w.CloseBrace();
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public int Count => _count;");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public void Add(in " + input + " row) => AddCore(in row);");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public void Add(global::System.ReadOnlySpan<" + input + "> rows)");
+        w.OpenBrace();
+        w.Line("for (var i = 0; i < rows.Length; i++)");
+        w.OpenBrace();
+        w.Line("AddCore(in rows[i]);");
+        w.CloseBrace();
+        w.CloseBrace();
+        w.Line();
+
+        // AddCore
+        w.Line(Inline);
+        w.Line("private void AddCore(in " + input + " row)");
+        w.OpenBrace();
+        var keyLocals = new List<string>();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var k = keys[i];
+            if (k.Role == ReducerRole.Window)
+            {
+                w.Line("var time = (long)row." + k.Source + ";");
+                w.Line("var k" + i + " = " + Math + ".WindowStart(time, " + SourceWriter.Literal(model.WindowSizeMs) + "L);");
+            }
+            else
+            {
+                w.Line("var k" + i + " = (" + k.Type + ")row." + k.Source + ";");
+            }
+
+            keyLocals.Add("k" + i);
+        }
+
+        if (window is null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last))
+        {
+            // No timestamps: First/Last follow input order.
+        }
+
+        w.Line("var hash = Hash(" + string.Join(", ", keyLocals) + ");");
+        w.Line("var buckets = _buckets;");
+        w.Line("var mask = buckets.Length - 1;");
+        w.Line("var slot = hash & mask;");
+        w.Line("while (true)");
+        w.OpenBrace();
+        w.Line("var index = buckets[slot] - 1;");
+        w.Line("if (index < 0)");
+        w.OpenBrace();
+        w.Line("break;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("if (_hashes[index] == hash)");
+        w.OpenBrace();
+        w.Line("ref var e = ref _entries[index];");
+        w.Line("if (" + KeyMatch(keys, "e.") + ")");
+        w.OpenBrace();
+        EmitAccumulate(w, model);
+        w.Line("return;");
+        w.CloseBrace();
+        w.CloseBrace();
+        w.Line();
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("ref var n = ref _entries[Insert(hash)];");
+        w.Line("n = default;");
+        for (var i = 0; i < keys.Count; i++)
+        {
+            w.Line("n." + keys[i].Name + " = k" + i + ";");
+        }
+
+        EmitInitialize(w, model);
+        w.CloseBrace();
+        w.Line();
+
+        // Merge
+        w.Line("/// <inheritdoc />");
+        w.Line("public void Merge(in " + self + " partial)");
+        w.OpenBrace();
+        var partialKeys = keys.Select(static k => "partial." + k.Name).ToList();
+        w.Line("var hash = Hash(" + string.Join(", ", partialKeys) + ");");
+        w.Line("var mask = _buckets.Length - 1;");
+        w.Line("var slot = hash & mask;");
+        w.Line("while (true)");
+        w.OpenBrace();
+        w.Line("var index = _buckets[slot] - 1;");
+        w.Line("if (index < 0)");
+        w.OpenBrace();
+        w.Line("break;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("if (_hashes[index] == hash && __hp_SameGroup(in _entries[index], in partial))");
+        w.OpenBrace();
+        w.Line("_entries[index] = __hp_CombineCore(in _entries[index], in partial);");
+        w.Line("return;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("_entries[Insert(hash)] = partial;");
+        w.CloseBrace();
+        w.Line();
+
+        // CopyTo / ToArray / Clear
+        w.Line("/// <inheritdoc />");
+        w.Line("public int CopyTo(global::System.Span<" + self + "> destination)");
+        w.OpenBrace();
+        w.Line("if (destination.Length < _count)");
+        w.OpenBrace();
+        w.Line(Math + ".ThrowDestinationTooShort(_count);");
+        w.CloseBrace();
+        w.Line();
+        w.Line("new global::System.ReadOnlySpan<" + self + ">(_entries, 0, _count).CopyTo(destination);");
+        if (hasMean)
+        {
+            w.Line("for (var i = 0; i < _count; i++)");
+            w.OpenBrace();
+            w.Line("ref var p = ref destination[i];");
+            foreach (var m in model.Members.Where(static m => m.Role == ReducerRole.Mean))
+            {
+                w.Line("p." + m.Name + " = " + MeanOf(m, "p") + ";");
+            }
+
+            w.CloseBrace();
+            w.Line();
+        }
+
+        w.Line("return _count;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public " + self + "[] ToArray()");
+        w.OpenBrace();
+        w.Line("if (_count == 0)");
+        w.OpenBrace();
+        w.Line("return global::System.Array.Empty<" + self + ">();");
+        w.CloseBrace();
+        w.Line();
+        w.Line("var result = new " + ArrayOf(self, "_count") + ";");
+        w.Line("CopyTo(result);");
+        w.Line("return result;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public void Clear()");
+        w.OpenBrace();
+        w.Line("if (_count == 0)");
+        w.OpenBrace();
+        w.Line("return;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("global::System.Array.Clear(_buckets, 0, _buckets.Length);");
+        w.Line("if (global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<" + self + ">())");
+        w.OpenBrace();
+        w.Line("global::System.Array.Clear(_entries, 0, _count); // let go of key strings and other references");
+        w.CloseBrace();
+        w.Line();
+        w.Line("_count = 0;");
+        w.CloseBrace();
+        w.Line();
+
+        // Insert / Grow
+        w.Line("private int Insert(int hash)");
+        w.OpenBrace();
+        w.Line("if (_count == _entries.Length)");
+        w.OpenBrace();
+        w.Line("Grow();");
+        w.CloseBrace();
+        w.Line();
+        w.Line("var mask = _buckets.Length - 1;");
+        w.Line("var slot = hash & mask;");
+        w.Line("while (_buckets[slot] != 0)");
+        w.OpenBrace();
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("var index = _count++;");
+        w.Line("_buckets[slot] = index + 1;");
+        w.Line("_hashes[index] = hash;");
+        w.Line("return index;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("private void Grow()");
+        w.OpenBrace();
+        w.Line("var size = " + Math + ".Grow(_entries.Length);");
+        w.Line("global::System.Array.Resize(ref _entries, size);");
+        w.Line("global::System.Array.Resize(ref _hashes, size);");
+        w.Line("var buckets = new int[size * 2];");
+        w.Line("var mask = buckets.Length - 1;");
+        w.Line("for (var i = 0; i < _count; i++)");
+        w.OpenBrace();
+        w.Line("var slot = _hashes[i] & mask;");
+        w.Line("while (buckets[slot] != 0)");
+        w.OpenBrace();
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("buckets[slot] = i + 1;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("_buckets = buckets;");
+        w.CloseBrace();
+        w.Line();
+
+        // Hash
+        w.Line(Inline);
+        var parameters = keys.Select(static (k, i) => k.Type + " k" + i).ToList();
+        w.Line("private static int Hash(" + string.Join(", ", parameters) + ")");
+        w.OpenBrace();
+        if (keys.Count == 0)
+        {
+            w.Line("return 0; // no group key: one group");
+        }
+        else
+        {
+            w.Line("var h = " + KeyHash(keys[0], "k0") + ";");
+            for (var i = 1; i < keys.Count; i++)
+            {
+                w.Line("h = unchecked((h * -1521134295) + " + KeyHash(keys[i], "k" + i) + ");");
+            }
+
+            w.Line("return " + Math + ".Mix(h);");
+        }
+
+        w.CloseBrace();
+        w.CloseBrace();
+    }
+
+    private static void EmitInitialize(SourceWriter w, BatchReducerModel model)
+    {
+        foreach (var m in model.Members)
+        {
+            var value = "(" + m.Type + ")row." + m.Source;
+            switch (m.Role)
+            {
+                case ReducerRole.Count:
+                    w.Line("n." + m.Name + " = 1;");
+                    break;
+                case ReducerRole.Sum:
+                case ReducerRole.Min:
+                case ReducerRole.Max:
+                case ReducerRole.First:
+                case ReducerRole.Last:
+                    w.Line("n." + m.Name + " = " + value + ";");
+                    if (model.Window is not null && m.Role is ReducerRole.First or ReducerRole.Last)
+                    {
+                        w.Line("n." + TimeField(m) + " = time;");
+                    }
+
+                    break;
+                case ReducerRole.Mean:
+                    w.Line("n." + SumField(m) + " = (" + m.AccumulatorType + ")row." + m.Source + ";");
+                    w.Line("n." + CountField(m) + " = 1;");
+                    break;
+            }
+        }
+    }
+
+    private static void EmitAccumulate(SourceWriter w, BatchReducerModel model)
+    {
+        foreach (var m in model.Members)
+        {
+            var x = "e." + m.Name;
+            var value = "(" + m.Type + ")row." + m.Source;
+            switch (m.Role)
+            {
+                case ReducerRole.Count:
+                    w.Line(x + " = " + Add(m, x, "1") + ";");
+                    break;
+                case ReducerRole.Sum:
+                    w.Line(x + " = " + Add(m, x, value) + ";");
+                    break;
+                case ReducerRole.Min:
+                case ReducerRole.Max:
+                    if (m.Kind is ValueKind.Double or ValueKind.Single)
+                    {
+                        w.Line(x + " = " + Extreme(m, x, value) + ";");
+                    }
+                    else
+                    {
+                        w.Line("if (" + Compare(m, value, x, m.Role == ReducerRole.Min ? "<" : ">") + ")");
+                        w.OpenBrace();
+                        w.Line(x + " = " + value + ";");
+                        w.CloseBrace();
+                    }
+
+                    break;
+                case ReducerRole.Mean:
+                    w.Line("e." + SumField(m) + " += (" + m.AccumulatorType + ")row." + m.Source + ";");
+                    w.Line("e." + CountField(m) + "++;");
+                    break;
+                case ReducerRole.First when model.Window is not null:
+                    w.Line("if (time < e." + TimeField(m) + ")");
+                    w.OpenBrace();
+                    w.Line(x + " = " + value + ";");
+                    w.Line("e." + TimeField(m) + " = time;");
+                    w.CloseBrace();
+                    break;
+                case ReducerRole.Last when model.Window is not null:
+                    w.Line("if (time >= e." + TimeField(m) + ")");
+                    w.OpenBrace();
+                    w.Line(x + " = " + value + ";");
+                    w.Line("e." + TimeField(m) + " = time;");
+                    w.CloseBrace();
+                    break;
+                case ReducerRole.Last:
+                    w.Line(x + " = " + value + ";");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Addition in the member's type: integers are checked (overflow throws), floating point is not.</summary>
+    private static string Add(ReducerMember m, string a, string b) =>
+        m.Kind == ValueKind.Integer ? "checked((" + m.Type + ")(" + a + " + " + b + "))" : a + " + " + b;
+
+    private static string Extreme(ReducerMember m, string a, string b)
+    {
+        var name = m.Role == ReducerRole.Min ? "Min" : "Max";
+        if (m.Kind is ValueKind.Double or ValueKind.Single)
+        {
+            return Math + "." + name + "(" + a + ", " + b + ")";
+        }
+
+        return Compare(m, b, a, m.Role == ReducerRole.Min ? "<" : ">") + " ? " + b + " : " + a;
+    }
+
+    private static string Compare(ReducerMember m, string a, string b, string op) => m.Kind switch
+    {
+        ValueKind.String => "string.CompareOrdinal(" + a + ", " + b + ") " + op + " 0",
+        ValueKind.Comparable => "global::System.Collections.Generic.Comparer<" + m.Type + ">.Default.Compare(" + a + ", " + b + ") " + op + " 0",
+        _ => a + " " + op + " " + b,
+    };
+
+    private static string MeanOf(ReducerMember m, string p) =>
+        p + "." + CountField(m) + " == 0 ? default : (" + m.Type + ")(" + p + "." + SumField(m) + " / " + p + "." + CountField(m) + ")";
+
+    private static string KeyEquals(ReducerMember k, string a, string b) => k.Role == ReducerRole.Window || k.Kind is ValueKind.Integer
+        ? a + " == " + b
+        : k.Kind == ValueKind.String
+            ? "string.Equals(" + a + ", " + b + ")"
+            : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.Equals(" + a + ", " + b + ")";
+
+    private static string KeyMatch(List<ReducerMember> keys, string prefix)
+    {
+        if (keys.Count == 0)
+        {
+            return "true";
+        }
+
+        return string.Join(" && ", keys.Select((k, i) => KeyEquals(k, prefix + k.Name, "k" + i)));
+    }
+
+    private static string KeyHash(ReducerMember k, string value) => k.Kind == ValueKind.String
+        ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
+        : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
+
+    private static string ArrayOf(string elementType, string length)
+    {
+        // "new T[n]" for a generic or array element type is fine; nested generics keep their brackets.
+        return elementType + "[" + length + "]";
+    }
+
+    private static string DocName(string type) => type.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}');
+}

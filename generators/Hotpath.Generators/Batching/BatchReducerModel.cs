@@ -1,0 +1,91 @@
+using Hotpath.Generators.Shared;
+
+namespace Hotpath.Generators.Batching;
+
+/// <summary>Everything the emitter needs for one [BatchReducer] struct. Strings, primitives and equatable arrays only.</summary>
+/// <param name="Target">Where the generated members go.</param>
+/// <param name="InputType">The input row type, fully qualified.</param>
+/// <param name="Members">The attributed members, in declaration order.</param>
+/// <param name="WindowSizeMs">The window length in source units (ms), or 0 without a [Window].</param>
+/// <param name="HasStructLayout">Whether the struct already declares a StructLayout (then none is emitted).</param>
+internal sealed record BatchReducerModel(
+    TypeTarget Target,
+    string InputType,
+    EquatableArray<ReducerMember> Members,
+    long WindowSizeMs,
+    bool HasStructLayout)
+{
+    /// <summary>The [Window] member, if any.</summary>
+    public ReducerMember? Window
+    {
+        get
+        {
+            foreach (var member in Members)
+            {
+                if (member.Role == ReducerRole.Window)
+                {
+                    return member;
+                }
+            }
+
+            return null;
+        }
+    }
+}
+
+/// <summary>One attributed member of the aggregate struct.</summary>
+/// <param name="Name">The member name.</param>
+/// <param name="Type">The member type, fully qualified.</param>
+/// <param name="Role">What it holds.</param>
+/// <param name="Source">The input member it reads (null for [Count]).</param>
+/// <param name="Kind">How values of <paramref name="Type"/> are added, compared or hashed.</param>
+/// <param name="AccumulatorType">For [Mean]: the type of the hidden running sum; otherwise empty.</param>
+internal sealed record ReducerMember(
+    string Name,
+    string Type,
+    ReducerRole Role,
+    string? Source,
+    ValueKind Kind,
+    string AccumulatorType);
+
+/// <summary>What an attributed member holds.</summary>
+internal enum ReducerRole
+{
+    Key,
+    Window,
+    Count,
+    Sum,
+    Min,
+    Max,
+    Mean,
+    First,
+    Last,
+}
+
+/// <summary>How the generated code treats values of a member's type.</summary>
+internal enum ValueKind
+{
+    /// <summary>Anything else: equality through EqualityComparer&lt;T&gt;.Default.</summary>
+    Other,
+
+    /// <summary>Built-in integers: sums and counts are <c>checked</c>.</summary>
+    Integer,
+
+    /// <summary><c>double</c>: min/max through ReducerMath (NaN and ±0 rules).</summary>
+    Double,
+
+    /// <summary><c>float</c>: as Double.</summary>
+    Single,
+
+    /// <summary><c>decimal</c>.</summary>
+    Decimal,
+
+    /// <summary>Ordered with &lt; and &gt; (enums, char).</summary>
+    Operator,
+
+    /// <summary><c>string</c>: ordinal equality, hash and order.</summary>
+    String,
+
+    /// <summary>Implements IComparable&lt;T&gt;: ordered through Comparer&lt;T&gt;.Default.</summary>
+    Comparable,
+}

@@ -1,0 +1,403 @@
+using System.Collections.Immutable;
+using Hotpath.Generators.Shared;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Batching;
+
+/// <summary>The result of parsing one [BatchReducer] struct: a model when it is valid, and the diagnostics found.</summary>
+internal readonly struct BatchReducerParseResult
+{
+    public BatchReducerParseResult(BatchReducerModel? model, ImmutableArray<Diagnostic> diagnostics)
+    {
+        Model = model;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The model, or null when the struct has any error (the generator then emits nothing).</summary>
+    public BatchReducerModel? Model { get; }
+
+    /// <summary>HOT004/HOT007 found (HOT001 is reported by the base analyzer).</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+}
+
+/// <summary>
+/// Reads a [BatchReducer] struct into a <see cref="BatchReducerModel"/>. Shared by the generator (which keeps only
+/// valid models) and <see cref="BatchReducerDiagnosticsAnalyzer"/> (which reports the diagnostics). Uses symbols
+/// only (no Compilation), so both callers can use it.
+/// </summary>
+internal static class BatchReducerParser
+{
+    private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static BatchReducerParseResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var isPartial = TypeTargetParser.CheckPartial(type, AttributeNames.BatchReducer, cancellationToken) is null;
+        if (attribute.ConstructorArguments.Length != 1 ||
+            attribute.ConstructorArguments[0].Value is not ITypeSymbol input ||
+            input.TypeKind == TypeKind.Error)
+        {
+            return new BatchReducerParseResult(null, diagnostics.ToImmutable()); // the compiler reports it
+        }
+
+        var members = new List<ReducerMember>();
+        var windowSizeMs = 0L;
+        var hasWindow = false;
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
+            {
+                continue;
+            }
+
+            var parsed = ParseMember(type, member, input, diagnostics, ref hasWindow, ref windowSizeMs, cancellationToken);
+            if (parsed is not null)
+            {
+                members.Add(parsed);
+            }
+        }
+
+        var hasStructLayout = type.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.InteropServices.StructLayoutAttribute");
+        var model = isPartial && diagnostics.Count == 0 && type.TypeKind == TypeKind.Struct
+            ? new BatchReducerModel(
+                TypeTargetParser.Create(type, cancellationToken),
+                input.ToDisplayString(FullyQualified),
+                members.ToEquatableArray(),
+                windowSizeMs,
+                hasStructLayout)
+            : null;
+        return new BatchReducerParseResult(model, diagnostics.ToImmutable());
+    }
+
+    private static ReducerMember? ParseMember(
+        INamedTypeSymbol type,
+        ISymbol member,
+        ITypeSymbol input,
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        ref bool hasWindow,
+        ref long windowSizeMs,
+        CancellationToken cancellationToken)
+    {
+        AttributeData? roleAttribute = null;
+        ReducerRole role = default;
+        var roles = 0;
+        foreach (var candidate in member.GetAttributes())
+        {
+            if (RoleOf(candidate.AttributeClass?.ToDisplayString()) is { } r)
+            {
+                roles++;
+                roleAttribute ??= candidate;
+                if (roles == 1)
+                {
+                    role = r;
+                }
+            }
+        }
+
+        if (roleAttribute is null)
+        {
+            return null;
+        }
+
+        var location = AttributeLocation(roleAttribute, member, cancellationToken);
+        void Report(string reason) =>
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, member.Name, type.Name, reason));
+
+        if (roles > 1)
+        {
+            Report("it carries more than one of [GroupKey], [Window], [Count], [Sum], [Min], [Max], [Mean], [First] and [Last]; give each its own member");
+            return null;
+        }
+
+        var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+        var writable = member is IFieldSymbol f ? !f.IsReadOnly && !f.IsConst : ((IPropertySymbol)member).SetMethod is { IsInitOnly: false };
+        if (!writable)
+        {
+            Report("the reducer must assign it; make it a non-readonly field or a property with a setter");
+            return null;
+        }
+
+        var attributeName = "[" + RoleName(role) + "]";
+        string? sourceName = role switch
+        {
+            ReducerRole.Count => null,
+            ReducerRole.Key => roleAttribute.ConstructorArguments.Length == 1 ? roleAttribute.ConstructorArguments[0].Value as string : member.Name,
+            ReducerRole.Window => roleAttribute.ConstructorArguments.Length == 2 ? roleAttribute.ConstructorArguments[1].Value as string : null,
+            _ => roleAttribute.ConstructorArguments.Length == 1 ? roleAttribute.ConstructorArguments[0].Value as string : null,
+        };
+
+        ITypeSymbol? sourceType = null;
+        if (role != ReducerRole.Count)
+        {
+            if (string.IsNullOrEmpty(sourceName))
+            {
+                Report(attributeName + " must name an input member of '" + input.Name + "'");
+                return null;
+            }
+
+            sourceType = FindInputMember(input, sourceName!, type.ContainingAssembly);
+            if (sourceType is null)
+            {
+                Report(attributeName + " reads '" + sourceName + "', but '" + input.Name + "' has no accessible instance field or readable property of that name");
+                return null;
+            }
+        }
+
+        var kind = KindOf(memberType);
+        var accumulator = string.Empty;
+        switch (role)
+        {
+            case ReducerRole.Key:
+            case ReducerRole.First:
+            case ReducerRole.Last:
+                if (!ConvertsImplicitly(sourceType!, memberType))
+                {
+                    Report(attributeName + " copies '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                break;
+
+            case ReducerRole.Window:
+                if (roleAttribute.ConstructorArguments.Length == 2 && roleAttribute.ConstructorArguments[0].Value is int seconds && seconds <= 0)
+                {
+                    diagnostics.Add(Diagnostic.Create(
+                        DiagnosticDescriptors.ArgumentOutOfRange,
+                        location,
+                        "Window",
+                        "seconds",
+                        seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        "a window must be at least 1 second long"));
+                    return null;
+                }
+
+                if (hasWindow)
+                {
+                    Report("only one member may carry [Window]");
+                    return null;
+                }
+
+                if (KindOf(sourceType!) != ValueKind.Integer)
+                {
+                    Report("[Window] reads '" + sourceName + "' of type '" + Display(sourceType!) + "', but a window needs an integer timestamp (Unix milliseconds)");
+                    return null;
+                }
+
+                if (memberType.SpecialType != SpecialType.System_Int64)
+                {
+                    Report("[Window] holds the window start in source units and must be of type 'long', not '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                hasWindow = true;
+                windowSizeMs = (long)(int)roleAttribute.ConstructorArguments[0].Value! * 1000L;
+                break;
+
+            case ReducerRole.Count:
+                if (kind != ValueKind.Integer)
+                {
+                    Report("[Count] must be of an integer type such as 'long', not '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                break;
+
+            case ReducerRole.Sum:
+                if (!IsNumeric(kind) || !IsNumeric(KindOf(sourceType!)) || !ConvertsImplicitly(sourceType!, memberType))
+                {
+                    Report("[Sum] of '" + sourceName + "' (" + Display(sourceType!) + ") into '" + Display(memberType) + "' needs a numeric source that widens implicitly to the numeric member type");
+                    return null;
+                }
+
+                break;
+
+            case ReducerRole.Min:
+            case ReducerRole.Max:
+                if (kind == ValueKind.Other)
+                {
+                    Report(attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                if (!ConvertsImplicitly(sourceType!, memberType))
+                {
+                    Report(attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                break;
+
+            case ReducerRole.Mean:
+                var sourceKind = KindOf(sourceType!);
+                if ((kind is ValueKind.Double or ValueKind.Single) && IsNumeric(sourceKind) && sourceKind != ValueKind.Decimal)
+                {
+                    accumulator = "double";
+                }
+                else if (kind == ValueKind.Decimal && sourceKind is ValueKind.Integer or ValueKind.Decimal)
+                {
+                    accumulator = "decimal";
+                }
+                else
+                {
+                    Report("[Mean] of '" + sourceName + "' (" + Display(sourceType!) + ") needs a numeric source and a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                break;
+        }
+
+        return new ReducerMember(member.Name, memberType.ToDisplayString(FullyQualified), role, sourceName, kind, accumulator);
+    }
+
+    private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
+    {
+        AttributeNames.GroupKey => ReducerRole.Key,
+        AttributeNames.Window => ReducerRole.Window,
+        AttributeNames.Count => ReducerRole.Count,
+        AttributeNames.Sum => ReducerRole.Sum,
+        AttributeNames.Min => ReducerRole.Min,
+        AttributeNames.Max => ReducerRole.Max,
+        AttributeNames.Mean => ReducerRole.Mean,
+        AttributeNames.First => ReducerRole.First,
+        AttributeNames.Last => ReducerRole.Last,
+        _ => null,
+    };
+
+    private static string RoleName(ReducerRole role) => role == ReducerRole.Key ? "GroupKey" : role.ToString();
+
+    private static Location AttributeLocation(AttributeData attribute, ISymbol member, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None;
+
+    private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+
+    /// <summary>The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its bases).</summary>
+    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, IAssemblySymbol fromAssembly)
+    {
+        for (var current = input; current is not null; current = current.BaseType)
+        {
+            foreach (var candidate in current.GetMembers(name))
+            {
+                if (candidate.IsStatic || !IsAccessible(candidate, fromAssembly))
+                {
+                    continue;
+                }
+
+                switch (candidate)
+                {
+                    case IFieldSymbol field:
+                        return field.Type;
+                    case IPropertySymbol { GetMethod: not null, IsIndexer: false } property when IsAccessible(property.GetMethod, fromAssembly):
+                        return property.Type;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAccessible(ISymbol symbol, IAssemblySymbol fromAssembly) => symbol.DeclaredAccessibility switch
+    {
+        Accessibility.Public => true,
+        Accessibility.Internal or Accessibility.ProtectedOrInternal =>
+            SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, fromAssembly) || symbol.ContainingAssembly.GivesAccessTo(fromAssembly),
+        _ => false,
+    };
+
+    private static ValueKind KindOf(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+                return ValueKind.Integer;
+            case SpecialType.System_Double:
+                return ValueKind.Double;
+            case SpecialType.System_Single:
+                return ValueKind.Single;
+            case SpecialType.System_Decimal:
+                return ValueKind.Decimal;
+            case SpecialType.System_Char:
+                return ValueKind.Operator;
+            case SpecialType.System_String:
+                return ValueKind.String;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return ValueKind.Operator;
+        }
+
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (candidate is { Name: "IComparable", Arity: 1 } &&
+                candidate.ContainingNamespace?.ToDisplayString() == "System" &&
+                SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
+            {
+                return ValueKind.Comparable;
+            }
+        }
+
+        return ValueKind.Other;
+    }
+
+    private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.Double or ValueKind.Single or ValueKind.Decimal;
+
+    /// <summary>
+    /// The C# implicit conversions that matter here, from symbols alone: identity, the implicit numeric widenings,
+    /// T to T?, and reference conversions to a base type or interface.
+    /// </summary>
+    private static bool ConvertsImplicitly(ITypeSymbol source, ITypeSymbol target)
+    {
+        if (SymbolEqualityComparer.Default.Equals(source, target))
+        {
+            return true;
+        }
+
+        if (target is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            return ConvertsImplicitly(source, nullable.TypeArguments[0]);
+        }
+
+        if (source.IsReferenceType)
+        {
+            if (target.SpecialType == SpecialType.System_Object)
+            {
+                return true;
+            }
+
+            for (var b = source.BaseType; b is not null; b = b.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(b, target))
+                {
+                    return true;
+                }
+            }
+
+            return source.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, target));
+        }
+
+        return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0;
+    }
+
+    private static SpecialType[] WidensTo(SpecialType source) => source switch
+    {
+        SpecialType.System_SByte => [SpecialType.System_Int16, SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Byte => [SpecialType.System_Int16, SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Int16 => [SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_UInt16 => [SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Int32 => [SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_UInt32 => [SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Int64 or SpecialType.System_UInt64 => [SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Char => [SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Single => [SpecialType.System_Double],
+        _ => [],
+    };
+}

@@ -1,0 +1,562 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Hotpath.Diagnostics;
+
+namespace Hotpath.Batching;
+
+/// <summary>
+/// Buffers posted items and hands them to a handler in batches: a batch is flushed when it holds
+/// <see cref="BatchEngineOptions.MaxBatchSize"/> items or its first item has waited
+/// <see cref="BatchEngineOptions.MaxDelay"/>; at most <see cref="BatchEngineOptions.MaxConcurrentBatches"/>
+/// handler calls run at once. A batch whose handler throws is retried with exponential backoff and jitter, then
+/// handed to the dead-letter handler with the last exception; the engine keeps running.
+/// </summary>
+/// <remarks>
+/// <para>Batches are never empty and live in pooled arrays the engine reuses (no array per batch): the memory
+/// handed to a handler is valid only during that call; copy what must outlive it.</para>
+/// <para>No accepted item is silently lost: each is handled successfully or dead-lettered exactly once. When no
+/// dead-letter handler is given, or the dead-letter handler itself throws, the failure is counted
+/// (<see cref="DeadLetteredCount"/>, the <c>hotpath.batch.deadletters</c> counter) and kept, and
+/// <see cref="CompleteAsync"/> (and <see cref="DisposeAsync"/>) throw an <see cref="AggregateException"/> of
+/// those failures once everything has drained.</para>
+/// <para>After <see cref="CompleteAsync"/> (or <see cref="DisposeAsync"/>) starts, <see cref="Post"/> returns
+/// <see langword="false"/> and <see cref="PostAsync"/> throws <see cref="InvalidOperationException"/>.</para>
+/// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
+/// once per batch), <c>hotpath.batch.flushes</c> (batches), <c>hotpath.batch.retries</c> (retry attempts) and
+/// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed).</para>
+/// </remarks>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed class BatchEngine<T> : IAsyncDisposable
+{
+    private const int MaxKeptFailures = 64;
+
+    private readonly object _gate = new();
+    private readonly Func<ReadOnlyMemory<T>, CancellationToken, ValueTask> _handler;
+    private readonly Func<ReadOnlyMemory<T>, Exception, ValueTask>? _deadLetter;
+    private readonly int _maxBatchSize;
+    private readonly int _capacity;
+    private readonly int _maxConcurrent;
+    private readonly int _maxRetries;
+    private readonly long _maxDelayTicks;
+    private readonly double _retryBaseMs;
+    private readonly double _retryMaxMs;
+
+    // Guarded by _gate.
+    private readonly Queue<Batch> _ready = new();
+    private readonly Stack<T[]> _freeArrays = new();
+    private readonly Stack<Runner> _freeRunners = new();
+    private T[]? _current;
+    private int _currentCount;
+    private long _currentStarted;
+    private int _pending;
+    private int _running;
+    private bool _completing;
+    private TaskCompletionSource? _spaceAvailable;
+    private Task? _completion;
+    private List<Exception>? _failures;
+    private int _failureCount;
+    private bool _completeCalled;
+
+    private readonly Signal _wake = new();
+    private readonly Timer _timer;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _dispatcher;
+
+    private long _batches;
+    private long _delivered;
+    private long _deadLettered;
+    private long _retries;
+
+    /// <summary>Creates and starts an engine.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <param name="handler">Handles one batch. The memory is valid only until the returned task completes. The
+    /// token is cancelled only when <see cref="CompleteAsync"/>'s token is cancelled.</param>
+    /// <param name="deadLetter">Receives a batch whose retries are exhausted, with the last exception; optional
+    /// (see the remarks on what happens without it).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    public BatchEngine(
+        BatchEngineOptions options,
+        Func<ReadOnlyMemory<T>, CancellationToken, ValueTask> handler,
+        Func<ReadOnlyMemory<T>, Exception, ValueTask>? deadLetter = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+
+        _handler = handler;
+        _deadLetter = deadLetter;
+        _maxBatchSize = options.MaxBatchSize;
+        _capacity = options.Capacity;
+        _maxConcurrent = options.MaxConcurrentBatches;
+        _maxRetries = options.MaxRetries;
+        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
+        _retryBaseMs = options.RetryBaseDelay.TotalMilliseconds;
+        _retryMaxMs = options.RetryMaxDelay.TotalMilliseconds;
+        for (var i = 0; i < _maxConcurrent; i++)
+        {
+            _freeRunners.Push(new Runner(this));
+        }
+
+        _timer = new Timer(static state => ((Signal)state!).Set(), _wake, Timeout.Infinite, Timeout.Infinite);
+        _dispatcher = Task.Run(DispatchLoopAsync);
+    }
+
+    /// <summary>Items accepted and not yet handled or dead-lettered (including those in a running handler).</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending;
+            }
+        }
+    }
+
+    /// <summary>Batches handed to the handler so far (first attempts only).</summary>
+    public long BatchCount => Interlocked.Read(ref _batches);
+
+    /// <summary>Items whose batch the handler completed successfully.</summary>
+    public long DeliveredCount => Interlocked.Read(ref _delivered);
+
+    /// <summary>Items whose batch failed every attempt (dead-lettered, or failed without a dead-letter handler).</summary>
+    public long DeadLetteredCount => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Retry attempts made so far.</summary>
+    public long RetryCount => Interlocked.Read(ref _retries);
+
+    /// <summary>
+    /// Adds an item if there is room. Allocates nothing (array buffers are reused once the engine has warmed up).
+    /// </summary>
+    /// <param name="item">The item.</param>
+    /// <returns><see langword="false"/> when <see cref="BatchEngineOptions.Capacity"/> items are pending or the
+    /// engine is completing; the item was not taken.</returns>
+    public bool Post(T item)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            if (_completing || _pending >= _capacity)
+            {
+                return false;
+            }
+
+            wake = AddLocked(item);
+        }
+
+        if (wake)
+        {
+            _wake.Set();
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds an item, waiting for room when <see cref="BatchEngineOptions.Capacity"/> is reached (backpressure).</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels the wait for room; the item is then not taken.</param>
+    /// <returns>A task that completes when the item is taken.</returns>
+    /// <exception cref="InvalidOperationException">The engine is completing or completed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public ValueTask PostAsync(T item, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        Task wait;
+        bool wake;
+        lock (_gate)
+        {
+            if (_completing)
+            {
+                return ValueTask.FromException(CompletedException());
+            }
+
+            if (_pending >= _capacity)
+            {
+                wait = (_spaceAvailable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                wake = false;
+            }
+            else
+            {
+                wake = AddLocked(item);
+                wait = Task.CompletedTask;
+            }
+        }
+
+        if (wake)
+        {
+            _wake.Set();
+        }
+
+        return wait.IsCompleted ? default : new ValueTask(PostSlowAsync(item, wait, cancellationToken));
+    }
+
+    /// <summary>
+    /// Stops accepting items, flushes every item posted (partial batches included, without waiting for
+    /// <see cref="BatchEngineOptions.MaxDelay"/>), waits for every handler, retry and dead-letter call, then stops.
+    /// Safe to call more than once.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelling it stops waiting politely: the handlers' token is cancelled, and
+    /// batches not yet handled are dead-lettered with an <see cref="OperationCanceledException"/> (so still not
+    /// lost); the returned task still completes only once everything is accounted for.</param>
+    /// <returns>A task that completes when the engine has drained.</returns>
+    /// <exception cref="AggregateException">Batches failed without a dead-letter handler, or the dead-letter
+    /// handler threw: holds those exceptions (the first 64; the message gives the total).</exception>
+    public Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _completeCalled = true;
+        }
+
+        return Complete(cancellationToken);
+    }
+
+    private Task Complete(CancellationToken cancellationToken)
+    {
+        Task completion;
+        lock (_gate)
+        {
+            _completing = true;
+            completion = _completion ??= CompleteCoreAsync();
+            ReleaseSpaceWaitersLocked(out var waiters);
+            waiters?.TrySetResult();
+        }
+
+        if (cancellationToken.CanBeCanceled && !completion.IsCompleted)
+        {
+            var registration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
+            _ = completion.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        _wake.Set();
+        return completion;
+    }
+
+    /// <summary>Completes the engine like <see cref="CompleteAsync"/> and releases its timer and buffers.</summary>
+    /// <returns>A task that completes when the engine has drained.</returns>
+    /// <exception cref="AggregateException">As <see cref="CompleteAsync"/>, unless <see cref="CompleteAsync"/> was called
+    /// (its task already carries the failures).</exception>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Complete(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AggregateException) when (CompleteWasCalled())
+        {
+            // The task CompleteAsync returned already carries these failures to its caller.
+        }
+        finally
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+            lock (_gate)
+            {
+                while (_freeArrays.Count > 0)
+                {
+                    ArrayPool<T>.Shared.Return(_freeArrays.Pop());
+                }
+            }
+        }
+    }
+
+    private bool CompleteWasCalled()
+    {
+        lock (_gate)
+        {
+            return _completeCalled;
+        }
+    }
+
+    private async Task CompleteCoreAsync()
+    {
+        // Yield so CompleteAsync returns before the drain is awaited (it is called under _gate).
+        await Task.Yield();
+        await _dispatcher.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_failureCount == 0)
+            {
+                return;
+            }
+            throw new AggregateException(
+                $"{_failureCount} batch(es) of {typeof(T).Name} failed and were not dead-lettered (no dead-letter handler, or it threw).",
+                _failures!);
+        }
+    }
+
+    private static InvalidOperationException CompletedException() =>
+        new("The batch engine is completing or completed; it accepts no more items.");
+
+    private async Task PostSlowAsync(T item, Task wait, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            bool wake;
+            lock (_gate)
+            {
+                if (_completing)
+                {
+                    throw CompletedException();
+                }
+
+                if (_pending >= _capacity)
+                {
+                    wait = (_spaceAvailable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    continue;
+                }
+
+                wake = AddLocked(item);
+            }
+
+            if (wake)
+            {
+                _wake.Set();
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Appends under the lock; returns whether the dispatcher must look (a new batch began or one filled).</summary>
+    private bool AddLocked(T item)
+    {
+        var current = _current ??= RentLocked();
+        current[_currentCount++] = item;
+        _pending++;
+        var wake = false;
+        if (_currentCount == 1)
+        {
+            _currentStarted = Stopwatch.GetTimestamp();
+            wake = true;
+        }
+
+        if (_currentCount == _maxBatchSize)
+        {
+            _ready.Enqueue(new Batch(current, _currentCount));
+            _current = null;
+            _currentCount = 0;
+            wake = true;
+        }
+
+        return wake;
+    }
+
+    private T[] RentLocked() => _freeArrays.Count > 0 ? _freeArrays.Pop() : ArrayPool<T>.Shared.Rent(_maxBatchSize);
+
+    private void ReleaseSpaceWaitersLocked(out TaskCompletionSource? waiters)
+    {
+        waiters = _spaceAvailable;
+        _spaceAvailable = null;
+    }
+
+    private async Task DispatchLoopAsync()
+    {
+        while (true)
+        {
+            Runner? runner = null;
+            var waitTicks = -1L;
+            lock (_gate)
+            {
+                if (_running < _maxConcurrent)
+                {
+                    if (_ready.Count > 0)
+                    {
+                        runner = _freeRunners.Pop();
+                        runner.Batch = _ready.Dequeue();
+                    }
+                    else if (_currentCount > 0)
+                    {
+                        var elapsed = Stopwatch.GetTimestamp() - _currentStarted;
+                        if (_completing || elapsed >= _maxDelayTicks)
+                        {
+                            runner = _freeRunners.Pop();
+                            runner.Batch = new Batch(_current!, _currentCount);
+                            _current = null;
+                            _currentCount = 0;
+                        }
+                        else
+                        {
+                            waitTicks = _maxDelayTicks - elapsed;
+                        }
+                    }
+                    else if (_completing && _running == 0)
+                    {
+                        return; // drained: nothing buffered, nothing running
+                    }
+
+                    if (runner is not null)
+                    {
+                        _running++;
+                    }
+                }
+            }
+
+            if (runner is not null)
+            {
+                Interlocked.Increment(ref _batches);
+                ThreadPool.UnsafeQueueUserWorkItem(runner, preferLocal: false);
+                continue;
+            }
+
+            if (waitTicks >= 0)
+            {
+                var ms = (long)Math.Ceiling(waitTicks * 1000.0 / Stopwatch.Frequency);
+                _timer.Change(Math.Clamp(ms, 1, int.MaxValue), Timeout.Infinite);
+            }
+
+            await _wake.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunBatchAsync(Runner runner)
+    {
+        var batch = runner.Batch;
+        var memory = new ReadOnlyMemory<T>(batch.Array, 0, batch.Count);
+        BatchMetrics.Flushes.Add(1);
+        BatchMetrics.Items.Add(batch.Count);
+        try
+        {
+            Exception? last = null;
+            var token = _stop.Token;
+            for (var attempt = 0; ; attempt++)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    last ??= new OperationCanceledException("The batch engine's completion was cancelled before this batch was handled.", token);
+                    break;
+                }
+
+                try
+                {
+                    await _handler(memory, token).ConfigureAwait(false);
+                    last = null;
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    last = ex;
+                }
+
+                if (attempt >= _maxRetries || token.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                Interlocked.Increment(ref _retries);
+                BatchMetrics.Retries.Add(1);
+                try
+                {
+                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // keep the handler's exception as the reason
+                }
+            }
+
+            if (last is null)
+            {
+                Interlocked.Add(ref _delivered, batch.Count);
+            }
+            else
+            {
+                await DeadLetterAsync(memory, last).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Release(runner);
+        }
+    }
+
+    private async Task DeadLetterAsync(ReadOnlyMemory<T> memory, Exception error)
+    {
+        Interlocked.Add(ref _deadLettered, memory.Length);
+        BatchMetrics.DeadLetters.Add(memory.Length);
+        if (_deadLetter is null)
+        {
+            RecordFailure(error);
+            return;
+        }
+
+        try
+        {
+            await _deadLetter(memory, error).ConfigureAwait(false);
+        }
+        catch (Exception deadLetterError)
+        {
+            RecordFailure(new AggregateException("The dead-letter handler threw while handling a failed batch.", error, deadLetterError));
+        }
+    }
+
+    private void RecordFailure(Exception error)
+    {
+        lock (_gate)
+        {
+            _failureCount++;
+            _failures ??= new List<Exception>();
+            if (_failures.Count < MaxKeptFailures)
+            {
+                _failures.Add(error);
+            }
+        }
+    }
+
+    /// <summary>Exponential backoff with equal jitter: a random delay in [d/2, d], d = min(base * 2^attempt, max).</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var delay = Math.Min(_retryMaxMs, _retryBaseMs * Math.Pow(2, Math.Min(attempt, 30)));
+        var jittered = (delay / 2) + (Random.Shared.NextDouble() * delay / 2);
+        return TimeSpan.FromMilliseconds(jittered);
+    }
+
+    private void Release(Runner runner)
+    {
+        var batch = runner.Batch;
+        runner.Batch = default;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            Array.Clear(batch.Array, 0, batch.Count); // do not keep the items alive from the pool
+        }
+
+        TaskCompletionSource? waiters;
+        lock (_gate)
+        {
+            _pending -= batch.Count;
+            _running--;
+            _freeArrays.Push(batch.Array);
+            _freeRunners.Push(runner);
+            ReleaseSpaceWaitersLocked(out waiters);
+        }
+
+        waiters?.TrySetResult();
+        _wake.Set();
+    }
+
+    private readonly record struct Batch(T[] Array, int Count);
+
+    /// <summary>Runs one batch on the thread pool; one per concurrency slot, reused, so dispatching allocates nothing.</summary>
+    private sealed class Runner(BatchEngine<T> engine) : IThreadPoolWorkItem
+    {
+        public Batch Batch;
+
+        public void Execute() => _ = engine.RunBatchAsync(this);
+    }
+}
+
+/// <summary>The batch engine's counters on the shared <c>Hotpath</c> meter.</summary>
+internal static class BatchMetrics
+{
+    public static readonly Counter<long> Items = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers.");
+    public static readonly Counter<long> Flushes = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers.");
+    public static readonly Counter<long> Retries = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches.");
+    public static readonly Counter<long> DeadLetters = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt.");
+}

@@ -1,0 +1,140 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace Hotpath.Batching;
+
+/// <summary>
+/// Helpers the code generated for <c>[BatchReducer]</c> calls. Public for the generated code only; the rules
+/// here are the documented semantics of the aggregates.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ReducerMath
+{
+    /// <summary>
+    /// The start of the tumbling window of <paramref name="size"/> units holding <paramref name="time"/>: floor
+    /// division, so negative times land in the window that starts at or before them (-1 ms → -60,000 for 60 s).
+    /// </summary>
+    /// <param name="time">A timestamp.</param>
+    /// <param name="size">The window length, in the unit of <paramref name="time"/>; positive.</param>
+    /// <returns>The largest multiple of <paramref name="size"/> not greater than <paramref name="time"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long WindowStart(long time, long size)
+    {
+        var remainder = time % size;
+        return remainder < 0 ? time - remainder - size : time - remainder;
+    }
+
+    /// <summary>
+    /// Minimum under the total order NaN &lt; -∞ &lt; … &lt; -0.0 &lt; +0.0 &lt; … &lt; +∞: any NaN makes the minimum NaN
+    /// (as <c>Enumerable.Min</c>), and -0.0 beats +0.0, so the result never depends on argument order.
+    /// </summary>
+    /// <param name="a">A value.</param>
+    /// <param name="b">Another value.</param>
+    /// <returns>The smaller value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Min(double a, double b)
+    {
+        if (a < b)
+        {
+            return a;
+        }
+
+        if (b < a)
+        {
+            return b;
+        }
+
+        // Equal (maybe ±0) or at least one NaN.
+        return double.IsNaN(a) ? a : double.IsNaN(b) ? b : double.IsNegative(a) ? a : b;
+    }
+
+    /// <summary>
+    /// Maximum under the same total order as <see cref="Min(double, double)"/>: NaN is smallest, so it is ignored
+    /// unless every value is NaN (as <c>Enumerable.Max</c>), and +0.0 beats -0.0.
+    /// </summary>
+    /// <param name="a">A value.</param>
+    /// <param name="b">Another value.</param>
+    /// <returns>The larger value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Max(double a, double b)
+    {
+        if (a > b)
+        {
+            return a;
+        }
+
+        if (b > a)
+        {
+            return b;
+        }
+
+        return double.IsNaN(a) ? b : double.IsNaN(b) ? a : double.IsNegative(a) ? b : a;
+    }
+
+    /// <summary>Single-precision <see cref="Min(double, double)"/>.</summary>
+    /// <param name="a">A value.</param>
+    /// <param name="b">Another value.</param>
+    /// <returns>The smaller value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Min(float a, float b)
+    {
+        if (a < b)
+        {
+            return a;
+        }
+
+        if (b < a)
+        {
+            return b;
+        }
+
+        return float.IsNaN(a) ? a : float.IsNaN(b) ? b : float.IsNegative(a) ? a : b;
+    }
+
+    /// <summary>Single-precision <see cref="Max(double, double)"/>.</summary>
+    /// <param name="a">A value.</param>
+    /// <param name="b">Another value.</param>
+    /// <returns>The larger value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(float a, float b)
+    {
+        if (a > b)
+        {
+            return a;
+        }
+
+        if (b > a)
+        {
+            return b;
+        }
+
+        return float.IsNaN(a) ? b : float.IsNaN(b) ? a : float.IsNegative(a) ? b : a;
+    }
+
+    /// <summary>Spreads a combined key hash over the bits a power-of-two table uses (Fibonacci hashing).</summary>
+    /// <param name="hash">The raw hash.</param>
+    /// <returns>The mixed hash.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Mix(int hash) => (int)(((uint)hash * 2654435769u) ^ ((uint)hash >> 15));
+
+    /// <summary>The next table size: double, or throw when the table cannot grow further.</summary>
+    /// <param name="length">The current length.</param>
+    /// <returns>Twice <paramref name="length"/>.</returns>
+    /// <exception cref="InvalidOperationException">The reducer already holds the most groups it can.</exception>
+    public static int Grow(int length) =>
+        length >= 1 << 29 ? throw new InvalidOperationException("The reducer holds too many groups to grow further.") : length * 2;
+
+    /// <summary>Throws the error for <c>Combine</c> of partials of different groups.</summary>
+    /// <param name="typeName">The aggregate type.</param>
+    /// <exception cref="ArgumentException">Always.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowDifferentGroups(string typeName) =>
+        throw new ArgumentException($"Combine of two {typeName} partials of different groups (keys or windows differ).", "b");
+
+    /// <summary>Throws the error for <c>CopyTo</c> into a destination that is too short.</summary>
+    /// <param name="count">The number of partials.</param>
+    /// <exception cref="ArgumentException">Always.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowDestinationTooShort(int count) =>
+        throw new ArgumentException($"The destination is too short for the reducer's {count} partials.", "destination");
+}
