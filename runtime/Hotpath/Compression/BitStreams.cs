@@ -1,0 +1,234 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Hotpath.Compression;
+
+/// <summary>Throw helpers, kept out of line so the hot loops stay small.</summary>
+internal static class Corrupt
+{
+    [DoesNotReturn]
+    public static void Throw(string message) => throw new CorruptBlockException(message);
+
+    [DoesNotReturn]
+    public static T Throw<T>(string message) => throw new CorruptBlockException(message);
+}
+
+/// <summary>
+/// Writes bit fields least-significant-bit first into a span whose capacity the caller has reserved
+/// (<see cref="ColumnarBlockWriter"/> sizes it from a worst-case bound, plus 8 bytes of slack).
+/// </summary>
+internal ref struct BitWriter
+{
+    private readonly Span<byte> _destination;
+    private int _position;
+    private ulong _accumulator;
+    private int _count;
+
+    public BitWriter(Span<byte> destination)
+    {
+        _destination = destination;
+        _position = 0;
+        _accumulator = 0;
+        _count = 0;
+    }
+
+    /// <summary>Bits written so far.</summary>
+    public readonly long BitCount => ((long)_position * 8) + _count;
+
+    /// <summary>Writes the low <paramref name="bits"/> bits of <paramref name="value"/> (0 to 64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Write(ulong value, int bits)
+    {
+        if (bits == 0)
+        {
+            return;
+        }
+
+        if (bits < 64)
+        {
+            value &= (1UL << bits) - 1;
+        }
+
+        _accumulator |= value << _count;
+        var total = _count + bits;
+        if (total >= 64)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(_destination.Slice(_position), _accumulator);
+            _position += 8;
+            _accumulator = _count == 0 ? 0 : value >> (64 - _count);
+            _count = total - 64;
+        }
+        else
+        {
+            _count = total;
+        }
+    }
+
+    public void WriteBit(bool bit) => Write(bit ? 1UL : 0UL, 1);
+
+    /// <summary>Writes a 7-bit length then that many bits: small numbers cost few bits, any ulong fits.</summary>
+    public void WriteVar(ulong value)
+    {
+        var length = 64 - BitOperations.LeadingZeroCount(value);
+        Write((ulong)length, 7);
+        Write(value, length);
+    }
+
+    public void WriteVarSigned(long value) => WriteVar(ZigZag.Encode(value));
+
+    /// <summary>Pads to a byte boundary and returns the bytes written.</summary>
+    public int Finish()
+    {
+        var bytes = (_count + 7) >> 3;
+        for (var i = 0; i < bytes; i++)
+        {
+            _destination[_position++] = (byte)(_accumulator >> (i * 8));
+        }
+
+        _accumulator = 0;
+        _count = 0;
+        return _position;
+    }
+
+    /// <summary>Cost of <see cref="WriteVar"/> in bits.</summary>
+    public static int VarBits(ulong value) => 7 + 64 - BitOperations.LeadingZeroCount(value);
+}
+
+/// <summary>
+/// Reads what <see cref="BitWriter"/> wrote. Every read is bounds-checked: running out of data throws
+/// <see cref="CorruptBlockException"/>, never an out-of-range exception.
+/// </summary>
+internal ref struct BitReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private int _position;
+    private ulong _buffer;
+    private int _count;
+
+    public BitReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _position = 0;
+        _buffer = 0;
+        _count = 0;
+    }
+
+    /// <summary>Reads <paramref name="bits"/> bits (0 to 64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Read(int bits)
+    {
+        if (bits <= 56)
+        {
+            if (_count < bits)
+            {
+                Refill(bits);
+            }
+
+            var value = _buffer & ((1UL << bits) - 1);
+            _buffer >>= bits;
+            _count -= bits;
+            return value;
+        }
+
+        var low = Read(32);
+        return low | (Read(bits - 32) << 32);
+    }
+
+    public bool ReadBit() => Read(1) != 0;
+
+    public ulong ReadVar()
+    {
+        var length = (int)Read(7);
+        if (length > 64)
+        {
+            Corrupt.Throw("A variable-length number claims more than 64 bits.");
+        }
+
+        return Read(length);
+    }
+
+    public long ReadVarSigned() => ZigZag.Decode(ReadVar());
+
+    /// <summary>Counts consecutive 1 bits (consuming them and the terminating 0), up to <paramref name="limit"/> (≤ 56) ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReadUnary(int limit)
+    {
+        if (_count <= limit)
+        {
+            Refill(0);
+        }
+
+        var ones = BitOperations.TrailingZeroCount(~_buffer);
+        if (ones >= limit)
+        {
+            if (_count < limit)
+            {
+                Corrupt.Throw("A column section ends in the middle of a value.");
+            }
+
+            _buffer >>= limit;
+            _count -= limit;
+            return limit;
+        }
+
+        if (ones >= _count)
+        {
+            Corrupt.Throw("A column section ends in the middle of a value.");
+        }
+
+        _buffer >>= ones + 1;
+        _count -= ones + 1;
+        return ones;
+    }
+
+    /// <summary>Checks that only zero padding (under a byte) is left: a section must be consumed exactly.</summary>
+    public readonly void EnsureConsumed()
+    {
+        var consumed = ((long)_position * 8) - _count;
+        if ((consumed + 7) >> 3 != _data.Length)
+        {
+            Corrupt.Throw("A column section holds more data than its values need.");
+        }
+
+        var padding = (int)((8 - (consumed & 7)) & 7);
+        if (padding != 0 && (_buffer & ((1UL << padding) - 1)) != 0)
+        {
+            Corrupt.Throw("A column section has non-zero padding bits.");
+        }
+    }
+
+    private void Refill(int needed)
+    {
+        if (_position + 8 <= _data.Length)
+        {
+            _buffer |= BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(_position)) << _count;
+            _position += (63 - _count) >> 3;
+            _count |= 56;
+        }
+        else
+        {
+            while (_count <= 56 && _position < _data.Length)
+            {
+                _buffer |= (ulong)_data[_position++] << _count;
+                _count += 8;
+            }
+        }
+
+        if (_count < needed)
+        {
+            Corrupt.Throw("A column section ends in the middle of a value.");
+        }
+    }
+}
+
+/// <summary>ZigZag mapping: small negative and positive numbers become small unsigned numbers.</summary>
+internal static class ZigZag
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Encode(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Decode(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+}

@@ -1,0 +1,199 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Hotpath.Compression;
+
+/// <summary>
+/// Lossless mappings between member types and the 64-bit integer columns they are stored in, used by
+/// generated codecs. Every <c>To*</c> method validates its input and throws
+/// <see cref="CorruptBlockException"/> rather than an argument exception from a BCL constructor.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ColumnValues
+{
+    private const ulong TicksMask = 0x3FFF_FFFF_FFFF_FFFF;
+    private static readonly double[] Powers =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+
+    private static readonly double[] InversePowers =
+    [
+        1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15,
+    ];
+
+    /// <summary>A <see cref="DateTime"/> as ticks with its kind in the top two bits.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromDateTime(DateTime value) => (long)((ulong)value.Ticks | ((ulong)value.Kind << 62));
+
+    /// <summary>Inverse of <see cref="FromDateTime"/>.</summary>
+    /// <param name="value">The stored integer.</param>
+    /// <returns>The value.</returns>
+    public static DateTime ToDateTime(long value)
+    {
+        var ticks = (long)((ulong)value & TicksMask);
+        var kind = (int)((ulong)value >> 62);
+        if (ticks > DateTime.MaxValue.Ticks || kind > (int)DateTimeKind.Local)
+        {
+            Corrupt.Throw("A DateTime column holds a value outside DateTime's range.");
+        }
+
+        return new DateTime(ticks, (DateTimeKind)kind);
+    }
+
+    /// <summary>The UTC ticks of a <see cref="DateTimeOffset"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long DateTimeOffsetTicks(DateTimeOffset value) => value.UtcTicks;
+
+    /// <summary>The offset of a <see cref="DateTimeOffset"/> in minutes.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long DateTimeOffsetMinutes(DateTimeOffset value) => value.Offset.Ticks / TimeSpan.TicksPerMinute;
+
+    /// <summary>Inverse of <see cref="DateTimeOffsetTicks"/> and <see cref="DateTimeOffsetMinutes"/>.</summary>
+    /// <param name="utcTicks">The stored UTC ticks.</param>
+    /// <param name="offsetMinutes">The stored offset.</param>
+    /// <returns>The value.</returns>
+    public static DateTimeOffset ToDateTimeOffset(long utcTicks, long offsetMinutes)
+    {
+        if (offsetMinutes is < -14 * 60 or > 14 * 60 || (ulong)utcTicks > (ulong)DateTime.MaxValue.Ticks)
+        {
+            Corrupt.Throw("A DateTimeOffset column holds a value outside DateTimeOffset's range.");
+        }
+
+        var local = utcTicks + (offsetMinutes * TimeSpan.TicksPerMinute);
+        if ((ulong)local > (ulong)DateTime.MaxValue.Ticks)
+        {
+            Corrupt.Throw("A DateTimeOffset column holds a value outside DateTimeOffset's range.");
+        }
+
+        return new DateTimeOffset(local, new TimeSpan(offsetMinutes * TimeSpan.TicksPerMinute));
+    }
+
+    /// <summary>The first 8 bytes of a <see cref="Guid"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long GuidLow(in Guid value) => MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(in value)));
+
+    /// <summary>The last 8 bytes of a <see cref="Guid"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long GuidHigh(in Guid value) => MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(in value)).Slice(8));
+
+    /// <summary>Inverse of <see cref="GuidLow"/> and <see cref="GuidHigh"/>.</summary>
+    /// <param name="low">The first 8 bytes.</param>
+    /// <param name="high">The last 8 bytes.</param>
+    /// <returns>The value.</returns>
+    public static Guid ToGuid(long low, long high)
+    {
+        Span<long> halves = [low, high];
+        return MemoryMarshal.Read<Guid>(MemoryMarshal.AsBytes(halves));
+    }
+
+    /// <summary>The low 64 bits of a <see cref="decimal"/>'s 96-bit mantissa.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long DecimalLow(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return (long)(((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+    }
+
+    /// <summary>The high 32 bits of a <see cref="decimal"/>'s mantissa.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long DecimalHigh(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return (uint)bits[2];
+    }
+
+    /// <summary>The sign and scale word of a <see cref="decimal"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long DecimalFlags(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return (uint)bits[3];
+    }
+
+    /// <summary>Inverse of <see cref="DecimalLow"/>, <see cref="DecimalHigh"/> and <see cref="DecimalFlags"/> (scale, sign and trailing zeros kept).</summary>
+    /// <param name="low">Low 64 bits.</param>
+    /// <param name="high">High 32 bits.</param>
+    /// <param name="flags">Sign and scale.</param>
+    /// <returns>The value.</returns>
+    public static decimal ToDecimal(long low, long high, long flags)
+    {
+        var scale = (flags >> 16) & 0xFF;
+        if ((ulong)high > uint.MaxValue || (ulong)flags > uint.MaxValue || (flags & 0x7F00FFFF) != 0 || scale > 28)
+        {
+            Corrupt.Throw("A decimal column holds an invalid decimal.");
+        }
+
+        return new decimal((int)(uint)(ulong)low, (int)(uint)((ulong)low >> 32), (int)(uint)high, (flags & 0x80000000) != 0, (byte)scale);
+    }
+
+    /// <summary>The low 64 bits of an <see cref="Int128"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long Int128Low(Int128 value) => (long)(ulong)value;
+
+    /// <summary>The high 64 bits of an <see cref="Int128"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long Int128High(Int128 value) => (long)(value >> 64);
+
+    /// <summary>Inverse of <see cref="Int128Low"/> and <see cref="Int128High"/>.</summary>
+    /// <param name="low">Low 64 bits.</param>
+    /// <param name="high">High 64 bits.</param>
+    /// <returns>The value.</returns>
+    public static Int128 ToInt128(long low, long high) => new((ulong)high, (ulong)low);
+
+    /// <summary>The low 64 bits of a <see cref="UInt128"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long UInt128Low(UInt128 value) => (long)(ulong)value;
+
+    /// <summary>The high 64 bits of a <see cref="UInt128"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    public static long UInt128High(UInt128 value) => (long)(ulong)(value >> 64);
+
+    /// <summary>Inverse of <see cref="UInt128Low"/> and <see cref="UInt128High"/>.</summary>
+    /// <param name="low">Low 64 bits.</param>
+    /// <param name="high">High 64 bits.</param>
+    /// <returns>The value.</returns>
+    public static UInt128 ToUInt128(long low, long high) => new((ulong)high, (ulong)low);
+
+    /// <summary>
+    /// <c>[Quantize(decimals)]</c>: rounds to <paramref name="decimals"/> places the same way the decimal
+    /// coder decodes (integer × 10^-d), so quantized values always encode as small integers. NaN, ±∞ and
+    /// magnitudes beyond 2^52 / 10^d pass through unchanged.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="decimals">Decimal places, 0 to 15.</param>
+    /// <returns>The rounded value.</returns>
+    public static double Quantize(double value, int decimals)
+    {
+        var scaled = value * Powers[decimals];
+        return Math.Abs(scaled) < 4503599627370496.0 ? Math.Round(scaled) * InversePowers[decimals] : value;
+    }
+
+    /// <summary><c>[Quantize(decimals)]</c> for floats.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="decimals">Decimal places, 0 to 15.</param>
+    /// <returns>The rounded value.</returns>
+    public static float Quantize(float value, int decimals) => (float)Quantize((double)value, decimals);
+
+    /// <summary>The exception thrown when a class row to encode is <see langword="null"/>.</summary>
+    /// <param name="index">The row's index.</param>
+    /// <returns>The exception.</returns>
+    public static ArgumentException NullRow(int index) => new($"Row {index} is null; a columnar block cannot hold null rows.", "rows");
+}

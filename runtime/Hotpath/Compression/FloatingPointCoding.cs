@@ -1,0 +1,491 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Hotpath.Compression;
+
+/// <summary>
+/// Pages of doubles: an ALP-style decimal coder (find e, f so that v·10^e·10^-f is an integer that decodes
+/// back to exactly the same bits, code those integers with <see cref="IntPageCodec"/>, keep the rest as
+/// exceptions) or, for full-precision data, a Chimp XOR coder. Each page takes the smaller, by exact size.
+/// </summary>
+[SkipLocalsInit]
+internal static class DoublePageCodec
+{
+    public const int PageSize = IntPageCodec.PageSize;
+    private const int ModeBits = 2;
+    private const int ModeAlp = 0;
+    private const int ModeChimp = 1;
+    private const int MaxExponent = 18;
+    private const int ExponentBits = 5;
+    private const int ExceptionCountBits = 11;
+    private const int PositionBits = 10;
+    private const int SampleSize = 32;
+
+    // 2^52: beyond it not every integer is a double, and the long conversion must stay in range.
+    private const double MaxEncodable = 4503599627370496.0;
+
+    private static readonly double[] Powers =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    ];
+
+    private static readonly double[] InversePowers =
+    [
+        1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18,
+    ];
+
+    /// <summary>Worst case bytes for <paramref name="count"/> values (Chimp's worst is 69 bits a value).</summary>
+    public static long MaxBytes(long count) => (count * 9) + (((count + PageSize - 1) / PageSize) * 16) + 16;
+
+    public static void EncodeColumn(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
+    {
+        for (var start = 0; start < values.Length; start += PageSize)
+        {
+            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, ref writer);
+        }
+    }
+
+    public static void DecodeColumn(ref BitReader reader, scoped Span<double> destination, bool single)
+    {
+        for (var start = 0; start < destination.Length; start += PageSize)
+        {
+            DecodePage(ref reader, destination.Slice(start, Math.Min(PageSize, destination.Length - start)), single);
+        }
+    }
+
+    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
+    {
+        var n = values.Length;
+        var chimpBits = ModeBits + ChimpCost(values);
+
+        var (e, f) = ChooseExponents(values, single);
+        Span<long> integers = stackalloc long[n];
+        Span<short> exceptions = stackalloc short[n];
+        var exceptionCount = 0;
+        var fill = 0L;
+        var haveFill = false;
+        for (var i = 0; i < n; i++)
+        {
+            if (TryEncode(values[i], e, f, single, out var integer))
+            {
+                integers[i] = integer;
+                if (!haveFill)
+                {
+                    // Back-fill leading exceptions with the first encodable value so they cost no extra width.
+                    integers.Slice(0, i).Fill(integer);
+                    haveFill = true;
+                }
+
+                fill = integer;
+            }
+            else
+            {
+                exceptions[exceptionCount++] = (short)i;
+                integers[i] = fill;
+            }
+        }
+
+        if (exceptionCount < n)
+        {
+            var plan = IntPageCodec.Plan(integers, intModes);
+            var alpBits = ModeBits + (2 * ExponentBits) + ExceptionCountBits + plan.Bits + ((long)exceptionCount * (PositionBits + 64));
+            if (alpBits <= chimpBits)
+            {
+                writer.Write(ModeAlp, ModeBits);
+                writer.Write((ulong)e, ExponentBits);
+                writer.Write((ulong)f, ExponentBits);
+                writer.Write((ulong)exceptionCount, ExceptionCountBits);
+                IntPageCodec.Write(integers, plan, ref writer);
+                for (var x = 0; x < exceptionCount; x++)
+                {
+                    var position = exceptions[x];
+                    writer.Write((ulong)position, PositionBits);
+                    writer.Write(BitConverter.DoubleToUInt64Bits(values[position]), 64);
+                }
+
+                return;
+            }
+        }
+
+        writer.Write(ModeChimp, ModeBits);
+        WriteChimp(values, ref writer);
+    }
+
+    private static void DecodePage(ref BitReader reader, scoped Span<double> destination, bool single)
+    {
+        var n = destination.Length;
+        var mode = (int)reader.Read(ModeBits);
+        if (mode == ModeChimp)
+        {
+            ReadChimp(ref reader, destination);
+            return;
+        }
+
+        if (mode != ModeAlp)
+        {
+            Corrupt.Throw($"Unknown floating-point page encoding {mode}.");
+        }
+
+        var e = (int)reader.Read(ExponentBits);
+        var f = (int)reader.Read(ExponentBits);
+        var exceptionCount = (int)reader.Read(ExceptionCountBits);
+        if (e > MaxExponent || f > e)
+        {
+            Corrupt.Throw($"A decimal page claims exponent {e} and factor {f}.");
+        }
+
+        if (exceptionCount > n)
+        {
+            Corrupt.Throw($"A decimal page claims {exceptionCount} exceptions for {n} values.");
+        }
+
+        Span<long> integers = stackalloc long[n];
+        IntPageCodec.DecodePage(ref reader, integers);
+        var factor = Powers[f];
+        var fraction = InversePowers[e];
+        if (single)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                destination[i] = (float)(integers[i] * factor * fraction);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                destination[i] = integers[i] * factor * fraction;
+            }
+        }
+
+        for (var x = 0; x < exceptionCount; x++)
+        {
+            var position = (int)reader.Read(PositionBits);
+            if (position >= n)
+            {
+                Corrupt.Throw("A decimal page has an exception outside the page.");
+            }
+
+            destination[position] = BitConverter.UInt64BitsToDouble(reader.Read(64));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryEncode(double value, int e, int f, bool single, out long integer)
+    {
+        var scaled = value * Powers[e] * InversePowers[f];
+        if (!(Math.Abs(scaled) < MaxEncodable))
+        {
+            integer = 0;
+            return false; // NaN, ±∞ and magnitudes no long-backed decimal can express
+        }
+
+        integer = (long)Math.Round(scaled);
+        var decoded = integer * Powers[f] * InversePowers[e];
+        if (single)
+        {
+            // Floats only need to come back as the same float: compare after narrowing (the decoder narrows too).
+            decoded = (float)decoded;
+        }
+
+        // Bit equality, not ==: -0.0 and 0.0 compare equal but are different bits.
+        return BitConverter.DoubleToInt64Bits(decoded) == BitConverter.DoubleToInt64Bits(value);
+    }
+
+    /// <summary>Picks (e, f) on a sample: fewest exceptions, then narrowest integer range.</summary>
+    private static (int E, int F) ChooseExponents(ReadOnlySpan<double> values, bool single)
+    {
+        var n = values.Length;
+        var samples = Math.Min(SampleSize, n);
+        Span<double> sample = stackalloc double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            sample[i] = values[(int)((long)i * n / samples)];
+        }
+
+        var bestE = 0;
+        var bestF = 0;
+        var bestCost = long.MaxValue;
+        for (var e = MaxExponent; e >= 0; e--)
+        {
+            for (var f = e; f >= 0; f--)
+            {
+                long exceptions = 0;
+                long min = long.MaxValue, max = long.MinValue;
+                foreach (var v in sample)
+                {
+                    if (TryEncode(v, e, f, single, out var integer))
+                    {
+                        min = Math.Min(min, integer);
+                        max = Math.Max(max, integer);
+                    }
+                    else
+                    {
+                        exceptions++;
+                    }
+                }
+
+                var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
+                var cost = (exceptions * (PositionBits + 64)) + ((samples - exceptions) * width);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    bestE = e;
+                    bestF = f;
+                }
+            }
+        }
+
+        return (bestE, bestF);
+    }
+
+    // Chimp (Liakos et al., VLDB 2022): XOR with the previous value; flags 00 = same value,
+    // 01 = many trailing zeros (leading class, centre length, centre bits), 10 = same leading zeros as
+    // before (the rest of the XOR), 11 = new leading class then the rest of the XOR.
+    private static readonly byte[] LeadingRound = BuildLeadingRound();
+    private static readonly byte[] LeadingRepresentation = BuildLeadingRepresentation();
+    private static readonly byte[] LeadingValue = [0, 8, 12, 16, 18, 20, 22, 24];
+    private const int TrailingThreshold = 6;
+
+    private static long ChimpCost(ReadOnlySpan<double> values)
+    {
+        long bits = 64;
+        var previous = BitConverter.DoubleToUInt64Bits(values[0]);
+        var storedLeading = 65;
+        for (var i = 1; i < values.Length; i++)
+        {
+            var current = BitConverter.DoubleToUInt64Bits(values[i]);
+            var xor = current ^ previous;
+            if (xor == 0)
+            {
+                bits += 2;
+                storedLeading = 65;
+            }
+            else
+            {
+                int leading = LeadingRound[BitOperations.LeadingZeroCount(xor)];
+                var trailing = BitOperations.TrailingZeroCount(xor);
+                if (trailing > TrailingThreshold)
+                {
+                    bits += 11 + (64 - leading - trailing);
+                    storedLeading = 65;
+                }
+                else if (leading == storedLeading)
+                {
+                    bits += 2 + (64 - leading);
+                }
+                else
+                {
+                    storedLeading = leading;
+                    bits += 5 + (64 - leading);
+                }
+            }
+
+            previous = current;
+        }
+
+        return bits;
+    }
+
+    private static void WriteChimp(scoped ReadOnlySpan<double> values, ref BitWriter writer)
+    {
+        var previous = BitConverter.DoubleToUInt64Bits(values[0]);
+        writer.Write(previous, 64);
+        var storedLeading = 65;
+        for (var i = 1; i < values.Length; i++)
+        {
+            var current = BitConverter.DoubleToUInt64Bits(values[i]);
+            var xor = current ^ previous;
+            if (xor == 0)
+            {
+                writer.Write(0b00, 2);
+                storedLeading = 65;
+            }
+            else
+            {
+                int leading = LeadingRound[BitOperations.LeadingZeroCount(xor)];
+                var trailing = BitOperations.TrailingZeroCount(xor);
+                if (trailing > TrailingThreshold)
+                {
+                    var significant = 64 - leading - trailing;
+                    writer.Write(0b10, 2); // bits read LSB first: 0 then 1 = flag "01"
+                    writer.Write(LeadingRepresentation[leading], 3);
+                    writer.Write((ulong)significant, 6);
+                    writer.Write(xor >> trailing, significant);
+                    storedLeading = 65;
+                }
+                else if (leading == storedLeading)
+                {
+                    writer.Write(0b01, 2);
+                    writer.Write(xor, 64 - leading);
+                }
+                else
+                {
+                    storedLeading = leading;
+                    writer.Write(0b11, 2);
+                    writer.Write(LeadingRepresentation[leading], 3);
+                    writer.Write(xor, 64 - leading);
+                }
+            }
+
+            previous = current;
+        }
+    }
+
+    private static void ReadChimp(ref BitReader reader, scoped Span<double> destination)
+    {
+        var previous = reader.Read(64);
+        destination[0] = BitConverter.UInt64BitsToDouble(previous);
+        var storedLeading = 65;
+        for (var i = 1; i < destination.Length; i++)
+        {
+            var flag = (int)reader.Read(2);
+            switch (flag)
+            {
+                case 0b00:
+                    storedLeading = 65;
+                    break;
+                case 0b10:
+                {
+                    int leading = LeadingValue[(int)reader.Read(3)];
+                    var significant = (int)reader.Read(6);
+                    if (significant == 0 || leading + significant > 64)
+                    {
+                        Corrupt.Throw("A floating-point page has an impossible XOR length.");
+                    }
+
+                    var trailing = 64 - leading - significant;
+                    previous ^= reader.Read(significant) << trailing;
+                    storedLeading = 65;
+                    break;
+                }
+
+                case 0b01:
+                    if (storedLeading == 65)
+                    {
+                        Corrupt.Throw("A floating-point page reuses a leading-zero count it never set.");
+                    }
+
+                    previous ^= reader.Read(64 - storedLeading);
+                    break;
+                default:
+                    storedLeading = LeadingValue[(int)reader.Read(3)];
+                    previous ^= reader.Read(64 - storedLeading);
+                    break;
+            }
+
+            destination[i] = BitConverter.UInt64BitsToDouble(previous);
+        }
+    }
+
+    private static byte[] BuildLeadingRound()
+    {
+        var table = new byte[65];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = i switch { < 8 => 0, < 12 => 8, < 16 => 12, < 18 => 16, < 20 => 18, < 22 => 20, < 24 => 22, _ => 24 };
+        }
+
+        return table;
+    }
+
+    private static byte[] BuildLeadingRepresentation()
+    {
+        var table = new byte[25];
+        table[8] = 1;
+        table[12] = 2;
+        table[16] = 3;
+        table[18] = 4;
+        table[20] = 5;
+        table[22] = 6;
+        table[24] = 7;
+        return table;
+    }
+}
+
+/// <summary>
+/// Floats ride on the double coder: every non-NaN float widens to a double exactly and narrows back
+/// exactly. NaNs (whose payload a widening may alter) are kept aside bit for bit.
+/// </summary>
+[SkipLocalsInit]
+internal static class SinglePageCodec
+{
+    public static long MaxBytes(long count) => DoublePageCodec.MaxBytes(count) + (count * 14) + 16;
+
+    public static void EncodeColumn(scoped ReadOnlySpan<float> values, scoped Span<double> widened, IntModes intModes, ref BitWriter writer)
+    {
+        var nanCount = 0;
+        foreach (var v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                nanCount++;
+            }
+        }
+
+        writer.WriteVar((ulong)nanCount);
+        var previousPosition = -1;
+        double fill = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (float.IsNaN(v))
+            {
+                writer.WriteVar((ulong)(i - previousPosition - 1));
+                writer.Write(BitConverter.SingleToUInt32Bits(v), 32);
+                previousPosition = i;
+                widened[i] = fill;
+            }
+            else
+            {
+                fill = v;
+                widened[i] = fill;
+            }
+        }
+
+        DoublePageCodec.EncodeColumn(widened.Slice(0, values.Length), intModes, single: true, ref writer);
+    }
+
+    public static void DecodeColumn(ref BitReader reader, scoped Span<float> destination, scoped Span<double> widened)
+    {
+        var nanCount = reader.ReadVar();
+        if (nanCount > (ulong)destination.Length)
+        {
+            Corrupt.Throw($"A float column claims {nanCount} NaNs for {destination.Length} values.");
+        }
+
+        // NaN positions come first in the stream; park them in the float destination's bits for now.
+        Span<int> positions = nanCount <= 256 ? stackalloc int[(int)nanCount] : new int[(int)nanCount];
+        Span<uint> payloads = nanCount <= 256 ? stackalloc uint[(int)nanCount] : new uint[(int)nanCount];
+        long position = -1;
+        for (var x = 0; x < (int)nanCount; x++)
+        {
+            var gap = reader.ReadVar();
+            if (gap >= (ulong)destination.Length)
+            {
+                Corrupt.Throw("A float column has a NaN outside the column.");
+            }
+
+            position += (long)gap + 1;
+            if (position >= destination.Length)
+            {
+                Corrupt.Throw("A float column has a NaN outside the column.");
+            }
+
+            positions[x] = (int)position;
+            payloads[x] = (uint)reader.Read(32);
+        }
+
+        var doubles = widened.Slice(0, destination.Length);
+        DoublePageCodec.DecodeColumn(ref reader, doubles, single: true);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (float)doubles[i];
+        }
+
+        for (var x = 0; x < positions.Length; x++)
+        {
+            destination[positions[x]] = BitConverter.UInt32BitsToSingle(payloads[x]);
+        }
+    }
+}

@@ -1,0 +1,519 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Hotpath.Compression;
+
+/// <summary>Bit-level page encodings of 64-bit integers; the id is written in the page's first 4 bits.</summary>
+internal enum IntMode
+{
+    /// <summary>Frame of reference: minimum, then every value minus it, bit-packed at one width.</summary>
+    For = 0,
+
+    /// <summary>First value, then deltas minus their minimum, bit-packed.</summary>
+    DeltaFor = 1,
+
+    /// <summary>First value and delta, then deltas of deltas minus their minimum, bit-packed.</summary>
+    DeltaOfDeltaFor = 2,
+
+    /// <summary>Values around a centre, zigzag + Rice coded (unary quotient, k-bit remainder).</summary>
+    Rice = 3,
+
+    /// <summary>First value, then deltas around a centre, zigzag + Rice coded.</summary>
+    DeltaRice = 4,
+
+    /// <summary>First value and delta, then deltas of deltas around a centre, zigzag + Rice coded.</summary>
+    DeltaOfDeltaRice = 5,
+
+    /// <summary>Runs of (value change, length).</summary>
+    RunLength = 6,
+}
+
+/// <summary>Sets of <see cref="IntMode"/> a column may choose from.</summary>
+[Flags]
+internal enum IntModes
+{
+    None = 0,
+    For = 1 << IntMode.For,
+    DeltaFor = 1 << IntMode.DeltaFor,
+    DeltaOfDeltaFor = 1 << IntMode.DeltaOfDeltaFor,
+    Rice = 1 << IntMode.Rice,
+    DeltaRice = 1 << IntMode.DeltaRice,
+    DeltaOfDeltaRice = 1 << IntMode.DeltaOfDeltaRice,
+    RunLength = 1 << IntMode.RunLength,
+    Delta = DeltaFor | DeltaRice,
+    DeltaOfDelta = DeltaOfDeltaFor | DeltaOfDeltaRice,
+    All = For | DeltaFor | DeltaOfDeltaFor | Rice | DeltaRice | DeltaOfDeltaRice | RunLength,
+}
+
+/// <summary>The chosen encoding of one page and its exact size in bits.</summary>
+internal struct IntPagePlan
+{
+    public IntMode Mode;
+    public int Parameter; // bit width (FOR) or k (Rice)
+    public long Base;     // minimum (FOR) or centre (Rice)
+    public long Bits;
+}
+
+/// <summary>
+/// Encodes pages of at most <see cref="PageSize"/> integers, choosing per page the cheapest of the allowed
+/// modes by exact bit count. Pages are independent, so every page can pick what suits its data.
+/// </summary>
+[SkipLocalsInit]
+internal static class IntPageCodec
+{
+    public const int PageSize = 1024;
+    public const int ModeBits = 4;
+    private const int WidthBits = 7;
+    private const int RiceParameterBits = 6;
+    private const int RiceEscape = 24;
+    private const int RunCountBits = 11;
+    private const int RunLengthBits = 10;
+
+    /// <summary>Worst case bytes for <paramref name="count"/> values (a page never exceeds plain FOR at 64 bits).</summary>
+    public static long MaxBytes(long count) => (count * 8) + (((count + PageSize - 1) / PageSize) * 48) + 16;
+
+    /// <summary>Encodes a whole column of values as consecutive pages.</summary>
+    public static void EncodeColumn(scoped ReadOnlySpan<long> values, IntModes allowed, ref BitWriter writer)
+    {
+        for (var start = 0; start < values.Length; start += PageSize)
+        {
+            var page = values.Slice(start, Math.Min(PageSize, values.Length - start));
+            var plan = Plan(page, allowed);
+            Write(page, plan, ref writer);
+        }
+    }
+
+    /// <summary>Decodes what <see cref="EncodeColumn"/> wrote for exactly <paramref name="destination"/>.Length values.</summary>
+    public static void DecodeColumn(ref BitReader reader, scoped Span<long> destination)
+    {
+        for (var start = 0; start < destination.Length; start += PageSize)
+        {
+            DecodePage(ref reader, destination.Slice(start, Math.Min(PageSize, destination.Length - start)));
+        }
+    }
+
+    /// <summary>The cheapest allowed encoding of one page (1 to <see cref="PageSize"/> values).</summary>
+    public static IntPagePlan Plan(ReadOnlySpan<long> values, IntModes allowed)
+    {
+        var n = values.Length;
+        Span<long> deltas = stackalloc long[Math.Max(n - 1, 0)];
+        Span<long> dods = stackalloc long[Math.Max(n - 2, 0)];
+        for (var i = 1; i < n; i++)
+        {
+            deltas[i - 1] = unchecked(values[i] - values[i - 1]);
+        }
+
+        for (var i = 1; i < deltas.Length; i++)
+        {
+            dods[i - 1] = unchecked(deltas[i] - deltas[i - 1]);
+        }
+
+        var firstBits = BitWriter.VarBits(ZigZag.Encode(values[0]));
+        var deltaHeader = firstBits;
+        var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(deltas[0])) : 0);
+
+        var best = new IntPagePlan { Bits = long.MaxValue };
+        if ((allowed & IntModes.All) == 0)
+        {
+            allowed = IntModes.All;
+        }
+
+        if ((allowed & IntModes.For) != 0)
+        {
+            Consider(ref best, PlanFor(values, IntMode.For, 0));
+        }
+
+        if ((allowed & IntModes.DeltaFor) != 0)
+        {
+            Consider(ref best, PlanFor(deltas, IntMode.DeltaFor, deltaHeader));
+        }
+
+        if ((allowed & IntModes.DeltaOfDeltaFor) != 0)
+        {
+            Consider(ref best, PlanFor(dods, IntMode.DeltaOfDeltaFor, dodHeader));
+        }
+
+        if ((allowed & IntModes.Rice) != 0)
+        {
+            Consider(ref best, PlanRice(values, IntMode.Rice, 0));
+        }
+
+        if ((allowed & IntModes.DeltaRice) != 0)
+        {
+            Consider(ref best, PlanRice(deltas, IntMode.DeltaRice, deltaHeader));
+        }
+
+        if ((allowed & IntModes.DeltaOfDeltaRice) != 0)
+        {
+            Consider(ref best, PlanRice(dods, IntMode.DeltaOfDeltaRice, dodHeader));
+        }
+
+        if ((allowed & IntModes.RunLength) != 0)
+        {
+            Consider(ref best, PlanRunLength(values));
+        }
+
+        return best;
+    }
+
+    public static void Write(scoped ReadOnlySpan<long> values, in IntPagePlan plan, ref BitWriter writer)
+    {
+        var n = values.Length;
+        writer.Write((ulong)plan.Mode, ModeBits);
+        switch (plan.Mode)
+        {
+            case IntMode.For:
+                WriteFor(values, plan, ref writer);
+                return;
+            case IntMode.Rice:
+                WriteRice(values, plan, ref writer);
+                return;
+            case IntMode.RunLength:
+                WriteRunLength(values, ref writer);
+                return;
+        }
+
+        // Delta and delta-of-delta modes: rebuild the transformed sequence in place on the stack.
+        Span<long> sequence = stackalloc long[n];
+        writer.WriteVarSigned(values[0]);
+        var length = 0;
+        if (plan.Mode is IntMode.DeltaFor or IntMode.DeltaRice)
+        {
+            for (var i = 1; i < n; i++)
+            {
+                sequence[length++] = unchecked(values[i] - values[i - 1]);
+            }
+        }
+        else
+        {
+            if (n >= 2)
+            {
+                writer.WriteVarSigned(unchecked(values[1] - values[0]));
+            }
+
+            for (var i = 2; i < n; i++)
+            {
+                sequence[length++] = unchecked(values[i] - values[i - 1] - (values[i - 1] - values[i - 2]));
+            }
+        }
+
+        if (plan.Mode is IntMode.DeltaFor or IntMode.DeltaOfDeltaFor)
+        {
+            WriteFor(sequence.Slice(0, length), plan, ref writer);
+        }
+        else
+        {
+            WriteRice(sequence.Slice(0, length), plan, ref writer);
+        }
+    }
+
+    public static void DecodePage(ref BitReader reader, scoped Span<long> destination)
+    {
+        var n = destination.Length;
+        var mode = (IntMode)reader.Read(ModeBits);
+        switch (mode)
+        {
+            case IntMode.For:
+                ReadFor(ref reader, destination);
+                return;
+            case IntMode.Rice:
+                ReadRice(ref reader, destination);
+                return;
+            case IntMode.RunLength:
+                ReadRunLength(ref reader, destination);
+                return;
+            case IntMode.DeltaFor:
+            case IntMode.DeltaRice:
+            {
+                var previous = reader.ReadVarSigned();
+                destination[0] = previous;
+                var rest = destination.Slice(1);
+                if (mode == IntMode.DeltaFor)
+                {
+                    ReadFor(ref reader, rest);
+                }
+                else
+                {
+                    ReadRice(ref reader, rest);
+                }
+
+                for (var i = 0; i < rest.Length; i++)
+                {
+                    previous = unchecked(previous + rest[i]);
+                    rest[i] = previous;
+                }
+
+                return;
+            }
+
+            case IntMode.DeltaOfDeltaFor:
+            case IntMode.DeltaOfDeltaRice:
+            {
+                var previous = reader.ReadVarSigned();
+                destination[0] = previous;
+                if (n == 1)
+                {
+                    if (mode == IntMode.DeltaOfDeltaFor)
+                    {
+                        ReadFor(ref reader, Span<long>.Empty);
+                    }
+                    else
+                    {
+                        ReadRice(ref reader, Span<long>.Empty);
+                    }
+
+                    return;
+                }
+
+                var delta = reader.ReadVarSigned();
+                previous = unchecked(previous + delta);
+                destination[1] = previous;
+                var rest = destination.Slice(2);
+                if (mode == IntMode.DeltaOfDeltaFor)
+                {
+                    ReadFor(ref reader, rest);
+                }
+                else
+                {
+                    ReadRice(ref reader, rest);
+                }
+
+                for (var i = 0; i < rest.Length; i++)
+                {
+                    delta = unchecked(delta + rest[i]);
+                    previous = unchecked(previous + delta);
+                    rest[i] = previous;
+                }
+
+                return;
+            }
+
+            default:
+                Corrupt.Throw($"Unknown integer page encoding {(int)mode}.");
+                return;
+        }
+    }
+
+    private static void Consider(ref IntPagePlan best, IntPagePlan candidate)
+    {
+        if (candidate.Bits < best.Bits)
+        {
+            best = candidate;
+        }
+    }
+
+    private static IntPagePlan PlanFor(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    {
+        long min = 0, max = 0;
+        if (!sequence.IsEmpty)
+        {
+            min = max = sequence[0];
+            for (var i = 1; i < sequence.Length; i++)
+            {
+                var v = sequence[i];
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+        }
+
+        var width = 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
+        return new IntPagePlan
+        {
+            Mode = mode,
+            Parameter = width,
+            Base = min,
+            Bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(min)) + WidthBits + ((long)sequence.Length * width),
+        };
+    }
+
+    private static IntPagePlan PlanRice(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    {
+        // Centre on the mean so symmetric noise (jittery deltas, temperatures) zigzags to small numbers.
+        double sum = 0;
+        foreach (var v in sequence)
+        {
+            sum += v;
+        }
+
+        var centre = sequence.IsEmpty ? 0 : (long)Math.Clamp(Math.Round(sum / sequence.Length), -9.2e18, 9.2e18);
+        double magnitude = 0;
+        foreach (var v in sequence)
+        {
+            magnitude += ZigZag.Encode(unchecked(v - centre));
+        }
+
+        var mean = sequence.IsEmpty ? 0 : magnitude / sequence.Length;
+        var k0 = mean < 2 ? 0 : (int)Math.Log2(mean * 0.69);
+        var best = new IntPagePlan { Bits = long.MaxValue };
+        for (var k = Math.Max(0, k0 - 1); k <= Math.Min(63, k0 + 1); k++)
+        {
+            long bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+            foreach (var v in sequence)
+            {
+                var q = ZigZag.Encode(unchecked(v - centre)) >> k;
+                bits += q < RiceEscape ? (long)q + 1 + k : RiceEscape + 64;
+            }
+
+            if (bits < best.Bits)
+            {
+                best = new IntPagePlan { Mode = mode, Parameter = k, Base = centre, Bits = bits };
+            }
+        }
+
+        return best;
+    }
+
+    private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)
+    {
+        long bits = ModeBits + RunCountBits;
+        long previous = 0;
+        var i = 0;
+        while (i < values.Length)
+        {
+            var value = values[i];
+            var end = i + 1;
+            while (end < values.Length && values[end] == value)
+            {
+                end++;
+            }
+
+            bits += BitWriter.VarBits(ZigZag.Encode(unchecked(value - previous))) + RunLengthBits;
+            previous = value;
+            i = end;
+        }
+
+        return new IntPagePlan { Mode = IntMode.RunLength, Bits = bits };
+    }
+
+    private static void WriteFor(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
+    {
+        writer.WriteVarSigned(plan.Base);
+        var width = plan.Parameter;
+        writer.Write((ulong)width, WidthBits);
+        if (width == 0)
+        {
+            return;
+        }
+
+        var min = plan.Base;
+        foreach (var v in sequence)
+        {
+            writer.Write(unchecked((ulong)(v - min)), width);
+        }
+    }
+
+    private static void ReadFor(ref BitReader reader, scoped Span<long> destination)
+    {
+        var min = reader.ReadVarSigned();
+        var width = (int)reader.Read(WidthBits);
+        if (width > 64)
+        {
+            Corrupt.Throw("A bit-packed page claims a width over 64 bits.");
+        }
+
+        if (width == 0)
+        {
+            destination.Fill(min);
+            return;
+        }
+
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = unchecked(min + (long)reader.Read(width));
+        }
+    }
+
+    private static void WriteRice(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
+    {
+        writer.WriteVarSigned(plan.Base);
+        var k = plan.Parameter;
+        writer.Write((ulong)k, RiceParameterBits);
+        var centre = plan.Base;
+        foreach (var v in sequence)
+        {
+            var u = ZigZag.Encode(unchecked(v - centre));
+            var q = u >> k;
+            if (q < RiceEscape)
+            {
+                writer.Write((1UL << (int)q) - 1, (int)q + 1); // q ones, then a zero
+                writer.Write(u, k);
+            }
+            else
+            {
+                writer.Write((1UL << RiceEscape) - 1, RiceEscape);
+                writer.Write(u, 64);
+            }
+        }
+    }
+
+    private static void ReadRice(ref BitReader reader, scoped Span<long> destination)
+    {
+        var centre = reader.ReadVarSigned();
+        var k = (int)reader.Read(RiceParameterBits);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var q = reader.ReadUnary(RiceEscape);
+            var u = q == RiceEscape ? reader.Read(64) : ((ulong)q << k) | reader.Read(k);
+            destination[i] = unchecked(ZigZag.Decode(u) + centre);
+        }
+    }
+
+    private static void WriteRunLength(scoped ReadOnlySpan<long> values, ref BitWriter writer)
+    {
+        var runs = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i == 0 || values[i] != values[i - 1])
+            {
+                runs++;
+            }
+        }
+
+        writer.Write((ulong)runs, RunCountBits);
+        long previous = 0;
+        var start = 0;
+        while (start < values.Length)
+        {
+            var value = values[start];
+            var end = start + 1;
+            while (end < values.Length && values[end] == value)
+            {
+                end++;
+            }
+
+            writer.WriteVarSigned(unchecked(value - previous));
+            writer.Write((ulong)(end - start - 1), RunLengthBits);
+            previous = value;
+            start = end;
+        }
+    }
+
+    private static void ReadRunLength(ref BitReader reader, scoped Span<long> destination)
+    {
+        var runs = (int)reader.Read(RunCountBits);
+        if (runs == 0 || runs > destination.Length)
+        {
+            Corrupt.Throw($"A run-length page claims {runs} runs for {destination.Length} values.");
+        }
+
+        long previous = 0;
+        var position = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            previous = unchecked(previous + reader.ReadVarSigned());
+            var length = (int)reader.Read(RunLengthBits) + 1;
+            if (length > destination.Length - position)
+            {
+                Corrupt.Throw("A run-length page's runs overrun its value count.");
+            }
+
+            destination.Slice(position, length).Fill(previous);
+            position += length;
+        }
+
+        if (position != destination.Length)
+        {
+            Corrupt.Throw("A run-length page's runs do not add up to its value count.");
+        }
+    }
+}
