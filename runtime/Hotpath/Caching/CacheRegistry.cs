@@ -1,0 +1,132 @@
+using System.Diagnostics.Metrics;
+using Hotpath.Diagnostics;
+
+namespace Hotpath.Caching;
+
+/// <summary>What the process-wide registry needs from a cache of any key and value type.</summary>
+internal interface ICacheMaintenance
+{
+    string Name { get; }
+
+    CacheStatistics Statistics { get; }
+
+    int Trim(double fraction);
+}
+
+/// <summary>
+/// The process-wide list of live caches, held weakly (a cache nobody references can still be collected). It backs
+/// the <c>hotpath.cache.*</c> observable counters, which read each cache's statistics only when a listener
+/// collects (no per-operation cost beyond the counters the statistics already keep), and the one memory-pressure
+/// watcher that trims caches after a full GC under high memory load.
+/// </summary>
+internal static class CacheRegistry
+{
+    /// <summary>Share of each cache's entries dropped when memory load is high.</summary>
+    internal const double PressureTrimFraction = 0.25;
+
+    private static readonly List<Registration> Caches = new();
+    private static bool s_instrumentsCreated;
+    private static bool s_watcherStarted;
+
+    public static void Register(ICacheMaintenance cache, bool trimOnMemoryPressure)
+    {
+        lock (Caches)
+        {
+            Prune();
+            Caches.Add(new Registration(new WeakReference<ICacheMaintenance>(cache), trimOnMemoryPressure));
+            if (!s_instrumentsCreated)
+            {
+                s_instrumentsCreated = true;
+                var meter = HotpathMeter.Meter;
+                meter.CreateObservableCounter("hotpath.cache.hits", static () => Observe(static s => s.Hits), "{hit}", "Cache lookups that found a live entry.");
+                meter.CreateObservableCounter("hotpath.cache.misses", static () => Observe(static s => s.Misses), "{miss}", "Cache lookups that found no live entry.");
+                meter.CreateObservableCounter("hotpath.cache.evictions", static () => Observe(static s => s.Evictions), "{entry}", "Cache entries evicted for capacity or memory pressure.");
+            }
+
+            if (trimOnMemoryPressure && !s_watcherStarted)
+            {
+                s_watcherStarted = true;
+                MemoryPressureWatcher.Start();
+            }
+        }
+    }
+
+    /// <summary>Trims every live cache that opted in by <paramref name="fraction"/>; returns the entries evicted.</summary>
+    internal static int TrimAll(double fraction)
+    {
+        var evicted = 0;
+        foreach (var cache in Snapshot(onlyTrimmable: true))
+        {
+            evicted += cache.Trim(fraction);
+        }
+
+        return evicted;
+    }
+
+    /// <summary>Whether the GC's last reading counts as high memory load (90% of the GC's own high-load threshold).</summary>
+    internal static bool IsUnderPressure(GCMemoryInfo info) =>
+        info.HighMemoryLoadThresholdBytes > 0 && info.MemoryLoadBytes >= info.HighMemoryLoadThresholdBytes * 9 / 10;
+
+    private static List<Measurement<long>> Observe(Func<CacheStatistics, long> select)
+    {
+        var measurements = new List<Measurement<long>>();
+        foreach (var cache in Snapshot(onlyTrimmable: false))
+        {
+            measurements.Add(new Measurement<long>(select(cache.Statistics), new KeyValuePair<string, object?>("cache", cache.Name)));
+        }
+
+        return measurements;
+    }
+
+    private static List<ICacheMaintenance> Snapshot(bool onlyTrimmable)
+    {
+        var live = new List<ICacheMaintenance>();
+        lock (Caches)
+        {
+            Prune();
+            foreach (var registration in Caches)
+            {
+                if ((!onlyTrimmable || registration.TrimOnMemoryPressure) && registration.Cache.TryGetTarget(out var cache))
+                {
+                    live.Add(cache);
+                }
+            }
+        }
+
+        return live;
+    }
+
+    private static void Prune() => Caches.RemoveAll(static r => !r.Cache.TryGetTarget(out _));
+
+    private sealed record Registration(WeakReference<ICacheMaintenance> Cache, bool TrimOnMemoryPressure);
+
+    /// <summary>
+    /// An object that resurrects itself in its finalizer: once promoted to generation 2 it is finalized after each
+    /// full collection, the moment the GC's memory-load reading is fresh. Trimming runs on the thread pool, never on
+    /// the finalizer thread.
+    /// </summary>
+    private sealed class MemoryPressureWatcher
+    {
+        public static void Start() => _ = new MemoryPressureWatcher();
+
+        ~MemoryPressureWatcher()
+        {
+            if (Environment.HasShutdownStarted || AppDomain.CurrentDomain.IsFinalizingForUnload())
+            {
+                return;
+            }
+
+            try
+            {
+                if (IsUnderPressure(GC.GetGCMemoryInfo()))
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static _ => TrimAll(PressureTrimFraction), null);
+                }
+            }
+            finally
+            {
+                GC.ReRegisterForFinalize(this);
+            }
+        }
+    }
+}

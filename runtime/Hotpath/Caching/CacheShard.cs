@@ -1,0 +1,428 @@
+namespace Hotpath.Caching;
+
+/// <summary>
+/// One shard: a fixed-size hash table that readers walk without a lock, and a W-TinyLFU eviction policy that
+/// writers run under the shard's lock.
+/// </summary>
+/// <remarks>
+/// The table never resizes: the shard's capacity is fixed, so it is sized once (load factor at most 1).
+/// Readers read a bucket head with an acquire read and follow <see cref="CacheNode{TKey, TValue}.Next"/>;
+/// writers publish with release writes and never clear the links of an unlinked node.
+/// <para/>
+/// Policy (W-TinyLFU with clock-style queues): new entries enter a small admission window; an entry leaving
+/// the window is admitted to the main space only if the frequency sketch says it is seen more often than the
+/// main space's victim. The main space is segmented (probation, then protected for entries hit again). A hit
+/// only bumps the node's saturating <see cref="CacheNode{TKey, TValue}.Hits"/> counter; the policy folds those
+/// hits into the sketch and gives the node a second chance when it next reaches the head of its queue. This is
+/// what keeps hits lock-free: no reordering, no read buffer, no shared write once a hot node is saturated.
+/// </remarks>
+internal sealed class CacheShard<TKey, TValue>
+    where TKey : notnull
+{
+    public readonly CacheNode<TKey, TValue>?[] Buckets;
+    public readonly int BucketMask;
+    public readonly int Capacity;
+
+    private readonly object _lock = new();
+    private readonly FrequencySketch _sketch;
+    private NodeQueue<TKey, TValue> _window;
+    private NodeQueue<TKey, TValue> _probation;
+    private NodeQueue<TKey, TValue> _protected;
+    private int _size;           // entries, under the lock
+    private volatile int _count; // _size as published for lock-free readers
+    private long _evictions;
+    private long _expirations;
+    private int _insertsSinceClimb;
+
+    public CacheShard(int capacity)
+    {
+        Capacity = capacity;
+        var buckets = 1;
+        while (buckets < capacity)
+        {
+            buckets <<= 1;
+        }
+
+        Buckets = new CacheNode<TKey, TValue>?[buckets];
+        BucketMask = buckets - 1;
+        _sketch = new FrequencySketch(capacity);
+    }
+
+    public int Count => _count;
+
+    public long Evictions => Volatile.Read(ref _evictions);
+
+    public long Expirations => Volatile.Read(ref _expirations);
+
+    /// <summary>
+    /// Adds or replaces the entry. When <paramref name="replace"/> is false and a live entry exists, that entry is
+    /// returned and nothing changes. Returns the node now holding the key.
+    /// </summary>
+    public CacheNode<TKey, TValue> Add(TKey key, TValue value, int hash, long expiresAt, bool replace, long now, ShardedCache<TKey, TValue> cache)
+    {
+        lock (_lock)
+        {
+            ref var head = ref Buckets[hash & BucketMask];
+            CacheNode<TKey, TValue>? previous = null;
+            for (var node = head; node is not null; previous = node, node = node.Next)
+            {
+                if (node.Hash != hash || !EqualityComparer<TKey>.Default.Equals(node.Key, key))
+                {
+                    continue;
+                }
+
+                var expired = node.ExpiresAt <= now;
+                if (!replace && !expired)
+                {
+                    return node;
+                }
+
+                var replacement = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = node.Next, Hits = expired ? (byte)0 : node.Hits };
+                QueueOf(node.Queue).Replace(node, replacement);
+                if (previous is null)
+                {
+                    Volatile.Write(ref head, replacement);
+                }
+                else
+                {
+                    Volatile.Write(ref previous.Next, replacement);
+                }
+
+                if (expired)
+                {
+                    _expirations++;
+                }
+
+                return replacement;
+            }
+
+            var added = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = head };
+            Volatile.Write(ref head, added);
+            _sketch.Increment(hash);
+            _window.AddLast(added, CacheQueue.Window);
+            _size++;
+            Maintain(now, cache.WindowBasisPoints);
+            _count = _size;
+
+            if (++_insertsSinceClimb >= 64)
+            {
+                _insertsSinceClimb = 0;
+                cache.Climb();
+            }
+
+            return added;
+        }
+    }
+
+    /// <summary>Removes the entry for <paramref name="key"/>; false when there is none.</summary>
+    public bool Remove(TKey key, int hash)
+    {
+        lock (_lock)
+        {
+            for (var node = Buckets[hash & BucketMask]; node is not null; node = node.Next)
+            {
+                if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key))
+                {
+                    Unlink(node);
+                    _count = _size;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Drops <paramref name="node"/> as expired, unless a writer already unlinked or replaced it.</summary>
+    public void Expire(CacheNode<TKey, TValue> node)
+    {
+        lock (_lock)
+        {
+            if (node.Queue != CacheQueue.None)
+            {
+                Unlink(node);
+                _expirations++;
+                _count = _size;
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _window.Clear();
+            _probation.Clear();
+            _protected.Clear();
+            for (var i = 0; i < Buckets.Length; i++)
+            {
+                Volatile.Write(ref Buckets[i], null);
+            }
+
+            _sketch.Clear();
+            _size = 0;
+            _count = 0;
+        }
+    }
+
+    /// <summary>Evicts <paramref name="fraction"/> of the entries, least valuable first.</summary>
+    public int Trim(double fraction, long now)
+    {
+        lock (_lock)
+        {
+            var target = _size - (int)Math.Ceiling(_size * fraction);
+            var evicted = 0;
+            while (_size > Math.Max(target, 0))
+            {
+                var victim = SelectVictim(null, now) ?? AnyNode();
+                if (victim is null)
+                {
+                    break;
+                }
+
+                if (victim.Queue != CacheQueue.None)
+                {
+                    Evict(victim);
+                    evicted++;
+                }
+            }
+
+            _count = _size;
+            return evicted;
+        }
+    }
+
+    /// <summary>Checks the shard's invariants (tests): queue and table agree, size within capacity.</summary>
+    internal void Validate()
+    {
+        lock (_lock)
+        {
+            var inTable = 0;
+            foreach (var head in Buckets)
+            {
+                for (var node = head; node is not null; node = node.Next)
+                {
+                    if (node.Queue == CacheQueue.None)
+                    {
+                        throw new InvalidOperationException("An unlinked node is still in the table.");
+                    }
+
+                    inTable++;
+                }
+            }
+
+            var queued = _window.Count + _probation.Count + _protected.Count;
+            if (inTable != _size || queued != _size || _size > Capacity || _count != _size)
+            {
+                throw new InvalidOperationException($"Shard inconsistent: table {inTable}, queues {queued}, size {_size}, count {_count}, capacity {Capacity}.");
+            }
+        }
+    }
+
+    private ref NodeQueue<TKey, TValue> QueueOf(CacheQueue queue)
+    {
+        switch (queue)
+        {
+            case CacheQueue.Window:
+                return ref _window;
+            case CacheQueue.Probation:
+                return ref _probation;
+            case CacheQueue.Protected:
+                return ref _protected;
+            default:
+                throw new InvalidOperationException("Node is in no queue.");
+        }
+    }
+
+    private void Maintain(long now, int windowBasisPoints)
+    {
+        // Window share set by the cache's hill climber; at least one entry, and room for one in main.
+        var windowCapacity = (int)Math.Clamp((long)Capacity * windowBasisPoints / 10_000, 1, Math.Max(1, Capacity - 1));
+        var budget = (2 * _size) + 16; // bounds second chances when readers keep hitting
+
+        while (_window.Count > windowCapacity)
+        {
+            var candidate = _window.Head!;
+            if (candidate.ExpiresAt <= now)
+            {
+                Unlink(candidate);
+                _expirations++;
+                continue;
+            }
+
+            if (candidate.Hits > 0 && budget-- > 0)
+            {
+                Fold(candidate);
+                _window.MoveToLast(candidate);
+                continue;
+            }
+
+            Fold(candidate);
+            _window.Remove(candidate);
+            _probation.AddLast(candidate, CacheQueue.Probation);
+            if (_size > Capacity)
+            {
+                Admit(candidate, now);
+            }
+        }
+
+        // The window may be below its share (the climber grew it): take from the main space.
+        while (_size > Capacity)
+        {
+            var victim = SelectVictim(null, now) ?? AnyNode()!;
+            if (victim.Queue != CacheQueue.None)
+            {
+                Evict(victim);
+            }
+        }
+    }
+
+    /// <summary>TinyLFU admission: the candidate from the window against the main space's victim.</summary>
+    private void Admit(CacheNode<TKey, TValue> candidate, long now)
+    {
+        var victim = SelectVictim(candidate, now);
+        if (_size <= Capacity)
+        {
+            return; // expired entries made room
+        }
+
+        if (victim is null)
+        {
+            Evict(candidate);
+            return;
+        }
+
+        Evict(_sketch.Frequency(candidate.Hash) > _sketch.Frequency(victim.Hash) ? victim : candidate);
+    }
+
+    /// <summary>
+    /// The main space's next victim: the probation head, after promoting heads that were hit since they were
+    /// last looked at; the protected head when probation is empty. Expired heads are dropped on the way (the
+    /// caller rechecks the size). Never returns <paramref name="exclude"/>.
+    /// </summary>
+    private CacheNode<TKey, TValue>? SelectVictim(CacheNode<TKey, TValue>? exclude, long now)
+    {
+        var budget = (2 * _size) + 16;
+        var protectedCapacity = Math.Max(0, (Capacity - _window.Count) * 4 / 5);
+        while (budget-- > 0)
+        {
+            var victim = _probation.Head;
+            if (victim is not null && victim == exclude)
+            {
+                victim = victim.QueueNext;
+            }
+
+            if (victim is null)
+            {
+                break;
+            }
+
+            if (victim.ExpiresAt <= now)
+            {
+                Unlink(victim);
+                _expirations++;
+                if (_size <= Capacity)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (victim.Hits == 0)
+            {
+                return victim;
+            }
+
+            Fold(victim);
+            _probation.Remove(victim);
+            _protected.AddLast(victim, CacheQueue.Protected);
+            if (_protected.Count > protectedCapacity)
+            {
+                var demoted = _protected.Head!;
+                _protected.Remove(demoted);
+                _probation.AddLast(demoted, CacheQueue.Probation);
+            }
+        }
+
+        while (budget-- > 0)
+        {
+            var victim = _protected.Head;
+            if (victim is null)
+            {
+                break;
+            }
+
+            if (victim.ExpiresAt <= now)
+            {
+                Unlink(victim);
+                _expirations++;
+                if (_size <= Capacity)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (victim.Hits == 0)
+            {
+                return victim;
+            }
+
+            Fold(victim);
+            _protected.MoveToLast(victim);
+        }
+
+        // Budget spent (readers hit everything constantly): take a head as it is.
+        var fallback = _probation.Head;
+        if (fallback is not null && fallback == exclude)
+        {
+            fallback = fallback.QueueNext;
+        }
+
+        return fallback ?? _protected.Head;
+    }
+
+    private CacheNode<TKey, TValue>? AnyNode() => _probation.Head ?? _protected.Head ?? _window.Head;
+
+    private void Fold(CacheNode<TKey, TValue> node)
+    {
+        int hits = node.Hits;
+        node.Hits = 0;
+        for (var i = 0; i < hits; i++)
+        {
+            _sketch.Increment(node.Hash);
+        }
+    }
+
+    private void Evict(CacheNode<TKey, TValue> node)
+    {
+        Unlink(node);
+        _evictions++;
+    }
+
+    /// <summary>Takes the node out of its bucket chain and its queue.</summary>
+    private void Unlink(CacheNode<TKey, TValue> node)
+    {
+        ref var head = ref Buckets[node.Hash & BucketMask];
+        if (head == node)
+        {
+            Volatile.Write(ref head, node.Next);
+        }
+        else
+        {
+            for (var previous = head; previous is not null; previous = previous.Next)
+            {
+                if (previous.Next == node)
+                {
+                    Volatile.Write(ref previous.Next, node.Next);
+                    break;
+                }
+            }
+        }
+
+        QueueOf(node.Queue).Remove(node);
+        _size--;
+    }
+}

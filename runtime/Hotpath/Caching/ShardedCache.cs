@@ -1,0 +1,401 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Hotpath.Caching;
+
+/// <summary>
+/// A bounded, thread-safe cache split into power-of-two shards. Lookups take no lock and allocate nothing on a
+/// hit; writers lock one shard. Eviction is W-TinyLFU (a frequency sketch guards admission, so scans and
+/// one-hit wonders do not flush popular entries), entries may expire after <see cref="ShardedCacheOptions.TimeToLive"/>,
+/// <see cref="GetOrAddAsync"/> runs one loader per key however many callers miss at once, and the cache gives
+/// back memory when the process is under memory pressure.
+/// </summary>
+/// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/>.</typeparam>
+/// <typeparam name="TValue">Value type.</typeparam>
+public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
+    where TKey : notnull
+{
+    private const int ClimbStepBasisPoints = 625;         // 6.25% of capacity per hill-climbing step
+    private const double ClimbRestartThreshold = 0.05;    // a hit-ratio jump this large restarts the climb
+    private const double ClimbDecay = 0.98;
+
+    private readonly CacheShard<TKey, TValue>[] _shards;
+    private readonly int _shardShift;
+    private readonly int _shardMask;
+    private readonly long _timeToLiveMilliseconds; // 0: no expiry
+    private readonly CacheClock _clock;
+    private readonly StripedCounter _hits = new();
+    private readonly StripedCounter _misses = new();
+    private readonly object _climbLock = new();
+    private readonly long _sampleSize;
+    private ConcurrentDictionary<TKey, Flight>? _inflight;
+
+    // Hill climber state (under _climbLock): the window share moves in the direction that raised the hit ratio.
+    private volatile int _windowBasisPoints = 100; // 1% of capacity to start, as in Caffeine
+    private double _windowStep = -ClimbStepBasisPoints;
+    private double _windowShare = 100;
+    private double _previousHitRatio;
+    private long _sampleStartHits;
+    private long _sampleStartMisses;
+
+    /// <summary>A cache with the default options (16 shards, 10,000 entries, no expiry).</summary>
+    public ShardedCache()
+        : this(new ShardedCacheOptions())
+    {
+    }
+
+    /// <summary>A cache configured by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Shards is not a positive power of two, Capacity is not positive, or TimeToLive is not positive.</exception>
+    public ShardedCache(ShardedCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Shards <= 0 || (options.Shards & (options.Shards - 1)) != 0 || options.Shards > 1 << 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Shards, "ShardedCacheOptions.Shards must be a power of two between 1 and 65536.");
+        }
+
+        if (options.Capacity <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Capacity, "ShardedCacheOptions.Capacity must be positive.");
+        }
+
+        if (options.TimeToLive is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), ttl, "ShardedCacheOptions.TimeToLive must be positive when set.");
+        }
+
+        // Every shard holds at least one entry; the per-shard capacities add up to exactly Capacity.
+        var shards = options.Shards;
+        while (shards > options.Capacity)
+        {
+            shards >>= 1;
+        }
+
+        _shards = new CacheShard<TKey, TValue>[shards];
+        for (var i = 0; i < shards; i++)
+        {
+            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0));
+        }
+
+        var bits = System.Numerics.BitOperations.Log2((uint)shards);
+        _shardShift = 32 - bits;
+        _shardMask = shards - 1;
+        Capacity = options.Capacity;
+        _timeToLiveMilliseconds = options.TimeToLive is { } t ? Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds)) : 0;
+        _clock = new CacheClock(options.TimeProvider);
+        _sampleSize = 10L * Math.Max(options.Capacity, 64);
+        Name = options.Name ?? typeof(TValue).Name;
+        CacheRegistry.Register(this, options.TrimOnMemoryPressure);
+    }
+
+    /// <summary>The name the <c>hotpath.cache.*</c> metrics are tagged with.</summary>
+    public string Name { get; }
+
+    /// <summary>The most entries the cache holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Entries currently held (expired entries not yet dropped included); never above <see cref="Capacity"/>.</summary>
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var shard in _shards)
+            {
+                count += shard.Count;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>A snapshot of the hit, miss, eviction and expiration counters.</summary>
+    public CacheStatistics Statistics
+    {
+        get
+        {
+            long evictions = 0, expirations = 0;
+            foreach (var shard in _shards)
+            {
+                evictions += shard.Evictions;
+                expirations += shard.Expirations;
+            }
+
+            return new CacheStatistics(_hits.Sum(), _misses.Sum(), evictions, expirations);
+        }
+    }
+
+    internal int WindowBasisPoints => _windowBasisPoints;
+
+    internal int ShardCount => _shards.Length;
+
+    /// <summary>Gets the value cached for <paramref name="key"/>, without a lock or an allocation.</summary>
+    /// <returns>True on a hit; false (and <paramref name="value"/> default) when absent or expired.</returns>
+    public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        var hash = Hash(key);
+        var shard = ShardFor(hash);
+        for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
+        {
+            if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key))
+            {
+                if (_timeToLiveMilliseconds != 0 && node.ExpiresAt <= _clock.NowMilliseconds)
+                {
+                    shard.Expire(node);
+                    break;
+                }
+
+                if (node.Hits < 15)
+                {
+                    node.Hits++;
+                }
+
+                _hits.Increment();
+                value = node.Value;
+                return true;
+            }
+        }
+
+        _misses.Increment();
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Gets the value cached for <paramref name="key"/>, or calls <paramref name="factory"/> and caches its result.
+    /// Like <see cref="ConcurrentDictionary{TKey, TValue}.GetOrAdd(TKey, Func{TKey, TValue})"/>, racing callers may
+    /// each run the factory; all of them get the one value that was stored. Use <see cref="GetOrAddAsync"/> for
+    /// exactly one load per key.
+    /// </summary>
+    public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (TryGet(key, out var value))
+        {
+            return value;
+        }
+
+        value = factory(key);
+        return AddCore(key, value, replace: false);
+    }
+
+    /// <summary>
+    /// Gets the value cached for <paramref name="key"/>, or loads it once: concurrent callers that miss on the same
+    /// key share one run of <paramref name="loader"/>. A loader that throws or is cancelled stores nothing, and every
+    /// caller waiting on it sees its exception. A hit completes synchronously without allocating.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it).</param>
+    public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        if (TryGet(key, out var value))
+        {
+            return new ValueTask<TValue>(value);
+        }
+
+        return LoadAsync(key, loader, cancellationToken);
+    }
+
+    /// <summary>Stores <paramref name="value"/> for <paramref name="key"/>, replacing any entry (and restarting its time to live).</summary>
+    public void Set(TKey key, TValue value)
+    {
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        AddCore(key, value, replace: true);
+    }
+
+    /// <summary>Removes the entry for <paramref name="key"/>.</summary>
+    /// <returns>True when an entry was removed.</returns>
+    public bool Remove(TKey key)
+    {
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        var hash = Hash(key);
+        return ShardFor(hash).Remove(key, hash);
+    }
+
+    /// <summary>Removes every entry. Statistics are kept.</summary>
+    public void Clear()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Clear();
+        }
+    }
+
+    /// <summary>Evicts <paramref name="fraction"/> (0 to 1) of each shard's entries, least valuable first.</summary>
+    /// <returns>The number of entries evicted.</returns>
+    internal int Trim(double fraction)
+    {
+        var now = _timeToLiveMilliseconds == 0 ? 0 : _clock.NowMilliseconds;
+        var evicted = 0;
+        foreach (var shard in _shards)
+        {
+            evicted += shard.Trim(fraction, now);
+        }
+
+        return evicted;
+    }
+
+    int ICacheMaintenance.Trim(double fraction) => Trim(fraction);
+
+    /// <summary>Checks every shard's invariants (tests).</summary>
+    internal void Validate()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Validate();
+        }
+    }
+
+    /// <summary>
+    /// Hill climbing over the window share (Caffeine's adaptive W-TinyLFU): every sample of 10 × capacity lookups,
+    /// keep stepping the window in the direction that raised the hit ratio, with decaying steps; a large change in
+    /// the hit ratio (a new workload phase) restarts with a full step. Called by shards now and then, under their lock.
+    /// </summary>
+    internal void Climb()
+    {
+        var hits = _hits.Sum();
+        var misses = _misses.Sum();
+        if (hits + misses - _sampleStartHits - _sampleStartMisses < _sampleSize || !Monitor.TryEnter(_climbLock))
+        {
+            return;
+        }
+
+        try
+        {
+            var sampleHits = hits - _sampleStartHits;
+            var requests = sampleHits + misses - _sampleStartMisses;
+            if (requests < _sampleSize)
+            {
+                return;
+            }
+
+            var hitRatio = (double)sampleHits / requests;
+            var change = hitRatio - _previousHitRatio;
+            var amount = change >= 0 ? _windowStep : -_windowStep;
+            _windowStep = Math.Abs(change) >= ClimbRestartThreshold
+                ? ClimbStepBasisPoints * (amount >= 0 ? 1 : -1)
+                : ClimbDecay * amount;
+            _previousHitRatio = hitRatio;
+            _windowShare = Math.Clamp(_windowShare + amount, 0, 10_000);
+            _windowBasisPoints = (int)_windowShare;
+            _sampleStartHits = hits;
+            _sampleStartMisses = misses;
+        }
+        finally
+        {
+            Monitor.Exit(_climbLock);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowKeyNull() => throw new ArgumentNullException("key");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(TKey key)
+    {
+        // Multiply-xorshift: the shard takes the top bits, the bucket the low bits, so both are well mixed even for
+        // sequential integer keys or hashes that differ only in high bits.
+        var mixed = (uint)EqualityComparer<TKey>.Default.GetHashCode(key) * 0x9E37_79B9u;
+        return (int)(mixed ^ (mixed >> 15));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CacheShard<TKey, TValue> ShardFor(int hash) => _shards[(int)((uint)hash >> _shardShift) & _shardMask];
+
+    private TValue AddCore(TKey key, TValue value, bool replace)
+    {
+        var hash = Hash(key);
+        long now = 0, expiresAt = long.MaxValue;
+        if (_timeToLiveMilliseconds != 0)
+        {
+            now = _clock.NowMilliseconds;
+            expiresAt = now + _timeToLiveMilliseconds;
+        }
+
+        return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now, this).Value;
+    }
+
+    private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
+    {
+        var inflight = _inflight ?? Interlocked.CompareExchange(ref _inflight, new ConcurrentDictionary<TKey, Flight>(), null) ?? _inflight;
+        var flight = new Flight();
+        while (true)
+        {
+            if (inflight.TryAdd(key, flight))
+            {
+                break;
+            }
+
+            if (inflight.TryGetValue(key, out var running))
+            {
+                // Someone else is loading: wait for their result (or their exception).
+                return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        try
+        {
+            // A load that finished between our miss and our registration has already stored the value.
+            if (!TryPeek(key, out var value))
+            {
+                value = await loader(key, cancellationToken).ConfigureAwait(false);
+                AddCore(key, value, replace: true);
+            }
+
+            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            flight.Completion.TrySetResult(value);
+            return value;
+        }
+        catch (Exception error)
+        {
+            // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
+            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            // Waiters rethrow this very exception (an OperationCanceledException included).
+            flight.Completion.TrySetException(error);
+            throw;
+        }
+    }
+
+    /// <summary>A lookup that does not touch the statistics (the caller already counted its miss).</summary>
+    private bool TryPeek(TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        var hash = Hash(key);
+        var shard = ShardFor(hash);
+        for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
+        {
+            if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key) &&
+                (_timeToLiveMilliseconds == 0 || node.ExpiresAt > _clock.NowMilliseconds))
+            {
+                value = node.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    CacheStatistics ICacheMaintenance.Statistics => Statistics;
+
+    private sealed class Flight
+    {
+        public readonly TaskCompletionSource<TValue> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

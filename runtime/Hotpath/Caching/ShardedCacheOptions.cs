@@ -1,0 +1,32 @@
+namespace Hotpath.Caching;
+
+/// <summary>Settings of a <see cref="ShardedCache{TKey, TValue}"/>.</summary>
+public sealed class ShardedCacheOptions
+{
+    /// <summary>
+    /// Number of independently locked shards; a power of two (default 16). Writers on different shards never
+    /// contend. When <see cref="Capacity"/> is smaller, fewer shards are used so every shard holds at least one entry.
+    /// </summary>
+    public int Shards { get; set; } = 16;
+
+    /// <summary>Most entries the cache holds at any time (default 10,000); must be positive.</summary>
+    public int Capacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long an entry lives after it was added or replaced; <see langword="null"/> (the default) means entries
+    /// never expire. Must be positive when set.
+    /// </summary>
+    public TimeSpan? TimeToLive { get; set; }
+
+    /// <summary>The clock read for <see cref="TimeToLive"/>; <see cref="System.TimeProvider.System"/> when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Whether the cache drops a fraction of its entries after a full garbage collection that finds the process
+    /// under high memory load (default <see langword="true"/>).
+    /// </summary>
+    public bool TrimOnMemoryPressure { get; set; } = true;
+
+    /// <summary>Name used as the <c>cache</c> tag of the <c>hotpath.cache.*</c> metrics; the value type's name when null.</summary>
+    public string? Name { get; set; }
+}
