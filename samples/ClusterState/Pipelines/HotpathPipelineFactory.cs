@@ -1,3 +1,4 @@
+using ClusterState.Pipelines.Hotpath;
 using ClusterState.Simulation;
 
 namespace ClusterState.Pipelines;
@@ -7,5 +8,5 @@ public static class HotpathPipelineFactory
 {
     /// <summary>The Hotpath pipeline over <paramref name="simulation"/>.</summary>
     public static IClusterPipeline Create(ClusterSimulation simulation) =>
-        throw new NotSupportedException("The Hotpath pipeline needs the pooling, caching, batching and compression runtimes, not merged yet.");
+        new HotpathPipeline(simulation);
 }

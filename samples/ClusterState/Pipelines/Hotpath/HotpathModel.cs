@@ -73,12 +73,6 @@ public sealed partial class PodEvent
     public long UnixMs;
 }
 
-/// <summary>Current pod state by (namespace, name): 16 shards, sized at run time for the cluster.</summary>
-[ShardedCache(typeof(PodState), Shards = 16, Capacity = 32_768)]
-public sealed partial class PodCache
-{
-}
-
 /// <summary>A node usage sample as it flows through the batch engine.</summary>
 public struct NodeMetric
 {

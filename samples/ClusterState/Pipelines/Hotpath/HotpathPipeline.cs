@@ -20,7 +20,7 @@ public sealed class HotpathPipeline : IClusterPipeline
     private readonly PodCache _cache;
     private readonly Func<PodStateKey, CancellationToken, ValueTask<PodState>> _loader;
     private readonly BatchEngine<NodeMetric> _engine;
-    private readonly NodeMinute.Reducer _reducer = new();
+    private readonly NodeMinute.Reducer _reducer;
     private readonly ArrayBufferWriter<byte> _block = new(1 << 20);
     private readonly List<byte[]> _sampleBlocks = new();
     private readonly List<byte[]> _aggregateBlocks = new();
@@ -40,10 +40,15 @@ public sealed class HotpathPipeline : IClusterPipeline
     {
         _simulation = simulation;
         _nodeStarts = new int[simulation.NodeNames.Length + 1];
+
+        // Sized for every group of a segment (each node, each minute, plus one window of slack) so it never grows
+        // while sealing. It would grow by itself; sizing it up front keeps the steady state allocation-free.
+        _reducer = new NodeMinute.Reducer(simulation.NodeNames.Length * (int)(Segments.LengthMs / Segments.WindowMs + 1));
         _poolsAtStart = [PodEvent.Pool.Statistics, PodState.Pool.Statistics, ContainerState.Pool.Statistics];
 
         // Room for every live pod twice over, so nothing live is evicted (a real service would reload it).
-        _cache = new PodCache(new ShardedCacheOptions { Shards = 16, Capacity = Math.Max(1_024, simulation.Pods.Count * 2), Name = "pods" });
+        _cache = new PodCache(new ShardedCacheOptions { Shards = 16, Capacity = Math.Max(1_024, simulation.Pods.Count * 2), Name = "pods", TrimOnMemoryPressure = false });
+        // (Not trimmed under memory pressure: here the cache is the only copy of each pod's state.)
         _loader = Load;
         _engine = new BatchEngine<NodeMetric>(
             new BatchEngineOptions { MaxBatchSize = 4_096, MaxDelay = TimeSpan.FromMilliseconds(20), Capacity = 1 << 16, MaxConcurrentBatches = 1 },
