@@ -8,7 +8,9 @@ namespace ClusterState.Reporting;
 /// <param name="Kind">Counter, UpDownCounter, Histogram, ObservableCounter, ObservableGauge …</param>
 /// <param name="Unit">Unit, if declared.</param>
 /// <param name="Tags">Tags as <c>key=value</c> pairs.</param>
-/// <param name="Value">Counters: the sum of what was added; observable instruments and gauges: the last value; histograms: the mean.</param>
+/// <param name="Value">Counters: the sum of what was added during the measured runs; observable counters: the
+/// cumulative total since the process started (instances with the same tags summed); gauges: the last value;
+/// histograms: the mean.</param>
 /// <param name="Measurements">How many measurements were recorded.</param>
 /// <param name="Max">The largest single measurement.</param>
 public sealed record MetricReading(string Instrument, string Kind, string? Unit, string Tags, double Value, long Measurements, double Max);
@@ -58,8 +60,22 @@ public sealed class HotpathMetrics : IDisposable
         }
     }
 
-    /// <summary>Reads the observable instruments now.</summary>
-    public void Collect() => _listener.RecordObservableInstruments();
+    /// <summary>Reads the observable instruments now (each observation replaces the previous one).</summary>
+    public void Collect()
+    {
+        lock (_gate)
+        {
+            foreach (var instrument in _instruments)
+            {
+                if (instrument.IsObservable)
+                {
+                    instrument.Reset();
+                }
+            }
+        }
+
+        _listener.RecordObservableInstruments();
+    }
 
     /// <summary>Every reading, sorted by instrument then tags.</summary>
     public IReadOnlyList<MetricReading> Readings()
@@ -89,6 +105,8 @@ public sealed class HotpathMetrics : IDisposable
         private readonly object _gate = new();
         private readonly List<Series> _series = new();
         private readonly string _kind = KindOf(instrument);
+
+        public bool IsObservable => instrument.IsObservable;
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
@@ -139,7 +157,7 @@ public sealed class HotpathMetrics : IDisposable
                 {
                     var value = _kind switch
                     {
-                        "Counter" or "UpDownCounter" => series.Sum,
+                        "Counter" or "UpDownCounter" or "ObservableCounter" or "ObservableUpDownCounter" => series.Sum,
                         "Histogram" => series.Count == 0 ? 0 : series.Sum / series.Count,
                         _ => series.Last,
                     };

@@ -120,17 +120,17 @@ public static class ReportWriter
 
         if (report.Metrics.Count > 0)
         {
-            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (MeterListener; live: dotnet-counters monitor --counters Hotpath)");
+            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (live: dotnet-counters monitor --counters Hotpath)");
             meters.AddColumn("instrument");
-            meters.AddColumn("kind");
             meters.AddColumn("tags");
             meters.AddColumn(new TableColumn("value").RightAligned());
-            meters.AddColumn(new TableColumn("measurements").RightAligned());
             foreach (var m in report.Metrics)
             {
+                // Observable counters are cumulative since the process started (warm-up included).
+                var kind = m.Kind.StartsWith("Observable", StringComparison.Ordinal) ? " [grey](total)[/]" : "";
                 meters.AddRow(
-                    Markup.Escape(m.Instrument + (m.Unit is null ? "" : $" ({m.Unit})")), m.Kind, Markup.Escape(m.Tags),
-                    m.Value.ToString("N2", CultureInfo.InvariantCulture), m.Measurements.ToString("N0", CultureInfo.InvariantCulture));
+                    Markup.Escape(m.Instrument) + kind, Markup.Escape(m.Tags),
+                    m.Value.ToString("N0", CultureInfo.InvariantCulture));
             }
 
             console.Write(meters);

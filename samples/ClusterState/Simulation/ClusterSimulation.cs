@@ -197,7 +197,7 @@ public sealed class ClusterSimulation
                 }
 
                 var inBurst = now >= burstStart;
-                events[i] = inBurst && rng.Next(4) != 0 ? RolloutStep(burstNamespace, now) : PodStep(rng.Next(podSlots), now, rollout: false);
+                events[i] = inBurst && rng.Next(4) != 0 ? RolloutStep(burstNamespace, now, burstStart) : PodStep(rng.Next(podSlots), now, replaceIfBefore: long.MinValue);
                 nextPodEvent = now + NextGap(inBurst ? podEventsPerMs * 10 : podEventsPerMs);
             }
 
@@ -211,8 +211,9 @@ public sealed class ClusterSimulation
 
         private ClusterEvent Sample(int node, long at)
         {
-            // Usage drifts: CPU in a random walk (bigger steps on hot nodes), memory mostly flat with small moves.
-            var step = sim.HotNodes[node] ? 400 : 60;
+            // Usage drifts: CPU in a random walk (hot nodes are busier: bigger moves per second, though scraped
+            // five times as often), memory mostly flat with small moves.
+            var step = sim.HotNodes[node] ? 120 : 60;
             _cpu[node] = Math.Clamp(_cpu[node] + rng.Next(-step, step + 1), 50, _cpuCapacity[node]);
             if (rng.Next(10) < 3)
             {
@@ -222,14 +223,15 @@ public sealed class ClusterSimulation
             return new ClusterEvent(at, EventKind.NodeSample, default, false, 0, -1, node, _cpu[node], _memory[node]);
         }
 
-        private ClusterEvent RolloutStep(int @namespace, long now)
+        private ClusterEvent RolloutStep(int @namespace, long now, long rolloutStart)
         {
             var perNamespace = Math.Max(1, podSlots / _namespaceNames.Length);
             var slot = Math.Min(podSlots - 1, @namespace + _namespaceNames.Length * rng.Next(perNamespace));
-            return PodStep(slot, now, rollout: true);
+            return PodStep(slot, now, replaceIfBefore: rolloutStart);
         }
 
-        private ClusterEvent PodStep(int slot, long now, bool rollout)
+        // replaceIfBefore: a rollout replaces the running pods created before it started (once each).
+        private ClusterEvent PodStep(int slot, long now, long replaceIfBefore)
         {
             var pod = sim.Pods[_slotPod[slot]];
             switch (_slotState[slot])
@@ -250,7 +252,7 @@ public sealed class ClusterSimulation
             }
 
             // Running (or running when the stream started).
-            if (rollout)
+            if (pod.CreatedUnixMs < replaceIfBefore)
             {
                 _slotState[slot] = SlotState.Terminating;
                 return Update(pod, now, PodPhase.Succeeded, ready: false);
@@ -262,13 +264,14 @@ public sealed class ClusterSimulation
                 return new ClusterEvent(now, EventKind.ContainerRestarted, default, false, (byte)rng.Next(pod.Containers), pod.Id, pod.Node, 0, 0);
             }
 
-            if (roll >= 97)
+            if (roll == 99)
             {
+                // Pods live for hours: about one update in a hundred ends the pod (a quarter of them failed).
                 _slotState[slot] = SlotState.Terminating;
-                return Update(pod, now, roll == 99 ? PodPhase.Failed : PodPhase.Succeeded, ready: false);
+                return Update(pod, now, rng.Next(4) == 0 ? PodPhase.Failed : PodPhase.Succeeded, ready: false);
             }
 
-            if (roll >= 95)
+            if (roll >= 97)
             {
                 // The node missed a heartbeat; the next update brings the pod back.
                 _slotState[slot] = SlotState.Pending;

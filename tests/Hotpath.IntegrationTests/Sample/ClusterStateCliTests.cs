@@ -7,7 +7,7 @@ namespace Hotpath.IntegrationTests.Sample;
 /// <summary>The built sample, run as a process: the documented JSON shape and exit codes.</summary>
 public sealed class ClusterStateCliTests
 {
-    [Fact(Skip = "Needs the Hotpath pipeline, which compiles once the pooling, caching, batching and compression runtimes are merged.")]
+    [Fact]
     public void Json_HasTheDocumentedShape_AndTheRunIsIdentical()
     {
         var (exit, stdout, stderr) = Run("--events", "20000", "--pods", "2000", "--nodes", "100", "--json");

@@ -322,6 +322,7 @@ public sealed class HotpathPipeline : IClusterPipeline
             _minuteRows = new MinuteRow[minutes * 2];
         }
 
+        // The reducer hands groups back in insertion order: window by window, so WindowStartMs barely moves.
         _reducer.CopyTo(_minutes);
         for (var i = 0; i < minutes; i++)
         {
@@ -333,7 +334,6 @@ public sealed class HotpathPipeline : IClusterPipeline
             };
         }
 
-        Array.Sort(_minuteRows, 0, minutes, MinuteRowOrder.Instance);
         _aggregateBlocks.Add(Encode(MinuteRow.Codec, _minuteRows.AsSpan(0, minutes)));
 
         _sampleBlocks.Add(Encode(SampleRow.Codec, SortByNode()));
@@ -387,16 +387,5 @@ public sealed class HotpathPipeline : IClusterPipeline
         }
 
         return total;
-    }
-
-    private sealed class MinuteRowOrder : IComparer<MinuteRow>
-    {
-        public static readonly MinuteRowOrder Instance = new();
-
-        public int Compare(MinuteRow a, MinuteRow b)
-        {
-            var byNode = string.CompareOrdinal(a.Node, b.Node);
-            return byNode != 0 ? byNode : a.WindowStartMs.CompareTo(b.WindowStartMs);
-        }
     }
 }
