@@ -1,8 +1,3 @@
 using Hotpath;
 
-Console.WriteLine($"Hotpath quickstart: attributes from {typeof(PooledAttribute).Assembly.GetName().Name}");
-
-[HotPath]
-internal static partial class Hot
-{
-}
+Console.WriteLine($"Hotpath quickstart: attributes from {typeof(PooledAttribute).Assembly.GetName().Name} {typeof(PooledAttribute).Assembly.GetName().Version}");

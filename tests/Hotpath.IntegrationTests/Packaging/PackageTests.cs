@@ -1,0 +1,80 @@
+using System.IO.Compression;
+
+namespace Hotpath.IntegrationTests.Packaging;
+
+/// <summary>The one NuGet package: its layout, and a consumer that references only it.</summary>
+[Collection(PackedPackageCollection.Name)]
+public sealed class PackageTests(PackedPackage package)
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void Package_holds_the_runtime_per_framework_and_the_Roslyn_assemblies_as_analyzers()
+    {
+        using var archive = ZipFile.OpenRead(package.PackagePath);
+        var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
+
+        Assert.Contains("lib/net8.0/Hotpath.dll", entries);
+        Assert.Contains("lib/net10.0/Hotpath.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Hotpath.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Hotpath.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Hotpath.CodeFixes.dll", entries);
+        // Roslyn components must not leak into lib/ (consumers would reference them).
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Package_declares_runtime_dependencies_but_not_Roslyn()
+    {
+        using var archive = ZipFile.OpenRead(package.PackagePath);
+        using var reader = new StreamReader(archive.GetEntry("Hotpath.nuspec")!.Open());
+        var nuspec = reader.ReadToEnd();
+
+        Assert.Contains("Microsoft.Extensions.ObjectPool", nuspec);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis", nuspec);
+    }
+
+    [Fact]
+    public void Consumer_gets_the_generator_diagnostics_as_build_errors()
+    {
+        var folder = package.CreateConsumer("""
+            using Hotpath;
+
+            System.Console.WriteLine("unreachable");
+
+            [Pooled]
+            public sealed class PodState
+            {
+                public string Name = "";
+            }
+            """);
+
+        var build = DotnetCli.Run(folder, BuildTimeout, DotnetCli.IsolatedBuild("build", "-c", "Release"));
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error HOT001", build.Output);
+        Assert.Contains("'PodState' is marked [Pooled] but it is not partial", build.Output);
+    }
+
+    [Fact]
+    public void Consumer_builds_and_runs_clean_code()
+    {
+        var folder = package.CreateConsumer("""
+            using Hotpath;
+
+            System.Console.WriteLine("attributes from " + typeof(PooledAttribute).Assembly.GetName().Name);
+
+            [Pooled]
+            public sealed partial class PodState
+            {
+                public string Name = "";
+            }
+            """);
+
+        DotnetCli.Run(folder, BuildTimeout, DotnetCli.IsolatedBuild("build", "-c", "Release")).EnsureSuccess("dotnet build");
+        var run = DotnetCli.Run(folder, BuildTimeout, "run", "-c", "Release", "--no-build");
+
+        run.EnsureSuccess("dotnet run");
+        Assert.Contains("attributes from Hotpath", run.Output);
+    }
+}
