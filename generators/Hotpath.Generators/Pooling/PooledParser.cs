@@ -17,6 +17,11 @@ internal static class PooledParser
 
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
+    /// <summary>Namespace-qualified names without nullable annotations or keywords, for comparing types by name.</summary>
+    private static readonly SymbolDisplayFormat NameFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
     /// <summary>
     /// Parses <paramref name="type"/>. Returns <see langword="null"/> when the type is not a class or has any
     /// error; the errors go to <paramref name="diagnostics"/> when given. <paramref name="semanticModels"/>
@@ -281,14 +286,14 @@ internal static class PooledParser
 
     private static bool IsResettable(ITypeSymbol type)
     {
-        if (type.ToDisplayString() == IResettableName)
+        if (NameOf(type) == IResettableName)
         {
             return true;
         }
 
         foreach (var @interface in type.AllInterfaces)
         {
-            if (@interface.ToDisplayString() == IResettableName)
+            if (NameOf(@interface) == IResettableName)
             {
                 return true;
             }
@@ -300,7 +305,7 @@ internal static class PooledParser
     /// <summary>A StringBuilder, or a collection or dictionary with a public <c>void Clear()</c> that clears in place.</summary>
     private static bool IsClearable(ITypeSymbol type)
     {
-        if (type.ToDisplayString() == "System.Text.StringBuilder")
+        if (NameOf(type) == "System.Text.StringBuilder")
         {
             return true;
         }
@@ -352,7 +357,7 @@ internal static class PooledParser
     }
 
     private static bool IsCollectionInterface(ITypeSymbol type) =>
-        type.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "System.Collections.ICollection" or "System.Collections.IDictionary" or "System.Collections.IList";
+        NameOf(type.OriginalDefinition) is "System.Collections.Generic.ICollection<T>" or "System.Collections.ICollection" or "System.Collections.IDictionary" or "System.Collections.IList";
 
     private static bool HasVoidClear(ITypeSymbol type)
     {
@@ -372,7 +377,9 @@ internal static class PooledParser
         type.IsValueType ||
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
-        type.ToDisplayString() is "System.Type" or "System.Uri" or "System.Version";
+        NameOf(type) is "System.Type" or "System.Uri" or "System.Version";
+
+    private static string NameOf(ITypeSymbol type) => type.ToDisplayString(NameFormat);
 
     private static bool IsFieldLikeEvent(IEventSymbol @event, CancellationToken cancellationToken)
     {

@@ -1,0 +1,240 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.Analyzers.Pooling;
+
+/// <summary>
+/// The small syntactic flow model behind the pool-misuse rules: textual order within one function, mutually
+/// exclusive branches, and statements that end a path (return, break, continue, goto, throw).
+/// </summary>
+internal static class Flow
+{
+    /// <summary>
+    /// Whether execution can go from <paramref name="from"/> to <paramref name="to"/> in the same function
+    /// without leaving it or taking the other arm of a branch.
+    /// </summary>
+    public static bool Reaches(SyntaxNode from, SyntaxNode to)
+    {
+        if (to.SpanStart < from.Span.End || Function(from) != Function(to))
+        {
+            return false;
+        }
+
+        var common = from.Ancestors().First(a => a.Span.Contains(to.Span));
+        if (Exclusive(common, from, to))
+        {
+            return false;
+        }
+
+        // A jump after `from`, before control gets back to the level that holds `to`, ends the path.
+        for (var node = from; node != common && node.Parent is { } parent; node = parent)
+        {
+            if (node is not StatementSyntax statement || StatementsOf(parent) is not { } siblings)
+            {
+                continue;
+            }
+
+            for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count; i++)
+            {
+                var sibling = siblings[i];
+                if (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart)
+                {
+                    break;
+                }
+
+                if (IsJump(sibling))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether, after <paramref name="rentStatement"/>, every path that leaves normally returns
+    /// <paramref name="local"/> to a pool (or throws). Loops that rent without returning in the same
+    /// iteration, and early returns, break and goto before the return, are leak paths.
+    /// </summary>
+    public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, CancellationToken cancellationToken)
+    {
+        SyntaxNode current = rentStatement;
+        while (current.Parent is { } parent)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (StatementsOf(parent) is { } statements && current is StatementSyntax currentStatement)
+            {
+                for (var i = statements.IndexOf(currentStatement) + 1; i < statements.Count; i++)
+                {
+                    var statement = statements[i];
+                    if (statement is BreakStatementSyntax && parent is SwitchSectionSyntax)
+                    {
+                        break; // leaves the switch, not the function: carry on after it
+                    }
+
+                    if (AlwaysReturns(statement, local, facts))
+                    {
+                        return true;
+                    }
+
+                    if (MayExitWithout(statement, local, facts))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            switch (parent)
+            {
+                case TryStatementSyntax @try when current == @try.Block && @try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts):
+                    return true;
+                case WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax:
+                    return false; // each iteration rents again
+                case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
+                    return false; // fell off the end of the function
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        switch (statement)
+        {
+            case ExpressionStatementSyntax expression:
+                return facts.IsReturnOf(expression.Expression, local);
+            case ThrowStatementSyntax:
+                return true; // exception paths are not leak paths here
+            case BlockSyntax block:
+                return AlwaysReturns(block.Statements, local, facts);
+            case SwitchStatementSyntax @switch:
+                // Every section returns it, and a default section exists (otherwise no section may run).
+                return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
+                    @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts));
+            case IfStatementSyntax @if:
+                return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts) && AlwaysReturns(@else.Statement, local, facts);
+            case TryStatementSyntax @try:
+                return (@try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts)) || AlwaysReturns(@try.Block, local, facts);
+            case UsingStatementSyntax @using:
+                return AlwaysReturns(@using.Statement, local, facts);
+            case LockStatementSyntax @lock:
+                return AlwaysReturns(@lock.Statement, local, facts);
+            case CheckedStatementSyntax @checked:
+                return AlwaysReturns(@checked.Block, local, facts);
+            case UnsafeStatementSyntax @unsafe:
+                return AlwaysReturns(@unsafe.Block, local, facts);
+            case FixedStatementSyntax @fixed:
+                return AlwaysReturns(@fixed.Statement, local, facts);
+            case LabeledStatementSyntax labeled:
+                return AlwaysReturns(labeled.Statement, local, facts);
+            default:
+                return false;
+        }
+    }
+
+    private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        foreach (var inner in statements)
+        {
+            if (AlwaysReturns(inner, local, facts))
+            {
+                return true;
+            }
+
+            if (MayExitWithout(inner, local, facts))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> can leave the enclosing block (other than by falling through or
+    /// throwing) on a path where <paramref name="local"/> was not returned first.
+    /// </summary>
+    private static bool MayExitWithout(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        foreach (var exit in Exits(statement))
+        {
+            if (!ReturnedBefore(exit, statement, local, facts))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an earlier statement of a block enclosing <paramref name="exit"/> (up to <paramref name="boundary"/>) always returns the local.</summary>
+    private static bool ReturnedBefore(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        for (var node = exit; node != boundary && node.Parent is { } parent; node = parent)
+        {
+            if (node is StatementSyntax child && StatementsOf(parent) is { } siblings)
+            {
+                for (var i = siblings.IndexOf(child) - 1; i >= 0; i--)
+                {
+                    if (AlwaysReturns(siblings[i], local, facts))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The statements in <paramref name="statement"/> that leave it other than by falling through or throwing.</summary>
+    private static IEnumerable<StatementSyntax> Exits(StatementSyntax statement)
+    {
+        foreach (var node in statement.DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            switch (node)
+            {
+                case ReturnStatementSyntax or GotoStatementSyntax:
+                case YieldStatementSyntax { ReturnOrBreakKeyword.ValueText: "break" }:
+                    yield return (StatementSyntax)node;
+                    break;
+                case BreakStatementSyntax or ContinueStatementSyntax:
+                    var target = node.Ancestors().FirstOrDefault(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax ||
+                        (node is BreakStatementSyntax && a is SwitchStatementSyntax));
+                    if (target is null || !statement.Span.Contains(target.Span))
+                    {
+                        yield return (StatementSyntax)node;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static bool IsJump(StatementSyntax statement) =>
+        statement is ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax ||
+        statement is YieldStatementSyntax { ReturnOrBreakKeyword.ValueText: "break" };
+
+    private static bool Exclusive(SyntaxNode common, SyntaxNode from, SyntaxNode to) => common switch
+    {
+        IfStatementSyntax @if => @if.Else is { } @else && @if.Statement.Span.Contains(from.Span) && @else.Span.Contains(to.Span),
+        SwitchStatementSyntax => true, // different sections (the common ancestor of one section's nodes is the section)
+        SwitchExpressionSyntax => true,
+        ConditionalExpressionSyntax conditional => conditional.WhenTrue.Span.Contains(from.Span) && conditional.WhenFalse.Span.Contains(to.Span),
+        _ => false,
+    };
+
+    private static SyntaxList<StatementSyntax>? StatementsOf(SyntaxNode node) => node switch
+    {
+        BlockSyntax block => block.Statements,
+        SwitchSectionSyntax section => section.Statements,
+        _ => null,
+    };
+
+    private static SyntaxNode? Function(SyntaxNode node) =>
+        node.Ancestors().FirstOrDefault(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or GlobalStatementSyntax);
+}

@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace Hotpath.CodeFixes.Pooling;
+
+/// <summary>
+/// HOT303: turns <c>var x = T.Pool.Rent();</c> into <c>using var lease = T.Pool.Lease(out var x);</c>, so the
+/// instance goes back on every path, and removes the explicit <c>Return(x)</c> calls the lease replaces.
+/// Offered only for a <c>Hotpath.Pool&lt;T&gt;</c> rent that initialises a single local.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UsePoolLeaseCodeFixProvider)), Shared]
+public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
+{
+    private const string Title = "Rent through a lease ('using var lease = Pool.Lease(out var x)')";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT303");
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null ||
+            root.FindNode(context.Span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation ||
+            !IsApplicable(invocation, model, context.CancellationToken, out var statement, out var pool))
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, ct => UseLeaseAsync(context.Document, statement!, pool!, ct), equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)),
+                diagnostic);
+        }
+    }
+
+    /// <summary>The shape the fix handles: <c>[var|T] x = pool.Rent();</c> where pool is a <c>Hotpath.Pool&lt;T&gt;</c>.</summary>
+    private static bool IsApplicable(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken, out LocalDeclarationStatementSyntax? statement, out ExpressionSyntax? pool)
+    {
+        statement = null;
+        pool = null;
+        if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Rent" } access ||
+            invocation.ArgumentList.Arguments.Count != 0 ||
+            invocation.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } } ||
+            declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst)
+        {
+            return false;
+        }
+
+        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { ContainingType: { } type } ||
+            type.OriginalDefinition.ToDisplayString() != "Hotpath.Pool<T>")
+        {
+            return false;
+        }
+
+        statement = declaration;
+        pool = access.Expression;
+        return true;
+    }
+
+    private static async Task<Document> UseLeaseAsync(Document document, LocalDeclarationStatementSyntax statement, ExpressionSyntax pool, CancellationToken cancellationToken)
+    {
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var variable = statement.Declaration.Variables[0];
+        var local = model?.GetDeclaredSymbol(variable, cancellationToken);
+        var body = statement.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax) ?? statement.Parent!;
+
+        // The lease returns the instance: explicit returns of it would now be double returns.
+        foreach (var expressionStatement in body.DescendantNodes().OfType<ExpressionStatementSyntax>())
+        {
+            if (expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return" }, ArgumentList.Arguments: { Count: 1 } arguments } &&
+                arguments[0].Expression is IdentifierNameSyntax argument &&
+                local is not null && model is not null &&
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local) &&
+                expressionStatement.Parent is BlockSyntax or SwitchSectionSyntax)
+            {
+                editor.RemoveNode(expressionStatement, SyntaxRemoveOptions.KeepNoTrivia);
+            }
+        }
+
+        var leaseName = UniqueName(body, "lease");
+        var outDeclaration = SyntaxFactory.DeclarationExpression(
+            statement.Declaration.Type.WithoutTrivia(),
+            SyntaxFactory.SingleVariableDesignation(variable.Identifier.WithoutTrivia()));
+        var lease = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, pool.WithoutTrivia(), SyntaxFactory.IdentifierName("Lease")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
+                SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.OutKeyword), outDeclaration))));
+        var replacement = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(leaseName))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(lease)))))
+            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
+            .NormalizeWhitespace()
+            .WithTriviaFrom(statement);
+        editor.ReplaceNode(statement, replacement);
+        return editor.GetChangedDocument();
+    }
+
+    private static string UniqueName(SyntaxNode scope, string baseName)
+    {
+        var taken = new HashSet<string>(scope.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
+        if (!taken.Contains(baseName))
+        {
+            return baseName;
+        }
+
+        for (var i = 2; ; i++)
+        {
+            var candidate = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+using System.Collections.Immutable;
+using Hotpath.Analyzers.Pooling;
+using Hotpath.Generators.Pooling;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Analyzers.Tests.Pooling;
+
+/// <summary>HOT301 (use after return), HOT302 (double return), HOT303 (leak) for Pool&lt;T&gt;, T.Pool, ObjectPool&lt;T&gt; and ArrayPool&lt;T&gt;.</summary>
+public sealed class PoolMisuseAnalyzerTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzer = { new PoolMisuseAnalyzer() };
+
+    private static readonly AnalyzerTestOptions s_options = new()
+    {
+        Generators = ImmutableArray.Create<IIncrementalGenerator>(new PooledGenerator()),
+        AdditionalSources = ImmutableArray.Create(
+            """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class Item { public int Value; }
+            public static class Sink
+            {
+                public static void Keep(Item item) { }
+                public static void Keep(byte[] buffer) { }
+                public static Item? Stored;
+            }
+            """),
+    };
+
+    private static Task Verify(string body) => AnalyzerVerifier.VerifyAsync(
+        "using System;\nusing System.Buffers;\nusing Hotpath;\nnamespace App;\npublic sealed class Test\n{\n    private Item? _field;\n    private readonly Pool<Item> _pool = new(static () => new Item());\n" + body + "\n}",
+        s_analyzer,
+        s_options);
+
+    // ---- HOT301 ----
+
+    [Fact]
+    public Task HOT301_use_after_return() => Verify("""
+        public int M()
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return {|HOT301:item|}.Value;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_write_through_after_return_on_an_instance_pool() => Verify("""
+        public void M()
+        {
+            var item = _pool.Rent();
+            _pool.Return(item);
+            {|HOT301:item|}.Value = 3;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_array_pool_buffer_used_after_return() => Verify("""
+        public byte M()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:buffer|}[0];
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_after_a_conditional_return() => Verify("""
+        public int M(bool done)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            if (done) Item.Pool.Return(item);
+            return {|HOT301:item|}.Value;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_quiet_when_the_return_path_ends_or_the_variable_is_reassigned() => Verify("""
+        public int M(bool fail)
+        {
+            var item = Item.Pool.Rent();
+            if (fail)
+            {
+                Item.Pool.Return(item);
+                return -1;
+            }
+
+            var value = item.Value;
+            Item.Pool.Return(item);
+            item = Item.Pool.Rent();
+            value += item.Value;
+            Item.Pool.Return(item);
+            return value + nameof(item).Length;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_quiet_in_the_other_branch() => Verify("""
+        public int M(bool a)
+        {
+            var item = Item.Pool.Rent();
+            if (a)
+            {
+                Item.Pool.Return(item);
+            }
+            else
+            {
+                item.Value = 1;
+                Item.Pool.Return(item);
+            }
+
+            return 0;
+        }
+        """);
+
+    // ---- HOT302 ----
+
+    [Fact]
+    public Task HOT302_returned_twice() => Verify("""
+        public void M()
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        """);
+
+    [Fact]
+    public Task HOT302_array_pool_returned_twice_through_a_branch() => Verify("""
+        public void M(bool clear)
+        {
+            var buffer = ArrayPool<int>.Shared.Rent(8);
+            if (clear)
+            {
+                ArrayPool<int>.Shared.Return(buffer, clearArray: true);
+            }
+
+            {|HOT302:ArrayPool<int>.Shared.Return(buffer)|};
+        }
+        """);
+
+    [Fact]
+    public Task HOT302_parameter_returned_twice() => Verify("""
+        public void M(Item item)
+        {
+            _pool.Return(item);
+            {|HOT302:_pool.Return(item)|};
+        }
+        """);
+
+    [Fact]
+    public Task HOT302_quiet_on_exclusive_paths_and_after_a_new_rent() => Verify("""
+        public void M(int mode)
+        {
+            var item = Item.Pool.Rent();
+            switch (mode)
+            {
+                case 0:
+                    Item.Pool.Return(item);
+                    break;
+                default:
+                    Item.Pool.Return(item);
+                    break;
+            }
+
+            item = Item.Pool.Rent();
+            if (mode > 1) { Item.Pool.Return(item); return; }
+            Item.Pool.Return(item);
+        }
+        """);
+
+    // ---- HOT303 ----
+
+    [Fact]
+    public Task HOT303_rented_and_never_returned() => Verify("""
+        public int M()
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            item.Value = 1;
+            return item.Value;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_discarded_rent() => Verify("""
+        public void M()
+        {
+            {|HOT303:_pool.Rent()|};
+            {|HOT303:Item.Pool.Rent()|}.Value = 2;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_early_return_skips_the_return() => Verify("""
+        public int M(bool skip)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(32)|};
+            if (skip) return 0;
+            var first = buffer[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_returned_on_one_branch_only() => Verify("""
+        public void M(bool a)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            if (a)
+            {
+                Item.Pool.Return(item);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_loop_returned_after_it() => Verify("""
+        public void M(int n)
+        {
+            Item? last = null;
+            for (var i = 0; i < n; i++)
+            {
+                var item = {|HOT303:Item.Pool.Rent()|};
+                item.Value = i;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_as_span_is_a_use_not_a_hand_over() => Verify("""
+        public int M()
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|};
+            return buffer.AsSpan().Length;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_when_returned_on_every_path() => Verify("""
+        public int M(bool a)
+        {
+            var item = Item.Pool.Rent();
+            try
+            {
+                if (a) return 1;
+                item.Value = 2;
+            }
+            finally
+            {
+                Item.Pool.Return(item);
+            }
+
+            var other = Item.Pool.Rent();
+            if (a) { Item.Pool.Return(other); } else { other.Value = 1; Item.Pool.Return(other); }
+
+            var buffer = ArrayPool<char>.Shared.Rent(4);
+            if (buffer.Length == 0) throw new System.InvalidOperationException();
+            ArrayPool<char>.Shared.Return(buffer);
+            return 0;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_when_handed_on() => Verify("""
+        public Item Returned() { var item = Item.Pool.Rent(); return item; }
+        public void Stored() { var item = Item.Pool.Rent(); _field = item; }
+        public void StoredStatic() { var item = Item.Pool.Rent(); Sink.Stored = item; }
+        public void Passed() { var item = Item.Pool.Rent(); Sink.Keep(item); }
+        public void PassedBuffer() { var buffer = ArrayPool<byte>.Shared.Rent(8); Sink.Keep(buffer); }
+        public System.Action Captured() { var item = Item.Pool.Rent(); return () => Sink.Keep(item); }
+        public Item Direct() => Item.Pool.Rent();
+        public void DirectArgument() => Sink.Keep(Item.Pool.Rent());
+        public void InCollection(System.Collections.Generic.List<Item> items) { var item = Item.Pool.Rent(); items.Add(item); }
+        public (Item, int) InTuple() { var item = Item.Pool.Rent(); return (item, 1); }
+        public void Leased() { using var lease = Item.Pool.Lease(out var item); item.Value = 1; }
+        """);
+
+    [Fact]
+    public Task HOT303_object_pool_get_without_return() => Verify("""
+        public void M(Microsoft.Extensions.ObjectPool.ObjectPool<Item> pool)
+        {
+            var item = {|HOT303:pool.Get()|};
+            item.Value = 1;
+        }
+        """);
+
+    [Fact]
+    public Task Quiet_without_pools() => Verify("""
+        public int M()
+        {
+            var item = new Item();
+            item.Value = 1;
+            var copy = item;
+            return copy.Value;
+        }
+        """);
+
+    [Fact]
+    public async Task Messages_name_the_variable()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace App;
+            public static class Test
+            {
+                public static int M()
+                {
+                    var state = Item.Pool.Rent();
+                    Item.Pool.Return(state);
+                    Item.Pool.Return(state);
+                    return state.Value;
+                }
+
+                public static void Leak() { var leaked = Item.Pool.Rent(); }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        var messages = diagnostics.OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "HOT301: 'state' is used after it was returned to the pool",
+                "HOT302: 'state' is returned to the pool a second time",
+                "HOT303: 'leaked' is rented but on some path neither returned nor handed on",
+            },
+            messages);
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using Hotpath.Analyzers.Pooling;
+using Hotpath.CodeFixes.Pooling;
+using Hotpath.Generators.Pooling;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.CodeFixes.Tests.Pooling;
+
+/// <summary>HOT303's fix: rent through a lease so the instance goes back on every path.</summary>
+public sealed class UsePoolLeaseCodeFixTests
+{
+    private const string Types = """
+        namespace App;
+        [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+        """;
+
+    private static readonly CodeFixTestOptions s_options = new()
+    {
+        Generators = ImmutableArray.Create<IIncrementalGenerator>(new PooledGenerator()),
+    };
+
+    private static Task Verify(string markup, string expected) =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + markup, Types + "\n" + expected, s_options);
+
+    [Fact]
+    public Task Wraps_a_leaked_rent_in_a_lease() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle()
+            {
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                state.Restarts++;
+                return state.Restarts;
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle()
+            {
+                using var lease = PodState.Pool.Lease(out var state);
+                state.Restarts++;
+                return state.Restarts;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Removes_the_partial_returns_the_lease_replaces_and_keeps_an_explicit_type() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle(bool fast, int lease)
+            {
+                PodState state = {|HOT303:PodState.Pool.Rent()|};
+                if (fast)
+                {
+                    PodState.Pool.Return(state);
+                    return lease;
+                }
+
+                return state.Restarts;
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle(bool fast, int lease)
+            {
+                using var lease2 = PodState.Pool.Lease(out PodState state);
+                if (fast)
+                {
+                    return lease;
+                }
+
+                return state.Restarts;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Works_on_an_instance_pool() => Verify(
+        """
+        public sealed class Handler
+        {
+            private readonly Hotpath.Pool<PodState> _pool = new(static () => new PodState());
+
+            public void Handle()
+            {
+                var state = {|HOT303:_pool.Rent()|};
+                state.Restarts = 1;
+            }
+        }
+        """,
+        """
+        public sealed class Handler
+        {
+            private readonly Hotpath.Pool<PodState> _pool = new(static () => new PodState());
+
+            public void Handle()
+            {
+                using var lease = _pool.Lease(out var state);
+                state.Restarts = 1;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_ArrayPool_which_has_no_lease() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static int Handle()
+                {
+                    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(8);
+                    return buffer.Length;
+                }
+            }
+            """,
+            s_options);
+
+    [Fact]
+    public Task Not_offered_when_the_rent_is_not_a_local_initializer() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static void Handle() => PodState.Pool.Rent().Restarts = 1;
+            }
+            """,
+            s_options);
+}

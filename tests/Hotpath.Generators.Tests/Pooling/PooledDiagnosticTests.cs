@@ -1,0 +1,239 @@
+using Hotpath.Generators.Pooling;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Pooling;
+
+/// <summary>HOT001, HOT005, HOT006 and HOT007 on [Pooled] types, reported by the companion analyzer.</summary>
+public sealed class PooledDiagnosticTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzer = { new PooledDiagnosticsAnalyzer() };
+
+    [Fact]
+    public async Task HOT001_on_a_type_that_is_not_partial()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed class {|HOT001:PodState|}
+            {
+                public int Value;
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT001_on_a_type_nested_in_a_type_that_is_not_partial()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public class Outer
+            {
+                [Hotpath.Pooled]
+                public sealed partial class {|HOT001:PodState|}
+                {
+                }
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT005_without_a_parameterless_constructor()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed partial class {|HOT005:Connection|}
+            {
+                public Connection(string host) => Host = host;
+                public string Host;
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT005_with_required_members_and_no_SetsRequiredMembers()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed partial class Order
+            {
+                public required string Id { get; set; }
+            }
+            """,
+            s_analyzer);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("HOT005", diagnostic.Id);
+        Assert.Contains("required members", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HOT005_quiet_for_private_optional_parameter_and_SetsRequiredMembers_constructors_and_abstract_types()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Diagnostics.CodeAnalysis;
+
+            [Hotpath.Pooled] public sealed partial class Private { private Private() { } }
+            [Hotpath.Pooled] public sealed partial class Optional { public Optional(int size = 4) { } }
+            [Hotpath.Pooled] public sealed partial class Implicit { }
+            [Hotpath.Pooled] public abstract partial class Abstract { protected Abstract(int x) { } }
+            [Hotpath.Pooled]
+            public sealed partial class Required
+            {
+                [SetsRequiredMembers] public Required() => Id = "";
+                public required string Id { get; set; }
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT006_on_a_readonly_field_of_a_mutable_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed partial class Session
+            {
+                public readonly System.IO.MemoryStream {|HOT006:Buffer|} = new();
+                public System.Random {|HOT006:Random|} { get; } = new();
+                public System.Uri Endpoint { get; init; } = new("http://localhost");
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT006_message_names_member_type_and_how_to_fix()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Pooled] public sealed partial class Session { public readonly System.IO.MemoryStream Buffer = new(); }",
+            s_analyzer);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(
+            "Member 'Buffer' of 'Session' cannot be reset: it is a readonly field of type 'System.IO.MemoryStream', which is neither a collection, an array, [Pooled] nor IResettable; mark it [NoReset] or make it resettable",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.EndsWith("docs/rules/HOT006.md", diagnostic.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HOT006_quiet_on_readonly_members_that_reset_in_place_or_never_change()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Collections.Generic;
+
+            [Hotpath.Pooled] public sealed partial class Usage { public int Cpu; }
+
+            [Hotpath.Pooled]
+            public sealed partial class Fine
+            {
+                public readonly List<int> Items = new();
+                public Dictionary<int, int> Map { get; } = new();
+                public readonly int[] Buffer = new int[4];
+                public readonly Usage Usage = new();
+                public readonly int Capacity = 8;
+                public readonly string Name = "n";
+                public readonly System.DateTime Created = System.DateTime.UtcNow;
+                public readonly object Gate = new();
+                public readonly System.Action? Callback;
+                [Hotpath.NoReset] public readonly System.IO.MemoryStream Stream = new();
+                public System.IO.MemoryStream Settable { get; set; } = new();
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Theory]
+    [InlineData("MaxRetained = 0", "MaxRetained = 0")]
+    [InlineData("MaxRetained = -5", "MaxRetained = -5")]
+    [InlineData("MaxRetained = 4, Preallocate = 5", "Preallocate = 5")]
+    [InlineData("Preallocate = -1", "Preallocate = -1")]
+    [InlineData("Preallocate = 2000", "Preallocate = 2000")]
+    public async Task HOT007_on_out_of_range_arguments(string arguments, string flagged)
+    {
+        var markup = "[Hotpath.Pooled(" + arguments.Replace(flagged, "{|HOT007:" + flagged + "|}", StringComparison.Ordinal) + ")]\npublic sealed partial class Bounded { }";
+        await AnalyzerVerifier.VerifyAsync(markup, s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT007_message_says_what_is_wrong()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Pooled(MaxRetained = 10, Preallocate = 11)] public sealed partial class Bounded { }",
+            s_analyzer);
+
+        Assert.Equal(
+            "[Pooled] argument 'Preallocate' is 11: it must not exceed MaxRetained (10)",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task HOT007_quiet_on_valid_bounds()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled(MaxRetained = 1)] public sealed partial class One { }
+            [Hotpath.Pooled(MaxRetained = 10, Preallocate = 10)] public sealed partial class Full { }
+            [Hotpath.Pooled] public sealed partial class Defaults { }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task Every_mistake_is_reported_at_once()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled({|HOT007:MaxRetained = 0|})]
+            public sealed class {|HOT001:{|HOT005:Broken|}|}
+            {
+                public Broken(int x) { }
+                public readonly System.Random {|HOT006:Random|} = new();
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public void Types_with_mistakes_get_no_generated_code_and_the_generator_reports_nothing()
+    {
+        var run = GeneratorRunner.Run(
+            new PooledGenerator(),
+            """
+            [Hotpath.Pooled(MaxRetained = 0)] public sealed partial class BadBounds { }
+            [Hotpath.Pooled] public sealed class NotPartial { }
+            [Hotpath.Pooled] public sealed partial class NoCtor { public NoCtor(int x) { } }
+            [Hotpath.Pooled] public sealed partial class Unresettable { public readonly System.Random R = new(); }
+            [Hotpath.Pooled] public sealed partial class Good { }
+            """);
+
+        Assert.Empty(run.Result.Diagnostics);
+        var generated = Assert.Single(run.GeneratedSources);
+        Assert.Equal("Good.Pooled.g.cs", generated.HintName);
+    }
+
+    [Fact]
+    public void Generator_never_throws_on_broken_code()
+    {
+        var run = GeneratorRunner.Run(
+            new PooledGenerator(),
+            """
+            [Hotpath.Pooled(MaxRetained = "x")] public sealed partial class A { public int = ; }
+            [Hotpath.Pooled] public partial struct B { }
+            [Hotpath.Pooled] public static partial class C { }
+            [Hotpath.Pooled] public sealed partial class D : Missing { public Unknown U; }
+            """);
+
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.StartsWith("B.", StringComparison.Ordinal));
+    }
+}
