@@ -1,12 +1,27 @@
+using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Hotpath.Generators.Caching;
 
-/// <summary>Reports mistakes in [ShardedCache] types (HOT001 and this capability's own rules) at their source locations.</summary>
+/// <summary>
+/// Reports mistakes in [ShardedCache] types at their source locations: HOT001 (not partial), HOT003 (the value type
+/// has no readable [CacheKey] member) and HOT007 (shards not a power of two, capacity ≤ 0, time to live &lt; 0).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
 {
     private protected override string AttributeMetadataName => AttributeNames.ShardedCache;
+
+    private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
+        ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.ArgumentOutOfRange);
+
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        foreach (var diagnostic in ShardedCacheParser.Parse(type, attribute, cancellationToken).Diagnostics)
+        {
+            report(diagnostic);
+        }
+    }
 }

@@ -15,6 +15,10 @@ namespace Hotpath.Caching;
 /// only bumps the node's saturating <see cref="CacheNode{TKey, TValue}.Hits"/> counter; the policy folds those
 /// hits into the sketch and gives the node a second chance when it next reaches the head of its queue. This is
 /// what keeps hits lock-free: no reordering, no read buffer, no shared write once a hot node is saturated.
+/// <para/>
+/// The window starts at 1% of the shard and adapts like ARC: two ghost lists remember the hashes of recently
+/// rejected candidates and recently evicted main entries; a miss on the former grows the window (the workload
+/// rewards recency), a miss on the latter shrinks it (it rewards frequency). See docs/caching.md for the numbers.
 /// </remarks>
 internal sealed class CacheShard<TKey, TValue>
     where TKey : notnull
@@ -32,7 +36,9 @@ internal sealed class CacheShard<TKey, TValue>
     private volatile int _count; // _size as published for lock-free readers
     private long _evictions;
     private long _expirations;
-    private int _insertsSinceClimb;
+    private int _windowTarget = 1;
+    private readonly GhostSet _rejected;
+    private readonly GhostSet _victims;
 
     public CacheShard(int capacity)
     {
@@ -46,6 +52,10 @@ internal sealed class CacheShard<TKey, TValue>
         Buckets = new CacheNode<TKey, TValue>?[buckets];
         BucketMask = buckets - 1;
         _sketch = new FrequencySketch(capacity);
+        _windowTarget = Math.Max(1, capacity / 100);
+        _rejected = new GhostSet(Math.Max(1, capacity / 2)); // short memory: only quick returns argue for recency
+
+        _victims = new GhostSet(capacity);
     }
 
     public int Count => _count;
@@ -58,7 +68,7 @@ internal sealed class CacheShard<TKey, TValue>
     /// Adds or replaces the entry. When <paramref name="replace"/> is false and a live entry exists, that entry is
     /// returned and nothing changes. Returns the node now holding the key.
     /// </summary>
-    public CacheNode<TKey, TValue> Add(TKey key, TValue value, int hash, long expiresAt, bool replace, long now, ShardedCache<TKey, TValue> cache)
+    public CacheNode<TKey, TValue> Add(TKey key, TValue value, int hash, long expiresAt, bool replace, long now)
     {
         lock (_lock)
         {
@@ -99,16 +109,11 @@ internal sealed class CacheShard<TKey, TValue>
             var added = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = head };
             Volatile.Write(ref head, added);
             _sketch.Increment(hash);
+            Adapt(hash);
             _window.AddLast(added, CacheQueue.Window);
             _size++;
-            Maintain(now, cache.WindowBasisPoints);
+            Maintain(now);
             _count = _size;
-
-            if (++_insertsSinceClimb >= 64)
-            {
-                _insertsSinceClimb = 0;
-                cache.Climb();
-            }
 
             return added;
         }
@@ -160,6 +165,9 @@ internal sealed class CacheShard<TKey, TValue>
             }
 
             _sketch.Clear();
+            _rejected.Clear();
+            _victims.Clear();
+            _windowTarget = Math.Max(1, Capacity / 100);
             _size = 0;
             _count = 0;
         }
@@ -234,10 +242,25 @@ internal sealed class CacheShard<TKey, TValue>
         }
     }
 
-    private void Maintain(long now, int windowBasisPoints)
+    /// <summary>
+    /// ARC-style adaptation of the window size: a miss on a key the admission filter recently turned away says the
+    /// window was too small (recency pays); a miss on a key recently evicted from the main space says it was too big.
+    /// </summary>
+    private void Adapt(int hash)
     {
-        // Window share set by the cache's hill climber; at least one entry, and room for one in main.
-        var windowCapacity = (int)Math.Clamp((long)Capacity * windowBasisPoints / 10_000, 1, Math.Max(1, Capacity - 1));
+        if (_rejected.Remove(hash))
+        {
+            _windowTarget = Math.Min(Math.Max(1, Capacity - 1), _windowTarget + Math.Max(1, _victims.Count / Math.Max(1, _rejected.Count)));
+        }
+        else if (_victims.Remove(hash))
+        {
+            _windowTarget = Math.Max(1, _windowTarget - Math.Max(1, _rejected.Count / Math.Max(1, _victims.Count)));
+        }
+    }
+
+    private void Maintain(long now)
+    {
+        var windowCapacity = _windowTarget;
         var budget = (2 * _size) + 16; // bounds second chances when readers keep hitting
 
         while (_window.Count > windowCapacity)
@@ -266,7 +289,7 @@ internal sealed class CacheShard<TKey, TValue>
             }
         }
 
-        // The window may be below its share (the climber grew it): take from the main space.
+        // The window may be below its target (adaptation grew the target, or removals emptied it): take from main.
         while (_size > Capacity)
         {
             var victim = SelectVictim(null, now) ?? AnyNode()!;
@@ -292,7 +315,16 @@ internal sealed class CacheShard<TKey, TValue>
             return;
         }
 
-        Evict(_sketch.Frequency(candidate.Hash) > _sketch.Frequency(victim.Hash) ? victim : candidate);
+        if (_sketch.Frequency(candidate.Hash) > _sketch.Frequency(victim.Hash))
+        {
+            _victims.Add(victim.Hash);
+            Evict(victim);
+        }
+        else
+        {
+            _rejected.Add(candidate.Hash);
+            Evict(candidate);
+        }
     }
 
     /// <summary>
@@ -426,3 +458,4 @@ internal sealed class CacheShard<TKey, TValue>
         _size--;
     }
 }
+

@@ -16,10 +16,6 @@ namespace Hotpath.Caching;
 public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     where TKey : notnull
 {
-    private const int ClimbStepBasisPoints = 625;         // 6.25% of capacity per hill-climbing step
-    private const double ClimbRestartThreshold = 0.05;    // a hit-ratio jump this large restarts the climb
-    private const double ClimbDecay = 0.98;
-
     private readonly CacheShard<TKey, TValue>[] _shards;
     private readonly int _shardShift;
     private readonly int _shardMask;
@@ -27,17 +23,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly CacheClock _clock;
     private readonly StripedCounter _hits = new();
     private readonly StripedCounter _misses = new();
-    private readonly object _climbLock = new();
-    private readonly long _sampleSize;
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
-    // Hill climber state (under _climbLock): the window share moves in the direction that raised the hit ratio.
-    private volatile int _windowBasisPoints = 100; // 1% of capacity to start, as in Caffeine
-    private double _windowStep = -ClimbStepBasisPoints;
-    private double _windowShare = 100;
-    private double _previousHitRatio;
-    private long _sampleStartHits;
-    private long _sampleStartMisses;
 
     /// <summary>A cache with the default options (16 shards, 10,000 entries, no expiry).</summary>
     public ShardedCache()
@@ -85,7 +72,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         Capacity = options.Capacity;
         _timeToLiveMilliseconds = options.TimeToLive is { } t ? Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds)) : 0;
         _clock = new CacheClock(options.TimeProvider);
-        _sampleSize = 10L * Math.Max(options.Capacity, 64);
         Name = options.Name ?? typeof(TValue).Name;
         CacheRegistry.Register(this, options.TrimOnMemoryPressure);
     }
@@ -126,8 +112,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             return new CacheStatistics(_hits.Sum(), _misses.Sum(), evictions, expirations);
         }
     }
-
-    internal int WindowBasisPoints => _windowBasisPoints;
 
     internal int ShardCount => _shards.Length;
 
@@ -263,47 +247,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         }
     }
 
-    /// <summary>
-    /// Hill climbing over the window share (Caffeine's adaptive W-TinyLFU): every sample of 10 × capacity lookups,
-    /// keep stepping the window in the direction that raised the hit ratio, with decaying steps; a large change in
-    /// the hit ratio (a new workload phase) restarts with a full step. Called by shards now and then, under their lock.
-    /// </summary>
-    internal void Climb()
-    {
-        var hits = _hits.Sum();
-        var misses = _misses.Sum();
-        if (hits + misses - _sampleStartHits - _sampleStartMisses < _sampleSize || !Monitor.TryEnter(_climbLock))
-        {
-            return;
-        }
-
-        try
-        {
-            var sampleHits = hits - _sampleStartHits;
-            var requests = sampleHits + misses - _sampleStartMisses;
-            if (requests < _sampleSize)
-            {
-                return;
-            }
-
-            var hitRatio = (double)sampleHits / requests;
-            var change = hitRatio - _previousHitRatio;
-            var amount = change >= 0 ? _windowStep : -_windowStep;
-            _windowStep = Math.Abs(change) >= ClimbRestartThreshold
-                ? ClimbStepBasisPoints * (amount >= 0 ? 1 : -1)
-                : ClimbDecay * amount;
-            _previousHitRatio = hitRatio;
-            _windowShare = Math.Clamp(_windowShare + amount, 0, 10_000);
-            _windowBasisPoints = (int)_windowShare;
-            _sampleStartHits = hits;
-            _sampleStartMisses = misses;
-        }
-        finally
-        {
-            Monitor.Exit(_climbLock);
-        }
-    }
-
     [DoesNotReturn]
     private static void ThrowKeyNull() => throw new ArgumentNullException("key");
 
@@ -329,7 +272,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             expiresAt = now + _timeToLiveMilliseconds;
         }
 
-        return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now, this).Value;
+        return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now).Value;
     }
 
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)

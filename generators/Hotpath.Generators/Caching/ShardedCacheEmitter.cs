@@ -1,0 +1,148 @@
+using Hotpath.Generators.Shared;
+
+namespace Hotpath.Generators.Caching;
+
+/// <summary>Turns models into source: the typed members of a [ShardedCache] class, and the key struct. Pure functions.</summary>
+internal static class ShardedCacheEmitter
+{
+    private const string CacheType = "global::Hotpath.Caching.ShardedCache";
+    private const string OptionsType = "global::Hotpath.Caching.ShardedCacheOptions";
+    private const string FieldName = "_hotpathCache";
+
+    /// <summary>The cache class's members: constructors, TryGet/GetOrAdd/GetOrAddAsync/Set/Remove/Clear, Count, Statistics.</summary>
+    public static string EmitCache(ShardedCacheModel model)
+    {
+        var key = model.Key;
+        var value = model.ValueTypeFullName;
+        var writer = SourceWriter.CreateFile();
+        TypeTargetEmitter.OpenType(writer, model.Target);
+
+        var parameters = string.Join(", ", key.Parts.Select(static p => p.TypeFullName + " " + p.ParameterName));
+        var arguments = string.Join(", ", key.Parts.Select(static p => p.ParameterName));
+        var newKey = "new " + key.FullName + "(" + arguments + ")";
+        var cache = CacheType + "<" + key.FullName + ", " + value + ">";
+        var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
+
+        writer.Line("private readonly " + cache + " " + FieldName + ";");
+        writer.Line();
+        writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + SourceWriter.Literal(model.Shards) + " shards, " +
+                    SourceWriter.Literal(model.Capacity) + " entries, " +
+                    (model.TimeToLiveSeconds == 0 ? "no expiry" : "entries expire after " + SourceWriter.Literal(model.TimeToLiveSeconds) + " s") + ".</summary>");
+        writer.Line("public " + model.Target.Name + "()");
+        writer.Indent();
+        writer.Line(": this(new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
+                    ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +
+                    ", Name = " + SourceWriter.Literal(model.Target.Name) + " })");
+        writer.Unindent();
+        writer.OpenBrace();
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>A cache configured by <paramref name=\"options\"/> (the attribute's values are not used).</summary>");
+        writer.Line("public " + model.Target.Name + "(" + OptionsType + " options)");
+        writer.OpenBrace();
+        writer.Line(FieldName + " = new " + cache + "(options);");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>Entries currently held.</summary>");
+        writer.Line("public int Count => " + FieldName + ".Count;");
+        writer.Line();
+        writer.Line("/// <summary>A snapshot of the hit, miss, eviction and expiration counters.</summary>");
+        writer.Line("public global::Hotpath.Caching.CacheStatistics Statistics => " + FieldName + ".Statistics;");
+        writer.Line();
+        writer.Line("/// <summary>Gets the value cached for (" + summaryKey + ") without a lock or an allocation.</summary>");
+        writer.Line("public bool TryGet(" + parameters + ", [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out " + value + " value)");
+        writer.Indent().Line("=> " + FieldName + ".TryGet(" + newKey + ", out value);").Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or creates it with <paramref name=\"factory\"/> and caches it.</summary>");
+        writer.Line("public " + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
+        writer.Indent().Line("=> " + FieldName + ".GetOrAdd(" + newKey + ", factory);").Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or loads it once however many callers miss at the same time.</summary>");
+        writer.Line("public global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
+                    ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">> loader, global::System.Threading.CancellationToken cancellationToken = default)");
+        writer.Indent().Line("=> " + FieldName + ".GetOrAddAsync(" + newKey + ", loader, cancellationToken);").Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Stores <paramref name=\"value\"/> under the key read from its [CacheKey] members, replacing any entry.</summary>");
+        writer.Line("public void Set(" + value + " value)");
+        writer.OpenBrace();
+        if (model.ValueIsReferenceType)
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(value);");
+        }
+
+        writer.Line(FieldName + ".Set(" + key.FullName + ".From(value), value);");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>Removes the entry for (" + summaryKey + "); true when there was one.</summary>");
+        writer.Line("public bool Remove(" + parameters + ")");
+        writer.Indent().Line("=> " + FieldName + ".Remove(" + newKey + ");").Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Removes every entry.</summary>");
+        writer.Line("public void Clear() => " + FieldName + ".Clear();");
+
+        TypeTargetEmitter.CloseType(writer, model.Target);
+        return writer.ToString();
+    }
+
+    /// <summary>The <c>{Value}Key</c> readonly record struct: ordinal string equality, allocation-free hashing.</summary>
+    public static string EmitKey(CacheKeyModel key)
+    {
+        var writer = SourceWriter.CreateFile();
+        if (key.Namespace is not null)
+        {
+            writer.Line("namespace " + key.Namespace);
+            writer.OpenBrace();
+        }
+
+        var parts = key.Parts;
+        writer.Line("/// <summary>The cache key of <see cref=\"" + key.ValueTypeFullName.Replace("global::", string.Empty) + "\"/>: its [CacheKey] members in order.</summary>");
+        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");
+        writer.Line((key.IsPublic ? "public" : "internal") + " readonly partial record struct " + key.Name + "(" +
+                    string.Join(", ", parts.Select(static p => p.TypeFullName + " " + p.MemberName)) + ")");
+        writer.OpenBrace();
+        writer.Line("/// <summary>The key of <paramref name=\"value\"/>.</summary>");
+        writer.Line("public static " + key.Name + " From(" + key.ValueTypeFullName + " value) => new(" +
+                    string.Join(", ", parts.Select(static p => "value." + p.MemberName)) + ");");
+        writer.Line();
+        writer.Line("/// <summary>Part-by-part equality; strings compare ordinally.</summary>");
+        writer.Line("public bool Equals(" + key.Name + " other)");
+        writer.Indent();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            var comparison = part.IsString
+                ? "string.Equals(" + part.MemberName + ", other." + part.MemberName + ", global::System.StringComparison.Ordinal)"
+                : "global::System.Collections.Generic.EqualityComparer<" + part.TypeFullName + ">.Default.Equals(" + part.MemberName + ", other." + part.MemberName + ")";
+            writer.Line((i == 0 ? "=> " : "&& ") + comparison + (i == parts.Count - 1 ? ";" : string.Empty));
+        }
+
+        writer.Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>");
+        if (parts.Count <= 8)
+        {
+            writer.Line("public override int GetHashCode() => global::System.HashCode.Combine(" + string.Join(", ", parts.Select(static p => p.MemberName)) + ");");
+        }
+        else
+        {
+            writer.Line("public override int GetHashCode()");
+            writer.OpenBrace();
+            writer.Line("var hash = new global::System.HashCode();");
+            foreach (var part in parts)
+            {
+                writer.Line("hash.Add(" + part.MemberName + ");");
+            }
+
+            writer.Line("return hash.ToHashCode();");
+            writer.CloseBrace();
+        }
+
+        writer.CloseBrace();
+        if (key.Namespace is not null)
+        {
+            writer.CloseBrace();
+        }
+
+        return writer.ToString();
+    }
+}

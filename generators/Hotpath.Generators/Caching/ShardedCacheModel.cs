@@ -1,0 +1,46 @@
+using Hotpath.Generators.Shared;
+
+namespace Hotpath.Generators.Caching;
+
+/// <summary>Everything the emitter needs for one [ShardedCache] class. Strings and primitives only, so it caches.</summary>
+/// <param name="Target">The attributed cache class.</param>
+/// <param name="Key">The key struct built from the value type's [CacheKey] members.</param>
+/// <param name="ValueTypeFullName">The value type as a <c>global::</c> name.</param>
+/// <param name="ValueIsReferenceType">Whether <c>Set(value)</c> must reject null.</param>
+/// <param name="Shards">Attribute value, validated (power of two).</param>
+/// <param name="Capacity">Attribute value, validated (positive).</param>
+/// <param name="TimeToLiveSeconds">Attribute value, validated (0 = no expiry).</param>
+internal sealed record ShardedCacheModel(
+    TypeTarget Target,
+    CacheKeyModel Key,
+    string ValueTypeFullName,
+    bool ValueIsReferenceType,
+    int Shards,
+    int Capacity,
+    int TimeToLiveSeconds);
+
+/// <summary>The generated <c>{Value}Key</c> record struct, emitted once per value type beside it.</summary>
+/// <param name="Namespace">Namespace of the value type (the key goes there), or null for the global namespace.</param>
+/// <param name="Name">Key struct name: the value type's name + <c>Key</c>.</param>
+/// <param name="FullName">The key as a <c>global::</c> name.</param>
+/// <param name="IsPublic">Public when the value type is effectively public, internal otherwise.</param>
+/// <param name="ValueTypeFullName">The value type as a <c>global::</c> name (for <c>From(value)</c>).</param>
+/// <param name="Parts">The [CacheKey] members in key order.</param>
+internal sealed record CacheKeyModel(
+    string? Namespace,
+    string Name,
+    string FullName,
+    bool IsPublic,
+    string ValueTypeFullName,
+    EquatableArray<CacheKeyPart> Parts)
+{
+    /// <summary>Deterministic hint name of the key's file.</summary>
+    public string HintName => (Namespace is null ? Name : Namespace + "." + Name) + ".CacheKey.g.cs";
+}
+
+/// <summary>One key part: a [CacheKey] member of the value type.</summary>
+/// <param name="MemberName">Field or property name (the key struct's property name).</param>
+/// <param name="TypeFullName">Member type as a <c>global::</c> name with nullable annotation.</param>
+/// <param name="ParameterName">camelCase parameter name, <c>@</c>-escaped when a keyword.</param>
+/// <param name="IsString">Strings compare ordinally.</param>
+internal sealed record CacheKeyPart(string MemberName, string TypeFullName, string ParameterName, bool IsString);

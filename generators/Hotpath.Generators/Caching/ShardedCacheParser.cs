@@ -1,0 +1,271 @@
+using System.Collections.Immutable;
+using Hotpath.Generators.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.Generators.Caching;
+
+/// <summary>What the parser found: a model when the type is valid, and the diagnostics (HOT003, HOT007) otherwise.</summary>
+internal readonly struct ShardedCacheParseResult
+{
+    public ShardedCacheParseResult(ShardedCacheModel? model, ImmutableArray<Diagnostic> diagnostics)
+    {
+        Model = model;
+        Diagnostics = diagnostics;
+    }
+
+    public ShardedCacheModel? Model { get; }
+
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+}
+
+/// <summary>
+/// Reads a [ShardedCache] class and its value type's [CacheKey] members. Shared by the generator (which keeps only
+/// valid models) and <see cref="ShardedCacheDiagnosticsAnalyzer"/> (which reports the diagnostics).
+/// </summary>
+internal static class ShardedCacheParser
+{
+    public const int DefaultShards = 16;
+    public const int DefaultCapacity = 10_000;
+    public const int MaxShards = 1 << 16;
+
+    private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
+    private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
+
+    public static ShardedCacheParseResult Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var fallbackLocation = attributeSyntax?.GetLocation() ?? TypeTargetParser.NameLocation(cacheType, cancellationToken);
+
+        var shards = DefaultShards;
+        var capacity = DefaultCapacity;
+        var timeToLive = 0;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Value.Value is not int number)
+            {
+                continue;
+            }
+
+            switch (argument.Key)
+            {
+                case "Shards":
+                    shards = number;
+                    break;
+                case "Capacity":
+                    capacity = number;
+                    break;
+                case "TimeToLiveSeconds":
+                    timeToLive = number;
+                    break;
+            }
+        }
+
+        if (shards <= 0 || (shards & (shards - 1)) != 0 || shards > MaxShards)
+        {
+            diagnostics.Add(OutOfRange(attributeSyntax, "Shards", shards, "the shard count must be a power of two from 1 to 65536", fallbackLocation));
+        }
+
+        if (capacity <= 0)
+        {
+            diagnostics.Add(OutOfRange(attributeSyntax, "Capacity", capacity, "the capacity must be positive", fallbackLocation));
+        }
+
+        if (timeToLive < 0)
+        {
+            diagnostics.Add(OutOfRange(attributeSyntax, "TimeToLiveSeconds", timeToLive, "the time to live must be 0 (never expire) or positive", fallbackLocation));
+        }
+
+        var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
+        CacheKeyModel? key = null;
+        var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
+        if (valueType is null || valueType.TypeKind == TypeKind.Error)
+        {
+            // typeof(...) does not bind: the compiler already reports that.
+        }
+        else if (valueType.IsUnboundGenericType)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, valueLocation, valueType.Name, cacheType.Name, " (an open generic type has no key members; name a constructed type)"));
+        }
+        else
+        {
+            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, cancellationToken);
+        }
+
+        var partial = TypeTargetParser.CheckPartial(cacheType, AttributeNames.ShardedCache, cancellationToken) is null;
+        if (diagnostics.Count > 0 || key is null || valueType is null || !partial)
+        {
+            return new ShardedCacheParseResult(null, diagnostics.ToImmutable());
+        }
+
+        var model = new ShardedCacheModel(
+            TypeTargetParser.Create(cacheType, cancellationToken),
+            key,
+            valueType.ToDisplayString(FullyQualified),
+            valueType.IsReferenceType,
+            shards,
+            capacity,
+            timeToLive);
+        return new ShardedCacheParseResult(model, diagnostics.ToImmutable());
+    }
+
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+                if (memberType is null || !seen.Add(member.Name))
+                {
+                    continue; // an override or hiding member was already seen in a more derived type
+                }
+
+                foreach (var candidate in member.GetAttributes())
+                {
+                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
+                    {
+                        members.Add((order, index++, member, memberType));
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (members.Count == 0)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+            return null;
+        }
+
+        foreach (var (_, _, member, _) in members)
+        {
+            if (!IsReadableFrom(member, cacheType))
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, $" that '{cacheType.Name}' can read: '{member.Name}' is not accessible (make it public or internal, with a getter)"));
+                return null;
+            }
+        }
+
+        members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
+        var parts = new List<CacheKeyPart>(members.Count);
+        var parameterNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, _, member, type) in members)
+        {
+            var parameter = CamelCase(member.Name);
+            if (ReservedParameterNames.Contains(parameter))
+            {
+                parameter += "Key";
+            }
+
+            var unique = parameter;
+            for (var n = 2; !parameterNames.Add(unique); n++)
+            {
+                unique = parameter + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            parts.Add(new CacheKeyPart(member.Name, type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String));
+        }
+
+        var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;
+        var name = valueType.Name + "Key";
+        return new CacheKeyModel(
+            ns,
+            name,
+            "global::" + (ns is null ? name : ns + "." + name),
+            IsEffectivelyPublic(valueType),
+            valueType.ToDisplayString(FullyQualified),
+            parts.ToEquatableArray());
+    }
+
+    private static Diagnostic OutOfRange(AttributeSyntax? attribute, string argument, int value, string reason, Location fallback)
+    {
+        var location = fallback;
+        if (attribute?.ArgumentList is { } list)
+        {
+            foreach (var syntax in list.Arguments)
+            {
+                if (syntax.NameEquals?.Name.Identifier.ValueText == argument)
+                {
+                    location = syntax.GetLocation();
+                    break;
+                }
+            }
+        }
+
+        return Diagnostic.Create(DiagnosticDescriptors.ArgumentOutOfRange, location, "ShardedCache", argument, SourceWriter.Literal(value), reason);
+    }
+
+    private static bool IsReadableFrom(ISymbol member, INamedTypeSymbol cacheType)
+    {
+        if (!IsAccessible(member.DeclaredAccessibility, member, cacheType))
+        {
+            return false;
+        }
+
+        return member is not IPropertySymbol property ||
+               (property.GetMethod is { } getter && IsAccessible(getter.DeclaredAccessibility, member, cacheType));
+    }
+
+    private static bool IsAccessible(Accessibility accessibility, ISymbol member, INamedTypeSymbol cacheType) => accessibility switch
+    {
+        Accessibility.Public => true,
+        Accessibility.Internal or Accessibility.ProtectedOrInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, cacheType.ContainingAssembly),
+        _ => false,
+    };
+
+    private static bool IsEffectivelyPublic(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>camelCase: <c>Namespace</c> → <c>namespace</c>, <c>ID</c> → <c>id</c>, <c>URLPath</c> → <c>urlPath</c>.</summary>
+    internal static string CamelCase(string name)
+    {
+        if (name.Length == 0 || !char.IsUpper(name[0]))
+        {
+            return name;
+        }
+
+        var chars = name.ToCharArray();
+        for (var i = 0; i < chars.Length && char.IsUpper(chars[i]); i++)
+        {
+            // Keep the last capital of an acronym when a lower-case letter follows it: URLPath → urlPath.
+            if (i > 0 && i + 1 < chars.Length && char.IsLower(chars[i + 1]))
+            {
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>Prefixes <c>@</c> to C# keywords (<c>namespace</c> → <c>@namespace</c>).</summary>
+    internal static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
+}

@@ -1,0 +1,104 @@
+using Hotpath.Caching;
+
+namespace Hotpath.Tests.Caching;
+
+public sealed class AllocationTests
+{
+    private const int Lookups = 10_000;
+
+    [Fact]
+    public void A_warm_hit_on_the_generic_cache_allocates_nothing()
+    {
+        var cache = new ShardedCache<string, object>(new ShardedCacheOptions { Capacity = 1_000, TrimOnMemoryPressure = false });
+        var keys = Enumerable.Range(0, 100).Select(static i => "default/pod-" + i).ToArray();
+        foreach (var key in keys)
+        {
+            cache.Set(key, new object());
+        }
+
+        Assert.Equal(0, MeasureHits(() =>
+        {
+            var found = 0;
+            for (var i = 0; i < Lookups; i++)
+            {
+                found += cache.TryGet(keys[i % keys.Length], out _) ? 1 : 0;
+            }
+
+            return found;
+        }));
+    }
+
+    [Fact]
+    public void A_warm_hit_with_a_time_to_live_allocates_nothing()
+    {
+        var cache = new ShardedCache<int, string>(new ShardedCacheOptions { Capacity = 1_000, TimeToLive = TimeSpan.FromMinutes(5), TrimOnMemoryPressure = false });
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        Assert.Equal(0, MeasureHits(() =>
+        {
+            var found = 0;
+            for (var i = 0; i < Lookups; i++)
+            {
+                found += cache.TryGet(i % 100, out _) ? 1 : 0;
+            }
+
+            return found;
+        }));
+    }
+
+    [Fact]
+    public void A_warm_hit_on_the_generated_two_string_key_accessor_allocates_nothing()
+    {
+        var cache = new PodCache();
+        var names = Enumerable.Range(0, 100).Select(static i => "pod-" + i).ToArray();
+        foreach (var name in names)
+        {
+            cache.Set(new PodState { Namespace = "default", Name = name });
+        }
+
+        Assert.Equal(0, MeasureHits(() =>
+        {
+            var found = 0;
+            for (var i = 0; i < Lookups; i++)
+            {
+                found += cache.TryGet("default", names[i % names.Length], out _) ? 1 : 0;
+            }
+
+            return found;
+        }));
+    }
+
+    [Fact]
+    public void A_hit_through_GetOrAddAsync_allocates_nothing()
+    {
+        var cache = new ShardedCache<int, string>(new ShardedCacheOptions { Capacity = 100, TrimOnMemoryPressure = false });
+        cache.Set(1, "one");
+        Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>("loaded");
+
+        Assert.Equal(0, MeasureHits(() =>
+        {
+            var found = 0;
+            for (var i = 0; i < Lookups; i++)
+            {
+                found += cache.GetOrAddAsync(1, loader).Result.Length == 3 ? 1 : 0;
+            }
+
+            return found;
+        }));
+    }
+
+    /// <summary>Bytes allocated by <paramref name="hits"/> after a warm-up run; also checks every lookup hit.</summary>
+    private static long MeasureHits(Func<int> hits)
+    {
+        Assert.Equal(Lookups, hits()); // warm-up: JIT, tiering, lazy statics
+        Assert.Equal(Lookups, hits());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var found = hits();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(Lookups, found);
+        return allocated;
+    }
+}

@@ -1,0 +1,342 @@
+using System.Diagnostics.Metrics;
+using Hotpath.Caching;
+using Hotpath.Diagnostics;
+
+namespace Hotpath.Tests.Caching;
+
+public sealed class ShardedCacheTests
+{
+    private static ShardedCache<int, string> Create(int capacity = 100, int shards = 4, TimeSpan? ttl = null, TimeProvider? clock = null) =>
+        new(new ShardedCacheOptions { Capacity = capacity, Shards = shards, TimeToLive = ttl, TimeProvider = clock, TrimOnMemoryPressure = false });
+
+    [Fact]
+    public void TryGet_misses_until_Set_then_hits()
+    {
+        var cache = Create();
+        Assert.False(cache.TryGet(1, out var missing));
+        Assert.Null(missing);
+
+        cache.Set(1, "one");
+        Assert.True(cache.TryGet(1, out var found));
+        Assert.Equal("one", found);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void Set_replaces_the_value()
+    {
+        var cache = Create();
+        cache.Set(7, "a");
+        cache.Set(7, "b");
+        Assert.True(cache.TryGet(7, out var value));
+        Assert.Equal("b", value);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void GetOrAdd_runs_the_factory_only_on_a_miss()
+    {
+        var cache = Create();
+        var calls = 0;
+        Assert.Equal("k5", cache.GetOrAdd(5, k => { calls++; return "k" + k; }));
+        Assert.Equal("k5", cache.GetOrAdd(5, k => { calls++; return "other"; }));
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void Remove_reports_whether_an_entry_was_there()
+    {
+        var cache = Create();
+        cache.Set(1, "one");
+        Assert.True(cache.Remove(1));
+        Assert.False(cache.Remove(1));
+        Assert.False(cache.TryGet(1, out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Clear_removes_everything_and_keeps_working()
+    {
+        var cache = Create();
+        for (var i = 0; i < 50; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        cache.Clear();
+        Assert.Equal(0, cache.Count);
+        Assert.False(cache.TryGet(3, out _));
+        cache.Set(3, "again");
+        Assert.True(cache.TryGet(3, out var value));
+        Assert.Equal("again", value);
+        cache.Validate();
+    }
+
+    [Fact]
+    public void Statistics_count_every_hit_miss_and_eviction_exactly()
+    {
+        var cache = Create(capacity: 10, shards: 1);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False(cache.TryGet(i, out _));
+            cache.Set(i, "v");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(cache.TryGet(i, out _));
+        }
+
+        for (var i = 100; i < 130; i++)
+        {
+            cache.GetOrAdd(i, static _ => "new");
+        }
+
+        var stats = cache.Statistics;
+        Assert.Equal(10, stats.Hits);
+        Assert.Equal(40, stats.Misses);
+        Assert.Equal(40 - cache.Count, stats.Evictions); // every insert beyond capacity evicted exactly one entry
+        Assert.Equal(10, cache.Count);
+        Assert.Equal(0, stats.Expirations);
+        Assert.Equal(10.0 / 50, stats.HitRatio, 10);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 16)]
+    [InlineData(10, 4)]
+    [InlineData(100, 8)]
+    public void Capacity_is_never_exceeded_after_any_operation(int capacity, int shards)
+    {
+        var cache = Create(capacity, shards);
+        var random = new Random(capacity);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var key = random.Next(capacity * 4);
+            switch (random.Next(5))
+            {
+                case 0:
+                    cache.Set(key, "s");
+                    break;
+                case 1:
+                    cache.GetOrAdd(key, static _ => "g");
+                    break;
+                case 2:
+                    cache.Remove(key);
+                    break;
+                default:
+                    cache.TryGet(key, out _);
+                    break;
+            }
+
+            Assert.InRange(cache.Count, 0, capacity);
+        }
+
+        cache.Validate();
+    }
+
+    [Fact]
+    public void Fewer_shards_are_used_when_capacity_is_below_the_shard_count()
+    {
+        var cache = Create(capacity: 3, shards: 16);
+        Assert.Equal(2, cache.ShardCount);
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void A_scan_of_one_hit_keys_does_not_flush_the_popular_ones()
+    {
+        var cache = Create(capacity: 1_000, shards: 1);
+        for (var round = 0; round < 20; round++)
+        {
+            for (var hot = 0; hot < 500; hot++)
+            {
+                if (!cache.TryGet(hot, out _))
+                {
+                    cache.Set(hot, "hot");
+                }
+            }
+        }
+
+        for (var scan = 1_000_000; scan < 1_050_000; scan++)
+        {
+            if (!cache.TryGet(scan, out _))
+            {
+                cache.Set(scan, "scan");
+            }
+        }
+
+        var kept = 0;
+        for (var hot = 0; hot < 500; hot++)
+        {
+            kept += cache.TryGet(hot, out _) ? 1 : 0;
+        }
+
+        Assert.True(kept >= 450, $"only {kept} of 500 popular keys survived a scan of 50,000 one-hit keys");
+    }
+
+    [Fact]
+    public void Entries_expire_after_the_time_to_live_on_the_given_clock()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(ttl: TimeSpan.FromSeconds(10), clock: clock);
+        cache.Set(1, "one");
+
+        clock.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.True(cache.TryGet(1, out _));
+
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.False(cache.TryGet(1, out _));
+        Assert.Equal(0, cache.Count);
+
+        var stats = cache.Statistics;
+        Assert.Equal(1, stats.Hits);
+        Assert.Equal(1, stats.Misses);
+        Assert.Equal(1, stats.Expirations);
+        Assert.Equal(0, stats.Evictions);
+    }
+
+    [Fact]
+    public void Set_restarts_the_time_to_live_and_GetOrAdd_reloads_an_expired_entry()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(ttl: TimeSpan.FromSeconds(10), clock: clock);
+        cache.Set(1, "first");
+        clock.Advance(TimeSpan.FromSeconds(8));
+        cache.Set(1, "second");
+        clock.Advance(TimeSpan.FromSeconds(8));
+        Assert.True(cache.TryGet(1, out var value));
+        Assert.Equal("second", value);
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal("reloaded", cache.GetOrAdd(1, static _ => "reloaded"));
+        Assert.Equal(1, cache.Statistics.Expirations);
+    }
+
+    [Fact]
+    public void Expired_entries_are_dropped_first_when_room_is_needed()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(capacity: 10, shards: 1, ttl: TimeSpan.FromSeconds(1), clock: clock);
+        for (var i = 0; i < 10; i++)
+        {
+            cache.Set(i, "old");
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 100; i < 110; i++)
+        {
+            cache.Set(i, "new");
+        }
+
+        var stats = cache.Statistics;
+        Assert.Equal(10, stats.Expirations + stats.Evictions);
+        Assert.True(stats.Expirations >= 9, $"expected the expired entries to make room, got {stats.Expirations} expirations and {stats.Evictions} evictions");
+        Assert.Equal(10, cache.Count);
+        cache.Validate();
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_rejected_clearly()
+    {
+        Assert.Throws<ArgumentNullException>(() => new ShardedCache<int, int>(null!));
+        var shards = Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Shards = 12 }));
+        Assert.Contains("power of two", shards.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Shards = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { TimeToLive = TimeSpan.FromSeconds(-1) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { TimeToLive = TimeSpan.Zero }));
+    }
+
+    [Fact]
+    public void Null_keys_and_null_callbacks_are_rejected()
+    {
+        var cache = new ShardedCache<string, string>(new ShardedCacheOptions { TrimOnMemoryPressure = false });
+        Assert.Throws<ArgumentNullException>(() => cache.TryGet(null!, out _));
+        Assert.Throws<ArgumentNullException>(() => cache.Set(null!, "v"));
+        Assert.Throws<ArgumentNullException>(() => cache.Remove(null!));
+        Assert.Throws<ArgumentNullException>(() => cache.GetOrAdd("k", null!));
+        Assert.Throws<ArgumentNullException>(() => cache.GetOrAddAsync("k", null!));
+    }
+
+    [Fact]
+    public void Trim_evicts_the_requested_fraction()
+    {
+        var cache = Create(capacity: 1_000, shards: 4);
+        for (var i = 0; i < 1_000; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        var before = cache.Count; // shards fill unevenly: a few keys may already have been evicted
+        var evicted = cache.Trim(0.25);
+        Assert.InRange(evicted, before / 4, (before / 4) + 4); // a quarter of each shard, rounded up per shard
+        Assert.Equal(before - evicted, cache.Count);
+        Assert.Equal(1_000 - before + evicted, cache.Statistics.Evictions);
+        cache.Validate();
+    }
+
+    [Fact]
+    public void Memory_pressure_trims_only_caches_that_opted_in()
+    {
+        var optedIn = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 100, Shards = 1, TrimOnMemoryPressure = true });
+        var optedOut = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 100, Shards = 1, TrimOnMemoryPressure = false });
+        for (var i = 0; i < 100; i++)
+        {
+            optedIn.Set(i, i);
+            optedOut.Set(i, i);
+        }
+
+        CacheRegistry.TrimAll(CacheRegistry.PressureTrimFraction);
+
+        Assert.True(optedIn.Count <= 75, $"opted-in cache kept {optedIn.Count} entries");
+        Assert.Equal(100, optedOut.Count);
+        GC.KeepAlive(optedIn);
+        GC.KeepAlive(optedOut);
+    }
+
+    [Fact]
+    public void Metrics_publish_the_statistics_tagged_with_the_cache_name()
+    {
+        var name = "metrics-test-" + Guid.NewGuid().ToString("N");
+        var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 2, Shards = 1, Name = name, TrimOnMemoryPressure = false });
+        cache.Set(1, 1);
+        cache.TryGet(1, out _);
+        cache.TryGet(1, out _);
+        cache.TryGet(2, out _);
+        cache.Set(2, 2);
+        cache.Set(3, 3);
+
+        var seen = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == HotpathMeter.Meter && instrument.Name.StartsWith("hotpath.cache.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "cache" && (string?)tag.Value == name)
+                {
+                    seen[instrument.Name] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, seen["hotpath.cache.hits"]);
+        Assert.Equal(1, seen["hotpath.cache.misses"]);
+        Assert.Equal(1, seen["hotpath.cache.evictions"]);
+        GC.KeepAlive(cache);
+    }
+}
