@@ -81,38 +81,38 @@ internal static class BatchReducerEmitter
 
     private static void EmitHiddenFields(SourceWriter w, BatchReducerModel model)
     {
-        var any = false;
+        var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
+        var hasTimed = model.Window is not null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last);
+        if (!hasMean && !hasTimed)
+        {
+            return;
+        }
+
+        w.Line("// Hidden state that travels with each partial, so Combine and Merge stay exact:");
+        if (hasMean)
+        {
+            w.Line("// [Mean] carries its running sum and count (the mean of the union, never a mean of means).");
+        }
+
+        if (hasTimed)
+        {
+            w.Line("// [First]/[Last] carry the [Window] timestamp of the row they came from.");
+        }
+
         foreach (var m in model.Members)
         {
             if (m.Role == ReducerRole.Mean)
             {
-                if (!any)
-                {
-                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
-                    w.Line("// carry the timestamp of the row they came from.");
-                    any = true;
-                }
-
                 w.Line("private " + m.AccumulatorType + " " + SumField(m) + ";");
                 w.Line("private long " + CountField(m) + ";");
             }
-            else if (model.Window is not null && m.Role is ReducerRole.First or ReducerRole.Last)
+            else if (hasTimed && m.Role is ReducerRole.First or ReducerRole.Last)
             {
-                if (!any)
-                {
-                    w.Line("// Hidden state, so Combine and Merge stay exact: [Mean] carries its sum and count, and [First]/[Last]");
-                    w.Line("// carry the timestamp of the row they came from.");
-                    any = true;
-                }
-
                 w.Line("private long " + TimeField(m) + ";");
             }
         }
 
-        if (any)
-        {
-            w.Line();
-        }
+        w.Line();
     }
 
     private static void EmitCombine(SourceWriter w, BatchReducerModel model, string self)
@@ -120,6 +120,12 @@ internal static class BatchReducerEmitter
         w.Line("/// <summary>");
         w.Line("/// Combines two partials of the same group (and window) into one. Associative and commutative, so partials");
         w.Line("/// reduced on many threads or machines merge to the same answer in any order.");
+        if (model.Window is null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last))
+        {
+            w.Line("/// Exception: without a [Window] timestamp, [First] keeps <paramref name=\"a\"/>'s value and [Last] takes");
+            w.Line("/// <paramref name=\"b\"/>'s (a is the earlier input), so those two members depend on argument order.");
+        }
+
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The partials belong to different groups.</exception>");
         w.Line("public static " + self + " Combine(in " + self + " a, in " + self + " b)");
@@ -201,7 +207,6 @@ internal static class BatchReducerEmitter
         var input = model.InputType;
         var keys = model.Members.Where(static m => m.Role is ReducerRole.Key or ReducerRole.Window).ToList();
         var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
-        var window = model.Window;
 
         w.Line("/// <summary>");
         w.Line("/// Reduces <see cref=\"" + DocName(input) + "\"/> rows into one partial per group: an open-addressing hash table over");
@@ -276,11 +281,6 @@ internal static class BatchReducerEmitter
             keyLocals.Add("k" + i);
         }
 
-        if (window is null && model.Members.Any(static m => m.Role is ReducerRole.First or ReducerRole.Last))
-        {
-            // No timestamps: First/Last follow input order.
-        }
-
         w.Line("var hash = Hash(" + string.Join(", ", keyLocals) + ");");
         w.Line("var buckets = _buckets;");
         w.Line("var mask = buckets.Length - 1;");
@@ -306,7 +306,8 @@ internal static class BatchReducerEmitter
         w.Line("slot = (slot + 1) & mask;");
         w.CloseBrace();
         w.Line();
-        w.Line("ref var n = ref _entries[Insert(hash)];");
+        w.Line("var added = Insert(hash); // may grow: read _entries after it");
+        w.Line("ref var n = ref _entries[added];");
         w.Line("n = default;");
         for (var i = 0; i < keys.Count; i++)
         {
@@ -342,7 +343,8 @@ internal static class BatchReducerEmitter
         w.Line("slot = (slot + 1) & mask;");
         w.CloseBrace();
         w.Line();
-        w.Line("_entries[Insert(hash)] = partial;");
+        w.Line("var added = Insert(hash); // may grow: read _entries after it");
+        w.Line("_entries[added] = partial;");
         w.CloseBrace();
         w.Line();
 
@@ -596,9 +598,11 @@ internal static class BatchReducerEmitter
         return string.Join(" && ", keys.Select((k, i) => KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 
-    private static string KeyHash(ReducerMember k, string value) => k.Kind == ValueKind.String
-        ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
-        : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
+    private static string KeyHash(ReducerMember k, string value) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
+        ? value + ".GetHashCode()"
+        : k.Kind == ValueKind.String
+            ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
+            : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
 
     private static string ArrayOf(string elementType, string length)
     {

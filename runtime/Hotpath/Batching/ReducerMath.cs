@@ -111,11 +111,23 @@ public static class ReducerMath
         return float.IsNaN(a) ? b : float.IsNaN(b) ? a : float.IsNegative(a) ? b : a;
     }
 
-    /// <summary>Spreads a combined key hash over the bits a power-of-two table uses (Fibonacci hashing).</summary>
+    /// <summary>
+    /// Spreads a combined key hash over every bit (the MurmurHash3 finalizer), so the low bits a power-of-two table
+    /// uses are good even for keys like window starts, which are multiples of 60,000.
+    /// </summary>
     /// <param name="hash">The raw hash.</param>
     /// <returns>The mixed hash.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Mix(int hash) => (int)(((uint)hash * 2654435769u) ^ ((uint)hash >> 15));
+    public static int Mix(int hash)
+    {
+        var h = (uint)hash;
+        h ^= h >> 16;
+        h *= 0x85EBCA6Bu;
+        h ^= h >> 13;
+        h *= 0xC2B2AE35u;
+        h ^= h >> 16;
+        return (int)h;
+    }
 
     /// <summary>The next table size: double, or throw when the table cannot grow further.</summary>
     /// <param name="length">The current length.</param>

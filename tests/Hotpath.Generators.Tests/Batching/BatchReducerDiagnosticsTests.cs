@@ -1,0 +1,157 @@
+using Hotpath.Generators.Batching;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Batching;
+
+/// <summary>HOT004 (missing or incompatible input member) and HOT007 (window out of range) on [BatchReducer] structs.</summary>
+public sealed class BatchReducerDiagnosticsTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzer = [new BatchReducerDiagnosticsAnalyzer()];
+
+    private static readonly AnalyzerTestOptions s_options = new()
+    {
+        AdditionalSources = [BatchReducerGeneratorTests.Input],
+    };
+
+    private static Task Verify(string members) => AnalyzerVerifier.VerifyAsync(
+        $$"""
+        using Hotpath;
+        namespace Metrics
+        {
+            [BatchReducer(typeof(NodeMetric))]
+            public partial struct Agg
+            {
+        {{members}}
+            }
+        }
+        """,
+        s_analyzer,
+        s_options);
+
+    [Fact]
+    public Task Quiet_on_the_DESIGN_example() =>
+        AnalyzerVerifier.VerifyAsync(BatchReducerGeneratorTests.NodeMinute, s_analyzer, s_options);
+
+    [Fact]
+    public Task Quiet_on_widening_and_every_ordered_type() => Verify("""
+        [GroupKey(nameof(NodeMetric.Zone))] public string? Zone;
+        [Sum(nameof(NodeMetric.Restarts))] public long RestartsLong;
+        [Sum(nameof(NodeMetric.Restarts))] public decimal RestartsDecimal;
+        [Min(nameof(NodeMetric.Phase))] public PodPhase MinPhase;
+        [Max(nameof(NodeMetric.Pod))] public System.Guid MaxPod;
+        [Max(nameof(NodeMetric.NodeId))] public string MaxNode;
+        [Mean(nameof(NodeMetric.Restarts))] public float RestartsMean;
+        [First(nameof(NodeMetric.NodeId))] public object FirstNode;
+        [Count] public int Rows { get; set; }
+        """);
+
+    [Fact]
+    public Task Missing_input_member() => Verify("""
+        [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
+        [{|HOT004:GroupKey|}] public string Node;
+        [{|HOT004:Window(60, "Timestamp")|}] public long Start;
+        """);
+
+    [Fact]
+    public Task Wrong_type_for_the_aggregate() => Verify("""
+        [{|HOT004:Sum(nameof(NodeMetric.NodeId))|}] public double NodeSum;
+        [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] public long CpuSum;
+        [{|HOT004:Mean(nameof(NodeMetric.Phase))|}] public double PhaseMean;
+        [{|HOT004:Mean(nameof(NodeMetric.Cpu))|}] public long CpuMean;
+        [{|HOT004:Count|}] public double Rows;
+        [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] public int CpuMin;
+        [{|HOT004:Last(nameof(NodeMetric.NodeId))|}] public int LastNode;
+        """);
+
+    [Fact]
+    public Task Window_needs_an_integer_source_and_a_long_member() => Verify("""
+        [{|HOT004:Window(60, nameof(NodeMetric.Cpu))|}] public long Start;
+        """);
+
+    [Fact]
+    public Task Window_member_must_be_long() => Verify("""
+        [{|HOT004:Window(60, nameof(NodeMetric.UnixMs))|}] public int Start;
+        """);
+
+    [Fact]
+    public Task Only_one_window() => Verify("""
+        [Window(60, nameof(NodeMetric.UnixMs))] public long Start;
+        [{|HOT004:Window(300, nameof(NodeMetric.UnixMs))|}] public long Start5;
+        """);
+
+    [Fact]
+    public Task Members_must_be_writable_and_carry_one_role() => Verify("""
+        [{|HOT004:Count|}] public readonly long Rows;
+        [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] public double Cpu { get; }
+        [{|HOT004:Min(nameof(NodeMetric.Cpu))|}, Max(nameof(NodeMetric.Cpu))] public double CpuRange;
+        """);
+
+    [Fact]
+    public Task Min_of_an_unordered_type() => Verify("""
+        [{|HOT004:Min(nameof(NodeMetric.NodeId))|}] public object MinNode;
+        """);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public Task Window_of_zero_or_fewer_seconds_is_HOT007(string seconds) => Verify($$"""
+        [GroupKey] public string NodeId;
+        [{|HOT007:Window({{seconds}}, nameof(NodeMetric.UnixMs))|}] public long Start;
+        """);
+
+    [Fact]
+    public async Task Messages_name_the_member_the_input_and_the_reason()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+                    [Sum(nameof(NodeMetric.NodeId))] public double NodeSum;
+                    [Window(0, nameof(NodeMetric.UnixMs))] public long Start;
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        var hot004 = Assert.Single(diagnostics, static d => d.Id == "HOT004");
+        Assert.Equal(
+            "Member 'NodeSum' of 'Agg': [Sum] of 'NodeId' (string) into 'double' needs a numeric source that widens implicitly to the numeric member type",
+            hot004.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith("docs/rules/HOT004.md", hot004.Descriptor.HelpLinkUri);
+        Assert.Equal(DiagnosticSeverity.Error, hot004.Severity);
+
+        var hot007 = Assert.Single(diagnostics, static d => d.Id == "HOT007");
+        Assert.Equal(
+            "[Window] argument 'seconds' is 0: a window must be at least 1 second long",
+            hot007.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Pragma_suppresses_HOT004()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+            #pragma warning disable HOT004
+                    [Sum("Nope")] public double Nope;
+            #pragma warning restore HOT004
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+        Assert.DoesNotContain(diagnostics, static d => d.Id == "HOT004" && !d.IsSuppressed);
+    }
+}

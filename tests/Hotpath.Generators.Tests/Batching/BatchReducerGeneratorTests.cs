@@ -1,0 +1,215 @@
+using Hotpath.Generators.Batching;
+using Hotpath.Generators.Shared;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Tests.Batching;
+
+public sealed class BatchReducerGeneratorTests
+{
+    internal const string Input = """
+        namespace Metrics
+        {
+            public enum PodPhase { Pending, Running, Failed }
+
+            public struct NodeMetric
+            {
+                public string NodeId;
+                public long UnixMs;
+                public double Cpu;
+                public double Memory;
+                public PodPhase Phase;
+                public int Restarts;
+                public string Zone { get; set; }
+                public System.Guid Pod;
+            }
+        }
+        """;
+
+    internal const string NodeMinute = """
+        using Hotpath;
+
+        namespace Metrics
+        {
+            [BatchReducer(typeof(NodeMetric))]
+            public partial struct NodeMinute
+            {
+                [GroupKey]                              public string NodeId;
+                [Window(60, nameof(NodeMetric.UnixMs))] public long WindowStartMs;
+                [Count]                                 public long Samples;
+                [Sum(nameof(NodeMetric.Cpu))]           public double CpuSum;
+                [Min(nameof(NodeMetric.Cpu))]           public double CpuMin;
+                [Max(nameof(NodeMetric.Cpu))]           public double CpuMax;
+                [Mean(nameof(NodeMetric.Memory))]       public double MemoryMean;
+                [Last(nameof(NodeMetric.Phase))]        public PodPhase Phase;
+            }
+        }
+        """;
+
+    private const string CompositeNoWindow = """
+        using Hotpath;
+
+        namespace Metrics
+        {
+            public static partial class Reports
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                internal partial struct ZonePods
+                {
+                    [GroupKey(nameof(NodeMetric.Zone))] public string Zone;
+                    [GroupKey] public System.Guid Pod;
+                    [Count] public int Rows;
+                    [Sum(nameof(NodeMetric.Restarts))] public long Restarts;
+                    [Max(nameof(NodeMetric.Phase))] public PodPhase Worst;
+                    [Min(nameof(NodeMetric.NodeId))] public string FirstNode { get; set; }
+                    [First(nameof(NodeMetric.Cpu))] public double FirstCpu;
+                    [Last(nameof(NodeMetric.Cpu))] public double LastCpu;
+                    [Mean(nameof(NodeMetric.Restarts))] public decimal RestartsMean;
+                    public int NotAggregated;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public void Generates_the_DESIGN_example()
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, NodeMinute);
+        AssertNoWarnings(run);
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Generates_composite_keys_without_a_window_in_a_nested_type()
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, CompositeNoWindow);
+        AssertNoWarnings(run);
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Generated_reducer_runs_in_a_compiled_assembly()
+    {
+        const string Program = """
+            namespace Metrics
+            {
+                public static class Probe
+                {
+                    public static string Run()
+                    {
+                        var reducer = new NodeMinute.Reducer();
+                        reducer.Add(new NodeMetric { NodeId = "a", UnixMs = -1, Cpu = 2, Memory = 1, Phase = PodPhase.Running });
+                        reducer.Add(new NodeMetric { NodeId = "a", UnixMs = -2, Cpu = 4, Memory = 2, Phase = PodPhase.Failed });
+                        reducer.Add(new NodeMetric { NodeId = "a", UnixMs = 0, Cpu = 8, Memory = 3 });
+                        var parts = reducer.ToArray();
+                        System.Array.Sort(parts, (x, y) => x.WindowStartMs.CompareTo(y.WindowStartMs));
+                        var p = parts[0];
+                        return string.Join(",", parts.Length, p.WindowStartMs, p.Samples, p.CpuSum, p.CpuMin, p.CpuMax, p.MemoryMean, p.Phase);
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, NodeMinute, Program);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        var result = (string)assembly.GetType("Metrics.Probe")!.GetMethod("Run")!.Invoke(null, null)!;
+        Assert.Equal(FormattableString.Invariant($"2,-60000,2,6,2,4,{1.5},Running"), result);
+    }
+
+    [Fact]
+    public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
+    {
+        const string Bad = """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Broken
+                {
+                    [GroupKey] public string NodeId;
+                    [Sum(nameof(NodeMetric.Zone))] public double ZoneSum;
+                }
+
+                [BatchReducer(typeof(NodeMetric))]
+                public struct NotPartial
+                {
+                    [Count] public long Rows;
+                }
+            }
+            """;
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), Input, Bad);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Empty(run.Result.Diagnostics); // the generator reports nothing; the analyzer does
+    }
+
+    [Fact]
+    public void Unrelated_edit_keeps_every_step_cached()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(new BatchReducerGenerator(), [Input, NodeMinute], CompilationEdits.AddUnrelatedFile);
+        IncrementalAssert.CachedOrUnchanged(second, TrackingNames.BatchReducerModels, TrackingNames.BatchReducerValidModels);
+        IncrementalAssert.SourceOutputsCachedOrUnchanged(second);
+    }
+
+    [Fact]
+    public void Changing_the_window_is_a_modification()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new BatchReducerGenerator(),
+            [Input, NodeMinute],
+            c => CompilationEdits.ReplaceSource(c, 1, NodeMinute.Replace("[Window(60,", "[Window(300,")));
+        IncrementalAssert.HasReason(second, TrackingNames.BatchReducerModels, IncrementalStepRunReason.Modified);
+        Assert.Contains("300000L", second.Source("NodeMinute.BatchReducer.g.cs"));
+    }
+
+    [Fact]
+    public void A_new_reducer_is_new()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new BatchReducerGenerator(),
+            [Input, NodeMinute],
+            c => CompilationEdits.AddSource(c, "namespace Metrics { [Hotpath.BatchReducer(typeof(NodeMetric))] public partial struct Total { [Hotpath.Count] public long Rows; } }"));
+        IncrementalAssert.HasReason(second, TrackingNames.BatchReducerModels, IncrementalStepRunReason.New);
+        IncrementalAssert.HasReason(second, TrackingNames.BatchReducerModels, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void Models_hold_no_Roslyn_objects()
+    {
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), Input, NodeMinute, CompositeNoWindow);
+        IncrementalAssert.ModelsArePure(run, TrackingNames.BatchReducerModels, TrackingNames.BatchReducerValidModels);
+    }
+
+    [Fact]
+    public void Generic_struct_and_user_StructLayout_compile_without_warnings()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Tagged<TTag>
+                {
+                    [GroupKey] public string NodeId;
+                    [Mean(nameof(NodeMetric.Cpu))] public float CpuMean;
+                }
+
+                [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct WithLayout
+                {
+                    [Mean(nameof(NodeMetric.Cpu))] public double CpuMean;
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, Source);
+        AssertNoWarnings(run);
+        Assert.Equal(2, run.GeneratedSources.Length);
+        Assert.Contains(run.GeneratedSources, static s => s.HintName == "Metrics.Tagged`1.BatchReducer.g.cs");
+    }
+
+    private static void AssertNoWarnings(GeneratorRun run)
+    {
+        // Warnings as errors in user builds: generated code must not cause CS0282 (partial struct field order) or others.
+        var warnings = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(warnings.Length == 0, TestCompilation.Format(warnings));
+    }
+}
