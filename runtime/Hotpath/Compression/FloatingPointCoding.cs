@@ -415,26 +415,14 @@ internal static class SinglePageCodec
     public static void EncodeColumn(scoped ReadOnlySpan<float> values, scoped Span<double> widened, IntModes intModes, ref BitWriter writer)
     {
         var nanCount = 0;
-        foreach (var v in values)
-        {
-            if (float.IsNaN(v))
-            {
-                nanCount++;
-            }
-        }
-
-        writer.WriteVar((ulong)nanCount);
-        var previousPosition = -1;
         double fill = 0;
         for (var i = 0; i < values.Length; i++)
         {
             var v = values[i];
             if (float.IsNaN(v))
             {
-                writer.WriteVar((ulong)(i - previousPosition - 1));
-                writer.Write(BitConverter.SingleToUInt32Bits(v), 32);
-                previousPosition = i;
-                widened[i] = fill;
+                nanCount++;
+                widened[i] = fill; // a repeat costs 2 bits in either double coding
             }
             else
             {
@@ -443,39 +431,23 @@ internal static class SinglePageCodec
             }
         }
 
+        // The doubles first, then the NaNs, so the decoder patches them in place without a side buffer.
         DoublePageCodec.EncodeColumn(widened.Slice(0, values.Length), intModes, single: true, ref writer);
+        writer.WriteVar((ulong)nanCount);
+        var previousPosition = -1;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                writer.WriteVar((ulong)(i - previousPosition - 1));
+                writer.Write(BitConverter.SingleToUInt32Bits(values[i]), 32);
+                previousPosition = i;
+            }
+        }
     }
 
     public static void DecodeColumn(ref BitReader reader, scoped Span<float> destination, scoped Span<double> widened)
     {
-        var nanCount = reader.ReadVar();
-        if (nanCount > (ulong)destination.Length)
-        {
-            Corrupt.Throw($"A float column claims {nanCount} NaNs for {destination.Length} values.");
-        }
-
-        // NaN positions come first in the stream; park them in the float destination's bits for now.
-        Span<int> positions = nanCount <= 256 ? stackalloc int[(int)nanCount] : new int[(int)nanCount];
-        Span<uint> payloads = nanCount <= 256 ? stackalloc uint[(int)nanCount] : new uint[(int)nanCount];
-        long position = -1;
-        for (var x = 0; x < (int)nanCount; x++)
-        {
-            var gap = reader.ReadVar();
-            if (gap >= (ulong)destination.Length)
-            {
-                Corrupt.Throw("A float column has a NaN outside the column.");
-            }
-
-            position += (long)gap + 1;
-            if (position >= destination.Length)
-            {
-                Corrupt.Throw("A float column has a NaN outside the column.");
-            }
-
-            positions[x] = (int)position;
-            payloads[x] = (uint)reader.Read(32);
-        }
-
         var doubles = widened.Slice(0, destination.Length);
         DoublePageCodec.DecodeColumn(ref reader, doubles, single: true);
         for (var i = 0; i < destination.Length; i++)
@@ -483,9 +455,22 @@ internal static class SinglePageCodec
             destination[i] = (float)doubles[i];
         }
 
-        for (var x = 0; x < positions.Length; x++)
+        var nanCount = reader.ReadVar();
+        if (nanCount > (ulong)destination.Length)
         {
-            destination[positions[x]] = BitConverter.UInt32BitsToSingle(payloads[x]);
+            Corrupt.Throw($"A float column claims {nanCount} NaNs for {destination.Length} values.");
+        }
+
+        long position = -1;
+        for (var x = 0; x < (int)nanCount; x++)
+        {
+            var gap = reader.ReadVar();
+            if (gap >= (ulong)destination.Length || (position += (long)gap + 1) >= destination.Length)
+            {
+                Corrupt.Throw("A float column has a NaN outside the column.");
+            }
+
+            destination[(int)position] = BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
         }
     }
 }

@@ -1,0 +1,182 @@
+using Hotpath.Generators.Compression;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Compression;
+
+/// <summary>HOT002 (unsupported member type or encoding) and HOT007 ([Quantize] out of range) for [Columnar].</summary>
+public sealed class ColumnarDiagnosticsTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzers = [new ColumnarDiagnosticsAnalyzer()];
+
+    [Fact]
+    public async Task Reports_unsupported_member_types()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Collections.Generic;
+            using Hotpath;
+
+            public struct Point { public int X; }
+
+            [Columnar]
+            public partial struct Row
+            {
+                public int Fine;
+                public object {|HOT002:Payload|};
+                public List<int> {|HOT002:Items|};
+                public int[] {|HOT002:Array|};
+                public System.Half {|HOT002:Half|};
+                public Point {|HOT002:Nested|};
+                public Point? {|HOT002:MaybeNested|};
+                public string? Text;
+                public int? MaybeInt;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_encodings_that_do_not_fit_the_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System;
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Row
+            {
+                [{|HOT002:Quantize(2)|}] public int Count;
+                [{|HOT002:Quantize(2)|}] public decimal Money;
+                [{|HOT002:DeltaOfDelta|}] public string Name;
+                [{|HOT002:DeltaOfDelta|}] public double Value;
+                [{|HOT002:DeltaOfDelta|}] public bool Flag;
+                [{|HOT002:Dictionary|}] public int Code;
+                [{|HOT002:RunLength|}] public double Level;
+                [DeltaOfDelta] public DateTime Time;
+                [DeltaOfDelta] public long? UnixMs;
+                [Dictionary] public string? Node;
+                [RunLength] public bool Up;
+                [Quantize(3)] public float? Ratio;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_members_decode_cannot_set()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            [Columnar]
+            public sealed partial class Row
+            {
+                public readonly int {|HOT002:Fixed|};
+                public int {|HOT002:GetOnly|} { get; }
+                public int {|HOT002:InitOnly|} { get; init; }
+                public int Settable { get; set; }
+                public int Computed => Settable * 2;
+                public static int Shared;
+                public const int Constant = 1;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_two_encodings_on_one_member_and_quantize_out_of_range()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Row
+            {
+                [DeltaOfDelta, RunLength] public long {|HOT002:Both|};
+                [{|HOT007:Quantize(16)|}] public double TooFine;
+                [{|HOT007:Quantize(-1)|}] public double Negative;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_a_class_without_a_parameterless_constructor()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Columnar]
+            public sealed partial class {|HOT002:Row|}
+            {
+                public Row(int x) { X = x; }
+                public int X;
+            }
+
+            [Hotpath.Columnar]
+            public abstract partial class {|HOT002:Base|}
+            {
+                public int X;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Quiet_on_every_supported_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System;
+            using Hotpath;
+
+            public enum Phase : byte { A, B }
+
+            [Columnar]
+            public partial struct Row
+            {
+                public sbyte A; public byte B; public short C; public ushort D; public int E; public uint F; public long G; public ulong H;
+                public nint I; public nuint J; public Int128 K; public UInt128 L; public char M; public bool N; public Phase O;
+                public DateTime P; public DateTimeOffset Q; public TimeSpan R; public Guid S; public decimal T; public double U; public float V; public string W;
+                public int? A2; public Phase? O2; public DateTime? P2; public Guid? S2; public decimal? T2; public double? U2;
+                public int Property { get; set; }
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Message_names_member_type_and_reason_with_a_help_link()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Columnar] public partial struct Row { [Hotpath.Quantize(2)] public int Count; }",
+            s_analyzers);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "HOT002");
+        Assert.Equal(
+            "Member 'Count' of type 'int' cannot be encoded by [Columnar]: [Quantize] applies only to float and double members (it is the only lossy encoding)",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.EndsWith("docs/rules/HOT002.md", diagnostic.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pragma_suppresses_HOT002()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.Columnar]
+            public partial struct Row
+            {
+            #pragma warning disable HOT002
+                public object Payload;
+            #pragma warning restore HOT002
+            }
+            """,
+            s_analyzers);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "HOT002" && !d.IsSuppressed);
+    }
+}

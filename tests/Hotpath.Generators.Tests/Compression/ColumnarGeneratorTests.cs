@@ -1,0 +1,203 @@
+using Hotpath.Generators.Compression;
+using Hotpath.Generators.Shared;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Tests.Compression;
+
+/// <summary>Snapshots, compile-and-run and incremental caching of the [Columnar] generator.</summary>
+public sealed class ColumnarGeneratorTests
+{
+    internal const string MetricSampleSource = """
+        using Hotpath;
+
+        namespace Metrics;
+
+        public enum PodPhase { Pending, Running, Succeeded, Failed }
+
+        [Columnar]
+        public partial struct MetricSample
+        {
+            [DeltaOfDelta] public long UnixMs;     // timestamps
+            [Dictionary]   public string Node;     // low-cardinality strings
+            public double Cpu;                     // default for double: XOR-family float coding
+            [Quantize(2)]  public double Memory;   // lossy, opt-in only: 2 decimals
+            public int Restarts;                   // default for integers: delta + zigzag + bit-packing
+            [RunLength]    public PodPhase Phase;  // enums and repetitive values
+        }
+        """;
+
+    private const string ClassSource = """
+        using System;
+        using Hotpath;
+
+        namespace Shop.Orders
+        {
+            public static partial class Outer
+            {
+                [Columnar]
+                internal sealed partial class Order
+                {
+                    public Guid Id { get; set; }
+                    public decimal? Total { get; set; }
+                    public DateTimeOffset Placed;
+                    public string? @class;
+                    [Quantize(1)] public float? Weight { get; set; }
+                    public int Derived => 42;
+                }
+            }
+        }
+        """;
+
+    private const string Probe = """
+        using System;
+        using Hotpath.Compression;
+
+        public static class Probe
+        {
+            public static string Run()
+            {
+                var rows = new Metrics.MetricSample[2000];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    rows[i] = new Metrics.MetricSample { UnixMs = 1_700_000_000_000 + (i * 1000L), Node = "n" + (i % 3), Cpu = i * 0.5, Memory = i / 3.0, Restarts = i % 2, Phase = Metrics.PodPhase.Running };
+                }
+
+                rows[7].Cpu = -0.0;
+                rows[8].Cpu = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0BAD);
+                var block = Metrics.MetricSample.Codec.Encode(rows);
+                var back = Metrics.MetricSample.Codec.Decode(block);
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    if (rows[i].UnixMs != back[i].UnixMs || rows[i].Node != back[i].Node || BitConverter.DoubleToInt64Bits(rows[i].Cpu) != BitConverter.DoubleToInt64Bits(back[i].Cpu)
+                        || Math.Abs(rows[i].Memory - back[i].Memory) > 0.005 || rows[i].Restarts != back[i].Restarts || rows[i].Phase != back[i].Phase)
+                    {
+                        return "row " + i + " differs";
+                    }
+                }
+
+                var orders = new Shop.Orders.Outer.OrderProbe();
+                return "ok " + block.Length + " " + orders.RoundTrip();
+            }
+        }
+        """;
+
+    private const string OrderProbe = """
+        using Hotpath.Compression;
+
+        namespace Shop.Orders
+        {
+            public static partial class Outer
+            {
+                public sealed class OrderProbe
+                {
+                    public string RoundTrip()
+                    {
+                        var rows = new[] { new Order { Id = System.Guid.NewGuid(), Total = 12.50m, Placed = System.DateTimeOffset.UnixEpoch, @class = "a", Weight = 1.26f }, new Order() };
+                        var back = Order.Codec.Decode(Order.Codec.Encode(rows));
+                        return back[0].Id == rows[0].Id && back[0].Total == 12.50m && back[1].Total is null && back[0].@class == "a" && back[0].Weight == 1.3f && back[1].Weight is null ? "orders ok" : "orders differ";
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public void Generates_the_codec_for_DESIGNs_MetricSample()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), MetricSampleSource);
+        Snapshot.VerifyText(SnapshotText(run), "txt");
+    }
+
+    [Fact]
+    public void Generates_a_class_codec_with_nullable_multi_column_members_inside_nested_types()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), ClassSource);
+        Snapshot.VerifyText(SnapshotText(run), "txt");
+    }
+
+    [Fact]
+    public void Generated_code_compiles_and_round_trips()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), MetricSampleSource, ClassSource, Probe, OrderProbe);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        var result = (string)assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null)!;
+        Assert.StartsWith("ok ", result, StringComparison.Ordinal);
+        Assert.EndsWith("orders ok", result, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_generated_for_an_invalid_type()
+    {
+        var run = GeneratorRunner.Run(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Bad { public object Payload; }", "[Hotpath.Columnar] public struct NotPartial { public int X; }");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Unrelated_edit_keeps_every_step_cached()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(new ColumnarGenerator(), [MetricSampleSource], CompilationEdits.AddUnrelatedFile);
+        IncrementalAssert.CachedOrUnchanged(second, TrackingNames.ColumnarModels, TrackingNames.ColumnarValidModels);
+        IncrementalAssert.SourceOutputsCachedOrUnchanged(second);
+    }
+
+    [Fact]
+    public void Changing_an_encoding_attribute_modifies_the_model()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new ColumnarGenerator(),
+            [MetricSampleSource],
+            c => CompilationEdits.ReplaceSource(c, 0, MetricSampleSource.Replace("[Quantize(2)]", "[Quantize(3)]", StringComparison.Ordinal)));
+        IncrementalAssert.HasReason(second, TrackingNames.ColumnarModels, IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void A_new_columnar_type_is_new()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new ColumnarGenerator(),
+            [MetricSampleSource],
+            c => CompilationEdits.AddSource(c, "[Hotpath.Columnar] public partial struct Other { public int X; }"));
+        IncrementalAssert.HasReason(second, TrackingNames.ColumnarModels, IncrementalStepRunReason.New);
+    }
+
+    [Fact]
+    public void Models_hold_no_symbols_or_syntax()
+    {
+        var run = GeneratorRunner.Run(new ColumnarGenerator(), MetricSampleSource, ClassSource);
+        IncrementalAssert.ModelsArePure(run, TrackingNames.ColumnarModels, TrackingNames.ColumnarValidModels);
+    }
+
+    [Fact]
+    public void Fingerprint_follows_the_schema_not_the_type_name()
+    {
+        var a = Model("[Hotpath.Columnar] public partial struct A { public int X; public double Y; }");
+        var renamed = Model("[Hotpath.Columnar] public partial struct B { public int X; public double Y; }");
+        var reordered = Model("[Hotpath.Columnar] public partial struct A { public double Y; public int X; }");
+        var retyped = Model("[Hotpath.Columnar] public partial struct A { public long X; public double Y; }");
+        Assert.Equal(a.Fingerprint, renamed.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, reordered.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, retyped.Fingerprint);
+    }
+
+    /// <summary>
+    /// The hint names and every generated file as one text snapshot. Kept as .txt rather than .verified.cs:
+    /// this project compiles every *.cs under it, and generated code for test-only types would not compile there.
+    /// </summary>
+    private static string SnapshotText(GeneratorRun run)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var source in run.GeneratedSources.OrderBy(s => s.HintName, StringComparer.Ordinal))
+        {
+            text.Append("// ===== ").Append(source.HintName).Append(" =====\n").Append(source.SourceText.ToString());
+        }
+
+        return text.ToString();
+    }
+
+    private static ColumnarModel Model(string source)
+    {
+        var run = GeneratorRunner.Run(new ColumnarGenerator(), source);
+        return (ColumnarModel)Assert.Single(IncrementalAssert.Outputs(run, TrackingNames.ColumnarValidModels)).Value;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Text;
+using Hotpath.Compression;
+
+namespace Hotpath.Tests.Compression;
+
+public sealed class ColumnarCorruptionTests
+{
+    private static readonly byte[] Block = MetricSample.Codec.Encode(ColumnarRoundTripTests.Metrics(300, seed: 11));
+
+    [Fact]
+    public void Every_truncation_is_reported_as_corrupt()
+    {
+        for (var length = 0; length < Block.Length; length++)
+        {
+            var error = Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(Block.AsSpan(0, length)));
+            Assert.False(string.IsNullOrWhiteSpace(error.Message));
+            Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.GetRowCount(Block.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_is_caught_by_the_checksum()
+    {
+        var copy = Block.ToArray();
+        var destination = new MetricSample[400];
+        for (var bit = 0; bit < copy.Length * 8; bit++)
+        {
+            copy[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(copy, destination));
+            copy[bit / 8] ^= (byte)(1 << (bit % 8));
+        }
+
+        Assert.Equal(300, MetricSample.Codec.Decode(copy, destination)); // restored: decodes again
+    }
+
+    [Fact]
+    public void Messages_say_what_was_wrong()
+    {
+        Assert.Contains("shorter", Message(Block.AsSpan(0, 10).ToArray()), StringComparison.Ordinal);
+        Assert.Contains("magic", Message(Encoding.UTF8.GetBytes("{\"rows\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14]}")), StringComparison.Ordinal);
+
+        var version = Block.ToArray();
+        version[4] = 9;
+        Assert.Contains("version 9", Message(version), StringComparison.Ordinal);
+
+        var flipped = Block.ToArray();
+        flipped[Block.Length / 2] ^= 0x10;
+        Assert.Contains("checksum", Message(flipped), StringComparison.Ordinal);
+
+        // Another schema: a valid block of AllTypes read by MetricSample's codec.
+        var foreign = AllTypes.Codec.Encode(AllTypesData.Create(3, seed: 1));
+        Assert.Contains("another schema", Message(foreign), StringComparison.Ordinal);
+        Assert.Contains("another schema", Assert.Throws<CorruptBlockException>(() => AllTypes.Codec.Decode(Block)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_forged_row_count_with_a_valid_checksum_does_not_size_an_allocation()
+    {
+        var forged = Block.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(forged.AsSpan(13), int.MaxValue);
+        Reseal(forged);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(forged));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000);
+        Assert.Contains("rows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decoding_into_a_too_small_destination_is_an_argument_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MetricSample.Codec.Decode(Block, new MetricSample[299]));
+        Assert.Contains("299", error.Message, StringComparison.Ordinal);
+        Assert.Equal(300, MetricSample.Codec.Decode(Block, new MetricSample[300]));
+    }
+
+    [Fact]
+    public void Random_garbage_is_corrupt()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var garbage = new byte[random.Next(0, 200)];
+            random.NextBytes(garbage);
+            if (i % 2 == 0 && garbage.Length >= 4)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(garbage, 0x42435048); // right magic, rest garbage
+            }
+
+            Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(garbage));
+        }
+    }
+
+    /// <summary>Recomputes the trailing CRC-32C so a mutation reaches the section parsers.</summary>
+    internal static void Reseal(byte[] block)
+    {
+        if (block.Length >= 4)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(block.Length - 4), ColumnarBlock.Crc32C(block.AsSpan(0, block.Length - 4)));
+        }
+    }
+
+    private static string Message(byte[] block) => Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(block)).Message;
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Hotpath.Compression;
+using Xunit.Abstractions;
+
+namespace Hotpath.Tests.Compression;
+
+/// <summary>
+/// Mutation fuzzing: only <see cref="CorruptBlockException"/> may escape Decode/GetRowCount. Half the mutants
+/// keep a broken checksum (the common case: caught up front); the other half are resealed with a fresh
+/// CRC-32C, so the mutation reaches every section parser. Set HOTPATH_FUZZ_ITERATIONS for a longer run.
+/// </summary>
+public sealed class ColumnarFuzzTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Mutated_blocks_only_ever_throw_CorruptBlockException()
+    {
+        var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 100_000;
+        var seeds = new[]
+        {
+            MetricSample.Codec.Encode(ColumnarRoundTripTests.Metrics(40, seed: 21)),
+            AllTypes.Codec.Encode(AllTypesData.Create(12, seed: 22)),
+            ClassRow.Codec.Encode([new ClassRow { Name = "α", Count = 3, Value = 0.5, Ratio = 2f }, new ClassRow()]),
+            NoMembers.Codec.Encode(new NoMembers[3000]),
+        };
+        var random = new Random(12345);
+        var metrics = new MetricSample[64];
+        var all = new AllTypes[64];
+        var classes = new ClassRow[64];
+        var empty = new NoMembers[4096];
+        var stopwatch = Stopwatch.StartNew();
+        var decodedAnyway = 0;
+        var perSeed = new long[seeds.Length * 2];
+        for (var i = 0; i < iterations; i++)
+        {
+            var which = i % seeds.Length;
+            var started = Stopwatch.GetTimestamp();
+            var mutant = Mutate(seeds[which], random);
+            if (((i / seeds.Length) & 1) == 1)
+            {
+                ColumnarCorruptionTests.Reseal(mutant);
+            }
+
+            try
+            {
+                _ = which switch
+                {
+                    0 => MetricSample.Codec.GetRowCount(mutant) + MetricSample.Codec.Decode(mutant, metrics),
+                    1 => AllTypes.Codec.GetRowCount(mutant) + AllTypes.Codec.Decode(mutant, all),
+                    2 => ClassRow.Codec.GetRowCount(mutant) + ClassRow.Codec.Decode(mutant, classes),
+                    _ => NoMembers.Codec.GetRowCount(mutant) + NoMembers.Codec.Decode(mutant, empty),
+                };
+                decodedAnyway++; // a resealed mutant can be a different valid block (e.g. a flipped value bit)
+            }
+            catch (CorruptBlockException)
+            {
+            }
+            catch (ArgumentException) when (mutant.Length > 0 && IsOnlyTooSmall(which, mutant))
+            {
+                // A resealed mutant may validly claim more rows than the fixed destination holds.
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"Iteration {i} (seed {which}) threw {ex.GetType().Name}: {ex.Message}\nBlock: {Convert.ToHexString(mutant)}\n{ex}");
+            }
+
+            perSeed[(which * 2) + ((i / seeds.Length) & 1)] += Stopwatch.GetTimestamp() - started;
+        }
+
+        output.WriteLine($"{iterations} mutants in {stopwatch.ElapsedMilliseconds} ms; {decodedAnyway} decoded as other valid blocks; ticks per seed/resealed: {string.Join(", ", perSeed)}");
+    }
+
+    private static bool IsOnlyTooSmall(int which, byte[] mutant)
+    {
+        var count = which switch
+        {
+            0 => MetricSample.Codec.GetRowCount(mutant),
+            1 => AllTypes.Codec.GetRowCount(mutant),
+            2 => ClassRow.Codec.GetRowCount(mutant),
+            _ => NoMembers.Codec.GetRowCount(mutant),
+        };
+        return count > (which == 3 ? 4096 : 64);
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random)
+    {
+        var block = seed.ToArray();
+        switch (random.Next(6))
+        {
+            case 0: // flip 1 to 4 bits
+                for (var f = random.Next(1, 5); f > 0; f--)
+                {
+                    var bit = random.Next(block.Length * 8);
+                    block[bit / 8] ^= (byte)(1 << (bit % 8));
+                }
+
+                return block;
+            case 1: // overwrite a byte
+                block[random.Next(block.Length)] = (byte)random.Next(256);
+                return block;
+            case 2: // truncate
+                return block.AsSpan(0, random.Next(block.Length)).ToArray();
+            case 3: // a random run of bytes
+            {
+                var start = random.Next(block.Length);
+                random.NextBytes(block.AsSpan(start, Math.Min(block.Length - start, random.Next(1, 16))));
+                return block;
+            }
+
+            case 4: // insert bytes
+            {
+                var at = random.Next(block.Length);
+                var extra = new byte[random.Next(1, 8)];
+                random.NextBytes(extra);
+                return [.. block.AsSpan(0, at), .. extra, .. block.AsSpan(at)];
+            }
+
+            default: // 0x00 / 0xFF in a header-ish place (counts, lengths, widths)
+                block[random.Next(Math.Min(block.Length, 64))] = random.Next(2) == 0 ? (byte)0 : (byte)0xFF;
+                return block;
+        }
+    }
+}
