@@ -26,11 +26,18 @@ public sealed class HotpathPipeline : IClusterPipeline
     private readonly List<byte[]> _aggregateBlocks = new();
     private readonly int[] _nodeStarts;
     private readonly PoolStatistics[] _poolsAtStart;
+    private readonly Thread _storage;
+    private readonly ManualResetEventSlim _storeIdle = new(initialState: false);
+    private readonly ManualResetEventSlim _storeWork = new(initialState: false);
     private NodeMetric[] _segment = new NodeMetric[1 << 16];
+    private NodeMetric[] _sealed = new NodeMetric[1 << 16];
     private SampleRow[] _sorted = new SampleRow[1 << 16];
     private NodeMinute[] _minutes = new NodeMinute[1 << 14];
     private MinuteRow[] _minuteRows = new MinuteRow[1 << 14];
     private int _segmentCount;
+    private int _sealedCount;
+    private int _sealedMinutes;
+    private volatile bool _stopping;
     private long _segmentIndex = -1;
     private long _storedSamples;
     private Exception? _failure;
@@ -54,6 +61,12 @@ public sealed class HotpathPipeline : IClusterPipeline
             new BatchEngineOptions { MaxBatchSize = 4_096, MaxDelay = TimeSpan.FromMilliseconds(20), Capacity = 1 << 16, MaxConcurrentBatches = 1 },
             HandleBatch,
             DeadLetter);
+
+        // Blocks are encoded on one dedicated thread: ingestion never waits for compression, and the codec's
+        // pooled scratch buffers stay with the one thread that uses them.
+        _storage = new Thread(StoreLoop) { IsBackground = true, Name = "ClusterState storage" };
+        _storage.Start();
+        _storeIdle.Wait();
     }
 
     /// <inheritdoc />
@@ -90,12 +103,12 @@ public sealed class HotpathPipeline : IClusterPipeline
     public void Complete()
     {
         _engine.CompleteAsync().GetAwaiter().GetResult();
+        Seal();
+        StopStorage();
         if (_failure is not null)
         {
             throw new InvalidOperationException("A batch of samples failed.", _failure);
         }
-
-        Seal();
     }
 
     /// <inheritdoc />
@@ -171,7 +184,13 @@ public sealed class HotpathPipeline : IClusterPipeline
     }
 
     /// <inheritdoc />
-    public void Dispose() => _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose()
+    {
+        _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        StopStorage();
+        _storeIdle.Dispose();
+        _storeWork.Dispose();
+    }
 
     [HotPath]
     private void ApplyPodEvent(in ClusterEvent e)
@@ -307,7 +326,8 @@ public sealed class HotpathPipeline : IClusterPipeline
         _segmentCount += rows.Length;
     }
 
-    // Closes the segment: its windows are all closed, so store the aggregates and the raw samples, then start afresh.
+    // Closes the segment (on the engine's worker): its windows are all closed, so hand the aggregates and the raw
+    // samples to the storage thread and start afresh. Waits only if the previous segment is still being encoded.
     private void Seal()
     {
         if (_segmentCount == 0)
@@ -315,6 +335,8 @@ public sealed class HotpathPipeline : IClusterPipeline
             return;
         }
 
+        _storeIdle.Wait();
+        _storeIdle.Reset();
         var minutes = _reducer.Count;
         if (minutes > _minutes.Length)
         {
@@ -334,25 +356,93 @@ public sealed class HotpathPipeline : IClusterPipeline
             };
         }
 
-        _aggregateBlocks.Add(Encode(MinuteRow.Codec, _minuteRows.AsSpan(0, minutes)));
-
-        _sampleBlocks.Add(Encode(SampleRow.Codec, SortByNode()));
-        _storedSamples += _segmentCount;
+        (_sealed, _segment) = (_segment, _sealed);
+        _sealedCount = _segmentCount;
+        _sealedMinutes = minutes;
         _segmentCount = 0;
         _reducer.Clear();
+        _storeWork.Set();
+    }
+
+    private void StoreLoop()
+    {
+        WarmUpStorage();
+        _storeIdle.Set();
+        while (true)
+        {
+            _storeWork.Wait();
+            _storeWork.Reset();
+            if (_stopping)
+            {
+                return;
+            }
+
+            try
+            {
+                _aggregateBlocks.Add(Encode(MinuteRow.Codec, _minuteRows.AsSpan(0, _sealedMinutes)));
+                _sampleBlocks.Add(Encode(SampleRow.Codec, SortByNode()));
+                _storedSamples += _sealedCount;
+            }
+            catch (Exception error)
+            {
+                _failure ??= error;
+            }
+
+            _storeIdle.Set();
+        }
+    }
+
+    // Encodes one throw-away block of a segment's expected size, so the codec's pooled scratch buffers exist on this
+    // thread before the first real segment (start-up work, like sizing the other buffers in the constructor).
+    private void WarmUpStorage()
+    {
+        var rows = 0;
+        foreach (var hot in _simulation.HotNodes)
+        {
+            rows += (int)(Segments.LengthMs / (hot ? ClusterSimulation.HotSampleIntervalMs : ClusterSimulation.SampleIntervalMs));
+        }
+
+        var nodes = _simulation.NodeNames;
+        var samples = new SampleRow[rows];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = new SampleRow { UnixMs = ClusterSimulation.StartUnixMs + (i * 10_000L), Node = nodes[i % nodes.Length], Cpu = i % 4_000, Memory = i % 64 };
+        }
+
+        var minutes = new MinuteRow[nodes.Length * (int)(Segments.LengthMs / Segments.WindowMs)];
+        for (var i = 0; i < minutes.Length; i++)
+        {
+            minutes[i] = new MinuteRow { Node = nodes[i % nodes.Length], WindowStartMs = ClusterSimulation.StartUnixMs + (i / nodes.Length * Segments.WindowMs) };
+        }
+
+        Encode(SampleRow.Codec, samples);
+        Encode(MinuteRow.Codec, minutes);
+    }
+
+    private void StopStorage()
+    {
+        if (!_storage.IsAlive)
+        {
+            return;
+        }
+
+        _storeIdle.Wait();
+        _stopping = true;
+        _storeWork.Set();
+        _storage.Join();
     }
 
     // Stable counting sort by node: rows arrive in time order, so each node's rows stay in time order.
     private ReadOnlySpan<SampleRow> SortByNode()
     {
-        if (_sorted.Length < _segmentCount)
+        if (_sorted.Length < _sealedCount)
         {
-            _sorted = new SampleRow[_segment.Length];
+            _sorted = new SampleRow[_sealed.Length];
         }
 
         var starts = _nodeStarts.AsSpan();
         starts.Clear();
-        var rows = _segment.AsSpan(0, _segmentCount);
+        var rows = _sealed.AsSpan(0, _sealedCount);
         foreach (ref readonly var r in rows)
         {
             starts[r.NodeIndex + 1]++;
@@ -368,7 +458,7 @@ public sealed class HotpathPipeline : IClusterPipeline
             _sorted[starts[r.NodeIndex]++] = new SampleRow { UnixMs = r.UnixMs, Node = r.Node, Cpu = r.Cpu, Memory = r.Memory };
         }
 
-        return _sorted.AsSpan(0, _segmentCount);
+        return _sorted.AsSpan(0, _sealedCount);
     }
 
     private byte[] Encode<T>(IColumnarCodec<T> codec, ReadOnlySpan<T> rows)
