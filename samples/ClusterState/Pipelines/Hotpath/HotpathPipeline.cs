@@ -272,12 +272,9 @@ public sealed class HotpathPipeline : IClusterPipeline
 
     private void PostSlow(NodeMetric metric)
     {
-        // The engine is full (Capacity): wait for room. Backpressure, not loss.
-        var spin = default(SpinWait);
-        while (!_engine.Post(metric))
-        {
-            spin.SpinOnce(sleep1Threshold: 20);
-        }
+        // The engine is full (Capacity): block until there is room (backpressure, not loss, and no spinning that
+        // would steal the core the engine's worker needs). Rare: room comes back a batch at a time.
+        _engine.PostAsync(metric).AsTask().GetAwaiter().GetResult();
     }
 
     // Runs on the engine's worker, one batch at a time (MaxConcurrentBatches = 1), rows in posting order.
