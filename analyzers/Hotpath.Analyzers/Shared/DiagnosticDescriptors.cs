@@ -16,15 +16,15 @@ internal static class DiagnosticDescriptors
     // HOT1xx: heap allocations on code marked [HotPath].
     public static readonly DiagnosticDescriptor ObjectAllocation = Create("HOT101", PerformanceCategory,
         "Reference-type allocation on a hot path",
-        "'new {0}' allocates on the heap on a hot path{1}");
+        "{0} allocates on the heap on a hot path{1}");
 
     public static readonly DiagnosticDescriptor ArrayAllocation = Create("HOT102", PerformanceCategory,
         "Array allocation on a hot path",
-        "{0} allocates an array on a hot path{1}");
+        "{0} allocates on a hot path{1}");
 
     public static readonly DiagnosticDescriptor Boxing = Create("HOT103", PerformanceCategory,
         "Boxing on a hot path",
-        "'{0}' is boxed to '{1}' on a hot path{2}");
+        "{0} is boxed {1} on a hot path{2}");
 
     public static readonly DiagnosticDescriptor Closure = Create("HOT104", PerformanceCategory,
         "Closure allocation on a hot path",
@@ -32,7 +32,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DelegateAllocation = Create("HOT105", PerformanceCategory,
         "Delegate allocation on a hot path",
-        "{0} allocates a delegate on a hot path{1}");
+        "{0} on a hot path{1}");
 
     public static readonly DiagnosticDescriptor StringBuilding = Create("HOT106", PerformanceCategory,
         "String concatenation or interpolation on a hot path",
@@ -65,7 +65,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NonReadonlyLock = Create("HOT202", ConcurrencyCategory,
         "Lock on a field that is not readonly",
-        "Locking on {0}, which can be reassigned: two threads may hold different locks");
+        "{0}: two threads may hold different locks");
 
     public static readonly DiagnosticDescriptor PublicLock = Create("HOT203", ConcurrencyCategory,
         "Lock on a publicly accessible object",
@@ -81,15 +81,18 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SpinLockCopy = Create("HOT206", ConcurrencyCategory,
         "SpinLock stored readonly, passed by value or copied",
-        "SpinLock {0}: the copy is locked, not the original");
+        "SpinLock {0}");
 
     public static readonly DiagnosticDescriptor BlockingUnderLock = Create("HOT207", ConcurrencyCategory,
         "Blocking while holding a lock",
-        "{0} while holding a lock blocks every other thread waiting for it");
+        "{0} while holding a lock: {1}");
 
-    public static readonly DiagnosticDescriptor LockOrderInversion = Create("HOT208", ConcurrencyCategory,
+    // Reported at compilation end (the lock graph spans the whole compilation), hence the CompilationEnd tag.
+    public static readonly DiagnosticDescriptor LockOrderInversion = new("HOT208",
         "Locks taken in opposite orders",
-        "'{0}' is taken while holding '{1}' here, but in the opposite order at {2}: deadlock risk");
+        "{0} is taken while holding {1} here, but in the opposite order at {2}: deadlock risk",
+        ConcurrencyCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("HOT208"),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor DoubleCheckedLocking = Create("HOT209", ConcurrencyCategory,
         "Double-checked locking on a non-volatile field",

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Batching;
 
@@ -165,7 +166,7 @@ internal static class BatchReducerParser
                 {
                     diagnostics.Add(Diagnostic.Create(
                         DiagnosticDescriptors.ArgumentOutOfRange,
-                        location,
+                        ArgumentLocation(roleAttribute, 0, cancellationToken) ?? location,
                         "Window",
                         "seconds",
                         seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -269,6 +270,12 @@ internal static class BatchReducerParser
 
     private static Location AttributeLocation(AttributeData attribute, ISymbol member, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None;
+
+    /// <summary>The location of the attribute's positional argument <paramref name="index"/>, where HOT007 goes.</summary>
+    private static Location? ArgumentLocation(AttributeData attribute, int index, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list } && list.Arguments.Count > index
+            ? list.Arguments[index].GetLocation()
+            : null;
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 

@@ -78,6 +78,12 @@ internal static class PooledParser
                 "it must not exceed MaxRetained (" + maxRetained.ToString(CultureInfo.InvariantCulture) + ")"));
         }
 
+        if (type.IsStatic)
+        {
+            errors.Add(Diagnostic.Create(DiagnosticDescriptors.NoParameterlessConstructor, TypeTargetParser.NameLocation(type, cancellationToken), type.Name,
+                ": a static class has no instances to pool"));
+        }
+
         var emitPool = !type.IsAbstract && !type.IsStatic;
         if (emitPool)
         {

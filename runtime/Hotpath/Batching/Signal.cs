@@ -9,7 +9,11 @@ namespace Hotpath.Batching;
 /// </summary>
 internal sealed class Signal : IValueTaskSource
 {
+#if NET9_0_OR_GREATER
+    private readonly Lock _lock = new();
+#else
     private readonly object _lock = new();
+#endif
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private bool _set;
     private bool _waiting;

@@ -230,7 +230,8 @@ public ref struct ColumnarBlockWriter
         var modes = encoding switch
         {
             ColumnEncoding.DeltaOfDelta => IntModes.DeltaOfDelta,
-            ColumnEncoding.RunLength => IntModes.RunLength,
+            // Runs where they pay, plain bit-packing where a page has none: [RunLength] never costs more than 64 bits a value.
+            ColumnEncoding.RunLength => IntModes.RunLength | IntModes.For,
             _ => IntModes.All,
         };
         var payload = BeginSection(ColumnarBlock.KindInt64, IntPageCodec.MaxBytes(values.Length));

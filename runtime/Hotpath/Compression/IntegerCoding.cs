@@ -70,8 +70,11 @@ internal static class IntPageCodec
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
 
-    /// <summary>Worst case bytes for <paramref name="count"/> values (a page never exceeds plain FOR at 64 bits).</summary>
-    public static long MaxBytes(long count) => (count * 8) + (((count + PageSize - 1) / PageSize) * 48) + 16;
+    /// <summary>
+    /// Worst case bytes for <paramref name="count"/> values in any mode, even one forced alone: a Rice escape
+    /// costs 91 bits and a run of one 81, so 12 bytes a value plus page headers always suffice.
+    /// </summary>
+    public static long MaxBytes(long count) => (count * 12) + (((count + PageSize - 1) / PageSize) * 64) + 16;
 
     /// <summary>Encodes a whole column of values as consecutive pages.</summary>
     public static void EncodeColumn(scoped ReadOnlySpan<long> values, IntModes allowed, ref BitWriter writer)

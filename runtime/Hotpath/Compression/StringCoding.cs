@@ -107,7 +107,7 @@ internal static class StringColumnCodec
                     scratch[i] = s is null ? 0 : dictionary[s];
                 }
 
-                var modes = encoding == ColumnEncoding.RunLength ? IntModes.RunLength : IntModes.For | IntModes.Rice | IntModes.RunLength;
+                var modes = encoding == ColumnEncoding.RunLength ? IntModes.RunLength | IntModes.For : IntModes.For | IntModes.Rice | IntModes.RunLength;
                 var bits = new BitWriter(destination.Slice(position));
                 IntPageCodec.EncodeColumn(scratch.Slice(0, n), modes, ref bits);
                 return position + bits.Finish();

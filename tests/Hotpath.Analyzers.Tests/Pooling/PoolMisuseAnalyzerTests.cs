@@ -278,6 +278,13 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_in_expression_bodies_and_lambdas() => Verify("""
+        public void Expression() => {|HOT303:Item.Pool.Rent()|}.Value = 1;
+        public System.Action Lambda() => () => { var item = {|HOT303:Item.Pool.Rent()|}.Value; };
+        public System.Func<Item> Factory() => () => Item.Pool.Rent();
+        """);
+
+    [Fact]
     public Task HOT303_object_pool_get_without_return() => Verify("""
         public void M(Microsoft.Extensions.ObjectPool.ObjectPool<Item> pool)
         {

@@ -98,7 +98,7 @@ public sealed class BatchReducerDiagnosticsTests
     [InlineData("-5")]
     public Task Window_of_zero_or_fewer_seconds_is_HOT007(string seconds) => Verify($$"""
         [GroupKey] public string NodeId;
-        [{|HOT007:Window({{seconds}}, nameof(NodeMetric.UnixMs))|}] public long Start;
+        [Window({|HOT007:{{seconds}}|}, nameof(NodeMetric.UnixMs))] public long Start;
         """);
 
     [Fact]

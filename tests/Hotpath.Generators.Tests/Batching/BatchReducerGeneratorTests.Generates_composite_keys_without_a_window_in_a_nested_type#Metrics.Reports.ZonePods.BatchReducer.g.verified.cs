@@ -57,8 +57,9 @@ namespace Metrics
             /// </summary>
             public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<global::Metrics.NodeMetric, global::Metrics.Reports.ZonePods>
             {
-                private int[] _buckets;   // entry index + 1 per slot; 0 = empty; length a power of two, at least twice the entries
-                private int[] _hashes;    // the mixed hash of each entry
+                // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Linear probing; a power of two long,
+                // at least twice the entries, so the table is at most half full.
+                private ulong[] _slots;
                 private global::Metrics.Reports.ZonePods[] _entries; // dense partials, in insertion order
                 private int _count;
 
@@ -82,8 +83,7 @@ namespace Metrics
                     }
 
                     _entries = new global::Metrics.Reports.ZonePods[entries];
-                    _hashes = new int[entries];
-                    _buckets = new int[entries * 2];
+                    _slots = new ulong[entries * 2];
                 }
 
                 /// <inheritdoc />
@@ -107,20 +107,20 @@ namespace Metrics
                     var k0 = (string)row.Zone;
                     var k1 = (global::System.Guid)row.Pod;
                     var hash = Hash(k0, k1);
-                    var buckets = _buckets;
-                    var mask = buckets.Length - 1;
+                    var slots = _slots;
+                    var mask = slots.Length - 1;
                     var slot = hash & mask;
                     while (true)
                     {
-                        var index = buckets[slot] - 1;
-                        if (index < 0)
+                        var s = slots[slot];
+                        if (s == 0)
                         {
                             break;
                         }
 
-                        if (_hashes[index] == hash)
+                        if ((int)(s >> 32) == hash)
                         {
-                            ref var e = ref _entries[index];
+                            ref var e = ref _entries[(int)(uint)s - 1];
                             if (string.Equals(e.Zone, k0) && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
                             {
                                 e.Rows = checked((int)(e.Rows + 1));
@@ -162,17 +162,18 @@ namespace Metrics
                 public void Merge(in global::Metrics.Reports.ZonePods partial)
                 {
                     var hash = Hash(partial.Zone, partial.Pod);
-                    var mask = _buckets.Length - 1;
+                    var mask = _slots.Length - 1;
                     var slot = hash & mask;
                     while (true)
                     {
-                        var index = _buckets[slot] - 1;
-                        if (index < 0)
+                        var s = _slots[slot];
+                        if (s == 0)
                         {
                             break;
                         }
 
-                        if (_hashes[index] == hash && __hp_SameGroup(in _entries[index], in partial))
+                        var index = (int)(uint)s - 1;
+                        if ((int)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
                         {
                             _entries[index] = __hp_CombineCore(in _entries[index], in partial);
                             return;
@@ -224,7 +225,7 @@ namespace Metrics
                         return;
                     }
 
-                    global::System.Array.Clear(_buckets, 0, _buckets.Length);
+                    global::System.Array.Clear(_slots, 0, _slots.Length);
                     if (global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<global::Metrics.Reports.ZonePods>())
                     {
                         global::System.Array.Clear(_entries, 0, _count); // let go of key strings and other references
@@ -240,16 +241,8 @@ namespace Metrics
                         Grow();
                     }
 
-                    var mask = _buckets.Length - 1;
-                    var slot = hash & mask;
-                    while (_buckets[slot] != 0)
-                    {
-                        slot = (slot + 1) & mask;
-                    }
-
                     var index = _count++;
-                    _buckets[slot] = index + 1;
-                    _hashes[index] = hash;
+                    Place(_slots, ((ulong)(uint)hash << 32) | (uint)(index + 1));
                     return index;
                 }
 
@@ -257,21 +250,28 @@ namespace Metrics
                 {
                     var size = global::Hotpath.Batching.ReducerMath.Grow(_entries.Length);
                     global::System.Array.Resize(ref _entries, size);
-                    global::System.Array.Resize(ref _hashes, size);
-                    var buckets = new int[size * 2];
-                    var mask = buckets.Length - 1;
-                    for (var i = 0; i < _count; i++)
+                    var slots = new ulong[size * 2];
+                    foreach (var s in _slots)
                     {
-                        var slot = _hashes[i] & mask;
-                        while (buckets[slot] != 0)
+                        if (s != 0)
                         {
-                            slot = (slot + 1) & mask;
+                            Place(slots, s); // the slot keeps its hash: no rehashing of keys
                         }
-
-                        buckets[slot] = i + 1;
                     }
 
-                    _buckets = buckets;
+                    _slots = slots;
+                }
+
+                private static void Place(ulong[] slots, ulong value)
+                {
+                    var mask = slots.Length - 1;
+                    var slot = (int)(value >> 32) & mask;
+                    while (slots[slot] != 0)
+                    {
+                        slot = (slot + 1) & mask;
+                    }
+
+                    slots[slot] = value;
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

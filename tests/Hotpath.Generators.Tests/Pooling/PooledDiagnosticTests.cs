@@ -56,6 +56,19 @@ public sealed class PooledDiagnosticTests
     }
 
     [Fact]
+    public async Task HOT005_on_a_static_class()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Pooled]
+            public static partial class {|HOT005:Helpers|}
+            {
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
     public async Task HOT005_with_required_members_and_no_SetsRequiredMembers()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(

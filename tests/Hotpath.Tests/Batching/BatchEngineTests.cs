@@ -193,6 +193,22 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public async Task A_PostAsync_waiting_for_room_fails_when_the_engine_completes()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 1, maxDelayMs: 1, capacity: 1), async (_, _) => await gate.Task);
+        Assert.True(engine.Post(1));
+        var waiting = engine.PostAsync(2);
+        Assert.False(waiting.IsCompleted);
+
+        var completion = engine.CompleteAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await waiting);
+        gate.SetResult();
+        await completion.WaitAsync(Patience);
+        Assert.Equal(1, engine.DeliveredCount);
+    }
+
+    [Fact]
     public async Task Retries_with_backoff_then_succeeds()
     {
         var attempts = 0;

@@ -405,4 +405,40 @@ public sealed class BatchReducerTests
         Assert.True(calls >= rows.Length / 256);
         AssertSame(Reduce(rows), Sorted(final.ToArray()));
     }
+
+    [Fact]
+    public async Task ReducingBatchHandler_retries_reduce_from_scratch_so_nothing_counts_twice()
+    {
+        var rows = RandomRows(71, 2_000, 8, specials: false);
+        var final = new NodeMinute.Reducer();
+        var failed = 0;
+        var engine = ReducingBatchHandler<NodeMetric, NodeMinute>.CreateEngine(
+            new BatchEngineOptions { MaxBatchSize = 100, Capacity = 400, MaxRetries = 2, RetryBaseDelay = TimeSpan.Zero, RetryMaxDelay = TimeSpan.FromMilliseconds(1) },
+            static () => new NodeMinute.Reducer(),
+            (partials, _) =>
+            {
+                // Every other call fails before merging anything: the engine retries the batch.
+                if (Interlocked.Increment(ref failed) % 2 == 1)
+                {
+                    throw new InvalidOperationException("flaky sink");
+                }
+
+                foreach (var p in partials.Span)
+                {
+                    final.Merge(p);
+                }
+
+                return default;
+            });
+
+        foreach (var row in rows)
+        {
+            await engine.PostAsync(row);
+        }
+
+        await engine.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, engine.DeadLetteredCount);
+        Assert.True(engine.RetryCount > 0);
+        AssertSame(Reduce(rows), Sorted(final.ToArray()));
+    }
 }

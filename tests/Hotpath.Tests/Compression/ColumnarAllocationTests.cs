@@ -2,6 +2,16 @@ using System.Buffers;
 
 namespace Hotpath.Tests.Compression;
 
+/// <summary>
+/// Runs alone: the shared ArrayPool and StringPool are process-wide, and tests running beside this one churn
+/// them (evicting the pooled strings and arrays this test warmed up), which would count their refills here.
+/// </summary>
+[CollectionDefinition(nameof(ColumnarAllocationTests), DisableParallelization = true)]
+public sealed class ColumnarAllocationCollection
+{
+}
+
+[Collection(nameof(ColumnarAllocationTests))]
 public sealed class ColumnarAllocationTests
 {
     [Fact]

@@ -61,6 +61,24 @@ public sealed class ColumnarRoundTripTests
     }
 
     [Fact]
+    public void RunLength_members_survive_data_without_runs()
+    {
+        // [RunLength] on values that never repeat must not overflow the page budget: pages fall back to bit-packing.
+        var random = new Random(8);
+        var rows = AllTypesData.Create(3000, seed: 8);
+        var metrics = Metrics(3000, seed: 8);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i].Label = Guid.NewGuid().ToString();
+            metrics[i].Phase = (PodPhase)random.Next(5);
+        }
+
+        AllTypesData.AssertEqual(rows, AllTypes.Codec.Decode(AllTypes.Codec.Encode(rows)));
+        var back = MetricSample.Codec.Decode(MetricSample.Codec.Encode(metrics));
+        Assert.Equal(metrics.Select(m => m.Phase), back.Select(m => m.Phase));
+    }
+
+    [Fact]
     public void Decoded_strings_are_deduplicated()
     {
         var back = MetricSample.Codec.Decode(MetricSample.Codec.Encode(Metrics(200, seed: 2)));

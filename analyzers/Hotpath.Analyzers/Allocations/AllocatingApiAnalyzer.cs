@@ -1,0 +1,209 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>).</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownTypes>
+{
+    private static readonly ImmutableArray<OperationKind> Kinds =
+        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.AllocatingApi);
+
+    protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
+
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
+
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
+    {
+        if (Describe(operation, types.Apis) is not { } api)
+        {
+            return;
+        }
+
+        var where = CodeContext.Of(operation);
+        if (!where.IsCold)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingApi, operation.Syntax.GetLocation(),
+                api.DisplayName, ": " + api.Advice, where.LoopSuffix));
+        }
+    }
+
+    /// <summary>The table entry an invocation or object creation matches, if any (shared with HOT111).</summary>
+    internal static AllocatingApi? Describe(IOperation operation, AllocatingApiTable table) => operation switch
+    {
+        IInvocationOperation invocation => table.Find(invocation.TargetMethod),
+        IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
+        _ => null,
+    };
+}
+
+/// <summary>How an entry of the table matches the overloads of its member.</summary>
+internal enum ApiMatch
+{
+    /// <summary>Every overload allocates.</summary>
+    AnyOverload,
+
+    /// <summary>Only overloads that return a new array or string (span overloads write into the caller's buffer).</summary>
+    ReturnsArrayOrString,
+}
+
+/// <summary>One known-allocating API. <c>Type</c> is a metadata name, or <see cref="AllocatingApiTable.AnyType"/>
+/// / <see cref="AllocatingApiTable.NumericTypes"/>; <c>Member</c> is a method name or <c>.ctor</c>.</summary>
+internal sealed record AllocatingApi(string Type, string Member, ApiMatch Match, string DisplayName, string Advice);
+
+/// <summary>
+/// THE list of known-allocating APIs (HOT110); docs/rules/HOT110.md mirrors it and a test keeps the two in step.
+/// A lookup is one dictionary probe by member name, then a name walk per candidate and base type.
+/// </summary>
+internal sealed class AllocatingApiTable
+{
+    public const string AnyType = "*";
+    public const string NumericTypes = "#numeric";
+
+    private const string SpanSlice = "slice a ReadOnlySpan<char> (AsSpan) instead";
+    private const string WriteToSpan = "format into a Span<char> (TryFormat, an interpolated-string handler) or a pooled buffer";
+    private const string Materialise = "iterate the source directly or copy into a pooled or reused buffer";
+
+    public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
+        new AllocatingApi("System.String", "Substring", ApiMatch.AnyOverload, "string.Substring", SpanSlice),
+        new AllocatingApi("System.String", "Split", ApiMatch.AnyOverload, "string.Split", "tokenise a ReadOnlySpan<char> (MemoryExtensions.Split into a Span<Range>)"),
+        new AllocatingApi("System.String", "Replace", ApiMatch.AnyOverload, "string.Replace", "compare or copy spans, or write the result into a reused buffer"),
+        new AllocatingApi("System.String", "Trim", ApiMatch.AnyOverload, "string.Trim", "use AsSpan().Trim()"),
+        new AllocatingApi("System.String", "TrimStart", ApiMatch.AnyOverload, "string.TrimStart", "use AsSpan().TrimStart()"),
+        new AllocatingApi("System.String", "TrimEnd", ApiMatch.AnyOverload, "string.TrimEnd", "use AsSpan().TrimEnd()"),
+        new AllocatingApi("System.String", "ToUpper", ApiMatch.AnyOverload, "string.ToUpper", "compare with StringComparison.OrdinalIgnoreCase or use MemoryExtensions.ToUpperInvariant into a span"),
+        new AllocatingApi("System.String", "ToUpperInvariant", ApiMatch.AnyOverload, "string.ToUpperInvariant", "compare with StringComparison.OrdinalIgnoreCase or use MemoryExtensions.ToUpperInvariant into a span"),
+        new AllocatingApi("System.String", "ToLower", ApiMatch.AnyOverload, "string.ToLower", "compare with StringComparison.OrdinalIgnoreCase or use MemoryExtensions.ToLowerInvariant into a span"),
+        new AllocatingApi("System.String", "ToLowerInvariant", ApiMatch.AnyOverload, "string.ToLowerInvariant", "compare with StringComparison.OrdinalIgnoreCase or use MemoryExtensions.ToLowerInvariant into a span"),
+        new AllocatingApi("System.String", "PadLeft", ApiMatch.AnyOverload, "string.PadLeft", WriteToSpan),
+        new AllocatingApi("System.String", "PadRight", ApiMatch.AnyOverload, "string.PadRight", WriteToSpan),
+        new AllocatingApi("System.String", "Insert", ApiMatch.AnyOverload, "string.Insert", WriteToSpan),
+        new AllocatingApi("System.String", "Remove", ApiMatch.AnyOverload, "string.Remove", SpanSlice),
+        new AllocatingApi("System.String", "ToCharArray", ApiMatch.AnyOverload, "string.ToCharArray", "use AsSpan()"),
+        new AllocatingApi("System.String", "Join", ApiMatch.AnyOverload, "string.Join", WriteToSpan),
+        new AllocatingApi("System.String", "Concat", ApiMatch.AnyOverload, "string.Concat", WriteToSpan),
+        new AllocatingApi("System.String", "Format", ApiMatch.AnyOverload, "string.Format", WriteToSpan),
+        new AllocatingApi(NumericTypes, "ToString", ApiMatch.AnyOverload, "ToString() of a number", "use TryFormat into a Span<char> or an interpolated-string handler"),
+        new AllocatingApi("System.Enum", "ToString", ApiMatch.AnyOverload, "Enum.ToString", "cache the names (a switch expression or a static string array)"),
+        new AllocatingApi("System.DateTime", "ToString", ApiMatch.AnyOverload, "DateTime.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi("System.DateTimeOffset", "ToString", ApiMatch.AnyOverload, "DateTimeOffset.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi("System.TimeSpan", "ToString", ApiMatch.AnyOverload, "TimeSpan.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi("System.Guid", "ToString", ApiMatch.AnyOverload, "Guid.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi(AnyType, "ToArray", ApiMatch.AnyOverload, "ToArray", Materialise),
+        new AllocatingApi(AnyType, "ToList", ApiMatch.AnyOverload, "ToList", Materialise),
+        new AllocatingApi(AnyType, "ToDictionary", ApiMatch.AnyOverload, "ToDictionary", Materialise),
+        new AllocatingApi(AnyType, "ToHashSet", ApiMatch.AnyOverload, "ToHashSet", Materialise),
+        new AllocatingApi(AnyType, "ToLookup", ApiMatch.AnyOverload, "ToLookup", Materialise),
+        new AllocatingApi("System.Text.RegularExpressions.Regex", ".ctor", ApiMatch.AnyOverload, "new Regex", "build it once in a static readonly field or use [GeneratedRegex]"),
+        new AllocatingApi("System.Text.RegularExpressions.Regex", "Split", ApiMatch.AnyOverload, "Regex.Split", "enumerate matches with EnumerateMatches (no allocation)"),
+        new AllocatingApi("System.Text.RegularExpressions.Regex", "Replace", ApiMatch.AnyOverload, "Regex.Replace", "enumerate matches with EnumerateMatches and copy spans"),
+        new AllocatingApi("System.Text.RegularExpressions.Regex", "Match", ApiMatch.AnyOverload, "Regex.Match", "use IsMatch or EnumerateMatches (ValueMatch, no allocation)"),
+        new AllocatingApi("System.Text.RegularExpressions.Regex", "Matches", ApiMatch.AnyOverload, "Regex.Matches", "use EnumerateMatches (ValueMatch, no allocation)"),
+        new AllocatingApi("System.Text.Encoding", "GetString", ApiMatch.ReturnsArrayOrString, "Encoding.GetString", "decode into a Span<char> with GetChars(ReadOnlySpan<byte>, Span<char>)"),
+        new AllocatingApi("System.Text.Encoding", "GetBytes", ApiMatch.ReturnsArrayOrString, "Encoding.GetBytes", "encode into a Span<byte> with GetBytes(ReadOnlySpan<char>, Span<byte>)"),
+        new AllocatingApi("System.Text.Encoding", "GetChars", ApiMatch.ReturnsArrayOrString, "Encoding.GetChars", "decode into a Span<char> with GetChars(ReadOnlySpan<byte>, Span<char>)"),
+        new AllocatingApi("System.Text.StringBuilder", "ToString", ApiMatch.AnyOverload, "StringBuilder.ToString", "copy the chunks into a span (CopyTo, GetChunks) or reuse the result"),
+        new AllocatingApi("System.Convert", "ToBase64String", ApiMatch.ReturnsArrayOrString, "Convert.ToBase64String", "use Convert.TryToBase64Chars into a Span<char>"),
+        new AllocatingApi("System.Convert", "FromBase64String", ApiMatch.ReturnsArrayOrString, "Convert.FromBase64String", "use Convert.TryFromBase64Chars into a Span<byte>"),
+        new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"));
+
+    /// <summary>The table, indexed by member name; it matches symbols by their names, so one instance serves every compilation.</summary>
+    public static readonly AllocatingApiTable Instance = new();
+
+    private readonly Dictionary<string, AllocatingApi[]> _byMember;
+
+    private AllocatingApiTable()
+    {
+        _byMember = new Dictionary<string, AllocatingApi[]>();
+        foreach (var group in Entries.GroupBy(e => e.Member))
+        {
+            _byMember[group.Key] = group.ToArray();
+        }
+    }
+
+    /// <summary>The entry <paramref name="method"/> matches (its own type or a base type declares the entry).</summary>
+    public AllocatingApi? Find(IMethodSymbol method)
+    {
+        var name = method.MethodKind == MethodKind.Constructor ? ".ctor" : method.Name;
+        if (!_byMember.TryGetValue(name, out var candidates))
+        {
+            return null;
+        }
+
+        method = method.ReducedFrom ?? method;
+        AllocatingApi? entry = null;
+        foreach (var candidate in candidates)
+        {
+            if (Matches(candidate, method))
+            {
+                entry = candidate;
+                break;
+            }
+        }
+
+        return entry switch
+        {
+            null => null,
+            { Match: ApiMatch.ReturnsArrayOrString } when !ReturnsArrayOrString(method) => null,
+            _ => entry,
+        };
+    }
+
+    /// <summary>Whether a constructor of <paramref name="type"/> is in the table (HOT101 then leaves it to HOT110).</summary>
+    public bool HasConstructorEntry(ITypeSymbol type)
+    {
+        if (_byMember.TryGetValue(".ctor", out var constructors))
+        {
+            foreach (var entry in constructors)
+            {
+                if (TypeNames.Is(type.OriginalDefinition, entry.Type))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Matches(AllocatingApi entry, IMethodSymbol method)
+    {
+        switch (entry.Type)
+        {
+            case AnyType:
+                return method.MethodKind != MethodKind.Constructor && !method.ReturnsVoid;
+            case NumericTypes:
+                return IsNumeric(method.ContainingType);
+            default:
+                for (var type = method.ContainingType; type is not null; type = type.BaseType)
+                {
+                    if (TypeNames.Is(type.OriginalDefinition, entry.Type))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
+    private static bool ReturnsArrayOrString(IMethodSymbol method) =>
+        method.ReturnType is IArrayTypeSymbol || method.ReturnType.SpecialType == SpecialType.System_String;
+
+    private static bool IsNumeric(INamedTypeSymbol? type) => type?.SpecialType switch
+    {
+        SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16
+            or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+            or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal
+            or SpecialType.System_IntPtr or SpecialType.System_UIntPtr => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>
+/// HOT111 (suggestion): a hot-path call into a method of the same compilation that is not hot and allocates,
+/// directly or through its own calls. Each method's direct summary (its first allocation and its callees) is
+/// computed at most once per compilation, on demand, only for methods reachable from hot code; the
+/// transitive answer is a breadth-first search over those summaries, so recursion terminates and the
+/// allocation reported is the one nearest the hot call. Hot callees stop the search: their own allocations
+/// are reported where they are. Virtual and interface calls follow the statically bound method only.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnalyzer.Summaries>
+{
+    private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
+        OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
+
+    protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
+
+    protected override Summaries? CreateState(KnownTypes types) => new(types);
+
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
+    {
+        if (Callee(operation, summaries) is not { } callee
+            || summaries.FindAllocation(callee, context.CancellationToken) is not { } finding
+            || CodeContext.Of(operation).IsCold)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, operation.Syntax.GetLocation(),
+            Display(callee), finding));
+    }
+
+    /// <summary>The same-compilation, non-hot method with a body that the operation calls.</summary>
+    private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
+    {
+        var method = operation switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property when !IsWrite(property) => property.Property.GetMethod,
+            IObjectCreationOperation creation => creation.Constructor,
+            _ => null,
+        };
+
+        return method is null ? null : summaries.AsAnalyzable(method);
+    }
+
+    private static bool IsWrite(IPropertyReferenceOperation property) =>
+        property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+
+    private static string Display(IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.PropertyGet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
+        MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
+        _ => method.ContainingType.Name + "." + method.Name,
+    };
+
+    /// <summary>Per-compilation allocation summaries, computed lazily and at most once per method.</summary>
+    internal sealed class Summaries
+    {
+        private readonly KnownTypes _types;
+        private readonly HotPathScope _scope;
+        private readonly StateMachineAnalyzer.State _stateMachines;
+        private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Answer> _transitive = new(SymbolEqualityComparer.Default);
+
+        public Summaries(KnownTypes types)
+        {
+            _types = types;
+            _scope = types.Scope!;
+            _stateMachines = new StateMachineAnalyzer.State(types);
+        }
+
+        /// <summary>The method to summarise, or <see langword="null"/> when it is hot, not ours or has no body.</summary>
+        public IMethodSymbol? AsAnalyzable(IMethodSymbol method)
+        {
+            method = method.ReducedFrom ?? method;
+            method = method.PartialImplementationPart ?? method;
+            method = method.OriginalDefinition;
+            if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction
+                || method.IsAbstract || method.IsExtern
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Compilation.Assembly)
+                || method.DeclaringSyntaxReferences.IsEmpty
+                || _scope.IsHot(method))
+            {
+                return null;
+            }
+
+            return method;
+        }
+
+        /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
+        public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>
+            _transitive.GetOrAdd(root, m => Search(m, cancellationToken)).Finding;
+
+        private Answer Search(IMethodSymbol root, CancellationToken cancellationToken)
+        {
+            // Breadth first: the nearest allocation wins, and visited methods (recursion) are not entered twice.
+            var parents = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [root] = null };
+            var queue = new Queue<IMethodSymbol>();
+            queue.Enqueue(root);
+            while (queue.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var method = queue.Dequeue();
+                var direct = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
+                if (direct.FirstAllocation is { } allocation)
+                {
+                    return new Answer(allocation + Chain(method, parents));
+                }
+
+                foreach (var callee in direct.Callees)
+                {
+                    if (!parents.ContainsKey(callee))
+                    {
+                        parents[callee] = method;
+                        queue.Enqueue(callee);
+                    }
+                }
+            }
+
+            return Answer.None;
+        }
+
+        private static string Chain(IMethodSymbol found, Dictionary<IMethodSymbol, IMethodSymbol?> parents)
+        {
+            if (parents[found] is null)
+            {
+                return string.Empty;
+            }
+
+            var path = new List<string>();
+            for (IMethodSymbol? step = parents[found]; step is not null && parents[step] is not null; step = parents[step])
+            {
+                path.Add("'" + Display(step) + "'");
+            }
+
+            path.Reverse();
+            path.Add("'" + Display(found) + "'");
+            return " (through " + string.Join(" -> ", path) + ")";
+        }
+
+        private DirectSummary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var kind = _stateMachines.Kind(method);
+            if (kind != StateMachineAnalyzer.StateMachineKind.None)
+            {
+                return new DirectSummary((kind == StateMachineAnalyzer.StateMachineKind.Async ? "its async state machine" : "its iterator state machine")
+                    + " (HOT109) in '" + Display(method) + "'", ImmutableArray<IMethodSymbol>.Empty);
+            }
+
+            string? first = null;
+            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is PropertyDeclarationSyntax { ExpressionBody: { } arrow })
+                {
+                    syntax = arrow; // an expression-bodied property's getter
+                }
+
+                // The callee lives in another member (often another tree); the driver caches semantic models.
+#pragma warning disable RS1030
+                var model = _types.Compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(syntax, cancellationToken) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var operation in body.Descendants())
+                {
+                    if (first is null && Allocation(operation) is { } found && !CodeContext.Of(operation).IsCold)
+                    {
+                        var line = operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                        first = found + " in '" + Display(method) + "' line " + line;
+                    }
+
+                    if (Callee(operation, this) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method))
+                    {
+                        callees.Add(callee);
+                    }
+                }
+            }
+
+            return new DirectSummary(first, callees.ToImmutable());
+        }
+
+        /// <summary>The same classification the HOT101–HOT110 analyzers use, as "what (rule)".</summary>
+        private string? Allocation(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation or IAnonymousObjectCreationOperation or ITypeParameterObjectCreationOperation or IWithOperation:
+                    return With(ObjectAllocationAnalyzer.Describe(operation, _types), "HOT101")
+                        ?? With(AllocatingApiAnalyzer.Describe(operation, _types.Apis) is { } constructor ? "'" + constructor.DisplayName + "'" : null, "HOT110");
+                case IArrayCreationOperation or IRangeOperation or { Kind: ArrayAllocationAnalyzer.CollectionExpressionKind }:
+                    return With(ArrayAllocationAnalyzer.Describe(operation, _types, out _), "HOT102");
+                case IConversionOperation or IPatternOperation or IIsTypeOperation:
+                    return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
+                case IDelegateCreationOperation creation:
+                    if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured) is null
+                        || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation && creation.Syntax is not ObjectCreationExpressionSyntax))
+                    {
+                        return null; // a non-capturing lambda is cached by the compiler
+                    }
+
+                    return descriptor == DiagnosticDescriptors.Closure ? "a closure: the " + what + " captures " + captured + " (HOT104)" : what + " (HOT105)";
+                case IEventAssignmentOperation:
+                    return ClosureAnalyzer.Describe(operation, out _, out var subscription, out _) is null ? null : subscription + " (HOT105)";
+                case IBinaryOperation or ICompoundAssignmentOperation or IInterpolatedStringOperation:
+                    return With(StringAnalyzer.Describe(operation, _types), "HOT106");
+                case IInvocationOperation invocation:
+                    return With(AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is { } api ? "'" + api.DisplayName + "'" : null, "HOT110")
+                        ?? With(LinqAndEnumerationAnalyzer.DescribeLinq(invocation, _types) is { } linq ? "LINQ '" + linq + "'" : null, "HOT107")
+                        ?? With(StateMachineAnalyzer.DescribeCall(invocation, _stateMachines), "HOT109");
+                case IForEachLoopOperation loop:
+                    return With(LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out var collection) is { } enumerator
+                        ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108");
+                default:
+                    return null;
+            }
+        }
+
+        private static string? With(string? what, string rule) => what is null ? null : what + " (" + rule + ")";
+
+        private sealed record DirectSummary(string? FirstAllocation, ImmutableArray<IMethodSymbol> Callees);
+
+        private sealed class Answer
+        {
+            public static readonly Answer None = new(null);
+
+            public Answer(string? finding) => Finding = finding;
+
+            public string? Finding { get; }
+        }
+    }
+}

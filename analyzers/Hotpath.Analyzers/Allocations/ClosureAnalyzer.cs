@@ -1,0 +1,245 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>
+/// HOT104: a lambda or local function turned into a delegate captures locals, parameters or <c>this</c>
+/// (the closure object is allocated when the captured variables' scope is entered). HOT105: other delegate
+/// allocations: non-static lambdas, method groups of instance methods (struct ones box the receiver),
+/// explicit <c>new Func&lt;…&gt;(…)</c>, event <c>+=</c>/<c>-=</c>. Static lambdas and static method groups
+/// (cached by the compiler from C# 11) are fine, and so is a local function that is only called directly.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
+{
+    private static readonly ImmutableArray<OperationKind> Kinds =
+        ImmutableArray.Create(OperationKind.DelegateCreation, OperationKind.EventAssignment);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.Closure, DiagnosticDescriptors.DelegateAllocation);
+
+    protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
+
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
+
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
+    {
+        if (Describe(operation, out var descriptor, out var what, out var captured) is not { } reported)
+        {
+            return;
+        }
+
+        var where = CodeContext.Of(operation);
+        if (where.IsCold)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(descriptor == DiagnosticDescriptors.Closure
+            ? Diagnostic.Create(descriptor, reported.GetLocation(), what, captured, where.LoopSuffix)
+            : Diagnostic.Create(descriptor, reported.GetLocation(), what, where.LoopSuffix));
+    }
+
+    /// <summary>
+    /// The syntax to report when the operation allocates a closure (HOT104) or a delegate (HOT105); shared with HOT111.
+    /// </summary>
+    internal static SyntaxNode? Describe(IOperation operation, out DiagnosticDescriptor descriptor, out string what, out string captured)
+    {
+        descriptor = DiagnosticDescriptors.DelegateAllocation;
+        what = captured = string.Empty;
+        switch (operation)
+        {
+            case IEventAssignmentOperation assignment:
+                what = (assignment.Adds ? "Subscribing to" : "Unsubscribing from") + " the event '"
+                    + ((assignment.EventReference as IEventReferenceOperation)?.Event.Name ?? "?") + "' allocates a combined delegate";
+                return assignment.Syntax;
+
+            case IDelegateCreationOperation creation:
+                var explicitNew = creation.Syntax is ObjectCreationExpressionSyntax;
+                switch (creation.Target)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        var names = Captures(lambda.Symbol, lambda.Body);
+                        if (names.Count > 0)
+                        {
+                            descriptor = DiagnosticDescriptors.Closure;
+                            what = "lambda";
+                            captured = Join(names);
+                            return lambda.Syntax;
+                        }
+
+                        if (explicitNew)
+                        {
+                            what = "'" + Shorten(creation.Syntax.ToString()) + "' allocates a delegate";
+                            return creation.Syntax;
+                        }
+
+                        if (lambda.Symbol.IsStatic || lambda.IsImplicit)
+                        {
+                            return null; // cached by the compiler (query-clause lambdas cannot be marked static)
+                        }
+
+                        what = "The lambda is not 'static': mark it 'static' so the compiler guarantees a cached, capture-free delegate";
+                        return lambda.Syntax;
+
+                    case IMethodReferenceOperation reference:
+                        return DescribeMethodGroup(creation, reference, explicitNew, ref descriptor, out what, out captured);
+
+                    default:
+                        what = "'" + Shorten(creation.Syntax.ToString()) + "' allocates a delegate";
+                        return creation.Syntax;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    private static SyntaxNode? DescribeMethodGroup(
+        IDelegateCreationOperation creation, IMethodReferenceOperation reference, bool explicitNew,
+        ref DiagnosticDescriptor descriptor, out string what, out string captured)
+    {
+        captured = what = string.Empty;
+        var method = reference.Method;
+        if (method.MethodKind == MethodKind.LocalFunction && FindLocalFunction(reference, method) is { } local)
+        {
+            var names = Captures(method, local.Body ?? local.IgnoredBody);
+            if (names.Count > 0)
+            {
+                descriptor = DiagnosticDescriptors.Closure;
+                what = "local function '" + method.Name + "'";
+                captured = Join(names);
+                return reference.Syntax;
+            }
+        }
+
+        if (explicitNew)
+        {
+            what = "'" + Shorten(creation.Syntax.ToString()) + "' allocates a delegate";
+            return creation.Syntax;
+        }
+
+        var boundToInstance = !method.IsStatic || (method.IsExtensionMethod && reference.Instance is not null) || method.ReducedFrom is not null;
+        if (boundToInstance && method.MethodKind != MethodKind.LocalFunction)
+        {
+            var receiver = reference.Instance;
+            what = receiver?.Type is { IsValueType: true }
+                ? "The method group '" + method.Name + "' on the struct value '" + Shorten(receiver.Syntax.ToString()) + "' boxes it and allocates a delegate"
+                : "The method group '" + method.Name + "' of an instance allocates a delegate";
+            return reference.Syntax;
+        }
+
+        if (method.MethodKind == MethodKind.LocalFunction && !method.IsStatic)
+        {
+            what = "The method group of the non-static local function '" + method.Name + "' allocates a delegate: mark the local function 'static'";
+            return reference.Syntax;
+        }
+
+        if (((CSharpParseOptions)creation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp11)
+        {
+            what = "The method group '" + method.Name + "' allocates a delegate (static method groups are cached only from C# 11)";
+            return reference.Syntax;
+        }
+
+        return null; // static method group: cached by the compiler
+    }
+
+    /// <summary>Names of the variables (and <c>this</c>) a function body uses from outside the function.</summary>
+    internal static List<string> Captures(IMethodSymbol function, IOperation? body)
+    {
+        var names = new List<string>();
+        if (body is not null)
+        {
+            CollectCaptures(function, body, names, visited: null);
+        }
+
+        return names;
+    }
+
+    private static void CollectCaptures(IMethodSymbol function, IOperation body, List<string> names, HashSet<IMethodSymbol>? visited)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local when !IsWithin(local.Local.ContainingSymbol, function):
+                    Add(names, "'" + local.Local.Name + "'");
+                    break;
+                case IParameterReferenceOperation parameter when !IsWithin(parameter.Parameter.ContainingSymbol, function):
+                    Add(names, "'" + parameter.Parameter.Name + "'");
+                    break;
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when !function.IsStatic && !IsStaticContext(operation):
+                    Add(names, "'this'");
+                    break;
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } callee }
+                    when !IsWithin(callee, function):
+                    // Calling a capturing local function from here captures what it captures.
+                    visited ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                    if (visited.Add(callee) && FindLocalFunction(operation, callee) is { } declaration && (declaration.Body ?? declaration.IgnoredBody) is { } calleeBody)
+                    {
+                        CollectCaptures(function, calleeBody, names, visited);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>An implicit receiver of a local-function call in a lambda is not a use of 'this' by itself.</summary>
+    private static bool IsStaticContext(IOperation operation) =>
+        operation.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction };
+
+    private static bool IsWithin(ISymbol? symbol, IMethodSymbol function)
+    {
+        for (; symbol is not null and not INamedTypeSymbol; symbol = symbol.ContainingSymbol)
+        {
+            if (SymbolEqualityComparer.Default.Equals(symbol, function))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ILocalFunctionOperation? FindLocalFunction(IOperation from, IMethodSymbol localFunction)
+    {
+        var root = from;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalFunctionOperation local && SymbolEqualityComparer.Default.Equals(local.Symbol, localFunction))
+            {
+                return local;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Add(List<string> names, string name)
+    {
+        if (!names.Contains(name))
+        {
+            names.Add(name);
+        }
+    }
+
+    private static string Join(List<string> names) => names.Count switch
+    {
+        1 => names[0],
+        _ => string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[names.Count - 1],
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+}

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>
+/// Where an operation runs, judged from its ancestors: on a cold path (never reported) and/or inside a
+/// loop body (reported with a note). Computed only for operations that would be reported.
+/// </summary>
+internal readonly struct CodeContext
+{
+    public const string LoopNote = " (inside a loop: once per iteration)";
+
+    private CodeContext(bool isCold, bool inLoop)
+    {
+        IsCold = isCold;
+        InLoop = inLoop;
+    }
+
+    /// <summary>Cold: a throw, a catch block or filter, an argument to a [Conditional] method, nameof, an attribute.</summary>
+    public bool IsCold { get; }
+
+    public bool InLoop { get; }
+
+    /// <summary>The trailing message argument: empty, or a note that the allocation repeats per iteration.</summary>
+    public string LoopSuffix => InLoop ? LoopNote : string.Empty;
+
+    public static CodeContext Of(IOperation operation)
+    {
+        var inLoop = false;
+        var crossedFunction = false;
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IThrowOperation:
+                case ICatchClauseOperation:
+                case INameOfOperation:
+                    return new CodeContext(isCold: true, inLoop: false);
+                case IInvocationOperation { TargetMethod.IsConditional: true }:
+                    return new CodeContext(isCold: true, inLoop: false); // Debug.Assert etc.: compiled away or failure-only
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    crossedFunction = true; // a loop around a function declaration does not repeat its body
+                    break;
+                case ILoopOperation loop when !crossedFunction && !inLoop:
+                    inLoop = IsRepeatedPart(loop, child);
+                    break;
+            }
+
+            if (parent.Parent is null && parent.Kind == OperationKind.Attribute)
+            {
+                return new CodeContext(isCold: true, inLoop: false);
+            }
+        }
+
+        return new CodeContext(isCold: operation.Kind == OperationKind.Attribute, inLoop);
+    }
+
+    private static bool IsRepeatedPart(ILoopOperation loop, IOperation child) => loop switch
+    {
+        IForEachLoopOperation forEach => child != forEach.Collection, // the collection is evaluated once
+        IForLoopOperation forLoop => !Contains(forLoop.Before, child), // so is the initialiser
+        _ => true,
+    };
+
+    private static bool Contains(ImmutableArray<IOperation> operations, IOperation child)
+    {
+        foreach (var operation in operations)
+        {
+            if (operation == child)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>
+/// HOT107: a <c>System.Linq.Enumerable</c> operator (the materialising ones, <c>ToArray</c>/<c>ToList</c>/…,
+/// are HOT110). HOT108: <c>foreach</c> whose enumerator is reached through an interface or is a class.
+/// Arrays and strings are lowered to index loops; <c>List&lt;T&gt;</c>, spans, <c>ImmutableArray&lt;T&gt;</c>,
+/// <c>Dictionary&lt;,&gt;</c> and <c>HashSet&lt;T&gt;</c> have struct enumerators.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<KnownTypes>
+{
+    private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(OperationKind.Invocation, OperationKind.Loop);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.Linq, DiagnosticDescriptors.InterfaceEnumeration);
+
+    protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
+
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
+
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation when DescribeLinq(invocation, types) is { } name:
+                var where = CodeContext.Of(operation);
+                if (!where.IsCold)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Linq, LinqLocation(invocation), name, where.LoopSuffix));
+                }
+
+                break;
+
+            case IForEachLoopOperation loop when DescribeEnumeration(loop, out var collectionType) is { } enumerator:
+                var loopContext = CodeContext.Of(operation);
+                if (!loopContext.IsCold)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InterfaceEnumeration, loop.Collection.Syntax.GetLocation(),
+                        collectionType, enumerator, loopContext.LoopSuffix));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The LINQ operator's name when the call is a <c>System.Linq.Enumerable</c> operator (shared with HOT111).</summary>
+    internal static string? DescribeLinq(IInvocationOperation invocation, KnownTypes types)
+    {
+        var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null
+            ? method.Name
+            : null;
+    }
+
+    /// <summary>What a foreach allocates for its enumerator, or <see langword="null"/> for struct enumerators and index loops.</summary>
+    internal static string? DescribeEnumeration(IForEachLoopOperation loop, out string collectionType)
+    {
+        collectionType = string.Empty;
+        var collection = loop.Collection;
+        while (collection is IConversionOperation { IsImplicit: true } conversion)
+        {
+            collection = conversion.Operand;
+        }
+
+        var type = collection.Type;
+        if (type is null or IArrayTypeSymbol || type.SpecialType == SpecialType.System_String
+            || loop.SemanticModel is not { } model || loop.Syntax is not CommonForEachStatementSyntax syntax)
+        {
+            return null; // arrays and strings: index loops
+        }
+
+        var getEnumerator = model.GetForEachStatementInfo(syntax).GetEnumeratorMethod;
+        if (getEnumerator is null || getEnumerator.ReturnType.IsValueType)
+        {
+            return null; // struct or ref struct enumerator
+        }
+
+        collectionType = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        return getEnumerator.ContainingType.TypeKind == TypeKind.Interface
+            ? "an enumerator through '" + getEnumerator.ContainingType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ".GetEnumerator()' (a boxed or heap enumerator)"
+            : "its enumerator '" + getEnumerator.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', a class";
+    }
+
+    /// <summary>Point at the operator name of <c>xs.Where(...)</c>, not at the whole chain before it.</summary>
+    private static Location LinqLocation(IInvocationOperation invocation) =>
+        invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } invocationSyntax
+            ? Location.Create(invocationSyntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.Name.SpanStart, invocationSyntax.Span.End))
+            : invocation.Syntax.GetLocation();
+}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Allocations;
+
+/// <summary>
+/// HOT101: creation of a reference-type object (classes, records, anonymous types, <c>with</c> on a record
+/// class, <c>new T()</c> where T may be a class). Structs, value tuples and <c>Nullable&lt;T&gt;</c> live on
+/// the stack; delegates are HOT104/HOT105; table constructors (<c>new Regex</c>) are HOT110.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownTypes>
+{
+    private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
+        OperationKind.ObjectCreation, OperationKind.AnonymousObjectCreation,
+        OperationKind.TypeParameterObjectCreation, OperationKind.With);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.ObjectAllocation);
+
+    protected override ImmutableArray<OperationKind> OperationKinds => Kinds;
+
+    protected override KnownTypes? CreateState(KnownTypes types) => types;
+
+    protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
+    {
+        if (Describe(operation, types) is not { } what)
+        {
+            return;
+        }
+
+        var where = CodeContext.Of(operation);
+        if (!where.IsCold)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ObjectAllocation, operation.Syntax.GetLocation(), what, where.LoopSuffix));
+        }
+    }
+
+    /// <summary>What the operation allocates, or <see langword="null"/> when it does not allocate an object (shared with HOT111).</summary>
+    internal static string? Describe(IOperation operation, KnownTypes types) => operation switch
+    {
+        IObjectCreationOperation { Type: { IsReferenceType: true, TypeKind: not TypeKind.Delegate } type }
+            when !types.Apis.HasConstructorEntry(type) => "'new " + type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'",
+        IAnonymousObjectCreationOperation => "The anonymous type 'new { ... }'",
+        ITypeParameterObjectCreationOperation { Type: ITypeParameterSymbol { HasValueTypeConstraint: false, HasUnmanagedTypeConstraint: false } type } =>
+            "'new " + type.Name + "()' (" + type.Name + " may be a class)",
+        IWithOperation { Type.IsReferenceType: true } with =>
+            "'with' on the record class '" + with.Type!.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "' (a copy)",
+        _ => null,
+    };
+}

@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>
+/// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
+/// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
+/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, invoking a delegate or
+/// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
+/// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
+/// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.BlockingUnderLock);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = LockSymbols.Create(start.Compilation);
+            start.RegisterOperationBlockAction(c =>
+            {
+                var walker = new Walker(symbols, c.ReportDiagnostic);
+                foreach (var block in c.OperationBlocks)
+                {
+                    if (!MayHoldLock(block))
+                    {
+                        continue; // cheap syntactic pre-check: most bodies never lock
+                    }
+
+                    walker.Walk(block, c.CancellationToken);
+                }
+            });
+        });
+    }
+
+    private static bool MayHoldLock(IOperation block)
+    {
+        foreach (var node in block.Syntax.DescendantNodesAndSelf())
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax:
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name }
+                    when name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Walker : LockRegionWalker
+    {
+        private readonly Action<Diagnostic> _report;
+
+        public Walker(LockSymbols symbols, Action<Diagnostic> report)
+            : base(symbols) => _report = report;
+
+        protected override void OnAcquire(IOperation target, IOperation site, ImmutableStack<HeldLock> held)
+        {
+        }
+
+        protected override void OnOperation(IOperation operation, ImmutableStack<HeldLock> held)
+        {
+            if (!HoldsBlockingLock(held, out var manual))
+            {
+                return;
+            }
+
+            var (what, why) = Classify(operation, manual);
+            if (what is not null)
+            {
+                _report(Diagnostic.Create(DiagnosticDescriptors.BlockingUnderLock, ReportedSyntax(operation).GetLocation(), what, why));
+            }
+        }
+
+        /// <summary>`Changed?.Invoke(...)` is reported as a whole, not just its `.Invoke(...)` part.</summary>
+        private static SyntaxNode ReportedSyntax(IOperation operation)
+        {
+            if (operation is IInvocationOperation { Instance: IConditionalAccessInstanceOperation })
+            {
+                for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access && access.WhenNotNull.Syntax.Span.Contains(operation.Syntax.Span))
+                    {
+                        return access.Syntax;
+                    }
+                }
+            }
+
+            return operation.Syntax;
+        }
+
+        private static bool HoldsBlockingLock(ImmutableStack<HeldLock> held, out bool manualThreadAffine)
+        {
+            var any = false;
+            manualThreadAffine = false;
+            foreach (var item in held)
+            {
+                if (item.Kind == LockKind.Semaphore)
+                {
+                    continue;
+                }
+
+                any = true;
+                manualThreadAffine |= item.Kind is not null;
+            }
+
+            return any;
+        }
+
+        private (string? What, string? Why) Classify(IOperation operation, bool manualThreadAffine)
+        {
+            const string Waiters = "every thread waiting for the lock waits too";
+            switch (operation)
+            {
+                case IAwaitOperation when manualThreadAffine:
+                    return ("'await'", "the continuation may run on another thread, which cannot exit a thread-affine lock, and the lock stays held across the wait");
+                case IPropertyReferenceOperation { Property.Name: "Result", Instance.Type: var taskType }
+                    when LockSymbols.Is(taskType, Symbols.TaskOfT) || LockSymbols.Is(taskType, Symbols.ValueTaskOfT):
+                    return ("Task.Result", Waiters);
+                case IInvocationOperation invocation:
+                    return ClassifyCall(invocation, Waiters);
+                default:
+                    return (null, null);
+            }
+        }
+
+        private (string? What, string? Why) ClassifyCall(IInvocationOperation invocation, string waiters)
+        {
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            var name = method.Name;
+            if (method.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance)
+            {
+                // `Changed?.Invoke(...)`: the receiver is the conditional access's operand.
+                var receiver = LockOperations.Unwrap(instance);
+                for (var parent = invocation.Parent; receiver is IConditionalAccessInstanceOperation && parent is not null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access)
+                    {
+                        receiver = LockOperations.Unwrap(access.Operation);
+                    }
+                }
+
+                return receiver is IEventReferenceOperation @event
+                    ? ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks")
+                    : ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
+            }
+
+            if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")
+            {
+                return ($"Thread.{name}", waiters);
+            }
+
+            if ((LockSymbols.Is(type, Symbols.Task) || LockSymbols.Is(type, Symbols.TaskOfT)) && name is "Wait" or "WaitAll" or "WaitAny")
+            {
+                return ($"Task.{name}", waiters);
+            }
+
+            if (name == "GetResult" && method.Parameters.Length == 0 && type.Name.EndsWith("Awaiter", StringComparison.Ordinal) &&
+                type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
+            {
+                return ("GetAwaiter().GetResult()", waiters);
+            }
+
+            if (LockSymbols.InheritsFrom(type, Symbols.WaitHandle) && name.StartsWith("Wait", StringComparison.Ordinal))
+            {
+                return ($"WaitHandle.{name}", waiters);
+            }
+
+            if (LockSymbols.Is(type, Symbols.SemaphoreSlim) && name == "Wait")
+            {
+                return ("SemaphoreSlim.Wait", waiters);
+            }
+
+            if (name.EndsWith("Async", StringComparison.Ordinal))
+            {
+                return (null, null);
+            }
+
+            if (LockSymbols.Is(type, Symbols.File))
+            {
+                return ($"Synchronous file I/O 'File.{name}'", waiters);
+            }
+
+            if (LockSymbols.InheritsFrom(type, Symbols.Stream) && name is "Read" or "Write" or "Flush" or "CopyTo" or "ReadByte" or "WriteByte" or "ReadExactly" or "ReadAtLeast" &&
+                !IsInMemoryStream(invocation.Instance?.Type))
+            {
+                return ($"Synchronous I/O '{invocation.Instance?.Type?.Name ?? type.Name}.{name}'", waiters);
+            }
+
+            if ((LockSymbols.InheritsFrom(type, Symbols.StreamReader) || LockSymbols.InheritsFrom(type, Symbols.StreamWriter)) &&
+                (name.StartsWith("Read", StringComparison.Ordinal) || name.StartsWith("Write", StringComparison.Ordinal) || name is "Flush" or "Peek"))
+            {
+                return ($"Synchronous I/O '{type.Name}.{name}'", waiters);
+            }
+
+            if ((LockSymbols.Is(type, Symbols.Socket) && (name.StartsWith("Send", StringComparison.Ordinal) || name.StartsWith("Receive", StringComparison.Ordinal) || name is "Connect" or "Accept" or "Disconnect")) ||
+                (LockSymbols.Is(type, Symbols.TcpClient) && name == "Connect") ||
+                (LockSymbols.Is(type, Symbols.Dns) && name.StartsWith("GetHost", StringComparison.Ordinal)) ||
+                (LockSymbols.InheritsFrom(type, Symbols.HttpClient) && name == "Send") ||
+                (LockSymbols.InheritsFrom(type, Symbols.WebClient) && (name.StartsWith("Download", StringComparison.Ordinal) || name.StartsWith("Upload", StringComparison.Ordinal) || name.StartsWith("Open", StringComparison.Ordinal))))
+            {
+                return ($"Synchronous network I/O '{type.Name}.{name}'", waiters);
+            }
+
+            return (null, null);
+        }
+
+        private bool IsInMemoryStream(ITypeSymbol? type) =>
+            LockSymbols.InheritsFrom(type, Symbols.MemoryStream) || LockSymbols.InheritsFrom(type, Symbols.UnmanagedMemoryStream);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>
+/// HOT209: double-checked locking whose unlocked check reads a field that is not <c>volatile</c> and not read
+/// with <c>Volatile.Read</c> (or an <c>Interlocked</c> call). The pattern: a check of field F outside a
+/// <c>lock</c> (an enclosing <c>if</c>, or an earlier guard clause <c>if (F != null) return F;</c>), then
+/// inside the lock a second check of F and an assignment to F. Without acquire semantics on the first read,
+/// another thread may see F published before the object's fields are written.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.DoubleCheckedLocking);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = LockSymbols.Create(start.Compilation);
+            start.RegisterOperationAction(c => Analyze(c, (ILockOperation)c.Operation, symbols), OperationKind.Lock);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, ILockOperation lockOperation, LockSymbols symbols)
+    {
+        var outerCondition = FindOuterCheck(lockOperation);
+        if (outerCondition is null)
+        {
+            return;
+        }
+
+        var reported = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in outerCondition.DescendantsAndSelf())
+        {
+            if (operation is not IFieldReferenceOperation { Field: { IsVolatile: false, IsConst: false, IsReadOnly: false } field } read ||
+                IsVolatileAccess(read, symbols) || !IsCheckedAndAssignedInside(lockOperation.Body, field) || !reported.Add(field))
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleCheckedLocking, read.Syntax.GetLocation(), field.Name));
+        }
+    }
+
+    /// <summary>The condition checked before the lock: an enclosing if, or an earlier guard clause in the same block.</summary>
+    private static IOperation? FindOuterCheck(ILockOperation lockOperation)
+    {
+        IOperation child = lockOperation;
+        for (var parent = lockOperation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IConditionalOperation conditional when conditional.WhenTrue == child:
+                    return conditional.Condition;
+                case IBlockOperation block:
+                    var index = block.Operations.IndexOf(child);
+                    for (var i = index - 1; i >= 0; i--)
+                    {
+                        // `if (F != null) return F;` publishes F. A value-less `if (_disposed) return;` publishes
+                        // nothing: a stale read only means taking the lock and checking again (Dispose pattern).
+                        if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard &&
+                            (guard.WhenTrue is IReturnOperation { ReturnedValue: not null } ||
+                             guard.WhenTrue is IBlockOperation { Operations.Length: 1 } only && only.Operations[0] is IReturnOperation { ReturnedValue: not null }))
+                        {
+                            return guard.Condition;
+                        }
+                    }
+
+                    break;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsVolatileAccess(IFieldReferenceOperation read, LockSymbols symbols) =>
+        read.Parent is IArgumentOperation { Parent: IInvocationOperation invocation } &&
+        (LockSymbols.Is(invocation.TargetMethod.ContainingType, symbols.Volatile) ||
+         LockSymbols.Is(invocation.TargetMethod.ContainingType, symbols.Interlocked));
+
+    private static bool IsCheckedAndAssignedInside(IOperation body, IFieldSymbol field)
+    {
+        var checkedInside = false;
+        var assignedInside = false;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(body))
+        {
+            switch (operation)
+            {
+                case ICoalesceAssignmentOperation { Target: IFieldReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Field, field):
+                    return true; // `F ??= new T()` checks and assigns in one
+                case IConditionalOperation conditional when ReadsField(conditional.Condition, field):
+                    checkedInside = true;
+                    break;
+                case IAssignmentOperation { Target: IFieldReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Field, field):
+                    assignedInside = true;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Field, field):
+                    assignedInside = true; // Volatile.Write(ref F, ...) / Interlocked.Exchange(ref F, ...)
+                    break;
+            }
+        }
+
+        return checkedInside && assignedInside;
+    }
+
+    private static bool ReadsField(IOperation condition, IFieldSymbol field)
+    {
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,369 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>The kinds of lock the analyzers recognise in manual acquire/release calls.</summary>
+internal enum LockKind
+{
+    Monitor,
+    Lock,
+    SpinLock,
+    Semaphore,
+    ReadLock,
+    WriteLock,
+    UpgradeableReadLock,
+}
+
+/// <summary>A manual lock acquisition: <c>Monitor.Enter</c>, <c>Lock.Enter</c>, <c>SemaphoreSlim.Wait</c>, ...</summary>
+internal readonly struct Acquisition
+{
+    public Acquisition(IInvocationOperation invocation, LockKind kind, IOperation target, IArgumentOperation? takenFlag, bool returnsSuccess, bool isZeroTimeout)
+    {
+        Invocation = invocation;
+        Kind = kind;
+        Target = target;
+        TakenFlag = takenFlag;
+        ReturnsSuccess = returnsSuccess;
+        IsZeroTimeout = isZeroTimeout;
+    }
+
+    public IInvocationOperation Invocation { get; }
+    public LockKind Kind { get; }
+
+    /// <summary>The lock object: Monitor's first argument, otherwise the receiver.</summary>
+    public IOperation Target { get; }
+
+    /// <summary>The <c>ref bool lockTaken</c> argument, when the overload has one.</summary>
+    public IArgumentOperation? TakenFlag { get; }
+
+    /// <summary>The call returns whether it acquired (<c>TryEnter</c>, <c>Wait(timeout)</c>).</summary>
+    public bool ReturnsSuccess { get; }
+
+    /// <summary>A try-acquire with a zero timeout (<c>WaitAsync(0)</c>).</summary>
+    public bool IsZeroTimeout { get; }
+}
+
+/// <summary>Shared recognition of lock acquisitions, releases and lock targets.</summary>
+internal static class LockOperations
+{
+    public static bool TryGetAcquisition(IInvocationOperation invocation, LockSymbols symbols, out Acquisition acquisition)
+    {
+        acquisition = default;
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean;
+        if (LockSymbols.Is(type, symbols.Monitor))
+        {
+            if ((method.Name is "Enter" or "TryEnter") && invocation.Arguments.Length > 0)
+            {
+                acquisition = new Acquisition(invocation, LockKind.Monitor, ArgumentAt(invocation, 0)!.Value, TakenFlag(invocation), returnsBool, false);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (invocation.Instance is null)
+        {
+            return false;
+        }
+
+        if (LockSymbols.Is(type, symbols.Lock))
+        {
+            // EnterScope hands back a disposable scope: the using statement guarantees the release.
+            if (method.Name is "Enter" or "TryEnter")
+            {
+                acquisition = new Acquisition(invocation, LockKind.Lock, invocation.Instance, null, returnsBool, false);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (LockSymbols.Is(type, symbols.SpinLock))
+        {
+            if (method.Name is "Enter" or "TryEnter")
+            {
+                acquisition = new Acquisition(invocation, LockKind.SpinLock, invocation.Instance, TakenFlag(invocation), false, false);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (LockSymbols.Is(type, symbols.SemaphoreSlim))
+        {
+            if (method.Name is "Wait" or "WaitAsync")
+            {
+                var returnsSuccess = returnsBool ||
+                    (method.ReturnType is INamedTypeSymbol { IsGenericType: true } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
+                acquisition = new Acquisition(invocation, LockKind.Semaphore, invocation.Instance, null, returnsSuccess, HasZeroTimeout(invocation, symbols));
+                return true;
+            }
+
+            return false;
+        }
+
+        if (LockSymbols.Is(type, symbols.ReaderWriterLockSlim))
+        {
+            var kind = method.Name switch
+            {
+                "EnterReadLock" or "TryEnterReadLock" => LockKind.ReadLock,
+                "EnterWriteLock" or "TryEnterWriteLock" => LockKind.WriteLock,
+                "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock" => LockKind.UpgradeableReadLock,
+                _ => (LockKind?)null,
+            };
+            if (kind is { } k)
+            {
+                acquisition = new Acquisition(invocation, k, invocation.Instance, null, returnsBool, HasZeroTimeout(invocation, symbols));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Recognises <c>Monitor.Exit</c>, <c>Lock.Exit</c>, <c>SpinLock.Exit</c>, <c>SemaphoreSlim.Release</c>, <c>Exit*Lock</c>.</summary>
+    public static bool TryGetRelease(IInvocationOperation invocation, LockSymbols symbols, out LockKind kind, out IOperation target)
+    {
+        kind = default;
+        target = null!;
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (LockSymbols.Is(type, symbols.Monitor))
+        {
+            if (method.Name == "Exit" && invocation.Arguments.Length == 1)
+            {
+                kind = LockKind.Monitor;
+                target = invocation.Arguments[0].Value;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (invocation.Instance is null)
+        {
+            return false;
+        }
+
+        LockKind? found = null;
+        if (LockSymbols.Is(type, symbols.Lock) && method.Name == "Exit")
+        {
+            found = LockKind.Lock;
+        }
+        else if (LockSymbols.Is(type, symbols.SpinLock) && method.Name == "Exit")
+        {
+            found = LockKind.SpinLock;
+        }
+        else if (LockSymbols.Is(type, symbols.SemaphoreSlim) && method.Name == "Release")
+        {
+            found = LockKind.Semaphore;
+        }
+        else if (LockSymbols.Is(type, symbols.ReaderWriterLockSlim))
+        {
+            found = method.Name switch
+            {
+                "ExitReadLock" => LockKind.ReadLock,
+                "ExitWriteLock" => LockKind.WriteLock,
+                "ExitUpgradeableReadLock" => LockKind.UpgradeableReadLock,
+                _ => null,
+            };
+        }
+
+        if (found is { } k)
+        {
+            kind = k;
+            target = invocation.Instance;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> is <c>Lock.EnterScope()</c>; returns the lock.</summary>
+    public static bool IsEnterScope(IInvocationOperation invocation, LockSymbols symbols, out IOperation target)
+    {
+        target = invocation.Instance!;
+        return invocation.Instance is not null && invocation.TargetMethod.Name == "EnterScope" &&
+               LockSymbols.Is(invocation.TargetMethod.ContainingType, symbols.Lock);
+    }
+
+    public static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    private static IArgumentOperation? TakenFlag(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { RefKind: RefKind.Ref, Type.SpecialType: SpecialType.System_Boolean })
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasZeroTimeout(IInvocationOperation invocation, LockSymbols symbols)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = Unwrap(argument.Value);
+            if (argument.Parameter?.Type.SpecialType == SpecialType.System_Int32 &&
+                value.ConstantValue is { HasValue: true, Value: 0 })
+            {
+                return true;
+            }
+
+            if (LockSymbols.Is(argument.Parameter?.Type, symbols.TimeSpan) &&
+                value is IFieldReferenceOperation { Field.Name: "Zero" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Strips conversions and parentheses that do not change which object is referred to.</summary>
+    public static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion when !IsBoxing(conversion):
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    public static bool IsBoxing(IConversionOperation conversion) =>
+        conversion.Operand.Type is { IsValueType: true } && conversion.Type is { IsReferenceType: true };
+
+    /// <summary>Whether two expressions denote the same lock (same symbol on the same receiver, or the same text).</summary>
+    public static bool SameTarget(IOperation? a, IOperation? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        a = Unwrap(a);
+        b = Unwrap(b);
+        switch (a, b)
+        {
+            case (IFieldReferenceOperation fa, IFieldReferenceOperation fb):
+                return SymbolEqualityComparer.Default.Equals(fa.Field, fb.Field) && SameReceiver(fa.Instance, fb.Instance);
+            case (IPropertyReferenceOperation pa, IPropertyReferenceOperation pb):
+                return SymbolEqualityComparer.Default.Equals(pa.Property, pb.Property) && SameReceiver(pa.Instance, pb.Instance);
+            case (ILocalReferenceOperation la, ILocalReferenceOperation lb):
+                return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local);
+            case (IParameterReferenceOperation qa, IParameterReferenceOperation qb):
+                return SymbolEqualityComparer.Default.Equals(qa.Parameter, qb.Parameter);
+            case (IInstanceReferenceOperation, IInstanceReferenceOperation):
+                return true;
+            default:
+                return Normalize(a.Syntax) == Normalize(b.Syntax);
+        }
+    }
+
+    private static bool SameReceiver(IOperation? a, IOperation? b) =>
+        (a is null && b is null) || (a is not null && b is not null && SameTarget(a, b));
+
+    private static string Normalize(SyntaxNode syntax)
+    {
+        var text = syntax.ToString();
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Descendants of <paramref name="root"/> that run when it runs (not inside lambdas or local functions).</summary>
+    public static IEnumerable<IOperation> DescendantsInSameFunction(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations)
+            {
+                if (child is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                stack.Push(child);
+            }
+        }
+    }
+
+    /// <summary>A short readable name for a lock target (the expression text).</summary>
+    public static string Describe(IOperation target)
+    {
+        var unwrapped = Unwrap(target);
+        return unwrapped.Syntax.ToString();
+    }
+
+    /// <summary>The location of a <c>lock (x)</c> header, or of the whole operation otherwise.</summary>
+    public static Location HeaderLocation(IOperation operation)
+    {
+        if (operation.Syntax is LockStatementSyntax lockStatement)
+        {
+            return Location.Create(lockStatement.SyntaxTree,
+                Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(lockStatement.LockKeyword.SpanStart, lockStatement.CloseParenToken.Span.End));
+        }
+
+        return operation.Syntax.GetLocation();
+    }
+
+    /// <summary>The innermost statement containing <paramref name="operation"/> whose parent is a block.</summary>
+    public static IOperation? ContainingStatement(IOperation operation, out IBlockOperation? block)
+    {
+        for (var current = operation; current.Parent is not null; current = current.Parent)
+        {
+            if (current.Parent is IBlockOperation parentBlock)
+            {
+                block = parentBlock;
+                return current;
+            }
+
+            if (current.Parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                break;
+            }
+        }
+
+        block = null;
+        return null;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>
+/// HOT204: a manual acquisition (<c>Monitor.Enter</c>/<c>TryEnter</c>, <c>Lock.Enter</c>, <c>SpinLock.Enter</c>,
+/// <c>SemaphoreSlim.Wait[Async]</c>, <c>ReaderWriterLockSlim.Enter*Lock</c>) whose release is not guaranteed by a
+/// <c>finally</c>: no try/finally releasing it, a <c>lockTaken</c> flag the finally ignores, a semaphore wait
+/// inside the very try whose finally releases (a cancelled or timed-out wait then releases a permit it never
+/// took), or a reader-writer lock exited with the wrong Exit method. Methods that return a disposable releaser
+/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property set when the code fix can wrap the code after the acquisition in try/finally.</summary>
+    internal const string WrapKey = "HotpathWrapInTryFinally";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.UnguardedLockRelease);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = LockSymbols.Create(start.Compilation);
+            start.RegisterOperationAction(c => Analyze(c, (IInvocationOperation)c.Operation, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, LockSymbols symbols)
+    {
+        if (!LockOperations.TryGetAcquisition(invocation, symbols, out var acquisition) || acquisition.IsZeroTimeout)
+        {
+            return;
+        }
+
+        // A releaser handed to the caller (`return new Releaser(_gate)`): the caller's using releases it.
+        if (context.ContainingSymbol is IMethodSymbol method && symbols.ReturnsDisposable(method))
+        {
+            return;
+        }
+
+        var problem = FindProblem(acquisition, symbols, out var canWrap);
+        if (problem is null)
+        {
+            return;
+        }
+
+        var properties = canWrap
+            ? ImmutableDictionary<string, string?>.Empty.Add(WrapKey, "true")
+            : ImmutableDictionary<string, string?>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedLockRelease, invocation.Syntax.GetLocation(), properties,
+            Describe(acquisition), problem));
+    }
+
+    private static string Describe(Acquisition acquisition)
+    {
+        var target = LockOperations.Describe(acquisition.Target);
+        return acquisition.Kind switch
+        {
+            LockKind.Monitor => $"The monitor of '{target}'",
+            LockKind.Lock => $"Lock '{target}'",
+            LockKind.SpinLock => $"SpinLock '{target}'",
+            LockKind.Semaphore => $"SemaphoreSlim '{target}'",
+            LockKind.ReadLock => $"The read lock of '{target}'",
+            LockKind.WriteLock => $"The write lock of '{target}'",
+            _ => $"The upgradeable read lock of '{target}'",
+        };
+    }
+
+    /// <summary>Null when the release is guaranteed, otherwise why not.</summary>
+    private static string? FindProblem(Acquisition acquisition, LockSymbols symbols, out bool canWrap)
+    {
+        canWrap = false;
+        string? mismatch = null;
+
+        // 1. Inside a try whose finally releases it: the Enter(obj, ref taken) pattern.
+        for (var current = acquisition.Invocation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                break;
+            }
+
+            if (current is ITryOperation { Finally: { } finallyBlock } tryOperation && IsWithin(acquisition.Invocation, tryOperation.Body))
+            {
+                var release = FindRelease(finallyBlock, acquisition, symbols, out var wrongKind);
+                if (release is null)
+                {
+                    // An unrelated try/finally (or the outer lock of an upgradeable pair): keep looking.
+                    mismatch ??= wrongKind;
+                    continue;
+                }
+
+                if (acquisition.TakenFlag is { } flag)
+                {
+                    return IsGuardedBy(release, flag.Value, finallyBlock)
+                        ? null
+                        : $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";
+                }
+
+                if (acquisition.Kind == LockKind.Semaphore)
+                {
+                    return "the wait sits inside the try whose finally releases, so a cancelled or timed-out wait releases a permit it never took; wait before the try";
+                }
+
+                if (acquisition.ReturnsSuccess)
+                {
+                    return "the finally exits even when the try-acquire failed; test the result before the try";
+                }
+
+                return null;
+            }
+        }
+
+        // 2. The statement after the acquisition is a try whose finally releases it.
+        var statement = LockOperations.ContainingStatement(acquisition.Invocation, out var block);
+        if (statement is null || block is null)
+        {
+            return mismatch ?? "it is never released in a finally block";
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        IOperation? next = null;
+        if (statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
+        {
+            // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }
+            next = FirstStatement(conditional.WhenTrue);
+        }
+        else
+        {
+            for (var i = index + 1; i < block.Operations.Length; i++)
+            {
+                var candidate = block.Operations[i];
+                if (candidate is IConditionalOperation guard && IsGuardClause(guard))
+                {
+                    continue; // `if (!acquired) return;`
+                }
+
+                next = candidate is IConditionalOperation { WhenFalse: null } check ? FirstStatement(check.WhenTrue) : candidate;
+                break;
+            }
+        }
+
+        if (next is ITryOperation { Finally: { } nextFinally })
+        {
+            var release = FindRelease(nextFinally, acquisition, symbols, out var wrongKind);
+            if (release is not null)
+            {
+                if (acquisition.TakenFlag is { } flag && !IsGuardedBy(release, flag.Value, nextFinally))
+                {
+                    return $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";
+                }
+
+                return null;
+            }
+
+            mismatch ??= wrongKind;
+        }
+
+        if (mismatch is not null)
+        {
+            return mismatch;
+        }
+
+        canWrap = acquisition.Kind == LockKind.Monitor && acquisition.TakenFlag is null && !acquisition.ReturnsSuccess &&
+                  statement is IExpressionStatementOperation;
+        return acquisition.Kind == LockKind.Semaphore
+            ? "Release() is not in a finally block right after the wait"
+            : "the exit is not in a finally block right after the acquisition";
+    }
+
+    private static IOperation? FirstStatement(IOperation? operation) =>
+        operation is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[0] : null) : operation;
+
+    private static bool IsGuardClause(IConditionalOperation conditional) =>
+        conditional.WhenFalse is null && FirstStatement(conditional.WhenTrue) is IReturnOperation or IThrowOperation or IBranchOperation;
+
+    private static bool IsWithin(IOperation operation, IOperation container) =>
+        container.Syntax.Span.Contains(operation.Syntax.Span) && container.Syntax.SyntaxTree == operation.Syntax.SyntaxTree;
+
+    /// <summary>The release of the acquired lock in a finally block; <paramref name="wrongKind"/> explains a mismatched Exit.</summary>
+    private static IInvocationOperation? FindRelease(IBlockOperation finallyBlock, Acquisition acquisition, LockSymbols symbols, out string? wrongKind)
+    {
+        wrongKind = null;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(finallyBlock))
+        {
+            if (operation is IInvocationOperation invocation &&
+                LockOperations.TryGetRelease(invocation, symbols, out var kind, out var target) &&
+                LockOperations.SameTarget(target, acquisition.Target))
+            {
+                if (kind == acquisition.Kind)
+                {
+                    return invocation;
+                }
+
+                wrongKind = $"it is released with {invocation.TargetMethod.Name}, which does not match {acquisition.Invocation.TargetMethod.Name}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the release runs only when the lockTaken flag is true.</summary>
+    private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
+    {
+        for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)
+        {
+            if (current is IConditionalOperation conditional)
+            {
+                foreach (var operation in conditional.Condition.DescendantsAndSelf())
+                {
+                    if (LockOperations.SameTarget(operation, flag))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>
+/// What is locked on: HOT201 (weak identity: <c>this</c> of a visible type, <c>Type</c>/<c>MemberInfo</c>,
+/// strings, threads...), HOT202 (a field that is not readonly, a property, or a lock object reassigned while
+/// held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value). Applies to
+/// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property carrying which fix applies ("Field" when the field can simply be made readonly).</summary>
+    internal const string FixKey = "HotpathLockFix";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.WeakIdentityLock,
+        DiagnosticDescriptors.NonReadonlyLock,
+        DiagnosticDescriptors.PublicLock,
+        DiagnosticDescriptors.LockOnBoxedValue);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = LockSymbols.Create(start.Compilation);
+            start.RegisterOperationAction(c => AnalyzeLock(c, (ILockOperation)c.Operation, symbols), OperationKind.Lock);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, (IInvocationOperation)c.Operation, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeLock(OperationAnalysisContext context, ILockOperation lockOperation, LockSymbols symbols)
+    {
+        AnalyzeTarget(context, lockOperation.LockedValue, symbols);
+        CheckReassignedWhileHeld(context, lockOperation);
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, LockSymbols symbols)
+    {
+        if (LockOperations.TryGetAcquisition(invocation, symbols, out var acquisition) && acquisition.Kind == LockKind.Monitor)
+        {
+            AnalyzeTarget(context, acquisition.Target, symbols);
+        }
+    }
+
+    private static void AnalyzeTarget(OperationAnalysisContext context, IOperation lockedValue, LockSymbols symbols)
+    {
+        // A box made for the lock: Monitor.Enter(int) or lock ((object)value).
+        var boxed = FindBoxing(lockedValue);
+        if (boxed is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LockOnBoxedValue, lockedValue.Syntax.GetLocation(),
+                boxed.Operand.Syntax.ToString()));
+            return;
+        }
+
+        var target = LockOperations.Unwrap(lockedValue);
+        var location = target.Syntax.GetLocation();
+        var weak = WeakIdentity(target, symbols, context.ContainingSymbol);
+        if (weak is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WeakIdentityLock, location, weak));
+            return;
+        }
+
+        switch (target)
+        {
+            case IFieldReferenceOperation { Field: var field }:
+                if (field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
+                        $"{Describe(field.DeclaredAccessibility)} field '{field.Name}'"));
+                }
+                else if (!field.IsReadOnly && !field.IsConst)
+                {
+                    var properties = ImmutableDictionary<string, string?>.Empty.Add(FixKey, "Field");
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
+                        $"Locking on field '{field.Name}', which is not readonly"));
+                }
+
+                break;
+            case IPropertyReferenceOperation { Property: var property }:
+                if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
+                        $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
+                }
+                else
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
+                        $"Locking on property '{property.Name}', which may return a different object each time"));
+                }
+
+                break;
+            case IParameterReferenceOperation { Parameter: var parameter }:
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
+                    $"parameter '{parameter.Name}'"));
+                break;
+        }
+    }
+
+    private static IConversionOperation? FindBoxing(IOperation value)
+    {
+        for (var current = value; ;)
+        {
+            switch (current)
+            {
+                case IConversionOperation conversion when LockOperations.IsBoxing(conversion):
+                    return conversion;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>Why the target has weak identity (another party can reach the very same object), or null.</summary>
+    private static string? WeakIdentity(IOperation target, LockSymbols symbols, ISymbol containingSymbol)
+    {
+        switch (target)
+        {
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when
+                containingSymbol.ContainingType is { } containingType && IsVisibleOutsideAssembly(containingType):
+                return "'this' of a type other assemblies can see (they can lock the same instance)";
+            case ITypeOfOperation typeOf:
+                return $"typeof({typeOf.TypeOperand.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}) (Type objects are shared across the process)";
+            case IInvocationOperation { TargetMethod: { Name: "GetType", Parameters.Length: 0 } }:
+                return "GetType() (Type objects are shared across the process)";
+            case ILiteralOperation { Type.SpecialType: SpecialType.System_String }:
+                return "a string literal (interned: every literal with that text is one object)";
+        }
+
+        var type = target.Type;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return "a string (strings may be interned and shared)";
+        }
+
+        if (LockSymbols.InheritsFrom(type, symbols.Type) || LockSymbols.InheritsFrom(type, symbols.MemberInfo) ||
+            LockSymbols.InheritsFrom(type, symbols.ParameterInfo))
+        {
+            return $"a reflection object of type '{type.Name}' (shared across the process)";
+        }
+
+        if (LockSymbols.InheritsFrom(type, symbols.Thread))
+        {
+            return "a Thread (the runtime and other code use it too)";
+        }
+
+        if (LockSymbols.InheritsFrom(type, symbols.MarshalByRefObject) || LockSymbols.InheritsFrom(type, symbols.OutOfMemoryException) ||
+            LockSymbols.InheritsFrom(type, symbols.StackOverflowException) || LockSymbols.InheritsFrom(type, symbols.ExecutionEngineException))
+        {
+            return $"an object of weak identity ('{type.Name}')";
+        }
+
+        return null;
+    }
+
+    private static bool IsVisibleOutsideAssembly(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is not (Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Protected or Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Describe(Accessibility accessibility) => accessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "non-private",
+    };
+
+    /// <summary>HOT202: assigning the lock variable inside the lock: later threads lock a different object.</summary>
+    private static void CheckReassignedWhileHeld(OperationAnalysisContext context, ILockOperation lockOperation)
+    {
+        var target = LockOperations.Unwrap(lockOperation.LockedValue);
+        if (target is not (IFieldReferenceOperation or ILocalReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation))
+        {
+            return;
+        }
+
+        foreach (var operation in LockOperations.DescendantsInSameFunction(lockOperation.Body))
+        {
+            if (operation is IAssignmentOperation assignment && LockOperations.SameTarget(assignment.Target, target))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, assignment.Syntax.GetLocation(),
+                    $"Lock object '{LockOperations.Describe(target)}' is reassigned while it is held"));
+            }
+        }
+    }
+}

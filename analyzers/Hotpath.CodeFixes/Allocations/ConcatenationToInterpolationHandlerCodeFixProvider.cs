@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.CodeFixes.Allocations;
+
+/// <summary>
+/// HOT106: a string concatenation passed as an argument becomes an interpolated string, when that makes the
+/// call bind to an overload taking an interpolated-string handler (<c>StringBuilder.Append</c>,
+/// <c>TextWriter</c>-style handlers, your own <c>[InterpolatedStringHandler]</c> APIs): the pieces are then
+/// formatted straight into the destination and no intermediate string is built. Offered only when the
+/// rewrite is mechanical (regular string literals and expressions) and the speculative binding proves the
+/// handler overload is chosen.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConcatenationToInterpolationHandlerCodeFixProvider)), Shared]
+public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFixProvider
+{
+    private const string Title = "Pass an interpolated string to the handler overload";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT106");
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not BinaryExpressionSyntax concat
+                || concat.Span != diagnostic.Location.SourceSpan
+                || !concat.IsKind(SyntaxKind.AddExpression)
+                || concat.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
+                || ToInterpolation(concat) is not { } interpolated
+                || !BindsToHandler(model, invocation, argument, interpolated, context.CancellationToken))
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, ct => ReplaceAsync(context.Document, concat, interpolated, ct), equivalenceKey: Title),
+                diagnostic);
+        }
+    }
+
+    /// <summary><c>"a" + x + "b"</c> as <c>$"a{x}b"</c>, or null when a piece cannot be moved mechanically.</summary>
+    internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat)
+    {
+        var operands = new List<ExpressionSyntax>();
+        Flatten(concat, operands);
+        var text = new StringBuilder("$\"");
+        foreach (var operand in operands)
+        {
+            switch (operand)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
+                    var token = literal.Token.Text;
+                    if (token.Length < 2 || token[0] != '"' || token.StartsWith("\"\"\"", System.StringComparison.Ordinal))
+                    {
+                        return null; // verbatim or raw literals: not mechanical
+                    }
+
+                    // Escapes of a regular literal stay valid in a regular interpolated string; braces double.
+                    text.Append(token.Substring(1, token.Length - 2).Replace("{", "{{").Replace("}", "}}"));
+                    break;
+                default:
+                    var expression = operand.WithoutTrivia().ToString();
+                    text.Append('{').Append(NeedsParentheses(operand) ? "(" + expression + ")" : expression).Append('}');
+                    break;
+            }
+        }
+
+        text.Append('"');
+        return SyntaxFactory.ParseExpression(text.ToString()) as InterpolatedStringExpressionSyntax;
+    }
+
+    private static void Flatten(ExpressionSyntax expression, List<ExpressionSyntax> operands)
+    {
+        if (expression is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.AddExpression))
+        {
+            Flatten(binary.Left, operands);
+            operands.Add(binary.Right);
+            return;
+        }
+
+        operands.Add(expression);
+    }
+
+    /// <summary>A conditional, lambda or anything with a top-level ':' or ',' would change meaning inside a hole.</summary>
+    private static bool NeedsParentheses(ExpressionSyntax operand) => operand is not (IdentifierNameSyntax or MemberAccessExpressionSyntax
+        or InvocationExpressionSyntax or ElementAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax
+        or ThisExpressionSyntax);
+
+    private static bool BindsToHandler(SemanticModel model, InvocationExpressionSyntax invocation, ArgumentSyntax argument,
+        InterpolatedStringExpressionSyntax interpolated, CancellationToken cancellationToken)
+    {
+        var index = invocation.ArgumentList.Arguments.IndexOf(argument);
+        var speculative = invocation.ReplaceNode(argument.Expression, interpolated);
+        if (model.GetSpeculativeSymbolInfo(invocation.SpanStart, speculative, SpeculativeBindingOption.BindAsExpression).Symbol is not IMethodSymbol method)
+        {
+            return false;
+        }
+
+        var parameter = argument.NameColon is { } name
+            ? method.Parameters.FirstOrDefault(p => p.Name == name.Name.Identifier.ValueText)
+            : index < method.Parameters.Length ? method.Parameters[index] : null;
+        return parameter?.Type.GetAttributes().Any(a => a.AttributeClass is { Name: "InterpolatedStringHandlerAttribute" }) == true;
+    }
+
+    private static async Task<Document> ReplaceAsync(Document document, BinaryExpressionSyntax concat, InterpolatedStringExpressionSyntax interpolated, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        return root is null ? document : document.WithSyntaxRoot(root.ReplaceNode(concat, interpolated.WithTriviaFrom(concat)));
+    }
+}

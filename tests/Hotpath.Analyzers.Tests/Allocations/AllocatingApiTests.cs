@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Hotpath.Analyzers.Allocations;
+using Hotpath.Testing;
+
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT110: calls to known-allocating APIs (one table in code, mirrored in docs/rules/HOT110.md).</summary>
+public sealed class AllocatingApiTests
+{
+    [Fact]
+    public Task String_APIs_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(string s, string[] parts)
+            {
+                var a = {|HOT110:s.Substring(1)|};
+                var b = {|HOT110:s.Split(',')|};
+                var c = {|HOT110:s.Replace("a", "b")|};
+                var d = {|HOT110:s.Trim()|} + {|HOT110:s.TrimStart()|} + {|HOT110:s.TrimEnd('x')|};
+                var e = {|HOT110:s.ToUpper()|} + {|HOT110:s.ToUpperInvariant()|} + {|HOT110:s.ToLower()|} + {|HOT110:s.ToLowerInvariant()|};
+                var f = {|HOT110:string.Join(",", parts)|};
+                var g = {|HOT110:string.Concat(s, s)|};
+                var h = {|HOT110:string.Format("{0}", s)|};
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length;
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task Number_and_enum_ToString_materialisers_Regex_Encoding_and_StringBuilder_are_reported() => Alloc.VerifyAsync("""
+        public enum Color { Red }
+        public class C
+        {
+            [HotPath]
+            public int M(int i, double d, Color color, IEnumerable<int> items, List<int> list, byte[] bytes, StringBuilder sb)
+            {
+                var a = {|HOT110:i.ToString()|} + {|HOT110:d.ToString("F2")|} + {|HOT110:color.ToString()|};
+                var b = {|HOT110:items.ToArray()|}.Length + {|HOT110:list.ToArray()|}.Length + {|HOT110:items.ToList()|}.Count;
+                var c = {|HOT110:items.ToDictionary(static x => x)|}.Count;
+                var r = {|HOT110:new Regex("a+")|};
+                var e = {|HOT110:Encoding.UTF8.GetString(bytes)|};
+                var f = {|HOT110:Encoding.UTF8.GetBytes(e)|};
+                var g = {|HOT110:sb.ToString()|};
+                return a.Length + b + c + e.Length + f.Length + g.Length + (r.IsMatch(g) ? 1 : 0);
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task Span_overloads_and_non_allocating_lookalikes_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private static readonly Regex s_regex = new("a+");
+
+            [HotPath]
+            public int M(string s, byte[] bytes, Span<char> chars, bool flag, int i)
+            {
+                var written = Encoding.UTF8.GetChars(bytes, chars);
+                var trimmed = s.AsSpan().Trim();
+                var slice = s.AsSpan(1, 2);
+                i.TryFormat(chars, out var n);
+                var match = s_regex.IsMatch(s);
+                var upper = char.ToUpperInvariant(s[0]);
+                return written + trimmed.Length + slice.Length + n + (match ? 1 : 0) + upper;
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public async Task Message_carries_advice()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public string M(string s) => s.Substring(1);
+            }
+            """, "HOT110");
+
+        Assert.Contains("'string.Substring' allocates", message);
+        Assert.Contains("AsSpan", message);
+    }
+
+    [Fact]
+    public void The_rule_page_mirrors_the_table()
+    {
+        var page = File.ReadAllText(Path.Combine(RepoPaths.Docs, "rules", "HOT110.md"));
+        var rows = Regex.Matches(page, @"^\| `(?<type>[^`]+)` \| `(?<member>[^`]+)` \|", RegexOptions.Multiline)
+            .Select(m => (m.Groups["type"].Value, m.Groups["member"].Value))
+            .ToArray();
+        var table = AllocatingApiTable.Entries.Select(e => (e.Type, e.Member)).ToArray();
+
+        Assert.Equal(table, rows);
+    }
+}

@@ -1,0 +1,128 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT103: boxing conversions, generic type tests and non-overridden struct virtuals.</summary>
+public sealed class BoxingTests
+{
+    [Fact]
+    public Task Conversions_to_object_interfaces_Enum_and_ValueType_are_reported() => Alloc.VerifyAsync("""
+        public enum Day { Mon, Tue }
+        public class C
+        {
+            [HotPath]
+            public object M(int i, Day day, DateTime time)
+            {
+                object o = {|HOT103:i|};
+                IComparable c = {|HOT103:i|};
+                Enum e = {|HOT103:day|};
+                ValueType v = {|HOT103:time|};
+                Take({|HOT103:i|});
+                int? n = i;
+                object boxedNullable = {|HOT103:n|};
+                return {|HOT103:i|};
+            }
+
+            private static void Take(object value) { }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task Params_object_elements_and_tuple_components_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public (object, int) M(int a, long b)
+            {
+                Log("{0} {1}", {|HOT103:a|}, {|HOT103:b|});
+                (object, int) t = ({|HOT103:a|}, 2);
+                return t;
+            }
+
+            private static void Log(string format, params object[] args) { }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task Type_tests_on_generic_or_struct_values_are_reported() => Alloc.VerifyAsync("""
+        public struct S : IDisposable { public void Dispose() { } }
+        public class C
+        {
+            [HotPath]
+            public int M<T>(T value, S s)
+            {
+                var n = 0;
+                if (value is {|HOT103:int i|}) n += i;
+                if (value is {|HOT103:string|}) n++;
+                if (s is {|HOT103:IDisposable d|}) n++;
+                return n;
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task Non_overridden_struct_virtuals_are_reported() => Alloc.VerifyAsync("""
+        public struct Plain { public int X; }
+        public class C
+        {
+            [HotPath]
+            public int M(Plain p, Plain q)
+            {
+                var s = {|HOT103:p.ToString()|};
+                var h = {|HOT103:p.GetHashCode()|};
+                var t = {|HOT103:p.GetType()|};
+                var e = {|HOT103:p.Equals({|HOT103:q|})|};
+                return s!.Length + h + t.Name.Length + (e ? 1 : 0);
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task Constrained_generic_calls_overrides_handlers_and_string_concat_are_not_boxing() => Alloc.VerifyAsync("""
+        [Flags] public enum Flags { None = 0, A = 1 }
+        public struct Point : IEquatable<Point>
+        {
+            public int X;
+            public override int GetHashCode() => X;
+            public override string ToString() => "p";
+            public bool Equals(Point other) => X == other.X;
+            public override bool Equals(object? obj) => obj is Point p && Equals(p);
+        }
+        public class C
+        {
+            private readonly Lock _gate = new();
+
+            [HotPath]
+            public int M<T>(T value, Point p, Flags flags, StringBuilder sb, int i, int? n) where T : IEquatable<T>
+            {
+                var h = value.GetHashCode() + p.GetHashCode();
+                var same = value.Equals(value) && p.Equals(p);
+                sb.Append($"{i} and {p.X}");
+                var hasFlag = flags.HasFlag(Flags.A);
+                var isNull = value == null;
+                lock (_gate) { h++; }
+                if (n is int k) h += k;
+                if (p is Point q) h += q.X;
+                return h + Use(p) + (same ? 1 : 0) + (hasFlag ? 1 : 0) + (isNull ? 1 : 0);
+            }
+
+            [HotPath]
+            public string Concat(int i) => "text" + i;
+
+            private static int Use<TPoint>(TPoint point) where TPoint : IEquatable<Point> => point.GetHashCode();
+        }
+        """, "HOT103");
+
+    [Fact]
+    public async Task Message_says_what_is_boxed_to_what()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public object M(int count) => count;
+            }
+            """, "HOT103");
+
+        Assert.Contains("'count' (int)", message);
+        Assert.Contains("'object'", message);
+    }
+}

@@ -1,0 +1,88 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT104: closures (capturing lambdas and local functions turned into delegates).</summary>
+public sealed class ClosureTests
+{
+    [Fact]
+    public Task Lambdas_capturing_locals_parameters_or_this_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private int _field;
+
+            [HotPath]
+            public int M(int parameter, List<int> items)
+            {
+                var local = 1;
+                Func<int> a = {|HOT104:() => local|};
+                Func<int> b = {|HOT104:() => parameter|};
+                Func<int> c = {|HOT104:() => _field|};
+                var count = items.Count({|HOT104:x => x > local|});
+                return a() + b() + c() + count;
+            }
+        }
+        """, "HOT104");
+
+    [Fact]
+    public Task Local_functions_turned_into_delegates_capture_but_direct_calls_do_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int x)
+            {
+                Func<int> viaDelegate = {|HOT104:Capturing|};
+                Func<int> viaLambda = {|HOT104:() => Capturing()|};
+                return Capturing() + viaDelegate() + viaLambda();
+
+                int Capturing() => x + 1;
+            }
+        }
+        """, "HOT104");
+
+    [Fact]
+    public Task Non_capturing_and_static_functions_are_not_closures() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<int> items)
+            {
+                Func<int, int> a = static x => x + 1;
+                Func<int, int> b = x => { var y = x * 2; return y; };
+                Func<int> c = static () => Twice(2);
+                return a(1) + b(1) + c() + items.Count(static x => x > 0);
+
+                static int Twice(int v) => v * 2;
+            }
+        }
+        """, "HOT104");
+
+    [Fact]
+    public async Task Message_names_the_captures_and_the_scope_entry()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                private int _f;
+
+                [HotPath]
+                public Func<int> M(int p) => () => p + _f;
+            }
+            """, "HOT104");
+
+        Assert.Contains("'p' and 'this'", message);
+        Assert.Contains("when its scope is entered", message);
+    }
+
+    [Fact]
+    public Task A_capturing_lambda_in_a_throw_is_cold() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public void M(int x)
+            {
+                if (x < 0) throw new ArgumentException(Describe(() => x));
+            }
+
+            private static string Describe(Func<int> f) => "";
+        }
+        """, "HOT104", "HOT105");
+}

@@ -1,0 +1,73 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>Every trap of the issue in one [HotPath] type: no HOT1xx rule may report any of it.</summary>
+public sealed class ColdPathTrapTests
+{
+    [Fact]
+    public Task No_rule_reports_the_traps() => Alloc.VerifyAsync("""
+        public readonly record struct Key(int Id);
+
+        [HotPath]
+        public sealed class Traps
+        {
+            private static readonly Dictionary<string, int> s_lookup = new() { ["a"] = 1 };
+            private static readonly Func<int, int> s_twice = x => x * 2;
+            private static readonly string[] s_names;
+            private static readonly Lock s_gate = new();
+            private readonly List<int> _list;
+            private readonly HashSet<int> _set;
+            private readonly Dictionary<int, string> _map;
+            private readonly int[] _array;
+            private ImmutableArray<int> _immutable;
+
+            static Traps() { s_names = new[] { "x", "y" }; }
+
+            public Traps(List<int> list, HashSet<int> set, Dictionary<int, string> map, int[] array, ImmutableArray<int> immutable)
+            {
+                _list = list; _set = set; _map = map; _array = array; _immutable = immutable;
+            }
+
+            public int Run(string text, int value, Span<int> span, ReadOnlySpan<byte> bytes)
+            {
+                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), "negative: " + value);
+                var checkedText = text ?? throw new ArgumentNullException(nameof(text), $"missing {value}");
+                Debug.Assert(value < 1000, "too large: " + value.ToString());
+                Debug.WriteLine(new object());
+
+                Span<int> scratch = stackalloc int[8];
+                var head = span[..2];
+                var tail = span.Slice(1);
+                var chars = checkedText.AsSpan()[1..];
+                var key = new Key(value);
+                var pair = (value, key);
+                int? maybe = value;
+                const string Label = "const" + "ant";
+                var folded = Label + "!";
+
+                var sum = 0;
+                foreach (var x in _array) sum += x;
+                foreach (var x in _list) sum += x;
+                foreach (var x in span) sum += x;
+                foreach (var b in bytes) sum += b;
+                foreach (var x in _immutable) sum += x;
+                foreach (var pairItem in _map) sum += pairItem.Key;
+                foreach (var x in _set) sum += x;
+                foreach (var c in checkedText) sum += c;
+
+                var doubled = _list.Find(static x => x > 0);
+                lock (s_gate) { sum++; }
+
+                try { sum += int.Parse(checkedText); }
+                catch (FormatException ex)
+                {
+                    var message = "bad input: " + ex.Message + value;
+                    var parts = message.Split(' ').ToList();
+                    sum -= parts.Count;
+                }
+
+                return sum + head.Length + tail.Length + chars.Length + scratch.Length + pair.value + (maybe ?? 0)
+                    + folded.Length + doubled + s_twice(1) + s_lookup.Count + s_names.Length + nameof(Run).Length;
+            }
+        }
+        """);
+}

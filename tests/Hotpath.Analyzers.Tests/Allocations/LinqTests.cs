@@ -1,0 +1,68 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT107: System.Linq.Enumerable operators.</summary>
+public sealed class LinqTests
+{
+    [Fact]
+    public Task Enumerable_operators_are_reported_at_the_operator() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<int> items, int[] array)
+            {
+                var a = items.{|HOT107:Where(static x => x > 0)|}.{|HOT107:Select(static x => x * 2)|}.{|HOT107:Sum()|};
+                var b = array.{|HOT107:Any()|};
+                var c = Enumerable.{|HOT107:Range(0, 3)|}.{|HOT107:Count()|};
+                var d = Enumerable.{|HOT107:First(items)|};
+                return a + (b ? 1 : 0) + c + d;
+            }
+        }
+        """, "HOT107");
+
+    [Fact]
+    public Task Materialising_operators_are_HOT110_not_HOT107() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(IEnumerable<int> items)
+            {
+                var list = {|HOT110:items.ToList()|};
+                var array = {|HOT110:items.ToArray()|};
+                var set = {|HOT110:items.ToHashSet()|};
+                return list.Count + array.Length + set.Count;
+            }
+        }
+        """, "HOT107", "HOT110");
+
+    [Fact]
+    public Task Query_syntax_is_LINQ_too() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] items)
+            {
+                var query = from x in items {|HOT107:where x > 0|} {|HOT107:select x * 2|};
+                return 0;
+            }
+        }
+        """, "HOT107");
+
+    [Fact]
+    public Task Non_LINQ_methods_of_the_same_names_and_cold_code_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<int> items, ImmutableArray<int> immutable, int[] array)
+            {
+                var found = items.Find(static x => x > 0);
+                var exists = items.Exists(static x => x > 0);
+                var any = immutable.IsEmpty;
+                var index = Array.IndexOf(array, 3);
+                Debug.Assert(items.Any());
+                return found + (exists ? 1 : 0) + (any ? 1 : 0) + index;
+            }
+
+            public int Cold(List<int> items) => items.Where(x => x > 0).Count();
+        }
+        """, "HOT107");
+}

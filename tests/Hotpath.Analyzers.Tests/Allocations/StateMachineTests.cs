@@ -1,0 +1,92 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT109: async methods and iterators, declared or called on a hot path.</summary>
+public sealed class StateMachineTests
+{
+    [Fact]
+    public Task Hot_async_methods_iterators_local_functions_and_lambdas_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public async Task {|HOT109:RunAsync|}() => await Task.Yield();
+
+            [HotPath]
+            public async ValueTask<int> {|HOT109:ReadAsync|}() { await Task.Yield(); return 1; }
+
+            [HotPath]
+            public IEnumerable<int> {|HOT109:Items|}() { yield return 1; }
+
+            [HotPath]
+            public IEnumerator<int> {|HOT109:Enumerate|}() { yield break; }
+
+            [HotPath]
+            public Func<Task> M()
+            {
+                return Local;
+                async Task {|HOT109:Local|}() => await Task.Yield();
+            }
+
+            [HotPath]
+            public Func<Task> Lambda() => {|HOT109:static async () => await Task.Yield()|};
+        }
+        """, "HOT109");
+
+    [Fact]
+    public Task Calls_to_async_methods_and_iterators_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public async Task<int> {|HOT109:M|}()
+            {
+                var sum = 0;
+                foreach (var x in {|HOT109:Items()|}) sum += x;
+                await {|HOT109:ColdAsync()|};
+                return sum;
+            }
+
+            private static IEnumerable<int> Items() { yield return 1; }
+            private static async Task ColdAsync() => await Task.Yield();
+        }
+        """, "HOT109");
+
+    [Fact]
+    public Task Task_returning_methods_without_async_and_eager_enumerables_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private static readonly int[] s_items = { 1 };
+
+            [HotPath]
+            public Task M() => Task.CompletedTask;
+
+            [HotPath]
+            public ValueTask<int> N() => new ValueTask<int>(1);
+
+            [HotPath]
+            public IEnumerable<int> Items() => s_items;
+
+            [HotPath]
+            public IEnumerable<int> WithNestedIterator()
+            {
+                return s_items; // not an iterator itself: the yield belongs to the local function
+                IEnumerable<int> {|HOT109:Unused|}() { yield return 1; }
+            }
+
+            public async Task Cold() => await Task.Yield();
+        }
+        """, "HOT109");
+
+    [Fact]
+    public async Task ValueTask_message_says_synchronous_completion_cannot_be_proven()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public async ValueTask<int> ReadAsync() { await Task.Yield(); return 1; }
+            }
+            """, "HOT109");
+
+        Assert.Contains("<ReadAsync>d__", message);
+        Assert.Contains("cannot be proven", message);
+    }
+}

@@ -1,0 +1,72 @@
+namespace Hotpath.Analyzers.Tests.Allocations;
+
+/// <summary>HOT106: concatenation and interpolation that build a new string.</summary>
+public sealed class StringBuildingTests
+{
+    [Fact]
+    public Task Concatenation_compound_assignment_and_interpolation_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public object M(string a, string b, int i, char c)
+            {
+                var s1 = {|HOT106:a + b|};
+                var s2 = {|HOT106:"count: " + i|};
+                var s3 = {|HOT106:a + c|};
+                var s4 = {|HOT106:a + "-" + b + "-" + i|};
+                {|HOT106:s1 += b|};
+                var s5 = {|HOT106:$"{a}:{i}"|};
+                FormattableString f = {|HOT106:$"{i}"|};
+                IFormattable g = {|HOT106:$"{a}"|};
+                return new object[] { s1, s2, s3, s4, s5, f, g };
+            }
+        }
+        """, "HOT106");
+
+    [Fact]
+    public Task Text_plus_value_is_string_building_not_boxing() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public string M(int i, DateTime d) => {|HOT106:"i=" + i + " d=" + d|};
+        }
+        """, "HOT103", "HOT106");
+
+    [Fact]
+    public Task Constants_handlers_throws_and_asserts_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private const string Prefix = "hot";
+            private const string Joined = Prefix + "-" + "path";
+
+            [HotPath]
+            public int M(StringBuilder sb, string s, int i)
+            {
+                var a = "a" + "b";
+                var b = Prefix + ".x";
+                var c = $"{Prefix}-{Joined}";
+                var d = nameof(M) + "!";
+                sb.Append($"{s}:{i}");
+                Span<char> buffer = stackalloc char[32];
+                buffer.TryWrite($"{i}", out var written);
+                Debug.Assert(i >= 0, "negative: " + s);
+                if (i < 0) throw new ArgumentOutOfRangeException(nameof(i), "bad " + s + i);
+                return a.Length + b.Length + c.Length + d.Length + written;
+            }
+        }
+        """);
+
+    [Fact]
+    public async Task A_concatenation_in_a_loop_says_so()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public string M(string[] parts) { var s = ""; foreach (var p in parts) { s += p; } return s; }
+            }
+            """, "HOT106");
+
+        Assert.Contains("inside a loop", message);
+    }
+}

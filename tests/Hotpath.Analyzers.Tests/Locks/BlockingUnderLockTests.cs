@@ -1,0 +1,119 @@
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT207: blocking while holding a lock, and await between a manual enter and its exit.</summary>
+public sealed class BlockingUnderLockTests
+{
+    private const string Usings = "using System; using System.IO; using System.Net; using System.Net.Http; using System.Net.Sockets; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Fact]
+    public Task Sleep_and_waits_on_tasks() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A() { lock (_gate) { {|HOT207:Thread.Sleep(10)|}; } }
+            public void B(Task t) { lock (_gate) { {|HOT207:t.Wait()|}; } }
+            public int D(Task<int> t) { lock (_gate) { return {|HOT207:t.Result|}; } }
+            public int E(Task<int> t) { lock (_gate) { return {|HOT207:t.GetAwaiter().GetResult()|}; } }
+            public int F(ValueTask<int> t) { lock (_gate) { return {|HOT207:t.Result|}; } }
+            public void G(Task a, Task b) { lock (_gate) { {|HOT207:Task.WaitAll(a, b)|}; } }
+            public void H(ManualResetEvent e) { lock (_gate) { {|HOT207:e.WaitOne()|}; } }
+            public void I(SemaphoreSlim s) { lock (_gate) { {|HOT207:s.Wait()|}; s.Release(); } }
+            public void J(Task t) { lock (_gate) { {|HOT207:t.ConfigureAwait(false).GetAwaiter().GetResult()|}; } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Synchronous_file_and_network_io() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A() { lock (_gate) { {|HOT207:File.WriteAllText("state.json", "{}")|}; } }
+            public string B() { lock (_gate) { return {|HOT207:File.ReadAllText("state.json")|}; } }
+            public void D(FileStream s, byte[] b) { lock (_gate) { {|HOT207:s.Write(b, 0, b.Length)|}; {|HOT207:s.Flush()|}; } }
+            public void E(Stream s, byte[] b) { lock (_gate) { _ = {|HOT207:s.Read(b, 0, b.Length)|}; } }
+            public void F(StreamWriter w) { lock (_gate) { {|HOT207:w.WriteLine("x")|}; } }
+            public void G(Socket s, byte[] b) { lock (_gate) { _ = {|HOT207:s.Send(b)|}; _ = {|HOT207:s.Receive(b)|}; } }
+            public void H(HttpClient c) { lock (_gate) { {|HOT207:c.Send(new HttpRequestMessage())|}; } }
+            public void I() { lock (_gate) { {|HOT207:Dns.GetHostEntry("localhost")|}; } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Invoking_delegates_and_raising_events() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private Action? _callback;
+            public event EventHandler? Changed;
+            public void A() { lock (_gate) { {|HOT207:Changed?.Invoke(this, EventArgs.Empty)|}; } }
+            public void B() { lock (_gate) { {|HOT207:Changed!(this, EventArgs.Empty)|}; } }
+            public void D() { lock (_gate) { {|HOT207:_callback?.Invoke()|}; } }
+            public void E(Func<int, int> f) { lock (_gate) { _ = {|HOT207:f(1)|}; } }
+            public void Set(Action a) => _callback = a;
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Await_between_manual_enter_and_exit() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public async Task A() { Monitor.Enter(_gate); try { {|HOT207:await Task.Delay(1)|}; } finally { Monitor.Exit(_gate); } }
+            public async Task B() { var taken = false; try { Monitor.Enter(_gate, ref taken); {|HOT207:await Task.Yield()|}; } finally { if (taken) Monitor.Exit(_gate); } }
+            public async Task D(SpinLock spin) { var taken = false; spin.Enter(ref taken); {|HOT207:await Task.Yield()|}; spin.Exit(); }
+            public async Task E(Lock gate) { gate.Enter(); try { {|HOT207:await Task.Yield()|}; } finally { gate.Exit(); } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Every_kind_of_held_lock_counts() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            public void A() { using (_lock.EnterScope()) { {|HOT207:Thread.Sleep(1)|}; } }
+            public void B() { using var scope = _lock.EnterScope(); {|HOT207:Thread.Sleep(1)|}; }
+            public void D() { _lock.Enter(); try { {|HOT207:Thread.Sleep(1)|}; } finally { _lock.Exit(); } }
+            public void E() { _rw.EnterWriteLock(); try { {|HOT207:Thread.Sleep(1)|}; } finally { _rw.ExitWriteLock(); } }
+            public void F() { if (Monitor.TryEnter(_gate)) { try { {|HOT207:Thread.Sleep(1)|}; } finally { Monitor.Exit(_gate); } } }
+            public void G() { lock (_gate) { lock (_lock) { {|HOT207:Thread.Sleep(1)|}; } } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Code_outside_the_lock_or_deferred_in_a_lambda_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n;
+            public void A() { lock (_gate) { Monitor.Wait(_gate); } }
+            public void B() { lock (_gate) { var m = new MemoryStream(); m.Write(new byte[1], 0, 1); m.Flush(); } }
+            public Action D() { lock (_gate) { return () => Thread.Sleep(1); } }
+            public void E() { Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public int F(Task<int> t) { lock (_gate) { _n++; } return t.Result; }
+            public async Task G(Stream s) { lock (_gate) { _n++; } await s.WriteAsync(new byte[1]); }
+            public async Task H() { await _semaphore.WaitAsync(); try { await Task.Delay(1); } finally { _semaphore.Release(); } }
+            public void I(StringWriter w) { lock (_gate) { w.Write("in memory"); } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task A_lock_in_an_async_method_without_await_or_blocking_inside_is_not_reported() => LockVerifier.VerifyAllRulesAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private int _a, _b;
+            public async Task<int> A(Task<int> work)
+            {
+                var value = await work;
+                lock (_gate) { _a += value; _b = _a; }
+                await Task.Yield();
+                lock (_lock) { _b += _a; _a = 0; }
+                return value;
+            }
+        }
+        """);
+}

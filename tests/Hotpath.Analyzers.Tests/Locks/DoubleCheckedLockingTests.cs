@@ -1,0 +1,86 @@
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT209: double-checked locking where the checked field is neither volatile nor read with Volatile.Read.</summary>
+public sealed class DoubleCheckedLockingTests
+{
+    [Fact]
+    public Task Classic_nested_double_check() => LockVerifier.VerifyAsync("""
+        public sealed class Registry
+        {
+            private readonly object _gate = new();
+            private Registry? _instance;
+            public Registry Instance
+            {
+                get
+                {
+                    if ({|HOT209:_instance|} == null)
+                    {
+                        lock (_gate)
+                        {
+                            if (_instance == null) { _instance = new Registry(); }
+                        }
+                    }
+
+                    return _instance;
+                }
+            }
+        }
+        """, "HOT209");
+
+    [Fact]
+    public Task Guard_clause_flag_and_coalescing_assignment_forms() => LockVerifier.VerifyAsync("""
+        public sealed class Registry
+        {
+            private readonly object _gate = new();
+            private object? _instance;
+            private object? _other;
+            private bool _initialized;
+            public object A() { if ({|HOT209:_instance|} != null) return _instance; lock (_gate) { if (_instance == null) _instance = new object(); return _instance; } }
+            public void B() { if (!{|HOT209:_initialized|}) { lock (_gate) { if (!_initialized) { _initialized = true; } } } }
+            public object D() { if ({|HOT209:_other|} is null) { lock (_gate) { _other ??= new object(); } } return _other; }
+        }
+        """, "HOT209");
+
+    [Fact]
+    public Task Volatile_fields_volatile_reads_and_single_checks_are_not_reported() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Registry
+        {
+            private readonly object _gate = new();
+            private volatile object? _volatile;
+            private object? _viaVolatileRead;
+            private object? _plain;
+            public object A() { if (_volatile == null) { lock (_gate) { if (_volatile == null) { _volatile = new object(); } } } return _volatile; }
+            public object B()
+            {
+                if (Volatile.Read(ref _viaVolatileRead) == null)
+                {
+                    lock (_gate) { if (_viaVolatileRead == null) { Volatile.Write(ref _viaVolatileRead, new object()); } }
+                }
+
+                return _viaVolatileRead!;
+            }
+            public object D() { lock (_gate) { if (_plain == null) { _plain = new object(); } return _plain; } }
+            public object E() { if (_plain == null) { lock (_gate) { return new object(); } } return _plain; }
+        }
+        """, "HOT209");
+
+    [Fact]
+    public Task Dispose_style_early_exit_publishes_nothing_and_is_not_reported() => LockVerifier.VerifyAsync("""
+        using System;
+        public sealed class Connection : IDisposable
+        {
+            private readonly object _gate = new();
+            private bool _disposed;
+            public void Dispose()
+            {
+                if (_disposed) return;
+                lock (_gate)
+                {
+                    if (_disposed) return;
+                    _disposed = true;
+                }
+            }
+        }
+        """, "HOT209");
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Text;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>Every lock analyzer over a large, realistic input: no AD0001, the expected diagnostics, bounded cost.</summary>
+public sealed class LockAnalyzersRobustnessTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public LockAnalyzersRobustnessTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Large_realistic_input_runs_without_analyzer_exceptions()
+    {
+        const int Types = 30;
+        var source = BuildLargeSource(Types);
+
+        // Warm up (JIT of Roslyn and the analyzers), so the recorded cost is the analysis itself.
+        await AnalyzerVerifier.GetDiagnosticsAsync(BuildLargeSource(1), LockVerifier.Analyzers());
+
+        var compilation = TestCompilation.Create(source);
+        var stopwatch = Stopwatch.StartNew();
+        TestCompilation.AssertNoErrors(compilation);
+        var compile = stopwatch.Elapsed;
+        stopwatch.Restart();
+        await AnalyzerVerifier.RunAnalyzersAsync(TestCompilation.Create(source), new DiagnosticAnalyzer[] { new NoOpAnalyzer() });
+        var baseline = stopwatch.Elapsed; // the analyzer driver's own cost (it binds everything again)
+        stopwatch.Restart();
+        var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(compilation, LockVerifier.Analyzers()); // fails on AD0001
+        var analyze = stopwatch.Elapsed;
+        _output.WriteLine($"{Types} types, {source.Length} chars: compile {compile.TotalMilliseconds:F0} ms; analyzer driver with a no-op analyzer " +
+                          $"{baseline.TotalMilliseconds:F0} ms; with the 8 lock analyzers {analyze.TotalMilliseconds:F0} ms (shared machine: indicative only)");
+
+        // Each generated type has exactly one of each seeded mistake, and one lock-order inversion pair.
+        var byId = diagnostics.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Types, byId["HOT201"]);
+        Assert.Equal(Types, byId["HOT204"]);
+        Assert.Equal(Types, byId["HOT205"]);
+        Assert.Equal(Types, byId["HOT207"]);
+        Assert.Equal(Types * 2, byId["HOT208"]);
+        Assert.Equal(Types, byId["HOT209"]);
+        Assert.Equal(Types, byId["HOT210"]);
+        Assert.True(analyze < TimeSpan.FromSeconds(30), $"analysis took {analyze}");
+    }
+
+    [Fact]
+    public async Task Incomplete_code_does_not_crash_the_analyzers()
+    {
+        var source = """
+            using System.Threading;
+            public class Broken
+            {
+                private readonly object _gate = new();
+                public void A() { lock () { } }
+                public void B() { Monitor.Enter(); Monitor.Exit(_gate); }
+                public void C() { lock (_gate) { _missing++; } }
+                public void D() { lock (Undefined) { Thread.Sleep(); } }
+                public void E(SemaphoreSlim s) { s.Wait(; }
+                public void F() { if (_x == null) { lock (_gate) { if (_x == null) _x = new(); } } }
+            }
+            """;
+
+        // AnalyzerVerifier fails on AD0001 whatever the analyzers report.
+        await AnalyzerVerifier.GetDiagnosticsAsync(source, LockVerifier.Analyzers(), new AnalyzerTestOptions { AllowCompilerErrors = true });
+    }
+
+    [Fact]
+    public async Task A_target_without_System_Threading_Lock_is_analyzed_the_same()
+    {
+        const string Source = """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            public class Legacy
+            {
+                private readonly object _gate = new();
+                private readonly object _other = new();
+                private readonly SemaphoreSlim _semaphore = new(1, 1);
+                private readonly ReaderWriterLockSlim _rw = new();
+                private readonly SpinLock _spin = new(false);
+                private int _n;
+                public void A() { lock (this) { _n--; _n++; } }
+                public void B() { lock (_gate) { _n++; } }
+                public void C() { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); }
+                public async Task D(CancellationToken ct) { try { await _semaphore.WaitAsync(ct); } finally { _semaphore.Release(); } }
+                public void E() { _rw.EnterReadLock(); try { } finally { _rw.ExitWriteLock(); } }
+                public void F() { lock (_gate) { File.Delete("x"); } }
+                public void G() { lock (_gate) { lock (_other) { _n--; _n++; } } }
+                public void H() { lock (_other) { lock (_gate) { _n--; _n++; } } }
+            }
+            """;
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Net8", new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Source, TestCompilation.ParseOptions) },
+            Net8References.Load(), TestCompilation.Options());
+        Assert.Null(compilation.GetTypeByMetadataName("System.Threading.Lock"));
+        TestCompilation.AssertNoErrors(compilation);
+
+        var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(compilation, LockVerifier.Analyzers());
+
+        var ids = diagnostics.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "HOT201", "HOT204", "HOT204", "HOT204", "HOT205", "HOT206", "HOT207", "HOT208", "HOT208" }, ids);
+    }
+
+    [Fact]
+    public Task Generated_code_is_skipped() => LockVerifier.VerifyAllRulesAsync("""
+        // <auto-generated/>
+        using System.Threading;
+        public class Generated
+        {
+            private object _gate = new();
+            private int _n;
+            public void A() { lock (this) { _n++; } lock (_gate) { Thread.Sleep(1); } Monitor.Enter(_gate); }
+        }
+        """);
+
+    private static string BuildLargeSource(int types)
+    {
+        var builder = new StringBuilder("using System; using System.IO; using System.Threading; using System.Threading.Tasks; using Hotpath;\n");
+        for (var i = 0; i < types; i++)
+        {
+            builder.Append($$"""
+                public sealed class Shard{{i}}
+                {
+                    private readonly object _gate = new();
+                    private readonly object _index = new();
+                    private readonly Lock _lock = new();
+                    private readonly SemaphoreSlim _semaphore = new(1, 1);
+                    private readonly ReaderWriterLockSlim _rw = new();
+                    private Shard{{i}}? _next;
+                    private long _hits;
+                    private int _count;
+                    private readonly System.Collections.Generic.Dictionary<string, int> _map = new();
+
+                    public void Hit() { lock (_gate) { _hits++; } }
+                    public void Add(string key) { lock (_gate) { _map[key] = _count; _count++; } }
+                    public bool TryGet(string key, out int value) { _rw.EnterReadLock(); try { return _map.TryGetValue(key, out value); } finally { _rw.ExitReadLock(); } }
+                    public void Flush() { lock (this) { _count = _map.Count; _hits = 0; } }
+                    public void Save(string path) { lock (_gate) { File.WriteAllText(path, _count.ToString()); } }
+                    public async Task SaveAsync(CancellationToken ct) { await _semaphore.WaitAsync(ct); try { await Task.Delay(1, ct); } finally { _semaphore.Release(); } }
+                    public void Unsafe() { _semaphore.Wait(); _count++; _semaphore.Release(); }
+                    public Shard{{i}} Next() { if (_next == null) { lock (_gate) { if (_next == null) { _next = new Shard{{i}}(); } } } return _next; }
+                    public void Reindex() { lock (_gate) { lock (_index) { _count--; _hits--; } } }
+                    public void Rebuild() { lock (_index) { Flush2(); } }
+                    private void Flush2() { lock (_gate) { _count = 0; _hits = 1; } }
+                    [HotPath] public int Read() { using (_lock.EnterScope()) { return _count + (int)_hits; } }
+                    public int Sum(int[] values) { var sum = 0; foreach (var v in values) { sum += v; } return sum; }
+                    public Func<int> Later() => () => { lock (_gate) { return _count + 1; } };
+                }
+
+                """);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Registers nothing: measures what the analyzer driver costs without any lock analysis.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class NoOpAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Descriptor = new("TST999", "No-op", "No-op", "Test", DiagnosticSeverity.Hidden, true);
+
+        public override System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => System.Collections.Immutable.ImmutableArray.Create(Descriptor);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Hotpath.Analyzers.Locks;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT208: two locks taken in opposite orders anywhere in the compilation; both sites are reported.</summary>
+public sealed class LockOrderInversionTests
+{
+    [Fact]
+    public Task Nested_lock_statements_in_opposite_orders() => LockVerifier.VerifyAsync("""
+        public static class Transfer
+        {
+            private static readonly object s_from = new();
+            private static readonly object s_to = new();
+            public static void Forward() { lock (s_from) { {|HOT208:lock (s_to)|} { } } }
+            public static void Backward() { lock (s_to) { {|HOT208:lock (s_from)|} { } } }
+        }
+        """, "HOT208");
+
+    [Fact]
+    public Task Through_direct_calls_made_while_holding_a_lock() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _accounts = new();
+            private readonly object _journal = new();
+            public void Post() { lock (_accounts) { {|HOT208:AppendJournal()|}; } }
+            private void AppendJournal() { lock (_journal) { } }
+            public void Replay() { lock (_journal) { {|HOT208:Helper()|}; } }
+            private void Helper() => Inner();
+            private void Inner() { Monitor.Enter(_accounts); try { } finally { Monitor.Exit(_accounts); } }
+        }
+        """, "HOT208");
+
+    [Fact]
+    public Task Across_types_and_lock_kinds() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Cache
+        {
+            internal static readonly Lock Gate = new();
+            public static void Evict() { using (Gate.EnterScope()) { {|HOT208:Store.Flush()|}; } }
+        }
+        public static class Store
+        {
+            private static readonly ReaderWriterLockSlim s_rw = new();
+            public static void Flush() { s_rw.EnterWriteLock(); try { } finally { s_rw.ExitWriteLock(); } }
+            public static void Load()
+            {
+                s_rw.EnterReadLock();
+                try { {|HOT208:Cache.Gate.Enter()|}; try { } finally { Cache.Gate.Exit(); } }
+                finally { s_rw.ExitReadLock(); }
+            }
+        }
+        """, "HOT208");
+
+    [Fact]
+    public async Task The_message_names_both_locks_and_the_opposite_site()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("""
+            public static class Transfer
+            {
+                private static readonly object s_from = new();
+                private static readonly object s_to = new();
+                public static void Forward() { lock (s_from) { lock (s_to) { } } }
+                public static void Backward() { lock (s_to) { lock (s_from) { } } }
+            }
+            """, new DiagnosticAnalyzer[] { new LockOrderAnalyzer() });
+
+        Assert.Equal(2, diagnostics.Length);
+        var messages = diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal("'Transfer.s_to' is taken while holding 'Transfer.s_from' here, but in the opposite order at Source0.cs(6,51): deadlock risk", messages[0]);
+        Assert.Equal("'Transfer.s_from' is taken while holding 'Transfer.s_to' here, but in the opposite order at Source0.cs(5,52): deadlock risk", messages[1]);
+        Assert.All(diagnostics, d => Assert.Single(d.AdditionalLocations));
+    }
+
+    [Fact]
+    public Task Same_order_everywhere_recursion_and_unknown_identities_are_not_reported() => LockVerifier.VerifyAsync("""
+        using System;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            public void One() { lock (_a) { lock (_b) { } } }
+            public void Two() { lock (_a) { Inner(); } }
+            private void Inner() { lock (_b) { } }
+            public void Reentrant() { lock (_a) { lock (_a) { } Reentrant(); } }
+            public void Locals(object x, object y) { lock (x) { lock (y) { } } }
+            public void Reversed(object x, object y) { lock (y) { lock (x) { } } }
+            public Action Deferred() { lock (_b) { return () => { lock (_a) { } }; } }
+            public void Sequential() { lock (_b) { } lock (_a) { } }
+        }
+        """, "HOT208");
+}

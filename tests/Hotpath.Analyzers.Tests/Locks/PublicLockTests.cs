@@ -1,0 +1,48 @@
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT203: lock on an object reachable from outside the type (non-private field or property, parameter).</summary>
+public sealed class PublicLockTests
+{
+    [Fact]
+    public Task Lock_on_non_private_fields() => LockVerifier.VerifyAsync("""
+        public class Account
+        {
+            public readonly object SyncGate = new();
+            internal readonly object InternalGate = new();
+            protected readonly object ProtectedGate = new();
+            public object MutableGate = new();
+            public void A() { lock ({|HOT203:SyncGate|}) { } }
+            public void B() { lock ({|HOT203:InternalGate|}) { } }
+            public void C() { lock ({|HOT203:ProtectedGate|}) { } }
+            public void D() { lock ({|HOT203:MutableGate|}) { } }
+        }
+        """, "HOT203");
+
+    [Fact]
+    public Task Lock_on_a_non_private_property() => LockVerifier.VerifyAsync("""
+        public sealed class Account
+        {
+            public object SyncRoot { get; } = new();
+            public void A() { lock ({|HOT203:SyncRoot|}) { } }
+        }
+        """, "HOT203");
+
+    [Fact]
+    public Task Lock_on_a_parameter() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public static class Locks
+        {
+            public static void Run(object gate) { lock ({|HOT203:gate|}) { } }
+            public static void Enter(object gate) { Monitor.Enter({|HOT203:gate|}); try { } finally { Monitor.Exit(gate); } }
+        }
+        """, "HOT203");
+
+    [Fact]
+    public Task Private_fields_and_locals_are_not_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Account
+        {
+            private readonly object _gate = new();
+            public void A(Account other) { lock (_gate) { } lock (other._gate) { } var local = new object(); lock (local) { } }
+        }
+        """, "HOT203");
+}

@@ -1,0 +1,173 @@
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT204: a lock acquired without a guaranteed release.</summary>
+public sealed class UnguardedLockReleaseTests
+{
+    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Fact]
+    public Task Monitor_Enter_without_try_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { {|HOT204:Monitor.Enter(_gate)|}; _n++; Monitor.Exit(_gate); }
+            public void B() { {|HOT204:Monitor.Enter(_gate)|}; _n++; try { } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Monitor_TryEnter_without_try_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { if ({|HOT204:Monitor.TryEnter(_gate)|}) { _n++; Monitor.Exit(_gate); } }
+            public void B() { if (!{|HOT204:Monitor.TryEnter(_gate, 100)|}) return; _n++; Monitor.Exit(_gate); }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task LockTaken_ignored_by_the_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { var taken = false; try { {|HOT204:Monitor.Enter(_gate, ref taken)|}; _n++; } finally { Monitor.Exit(_gate); } }
+            public void B() { var taken = false; try { {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task TryEnter_result_ignored_inside_the_try() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { try { if (!{|HOT204:Monitor.TryEnter(_gate)|}) return; _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Semaphore_release_not_in_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n;
+            public void A() { {|HOT204:_semaphore.Wait()|}; _n++; _semaphore.Release(); }
+            public async Task B(CancellationToken ct) { await {|HOT204:_semaphore.WaitAsync(ct)|}; _n++; _semaphore.Release(); }
+            public async Task D() { await {|HOT204:_semaphore.WaitAsync()|}; await Task.Yield(); }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Semaphore_wait_inside_the_try_it_releases_in() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n;
+            public async Task A(CancellationToken ct) { try { await {|HOT204:_semaphore.WaitAsync(ct)|}; _n++; } finally { _semaphore.Release(); } }
+            public void B() { try { {|HOT204:_semaphore.Wait(TimeSpan.FromSeconds(1))|}; _n++; } finally { _semaphore.Release(); } }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Reader_writer_lock_without_finally_or_exited_with_the_wrong_kind() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public int Read() { {|HOT204:_rw.EnterReadLock()|}; var n = _n; _rw.ExitReadLock(); return n; }
+            public void Write() { {|HOT204:_rw.EnterWriteLock()|}; _n++; _rw.ExitWriteLock(); }
+            public int Mismatch() { {|HOT204:_rw.EnterReadLock()|}; try { return _n; } finally { _rw.ExitWriteLock(); } }
+            public void Upgradeable() { {|HOT204:_rw.EnterUpgradeableReadLock()|}; _n++; _rw.ExitUpgradeableReadLock(); }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Lock_and_SpinLock_manual_enter_without_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly Lock _lock = new();
+            private SpinLock _spin = new(false);
+            private int _n;
+            public void A() { {|HOT204:_lock.Enter()|}; _n++; _lock.Exit(); }
+            public void B() { var taken = false; {|HOT204:_spin.Enter(ref taken)|}; _n++; _spin.Exit(); }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Correct_patterns_are_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new();
+            private SpinLock _spin = new(false);
+            private int _n;
+            public void Enter() { Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void EnterTaken() { var taken = false; try { Monitor.Enter(_gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } }
+            public void TryEnterTaken() { var taken = false; try { Monitor.TryEnter(_gate, 10, ref taken); if (taken) _n++; } finally { if (taken) { Monitor.Exit(_gate); } } }
+            public void TryEnterIf() { if (Monitor.TryEnter(_gate, 100)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void TryEnterGuard() { if (!Monitor.TryEnter(_gate)) { return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void TryEnterLocal() { var acquired = Monitor.TryEnter(_gate); if (acquired) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void LockEnter() { _lock.Enter(); try { _n++; } finally { _lock.Exit(); } }
+            public void LockScope() { using (_lock.EnterScope()) { _n++; } }
+            public void Spin() { var taken = false; try { _spin.Enter(ref taken); _n++; } finally { if (taken) _spin.Exit(); } }
+            public async Task WaitThenTry(CancellationToken ct) { await _semaphore.WaitAsync(ct); try { _n++; } finally { _semaphore.Release(); } }
+            public async Task<int> TimedWait(CancellationToken ct) { if (!await _semaphore.WaitAsync(1000, ct)) return -1; try { return ++_n; } finally { _semaphore.Release(); } }
+            public void Read() { _rw.EnterReadLock(); try { _n++; } finally { _rw.ExitReadLock(); } }
+            public void Upgrade()
+            {
+                _rw.EnterUpgradeableReadLock();
+                try
+                {
+                    _rw.EnterWriteLock();
+                    try { _n++; } finally { _rw.ExitWriteLock(); }
+                }
+                finally { _rw.ExitUpgradeableReadLock(); }
+            }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n;
+            public async Task<bool> TryAsync() { if (await _semaphore.WaitAsync(0)) { _n++; _semaphore.Release(); return true; } return false; }
+            public bool TryNow() { if (!_semaphore.Wait(0)) return false; _n++; _semaphore.Release(); return true; }
+            public bool TryZero() { if (!_semaphore.Wait(TimeSpan.Zero)) return false; _n++; _semaphore.Release(); return true; }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Releasers_returned_as_a_disposable_scope_are_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class AsyncLock
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private readonly object _gate = new();
+            public async ValueTask<Releaser> LockAsync(CancellationToken ct) { await _semaphore.WaitAsync(ct).ConfigureAwait(false); return new Releaser(_semaphore); }
+            public async Task<Releaser> LockTaskAsync() { await _semaphore.WaitAsync(); return new Releaser(_semaphore); }
+            public Releaser Lock() { _semaphore.Wait(); return new Releaser(_semaphore); }
+            public IDisposable LockAsInterface() { _semaphore.Wait(); return new Releaser(_semaphore); }
+            public MonitorScope EnterMonitor() { Monitor.Enter(_gate); return new MonitorScope(_gate); }
+
+            public readonly struct Releaser : IDisposable
+            {
+                private readonly SemaphoreSlim _semaphore;
+                public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+                public void Dispose() => _semaphore.Release();
+            }
+
+            public ref struct MonitorScope
+            {
+                private readonly object _gate;
+                public MonitorScope(object gate) { _gate = gate; }
+                public void Dispose() => Monitor.Exit(_gate);
+            }
+        }
+        """, "HOT204");
+}

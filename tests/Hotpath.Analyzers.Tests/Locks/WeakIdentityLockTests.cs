@@ -1,0 +1,107 @@
+namespace Hotpath.Analyzers.Tests.Locks;
+
+/// <summary>HOT201: lock on <c>this</c> of a visible type, a Type/MemberInfo, a string, a thread, other weak-identity objects.</summary>
+public sealed class WeakIdentityLockTests
+{
+    [Fact]
+    public Task Lock_on_this_of_a_public_type() => LockVerifier.VerifyAsync("""
+        public class Account
+        {
+            private int _balance;
+            public void Deposit(int amount) { lock ({|HOT201:this|}) { _balance += amount; _balance++; } }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Monitor_Enter_on_this_of_a_public_type() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public class Account
+        {
+            public void Touch()
+            {
+                Monitor.Enter({|HOT201:this|});
+                try { } finally { Monitor.Exit(this); }
+            }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Lock_on_this_of_an_internal_or_private_type_is_not_reported() => LockVerifier.VerifyAsync("""
+        internal class Account
+        {
+            public void Touch() { lock (this) { } }
+            private sealed class Nested { public void Touch() { lock (this) { } } }
+        }
+        public class Outer { private sealed class Nested { public void Touch() { lock (this) { } } } }
+        """, "HOT201");
+
+    [Fact]
+    public Task Lock_on_type_objects() => LockVerifier.VerifyAsync("""
+        using System;
+        public static class Registry
+        {
+            private static readonly Type s_type = typeof(Registry);
+            public static void A() { lock ({|HOT201:typeof(Registry)|}) { } }
+            public static void B(object o) { lock ({|HOT201:o.GetType()|}) { } }
+            public static void C() { lock ({|HOT201:s_type|}) { } }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Lock_on_reflection_objects() => LockVerifier.VerifyAsync("""
+        using System.Reflection;
+        public sealed class Invoker
+        {
+            private readonly MethodInfo _method = typeof(Invoker).GetMethod(nameof(Run))!;
+            public void Run()
+            {
+                lock ({|HOT201:_method|}) { }
+                MemberInfo member = _method;
+                lock ({|HOT201:member|}) { }
+                ParameterInfo[] parameters = _method.GetParameters();
+                foreach (var parameter in parameters) { lock ({|HOT201:parameter|}) { } }
+            }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Lock_on_strings() => LockVerifier.VerifyAsync("""
+        public sealed class Cache
+        {
+            private const string Key = "cache";
+            private readonly string _name = "cache";
+            public void A() { lock ({|HOT201:"cache"|}) { } }
+            public void B() { lock ({|HOT201:_name|}) { } }
+            public void C() { lock ({|HOT201:Key|}) { } }
+            public void D(string tenant) { lock ({|HOT201:string.Intern(tenant)|}) { } }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Lock_on_threads_and_other_weak_identity_objects() => LockVerifier.VerifyAsync("""
+        using System;
+        using System.Threading;
+        public sealed class Worker
+        {
+            private readonly Thread _thread = new(() => { });
+            private readonly OutOfMemoryException _oom = new();
+            private readonly AppDomain _domain = AppDomain.CurrentDomain;
+            public void A() { lock ({|HOT201:_thread|}) { } }
+            public void B() { lock ({|HOT201:Thread.CurrentThread|}) { } }
+            public void C() { lock ({|HOT201:_oom|}) { } }
+            public void D() { lock ({|HOT201:_domain|}) { } }
+        }
+        """, "HOT201");
+
+    [Fact]
+    public Task Private_readonly_objects_are_not_weak() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Account
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private static readonly object s_gate = new();
+            public void A() { lock (_gate) { } lock (_lock) { } lock (s_gate) { } }
+        }
+        """, "HOT201");
+}

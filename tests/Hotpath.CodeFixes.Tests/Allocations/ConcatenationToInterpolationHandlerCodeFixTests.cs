@@ -1,0 +1,61 @@
+using Hotpath.Analyzers.Allocations;
+using Hotpath.CodeFixes.Allocations;
+using Hotpath.Testing;
+
+namespace Hotpath.CodeFixes.Tests.Allocations;
+
+/// <summary>HOT106's fix: a concatenation argument becomes an interpolated string bound to a handler overload.</summary>
+public sealed class ConcatenationToInterpolationHandlerCodeFixTests
+{
+    [Fact]
+    public Task StringBuilder_Append_gets_an_interpolated_string() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int i, int n, bool ok)
+                {
+                    sb.Append({|HOT106:"count: " + i + " of {" + n + "}"|});
+                    sb.Append({|HOT106:"ok=" + (ok ? 1 : 0) + "\t" + sb.Length|});
+                }
+            }
+            """,
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int i, int n, bool ok)
+                {
+                    sb.Append($"count: {i} of {{{n}}}");
+                    sb.Append($"ok={(ok ? 1 : 0)}\t{sb.Length}");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_without_a_handler_overload_or_outside_an_argument() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public string M(string s, int i)
+                {
+                    Console.WriteLine("value " + s);
+                    var local = "a" + i;
+                    return local + @"\verbatim" + i;
+                }
+            }
+            """);
+}

@@ -1,0 +1,100 @@
+using Hotpath.Analyzers.Allocations;
+using Hotpath.CodeFixes.Allocations;
+using Hotpath.Testing;
+
+namespace Hotpath.CodeFixes.Tests.Allocations;
+
+/// <summary>HOT105's fix: a lambda that captures nothing becomes <c>static</c>.</summary>
+public sealed class MakeLambdaStaticCodeFixTests
+{
+    [Fact]
+    public Task Simple_parenthesized_and_async_lambdas_become_static() =>
+        CodeFixVerifier.VerifyAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    Func<int, int> a = {|HOT105:x => x + 1|};
+                    Func<int, int, int> b = {|HOT105:(x, y) => x * y|};
+                    Func<Task> c = {|HOT105:async () => await Task.Yield()|};
+                    Func<int> d = {|HOT105:delegate { return 4; }|};
+                    return a(1) + b(2, 3) + d();
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    Func<int, int> a = static x => x + 1;
+                    Func<int, int, int> b = static (x, y) => x * y;
+                    Func<Task> c = static async () => await Task.Yield();
+                    Func<int> d = static delegate { return 4; };
+                    return a(1) + b(2, 3) + d();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_lambda_passed_as_an_argument_keeps_its_formatting() =>
+        CodeFixVerifier.VerifyAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System.Collections.Generic;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M(List<int> items) => items.FindIndex(
+                    {|HOT105:x => x > 0|});
+            }
+            """,
+            """
+            using System.Collections.Generic;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M(List<int> items) => items.FindIndex(
+                    static x => x > 0);
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_method_groups_and_events() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                public event Action? Changed;
+
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    Func<int> group = Instance;
+                    Changed += OnChanged;
+                    return group();
+                }
+
+                private int Instance() => 1;
+                private static void OnChanged() { }
+            }
+            """);
+}

@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Locks;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Hotpath.CodeFixes.Tests.Locks;
+
+/// <summary>HOT201/HOT203's fix: a private readonly lock object, Lock when available, object otherwise.</summary>
+public sealed class IntroduceLockObjectCodeFixTests
+{
+    [Fact]
+    public Task Lock_on_this_gets_a_System_Threading_Lock_field() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Account
+            {
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock ({|HOT201:this|}) { _balance += amount; }
+                }
+
+                public void Withdraw(int amount)
+                {
+                    lock ({|HOT201:this|}) { _balance -= amount; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Account
+            {
+                private readonly Lock _lock = new();
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock (_lock) { _balance += amount; }
+                }
+
+                public void Withdraw(int amount)
+                {
+                    lock (_lock) { _balance -= amount; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Static_context_gets_a_static_field_and_a_fully_qualified_type_without_a_using() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public static class Registry
+            {
+                private static int s_count;
+
+                public static void Reset()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { s_count = 0; }
+                }
+            }
+            """, """
+            public static class Registry
+            {
+                private static readonly System.Threading.Lock s_lock = new();
+                private static int s_count;
+
+                public static void Reset()
+                {
+                    lock (s_lock) { s_count = 0; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Public_field_lock_moves_to_a_private_lock() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Index
+            {
+                public readonly object SyncRoot = new();
+                private int _n;
+
+                public void Add()
+                {
+                    lock ({|HOT203:SyncRoot|}) { _n++; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Index
+            {
+                private readonly Lock _lock = new();
+                public readonly object SyncRoot = new();
+                private int _n;
+
+                public void Add()
+                {
+                    lock (_lock) { _n++; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Monitor_calls_get_an_object_and_the_exit_moves_too() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Account
+            {
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    Monitor.Enter({|HOT201:this|});
+                    try { _balance += amount; }
+                    finally { Monitor.Exit(this); }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Account
+            {
+                private readonly object _lock = new();
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    Monitor.Enter(_lock);
+                    try { _balance += amount; }
+                    finally { Monitor.Exit(_lock); }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task An_existing_member_named_lock_is_not_reused_or_shadowed() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Account
+            {
+                private int _lock;
+
+                public void Deposit(int amount)
+                {
+                    lock ({|HOT201:this|}) { _lock += amount; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Account
+            {
+                private readonly Lock _lock2 = new();
+                private int _lock;
+
+                public void Deposit(int amount)
+                {
+                    lock (_lock2) { _lock += amount; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_a_parameter() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public static class Locks
+            {
+                public static void Run(object gate) { lock (gate) { } }
+            }
+            """);
+}
+
+/// <summary>
+/// The <c>object</c> fallback. The test reference pack (.NET 10) has System.Threading.Lock, so the fallback is
+/// reached the two ways the fix checks: a target without the type (the .NET 8 reference pack, which every build
+/// of this repository restores because runtime/Hotpath targets net8.0), and C# 12, where a lock statement does
+/// not use Lock.
+/// </summary>
+public sealed class IntroduceLockObjectFallbackTests
+{
+    private const string Source = """
+        using System.Threading;
+
+        public class Account
+        {
+            private int _balance;
+
+            public void Deposit(int amount)
+            {
+                lock (this) { _balance += amount; }
+            }
+        }
+        """;
+
+    private const string Expected = """
+        using System.Threading;
+
+        public class Account
+        {
+            private readonly object _lock = new();
+            private int _balance;
+
+            public void Deposit(int amount)
+            {
+                lock (_lock) { _balance += amount; }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Before_CSharp_13_the_lock_object_is_an_object() =>
+        VerifyFallbackAsync(TestCompilation.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp12), ReferenceAssemblies.Net);
+
+    [Fact]
+    public Task On_a_target_without_System_Threading_Lock_the_lock_object_is_an_object()
+    {
+        var net8 = Net8References.Load();
+        Assert.Null(CSharpCompilation.Create("probe", references: net8).GetTypeByMetadataName("System.Threading.Lock"));
+        return VerifyFallbackAsync(TestCompilation.ParseOptions, net8);
+    }
+
+    private static async Task VerifyFallbackAsync(CSharpParseOptions parseOptions, IEnumerable<MetadataReference> references)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(), VersionStamp.Default, "Test", "Test", LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(), parseOptions: parseOptions, metadataReferences: references));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(Source));
+
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        TestCompilation.AssertNoErrors(compilation);
+        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, new DiagnosticAnalyzer[] { new LockTargetAnalyzer() }));
+        Assert.Equal("HOT201", diagnostic.Id);
+
+        var actions = new List<CodeAction>();
+        await new IntroduceLockObjectCodeFixProvider().RegisterCodeFixesAsync(
+            new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
+
+        Assert.Equal(TextDiff.Normalize(Expected), TextDiff.Normalize((await changed.GetTextAsync()).ToString()));
+        TestCompilation.AssertNoErrors((await changed.Project.GetCompilationAsync())!);
+    }
+}
+
+/// <summary>The .NET 8 reference assemblies from the NuGet package cache (no System.Threading.Lock there).</summary>
+internal static class Net8References
+{
+    public static ImmutableArray<MetadataReference> Load()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var root = Path.Combine(packages, "microsoft.netcore.app.ref");
+        var directory = Directory.Exists(root)
+            ? Directory.GetDirectories(root, "8.*").OrderByDescending(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "ref", "net8.0")).FirstOrDefault(Directory.Exists)
+            : null;
+        Assert.True(directory is not null, $"The .NET 8 reference pack was not found under {root}; restoring runtime/Hotpath (net8.0) puts it there.");
+        return Directory.GetFiles(directory!, "*.dll").Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
+    }
+}

@@ -1,0 +1,116 @@
+using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Locks;
+using Hotpath.Testing;
+
+namespace Hotpath.CodeFixes.Tests.Locks;
+
+/// <summary>HOT205's fix: the lock becomes one Interlocked call.</summary>
+public sealed class UseInterlockedCodeFixTests
+{
+    [Fact]
+    public Task Increment_decrement_add_and_exchange() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _total;
+                private int _state;
+
+                public void Hit()
+                {
+                    {|HOT205:lock (_gate)|}
+                    {
+                        _count++;
+                    }
+                }
+
+                public void Miss() { {|HOT205:lock (_gate)|} --_count; }
+
+                public void Add(long bytes)
+                {
+                    {|HOT205:lock (_gate)|} { _total += bytes; }
+                }
+
+                public void Remove(int n, int m)
+                {
+                    {|HOT205:lock (_gate)|} { _count -= n + m; }
+                }
+
+                public void Reset()
+                {
+                    {|HOT205:lock (_gate)|} { _state = 0; }
+                }
+
+                public void One()
+                {
+                    {|HOT205:lock (_gate)|} { _total += 1; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _total;
+                private int _state;
+
+                public void Hit()
+                {
+                    Interlocked.Increment(ref _count);
+                }
+
+                public void Miss() { Interlocked.Decrement(ref _count); }
+
+                public void Add(long bytes)
+                {
+                    Interlocked.Add(ref _total, bytes);
+                }
+
+                public void Remove(int n, int m)
+                {
+                    Interlocked.Add(ref _count, -(n + m));
+                }
+
+                public void Reset()
+                {
+                    Interlocked.Exchange(ref _state, 0);
+                }
+
+                public void One()
+                {
+                    Interlocked.Increment(ref _total);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Without_a_using_the_type_is_qualified() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            public sealed class Stats
+            {
+                private static readonly object s_gate = new();
+                private static int s_hits;
+
+                public static void Hit(int n)
+                {
+                    {|HOT205:lock (s_gate)|} { s_hits -= n; }
+                }
+            }
+            """, """
+            public sealed class Stats
+            {
+                private static readonly object s_gate = new();
+                private static int s_hits;
+
+                public static void Hit(int n)
+                {
+                    System.Threading.Interlocked.Add(ref s_hits, -n);
+                }
+            }
+            """);
+}

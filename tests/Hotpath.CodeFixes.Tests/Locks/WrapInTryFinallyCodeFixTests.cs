@@ -1,0 +1,102 @@
+using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Locks;
+using Hotpath.Testing;
+
+namespace Hotpath.CodeFixes.Tests.Locks;
+
+/// <summary>HOT204's fix for Monitor.Enter: the guarded statements move into try, the exit into finally.</summary>
+public sealed class WrapInTryFinallyCodeFixTests
+{
+    [Fact]
+    public Task Wraps_the_statements_up_to_the_matching_exit() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public int Update(int x)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    _n += x;
+                    _n *= 2;
+                    Monitor.Exit(_gate);
+                    return x;
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public int Update(int x)
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        _n += x;
+                        _n *= 2;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+
+                    return x;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Without_an_exit_the_rest_of_the_block_is_guarded() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update()
+                {
+                    {|HOT204:System.Threading.Monitor.Enter(_gate)|};
+                    _n++;
+                }
+            }
+            """, """
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update()
+                {
+                    System.Threading.Monitor.Enter(_gate);
+                    try
+                    {
+                        _n++;
+                    }
+                    finally
+                    {
+                        System.Threading.Monitor.Exit(_gate);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_semaphores_or_lockTaken_patterns() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private readonly SemaphoreSlim _semaphore = new(1, 1);
+                public void A() { _semaphore.Wait(); _semaphore.Release(); }
+                public void B() { var taken = false; try { Monitor.Enter(_gate, ref taken); } finally { Monitor.Exit(_gate); } }
+            }
+            """);
+}

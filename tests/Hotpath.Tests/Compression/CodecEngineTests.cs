@@ -1,0 +1,134 @@
+using Hotpath.Compression;
+
+namespace Hotpath.Tests.Compression;
+
+/// <summary>Round trips of the engine's integer and double coders with every mode forced, on adversarial data.</summary>
+public sealed class CodecEngineTests
+{
+    public static TheoryData<int> Modes()
+    {
+        var data = new TheoryData<int>();
+        foreach (var mode in Enum.GetValues<IntMode>())
+        {
+            data.Add((int)mode);
+        }
+
+        data.Add(-1); // all modes: the adaptive choice
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Integer_pages_round_trip_in_every_mode(int mode)
+    {
+        var allowed = mode < 0 ? IntModes.All : (IntModes)(1 << mode);
+        var random = new Random(mode + 100);
+        foreach (var length in new[] { 1, 2, 3, 100, 1023, 1024, 1025, 2500 })
+        {
+            foreach (var values in Sequences(random, length))
+            {
+                var buffer = new byte[(int)IntPageCodec.MaxBytes(length) + 8];
+                var writer = new BitWriter(buffer);
+                IntPageCodec.EncodeColumn(values, allowed, ref writer);
+                var written = writer.Finish();
+                Assert.True(written <= IntPageCodec.MaxBytes(length));
+
+                var decoded = new long[length];
+                var reader = new BitReader(buffer.AsSpan(0, written));
+                IntPageCodec.DecodeColumn(ref reader, decoded);
+                reader.EnsureConsumed();
+                Assert.Equal(values, decoded);
+            }
+        }
+    }
+
+    [Fact]
+    public void Adaptive_choice_finds_the_cheap_encodings()
+    {
+        Assert.Equal(IntMode.For, IntPageCodec.Plan(new long[1024], IntModes.All).Mode); // constant: width 0
+        var ramp = Enumerable.Range(0, 1024).Select(i => 1_700_000_000_000L + (i * 15_000L)).ToArray();
+        var plan = IntPageCodec.Plan(ramp, IntModes.All);
+        Assert.True(plan.Bits < 200, $"a regular ramp costs {plan.Bits} bits"); // divisor + constant delta
+        var runs = Enumerable.Range(0, 1024).Select(i => (long)(i / 256)).ToArray();
+        Assert.True(IntPageCodec.Plan(runs, IntModes.All).Bits < 100);
+    }
+
+    [Fact]
+    public void Double_pages_round_trip_decimals_and_full_precision()
+    {
+        var random = new Random(9);
+        var decimals = Enumerable.Range(0, 3000).Select(i => Math.Round(random.NextDouble() * 100, 2)).ToArray();
+        var full = Enumerable.Range(0, 3000).Select(i => random.NextDouble()).ToArray();
+        var mixed = Enumerable.Range(0, 3000).Select(i => i % 7 == 0 ? ColumnarRoundTripTests.AdversarialDoubles[i % ColumnarRoundTripTests.AdversarialDoubles.Length] : decimals[i]).ToArray();
+        var decimalBits = RoundTripDoubles(decimals);
+        var fullBits = RoundTripDoubles(full);
+        RoundTripDoubles(mixed);
+        Assert.True(decimalBits < 16 * 3000, $"2-decimal values cost {decimalBits / 3000.0:F1} bits each");
+        Assert.True(fullBits < 70 * 3000);
+    }
+
+    [Fact]
+    public void Zigzag_and_varints_cover_the_extremes()
+    {
+        foreach (var value in new[] { 0L, 1L, -1L, long.MinValue, long.MaxValue, 123456789L, -987654321L })
+        {
+            Assert.Equal(value, ZigZag.Decode(ZigZag.Encode(value)));
+            var buffer = new byte[32];
+            var writer = new BitWriter(buffer);
+            writer.WriteVarSigned(value);
+            writer.Write(0b101, 3);
+            var length = writer.Finish();
+            var reader = new BitReader(buffer.AsSpan(0, length));
+            Assert.Equal(value, reader.ReadVarSigned());
+            Assert.Equal(0b101UL, reader.Read(3));
+            reader.EnsureConsumed();
+        }
+
+        Assert.Throws<CorruptBlockException>(() =>
+        {
+            var reader = new BitReader([0xFF]);
+            reader.Read(9);
+        });
+    }
+
+    [Fact]
+    public void Crc32C_matches_the_standard_check_value()
+    {
+        // The CRC-32C of "123456789" is 0xE3069283 (RFC 3720).
+        Assert.Equal(0xE3069283u, ColumnarBlock.Crc32C("123456789"u8));
+    }
+
+    private static long RoundTripDoubles(double[] values)
+    {
+        var buffer = new byte[(int)DoublePageCodec.MaxBytes(values.Length) + 8];
+        var writer = new BitWriter(buffer);
+        DoublePageCodec.EncodeColumn(values, IntModes.All, single: false, ref writer);
+        var bits = writer.BitCount;
+        var written = writer.Finish();
+        var decoded = new double[values.Length];
+        var reader = new BitReader(buffer.AsSpan(0, written));
+        DoublePageCodec.DecodeColumn(ref reader, decoded, single: false);
+        reader.EnsureConsumed();
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(decoded[i]));
+        }
+
+        return bits;
+    }
+
+    private static IEnumerable<long[]> Sequences(Random random, int length)
+    {
+        long[] Make(Func<int, long> f) => Enumerable.Range(0, length).Select(f).ToArray();
+        yield return Make(_ => 42);
+        yield return Make(i => i);
+        yield return Make(i => 1_700_000_000_000L + (i * 1000L) + random.Next(-5, 6));
+        yield return Make(_ => random.NextInt64(long.MinValue, long.MaxValue));
+        yield return Make(i => (i % 2 == 0) ? long.MinValue : long.MaxValue);
+        yield return Make(_ => random.Next(-100, 100));
+        yield return Make(i => i % 50 == 0 ? random.NextInt64() : random.Next(10)); // outliers: Rice escapes
+        yield return Make(i => i / 37);
+        yield return Make(i => -(long)i * i * 1000);
+        yield return Make(i => random.Next(3) * 10_000L); // a common divisor
+    }
+}
