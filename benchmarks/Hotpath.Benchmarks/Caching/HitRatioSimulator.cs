@@ -49,6 +49,8 @@ internal static class HitRatioSimulator
 
         traces.Add(("Zipf(0.9), 100k keys, 1M accesses", Zipf(100_000, 0.9, 1_000_000, seed: 42), [500, 1_000, 2_500, 5_000, 10_000]));
 
+        // The long ARC trace last, so the quick tables print first.
+        traces.Sort(static (a, b) => a.Keys.Length.CompareTo(b.Keys.Length));
         foreach (var (name, keys, capacities) in traces)
         {
             Console.WriteLine();
@@ -66,6 +68,7 @@ internal static class HitRatioSimulator
                     Replay(keys, new WTinyLfuPolicy(capacity)),
                     Replay(keys, new S3FifoPolicy(capacity)),
                 };
+                Console.Out.Flush();
                 Console.WriteLine($"| {capacity:N0} | " + string.Join(" | ", ratios.Select(static r => (r * 100).ToString("F2", CultureInfo.InvariantCulture) + "%")) + " |");
             }
         }

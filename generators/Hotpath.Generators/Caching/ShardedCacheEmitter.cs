@@ -95,7 +95,7 @@ internal static class ShardedCacheEmitter
         }
 
         var parts = key.Parts;
-        writer.Line("/// <summary>The cache key of <see cref=\"" + key.ValueTypeFullName.Replace("global::", string.Empty) + "\"/>: its [CacheKey] members in order.</summary>");
+        writer.Line("/// <summary>A cache key: the value type's [CacheKey] members, in order.</summary>");
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");
         writer.Line((key.IsPublic ? "public" : "internal") + " readonly partial record struct " + key.Name + "(" +
                     string.Join(", ", parts.Select(static p => p.TypeFullName + " " + p.MemberName)) + ")");

@@ -1,0 +1,189 @@
+using Hotpath.Generators.Caching;
+using Hotpath.Generators.Shared;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Tests.Caching;
+
+/// <summary>Snapshots, compile-and-run and incremental caching of the [ShardedCache] generator.</summary>
+public sealed class ShardedCacheGeneratorTests
+{
+    internal const string DesignSource = """
+        namespace Cluster;
+
+        public sealed partial class PodState
+        {
+            [Hotpath.CacheKey(0)] public string Namespace = "";
+            [Hotpath.CacheKey(1)] public string Name = "";
+            public int Restarts;
+        }
+
+        [Hotpath.ShardedCache(typeof(PodState), Shards = 16, Capacity = 10_000, TimeToLiveSeconds = 300)]
+        public sealed partial class PodCache { }
+        """;
+
+    [Fact]
+    public void Design_example_snapshot()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource);
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Nested_cache_in_the_global_namespace_with_a_struct_value_and_unusual_key_names_snapshot()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            public struct Lease
+            {
+                [Hotpath.CacheKey(2)] public string? Class { get; init; }
+                [Hotpath.CacheKey(0)] public int Id;
+                [Hotpath.CacheKey(1)] public string Value { get; set; }
+                [Hotpath.CacheKey(3)] public System.Guid URLToken;
+            }
+
+            public static partial class Outer
+            {
+                [Hotpath.ShardedCache(typeof(Lease), Shards = 1, Capacity = 5)]
+                internal sealed partial class LeaseCache { }
+            }
+            """);
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Two_caches_of_one_value_type_share_one_key_struct()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """
+            namespace Cluster.Other;
+
+            [Hotpath.ShardedCache(typeof(Cluster.PodState), Capacity = 10)]
+            public sealed partial class SmallPodCache { }
+            """);
+
+        var hints = run.GeneratedSources.Select(static s => s.HintName).ToArray();
+        Assert.Equal(new[] { "Cluster.Other.SmallPodCache.ShardedCache.g.cs", "Cluster.PodCache.ShardedCache.g.cs", "Cluster.PodStateKey.CacheKey.g.cs" }, hints);
+    }
+
+    [Fact]
+    public void Generated_code_runs_with_parameters_named_after_keywords()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """
+            namespace Cluster;
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var cache = new PodCache();
+                    cache.Set(new PodState { Namespace = "kube-system", Name = "dns", Restarts = 3 });
+                    var hit = cache.TryGet(@namespace: "kube-system", name: "dns", out var pod);
+                    var miss = cache.TryGet("dns", "kube-system", out _);
+                    var created = cache.GetOrAdd("a", "b", static key => new PodState { Namespace = key.Namespace, Name = key.Name });
+                    var removed = cache.Remove("a", "b");
+                    var loaded = cache.GetOrAddAsync("c", "d", static (key, _) => new System.Threading.Tasks.ValueTask<PodState>(new PodState { Name = key.Name })).Result;
+                    var stats = cache.Statistics;
+                    return $"{hit} {pod!.Restarts} {miss} {created.Name} {removed} {loaded.Name} {cache.Count} {stats.Hits} {stats.Misses}";
+                }
+            }
+            """);
+
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        var result = assembly.GetType("Cluster.Program")!.GetMethod("Run")!.Invoke(null, null);
+        Assert.Equal("True 3 False b True d 2 1 3", result);
+    }
+
+    [Fact]
+    public void Key_struct_compares_strings_ordinally_and_hashes_without_concatenation()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource);
+        var key = run.Source("PodStateKey.CacheKey.g.cs");
+
+        Assert.Contains("public readonly partial record struct PodStateKey(string Namespace, string Name)", key, StringComparison.Ordinal);
+        Assert.Contains("string.Equals(Namespace, other.Namespace, global::System.StringComparison.Ordinal)", key, StringComparison.Ordinal);
+        Assert.Contains("global::System.HashCode.Combine(Namespace, Name)", key, StringComparison.Ordinal);
+        Assert.DoesNotContain("+ \"", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_than_eight_key_parts_hash_through_a_HashCode_builder()
+    {
+        var members = string.Join("\n", Enumerable.Range(0, 10).Select(static i => $"[Hotpath.CacheKey({i})] public int P{i};"));
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), "public sealed class Wide { " + members + " }\n[Hotpath.ShardedCache(typeof(Wide))] public partial class WideCache { }");
+        var key = run.Source("WideKey.CacheKey.g.cs");
+        Assert.Contains("hash.Add(P9);", key, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Hotpath.ShardedCache(typeof(PodState), Shards = 12)]")]
+    [InlineData("[Hotpath.ShardedCache(typeof(PodState), Capacity = 0)]")]
+    [InlineData("[Hotpath.ShardedCache(typeof(PodState), TimeToLiveSeconds = -1)]")]
+    [InlineData("[Hotpath.ShardedCache(typeof(NoKey))]")]
+    public void Invalid_types_get_no_code_and_the_generator_reports_nothing(string attribute)
+    {
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), """
+            public sealed class PodState { [Hotpath.CacheKey(0)] public string Name = ""; }
+            public sealed class NoKey { public string Name = ""; }
+            """ + attribute + " public partial class Cache { }");
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Empty(run.Result.Diagnostics);
+    }
+
+    [Fact]
+    public void A_type_that_is_not_partial_gets_no_code()
+    {
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), DesignSource.Replace("public sealed partial class PodCache", "public sealed class PodCache", StringComparison.Ordinal));
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Unrelated_edit_leaves_every_step_cached()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(new ShardedCacheGenerator(), new[] { DesignSource }, CompilationEdits.AddUnrelatedFile);
+
+        IncrementalAssert.CachedOrUnchanged(second, TrackingNames.ShardedCacheModels, TrackingNames.ShardedCacheValidModels, ShardedCacheGenerator.ShardedCacheKeysTrackingName);
+        IncrementalAssert.SourceOutputsCachedOrUnchanged(second);
+    }
+
+    [Fact]
+    public void Changing_an_attribute_argument_modifies_the_model()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new ShardedCacheGenerator(),
+            new[] { DesignSource },
+            static c => CompilationEdits.ReplaceSource(c, 0, DesignSource.Replace("Capacity = 10_000", "Capacity = 20_000", StringComparison.Ordinal)));
+
+        IncrementalAssert.HasReason(second, TrackingNames.ShardedCacheModels, IncrementalStepRunReason.Modified);
+        Assert.Contains("Capacity = 20000", second.Source("PodCache.ShardedCache.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_cache_is_new()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(
+            new ShardedCacheGenerator(),
+            new[] { DesignSource },
+            static c => CompilationEdits.AddSource(c, "namespace Cluster; [Hotpath.ShardedCache(typeof(PodState))] public partial class OtherCache { }"));
+
+        IncrementalAssert.HasReason(second, TrackingNames.ShardedCacheModels, IncrementalStepRunReason.New);
+    }
+
+    [Fact]
+    public void Models_hold_no_Roslyn_objects()
+    {
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), DesignSource);
+        IncrementalAssert.ModelsArePure(run, TrackingNames.ShardedCacheModels, TrackingNames.ShardedCacheValidModels, ShardedCacheGenerator.ShardedCacheKeysTrackingName);
+    }
+
+    [Theory]
+    [InlineData("Namespace", "@namespace")]
+    [InlineData("Name", "name")]
+    [InlineData("ID", "id")]
+    [InlineData("URLPath", "urlPath")]
+    [InlineData("class", "@class")]
+    [InlineData("x", "x")]
+    public void Parameter_names_are_camel_cased_and_escaped(string member, string parameter)
+    {
+        Assert.Equal(parameter, ShardedCacheParser.Escape(ShardedCacheParser.CamelCase(member)));
+    }
+}
