@@ -57,17 +57,23 @@ public sealed class PackageTests(PackedPackage package)
     }
 
     [Fact]
-    public void Consumer_builds_and_runs_clean_code()
+    public void Consumer_builds_and_calls_generated_members()
     {
         var folder = package.CreateConsumer("""
             using Hotpath;
 
-            System.Console.WriteLine("attributes from " + typeof(PooledAttribute).Assembly.GetName().Name);
+            var state = PodState.Pool.Rent();          // generated: static Pool
+            state.Name = "web-0";
+            state.Containers.Add("nginx");
+            PodState.Pool.Return(state);               // generated Reset() runs on return
+            var again = PodState.Pool.Rent();
+            System.Console.WriteLine($"reused={ReferenceEquals(state, again)} name='{again.Name}' containers={again.Containers.Count} hits={PodState.Pool.Statistics.Hits}");
 
-            [Pooled]
+            [Pooled(MaxRetained = 8)]
             public sealed partial class PodState
             {
                 public string Name = "";
+                public System.Collections.Generic.List<string> Containers { get; } = new();
             }
             """);
 
@@ -75,6 +81,6 @@ public sealed class PackageTests(PackedPackage package)
         var run = DotnetCli.Run(folder, BuildTimeout, "run", "-c", "Release", "--no-build");
 
         run.EnsureSuccess("dotnet run");
-        Assert.Contains("attributes from Hotpath", run.Output);
+        Assert.Contains("reused=True name='' containers=0 hits=1", run.Output);
     }
 }
