@@ -95,10 +95,21 @@ public sealed class AllocationTests
     {
         Assert.Equal(Lookups, hits()); // warm-up: JIT, tiering, lazy statics
         Assert.Equal(Lookups, hits());
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var found = hits();
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(Lookups, found);
+        // Steady state: the first clean round of up to five (see AllocationAssert); per-lookup allocation
+        // dirties every round.
+        var allocated = 0L;
+        for (var round = 0; round < 5; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var found = hits();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(Lookups, found);
+            if (allocated == 0)
+            {
+                break;
+            }
+        }
+
         return allocated;
     }
 }

@@ -1,3 +1,4 @@
+using Hotpath.Tests.Shared;
 using System.Diagnostics.Metrics;
 using Hotpath.Diagnostics;
 using Microsoft.Extensions.ObjectPool;
@@ -250,14 +251,16 @@ public sealed class PoolTests
             Cycle(pool, i);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100_000; i++)
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
         {
-            Cycle(pool, i);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100_000; i++)
+            {
+                Cycle(pool, i);
+            }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         static void Cycle(Pool<Item> pool, int i)
         {

@@ -1,3 +1,4 @@
+using Hotpath.Tests.Shared;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Hotpath.Tests.Pooling;
@@ -308,13 +309,16 @@ public sealed class PooledGeneratedCodeTests
             Cycle(pool);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100_000; i++)
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
         {
-            Cycle(pool);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100_000; i++)
+            {
+                Cycle(pool);
+            }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         static void Cycle(Pool<PodState> pool)
         {
