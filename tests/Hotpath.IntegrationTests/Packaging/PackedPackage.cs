@@ -20,7 +20,7 @@ public sealed class PackedPackage : IDisposable
     }
 
     /// <summary>The repository root (the folder with Framework.sln).</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => Hotpath.Testing.RepoPaths.Root;
 
     /// <summary>The unique package version of this run.</summary>
     public string Version { get; }
@@ -77,19 +77,6 @@ public sealed class PackedPackage : IDisposable
         {
             // Best effort: a temp folder left behind is harmless.
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Framework.sln not found above the test binaries.");
     }
 }
 

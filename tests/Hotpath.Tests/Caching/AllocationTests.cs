@@ -1,3 +1,4 @@
+using Hotpath.Tests.Shared;
 using Hotpath.Caching;
 
 namespace Hotpath.Tests.Caching;
@@ -16,7 +17,7 @@ public sealed class AllocationTests
             cache.Set(key, new object());
         }
 
-        Assert.Equal(0, MeasureHits(() =>
+        AssertHitsAllocateNothing(() =>
         {
             var found = 0;
             for (var i = 0; i < Lookups; i++)
@@ -25,7 +26,7 @@ public sealed class AllocationTests
             }
 
             return found;
-        }));
+        });
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class AllocationTests
             cache.Set(i, "v");
         }
 
-        Assert.Equal(0, MeasureHits(() =>
+        AssertHitsAllocateNothing(() =>
         {
             var found = 0;
             for (var i = 0; i < Lookups; i++)
@@ -46,7 +47,7 @@ public sealed class AllocationTests
             }
 
             return found;
-        }));
+        });
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class AllocationTests
             cache.Set(new PodState { Namespace = "default", Name = name });
         }
 
-        Assert.Equal(0, MeasureHits(() =>
+        AssertHitsAllocateNothing(() =>
         {
             var found = 0;
             for (var i = 0; i < Lookups; i++)
@@ -68,7 +69,7 @@ public sealed class AllocationTests
             }
 
             return found;
-        }));
+        });
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class AllocationTests
         cache.Set(1, "one");
         Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>("loaded");
 
-        Assert.Equal(0, MeasureHits(() =>
+        AssertHitsAllocateNothing(() =>
         {
             var found = 0;
             for (var i = 0; i < Lookups; i++)
@@ -87,29 +88,21 @@ public sealed class AllocationTests
             }
 
             return found;
-        }));
+        });
     }
 
-    /// <summary>Bytes allocated by <paramref name="hits"/> after a warm-up run; also checks every lookup hit.</summary>
-    private static long MeasureHits(Func<int> hits)
+    /// <summary>After a warm-up, <paramref name="hits"/> allocates nothing in steady state; every lookup hits.</summary>
+    private static void AssertHitsAllocateNothing(Func<int> hits)
     {
         Assert.Equal(Lookups, hits()); // warm-up: JIT, tiering, lazy statics
         Assert.Equal(Lookups, hits());
-        // Steady state: the first clean round of up to five (see AllocationAssert); per-lookup allocation
-        // dirties every round.
-        var allocated = 0L;
-        for (var round = 0; round < 5; round++)
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
             var found = hits();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.Equal(Lookups, found);
-            if (allocated == 0)
-            {
-                break;
-            }
-        }
-
-        return allocated;
+            return allocated;
+        });
     }
 }
