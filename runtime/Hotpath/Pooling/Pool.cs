@@ -103,18 +103,16 @@ public sealed class Pool<T> : ObjectPool<T>
 
     /// <summary>Takes an instance from the pool, or creates one when the pool is empty.</summary>
     /// <returns>An instance in its reset state, owned by the caller until it is returned.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Rent()
     {
+        // Fast path, small enough to inline into the caller: this thread's slot for this pool. One TLS read,
+        // no interlocked operation.
         var slots = PoolThreadSlot.t_slots;
-        if (slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { } slot && slot.Item is { } item)
+        if (slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { } slot && slot.Item is { } item && _returned is null)
         {
             slot.Item = null;
             slot.Hits++;
-            if (_returned is not null)
-            {
-                MarkRented(item);
-            }
-
             return Unsafe.As<T>(item);
         }
 
@@ -134,21 +132,11 @@ public sealed class Pool<T> : ObjectPool<T>
     /// <param name="item">An instance the caller no longer uses; it must not be touched after this call.</param>
     /// <exception cref="ArgumentNullException"><paramref name="item"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">Double-return detection is on and <paramref name="item"/> is already in the pool.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Return(T item)
     {
-        if (item is null)
-        {
-            ThrowNull();
-        }
-
-        if (_returned is not null)
-        {
-            ReturnTracked(item);
-            return;
-        }
-
         var slots = PoolThreadSlot.t_slots;
-        if (slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { HasPermit: true, Item: null } slot)
+        if (item is not null && _returned is null && slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { HasPermit: true, Item: null } slot)
         {
             _reset?.Invoke(item);
             slot.Item = item;
@@ -190,6 +178,14 @@ public sealed class Pool<T> : ObjectPool<T>
     {
         // The fast path found no instance in this thread's slot (or no slot yet): try the shared store.
         var slot = _core.GetOrCreateSlot();
+        if (slot.Item is { } item)
+        {
+            // Only reached with double-return detection on: the fast path leaves tracked pools to this method.
+            slot.Item = null;
+            slot.Hits++;
+            return Rented(Unsafe.As<T>(item));
+        }
+
         if (_core.StoredEstimate > 0 && TryPop(out var stored))
         {
             _core.ReleasePermit();
@@ -202,7 +198,23 @@ public sealed class Pool<T> : ObjectPool<T>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReturnSlow(T item)
+    private void ReturnSlow(T? item)
+    {
+        if (item is null)
+        {
+            ThrowNull();
+        }
+
+        if (_returned is not null)
+        {
+            ReturnTracked(item);
+            return;
+        }
+
+        ReturnUntracked(item);
+    }
+
+    private void ReturnUntracked(T item)
     {
         var slot = _core.GetOrCreateSlot();
         if (slot.Item is null && (slot.HasPermit || (slot.HasPermit = _core.TryTakeThreadPermit())))
@@ -243,18 +255,9 @@ public sealed class Pool<T> : ObjectPool<T>
                 $"An instance of '{_core.TypeName}' was returned to its pool twice: it was already in the pool. Return each rented instance exactly once and do not use it afterwards.");
         }
 
-        var slots = PoolThreadSlot.t_slots;
         try
         {
-            if (slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { HasPermit: true, Item: null } slot)
-            {
-                _reset?.Invoke(item);
-                slot.Item = item;
-                slot.Returns++;
-                return;
-            }
-
-            ReturnSlow(item);
+            ReturnUntracked(item);
         }
         catch
         {
