@@ -76,7 +76,7 @@ internal sealed class CacheShard<TKey, TValue>
             CacheNode<TKey, TValue>? previous = null;
             for (var node = head; node is not null; previous = node, node = node.Next)
             {
-                if (node.Hash != hash || !EqualityComparer<TKey>.Default.Equals(node.Key, key))
+                if (node.Hash != hash || !CacheKeys.Equal(node.Key, key))
                 {
                     continue;
                 }
@@ -126,7 +126,7 @@ internal sealed class CacheShard<TKey, TValue>
         {
             for (var node = Buckets[hash & BucketMask]; node is not null; node = node.Next)
             {
-                if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key))
+                if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
                 {
                     Unlink(node);
                     _count = _size;

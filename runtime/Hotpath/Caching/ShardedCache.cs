@@ -11,7 +11,7 @@ namespace Hotpath.Caching;
 /// <see cref="GetOrAddAsync"/> runs one loader per key however many callers miss at once, and the cache gives
 /// back memory when the process is under memory pressure.
 /// </summary>
-/// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/>.</typeparam>
+/// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/> (strings: ordinally).</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
 public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     where TKey : notnull
@@ -21,8 +21,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly int _shardMask;
     private readonly long _timeToLiveMilliseconds; // 0: no expiry
     private readonly CacheClock _clock;
-    private readonly StripedCounter _hits = new();
-    private readonly StripedCounter _misses = new();
+    private readonly ThreadCounter _hits = new();
+    private readonly ThreadCounter _misses = new();
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
 
@@ -128,7 +128,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         var shard = ShardFor(hash);
         for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
         {
-            if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key))
+            if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
             {
                 if (_timeToLiveMilliseconds != 0 && node.ExpiresAt <= _clock.NowMilliseconds)
                 {
@@ -251,13 +251,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private static void ThrowKeyNull() => throw new ArgumentNullException("key");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(TKey key)
-    {
-        // Multiply-xorshift: the shard takes the top bits, the bucket the low bits, so both are well mixed even for
-        // sequential integer keys or hashes that differ only in high bits.
-        var mixed = (uint)EqualityComparer<TKey>.Default.GetHashCode(key) * 0x9E37_79B9u;
-        return (int)(mixed ^ (mixed >> 15));
-    }
+    private static int Hash(TKey key) => CacheKeys.Hash(key);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private CacheShard<TKey, TValue> ShardFor(int hash) => _shards[(int)((uint)hash >> _shardShift) & _shardMask];
@@ -323,7 +317,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         var shard = ShardFor(hash);
         for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
         {
-            if (node.Hash == hash && EqualityComparer<TKey>.Default.Equals(node.Key, key) &&
+            if (node.Hash == hash && CacheKeys.Equal(node.Key, key) &&
                 (_timeToLiveMilliseconds == 0 || node.ExpiresAt > _clock.NowMilliseconds))
             {
                 value = node.Value;

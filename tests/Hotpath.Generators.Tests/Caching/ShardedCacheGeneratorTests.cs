@@ -100,7 +100,7 @@ public sealed class ShardedCacheGeneratorTests
 
         Assert.Contains("public readonly partial record struct PodStateKey(string Namespace, string Name)", key, StringComparison.Ordinal);
         Assert.Contains("string.Equals(Namespace, other.Namespace, global::System.StringComparison.Ordinal)", key, StringComparison.Ordinal);
-        Assert.Contains("global::System.HashCode.Combine(Namespace, Name)", key, StringComparison.Ordinal);
+        Assert.Contains("global::System.HashCode.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name))", key, StringComparison.Ordinal);
         Assert.DoesNotContain("+ \"", key, StringComparison.Ordinal);
     }
 
