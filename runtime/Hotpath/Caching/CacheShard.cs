@@ -23,7 +23,9 @@ namespace Hotpath.Caching;
 internal sealed class CacheShard<TKey, TValue>
     where TKey : notnull
 {
-    public readonly CacheNode<TKey, TValue>?[] Buckets;
+    /// <summary>The cache's table, shared by all shards; this shard owns <c>BucketMask + 1</c> buckets from <see cref="BucketOffset"/>.</summary>
+    public readonly CacheNode<TKey, TValue>?[] Table;
+    public readonly int BucketOffset;
     public readonly int BucketMask;
     public readonly int Capacity;
 
@@ -40,17 +42,16 @@ internal sealed class CacheShard<TKey, TValue>
     private readonly GhostSet _rejected;
     private readonly GhostSet _victims;
 
-    public CacheShard(int capacity)
+    /// <param name="capacity">Entries this shard holds at most.</param>
+    /// <param name="table">The cache's bucket table (readers index it directly, without going through the shard).</param>
+    /// <param name="offset">This shard's first bucket in <paramref name="table"/>.</param>
+    /// <param name="bucketCount">This shard's buckets: a power of two, at least <paramref name="capacity"/> (load factor at most 1).</param>
+    public CacheShard(int capacity, CacheNode<TKey, TValue>?[] table, int offset, int bucketCount)
     {
         Capacity = capacity;
-        var buckets = 1;
-        while (buckets < capacity)
-        {
-            buckets <<= 1;
-        }
-
-        Buckets = new CacheNode<TKey, TValue>?[buckets];
-        BucketMask = buckets - 1;
+        Table = table;
+        BucketOffset = offset;
+        BucketMask = bucketCount - 1;
         _sketch = new FrequencySketch(capacity);
         _windowTarget = Math.Max(1, capacity / 100);
         _rejected = new GhostSet(Math.Max(1, capacity / 2)); // short memory: only quick returns argue for recency
@@ -72,7 +73,7 @@ internal sealed class CacheShard<TKey, TValue>
     {
         lock (_lock)
         {
-            ref var head = ref Buckets[hash & BucketMask];
+            ref var head = ref Table[BucketOffset + (hash & BucketMask)];
             CacheNode<TKey, TValue>? previous = null;
             for (var node = head; node is not null; previous = node, node = node.Next)
             {
@@ -124,7 +125,7 @@ internal sealed class CacheShard<TKey, TValue>
     {
         lock (_lock)
         {
-            for (var node = Buckets[hash & BucketMask]; node is not null; node = node.Next)
+            for (var node = Table[BucketOffset + (hash & BucketMask)]; node is not null; node = node.Next)
             {
                 if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
                 {
@@ -159,9 +160,9 @@ internal sealed class CacheShard<TKey, TValue>
             _window.Clear();
             _probation.Clear();
             _protected.Clear();
-            for (var i = 0; i < Buckets.Length; i++)
+            for (var i = BucketOffset; i <= BucketOffset + BucketMask; i++)
             {
-                Volatile.Write(ref Buckets[i], null);
+                Volatile.Write(ref Table[i], null);
             }
 
             _sketch.Clear();
@@ -206,7 +207,7 @@ internal sealed class CacheShard<TKey, TValue>
         lock (_lock)
         {
             var inTable = 0;
-            foreach (var head in Buckets)
+            foreach (var head in Table.AsSpan(BucketOffset, BucketMask + 1))
             {
                 for (var node = head; node is not null; node = node.Next)
                 {
@@ -437,7 +438,7 @@ internal sealed class CacheShard<TKey, TValue>
     /// <summary>Takes the node out of its bucket chain and its queue.</summary>
     private void Unlink(CacheNode<TKey, TValue> node)
     {
-        ref var head = ref Buckets[node.Hash & BucketMask];
+        ref var head = ref Table[BucketOffset + (node.Hash & BucketMask)];
         if (head == node)
         {
             Volatile.Write(ref head, node.Next);

@@ -17,6 +17,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     where TKey : notnull
 {
     private readonly CacheShard<TKey, TValue>[] _shards;
+    private readonly CacheNode<TKey, TValue>?[] _table;
+    private readonly int _bucketBits;
+    private readonly int _bucketMask;
     private readonly int _shardShift;
     private readonly int _shardMask;
     private readonly long _timeToLiveMilliseconds; // 0: no expiry
@@ -60,10 +63,22 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             shards >>= 1;
         }
 
+        // One bucket table for all shards, each owning an equal power-of-two slice sized for its capacity: a lookup
+        // indexes it directly (shard bits, then bucket bits) without loading the shard object first.
+        var largestShard = (options.Capacity + shards - 1) / shards;
+        var bucketsPerShard = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)largestShard);
+        if ((long)bucketsPerShard * shards > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Capacity, "ShardedCacheOptions.Capacity is too large for one table.");
+        }
+
+        _table = new CacheNode<TKey, TValue>?[bucketsPerShard * shards];
+        _bucketBits = System.Numerics.BitOperations.Log2((uint)bucketsPerShard);
+        _bucketMask = bucketsPerShard - 1;
         _shards = new CacheShard<TKey, TValue>[shards];
         for (var i = 0; i < shards; i++)
         {
-            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0));
+            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0), _table, i * bucketsPerShard, bucketsPerShard);
         }
 
         var bits = System.Numerics.BitOperations.Log2((uint)shards);
@@ -125,14 +140,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         }
 
         var hash = Hash(key);
-        var shard = ShardFor(hash);
-        for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
+        var shardIndex = ShardIndex(hash);
+        for (var node = Volatile.Read(ref _table[(shardIndex << _bucketBits) | (hash & _bucketMask)]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
             {
                 if (_timeToLiveMilliseconds != 0 && node.ExpiresAt <= _clock.NowMilliseconds)
                 {
-                    shard.Expire(node);
+                    _shards[shardIndex].Expire(node);
                     break;
                 }
 
@@ -254,7 +269,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private static int Hash(TKey key) => CacheKeys.Hash(key);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private CacheShard<TKey, TValue> ShardFor(int hash) => _shards[(int)((uint)hash >> _shardShift) & _shardMask];
+    private CacheShard<TKey, TValue> ShardFor(int hash) => _shards[ShardIndex(hash)];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ShardIndex(int hash) => (int)((uint)hash >> _shardShift) & _shardMask;
 
     private TValue AddCore(TKey key, TValue value, bool replace)
     {
@@ -314,8 +332,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private bool TryPeek(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
         var hash = Hash(key);
-        var shard = ShardFor(hash);
-        for (var node = Volatile.Read(ref shard.Buckets[hash & shard.BucketMask]); node is not null; node = node.Next)
+        for (var node = Volatile.Read(ref _table[(ShardIndex(hash) << _bucketBits) | (hash & _bucketMask)]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key) &&
                 (_timeToLiveMilliseconds == 0 || node.ExpiresAt > _clock.NowMilliseconds))
