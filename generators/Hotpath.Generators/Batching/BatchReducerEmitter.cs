@@ -250,7 +250,7 @@ internal static class BatchReducerEmitter
         w.Line("public int Count => _count;");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line("public void Add(in " + input + " row) => AddHashed(in row, HashOf(in row));");
+        w.Line("public void Add(in " + input + " row) => AddRow(in row);");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public void Add(global::System.ReadOnlySpan<" + input + "> rows)");
@@ -263,8 +263,7 @@ internal static class BatchReducerEmitter
         w.Line();
         w.Line("for (var i = 0; i < rows.Length; i++)");
         w.OpenBrace();
-        w.Line("ref readonly var row = ref rows[i];");
-        w.Line("AddHashed(in row, HashOf(in row));");
+        w.Line("AddRow(in rows[i]);");
         w.CloseBrace();
         w.CloseBrace();
         w.Line();
@@ -297,13 +296,15 @@ internal static class BatchReducerEmitter
         w.Line();
         w.Line("for (var i = 0; i < block.Length; i++)");
         w.OpenBrace();
-        w.Line("AddHashed(in block[i], hashes[i]); // may grow the table: it reads the arrays afresh");
+        w.Line("ref readonly var row = ref block[i];");
+        EmitKeyLocals(w, model, keys);
+        w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "hashes[i]")) + "); // may grow the table: it reads the arrays afresh");
         w.CloseBrace();
         w.CloseBrace();
         w.CloseBrace();
         w.Line();
 
-        // HashOf
+        // HashOf, AddRow
         w.Line(Inline);
         w.Line("private uint HashOf(in " + input + " row)");
         w.OpenBrace();
@@ -311,12 +312,18 @@ internal static class BatchReducerEmitter
         w.Line("return Hash(" + string.Join(", ", KeyLocals(keys)) + ");");
         w.CloseBrace();
         w.Line();
+        w.Line(Inline);
+        w.Line("private void AddRow(in " + input + " row)");
+        w.OpenBrace();
+        EmitKeyLocals(w, model, keys);
+        w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "Hash(" + string.Join(", ", KeyLocals(keys)) + ")")) + ");");
+        w.CloseBrace();
+        w.Line();
 
         // AddHashed: the hot path, no calls but the cold one.
         w.Line(Inline);
-        w.Line("private void AddHashed(in " + input + " row, uint hash)");
+        w.Line("private void AddHashed(" + string.Join(", ", RowParameters(model, keys, input)) + ")");
         w.OpenBrace();
-        EmitKeyLocals(w, model, keys);
         w.Line("var slots = _slots;");
         w.Line("var mask = (nuint)slots.Length - 1;");
         w.Line("var slot = (nuint)hash & mask;");
@@ -353,15 +360,14 @@ internal static class BatchReducerEmitter
         w.Line("slot = (slot + 1) & mask;");
         w.CloseBrace();
         w.Line();
-        w.Line("AddSlow(in row, hash);");
+        w.Line("AddSlow(" + string.Join(", ", RowArguments(model, keys, "hash")) + ");");
         w.CloseBrace();
         w.Line();
 
         // AddSlow: full key comparison, then insert.
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-        w.Line("private void AddSlow(in " + input + " row, uint hash)");
+        w.Line("private void AddSlow(" + string.Join(", ", RowParameters(model, keys, input)) + ")");
         w.OpenBrace();
-        EmitKeyLocals(w, model, keys);
         w.Line("var mask = _slots.Length - 1;");
         w.Line("var slot = (int)hash & mask;");
         w.Line("while (true)");
@@ -539,7 +545,11 @@ internal static class BatchReducerEmitter
         }
         else
         {
-            var terms = keys.Select((k, i) => KeyHash(k, "k" + i, SeedFor(i))).ToList();
+            // Strings last: their hash may call out (rare lengths), and the other keys' hashes should not wait on it.
+            var terms = keys.Select((k, i) => (k, i))
+                .OrderBy(static t => t.k.Role == ReducerRole.Key && t.k.Kind == ValueKind.String ? 1 : 0)
+                .Select(static t => KeyHash(t.k, "k" + t.i, SeedFor(t.i)))
+                .ToList();
             w.Line("var h = " + string.Join(" ^ ", terms) + ";");
             w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
         }
@@ -549,6 +559,33 @@ internal static class BatchReducerEmitter
     }
 
     private static IEnumerable<string> KeyLocals(List<ReducerMember> keys) => keys.Select(static (_, i) => "k" + i);
+
+    /// <summary>The row, its keys (and window timestamp) and its hash: computed once, passed down the add path.</summary>
+    private static List<string> RowArguments(BatchReducerModel model, List<ReducerMember> keys, string hash)
+    {
+        var list = new List<string> { "in row" };
+        list.AddRange(KeyLocals(keys));
+        if (model.Window is not null)
+        {
+            list.Add("time");
+        }
+
+        list.Add(hash);
+        return list;
+    }
+
+    private static List<string> RowParameters(BatchReducerModel model, List<ReducerMember> keys, string input)
+    {
+        var list = new List<string> { "in " + input + " row" };
+        list.AddRange(keys.Select(static (k, i) => k.Type + " k" + i));
+        if (model.Window is not null)
+        {
+            list.Add("long time");
+        }
+
+        list.Add("uint hash");
+        return list;
+    }
 
     private static void EmitKeyLocals(SourceWriter w, BatchReducerModel model, List<ReducerMember> keys)
     {

@@ -92,7 +92,7 @@ namespace Metrics
                 public int Count => _count;
 
                 /// <inheritdoc />
-                public void Add(in global::Metrics.NodeMetric row) => AddHashed(in row, HashOf(in row));
+                public void Add(in global::Metrics.NodeMetric row) => AddRow(in row);
 
                 /// <inheritdoc />
                 public void Add(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
@@ -105,8 +105,7 @@ namespace Metrics
 
                     for (var i = 0; i < rows.Length; i++)
                     {
-                        ref readonly var row = ref rows[i];
-                        AddHashed(in row, HashOf(in row));
+                        AddRow(in rows[i]);
                     }
                 }
 
@@ -137,7 +136,10 @@ namespace Metrics
 
                         for (var i = 0; i < block.Length; i++)
                         {
-                            AddHashed(in block[i], hashes[i]); // may grow the table: it reads the arrays afresh
+                            ref readonly var row = ref block[i];
+                            var k0 = (string)row.Zone;
+                            var k1 = (global::System.Guid)row.Pod;
+                            AddHashed(in row, k0, k1, hashes[i]); // may grow the table: it reads the arrays afresh
                         }
                     }
                 }
@@ -151,10 +153,16 @@ namespace Metrics
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private void AddHashed(in global::Metrics.NodeMetric row, uint hash)
+                private void AddRow(in global::Metrics.NodeMetric row)
                 {
                     var k0 = (string)row.Zone;
                     var k1 = (global::System.Guid)row.Pod;
+                    AddHashed(in row, k0, k1, Hash(k0, k1));
+                }
+
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private void AddHashed(in global::Metrics.NodeMetric row, string k0, global::System.Guid k1, uint hash)
+                {
                     var slots = _slots;
                     var mask = (nuint)slots.Length - 1;
                     var slot = (nuint)hash & mask;
@@ -194,14 +202,12 @@ namespace Metrics
                         slot = (slot + 1) & mask;
                     }
 
-                    AddSlow(in row, hash);
+                    AddSlow(in row, k0, k1, hash);
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-                private void AddSlow(in global::Metrics.NodeMetric row, uint hash)
+                private void AddSlow(in global::Metrics.NodeMetric row, string k0, global::System.Guid k1, uint hash)
                 {
-                    var k0 = (string)row.Zone;
-                    var k1 = (global::System.Guid)row.Pod;
                     var mask = _slots.Length - 1;
                     var slot = (int)hash & mask;
                     while (true)
@@ -371,7 +377,7 @@ namespace Metrics
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private uint Hash(string k0, global::System.Guid k1)
                 {
-                    var h = global::Hotpath.Batching.ReducerMath.HashString(k0, _seed) ^ global::Hotpath.Batching.ReducerMath.HashInt64(global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!), (_seed + 0x9E3779B97F4A7C15UL));
+                    var h = global::Hotpath.Batching.ReducerMath.HashInt64(global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
                     return (uint)h | 0x80000000u; // the top bit marks a used slot
                 }
             }

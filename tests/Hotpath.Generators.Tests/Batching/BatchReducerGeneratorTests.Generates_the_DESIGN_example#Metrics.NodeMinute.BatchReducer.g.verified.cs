@@ -94,7 +94,7 @@ namespace Metrics
             public int Count => _count;
 
             /// <inheritdoc />
-            public void Add(in global::Metrics.NodeMetric row) => AddHashed(in row, HashOf(in row));
+            public void Add(in global::Metrics.NodeMetric row) => AddRow(in row);
 
             /// <inheritdoc />
             public void Add(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
@@ -107,8 +107,7 @@ namespace Metrics
 
                 for (var i = 0; i < rows.Length; i++)
                 {
-                    ref readonly var row = ref rows[i];
-                    AddHashed(in row, HashOf(in row));
+                    AddRow(in rows[i]);
                 }
             }
 
@@ -139,7 +138,11 @@ namespace Metrics
 
                     for (var i = 0; i < block.Length; i++)
                     {
-                        AddHashed(in block[i], hashes[i]); // may grow the table: it reads the arrays afresh
+                        ref readonly var row = ref block[i];
+                        var k0 = (string)row.NodeId;
+                        var time = (long)row.UnixMs;
+                        var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
+                        AddHashed(in row, k0, k1, time, hashes[i]); // may grow the table: it reads the arrays afresh
                     }
                 }
             }
@@ -154,11 +157,17 @@ namespace Metrics
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void AddHashed(in global::Metrics.NodeMetric row, uint hash)
+            private void AddRow(in global::Metrics.NodeMetric row)
             {
                 var k0 = (string)row.NodeId;
                 var time = (long)row.UnixMs;
                 var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
+                AddHashed(in row, k0, k1, time, Hash(k0, k1));
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void AddHashed(in global::Metrics.NodeMetric row, string k0, long k1, long time, uint hash)
+            {
                 var slots = _slots;
                 var mask = (nuint)slots.Length - 1;
                 var slot = (nuint)hash & mask;
@@ -196,15 +205,12 @@ namespace Metrics
                     slot = (slot + 1) & mask;
                 }
 
-                AddSlow(in row, hash);
+                AddSlow(in row, k0, k1, time, hash);
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-            private void AddSlow(in global::Metrics.NodeMetric row, uint hash)
+            private void AddSlow(in global::Metrics.NodeMetric row, string k0, long k1, long time, uint hash)
             {
-                var k0 = (string)row.NodeId;
-                var time = (long)row.UnixMs;
-                var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
                 var mask = _slots.Length - 1;
                 var slot = (int)hash & mask;
                 while (true)
@@ -372,7 +378,7 @@ namespace Metrics
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private uint Hash(string k0, long k1)
             {
-                var h = global::Hotpath.Batching.ReducerMath.HashString(k0, _seed) ^ global::Hotpath.Batching.ReducerMath.HashInt64(unchecked((long)k1), (_seed + 0x9E3779B97F4A7C15UL));
+                var h = global::Hotpath.Batching.ReducerMath.HashInt64(unchecked((long)k1), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
                 return (uint)h | 0x80000000u; // the top bit marks a used slot
             }
         }
