@@ -215,11 +215,13 @@ internal static class BatchReducerEmitter
         w.Line("/// </summary>");
         w.Line("public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
         w.OpenBrace();
-        w.Line("// One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Linear probing; a power of two long,");
-        w.Line("// at least twice the entries, so the table is at most half full.");
+        w.Line("// One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an");
+        w.Line("// empty slot never matches one. Linear probing over a power-of-two array of four slots per entry (at most a");
+        w.Line("// quarter full: most lookups end at their first slot).");
         w.Line("private ulong[] _slots;");
         w.Line("private " + self + "[] _entries; // dense partials, in insertion order");
         w.Line("private int _count;");
+        w.Line("private readonly ulong _seed = " + Math + ".NewSeed(); // per table: hostile keys cannot be picked to collide");
         w.Line();
         w.Line("/// <summary>Creates a reducer sized for 16 groups (it grows as needed).</summary>");
         w.Line("public Reducer() : this(16)");
@@ -241,62 +243,145 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
         w.Line("_entries = new " + ArrayOf(self, "entries") + ";");
-        w.Line("_slots = new ulong[entries * 2];");
+        w.Line("_slots = new ulong[" + Math + ".SlotsFor(entries)];");
         w.CloseBrace();
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public int Count => _count;");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line("public void Add(in " + input + " row) => AddCore(in row);");
+        w.Line("public void Add(in " + input + " row) => AddRow(in row);");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public void Add(global::System.ReadOnlySpan<" + input + "> rows)");
         w.OpenBrace();
+        w.Line("if (_slots.Length >= 32768)");
+        w.OpenBrace();
+        w.Line("AddPrefetched(rows); // the table no longer fits in L2: overlap its cache misses");
+        w.Line("return;");
+        w.CloseBrace();
+        w.Line();
         w.Line("for (var i = 0; i < rows.Length; i++)");
         w.OpenBrace();
-        w.Line("AddCore(in rows[i]);");
+        w.Line("AddRow(in rows[i]);");
         w.CloseBrace();
         w.CloseBrace();
         w.Line();
 
-        // AddCore
-        w.Line(Inline);
-        w.Line("private void AddCore(in " + input + " row)");
+        // AddPrefetched: blocks of 16 rows, hashed first, slots then entries prefetched, then added.
+        w.Line("private void AddPrefetched(global::System.ReadOnlySpan<" + input + "> rows)");
         w.OpenBrace();
-        var keyLocals = new List<string>();
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var k = keys[i];
-            if (k.Role == ReducerRole.Window)
-            {
-                w.Line("var time = (long)row." + k.Source + ";");
-                w.Line("var k" + i + " = " + Math + ".WindowStart(time, " + SourceWriter.Literal(model.WindowSizeMs) + "L);");
-            }
-            else
-            {
-                w.Line("var k" + i + " = (" + k.Type + ")row." + k.Source + ";");
-            }
-
-            keyLocals.Add("k" + i);
-        }
-
-        w.Line("var hash = Hash(" + string.Join(", ", keyLocals) + ");");
+        w.Line("global::System.Span<uint> hashes = stackalloc uint[16];");
+        w.Line("for (var start = 0; start < rows.Length; start += 16)");
+        w.OpenBrace();
+        w.Line("var block = rows.Slice(start, global::System.Math.Min(16, rows.Length - start));");
         w.Line("var slots = _slots;");
         w.Line("var mask = slots.Length - 1;");
-        w.Line("var slot = hash & mask;");
+        w.Line("for (var i = 0; i < block.Length; i++)");
+        w.OpenBrace();
+        w.Line("var hash = HashOf(in block[i]);");
+        w.Line("hashes[i] = hash;");
+        w.Line(Math + ".Prefetch(ref slots[(int)hash & mask]);");
+        w.CloseBrace();
+        w.Line();
+        w.Line("var entries = _entries;");
+        w.Line("for (var i = 0; i < block.Length; i++)");
+        w.OpenBrace();
+        w.Line("var s = slots[(int)hashes[i] & mask];");
+        w.Line("if (s != 0)");
+        w.OpenBrace();
+        w.Line(Math + ".Prefetch(ref entries[(int)(uint)s - 1]);");
+        w.CloseBrace();
+        w.CloseBrace();
+        w.Line();
+        w.Line("for (var i = 0; i < block.Length; i++)");
+        w.OpenBrace();
+        w.Line("ref readonly var row = ref block[i];");
+        EmitKeyLocals(w, model, keys);
+        w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "hashes[i]")) + "); // may grow the table: it reads the arrays afresh");
+        w.CloseBrace();
+        w.CloseBrace();
+        w.CloseBrace();
+        w.Line();
+
+        // HashOf, AddRow
+        w.Line(Inline);
+        w.Line("private uint HashOf(in " + input + " row)");
+        w.OpenBrace();
+        EmitKeyLocals(w, model, keys);
+        w.Line("return Hash(" + string.Join(", ", KeyLocals(keys)) + ");");
+        w.CloseBrace();
+        w.Line();
+        w.Line(Inline);
+        w.Line("private void AddRow(in " + input + " row)");
+        w.OpenBrace();
+        EmitKeyLocals(w, model, keys);
+        w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "Hash(" + string.Join(", ", KeyLocals(keys)) + ")")) + ");");
+        w.CloseBrace();
+        w.Line();
+
+        // AddHashed: the hot path, no calls but the cold one.
+        w.Line(Inline);
+        w.Line("private void AddHashed(" + string.Join(", ", RowParameters(model, keys, input)) + ")");
+        w.OpenBrace();
+        w.Line("var slots = _slots;");
+        w.Line("var mask = (nuint)slots.Length - 1;");
+        w.Line("var slot = (nuint)hash & mask;");
         w.Line("while (true)");
         w.OpenBrace();
-        w.Line("var s = slots[slot];");
+        w.Line("var s = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots), slot);");
+        w.Line("if ((uint)(s >> 32) == hash)");
+        w.OpenBrace();
+        w.Line("// Slots only point inside _count: no bounds check needed.");
+        w.Line("ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);");
+        if (keys.Count == 0)
+        {
+            EmitAccumulate(w, model); // no key: the one group
+            w.Line("return;");
+        }
+        else
+        {
+            w.Line("if (" + KeyMatch(keys, "e.", fast: true) + ")");
+            w.OpenBrace();
+            EmitAccumulate(w, model);
+            w.Line("return;");
+            w.CloseBrace();
+            w.Line();
+            w.Line("break; // same hash, key not matched by reference: the slow path compares in full");
+        }
+
+        w.CloseBrace();
+        w.Line();
         w.Line("if (s == 0)");
         w.OpenBrace();
         w.Line("break;");
         w.CloseBrace();
         w.Line();
-        w.Line("if ((int)(s >> 32) == hash)");
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("AddSlow(" + string.Join(", ", RowArguments(model, keys, "hash")) + ");");
+        w.CloseBrace();
+        w.Line();
+
+        // AddSlow: full key comparison, then insert.
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        w.Line("private void AddSlow(" + string.Join(", ", RowParameters(model, keys, input)) + ")");
+        w.OpenBrace();
+        w.Line("var mask = _slots.Length - 1;");
+        w.Line("var slot = (int)hash & mask;");
+        w.Line("while (true)");
+        w.OpenBrace();
+        w.Line("var s = _slots[slot];");
+        w.Line("if (s == 0)");
+        w.OpenBrace();
+        w.Line("break;");
+        w.CloseBrace();
+        w.Line();
+        w.Line("if ((uint)(s >> 32) == hash)");
         w.OpenBrace();
         w.Line("ref var e = ref _entries[(int)(uint)s - 1];");
-        w.Line("if (" + KeyMatch(keys, "e.") + ")");
+        w.Line("if (" + KeyMatch(keys, "e.", fast: false) + ")");
         w.OpenBrace();
         EmitAccumulate(w, model);
         w.Line("return;");
@@ -325,7 +410,7 @@ internal static class BatchReducerEmitter
         var partialKeys = keys.Select(static k => "partial." + k.Name).ToList();
         w.Line("var hash = Hash(" + string.Join(", ", partialKeys) + ");");
         w.Line("var mask = _slots.Length - 1;");
-        w.Line("var slot = hash & mask;");
+        w.Line("var slot = (int)hash & mask;");
         w.Line("while (true)");
         w.OpenBrace();
         w.Line("var s = _slots[slot];");
@@ -335,7 +420,7 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
         w.Line("var index = (int)(uint)s - 1;");
-        w.Line("if ((int)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))");
+        w.Line("if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))");
         w.OpenBrace();
         w.Line("_entries[index] = __hp_CombineCore(in _entries[index], in partial);");
         w.Line("return;");
@@ -408,7 +493,7 @@ internal static class BatchReducerEmitter
         w.Line();
 
         // Insert / Grow
-        w.Line("private int Insert(int hash)");
+        w.Line("private int Insert(uint hash)");
         w.OpenBrace();
         w.Line("if (_count == _entries.Length)");
         w.OpenBrace();
@@ -416,7 +501,7 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
         w.Line("var index = _count++;");
-        w.Line("Place(_slots, ((ulong)(uint)hash << 32) | (uint)(index + 1));");
+        w.Line("Place(_slots, ((ulong)hash << 32) | (uint)(index + 1));");
         w.Line("return index;");
         w.CloseBrace();
         w.Line();
@@ -424,7 +509,7 @@ internal static class BatchReducerEmitter
         w.OpenBrace();
         w.Line("var size = " + Math + ".Grow(_entries.Length);");
         w.Line("global::System.Array.Resize(ref _entries, size);");
-        w.Line("var slots = new ulong[size * 2];");
+        w.Line("var slots = new ulong[" + Math + ".SlotsFor(size)];");
         w.Line("foreach (var s in _slots)");
         w.OpenBrace();
         w.Line("if (s != 0)");
@@ -449,29 +534,80 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
 
-        // Hash
+        // Hash: one seeded hash per key member (each with its own seed), combined by xor so they compute in parallel.
         w.Line(Inline);
         var parameters = keys.Select(static (k, i) => k.Type + " k" + i).ToList();
-        w.Line("private static int Hash(" + string.Join(", ", parameters) + ")");
+        w.Line("private uint Hash(" + string.Join(", ", parameters) + ")");
         w.OpenBrace();
         if (keys.Count == 0)
         {
-            w.Line("return 0; // no group key: one group");
+            w.Line("return 0x80000000u; // no group key: one group");
         }
         else
         {
-            w.Line("var h = " + KeyHash(keys[0], "k0") + ";");
-            for (var i = 1; i < keys.Count; i++)
-            {
-                w.Line("h = unchecked((h * -1521134295) + " + KeyHash(keys[i], "k" + i) + ");");
-            }
-
-            w.Line("return " + Math + ".Mix(h);");
+            // Strings last: their hash may call out (rare lengths), and the other keys' hashes should not wait on it.
+            var terms = keys.Select((k, i) => (k, i))
+                .OrderBy(static t => t.k.Role == ReducerRole.Key && t.k.Kind == ValueKind.String ? 1 : 0)
+                .Select(static t => KeyHash(t.k, "k" + t.i, SeedFor(t.i)))
+                .ToList();
+            w.Line("var h = " + string.Join(" ^ ", terms) + ";");
+            w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
         }
 
         w.CloseBrace();
         w.CloseBrace();
     }
+
+    private static IEnumerable<string> KeyLocals(List<ReducerMember> keys) => keys.Select(static (_, i) => "k" + i);
+
+    /// <summary>The row, its keys (and window timestamp) and its hash: computed once, passed down the add path.</summary>
+    private static List<string> RowArguments(BatchReducerModel model, List<ReducerMember> keys, string hash)
+    {
+        var list = new List<string> { "in row" };
+        list.AddRange(KeyLocals(keys));
+        if (model.Window is not null)
+        {
+            list.Add("time");
+        }
+
+        list.Add(hash);
+        return list;
+    }
+
+    private static List<string> RowParameters(BatchReducerModel model, List<ReducerMember> keys, string input)
+    {
+        var list = new List<string> { "in " + input + " row" };
+        list.AddRange(keys.Select(static (k, i) => k.Type + " k" + i));
+        if (model.Window is not null)
+        {
+            list.Add("long time");
+        }
+
+        list.Add("uint hash");
+        return list;
+    }
+
+    private static void EmitKeyLocals(SourceWriter w, BatchReducerModel model, List<ReducerMember> keys)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var k = keys[i];
+            if (k.Role == ReducerRole.Window)
+            {
+                w.Line("var time = (long)row." + k.Source + ";");
+                w.Line("var k" + i + " = " + Math + ".WindowStart(time, " + SourceWriter.Literal(model.WindowSizeMs) + "L);");
+            }
+            else
+            {
+                w.Line("var k" + i + " = (" + k.Type + ")row." + k.Source + ";");
+            }
+        }
+    }
+
+    /// <summary>The seed of key member <paramref name="index"/>: the table's seed plus a per-member odd constant.</summary>
+    private static string SeedFor(int index) => index == 0
+        ? "_seed"
+        : "(_seed + 0x" + unchecked((ulong)index * 0x9E3779B97F4A7C15UL).ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL)";
 
     private static void EmitInitialize(SourceWriter w, BatchReducerModel model)
     {
@@ -588,21 +724,27 @@ internal static class BatchReducerEmitter
             ? "string.Equals(" + a + ", " + b + ")"
             : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.Equals(" + a + ", " + b + ")";
 
-    private static string KeyMatch(List<ReducerMember> keys, string prefix)
+    /// <summary>
+    /// The key comparison of a probe. <paramref name="fast"/>: strings by reference only (keys of one source are often
+    /// the same instance); a miss falls back to the slow path, which compares ordinally.
+    /// </summary>
+    private static string KeyMatch(List<ReducerMember> keys, string prefix, bool fast)
     {
         if (keys.Count == 0)
         {
             return "true";
         }
 
-        return string.Join(" && ", keys.Select((k, i) => KeyEquals(k, prefix + k.Name, "k" + i)));
+        return string.Join(" && ", keys.Select((k, i) => fast && k.Role == ReducerRole.Key && k.Kind == ValueKind.String
+            ? "(object)" + prefix + k.Name + " == (object)k" + i
+            : KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 
-    private static string KeyHash(ReducerMember k, string value) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
-        ? value + ".GetHashCode()"
+    private static string KeyHash(ReducerMember k, string value, string seed) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
+        ? Math + ".HashInt64(unchecked((long)" + value + "), " + seed + ")"
         : k.Kind == ValueKind.String
-            ? "(" + value + " is null ? 0 : " + value + ".GetHashCode())"
-            : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
+            ? Math + ".HashString(" + value + ", " + seed + ")"
+            : Math + ".HashInt64(global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!), " + seed + ")";
 
     private static string ArrayOf(string elementType, string length)
     {

@@ -57,11 +57,13 @@ namespace Metrics
             /// </summary>
             public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<global::Metrics.NodeMetric, global::Metrics.Reports.ZonePods>
             {
-                // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Linear probing; a power of two long,
-                // at least twice the entries, so the table is at most half full.
+                // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an
+                // empty slot never matches one. Linear probing over a power-of-two array of four slots per entry (at most a
+                // quarter full: most lookups end at their first slot).
                 private ulong[] _slots;
                 private global::Metrics.Reports.ZonePods[] _entries; // dense partials, in insertion order
                 private int _count;
+                private readonly ulong _seed = global::Hotpath.Batching.ReducerMath.NewSeed(); // per table: hostile keys cannot be picked to collide
 
                 /// <summary>Creates a reducer sized for 16 groups (it grows as needed).</summary>
                 public Reducer() : this(16)
@@ -83,42 +85,140 @@ namespace Metrics
                     }
 
                     _entries = new global::Metrics.Reports.ZonePods[entries];
-                    _slots = new ulong[entries * 2];
+                    _slots = new ulong[global::Hotpath.Batching.ReducerMath.SlotsFor(entries)];
                 }
 
                 /// <inheritdoc />
                 public int Count => _count;
 
                 /// <inheritdoc />
-                public void Add(in global::Metrics.NodeMetric row) => AddCore(in row);
+                public void Add(in global::Metrics.NodeMetric row) => AddRow(in row);
 
                 /// <inheritdoc />
                 public void Add(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
                 {
+                    if (_slots.Length >= 32768)
+                    {
+                        AddPrefetched(rows); // the table no longer fits in L2: overlap its cache misses
+                        return;
+                    }
+
                     for (var i = 0; i < rows.Length; i++)
                     {
-                        AddCore(in rows[i]);
+                        AddRow(in rows[i]);
+                    }
+                }
+
+                private void AddPrefetched(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
+                {
+                    global::System.Span<uint> hashes = stackalloc uint[16];
+                    for (var start = 0; start < rows.Length; start += 16)
+                    {
+                        var block = rows.Slice(start, global::System.Math.Min(16, rows.Length - start));
+                        var slots = _slots;
+                        var mask = slots.Length - 1;
+                        for (var i = 0; i < block.Length; i++)
+                        {
+                            var hash = HashOf(in block[i]);
+                            hashes[i] = hash;
+                            global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[(int)hash & mask]);
+                        }
+
+                        var entries = _entries;
+                        for (var i = 0; i < block.Length; i++)
+                        {
+                            var s = slots[(int)hashes[i] & mask];
+                            if (s != 0)
+                            {
+                                global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[(int)(uint)s - 1]);
+                            }
+                        }
+
+                        for (var i = 0; i < block.Length; i++)
+                        {
+                            ref readonly var row = ref block[i];
+                            var k0 = (string)row.Zone;
+                            var k1 = (global::System.Guid)row.Pod;
+                            AddHashed(in row, k0, k1, hashes[i]); // may grow the table: it reads the arrays afresh
+                        }
                     }
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private void AddCore(in global::Metrics.NodeMetric row)
+                private uint HashOf(in global::Metrics.NodeMetric row)
                 {
                     var k0 = (string)row.Zone;
                     var k1 = (global::System.Guid)row.Pod;
-                    var hash = Hash(k0, k1);
+                    return Hash(k0, k1);
+                }
+
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private void AddRow(in global::Metrics.NodeMetric row)
+                {
+                    var k0 = (string)row.Zone;
+                    var k1 = (global::System.Guid)row.Pod;
+                    AddHashed(in row, k0, k1, Hash(k0, k1));
+                }
+
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private void AddHashed(in global::Metrics.NodeMetric row, string k0, global::System.Guid k1, uint hash)
+                {
                     var slots = _slots;
-                    var mask = slots.Length - 1;
-                    var slot = hash & mask;
+                    var mask = (nuint)slots.Length - 1;
+                    var slot = (nuint)hash & mask;
                     while (true)
                     {
-                        var s = slots[slot];
+                        var s = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots), slot);
+                        if ((uint)(s >> 32) == hash)
+                        {
+                            // Slots only point inside _count: no bounds check needed.
+                            ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
+                            if ((object)e.Zone == (object)k0 && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
+                            {
+                                e.Rows = checked((int)(e.Rows + 1));
+                                e.Restarts = checked((long)(e.Restarts + (long)row.Restarts));
+                                if ((global::Metrics.PodPhase)row.Phase > e.Worst)
+                                {
+                                    e.Worst = (global::Metrics.PodPhase)row.Phase;
+                                }
+                                if (string.CompareOrdinal((string)row.NodeId, e.FirstNode) < 0)
+                                {
+                                    e.FirstNode = (string)row.NodeId;
+                                }
+                                e.LastCpu = (double)row.Cpu;
+                                e.__hp_RestartsMean_Sum += (decimal)row.Restarts;
+                                e.__hp_RestartsMean_Count++;
+                                return;
+                            }
+
+                            break; // same hash, key not matched by reference: the slow path compares in full
+                        }
+
                         if (s == 0)
                         {
                             break;
                         }
 
-                        if ((int)(s >> 32) == hash)
+                        slot = (slot + 1) & mask;
+                    }
+
+                    AddSlow(in row, k0, k1, hash);
+                }
+
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+                private void AddSlow(in global::Metrics.NodeMetric row, string k0, global::System.Guid k1, uint hash)
+                {
+                    var mask = _slots.Length - 1;
+                    var slot = (int)hash & mask;
+                    while (true)
+                    {
+                        var s = _slots[slot];
+                        if (s == 0)
+                        {
+                            break;
+                        }
+
+                        if ((uint)(s >> 32) == hash)
                         {
                             ref var e = ref _entries[(int)(uint)s - 1];
                             if (string.Equals(e.Zone, k0) && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
@@ -163,7 +263,7 @@ namespace Metrics
                 {
                     var hash = Hash(partial.Zone, partial.Pod);
                     var mask = _slots.Length - 1;
-                    var slot = hash & mask;
+                    var slot = (int)hash & mask;
                     while (true)
                     {
                         var s = _slots[slot];
@@ -173,7 +273,7 @@ namespace Metrics
                         }
 
                         var index = (int)(uint)s - 1;
-                        if ((int)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
+                        if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
                         {
                             _entries[index] = __hp_CombineCore(in _entries[index], in partial);
                             return;
@@ -234,7 +334,7 @@ namespace Metrics
                     _count = 0;
                 }
 
-                private int Insert(int hash)
+                private int Insert(uint hash)
                 {
                     if (_count == _entries.Length)
                     {
@@ -242,7 +342,7 @@ namespace Metrics
                     }
 
                     var index = _count++;
-                    Place(_slots, ((ulong)(uint)hash << 32) | (uint)(index + 1));
+                    Place(_slots, ((ulong)hash << 32) | (uint)(index + 1));
                     return index;
                 }
 
@@ -250,7 +350,7 @@ namespace Metrics
                 {
                     var size = global::Hotpath.Batching.ReducerMath.Grow(_entries.Length);
                     global::System.Array.Resize(ref _entries, size);
-                    var slots = new ulong[size * 2];
+                    var slots = new ulong[global::Hotpath.Batching.ReducerMath.SlotsFor(size)];
                     foreach (var s in _slots)
                     {
                         if (s != 0)
@@ -275,11 +375,10 @@ namespace Metrics
                 }
 
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static int Hash(string k0, global::System.Guid k1)
+                private uint Hash(string k0, global::System.Guid k1)
                 {
-                    var h = (k0 is null ? 0 : k0.GetHashCode());
-                    h = unchecked((h * -1521134295) + global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!));
-                    return global::Hotpath.Batching.ReducerMath.Mix(h);
+                    var h = global::Hotpath.Batching.ReducerMath.HashInt64(global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
+                    return (uint)h | 0x80000000u; // the top bit marks a used slot
                 }
             }
         }

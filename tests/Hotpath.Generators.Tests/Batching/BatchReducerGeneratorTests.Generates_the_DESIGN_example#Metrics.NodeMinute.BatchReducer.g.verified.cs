@@ -59,11 +59,13 @@ namespace Metrics
         /// </summary>
         public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<global::Metrics.NodeMetric, global::Metrics.NodeMinute>
         {
-            // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Linear probing; a power of two long,
-            // at least twice the entries, so the table is at most half full.
+            // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an
+            // empty slot never matches one. Linear probing over a power-of-two array of four slots per entry (at most a
+            // quarter full: most lookups end at their first slot).
             private ulong[] _slots;
             private global::Metrics.NodeMinute[] _entries; // dense partials, in insertion order
             private int _count;
+            private readonly ulong _seed = global::Hotpath.Batching.ReducerMath.NewSeed(); // per table: hostile keys cannot be picked to collide
 
             /// <summary>Creates a reducer sized for 16 groups (it grows as needed).</summary>
             public Reducer() : this(16)
@@ -85,43 +87,141 @@ namespace Metrics
                 }
 
                 _entries = new global::Metrics.NodeMinute[entries];
-                _slots = new ulong[entries * 2];
+                _slots = new ulong[global::Hotpath.Batching.ReducerMath.SlotsFor(entries)];
             }
 
             /// <inheritdoc />
             public int Count => _count;
 
             /// <inheritdoc />
-            public void Add(in global::Metrics.NodeMetric row) => AddCore(in row);
+            public void Add(in global::Metrics.NodeMetric row) => AddRow(in row);
 
             /// <inheritdoc />
             public void Add(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
             {
+                if (_slots.Length >= 32768)
+                {
+                    AddPrefetched(rows); // the table no longer fits in L2: overlap its cache misses
+                    return;
+                }
+
                 for (var i = 0; i < rows.Length; i++)
                 {
-                    AddCore(in rows[i]);
+                    AddRow(in rows[i]);
+                }
+            }
+
+            private void AddPrefetched(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
+            {
+                global::System.Span<uint> hashes = stackalloc uint[16];
+                for (var start = 0; start < rows.Length; start += 16)
+                {
+                    var block = rows.Slice(start, global::System.Math.Min(16, rows.Length - start));
+                    var slots = _slots;
+                    var mask = slots.Length - 1;
+                    for (var i = 0; i < block.Length; i++)
+                    {
+                        var hash = HashOf(in block[i]);
+                        hashes[i] = hash;
+                        global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[(int)hash & mask]);
+                    }
+
+                    var entries = _entries;
+                    for (var i = 0; i < block.Length; i++)
+                    {
+                        var s = slots[(int)hashes[i] & mask];
+                        if (s != 0)
+                        {
+                            global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[(int)(uint)s - 1]);
+                        }
+                    }
+
+                    for (var i = 0; i < block.Length; i++)
+                    {
+                        ref readonly var row = ref block[i];
+                        var k0 = (string)row.NodeId;
+                        var time = (long)row.UnixMs;
+                        var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
+                        AddHashed(in row, k0, k1, time, hashes[i]); // may grow the table: it reads the arrays afresh
+                    }
                 }
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private void AddCore(in global::Metrics.NodeMetric row)
+            private uint HashOf(in global::Metrics.NodeMetric row)
             {
                 var k0 = (string)row.NodeId;
                 var time = (long)row.UnixMs;
                 var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
-                var hash = Hash(k0, k1);
+                return Hash(k0, k1);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void AddRow(in global::Metrics.NodeMetric row)
+            {
+                var k0 = (string)row.NodeId;
+                var time = (long)row.UnixMs;
+                var k1 = global::Hotpath.Batching.ReducerMath.WindowStart(time, 60000L);
+                AddHashed(in row, k0, k1, time, Hash(k0, k1));
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private void AddHashed(in global::Metrics.NodeMetric row, string k0, long k1, long time, uint hash)
+            {
                 var slots = _slots;
-                var mask = slots.Length - 1;
-                var slot = hash & mask;
+                var mask = (nuint)slots.Length - 1;
+                var slot = (nuint)hash & mask;
                 while (true)
                 {
-                    var s = slots[slot];
+                    var s = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots), slot);
+                    if ((uint)(s >> 32) == hash)
+                    {
+                        // Slots only point inside _count: no bounds check needed.
+                        ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
+                        if ((object)e.NodeId == (object)k0 && e.WindowStartMs == k1)
+                        {
+                            e.Samples = checked((long)(e.Samples + 1));
+                            e.CpuSum = e.CpuSum + (double)row.Cpu;
+                            e.CpuMin = global::Hotpath.Batching.ReducerMath.Min(e.CpuMin, (double)row.Cpu);
+                            e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
+                            e.__hp_MemoryMean_Sum += (double)row.Memory;
+                            e.__hp_MemoryMean_Count++;
+                            if (time >= e.__hp_Phase_Time)
+                            {
+                                e.Phase = (global::Metrics.PodPhase)row.Phase;
+                                e.__hp_Phase_Time = time;
+                            }
+                            return;
+                        }
+
+                        break; // same hash, key not matched by reference: the slow path compares in full
+                    }
+
                     if (s == 0)
                     {
                         break;
                     }
 
-                    if ((int)(s >> 32) == hash)
+                    slot = (slot + 1) & mask;
+                }
+
+                AddSlow(in row, k0, k1, time, hash);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private void AddSlow(in global::Metrics.NodeMetric row, string k0, long k1, long time, uint hash)
+            {
+                var mask = _slots.Length - 1;
+                var slot = (int)hash & mask;
+                while (true)
+                {
+                    var s = _slots[slot];
+                    if (s == 0)
+                    {
+                        break;
+                    }
+
+                    if ((uint)(s >> 32) == hash)
                     {
                         ref var e = ref _entries[(int)(uint)s - 1];
                         if (string.Equals(e.NodeId, k0) && e.WindowStartMs == k1)
@@ -164,7 +264,7 @@ namespace Metrics
             {
                 var hash = Hash(partial.NodeId, partial.WindowStartMs);
                 var mask = _slots.Length - 1;
-                var slot = hash & mask;
+                var slot = (int)hash & mask;
                 while (true)
                 {
                     var s = _slots[slot];
@@ -174,7 +274,7 @@ namespace Metrics
                     }
 
                     var index = (int)(uint)s - 1;
-                    if ((int)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
+                    if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
                     {
                         _entries[index] = __hp_CombineCore(in _entries[index], in partial);
                         return;
@@ -235,7 +335,7 @@ namespace Metrics
                 _count = 0;
             }
 
-            private int Insert(int hash)
+            private int Insert(uint hash)
             {
                 if (_count == _entries.Length)
                 {
@@ -243,7 +343,7 @@ namespace Metrics
                 }
 
                 var index = _count++;
-                Place(_slots, ((ulong)(uint)hash << 32) | (uint)(index + 1));
+                Place(_slots, ((ulong)hash << 32) | (uint)(index + 1));
                 return index;
             }
 
@@ -251,7 +351,7 @@ namespace Metrics
             {
                 var size = global::Hotpath.Batching.ReducerMath.Grow(_entries.Length);
                 global::System.Array.Resize(ref _entries, size);
-                var slots = new ulong[size * 2];
+                var slots = new ulong[global::Hotpath.Batching.ReducerMath.SlotsFor(size)];
                 foreach (var s in _slots)
                 {
                     if (s != 0)
@@ -276,11 +376,10 @@ namespace Metrics
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static int Hash(string k0, long k1)
+            private uint Hash(string k0, long k1)
             {
-                var h = (k0 is null ? 0 : k0.GetHashCode());
-                h = unchecked((h * -1521134295) + k1.GetHashCode());
-                return global::Hotpath.Batching.ReducerMath.Mix(h);
+                var h = global::Hotpath.Batching.ReducerMath.HashInt64(unchecked((long)k1), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
+                return (uint)h | 0x80000000u; // the top bit marks a used slot
             }
         }
     }

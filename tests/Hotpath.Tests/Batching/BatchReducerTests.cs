@@ -348,6 +348,91 @@ public sealed class BatchReducerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new NodeMinute.Reducer(-1));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Large_tables_prefetch_and_agree_with_the_small_table_path(bool sharedKeyInstances)
+    {
+        // Tables of 32,768 slots or more (8,192+ entries) add spans in prefetched blocks of 16 rows. Keys are fresh
+        // string instances per row (ordinal comparison on the slow path) or shared ones (the reference fast path).
+        var rows = RandomRows(81, 40_003, 6_000);
+        if (sharedKeyInstances)
+        {
+            var canonical = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                ref var id = ref rows[i].NodeId;
+                if (!canonical.TryGetValue(id, out var shared))
+                {
+                    canonical.Add(id, shared = id);
+                }
+
+                id = shared;
+            }
+        }
+
+        var expected = Reduce(rows); // one span into a fresh table: the small-table path throughout
+        Assert.True(expected.Length > 20_000, $"{expected.Length} groups");
+
+        var presized = new NodeMinute.Reducer(10_000); // 16,384 entries: prefetching from the first row, growing midway
+        presized.Add(rows.AsSpan(0, 17));
+        presized.Add(rows.AsSpan(17));
+        AssertSame(expected, Sorted(presized.ToArray()));
+
+        var grown = new NodeMinute.Reducer();
+        grown.Add(rows.AsSpan(0, 20_000));
+        grown.Add(rows.AsSpan(20_000)); // the table has grown past the threshold: this span is prefetched
+        AssertSame(expected, Sorted(grown.ToArray()));
+
+        var single = new NodeMinute.Reducer(10_000);
+        foreach (ref readonly var row in rows.AsSpan())
+        {
+            single.Add(in row);
+        }
+
+        AssertSame(expected, Sorted(single.ToArray()));
+    }
+
+    [Fact]
+    public void Equal_keys_in_different_string_instances_share_a_group()
+    {
+        var reducer = new NodeMinute.Reducer();
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = new string("node-" + (i % 3)); // a fresh instance each time
+            reducer.Add(new NodeMetric { NodeId = id, UnixMs = 5, Cpu = 1 });
+            reducer.Add(new NodeMetric { NodeId = i % 2 == 0 ? "node-0" : "node-1", UnixMs = 5, Cpu = 1 });
+        }
+
+        var partials = Sorted(reducer.ToArray());
+        Assert.Equal(["node-0", "node-1", "node-2"], partials.Select(static p => p.NodeId));
+        Assert.Equal([334 + 500, 333 + 500, 333], partials.Select(static p => p.Samples));
+    }
+
+    [Fact]
+    public void Large_table_Add_allocates_nothing_in_steady_state()
+    {
+        var rows = RandomRows(91, 20_000, 5_000);
+        var reducer = new NodeMinute.Reducer();
+        reducer.Add(rows); // grows past 8,192 entries: later spans take the prefetching path
+        Assert.True(reducer.Count > 8_192, $"{reducer.Count} groups");
+        reducer.Clear();
+        reducer.Add(rows);
+        reducer.Clear();
+
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < 5; round++)
+            {
+                reducer.Add(rows);
+                reducer.Clear();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+    }
+
     [Fact]
     public void Add_allocates_nothing_in_steady_state()
     {

@@ -65,4 +65,67 @@ public sealed class ReducerMathTests
         var slots = Enumerable.Range(0, 1024).Select(static i => ReducerMath.Mix((i * 60_000L).GetHashCode()) & 1023).Distinct().Count();
         Assert.True(slots > 550, $"only {slots} of 1024 slots used");
     }
+
+    [Fact]
+    public void HashInt64_spreads_multiples_of_a_window_over_the_low_bits()
+    {
+        var seed = ReducerMath.NewSeed();
+        var slots = Enumerable.Range(0, 1024).Select(i => (int)ReducerMath.HashInt64(i * 60_000L, seed) & 1023).Distinct().Count();
+        Assert.True(slots > 550, $"only {slots} of 1024 slots used");
+    }
+
+    [Fact]
+    public void HashString_is_ordinal_equal_strings_of_every_length_hash_alike()
+    {
+        var random = new Random(11);
+        var seed = ReducerMath.NewSeed();
+        for (var length = 0; length <= 80; length++)
+        {
+            var chars = Enumerable.Range(0, length).Select(_ => (char)random.Next(0, 0x10000)).ToArray();
+            var a = new string(chars);
+            var b = new string(chars); // another instance, same code units
+            Assert.True(length == 0 || !ReferenceEquals(a, b));
+            Assert.Equal(ReducerMath.HashString(a, seed), ReducerMath.HashString(b, seed));
+        }
+
+        Assert.Equal(ReducerMath.HashString(null, seed), ReducerMath.HashString(null, seed));
+        Assert.NotEqual(ReducerMath.HashString(null, seed), ReducerMath.HashString(string.Empty, seed));
+    }
+
+    [Fact]
+    public void HashString_reads_every_code_unit_and_the_length()
+    {
+        // Every length class (0-3, 4-8, 9-16 and longer chars): changing any one char, or the length, changes the hash.
+        var seed = ReducerMath.NewSeed();
+        for (var length = 0; length <= 70; length++)
+        {
+            var chars = Enumerable.Range(0, length).Select(static i => (char)('a' + (i % 26))).ToArray();
+            var hash = ReducerMath.HashString(new string(chars), seed);
+            for (var position = 0; position < length; position++)
+            {
+                var changed = (char[])chars.Clone();
+                changed[position] = 'Z';
+                Assert.NotEqual(hash, ReducerMath.HashString(new string(changed), seed));
+            }
+
+            Assert.NotEqual(hash, ReducerMath.HashString(new string(chars) + "\0", seed)); // a trailing NUL is still longer
+        }
+    }
+
+    [Fact]
+    public void HashString_has_no_collisions_on_typical_keys_and_depends_on_the_seed()
+    {
+        var seed = ReducerMath.NewSeed();
+        var keys = Enumerable.Range(0, 200_000).Select(static i => "node-" + i).ToArray();
+        Assert.Equal(keys.Length, keys.Select(k => ReducerMath.HashString(k, seed)).Distinct().Count());
+
+        // The 32 bits a table stores spread evenly: 4,096 buckets of 200,000 keys hold 48.8 on average.
+        var buckets = keys.GroupBy(k => (uint)ReducerMath.HashString(k, seed) & 4095).Select(static g => g.Count()).ToArray();
+        Assert.Equal(4096, buckets.Length);
+        Assert.True(buckets.Max() < 100, $"fullest bucket {buckets.Max()}");
+
+        var other = seed ^ 0x5555_5555_5555_5555UL;
+        Assert.True(keys.Take(1000).Count(k => ReducerMath.HashString(k, seed) == ReducerMath.HashString(k, other)) == 0);
+        Assert.NotEqual(ReducerMath.NewSeed(), ReducerMath.NewSeed());
+    }
 }
