@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Hotpath.Batching;
@@ -131,12 +130,6 @@ public static class ReducerMath
         return (int)h;
     }
 
-    // Constants of the key hash (wyhash's secrets: odd, about half the bits set).
-    private const ulong Secret0 = 0xa0761d6478bd642fUL;
-    private const ulong Secret1 = 0xe7037ed1a0b428dbUL;
-    private const ulong Secret2 = 0x8ebc6af09c88c6e3UL;
-    private const ulong Secret3 = 0x589965cc75374cc3UL;
-
     /// <summary>
     /// A random seed for one reducer's key hash. Each reducer draws its own, so hostile keys cannot be chosen
     /// offline to collide in its table (the table is private, and partials carry keys, never hashes).
@@ -155,39 +148,14 @@ public static class ReducerMath
     /// <param name="seed">The table's seed (see <see cref="NewSeed"/>), varied per key member.</param>
     /// <returns>A 64-bit hash; every bit is usable.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong HashString(string? value, ulong seed)
-    {
-        if (value is not null)
-        {
-            ref var p = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value.AsSpan()));
-            var n = (nuint)(uint)value.Length * 2; // bytes
-            if (n - 8 <= 8)
-            {
-                // 4 to 8 chars: two overlapping 8-byte reads cover every byte; the length tells the overlaps apart.
-                return Fold(
-                    Unsafe.ReadUnaligned<ulong>(ref p) ^ seed,
-                    Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n);
-            }
-
-            if (n - 17 < 16)
-            {
-                // 9 to 16 chars: four 8-byte reads (the middle ones overlap as the length requires).
-                return Fold(Unsafe.ReadUnaligned<ulong>(ref p) ^ seed, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, 8)) ^ seed ^ Secret2) ^
-                    Fold(
-                        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 16)) ^ seed ^ Secret3,
-                        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n);
-            }
-        }
-
-        return HashStringOther(value, seed);
-    }
+    public static ulong HashString(string? value, ulong seed) => Hashing.SeededHash.OfString(value, seed);
 
     /// <summary>The seeded hash of a 64-bit value (integer keys and window starts, widened to <c>long</c>).</summary>
     /// <param name="value">The value.</param>
     /// <param name="seed">The table's seed, varied per key member.</param>
     /// <returns>A 64-bit hash; every bit is usable.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong HashInt64(long value, ulong seed) => Fold((ulong)value ^ seed, seed ^ Secret1);
+    public static ulong HashInt64(long value, ulong seed) => Hashing.SeededHash.OfInt64(value, seed);
 
     /// <summary>
     /// Hints the processor to load the cache line holding <paramref name="location"/> (x86 <c>prefetcht0</c>; a no-op
@@ -211,63 +179,6 @@ public static class ReducerMath
     /// <param name="entries">The entry capacity, a power of two.</param>
     /// <returns>A power of two.</returns>
     public static int SlotsFor(int entries) => entries <= 1 << 27 ? entries * 4 : entries * 2;
-
-    /// <summary>High and low halves of the 128-bit product, folded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Fold(ulong a, ulong b)
-    {
-        if (Bmi2.X64.IsSupported)
-        {
-            // mulx for the high half and imul for the low one: no trip through memory for an out parameter.
-            return Bmi2.X64.MultiplyNoFlags(a, b) ^ (a * b);
-        }
-
-        var high = Math.BigMul(a, b, out var low);
-        return high ^ low;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong HashStringOther(string? value, ulong seed)
-    {
-        if (value is null)
-        {
-            return Fold(seed ^ Secret2, seed ^ Secret3);
-        }
-
-        ref var p = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value.AsSpan()));
-        var n = (nuint)(uint)value.Length * 2;
-        ulong a, b;
-        var h = seed;
-        if (n < 8)
-        {
-            // 0 to 3 chars.
-            if (n >= 4)
-            {
-                a = Unsafe.ReadUnaligned<uint>(ref p);
-                b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p, n - 4));
-            }
-            else
-            {
-                a = n == 0 ? 0UL : Unsafe.ReadUnaligned<ushort>(ref p);
-                b = 0;
-            }
-        }
-        else
-        {
-            // More than 16 chars: 16 bytes a step, then the last 16 bytes (overlapping the last step).
-            ref var q = ref p;
-            for (var rest = n; rest > 16; rest -= 16)
-            {
-                h = Fold(Unsafe.ReadUnaligned<ulong>(ref q) ^ seed ^ Secret0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref q, 8)) ^ h);
-                q = ref Unsafe.Add(ref q, 16);
-            }
-
-            a = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 16));
-            b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8));
-        }
-
-        return Fold(a ^ h, b ^ h ^ Secret1 ^ n);
-    }
 
     /// <summary>The next table size: double, or throw when the table cannot grow further.</summary>
     /// <param name="length">The current length.</param>

@@ -6,7 +6,7 @@ namespace Hotpath.Tests.Caching;
 public class KeyHashingAndCountingTests
 {
     [Fact]
-    public void Equal_strings_hash_equal_whatever_the_instance_and_spans_agree_with_strings()
+    public void Equal_strings_hash_equal_whatever_the_instance()
     {
         for (var length = 0; length <= 70; length++)
         {
@@ -14,7 +14,6 @@ public class KeyHashingAndCountingTests
             var copy = new string(text.AsSpan()); // a distinct instance
             Assert.NotSame(text, copy);
             Assert.Equal(CacheKeyHash.Of(text), CacheKeyHash.Of(copy));
-            Assert.Equal(CacheKeyHash.Of(text), CacheKeyHash.Of(("xx" + text + "yy").AsSpan(2, text.Length)));
         }
 
         Assert.Equal(0, CacheKeyHash.Of((string?)null));
