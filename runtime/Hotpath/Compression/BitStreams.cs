@@ -68,6 +68,33 @@ internal ref struct BitWriter
 
     public void WriteBit(bool bit) => Write(bit ? 1UL : 0UL, 1);
 
+    /// <summary>Bit-packs <c>value - reference</c> of every value at <paramref name="width"/> bits (1 to 64), keeping the accumulator in registers.</summary>
+    public void WritePacked(scoped ReadOnlySpan<long> values, long reference, int width)
+    {
+        var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        var accumulator = _accumulator;
+        var count = _count;
+        var position = _position;
+        var destination = _destination;
+        foreach (var v in values)
+        {
+            var x = unchecked((ulong)(v - reference)) & mask;
+            accumulator |= x << count;
+            count += width;
+            if (count >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(position), accumulator);
+                position += 8;
+                count -= 64;
+                accumulator = count == 0 ? 0 : x >> (width - count);
+            }
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+    }
+
     /// <summary>Writes a 7-bit length then that many bits: small numbers cost few bits, any ulong fits.</summary>
     public void WriteVar(ulong value)
     {

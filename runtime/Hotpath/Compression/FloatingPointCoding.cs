@@ -20,6 +20,7 @@ internal static class DoublePageCodec
     private const int ExceptionCountBits = 11;
     private const int PositionBits = 10;
     private const int SampleSize = 32;
+    private const int MaxCandidates = 4;
 
     // 2^52: beyond it not every integer is a double, and the long conversion must stay in range.
     private const double MaxEncodable = 4503599627370496.0;
@@ -39,9 +40,13 @@ internal static class DoublePageCodec
 
     public static void EncodeColumn(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
     {
+        // (e, f) pairs that won a full search on an earlier page, most recent first (ALP's idea: a column
+        // keeps using a few combinations, so most pages only try those on their sample).
+        Span<int> candidates = stackalloc int[MaxCandidates];
+        var candidateCount = 0;
         for (var start = 0; start < values.Length; start += PageSize)
         {
-            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, ref writer);
+            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, candidates, ref candidateCount, ref writer);
         }
     }
 
@@ -53,20 +58,22 @@ internal static class DoublePageCodec
         }
     }
 
-    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
+    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, scoped Span<int> candidates, ref int candidateCount, ref BitWriter writer)
     {
         var n = values.Length;
-        var chimpBits = ModeBits + ChimpCost(values);
-
-        var (e, f) = ChooseExponents(values, single);
+        var (e, f) = ChooseExponents(values, single, candidates, ref candidateCount);
         Span<long> integers = stackalloc long[n];
         Span<short> exceptions = stackalloc short[n];
         var exceptionCount = 0;
         var fill = 0L;
         var haveFill = false;
+        var scale = Powers[e];
+        var unscale = InversePowers[f];
+        var factor = Powers[f];
+        var fraction = InversePowers[e];
         for (var i = 0; i < n; i++)
         {
-            if (TryEncode(values[i], e, f, single, out var integer))
+            if (TryEncode(values[i], scale, unscale, factor, fraction, single, out var integer))
             {
                 integers[i] = integer;
                 if (!haveFill)
@@ -89,7 +96,9 @@ internal static class DoublePageCodec
         {
             var plan = IntPageCodec.Plan(integers, intModes);
             var alpBits = ModeBits + (2 * ExponentBits) + ExceptionCountBits + plan.Bits + ((long)exceptionCount * (PositionBits + 64));
-            if (alpBits <= chimpBits)
+
+            // Chimp's size is only needed up to the decimal coding's: stop counting once it is larger.
+            if (alpBits <= ModeBits + ChimpCost(values, alpBits - ModeBits))
             {
                 writer.Write(ModeAlp, ModeBits);
                 writer.Write((ulong)e, ExponentBits);
@@ -171,9 +180,9 @@ internal static class DoublePageCodec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryEncode(double value, int e, int f, bool single, out long integer)
+    private static bool TryEncode(double value, double scale, double unscale, double factor, double fraction, bool single, out long integer)
     {
-        var scaled = value * Powers[e] * InversePowers[f];
+        var scaled = value * scale * unscale;
         if (!(Math.Abs(scaled) < MaxEncodable))
         {
             integer = 0;
@@ -181,7 +190,7 @@ internal static class DoublePageCodec
         }
 
         integer = (long)Math.Round(scaled);
-        var decoded = integer * Powers[f] * InversePowers[e];
+        var decoded = integer * factor * fraction;
         if (single)
         {
             // Floats only need to come back as the same float: compare after narrowing (the decoder narrows too).
@@ -192,8 +201,12 @@ internal static class DoublePageCodec
         return BitConverter.DoubleToInt64Bits(decoded) == BitConverter.DoubleToInt64Bits(value);
     }
 
-    /// <summary>Picks (e, f) on a sample: fewest exceptions, then narrowest integer range.</summary>
-    private static (int E, int F) ChooseExponents(ReadOnlySpan<double> values, bool single)
+    /// <summary>
+    /// Picks (e, f) on a 32-value sample: fewest exceptions, then narrowest integer range. The pairs that
+    /// won earlier pages are tried first; a full search of every pair runs only when none of them encodes
+    /// the whole sample (the first page, or data whose precision changed), and its winner joins them.
+    /// </summary>
+    private static (int E, int F) ChooseExponents(ReadOnlySpan<double> values, bool single, scoped Span<int> candidates, ref int candidateCount)
     {
         var n = values.Length;
         var samples = Math.Min(SampleSize, n);
@@ -206,27 +219,38 @@ internal static class DoublePageCodec
         var bestE = 0;
         var bestF = 0;
         var bestCost = long.MaxValue;
+        var bestExceptions = long.MaxValue;
+        var bestIndex = -1;
+        for (var c = 0; c < candidateCount; c++)
+        {
+            var e = candidates[c] >> 8;
+            var f = candidates[c] & 0xFF;
+            var cost = SampleCost(sample, e, f, single, out var exceptions);
+            if (cost < bestCost)
+            {
+                (bestCost, bestExceptions, bestE, bestF, bestIndex) = (cost, exceptions, e, f, c);
+            }
+        }
+
+        if (bestExceptions == 0)
+        {
+            if (bestIndex > 0)
+            {
+                // Move to front: the next page most likely wants the same pair.
+                var pair = candidates[bestIndex];
+                candidates.Slice(0, bestIndex).CopyTo(candidates.Slice(1));
+                candidates[0] = pair;
+            }
+
+            return (bestE, bestF);
+        }
+
+        bestCost = long.MaxValue;
         for (var e = MaxExponent; e >= 0; e--)
         {
             for (var f = e; f >= 0; f--)
             {
-                long exceptions = 0;
-                long min = long.MaxValue, max = long.MinValue;
-                foreach (var v in sample)
-                {
-                    if (TryEncode(v, e, f, single, out var integer))
-                    {
-                        min = Math.Min(min, integer);
-                        max = Math.Max(max, integer);
-                    }
-                    else
-                    {
-                        exceptions++;
-                    }
-                }
-
-                var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
-                var cost = (exceptions * (PositionBits + 64)) + ((samples - exceptions) * width);
+                var cost = SampleCost(sample, e, f, single, out _);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
@@ -236,7 +260,42 @@ internal static class DoublePageCodec
             }
         }
 
+        var found = (bestE << 8) | bestF;
+        var existing = candidates.Slice(0, candidateCount).IndexOf(found);
+        if (existing < 0)
+        {
+            candidateCount = Math.Min(candidateCount + 1, candidates.Length);
+            existing = candidateCount - 1;
+        }
+
+        candidates.Slice(0, existing).CopyTo(candidates.Slice(1));
+        candidates[0] = found;
         return (bestE, bestF);
+    }
+
+    private static long SampleCost(ReadOnlySpan<double> sample, int e, int f, bool single, out long exceptions)
+    {
+        var scale = Powers[e];
+        var unscale = InversePowers[f];
+        var factor = Powers[f];
+        var fraction = InversePowers[e];
+        exceptions = 0;
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (var v in sample)
+        {
+            if (TryEncode(v, scale, unscale, factor, fraction, single, out var integer))
+            {
+                min = Math.Min(min, integer);
+                max = Math.Max(max, integer);
+            }
+            else
+            {
+                exceptions++;
+            }
+        }
+
+        var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
+        return (exceptions * (PositionBits + 64)) + ((sample.Length - exceptions) * width);
     }
 
     // Chimp (Liakos et al., VLDB 2022): XOR with the previous value; flags 00 = same value,
@@ -247,13 +306,19 @@ internal static class DoublePageCodec
     private static readonly byte[] LeadingValue = [0, 8, 12, 16, 18, 20, 22, 24];
     private const int TrailingThreshold = 6;
 
-    private static long ChimpCost(ReadOnlySpan<double> values)
+    /// <summary>Chimp's exact size in bits, or any number above <paramref name="limit"/> once it passes it.</summary>
+    private static long ChimpCost(ReadOnlySpan<double> values, long limit)
     {
         long bits = 64;
         var previous = BitConverter.DoubleToUInt64Bits(values[0]);
         var storedLeading = 65;
         for (var i = 1; i < values.Length; i++)
         {
+            if (bits > limit)
+            {
+                return bits;
+            }
+
             var current = BitConverter.DoubleToUInt64Bits(values[i]);
             var xor = current ^ previous;
             if (xor == 0)

@@ -162,10 +162,18 @@ internal static class IntPageCodec
     }
 
     /// <summary>The greatest common divisor of every (value - first), or 1 when there is none worth using or a difference overflows.</summary>
+    /// <remarks>
+    /// Most values are already multiples of the running divisor, so each is tested with a multiply (exact
+    /// divisibility by an odd number through its inverse mod 2^64) and a true gcd step runs only when the
+    /// divisor shrinks (at most 64 times a page).
+    /// </remarks>
     private static ulong CommonDivisor(ReadOnlySpan<long> values)
     {
         var first = values[0];
         ulong divisor = 0;
+        var shift = 0;
+        ulong inverse = 0;
+        ulong limit = 0;
         for (var i = 1; i < values.Length; i++)
         {
             var v = values[i];
@@ -176,6 +184,18 @@ internal static class IntPageCodec
             }
 
             var magnitude = difference < 0 ? unchecked((ulong)-difference) : (ulong)difference;
+            if (magnitude == 0)
+            {
+                continue;
+            }
+
+            if (divisor != 0
+                && (magnitude & ((1UL << shift) - 1)) == 0
+                && unchecked((magnitude >> shift) * inverse) <= limit)
+            {
+                continue; // already a multiple of the divisor
+            }
+
             var a = divisor;
             var b = magnitude;
             while (b != 0)
@@ -188,74 +208,116 @@ internal static class IntPageCodec
             {
                 return 1;
             }
+
+            shift = BitOperations.TrailingZeroCount(divisor);
+            var odd = divisor >> shift;
+            inverse = OddInverse(odd);
+            limit = ulong.MaxValue / odd;
         }
 
         return divisor is 0 or > long.MaxValue ? 1 : divisor;
     }
 
+    /// <summary>The inverse of an odd number modulo 2^64 (Newton's iteration: each step doubles the correct bits).</summary>
+    private static ulong OddInverse(ulong odd)
+    {
+        var inverse = odd; // correct to 3 bits for any odd number
+        for (var i = 0; i < 5; i++)
+        {
+            inverse = unchecked(inverse * (2 - (odd * inverse)));
+        }
+
+        return inverse;
+    }
+
+    /// <summary>(value - first) / divisor for values whose differences are exact multiples: a shift and a multiply, no division.</summary>
     private static void Scale(ReadOnlySpan<long> values, ulong divisor, Span<long> scaled)
     {
         var first = values[0];
-        var d = (long)divisor;
-        for (var i = 0; i < values.Length; i++)
+        var shift = BitOperations.TrailingZeroCount(divisor);
+        var inverse = (long)OddInverse(divisor >> shift);
+        scaled = scaled.Slice(0, values.Length);
+        for (var i = 0; i < scaled.Length; i++)
         {
-            scaled[i] = (values[i] - first) / d;
+            scaled[i] = unchecked(((values[i] - first) >> shift) * inverse);
         }
     }
 
+    /// <summary>
+    /// Exact sizes of the allowed modes in three passes over the page (the deltas and deltas of deltas are
+    /// computed on the fly, never stored): min, max and mean of the three sequences; Rice magnitudes around
+    /// each mean; then the exact Rice size, for k around the magnitude's log, of the sequence with the
+    /// smallest magnitude (the others cannot beat it by more than rounding).
+    /// </summary>
     private static IntPagePlan PlanInner(ReadOnlySpan<long> values, IntModes allowed)
     {
-        var n = values.Length;
-        Span<long> deltas = stackalloc long[Math.Max(n - 1, 0)];
-        Span<long> dods = stackalloc long[Math.Max(n - 2, 0)];
-        for (var i = 1; i < n; i++)
-        {
-            deltas[i - 1] = unchecked(values[i] - values[i - 1]);
-        }
-
-        for (var i = 1; i < deltas.Length; i++)
-        {
-            dods[i - 1] = unchecked(deltas[i] - deltas[i - 1]);
-        }
-
-        var firstBits = BitWriter.VarBits(ZigZag.Encode(values[0]));
-        var deltaHeader = firstBits;
-        var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(deltas[0])) : 0);
-
-        var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.All) == 0)
         {
             allowed = IntModes.All;
         }
 
+        var n = values.Length;
+        var firstBits = BitWriter.VarBits(ZigZag.Encode(values[0]));
+        var deltaHeader = firstBits;
+        var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(unchecked(values[1] - values[0]))) : 0);
+
+        // Pass 1: min, max, sum of the values (v), deltas (d) and deltas of deltas (dd).
+        long vMin = values[0], vMax = vMin, dMin = 0, dMax = 0, ddMin = 0, ddMax = 0;
+        double vSum = vMin, dSum = 0, ddSum = 0;
+        if (n >= 2)
+        {
+            var d = unchecked(values[1] - values[0]);
+            dMin = dMax = d;
+            dSum = d;
+            vMin = Math.Min(vMin, values[1]);
+            vMax = Math.Max(vMax, values[1]);
+            vSum += values[1];
+            if (n >= 3)
+            {
+                var d2 = unchecked(values[2] - values[1]);
+                ddMin = ddMax = unchecked(d2 - d);
+            }
+
+            var previous = values[1];
+            var previousDelta = d;
+            for (var i = 2; i < n; i++)
+            {
+                var v = values[i];
+                var delta = unchecked(v - previous);
+                var dod = unchecked(delta - previousDelta);
+                vMin = Math.Min(vMin, v);
+                vMax = Math.Max(vMax, v);
+                vSum += v;
+                dMin = Math.Min(dMin, delta);
+                dMax = Math.Max(dMax, delta);
+                dSum += delta;
+                ddMin = Math.Min(ddMin, dod);
+                ddMax = Math.Max(ddMax, dod);
+                ddSum += dod;
+                previous = v;
+                previousDelta = delta;
+            }
+        }
+
+        var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.For) != 0)
         {
-            Consider(ref best, PlanFor(values, IntMode.For, 0));
+            Consider(ref best, PlanFor(vMin, vMax, n, IntMode.For, 0));
         }
 
         if ((allowed & IntModes.DeltaFor) != 0)
         {
-            Consider(ref best, PlanFor(deltas, IntMode.DeltaFor, deltaHeader));
+            Consider(ref best, PlanFor(dMin, dMax, n - 1, IntMode.DeltaFor, deltaHeader));
         }
 
         if ((allowed & IntModes.DeltaOfDeltaFor) != 0)
         {
-            Consider(ref best, PlanFor(dods, IntMode.DeltaOfDeltaFor, dodHeader));
+            Consider(ref best, PlanFor(ddMin, ddMax, Math.Max(n - 2, 0), IntMode.DeltaOfDeltaFor, dodHeader));
         }
 
-        if ((allowed & IntModes.Rice) != 0)
+        if ((allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0)
         {
-            Consider(ref best, PlanRice(values, IntMode.Rice, 0));
-        }
-
-        if ((allowed & IntModes.DeltaRice) != 0)
-        {
-            Consider(ref best, PlanRice(deltas, IntMode.DeltaRice, deltaHeader));
-        }
-
-        if ((allowed & IntModes.DeltaOfDeltaRice) != 0)
-        {
-            Consider(ref best, PlanRice(dods, IntMode.DeltaOfDeltaRice, dodHeader));
+            Consider(ref best, PlanRice(values, allowed, vSum, dSum, ddSum, deltaHeader, dodHeader));
         }
 
         if ((allowed & IntModes.RunLength) != 0)
@@ -412,65 +474,127 @@ internal static class IntPageCodec
         }
     }
 
-    private static IntPagePlan PlanFor(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    private static IntPagePlan PlanFor(long min, long max, int length, IntMode mode, long headerBits)
     {
-        long min = 0, max = 0;
-        if (!sequence.IsEmpty)
-        {
-            min = max = sequence[0];
-            for (var i = 1; i < sequence.Length; i++)
-            {
-                var v = sequence[i];
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
-
         var width = 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
         return new IntPagePlan
         {
             Mode = mode,
             Parameter = width,
             Base = min,
-            Bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(min)) + WidthBits + ((long)sequence.Length * width),
+            Bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(min)) + WidthBits + ((long)length * width),
         };
     }
 
-    private static IntPagePlan PlanRice(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    /// <summary>The centre a Rice sequence zigzags around: its mean, rounded (symmetric noise maps to small numbers).</summary>
+    private static long RiceCentre(double sum, int length) =>
+        length <= 0 ? 0 : (long)Math.Clamp(Math.Round(sum / length), -9.2e18, 9.2e18);
+
+    /// <summary>
+    /// The Rice candidate: the allowed sequence (values, deltas, deltas of deltas) with the smallest mean
+    /// magnitude around its centre, sized exactly for the three k around log2 of that magnitude.
+    /// </summary>
+    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, double vSum, double dSum, double ddSum, long deltaHeader, long dodHeader)
     {
-        // Centre on the mean so symmetric noise (jittery deltas, temperatures) zigzags to small numbers.
-        double sum = 0;
-        foreach (var v in sequence)
+        var n = values.Length;
+        var cV = RiceCentre(vSum, n);
+        var cD = RiceCentre(dSum, n - 1);
+        var cDD = RiceCentre(ddSum, n - 2);
+
+        // Pass 2: mean magnitudes.
+        double mV = ZigZag.Encode(unchecked(values[0] - cV)), mD = 0, mDD = 0;
+        if (n >= 2)
         {
-            sum += v;
+            var d = unchecked(values[1] - values[0]);
+            mV += ZigZag.Encode(unchecked(values[1] - cV));
+            mD = ZigZag.Encode(unchecked(d - cD));
+            var previous = values[1];
+            var previousDelta = d;
+            for (var i = 2; i < n; i++)
+            {
+                var v = values[i];
+                var delta = unchecked(v - previous);
+                mV += ZigZag.Encode(unchecked(v - cV));
+                mD += ZigZag.Encode(unchecked(delta - cD));
+                mDD += ZigZag.Encode(unchecked(delta - previousDelta - cDD));
+                previous = v;
+                previousDelta = delta;
+            }
         }
 
-        var centre = sequence.IsEmpty ? 0 : (long)Math.Clamp(Math.Round(sum / sequence.Length), -9.2e18, 9.2e18);
-        double magnitude = 0;
-        foreach (var v in sequence)
+        var meanV = mV / n;
+        var meanD = n > 1 ? mD / (n - 1) : 0;
+        var meanDD = n > 2 ? mDD / (n - 2) : 0;
+        var mode = IntMode.Rice;
+        var mean = double.MaxValue;
+        long centre = 0, header = 0;
+        if ((allowed & IntModes.Rice) != 0)
         {
-            magnitude += ZigZag.Encode(unchecked(v - centre));
+            (mode, mean, centre, header) = (IntMode.Rice, meanV, cV, 0);
         }
 
-        var mean = sequence.IsEmpty ? 0 : magnitude / sequence.Length;
+        if ((allowed & IntModes.DeltaRice) != 0 && meanD < mean)
+        {
+            (mode, mean, centre, header) = (IntMode.DeltaRice, meanD, cD, deltaHeader);
+        }
+
+        if ((allowed & IntModes.DeltaOfDeltaRice) != 0 && meanDD < mean)
+        {
+            (mode, mean, centre, header) = (IntMode.DeltaOfDeltaRice, meanDD, cDD, dodHeader);
+        }
+
+        // Pass 3: exact sizes for k0 - 1, k0, k0 + 1 (clamped: a repeated k costs the same and is not preferred).
         var k0 = mean < 2 ? 0 : (int)Math.Log2(mean * 0.69);
-        var best = new IntPagePlan { Bits = long.MaxValue };
-        for (var k = Math.Max(0, k0 - 1); k <= Math.Min(63, k0 + 1); k++)
+        var kLow = Math.Max(0, k0 - 1);
+        var kMid = Math.Min(63, Math.Max(kLow, k0));
+        var kHigh = Math.Min(63, k0 + 1);
+        var skip = mode switch { IntMode.Rice => 0, IntMode.DeltaRice => 1, _ => 2 };
+        long low = 0, mid = 0, high = 0;
+        if (n > skip)
         {
-            long bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
-            foreach (var v in sequence)
+            for (var i = skip; i < n; i++)
             {
-                var q = ZigZag.Encode(unchecked(v - centre)) >> k;
-                bits += q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(ZigZag.Encode(unchecked(v - centre)));
-            }
+                var v = values[i];
+                long s;
+                if (skip == 0)
+                {
+                    s = v;
+                }
+                else
+                {
+                    var delta = unchecked(v - values[i - 1]);
+                    s = skip == 1 ? delta : unchecked(delta - (values[i - 1] - values[i - 2]));
+                }
 
-            if (bits < best.Bits)
-            {
-                best = new IntPagePlan { Mode = mode, Parameter = k, Base = centre, Bits = bits };
+                var u = ZigZag.Encode(unchecked(s - centre));
+                low += RiceBits(u, kLow);
+                mid += RiceBits(u, kMid);
+                high += RiceBits(u, kHigh);
             }
         }
 
-        return best;
+        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+        var plan = new IntPagePlan { Mode = mode, Parameter = kLow, Base = centre, Bits = fixedBits + low };
+        if (fixedBits + mid < plan.Bits)
+        {
+            plan.Parameter = kMid;
+            plan.Bits = fixedBits + mid;
+        }
+
+        if (fixedBits + high < plan.Bits)
+        {
+            plan.Parameter = kHigh;
+            plan.Bits = fixedBits + high;
+        }
+
+        return plan;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long RiceBits(ulong u, int k)
+    {
+        var q = u >> k;
+        return q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(u);
     }
 
     private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)
@@ -500,15 +624,9 @@ internal static class IntPageCodec
         writer.WriteVarSigned(plan.Base);
         var width = plan.Parameter;
         writer.Write((ulong)width, WidthBits);
-        if (width == 0)
+        if (width != 0)
         {
-            return;
-        }
-
-        var min = plan.Base;
-        foreach (var v in sequence)
-        {
-            writer.Write(unchecked((ulong)(v - min)), width);
+            writer.WritePacked(sequence, plan.Base, width);
         }
     }
 
@@ -539,14 +657,24 @@ internal static class IntPageCodec
         var k = plan.Parameter;
         writer.Write((ulong)k, RiceParameterBits);
         var centre = plan.Base;
+        var lowMask = (1UL << k) - 1; // k < 64
         foreach (var v in sequence)
         {
             var u = ZigZag.Encode(unchecked(v - centre));
-            var q = u >> k;
+            var q = (int)Math.Min(u >> k, RiceEscape);
             if (q < RiceEscape)
             {
-                writer.Write((1UL << (int)q) - 1, (int)q + 1); // q ones, then a zero
-                writer.Write(u, k);
+                // q ones, a zero, then the k low bits, in one write when they fit a word.
+                var ones = (1UL << q) - 1;
+                if (q + 1 + k <= 64)
+                {
+                    writer.Write(ones | ((u & lowMask) << (q + 1)), q + 1 + k);
+                }
+                else
+                {
+                    writer.Write(ones, q + 1);
+                    writer.Write(u, k);
+                }
             }
             else
             {
