@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hotpath.Compression;
 
@@ -208,6 +209,116 @@ internal ref struct BitReader
         _buffer >>= ones + 1;
         _count -= ones + 1;
         return ones;
+    }
+
+    /// <summary>Bits consumed so far.</summary>
+    public readonly long BitPosition => ((long)_position * 8) - _count;
+
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length values of <paramref name="width"/> bits (1 to 64), adding
+    /// <paramref name="reference"/>. The length is checked once for the whole run; each value is then one
+    /// unaligned 64-bit load at a computed bit offset (no loop-carried state), and the last few values,
+    /// whose 8-byte load would pass the end of the data, go through <see cref="Read"/>.
+    /// </summary>
+    public void ReadPacked(scoped Span<long> destination, long reference, int width)
+    {
+        var start = BitPosition;
+        var end = start + ((long)destination.Length * width);
+        if (end > (long)_data.Length * 8)
+        {
+            Corrupt.Throw("A column section ends in the middle of a value.");
+        }
+
+        var i = 0;
+        if (width <= 56 && _data.Length >= 8)
+        {
+            // Values starting at a byte b with b + 8 <= length can be loaded whole.
+            var lastSafeBit = ((long)(_data.Length - 8) * 8) + 7;
+            var fast = lastSafeBit < start ? 0 : (int)Math.Min(destination.Length, ((lastSafeBit - start) / width) + 1);
+            var mask = (1UL << width) - 1;
+            ref var data = ref MemoryMarshal.GetReference(_data);
+            var bit = start;
+            for (; i < fast; i++)
+            {
+                var word = LoadLittleEndian(ref data, (nint)(bit >> 3));
+                destination[i] = unchecked(reference + (long)((word >> (int)(bit & 7)) & mask));
+                bit += width;
+            }
+
+            Seek(bit);
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = unchecked(reference + (long)Read(width));
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length Rice codes (unary quotient below <paramref name="escape"/>,
+    /// a zero, <paramref name="k"/> low bits; a quotient of <paramref name="escape"/> is followed by the value as
+    /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes that fit one 57-bit window are
+    /// decoded from a single unaligned load; escapes and the last bytes of the data take the checked path.
+    /// </summary>
+    public void ReadRice(scoped Span<long> destination, long centre, int k, int escape)
+    {
+        ref var data = ref MemoryMarshal.GetReference(_data);
+        var lastSafeBit = ((long)_data.Length - 8) * 8;
+        var mask = (1UL << k) - 1; // k < 64
+        var bit = BitPosition;
+        var i = 0;
+        while (i < destination.Length)
+        {
+            for (; i < destination.Length && bit <= lastSafeBit; i++)
+            {
+                var word = LoadLittleEndian(ref data, (nint)(bit >> 3)) >> (int)(bit & 7); // at least 57 valid bits
+                var ones = BitOperations.TrailingZeroCount(~word);
+                if (ones >= escape || ones + 1 + k > 57)
+                {
+                    break;
+                }
+
+                var u = ((ulong)ones << k) | ((word >> (ones + 1)) & mask);
+                destination[i] = unchecked(ZigZag.Decode(u) + centre);
+                bit += ones + 1 + k;
+            }
+
+            if (i == destination.Length)
+            {
+                break;
+            }
+
+            // One value through the checked path (an escape, a long code, or the end of the data).
+            Seek(bit);
+            var q = ReadUnary(escape);
+            var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
+            destination[i++] = unchecked(ZigZag.Decode(value) + centre);
+            bit = BitPosition;
+        }
+
+        Seek(bit);
+    }
+
+    /// <summary>Repositions at bit <paramref name="bit"/> (not past the end of the data).</summary>
+    private void Seek(long bit)
+    {
+        _position = (int)(bit >> 3);
+        _buffer = 0;
+        _count = 0;
+        var skip = (int)(bit & 7);
+        if (skip != 0)
+        {
+            Refill(skip);
+            _buffer >>= skip;
+            _count -= skip;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LoadLittleEndian(ref byte data, nint offset)
+    {
+        var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, offset));
+        return BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
     }
 
     /// <summary>Checks that only zero padding (under a byte) is left: a section must be consumed exactly.</summary>

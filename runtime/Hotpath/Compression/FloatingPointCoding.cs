@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hotpath.Compression;
 
@@ -148,20 +149,21 @@ internal static class DoublePageCodec
             Corrupt.Throw($"A decimal page claims {exceptionCount} exceptions for {n} values.");
         }
 
-        Span<long> integers = stackalloc long[n];
+        // The integers are decoded into the destination itself (same size), then converted in place.
+        var integers = MemoryMarshal.Cast<double, long>(destination);
         IntPageCodec.DecodePage(ref reader, integers);
         var factor = Powers[f];
         var fraction = InversePowers[e];
         if (single)
         {
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < integers.Length; i++)
             {
                 destination[i] = (float)(integers[i] * factor * fraction);
             }
         }
         else
         {
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < integers.Length; i++)
             {
                 destination[i] = integers[i] * factor * fraction;
             }

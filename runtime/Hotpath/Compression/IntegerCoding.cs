@@ -645,10 +645,7 @@ internal static class IntPageCodec
             return;
         }
 
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = unchecked(min + (long)reader.Read(width));
-        }
+        reader.ReadPacked(destination, min, width);
     }
 
     private static void WriteRice(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
@@ -688,12 +685,7 @@ internal static class IntPageCodec
     {
         var centre = reader.ReadVarSigned();
         var k = (int)reader.Read(RiceParameterBits);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            var q = reader.ReadUnary(RiceEscape);
-            var u = q == RiceEscape ? reader.ReadVar() : ((ulong)q << k) | reader.Read(k);
-            destination[i] = unchecked(ZigZag.Decode(u) + centre);
-        }
+        reader.ReadRice(destination, centre, k, RiceEscape);
     }
 
     private static void WriteRunLength(scoped ReadOnlySpan<long> values, ref BitWriter writer)
