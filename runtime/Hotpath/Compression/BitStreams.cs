@@ -237,11 +237,30 @@ internal ref struct BitReader
             var fast = lastSafeBit < start ? 0 : (int)Math.Min(destination.Length, ((lastSafeBit - start) / width) + 1);
             var mask = (1UL << width) - 1;
             ref var data = ref MemoryMarshal.GetReference(_data);
+            ref var target = ref MemoryMarshal.GetReference(destination); // fast <= destination.Length
             var bit = start;
+            for (; i + 4 <= fast; i += 4)
+            {
+                // Four independent loads a round: no carried state but the bit offset.
+                var b1 = bit + width;
+                var b2 = b1 + width;
+                var b3 = b2 + width;
+                var w0 = LoadLittleEndian(ref data, (nint)(bit >> 3)) >> (int)(bit & 7);
+                var w1 = LoadLittleEndian(ref data, (nint)(b1 >> 3)) >> (int)(b1 & 7);
+                var w2 = LoadLittleEndian(ref data, (nint)(b2 >> 3)) >> (int)(b2 & 7);
+                var w3 = LoadLittleEndian(ref data, (nint)(b3 >> 3)) >> (int)(b3 & 7);
+                ref var slot = ref Unsafe.Add(ref target, i);
+                slot = unchecked(reference + (long)(w0 & mask));
+                Unsafe.Add(ref slot, 1) = unchecked(reference + (long)(w1 & mask));
+                Unsafe.Add(ref slot, 2) = unchecked(reference + (long)(w2 & mask));
+                Unsafe.Add(ref slot, 3) = unchecked(reference + (long)(w3 & mask));
+                bit = b3 + width;
+            }
+
             for (; i < fast; i++)
             {
                 var word = LoadLittleEndian(ref data, (nint)(bit >> 3));
-                destination[i] = unchecked(reference + (long)((word >> (int)(bit & 7)) & mask));
+                Unsafe.Add(ref target, i) = unchecked(reference + (long)((word >> (int)(bit & 7)) & mask));
                 bit += width;
             }
 

@@ -261,43 +261,12 @@ internal static class IntPageCodec
         var deltaHeader = firstBits;
         var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(unchecked(values[1] - values[0]))) : 0);
 
-        // Pass 1: min, max, sum of the values (v), deltas (d) and deltas of deltas (dd).
-        long vMin = values[0], vMax = vMin, dMin = 0, dMax = 0, ddMin = 0, ddMax = 0;
-        double vSum = vMin, dSum = 0, ddSum = 0;
-        if (n >= 2)
-        {
-            var d = unchecked(values[1] - values[0]);
-            dMin = dMax = d;
-            dSum = d;
-            vMin = Math.Min(vMin, values[1]);
-            vMax = Math.Max(vMax, values[1]);
-            vSum += values[1];
-            if (n >= 3)
-            {
-                var d2 = unchecked(values[2] - values[1]);
-                ddMin = ddMax = unchecked(d2 - d);
-            }
-
-            var previous = values[1];
-            var previousDelta = d;
-            for (var i = 2; i < n; i++)
-            {
-                var v = values[i];
-                var delta = unchecked(v - previous);
-                var dod = unchecked(delta - previousDelta);
-                vMin = Math.Min(vMin, v);
-                vMax = Math.Max(vMax, v);
-                vSum += v;
-                dMin = Math.Min(dMin, delta);
-                dMax = Math.Max(dMax, delta);
-                dSum += delta;
-                ddMin = Math.Min(ddMin, dod);
-                ddMax = Math.Max(ddMax, dod);
-                ddSum += dod;
-                previous = v;
-                previousDelta = delta;
-            }
-        }
+        // Pass 1: min, max, sum of the values (v), deltas (d) and deltas of deltas (dd); each in its own
+        // short loop (one fused loop runs out of registers), and only for the modes allowed.
+        var riceAllowed = (allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0;
+        var (vMin, vMax, vSum) = (allowed & (IntModes.For | IntModes.Rice)) != 0 ? Stats(values, 0) : (0L, 0L, 0.0);
+        var (dMin, dMax, dSum) = (allowed & (IntModes.DeltaFor | IntModes.DeltaRice)) != 0 ? Stats(values, 1) : (0L, 0L, 0.0);
+        var (ddMin, ddMax, ddSum) = (allowed & (IntModes.DeltaOfDeltaFor | IntModes.DeltaOfDeltaRice)) != 0 ? Stats(values, 2) : (0L, 0L, 0.0);
 
         var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.For) != 0)
@@ -315,9 +284,9 @@ internal static class IntPageCodec
             Consider(ref best, PlanFor(ddMin, ddMax, Math.Max(n - 2, 0), IntMode.DeltaOfDeltaFor, dodHeader));
         }
 
-        if ((allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0)
+        if (riceAllowed)
         {
-            Consider(ref best, PlanRice(values, allowed, vSum, dSum, ddSum, deltaHeader, dodHeader));
+            Consider(ref best, PlanRice(values, allowed, vSum, dSum, ddSum, deltaHeader, dodHeader, best.Bits));
         }
 
         if ((allowed & IntModes.RunLength) != 0)
@@ -486,6 +455,102 @@ internal static class IntPageCodec
         };
     }
 
+    /// <summary>Min, max and sum of the values (order 0), their deltas (1) or deltas of deltas (2); zeros for an empty sequence.</summary>
+    private static (long Min, long Max, double Sum) Stats(ReadOnlySpan<long> values, int order)
+    {
+        if (values.Length <= order)
+        {
+            return (0, 0, 0);
+        }
+
+        long min = long.MaxValue, max = long.MinValue;
+        var sum = default(ExactSum);
+        if (order == 0)
+        {
+            foreach (var v in values)
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+                sum.Add(v);
+            }
+        }
+        else if (order == 1)
+        {
+            var previous = values[0];
+            for (var i = 1; i < values.Length; i++)
+            {
+                var v = values[i];
+                var d = unchecked(v - previous);
+                min = Math.Min(min, d);
+                max = Math.Max(max, d);
+                sum.Add(d);
+                previous = v;
+            }
+        }
+        else
+        {
+            var previousDelta = unchecked(values[1] - values[0]);
+            var previous = values[1];
+            for (var i = 2; i < values.Length; i++)
+            {
+                var v = values[i];
+                var d = unchecked(v - previous);
+                var dd = unchecked(d - previousDelta);
+                min = Math.Min(min, dd);
+                max = Math.Max(max, dd);
+                sum.Add(dd);
+                previous = v;
+                previousDelta = d;
+            }
+        }
+
+        return (min, max, sum.Value);
+    }
+
+    /// <summary>Mean zigzag magnitude of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/>; 0 when empty.</summary>
+    private static double Magnitude(ReadOnlySpan<long> values, int order, long centre)
+    {
+        var count = values.Length - order;
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        var sum = default(MagnitudeSum);
+        if (order == 0)
+        {
+            foreach (var v in values)
+            {
+                sum.Add(ZigZag.Encode(unchecked(v - centre)));
+            }
+        }
+        else if (order == 1)
+        {
+            var previous = values[0];
+            for (var i = 1; i < values.Length; i++)
+            {
+                var v = values[i];
+                sum.Add(ZigZag.Encode(unchecked(v - previous - centre)));
+                previous = v;
+            }
+        }
+        else
+        {
+            var previousDelta = unchecked(values[1] - values[0]);
+            var previous = values[1];
+            for (var i = 2; i < values.Length; i++)
+            {
+                var v = values[i];
+                var d = unchecked(v - previous);
+                sum.Add(ZigZag.Encode(unchecked(d - previousDelta - centre)));
+                previous = v;
+                previousDelta = d;
+            }
+        }
+
+        return sum.Value / count;
+    }
+
     /// <summary>The centre a Rice sequence zigzags around: its mean, rounded (symmetric noise maps to small numbers).</summary>
     private static long RiceCentre(double sum, int length) =>
         length <= 0 ? 0 : (long)Math.Clamp(Math.Round(sum / length), -9.2e18, 9.2e18);
@@ -494,37 +559,17 @@ internal static class IntPageCodec
     /// The Rice candidate: the allowed sequence (values, deltas, deltas of deltas) with the smallest mean
     /// magnitude around its centre, sized exactly for the three k around log2 of that magnitude.
     /// </summary>
-    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, double vSum, double dSum, double ddSum, long deltaHeader, long dodHeader)
+    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, double vSum, double dSum, double ddSum, long deltaHeader, long dodHeader, long toBeat)
     {
         var n = values.Length;
         var cV = RiceCentre(vSum, n);
         var cD = RiceCentre(dSum, n - 1);
         var cDD = RiceCentre(ddSum, n - 2);
 
-        // Pass 2: mean magnitudes.
-        double mV = ZigZag.Encode(unchecked(values[0] - cV)), mD = 0, mDD = 0;
-        if (n >= 2)
-        {
-            var d = unchecked(values[1] - values[0]);
-            mV += ZigZag.Encode(unchecked(values[1] - cV));
-            mD = ZigZag.Encode(unchecked(d - cD));
-            var previous = values[1];
-            var previousDelta = d;
-            for (var i = 2; i < n; i++)
-            {
-                var v = values[i];
-                var delta = unchecked(v - previous);
-                mV += ZigZag.Encode(unchecked(v - cV));
-                mD += ZigZag.Encode(unchecked(delta - cD));
-                mDD += ZigZag.Encode(unchecked(delta - previousDelta - cDD));
-                previous = v;
-                previousDelta = delta;
-            }
-        }
-
-        var meanV = mV / n;
-        var meanD = n > 1 ? mD / (n - 1) : 0;
-        var meanDD = n > 2 ? mDD / (n - 2) : 0;
+        // Pass 2: mean magnitudes (of the allowed sequences only).
+        var meanV = (allowed & IntModes.Rice) != 0 ? Magnitude(values, 0, cV) : double.MaxValue;
+        var meanD = (allowed & IntModes.DeltaRice) != 0 ? Magnitude(values, 1, cD) : double.MaxValue;
+        var meanDD = (allowed & IntModes.DeltaOfDeltaRice) != 0 ? Magnitude(values, 2, cDD) : double.MaxValue;
         var mode = IntMode.Rice;
         var mean = double.MaxValue;
         long centre = 0, header = 0;
@@ -549,31 +594,14 @@ internal static class IntPageCodec
         var kMid = Math.Min(63, Math.Max(kLow, k0));
         var kHigh = Math.Min(63, k0 + 1);
         var skip = mode switch { IntMode.Rice => 0, IntMode.DeltaRice => 1, _ => 2 };
-        long low = 0, mid = 0, high = 0;
-        if (n > skip)
+        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+        if (fixedBits + ((long)Math.Max(n - skip, 0) * (1 + kLow)) >= toBeat)
         {
-            for (var i = skip; i < n; i++)
-            {
-                var v = values[i];
-                long s;
-                if (skip == 0)
-                {
-                    s = v;
-                }
-                else
-                {
-                    var delta = unchecked(v - values[i - 1]);
-                    s = skip == 1 ? delta : unchecked(delta - (values[i - 1] - values[i - 2]));
-                }
-
-                var u = ZigZag.Encode(unchecked(s - centre));
-                low += RiceBits(u, kLow);
-                mid += RiceBits(u, kMid);
-                high += RiceBits(u, kHigh);
-            }
+            // Every code costs at least 1 + k bits: Rice cannot win, skip the exact count.
+            return new IntPagePlan { Bits = long.MaxValue };
         }
 
-        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+        var (low, mid, high) = RiceSizes(values, skip, centre, kLow, kMid, kHigh);
         var plan = new IntPagePlan { Mode = mode, Parameter = kLow, Base = centre, Bits = fixedBits + low };
         if (fixedBits + mid < plan.Bits)
         {
@@ -588,6 +616,53 @@ internal static class IntPageCodec
         }
 
         return plan;
+    }
+
+    /// <summary>Rice sizes of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/> for three k.</summary>
+    private static (long Low, long Mid, long High) RiceSizes(ReadOnlySpan<long> values, int order, long centre, int kLow, int kMid, int kHigh)
+    {
+        long low = 0, mid = 0, high = 0;
+        if (values.Length <= order)
+        {
+            return (0, 0, 0);
+        }
+
+        var previous = values[0];
+        var previousDelta = values.Length > 1 ? unchecked(values[1] - values[0]) : 0;
+        var start = order;
+        if (order == 2)
+        {
+            previous = values[1];
+        }
+
+        for (var i = start; i < values.Length; i++)
+        {
+            var v = values[i];
+            long s;
+            if (order == 0)
+            {
+                s = v;
+            }
+            else if (order == 1)
+            {
+                s = unchecked(v - previous);
+                previous = v;
+            }
+            else
+            {
+                var d = unchecked(v - previous);
+                s = unchecked(d - previousDelta);
+                previous = v;
+                previousDelta = d;
+            }
+
+            var u = ZigZag.Encode(unchecked(s - centre));
+            low += RiceBits(u, kLow);
+            mid += RiceBits(u, kMid);
+            high += RiceBits(u, kHigh);
+        }
+
+        return (low, mid, high);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -745,5 +820,40 @@ internal static class IntPageCodec
         {
             Corrupt.Throw("A run-length page's runs do not add up to its value count.");
         }
+    }
+}
+
+/// <summary>
+/// An exact sum of up to 2^10 longs in integer adds (a double accumulator is a 4-cycle dependency chain):
+/// the high parts (v &gt;&gt; 10, at most 2^53 in size) and low 10 bits are summed apart, neither can overflow.
+/// </summary>
+internal struct ExactSum
+{
+    private long _high;
+    private long _low;
+
+    public readonly double Value => (_high * 1024.0) + _low;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(long value)
+    {
+        _high += value >> 10;
+        _low += value & 1023;
+    }
+}
+
+/// <summary>The same for up to 2^10 unsigned magnitudes.</summary>
+internal struct MagnitudeSum
+{
+    private ulong _high;
+    private ulong _low;
+
+    public readonly double Value => (_high * 1024.0) + _low;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(ulong value)
+    {
+        _high += value >> 10;
+        _low += value & 1023;
     }
 }
