@@ -96,6 +96,61 @@ internal ref struct BitWriter
         _position = position;
     }
 
+    /// <summary>
+    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>), keeping
+    /// the accumulator in registers; a code is one write of q ones, a zero and k low bits.
+    /// </summary>
+    public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k, int escape)
+    {
+        var lowMask = (1UL << k) - 1; // k < 64
+        var accumulator = _accumulator;
+        var count = _count;
+        var position = _position;
+        var destination = _destination;
+        foreach (var v in values)
+        {
+            var u = ZigZag.Encode(unchecked(v - centre));
+            var q = u >> k;
+            var length = (int)q + 1 + k;
+            if (q >= (ulong)escape || length > 64)
+            {
+                _accumulator = accumulator;
+                _count = count;
+                _position = position;
+                if (q >= (ulong)escape)
+                {
+                    Write((1UL << escape) - 1, escape);
+                    WriteVar(u);
+                }
+                else
+                {
+                    Write((1UL << (int)q) - 1, (int)q + 1);
+                    Write(u, k);
+                }
+
+                accumulator = _accumulator;
+                count = _count;
+                position = _position;
+                continue;
+            }
+
+            var code = ((1UL << (int)q) - 1) | ((u & lowMask) << ((int)q + 1)); // length <= 64 bits
+            accumulator |= code << count;
+            count += length;
+            if (count >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(position), accumulator);
+                position += 8;
+                count -= 64;
+                accumulator = count == 0 ? 0 : code >> (length - count);
+            }
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+    }
+
     /// <summary>Writes a 7-bit length then that many bits: small numbers cost few bits, any ulong fits.</summary>
     public void WriteVar(ulong value)
     {
@@ -281,25 +336,42 @@ internal ref struct BitReader
     /// </summary>
     public void ReadRice(scoped Span<long> destination, long centre, int k, int escape)
     {
+        // The reader's state in locals (registers): the hot path is a trailing-zero count and two shifts
+        // a value, with a refill of the bit buffer only when the longest non-escape code might not fit.
         ref var data = ref MemoryMarshal.GetReference(_data);
-        var lastSafeBit = ((long)_data.Length - 8) * 8;
+        var lastRefill = _data.Length - 8; // a refill loads 8 bytes at the position
         var mask = (1UL << k) - 1; // k < 64
-        var bit = BitPosition;
+        var threshold = Math.Min(k + escape, 57); // the longest non-escape code: escape - 1 ones, a zero, k bits
+        var buffer = _buffer;
+        var count = _count;
+        var position = _position;
         var i = 0;
         while (i < destination.Length)
         {
-            for (; i < destination.Length && bit <= lastSafeBit; i++)
+            for (; i < destination.Length; i++)
             {
-                var word = LoadLittleEndian(ref data, (nint)(bit >> 3)) >> (int)(bit & 7); // at least 57 valid bits
-                var ones = BitOperations.TrailingZeroCount(~word);
-                if (ones >= escape || ones + 1 + k > 57)
+                if (count < threshold)
+                {
+                    if (position > lastRefill)
+                    {
+                        break;
+                    }
+
+                    buffer |= LoadLittleEndian(ref data, position) << count;
+                    position += (63 - count) >> 3;
+                    count |= 56;
+                }
+
+                var ones = BitOperations.TrailingZeroCount(~buffer);
+                var length = ones + 1 + k;
+                if (ones >= escape || length > count)
                 {
                     break;
                 }
 
-                var u = ((ulong)ones << k) | ((word >> (ones + 1)) & mask);
-                destination[i] = unchecked(ZigZag.Decode(u) + centre);
-                bit += ones + 1 + k;
+                destination[i] = unchecked(ZigZag.Decode(((ulong)ones << k) | ((buffer >> (ones + 1)) & mask)) + centre);
+                buffer >>= length; // length <= count <= 63
+                count -= length;
             }
 
             if (i == destination.Length)
@@ -308,14 +380,20 @@ internal ref struct BitReader
             }
 
             // One value through the checked path (an escape, a long code, or the end of the data).
-            Seek(bit);
+            _buffer = buffer;
+            _count = count;
+            _position = position;
             var q = ReadUnary(escape);
             var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
             destination[i++] = unchecked(ZigZag.Decode(value) + centre);
-            bit = BitPosition;
+            buffer = _buffer;
+            count = _count;
+            position = _position;
         }
 
-        Seek(bit);
+        _buffer = buffer;
+        _count = count;
+        _position = position;
     }
 
     /// <summary>Repositions at bit <paramref name="bit"/> (not past the end of the data).</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hotpath.Compression;
 
@@ -69,6 +71,7 @@ internal static class IntPageCodec
     private const int RiceEscape = 20; // quotients this large are outliers: escape to a length-prefixed raw value
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
+    private const int MagnitudeStride = 4;
 
     /// <summary>
     /// Worst case bytes for <paramref name="count"/> values in any mode, even one forced alone: a Rice escape
@@ -289,8 +292,9 @@ internal static class IntPageCodec
             Consider(ref best, PlanRice(values, allowed, vSum, dSum, ddSum, deltaHeader, dodHeader, best.Bits));
         }
 
-        if ((allowed & IntModes.RunLength) != 0)
+        if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((long)CountRuns(values, best.Bits / (7 + RunLengthBits)) * (7 + RunLengthBits)) < best.Bits)
         {
+            // Every run costs at least 17 bits; only size the runs when that bound can beat the best so far.
             Consider(ref best, PlanRunLength(values));
         }
 
@@ -455,57 +459,92 @@ internal static class IntPageCodec
         };
     }
 
-    /// <summary>Min, max and sum of the values (order 0), their deltas (1) or deltas of deltas (2); zeros for an empty sequence.</summary>
+    /// <summary>
+    /// Min and max of the values (order 0), their deltas (1) or deltas of deltas (2), four lanes at a time where
+    /// the hardware allows, and the sum of every <see cref="MagnitudeStride"/>-th element (it only places the
+    /// Rice centre); zeros for an empty sequence.
+    /// </summary>
     private static (long Min, long Max, double Sum) Stats(ReadOnlySpan<long> values, int order)
     {
-        if (values.Length <= order)
+        var n = values.Length;
+        if (n <= order)
         {
             return (0, 0, 0);
         }
 
         long min = long.MaxValue, max = long.MinValue;
-        var sum = default(ExactSum);
-        if (order == 0)
+        var i = order;
+        if (Vector256.IsHardwareAccelerated && n - order >= 8)
         {
-            foreach (var v in values)
+            ref var r = ref MemoryMarshal.GetReference(values);
+            var vMin = Vector256.Create(long.MaxValue);
+            var vMax = Vector256.Create(long.MinValue);
+
+            // i >= order and i + 3 < n: every load below is inside the span.
+            var last = n - Vector256<long>.Count;
+            if (order == 0)
             {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-                sum.Add(v);
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i);
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
             }
-        }
-        else if (order == 1)
-        {
-            var previous = values[0];
-            for (var i = 1; i < values.Length; i++)
+            else if (order == 1)
             {
-                var v = values[i];
-                var d = unchecked(v - previous);
-                min = Math.Min(min, d);
-                max = Math.Max(max, d);
-                sum.Add(d);
-                previous = v;
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i) - Vector256.LoadUnsafe(ref r, (nuint)(i - 1));
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
             }
-        }
-        else
-        {
-            var previousDelta = unchecked(values[1] - values[0]);
-            var previous = values[1];
-            for (var i = 2; i < values.Length; i++)
+            else
             {
-                var v = values[i];
-                var d = unchecked(v - previous);
-                var dd = unchecked(d - previousDelta);
-                min = Math.Min(min, dd);
-                max = Math.Max(max, dd);
-                sum.Add(dd);
-                previous = v;
-                previousDelta = d;
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var previous = Vector256.LoadUnsafe(ref r, (nuint)(i - 1));
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i) - previous - previous + Vector256.LoadUnsafe(ref r, (nuint)(i - 2));
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
+            }
+
+            for (var lane = 0; lane < Vector256<long>.Count; lane++)
+            {
+                min = Math.Min(min, vMin.GetElement(lane));
+                max = Math.Max(max, vMax.GetElement(lane));
             }
         }
 
-        return (min, max, sum.Value);
+        for (; i < n; i++)
+        {
+            var s = Element(values, order, i);
+            min = Math.Min(min, s);
+            max = Math.Max(max, s);
+        }
+
+        var sum = default(ExactSum);
+        var sampled = 0;
+        for (var j = order; j < n; j += MagnitudeStride)
+        {
+            sum.Add(Element(values, order, j));
+            sampled++;
+        }
+
+        // Scaled back to the whole sequence, so that sum / length is the sample's mean.
+        return (min, max, sum.Value / sampled * (n - order));
     }
+
+    /// <summary>Element <paramref name="i"/> (&gt;= order) of the values, deltas or deltas of deltas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Element(ReadOnlySpan<long> values, int order, int i) => order switch
+    {
+        0 => values[i],
+        1 => unchecked(values[i] - values[i - 1]),
+        _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
+    };
 
     /// <summary>Mean zigzag magnitude of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/>; 0 when empty.</summary>
     private static double Magnitude(ReadOnlySpan<long> values, int order, long centre)
@@ -516,39 +555,23 @@ internal static class IntPageCodec
             return 0;
         }
 
+        // A sample of every MagnitudeStride-th element: the mean only picks the sequence and k, whose sizes
+        // are then counted exactly.
         var sum = default(MagnitudeSum);
-        if (order == 0)
+        var sampled = 0;
+        for (var i = order; i < values.Length; i += MagnitudeStride)
         {
-            foreach (var v in values)
+            var s = order switch
             {
-                sum.Add(ZigZag.Encode(unchecked(v - centre)));
-            }
-        }
-        else if (order == 1)
-        {
-            var previous = values[0];
-            for (var i = 1; i < values.Length; i++)
-            {
-                var v = values[i];
-                sum.Add(ZigZag.Encode(unchecked(v - previous - centre)));
-                previous = v;
-            }
-        }
-        else
-        {
-            var previousDelta = unchecked(values[1] - values[0]);
-            var previous = values[1];
-            for (var i = 2; i < values.Length; i++)
-            {
-                var v = values[i];
-                var d = unchecked(v - previous);
-                sum.Add(ZigZag.Encode(unchecked(d - previousDelta - centre)));
-                previous = v;
-                previousDelta = d;
-            }
+                0 => values[i],
+                1 => unchecked(values[i] - values[i - 1]),
+                _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
+            };
+            sum.Add(ZigZag.Encode(unchecked(s - centre)));
+            sampled++;
         }
 
-        return sum.Value / count;
+        return sum.Value / sampled;
     }
 
     /// <summary>The centre a Rice sequence zigzags around: its mean, rounded (symmetric noise maps to small numbers).</summary>
@@ -621,48 +644,42 @@ internal static class IntPageCodec
     /// <summary>Rice sizes of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/> for three k.</summary>
     private static (long Low, long Mid, long High) RiceSizes(ReadOnlySpan<long> values, int order, long centre, int kLow, int kMid, int kHigh)
     {
-        long low = 0, mid = 0, high = 0;
-        if (values.Length <= order)
+        var count = values.Length - order;
+        if (count <= 0)
         {
             return (0, 0, 0);
         }
 
-        var previous = values[0];
-        var previousDelta = values.Length > 1 ? unchecked(values[1] - values[0]) : 0;
-        var start = order;
-        if (order == 2)
+        // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients of the three k
+        // (shifts of the lowest k's quotient), and correct the rare codes that escape for some k.
+        var midShift = kMid - kLow;
+        var highShift = kHigh - kLow;
+        long low = 0, mid = 0, high = 0;
+        for (var i = order; i < values.Length; i++)
         {
-            previous = values[1];
-        }
-
-        for (var i = start; i < values.Length; i++)
-        {
-            var v = values[i];
-            long s;
-            if (order == 0)
+            var s = order switch
             {
-                s = v;
-            }
-            else if (order == 1)
+                0 => values[i],
+                1 => unchecked(values[i] - values[i - 1]),
+                _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
+            };
+            var u = ZigZag.Encode(unchecked(s - centre));
+            var q = u >> kLow;
+            if (q < RiceEscape)
             {
-                s = unchecked(v - previous);
-                previous = v;
+                low += (long)q;
+                mid += (long)(q >> midShift);
+                high += (long)(q >> highShift);
             }
             else
             {
-                var d = unchecked(v - previous);
-                s = unchecked(d - previousDelta);
-                previous = v;
-                previousDelta = d;
+                low += RiceBits(u, kLow) - 1 - kLow;
+                mid += RiceBits(u, kMid) - 1 - kMid;
+                high += RiceBits(u, kHigh) - 1 - kHigh;
             }
-
-            var u = ZigZag.Encode(unchecked(s - centre));
-            low += RiceBits(u, kLow);
-            mid += RiceBits(u, kMid);
-            high += RiceBits(u, kHigh);
         }
 
-        return (low, mid, high);
+        return (low + ((long)count * (1 + kLow)), mid + ((long)count * (1 + kMid)), high + ((long)count * (1 + kHigh)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -670,6 +687,18 @@ internal static class IntPageCodec
     {
         var q = u >> k;
         return q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(u);
+    }
+
+    /// <summary>The number of runs of equal values, counting stops past <paramref name="limit"/>.</summary>
+    private static long CountRuns(ReadOnlySpan<long> values, long limit)
+    {
+        long runs = 1;
+        for (var i = 1; i < values.Length && runs <= limit; i++)
+        {
+            runs += values[i] != values[i - 1] ? 1 : 0;
+        }
+
+        return runs;
     }
 
     private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)
@@ -728,32 +757,7 @@ internal static class IntPageCodec
         writer.WriteVarSigned(plan.Base);
         var k = plan.Parameter;
         writer.Write((ulong)k, RiceParameterBits);
-        var centre = plan.Base;
-        var lowMask = (1UL << k) - 1; // k < 64
-        foreach (var v in sequence)
-        {
-            var u = ZigZag.Encode(unchecked(v - centre));
-            var q = (int)Math.Min(u >> k, RiceEscape);
-            if (q < RiceEscape)
-            {
-                // q ones, a zero, then the k low bits, in one write when they fit a word.
-                var ones = (1UL << q) - 1;
-                if (q + 1 + k <= 64)
-                {
-                    writer.Write(ones | ((u & lowMask) << (q + 1)), q + 1 + k);
-                }
-                else
-                {
-                    writer.Write(ones, q + 1);
-                    writer.Write(u, k);
-                }
-            }
-            else
-            {
-                writer.Write((1UL << RiceEscape) - 1, RiceEscape);
-                writer.WriteVar(u);
-            }
-        }
+        writer.WriteRice(sequence, plan.Base, k, RiceEscape);
     }
 
     private static void ReadRice(ref BitReader reader, scoped Span<long> destination)
