@@ -264,12 +264,12 @@ internal static class IntPageCodec
         var deltaHeader = firstBits;
         var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(unchecked(values[1] - values[0]))) : 0);
 
-        // Pass 1: min, max, sum of the values (v), deltas (d) and deltas of deltas (dd); each in its own
-        // short loop (one fused loop runs out of registers), and only for the modes allowed.
+        // Min and max of the values (v), deltas (d) and deltas of deltas (dd) for the frame-of-reference modes
+        // allowed, each in its own short loop (one fused loop runs out of registers).
         var riceAllowed = (allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0;
-        var (vMin, vMax, vSum) = (allowed & (IntModes.For | IntModes.Rice)) != 0 ? Stats(values, 0) : (0L, 0L, 0.0);
-        var (dMin, dMax, dSum) = (allowed & (IntModes.DeltaFor | IntModes.DeltaRice)) != 0 ? Stats(values, 1) : (0L, 0L, 0.0);
-        var (ddMin, ddMax, ddSum) = (allowed & (IntModes.DeltaOfDeltaFor | IntModes.DeltaOfDeltaRice)) != 0 ? Stats(values, 2) : (0L, 0L, 0.0);
+        var (vMin, vMax) = (allowed & IntModes.For) != 0 ? MinMax(values, 0) : (0L, 0L);
+        var (dMin, dMax) = (allowed & IntModes.DeltaFor) != 0 ? MinMax(values, 1) : (0L, 0L);
+        var (ddMin, ddMax) = (allowed & IntModes.DeltaOfDeltaFor) != 0 ? MinMax(values, 2) : (0L, 0L);
 
         var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.For) != 0)
@@ -289,7 +289,7 @@ internal static class IntPageCodec
 
         if (riceAllowed)
         {
-            Consider(ref best, PlanRice(values, allowed, vSum, dSum, ddSum, deltaHeader, dodHeader, best.Bits));
+            Consider(ref best, PlanRice(values, allowed, deltaHeader, dodHeader, best.Bits));
         }
 
         if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((long)CountRuns(values, best.Bits / (7 + RunLengthBits)) * (7 + RunLengthBits)) < best.Bits)
@@ -461,15 +461,14 @@ internal static class IntPageCodec
 
     /// <summary>
     /// Min and max of the values (order 0), their deltas (1) or deltas of deltas (2), four lanes at a time where
-    /// the hardware allows, and the sum of every <see cref="MagnitudeStride"/>-th element (it only places the
-    /// Rice centre); zeros for an empty sequence.
+    /// the hardware allows; zeros for an empty sequence.
     /// </summary>
-    private static (long Min, long Max, double Sum) Stats(ReadOnlySpan<long> values, int order)
+    private static (long Min, long Max) MinMax(ReadOnlySpan<long> values, int order)
     {
         var n = values.Length;
         if (n <= order)
         {
-            return (0, 0, 0);
+            return (0, 0);
         }
 
         long min = long.MaxValue, max = long.MinValue;
@@ -525,16 +524,7 @@ internal static class IntPageCodec
             max = Math.Max(max, s);
         }
 
-        var sum = default(ExactSum);
-        var sampled = 0;
-        for (var j = order; j < n; j += MagnitudeStride)
-        {
-            sum.Add(Element(values, order, j));
-            sampled++;
-        }
-
-        // Scaled back to the whole sequence, so that sum / length is the sample's mean.
-        return (min, max, sum.Value / sampled * (n - order));
+        return (min, max);
     }
 
     /// <summary>Element <paramref name="i"/> (&gt;= order) of the values, deltas or deltas of deltas.</summary>
@@ -546,76 +536,38 @@ internal static class IntPageCodec
         _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
     };
 
-    /// <summary>Mean zigzag magnitude of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/>; 0 when empty.</summary>
-    private static double Magnitude(ReadOnlySpan<long> values, int order, long centre)
-    {
-        var count = values.Length - order;
-        if (count <= 0)
-        {
-            return 0;
-        }
-
-        // A sample of every MagnitudeStride-th element: the mean only picks the sequence and k, whose sizes
-        // are then counted exactly.
-        var sum = default(MagnitudeSum);
-        var sampled = 0;
-        for (var i = order; i < values.Length; i += MagnitudeStride)
-        {
-            var s = order switch
-            {
-                0 => values[i],
-                1 => unchecked(values[i] - values[i - 1]),
-                _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
-            };
-            sum.Add(ZigZag.Encode(unchecked(s - centre)));
-            sampled++;
-        }
-
-        return sum.Value / sampled;
-    }
-
-    /// <summary>The centre a Rice sequence zigzags around: its mean, rounded (symmetric noise maps to small numbers).</summary>
-    private static long RiceCentre(double sum, int length) =>
-        length <= 0 ? 0 : (long)Math.Clamp(Math.Round(sum / length), -9.2e18, 9.2e18);
-
     /// <summary>
-    /// The Rice candidate: the allowed sequence (values, deltas, deltas of deltas) with the smallest mean
-    /// magnitude around its centre, sized exactly for the three k around log2 of that magnitude.
+    /// The Rice candidate. Robust to outliers (which Rice escapes cheaply, like patched exceptions): each allowed
+    /// sequence (values, deltas, deltas of deltas) is centred on the median of a 32-element sample; the one whose
+    /// sampled magnitudes have the fewest significant bits is sized exactly for k around the median magnitude's
+    /// bit length and for the k the mean magnitude suggests.
     /// </summary>
-    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, double vSum, double dSum, double ddSum, long deltaHeader, long dodHeader, long toBeat)
+    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, long deltaHeader, long dodHeader, long toBeat)
     {
         var n = values.Length;
-        var cV = RiceCentre(vSum, n);
-        var cD = RiceCentre(dSum, n - 1);
-        var cDD = RiceCentre(ddSum, n - 2);
-
-        // Pass 2: mean magnitudes (of the allowed sequences only).
-        var meanV = (allowed & IntModes.Rice) != 0 ? Magnitude(values, 0, cV) : double.MaxValue;
-        var meanD = (allowed & IntModes.DeltaRice) != 0 ? Magnitude(values, 1, cD) : double.MaxValue;
-        var meanDD = (allowed & IntModes.DeltaOfDeltaRice) != 0 ? Magnitude(values, 2, cDD) : double.MaxValue;
         var mode = IntMode.Rice;
-        var mean = double.MaxValue;
-        long centre = 0, header = 0;
-        if ((allowed & IntModes.Rice) != 0)
+        var best = new RiceEstimate { BitsPerValue = double.MaxValue };
+        long header = 0;
+        for (var order = 0; order <= 2; order++)
         {
-            (mode, mean, centre, header) = (IntMode.Rice, meanV, cV, 0);
+            var candidate = order switch { 0 => IntMode.Rice, 1 => IntMode.DeltaRice, _ => IntMode.DeltaOfDeltaRice };
+            if ((allowed & (IntModes)(1 << (int)candidate)) == 0)
+            {
+                continue;
+            }
+
+            var estimate = Estimate(values, order);
+            if (estimate.BitsPerValue < best.BitsPerValue)
+            {
+                (mode, best, header) = (candidate, estimate, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+            }
         }
 
-        if ((allowed & IntModes.DeltaRice) != 0 && meanD < mean)
-        {
-            (mode, mean, centre, header) = (IntMode.DeltaRice, meanD, cD, deltaHeader);
-        }
-
-        if ((allowed & IntModes.DeltaOfDeltaRice) != 0 && meanDD < mean)
-        {
-            (mode, mean, centre, header) = (IntMode.DeltaOfDeltaRice, meanDD, cDD, dodHeader);
-        }
-
-        // Pass 3: exact sizes for k0 - 1, k0, k0 + 1 (clamped: a repeated k costs the same and is not preferred).
-        var k0 = mean < 2 ? 0 : (int)Math.Log2(mean * 0.69);
-        var kLow = Math.Max(0, k0 - 1);
-        var kMid = Math.Min(63, Math.Max(kLow, k0));
-        var kHigh = Math.Min(63, k0 + 1);
+        var centre = best.Centre;
+        var kMedian = Math.Max(0, best.MedianBits - 1);
+        var kMean = best.Mean < 2 ? 0 : Math.Min(63, (int)Math.Log2(best.Mean * 0.69));
+        Span<int> ks = [Math.Max(0, kMedian - 1), Math.Min(63, kMedian), Math.Min(63, kMedian + 1), kMean];
+        var kLow = Math.Min(ks[0], kMean);
         var skip = mode switch { IntMode.Rice => 0, IntMode.DeltaRice => 1, _ => 2 };
         long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
         if (fixedBits + ((long)Math.Max(n - skip, 0) * (1 + kLow)) >= toBeat)
@@ -624,62 +576,115 @@ internal static class IntPageCodec
             return new IntPagePlan { Bits = long.MaxValue };
         }
 
-        var (low, mid, high) = RiceSizes(values, skip, centre, kLow, kMid, kHigh);
-        var plan = new IntPagePlan { Mode = mode, Parameter = kLow, Base = centre, Bits = fixedBits + low };
-        if (fixedBits + mid < plan.Bits)
+        Span<long> sizes = stackalloc long[4];
+        RiceSizes(values, skip, centre, ks, kLow, sizes);
+        var plan = new IntPagePlan { Mode = mode, Bits = long.MaxValue, Base = centre };
+        for (var c = 0; c < 4; c++)
         {
-            plan.Parameter = kMid;
-            plan.Bits = fixedBits + mid;
-        }
-
-        if (fixedBits + high < plan.Bits)
-        {
-            plan.Parameter = kHigh;
-            plan.Bits = fixedBits + high;
+            if (fixedBits + sizes[c] < plan.Bits)
+            {
+                plan.Parameter = ks[c];
+                plan.Bits = fixedBits + sizes[c];
+            }
         }
 
         return plan;
     }
 
-    /// <summary>Rice sizes of a sequence (as in <see cref="Stats"/>) around <paramref name="centre"/> for three k.</summary>
-    private static (long Low, long Mid, long High) RiceSizes(ReadOnlySpan<long> values, int order, long centre, int kLow, int kMid, int kHigh)
+    private struct RiceEstimate
+    {
+        public long Centre;
+        public double Mean;
+        public int MedianBits;
+        public double BitsPerValue;
+    }
+
+    /// <summary>Centre (median of 32), mean magnitude, median bit length and mean bit length of a sequence, from samples.</summary>
+    private static RiceEstimate Estimate(ReadOnlySpan<long> values, int order)
     {
         var count = values.Length - order;
         if (count <= 0)
         {
-            return (0, 0, 0);
+            return new RiceEstimate { BitsPerValue = 0 };
         }
 
-        // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients of the three k
-        // (shifts of the lowest k's quotient), and correct the rare codes that escape for some k.
-        var midShift = kMid - kLow;
-        var highShift = kHigh - kLow;
-        long low = 0, mid = 0, high = 0;
+        Span<long> few = stackalloc long[Math.Min(32, count)];
+        for (var j = 0; j < few.Length; j++)
+        {
+            few[j] = Element(values, order, order + (int)((long)j * count / few.Length));
+        }
+
+        few.Sort();
+        var centre = few[few.Length / 2];
+
+        Span<int> histogram = stackalloc int[65];
+        histogram.Clear();
+        var sum = default(MagnitudeSum);
+        long bitSum = 0;
+        var sampled = 0;
+        for (var i = order; i < values.Length; i += MagnitudeStride)
+        {
+            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
+            var bits = 64 - BitOperations.LeadingZeroCount(u);
+            sum.Add(u);
+            bitSum += bits;
+            histogram[bits]++;
+            sampled++;
+        }
+
+        var median = 0;
+        for (int b = 0, seen = 0; b < histogram.Length; b++)
+        {
+            seen += histogram[b];
+            if (seen * 2 >= sampled)
+            {
+                median = b;
+                break;
+            }
+        }
+
+        return new RiceEstimate { Centre = centre, Mean = sum.Value / sampled, MedianBits = median, BitsPerValue = (double)bitSum / sampled };
+    }
+
+    /// <summary>Exact Rice sizes of a sequence (as in <see cref="MinMax"/>) around <paramref name="centre"/> for each k in <paramref name="ks"/> (all &gt;= <paramref name="kLow"/>).</summary>
+    private static void RiceSizes(ReadOnlySpan<long> values, int order, long centre, ReadOnlySpan<int> ks, int kLow, Span<long> sizes)
+    {
+        var count = values.Length - order;
+        sizes.Clear();
+        if (count <= 0)
+        {
+            return;
+        }
+
+        // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients for each k
+        // (shifts of the lowest k's quotient), and correct the rare codes that escape.
+        int s0 = ks[0] - kLow, s1 = ks[1] - kLow, s2 = ks[2] - kLow, s3 = ks[3] - kLow;
+        long a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         for (var i = order; i < values.Length; i++)
         {
-            var s = order switch
-            {
-                0 => values[i],
-                1 => unchecked(values[i] - values[i - 1]),
-                _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
-            };
-            var u = ZigZag.Encode(unchecked(s - centre));
+            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
             var q = u >> kLow;
             if (q < RiceEscape)
             {
-                low += (long)q;
-                mid += (long)(q >> midShift);
-                high += (long)(q >> highShift);
+                a0 += (long)(q >> s0);
+                a1 += (long)(q >> s1);
+                a2 += (long)(q >> s2);
+                a3 += (long)(q >> s3);
             }
             else
             {
-                low += RiceBits(u, kLow) - 1 - kLow;
-                mid += RiceBits(u, kMid) - 1 - kMid;
-                high += RiceBits(u, kHigh) - 1 - kHigh;
+                // Stored as its exact size less the 1 + k added for every value below.
+                a0 += RiceBits(u, ks[0]) - 1 - ks[0];
+                a1 += RiceBits(u, ks[1]) - 1 - ks[1];
+                a2 += RiceBits(u, ks[2]) - 1 - ks[2];
+                a3 += RiceBits(u, ks[3]) - 1 - ks[3];
             }
         }
 
-        return (low + ((long)count * (1 + kLow)), mid + ((long)count * (1 + kMid)), high + ((long)count * (1 + kHigh)));
+        sizes[0] = a0 + ((long)count * (1 + ks[0]));
+        sizes[1] = a1 + ((long)count * (1 + ks[1]));
+        sizes[2] = a2 + ((long)count * (1 + ks[2]));
+        sizes[3] = a3 + ((long)count * (1 + ks[3]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -828,25 +833,9 @@ internal static class IntPageCodec
 }
 
 /// <summary>
-/// An exact sum of up to 2^10 longs in integer adds (a double accumulator is a 4-cycle dependency chain):
-/// the high parts (v &gt;&gt; 10, at most 2^53 in size) and low 10 bits are summed apart, neither can overflow.
+/// An exact sum of up to 2^10 unsigned magnitudes in integer adds (a double accumulator is a 4-cycle
+/// dependency chain): the high parts (u &gt;&gt; 10) and the low 10 bits are summed apart, neither can overflow.
 /// </summary>
-internal struct ExactSum
-{
-    private long _high;
-    private long _low;
-
-    public readonly double Value => (_high * 1024.0) + _low;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(long value)
-    {
-        _high += value >> 10;
-        _low += value & 1023;
-    }
-}
-
-/// <summary>The same for up to 2^10 unsigned magnitudes.</summary>
 internal struct MagnitudeSum
 {
     private ulong _high;
