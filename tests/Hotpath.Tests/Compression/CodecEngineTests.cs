@@ -79,6 +79,24 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Decimal_pages_round_trip_integers_around_the_vector_conversion_limit()
+    {
+        // Decoded integers within ±2^51 take the four-lane conversion, others the scalar loop: both exact.
+        const double limit = 2251799813685248.0; // 2^51
+        var values = new List<double>();
+        for (var i = -40; i < 40; i++)
+        {
+            values.Add(limit + i);
+            values.Add(-limit + i);
+            values.Add((2 * limit) - 1 - Math.Abs(i)); // just under 2^52, the decimal coder's own limit
+            values.Add(i * 0.25);
+        }
+
+        values.AddRange(Enumerable.Range(0, 2000).Select(i => i * 1.5));
+        RoundTripDoubles(values.ToArray());
+    }
+
+    [Fact]
     public void Double_pages_round_trip_decimals_and_full_precision()
     {
         var random = new Random(9);
