@@ -71,7 +71,7 @@ internal static class IntPageCodec
     private const int RiceEscape = 20; // quotients this large are outliers: escape to a length-prefixed raw value
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
-    private const int MagnitudeStride = 4;
+    private const int MagnitudeStride = 8;
 
     /// <summary>
     /// Worst case bytes for <paramref name="count"/> values in any mode, even one forced alone: a Rice escape
@@ -538,7 +538,7 @@ internal static class IntPageCodec
 
     /// <summary>
     /// The Rice candidate. Robust to outliers (which Rice escapes cheaply, like patched exceptions): each allowed
-    /// sequence (values, deltas, deltas of deltas) is centred on the median of a 32-element sample; the one whose
+    /// sequence (values, deltas, deltas of deltas) is centred on the median of a 16-element sample; the one whose
     /// sampled magnitudes have the fewest significant bits is sized exactly for k around the median magnitude's
     /// bit length and for the k the mean magnitude suggests.
     /// </summary>
@@ -599,7 +599,7 @@ internal static class IntPageCodec
         public double BitsPerValue;
     }
 
-    /// <summary>Centre (median of 32), mean magnitude, median bit length and mean bit length of a sequence, from samples.</summary>
+    /// <summary>Centre (median of 16), mean magnitude, median bit length and mean bit length of a sequence, from samples.</summary>
     private static RiceEstimate Estimate(ReadOnlySpan<long> values, int order)
     {
         var count = values.Length - order;
@@ -608,7 +608,7 @@ internal static class IntPageCodec
             return new RiceEstimate { BitsPerValue = 0 };
         }
 
-        Span<long> few = stackalloc long[Math.Min(32, count)];
+        Span<long> few = stackalloc long[Math.Min(16, count)];
         for (var j = 0; j < few.Length; j++)
         {
             few[j] = Element(values, order, order + (int)((long)j * count / few.Length));
@@ -658,33 +658,78 @@ internal static class IntPageCodec
 
         // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients for each k
         // (shifts of the lowest k's quotient), and correct the rare codes that escape.
-        int s0 = ks[0] - kLow, s1 = ks[1] - kLow, s2 = ks[2] - kLow, s3 = ks[3] - kLow;
-        long a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (var i = order; i < values.Length; i++)
+        var sums = new RiceSums(ks, kLow);
+        if (order == 0)
         {
-            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
-            var q = u >> kLow;
-            if (q < RiceEscape)
+            foreach (var v in values)
             {
-                a0 += (long)(q >> s0);
-                a1 += (long)(q >> s1);
-                a2 += (long)(q >> s2);
-                a3 += (long)(q >> s3);
+                sums.Add(ZigZag.Encode(unchecked(v - centre)));
             }
-            else
+        }
+        else if (order == 1)
+        {
+            var previous = values[0];
+            for (var i = 1; i < values.Length; i++)
             {
-                // Stored as its exact size less the 1 + k added for every value below.
-                a0 += RiceBits(u, ks[0]) - 1 - ks[0];
-                a1 += RiceBits(u, ks[1]) - 1 - ks[1];
-                a2 += RiceBits(u, ks[2]) - 1 - ks[2];
-                a3 += RiceBits(u, ks[3]) - 1 - ks[3];
+                var v = values[i];
+                sums.Add(ZigZag.Encode(unchecked(v - previous - centre)));
+                previous = v;
+            }
+        }
+        else
+        {
+            var previous = values[1];
+            var previousDelta = unchecked(values[1] - values[0]);
+            for (var i = 2; i < values.Length; i++)
+            {
+                var v = values[i];
+                var d = unchecked(v - previous);
+                sums.Add(ZigZag.Encode(unchecked(d - previousDelta - centre)));
+                previous = v;
+                previousDelta = d;
             }
         }
 
+        var (a0, a1, a2, a3) = (sums.A0, sums.A1, sums.A2, sums.A3);
         sizes[0] = a0 + ((long)count * (1 + ks[0]));
         sizes[1] = a1 + ((long)count * (1 + ks[1]));
         sizes[2] = a2 + ((long)count * (1 + ks[2]));
         sizes[3] = a3 + ((long)count * (1 + ks[3]));
+    }
+
+    /// <summary>Quotient sums of Rice codes for four k at once (see <see cref="RiceSizes"/>).</summary>
+    private struct RiceSums
+    {
+        public long A0, A1, A2, A3;
+        private readonly int _k0, _k1, _k2, _k3, _kLow, _s0, _s1, _s2, _s3;
+
+        public RiceSums(ReadOnlySpan<int> ks, int kLow)
+        {
+            (_k0, _k1, _k2, _k3, _kLow) = (ks[0], ks[1], ks[2], ks[3], kLow);
+            (_s0, _s1, _s2, _s3) = (ks[0] - kLow, ks[1] - kLow, ks[2] - kLow, ks[3] - kLow);
+            A0 = A1 = A2 = A3 = 0;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong u)
+        {
+            var q = u >> _kLow;
+            if (q < RiceEscape)
+            {
+                A0 += (long)(q >> _s0);
+                A1 += (long)(q >> _s1);
+                A2 += (long)(q >> _s2);
+                A3 += (long)(q >> _s3);
+            }
+            else
+            {
+                // Stored as its exact size less the 1 + k added for every value afterwards.
+                A0 += RiceBits(u, _k0) - 1 - _k0;
+                A1 += RiceBits(u, _k1) - 1 - _k1;
+                A2 += RiceBits(u, _k2) - 1 - _k2;
+                A3 += RiceBits(u, _k3) - 1 - _k3;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
