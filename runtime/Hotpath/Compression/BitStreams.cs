@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hotpath.Compression;
 
@@ -67,6 +68,88 @@ internal ref struct BitWriter
     }
 
     public void WriteBit(bool bit) => Write(bit ? 1UL : 0UL, 1);
+
+    /// <summary>Bit-packs <c>value - reference</c> of every value at <paramref name="width"/> bits (1 to 64), keeping the accumulator in registers.</summary>
+    public void WritePacked(scoped ReadOnlySpan<long> values, long reference, int width)
+    {
+        var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        var accumulator = _accumulator;
+        var count = _count;
+        var position = _position;
+        var destination = _destination;
+        foreach (var v in values)
+        {
+            var x = unchecked((ulong)(v - reference)) & mask;
+            accumulator |= x << count;
+            count += width;
+            if (count >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(position), accumulator);
+                position += 8;
+                count -= 64;
+                accumulator = count == 0 ? 0 : x >> (width - count);
+            }
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+    }
+
+    /// <summary>
+    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>), keeping
+    /// the accumulator in registers; a code is one write of q ones, a zero and k low bits.
+    /// </summary>
+    public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k, int escape)
+    {
+        var lowMask = (1UL << k) - 1; // k < 64
+        var accumulator = _accumulator;
+        var count = _count;
+        var position = _position;
+        var destination = _destination;
+        foreach (var v in values)
+        {
+            var u = ZigZag.Encode(unchecked(v - centre));
+            var q = u >> k;
+            var length = (int)q + 1 + k;
+            if (q >= (ulong)escape || length > 64)
+            {
+                _accumulator = accumulator;
+                _count = count;
+                _position = position;
+                if (q >= (ulong)escape)
+                {
+                    Write((1UL << escape) - 1, escape);
+                    WriteVar(u);
+                }
+                else
+                {
+                    Write((1UL << (int)q) - 1, (int)q + 1);
+                    Write(u, k);
+                }
+
+                accumulator = _accumulator;
+                count = _count;
+                position = _position;
+                continue;
+            }
+
+            var code = ((1UL << (int)q) - 1) | ((u & lowMask) << ((int)q + 1)); // length <= 64 bits
+            accumulator |= code << count;
+            count += length;
+            if (count >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(position), accumulator);
+                position += 8;
+                count -= 64;
+                accumulator = count == 0 ? 0 : code >> (length - count);
+            }
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+    }
 
     /// <summary>Writes a 7-bit length then that many bits: small numbers cost few bits, any ulong fits.</summary>
     public void WriteVar(ulong value)
@@ -181,6 +264,158 @@ internal ref struct BitReader
         _buffer >>= ones + 1;
         _count -= ones + 1;
         return ones;
+    }
+
+    /// <summary>Bits consumed so far.</summary>
+    public readonly long BitPosition => ((long)_position * 8) - _count;
+
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length values of <paramref name="width"/> bits (1 to 64), adding
+    /// <paramref name="reference"/>. The length is checked once for the whole run; each value is then one
+    /// unaligned 64-bit load at a computed bit offset (no loop-carried state), and the last few values,
+    /// whose 8-byte load would pass the end of the data, go through <see cref="Read"/>.
+    /// </summary>
+    public void ReadPacked(scoped Span<long> destination, long reference, int width)
+    {
+        var start = BitPosition;
+        var end = start + ((long)destination.Length * width);
+        if (end > (long)_data.Length * 8)
+        {
+            Corrupt.Throw("A column section ends in the middle of a value.");
+        }
+
+        var i = 0;
+        if (width <= 56 && _data.Length >= 8)
+        {
+            // Values starting at a byte b with b + 8 <= length can be loaded whole.
+            var lastSafeBit = ((long)(_data.Length - 8) * 8) + 7;
+            var fast = lastSafeBit < start ? 0 : (int)Math.Min(destination.Length, ((lastSafeBit - start) / width) + 1);
+            var mask = (1UL << width) - 1;
+            ref var data = ref MemoryMarshal.GetReference(_data);
+            ref var target = ref MemoryMarshal.GetReference(destination); // fast <= destination.Length
+            var bit = start;
+            for (; i + 4 <= fast; i += 4)
+            {
+                // Four independent loads a round: no carried state but the bit offset.
+                var b1 = bit + width;
+                var b2 = b1 + width;
+                var b3 = b2 + width;
+                var w0 = LoadLittleEndian(ref data, (nint)(bit >> 3)) >> (int)(bit & 7);
+                var w1 = LoadLittleEndian(ref data, (nint)(b1 >> 3)) >> (int)(b1 & 7);
+                var w2 = LoadLittleEndian(ref data, (nint)(b2 >> 3)) >> (int)(b2 & 7);
+                var w3 = LoadLittleEndian(ref data, (nint)(b3 >> 3)) >> (int)(b3 & 7);
+                ref var slot = ref Unsafe.Add(ref target, i);
+                slot = unchecked(reference + (long)(w0 & mask));
+                Unsafe.Add(ref slot, 1) = unchecked(reference + (long)(w1 & mask));
+                Unsafe.Add(ref slot, 2) = unchecked(reference + (long)(w2 & mask));
+                Unsafe.Add(ref slot, 3) = unchecked(reference + (long)(w3 & mask));
+                bit = b3 + width;
+            }
+
+            for (; i < fast; i++)
+            {
+                var word = LoadLittleEndian(ref data, (nint)(bit >> 3));
+                Unsafe.Add(ref target, i) = unchecked(reference + (long)((word >> (int)(bit & 7)) & mask));
+                bit += width;
+            }
+
+            Seek(bit);
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = unchecked(reference + (long)Read(width));
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length Rice codes (unary quotient below <paramref name="escape"/>,
+    /// a zero, <paramref name="k"/> low bits; a quotient of <paramref name="escape"/> is followed by the value as
+    /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes that fit one 57-bit window are
+    /// decoded from a single unaligned load; escapes and the last bytes of the data take the checked path.
+    /// </summary>
+    public void ReadRice(scoped Span<long> destination, long centre, int k, int escape)
+    {
+        // The reader's state in locals (registers): the hot path is a trailing-zero count and two shifts
+        // a value, with a refill of the bit buffer only when the longest non-escape code might not fit.
+        ref var data = ref MemoryMarshal.GetReference(_data);
+        var lastRefill = _data.Length - 8; // a refill loads 8 bytes at the position
+        var mask = (1UL << k) - 1; // k < 64
+        var threshold = Math.Min(k + escape, 57); // the longest non-escape code: escape - 1 ones, a zero, k bits
+        var buffer = _buffer;
+        var count = _count;
+        var position = _position;
+        var i = 0;
+        while (i < destination.Length)
+        {
+            for (; i < destination.Length; i++)
+            {
+                if (count < threshold)
+                {
+                    if (position > lastRefill)
+                    {
+                        break;
+                    }
+
+                    buffer |= LoadLittleEndian(ref data, position) << count;
+                    position += (63 - count) >> 3;
+                    count |= 56;
+                }
+
+                var ones = BitOperations.TrailingZeroCount(~buffer);
+                var length = ones + 1 + k;
+                if (ones >= escape || length > count)
+                {
+                    break;
+                }
+
+                destination[i] = unchecked(ZigZag.Decode(((ulong)ones << k) | ((buffer >> (ones + 1)) & mask)) + centre);
+                buffer >>= length; // length <= count <= 63
+                count -= length;
+            }
+
+            if (i == destination.Length)
+            {
+                break;
+            }
+
+            // One value through the checked path (an escape, a long code, or the end of the data).
+            _buffer = buffer;
+            _count = count;
+            _position = position;
+            var q = ReadUnary(escape);
+            var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
+            destination[i++] = unchecked(ZigZag.Decode(value) + centre);
+            buffer = _buffer;
+            count = _count;
+            position = _position;
+        }
+
+        _buffer = buffer;
+        _count = count;
+        _position = position;
+    }
+
+    /// <summary>Repositions at bit <paramref name="bit"/> (not past the end of the data).</summary>
+    private void Seek(long bit)
+    {
+        _position = (int)(bit >> 3);
+        _buffer = 0;
+        _count = 0;
+        var skip = (int)(bit & 7);
+        if (skip != 0)
+        {
+            Refill(skip);
+            _buffer >>= skip;
+            _count -= skip;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LoadLittleEndian(ref byte data, nint offset)
+    {
+        var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, offset));
+        return BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
     }
 
     /// <summary>Checks that only zero padding (under a byte) is left: a section must be consumed exactly.</summary>

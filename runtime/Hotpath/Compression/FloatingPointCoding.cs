@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hotpath.Compression;
 
@@ -20,6 +22,7 @@ internal static class DoublePageCodec
     private const int ExceptionCountBits = 11;
     private const int PositionBits = 10;
     private const int SampleSize = 32;
+    private const int MaxCandidates = 4;
 
     // 2^52: beyond it not every integer is a double, and the long conversion must stay in range.
     private const double MaxEncodable = 4503599627370496.0;
@@ -39,9 +42,13 @@ internal static class DoublePageCodec
 
     public static void EncodeColumn(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
     {
+        // (e, f) pairs that won a full search on an earlier page, most recent first (ALP's idea: a column
+        // keeps using a few combinations, so most pages only try those on their sample).
+        Span<int> candidates = stackalloc int[MaxCandidates];
+        var candidateCount = 0;
         for (var start = 0; start < values.Length; start += PageSize)
         {
-            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, ref writer);
+            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, candidates, ref candidateCount, ref writer);
         }
     }
 
@@ -53,43 +60,75 @@ internal static class DoublePageCodec
         }
     }
 
-    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, ref BitWriter writer)
+    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, scoped Span<int> candidates, ref int candidateCount, ref BitWriter writer)
     {
         var n = values.Length;
-        var chimpBits = ModeBits + ChimpCost(values);
-
-        var (e, f) = ChooseExponents(values, single);
+        var (e, f) = ChooseExponents(values, single, candidates, ref candidateCount);
         Span<long> integers = stackalloc long[n];
         Span<short> exceptions = stackalloc short[n];
         var exceptionCount = 0;
         var fill = 0L;
         var haveFill = false;
-        for (var i = 0; i < n; i++)
+        var scale = Powers[e];
+        var unscale = InversePowers[f];
+        var factor = Powers[f];
+        var fraction = InversePowers[e];
+        var i = 0;
+        if (!single && Vector256.IsHardwareAccelerated)
         {
-            if (TryEncode(values[i], e, f, single, out var integer))
+            // Four lanes at a time, the same arithmetic as TryEncode: for |scaled| < 2^51, adding and subtracting
+            // 1.5 * 2^52 rounds half to even like Math.Round, and the sum's low bits are the integer. A vector
+            // with a lane that fails (an exception, or |scaled| >= 2^51) goes through the scalar loop below.
+            var scales = Vector256.Create(scale);
+            var unscales = Vector256.Create(unscale);
+            var factors = Vector256.Create(factor);
+            var fractions = Vector256.Create(fraction);
+            var magic = Vector256.Create(6755399441055744.0);
+            var magicBits = Vector256.Create(0x4338000000000000L);
+            var range = Vector256.Create(2251799813685248.0); // 2^51
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(integers);
+            while (i <= n - Vector256<double>.Count)
             {
-                integers[i] = integer;
-                if (!haveFill)
+                var value = Vector256.LoadUnsafe(ref source, (nuint)i);
+                var scaled = value * scales * unscales;
+                var biased = scaled + magic;
+                var decoded = (biased - magic) * factors * fractions;
+                if (Vector256.LessThanAll(Vector256.Abs(scaled), range)
+                    && Vector256.EqualsAll(decoded.AsInt64(), value.AsInt64()))
                 {
-                    // Back-fill leading exceptions with the first encodable value so they cost no extra width.
-                    integers.Slice(0, i).Fill(integer);
-                    haveFill = true;
+                    var encoded = biased.AsInt64() - magicBits;
+                    encoded.StoreUnsafe(ref target, (nuint)i);
+                    if (!haveFill)
+                    {
+                        integers.Slice(0, i).Fill(encoded.GetElement(0));
+                        haveFill = true;
+                    }
+
+                    fill = encoded.GetElement(Vector256<long>.Count - 1);
+                    i += Vector256<double>.Count;
+                    continue;
                 }
 
-                fill = integer;
+                for (var end = i + Vector256<double>.Count; i < end; i++)
+                {
+                    EncodeOne(values, integers, exceptions, i, scale, unscale, factor, fraction, single, ref exceptionCount, ref fill, ref haveFill);
+                }
             }
-            else
-            {
-                exceptions[exceptionCount++] = (short)i;
-                integers[i] = fill;
-            }
+        }
+
+        for (; i < n; i++)
+        {
+            EncodeOne(values, integers, exceptions, i, scale, unscale, factor, fraction, single, ref exceptionCount, ref fill, ref haveFill);
         }
 
         if (exceptionCount < n)
         {
             var plan = IntPageCodec.Plan(integers, intModes);
             var alpBits = ModeBits + (2 * ExponentBits) + ExceptionCountBits + plan.Bits + ((long)exceptionCount * (PositionBits + 64));
-            if (alpBits <= chimpBits)
+
+            // Chimp's size is only needed up to the decimal coding's: stop counting once it is larger.
+            if (alpBits <= ModeBits + ChimpCost(values, alpBits - ModeBits))
             {
                 writer.Write(ModeAlp, ModeBits);
                 writer.Write((ulong)e, ExponentBits);
@@ -109,6 +148,28 @@ internal static class DoublePageCodec
 
         writer.Write(ModeChimp, ModeBits);
         WriteChimp(values, ref writer);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EncodeOne(scoped ReadOnlySpan<double> values, scoped Span<long> integers, scoped Span<short> exceptions, int i, double scale, double unscale, double factor, double fraction, bool single, ref int exceptionCount, ref long fill, ref bool haveFill)
+    {
+        if (TryEncode(values[i], scale, unscale, factor, fraction, single, out var integer))
+        {
+            integers[i] = integer;
+            if (!haveFill)
+            {
+                // Back-fill leading exceptions with the first encodable value so they cost no extra width.
+                integers.Slice(0, i).Fill(integer);
+                haveFill = true;
+            }
+
+            fill = integer;
+        }
+        else
+        {
+            exceptions[exceptionCount++] = (short)i;
+            integers[i] = fill;
+        }
     }
 
     private static void DecodePage(ref BitReader reader, scoped Span<double> destination, bool single)
@@ -139,20 +200,49 @@ internal static class DoublePageCodec
             Corrupt.Throw($"A decimal page claims {exceptionCount} exceptions for {n} values.");
         }
 
-        Span<long> integers = stackalloc long[n];
+        // The integers are decoded into the destination itself (same size), then converted in place.
+        var integers = MemoryMarshal.Cast<double, long>(destination);
         IntPageCodec.DecodePage(ref reader, integers);
         var factor = Powers[f];
         var fraction = InversePowers[e];
         if (single)
         {
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < integers.Length; i++)
             {
                 destination[i] = (float)(integers[i] * factor * fraction);
             }
         }
         else
         {
-            for (var i = 0; i < n; i++)
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // long -> double four lanes at a time: for -2^51 <= k < 2^51, the bits of 1.5 * 2^52 plus k are
+                // the double 1.5 * 2^52 + k, exactly; subtracting 1.5 * 2^52 leaves (double)k. Then the same two
+                // multiplies as the scalar loop (and the encoder's check), in the same order: the same bits.
+                // A vector with a lane out of that range (only forged or extreme pages) finishes in the scalar loop.
+                var magicBits = Vector256.Create(0x4338000000000000L);
+                var magic = Vector256.Create(6755399441055744.0);
+                var bias = Vector256.Create(1L << 51);
+                var limit = Vector256.Create(1UL << 52);
+                var factors = Vector256.Create(factor);
+                var fractions = Vector256.Create(fraction);
+                ref var source = ref MemoryMarshal.GetReference(integers);
+                ref var target = ref MemoryMarshal.GetReference(destination);
+                for (; i <= integers.Length - Vector256<long>.Count; i += Vector256<long>.Count)
+                {
+                    var k = Vector256.LoadUnsafe(ref source, (nuint)i);
+                    if (Vector256.GreaterThanOrEqualAny((k + bias).AsUInt64(), limit))
+                    {
+                        break;
+                    }
+
+                    var value = ((k + magicBits).AsDouble() - magic) * factors * fractions;
+                    value.StoreUnsafe(ref target, (nuint)i);
+                }
+            }
+
+            for (; i < integers.Length; i++)
             {
                 destination[i] = integers[i] * factor * fraction;
             }
@@ -171,9 +261,9 @@ internal static class DoublePageCodec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryEncode(double value, int e, int f, bool single, out long integer)
+    private static bool TryEncode(double value, double scale, double unscale, double factor, double fraction, bool single, out long integer)
     {
-        var scaled = value * Powers[e] * InversePowers[f];
+        var scaled = value * scale * unscale;
         if (!(Math.Abs(scaled) < MaxEncodable))
         {
             integer = 0;
@@ -181,7 +271,7 @@ internal static class DoublePageCodec
         }
 
         integer = (long)Math.Round(scaled);
-        var decoded = integer * Powers[f] * InversePowers[e];
+        var decoded = integer * factor * fraction;
         if (single)
         {
             // Floats only need to come back as the same float: compare after narrowing (the decoder narrows too).
@@ -192,8 +282,12 @@ internal static class DoublePageCodec
         return BitConverter.DoubleToInt64Bits(decoded) == BitConverter.DoubleToInt64Bits(value);
     }
 
-    /// <summary>Picks (e, f) on a sample: fewest exceptions, then narrowest integer range.</summary>
-    private static (int E, int F) ChooseExponents(ReadOnlySpan<double> values, bool single)
+    /// <summary>
+    /// Picks (e, f) on a 32-value sample: fewest exceptions, then narrowest integer range. The pairs that
+    /// won earlier pages are tried first; a full search of every pair runs only when none of them encodes
+    /// the whole sample (the first page, or data whose precision changed), and its winner joins them.
+    /// </summary>
+    private static (int E, int F) ChooseExponents(ReadOnlySpan<double> values, bool single, scoped Span<int> candidates, ref int candidateCount)
     {
         var n = values.Length;
         var samples = Math.Min(SampleSize, n);
@@ -206,27 +300,38 @@ internal static class DoublePageCodec
         var bestE = 0;
         var bestF = 0;
         var bestCost = long.MaxValue;
+        var bestExceptions = long.MaxValue;
+        var bestIndex = -1;
+        for (var c = 0; c < candidateCount; c++)
+        {
+            var e = candidates[c] >> 8;
+            var f = candidates[c] & 0xFF;
+            var cost = SampleCost(sample, e, f, single, out var exceptions);
+            if (cost < bestCost)
+            {
+                (bestCost, bestExceptions, bestE, bestF, bestIndex) = (cost, exceptions, e, f, c);
+            }
+        }
+
+        if (bestExceptions == 0)
+        {
+            if (bestIndex > 0)
+            {
+                // Move to front: the next page most likely wants the same pair.
+                var pair = candidates[bestIndex];
+                candidates.Slice(0, bestIndex).CopyTo(candidates.Slice(1));
+                candidates[0] = pair;
+            }
+
+            return (bestE, bestF);
+        }
+
+        bestCost = long.MaxValue;
         for (var e = MaxExponent; e >= 0; e--)
         {
             for (var f = e; f >= 0; f--)
             {
-                long exceptions = 0;
-                long min = long.MaxValue, max = long.MinValue;
-                foreach (var v in sample)
-                {
-                    if (TryEncode(v, e, f, single, out var integer))
-                    {
-                        min = Math.Min(min, integer);
-                        max = Math.Max(max, integer);
-                    }
-                    else
-                    {
-                        exceptions++;
-                    }
-                }
-
-                var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
-                var cost = (exceptions * (PositionBits + 64)) + ((samples - exceptions) * width);
+                var cost = SampleCost(sample, e, f, single, out _);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
@@ -236,7 +341,42 @@ internal static class DoublePageCodec
             }
         }
 
+        var found = (bestE << 8) | bestF;
+        var existing = candidates.Slice(0, candidateCount).IndexOf(found);
+        if (existing < 0)
+        {
+            candidateCount = Math.Min(candidateCount + 1, candidates.Length);
+            existing = candidateCount - 1;
+        }
+
+        candidates.Slice(0, existing).CopyTo(candidates.Slice(1));
+        candidates[0] = found;
         return (bestE, bestF);
+    }
+
+    private static long SampleCost(ReadOnlySpan<double> sample, int e, int f, bool single, out long exceptions)
+    {
+        var scale = Powers[e];
+        var unscale = InversePowers[f];
+        var factor = Powers[f];
+        var fraction = InversePowers[e];
+        exceptions = 0;
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (var v in sample)
+        {
+            if (TryEncode(v, scale, unscale, factor, fraction, single, out var integer))
+            {
+                min = Math.Min(min, integer);
+                max = Math.Max(max, integer);
+            }
+            else
+            {
+                exceptions++;
+            }
+        }
+
+        var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
+        return (exceptions * (PositionBits + 64)) + ((sample.Length - exceptions) * width);
     }
 
     // Chimp (Liakos et al., VLDB 2022): XOR with the previous value; flags 00 = same value,
@@ -247,13 +387,19 @@ internal static class DoublePageCodec
     private static readonly byte[] LeadingValue = [0, 8, 12, 16, 18, 20, 22, 24];
     private const int TrailingThreshold = 6;
 
-    private static long ChimpCost(ReadOnlySpan<double> values)
+    /// <summary>Chimp's exact size in bits, or any number above <paramref name="limit"/> once it passes it.</summary>
+    private static long ChimpCost(ReadOnlySpan<double> values, long limit)
     {
         long bits = 64;
         var previous = BitConverter.DoubleToUInt64Bits(values[0]);
         var storedLeading = 65;
         for (var i = 1; i < values.Length; i++)
         {
+            if (bits > limit)
+            {
+                return bits;
+            }
+
             var current = BitConverter.DoubleToUInt64Bits(values[i]);
             var xor = current ^ previous;
             if (xor == 0)

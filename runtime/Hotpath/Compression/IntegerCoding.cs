@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hotpath.Compression;
 
@@ -69,6 +71,7 @@ internal static class IntPageCodec
     private const int RiceEscape = 20; // quotients this large are outliers: escape to a length-prefixed raw value
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
+    private const int MagnitudeStride = 8;
 
     /// <summary>
     /// Worst case bytes for <paramref name="count"/> values in any mode, even one forced alone: a Rice escape
@@ -162,10 +165,18 @@ internal static class IntPageCodec
     }
 
     /// <summary>The greatest common divisor of every (value - first), or 1 when there is none worth using or a difference overflows.</summary>
+    /// <remarks>
+    /// Most values are already multiples of the running divisor, so each is tested with a multiply (exact
+    /// divisibility by an odd number through its inverse mod 2^64) and a true gcd step runs only when the
+    /// divisor shrinks (at most 64 times a page).
+    /// </remarks>
     private static ulong CommonDivisor(ReadOnlySpan<long> values)
     {
         var first = values[0];
         ulong divisor = 0;
+        var shift = 0;
+        ulong inverse = 0;
+        ulong limit = 0;
         for (var i = 1; i < values.Length; i++)
         {
             var v = values[i];
@@ -176,6 +187,18 @@ internal static class IntPageCodec
             }
 
             var magnitude = difference < 0 ? unchecked((ulong)-difference) : (ulong)difference;
+            if (magnitude == 0)
+            {
+                continue;
+            }
+
+            if (divisor != 0
+                && (magnitude & ((1UL << shift) - 1)) == 0
+                && unchecked((magnitude >> shift) * inverse) <= limit)
+            {
+                continue; // already a multiple of the divisor
+            }
+
             var a = divisor;
             var b = magnitude;
             while (b != 0)
@@ -188,78 +211,90 @@ internal static class IntPageCodec
             {
                 return 1;
             }
+
+            shift = BitOperations.TrailingZeroCount(divisor);
+            var odd = divisor >> shift;
+            inverse = OddInverse(odd);
+            limit = ulong.MaxValue / odd;
         }
 
         return divisor is 0 or > long.MaxValue ? 1 : divisor;
     }
 
+    /// <summary>The inverse of an odd number modulo 2^64 (Newton's iteration: each step doubles the correct bits).</summary>
+    private static ulong OddInverse(ulong odd)
+    {
+        var inverse = odd; // correct to 3 bits for any odd number
+        for (var i = 0; i < 5; i++)
+        {
+            inverse = unchecked(inverse * (2 - (odd * inverse)));
+        }
+
+        return inverse;
+    }
+
+    /// <summary>(value - first) / divisor for values whose differences are exact multiples: a shift and a multiply, no division.</summary>
     private static void Scale(ReadOnlySpan<long> values, ulong divisor, Span<long> scaled)
     {
         var first = values[0];
-        var d = (long)divisor;
-        for (var i = 0; i < values.Length; i++)
+        var shift = BitOperations.TrailingZeroCount(divisor);
+        var inverse = (long)OddInverse(divisor >> shift);
+        scaled = scaled.Slice(0, values.Length);
+        for (var i = 0; i < scaled.Length; i++)
         {
-            scaled[i] = (values[i] - first) / d;
+            scaled[i] = unchecked(((values[i] - first) >> shift) * inverse);
         }
     }
 
+    /// <summary>
+    /// Exact sizes of the allowed modes in three passes over the page (the deltas and deltas of deltas are
+    /// computed on the fly, never stored): min, max and mean of the three sequences; Rice magnitudes around
+    /// each mean; then the exact Rice size, for k around the magnitude's log, of the sequence with the
+    /// smallest magnitude (the others cannot beat it by more than rounding).
+    /// </summary>
     private static IntPagePlan PlanInner(ReadOnlySpan<long> values, IntModes allowed)
     {
-        var n = values.Length;
-        Span<long> deltas = stackalloc long[Math.Max(n - 1, 0)];
-        Span<long> dods = stackalloc long[Math.Max(n - 2, 0)];
-        for (var i = 1; i < n; i++)
-        {
-            deltas[i - 1] = unchecked(values[i] - values[i - 1]);
-        }
-
-        for (var i = 1; i < deltas.Length; i++)
-        {
-            dods[i - 1] = unchecked(deltas[i] - deltas[i - 1]);
-        }
-
-        var firstBits = BitWriter.VarBits(ZigZag.Encode(values[0]));
-        var deltaHeader = firstBits;
-        var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(deltas[0])) : 0);
-
-        var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.All) == 0)
         {
             allowed = IntModes.All;
         }
 
+        var n = values.Length;
+        var firstBits = BitWriter.VarBits(ZigZag.Encode(values[0]));
+        var deltaHeader = firstBits;
+        var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(unchecked(values[1] - values[0]))) : 0);
+
+        // Min and max of the values (v), deltas (d) and deltas of deltas (dd) for the frame-of-reference modes
+        // allowed, each in its own short loop (one fused loop runs out of registers).
+        var riceAllowed = (allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0;
+        var (vMin, vMax) = (allowed & IntModes.For) != 0 ? MinMax(values, 0) : (0L, 0L);
+        var (dMin, dMax) = (allowed & IntModes.DeltaFor) != 0 ? MinMax(values, 1) : (0L, 0L);
+        var (ddMin, ddMax) = (allowed & IntModes.DeltaOfDeltaFor) != 0 ? MinMax(values, 2) : (0L, 0L);
+
+        var best = new IntPagePlan { Bits = long.MaxValue };
         if ((allowed & IntModes.For) != 0)
         {
-            Consider(ref best, PlanFor(values, IntMode.For, 0));
+            Consider(ref best, PlanFor(vMin, vMax, n, IntMode.For, 0));
         }
 
         if ((allowed & IntModes.DeltaFor) != 0)
         {
-            Consider(ref best, PlanFor(deltas, IntMode.DeltaFor, deltaHeader));
+            Consider(ref best, PlanFor(dMin, dMax, n - 1, IntMode.DeltaFor, deltaHeader));
         }
 
         if ((allowed & IntModes.DeltaOfDeltaFor) != 0)
         {
-            Consider(ref best, PlanFor(dods, IntMode.DeltaOfDeltaFor, dodHeader));
+            Consider(ref best, PlanFor(ddMin, ddMax, Math.Max(n - 2, 0), IntMode.DeltaOfDeltaFor, dodHeader));
         }
 
-        if ((allowed & IntModes.Rice) != 0)
+        if (riceAllowed)
         {
-            Consider(ref best, PlanRice(values, IntMode.Rice, 0));
+            Consider(ref best, PlanRice(values, allowed, deltaHeader, dodHeader, best.Bits));
         }
 
-        if ((allowed & IntModes.DeltaRice) != 0)
+        if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((long)CountRuns(values, best.Bits / (7 + RunLengthBits)) * (7 + RunLengthBits)) < best.Bits)
         {
-            Consider(ref best, PlanRice(deltas, IntMode.DeltaRice, deltaHeader));
-        }
-
-        if ((allowed & IntModes.DeltaOfDeltaRice) != 0)
-        {
-            Consider(ref best, PlanRice(dods, IntMode.DeltaOfDeltaRice, dodHeader));
-        }
-
-        if ((allowed & IntModes.RunLength) != 0)
-        {
+            // Every run costs at least 17 bits; only size the runs when that bound can beat the best so far.
             Consider(ref best, PlanRunLength(values));
         }
 
@@ -412,65 +447,308 @@ internal static class IntPageCodec
         }
     }
 
-    private static IntPagePlan PlanFor(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    private static IntPagePlan PlanFor(long min, long max, int length, IntMode mode, long headerBits)
     {
-        long min = 0, max = 0;
-        if (!sequence.IsEmpty)
-        {
-            min = max = sequence[0];
-            for (var i = 1; i < sequence.Length; i++)
-            {
-                var v = sequence[i];
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
-
         var width = 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
         return new IntPagePlan
         {
             Mode = mode,
             Parameter = width,
             Base = min,
-            Bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(min)) + WidthBits + ((long)sequence.Length * width),
+            Bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(min)) + WidthBits + ((long)length * width),
         };
     }
 
-    private static IntPagePlan PlanRice(ReadOnlySpan<long> sequence, IntMode mode, long headerBits)
+    /// <summary>
+    /// Min and max of the values (order 0), their deltas (1) or deltas of deltas (2), four lanes at a time where
+    /// the hardware allows; zeros for an empty sequence.
+    /// </summary>
+    private static (long Min, long Max) MinMax(ReadOnlySpan<long> values, int order)
     {
-        // Centre on the mean so symmetric noise (jittery deltas, temperatures) zigzags to small numbers.
-        double sum = 0;
-        foreach (var v in sequence)
+        var n = values.Length;
+        if (n <= order)
         {
-            sum += v;
+            return (0, 0);
         }
 
-        var centre = sequence.IsEmpty ? 0 : (long)Math.Clamp(Math.Round(sum / sequence.Length), -9.2e18, 9.2e18);
-        double magnitude = 0;
-        foreach (var v in sequence)
+        long min = long.MaxValue, max = long.MinValue;
+        var i = order;
+        if (Vector256.IsHardwareAccelerated && n - order >= 8)
         {
-            magnitude += ZigZag.Encode(unchecked(v - centre));
-        }
+            ref var r = ref MemoryMarshal.GetReference(values);
+            var vMin = Vector256.Create(long.MaxValue);
+            var vMax = Vector256.Create(long.MinValue);
 
-        var mean = sequence.IsEmpty ? 0 : magnitude / sequence.Length;
-        var k0 = mean < 2 ? 0 : (int)Math.Log2(mean * 0.69);
-        var best = new IntPagePlan { Bits = long.MaxValue };
-        for (var k = Math.Max(0, k0 - 1); k <= Math.Min(63, k0 + 1); k++)
-        {
-            long bits = ModeBits + headerBits + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
-            foreach (var v in sequence)
+            // i >= order and i + 3 < n: every load below is inside the span.
+            var last = n - Vector256<long>.Count;
+            if (order == 0)
             {
-                var q = ZigZag.Encode(unchecked(v - centre)) >> k;
-                bits += q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(ZigZag.Encode(unchecked(v - centre)));
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i);
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
+            }
+            else if (order == 1)
+            {
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i) - Vector256.LoadUnsafe(ref r, (nuint)(i - 1));
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
+            }
+            else
+            {
+                for (; i <= last; i += Vector256<long>.Count)
+                {
+                    var previous = Vector256.LoadUnsafe(ref r, (nuint)(i - 1));
+                    var s = Vector256.LoadUnsafe(ref r, (nuint)i) - previous - previous + Vector256.LoadUnsafe(ref r, (nuint)(i - 2));
+                    vMin = Vector256.Min(vMin, s);
+                    vMax = Vector256.Max(vMax, s);
+                }
             }
 
-            if (bits < best.Bits)
+            for (var lane = 0; lane < Vector256<long>.Count; lane++)
             {
-                best = new IntPagePlan { Mode = mode, Parameter = k, Base = centre, Bits = bits };
+                min = Math.Min(min, vMin.GetElement(lane));
+                max = Math.Max(max, vMax.GetElement(lane));
             }
         }
 
-        return best;
+        for (; i < n; i++)
+        {
+            var s = Element(values, order, i);
+            min = Math.Min(min, s);
+            max = Math.Max(max, s);
+        }
+
+        return (min, max);
+    }
+
+    /// <summary>Element <paramref name="i"/> (&gt;= order) of the values, deltas or deltas of deltas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Element(ReadOnlySpan<long> values, int order, int i) => order switch
+    {
+        0 => values[i],
+        1 => unchecked(values[i] - values[i - 1]),
+        _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
+    };
+
+    /// <summary>
+    /// The Rice candidate. Robust to outliers (which Rice escapes cheaply, like patched exceptions): each allowed
+    /// sequence (values, deltas, deltas of deltas) is centred on the median of a 16-element sample; the one whose
+    /// sampled magnitudes have the fewest significant bits is sized exactly for k around the median magnitude's
+    /// bit length and for the k the mean magnitude suggests.
+    /// </summary>
+    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, long deltaHeader, long dodHeader, long toBeat)
+    {
+        var n = values.Length;
+        var mode = IntMode.Rice;
+        var best = new RiceEstimate { BitsPerValue = double.MaxValue };
+        long header = 0;
+        for (var order = 0; order <= 2; order++)
+        {
+            var candidate = order switch { 0 => IntMode.Rice, 1 => IntMode.DeltaRice, _ => IntMode.DeltaOfDeltaRice };
+            if ((allowed & (IntModes)(1 << (int)candidate)) == 0)
+            {
+                continue;
+            }
+
+            var estimate = Estimate(values, order);
+            if (estimate.BitsPerValue < best.BitsPerValue)
+            {
+                (mode, best, header) = (candidate, estimate, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+            }
+        }
+
+        var centre = best.Centre;
+        var kMedian = Math.Max(0, best.MedianBits - 1);
+        var kMean = best.Mean < 2 ? 0 : Math.Min(63, (int)Math.Log2(best.Mean * 0.69));
+        Span<int> ks = [Math.Max(0, kMedian - 1), Math.Min(63, kMedian), Math.Min(63, kMedian + 1), kMean];
+        var kLow = Math.Min(ks[0], kMean);
+        var skip = mode switch { IntMode.Rice => 0, IntMode.DeltaRice => 1, _ => 2 };
+        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+        if (fixedBits + ((long)Math.Max(n - skip, 0) * (1 + kLow)) >= toBeat)
+        {
+            // Every code costs at least 1 + k bits: Rice cannot win, skip the exact count.
+            return new IntPagePlan { Bits = long.MaxValue };
+        }
+
+        Span<long> sizes = stackalloc long[4];
+        RiceSizes(values, skip, centre, ks, kLow, sizes);
+        var plan = new IntPagePlan { Mode = mode, Bits = long.MaxValue, Base = centre };
+        for (var c = 0; c < 4; c++)
+        {
+            if (fixedBits + sizes[c] < plan.Bits)
+            {
+                plan.Parameter = ks[c];
+                plan.Bits = fixedBits + sizes[c];
+            }
+        }
+
+        return plan;
+    }
+
+    private struct RiceEstimate
+    {
+        public long Centre;
+        public double Mean;
+        public int MedianBits;
+        public double BitsPerValue;
+    }
+
+    /// <summary>Centre (median of 16), mean magnitude, median bit length and mean bit length of a sequence, from samples.</summary>
+    private static RiceEstimate Estimate(ReadOnlySpan<long> values, int order)
+    {
+        var count = values.Length - order;
+        if (count <= 0)
+        {
+            return new RiceEstimate { BitsPerValue = 0 };
+        }
+
+        Span<long> few = stackalloc long[Math.Min(16, count)];
+        for (var j = 0; j < few.Length; j++)
+        {
+            few[j] = Element(values, order, order + (int)((long)j * count / few.Length));
+        }
+
+        few.Sort();
+        var centre = few[few.Length / 2];
+
+        Span<int> histogram = stackalloc int[65];
+        histogram.Clear();
+        var sum = default(MagnitudeSum);
+        long bitSum = 0;
+        var sampled = 0;
+        for (var i = order; i < values.Length; i += MagnitudeStride)
+        {
+            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
+            var bits = 64 - BitOperations.LeadingZeroCount(u);
+            sum.Add(u);
+            bitSum += bits;
+            histogram[bits]++;
+            sampled++;
+        }
+
+        var median = 0;
+        for (int b = 0, seen = 0; b < histogram.Length; b++)
+        {
+            seen += histogram[b];
+            if (seen * 2 >= sampled)
+            {
+                median = b;
+                break;
+            }
+        }
+
+        return new RiceEstimate { Centre = centre, Mean = sum.Value / sampled, MedianBits = median, BitsPerValue = (double)bitSum / sampled };
+    }
+
+    /// <summary>Exact Rice sizes of a sequence (as in <see cref="MinMax"/>) around <paramref name="centre"/> for each k in <paramref name="ks"/> (all &gt;= <paramref name="kLow"/>).</summary>
+    private static void RiceSizes(ReadOnlySpan<long> values, int order, long centre, ReadOnlySpan<int> ks, int kLow, Span<long> sizes)
+    {
+        var count = values.Length - order;
+        sizes.Clear();
+        if (count <= 0)
+        {
+            return;
+        }
+
+        // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients for each k
+        // (shifts of the lowest k's quotient), and correct the rare codes that escape.
+        var sums = new RiceSums(ks, kLow);
+        if (order == 0)
+        {
+            foreach (var v in values)
+            {
+                sums.Add(ZigZag.Encode(unchecked(v - centre)));
+            }
+        }
+        else if (order == 1)
+        {
+            var previous = values[0];
+            for (var i = 1; i < values.Length; i++)
+            {
+                var v = values[i];
+                sums.Add(ZigZag.Encode(unchecked(v - previous - centre)));
+                previous = v;
+            }
+        }
+        else
+        {
+            var previous = values[1];
+            var previousDelta = unchecked(values[1] - values[0]);
+            for (var i = 2; i < values.Length; i++)
+            {
+                var v = values[i];
+                var d = unchecked(v - previous);
+                sums.Add(ZigZag.Encode(unchecked(d - previousDelta - centre)));
+                previous = v;
+                previousDelta = d;
+            }
+        }
+
+        var (a0, a1, a2, a3) = (sums.A0, sums.A1, sums.A2, sums.A3);
+        sizes[0] = a0 + ((long)count * (1 + ks[0]));
+        sizes[1] = a1 + ((long)count * (1 + ks[1]));
+        sizes[2] = a2 + ((long)count * (1 + ks[2]));
+        sizes[3] = a3 + ((long)count * (1 + ks[3]));
+    }
+
+    /// <summary>Quotient sums of Rice codes for four k at once (see <see cref="RiceSizes"/>).</summary>
+    private struct RiceSums
+    {
+        public long A0, A1, A2, A3;
+        private readonly int _k0, _k1, _k2, _k3, _kLow, _s0, _s1, _s2, _s3;
+
+        public RiceSums(ReadOnlySpan<int> ks, int kLow)
+        {
+            (_k0, _k1, _k2, _k3, _kLow) = (ks[0], ks[1], ks[2], ks[3], kLow);
+            (_s0, _s1, _s2, _s3) = (ks[0] - kLow, ks[1] - kLow, ks[2] - kLow, ks[3] - kLow);
+            A0 = A1 = A2 = A3 = 0;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong u)
+        {
+            var q = u >> _kLow;
+            if (q < RiceEscape)
+            {
+                A0 += (long)(q >> _s0);
+                A1 += (long)(q >> _s1);
+                A2 += (long)(q >> _s2);
+                A3 += (long)(q >> _s3);
+            }
+            else
+            {
+                // Stored as its exact size less the 1 + k added for every value afterwards.
+                A0 += RiceBits(u, _k0) - 1 - _k0;
+                A1 += RiceBits(u, _k1) - 1 - _k1;
+                A2 += RiceBits(u, _k2) - 1 - _k2;
+                A3 += RiceBits(u, _k3) - 1 - _k3;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long RiceBits(ulong u, int k)
+    {
+        var q = u >> k;
+        return q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(u);
+    }
+
+    /// <summary>The number of runs of equal values, counting stops past <paramref name="limit"/>.</summary>
+    private static long CountRuns(ReadOnlySpan<long> values, long limit)
+    {
+        long runs = 1;
+        for (var i = 1; i < values.Length && runs <= limit; i++)
+        {
+            runs += values[i] != values[i - 1] ? 1 : 0;
+        }
+
+        return runs;
     }
 
     private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)
@@ -500,15 +778,9 @@ internal static class IntPageCodec
         writer.WriteVarSigned(plan.Base);
         var width = plan.Parameter;
         writer.Write((ulong)width, WidthBits);
-        if (width == 0)
+        if (width != 0)
         {
-            return;
-        }
-
-        var min = plan.Base;
-        foreach (var v in sequence)
-        {
-            writer.Write(unchecked((ulong)(v - min)), width);
+            writer.WritePacked(sequence, plan.Base, width);
         }
     }
 
@@ -527,10 +799,7 @@ internal static class IntPageCodec
             return;
         }
 
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = unchecked(min + (long)reader.Read(width));
-        }
+        reader.ReadPacked(destination, min, width);
     }
 
     private static void WriteRice(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
@@ -538,34 +807,14 @@ internal static class IntPageCodec
         writer.WriteVarSigned(plan.Base);
         var k = plan.Parameter;
         writer.Write((ulong)k, RiceParameterBits);
-        var centre = plan.Base;
-        foreach (var v in sequence)
-        {
-            var u = ZigZag.Encode(unchecked(v - centre));
-            var q = u >> k;
-            if (q < RiceEscape)
-            {
-                writer.Write((1UL << (int)q) - 1, (int)q + 1); // q ones, then a zero
-                writer.Write(u, k);
-            }
-            else
-            {
-                writer.Write((1UL << RiceEscape) - 1, RiceEscape);
-                writer.WriteVar(u);
-            }
-        }
+        writer.WriteRice(sequence, plan.Base, k, RiceEscape);
     }
 
     private static void ReadRice(ref BitReader reader, scoped Span<long> destination)
     {
         var centre = reader.ReadVarSigned();
         var k = (int)reader.Read(RiceParameterBits);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            var q = reader.ReadUnary(RiceEscape);
-            var u = q == RiceEscape ? reader.ReadVar() : ((ulong)q << k) | reader.Read(k);
-            destination[i] = unchecked(ZigZag.Decode(u) + centre);
-        }
+        reader.ReadRice(destination, centre, k, RiceEscape);
     }
 
     private static void WriteRunLength(scoped ReadOnlySpan<long> values, ref BitWriter writer)
@@ -625,5 +874,24 @@ internal static class IntPageCodec
         {
             Corrupt.Throw("A run-length page's runs do not add up to its value count.");
         }
+    }
+}
+
+/// <summary>
+/// An exact sum of up to 2^10 unsigned magnitudes in integer adds (a double accumulator is a 4-cycle
+/// dependency chain): the high parts (u &gt;&gt; 10) and the low 10 bits are summed apart, neither can overflow.
+/// </summary>
+internal struct MagnitudeSum
+{
+    private ulong _high;
+    private ulong _low;
+
+    public readonly double Value => (_high * 1024.0) + _low;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(ulong value)
+    {
+        _high += value >> 10;
+        _low += value & 1023;
     }
 }

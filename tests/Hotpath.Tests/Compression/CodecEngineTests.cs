@@ -54,6 +54,49 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Outliers_cost_escapes_not_page_width()
+    {
+        // Scrape timestamps sorted by node (the sample's layout): regular 10 s steps with jitter, and a jump
+        // back at every node boundary. The jumps must be escaped, not widen every value of the page.
+        var random = new Random(5);
+        var timestamps = new long[4096];
+        for (var i = 0; i < timestamps.Length; i++)
+        {
+            timestamps[i] = 1_700_000_000_000L + ((i % 60) * 10_000L) + random.Next(0, 20) + ((i / 60) * 7L);
+        }
+
+        var buffer = new byte[(int)IntPageCodec.MaxBytes(timestamps.Length) + 8];
+        var writer = new BitWriter(buffer);
+        IntPageCodec.EncodeColumn(timestamps, IntModes.DeltaOfDelta, ref writer);
+        var written = writer.Finish();
+        var decoded = new long[timestamps.Length];
+        var reader = new BitReader(buffer.AsSpan(0, written));
+        IntPageCodec.DecodeColumn(ref reader, decoded);
+        reader.EnsureConsumed();
+        Assert.Equal(timestamps, decoded);
+        var bitsPerValue = written * 8.0 / timestamps.Length;
+        Assert.True(bitsPerValue < 9, $"jittery timestamps with node jumps cost {bitsPerValue:F2} bits a value");
+    }
+
+    [Fact]
+    public void Decimal_pages_round_trip_integers_around_the_vector_conversion_limit()
+    {
+        // Decoded integers within ±2^51 take the four-lane conversion, others the scalar loop: both exact.
+        const double limit = 2251799813685248.0; // 2^51
+        var values = new List<double>();
+        for (var i = -40; i < 40; i++)
+        {
+            values.Add(limit + i);
+            values.Add(-limit + i);
+            values.Add((2 * limit) - 1 - Math.Abs(i)); // just under 2^52, the decimal coder's own limit
+            values.Add(i * 0.25);
+        }
+
+        values.AddRange(Enumerable.Range(0, 2000).Select(i => i * 1.5));
+        RoundTripDoubles(values.ToArray());
+    }
+
+    [Fact]
     public void Double_pages_round_trip_decimals_and_full_precision()
     {
         var random = new Random(9);
@@ -130,5 +173,9 @@ public sealed class CodecEngineTests
         yield return Make(i => i / 37);
         yield return Make(i => -(long)i * i * 1000);
         yield return Make(i => random.Next(3) * 10_000L); // a common divisor
+        yield return Make(_ => random.NextInt64(1L << 55)); // widths around the 56-bit single-load limit
+        yield return Make(_ => random.NextInt64(1L << 60));
+        yield return Make(_ => random.NextInt64(-(1L << 45), 1L << 45)); // Rice k in the 40s: codes near a word
+        yield return Make(i => i % 97 == 0 ? long.MaxValue - i : (i * 3) + random.Next(4)); // escapes among short codes
     }
 }
