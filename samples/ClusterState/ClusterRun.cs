@@ -171,23 +171,26 @@ public static class ClusterRun
             mismatch is null, mismatch, reference.Aggregates.Count, metrics.Readings());
     }
 
-    // Several rounds, as a benchmark harness would: the runtime optimizes a method in the background only after it
-    // has been called enough (tiered compilation, then once more with profile data), and code that runs a few
-    // times per segment (the encoders, the JSON writer) needs more than one pass to get there. Otherwise part of
-    // the measured run would be spent in unoptimized code while the JIT competes for the same cores.
+    // Several rounds with pauses, as a benchmark harness's warm-up would. The runtime optimizes a method in the
+    // background only after it has been called enough, and starts counting calls only once no new code has been
+    // compiled for 100 ms (tiered compilation); with profile-guided optimization a method goes through an
+    // instrumented version first. Code that runs a few times per segment (the encoders, the JSON writer) needs
+    // calls after such a pause, then a pause for the background compile, to be at full speed: otherwise part of
+    // the measured run is spent in unoptimized code while the JIT competes for the same two cores.
     private const int WarmUpRounds = 4;
 
     private static void WarmUp(Func<IClusterPipeline> create, ClusterSimulation simulation)
     {
         for (var round = 0; round < WarmUpRounds; round++)
         {
-            using var pipeline = create();
-            pipeline.Process(simulation.Events);
-            pipeline.Complete();
-        }
+            using (var pipeline = create())
+            {
+                pipeline.Process(simulation.Events);
+                pipeline.Complete();
+            }
 
-        // Let the background JIT finish what the last round queued before the clock starts.
-        Thread.Sleep(250);
+            Thread.Sleep(200);
+        }
     }
 
     private static PipelineResult Measure(IClusterPipeline pipeline, ClusterSimulation simulation, IRunProgress progress, string stage)
