@@ -301,7 +301,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             if (inflight.TryGetValue(key, out var running))
             {
                 // Someone else is loading: wait for their result (or their exception).
-                return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -315,7 +315,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             }
 
             inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            flight.Completion.TrySetResult(value);
+            flight.Complete(value, error: null);
             return value;
         }
         catch (Exception error)
@@ -323,7 +323,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
             inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
             // Waiters rethrow this very exception (an OperationCanceledException included).
-            flight.Completion.TrySetException(error);
+            flight.Complete(default, error);
             throw;
         }
     }
@@ -348,8 +348,56 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     CacheStatistics ICacheMaintenance.Statistics => Statistics;
 
+    /// <summary>
+    /// One load in progress. The task waiters await is created only when a second caller arrives, so the common
+    /// miss (no one else waiting) allocates no task or completion source. It locks itself: the class is private, so
+    /// no other code can take the same lock.
+    /// </summary>
     private sealed class Flight
     {
-        public readonly TaskCompletionSource<TValue> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource<TValue>? _waiters;
+        private bool _done;
+        private TValue? _value;
+        private Exception? _error;
+
+        /// <summary>A task for a caller that found this load running: its value, or its very exception.</summary>
+        public Task<TValue> Wait()
+        {
+            lock (this)
+            {
+                if (!_done)
+                {
+                    return (_waiters ??= new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+
+            return _error is null ? Task.FromResult(_value!) : Task.FromException<TValue>(_error);
+        }
+
+        public void Complete(TValue? value, Exception? error)
+        {
+            TaskCompletionSource<TValue>? waiters;
+            lock (this)
+            {
+                _value = value;
+                _error = error;
+                _done = true;
+                waiters = _waiters;
+            }
+
+            if (waiters is null)
+            {
+                return;
+            }
+
+            if (error is null)
+            {
+                waiters.TrySetResult(value!);
+            }
+            else
+            {
+                waiters.TrySetException(error);
+            }
+        }
     }
 }
