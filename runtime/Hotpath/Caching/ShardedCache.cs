@@ -141,7 +141,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
         var hash = Hash(key);
         var shardIndex = ShardIndex(hash);
-        for (var node = Volatile.Read(ref _table[(shardIndex << _bucketBits) | (hash & _bucketMask)]); node is not null; node = node.Next)
+        for (var node = Volatile.Read(ref _table[BucketIndex(hash, shardIndex)]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
             {
@@ -274,6 +274,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ShardIndex(int hash) => (int)((uint)hash >> _shardShift) & _shardMask;
 
+    /// <summary>The key's bucket in the shared table: the shard's slice, then the hash's low bits within it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int BucketIndex(int hash, int shardIndex) => (shardIndex << _bucketBits) | (hash & _bucketMask);
+
     private TValue AddCore(TKey key, TValue value, bool replace)
     {
         var hash = Hash(key);
@@ -332,7 +336,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private bool TryPeek(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
         var hash = Hash(key);
-        for (var node = Volatile.Read(ref _table[(ShardIndex(hash) << _bucketBits) | (hash & _bucketMask)]); node is not null; node = node.Next)
+        for (var node = Volatile.Read(ref _table[BucketIndex(hash, ShardIndex(hash))]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key) &&
                 (_timeToLiveMilliseconds == 0 || node.ExpiresAt > _clock.NowMilliseconds))
