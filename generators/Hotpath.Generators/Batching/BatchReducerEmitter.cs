@@ -368,16 +368,7 @@ internal static class BatchReducerEmitter
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
         w.Line("private void AddSlow(" + string.Join(", ", RowParameters(model, keys, input)) + ")");
         w.OpenBrace();
-        w.Line("var mask = _slots.Length - 1;");
-        w.Line("var slot = (int)hash & mask;");
-        w.Line("while (true)");
-        w.OpenBrace();
-        w.Line("var s = _slots[slot];");
-        w.Line("if (s == 0)");
-        w.OpenBrace();
-        w.Line("break;");
-        w.CloseBrace();
-        w.Line();
+        OpenProbe(w);
         w.Line("if ((uint)(s >> 32) == hash)");
         w.OpenBrace();
         w.Line("ref var e = ref _entries[(int)(uint)s - 1];");
@@ -387,9 +378,7 @@ internal static class BatchReducerEmitter
         w.Line("return;");
         w.CloseBrace();
         w.CloseBrace();
-        w.Line();
-        w.Line("slot = (slot + 1) & mask;");
-        w.CloseBrace();
+        CloseProbe(w);
         w.Line();
         w.Line("var added = Insert(hash); // may grow: read _entries after it");
         w.Line("ref var n = ref _entries[added];");
@@ -409,25 +398,14 @@ internal static class BatchReducerEmitter
         w.OpenBrace();
         var partialKeys = keys.Select(static k => "partial." + k.Name).ToList();
         w.Line("var hash = Hash(" + string.Join(", ", partialKeys) + ");");
-        w.Line("var mask = _slots.Length - 1;");
-        w.Line("var slot = (int)hash & mask;");
-        w.Line("while (true)");
-        w.OpenBrace();
-        w.Line("var s = _slots[slot];");
-        w.Line("if (s == 0)");
-        w.OpenBrace();
-        w.Line("break;");
-        w.CloseBrace();
-        w.Line();
+        OpenProbe(w);
         w.Line("var index = (int)(uint)s - 1;");
         w.Line("if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))");
         w.OpenBrace();
         w.Line("_entries[index] = __hp_CombineCore(in _entries[index], in partial);");
         w.Line("return;");
         w.CloseBrace();
-        w.Line();
-        w.Line("slot = (slot + 1) & mask;");
-        w.CloseBrace();
+        CloseProbe(w);
         w.Line();
         w.Line("var added = Insert(hash); // may grow: read _entries after it");
         w.Line("_entries[added] = partial;");
@@ -753,4 +731,27 @@ internal static class BatchReducerEmitter
     }
 
     private static string DocName(string type) => type.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}');
+
+    /// <summary>Opens a linear probe over <c>_slots</c> from <c>hash</c> that stops at the first empty slot (the caller writes the match test).</summary>
+    private static void OpenProbe(SourceWriter w)
+    {
+        w.Line("var mask = _slots.Length - 1;");
+        w.Line("var slot = (int)hash & mask;");
+        w.Line("while (true)");
+        w.OpenBrace();
+        w.Line("var s = _slots[slot];");
+        w.Line("if (s == 0)");
+        w.OpenBrace();
+        w.Line("break;");
+        w.CloseBrace();
+        w.Line();
+    }
+
+    /// <summary>Closes a probe opened by <see cref="OpenProbe"/>: next slot, wrapping.</summary>
+    private static void CloseProbe(SourceWriter w)
+    {
+        w.Line();
+        w.Line("slot = (slot + 1) & mask;");
+        w.CloseBrace();
+    }
 }
