@@ -135,6 +135,59 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Damaged_integer_runs_only_throw_CorruptBlockException()
+    {
+        // Below the block checksum: every page parser (Rice's three runs and its windowed unary scan included)
+        // must reject damage itself, since a resealed block reaches it.
+        var random = new Random(31);
+        var rejected = 0;
+        foreach (var mode in Enum.GetValues<IntMode>())
+        {
+            foreach (var length in new[] { 1, 7, 300, 1024, 1500 })
+            {
+                foreach (var values in Sequences(random, length))
+                {
+                    var buffer = new byte[(int)IntPageCodec.MaxBytes(length) + 8];
+                    var writer = new BitWriter(buffer);
+                    IntPageCodec.EncodeColumn(values, (IntModes)(1 << (int)mode), ref writer);
+                    var written = writer.Finish();
+                    for (var trial = 0; trial < 20; trial++)
+                    {
+                        var mutant = buffer.AsSpan(0, written).ToArray();
+                        var damage = random.Next(3);
+                        if (damage == 0)
+                        {
+                            mutant[random.Next(mutant.Length)] ^= (byte)(1 << random.Next(8));
+                        }
+                        else if (damage == 1)
+                        {
+                            mutant = mutant.AsSpan(0, random.Next(mutant.Length)).ToArray();
+                        }
+                        else
+                        {
+                            random.NextBytes(mutant.AsSpan(random.Next(mutant.Length)));
+                        }
+
+                        var decoded = new long[length];
+                        try
+                        {
+                            var reader = new BitReader(mutant);
+                            IntPageCodec.DecodeColumn(ref reader, decoded);
+                            reader.EnsureConsumed();
+                        }
+                        catch (CorruptBlockException)
+                        {
+                            rejected++;
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.True(rejected > 1000, $"only {rejected} damaged runs were rejected");
+    }
+
+    [Fact]
     public void Crc32C_matches_the_standard_check_value()
     {
         // The CRC-32C of "123456789" is 0xE3069283 (RFC 3720).
