@@ -8,15 +8,17 @@ namespace Hotpath.Caching;
 /// that have ended are folded into a retired total, so nothing is lost when a thread goes away.
 /// </summary>
 /// <remarks>
-/// Every counter has a process-wide id; a thread's cells are one <c>long[]</c> indexed by it, grown by the thread
-/// itself. Only the owning thread writes a cell, and aligned 64-bit reads do not tear, so a sum taken while threads
-/// count is a little behind and one taken when they have stopped is exact.
+/// Every counter has a process-wide id (reused once the counter is collected); a thread's cells are one
+/// <c>long[]</c> indexed by it, grown by the thread itself. Only the owning thread writes a live counter's cell
+/// (a collected counter's finalizer zeroes its cells before the id is reused), and aligned 64-bit reads do not
+/// tear, so a sum taken while threads count is a little behind and one taken when they have stopped is exact.
 /// </remarks>
 internal sealed class ThreadCounter
 {
     private static readonly object s_sync = new();
     private static readonly List<WeakReference<ThreadCells>> s_threads = new();
     private static long[] s_retired = new long[16];
+    private static readonly Stack<int> s_freeIds = new(); // ids of collected counters, reused (cells zeroed)
     private static int s_nextId = -1;
 
     [ThreadStatic]
@@ -25,7 +27,40 @@ internal sealed class ThreadCounter
     [ThreadStatic]
     private static ThreadCells? t_cells;
 
-    private readonly int _id = Interlocked.Increment(ref s_nextId);
+    private readonly int _id;
+
+    public ThreadCounter()
+    {
+        lock (s_sync)
+        {
+            _id = s_freeIds.Count > 0 ? s_freeIds.Pop() : ++s_nextId;
+        }
+    }
+
+    /// <summary>
+    /// Zeroes this counter's cell in every thread and in the retired totals, then frees the id, so a thread's cells
+    /// stay as long as the most counters alive at once, not the most ever created.
+    /// </summary>
+    ~ThreadCounter()
+    {
+        lock (s_sync)
+        {
+            if (_id < s_retired.Length)
+            {
+                s_retired[_id] = 0;
+            }
+
+            foreach (var reference in s_threads)
+            {
+                if (reference.TryGetTarget(out var cells) && _id < cells.Values.Length)
+                {
+                    Volatile.Write(ref cells.Values[_id], 0);
+                }
+            }
+
+            s_freeIds.Push(_id);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Increment()
@@ -35,11 +70,15 @@ internal sealed class ThreadCounter
         if (values is not null && (uint)id < (uint)values.Length)
         {
             values[id]++;
+            GC.KeepAlive(this); // not collected (and its id reused) between reading the id and counting
             return;
         }
 
         IncrementSlow();
     }
+
+    /// <summary>Cells the calling thread has (tests).</summary>
+    internal static int CellCountOfThisThread => t_values?.Length ?? 0;
 
     public long Sum()
     {
@@ -84,14 +123,20 @@ internal sealed class ThreadCounter
         var values = cells.Values;
         if (_id >= values.Length)
         {
-            var grown = new long[Math.Max(_id + 1, values.Length * 2)];
-            values.CopyTo(grown, 0);
-            Volatile.Write(ref cells.Values, grown);
-            values = grown;
+            lock (s_sync)
+            {
+                // Under the lock: a collected counter's finalizer zeroing a cell must not land in the old array
+                // after it was copied.
+                var grown = new long[Math.Max(_id + 1, values.Length * 2)];
+                values.CopyTo(grown, 0);
+                Volatile.Write(ref cells.Values, grown);
+                values = grown;
+            }
         }
 
         t_values = values;
         values[_id]++;
+        GC.KeepAlive(this);
     }
 
     /// <summary>One thread's cells; its finalizer runs after the thread has ended and keeps its counts.</summary>

@@ -89,6 +89,9 @@ public sealed class Pool<T> : ObjectPool<T>
         PoolMetrics.Register(_core);
     }
 
+    /// <summary>Lets go of the instances threads hold for this pool and frees its slot index for a new pool.</summary>
+    ~Pool() => _core?.Close(); // null when the constructor threw before creating it
+
     /// <summary>The most instances the pool keeps; returns beyond it are dropped.</summary>
     public int MaxRetained => _core.MaxRetained;
 
@@ -113,6 +116,7 @@ public sealed class Pool<T> : ObjectPool<T>
         {
             slot.Item = null;
             slot.Hits++;
+            GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
             return Unsafe.As<T>(item);
         }
 
@@ -141,6 +145,7 @@ public sealed class Pool<T> : ObjectPool<T>
             _reset?.Invoke(item);
             slot.Item = item;
             slot.Returns++;
+            GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
             return;
         }
 
@@ -222,6 +227,7 @@ public sealed class Pool<T> : ObjectPool<T>
             _reset?.Invoke(item);
             slot.Item = item;
             slot.Returns++;
+            GC.KeepAlive(this);
             return;
         }
 

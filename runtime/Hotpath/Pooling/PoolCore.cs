@@ -15,6 +15,10 @@ namespace Hotpath;
 /// </remarks>
 internal sealed class PoolCore
 {
+    // Ids of collected pools, reused so that every thread's slot array stays as long as the most pools alive at
+    // once, not the most ever created.
+    private static readonly object s_ids = new();
+    private static readonly Stack<int> s_freeIds = new();
     private static int s_nextId = -1;
 
     private readonly object _sync = new();
@@ -29,7 +33,11 @@ internal sealed class PoolCore
 
     public PoolCore(int maxRetained, string typeName, string? name)
     {
-        Id = Interlocked.Increment(ref s_nextId);
+        lock (s_ids)
+        {
+            Id = s_freeIds.Count > 0 ? s_freeIds.Pop() : ++s_nextId;
+        }
+
         MaxRetained = maxRetained;
         _available = maxRetained;
         // Half the budget at most goes to thread slots, so threads that sit on an empty slot can never
@@ -110,8 +118,9 @@ internal sealed class PoolCore
         }
 
         var slot = slots[Id];
-        if (slot is null)
+        if (slot is null || slot.Core != this)
         {
+            // None yet, or a closed pool's slot left under a reused id (emptied, without a permit).
             slot = new PoolThreadSlot(this);
             lock (_sync)
             {
@@ -122,6 +131,31 @@ internal sealed class PoolCore
         }
 
         return slot;
+    }
+
+    /// <summary>
+    /// Called by the finalizer of a collected pool: empties every thread's slot (so no thread keeps an instance of
+    /// a dead pool) and frees the id. A thread still holding such a slot under the id finds it empty and without a
+    /// permit, so no pool's fast path uses it, and the next pool with that id replaces it on its slow path.
+    /// </summary>
+    public void Close()
+    {
+        lock (_sync)
+        {
+            foreach (var reference in _slots)
+            {
+                if (reference.TryGetTarget(out var slot))
+                {
+                    Volatile.Write(ref slot.Item, null);
+                    slot.HasPermit = false;
+                }
+            }
+        }
+
+        lock (s_ids)
+        {
+            s_freeIds.Push(Id);
+        }
     }
 
     /// <summary>Called by the finalizer of a dead thread's slot: keeps its counts and frees its permit.</summary>
@@ -209,10 +243,11 @@ internal sealed class PoolThreadSlot
     internal long Returns;
     internal long Drops;
 
-    private readonly PoolCore _core;
+    public PoolThreadSlot(PoolCore core) => Core = core;
 
-    public PoolThreadSlot(PoolCore core) => _core = core;
+    /// <summary>The pool this slot belongs to (ids are reused after a pool is collected).</summary>
+    internal PoolCore Core { get; }
 
     /// <summary>Runs after the owning thread ended: its instance is let go, its permit and counts are kept.</summary>
-    ~PoolThreadSlot() => _core.Retire(this);
+    ~PoolThreadSlot() => Core.Retire(this);
 }

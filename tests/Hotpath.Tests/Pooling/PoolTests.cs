@@ -376,6 +376,73 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void A_collected_pool_lets_go_of_the_instance_its_thread_slot_held()
+    {
+        var weak = UseAndDrop();
+        for (var i = 0; i < 10 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(weak.IsAlive, "a dropped pool's instance is still held by this thread's slot");
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static WeakReference UseAndDrop()
+        {
+            var pool = NewPool();
+            var item = pool.Rent();
+            pool.Return(item); // kept in this thread's fast slot
+            Assert.Same(item, pool.Rent());
+            pool.Return(item);
+            return new WeakReference(item);
+        }
+    }
+
+    [Fact]
+    public void A_pool_whose_constructor_threw_is_finalized_safely()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Throws<ArgumentNullException>(static () => new Pool<Item>(null!));
+            Assert.Throws<ArgumentOutOfRangeException>(static () => new Pool<Item>(static () => new Item(), maxRetained: 0));
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // a finalizer that threw would end the test process here
+        Assert.NotNull(NewPool().Rent());
+    }
+
+    [Fact]
+    public void Pools_created_and_dropped_by_the_thousand_reuse_slot_indexes_and_start_clean()
+    {
+        // 10,000 pools used on this thread, at most 500 of them alive at once: the thread's slot array stays near
+        // 500 long (without reuse it would pass 10,000), and every pool, including those given the index of a
+        // collected pool whose emptied slot this thread still holds, starts with exact, empty statistics.
+        for (var round = 0; round < 20; round++)
+        {
+            var pools = new List<Pool<Item>>();
+            for (var i = 0; i < 500; i++)
+            {
+                var pool = NewPool(maxRetained: 4);
+                var first = pool.Rent();
+                pool.Return(first);
+                Assert.Same(first, pool.Rent());
+                pool.Return(first);
+                Assert.Equal(new PoolStatistics(2, 1, 1, 2, 0), pool.Statistics);
+                pools.Add(pool);
+            }
+
+            pools.Clear();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        var length = PoolThreadSlot.t_slots!.Length;
+        Assert.True(length < 4096, $"this thread's slot array has {length} entries after 10,000 short-lived pools");
+    }
+
+    [Fact]
     public void Counters_are_published_on_the_Hotpath_meter_tagged_with_the_type()
     {
         var pool = new Pool<MetricsProbe>(static () => new MetricsProbe(), null, maxRetained: 1);
