@@ -25,6 +25,7 @@ internal static class CacheRegistry
     internal const double PressureTrimFraction = 0.25;
 
     private static readonly List<Registration> Caches = new();
+    private static readonly Dictionary<string, CacheStatistics> Retired = new(StringComparer.Ordinal); // by name, under the Caches lock
     private static bool s_instrumentsCreated;
     private static bool s_watcherStarted;
 
@@ -33,7 +34,9 @@ internal static class CacheRegistry
         lock (Caches)
         {
             Prune();
-            Caches.Add(new Registration(new WeakReference<ICacheMaintenance>(cache), trimOnMemoryPressure));
+            // A long weak reference: the cache stays visible here until its finalizer has moved its counts to
+            // Retired, so a collection never makes the published sums dip.
+            Caches.Add(new Registration(new WeakReference<ICacheMaintenance>(cache, trackResurrection: true), trimOnMemoryPressure));
             if (!s_instrumentsCreated)
             {
                 s_instrumentsCreated = true;
@@ -48,6 +51,19 @@ internal static class CacheRegistry
                 s_watcherStarted = true;
                 MemoryPressureWatcher.Start();
             }
+        }
+    }
+
+    /// <summary>Called by a collected cache's finalizer: its final counts join its name's retired totals.</summary>
+    public static void Retire(ICacheMaintenance cache)
+    {
+        lock (Caches)
+        {
+            Caches.RemoveAll(r => !r.Cache.TryGetTarget(out var c) || c == cache);
+            var final = cache.Statistics;
+            Retired[cache.Name] = Retired.TryGetValue(cache.Name, out var sum)
+                ? new CacheStatistics(sum.Hits + final.Hits, sum.Misses + final.Misses, sum.Evictions + final.Evictions, sum.Expirations + final.Expirations)
+                : final;
         }
     }
 
@@ -69,10 +85,28 @@ internal static class CacheRegistry
 
     private static List<Measurement<long>> Observe(Func<CacheStatistics, long> select)
     {
-        var measurements = new List<Measurement<long>>();
-        foreach (var cache in Snapshot(onlyTrimmable: false))
+        // One series per name: caches that share a name (and collected ones) are summed, so the counter only grows.
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (Caches)
         {
-            measurements.Add(new Measurement<long>(select(cache.Statistics), new KeyValuePair<string, object?>("cache", cache.Name)));
+            foreach (var (name, retired) in Retired)
+            {
+                totals[name] = select(retired);
+            }
+
+            foreach (var registration in Caches)
+            {
+                if (registration.Cache.TryGetTarget(out var cache))
+                {
+                    totals[cache.Name] = totals.GetValueOrDefault(cache.Name) + select(cache.Statistics);
+                }
+            }
+        }
+
+        var measurements = new List<Measurement<long>>(totals.Count);
+        foreach (var (name, value) in totals)
+        {
+            measurements.Add(new Measurement<long>(value, new KeyValuePair<string, object?>("cache", name)));
         }
 
         return measurements;

@@ -26,6 +26,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly CacheClock _clock;
     private readonly ThreadCounter _hits = new();
     private readonly ThreadCounter _misses = new();
+    private readonly bool _registered; // false when the constructor threw
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
 
@@ -89,6 +90,21 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         _clock = new CacheClock(options.TimeProvider);
         Name = options.Name ?? typeof(TValue).Name;
         CacheRegistry.Register(this, options.TrimOnMemoryPressure);
+        _registered = true;
+    }
+
+    /// <summary>
+    /// Keeps the cache's final counts in the <c>hotpath.cache.*</c> sums (so those counters never go down) and frees
+    /// its counters' ids for new caches.
+    /// </summary>
+    ~ShardedCache()
+    {
+        if (_registered)
+        {
+            CacheRegistry.Retire(this);
+            _hits.Release();
+            _misses.Release();
+        }
     }
 
     /// <summary>The name the <c>hotpath.cache.*</c> metrics are tagged with.</summary>
@@ -158,12 +174,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
                 _hits.Increment();
                 value = node.Value;
+                GC.KeepAlive(this); // its counters are released when it is collected: not before this count lands
                 return true;
             }
         }
 
         _misses.Increment();
         value = default;
+        GC.KeepAlive(this);
         return false;
     }
 

@@ -8,10 +8,10 @@ namespace Hotpath.Caching;
 /// that have ended are folded into a retired total, so nothing is lost when a thread goes away.
 /// </summary>
 /// <remarks>
-/// Every counter has a process-wide id (reused once the counter is collected); a thread's cells are one
+/// Every counter has a process-wide id (reused after <see cref="Release"/>); a thread's cells are one
 /// <c>long[]</c> indexed by it, grown by the thread itself. Only the owning thread writes a live counter's cell
-/// (a collected counter's finalizer zeroes its cells before the id is reused), and aligned 64-bit reads do not
-/// tear, so a sum taken while threads count is a little behind and one taken when they have stopped is exact.
+/// (a released counter's cells are zeroed before the id is reused), and aligned 64-bit reads do not tear, so a
+/// sum taken while threads count is a little behind and one taken when they have stopped is exact.
 /// </remarks>
 internal sealed class ThreadCounter
 {
@@ -28,6 +28,7 @@ internal sealed class ThreadCounter
     private static ThreadCells? t_cells;
 
     private readonly int _id;
+    private bool _released; // under s_sync
 
     public ThreadCounter()
     {
@@ -38,13 +39,20 @@ internal sealed class ThreadCounter
     }
 
     /// <summary>
-    /// Zeroes this counter's cell in every thread and in the retired totals, then frees the id, so a thread's cells
-    /// stay as long as the most counters alive at once, not the most ever created.
+    /// Zeroes this counter's cell in every thread and in the retired totals, then frees the id for a new counter, so
+    /// a thread's cells stay as long as the most counters alive at once, not the most ever created. The owner calls
+    /// it once nothing can increment the counter any more (its cache's finalizer); a second call does nothing.
     /// </summary>
-    ~ThreadCounter()
+    public void Release()
     {
         lock (s_sync)
         {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
             if (_id < s_retired.Length)
             {
                 s_retired[_id] = 0;
@@ -70,7 +78,6 @@ internal sealed class ThreadCounter
         if (values is not null && (uint)id < (uint)values.Length)
         {
             values[id]++;
-            GC.KeepAlive(this); // not collected (and its id reused) between reading the id and counting
             return;
         }
 
@@ -125,8 +132,8 @@ internal sealed class ThreadCounter
         {
             lock (s_sync)
             {
-                // Under the lock: a collected counter's finalizer zeroing a cell must not land in the old array
-                // after it was copied.
+                // Under the lock: a released counter's cell being zeroed must not land in the old array after it
+                // was copied.
                 var grown = new long[Math.Max(_id + 1, values.Length * 2)];
                 values.CopyTo(grown, 0);
                 Volatile.Write(ref cells.Values, grown);
@@ -136,7 +143,6 @@ internal sealed class ThreadCounter
 
         t_values = values;
         values[_id]++;
-        GC.KeepAlive(this);
     }
 
     /// <summary>One thread's cells; its finalizer runs after the thread has ended and keeps its counts.</summary>

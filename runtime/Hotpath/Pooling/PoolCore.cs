@@ -140,6 +140,7 @@ internal sealed class PoolCore
     /// </summary>
     public void Close()
     {
+        PoolMetrics.Retire(this); // before the slots are emptied: nothing counts on a collected pool any more
         lock (_sync)
         {
             foreach (var reference in _slots)

@@ -18,6 +18,7 @@ internal static class PoolMetrics
 
     private static readonly object s_sync = new();
     private static readonly List<WeakReference<PoolCore>> s_pools = new();
+    private static readonly Dictionary<(string Type, string? Name), PoolStatistics> s_retired = new(); // collected pools' final counts
     private static bool s_instrumentsCreated;
 
     public static void Register(PoolCore core)
@@ -38,12 +39,31 @@ internal static class PoolMetrics
         }
     }
 
+    /// <summary>Called when a pool is collected: its final counts join its series' retired totals, so the sums never go down.</summary>
+    public static void Retire(PoolCore core)
+    {
+        lock (s_sync)
+        {
+            s_pools.RemoveAll(r => !r.TryGetTarget(out var c) || c == core);
+            var key = (core.TypeName, core.Name);
+            var final = core.GetStatistics();
+            s_retired[key] = s_retired.TryGetValue(key, out var sum)
+                ? new PoolStatistics(sum.Rents + final.Rents, sum.Hits + final.Hits, sum.Misses + final.Misses, sum.Returns + final.Returns, sum.Drops + final.Drops)
+                : final;
+        }
+    }
+
     private static List<Measurement<long>> Observe(Func<PoolStatistics, long> select)
     {
-        // Pools of one type and name are summed into one series.
+        // Pools of one type and name are summed into one series, collected pools included.
         var totals = new Dictionary<(string Type, string? Name), long>();
         lock (s_sync)
         {
+            foreach (var (key, retired) in s_retired)
+            {
+                totals[key] = select(retired);
+            }
+
             for (var i = s_pools.Count - 1; i >= 0; i--)
             {
                 if (!s_pools[i].TryGetTarget(out var core))

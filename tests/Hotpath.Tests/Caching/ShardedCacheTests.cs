@@ -1,3 +1,4 @@
+using Hotpath.Tests.Shared;
 using System.Diagnostics.Metrics;
 using Hotpath.Caching;
 using Hotpath.Diagnostics;
@@ -312,31 +313,78 @@ public sealed class ShardedCacheTests
         cache.Set(2, 2);
         cache.Set(3, 3);
 
-        var seen = new Dictionary<string, long>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter == HotpathMeter.Meter && instrument.Name.StartsWith("hotpath.cache.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "cache" && (string?)tag.Value == name)
-                {
-                    seen[instrument.Name] = value;
-                }
-            }
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
+        var seen = MeterReadings.Observe("hotpath.cache.", "cache", name);
 
         Assert.Equal(2, seen["hotpath.cache.hits"]);
         Assert.Equal(1, seen["hotpath.cache.misses"]);
         Assert.Equal(1, seen["hotpath.cache.evictions"]);
         GC.KeepAlive(cache);
+    }
+
+    [Fact]
+    public void Caches_sharing_a_name_are_one_series_and_a_collected_caches_counts_stay_in_it()
+    {
+        var name = "metrics-retire-" + Guid.NewGuid().ToString("N");
+        UseAndDrop(name); // 2 hits, 1 miss
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.Equal(2, MeterReadings.Observe("hotpath.cache.", "cache", name)["hotpath.cache.hits"]);
+        Assert.Equal(1, MeterReadings.Observe("hotpath.cache.", "cache", name)["hotpath.cache.misses"]);
+
+        var a = NewCache(name);
+        var b = NewCache(name);
+        a.Set(1, 1);
+        b.Set(1, 1);
+        a.TryGet(1, out _);
+        b.TryGet(1, out _);
+        b.TryGet(2, out _);
+        var seen = MeterReadings.Observe("hotpath.cache.", "cache", name);
+        Assert.Equal(4, seen["hotpath.cache.hits"]);
+        Assert.Equal(2, seen["hotpath.cache.misses"]);
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+
+        static ShardedCache<int, int> NewCache(string name) =>
+            new(new ShardedCacheOptions { Capacity = 8, Shards = 1, Name = name, TrimOnMemoryPressure = false });
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static void UseAndDrop(string name)
+        {
+            var cache = NewCache(name);
+            cache.Set(1, 1);
+            cache.TryGet(1, out _);
+            cache.TryGet(1, out _);
+            cache.TryGet(2, out _);
+        }
+    }
+
+    [Fact]
+    public void Caches_created_and_dropped_by_the_thousand_reuse_counter_ids_and_start_at_zero()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var caches = new List<ShardedCache<int, int>>();
+            for (var i = 0; i < 200; i++)
+            {
+                var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 4, Shards = 1, TrimOnMemoryPressure = false });
+                Assert.Equal(default, cache.Statistics);
+                cache.Set(1, 1);
+                cache.TryGet(1, out _);
+                cache.TryGet(2, out _);
+                Assert.Equal(new CacheStatistics(1, 1, 0, 0), cache.Statistics);
+                caches.Add(cache);
+            }
+
+            caches.Clear();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        var cells = ThreadCounter.CellCountOfThisThread;
+        Assert.True(cells < 2048, $"this thread has {cells} counter cells after 2,000 short-lived caches");
     }
 }

@@ -414,6 +414,42 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void A_collected_pools_counts_stay_in_its_series()
+    {
+        var name = "retire-probe-" + Guid.NewGuid().ToString("N");
+        UseAndDrop(name); // 3 rents, 1 miss
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.Equal(3, MeterReadings.Observe("hotpath.pool.", "pool", name)["hotpath.pool.rents"]);
+        var pool = new Pool<Item>(static () => new Item(), null, new PoolOptions { Name = name });
+        pool.Return(pool.Rent()); // may take the collected pool's id and replace this thread's emptied slot
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(); // the collected pool's last slot, and with it its counters, can go now
+            GC.WaitForPendingFinalizers();
+        }
+
+        var seen = MeterReadings.Observe("hotpath.pool.", "pool", name);
+        Assert.Equal(4, seen["hotpath.pool.rents"]);
+        Assert.Equal(2, seen["hotpath.pool.misses"]);
+        GC.KeepAlive(pool);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static void UseAndDrop(string name)
+        {
+            var pool = new Pool<Item>(static () => new Item(), null, new PoolOptions { Name = name });
+            for (var i = 0; i < 3; i++)
+            {
+                pool.Return(pool.Rent());
+            }
+        }
+    }
+
+    [Fact]
     public void Pools_created_and_dropped_by_the_thousand_reuse_slot_indexes_and_start_clean()
     {
         // 10,000 pools used on this thread, at most 500 of them alive at once: the thread's slot array stays near
@@ -452,27 +488,7 @@ public sealed class PoolTests
         pool.Return(b); // dropped: MaxRetained 1
         pool.Rent();
 
-        var seen = new Dictionary<string, long>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.pool.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "type" && (string?)tag.Value == nameof(MetricsProbe))
-                {
-                    seen[instrument.Name] = value;
-                }
-            }
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
+        var seen = MeterReadings.Observe("hotpath.pool.", "type", nameof(MetricsProbe));
 
         Assert.Equal(3, seen["hotpath.pool.rents"]);
         Assert.Equal(2, seen["hotpath.pool.misses"]);
