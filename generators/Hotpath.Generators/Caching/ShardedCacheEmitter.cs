@@ -119,24 +119,13 @@ internal static class ShardedCacheEmitter
         writer.Unindent();
         writer.Line();
         writer.Line("/// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>");
-        if (parts.Count <= 8)
+        var hash = HashedPart(parts[0]);
+        for (var i = 1; i < parts.Count; i++)
         {
-            writer.Line("public override int GetHashCode() => global::System.HashCode.Combine(" + string.Join(", ", parts.Select(HashedPart)) + ");");
-        }
-        else
-        {
-            writer.Line("public override int GetHashCode()");
-            writer.OpenBrace();
-            writer.Line("var hash = new global::System.HashCode();");
-            foreach (var part in parts)
-            {
-                writer.Line("hash.Add(" + HashedPart(part) + ");");
-            }
-
-            writer.Line("return hash.ToHashCode();");
-            writer.CloseBrace();
+            hash = "global::Hotpath.Caching.CacheKeyHash.Combine(" + hash + ", " + HashedPart(parts[i]) + ")";
         }
 
+        writer.Line("public override int GetHashCode() => " + hash + ";");
         writer.CloseBrace();
         if (key.Namespace is not null)
         {
@@ -146,7 +135,9 @@ internal static class ShardedCacheEmitter
         return writer.ToString();
     }
 
-    /// <summary>String parts hash with the runtime's seeded ordinal string hash (cheaper than Marvin); others as themselves.</summary>
+    /// <summary>String parts hash with the runtime's seeded ordinal string hash (cheaper than Marvin); others with their default comparer (0 for null).</summary>
     private static string HashedPart(CacheKeyPart part) =>
-        part.IsString ? "global::Hotpath.Caching.CacheKeyHash.Of(" + part.MemberName + ")" : part.MemberName;
+        part.IsString
+            ? "global::Hotpath.Caching.CacheKeyHash.Of(" + part.MemberName + ")"
+            : "global::System.Collections.Generic.EqualityComparer<" + part.TypeFullName + ">.Default.GetHashCode(" + part.MemberName + (part.IsNeverNull ? ")" : "!)");
 }

@@ -43,4 +43,5 @@ internal sealed record CacheKeyModel(
 /// <param name="TypeFullName">Member type as a <c>global::</c> name with nullable annotation.</param>
 /// <param name="ParameterName">camelCase parameter name, <c>@</c>-escaped when a keyword.</param>
 /// <param name="IsString">Strings compare ordinally.</param>
-internal sealed record CacheKeyPart(string MemberName, string TypeFullName, string ParameterName, bool IsString);
+/// <param name="IsNeverNull">A non-nullable value type (its hash needs no null-forgiving operator).</param>
+internal sealed record CacheKeyPart(string MemberName, string TypeFullName, string ParameterName, bool IsString, bool IsNeverNull);

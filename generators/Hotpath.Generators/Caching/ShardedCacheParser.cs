@@ -179,7 +179,8 @@ internal static class ShardedCacheParser
                 unique = parameter + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            parts.Add(new CacheKeyPart(member.Name, type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String));
+            var neverNull = type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+            parts.Add(new CacheKeyPart(member.Name, type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
         }
 
         var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Hotpath.Batching;
 using Hotpath.Hashing;
 
@@ -23,6 +25,7 @@ public static class CacheKeyHash
     /// <summary>The ordinal hash of <paramref name="value"/>; 0 for <see langword="null"/>.</summary>
     /// <param name="value">A string, or <see langword="null"/>.</param>
     /// <returns>A 32-bit hash, equal for equal strings within one process.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Of(string? value)
     {
         if (value is null)
@@ -33,4 +36,15 @@ public static class CacheKeyHash
         var hash = SeededHash.OfString(value, s_seed);
         return (int)hash ^ (int)(hash >> 32);
     }
+
+    /// <summary>
+    /// Combines the hash of a key's leading parts with the next part's (order matters): a multiply and a rotate,
+    /// where <see cref="System.HashCode.Combine{T1, T2}(T1, T2)"/> runs xxHash32's rounds. The cache mixes the
+    /// result again before taking shard and bucket bits, and string parts are already seeded.
+    /// </summary>
+    /// <param name="first">The hash so far.</param>
+    /// <param name="second">The next part's hash.</param>
+    /// <returns>The combined hash.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Combine(int first, int second) => (int)(BitOperations.RotateLeft((uint)first * 0x9E37_79B1u, 15) ^ (uint)second);
 }

@@ -17,6 +17,6 @@ namespace Cluster
             && string.Equals(Name, other.Name, global::System.StringComparison.Ordinal);
 
         /// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>
-        public override int GetHashCode() => global::System.HashCode.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name));
+        public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name));
     }
 }

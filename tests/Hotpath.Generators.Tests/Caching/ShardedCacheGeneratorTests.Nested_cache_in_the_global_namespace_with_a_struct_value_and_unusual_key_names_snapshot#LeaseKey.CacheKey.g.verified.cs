@@ -17,5 +17,5 @@ public readonly partial record struct LeaseKey(int Id, string Value, string? Cla
         && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(URLToken, other.URLToken);
 
     /// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>
-    public override int GetHashCode() => global::System.HashCode.Combine(Id, global::Hotpath.Caching.CacheKeyHash.Of(Value), global::Hotpath.Caching.CacheKeyHash.Of(Class), URLToken);
+    public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Combine(global::System.Collections.Generic.EqualityComparer<int>.Default.GetHashCode(Id), global::Hotpath.Caching.CacheKeyHash.Of(Value)), global::Hotpath.Caching.CacheKeyHash.Of(Class)), global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(URLToken));
 }

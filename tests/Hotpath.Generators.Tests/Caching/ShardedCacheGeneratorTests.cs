@@ -100,17 +100,46 @@ public sealed class ShardedCacheGeneratorTests
 
         Assert.Contains("public readonly partial record struct PodStateKey(string Namespace, string Name)", key, StringComparison.Ordinal);
         Assert.Contains("string.Equals(Namespace, other.Namespace, global::System.StringComparison.Ordinal)", key, StringComparison.Ordinal);
-        Assert.Contains("global::System.HashCode.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name))", key, StringComparison.Ordinal);
+        Assert.Contains("global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name))", key, StringComparison.Ordinal);
         Assert.DoesNotContain("+ \"", key, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void More_than_eight_key_parts_hash_through_a_HashCode_builder()
+    public void Nullable_key_parts_hash_without_nullable_warnings_in_the_generated_key()
+    {
+        const string Source = """
+            #nullable enable
+            public sealed class Endpoint
+            {
+                [Hotpath.CacheKey(0)] public System.Uri? Address;
+                [Hotpath.CacheKey(1)] public int? Port;
+                [Hotpath.CacheKey(2)] public string? Zone;
+            }
+
+            [Hotpath.ShardedCache(typeof(Endpoint))] public partial class EndpointCache { }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Source);
+        var key = run.Source("EndpointKey.CacheKey.g.cs");
+        Assert.Contains("EqualityComparer<global::System.Uri?>.Default.GetHashCode(Address!)", key, StringComparison.Ordinal);
+        Assert.Contains("EqualityComparer<int?>.Default.GetHashCode(Port!)", key, StringComparison.Ordinal);
+        var warnings = run.OutputCompilation.GetDiagnostics()
+            .Where(static d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith("CacheKey.g.cs", StringComparison.Ordinal) == true)
+            .ToArray();
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void Every_one_of_ten_key_parts_takes_part_in_the_hash()
     {
         var members = string.Join("\n", Enumerable.Range(0, 10).Select(static i => $"[Hotpath.CacheKey({i})] public int P{i};"));
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), "public sealed class Wide { " + members + " }\n[Hotpath.ShardedCache(typeof(Wide))] public partial class WideCache { }");
         var key = run.Source("WideKey.CacheKey.g.cs");
-        Assert.Contains("hash.Add(P9);", key, StringComparison.Ordinal);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Contains($"EqualityComparer<int>.Default.GetHashCode(P{i})", key, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(9, key.Split("CacheKeyHash.Combine(").Length - 1);
     }
 
     [Theory]
