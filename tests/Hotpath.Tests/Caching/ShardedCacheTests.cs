@@ -363,6 +363,37 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
+    public void Caches_created_and_dropped_on_four_threads_while_collections_run_count_exactly()
+    {
+        // Collected caches release their counter ids to caches other threads are creating and counting on.
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (var round = 0; round < 1_000; round++)
+            {
+                var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 4, Shards = 1, TrimOnMemoryPressure = false });
+                cache.Set(1, 1);
+                cache.TryGet(1, out _);
+                cache.TryGet(1, out _);
+                cache.TryGet(2, out _);
+                var stats = cache.Statistics;
+                if (stats != new CacheStatistics(2, 1, 0, 0))
+                {
+                    failures.Enqueue($"thread {t}, round {round}: {stats}");
+                }
+
+                if (round % 125 == t)
+                {
+                    GC.Collect();
+                }
+            }
+        })).ToList();
+        threads.ForEach(static thread => thread.Start());
+        threads.ForEach(static thread => thread.Join());
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void Caches_created_and_dropped_by_the_thousand_reuse_counter_ids_and_start_at_zero()
     {
         for (var round = 0; round < 10; round++)

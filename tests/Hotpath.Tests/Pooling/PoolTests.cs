@@ -414,6 +414,37 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void Pools_created_and_dropped_on_four_threads_while_collections_run_start_clean_and_never_cross_talk()
+    {
+        // Collected pools' ids are reused across threads while other threads still hold their emptied slots.
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (var round = 0; round < 2_000; round++)
+            {
+                var pool = NewPool(maxRetained: 2);
+                var a = pool.Rent();
+                pool.Return(a);
+                var b = pool.Rent();
+                var stats = pool.Statistics;
+                if (!ReferenceEquals(a, b) || stats != new PoolStatistics(2, 1, 1, 1, 0))
+                {
+                    failures.Enqueue($"thread {t}, round {round}: {stats}, same instance {ReferenceEquals(a, b)}");
+                }
+
+                pool.Return(b);
+                if (round % 250 == t)
+                {
+                    GC.Collect();
+                }
+            }
+        })).ToList();
+        threads.ForEach(static thread => thread.Start());
+        threads.ForEach(static thread => thread.Join());
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void A_collected_pools_counts_stay_in_its_series()
     {
         var name = "retire-probe-" + Guid.NewGuid().ToString("N");
