@@ -18,7 +18,7 @@ internal sealed class ThreadCounter
     private static readonly object s_sync = new();
     private static readonly List<WeakReference<ThreadCells>> s_threads = new();
     private static long[] s_retired = new long[16];
-    private static readonly Stack<int> s_freeIds = new(); // ids of collected counters, reused (cells zeroed)
+    private static readonly PriorityQueue<int, int> s_freeIds = new(); // released ids, reused lowest first (cells zeroed)
     private static int s_nextId = -1;
 
     [ThreadStatic]
@@ -34,7 +34,7 @@ internal sealed class ThreadCounter
     {
         lock (s_sync)
         {
-            _id = s_freeIds.Count > 0 ? s_freeIds.Pop() : ++s_nextId;
+            _id = s_freeIds.Count > 0 ? s_freeIds.Dequeue() : ++s_nextId;
         }
     }
 
@@ -66,7 +66,7 @@ internal sealed class ThreadCounter
                 }
             }
 
-            s_freeIds.Push(_id);
+            s_freeIds.Enqueue(_id, _id);
         }
     }
 

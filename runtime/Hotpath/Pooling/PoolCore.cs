@@ -15,10 +15,10 @@ namespace Hotpath;
 /// </remarks>
 internal sealed class PoolCore
 {
-    // Ids of collected pools, reused so that every thread's slot array stays as long as the most pools alive at
-    // once, not the most ever created.
+    // Ids of collected pools, reused lowest first so that every thread's slot array stays about as long as the
+    // most pools alive at once, not the most ever created.
     private static readonly object s_ids = new();
-    private static readonly Stack<int> s_freeIds = new();
+    private static readonly PriorityQueue<int, int> s_freeIds = new();
     private static int s_nextId = -1;
 
     private readonly object _sync = new();
@@ -35,7 +35,7 @@ internal sealed class PoolCore
     {
         lock (s_ids)
         {
-            Id = s_freeIds.Count > 0 ? s_freeIds.Pop() : ++s_nextId;
+            Id = s_freeIds.Count > 0 ? s_freeIds.Dequeue() : ++s_nextId;
         }
 
         MaxRetained = maxRetained;
@@ -155,7 +155,7 @@ internal sealed class PoolCore
 
         lock (s_ids)
         {
-            s_freeIds.Push(Id);
+            s_freeIds.Enqueue(Id, Id);
         }
     }
 

@@ -88,37 +88,6 @@ public class KeyHashingAndCountingTests
     }
 
     [Fact]
-    public void Released_counters_ids_are_reused_and_start_at_zero()
-    {
-        // 10,000 counters used on this thread and another, at most 500 alive at once: ids are reused (the cell
-        // array stays short) and a counter given a released counter's id starts at zero on every thread.
-        for (var round = 0; round < 20; round++)
-        {
-            var counters = Enumerable.Range(0, 500).Select(static _ => new ThreadCounter()).ToList();
-            foreach (var counter in counters)
-            {
-                Assert.Equal(0, counter.Sum());
-            }
-
-            var other = new Thread(() => counters.ForEach(static c => c.Increment()));
-            other.Start();
-            other.Join();
-            foreach (var counter in counters)
-            {
-                counter.Increment();
-                counter.Increment();
-                Assert.Equal(3, counter.Sum());
-            }
-
-            counters.ForEach(static c => c.Release());
-            counters.Clear();
-        }
-
-        var length = ThreadCounter.CellCountOfThisThread;
-        Assert.True(length < 4096, $"this thread has {length} counter cells after 10,000 short-lived counters");
-    }
-
-    [Fact]
     public void Many_counters_on_one_thread_stay_separate()
     {
         var counters = Enumerable.Range(0, 40).Select(static _ => new ThreadCounter()).ToArray(); // grows the thread's cells

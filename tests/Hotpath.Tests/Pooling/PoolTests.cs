@@ -414,37 +414,6 @@ public sealed class PoolTests
     }
 
     [Fact]
-    public void Pools_created_and_dropped_on_four_threads_while_collections_run_start_clean_and_never_cross_talk()
-    {
-        // Collected pools' ids are reused across threads while other threads still hold their emptied slots.
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
-        {
-            for (var round = 0; round < 2_000; round++)
-            {
-                var pool = NewPool(maxRetained: 2);
-                var a = pool.Rent();
-                pool.Return(a);
-                var b = pool.Rent();
-                var stats = pool.Statistics;
-                if (!ReferenceEquals(a, b) || stats != new PoolStatistics(2, 1, 1, 1, 0))
-                {
-                    failures.Enqueue($"thread {t}, round {round}: {stats}, same instance {ReferenceEquals(a, b)}");
-                }
-
-                pool.Return(b);
-                if (round % 250 == t)
-                {
-                    GC.Collect();
-                }
-            }
-        })).ToList();
-        threads.ForEach(static thread => thread.Start());
-        threads.ForEach(static thread => thread.Join());
-        Assert.Empty(failures);
-    }
-
-    [Fact]
     public void A_collected_pools_counts_stay_in_its_series()
     {
         var name = "retire-probe-" + Guid.NewGuid().ToString("N");
@@ -478,35 +447,6 @@ public sealed class PoolTests
                 pool.Return(pool.Rent());
             }
         }
-    }
-
-    [Fact]
-    public void Pools_created_and_dropped_by_the_thousand_reuse_slot_indexes_and_start_clean()
-    {
-        // 10,000 pools used on this thread, at most 500 of them alive at once: the thread's slot array stays near
-        // 500 long (without reuse it would pass 10,000), and every pool, including those given the index of a
-        // collected pool whose emptied slot this thread still holds, starts with exact, empty statistics.
-        for (var round = 0; round < 20; round++)
-        {
-            var pools = new List<Pool<Item>>();
-            for (var i = 0; i < 500; i++)
-            {
-                var pool = NewPool(maxRetained: 4);
-                var first = pool.Rent();
-                pool.Return(first);
-                Assert.Same(first, pool.Rent());
-                pool.Return(first);
-                Assert.Equal(new PoolStatistics(2, 1, 1, 2, 0), pool.Statistics);
-                pools.Add(pool);
-            }
-
-            pools.Clear();
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        var length = PoolThreadSlot.t_slots!.Length;
-        Assert.True(length < 4096, $"this thread's slot array has {length} entries after 10,000 short-lived pools");
     }
 
     [Fact]
