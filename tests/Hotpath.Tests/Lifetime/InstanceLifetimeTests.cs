@@ -18,6 +18,30 @@ public sealed class InstanceLifetimeTests
         public int Value;
     }
 
+    /// <summary>Runs <paramref name="round"/> on four threads, each also forcing a collection now and then (finalizers run meanwhile); returns the failures it reported.</summary>
+    private static List<string> OnFourThreadsWhileCollecting(int rounds, Func<int, int, string?> round)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (var r = 0; r < rounds; r++)
+            {
+                if (round(t, r) is { } failure)
+                {
+                    failures.Enqueue(failure);
+                }
+
+                if (r % (rounds / 8) == t)
+                {
+                    GC.Collect();
+                }
+            }
+        })).ToList();
+        threads.ForEach(static thread => thread.Start());
+        threads.ForEach(static thread => thread.Join());
+        return failures.ToList();
+    }
+
     private static void Settle()
     {
         for (var i = 0; i < 3; i++)
@@ -64,30 +88,18 @@ public sealed class InstanceLifetimeTests
     public void Pools_created_and_dropped_on_four_threads_while_collections_run_start_clean_and_never_cross_talk()
     {
         // Collected pools' ids are reused across threads while other threads still hold their emptied slots.
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        var failures = OnFourThreadsWhileCollecting(rounds: 2_000, static (thread, round) =>
         {
-            for (var round = 0; round < 2_000; round++)
-            {
-                var pool = NewPool(maxRetained: 2);
-                var a = pool.Rent();
-                pool.Return(a);
-                var b = pool.Rent();
-                var stats = pool.Statistics;
-                if (!ReferenceEquals(a, b) || stats != new PoolStatistics(2, 1, 1, 1, 0))
-                {
-                    failures.Enqueue($"thread {t}, round {round}: {stats}, same instance {ReferenceEquals(a, b)}");
-                }
-
-                pool.Return(b);
-                if (round % 250 == t)
-                {
-                    GC.Collect();
-                }
-            }
-        })).ToList();
-        threads.ForEach(static thread => thread.Start());
-        threads.ForEach(static thread => thread.Join());
+            var pool = NewPool(maxRetained: 2);
+            var a = pool.Rent();
+            pool.Return(a);
+            var b = pool.Rent();
+            var stats = pool.Statistics;
+            pool.Return(b);
+            return ReferenceEquals(a, b) && stats == new PoolStatistics(2, 1, 1, 1, 0)
+                ? null
+                : $"thread {thread}, round {round}: {stats}, same instance {ReferenceEquals(a, b)}";
+        });
         Assert.Empty(failures);
     }
 
@@ -122,30 +134,16 @@ public sealed class InstanceLifetimeTests
     public void Caches_created_and_dropped_on_four_threads_while_collections_run_count_exactly()
     {
         // Collected caches release their counter ids to caches other threads are creating and counting on.
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        var failures = OnFourThreadsWhileCollecting(rounds: 1_000, static (thread, round) =>
         {
-            for (var round = 0; round < 1_000; round++)
-            {
-                var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 4, Shards = 1, TrimOnMemoryPressure = false });
-                cache.Set(1, 1);
-                cache.TryGet(1, out _);
-                cache.TryGet(1, out _);
-                cache.TryGet(2, out _);
-                var stats = cache.Statistics;
-                if (stats != new CacheStatistics(2, 1, 0, 0))
-                {
-                    failures.Enqueue($"thread {t}, round {round}: {stats}");
-                }
-
-                if (round % 125 == t)
-                {
-                    GC.Collect();
-                }
-            }
-        })).ToList();
-        threads.ForEach(static thread => thread.Start());
-        threads.ForEach(static thread => thread.Join());
+            var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 4, Shards = 1, TrimOnMemoryPressure = false });
+            cache.Set(1, 1);
+            cache.TryGet(1, out _);
+            cache.TryGet(1, out _);
+            cache.TryGet(2, out _);
+            var stats = cache.Statistics;
+            return stats == new CacheStatistics(2, 1, 0, 0) ? null : $"thread {thread}, round {round}: {stats}";
+        });
         Assert.Empty(failures);
     }
 
