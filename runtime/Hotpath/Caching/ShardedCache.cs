@@ -26,7 +26,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly CacheClock _clock;
     private readonly ThreadCounter _hits = new();
     private readonly ThreadCounter _misses = new();
-    private readonly bool _registered; // false when the constructor threw
+    private readonly bool _registered; // false when the constructor threw before registering
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
 
@@ -102,9 +102,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         if (_registered)
         {
             CacheRegistry.Retire(this);
-            _hits.Release();
-            _misses.Release();
         }
+
+        _hits.Release(); // field initializers: they exist even when the constructor threw
+        _misses.Release();
     }
 
     /// <summary>The name the <c>hotpath.cache.*</c> metrics are tagged with.</summary>
