@@ -71,7 +71,7 @@ internal static class CacheRegistry
     internal static int TrimAll(double fraction)
     {
         var evicted = 0;
-        foreach (var cache in Snapshot(onlyTrimmable: true))
+        foreach (var cache in TrimmableCaches())
         {
             evicted += cache.Trim(fraction);
         }
@@ -112,7 +112,7 @@ internal static class CacheRegistry
         return measurements;
     }
 
-    private static List<ICacheMaintenance> Snapshot(bool onlyTrimmable)
+    private static List<ICacheMaintenance> TrimmableCaches()
     {
         var live = new List<ICacheMaintenance>();
         lock (Caches)
@@ -120,7 +120,7 @@ internal static class CacheRegistry
             Prune();
             foreach (var registration in Caches)
             {
-                if ((!onlyTrimmable || registration.TrimOnMemoryPressure) && registration.Cache.TryGetTarget(out var cache))
+                if (registration.TrimOnMemoryPressure && registration.Cache.TryGetTarget(out var cache))
                 {
                     live.Add(cache);
                 }

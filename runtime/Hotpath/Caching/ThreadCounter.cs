@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Hotpath.Threading;
 
 namespace Hotpath.Caching;
 
@@ -18,8 +19,7 @@ internal sealed class ThreadCounter
     private static readonly object s_sync = new();
     private static readonly List<WeakReference<ThreadCells>> s_threads = new();
     private static long[] s_retired = new long[16];
-    private static readonly PriorityQueue<int, int> s_freeIds = new(); // released ids, reused lowest first (cells zeroed)
-    private static int s_nextId = -1;
+    private static readonly ReusableIds s_ids = new(); // indexes into every thread's cells
 
     [ThreadStatic]
     private static long[]? t_values;
@@ -27,16 +27,8 @@ internal sealed class ThreadCounter
     [ThreadStatic]
     private static ThreadCells? t_cells;
 
-    private readonly int _id;
+    private readonly int _id = s_ids.Take();
     private bool _released; // under s_sync
-
-    public ThreadCounter()
-    {
-        lock (s_sync)
-        {
-            _id = s_freeIds.Count > 0 ? s_freeIds.Dequeue() : ++s_nextId;
-        }
-    }
 
     /// <summary>
     /// Zeroes this counter's cell in every thread and in the retired totals, then frees the id for a new counter, so
@@ -66,7 +58,7 @@ internal sealed class ThreadCounter
                 }
             }
 
-            s_freeIds.Enqueue(_id, _id);
+            s_ids.Give(_id);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Hotpath.Threading;
 
 namespace Hotpath;
 
@@ -15,11 +16,7 @@ namespace Hotpath;
 /// </remarks>
 internal sealed class PoolCore
 {
-    // Ids of collected pools, reused lowest first so that every thread's slot array stays about as long as the
-    // most pools alive at once, not the most ever created.
-    private static readonly object s_ids = new();
-    private static readonly PriorityQueue<int, int> s_freeIds = new();
-    private static int s_nextId = -1;
+    private static readonly ReusableIds s_ids = new(); // indexes into every thread's slot array
 
     private readonly object _sync = new();
     private readonly List<WeakReference<PoolThreadSlot>> _slots = new();
@@ -33,10 +30,7 @@ internal sealed class PoolCore
 
     public PoolCore(int maxRetained, string typeName, string? name)
     {
-        lock (s_ids)
-        {
-            Id = s_freeIds.Count > 0 ? s_freeIds.Dequeue() : ++s_nextId;
-        }
+        Id = s_ids.Take();
 
         MaxRetained = maxRetained;
         _available = maxRetained;
@@ -153,10 +147,7 @@ internal sealed class PoolCore
             }
         }
 
-        lock (s_ids)
-        {
-            s_freeIds.Enqueue(Id, Id);
-        }
+        s_ids.Give(Id);
     }
 
     /// <summary>Called by the finalizer of a dead thread's slot: keeps its counts and frees its permit.</summary>

@@ -1,7 +1,5 @@
 using Hotpath.Tests.Shared;
-using System.Diagnostics.Metrics;
 using Hotpath.Caching;
-using Hotpath.Diagnostics;
 
 namespace Hotpath.Tests.Caching;
 
@@ -326,11 +324,7 @@ public sealed class ShardedCacheTests
     {
         var name = "metrics-retire-" + Guid.NewGuid().ToString("N");
         UseAndDrop(name); // 2 hits, 1 miss
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Collections.Settle();
 
         Assert.Equal(2, MeterReadings.Observe("hotpath.cache.", "cache", name)["hotpath.cache.hits"]);
         Assert.Equal(1, MeterReadings.Observe("hotpath.cache.", "cache", name)["hotpath.cache.misses"]);

@@ -1,3 +1,4 @@
+using Hotpath.Tests.Shared;
 using Hotpath.Caching;
 
 namespace Hotpath.Tests.Lifetime;
@@ -42,22 +43,13 @@ public sealed class InstanceLifetimeTests
         return failures.ToList();
     }
 
-    private static void Settle()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-    }
-
     private static Pool<Item> NewPool(int maxRetained = 16) =>
         new(static () => new Item(), static item => item.Value = 0, new PoolOptions { MaxRetained = maxRetained });
 
     [Fact]
     public void Pools_created_and_dropped_by_the_thousand_reuse_slot_indexes_and_start_clean()
     {
-        Settle(); // earlier tests' pools and caches give their ids back first
+        Collections.Settle(); // earlier tests' pools and caches give their ids back first
         // 10,000 pools used on this thread, at most 500 of them alive at once: the thread's slot array stays near
         // 500 long (without reuse it would pass 10,000), and every pool, including those given the index of a
         // collected pool whose emptied slot this thread still holds, starts with exact, empty statistics.
@@ -106,7 +98,7 @@ public sealed class InstanceLifetimeTests
     [Fact]
     public void Caches_created_and_dropped_by_the_thousand_reuse_counter_ids_and_start_at_zero()
     {
-        Settle(); // earlier tests' pools and caches give their ids back first
+        Collections.Settle(); // earlier tests' pools and caches give their ids back first
         for (var round = 0; round < 10; round++)
         {
             var caches = new List<ShardedCache<int, int>>();

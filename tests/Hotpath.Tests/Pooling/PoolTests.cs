@@ -1,6 +1,5 @@
 using Hotpath.Tests.Shared;
 using System.Diagnostics.Metrics;
-using Hotpath.Diagnostics;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Hotpath.Tests.Pooling;
@@ -418,20 +417,12 @@ public sealed class PoolTests
     {
         var name = "retire-probe-" + Guid.NewGuid().ToString("N");
         UseAndDrop(name); // 3 rents, 1 miss
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Collections.Settle();
 
         Assert.Equal(3, MeterReadings.Observe("hotpath.pool.", "pool", name)["hotpath.pool.rents"]);
         var pool = new Pool<Item>(static () => new Item(), null, new PoolOptions { Name = name });
         pool.Return(pool.Rent()); // may take the collected pool's id and replace this thread's emptied slot
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect(); // the collected pool's last slot, and with it its counters, can go now
-            GC.WaitForPendingFinalizers();
-        }
+        Collections.Settle(); // the collected pool's last slot, and with it its counters, can go now
 
         var seen = MeterReadings.Observe("hotpath.pool.", "pool", name);
         Assert.Equal(4, seen["hotpath.pool.rents"]);
