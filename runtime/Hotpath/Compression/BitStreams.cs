@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Hotpath.Compression;
 
@@ -294,6 +296,11 @@ internal ref struct BitReader
             ref var data = ref MemoryMarshal.GetReference(_data);
             ref var target = ref MemoryMarshal.GetReference(destination); // fast <= destination.Length
             var bit = start;
+            if (Avx2.IsSupported && fast >= 16)
+            {
+                i = UnpackVectorized(ref data, _data.Length, ref target, fast, reference, width, ref bit);
+            }
+
             for (; i + 4 <= fast; i += 4)
             {
                 // Four independent loads a round: no carried state but the bit offset.
@@ -326,6 +333,64 @@ internal ref struct BitReader
         {
             destination[i] = unchecked(reference + (long)Read(width));
         }
+    }
+
+    /// <summary>
+    /// Unpacks groups of eight values with AVX2 while a whole 32-byte load stays inside the data; returns how
+    /// many values it wrote and advances <paramref name="bit"/> past them. Eight values of width w take exactly
+    /// w bytes, so every group starts at the same bit within its first byte, and one set of lane permutations
+    /// and shifts (computed once per call) serves every group: value k starts s + k·w bits into the load, and
+    /// the 64-bit lane made of dwords d and d + 1 (d = (s + k·w) / 32) holds it whole when w ≤ 31 and
+    /// s + 7·w &lt; 224. Values are independent, so there is no carried state but the load address.
+    /// </summary>
+    private static int UnpackVectorized(ref byte data, int length, ref long target, int count, long reference, int width, ref long bit)
+    {
+        var offset = (int)(bit & 7);
+        if (offset + (7 * width) >= 224)
+        {
+            return 0;
+        }
+
+        var last = length - Vector256<byte>.Count; // the last byte a 32-byte load may start at
+        var first = bit >> 3;
+        if (first > last)
+        {
+            return 0;
+        }
+
+        // Groups whose load fits: group g loads at first + g·w.
+        var groups = (int)Math.Min(count / 8, ((last - first) / width) + 1);
+        Span<uint> lanes = stackalloc uint[16];
+        Span<ulong> shifts = stackalloc ulong[8];
+        for (var k = 0; k < 8; k++)
+        {
+            var at = offset + (k * width);
+            lanes[2 * k] = (uint)(at >> 5);
+            lanes[(2 * k) + 1] = (uint)(at >> 5) + 1;
+            shifts[k] = (ulong)(at & 31);
+        }
+
+        var lowLanes = Vector256.Create<uint>(lanes.Slice(0, 8));
+        var highLanes = Vector256.Create<uint>(lanes.Slice(8, 8));
+        var lowShifts = Vector256.Create<ulong>(shifts.Slice(0, 4));
+        var highShifts = Vector256.Create<ulong>(shifts.Slice(4, 4));
+        var mask = Vector256.Create((1UL << width) - 1);
+        var bias = Vector256.Create(unchecked((ulong)reference));
+        ref var source = ref Unsafe.Add(ref data, (nint)first);
+        ref var output = ref Unsafe.As<long, ulong>(ref target);
+        for (var g = 0; g < groups; g++)
+        {
+            var words = Vector256.LoadUnsafe(ref source).AsUInt32();
+            var low = Avx2.ShiftRightLogicalVariable(Avx2.PermuteVar8x32(words, lowLanes).AsUInt64(), lowShifts);
+            var high = Avx2.ShiftRightLogicalVariable(Avx2.PermuteVar8x32(words, highLanes).AsUInt64(), highShifts);
+            ((low & mask) + bias).StoreUnsafe(ref output);
+            ((high & mask) + bias).StoreUnsafe(ref output, 4);
+            source = ref Unsafe.Add(ref source, width);
+            output = ref Unsafe.Add(ref output, 8);
+        }
+
+        bit += (long)groups * 8 * width;
+        return groups * 8;
     }
 
     /// <summary>
