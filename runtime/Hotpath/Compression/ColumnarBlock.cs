@@ -59,22 +59,7 @@ public static class ColumnarBlock
     /// <summary>CRC-32C (Castagnoli) of <paramref name="data"/>, hardware-accelerated where available.</summary>
     /// <param name="data">The bytes.</param>
     /// <returns>The checksum.</returns>
-    public static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        var crc = ~0u;
-        while (data.Length >= 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data.Slice(8);
-        }
-
-        foreach (var b in data)
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return ~crc;
-    }
+    public static uint Crc32C(ReadOnlySpan<byte> data) => ~Crc32CStreams.Update(~0u, data);
 
     internal static int StoredSectionCount(int sectionCount) => Math.Max(sectionCount, 1);
 
