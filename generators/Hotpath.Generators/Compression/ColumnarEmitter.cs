@@ -207,9 +207,11 @@ internal static class ColumnarEmitter
             }
             else
             {
-                writer.Line("for (var i = 0; i < n; i++)");
+                // Looping to the column's length over rows sliced to it lets the JIT drop both bounds checks.
+                writer.Line("var into = rows.Slice(0, " + names[0] + ".Length);");
+                writer.Line("for (var i = 0; i < " + names[0] + ".Length; i++)");
                 writer.OpenBrace();
-                writer.Line(target + " = " + FromColumns(member, names, "i") + ";");
+                writer.Line("into[i]." + member.Name + " = " + FromColumns(member, names, "i") + ";");
                 writer.CloseBrace();
             }
 

@@ -179,9 +179,10 @@ namespace Shop.Orders
                         {
                             var column0 = reader.ReadInt64(0, n);
                             var column1 = reader.ReadInt64(1, n);
-                            for (var i = 0; i < n; i++)
+                            var into = rows.Slice(0, column0.Length);
+                            for (var i = 0; i < column0.Length; i++)
                             {
-                                rows[i].Id = global::Hotpath.Compression.ColumnValues.ToGuid(column0[i], column1[i]);
+                                into[i].Id = global::Hotpath.Compression.ColumnValues.ToGuid(column0[i], column1[i]);
                             }
                         }
 
@@ -211,18 +212,20 @@ namespace Shop.Orders
                         {
                             var column0 = reader.ReadInt64(0, n);
                             var column1 = reader.ReadInt64(1, n);
-                            for (var i = 0; i < n; i++)
+                            var into = rows.Slice(0, column0.Length);
+                            for (var i = 0; i < column0.Length; i++)
                             {
-                                rows[i].Placed = global::Hotpath.Compression.ColumnValues.ToDateTimeOffset(column0[i], column1[i]);
+                                into[i].Placed = global::Hotpath.Compression.ColumnValues.ToDateTimeOffset(column0[i], column1[i]);
                             }
                         }
 
                         // class: String
                         {
                             var column = reader.ReadString(n);
-                            for (var i = 0; i < n; i++)
+                            var into = rows.Slice(0, column.Length);
+                            for (var i = 0; i < column.Length; i++)
                             {
-                                rows[i].@class = column[i]!;
+                                into[i].@class = column[i]!;
                             }
                         }
 

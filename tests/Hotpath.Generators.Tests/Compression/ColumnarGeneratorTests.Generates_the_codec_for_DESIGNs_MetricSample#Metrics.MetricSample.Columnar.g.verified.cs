@@ -109,54 +109,60 @@ namespace Metrics
                     // UnixMs: Int64, DeltaOfDelta
                     {
                         var column = reader.ReadInt64(0, n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].UnixMs = unchecked((long)column[i]);
+                            into[i].UnixMs = unchecked((long)column[i]);
                         }
                     }
 
                     // Node: String, Dictionary
                     {
                         var column = reader.ReadString(n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].Node = column[i]!;
+                            into[i].Node = column[i]!;
                         }
                     }
 
                     // Cpu: Double
                     {
                         var column = reader.ReadDouble(n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].Cpu = column[i];
+                            into[i].Cpu = column[i];
                         }
                     }
 
                     // Memory: Double, quantized to 2 decimals
                     {
                         var column = reader.ReadDouble(n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].Memory = column[i];
+                            into[i].Memory = column[i];
                         }
                     }
 
                     // Restarts: Int32
                     {
                         var column = reader.ReadInt64(0, n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].Restarts = unchecked((int)column[i]);
+                            into[i].Restarts = unchecked((int)column[i]);
                         }
                     }
 
                     // Phase: Enum, RunLength
                     {
                         var column = reader.ReadInt64(0, n);
-                        for (var i = 0; i < n; i++)
+                        var into = rows.Slice(0, column.Length);
+                        for (var i = 0; i < column.Length; i++)
                         {
-                            rows[i].Phase = unchecked((global::Metrics.PodPhase)column[i]);
+                            into[i].Phase = unchecked((global::Metrics.PodPhase)column[i]);
                         }
                     }
 
