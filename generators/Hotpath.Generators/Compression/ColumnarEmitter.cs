@@ -127,6 +127,8 @@ internal static class ColumnarEmitter
                 }
                 else
                 {
+                    // Scratch sliced to the rows' length: the loop bound covers both spans, no bounds checks.
+                    writer.Line("column = column.Slice(0, rows.Length);");
                     writer.Line("for (var i = 0; i < rows.Length; i++)");
                     writer.OpenBrace();
                     writer.Line("column[i] = " + column.ToColumn(access) + ";");

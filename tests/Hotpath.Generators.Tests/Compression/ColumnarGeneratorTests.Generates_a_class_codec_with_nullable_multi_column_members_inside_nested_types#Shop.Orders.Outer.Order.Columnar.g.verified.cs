@@ -34,6 +34,7 @@ namespace Shop.Orders
                         // Id: Guid
                         {
                             var column = writer.Int64Scratch;
+                            column = column.Slice(0, rows.Length);
                             for (var i = 0; i < rows.Length; i++)
                             {
                                 column[i] = global::Hotpath.Compression.ColumnValues.GuidLow(rows[i].Id);
@@ -43,6 +44,7 @@ namespace Shop.Orders
                         }
                         {
                             var column = writer.Int64Scratch;
+                            column = column.Slice(0, rows.Length);
                             for (var i = 0; i < rows.Length; i++)
                             {
                                 column[i] = global::Hotpath.Compression.ColumnValues.GuidHigh(rows[i].Id);
@@ -102,6 +104,7 @@ namespace Shop.Orders
                         // Placed: DateTimeOffset
                         {
                             var column = writer.Int64Scratch;
+                            column = column.Slice(0, rows.Length);
                             for (var i = 0; i < rows.Length; i++)
                             {
                                 column[i] = global::Hotpath.Compression.ColumnValues.DateTimeOffsetTicks(rows[i].Placed);
@@ -111,6 +114,7 @@ namespace Shop.Orders
                         }
                         {
                             var column = writer.Int64Scratch;
+                            column = column.Slice(0, rows.Length);
                             for (var i = 0; i < rows.Length; i++)
                             {
                                 column[i] = global::Hotpath.Compression.ColumnValues.DateTimeOffsetMinutes(rows[i].Placed);
@@ -122,6 +126,7 @@ namespace Shop.Orders
                         // class: String
                         {
                             var column = writer.StringScratch;
+                            column = column.Slice(0, rows.Length);
                             for (var i = 0; i < rows.Length; i++)
                             {
                                 column[i] = rows[i].@class;

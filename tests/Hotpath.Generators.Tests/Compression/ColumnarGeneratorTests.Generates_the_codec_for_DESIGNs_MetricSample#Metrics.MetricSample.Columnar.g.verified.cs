@@ -24,6 +24,7 @@ namespace Metrics
                     // UnixMs: Int64, DeltaOfDelta
                     {
                         var column = writer.Int64Scratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = (long)rows[i].UnixMs;
@@ -35,6 +36,7 @@ namespace Metrics
                     // Node: String, Dictionary
                     {
                         var column = writer.StringScratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = rows[i].Node;
@@ -46,6 +48,7 @@ namespace Metrics
                     // Cpu: Double
                     {
                         var column = writer.DoubleScratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = rows[i].Cpu;
@@ -57,6 +60,7 @@ namespace Metrics
                     // Memory: Double, quantized to 2 decimals
                     {
                         var column = writer.DoubleScratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = global::Hotpath.Compression.ColumnValues.Quantize(rows[i].Memory, 2);
@@ -68,6 +72,7 @@ namespace Metrics
                     // Restarts: Int32
                     {
                         var column = writer.Int64Scratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = (long)rows[i].Restarts;
@@ -79,6 +84,7 @@ namespace Metrics
                     // Phase: Enum, RunLength
                     {
                         var column = writer.Int64Scratch;
+                        column = column.Slice(0, rows.Length);
                         for (var i = 0; i < rows.Length; i++)
                         {
                             column[i] = unchecked((long)rows[i].Phase);
