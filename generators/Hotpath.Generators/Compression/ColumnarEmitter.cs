@@ -183,6 +183,23 @@ internal static class ColumnarEmitter
                 count = "count";
             }
 
+            if (!member.IsNullable && columns.Count == 1 && columns[0].Storage is "Int64" or "Double")
+            {
+                // One page at a time: the page stays in the core's cache between decoding and the copy into rows.
+                writer.Line("var pages = reader.Read" + columns[0].Storage + "Pages(n);");
+                writer.Line("for (var start = 0; pages.Next(out var column); start += column.Length)");
+                writer.OpenBrace();
+                writer.Line("var into = rows.Slice(start, column.Length);");
+                writer.Line("for (var i = 0; i < column.Length; i++)");
+                writer.OpenBrace();
+                writer.Line("into[i]." + member.Name + " = " + FromColumns(member, ["column"], "i") + ";");
+                writer.CloseBrace();
+                writer.CloseBrace();
+                writer.CloseBrace();
+                writer.Line();
+                continue;
+            }
+
             var names = new List<string>();
             for (var c = 0; c < columns.Count; c++)
             {

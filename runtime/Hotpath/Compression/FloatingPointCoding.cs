@@ -172,7 +172,7 @@ internal static class DoublePageCodec
         }
     }
 
-    private static void DecodePage(ref BitReader reader, scoped Span<double> destination, bool single)
+    internal static void DecodePage(ref BitReader reader, scoped Span<double> destination, bool single)
     {
         var n = destination.Length;
         var mode = (int)reader.Read(ModeBits);

@@ -114,11 +114,14 @@ namespace Metrics
 
                     // UnixMs: Int64, DeltaOfDelta
                     {
-                        var column = reader.ReadInt64(0, n);
-                        var into = rows.Slice(0, column.Length);
-                        for (var i = 0; i < column.Length; i++)
+                        var pages = reader.ReadInt64Pages(n);
+                        for (var start = 0; pages.Next(out var column); start += column.Length)
                         {
-                            into[i].UnixMs = unchecked((long)column[i]);
+                            var into = rows.Slice(start, column.Length);
+                            for (var i = 0; i < column.Length; i++)
+                            {
+                                into[i].UnixMs = unchecked((long)column[i]);
+                            }
                         }
                     }
 
@@ -134,41 +137,53 @@ namespace Metrics
 
                     // Cpu: Double
                     {
-                        var column = reader.ReadDouble(n);
-                        var into = rows.Slice(0, column.Length);
-                        for (var i = 0; i < column.Length; i++)
+                        var pages = reader.ReadDoublePages(n);
+                        for (var start = 0; pages.Next(out var column); start += column.Length)
                         {
-                            into[i].Cpu = column[i];
+                            var into = rows.Slice(start, column.Length);
+                            for (var i = 0; i < column.Length; i++)
+                            {
+                                into[i].Cpu = column[i];
+                            }
                         }
                     }
 
                     // Memory: Double, quantized to 2 decimals
                     {
-                        var column = reader.ReadDouble(n);
-                        var into = rows.Slice(0, column.Length);
-                        for (var i = 0; i < column.Length; i++)
+                        var pages = reader.ReadDoublePages(n);
+                        for (var start = 0; pages.Next(out var column); start += column.Length)
                         {
-                            into[i].Memory = column[i];
+                            var into = rows.Slice(start, column.Length);
+                            for (var i = 0; i < column.Length; i++)
+                            {
+                                into[i].Memory = column[i];
+                            }
                         }
                     }
 
                     // Restarts: Int32
                     {
-                        var column = reader.ReadInt64(0, n);
-                        var into = rows.Slice(0, column.Length);
-                        for (var i = 0; i < column.Length; i++)
+                        var pages = reader.ReadInt64Pages(n);
+                        for (var start = 0; pages.Next(out var column); start += column.Length)
                         {
-                            into[i].Restarts = unchecked((int)column[i]);
+                            var into = rows.Slice(start, column.Length);
+                            for (var i = 0; i < column.Length; i++)
+                            {
+                                into[i].Restarts = unchecked((int)column[i]);
+                            }
                         }
                     }
 
                     // Phase: Enum, RunLength
                     {
-                        var column = reader.ReadInt64(0, n);
-                        var into = rows.Slice(0, column.Length);
-                        for (var i = 0; i < column.Length; i++)
+                        var pages = reader.ReadInt64Pages(n);
+                        for (var start = 0; pages.Next(out var column); start += column.Length)
                         {
-                            into[i].Phase = unchecked((global::Metrics.PodPhase)column[i]);
+                            var into = rows.Slice(start, column.Length);
+                            for (var i = 0; i < column.Length; i++)
+                            {
+                                into[i].Phase = unchecked((global::Metrics.PodPhase)column[i]);
+                            }
                         }
                     }
 
