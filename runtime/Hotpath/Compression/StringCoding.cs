@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 using System.Text.Unicode;
 using CommunityToolkit.HighPerformance.Buffers;
@@ -17,6 +18,7 @@ internal static class StringColumnCodec
 {
     private const byte DictionaryFlag = 1;
     private const byte Utf16Flag = 2;
+    private const byte FrontCodedFlag = 4; // dictionary entries stored as (bytes shared with the previous entry, the rest)
     private const int StackChars = 256;
 
     [ThreadStatic]
@@ -68,7 +70,7 @@ internal static class StringColumnCodec
                     }
                 }
 
-                var indexBytes = (long)n * (64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)dictionary.Count + 1)) / 8;
+                var indexBytes = (long)n * (64 - BitOperations.LeadingZeroCount((ulong)dictionary.Count + 1)) / 8;
                 useDictionary = dictionary.Count <= n / 2 && distinctChars + (dictionary.Count * 2L) + indexBytes < allChars + n;
                 dictionary.Clear();
             }
@@ -87,6 +89,7 @@ internal static class StringColumnCodec
                 }
 
                 position += Leb128.Write(destination.Slice(position), (ulong)count);
+                var entriesStart = position;
                 var listed = 0;
                 foreach (var s in values)
                 {
@@ -99,6 +102,11 @@ internal static class StringColumnCodec
 
                         listed++;
                     }
+                }
+
+                if (FrontCode(destination, entriesStart, ref position, count))
+                {
+                    destination[0] |= FrontCodedFlag;
                 }
 
                 for (var i = 0; i < n; i++)
@@ -151,6 +159,67 @@ internal static class StringColumnCodec
         }
     }
 
+    /// <summary>
+    /// Rewrites the <paramref name="count"/> plain entries at <paramref name="start"/> (length, bytes) as
+    /// (bytes shared with the previous entry, length of the rest, the rest) when that is smaller: names that
+    /// differ in a suffix (node-0017, node-0018) then cost two or three bytes instead of their length.
+    /// </summary>
+    private static bool FrontCode(Span<byte> destination, int start, ref int end, int count)
+    {
+        var plainBytes = end - start;
+        long codedBytes = 0;
+        var position = start;
+        ReadOnlySpan<byte> previous = default;
+        for (var e = 0; e < count; e++)
+        {
+            var entry = PlainEntry(destination, ref position);
+            var shared = entry.CommonPrefixLength(previous);
+            codedBytes += Leb128.Size((ulong)shared) + Leb128.Size((ulong)(entry.Length - shared)) + entry.Length - shared;
+            previous = entry;
+        }
+
+        if (codedBytes >= plainBytes)
+        {
+            return false;
+        }
+
+        var plain = ArrayPool<byte>.Shared.Rent(plainBytes);
+        try
+        {
+            destination.Slice(start, plainBytes).CopyTo(plain);
+            var source = plain.AsSpan(0, plainBytes);
+            var read = 0;
+            var written = start;
+            previous = default;
+            for (var e = 0; e < count; e++)
+            {
+                var entry = PlainEntry(source, ref read);
+                var shared = entry.CommonPrefixLength(previous);
+                written += Leb128.Write(destination.Slice(written), (ulong)shared);
+                written += Leb128.Write(destination.Slice(written), (ulong)(entry.Length - shared));
+                entry.Slice(shared).CopyTo(destination.Slice(written));
+                written += entry.Length - shared;
+                previous = entry;
+            }
+
+            end = written;
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    // An entry this encoder wrote itself: its length prefix is known to be well formed.
+    private static ReadOnlySpan<byte> PlainEntry(ReadOnlySpan<byte> entries, scoped ref int position)
+    {
+        var length = (int)Leb128.Read(entries, ref position);
+        var entry = entries.Slice(position, length);
+        position += length;
+        return entry;
+    }
+
     public static void Decode(ReadOnlySpan<byte> section, Span<string?> destination, Span<long> scratch)
     {
         if (section.IsEmpty)
@@ -159,7 +228,7 @@ internal static class StringColumnCodec
         }
 
         var flags = section[0];
-        if ((flags & ~(DictionaryFlag | Utf16Flag)) != 0)
+        if ((flags & ~(DictionaryFlag | Utf16Flag | FrontCodedFlag)) != 0 || (flags & (DictionaryFlag | FrontCodedFlag)) == FrontCodedFlag)
         {
             Corrupt.Throw($"A string column has unknown flags 0x{flags:X2}.");
         }
@@ -178,19 +247,38 @@ internal static class StringColumnCodec
             }
 
             var entries = ArrayPool<string?>.Shared.Rent((int)count + 1);
+
+            // A front-coded entry is rebuilt from the previous one: no entry is longer than the section's bytes.
+            var frontCoded = (flags & FrontCodedFlag) != 0;
+            var rebuilt = frontCoded ? ArrayPool<byte>.Shared.Rent(section.Length) : null;
             try
             {
                 entries[0] = null;
+                var previousLength = 0;
                 for (var e = 1; e <= (int)count; e++)
                 {
+                    var shared = frontCoded ? Leb128.Read(section, ref position) : 0;
+                    if (shared > (ulong)previousLength)
+                    {
+                        Corrupt.Throw($"A string dictionary entry shares {shared} bytes with a previous entry of {previousLength}.");
+                    }
+
                     var length = Leb128.Read(section, ref position);
                     if (length > (ulong)(section.Length - position))
                     {
                         Corrupt.Throw("A string dictionary entry runs past the end of its section.");
                     }
 
-                    entries[e] = DecodeText(section.Slice(position, (int)length), utf16);
+                    var bytes = section.Slice(position, (int)length);
                     position += (int)length;
+                    if (rebuilt is not null)
+                    {
+                        bytes.CopyTo(rebuilt.AsSpan((int)shared));
+                        bytes = rebuilt.AsSpan(0, (int)shared + bytes.Length);
+                        previousLength = bytes.Length;
+                    }
+
+                    entries[e] = DecodeText(bytes, utf16);
                 }
 
                 var bits = new BitReader(section.Slice(position));
@@ -211,6 +299,10 @@ internal static class StringColumnCodec
             finally
             {
                 ArrayPool<string?>.Shared.Return(entries, clearArray: true);
+                if (rebuilt is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rebuilt);
+                }
             }
         }
         else
@@ -344,6 +436,8 @@ internal static class Leb128
         destination[i++] = (byte)value;
         return i;
     }
+
+    public static int Size(ulong value) => (70 - BitOperations.LeadingZeroCount(value | 1)) / 7;
 
     public static ulong Read(ReadOnlySpan<byte> source, ref int position)
     {
