@@ -102,8 +102,9 @@ internal ref struct BitWriter
     /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>), keeping
     /// the accumulator in registers; a code is one write of q ones, a zero and k low bits.
     /// </summary>
-    public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k, int escape)
+    public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k)
     {
+        const int escape = RiceCode.Escape;
         var lowMask = (1UL << k) - 1; // k < 64
         var accumulator = _accumulator;
         var count = _count;
@@ -394,71 +395,96 @@ internal ref struct BitReader
     }
 
     /// <summary>
-    /// Reads <paramref name="destination"/>.Length Rice codes (unary quotient below <paramref name="escape"/>,
-    /// a zero, <paramref name="k"/> low bits; a quotient of <paramref name="escape"/> is followed by the value as
+    /// Reads <paramref name="destination"/>.Length Rice codes (unary quotient below <see cref="RiceCode.Escape"/>,
+    /// a zero, <paramref name="k"/> low bits; a quotient of <see cref="RiceCode.Escape"/> is followed by the value as
     /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes that fit one 57-bit window are
     /// decoded from a single unaligned load; escapes and the last bytes of the data take the checked path.
     /// </summary>
-    public void ReadRice(scoped Span<long> destination, long centre, int k, int escape)
+    public void ReadRice(scoped Span<long> destination, long centre, int k)
     {
-        // The reader's state in locals (registers): the hot path is a trailing-zero count and two shifts
-        // a value, with a refill of the bit buffer only when the longest non-escape code might not fit.
-        ref var data = ref MemoryMarshal.GetReference(_data);
-        var lastRefill = _data.Length - 8; // a refill loads 8 bytes at the position
+        const int escape = RiceCode.Escape;
+        var i = 0;
+        while (true)
+        {
+            i = ReadRiceRun(ref this, destination, i, centre, k);
+            if (i == destination.Length)
+            {
+                return;
+            }
+
+            // One value through the checked path (a long escape, a long code, or the end of the data).
+            var q = ReadUnary(escape);
+            var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
+            destination[i++] = unchecked(ZigZag.Decode(value) + centre);
+        }
+    }
+
+    /// <summary>
+    /// Decodes Rice codes from <paramref name="i"/> while each fits the bit buffer; returns where it stopped.
+    /// A method of its own, with no calls, so the reader's state stays in registers: with the checked path's
+    /// calls in the same method the JIT reloaded half a dozen spilled values on every code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadRiceRun(ref BitReader reader, scoped Span<long> destination, int i, long centre, int k)
+    {
+        const int escape = RiceCode.Escape; // a constant, not a register
+        // The hot path is a trailing-zero count and two shifts a value, with a refill of the bit buffer only
+        // when the longest non-escape code might not fit.
+        ref var data = ref MemoryMarshal.GetReference(reader._data);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var n = destination.Length;
+        var lastRefill = reader._data.Length - 8; // a refill loads 8 bytes at the position
         var mask = (1UL << k) - 1; // k < 64
         var threshold = Math.Min(k + escape, 57); // the longest non-escape code: escape - 1 ones, a zero, k bits
-        var buffer = _buffer;
-        var count = _count;
-        var position = _position;
-        var i = 0;
-        while (i < destination.Length)
+        var buffer = reader._buffer;
+        var count = reader._count;
+        var position = reader._position;
+        for (; i < n; i++)
         {
-            for (; i < destination.Length; i++)
+            if (count < threshold)
             {
-                if (count < threshold)
-                {
-                    if (position > lastRefill)
-                    {
-                        break;
-                    }
-
-                    buffer |= LoadLittleEndian(ref data, position) << count;
-                    position += (63 - count) >> 3;
-                    count |= 56;
-                }
-
-                var ones = BitOperations.TrailingZeroCount(~buffer);
-                var length = ones + 1 + k;
-                if (ones >= escape || length > count)
+                if (position > lastRefill)
                 {
                     break;
                 }
 
-                destination[i] = unchecked(ZigZag.Decode(((ulong)ones << k) | ((buffer >> (ones + 1)) & mask)) + centre);
-                buffer >>= length; // length <= count <= 63
-                count -= length;
+                buffer |= LoadLittleEndian(ref data, position) << count;
+                position += (63 - count) >> 3;
+                count |= 56;
             }
 
-            if (i == destination.Length)
+            var ones = BitOperations.TrailingZeroCount(~buffer);
+            var length = ones + 1 + k;
+            if (ones >= escape || length > count)
             {
-                break;
+                // An escape (escape ones, a 7-bit length, the value) that fits the buffer is decoded here, not
+                // in the checked path: City-temp's -99 "missing" readings make 5 % of its deltas escapes.
+                var lengthBits = (int)(buffer >> escape) & 127; // escape + 7 <= count is checked below
+                var total = escape + 7 + lengthBits;
+                if (ones < escape || escape + 7 > count || total > count)
+                {
+                    break;
+                }
+
+                // total <= count <= 63, so lengthBits <= 36 and every shift is below 64.
+                var raw = (buffer >> (escape + 7)) & ((1UL << lengthBits) - 1);
+                Unsafe.Add(ref target, i) = unchecked(ZigZag.Decode(raw) + centre);
+                buffer >>= total;
+                count -= total;
+                continue;
             }
 
-            // One value through the checked path (an escape, a long code, or the end of the data).
-            _buffer = buffer;
-            _count = count;
-            _position = position;
-            var q = ReadUnary(escape);
-            var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
-            destination[i++] = unchecked(ZigZag.Decode(value) + centre);
-            buffer = _buffer;
-            count = _count;
-            position = _position;
+            // BZHI keeps the low k bits without a mask register (the loop is one register short otherwise).
+            var low = Bmi2.X64.IsSupported ? Bmi2.X64.ZeroHighBits(buffer >> (ones + 1), (ulong)k) : (buffer >> (ones + 1)) & mask;
+            Unsafe.Add(ref target, i) = unchecked(ZigZag.Decode(((ulong)ones << k) | low) + centre);
+            buffer >>= length; // length <= count <= 63
+            count -= length;
         }
 
-        _buffer = buffer;
-        _count = count;
-        _position = position;
+        reader._buffer = buffer;
+        reader._count = count;
+        reader._position = position;
+        return i;
     }
 
     /// <summary>Repositions at bit <paramref name="bit"/> (not past the end of the data).</summary>
@@ -531,4 +557,11 @@ internal static class ZigZag
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Decode(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+}
+
+/// <summary>Constants shared by the Rice writer, reader and size estimates.</summary>
+internal static class RiceCode
+{
+    /// <summary>Quotients this large are outliers: the code is this many ones, then the value as a length-prefixed number.</summary>
+    public const int Escape = 20;
 }

@@ -68,7 +68,7 @@ internal static class IntPageCodec
     public const int ModeBits = 4;
     private const int WidthBits = 7;
     private const int RiceParameterBits = 6;
-    private const int RiceEscape = 20; // quotients this large are outliers: escape to a length-prefixed raw value
+    private const int RiceEscape = RiceCode.Escape; // quotients this large are outliers: escape to a length-prefixed raw value
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
     private const int MagnitudeStride = 8;
@@ -352,6 +352,29 @@ internal static class IntPageCodec
         }
     }
 
+    // The running sums live in their own small methods: inside DecodeInner the JIT kept the sum on the stack,
+    // a store and a reload on every value's critical path.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PrefixSum(scoped Span<long> deltas, long previous)
+    {
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            previous = unchecked(previous + deltas[i]);
+            deltas[i] = previous;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PrefixSumTwice(scoped Span<long> deltasOfDeltas, long previous, long delta)
+    {
+        for (var i = 0; i < deltasOfDeltas.Length; i++)
+        {
+            delta = unchecked(delta + deltasOfDeltas[i]);
+            previous = unchecked(previous + delta);
+            deltasOfDeltas[i] = previous;
+        }
+    }
+
     private static void DecodeInner(ref BitReader reader, scoped Span<long> destination)
     {
         var n = destination.Length;
@@ -382,12 +405,7 @@ internal static class IntPageCodec
                     ReadRice(ref reader, rest);
                 }
 
-                for (var i = 0; i < rest.Length; i++)
-                {
-                    previous = unchecked(previous + rest[i]);
-                    rest[i] = previous;
-                }
-
+                PrefixSum(rest, previous);
                 return;
             }
 
@@ -423,13 +441,7 @@ internal static class IntPageCodec
                     ReadRice(ref reader, rest);
                 }
 
-                for (var i = 0; i < rest.Length; i++)
-                {
-                    delta = unchecked(delta + rest[i]);
-                    previous = unchecked(previous + delta);
-                    rest[i] = previous;
-                }
-
+                PrefixSumTwice(rest, previous, delta);
                 return;
             }
 
@@ -807,14 +819,16 @@ internal static class IntPageCodec
         writer.WriteVarSigned(plan.Base);
         var k = plan.Parameter;
         writer.Write((ulong)k, RiceParameterBits);
-        writer.WriteRice(sequence, plan.Base, k, RiceEscape);
+        writer.WriteRice(sequence, plan.Base, k);
     }
 
+    // Kept out of line: inlined into DecodeInner, the Rice loop's dozen live values spilled to the stack.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ReadRice(ref BitReader reader, scoped Span<long> destination)
     {
         var centre = reader.ReadVarSigned();
         var k = (int)reader.Read(RiceParameterBits);
-        reader.ReadRice(destination, centre, k, RiceEscape);
+        reader.ReadRice(destination, centre, k);
     }
 
     private static void WriteRunLength(scoped ReadOnlySpan<long> values, ref BitWriter writer)
