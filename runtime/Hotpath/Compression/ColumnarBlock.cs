@@ -447,20 +447,20 @@ public ref struct ColumnarBlockReader
     /// a whole column first would write and read back 8 bytes a row through memory on large blocks.
     /// </summary>
     /// <param name="count">Values in the section.</param>
-    /// <returns>The pages; read them to the end (<see cref="Int64Pages.Next"/> returns false), which checks the section was consumed exactly.</returns>
-    public Int64Pages ReadInt64Pages(int count)
+    /// <returns>The pages; read them to the end (<see cref="ColumnPages{T}.Next"/> returns false), which checks the section was consumed exactly.</returns>
+    public ColumnPages<long> ReadInt64Pages(int count)
     {
         var section = NextSection(ColumnarBlock.KindInt64, count);
-        return new Int64Pages(new BitReader(section), PageScratch(count), count);
+        return new ColumnPages<long>(new BitReader(section), PageScratch(count), count);
     }
 
     /// <summary>Opens the next section as <paramref name="count"/> doubles read one page at a time (see <see cref="ReadInt64Pages"/>).</summary>
     /// <param name="count">Values in the section.</param>
     /// <returns>The pages; read them to the end.</returns>
-    public DoublePages ReadDoublePages(int count)
+    public ColumnPages<double> ReadDoublePages(int count)
     {
         var section = NextSection(ColumnarBlock.KindDouble, count);
-        return new DoublePages(new BitReader(section), MemoryMarshal.Cast<long, double>(PageScratch(count)), count);
+        return new ColumnPages<double>(new BitReader(section), MemoryMarshal.Cast<long, double>(PageScratch(count)), count);
     }
 
     /// <summary>Reads the next section as <paramref name="count"/> doubles.</summary>
@@ -588,15 +588,20 @@ public ref struct ColumnarBlockReader
     }
 }
 
-/// <summary>An integer section read one page at a time (used by generated codecs; see <see cref="ColumnarBlockReader.ReadInt64Pages"/>).</summary>
+/// <summary>
+/// A section of integers (<see cref="long"/>) or doubles read one page at a time (used by generated codecs; see
+/// <see cref="ColumnarBlockReader.ReadInt64Pages"/> and <see cref="ColumnarBlockReader.ReadDoublePages"/>).
+/// </summary>
+/// <typeparam name="T"><see cref="long"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public ref struct Int64Pages
+public ref struct ColumnPages<T>
+    where T : unmanaged
 {
-    private readonly Span<long> _scratch;
+    private readonly Span<T> _scratch;
     private BitReader _bits;
     private int _remaining;
 
-    internal Int64Pages(BitReader bits, Span<long> scratch, int count)
+    internal ColumnPages(BitReader bits, Span<T> scratch, int count)
     {
         _bits = bits;
         _scratch = scratch;
@@ -607,7 +612,7 @@ public ref struct Int64Pages
     /// <param name="values">The page's values, valid until the next call.</param>
     /// <returns>False after the last page, once the section is checked to be consumed exactly.</returns>
     /// <exception cref="CorruptBlockException">The section is damaged.</exception>
-    public bool Next(out ReadOnlySpan<long> values)
+    public bool Next(out ReadOnlySpan<T> values)
     {
         if (_remaining == 0)
         {
@@ -617,43 +622,15 @@ public ref struct Int64Pages
         }
 
         var page = _scratch.Slice(0, Math.Min(_remaining, _scratch.Length));
-        IntPageCodec.DecodePage(ref _bits, page);
-        _remaining -= page.Length;
-        values = page;
-        return true;
-    }
-}
-
-/// <summary>A double section read one page at a time (used by generated codecs; see <see cref="ColumnarBlockReader.ReadDoublePages"/>).</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public ref struct DoublePages
-{
-    private readonly Span<double> _scratch;
-    private BitReader _bits;
-    private int _remaining;
-
-    internal DoublePages(BitReader bits, Span<double> scratch, int count)
-    {
-        _bits = bits;
-        _scratch = scratch;
-        _remaining = count;
-    }
-
-    /// <summary>Decodes the next page.</summary>
-    /// <param name="values">The page's values, valid until the next call.</param>
-    /// <returns>False after the last page, once the section is checked to be consumed exactly.</returns>
-    /// <exception cref="CorruptBlockException">The section is damaged.</exception>
-    public bool Next(out ReadOnlySpan<double> values)
-    {
-        if (_remaining == 0)
+        if (typeof(T) == typeof(double))
         {
-            _bits.EnsureConsumed();
-            values = default;
-            return false;
+            DoublePageCodec.DecodePage(ref _bits, MemoryMarshal.Cast<T, double>(page), single: false);
+        }
+        else
+        {
+            IntPageCodec.DecodePage(ref _bits, MemoryMarshal.Cast<T, long>(page));
         }
 
-        var page = _scratch.Slice(0, Math.Min(_remaining, _scratch.Length));
-        DoublePageCodec.DecodePage(ref _bits, page, single: false);
         _remaining -= page.Length;
         values = page;
         return true;

@@ -71,14 +71,7 @@ public sealed class CodecEngineTests
 
             values[^1] = outlierBits == 63 ? long.MinValue : values[^1];
             values[random.Next(values.Length)] = long.MaxValue;
-            var buffer = new byte[(int)IntPageCodec.MaxBytes(values.Length) + 8];
-            var writer = new BitWriter(buffer);
-            IntPageCodec.EncodeColumn(values, IntModes.Rice, ref writer);
-            var written = writer.Finish();
-            var decoded = new long[values.Length];
-            var reader = new BitReader(buffer.AsSpan(0, written));
-            IntPageCodec.DecodeColumn(ref reader, decoded);
-            reader.EnsureConsumed();
+            var (decoded, _) = RoundTripIntegers(values, IntModes.Rice);
             Assert.True(values.AsSpan().SequenceEqual(decoded), $"outliers of {outlierBits} bits");
         }
     }
@@ -95,14 +88,7 @@ public sealed class CodecEngineTests
             timestamps[i] = 1_700_000_000_000L + ((i % 60) * 10_000L) + random.Next(0, 20) + ((i / 60) * 7L);
         }
 
-        var buffer = new byte[(int)IntPageCodec.MaxBytes(timestamps.Length) + 8];
-        var writer = new BitWriter(buffer);
-        IntPageCodec.EncodeColumn(timestamps, IntModes.DeltaOfDelta, ref writer);
-        var written = writer.Finish();
-        var decoded = new long[timestamps.Length];
-        var reader = new BitReader(buffer.AsSpan(0, written));
-        IntPageCodec.DecodeColumn(ref reader, decoded);
-        reader.EnsureConsumed();
+        var (decoded, written) = RoundTripIntegers(timestamps, IntModes.DeltaOfDelta);
         Assert.Equal(timestamps, decoded);
         var bitsPerValue = written * 8.0 / timestamps.Length;
         Assert.True(bitsPerValue < 9, $"jittery timestamps with node jumps cost {bitsPerValue:F2} bits a value");
@@ -318,6 +304,19 @@ public sealed class CodecEngineTests
         }
 
         Assert.True(rejected > 1_000, $"only {rejected} damaged sections were rejected");
+    }
+
+    private static (long[] Decoded, int Bytes) RoundTripIntegers(long[] values, IntModes modes)
+    {
+        var buffer = new byte[(int)IntPageCodec.MaxBytes(values.Length) + 8];
+        var writer = new BitWriter(buffer);
+        IntPageCodec.EncodeColumn(values, modes, ref writer);
+        var written = writer.Finish();
+        var decoded = new long[values.Length];
+        var reader = new BitReader(buffer.AsSpan(0, written));
+        IntPageCodec.DecodeColumn(ref reader, decoded);
+        reader.EnsureConsumed();
+        return (decoded, written);
     }
 
     private static (byte[] Section, string?[] Back) RoundTripStrings(string?[] values)
