@@ -154,6 +154,21 @@ internal ref struct BitWriter
         _position = position;
     }
 
+    /// <summary>One Rice code of <paramref name="u"/>: q ones, a zero and k low bits, or the escape and the number.</summary>
+    public void WriteRiceCode(ulong u, int k)
+    {
+        var q = u >> k;
+        if (q >= RiceCode.Escape)
+        {
+            Write((1UL << RiceCode.Escape) - 1, RiceCode.Escape);
+            WriteVar(u);
+            return;
+        }
+
+        Write((1UL << (int)q) - 1, (int)q + 1);
+        Write(u & ((1UL << k) - 1), k);
+    }
+
     /// <summary>Writes a 7-bit length then that many bits: small numbers cost few bits, any ulong fits.</summary>
     public void WriteVar(ulong value)
     {
@@ -484,6 +499,91 @@ internal ref struct BitReader
         reader._buffer = buffer;
         reader._count = count;
         reader._position = position;
+        return i;
+    }
+
+    /// <summary>
+    /// Reads deltas coded as a 0 bit (unchanged) or a 1 bit and the Rice code of zigzag(delta) - 1, adding each
+    /// to <paramref name="previous"/> and storing the running value into <paramref name="destination"/>.
+    /// </summary>
+    public void ReadSparseRice(scoped Span<long> destination, long previous, int k)
+    {
+        var i = 0;
+        while (true)
+        {
+            i = ReadSparseRun(ref this, destination, i, ref previous, k);
+            if (i == destination.Length)
+            {
+                return;
+            }
+
+            // One value through the checked path (a long escape, a long code, or the end of the data).
+            if (ReadBit())
+            {
+                var q = ReadUnary(RiceCode.Escape);
+                var u = q == RiceCode.Escape ? ReadVar() : ((ulong)q << k) | Read(k);
+                previous = unchecked(previous + ZigZag.Decode(u + 1));
+            }
+
+            destination[i++] = previous;
+        }
+    }
+
+    /// <summary>The fast loop of <see cref="ReadSparseRice"/>, call-free like <see cref="ReadRiceRun"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadSparseRun(ref BitReader reader, scoped Span<long> destination, int i, ref long previousValue, int k)
+    {
+        const int escape = RiceCode.Escape;
+        ref var data = ref MemoryMarshal.GetReference(reader._data);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var n = destination.Length;
+        var lastRefill = reader._data.Length - 8;
+        var threshold = Math.Min(k + escape + 1, 57); // a flag and the longest non-escape code
+        var buffer = reader._buffer;
+        var count = reader._count;
+        var position = reader._position;
+        var previous = previousValue;
+        for (; i < n; i++)
+        {
+            if (count < threshold)
+            {
+                if (position > lastRefill)
+                {
+                    break;
+                }
+
+                buffer |= LoadLittleEndian(ref data, position) << count;
+                position += (63 - count) >> 3;
+                count |= 56;
+            }
+
+            if ((buffer & 1) == 0)
+            {
+                buffer >>= 1; // unchanged
+                count--;
+                Unsafe.Add(ref target, i) = previous;
+                continue;
+            }
+
+            var code = buffer >> 1;
+            var ones = BitOperations.TrailingZeroCount(~code);
+            var length = ones + 2 + k; // the flag, the ones, the zero, k bits
+            if (ones >= escape || length > count)
+            {
+                break; // escapes and long codes take the checked path
+            }
+
+            var low = (code >> (ones + 1)) & ((1UL << k) - 1); // ones + 1 <= 63 - k here
+            previous = unchecked(previous + ZigZag.Decode((((ulong)ones << k) | low) + 1));
+            Unsafe.Add(ref target, i) = previous;
+            buffer >>= length; // length <= count <= 63
+            count -= length;
+        }
+
+        reader._buffer = buffer;
+        reader._count = count;
+        reader._position = position;
+        previousValue = previous;
         return i;
     }
 

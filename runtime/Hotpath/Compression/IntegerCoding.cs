@@ -28,6 +28,12 @@ internal enum IntMode
 
     /// <summary>Runs of (value change, length).</summary>
     RunLength = 6,
+
+    /// <summary>
+    /// First value, then per delta a 0 bit when it is zero, else a 1 bit and the Rice code of zigzag(delta) - 1:
+    /// gauges that hold still most of the time (memory, counters, states) pay about a bit per unchanged value.
+    /// </summary>
+    DeltaSparseRice = 7,
 }
 
 /// <summary>Sets of <see cref="IntMode"/> a column may choose from.</summary>
@@ -42,9 +48,10 @@ internal enum IntModes
     DeltaRice = 1 << IntMode.DeltaRice,
     DeltaOfDeltaRice = 1 << IntMode.DeltaOfDeltaRice,
     RunLength = 1 << IntMode.RunLength,
-    Delta = DeltaFor | DeltaRice,
+    DeltaSparseRice = 1 << IntMode.DeltaSparseRice,
+    Delta = DeltaFor | DeltaRice | DeltaSparseRice,
     DeltaOfDelta = DeltaOfDeltaFor | DeltaOfDeltaRice,
-    All = For | DeltaFor | DeltaOfDeltaFor | Rice | DeltaRice | DeltaOfDeltaRice | RunLength,
+    All = For | DeltaFor | DeltaOfDeltaFor | Rice | DeltaRice | DeltaOfDeltaRice | RunLength | DeltaSparseRice,
 }
 
 /// <summary>The chosen encoding of one page and its exact size in bits.</summary>
@@ -298,7 +305,142 @@ internal static class IntPageCodec
             Consider(ref best, PlanRunLength(values));
         }
 
+        if ((allowed & IntModes.DeltaSparseRice) != 0)
+        {
+            // Alone (a forced encoding) it must always produce a plan. Beside others it must be a tenth smaller than
+            // the best of them: its decoder, with a data-dependent branch per value, is slower than the Rice loop,
+            // which is not worth a percent or two.
+            var force = allowed == IntModes.DeltaSparseRice;
+            var sparse = PlanSparse(values, deltaHeader, force ? long.MaxValue : best.Bits - (best.Bits / 10), force);
+            if (force || sparse.Bits < best.Bits - (best.Bits / 10))
+            {
+                Consider(ref best, sparse);
+            }
+        }
+
         return best;
+    }
+
+    /// <summary>
+    /// Sizes <see cref="IntMode.DeltaSparseRice"/> exactly, for k around the one the nonzero deltas' mean suggests;
+    /// only when at least a third of the deltas are zero (otherwise the flag bits cost more than they save).
+    /// </summary>
+    private static IntPagePlan PlanSparse(ReadOnlySpan<long> values, long deltaHeader, long toBeat, bool force)
+    {
+        var none = new IntPagePlan { Bits = long.MaxValue };
+        var n = values.Length;
+
+        // A cheap count first, four values at a time: most pages have few unchanged values and stop here.
+        long zeros = CountUnchanged(values);
+        var nonzero = n - 1 - zeros;
+        if (zeros * 3 < n - 1 && !force)
+        {
+            return none;
+        }
+
+        // Bit lengths of the nonzero codes' values: k from their median (robust to outliers) and from their mean
+        // (better on smooth distributions), like the Rice planner; the four candidates are then sized exactly in
+        // one pass.
+        Span<int> histogram = stackalloc int[65];
+        histogram.Clear();
+        double sum = 0;
+        for (var i = 1; i < n; i++)
+        {
+            var u = ZigZag.Encode(unchecked(values[i] - values[i - 1]));
+            if (u != 0)
+            {
+                histogram[64 - BitOperations.LeadingZeroCount(u - 1)]++;
+                sum += u - 1;
+            }
+        }
+
+        var medianBits = 0;
+        long seen = histogram[0];
+        while (medianBits < 64 && seen * 2 < nonzero)
+        {
+            seen += histogram[++medianBits];
+        }
+
+        var kMedian = Math.Min(62, Math.Max(0, medianBits - 1));
+        var mean = nonzero == 0 ? 0 : sum / nonzero;
+        var kMean = mean < 2 ? 0 : Math.Min(63, (int)Math.Log2(mean * 0.69));
+        long fixedBits = ModeBits + deltaHeader + RiceParameterBits + (n - 1);
+        Span<int> ks = [Math.Max(0, kMedian - 1), kMedian, kMedian + 1, kMean];
+        var kLow = Math.Min(ks[0], kMean);
+        if (fixedBits + (nonzero * (1L + kLow)) >= toBeat)
+        {
+            return none; // every nonzero code costs at least 1 + k bits
+        }
+
+        var sums = new RiceSums(ks, kLow);
+        for (var i = 1; i < n; i++)
+        {
+            var u = ZigZag.Encode(unchecked(values[i] - values[i - 1]));
+            if (u != 0)
+            {
+                sums.Add(u - 1);
+            }
+        }
+
+        Span<long> sizes = [sums.A0, sums.A1, sums.A2, sums.A3];
+        var plan = none;
+        for (var c = 0; c < 4; c++)
+        {
+            var bits = fixedBits + sizes[c] + (nonzero * (1L + ks[c]));
+            if (bits < plan.Bits)
+            {
+                plan = new IntPagePlan { Mode = IntMode.DeltaSparseRice, Parameter = ks[c], Bits = bits };
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>How many values equal the one before them.</summary>
+    private static long CountUnchanged(ReadOnlySpan<long> values)
+    {
+        long count = 0;
+        var i = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            {
+                var current = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var previous = Vector256.LoadUnsafe(ref start, (nuint)(i - 1));
+                count += BitOperations.PopCount(Vector256.Equals(current, previous).ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            count += values[i] == values[i - 1] ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static void WriteSparse(scoped ReadOnlySpan<long> values, int k, ref BitWriter writer)
+    {
+        writer.WriteVarSigned(values[0]);
+        writer.Write((ulong)k, RiceParameterBits);
+        for (var i = 1; i < values.Length; i++)
+        {
+            var u = ZigZag.Encode(unchecked(values[i] - values[i - 1]));
+            writer.WriteBit(u != 0);
+            if (u != 0)
+            {
+                writer.WriteRiceCode(u - 1, k);
+            }
+        }
+    }
+
+    private static void ReadSparse(ref BitReader reader, scoped Span<long> destination)
+    {
+        var previous = reader.ReadVarSigned();
+        var k = (int)reader.Read(RiceParameterBits);
+        destination[0] = previous;
+        reader.ReadSparseRice(destination.Slice(1), previous, k);
     }
 
     private static void WriteInner(scoped ReadOnlySpan<long> values, in IntPagePlan plan, ref BitWriter writer)
@@ -315,6 +457,9 @@ internal static class IntPageCodec
                 return;
             case IntMode.RunLength:
                 WriteRunLength(values, ref writer);
+                return;
+            case IntMode.DeltaSparseRice:
+                WriteSparse(values, plan.Parameter, ref writer);
                 return;
         }
 
@@ -389,6 +534,9 @@ internal static class IntPageCodec
                 return;
             case IntMode.RunLength:
                 ReadRunLength(ref reader, destination);
+                return;
+            case IntMode.DeltaSparseRice:
+                ReadSparse(ref reader, destination);
                 return;
             case IntMode.DeltaFor:
             case IntMode.DeltaRice:

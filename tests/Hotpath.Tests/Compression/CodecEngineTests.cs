@@ -77,6 +77,34 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Gauges_that_mostly_hold_still_take_the_sparse_mode_and_round_trip()
+    {
+        // Memory in MiB: unchanged on 70 % of scrapes, else a step of up to ±16, and now and then a jump of any
+        // size (another node's series, or an extreme): a flag bit per unchanged value beats Rice on every delta.
+        var random = new Random(12);
+        var values = new long[8192];
+        var level = 20_000L;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var roll = random.Next(100);
+            level = roll < 70 ? level
+                : roll < 99 ? level + random.Next(-16, 17)
+                : unchecked(level + (random.NextInt64() >> random.Next(64)));
+            values[i] = level;
+        }
+
+        values[^2] = long.MinValue;
+        values[^1] = long.MaxValue;
+        var (sparse, sparseBytes) = RoundTripIntegers(values, IntModes.DeltaSparseRice);
+        Assert.True(values.AsSpan().SequenceEqual(sparse));
+        var (auto, autoBytes) = RoundTripIntegers(values, IntModes.All);
+        Assert.True(values.AsSpan().SequenceEqual(auto));
+        var (_, riceBytes) = RoundTripIntegers(values, IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice);
+        Assert.True(autoBytes <= sparseBytes, $"auto {autoBytes} bytes, sparse alone {sparseBytes}");
+        Assert.True(sparseBytes < riceBytes * 0.9, $"sparse {sparseBytes} bytes, Rice {riceBytes}");
+    }
+
+    [Fact]
     public void Outliers_cost_escapes_not_page_width()
     {
         // Scrape timestamps sorted by node (the sample's layout): regular 10 s steps with jitter, and a jump
