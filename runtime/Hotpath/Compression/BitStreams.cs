@@ -545,6 +545,7 @@ internal ref struct BitReader
         var previous = previousValue;
         for (; i < n; i++)
         {
+            // The refill repeats ReadRiceRun's: a helper taking the state by reference would keep it in memory.
             if (count < threshold)
             {
                 if (position > lastRefill)
