@@ -99,10 +99,56 @@ internal ref struct BitWriter
     }
 
     /// <summary>
-    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>), keeping
-    /// the accumulator in registers; a code is one write of q ones, a zero and k low bits.
+    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>). A run of at
+    /// least <see cref="RiceCode.SplitMinimum"/> values is written as two streams, the codes at even positions then
+    /// those at odd positions, after the first stream's length in bits (<see cref="RiceCode.SplitLengthBits"/>
+    /// wide), so that a decoder can follow two independent chains of code positions instead of one.
     /// </summary>
     public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k)
+    {
+        var lengthBits = RiceCode.SplitLengthBits(values.Length);
+        if (lengthBits == 0)
+        {
+            WriteRiceStream(values, 0, 1, centre, k);
+            return;
+        }
+
+        // The length is known only once the first stream is written: reserve its bits, then fill them in.
+        var at = BitCount;
+        Write(0, lengthBits);
+        WriteRiceStream(values, 0, 2, centre, k);
+        Patch(at, (ulong)(BitCount - at - lengthBits), lengthBits);
+        WriteRiceStream(values, 1, 2, centre, k);
+    }
+
+    /// <summary>ORs <paramref name="bits"/> bits of <paramref name="value"/> into zero bits written earlier at <paramref name="bitOffset"/>.</summary>
+    private void Patch(long bitOffset, ulong value, int bits)
+    {
+        var flushed = (long)_position * 8; // bits below this are in the destination, the rest in the accumulator
+        for (var done = 0; done < bits;)
+        {
+            var at = bitOffset + done;
+            var shift = (int)(at & 7);
+            var take = Math.Min(8 - shift, bits - done);
+            var piece = (ulong)(((value >> done) & ((1UL << take) - 1)) << shift);
+            if (at < flushed)
+            {
+                _destination[(int)(at >> 3)] |= (byte)piece;
+            }
+            else
+            {
+                _accumulator |= piece << (int)((at & ~7L) - flushed);
+            }
+
+            done += take;
+        }
+    }
+
+    /// <summary>
+    /// The Rice codes of values[start], values[start + step], ..., keeping the accumulator in registers; a code is
+    /// one write of q ones, a zero and k low bits.
+    /// </summary>
+    private void WriteRiceStream(scoped ReadOnlySpan<long> values, int start, int step, long centre, int k)
     {
         const int escape = RiceCode.Escape;
         var lowMask = (1UL << k) - 1; // k < 64
@@ -110,8 +156,9 @@ internal ref struct BitWriter
         var count = _count;
         var position = _position;
         var destination = _destination;
-        foreach (var v in values)
+        for (var i = start; i < values.Length; i += step)
         {
+            var v = values[i];
             var u = ZigZag.Encode(unchecked(v - centre));
             var q = u >> k;
             var length = (int)q + 1 + k;
@@ -415,9 +462,86 @@ internal ref struct BitReader
     /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes that fit one 57-bit window are
     /// decoded from a single unaligned load; escapes and the last bytes of the data take the checked path.
     /// </summary>
+    /// <remarks>
+    /// A run of at least <see cref="RiceCode.SplitMinimum"/> codes is two streams, even positions then odd (see
+    /// <see cref="BitWriter.WriteRice"/>), decoded side by side: one code's position depends on the previous code's
+    /// length, a chain of about five cycles a code, and two streams make two chains the core runs at once.
+    /// </remarks>
     public void ReadRice(scoped Span<long> destination, long centre, int k)
     {
-        const int escape = RiceCode.Escape;
+        var lengthBits = RiceCode.SplitLengthBits(destination.Length);
+        if (lengthBits == 0)
+        {
+            ReadRiceStream(destination, centre, k);
+            return;
+        }
+
+        var firstLength = (long)Read(lengthBits);
+        var secondStart = BitPosition + firstLength;
+        if (secondStart > (long)_data.Length * 8)
+        {
+            Corrupt.Throw("A Rice page's first stream claims to run past the end of its column section.");
+        }
+
+        var second = this;
+        second.Seek(secondStart);
+        var pairs = destination.Length / 2;
+        var i = 0;
+        while (i < pairs)
+        {
+            if (k + RiceCode.Escape <= 56)
+            {
+                i = ReadRicePairRun(ref this, ref second, destination, i, pairs, k);
+                if (i == pairs)
+                {
+                    break;
+                }
+            }
+
+            // One pair through the checked path (a long escape, a long code, or near the end of the data).
+            destination[2 * i] = (long)ReadRiceCode(k);
+            destination[(2 * i) + 1] = (long)second.ReadRiceCode(k);
+            i++;
+        }
+
+        if ((destination.Length & 1) != 0)
+        {
+            destination[^1] = (long)ReadRiceCode(k); // the first stream has the extra code
+        }
+
+        if (BitPosition != secondStart)
+        {
+            Corrupt.Throw("A Rice page's first stream does not end where the page says it does.");
+        }
+
+        this = second;
+        UnZigZag(destination, centre);
+    }
+
+    /// <summary>value = zigzag⁻¹(code) + centre over codes stored as they were read, four at a time.</summary>
+    private static void UnZigZag(scoped Span<long> values, long centre)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(values);
+            var centres = Vector256.Create(centre);
+            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            {
+                var u = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var decoded = Vector256.ShiftRightLogical(u, 1) ^ -(u & Vector256<long>.One);
+                (decoded + centres).StoreUnsafe(ref start, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = unchecked(ZigZag.Decode((ulong)values[i]) + centre);
+        }
+    }
+
+    private void ReadRiceStream(scoped Span<long> destination, long centre, int k)
+    {
         var i = 0;
         while (true)
         {
@@ -428,10 +552,137 @@ internal ref struct BitReader
             }
 
             // One value through the checked path (a long escape, a long code, or the end of the data).
-            var q = ReadUnary(escape);
-            var value = q == escape ? ReadVar() : ((ulong)q << k) | Read(k);
-            destination[i++] = unchecked(ZigZag.Decode(value) + centre);
+            destination[i++] = ReadRiceChecked(centre, k);
         }
+    }
+
+    private long ReadRiceChecked(long centre, int k) => unchecked(ZigZag.Decode(ReadRiceCode(k)) + centre);
+
+    /// <summary>One Rice code's number (before zigzag decoding) through the checked path.</summary>
+    private ulong ReadRiceCode(int k)
+    {
+        var q = ReadUnary(RiceCode.Escape);
+        return q == RiceCode.Escape ? ReadVar() : ((ulong)q << k) | Read(k);
+    }
+
+    /// <summary>
+    /// Decodes pairs from <paramref name="i"/>: code i of stream <paramref name="a"/> into destination[2i], code i of
+    /// stream <paramref name="b"/> into destination[2i + 1], while both fit their bit buffers; returns where it
+    /// stopped, having consumed nothing of the pair it stopped at. Needs k + <see cref="RiceCode.Escape"/> ≤ 56, so
+    /// that any code but an escape fits a buffer refilled to 56 bits or more. Stores the codes' numbers as read:
+    /// zigzag decoding and the centre are a vector pass afterwards, which leaves the loop registers enough.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadRicePairRun(ref BitReader a, ref BitReader b, scoped Span<long> destination, int i, int pairs, int k)
+    {
+        const int escape = RiceCode.Escape;
+        var bufferA = a._buffer;
+        var countA = a._count;
+        var positionA = (nint)a._position; // native-width positions: no sign extension per load
+        var bufferB = b._buffer;
+        var countB = b._count;
+        var positionB = (nint)b._position;
+
+        // A refill advances a position by at most 7 bytes, so this many pairs refill without passing the last
+        // position an 8-byte load may start at: the loop needs no bounds check on the data.
+        var room = a._data.Length - 8 - Math.Max(a._position, b._position);
+        if (room < 0)
+        {
+            return i;
+        }
+
+        var stop = (int)Math.Min(pairs, i + ((long)room / 7) + 1);
+        ref var data = ref MemoryMarshal.GetReference(a._data); // both streams read the same section
+        ref var start = ref MemoryMarshal.GetReference(destination);
+        ref var pair = ref Unsafe.Add(ref start, 2 * i);
+        ref var end = ref Unsafe.Add(ref start, 2 * stop); // stop <= pairs <= destination.Length / 2
+        var threshold = k + escape; // the longest non-escape code
+        var width = (ulong)(uint)k; // one register for k, read as int by the shifts and as ulong by BZHI
+        var step = 1UL << k;
+        while (Unsafe.IsAddressLessThan(ref pair, ref end))
+        {
+            // Refills keep every bit already in the buffer, so stopping after one loses nothing.
+            if (countA < threshold)
+            {
+                bufferA |= LoadLittleEndian(ref data, positionA) << countA;
+                positionA += (63 - countA) >> 3;
+                countA |= 56;
+            }
+
+            if (countB < threshold)
+            {
+                bufferB |= LoadLittleEndian(ref data, positionB) << countB;
+                positionB += (63 - countB) >> 3;
+                countB |= 56;
+            }
+
+            var onesA = BitOperations.TrailingZeroCount(~bufferA);
+            var onesB = BitOperations.TrailingZeroCount(~bufferB);
+            if (onesA >= escape || onesB >= escape)
+            {
+                // An escape in either stream (rare): decode the pair here only when both codes fit their buffers.
+                var totalA = RiceLength(bufferA, onesA, countA, k);
+                var totalB = RiceLength(bufferB, onesB, countB, k);
+                if ((totalA | totalB) < 0)
+                {
+                    break;
+                }
+
+                pair = (long)RiceValue(bufferA, onesA, k);
+                Unsafe.Add(ref pair, 1) = (long)RiceValue(bufferB, onesB, k);
+                bufferA >>= totalA; // totals <= counts <= 63
+                countA -= totalA;
+                bufferB >>= totalB;
+                countB -= totalB;
+                pair = ref Unsafe.Add(ref pair, 2);
+                continue;
+            }
+
+            // One stream after the other, so the two need no more scratch registers than one. The quotient is
+            // multiplied by 2^k rather than shifted: the JIT masks a variable shift count with an extra instruction.
+            var lowA = Bmi2.X64.IsSupported ? Bmi2.X64.ZeroHighBits(bufferA >> (onesA + 1), width) : (bufferA >> (onesA + 1)) & (step - 1);
+            pair = (long)(((ulong)(uint)onesA * step) | lowA);
+            var lengthA = onesA + 1 + (int)width; // <= threshold <= count
+            bufferA >>= lengthA;
+            countA -= lengthA;
+            var lowB = Bmi2.X64.IsSupported ? Bmi2.X64.ZeroHighBits(bufferB >> (onesB + 1), width) : (bufferB >> (onesB + 1)) & (step - 1);
+            Unsafe.Add(ref pair, 1) = (long)(((ulong)(uint)onesB * step) | lowB);
+            var lengthB = onesB + 1 + (int)width;
+            bufferB >>= lengthB;
+            countB -= lengthB;
+            pair = ref Unsafe.Add(ref pair, 2);
+        }
+
+        a._buffer = bufferA;
+        a._count = countA;
+        a._position = (int)positionA;
+        b._buffer = bufferB;
+        b._count = countB;
+        b._position = (int)positionB;
+        return (int)(Unsafe.ByteOffset(ref start, ref pair) / (2 * sizeof(long)));
+    }
+
+    /// <summary>The length of the code at the bottom of <paramref name="buffer"/>, escape or not, or -1 when it does not fit the buffer's <paramref name="count"/> bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RiceLength(ulong buffer, int ones, int count, int k)
+    {
+        const int escape = RiceCode.Escape;
+        var length = ones < escape ? ones + 1 + k : escape + 7 + ((int)(buffer >> escape) & 127);
+        return (ones >= escape && escape + 7 > count) || length > count ? -1 : length;
+    }
+
+    /// <summary>The value of a code at the bottom of <paramref name="buffer"/> known to fit it, escape or not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong RiceValue(ulong buffer, int ones, int k)
+    {
+        const int escape = RiceCode.Escape;
+        if (ones < escape)
+        {
+            return ((ulong)ones << k) | ((buffer >> (ones + 1)) & ((1UL << k) - 1));
+        }
+
+        var lengthBits = (int)(buffer >> escape) & 127; // <= 36: the code fits the buffer
+        return (buffer >> (escape + 7)) & ((1UL << lengthBits) - 1);
     }
 
     /// <summary>
@@ -665,4 +916,14 @@ internal static class RiceCode
 {
     /// <summary>Quotients this large are outliers: the code is this many ones, then the value as a length-prefixed number.</summary>
     public const int Escape = 20;
+
+    /// <summary>The longest code: the escape, a 7-bit length and a 64-bit value.</summary>
+    public const int LongestCode = Escape + 7 + 64;
+
+    /// <summary>Runs of at least this many codes are stored as two streams (see <see cref="BitWriter.WriteRice"/>).</summary>
+    public const int SplitMinimum = 256;
+
+    /// <summary>Bits of the first stream's length for a run of <paramref name="count"/> codes: enough for half the run at the longest code; 0 when the run is not split.</summary>
+    public static int SplitLengthBits(int count) =>
+        count < SplitMinimum ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(count / 2) * LongestCode);
 }

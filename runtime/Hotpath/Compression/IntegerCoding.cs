@@ -729,7 +729,7 @@ internal static class IntPageCodec
         Span<int> ks = [Math.Max(0, kMedian - 1), Math.Min(63, kMedian), Math.Min(63, kMedian + 1), kMean];
         var kLow = Math.Min(ks[0], kMean);
         var skip = mode switch { IntMode.Rice => 0, IntMode.DeltaRice => 1, _ => 2 };
-        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits;
+        long fixedBits = ModeBits + header + BitWriter.VarBits(ZigZag.Encode(centre)) + RiceParameterBits + RiceCode.SplitLengthBits(Math.Max(n - skip, 0));
         if (fixedBits + ((long)Math.Max(n - skip, 0) * (1 + kLow)) >= toBeat)
         {
             // Every code costs at least 1 + k bits: Rice cannot win, skip the exact count.

@@ -69,6 +69,98 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Long_Rice_runs_are_two_streams_that_decode_exactly_wherever_they_start_and_end()
+    {
+        // From RiceCode.SplitMinimum codes on, a run is stored as two streams (even positions, then odd) decoded
+        // side by side. Odd and even lengths, every starting bit, escapes in either stream (or both at once), k past
+        // the pair loop's limit (decoded one stream at a time), and data that ends right after the second stream
+        // (the pair loop's refill bound) must all come back exactly, with the size the layout promises.
+        var random = new Random(17);
+        foreach (var length in new[] { 1, RiceCode.SplitMinimum - 1, RiceCode.SplitMinimum, RiceCode.SplitMinimum + 1, 777, 1024 })
+        {
+            foreach (var k in new[] { 0, 3, 11, 36, 37, 50 })
+            {
+                foreach (var lead in new[] { 0, 1, 5, 7 })
+                {
+                    foreach (var escapes in new[] { 0.0, 0.02, 0.5 })
+                    {
+                        var values = new long[length];
+                        for (var i = 0; i < length; i++)
+                        {
+                            var magnitude = random.NextDouble() < escapes
+                                ? random.NextInt64() >> random.Next(0, 40)
+                                : random.NextInt64(0, 3L << k);
+                            values[i] = random.Next(2) == 0 ? magnitude : -magnitude;
+                        }
+
+                        foreach (var trailer in new[] { false, true })
+                        {
+                            var centre = random.Next(-5, 6);
+                            var buffer = new byte[(length * 12) + 64];
+                            var writer = new BitWriter(buffer);
+                            writer.Write(0, lead);
+                            writer.WriteRice(values, centre, k);
+                            var codeBits = writer.BitCount - lead;
+                            if (trailer)
+                            {
+                                writer.Write(0x5A, 7);
+                            }
+
+                            var written = writer.Finish();
+                            long expectedBits = RiceCode.SplitLengthBits(length);
+                            foreach (var v in values)
+                            {
+                                var u = ZigZag.Encode(unchecked(v - centre));
+                                expectedBits += (u >> k) >= RiceCode.Escape ? RiceCode.Escape + BitWriter.VarBits(u) : (long)(u >> k) + 1 + k;
+                            }
+
+                            Assert.Equal(expectedBits, codeBits);
+                            var reader = new BitReader(buffer.AsSpan(0, written).ToArray()); // nothing past the end
+                            reader.Read(lead);
+                            var decoded = new long[length];
+                            reader.ReadRice(decoded, centre, k);
+                            Assert.True(values.AsSpan().SequenceEqual(decoded), $"{length} codes, k {k}, lead {lead}, escapes {escapes}");
+                            if (trailer)
+                            {
+                                Assert.Equal(0x5AUL, reader.Read(7));
+                            }
+
+                            reader.EnsureConsumed();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_Rice_run_whose_first_stream_length_is_wrong_throws_CorruptBlockException()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 1000).Select(_ => (long)random.Next(-40, 41)).ToArray();
+        var buffer = new byte[(values.Length * 12) + 64];
+        var writer = new BitWriter(buffer);
+        writer.WriteRice(values, 0, 4);
+        var written = writer.Finish();
+        var lengthBits = RiceCode.SplitLengthBits(values.Length);
+        var firstLength = new BitReader(buffer.AsSpan(0, written)).Read(lengthBits);
+        foreach (var wrong in new[] { firstLength - 1, firstLength + 1, firstLength + 64, (1UL << lengthBits) - 1, 0UL })
+        {
+            var mutant = buffer.AsSpan(0, written).ToArray();
+            var field = BitConverter.ToUInt64(mutant);
+            field = (field & ~((1UL << lengthBits) - 1)) | wrong;
+            BitConverter.GetBytes(field).CopyTo(mutant, 0);
+            // Either the second stream runs into nonsense or the first does not end where the field says.
+            Assert.Throws<CorruptBlockException>(() =>
+            {
+                var reader = new BitReader(mutant);
+                reader.ReadRice(new long[values.Length], 0, 4);
+                reader.EnsureConsumed();
+            });
+        }
+    }
+
+    [Fact]
     public void Gauges_that_mostly_hold_still_take_the_sparse_mode_and_round_trip()
     {
         // Memory in MiB: unchanged on 70 % of scrapes, else a step of up to ±16, and now and then a jump of any
