@@ -222,6 +222,16 @@ public sealed class CodecEngineTests
 
         values.AddRange(Enumerable.Range(0, 2000).Select(i => i * 1.5));
         RoundTripDoubles(values.ToArray());
+
+        // Whole numbers only, so the pages are decimal with exponent 0 and these integers reach the conversion
+        // itself (above, the quarter values make the large ones exceptions).
+        var whole = new List<double>();
+        foreach (var near in new[] { limit, -limit, (2 * limit) - 1024, -(2 * limit) + 1024 })
+        {
+            whole.AddRange(Enumerable.Range(-512, 1024).Select(i => near + i)); // one page each, consecutive
+        }
+
+        RoundTripDoubles(whole.ToArray());
     }
 
     [Fact]
