@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Hotpath.Compression;
 
@@ -807,7 +808,7 @@ internal static class IntPageCodec
     }
 
     /// <summary>Exact Rice sizes of a sequence (as in <see cref="MinMax"/>) around <paramref name="centre"/> for each k in <paramref name="ks"/> (all &gt;= <paramref name="kLow"/>).</summary>
-    private static void RiceSizes(ReadOnlySpan<long> values, int order, long centre, ReadOnlySpan<int> ks, int kLow, Span<long> sizes)
+    internal static void RiceSizes(ReadOnlySpan<long> values, int order, long centre, ReadOnlySpan<int> ks, int kLow, Span<long> sizes)
     {
         var count = values.Length - order;
         sizes.Clear();
@@ -819,35 +820,15 @@ internal static class IntPageCodec
         // Size of a code = q + 1 + k with q = u >> k, unless q >= RiceEscape. Sum the quotients for each k
         // (shifts of the lowest k's quotient), and correct the rare codes that escape.
         var sums = new RiceSums(ks, kLow);
-        if (order == 0)
+        var i = order;
+        if (Vector256.IsHardwareAccelerated)
         {
-            foreach (var v in values)
-            {
-                sums.Add(ZigZag.Encode(unchecked(v - centre)));
-            }
+            i = sums.AddVectorized(values, order, centre);
         }
-        else if (order == 1)
+
+        for (; i < values.Length; i++)
         {
-            var previous = values[0];
-            for (var i = 1; i < values.Length; i++)
-            {
-                var v = values[i];
-                sums.Add(ZigZag.Encode(unchecked(v - previous - centre)));
-                previous = v;
-            }
-        }
-        else
-        {
-            var previous = values[1];
-            var previousDelta = unchecked(values[1] - values[0]);
-            for (var i = 2; i < values.Length; i++)
-            {
-                var v = values[i];
-                var d = unchecked(v - previous);
-                sums.Add(ZigZag.Encode(unchecked(d - previousDelta - centre)));
-                previous = v;
-                previousDelta = d;
-            }
+            sums.Add(ZigZag.Encode(unchecked(Element(values, order, i) - centre)));
         }
 
         var (a0, a1, a2, a3) = (sums.A0, sums.A1, sums.A2, sums.A3);
@@ -868,6 +849,65 @@ internal static class IntPageCodec
             (_k0, _k1, _k2, _k3, _kLow) = (ks[0], ks[1], ks[2], ks[3], kLow);
             (_s0, _s1, _s2, _s3) = (ks[0] - kLow, ks[1] - kLow, ks[2] - kLow, ks[3] - kLow);
             A0 = A1 = A2 = A3 = 0;
+        }
+
+        /// <summary>
+        /// Adds the codes of the order-<paramref name="order"/> sequence around <paramref name="centre"/>, four at a
+        /// time with AVX2, from index <paramref name="order"/>; returns the index where the scalar tail starts. Lanes
+        /// that escape (City-temp's missing readings make one group in five have one) are masked out of the vector
+        /// sums and go through <see cref="Add"/> one by one.
+        /// </summary>
+        public int AddVectorized(ReadOnlySpan<long> values, int order, long centre)
+        {
+            var i = order;
+            if (!Avx2.IsSupported)
+            {
+                return i;
+            }
+
+            ref var start = ref MemoryMarshal.GetReference(values);
+            var centres = Vector256.Create(centre);
+            var escape = Vector256.Create((long)RiceEscape - 1);
+
+            // Shift counts as vectors made once: with an int count the JIT rebuilds one for every shift.
+            var low = Vector128.CreateScalar((ulong)_kLow);
+            var (c0, c1, c2, c3) = (Vector128.CreateScalar((ulong)_s0), Vector128.CreateScalar((ulong)_s1), Vector128.CreateScalar((ulong)_s2), Vector128.CreateScalar((ulong)_s3));
+            Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var x = order switch
+                {
+                    0 => v,
+                    1 => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)),
+                    _ => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) + Vector256.LoadUnsafe(ref start, (nuint)(i - 2)),
+                } - centres;
+                var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
+                var q = Avx2.ShiftRightLogical(u, low);
+
+                // Quotients of RiceEscape or more (or past 2^63, when k is 0) escape.
+                var escapes = (Vector256.GreaterThan(q.AsInt64(), escape) | Vector256.LessThan(q.AsInt64(), Vector256<long>.Zero)).AsUInt64();
+                if (escapes != Vector256<ulong>.Zero)
+                {
+                    for (var lanes = escapes.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+                    {
+                        Add(u.GetElement(BitOperations.TrailingZeroCount(lanes)));
+                    }
+
+                    q = Vector256.AndNot(q, escapes);
+                }
+
+                a0 += Avx2.ShiftRightLogical(q, c0);
+                a1 += Avx2.ShiftRightLogical(q, c1);
+                a2 += Avx2.ShiftRightLogical(q, c2);
+                a3 += Avx2.ShiftRightLogical(q, c3);
+            }
+
+            A0 += (long)Vector256.Sum(a0);
+            A1 += (long)Vector256.Sum(a1);
+            A2 += (long)Vector256.Sum(a2);
+            A3 += (long)Vector256.Sum(a3);
+            return i;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

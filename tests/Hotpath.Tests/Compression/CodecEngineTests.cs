@@ -46,6 +46,85 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Planned_Rice_sizes_are_the_sizes_written()
+    {
+        // The planner counts Rice sizes (four at a time, escapes lane by lane) instead of writing candidates: its
+        // count must be the written size to the bit, in every Rice mode, with and without escapes and for page
+        // lengths that leave a scalar tail.
+        var random = new Random(23);
+        foreach (var mode in new[] { IntModes.Rice, IntModes.DeltaRice, IntModes.DeltaOfDeltaRice })
+        {
+            foreach (var length in new[] { 3, 4, 5, 9, 255, 256, 1021, 1024 })
+            {
+                foreach (var values in Sequences(random, length))
+                {
+                    var plan = IntPageCodec.Plan(values, mode);
+                    var buffer = new byte[(int)IntPageCodec.MaxBytes(length) + 8];
+                    var writer = new BitWriter(buffer);
+                    IntPageCodec.Write(values, plan, ref writer);
+                    Assert.True(plan.Bits == writer.BitCount, $"{mode}, {length} values: planned {plan.Bits} bits, wrote {writer.BitCount}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Rice_sizes_for_four_k_at_once_match_code_by_code_counts()
+    {
+        // Every candidate k, not only the one the planner picks: quotients just below, at and above the escape,
+        // k from 0 (where a zigzag value past 2^63 has a quotient past 2^63) to 63, and every sequence order.
+        var random = new Random(29);
+        foreach (var length in new[] { 1, 2, 3, 4, 7, 8, 100, 1024 })
+        {
+            foreach (var order in new[] { 0, 1, 2 })
+            {
+                if (length <= order)
+                {
+                    continue;
+                }
+
+                foreach (var kLow in new[] { 0, 1, 4, 20, 62 })
+                {
+                    int[] ks = [kLow, Math.Min(63, kLow + 1), Math.Min(63, kLow + 2), Math.Min(63, kLow + random.Next(0, 5))];
+                    var centre = random.Next(-3, 4);
+                    var values = new long[length];
+                    for (var i = 0; i < length; i++)
+                    {
+                        var kind = random.Next(6);
+                        values[i] = kind switch
+                        {
+                            0 => random.NextInt64(),
+                            1 => random.Next(2) == 0 ? long.MinValue : long.MaxValue,
+                            2 => (long)((ulong)(RiceCode.Escape - 1 + random.Next(3)) << kLow) >> 1, // quotients around the escape
+                            _ => random.NextInt64(-(8L << kLow), 8L << kLow),
+                        };
+                    }
+
+                    var sizes = new long[4];
+                    IntPageCodec.RiceSizes(values, order, centre, ks, kLow, sizes);
+                    for (var c = 0; c < 4; c++)
+                    {
+                        long expected = 0;
+                        for (var i = order; i < length; i++)
+                        {
+                            var element = order switch
+                            {
+                                0 => values[i],
+                                1 => unchecked(values[i] - values[i - 1]),
+                                _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
+                            };
+                            var u = ZigZag.Encode(unchecked(element - centre));
+                            expected += (u >> ks[c]) >= RiceCode.Escape ? RiceCode.Escape + BitWriter.VarBits(u) : (long)(u >> ks[c]) + 1 + ks[c];
+                        }
+
+                        Assert.True(expected == sizes[c], $"{length} values, order {order}, k {ks[c]} (lowest {kLow}): {sizes[c]} bits, expected {expected}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Rice_escapes_of_every_length_decode_exactly()
     {
         // Escapes short enough to sit in the bit buffer decode in the fast loop, longer ones (and those at
