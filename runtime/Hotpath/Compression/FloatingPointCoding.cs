@@ -127,8 +127,10 @@ internal static class DoublePageCodec
             var plan = IntPageCodec.Plan(integers, intModes);
             var alpBits = ModeBits + (2 * ExponentBits) + ExceptionCountBits + plan.Bits + ((long)exceptionCount * (PositionBits + 64));
 
-            // Chimp's size is only needed up to the decimal coding's: stop counting once it is larger.
-            if (alpBits <= ModeBits + ChimpCost(values, alpBits - ModeBits))
+            // Chimp's size is only needed up to the decimal coding's: skip it when its lower bound is already
+            // larger, else stop counting once it is larger.
+            if (alpBits <= ModeBits + ChimpLowerBound(values)
+                || alpBits <= ModeBits + ChimpCost(values, alpBits - ModeBits))
             {
                 writer.Write(ModeAlp, ModeBits);
                 writer.Write((ulong)e, ExponentBits);
@@ -389,8 +391,19 @@ internal static class DoublePageCodec
     private static readonly byte[] LeadingValue = [0, 8, 12, 16, 18, 20, 22, 24];
     private const int TrailingThreshold = 6;
 
+    /// <summary>
+    /// At most Chimp's size (<see cref="ChimpCost"/>), from one vectorised count: the first value costs 64 bits, a value equal to
+    /// the one before it 2, and any other at least 12 (a flag and 11 bits of header and value even when the XOR is
+    /// a single bit; the other two cases cost 42 or more, since a rounded leading-zero count is at most 24).
+    /// </summary>
+    internal static long ChimpLowerBound(ReadOnlySpan<double> values)
+    {
+        long repeats = IntPageCodec.CountUnchanged(MemoryMarshal.Cast<double, long>(values)); // bit equality
+        return 64 + (2 * repeats) + (12 * (values.Length - 1 - repeats));
+    }
+
     /// <summary>Chimp's exact size in bits, or any number above <paramref name="limit"/> once it passes it.</summary>
-    private static long ChimpCost(ReadOnlySpan<double> values, long limit)
+    internal static long ChimpCost(ReadOnlySpan<double> values, long limit)
     {
         long bits = 64;
         var previous = BitConverter.DoubleToUInt64Bits(values[0]);

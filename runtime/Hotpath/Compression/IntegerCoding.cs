@@ -398,7 +398,7 @@ internal static class IntPageCodec
     }
 
     /// <summary>How many values equal the one before them.</summary>
-    private static long CountUnchanged(ReadOnlySpan<long> values)
+    internal static long CountUnchanged(ReadOnlySpan<long> values)
     {
         long count = 0;
         var i = 1;

@@ -314,6 +314,40 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void The_Chimp_lower_bound_never_exceeds_Chimps_size()
+    {
+        // The encoder skips counting Chimp's size when this bound already exceeds the decimal coding's, so the
+        // bound must hold for any page: repeats, XORs of one bit at either end, every leading-zero class.
+        var random = new Random(41);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var values = new double[random.Next(1, 1025)];
+            var previous = random.NextDouble();
+            for (var i = 0; i < values.Length; i++)
+            {
+                var bits = BitConverter.DoubleToUInt64Bits(previous);
+                previous = random.Next(5) switch
+                {
+                    0 => previous, // a repeat
+                    1 => BitConverter.UInt64BitsToDouble(bits ^ (1UL << random.Next(64))), // one bit
+                    2 => BitConverter.UInt64BitsToDouble(bits ^ ((ulong)random.NextInt64() >> random.Next(64))),
+                    3 => ColumnarRoundTripTests.AdversarialDoubles[random.Next(ColumnarRoundTripTests.AdversarialDoubles.Length)],
+                    _ => Math.Round(random.NextDouble() * 100, random.Next(4)),
+                };
+                values[i] = previous;
+            }
+
+            var bound = DoublePageCodec.ChimpLowerBound(values);
+            var cost = DoublePageCodec.ChimpCost(values, long.MaxValue);
+            Assert.True(bound <= cost, $"trial {trial}: bound {bound} bits, Chimp {cost}");
+        }
+
+        // Where it is tight: sign flips (an XOR of the top bit alone, Chimp's cheapest change) and repeats.
+        var flips = Enumerable.Range(0, 1024).Select(i => i % 3 == 0 ? 21.5 : -21.5).ToArray(); // flip, repeat, flip, ...
+        Assert.Equal(DoublePageCodec.ChimpCost(flips, long.MaxValue), DoublePageCodec.ChimpLowerBound(flips));
+    }
+
+    [Fact]
     public void Double_pages_round_trip_decimals_and_full_precision()
     {
         var random = new Random(9);
