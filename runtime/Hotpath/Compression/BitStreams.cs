@@ -725,17 +725,14 @@ internal ref struct BitReader
             {
                 // An escape (escape ones, a 7-bit length, the value) that fits the buffer is decoded here, not
                 // in the checked path: City-temp's -99 "missing" readings make 5 % of its deltas escapes.
-                var lengthBits = (int)(buffer >> escape) & 127; // escape + 7 <= count is checked below
-                var total = escape + 7 + lengthBits;
-                if (ones < escape || escape + 7 > count || total > count)
+                var total = RiceLength(buffer, ones, count, k);
+                if (total < 0)
                 {
-                    break;
+                    break; // a code that does not fit: the checked path
                 }
 
-                // total <= count <= 63, so lengthBits <= 36 and every shift is below 64.
-                var raw = (buffer >> (escape + 7)) & ((1UL << lengthBits) - 1);
-                Unsafe.Add(ref target, i) = unchecked(ZigZag.Decode(raw) + centre);
-                buffer >>= total;
+                Unsafe.Add(ref target, i) = unchecked(ZigZag.Decode(RiceValue(buffer, ones, k)) + centre);
+                buffer >>= total; // total <= count <= 63
                 count -= total;
                 continue;
             }

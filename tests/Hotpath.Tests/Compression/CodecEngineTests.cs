@@ -114,7 +114,7 @@ public sealed class CodecEngineTests
                                 _ => unchecked(values[i] - (2 * values[i - 1]) + values[i - 2]),
                             };
                             var u = ZigZag.Encode(unchecked(element - centre));
-                            expected += (u >> ks[c]) >= RiceCode.Escape ? RiceCode.Escape + BitWriter.VarBits(u) : (long)(u >> ks[c]) + 1 + ks[c];
+                            expected += RiceCodeBits(u, ks[c]);
                         }
 
                         Assert.True(expected == sizes[c], $"{length} values, order {order}, k {ks[c]} (lowest {kLow}): {sizes[c]} bits, expected {expected}");
@@ -190,7 +190,7 @@ public sealed class CodecEngineTests
                             foreach (var v in values)
                             {
                                 var u = ZigZag.Encode(unchecked(v - centre));
-                                expectedBits += (u >> k) >= RiceCode.Escape ? RiceCode.Escape + BitWriter.VarBits(u) : (long)(u >> k) + 1 + k;
+                                expectedBits += RiceCodeBits(u, k);
                             }
 
                             Assert.Equal(expectedBits, codeBits);
@@ -540,6 +540,10 @@ public sealed class CodecEngineTests
 
         Assert.True(rejected > 1_000, $"only {rejected} damaged sections were rejected");
     }
+
+    /// <summary>A Rice code's length by its definition: q + 1 + k bits, or the escape and the number as var.</summary>
+    private static long RiceCodeBits(ulong u, int k) =>
+        (u >> k) >= RiceCode.Escape ? RiceCode.Escape + BitWriter.VarBits(u) : (long)(u >> k) + 1 + k;
 
     private static (long[] Decoded, int Bytes) RoundTripIntegers(long[] values, IntModes modes)
     {
