@@ -512,23 +512,35 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
 
-        // Hash: one seeded hash per key member (each with its own seed), combined by xor so they compute in parallel.
+        // Hash. String members: one seeded string hash each, xored. A single other member (often the window start)
+        // is folded into their seed, which saves a whole hash a row; several other members are hashed and xored into
+        // it (a plain sum of them could be made to collide whatever the seed). Without string members: one seeded
+        // hash per member, each with its own seed, xored so they compute in parallel.
         w.Line(Inline);
         var parameters = keys.Select(static (k, i) => k.Type + " k" + i).ToList();
         w.Line("private uint Hash(" + string.Join(", ", parameters) + ")");
         w.OpenBrace();
+        var strings = keys.Select(static (k, i) => (k, i)).Where(static t => IsStringKey(t.k)).ToList();
+        var others = keys.Select(static (k, i) => (k, i)).Where(static t => !IsStringKey(t.k)).ToList();
         if (keys.Count == 0)
         {
             w.Line("return 0x80000000u; // no group key: one group");
         }
+        else if (strings.Count == 0)
+        {
+            w.Line("var h = " + string.Join(" ^ ", others.Select(static t => Math + ".HashInt64(" + KeyValue(t.k, "k" + t.i) + ", " + SeedFor(t.i, "_seed") + ")")) + ";");
+            w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
+        }
         else
         {
-            // Strings last: their hash may call out (rare lengths), and the other keys' hashes should not wait on it.
-            var terms = keys.Select((k, i) => (k, i))
-                .OrderBy(static t => t.k.Role == ReducerRole.Key && t.k.Kind == ValueKind.String ? 1 : 0)
-                .Select(static t => KeyHash(t.k, "k" + t.i, SeedFor(t.i)))
-                .ToList();
-            w.Line("var h = " + string.Join(" ^ ", terms) + ";");
+            var seed = others.Count switch
+            {
+                0 => "_seed",
+                1 => Math + ".SeedWith(_seed, " + KeyValue(others[0].k, "k" + others[0].i) + ")",
+                _ => string.Join(" ^ ", others.Select(static t => Math + ".HashInt64(" + KeyValue(t.k, "k" + t.i) + ", " + SeedFor(t.i, "_seed") + ")")),
+            };
+            w.Line("var seed = " + seed + ";");
+            w.Line("var h = " + string.Join(" ^ ", strings.Select(static (t, j) => Math + ".HashString(k" + t.i + ", " + SeedFor(j, "seed") + ")")) + ";");
             w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
         }
 
@@ -583,9 +595,9 @@ internal static class BatchReducerEmitter
     }
 
     /// <summary>The seed of key member <paramref name="index"/>: the table's seed plus a per-member odd constant.</summary>
-    private static string SeedFor(int index) => index == 0
-        ? "_seed"
-        : "(_seed + 0x" + unchecked((ulong)index * 0x9E3779B97F4A7C15UL).ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL)";
+    private static string SeedFor(int index, string seed) => index == 0
+        ? seed
+        : "(" + seed + " + 0x" + unchecked((ulong)index * 0x9E3779B97F4A7C15UL).ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL)";
 
     private static void EmitInitialize(SourceWriter w, BatchReducerModel model)
     {
@@ -635,7 +647,13 @@ internal static class BatchReducerEmitter
                 case ReducerRole.Max:
                     if (m.Kind is ValueKind.Double or ValueKind.Single)
                     {
+                        // Once a group has a few rows its extreme rarely moves: a plainly larger (for Min) or smaller
+                        // (for Max) value, neither NaN nor a zero of the other sign, leaves it as it is, so most rows
+                        // skip the exact NaN/zero-ordering code and the store (a predictable branch, not a blend).
+                        w.Line("if (!(" + value + (m.Role == ReducerRole.Min ? " > " : " < ") + x + "))");
+                        w.OpenBrace();
                         w.Line(x + " = " + Extreme(m, x, value) + ";");
+                        w.CloseBrace();
                     }
                     else
                     {
@@ -718,11 +736,12 @@ internal static class BatchReducerEmitter
             : KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 
-    private static string KeyHash(ReducerMember k, string value, string seed) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
-        ? Math + ".HashInt64(unchecked((long)" + value + "), " + seed + ")"
-        : k.Kind == ValueKind.String
-            ? Math + ".HashString(" + value + ", " + seed + ")"
-            : Math + ".HashInt64(global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!), " + seed + ")";
+    private static bool IsStringKey(ReducerMember k) => k.Role == ReducerRole.Key && k.Kind == ValueKind.String;
+
+    /// <summary>A non-string key member as the <c>long</c> its hash is taken of: integers and window starts widened, others' hash codes.</summary>
+    private static string KeyValue(ReducerMember k, string value) => k.Role == ReducerRole.Window || k.Kind == ValueKind.Integer
+        ? "unchecked((long)" + value + ")"
+        : "global::System.Collections.Generic.EqualityComparer<" + k.Type + ">.Default.GetHashCode(" + value + "!)";
 
     private static string ArrayOf(string elementType, string length)
     {

@@ -105,6 +105,18 @@ public static class ReducerMath
     public static ulong HashInt64(long value, ulong seed) => Hashing.SeededHash.OfInt64(value, seed);
 
     /// <summary>
+    /// A seed that also carries <paramref name="value"/>: how a reducer keyed by a string and one other member (often
+    /// the window start) hashes the pair with a single string hash instead of two hashes xored. The string hash mixes
+    /// the seed into every word it reads and ends with an avalanche, so the pair's hash is as well spread as either
+    /// alone, at the cost of one multiply and one add.
+    /// </summary>
+    /// <param name="seed">The table's seed for the string member.</param>
+    /// <param name="value">The other key member, widened to <c>long</c> (or its hash code).</param>
+    /// <returns>The seed to hash the string member with.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong SeedWith(ulong seed, long value) => seed + ((ulong)value * 0x9E3779B97F4A7C15UL);
+
+    /// <summary>
     /// Hints the processor to load the cache line holding <paramref name="location"/> (x86 <c>prefetcht0</c>; a no-op
     /// elsewhere). The reducer uses it to overlap the cache misses of a large table across a block of rows.
     /// </summary>

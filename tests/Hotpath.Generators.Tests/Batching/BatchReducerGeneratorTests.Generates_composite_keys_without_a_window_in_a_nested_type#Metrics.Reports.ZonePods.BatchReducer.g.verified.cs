@@ -377,7 +377,8 @@ namespace Metrics
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 private uint Hash(string k0, global::System.Guid k1)
                 {
-                    var h = global::Hotpath.Batching.ReducerMath.HashInt64(global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
+                    var seed = global::Hotpath.Batching.ReducerMath.SeedWith(_seed, global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!));
+                    var h = global::Hotpath.Batching.ReducerMath.HashString(k0, seed);
                     return (uint)h | 0x80000000u; // the top bit marks a used slot
                 }
             }

@@ -182,8 +182,14 @@ namespace Metrics
                         {
                             e.Samples = checked((long)(e.Samples + 1));
                             e.CpuSum = e.CpuSum + (double)row.Cpu;
-                            e.CpuMin = global::Hotpath.Batching.ReducerMath.Min(e.CpuMin, (double)row.Cpu);
-                            e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
+                            if (!((double)row.Cpu > e.CpuMin))
+                            {
+                                e.CpuMin = global::Hotpath.Batching.ReducerMath.Min(e.CpuMin, (double)row.Cpu);
+                            }
+                            if (!((double)row.Cpu < e.CpuMax))
+                            {
+                                e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
+                            }
                             e.__hp_MemoryMean_Sum += (double)row.Memory;
                             e.__hp_MemoryMean_Count++;
                             if (time >= e.__hp_Phase_Time)
@@ -228,8 +234,14 @@ namespace Metrics
                         {
                             e.Samples = checked((long)(e.Samples + 1));
                             e.CpuSum = e.CpuSum + (double)row.Cpu;
-                            e.CpuMin = global::Hotpath.Batching.ReducerMath.Min(e.CpuMin, (double)row.Cpu);
-                            e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
+                            if (!((double)row.Cpu > e.CpuMin))
+                            {
+                                e.CpuMin = global::Hotpath.Batching.ReducerMath.Min(e.CpuMin, (double)row.Cpu);
+                            }
+                            if (!((double)row.Cpu < e.CpuMax))
+                            {
+                                e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
+                            }
                             e.__hp_MemoryMean_Sum += (double)row.Memory;
                             e.__hp_MemoryMean_Count++;
                             if (time >= e.__hp_Phase_Time)
@@ -378,7 +390,8 @@ namespace Metrics
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private uint Hash(string k0, long k1)
             {
-                var h = global::Hotpath.Batching.ReducerMath.HashInt64(unchecked((long)k1), (_seed + 0x9E3779B97F4A7C15UL)) ^ global::Hotpath.Batching.ReducerMath.HashString(k0, _seed);
+                var seed = global::Hotpath.Batching.ReducerMath.SeedWith(_seed, unchecked((long)k1));
+                var h = global::Hotpath.Batching.ReducerMath.HashString(k0, seed);
                 return (uint)h | 0x80000000u; // the top bit marks a used slot
             }
         }

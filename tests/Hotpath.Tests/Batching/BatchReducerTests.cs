@@ -90,6 +90,12 @@ public sealed class BatchReducerTests
         Add("all-nan", double.NaN);
         Add("zeros", 0.0);
         Add("zeros", -0.0);
+        Add("zeros-reversed", -0.0);
+        Add("zeros-reversed", 0.0);
+        Add("nan-between", 2);
+        Add("nan-between", double.NaN);
+        Add("nan-between", 1);
+        Add("nan-between", 3);
         Add("inf", double.PositiveInfinity);
         Add("inf", double.NegativeInfinity);
 
@@ -102,6 +108,10 @@ public sealed class BatchReducerTests
         Assert.True(double.IsNaN(byNode["all-nan"].CpuMax));
         Assert.True(double.IsNegative(byNode["zeros"].CpuMin));   // -0.0 is the smaller zero
         Assert.False(double.IsNegative(byNode["zeros"].CpuMax));  // +0.0 the larger, whatever the order
+        Assert.True(double.IsNegative(byNode["zeros-reversed"].CpuMin));
+        Assert.False(double.IsNegative(byNode["zeros-reversed"].CpuMax));
+        Assert.True(double.IsNaN(byNode["nan-between"].CpuMin)); // later, larger or smaller values do not clear it
+        Assert.Equal(3, byNode["nan-between"].CpuMax);
         Assert.Equal(double.NegativeInfinity, byNode["inf"].CpuMin);
         Assert.Equal(double.PositiveInfinity, byNode["inf"].CpuMax);
         Assert.True(double.IsNaN(byNode["inf"].CpuSum));

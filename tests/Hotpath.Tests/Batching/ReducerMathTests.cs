@@ -106,6 +106,27 @@ public sealed class ReducerMathTests
     }
 
     [Fact]
+    public void A_string_hashed_with_a_window_folded_into_its_seed_spreads_pairs_over_the_low_bits_for_every_seed()
+    {
+        // The generated hash of a (string, window) key: 256 nodes × 4 windows, 1,024 pairs into 1,024 slots, as
+        // well spread as 1,024 random hashes (about 647 slots) for every seed, and no two pairs alike in 64 bits.
+        var nodes = Enumerable.Range(0, 256).Select(static i => "node-" + i).ToArray();
+        var random = new Random(9);
+        foreach (var window in new[] { 60_000L, 1L, 3_600_000L })
+        {
+            for (var trial = 0; trial < 300; trial++)
+            {
+                var seed = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
+                var start = random.NextInt64(-1L << 40, 1L << 40) / window * window;
+                var hashes = nodes.SelectMany(_ => Enumerable.Range(0, 4), (n, w) => ReducerMath.HashString(n, ReducerMath.SeedWith(seed, start + (w * window)))).ToArray();
+                Assert.Equal(hashes.Length, hashes.Distinct().Count());
+                var slots = hashes.Select(static h => (int)h & 1023).Distinct().Count();
+                Assert.True(slots > 580, $"seed {seed:x}, window {window}: only {slots} of 1024 slots used");
+            }
+        }
+    }
+
+    [Fact]
     public void HashString_is_ordinal_equal_strings_of_every_length_hash_alike()
     {
         var random = new Random(11);
