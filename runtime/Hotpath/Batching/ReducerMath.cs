@@ -21,8 +21,8 @@ public static class ReducerMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long WindowStart(long time, long size)
     {
-        var remainder = time % size;
-        return remainder < 0 ? time - remainder - size : time - remainder;
+        var start = time / size * size; // division truncates toward zero: one window too late for negative times
+        return start > time ? start - size : start;
     }
 
     /// <summary>

@@ -58,6 +58,20 @@ public sealed class ReducerMathTests
         }
     }
 
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(1_000L)]
+    [InlineData(60_000L)]
+    public void WindowStart_is_floor_division_at_and_around_every_boundary(long size)
+    {
+        for (var k = -3L; k <= 3; k++)
+        {
+            Assert.Equal(k * size, ReducerMath.WindowStart(k * size, size));
+            Assert.Equal((k - 1) * size, ReducerMath.WindowStart((k * size) - 1, size));
+            Assert.Equal(size == 1 ? (k + 1) * size : k * size, ReducerMath.WindowStart((k * size) + 1, size));
+        }
+    }
+
     [Fact]
     public void Mix_spreads_multiples_of_a_window_over_the_low_bits()
     {
