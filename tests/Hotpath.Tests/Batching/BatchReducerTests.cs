@@ -77,6 +77,40 @@ public sealed class BatchReducerTests
     }
 
     [Fact]
+    public void Keys_of_every_hash_shape_group_like_LINQ()
+    {
+        // String + enum + window (two non-string members hashed into the string's seed) and int + window (no
+        // string: one hash per member); Restarts is narrowed so that groups repeat.
+        var rows = RandomRows(21, 20_000, 30, specials: false);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i].Restarts %= 20;
+        }
+
+        var a = new ZonePhaseWindow.Reducer();
+        a.Add(rows);
+        var expectedA = rows.GroupBy(static r => (r.Zone, r.Phase, Start: ReducerMath.WindowStart(r.UnixMs, 10_000)))
+            .ToDictionary(static g => g.Key, static g => (Rows: g.LongCount(), Min: g.Min(static r => r.Cpu)));
+        var actualA = a.ToArray();
+        Assert.Equal(expectedA.Count, actualA.Length);
+        foreach (var p in actualA)
+        {
+            Assert.Equal(expectedA[(p.Zone, p.Phase, p.Start)], (p.Rows, p.CpuMin));
+        }
+
+        var b = new RestartsWindow.Reducer();
+        b.Add(rows);
+        var expectedB = rows.GroupBy(static r => (r.Restarts, Start: ReducerMath.WindowStart(r.UnixMs, 10_000)))
+            .ToDictionary(static g => g.Key, static g => (Rows: g.LongCount(), Max: g.Max(static r => r.Cpu)));
+        var actualB = b.ToArray();
+        Assert.Equal(expectedB.Count, actualB.Length);
+        foreach (var p in actualB)
+        {
+            Assert.Equal(expectedB[(p.Restarts, p.Start)], (p.Rows, p.CpuMax));
+        }
+    }
+
+    [Fact]
     public void Min_and_Max_follow_the_documented_NaN_and_signed_zero_rules()
     {
         var reducer = new NodeMinute.Reducer();

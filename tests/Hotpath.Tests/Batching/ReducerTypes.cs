@@ -67,3 +67,24 @@ public partial struct Totals
     [Count] public long Rows;
     [Sum(nameof(NodeMetric.Cpu))] public double Cpu;
 }
+
+/// <summary>A string key with two non-string keys (an enum and the window): both are hashed into the string's seed.</summary>
+[BatchReducer(typeof(NodeMetric))]
+public partial struct ZonePhaseWindow
+{
+    [GroupKey] public string Zone;
+    [GroupKey] public PodPhase Phase;
+    [Window(10, nameof(NodeMetric.UnixMs))] public long Start;
+    [Count] public long Rows;
+    [Min(nameof(NodeMetric.Cpu))] public double CpuMin;
+}
+
+/// <summary>No string key: an integer key and the window, each hashed with its own seed.</summary>
+[BatchReducer(typeof(NodeMetric))]
+public partial struct RestartsWindow
+{
+    [GroupKey] public int Restarts;
+    [Window(10, nameof(NodeMetric.UnixMs))] public long Start;
+    [Count] public long Rows;
+    [Max(nameof(NodeMetric.Cpu))] public double CpuMax;
+}
