@@ -21,12 +21,14 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             AllTypes.Codec.Encode(AllTypesData.Create(12, seed: 22)),
             ClassRow.Codec.Encode([new ClassRow { Name = "α", Count = 3, Value = 0.5, Ratio = 2f }, new ClassRow()]),
             NoMembers.Codec.Encode(new NoMembers[3000]),
+            MetricSample.Codec.Encode(ColumnarRoundTripTests.Metrics(300, seed: 23)), // Rice pages of 256+ codes: two streams
         };
         var random = new Random(12345);
         var metrics = new MetricSample[64];
         var all = new AllTypes[64];
         var classes = new ClassRow[64];
         var empty = new NoMembers[4096];
+        var longer = new MetricSample[512];
         var stopwatch = Stopwatch.StartNew();
         var decodedAnyway = 0;
         var perSeed = new long[seeds.Length * 2];
@@ -47,7 +49,8 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
                     0 => MetricSample.Codec.GetRowCount(mutant) + MetricSample.Codec.Decode(mutant, metrics),
                     1 => AllTypes.Codec.GetRowCount(mutant) + AllTypes.Codec.Decode(mutant, all),
                     2 => ClassRow.Codec.GetRowCount(mutant) + ClassRow.Codec.Decode(mutant, classes),
-                    _ => NoMembers.Codec.GetRowCount(mutant) + NoMembers.Codec.Decode(mutant, empty),
+                    3 => NoMembers.Codec.GetRowCount(mutant) + NoMembers.Codec.Decode(mutant, empty),
+                    _ => MetricSample.Codec.GetRowCount(mutant) + MetricSample.Codec.Decode(mutant, longer),
                 };
                 decodedAnyway++; // a resealed mutant can be a different valid block (e.g. a flipped value bit)
             }
@@ -73,12 +76,12 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
     {
         var count = which switch
         {
-            0 => MetricSample.Codec.GetRowCount(mutant),
+            0 or 4 => MetricSample.Codec.GetRowCount(mutant),
             1 => AllTypes.Codec.GetRowCount(mutant),
             2 => ClassRow.Codec.GetRowCount(mutant),
             _ => NoMembers.Codec.GetRowCount(mutant),
         };
-        return count > (which == 3 ? 4096 : 64);
+        return count > which switch { 3 => 4096, 4 => 512, _ => 64 };
     }
 
     private static byte[] Mutate(byte[] seed, Random random)
