@@ -122,20 +122,21 @@ public sealed class ReducerMathTests
     [Fact]
     public void A_string_hashed_with_a_window_folded_into_its_seed_spreads_pairs_over_the_low_bits_for_every_seed()
     {
-        // The generated hash of a (string, window) key: 256 nodes × 4 windows, 1,024 pairs into 1,024 slots, as
-        // well spread as 1,024 random hashes (about 647 slots) for every seed, and no two pairs alike in 64 bits.
-        var nodes = Enumerable.Range(0, 256).Select(static i => "node-" + i).ToArray();
+        // The generated hash of a (string, window) key: 1,024 pairs (256 nodes × 4 windows, 32 × 32, 1 × 1,024) into
+        // 1,024 slots, as well spread as 1,024 random hashes (about 647 slots) for every seed, none alike in 64 bits.
         var random = new Random(9);
-        foreach (var window in new[] { 60_000L, 1L, 3_600_000L })
+        foreach (var (nodeCount, window) in new[] { (256, 60_000L), (256, 1L), (256, 3_600_000L), (32, 60_000L), (1, 60_000L), (1, 1L) })
         {
-            for (var trial = 0; trial < 300; trial++)
+            var nodes = Enumerable.Range(0, nodeCount).Select(static i => "node-" + i).ToArray();
+            var windows = 1024 / nodeCount;
+            for (var trial = 0; trial < 200; trial++)
             {
                 var seed = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
                 var start = random.NextInt64(-1L << 40, 1L << 40) / window * window;
-                var hashes = nodes.SelectMany(_ => Enumerable.Range(0, 4), (n, w) => ReducerMath.HashString(n, ReducerMath.SeedWith(seed, start + (w * window)))).ToArray();
+                var hashes = nodes.SelectMany(_ => Enumerable.Range(0, windows), (n, w) => ReducerMath.HashString(n, ReducerMath.SeedWith(seed, start + (w * window)))).ToArray();
                 Assert.Equal(hashes.Length, hashes.Distinct().Count());
                 var slots = hashes.Select(static h => (int)h & 1023).Distinct().Count();
-                Assert.True(slots > 580, $"seed {seed:x}, window {window}: only {slots} of 1024 slots used");
+                Assert.True(slots > 580, $"seed {seed:x}, {nodeCount} nodes, window {window}: only {slots} of 1024 slots used");
             }
         }
     }
