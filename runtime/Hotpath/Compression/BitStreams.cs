@@ -22,6 +22,7 @@ internal static class Corrupt
 /// Writes bit fields least-significant-bit first into a span whose capacity the caller has reserved
 /// (<see cref="ColumnarBlockWriter"/> sizes it from a worst-case bound, plus 8 bytes of slack).
 /// </summary>
+[SkipLocalsInit]
 internal ref struct BitWriter
 {
     private readonly Span<byte> _destination;
@@ -99,26 +100,32 @@ internal ref struct BitWriter
     }
 
     /// <summary>
-    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>). A run of at
-    /// least <see cref="RiceCode.SplitMinimum"/> values is written as two streams, the codes at even positions then
-    /// those at odd positions, after the first stream's length in bits (<see cref="RiceCode.SplitLengthBits"/>
-    /// wide), so that a decoder can follow two independent chains of code positions instead of one.
+    /// Rice-codes <c>zigzag(value - centre)</c> of every value (see <see cref="BitReader.ReadRice"/>), at most
+    /// <see cref="RiceCode.MaxRun"/> of them (one page). A run of at least <see cref="RiceCode.SplitMinimum"/> values
+    /// is written as two streams, the codes at even positions then those at odd positions, after the first stream's
+    /// length in bits (<see cref="RiceCode.SplitLengthBits"/> wide), so that a decoder can follow two independent
+    /// chains of code positions instead of one.
     /// </summary>
     public void WriteRice(scoped ReadOnlySpan<long> values, long centre, int k)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(values.Length, RiceCode.MaxRun);
+
+        // The codes are built four at a time first; writing them is then a short loop of shifts and stores.
+        Span<ulong> codes = stackalloc ulong[2 * values.Length];
+        RiceCode.Build(values, centre, k, codes);
         var lengthBits = RiceCode.SplitLengthBits(values.Length);
         if (lengthBits == 0)
         {
-            WriteRiceStream(values, 0, 1, centre, k);
+            WriteRiceStream(values, codes, 0, 1, centre, k);
             return;
         }
 
         // The length is known only once the first stream is written: reserve its bits, then fill them in.
         var at = BitCount;
         Write(0, lengthBits);
-        WriteRiceStream(values, 0, 2, centre, k);
+        WriteRiceStream(values, codes, 0, 2, centre, k);
         Patch(at, (ulong)(BitCount - at - lengthBits), lengthBits);
-        WriteRiceStream(values, 1, 2, centre, k);
+        WriteRiceStream(values, codes, 1, 2, centre, k);
     }
 
     /// <summary>ORs <paramref name="bits"/> bits of <paramref name="value"/> into zero bits written earlier at <paramref name="bitOffset"/>.</summary>
@@ -145,60 +152,68 @@ internal ref struct BitWriter
     }
 
     /// <summary>
-    /// The Rice codes of values[start], values[start + step], ..., keeping the accumulator in registers; a code is
-    /// one write of q ones, a zero and k low bits.
+    /// The Rice codes of values[start], values[start + step], ... (built by <see cref="RiceCode.Build"/>), keeping the
+    /// accumulator in registers. After each code the whole accumulator is stored and the completed bytes dropped
+    /// from it, so fewer than 8 bits stay behind: no branch on when a word fills, which with codes of varying length
+    /// is unpredictable. Long codes, escapes, and the destination's last 8 bytes take <see cref="WriteRiceCode"/>.
     /// </summary>
-    private void WriteRiceStream(scoped ReadOnlySpan<long> values, int start, int step, long centre, int k)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // step becomes a constant
+    private void WriteRiceStream(scoped ReadOnlySpan<long> values, scoped ReadOnlySpan<ulong> codes, int start, int step, long centre, int k)
     {
-        const int escape = RiceCode.Escape;
-        var lowMask = (1UL << k) - 1; // k < 64
         var accumulator = _accumulator;
         var count = _count;
         var position = _position;
-        var destination = _destination;
-        for (var i = start; i < values.Length; i += step)
+        var limit = _destination.Length - sizeof(ulong);
+        ref var output = ref MemoryMarshal.GetReference(_destination);
+        ref var code = ref MemoryMarshal.GetReference(codes);
+        ref var end = ref Unsafe.Add(ref code, codes.Length); // codes holds (code, length) pairs
+        code = ref Unsafe.Add(ref code, 2 * start);
+        Settle(ref output, limit, ref accumulator, ref count, ref position);
+        while (Unsafe.IsAddressLessThan(ref code, ref end))
         {
-            var v = values[i];
-            var u = ZigZag.Encode(unchecked(v - centre));
-            var q = u >> k;
-            var length = (int)q + 1 + k;
-            if (q >= (ulong)escape || length > 64)
+            // position <= limit implies count < 8 (Settle and this path leave it so), and a short code's length
+            // is at most 56: the 64-bit store covers both.
+            var length = Unsafe.Add(ref code, 1);
+            if (length <= RiceCode.ShortCode && position <= limit)
             {
-                _accumulator = accumulator;
-                _count = count;
-                _position = position;
-                if (q >= (ulong)escape)
-                {
-                    Write((1UL << escape) - 1, escape);
-                    WriteVar(u);
-                }
-                else
-                {
-                    Write((1UL << (int)q) - 1, (int)q + 1);
-                    Write(u, k);
-                }
-
-                accumulator = _accumulator;
-                count = _count;
-                position = _position;
+                accumulator |= code << count;
+                count += (int)length;
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
+                position += count >> 3;
+                accumulator >>= count & ~7; // count <= 63
+                count &= 7;
+                code = ref Unsafe.Add(ref code, 2 * step);
                 continue;
             }
 
-            var code = ((1UL << (int)q) - 1) | ((u & lowMask) << ((int)q + 1)); // length <= 64 bits
-            accumulator |= code << count;
-            count += length;
-            if (count >= 64)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(position), accumulator);
-                position += 8;
-                count -= 64;
-                accumulator = count == 0 ? 0 : code >> (length - count);
-            }
+            _accumulator = accumulator;
+            _count = count;
+            _position = position;
+            var index = (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetReference(codes), ref code) / (2 * sizeof(ulong)));
+            WriteRiceCode(ZigZag.Encode(unchecked(values[index] - centre)), k);
+            accumulator = _accumulator;
+            count = _count;
+            position = _position;
+            Settle(ref output, limit, ref accumulator, ref count, ref position);
+            code = ref Unsafe.Add(ref code, 2 * step);
         }
 
         _accumulator = accumulator;
         _count = count;
         _position = position;
+    }
+
+    /// <summary>Stores the accumulator and keeps only its last, incomplete byte (fewer than 8 bits), when 8 bytes fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Settle(ref byte output, int limit, ref ulong accumulator, ref int count, ref int position)
+    {
+        if (position <= limit)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
+            position += count >> 3;
+            accumulator >>= count & ~7; // count < 64
+            count &= 7;
+        }
     }
 
     /// <summary>One Rice code of <paramref name="u"/>: q ones, a zero and k low bits, or the escape and the number.</summary>
@@ -916,6 +931,69 @@ internal static class RiceCode
 
     /// <summary>The longest code: the escape, a 7-bit length and a 64-bit value.</summary>
     public const int LongestCode = Escape + 7 + 64;
+
+    /// <summary>The most codes <see cref="BitWriter.WriteRice"/> takes at once: one page.</summary>
+    public const int MaxRun = 1024;
+
+    /// <summary>The longest code <see cref="Build"/> makes: longer ones, and escapes, are written one by one.</summary>
+    public const int ShortCode = 56;
+
+    /// <summary>
+    /// For each value, the pair (code, length) at <c>codes[2i]</c>, <c>codes[2i + 1]</c>: with u = zigzag(value - centre)
+    /// and q = u &gt;&gt; k, the code is q ones, a zero and the k low bits of u, q + 1 + k bits. When q reaches the
+    /// escape or the code would exceed <see cref="ShortCode"/> bits, the length is <see cref="ulong.MaxValue"/> and the
+    /// code meaningless. Four values at a time with AVX2.
+    /// </summary>
+    public static void Build(ReadOnlySpan<long> values, long centre, int k, Span<ulong> codes)
+    {
+        var n = values.Length;
+        codes = codes.Slice(0, 2 * n);
+        var lowMask = (1UL << k) - 1; // k < 64
+        var shortQuotients = Math.Max(0, Math.Min(Escape, ShortCode + 1 - 1 - k)); // q below this: short code
+        var i = 0;
+        if (Avx2.IsSupported)
+        {
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(codes);
+            var centres = Vector256.Create(centre);
+            var masks = Vector256.Create(lowMask);
+            var one = Vector256.Create(1UL);
+            var extra = Vector256.Create((ulong)k + 1);
+            var lastShort = Vector256.Create((long)shortQuotients - 1);
+            var shift = Vector128.CreateScalar((ulong)k); // a vector count: with an int the JIT rebuilds it every time
+            for (; i <= n - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                var x = Vector256.LoadUnsafe(ref source, (nuint)i) - centres;
+                var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
+                var q = Avx2.ShiftRightLogical(u, shift);
+                var code = (Avx2.ShiftLeftLogicalVariable(one, q) - one) | Avx2.ShiftLeftLogicalVariable(u & masks, q + one);
+
+                // Long: q past the last short quotient, or q >= 2^63 (negative as a signed number; k = 0 only).
+                var isLong = Vector256.GreaterThan(q.AsInt64(), lastShort) | Vector256.LessThan(q.AsInt64(), Vector256<long>.Zero);
+                var length = (q + extra) | isLong.AsUInt64();
+                var low = Avx2.UnpackLow(code, length);   // c0 l0 c2 l2
+                var high = Avx2.UnpackHigh(code, length); // c1 l1 c3 l3
+                Avx2.Permute2x128(low, high, 0x20).StoreUnsafe(ref target, (nuint)(2 * i));
+                Avx2.Permute2x128(low, high, 0x31).StoreUnsafe(ref target, (nuint)((2 * i) + Vector256<ulong>.Count));
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            var u = ZigZag.Encode(unchecked(values[i] - centre));
+            var q = u >> k;
+            if (q < (ulong)shortQuotients)
+            {
+                codes[2 * i] = ((1UL << (int)q) - 1) | ((u & lowMask) << ((int)q + 1));
+                codes[(2 * i) + 1] = q + 1 + (ulong)k;
+            }
+            else
+            {
+                codes[2 * i] = 0;
+                codes[(2 * i) + 1] = ulong.MaxValue;
+            }
+        }
+    }
 
     /// <summary>Runs of at least this many codes are stored as two streams (see <see cref="BitWriter.WriteRice"/>).</summary>
     public const int SplitMinimum = 256;

@@ -152,12 +152,13 @@ public sealed class CodecEngineTests
     {
         // From RiceCode.SplitMinimum codes on, a run is stored as two streams (even positions, then odd) decoded
         // side by side. Odd and even lengths, every starting bit, escapes in either stream (or both at once), k past
-        // the pair loop's limit (decoded one stream at a time), and data that ends right after the second stream
-        // (the pair loop's refill bound) must all come back exactly, with the size the layout promises.
+        // the pair loop's limit (decoded one stream at a time) or the writer's (56: every code written one by one),
+        // and data that ends right after the second stream (the pair loop's refill bound) must all come back exactly,
+        // with the size the layout promises, and be written alike into a destination of exactly their size.
         var random = new Random(17);
         foreach (var length in new[] { 1, RiceCode.SplitMinimum - 1, RiceCode.SplitMinimum, RiceCode.SplitMinimum + 1, 777, 1024 })
         {
-            foreach (var k in new[] { 0, 3, 11, 36, 37, 50 })
+            foreach (var k in new[] { 0, 3, 11, 36, 37, 50, 56 })
             {
                 foreach (var lead in new[] { 0, 1, 5, 7 })
                 {
@@ -194,6 +195,20 @@ public sealed class CodecEngineTests
                             }
 
                             Assert.Equal(expectedBits, codeBits);
+
+                            // The writer stores whole words while 8 bytes fit, and byte by byte after: a destination
+                            // with no room to spare gets the same bytes.
+                            var exact = new byte[written];
+                            var tight = new BitWriter(exact);
+                            tight.Write(0, lead);
+                            tight.WriteRice(values, centre, k);
+                            if (trailer)
+                            {
+                                tight.Write(0x5A, 7);
+                            }
+
+                            Assert.Equal(written, tight.Finish());
+                            Assert.True(exact.AsSpan().SequenceEqual(buffer.AsSpan(0, written)), $"{length} codes, k {k}, lead {lead}: tight destination");
                             var reader = new BitReader(buffer.AsSpan(0, written).ToArray()); // nothing past the end
                             reader.Read(lead);
                             var decoded = new long[length];
