@@ -300,7 +300,9 @@ internal static class IntPageCodec
             Consider(ref best, PlanRice(values, allowed, deltaHeader, dodHeader, best.Bits));
         }
 
-        if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((long)CountRuns(values, best.Bits / (7 + RunLengthBits)) * (7 + RunLengthBits)) < best.Bits)
+        // Values equal to the one before them, four at a time: the number of runs, and the sparse mode's zeros.
+        var unchanged = (allowed & (IntModes.RunLength | IntModes.DeltaSparseRice)) != 0 ? CountUnchanged(values) : 0;
+        if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((n - unchanged) * (7 + RunLengthBits)) < best.Bits)
         {
             // Every run costs at least 17 bits; only size the runs when that bound can beat the best so far.
             Consider(ref best, PlanRunLength(values));
@@ -312,7 +314,7 @@ internal static class IntPageCodec
             // the best of them: its decoder, with a data-dependent branch per value, is slower than the Rice loop,
             // which is not worth a percent or two.
             var force = allowed == IntModes.DeltaSparseRice;
-            var sparse = PlanSparse(values, deltaHeader, force ? long.MaxValue : best.Bits - (best.Bits / 10), force);
+            var sparse = PlanSparse(values, unchanged, deltaHeader, force ? long.MaxValue : best.Bits - (best.Bits / 10), force);
             if (force || sparse.Bits < best.Bits - (best.Bits / 10))
             {
                 Consider(ref best, sparse);
@@ -326,13 +328,12 @@ internal static class IntPageCodec
     /// Sizes <see cref="IntMode.DeltaSparseRice"/> exactly, for k around the one the nonzero deltas' mean suggests;
     /// only when at least a third of the deltas are zero (otherwise the flag bits cost more than they save).
     /// </summary>
-    private static IntPagePlan PlanSparse(ReadOnlySpan<long> values, long deltaHeader, long toBeat, bool force)
+    private static IntPagePlan PlanSparse(ReadOnlySpan<long> values, long zeros, long deltaHeader, long toBeat, bool force)
     {
         var none = new IntPagePlan { Bits = long.MaxValue };
         var n = values.Length;
 
-        // A cheap count first, four values at a time: most pages have few unchanged values and stop here.
-        long zeros = CountUnchanged(values);
+        // zeros (unchanged values) is a cheap count: most pages have few and stop here.
         var nonzero = n - 1 - zeros;
         if (zeros * 3 < n - 1 && !force)
         {
@@ -937,18 +938,6 @@ internal static class IntPageCodec
     {
         var q = u >> k;
         return q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(u);
-    }
-
-    /// <summary>The number of runs of equal values, counting stops past <paramref name="limit"/>.</summary>
-    private static long CountRuns(ReadOnlySpan<long> values, long limit)
-    {
-        long runs = 1;
-        for (var i = 1; i < values.Length && runs <= limit; i++)
-        {
-            runs += values[i] != values[i - 1] ? 1 : 0;
-        }
-
-        return runs;
     }
 
     private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)
