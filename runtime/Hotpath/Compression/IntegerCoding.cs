@@ -465,30 +465,16 @@ internal static class IntPageCodec
                 return;
         }
 
-        // Delta and delta-of-delta modes: rebuild the transformed sequence in place on the stack.
+        // Delta and delta-of-delta modes: rebuild the transformed sequence on the stack.
         Span<long> sequence = stackalloc long[n];
         writer.WriteVarSigned(values[0]);
-        var length = 0;
-        if (plan.Mode is IntMode.DeltaFor or IntMode.DeltaRice)
+        var order = plan.Mode is IntMode.DeltaFor or IntMode.DeltaRice ? 1 : 2;
+        if (order == 2 && n >= 2)
         {
-            for (var i = 1; i < n; i++)
-            {
-                sequence[length++] = unchecked(values[i] - values[i - 1]);
-            }
-        }
-        else
-        {
-            if (n >= 2)
-            {
-                writer.WriteVarSigned(unchecked(values[1] - values[0]));
-            }
-
-            for (var i = 2; i < n; i++)
-            {
-                sequence[length++] = unchecked(values[i] - values[i - 1] - (values[i - 1] - values[i - 2]));
-            }
+            writer.WriteVarSigned(unchecked(values[1] - values[0]));
         }
 
+        var length = Differences(values, order, sequence);
         if (plan.Mode is IntMode.DeltaFor or IntMode.DeltaOfDeltaFor)
         {
             WriteFor(sequence.Slice(0, length), plan, ref writer);
@@ -497,6 +483,38 @@ internal static class IntPageCodec
         {
             WriteRice(sequence.Slice(0, length), plan, ref writer);
         }
+    }
+
+    /// <summary>
+    /// The deltas (order 1) or deltas of deltas (order 2) of the values into <paramref name="sequence"/>, four at a
+    /// time where the hardware allows (the elements of <see cref="Element"/> from index order on); returns how many.
+    /// </summary>
+    private static int Differences(ReadOnlySpan<long> values, int order, Span<long> sequence)
+    {
+        var length = Math.Max(values.Length - order, 0);
+        sequence = sequence.Slice(0, length);
+        var i = order;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(sequence);
+            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            {
+                var current = Vector256.LoadUnsafe(ref source, (nuint)i);
+                var previous = Vector256.LoadUnsafe(ref source, (nuint)(i - 1));
+                var difference = order == 1
+                    ? current - previous
+                    : current - previous - previous + Vector256.LoadUnsafe(ref source, (nuint)(i - 2));
+                difference.StoreUnsafe(ref target, (nuint)(i - order));
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sequence[i - order] = Element(values, order, i);
+        }
+
+        return length;
     }
 
     // The running sums live in their own small methods: inside DecodeInner the JIT kept the sum on the stack,
