@@ -298,7 +298,8 @@ internal static class DoublePageCodec
         Span<double> sample = stackalloc double[samples];
         for (var i = 0; i < samples; i++)
         {
-            sample[i] = values[(int)((long)i * n / samples)];
+            // i * n / samples without a 64-bit division by a variable: samples is SampleSize or, for short pages, n.
+            sample[i] = values[samples == SampleSize ? i * n / SampleSize : i];
         }
 
         var bestE = 0;
