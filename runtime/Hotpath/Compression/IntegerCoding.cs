@@ -871,7 +871,13 @@ internal static class IntPageCodec
         var i = order;
         if (Vector256.IsHardwareAccelerated)
         {
-            i = sums.AddVectorized(values, order, centre);
+            // A constant order in each call: the switch on it leaves the loop.
+            i = order switch
+            {
+                0 => sums.AddVectorized(values, 0, centre),
+                1 => sums.AddVectorized(values, 1, centre),
+                _ => sums.AddVectorized(values, 2, centre),
+            };
         }
 
         for (; i < values.Length; i++)
@@ -905,6 +911,7 @@ internal static class IntPageCodec
         /// that escape (City-temp's missing readings make one group in five have one) are masked out of the vector
         /// sums and go through <see cref="Add"/> one by one.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int AddVectorized(ReadOnlySpan<long> values, int order, long centre)
         {
             var i = order;
