@@ -796,8 +796,7 @@ internal static class IntPageCodec
             few[j] = Element(values, order, order + (few.Length == 16 ? j * count / 16 : j));
         }
 
-        few.Sort();
-        var centre = few[few.Length / 2];
+        var centre = MiddleOf(few);
 
         Span<int> histogram = stackalloc int[65];
         histogram.Clear();
@@ -822,6 +821,53 @@ internal static class IntPageCodec
         }
 
         return new RiceEstimate { Centre = centre, Mean = sum.Value / sampled, MedianBits = median, BitsPerValue = (double)bitSum / sampled };
+    }
+
+    /// <summary>
+    /// The element at index Length / 2 of the sorted samples. For 16 of them (every full page), without sorting: each
+    /// sample's rank comes from comparing it with all 16, four lanes at a time, with no data-dependent branch (an
+    /// insertion sort of 16 mispredicts enough to cost several times as much, three times a page).
+    /// </summary>
+    internal static long MiddleOf(Span<long> samples)
+    {
+        if (samples.Length != 16 || !Vector256.IsHardwareAccelerated)
+        {
+            samples.Sort();
+            return samples[samples.Length / 2];
+        }
+
+        ref var first = ref MemoryMarshal.GetReference(samples);
+        var a0 = Vector256.LoadUnsafe(ref first, 0);
+        var a1 = Vector256.LoadUnsafe(ref first, 4);
+        var a2 = Vector256.LoadUnsafe(ref first, 8);
+        var a3 = Vector256.LoadUnsafe(ref first, 12);
+
+        // For every sample, how many others are smaller and how many larger (as negative counts: a true lane is -1).
+        Vector256<long> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<long> g0 = default, g1 = default, g2 = default, g3 = default;
+        for (var k = 0; k < 16; k++)
+        {
+            var b = Vector256.Create(Unsafe.Add(ref first, k));
+            s0 += Vector256.GreaterThan(a0, b);
+            s1 += Vector256.GreaterThan(a1, b);
+            s2 += Vector256.GreaterThan(a2, b);
+            s3 += Vector256.GreaterThan(a3, b);
+            g0 += Vector256.GreaterThan(b, a0);
+            g1 += Vector256.GreaterThan(b, a1);
+            g2 += Vector256.GreaterThan(b, a2);
+            g3 += Vector256.GreaterThan(b, a3);
+        }
+
+        // Sample j sits at sorted index 8 when at most 8 are smaller and at most 7 larger.
+        var smaller = Vector256.Create(-9L);
+        var larger = Vector256.Create(-8L);
+        var m0 = Vector256.GreaterThan(s0, smaller) & Vector256.GreaterThan(g0, larger);
+        var m1 = Vector256.GreaterThan(s1, smaller) & Vector256.GreaterThan(g1, larger);
+        var m2 = Vector256.GreaterThan(s2, smaller) & Vector256.GreaterThan(g2, larger);
+        var m3 = Vector256.GreaterThan(s3, smaller) & Vector256.GreaterThan(g3, larger);
+        var lanes = m0.ExtractMostSignificantBits() | (m1.ExtractMostSignificantBits() << 4)
+            | (m2.ExtractMostSignificantBits() << 8) | (m3.ExtractMostSignificantBits() << 12);
+        return samples[BitOperations.TrailingZeroCount(lanes)]; // some sample always qualifies
     }
 
     /// <summary>
