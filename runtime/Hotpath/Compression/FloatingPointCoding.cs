@@ -367,7 +367,47 @@ internal static class DoublePageCodec
         var fraction = InversePowers[e];
         exceptions = 0;
         long min = long.MaxValue, max = long.MinValue;
-        foreach (var v in sample)
+        var start = 0;
+        if (!single && Vector256.IsHardwareAccelerated && sample.Length >= Vector256<double>.Count)
+        {
+            // As EncodePage's vector loop: lanes with |scaled| < 2^51 round like Math.Round with the 1.5 * 2^52
+            // trick; a vector with any other lane (NaN, infinities, huge values) goes through TryEncode.
+            var scales = Vector256.Create(scale);
+            var unscales = Vector256.Create(unscale);
+            var factors = Vector256.Create(factor);
+            var fractions = Vector256.Create(fraction);
+            var magic = Vector256.Create(6755399441055744.0);
+            var magicBits = Vector256.Create(0x4338000000000000L);
+            var range = Vector256.Create(2251799813685248.0); // 2^51
+            var vMin = Vector256.Create(long.MaxValue);
+            var vMax = Vector256.Create(long.MinValue);
+            ref var source = ref MemoryMarshal.GetReference(sample);
+            for (; start <= sample.Length - Vector256<double>.Count; start += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref source, (nuint)start);
+                var scaled = value * scales * unscales;
+                if (!Vector256.LessThanAll(Vector256.Abs(scaled), range))
+                {
+                    break;
+                }
+
+                var biased = scaled + magic;
+                var decoded = (biased - magic) * factors * fractions;
+                var exact = Vector256.Equals(decoded.AsInt64(), value.AsInt64());
+                var encoded = biased.AsInt64() - magicBits;
+                vMin = Vector256.ConditionalSelect(exact, Vector256.Min(vMin, encoded), vMin);
+                vMax = Vector256.ConditionalSelect(exact, Vector256.Max(vMax, encoded), vMax);
+                exceptions += Vector256<double>.Count - BitOperations.PopCount(exact.ExtractMostSignificantBits());
+            }
+
+            for (var lane = 0; lane < Vector256<long>.Count; lane++)
+            {
+                min = Math.Min(min, vMin.GetElement(lane));
+                max = Math.Max(max, vMax.GetElement(lane));
+            }
+        }
+
+        foreach (var v in sample.Slice(start))
         {
             if (TryEncode(v, scale, unscale, factor, fraction, single, out var integer))
             {
