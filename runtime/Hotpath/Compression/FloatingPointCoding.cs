@@ -129,7 +129,10 @@ internal static class DoublePageCodec
 
             // Chimp's size is only needed up to the decimal coding's: skip it when its lower bound is already
             // larger, else stop counting once it is larger.
-            if (alpBits <= ModeBits + ChimpLowerBound(values)
+            // Without exceptions a page's integers repeat exactly where its doubles do (the coding is exact both
+            // ways), so the planner's count of unchanged integers gives the bound without another pass.
+            var repeats = exceptionCount == 0 && plan.Unchanged >= 0 ? plan.Unchanged : CountRepeats(values);
+            if (alpBits <= ModeBits + ChimpLowerBound(repeats, values.Length)
                 || alpBits <= ModeBits + ChimpCost(values, alpBits - ModeBits))
             {
                 writer.Write(ModeAlp, ModeBits);
@@ -437,11 +440,13 @@ internal static class DoublePageCodec
     /// the one before it 2, and any other at least 12 (a flag and 11 bits of header and value even when the XOR is
     /// a single bit; the other two cases cost 42 or more, since a rounded leading-zero count is at most 24).
     /// </summary>
-    internal static long ChimpLowerBound(ReadOnlySpan<double> values)
-    {
-        long repeats = IntPageCodec.CountUnchanged(MemoryMarshal.Cast<double, long>(values)); // bit equality
-        return 64 + (2 * repeats) + (12 * (values.Length - 1 - repeats));
-    }
+    internal static long ChimpLowerBound(ReadOnlySpan<double> values) => ChimpLowerBound(CountRepeats(values), values.Length);
+
+    /// <summary><see cref="ChimpLowerBound(ReadOnlySpan{double})"/> from the number of values equal to the one before them.</summary>
+    internal static long ChimpLowerBound(long repeats, int length) => 64 + (2 * repeats) + (12 * (length - 1 - repeats));
+
+    /// <summary>Values whose bits equal the previous value's.</summary>
+    private static long CountRepeats(ReadOnlySpan<double> values) => IntPageCodec.CountUnchanged(MemoryMarshal.Cast<double, long>(values));
 
     /// <summary>Chimp's exact size in bits, or any number above <paramref name="limit"/> once it passes it.</summary>
     internal static long ChimpCost(ReadOnlySpan<double> values, long limit)

@@ -63,6 +63,7 @@ internal struct IntPagePlan
     public long Base;     // minimum (FOR) or centre (Rice)
     public long Bits;
     public ulong Divisor;  // > 1: values are first + Divisor × (the page's integers)
+    public long Unchanged; // values equal to the one before them, when the plan counted them (run-length or sparse mode allowed); else -1
 }
 
 /// <summary>
@@ -321,6 +322,7 @@ internal static class IntPageCodec
             }
         }
 
+        best.Unchanged = (allowed & (IntModes.RunLength | IntModes.DeltaSparseRice)) != 0 ? unchanged : -1;
         return best;
     }
 
