@@ -76,28 +76,16 @@ internal static class DoublePageCodec
         var i = 0;
         if (!single && Vector256.IsHardwareAccelerated)
         {
-            // Four lanes at a time, the same arithmetic as TryEncode: for |scaled| < 2^51, adding and subtracting
-            // 1.5 * 2^52 rounds half to even like Math.Round, and the sum's low bits are the integer. A vector
-            // with a lane that fails (an exception, or |scaled| >= 2^51) goes through the scalar loop below.
-            var scales = Vector256.Create(scale);
-            var unscales = Vector256.Create(unscale);
-            var factors = Vector256.Create(factor);
-            var fractions = Vector256.Create(fraction);
-            var magic = Vector256.Create(6755399441055744.0);
-            var magicBits = Vector256.Create(0x4338000000000000L);
-            var range = Vector256.Create(2251799813685248.0); // 2^51
+            // Four lanes at a time (DecimalLanes). A vector with a lane that fails (an exception, or |scaled| >=
+            // 2^51) goes through the scalar loop below.
+            var lanes = new DecimalLanes(scale, unscale, factor, fraction);
             ref var source = ref MemoryMarshal.GetReference(values);
             ref var target = ref MemoryMarshal.GetReference(integers);
             while (i <= n - Vector256<double>.Count)
             {
-                var value = Vector256.LoadUnsafe(ref source, (nuint)i);
-                var scaled = value * scales * unscales;
-                var biased = scaled + magic;
-                var decoded = (biased - magic) * factors * fractions;
-                if (Vector256.LessThanAll(Vector256.Abs(scaled), range)
-                    && Vector256.EqualsAll(decoded.AsInt64(), value.AsInt64()))
+                if (lanes.TryEncode(Vector256.LoadUnsafe(ref source, (nuint)i), out var encoded, out var exact)
+                    && exact == Vector256<long>.AllBitsSet)
                 {
-                    var encoded = biased.AsInt64() - magicBits;
                     encoded.StoreUnsafe(ref target, (nuint)i);
                     if (!haveFill)
                     {
@@ -267,6 +255,43 @@ internal static class DoublePageCodec
         }
     }
 
+    /// <summary>
+    /// <see cref="TryEncode"/>'s arithmetic four lanes at a time: for |scaled| &lt; 2^51, adding and subtracting
+    /// 1.5 * 2^52 rounds half to even like Math.Round, and the sum's low bits are the integer.
+    /// </summary>
+    private readonly struct DecimalLanes
+    {
+        private static readonly Vector256<double> Magic = Vector256.Create(6755399441055744.0);
+        private static readonly Vector256<long> MagicBits = Vector256.Create(0x4338000000000000L);
+        private static readonly Vector256<double> Range = Vector256.Create(2251799813685248.0); // 2^51
+
+        private readonly Vector256<double> _scale, _unscale, _factor, _fraction;
+
+        public DecimalLanes(double scale, double unscale, double factor, double fraction) =>
+            (_scale, _unscale, _factor, _fraction) = (Vector256.Create(scale), Vector256.Create(unscale), Vector256.Create(factor), Vector256.Create(fraction));
+
+        /// <summary>
+        /// The four integers, and which of them decode back to exactly the same bits (all ones in an exact lane);
+        /// false, with neither, when a lane's scaled value is not below 2^51 in magnitude (or is NaN).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryEncode(Vector256<double> value, out Vector256<long> encoded, out Vector256<long> exact)
+        {
+            var scaled = value * _scale * _unscale;
+            if (!Vector256.LessThanAll(Vector256.Abs(scaled), Range))
+            {
+                (encoded, exact) = (default, default);
+                return false;
+            }
+
+            var biased = scaled + Magic;
+            var decoded = (biased - Magic) * _factor * _fraction;
+            exact = Vector256.Equals(decoded.AsInt64(), value.AsInt64());
+            encoded = biased.AsInt64() - MagicBits;
+            return true;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryEncode(double value, double scale, double unscale, double factor, double fraction, bool single, out long integer)
     {
@@ -373,31 +398,19 @@ internal static class DoublePageCodec
         var start = 0;
         if (!single && Vector256.IsHardwareAccelerated && sample.Length >= Vector256<double>.Count)
         {
-            // As EncodePage's vector loop: lanes with |scaled| < 2^51 round like Math.Round with the 1.5 * 2^52
-            // trick; a vector with any other lane (NaN, infinities, huge values) goes through TryEncode.
-            var scales = Vector256.Create(scale);
-            var unscales = Vector256.Create(unscale);
-            var factors = Vector256.Create(factor);
-            var fractions = Vector256.Create(fraction);
-            var magic = Vector256.Create(6755399441055744.0);
-            var magicBits = Vector256.Create(0x4338000000000000L);
-            var range = Vector256.Create(2251799813685248.0); // 2^51
+            // Four lanes at a time (DecimalLanes); a vector with a lane it cannot take (NaN, infinities, huge
+            // values) and the rest go through TryEncode.
+            var lanes = new DecimalLanes(scale, unscale, factor, fraction);
             var vMin = Vector256.Create(long.MaxValue);
             var vMax = Vector256.Create(long.MinValue);
             ref var source = ref MemoryMarshal.GetReference(sample);
             for (; start <= sample.Length - Vector256<double>.Count; start += Vector256<double>.Count)
             {
-                var value = Vector256.LoadUnsafe(ref source, (nuint)start);
-                var scaled = value * scales * unscales;
-                if (!Vector256.LessThanAll(Vector256.Abs(scaled), range))
+                if (!lanes.TryEncode(Vector256.LoadUnsafe(ref source, (nuint)start), out var encoded, out var exact))
                 {
                     break;
                 }
 
-                var biased = scaled + magic;
-                var decoded = (biased - magic) * factors * fractions;
-                var exact = Vector256.Equals(decoded.AsInt64(), value.AsInt64());
-                var encoded = biased.AsInt64() - magicBits;
                 vMin = Vector256.ConditionalSelect(exact, Vector256.Min(vMin, encoded), vMin);
                 vMax = Vector256.ConditionalSelect(exact, Vector256.Max(vMax, encoded), vMax);
                 exceptions += Vector256<double>.Count - BitOperations.PopCount(exact.ExtractMostSignificantBits());
