@@ -165,14 +165,14 @@ internal ref struct BitWriter
         var position = _position;
         var limit = _destination.Length - sizeof(ulong);
         ref var output = ref MemoryMarshal.GetReference(_destination);
-        ref var code = ref MemoryMarshal.GetReference(codes);
-        ref var end = ref Unsafe.Add(ref code, codes.Length); // codes holds (code, length) pairs
-        code = ref Unsafe.Add(ref code, 2 * start);
+        ref var pairs = ref MemoryMarshal.GetReference(codes); // (code, length) of value i at 2i and 2i + 1
+        var n = codes.Length / 2;
         Settle(ref output, limit, ref accumulator, ref count, ref position);
-        while (Unsafe.IsAddressLessThan(ref code, ref end))
+        for (var i = start; i < n; i += step)
         {
             // position <= limit implies count < 8 (Settle and this path leave it so), and a short code's length
             // is at most 56: the 64-bit store covers both.
+            ref var code = ref Unsafe.Add(ref pairs, 2 * i);
             var length = Unsafe.Add(ref code, 1);
             if (length <= RiceCode.ShortCode && position <= limit)
             {
@@ -182,20 +182,17 @@ internal ref struct BitWriter
                 position += count >> 3;
                 accumulator >>= count & ~7; // count <= 63
                 count &= 7;
-                code = ref Unsafe.Add(ref code, 2 * step);
                 continue;
             }
 
             _accumulator = accumulator;
             _count = count;
             _position = position;
-            var index = (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetReference(codes), ref code) / (2 * sizeof(ulong)));
-            WriteRiceCode(ZigZag.Encode(unchecked(values[index] - centre)), k);
+            WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
             accumulator = _accumulator;
             count = _count;
             position = _position;
             Settle(ref output, limit, ref accumulator, ref count, ref position);
-            code = ref Unsafe.Add(ref code, 2 * step);
         }
 
         _accumulator = accumulator;
