@@ -177,11 +177,8 @@ internal ref struct BitWriter
             if (length <= RiceCode.ShortCode && position <= limit)
             {
                 accumulator |= code << count;
-                count += (int)length;
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
-                position += count >> 3;
-                accumulator >>= count & ~7; // count <= 63
-                count &= 7;
+                count += (int)length; // <= 63
+                Drain(ref output, ref accumulator, ref count, ref position);
                 continue;
             }
 
@@ -206,11 +203,18 @@ internal ref struct BitWriter
     {
         if (position <= limit)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
-            position += count >> 3;
-            accumulator >>= count & ~7; // count < 64
-            count &= 7;
+            Drain(ref output, ref accumulator, ref count, ref position);
         }
+    }
+
+    /// <summary>Stores the accumulator (8 bytes must fit at <paramref name="position"/>) and drops its completed bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Drain(ref byte output, ref ulong accumulator, ref int count, ref int position)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
+        position += count >> 3;
+        accumulator >>= count & ~7; // count < 64
+        count &= 7;
     }
 
     /// <summary>One Rice code of <paramref name="u"/>: q ones, a zero and k low bits, or the escape and the number.</summary>
@@ -946,7 +950,7 @@ internal static class RiceCode
         var n = values.Length;
         codes = codes.Slice(0, 2 * n);
         var lowMask = (1UL << k) - 1; // k < 64
-        var shortQuotients = Math.Max(0, Math.Min(Escape, ShortCode + 1 - 1 - k)); // q below this: short code
+        var shortQuotients = Math.Max(0, Math.Min(Escape, ShortCode - k)); // q below this: a short code (q + 1 + k <= 56)
         var i = 0;
         if (Avx2.IsSupported)
         {
