@@ -186,14 +186,15 @@ public sealed class CodecEngineTests
     public void Long_Rice_runs_are_two_streams_that_decode_exactly_wherever_they_start_and_end()
     {
         // From RiceCode.SplitMinimum codes on, a run is stored as two streams (even positions, then odd) decoded
-        // side by side. Odd and even lengths, every starting bit, escapes in either stream (or both at once), k past
-        // the pair loop's limit (decoded one stream at a time) or the writer's (56: every code written one by one),
-        // and data that ends right after the second stream (the pair loop's refill bound) must all come back exactly,
-        // with the size the layout promises, and be written alike into a destination of exactly their size.
+        // side by side. Odd and even lengths, every starting bit, escapes in either stream (or both at once), long
+        // quotients (8 to 19, past the grouped loop's short ones), k at the grouped loop's limit (10) and past it,
+        // past the pair loop's (the checked path) or the writer's (56: every code written one by one), and data that
+        // ends right after the second stream (the loops' refill bounds) must all come back exactly, with the size the
+        // layout promises, and be written alike into a destination of exactly their size.
         var random = new Random(17);
         foreach (var length in new[] { 1, RiceCode.SplitMinimum - 1, RiceCode.SplitMinimum, RiceCode.SplitMinimum + 1, 777, 1024 })
         {
-            foreach (var k in new[] { 0, 3, 11, 36, 37, 50, 56 })
+            foreach (var k in new[] { 0, 3, 10, 11, 36, 37, 50, 56 })
             {
                 foreach (var lead in new[] { 0, 1, 5, 7 })
                 {
@@ -202,9 +203,12 @@ public sealed class CodecEngineTests
                         var values = new long[length];
                         for (var i = 0; i < length; i++)
                         {
-                            var magnitude = random.NextDouble() < escapes
+                            var draw = random.NextDouble();
+                            var magnitude = draw < escapes
                                 ? random.NextInt64() >> random.Next(0, 40)
-                                : random.NextInt64(0, 3L << k);
+                                : draw < escapes + 0.03 && k <= 50
+                                    ? random.NextInt64(4L << k, 10L << k) // quotients 8 to 19: long, not escapes
+                                    : random.NextInt64(0, 3L << k);
                             values[i] = random.Next(2) == 0 ? magnitude : -magnitude;
                         }
 
