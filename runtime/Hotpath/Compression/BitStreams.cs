@@ -439,8 +439,10 @@ internal ref partial struct BitReader
 
         // Groups whose load fits: group g loads at first + g·w.
         var groups = (int)Math.Min(count / 8, ((last - first) / width) + 1);
-        Span<uint> lanes = stackalloc uint[16];
-        Span<ulong> shifts = stackalloc ulong[8];
+        var lanesBuffer = default(Scratch16<uint>);
+        Span<uint> lanes = lanesBuffer;
+        var shiftsBuffer = default(Scratch8<ulong>);
+        Span<ulong> shifts = shiftsBuffer;
         for (var k = 0; k < 8; k++)
         {
             var at = offset + (k * width);

@@ -46,9 +46,15 @@ internal static class DoublePageCodec
         // keeps using a few combinations, so most pages only try those on their sample).
         Span<int> candidates = stackalloc int[MaxCandidates];
         var candidateCount = 0;
+
+        // A page's scratch is allocated here, not in EncodePage: the JIT cannot tier up a method with loops and a
+        // stackalloc through on-stack replacement, so it compiles such a method once, optimised but without the
+        // profile and constants of tier 1, and it stays so.
+        Span<long> integers = stackalloc long[PageSize];
+        Span<short> exceptions = stackalloc short[PageSize];
         for (var start = 0; start < values.Length; start += PageSize)
         {
-            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, candidates, ref candidateCount, ref writer);
+            EncodePage(values.Slice(start, Math.Min(PageSize, values.Length - start)), intModes, single, candidates, ref candidateCount, integers, exceptions, ref writer);
         }
     }
 
@@ -60,12 +66,12 @@ internal static class DoublePageCodec
         }
     }
 
-    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, scoped Span<int> candidates, ref int candidateCount, ref BitWriter writer)
+    private static void EncodePage(scoped ReadOnlySpan<double> values, IntModes intModes, bool single, scoped Span<int> candidates, ref int candidateCount, scoped Span<long> integerScratch, scoped Span<short> exceptionScratch, ref BitWriter writer)
     {
         var n = values.Length;
         var (e, f) = ChooseExponents(values, single, candidates, ref candidateCount);
-        Span<long> integers = stackalloc long[n];
-        Span<short> exceptions = stackalloc short[n];
+        var integers = integerScratch.Slice(0, n);
+        var exceptions = exceptionScratch.Slice(0, n);
         var exceptionCount = 0;
         var fill = 0L;
         var haveFill = false;
@@ -323,7 +329,8 @@ internal static class DoublePageCodec
     {
         var n = values.Length;
         var samples = Math.Min(SampleSize, n);
-        Span<double> sample = stackalloc double[samples];
+        var sampleBuffer = default(Scratch32<double>);
+        var sample = ((Span<double>)sampleBuffer).Slice(0, samples); // samples <= SampleSize = 32
         for (var i = 0; i < samples; i++)
         {
             // i * n / samples without a 64-bit division by a variable: samples is SampleSize or, for short pages, n.

@@ -345,8 +345,8 @@ internal static class IntPageCodec
         // Bit lengths of the nonzero codes' values: k from their median (robust to outliers) and from their mean
         // (better on smooth distributions), like the Rice planner; the four candidates are then sized exactly in
         // one pass.
-        Span<int> histogram = stackalloc int[65];
-        histogram.Clear();
+        var histogramBuffer = default(Scratch65<int>);
+        Span<int> histogram = histogramBuffer;
         double sum = 0;
         for (var i = 1; i < n; i++)
         {
@@ -758,7 +758,8 @@ internal static class IntPageCodec
             return new IntPagePlan { Bits = long.MaxValue };
         }
 
-        Span<long> sizes = stackalloc long[4];
+        var sizesBuffer = default(Scratch4<long>);
+        Span<long> sizes = sizesBuffer;
         RiceSizes(values, skip, centre, ks, kLow, sizes);
         var plan = new IntPagePlan { Mode = mode, Bits = long.MaxValue, Base = centre };
         for (var c = 0; c < 4; c++)
@@ -790,7 +791,8 @@ internal static class IntPageCodec
             return new RiceEstimate { BitsPerValue = 0 };
         }
 
-        Span<long> few = stackalloc long[Math.Min(16, count)];
+        var fewBuffer = default(Scratch16<long>);
+        var few = ((Span<long>)fewBuffer).Slice(0, Math.Min(16, count));
         for (var j = 0; j < few.Length; j++)
         {
             // j * count / few.Length without a 64-bit division by a variable (tens of cycles, 48 times a page):
@@ -800,8 +802,8 @@ internal static class IntPageCodec
 
         var centre = MiddleOf(few);
 
-        Span<int> histogram = stackalloc int[65];
-        histogram.Clear();
+        var histogramBuffer = default(Scratch65<int>);
+        Span<int> histogram = histogramBuffer;
         var sum = default(MagnitudeSum);
         var sampled = (count + MagnitudeStride - 1) / MagnitudeStride;
         var bitSum = order switch
