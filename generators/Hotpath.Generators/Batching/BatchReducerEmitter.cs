@@ -220,6 +220,7 @@ internal static class BatchReducerEmitter
         w.Line("// quarter full: most lookups end at their first slot).");
         w.Line("private ulong[] _slots;");
         w.Line("private " + self + "[] _entries; // dense partials, in insertion order");
+        w.Line("private readonly uint[] _blockHashes = new uint[16]; // AddPrefetched's; not stackalloc, which would keep that loop from tier 1");
         w.Line("private int _count;");
         w.Line("private readonly ulong _seed = " + Math + ".NewSeed(); // per table: hostile keys cannot be picked to collide");
         w.Line();
@@ -271,7 +272,7 @@ internal static class BatchReducerEmitter
         // AddPrefetched: blocks of 16 rows, hashed first, slots then entries prefetched, then added.
         w.Line("private void AddPrefetched(global::System.ReadOnlySpan<" + input + "> rows)");
         w.OpenBrace();
-        w.Line("global::System.Span<uint> hashes = stackalloc uint[16];");
+        w.Line("var hashes = _blockHashes;");
         w.Line("for (var start = 0; start < rows.Length; start += 16)");
         w.OpenBrace();
         w.Line("var block = rows.Slice(start, global::System.Math.Min(16, rows.Length - start));");

@@ -64,6 +64,7 @@ namespace Metrics
             // quarter full: most lookups end at their first slot).
             private ulong[] _slots;
             private global::Metrics.NodeMinute[] _entries; // dense partials, in insertion order
+            private readonly uint[] _blockHashes = new uint[16]; // AddPrefetched's; not stackalloc, which would keep that loop from tier 1
             private int _count;
             private readonly ulong _seed = global::Hotpath.Batching.ReducerMath.NewSeed(); // per table: hostile keys cannot be picked to collide
 
@@ -113,7 +114,7 @@ namespace Metrics
 
             private void AddPrefetched(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
             {
-                global::System.Span<uint> hashes = stackalloc uint[16];
+                var hashes = _blockHashes;
                 for (var start = 0; start < rows.Length; start += 16)
                 {
                     var block = rows.Slice(start, global::System.Math.Min(16, rows.Length - start));
