@@ -145,12 +145,8 @@ internal ref partial struct BitReader
         // at or below this loads nothing past the last position an 8-byte load may start at.
         var lastStart = (nint)a._data.Length - 8 - 7;
         ref var data = ref MemoryMarshal.GetReference(a._data); // both streams read the same section
-        var invertedA = Invert(a._buffer, a._count);
-        var countA = a._count;
-        var positionA = (nint)a._position;
-        var invertedB = Invert(b._buffer, b._count);
-        var countB = b._count;
-        var positionB = (nint)b._position;
+        LoadInverted(in a, out var invertedA, out var countA, out var positionA);
+        LoadInverted(in b, out var invertedB, out var countB, out var positionB);
         ref var start = ref MemoryMarshal.GetReference(destination);
         ref var pair = ref Unsafe.Add(ref start, 2 * i);
         ref var lastGroup = ref Unsafe.Add(ref start, 2 * (pairs - 3)); // where the last whole group may start
@@ -191,12 +187,8 @@ internal ref partial struct BitReader
             pair = ref Unsafe.Add(ref pair, 2);
         }
 
-        a._buffer = Invert(invertedA, countA);
-        a._count = countA;
-        a._position = (int)positionA;
-        b._buffer = Invert(invertedB, countB);
-        b._count = countB;
-        b._position = (int)positionB;
+        SaveInverted(ref a, invertedA, countA, positionA);
+        SaveInverted(ref b, invertedB, countB, positionB);
         return (int)(Unsafe.ByteOffset(ref start, ref pair) / (2 * sizeof(long)));
     }
 
@@ -212,12 +204,8 @@ internal ref partial struct BitReader
     private static int ReadRicePairRun(ref BitReader a, ref BitReader b, scoped Span<long> destination, int i, int pairs, int k)
     {
         const int escape = RiceCode.Escape;
-        var invertedA = Invert(a._buffer, a._count);
-        var countA = a._count;
-        var positionA = (nint)a._position; // native-width positions: no sign extension per load
-        var invertedB = Invert(b._buffer, b._count);
-        var countB = b._count;
-        var positionB = (nint)b._position;
+        LoadInverted(in a, out var invertedA, out var countA, out var positionA);
+        LoadInverted(in b, out var invertedB, out var countB, out var positionB);
 
         // A refill advances a position by at most 7 bytes, so this many pairs refill without passing the last
         // position an 8-byte load may start at: the loop needs no bounds check on the data.
@@ -265,16 +253,34 @@ internal ref partial struct BitReader
             pair = ref Unsafe.Add(ref pair, 2);
         }
 
-        a._buffer = Invert(invertedA, countA);
-        a._count = countA;
-        a._position = (int)positionA;
-        b._buffer = Invert(invertedB, countB);
-        b._count = countB;
-        b._position = (int)positionB;
+        SaveInverted(ref a, invertedA, countA, positionA);
+        SaveInverted(ref b, invertedB, countB, positionB);
         return (int)(Unsafe.ByteOffset(ref start, ref pair) / (2 * sizeof(long)));
     }
 
+    /// <summary>
+    /// A reader's state as the loops keep it: the buffer's valid bits inverted with zeros above them, and the position
+    /// at native width (no sign extension per load).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadInverted(in BitReader reader, out ulong inverted, out int count, out nint position)
+    {
+        inverted = Invert(reader._buffer, reader._count);
+        count = reader._count;
+        position = reader._position;
+    }
+
+    /// <summary>Writes the loops' state back: the valid bits un-inverted, with zeros above them as a reader keeps them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SaveInverted(ref BitReader reader, ulong inverted, int count, nint position)
+    {
+        reader._buffer = Invert(inverted, count);
+        reader._count = count;
+        reader._position = (int)position;
+    }
+
     /// <summary>The low <paramref name="count"/> bits of ~<paramref name="buffer"/>: the valid bits inverted, zeros above.</summary>
+    /// <remarks>A reader's byte-by-byte refill near the end of its data can leave 64 bits: all of them are valid then.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Invert(ulong buffer, int count) => count >= 64 ? ~buffer : ~buffer & ((1UL << count) - 1);
 
