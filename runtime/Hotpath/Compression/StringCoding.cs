@@ -378,6 +378,21 @@ internal static class StringColumnCodec
         return status == OperationStatus.Done;
     }
 
+    /// <summary>
+    /// Little-endian UTF-16 bytes into chars; returns how many. A loop of its own: beside DecodeText's stackalloc it
+    /// would keep that method from tier 1 (see StackScratch.cs).
+    /// </summary>
+    private static int CopyUtf16(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
+        var count = bytes.Length / 2;
+        for (var i = 0; i < count; i++)
+        {
+            chars[i] = (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2));
+        }
+
+        return count;
+    }
+
     private static string DecodeText(ReadOnlySpan<byte> bytes, bool utf16)
     {
         if (bytes.IsEmpty)
@@ -398,11 +413,7 @@ internal static class StringColumnCodec
                     Corrupt.Throw("A UTF-16 string has an odd number of bytes.");
                 }
 
-                written = bytes.Length / 2;
-                for (var i = 0; i < written; i++)
-                {
-                    chars[i] = (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2));
-                }
+                written = CopyUtf16(bytes, chars);
             }
             else if (Utf8.ToUtf16(bytes, chars, out _, out written, replaceInvalidSequences: false) != OperationStatus.Done)
             {
