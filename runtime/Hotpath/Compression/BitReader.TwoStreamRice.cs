@@ -25,8 +25,9 @@ internal ref partial struct BitReader
     /// <summary>
     /// Reads <paramref name="destination"/>.Length Rice codes (unary quotient below <see cref="RiceCode.Escape"/>,
     /// a zero, <paramref name="k"/> low bits; a quotient of <see cref="RiceCode.Escape"/> is followed by the value as
-    /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes that fit one 57-bit window are
-    /// decoded from a single unaligned load; escapes and the last bytes of the data take the checked path.
+    /// <see cref="ReadVar"/>) and stores <c>zigzag⁻¹(u) + centre</c>. Codes, and escapes, that fit the 56 or more
+    /// bits a refill leaves are decoded in the loops below; longer escapes and the data's last bytes take the checked
+    /// path.
     /// </summary>
     /// <remarks>
     /// A run of at least <see cref="RiceCode.SplitMinimum"/> codes is two streams, even positions then odd (see
