@@ -47,9 +47,8 @@ internal static class DoublePageCodec
         Span<int> candidates = stackalloc int[MaxCandidates];
         var candidateCount = 0;
 
-        // A page's scratch is allocated here, not in EncodePage: the JIT cannot tier up a method with loops and a
-        // stackalloc through on-stack replacement, so it compiles such a method once, optimised but without the
-        // profile and constants of tier 1, and it stays so.
+        // A page's scratch comes from here, not from a stackalloc in EncodePage, which would keep that method from
+        // tier 1 (see StackScratch.cs).
         Span<long> integers = stackalloc long[PageSize];
         Span<short> exceptions = stackalloc short[PageSize];
         for (var start = 0; start < values.Length; start += PageSize)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using CommunityToolkit.HighPerformance.Buffers;
@@ -378,21 +379,6 @@ internal static class StringColumnCodec
         return status == OperationStatus.Done;
     }
 
-    /// <summary>
-    /// Little-endian UTF-16 bytes into chars; returns how many. A loop of its own: beside DecodeText's stackalloc it
-    /// would keep that method from tier 1 (see StackScratch.cs).
-    /// </summary>
-    private static int CopyUtf16(ReadOnlySpan<byte> bytes, Span<char> chars)
-    {
-        var count = bytes.Length / 2;
-        for (var i = 0; i < count; i++)
-        {
-            chars[i] = (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2));
-        }
-
-        return count;
-    }
-
     private static string DecodeText(ReadOnlySpan<byte> bytes, bool utf16)
     {
         if (bytes.IsEmpty)
@@ -413,7 +399,19 @@ internal static class StringColumnCodec
                     Corrupt.Throw("A UTF-16 string has an odd number of bytes.");
                 }
 
-                written = CopyUtf16(bytes, chars);
+                // Little-endian UTF-16: a copy, or the BCL's vectorised byte swap on a big-endian machine (no loop
+                // here beside the stackalloc, which would keep this method from tier 1: see StackScratch.cs).
+                written = bytes.Length / 2;
+                var units = MemoryMarshal.Cast<byte, ushort>(bytes);
+                var target = MemoryMarshal.Cast<char, ushort>(chars.Slice(0, written));
+                if (BitConverter.IsLittleEndian)
+                {
+                    units.CopyTo(target);
+                }
+                else
+                {
+                    BinaryPrimitives.ReverseEndianness(units, target);
+                }
             }
             else if (Utf8.ToUtf16(bytes, chars, out _, out written, replaceInvalidSequences: false) != OperationStatus.Done)
             {
