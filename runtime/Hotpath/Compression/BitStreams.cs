@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -112,10 +113,10 @@ internal ref struct BitWriter
 
         // The codes are built four at a time first; writing them is then a short loop of shifts and stores.
         Span<ulong> codes = stackalloc ulong[2 * values.Length];
-        RiceCode.Build(values, centre, k, codes);
         var lengthBits = RiceCode.SplitLengthBits(values.Length);
         if (lengthBits == 0)
         {
+            RiceCode.Build(values, centre, k, codes);
             WriteRiceStream(values, codes, 0, 1, centre, k);
             return;
         }
@@ -123,9 +124,68 @@ internal ref struct BitWriter
         // The length is known only once the first stream is written: reserve its bits, then fill them in.
         var at = BitCount;
         Write(0, lengthBits);
+        if (k is >= RiceCode.PairedMinK and <= RiceCode.PairedMaxK)
+        {
+            // Codes come two to an item (see RiceCode.BuildPairs): the serial loop below runs half as many times.
+            RiceCode.BuildPairs(values, centre, k, codes);
+            WriteRicePairStream(values, codes, 0, centre, k);
+            Patch(at, (ulong)(BitCount - at - lengthBits), lengthBits);
+            WriteRicePairStream(values, codes, 1, centre, k);
+            return;
+        }
+
+        RiceCode.Build(values, centre, k, codes);
         WriteRiceStream(values, codes, 0, 2, centre, k);
         Patch(at, (ulong)(BitCount - at - lengthBits), lengthBits);
         WriteRiceStream(values, codes, 1, 2, centre, k);
+    }
+
+    /// <summary>
+    /// Stream <paramref name="stream"/> (0: even positions, 1: odd) of a split run from the items of
+    /// <see cref="RiceCode.BuildPairs"/>, then the last one or two codes no group of four covers. A pair too long
+    /// for one store is written code by code.
+    /// </summary>
+    private void WriteRicePairStream(scoped ReadOnlySpan<long> values, scoped ReadOnlySpan<ulong> items, int stream, long centre, int k)
+    {
+        var accumulator = _accumulator;
+        var count = _count;
+        var position = _position;
+        var limit = _destination.Length - sizeof(ulong);
+        ref var output = ref MemoryMarshal.GetReference(_destination);
+        var groups = values.Length / 4;
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(items), 2 * stream * groups); // this stream's (code, length) pairs
+        Settle(ref output, limit, ref accumulator, ref count, ref position);
+        for (var j = 0; j < groups; j++)
+        {
+            ref var item = ref Unsafe.Add(ref first, 2 * j);
+            var length = Unsafe.Add(ref item, 1);
+            if (length <= RiceCode.ShortCode && position <= limit)
+            {
+                accumulator |= item << count;
+                count += (int)length; // <= 63
+                Drain(ref output, ref accumulator, ref count, ref position);
+                continue;
+            }
+
+            _accumulator = accumulator;
+            _count = count;
+            _position = position;
+            var i = (4 * j) + stream;
+            WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
+            WriteRiceCode(ZigZag.Encode(unchecked(values[i + 2] - centre)), k);
+            accumulator = _accumulator;
+            count = _count;
+            position = _position;
+            Settle(ref output, limit, ref accumulator, ref count, ref position);
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+        for (var i = (4 * groups) + stream; i < values.Length; i += 2)
+        {
+            WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
+        }
     }
 
     /// <summary>ORs <paramref name="bits"/> bits of <paramref name="value"/> into zero bits written earlier at <paramref name="bitOffset"/>.</summary>
@@ -814,6 +874,96 @@ internal static class RiceCode
                 codes[2 * i] = 0;
                 codes[(2 * i) + 1] = ulong.MaxValue;
             }
+        }
+    }
+
+    /// <summary>
+    /// The k <see cref="BuildPairs"/> takes. At least 1: then a quotient is below 2^63 and one signed comparison finds
+    /// the long codes. At most 20: two codes of at least k + 1 bits each, and their quotients, must mostly fit
+    /// <see cref="ShortCode"/> bits, or too many pairs are written code by code.
+    /// </summary>
+    public const int PairedMinK = 1, PairedMaxK = 20;
+
+    /// <summary>
+    /// For a run split into two streams (k from <see cref="PairedMinK"/> to <see cref="PairedMaxK"/>): the codes of
+    /// values i and i + 2 (one stream's consecutive codes) joined into one, the first in the low bits, for every group
+    /// of four values 4j to 4j + 3: stream 0's pairs first, then stream 1's, pair j of stream s as (code, length) at
+    /// <c>items[2 * (j + s * groups)]</c> and the next element. A pair longer than <see cref="ShortCode"/> bits, or
+    /// with a long code or an escape in it, has a length above ShortCode and a meaningless code. Values past the last
+    /// whole group are left to the caller.
+    /// </summary>
+    public static void BuildPairs(ReadOnlySpan<long> values, long centre, int k, Span<ulong> items)
+    {
+        Debug.Assert(k is >= PairedMinK and <= PairedMaxK);
+        var groups = values.Length / 4;
+        items = items.Slice(0, 4 * groups);
+        var lowMask = (1UL << k) - 1;
+        var shortQuotients = Math.Min(Escape, ShortCode - k); // q below this: a short code
+        var j = 0;
+        if (Avx2.IsSupported)
+        {
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(items);
+            var coder = new PairCoder(centre, k, lowMask, shortQuotients);
+            for (; j + 2 <= groups; j += 2)
+            {
+                // Eight values: a and b hold four each. The first codes of the four pairs are a0 a1 b0 b1, the second
+                // a2 a3 b2 b3.
+                var (codeA, lengthA) = coder.Code(Vector256.LoadUnsafe(ref source, (nuint)(4 * j)));
+                var (codeB, lengthB) = coder.Code(Vector256.LoadUnsafe(ref source, (nuint)((4 * j) + 4)));
+                var firstLength = Avx2.Permute2x128(lengthA, lengthB, 0x20);
+                var code = Avx2.Permute2x128(codeA, codeB, 0x20)
+                    | Avx2.ShiftLeftLogicalVariable(Avx2.Permute2x128(codeA, codeB, 0x31), firstLength);
+                var length = firstLength + Avx2.Permute2x128(lengthA, lengthB, 0x31);
+
+                // Stream 0's pairs j and j + 1, and stream 1's.
+                Avx2.UnpackLow(code, length).StoreUnsafe(ref target, (nuint)(2 * j));
+                Avx2.UnpackHigh(code, length).StoreUnsafe(ref target, (nuint)(2 * (j + groups)));
+            }
+        }
+
+        for (; j < groups; j++)
+        {
+            for (var stream = 0; stream < 2; stream++)
+            {
+                var (firstCode, firstLength) = Short(ZigZag.Encode(unchecked(values[(4 * j) + stream] - centre)));
+                var (laterCode, laterLength) = Short(ZigZag.Encode(unchecked(values[(4 * j) + stream + 2] - centre)));
+                var at = 2 * (j + (stream * groups));
+                items[at] = firstLength > ShortCode ? 0 : firstCode | (laterCode << (int)firstLength);
+                items[at + 1] = firstLength + laterLength;
+            }
+        }
+
+        (ulong Code, ulong Length) Short(ulong u)
+        {
+            var q = u >> k;
+            return q < (ulong)shortQuotients ? (((((u & lowMask) << 1) | 1) << (int)q) - 1, q + 1 + (ulong)k) : (0, LongLength);
+        }
+    }
+
+    /// <summary>The length <see cref="BuildPairs"/> gives a long code: two of them add up to far more than ShortCode, without overflow.</summary>
+    private const ulong LongLength = 1UL << 40;
+
+    /// <summary>Four values' Rice codes and lengths at once, for <see cref="BuildPairs"/>.</summary>
+    private readonly struct PairCoder(long centre, int k, ulong lowMask, int shortQuotients)
+    {
+        private readonly Vector256<long> _centres = Vector256.Create(centre);
+        private readonly Vector256<ulong> _masks = Vector256.Create(lowMask);
+        private readonly Vector256<ulong> _extra = Vector256.Create((ulong)k + 1);
+        private readonly Vector256<long> _lastShort = Vector256.Create((long)shortQuotients - 1);
+        private readonly Vector128<ulong> _shift = Vector128.CreateScalar((ulong)k); // a vector count: with an int the JIT rebuilds it every time
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (Vector256<ulong> Code, Vector256<ulong> Length) Code(Vector256<long> values)
+        {
+            var x = values - _centres;
+            var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
+            var q = Avx2.ShiftRightLogical(u, _shift);
+
+            // (low bits, then a one) shifted up by q, less one: q ones, a zero, the low bits.
+            var code = Avx2.ShiftLeftLogicalVariable(((u & _masks) << 1) | Vector256<ulong>.One, q) - Vector256<ulong>.One;
+            var isLong = Vector256.GreaterThan(q.AsInt64(), _lastShort).AsUInt64(); // q < 2^63: k >= 1
+            return (code, Vector256.ConditionalSelect(isLong, Vector256.Create(LongLength), q + _extra));
         }
     }
 

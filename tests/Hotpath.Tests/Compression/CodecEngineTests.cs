@@ -190,11 +190,13 @@ public sealed class CodecEngineTests
         // quotients (8 to 19, past the grouped loop's short ones), k at the grouped loop's limit (10) and past it,
         // past the pair loop's (the checked path) or the writer's (56: every code written one by one), and data that
         // ends right after the second stream (the loops' refill bounds) must all come back exactly, with the size the
-        // layout promises, and be written alike into a destination of exactly their size.
+        // layout promises, and be written alike into a destination of exactly their size. The writer joins two codes
+        // of a stream for k from 1 to 20 (RiceCode.BuildPairs): an odd number of groups of four, one to three codes
+        // past the last group, and pairs too long for one store (k 11 and 20 with long quotients) are covered too.
         var random = new Random(17);
-        foreach (var length in new[] { 1, RiceCode.SplitMinimum - 1, RiceCode.SplitMinimum, RiceCode.SplitMinimum + 1, 777, 1024 })
+        foreach (var length in new[] { 1, RiceCode.SplitMinimum - 1, RiceCode.SplitMinimum, RiceCode.SplitMinimum + 1, 258, 263, 777, 1024 })
         {
-            foreach (var k in new[] { 0, 3, 10, 11, 36, 37, 50, 56 })
+            foreach (var k in new[] { 0, RiceCode.PairedMinK, 2, 3, 10, 11, RiceCode.PairedMaxK, RiceCode.PairedMaxK + 1, 36, 37, 50, 56 })
             {
                 foreach (var lead in new[] { 0, 1, 5, 7 })
                 {
