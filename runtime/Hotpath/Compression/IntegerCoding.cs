@@ -273,32 +273,34 @@ internal static class IntPageCodec
         var deltaHeader = firstBits;
         var dodHeader = firstBits + (n >= 2 ? BitWriter.VarBits(ZigZag.Encode(unchecked(values[1] - values[0]))) : 0);
 
-        // Min and max of the values (v), deltas (d) and deltas of deltas (dd) for the frame-of-reference modes
-        // allowed, each in its own short loop (one fused loop runs out of registers).
+        // The frame-of-reference modes (values, deltas, deltas of deltas) need a pass each for their min and max; Rice
+        // needs one for its exact sizes. The Rice sampling comes first: its samples' range is a lower bound on each
+        // frame-of-reference size, and a mode whose bound is above the best size found cannot win, so its pass is
+        // skipped. Modes are sized cheapest-looking first; the choice (ties going to the lower mode number, as
+        // before) is the same as sizing all of them.
         var riceAllowed = (allowed & (IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice)) != 0;
-        var (vMin, vMax) = (allowed & IntModes.For) != 0 ? MinMax(values, 0) : (0L, 0L);
-        var (dMin, dMax) = (allowed & IntModes.DeltaFor) != 0 ? MinMax(values, 1) : (0L, 0L);
-        var (ddMin, ddMax) = (allowed & IntModes.DeltaOfDeltaFor) != 0 ? MinMax(values, 2) : (0L, 0L);
-
+        var rice = riceAllowed ? ChooseRice(values, allowed, deltaHeader, dodHeader) : default;
         var best = new IntPagePlan { Bits = long.MaxValue };
-        if ((allowed & IntModes.For) != 0)
+        var riceGuess = riceAllowed ? rice.GuessBits : long.MaxValue;
+        for (var order = 0; order <= 2; order++)
         {
-            Consider(ref best, PlanFor(vMin, vMax, n, IntMode.For, 0));
-        }
-
-        if ((allowed & IntModes.DeltaFor) != 0)
-        {
-            Consider(ref best, PlanFor(dMin, dMax, n - 1, IntMode.DeltaFor, deltaHeader));
-        }
-
-        if ((allowed & IntModes.DeltaOfDeltaFor) != 0)
-        {
-            Consider(ref best, PlanFor(ddMin, ddMax, Math.Max(n - 2, 0), IntMode.DeltaOfDeltaFor, dodHeader));
+            if (ForAllowed(allowed, order) && ForLowerBound(rice.Ranges, order, n, deltaHeader, dodHeader) <= riceGuess)
+            {
+                Consider(ref best, PlanFor(values, order, deltaHeader, dodHeader));
+            }
         }
 
         if (riceAllowed)
         {
-            Consider(ref best, PlanRice(values, allowed, deltaHeader, dodHeader, best.Bits));
+            Consider(ref best, SizeRice(values, in rice, best.Bits));
+            for (var order = 0; order <= 2; order++)
+            {
+                var bound = ForLowerBound(rice.Ranges, order, n, deltaHeader, dodHeader);
+                if (ForAllowed(allowed, order) && bound > riceGuess && bound <= best.Bits)
+                {
+                    Consider(ref best, PlanFor(values, order, deltaHeader, dodHeader));
+                }
+            }
         }
 
         // Values equal to the one before them, four at a time: the number of runs, and the sparse mode's zeros.
@@ -621,12 +623,34 @@ internal static class IntPageCodec
         }
     }
 
+    /// <summary>Keeps the smaller plan; of two the same size, the lower mode number (the order modes were once sized in).</summary>
     private static void Consider(ref IntPagePlan best, IntPagePlan candidate)
     {
-        if (candidate.Bits < best.Bits)
+        if (candidate.Bits < best.Bits || (candidate.Bits == best.Bits && candidate.Mode < best.Mode))
         {
             best = candidate;
         }
+    }
+
+    private static bool ForAllowed(IntModes allowed, int order) => (allowed & (IntModes)(1 << order)) != 0; // For, DeltaFor, DeltaOfDeltaFor
+
+    /// <summary>The frame-of-reference plan of the values (order 0), deltas (1) or deltas of deltas (2).</summary>
+    private static IntPagePlan PlanFor(ReadOnlySpan<long> values, int order, long deltaHeader, long dodHeader)
+    {
+        var (min, max) = MinMax(values, order);
+        return PlanFor(min, max, Math.Max(values.Length - order, 0), (IntMode)order, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+    }
+
+    /// <summary>
+    /// At most the size <see cref="PlanFor(ReadOnlySpan{long}, int, long, long)"/> finds: a width no smaller than the
+    /// sampled range needs, and the cheapest minimum. With no samples of that order, only the headers.
+    /// </summary>
+    private static long ForLowerBound(in SampleRanges ranges, int order, int n, long deltaHeader, long dodHeader)
+    {
+        var (min, max) = ranges[order];
+        var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
+        return ModeBits + order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader } + BitWriter.VarBits(0) + WidthBits
+            + ((long)Math.Max(n - order, 0) * width);
     }
 
     private static IntPagePlan PlanFor(long min, long max, int length, IntMode mode, long headerBits)
@@ -721,15 +745,13 @@ internal static class IntPageCodec
     /// <summary>
     /// The Rice candidate. Robust to outliers (which Rice escapes cheaply, like patched exceptions): each allowed
     /// sequence (values, deltas, deltas of deltas) is centred on the median of a 16-element sample; the one whose
-    /// sampled magnitudes have the fewest significant bits is sized exactly for k around the median magnitude's
-    /// bit length and for the k the mean magnitude suggests.
+    /// sampled magnitudes have the fewest significant bits is chosen, and <see cref="SizeRice"/> sizes it exactly for
+    /// k around the median magnitude's bit length and for the k the mean magnitude suggests.
     /// </summary>
-    private static IntPagePlan PlanRice(ReadOnlySpan<long> values, IntModes allowed, long deltaHeader, long dodHeader, long toBeat)
+    private static RiceChoice ChooseRice(ReadOnlySpan<long> values, IntModes allowed, long deltaHeader, long dodHeader)
     {
-        var n = values.Length;
-        var mode = IntMode.Rice;
-        var best = new RiceEstimate { BitsPerValue = double.MaxValue };
-        long header = 0;
+        var choice = new RiceChoice { Mode = IntMode.Rice, Estimate = new RiceEstimate { BitsPerValue = double.MaxValue } };
+        choice.Ranges.Clear();
         for (var order = 0; order <= 2; order++)
         {
             var candidate = order switch { 0 => IntMode.Rice, 1 => IntMode.DeltaRice, _ => IntMode.DeltaOfDeltaRice };
@@ -739,12 +761,25 @@ internal static class IntPageCodec
             }
 
             var estimate = Estimate(values, order);
-            if (estimate.BitsPerValue < best.BitsPerValue)
+            choice.Ranges[order] = (estimate.SampleMin, estimate.SampleMax);
+            if (estimate.BitsPerValue < choice.Estimate.BitsPerValue)
             {
-                (mode, best, header) = (candidate, estimate, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+                (choice.Mode, choice.Estimate, choice.Header) = (candidate, estimate, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
             }
         }
 
+        Describe(values, ref choice.Estimate);
+
+        // About a bit a code above the mean bit length (the terminating bit; quotients and k about cancel out).
+        choice.GuessBits = (long)(Math.Max(values.Length - (choice.Mode - IntMode.Rice), 0) * (choice.Estimate.BitsPerValue + 1));
+        return choice;
+    }
+
+    /// <summary>The sequence <see cref="ChooseRice"/> picked sized exactly for k around its estimate; no plan (<see cref="long.MaxValue"/> bits) when it cannot beat <paramref name="toBeat"/>.</summary>
+    private static IntPagePlan SizeRice(ReadOnlySpan<long> values, in RiceChoice choice, long toBeat)
+    {
+        var n = values.Length;
+        var (mode, best, header) = (choice.Mode, choice.Estimate, choice.Header);
         var centre = best.Centre;
         var kMedian = Math.Max(0, best.MedianBits - 1);
         var kMean = best.Mean < 2 ? 0 : Math.Min(63, (int)Math.Log2(best.Mean * 0.69));
@@ -780,6 +815,30 @@ internal static class IntPageCodec
         public double Mean;
         public int MedianBits;
         public double BitsPerValue;
+        public long SampleMin, SampleMax; // of the sampled elements, before centring
+        public int Order; // 0: the values, 1: their deltas, 2: deltas of deltas
+    }
+
+    /// <summary>The Rice sequence to size, and what sampling learnt of every sequence.</summary>
+    private struct RiceChoice
+    {
+        public IntMode Mode;
+        public RiceEstimate Estimate;
+        public long Header;
+        public long GuessBits;
+        public SampleRanges Ranges;
+    }
+
+    /// <summary>Sampled (min, max) of the values, deltas and deltas of deltas; min above max where none were sampled.</summary>
+    [InlineArray(3)]
+    private struct SampleRanges
+    {
+        private (long Min, long Max) _first;
+
+        public void Clear()
+        {
+            this[0] = this[1] = this[2] = (long.MaxValue, long.MinValue);
+        }
     }
 
     /// <summary>Centre (median of 16), mean magnitude, median bit length and mean bit length of a sequence, from samples.</summary>
@@ -788,7 +847,7 @@ internal static class IntPageCodec
         var count = values.Length - order;
         if (count <= 0)
         {
-            return new RiceEstimate { BitsPerValue = 0 };
+            return new RiceEstimate { Order = order, SampleMin = long.MaxValue, SampleMax = long.MinValue };
         }
 
         var fewBuffer = default(Scratch16<long>);
@@ -800,18 +859,43 @@ internal static class IntPageCodec
             few[j] = Element(values, order, order + (few.Length == 16 ? j * count / 16 : j));
         }
 
+        var (sampleMin, sampleMax) = (long.MaxValue, long.MinValue);
+        foreach (var x in few)
+        {
+            (sampleMin, sampleMax) = (Math.Min(sampleMin, x), Math.Max(sampleMax, x));
+        }
+
         var centre = MiddleOf(few);
+        var sampled = (count + MagnitudeStride - 1) / MagnitudeStride;
+        var bitSum = order switch
+        {
+            0 => SampleBits(values, 0, centre, ref sampleMin, ref sampleMax),
+            1 => SampleBits(values, 1, centre, ref sampleMin, ref sampleMax),
+            _ => SampleBits(values, 2, centre, ref sampleMin, ref sampleMax),
+        };
+
+        return new RiceEstimate { Order = order, Centre = centre, BitsPerValue = (double)bitSum / sampled, SampleMin = sampleMin, SampleMax = sampleMax };
+    }
+
+    /// <summary>The mean magnitude and median bit length of the samples <see cref="Estimate"/> took, for the sequence chosen.</summary>
+    private static void Describe(ReadOnlySpan<long> values, ref RiceEstimate estimate)
+    {
+        var count = values.Length - estimate.Order;
+        if (count <= 0)
+        {
+            return;
+        }
 
         var histogramBuffer = default(Scratch65<int>);
         Span<int> histogram = histogramBuffer;
         var sum = default(MagnitudeSum);
         var sampled = (count + MagnitudeStride - 1) / MagnitudeStride;
-        var bitSum = order switch
+        switch (estimate.Order)
         {
-            0 => SampleMagnitudes(values, 0, centre, histogram, ref sum),
-            1 => SampleMagnitudes(values, 1, centre, histogram, ref sum),
-            _ => SampleMagnitudes(values, 2, centre, histogram, ref sum),
-        };
+            case 0: SampleMagnitudes(values, 0, estimate.Centre, histogram, ref sum); break;
+            case 1: SampleMagnitudes(values, 1, estimate.Centre, histogram, ref sum); break;
+            default: SampleMagnitudes(values, 2, estimate.Centre, histogram, ref sum); break;
+        }
 
         var median = 0;
         for (int b = 0, seen = 0; b < histogram.Length; b++)
@@ -824,7 +908,7 @@ internal static class IntPageCodec
             }
         }
 
-        return new RiceEstimate { Centre = centre, Mean = sum.Value / sampled, MedianBits = median, BitsPerValue = (double)bitSum / sampled };
+        (estimate.Mean, estimate.MedianBits) = (sum.Value / sampled, median);
     }
 
     /// <summary>
@@ -875,34 +959,57 @@ internal static class IntPageCodec
     }
 
     /// <summary>
-    /// Adds every <see cref="MagnitudeStride"/>th magnitude around <paramref name="centre"/> (of the values, deltas or
-    /// deltas of deltas, from index order on) to the sum and the bit-length histogram; returns the sum of bit lengths.
+    /// The sum of the bit lengths of every <see cref="MagnitudeStride"/>th magnitude around <paramref name="centre"/>
+    /// (of the values, deltas or deltas of deltas, from index order on), and their range (before centring) added to
+    /// <paramref name="min"/> and <paramref name="max"/>: all the choice between the sequences needs, for all three.
     /// Inlined with a constant order, so the loop has no switch and no bounds checks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SampleMagnitudes(ReadOnlySpan<long> values, int order, long centre, Span<int> histogram, ref MagnitudeSum sum)
+    private static long SampleBits(ReadOnlySpan<long> values, int order, long centre, ref long min, ref long max)
+    {
+        var (low, high) = (min, max);
+        ref var start = ref MemoryMarshal.GetReference(values);
+        long zeros = 0, sampled = 0;
+        for (var i = order; i < values.Length; i += MagnitudeStride)
+        {
+            var x = SampleAt(ref start, order, i);
+            (low, high) = (Math.Min(low, x), Math.Max(high, x));
+            zeros += BitOperations.LeadingZeroCount(ZigZag.Encode(unchecked(x - centre)));
+            sampled++;
+        }
+
+        (min, max) = (low, high);
+        return (64 * sampled) - zeros;
+    }
+
+    /// <summary>
+    /// The same samples as <see cref="SampleBits"/>, for the chosen sequence only: their magnitudes added to the sum
+    /// and their bit lengths to the histogram.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SampleMagnitudes(ReadOnlySpan<long> values, int order, long centre, Span<int> histogram, ref MagnitudeSum sum)
     {
         ref var start = ref MemoryMarshal.GetReference(values);
         ref var bins = ref MemoryMarshal.GetReference(histogram); // 65 bins: a bit length is 0 to 64
-        long bitSum = 0;
         for (var i = order; i < values.Length; i += MagnitudeStride)
         {
-            // i >= order: the one or two values before it are inside the span.
-            var value = Unsafe.Add(ref start, i);
-            var x = order switch
-            {
-                0 => value,
-                1 => unchecked(value - Unsafe.Add(ref start, i - 1)),
-                _ => unchecked(value - (2 * Unsafe.Add(ref start, i - 1)) + Unsafe.Add(ref start, i - 2)),
-            };
-            var u = ZigZag.Encode(unchecked(x - centre));
-            var bits = 64 - BitOperations.LeadingZeroCount(u);
+            var u = ZigZag.Encode(unchecked(SampleAt(ref start, order, i) - centre));
             sum.Add(u);
-            bitSum += bits;
-            Unsafe.Add(ref bins, bits)++;
+            Unsafe.Add(ref bins, 64 - BitOperations.LeadingZeroCount(u))++;
         }
+    }
 
-        return bitSum;
+    /// <summary>Element i (&gt;= order: the one or two values before it are inside the span) of the values, deltas or deltas of deltas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long SampleAt(ref long start, int order, int i)
+    {
+        var value = Unsafe.Add(ref start, i);
+        return order switch
+        {
+            0 => value,
+            1 => unchecked(value - Unsafe.Add(ref start, i - 1)),
+            _ => unchecked(value - (2 * Unsafe.Add(ref start, i - 1)) + Unsafe.Add(ref start, i - 2)),
+        };
     }
 
     /// <summary>Exact Rice sizes of a sequence (as in <see cref="MinMax"/>) around <paramref name="centre"/> for each k in <paramref name="ks"/> (all &gt;= <paramref name="kLow"/>).</summary>

@@ -81,6 +81,47 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void The_planner_skips_a_mode_only_when_it_cannot_win()
+    {
+        // The planner sizes a frame-of-reference mode only when a bound from the Rice samples says it might win, and
+        // Rice only when it might beat what is already sized. The choice must be the one sizing every mode gives:
+        // the smallest, ties going to the lower mode number.
+        var random = new Random(31);
+        var forModes = new[] { IntModes.For, IntModes.DeltaFor, IntModes.DeltaOfDeltaFor };
+        const IntModes riceModes = IntModes.Rice | IntModes.DeltaRice | IntModes.DeltaOfDeltaRice;
+        foreach (var length in new[] { 1, 2, 3, 17, 256, 1024 })
+        {
+            var shapes = Sequences(random, length).Concat(
+            [
+                // Temperatures with missing readings, small gauges, a narrow band (FOR wins), steps.
+                Enumerable.Range(0, length).Select(i => i % 61 == 7 ? -990L : 600 + (long)(100 * Math.Sin(i / 50.0)) + random.Next(-3, 4)).ToArray(),
+                Enumerable.Range(0, length).Select(_ => (long)random.Next(0, 16)).ToArray(),
+                Enumerable.Range(0, length).Select(i => (i / 100 * 1000L) + random.Next(0, 4)).ToArray(),
+            ]);
+            foreach (var values in shapes)
+            {
+                foreach (var allowed in new[] { forModes[0] | forModes[1] | forModes[2] | riceModes, IntModes.For | IntModes.DeltaRice, IntModes.DeltaFor | riceModes })
+                {
+                    var expected = new IntPagePlan { Bits = long.MaxValue };
+                    foreach (var single in forModes.Where(m => (allowed & m) != 0))
+                    {
+                        var candidate = IntPageCodec.Plan(values, single);
+                        expected = candidate.Bits < expected.Bits ? candidate : expected; // in mode order: ties keep the lower
+                    }
+
+                    var rice = IntPageCodec.Plan(values, allowed & riceModes); // only Rice: nothing to skip
+                    expected = rice.Bits < expected.Bits ? rice : expected;
+
+                    var plan = IntPageCodec.Plan(values, allowed);
+                    Assert.True(
+                        (expected.Mode, expected.Bits) == (plan.Mode, plan.Bits),
+                        $"{length} values, {allowed}: planned {plan.Mode} in {plan.Bits} bits, sizing all gives {expected.Mode} in {expected.Bits}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Planned_Rice_sizes_are_the_sizes_written()
     {
         // The planner counts Rice sizes (four at a time, escapes lane by lane) instead of writing candidates: its
