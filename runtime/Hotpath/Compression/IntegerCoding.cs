@@ -81,6 +81,7 @@ internal static class IntPageCodec
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
     private const int MagnitudeStride = 8;
+    private const int EscapeGroups = 256; // groups of four whose escape masks RiceSums.AddVectorized notes before going through them
 
     /// <summary>
     /// Worst case bytes for <paramref name="count"/> values in any mode, even one forced alone: a Rice escape
@@ -1065,8 +1066,9 @@ internal static class IntPageCodec
         /// <summary>
         /// Adds the codes of the order-<paramref name="order"/> sequence around <paramref name="centre"/>, four at a
         /// time with AVX2, from index <paramref name="order"/>; returns the index where the scalar tail starts. Lanes
-        /// that escape (City-temp's missing readings make one group in five have one) are masked out of the vector
-        /// sums and go through <see cref="Add"/> one by one.
+        /// that escape are masked out of the vector sums and their four-bit masks noted, a byte per group with no
+        /// branch (City-temp's missing readings make one group in five have one, in no pattern a predictor learns);
+        /// every <see cref="EscapeGroups"/> groups the noted lanes go through <see cref="Add"/> one by one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int AddVectorized(ReadOnlySpan<long> values, int order, long centre)
@@ -1085,34 +1087,50 @@ internal static class IntPageCodec
             var low = Vector128.CreateScalar((ulong)_kLow);
             var (c0, c1, c2, c3) = (Vector128.CreateScalar((ulong)_s0), Vector128.CreateScalar((ulong)_s1), Vector128.CreateScalar((ulong)_s2), Vector128.CreateScalar((ulong)_s3));
             Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            var escapesBuffer = default(Scratch256<byte>);
+            ref var escapeMasks = ref Unsafe.As<Scratch256<byte>, byte>(ref escapesBuffer);
+            while (i + Vector256<long>.Count <= values.Length)
             {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var x = order switch
+                var first = i;
+                var groups = Math.Min(EscapeGroups, (values.Length - i) / Vector256<long>.Count);
+                for (var g = 0; g < groups; g++, i += Vector256<long>.Count)
                 {
-                    0 => v,
-                    1 => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)),
-                    _ => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) + Vector256.LoadUnsafe(ref start, (nuint)(i - 2)),
-                } - centres;
-                var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
-                var q = Avx2.ShiftRightLogical(u, low);
-
-                // Quotients of RiceEscape or more (or past 2^63, when k is 0) escape.
-                var escapes = (Vector256.GreaterThan(q.AsInt64(), escape) | Vector256.LessThan(q.AsInt64(), Vector256<long>.Zero)).AsUInt64();
-                if (escapes != Vector256<ulong>.Zero)
-                {
-                    for (var lanes = escapes.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+                    var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                    var x = order switch
                     {
-                        Add(u.GetElement(BitOperations.TrailingZeroCount(lanes)));
-                    }
+                        0 => v,
+                        1 => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)),
+                        _ => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) + Vector256.LoadUnsafe(ref start, (nuint)(i - 2)),
+                    } - centres;
+                    var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
+                    var q = Avx2.ShiftRightLogical(u, low);
 
+                    // Quotients of RiceEscape or more (or past 2^63, when k is 0) escape.
+                    var escapes = (Vector256.GreaterThan(q.AsInt64(), escape) | Vector256.LessThan(q.AsInt64(), Vector256<long>.Zero)).AsUInt64();
+                    Unsafe.Add(ref escapeMasks, g) = (byte)escapes.ExtractMostSignificantBits();
                     q = Vector256.AndNot(q, escapes);
+                    a0 += Avx2.ShiftRightLogical(q, c0);
+                    a1 += Avx2.ShiftRightLogical(q, c1);
+                    a2 += Avx2.ShiftRightLogical(q, c2);
+                    a3 += Avx2.ShiftRightLogical(q, c3);
                 }
 
-                a0 += Avx2.ShiftRightLogical(q, c0);
-                a1 += Avx2.ShiftRightLogical(q, c1);
-                a2 += Avx2.ShiftRightLogical(q, c2);
-                a3 += Avx2.ShiftRightLogical(q, c3);
+                // The groups with escapes, 32 masks at a time.
+                for (var g = 0; g < groups; g += Vector256<byte>.Count)
+                {
+                    var masks = Vector256.LoadUnsafe(ref escapeMasks, (nuint)g);
+                    var withEscapes = ~Vector256.Equals(masks, Vector256<byte>.Zero).ExtractMostSignificantBits();
+                    withEscapes &= groups - g >= 32 ? uint.MaxValue : (1U << (groups - g)) - 1;
+                    for (; withEscapes != 0; withEscapes &= withEscapes - 1)
+                    {
+                        var group = g + BitOperations.TrailingZeroCount(withEscapes);
+                        for (uint lanes = Unsafe.Add(ref escapeMasks, group); lanes != 0; lanes &= lanes - 1)
+                        {
+                            var at = first + (Vector256<long>.Count * group) + BitOperations.TrailingZeroCount(lanes);
+                            Add(ZigZag.Encode(unchecked(Element(values, order, at) - centre)));
+                        }
+                    }
+                }
             }
 
             A0 += (long)Vector256.Sum(a0);

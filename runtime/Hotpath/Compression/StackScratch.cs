@@ -41,3 +41,10 @@ internal struct Scratch65<T>
 {
     private T _first;
 }
+
+/// <summary>256 elements of scratch.</summary>
+[InlineArray(256)]
+internal struct Scratch256<T>
+{
+    private T _first;
+}

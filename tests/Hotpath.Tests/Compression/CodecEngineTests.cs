@@ -150,7 +150,7 @@ public sealed class CodecEngineTests
         // Every candidate k, not only the one the planner picks: quotients just below, at and above the escape,
         // k from 0 (where a zigzag value past 2^63 has a quotient past 2^63) to 63, and every sequence order.
         var random = new Random(29);
-        foreach (var length in new[] { 1, 2, 3, 4, 7, 8, 100, 1024 })
+        foreach (var length in new[] { 1, 2, 3, 4, 7, 8, 100, 1024, 1029, 2100 }) // past 1024: escape masks noted in more than one batch
         {
             foreach (var order in new[] { 0, 1, 2 })
             {
