@@ -333,6 +333,7 @@ internal static class IntPageCodec
     /// Sizes <see cref="IntMode.DeltaSparseRice"/> exactly, for k around the one the nonzero deltas' mean suggests;
     /// only when at least a third of the deltas are zero (otherwise the flag bits cost more than they save).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own registers: inlined into PlanInner, its sums lived on the stack
     private static IntPagePlan PlanSparse(ReadOnlySpan<long> values, long zeros, long deltaHeader, long toBeat, bool force)
     {
         var none = new IntPagePlan { Bits = long.MaxValue };
@@ -353,6 +354,7 @@ internal static class IntPageCodec
         double sum = 0;
         for (var i = 1; i < n; i++)
         {
+            // A branch on zero deltas: cheaper here, on real data, than counting zeros in a spare bin.
             var u = ZigZag.Encode(unchecked(values[i] - values[i - 1]));
             if (u != 0)
             {
@@ -380,13 +382,9 @@ internal static class IntPageCodec
         }
 
         var sums = new RiceSums(ks, kLow);
-        for (var i = 1; i < n; i++)
+        for (var j = Vector256.IsHardwareAccelerated ? sums.AddVectorized(values, 1, 0, sparse: true) : 1; j < n; j++)
         {
-            var u = ZigZag.Encode(unchecked(values[i] - values[i - 1]));
-            if (u != 0)
-            {
-                sums.Add(u - 1);
-            }
+            sums.Add(SparseCode(ZigZag.Encode(unchecked(values[j] - values[j - 1]))));
         }
 
         Span<long> sizes = [sums.A0, sums.A1, sums.A2, sums.A3];
@@ -1071,7 +1069,7 @@ internal static class IntPageCodec
         /// every <see cref="EscapeGroups"/> groups the noted lanes go through <see cref="Add"/> one by one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int AddVectorized(ReadOnlySpan<long> values, int order, long centre)
+        public int AddVectorized(ReadOnlySpan<long> values, int order, long centre, bool sparse = false)
         {
             var i = order;
             if (!Avx2.IsSupported)
@@ -1103,6 +1101,11 @@ internal static class IntPageCodec
                         _ => v - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) - Vector256.LoadUnsafe(ref start, (nuint)(i - 1)) + Vector256.LoadUnsafe(ref start, (nuint)(i - 2)),
                     } - centres;
                     var u = ((x << 1) ^ Vector256.GreaterThan(Vector256<long>.Zero, x)).AsUInt64(); // zigzag
+                    if (sparse)
+                    {
+                        u = Vector256.AndNot(u - Vector256<ulong>.One, Vector256.Equals(u, Vector256<ulong>.Zero)); // see SparseCode
+                    }
+
                     var q = Avx2.ShiftRightLogical(u, low);
 
                     // Quotients of RiceEscape or more (or past 2^63, when k is 0) escape.
@@ -1127,7 +1130,8 @@ internal static class IntPageCodec
                         for (uint lanes = Unsafe.Add(ref escapeMasks, group); lanes != 0; lanes &= lanes - 1)
                         {
                             var at = first + (Vector256<long>.Count * group) + BitOperations.TrailingZeroCount(lanes);
-                            Add(ZigZag.Encode(unchecked(Element(values, order, at) - centre)));
+                            var u = ZigZag.Encode(unchecked(Element(values, order, at) - centre));
+                            Add(sparse ? SparseCode(u) : u);
                         }
                     }
                 }
@@ -1161,6 +1165,13 @@ internal static class IntPageCodec
             }
         }
     }
+
+    /// <summary>
+    /// What <see cref="IntMode.DeltaSparseRice"/> Rice-codes for a zigzag delta: u - 1 when u is not zero, and 0 for a
+    /// zero, which has no code (its flag bit says so) and adds nothing to the quotient sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SparseCode(ulong u) => u - Unsafe.BitCast<bool, byte>(u != 0); // no branch
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long RiceBits(ulong u, int k)

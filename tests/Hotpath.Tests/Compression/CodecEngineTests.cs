@@ -124,11 +124,11 @@ public sealed class CodecEngineTests
     [Fact]
     public void Planned_Rice_sizes_are_the_sizes_written()
     {
-        // The planner counts Rice sizes (four at a time, escapes lane by lane) instead of writing candidates: its
-        // count must be the written size to the bit, in every Rice mode, with and without escapes and for page
-        // lengths that leave a scalar tail.
+        // The planner counts Rice sizes (four at a time, escapes noted and counted lane by lane; the sparse mode
+        // leaving zero deltas out) instead of writing candidates: its count must be the written size to the bit, in
+        // every Rice mode, with and without escapes and for page lengths that leave a scalar tail.
         var random = new Random(23);
-        foreach (var mode in new[] { IntModes.Rice, IntModes.DeltaRice, IntModes.DeltaOfDeltaRice })
+        foreach (var mode in new[] { IntModes.Rice, IntModes.DeltaRice, IntModes.DeltaOfDeltaRice, IntModes.DeltaSparseRice })
         {
             foreach (var length in new[] { 3, 4, 5, 9, 255, 256, 1021, 1024 })
             {
