@@ -126,11 +126,13 @@ internal ref struct BitWriter
         Write(0, lengthBits);
         if (k is >= RiceCode.PairedMinK and <= RiceCode.PairedMaxK)
         {
-            // Codes come two to an item (see RiceCode.BuildPairs): the serial loop below runs half as many times.
-            RiceCode.BuildPairs(values, centre, k, codes);
-            WriteRicePairStream(values, codes, 0, centre, k);
+            // Codes come two or four to an item (see RiceCode.BuildPairs): the serial loop below runs a half or a
+            // quarter as many times.
+            var quads = k <= RiceCode.QuadMaxK;
+            RiceCode.BuildPairs(values, centre, k, codes, quads);
+            WriteRicePairStream(values, codes, 0, centre, k, quads);
             Patch(at, (ulong)(BitCount - at - lengthBits), lengthBits);
-            WriteRicePairStream(values, codes, 1, centre, k);
+            WriteRicePairStream(values, codes, 1, centre, k, quads);
             return;
         }
 
@@ -142,10 +144,10 @@ internal ref struct BitWriter
 
     /// <summary>
     /// Stream <paramref name="stream"/> (0: even positions, 1: odd) of a split run from the items of
-    /// <see cref="RiceCode.BuildPairs"/>, then the last one or two codes no group of four covers. A pair too long
-    /// for one store is written code by code.
+    /// <see cref="RiceCode.BuildPairs"/>: its quads where they were built and fit one store, else its pairs; then the
+    /// last one or two codes no group of four covers. A pair too long for one store is written code by code.
     /// </summary>
-    private void WriteRicePairStream(scoped ReadOnlySpan<long> values, scoped ReadOnlySpan<ulong> items, int stream, long centre, int k)
+    private void WriteRicePairStream(scoped ReadOnlySpan<long> values, scoped ReadOnlySpan<ulong> items, int stream, long centre, int k, bool quads)
     {
         var accumulator = _accumulator;
         var count = _count;
@@ -153,30 +155,32 @@ internal ref struct BitWriter
         var limit = _destination.Length - sizeof(ulong);
         ref var output = ref MemoryMarshal.GetReference(_destination);
         var groups = values.Length / 4;
-        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(items), 2 * stream * groups); // this stream's (code, length) pairs
+        ref var pairs = ref Unsafe.Add(ref MemoryMarshal.GetReference(items), 2 * stream * groups); // this stream's (code, length) pairs
         Settle(ref output, limit, ref accumulator, ref count, ref position);
-        for (var j = 0; j < groups; j++)
+        var j = 0;
+        if (quads)
         {
-            ref var item = ref Unsafe.Add(ref first, 2 * j);
-            var length = Unsafe.Add(ref item, 1);
-            if (length <= RiceCode.ShortCode && position <= limit)
+            ref var quadItems = ref Unsafe.Add(ref MemoryMarshal.GetReference(items), RiceCode.QuadsStart(groups, stream));
+            for (; j + 2 <= groups; j += 2)
             {
-                accumulator |= item << count;
-                count += (int)length; // <= 63
-                Drain(ref output, ref accumulator, ref count, ref position);
-                continue;
-            }
+                ref var quad = ref Unsafe.Add(ref quadItems, j); // quad j / 2 at 2 * (j / 2)
+                var length = Unsafe.Add(ref quad, 1);
+                if (length <= RiceCode.ShortCode && position <= limit)
+                {
+                    accumulator |= quad << count;
+                    count += (int)length; // <= 63
+                    Drain(ref output, ref accumulator, ref count, ref position);
+                    continue;
+                }
 
-            _accumulator = accumulator;
-            _count = count;
-            _position = position;
-            var i = (4 * j) + stream;
-            WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
-            WriteRiceCode(ZigZag.Encode(unchecked(values[i + 2] - centre)), k);
-            accumulator = _accumulator;
-            count = _count;
-            position = _position;
-            Settle(ref output, limit, ref accumulator, ref count, ref position);
+                PutPair(values, ref Unsafe.Add(ref pairs, 2 * j), j, stream, centre, k, ref output, limit, ref accumulator, ref count, ref position);
+                PutPair(values, ref Unsafe.Add(ref pairs, 2 * (j + 1)), j + 1, stream, centre, k, ref output, limit, ref accumulator, ref count, ref position);
+            }
+        }
+
+        for (; j < groups; j++)
+        {
+            PutPair(values, ref Unsafe.Add(ref pairs, 2 * j), j, stream, centre, k, ref output, limit, ref accumulator, ref count, ref position);
         }
 
         _accumulator = accumulator;
@@ -186,6 +190,31 @@ internal ref struct BitWriter
         {
             WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
         }
+    }
+
+    /// <summary>Pair <paramref name="pair"/> of a stream (see <see cref="RiceCode.BuildPairs"/>) into the accumulator in registers, or code by code when it is too long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PutPair(scoped ReadOnlySpan<long> values, ref ulong item, int pair, int stream, long centre, int k, ref byte output, int limit, ref ulong accumulator, ref int count, ref int position)
+    {
+        var length = Unsafe.Add(ref item, 1);
+        if (length <= RiceCode.ShortCode && position <= limit)
+        {
+            accumulator |= item << count;
+            count += (int)length; // <= 63
+            Drain(ref output, ref accumulator, ref count, ref position);
+            return;
+        }
+
+        _accumulator = accumulator;
+        _count = count;
+        _position = position;
+        var i = (4 * pair) + stream;
+        WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
+        WriteRiceCode(ZigZag.Encode(unchecked(values[i + 2] - centre)), k);
+        accumulator = _accumulator;
+        count = _count;
+        position = _position;
+        Settle(ref output, limit, ref accumulator, ref count, ref position);
     }
 
     /// <summary>ORs <paramref name="bits"/> bits of <paramref name="value"/> into zero bits written earlier at <paramref name="bitOffset"/>.</summary>
@@ -892,11 +921,11 @@ internal static class RiceCode
     /// with a long code or an escape in it, has a length above ShortCode and a meaningless code. Values past the last
     /// whole group are left to the caller.
     /// </summary>
-    public static void BuildPairs(ReadOnlySpan<long> values, long centre, int k, Span<ulong> items)
+    public static void BuildPairs(ReadOnlySpan<long> values, long centre, int k, Span<ulong> items, bool quads)
     {
-        Debug.Assert(k is >= PairedMinK and <= PairedMaxK);
+        Debug.Assert(k is >= PairedMinK and <= PairedMaxK && (!quads || k <= QuadMaxK));
         var groups = values.Length / 4;
-        items = items.Slice(0, 4 * groups);
+        items = items.Slice(0, QuadsStart(groups, 2));
         var lowMask = (1UL << k) - 1;
         var shortQuotients = Math.Min(Escape, ShortCode - k); // q below this: a short code
         var j = 0;
@@ -919,6 +948,14 @@ internal static class RiceCode
                 // Stream 0's pairs j and j + 1, and stream 1's.
                 Avx2.UnpackLow(code, length).StoreUnsafe(ref target, (nuint)(2 * j));
                 Avx2.UnpackHigh(code, length).StoreUnsafe(ref target, (nuint)(2 * (j + groups)));
+                if (quads)
+                {
+                    // Each stream's two pairs joined: quad j / 2 of stream 0 in lane 0, of stream 1 in lane 1.
+                    var quadCode = code | Avx2.ShiftLeftLogicalVariable(Avx2.Permute4x64(code, 0b11_10_11_10), length);
+                    var quadLength = length + Avx2.Permute4x64(length, 0b11_10_11_10);
+                    Avx2.UnpackLow(quadCode, quadLength).GetLower().StoreUnsafe(ref target, (nuint)(QuadsStart(groups, 0) + j));
+                    Avx2.UnpackHigh(quadCode, quadLength).GetLower().StoreUnsafe(ref target, (nuint)(QuadsStart(groups, 1) + j));
+                }
             }
         }
 
@@ -931,6 +968,13 @@ internal static class RiceCode
                 var at = 2 * (j + (stream * groups));
                 items[at] = firstLength > ShortCode ? 0 : firstCode | (laterCode << (int)firstLength);
                 items[at + 1] = firstLength + laterLength;
+                if (quads && (j & 1) == 1)
+                {
+                    var (pairCode, pairLength) = (items[at - 2], items[at - 1]);
+                    var quad = QuadsStart(groups, stream) + j - 1;
+                    items[quad] = pairLength > ShortCode ? 0 : pairCode | (items[at] << (int)pairLength);
+                    items[quad + 1] = pairLength + items[at + 1];
+                }
             }
         }
 
@@ -941,7 +985,20 @@ internal static class RiceCode
         }
     }
 
-    /// <summary>The length <see cref="BuildPairs"/> gives a long code: two of them add up to far more than ShortCode, without overflow.</summary>
+    /// <summary>
+    /// The largest k for which <see cref="BuildPairs"/> also joins a stream's pairs j and j + 1 (j even) into quads:
+    /// four codes of k + 1 bits each leave room for their quotients in <see cref="ShortCode"/> bits.
+    /// </summary>
+    public const int QuadMaxK = 9;
+
+    /// <summary>
+    /// Where <see cref="BuildPairs"/> puts stream <paramref name="stream"/>'s quads, after all the pairs: quad m as
+    /// (code, length) at this index plus 2m. A quad has the length of its pairs together, above ShortCode when either
+    /// pair's is; the last group of an odd number has none.
+    /// </summary>
+    public static int QuadsStart(int groups, int stream) => (4 * groups) + (2 * stream * (groups / 2));
+
+    /// <summary>The length <see cref="BuildPairs"/> gives a long code: four of them add up to far more than ShortCode, without overflow.</summary>
     private const ulong LongLength = 1UL << 40;
 
     /// <summary>Four values' Rice codes and lengths at once, for <see cref="BuildPairs"/>.</summary>
