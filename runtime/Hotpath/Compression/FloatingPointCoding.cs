@@ -98,11 +98,13 @@ internal static class DoublePageCodec
                         haveFill = true;
                     }
 
-                    fill = encoded.GetElement(Vector256<long>.Count - 1);
                     i += Vector256<double>.Count;
                     continue;
                 }
 
+                // The fill is always the integer before (an exception's slot holds the fill), so the loop above
+                // does not carry it.
+                fill = i > 0 ? integers[i - 1] : fill;
                 for (var end = i + Vector256<double>.Count; i < end; i++)
                 {
                     EncodeOne(values, integers, exceptions, i, scale, unscale, factor, fraction, single, ref exceptionCount, ref fill, ref haveFill);
@@ -110,6 +112,7 @@ internal static class DoublePageCodec
             }
         }
 
+        fill = i > 0 ? integers[i - 1] : fill;
         for (; i < n; i++)
         {
             EncodeOne(values, integers, exceptions, i, scale, unscale, factor, fraction, single, ref exceptionCount, ref fill, ref haveFill);
