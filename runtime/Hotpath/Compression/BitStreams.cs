@@ -163,13 +163,9 @@ internal ref struct BitWriter
             ref var quadItems = ref Unsafe.Add(ref MemoryMarshal.GetReference(items), RiceCode.QuadsStart(groups, stream));
             for (; j + 2 <= groups; j += 2)
             {
-                ref var quad = ref Unsafe.Add(ref quadItems, j); // quad j / 2 at 2 * (j / 2)
-                var length = Unsafe.Add(ref quad, 1);
-                if (length <= RiceCode.ShortCode && position <= limit)
+                // Quad j / 2 at 2 * (j / 2).
+                if (TryInsert(ref Unsafe.Add(ref quadItems, j), ref output, limit, ref accumulator, ref count, ref position))
                 {
-                    accumulator |= quad << count;
-                    count += (int)length; // <= 63
-                    Drain(ref output, ref accumulator, ref count, ref position);
                     continue;
                 }
 
@@ -196,21 +192,48 @@ internal ref struct BitWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PutPair(scoped ReadOnlySpan<long> values, ref ulong item, int pair, int stream, long centre, int k, ref byte output, int limit, ref ulong accumulator, ref int count, ref int position)
     {
-        var length = Unsafe.Add(ref item, 1);
-        if (length <= RiceCode.ShortCode && position <= limit)
+        if (!TryInsert(ref item, ref output, limit, ref accumulator, ref count, ref position))
         {
-            accumulator |= item << count;
-            count += (int)length; // <= 63
-            Drain(ref output, ref accumulator, ref count, ref position);
-            return;
+            WriteOneByOne(values, (4 * pair) + stream, 2, centre, k, ref output, limit, ref accumulator, ref count, ref position);
+        }
+    }
+
+    /// <summary>
+    /// ORs the code at <paramref name="item"/> (its length in the next element) into the accumulator in registers and
+    /// drains it, unless the code is long or fewer than 8 bytes are left. Then position &lt;= limit implies count &lt; 8
+    /// (Settle and this leave it so), and a short code's length is at most 56: the 64-bit store covers both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryInsert(ref ulong item, ref byte output, int limit, ref ulong accumulator, ref int count, ref int position)
+    {
+        var length = Unsafe.Add(ref item, 1);
+        if (length > RiceCode.ShortCode || position > limit)
+        {
+            return false;
         }
 
+        accumulator |= item << count;
+        count += (int)length; // <= 63
+        Drain(ref output, ref accumulator, ref count, ref position);
+        return true;
+    }
+
+    /// <summary>
+    /// The codes of values[<paramref name="first"/>] and, when <paramref name="step"/> is not 0, values[first + step],
+    /// through <see cref="WriteRiceCode"/>: the accumulator in registers goes back to the fields and returns after.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call taking the registers' locals by reference would keep them in memory
+    private void WriteOneByOne(scoped ReadOnlySpan<long> values, int first, int step, long centre, int k, ref byte output, int limit, ref ulong accumulator, ref int count, ref int position)
+    {
         _accumulator = accumulator;
         _count = count;
         _position = position;
-        var i = (4 * pair) + stream;
-        WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
-        WriteRiceCode(ZigZag.Encode(unchecked(values[i + 2] - centre)), k);
+        WriteRiceCode(ZigZag.Encode(unchecked(values[first] - centre)), k);
+        if (step != 0)
+        {
+            WriteRiceCode(ZigZag.Encode(unchecked(values[first + step] - centre)), k);
+        }
+
         accumulator = _accumulator;
         count = _count;
         position = _position;
@@ -259,26 +282,10 @@ internal ref struct BitWriter
         Settle(ref output, limit, ref accumulator, ref count, ref position);
         for (var i = start; i < n; i += step)
         {
-            // position <= limit implies count < 8 (Settle and this path leave it so), and a short code's length
-            // is at most 56: the 64-bit store covers both.
-            ref var code = ref Unsafe.Add(ref pairs, 2 * i);
-            var length = Unsafe.Add(ref code, 1);
-            if (length <= RiceCode.ShortCode && position <= limit)
+            if (!TryInsert(ref Unsafe.Add(ref pairs, 2 * i), ref output, limit, ref accumulator, ref count, ref position))
             {
-                accumulator |= code << count;
-                count += (int)length; // <= 63
-                Drain(ref output, ref accumulator, ref count, ref position);
-                continue;
+                WriteOneByOne(values, i, 0, centre, k, ref output, limit, ref accumulator, ref count, ref position);
             }
-
-            _accumulator = accumulator;
-            _count = count;
-            _position = position;
-            WriteRiceCode(ZigZag.Encode(unchecked(values[i] - centre)), k);
-            accumulator = _accumulator;
-            count = _count;
-            position = _position;
-            Settle(ref output, limit, ref accumulator, ref count, ref position);
         }
 
         _accumulator = accumulator;
