@@ -631,13 +631,16 @@ internal static class IntPageCodec
         }
     }
 
+    /// <summary>What a sequence of the given order stores before its codes: nothing, the first value, or the first value and delta.</summary>
+    private static long HeaderBits(int order, long deltaHeader, long dodHeader) => order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader };
+
     private static bool ForAllowed(IntModes allowed, int order) => (allowed & (IntModes)(1 << order)) != 0; // For, DeltaFor, DeltaOfDeltaFor
 
     /// <summary>The frame-of-reference plan of the values (order 0), deltas (1) or deltas of deltas (2).</summary>
     private static IntPagePlan PlanFor(ReadOnlySpan<long> values, int order, long deltaHeader, long dodHeader)
     {
         var (min, max) = MinMax(values, order);
-        return PlanFor(min, max, Math.Max(values.Length - order, 0), (IntMode)order, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+        return PlanFor(min, max, Math.Max(values.Length - order, 0), (IntMode)order, HeaderBits(order, deltaHeader, dodHeader));
     }
 
     /// <summary>
@@ -648,7 +651,7 @@ internal static class IntPageCodec
     {
         var (min, max) = ranges[order];
         var width = min > max ? 0 : 64 - BitOperations.LeadingZeroCount(unchecked((ulong)(max - min)));
-        return ModeBits + order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader } + BitWriter.VarBits(0) + WidthBits
+        return ModeBits + HeaderBits(order, deltaHeader, dodHeader) + BitWriter.VarBits(0) + WidthBits
             + ((long)Math.Max(n - order, 0) * width);
     }
 
@@ -763,7 +766,7 @@ internal static class IntPageCodec
             choice.Ranges[order] = (estimate.SampleMin, estimate.SampleMax);
             if (estimate.BitsPerValue < choice.Estimate.BitsPerValue)
             {
-                (choice.Mode, choice.Estimate, choice.Header) = (candidate, estimate, order switch { 0 => 0, 1 => deltaHeader, _ => dodHeader });
+                (choice.Mode, choice.Estimate, choice.Header) = (candidate, estimate, HeaderBits(order, deltaHeader, dodHeader));
             }
         }
 
