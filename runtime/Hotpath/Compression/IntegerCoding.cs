@@ -752,7 +752,7 @@ internal static class IntPageCodec
     /// </summary>
     private static RiceChoice ChooseRice(ReadOnlySpan<long> values, IntModes allowed, long deltaHeader, long dodHeader)
     {
-        var choice = new RiceChoice { Mode = IntMode.Rice, Estimate = new RiceEstimate { BitsPerValue = double.MaxValue } };
+        var choice = new RiceChoice { Estimate = new RiceEstimate { BitsPerValue = double.MaxValue } };
         choice.Ranges.Clear();
         for (var order = 0; order <= 2; order++)
         {
@@ -766,14 +766,14 @@ internal static class IntPageCodec
             choice.Ranges[order] = (estimate.SampleMin, estimate.SampleMax);
             if (estimate.BitsPerValue < choice.Estimate.BitsPerValue)
             {
-                (choice.Mode, choice.Estimate, choice.Header) = (candidate, estimate, HeaderBits(order, deltaHeader, dodHeader));
+                (choice.Estimate, choice.Header) = (estimate, HeaderBits(order, deltaHeader, dodHeader));
             }
         }
 
         Describe(values, ref choice.Estimate);
 
         // About a bit a code above the mean bit length (the terminating bit; quotients and k about cancel out).
-        choice.GuessBits = (long)(Math.Max(values.Length - (choice.Mode - IntMode.Rice), 0) * (choice.Estimate.BitsPerValue + 1));
+        choice.GuessBits = (long)(Math.Max(values.Length - choice.Estimate.Order, 0) * (choice.Estimate.BitsPerValue + 1));
         return choice;
     }
 
@@ -824,7 +824,7 @@ internal static class IntPageCodec
     /// <summary>The Rice sequence to size, and what sampling learnt of every sequence.</summary>
     private struct RiceChoice
     {
-        public IntMode Mode;
+        public readonly IntMode Mode => IntMode.Rice + Estimate.Order; // Rice, DeltaRice, DeltaOfDeltaRice
         public RiceEstimate Estimate;
         public long Header;
         public long GuessBits;
