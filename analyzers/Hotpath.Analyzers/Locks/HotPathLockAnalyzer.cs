@@ -7,10 +7,15 @@ namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
 /// HOT210 (suggestion): any lock acquisition in <c>[HotPath]</c> code: <c>lock</c>, <c>Monitor.Enter</c>/<c>TryEnter</c>,
-/// <c>Lock.Enter</c>/<c>EnterScope</c>, <c>SpinLock.Enter</c>, <c>SemaphoreSlim.Wait[Async]</c>,
+/// <c>SpinLock.Enter</c>, <c>SemaphoreSlim.Wait[Async]</c>,
 /// <c>ReaderWriterLockSlim.Enter*Lock</c>. A lock inside a loop says so: it is taken on every iteration.
 /// Hotness comes from <see cref="HotPathScope"/>; a lambda or local function marked itself counts on its own.
 /// </summary>
+/// <remarks>
+/// A <see cref="System.Threading.Lock"/> is not reported (a trap in DESIGN.md): it is the lock the other lock
+/// rules' fixes introduce when a lock has to stay, the cheapest the runtime has (no monitor, no sync block), so
+/// a hot path that kept a lock on purpose and moved it to <c>Lock</c> is left alone.
+/// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HotPathLockAnalyzer : DiagnosticAnalyzer
 {
@@ -32,11 +37,22 @@ public sealed class HotPathLockAnalyzer : DiagnosticAnalyzer
             }
 
             var symbols = LockSymbols.Create(start.Compilation);
-            start.RegisterOperationAction(c => Analyze(c, scope, "lock statement"), OperationKind.Lock);
+            start.RegisterOperationAction(c =>
+            {
+                if (!LockSymbols.Is(((ILockOperation)c.Operation).LockedValue.Type, symbols.Lock))
+                {
+                    Analyze(c, scope, "lock statement");
+                }
+            }, OperationKind.Lock);
             start.RegisterOperationAction(c =>
             {
                 var invocation = (IInvocationOperation)c.Operation;
-                if (LockOperations.TryGetAcquisition(invocation, symbols, out _) || LockOperations.IsEnterScope(invocation, symbols, out _))
+                if (LockSymbols.Is(invocation.TargetMethod.ContainingType, symbols.Lock))
+                {
+                    return; // System.Threading.Lock is DESIGN.md's trap: see the class remarks
+                }
+
+                if (LockOperations.TryGetAcquisition(invocation, symbols, out _))
                 {
                     Analyze(c, scope, invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name);
                 }

@@ -132,9 +132,12 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
     {
         switch (target)
         {
-            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when
-                containingSymbol.ContainingType is { } containingType && IsVisibleOutsideAssembly(containingType):
-                return "'this' of a type other assemblies can see (they can lock the same instance)";
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                // Reported in every type: whoever holds a reference to the instance can lock it too, and an
+                // internal type's instances still reach other code (events, callbacks, collections).
+                return containingSymbol.ContainingType is { } containingType && IsVisibleOutsideAssembly(containingType)
+                    ? "'this' of a type other assemblies can see (they can lock the same instance)"
+                    : "'this' (any code holding a reference to the instance can lock it too)";
             case ITypeOfOperation typeOf:
                 return $"typeof({typeOf.TypeOperand.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}) (Type objects are shared across the process)";
             case IInvocationOperation { TargetMethod: { Name: "GetType", Parameters.Length: 0 } }:

@@ -146,7 +146,8 @@ public sealed class LockAnalyzersRobustnessTests
                     public void Reindex() { lock (_gate) { lock (_index) { _count--; _hits--; } } }
                     public void Rebuild() { lock (_index) { Flush2(); } }
                     private void Flush2() { lock (_gate) { _count = 0; _hits = 1; } }
-                    [HotPath] public int Read() { using (_lock.EnterScope()) { return _count + (int)_hits; } }
+                    [HotPath] public int Read() { lock (_gate) { return _count + (int)_hits; } }
+                    [HotPath] public int ReadScoped() { using (_lock.EnterScope()) { return _count + (int)_hits; } }
                     public int Sum(int[] values) { var sum = 0; foreach (var v in values) { sum += v; } return sum; }
                     public Func<int> Later() => () => { lock (_gate) { return _count + 1; } };
                 }

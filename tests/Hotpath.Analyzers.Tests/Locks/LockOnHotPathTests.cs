@@ -15,12 +15,27 @@ public sealed class LockOnHotPathTests
             private readonly ReaderWriterLockSlim _rw = new();
             private long _n;
             [HotPath] public void A() { {|HOT210:lock (_gate)|} { _n += 2; _n--; } }
-            [HotPath] public void B() { using ({|HOT210:_lock.EnterScope()|}) { } }
             [HotPath] public async Task D() { await {|HOT210:_semaphore.WaitAsync()|}; try { } finally { _semaphore.Release(); } }
             [HotPath] public void E() { {|HOT210:Monitor.Enter(_gate)|}; try { } finally { Monitor.Exit(_gate); } }
             [HotPath] public void F() { {|HOT210:_rw.EnterReadLock()|}; try { } finally { _rw.ExitReadLock(); } }
         }
         """, "HOT210");
+
+    [Fact]
+    public Task A_System_Threading_Lock_is_not_reported() => LockVerifier.VerifyAllRulesAsync(Usings + """
+        public sealed class Meter
+        {
+            private readonly Lock _lock = new();
+            private static readonly Lock s_lock = new();
+            private long _n;
+            private long _m;
+            [HotPath] public void A() { lock (_lock) { _n += 2; _m--; } }
+            [HotPath] public void B() { lock (s_lock) { _n++; _m++; } }
+            [HotPath] public void C() { using (_lock.EnterScope()) { _n--; _m--; } }
+            [HotPath] public void D() { _lock.Enter(); try { _n++; _m++; } finally { _lock.Exit(); } }
+            [HotPath] public void E(int[] items) { foreach (var i in items) { lock (_lock) { _n += i; _m -= i; } } }
+        }
+        """);
 
     [Fact]
     public async Task A_lock_inside_a_loop_says_so()

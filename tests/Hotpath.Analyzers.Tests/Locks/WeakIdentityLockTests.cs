@@ -1,6 +1,6 @@
 namespace Hotpath.Analyzers.Tests.Locks;
 
-/// <summary>HOT201: lock on <c>this</c> of a visible type, a Type/MemberInfo, a string, a thread, other weak-identity objects.</summary>
+/// <summary>HOT201: lock on <c>this</c>, a Type/MemberInfo, a string, a thread, other weak-identity objects.</summary>
 public sealed class WeakIdentityLockTests
 {
     [Fact]
@@ -26,14 +26,28 @@ public sealed class WeakIdentityLockTests
         """, "HOT201");
 
     [Fact]
-    public Task Lock_on_this_of_an_internal_or_private_type_is_not_reported() => LockVerifier.VerifyAsync("""
-        internal class Account
+    public Task Lock_on_this_of_an_internal_or_private_type() => LockVerifier.VerifyAsync("""
+        class Account
         {
-            public void Touch() { lock (this) { } }
-            private sealed class Nested { public void Touch() { lock (this) { } } }
+            public void Touch() { lock ({|HOT201:this|}) { } }
+            private sealed class Nested { public void Touch() { lock ({|HOT201:this|}) { } } }
         }
-        public class Outer { private sealed class Nested { public void Touch() { lock (this) { } } } }
+        public class Outer { private sealed class Nested { public void Touch() { lock ({|HOT201:this|}) { } } } }
         """, "HOT201");
+
+    [Fact]
+    public async Task The_message_says_whether_other_assemblies_can_reach_the_instance()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync("""
+            public class Visible { public void Touch() { lock (this) { } } }
+            internal class Hidden { public void Touch() { lock (this) { } } }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new Hotpath.Analyzers.Locks.LockTargetAnalyzer() });
+        var messages = diagnostics.Where(d => d.Id == "HOT201").OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, messages.Length);
+        Assert.Contains("other assemblies can see", messages[0]);
+        Assert.DoesNotContain("other assemblies", messages[1]);
+    }
 
     [Fact]
     public Task Lock_on_type_objects() => LockVerifier.VerifyAsync("""
