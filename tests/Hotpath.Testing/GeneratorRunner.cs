@@ -27,6 +27,14 @@ public static class GeneratorRunner
             parseOptions: TestCompilation.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
+    /// <summary>A driver for <paramref name="generators"/> that sees <paramref name="buildProperties"/> as MSBuild properties (<c>build_property.*</c>).</summary>
+    public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string> buildProperties, params IIncrementalGenerator[] generators) =>
+        CSharpGeneratorDriver.Create(
+            generators.Select(GeneratorExtensions.AsSourceGenerator),
+            parseOptions: TestCompilation.ParseOptions,
+            optionsProvider: new BuildPropertiesProvider(buildProperties),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
     /// <summary>Runs <paramref name="generator"/> over a compilation of <paramref name="sources"/>.</summary>
     public static GeneratorRun Run(IIncrementalGenerator generator, params string[] sources) =>
         Run(CreateDriver(generator), TestCompilation.Create(sources));
@@ -55,5 +63,26 @@ public static class GeneratorRunner
         var run = Run(generator, sources);
         TestCompilation.AssertNoErrors(run.OutputCompilation);
         return run;
+    }
+}
+
+/// <summary>Global analyzer-config options holding MSBuild properties, as the SDK passes <c>CompilerVisibleProperty</c> items.</summary>
+internal sealed class BuildPropertiesProvider : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+{
+    private static readonly Options s_none = new(new Dictionary<string, string>());
+    private readonly Options _global;
+
+    public BuildPropertiesProvider(IReadOnlyDictionary<string, string> properties) =>
+        _global = new Options(properties.ToDictionary(p => "build_property." + p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase));
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => _global;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_none;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => s_none;
+
+    private sealed class Options(Dictionary<string, string> values) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }

@@ -5,9 +5,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Hotpath.Generators.Batching;
 
 /// <summary>
-/// Emits <c>Combine</c> and the nested <c>Reducer</c> for every <c>[BatchReducer]</c> partial struct. Reports nothing:
-/// <see cref="BatchReducerDiagnosticsAnalyzer"/> reports what the shared parser finds, and an invalid struct simply
-/// gets no generated code.
+/// Emits <c>Combine</c> and the nested <c>Reducer</c> for every <c>[BatchReducer]</c> partial struct. An invalid struct
+/// gets no generated code; its diagnostics come from <see cref="BatchReducerDiagnosticsAnalyzer"/> in a build, or from
+/// here when run on its own (see <see cref="GeneratorDiagnostics"/>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class BatchReducerGenerator : IIncrementalGenerator
@@ -19,17 +19,24 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 AttributeNames.BatchReducer,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
-                    ? BatchReducerParser.Parse(type, ctx.Attributes[0], ct).Model
-                    : null)
+                static (ctx, ct) => Transform(ctx, ct))
             .WithTrackingName(TrackingNames.BatchReducerModels);
 
         var valid = models
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static target => target.Model is not null)
+            .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.BatchReducerValidModels);
 
         context.RegisterSourceOutput(valid, static (spc, model) =>
             spc.AddSource(BatchReducerEmitter.HintName(model), BatchReducerEmitter.Emit(model)));
+        GeneratorDiagnostics.Register(context, models, TrackingNames.BatchReducerDiagnostics);
     }
+
+    private static ParsedTarget<BatchReducerModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute, found) =>
+        {
+            var parsed = BatchReducerParser.Parse(type, attribute, cancellationToken);
+            found.AddRange(parsed.Diagnostics);
+            return parsed.Model;
+        }, cancellationToken);
 }

@@ -4,8 +4,9 @@ using Microsoft.CodeAnalysis;
 namespace Hotpath.Generators.Caching;
 
 /// <summary>
-/// Generates typed accessors for [ShardedCache] classes and one <c>{Value}Key</c> struct per value type. Reports no
-/// diagnostics (<see cref="ShardedCacheDiagnosticsAnalyzer"/> does): invalid types just get no code.
+/// Generates typed accessors for [ShardedCache] classes and one <c>{Value}Key</c> struct per value type. Invalid types
+/// get no code; their diagnostics come from <see cref="ShardedCacheDiagnosticsAnalyzer"/> in a build, or from here when
+/// run on its own (see <see cref="GeneratorDiagnostics"/>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ShardedCacheGenerator : IIncrementalGenerator
@@ -17,15 +18,14 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 AttributeNames.ShardedCache,
                 static (_, _) => true,
-                static (context, cancellationToken) => context.TargetSymbol is INamedTypeSymbol type
-                    ? ShardedCacheParser.Parse(type, context.Attributes[0], cancellationToken).Model
-                    : null)
+                static (context, cancellationToken) => Transform(context, cancellationToken))
             .WithTrackingName(TrackingNames.ShardedCacheModels);
 
         var valid = models
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static target => target.Model is not null)
+            .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.ShardedCacheValidModels);
+        GeneratorDiagnostics.Register(context, models, TrackingNames.ShardedCacheDiagnostics);
 
         context.RegisterSourceOutput(valid, static (output, model) =>
             output.AddSource(model.Target.HintName + ".ShardedCache.g.cs", ShardedCacheEmitter.EmitCache(model)));
@@ -51,4 +51,12 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
 
     /// <summary>Tracking name of the key-model step (TrackingNames is shared; this one is local to the capability).</summary>
     internal const string ShardedCacheKeysTrackingName = "ShardedCache.Keys";
+
+    private static ParsedTarget<ShardedCacheModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        ParsedTarget<ShardedCacheModel>.Parse(context, AttributeNames.ShardedCache, (type, attribute, found) =>
+        {
+            var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
+            found.AddRange(parsed.Diagnostics);
+            return parsed.Model;
+        }, cancellationToken);
 }

@@ -7,8 +7,9 @@ namespace Hotpath.Generators.Compression;
 /// <summary>
 /// Emits <c>public static IColumnarCodec&lt;T&gt; Codec { get; }</c> for every [Columnar] partial type: a codec
 /// that copies each member straight from the rows into pooled column buffers and the bit-level encoders of
-/// Hotpath.Compression (no reflection, no boxing, no per-row allocation). Never reports diagnostics: the
-/// companion <see cref="ColumnarDiagnosticsAnalyzer"/> does, from the same parser.
+/// Hotpath.Compression (no reflection, no boxing, no per-row allocation). Types with mistakes get no code; their
+/// diagnostics come from <see cref="ColumnarDiagnosticsAnalyzer"/> in a build, or from here when run on its own
+/// (see <see cref="GeneratorDiagnostics"/>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ColumnarGenerator : IIncrementalGenerator
@@ -20,15 +21,17 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 AttributeNames.Columnar,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => ColumnarParser.ParseForGenerator((INamedTypeSymbol)syntaxContext.TargetSymbol, cancellationToken))
+                static (syntaxContext, cancellationToken) => ParsedTarget<ColumnarModel>.Parse(
+                    syntaxContext, AttributeNames.Columnar, (type, _, found) => ColumnarParser.Parse(type, found, cancellationToken), cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 
         var valid = models
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static target => target.Model is not null)
+            .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.ColumnarValidModels);
 
         context.RegisterSourceOutput(valid, static (production, model) =>
             production.AddSource(model.Target.HintName + ".Columnar.g.cs", ColumnarEmitter.Emit(model)));
+        GeneratorDiagnostics.Register(context, models, TrackingNames.ColumnarDiagnostics);
     }
 }

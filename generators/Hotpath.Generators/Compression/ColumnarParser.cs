@@ -13,17 +13,6 @@ internal static class ColumnarParser
 {
     private const string Supported = "supported types are integers, bool, char, float, double, decimal, DateTime, DateTimeOffset, TimeSpan, Guid, enums, string and nullable forms of the value types";
 
-    /// <summary>The generator's entry: a model, or <see langword="null"/> when the type has any error (HOT001/HOT002/HOT007).</summary>
-    public static ColumnarModel? ParseForGenerator(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        if (TypeTargetParser.CheckPartial(type, AttributeNames.Columnar, cancellationToken) is not null)
-        {
-            return null;
-        }
-
-        return Parse(type, diagnostics: null, cancellationToken);
-    }
-
     /// <summary>
     /// Parses <paramref name="type"/>. Each problem is added to <paramref name="diagnostics"/> (when given); the
     /// model is <see langword="null"/> when there was any.

@@ -6,8 +6,8 @@ namespace Hotpath.Generators.Pooling;
 
 /// <summary>
 /// Generates <c>Reset()</c>, the explicit <c>IResettable.TryReset()</c> and the static <c>Pool</c> of every
-/// [Pooled] partial class. Reports nothing: <see cref="PooledDiagnosticsAnalyzer"/> reports the mistakes
-/// from the same parser, and types with mistakes get no code.
+/// [Pooled] partial class. Types with mistakes get no code; their diagnostics come from
+/// <see cref="PooledDiagnosticsAnalyzer"/> in a build, or from here when run on its own (see <see cref="GeneratorDiagnostics"/>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class PooledGenerator : IIncrementalGenerator
@@ -23,31 +23,26 @@ public sealed class PooledGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.PooledModels);
 
         var valid = models
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static target => target.Model is not null)
+            .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.PooledValidModels);
 
         context.RegisterSourceOutput(valid, static (output, model) => output.AddSource(PooledEmitter.HintName(model), PooledEmitter.Emit(model)));
+        GeneratorDiagnostics.Register(context, models, TrackingNames.PooledDiagnostics);
     }
 
-    private static PooledModel? Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    private static ParsedTarget<PooledModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
-        {
-            return null;
-        }
-
-        if (TypeTargetParser.CheckPartial(type, AttributeNames.Pooled, cancellationToken) is not null)
-        {
-            return null;
-        }
-
         var semanticModel = context.SemanticModel;
-        return PooledParser.Parse(
-            type,
-            context.Attributes[0],
-            tree => tree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(tree),
-            diagnostics: null,
+        return ParsedTarget<PooledModel>.Parse(
+            context,
+            AttributeNames.Pooled,
+            (type, attribute, found) => PooledParser.Parse(
+                type,
+                attribute,
+                tree => tree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(tree),
+                found,
+                cancellationToken),
             cancellationToken);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Hotpath.Generators.Shared;
 
 /// <summary>
-/// Every diagnostic the generators' companion analyzers report (HOT0xx: user mistakes in attributed types).
+/// Every diagnostic the generators and their companion analyzers report (HOT0xx: user mistakes in attributed types).
 /// Ids are stable; new rules take new numbers. Each has a page docs/rules/ID.md.
 /// </summary>
 internal static class DiagnosticDescriptors
@@ -47,6 +47,19 @@ internal static class DiagnosticDescriptors
         "[{0}] argument '{1}' is {2}: {3}");
 
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+    /// <summary>The descriptor with <paramref name="id"/> (generators report parsed diagnostics by id).</summary>
+    public static DiagnosticDescriptor ById(string id) => id switch
+    {
+        "HOT001" => NotPartial,
+        "HOT002" => UnsupportedColumnarMember,
+        "HOT003" => MissingCacheKey,
+        "HOT004" => InvalidReducerInput,
+        "HOT005" => NoParameterlessConstructor,
+        "HOT006" => MemberCannotBeReset,
+        "HOT007" => ArgumentOutOfRange,
+        _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a generator diagnostic."),
+    };
 
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));

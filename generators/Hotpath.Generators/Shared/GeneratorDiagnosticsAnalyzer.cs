@@ -5,10 +5,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Hotpath.Generators.Shared;
 
 /// <summary>
-/// Base of the companion analyzers that report a generator's HOT0xx diagnostics. The generator and its
-/// analyzer share one parser: the generator keeps only valid models (and never reports), the analyzer
-/// reports what the parser found with real source locations, so <c>#pragma</c>, <c>.editorconfig</c> and
-/// IDE squiggles all work, and the generator pipeline stays free of diagnostics that would defeat caching.
+/// Base of the companion analyzers that report a generator's HOT0xx diagnostics in a build. The generator and
+/// its analyzer share one parser: the generator emits code for valid models only, the analyzer reports what the
+/// parser found with real source locations, so <c>#pragma</c>, <c>.editorconfig</c>, IDE squiggles and the
+/// HOT001 code fix all work. (Run without the package's props, the generator reports the same diagnostics
+/// itself: see <see cref="GeneratorDiagnostics"/>.)
 /// </summary>
 public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
 {

@@ -8,13 +8,17 @@ internal static class TrackingNames
 {
     public const string PooledModels = "Pooled.Models";
     public const string PooledValidModels = "Pooled.ValidModels";
+    public const string PooledDiagnostics = "Pooled.Diagnostics";
 
     public const string ColumnarModels = "Columnar.Models";
     public const string ColumnarValidModels = "Columnar.ValidModels";
+    public const string ColumnarDiagnostics = "Columnar.Diagnostics";
 
     public const string BatchReducerModels = "BatchReducer.Models";
     public const string BatchReducerValidModels = "BatchReducer.ValidModels";
+    public const string BatchReducerDiagnostics = "BatchReducer.Diagnostics";
 
     public const string ShardedCacheModels = "ShardedCache.Models";
     public const string ShardedCacheValidModels = "ShardedCache.ValidModels";
+    public const string ShardedCacheDiagnostics = "ShardedCache.Diagnostics";
 }

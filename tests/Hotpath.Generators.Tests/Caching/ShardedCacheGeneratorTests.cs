@@ -147,7 +147,7 @@ public sealed class ShardedCacheGeneratorTests
     [InlineData("[Hotpath.ShardedCache(typeof(PodState), Capacity = 0)]")]
     [InlineData("[Hotpath.ShardedCache(typeof(PodState), TimeToLiveSeconds = -1)]")]
     [InlineData("[Hotpath.ShardedCache(typeof(NoKey))]")]
-    public void Invalid_types_get_no_code_and_the_generator_reports_nothing(string attribute)
+    public void Invalid_types_get_no_code_and_the_generator_reports_why(string attribute)
     {
         var run = GeneratorRunner.Run(new ShardedCacheGenerator(), """
             public sealed class PodState { [Hotpath.CacheKey(0)] public string Name = ""; }
@@ -155,7 +155,8 @@ public sealed class ShardedCacheGeneratorTests
             """ + attribute + " public partial class Cache { }");
 
         Assert.Empty(run.GeneratedSources);
-        Assert.Empty(run.Result.Diagnostics);
+        var diagnostic = Assert.Single(run.Result.Diagnostics);
+        Assert.Equal(attribute.Contains("NoKey", StringComparison.Ordinal) ? "HOT003" : "HOT007", diagnostic.Id);
     }
 
     [Fact]

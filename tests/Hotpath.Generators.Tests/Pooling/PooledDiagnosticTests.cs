@@ -218,7 +218,7 @@ public sealed class PooledDiagnosticTests
     }
 
     [Fact]
-    public void Types_with_mistakes_get_no_generated_code_and_the_generator_reports_nothing()
+    public void Types_with_mistakes_get_no_generated_code_and_the_generator_reports_why()
     {
         var run = GeneratorRunner.Run(
             new PooledGenerator(),
@@ -230,7 +230,7 @@ public sealed class PooledDiagnosticTests
             [Hotpath.Pooled] public sealed partial class Good { }
             """);
 
-        Assert.Empty(run.Result.Diagnostics);
+        Assert.Equal(["HOT001", "HOT005", "HOT006", "HOT007"], run.Result.Diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal).ToArray());
         var generated = Assert.Single(run.GeneratedSources);
         Assert.Equal("Good.Pooled.g.cs", generated.HintName);
     }

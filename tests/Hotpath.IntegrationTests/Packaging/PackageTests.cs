@@ -19,6 +19,8 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Contains("analyzers/dotnet/cs/Hotpath.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Hotpath.Analyzers.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Hotpath.CodeFixes.dll", entries);
+        Assert.Contains("build/Hotpath.props", entries); // HOT0xx from the companion analyzers only (see GeneratorDiagnostics)
+        Assert.Contains("buildTransitive/Hotpath.props", entries);
         // Roslyn components must not leak into lib/ (consumers would reference them).
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
     }
@@ -49,11 +51,16 @@ public sealed class PackageTests(PackedPackage package)
             }
             """);
 
-        var build = DotnetCli.Run(folder, BuildTimeout, DotnetCli.IsolatedBuild("build", "-c", "Release"));
+        // The compiler's error log lists each diagnostic once (the console repeats them), so a mistake reported by
+        // both the generator and its companion analyzer would be in it twice.
+        var errorLog = Path.Combine(folder, "errors.sarif");
+        var build = DotnetCli.Run(folder, BuildTimeout, DotnetCli.IsolatedBuild("build", "-c", "Release", $"-p:ErrorLog={errorLog}%2Cversion=2.1"));
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("error HOT001", build.Output);
         Assert.Contains("'PodState' is marked [Pooled] but it is not partial", build.Output);
+        var reported = File.ReadAllText(errorLog).Split("\"ruleId\": \"HOT001\"").Length - 1;
+        Assert.Equal(1, reported);
     }
 
     [Fact]
