@@ -515,11 +515,17 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         }
     }
 
+    private TimeSpan Backoff(int attempt) => Backoff(attempt, _retryBaseMs, _retryMaxMs, Random.Shared.NextDouble());
+
     /// <summary>Exponential backoff with equal jitter: a random delay in [d/2, d], d = min(base * 2^attempt, max).</summary>
-    private TimeSpan Backoff(int attempt)
+    /// <param name="attempt">0 before the first retry.</param>
+    /// <param name="baseMs">The retry base delay in milliseconds.</param>
+    /// <param name="maxMs">The retry cap in milliseconds.</param>
+    /// <param name="unit">A uniform draw in [0, 1) that places the delay in the jitter range (a parameter so tests can pin it).</param>
+    internal static TimeSpan Backoff(int attempt, double baseMs, double maxMs, double unit)
     {
-        var delay = Math.Min(_retryMaxMs, _retryBaseMs * Math.Pow(2, Math.Min(attempt, 30)));
-        var jittered = (delay / 2) + (Random.Shared.NextDouble() * delay / 2);
+        var delay = Math.Min(maxMs, baseMs * Math.Pow(2, Math.Min(attempt, 30)));
+        var jittered = (delay / 2) + (unit * delay / 2);
         return TimeSpan.FromMilliseconds(jittered);
     }
 

@@ -1,5 +1,6 @@
 using Hotpath.Tests.Shared;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Hotpath.Batching;
@@ -229,6 +230,79 @@ public sealed class BatchEngineTests
         Assert.Equal(2, engine.RetryCount);
         Assert.Equal(1, engine.DeliveredCount);
         Assert.Equal(0, engine.DeadLetteredCount);
+    }
+
+    [Fact]
+    public void Backoff_doubles_from_the_base_on_each_retry()
+    {
+        // Cap far away: d = base * 2^attempt; the jitter draw 0 gives d/2, a draw at the top gives d.
+        for (var attempt = 0; attempt <= 10; attempt++)
+        {
+            var d = 10.0 * Math.Pow(2, attempt);
+            Assert.Equal(d / 2, BatchEngine<int>.Backoff(attempt, 10, 1e9, 0).TotalMilliseconds, 6);
+            Assert.Equal(d, BatchEngine<int>.Backoff(attempt, 10, 1e9, 1).TotalMilliseconds, 6);
+        }
+    }
+
+    [Fact]
+    public void Backoff_stops_growing_at_the_cap()
+    {
+        // base 10, cap 100: 10, 20, 40, 80, then 100 for every later retry, however many.
+        Assert.Equal(80, BatchEngine<int>.Backoff(3, 10, 100, 1).TotalMilliseconds, 6);
+        foreach (var attempt in new[] { 4, 5, 10, 30, 31, 1_000, int.MaxValue })
+        {
+            Assert.Equal(50, BatchEngine<int>.Backoff(attempt, 10, 100, 0).TotalMilliseconds, 6);
+            Assert.Equal(100, BatchEngine<int>.Backoff(attempt, 10, 100, 1).TotalMilliseconds, 6);
+        }
+
+        // The defaults (10 ms doubling to 1 s) reach the cap at the eighth retry.
+        Assert.Equal(640, BatchEngine<int>.Backoff(6, 10, 1_000, 1).TotalMilliseconds, 6);
+        Assert.Equal(1_000, BatchEngine<int>.Backoff(7, 10, 1_000, 1).TotalMilliseconds, 6);
+    }
+
+    [Fact]
+    public void Backoff_jitter_stays_in_the_upper_half_of_the_delay_and_follows_the_draw()
+    {
+        var random = new Random(1234); // seeded: the same draws every run
+        for (var i = 0; i < 10_000; i++)
+        {
+            var attempt = random.Next(0, 12);
+            var unit = random.NextDouble();
+            var d = Math.Min(1_000, 3.0 * Math.Pow(2, attempt));
+            var ms = BatchEngine<int>.Backoff(attempt, 3, 1_000, unit).TotalMilliseconds;
+            Assert.InRange(ms, d / 2, d);
+            Assert.Equal((d / 2) + (unit * d / 2), ms, tolerance: 1e-4); // linear in the draw (TimeSpan keeps 100 ns ticks)
+        }
+
+        Assert.Equal(0, BatchEngine<int>.Backoff(5, 0, 0, 0.7).TotalMilliseconds); // a zero base means no backoff
+    }
+
+    [Fact]
+    public async Task Retries_wait_for_the_backoff_between_attempts()
+    {
+        // Base 100 ms: retry 0 waits 50-100 ms, retry 1 waits 100-200 ms. Only lower bounds are checked (a busy
+        // machine only makes the gaps longer), with 10 ms off them for timer granularity.
+        var attempts = new List<long>();
+        var engine = new BatchEngine<int>(
+            new BatchEngineOptions { MaxBatchSize = 1, MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(100), RetryMaxDelay = TimeSpan.FromSeconds(1) },
+            (_, _) =>
+            {
+                lock (attempts)
+                {
+                    attempts.Add(Stopwatch.GetTimestamp());
+                }
+
+                throw new InvalidOperationException("always");
+            },
+            static (_, _) => default);
+
+        engine.Post(1);
+        await engine.CompleteAsync().WaitAsync(Patience);
+
+        Assert.Equal(3, attempts.Count);
+        Assert.True(Stopwatch.GetElapsedTime(attempts[0], attempts[1]) >= TimeSpan.FromMilliseconds(40), $"first retry after {Stopwatch.GetElapsedTime(attempts[0], attempts[1]).TotalMilliseconds} ms");
+        Assert.True(Stopwatch.GetElapsedTime(attempts[1], attempts[2]) >= TimeSpan.FromMilliseconds(90), $"second retry after {Stopwatch.GetElapsedTime(attempts[1], attempts[2]).TotalMilliseconds} ms");
+        Assert.Equal(2, engine.RetryCount);
     }
 
     [Fact]
