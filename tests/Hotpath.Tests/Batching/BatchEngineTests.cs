@@ -526,6 +526,9 @@ public sealed class BatchEngineTests
         Assert.Equal(0, engine.PendingCount);
     }
 
+    /// <summary>An item type no other test posts: the counters' <c>type</c> tag then singles out this test's engine.</summary>
+    private readonly record struct MeteredItem(int Id);
+
     [Fact]
     public async Task Publishes_counters_on_the_Hotpath_meter()
     {
@@ -538,26 +541,48 @@ public sealed class BatchEngineTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // Engines of other tests run meanwhile: count only this item type's series.
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "type" && (string?)tag.Value == nameof(MeteredItem))
+                {
+                    totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+                }
+            }
+        });
         listener.Start();
 
+        // Two full batches of 5 (MaxDelay is an hour); the one holding id 0 fails both of its attempts.
         var attempts = 0;
-        var engine = new BatchEngine<int>(
+        var engine = new BatchEngine<MeteredItem>(
             Options(maxBatchSize: 5, maxRetries: 1),
-            (batch, _) => batch.Span[0] == 0 && Interlocked.Increment(ref attempts) > 0 ? throw new InvalidOperationException() : default,
+            (batch, _) =>
+            {
+                Interlocked.Increment(ref attempts);
+                return batch.Span[0].Id == 0 ? throw new InvalidOperationException("bad batch") : default;
+            },
             static (_, _) => default);
         for (var i = 0; i < 10; i++)
         {
-            engine.Post(i);
+            Assert.True(engine.Post(new MeteredItem(i)));
         }
 
         await engine.CompleteAsync().WaitAsync(Patience);
 
-        // Other tests may run engines at the same time: their measurements only add.
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.items") >= 10);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.flushes") >= 2);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.retries") >= 1);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.deadletters") >= 5);
+        Assert.Equal(3, attempts);
+        Assert.Equal(10, totals.GetValueOrDefault("hotpath.batch.items"));      // once per batch, not per attempt
+        Assert.Equal(2, totals.GetValueOrDefault("hotpath.batch.flushes"));
+        Assert.Equal(1, totals.GetValueOrDefault("hotpath.batch.retries"));
+        Assert.Equal(5, totals.GetValueOrDefault("hotpath.batch.deadletters"));
+        Assert.Equal(4, totals.Count); // nothing else published under this tag
+
+        // The meter agrees with the engine's own counts.
+        Assert.Equal(engine.BatchCount, totals["hotpath.batch.flushes"]);
+        Assert.Equal(engine.RetryCount, totals["hotpath.batch.retries"]);
+        Assert.Equal(engine.DeadLetteredCount, totals["hotpath.batch.deadletters"]);
+        Assert.Equal(engine.DeliveredCount + engine.DeadLetteredCount, totals["hotpath.batch.items"]);
     }
 
     [Fact]
