@@ -61,6 +61,20 @@ public sealed class MemoryPressureTests
     }
 
     [Fact]
+    public void TrimAll_trims_only_caches_that_opted_in()
+    {
+        var optedIn = Filled(trimOnMemoryPressure: true);
+        var optedOut = Filled(trimOnMemoryPressure: false);
+
+        CacheRegistry.TrimAll(CacheRegistry.PressureTrimFraction);
+
+        Assert.Equal(75, optedIn.Count);
+        Assert.Equal(100, optedOut.Count);
+        GC.KeepAlive(optedIn);
+        GC.KeepAlive(optedOut);
+    }
+
+    [Fact]
     public async Task A_full_collection_under_pressure_trims_a_quarter_of_the_opted_in_caches_only()
     {
         // Registered first, so a trim that wrongly included it would reach it before the opted-in one.
