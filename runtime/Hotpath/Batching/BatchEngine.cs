@@ -25,12 +25,15 @@ namespace Hotpath.Batching;
 /// <see langword="false"/> and <see cref="PostAsync"/> throws <see cref="InvalidOperationException"/>.</para>
 /// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
 /// once per batch), <c>hotpath.batch.flushes</c> (batches), <c>hotpath.batch.retries</c> (retry attempts) and
-/// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed).</para>
+/// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed), tagged <c>type</c> = the item type's name.</para>
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class BatchEngine<T> : IAsyncDisposable
 {
     private const int MaxKeptFailures = 64;
+
+    // One series per item type, like the pools' counters; built once per T, so adding to a counter allocates nothing.
+    private static readonly KeyValuePair<string, object?> ItemTypeTag = new(BatchMetrics.TypeTag, TypeNames.Display(typeof(T)));
 
 #if NET9_0_OR_GREATER
     // A dedicated lock type: cheaper than Monitor, and its contention state is allocated once, not per inflation.
@@ -425,8 +428,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     {
         var batch = runner.Batch;
         var memory = new ReadOnlyMemory<T>(batch.Array, 0, batch.Count);
-        BatchMetrics.Flushes.Add(1);
-        BatchMetrics.Items.Add(batch.Count);
+        BatchMetrics.Flushes.Add(1, ItemTypeTag);
+        BatchMetrics.Items.Add(batch.Count, ItemTypeTag);
         try
         {
             Exception? last = null;
@@ -456,7 +459,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _retries);
-                BatchMetrics.Retries.Add(1);
+                BatchMetrics.Retries.Add(1, ItemTypeTag);
                 try
                 {
                     await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
@@ -485,7 +488,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private async Task DeadLetterAsync(ReadOnlyMemory<T> memory, Exception error)
     {
         Interlocked.Add(ref _deadLettered, memory.Length);
-        BatchMetrics.DeadLetters.Add(memory.Length);
+        BatchMetrics.DeadLetters.Add(memory.Length, ItemTypeTag);
         if (_deadLetter is null)
         {
             RecordFailure(error);
@@ -515,11 +518,17 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         }
     }
 
+    private TimeSpan Backoff(int attempt) => Backoff(attempt, _retryBaseMs, _retryMaxMs, Random.Shared.NextDouble());
+
     /// <summary>Exponential backoff with equal jitter: a random delay in [d/2, d], d = min(base * 2^attempt, max).</summary>
-    private TimeSpan Backoff(int attempt)
+    /// <param name="attempt">0 before the first retry.</param>
+    /// <param name="baseMs">The retry base delay in milliseconds.</param>
+    /// <param name="maxMs">The retry cap in milliseconds.</param>
+    /// <param name="unit">A uniform draw in [0, 1) that places the delay in the jitter range (a parameter so tests can pin it).</param>
+    internal static TimeSpan Backoff(int attempt, double baseMs, double maxMs, double unit)
     {
-        var delay = Math.Min(_retryMaxMs, _retryBaseMs * Math.Pow(2, Math.Min(attempt, 30)));
-        var jittered = (delay / 2) + (Random.Shared.NextDouble() * delay / 2);
+        var delay = Math.Min(maxMs, baseMs * Math.Pow(2, Math.Min(attempt, 30)));
+        var jittered = (delay / 2) + (unit * delay / 2);
         return TimeSpan.FromMilliseconds(jittered);
     }
 
@@ -560,6 +569,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 /// <summary>The batch engine's counters on the shared <c>Hotpath</c> meter.</summary>
 internal static class BatchMetrics
 {
+    public const string TypeTag = "type";
+
     public static readonly Counter<long> Items = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers.");
     public static readonly Counter<long> Flushes = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers.");
     public static readonly Counter<long> Retries = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches.");

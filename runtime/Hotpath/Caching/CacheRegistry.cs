@@ -28,6 +28,10 @@ internal static class CacheRegistry
     private static readonly Dictionary<string, CacheStatistics> Retired = new(StringComparer.Ordinal); // by name, under the Caches lock
     private static bool s_instrumentsCreated;
     private static bool s_watcherStarted;
+    private static int s_watchersCreated;
+    private static long s_watcherRuns;
+    private static long s_pressureTrimsQueued;
+    private static MemoryReading? s_simulatedReading; // tests only: replaces the GC's reading once
 
     public static void Register(ICacheMaintenance cache, bool trimOnMemoryPressure)
     {
@@ -81,7 +85,24 @@ internal static class CacheRegistry
 
     /// <summary>Whether the GC's last reading counts as high memory load (90% of the GC's own high-load threshold).</summary>
     internal static bool IsUnderPressure(GCMemoryInfo info) =>
-        info.HighMemoryLoadThresholdBytes > 0 && info.MemoryLoadBytes >= info.HighMemoryLoadThresholdBytes * 9 / 10;
+        IsUnderPressure(info.MemoryLoadBytes, info.HighMemoryLoadThresholdBytes);
+
+    /// <summary>The same decision on the reading's two numbers (a GCMemoryInfo cannot be made up, so tests call this).</summary>
+    internal static bool IsUnderPressure(long memoryLoadBytes, long highMemoryLoadThresholdBytes) =>
+        highMemoryLoadThresholdBytes > 0 && memoryLoadBytes >= highMemoryLoadThresholdBytes * 9 / 10;
+
+    /// <summary>Memory-pressure watchers created in this process (tests: it must stay at most 1).</summary>
+    internal static int WatchersCreated => Volatile.Read(ref s_watchersCreated);
+
+    /// <summary>Times the watcher has run, one per collection of its generation (tests).</summary>
+    internal static long WatcherRuns => Interlocked.Read(ref s_watcherRuns);
+
+    /// <summary>Trims the watcher has queued because the reading showed pressure (tests).</summary>
+    internal static long PressureTrimsQueued => Interlocked.Read(ref s_pressureTrimsQueued);
+
+    /// <summary>Tests: the watcher's next run decides on these numbers instead of the GC's reading, once.</summary>
+    internal static void SimulateNextReading(long memoryLoadBytes, long highMemoryLoadThresholdBytes) =>
+        Volatile.Write(ref s_simulatedReading, new MemoryReading(memoryLoadBytes, highMemoryLoadThresholdBytes));
 
     private static List<Measurement<long>> Observe(Func<CacheStatistics, long> select)
     {
@@ -134,6 +155,8 @@ internal static class CacheRegistry
 
     private sealed record Registration(WeakReference<ICacheMaintenance> Cache, bool TrimOnMemoryPressure);
 
+    private sealed record MemoryReading(long MemoryLoadBytes, long HighMemoryLoadThresholdBytes);
+
     /// <summary>
     /// An object that resurrects itself in its finalizer: once promoted to generation 2 it is finalized after each
     /// full collection, the moment the GC's memory-load reading is fresh. Trimming runs on the thread pool, never on
@@ -141,7 +164,11 @@ internal static class CacheRegistry
     /// </summary>
     private sealed class MemoryPressureWatcher
     {
-        public static void Start() => _ = new MemoryPressureWatcher();
+        public static void Start()
+        {
+            Interlocked.Increment(ref s_watchersCreated);
+            _ = new MemoryPressureWatcher();
+        }
 
         ~MemoryPressureWatcher()
         {
@@ -152,8 +179,13 @@ internal static class CacheRegistry
 
             try
             {
-                if (IsUnderPressure(GC.GetGCMemoryInfo()))
+                Interlocked.Increment(ref s_watcherRuns);
+                var pressure = Interlocked.Exchange(ref s_simulatedReading, null) is { } simulated
+                    ? IsUnderPressure(simulated.MemoryLoadBytes, simulated.HighMemoryLoadThresholdBytes)
+                    : IsUnderPressure(GC.GetGCMemoryInfo());
+                if (pressure)
                 {
+                    Interlocked.Increment(ref s_pressureTrimsQueued);
                     ThreadPool.UnsafeQueueUserWorkItem(static _ => TrimAll(PressureTrimFraction), null);
                 }
             }

@@ -1,5 +1,6 @@
 using Hotpath.Tests.Shared;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Hotpath.Batching;
@@ -232,6 +233,79 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public void Backoff_doubles_from_the_base_on_each_retry()
+    {
+        // Cap far away: d = base * 2^attempt; the jitter draw 0 gives d/2, a draw at the top gives d.
+        for (var attempt = 0; attempt <= 10; attempt++)
+        {
+            var d = 10.0 * Math.Pow(2, attempt);
+            Assert.Equal(d / 2, BatchEngine<int>.Backoff(attempt, 10, 1e9, 0).TotalMilliseconds, 6);
+            Assert.Equal(d, BatchEngine<int>.Backoff(attempt, 10, 1e9, 1).TotalMilliseconds, 6);
+        }
+    }
+
+    [Fact]
+    public void Backoff_stops_growing_at_the_cap()
+    {
+        // base 10, cap 100: 10, 20, 40, 80, then 100 for every later retry, however many.
+        Assert.Equal(80, BatchEngine<int>.Backoff(3, 10, 100, 1).TotalMilliseconds, 6);
+        foreach (var attempt in new[] { 4, 5, 10, 30, 31, 1_000, int.MaxValue })
+        {
+            Assert.Equal(50, BatchEngine<int>.Backoff(attempt, 10, 100, 0).TotalMilliseconds, 6);
+            Assert.Equal(100, BatchEngine<int>.Backoff(attempt, 10, 100, 1).TotalMilliseconds, 6);
+        }
+
+        // The defaults (10 ms doubling to 1 s) reach the cap at the eighth retry.
+        Assert.Equal(640, BatchEngine<int>.Backoff(6, 10, 1_000, 1).TotalMilliseconds, 6);
+        Assert.Equal(1_000, BatchEngine<int>.Backoff(7, 10, 1_000, 1).TotalMilliseconds, 6);
+    }
+
+    [Fact]
+    public void Backoff_jitter_stays_in_the_upper_half_of_the_delay_and_follows_the_draw()
+    {
+        var random = new Random(1234); // seeded: the same draws every run
+        for (var i = 0; i < 10_000; i++)
+        {
+            var attempt = random.Next(0, 12);
+            var unit = random.NextDouble();
+            var d = Math.Min(1_000, 3.0 * Math.Pow(2, attempt));
+            var ms = BatchEngine<int>.Backoff(attempt, 3, 1_000, unit).TotalMilliseconds;
+            Assert.InRange(ms, d / 2, d);
+            Assert.Equal((d / 2) + (unit * d / 2), ms, tolerance: 1e-4); // linear in the draw (TimeSpan keeps 100 ns ticks)
+        }
+
+        Assert.Equal(0, BatchEngine<int>.Backoff(5, 0, 0, 0.7).TotalMilliseconds); // a zero base means no backoff
+    }
+
+    [Fact]
+    public async Task Retries_wait_for_the_backoff_between_attempts()
+    {
+        // Base 100 ms: retry 0 waits 50-100 ms, retry 1 waits 100-200 ms. Only lower bounds are checked (a busy
+        // machine only makes the gaps longer), with 10 ms off them for timer granularity.
+        var attempts = new List<long>();
+        var engine = new BatchEngine<int>(
+            new BatchEngineOptions { MaxBatchSize = 1, MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(100), RetryMaxDelay = TimeSpan.FromSeconds(1) },
+            (_, _) =>
+            {
+                lock (attempts)
+                {
+                    attempts.Add(Stopwatch.GetTimestamp());
+                }
+
+                throw new InvalidOperationException("always");
+            },
+            static (_, _) => default);
+
+        engine.Post(1);
+        await engine.CompleteAsync().WaitAsync(Patience);
+
+        Assert.Equal(3, attempts.Count);
+        Assert.True(Stopwatch.GetElapsedTime(attempts[0], attempts[1]) >= TimeSpan.FromMilliseconds(40), $"first retry after {Stopwatch.GetElapsedTime(attempts[0], attempts[1]).TotalMilliseconds} ms");
+        Assert.True(Stopwatch.GetElapsedTime(attempts[1], attempts[2]) >= TimeSpan.FromMilliseconds(90), $"second retry after {Stopwatch.GetElapsedTime(attempts[1], attempts[2]).TotalMilliseconds} ms");
+        Assert.Equal(2, engine.RetryCount);
+    }
+
+    [Fact]
     public async Task Dead_letters_with_the_last_exception_after_the_retries_and_keeps_running()
     {
         var attempts = 0;
@@ -452,6 +526,9 @@ public sealed class BatchEngineTests
         Assert.Equal(0, engine.PendingCount);
     }
 
+    /// <summary>An item type no other test posts: the counters' <c>type</c> tag then singles out this test's engine.</summary>
+    private readonly record struct MeteredItem(int Id);
+
     [Fact]
     public async Task Publishes_counters_on_the_Hotpath_meter()
     {
@@ -464,26 +541,48 @@ public sealed class BatchEngineTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // Engines of other tests run meanwhile: count only this item type's series.
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "type" && (string?)tag.Value == nameof(MeteredItem))
+                {
+                    totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+                }
+            }
+        });
         listener.Start();
 
+        // Two full batches of 5 (MaxDelay is an hour); the one holding id 0 fails both of its attempts.
         var attempts = 0;
-        var engine = new BatchEngine<int>(
+        var engine = new BatchEngine<MeteredItem>(
             Options(maxBatchSize: 5, maxRetries: 1),
-            (batch, _) => batch.Span[0] == 0 && Interlocked.Increment(ref attempts) > 0 ? throw new InvalidOperationException() : default,
+            (batch, _) =>
+            {
+                Interlocked.Increment(ref attempts);
+                return batch.Span[0].Id == 0 ? throw new InvalidOperationException("bad batch") : default;
+            },
             static (_, _) => default);
         for (var i = 0; i < 10; i++)
         {
-            engine.Post(i);
+            Assert.True(engine.Post(new MeteredItem(i)));
         }
 
         await engine.CompleteAsync().WaitAsync(Patience);
 
-        // Other tests may run engines at the same time: their measurements only add.
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.items") >= 10);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.flushes") >= 2);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.retries") >= 1);
-        Assert.True(totals.GetValueOrDefault("hotpath.batch.deadletters") >= 5);
+        Assert.Equal(3, attempts);
+        Assert.Equal(10, totals.GetValueOrDefault("hotpath.batch.items"));      // once per batch, not per attempt
+        Assert.Equal(2, totals.GetValueOrDefault("hotpath.batch.flushes"));
+        Assert.Equal(1, totals.GetValueOrDefault("hotpath.batch.retries"));
+        Assert.Equal(5, totals.GetValueOrDefault("hotpath.batch.deadletters"));
+        Assert.Equal(4, totals.Count); // nothing else published under this tag
+
+        // The meter agrees with the engine's own counts.
+        Assert.Equal(engine.BatchCount, totals["hotpath.batch.flushes"]);
+        Assert.Equal(engine.RetryCount, totals["hotpath.batch.retries"]);
+        Assert.Equal(engine.DeadLetteredCount, totals["hotpath.batch.deadletters"]);
+        Assert.Equal(engine.DeliveredCount + engine.DeadLetteredCount, totals["hotpath.batch.items"]);
     }
 
     [Fact]

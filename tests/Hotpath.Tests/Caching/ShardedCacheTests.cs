@@ -281,25 +281,6 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
-    public void Memory_pressure_trims_only_caches_that_opted_in()
-    {
-        var optedIn = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 100, Shards = 1, TrimOnMemoryPressure = true });
-        var optedOut = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 100, Shards = 1, TrimOnMemoryPressure = false });
-        for (var i = 0; i < 100; i++)
-        {
-            optedIn.Set(i, i);
-            optedOut.Set(i, i);
-        }
-
-        CacheRegistry.TrimAll(CacheRegistry.PressureTrimFraction);
-
-        Assert.True(optedIn.Count <= 75, $"opted-in cache kept {optedIn.Count} entries");
-        Assert.Equal(100, optedOut.Count);
-        GC.KeepAlive(optedIn);
-        GC.KeepAlive(optedOut);
-    }
-
-    [Fact]
     public void Metrics_publish_the_statistics_tagged_with_the_cache_name()
     {
         var name = "metrics-test-" + Guid.NewGuid().ToString("N");
