@@ -36,8 +36,6 @@ public partial struct InterfaceTrafficRow
 /// <summary>One real file as rows, with every peer's encoded form prepared once.</summary>
 public abstract class Dataset
 {
-    public const string Synthetic = "synthetic (data folder absent)";
-
     private static readonly JsonSerializerOptions s_json = new() { IncludeFields = true };
 
     public static readonly string[] Names = ["City-temp.csv", "Stocks-USA.csv", "ResponseTime_Detail.csv", "SmallInterfaceTraffic_Detail.csv"];
@@ -60,36 +58,31 @@ public abstract class Dataset
 
     public abstract int CopyRaw(Span<byte> destination);
 
-    /// <summary>The available file names, or a synthetic stand-in (with a message) when ../shared/data is absent.</summary>
+    /// <summary>
+    /// The real files present, the suites' parameter values. None (with a message) when ../shared/data is absent:
+    /// BenchmarkDotNet then has no case to run, so no figure can pass for a real-file one.
+    /// </summary>
     public static IEnumerable<string> Available()
     {
         var folder = FindFolder();
         if (folder is null)
         {
-            Console.WriteLine("Compression benchmarks: ../shared/data/timeseries not found relative to the repository; running on synthetic data instead of the real files.");
-            return [Synthetic];
+            Console.WriteLine("Compression benchmarks SKIPPED: ../shared/data/timeseries not found relative to the repository; no real-file figures measured.");
+            return [];
         }
 
-        return Names.Where(n => File.Exists(Path.Combine(folder, n)));
+        var present = Names.Where(n => File.Exists(Path.Combine(folder, n))).ToArray();
+        foreach (var missing in Names.Except(present))
+        {
+            Console.WriteLine($"Compression benchmarks: {missing} not found in {folder}; skipped.");
+        }
+
+        return present;
     }
 
     public static Dataset Load(string name)
     {
-        var folder = FindFolder();
-        if (name == Synthetic || folder is null)
-        {
-            var random = new Random(1);
-            var rows = new ValueRow[100_000];
-            var value = 50.0;
-            for (var i = 0; i < rows.Length; i++)
-            {
-                value += Math.Round((random.NextDouble() - 0.5) * 4, 1);
-                rows[i].Value = Math.Round(value, 1);
-            }
-
-            return new Dataset<ValueRow>(rows, ValueRow.Codec, 1);
-        }
-
+        var folder = FindFolder() ?? throw new InvalidOperationException("../shared/data/timeseries not found: the real-file suites have nothing to load.");
         var path = Path.Combine(folder, name);
         return name switch
         {

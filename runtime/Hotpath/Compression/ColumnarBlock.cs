@@ -26,8 +26,8 @@ public enum ColumnEncoding
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ColumnarBlock
 {
-    /// <summary>Format version written in byte 4 (2: long Rice sequences are two streams).</summary>
-    public const byte Version = 2;
+    /// <summary>Format version written in byte 4 (2: long Rice sequences are two streams; 3: float NaNs are stored as runs).</summary>
+    public const byte Version = 3;
 
     /// <summary>Bytes before the first section: magic, version, fingerprint, row count, section count.</summary>
     public const int HeaderSize = 19;

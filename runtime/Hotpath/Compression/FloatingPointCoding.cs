@@ -634,44 +634,76 @@ internal static class DoublePageCodec
 
 /// <summary>
 /// Floats ride on the double coder: every non-NaN float widens to a double exactly and narrows back
-/// exactly. NaNs (whose payload a widening may alter) are kept aside bit for bit.
+/// exactly. NaNs (whose payload a widening may alter) are kept aside bit for bit, as runs of equal NaNs so a
+/// column of NaNs (a common "missing" marker) costs a few bytes instead of 39 bits a value.
 /// </summary>
 [SkipLocalsInit]
 internal static class SinglePageCodec
 {
+    // Per NaN run, at worst: gap and length (two vars of up to 7 + 32 bits), the repeat flag and 32 raw bits.
     public static long MaxBytes(long count) => DoublePageCodec.MaxBytes(count) + (count * 14) + 16;
 
     public static void EncodeColumn(scoped ReadOnlySpan<float> values, scoped Span<double> widened, IntModes intModes, ref BitWriter writer)
     {
-        var nanCount = 0;
+        var runs = 0;
+        var previousBits = 0u;
+        var inRun = false;
         double fill = 0;
         for (var i = 0; i < values.Length; i++)
         {
             var v = values[i];
             if (float.IsNaN(v))
             {
-                nanCount++;
+                var bits = BitConverter.SingleToUInt32Bits(v);
+                if (!inRun || bits != previousBits)
+                {
+                    runs++;
+                }
+
+                inRun = true;
+                previousBits = bits;
                 widened[i] = fill; // a repeat costs 2 bits in either double coding
             }
             else
             {
+                inRun = false;
                 fill = v;
                 widened[i] = fill;
             }
         }
 
-        // The doubles first, then the NaNs, so the decoder patches them in place without a side buffer.
+        // The doubles first, then the NaN runs, so the decoder patches them in place without a side buffer.
         DoublePageCodec.EncodeColumn(widened.Slice(0, values.Length), intModes, single: true, ref writer);
-        writer.WriteVar((ulong)nanCount);
-        var previousPosition = -1;
-        for (var i = 0; i < values.Length; i++)
+        writer.WriteVar((ulong)runs);
+        var end = 0; // one past the previous run
+        var hasPrevious = false;
+        for (var i = 0; i < values.Length;)
         {
-            if (float.IsNaN(values[i]))
+            if (!float.IsNaN(values[i]))
             {
-                writer.WriteVar((ulong)(i - previousPosition - 1));
-                writer.Write(BitConverter.SingleToUInt32Bits(values[i]), 32);
-                previousPosition = i;
+                i++;
+                continue;
             }
+
+            var bits = BitConverter.SingleToUInt32Bits(values[i]);
+            var start = i;
+            while (i < values.Length && float.IsNaN(values[i]) && BitConverter.SingleToUInt32Bits(values[i]) == bits)
+            {
+                i++;
+            }
+
+            writer.WriteVar((ulong)(start - end));
+            writer.WriteVar((ulong)(i - start - 1));
+            var repeat = hasPrevious && bits == previousBits;
+            writer.Write(repeat ? 1UL : 0UL, 1);
+            if (!repeat)
+            {
+                writer.Write(bits, 32);
+            }
+
+            previousBits = bits;
+            hasPrevious = true;
+            end = i;
         }
     }
 
@@ -684,22 +716,36 @@ internal static class SinglePageCodec
             destination[i] = (float)doubles[i];
         }
 
-        var nanCount = reader.ReadVar();
-        if (nanCount > (ulong)destination.Length)
+        var runs = reader.ReadVar();
+        if (runs > (ulong)destination.Length)
         {
-            Corrupt.Throw($"A float column claims {nanCount} NaNs for {destination.Length} values.");
+            Corrupt.Throw($"A float column claims {runs} NaN runs for {destination.Length} values.");
         }
 
-        long position = -1;
-        for (var x = 0; x < (int)nanCount; x++)
+        var end = 0;
+        var bits = 0u;
+        for (var r = 0; r < (int)runs; r++)
         {
             var gap = reader.ReadVar();
-            if (gap >= (ulong)destination.Length || (position += (long)gap + 1) >= destination.Length)
+            var lengthMinusOne = reader.ReadVar();
+            var available = (ulong)(destination.Length - end);
+            if (gap >= available || lengthMinusOne >= available - gap)
             {
-                Corrupt.Throw("A float column has a NaN outside the column.");
+                Corrupt.Throw("A float column has a NaN run outside the column.");
             }
 
-            destination[(int)position] = BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
+            if (reader.Read(1) == 0)
+            {
+                bits = (uint)reader.Read(32);
+            }
+            else if (r == 0)
+            {
+                Corrupt.Throw("A float column's first NaN run repeats a NaN it never set.");
+            }
+
+            var start = end + (int)gap;
+            end = start + (int)lengthMinusOne + 1;
+            destination.Slice(start, end - start).Fill(BitConverter.UInt32BitsToSingle(bits));
         }
     }
 }

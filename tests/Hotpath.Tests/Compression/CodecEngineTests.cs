@@ -337,6 +337,77 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
+    public void Float_NaNs_come_back_bit_for_bit_and_a_run_of_them_costs_a_few_bytes()
+    {
+        // NaNs bypass the double coder (widening may quiet a signalling NaN) and are stored as runs of equal bits.
+        var quiet = float.NaN;
+        var signalling = BitConverter.UInt32BitsToSingle(0x7F80_0001);
+        var payload = BitConverter.UInt32BitsToSingle(0xFFC0_1234);
+        var random = new Random(5);
+        var cases = new[]
+        {
+            Enumerable.Repeat(signalling, 10_000).ToArray(),
+            [payload, payload, quiet, quiet, 1.5f, payload, signalling, signalling, -0f, quiet, quiet],
+            Enumerable.Range(0, 3000).Select(_ => random.Next(4) switch { 0 => quiet, 1 => signalling, 2 => payload, _ => random.NextSingle() }).ToArray(),
+            [1f, 2f],
+            [quiet],
+            [],
+        };
+        var sizes = new List<int>();
+        foreach (var values in cases)
+        {
+            var buffer = new byte[SinglePageCodec.MaxBytes(values.Length)];
+            var writer = new BitWriter(buffer);
+            SinglePageCodec.EncodeColumn(values, new double[values.Length], IntModes.All, ref writer);
+            var written = writer.Finish();
+            var decoded = new float[values.Length];
+            var reader = new BitReader(buffer.AsSpan(0, written));
+            SinglePageCodec.DecodeColumn(ref reader, decoded, new double[values.Length]);
+            reader.EnsureConsumed();
+            Assert.Equal(values.Select(BitConverter.SingleToUInt32Bits), decoded.Select(BitConverter.SingleToUInt32Bits));
+            sizes.Add(written);
+        }
+
+        // 10,000 equal NaNs: the widened fill repeats (2 bits a value at most) and one run; not 39 bits a NaN.
+        Assert.True(sizes[0] < 10_000 / 4, $"{sizes[0]} bytes for 10,000 equal NaNs");
+    }
+
+    [Fact]
+    public void Float_NaN_runs_outside_the_column_throw_CorruptBlockException()
+    {
+        DecodeFloatsWithRuns(10, (2, 2, false), (0, 4, true)); // positions 2-4 and 5-9: fills the column exactly
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(10, (0, 0, true))); // repeats a NaN never set
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(10, (8, 2, false))); // 8-10
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(10, (2, 2, false), (0, 5, true))); // 5-10
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(10, (10, 0, false)));
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(10, (0, ulong.MaxValue, false)));
+        Assert.Throws<CorruptBlockException>(() => DecodeFloatsWithRuns(1, (0, 0, false), (0, 0, true))); // more runs than values
+    }
+
+    private static void DecodeFloatsWithRuns(int count, params (ulong Gap, ulong LengthMinusOne, bool Repeat)[] runs)
+    {
+        var buffer = new byte[SinglePageCodec.MaxBytes(count) + 64];
+        var writer = new BitWriter(buffer);
+        DoublePageCodec.EncodeColumn(new double[count], IntModes.All, single: true, ref writer);
+        writer.WriteVar((ulong)runs.Length);
+        foreach (var (gap, lengthMinusOne, repeat) in runs)
+        {
+            writer.WriteVar(gap);
+            writer.WriteVar(lengthMinusOne);
+            writer.Write(repeat ? 1UL : 0UL, 1);
+            if (!repeat)
+            {
+                writer.Write(0x7FC0_0000, 32);
+            }
+        }
+
+        var written = writer.Finish();
+        var reader = new BitReader(buffer.AsSpan(0, written));
+        SinglePageCodec.DecodeColumn(ref reader, new float[count], new double[count]);
+        reader.EnsureConsumed();
+    }
+
+    [Fact]
     public void Gauges_that_mostly_hold_still_take_the_sparse_mode_and_round_trip()
     {
         // Memory in MiB: unchanged on 70 % of scrapes, else a step of up to ±16, and now and then a jump of any

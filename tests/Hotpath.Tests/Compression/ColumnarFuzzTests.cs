@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Hotpath.Compression;
 using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Hotpath.Tests.Compression;
 
@@ -8,13 +10,114 @@ namespace Hotpath.Tests.Compression;
 /// Mutation fuzzing: only <see cref="CorruptBlockException"/> may escape Decode/GetRowCount. Half the mutants
 /// keep a broken checksum (the common case: caught up front); the other half are resealed with a fresh
 /// CRC-32C, so the mutation reaches every section parser. Set HOTPATH_FUZZ_ITERATIONS for a longer run.
+/// The mutants run on a worker watched for progress, so a decoder hang fails the test naming its mutant.
 /// </summary>
 public sealed class ColumnarFuzzTests(ITestOutputHelper output)
 {
+    /// <summary>A mutant decodes in microseconds; this long on one is a hang even on a starved CI core.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(30);
+
     [Fact]
     public void Mutated_blocks_only_ever_throw_CorruptBlockException()
     {
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 100_000;
+        var summary = RunWatched(progress => RunMutants(iterations, progress), StallLimit);
+        output.WriteLine(summary);
+    }
+
+    [Fact]
+    public void A_mutant_that_never_finishes_fails_the_run_instead_of_stalling_it()
+    {
+        using var release = new ManualResetEventSlim();
+        var mutant = new byte[] { 0x48, 0x50, 0x43, 0x42 };
+        try
+        {
+            var failure = Assert.Throws<FailException>(() => RunWatched(
+                progress =>
+                {
+                    progress.Start(7, 2, mutant);
+                    release.Wait(); // stands in for a decoder that loops forever
+                    return "finished";
+                },
+                TimeSpan.FromMilliseconds(300)));
+            Assert.Contains("iteration 7 (seed 2)", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("48504342", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            release.Set(); // let the abandoned worker end
+        }
+    }
+
+    /// <summary>What the worker is decoding, read by the watchdog.</summary>
+    private sealed class Progress
+    {
+        private long _started;
+        private int _iteration;
+        private int _seed;
+        private byte[] _mutant = [];
+
+        public long Started => Volatile.Read(ref _started);
+
+        public void Start(int iteration, int seed, byte[] mutant)
+        {
+            _iteration = iteration;
+            _seed = seed;
+            _mutant = mutant;
+            Volatile.Write(ref _started, _started + 1); // publishes the fields above
+        }
+
+        public string Describe() => $"iteration {_iteration} (seed {_seed})\nBlock: {Convert.ToHexString(_mutant)}";
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on a background thread and fails once it has started no new mutant for
+    /// <paramref name="stallLimit"/>. A hung worker cannot be stopped; being a background thread, it does not
+    /// keep the test process alive.
+    /// </summary>
+    private static string RunWatched(Func<Progress, string> run, TimeSpan stallLimit)
+    {
+        var progress = new Progress();
+        string? result = null;
+        ExceptionDispatchInfo? failure = null;
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                result = run(progress);
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "columnar fuzz",
+        };
+        worker.Start();
+        var seen = -1L;
+        var since = Stopwatch.GetTimestamp();
+        while (!worker.Join(TimeSpan.FromMilliseconds(Math.Min(250, stallLimit.TotalMilliseconds / 4))))
+        {
+            var started = progress.Started;
+            if (started != seen)
+            {
+                seen = started;
+                since = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(since) > stallLimit)
+            {
+                Assert.Fail($"Decoding hung: {progress.Describe()}\nhas not returned in {stallLimit.TotalSeconds:F1} s.");
+            }
+        }
+
+        failure?.Throw();
+        return result!;
+    }
+
+    private static string RunMutants(int iterations, Progress progress)
+    {
         var seeds = new[]
         {
             MetricSample.Codec.Encode(ColumnarRoundTripTests.Metrics(40, seed: 21)),
@@ -41,6 +144,8 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             {
                 ColumnarCorruptionTests.Reseal(mutant);
             }
+
+            progress.Start(i, which, mutant);
 
             try
             {
@@ -69,7 +174,7 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             perSeed[(which * 2) + ((i / seeds.Length) & 1)] += Stopwatch.GetTimestamp() - started;
         }
 
-        output.WriteLine($"{iterations} mutants in {stopwatch.ElapsedMilliseconds} ms; {decodedAnyway} decoded as other valid blocks; ticks per seed/resealed: {string.Join(", ", perSeed)}");
+        return $"{iterations} mutants in {stopwatch.ElapsedMilliseconds} ms; {decodedAnyway} decoded as other valid blocks; ticks per seed/resealed: {string.Join(", ", perSeed)}";
     }
 
     private static bool IsOnlyTooSmall(int which, byte[] mutant)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Reflection;
 using Hotpath.Compression;
 
 namespace Hotpath.Tests.Compression;
@@ -106,6 +107,15 @@ public sealed class ColumnarRoundTripTests
         Assert.Equal(count, AllTypes.Codec.GetRowCount(block));
         var back = AllTypes.Codec.Decode(block);
         AllTypesData.AssertEqual(rows, back);
+    }
+
+    [Fact]
+    public void The_exact_comparison_covers_every_stored_AllTypes_member()
+    {
+        // A member added to AllTypes but not to AllTypesData.Keys would round-trip unchecked.
+        var stored = typeof(AllTypes).GetFields(BindingFlags.Public | BindingFlags.Instance).Select(f => f.Name)
+            .Concat(typeof(AllTypes).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null).Select(p => p.Name));
+        Assert.Equal(stored.Order(), AllTypesData.Keys(default).Select(k => k.Member).Order());
     }
 
     [Fact]

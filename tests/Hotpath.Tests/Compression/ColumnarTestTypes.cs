@@ -56,8 +56,19 @@ public partial struct AllTypes
     public float Single;
     public string? String;
 
+    public sbyte? NullableSByte { get; set; }
+    public byte? NullableByte { get; set; }
+    public short? NullableInt16 { get; set; }
+    public ushort? NullableUInt16 { get; set; }
     public int? NullableInt32 { get; set; }
+    public uint? NullableUInt32 { get; set; }
     public long? NullableInt64 { get; set; }
+    public ulong? NullableUInt64 { get; set; }
+    public nint? NullableIntPtr { get; set; }
+    public nuint? NullableUIntPtr { get; set; }
+    public Int128? NullableInt128 { get; set; }
+    public UInt128? NullableUInt128 { get; set; }
+    public char? NullableChar { get; set; }
     public double? NullableDouble { get; set; }
     public float? NullableSingle { get; set; }
     public bool? NullableBool { get; set; }
@@ -65,7 +76,9 @@ public partial struct AllTypes
     public Guid? NullableGuid { get; set; }
     public DateTime? NullableDateTime { get; set; }
     public DateTimeOffset? NullableDateTimeOffset { get; set; }
+    public TimeSpan? NullableTimeSpan { get; set; }
     public PodPhase? NullablePhase { get; set; }
+    public BigFlags? NullableFlags { get; set; }
 
     [DeltaOfDelta] public DateTime Timestamp { get; set; }
     [RunLength] public string? Label { get; set; }
