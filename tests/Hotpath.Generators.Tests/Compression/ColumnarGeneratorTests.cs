@@ -127,6 +127,33 @@ public sealed class ColumnarGeneratorTests
     }
 
     [Fact]
+    public void The_array_helpers_need_only_using_Hotpath()
+    {
+        // DESIGN.md's helpers byte[] Encode(ReadOnlySpan<T>) and T[] Decode(ReadOnlySpan<byte>) are also interface
+        // members, so code that imports only the attributes' namespace can call them on T.Codec.
+        const string Source = """
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Reading { public long UnixMs; public double Value; }
+
+            public static class OnlyHotpath
+            {
+                public static string Run()
+                {
+                    var rows = new[] { new Reading { UnixMs = 1, Value = 0.5 }, new Reading { UnixMs = 2, Value = -0.0 } };
+                    byte[] block = Reading.Codec.Encode(rows);
+                    Reading[] back = Reading.Codec.Decode(block);
+                    return back.Length == 2 && back[1].UnixMs == 2 && double.IsNegative(back[1].Value) && Reading.Codec.GetRowCount(block) == 2 ? "ok" : "wrong";
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), Source);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("OnlyHotpath")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Nothing_is_generated_for_an_invalid_type()
     {
         var run = GeneratorRunner.Run(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Bad { public object Payload; }", "[Hotpath.Columnar] public struct NotPartial { public int X; }");
