@@ -18,8 +18,18 @@ public sealed class ShardedCacheOptions
     /// </summary>
     public TimeSpan? TimeToLive { get; set; }
 
-    /// <summary>The clock read for <see cref="TimeToLive"/>; <see cref="System.TimeProvider.System"/> when null.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    /// <summary>
+    /// The clock read for <see cref="TimeToLive"/> (default <see cref="System.TimeProvider.System"/>, which the cache
+    /// reads as <see cref="Environment.TickCount64"/>; setting null restores the default).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.AllowNull]
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? TimeProvider.System;
+    }
+
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>
     /// Whether the cache drops a fraction of its entries after a full garbage collection that finds the process

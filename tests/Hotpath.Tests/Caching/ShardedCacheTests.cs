@@ -9,6 +9,20 @@ public sealed class ShardedCacheTests
         new(new ShardedCacheOptions { Capacity = capacity, Shards = shards, TimeToLive = ttl, TimeProvider = clock, TrimOnMemoryPressure = false });
 
     [Fact]
+    public void Options_default_to_the_system_clock_and_null_restores_it()
+    {
+        var options = new ShardedCacheOptions();
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+
+        var clock = new ManualTimeProvider();
+        options.TimeProvider = clock;
+        Assert.Same(clock, options.TimeProvider);
+
+        options.TimeProvider = null;
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+    }
+
+    [Fact]
     public void TryGet_misses_until_Set_then_hits()
     {
         var cache = Create();
