@@ -33,10 +33,5 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
     }
 
     private static ParsedTarget<BatchReducerModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute, found) =>
-        {
-            var parsed = BatchReducerParser.Parse(type, attribute, cancellationToken);
-            found.AddRange(parsed.Diagnostics);
-            return parsed.Model;
-        }, cancellationToken);
+        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute) => BatchReducerParser.Parse(type, attribute, cancellationToken), cancellationToken);
 }

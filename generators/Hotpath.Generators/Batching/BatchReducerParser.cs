@@ -5,22 +5,6 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Batching;
 
-/// <summary>The result of parsing one [BatchReducer] struct: a model when it is valid, and the diagnostics found.</summary>
-internal readonly struct BatchReducerParseResult
-{
-    public BatchReducerParseResult(BatchReducerModel? model, ImmutableArray<Diagnostic> diagnostics)
-    {
-        Model = model;
-        Diagnostics = diagnostics;
-    }
-
-    /// <summary>The model, or null when the struct has any error (the generator then emits nothing).</summary>
-    public BatchReducerModel? Model { get; }
-
-    /// <summary>HOT004/HOT007 found (HOT001 is reported by the base analyzer).</summary>
-    public ImmutableArray<Diagnostic> Diagnostics { get; }
-}
-
 /// <summary>
 /// Reads a [BatchReducer] struct into a <see cref="BatchReducerModel"/>. Shared by the generator (which keeps only
 /// valid models) and <see cref="BatchReducerDiagnosticsAnalyzer"/> (which reports the diagnostics). Uses symbols
@@ -31,7 +15,7 @@ internal static class BatchReducerParser
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public static BatchReducerParseResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var isPartial = TypeTargetParser.CheckPartial(type, AttributeNames.BatchReducer, cancellationToken) is null;
@@ -39,7 +23,7 @@ internal static class BatchReducerParser
             attribute.ConstructorArguments[0].Value is not ITypeSymbol input ||
             input.TypeKind == TypeKind.Error)
         {
-            return new BatchReducerParseResult(null, diagnostics.ToImmutable()); // the compiler reports it
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
         var members = new List<ReducerMember>();
@@ -69,7 +53,7 @@ internal static class BatchReducerParser
                 windowSizeMs,
                 hasStructLayout)
             : null;
-        return new BatchReducerParseResult(model, diagnostics.ToImmutable());
+        return new ParseResult<BatchReducerModel>(model, diagnostics.ToImmutable());
     }
 
     private static ReducerMember? ParseMember(

@@ -53,10 +53,5 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
     internal const string ShardedCacheKeysTrackingName = "ShardedCache.Keys";
 
     private static ParsedTarget<ShardedCacheModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        ParsedTarget<ShardedCacheModel>.Parse(context, AttributeNames.ShardedCache, (type, attribute, found) =>
-        {
-            var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
-            found.AddRange(parsed.Diagnostics);
-            return parsed.Model;
-        }, cancellationToken);
+        ParsedTarget<ShardedCacheModel>.Parse(context, AttributeNames.ShardedCache, (type, attribute) => ShardedCacheParser.Parse(type, attribute, cancellationToken), cancellationToken);
 }

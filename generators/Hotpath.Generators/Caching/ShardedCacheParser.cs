@@ -6,20 +6,6 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Caching;
 
-/// <summary>What the parser found: a model when the type is valid, and the diagnostics (HOT003, HOT007) otherwise.</summary>
-internal readonly struct ShardedCacheParseResult
-{
-    public ShardedCacheParseResult(ShardedCacheModel? model, ImmutableArray<Diagnostic> diagnostics)
-    {
-        Model = model;
-        Diagnostics = diagnostics;
-    }
-
-    public ShardedCacheModel? Model { get; }
-
-    public ImmutableArray<Diagnostic> Diagnostics { get; }
-}
-
 /// <summary>
 /// Reads a [ShardedCache] class and its value type's [CacheKey] members. Shared by the generator (which keeps only
 /// valid models) and <see cref="ShardedCacheDiagnosticsAnalyzer"/> (which reports the diagnostics).
@@ -36,7 +22,7 @@ internal static class ShardedCacheParser
     /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
 
-    public static ShardedCacheParseResult Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
+    public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
@@ -100,7 +86,7 @@ internal static class ShardedCacheParser
         var partial = TypeTargetParser.CheckPartial(cacheType, AttributeNames.ShardedCache, cancellationToken) is null;
         if (diagnostics.Count > 0 || key is null || valueType is null || !partial)
         {
-            return new ShardedCacheParseResult(null, diagnostics.ToImmutable());
+            return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable());
         }
 
         var model = new ShardedCacheModel(
@@ -111,7 +97,7 @@ internal static class ShardedCacheParser
             shards,
             capacity,
             timeToLive);
-        return new ShardedCacheParseResult(model, diagnostics.ToImmutable());
+        return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
     private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)

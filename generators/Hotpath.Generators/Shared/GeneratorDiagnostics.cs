@@ -74,6 +74,19 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
         return Create(model, notPartial, found);
     }
 
+    /// <summary>The same, for a parser that returns its model and diagnostics together.</summary>
+    public static ParsedTarget<TModel> Parse(
+        GeneratorAttributeSyntaxContext context,
+        string attributeMetadataName,
+        Func<INamedTypeSymbol, AttributeData, ParseResult<TModel>> parse,
+        CancellationToken cancellationToken) =>
+        Parse(context, attributeMetadataName, (type, attribute, found) =>
+        {
+            var parsed = parse(type, attribute);
+            found.AddRange(parsed.Diagnostics);
+            return parsed.Model;
+        }, cancellationToken);
+
     /// <summary>
     /// The transform's result: <paramref name="notPartial"/> (HOT001, or null) first, then the capability's own
     /// <paramref name="found"/> diagnostics; a type with any mistake gets no model, so no code.
