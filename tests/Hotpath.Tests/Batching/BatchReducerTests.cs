@@ -343,6 +343,72 @@ public sealed class BatchReducerTests
         Assert.Equal(9, ZoneWindow.Combine(p, e).LastCpu);
     }
 
+    [Theory]
+    [InlineData(31, 2_000, true)]
+    [InlineData(32, 5_000, false)]
+    public void With_a_window_First_and_Last_match_a_LINQ_reference_on_random_rows(int seed, int count, bool tiedTimes)
+    {
+        // Rows out of time order; with tiedTimes many rows share a timestamp, so the input-order tie rule is exercised.
+        var random = new Random(seed);
+        var zones = new[] { "a", "b", "c", "d", "e" };
+        var distinct = Enumerable.Range(0, count).Select(static i => (long)i * 37).OrderBy(_ => random.Next()).ToArray();
+        var rows = new NodeMetric[count];
+        for (var i = 0; i < count; i++)
+        {
+            rows[i] = new NodeMetric
+            {
+                Zone = zones[random.Next(zones.Length)],
+                UnixMs = tiedTimes ? random.Next(0, 300) * 100L - 10_000 : distinct[i] - 10_000,
+                Cpu = random.NextDouble(),
+                Restarts = random.Next(5),
+            };
+        }
+
+        var expected = rows
+            .Select(static (row, index) => (row, index))
+            .GroupBy(static x => (x.row.Zone, Start: ReducerMath.WindowStart(x.row.UnixMs, 10_000)))
+            .ToDictionary(
+                static g => g.Key,
+                static g => (
+                    First: g.OrderBy(static x => x.row.UnixMs).ThenBy(static x => x.index).First().row.Cpu,
+                    Last: g.OrderBy(static x => x.row.UnixMs).ThenBy(static x => x.index).Last().row.Cpu,
+                    Restarts: g.Sum(static x => x.row.Restarts)));
+
+        var reducer = new ZoneWindow.Reducer();
+        reducer.Add(rows);
+        var actual = reducer.ToArray();
+        Assert.Equal(expected.Count, actual.Length);
+        foreach (var p in actual)
+        {
+            var e = expected[(p.Zone, p.Start)];
+            Assert.Equal(e, (p.FirstCpu, p.LastCpu, p.Restarts));
+        }
+
+        if (tiedTimes)
+        {
+            return; // with ties, partials are combined in argument order: only distinct times are order-free
+        }
+
+        // Distinct times: any partition, merged in any order, gives the same First and Last.
+        var parts = Enumerable.Range(0, 8).Select(static _ => new ZoneWindow.Reducer()).ToArray();
+        foreach (var row in rows)
+        {
+            parts[random.Next(parts.Length)].Add(row);
+        }
+
+        var merged = new ZoneWindow.Reducer();
+        foreach (var partial in parts.SelectMany(static r => r.ToArray()).OrderBy(_ => random.Next()))
+        {
+            merged.Merge(partial);
+        }
+
+        var byGroup = merged.ToArray().ToDictionary(static p => (p.Zone, p.Start));
+        foreach (var (key, e) in expected)
+        {
+            Assert.Equal(e, (byGroup[key].FirstCpu, byGroup[key].LastCpu, byGroup[key].Restarts));
+        }
+    }
+
     [Fact]
     public void Integer_sums_are_checked()
     {
