@@ -6,9 +6,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
-/// What is locked on: HOT201 (weak identity: <c>this</c> of a visible type, <c>Type</c>/<c>MemberInfo</c>,
-/// strings, threads...), HOT202 (a field that is not readonly, a property, or a lock object reassigned while
-/// held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value). Applies to
+/// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
+/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property; a lock
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -68,42 +68,45 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
         if (weak is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WeakIdentityLock, location, weak));
-            return;
         }
-
-        switch (target)
+        else
         {
-            case IFieldReferenceOperation { Field: var field }:
-                if (field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
-                {
+            switch (target)
+            {
+                case IFieldReferenceOperation { Field: var field } when field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"{Describe(field.DeclaredAccessibility)} field '{field.Name}'"));
-                }
-                else if (!field.IsReadOnly && !field.IsConst)
-                {
-                    var properties = ImmutableDictionary<string, string?>.Empty.Add(FixKey, "Field");
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
-                        $"Locking on field '{field.Name}', which is not readonly"));
-                }
+                    break;
+                case IPropertyReferenceOperation { Property: var property }:
+                    if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
+                            $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
+                    }
+                    else
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
+                            $"Locking on property '{property.Name}', which may return a different object each time"));
+                    }
 
-                break;
-            case IPropertyReferenceOperation { Property: var property }:
-                if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
-                {
+                    break;
+                case IParameterReferenceOperation { Parameter: var parameter }:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
-                        $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
-                }
-                else
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
-                        $"Locking on property '{property.Name}', which may return a different object each time"));
-                }
+                        $"parameter '{parameter.Name}'"));
+                    break;
+            }
+        }
 
-                break;
-            case IParameterReferenceOperation { Parameter: var parameter }:
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
-                    $"parameter '{parameter.Name}'"));
-                break;
+        // Independent of who can reach it or what it is: a field that can be reassigned is a lock that can change
+        // under its waiters (a public mutable field is both HOT203 and HOT202; the fixes differ).
+        if (target is IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false } mutable })
+        {
+            // The make-readonly fix only for a private field: writes to any other can live in other files or assemblies.
+            var properties = mutable.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Private
+                ? ImmutableDictionary<string, string?>.Empty.Add(FixKey, "Field")
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
+                $"Locking on field '{mutable.Name}', which is not readonly"));
         }
     }
 
