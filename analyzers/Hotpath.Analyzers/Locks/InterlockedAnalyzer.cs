@@ -10,6 +10,11 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>+=</c>, <c>-=</c>, or <c>=</c> of a constant). One <c>Interlocked</c> call does the same atomically
 /// without a monitor. Reported only when the matching <c>Interlocked</c> overload exists for the field's type.
 /// </summary>
+/// <remarks>
+/// A <c>lock</c> on a <c>System.Threading.Lock</c> is not reported: DESIGN.md lists it as a trap (no
+/// false positives), and like HOT210 this rule is performance advice, while a <c>Lock</c> is the lock the
+/// code already chose on purpose (the one the other lock fixes introduce).
+/// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
 {
@@ -36,7 +41,15 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, (ILockOperation)c.Operation, interlocked), OperationKind.Lock);
+            var lockType = start.Compilation.GetTypeByMetadataName("System.Threading.Lock");
+            start.RegisterOperationAction(c =>
+            {
+                var lockOperation = (ILockOperation)c.Operation;
+                if (!LockSymbols.Is(lockOperation.LockedValue.Type, lockType))
+                {
+                    Analyze(c, lockOperation, interlocked);
+                }
+            }, OperationKind.Lock);
         });
     }
 
