@@ -8,7 +8,8 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
 /// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property; a lock
-/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value). Applies to
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value,
+/// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -64,6 +65,15 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
 
         var target = LockOperations.Unwrap(lockedValue);
         var location = target.Syntax.GetLocation();
+
+        // `object boxed = _count; lock (boxed)`: the local is a new box on every call, just as `(object)_count`.
+        if (target is ILocalReferenceOperation { Local: var local } && BoxedLocalInitializer(target, local) is { } boxedInitializer)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LockOnBoxedValue, location,
+                boxedInitializer.Operand.Syntax.ToString()));
+            return;
+        }
+
         var weak = WeakIdentity(target, symbols, context.ContainingSymbol);
         if (weak is not null)
         {
@@ -128,6 +138,41 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The boxing conversion a local was initialised with, when the local is declared in the same function as the
+    /// lock and never assigned again (so every run of the function locks a box of its own).
+    /// </summary>
+    private static IConversionOperation? BoxedLocalInitializer(IOperation reference, ILocalSymbol local)
+    {
+        var root = reference;
+        while (root.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        IConversionOperation? boxed = null;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    boxed = FindBoxing(value);
+                    if (boxed is null)
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation assigned } when SymbolEqualityComparer.Default.Equals(assigned.Local, local):
+                    return null;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, local):
+                    return null;
+            }
+        }
+
+        return boxed;
     }
 
     /// <summary>Why the target has weak identity (another party can reach the very same object), or null.</summary>
