@@ -111,7 +111,7 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
                     if (negate)
                     {
                         value = SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression,
-                            value is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax ? value : SyntaxFactory.ParenthesizedExpression(value));
+                            value is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax ? value : SyntaxFactory.ParenthesizedExpression(value));
                     }
                 }
 
