@@ -254,6 +254,10 @@ internal static class Flow
         SwitchStatementSyntax => true, // different sections (the common ancestor of one section's nodes is the section)
         SwitchExpressionSyntax => true,
         ConditionalExpressionSyntax conditional => conditional.WhenTrue.Span.Contains(from.Span) && conditional.WhenFalse.Span.Contains(to.Span),
+        // A catch runs only on an exception, and exception paths are not considered: from the try body (or one
+        // catch) into a catch is not a path (`try { ...; Return(x); } catch { Return(x); throw; }`).
+        TryStatementSyntax @try => @try.Catches.Any(c => c.Span.Contains(to.Span)) &&
+            (@try.Block.Span.Contains(from.Span) || @try.Catches.Any(c => c.Span.Contains(from.Span))),
         _ => false,
     };
 
