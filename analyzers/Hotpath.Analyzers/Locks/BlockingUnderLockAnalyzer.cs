@@ -8,7 +8,7 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
-/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, invoking a delegate or
+/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design).
@@ -189,6 +189,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             if (name.EndsWith("Async", StringComparison.Ordinal))
             {
                 return (null, null);
+            }
+
+            if (LockSymbols.Is(type, Symbols.Console) && name is "ReadLine" or "Read" or "ReadKey")
+            {
+                return ($"Console.{name} (waits for input)", waiters);
             }
 
             if (LockSymbols.Is(type, Symbols.File))

@@ -7,9 +7,14 @@ namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
 /// HOT205: a <c>lock</c> whose body is a single read-modify-write of a numeric field (<c>++</c>, <c>--</c>,
-/// <c>+=</c>, <c>-=</c>, or <c>=</c> of a constant). One <c>Interlocked</c> call does the same atomically
+/// <c>+=</c>, <c>-=</c>, <c>x = x + n</c>, <c>x = x - n</c>, or <c>=</c> of a constant). One <c>Interlocked</c> call does the same atomically
 /// without a monitor. Reported only when the matching <c>Interlocked</c> overload exists for the field's type.
 /// </summary>
+/// <remarks>
+/// A <c>lock</c> on a <c>System.Threading.Lock</c> is not reported: DESIGN.md lists it as a trap (no
+/// false positives), and like HOT210 this rule is performance advice, while a <c>Lock</c> is the lock the
+/// code already chose on purpose (the one the other lock fixes introduce).
+/// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
 {
@@ -36,7 +41,15 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, (ILockOperation)c.Operation, interlocked), OperationKind.Lock);
+            var lockType = start.Compilation.GetTypeByMetadataName("System.Threading.Lock");
+            start.RegisterOperationAction(c =>
+            {
+                var lockOperation = (ILockOperation)c.Operation;
+                if (!LockSymbols.Is(lockOperation.LockedValue.Type, lockType))
+                {
+                    Analyze(c, lockOperation, interlocked);
+                }
+            }, OperationKind.Lock);
         });
     }
 
@@ -78,6 +91,20 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 method = "Exchange";
                 target = assignment.Target;
                 break;
+            case ISimpleAssignmentOperation { Value: IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, IsChecked: false } binary } assignment
+                when SelfUpdateOperand(assignment.Target, binary) is { } operand:
+                // `x = x + n`, `x = n + x`, `x = x - n`: the same read-modify-write as `x += n`.
+                target = assignment.Target;
+                negate = binary.OperatorKind == BinaryOperatorKind.Subtract;
+                method = operand.ConstantValue is { HasValue: true } one && IsOne(one.Value)
+                    ? (negate ? "Decrement" : "Increment")
+                    : "Add";
+                if (method != "Add")
+                {
+                    negate = false;
+                }
+
+                break;
             default:
                 return;
         }
@@ -107,6 +134,25 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseInterlocked, LockOperations.HeaderLocation(lockOperation),
             properties, field.Name, method));
     }
+
+    /// <summary>In <c>x = x + n</c>/<c>x = n + x</c>/<c>x = x - n</c>, the <c>n</c>; null when the other side is not the target field.</summary>
+    private static IOperation? SelfUpdateOperand(IOperation target, IBinaryOperation binary)
+    {
+        if (target is not IFieldReferenceOperation)
+        {
+            return null;
+        }
+
+        if (IsSameField(binary.LeftOperand, target))
+        {
+            return binary.RightOperand;
+        }
+
+        return binary.OperatorKind == BinaryOperatorKind.Add && IsSameField(binary.RightOperand, target) ? binary.LeftOperand : null;
+    }
+
+    private static bool IsSameField(IOperation operand, IOperation target) =>
+        LockOperations.Unwrap(operand) is IFieldReferenceOperation && LockOperations.SameTarget(operand, target);
 
     private static bool IsOne(object? value) => value switch
     {

@@ -9,8 +9,8 @@ namespace Hotpath.Analyzers.Locks;
 /// HOT204: a manual acquisition (<c>Monitor.Enter</c>/<c>TryEnter</c>, <c>Lock.Enter</c>, <c>SpinLock.Enter</c>,
 /// <c>SemaphoreSlim.Wait[Async]</c>, <c>ReaderWriterLockSlim.Enter*Lock</c>) whose release is not guaranteed by a
 /// <c>finally</c>: no try/finally releasing it, a <c>lockTaken</c> flag the finally ignores, a semaphore wait
-/// inside the very try whose finally releases (a cancelled or timed-out wait then releases a permit it never
-/// took), or a reader-writer lock exited with the wrong Exit method. Methods that return a disposable releaser
+/// with a timeout or cancellation token inside the very try whose finally releases (a cancelled or timed-out
+/// wait then releases a permit it never took), or a reader-writer lock exited with the wrong Exit method. Methods that return a disposable releaser
 /// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -109,6 +109,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
                 if (acquisition.Kind == LockKind.Semaphore)
                 {
+                    // Wait()/WaitAsync() without a timeout or token cannot fail: the release is guaranteed and
+                    // never over-releases. Only a wait that can give up leaves the finally releasing nothing.
+                    if (acquisition.Invocation.Arguments.Length == 0)
+                    {
+                        return null;
+                    }
+
                     return "the wait sits inside the try whose finally releases, so a cancelled or timed-out wait releases a permit it never took; wait before the try";
                 }
 

@@ -34,6 +34,7 @@ internal sealed class LockSymbols
         MemoryStream = compilation.GetTypeByMetadataName("System.IO.MemoryStream");
         UnmanagedMemoryStream = compilation.GetTypeByMetadataName("System.IO.UnmanagedMemoryStream");
         File = compilation.GetTypeByMetadataName("System.IO.File");
+        Console = compilation.GetTypeByMetadataName("System.Console");
         StreamReader = compilation.GetTypeByMetadataName("System.IO.StreamReader");
         StreamWriter = compilation.GetTypeByMetadataName("System.IO.StreamWriter");
         Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
@@ -70,6 +71,7 @@ internal sealed class LockSymbols
     public INamedTypeSymbol? MemoryStream { get; }
     public INamedTypeSymbol? UnmanagedMemoryStream { get; }
     public INamedTypeSymbol? File { get; }
+    public INamedTypeSymbol? Console { get; }
     public INamedTypeSymbol? StreamReader { get; }
     public INamedTypeSymbol? StreamWriter { get; }
     public INamedTypeSymbol? Socket { get; }

@@ -6,9 +6,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
-/// What is locked on: HOT201 (weak identity: <c>this</c> of a visible type, <c>Type</c>/<c>MemberInfo</c>,
-/// strings, threads...), HOT202 (a field that is not readonly, a property, or a lock object reassigned while
-/// held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value). Applies to
+/// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
+/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property; a lock
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value,
+/// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -64,46 +65,58 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
 
         var target = LockOperations.Unwrap(lockedValue);
         var location = target.Syntax.GetLocation();
+
+        // `object boxed = _count; lock (boxed)`: the local is a new box on every call, just as `(object)_count`.
+        if (target is ILocalReferenceOperation { Local: var local } && BoxedLocalInitializer(target, local) is { } boxedInitializer)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LockOnBoxedValue, location,
+                boxedInitializer.Operand.Syntax.ToString()));
+            return;
+        }
+
         var weak = WeakIdentity(target, symbols, context.ContainingSymbol);
         if (weak is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WeakIdentityLock, location, weak));
-            return;
         }
-
-        switch (target)
+        else
         {
-            case IFieldReferenceOperation { Field: var field }:
-                if (field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
-                {
+            switch (target)
+            {
+                case IFieldReferenceOperation { Field: var field } when field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"{Describe(field.DeclaredAccessibility)} field '{field.Name}'"));
-                }
-                else if (!field.IsReadOnly && !field.IsConst)
-                {
-                    var properties = ImmutableDictionary<string, string?>.Empty.Add(FixKey, "Field");
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
-                        $"Locking on field '{field.Name}', which is not readonly"));
-                }
+                    break;
+                case IPropertyReferenceOperation { Property: var property }:
+                    if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
+                            $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
+                    }
+                    else
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
+                            $"Locking on property '{property.Name}', which may return a different object each time"));
+                    }
 
-                break;
-            case IPropertyReferenceOperation { Property: var property }:
-                if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
-                {
+                    break;
+                case IParameterReferenceOperation { Parameter: var parameter }:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
-                        $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
-                }
-                else
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
-                        $"Locking on property '{property.Name}', which may return a different object each time"));
-                }
+                        $"parameter '{parameter.Name}'"));
+                    break;
+            }
+        }
 
-                break;
-            case IParameterReferenceOperation { Parameter: var parameter }:
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
-                    $"parameter '{parameter.Name}'"));
-                break;
+        // Independent of who can reach it or what it is: a field that can be reassigned is a lock that can change
+        // under its waiters (a public mutable field is both HOT203 and HOT202; the fixes differ).
+        if (target is IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false } mutable })
+        {
+            // The make-readonly fix only for a private field: writes to any other can live in other files or assemblies.
+            var properties = mutable.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Private
+                ? ImmutableDictionary<string, string?>.Empty.Add(FixKey, "Field")
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
+                $"Locking on field '{mutable.Name}', which is not readonly"));
         }
     }
 
@@ -125,6 +138,41 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The boxing conversion a local was initialised with, when the local is declared in the same function as the
+    /// lock and never assigned again (so every run of the function locks a box of its own).
+    /// </summary>
+    private static IConversionOperation? BoxedLocalInitializer(IOperation reference, ILocalSymbol local)
+    {
+        var root = reference;
+        while (root.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        IConversionOperation? boxed = null;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    boxed = FindBoxing(value);
+                    if (boxed is null)
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation assigned } when SymbolEqualityComparer.Default.Equals(assigned.Local, local):
+                    return null;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, local):
+                    return null;
+            }
+        }
+
+        return boxed;
     }
 
     /// <summary>Why the target has weak identity (another party can reach the very same object), or null.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Analyzers.Pooling;
@@ -115,6 +116,9 @@ internal static class Flow
                 // Every section returns it, and a default section exists (otherwise no section may run).
                 return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
                     @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts));
+            case IfStatementSyntax { Else: null } @if when IsNotNullTest(@if.Condition, local):
+                // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented.
+                return AlwaysReturns(@if.Statement, local, facts);
             case IfStatementSyntax @if:
                 return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts) && AlwaysReturns(@else.Statement, local, facts);
             case TryStatementSyntax @try:
@@ -134,6 +138,31 @@ internal static class Flow
             default:
                 return false;
         }
+    }
+
+    /// <summary><c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c> or <c>x is object</c> for the local.</summary>
+    private static bool IsNotNullTest(ExpressionSyntax condition, ISymbol local)
+    {
+        while (condition is ParenthesizedExpressionSyntax parenthesized)
+        {
+            condition = parenthesized.Expression;
+        }
+
+        bool IsLocal(ExpressionSyntax e) => e is IdentifierNameSyntax { Identifier.ValueText: var name } && name == local.Name;
+        static bool IsNull(ExpressionSyntax e) => e is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.NullLiteralExpression);
+
+        return condition switch
+        {
+            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.NotEqualsExpression) =>
+                (IsLocal(binary.Left) && IsNull(binary.Right)) || (IsNull(binary.Left) && IsLocal(binary.Right)),
+            IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } notPattern } isPattern =>
+                IsLocal(isPattern.Expression) && notPattern.IsKind(SyntaxKind.NotPattern) && IsNull(constant),
+            IsPatternExpressionSyntax { Pattern: RecursivePatternSyntax { Type: null, PositionalPatternClause: null, PropertyPatternClause.Subpatterns.Count: 0, Designation: null } } isPattern =>
+                IsLocal(isPattern.Expression),
+            BinaryExpressionSyntax { Right: PredefinedTypeSyntax { Keyword.ValueText: "object" } } binary when binary.IsKind(SyntaxKind.IsExpression) =>
+                IsLocal(binary.Left),
+            _ => false,
+        };
     }
 
     private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
@@ -225,6 +254,10 @@ internal static class Flow
         SwitchStatementSyntax => true, // different sections (the common ancestor of one section's nodes is the section)
         SwitchExpressionSyntax => true,
         ConditionalExpressionSyntax conditional => conditional.WhenTrue.Span.Contains(from.Span) && conditional.WhenFalse.Span.Contains(to.Span),
+        // A catch runs only on an exception, and exception paths are not considered: from the try body (or one
+        // catch) into a catch is not a path (`try { ...; Return(x); } catch { Return(x); throw; }`).
+        TryStatementSyntax @try => @try.Catches.Any(c => c.Span.Contains(to.Span)) &&
+            (@try.Block.Span.Contains(from.Span) || @try.Catches.Any(c => c.Span.Contains(from.Span))),
         _ => false,
     };
 

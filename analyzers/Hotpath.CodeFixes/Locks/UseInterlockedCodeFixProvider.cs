@@ -45,6 +45,23 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
         }
     }
 
+    private static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        return expression;
+    }
+
+    /// <summary>The same field spelled alike, ignoring parentheses and a <c>this.</c> qualifier.</summary>
+    private static bool SameText(ExpressionSyntax a, ExpressionSyntax b) =>
+        SyntaxFactory.AreEquivalent(WithoutThis(StripParentheses(a)), WithoutThis(StripParentheses(b)));
+
+    private static ExpressionSyntax WithoutThis(ExpressionSyntax expression) =>
+        expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access ? access.Name : expression;
+
     private static async Task<Document> ReplaceAsync(Document document, SyntaxNode lockStatement, StatementSyntax replacement, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -80,10 +97,21 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
                 if (method is "Add" or "Exchange")
                 {
                     value = assignment.Right.WithoutTrivia();
+                    if (method == "Add" && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+                    {
+                        // `x = x + n`, `x = n + x`, `x = x - n`: the operand is the side that is not the field.
+                        if (StripParentheses(assignment.Right) is not BinaryExpressionSyntax binary)
+                        {
+                            return null;
+                        }
+
+                        value = (SameText(binary.Left, assignment.Left) ? binary.Right : binary.Left).WithoutTrivia();
+                    }
+
                     if (negate)
                     {
                         value = SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression,
-                            value is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax ? value : SyntaxFactory.ParenthesizedExpression(value));
+                            value is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax ? value : SyntaxFactory.ParenthesizedExpression(value));
                     }
                 }
 

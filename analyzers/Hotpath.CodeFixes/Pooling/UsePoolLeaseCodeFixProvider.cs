@@ -11,7 +11,8 @@ namespace Hotpath.CodeFixes.Pooling;
 
 /// <summary>
 /// HOT303: turns <c>var x = T.Pool.Rent();</c> into <c>using var lease = T.Pool.Lease(out var x);</c>, so the
-/// instance goes back on every path, and removes the explicit <c>Return(x)</c> calls the lease replaces.
+/// instance goes back on every path, and removes the explicit <c>Return(x)</c> calls the lease replaces
+/// (also one embedded in an <c>if</c> or <c>else</c>, which would otherwise return it a second time).
 /// Offered only for a <c>Hotpath.Pool&lt;T&gt;</c> rent that initialises a single local.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UsePoolLeaseCodeFixProvider)), Shared]
@@ -83,10 +84,9 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             if (expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return" }, ArgumentList.Arguments: { Count: 1 } arguments } &&
                 arguments[0].Expression is IdentifierNameSyntax argument &&
                 local is not null && model is not null &&
-                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local) &&
-                expressionStatement.Parent is BlockSyntax or SwitchSectionSyntax)
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local))
             {
-                editor.RemoveNode(expressionStatement, SyntaxRemoveOptions.KeepNoTrivia);
+                RemoveReturn(editor, expressionStatement);
             }
         }
 
@@ -109,6 +109,35 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         editor.ReplaceNode(statement, replacement);
         return editor.GetChangedDocument();
     }
+
+    /// <summary>
+    /// Removes an explicit return the lease replaces: the statement in a block, the whole <c>if (c) Return(x);</c>
+    /// when <c>c</c> has no side effects, an <c>else Return(x);</c> clause; any other embedded one becomes <c>{ }</c>.
+    /// </summary>
+    private static void RemoveReturn(DocumentEditor editor, ExpressionStatementSyntax statement)
+    {
+        switch (statement.Parent)
+        {
+            case BlockSyntax or SwitchSectionSyntax:
+                editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
+                break;
+            case IfStatementSyntax { Else: null } @if when @if.Statement == statement && @if.Parent is BlockSyntax or SwitchSectionSyntax && !HasSideEffects(@if.Condition):
+                editor.RemoveNode(@if, SyntaxRemoveOptions.KeepNoTrivia);
+                break;
+            case ElseClauseSyntax { Parent: IfStatementSyntax owner } @else:
+                editor.ReplaceNode(owner, owner.WithElse(null).WithStatement(owner.Statement.WithTrailingTrivia(@else.GetTrailingTrivia())));
+                break;
+            default:
+                editor.ReplaceNode(statement, SyntaxFactory.ParseStatement("{ }").WithTriviaFrom(statement));
+                break;
+        }
+    }
+
+    private static bool HasSideEffects(ExpressionSyntax condition) =>
+        condition.DescendantNodesAndSelf().Any(static n =>
+            n is InvocationExpressionSyntax or AssignmentExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax ||
+            n.IsKind(SyntaxKind.PreIncrementExpression) || n.IsKind(SyntaxKind.PreDecrementExpression) ||
+            n.IsKind(SyntaxKind.PostIncrementExpression) || n.IsKind(SyntaxKind.PostDecrementExpression));
 
     private static string UniqueName(SyntaxNode scope, string baseName)
     {

@@ -113,4 +113,36 @@ public sealed class UseInterlockedCodeFixTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Self_assignment_forms_become_the_same_calls() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _total;
+
+                public void Hit() { {|HOT205:lock (_gate)|} { _count = _count + 1; } }
+                public void Add(long n) { {|HOT205:lock (_gate)|} { _total = n + _total; } }
+                public void Take(long n, long m) { {|HOT205:lock (_gate)|} { this._total = _total - (n + m); } }
+                public void Miss() { {|HOT205:lock (_gate)|} { _count = _count - 1; } }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _total;
+
+                public void Hit() { Interlocked.Increment(ref _count); }
+                public void Add(long n) { Interlocked.Add(ref _total, n); }
+                public void Take(long n, long m) { Interlocked.Add(ref this._total, -(n + m)); }
+                public void Miss() { Interlocked.Decrement(ref _count); }
+            }
+            """);
 }

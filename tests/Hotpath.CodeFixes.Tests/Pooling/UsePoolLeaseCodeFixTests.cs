@@ -83,6 +83,38 @@ public sealed class UsePoolLeaseCodeFixTests
         """);
 
     [Fact]
+    public Task Removes_a_return_embedded_in_an_if_or_else_so_the_lease_does_not_return_twice() => Verify(
+        """
+        public static class Handler
+        {
+            public static void Handle(bool done, int mode)
+            {
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                state.Restarts++;
+                if (done) PodState.Pool.Return(state);
+                if (mode > 2) state.Restarts = 0; else PodState.Pool.Return(state);
+                if (Check(mode)) PodState.Pool.Return(state);
+            }
+
+            private static bool Check(int mode) => mode == 1;
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static void Handle(bool done, int mode)
+            {
+                using var lease = PodState.Pool.Lease(out var state);
+                state.Restarts++;
+                if (mode > 2) state.Restarts = 0;
+                if (Check(mode)) { }
+            }
+
+            private static bool Check(int mode) => mode == 1;
+        }
+        """);
+
+    [Fact]
     public Task Works_on_an_instance_pool() => Verify(
         """
         public sealed class Handler
