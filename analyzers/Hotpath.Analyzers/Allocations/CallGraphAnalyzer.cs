@@ -15,7 +15,9 @@ namespace Hotpath.Analyzers.Allocations;
 /// computed at most once per compilation, on demand, only for methods reachable from hot code; the
 /// transitive answer is a breadth-first search over those summaries, so recursion terminates and the
 /// allocation reported is the one nearest the hot call. Hot callees stop the search: their own allocations
-/// are reported where they are. Virtual and interface calls follow the statically bound method only.
+/// are reported where they are. Calls that HOT109 or HOT110 already report (an async method or iterator of
+/// ours, a method of ours named like a table entry) are not reported again. Virtual and interface calls
+/// follow the statically bound method only.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnalyzer.Summaries>
@@ -33,6 +35,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
         if (Callee(operation, summaries) is not { } callee
+            || summaries.IsReportedAtTheCall(operation)
             || summaries.FindAllocation(callee, context.CancellationToken) is not { } finding
             || CodeContext.Of(operation).IsCold)
         {
@@ -100,6 +103,16 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
             return method;
         }
+
+        /// <summary>
+        /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async
+        /// method or iterator allocates its state machine) or HOT110 (a method whose name is in the table, such as
+        /// a <c>ToArray</c> of ours). HOT111 would repeat that finding on the same call.
+        /// </summary>
+        public bool IsReportedAtTheCall(IOperation operation) =>
+            operation is IInvocationOperation invocation
+            && (StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null
+                || AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is not null);
 
         /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
         public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>
