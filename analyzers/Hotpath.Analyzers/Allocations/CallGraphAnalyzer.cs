@@ -23,7 +23,9 @@ namespace Hotpath.Analyzers.Allocations;
 internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnalyzer.Summaries>
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
-        OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation);
+        OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
+        OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
+        OperationKind.CompoundAssignment);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -46,14 +48,22 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             Display(callee), finding));
     }
 
-    /// <summary>The same-compilation, non-hot method with a body that the operation calls.</summary>
+    /// <summary>
+    /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
+    /// or (assigned) setter, a constructor, a user-defined operator or conversion.
+    /// </summary>
     private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
     {
         var method = operation switch
         {
             IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property when !IsWrite(property) => property.Property.GetMethod,
+            IPropertyReferenceOperation property => IsWrite(property) ? property.Property.SetMethod : property.Property.GetMethod,
             IObjectCreationOperation creation => creation.Constructor,
+            IBinaryOperation binary => binary.OperatorMethod,
+            IUnaryOperation unary => unary.OperatorMethod,
+            IConversionOperation conversion => conversion.OperatorMethod,
+            IIncrementOrDecrementOperation step => step.OperatorMethod,
+            ICompoundAssignmentOperation compound => compound.OperatorMethod,
             _ => null,
         };
 
@@ -66,6 +76,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static string Display(IMethodSymbol method) => method.MethodKind switch
     {
         MethodKind.PropertyGet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
+        MethodKind.PropertySet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name + " (set)",
         MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
         _ => method.ContainingType.Name + "." + method.Name,
     };
