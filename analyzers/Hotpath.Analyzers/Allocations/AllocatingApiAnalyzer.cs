@@ -56,7 +56,8 @@ internal enum ApiMatch
 }
 
 /// <summary>One known-allocating API. <c>Type</c> is a metadata name, or <see cref="AllocatingApiTable.AnyType"/>
-/// / <see cref="AllocatingApiTable.NumericTypes"/>; <c>Member</c> is a method name or <c>.ctor</c>.</summary>
+/// / <see cref="AllocatingApiTable.NumericTypes"/> / <see cref="AllocatingApiTable.RecordTypes"/> /
+/// <see cref="AllocatingApiTable.SpanTypes"/>; <c>Member</c> is a method name or <c>.ctor</c>.</summary>
 internal sealed record AllocatingApi(string Type, string Member, ApiMatch Match, string DisplayName, string Advice);
 
 /// <summary>
@@ -67,6 +68,12 @@ internal sealed class AllocatingApiTable
 {
     public const string AnyType = "*";
     public const string NumericTypes = "#numeric";
+
+    /// <summary>Records, for the members the compiler writes (a record's own <c>ToString</c> is HOT111's to follow).</summary>
+    public const string RecordTypes = "#record";
+
+    /// <summary><c>Span&lt;T&gt;</c> and <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
+    public const string SpanTypes = "#span";
 
     private const string SpanSlice = "slice a ReadOnlySpan<char> (AsSpan) instead";
     private const string WriteToSpan = "format into a Span<char> (TryFormat, an interpolated-string handler) or a pooled buffer";
@@ -97,6 +104,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.DateTimeOffset", "ToString", ApiMatch.AnyOverload, "DateTimeOffset.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi("System.TimeSpan", "ToString", ApiMatch.AnyOverload, "TimeSpan.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi("System.Guid", "ToString", ApiMatch.AnyOverload, "Guid.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi(RecordTypes, "ToString", ApiMatch.AnyOverload, "record ToString", "the compiler-generated ToString builds a string with a StringBuilder: format the members you need into a Span<char>"),
+        new AllocatingApi(SpanTypes, "ToString", ApiMatch.AnyOverload, "ToString() of a span", "keep the span: compare, parse or copy it in place"),
         new AllocatingApi(AnyType, "ToArray", ApiMatch.AnyOverload, "ToArray", Materialise),
         new AllocatingApi(AnyType, "ToList", ApiMatch.AnyOverload, "ToList", Materialise),
         new AllocatingApi(AnyType, "ToDictionary", ApiMatch.AnyOverload, "ToDictionary", Materialise),
@@ -182,6 +191,11 @@ internal sealed class AllocatingApiTable
                 return method.MethodKind != MethodKind.Constructor && !method.ReturnsVoid;
             case NumericTypes:
                 return IsNumeric(method.ContainingType);
+            case RecordTypes:
+                return method.IsImplicitlyDeclared && method.ContainingType is { IsRecord: true };
+            case SpanTypes:
+                return TypeNames.Is(method.ContainingType.OriginalDefinition, "System.Span`1")
+                    || TypeNames.Is(method.ContainingType.OriginalDefinition, "System.ReadOnlySpan`1");
             default:
                 for (var type = method.ContainingType; type is not null; type = type.BaseType)
                 {

@@ -15,13 +15,17 @@ namespace Hotpath.Analyzers.Allocations;
 /// computed at most once per compilation, on demand, only for methods reachable from hot code; the
 /// transitive answer is a breadth-first search over those summaries, so recursion terminates and the
 /// allocation reported is the one nearest the hot call. Hot callees stop the search: their own allocations
-/// are reported where they are. Virtual and interface calls follow the statically bound method only.
+/// are reported where they are. Calls that HOT109 or HOT110 already report (an async method or iterator of
+/// ours, a method of ours named like a table entry) are not reported again. Virtual and interface calls
+/// follow the statically bound method only.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnalyzer.Summaries>
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
-        OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation);
+        OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
+        OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
+        OperationKind.CompoundAssignment);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -33,6 +37,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
         if (Callee(operation, summaries) is not { } callee
+            || summaries.IsReportedAtTheCall(operation)
             || summaries.FindAllocation(callee, context.CancellationToken) is not { } finding
             || CodeContext.Of(operation).IsCold)
         {
@@ -43,14 +48,22 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             Display(callee), finding));
     }
 
-    /// <summary>The same-compilation, non-hot method with a body that the operation calls.</summary>
+    /// <summary>
+    /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
+    /// or (assigned) setter, a constructor, a user-defined operator or conversion.
+    /// </summary>
     private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
     {
         var method = operation switch
         {
             IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property when !IsWrite(property) => property.Property.GetMethod,
+            IPropertyReferenceOperation property => IsWrite(property) ? property.Property.SetMethod : property.Property.GetMethod,
             IObjectCreationOperation creation => creation.Constructor,
+            IBinaryOperation binary => binary.OperatorMethod,
+            IUnaryOperation unary => unary.OperatorMethod,
+            IConversionOperation conversion => conversion.OperatorMethod,
+            IIncrementOrDecrementOperation step => step.OperatorMethod,
+            ICompoundAssignmentOperation compound => compound.OperatorMethod,
             _ => null,
         };
 
@@ -63,6 +76,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static string Display(IMethodSymbol method) => method.MethodKind switch
     {
         MethodKind.PropertyGet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
+        MethodKind.PropertySet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name + " (set)",
         MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
         _ => method.ContainingType.Name + "." + method.Name,
     };
@@ -100,6 +114,16 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
             return method;
         }
+
+        /// <summary>
+        /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async
+        /// method or iterator allocates its state machine) or HOT110 (a method whose name is in the table, such as
+        /// a <c>ToArray</c> of ours). HOT111 would repeat that finding on the same call.
+        /// </summary>
+        public bool IsReportedAtTheCall(IOperation operation) =>
+            operation is IInvocationOperation invocation
+            && (StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null
+                || AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is not null);
 
         /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
         public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>

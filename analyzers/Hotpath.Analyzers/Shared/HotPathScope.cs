@@ -5,8 +5,9 @@ namespace Hotpath.Analyzers;
 /// <summary>
 /// Decides whether code is hot: its member, an accessor's property or event, a local function, or any
 /// containing type carries <c>[Hotpath.HotPath]</c>. On a type, static constructors and static field or
-/// property initialisers stay cold (they run once). Lambdas and local functions inherit from their
-/// containing member, unless they are marked themselves.
+/// property initialisers stay cold (they run once). Instance initialisers follow their type only: a
+/// <c>[HotPath]</c> on a property marks its accessors, not its initialiser. Lambdas and local functions inherit
+/// from their containing member, unless they are marked themselves.
 /// </summary>
 internal sealed class HotPathScope
 {
@@ -48,6 +49,16 @@ internal sealed class HotPathScope
     {
         for (var symbol = containingSymbol; symbol is not null; symbol = symbol.ContainingSymbol)
         {
+            switch (symbol)
+            {
+                case IFieldSymbol or IPropertySymbol or IEventSymbol when symbol.IsStatic:
+                    return false; // static initialiser: runs once
+                case IFieldSymbol or IPropertySymbol or IEventSymbol:
+                    // An instance initialiser runs in the constructors, not in the accessors that a [HotPath] on the
+                    // property marks: only a hot type makes it hot. (Accessors are methods: they never get here.)
+                    return IsHotType(symbol.ContainingType);
+            }
+
             if (HasAttribute(symbol))
             {
                 return true;
@@ -59,9 +70,6 @@ internal sealed class HotPathScope
                     return false; // runs once: cold even in a [HotPath] type
                 case IMethodSymbol { AssociatedSymbol: { } associated } when HasAttribute(associated):
                     return true; // accessor of a hot property or event
-                case IFieldSymbol { IsStatic: true }:
-                case IPropertySymbol { IsStatic: true } when containingSymbol is IPropertySymbol or IFieldSymbol:
-                    return false; // static initialiser
                 case INamedTypeSymbol type:
                     return IsHotType(type);
             }
