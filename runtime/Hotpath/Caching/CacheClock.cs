@@ -1,18 +1,40 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Hotpath.Caching;
 
 /// <summary>
-/// The cheap clock behind time-to-live, in milliseconds. With <see cref="TimeProvider.System"/> it reads
-/// <see cref="Environment.TickCount64"/> (a coarse counter, a few nanoseconds, no system call); with any other
-/// provider (a fake one in tests) it converts that provider's <see cref="TimeProvider.GetTimestamp"/>.
+/// The cheap clock behind time-to-live, in units of its own (<see cref="ToUnits"/> converts a duration).
+/// With <see cref="TimeProvider.System"/> it reads <see cref="Environment.TickCount64"/> in milliseconds (a coarse
+/// counter, a few nanoseconds, no system call). Any other provider (a fake one in tests) is read exactly, in its own
+/// units: its <see cref="TimeProvider.GetTimestamp"/> when it overrides it, else its
+/// <see cref="TimeProvider.GetUtcNow"/> in ticks, since a fake that only overrides <c>GetUtcNow</c> would otherwise
+/// leave the cache on the real stopwatch, where its time never moves.
 /// </summary>
 internal sealed class CacheClock
 {
     private readonly TimeProvider? _provider; // null: the system clock
+    private readonly bool _readUtcNow;
+    private readonly long _unitsPerSecond;
 
-    public CacheClock(TimeProvider? provider) =>
-        _provider = provider is null || ReferenceEquals(provider, TimeProvider.System) ? null : provider;
+    public CacheClock(TimeProvider? provider)
+    {
+        if (provider is null || ReferenceEquals(provider, TimeProvider.System))
+        {
+            _unitsPerSecond = 1000;
+            return;
+        }
 
-    public long NowMilliseconds
+        _provider = provider;
+        _readUtcNow = !OverridesGetTimestamp(provider);
+        _unitsPerSecond = _readUtcNow ? TimeSpan.TicksPerSecond : provider.TimestampFrequency;
+        if (_unitsPerSecond <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(provider), _unitsPerSecond, "The TimeProvider's TimestampFrequency must be positive.");
+        }
+    }
+
+    /// <summary>The current time in this clock's units.</summary>
+    public long Now
     {
         get
         {
@@ -21,9 +43,18 @@ internal sealed class CacheClock
                 return Environment.TickCount64;
             }
 
-            var timestamp = _provider.GetTimestamp();
-            var frequency = _provider.TimestampFrequency;
-            return (long)((Int128)timestamp * 1000 / frequency);
+            return _readUtcNow ? _provider.GetUtcNow().UtcTicks : _provider.GetTimestamp();
         }
     }
+
+    /// <summary><paramref name="duration"/> (positive) in this clock's units, rounded up, at least 1.</summary>
+    public long ToUnits(TimeSpan duration)
+    {
+        var units = (((Int128)duration.Ticks * _unitsPerSecond) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        return units > long.MaxValue ? long.MaxValue : Math.Max(1, (long)units);
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "GetTimestamp is a public virtual of TimeProvider that the cache calls, so the trimmer keeps every override of it; a method it removed could not be called either.")]
+    private static bool OverridesGetTimestamp(TimeProvider provider) =>
+        provider.GetType().GetMethod(nameof(TimeProvider.GetTimestamp), Type.EmptyTypes)?.DeclaringType != typeof(TimeProvider);
 }

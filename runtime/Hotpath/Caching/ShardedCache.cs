@@ -22,7 +22,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly int _bucketMask;
     private readonly int _shardShift;
     private readonly int _shardMask;
-    private readonly long _timeToLiveMilliseconds; // 0: no expiry
+    private readonly long _timeToLive; // in the clock's units; 0: no expiry
     private readonly CacheClock _clock;
     private readonly ThreadCounter _hits = new();
     private readonly ThreadCounter _misses = new();
@@ -86,8 +86,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         _shardShift = 32 - bits;
         _shardMask = shards - 1;
         Capacity = options.Capacity;
-        _timeToLiveMilliseconds = options.TimeToLive is { } t ? Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds)) : 0;
         _clock = new CacheClock(options.TimeProvider);
+        _timeToLive = options.TimeToLive is { } t ? _clock.ToUnits(t) : 0;
         Name = options.Name ?? typeof(TValue).Name;
         CacheRegistry.Register(this, options.TrimOnMemoryPressure);
         _registered = true;
@@ -162,7 +162,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
             {
-                if (_timeToLiveMilliseconds != 0 && node.ExpiresAt <= _clock.NowMilliseconds)
+                if (_timeToLive != 0 && node.ExpiresAt <= _clock.Now)
                 {
                     _shards[shardIndex].Expire(node);
                     break;
@@ -260,7 +260,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <returns>The number of entries evicted.</returns>
     internal int Trim(double fraction)
     {
-        var now = _timeToLiveMilliseconds == 0 ? 0 : _clock.NowMilliseconds;
+        var now = _timeToLive == 0 ? 0 : _clock.Now;
         var evicted = 0;
         foreach (var shard in _shards)
         {
@@ -301,10 +301,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     {
         var hash = Hash(key);
         long now = 0, expiresAt = long.MaxValue;
-        if (_timeToLiveMilliseconds != 0)
+        if (_timeToLive != 0)
         {
-            now = _clock.NowMilliseconds;
-            expiresAt = now + _timeToLiveMilliseconds;
+            now = _clock.Now;
+            expiresAt = now > long.MaxValue - _timeToLive ? long.MaxValue : now + _timeToLive; // a TTL beyond the clock's range never ends
         }
 
         return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now).Value;
@@ -358,7 +358,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         for (var node = Volatile.Read(ref _table[BucketIndex(hash, ShardIndex(hash))]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && CacheKeys.Equal(node.Key, key) &&
-                (_timeToLiveMilliseconds == 0 || node.ExpiresAt > _clock.NowMilliseconds))
+                (_timeToLive == 0 || node.ExpiresAt > _clock.Now))
             {
                 value = node.Value;
                 return true;

@@ -20,7 +20,9 @@ public sealed class ShardedCacheOptions
 
     /// <summary>
     /// The clock read for <see cref="TimeToLive"/> (default <see cref="System.TimeProvider.System"/>, which the cache
-    /// reads as <see cref="Environment.TickCount64"/>; setting null restores the default).
+    /// reads as <see cref="Environment.TickCount64"/>; setting null restores the default). Another provider is read
+    /// through its <see cref="System.TimeProvider.GetTimestamp"/> when it overrides it, else its
+    /// <see cref="System.TimeProvider.GetUtcNow"/>; an entry expires once that clock has moved <see cref="TimeToLive"/>.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.AllowNull]
     public TimeProvider TimeProvider
