@@ -96,7 +96,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
         _handler = handler;
         _deadLetter = deadLetter;
-        _maxBatchSize = options.MaxBatchSize;
+        _maxBatchSize = Math.Min(options.MaxBatchSize, options.Capacity); // a batch never holds more than Capacity items
         _capacity = options.Capacity;
         _maxConcurrent = options.MaxConcurrentBatches;
         _maxRetries = options.MaxRetries;

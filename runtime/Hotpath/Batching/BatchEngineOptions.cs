@@ -18,7 +18,9 @@ public sealed class BatchEngineOptions
     /// <summary>
     /// The most items the engine holds at once: posted and not yet handled or dead-lettered (items in flight in a
     /// handler count). <c>Post</c> returns <see langword="false"/> and <c>PostAsync</c> waits when it is reached.
-    /// Default 65,536; must be at least <see cref="MaxBatchSize"/>.
+    /// Default 65,536; must be at least 1. When it is below <see cref="MaxBatchSize"/> it caps the batch size too: a batch
+    /// that holds <see cref="Capacity"/> items could never grow, so it is flushed at once instead of after
+    /// <see cref="MaxDelay"/>.
     /// </summary>
     public int Capacity { get; set; } = 65_536;
 
@@ -51,9 +53,9 @@ public sealed class BatchEngineOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "MaxDelay must be positive and at most int.MaxValue milliseconds.");
         }
 
-        if (Capacity < MaxBatchSize)
+        if (Capacity < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"Capacity must be at least MaxBatchSize ({MaxBatchSize}).");
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Capacity must be at least 1.");
         }
 
         if (MaxConcurrentBatches < 1)

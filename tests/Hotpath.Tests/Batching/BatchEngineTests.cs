@@ -39,7 +39,7 @@ public sealed class BatchEngineTests
         {
             case nameof(BatchEngineOptions.MaxBatchSize): options.MaxBatchSize = 0; break;
             case nameof(BatchEngineOptions.MaxDelay): options.MaxDelay = TimeSpan.Zero; break;
-            case nameof(BatchEngineOptions.Capacity): options.Capacity = options.MaxBatchSize - 1; break;
+            case nameof(BatchEngineOptions.Capacity): options.Capacity = 0; break;
             case nameof(BatchEngineOptions.MaxConcurrentBatches): options.MaxConcurrentBatches = 0; break;
             case nameof(BatchEngineOptions.MaxRetries): options.MaxRetries = -1; break;
             case nameof(BatchEngineOptions.RetryBaseDelay): options.RetryBaseDelay = TimeSpan.FromMilliseconds(-1); break;
