@@ -324,7 +324,16 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             if (inflight.TryGetValue(key, out var running))
             {
                 // Someone else is loading: wait for their result (or their exception).
-                return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // This waiter's own token: the documented OperationCanceledException, not WaitAsync's TaskCanceledException.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw;
+                }
             }
         }
 

@@ -179,10 +179,15 @@ public sealed class BatchEngineDesignTests
         using var cts = new CancellationTokenSource();
         var waiting = engine.PostAsync(2, cts.Token).AsTask();
         cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Patience));
+        // Exactly the documented OperationCanceledException (not TaskCanceledException), on a cancelled task.
+        var cancelled = await Assert.ThrowsAsync<OperationCanceledException>(() => waiting.WaitAsync(Patience));
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
+        Assert.True(waiting.IsCanceled);
 
         // An already-cancelled token fails at once as well.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.PostAsync(3, cts.Token).AsTask());
+        var early = engine.PostAsync(3, cts.Token).AsTask();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => early);
+        Assert.True(early.IsCanceled);
 
         release.SetResult();
         await engine.CompleteAsync().WaitAsync(Patience);

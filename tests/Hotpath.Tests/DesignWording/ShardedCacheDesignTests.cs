@@ -355,6 +355,27 @@ public sealed class ShardedCacheDesignTests
     }
 
     [Fact]
+    public async Task A_waiter_cancelled_by_its_own_token_gets_OperationCanceledException_and_the_load_goes_on()
+    {
+        var cache = Create();
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loading = cache.GetOrAddAsync("k", (_, _) => new ValueTask<int>(release.Task)).AsTask();
+
+        using var cts = new CancellationTokenSource();
+        var waiter = cache.GetOrAddAsync("k", static (_, _) => throw new InvalidOperationException("single flight: not called"), cts.Token).AsTask();
+        cts.Cancel();
+
+        var cancelled = await Assert.ThrowsAsync<OperationCanceledException>(() => waiter.WaitAsync(Patience));
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
+        Assert.True(waiter.IsCanceled);
+
+        release.SetResult(5);
+        Assert.Equal(5, await loading.WaitAsync(Patience));
+        Assert.True(cache.TryGet("k", out var stored));
+        Assert.Equal(5, stored);
+    }
+
+    [Fact]
     public async Task A_synchronously_throwing_loader_also_leaves_no_entry()
     {
         var cache = Create();
