@@ -141,6 +141,32 @@ internal sealed class CacheShard<TKey, TValue>
         }
     }
 
+    /// <summary>Drops every entry expired at <paramref name="now"/> (the cache's <c>Count</c> with a time to live) and returns the live count.</summary>
+    public int DropExpired(long now)
+    {
+        lock (_lock)
+        {
+            var end = BucketOffset + BucketMask + 1;
+            for (var bucket = BucketOffset; bucket < end; bucket++)
+            {
+                for (var node = Table[bucket]; node is not null;)
+                {
+                    var next = node.Next; // Unlink leaves it as is: lock-free readers may still be walking past
+                    if (node.ExpiresAt <= now)
+                    {
+                        Unlink(node);
+                        _expirations++;
+                    }
+
+                    node = next;
+                }
+            }
+
+            _count = _size;
+            return _size;
+        }
+    }
+
     /// <summary>Drops <paramref name="node"/> as expired, unless a writer already unlinked or replaced it.</summary>
     public void Expire(CacheNode<TKey, TValue> node)
     {

@@ -114,12 +114,27 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <summary>The most entries the cache holds.</summary>
     public int Capacity { get; }
 
-    /// <summary>Entries currently held (expired entries not yet dropped included); never above <see cref="Capacity"/>.</summary>
+    /// <summary>Live entries; never above <see cref="Capacity"/>.</summary>
+    /// <remarks>
+    /// Without a time to live this sums the shards' counts. With one, it first drops the entries that have expired
+    /// (counted as expirations), so it takes each shard's lock and walks its entries: O(entries), not for hot paths.
+    /// </remarks>
     public int Count
     {
         get
         {
             var count = 0;
+            if (_timeToLive != 0)
+            {
+                var now = _clock.Now;
+                foreach (var shard in _shards)
+                {
+                    count += shard.DropExpired(now);
+                }
+
+                return count;
+            }
+
             foreach (var shard in _shards)
             {
                 count += shard.Count;

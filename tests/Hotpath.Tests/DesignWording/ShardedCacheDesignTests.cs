@@ -208,6 +208,31 @@ public sealed class ShardedCacheDesignTests
     }
 
     [Fact]
+    public void Count_leaves_out_expired_entries_without_a_lookup()
+    {
+        var time = new ManualTimeProvider();
+        var cache = Create(shards: 4, ttl: TimeSpan.FromSeconds(10), time: time);
+        for (var i = 0; i < 20; i++)
+        {
+            cache.Set("old" + i, i);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 7; i++)
+        {
+            cache.Set("new" + i, i);
+        }
+
+        Assert.Equal(27, cache.Count);
+        time.Advance(TimeSpan.FromSeconds(5)); // the first twenty expire now, with no lookup of any of them
+        Assert.Equal(7, cache.Count);
+        Assert.Equal(20, cache.Statistics.Expirations);
+        Assert.Equal(0, cache.Statistics.Misses);
+        Assert.True(cache.TryGet("new6", out var kept));
+        Assert.Equal(6, kept);
+    }
+
+    [Fact]
     public void An_entry_added_between_milliseconds_lives_its_whole_time_to_live()
     {
         var time = new ManualTimeProvider();
