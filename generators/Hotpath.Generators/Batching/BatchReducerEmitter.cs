@@ -73,11 +73,11 @@ internal static class BatchReducerEmitter
         return false;
     }
 
-    private static string SumField(ReducerMember m) => "__hp_" + m.Name + "_Sum";
+    private static string SumField(ReducerMember m) => "__hp_" + m.Name.TrimStart('@') + "_Sum";
 
-    private static string CountField(ReducerMember m) => "__hp_" + m.Name + "_Count";
+    private static string CountField(ReducerMember m) => "__hp_" + m.Name.TrimStart('@') + "_Count";
 
-    private static string TimeField(ReducerMember m) => "__hp_" + m.Name + "_Time";
+    private static string TimeField(ReducerMember m) => "__hp_" + m.Name.TrimStart('@') + "_Time";
 
     private static void EmitHiddenFields(SourceWriter w, BatchReducerModel model)
     {

@@ -34,10 +34,10 @@ internal sealed record BatchReducerModel(
 }
 
 /// <summary>One attributed member of the aggregate struct.</summary>
-/// <param name="Name">The member name.</param>
+/// <param name="Name">The member name as an identifier (<c>@</c>-escaped when a keyword).</param>
 /// <param name="Type">The member type, fully qualified.</param>
 /// <param name="Role">What it holds.</param>
-/// <param name="Source">The input member it reads (null for [Count]).</param>
+/// <param name="Source">The input member it reads, as an identifier (null for [Count]).</param>
 /// <param name="Kind">How values of <paramref name="Type"/> are added, compared or hashed.</param>
 /// <param name="AccumulatorType">For [Mean]: the type of the hidden running sum; otherwise empty.</param>
 internal sealed record ReducerMember(

@@ -39,7 +39,7 @@ internal sealed record CacheKeyModel(
 }
 
 /// <summary>One key part: a [CacheKey] member of the value type.</summary>
-/// <param name="MemberName">Field or property name (the key struct's property name).</param>
+/// <param name="MemberName">Field or property name as an identifier (the key struct's property name), <c>@</c>-escaped when a keyword.</param>
 /// <param name="TypeFullName">Member type as a <c>global::</c> name with nullable annotation.</param>
 /// <param name="ParameterName">camelCase parameter name, <c>@</c>-escaped when a keyword.</param>
 /// <param name="IsString">Strings compare ordinally.</param>

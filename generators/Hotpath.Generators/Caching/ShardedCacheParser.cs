@@ -166,7 +166,7 @@ internal static class ShardedCacheParser
             }
 
             var neverNull = type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
-            parts.Add(new CacheKeyPart(member.Name, type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
+            parts.Add(new CacheKeyPart(Escape(member.Name), type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
         }
 
         var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;

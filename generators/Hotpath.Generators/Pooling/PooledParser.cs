@@ -432,7 +432,9 @@ internal static class PooledParser
             var constant = model.GetConstantValue(initializer, cancellationToken);
             if (!constant.HasValue)
             {
-                return null;
+                // string.Empty is a static readonly field, not a C# constant, but it is the constant "" in all
+                // but name: '= string.Empty' is reset to "" as '= ""' is (never to null).
+                return IsStringEmpty(model, initializer, cancellationToken) ? FormatConstant(string.Empty, memberType) : null;
             }
 
             return FormatConstant(constant.Value, memberType);
@@ -440,6 +442,9 @@ internal static class PooledParser
 
         return null;
     }
+
+    private static bool IsStringEmpty(SemanticModel model, ExpressionSyntax initializer, CancellationToken cancellationToken) =>
+        model.GetSymbolInfo(initializer, cancellationToken).Symbol is IFieldSymbol { Name: "Empty", IsStatic: true, ContainingType.SpecialType: SpecialType.System_String };
 
     private static string? FormatConstant(object? value, ITypeSymbol memberType)
     {
