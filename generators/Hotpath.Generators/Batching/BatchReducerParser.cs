@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Batching;
@@ -234,12 +233,8 @@ internal static class BatchReducerParser
                 break;
         }
 
-        return new ReducerMember(Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Escape(sourceName), kind, accumulator);
+        return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
     }
-
-    /// <summary>Prefixes <c>@</c> to C# keywords, so a member such as <c>@event</c> is written back as an identifier.</summary>
-    private static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Caching;
@@ -166,7 +165,7 @@ internal static class ShardedCacheParser
             }
 
             var neverNull = type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
-            parts.Add(new CacheKeyPart(Escape(member.Name), type.ToDisplayString(FullyQualified), Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
+            parts.Add(new CacheKeyPart(Identifiers.Escape(member.Name), type.ToDisplayString(FullyQualified), Identifiers.Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
         }
 
         var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;
@@ -251,8 +250,4 @@ internal static class ShardedCacheParser
 
         return new string(chars);
     }
-
-    /// <summary>Prefixes <c>@</c> to C# keywords (<c>namespace</c> → <c>@namespace</c>).</summary>
-    internal static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 }

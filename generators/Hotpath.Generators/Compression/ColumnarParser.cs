@@ -1,7 +1,6 @@
 using System.Text;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Hotpath.Generators.Compression;
 
@@ -127,9 +126,8 @@ internal static class ColumnarParser
                 continue;
             }
 
-            var name = SyntaxFacts.GetKeywordKind(member.Name) != SyntaxKind.None ? "@" + member.Name : member.Name;
             members.Add(new ColumnarMember(
-                name,
+                Identifiers.Escape(member.Name),
                 valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 kind.Value,
                 isNullable,

@@ -209,7 +209,7 @@ internal static class PooledParser
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
                     break;
                 case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
-                    steps.Add(new ResetStep(ResetKind.Assign, Escape(@event.Name), "null"));
+                    steps.Add(new ResetStep(ResetKind.Assign, Identifiers.Escape(@event.Name), "null"));
                     break;
             }
         }
@@ -222,7 +222,7 @@ internal static class PooledParser
             return;
         }
 
-        var name = Escape(member.Name);
+        var name = Identifiers.Escape(member.Name);
 
         // Containers first: they are reset in place, so a readonly member is fine.
         if (memberType is IArrayTypeSymbol)
@@ -550,7 +550,4 @@ internal static class PooledParser
 
         return member.Locations.FirstOrDefault() ?? Location.None;
     }
-
-    private static string Escape(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

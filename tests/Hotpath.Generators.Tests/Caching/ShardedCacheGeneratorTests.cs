@@ -214,6 +214,6 @@ public sealed class ShardedCacheGeneratorTests
     [InlineData("x", "x")]
     public void Parameter_names_are_camel_cased_and_escaped(string member, string parameter)
     {
-        Assert.Equal(parameter, ShardedCacheParser.Escape(ShardedCacheParser.CamelCase(member)));
+        Assert.Equal(parameter, Identifiers.Escape(ShardedCacheParser.CamelCase(member)));
     }
 }
