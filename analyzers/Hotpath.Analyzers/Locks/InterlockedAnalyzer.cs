@@ -77,15 +77,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 break;
             case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, IsChecked: false } compound:
                 target = compound.Target;
-                negate = compound.OperatorKind == BinaryOperatorKind.Subtract;
-                method = compound.Value.ConstantValue is { HasValue: true } constant && IsOne(constant.Value)
-                    ? (negate ? "Decrement" : "Increment")
-                    : "Add";
-                if (method != "Add")
-                {
-                    negate = false;
-                }
-
+                (method, negate) = AddOrStep(compound.Value, compound.OperatorKind == BinaryOperatorKind.Subtract);
                 break;
             case ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true } assignment:
                 method = "Exchange";
@@ -95,15 +87,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 when SelfUpdateOperand(assignment.Target, binary) is { } operand:
                 // `x = x + n`, `x = n + x`, `x = x - n`: the same read-modify-write as `x += n`.
                 target = assignment.Target;
-                negate = binary.OperatorKind == BinaryOperatorKind.Subtract;
-                method = operand.ConstantValue is { HasValue: true } one && IsOne(one.Value)
-                    ? (negate ? "Decrement" : "Increment")
-                    : "Add";
-                if (method != "Add")
-                {
-                    negate = false;
-                }
-
+                (method, negate) = AddOrStep(operand, binary.OperatorKind == BinaryOperatorKind.Subtract);
                 break;
             default:
                 return;
@@ -134,6 +118,15 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseInterlocked, LockOperations.HeaderLocation(lockOperation),
             properties, field.Name, method));
     }
+
+    /// <summary>
+    /// Adding or subtracting <paramref name="amount"/>: <c>Increment</c>/<c>Decrement</c> for a constant 1, otherwise
+    /// <c>Add</c>, of the negated amount when <paramref name="subtract"/>.
+    /// </summary>
+    private static (string Method, bool Negate) AddOrStep(IOperation amount, bool subtract) =>
+        amount.ConstantValue is { HasValue: true } constant && IsOne(constant.Value)
+            ? (subtract ? "Decrement" : "Increment", false)
+            : ("Add", subtract);
 
     /// <summary>In <c>x = x + n</c>/<c>x = n + x</c>/<c>x = x - n</c>, the <c>n</c>; null when the other side is not the target field.</summary>
     private static IOperation? SelfUpdateOperand(IOperation target, IBinaryOperation binary)
