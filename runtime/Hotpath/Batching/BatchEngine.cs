@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Hotpath.Diagnostics;
+using Hotpath.Threading;
 
 namespace Hotpath.Batching;
 
@@ -173,7 +174,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return new ValueTask(Cancelled(cancellationToken));
+            return new ValueTask(Cancellation.Cancelled(cancellationToken));
         }
 
         Task wait;
@@ -302,30 +303,11 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private static InvalidOperationException CompletedException() =>
         new("The batch engine is completing or completed; it accepts no more items.");
 
-    /// <summary>
-    /// A cancelled task whose await throws an <see cref="OperationCanceledException"/> itself, not the
-    /// <see cref="TaskCanceledException"/> of <c>Task.FromCanceled</c> (callers catch or assert the documented type).
-    /// </summary>
-    private static async Task Cancelled(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
-
     private async Task PostSlowAsync(T item, Task wait, CancellationToken cancellationToken)
     {
         while (true)
         {
-            try
-            {
-                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // WaitAsync cancels with a TaskCanceledException; the documented exception is OperationCanceledException.
-                cancellationToken.ThrowIfCancellationRequested();
-                throw;
-            }
+            await Cancellation.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
 
             bool wake;
             lock (_gate)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Hotpath.Threading;
 
 namespace Hotpath.Caching;
 
@@ -339,16 +340,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             if (inflight.TryGetValue(key, out var running))
             {
                 // Someone else is loading: wait for their result (or their exception).
-                try
-                {
-                    return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    // This waiter's own token: the documented OperationCanceledException, not WaitAsync's TaskCanceledException.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw;
-                }
+                return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -1,0 +1,37 @@
+namespace Hotpath.Threading;
+
+/// <summary>
+/// Waits that end with the documented <see cref="OperationCanceledException"/> when the caller's token cancels them,
+/// on a cancelled task. <see cref="Task.WaitAsync(CancellationToken)"/> and <c>Task.FromCanceled</c> throw its
+/// subclass <see cref="TaskCanceledException"/>, which code asserting the exact type (or catching it) does not expect.
+/// </summary>
+internal static class Cancellation
+{
+    /// <summary>A task already cancelled by <paramref name="cancellationToken"/>.</summary>
+    public static async Task Cancelled(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits <paramref name="task"/> until <paramref name="cancellationToken"/> cancels the wait.</summary>
+    public static async Task WaitAsync(Task task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
+    }
+
+    /// <summary>Awaits <paramref name="task"/>'s result until <paramref name="cancellationToken"/> cancels the wait.</summary>
+    public static async Task<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
+    {
+        await WaitAsync((Task)task, cancellationToken).ConfigureAwait(false);
+        return await task.ConfigureAwait(false); // completed: its result, or its own exception
+    }
+}
