@@ -18,7 +18,6 @@ internal static class BatchReducerParser
     public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
-        var isPartial = TypeTargetParser.CheckPartial(type, AttributeNames.BatchReducer, cancellationToken) is null;
         if (attribute.ConstructorArguments.Length != 1 ||
             attribute.ConstructorArguments[0].Value is not ITypeSymbol input ||
             input.TypeKind == TypeKind.Error)
@@ -45,7 +44,7 @@ internal static class BatchReducerParser
         }
 
         var hasStructLayout = type.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.InteropServices.StructLayoutAttribute");
-        var model = isPartial && diagnostics.Count == 0 && type.TypeKind == TypeKind.Struct
+        var model = diagnostics.Count == 0 && type.TypeKind == TypeKind.Struct
             ? new BatchReducerModel(
                 TypeTargetParser.Create(type, cancellationToken),
                 input.ToDisplayString(FullyQualified),

@@ -82,8 +82,7 @@ internal static class ShardedCacheParser
             key = ParseKey(valueType, cacheType, valueLocation, diagnostics, cancellationToken);
         }
 
-        var partial = TypeTargetParser.CheckPartial(cacheType, AttributeNames.ShardedCache, cancellationToken) is null;
-        if (diagnostics.Count > 0 || key is null || valueType is null || !partial)
+        if (diagnostics.Count > 0 || key is null || valueType is null)
         {
             return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable());
         }
