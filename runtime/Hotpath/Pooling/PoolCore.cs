@@ -150,7 +150,7 @@ internal sealed class PoolCore
         s_ids.Give(Id);
     }
 
-    /// <summary>Called by the finalizer of a dead thread's slot: keeps its counts and frees its permit.</summary>
+    /// <summary>Called by the finalizer of a dead thread's slot: keeps its counts, counts its instance as dropped, frees its permit.</summary>
     public void Retire(PoolThreadSlot slot)
     {
         lock (_sync)
@@ -164,7 +164,10 @@ internal sealed class PoolCore
             _retiredHits += slot.Hits;
             _retiredMisses += slot.Misses;
             _retiredReturns += slot.Returns;
-            _retiredDrops += slot.Drops;
+            // The instance the dead thread's slot held goes to the GC with it: a drop, so that every instance the
+            // factory made is either still retained (store or live slot) or counted in Drops.
+            _retiredDrops += slot.Drops + (Volatile.Read(ref slot.Item) is null ? 0 : 1);
+            Volatile.Write(ref slot.Item, null);
         }
 
         if (slot.HasPermit)

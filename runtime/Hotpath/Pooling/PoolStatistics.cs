@@ -8,7 +8,11 @@ namespace Hotpath;
 /// <param name="Hits">Rents served by a retained instance.</param>
 /// <param name="Misses">Rents that had to create a new instance with the factory.</param>
 /// <param name="Returns">Calls to <see cref="Pool{T}.Return"/> that passed validation (dropped ones included).</param>
-/// <param name="Drops">Returns the pool discarded because it already held <see cref="Pool{T}.MaxRetained"/> instances.</param>
+/// <param name="Drops">
+/// Instances the pool let go of: returns it discarded because it already held <see cref="Pool{T}.MaxRetained"/>
+/// instances, and the instance a thread's fast slot held when that thread ended. So <c>Misses - Drops</c> is the
+/// number of instances the pool retains or has rented out.
+/// </param>
 public readonly record struct PoolStatistics(long Rents, long Hits, long Misses, long Returns, long Drops)
 {
     /// <summary>The share of rents served from the pool, between 0 and 1 (0 when nothing was rented).</summary>
