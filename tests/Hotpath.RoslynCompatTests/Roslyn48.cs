@@ -15,7 +15,7 @@ namespace Hotpath.RoslynCompatTests;
 /// </summary>
 internal static class Roslyn48
 {
-    /// <summary>The Roslyn the shipped generators and analyzers are built against (RoslynShippedVersion).</summary>
+    /// <summary>The Roslyn the shipped generators, analyzers and code fixes are built against (RoslynShippedVersion).</summary>
     public static readonly Version ShippedVersion = new(4, 8);
 
     /// <summary>C# 12: the newest language version of Roslyn 4.8, and the default of a net8.0 project.</summary>

@@ -15,10 +15,11 @@ public sealed class RoslynVersionTests
     }
 
     [Fact]
-    public void The_generators_and_analyzers_reference_Roslyn_4_8()
+    public void The_generators_and_analyzers_reference_Roslyn_4_8_and_the_code_fixes_nothing_newer()
     {
         var generators = typeof(PooledGenerator).Assembly;
         var analyzers = typeof(Hotpath.Analyzers.Pooling.PoolMisuseAnalyzer).Assembly;
+        var codeFixes = typeof(Hotpath.CodeFixes.Usage.MakePartialCodeFixProvider).Assembly;
         var shipped = new Version(Roslyn48.ShippedVersion.Major, Roslyn48.ShippedVersion.Minor, 0, 0);
 
         foreach (var assembly in new[] { generators, analyzers })
@@ -27,5 +28,10 @@ public sealed class RoslynVersionTests
             Assert.Equal(new[] { "Microsoft.CodeAnalysis", "Microsoft.CodeAnalysis.CSharp" }, roslyn.Select(r => r.Name).Order(StringComparer.Ordinal));
             Assert.All(roslyn, r => Assert.Equal(shipped, r.Version));
         }
+
+        // Workspaces 4.5 (the IDE supplies its own, newer one) beside Common/CSharp 4.8.
+        Assert.All(
+            codeFixes.GetReferencedAssemblies().Where(r => r.Name!.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)),
+            r => Assert.True(r.Version! <= shipped, $"{r.Name} {r.Version} is newer than {shipped}"));
     }
 }
