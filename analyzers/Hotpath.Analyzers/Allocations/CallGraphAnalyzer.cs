@@ -13,8 +13,10 @@ namespace Hotpath.Analyzers.Allocations;
 /// HOT111 (suggestion): a hot-path call into a method of the same compilation that is not hot and allocates,
 /// directly or through its own calls. Each method's direct summary (its first allocation and its callees) is
 /// computed at most once per compilation, on demand, only for methods reachable from hot code; the
-/// transitive answer is a breadth-first search over those summaries, so recursion terminates and the
-/// allocation reported is the one nearest the hot call. Hot callees stop the search: their own allocations
+/// transitive answer is what a breadth-first search over those summaries finds, so recursion terminates and the
+/// allocation reported is the one nearest the hot call. The search is not repeated per call: each method's
+/// distance to the nearest allocation is computed once, and the answer walks down those distances, so the
+/// whole analysis is linear in the size of the call graph. Hot callees stop the search: their own allocations
 /// are reported where they are. Calls that HOT109 or HOT110 already report (an async method or iterator of
 /// ours, a method of ours named like a table entry) are not reported again. Virtual and interface calls
 /// follow the statically bound method only.
@@ -84,11 +86,17 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     /// <summary>Per-compilation allocation summaries, computed lazily and at most once per method.</summary>
     internal sealed class Summaries
     {
+        private const int Unreachable = int.MaxValue;
+
         private readonly KnownTypes _types;
         private readonly HotPathScope _scope;
         private readonly StateMachineAnalyzer.State _stateMachines;
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Answer> _transitive = new(SymbolEqualityComparer.Default);
+
+        // Closed methods: their distance in calls to the nearest allocation, final once written (under _closing).
+        private readonly ConcurrentDictionary<IMethodSymbol, int> _distance = new(SymbolEqualityComparer.Default);
+        private readonly object _closing = new();
 
         public Summaries(KnownTypes types)
         {
@@ -129,51 +137,192 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>
             _transitive.GetOrAdd(root, m => Search(m, cancellationToken)).Finding;
 
+        /// <summary>
+        /// The allocation a breadth-first search from <paramref name="root"/> finds first (callees in call order,
+        /// recursion not entered twice), and the path to it. Rather than searching again from every hot call, which
+        /// costs the reachable graph per call, it walks down the shared distances: from each method, the first
+        /// callee that is one call nearer to an allocation. That is the same path: a breadth-first search reaches
+        /// the nodes of each depth in the lexicographic order of their first shortest paths.
+        /// </summary>
         private Answer Search(IMethodSymbol root, CancellationToken cancellationToken)
         {
-            // Breadth first: the nearest allocation wins, and visited methods (recursion) are not entered twice.
-            var parents = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [root] = null };
-            var queue = new Queue<IMethodSymbol>();
-            queue.Enqueue(root);
-            while (queue.Count > 0)
+            Close(root, cancellationToken);
+            var distance = _distance[root];
+            if (distance == Unreachable)
+            {
+                return Answer.None;
+            }
+
+            var path = new List<IMethodSymbol>();
+            for (var method = root; ; distance--)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var method = queue.Dequeue();
-                var direct = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
+                var direct = _direct[method];
                 if (direct.FirstAllocation is { } allocation)
                 {
-                    return new Answer(allocation + Chain(method, parents));
+                    return new Answer(allocation + Chain(path));
                 }
 
                 foreach (var callee in direct.Callees)
                 {
-                    if (!parents.ContainsKey(callee))
+                    if (_distance[callee] == distance - 1)
                     {
-                        parents[callee] = method;
-                        queue.Enqueue(callee);
+                        method = callee;
+                        break;
+                    }
+                }
+
+                path.Add(method);
+            }
+        }
+
+        /// <summary>
+        /// Summarises every method reachable from <paramref name="root"/> through methods that do not allocate,
+        /// and records for each its distance in calls to the nearest allocation (<see cref="Unreachable"/> when
+        /// none), so each method is searched through at most once per compilation.
+        /// </summary>
+        private void Close(IMethodSymbol root, CancellationToken cancellationToken)
+        {
+            // The methods not closed yet (summarised outside the lock: summaries are computed concurrently).
+            var found = new List<IMethodSymbol>();
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var stack = new Stack<IMethodSymbol>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var method = stack.Pop();
+                if (_distance.ContainsKey(method) || !seen.Add(method))
+                {
+                    continue;
+                }
+
+                found.Add(method);
+                var direct = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
+                if (direct.FirstAllocation is null)
+                {
+                    foreach (var callee in direct.Callees)
+                    {
+                        stack.Push(callee);
                     }
                 }
             }
 
-            return Answer.None;
+            if (found.Count == 0)
+            {
+                return;
+            }
+
+            // Their distances: a breadth-first search backwards from the allocations, also entered from the callees
+            // closed before (whose distances are final). Found and closed methods together include every callee of
+            // a found method that does not allocate, so the distances are exact.
+            lock (_closing)
+            {
+                var distances = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+                foreach (var method in found)
+                {
+                    if (!_distance.ContainsKey(method))
+                    {
+                        distances[method] = Unreachable; // (another thread may have closed some meanwhile)
+                    }
+                }
+
+                var callers = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+                var levels = new List<List<IMethodSymbol>>();
+                foreach (var method in found)
+                {
+                    if (!distances.ContainsKey(method))
+                    {
+                        continue;
+                    }
+
+                    var direct = _direct[method];
+                    var distance = Unreachable;
+                    if (direct.FirstAllocation is not null)
+                    {
+                        distance = 0;
+                    }
+                    else
+                    {
+                        foreach (var callee in direct.Callees)
+                        {
+                            if (_distance.TryGetValue(callee, out var closed))
+                            {
+                                distance = closed == Unreachable ? distance : Math.Min(distance, closed + 1);
+                            }
+                            else
+                            {
+                                if (!callers.TryGetValue(callee, out var list))
+                                {
+                                    callers[callee] = list = new List<IMethodSymbol>();
+                                }
+
+                                list.Add(method);
+                            }
+                        }
+                    }
+
+                    distances[method] = distance;
+                    Enter(levels, distance, method);
+                }
+
+                for (var level = 0; level < levels.Count; level++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var method in levels[level])
+                    {
+                        if (distances[method] != level || !callers.TryGetValue(method, out var list))
+                        {
+                            continue; // entered again at a shorter distance
+                        }
+
+                        foreach (var caller in list)
+                        {
+                            if (distances[caller] > level + 1)
+                            {
+                                distances[caller] = level + 1;
+                                Enter(levels, level + 1, caller);
+                            }
+                        }
+                    }
+                }
+
+                foreach (var pair in distances)
+                {
+                    _distance[pair.Key] = pair.Value;
+                }
+            }
         }
 
-        private static string Chain(IMethodSymbol found, Dictionary<IMethodSymbol, IMethodSymbol?> parents)
+        private static void Enter(List<List<IMethodSymbol>> levels, int distance, IMethodSymbol method)
         {
-            if (parents[found] is null)
+            if (distance == Unreachable)
+            {
+                return;
+            }
+
+            while (levels.Count <= distance)
+            {
+                levels.Add(new List<IMethodSymbol>());
+            }
+
+            levels[distance].Add(method);
+        }
+
+        private static string Chain(List<IMethodSymbol> path)
+        {
+            if (path.Count == 0)
             {
                 return string.Empty;
             }
 
-            var path = new List<string>();
-            for (IMethodSymbol? step = parents[found]; step is not null && parents[step] is not null; step = parents[step])
+            var names = new string[path.Count];
+            for (var i = 0; i < path.Count; i++)
             {
-                path.Add("'" + Display(step) + "'");
+                names[i] = "'" + Display(path[i]) + "'";
             }
 
-            path.Reverse();
-            path.Add("'" + Display(found) + "'");
-            return " (through " + string.Join(" -> ", path) + ")";
+            return " (through " + string.Join(" -> ", names) + ")";
         }
 
         private DirectSummary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
