@@ -91,11 +91,15 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var reportedUse = new HashSet<SyntaxNode>();
         foreach (var (symbol, returnCall, returnedReference) in facts.Returns)
         {
-            foreach (var (otherSymbol, otherCall, _) in facts.Returns)
+            // Only what starts after the return and no later than the next write of the symbol can be reached from
+            // it without a reassignment; the checks below are the whole rule, applied in the original order.
+            // (Reassigned is checked before Flow.Reaches: both are pure, and it is the cheap one.)
+            var after = returnCall.Syntax.Span.End;
+            var until = facts.FirstWriteAfter(symbol, after);
+            foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, after, until))
             {
-                if (ReferenceEquals(otherCall, returnCall) || !SymbolEqualityComparer.Default.Equals(symbol, otherSymbol) ||
-                    !Flow.Reaches(returnCall.Syntax, otherCall.Syntax) || Reassigned(facts, symbol, returnCall.Syntax, otherCall.Syntax) ||
-                    !reportedDouble.Add(otherCall.Syntax))
+                if (ReferenceEquals(otherCall, returnCall) || Reassigned(facts, symbol, returnCall.Syntax, otherCall.Syntax) ||
+                    !Flow.Reaches(returnCall.Syntax, otherCall.Syntax) || !reportedDouble.Add(otherCall.Syntax))
                 {
                     continue;
                 }
@@ -103,11 +107,10 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, otherCall.Syntax.GetLocation(), symbol.Name));
             }
 
-            foreach (var reference in facts.References)
+            foreach (var reference in facts.ReferencesBetween(symbol, after, until))
             {
-                if (!SymbolEqualityComparer.Default.Equals(TrackedSymbol(reference), symbol) || IsWrite(reference) ||
-                    IsArgumentOfReturn(facts, reference) || IsInNameof(reference) ||
-                    !Flow.Reaches(returnCall.Syntax, reference.Syntax) || Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax))
+                if (IsWrite(reference) || facts.IsReturnedValue(reference) || IsInNameof(reference) ||
+                    Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
                 {
                     continue;
                 }
@@ -125,6 +128,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     // HOT303.
     private static void ReportLeaks(OperationBlockAnalysisContext context, BodyFacts facts, PoolMethods pools)
     {
+        var handedOn = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var rent in facts.Rents)
         {
             var (target, statement) = RentTarget(rent);
@@ -138,7 +142,17 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 continue; // handed straight on: an argument, a return value, a field, an initializer
             }
 
-            if (target is not ILocalSymbol local || statement is null || HandedOn(facts, local, pools))
+            if (target is not ILocalSymbol local || statement is null)
+            {
+                continue;
+            }
+
+            if (!handedOn.TryGetValue(local, out var isHandedOn))
+            {
+                handedOn[local] = isHandedOn = HandedOn(facts, local, pools);
+            }
+
+            if (isHandedOn)
             {
                 continue;
             }
@@ -186,7 +200,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// <summary>Whether any reference hands the local on: stores, returns, passes (except to Return) or captures it.</summary>
     private static bool HandedOn(BodyFacts facts, ILocalSymbol local, PoolMethods pools)
     {
-        foreach (var reference in facts.References)
+        foreach (var reference in facts.ReferencesTo(local))
         {
             if (reference is not ILocalReferenceOperation { Local: var referenced } || !SymbolEqualityComparer.Default.Equals(referenced, local) || IsWrite(reference))
             {
@@ -246,32 +260,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool Reassigned(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to)
-    {
-        foreach (var reference in facts.References)
-        {
-            if (IsWrite(reference) && SymbolEqualityComparer.Default.Equals(TrackedSymbol(reference), symbol) &&
-                reference.Syntax.SpanStart > from.Span.End && reference.Syntax.SpanStart < to.SpanStart)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsArgumentOfReturn(BodyFacts facts, IOperation reference)
-    {
-        foreach (var (_, _, returned) in facts.Returns)
-        {
-            if (returned == reference)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether <paramref name="symbol"/> is written after <paramref name="from"/> ends and before <paramref name="to"/> starts.</summary>
+    private static bool Reassigned(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to) =>
+        facts.FirstWriteAfter(symbol, from.Span.End) < to.SpanStart;
 
     private static bool IsWrite(IOperation reference)
     {
@@ -302,25 +293,236 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>What one operation block contains that matters here.</summary>
+    /// <remarks>
+    /// The rules ask about pairs (each return against each reference or return of the same symbol), so once the
+    /// facts are gathered they are indexed by symbol, by call and by write position: a method with hundreds of
+    /// rents and returns costs a lookup per question rather than a scan of the whole body.
+    /// </remarks>
     internal sealed class BodyFacts
     {
+        private static readonly List<IOperation> NoReferences = new();
+        private static readonly List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> NoReturns = new();
+
+        private Dictionary<ISymbol, List<IOperation>>? _referencesBySymbol;
+        private Dictionary<ISymbol, List<int>>? _writesBySymbol;
+        private Dictionary<ISymbol, List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)>>? _returnsBySymbol;
+        private Dictionary<SyntaxNode, List<ISymbol>>? _returnsByCall;
+        private HashSet<IOperation>? _returnedValues;
+        private Dictionary<ISymbol, ByPosition<IOperation>>? _referencesByPosition;
+        private Dictionary<ISymbol, ByPosition<(ISymbol, IInvocationOperation, IOperation)>>? _returnsByPosition;
+
         public List<IInvocationOperation> Rents { get; } = new();
 
         public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> Returns { get; } = new();
 
         public List<IOperation> References { get; } = new();
 
+        /// <summary>The references to <paramref name="symbol"/>, in the order of <see cref="References"/>.</summary>
+        public List<IOperation> ReferencesTo(ISymbol symbol)
+        {
+            if (_referencesBySymbol is null)
+            {
+                _referencesBySymbol = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+                _writesBySymbol = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+                foreach (var reference in References)
+                {
+                    if (TrackedSymbol(reference) is not { } tracked)
+                    {
+                        continue;
+                    }
+
+                    Add(_referencesBySymbol, tracked, reference);
+                    if (IsWrite(reference))
+                    {
+                        Add(_writesBySymbol, tracked, reference.Syntax.SpanStart);
+                    }
+                }
+
+                foreach (var writes in _writesBySymbol.Values)
+                {
+                    writes.Sort();
+                }
+            }
+
+            return _referencesBySymbol.TryGetValue(symbol, out var references) ? references : NoReferences;
+        }
+
+        /// <summary>Where the first reference that writes <paramref name="symbol"/> after <paramref name="after"/> starts, or <see cref="int.MaxValue"/>.</summary>
+        public int FirstWriteAfter(ISymbol symbol, int after)
+        {
+            ReferencesTo(symbol);
+            if (!_writesBySymbol!.TryGetValue(symbol, out var writes))
+            {
+                return int.MaxValue;
+            }
+
+            var index = FirstGreater(writes, after);
+            return index < writes.Count ? writes[index] : int.MaxValue;
+        }
+
+        /// <summary>The references to <paramref name="symbol"/> that start from <paramref name="first"/> to <paramref name="last"/>, in the order of <see cref="References"/>.</summary>
+        public List<IOperation> ReferencesBetween(ISymbol symbol, int first, int last)
+        {
+            _referencesByPosition ??= new Dictionary<ISymbol, ByPosition<IOperation>>(SymbolEqualityComparer.Default);
+            if (!_referencesByPosition.TryGetValue(symbol, out var index))
+            {
+                _referencesByPosition[symbol] = index = new ByPosition<IOperation>(ReferencesTo(symbol), static r => r.Syntax.SpanStart);
+            }
+
+            return index.Between(first, last);
+        }
+
+        /// <summary>The returns of <paramref name="symbol"/> whose call starts from <paramref name="first"/> to <paramref name="last"/>, in the order of <see cref="Returns"/>.</summary>
+        public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> ReturnsBetween(ISymbol symbol, int first, int last)
+        {
+            _returnsByPosition ??= new Dictionary<ISymbol, ByPosition<(ISymbol, IInvocationOperation, IOperation)>>(SymbolEqualityComparer.Default);
+            if (!_returnsByPosition.TryGetValue(symbol, out var index))
+            {
+                _returnsByPosition[symbol] = index = new ByPosition<(ISymbol, IInvocationOperation, IOperation)>(ReturnsOf(symbol), static r => r.Item2.Syntax.SpanStart);
+            }
+
+            return index.Between(first, last);
+        }
+
+        /// <summary>The returns of <paramref name="symbol"/>, in the order of <see cref="Returns"/>.</summary>
+        private List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> ReturnsOf(ISymbol symbol)
+        {
+            if (_returnsBySymbol is null)
+            {
+                _returnsBySymbol = new Dictionary<ISymbol, List<(ISymbol, IInvocationOperation, IOperation)>>(SymbolEqualityComparer.Default);
+                foreach (var entry in Returns)
+                {
+                    Add(_returnsBySymbol, entry.Symbol, entry);
+                }
+            }
+
+            return _returnsBySymbol.TryGetValue(symbol, out var returns) ? returns : NoReturns;
+        }
+
+        private static int FirstGreater(List<int> sorted, int value)
+        {
+            int low = 0, high = sorted.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >> 1;
+                if (sorted[middle] > value)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    low = middle + 1;
+                }
+            }
+
+            return low;
+        }
+
+        /// <summary>Whether <paramref name="reference"/> is the value passed to a return.</summary>
+        public bool IsReturnedValue(IOperation reference)
+        {
+            if (_returnedValues is null)
+            {
+                _returnedValues = new HashSet<IOperation>();
+                foreach (var (_, _, returned) in Returns)
+                {
+                    _returnedValues.Add(returned);
+                }
+            }
+
+            return _returnedValues.Contains(reference);
+        }
+
+        /// <summary>Whether <paramref name="node"/> is the syntax of a return of <paramref name="symbol"/>.</summary>
         public bool IsReturnOf(SyntaxNode node, ISymbol symbol)
         {
-            foreach (var (returnedSymbol, call, _) in Returns)
+            if (_returnsByCall is null)
             {
-                if (call.Syntax == node && SymbolEqualityComparer.Default.Equals(returnedSymbol, symbol))
+                _returnsByCall = new Dictionary<SyntaxNode, List<ISymbol>>();
+                foreach (var (returnedSymbol, call, _) in Returns)
                 {
-                    return true;
+                    Add(_returnsByCall, call.Syntax, returnedSymbol);
+                }
+            }
+
+            if (_returnsByCall.TryGetValue(node, out var symbols))
+            {
+                foreach (var returnedSymbol in symbols)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(returnedSymbol, symbol))
+                    {
+                        return true;
+                    }
                 }
             }
 
             return false;
+        }
+
+        /// <summary>A list's items sorted by where they start, to find those in a range without a scan.</summary>
+        private sealed class ByPosition<T>
+        {
+            private readonly List<T> _items;
+            private readonly int[] _starts;
+            private readonly int[] _indexes;
+
+            public ByPosition(List<T> items, Func<T, int> start)
+            {
+                _items = items;
+                _starts = new int[items.Count];
+                _indexes = new int[items.Count];
+                for (var i = 0; i < items.Count; i++)
+                {
+                    _starts[i] = start(items[i]);
+                    _indexes[i] = i;
+                }
+
+                Array.Sort(_starts, _indexes);
+            }
+
+            /// <summary>The items starting from <paramref name="first"/> to <paramref name="last"/>, in their list order.</summary>
+            public List<T> Between(int first, int last)
+            {
+                int low = 0, high = _starts.Length;
+                while (low < high)
+                {
+                    var middle = (low + high) >> 1;
+                    if (_starts[middle] >= first)
+                    {
+                        high = middle;
+                    }
+                    else
+                    {
+                        low = middle + 1;
+                    }
+                }
+
+                var indexes = new List<int>();
+                for (var i = low; i < _starts.Length && _starts[i] <= last; i++)
+                {
+                    indexes.Add(_indexes[i]);
+                }
+
+                indexes.Sort();
+                var result = new List<T>(indexes.Count);
+                foreach (var index in indexes)
+                {
+                    result.Add(_items[index]);
+                }
+
+                return result;
+            }
+        }
+
+        private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+            where TKey : notnull
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                map[key] = list = new List<TValue>();
+            }
+
+            list.Add(value);
         }
     }
 
