@@ -47,111 +47,142 @@ internal abstract class LockRegionWalker
     /// <summary>Called when a lock is acquired, with the locks already held.</summary>
     protected abstract void OnAcquire(IOperation target, IOperation site, ImmutableStack<HeldLock> held);
 
-    public void Walk(IOperation root, CancellationToken cancellationToken) =>
-        Visit(root, ImmutableStack<HeldLock>.Empty, cancellationToken);
+    /// <summary>
+    /// Visits <paramref name="root"/> and its descendants in pre-order. The walk keeps its own stack of work rather
+    /// than recursing, so an expression thousands of operations deep (a long string concatenation, a generated
+    /// initialiser) cannot overflow the compiler's stack.
+    /// </summary>
+    public void Walk(IOperation root, CancellationToken cancellationToken)
+    {
+        var work = new Stack<Work>();
+        work.Push(Work.Visit(root, ImmutableStack<HeldLock>.Empty));
+        while (work.Count > 0)
+        {
+            var item = work.Pop();
+            switch (item.Kind)
+            {
+                case WorkKind.Visit:
+                    Visit(item.Operation!, item.Held, work, cancellationToken);
+                    break;
+                case WorkKind.Acquire:
+                    OnAcquire(item.Operation!, item.Site!, item.Held);
+                    break;
+                case WorkKind.AfterInvocation:
+                    var invocation = (IInvocationOperation)item.Operation!;
+                    if (LockOperations.TryGetAcquisition(invocation, Symbols, out var manual))
+                    {
+                        OnAcquire(manual.Target, invocation, item.Held);
+                    }
+                    else if (LockOperations.IsEnterScope(invocation, Symbols, out var scopeTarget))
+                    {
+                        OnAcquire(scopeTarget, invocation, item.Held);
+                    }
 
-    private void Visit(IOperation operation, ImmutableStack<HeldLock> held, CancellationToken cancellationToken)
+                    break;
+                case WorkKind.LeaveFunction:
+                    _nestedFunctionDepth--;
+                    break;
+                case WorkKind.Statements:
+                    if (item.Index < item.Statements.Length)
+                    {
+                        var statement = item.Statements[item.Index];
+                        work.Push(Work.StatementsFrom(item.Statements, item.Index + 1, HeldAfter(statement, item.Held)));
+                        work.Push(Work.Visit(statement, item.Held));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    // One operation: report it, then queue what runs inside it (pushed last = done first).
+    private void Visit(IOperation operation, ImmutableStack<HeldLock> held, Stack<Work> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         OnOperation(operation, held);
         switch (operation)
         {
             case ILockOperation lockOperation:
-                Visit(lockOperation.LockedValue, held, cancellationToken);
-                OnAcquire(lockOperation.LockedValue, lockOperation, held);
-                Visit(lockOperation.Body, held.Push(new HeldLock(lockOperation.LockedValue, null, lockOperation)), cancellationToken);
+                work.Push(Work.Visit(lockOperation.Body, held.Push(new HeldLock(lockOperation.LockedValue, null, lockOperation))));
+                work.Push(Work.Acquire(lockOperation.LockedValue, lockOperation, held));
+                work.Push(Work.Visit(lockOperation.LockedValue, held));
                 return;
 
             case IAnonymousFunctionOperation or ILocalFunctionOperation:
                 _nestedFunctionDepth++;
-                foreach (var child in operation.ChildOperations)
-                {
-                    Visit(child, ImmutableStack<HeldLock>.Empty, cancellationToken);
-                }
-
-                _nestedFunctionDepth--;
+                work.Push(Work.LeaveFunction());
+                PushChildren(operation, ImmutableStack<HeldLock>.Empty, work);
                 return;
 
             case IUsingOperation { Body: var body } usingOperation when FindScope(usingOperation.Resources) is { } scope:
-                Visit(usingOperation.Resources, held, cancellationToken);
-                Visit(body, held.Push(scope), cancellationToken);
+                work.Push(Work.Visit(body, held.Push(scope)));
+                work.Push(Work.Visit(usingOperation.Resources, held));
                 return;
 
             case IBlockOperation block:
-                VisitStatements(block.Operations, held, cancellationToken);
+                work.Push(Work.StatementsFrom(block.Operations, 0, held));
                 return;
 
             case IConditionalOperation { WhenTrue: var whenTrue } conditional when FindAcquisition(conditional.Condition) is { } acquisition:
                 // if (Monitor.TryEnter(x)) { ...held... }
-                Visit(conditional.Condition, held, cancellationToken);
-                Visit(whenTrue, held.Push(acquisition), cancellationToken);
                 if (conditional.WhenFalse is { } whenFalse)
                 {
-                    Visit(whenFalse, held, cancellationToken);
+                    work.Push(Work.Visit(whenFalse, held));
                 }
 
+                work.Push(Work.Visit(whenTrue, held.Push(acquisition)));
+                work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
             case IInvocationOperation invocation:
-                foreach (var child in invocation.ChildOperations)
-                {
-                    Visit(child, held, cancellationToken);
-                }
-
-                if (LockOperations.TryGetAcquisition(invocation, Symbols, out var manual))
-                {
-                    OnAcquire(manual.Target, invocation, held);
-                }
-                else if (LockOperations.IsEnterScope(invocation, Symbols, out var scopeTarget))
-                {
-                    OnAcquire(scopeTarget, invocation, held);
-                }
-
+                work.Push(Work.AfterInvocation(invocation, held));
+                PushChildren(invocation, held, work);
                 return;
         }
 
-        foreach (var child in operation.ChildOperations)
+        PushChildren(operation, held, work);
+    }
+
+    private static void PushChildren(IOperation operation, ImmutableStack<HeldLock> held, Stack<Work> work)
+    {
+        foreach (var child in operation.ChildOperations.Reverse())
         {
-            Visit(child, held, cancellationToken);
+            work.Push(Work.Visit(child, held));
         }
     }
 
-    private void VisitStatements(ImmutableArray<IOperation> statements, ImmutableStack<HeldLock> held, CancellationToken cancellationToken)
+    /// <summary>What a statement of a block leaves held for the statements after it.</summary>
+    private ImmutableStack<HeldLock> HeldAfter(IOperation statement, ImmutableStack<HeldLock> held)
     {
-        var current = held;
-        foreach (var statement in statements)
+        if (statement is IUsingDeclarationOperation declaration && FindScope(declaration.DeclarationGroup) is { } scope)
         {
-            Visit(statement, current, cancellationToken);
+            return held.Push(scope);
+        }
 
-            // What the statement leaves held for the statements after it.
-            if (statement is IUsingDeclarationOperation declaration && FindScope(declaration.DeclarationGroup) is { } scope)
+        if (statement is ILockOperation or IUsingOperation)
+        {
+            return held;
+        }
+
+        var current = held;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is not IInvocationOperation invocation)
             {
-                current = current.Push(scope);
                 continue;
             }
 
-            if (statement is ILockOperation or IUsingOperation)
+            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && !IsReleasedIn(statement, acquisition))
             {
-                continue;
+                current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
             }
-
-            foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && !IsAcquiredIn(statement, released))
             {
-                if (operation is not IInvocationOperation invocation)
-                {
-                    continue;
-                }
-
-                if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && !IsReleasedIn(statement, acquisition))
-                {
-                    current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
-                }
-                else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && !IsAcquiredIn(statement, released))
-                {
-                    current = Remove(current, released);
-                }
+                current = Remove(current, released);
             }
         }
+
+        return current;
     }
 
     private bool IsReleasedIn(IOperation statement, Acquisition acquisition)
@@ -249,5 +280,45 @@ internal abstract class LockRegionWalker
         }
 
         return null;
+    }
+
+    private enum WorkKind
+    {
+        Visit,
+        Acquire,
+        AfterInvocation,
+        LeaveFunction,
+        Statements,
+    }
+
+    /// <summary>A step of the walk: visit an operation, report an acquisition, or carry on with a block's statements.</summary>
+    private readonly struct Work
+    {
+        private Work(WorkKind kind, IOperation? operation, IOperation? site, ImmutableStack<HeldLock> held, ImmutableArray<IOperation> statements, int index)
+        {
+            Kind = kind;
+            Operation = operation;
+            Site = site;
+            Held = held;
+            Statements = statements;
+            Index = index;
+        }
+
+        public WorkKind Kind { get; }
+        public IOperation? Operation { get; }
+        public IOperation? Site { get; }
+        public ImmutableStack<HeldLock> Held { get; }
+        public ImmutableArray<IOperation> Statements { get; }
+        public int Index { get; }
+
+        public static Work Visit(IOperation operation, ImmutableStack<HeldLock> held) => new(WorkKind.Visit, operation, null, held, default, 0);
+
+        public static Work Acquire(IOperation target, IOperation site, ImmutableStack<HeldLock> held) => new(WorkKind.Acquire, target, site, held, default, 0);
+
+        public static Work AfterInvocation(IInvocationOperation invocation, ImmutableStack<HeldLock> held) => new(WorkKind.AfterInvocation, invocation, null, held, default, 0);
+
+        public static Work LeaveFunction() => new(WorkKind.LeaveFunction, null, null, ImmutableStack<HeldLock>.Empty, default, 0);
+
+        public static Work StatementsFrom(ImmutableArray<IOperation> statements, int index, ImmutableStack<HeldLock> held) => new(WorkKind.Statements, null, null, held, statements, index);
     }
 }

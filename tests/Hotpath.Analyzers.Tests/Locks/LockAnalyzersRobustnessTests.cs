@@ -15,6 +15,30 @@ public sealed class LockAnalyzersRobustnessTests
     public LockAnalyzersRobustnessTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
+    public Task An_expression_25_000_operations_deep_is_walked_and_the_inversion_around_it_is_found()
+    {
+        // The lock walkers once recursed per operation: a long enough expression overflowed the stack and took the
+        // compiler process down with it. Every body is walked (HOT208 collects calls from all of them).
+        var sum = new StringBuilder("x");
+        for (var i = 0; i < 25_000; i++)
+        {
+            sum.Append(" + x");
+        }
+
+        return LockVerifier.VerifyAsync($$"""
+            public static class Deep
+            {
+                private static readonly object s_a = new();
+                private static readonly object s_b = new();
+                private static int s_total;
+
+                public static void Forward(int x) { lock (s_a) { s_total = {{sum}}; {|HOT208:lock (s_b)|} { s_total++; } } }
+                public static void Backward() { lock (s_b) { {|HOT208:lock (s_a)|} { s_total--; } } }
+            }
+            """, "HOT208");
+    }
+
+    [Fact]
     public async Task Large_realistic_input_runs_without_analyzer_exceptions()
     {
         const int Types = 30;
