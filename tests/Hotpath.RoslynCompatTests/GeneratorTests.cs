@@ -2,6 +2,7 @@ using Hotpath.Generators.Batching;
 using Hotpath.Generators.Caching;
 using Hotpath.Generators.Compression;
 using Hotpath.Generators.Pooling;
+using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
 
 namespace Hotpath.RoslynCompatTests;
@@ -16,34 +17,8 @@ public sealed class GeneratorTests
     public void Pooled_generates_Reset_IResettable_and_Pool_and_they_run()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
-        // The types of the snapshot test PooledSnapshotTests.Design_sample_PodState, character for character.
-        const string Types = """
-            using System.Collections.Generic;
-            using Hotpath;
-
-            namespace Cluster;
-
-            public enum PodPhase { Pending, Running, Succeeded, Failed }
-            public sealed class ContainerState { public string Name = ""; }
-
-            [Pooled]
-            public sealed partial class ResourceUsage
-            {
-                public double CpuCores;
-                public long MemoryBytes;
-            }
-
-            [Pooled(MaxRetained = 15_000, Preallocate = 1_000)]
-            public sealed partial class PodState
-            {
-                public string Namespace = "";
-                public PodPhase Phase;
-                public List<ContainerState> Containers { get; } = new();
-                public ResourceUsage Usage { get; } = new();
-                [NoReset] public long Generation;
-                partial void OnReset() { Generation++; }
-            }
-            """;
+        // The source of the snapshot test PooledSnapshotTests.Design_sample_PodState (one shared copy).
+        const string Types = DesignExampleSources.PooledPodState;
         var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Pooled48", Types, """
             using Hotpath;
             using Microsoft.Extensions.ObjectPool;
@@ -113,25 +88,8 @@ public sealed class GeneratorTests
     public void Columnar_generates_a_codec_that_round_trips_every_bit()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
-        // The type of the snapshot test ColumnarGeneratorTests.Generates_the_codec_for_DESIGNs_MetricSample (DESIGN.md's).
-        const string Types = """
-            using Hotpath;
-
-            namespace Metrics;
-
-            public enum PodPhase { Pending, Running, Succeeded, Failed }
-
-            [Columnar]
-            public partial struct MetricSample
-            {
-                [DeltaOfDelta] public long UnixMs;     // timestamps
-                [Dictionary]   public string Node;     // low-cardinality strings
-                public double Cpu;                     // default for double: XOR-family float coding
-                [Quantize(2)]  public double Memory;   // lossy, opt-in only: 2 decimals
-                public int Restarts;                   // default for integers: delta + zigzag + bit-packing
-                [RunLength]    public PodPhase Phase;  // enums and repetitive values
-            }
-            """;
+        // The source of the snapshot test ColumnarGeneratorTests.Generates_the_codec_for_DESIGNs_MetricSample.
+        const string Types = DesignExampleSources.ColumnarMetricSample;
         var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Columnar48", Types, """
             using System;
             using System.Buffers;
@@ -208,44 +166,9 @@ public sealed class GeneratorTests
     public void BatchReducer_generates_a_Reducer_and_Combine_that_aggregate()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
-        // The types of the snapshot test BatchReducerGeneratorTests.Generates_the_DESIGN_example (DESIGN.md's NodeMinute).
-        const string Input = """
-            namespace Metrics
-            {
-                public enum PodPhase { Pending, Running, Failed }
-
-                public struct NodeMetric
-                {
-                    public string NodeId;
-                    public long UnixMs;
-                    public double Cpu;
-                    public double Memory;
-                    public PodPhase Phase;
-                    public int Restarts;
-                    public string Zone { get; set; }
-                    public System.Guid Pod;
-                }
-            }
-            """;
-        const string Types = """
-            using Hotpath;
-
-            namespace Metrics
-            {
-                [BatchReducer(typeof(NodeMetric))]
-                public partial struct NodeMinute
-                {
-                    [GroupKey]                              public string NodeId;
-                    [Window(60, nameof(NodeMetric.UnixMs))] public long WindowStartMs;
-                    [Count]                                 public long Samples;
-                    [Sum(nameof(NodeMetric.Cpu))]           public double CpuSum;
-                    [Min(nameof(NodeMetric.Cpu))]           public double CpuMin;
-                    [Max(nameof(NodeMetric.Cpu))]           public double CpuMax;
-                    [Mean(nameof(NodeMetric.Memory))]       public double MemoryMean;
-                    [Last(nameof(NodeMetric.Phase))]        public PodPhase Phase;
-                }
-            }
-            """;
+        // The sources of the snapshot test BatchReducerGeneratorTests.Generates_the_DESIGN_example.
+        const string Input = DesignExampleSources.BatchReducerInput;
+        const string Types = DesignExampleSources.BatchReducerNodeMinute;
         var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("BatchReducer48", Input, Types, """
             using System;
             using System.Linq;
@@ -305,20 +228,8 @@ public sealed class GeneratorTests
     public void ShardedCache_generates_a_key_struct_and_typed_accessors_that_work()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
-        // The types of the snapshot test ShardedCacheGeneratorTests.Design_example_snapshot (DESIGN.md's PodCache).
-        const string Types = """
-            namespace Cluster;
-
-            public sealed partial class PodState
-            {
-                [Hotpath.CacheKey(0)] public string Namespace = "";
-                [Hotpath.CacheKey(1)] public string Name = "";
-                public int Restarts;
-            }
-
-            [Hotpath.ShardedCache(typeof(PodState), Shards = 16, Capacity = 10_000, TimeToLiveSeconds = 300)]
-            public sealed partial class PodCache { }
-            """;
+        // The source of the snapshot test ShardedCacheGeneratorTests.Design_example_snapshot.
+        const string Types = DesignExampleSources.ShardedCachePodCache;
         var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("ShardedCache48", Types, """
             using System;
             using System.Threading.Tasks;

@@ -1,5 +1,6 @@
 using Hotpath.Generators.Batching;
 using Hotpath.Generators.Shared;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 
@@ -7,44 +8,9 @@ namespace Hotpath.Generators.Tests.Batching;
 
 public sealed class BatchReducerGeneratorTests
 {
-    internal const string Input = """
-        namespace Metrics
-        {
-            public enum PodPhase { Pending, Running, Failed }
+    internal const string Input = DesignExampleSources.BatchReducerInput;
 
-            public struct NodeMetric
-            {
-                public string NodeId;
-                public long UnixMs;
-                public double Cpu;
-                public double Memory;
-                public PodPhase Phase;
-                public int Restarts;
-                public string Zone { get; set; }
-                public System.Guid Pod;
-            }
-        }
-        """;
-
-    internal const string NodeMinute = """
-        using Hotpath;
-
-        namespace Metrics
-        {
-            [BatchReducer(typeof(NodeMetric))]
-            public partial struct NodeMinute
-            {
-                [GroupKey]                              public string NodeId;
-                [Window(60, nameof(NodeMetric.UnixMs))] public long WindowStartMs;
-                [Count]                                 public long Samples;
-                [Sum(nameof(NodeMetric.Cpu))]           public double CpuSum;
-                [Min(nameof(NodeMetric.Cpu))]           public double CpuMin;
-                [Max(nameof(NodeMetric.Cpu))]           public double CpuMax;
-                [Mean(nameof(NodeMetric.Memory))]       public double MemoryMean;
-                [Last(nameof(NodeMetric.Phase))]        public PodPhase Phase;
-            }
-        }
-        """;
+    internal const string NodeMinute = DesignExampleSources.BatchReducerNodeMinute;
 
     private const string CompositeNoWindow = """
         using Hotpath;

@@ -1,5 +1,6 @@
 using Hotpath.Generators.Caching;
 using Hotpath.Generators.Shared;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 
@@ -8,19 +9,7 @@ namespace Hotpath.Generators.Tests.Caching;
 /// <summary>Snapshots, compile-and-run and incremental caching of the [ShardedCache] generator.</summary>
 public sealed class ShardedCacheGeneratorTests
 {
-    internal const string DesignSource = """
-        namespace Cluster;
-
-        public sealed partial class PodState
-        {
-            [Hotpath.CacheKey(0)] public string Namespace = "";
-            [Hotpath.CacheKey(1)] public string Name = "";
-            public int Restarts;
-        }
-
-        [Hotpath.ShardedCache(typeof(PodState), Shards = 16, Capacity = 10_000, TimeToLiveSeconds = 300)]
-        public sealed partial class PodCache { }
-        """;
+    internal const string DesignSource = DesignExampleSources.ShardedCachePodCache;
 
     [Fact]
     public void Design_example_snapshot()

@@ -1,5 +1,6 @@
 using Hotpath.Generators.Compression;
 using Hotpath.Generators.Shared;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 
@@ -8,24 +9,7 @@ namespace Hotpath.Generators.Tests.Compression;
 /// <summary>Snapshots, compile-and-run and incremental caching of the [Columnar] generator.</summary>
 public sealed class ColumnarGeneratorTests
 {
-    internal const string MetricSampleSource = """
-        using Hotpath;
-
-        namespace Metrics;
-
-        public enum PodPhase { Pending, Running, Succeeded, Failed }
-
-        [Columnar]
-        public partial struct MetricSample
-        {
-            [DeltaOfDelta] public long UnixMs;     // timestamps
-            [Dictionary]   public string Node;     // low-cardinality strings
-            public double Cpu;                     // default for double: XOR-family float coding
-            [Quantize(2)]  public double Memory;   // lossy, opt-in only: 2 decimals
-            public int Restarts;                   // default for integers: delta + zigzag + bit-packing
-            [RunLength]    public PodPhase Phase;  // enums and repetitive values
-        }
-        """;
+    internal const string MetricSampleSource = DesignExampleSources.ColumnarMetricSample;
 
     private const string ClassSource = """
         using System;

@@ -1,4 +1,5 @@
 using Hotpath.Generators.Pooling;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 
 namespace Hotpath.Generators.Tests.Pooling;
@@ -11,33 +12,7 @@ public sealed class PooledSnapshotTests
     [Fact]
     public void Design_sample_PodState()
     {
-        Snapshot.Verify(Run("""
-            using System.Collections.Generic;
-            using Hotpath;
-
-            namespace Cluster;
-
-            public enum PodPhase { Pending, Running, Succeeded, Failed }
-            public sealed class ContainerState { public string Name = ""; }
-
-            [Pooled]
-            public sealed partial class ResourceUsage
-            {
-                public double CpuCores;
-                public long MemoryBytes;
-            }
-
-            [Pooled(MaxRetained = 15_000, Preallocate = 1_000)]
-            public sealed partial class PodState
-            {
-                public string Namespace = "";
-                public PodPhase Phase;
-                public List<ContainerState> Containers { get; } = new();
-                public ResourceUsage Usage { get; } = new();
-                [NoReset] public long Generation;
-                partial void OnReset() { Generation++; }
-            }
-            """));
+        Snapshot.Verify(Run(DesignExampleSources.PooledPodState));
     }
 
     [Fact]
