@@ -18,8 +18,7 @@ public sealed class GeneratorTests
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
         // The source of the snapshot test PooledSnapshotTests.Design_sample_PodState (one shared copy).
-        const string Types = DesignExampleSources.PooledPodState;
-        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Pooled48", Types, """
+        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Pooled48", DesignExampleSources.PooledPodState, """
             using Hotpath;
             using Microsoft.Extensions.ObjectPool;
 
@@ -89,8 +88,7 @@ public sealed class GeneratorTests
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
         // The source of the snapshot test ColumnarGeneratorTests.Generates_the_codec_for_DESIGNs_MetricSample.
-        const string Types = DesignExampleSources.ColumnarMetricSample;
-        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Columnar48", Types, """
+        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("Columnar48", DesignExampleSources.ColumnarMetricSample, """
             using System;
             using System.Buffers;
             using Hotpath.Compression;
@@ -167,9 +165,7 @@ public sealed class GeneratorTests
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
         // The sources of the snapshot test BatchReducerGeneratorTests.Generates_the_DESIGN_example.
-        const string Input = DesignExampleSources.BatchReducerInput;
-        const string Types = DesignExampleSources.BatchReducerNodeMinute;
-        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("BatchReducer48", Input, Types, """
+        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("BatchReducer48", DesignExampleSources.BatchReducerInput, DesignExampleSources.BatchReducerNodeMinute, """
             using System;
             using System.Linq;
 
@@ -229,8 +225,7 @@ public sealed class GeneratorTests
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
         // The source of the snapshot test ShardedCacheGeneratorTests.Design_example_snapshot.
-        const string Types = DesignExampleSources.ShardedCachePodCache;
-        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("ShardedCache48", Types, """
+        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("ShardedCache48", DesignExampleSources.ShardedCachePodCache, """
             using System;
             using System.Threading.Tasks;
             using Hotpath.Caching;
