@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
+using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -146,28 +147,14 @@ internal static class Roslyn48
     /// <summary>An analyzer reference to <paramref name="assemblyPath"/>, as a project file's Analyzer item gives a workspace.</summary>
     public static AnalyzerFileReference AnalyzerReference(string assemblyPath) => new(assemblyPath, AnalyzerLoader.Instance);
 
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        // The .NET 8 targeting pack: every build of this repository restores it, since runtime/Hotpath targets net8.0.
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var root = Path.Combine(packages, "microsoft.netcore.app.ref");
-        var directory = Directory.Exists(root)
-            ? Directory.GetDirectories(root, "8.*")
-                .OrderByDescending(d => Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version(0, 0))
-                .Select(d => Path.Combine(d, "ref", "net8.0"))
-                .FirstOrDefault(Directory.Exists)
-            : null;
-        Assert.True(directory is not null, $"The .NET 8 reference pack was not found under {root}; restoring runtime/Hotpath (net8.0) puts it there.");
-
-        return Directory.GetFiles(directory!, "*.dll")
-            .Append(HotpathNet8Assembly)
-            .Append(typeof(Microsoft.Extensions.ObjectPool.IResettable).Assembly.Location)
-            .Append(typeof(CommunityToolkit.HighPerformance.Buffers.StringPool).Assembly.Location)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    }
+    /// <summary>The .NET 8 reference pack, the net8.0 Hotpath.dll and its dependencies.</summary>
+    private static ImmutableArray<MetadataReference> LoadReferences() => Net8References.Load().AddRange(
+        new[]
+        {
+            HotpathNet8Assembly,
+            typeof(Microsoft.Extensions.ObjectPool.IResettable).Assembly.Location,
+            typeof(CommunityToolkit.HighPerformance.Buffers.StringPool).Assembly.Location,
+        }.Select(static path => (MetadataReference)MetadataReference.CreateFromFile(path)));
 
     /// <summary>A collectible context resolving Hotpath to its net8.0 build; everything else comes from the test's own context.</summary>
     private sealed class Net8Context(string name) : AssemblyLoadContext(name, isCollectible: true)

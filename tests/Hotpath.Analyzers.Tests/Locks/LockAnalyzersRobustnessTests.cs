@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Hotpath.Analyzers.Locks;
 using Hotpath.CodeFixes.Locks;
+using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -251,22 +252,5 @@ public sealed class IntroduceLockObjectFallbackTests
 
         Assert.Equal(TextDiff.Normalize(Expected), TextDiff.Normalize((await changed.GetTextAsync()).ToString()));
         TestCompilation.AssertNoErrors((await changed.Project.GetCompilationAsync())!);
-    }
-}
-
-/// <summary>The .NET 8 reference assemblies from the NuGet package cache (no System.Threading.Lock there).</summary>
-internal static class Net8References
-{
-    public static ImmutableArray<MetadataReference> Load()
-    {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var root = Path.Combine(packages, "microsoft.netcore.app.ref");
-        var directory = Directory.Exists(root)
-            ? Directory.GetDirectories(root, "8.*").OrderByDescending(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "ref", "net8.0")).FirstOrDefault(Directory.Exists)
-            : null;
-        Assert.True(directory is not null, $"The .NET 8 reference pack was not found under {root}; restoring runtime/Hotpath (net8.0) puts it there.");
-        return Directory.GetFiles(directory!, "*.dll").Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
     }
 }
