@@ -177,8 +177,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             return new ValueTask(Cancellation.Cancelled(cancellationToken));
         }
 
-        Task wait;
-        bool wake;
+        Task? wait = null;
+        var wake = false;
         lock (_gate)
         {
             if (_completing)
@@ -189,12 +189,10 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             if (_pending >= _capacity)
             {
                 wait = (_spaceAvailable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-                wake = false;
             }
             else
             {
                 wake = AddLocked(item);
-                wait = Task.CompletedTask;
             }
         }
 
@@ -203,7 +201,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             _wake.Set();
         }
 
-        return wait.IsCompleted ? default : new ValueTask(PostSlowAsync(item, wait, cancellationToken));
+        // Full: the item is not taken yet, so the slow path must add it, even when room appeared since the check
+        // (returning because the wait had already completed would report an item taken that was not).
+        return wait is null ? default : new ValueTask(PostSlowAsync(item, wait, cancellationToken));
     }
 
     /// <summary>

@@ -454,6 +454,42 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public async Task PostAsync_at_capacity_never_reports_an_item_taken_that_was_not()
+    {
+        // Capacity 1 and a handler that frees room at once: PostAsync keeps finding the engine full, and room often
+        // appears between its check and its return. Every PostAsync that completed must have added its item.
+        const int Producers = 4;
+        const int PerProducer = 25_000;
+        var seen = new int[Producers * PerProducer];
+        var engine = new BatchEngine<int>(
+            Options(maxBatchSize: 1, maxDelayMs: 1, capacity: 1, maxConcurrent: 2, maxRetries: 0),
+            (batch, _) =>
+            {
+                foreach (var id in batch.Span)
+                {
+                    Interlocked.Increment(ref seen[id]);
+                }
+
+                return default;
+            });
+
+        var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerProducer; i++)
+            {
+                await engine.PostAsync((p * PerProducer) + i);
+            }
+        })).ToArray();
+
+        await Task.WhenAll(producers).WaitAsync(Patience);
+        await engine.CompleteAsync().WaitAsync(Patience);
+
+        var missing = Enumerable.Range(0, seen.Length).Where(id => seen[id] != 1).Take(5).ToArray();
+        Assert.True(missing.Length == 0, $"items not handled exactly once: {string.Join(", ", missing.Select(id => $"{id} ({seen[id]}×)"))}");
+        Assert.Equal(seen.Length, engine.DeliveredCount);
+    }
+
+    [Fact]
     public async Task Every_item_is_delivered_or_dead_lettered_exactly_once_under_random_failures()
     {
         const int Producers = 4;
