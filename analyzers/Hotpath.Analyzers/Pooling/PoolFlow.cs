@@ -6,7 +6,8 @@ namespace Hotpath.Analyzers.Pooling;
 
 /// <summary>
 /// The small syntactic flow model behind the pool-misuse rules: textual order within one function, mutually
-/// exclusive branches, and statements that end a path (return, break, continue, goto, throw).
+/// exclusive branches, statements that end a path (return, break, continue, goto, throw), and a loop's back
+/// edge (from a point in the body to the body's next run).
 /// </summary>
 internal static class Flow
 {
@@ -27,30 +28,47 @@ internal static class Flow
             return false;
         }
 
-        // A jump after `from`, before control gets back to the level that holds `to`, ends the path.
-        for (var node = from; node != common && node.Parent is { } parent; node = parent)
+        // A jump after `from`, before control gets back to the level that holds `to`, ends the path, unless it is
+        // a break or continue of a loop or switch that does not hold `to`: then the path goes on after that
+        // statement (a continue once the loop ends).
+        var node = from;
+        while (node != common && node.Parent is { } parent)
         {
-            if (node is not StatementSyntax statement || StatementsOf(parent) is not { } siblings)
+            if (node is StatementSyntax statement && StatementsOf(parent) is { } siblings && FirstJumpBefore(siblings, statement, to) is { } jump)
             {
-                continue;
-            }
-
-            for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count; i++)
-            {
-                var sibling = siblings[i];
-                if (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart)
-                {
-                    break;
-                }
-
-                if (IsJump(sibling))
+                if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target || target.Span.Contains(to.Span))
                 {
                     return false;
                 }
+
+                node = target;
+                continue;
             }
+
+            node = parent;
         }
 
         return true;
+    }
+
+    /// <summary>The first jump among the statements after <paramref name="statement"/> that come before <paramref name="to"/>.</summary>
+    private static StatementSyntax? FirstJumpBefore(SyntaxList<StatementSyntax> siblings, StatementSyntax statement, SyntaxNode to)
+    {
+        for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count; i++)
+        {
+            var sibling = siblings[i];
+            if (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart)
+            {
+                return null;
+            }
+
+            if (IsJump(sibling))
+            {
+                return sibling;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -102,6 +120,116 @@ internal static class Flow
         return false;
     }
 
+    /// <summary>
+    /// The loops that run <paramref name="node"/> again on their next iteration (the body, a <c>for</c>'s
+    /// condition and incrementors, a <c>while</c>'s or <c>do</c>'s condition; not a <c>for</c>'s initializer or a
+    /// <c>foreach</c>'s collection, which run once), innermost first, within the function that holds it. A loop
+    /// whose condition is the literal <c>false</c> never runs its body twice and is left out.
+    /// </summary>
+    public static IEnumerable<StatementSyntax> LoopsRepeating(SyntaxNode node)
+    {
+        var child = node;
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (IsFunction(ancestor))
+            {
+                yield break;
+            }
+
+            if (ancestor is StatementSyntax loop && Repeats(loop, child))
+            {
+                yield return loop;
+            }
+
+            child = ancestor;
+        }
+    }
+
+    /// <summary>Whether <paramref name="node"/> is in the part of <paramref name="loop"/> that runs on every iteration.</summary>
+    public static bool InRepeatedPart(StatementSyntax loop, SyntaxNode node)
+    {
+        for (var child = node; child.Parent is { } parent; child = parent)
+        {
+            if (parent == loop)
+            {
+                return Repeats(loop, child);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a path goes from <paramref name="from"/> (inside <paramref name="loop"/>'s repeated part) to the
+    /// loop's next iteration: to the end of its body or to a <c>continue</c> of it, without a statement that
+    /// leaves the loop (<c>return</c>, <c>throw</c>, <c>goto</c>, <c>yield break</c>, a <c>break</c> of it)
+    /// unconditionally first. A <c>break</c> or <c>continue</c> of an inner loop or switch carries on after it.
+    /// </summary>
+    public static bool ReachesNextIteration(SyntaxNode from, StatementSyntax loop)
+    {
+        var node = from;
+        while (node.Parent is { } parent)
+        {
+            if (parent == loop)
+            {
+                return true;
+            }
+
+            if (node is StatementSyntax statement && StatementsOf(parent) is { } siblings)
+            {
+                StatementSyntax? jump = null;
+                for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count && jump is null; i++)
+                {
+                    if (IsJump(siblings[i]))
+                    {
+                        jump = siblings[i];
+                    }
+                }
+
+                if (jump is not null)
+                {
+                    if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target)
+                    {
+                        return false; // return, throw, goto, yield break
+                    }
+
+                    if (target == loop)
+                    {
+                        return jump is ContinueStatementSyntax;
+                    }
+
+                    node = target; // leaves an inner loop or switch (a continue once the inner loop ends): carry on after it
+                    continue;
+                }
+            }
+
+            node = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>The loop (or, for <c>break</c>, switch) a <c>break</c> or <c>continue</c> leaves.</summary>
+    private static SyntaxNode? JumpTarget(StatementSyntax jump) =>
+        jump.Ancestors().TakeWhile(static a => !IsFunction(a)).FirstOrDefault(a => IsLoop(a) || (jump is BreakStatementSyntax && a is SwitchStatementSyntax));
+
+    private static bool Repeats(StatementSyntax loop, SyntaxNode child) => loop switch
+    {
+        WhileStatementSyntax @while => !IsFalse(@while.Condition) && (child == @while.Statement || child == @while.Condition),
+        DoStatementSyntax @do => !IsFalse(@do.Condition) && (child == @do.Statement || child == @do.Condition),
+        ForStatementSyntax @for => (@for.Condition is null || !IsFalse(@for.Condition)) &&
+            (child == @for.Statement || child == @for.Condition || (child is ExpressionSyntax e && @for.Incrementors.Contains(e))),
+        CommonForEachStatementSyntax forEach => child == forEach.Statement,
+        _ => false,
+    };
+
+    private static bool IsFalse(ExpressionSyntax condition) => condition.IsKind(SyntaxKind.FalseLiteralExpression);
+
+    private static bool IsLoop(SyntaxNode node) => node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax;
+
+    private static bool IsFunction(SyntaxNode node) =>
+        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or GlobalStatementSyntax;
+
     private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {
         switch (statement)
@@ -135,6 +263,8 @@ internal static class Flow
                 return AlwaysReturns(@fixed.Statement, local, facts);
             case LabeledStatementSyntax labeled:
                 return AlwaysReturns(labeled.Statement, local, facts);
+            case DoStatementSyntax @do:
+                return AlwaysReturns(@do.Statement, local, facts); // a do body runs at least once
             default:
                 return false;
         }
@@ -268,6 +398,6 @@ internal static class Flow
         _ => null,
     };
 
-    private static SyntaxNode? Function(SyntaxNode node) =>
-        node.Ancestors().FirstOrDefault(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or GlobalStatementSyntax);
+    /// <summary>The function (method, accessor, lambda, local function) that holds <paramref name="node"/>.</summary>
+    public static SyntaxNode? Function(SyntaxNode node) => node.Ancestors().FirstOrDefault(IsFunction);
 }

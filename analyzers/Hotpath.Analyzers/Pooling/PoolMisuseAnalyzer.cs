@@ -107,6 +107,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, otherCall.Syntax.GetLocation(), symbol.Name));
             }
 
+            var used = false;
             foreach (var reference in facts.ReferencesBetween(symbol, after, until))
             {
                 if (IsWrite(reference) || facts.IsReturnedValue(reference) || IsInNameof(reference) ||
@@ -120,10 +121,79 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name));
                 }
 
+                used = true;
                 break; // the first use after each return is enough
+            }
+
+            ReportThroughLoops(context, facts, symbol, returnCall, used, reportedDouble, reportedUse);
+        }
+    }
+
+    // HOT301 and HOT302 through a loop's back edge: a return in a loop body that runs again reaches the returns
+    // and uses of the next iteration. Only when the variable outlives an iteration and nothing in the loop writes
+    // it (a write may be the new rent), and the return can get to the next iteration without leaving the loop.
+    private static void ReportThroughLoops(
+        OperationBlockAnalysisContext context,
+        BodyFacts facts,
+        ISymbol symbol,
+        IInvocationOperation returnCall,
+        bool used,
+        HashSet<SyntaxNode> reportedDouble,
+        HashSet<SyntaxNode> reportedUse)
+    {
+        SyntaxNode? function = null;
+        foreach (var loop in Flow.LoopsRepeating(returnCall.Syntax))
+        {
+            if (DeclaredWithin(symbol, loop) || facts.FirstWriteAfter(symbol, loop.SpanStart - 1) < loop.Span.End ||
+                !Flow.ReachesNextIteration(returnCall.Syntax, loop))
+            {
+                continue;
+            }
+
+            function ??= Flow.Function(returnCall.Syntax);
+            foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, loop.SpanStart, loop.Span.End))
+            {
+                // The return itself included: run twice, it returns the same object twice.
+                if (OnNextIteration(loop, otherCall.Syntax, function) && reportedDouble.Add(otherCall.Syntax))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, otherCall.Syntax.GetLocation(), symbol.Name));
+                }
+            }
+
+            if (used)
+            {
+                continue; // the first use after each return is enough, and one came before the back edge
+            }
+
+            foreach (var reference in facts.ReferencesBetween(symbol, loop.SpanStart, loop.Span.End))
+            {
+                if (IsWrite(reference) || facts.IsReturnedValue(reference) || IsInNameof(reference) || !OnNextIteration(loop, reference.Syntax, function))
+                {
+                    continue;
+                }
+
+                if (reportedUse.Add(reference.Syntax))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name));
+                }
+
+                used = true;
+                break;
             }
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="node"/> runs on the loop's next iteration in the same function, other than in a
+    /// catch (exception paths are not considered).
+    /// </summary>
+    private static bool OnNextIteration(StatementSyntax loop, SyntaxNode node, SyntaxNode? function) =>
+        Flow.InRepeatedPart(loop, node) && Flow.Function(node) == function &&
+        !node.Ancestors().TakeWhile(a => a != loop).Any(static a => a is CatchClauseSyntax);
+
+    /// <summary>Whether <paramref name="symbol"/> is a local declared inside <paramref name="loop"/> (a new variable on each iteration).</summary>
+    private static bool DeclaredWithin(ISymbol symbol, StatementSyntax loop) =>
+        symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => loop.Span.Contains(r.Span));
 
     // HOT303.
     private static void ReportLeaks(OperationBlockAnalysisContext context, BodyFacts facts, PoolMethods pools)

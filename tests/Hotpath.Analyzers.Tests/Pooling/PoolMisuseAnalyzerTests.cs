@@ -170,6 +170,190 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    // ---- through loops and out of them ----
+
+    [Fact]
+    public Task A_return_in_a_loop_body_that_runs_again_is_a_double_return_and_the_next_iterations_use_a_use_after_return() => Verify("""
+        public void M(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++)
+            {
+                {|HOT301:item|}.Value = i;
+                {|HOT302:Item.Pool.Return(item)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_return_then_continue_reaches_the_next_iteration_and_the_code_after_the_loop() => Verify("""
+        public int M(string[] lines)
+        {
+            var buffer = ArrayPool<char>.Shared.Rent(256);
+            var total = 0;
+            foreach (var line in lines)
+            {
+                if (line.Length == 0)
+                {
+                    {|HOT302:ArrayPool<char>.Shared.Return(buffer)|};
+                    continue;
+                }
+
+                total += {|HOT301:buffer|}.Length;
+            }
+
+            {|HOT302:ArrayPool<char>.Shared.Return(buffer)|};
+            return total;
+        }
+        """);
+
+    [Fact]
+    public Task A_use_in_a_while_condition_runs_after_the_body_returned_it() => Verify("""
+        public void M(Item item)
+        {
+            while ({|HOT301:item|}.Value > 0)
+            {
+                {|HOT302:_pool.Return(item)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_break_out_of_an_inner_loop_reaches_the_outer_loops_next_iteration() => Verify("""
+        public void M(int n, Item item)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                {|HOT301:item|}.Value = i;
+                for (var j = 0; j < n; j++)
+                {
+                    {|HOT302:_pool.Return(item)|};
+                    break;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_return_in_a_finally_inside_a_loop_runs_on_every_iteration() => Verify("""
+        public void M(int n)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(64)|};
+            for (var i = 0; i < n; i++)
+            {
+                try
+                {
+                    {|HOT301:buffer|}[0] = (byte)i;
+                }
+                finally
+                {
+                    {|HOT302:ArrayPool<byte>.Shared.Return(buffer)|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_return_then_break_out_of_a_switch_reaches_the_code_after_it() => Verify("""
+        public int M(int mode)
+        {
+            var item = Item.Pool.Rent();
+            switch (mode)
+            {
+                case 0:
+                    Item.Pool.Return(item);
+                    break;
+                default:
+                    item.Value = mode;
+                    break;
+            }
+
+            var value = {|HOT301:item|}.Value;
+            {|HOT302:Item.Pool.Return(item)|};
+            return value;
+        }
+        """);
+
+    [Fact]
+    public Task A_return_then_break_out_of_a_loop_reaches_a_use_after_the_loop_but_not_the_rest_of_the_body() => Verify("""
+        public int M(int[] values)
+        {
+            var item = Item.Pool.Rent();
+            foreach (var value in values)
+            {
+                if (value < 0)
+                {
+                    Item.Pool.Return(item);
+                    break;
+                }
+
+                item.Value += value;
+            }
+
+            var sum = {|HOT301:item|}.Value;
+            {|HOT302:Item.Pool.Return(item)|};
+            return sum;
+        }
+        """);
+
+    [Fact]
+    public Task Loops_quiet_on_a_variable_new_each_iteration_reassigned_in_the_loop_or_left_with_the_loop() => Verify("""
+        public int M(int n, Item seed, int[] values)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var item = Item.Pool.Rent();
+                item.Value = i;
+                Item.Pool.Return(item);
+            }
+
+            Item? current = null;
+            while (n-- > 0)
+            {
+                current = Item.Pool.Rent();
+                current.Value = n;
+                Item.Pool.Return(current);
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            foreach (var value in values)
+            {
+                if (value < 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return -1;
+                }
+
+                buffer[0] = (byte)value;
+            }
+
+            var grown = ArrayPool<byte>.Shared.Rent(4);
+            while (grown.Length < n)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(grown.Length * 2);
+                ArrayPool<byte>.Shared.Return(grown);
+                grown = bigger;
+            }
+
+            var once = Item.Pool.Rent();
+            do
+            {
+                once.Value = 1;
+                Item.Pool.Return(once);
+            }
+            while (false);
+
+            foreach (var pooled in new[] { seed })
+            {
+                Item.Pool.Return(pooled);
+            }
+
+            ArrayPool<byte>.Shared.Return(grown);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return 0;
+        }
+        """);
+
     // ---- HOT303 ----
 
     [Fact]
