@@ -304,6 +304,23 @@ public sealed class ShardedCacheDesignTests
         Assert.Throws<ArgumentNullException>(() => cache.Remove(null!));
     }
 
+    /// <summary>
+    /// Waits until <paramref name="callers"/> lookups have missed, then a moment more for the last of them to join
+    /// the load (a miss and its join are one synchronous step). A fixed delay from the start instead let callers
+    /// that a loaded machine had not yet run arrive after a failed load and start loads of their own.
+    /// </summary>
+    private static async Task AllMissed(ShardedCache<string, int> cache, long callers)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (cache.Statistics.Misses < callers && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(callers, cache.Statistics.Misses);
+        await Task.Delay(50);
+    }
+
     [Fact]
     public async Task Sixty_four_concurrent_GetOrAddAsync_callers_run_the_loader_once()
     {
@@ -318,7 +335,7 @@ public sealed class ShardedCacheDesignTests
         }
 
         var callers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await cache.GetOrAddAsync("k", Loader))).ToArray();
-        await Task.Delay(100);
+        await AllMissed(cache, 64);
         gate.SetResult();
         var results = await Task.WhenAll(callers).WaitAsync(Patience);
 
@@ -344,7 +361,7 @@ public sealed class ShardedCacheDesignTests
         }
 
         var callers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await cache.GetOrAddAsync("k", Loader))).ToArray();
-        await Task.Delay(100);
+        await AllMissed(cache, 64);
         gate.SetResult();
 
         foreach (var caller in callers)
