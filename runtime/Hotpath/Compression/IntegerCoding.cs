@@ -35,6 +35,19 @@ internal enum IntMode
     /// gauges that hold still most of the time (memory, counters, states) pay about a bit per unchanged value.
     /// </summary>
     DeltaSparseRice = 7,
+
+    /// <summary>
+    /// Patched frame of reference: zigzag(value - centre) bit-packed at a width most values fit, the rest stored
+    /// apart as (position, value) exceptions. A few outliers (a series boundary in a page grouped by series) cost
+    /// their own bits, not a wider page (frame of reference) or an escape each plus a unary part on every value (Rice).
+    /// </summary>
+    Patched = 8,
+
+    /// <summary>First value, then the deltas, patched frame of reference.</summary>
+    DeltaPatched = 9,
+
+    /// <summary>First value and delta, then the deltas of deltas, patched frame of reference.</summary>
+    DeltaOfDeltaPatched = 10,
 }
 
 /// <summary>Sets of <see cref="IntMode"/> a column may choose from.</summary>
@@ -50,17 +63,21 @@ internal enum IntModes
     DeltaOfDeltaRice = 1 << IntMode.DeltaOfDeltaRice,
     RunLength = 1 << IntMode.RunLength,
     DeltaSparseRice = 1 << IntMode.DeltaSparseRice,
-    Delta = DeltaFor | DeltaRice | DeltaSparseRice,
-    DeltaOfDelta = DeltaOfDeltaFor | DeltaOfDeltaRice,
-    All = For | DeltaFor | DeltaOfDeltaFor | Rice | DeltaRice | DeltaOfDeltaRice | RunLength | DeltaSparseRice,
+    Patched = 1 << IntMode.Patched,
+    DeltaPatched = 1 << IntMode.DeltaPatched,
+    DeltaOfDeltaPatched = 1 << IntMode.DeltaOfDeltaPatched,
+    AnyPatched = Patched | DeltaPatched | DeltaOfDeltaPatched,
+    Delta = DeltaFor | DeltaRice | DeltaSparseRice | DeltaPatched,
+    DeltaOfDelta = DeltaOfDeltaFor | DeltaOfDeltaRice | DeltaOfDeltaPatched,
+    All = For | DeltaFor | DeltaOfDeltaFor | Rice | DeltaRice | DeltaOfDeltaRice | RunLength | DeltaSparseRice | AnyPatched,
 }
 
 /// <summary>The chosen encoding of one page and its exact size in bits.</summary>
 internal struct IntPagePlan
 {
     public IntMode Mode;
-    public int Parameter; // bit width (FOR) or k (Rice)
-    public long Base;     // minimum (FOR) or centre (Rice)
+    public int Parameter; // bit width (FOR, patched) or k (Rice)
+    public long Base;     // minimum (FOR) or centre (Rice, patched)
     public long Bits;
     public ulong Divisor;  // > 1: values are first + Divisor × (the page's integers)
     public long Unchanged; // values equal to the one before them, when the plan counted them (run-length or sparse mode allowed); else -1
@@ -80,6 +97,8 @@ internal static class IntPageCodec
     private const int RiceEscape = RiceCode.Escape; // quotients this large are outliers: escape to a length-prefixed raw value
     private const int RunCountBits = 11;
     private const int RunLengthBits = 10;
+    private const int ExceptionCountBits = 11; // 0 to 1,024
+    private const int ExceptionPositionBits = 10; // 0 to 1,023
     private const int MagnitudeStride = 8;
     private const int EscapeGroups = 256; // groups of four whose escape masks RiceSums.AddVectorized notes before going through them
 
@@ -304,6 +323,11 @@ internal static class IntPageCodec
             }
         }
 
+        if ((allowed & IntModes.AnyPatched) != 0 && (!riceAllowed || PatchedMayWin(rice, allowed, best.Bits)))
+        {
+            Consider(ref best, PlanPatched(values, allowed, riceAllowed ? rice.Estimate : null, deltaHeader, dodHeader));
+        }
+
         // Values equal to the one before them, four at a time: the number of runs, and the sparse mode's zeros.
         var unchanged = (allowed & (IntModes.RunLength | IntModes.DeltaSparseRice)) != 0 ? CountUnchanged(values) : 0;
         if ((allowed & IntModes.RunLength) != 0 && ModeBits + RunCountBits + ((n - unchanged) * (7 + RunLengthBits)) < best.Bits)
@@ -466,12 +490,15 @@ internal static class IntPageCodec
             case IntMode.DeltaSparseRice:
                 WriteSparse(values, plan.Parameter, ref writer);
                 return;
+            case IntMode.Patched:
+                WritePatched(values, plan, ref writer);
+                return;
         }
 
         // Delta and delta-of-delta modes: rebuild the transformed sequence on the stack.
         Span<long> sequence = stackalloc long[n];
         writer.WriteVarSigned(values[0]);
-        var order = plan.Mode is IntMode.DeltaFor or IntMode.DeltaRice ? 1 : 2;
+        var order = plan.Mode is IntMode.DeltaFor or IntMode.DeltaRice or IntMode.DeltaPatched ? 1 : 2;
         if (order == 2 && n >= 2)
         {
             writer.WriteVarSigned(unchecked(values[1] - values[0]));
@@ -481,6 +508,10 @@ internal static class IntPageCodec
         if (plan.Mode is IntMode.DeltaFor or IntMode.DeltaOfDeltaFor)
         {
             WriteFor(sequence.Slice(0, length), plan, ref writer);
+        }
+        else if (plan.Mode is IntMode.DeltaPatched or IntMode.DeltaOfDeltaPatched)
+        {
+            WritePatched(sequence.Slice(0, length), plan, ref writer);
         }
         else
         {
@@ -561,20 +592,17 @@ internal static class IntPageCodec
             case IntMode.DeltaSparseRice:
                 ReadSparse(ref reader, destination);
                 return;
+            case IntMode.Patched:
+                ReadPatched(ref reader, destination);
+                return;
             case IntMode.DeltaFor:
             case IntMode.DeltaRice:
+            case IntMode.DeltaPatched:
             {
                 var previous = reader.ReadVarSigned();
                 destination[0] = previous;
                 var rest = destination.Slice(1);
-                if (mode == IntMode.DeltaFor)
-                {
-                    ReadFor(ref reader, rest);
-                }
-                else
-                {
-                    ReadRice(ref reader, rest);
-                }
+                ReadSequence(ref reader, mode, rest);
 
                 PrefixSum(rest, previous);
                 return;
@@ -582,20 +610,13 @@ internal static class IntPageCodec
 
             case IntMode.DeltaOfDeltaFor:
             case IntMode.DeltaOfDeltaRice:
+            case IntMode.DeltaOfDeltaPatched:
             {
                 var previous = reader.ReadVarSigned();
                 destination[0] = previous;
                 if (n == 1)
                 {
-                    if (mode == IntMode.DeltaOfDeltaFor)
-                    {
-                        ReadFor(ref reader, Span<long>.Empty);
-                    }
-                    else
-                    {
-                        ReadRice(ref reader, Span<long>.Empty);
-                    }
-
+                    ReadSequence(ref reader, mode, Span<long>.Empty);
                     return;
                 }
 
@@ -603,14 +624,7 @@ internal static class IntPageCodec
                 previous = unchecked(previous + delta);
                 destination[1] = previous;
                 var rest = destination.Slice(2);
-                if (mode == IntMode.DeltaOfDeltaFor)
-                {
-                    ReadFor(ref reader, rest);
-                }
-                else
-                {
-                    ReadRice(ref reader, rest);
-                }
+                ReadSequence(ref reader, mode, rest);
 
                 PrefixSumTwice(rest, previous, delta);
                 return;
@@ -619,6 +633,23 @@ internal static class IntPageCodec
             default:
                 Corrupt.Throw($"Unknown integer page encoding {(int)mode}.");
                 return;
+        }
+    }
+
+    /// <summary>The deltas or deltas of deltas of a delta mode, in that mode's coding.</summary>
+    private static void ReadSequence(ref BitReader reader, IntMode mode, scoped Span<long> sequence)
+    {
+        switch (mode)
+        {
+            case IntMode.DeltaFor or IntMode.DeltaOfDeltaFor:
+                ReadFor(ref reader, sequence);
+                break;
+            case IntMode.DeltaPatched or IntMode.DeltaOfDeltaPatched:
+                ReadPatched(ref reader, sequence);
+                break;
+            default:
+                ReadRice(ref reader, sequence);
+                break;
         }
     }
 
@@ -818,6 +849,7 @@ internal static class IntPageCodec
         public int MedianBits;
         public double BitsPerValue;
         public long SampleMin, SampleMax; // of the sampled elements, before centring
+        public long PatchedGuess; // the patched mode's body (packed values and exceptions) guessed from the samples
         public int Order; // 0: the values, 1: their deltas, 2: deltas of deltas
     }
 
@@ -911,6 +943,17 @@ internal static class IntPageCodec
         }
 
         (estimate.Mean, estimate.MedianBits) = (sum.Value / sampled, median);
+
+        // The same samples guess the patched mode's body: each stands for count / sampled elements.
+        var guess = long.MaxValue;
+        long exceptionBits = 0;
+        for (var width = 64; width >= 0; width--)
+        {
+            guess = Math.Min(guess, ((long)count * width) + (exceptionBits * count / sampled));
+            exceptionBits += (long)histogram[width] * (ExceptionPositionBits + 7 + width);
+        }
+
+        estimate.PatchedGuess = guess;
     }
 
     /// <summary>
@@ -1181,6 +1224,159 @@ internal static class IntPageCodec
     {
         var q = u >> k;
         return q < RiceEscape ? (long)q + 1 + k : RiceEscape + BitWriter.VarBits(u);
+    }
+
+    /// <summary>
+    /// Whether the patched mode, guessed from Rice's samples of the same sequence, looks at least 1/32 smaller than
+    /// the best plan: only then is it sized exactly (a pass over the page that would otherwise slow the encoder by
+    /// a third on data where it cannot win, such as uniform steps, where Rice's unary part costs about what the
+    /// patched width wastes).
+    /// </summary>
+    private static bool PatchedMayWin(in RiceChoice rice, IntModes allowed, long best)
+    {
+        if ((allowed & (IntModes)(1 << (int)(IntMode.Patched + rice.Estimate.Order))) == 0)
+        {
+            return true; // sized for another sequence than the samples describe: no guess
+        }
+
+        var guess = ModeBits + rice.Header + BitWriter.VarBits(ZigZag.Encode(rice.Estimate.Centre)) + WidthBits + ExceptionCountBits + rice.Estimate.PatchedGuess;
+        return guess < best - (best / 32);
+    }
+
+    /// <summary>
+    /// Sizes the patched mode exactly for every width: one pass counts the bit lengths of zigzag(element - centre),
+    /// and a width's cost is its packed bits plus, for each element that does not fit, a position and the value
+    /// as a length-prefixed number. The sequence and centre are Rice's choice when that mode is allowed (the
+    /// sequence with the smallest magnitudes, centred on its median), else the lowest allowed order's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IntPagePlan PlanPatched(ReadOnlySpan<long> values, IntModes allowed, RiceEstimate? rice, long deltaHeader, long dodHeader)
+    {
+        int order;
+        long centre;
+        if (rice is { } chosen && (allowed & (IntModes)(1 << (int)(IntMode.Patched + chosen.Order))) != 0)
+        {
+            (order, centre) = (chosen.Order, chosen.Centre);
+        }
+        else
+        {
+            order = (allowed & IntModes.Patched) != 0 ? 0 : (allowed & IntModes.DeltaPatched) != 0 ? 1 : 2;
+            centre = Estimate(values, order).Centre;
+        }
+
+        var countsBuffer = default(Scratch65<int>);
+        Span<int> counts = countsBuffer;
+        counts.Clear();
+        switch (order)
+        {
+            case 0: CountBitLengths(values, 0, centre, counts); break;
+            case 1: CountBitLengths(values, 1, centre, counts); break;
+            default: CountBitLengths(values, 2, centre, counts); break;
+        }
+
+        var length = (long)Math.Max(values.Length - order, 0);
+        long fixedBits = ModeBits + HeaderBits(order, deltaHeader, dodHeader) + BitWriter.VarBits(ZigZag.Encode(centre)) + WidthBits + ExceptionCountBits;
+        var plan = new IntPagePlan { Mode = IntMode.Patched + order, Base = centre, Bits = long.MaxValue };
+        long exceptionBits = 0; // of the elements longer than the width being sized
+        for (var width = 64; width >= 0; width--)
+        {
+            var bits = fixedBits + (length * width) + exceptionBits;
+            if (bits <= plan.Bits)
+            {
+                (plan.Bits, plan.Parameter) = (bits, width);
+            }
+
+            exceptionBits += (long)counts[width] * (ExceptionPositionBits + 7 + width); // width bits long: an exception below this width
+        }
+
+        return plan;
+    }
+
+    /// <summary>How many elements of the order's sequence have each bit length (0 to 64) once centred and zigzagged.</summary>
+    private static void CountBitLengths(ReadOnlySpan<long> values, int order, long centre, Span<int> counts)
+    {
+        for (var i = order; i < values.Length; i++)
+        {
+            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
+            counts[64 - BitOperations.LeadingZeroCount(u)]++;
+        }
+    }
+
+    private static void WritePatched(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
+    {
+        var centre = plan.Base;
+        var width = plan.Parameter;
+        var limit = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        Span<long> codes = stackalloc long[sequence.Length];
+        var exceptions = 0;
+        for (var i = 0; i < sequence.Length; i++)
+        {
+            var u = ZigZag.Encode(unchecked(sequence[i] - centre));
+            var fits = u <= limit;
+            codes[i] = fits ? (long)u : 0;
+            exceptions += fits ? 0 : 1;
+        }
+
+        writer.WriteVarSigned(centre);
+        writer.Write((ulong)width, WidthBits);
+        writer.Write((ulong)exceptions, ExceptionCountBits);
+        if (width != 0)
+        {
+            writer.WritePacked(codes, 0, width);
+        }
+
+        for (var i = 0; i < sequence.Length && exceptions > 0; i++)
+        {
+            var u = ZigZag.Encode(unchecked(sequence[i] - centre));
+            if (u > limit)
+            {
+                writer.Write((ulong)i, ExceptionPositionBits);
+                writer.WriteVar(u);
+                exceptions--;
+            }
+        }
+    }
+
+    private static void ReadPatched(ref BitReader reader, scoped Span<long> destination)
+    {
+        var centre = reader.ReadVarSigned();
+        var width = (int)reader.Read(WidthBits);
+        if (width > 64)
+        {
+            Corrupt.Throw("A patched page claims a width over 64 bits.");
+        }
+
+        var exceptions = (int)reader.Read(ExceptionCountBits);
+        if (exceptions > destination.Length)
+        {
+            Corrupt.Throw($"A patched page claims {exceptions} exceptions for {destination.Length} values.");
+        }
+
+        if (width == 0)
+        {
+            destination.Fill(centre);
+        }
+        else
+        {
+            reader.ReadPacked(destination, 0, width);
+            for (var i = 0; i < destination.Length; i++)
+            {
+                destination[i] = unchecked(centre + ZigZag.Decode((ulong)destination[i]));
+            }
+        }
+
+        var previous = -1;
+        for (var e = 0; e < exceptions; e++)
+        {
+            var position = (int)reader.Read(ExceptionPositionBits);
+            if (position <= previous || position >= destination.Length)
+            {
+                Corrupt.Throw("A patched page's exception positions are out of order or past its values.");
+            }
+
+            destination[position] = unchecked(centre + ZigZag.Decode(reader.ReadVar()));
+            previous = position;
+        }
     }
 
     private static IntPagePlan PlanRunLength(ReadOnlySpan<long> values)

@@ -122,15 +122,15 @@ public sealed class CodecEngineTests
     }
 
     [Fact]
-    public void Planned_Rice_sizes_are_the_sizes_written()
+    public void Planned_Rice_and_patched_sizes_are_the_sizes_written()
     {
-        // The planner counts Rice sizes (four at a time, escapes noted and counted lane by lane; the sparse mode
+        // The planner counts Rice and patched sizes (four at a time, escapes noted and counted lane by lane; the sparse mode
         // leaving zero deltas out) instead of writing candidates: its count must be the written size to the bit, in
         // every Rice mode, with and without escapes and for page lengths that leave a scalar tail.
         var random = new Random(23);
-        foreach (var mode in new[] { IntModes.Rice, IntModes.DeltaRice, IntModes.DeltaOfDeltaRice, IntModes.DeltaSparseRice })
+        foreach (var mode in new[] { IntModes.Rice, IntModes.DeltaRice, IntModes.DeltaOfDeltaRice, IntModes.DeltaSparseRice, IntModes.Patched, IntModes.DeltaPatched, IntModes.DeltaOfDeltaPatched, IntModes.All })
         {
-            foreach (var length in new[] { 3, 4, 5, 9, 255, 256, 1021, 1024 })
+            foreach (var length in new[] { 1, 2, 3, 4, 5, 9, 255, 256, 1021, 1024 })
             {
                 foreach (var values in Sequences(random, length))
                 {
@@ -451,6 +451,118 @@ public sealed class CodecEngineTests
         Assert.Equal(timestamps, decoded);
         var bitsPerValue = written * 8.0 / timestamps.Length;
         Assert.True(bitsPerValue < 9, $"jittery timestamps with node jumps cost {bitsPerValue:F2} bits a value");
+    }
+
+    /// <summary>
+    /// The sample's layout: pages of rows grouped by series, each series sampled at an exact interval from its own
+    /// start, so a 1,024-row page holds 17 series and 16 boundaries where time jumps back.
+    /// </summary>
+    private static long[] SeriesTimestamps(int seriesLength, int series, long step)
+    {
+        var values = new long[seriesLength * series];
+        for (var s = 0; s < series; s++)
+        {
+            var start = 1_767_225_600_000L + (s * 3_517L);
+            for (var i = 0; i < seriesLength; i++)
+            {
+                values[(s * seriesLength) + i] = start + (i * step);
+            }
+        }
+
+        return values;
+    }
+
+    [Fact]
+    public void Series_boundaries_are_patched_exceptions_instead_of_escapes_on_a_bit_a_value()
+    {
+        var timestamps = SeriesTimestamps(60, 68, 10_000);
+        var (decoded, patched) = RoundTripIntegers(timestamps, IntModes.All);
+        Assert.Equal(timestamps, decoded);
+        var (_, unpatched) = RoundTripIntegers(timestamps, IntModes.All & ~IntModes.AnyPatched);
+        var (_, deltaOfDelta) = RoundTripIntegers(timestamps, IntModes.DeltaOfDelta);
+        Assert.Equal(IntMode.DeltaPatched, IntPageCodec.Plan(timestamps.AsSpan(0, 1024), IntModes.All).Mode);
+        Assert.Equal(IntMode.DeltaOfDeltaPatched, IntPageCodec.Plan(timestamps.AsSpan(0, 1024), IntModes.DeltaOfDelta).Mode);
+
+        // A constant delta costs nothing a value; each boundary costs a position and its jump.
+        var bitsPerValue = patched * 8.0 / timestamps.Length;
+        Assert.True(bitsPerValue < 1.0, $"series timestamps cost {bitsPerValue:F2} bits a value");
+        Assert.True(patched * 2 < unpatched, $"patched {patched} bytes against {unpatched} without the patched modes");
+        Assert.True(deltaOfDelta * 8.0 / timestamps.Length < 1.6, $"[DeltaOfDelta] costs {deltaOfDelta * 8.0 / timestamps.Length:F2} bits a value");
+    }
+
+    [Fact]
+    public void A_random_walk_with_jumps_never_costs_more_with_the_patched_modes_allowed()
+    {
+        // Gauges grouped by node: random steps, a jump to another level at every node boundary. Whichever mode
+        // wins a page (Rice keeps uniform ±60 steps: its unary part costs less than the window a median from
+        // 16 samples centres), allowing more modes never makes the column bigger.
+        var random = new Random(8);
+        foreach (var step in new[] { 3, 60, 64, 1_000 })
+        {
+            var values = new long[4096];
+            var level = 0L;
+            for (var i = 0; i < values.Length; i++)
+            {
+                level = i % 60 == 0 ? random.Next(100, 4_000) : level + random.Next(-step, step + 1);
+                values[i] = level;
+            }
+
+            var (decoded, patched) = RoundTripIntegers(values, IntModes.All);
+            Assert.Equal(values, decoded);
+            var (_, unpatched) = RoundTripIntegers(values, IntModes.All & ~IntModes.AnyPatched);
+            Assert.True(patched <= unpatched, $"steps of ±{step}: {patched} bytes with the patched modes allowed, {unpatched} without");
+        }
+    }
+
+    [Theory]
+    [InlineData(5, new[] { 0 })] // more exceptions than values
+    [InlineData(2, new[] { 3, 1 })] // out of order
+    [InlineData(2, new[] { 1, 1 })] // the same position twice
+    [InlineData(1, new[] { 4 })] // past the values
+    public void Damaged_patched_exception_lists_throw_CorruptBlockException(int count, int[] positions)
+    {
+        var buffer = new byte[64];
+        var writer = new BitWriter(buffer);
+        writer.WriteBit(false); // not scaled
+        writer.Write((ulong)IntMode.Patched, IntPageCodec.ModeBits);
+        writer.WriteVarSigned(7); // centre
+        writer.Write(0, 7); // width 0: every value is the centre but for the exceptions
+        writer.Write((ulong)count, 11);
+        foreach (var position in positions)
+        {
+            writer.Write((ulong)position, 10);
+            writer.WriteVar(ZigZag.Encode(1_000));
+        }
+
+        var written = writer.Finish();
+        var error = Assert.Throws<CorruptBlockException>(() =>
+        {
+            var reader = new BitReader(buffer.AsSpan(0, written));
+            IntPageCodec.DecodeColumn(ref reader, new long[4]);
+        });
+        Assert.Contains("patched page", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_patched_page_decodes_its_exceptions_in_place()
+    {
+        var buffer = new byte[64];
+        var writer = new BitWriter(buffer);
+        writer.WriteBit(false);
+        writer.Write((ulong)IntMode.Patched, IntPageCodec.ModeBits);
+        writer.WriteVarSigned(7);
+        writer.Write(2, 7); // width 2: zigzag codes 0..3 are -0, -1, +1, -2 around the centre
+        writer.Write(2, 11);
+        writer.WritePacked(new long[] { 0, 1, 2, 0 }, 0, 2);
+        writer.Write(0, 10);
+        writer.WriteVar(ZigZag.Encode(-1_000));
+        writer.Write(3, 10);
+        writer.WriteVar(ZigZag.Encode(long.MaxValue - 7));
+        var written = writer.Finish();
+        var decoded = new long[4];
+        var reader = new BitReader(buffer.AsSpan(0, written));
+        IntPageCodec.DecodeColumn(ref reader, decoded);
+        Assert.Equal(new[] { 7 - 1_000L, 6, 8, long.MaxValue }, decoded);
     }
 
     [Fact]
