@@ -133,8 +133,11 @@ public partial struct NodeMinute
 [Columnar]
 public partial struct SampleRow
 {
-    /// <summary>Scrape time: regular per node, so delta-of-delta costs about a bit.</summary>
-    [DeltaOfDelta]
+    /// <summary>
+    /// Scrape time: regular per node. No encoding attribute: each page takes the smallest of every integer mode, and
+    /// with rows grouped by node that is plain deltas, patched where time jumps back at a node boundary (one
+    /// exception a boundary; deltas of deltas, the usual choice for timestamps, would have two).
+    /// </summary>
     public long UnixMs;
 
     /// <summary>Node name: a thousand distinct values.</summary>
@@ -156,7 +159,7 @@ public partial struct MinuteRow
     [Dictionary]
     public string Node;
 
-    /// <summary>Start of the minute.</summary>
+    /// <summary>Start of the minute: one a minute per node, so delta-of-delta pages (about a bit a row).</summary>
     [DeltaOfDelta]
     public long WindowStartMs;
 
