@@ -51,13 +51,13 @@ internal static class Flow
         return true;
     }
 
-    /// <summary>The first jump among the statements after <paramref name="statement"/> that come before <paramref name="to"/>.</summary>
-    private static StatementSyntax? FirstJumpBefore(SyntaxList<StatementSyntax> siblings, StatementSyntax statement, SyntaxNode to)
+    /// <summary>The first jump among the statements after <paramref name="statement"/> (those that come before <paramref name="to"/>, when given).</summary>
+    private static StatementSyntax? FirstJumpBefore(SyntaxList<StatementSyntax> siblings, StatementSyntax statement, SyntaxNode? to)
     {
         for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count; i++)
         {
             var sibling = siblings[i];
-            if (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart)
+            if (to is not null && (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart))
             {
                 return null;
             }
@@ -175,32 +175,20 @@ internal static class Flow
                 return true;
             }
 
-            if (node is StatementSyntax statement && StatementsOf(parent) is { } siblings)
+            if (node is StatementSyntax statement && StatementsOf(parent) is { } siblings && FirstJumpBefore(siblings, statement, to: null) is { } jump)
             {
-                StatementSyntax? jump = null;
-                for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count && jump is null; i++)
+                if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target)
                 {
-                    if (IsJump(siblings[i]))
-                    {
-                        jump = siblings[i];
-                    }
+                    return false; // return, throw, goto, yield break
                 }
 
-                if (jump is not null)
+                if (target == loop)
                 {
-                    if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target)
-                    {
-                        return false; // return, throw, goto, yield break
-                    }
-
-                    if (target == loop)
-                    {
-                        return jump is ContinueStatementSyntax;
-                    }
-
-                    node = target; // leaves an inner loop or switch (a continue once the inner loop ends): carry on after it
-                    continue;
+                    return jump is ContinueStatementSyntax;
                 }
+
+                node = target; // leaves an inner loop or switch (a continue once the inner loop ends): carry on after it
+                continue;
             }
 
             node = parent;

@@ -944,16 +944,8 @@ internal static class IntPageCodec
 
         (estimate.Mean, estimate.MedianBits) = (sum.Value / sampled, median);
 
-        // The same samples guess the patched mode's body: each stands for count / sampled elements.
-        var guess = long.MaxValue;
-        long exceptionBits = 0;
-        for (var width = 64; width >= 0; width--)
-        {
-            guess = Math.Min(guess, ((long)count * width) + (exceptionBits * count / sampled));
-            exceptionBits += (long)histogram[width] * (ExceptionPositionBits + 7 + width);
-        }
-
-        estimate.PatchedGuess = guess;
+        // The same samples guess the patched mode's body.
+        estimate.PatchedGuess = PatchedBody(histogram, count, sampled).Bits;
     }
 
     /// <summary>
@@ -1274,22 +1266,38 @@ internal static class IntPageCodec
             default: CountBitLengths(values, 2, centre, counts); break;
         }
 
-        var length = (long)Math.Max(values.Length - order, 0);
+        var length = Math.Max(values.Length - order, 0);
         long fixedBits = ModeBits + HeaderBits(order, deltaHeader, dodHeader) + BitWriter.VarBits(ZigZag.Encode(centre)) + WidthBits + ExceptionCountBits;
-        var plan = new IntPagePlan { Mode = IntMode.Patched + order, Base = centre, Bits = long.MaxValue };
-        long exceptionBits = 0; // of the elements longer than the width being sized
-        for (var width = 64; width >= 0; width--)
-        {
-            var bits = fixedBits + (length * width) + exceptionBits;
-            if (bits <= plan.Bits)
-            {
-                (plan.Bits, plan.Parameter) = (bits, width);
-            }
+        var (body, width) = PatchedBody(counts, length, length);
+        return new IntPagePlan { Mode = IntMode.Patched + order, Base = centre, Bits = fixedBits + body, Parameter = width };
+    }
 
-            exceptionBits += (long)counts[width] * (ExceptionPositionBits + 7 + width); // width bits long: an exception below this width
+    /// <summary>
+    /// The smallest patched body (packed elements plus exceptions) of <paramref name="length"/> elements, and its
+    /// width, from how many of <paramref name="counted"/> elements have each bit length (all of them, or samples
+    /// that each stand for length / counted). Of two widths the same size, the narrower.
+    /// </summary>
+    private static (long Bits, int Width) PatchedBody(ReadOnlySpan<int> bitLengths, int length, int counted)
+    {
+        if (counted == 0)
+        {
+            return (0, 0); // an empty sequence (a page of one or two values): nothing to pack
         }
 
-        return plan;
+        var best = (Bits: long.MaxValue, Width: 0);
+        long exceptionBits = 0; // of the counted elements longer than the width being sized
+        for (var width = 64; width >= 0; width--)
+        {
+            var bits = ((long)length * width) + (exceptionBits * length / counted);
+            if (bits <= best.Bits)
+            {
+                best = (bits, width);
+            }
+
+            exceptionBits += (long)bitLengths[width] * (ExceptionPositionBits + 7 + width); // width bits long: an exception below this width
+        }
+
+        return best;
     }
 
     /// <summary>How many elements of the order's sequence have each bit length (0 to 64) once centred and zigzagged.</summary>
