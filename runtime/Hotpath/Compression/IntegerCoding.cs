@@ -1284,20 +1284,22 @@ internal static class IntPageCodec
             return (0, 0); // an empty sequence (a page of one or two values): nothing to pack
         }
 
-        var best = (Bits: long.MaxValue, Width: 0);
+        // Compared in units of 1/counted bit, so that a page pays one division, not one a width (a 64-bit division
+        // is tens of cycles, and the sampled guess runs on every page).
+        var best = (Scaled: long.MaxValue, Width: 0);
         long exceptionBits = 0; // of the counted elements longer than the width being sized
         for (var width = 64; width >= 0; width--)
         {
-            var bits = ((long)length * width) + (exceptionBits * length / counted);
-            if (bits <= best.Bits)
+            var scaled = ((long)length * width * counted) + (exceptionBits * length);
+            if (scaled <= best.Scaled)
             {
-                best = (bits, width);
+                best = (scaled, width);
             }
 
             exceptionBits += (long)bitLengths[width] * (ExceptionPositionBits + 7 + width); // width bits long: an exception below this width
         }
 
-        return best;
+        return (best.Scaled / counted, best.Width);
     }
 
     /// <summary>How many elements of the order's sequence have each bit length (0 to 64) once centred and zigzagged.</summary>
