@@ -208,6 +208,21 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task The_HOT301_pages_loop_example_reports_the_use_and_the_return() => Verify("""
+        private static void Parse(string line, char[] buffer) { }
+
+        public void M(string[] lines)
+        {
+            var buffer = ArrayPool<char>.Shared.Rent(256);
+            foreach (var line in lines)
+            {
+                if (line.Length == 0) { {|HOT302:ArrayPool<char>.Shared.Return(buffer)|}; continue; }
+                Parse(line, {|HOT301:buffer|});
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_use_in_a_while_condition_runs_after_the_body_returned_it() => Verify("""
         public void M(Item item)
         {
