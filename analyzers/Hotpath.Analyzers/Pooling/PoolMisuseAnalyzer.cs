@@ -110,7 +110,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             var used = false;
             foreach (var reference in facts.ReferencesBetween(symbol, after, until))
             {
-                if (IsWrite(reference) || facts.IsReturnedValue(reference) || IsInNameof(reference) ||
+                if (!IsUse(facts, reference) ||
                     Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
                 {
                     continue;
@@ -167,7 +167,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var reference in facts.ReferencesBetween(symbol, loop.SpanStart, loop.Span.End))
             {
-                if (IsWrite(reference) || facts.IsReturnedValue(reference) || IsInNameof(reference) || !OnNextIteration(loop, reference.Syntax, function))
+                if (!IsUse(facts, reference) || !OnNextIteration(loop, reference.Syntax, function))
                 {
                     continue;
                 }
@@ -341,6 +341,10 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             parent is IDeconstructionAssignmentOperation ||
             parent is IArgumentOperation { Parameter.RefKind: RefKind.Out };
     }
+
+    /// <summary>A reference that reads the object: not a write of the variable, not the value passed to a return, not in <c>nameof</c>.</summary>
+    private static bool IsUse(BodyFacts facts, IOperation reference) =>
+        !IsWrite(reference) && !facts.IsReturnedValue(reference) && !IsInNameof(reference);
 
     private static bool IsInNameof(IOperation reference) =>
         reference.Syntax.Ancestors().OfType<InvocationExpressionSyntax>().Any(static i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" });

@@ -1020,15 +1020,16 @@ internal static class IntPageCodec
     }
 
     /// <summary>
-    /// The same samples as <see cref="SampleBits"/>, for the chosen sequence only: their magnitudes added to the sum
-    /// and their bit lengths to the histogram.
+    /// Every <paramref name="stride"/>-th element of the order's sequence (with <see cref="MagnitudeStride"/>, the same
+    /// samples as <see cref="SampleBits"/>), centred and zigzagged: magnitudes added to the sum and bit lengths (0 to
+    /// 64) to the histogram.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SampleMagnitudes(ReadOnlySpan<long> values, int order, long centre, Span<int> histogram, ref MagnitudeSum sum)
+    private static void SampleMagnitudes(ReadOnlySpan<long> values, int order, long centre, Span<int> histogram, ref MagnitudeSum sum, int stride = MagnitudeStride)
     {
         ref var start = ref MemoryMarshal.GetReference(values);
         ref var bins = ref MemoryMarshal.GetReference(histogram); // 65 bins: a bit length is 0 to 64
-        for (var i = order; i < values.Length; i += MagnitudeStride)
+        for (var i = order; i < values.Length; i += stride)
         {
             var u = ZigZag.Encode(unchecked(SampleAt(ref start, order, i) - centre));
             sum.Add(u);
@@ -1259,11 +1260,13 @@ internal static class IntPageCodec
         var countsBuffer = default(Scratch65<int>);
         Span<int> counts = countsBuffer;
         counts.Clear();
+        var unused = default(MagnitudeSum);
         switch (order)
         {
-            case 0: CountBitLengths(values, 0, centre, counts); break;
-            case 1: CountBitLengths(values, 1, centre, counts); break;
-            default: CountBitLengths(values, 2, centre, counts); break;
+            // Every element, not a sample: the exact size.
+            case 0: SampleMagnitudes(values, 0, centre, counts, ref unused, stride: 1); break;
+            case 1: SampleMagnitudes(values, 1, centre, counts, ref unused, stride: 1); break;
+            default: SampleMagnitudes(values, 2, centre, counts, ref unused, stride: 1); break;
         }
 
         var length = Math.Max(values.Length - order, 0);
@@ -1300,16 +1303,6 @@ internal static class IntPageCodec
         }
 
         return (best.Scaled / counted, best.Width);
-    }
-
-    /// <summary>How many elements of the order's sequence have each bit length (0 to 64) once centred and zigzagged.</summary>
-    private static void CountBitLengths(ReadOnlySpan<long> values, int order, long centre, Span<int> counts)
-    {
-        for (var i = order; i < values.Length; i++)
-        {
-            var u = ZigZag.Encode(unchecked(Element(values, order, i) - centre));
-            counts[64 - BitOperations.LeadingZeroCount(u)]++;
-        }
     }
 
     private static void WritePatched(scoped ReadOnlySpan<long> sequence, in IntPagePlan plan, ref BitWriter writer)
