@@ -272,7 +272,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     {
         foreach (var reference in facts.ReferencesTo(local))
         {
-            if (reference is not ILocalReferenceOperation { Local: var referenced } || !SymbolEqualityComparer.Default.Equals(referenced, local) || IsWrite(reference))
+            if (IsWrite(reference))
             {
                 continue;
             }
@@ -392,7 +392,24 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public List<IOperation> References { get; } = new();
 
         /// <summary>The references to <paramref name="symbol"/>, in the order of <see cref="References"/>.</summary>
-        public List<IOperation> ReferencesTo(ISymbol symbol)
+        public List<IOperation> ReferencesTo(ISymbol symbol) =>
+            IndexReferences().TryGetValue(symbol, out var references) ? references : NoReferences;
+
+        /// <summary>Where the first reference that writes <paramref name="symbol"/> after <paramref name="after"/> starts, or <see cref="int.MaxValue"/>.</summary>
+        public int FirstWriteAfter(ISymbol symbol, int after)
+        {
+            IndexReferences();
+            if (!_writesBySymbol!.TryGetValue(symbol, out var writes))
+            {
+                return int.MaxValue;
+            }
+
+            var index = FirstAtLeast(writes, after + 1);
+            return index < writes.Count ? writes[index] : int.MaxValue;
+        }
+
+        /// <summary>The references by symbol, and the sorted start positions of each symbol's writes, built on first use.</summary>
+        private Dictionary<ISymbol, List<IOperation>> IndexReferences()
         {
             if (_referencesBySymbol is null)
             {
@@ -418,20 +435,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return _referencesBySymbol.TryGetValue(symbol, out var references) ? references : NoReferences;
-        }
-
-        /// <summary>Where the first reference that writes <paramref name="symbol"/> after <paramref name="after"/> starts, or <see cref="int.MaxValue"/>.</summary>
-        public int FirstWriteAfter(ISymbol symbol, int after)
-        {
-            ReferencesTo(symbol);
-            if (!_writesBySymbol!.TryGetValue(symbol, out var writes))
-            {
-                return int.MaxValue;
-            }
-
-            var index = FirstGreater(writes, after);
-            return index < writes.Count ? writes[index] : int.MaxValue;
+            return _referencesBySymbol;
         }
 
         /// <summary>The references to <paramref name="symbol"/> that start from <paramref name="first"/> to <paramref name="last"/>, in the order of <see cref="References"/>.</summary>
@@ -473,13 +477,14 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             return _returnsBySymbol.TryGetValue(symbol, out var returns) ? returns : NoReturns;
         }
 
-        private static int FirstGreater(List<int> sorted, int value)
+        /// <summary>The index of the first element of <paramref name="sorted"/> at least <paramref name="value"/> (its count when none is).</summary>
+        private static int FirstAtLeast(IReadOnlyList<int> sorted, int value)
         {
             int low = 0, high = sorted.Count;
             while (low < high)
             {
                 var middle = (low + high) >> 1;
-                if (sorted[middle] > value)
+                if (sorted[middle] >= value)
                 {
                     high = middle;
                 }
@@ -557,22 +562,8 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             /// <summary>The items starting from <paramref name="first"/> to <paramref name="last"/>, in their list order.</summary>
             public List<T> Between(int first, int last)
             {
-                int low = 0, high = _starts.Length;
-                while (low < high)
-                {
-                    var middle = (low + high) >> 1;
-                    if (_starts[middle] >= first)
-                    {
-                        high = middle;
-                    }
-                    else
-                    {
-                        low = middle + 1;
-                    }
-                }
-
                 var indexes = new List<int>();
-                for (var i = low; i < _starts.Length && _starts[i] <= last; i++)
+                for (var i = FirstAtLeast(_starts, first); i < _starts.Length && _starts[i] <= last; i++)
                 {
                     indexes.Add(_indexes[i]);
                 }
