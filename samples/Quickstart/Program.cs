@@ -19,8 +19,9 @@ pod.Namespace = "default";
 pod.Name = "web-0";
 pod.Containers.Add("nginx");
 PodState.Pool.Return(pod);                       // reset: strings back to "", list cleared in place
+var hits = PodState.Pool.Statistics.Hits;        // (pod itself is not touched again: that would be HOT301)
 var again = PodState.Pool.Rent();
-Console.WriteLine($"[Pooled]       reused: {Check(ReferenceEquals(pod, again))}, reset: {Check(again.Name.Length == 0 && again.Containers.Count == 0)}");
+Console.WriteLine($"[Pooled]       reused: {Check(PodState.Pool.Statistics.Hits == hits + 1)}, reset: {Check(again.Name.Length == 0 && again.Containers.Count == 0)}");
 PodState.Pool.Return(again);
 
 // [ShardedCache]: typed accessors over Hotpath.Caching.ShardedCache<PodStateKey, PodState>.

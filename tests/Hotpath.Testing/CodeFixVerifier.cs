@@ -25,6 +25,9 @@ public sealed record CodeFixTestOptions
 
     /// <summary>The id <c>[|…|]</c> markers expect.</summary>
     public string? DefaultId { get; init; }
+
+    /// <summary>Output kind of the test project (a console application allows top-level statements).</summary>
+    public OutputKind OutputKind { get; init; } = OutputKind.DynamicallyLinkedLibrary;
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public static class CodeFixVerifier
     /// <summary>Asserts applying <paramref name="fix"/> to <paramref name="markup"/> gives <paramref name="expected"/>.</summary>
     public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions options)
     {
-        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds }).ConfigureAwait(false);
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
         var (source, _) = DiagnosticMarkup.Parse(markup, options.DefaultId);
 
         using var workspace = new AdhocWorkspace();
@@ -116,7 +119,7 @@ public static class CodeFixVerifier
         var projectId = ProjectId.CreateNewId();
         var project = workspace.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "TestProject", "TestAssembly", LanguageNames.CSharp,
-            compilationOptions: TestCompilation.Options(),
+            compilationOptions: TestCompilation.Options(options.OutputKind),
             parseOptions: TestCompilation.ParseOptions,
             metadataReferences: ReferenceAssemblies.WithHotpath,
             analyzerReferences: options.Generators.IsEmpty ? null : new[] { new GeneratorReference(options.Generators) }));

@@ -52,9 +52,9 @@ internal static class Flow
     }
 
     /// <summary>The first jump among the statements after <paramref name="statement"/> (those that come before <paramref name="to"/>, when given).</summary>
-    private static StatementSyntax? FirstJumpBefore(SyntaxList<StatementSyntax> siblings, StatementSyntax statement, SyntaxNode? to)
+    private static StatementSyntax? FirstJumpBefore(IReadOnlyList<StatementSyntax> siblings, StatementSyntax statement, SyntaxNode? to)
     {
-        for (var i = siblings.IndexOf(statement) + 1; i < siblings.Count; i++)
+        for (var i = IndexOf(siblings, statement) + 1; i < siblings.Count; i++)
         {
             var sibling = siblings[i];
             if (to is not null && (sibling.Span.Contains(to.Span) || sibling.SpanStart >= to.SpanStart))
@@ -84,7 +84,7 @@ internal static class Flow
             cancellationToken.ThrowIfCancellationRequested();
             if (StatementsOf(parent) is { } statements && current is StatementSyntax currentStatement)
             {
-                for (var i = statements.IndexOf(currentStatement) + 1; i < statements.Count; i++)
+                for (var i = IndexOf(statements, currentStatement) + 1; i < statements.Count; i++)
                 {
                     var statement = statements[i];
                     if (statement is BreakStatementSyntax && parent is SwitchSectionSyntax)
@@ -216,7 +216,7 @@ internal static class Flow
     private static bool IsLoop(SyntaxNode node) => node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax;
 
     private static bool IsFunction(SyntaxNode node) =>
-        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or GlobalStatementSyntax;
+        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or CompilationUnitSyntax;
 
     private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {
@@ -325,7 +325,7 @@ internal static class Flow
         {
             if (node is StatementSyntax child && StatementsOf(parent) is { } siblings)
             {
-                for (var i = siblings.IndexOf(child) - 1; i >= 0; i--)
+                for (var i = IndexOf(siblings, child) - 1; i >= 0; i--)
                 {
                     if (AlwaysReturns(siblings[i], local, facts))
                     {
@@ -379,13 +379,33 @@ internal static class Flow
         _ => false,
     };
 
-    private static SyntaxList<StatementSyntax>? StatementsOf(SyntaxNode node) => node switch
+    /// <summary>The statement list a child of <paramref name="node"/> sits in, in order; null when its parent holds no list.</summary>
+    private static IReadOnlyList<StatementSyntax>? StatementsOf(SyntaxNode node) => node switch
     {
         BlockSyntax block => block.Statements,
         SwitchSectionSyntax section => section.Statements,
+        // Top-level statements are one body: each is wrapped alone in a global statement, so its siblings are the
+        // statements of the other global statements of the file.
+        GlobalStatementSyntax { Parent: CompilationUnitSyntax unit } => TopLevelStatements(unit),
         _ => null,
     };
 
-    /// <summary>The function (method, accessor, lambda, local function) that holds <paramref name="node"/>.</summary>
+    private static StatementSyntax[] TopLevelStatements(CompilationUnitSyntax unit) =>
+        unit.Members.OfType<GlobalStatementSyntax>().Select(static g => g.Statement).ToArray();
+
+    private static int IndexOf(IReadOnlyList<StatementSyntax> statements, StatementSyntax statement)
+    {
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (statements[i] == statement)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The function (method, accessor, lambda, local function, or the file's top-level statements) that holds <paramref name="node"/>.</summary>
     public static SyntaxNode? Function(SyntaxNode node) => node.Ancestors().FirstOrDefault(IsFunction);
 }

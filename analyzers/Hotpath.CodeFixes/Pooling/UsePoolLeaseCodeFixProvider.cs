@@ -76,7 +76,8 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var variable = statement.Declaration.Variables[0];
         var local = model?.GetDeclaredSymbol(variable, cancellationToken);
-        var body = statement.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax) ?? statement.Parent!;
+        // Top-level statements are one body across the file's global statements: the compilation unit holds them.
+        var body = statement.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax) ?? statement.Parent!;
 
         // The lease returns the instance: explicit returns of it would now be double returns.
         foreach (var expressionStatement in body.DescendantNodes().OfType<ExpressionStatementSyntax>())
@@ -111,8 +112,9 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>
-    /// Removes an explicit return the lease replaces: the statement in a block, the whole <c>if (c) Return(x);</c>
-    /// when <c>c</c> has no side effects, an <c>else Return(x);</c> clause; any other embedded one becomes <c>{ }</c>.
+    /// Removes an explicit return the lease replaces: the statement in a block (at top level, its global statement),
+    /// the whole <c>if (c) Return(x);</c> when <c>c</c> has no side effects, an <c>else Return(x);</c> clause; any other
+    /// embedded one becomes <c>{ }</c>.
     /// </summary>
     private static void RemoveReturn(DocumentEditor editor, ExpressionStatementSyntax statement)
     {
@@ -121,8 +123,11 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             case BlockSyntax or SwitchSectionSyntax:
                 editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
                 break;
-            case IfStatementSyntax { Else: null } @if when @if.Statement == statement && @if.Parent is BlockSyntax or SwitchSectionSyntax && !HasSideEffects(@if.Condition):
-                editor.RemoveNode(@if, SyntaxRemoveOptions.KeepNoTrivia);
+            case GlobalStatementSyntax global:
+                editor.RemoveNode(global, SyntaxRemoveOptions.KeepNoTrivia);
+                break;
+            case IfStatementSyntax { Else: null } @if when @if.Statement == statement && @if.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax && !HasSideEffects(@if.Condition):
+                editor.RemoveNode(@if.Parent is GlobalStatementSyntax topLevel ? topLevel : @if, SyntaxRemoveOptions.KeepNoTrivia);
                 break;
             case ElseClauseSyntax { Parent: IfStatementSyntax owner } @else:
                 editor.ReplaceNode(owner, owner.WithElse(null).WithStatement(owner.Statement.WithTrailingTrivia(@else.GetTrailingTrivia())));

@@ -538,6 +538,81 @@ public sealed class PoolMisuseAnalyzerTests
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
     }
 
+    // ---- top-level statements (a Program.cs without Main: the statements are one body, not one function each) ----
+
+    private static Task VerifyProgram(string statements) => AnalyzerVerifier.VerifyAsync(
+        "using System;\nusing System.Buffers;\nusing Hotpath;\nusing App;\n" + statements,
+        s_analyzer,
+        s_options with { OutputKind = OutputKind.ConsoleApplication });
+
+    [Fact]
+    public Task Top_level_statements_that_rent_use_and_return_are_quiet() => VerifyProgram("""
+        var item = Item.Pool.Rent();
+        item.Value = 5;
+        Console.WriteLine(item.Value);
+        Item.Pool.Return(item);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(16);
+        try
+        {
+            buffer[0] = 1;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        using var lease = Item.Pool.Lease(out var leased);
+        leased.Value = 2;
+        Sink.Keep(Item.Pool.Rent());
+        Work();
+
+        static void Work()
+        {
+            var inner = Item.Pool.Rent();
+            Item.Pool.Return(inner);
+        }
+        """);
+
+    [Fact]
+    public Task Top_level_statements_report_a_leak_an_early_exit_a_use_after_return_and_a_double_return() => VerifyProgram("""
+        var leaked = {|HOT303:Item.Pool.Rent()|};
+        leaked.Value = 1;
+
+        var early = {|HOT303:Item.Pool.Rent()|};
+        if (args.Length > 0)
+        {
+            return;
+        }
+
+        Item.Pool.Return(early);
+
+        var item = Item.Pool.Rent();
+        Item.Pool.Return(item);
+        Console.WriteLine({|HOT301:item|}.Value);
+
+        var twice = Item.Pool.Rent();
+        Item.Pool.Return(twice);
+        Console.WriteLine("between");
+        {|HOT302:Item.Pool.Return(twice)|};
+        """);
+
+    [Fact]
+    public Task Top_level_statements_and_a_type_in_the_same_file_are_told_apart() => VerifyProgram("""
+        var item = Item.Pool.Rent();
+        Item.Pool.Return(item);
+        new Worker().Run();
+
+        sealed class Worker
+        {
+            public void Run()
+            {
+                var mine = {|HOT303:Item.Pool.Rent()|};
+                mine.Value = 3;
+            }
+        }
+        """);
+
     // ---- scale ----
 
     [Fact]

@@ -172,4 +172,55 @@ public sealed class UsePoolLeaseCodeFixTests
             }
             """,
             s_options);
+
+    [Fact]
+    public Task Wraps_a_leaked_rent_in_top_level_statements_and_removes_its_returns_in_later_statements() =>
+        CodeFixVerifier.VerifyAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            """
+            var state = {|HOT303:PodState.Pool.Rent()|};
+            state.Restarts++;
+            if (args.Length > 0)
+            {
+                return;
+            }
+
+            PodState.Pool.Return(state);
+
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+            """,
+            """
+            using var lease = PodState.Pool.Lease(out var state);
+            state.Restarts++;
+            if (args.Length > 0)
+            {
+                return;
+            }
+
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+            """,
+            s_options with { OutputKind = OutputKind.ConsoleApplication });
+
+    [Fact]
+    public Task Removes_a_conditional_return_that_is_a_top_level_statement() =>
+        CodeFixVerifier.VerifyAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            """
+            var state = {|HOT303:PodState.Pool.Rent()|};
+            state.Restarts = args.Length;
+            if (args.Length == 0) PodState.Pool.Return(state);
+            System.Console.WriteLine("done");
+
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+            """,
+            """
+            using var lease = PodState.Pool.Lease(out var state);
+            state.Restarts = args.Length;
+            System.Console.WriteLine("done");
+
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+            """,
+            s_options with { OutputKind = OutputKind.ConsoleApplication });
 }
