@@ -28,7 +28,7 @@ internal static class ShardedCacheEmitter
         writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + SourceWriter.Literal(model.Shards) + " shards, " +
                     SourceWriter.Literal(model.Capacity) + " entries, " +
                     (model.TimeToLiveSeconds == 0 ? "no expiry" : "entries expire after " + SourceWriter.Literal(model.TimeToLiveSeconds) + " s") + ".</summary>");
-        writer.Line("public " + model.Target.Name + "()");
+        writer.Line("public " + model.Target.EscapedName + "()");
         writer.Indent();
         writer.Line(": this(new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
                     ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +
@@ -38,7 +38,7 @@ internal static class ShardedCacheEmitter
         writer.CloseBrace();
         writer.Line();
         writer.Line("/// <summary>A cache configured by <paramref name=\"options\"/> (the attribute's values are not used).</summary>");
-        writer.Line("public " + model.Target.Name + "(" + OptionsType + " options)");
+        writer.Line("public " + model.Target.EscapedName + "(" + OptionsType + " options)");
         writer.OpenBrace();
         writer.Line(FieldName + " = new " + cache + "(options);");
         writer.CloseBrace();

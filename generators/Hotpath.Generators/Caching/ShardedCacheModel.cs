@@ -35,7 +35,7 @@ internal sealed record CacheKeyModel(
     EquatableArray<CacheKeyPart> Parts)
 {
     /// <summary>Deterministic hint name of the key's file.</summary>
-    public string HintName => (Namespace is null ? Name : Namespace + "." + Name) + ".CacheKey.g.cs";
+    public string HintName => (Namespace is null ? Name : Namespace.Replace("@", string.Empty) + "." + Name) + ".CacheKey.g.cs";
 }
 
 /// <summary>One key part: a [CacheKey] member of the value type.</summary>

@@ -30,7 +30,7 @@ internal static class ColumnarEmitter
         var writer = SourceWriter.CreateFile();
         TypeTargetEmitter.OpenType(writer, target);
 
-        writer.Line("/// <summary>Encodes and decodes spans of <see cref=\"" + target.Name + "\"/> rows as compressed columnar blocks.</summary>");
+        writer.Line("/// <summary>Encodes and decodes spans of <see cref=\"" + target.EscapedName + "\"/> rows as compressed columnar blocks.</summary>");
         writer.Line("public static global::Hotpath.Compression.IColumnarCodec<" + rowType + "> Codec { get; } = new " + CodecClass + "();");
         writer.Line();
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");

@@ -145,5 +145,5 @@ internal static class PooledEmitter
     private static string Local(ResetStep step) => "__" + step.Member.TrimStart('@');
 
     private static string XmlCref(TypeTarget target) =>
-        target.TypeParameters.Length == 0 ? target.Name : target.Name + target.TypeParameters.Replace('<', '{').Replace('>', '}');
+        target.TypeParameters.Length == 0 ? target.EscapedName : target.EscapedName + target.TypeParameters.Replace('<', '{').Replace('>', '}');
 }

@@ -24,8 +24,11 @@ internal sealed record TypeTarget(
     bool IsValueType,
     bool IsSealed)
 {
+    /// <summary>The name as an identifier in generated code (<c>@class</c> for a type named <c>class</c>).</summary>
+    public string EscapedName => Identifiers.Escape(Name);
+
     /// <summary>The name with type parameters, as written in a declaration.</summary>
-    public string NameWithTypeParameters => Name + TypeParameters;
+    public string NameWithTypeParameters => EscapedName + TypeParameters;
 }
 
 /// <summary>A type an attributed type nests in: its declaration keyword and its name with type parameters.</summary>

@@ -17,7 +17,7 @@ internal static class TypeTargetParser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            containing.Insert(0, new ContainingType(Keyword(outer), outer.Name + TypeParameterList(outer)));
+            containing.Insert(0, new ContainingType(Keyword(outer), Identifiers.Escape(outer.Name) + TypeParameterList(outer)));
         }
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -94,7 +94,7 @@ internal static class TypeTargetParser
     };
 
     private static string TypeParameterList(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(static p => p.Name)) + ">";
+        type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(static p => Identifiers.Escape(p.Name))) + ">";
 
     private static string HintName(INamedTypeSymbol type)
     {
@@ -106,7 +106,7 @@ internal static class TypeTargetParser
 
         if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
         {
-            parts.Insert(0, ns.ToDisplayString());
+            parts.Insert(0, ns.ToDisplayString().Replace("@", string.Empty)); // `namespace App.@event`: '@' is not allowed in a hint name
         }
 
         return string.Join(".", parts);
