@@ -1,0 +1,138 @@
+using Hotpath.Generators.Batching;
+using Hotpath.Generators.Caching;
+using Hotpath.Generators.Compression;
+using Hotpath.Generators.Pooling;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Tests.Shared;
+
+/// <summary>
+/// Declarations users write that are legal C# but unusual for a generator: keyword namespaces and type names,
+/// and members marked [Obsolete]. Every generator's output must compile without a warning (users build with
+/// warnings as errors) and must run.
+/// </summary>
+public sealed class UserShapeTests
+{
+    private static readonly IIncrementalGenerator[] s_all =
+        { new PooledGenerator(), new ColumnarGenerator(), new BatchReducerGenerator(), new ShardedCacheGenerator() };
+
+    [Fact]
+    public void A_keyword_namespace_gets_hint_names_without_the_escape_and_code_from_every_generator()
+    {
+        var run = Run("""
+            namespace Probe.@event
+            {
+                public struct Metric { public string Node; public double Cpu; }
+                public sealed class Pod { [Hotpath.CacheKey(0)] public string Name = ""; }
+                [Hotpath.Pooled] public sealed partial class State { public int X = 3; }
+                [Hotpath.Columnar] public partial struct Sample { public long UnixMs; public double Cpu; }
+                [Hotpath.BatchReducer(typeof(Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long Samples; }
+                [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class PodCache { }
+            }
+            """);
+
+        var hints = run.Result.Results.SelectMany(static r => r.GeneratedSources).Select(static s => s.HintName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Probe.event.Minute.BatchReducer.g.cs", "Probe.event.PodCache.ShardedCache.g.cs", "Probe.event.PodKey.CacheKey.g.cs",
+                "Probe.event.Sample.Columnar.g.cs", "Probe.event.State.Pooled.g.cs",
+            },
+            hints);
+        AssertClean(run);
+    }
+
+    [Fact]
+    public void Keyword_type_names_are_written_escaped()
+    {
+        var run = Run("""
+            namespace App;
+            public struct Metric { public string Node; public double Cpu; }
+            public sealed class @event { [Hotpath.CacheKey(0)] public string Name = ""; }
+            [Hotpath.Pooled] public sealed partial class @class { public int X = 3; }
+            [Hotpath.Columnar] public partial struct @struct { public long UnixMs; }
+            [Hotpath.BatchReducer(typeof(Metric))] public partial struct @fixed { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long Samples; }
+            [Hotpath.ShardedCache(typeof(@event))] public sealed partial class @checked { }
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var pooled = @class.Pool.Rent();
+                    pooled.X = 9;
+                    @class.Pool.Return(pooled);
+                    var rows = @struct.Codec.Decode(@struct.Codec.Encode(new[] { new @struct { UnixMs = 42 } }));
+                    var reducer = new @fixed.Reducer();
+                    reducer.Add(new Metric { Node = "a", Cpu = 1 });
+                    var cache = new @checked();
+                    cache.Set(new @event { Name = "n" });
+                    return @class.Pool.Rent().X + ":" + rows[0].UnixMs + ":" + reducer.Count + ":" + cache.TryGet("n", out _);
+                }
+            }
+            """);
+
+        AssertCleanAndRun(run, "App.Probe", "Run", expected: "3:42:1:True");
+    }
+
+    [Fact]
+    public void Members_marked_obsolete_are_still_reset_encoded_and_aggregated_without_a_warning()
+    {
+        var run = Run("""
+            namespace App;
+            public struct Metric { public string Node; public double Cpu; }
+            [Hotpath.Pooled] public sealed partial class State { [System.Obsolete("old")] public int Old = 1; public int New; }
+            [Hotpath.Columnar] public partial struct Sample { [System.Obsolete] public long Old; public double New; }
+            [Hotpath.BatchReducer(typeof(Metric))] public partial struct Minute
+            {
+                [Hotpath.GroupKey] public string Node;
+                [System.Obsolete("old")][Hotpath.Sum(nameof(Metric.Cpu))] public double CpuSum;
+            }
+            public static class Probe
+            {
+            #pragma warning disable CS0612, CS0618 // the probe reads them on purpose
+                public static string Run()
+                {
+                    var state = new State { Old = 5 };
+                    state.Reset();
+                    var rows = Sample.Codec.Decode(Sample.Codec.Encode(new[] { new Sample { Old = 7, New = 0.5 } }));
+                    var reducer = new Minute.Reducer();
+                    reducer.Add(new Metric { Node = "a", Cpu = 2 });
+                    reducer.Add(new Metric { Node = "a", Cpu = 3 });
+                    var sum = 0.0;
+                    foreach (var minute in reducer.ToArray())
+                    {
+                        sum += minute.CpuSum;
+                    }
+
+                    return state.Old + ":" + rows[0].Old + ":" + sum;
+                }
+            #pragma warning restore CS0612, CS0618
+            }
+            """);
+
+        AssertCleanAndRun(run, "App.Probe", "Run", expected: "1:7:5");
+    }
+
+    private static GeneratorRun Run(string source) =>
+        GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_all), TestCompilation.Create(source));
+
+    /// <summary>No error anywhere and no warning in generated code (CS1701/CS1702, reference unification, are off in SDK builds).</summary>
+    private static void AssertClean(GeneratorRun run)
+    {
+        var generated = run.OutputCompilation.SyntaxTrees.Except(run.InputCompilation.SyntaxTrees).ToHashSet();
+        var problems = run.OutputCompilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error ||
+                (d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree)))
+            .ToArray();
+        Assert.True(problems.Length == 0, "Diagnostics:\n" + TestCompilation.Format(problems));
+    }
+
+    /// <summary><see cref="AssertClean"/>, then the static probe method returns <paramref name="expected"/>.</summary>
+    private static void AssertCleanAndRun(GeneratorRun run, string type, string method, string expected)
+    {
+        AssertClean(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        var result = assembly.GetType(type, throwOnError: true)!.GetMethod(method)!.Invoke(null, null);
+        Assert.Equal(expected, result);
+    }
+}
