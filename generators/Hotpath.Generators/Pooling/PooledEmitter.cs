@@ -38,12 +38,15 @@ internal static class PooledEmitter
             writer.Line();
         }
 
+        var hides = model.BaseReset == BaseReset.None ? string.Empty : "new ";
+        var @unsafe = model.NeedsUnsafe ? "unsafe " : string.Empty;
         switch (model.Shape)
         {
             case PooledShape.SealedRoot:
                 WriteResetDoc(writer);
-                writer.Line("public void Reset()");
+                writer.Line("public " + hides + @unsafe + "void Reset()");
                 writer.OpenBrace();
+                WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
                 writer.Line();
@@ -51,11 +54,12 @@ internal static class PooledEmitter
 
             case PooledShape.OpenRoot:
                 WriteResetDoc(writer);
-                writer.Line("public void Reset() => ResetCore();");
+                writer.Line("public " + hides + "void Reset() => ResetCore();");
                 writer.Line();
                 writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
-                writer.Line("protected virtual void ResetCore()");
+                writer.Line("protected virtual " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
+                WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
                 writer.Line();
@@ -63,7 +67,7 @@ internal static class PooledEmitter
 
             case PooledShape.Derived:
                 writer.Line("/// <summary>Resets the base type's members, then the members this type declares.</summary>");
-                writer.Line("protected override void ResetCore()");
+                writer.Line("protected override " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
                 writer.Line("base.ResetCore();");
                 WriteSteps(writer, model);
@@ -101,11 +105,20 @@ internal static class PooledEmitter
     private static void WriteResetDoc(SourceWriter writer) =>
         writer.Line("/// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>");
 
+    /// <summary>A plain base type's own <c>Reset()</c> runs first, as a [Pooled] base's would.</summary>
+    private static void WriteBaseReset(SourceWriter writer, PooledModel model)
+    {
+        if (model.BaseReset == BaseReset.HideAndCall)
+        {
+            writer.Line("base.Reset();");
+        }
+    }
+
     private static void WriteSteps(SourceWriter writer, PooledModel model)
     {
         foreach (var step in model.Steps)
         {
-            var member = "this." + step.Member;
+            var member = (step.Receiver ?? "this") + "." + step.Member;
             switch (step.Kind)
             {
                 case ResetKind.Assign:

@@ -96,12 +96,21 @@ internal static class PooledParser
 
         var pooledBase = false;
         var baseHasPool = false;
+        var baseReset = BaseReset.None;
         for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
         {
             if (IsPooled(ancestor))
             {
                 pooledBase = true;
                 baseHasPool |= !ancestor.IsAbstract;
+            }
+
+            // A plain base may declare its own Pool or Reset(): the generated ones hide them (CS0108/CS0114 otherwise),
+            // and the generated reset runs the base's first, as it does for a [Pooled] base.
+            baseHasPool |= HasMember(ancestor, "Pool", type);
+            if (baseReset == BaseReset.None && !pooledBase && FindReset(ancestor, type) is { } reset)
+            {
+                baseReset = reset.IsAbstract ? BaseReset.Hide : BaseReset.HideAndCall;
             }
         }
 
@@ -121,7 +130,9 @@ internal static class PooledParser
             shape,
             emitPool,
             baseHasPool,
-            steps.ToEquatableArray());
+            pooledBase ? BaseReset.None : baseReset,
+            steps.ToEquatableArray(),
+            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)));
     }
 
     /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
@@ -137,6 +148,22 @@ internal static class PooledParser
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="ancestor"/> declares a member named <paramref name="name"/> that <paramref name="from"/> inherits visibly.</summary>
+    private static bool HasMember(INamedTypeSymbol ancestor, string name, INamedTypeSymbol from) =>
+        ancestor.GetMembers(name).Any(member => Visible(member, from));
+
+    /// <summary>A parameterless instance <c>Reset()</c> the derived type can see (what the generated one would hide).</summary>
+    private static IMethodSymbol? FindReset(INamedTypeSymbol ancestor, INamedTypeSymbol from) =>
+        ancestor.GetMembers("Reset").OfType<IMethodSymbol>()
+            .FirstOrDefault(method => !method.IsStatic && method.Parameters.Length == 0 && method.Arity == 0 && Visible(method, from));
+
+    private static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
+    {
+        Accessibility.Private or Accessibility.NotApplicable => false,
+        Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, from.ContainingAssembly),
+        _ => true,
+    };
 
     private static string? ConstructorProblem(INamedTypeSymbol type)
     {
@@ -209,7 +236,8 @@ internal static class PooledParser
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
                     break;
                 case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
-                    steps.Add(new ResetStep(ResetKind.Assign, Identifiers.Escape(@event.Name), "null"));
+                    // null! : a non-nullable event type ('event Action Changed = delegate { };') still starts over unsubscribed.
+                    steps.Add(new ResetStep(ResetKind.Assign, Identifiers.Escape(@event.Name), "null!"));
                     break;
             }
         }
@@ -222,18 +250,21 @@ internal static class PooledParser
             return;
         }
 
-        var name = Identifiers.Escape(member.Name);
+        // An explicit interface implementation ('int IHasX.X { get; set; } = 5;') is reached through the interface.
+        var implemented = member is IPropertySymbol { ExplicitInterfaceImplementations.Length: > 0 } property ? property.ExplicitInterfaceImplementations[0] : null;
+        var name = Identifiers.Escape(implemented?.Name ?? member.Name);
+        var receiver = implemented is null ? null : "((" + implemented.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")this)";
 
         // Containers first: they are reset in place, so a readonly member is fine.
         if (memberType is IArrayTypeSymbol)
         {
-            steps.Add(new ResetStep(ResetKind.ClearArray, name, null));
+            steps.Add(new ResetStep(ResetKind.ClearArray, name, null, receiver));
             return;
         }
 
         if (memberType.TypeKind == TypeKind.Class && IsPooled(memberType))
         {
-            steps.Add(new ResetStep(ResetKind.ResetPooled, name, null));
+            steps.Add(new ResetStep(ResetKind.ResetPooled, name, null, receiver));
             return;
         }
 
@@ -241,20 +272,20 @@ internal static class PooledParser
         {
             if (!memberType.IsValueType)
             {
-                steps.Add(new ResetStep(ResetKind.ResetResettable, name, null));
+                steps.Add(new ResetStep(ResetKind.ResetResettable, name, null, receiver));
                 return;
             }
 
             if (!isReadOnly)
             {
-                steps.Add(new ResetStep(member is IFieldSymbol ? ResetKind.ResetResettableStructField : ResetKind.ResetResettableStructProperty, name, null));
+                steps.Add(new ResetStep(member is IFieldSymbol ? ResetKind.ResetResettableStructField : ResetKind.ResetResettableStructProperty, name, null, receiver));
                 return;
             }
         }
 
         if (IsClearable(memberType))
         {
-            steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null));
+            steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null, receiver));
             return;
         }
 
@@ -274,8 +305,16 @@ internal static class PooledParser
         }
 
         var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
-        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? (memberType.IsValueType ? "default" : "default!")));
+        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
     }
+
+    /// <summary>Whether a member of this type needs an unsafe context (a pointer, a function pointer, or an array of them).</summary>
+    public static bool IsPointer(ITypeSymbol type) => type switch
+    {
+        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
+        IArrayTypeSymbol array => IsPointer(array.ElementType),
+        _ => false,
+    };
 
     private static bool HasNoReset(ISymbol member)
     {

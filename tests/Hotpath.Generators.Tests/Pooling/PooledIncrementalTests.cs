@@ -98,6 +98,7 @@ public sealed class PooledIncrementalTests
             PooledShape.SealedRoot,
             EmitPool: true,
             HidesBasePool: false,
+            BaseReset.None,
             new[] { new ResetStep(ResetKind.Assign, "Count", "7"), new ResetStep(ResetKind.ClearReference, "Items", null) }.ToEquatableArray());
 
         var first = PooledEmitter.Emit(model);

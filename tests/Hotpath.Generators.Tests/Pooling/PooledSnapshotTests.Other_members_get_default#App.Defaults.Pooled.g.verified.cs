@@ -30,7 +30,7 @@ namespace App
             this.Id = default;
             this.Elapsed = default;
             this._hidden = default;
-            this.Changed = null;
+            this.Changed = null!;
             OnReset();
         }
 

@@ -113,6 +113,54 @@ public sealed class UserShapeTests
         AssertCleanAndRun(run, "App.Probe", "Run", expected: "1:7:5");
     }
 
+    [Fact]
+    public void Pooled_resets_pointers_non_nullable_events_explicit_interface_members_and_a_plain_base_with_its_own_Reset_and_Pool()
+    {
+        var source = """
+            namespace App;
+            public interface IHasLimit { int Limit { get; set; } }
+            public class Plain
+            {
+                public int BaseCount = 4;
+                public static string Pool => "the base's";
+                public void Reset() => BaseCount = 4;
+            }
+            [Hotpath.Pooled] public sealed unsafe partial class Native { public int* Cursor; public int Length = 2; }
+            [Hotpath.Pooled] public sealed partial class Notifier { public event System.Action Changed = delegate { }; public int Fired; public void Fire() { Changed(); Fired++; } }
+            [Hotpath.Pooled] public sealed partial class Limited : IHasLimit { int IHasLimit.Limit { get; set; } = 5; }
+            [Hotpath.Pooled] public partial class Derived : Plain { public int Own = 1; }
+            public static class Probe
+            {
+                public static unsafe string Run()
+                {
+                    var value = 3;
+                    var native = new Native { Cursor = &value, Length = 9 };
+                    native.Reset();
+                    var notifier = new Notifier();
+                    var calls = 0;
+                    notifier.Changed += () => calls++;
+                    notifier.Reset();
+                    var unsubscribed = true;
+                    try { notifier.Fire(); unsubscribed = false; } catch (System.NullReferenceException) { }
+                    IHasLimit limited = new Limited();
+                    limited.Limit = 50;
+                    ((Limited)limited).Reset();
+                    var derived = Derived.Pool.Rent();
+                    derived.BaseCount = 40;
+                    derived.Own = 10;
+                    Derived.Pool.Return(derived);
+                    var again = Derived.Pool.Rent();
+                    return (native.Cursor == null) + ":" + native.Length + ":" + unsubscribed + ":" + calls + ":" + limited.Limit + ":" +
+                        again.BaseCount + ":" + again.Own + ":" + Plain.Pool;
+                }
+            }
+            """;
+        var compilation = TestCompilation.Create(source);
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_all), compilation.WithOptions(compilation.Options.WithAllowUnsafe(true)));
+
+        AssertCleanAndRun(run, "App.Probe", "Run", expected: "True:2:True:0:5:4:1:the base's");
+    }
+
     private static GeneratorRun Run(string source) =>
         GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_all), TestCompilation.Create(source));
 
