@@ -11,7 +11,10 @@ internal static class BatchReducerEmitter
     private const string Math = "global::Hotpath.Batching.ReducerMath";
     private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
-    public static string HintName(BatchReducerModel model) => model.Target.HintName + ".BatchReducer.g.cs";
+    public static string HintName(BatchReducerModel model) => model.Target.HintName + HintSuffix;
+
+    /// <summary>What follows the hint-name stem (see <see cref="HintNames"/>).</summary>
+    public const string HintSuffix = ".BatchReducer.g.cs";
 
     public static string Emit(BatchReducerModel model)
     {

@@ -27,8 +27,9 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
             .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.BatchReducerValidModels);
 
-        context.RegisterSourceOutput(valid, static (spc, model) =>
-            spc.AddSource(BatchReducerEmitter.HintName(model), BatchReducerEmitter.Emit(model)));
+        var named = HintNames.Unique(valid, static model => model.Target.HintName, TrackingNames.BatchReducerHintClashes);
+        context.RegisterSourceOutput(named, static (spc, item) =>
+            spc.AddSource(item.Stem + BatchReducerEmitter.HintSuffix, BatchReducerEmitter.Emit(item.Model)));
         GeneratorDiagnostics.Register(context, models, TrackingNames.BatchReducerDiagnostics);
     }
 

@@ -9,7 +9,10 @@ internal static class PooledEmitter
     private const string StructResetHelper = "__HotpathResetInPlace";
 
     /// <summary>The hint name of the generated file.</summary>
-    public static string HintName(PooledModel model) => model.Target.HintName + ".Pooled.g.cs";
+    public static string HintName(PooledModel model) => model.Target.HintName + HintSuffix;
+
+    /// <summary>What follows the hint-name stem (see <see cref="HintNames"/>).</summary>
+    public const string HintSuffix = ".Pooled.g.cs";
 
     public static string Emit(PooledModel model)
     {

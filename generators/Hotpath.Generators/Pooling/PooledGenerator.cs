@@ -27,7 +27,8 @@ public sealed class PooledGenerator : IIncrementalGenerator
             .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.PooledValidModels);
 
-        context.RegisterSourceOutput(valid, static (output, model) => output.AddSource(PooledEmitter.HintName(model), PooledEmitter.Emit(model)));
+        var named = HintNames.Unique(valid, static model => model.Target.HintName, TrackingNames.PooledHintClashes);
+        context.RegisterSourceOutput(named, static (output, item) => output.AddSource(item.Stem + PooledEmitter.HintSuffix, PooledEmitter.Emit(item.Model)));
         GeneratorDiagnostics.Register(context, models, TrackingNames.PooledDiagnostics);
     }
 

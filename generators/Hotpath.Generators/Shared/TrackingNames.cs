@@ -9,6 +9,7 @@ internal static class TrackingNames
     public const string PooledModels = "Pooled.Models";
     public const string PooledValidModels = "Pooled.ValidModels";
     public const string PooledDiagnostics = "Pooled.Diagnostics";
+    public const string PooledHintClashes = "Pooled.HintClashes";
 
     public const string ColumnarModels = "Columnar.Models";
     public const string ColumnarValidModels = "Columnar.ValidModels";
@@ -17,6 +18,7 @@ internal static class TrackingNames
     public const string BatchReducerModels = "BatchReducer.Models";
     public const string BatchReducerValidModels = "BatchReducer.ValidModels";
     public const string BatchReducerDiagnostics = "BatchReducer.Diagnostics";
+    public const string BatchReducerHintClashes = "BatchReducer.HintClashes";
 
     public const string ShardedCacheModels = "ShardedCache.Models";
     public const string ShardedCacheValidModels = "ShardedCache.ValidModels";

@@ -161,6 +161,28 @@ public sealed class UserShapeTests
         AssertCleanAndRun(run, "App.Probe", "Run", expected: "True:2:True:0:5:4:1:the base's");
     }
 
+    [Fact]
+    public void Types_whose_names_differ_only_in_case_get_distinct_hint_names_and_both_get_code()
+    {
+        var run = Run("""
+            namespace App.Io { [Hotpath.Pooled] public sealed partial class Foo { public int X = 1; } }
+            namespace App.IO { [Hotpath.Pooled] public sealed partial class Foo { public int Y = 2; } }
+            namespace App.Io { public struct Metric { public string Node; } [Hotpath.BatchReducer(typeof(Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long N; } }
+            namespace App.IO { [Hotpath.BatchReducer(typeof(App.Io.Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long N; } }
+            namespace App { [Hotpath.Pooled] public sealed partial class Plain { public int Z = 3; } }
+            public static class Probe
+            {
+                public static string Run() => App.Io.Foo.Pool.Rent().X + ":" + App.IO.Foo.Pool.Rent().Y + ":" + new App.IO.Minute.Reducer().Count;
+            }
+            """);
+
+        var hints = run.Result.Results.SelectMany(static r => r.GeneratedSources).Select(static s => s.HintName).ToArray();
+        Assert.Equal(5, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains("App.Plain.Pooled.g.cs", hints); // only the clashing names get a suffix
+        Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute)\.[0-9a-f]{8}\.(Pooled|BatchReducer)\.g\.cs$", h));
+        AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0");
+    }
+
     private static GeneratorRun Run(string source) =>
         GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_all), TestCompilation.Create(source));
 
