@@ -127,6 +127,60 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Reports_inherited_members_the_generated_code_cannot_reach_on_the_type()
+    {
+        // Inherited state the codec cannot read or set would be lost silently: HOT002 on the [Columnar] type, naming it.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public class Base
+            {
+                private int _hidden;
+                public int PrivateSetter { get; private set; }
+                public int Fine;
+                protected long Guarded { get; set; }
+                private protected int SameAssembly;
+                public int Peek() => _hidden;
+            }
+
+            [Columnar]
+            public sealed partial class {|HOT002:{|HOT002:Derived|}|} : Base
+            {
+                public int Own;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_an_inherited_member_of_an_unsupported_type_on_the_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public class Base { public object? Payload; public int Fine; }
+
+            [Columnar]
+            public sealed partial class {|HOT002:Derived|} : Base { public int Own; }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Inherited_message_names_the_declaring_type_and_the_reason()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "public class ColBase { private int _count; public int Count => _count; } [Hotpath.Columnar] public sealed partial class ColDerived : ColBase { public int Own; }",
+            s_analyzers);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "HOT002");
+        Assert.Equal(
+            "Member 'ColBase._count' of type 'int' cannot be encoded by [Columnar]: it is inherited and private to 'ColBase', so the generated codec of 'ColDerived' cannot read or set it (its value would be lost); make it protected or internal, or move it into 'ColDerived'",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Quiet_on_every_supported_type()
     {
         await AnalyzerVerifier.VerifyAsync(
