@@ -180,7 +180,16 @@ internal static class ColumnarParser
                 isProperty = true;
                 var getter = Getter(property);
                 var setter = Setter(property);
-                if (getter is null)
+                if (!property.ExplicitInterfaceImplementations.IsEmpty)
+                {
+                    if (setter is null && !autoProperties.Contains(property))
+                    {
+                        return null; // computed: derived from the stored members, nothing to store
+                    }
+
+                    unsettable = "it is an explicit interface implementation, which the generated codec cannot reach by name (through the interface it would box a struct row and lose what Decode sets); implement the property implicitly, e.g. 'public " + TypeDisplay(member) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }'";
+                }
+                else if (getter is null)
                 {
                     unsettable = "a property without a getter cannot be encoded";
                 }

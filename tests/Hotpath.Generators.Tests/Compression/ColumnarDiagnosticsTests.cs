@@ -181,6 +181,29 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Reports_explicit_interface_implementations_that_hold_state()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public interface IHasX { int X { get; set; } }
+            public interface IHasY { int Y { get; } }
+            public interface IHasZ { int Z { get; } }
+
+            [Columnar]
+            public partial struct ExplCol : IHasX, IHasY, IHasZ
+            {
+                int IHasX.{|HOT002:X|} { get; set; }
+                int IHasY.{|HOT002:Y|} { get; }
+                int IHasZ.Z => Y * 2;
+                public int Y;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
     public async Task Quiet_on_every_supported_type()
     {
         await AnalyzerVerifier.VerifyAsync(
