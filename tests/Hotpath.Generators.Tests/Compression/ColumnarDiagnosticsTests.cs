@@ -204,6 +204,54 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Reports_a_class_with_required_members_unless_its_constructor_sets_them()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Diagnostics.CodeAnalysis;
+            using Hotpath;
+
+            [Columnar]
+            public sealed partial class {|HOT002:ReqCol|}
+            {
+                public required int A { get; set; }
+                public int B { get; set; }
+            }
+
+            public class ReqBase { public required int A; }
+
+            [Columnar]
+            public sealed partial class {|HOT002:ReqDerived|} : ReqBase { public int B; }
+
+            [Columnar]
+            public sealed partial class ReqSet
+            {
+                [SetsRequiredMembers] public ReqSet() { }
+                public required int A { get; set; }
+            }
+
+            [Columnar]
+            public partial struct ReqStruct
+            {
+                public required int A { get; set; }
+                public required int B;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Required_message_gives_the_SetsRequiredMembers_hint()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Columnar] public sealed partial class ReqCol { public required int A { get; set; } }",
+            s_analyzers);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "HOT002");
+        Assert.Contains("required members", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains("[SetsRequiredMembers]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quiet_on_every_supported_type()
     {
         await AnalyzerVerifier.VerifyAsync(

@@ -184,6 +184,14 @@ public sealed class ColumnarGeneratorTests
             [Columnar]
             public sealed partial class ColumnarChild : ColumnarParent { public int B; }
 
+            [Columnar]
+            public sealed partial class ReqSet
+            {
+                [SetsRequiredMembers] public ReqSet() { }
+                public required int A { get; set; }
+                public string? S { get; set; }
+            }
+
             public static class InheritProbe
             {
                 public static string Run()
@@ -211,7 +219,8 @@ public sealed class ColumnarGeneratorTests
                         return "columnar parent or child differs";
                     }
 
-                    return "ok";
+                    var required = ReqSet.Codec.Decode(ReqSet.Codec.Encode(new[] { new ReqSet { A = 8, S = "s" } }));
+                    return required[0].A == 8 && required[0].S == "s" ? "ok" : "required differs";
                 }
             }
         }
