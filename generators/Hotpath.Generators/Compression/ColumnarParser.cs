@@ -40,6 +40,11 @@ internal static class ColumnarParser
             type.Name,
             reason));
 
+        if (type.IsRefLikeType)
+        {
+            ReportOnType("a ref struct cannot be a [Columnar] row: rows are passed as Span<T> and the codec is an IColumnarCodec<T>, and a ref struct cannot be a type argument; use a plain struct");
+        }
+
         if (type.TypeKind == TypeKind.Class)
         {
             var constructor = ParameterlessConstructor(type);

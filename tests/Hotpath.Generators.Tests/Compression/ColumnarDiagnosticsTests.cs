@@ -252,6 +252,20 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Reports_a_ref_struct_on_the_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Columnar]
+            public ref partial struct {|HOT002:RefCol|}
+            {
+                public int A;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
     public async Task Quiet_on_every_supported_type()
     {
         await AnalyzerVerifier.VerifyAsync(

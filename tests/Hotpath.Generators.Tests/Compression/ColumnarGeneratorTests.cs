@@ -144,6 +144,24 @@ public sealed class ColumnarGeneratorTests
         Assert.Empty(run.GeneratedSources);
     }
 
+    [Fact]
+    public void Shapes_the_codec_cannot_handle_get_HOT002_and_no_code_that_would_not_compile()
+    {
+        // Each of these once produced generated code that failed to build (CS1061, CS9035, CS9244).
+        var run = GeneratorRunner.Run(
+            new ColumnarGenerator(),
+            "public interface IHasX { int X { get; set; } } [Hotpath.Columnar] public partial struct ExplCol : IHasX { int IHasX.X { get; set; } public int Y; }",
+            "[Hotpath.Columnar] public sealed partial class ReqCol { public required int A { get; set; } public int B { get; set; } }",
+            "[Hotpath.Columnar] public ref partial struct RefCol { public int A; }");
+        Assert.Empty(run.GeneratedSources);
+        var messages = run.Result.Diagnostics.Select(d => (d.Id, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(3, messages.Length);
+        Assert.All(messages, m => Assert.Equal("HOT002", m.Id));
+        Assert.Contains(messages, m => m.Message.Contains("explicit interface implementation", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Message.Contains("[SetsRequiredMembers]", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Message.Contains("ref struct", StringComparison.Ordinal));
+    }
+
     private const string InheritanceSource = """
         using System.Diagnostics.CodeAnalysis;
         using Hotpath;
