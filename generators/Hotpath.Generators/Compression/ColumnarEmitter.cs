@@ -248,8 +248,14 @@ internal static class ColumnarEmitter
         writer.CloseBrace();
     }
 
+    /// <summary>
+    /// Reads a member of <paramref name="row"/>, an element of a <c>ReadOnlySpan</c>. A struct's property is read
+    /// through <c>Unsafe.AsRef(in row)</c>, so the getter runs without a defensive copy of the row; that call binds
+    /// to a <c>ref readonly</c> parameter (since .NET 8), a C# 12 feature, so below C# 12 the row is read directly
+    /// (the compiler copies it for the getter: correct, a little slower).
+    /// </summary>
     private static string Access(ColumnarModel model, ColumnarMember member, string row) =>
-        model.Target.IsValueType && member.IsProperty
+        model.Target.IsValueType && member.IsProperty && model.RefReadonlyArguments
             ? "global::System.Runtime.CompilerServices.Unsafe.AsRef(in " + row + ")." + member.Name // no defensive copy for the getter
             : row + "." + member.Name;
 

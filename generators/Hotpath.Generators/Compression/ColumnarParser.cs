@@ -16,7 +16,8 @@ internal static class ColumnarParser
 
     /// <summary>
     /// Parses <paramref name="type"/>. Each problem is added to <paramref name="diagnostics"/> (when given); the
-    /// model is <see langword="null"/> when there was any.
+    /// model is <see langword="null"/> when there was any. <paramref name="refReadonlyArguments"/> says whether the
+    /// type's code is compiled as C# 12 or later (see <see cref="ColumnarModel.RefReadonlyArguments"/>).
     /// </summary>
     /// <remarks>
     /// The columns are the instance fields and settable properties of the type and of its base classes, base
@@ -24,7 +25,7 @@ internal static class ColumnarParser
     /// member hidden by a more derived one of the same name (<c>new</c>, or <c>override</c>) counts once, as the
     /// most derived. Inherited members the generated code cannot reach are HOT002 on the type's name.
     /// </remarks>
-    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
+    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true)
     {
         var errors = 0;
         void Report(Diagnostic diagnostic)
@@ -155,7 +156,7 @@ internal static class ColumnarParser
         }
 
         var target = TypeTargetParser.Create(type, cancellationToken);
-        return new ColumnarModel(target, Fingerprint(members), members.ToEquatableArray(), InheritsCodec(type));
+        return new ColumnarModel(target, Fingerprint(members), members.ToEquatableArray(), refReadonlyArguments, InheritsCodec(type));
     }
 
     /// <summary>One instance field or non-indexer property as a column, <see langword="null"/> if it is not stored or has a mistake.</summary>

@@ -3,6 +3,7 @@ using Hotpath.Generators.Shared;
 using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Hotpath.Generators.Tests.Compression;
 
@@ -335,6 +336,66 @@ public sealed class ColumnarGeneratorTests
         using var stream = new MemoryStream();
         Assert.True(TestCompilation.Create([LibrarySource], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Lib").Emit(stream).Success);
         return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
+    private const string LanguageVersionSource = """
+        using Hotpath;
+
+        [Columnar]
+        public partial struct PropRow
+        {
+            public int A { get; set; }
+            public long? B { get; set; }
+            public string? S { get; set; }
+            public System.Guid G { get; set; }
+            public double D;
+        }
+
+        public static class PropProbe
+        {
+            public static string Run()
+            {
+                var rows = new[] { new PropRow { A = 1, B = 2, S = "s", G = new System.Guid(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), D = -0.0 }, new PropRow { A = -1 } };
+                var back = PropRow.Codec.Decode(PropRow.Codec.Encode(rows));
+                return back[0].A == 1 && back[0].B == 2 && back[0].S == "s" && back[0].G == rows[0].G && double.IsNegative(back[0].D)
+                    && back[1].A == -1 && back[1].B is null && back[1].S is null ? "ok" : "differs";
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.CSharp11)]
+    public void Struct_property_members_compile_and_round_trip_below_CSharp_12(LanguageVersion version)
+    {
+        // Unsafe.AsRef(in …) binds to a 'ref readonly' parameter since .NET 8, a C# 12 feature (CS8936 before).
+        var run = RunWithLanguageVersion(version, LanguageVersionSource);
+        Assert.DoesNotContain("AsRef", run.Source(".Columnar.g.cs"), StringComparison.Ordinal);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("PropProbe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void Struct_property_members_are_read_through_a_ref_from_CSharp_12()
+    {
+        var run = RunWithLanguageVersion(LanguageVersion.CSharp12, LanguageVersionSource);
+        Assert.Contains("global::System.Runtime.CompilerServices.Unsafe.AsRef(in rows[i]).A", run.Source(".Columnar.g.cs"), StringComparison.Ordinal);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("PropProbe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    private static GeneratorRun RunWithLanguageVersion(LanguageVersion version, params string[] sources)
+    {
+        var parseOptions = new CSharpParseOptions(version);
+        var trees = sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions, TestCompilation.SourcePath(i)));
+        var compilation = CSharpCompilation.Create("TestAssembly", trees, ReferenceAssemblies.WithHotpath, TestCompilation.Options());
+        var driver = CSharpGeneratorDriver.Create(
+            [new ColumnarGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var run = GeneratorRunner.Run(driver, compilation);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+        return run;
     }
 
     [Fact]
