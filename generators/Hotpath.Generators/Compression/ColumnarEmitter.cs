@@ -31,7 +31,7 @@ internal static class ColumnarEmitter
         TypeTargetEmitter.OpenType(writer, target);
 
         writer.Line("/// <summary>Encodes and decodes spans of <see cref=\"" + target.EscapedName + "\"/> rows as compressed columnar blocks.</summary>");
-        writer.Line("public static global::Hotpath.Compression.IColumnarCodec<" + rowType + "> Codec { get; } = new " + CodecClass + "();");
+        writer.Line("public static " + (model.HidesInheritedCodec ? "new " : string.Empty) + "global::Hotpath.Compression.IColumnarCodec<" + rowType + "> Codec { get; } = new " + CodecClass + "();");
         writer.Line();
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");
         writer.Line("private sealed class " + CodecClass + " : global::Hotpath.Compression.IColumnarCodec<" + rowType + ">");
@@ -248,8 +248,14 @@ internal static class ColumnarEmitter
         writer.CloseBrace();
     }
 
+    /// <summary>
+    /// Reads a member of <paramref name="row"/>, an element of a <c>ReadOnlySpan</c>. A struct's property is read
+    /// through <c>Unsafe.AsRef(in row)</c>, so the getter runs without a defensive copy of the row; that call binds
+    /// to a <c>ref readonly</c> parameter (since .NET 8), a C# 12 feature, so below C# 12 the row is read directly
+    /// (the compiler copies it for the getter: correct, a little slower).
+    /// </summary>
     private static string Access(ColumnarModel model, ColumnarMember member, string row) =>
-        model.Target.IsValueType && member.IsProperty
+        model.Target.IsValueType && member.IsProperty && model.RefReadonlyArguments
             ? "global::System.Runtime.CompilerServices.Unsafe.AsRef(in " + row + ")." + member.Name // no defensive copy for the getter
             : row + "." + member.Name;
 

@@ -1,5 +1,6 @@
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Compression;
@@ -22,7 +23,10 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
                 AttributeNames.Columnar,
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (syntaxContext, cancellationToken) => ParsedTarget<ColumnarModel>.Parse(
-                    syntaxContext, AttributeNames.Columnar, (type, _, found) => ColumnarParser.Parse(type, found, cancellationToken), cancellationToken))
+                    syntaxContext,
+                    AttributeNames.Columnar,
+                    (type, _, found) => ColumnarParser.Parse(type, found, cancellationToken, RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree)),
+                    cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 
         var valid = models
@@ -34,4 +38,8 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
             production.AddSource(model.Target.HintName + ".Columnar.g.cs", ColumnarEmitter.Emit(model)));
         GeneratorDiagnostics.Register(context, models, TrackingNames.ColumnarDiagnostics);
     }
+
+    /// <summary>Whether the code is C# 12 or later (a bool in the model, not the options: the model stays equatable).</summary>
+    private static bool RefReadonlyArguments(SyntaxTree tree) =>
+        tree.Options is not CSharpParseOptions options || options.LanguageVersion >= LanguageVersion.CSharp12;
 }

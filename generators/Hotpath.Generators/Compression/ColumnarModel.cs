@@ -56,8 +56,18 @@ internal sealed record ColumnarMember(
     MemberEncoding Encoding,
     int QuantizeDecimals);
 
-/// <summary>A valid [Columnar] type: where to emit, its members in declaration order and its schema fingerprint.</summary>
+/// <summary>A valid [Columnar] type: where to emit, its members (base classes' first) and its schema fingerprint.</summary>
+/// <param name="Target">Where the codec goes.</param>
+/// <param name="Fingerprint">The schema's fingerprint (<see cref="ColumnarParser.Fingerprint"/>).</param>
+/// <param name="Members">The columns: inherited members first, outermost base first, each type in declaration order.</param>
+/// <param name="RefReadonlyArguments">
+/// The code is compiled as C# 12 or later, so struct rows' properties can be read through
+/// <c>Unsafe.AsRef(in row)</c> (a <c>ref readonly</c> parameter since .NET 8: CS8936 before C# 12).
+/// </param>
+/// <param name="HidesInheritedCodec">A base class has a <c>Codec</c> (e.g. a [Columnar] base): the generated one is declared <c>new</c>.</param>
 internal sealed record ColumnarModel(
     TypeTarget Target,
     ulong Fingerprint,
-    EquatableArray<ColumnarMember> Members);
+    EquatableArray<ColumnarMember> Members,
+    bool RefReadonlyArguments,
+    bool HidesInheritedCodec);

@@ -10,13 +10,22 @@ namespace Hotpath.Generators.Compression;
 /// </summary>
 internal static class ColumnarParser
 {
+    private const string SetsRequiredMembersName = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
+
     private const string Supported = "supported types are integers, bool, char, float, double, decimal, DateTime, DateTimeOffset, TimeSpan, Guid, enums, string and nullable forms of the value types";
 
     /// <summary>
     /// Parses <paramref name="type"/>. Each problem is added to <paramref name="diagnostics"/> (when given); the
-    /// model is <see langword="null"/> when there was any.
+    /// model is <see langword="null"/> when there was any. <paramref name="refReadonlyArguments"/> says whether the
+    /// type's code is compiled as C# 12 or later (see <see cref="ColumnarModel.RefReadonlyArguments"/>).
     /// </summary>
-    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The columns are the instance fields and settable properties of the type and of its base classes, base
+    /// members first (outermost base first, each type in declaration order), so no inherited state is lost. A
+    /// member hidden by a more derived one of the same name (<c>new</c>, or <c>override</c>) counts once, as the
+    /// most derived. Inherited members the generated code cannot reach are HOT002 on the type's name.
+    /// </remarks>
+    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true)
     {
         var errors = 0;
         void Report(Diagnostic diagnostic)
@@ -25,115 +34,120 @@ internal static class ColumnarParser
             diagnostics?.Add(diagnostic);
         }
 
-        if (type.TypeKind == TypeKind.Class && (type.IsAbstract || !HasParameterlessConstructor(type)))
+        void ReportOnType(string reason) => Report(Diagnostic.Create(
+            DiagnosticDescriptors.UnsupportedColumnarMember,
+            TypeTargetParser.NameLocation(type, cancellationToken),
+            type.Name,
+            type.Name,
+            reason));
+
+        if (type.IsRefLikeType)
         {
-            Report(Diagnostic.Create(
-                DiagnosticDescriptors.UnsupportedColumnarMember,
-                TypeTargetParser.NameLocation(type, cancellationToken),
-                type.Name,
-                type.Name,
-                "a [Columnar] class needs a parameterless constructor (and must not be abstract) so Decode can create rows"));
+            ReportOnType("a ref struct cannot be a [Columnar] row: rows are passed as Span<T> and the codec is an IColumnarCodec<T>, and a ref struct cannot be a type argument; use a plain struct");
         }
 
-        // Auto-properties: their backing fields are implicit; a get-only one is data Decode could not restore.
-        var autoProperties = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var member in type.GetMembers())
+        if (type.TypeKind == TypeKind.Class)
         {
-            if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: { } associated })
+            var constructor = ParameterlessConstructor(type);
+            if (type.IsAbstract || constructor is null)
             {
-                autoProperties.Add(associated);
+                ReportOnType("a [Columnar] class needs a parameterless constructor (and must not be abstract) so Decode can create rows");
             }
+            else if (HasRequiredMembers(type) && !constructor.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == SetsRequiredMembersName))
+            {
+                ReportOnType("it has required members, so Decode cannot create rows with 'new()' (CS9035); mark the parameterless constructor [SetsRequiredMembers] (Decode sets every column), or drop 'required'");
+            }
+        }
+
+        // The type and its base classes, outermost base first (object has no instance state).
+        var chain = new List<INamedTypeSymbol>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            chain.Insert(0, current);
+            if (current.TypeKind != TypeKind.Class)
+            {
+                break; // a struct's base (ValueType) has no state
+            }
+        }
+
+        // Which names a more derived type declares: a base member of that name is hidden and counts once (the most
+        // derived). The value says whether the hiding member is an instance field or property (else the hidden
+        // base member cannot be reached by name).
+        var hiddenBy = new Dictionary<string, (INamedTypeSymbol Declaring, bool IsData)>(StringComparer.Ordinal);
+        var chosen = new List<(INamedTypeSymbol Declaring, ISymbol Member)>[chain.Count];
+        var autoProperties = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var level = chain.Count - 1; level >= 0; level--)
+        {
+            var declaring = chain[level];
+            var own = new List<(INamedTypeSymbol Declaring, ISymbol Member)>();
+            var declared = new List<(string Name, bool IsData)>();
+            foreach (var member in declaring.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is IFieldSymbol && (member.IsImplicitlyDeclared || member.Name.StartsWith("<", StringComparison.Ordinal)))
+                {
+                    // A compiler-generated field: an auto-property's backing field (a get-only auto-property is data
+                    // Decode could not restore), found by name when the base comes from metadata.
+                    if (((IFieldSymbol)member).AssociatedSymbol is { } associated)
+                    {
+                        autoProperties.Add(associated);
+                    }
+                    else if (BackingFieldOwner(declaring, member.Name) is { } owner)
+                    {
+                        autoProperties.Add(owner);
+                    }
+
+                    continue;
+                }
+
+                if (member.IsImplicitlyDeclared || member is IMethodSymbol)
+                {
+                    continue; // compiler-generated, or a method (constructors, accessors, operators): no state
+                }
+
+                var isData = !member.IsStatic && member is IFieldSymbol { IsConst: false } or IPropertySymbol { IsIndexer: false };
+                declared.Add((member.Name, isData));
+                if (level < chain.Count - 1 && hiddenBy.TryGetValue(member.Name, out var hider))
+                {
+                    if (isData && !hider.IsData)
+                    {
+                        var display = Qualified(declaring, member);
+                        Report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, TypeTargetParser.NameLocation(type, cancellationToken), display, TypeDisplay(member),
+                            "it is hidden by a member of '" + hider.Declaring.Name + "' that is not an instance field or property, so the generated codec of '" + type.Name + "' cannot reach it (its value would be lost); rename one of them"));
+                    }
+
+                    continue;
+                }
+
+                if (isData)
+                {
+                    own.Add((declaring, member));
+                }
+            }
+
+            foreach (var (name, isData) in declared)
+            {
+                if (!hiddenBy.ContainsKey(name))
+                {
+                    hiddenBy.Add(name, (declaring, isData));
+                }
+            }
+
+            chosen[level] = own;
         }
 
         var members = new List<ColumnarMember>();
-        foreach (var member in type.GetMembers())
+        for (var level = 0; level < chain.Count; level++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsStatic || member.IsImplicitlyDeclared)
+            var inherited = level < chain.Count - 1;
+            foreach (var (declaring, member) in chosen[level])
             {
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Read(type, declaring, member, inherited, autoProperties, Report, cancellationToken) is { } column)
+                {
+                    members.Add(column);
+                }
             }
-
-            ITypeSymbol memberType;
-            bool isProperty;
-            string? unsettable = null;
-            switch (member)
-            {
-                case IFieldSymbol field when !field.IsConst:
-                    memberType = field.Type;
-                    isProperty = false;
-                    if (field.IsReadOnly)
-                    {
-                        unsettable = "readonly fields cannot be set by Decode";
-                    }
-
-                    break;
-                case IPropertySymbol { IsIndexer: false } property:
-                    memberType = property.Type;
-                    isProperty = true;
-                    if (property.GetMethod is null)
-                    {
-                        unsettable = "a property without a getter cannot be encoded";
-                    }
-                    else if (property.ReturnsByRef || property.ReturnsByRefReadonly)
-                    {
-                        unsettable = "ref-returning properties are not supported";
-                    }
-                    else if (property.SetMethod is null)
-                    {
-                        if (!autoProperties.Contains(property))
-                        {
-                            continue; // computed property: derived from the stored members, nothing to store
-                        }
-
-                        unsettable = "get-only properties cannot be set by Decode; add a setter";
-                    }
-                    else if (property.SetMethod.IsInitOnly)
-                    {
-                        unsettable = "init-only properties cannot be set by Decode; use 'set'";
-                    }
-
-                    break;
-                default:
-                    continue;
-            }
-
-            var location = member.Locations.FirstOrDefault() ?? Location.None;
-            var typeDisplay = memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-            if (unsettable is not null)
-            {
-                Report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, member.Name, typeDisplay, unsettable));
-                continue;
-            }
-
-            var isNullable = false;
-            var valueType = memberType;
-            if (memberType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                isNullable = true;
-                valueType = nullable.TypeArguments[0];
-            }
-
-            var kind = Classify(valueType);
-            if (kind is null)
-            {
-                Report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, member.Name, typeDisplay, "its type is not supported; " + Supported));
-                continue;
-            }
-
-            if (!ReadEncoding(member, kind.Value, typeDisplay, Report, cancellationToken, out var encoding, out var decimals))
-            {
-                continue;
-            }
-
-            members.Add(new ColumnarMember(
-                Identifiers.Escape(member.Name),
-                valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                kind.Value,
-                isNullable,
-                isProperty,
-                encoding,
-                decimals));
         }
 
         if (errors > 0)
@@ -142,7 +156,249 @@ internal static class ColumnarParser
         }
 
         var target = TypeTargetParser.Create(type, cancellationToken);
-        return new ColumnarModel(target, Fingerprint(members), members.ToEquatableArray());
+        return new ColumnarModel(target, Fingerprint(members), members.ToEquatableArray(), refReadonlyArguments, InheritsCodec(type));
+    }
+
+    /// <summary>One instance field or non-indexer property as a column, <see langword="null"/> if it is not stored or has a mistake.</summary>
+    private static ColumnarMember? Read(
+        INamedTypeSymbol type,
+        INamedTypeSymbol declaring,
+        ISymbol member,
+        bool inherited,
+        HashSet<ISymbol> autoProperties,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        ITypeSymbol memberType;
+        bool isProperty;
+        string? unsettable = null;
+        switch (member)
+        {
+            case IFieldSymbol field:
+                memberType = field.Type;
+                isProperty = false;
+                if (field.IsReadOnly)
+                {
+                    unsettable = "readonly fields cannot be set by Decode";
+                }
+                else if (inherited)
+                {
+                    unsettable = Unreachable(type, declaring, field.DeclaredAccessibility, "it is");
+                }
+
+                break;
+            case IPropertySymbol property:
+                memberType = property.Type;
+                isProperty = true;
+                var getter = Getter(property);
+                var setter = Setter(property);
+                if (!property.ExplicitInterfaceImplementations.IsEmpty)
+                {
+                    if (setter is null && !autoProperties.Contains(property))
+                    {
+                        return null; // computed: derived from the stored members, nothing to store
+                    }
+
+                    unsettable = "it is an explicit interface implementation, which the generated codec cannot reach by name (through the interface it would box a struct row and lose what Decode sets); implement the property implicitly, e.g. 'public " + TypeDisplay(member) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }'";
+                }
+                else if (getter is null)
+                {
+                    unsettable = "a property without a getter cannot be encoded";
+                }
+                else if (property.ReturnsByRef || property.ReturnsByRefReadonly)
+                {
+                    unsettable = "ref-returning properties are not supported";
+                }
+                else if (setter is null)
+                {
+                    if (!autoProperties.Contains(property))
+                    {
+                        return null; // computed property: derived from the stored members, nothing to store
+                    }
+
+                    unsettable = "get-only properties cannot be set by Decode; add a setter";
+                }
+                else if (setter.IsInitOnly)
+                {
+                    unsettable = "init-only properties cannot be set by Decode; use 'set'";
+                }
+                else if (inherited)
+                {
+                    unsettable = Unreachable(type, declaring, property.DeclaredAccessibility, "it is")
+                        ?? Unreachable(type, declaring, getter.DeclaredAccessibility, "its getter is")
+                        ?? Unreachable(type, declaring, setter.DeclaredAccessibility, "its setter is");
+                }
+
+                break;
+            default:
+                return null;
+        }
+
+        // An inherited member's mistakes go on the [Columnar] type's name: that is where the user acts, and the base
+        // may be in another file or assembly.
+        var location = inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : member.Locations.FirstOrDefault() ?? Location.None;
+        var name = inherited ? Qualified(declaring, member) : member.Name;
+        var typeDisplay = TypeDisplay(member);
+        if (unsettable is not null)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, unsettable));
+            return null;
+        }
+
+        var isNullable = false;
+        var valueType = memberType;
+        if (memberType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            isNullable = true;
+            valueType = nullable.TypeArguments[0];
+        }
+
+        var kind = Classify(valueType);
+        if (kind is null)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, "its type is not supported; " + Supported));
+            return null;
+        }
+
+        if (!ReadEncoding(member, name, inherited ? location : null, kind.Value, typeDisplay, report, cancellationToken, out var encoding, out var decimals))
+        {
+            return null;
+        }
+
+        return new ColumnarMember(
+            Identifiers.Escape(member.Name),
+            valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            kind.Value,
+            isNullable,
+            isProperty,
+            encoding,
+            decimals);
+    }
+
+    /// <summary>
+    /// Why code nested in <paramref name="type"/> cannot use a member of its base <paramref name="declaring"/> with
+    /// <paramref name="accessibility"/> (through a receiver of <paramref name="type"/>), or <see langword="null"/> if it can.
+    /// </summary>
+    private static string? Unreachable(INamedTypeSymbol type, INamedTypeSymbol declaring, Accessibility accessibility, string subject)
+    {
+        var fix = ", so the generated codec of '" + type.Name + "' cannot read or set it (its value would be lost); ";
+        switch (accessibility)
+        {
+            case Accessibility.Private:
+                for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(outer.OriginalDefinition, declaring.OriginalDefinition))
+                    {
+                        return null; // nested in the declaring type: its private members are in reach
+                    }
+                }
+
+                return subject + " inherited and private to '" + declaring.Name + "'" + fix + "make it protected or internal, or move it into '" + type.Name + "'";
+            case Accessibility.Internal:
+            case Accessibility.ProtectedAndInternal:
+                if (SymbolEqualityComparer.Default.Equals(declaring.ContainingAssembly, type.ContainingAssembly) || declaring.ContainingAssembly.GivesAccessTo(type.ContainingAssembly))
+                {
+                    return null;
+                }
+
+                return subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
+            default:
+                return null; // public, protected and protected internal: in reach of a derived type's code
+        }
+    }
+
+    /// <summary>The getter a property uses: its own, or the one it inherits from the property it overrides.</summary>
+    private static IMethodSymbol? Getter(IPropertySymbol property)
+    {
+        for (IPropertySymbol? current = property; current is not null; current = current.OverriddenProperty)
+        {
+            if (current.GetMethod is { } getter)
+            {
+                return getter;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The setter a property uses: its own, or the one it inherits from the property it overrides.</summary>
+    private static IMethodSymbol? Setter(IPropertySymbol property)
+    {
+        for (IPropertySymbol? current = property; current is not null; current = current.OverriddenProperty)
+        {
+            if (current.SetMethod is { } setter)
+            {
+                return setter;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.</summary>
+    private static IPropertySymbol? BackingFieldOwner(INamedTypeSymbol declaring, string fieldName)
+    {
+        const string Suffix = ">k__BackingField";
+        if (!fieldName.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = fieldName.Substring(1, fieldName.Length - Suffix.Length - 1);
+        return declaring.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault();
+    }
+
+    private static string Qualified(INamedTypeSymbol declaring, ISymbol member) =>
+        declaring.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + member.Name;
+
+    private static string TypeDisplay(ISymbol member) => member switch
+    {
+        IFieldSymbol field => field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+        IPropertySymbol property => property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+        _ => string.Empty,
+    };
+
+    /// <summary>Whether a base class has a <c>Codec</c> the generated one hides (a [Columnar] base's own, or a member so named).</summary>
+    private static bool InheritsCodec(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return false;
+        }
+
+        for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (current.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == AttributeNames.Columnar))
+            {
+                return true;
+            }
+
+            foreach (var member in current.GetMembers("Codec"))
+            {
+                if (member.DeclaredAccessibility != Accessibility.Private)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasRequiredMembers(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IFieldSymbol { IsRequired: true } or IPropertySymbol { IsRequired: true })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>FNV-1a 64 of the schema (member names, kinds, nullability, encodings), not of the type's name.</summary>
@@ -167,6 +423,8 @@ internal static class ColumnarParser
 
     private static bool ReadEncoding(
         ISymbol member,
+        string name,
+        Location? inheritedAt,
         ColumnKind kind,
         string typeDisplay,
         Action<Diagnostic> report,
@@ -181,10 +439,10 @@ internal static class ColumnarParser
         foreach (var attribute in member.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = attribute.AttributeClass?.ToDisplayString();
-            var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None;
+            var attributeName = attribute.AttributeClass?.ToDisplayString();
+            var location = inheritedAt ?? attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None;
             string? problem = null;
-            switch (name)
+            switch (attributeName)
             {
                 case AttributeNames.DeltaOfDelta:
                     found++;
@@ -243,14 +501,14 @@ internal static class ColumnarParser
 
             if (problem is not null)
             {
-                report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, member.Name, typeDisplay, problem));
+                report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, problem));
                 ok = false;
             }
         }
 
         if (found > 1)
         {
-            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, member.Locations.FirstOrDefault() ?? Location.None, member.Name, typeDisplay, "a member takes at most one of [DeltaOfDelta], [Dictionary], [RunLength] and [Quantize]"));
+            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, inheritedAt ?? member.Locations.FirstOrDefault() ?? Location.None, name, typeDisplay, "a member takes at most one of [DeltaOfDelta], [Dictionary], [RunLength] and [Quantize]"));
             ok = false;
         }
 
@@ -302,16 +560,16 @@ internal static class ColumnarParser
         return null;
     }
 
-    private static bool HasParameterlessConstructor(INamedTypeSymbol type)
+    private static IMethodSymbol? ParameterlessConstructor(INamedTypeSymbol type)
     {
         foreach (var constructor in type.InstanceConstructors)
         {
             if (constructor.Parameters.Length == 0)
             {
-                return true;
+                return constructor;
             }
         }
 
-        return false;
+        return null;
     }
 }

@@ -127,6 +127,145 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Reports_inherited_members_the_generated_code_cannot_reach_on_the_type()
+    {
+        // Inherited state the codec cannot read or set would be lost silently: HOT002 on the [Columnar] type, naming it.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public class Base
+            {
+                private int _hidden;
+                public int PrivateSetter { get; private set; }
+                public int Fine;
+                protected long Guarded { get; set; }
+                private protected int SameAssembly;
+                public int Peek() => _hidden;
+            }
+
+            [Columnar]
+            public sealed partial class {|HOT002:{|HOT002:Derived|}|} : Base
+            {
+                public int Own;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_an_inherited_member_of_an_unsupported_type_on_the_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public class Base { public object? Payload; public int Fine; }
+
+            [Columnar]
+            public sealed partial class {|HOT002:Derived|} : Base { public int Own; }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Inherited_message_names_the_declaring_type_and_the_reason()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "public class ColBase { private int _count; public int Count => _count; } [Hotpath.Columnar] public sealed partial class ColDerived : ColBase { public int Own; }",
+            s_analyzers);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "HOT002");
+        Assert.Equal(
+            "Member 'ColBase._count' of type 'int' cannot be encoded by [Columnar]: it is inherited and private to 'ColBase', so the generated codec of 'ColDerived' cannot read or set it (its value would be lost); make it protected or internal, or move it into 'ColDerived'",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Reports_explicit_interface_implementations_that_hold_state()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public interface IHasX { int X { get; set; } }
+            public interface IHasY { int Y { get; } }
+            public interface IHasZ { int Z { get; } }
+
+            [Columnar]
+            public partial struct ExplCol : IHasX, IHasY, IHasZ
+            {
+                int IHasX.{|HOT002:X|} { get; set; }
+                int IHasY.{|HOT002:Y|} { get; }
+                int IHasZ.Z => Y * 2;
+                public int Y;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Reports_a_class_with_required_members_unless_its_constructor_sets_them()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Diagnostics.CodeAnalysis;
+            using Hotpath;
+
+            [Columnar]
+            public sealed partial class {|HOT002:ReqCol|}
+            {
+                public required int A { get; set; }
+                public int B { get; set; }
+            }
+
+            public class ReqBase { public required int A; }
+
+            [Columnar]
+            public sealed partial class {|HOT002:ReqDerived|} : ReqBase { public int B; }
+
+            [Columnar]
+            public sealed partial class ReqSet
+            {
+                [SetsRequiredMembers] public ReqSet() { }
+                public required int A { get; set; }
+            }
+
+            [Columnar]
+            public partial struct ReqStruct
+            {
+                public required int A { get; set; }
+                public required int B;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Required_message_gives_the_SetsRequiredMembers_hint()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Columnar] public sealed partial class ReqCol { public required int A { get; set; } }",
+            s_analyzers);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "HOT002");
+        Assert.Contains("required members", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains("[SetsRequiredMembers]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_a_ref_struct_on_the_type()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Columnar]
+            public ref partial struct {|HOT002:RefCol|}
+            {
+                public int A;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
     public async Task Quiet_on_every_supported_type()
     {
         await AnalyzerVerifier.VerifyAsync(

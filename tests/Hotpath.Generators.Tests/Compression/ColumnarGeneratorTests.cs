@@ -3,6 +3,7 @@ using Hotpath.Generators.Shared;
 using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Hotpath.Generators.Tests.Compression;
 
@@ -142,6 +143,259 @@ public sealed class ColumnarGeneratorTests
     {
         var run = GeneratorRunner.Run(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Bad { public object Payload; }", "[Hotpath.Columnar] public struct NotPartial { public int X; }");
         Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Shapes_the_codec_cannot_handle_get_HOT002_and_no_code_that_would_not_compile()
+    {
+        // Each of these once produced generated code that failed to build (CS1061, CS9035, CS9244).
+        var run = GeneratorRunner.Run(
+            new ColumnarGenerator(),
+            "public interface IHasX { int X { get; set; } } [Hotpath.Columnar] public partial struct ExplCol : IHasX { int IHasX.X { get; set; } public int Y; }",
+            "[Hotpath.Columnar] public sealed partial class ReqCol { public required int A { get; set; } public int B { get; set; } }",
+            "[Hotpath.Columnar] public ref partial struct RefCol { public int A; }");
+        Assert.Empty(run.GeneratedSources);
+        var messages = run.Result.Diagnostics.Select(d => (d.Id, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(3, messages.Length);
+        Assert.All(messages, m => Assert.Equal("HOT002", m.Id));
+        Assert.Contains(messages, m => m.Message.Contains("explicit interface implementation", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Message.Contains("[SetsRequiredMembers]", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Message.Contains("ref struct", StringComparison.Ordinal));
+    }
+
+    private const string InheritanceSource = """
+        using System.Diagnostics.CodeAnalysis;
+        using Hotpath;
+
+        namespace Inherit
+        {
+            public class ColRoot { public long RootT; }
+
+            public class ColBase : ColRoot
+            {
+                public int BaseA;
+                public string? BaseS { get; set; }
+                [DeltaOfDelta] public long Stamp;
+                protected int Prot { get; set; }
+                public virtual int V { get; set; }
+                public int Hidden;
+                public int Computed => BaseA * 2;
+            }
+
+            [Columnar]
+            public sealed partial class ColDerived : ColBase
+            {
+                public int Own;
+                public new long Hidden;
+                public override int V { get; set; }
+                public void SetProt(int value) => Prot = value;
+                public int GetProt() => Prot;
+            }
+
+            public class GenBase<T> { public T Value = default!; }
+
+            [Columnar]
+            public sealed partial class GenDerived : GenBase<int> { public int Own; }
+
+            [Columnar]
+            public partial class ColumnarParent { public int A; }
+
+            [Columnar]
+            public sealed partial class ColumnarChild : ColumnarParent { public int B; }
+
+            [Columnar]
+            public sealed partial class ReqSet
+            {
+                [SetsRequiredMembers] public ReqSet() { }
+                public required int A { get; set; }
+                public string? S { get; set; }
+            }
+
+            public static class InheritProbe
+            {
+                public static string Run()
+                {
+                    var row = new ColDerived { RootT = 1_700_000_000_000, BaseA = 5, BaseS = "base", Stamp = 77, V = 9, Hidden = 10, Own = 6 };
+                    ((ColBase)row).Hidden = 11; // hidden by 'new': only the most derived Hidden is a column (documented)
+                    row.SetProt(12);
+                    var back = ColDerived.Codec.Decode(ColDerived.Codec.Encode(new[] { row, new ColDerived() }));
+                    if (back[0].RootT != 1_700_000_000_000 || back[0].BaseA != 5 || back[0].BaseS != "base" || back[0].Stamp != 77 || back[0].V != 9
+                        || back[0].Hidden != 10 || ((ColBase)back[0]).Hidden != 0 || back[0].GetProt() != 12 || back[0].Own != 6 || back[1].BaseS is not null)
+                    {
+                        return "derived differs";
+                    }
+
+                    var generic = GenDerived.Codec.Decode(GenDerived.Codec.Encode(new[] { new GenDerived { Value = 3, Own = 4 } }));
+                    if (generic[0].Value != 3 || generic[0].Own != 4)
+                    {
+                        return "generic differs";
+                    }
+
+                    var child = ColumnarChild.Codec.Decode(ColumnarChild.Codec.Encode(new[] { new ColumnarChild { A = 1, B = 2 } }));
+                    var parent = ColumnarParent.Codec.Decode(ColumnarParent.Codec.Encode(new[] { new ColumnarParent { A = 3 } }));
+                    if (child[0].A != 1 || child[0].B != 2 || parent[0].A != 3)
+                    {
+                        return "columnar parent or child differs";
+                    }
+
+                    var required = ReqSet.Codec.Decode(ReqSet.Codec.Encode(new[] { new ReqSet { A = 8, S = "s" } }));
+                    return required[0].A == 8 && required[0].S == "s" ? "ok" : "required differs";
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public void Inherited_members_round_trip_with_the_types_own()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), InheritanceSource);
+        var warnings = run.OutputCompilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
+        Assert.True(warnings.Length == 0, TestCompilation.Format(warnings)); // warnings are errors in user builds (CS0108 on a hidden Codec)
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("Inherit.InheritProbe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void Inherited_members_come_first_in_declaration_order_and_a_hidden_one_counts_once()
+    {
+        var model = Model("""
+            public class ColRoot { public long RootT; }
+            public class ColBase : ColRoot { public int BaseA; public string? BaseS { get; set; } public virtual int V { get; set; } public int Hidden; public int Computed => BaseA; }
+            [Hotpath.Columnar] public sealed partial class ColDerived : ColBase { public int Own; public new long Hidden; public override int V { get; set; } }
+            """);
+        Assert.Equal(["RootT", "BaseA", "BaseS", "Own", "Hidden", "V"], model.Members.Select(m => m.Name).ToArray());
+
+        var ownOnly = Model("[Hotpath.Columnar] public sealed partial class ColDerived { public int Own; }");
+        var withBase = Model("public class ColBase { public int BaseA; } [Hotpath.Columnar] public sealed partial class ColDerived : ColBase { public int Own; }");
+        Assert.NotEqual(ownOnly.Fingerprint, withBase.Fingerprint); // blocks written before the fix do not decode into rows that lose data
+    }
+
+    private const string LibrarySource = """
+        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Friend")]
+        public class LibBase
+        {
+            public int Open;
+            public int Auto { get; set; }
+            internal int Secret;
+            protected int Guarded;
+            private int _private;
+            public int Peek() => _private;
+        }
+        """;
+
+    private const string LibraryUser = "[Hotpath.Columnar] public sealed partial class Derived : LibBase { public int Own; }";
+
+    [Fact]
+    public void Editing_the_base_class_in_another_file_modifies_the_model()
+    {
+        const string Derived = "[Hotpath.Columnar] public sealed partial class ColDerived : ColBase { public int Own; }";
+        var (_, second) = IncrementalAssert.RunTwice(
+            new ColumnarGenerator(),
+            [Derived, "public class ColBase { public int BaseA; }"],
+            c => CompilationEdits.ReplaceSource(c, 1, "public class ColBase { public int BaseA; public long BaseB; }"));
+        IncrementalAssert.HasReason(second, TrackingNames.ColumnarModels, IncrementalStepRunReason.Modified);
+        var model = (ColumnarModel)Assert.Single(IncrementalAssert.Outputs(second, TrackingNames.ColumnarValidModels)).Value;
+        Assert.Equal(["BaseA", "BaseB", "Own"], model.Members.Select(m => m.Name).ToArray());
+    }
+
+    [Fact]
+    public void Members_of_a_base_in_another_assembly_that_the_codec_cannot_reach_are_HOT002()
+    {
+        // The compiler imports another assembly's private and internal members only when asked to (an IDE may),
+        // and then they must be reported, not dropped.
+        var options = TestCompilation.Options().WithMetadataImportOptions(MetadataImportOptions.All);
+        var user = TestCompilation.Create([LibraryUser], OutputKind.DynamicallyLinkedLibrary, [LibraryImage()]).WithOptions(options);
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), user);
+        Assert.Empty(run.GeneratedSources);
+        var messages = run.Result.Diagnostics.Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(m => m, StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, messages.Length); // not the backing field of Auto, which is a column
+        Assert.StartsWith("HOT002 Member 'LibBase._private' of type 'int' cannot be encoded by [Columnar]: it is inherited and private to 'LibBase'", messages[1], StringComparison.Ordinal);
+        Assert.StartsWith("HOT002 Member 'LibBase.Secret' of type 'int' cannot be encoded by [Columnar]: it is inherited and internal to another assembly ('Lib')", messages[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Members_of_a_base_in_another_assembly_are_columns_when_accessible()
+    {
+        // A friend assembly (InternalsVisibleTo) sees and stores the internal member; the private one is not imported.
+        var friend = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), TestCompilation.Create([LibraryUser], OutputKind.DynamicallyLinkedLibrary, [LibraryImage()], assemblyName: "Friend"));
+        Assert.Empty(friend.Result.Diagnostics);
+        TestCompilation.AssertNoErrors(friend.OutputCompilation);
+        var model = (ColumnarModel)Assert.Single(IncrementalAssert.Outputs(friend, TrackingNames.ColumnarValidModels)).Value;
+        Assert.Equal(["Open", "Secret", "Guarded", "Auto", "Own"], model.Members.Select(m => m.Name).ToArray()); // metadata order: fields, then properties
+
+        // Known limit (docs/compression.md): with the compiler's default import options, members another assembly
+        // does not share (private, internal without InternalsVisibleTo) are invisible, so neither stored nor reported.
+        var stranger = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), TestCompilation.Create([LibraryUser], OutputKind.DynamicallyLinkedLibrary, [LibraryImage()]));
+        Assert.Empty(stranger.Result.Diagnostics);
+        var strangerModel = (ColumnarModel)Assert.Single(IncrementalAssert.Outputs(stranger, TrackingNames.ColumnarValidModels)).Value;
+        Assert.Equal(["Open", "Guarded", "Auto", "Own"], strangerModel.Members.Select(m => m.Name).ToArray());
+    }
+
+    private static MetadataReference LibraryImage()
+    {
+        using var stream = new MemoryStream();
+        Assert.True(TestCompilation.Create([LibrarySource], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Lib").Emit(stream).Success);
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
+    private const string LanguageVersionSource = """
+        using Hotpath;
+
+        [Columnar]
+        public partial struct PropRow
+        {
+            public int A { get; set; }
+            public long? B { get; set; }
+            public string? S { get; set; }
+            public System.Guid G { get; set; }
+            public double D;
+        }
+
+        public static class PropProbe
+        {
+            public static string Run()
+            {
+                var rows = new[] { new PropRow { A = 1, B = 2, S = "s", G = new System.Guid(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), D = -0.0 }, new PropRow { A = -1 } };
+                var back = PropRow.Codec.Decode(PropRow.Codec.Encode(rows));
+                return back[0].A == 1 && back[0].B == 2 && back[0].S == "s" && back[0].G == rows[0].G && double.IsNegative(back[0].D)
+                    && back[1].A == -1 && back[1].B is null && back[1].S is null ? "ok" : "differs";
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.CSharp11)]
+    public void Struct_property_members_compile_and_round_trip_below_CSharp_12(LanguageVersion version)
+    {
+        // Unsafe.AsRef(in …) binds to a 'ref readonly' parameter since .NET 8, a C# 12 feature (CS8936 before).
+        var run = RunWithLanguageVersion(version, LanguageVersionSource);
+        Assert.DoesNotContain("AsRef", run.Source(".Columnar.g.cs"), StringComparison.Ordinal);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("PropProbe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void Struct_property_members_are_read_through_a_ref_from_CSharp_12()
+    {
+        var run = RunWithLanguageVersion(LanguageVersion.CSharp12, LanguageVersionSource);
+        Assert.Contains("global::System.Runtime.CompilerServices.Unsafe.AsRef(in rows[i]).A", run.Source(".Columnar.g.cs"), StringComparison.Ordinal);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("PropProbe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    private static GeneratorRun RunWithLanguageVersion(LanguageVersion version, params string[] sources)
+    {
+        var parseOptions = new CSharpParseOptions(version);
+        var trees = sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions, TestCompilation.SourcePath(i)));
+        var compilation = CSharpCompilation.Create("TestAssembly", trees, ReferenceAssemblies.WithHotpath, TestCompilation.Options());
+        var driver = CSharpGeneratorDriver.Create(
+            [new ColumnarGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var run = GeneratorRunner.Run(driver, compilation);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+        return run;
     }
 
     [Fact]
