@@ -34,8 +34,9 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
             .Select(static (target, _) => target.Model!)
             .WithTrackingName(TrackingNames.ColumnarValidModels);
 
-        context.RegisterSourceOutput(valid, static (production, model) =>
-            production.AddSource(model.Target.HintName + ".Columnar.g.cs", ColumnarEmitter.Emit(model)));
+        var named = HintNames.Unique(valid, static model => model.Target.HintName, TrackingNames.ColumnarHintClashes);
+        context.RegisterSourceOutput(named, static (production, item) =>
+            production.AddSource(item.Stem + ".Columnar.g.cs", ColumnarEmitter.Emit(item.Model)));
         GeneratorDiagnostics.Register(context, models, TrackingNames.ColumnarDiagnostics);
     }
 

@@ -14,6 +14,7 @@ internal static class TrackingNames
     public const string ColumnarModels = "Columnar.Models";
     public const string ColumnarValidModels = "Columnar.ValidModels";
     public const string ColumnarDiagnostics = "Columnar.Diagnostics";
+    public const string ColumnarHintClashes = "Columnar.HintClashes";
 
     public const string BatchReducerModels = "BatchReducer.Models";
     public const string BatchReducerValidModels = "BatchReducer.ValidModels";

@@ -169,18 +169,20 @@ public sealed class UserShapeTests
             namespace App.IO { [Hotpath.Pooled] public sealed partial class Foo { public int Y = 2; } }
             namespace App.Io { public struct Metric { public string Node; } [Hotpath.BatchReducer(typeof(Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long N; } }
             namespace App.IO { [Hotpath.BatchReducer(typeof(App.Io.Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long N; } }
+            namespace App.Io { [Hotpath.Columnar] public partial struct Row { public int A; } }
+            namespace App.IO { [Hotpath.Columnar] public partial struct Row { public int B; } }
             namespace App { [Hotpath.Pooled] public sealed partial class Plain { public int Z = 3; } }
             public static class Probe
             {
-                public static string Run() => App.Io.Foo.Pool.Rent().X + ":" + App.IO.Foo.Pool.Rent().Y + ":" + new App.IO.Minute.Reducer().Count;
+                public static string Run() => App.Io.Foo.Pool.Rent().X + ":" + App.IO.Foo.Pool.Rent().Y + ":" + new App.IO.Minute.Reducer().Count + ":" + App.IO.Row.Codec.Decode(App.IO.Row.Codec.Encode(new[] { new App.IO.Row { B = 4 } }))[0].B;
             }
             """);
 
         var hints = run.Result.Results.SelectMany(static r => r.GeneratedSources).Select(static s => s.HintName).ToArray();
-        Assert.Equal(5, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(7, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains("App.Plain.Pooled.g.cs", hints); // only the clashing names get a suffix
-        Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute)\.[0-9a-f]{8}\.(Pooled|BatchReducer)\.g\.cs$", h));
-        AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0");
+        Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute|Row)\.[0-9a-f]{8}\.(Pooled|BatchReducer|Columnar)\.g\.cs$", h));
+        AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0:4");
     }
 
     private static GeneratorRun Run(string source) =>
