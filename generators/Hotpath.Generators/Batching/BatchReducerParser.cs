@@ -25,6 +25,27 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
+        // The nested Reducer implements IBatchReducer<TIn, TAgg> and takes TIn rows: public when TIn can be named
+        // wherever the struct can, internal when TIn is internal (CS0051/CS0061 otherwise). A TIn narrower than that
+        // (private in a containing type of a wider struct) leaves no accessibility that is both consistent and useful.
+        var inputDomain = AccessibilityDomain.OfReferenced(input);
+        var reducerDomain = AccessibilityDomain.OfDeclared(type);
+        var reducerIsPublic = inputDomain.Contains(reducerDomain);
+        if (!reducerIsPublic && !inputDomain.Contains(reducerDomain.Intersect(AccessibilityDomain.Assembly)))
+        {
+            var hidden = AccessibilityDomain.NarrowestPart(input);
+            var why = hidden?.ContainingType is { } container
+                ? "'" + hidden.Name + "' is " + AccessibilityText(hidden) + " in '" + container.Name + "'; make '" + hidden.Name + "' internal or public, or make '" + type.Name + "' private"
+                : "'" + Display(input) + "' cannot be named there; make it internal or public";
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                "the generated '" + type.Name + ".Reducer' adds '" + Display(input) + "' rows and can be used wherever '" + type.Name + "' can, but " + why));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         var members = new List<ReducerMember>();
         var windowSizeMs = 0L;
         var hasWindow = false;
@@ -48,6 +69,7 @@ internal static class BatchReducerParser
             ? new BatchReducerModel(
                 TypeTargetParser.Create(type, cancellationToken),
                 input.ToDisplayString(FullyQualified),
+                reducerIsPublic,
                 members.ToEquatableArray(),
                 windowSizeMs,
                 hasStructLayout)
@@ -87,7 +109,7 @@ internal static class BatchReducerParser
 
         var location = AttributeLocation(roleAttribute, member, cancellationToken);
         void Report(string reason) =>
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, member.Name, type.Name, reason));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, "Member '" + member.Name + "'", type.Name, reason));
 
         if (roles > 1)
         {
@@ -259,6 +281,20 @@ internal static class BatchReducerParser
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list } && list.Arguments.Count > index
             ? list.Arguments[index].GetLocation()
             : null;
+
+    /// <summary>The attribute's <c>typeof(...)</c> argument, where diagnostics about the input type go.</summary>
+    private static Location InputLocation(AttributeData attribute, INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        ArgumentLocation(attribute, 0, cancellationToken)
+        ?? attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()
+        ?? TypeTargetParser.NameLocation(type, cancellationToken);
+
+    private static string AccessibilityText(ISymbol symbol) => symbol.DeclaredAccessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
