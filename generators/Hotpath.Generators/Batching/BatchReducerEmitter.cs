@@ -733,7 +733,7 @@ internal static class BatchReducerEmitter
         }
 
         return string.Join(" && ", keys.Select((k, i) => fast && k.Role == ReducerRole.Key && k.Kind == ValueKind.String
-            ? "(object)" + prefix + k.Name + " == (object)k" + i
+            ? "(object?)" + prefix + k.Name + " == (object?)k" + i
             : KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 

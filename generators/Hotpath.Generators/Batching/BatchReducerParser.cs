@@ -164,6 +164,12 @@ internal static class BatchReducerParser
                     return null;
                 }
 
+                if (NullabilityMismatch(sourceType!, memberType, attributeName, "copies", sourceName!) is { } copied)
+                {
+                    Report(copied);
+                    return null;
+                }
+
                 break;
 
             case ReducerRole.Window:
@@ -230,6 +236,12 @@ internal static class BatchReducerParser
                 if (!ConvertsImplicitly(sourceType!, memberType))
                 {
                     Report(attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                if (NullabilityMismatch(sourceType!, memberType, attributeName, "reads", sourceName!) is { } read)
+                {
+                    Report(read);
                     return null;
                 }
 
@@ -412,6 +424,42 @@ internal static class BatchReducerParser
 
         return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0;
     }
+
+    /// <summary>
+    /// Why copying a <paramref name="source"/> value into a <paramref name="target"/> member would break the member's
+    /// nullable annotation (the generated code would then carry CS8600/CS8601/CS8619, errors with warnings as errors),
+    /// or null. Members in a nullable-oblivious context accept anything, as hand-written code would.
+    /// </summary>
+    private static string? NullabilityMismatch(ITypeSymbol source, ITypeSymbol target, string attributeName, string verb, string sourceName)
+    {
+        if (!source.IsValueType && source.NullableAnnotation == NullableAnnotation.Annotated && target.NullableAnnotation == NullableAnnotation.NotAnnotated)
+        {
+            var nullable = target.WithNullableAnnotation(NullableAnnotation.Annotated);
+            return attributeName + " " + verb + " '" + sourceName + "' of type '" + Display(source) + "', which may be null, into a member declared non-nullable '" +
+                   Display(target) + "'; declare the member '" + Display(nullable) + "'" + (attributeName == "[GroupKey]" ? " (a null key is then a group of its own)" : string.Empty);
+        }
+
+        var sourceTop = source.WithNullableAnnotation(NullableAnnotation.None);
+        var targetTop = target.WithNullableAnnotation(NullableAnnotation.None);
+        if (SymbolEqualityComparer.Default.Equals(sourceTop, targetTop) && !SymbolEqualityComparer.IncludeNullability.Equals(sourceTop, targetTop) &&
+            HasNullableAnnotations(source) && HasNullableAnnotations(target))
+        {
+            return attributeName + " " + verb + " '" + sourceName + "' of type '" + Display(source) + "' into '" + Display(target) +
+                   "', whose type arguments differ in nullability; declare the member '" + Display(source) + "'";
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the type was written in a nullable-aware context (oblivious types compare with anything).</summary>
+    private static bool HasNullableAnnotations(ITypeSymbol type) => type switch
+    {
+        INamedTypeSymbol named => named.TypeArguments.Length == 0
+            ? named.NullableAnnotation != NullableAnnotation.None
+            : named.TypeArgumentNullableAnnotations.All(static a => a != NullableAnnotation.None) && named.TypeArguments.All(HasNullableAnnotations),
+        IArrayTypeSymbol array => array.ElementNullableAnnotation != NullableAnnotation.None && HasNullableAnnotations(array.ElementType),
+        _ => true,
+    };
 
     private static SpecialType[] WidensTo(SpecialType source) => source switch
     {
