@@ -24,6 +24,11 @@ internal sealed record ShardedCacheModel(
     int Capacity,
     int TimeToLiveSeconds);
 
+/// <summary>A valid cache and where its <c>typeof(TValue)</c> argument is (for a key-name collision, found only once all caches are known).</summary>
+/// <param name="Model">What the emitter needs; selected on its own so that moving the attribute does not re-emit the cache.</param>
+/// <param name="ValueArgument">The location of the value type argument.</param>
+internal sealed record ShardedCacheTarget(ShardedCacheModel Model, ValueArgumentLocation ValueArgument);
+
 /// <summary>The generated <c>{Value}Key</c> record struct, emitted once per value type beside it.</summary>
 /// <param name="Namespace">Namespace of the value type (the key goes there), or null for the global namespace.</param>
 /// <param name="Name">Key struct name: the value type's name + <c>Key</c>.</param>
