@@ -69,11 +69,17 @@ internal static class ShardedCacheParser
         var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
         CacheKeyModel? key = null;
         var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
+        if (cacheType.IsStatic && valueType is not null)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, TypeTargetParser.NameLocation(cacheType, cancellationToken), valueType.Name, cacheType.Name,
+                $"'{cacheType.Name}' is static: the generated constructors, cache field and accessors are instance members; remove 'static' and create the cache once (a static readonly field holding it, say)"));
+        }
+
         if (valueType is null || valueType.TypeKind == TypeKind.Error)
         {
             // typeof(...) does not bind: the compiler already reports that.
         }
-        else if (valueType.IsUnboundGenericType)
+        else if (IsOpenGeneric(valueType))
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, valueLocation, valueType.Name, cacheType.Name, "has no [CacheKey] member (an open generic type has no key members; name a constructed type)"));
         }
@@ -206,6 +212,9 @@ internal static class ShardedCacheParser
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
     }
+
+    /// <summary>An open generic type (<c>typeof(Lease&lt;&gt;)</c>): it has no members to read and cannot be named in generated code.</summary>
+    internal static bool IsOpenGeneric(ITypeSymbol type) => type is INamedTypeSymbol { IsUnboundGenericType: true };
 
     private static Diagnostic OutOfRange(AttributeSyntax? attribute, string argument, int value, string reason, Location fallback)
     {
