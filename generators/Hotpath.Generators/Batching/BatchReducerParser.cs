@@ -25,6 +25,19 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
+        if (Caching.ShardedCacheParser.IsOpenGeneric(input))
+        {
+            var named = (INamedTypeSymbol)input;
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                "the input type '" + Display(input) + "' is an open generic type, which has no rows to add; name a constructed type such as '" +
+                named.Name + "<" + string.Join(", ", Enumerable.Repeat("int", named.Arity)) + ">'"));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         // The nested Reducer implements IBatchReducer<TIn, TAgg> and takes TIn rows: public when TIn can be named
         // wherever the struct can, internal when TIn is internal (CS0051/CS0061 otherwise). A TIn narrower than that
         // (private in a containing type of a wider struct) leaves no accessibility that is both consistent and useful.
