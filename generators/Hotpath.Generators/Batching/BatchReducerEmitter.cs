@@ -216,7 +216,7 @@ internal static class BatchReducerEmitter
         w.Line("/// arrays it owns, grown by doubling and kept on <see cref=\"Clear\"/>. Not thread-safe: use one per thread and");
         w.Line("/// merge the partials.");
         w.Line("/// </summary>");
-        w.Line("public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
+        w.Line((model.ReducerIsPublic ? "public" : "internal") + " sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
         w.OpenBrace();
         w.Line("// One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an");
         w.Line("// empty slot never matches one. Linear probing over a power-of-two array of four slots per entry (at most a");
@@ -736,7 +736,7 @@ internal static class BatchReducerEmitter
         }
 
         return string.Join(" && ", keys.Select((k, i) => fast && k.Role == ReducerRole.Key && k.Kind == ValueKind.String
-            ? "(object)" + prefix + k.Name + " == (object)k" + i
+            ? "(object?)" + prefix + k.Name + " == (object?)k" + i
             : KeyEquals(k, prefix + k.Name, "k" + i)));
     }
 

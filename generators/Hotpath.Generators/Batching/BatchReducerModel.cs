@@ -5,12 +5,14 @@ namespace Hotpath.Generators.Batching;
 /// <summary>Everything the emitter needs for one [BatchReducer] struct. Strings, primitives and equatable arrays only.</summary>
 /// <param name="Target">Where the generated members go.</param>
 /// <param name="InputType">The input row type, fully qualified.</param>
+/// <param name="ReducerIsPublic">Whether the nested Reducer is public; internal when the input type is internal and the struct is not.</param>
 /// <param name="Members">The attributed members, in declaration order.</param>
 /// <param name="WindowSizeMs">The window length in source units (ms), or 0 without a [Window].</param>
 /// <param name="HasStructLayout">Whether the struct already declares a StructLayout (then none is emitted).</param>
 internal sealed record BatchReducerModel(
     TypeTarget Target,
     string InputType,
+    bool ReducerIsPublic,
     EquatableArray<ReducerMember> Members,
     long WindowSizeMs,
     bool HasStructLayout)

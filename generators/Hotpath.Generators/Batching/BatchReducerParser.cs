@@ -25,6 +25,40 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
+        if (Caching.ShardedCacheParser.IsOpenGeneric(input))
+        {
+            var named = (INamedTypeSymbol)input;
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                "the input type '" + Display(input) + "' is an open generic type, which has no rows to add; name a constructed type such as '" +
+                named.Name + "<" + string.Join(", ", Enumerable.Repeat("int", named.Arity)) + ">'"));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
+        // The nested Reducer implements IBatchReducer<TIn, TAgg> and takes TIn rows: public when TIn can be named
+        // wherever the struct can, internal when TIn is internal (CS0051/CS0061 otherwise). A TIn narrower than that
+        // (private in a containing type of a wider struct) leaves no accessibility that is both consistent and useful.
+        var inputDomain = AccessibilityDomain.OfReferenced(input);
+        var reducerDomain = AccessibilityDomain.OfDeclared(type);
+        var reducerIsPublic = inputDomain.Contains(reducerDomain);
+        if (!reducerIsPublic && !inputDomain.Contains(reducerDomain.Intersect(AccessibilityDomain.Assembly)))
+        {
+            var hidden = AccessibilityDomain.NarrowestPart(input);
+            var why = hidden?.ContainingType is { } container
+                ? "'" + hidden.Name + "' is " + AccessibilityText(hidden) + " in '" + container.Name + "'; make '" + hidden.Name + "' internal or public, or make '" + type.Name + "' private"
+                : "'" + Display(input) + "' cannot be named there; make it internal or public";
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                "the generated '" + type.Name + ".Reducer' adds '" + Display(input) + "' rows and can be used wherever '" + type.Name + "' can, but " + why));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         var members = new List<ReducerMember>();
         var windowSizeMs = 0L;
         var hasWindow = false;
@@ -48,6 +82,7 @@ internal static class BatchReducerParser
             ? new BatchReducerModel(
                 TypeTargetParser.Create(type, cancellationToken),
                 input.ToDisplayString(FullyQualified),
+                reducerIsPublic,
                 members.ToEquatableArray(),
                 windowSizeMs,
                 hasStructLayout)
@@ -87,7 +122,7 @@ internal static class BatchReducerParser
 
         var location = AttributeLocation(roleAttribute, member, cancellationToken);
         void Report(string reason) =>
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, member.Name, type.Name, reason));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, "Member '" + member.Name + "'", type.Name, reason));
 
         if (roles > 1)
         {
@@ -139,6 +174,12 @@ internal static class BatchReducerParser
                 if (!ConvertsImplicitly(sourceType!, memberType))
                 {
                     Report(attributeName + " copies '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'");
+                    return null;
+                }
+
+                if (NullabilityMismatch(sourceType!, memberType, attributeName, "copies", sourceName!) is { } copied)
+                {
+                    Report(copied);
                     return null;
                 }
 
@@ -211,6 +252,12 @@ internal static class BatchReducerParser
                     return null;
                 }
 
+                if (NullabilityMismatch(sourceType!, memberType, attributeName, "reads", sourceName!) is { } read)
+                {
+                    Report(read);
+                    return null;
+                }
+
                 break;
 
             case ReducerRole.Mean:
@@ -259,6 +306,20 @@ internal static class BatchReducerParser
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list } && list.Arguments.Count > index
             ? list.Arguments[index].GetLocation()
             : null;
+
+    /// <summary>The attribute's <c>typeof(...)</c> argument, where diagnostics about the input type go.</summary>
+    private static Location InputLocation(AttributeData attribute, INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        ArgumentLocation(attribute, 0, cancellationToken)
+        ?? attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()
+        ?? TypeTargetParser.NameLocation(type, cancellationToken);
+
+    private static string AccessibilityText(ISymbol symbol) => symbol.DeclaredAccessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
@@ -376,6 +437,42 @@ internal static class BatchReducerParser
 
         return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0;
     }
+
+    /// <summary>
+    /// Why copying a <paramref name="source"/> value into a <paramref name="target"/> member would break the member's
+    /// nullable annotation (the generated code would then carry CS8600/CS8601/CS8619, errors with warnings as errors),
+    /// or null. Members in a nullable-oblivious context accept anything, as hand-written code would.
+    /// </summary>
+    private static string? NullabilityMismatch(ITypeSymbol source, ITypeSymbol target, string attributeName, string verb, string sourceName)
+    {
+        if (!source.IsValueType && source.NullableAnnotation == NullableAnnotation.Annotated && target.NullableAnnotation == NullableAnnotation.NotAnnotated)
+        {
+            var nullable = target.WithNullableAnnotation(NullableAnnotation.Annotated);
+            return attributeName + " " + verb + " '" + sourceName + "' of type '" + Display(source) + "', which may be null, into a member declared non-nullable '" +
+                   Display(target) + "'; declare the member '" + Display(nullable) + "'" + (attributeName == "[GroupKey]" ? " (a null key is then a group of its own)" : string.Empty);
+        }
+
+        var sourceTop = source.WithNullableAnnotation(NullableAnnotation.None);
+        var targetTop = target.WithNullableAnnotation(NullableAnnotation.None);
+        if (SymbolEqualityComparer.Default.Equals(sourceTop, targetTop) && !SymbolEqualityComparer.IncludeNullability.Equals(sourceTop, targetTop) &&
+            HasNullableAnnotations(source) && HasNullableAnnotations(target))
+        {
+            return attributeName + " " + verb + " '" + sourceName + "' of type '" + Display(source) + "' into '" + Display(target) +
+                   "', whose type arguments differ in nullability; declare the member '" + Display(source) + "'";
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the type was written in a nullable-aware context (oblivious types compare with anything).</summary>
+    private static bool HasNullableAnnotations(ITypeSymbol type) => type switch
+    {
+        INamedTypeSymbol named => named.TypeArguments.Length == 0
+            ? named.NullableAnnotation != NullableAnnotation.None
+            : named.TypeArgumentNullableAnnotations.All(static a => a != NullableAnnotation.None) && named.TypeArguments.All(HasNullableAnnotations),
+        IArrayTypeSymbol array => array.ElementNullableAnnotation != NullableAnnotation.None && HasNullableAnnotations(array.ElementType),
+        _ => true,
+    };
 
     private static SpecialType[] WidensTo(SpecialType source) => source switch
     {

@@ -19,9 +19,23 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
-        foreach (var diagnostic in ShardedCacheParser.Parse(type, attribute, cancellationToken).Diagnostics)
+        var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
+        foreach (var diagnostic in parsed.Diagnostics)
         {
             report(diagnostic);
+        }
+
+        // A valid cache whose value type lost its key name to another value type (see ShardedCacheKeyCollisions).
+        if (parsed.Model is { } model &&
+            TypeTargetParser.CheckPartial(type, AttributeNames.ShardedCache, cancellationToken) is null &&
+            ShardedCacheKeyCollisions.LosersOf(type).TryGetValue(model.ValueTypeFullName, out var winner))
+        {
+            report(ShardedCacheKeyCollisions.Diagnostic(
+                ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken),
+                model.Key.Name.Substring(0, model.Key.Name.Length - 3),
+                type.Name,
+                model.Key.FullName,
+                winner));
         }
     }
 }

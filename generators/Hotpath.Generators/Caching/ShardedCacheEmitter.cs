@@ -22,6 +22,7 @@ internal static class ShardedCacheEmitter
         var newKey = "new " + key.FullName + "(" + arguments + ")";
         var cache = CacheType + "<" + key.FullName + ", " + value + ">";
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
+        var typed = model.AccessorsArePublic ? "public " : "internal ";
 
         writer.Line("private readonly " + cache + " " + FieldName + ";");
         writer.Line();
@@ -50,20 +51,20 @@ internal static class ShardedCacheEmitter
         writer.Line("public global::Hotpath.Caching.CacheStatistics Statistics => " + FieldName + ".Statistics;");
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + ") without a lock or an allocation.</summary>");
-        writer.Line("public bool TryGet(" + parameters + ", [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out " + value + " value)");
+        writer.Line(typed + "bool TryGet(" + parameters + ", [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out " + value + " value)");
         writer.Indent().Line("=> " + FieldName + ".TryGet(" + newKey + ", out value);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or creates it with <paramref name=\"factory\"/> and caches it.</summary>");
-        writer.Line("public " + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
+        writer.Line(typed + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAdd(" + newKey + ", factory);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or loads it once however many callers miss at the same time.</summary>");
-        writer.Line("public global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
+        writer.Line(typed + "global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
                     ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">> loader, global::System.Threading.CancellationToken cancellationToken = default)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAddAsync(" + newKey + ", loader, cancellationToken);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Stores <paramref name=\"value\"/> under the key read from its [CacheKey] members, replacing any entry.</summary>");
-        writer.Line("public void Set(" + value + " value)");
+        writer.Line(typed + "void Set(" + value + " value)");
         writer.OpenBrace();
         if (model.ValueIsReferenceType)
         {
@@ -74,7 +75,7 @@ internal static class ShardedCacheEmitter
         writer.CloseBrace();
         writer.Line();
         writer.Line("/// <summary>Removes the entry for (" + summaryKey + "); true when there was one.</summary>");
-        writer.Line("public bool Remove(" + parameters + ")");
+        writer.Line(typed + "bool Remove(" + parameters + ")");
         writer.Indent().Line("=> " + FieldName + ".Remove(" + newKey + ");").Unindent();
         writer.Line();
         writer.Line("/// <summary>Removes every entry.</summary>");

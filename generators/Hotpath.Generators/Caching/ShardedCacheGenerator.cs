@@ -27,23 +27,59 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ShardedCacheValidModels);
         GeneratorDiagnostics.Register(context, models, TrackingNames.ShardedCacheDiagnostics);
 
-        context.RegisterSourceOutput(valid, static (output, model) =>
+        // Two value types may want one key name (DESIGN fixes it: {TValue}Key in the value type's namespace). The
+        // collected uses decide, whatever the file order, which value type keeps it; caches of the others get
+        // HOT003 and no code, so the output always compiles.
+        var uses = valid
+            .Select(static (target, _) => new CacheKeyUse(target.Model.Target.Name, target.Model.Key.Name.Substring(0, target.Model.Key.Name.Length - 3), target.Model.ValueTypeFullName, target.Model.Key.FullName, target.ValueArgument))
+            .Collect();
+
+        var losers = valid
+            .Select(static (target, _) => (target.Model.Key.FullName, target.Model.ValueTypeFullName))
+            .Collect()
+            .Select(static (pairs, _) => ShardedCacheKeyCollisions.Losers(pairs).Keys.OrderBy(static k => k, StringComparer.Ordinal).ToEquatableArray());
+
+        var caches = valid
+            .Select(static (target, _) => target.Model)
+            .Combine(losers)
+            .Where(static pair => !pair.Right.Contains(pair.Left.ValueTypeFullName))
+            .Select(static (pair, _) => pair.Left);
+        context.RegisterSourceOutput(caches, static (output, model) =>
             output.AddSource(model.Target.HintName + ".ShardedCache.g.cs", ShardedCacheEmitter.EmitCache(model)));
 
         // Several caches may share a value type: its key struct is emitted once.
         var keys = valid
-            .Select(static (model, _) => model.Key)
+            .Select(static (target, _) => target.Model.Key)
             .WithTrackingName(ShardedCacheKeysTrackingName)
             .Collect();
 
-        context.RegisterSourceOutput(keys, static (output, keys) =>
+        context.RegisterSourceOutput(keys.Combine(losers), static (output, pair) =>
         {
             var emitted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var key in keys)
+            foreach (var key in pair.Left)
             {
-                if (emitted.Add(key.FullName))
+                if (!pair.Right.Contains(key.ValueTypeFullName) && emitted.Add(key.FullName))
                 {
                     output.AddSource(key.HintName, ShardedCacheEmitter.EmitKey(key));
+                }
+            }
+        });
+
+        var reportHere = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            !(options.GlobalOptions.TryGetValue(GeneratorDiagnostics.BuildPropertyKey, out var value) && string.Equals(value.Trim(), "analyzer", StringComparison.OrdinalIgnoreCase)));
+        context.RegisterSourceOutput(uses.Combine(reportHere), static (output, pair) =>
+        {
+            if (!pair.Right)
+            {
+                return; // the companion analyzer reports it at the same place
+            }
+
+            var losers = ShardedCacheKeyCollisions.Losers(pair.Left.Select(static u => (u.KeyFullName, u.ValueTypeFullName)));
+            foreach (var use in pair.Left)
+            {
+                if (losers.TryGetValue(use.ValueTypeFullName, out var winner))
+                {
+                    output.ReportDiagnostic(ShardedCacheKeyCollisions.Diagnostic(use.Location.ToLocation(), use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
                 }
             }
         });
@@ -52,6 +88,13 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
     /// <summary>Tracking name of the key-model step (TrackingNames is shared; this one is local to the capability).</summary>
     internal const string ShardedCacheKeysTrackingName = "ShardedCache.Keys";
 
-    private static ParsedTarget<ShardedCacheModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        ParsedTarget<ShardedCacheModel>.Parse(context, AttributeNames.ShardedCache, (type, attribute) => ShardedCacheParser.Parse(type, attribute, cancellationToken), cancellationToken);
+    private static ParsedTarget<ShardedCacheTarget> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        ParsedTarget<ShardedCacheTarget>.Parse(context, AttributeNames.ShardedCache, (type, attribute, found) =>
+        {
+            var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
+            found.AddRange(parsed.Diagnostics);
+            return parsed.Model is null
+                ? null
+                : new ShardedCacheTarget(parsed.Model, ValueArgumentLocation.From(ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
+        }, cancellationToken);
 }

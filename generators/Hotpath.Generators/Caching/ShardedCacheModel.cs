@@ -7,6 +7,10 @@ namespace Hotpath.Generators.Caching;
 /// <param name="Key">The key struct built from the value type's [CacheKey] members.</param>
 /// <param name="ValueTypeFullName">The value type as a <c>global::</c> name.</param>
 /// <param name="ValueIsReferenceType">Whether <c>Set(value)</c> must reject null.</param>
+/// <param name="AccessorsArePublic">
+/// Whether the typed accessors (TryGet, GetOrAdd, GetOrAddAsync, Set, Remove) are public; internal when the cache can be
+/// seen outside its assembly but the value type, a key part cannot (and so the key struct cannot).
+/// </param>
 /// <param name="Shards">Attribute value, validated (power of two).</param>
 /// <param name="Capacity">Attribute value, validated (positive).</param>
 /// <param name="TimeToLiveSeconds">Attribute value, validated (0 = no expiry).</param>
@@ -15,15 +19,21 @@ internal sealed record ShardedCacheModel(
     CacheKeyModel Key,
     string ValueTypeFullName,
     bool ValueIsReferenceType,
+    bool AccessorsArePublic,
     int Shards,
     int Capacity,
     int TimeToLiveSeconds);
+
+/// <summary>A valid cache and where its <c>typeof(TValue)</c> argument is (for a key-name collision, found only once all caches are known).</summary>
+/// <param name="Model">What the emitter needs; selected on its own so that moving the attribute does not re-emit the cache.</param>
+/// <param name="ValueArgument">The location of the value type argument.</param>
+internal sealed record ShardedCacheTarget(ShardedCacheModel Model, ValueArgumentLocation ValueArgument);
 
 /// <summary>The generated <c>{Value}Key</c> record struct, emitted once per value type beside it.</summary>
 /// <param name="Namespace">Namespace of the value type (the key goes there), or null for the global namespace.</param>
 /// <param name="Name">Key struct name: the value type's name + <c>Key</c>.</param>
 /// <param name="FullName">The key as a <c>global::</c> name.</param>
-/// <param name="IsPublic">Public when the value type is effectively public, internal otherwise.</param>
+/// <param name="IsPublic">Public when the value type and every key part type are effectively public, internal otherwise.</param>
 /// <param name="ValueTypeFullName">The value type as a <c>global::</c> name (for <c>From(value)</c>).</param>
 /// <param name="Parts">The [CacheKey] members in key order.</param>
 internal sealed record CacheKeyModel(

@@ -69,13 +69,19 @@ internal static class ShardedCacheParser
         var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
         CacheKeyModel? key = null;
         var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
+        if (cacheType.IsStatic && valueType is not null)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, TypeTargetParser.NameLocation(cacheType, cancellationToken), valueType.Name, cacheType.Name,
+                $"'{cacheType.Name}' is static: the generated constructors, cache field and accessors are instance members; remove 'static' and create the cache once (a static readonly field holding it, say)"));
+        }
+
         if (valueType is null || valueType.TypeKind == TypeKind.Error)
         {
             // typeof(...) does not bind: the compiler already reports that.
         }
-        else if (valueType.IsUnboundGenericType)
+        else if (IsOpenGeneric(valueType))
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, valueLocation, valueType.Name, cacheType.Name, " (an open generic type has no key members; name a constructed type)"));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, valueLocation, valueType.Name, cacheType.Name, "has no [CacheKey] member (an open generic type has no key members; name a constructed type)"));
         }
         else
         {
@@ -87,11 +93,17 @@ internal static class ShardedCacheParser
             return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable());
         }
 
+        // The typed accessors name the value type, the key struct and the key parts: public when all of them are
+        // public, internal when the cache could be seen outside the assembly but one of them cannot (CS0050/CS0051).
+        var keyDomain = key.IsPublic ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly;
+        var accessorsArePublic = keyDomain.Contains(AccessibilityDomain.OfDeclared(cacheType));
+
         var model = new ShardedCacheModel(
             TypeTargetParser.Create(cacheType, cancellationToken),
             key,
             valueType.ToDisplayString(FullyQualified),
             valueType.IsReferenceType,
+            accessorsArePublic,
             shards,
             capacity,
             timeToLive);
@@ -133,7 +145,7 @@ internal static class ShardedCacheParser
 
         if (members.Count == 0)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
             return null;
         }
 
@@ -141,7 +153,7 @@ internal static class ShardedCacheParser
         {
             if (!IsReadableFrom(member, cacheType))
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, $" that '{cacheType.Name}' can read: '{member.Name}' is not accessible (make it public or internal, with a getter)"));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, $"has no [CacheKey] member that '{cacheType.Name}' can read: '{member.Name}' is not accessible (make it public or internal, with a getter)"));
                 return null;
             }
         }
@@ -169,14 +181,40 @@ internal static class ShardedCacheParser
 
         var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;
         var name = valueType.Name + "Key";
+
+        // The key struct lives at namespace level: it can name the value type and the key parts only if the whole
+        // assembly can (not a private or protected nested type), and is public only if they all are (CS0051/CS0053).
+        var domain = AccessibilityDomain.OfReferenced(valueType);
+        if (AccessibilityDomain.NarrowestPart(valueType) is { } hiddenValue)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                $"'{hiddenValue.Name}' is {AccessibilityText(hiddenValue)} in '{hiddenValue.ContainingType!.Name}', and the key struct '{name}' is generated at namespace level, where it cannot name '{hiddenValue.Name}'; make '{hiddenValue.Name}' internal or public"));
+            return null;
+        }
+
+        foreach (var (_, _, member, type) in members)
+        {
+            if (AccessibilityDomain.NarrowestPart(type) is { } hiddenPart)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                    $"its [CacheKey] member '{member.Name}' is of type '{type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and '{hiddenPart.Name}' is {AccessibilityText(hiddenPart)} in '{hiddenPart.ContainingType!.Name}', so the key struct '{name}', generated at namespace level, cannot name it; make '{hiddenPart.Name}' internal or public"));
+                return null;
+            }
+
+            domain = domain.Intersect(AccessibilityDomain.OfReferenced(type));
+        }
+
         return new CacheKeyModel(
             ns,
             name,
             "global::" + (ns is null ? name : ns + "." + name),
-            IsEffectivelyPublic(valueType),
+            domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
     }
+
+    /// <summary>An open generic type (<c>typeof(Lease&lt;&gt;)</c>): it has no members to read and cannot be named in generated code.</summary>
+    internal static bool IsOpenGeneric(ITypeSymbol type) => type is INamedTypeSymbol { IsUnboundGenericType: true };
 
     private static Diagnostic OutOfRange(AttributeSyntax? attribute, string argument, int value, string reason, Location fallback)
     {
@@ -214,18 +252,15 @@ internal static class ShardedCacheParser
         _ => false,
     };
 
-    private static bool IsEffectivelyPublic(INamedTypeSymbol type)
+    private static string AccessibilityText(ISymbol symbol) => symbol.DeclaredAccessibility switch
     {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.DeclaredAccessibility != Accessibility.Public)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.Internal => "internal",
+        _ => "public",
+    };
 
     /// <summary>camelCase: <c>Namespace</c> → <c>namespace</c>, <c>ID</c> → <c>id</c>, <c>URLPath</c> → <c>urlPath</c>.</summary>
     internal static string CamelCase(string name)

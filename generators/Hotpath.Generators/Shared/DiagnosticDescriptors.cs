@@ -23,13 +23,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MissingCacheKey = Create(
         "HOT003",
-        "ShardedCache value type has no [CacheKey] member",
-        "'{0}' is the value type of [ShardedCache] on '{1}' but has no [CacheKey] member{2}");
+        "ShardedCache value type has no usable [CacheKey] member, or the cache cannot be generated for it",
+        "'{0}' is the value type of [ShardedCache] on '{1}' but {2}");
 
     public static readonly DiagnosticDescriptor InvalidReducerInput = Create(
         "HOT004",
-        "BatchReducer attribute names a missing or incompatible input member",
-        "Member '{0}' of '{1}': {2}");
+        "BatchReducer attribute names a missing or incompatible input type or member",
+        "{0} of '{1}': {2}");
 
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Create(
         "HOT005",

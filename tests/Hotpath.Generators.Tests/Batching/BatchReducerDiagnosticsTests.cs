@@ -134,6 +134,33 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Fact]
+    public async Task Open_generic_input_is_HOT004()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer({|HOT004:typeof(System.Collections.Generic.List<>)|})]
+                public partial struct Agg
+                {
+                    [Count] public long Rows;
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzer, s_options);
+
+        var plain = Source.Replace("{|HOT004:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, s_options);
+        Assert.Equal(
+            "[BatchReducer] of 'Agg': the input type 'List<>' is an open generic type, which has no rows to add; name a constructed type such as 'List<int>'",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT004", Assert.Single(run.Result.Diagnostics).Id);
+    }
+
+    [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(

@@ -175,7 +175,7 @@ namespace Metrics
                         {
                             // Slots only point inside _count: no bounds check needed.
                             ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
-                            if ((object)e.Zone == (object)k0 && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
+                            if ((object?)e.Zone == (object?)k0 && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
                             {
                                 e.Rows = checked((int)(e.Rows + 1));
                                 e.Restarts = checked((long)(e.Restarts + (long)row.Restarts));

@@ -180,7 +180,7 @@ namespace Metrics
                     {
                         // Slots only point inside _count: no bounds check needed.
                         ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
-                        if ((object)e.NodeId == (object)k0 && e.WindowStartMs == k1)
+                        if ((object?)e.NodeId == (object?)k0 && e.WindowStartMs == k1)
                         {
                             e.Samples = checked((long)(e.Samples + 1));
                             e.CpuSum = e.CpuSum + (double)row.Cpu;

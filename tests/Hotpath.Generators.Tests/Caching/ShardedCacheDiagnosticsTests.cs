@@ -64,6 +64,22 @@ public sealed class ShardedCacheDiagnosticsTests
         Assert.EndsWith("docs/rules/HOT003.md", diagnostic.Descriptor.HelpLinkUri, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HOT003_on_a_static_cache_class()
+    {
+        const string Source = "[Hotpath.ShardedCache(typeof(PodState))] public static partial class {|HOT003:StaticCache|} { }";
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzer, s_options);
+
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.ShardedCache(typeof(PodState))] public static partial class StaticCache { }", s_analyzer, s_options);
+        Assert.Equal(
+            "'PodState' is the value type of [ShardedCache] on 'StaticCache' but 'StaticCache' is static: the generated constructors, cache field and accessors are instance members; remove 'static' and create the cache once (a static readonly field holding it, say)",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(new Hotpath.Generators.Caching.ShardedCacheGenerator(), Values, "[Hotpath.ShardedCache(typeof(PodState))] public static partial class StaticCache { }");
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+    }
+
     [Theory]
     [InlineData("Shards = 12")]
     [InlineData("Shards = 0")]

@@ -118,6 +118,43 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void Null_string_key_parts_are_keys_of_their_own_at_run_time()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            #nullable enable
+            public sealed class Endpoint
+            {
+                [Hotpath.CacheKey(0)] public string? Zone;
+                [Hotpath.CacheKey(1)] public string Name = "";
+                public int Port;
+            }
+
+            [Hotpath.ShardedCache(typeof(Endpoint))] public partial class EndpointCache { }
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new EndpointCache();
+                    cache.Set(new Endpoint { Zone = null, Name = "api", Port = 1 });
+                    cache.Set(new Endpoint { Zone = "", Name = "api", Port = 2 });
+                    var nullHit = cache.TryGet(null, "api", out var a);
+                    var emptyHit = cache.TryGet("", "api", out var b);
+                    var created = cache.GetOrAdd(null, "db", static key => new Endpoint { Zone = key.Zone, Name = key.Name, Port = 3 });
+                    var same = new EndpointKey(null, "api").Equals(EndpointKey.From(a!)) && new EndpointKey(null, "api").GetHashCode() == EndpointKey.From(a!).GetHashCode();
+                    var removed = cache.Remove(null, "api");
+                    return string.Join(",", nullHit, a!.Port, emptyHit, b!.Port, created.Port, same, removed, cache.Count, cache.TryGet(null, "api", out _));
+                }
+            }
+            """);
+
+        var warnings = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Warning).ToArray();
+        Assert.True(warnings.Length == 0, TestCompilation.Format(warnings));
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("True,1,True,2,3,True,True,2,False", assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Every_one_of_ten_key_parts_takes_part_in_the_hash()
     {
         var members = string.Join("\n", Enumerable.Range(0, 10).Select(static i => $"[Hotpath.CacheKey({i})] public int P{i};"));

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Hotpath.Generators.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Hotpath.Generators.Caching;
+
+/// <summary>Where a cache's <c>typeof(TValue)</c> argument is: path and spans only, so it caches (no <see cref="Location"/>).</summary>
+internal sealed record ValueArgumentLocation(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+{
+    public static ValueArgumentLocation From(Location location)
+    {
+        var lineSpan = location.GetLineSpan();
+        return new ValueArgumentLocation(lineSpan.Path ?? string.Empty, location.SourceSpan, lineSpan.Span);
+    }
+
+    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+}
+
+/// <summary>A valid cache as the key-name check sees it: its value type, its key's name and where to report.</summary>
+internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, ValueArgumentLocation Location);
+
+/// <summary>
+/// DESIGN fixes the key struct's name, <c>{TValue}Key</c> in the value type's namespace, so two value types with one
+/// simple name in one namespace (nested in different types, or two constructions of one generic type) would get one
+/// key struct. The value type whose full name sorts first (ordinal) keeps the name; every cache of another gets
+/// HOT003 and no code. The choice depends on the set of valid caches only, never on file or declaration order, and
+/// the generator (over its collected models) and the analyzer (over the compilation) make the same one.
+/// </summary>
+internal static class ShardedCacheKeyCollisions
+{
+    private static readonly ConditionalWeakTable<IAssemblySymbol, Lazy<Dictionary<string, string>>> s_losersByAssembly = new();
+
+    /// <summary>Each losing value type (full name) mapped to the value type that keeps its key name.</summary>
+    public static Dictionary<string, string> Losers(IEnumerable<(string KeyFullName, string ValueTypeFullName)> uses)
+    {
+        var losers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in uses.GroupBy(static u => u.KeyFullName, StringComparer.Ordinal))
+        {
+            var values = group.Select(static u => u.ValueTypeFullName).Distinct(StringComparer.Ordinal).OrderBy(static v => v, StringComparer.Ordinal).ToList();
+            for (var i = 1; i < values.Count; i++)
+            {
+                losers[values[i]] = values[0];
+            }
+        }
+
+        return losers;
+    }
+
+    /// <summary>The HOT003 for a cache of <paramref name="valueTypeName"/> whose key name is taken by <paramref name="winnerFullName"/>.</summary>
+    public static Diagnostic Diagnostic(Location location, string valueTypeName, string cacheName, string keyFullName, string winnerFullName) =>
+        Microsoft.CodeAnalysis.Diagnostic.Create(
+            DiagnosticDescriptors.MissingCacheKey,
+            location,
+            valueTypeName,
+            cacheName,
+            "its key struct would be '" + Display(keyFullName) + "', the name already given to the key of '" + Display(winnerFullName) +
+            "': two value types with one name in one namespace (nested in different types, or constructions of one generic type) cannot both have a {TValue}Key there; rename one, or cache a type of its own that wraps it");
+
+    /// <summary>
+    /// For the analyzer: the losing value types of <paramref name="cacheType"/>'s compilation, found once per
+    /// compilation by walking its types for valid [ShardedCache] classes (as the generator collects them).
+    /// </summary>
+    public static Dictionary<string, string> LosersOf(INamedTypeSymbol cacheType) =>
+        s_losersByAssembly.GetValue(cacheType.ContainingAssembly, static assembly => new Lazy<Dictionary<string, string>>(() => Collect(assembly))).Value;
+
+    /// <summary>Where diagnostics about the value type go: the <c>typeof(...)</c> argument, else the attribute, else the type's name.</summary>
+    public static Location ValueLocation(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        return syntax?.ArgumentList is { Arguments.Count: > 0 } list
+            ? list.Arguments[0].GetLocation()
+            : syntax?.GetLocation() ?? TypeTargetParser.NameLocation(cacheType, cancellationToken);
+    }
+
+    private static Dictionary<string, string> Collect(IAssemblySymbol assembly)
+    {
+        var uses = new List<(string, string)>();
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            foreach (var member in current.GetMembers())
+            {
+                if (member is INamespaceSymbol ns)
+                {
+                    pending.Push(ns);
+                }
+                else if (member is INamedTypeSymbol type)
+                {
+                    pending.Push(type);
+                    foreach (var attribute in type.GetAttributes())
+                    {
+                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache)
+                        {
+                            if (TypeTargetParser.CheckPartial(type, AttributeNames.ShardedCache, CancellationToken.None) is null &&
+                                ShardedCacheParser.Parse(type, attribute, CancellationToken.None).Model is { } model)
+                            {
+                                uses.Add((model.Key.FullName, model.ValueTypeFullName));
+                            }
+
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        return Losers(uses);
+    }
+
+    private static string Display(string fullName) => fullName.Replace("global::", string.Empty);
+}

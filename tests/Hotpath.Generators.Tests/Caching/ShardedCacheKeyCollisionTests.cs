@@ -1,0 +1,99 @@
+using Hotpath.Generators.Caching;
+using Hotpath.Generators.Shared;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Caching;
+
+/// <summary>
+/// Two value types whose key structs would share one name ({TValue}Key in one namespace): the value type whose full
+/// name sorts first keeps it, every cache of the other gets HOT003 and no code, whatever the order of the files.
+/// </summary>
+public sealed class ShardedCacheKeyCollisionTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzer = { new ShardedCacheDiagnosticsAnalyzer() };
+
+    private const string NestedItems = """
+        namespace App;
+        public static partial class OuterA { public sealed partial class Item { [Hotpath.CacheKey(0)] public string Name = ""; } }
+        public static partial class OuterB { public sealed partial class Item { [Hotpath.CacheKey(0)] public int Id; } }
+        """;
+
+    private const string CacheA = "namespace App; [Hotpath.ShardedCache(typeof(OuterA.Item))] public sealed partial class CacheA { }";
+
+    private const string CacheB = "namespace App; [Hotpath.ShardedCache(typeof(OuterB.Item))] public sealed partial class CacheB { }";
+
+    private const string Boxes = """
+        public sealed class Box<T> { [Hotpath.CacheKey(0)] public T Id = default!; }
+        [Hotpath.ShardedCache(typeof(Box<int>))] public sealed partial class IntBoxCache { }
+        [Hotpath.ShardedCache(typeof(Box<string>))] public sealed partial class StrBoxCache { }
+        [Hotpath.ShardedCache(typeof(Box<string>), Capacity = 5)] public sealed partial class OtherStrBoxCache { }
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Nested_value_types_with_one_name_the_first_by_full_name_keeps_the_key_in_any_file_order(bool reversed)
+    {
+        var sources = reversed ? new[] { NestedItems, CacheB, CacheA } : new[] { NestedItems, CacheA, CacheB };
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), sources); // never uncompilable output
+
+        Assert.Equal(new[] { "App.CacheA.ShardedCache.g.cs", "App.ItemKey.CacheKey.g.cs" }, run.GeneratedSources.Select(static s => s.HintName).ToArray());
+        Assert.Contains("From(global::App.OuterA.Item value)", run.Source("ItemKey.CacheKey.g.cs"), StringComparison.Ordinal);
+        var diagnostic = Assert.Single(run.Result.Diagnostics);
+        Assert.Equal("HOT003", diagnostic.Id);
+        Assert.Equal(
+            "'Item' is the value type of [ShardedCache] on 'CacheB' but its key struct would be 'App.ItemKey', the name already given to the key of 'App.OuterA.Item': two value types with one name in one namespace (nested in different types, or constructions of one generic type) cannot both have a {TValue}Key there; rename one, or cache a type of its own that wraps it",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(TestCompilation.SourcePath(Array.IndexOf(sources, CacheB)), diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal("typeof(OuterB.Item)", diagnostic.Location.SourceTree is null
+            ? sources[Array.IndexOf(sources, CacheB)].Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)
+            : diagnostic.Location.SourceTree.GetText().ToString(diagnostic.Location.SourceSpan));
+    }
+
+    [Fact]
+    public void Constructions_of_one_generic_type_every_cache_of_the_losing_one_is_reported()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Boxes);
+
+        Assert.Equal(new[] { "BoxKey.CacheKey.g.cs", "IntBoxCache.ShardedCache.g.cs" }, run.GeneratedSources.Select(static s => s.HintName).ToArray());
+        Assert.Equal(2, run.Result.Diagnostics.Count(static d => d.Id == "HOT003"));
+        Assert.All(run.Result.Diagnostics, static d => Assert.Contains("already given to the key of 'Box<int>'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_analyzer_reports_the_same_at_the_typeof_argument()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public sealed class Box<T> { [Hotpath.CacheKey(0)] public T Id = default!; }
+            [Hotpath.ShardedCache(typeof(Box<int>))] public sealed partial class IntBoxCache { }
+            [Hotpath.ShardedCache({|HOT003:typeof(Box<string>)|})] public sealed partial class StrBoxCache { }
+            [Hotpath.ShardedCache({|HOT003:typeof(Box<string>)|}, Capacity = 5)] public sealed partial class OtherStrBoxCache { }
+            """,
+            s_analyzer);
+
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(NestedItems + "\n[Hotpath.ShardedCache(typeof(OuterB.Item))] public sealed partial class CacheB { }\n[Hotpath.ShardedCache(typeof(OuterA.Item))] public sealed partial class CacheA { }", s_analyzer);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Contains("on 'CacheB' but its key struct would be 'App.ItemKey', the name already given to the key of 'App.OuterA.Item'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_caches_take_no_part_in_the_choice()
+    {
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), NestedItems, CacheB, CacheA.Replace("partial ", string.Empty, StringComparison.Ordinal));
+        Assert.Contains(run.GeneratedSources, static s => s.HintName == "App.CacheB.ShardedCache.g.cs");
+        Assert.Equal(new[] { "HOT001" }, run.Result.Diagnostics.Select(static d => d.Id).ToArray());
+    }
+
+    [Fact]
+    public void Unrelated_edit_leaves_every_step_cached_with_a_collision()
+    {
+        var (_, second) = IncrementalAssert.RunTwice(new ShardedCacheGenerator(), new[] { NestedItems, CacheA, CacheB }, CompilationEdits.AddUnrelatedFile);
+
+        IncrementalAssert.CachedOrUnchanged(second, TrackingNames.ShardedCacheModels, TrackingNames.ShardedCacheValidModels, ShardedCacheGenerator.ShardedCacheKeysTrackingName);
+        IncrementalAssert.SourceOutputsCachedOrUnchanged(second);
+        Assert.Single(second.Result.Diagnostics);
+    }
+}
