@@ -44,8 +44,9 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             .Combine(losers)
             .Where(static pair => !pair.Right.Contains(pair.Left.ValueTypeFullName))
             .Select(static (pair, _) => pair.Left);
-        context.RegisterSourceOutput(caches, static (output, model) =>
-            output.AddSource(model.Target.HintName + ".ShardedCache.g.cs", ShardedCacheEmitter.EmitCache(model)));
+        var named = HintNames.Unique(caches, static model => model.Target.HintName, TrackingNames.ShardedCacheHintClashes);
+        context.RegisterSourceOutput(named, static (output, item) =>
+            output.AddSource(item.Stem + ".ShardedCache.g.cs", ShardedCacheEmitter.EmitCache(item.Model)));
 
         // Several caches may share a value type: its key struct is emitted once.
         var keys = valid
@@ -56,12 +57,11 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(keys.Combine(losers), static (output, pair) =>
         {
             var emitted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var key in pair.Left)
+            var kept = pair.Left.Where(key => !pair.Right.Contains(key.ValueTypeFullName) && emitted.Add(key.FullName)).ToArray();
+            var clashing = HintNames.Clashing(kept.Select(static key => key.HintStem)); // App.Io.PodKey and App.IO.PodKey
+            foreach (var key in kept)
             {
-                if (!pair.Right.Contains(key.ValueTypeFullName) && emitted.Add(key.FullName))
-                {
-                    output.AddSource(key.HintName, ShardedCacheEmitter.EmitKey(key));
-                }
+                output.AddSource(HintNames.Disambiguate(key.HintStem, clashing) + ".CacheKey.g.cs", ShardedCacheEmitter.EmitKey(key));
             }
         });
 

@@ -44,8 +44,8 @@ internal sealed record CacheKeyModel(
     string ValueTypeFullName,
     EquatableArray<CacheKeyPart> Parts)
 {
-    /// <summary>Deterministic hint name of the key's file.</summary>
-    public string HintName => (Namespace is null ? Name : Namespace.Replace("@", string.Empty) + "." + Name) + ".CacheKey.g.cs";
+    /// <summary>Deterministic hint-name stem of the key's file (the generator makes it unique ignoring case).</summary>
+    public string HintStem => Namespace is null ? Name : Namespace.Replace("@", string.Empty) + "." + Name;
 }
 
 /// <summary>One key part: a [CacheKey] member of the value type.</summary>

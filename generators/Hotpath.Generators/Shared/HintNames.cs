@@ -24,15 +24,15 @@ internal static class HintNames
 
         return models
             .Combine(clashes)
-            .Select((pair, _) =>
-            {
-                var stem = stemOf(pair.Left);
-                return (pair.Left, !pair.Right.IsEmpty && pair.Right.Contains(stem) ? stem + "." + StableHash(stem) : stem);
-            });
+            .Select((pair, _) => (pair.Left, Disambiguate(stemOf(pair.Left), pair.Right)));
     }
 
+    /// <summary><paramref name="stem"/>, with a stable suffix when it is one of the <paramref name="clashing"/> stems.</summary>
+    public static string Disambiguate(string stem, EquatableArray<string> clashing) =>
+        !clashing.IsEmpty && clashing.Contains(stem) ? stem + "." + StableHash(stem) : stem;
+
     /// <summary>The stems that equal another, different stem when case is ignored (sorted, so the step caches).</summary>
-    private static EquatableArray<string> Clashing(IEnumerable<string> stems) =>
+    public static EquatableArray<string> Clashing(IEnumerable<string> stems) =>
         stems.Distinct(StringComparer.Ordinal)
             .GroupBy(static stem => stem, StringComparer.OrdinalIgnoreCase)
             .Where(static group => group.Skip(1).Any())

@@ -24,4 +24,5 @@ internal static class TrackingNames
     public const string ShardedCacheModels = "ShardedCache.Models";
     public const string ShardedCacheValidModels = "ShardedCache.ValidModels";
     public const string ShardedCacheDiagnostics = "ShardedCache.Diagnostics";
+    public const string ShardedCacheHintClashes = "ShardedCache.HintClashes";
 }

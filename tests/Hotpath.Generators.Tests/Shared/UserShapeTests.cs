@@ -171,18 +171,20 @@ public sealed class UserShapeTests
             namespace App.IO { [Hotpath.BatchReducer(typeof(App.Io.Metric))] public partial struct Minute { [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long N; } }
             namespace App.Io { [Hotpath.Columnar] public partial struct Row { public int A; } }
             namespace App.IO { [Hotpath.Columnar] public partial struct Row { public int B; } }
+            namespace App.Io { public sealed class Pod { [Hotpath.CacheKey(0)] public string Name = ""; } [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class Pods { } }
+            namespace App.IO { public sealed class Pod { [Hotpath.CacheKey(0)] public int Id; } [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class Pods { } }
             namespace App { [Hotpath.Pooled] public sealed partial class Plain { public int Z = 3; } }
             public static class Probe
             {
-                public static string Run() => App.Io.Foo.Pool.Rent().X + ":" + App.IO.Foo.Pool.Rent().Y + ":" + new App.IO.Minute.Reducer().Count + ":" + App.IO.Row.Codec.Decode(App.IO.Row.Codec.Encode(new[] { new App.IO.Row { B = 4 } }))[0].B;
+                public static string Run() => App.Io.Foo.Pool.Rent().X + ":" + App.IO.Foo.Pool.Rent().Y + ":" + new App.IO.Minute.Reducer().Count + ":" + App.IO.Row.Codec.Decode(App.IO.Row.Codec.Encode(new[] { new App.IO.Row { B = 4 } }))[0].B + ":" + new App.IO.Pods().TryGet(1, out _);
             }
             """);
 
         var hints = run.Result.Results.SelectMany(static r => r.GeneratedSources).Select(static s => s.HintName).ToArray();
-        Assert.Equal(7, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(11, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains("App.Plain.Pooled.g.cs", hints); // only the clashing names get a suffix
-        Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute|Row)\.[0-9a-f]{8}\.(Pooled|BatchReducer|Columnar)\.g\.cs$", h));
-        AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0:4");
+        Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute|Row|Pods|PodKey)\.[0-9a-f]{8}\.(Pooled|BatchReducer|Columnar|ShardedCache|CacheKey)\.g\.cs$", h));
+        AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0:4:False");
     }
 
     private static GeneratorRun Run(string source) =>
