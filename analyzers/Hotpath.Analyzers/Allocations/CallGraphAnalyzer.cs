@@ -361,7 +361,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         first = found + " in '" + Display(method) + "' line " + line;
                     }
 
-                    if (Callee(operation, this) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method))
+                    // A slow path handed back (HOT109's recommended split) is not followed: its state machine is the caller's choice.
+                    if (Callee(operation, this) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method)
+                        && !(operation is IInvocationOperation call && StateMachineAnalyzer.IsChosenSlowPath(call, _stateMachines)))
                     {
                         callees.Add(callee);
                     }
@@ -398,7 +400,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 case IInvocationOperation invocation:
                     return With(AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is { } api ? "'" + api.DisplayName + "'" : null, "HOT110")
                         ?? With(LinqAndEnumerationAnalyzer.DescribeLinq(invocation, _types) is { } linq ? "LINQ '" + linq + "'" : null, "HOT107")
-                        ?? With(StateMachineAnalyzer.DescribeCall(invocation, _stateMachines), "HOT109");
+                        ?? With(StateMachineAnalyzer.DescribeHotCall(invocation, _stateMachines), "HOT109");
                 case IForEachLoopOperation loop:
                     return With(LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out var collection) is { } enumerator
                         ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108");
