@@ -78,6 +78,11 @@ internal static class Flow
     /// </summary>
     public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, CancellationToken cancellationToken)
     {
+        if (CoveredByFinally(rentStatement, local, facts))
+        {
+            return true;
+        }
+
         SyntaxNode current = rentStatement;
         while (current.Parent is { } parent)
         {
@@ -104,10 +109,9 @@ internal static class Flow
                 }
             }
 
+            // (An enclosing try whose finally returns it was handled first, by CoveredByFinally.)
             switch (parent)
             {
-                case TryStatementSyntax @try when current == @try.Block && @try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts):
-                    return true;
                 case WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax:
                     return false; // each iteration rents again
                 case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
@@ -115,6 +119,33 @@ internal static class Flow
             }
 
             current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a try holding <paramref name="rentStatement"/> (in its block or a catch, in the same function and
+    /// not across a loop that would rent again) has a finally that always returns <paramref name="local"/>:
+    /// every exit from the try (return, break, goto, falling through) runs that finally.
+    /// </summary>
+    private static bool CoveredByFinally(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        SyntaxNode child = rentStatement;
+        foreach (var ancestor in rentStatement.Ancestors())
+        {
+            if (IsFunction(ancestor) || (ancestor is StatementSyntax loop && Repeats(loop, child)))
+            {
+                return false;
+            }
+
+            if (ancestor is TryStatementSyntax { Finally: { } @finally } @try && (child == @try.Block || child is CatchClauseSyntax)
+                && AlwaysReturns(@finally.Block, local, facts))
+            {
+                return true;
+            }
+
+            child = ancestor;
         }
 
         return false;

@@ -371,6 +371,67 @@ public sealed class PoolMisuseAnalyzerTests
 
     // ---- HOT303 ----
 
+    /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_try_with_early_exits_and_a_finally_that_returns() => Verify("""
+        public int A(int n)
+        {
+            byte[]? rented = null;
+            try { rented = ArrayPool<byte>.Shared.Rent(n); rented[0] = 1; return rented.Length; }
+            finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int B(int n)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(n);
+            try { rented[0] = 1; return rented.Length; }
+            finally { ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int C(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                rented = ArrayPool<byte>.Shared.Rent(n);
+                if (n == 0) return 0;
+                for (var i = 0; i < n; i++) { if (rented[i] == 1) break; }
+                return rented.Length;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int D(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                try { rented = ArrayPool<byte>.Shared.Rent(n); if (n == 0) return 0; }
+                finally { n++; }
+                return n;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        """);
+
+    /// <summary>A finally only covers its own try: a rent repeated by a loop inside it, or a finally that may skip the return, still leaks.</summary>
+    [Fact]
+    public Task HOT303_a_finally_does_not_cover_a_loop_inside_its_try_or_a_conditional_return() => Verify("""
+        public int A(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                for (var i = 0; i < n; i++) { rented = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; if (i == 3) return i; }
+                return n;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int B(int n)
+        {
+            var rented = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|};
+            try { if (n == 0) return 0; return rented.Length; }
+            finally { if (n > 1) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        """);
+
     [Fact]
     public Task HOT303_rented_and_never_returned() => Verify("""
         public int M()
