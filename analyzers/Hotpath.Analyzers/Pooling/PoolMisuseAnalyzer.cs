@@ -282,12 +282,26 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 return true; // captured: whoever runs the lambda owns it now
             }
 
+            // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
+            // A span over it cannot be kept, though: through one, only returning it hands the array on.
             IOperation current = reference;
             var parent = current.Parent;
-            while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            var asSpan = false;
+            while (parent is IConversionOperation or IParenthesizedOperation)
             {
+                asSpan |= parent is IConversionOperation { OperatorMethod: not null, Type.IsRefLikeType: true };
                 current = parent;
                 parent = parent.Parent;
+            }
+
+            if (asSpan)
+            {
+                if (parent is IReturnOperation)
+                {
+                    return true;
+                }
+
+                continue;
             }
 
             switch (parent)

@@ -432,6 +432,16 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>An array returned as Memory or ReadOnlyMemory (a user-defined conversion) is handed on.</summary>
+    [Fact]
+    public Task HOT303_rented_array_returned_as_memory_is_handed_on() => Verify("""
+        public Memory<byte> P() { var b = ArrayPool<byte>.Shared.Rent(10); return b; }
+        public ReadOnlyMemory<byte> Q() { var b = ArrayPool<byte>.Shared.Rent(10); b[0] = 1; return b; }
+        public ArraySegment<byte> R() { var b = ArrayPool<byte>.Shared.Rent(10); return b; }
+        public void S(out Memory<byte> m) { var b = ArrayPool<byte>.Shared.Rent(10); m = b; }
+        public Span<byte> T() { var b = {|HOT303:ArrayPool<byte>.Shared.Rent(10)|}; Span<byte> s = b; s[0] = 1; return default; }
+        """);
+
     [Fact]
     public Task HOT303_rented_and_never_returned() => Verify("""
         public int M()
