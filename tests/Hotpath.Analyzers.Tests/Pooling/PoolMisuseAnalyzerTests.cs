@@ -369,6 +369,41 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A return statement (or break) in the try runs its finally: a Return before it and one in the finally are two.</summary>
+    [Fact]
+    public Task HOT302_return_in_the_try_then_a_jump_then_the_finally_returns_again() => Verify("""
+        public int A()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { b[0] = 1; ArrayPool<byte>.Shared.Return(b); return 1; }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void B(int n)
+        {
+            var item = Item.Pool.Rent();
+            try
+            {
+                for (var i = 0; i < n; i++) { if (i == 2) { Item.Pool.Return(item); return; } }
+            }
+            finally { {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public int D()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { ArrayPool<byte>.Shared.Return(b); return 1; }
+            finally { {|HOT301:b|}[0] = 0; }
+        }
+        public int C(bool ok)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { if (ok) { ArrayPool<byte>.Shared.Return(b); return 1; } }
+            finally { n(); }
+            ArrayPool<byte>.Shared.Return(b);
+            return 0;
+            static void n() { }
+        }
+        """);
+
     // ---- HOT303 ----
 
     /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
