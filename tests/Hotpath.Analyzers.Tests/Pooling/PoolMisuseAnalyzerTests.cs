@@ -467,6 +467,29 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A rent taken on one branch of ?:, ?? or a switch expression and stored in a local is tracked, not "handed on".</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_conditional_branch_never_returned() => Verify("""
+        public int A(int n) { var b = n > 0 ? {|HOT303:ArrayPool<byte>.Shared.Rent(n)|} : Array.Empty<byte>(); return b.Length; }
+        public int B(byte[]? cached) { var b = cached ?? {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}; return b.Length; }
+        public int C(int n) { byte[] b; b = n switch { 0 => Array.Empty<byte>(), _ => ({|HOT303:ArrayPool<byte>.Shared.Rent(n)|}) }; return b.Length; }
+        """);
+
+    /// <summary>Conditions are not evaluated: a conditional rent with a Return anywhere (typically under the same condition) is not reported.</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_conditional_branch_returned_or_handed_on_is_quiet() => Verify("""
+        public int A(int n)
+        {
+            var b = n > 0 ? ArrayPool<byte>.Shared.Rent(n) : Array.Empty<byte>();
+            var length = b.Length;
+            if (n > 0) ArrayPool<byte>.Shared.Return(b);
+            return length;
+        }
+        public byte[] B(int n) => n > 0 ? ArrayPool<byte>.Shared.Rent(n) : Array.Empty<byte>();
+        public void C(byte[]? cached) { var b = cached ?? ArrayPool<byte>.Shared.Rent(8); Sink.Keep(b); }
+        public void D(int n) { Sink.Keep(n switch { 0 => Array.Empty<byte>(), _ => ArrayPool<byte>.Shared.Rent(n) }); }
+        """);
+
     /// <summary>An array returned as Memory or ReadOnlyMemory (a user-defined conversion) is handed on.</summary>
     [Fact]
     public Task HOT303_rented_array_returned_as_memory_is_handed_on() => Verify("""
