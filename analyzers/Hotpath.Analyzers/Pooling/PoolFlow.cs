@@ -342,9 +342,45 @@ internal static class Flow
     {
         foreach (var exit in Exits(statement))
         {
-            if (!ReturnedBefore(exit, statement, local, facts))
+            if (!ReturnedBefore(exit, statement, local, facts) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts)))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="jump"/> is a <c>goto label;</c> forward to a label in the same function from which
+    /// the rest of the label's block always returns the local (only forward jumps: the scan terminates).
+    /// </summary>
+    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        if (!jump.IsKind(SyntaxKind.GotoStatement) || jump.Expression is not IdentifierNameSyntax { Identifier.ValueText: var name }
+            || Function(jump) is not { } function)
+        {
+            return false;
+        }
+
+        var label = function.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<LabeledStatementSyntax>()
+            .FirstOrDefault(l => l.Identifier.ValueText == name);
+        if (label is null || label.SpanStart <= jump.SpanStart || label.Parent is not { } parent || StatementsOf(parent) is not { } statements)
+        {
+            return false;
+        }
+
+        for (var i = IndexOf(statements, label); i >= 0 && i < statements.Count; i++)
+        {
+            if (AlwaysReturns(statements[i], local, facts))
+            {
+                return true;
+            }
+
+            if (MayExitWithout(statements[i], local, facts))
+            {
+                return false;
             }
         }
 

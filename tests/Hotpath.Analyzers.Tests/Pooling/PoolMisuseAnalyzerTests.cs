@@ -467,6 +467,48 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A goto forward to a label whose statements always return the object is not a leak path; one past them is.</summary>
+    [Fact]
+    public Task HOT303_goto_forward_to_a_return() => Verify("""
+        public int A(int k)
+        {
+            var s = Item.Pool.Rent();
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            Item.Pool.Return(s);
+            return k;
+        }
+        public int B(int k)
+        {
+            var s = Item.Pool.Rent();
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            k++;
+            Item.Pool.Return(s);
+            return k;
+        }
+        public int C(int k)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            if (k > 0) goto done;
+            Item.Pool.Return(s);
+        done:
+            return k;
+        }
+        public int D(int k)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            if (k > 1) return k;
+            Item.Pool.Return(s);
+            return k;
+        }
+        """);
+
     /// <summary>A rent taken on one branch of ?:, ?? or a switch expression and stored in a local is tracked, not "handed on".</summary>
     [Fact]
     public Task HOT303_rent_in_a_conditional_branch_never_returned() => Verify("""
