@@ -154,7 +154,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
     internal static List<string> Captures(IMethodSymbol function, IOperation? body)
     {
         var names = new List<string>();
-        if (body is not null)
+        if (body is not null && !function.IsStatic) // a static lambda or local function cannot capture
         {
             CollectCaptures(function, body, names, visited: null);
         }
@@ -164,11 +164,11 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 
     private static void CollectCaptures(IMethodSymbol function, IOperation body, List<string> names, HashSet<IMethodSymbol>? visited)
     {
-        foreach (var operation in body.Descendants())
+        foreach (var operation in DescendantsOutsideNameof(body))
         {
             switch (operation)
             {
-                case ILocalReferenceOperation local when !IsWithin(local.Local.ContainingSymbol, function):
+                case ILocalReferenceOperation local when !local.Local.IsConst && !IsWithin(local.Local.ContainingSymbol, function):
                     Add(names, "'" + local.Local.Name + "'");
                     break;
                 case IParameterReferenceOperation parameter when !IsWithin(parameter.Parameter.ContainingSymbol, function):
@@ -187,6 +187,29 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                     }
 
                     break;
+            }
+        }
+    }
+
+    /// <summary>The descendants of <paramref name="body"/>, except inside <c>nameof(…)</c>, which reads no variable.</summary>
+    private static IEnumerable<IOperation> DescendantsOutsideNameof(IOperation body)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(body);
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            if (operation != body)
+            {
+                yield return operation;
+            }
+
+            if (operation is not INameOfOperation)
+            {
+                foreach (var child in operation.ChildOperations.Reverse()) // source order, for the message
+                {
+                    stack.Push(child);
+                }
             }
         }
     }

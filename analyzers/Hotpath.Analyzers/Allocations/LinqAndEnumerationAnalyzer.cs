@@ -55,6 +55,7 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
     {
         var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
         return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null
+            && method.Name != "Empty" // a cached singleton: no iterator, no delegate
             ? method.Name
             : null;
     }

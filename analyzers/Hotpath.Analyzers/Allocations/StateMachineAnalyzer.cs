@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -46,7 +47,7 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
                 location = lambda.Syntax.GetLocation();
                 break;
             case IInvocationOperation invocation:
-                what = DescribeCall(invocation, state);
+                what = DescribeHotCall(invocation, state);
                 location = operation.Syntax.GetLocation();
                 break;
             default:
@@ -76,6 +77,96 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
             _ => null,
         };
     }
+
+    /// <summary>
+    /// <see cref="DescribeCall"/>, except for an async call that is the slow path of a fast-path/slow-path split
+    /// (the fix this rule's page recommends): its task is handed straight back by a non-async task-returning
+    /// function that has another, non-async way to complete, so the state machine runs only when that function
+    /// chose the slow path. Used by HOT109 and by HOT111's summaries.
+    /// </summary>
+    internal static string? DescribeHotCall(IInvocationOperation invocation, State state) =>
+        DescribeCall(invocation, state) is { } what && !IsChosenSlowPath(invocation, state) ? what : null;
+
+    /// <summary>Whether <paramref name="invocation"/> is an async call handed back as a slow path its caller chose.</summary>
+    internal static bool IsChosenSlowPath(IInvocationOperation invocation, State state)
+    {
+        if (state.Kind(invocation.TargetMethod.OriginalDefinition) != StateMachineKind.Async)
+        {
+            return false;
+        }
+
+        // Up through what hands the value on unchanged, or picks it as one branch.
+        IOperation current = invocation;
+        while (current.Parent is { } parent && HandsOn(parent, current))
+        {
+            current = parent is ISwitchExpressionArmOperation ? parent.Parent! : parent;
+        }
+
+        if (current.Parent is not IReturnOperation { Kind: OperationKind.Return } handedBack
+            || handedBack.ReturnedValue is not { Type: { } returned }
+            || !IsTaskLike(returned)
+            || handedBack.SemanticModel?.GetEnclosingSymbol(handedBack.Syntax.SpanStart) is not IMethodSymbol { IsAsync: false })
+        {
+            return false;
+        }
+
+        // The function's fast path: some value it returns that is not an async call.
+        var function = handedBack.Parent;
+        while (function is not (null or IAnonymousFunctionOperation or ILocalFunctionOperation) && function.Parent is not null)
+        {
+            function = function.Parent;
+        }
+
+        return function is not null && Returns(function).Any(r => r.ReturnedValue is { } value && Leaves(value).Any(l => !IsAsyncCall(l, state)));
+    }
+
+    private static bool HandsOn(IOperation parent, IOperation child) => parent switch
+    {
+        IConversionOperation or IParenthesizedOperation or ISwitchExpressionArmOperation => true,
+        IConditionalOperation conditional => child != conditional.Condition,
+        ICoalesceOperation coalesce => child == coalesce.WhenNull,
+        _ => false,
+    };
+
+    /// <summary>The values <paramref name="value"/> may be, through conversions and branches.</summary>
+    private static IEnumerable<IOperation> Leaves(IOperation value) => value switch
+    {
+        IConversionOperation conversion => Leaves(conversion.Operand),
+        IParenthesizedOperation parenthesized => Leaves(parenthesized.Operand),
+        IConditionalOperation { WhenFalse: { } whenFalse } conditional => Leaves(conditional.WhenTrue).Concat(Leaves(whenFalse)),
+        ISwitchExpressionOperation switchExpression => switchExpression.Arms.SelectMany(a => Leaves(a.Value)),
+        ICoalesceOperation coalesce => Leaves(coalesce.Value).Concat(Leaves(coalesce.WhenNull)),
+        _ => new[] { value },
+    };
+
+    private static bool IsAsyncCall(IOperation leaf, State state) =>
+        leaf is IInvocationOperation call && state.Kind(call.TargetMethod.OriginalDefinition) == StateMachineKind.Async;
+
+    /// <summary>The return statements of <paramref name="function"/>, not of functions nested in it.</summary>
+    private static IEnumerable<IReturnOperation> Returns(IOperation function)
+    {
+        var stack = new Stack<IOperation>(function.ChildOperations);
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            if (operation is IReturnOperation { Kind: OperationKind.Return } found)
+            {
+                yield return found;
+            }
+
+            if (operation is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+            {
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    private static bool IsTaskLike(ITypeSymbol type) =>
+        (type.Name is "Task" or "ValueTask" && type.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } })
+        || type.GetAttributes().Any(a => a.AttributeClass is { Name: "AsyncMethodBuilderAttribute" });
 
     private static string? DescribeDeclaration(IMethodSymbol method, State state) => state.Kind(method) switch
     {

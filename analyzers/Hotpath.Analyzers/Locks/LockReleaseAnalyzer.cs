@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -38,6 +40,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, LockSymbols symbols)
     {
         if (!LockOperations.TryGetAcquisition(invocation, symbols, out var acquisition) || acquisition.IsZeroTimeout)
+        {
+            return;
+        }
+
+        // A semaphore waited here but released elsewhere is a counting signal (a bounded queue), not a lock here,
+        // unless it is binary (1, 1): that can only be a lock, so a wait that is never released here leaks it.
+        if (acquisition.Kind == LockKind.Semaphore && !IsReleasedInSameFunction(acquisition, symbols) && !IsBinarySemaphore(acquisition.Target))
         {
             return;
         }
@@ -183,6 +192,57 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return acquisition.Kind == LockKind.Semaphore
             ? "Release() is not in a finally block right after the wait"
             : "the exit is not in a finally block right after the acquisition";
+    }
+
+    private static bool IsReleasedInSameFunction(Acquisition acquisition, LockSymbols symbols)
+    {
+        var root = (IOperation)acquisition.Invocation;
+        while (root.Parent is { } parent && root is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        {
+            if (operation is IInvocationOperation invocation
+                && LockOperations.TryGetRelease(invocation, symbols, out var kind, out var target)
+                && kind == LockKind.Semaphore && LockOperations.SameTarget(target, acquisition.Target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A field, property or local initialised with <c>new SemaphoreSlim(1, 1)</c>: a mutex.</summary>
+    private static bool IsBinarySemaphore(IOperation target)
+    {
+        ISymbol? symbol = LockOperations.Unwrap(target) switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+
+        foreach (var reference in symbol?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty)
+        {
+            var initializer = reference.GetSyntax() switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
+            };
+
+            if (initializer is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 2 } arguments }
+                && arguments.All(a => a.Expression is LiteralExpressionSyntax { Token.ValueText: "1" }))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IOperation? FirstStatement(IOperation? operation) =>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,7 +8,7 @@ namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
 /// HOT206: <c>SpinLock</c> is a mutable struct, so every copy is a separate lock. Reported: a readonly
-/// SpinLock field (each call works on a defensive copy), a property of type SpinLock (the getter returns a
+/// SpinLock field or an <c>in</c>/<c>ref readonly</c> parameter (each call works on a defensive copy), a property of type SpinLock (the getter returns a
 /// copy), reading a SpinLock into a local, field or return value, passing one by value, and capturing a
 /// SpinLock local or parameter in a lambda or local function.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(c => AnalyzeMember(c, spinLock), SymbolKind.Field, SymbolKind.Property);
+            start.RegisterSymbolAction(c => AnalyzeMember(c, spinLock), SymbolKind.Field, SymbolKind.Property, SymbolKind.Method);
             start.RegisterOperationAction(c => AnalyzeCopy(c, spinLock),
                 OperationKind.VariableInitializer, OperationKind.FieldInitializer, OperationKind.SimpleAssignment, OperationKind.Return, OperationKind.Argument);
             start.RegisterOperationAction(c => AnalyzeCapture(c, spinLock), OperationKind.AnonymousFunction, OperationKind.LocalFunction);
@@ -48,6 +49,28 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
             case IPropertySymbol { ReturnsByRef: false, ReturnsByRefReadonly: false } property when SymbolEqualityComparer.Default.Equals(property.Type, spinLock):
                 Report(context, property, $"property '{property.Name}' returns a copy on every read: callers lock the copy, not the original");
                 break;
+            case IMethodSymbol method when !method.IsOverride && method.ExplicitInterfaceImplementations.IsEmpty
+                && !method.IsImplicitlyDeclared && method.ContainingType.TypeKind != TypeKind.Delegate:
+                // (An override or implementation repeats its base's signature: that one is reported.)
+                foreach (var parameter in method.Parameters)
+                {
+                    ReportReadonlyParameter(parameter, spinLock, context.ReportDiagnostic);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>An <c>in</c> or <c>ref readonly</c> SpinLock parameter: readonly, like a readonly field.</summary>
+    private static void ReportReadonlyParameter(IParameterSymbol parameter, INamedTypeSymbol spinLock, Action<Diagnostic> report)
+    {
+        if (parameter.RefKind is RefKind.In or RefKind.RefReadOnlyParameter
+            && SymbolEqualityComparer.Default.Equals(parameter.Type, spinLock)
+            && parameter.Locations.Length > 0 && parameter.Locations[0].IsInSource)
+        {
+            var modifier = parameter.RefKind == RefKind.In ? "in" : "ref readonly";
+            report(Diagnostic.Create(DiagnosticDescriptors.SpinLockCopy, parameter.Locations[0],
+                $"parameter '{parameter.Name}' is '{modifier}': every Enter and Exit works on a defensive copy, so the caller's SpinLock is never locked; pass it by ref"));
         }
     }
 
@@ -116,6 +139,11 @@ public sealed class SpinLockAnalyzer : DiagnosticAnalyzer
         if (function is null || body is null)
         {
             return;
+        }
+
+        foreach (var parameter in function.Parameters)
+        {
+            ReportReadonlyParameter(parameter, spinLock, context.ReportDiagnostic);
         }
 
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);

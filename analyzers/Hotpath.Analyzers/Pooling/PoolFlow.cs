@@ -38,7 +38,9 @@ internal static class Flow
             {
                 if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target || target.Span.Contains(to.Span))
                 {
-                    return false;
+                    // A jump out of a try runs its finally on the way (a throw is an exception path: not considered).
+                    return jump is not ThrowStatementSyntax && common is TryStatementSyntax { Finally: { } @finally }
+                        && @finally.Span.Contains(to.Span) && !@finally.Span.Contains(from.Span);
                 }
 
                 node = target;
@@ -78,6 +80,11 @@ internal static class Flow
     /// </summary>
     public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, CancellationToken cancellationToken)
     {
+        if (CoveredByFinally(rentStatement, local, facts))
+        {
+            return true;
+        }
+
         SyntaxNode current = rentStatement;
         while (current.Parent is { } parent)
         {
@@ -104,10 +111,9 @@ internal static class Flow
                 }
             }
 
+            // (An enclosing try whose finally returns it was handled first, by CoveredByFinally.)
             switch (parent)
             {
-                case TryStatementSyntax @try when current == @try.Block && @try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts):
-                    return true;
                 case WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax:
                     return false; // each iteration rents again
                 case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
@@ -115,6 +121,33 @@ internal static class Flow
             }
 
             current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a try holding <paramref name="rentStatement"/> (in its block or a catch, in the same function and
+    /// not across a loop that would rent again) has a finally that always returns <paramref name="local"/>:
+    /// every exit from the try (return, break, goto, falling through) runs that finally.
+    /// </summary>
+    private static bool CoveredByFinally(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        SyntaxNode child = rentStatement;
+        foreach (var ancestor in rentStatement.Ancestors())
+        {
+            if (IsFunction(ancestor) || (ancestor is StatementSyntax loop && Repeats(loop, child)))
+            {
+                return false;
+            }
+
+            if (ancestor is TryStatementSyntax { Finally: { } @finally } @try && (child == @try.Block || child is CatchClauseSyntax)
+                && AlwaysReturns(@finally.Block, local, facts))
+            {
+                return true;
+            }
+
+            child = ancestor;
         }
 
         return false;
@@ -309,9 +342,45 @@ internal static class Flow
     {
         foreach (var exit in Exits(statement))
         {
-            if (!ReturnedBefore(exit, statement, local, facts))
+            if (!ReturnedBefore(exit, statement, local, facts) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts)))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="jump"/> is a <c>goto label;</c> forward to a label in the same function from which
+    /// the rest of the label's block always returns the local (only forward jumps: the scan terminates).
+    /// </summary>
+    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        if (!jump.IsKind(SyntaxKind.GotoStatement) || jump.Expression is not IdentifierNameSyntax { Identifier.ValueText: var name }
+            || Function(jump) is not { } function)
+        {
+            return false;
+        }
+
+        var label = function.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<LabeledStatementSyntax>()
+            .FirstOrDefault(l => l.Identifier.ValueText == name);
+        if (label is null || label.SpanStart <= jump.SpanStart || label.Parent is not { } parent || StatementsOf(parent) is not { } statements)
+        {
+            return false;
+        }
+
+        for (var i = IndexOf(statements, label); i >= 0 && i < statements.Count; i++)
+        {
+            if (AlwaysReturns(statements[i], local, facts))
+            {
+                return true;
+            }
+
+            if (MayExitWithout(statements[i], local, facts))
+            {
+                return false;
             }
         }
 

@@ -201,7 +201,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var handedOn = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var rent in facts.Rents)
         {
-            var (target, statement) = RentTarget(rent);
+            var (target, statement, onBranch) = RentTarget(rent);
             if (target is null)
             {
                 if (IsDiscarded(rent))
@@ -227,30 +227,51 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!Flow.AlwaysReturnedAfter(statement, local, facts, context.CancellationToken))
+            // Rented on one branch of ?:, ?? or a switch expression: conditions are not evaluated, and its Return
+            // is usually under the same condition (`if (n > 0) pool.Return(b)`), so only a local never returned leaks.
+            if (onBranch ? facts.ReturnsBetween(local, 0, int.MaxValue).Count == 0
+                    : !Flow.AlwaysReturnedAfter(statement, local, facts, context.CancellationToken))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), local.Name));
             }
         }
     }
 
-    /// <summary>The local a rent is stored in and the statement that stores it, or (null, null) when it is not stored in a local.</summary>
-    private static (ISymbol? Target, StatementSyntax? Statement) RentTarget(IInvocationOperation rent)
+    /// <summary>
+    /// The local a rent is stored in, the statement that stores it, and whether the rent is one branch of a
+    /// <c>?:</c>, <c>??</c> or switch expression; (null, null) when it is not stored in a local.
+    /// </summary>
+    private static (ISymbol? Target, StatementSyntax? Statement, bool OnBranch) RentTarget(IInvocationOperation rent)
     {
+        IOperation current = rent;
         var parent = rent.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        var onBranch = false;
+        while (true)
         {
-            parent = parent.Parent;
-        }
+            switch (parent)
+            {
+                case IConversionOperation { OperatorMethod: null } or IParenthesizedOperation:
+                    break;
+                case IConditionalOperation conditional when current != conditional.Condition:
+                case ICoalesceOperation:
+                case ISwitchExpressionArmOperation arm when current == arm.Value:
+                    onBranch = true;
+                    break;
+                case ISwitchExpressionOperation switchExpression when current != switchExpression.Value:
+                    break;
+                default:
+                    return parent switch
+                    {
+                        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } =>
+                            (declarator.Symbol, declarator.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch),
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Parent is IExpressionStatementOperation =>
+                            (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch),
+                        _ => (null, null, false),
+                    };
+            }
 
-        switch (parent)
-        {
-            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                return (declarator.Symbol, declarator.Syntax.FirstAncestorOrSelf<StatementSyntax>());
-            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Parent is IExpressionStatementOperation:
-                return (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>());
-            default:
-                return (null, null);
+            current = parent;
+            parent = parent.Parent;
         }
     }
 
@@ -282,12 +303,26 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 return true; // captured: whoever runs the lambda owns it now
             }
 
+            // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
+            // A span over it cannot be kept, though: through one, only returning it hands the array on.
             IOperation current = reference;
             var parent = current.Parent;
-            while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            var asSpan = false;
+            while (parent is IConversionOperation or IParenthesizedOperation)
             {
+                asSpan |= parent is IConversionOperation { OperatorMethod: not null, Type.IsRefLikeType: true };
                 current = parent;
                 parent = parent.Parent;
+            }
+
+            if (asSpan)
+            {
+                if (parent is IReturnOperation)
+                {
+                    return true;
+                }
+
+                continue;
             }
 
             switch (parent)

@@ -55,6 +55,30 @@ public sealed class ClosureTests
         }
         """, "HOT104");
 
+    /// <summary>DESIGN.md traps: constants and nameof are not captured, and static functions capture nothing.</summary>
+    [Fact]
+    public Task Consts_nameof_and_static_functions_are_not_captures() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private int _field;
+
+            [HotPath]
+            public int A() { const int k = 3; Func<int, int> f = static x => x + k; return f(1); }
+
+            [HotPath]
+            public int B(int threshold) { Func<string> f = static () => nameof(threshold); return f().Length; }
+
+            [HotPath]
+            public int C2() { const int k = 2; Func<int, int> f = Mul; return f(3); static int Mul(int x) => x * k; }
+
+            [HotPath]
+            public int D(int threshold) { const int k = 1; Func<int, int> f = {|HOT105:x => x + k|}; Func<string> g = {|HOT105:() => nameof(threshold) + nameof(_field)|}; return f(1) + g().Length; }
+
+            [HotPath]
+            public int E(int threshold) { const int k = 1; Func<int, int> f = {|HOT104:x => x + k + threshold|}; return f(1); }
+        }
+        """, "HOT104", "HOT105");
+
     [Fact]
     public async Task Message_names_the_captures_and_the_scope_entry()
     {

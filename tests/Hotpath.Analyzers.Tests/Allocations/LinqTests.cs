@@ -19,6 +19,19 @@ public sealed class LinqTests
         }
         """, "HOT107");
 
+    /// <summary>Enumerable.Empty returns a cached singleton: no iterator, no delegate. What follows it is still LINQ.</summary>
+    [Fact]
+    public Task Enumerable_Empty_is_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public IEnumerable<int> M(bool b) => b ? Enumerable.Empty<int>() : System.Linq.Enumerable.Empty<int>();
+
+            [HotPath]
+            public int N() => Enumerable.Empty<int>().{|HOT107:Count()|};
+        }
+        """, "HOT107", "HOT111");
+
     [Fact]
     public Task Materialising_operators_are_HOT110_not_HOT107() => Alloc.VerifyAsync("""
         public class C

@@ -75,6 +75,72 @@ public sealed class StateMachineTests
         }
         """, "HOT109");
 
+    /// <summary>The fix the HOT109 page recommends: the hot method chooses the async slow path and hands its task back.</summary>
+    [Fact]
+    public Task Fast_path_that_hands_back_an_async_slow_path_is_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private readonly System.Threading.Channels.ChannelReader<int> _buffer = null!;
+
+            [HotPath]
+            public ValueTask<int> FastPath() => _buffer.TryRead(out var v) ? new ValueTask<int>(v) : ReadSlowAsync();
+
+            [HotPath]
+            public ValueTask<int> Statements()
+            {
+                if (_buffer.TryRead(out var v)) return new(v);
+                return ReadSlowAsync();
+            }
+
+            [HotPath]
+            public ValueTask<int> SlowFirst()
+            {
+                if (!_buffer.TryRead(out var v)) return (ReadSlowAsync());
+                return new(v);
+            }
+
+            [HotPath]
+            public Task Converted(bool done) => done ? Task.CompletedTask : (Task)LoadSlowAsync();
+
+            [HotPath]
+            public Func<ValueTask<int>> Lambda() => () => _buffer.TryRead(out var v) ? new ValueTask<int>(v) : ReadSlowAsync();
+
+            [HotPath]
+            public ValueTask<int> ThroughHelper() => Helper(); // HOT111 does not follow the helper's slow path either
+
+            private ValueTask<int> Helper() => _buffer.TryRead(out var v) ? new ValueTask<int>(v) : ReadSlowAsync();
+            private async ValueTask<int> ReadSlowAsync() { await Task.Yield(); return 1; }
+            private static async Task<int> LoadSlowAsync() { await Task.Yield(); return 1; }
+        }
+        """, "HOT109", "HOT111");
+
+    /// <summary>An async call whose task is awaited, discarded or always returned (no fast path) still runs its state machine on every call.</summary>
+    [Fact]
+    public Task Async_calls_awaited_discarded_or_always_forwarded_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public void Discarded() => _ = {|HOT109:ReadSlowAsync()|};
+
+            [HotPath]
+            public void Statement() { {|HOT109:ReadSlowAsync()|}; }
+
+            [HotPath]
+            public ValueTask<int> Forwarded() => {|HOT109:ReadSlowAsync()|};
+
+            [HotPath]
+            public int Blocking(bool b) => b ? 0 : {|HOT109:ReadSlowAsync()|}.Result;
+
+            [HotPath]
+            public object Boxed(bool b) => b ? null! : {|HOT109:ReadSlowAsync()|};
+
+            [HotPath]
+            public async Task<int> {|HOT109:Awaited|}(bool b) => b ? 0 : await {|HOT109:ReadSlowAsync()|};
+
+            private static async ValueTask<int> ReadSlowAsync() { await Task.Yield(); return 1; }
+        }
+        """, "HOT109", "HOT111");
+
     [Fact]
     public async Task ValueTask_message_says_synchronous_completion_cannot_be_proven()
     {

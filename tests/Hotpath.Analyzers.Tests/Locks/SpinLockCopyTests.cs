@@ -13,6 +13,25 @@ public sealed class SpinLockCopyTests
         }
         """, "HOT206");
 
+    /// <summary>An in or ref readonly parameter is readonly like a readonly field: Enter and Exit run on defensive copies.</summary>
+    [Fact]
+    public Task In_and_ref_readonly_parameters() => LockVerifier.VerifyAsync("""
+        using System;
+        using System.Threading;
+        public sealed class C
+        {
+            public void J(in SpinLock {|HOT206:s|}) { bool t = false; try { s.Enter(ref t); } finally { if (t) s.Exit(); } }
+            public static void K(ref readonly SpinLock {|HOT206:s|}, int n) { }
+            public C(in SpinLock {|HOT206:s|}) { }
+            public void L()
+            {
+                Local(default);
+                var a = (in SpinLock {|HOT206:x|}) => { };
+                static void Local(in SpinLock {|HOT206:y|}) { }
+            }
+        }
+        """, "HOT206");
+
     [Fact]
     public Task Auto_property() => LockVerifier.VerifyAsync("""
         using System.Threading;

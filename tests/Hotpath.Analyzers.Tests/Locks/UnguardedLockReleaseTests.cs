@@ -60,6 +60,39 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>A counting signal (a bounded queue): waited in one method, released in another; not a critical section.</summary>
+    [Fact]
+    public Task Semaphore_used_as_a_counting_signal_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Concurrent;
+        public sealed class BoundedQueue<T>
+        {
+            private readonly ConcurrentQueue<T> _queue = new();
+            private readonly SemaphoreSlim _signal = new(0);
+            private readonly SemaphoreSlim _slots;
+            public BoundedQueue(int capacity) => _slots = new SemaphoreSlim(capacity, capacity);
+            public void Enqueue(T item) { _slots.Wait(); _queue.Enqueue(item); _signal.Release(); }
+            public async ValueTask<T> DequeueAsync(CancellationToken ct) { await _signal.WaitAsync(ct).ConfigureAwait(false); _queue.TryDequeue(out var item); _slots.Release(); return item!; }
+            public T Take() { _signal.Wait(); _queue.TryDequeue(out var item); return item!; }
+            public bool TryTake(out T item, int timeout) { item = default!; return _signal.Wait(timeout) && _queue.TryDequeue(out item); }
+        }
+        """, "HOT204");
+
+    /// <summary>Released in the same method, the semaphore is a lock there; a binary semaphore (1, 1) is a lock anywhere.</summary>
+    [Fact]
+    public Task Semaphore_released_in_the_same_method_or_binary_is_still_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _signal = new(0);
+            private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+            private int _n;
+            public void A() { {|HOT204:_signal.Wait()|}; _n++; _signal.Release(); }
+            public async Task B(CancellationToken ct) { await {|HOT204:_signal.WaitAsync(ct)|}; _n++; if (_n > 3) _signal.Release(); }
+            public void Enter() { {|HOT204:_mutex.Wait()|}; _n++; }
+            public void Exit() => _mutex.Release();
+            public void Local() { var s = new SemaphoreSlim(1, 1); {|HOT204:s.Wait()|}; _n++; }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Semaphore_wait_inside_the_try_it_releases_in() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C

@@ -369,7 +369,178 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A return statement (or break) in the try runs its finally: a Return before it and one in the finally are two.</summary>
+    [Fact]
+    public Task HOT302_return_in_the_try_then_a_jump_then_the_finally_returns_again() => Verify("""
+        public int A()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { b[0] = 1; ArrayPool<byte>.Shared.Return(b); return 1; }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void B(int n)
+        {
+            var item = Item.Pool.Rent();
+            try
+            {
+                for (var i = 0; i < n; i++) { if (i == 2) { Item.Pool.Return(item); return; } }
+            }
+            finally { {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public int D()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { ArrayPool<byte>.Shared.Return(b); return 1; }
+            finally { {|HOT301:b|}[0] = 0; }
+        }
+        public int C(bool ok)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { if (ok) { ArrayPool<byte>.Shared.Return(b); return 1; } }
+            finally { n(); }
+            ArrayPool<byte>.Shared.Return(b);
+            return 0;
+            static void n() { }
+        }
+        """);
+
     // ---- HOT303 ----
+
+    /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_try_with_early_exits_and_a_finally_that_returns() => Verify("""
+        public int A(int n)
+        {
+            byte[]? rented = null;
+            try { rented = ArrayPool<byte>.Shared.Rent(n); rented[0] = 1; return rented.Length; }
+            finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int B(int n)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(n);
+            try { rented[0] = 1; return rented.Length; }
+            finally { ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int C(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                rented = ArrayPool<byte>.Shared.Rent(n);
+                if (n == 0) return 0;
+                for (var i = 0; i < n; i++) { if (rented[i] == 1) break; }
+                return rented.Length;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int D(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                try { rented = ArrayPool<byte>.Shared.Rent(n); if (n == 0) return 0; }
+                finally { n++; }
+                return n;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        """);
+
+    /// <summary>A finally only covers its own try: a rent repeated by a loop inside it, or a finally that may skip the return, still leaks.</summary>
+    [Fact]
+    public Task HOT303_a_finally_does_not_cover_a_loop_inside_its_try_or_a_conditional_return() => Verify("""
+        public int A(int n)
+        {
+            byte[]? rented = null;
+            try
+            {
+                for (var i = 0; i < n; i++) { rented = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; if (i == 3) return i; }
+                return n;
+            }
+            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        public int B(int n)
+        {
+            var rented = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|};
+            try { if (n == 0) return 0; return rented.Length; }
+            finally { if (n > 1) ArrayPool<byte>.Shared.Return(rented); }
+        }
+        """);
+
+    /// <summary>A goto forward to a label whose statements always return the object is not a leak path; one past them is.</summary>
+    [Fact]
+    public Task HOT303_goto_forward_to_a_return() => Verify("""
+        public int A(int k)
+        {
+            var s = Item.Pool.Rent();
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            Item.Pool.Return(s);
+            return k;
+        }
+        public int B(int k)
+        {
+            var s = Item.Pool.Rent();
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            k++;
+            Item.Pool.Return(s);
+            return k;
+        }
+        public int C(int k)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            if (k > 0) goto done;
+            Item.Pool.Return(s);
+        done:
+            return k;
+        }
+        public int D(int k)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            if (k > 0) goto done;
+            s.Value = k;
+        done:
+            if (k > 1) return k;
+            Item.Pool.Return(s);
+            return k;
+        }
+        """);
+
+    /// <summary>A rent taken on one branch of ?:, ?? or a switch expression and stored in a local is tracked, not "handed on".</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_conditional_branch_never_returned() => Verify("""
+        public int A(int n) { var b = n > 0 ? {|HOT303:ArrayPool<byte>.Shared.Rent(n)|} : Array.Empty<byte>(); return b.Length; }
+        public int B(byte[]? cached) { var b = cached ?? {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}; return b.Length; }
+        public int C(int n) { byte[] b; b = n switch { 0 => Array.Empty<byte>(), _ => ({|HOT303:ArrayPool<byte>.Shared.Rent(n)|}) }; return b.Length; }
+        """);
+
+    /// <summary>Conditions are not evaluated: a conditional rent with a Return anywhere (typically under the same condition) is not reported.</summary>
+    [Fact]
+    public Task HOT303_rent_in_a_conditional_branch_returned_or_handed_on_is_quiet() => Verify("""
+        public int A(int n)
+        {
+            var b = n > 0 ? ArrayPool<byte>.Shared.Rent(n) : Array.Empty<byte>();
+            var length = b.Length;
+            if (n > 0) ArrayPool<byte>.Shared.Return(b);
+            return length;
+        }
+        public byte[] B(int n) => n > 0 ? ArrayPool<byte>.Shared.Rent(n) : Array.Empty<byte>();
+        public void C(byte[]? cached) { var b = cached ?? ArrayPool<byte>.Shared.Rent(8); Sink.Keep(b); }
+        public void D(int n) { Sink.Keep(n switch { 0 => Array.Empty<byte>(), _ => ArrayPool<byte>.Shared.Rent(n) }); }
+        """);
+
+    /// <summary>An array returned as Memory or ReadOnlyMemory (a user-defined conversion) is handed on.</summary>
+    [Fact]
+    public Task HOT303_rented_array_returned_as_memory_is_handed_on() => Verify("""
+        public Memory<byte> P() { var b = ArrayPool<byte>.Shared.Rent(10); return b; }
+        public ReadOnlyMemory<byte> Q() { var b = ArrayPool<byte>.Shared.Rent(10); b[0] = 1; return b; }
+        public ArraySegment<byte> R() { var b = ArrayPool<byte>.Shared.Rent(10); return b; }
+        public void S(out Memory<byte> m) { var b = ArrayPool<byte>.Shared.Rent(10); m = b; }
+        public Span<byte> T() { var b = {|HOT303:ArrayPool<byte>.Shared.Rent(10)|}; Span<byte> s = b; s[0] = 1; return default; }
+        """);
 
     [Fact]
     public Task HOT303_rented_and_never_returned() => Verify("""

@@ -47,6 +47,43 @@ public sealed class MakeLambdaStaticCodeFixTests
             }
             """);
 
+    /// <summary>A const or a nameof is not a capture, so such a lambda is HOT105 and can be made static.</summary>
+    [Fact]
+    public Task Lambdas_using_only_consts_or_nameof_become_static() =>
+        CodeFixVerifier.VerifyAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M(int threshold)
+                {
+                    const int k = 3;
+                    Func<int, int> a = {|HOT105:x => x + k|};
+                    Func<string> b = {|HOT105:() => nameof(threshold)|};
+                    return a(1) + b().Length;
+                }
+            }
+            """,
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M(int threshold)
+                {
+                    const int k = 3;
+                    Func<int, int> a = static x => x + k;
+                    Func<string> b = static () => nameof(threshold);
+                    return a(1) + b().Length;
+                }
+            }
+            """);
+
     [Fact]
     public Task A_lambda_passed_as_an_argument_keeps_its_formatting() =>
         CodeFixVerifier.VerifyAsync(
