@@ -156,8 +156,11 @@ internal sealed class CacheShard<TKey, TValue>
         return added;
     }
 
-    /// <summary>Removes the entry for <paramref name="key"/>; false when there is none.</summary>
-    public bool Remove(TKey key, int hash)
+    /// <summary>
+    /// Removes the entry for <paramref name="key"/>; false when there is none or it has expired at
+    /// <paramref name="now"/> (0 without a time to live): an expired entry is dropped as an expiration, as a lookup would.
+    /// </summary>
+    public bool Remove(TKey key, int hash, long now)
     {
         lock (_lock)
         {
@@ -166,9 +169,15 @@ internal sealed class CacheShard<TKey, TValue>
                 if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
                 {
                     Unlink(node);
+                    var live = node.ExpiresAt > now;
+                    if (!live)
+                    {
+                        _expirations++;
+                    }
+
                     _count = _size;
                     _flights?.Supersede(key);
-                    return true;
+                    return live;
                 }
             }
 

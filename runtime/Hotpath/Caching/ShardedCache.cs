@@ -253,7 +253,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     }
 
     /// <summary>Removes the entry for <paramref name="key"/>.</summary>
-    /// <returns>True when an entry was removed.</returns>
+    /// <returns>True when a live entry was removed; false when there was none or it had expired (it is dropped and
+    /// counted in <see cref="CacheStatistics.Expirations"/>).</returns>
     public bool Remove(TKey key)
     {
         if (key is null)
@@ -262,7 +263,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         }
 
         var hash = Hash(key);
-        return ShardFor(hash).Remove(key, hash);
+        return ShardFor(hash).Remove(key, hash, _timeToLive == 0 ? 0 : _clock.Now);
     }
 
     /// <summary>Removes every entry. Statistics are kept.</summary>

@@ -232,6 +232,27 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
+    public void Remove_of_an_expired_entry_reports_nothing_removed_and_counts_an_expiration()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(ttl: TimeSpan.FromSeconds(10), clock: clock);
+        cache.Set(1, "one");
+        cache.Set(2, "two");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        cache.Set(3, "three"); // live for 5 s more: adding it expires nothing
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.False(cache.Remove(1)); // expired: it was already a miss, so nothing live was removed
+        Assert.True(cache.Remove(3));
+        var stats = cache.Statistics;
+        Assert.Equal(1, stats.Expirations);
+        Assert.Equal(0, stats.Evictions);
+        cache.Validate();
+        Assert.Equal(0, cache.Count); // drops (and counts) the other expired entry
+        Assert.Equal(2, cache.Statistics.Expirations);
+    }
+
+    [Fact]
     public void Expired_entries_are_dropped_first_when_room_is_needed()
     {
         var clock = new ManualTimeProvider();
