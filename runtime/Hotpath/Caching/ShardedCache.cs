@@ -39,7 +39,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
     /// <summary>A cache configured by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Shards is not a positive power of two, Capacity is not positive, or TimeToLive is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Shards is not a positive power of two, Capacity is not positive or above 2^30, or TimeToLive is not positive.</exception>
     public ShardedCache(ShardedCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,14 +67,19 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
         // One bucket table for all shards, each owning an equal power-of-two slice sized for its capacity: a lookup
         // indexes it directly (shard bits, then bucket bits) without loading the shard object first.
-        var largestShard = (options.Capacity + shards - 1) / shards;
-        var bucketsPerShard = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)largestShard);
-        if ((long)bucketsPerShard * shards > Array.MaxLength)
+        var tableLength = TableLength(options.Capacity, shards);
+        if (tableLength > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Capacity, "ShardedCacheOptions.Capacity is too large for one table.");
+            // Shards are a power of two no larger than Capacity, so the table is 2^30 slots up to Capacity 2^30 and
+            // 2^31 (over Array.MaxLength) beyond: the limit is the same whatever the shard count.
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.Capacity,
+                "ShardedCacheOptions.Capacity must be at most 1,073,741,824 (2^30): the cache preallocates memory in proportion to it (a bucket table of at least Capacity slots, which must fit in one array, a frequency sketch and ghost lists), so it is not a way to say \"unbounded\".");
         }
 
-        _table = new CacheNode<TKey, TValue>?[bucketsPerShard * shards];
+        var bucketsPerShard = (int)(tableLength / shards);
+        _table = new CacheNode<TKey, TValue>?[tableLength];
         _bucketBits = System.Numerics.BitOperations.Log2((uint)bucketsPerShard);
         _bucketMask = bucketsPerShard - 1;
         _shards = new CacheShard<TKey, TValue>[shards];
@@ -162,6 +167,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     }
 
     internal int ShardCount => _shards.Length;
+
+    /// <summary>The bucket table's length for <paramref name="shards"/> (at most <paramref name="capacity"/>): each shard's slice is the power of two at or above its largest share. In <see cref="long"/>: it may not fit an array.</summary>
+    internal static long TableLength(int capacity, int shards)
+    {
+        var largestShard = ((long)capacity + shards - 1) / shards;
+        return (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)largestShard) * shards;
+    }
 
     /// <summary>Gets the value cached for <paramref name="key"/>, without a lock or an allocation.</summary>
     /// <returns>True on a hit; false (and <paramref name="value"/> default) when absent or expired.</returns>

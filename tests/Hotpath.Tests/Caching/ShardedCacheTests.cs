@@ -287,6 +287,34 @@ public sealed class ShardedCacheTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { TimeToLive = TimeSpan.Zero }));
     }
 
+    [Theory]
+    [InlineData((1 << 30) + 1, 1)]
+    [InlineData((1 << 30) + 1, 16)]
+    [InlineData(int.MaxValue, 1)]
+    [InlineData(int.MaxValue, 16)]
+    [InlineData(int.MaxValue, 65536)]
+    public void A_capacity_whose_bucket_table_cannot_be_one_array_is_rejected_before_allocating(int capacity, int shards)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = capacity, Shards = shards, TrimOnMemoryPressure = false }));
+        Assert.Contains("ShardedCacheOptions.Capacity must be at most 1,073,741,824", error.Message, StringComparison.Ordinal);
+        Assert.Equal(capacity, error.ActualValue);
+    }
+
+    [Theory]
+    [InlineData(1 << 30, 1, 1L << 30)] // the largest capacity: its table is 2^30 slots whatever the shard count
+    [InlineData(1 << 30, 16, 1L << 30)]
+    [InlineData(1 << 30, 65536, 1L << 30)]
+    [InlineData((1 << 30) + 1, 1, 1L << 31)]
+    [InlineData((1 << 30) + 1, 16, 1L << 31)]
+    [InlineData(int.MaxValue, 16, 1L << 31)]
+    [InlineData(int.MaxValue, 65536, 1L << 31)]
+    [InlineData(100, 16, 128)]
+    [InlineData(100, 1, 128)]
+    public void The_bucket_table_length_is_computed_without_overflow(int capacity, int shards, long expected)
+    {
+        Assert.Equal(expected, ShardedCache<int, int>.TableLength(capacity, shards));
+    }
+
     [Fact]
     public void Null_keys_and_null_callbacks_are_rejected()
     {
