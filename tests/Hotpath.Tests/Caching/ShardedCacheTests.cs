@@ -315,6 +315,17 @@ public sealed class ShardedCacheTests
         Assert.Equal(expected, ShardedCache<int, int>.TableLength(capacity, shards));
     }
 
+    [Theory]
+    [InlineData(1, 160)]
+    [InlineData(10_000, 100_000)]
+    [InlineData(214_748_364, 2_147_483_640)]
+    [InlineData(214_748_365, int.MaxValue)] // ten times it overflowed int
+    [InlineData(1 << 30, int.MaxValue)]
+    public void The_sketch_ages_after_ten_increments_per_entry_without_overflow(int capacity, int expected)
+    {
+        Assert.Equal(expected, FrequencySketch.SampleSize(capacity));
+    }
+
     [Fact]
     public void Null_keys_and_null_callbacks_are_rejected()
     {
