@@ -20,8 +20,8 @@ namespace Hotpath.Batching;
 /// <para>No accepted item is silently lost: each is handled successfully or dead-lettered exactly once. When no
 /// dead-letter handler is given, or the dead-letter handler itself throws, the failure is counted
 /// (<see cref="DeadLetteredCount"/>, the <c>hotpath.batch.deadletters</c> counter) and kept, and
-/// <see cref="CompleteAsync"/> (and <see cref="DisposeAsync"/>) throw an <see cref="AggregateException"/> of
-/// those failures once everything has drained.</para>
+/// <see cref="CompleteAsync"/> (and the first <see cref="DisposeAsync"/>, unless <see cref="CompleteAsync"/> was called)
+/// throw an <see cref="AggregateException"/> of those failures once everything has drained.</para>
 /// <para>After <see cref="CompleteAsync"/> (or <see cref="DisposeAsync"/>) starts, <see cref="Post"/> returns
 /// <see langword="false"/> and <see cref="PostAsync"/> throws <see cref="InvalidOperationException"/>.</para>
 /// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
@@ -67,6 +67,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private List<Exception>? _failures;
     private int _failureCount;
     private bool _completeCalled;
+    private bool _disposeCalled;
 
     private readonly Signal _wake = new();
     private readonly Timer _timer;
@@ -250,17 +251,24 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     /// <summary>Completes the engine like <see cref="CompleteAsync"/> and releases its timer and buffers.</summary>
     /// <returns>A task that completes when the engine has drained.</returns>
-    /// <exception cref="AggregateException">As <see cref="CompleteAsync"/>, unless <see cref="CompleteAsync"/> was called
-    /// (its task already carries the failures).</exception>
+    /// <exception cref="AggregateException">As <see cref="CompleteAsync"/>, from the first call only and unless
+    /// <see cref="CompleteAsync"/> was called (its task already carries the failures); later calls complete quietly.</exception>
     public async ValueTask DisposeAsync()
     {
+        bool first;
+        lock (_gate)
+        {
+            first = !_disposeCalled;
+            _disposeCalled = true;
+        }
+
         try
         {
             await Complete(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (AggregateException) when (CompleteWasCalled())
+        catch (AggregateException) when (!first || CompleteWasCalled())
         {
-            // The task CompleteAsync returned already carries these failures to its caller.
+            // Already reported: by the first DisposeAsync, or by the task CompleteAsync returned.
         }
         finally
         {

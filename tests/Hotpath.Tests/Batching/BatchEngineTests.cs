@@ -367,6 +367,21 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public async Task A_second_DisposeAsync_after_one_that_threw_completes_quietly()
+    {
+        var engine = new BatchEngine<int>(Options(maxRetries: 0), static (_, _) => throw new FormatException("bad"));
+        engine.Post(1);
+        var error = await Assert.ThrowsAsync<AggregateException>(async () => await engine.DisposeAsync());
+        Assert.IsType<FormatException>(Assert.Single(error.InnerExceptions));
+
+        // Dispose guidance: disposing again is a no-op, not a second report of the same failures.
+        await engine.DisposeAsync();
+        await engine.DisposeAsync();
+        Assert.Equal(1, engine.DeadLetteredCount);
+        Assert.False(engine.Post(2));
+    }
+
+    [Fact]
     public async Task Cancelling_completion_cancels_handlers_and_dead_letters_the_rest()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
