@@ -20,8 +20,8 @@ namespace Hotpath.Batching;
 /// <para>No accepted item is silently lost: each is handled successfully or dead-lettered exactly once. When no
 /// dead-letter handler is given, or the dead-letter handler itself throws, the failure is counted
 /// (<see cref="DeadLetteredCount"/>, the <c>hotpath.batch.deadletters</c> counter) and kept, and
-/// <see cref="CompleteAsync"/> (and <see cref="DisposeAsync"/>) throw an <see cref="AggregateException"/> of
-/// those failures once everything has drained.</para>
+/// <see cref="CompleteAsync"/> (and the first <see cref="DisposeAsync"/>, unless <see cref="CompleteAsync"/> was called)
+/// throw an <see cref="AggregateException"/> of those failures once everything has drained.</para>
 /// <para>After <see cref="CompleteAsync"/> (or <see cref="DisposeAsync"/>) starts, <see cref="Post"/> returns
 /// <see langword="false"/> and <see cref="PostAsync"/> throws <see cref="InvalidOperationException"/>.</para>
 /// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
@@ -32,6 +32,9 @@ namespace Hotpath.Batching;
 public sealed class BatchEngine<T> : IAsyncDisposable
 {
     private const int MaxKeptFailures = 64;
+
+    // A batch's first buffer holds at most this many items; a batch that outgrows it doubles its buffer.
+    private const int FirstBufferLength = 1024;
 
     // One series per item type, like the pools' counters; built once per T, so adding to a counter allocates nothing.
     private static readonly KeyValuePair<string, object?> ItemTypeTag = new(BatchMetrics.TypeTag, TypeNames.Display(typeof(T)));
@@ -45,6 +48,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private readonly Func<ReadOnlyMemory<T>, CancellationToken, ValueTask> _handler;
     private readonly Func<ReadOnlyMemory<T>, Exception, ValueTask>? _deadLetter;
     private readonly int _maxBatchSize;
+    private readonly int _firstBufferLength;
     private readonly int _capacity;
     private readonly int _maxConcurrent;
     private readonly int _maxRetries;
@@ -56,7 +60,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private readonly Queue<Batch> _ready = new();
     private readonly Stack<T[]> _freeArrays = new();
     private readonly Stack<Runner> _freeRunners = new();
-    private T[]? _current;
+    private T[] _current = []; // empty between batches, so "full" (count == length) also means "no buffer yet"
     private int _currentCount;
     private long _currentStarted;
     private int _pending;
@@ -67,6 +71,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private List<Exception>? _failures;
     private int _failureCount;
     private bool _completeCalled;
+    private bool _disposeCalled;
 
     private readonly Signal _wake = new();
     private readonly Timer _timer;
@@ -97,7 +102,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
         _handler = handler;
         _deadLetter = deadLetter;
-        _maxBatchSize = Math.Min(options.MaxBatchSize, options.Capacity); // a batch never holds more than Capacity items
+        // A batch never holds more than Capacity items, nor more than one array can.
+        _maxBatchSize = Math.Min(Math.Min(options.MaxBatchSize, options.Capacity), Array.MaxLength);
+        _firstBufferLength = Math.Min(_maxBatchSize, FirstBufferLength);
         _capacity = options.Capacity;
         _maxConcurrent = options.MaxConcurrentBatches;
         _maxRetries = options.MaxRetries;
@@ -250,17 +257,24 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     /// <summary>Completes the engine like <see cref="CompleteAsync"/> and releases its timer and buffers.</summary>
     /// <returns>A task that completes when the engine has drained.</returns>
-    /// <exception cref="AggregateException">As <see cref="CompleteAsync"/>, unless <see cref="CompleteAsync"/> was called
-    /// (its task already carries the failures).</exception>
+    /// <exception cref="AggregateException">As <see cref="CompleteAsync"/>, from the first call only and unless
+    /// <see cref="CompleteAsync"/> was called (its task already carries the failures); later calls complete quietly.</exception>
     public async ValueTask DisposeAsync()
     {
+        bool first;
+        lock (_gate)
+        {
+            first = !_disposeCalled;
+            _disposeCalled = true;
+        }
+
         try
         {
             await Complete(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (AggregateException) when (CompleteWasCalled())
+        catch (AggregateException) when (!first || CompleteWasCalled())
         {
-            // The task CompleteAsync returned already carries these failures to its caller.
+            // Already reported: by the first DisposeAsync, or by the task CompleteAsync returned.
         }
         finally
         {
@@ -338,7 +352,12 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     /// <summary>Appends under the lock; returns whether the dispatcher must look (a new batch began or one filled).</summary>
     private bool AddLocked(T item)
     {
-        var current = _current ??= RentLocked();
+        var current = _current;
+        if (_currentCount == current.Length)
+        {
+            current = MakeRoomLocked(); // a new batch, or a full buffer below MaxBatchSize: rare
+        }
+
         current[_currentCount++] = item;
         _pending++;
         var wake = false;
@@ -351,7 +370,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         if (_currentCount == _maxBatchSize)
         {
             _ready.Enqueue(new Batch(current, _currentCount));
-            _current = null;
+            _current = [];
             _currentCount = 0;
             wake = true;
         }
@@ -359,7 +378,27 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         return wake;
     }
 
-    private T[] RentLocked() => _freeArrays.Count > 0 ? _freeArrays.Pop() : ArrayPool<T>.Shared.Rent(_maxBatchSize);
+    /// <summary>
+    /// Gives the current batch room for one more item: a buffer for a new batch (a free one, else a small one from the
+    /// pool), or, for a batch that filled its buffer, one twice as large (up to the batch's maximum) with the items
+    /// copied over. Memory so follows the items actually buffered, not MaxBatchSize; grown buffers go back on the free
+    /// list after their batch, so batches of a steady size stop growing (and renting) once warm.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T[] MakeRoomLocked()
+    {
+        if (_currentCount == 0)
+        {
+            return _current = _freeArrays.Count > 0 ? _freeArrays.Pop() : ArrayPool<T>.Shared.Rent(_firstBufferLength);
+        }
+
+        // Below the maximum here: a batch reaching it is queued as soon as its last item is added.
+        var full = _current;
+        var bigger = ArrayPool<T>.Shared.Rent((int)Math.Min(2L * full.Length, _maxBatchSize));
+        Array.Copy(full, bigger, _currentCount);
+        ArrayPool<T>.Shared.Return(full, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        return _current = bigger;
+    }
 
     private void ReleaseSpaceWaitersLocked(out TaskCompletionSource? waiters)
     {
@@ -388,8 +427,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                         if (_completing || elapsed >= _maxDelayTicks)
                         {
                             runner = _freeRunners.Pop();
-                            runner.Batch = new Batch(_current!, _currentCount);
-                            _current = null;
+                            runner.Batch = new Batch(_current, _currentCount);
+                            _current = [];
                             _currentCount = 0;
                         }
                         else

@@ -43,13 +43,16 @@ internal sealed class CacheShard<TKey, TValue>
     private readonly int _windowMax;
     private readonly GhostSet _rejected;
     private readonly GhostSet _victims;
+    private readonly ICacheFlights<TKey>? _flights;
 
     /// <param name="capacity">Entries this shard holds at most.</param>
     /// <param name="table">The cache's bucket table (readers index it directly, without going through the shard).</param>
     /// <param name="offset">This shard's first bucket in <paramref name="table"/>.</param>
     /// <param name="bucketCount">This shard's buckets: a power of two, at least <paramref name="capacity"/> (load factor at most 1).</param>
-    public CacheShard(int capacity, CacheNode<TKey, TValue>?[] table, int offset, int bucketCount)
+    /// <param name="flights">The cache's loads in flight, superseded by each Set, Remove and Clear under this shard's lock.</param>
+    public CacheShard(int capacity, CacheNode<TKey, TValue>?[] table, int offset, int bucketCount, ICacheFlights<TKey>? flights = null)
     {
+        _flights = flights;
         Capacity = capacity;
         Table = table;
         BucketOffset = offset;
@@ -69,61 +72,95 @@ internal sealed class CacheShard<TKey, TValue>
 
     /// <summary>
     /// Adds or replaces the entry. When <paramref name="replace"/> is false and a live entry exists, that entry is
-    /// returned and nothing changes. Returns the node now holding the key.
+    /// returned and nothing changes. Returns the node now holding the key. A replacing add is a Set: it also
+    /// supersedes the key's load in flight, if any (see <see cref="AddLoaded"/>).
     /// </summary>
     public CacheNode<TKey, TValue> Add(TKey key, TValue value, int hash, long expiresAt, bool replace, long now)
     {
         lock (_lock)
         {
-            ref var head = ref Table[BucketOffset + (hash & BucketMask)];
-            CacheNode<TKey, TValue>? previous = null;
-            for (var node = head; node is not null; previous = node, node = node.Next)
+            var node = AddLocked(key, value, hash, expiresAt, replace, now);
+            if (replace)
             {
-                if (node.Hash != hash || !CacheKeys.Equal(node.Key, key))
-                {
-                    continue;
-                }
-
-                var expired = node.ExpiresAt <= now;
-                if (!replace && !expired)
-                {
-                    return node;
-                }
-
-                var replacement = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = node.Next, Hits = expired ? (byte)0 : node.Hits };
-                QueueOf(node.Queue).Replace(node, replacement);
-                if (previous is null)
-                {
-                    Volatile.Write(ref head, replacement);
-                }
-                else
-                {
-                    Volatile.Write(ref previous.Next, replacement);
-                }
-
-                if (expired)
-                {
-                    _expirations++;
-                }
-
-                return replacement;
+                _flights?.Supersede(key); // after the write, under the lock: see ShardedCache.LoadAsync
             }
 
-            var added = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = head };
-            Volatile.Write(ref head, added);
-            _sketch.Increment(hash);
-            Adapt(hash);
-            _window.AddLast(added, CacheQueue.Window);
-            _size++;
-            Maintain(now);
-            _count = _size;
-
-            return added;
+            return node;
         }
     }
 
-    /// <summary>Removes the entry for <paramref name="key"/>; false when there is none.</summary>
-    public bool Remove(TKey key, int hash)
+    /// <summary>
+    /// Stores a loaded value unless <paramref name="flight"/> was superseded by a Set, Remove or Clear: the flag is
+    /// read under the lock those take to write and mark, so the check and the store are one step for them.
+    /// </summary>
+    /// <returns>False when the value was not stored.</returns>
+    public bool AddLoaded(TKey key, TValue value, int hash, long expiresAt, long now, CacheFlight flight)
+    {
+        lock (_lock)
+        {
+            if (flight.Superseded)
+            {
+                return false;
+            }
+
+            AddLocked(key, value, hash, expiresAt, replace: true, now);
+            return true;
+        }
+    }
+
+    private CacheNode<TKey, TValue> AddLocked(TKey key, TValue value, int hash, long expiresAt, bool replace, long now)
+    {
+        ref var head = ref Table[BucketOffset + (hash & BucketMask)];
+        CacheNode<TKey, TValue>? previous = null;
+        for (var node = head; node is not null; previous = node, node = node.Next)
+        {
+            if (node.Hash != hash || !CacheKeys.Equal(node.Key, key))
+            {
+                continue;
+            }
+
+            var expired = node.ExpiresAt <= now;
+            if (!replace && !expired)
+            {
+                return node;
+            }
+
+            var replacement = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = node.Next, Hits = expired ? (byte)0 : node.Hits };
+            QueueOf(node.Queue).Replace(node, replacement);
+            if (previous is null)
+            {
+                Volatile.Write(ref head, replacement);
+            }
+            else
+            {
+                Volatile.Write(ref previous.Next, replacement);
+            }
+
+            if (expired)
+            {
+                _expirations++;
+            }
+
+            return replacement;
+        }
+
+        var added = new CacheNode<TKey, TValue>(key, value, hash, expiresAt) { Next = head };
+        Volatile.Write(ref head, added);
+        _sketch.Increment(hash);
+        Adapt(hash);
+        _window.AddLast(added, CacheQueue.Window);
+        _size++;
+        Maintain(now);
+        _count = _size;
+
+        return added;
+    }
+
+    /// <summary>
+    /// Removes the entry for <paramref name="key"/>; false when there is none or it has expired at
+    /// <paramref name="now"/> (0 without a time to live): an expired entry is dropped as an expiration, as a lookup would.
+    /// </summary>
+    public bool Remove(TKey key, int hash, long now)
     {
         lock (_lock)
         {
@@ -132,11 +169,19 @@ internal sealed class CacheShard<TKey, TValue>
                 if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
                 {
                     Unlink(node);
+                    var live = node.ExpiresAt > now;
+                    if (!live)
+                    {
+                        _expirations++;
+                    }
+
                     _count = _size;
-                    return true;
+                    _flights?.Supersede(key);
+                    return live;
                 }
             }
 
+            _flights?.Supersede(key); // even with nothing stored yet: a load in flight must not store after this
             return false;
         }
     }
@@ -199,6 +244,7 @@ internal sealed class CacheShard<TKey, TValue>
             _windowTarget = Math.Max(1, Capacity / 100);
             _size = 0;
             _count = 0;
+            _flights?.SupersedeAll(); // every shard's flights, not only this one's: marking more is harmless
         }
     }
 

@@ -23,8 +23,11 @@ internal sealed class FrequencySketch
 
         _table = new long[length];
         _mask = length - 1;
-        _sampleSize = 10 * Math.Max(capacity, 16);
+        _sampleSize = SampleSize(capacity);
     }
+
+    /// <summary>Increments between agings: ten per entry, in <see cref="long"/> and capped (10 × int overflowed above 214,748,364 entries, and a negative size aged on every increment).</summary>
+    internal static int SampleSize(int capacity) => (int)Math.Min(int.MaxValue, 10L * Math.Max(capacity, 16));
 
     /// <summary>The estimated recent frequency of the key with hash <paramref name="hash"/> (0 to 15).</summary>
     public int Frequency(int hash)

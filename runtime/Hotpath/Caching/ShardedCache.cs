@@ -14,7 +14,7 @@ namespace Hotpath.Caching;
 /// </summary>
 /// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/> (strings: ordinally).</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
-public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
+public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlights<TKey>
     where TKey : notnull
 {
     private readonly CacheShard<TKey, TValue>[] _shards;
@@ -39,7 +39,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     /// <summary>A cache configured by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Shards is not a positive power of two, Capacity is not positive, or TimeToLive is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Shards is not a positive power of two, Capacity is not positive or above 2^30, or TimeToLive is not positive.</exception>
     public ShardedCache(ShardedCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,20 +67,25 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
         // One bucket table for all shards, each owning an equal power-of-two slice sized for its capacity: a lookup
         // indexes it directly (shard bits, then bucket bits) without loading the shard object first.
-        var largestShard = (options.Capacity + shards - 1) / shards;
-        var bucketsPerShard = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)largestShard);
-        if ((long)bucketsPerShard * shards > Array.MaxLength)
+        var tableLength = TableLength(options.Capacity, shards);
+        if (tableLength > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Capacity, "ShardedCacheOptions.Capacity is too large for one table.");
+            // Shards are a power of two no larger than Capacity, so the table is 2^30 slots up to Capacity 2^30 and
+            // 2^31 (over Array.MaxLength) beyond: the limit is the same whatever the shard count.
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.Capacity,
+                "ShardedCacheOptions.Capacity must be at most 1,073,741,824 (2^30): the cache preallocates memory in proportion to it (a bucket table of at least Capacity slots, which must fit in one array, a frequency sketch and ghost lists), so it is not a way to say \"unbounded\".");
         }
 
-        _table = new CacheNode<TKey, TValue>?[bucketsPerShard * shards];
+        var bucketsPerShard = (int)(tableLength / shards);
+        _table = new CacheNode<TKey, TValue>?[tableLength];
         _bucketBits = System.Numerics.BitOperations.Log2((uint)bucketsPerShard);
         _bucketMask = bucketsPerShard - 1;
         _shards = new CacheShard<TKey, TValue>[shards];
         for (var i = 0; i < shards; i++)
         {
-            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0), _table, i * bucketsPerShard, bucketsPerShard);
+            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0), _table, i * bucketsPerShard, bucketsPerShard, this);
         }
 
         var bits = System.Numerics.BitOperations.Log2((uint)shards);
@@ -163,6 +168,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     internal int ShardCount => _shards.Length;
 
+    /// <summary>The bucket table's length for <paramref name="shards"/> (at most <paramref name="capacity"/>): each shard's slice is the power of two at or above its largest share. In <see cref="long"/>: it may not fit an array.</summary>
+    internal static long TableLength(int capacity, int shards)
+    {
+        var largestShard = ((long)capacity + shards - 1) / shards;
+        return (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)largestShard) * shards;
+    }
+
     /// <summary>Gets the value cached for <paramref name="key"/>, without a lock or an allocation.</summary>
     /// <returns>True on a hit; false (and <paramref name="value"/> default) when absent or expired.</returns>
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
@@ -223,7 +235,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <summary>
     /// Gets the value cached for <paramref name="key"/>, or loads it once: concurrent callers that miss on the same
     /// key share one run of <paramref name="loader"/>. A loader that throws or is cancelled stores nothing, and every
-    /// caller waiting on it sees its exception. A hit completes synchronously without allocating.
+    /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
+    /// while the load runs wins: its callers get the loaded value, but it is not stored. A hit completes synchronously
+    /// without allocating.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
@@ -251,7 +265,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     }
 
     /// <summary>Removes the entry for <paramref name="key"/>.</summary>
-    /// <returns>True when an entry was removed.</returns>
+    /// <returns>True when a live entry was removed; false when there was none or it had expired (it is dropped and
+    /// counted in <see cref="CacheStatistics.Expirations"/>).</returns>
     public bool Remove(TKey key)
     {
         if (key is null)
@@ -260,7 +275,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         }
 
         var hash = Hash(key);
-        return ShardFor(hash).Remove(key, hash);
+        return ShardFor(hash).Remove(key, hash, _timeToLive == 0 ? 0 : _clock.Now);
     }
 
     /// <summary>Removes every entry. Statistics are kept.</summary>
@@ -316,14 +331,22 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private TValue AddCore(TKey key, TValue value, bool replace)
     {
         var hash = Hash(key);
-        long now = 0, expiresAt = long.MaxValue;
-        if (_timeToLive != 0)
+        var now = ExpiryOf(out var expiresAt);
+        return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now).Value;
+    }
+
+    /// <summary>The clock now (0 without a time to live) and when an entry written now expires.</summary>
+    private long ExpiryOf(out long expiresAt)
+    {
+        expiresAt = long.MaxValue;
+        if (_timeToLive == 0)
         {
-            now = _clock.Now;
-            expiresAt = now > long.MaxValue - _timeToLive ? long.MaxValue : now + _timeToLive; // a TTL beyond the clock's range never ends
+            return 0;
         }
 
-        return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now).Value;
+        var now = _clock.Now;
+        expiresAt = now > long.MaxValue - _timeToLive ? long.MaxValue : now + _timeToLive; // a TTL beyond the clock's range never ends
+        return now;
     }
 
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
@@ -346,11 +369,25 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
         try
         {
+            // A Set, Remove or Clear made while this load runs wins: it marks the flight superseded and unregisters
+            // it, and the load then stores nothing (its callers still get its value; callers arriving later start
+            // afresh). Every write does "change the shard, full fence, look up and mark the flight" under the shard's
+            // lock; the load does "register, full fence, peek", and stores only if not superseded, under that lock.
+            // - The write's lookup finds this flight: the store is either before the write's locked section (which
+            //   then overwrites or removes it) or after it (and sees the mark).
+            // - It does not find it: the flight was unregistered, so it already stored before the write; or it was
+            //   not yet registered, and the two fences make the peek below see the write (the two sides are Dekker's
+            //   store-fence-load): after a Set the peek finds the value and nothing is loaded; after a Remove or Clear
+            //   the load started after the write, so storing its value is right.
+            Interlocked.MemoryBarrier();
+
             // A load that finished between our miss and our registration has already stored the value.
             if (!TryPeek(key, out var value))
             {
                 value = await loader(key, cancellationToken).ConfigureAwait(false);
-                AddCore(key, value, replace: true);
+                var hash = Hash(key);
+                var now = ExpiryOf(out var expiresAt);
+                ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
             }
 
             inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
@@ -387,12 +424,39 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     CacheStatistics ICacheMaintenance.Statistics => Statistics;
 
+    void ICacheFlights<TKey>.Supersede(TKey key)
+    {
+        Interlocked.MemoryBarrier(); // the shard's write before this lookup (see LoadAsync)
+        var inflight = Volatile.Read(ref _inflight);
+        if (inflight is not null && inflight.TryGetValue(key, out var flight))
+        {
+            flight.Superseded = true;
+            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        }
+    }
+
+    void ICacheFlights<TKey>.SupersedeAll()
+    {
+        Interlocked.MemoryBarrier();
+        var inflight = Volatile.Read(ref _inflight);
+        if (inflight is null)
+        {
+            return;
+        }
+
+        foreach (var pair in inflight)
+        {
+            pair.Value.Superseded = true;
+            inflight.TryRemove(pair);
+        }
+    }
+
     /// <summary>
     /// One load in progress. The task waiters await is created only when a second caller arrives, so the common
     /// miss (no one else waiting) allocates no task or completion source. It locks itself: the class is private, so
     /// no other code can take the same lock.
     /// </summary>
-    private sealed class Flight
+    private sealed class Flight : CacheFlight
     {
         private TaskCompletionSource<TValue>? _waiters;
         private bool _done;

@@ -9,7 +9,10 @@ public sealed class ShardedCacheOptions
     /// </summary>
     public int Shards { get; set; } = 16;
 
-    /// <summary>Most entries the cache holds at any time (default 10,000); must be positive.</summary>
+    /// <summary>
+    /// Most entries the cache holds at any time (default 10,000); from 1 to 2^30. Memory is preallocated in
+    /// proportion to it (bucket table, frequency sketch, ghost lists), so it is not a way to say "unbounded".
+    /// </summary>
     public int Capacity { get; set; } = 10_000;
 
     /// <summary>

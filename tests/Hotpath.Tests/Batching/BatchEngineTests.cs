@@ -367,6 +367,21 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public async Task A_second_DisposeAsync_after_one_that_threw_completes_quietly()
+    {
+        var engine = new BatchEngine<int>(Options(maxRetries: 0), static (_, _) => throw new FormatException("bad"));
+        engine.Post(1);
+        var error = await Assert.ThrowsAsync<AggregateException>(async () => await engine.DisposeAsync());
+        Assert.IsType<FormatException>(Assert.Single(error.InnerExceptions));
+
+        // Dispose guidance: disposing again is a no-op, not a second report of the same failures.
+        await engine.DisposeAsync();
+        await engine.DisposeAsync();
+        Assert.Equal(1, engine.DeadLetteredCount);
+        Assert.False(engine.Post(2));
+    }
+
+    [Fact]
     public async Task Cancelling_completion_cancels_handlers_and_dead_letters_the_rest()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -451,6 +466,60 @@ public sealed class BatchEngineTests
 
         // Capacity 32 / batch 8: at most 4 buffers pending plus the one being filled.
         Assert.InRange(arrays.Count, 1, 5);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)] // Post threw OutOfMemoryException: it rented a buffer of this length
+    [InlineData(1 << 28)]      // it allocated 1 GB for 3 items
+    public async Task Huge_MaxBatchSize_and_Capacity_cost_memory_for_the_items_buffered_only(int size)
+    {
+        var delivered = new ConcurrentQueue<int>();
+        var engine = new BatchEngine<int>(Options(maxBatchSize: size, maxDelayMs: 1, capacity: size), (batch, _) =>
+        {
+            foreach (var item in batch.Span)
+            {
+                delivered.Enqueue(item);
+            }
+
+            return default;
+        });
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        await engine.CompleteAsync().WaitAsync(Patience);
+
+        Assert.Equal([0, 1, 2], delivered.Order());
+        Assert.True(allocated < 1 << 20, $"posting 3 items allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public async Task A_batch_grows_its_buffer_as_items_arrive_and_keeps_them_in_order()
+    {
+        const int Items = 5_000; // several doublings of the first buffer
+        var batches = new List<int[]>();
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 1 << 20, capacity: 1 << 20), (batch, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(batch.ToArray());
+            }
+
+            return default;
+        });
+
+        for (var i = 0; i < Items; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+        var only = Assert.Single(batches); // the delay is an hour: completion flushes one partial batch
+        Assert.Equal(Enumerable.Range(0, Items), only);
     }
 
     [Fact]
@@ -621,11 +690,13 @@ public sealed class BatchEngineTests
         Assert.Equal(engine.DeliveredCount + engine.DeadLetteredCount, totals["hotpath.batch.items"]);
     }
 
-    [Fact]
-    public async Task Post_allocates_nothing_in_steady_state()
+    [Theory]
+    [InlineData(256)]
+    [InlineData(4_096)] // batches outgrow their first buffer: the grown buffers must be reused, not grown again
+    public async Task Post_allocates_nothing_in_steady_state(int maxBatchSize)
     {
         const int Round = 4_096;
-        var engine = new BatchEngine<long>(Options(maxBatchSize: 256, maxDelayMs: 1, capacity: 1 << 16, maxConcurrent: 2), static (_, _) => default);
+        var engine = new BatchEngine<long>(Options(maxBatchSize: maxBatchSize, maxDelayMs: 1, capacity: 1 << 16, maxConcurrent: 2), static (_, _) => default);
 
         // Warm up with the same pattern: the engine's buffer free-list fills to what a round needs.
         for (var warm = 0; warm < 3; warm++)

@@ -232,6 +232,27 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
+    public void Remove_of_an_expired_entry_reports_nothing_removed_and_counts_an_expiration()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(ttl: TimeSpan.FromSeconds(10), clock: clock);
+        cache.Set(1, "one");
+        cache.Set(2, "two");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        cache.Set(3, "three"); // live for 5 s more: adding it expires nothing
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.False(cache.Remove(1)); // expired: it was already a miss, so nothing live was removed
+        Assert.True(cache.Remove(3));
+        var stats = cache.Statistics;
+        Assert.Equal(1, stats.Expirations);
+        Assert.Equal(0, stats.Evictions);
+        cache.Validate();
+        Assert.Equal(0, cache.Count); // drops (and counts) the other expired entry
+        Assert.Equal(2, cache.Statistics.Expirations);
+    }
+
+    [Fact]
     public void Expired_entries_are_dropped_first_when_room_is_needed()
     {
         var clock = new ManualTimeProvider();
@@ -264,6 +285,45 @@ public sealed class ShardedCacheTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { TimeToLive = TimeSpan.FromSeconds(-1) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { TimeToLive = TimeSpan.Zero }));
+    }
+
+    [Theory]
+    [InlineData((1 << 30) + 1, 1)]
+    [InlineData((1 << 30) + 1, 16)]
+    [InlineData(int.MaxValue, 1)]
+    [InlineData(int.MaxValue, 16)]
+    [InlineData(int.MaxValue, 65536)]
+    public void A_capacity_whose_bucket_table_cannot_be_one_array_is_rejected_before_allocating(int capacity, int shards)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = capacity, Shards = shards, TrimOnMemoryPressure = false }));
+        Assert.Contains("ShardedCacheOptions.Capacity must be at most 1,073,741,824", error.Message, StringComparison.Ordinal);
+        Assert.Equal(capacity, error.ActualValue);
+    }
+
+    [Theory]
+    [InlineData(1 << 30, 1, 1L << 30)] // the largest capacity: its table is 2^30 slots whatever the shard count
+    [InlineData(1 << 30, 16, 1L << 30)]
+    [InlineData(1 << 30, 65536, 1L << 30)]
+    [InlineData((1 << 30) + 1, 1, 1L << 31)]
+    [InlineData((1 << 30) + 1, 16, 1L << 31)]
+    [InlineData(int.MaxValue, 16, 1L << 31)]
+    [InlineData(int.MaxValue, 65536, 1L << 31)]
+    [InlineData(100, 16, 128)]
+    [InlineData(100, 1, 128)]
+    public void The_bucket_table_length_is_computed_without_overflow(int capacity, int shards, long expected)
+    {
+        Assert.Equal(expected, ShardedCache<int, int>.TableLength(capacity, shards));
+    }
+
+    [Theory]
+    [InlineData(1, 160)]
+    [InlineData(10_000, 100_000)]
+    [InlineData(214_748_364, 2_147_483_640)]
+    [InlineData(214_748_365, int.MaxValue)] // ten times it overflowed int
+    [InlineData(1 << 30, int.MaxValue)]
+    public void The_sketch_ages_after_ten_increments_per_entry_without_overflow(int capacity, int expected)
+    {
+        Assert.Equal(expected, FrequencySketch.SampleSize(capacity));
     }
 
     [Fact]

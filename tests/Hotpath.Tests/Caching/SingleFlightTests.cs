@@ -160,4 +160,96 @@ public sealed class SingleFlightTests
         Assert.All(results.Select((r, i) => (r, i)), static x => Assert.Equal("K" + (x.i % 8), x.r));
         Assert.Equal(8, cache.Count);
     }
+
+    /// <summary>Starts a load of "k" that returns <paramref name="value"/> once <paramref name="gate"/> opens; counts runs.</summary>
+    private static Task<string> StartGatedLoad(ShardedCache<string, string> cache, TaskCompletionSource gate, string value, Action? onRun = null) =>
+        cache.GetOrAddAsync("k", async (_, _) =>
+        {
+            onRun?.Invoke();
+            await gate.Task;
+            return value;
+        }).AsTask();
+
+    [Fact]
+    public async Task A_Set_made_while_a_load_runs_wins_and_the_loader_still_answers_its_callers()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        var waiter = cache.GetOrAddAsync("k", static (_, _) => throw new InvalidOperationException("must not run")).AsTask();
+
+        cache.Set("k", "set");
+        gate.SetResult();
+
+        Assert.Equal("loaded", await load);
+        Assert.Equal("loaded", await waiter);
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("set", cached);
+        Assert.Equal(1, cache.Count);
+        cache.Validate();
+    }
+
+    [Fact]
+    public async Task A_Remove_made_while_a_load_runs_keeps_the_key_absent()
+    {
+        var cache = Create();
+        cache.Set("other", "kept");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+
+        Assert.False(cache.Remove("k")); // nothing stored yet: the Remove still wins over the load
+        gate.SetResult();
+
+        Assert.Equal("loaded", await load);
+        Assert.False(cache.TryGet("k", out _));
+        Assert.True(cache.TryGet("other", out _));
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_Clear_made_while_loads_run_keeps_their_keys_absent()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loads = Enumerable.Range(0, 20).Select(i => cache.GetOrAddAsync("k" + i, async (key, _) =>
+        {
+            await gate.Task;
+            return "loaded:" + key;
+        }).AsTask()).ToArray();
+
+        cache.Clear();
+        gate.SetResult();
+
+        var results = await Task.WhenAll(loads);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => "loaded:k" + i), results);
+        Assert.Equal(0, cache.Count);
+        Assert.All(Enumerable.Range(0, 20), i => Assert.False(cache.TryGet("k" + i, out _)));
+    }
+
+    [Fact]
+    public async Task After_a_Remove_new_callers_start_a_fresh_load_that_the_stale_one_neither_overwrites_nor_unregisters()
+    {
+        var cache = Create();
+        var runs = 0;
+        var staleGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stale = StartGatedLoad(cache, staleGate, "stale", () => Interlocked.Increment(ref runs));
+        cache.Remove("k"); // invalidates: a value loaded before this must not be handed to callers arriving after it
+
+        var freshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fresh = StartGatedLoad(cache, freshGate, "fresh", () => Interlocked.Increment(ref runs));
+        Assert.Equal(2, runs);
+
+        // The stale load ends first: it must leave the fresh load registered, so the next caller joins it.
+        staleGate.SetResult();
+        Assert.Equal("stale", await stale);
+        Assert.False(cache.TryGet("k", out _));
+        var joiner = StartGatedLoad(cache, freshGate, "third", () => Interlocked.Increment(ref runs));
+        Assert.Equal(2, runs);
+
+        freshGate.SetResult();
+        Assert.Equal("fresh", await fresh);
+        Assert.Equal("fresh", await joiner);
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("fresh", cached);
+    }
 }
