@@ -30,6 +30,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     private readonly bool _registered; // false when the constructor threw before registering
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
+    [ThreadStatic]
+    private static Flight? t_loading; // the innermost load whose loader this thread is calling (see LoadAsync)
+
 
     /// <summary>A cache with the default options (16 shards, 10,000 entries, no expiry).</summary>
     public ShardedCache()
@@ -242,6 +245,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
     /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it).</param>
+    /// <exception cref="InvalidOperationException">(In the task.) The key's own loader asked for the key before its
+    /// first await: the load would wait for itself. A call made after the loader's first await is not detected.</exception>
     public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
@@ -362,6 +367,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
             if (inflight.TryGetValue(key, out var running))
             {
+                if (IsLoadingOnThisThread(running))
+                {
+                    // Its loader asked for its own key: waiting would wait for itself, forever (Lazy<T> throws too).
+                    throw new InvalidOperationException("GetOrAddAsync: recursive load of the same key (the key's loader asked the cache for that key, and would wait for itself).");
+                }
+
                 // Someone else is loading: wait for their result (or their exception).
                 return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
             }
@@ -384,7 +395,23 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             // A load that finished between our miss and our registration has already stored the value.
             if (!TryPeek(key, out var value))
             {
-                value = await loader(key, cancellationToken).ConfigureAwait(false);
+                // While the loader runs synchronously this flight is on the thread's chain of loads, so a call of the
+                // same key from inside it fails instead of waiting for itself (a thread-static: nothing allocated; a
+                // call made after the loader's first await runs on another stack and is not caught).
+                ValueTask<TValue> pending;
+                var outer = t_loading;
+                flight.Outer = outer;
+                t_loading = flight;
+                try
+                {
+                    pending = loader(key, cancellationToken);
+                }
+                finally
+                {
+                    t_loading = outer;
+                }
+
+                value = await pending.ConfigureAwait(false);
                 var hash = Hash(key);
                 var now = ExpiryOf(out var expiresAt);
                 ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
@@ -402,6 +429,20 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             flight.Complete(default, error);
             throw;
         }
+    }
+
+    /// <summary>Whether <paramref name="flight"/>'s loader is running on this thread, below the caller on the stack.</summary>
+    private static bool IsLoadingOnThisThread(Flight flight)
+    {
+        for (var loading = t_loading; loading is not null; loading = loading.Outer)
+        {
+            if (loading == flight)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A lookup that does not touch the statistics (the caller already counted its miss).</summary>
@@ -458,6 +499,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// </summary>
     private sealed class Flight : CacheFlight
     {
+        /// <summary>The load whose loader was running on this thread when this one's loader was called (see LoadAsync).</summary>
+        public Flight? Outer;
+
         private TaskCompletionSource<TValue>? _waiters;
         private bool _done;
         private TValue? _value;

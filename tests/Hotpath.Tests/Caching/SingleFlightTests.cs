@@ -252,4 +252,37 @@ public sealed class SingleFlightTests
         Assert.True(cache.TryGet("k", out var cached));
         Assert.Equal("fresh", cached);
     }
+
+    [Fact]
+    public async Task A_loader_that_loads_its_own_key_fails_fast_instead_of_waiting_for_itself()
+    {
+        var cache = Create();
+        var load = cache.GetOrAddAsync("k", (key, token) => cache.GetOrAddAsync(key, static (_, _) => new ValueTask<string>("inner"), token)).AsTask();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("recursive load of the same key", error.Message, StringComparison.Ordinal);
+        Assert.False(cache.TryGet("k", out _));
+        Assert.Equal("ok", await cache.GetOrAddAsync("k", static (_, _) => new ValueTask<string>("ok")));
+    }
+
+    [Fact]
+    public async Task A_cycle_of_loads_through_another_cache_fails_fast()
+    {
+        var first = Create();
+        var second = new ShardedCache<int, string>(new ShardedCacheOptions { TrimOnMemoryPressure = false });
+        var load = first.GetOrAddAsync("a", (_, token) => second.GetOrAddAsync(1, (_, inner) => first.GetOrAddAsync("a", static (_, _) => new ValueTask<string>("never"), inner), token)).AsTask();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, first.Count);
+        Assert.Equal(0, second.Count);
+    }
+
+    [Fact]
+    public async Task Loads_of_other_keys_from_inside_a_loader_are_not_recursion()
+    {
+        var cache = Create();
+        var value = await cache.GetOrAddAsync("outer", (_, token) => cache.GetOrAddAsync("inner", static (_, _) => new ValueTask<string>("v"), token));
+        Assert.Equal("v", value);
+        Assert.Equal(2, cache.Count);
+    }
 }
