@@ -459,8 +459,11 @@ internal static class Flow
         _ => null,
     };
 
+    // Built once per file: the flow walks ask for a top-level statement's siblings at every step.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CompilationUnitSyntax, StatementSyntax[]> s_topLevelStatements = new();
+
     private static StatementSyntax[] TopLevelStatements(CompilationUnitSyntax unit) =>
-        unit.Members.OfType<GlobalStatementSyntax>().Select(static g => g.Statement).ToArray();
+        s_topLevelStatements.GetValue(unit, static u => u.Members.OfType<GlobalStatementSyntax>().Select(static g => g.Statement).ToArray());
 
     private static int IndexOf(IReadOnlyList<StatementSyntax> statements, StatementSyntax statement)
     {

@@ -28,7 +28,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         // A valid cache whose value type lost its key name to another value type (see ShardedCacheKeyCollisions).
         if (parsed.Model is { } model &&
             TypeTargetParser.CheckPartial(type, AttributeNames.ShardedCache, cancellationToken) is null &&
-            ShardedCacheKeyCollisions.LosersOf(type).TryGetValue(model.ValueTypeFullName, out var winner))
+            ShardedCacheKeyCollisions.WinnerOver(ShardedCacheKeyCollisions.LosersOf(type), model.ValueTypeFullName) is { } winner)
         {
             report(ShardedCacheKeyCollisions.Diagnostic(
                 ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken),

@@ -34,15 +34,13 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             .Select(static (target, _) => new CacheKeyUse(target.Model.Target.Name, target.Model.Key.Name.Substring(0, target.Model.Key.Name.Length - 3), target.Model.ValueTypeFullName, target.Model.Key.FullName, target.ValueArgument))
             .Collect();
 
-        var losers = valid
-            .Select(static (target, _) => (target.Model.Key.FullName, target.Model.ValueTypeFullName))
-            .Collect()
-            .Select(static (pairs, _) => ShardedCacheKeyCollisions.Losers(pairs).Keys.OrderBy(static k => k, StringComparer.Ordinal).ToEquatableArray());
+        // Decided once over all valid caches; equal from run to run unless a value type or key name changes.
+        var losers = uses.Select(static (uses, _) => ShardedCacheKeyCollisions.Losers(uses.Select(static u => (u.KeyFullName, u.ValueTypeFullName))));
 
         var caches = valid
             .Select(static (target, _) => target.Model)
             .Combine(losers)
-            .Where(static pair => !pair.Right.Contains(pair.Left.ValueTypeFullName))
+            .Where(static pair => ShardedCacheKeyCollisions.WinnerOver(pair.Right, pair.Left.ValueTypeFullName) is null)
             .Select(static (pair, _) => pair.Left);
         var named = HintNames.Unique(caches, static model => model.Target.HintName, TrackingNames.ShardedCacheHintClashes);
         context.RegisterSourceOutput(named, static (output, item) =>
@@ -57,7 +55,7 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(keys.Combine(losers), static (output, pair) =>
         {
             var emitted = new HashSet<string>(StringComparer.Ordinal);
-            var kept = pair.Left.Where(key => !pair.Right.Contains(key.ValueTypeFullName) && emitted.Add(key.FullName)).ToArray();
+            var kept = pair.Left.Where(key => ShardedCacheKeyCollisions.WinnerOver(pair.Right, key.ValueTypeFullName) is null && emitted.Add(key.FullName)).ToArray();
             var clashing = HintNames.Clashing(kept.Select(static key => key.HintStem)); // App.Io.PodKey and App.IO.PodKey
             foreach (var key in kept)
             {
@@ -65,19 +63,17 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             }
         });
 
-        var reportHere = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            !(options.GlobalOptions.TryGetValue(GeneratorDiagnostics.BuildPropertyKey, out var value) && string.Equals(value.Trim(), "analyzer", StringComparison.OrdinalIgnoreCase)));
-        context.RegisterSourceOutput(uses.Combine(reportHere), static (output, pair) =>
+        context.RegisterSourceOutput(uses.Combine(losers).Combine(GeneratorDiagnostics.ReportHere(context)), static (output, pair) =>
         {
             if (!pair.Right)
             {
                 return; // the companion analyzer reports it at the same place
             }
 
-            var losers = ShardedCacheKeyCollisions.Losers(pair.Left.Select(static u => (u.KeyFullName, u.ValueTypeFullName)));
-            foreach (var use in pair.Left)
+            var (uses, losers) = pair.Left;
+            foreach (var use in uses)
             {
-                if (losers.TryGetValue(use.ValueTypeFullName, out var winner))
+                if (ShardedCacheKeyCollisions.WinnerOver(losers, use.ValueTypeFullName) is { } winner)
                 {
                     output.ReportDiagnostic(ShardedCacheKeyCollisions.Diagnostic(use.Location.ToLocation(), use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
                 }

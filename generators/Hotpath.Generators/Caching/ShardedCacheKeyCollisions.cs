@@ -18,6 +18,9 @@ internal sealed record ValueArgumentLocation(string FilePath, TextSpan Span, Lin
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 }
 
+/// <summary>A value type that loses its key name, and the value type that keeps it (full names).</summary>
+internal sealed record KeyLoser(string ValueTypeFullName, string WinnerFullName);
+
 /// <summary>A valid cache as the key-name check sees it: its value type, its key's name and where to report.</summary>
 internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, ValueArgumentLocation Location);
 
@@ -30,22 +33,36 @@ internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, strin
 /// </summary>
 internal static class ShardedCacheKeyCollisions
 {
-    private static readonly ConditionalWeakTable<IAssemblySymbol, Lazy<Dictionary<string, string>>> s_losersByAssembly = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, Lazy<EquatableArray<KeyLoser>>> s_losersByAssembly = new();
 
-    /// <summary>Each losing value type (full name) mapped to the value type that keeps its key name.</summary>
-    public static Dictionary<string, string> Losers(IEnumerable<(string KeyFullName, string ValueTypeFullName)> uses)
+    /// <summary>Each losing value type with the value type that keeps its key name, sorted (equatable, so the step caches).</summary>
+    public static EquatableArray<KeyLoser> Losers(IEnumerable<(string KeyFullName, string ValueTypeFullName)> uses)
     {
-        var losers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var losers = new List<KeyLoser>();
         foreach (var group in uses.GroupBy(static u => u.KeyFullName, StringComparer.Ordinal))
         {
             var values = group.Select(static u => u.ValueTypeFullName).Distinct(StringComparer.Ordinal).OrderBy(static v => v, StringComparer.Ordinal).ToList();
             for (var i = 1; i < values.Count; i++)
             {
-                losers[values[i]] = values[0];
+                losers.Add(new KeyLoser(values[i], values[0]));
             }
         }
 
-        return losers;
+        return losers.OrderBy(static l => l.ValueTypeFullName, StringComparer.Ordinal).ToEquatableArray();
+    }
+
+    /// <summary>The value type that keeps the key name <paramref name="valueTypeFullName"/> wanted, or null when it keeps it.</summary>
+    public static string? WinnerOver(EquatableArray<KeyLoser> losers, string valueTypeFullName)
+    {
+        foreach (var loser in losers)
+        {
+            if (loser.ValueTypeFullName == valueTypeFullName)
+            {
+                return loser.WinnerFullName;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The HOT003 for a cache of <paramref name="valueTypeName"/> whose key name is taken by <paramref name="winnerFullName"/>.</summary>
@@ -62,8 +79,8 @@ internal static class ShardedCacheKeyCollisions
     /// For the analyzer: the losing value types of <paramref name="cacheType"/>'s compilation, found once per
     /// compilation by walking its types for valid [ShardedCache] classes (as the generator collects them).
     /// </summary>
-    public static Dictionary<string, string> LosersOf(INamedTypeSymbol cacheType) =>
-        s_losersByAssembly.GetValue(cacheType.ContainingAssembly, static assembly => new Lazy<Dictionary<string, string>>(() => Collect(assembly))).Value;
+    public static EquatableArray<KeyLoser> LosersOf(INamedTypeSymbol cacheType) =>
+        s_losersByAssembly.GetValue(cacheType.ContainingAssembly, static assembly => new Lazy<EquatableArray<KeyLoser>>(() => Collect(assembly))).Value;
 
     /// <summary>Where diagnostics about the value type go: the <c>typeof(...)</c> argument, else the attribute, else the type's name.</summary>
     public static Location ValueLocation(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -74,7 +91,7 @@ internal static class ShardedCacheKeyCollisions
             : syntax?.GetLocation() ?? TypeTargetParser.NameLocation(cacheType, cancellationToken);
     }
 
-    private static Dictionary<string, string> Collect(IAssemblySymbol assembly)
+    private static EquatableArray<KeyLoser> Collect(IAssemblySymbol assembly)
     {
         var uses = new List<(string, string)>();
         var pending = new Stack<INamespaceOrTypeSymbol>();

@@ -10,7 +10,6 @@ namespace Hotpath.Generators.Compression;
 /// </summary>
 internal static class ColumnarParser
 {
-    private const string SetsRequiredMembersName = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
 
     private const string Supported = "supported types are integers, bool, char, float, double, decimal, DateTime, DateTimeOffset, TimeSpan, Guid, enums, string and nullable forms of the value types";
 
@@ -53,7 +52,7 @@ internal static class ColumnarParser
             {
                 ReportOnType("a [Columnar] class needs a parameterless constructor (and must not be abstract) so Decode can create rows");
             }
-            else if (HasRequiredMembers(type) && !constructor.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == SetsRequiredMembersName))
+            else if (RequiredMembers.BlockNew(type, constructor))
             {
                 ReportOnType("it has required members, so Decode cannot create rows with 'new()' (CS9035); mark the parameterless constructor [SetsRequiredMembers] (Decode sets every column), or drop 'required'");
             }
@@ -376,22 +375,6 @@ internal static class ColumnarParser
             foreach (var member in current.GetMembers("Codec"))
             {
                 if (member.DeclaredAccessibility != Accessibility.Private)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasRequiredMembers(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            foreach (var member in current.GetMembers())
-            {
-                if (member is IFieldSymbol { IsRequired: true } or IPropertySymbol { IsRequired: true })
                 {
                     return true;
                 }

@@ -13,7 +13,6 @@ namespace Hotpath.Generators.Pooling;
 internal static class PooledParser
 {
     private const string IResettableName = "Microsoft.Extensions.ObjectPool.IResettable";
-    private const string SetsRequiredMembersName = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
 
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
@@ -182,28 +181,12 @@ internal static class PooledParser
             return ": declare one (it may be private: the generated Pool is inside the type)";
         }
 
-        if (HasRequiredMembers(type) && !parameterless.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == SetsRequiredMembersName))
+        if (RequiredMembers.BlockNew(type, parameterless))
         {
             return ": it has required members, so 'new()' does not compile; mark the constructor [SetsRequiredMembers]";
         }
 
         return null;
-    }
-
-    private static bool HasRequiredMembers(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            foreach (var member in current.GetMembers())
-            {
-                if (member is IFieldSymbol { IsRequired: true } or IPropertySymbol { IsRequired: true })
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static void CollectSteps(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)

@@ -124,12 +124,15 @@ internal static class GeneratorDiagnostics
     /// <summary>The global analyzer-config key of the MSBuild property.</summary>
     public const string BuildPropertyKey = "build_property.HotpathGeneratorDiagnostics";
 
+    /// <summary>Whether the generator reports its diagnostics itself: true unless the package's props leave them to the companion analyzer.</summary>
+    public static IncrementalValueProvider<bool> ReportHere(IncrementalGeneratorInitializationContext context) =>
+        context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            !(options.GlobalOptions.TryGetValue(BuildPropertyKey, out var value) && string.Equals(value.Trim(), "analyzer", StringComparison.OrdinalIgnoreCase)));
+
     public static void Register<TModel>(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParsedTarget<TModel>> targets, string trackingName)
         where TModel : class
     {
-        var reportHere = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            !(options.GlobalOptions.TryGetValue(BuildPropertyKey, out var value) && string.Equals(value.Trim(), "analyzer", StringComparison.OrdinalIgnoreCase)));
-
+        var reportHere = ReportHere(context);
         var diagnostics = targets
             .Select(static (target, _) => target.Diagnostics)
             .Where(static diagnostics => !diagnostics.IsEmpty)

@@ -164,25 +164,25 @@ internal sealed class CacheShard<TKey, TValue>
     {
         lock (_lock)
         {
+            var removed = false;
             for (var node = Table[BucketOffset + (hash & BucketMask)]; node is not null; node = node.Next)
             {
                 if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
                 {
                     Unlink(node);
-                    var live = node.ExpiresAt > now;
-                    if (!live)
+                    removed = node.ExpiresAt > now;
+                    if (!removed)
                     {
                         _expirations++;
                     }
 
                     _count = _size;
-                    _flights?.Supersede(key);
-                    return live;
+                    break;
                 }
             }
 
             _flights?.Supersede(key); // even with nothing stored yet: a load in flight must not store after this
-            return false;
+            return removed;
         }
     }
 
