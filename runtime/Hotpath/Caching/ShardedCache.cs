@@ -217,7 +217,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// Gets the value cached for <paramref name="key"/>, or calls <paramref name="factory"/> and caches its result.
     /// Like <see cref="ConcurrentDictionary{TKey, TValue}.GetOrAdd(TKey, Func{TKey, TValue})"/>, racing callers may
     /// each run the factory; all of them get the one value that was stored. Use <see cref="GetOrAddAsync"/> for
-    /// exactly one load per key.
+    /// exactly one load per key. It does not wait for a <see cref="GetOrAddAsync"/> load of the key in flight; the two
+    /// race like two GetOrAdds: the value stored first stays, and the callers of both get it.
     /// </summary>
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
     {
@@ -235,8 +236,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// Gets the value cached for <paramref name="key"/>, or loads it once: concurrent callers that miss on the same
     /// key share one run of <paramref name="loader"/>. A loader that throws or is cancelled stores nothing, and every
     /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
-    /// while the load runs wins: its callers get the loaded value, but it is not stored. A hit completes synchronously
-    /// without allocating.
+    /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd"/> that
+    /// stores a value while the load runs wins too, and the load's callers get that stored value instead of the loaded
+    /// one (the first value stored stays). A hit completes synchronously without allocating.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
@@ -414,7 +416,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                 value = await pending.ConfigureAwait(false);
                 var hash = Hash(key);
                 var now = ExpiryOf(out var expiresAt);
-                ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
+
+                // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
+                // two GetOrAdds), and this load's callers get that value too, so everyone sees one value.
+                value = ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
             }
 
             inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));

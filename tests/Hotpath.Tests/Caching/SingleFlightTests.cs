@@ -190,6 +190,71 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public async Task A_GetOrAdd_that_stores_while_a_load_runs_wins_and_every_caller_gets_its_value()
+    {
+        // Both are "get, or add if absent": the value stored first is the key's value, for the load's callers too.
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        var waiter = cache.GetOrAddAsync("k", static (_, _) => throw new InvalidOperationException("must not run")).AsTask();
+
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "sync"));
+        Assert.True(cache.TryGet("k", out var before));
+        Assert.Equal("sync", before);
+        gate.SetResult();
+
+        Assert.Equal("sync", await load);
+        Assert.Equal("sync", await waiter);
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("sync", cached);
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "again"));
+        Assert.Equal(1, cache.Count);
+        cache.Validate();
+    }
+
+    [Fact]
+    public async Task A_load_that_stores_while_a_GetOrAdd_factory_runs_wins_and_the_GetOrAdd_returns_its_value()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        using var factoryEntered = new ManualResetEventSlim();
+        using var factoryRelease = new ManualResetEventSlim();
+        var sync = Task.Run(() => cache.GetOrAdd("k", _ =>
+        {
+            factoryEntered.Set();
+            factoryRelease.Wait();
+            return "sync";
+        }));
+
+        Assert.True(factoryEntered.Wait(TimeSpan.FromSeconds(20)));
+        gate.SetResult();
+        Assert.Equal("loaded", await load);
+        factoryRelease.Set();
+
+        Assert.Equal("loaded", await sync.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("loaded", cached);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_Set_after_a_GetOrAdd_during_a_load_still_wins_over_both()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "sync"));
+        cache.Set("k", "set");
+        gate.SetResult();
+
+        await load; // superseded by the Set: its callers get the loaded value, which is not stored
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("set", cached);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public async Task A_Remove_made_while_a_load_runs_keeps_the_key_absent()
     {
         var cache = Create();
