@@ -523,6 +523,81 @@ public sealed class BatchEngineTests
     }
 
     [Fact]
+    public async Task After_a_burst_quiet_small_batches_give_the_grown_buffers_back()
+    {
+        const int BurstBatches = 4;
+        const int MaxBatch = 8_192; // buffers grow 1,024 -> 2,048 -> 4,096 -> 8,192
+        var delivered = 0L;
+        var empty = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<long>(Options(maxBatchSize: MaxBatch, maxDelayMs: 1, capacity: 1 << 20, maxConcurrent: 1), async (batch, _) =>
+        {
+            if (batch.Length == 0)
+            {
+                Interlocked.Increment(ref empty);
+            }
+
+            await gate.Task; // the first batch holds the only handler slot while the burst queues up behind it
+            Interlocked.Add(ref delivered, batch.Length);
+        });
+
+        // The burst: one item takes the handler slot; then full batches queue (flushed by size, as no slot is free).
+        Assert.True(engine.Post(-1));
+        var deadline = DateTime.UtcNow + Patience;
+        while (engine.BatchCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first batch was not dispatched");
+            await Task.Delay(1);
+        }
+
+        for (var i = 0; i < BurstBatches * MaxBatch; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        gate.SetResult();
+        await WaitDrained(engine);
+        var (_, afterBurst) = engine.HeldBuffers();
+        Assert.Equal(MaxBatch, afterBurst); // kept while the burst is recent
+
+        // Quiet: small batches, one at a time, for more than the engine's memory of recent batch sizes.
+        for (var i = 0; i < 80; i++)
+        {
+            Assert.True(engine.Post(i));
+            Assert.True(engine.Post(i));
+            await WaitDrained(engine);
+        }
+
+        var (count, largest) = engine.HeldBuffers();
+        Assert.InRange(largest, 1, 1_024); // back to the first buffer's size
+        Assert.InRange(count, 1, BurstBatches + 2);
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(1 + (BurstBatches * MaxBatch) + (80 * 2), Interlocked.Read(ref delivered)); // nothing lost
+        Assert.Equal(0, empty);
+    }
+
+    [Fact]
+    public async Task Batches_of_a_steady_size_keep_their_grown_buffers()
+    {
+        // 3,000 items a batch need a 4,096 buffer: not more than 4x the batches, so it is kept, not re-grown each time.
+        var engine = new BatchEngine<long>(Options(maxBatchSize: 3_000, maxDelayMs: 1, capacity: 1 << 16, maxConcurrent: 1), static (_, _) => default);
+        for (var round = 0; round < 60; round++)
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                Assert.True(engine.Post(i));
+            }
+
+            await WaitDrained(engine);
+        }
+
+        var (_, largest) = engine.HeldBuffers();
+        Assert.Equal(4_096, largest);
+        await engine.CompleteAsync().WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task PostAsync_at_capacity_never_reports_an_item_taken_that_was_not()
     {
         // Capacity 1 and a handler that frees room at once: PostAsync keeps finding the engine full, and room often
