@@ -498,8 +498,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
             if (waitTicks >= 0)
             {
-                var ms = (long)Math.Ceiling(waitTicks * 1000.0 / Stopwatch.Frequency);
-                _timer.Change(Math.Clamp(ms, 1, int.MaxValue), Timeout.Infinite);
+                _timer.Change(TimerDueMilliseconds(waitTicks), Timeout.Infinite);
             }
 
             await _wake.WaitAsync().ConfigureAwait(false);
@@ -544,7 +543,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 BatchMetrics.Retries.Add(1, ItemTypeTag);
                 try
                 {
-                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                    await WaitAtLeastAsync(Backoff(attempt), token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -599,6 +598,38 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The flush timer's due time for a batch that must wait <paramref name="stopwatchTicks"/> more: whole milliseconds
+    /// (the timer's unit) rounded up, at least 1, so a fractional or sub-millisecond wait is never cut short to 0 (a
+    /// busy loop) or rounded down. The timer may still fire up to a millisecond early (it counts whole ticks of the
+    /// system's millisecond clock): the dispatcher then sees the batch has not waited <c>MaxDelay</c> yet (measured in
+    /// <see cref="Stopwatch"/> ticks, not rounded) and sets the timer again for the rest.
+    /// </summary>
+    internal static int TimerDueMilliseconds(long stopwatchTicks)
+    {
+        var ms = Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency);
+        return (int)Math.Clamp(ms, 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Waits at least <paramref name="delay"/>, fractions of a millisecond included. <c>Task.Delay(TimeSpan)</c> truncates
+    /// to whole milliseconds (a 0.8 ms backoff was no wait at all, 1.9 ms was 1 ms) and its timer may fire up to a
+    /// millisecond early, so this waits whole milliseconds rounded up and, if the <see cref="Stopwatch"/> says that was
+    /// short, waits again for the rest.
+    /// </summary>
+    private static async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken token)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var remaining = delay; remaining > TimeSpan.Zero; remaining = delay - Stopwatch.GetElapsedTime(start))
+        {
+            await Task.Delay(WholeMilliseconds(remaining), token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A delay in whole milliseconds, rounded up (0 stays 0): what <see cref="Task.Delay(int, CancellationToken)"/> takes.</summary>
+    internal static int WholeMilliseconds(TimeSpan delay) =>
+        (int)Math.Min(int.MaxValue, (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
 
     private TimeSpan Backoff(int attempt) => Backoff(attempt, _retryBaseMs, _retryMaxMs, Random.Shared.NextDouble());
 
