@@ -36,6 +36,11 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     // A batch's first buffer holds at most this many items; a batch that outgrows it doubles its buffer.
     private const int FirstBufferLength = 1024;
 
+    // Recent need is the largest batch of the last ShrinkWindow to 2 * ShrinkWindow batches; a buffer over
+    // ShrinkFactor times that (and over a first buffer's size) goes back to the pool after its batch.
+    private const int ShrinkWindow = 16;
+    private const int ShrinkFactor = 4;
+
     // One series per item type, like the pools' counters; built once per T, so adding to a counter allocates nothing.
     private static readonly KeyValuePair<string, object?> ItemTypeTag = new(BatchMetrics.TypeTag, TypeNames.Display(typeof(T)));
 
@@ -58,10 +63,14 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     // Guarded by _gate.
     private readonly Queue<Batch> _ready = new();
-    private readonly Stack<T[]> _freeArrays = new();
+    private readonly List<T[]> _freeArrays = new(); // used as a stack; a List so oversized buffers can be taken out in place
     private readonly Stack<Runner> _freeRunners = new();
     private T[] _current = []; // empty between batches, so "full" (count == length) also means "no buffer yet"
     private int _currentCount;
+    private int _firstRentedLength; // the length the pool gives for a first buffer: never "oversized"
+    private int _peakThisWindow;    // the largest batch released in the current window of ShrinkWindow batches
+    private int _peakLastWindow;    // ... and in the window before it
+    private int _releasedThisWindow;
     private long _currentStarted;
     private int _pending;
     private int _running;
@@ -143,6 +152,21 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     /// <summary>Retry attempts made so far.</summary>
     public long RetryCount => Interlocked.Read(ref _retries);
+
+    /// <summary>The buffers the engine holds for batches to come (its free list and the batch being filled): how many, and the largest's length (tests).</summary>
+    internal (int Count, int Largest) HeldBuffers()
+    {
+        lock (_gate)
+        {
+            var largest = _current.Length;
+            foreach (var array in _freeArrays)
+            {
+                largest = Math.Max(largest, array.Length);
+            }
+
+            return (_freeArrays.Count + (_current.Length > 0 ? 1 : 0), largest);
+        }
+    }
 
     /// <summary>
     /// Adds an item if there is room. Allocates nothing (array buffers are reused once the engine has warmed up).
@@ -281,10 +305,12 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             await _timer.DisposeAsync().ConfigureAwait(false);
             lock (_gate)
             {
-                while (_freeArrays.Count > 0)
+                foreach (var array in _freeArrays)
                 {
-                    ArrayPool<T>.Shared.Return(_freeArrays.Pop());
+                    ArrayPool<T>.Shared.Return(array);
                 }
+
+                _freeArrays.Clear();
             }
         }
     }
@@ -382,14 +408,29 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     /// Gives the current batch room for one more item: a buffer for a new batch (a free one, else a small one from the
     /// pool), or, for a batch that filled its buffer, one twice as large (up to the batch's maximum) with the items
     /// copied over. Memory so follows the items actually buffered, not MaxBatchSize; grown buffers go back on the free
-    /// list after their batch, so batches of a steady size stop growing (and renting) once warm.
+    /// list after their batch, so batches of a steady size stop growing (and renting) once warm, and go back to the
+    /// pool once batches have been much smaller for a while (see <see cref="Release"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private T[] MakeRoomLocked()
     {
         if (_currentCount == 0)
         {
-            return _current = _freeArrays.Count > 0 ? _freeArrays.Pop() : ArrayPool<T>.Shared.Rent(_firstBufferLength);
+            var free = _freeArrays.Count;
+            if (free > 0)
+            {
+                _current = _freeArrays[free - 1];
+                _freeArrays.RemoveAt(free - 1);
+                return _current;
+            }
+
+            _current = ArrayPool<T>.Shared.Rent(_firstBufferLength);
+            if (_firstRentedLength == 0 || _current.Length < _firstRentedLength)
+            {
+                _firstRentedLength = _current.Length;
+            }
+
+            return _current;
         }
 
         // Below the maximum here: a batch reaching it is queued as soon as its last item is added.
@@ -457,8 +498,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
             if (waitTicks >= 0)
             {
-                var ms = (long)Math.Ceiling(waitTicks * 1000.0 / Stopwatch.Frequency);
-                _timer.Change(Math.Clamp(ms, 1, int.MaxValue), Timeout.Infinite);
+                _timer.Change(TimerDueMilliseconds(waitTicks), Timeout.Infinite);
             }
 
             await _wake.WaitAsync().ConfigureAwait(false);
@@ -503,7 +543,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 BatchMetrics.Retries.Add(1, ItemTypeTag);
                 try
                 {
-                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                    await WaitAtLeastAsync(Backoff(attempt), token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -559,6 +599,38 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The flush timer's due time for a batch that must wait <paramref name="stopwatchTicks"/> more: whole milliseconds
+    /// (the timer's unit) rounded up, at least 1, so a fractional or sub-millisecond wait is never cut short to 0 (a
+    /// busy loop) or rounded down. The timer may still fire up to a millisecond early (it counts whole ticks of the
+    /// system's millisecond clock): the dispatcher then sees the batch has not waited <c>MaxDelay</c> yet (measured in
+    /// <see cref="Stopwatch"/> ticks, not rounded) and sets the timer again for the rest.
+    /// </summary>
+    internal static int TimerDueMilliseconds(long stopwatchTicks)
+    {
+        var ms = Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency);
+        return (int)Math.Clamp(ms, 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Waits at least <paramref name="delay"/>, fractions of a millisecond included. <c>Task.Delay(TimeSpan)</c> truncates
+    /// to whole milliseconds (a 0.8 ms backoff was no wait at all, 1.9 ms was 1 ms) and its timer may fire up to a
+    /// millisecond early, so this waits whole milliseconds rounded up and, if the <see cref="Stopwatch"/> says that was
+    /// short, waits again for the rest.
+    /// </summary>
+    private static async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken token)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var remaining = delay; remaining > TimeSpan.Zero; remaining = delay - Stopwatch.GetElapsedTime(start))
+        {
+            await Task.Delay(WholeMilliseconds(remaining), token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A delay in whole milliseconds, rounded up (0 stays 0): what <see cref="Task.Delay(int, CancellationToken)"/> takes.</summary>
+    internal static int WholeMilliseconds(TimeSpan delay) =>
+        (int)Math.Min(int.MaxValue, (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+
     private TimeSpan Backoff(int attempt) => Backoff(attempt, _retryBaseMs, _retryMaxMs, Random.Shared.NextDouble());
 
     /// <summary>Exponential backoff with equal jitter: a random delay in [d/2, d], d = min(base * 2^attempt, max).</summary>
@@ -587,13 +659,71 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         {
             _pending -= batch.Count;
             _running--;
-            _freeArrays.Push(batch.Array);
+            if (RecordBatchLocked(batch.Count))
+            {
+                ReturnOversizedLocked(); // a new window: what the free list holds may now be far above recent need
+            }
+
+            if (IsOversizedLocked(batch.Array))
+            {
+                ArrayPool<T>.Shared.Return(batch.Array); // already cleared; the next batch starts small and grows as needed
+            }
+            else
+            {
+                _freeArrays.Add(batch.Array);
+            }
+
             _freeRunners.Push(runner);
             ReleaseSpaceWaitersLocked(out waiters);
         }
 
         waiters?.TrySetResult();
         _wake.Set();
+    }
+
+    /// <summary>Counts a handed-off batch in the recent need; true when this starts a new window.</summary>
+    private bool RecordBatchLocked(int count)
+    {
+        _peakThisWindow = Math.Max(_peakThisWindow, count);
+        if (++_releasedThisWindow < ShrinkWindow)
+        {
+            return false;
+        }
+
+        _peakLastWindow = _peakThisWindow;
+        _peakThisWindow = 0;
+        _releasedThisWindow = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a buffer is much larger than recent batches need: over <see cref="ShrinkFactor"/> times the largest batch
+    /// of the last <see cref="ShrinkWindow"/> to 2 × <see cref="ShrinkWindow"/> batches, and over a first buffer's size
+    /// (a first buffer is never given back, so small batches do not rent and return one each time). A buffer grown for a
+    /// batch is at most about twice its size, so batches of a steady size keep theirs.
+    /// </summary>
+    private bool IsOversizedLocked(T[] array) =>
+        array.Length > _firstRentedLength &&
+        array.Length > (long)ShrinkFactor * Math.Max(_peakThisWindow, _peakLastWindow);
+
+    /// <summary>Gives the free list's oversized buffers back to the pool (in place: allocates nothing).</summary>
+    private void ReturnOversizedLocked()
+    {
+        var kept = 0;
+        for (var i = 0; i < _freeArrays.Count; i++)
+        {
+            var array = _freeArrays[i];
+            if (IsOversizedLocked(array))
+            {
+                ArrayPool<T>.Shared.Return(array);
+            }
+            else
+            {
+                _freeArrays[kept++] = array;
+            }
+        }
+
+        _freeArrays.RemoveRange(kept, _freeArrays.Count - kept);
     }
 
     private readonly record struct Batch(T[] Array, int Count);

@@ -11,7 +11,10 @@ public sealed class BatchEngineOptions
 
     /// <summary>
     /// A batch is flushed (if a handler slot is free) once its first item has waited this long, even if it is not
-    /// full. Default 50 ms; must be positive and at most <see cref="int.MaxValue"/> milliseconds.
+    /// full. Default 50 ms; must be positive and at most <see cref="int.MaxValue"/> milliseconds. The wait is measured
+    /// exactly (fractions of a millisecond are kept) and never cut short; the flush timer ticks in whole milliseconds,
+    /// so the flush comes at the timer's first tick after the delay: a delay below 1 ms flushes after about 1 ms (or the
+    /// platform's timer resolution), never in a busy loop.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -33,7 +36,8 @@ public sealed class BatchEngineOptions
     /// </summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>The backoff before the first retry; it doubles on each retry (with jitter). Default 10 ms; must be 0 or more.</summary>
+    /// <summary>The backoff before the first retry; it doubles on each retry (with jitter). Default 10 ms; must be 0 or more.
+    /// Backoffs are waited in full, fractions of a millisecond included (at the timer's next millisecond tick).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The longest backoff between retries. Default 1 s; must be at least <see cref="RetryBaseDelay"/>.</summary>

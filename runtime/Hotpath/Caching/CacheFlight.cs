@@ -8,6 +8,39 @@ internal abstract class CacheFlight
     /// value then goes to its callers but is not stored.
     /// </summary>
     public volatile bool Superseded;
+
+    /// <summary>
+    /// The loads whose loaders the current asynchronous flow is inside, innermost first: set (only on a miss) around
+    /// the call of a loader, so it flows into the loader and everything it awaits, and read only by a caller that
+    /// finds its key already loading. One chain for every cache, so cycles through other caches are seen too.
+    /// </summary>
+    public static readonly AsyncLocal<LoadLink?> Loading = new();
+
+    /// <summary>This load's link in <see cref="Loading"/>, once its loader has been called.</summary>
+    public LoadLink? Link;
+}
+
+/// <summary>
+/// One load in a <see cref="CacheFlight.Loading"/> chain. It is not the flight itself, so a context that outlives the
+/// load (a timer or task the loader started) keeps only these small links alive, not the loaded values.
+/// </summary>
+internal sealed class LoadLink(LoadLink? outer)
+{
+    public readonly LoadLink? Outer = outer;
+
+    /// <summary>Whether <paramref name="link"/> is this link or one of its outer links.</summary>
+    public bool Contains(LoadLink link)
+    {
+        for (var current = this; current is not null; current = current.Outer)
+        {
+            if (current == link)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A cache's loads in flight, superseded by its shards' writes.</summary>

@@ -90,21 +90,23 @@ internal sealed class CacheShard<TKey, TValue>
     }
 
     /// <summary>
-    /// Stores a loaded value unless <paramref name="flight"/> was superseded by a Set, Remove or Clear: the flag is
-    /// read under the lock those take to write and mark, so the check and the store are one step for them.
+    /// Stores a loaded value unless <paramref name="flight"/> was superseded by a Set, Remove or Clear (the flag is
+    /// read under the lock those take to write and mark, so the check and the store are one step for them), or a
+    /// live entry is already there: a synchronous GetOrAdd stored it while the load ran (a Set would have superseded
+    /// the load), and like two GetOrAdds the first value stored stays.
     /// </summary>
-    /// <returns>False when the value was not stored.</returns>
-    public bool AddLoaded(TKey key, TValue value, int hash, long expiresAt, long now, CacheFlight flight)
+    /// <returns>What the load's callers get: the value now stored for the key, or <paramref name="value"/> when the
+    /// load was superseded (then it is not stored).</returns>
+    public TValue AddLoaded(TKey key, TValue value, int hash, long expiresAt, long now, CacheFlight flight)
     {
         lock (_lock)
         {
             if (flight.Superseded)
             {
-                return false;
+                return value;
             }
 
-            AddLocked(key, value, hash, expiresAt, replace: true, now);
-            return true;
+            return AddLocked(key, value, hash, expiresAt, replace: false, now).Value;
         }
     }
 

@@ -30,10 +30,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     private readonly bool _registered; // false when the constructor threw before registering
     private ConcurrentDictionary<TKey, Flight>? _inflight;
 
-    [ThreadStatic]
-    private static Flight? t_loading; // the innermost load whose loader this thread is calling (see LoadAsync)
-
-
     /// <summary>A cache with the default options (16 shards, 10,000 entries, no expiry).</summary>
     public ShardedCache()
         : this(new ShardedCacheOptions())
@@ -221,7 +217,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// Gets the value cached for <paramref name="key"/>, or calls <paramref name="factory"/> and caches its result.
     /// Like <see cref="ConcurrentDictionary{TKey, TValue}.GetOrAdd(TKey, Func{TKey, TValue})"/>, racing callers may
     /// each run the factory; all of them get the one value that was stored. Use <see cref="GetOrAddAsync"/> for
-    /// exactly one load per key.
+    /// exactly one load per key. It does not wait for a <see cref="GetOrAddAsync"/> load of the key in flight; the two
+    /// race like two GetOrAdds: the value stored first stays, and the callers of both get it.
     /// </summary>
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
     {
@@ -239,14 +236,17 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// Gets the value cached for <paramref name="key"/>, or loads it once: concurrent callers that miss on the same
     /// key share one run of <paramref name="loader"/>. A loader that throws or is cancelled stores nothing, and every
     /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
-    /// while the load runs wins: its callers get the loaded value, but it is not stored. A hit completes synchronously
-    /// without allocating.
+    /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd"/> that
+    /// stores a value while the load runs wins too, and the load's callers get that stored value instead of the loaded
+    /// one (the first value stored stays). A hit completes synchronously without allocating.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
     /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it).</param>
-    /// <exception cref="InvalidOperationException">(In the task.) The key's own loader asked for the key before its
-    /// first await: the load would wait for itself. A call made after the loader's first await is not detected.</exception>
+    /// <exception cref="InvalidOperationException">(In the task.) The key's own loader asked for the key, before or
+    /// after an await, directly or through loads of other keys or caches: the load would wait for itself. The message
+    /// names the key. If the loader lets it propagate, its load fails like any failing load (nothing stored, every
+    /// waiter sees the exception).</exception>
     public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
@@ -367,10 +367,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
             if (inflight.TryGetValue(key, out var running))
             {
-                if (IsLoadingOnThisThread(running))
+                if (IsInsideLoaderOf(running))
                 {
                     // Its loader asked for its own key: waiting would wait for itself, forever (Lazy<T> throws too).
-                    throw new InvalidOperationException("GetOrAddAsync: recursive load of the same key (the key's loader asked the cache for that key, and would wait for itself).");
+                    throw RecursiveLoad(key);
                 }
 
                 // Someone else is loading: wait for their result (or their exception).
@@ -395,26 +395,31 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             // A load that finished between our miss and our registration has already stored the value.
             if (!TryPeek(key, out var value))
             {
-                // While the loader runs synchronously this flight is on the thread's chain of loads, so a call of the
-                // same key from inside it fails instead of waiting for itself (a thread-static: nothing allocated; a
-                // call made after the loader's first await runs on another stack and is not caught).
+                // The loader is called with this load on the flow's chain of loads (an AsyncLocal: it flows into the
+                // loader's continuations after its awaits, and into whatever it awaits), so a call of the same key
+                // from inside it, at any depth and after any await, fails instead of waiting for itself. Set only
+                // here, on a miss; restored as soon as the loader returns its task, so the rest of this method and
+                // this caller's own flow do not carry it.
                 ValueTask<TValue> pending;
-                var outer = t_loading;
-                flight.Outer = outer;
-                t_loading = flight;
+                var outer = CacheFlight.Loading.Value;
+                flight.Link = new LoadLink(outer);
+                CacheFlight.Loading.Value = flight.Link;
                 try
                 {
                     pending = loader(key, cancellationToken);
                 }
                 finally
                 {
-                    t_loading = outer;
+                    CacheFlight.Loading.Value = outer;
                 }
 
                 value = await pending.ConfigureAwait(false);
                 var hash = Hash(key);
                 var now = ExpiryOf(out var expiresAt);
-                ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
+
+                // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
+                // two GetOrAdds), and this load's callers get that value too, so everyone sees one value.
+                value = ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
             }
 
             inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
@@ -431,19 +436,19 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         }
     }
 
-    /// <summary>Whether <paramref name="flight"/>'s loader is running on this thread, below the caller on the stack.</summary>
-    private static bool IsLoadingOnThisThread(Flight flight)
+    /// <summary>
+    /// Whether the caller runs inside <paramref name="flight"/>'s loader (in its flow, directly or through loads of
+    /// other keys or caches): then waiting for the flight would wait for itself.
+    /// </summary>
+    private static bool IsInsideLoaderOf(Flight flight)
     {
-        for (var loading = t_loading; loading is not null; loading = loading.Outer)
-        {
-            if (loading == flight)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // Link is written before the loader is called, and this caller can only be inside that call if so.
+        var link = Volatile.Read(ref flight.Link);
+        return link is not null && CacheFlight.Loading.Value is { } chain && chain.Contains(link);
     }
+
+    private static InvalidOperationException RecursiveLoad(TKey key) =>
+        new($"GetOrAddAsync: recursive load of the same key '{key}' (the key's loader asked the cache for that key, directly or through other loads, and would wait for itself).");
 
     /// <summary>A lookup that does not touch the statistics (the caller already counted its miss).</summary>
     private bool TryPeek(TKey key, [MaybeNullWhen(false)] out TValue value)
@@ -499,9 +504,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// </summary>
     private sealed class Flight : CacheFlight
     {
-        /// <summary>The load whose loader was running on this thread when this one's loader was called (see LoadAsync).</summary>
-        public Flight? Outer;
-
         private TaskCompletionSource<TValue>? _waiters;
         private bool _done;
         private TValue? _value;

@@ -23,25 +23,28 @@ public static class ColumnValues
         1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15,
     ];
 
-    /// <summary>A <see cref="DateTime"/> as ticks with its kind in the top two bits.</summary>
+    /// <summary>
+    /// A <see cref="DateTime"/>'s 64 bits as they are: ticks, with its kind in the top two bits (0 Unspecified, 1 Utc,
+    /// 2 Local, 3 Local in the ambiguous daylight-saving hour: <see cref="DateTime.Kind"/> says Local for both, and
+    /// <c>Ticks</c> + <c>Kind</c> would lose the flag). For every other value this is <c>Ticks | Kind &lt;&lt; 62</c>.
+    /// </summary>
     /// <param name="value">The value.</param>
     /// <returns>The stored integer.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long FromDateTime(DateTime value) => (long)((ulong)value.Ticks | ((ulong)value.Kind << 62));
+    public static long FromDateTime(DateTime value) => Unsafe.As<DateTime, long>(ref value);
 
-    /// <summary>Inverse of <see cref="FromDateTime"/>.</summary>
+    /// <summary>Inverse of <see cref="FromDateTime"/>: the same 64 bits, once checked to be a valid <see cref="DateTime"/>.</summary>
     /// <param name="value">The stored integer.</param>
     /// <returns>The value.</returns>
     public static DateTime ToDateTime(long value)
     {
-        var ticks = (long)((ulong)value & TicksMask);
-        var kind = (int)((ulong)value >> 62);
-        if (ticks > DateTime.MaxValue.Ticks || kind > (int)DateTimeKind.Local)
+        if (((ulong)value & TicksMask) > (ulong)DateTime.MaxValue.Ticks)
         {
             Corrupt.Throw("A DateTime column holds a value outside DateTime's range.");
         }
 
-        return new DateTime(ticks, (DateTimeKind)kind);
+        // Every kind value (0-3) is valid; ticks are in range: these are the bits of a DateTime.
+        return Unsafe.As<long, DateTime>(ref value);
     }
 
     /// <summary>The UTC ticks of a <see cref="DateTimeOffset"/>.</summary>

@@ -305,6 +305,96 @@ public sealed class BatchEngineTests
         Assert.Equal(2, engine.RetryCount);
     }
 
+    [Theory]
+    [InlineData(0.8)] // every backoff (0.4-0.8 ms) was truncated to Task.Delay(0): an immediate retry
+    [InlineData(1.9)] // 0.95-1.9 ms: truncated to 0 or 1 ms
+    public async Task Fractional_millisecond_backoffs_are_not_rounded_down(double baseMs)
+    {
+        // Lower bounds only: the first retry waits at least base / 2, later ones at least base (the cap is 4 x base).
+        var attempts = new List<long>();
+        var engine = new BatchEngine<int>(
+            new BatchEngineOptions
+            {
+                MaxBatchSize = 1,
+                MaxRetries = 3,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(baseMs),
+                RetryMaxDelay = TimeSpan.FromMilliseconds(baseMs * 4),
+            },
+            (_, _) =>
+            {
+                lock (attempts)
+                {
+                    attempts.Add(Stopwatch.GetTimestamp());
+                }
+
+                throw new InvalidOperationException("always");
+            },
+            static (_, _) => default);
+
+        for (var batch = 0; batch < 5; batch++)
+        {
+            attempts.Clear();
+            engine.Post(batch);
+            await WaitDrained(engine);
+
+            Assert.Equal(4, attempts.Count);
+            for (var retry = 0; retry < 3; retry++)
+            {
+                var gap = Stopwatch.GetElapsedTime(attempts[retry], attempts[retry + 1]);
+                var least = TimeSpan.FromMilliseconds(retry == 0 ? baseMs / 2 : baseMs);
+                Assert.True(gap >= least, $"retry {retry} after {gap.TotalMilliseconds:F3} ms, backoff at least {least.TotalMilliseconds:F3} ms");
+            }
+        }
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+    }
+
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(1.9)]
+    public async Task A_fractional_or_sub_millisecond_MaxDelay_is_waited_in_full(double maxDelayMs)
+    {
+        var waited = new List<TimeSpan>();
+        long posted = 0;
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 1_000, maxDelayMs: maxDelayMs), (batch, _) =>
+        {
+            lock (waited)
+            {
+                waited.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref posted)));
+            }
+
+            return default;
+        });
+
+        for (var i = 0; i < 10; i++)
+        {
+            Interlocked.Exchange(ref posted, Stopwatch.GetTimestamp());
+            engine.Post(i);
+            await WaitDrained(engine);
+        }
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(10, waited.Count);
+        Assert.All(waited, w => Assert.True(w >= TimeSpan.FromMilliseconds(maxDelayMs), $"flushed after {w.TotalMilliseconds:F3} ms"));
+    }
+
+    [Theory]
+    [InlineData(0.2, 1)]  // below the timer's millisecond: one tick, not 0 (a busy loop)
+    [InlineData(1.0, 1)]
+    [InlineData(1.9, 2)]  // rounded up, never down
+    [InlineData(2_147_483_647.0, int.MaxValue)]
+    public void The_flush_timer_is_set_in_whole_milliseconds_rounded_up(double waitMs, int expected) =>
+        Assert.Equal(expected, BatchEngine<int>.TimerDueMilliseconds((long)(waitMs / 1000 * Stopwatch.Frequency)));
+
+    [Theory]
+    [InlineData(0.0, 0)]
+    [InlineData(0.0001, 1)]
+    [InlineData(0.8, 1)]
+    [InlineData(1.0, 1)]
+    [InlineData(1.9, 2)]
+    public void Delays_are_rounded_up_to_whole_milliseconds(double ms, int expected) =>
+        Assert.Equal(expected, BatchEngine<int>.WholeMilliseconds(TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond))));
+
     [Fact]
     public async Task Dead_letters_with_the_last_exception_after_the_retries_and_keeps_running()
     {
@@ -520,6 +610,81 @@ public sealed class BatchEngineTests
         await engine.CompleteAsync().WaitAsync(Patience);
         var only = Assert.Single(batches); // the delay is an hour: completion flushes one partial batch
         Assert.Equal(Enumerable.Range(0, Items), only);
+    }
+
+    [Fact]
+    public async Task After_a_burst_quiet_small_batches_give_the_grown_buffers_back()
+    {
+        const int BurstBatches = 4;
+        const int MaxBatch = 8_192; // buffers grow 1,024 -> 2,048 -> 4,096 -> 8,192
+        var delivered = 0L;
+        var empty = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<long>(Options(maxBatchSize: MaxBatch, maxDelayMs: 1, capacity: 1 << 20, maxConcurrent: 1), async (batch, _) =>
+        {
+            if (batch.Length == 0)
+            {
+                Interlocked.Increment(ref empty);
+            }
+
+            await gate.Task; // the first batch holds the only handler slot while the burst queues up behind it
+            Interlocked.Add(ref delivered, batch.Length);
+        });
+
+        // The burst: one item takes the handler slot; then full batches queue (flushed by size, as no slot is free).
+        Assert.True(engine.Post(-1));
+        var deadline = DateTime.UtcNow + Patience;
+        while (engine.BatchCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first batch was not dispatched");
+            await Task.Delay(1);
+        }
+
+        for (var i = 0; i < BurstBatches * MaxBatch; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        gate.SetResult();
+        await WaitDrained(engine);
+        var (_, afterBurst) = engine.HeldBuffers();
+        Assert.Equal(MaxBatch, afterBurst); // kept while the burst is recent
+
+        // Quiet: small batches, one at a time, for more than the engine's memory of recent batch sizes.
+        for (var i = 0; i < 80; i++)
+        {
+            Assert.True(engine.Post(i));
+            Assert.True(engine.Post(i));
+            await WaitDrained(engine);
+        }
+
+        var (count, largest) = engine.HeldBuffers();
+        Assert.InRange(largest, 1, 1_024); // back to the first buffer's size
+        Assert.InRange(count, 1, BurstBatches + 2);
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(1 + (BurstBatches * MaxBatch) + (80 * 2), Interlocked.Read(ref delivered)); // nothing lost
+        Assert.Equal(0, empty);
+    }
+
+    [Fact]
+    public async Task Batches_of_a_steady_size_keep_their_grown_buffers()
+    {
+        // 3,000 items a batch need a 4,096 buffer: not more than 4x the batches, so it is kept, not re-grown each time.
+        var engine = new BatchEngine<long>(Options(maxBatchSize: 3_000, maxDelayMs: 1, capacity: 1 << 16, maxConcurrent: 1), static (_, _) => default);
+        for (var round = 0; round < 60; round++)
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                Assert.True(engine.Post(i));
+            }
+
+            await WaitDrained(engine);
+        }
+
+        var (_, largest) = engine.HeldBuffers();
+        Assert.Equal(4_096, largest);
+        await engine.CompleteAsync().WaitAsync(Patience);
     }
 
     [Fact]

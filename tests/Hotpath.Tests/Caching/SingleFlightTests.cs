@@ -190,6 +190,71 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public async Task A_GetOrAdd_that_stores_while_a_load_runs_wins_and_every_caller_gets_its_value()
+    {
+        // Both are "get, or add if absent": the value stored first is the key's value, for the load's callers too.
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        var waiter = cache.GetOrAddAsync("k", static (_, _) => throw new InvalidOperationException("must not run")).AsTask();
+
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "sync"));
+        Assert.True(cache.TryGet("k", out var before));
+        Assert.Equal("sync", before);
+        gate.SetResult();
+
+        Assert.Equal("sync", await load);
+        Assert.Equal("sync", await waiter);
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("sync", cached);
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "again"));
+        Assert.Equal(1, cache.Count);
+        cache.Validate();
+    }
+
+    [Fact]
+    public async Task A_load_that_stores_while_a_GetOrAdd_factory_runs_wins_and_the_GetOrAdd_returns_its_value()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        using var factoryEntered = new ManualResetEventSlim();
+        using var factoryRelease = new ManualResetEventSlim();
+        var sync = Task.Run(() => cache.GetOrAdd("k", _ =>
+        {
+            factoryEntered.Set();
+            factoryRelease.Wait();
+            return "sync";
+        }));
+
+        Assert.True(factoryEntered.Wait(TimeSpan.FromSeconds(20)));
+        gate.SetResult();
+        Assert.Equal("loaded", await load);
+        factoryRelease.Set();
+
+        Assert.Equal("loaded", await sync.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("loaded", cached);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_Set_after_a_GetOrAdd_during_a_load_still_wins_over_both()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = StartGatedLoad(cache, gate, "loaded");
+        Assert.Equal("sync", cache.GetOrAdd("k", static _ => "sync"));
+        cache.Set("k", "set");
+        gate.SetResult();
+
+        await load; // superseded by the Set: its callers get the loaded value, which is not stored
+        Assert.True(cache.TryGet("k", out var cached));
+        Assert.Equal("set", cached);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public async Task A_Remove_made_while_a_load_runs_keeps_the_key_absent()
     {
         var cache = Create();
@@ -275,6 +340,128 @@ public sealed class SingleFlightTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(0, first.Count);
         Assert.Equal(0, second.Count);
+    }
+
+    [Fact]
+    public async Task A_loader_that_loads_its_own_key_after_an_await_fails_fast_instead_of_hanging()
+    {
+        var cache = Create();
+        var load = cache.GetOrAddAsync("k", async (key, token) =>
+        {
+            await Task.Yield(); // the rest runs on another stack: a thread-static chain no longer sees this load
+            return await cache.GetOrAddAsync(key, static (_, _) => new ValueTask<string>("inner"), token);
+        }).AsTask();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("recursive load of the same key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'k'", error.Message, StringComparison.Ordinal);
+        Assert.False(cache.TryGet("k", out _));
+        Assert.Equal("ok", await cache.GetOrAddAsync("k", static (_, _) => new ValueTask<string>("ok")));
+    }
+
+    [Fact]
+    public async Task A_cycle_through_another_key_after_awaits_fails_fast_and_every_waiter_sees_the_failure()
+    {
+        var cache = Create();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = 0;
+        Func<string, CancellationToken, ValueTask<string>>? loadB = null;
+        Func<string, CancellationToken, ValueTask<string>> loadA = async (_, token) =>
+        {
+            Interlocked.Increment(ref runs);
+            await gate.Task;
+            return "A+" + await cache.GetOrAddAsync("b", loadB!, token);
+        };
+        loadB = async (_, token) =>
+        {
+            await Task.Delay(1, token);
+            return "B+" + await cache.GetOrAddAsync("a", loadA, token); // a waits for b: waiting for a would never end
+        };
+
+        var owner = cache.GetOrAddAsync("a", loadA).AsTask();
+        var waiter = cache.GetOrAddAsync("a", static (_, _) => throw new InvalidOperationException("must not run")).AsTask();
+        gate.SetResult();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => owner.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+        Assert.Same(error, await Assert.ThrowsAsync<InvalidOperationException>(() => waiter.WaitAsync(TimeSpan.FromSeconds(20))));
+        Assert.Equal(1, runs);
+        Assert.Equal(0, cache.Count); // neither failed load stored anything
+        cache.Validate();
+
+        // Nothing is left registered: fresh loads of both keys run.
+        Assert.Equal("a2", await cache.GetOrAddAsync("a", static (_, _) => new ValueTask<string>("a2")));
+        Assert.Equal("b2", await cache.GetOrAddAsync("b", static (_, _) => new ValueTask<string>("b2")));
+    }
+
+    [Fact]
+    public async Task A_cycle_through_another_cache_after_awaits_fails_fast()
+    {
+        var first = Create();
+        var second = new ShardedCache<int, string>(new ShardedCacheOptions { TrimOnMemoryPressure = false });
+        var load = first.GetOrAddAsync("a", async (_, token) =>
+        {
+            await Task.Yield();
+            return await second.GetOrAddAsync(1, async (_, inner) =>
+            {
+                await Task.Yield();
+                return await first.GetOrAddAsync("a", static (_, _) => new ValueTask<string>("never"), inner);
+            }, token);
+        }).AsTask();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, first.Count);
+        Assert.Equal(0, second.Count);
+    }
+
+    [Fact]
+    public async Task A_loader_that_joins_another_callers_load_of_another_key_after_an_await_waits_for_it()
+    {
+        // Not recursion: "b" is loaded by an independent caller, so the loader of "a" must wait for it, not fail.
+        var cache = Create();
+        var gateB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var b = cache.GetOrAddAsync("b", async (_, _) =>
+        {
+            await gateB.Task;
+            return "B";
+        }).AsTask();
+
+        var a = cache.GetOrAddAsync("a", async (_, token) =>
+        {
+            await Task.Yield();
+            return "A+" + await cache.GetOrAddAsync("b", static (_, _) => throw new InvalidOperationException("must not run"), token);
+        }).AsTask();
+
+        await Task.Delay(20);
+        Assert.False(a.IsCompleted);
+        gateB.SetResult();
+        Assert.Equal("B", await b);
+        Assert.Equal("A+B", await a.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task A_caller_that_arrives_after_a_load_ended_is_not_taken_for_recursion()
+    {
+        // A task started by a loader carries its context; once that load is over, asking for the key again is a
+        // new load, not a cycle.
+        var cache = Create();
+        Task<string>? later = null;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await cache.GetOrAddAsync("k", async (key, _) =>
+        {
+            await Task.Yield();
+            later = Task.Run(async () =>
+            {
+                await release.Task;
+                cache.Remove(key);
+                return await cache.GetOrAddAsync(key, static (_, _) => new ValueTask<string>("second"));
+            });
+            return "first";
+        });
+
+        Assert.Equal("first", first);
+        release.SetResult();
+        Assert.Equal("second", await later!.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]

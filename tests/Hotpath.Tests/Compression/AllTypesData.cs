@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Hotpath.Tests.Compression;
 
 /// <summary>Random and adversarial <see cref="AllTypes"/> rows, and an exact (bit-level) comparison.</summary>
@@ -168,7 +169,8 @@ internal static class AllTypesData
     private static object? Exact(decimal? value) =>
         value is { } d ? $"{d.ToString(System.Globalization.CultureInfo.InvariantCulture)} [{string.Join(' ', decimal.GetBits(d).Select(w => w.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)))}]" : null;
 
-    private static object? Exact(DateTime? value) => value is { } d ? (d.Ticks, d.Kind) : null;
+    // All 64 bits: Kind alone says Local for both Local and "Local, in the ambiguous daylight-saving hour".
+    private static object? Exact(DateTime? value) => value is { } d ? Unsafe.As<DateTime, ulong>(ref d) : null;
 
     private static object? Exact(DateTimeOffset? value) => value is { } d ? (d.Ticks, d.Offset) : null;
 
@@ -191,16 +193,28 @@ internal static class AllTypesData
         _ => new decimal(random.Next(int.MinValue, int.MaxValue), random.Next(2) == 0 ? 0 : random.Next(int.MinValue, int.MaxValue), random.Next(2) == 0 ? 0 : random.Next(int.MinValue, int.MaxValue), random.Next(2) == 0, (byte)random.Next(29)),
     };
 
-    /// <summary>Any kind; the range's ends under each kind or ticks anywhere in it.</summary>
+    /// <summary>Any kind (Local in the ambiguous daylight-saving hour too); the range's ends under each kind or ticks anywhere in it.</summary>
     private static DateTime AnyDateTime(Random random)
     {
-        var kind = (DateTimeKind)random.Next(3);
-        return random.Next(4) switch
+        var kind = random.Next(4);
+        var value = random.Next(4) switch
         {
-            0 => DateTime.SpecifyKind(DateTime.MinValue, kind),
-            1 => DateTime.SpecifyKind(DateTime.MaxValue, kind),
-            _ => new DateTime(random.NextInt64(DateTime.MaxValue.Ticks + 1), kind),
+            0 => DateTime.MinValue,
+            1 => DateTime.MaxValue,
+            _ => new DateTime(random.NextInt64(DateTime.MaxValue.Ticks + 1)),
         };
+
+        return kind == 3 ? AmbiguousLocal(value.Ticks) : DateTime.SpecifyKind(value, (DateTimeKind)kind);
+    }
+
+    /// <summary>
+    /// A Local value flagged as falling in the ambiguous daylight-saving hour (the flag <c>ToLocalTime</c> sets there):
+    /// DateTime's top two bits are 3. Built from the raw bits, so it does not depend on the machine's time zone.
+    /// </summary>
+    internal static DateTime AmbiguousLocal(long ticks)
+    {
+        var raw = 0xC000_0000_0000_0000UL | (ulong)ticks;
+        return Unsafe.As<ulong, DateTime>(ref raw);
     }
 
     /// <summary>A non-zero offset mostly, and clock ticks that keep both them and the UTC ticks in range (the ends included).</summary>
