@@ -304,13 +304,14 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
-            // A span over it cannot be kept, though: through one, only returning it hands the array on.
+            // A span over it cannot be kept, though: through one, only returning it hands the array on. (Before
+            // C# 14 array-to-span is a user-defined operator; from C# 14 it is a built-in span conversion.)
             IOperation current = reference;
             var parent = current.Parent;
             var asSpan = false;
             while (parent is IConversionOperation or IParenthesizedOperation)
             {
-                asSpan |= parent is IConversionOperation { OperatorMethod: not null, Type.IsRefLikeType: true };
+                asSpan |= parent is IConversionOperation { Type.IsRefLikeType: true };
                 current = parent;
                 parent = parent.Parent;
             }
