@@ -10,7 +10,7 @@ public sealed class RoslynVersionTests
     public void The_process_hosts_Roslyn_4_8()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
-        // C# 12 is the newest language Roslyn 4.8 knows (4.14's "latest" is C# 13 or newer).
+        // C# 12 is the newest language Roslyn 4.8 knows (5.0's "latest" is C# 14).
         Assert.Equal(LanguageVersion.CSharp12, LanguageVersion.Latest.MapSpecifiedToEffectiveVersion());
     }
 

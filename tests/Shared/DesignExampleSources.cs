@@ -1,7 +1,7 @@
 namespace Hotpath.TestSources;
 
 /// <summary>
-/// DESIGN.md's generator examples as sources. The snapshot tests (Hotpath.Generators.Tests, Roslyn 4.14) and the
+/// DESIGN.md's generator examples as sources. The snapshot tests (Hotpath.Generators.Tests, Roslyn 5.0) and the
 /// Roslyn 4.8 tests (Hotpath.RoslynCompatTests) both run the generators on these and compare with the same
 /// <c>.verified.cs</c> files, so the two must share one copy.
 /// </summary>
