@@ -76,10 +76,42 @@ internal static class Flow
     /// <summary>
     /// Whether, after <paramref name="rentStatement"/>, every path that leaves normally returns
     /// <paramref name="local"/> to a pool (or throws). Loops that rent without returning in the same
-    /// iteration, and early returns, break and goto before the return, are leak paths.
+    /// iteration, and early returns, break and goto before the return, are leak paths. With
+    /// <paramref name="inHeader"/> the rent is in the statement's own expression (an if or loop condition), so
+    /// the statement's body runs after it: an if must return it on both branches or leave it to what follows, a
+    /// loop's body must return it before the condition rents again.
     /// </summary>
-    public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, CancellationToken cancellationToken)
+    public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, bool inHeader, CancellationToken cancellationToken)
     {
+        if (inHeader)
+        {
+            if (LoopBody(rentStatement) is { } body)
+            {
+                // Rented by the condition: each true condition runs the body, then rents again.
+                if (!AlwaysReturns(body, local, facts))
+                {
+                    return false;
+                }
+
+                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local))
+                {
+                    return true; // the loop ends when nothing was rented
+                }
+            }
+            else
+            {
+                if (AlwaysReturns(rentStatement, local, facts))
+                {
+                    return true;
+                }
+
+                if (MayExitWithout(rentStatement, local, facts))
+                {
+                    return false;
+                }
+            }
+        }
+
         if (CoveredByFinally(rentStatement, local, facts))
         {
             return true;
@@ -230,6 +262,22 @@ internal static class Flow
         return false;
     }
 
+    private static StatementSyntax? LoopBody(StatementSyntax statement) => statement switch
+    {
+        WhileStatementSyntax @while => @while.Statement,
+        DoStatementSyntax @do => @do.Statement,
+        ForStatementSyntax @for => @for.Statement,
+        _ => null,
+    };
+
+    private static ExpressionSyntax? LoopCondition(StatementSyntax statement) => statement switch
+    {
+        WhileStatementSyntax @while => @while.Condition,
+        DoStatementSyntax @do => @do.Condition,
+        ForStatementSyntax @for => @for.Condition,
+        _ => null,
+    };
+
     /// <summary>The loop (or, for <c>break</c>, switch) a <c>break</c> or <c>continue</c> leaves.</summary>
     private static SyntaxNode? JumpTarget(StatementSyntax jump) =>
         jump.Ancestors().TakeWhile(static a => !IsFunction(a)).FirstOrDefault(a => IsLoop(a) || (jump is BreakStatementSyntax && a is SwitchStatementSyntax));
@@ -299,7 +347,14 @@ internal static class Flow
             condition = parenthesized.Expression;
         }
 
-        bool IsLocal(ExpressionSyntax e) => e is IdentifierNameSyntax { Identifier.ValueText: var name } && name == local.Name;
+        // The local itself, or an assignment of it (`(x = pool.Rent()) != null`).
+        bool IsLocal(ExpressionSyntax e) => e switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: var name } => name == local.Name,
+            ParenthesizedExpressionSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var name } } assignment } =>
+                assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && name == local.Name,
+            _ => false,
+        };
         static bool IsNull(ExpressionSyntax e) => e is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.NullLiteralExpression);
 
         return condition switch

@@ -562,6 +562,79 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_rent_assigned_to_a_discard() => Verify("""
+        public void M()
+        {
+            _ = {|HOT303:Item.Pool.Rent()|};
+            _ = {|HOT303:ArrayPool<byte>.Shared.Rent(4)|};
+        }
+        """);
+
+    /// <summary>A rent assigned inside a condition is stored in the local exactly like <c>x = pool.Rent();</c>.</summary>
+    [Fact]
+    public Task HOT303_rent_assigned_inside_a_condition_and_never_returned() => Verify("""
+        public int A()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length > 0) { buffer[0] = 1; }
+            return buffer[0];
+        }
+        public void B()
+        {
+            Item? item;
+            while ((item = {|HOT303:Item.Pool.Rent()|}) != null) { item.Value = 1; }
+        }
+        public int C()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length == 0) return 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+            return 1;
+        }
+        public void D()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length > 0) { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_assigned_inside_a_condition_returned_or_handed_on_is_quiet() => Verify("""
+        public int A()
+        {
+            byte[] buffer;
+            if ((buffer = ArrayPool<byte>.Shared.Rent(16)).Length > 0) { buffer[0] = 1; }
+            var first = buffer[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+        public void B()
+        {
+            Item? item;
+            while ((item = Item.Pool.Rent()) != null) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void C()
+        {
+            byte[] buffer;
+            if ((buffer = ArrayPool<byte>.Shared.Rent(16)).Length > 0) { ArrayPool<byte>.Shared.Return(buffer); }
+            else { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        public void D()
+        {
+            Item item;
+            Sink.Keep(item = Item.Pool.Rent());
+            item.Value = 1;
+            byte[] buffer;
+            Sink.Keep(buffer = ArrayPool<byte>.Shared.Rent(16));
+        }
+        public void E()
+        {
+            Item? item;
+            if ((item = Item.Pool.Rent()) != null) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        """);
+
+    [Fact]
     public Task HOT303_early_return_skips_the_return() => Verify("""
         public int M(bool skip)
         {
