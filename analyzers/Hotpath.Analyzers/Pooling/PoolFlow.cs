@@ -98,6 +98,22 @@ internal static class Flow
                     return true; // the loop ends when nothing was rented
                 }
             }
+            else if (rentStatement is IfStatementSyntax @if && IsNullTest(@if.Condition, local))
+            {
+                // `if (pool.Rent() is not T s) return;`: the if branch runs only when nothing was bound.
+                if (@if.Else is { } @else)
+                {
+                    if (AlwaysReturns(@else.Statement, local, facts))
+                    {
+                        return true;
+                    }
+
+                    if (MayExitWithout(@else.Statement, local, facts))
+                    {
+                        return false;
+                    }
+                }
+            }
             else
             {
                 if (AlwaysReturns(rentStatement, local, facts))
@@ -313,8 +329,9 @@ internal static class Flow
                 // Every section returns it, and a default section exists (otherwise no section may run).
                 return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
                     @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts));
-            case IfStatementSyntax { Else: null } @if when IsNotNullTest(@if.Condition, local):
-                // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented.
+            case IfStatementSyntax @if when IsNotNullTest(@if.Condition, local):
+                // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented
+                // (`if (pool.Rent() is { } s)`: nothing was bound), so an else branch has nothing to return.
                 return AlwaysReturns(@if.Statement, local, facts);
             case IfStatementSyntax @if:
                 return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts) && AlwaysReturns(@else.Statement, local, facts);
@@ -339,12 +356,21 @@ internal static class Flow
         }
     }
 
-    /// <summary><c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c> or <c>x is object</c> for the local.</summary>
+    /// <summary>
+    /// <c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c> or <c>x is object</c> for the local,
+    /// or a pattern that binds it (<c>… is { } x</c>, <c>… is T x</c>, and <c>… is var x</c>, which is never false):
+    /// the condition is false only when the local holds nothing rented.
+    /// </summary>
     private static bool IsNotNullTest(ExpressionSyntax condition, ISymbol local)
     {
         while (condition is ParenthesizedExpressionSyntax parenthesized)
         {
             condition = parenthesized.Expression;
+        }
+
+        if (condition is IsPatternExpressionSyntax { Pattern: var bindingPattern } && Binds(bindingPattern, local))
+        {
+            return true;
         }
 
         // The local itself, or an assignment of it (`(x = pool.Rent()) != null`).
@@ -370,6 +396,35 @@ internal static class Flow
             _ => false,
         };
     }
+
+    /// <summary><c>… is not T x</c> or <c>… is not { } x</c>: true only when nothing was bound to the local.</summary>
+    private static bool IsNullTest(ExpressionSyntax condition, ISymbol local)
+    {
+        while (condition is ParenthesizedExpressionSyntax parenthesized)
+        {
+            condition = parenthesized.Expression;
+        }
+
+        return condition is IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: var negated } not } &&
+            not.IsKind(SyntaxKind.NotPattern) && negated is not VarPatternSyntax && Binds(negated, local);
+    }
+
+    /// <summary>A declaration, var, or property-less <c>{ }</c> pattern that declares the local.</summary>
+    private static bool Binds(PatternSyntax pattern, ISymbol local)
+    {
+        var designation = pattern switch
+        {
+            DeclarationPatternSyntax declaration => declaration.Designation,
+            VarPatternSyntax var => var.Designation,
+            RecursivePatternSyntax { PositionalPatternClause: null, PropertyPatternClause: null or { Subpatterns.Count: 0 } } recursive => recursive.Designation,
+            _ => null,
+        };
+        return designation is SingleVariableDesignationSyntax { Identifier.ValueText: var name } && name == local.Name;
+    }
+
+    /// <summary>Whether a switch section's statements always return the local (its pattern variable) before they leave the section.</summary>
+    public static bool AlwaysReturnedIn(SwitchSectionSyntax section, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
+        AlwaysReturns(section.Statements, local, facts);
 
     private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {

@@ -201,6 +201,31 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var handedOn = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var rent in facts.Rents)
         {
+            if (PatternTargets(rent) is { Count: > 0 } bound)
+            {
+                foreach (var (boundLocal, scope) in bound)
+                {
+                    if (!handedOn.TryGetValue(boundLocal, out var isBoundHandedOn))
+                    {
+                        handedOn[boundLocal] = isBoundHandedOn = HandedOn(facts, boundLocal, pools);
+                    }
+
+                    var returned = isBoundHandedOn || scope switch
+                    {
+                        SwitchSectionSyntax section => Flow.AlwaysReturnedIn(section, boundLocal, facts),
+                        StatementSyntax holder => Flow.AlwaysReturnedAfter(holder, boundLocal, facts, inHeader: true, context.CancellationToken),
+                        _ => facts.ReturnsBetween(boundLocal, scope.SpanStart, scope.Span.End).Count > 0, // a switch expression arm
+                    };
+                    if (!returned)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), boundLocal.Name));
+                        break; // one report per rent
+                    }
+                }
+
+                continue;
+            }
+
             var (target, statement, onBranch, inExpression) = RentTarget(rent);
             if (target is null)
             {
@@ -279,6 +304,68 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             parent = parent.Parent;
         }
     }
+
+    /// <summary>
+    /// The locals a pattern binds the rent to, each with where it must be returned: the statement holding
+    /// <c>pool.Rent() is { } s</c> (<c>is var s</c>, <c>is T s</c>, <c>is not T s</c>), each switch section of
+    /// <c>switch (pool.Rent())</c> that binds one, or each switch expression arm that does. Empty otherwise.
+    /// </summary>
+    private static List<(ILocalSymbol Local, SyntaxNode Scope)>? PatternTargets(IInvocationOperation rent)
+    {
+        IOperation current = rent;
+        var parent = rent.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        List<(ILocalSymbol, SyntaxNode)>? bound = null;
+        switch (parent)
+        {
+            case IIsPatternOperation isPattern when isPattern.Value == current:
+                if (DeclaredLocal(isPattern.Pattern) is { } local && isPattern.Syntax.FirstAncestorOrSelf<StatementSyntax>() is { } statement)
+                {
+                    (bound = new()).Add((local, statement));
+                }
+
+                break;
+            case ISwitchOperation @switch when @switch.Value == current:
+                foreach (var section in @switch.Cases)
+                {
+                    foreach (var clause in section.Clauses)
+                    {
+                        if (clause is IPatternCaseClauseOperation patternClause && DeclaredLocal(patternClause.Pattern) is { } sectionLocal)
+                        {
+                            (bound ??= new()).Add((sectionLocal, section.Syntax));
+                        }
+                    }
+                }
+
+                break;
+            case ISwitchExpressionOperation switchExpression when switchExpression.Value == current:
+                foreach (var arm in switchExpression.Arms)
+                {
+                    if (DeclaredLocal(arm.Pattern) is { } armLocal)
+                    {
+                        (bound ??= new()).Add((armLocal, arm.Syntax));
+                    }
+                }
+
+                break;
+        }
+
+        return bound;
+    }
+
+    /// <summary>The local a top-level pattern (<c>T x</c>, <c>var x</c>, <c>{ … } x</c>, <c>not T x</c>) declares.</summary>
+    private static ILocalSymbol? DeclaredLocal(IPatternOperation pattern) => pattern switch
+    {
+        IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+        IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+        INegatedPatternOperation { Pattern: var negated } => DeclaredLocal(negated),
+        _ => null,
+    };
 
     /// <summary>
     /// Whether the value of an assignment is only looked at (compared, tested, dereferenced, switched on), so the

@@ -634,6 +634,72 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A rent bound by a pattern (<c>is { } s</c>, <c>is var s</c>, a switch section or arm) is tracked in the pattern's local.</summary>
+    [Fact]
+    public Task HOT303_pattern_bound_rent_never_returned() => Verify("""
+        public void A()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is { } item) { item.Value = 1; }
+        }
+        public void B()
+        {
+            if ({|HOT303:_pool.Rent()|} is var item) { item.Value = 1; }
+        }
+        public void C(bool stop)
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is Item item) { if (stop) return; Item.Pool.Return(item); }
+        }
+        public void D()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other: other.Value = 2; break;
+            }
+        }
+        public int E() => {|HOT303:Item.Pool.Rent()|} switch { { Value: 0 } zero => zero.Value, var other => other.Value + 1 };
+        public void F()
+        {
+            while ({|HOT303:Item.Pool.Rent()|} is { } item) { item.Value = 1; }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_pattern_bound_rent_returned_on_every_path_or_handed_on_is_quiet() => Verify("""
+        public void A()
+        {
+            if (Item.Pool.Rent() is { } item) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void B()
+        {
+            if (_pool.Rent() is var item) { item.Value = 1; _pool.Return(item); }
+        }
+        public void C()
+        {
+            if (Item.Pool.Rent() is not Item item) return;
+            item.Value = 1;
+            Item.Pool.Return(item);
+        }
+        public void D()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other: other.Value = 2; Sink.Keep(other); break;
+            }
+        }
+        public void E() => _ = Item.Pool.Rent() switch { { Value: 0 } zero => Keep(zero), var other => Keep(other) };
+        public void F()
+        {
+            while (Item.Pool.Rent() is { } item) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void G()
+        {
+            if (Item.Pool.Rent() is { } item) { Item.Pool.Return(item); } else { _field = null; }
+        }
+        private static int Keep(Item item) { Sink.Keep(item); return 0; }
+        """);
+
     [Fact]
     public Task HOT303_early_return_skips_the_return() => Verify("""
         public int M(bool skip)
