@@ -38,8 +38,9 @@ internal static class Flow
             {
                 if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target || target.Span.Contains(to.Span))
                 {
-                    // A jump out of a try runs its finally on the way (a throw is an exception path: not considered).
-                    return jump is not ThrowStatementSyntax && common is TryStatementSyntax { Finally: { } @finally }
+                    // A jump out of a try runs its finally on the way; so does a throw, which leaves the try (or is
+                    // caught inside it and carries on to the end of the try) either way through that finally.
+                    return common is TryStatementSyntax { Finally: { } @finally }
                         && @finally.Span.Contains(to.Span) && !@finally.Span.Contains(from.Span);
                 }
 

@@ -404,6 +404,39 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A throw leaves the try through its finally just like a return does.</summary>
+    [Fact]
+    public Task HOT302_return_in_the_try_then_a_throw_then_the_finally_returns_or_uses_it_again() => Verify("""
+        public void A()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { b[0] = 1; ArrayPool<byte>.Shared.Return(b); throw new InvalidOperationException(); }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void B()
+        {
+            var item = Item.Pool.Rent();
+            try { Item.Pool.Return(item); throw new InvalidOperationException(); }
+            finally { {|HOT301:item|}.Value = 0; }
+        }
+        public void C(bool ok)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try
+            {
+                try { ArrayPool<byte>.Shared.Return(b); throw new InvalidOperationException(); }
+                catch (InvalidOperationException) { }
+            }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void D()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { ArrayPool<byte>.Shared.Return(b); b = null; throw new InvalidOperationException(); }
+            finally { if (b != null) ArrayPool<byte>.Shared.Return(b); }
+        }
+        """);
+
     // ---- HOT303 ----
 
     /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
