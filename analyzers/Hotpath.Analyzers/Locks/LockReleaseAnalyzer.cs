@@ -12,7 +12,8 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>SemaphoreSlim.Wait[Async]</c>, <c>ReaderWriterLockSlim.Enter*Lock</c>) whose release is not guaranteed by a
 /// <c>finally</c>: no try/finally releasing it, a <c>lockTaken</c> flag the finally ignores, a semaphore wait
 /// with a timeout or cancellation token inside the very try whose finally releases (a cancelled or timed-out
-/// wait then releases a permit it never took), or a reader-writer lock exited with the wrong Exit method. Methods that return a disposable releaser
+/// wait then releases a permit it never took), a reader-writer lock exited with the wrong Exit method, or a
+/// <c>Lock.EnterScope()</c> scope that is discarded or not disposed by a using or finally. Methods that return a disposable releaser
 /// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -39,6 +40,12 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, LockSymbols symbols)
     {
+        if (LockOperations.IsEnterScope(invocation, symbols, out var scopeTarget))
+        {
+            AnalyzeScope(context, invocation, scopeTarget, symbols);
+            return;
+        }
+
         if (!LockOperations.TryGetAcquisition(invocation, symbols, out var acquisition) || acquisition.IsZeroTimeout)
         {
             return;
@@ -68,6 +75,111 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedLockRelease, invocation.Syntax.GetLocation(), properties,
             Describe(acquisition), problem));
+    }
+
+    /// <summary>
+    /// <c>Lock.EnterScope()</c>: the lock is released when the scope is disposed, so a scope thrown away
+    /// (<c>_gate.EnterScope();</c>, <c>_ = _gate.EnterScope();</c>) never releases it, and one kept in a local
+    /// must be disposed by a <c>using</c> or a <c>finally</c> right after, like <c>Monitor.Exit</c>.
+    /// </summary>
+    private static void AnalyzeScope(OperationAnalysisContext context, IInvocationOperation invocation, IOperation target, LockSymbols symbols)
+    {
+        var parent = invocation.Parent;
+        IOperation current = invocation;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        ILocalSymbol? local = null;
+        string? problem = null;
+        switch (parent)
+        {
+            case IExpressionStatementOperation:
+            case ISimpleAssignmentOperation { Target: IDiscardOperation } discard when discard.Value == current:
+                problem = "the scope it returns is discarded, so the lock is never released";
+                break;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                if (IsUsingDeclaration(declarator))
+                {
+                    return;
+                }
+
+                local = declarator.Symbol;
+                break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment when assignment.Value == current:
+                local = assigned.Local;
+                break;
+            default:
+                return; // the using resource, a return, an argument: disposed or handed on
+        }
+
+        if (local is not null)
+        {
+            // A releaser handed to the caller (`var s = _gate.EnterScope(); ...; return s;`).
+            if (context.ContainingSymbol is IMethodSymbol method && symbols.ReturnsDisposable(method))
+            {
+                return;
+            }
+
+            if (IsScopeDisposedInFinally(parent!, local))
+            {
+                return;
+            }
+
+            problem = $"'{local.Name}' is not disposed in a finally block right after (use 'using')";
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedLockRelease, invocation.Syntax.GetLocation(),
+            $"Lock '{LockOperations.Describe(target)}'", problem));
+    }
+
+    private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator)
+    {
+        for (var current = declarator.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IUsingDeclarationOperation:
+                case IUsingOperation:
+                    return true;
+                case IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the statement storing the scope is followed by a try whose finally disposes <paramref name="local"/>.</summary>
+    private static bool IsScopeDisposedInFinally(IOperation store, ILocalSymbol local)
+    {
+        var statement = LockOperations.ContainingStatement(store, out var block);
+        if (statement is null || block is null)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not ITryOperation { Finally: { } finallyBlock })
+        {
+            return false;
+        }
+
+        foreach (var operation in LockOperations.DescendantsInSameFunction(finallyBlock))
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0, Instance: { } instance } &&
+                LockOperations.Unwrap(instance) is ILocalReferenceOperation reference &&
+                SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(Acquisition acquisition)

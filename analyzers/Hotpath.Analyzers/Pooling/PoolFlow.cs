@@ -38,8 +38,9 @@ internal static class Flow
             {
                 if (jump is not (BreakStatementSyntax or ContinueStatementSyntax) || JumpTarget(jump) is not { } target || target.Span.Contains(to.Span))
                 {
-                    // A jump out of a try runs its finally on the way (a throw is an exception path: not considered).
-                    return jump is not ThrowStatementSyntax && common is TryStatementSyntax { Finally: { } @finally }
+                    // A jump out of a try runs its finally on the way; so does a throw, which leaves the try (or is
+                    // caught inside it and carries on to the end of the try) either way through that finally.
+                    return common is TryStatementSyntax { Finally: { } @finally }
                         && @finally.Span.Contains(to.Span) && !@finally.Span.Contains(from.Span);
                 }
 
@@ -76,10 +77,58 @@ internal static class Flow
     /// <summary>
     /// Whether, after <paramref name="rentStatement"/>, every path that leaves normally returns
     /// <paramref name="local"/> to a pool (or throws). Loops that rent without returning in the same
-    /// iteration, and early returns, break and goto before the return, are leak paths.
+    /// iteration, and early returns, break and goto before the return, are leak paths. With
+    /// <paramref name="inHeader"/> the rent is in the statement's own expression (an if or loop condition), so
+    /// the statement's body runs after it: an if must return it on both branches or leave it to what follows, a
+    /// loop's body must return it before the condition rents again.
     /// </summary>
-    public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, CancellationToken cancellationToken)
+    public static bool AlwaysReturnedAfter(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, bool inHeader, CancellationToken cancellationToken)
     {
+        if (inHeader)
+        {
+            if (LoopBody(rentStatement) is { } body)
+            {
+                // Rented by the condition: each true condition runs the body, then rents again.
+                if (!AlwaysReturns(body, local, facts))
+                {
+                    return false;
+                }
+
+                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local))
+                {
+                    return true; // the loop ends when nothing was rented
+                }
+            }
+            else if (rentStatement is IfStatementSyntax @if && IsNullTest(@if.Condition, local))
+            {
+                // `if (pool.Rent() is not T s) return;`: the if branch runs only when nothing was bound.
+                if (@if.Else is { } @else)
+                {
+                    if (AlwaysReturns(@else.Statement, local, facts))
+                    {
+                        return true;
+                    }
+
+                    if (MayExitWithout(@else.Statement, local, facts))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                if (AlwaysReturns(rentStatement, local, facts))
+                {
+                    return true;
+                }
+
+                if (MayExitWithout(rentStatement, local, facts))
+                {
+                    return false;
+                }
+            }
+        }
+
         if (CoveredByFinally(rentStatement, local, facts))
         {
             return true;
@@ -230,6 +279,22 @@ internal static class Flow
         return false;
     }
 
+    private static StatementSyntax? LoopBody(StatementSyntax statement) => statement switch
+    {
+        WhileStatementSyntax @while => @while.Statement,
+        DoStatementSyntax @do => @do.Statement,
+        ForStatementSyntax @for => @for.Statement,
+        _ => null,
+    };
+
+    private static ExpressionSyntax? LoopCondition(StatementSyntax statement) => statement switch
+    {
+        WhileStatementSyntax @while => @while.Condition,
+        DoStatementSyntax @do => @do.Condition,
+        ForStatementSyntax @for => @for.Condition,
+        _ => null,
+    };
+
     /// <summary>The loop (or, for <c>break</c>, switch) a <c>break</c> or <c>continue</c> leaves.</summary>
     private static SyntaxNode? JumpTarget(StatementSyntax jump) =>
         jump.Ancestors().TakeWhile(static a => !IsFunction(a)).FirstOrDefault(a => IsLoop(a) || (jump is BreakStatementSyntax && a is SwitchStatementSyntax));
@@ -265,8 +330,9 @@ internal static class Flow
                 // Every section returns it, and a default section exists (otherwise no section may run).
                 return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
                     @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts));
-            case IfStatementSyntax { Else: null } @if when IsNotNullTest(@if.Condition, local):
-                // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented.
+            case IfStatementSyntax @if when IsNotNullTest(@if.Condition, local):
+                // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented
+                // (`if (pool.Rent() is { } s)`: nothing was bound), so an else branch has nothing to return.
                 return AlwaysReturns(@if.Statement, local, facts);
             case IfStatementSyntax @if:
                 return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts) && AlwaysReturns(@else.Statement, local, facts);
@@ -291,7 +357,11 @@ internal static class Flow
         }
     }
 
-    /// <summary><c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c> or <c>x is object</c> for the local.</summary>
+    /// <summary>
+    /// <c>x != null</c>, <c>null != x</c>, <c>x is not null</c>, <c>x is { }</c> or <c>x is object</c> for the local,
+    /// or a pattern that binds it (<c>… is { } x</c>, <c>… is T x</c>, and <c>… is var x</c>, which is never false):
+    /// the condition is false only when the local holds nothing rented.
+    /// </summary>
     private static bool IsNotNullTest(ExpressionSyntax condition, ISymbol local)
     {
         while (condition is ParenthesizedExpressionSyntax parenthesized)
@@ -299,7 +369,19 @@ internal static class Flow
             condition = parenthesized.Expression;
         }
 
-        bool IsLocal(ExpressionSyntax e) => e is IdentifierNameSyntax { Identifier.ValueText: var name } && name == local.Name;
+        if (condition is IsPatternExpressionSyntax { Pattern: var bindingPattern } && Binds(bindingPattern, local))
+        {
+            return true;
+        }
+
+        // The local itself, or an assignment of it (`(x = pool.Rent()) != null`).
+        bool IsLocal(ExpressionSyntax e) => e switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: var name } => name == local.Name,
+            ParenthesizedExpressionSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var name } } assignment } =>
+                assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && name == local.Name,
+            _ => false,
+        };
         static bool IsNull(ExpressionSyntax e) => e is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.NullLiteralExpression);
 
         return condition switch
@@ -315,6 +397,35 @@ internal static class Flow
             _ => false,
         };
     }
+
+    /// <summary><c>… is not T x</c> or <c>… is not { } x</c>: true only when nothing was bound to the local.</summary>
+    private static bool IsNullTest(ExpressionSyntax condition, ISymbol local)
+    {
+        while (condition is ParenthesizedExpressionSyntax parenthesized)
+        {
+            condition = parenthesized.Expression;
+        }
+
+        return condition is IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: var negated } not } &&
+            not.IsKind(SyntaxKind.NotPattern) && negated is not VarPatternSyntax && Binds(negated, local);
+    }
+
+    /// <summary>A declaration, var, or property-less <c>{ }</c> pattern that declares the local.</summary>
+    private static bool Binds(PatternSyntax pattern, ISymbol local)
+    {
+        var designation = pattern switch
+        {
+            DeclarationPatternSyntax declaration => declaration.Designation,
+            VarPatternSyntax var => var.Designation,
+            RecursivePatternSyntax { PositionalPatternClause: null, PropertyPatternClause: null or { Subpatterns.Count: 0 } } recursive => recursive.Designation,
+            _ => null,
+        };
+        return designation is SingleVariableDesignationSyntax { Identifier.ValueText: var name } && name == local.Name;
+    }
+
+    /// <summary>Whether a switch section's statements always return the local (its pattern variable) before they leave the section.</summary>
+    public static bool AlwaysReturnedIn(SwitchSectionSyntax section, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
+        AlwaysReturns(section.Statements, local, facts);
 
     private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {

@@ -201,7 +201,32 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var handedOn = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var rent in facts.Rents)
         {
-            var (target, statement, onBranch) = RentTarget(rent);
+            if (PatternTargets(rent) is { Count: > 0 } bound)
+            {
+                foreach (var (boundLocal, scope) in bound)
+                {
+                    if (!handedOn.TryGetValue(boundLocal, out var isBoundHandedOn))
+                    {
+                        handedOn[boundLocal] = isBoundHandedOn = HandedOn(facts, boundLocal, pools);
+                    }
+
+                    var returned = isBoundHandedOn || scope switch
+                    {
+                        SwitchSectionSyntax section => Flow.AlwaysReturnedIn(section, boundLocal, facts),
+                        StatementSyntax holder => Flow.AlwaysReturnedAfter(holder, boundLocal, facts, inHeader: true, context.CancellationToken),
+                        _ => facts.ReturnsBetween(boundLocal, scope.SpanStart, scope.Span.End).Count > 0, // a switch expression arm
+                    };
+                    if (!returned)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), boundLocal.Name));
+                        break; // one report per rent
+                    }
+                }
+
+                continue;
+            }
+
+            var (target, statement, onBranch, inExpression) = RentTarget(rent);
             if (target is null)
             {
                 if (IsDiscarded(rent))
@@ -230,7 +255,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             // Rented on one branch of ?:, ?? or a switch expression: conditions are not evaluated, and its Return
             // is usually under the same condition (`if (n > 0) pool.Return(b)`), so only a local never returned leaks.
             if (onBranch ? facts.ReturnsBetween(local, 0, int.MaxValue).Count == 0
-                    : !Flow.AlwaysReturnedAfter(statement, local, facts, context.CancellationToken))
+                    : !Flow.AlwaysReturnedAfter(statement, local, facts, inExpression, context.CancellationToken))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), local.Name));
             }
@@ -238,10 +263,13 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The local a rent is stored in, the statement that stores it, and whether the rent is one branch of a
-    /// <c>?:</c>, <c>??</c> or switch expression; (null, null) when it is not stored in a local.
+    /// The local a rent is stored in, the statement that stores it, whether the rent is one branch of a
+    /// <c>?:</c>, <c>??</c> or switch expression, and whether it is stored by an assignment inside a larger
+    /// expression that only looks at it (<c>if ((b = pool.Rent(n)).Length &gt; 0)</c>,
+    /// <c>while ((x = pool.Rent()) != null)</c>); (null, null) when it is not stored in a local, or the
+    /// assignment's value is handed on too (<c>Use(x = pool.Rent())</c>).
     /// </summary>
-    private static (ISymbol? Target, StatementSyntax? Statement, bool OnBranch) RentTarget(IInvocationOperation rent)
+    private static (ISymbol? Target, StatementSyntax? Statement, bool OnBranch, bool InExpression) RentTarget(IInvocationOperation rent)
     {
         IOperation current = rent;
         var parent = rent.Parent;
@@ -263,10 +291,12 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     return parent switch
                     {
                         IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } =>
-                            (declarator.Symbol, declarator.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch),
+                            (declarator.Symbol, declarator.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch, false),
                         ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Parent is IExpressionStatementOperation =>
-                            (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch),
-                        _ => (null, null, false),
+                            (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch, false),
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OnlyInspected(assignment) =>
+                            (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch, true),
+                        _ => (null, null, false, false),
                     };
             }
 
@@ -275,7 +305,96 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>A rent whose result is thrown away or only dereferenced (<c>pool.Rent();</c>, <c>pool.Rent().X = 1;</c>).</summary>
+    /// <summary>
+    /// The locals a pattern binds the rent to, each with where it must be returned: the statement holding
+    /// <c>pool.Rent() is { } s</c> (<c>is var s</c>, <c>is T s</c>, <c>is not T s</c>), each switch section of
+    /// <c>switch (pool.Rent())</c> that binds one, or each switch expression arm that does. Empty otherwise.
+    /// </summary>
+    private static List<(ILocalSymbol Local, SyntaxNode Scope)>? PatternTargets(IInvocationOperation rent)
+    {
+        IOperation current = rent;
+        var parent = rent.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        List<(ILocalSymbol, SyntaxNode)>? bound = null;
+        switch (parent)
+        {
+            case IIsPatternOperation isPattern when isPattern.Value == current:
+                if (DeclaredLocal(isPattern.Pattern) is { } local && isPattern.Syntax.FirstAncestorOrSelf<StatementSyntax>() is { } statement)
+                {
+                    (bound = new()).Add((local, statement));
+                }
+
+                break;
+            case ISwitchOperation @switch when @switch.Value == current:
+                foreach (var section in @switch.Cases)
+                {
+                    foreach (var clause in section.Clauses)
+                    {
+                        if (clause is IPatternCaseClauseOperation patternClause && DeclaredLocal(patternClause.Pattern) is { } sectionLocal)
+                        {
+                            (bound ??= new()).Add((sectionLocal, section.Syntax));
+                        }
+                    }
+                }
+
+                break;
+            case ISwitchExpressionOperation switchExpression when switchExpression.Value == current:
+                foreach (var arm in switchExpression.Arms)
+                {
+                    if (DeclaredLocal(arm.Pattern) is { } armLocal)
+                    {
+                        (bound ??= new()).Add((armLocal, arm.Syntax));
+                    }
+                }
+
+                break;
+        }
+
+        return bound;
+    }
+
+    /// <summary>The local a top-level pattern (<c>T x</c>, <c>var x</c>, <c>{ … } x</c>, <c>not T x</c>) declares.</summary>
+    private static ILocalSymbol? DeclaredLocal(IPatternOperation pattern) => pattern switch
+    {
+        IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+        IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+        INegatedPatternOperation { Pattern: var negated } => DeclaredLocal(negated),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether the value of an assignment is only looked at (compared, tested, dereferenced, switched on), so the
+    /// assigned local alone holds the object afterwards.
+    /// </summary>
+    private static bool OnlyInspected(IOperation assignment)
+    {
+        var current = assignment;
+        var parent = assignment.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IBinaryOperation { OperatorMethod: null } or IIsPatternOperation or IIsTypeOperation => true,
+            IMemberReferenceOperation member => member.Instance == current,
+            IInvocationOperation invocation => invocation.Instance == current,
+            IArrayElementReferenceOperation element => element.ArrayReference == current,
+            IConditionalAccessOperation access => access.Operation == current,
+            ISwitchOperation @switch => @switch.Value == current,
+            ISwitchExpressionOperation @switch => @switch.Value == current,
+            _ => false,
+        };
+    }
+
+    /// <summary>A rent whose result is thrown away or only dereferenced (<c>pool.Rent();</c>, <c>_ = pool.Rent();</c>, <c>pool.Rent().X = 1;</c>).</summary>
     private static bool IsDiscarded(IInvocationOperation rent)
     {
         var parent = rent.Parent;
@@ -285,6 +404,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         return parent is IExpressionStatementOperation or IMemberReferenceOperation or IArrayElementReferenceOperation ||
+            parent is ISimpleAssignmentOperation { Target: IDiscardOperation } ||
             parent is IInvocationOperation { Instance: { } instance } && Unwrap(instance) == rent;
     }
 

@@ -130,6 +130,36 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     [Fact]
+    public Task Lock_EnterScope_whose_scope_is_not_disposed() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly Lock _gate = new();
+            private int _n;
+            public void Statement() { {|HOT204:_gate.EnterScope()|}; _n++; }
+            public void Discard() { _ = {|HOT204:_gate.EnterScope()|}; _n++; }
+            public void Never() { var scope = {|HOT204:_gate.EnterScope()|}; _n++; }
+            public void NotInFinally() { var scope = {|HOT204:_gate.EnterScope()|}; _n++; scope.Dispose(); }
+            public void OtherFinally() { var scope = {|HOT204:_gate.EnterScope()|}; try { _n++; } finally { _n--; } }
+            public void Assigned() { Lock.Scope scope; scope = {|HOT204:_gate.EnterScope()|}; _n++; scope.Dispose(); }
+        }
+        """, "HOT204");
+
+    [Fact]
+    public Task Lock_EnterScope_disposed_by_using_or_a_finally_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly Lock _gate = new();
+            private int _n;
+            public void Using() { using (_gate.EnterScope()) { _n++; } }
+            public void UsingVariable() { using (var scope = _gate.EnterScope()) { _n++; } }
+            public void UsingDeclaration() { using var scope = _gate.EnterScope(); _n++; }
+            public void Finally() { var scope = _gate.EnterScope(); try { _n++; } finally { scope.Dispose(); } }
+            public Lock.Scope Handed() => _gate.EnterScope();
+            public Lock.Scope HandedLocal() { var scope = _gate.EnterScope(); _n++; return scope; }
+        }
+        """, "HOT204");
+
+    [Fact]
     public Task Correct_patterns_are_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
         {

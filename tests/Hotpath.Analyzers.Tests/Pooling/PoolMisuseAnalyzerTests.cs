@@ -404,6 +404,39 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A throw leaves the try through its finally just like a return does.</summary>
+    [Fact]
+    public Task HOT302_return_in_the_try_then_a_throw_then_the_finally_returns_or_uses_it_again() => Verify("""
+        public void A()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { b[0] = 1; ArrayPool<byte>.Shared.Return(b); throw new InvalidOperationException(); }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void B()
+        {
+            var item = Item.Pool.Rent();
+            try { Item.Pool.Return(item); throw new InvalidOperationException(); }
+            finally { {|HOT301:item|}.Value = 0; }
+        }
+        public void C(bool ok)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try
+            {
+                try { ArrayPool<byte>.Shared.Return(b); throw new InvalidOperationException(); }
+                catch (InvalidOperationException) { }
+            }
+            finally { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+        public void D()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(10);
+            try { ArrayPool<byte>.Shared.Return(b); b = null; throw new InvalidOperationException(); }
+            finally { if (b != null) ArrayPool<byte>.Shared.Return(b); }
+        }
+        """);
+
     // ---- HOT303 ----
 
     /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
@@ -559,6 +592,145 @@ public sealed class PoolMisuseAnalyzerTests
             {|HOT303:_pool.Rent()|};
             {|HOT303:Item.Pool.Rent()|}.Value = 2;
         }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_assigned_to_a_discard() => Verify("""
+        public void M()
+        {
+            _ = {|HOT303:Item.Pool.Rent()|};
+            _ = {|HOT303:ArrayPool<byte>.Shared.Rent(4)|};
+        }
+        """);
+
+    /// <summary>A rent assigned inside a condition is stored in the local exactly like <c>x = pool.Rent();</c>.</summary>
+    [Fact]
+    public Task HOT303_rent_assigned_inside_a_condition_and_never_returned() => Verify("""
+        public int A()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length > 0) { buffer[0] = 1; }
+            return buffer[0];
+        }
+        public void B()
+        {
+            Item? item;
+            while ((item = {|HOT303:Item.Pool.Rent()|}) != null) { item.Value = 1; }
+        }
+        public int C()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length == 0) return 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+            return 1;
+        }
+        public void D()
+        {
+            byte[] buffer;
+            if ((buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|}).Length > 0) { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_assigned_inside_a_condition_returned_or_handed_on_is_quiet() => Verify("""
+        public int A()
+        {
+            byte[] buffer;
+            if ((buffer = ArrayPool<byte>.Shared.Rent(16)).Length > 0) { buffer[0] = 1; }
+            var first = buffer[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+        public void B()
+        {
+            Item? item;
+            while ((item = Item.Pool.Rent()) != null) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void C()
+        {
+            byte[] buffer;
+            if ((buffer = ArrayPool<byte>.Shared.Rent(16)).Length > 0) { ArrayPool<byte>.Shared.Return(buffer); }
+            else { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        public void D()
+        {
+            Item item;
+            Sink.Keep(item = Item.Pool.Rent());
+            item.Value = 1;
+            byte[] buffer;
+            Sink.Keep(buffer = ArrayPool<byte>.Shared.Rent(16));
+        }
+        public void E()
+        {
+            Item? item;
+            if ((item = Item.Pool.Rent()) != null) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        """);
+
+    /// <summary>A rent bound by a pattern (<c>is { } s</c>, <c>is var s</c>, a switch section or arm) is tracked in the pattern's local.</summary>
+    [Fact]
+    public Task HOT303_pattern_bound_rent_never_returned() => Verify("""
+        public void A()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is { } item) { item.Value = 1; }
+        }
+        public void B()
+        {
+            if ({|HOT303:_pool.Rent()|} is var item) { item.Value = 1; }
+        }
+        public void C(bool stop)
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is Item item) { if (stop) return; Item.Pool.Return(item); }
+        }
+        public void D()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other: other.Value = 2; break;
+            }
+        }
+        public int E() => {|HOT303:Item.Pool.Rent()|} switch { { Value: 0 } zero => zero.Value, var other => other.Value + 1 };
+        public void F()
+        {
+            while ({|HOT303:Item.Pool.Rent()|} is { } item) { item.Value = 1; }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_pattern_bound_rent_returned_on_every_path_or_handed_on_is_quiet() => Verify("""
+        public void A()
+        {
+            if (Item.Pool.Rent() is { } item) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void B()
+        {
+            if (_pool.Rent() is var item) { item.Value = 1; _pool.Return(item); }
+        }
+        public void C()
+        {
+            if (Item.Pool.Rent() is not Item item) return;
+            item.Value = 1;
+            Item.Pool.Return(item);
+        }
+        public void D()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other: other.Value = 2; Sink.Keep(other); break;
+            }
+        }
+        public void E() => _ = Item.Pool.Rent() switch { { Value: 0 } zero => Keep(zero), var other => Keep(other) };
+        public void F()
+        {
+            while (Item.Pool.Rent() is { } item) { item.Value = 1; Item.Pool.Return(item); }
+        }
+        public void G()
+        {
+            if (Item.Pool.Rent() is { } item) { Item.Pool.Return(item); } else { _field = null; }
+        }
+        private static int Keep(Item item) { Sink.Keep(item); return 0; }
         """);
 
     [Fact]
