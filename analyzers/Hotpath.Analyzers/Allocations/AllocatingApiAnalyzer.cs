@@ -7,12 +7,15 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.Analyzers.Allocations;
 
-/// <summary>HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>).</summary>
+/// <summary>
+/// HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>), written or
+/// made by the compiler for a designated slice of a list pattern (<c>s is [_, .. var tail]</c>: Substring).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds =
-        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation);
+        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingApi);
@@ -41,6 +44,8 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
     {
         IInvocationOperation invocation => table.Find(invocation.TargetMethod),
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
+        // 's is [_, .. var tail]' calls Substring, 'list is [_, .. var rest]' List<T>.Slice (arrays are HOT102).
+        ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => table.Find(slice),
         _ => null,
     };
 }
@@ -78,6 +83,7 @@ internal sealed class AllocatingApiTable
     private const string SpanSlice = "slice a ReadOnlySpan<char> (AsSpan) instead";
     private const string WriteToSpan = "format into a Span<char> (TryFormat, an interpolated-string handler) or a pooled buffer";
     private const string Materialise = "iterate the source directly or copy into a pooled or reused buffer";
+    private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
         new AllocatingApi("System.String", "Substring", ApiMatch.AnyOverload, "string.Substring", SpanSlice),
@@ -111,6 +117,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi(AnyType, "ToDictionary", ApiMatch.AnyOverload, "ToDictionary", Materialise),
         new AllocatingApi(AnyType, "ToHashSet", ApiMatch.AnyOverload, "ToHashSet", Materialise),
         new AllocatingApi(AnyType, "ToLookup", ApiMatch.AnyOverload, "ToLookup", Materialise),
+        new AllocatingApi("System.Collections.Generic.List`1", "Slice", ApiMatch.AnyOverload, "List<T>.Slice", ListRange),
+        new AllocatingApi("System.Collections.Generic.List`1", "GetRange", ApiMatch.AnyOverload, "List<T>.GetRange", ListRange),
         new AllocatingApi("System.Text.RegularExpressions.Regex", ".ctor", ApiMatch.AnyOverload, "new Regex", "build it once in a static readonly field or use [GeneratedRegex]"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Split", ApiMatch.AnyOverload, "Regex.Split", "enumerate matches with EnumerateMatches (no allocation)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Replace", ApiMatch.AnyOverload, "Regex.Replace", "enumerate matches with EnumerateMatches and copy spans"),

@@ -8,7 +8,8 @@ namespace Hotpath.Analyzers.Allocations;
 
 /// <summary>
 /// HOT102: array creation (<c>new T[n]</c>, initialisers, compiler-built <c>params</c> arrays), collection
-/// expressions that materialise an array, list or interface, and range copies of strings and arrays.
+/// expressions that materialise an array, list or interface, range copies of strings and arrays, and
+/// designated slices of arrays in list patterns (<c>array is [_, .. var rest]</c>).
 /// Not reported: empty <c>params</c> (Array.Empty), <c>params</c> spans, collection expressions into spans,
 /// constant data converted to <c>ReadOnlySpan&lt;T&gt;</c> (lives in the binary), span slicing.
 /// </summary>
@@ -23,7 +24,7 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
     private const ArgumentKind ParamCollectionKind = (ArgumentKind)4;
 
     private static readonly ImmutableArray<OperationKind> Kinds =
-        ImmutableArray.Create(OperationKind.ArrayCreation, CollectionExpressionKind, OperationKind.Range);
+        ImmutableArray.Create(OperationKind.ArrayCreation, CollectionExpressionKind, OperationKind.Range, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.ArrayAllocation);
@@ -89,10 +90,20 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
                     _ => null,
                 };
 
+            case ISlicePatternOperation slice when IsDesignatedSlice(slice) && slice.Pattern!.InputType is IArrayTypeSymbol:
+                // 'array is [_, .. var rest]' copies the slice into a new array (RuntimeHelpers.GetSubArray).
+                return "The slice '" + Shorten(slice.Syntax.ToString()) + "' of an array (a copy)";
+
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether a list pattern's slice is materialised: <c>.. var rest</c> or <c>.. [..]</c> take the slice (a copy for
+    /// arrays, strings and lists), a bare <c>..</c> or <c>.. _</c> only skips elements.
+    /// </summary>
+    internal static bool IsDesignatedSlice(ISlicePatternOperation slice) => slice.Pattern is not (null or IDiscardPatternOperation);
 
     private static bool CollectionExpressionAllocates(IOperation collection, KnownTypes types)
     {

@@ -63,12 +63,12 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                     : "to call " + Display(method.ContainingType) + "." + method.Name + "(), which '" + Display(receiverType) + "' does not override";
                 return operation.Syntax;
 
-            case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern)):
+            case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern), keepsValue: pattern is not ITypePatternOperation):
                 value = "The " + (pattern.InputType is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(pattern.InputType) + "'";
                 how = "for the type test against '" + Display(MatchedType(pattern)) + "'";
                 return pattern.Syntax;
 
-            case IIsTypeOperation isType when TypeTestBoxes(isType.ValueOperand.Type, isType.TypeOperand):
+            case IIsTypeOperation isType when TypeTestBoxes(isType.ValueOperand.Type, isType.TypeOperand, keepsValue: false):
                 value = "The " + (isType.ValueOperand.Type is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(isType.ValueOperand.Type) + "'";
                 how = "for the type test against '" + Display(isType.TypeOperand) + "'";
                 return isType.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary ? binary.Right : isType.Syntax;
@@ -80,14 +80,17 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 
     private static bool IsBoxing(IConversionOperation conversion)
     {
-        if (conversion.Operand.Type is not { } from || conversion.Type is not { IsReferenceType: true } || !conversion.GetConversion().IsBoxing)
+        if (conversion.Operand.Type is not { } from || conversion.Type is not { IsReferenceType: true } || from.IsReferenceType)
         {
-            return false;
+            return false; // not to a reference, or T : class / T : SomeClass (no box)
         }
 
-        if (from.IsReferenceType)
+        // Explicit conversions of a generic value to an interface or class ('(IFoo)t', 't as IFoo') are not
+        // classified as boxing, but box exactly like the implicit ones when T is a value type at run time.
+        var kind = conversion.GetConversion();
+        if (!kind.IsBoxing && !(from.TypeKind == TypeKind.TypeParameter && !kind.IsIdentity && !kind.IsUserDefined))
         {
-            return false; // T : class
+            return false;
         }
 
         return conversion.Parent switch
@@ -113,11 +116,21 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         _ => null,
     };
 
-    private static bool TypeTestBoxes(ITypeSymbol? input, ITypeSymbol? matched)
+    /// <summary>
+    /// Whether testing a value of <paramref name="input"/> against <paramref name="matched"/> boxes.
+    /// <paramref name="keepsValue"/>: the pattern binds or deconstructs the converted value (<c>is IFoo f</c>,
+    /// <c>is IFoo { }</c>), so the box is needed after the test.
+    /// </summary>
+    private static bool TypeTestBoxes(ITypeSymbol? input, ITypeSymbol? matched, bool keepsValue)
     {
         if (matched is null || input is null || SymbolEqualityComparer.Default.Equals(matched, input))
         {
             return false;
+        }
+
+        if (!keepsValue && IsNonNullableValueType(input) && ImplementsOrDerives(input, matched))
+        {
+            return false; // always true (CS0183): the compiler emits the constant, no box
         }
 
         return input switch
@@ -128,10 +141,59 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         };
     }
 
+    private static bool IsNonNullableValueType(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol parameter => parameter.HasValueTypeConstraint,
+        _ => type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T,
+    };
+
+    /// <summary>Whether a value of <paramref name="type"/> converts implicitly to <paramref name="target"/> (an interface or base class it has).</summary>
+    private static bool ImplementsOrDerives(ITypeSymbol type, ITypeSymbol target)
+    {
+        if (target.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType)
+        {
+            return true;
+        }
+
+        if (target.TypeKind == TypeKind.Interface)
+        {
+            var interfaces = type is ITypeParameterSymbol parameter ? AllConstraintInterfaces(parameter) : type.AllInterfaces;
+            foreach (var candidate in interfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return type.TypeKind == TypeKind.Enum && target.SpecialType == SpecialType.System_Enum;
+    }
+
+    private static IEnumerable<INamedTypeSymbol> AllConstraintInterfaces(ITypeParameterSymbol parameter)
+    {
+        foreach (var constraint in parameter.ConstraintTypes)
+        {
+            if (constraint is INamedTypeSymbol { TypeKind: TypeKind.Interface } direct)
+            {
+                yield return direct;
+            }
+
+            foreach (var inherited in constraint.AllInterfaces)
+            {
+                yield return inherited;
+            }
+        }
+    }
+
     private static bool IsNullConstant(IOperation operation) =>
         operation is IConversionOperation { Operand: var operand } ? IsNullConstant(operand) : operation.ConstantValue is { HasValue: true, Value: null };
 
-    private static string Display(ITypeSymbol? type) => type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "?";
+    // Without the flow-state '?' of a reference or generic type: 'T', not 'T?' ('int?' is a type of its own and stays).
+    private static string Display(ITypeSymbol? type) =>
+        type?.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "?";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 }

@@ -414,6 +414,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         ?? With(AllocatingApiAnalyzer.Describe(operation, _types.Apis) is { } constructor ? "'" + constructor.DisplayName + "'" : null, "HOT110");
                 case IArrayCreationOperation or IRangeOperation or { Kind: ArrayAllocationAnalyzer.CollectionExpressionKind }:
                     return With(ArrayAllocationAnalyzer.Describe(operation, _types, out _), "HOT102");
+                case ISlicePatternOperation slice:
+                    return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
+                        ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");
                 case IConversionOperation or IPatternOperation or IIsTypeOperation:
                     return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
                 case IDelegateCreationOperation creation:

@@ -54,10 +54,40 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
     internal static string? DescribeLinq(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-        return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null
-            && method.Name != "Empty" // a cached singleton: no iterator, no delegate
+        return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null && !NeitherAllocatesNorEnumerates(invocation, types)
             ? method.Name
             : null;
+    }
+
+    /// <summary>
+    /// The <c>Enumerable</c> members that allocate nothing and enumerate nothing (docs/rules/HOT107.md lists them):
+    /// <c>Empty</c> (a cached singleton), <c>AsEnumerable</c> (returns its source), <c>TryGetNonEnumeratedCount</c>
+    /// (type tests of the source), and <c>Cast&lt;T&gt;</c> of a source that already is an <c>IEnumerable&lt;T&gt;</c>
+    /// (returns it).
+    /// </summary>
+    private static bool NeitherAllocatesNorEnumerates(IInvocationOperation invocation, KnownTypes types)
+    {
+        switch (invocation.TargetMethod.Name)
+        {
+            case "Empty":
+            case "AsEnumerable":
+            case "TryGetNonEnumeratedCount":
+                return true;
+            case "Cast" when invocation.TargetMethod.TypeArguments.Length == 1 && invocation.Arguments.Length == 1:
+                var element = invocation.TargetMethod.TypeArguments[0];
+                var source = invocation.Arguments[0].Value;
+                while (source is IConversionOperation { IsImplicit: true } conversion)
+                {
+                    source = conversion.Operand;
+                }
+
+                var typed = types.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T).Construct(element);
+                return source.Type is { } sourceType
+                    && types.Compilation.ClassifyConversion(sourceType, typed) is { IsImplicit: true } sourceConversion
+                    && (sourceConversion.IsIdentity || sourceConversion.IsReference);
+            default:
+                return false;
+        }
     }
 
     /// <summary>What a foreach allocates for its enumerator, or <see langword="null"/> for struct enumerators and index loops.</summary>

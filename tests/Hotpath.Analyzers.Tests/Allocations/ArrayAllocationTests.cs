@@ -100,6 +100,41 @@ public sealed class ArrayAllocationTests
         """, "HOT102");
 
     [Fact]
+    public Task A_designated_slice_of_an_array_in_a_list_pattern_is_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] array)
+            {
+                if (array is [_, {|HOT102:.. var rest|}]) return rest.Length;
+                if (array is [var first, {|HOT102:.. [var second, ..]|}]) return first + second;
+                return 0;
+            }
+        }
+        """, "HOT102", "HOT110");
+
+    [Fact]
+    public Task Discarded_slices_and_slices_of_spans_and_memory_in_list_patterns_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] array, string s, List<int> list, Span<int> span, ReadOnlySpan<char> chars, Memory<int> memory)
+            {
+                var n = 0;
+                if (array is [_, ..]) n++;
+                if (array is [_, .. _, var last]) n += last;
+                if (array is [.. var _, 0]) n++;
+                if (s is ['a', ..]) n++;
+                if (list is [.., 3]) n++;
+                if (span is [_, .. var restOfSpan]) n += restOfSpan.Length;
+                if (chars is [_, .. var tailChars]) n += tailChars.Length;
+                if (memory.Span is [_, .. var restOfMemory]) n += restOfMemory.Length;
+                return n;
+            }
+        }
+        """, "HOT102", "HOT110");
+
+    [Fact]
     public Task Stackalloc_constant_span_data_and_static_readonly_arrays_are_not_reported() => Alloc.VerifyAsync("""
         [HotPath]
         public class C

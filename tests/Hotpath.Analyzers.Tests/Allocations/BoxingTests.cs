@@ -59,6 +59,63 @@ public sealed class BoxingTests
         """, "HOT103");
 
     [Fact]
+    public Task As_casts_and_type_tests_on_a_generic_value_not_known_to_be_a_reference_are_reported() => Alloc.VerifyAsync("""
+        public interface IFoo { int M(); }
+        public class C
+        {
+            [HotPath]
+            public int M<T, TFoo, TNotNull>(T x, TFoo foo, TNotNull n) where TFoo : IFoo where TNotNull : notnull
+            {
+                var count = 0;
+                if ({|HOT103:x as IFoo|} != null) count++;
+                var o = {|HOT103:(object?)x|};
+                var f = {|HOT103:(IFoo)x!|};
+                if (x is {|HOT103:IFoo named|}) count += named.M();
+                if (x is {|HOT103:IFoo|}) count++;
+                var g = {|HOT103:foo as IFoo|};
+                IFoo h = {|HOT103:foo|};
+                var k = {|HOT103:(IComparable)n|};
+                return count + f.M() + (o is null ? 0 : 1) + (g is null ? 0 : 1) + h.M() + (k is null ? 0 : 1);
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task Generic_values_known_to_be_references_and_always_true_tests_of_structs_are_not_boxing() => Alloc.VerifyAsync("""
+        public interface IFoo { int M(); }
+        public class Base : IFoo { public int M() => 1; }
+        public struct S : IFoo { public int M() => 2; }
+        public class C
+        {
+            [HotPath]
+            public int M<TClass, TBase, TStruct>(TClass c, TBase b, TStruct s, S plain)
+                where TClass : class where TBase : Base where TStruct : struct, IFoo
+            {
+                var count = 0;
+                if (c as IFoo != null) count++;
+                var o = (object)c;
+                var f = (IFoo)b;
+                if (c is IFoo named) count += named.M();
+                if (b is IFoo) count++;
+                if (s is IFoo) count++;
+                if (plain is IFoo) count++;
+                return count + f.M() + (o is null ? 0 : 1);
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public Task A_type_test_that_keeps_the_box_of_a_struct_constrained_value_is_reported() => Alloc.VerifyAsync("""
+        public interface IFoo { int M(); }
+        public class C
+        {
+            [HotPath]
+            public int M<TStruct>(TStruct s) where TStruct : struct, IFoo =>
+                s is {|HOT103:IFoo named|} ? named.M() : 0;
+        }
+        """, "HOT103");
+
+    [Fact]
     public Task Non_overridden_struct_virtuals_are_reported() => Alloc.VerifyAsync("""
         public struct Plain { public int X; }
         public class C

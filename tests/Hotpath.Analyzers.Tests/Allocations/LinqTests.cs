@@ -32,6 +32,28 @@ public sealed class LinqTests
         }
         """, "HOT107", "HOT111");
 
+    /// <summary>AsEnumerable returns its source, TryGetNonEnumeratedCount only tests the source's type, and Cast to an
+    /// element type the source already has returns the source: no iterator, no enumeration.</summary>
+    [Fact]
+    public Task Enumerable_members_that_neither_allocate_nor_enumerate_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<string> items, IEnumerable<int> numbers, System.Collections.IEnumerable untyped)
+            {
+                IEnumerable<string> e = items.AsEnumerable();
+                var known = numbers.TryGetNonEnumeratedCount(out var count) ? count : 0;
+                var again = Enumerable.TryGetNonEnumeratedCount(e, out var n) ? n : 0;
+                IEnumerable<string> same = items.Cast<string>();
+                IEnumerable<object> wider = items.Cast<object>();
+                IEnumerable<string> unknown = untyped.{|HOT107:Cast<string>()|};
+                IEnumerable<object> boxed = numbers.{|HOT107:Cast<object>()|};
+                return known + again + (e is null ? 0 : 1) + (same is null ? 0 : 1) + (wider is null ? 0 : 1)
+                    + (unknown is null ? 0 : 1) + (boxed is null ? 0 : 1);
+            }
+        }
+        """, "HOT107", "HOT111");
+
     [Fact]
     public Task Materialising_operators_are_HOT110_not_HOT107() => Alloc.VerifyAsync("""
         public class C
