@@ -35,7 +35,8 @@ internal static class TypeTargetParser
 
     /// <summary>
     /// HOT001 when generated code in another file cannot add members to <paramref name="type"/>: it or a type it nests
-    /// in is file-local, or is not declared partial; <see langword="null"/> otherwise. The location is the attributed
+    /// in is file-local, or is not declared partial, or it has the name of a generated member (see
+    /// <see cref="GeneratedMembers"/>); <see langword="null"/> otherwise. The location is the attributed
     /// type's name. Only the not-partial reason carries <see cref="DiagnosticDescriptors.NotPartialReason"/> (the one
     /// the make-partial code fix repairs).
     /// </summary>
@@ -66,7 +67,7 @@ internal static class TypeTargetParser
             }
         }
 
-        return null;
+        return GeneratedMembers.CheckName(type, attributeMetadataName, location);
     }
 
     private static Diagnostic NotPartial(Location location, INamedTypeSymbol type, string attribute, string subject) =>

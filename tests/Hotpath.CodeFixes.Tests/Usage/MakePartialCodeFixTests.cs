@@ -96,7 +96,8 @@ public sealed class MakePartialCodeFixTests
     [InlineData("[Hotpath.Pooled] file sealed class PodState { }")]
     [InlineData("[Hotpath.Pooled] file sealed partial class PodState { }")]
     [InlineData("file static class Outer { [Hotpath.Pooled] public sealed partial class PodState { } }")]
-    public Task No_fix_when_HOT001_is_about_a_file_local_type(string source) =>
+    [InlineData("[Hotpath.Pooled] public sealed partial class Pool { }")]
+    public Task No_fix_when_HOT001_is_not_about_a_missing_partial(string source) =>
         CodeFixVerifier.VerifyNoFixAsync(new PooledDiagnosticsAnalyzer(), new MakePartialCodeFixProvider(), source);
 
     [Fact]
