@@ -9,11 +9,18 @@ using Microsoft.CodeAnalysis.Editing;
 
 namespace Hotpath.CodeFixes.Usage;
 
-/// <summary>HOT001: declares the attributed type, and every type it nests in, <c>partial</c>.</summary>
+/// <summary>
+/// HOT001 about a missing <c>partial</c>: declares the attributed type, and every type it nests in, <c>partial</c>.
+/// HOT001's other reasons (a file-local type, a type named like a generated member) are not offered this fix.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
 public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Make the type partial";
+
+    // Hotpath.Generators' DiagnosticDescriptors.ReasonProperty and NotPartialReason (this assembly does not reference it).
+    private const string ReasonProperty = "Reason";
+    private const string NotPartialReason = "NotPartial";
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT001");
@@ -32,6 +39,11 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
+            if (!diagnostic.Properties.TryGetValue(ReasonProperty, out var reason) || reason != NotPartialReason)
+            {
+                continue; // making the type partial would not help
+            }
+
             context.RegisterCodeFix(
                 CodeAction.Create(Title, ct => MakePartialAsync(context.Document, declaration, ct), equivalenceKey: Title),
                 diagnostic);

@@ -38,6 +38,18 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
         }
 
+        if (FileLocalTypes.Find(input) is { } fileLocal)
+        {
+            var subject = SymbolEqualityComparer.Default.Equals(fileLocal, input) ? "the input type '" + Display(input) + "' is" : "'" + fileLocal.Name + "', in the input type '" + Display(input) + "', is";
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                subject + " file-local, and the generated '" + type.Name + ".Reducer' lives in another file, where it cannot be named; remove 'file' from '" + fileLocal.Name + "'"));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         // The nested Reducer implements IBatchReducer<TIn, TAgg> and takes TIn rows: public when TIn can be named
         // wherever the struct can, internal when TIn is internal (CS0051/CS0061 otherwise). A TIn narrower than that
         // (private in a containing type of a wider struct) leaves no accessibility that is both consistent and useful.

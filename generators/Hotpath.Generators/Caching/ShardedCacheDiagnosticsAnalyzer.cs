@@ -27,7 +27,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
 
         // A valid cache whose value type lost its key name to another value type (see ShardedCacheKeyCollisions).
         if (parsed.Model is { } model &&
-            TypeTargetParser.CheckPartial(type, AttributeNames.ShardedCache, cancellationToken) is null &&
+            TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, cancellationToken) is null &&
             ShardedCacheKeyCollisions.WinnerOver(ShardedCacheKeyCollisions.LosersOf(type), model.ValueTypeFullName) is { } winner)
         {
             report(ShardedCacheKeyCollisions.Diagnostic(

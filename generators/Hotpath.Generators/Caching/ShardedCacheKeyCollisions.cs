@@ -112,7 +112,7 @@ internal static class ShardedCacheKeyCollisions
                     {
                         if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache)
                         {
-                            if (TypeTargetParser.CheckPartial(type, AttributeNames.ShardedCache, CancellationToken.None) is null &&
+                            if (TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, CancellationToken.None) is null &&
                                 ShardedCacheParser.Parse(type, attribute, CancellationToken.None).Model is { } model)
                             {
                                 uses.Add((model.Key.FullName, model.ValueTypeFullName));

@@ -112,6 +112,16 @@ internal static class ShardedCacheParser
 
     private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
     {
+        // The key struct and the accessors are generated in another file, where a file-local type cannot be named.
+        // (A key part of a file-local type is always found here: a type that is not file-local cannot have a
+        // member of a file-local type (CS9051), so the value type is file-local, nests in one or has one as a type argument.)
+        if (FileLocalTypes.Find(valueType) is { } fileLocal)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                $"'{fileLocal.Name}' is file-local, and the generated key struct '{valueType.Name}Key' and accessors live in another file, where it cannot be named; remove 'file' from '{fileLocal.Name}'"));
+            return null;
+        }
+
         var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace Hotpath.Generators.Shared;
@@ -11,10 +12,27 @@ internal static class DiagnosticDescriptors
     private const string Category = "Hotpath.Usage";
     private const string HelpLinkBase = "https://github.com/hotpath-dev/hotpath/blob/main/docs/rules/";
 
+    /// <summary>
+    /// The diagnostic property that says why HOT001 was reported; only <see cref="NotPartialReason"/> is repaired by the
+    /// make-partial code fix (Hotpath.CodeFixes, which repeats these two strings).
+    /// </summary>
+    public const string ReasonProperty = "Reason";
+
+    /// <summary>The <see cref="ReasonProperty"/> value of a HOT001 about a missing <c>partial</c>.</summary>
+    public const string NotPartialReason = "NotPartial";
+
+    /// <summary>The properties of a HOT001 about a missing <c>partial</c>.</summary>
+    public static readonly ImmutableDictionary<string, string?> NotPartialProperties =
+        ImmutableDictionary<string, string?>.Empty.Add(ReasonProperty, NotPartialReason);
+
+    /// <summary>
+    /// HOT001: the generated members cannot be added to the type. {2} is the reason: it (or a containing type) is not
+    /// partial, is file-local, or has the name of a member the generator adds.
+    /// </summary>
     public static readonly DiagnosticDescriptor NotPartial = Create(
         "HOT001",
-        "Type with a Hotpath generator attribute must be partial",
-        "'{0}' is marked [{1}] but {2} not partial; declare it 'partial' so the generated members can be added");
+        "Type with a Hotpath generator attribute must be partial and able to take the generated members",
+        "'{0}' is marked [{1}] but {2}");
 
     public static readonly DiagnosticDescriptor UnsupportedColumnarMember = Create(
         "HOT002",

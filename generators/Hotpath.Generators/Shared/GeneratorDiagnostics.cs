@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -8,7 +9,8 @@ namespace Hotpath.Generators.Shared;
 /// A HOT0xx diagnostic as pipeline data: id, formatted message and where (path and spans, not a
 /// <see cref="Location"/>, which would hold on to the syntax tree and defeat caching).
 /// </summary>
-internal sealed record DiagnosticInfo(string Id, string Message, string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+/// <remarks><paramref name="Reason"/> is the diagnostic's <see cref="DiagnosticDescriptors.ReasonProperty"/>, if any (the HOT001 code fix reads it).</remarks>
+internal sealed record DiagnosticInfo(string Id, string Message, string FilePath, TextSpan Span, LinePositionSpan LineSpan, string? Reason)
 {
     private static readonly ConcurrentDictionary<string, DiagnosticDescriptor> s_formatted = new(StringComparer.Ordinal);
 
@@ -29,7 +31,8 @@ internal sealed record DiagnosticInfo(string Id, string Message, string FilePath
                 diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
                 lineSpan.Path ?? string.Empty,
                 diagnostic.Location.SourceSpan,
-                lineSpan.Span);
+                lineSpan.Span,
+                diagnostic.Properties.TryGetValue(DiagnosticDescriptors.ReasonProperty, out var reason) ? reason : null);
         }
 
         return new EquatableArray<DiagnosticInfo>(infos);
@@ -44,7 +47,8 @@ internal sealed record DiagnosticInfo(string Id, string Message, string FilePath
             var rule = DiagnosticDescriptors.ById(id);
             return new DiagnosticDescriptor(rule.Id, rule.Title, "{0}", rule.Category, rule.DefaultSeverity, rule.IsEnabledByDefault, rule.Description, rule.HelpLinkUri);
         });
-        return Diagnostic.Create(descriptor, Location.Create(FilePath, Span, LineSpan), Message);
+        var properties = Reason is null ? null : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.ReasonProperty, Reason);
+        return Diagnostic.Create(descriptor, Location.Create(FilePath, Span, LineSpan), properties, Message);
     }
 }
 
@@ -54,7 +58,7 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
     where TModel : class
 {
     /// <summary>
-    /// A generator's transform: HOT001 from the shared partial check, then <paramref name="parse"/> (the capability's
+    /// A generator's transform: HOT001 from the shared target check, then <paramref name="parse"/> (the capability's
     /// parser, adding its own mistakes to the list it is given), in the companion analyzer's order.
     /// </summary>
     public static ParsedTarget<TModel> Parse(
@@ -68,7 +72,7 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
             return new ParsedTarget<TModel>(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        var notPartial = TypeTargetParser.CheckPartial(type, attributeMetadataName, cancellationToken);
+        var notPartial = TypeTargetParser.CheckTarget(type, attributeMetadataName, cancellationToken);
         var found = new List<Diagnostic>();
         var model = parse(type, context.Attributes[0], found);
         return Create(model, notPartial, found);

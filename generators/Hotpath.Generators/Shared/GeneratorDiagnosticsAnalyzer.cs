@@ -41,8 +41,8 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Reports the capability's own diagnostics for a type that passed the partial check. The default
-    /// reports nothing.
+    /// Reports the capability's own diagnostics for an attributed type (also when HOT001 was reported, so the user
+    /// sees every mistake at once). The default reports nothing.
     /// </summary>
     private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var notPartial = TypeTargetParser.CheckPartial(type, AttributeMetadataName, context.CancellationToken);
+        var notPartial = TypeTargetParser.CheckTarget(type, AttributeMetadataName, context.CancellationToken);
         if (notPartial is not null)
         {
             context.ReportDiagnostic(notPartial);

@@ -5,7 +5,7 @@ namespace Hotpath.Generators.Shared;
 
 /// <summary>
 /// What a capability's parser found for one attributed type: the model when the type is valid, and the diagnostics
-/// it found otherwise (HOT001 is checked separately, by <see cref="TypeTargetParser.CheckPartial"/>).
+/// it found otherwise (HOT001 is checked separately, by <see cref="TypeTargetParser.CheckTarget"/>).
 /// </summary>
 /// <typeparam name="TModel">The capability's model record.</typeparam>
 internal readonly struct ParseResult<TModel>

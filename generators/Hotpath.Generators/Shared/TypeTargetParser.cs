@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Shared;
 
-/// <summary>Builds <see cref="TypeTarget"/> models and checks the partial-ness every generator needs (HOT001).</summary>
+/// <summary>Builds <see cref="TypeTarget"/> models and checks what every generator needs of its target (HOT001).</summary>
 internal static class TypeTargetParser
 {
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
@@ -34,27 +34,45 @@ internal static class TypeTargetParser
     }
 
     /// <summary>
-    /// HOT001 when <paramref name="type"/> or a type it nests in is not declared partial; <see langword="null"/> otherwise.
-    /// The location is the attributed type's name.
+    /// HOT001 when generated code in another file cannot add members to <paramref name="type"/>: it or a type it nests
+    /// in is file-local, or is not declared partial, or it has the name of a generated member (see
+    /// <see cref="GeneratedMembers"/>); <see langword="null"/> otherwise. The location is the attributed
+    /// type's name. Only the not-partial reason carries <see cref="DiagnosticDescriptors.NotPartialReason"/> (the one
+    /// the make-partial code fix repairs).
     /// </summary>
-    public static Diagnostic? CheckPartial(INamedTypeSymbol type, string attributeMetadataName, CancellationToken cancellationToken)
+    public static Diagnostic? CheckTarget(INamedTypeSymbol type, string attributeMetadataName, CancellationToken cancellationToken)
     {
         var location = NameLocation(type, cancellationToken);
+        var attribute = AttributeNames.ShortName(attributeMetadataName);
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                var subject = ReferenceEquals(current, type) ? "it is" : $"its containing type '{current.Name}' is";
+                return Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, attribute,
+                    subject + " file-local, and the generated members are added in another file, which cannot extend a file-local type; remove 'file' (an internal type, or a private nested one, keeps it out of sight)");
+            }
+        }
+
         if (!IsPartial(type, cancellationToken))
         {
-            return Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, AttributeNames.ShortName(attributeMetadataName), "it is");
+            return NotPartial(location, type, attribute, "it is");
         }
 
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             if (!IsPartial(outer, cancellationToken))
             {
-                return Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, AttributeNames.ShortName(attributeMetadataName), $"its containing type '{outer.Name}' is");
+                return NotPartial(location, type, attribute, $"its containing type '{outer.Name}' is");
             }
         }
 
-        return null;
+        return GeneratedMembers.CheckName(type, attributeMetadataName, location);
     }
+
+    private static Diagnostic NotPartial(Location location, INamedTypeSymbol type, string attribute, string subject) =>
+        Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, DiagnosticDescriptors.NotPartialProperties, type.Name, attribute,
+            subject + " not partial; declare it 'partial' so the generated members can be added");
 
     /// <summary>The location of the type's name in its first declaration (where diagnostics about the type go).</summary>
     public static Location NameLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
