@@ -14,7 +14,8 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray.Create(
         DiagnosticDescriptors.NoParameterlessConstructor,
         DiagnosticDescriptors.MemberCannotBeReset,
-        DiagnosticDescriptors.ArgumentOutOfRange);
+        DiagnosticDescriptors.ArgumentOutOfRange,
+        PooledGeneratedMembers.Collision);
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Hotpath.Generators.Pooling;
 
 /// <summary>
-/// Reads a [Pooled] type into a <see cref="PooledModel"/> and finds its mistakes (HOT005, HOT006, HOT007).
+/// Reads a [Pooled] type into a <see cref="PooledModel"/> and finds its mistakes (HOT001 for members the generator
+/// also emits, HOT005, HOT006, HOT007).
 /// Shared by the generator (which keeps only error-free models) and the companion analyzer (which reports).
 /// </summary>
 internal static class PooledParser
@@ -113,6 +114,9 @@ internal static class PooledParser
             }
         }
 
+        var shape = pooledBase ? PooledShape.Derived : type.IsSealed ? PooledShape.SealedRoot : PooledShape.OpenRoot;
+        var hook = PooledGeneratedMembers.Check(type, shape, emitPool, errors, cancellationToken);
+
         var steps = new List<ResetStep>();
         CollectSteps(type, semanticModels, steps, errors, cancellationToken);
 
@@ -121,7 +125,6 @@ internal static class PooledParser
             return null;
         }
 
-        var shape = pooledBase ? PooledShape.Derived : type.IsSealed ? PooledShape.SealedRoot : PooledShape.OpenRoot;
         return new PooledModel(
             TypeTargetParser.Create(type, cancellationToken),
             maxRetained,
@@ -131,7 +134,8 @@ internal static class PooledParser
             baseHasPool,
             pooledBase ? BaseReset.None : baseReset,
             steps.ToEquatableArray(),
-            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)));
+            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
+            hook);
     }
 
     /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
@@ -157,7 +161,8 @@ internal static class PooledParser
         ancestor.GetMembers("Reset").OfType<IMethodSymbol>()
             .FirstOrDefault(method => !method.IsStatic && method.Parameters.Length == 0 && method.Arity == 0 && Visible(method, from));
 
-    private static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
+    /// <summary>Whether <paramref name="from"/> sees the inherited <paramref name="member"/> (so a member it declares with that name hides it).</summary>
+    internal static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
     {
         Accessibility.Private or Accessibility.NotApplicable => false,
         Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, from.ContainingAssembly),
