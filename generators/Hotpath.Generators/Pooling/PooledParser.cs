@@ -25,8 +25,8 @@ internal static class PooledParser
     /// <summary>
     /// Parses <paramref name="type"/>. Returns <see langword="null"/> when the type is not a class or has any
     /// error; the errors go to <paramref name="diagnostics"/> when given. <paramref name="semanticModels"/>
-    /// resolves constant initializers; without it (the analyzer) they count as non-constant, which changes
-    /// no diagnostic.
+    /// resolves constant initializers and finds captured primary-constructor parameters (HOT006); without it
+    /// initializers count as non-constant and captures are not looked for.
     /// </summary>
     public static PooledModel? Parse(
         INamedTypeSymbol type,
@@ -119,6 +119,10 @@ internal static class PooledParser
 
         var steps = new List<ResetStep>();
         CollectSteps(type, semanticModels, steps, errors, cancellationToken);
+        if (semanticModels is not null)
+        {
+            PooledPrimaryConstructor.Check(type, semanticModels, errors, cancellationToken);
+        }
 
         if (errors.Count != errorsBefore)
         {
@@ -406,7 +410,7 @@ internal static class PooledParser
     }
 
     /// <summary>Types whose instances cannot change: a readonly member of such a type needs no reset.</summary>
-    private static bool IsImmutable(ITypeSymbol type) =>
+    internal static bool IsImmutable(ITypeSymbol type) =>
         type.IsValueType ||
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
