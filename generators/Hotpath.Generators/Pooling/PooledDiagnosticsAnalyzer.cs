@@ -14,12 +14,18 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray.Create(
         DiagnosticDescriptors.NoParameterlessConstructor,
         DiagnosticDescriptors.MemberCannotBeReset,
-        DiagnosticDescriptors.ArgumentOutOfRange);
+        PooledPrimaryConstructor.CapturedParameter,
+        DiagnosticDescriptors.ArgumentOutOfRange,
+        PooledGeneratedMembers.Collision);
 
-    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
+        // A symbol action has no semantic model; the parser asks for one only for a type with a primary constructor
+        // or a member initializer, to find captured parameters and constants as the generator does.
+#pragma warning disable RS1030
         var diagnostics = new List<Diagnostic>();
-        PooledParser.Parse(type, attribute, semanticModels: null, diagnostics, cancellationToken);
+        PooledParser.Parse(type, attribute, tree => compilation.GetSemanticModel(tree), diagnostics, cancellationToken);
+#pragma warning restore RS1030
         foreach (var diagnostic in diagnostics)
         {
             report(diagnostic);

@@ -46,17 +46,16 @@ internal static class PooledEmitter
         switch (model.Shape)
         {
             case PooledShape.SealedRoot:
-                WriteResetDoc(writer);
+                WriteResetDoc(writer, model);
                 writer.Line("public " + hides + @unsafe + "void Reset()");
                 writer.OpenBrace();
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
-                writer.Line();
                 break;
 
             case PooledShape.OpenRoot:
-                WriteResetDoc(writer);
+                WriteResetDoc(writer, model);
                 writer.Line("public " + hides + "void Reset() => ResetCore();");
                 writer.Line();
                 writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
@@ -65,7 +64,6 @@ internal static class PooledEmitter
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
-                writer.Line();
                 break;
 
             case PooledShape.Derived:
@@ -75,12 +73,16 @@ internal static class PooledEmitter
                 writer.Line("base.ResetCore();");
                 WriteSteps(writer, model);
                 writer.CloseBrace();
-                writer.Line();
                 break;
         }
 
-        writer.Line("/// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>");
-        writer.Line("partial void OnReset();");
+        // Each section below follows the reset method after a blank line.
+        if (model.Hook == OnResetHook.Declare)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>");
+            writer.Line("partial void OnReset();");
+        }
 
         if (model.Shape != PooledShape.Derived)
         {
@@ -105,8 +107,9 @@ internal static class PooledEmitter
         return writer.ToString();
     }
 
-    private static void WriteResetDoc(SourceWriter writer) =>
-        writer.Line("/// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>");
+    private static void WriteResetDoc(SourceWriter writer, PooledModel model) =>
+        writer.Line("/// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules)" +
+            (model.Hook == OnResetHook.None ? "." : ", then calls <c>OnReset()</c>.") + "</summary>");
 
     /// <summary>A plain base type's own <c>Reset()</c> runs first, as a [Pooled] base's would.</summary>
     private static void WriteBaseReset(SourceWriter writer, PooledModel model)
@@ -155,7 +158,10 @@ internal static class PooledEmitter
             }
         }
 
-        writer.Line("OnReset();");
+        if (model.Hook != OnResetHook.None)
+        {
+            writer.Line("OnReset();");
+        }
     }
 
     private static string Local(ResetStep step) => "__" + step.Member.TrimStart('@');

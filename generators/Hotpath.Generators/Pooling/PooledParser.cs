@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Hotpath.Generators.Pooling;
 
 /// <summary>
-/// Reads a [Pooled] type into a <see cref="PooledModel"/> and finds its mistakes (HOT005, HOT006, HOT007).
+/// Reads a [Pooled] type into a <see cref="PooledModel"/> and finds its mistakes (HOT001 for members the generator
+/// also emits, HOT005, HOT006, HOT007).
 /// Shared by the generator (which keeps only error-free models) and the companion analyzer (which reports).
 /// </summary>
 internal static class PooledParser
@@ -24,8 +25,8 @@ internal static class PooledParser
     /// <summary>
     /// Parses <paramref name="type"/>. Returns <see langword="null"/> when the type is not a class or has any
     /// error; the errors go to <paramref name="diagnostics"/> when given. <paramref name="semanticModels"/>
-    /// resolves constant initializers; without it (the analyzer) they count as non-constant, which changes
-    /// no diagnostic.
+    /// resolves constant initializers and finds captured primary-constructor parameters (HOT006); without it
+    /// initializers count as non-constant and captures are not looked for.
     /// </summary>
     public static PooledModel? Parse(
         INamedTypeSymbol type,
@@ -113,15 +114,21 @@ internal static class PooledParser
             }
         }
 
+        var shape = pooledBase ? PooledShape.Derived : type.IsSealed ? PooledShape.SealedRoot : PooledShape.OpenRoot;
+        var hook = PooledGeneratedMembers.Check(type, shape, emitPool, errors, cancellationToken);
+
         var steps = new List<ResetStep>();
         CollectSteps(type, semanticModels, steps, errors, cancellationToken);
+        if (semanticModels is not null)
+        {
+            PooledPrimaryConstructor.Check(type, semanticModels, errors, cancellationToken);
+        }
 
         if (errors.Count != errorsBefore)
         {
             return null;
         }
 
-        var shape = pooledBase ? PooledShape.Derived : type.IsSealed ? PooledShape.SealedRoot : PooledShape.OpenRoot;
         return new PooledModel(
             TypeTargetParser.Create(type, cancellationToken),
             maxRetained,
@@ -131,7 +138,8 @@ internal static class PooledParser
             baseHasPool,
             pooledBase ? BaseReset.None : baseReset,
             steps.ToEquatableArray(),
-            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)));
+            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
+            hook);
     }
 
     /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
@@ -157,7 +165,8 @@ internal static class PooledParser
         ancestor.GetMembers("Reset").OfType<IMethodSymbol>()
             .FirstOrDefault(method => !method.IsStatic && method.Parameters.Length == 0 && method.Arity == 0 && Visible(method, from));
 
-    private static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
+    /// <summary>Whether <paramref name="from"/> sees the inherited <paramref name="member"/> (so a member it declares with that name hides it).</summary>
+    internal static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
     {
         Accessibility.Private or Accessibility.NotApplicable => false,
         Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, from.ContainingAssembly),
@@ -401,7 +410,7 @@ internal static class PooledParser
     }
 
     /// <summary>Types whose instances cannot change: a readonly member of such a type needs no reset.</summary>
-    private static bool IsImmutable(ITypeSymbol type) =>
+    internal static bool IsImmutable(ITypeSymbol type) =>
         type.IsValueType ||
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||

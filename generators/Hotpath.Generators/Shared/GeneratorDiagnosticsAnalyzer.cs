@@ -48,6 +48,10 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     {
     }
 
+    /// <summary>The same, for a capability whose checks need the compilation (semantic models); calls the overload above by default.</summary>
+    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken) =>
+        AnalyzeTarget(type, attribute, report, cancellationToken);
+
     private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -73,6 +77,6 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
         }
 
         // Capability checks run even on non-partial types, so the user sees every mistake at once.
-        AnalyzeTarget(type, attribute, context.ReportDiagnostic, context.CancellationToken);
+        AnalyzeTarget(type, attribute, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
     }
 }
