@@ -485,9 +485,51 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>Whether <paramref name="symbol"/> is written after <paramref name="from"/> ends and before <paramref name="to"/> starts.</summary>
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is written after <paramref name="from"/> ends and before <paramref name="to"/>
+    /// starts, or on the way there around the back edge of a loop (see <see cref="RenewedByLoop"/>).
+    /// </summary>
     private static bool Reassigned(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to) =>
-        facts.FirstWriteAfter(symbol, from.Span.End) < to.SpanStart;
+        facts.FirstWriteAfter(symbol, from.Span.End) < to.SpanStart || RenewedByLoop(facts, symbol, from, to);
+
+    /// <summary>
+    /// Whether <paramref name="from"/> sits in the body of a loop that does not hold <paramref name="to"/>, which it
+    /// can only leave through a condition (or a for's incrementors) that writes <paramref name="symbol"/>: no break
+    /// of that loop or goto follows it in the body. (<c>while ((b = pool.Rent(8)).Length == 0) { pool.Return(b); }</c>
+    /// then <c>pool.Return(b);</c> returns the fresh rent.)
+    /// </summary>
+    private static bool RenewedByLoop(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to)
+    {
+        foreach (var loop in Flow.LoopsRepeating(from))
+        {
+            if (loop.Span.Contains(to.Span))
+            {
+                return false; // this loop and the ones around it hold both
+            }
+
+            var (body, condition, incrementors) = loop switch
+            {
+                WhileStatementSyntax @while => (@while.Statement, @while.Condition, default(SeparatedSyntaxList<ExpressionSyntax>)),
+                DoStatementSyntax @do => (@do.Statement, @do.Condition, default),
+                ForStatementSyntax @for => (@for.Statement, @for.Condition, @for.Incrementors),
+                _ => (null, null, default),
+            };
+            if (body is null || !body.Span.Contains(from.Span) || Flow.MayLeaveBodyAfter(from, loop, body))
+            {
+                return false;
+            }
+
+            if (WritesWithin(facts, symbol, condition) || incrementors.Any(incrementor => WritesWithin(facts, symbol, incrementor)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WritesWithin(BodyFacts facts, ISymbol symbol, SyntaxNode? node) =>
+        node is not null && facts.FirstWriteAfter(symbol, node.SpanStart - 1) < node.Span.End;
 
     private static bool IsWrite(IOperation reference)
     {

@@ -369,6 +369,50 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A loop whose condition (or a for's incrementor) rents again: the body's Return can only get past the loop
+    /// through that condition, so the Return after the loop returns the fresh rent.
+    /// </summary>
+    [Fact]
+    public Task Loops_whose_condition_or_incrementor_rents_again_are_quiet() => Verify("""
+        public void While()
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void ForCondition()
+        {
+            byte[] b;
+            for (; (b = ArrayPool<byte>.Shared.Rent(8)).Length == 0;) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void ForIncrementor()
+        {
+            byte[] b;
+            for (b = ArrayPool<byte>.Shared.Rent(8); b.Length == 0; b = ArrayPool<byte>.Shared.Rent(8)) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void DoWhile()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(8);
+            do { b[0] = 1; ArrayPool<byte>.Shared.Return(b); }
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0);
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>A break after the body's Return leaves without the condition: the Return after the loop is a second one.</summary>
+    [Fact]
+    public Task Loops_whose_condition_rents_again_but_a_break_skips_it_are_reported() => Verify("""
+        public void While(bool stop)
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { ArrayPool<byte>.Shared.Return(b); if (stop) break; }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        """);
+
     /// <summary>A return statement (or break) in the try runs its finally: a Return before it and one in the finally are two.</summary>
     [Fact]
     public Task HOT302_return_in_the_try_then_a_jump_then_the_finally_returns_again() => Verify("""
