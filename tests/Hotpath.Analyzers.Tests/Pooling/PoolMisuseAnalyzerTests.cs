@@ -170,6 +170,55 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A lease returns its object when disposed: an explicit Return of that object is a second one.</summary>
+    [Fact]
+    public Task HOT302_object_of_a_lease_returned_explicitly() => Verify("""
+        public void A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void B()
+        {
+            using (Item.Pool.Lease(out var item)) { {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public int C()
+        {
+            using var lease = _pool.Lease(out var item);
+            {|HOT302:_pool.Return(item)|};
+            return {|HOT301:item|}.Value;
+        }
+        public void D(bool done)
+        {
+            using (var lease = Item.Pool.Lease(out var item))
+            {
+                if (done) { {|HOT302:Item.Pool.Return(item)|}; return; }
+                item.Value = 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT302_quiet_for_a_lease_without_explicit_return_or_after_the_variable_changed() => Verify("""
+        public void A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+        }
+        public void B()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+        }
+        public void C()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            Item.Pool.Return(item);
+        }
+        """);
+
     // ---- through loops and out of them ----
 
     [Fact]
