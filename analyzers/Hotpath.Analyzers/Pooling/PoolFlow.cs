@@ -295,6 +295,24 @@ internal static class Flow
         _ => null,
     };
 
+    /// <summary>
+    /// Whether a <c>break</c> of <paramref name="loop"/> or a <c>goto</c> follows <paramref name="from"/> in the loop's
+    /// <paramref name="body"/>: a way out of the loop that does not go through its condition.
+    /// </summary>
+    public static bool MayLeaveBodyAfter(SyntaxNode from, StatementSyntax loop, StatementSyntax body)
+    {
+        foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node.SpanStart >= from.Span.End &&
+                (node is GotoStatementSyntax || (node is BreakStatementSyntax jump && JumpTarget(jump) == loop)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The loop (or, for <c>break</c>, switch) a <c>break</c> or <c>continue</c> leaves.</summary>
     private static SyntaxNode? JumpTarget(StatementSyntax jump) =>
         jump.Ancestors().TakeWhile(static a => !IsFunction(a)).FirstOrDefault(a => IsLoop(a) || (jump is BreakStatementSyntax && a is SwitchStatementSyntax));

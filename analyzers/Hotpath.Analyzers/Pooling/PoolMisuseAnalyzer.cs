@@ -61,6 +61,13 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     case IInvocationOperation invocation when pools.IsRent(invocation.TargetMethod):
                         facts.Rents.Add(invocation);
                         break;
+                    case IInvocationOperation invocation when pools.IsLease(invocation.TargetMethod):
+                        if (LeasedLocal(invocation) is { } leased)
+                        {
+                            facts.Leases.Add((leased, invocation));
+                        }
+
+                        break;
                     case IInvocationOperation invocation when pools.IsReturn(invocation.TargetMethod):
                         if (invocation.Arguments.Length > 0 && Unwrap(invocation.Arguments[0].Value) is { } returned && TrackedSymbol(returned) is { } symbol)
                         {
@@ -74,7 +81,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (facts.Rents.Count == 0 && facts.Returns.Count == 0)
+            if (facts.Rents.Count == 0 && facts.Returns.Count == 0 && facts.Leases.Count == 0)
             {
                 continue;
             }
@@ -127,6 +134,59 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             ReportThroughLoops(context, facts, symbol, returnCall, used, reportedDouble, reportedUse);
         }
+
+        // A lease disposed by a using returns its object on every way out of the using: an explicit Return of that
+        // object after the lease (and before the variable is written again) is a second return.
+        foreach (var (leased, leaseCall) in facts.Leases)
+        {
+            var after = leaseCall.Syntax.Span.End;
+            foreach (var (_, returnCall, _) in facts.ReturnsBetween(leased, after, facts.FirstWriteAfter(leased, after)))
+            {
+                if (Flow.Reaches(leaseCall.Syntax, returnCall.Syntax) && reportedDouble.Add(returnCall.Syntax))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, returnCall.Syntax.GetLocation(), leased.Name));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The local a <c>Pool&lt;T&gt;.Lease(out x)</c> call hands out, when the lease it returns is disposed by a
+    /// <c>using</c> (<c>using var lease = …</c>, <c>using (pool.Lease(out var x))</c>); null otherwise.
+    /// </summary>
+    private static ILocalSymbol? LeasedLocal(IInvocationOperation lease)
+    {
+        if (lease.Arguments.Length != 1 || Unwrap(lease.Arguments[0].Value) is not { } argument)
+        {
+            return null;
+        }
+
+        var local = argument switch
+        {
+            IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
+            ILocalReferenceOperation reference => reference.Local,
+            _ => null,
+        };
+        if (local is null)
+        {
+            return null;
+        }
+
+        for (var parent = lease.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IUsingOperation or IUsingDeclarationOperation:
+                    return local;
+                case IConversionOperation or IParenthesizedOperation or IVariableInitializerOperation or IVariableDeclaratorOperation or
+                    IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     // HOT301 and HOT302 through a loop's back edge: a return in a loop body that runs again reaches the returns
@@ -486,9 +546,51 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>Whether <paramref name="symbol"/> is written after <paramref name="from"/> ends and before <paramref name="to"/> starts.</summary>
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is written after <paramref name="from"/> ends and before <paramref name="to"/>
+    /// starts, or on the way there around the back edge of a loop (see <see cref="RenewedByLoop"/>).
+    /// </summary>
     private static bool Reassigned(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to) =>
-        facts.FirstWriteAfter(symbol, from.Span.End) < to.SpanStart;
+        facts.FirstWriteAfter(symbol, from.Span.End) < to.SpanStart || RenewedByLoop(facts, symbol, from, to);
+
+    /// <summary>
+    /// Whether <paramref name="from"/> sits in the body of a loop that does not hold <paramref name="to"/>, which it
+    /// can only leave through a condition (or a for's incrementors) that writes <paramref name="symbol"/>: no break
+    /// of that loop or goto follows it in the body. (<c>while ((b = pool.Rent(8)).Length == 0) { pool.Return(b); }</c>
+    /// then <c>pool.Return(b);</c> returns the fresh rent.)
+    /// </summary>
+    private static bool RenewedByLoop(BodyFacts facts, ISymbol symbol, SyntaxNode from, SyntaxNode to)
+    {
+        foreach (var loop in Flow.LoopsRepeating(from))
+        {
+            if (loop.Span.Contains(to.Span))
+            {
+                return false; // this loop and the ones around it hold both
+            }
+
+            var (body, condition, incrementors) = loop switch
+            {
+                WhileStatementSyntax @while => (@while.Statement, @while.Condition, default(SeparatedSyntaxList<ExpressionSyntax>)),
+                DoStatementSyntax @do => (@do.Statement, @do.Condition, default),
+                ForStatementSyntax @for => (@for.Statement, @for.Condition, @for.Incrementors),
+                _ => (null, null, default),
+            };
+            if (body is null || !body.Span.Contains(from.Span) || Flow.MayLeaveBodyAfter(from, loop, body))
+            {
+                return false;
+            }
+
+            if (WritesWithin(facts, symbol, condition) || incrementors.Any(incrementor => WritesWithin(facts, symbol, incrementor)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WritesWithin(BodyFacts facts, ISymbol symbol, SyntaxNode? node) =>
+        node is not null && facts.FirstWriteAfter(symbol, node.SpanStart - 1) < node.Span.End;
 
     private static bool IsWrite(IOperation reference)
     {
@@ -542,6 +644,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         private Dictionary<ISymbol, ByPosition<(ISymbol, IInvocationOperation, IOperation)>>? _returnsByPosition;
 
         public List<IInvocationOperation> Rents { get; } = new();
+
+        /// <summary>The locals handed out by leases a using disposes, with the Lease call.</summary>
+        public List<(ILocalSymbol Local, IInvocationOperation Call)> Leases { get; } = new();
 
         public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> Returns { get; } = new();
 
@@ -772,6 +877,10 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public bool IsRent(IMethodSymbol method) => Matches(method, "Rent", "Get");
 
         public bool IsReturn(IMethodSymbol method) => Matches(method, "Return", "Return");
+
+        /// <summary><c>Hotpath.Pool&lt;T&gt;.Lease(out T)</c>: the lease returns the object when disposed.</summary>
+        public bool IsLease(IMethodSymbol method) =>
+            method.Name == "Lease" && SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, _hotpathPool);
 
         private bool Matches(IMethodSymbol method, string poolName, string objectPoolName)
         {

@@ -170,6 +170,55 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A lease returns its object when disposed: an explicit Return of that object is a second one.</summary>
+    [Fact]
+    public Task HOT302_object_of_a_lease_returned_explicitly() => Verify("""
+        public void A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void B()
+        {
+            using (Item.Pool.Lease(out var item)) { {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public int C()
+        {
+            using var lease = _pool.Lease(out var item);
+            {|HOT302:_pool.Return(item)|};
+            return {|HOT301:item|}.Value;
+        }
+        public void D(bool done)
+        {
+            using (var lease = Item.Pool.Lease(out var item))
+            {
+                if (done) { {|HOT302:Item.Pool.Return(item)|}; return; }
+                item.Value = 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT302_quiet_for_a_lease_without_explicit_return_or_after_the_variable_changed() => Verify("""
+        public void A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+        }
+        public void B()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+        }
+        public void C()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            Item.Pool.Return(item);
+        }
+        """);
+
     // ---- through loops and out of them ----
 
     [Fact]
@@ -366,6 +415,50 @@ public sealed class PoolMisuseAnalyzerTests
             ArrayPool<byte>.Shared.Return(grown);
             ArrayPool<byte>.Shared.Return(buffer);
             return 0;
+        }
+        """);
+
+    /// <summary>
+    /// A loop whose condition (or a for's incrementor) rents again: the body's Return can only get past the loop
+    /// through that condition, so the Return after the loop returns the fresh rent.
+    /// </summary>
+    [Fact]
+    public Task Loops_whose_condition_or_incrementor_rents_again_are_quiet() => Verify("""
+        public void While()
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void ForCondition()
+        {
+            byte[] b;
+            for (; (b = ArrayPool<byte>.Shared.Rent(8)).Length == 0;) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void ForIncrementor()
+        {
+            byte[] b;
+            for (b = ArrayPool<byte>.Shared.Rent(8); b.Length == 0; b = ArrayPool<byte>.Shared.Rent(8)) { ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void DoWhile()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(8);
+            do { b[0] = 1; ArrayPool<byte>.Shared.Return(b); }
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0);
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>A break after the body's Return leaves without the condition: the Return after the loop is a second one.</summary>
+    [Fact]
+    public Task Loops_whose_condition_rents_again_but_a_break_skips_it_are_reported() => Verify("""
+        public void While(bool stop)
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { ArrayPool<byte>.Shared.Return(b); if (stop) break; }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
         }
         """);
 
