@@ -83,6 +83,7 @@ internal sealed class AllocatingApiTable
     private const string SpanSlice = "slice a ReadOnlySpan<char> (AsSpan) instead";
     private const string WriteToSpan = "format into a Span<char> (TryFormat, an interpolated-string handler) or a pooled buffer";
     private const string Materialise = "iterate the source directly or copy into a pooled or reused buffer";
+    private const string EnumArrays = "a new array per call: read it once into a static readonly field";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -119,6 +120,14 @@ internal sealed class AllocatingApiTable
         new AllocatingApi(AnyType, "ToLookup", ApiMatch.AnyOverload, "ToLookup", Materialise),
         new AllocatingApi("System.Collections.Generic.List`1", "Slice", ApiMatch.AnyOverload, "List<T>.Slice", ListRange),
         new AllocatingApi("System.Collections.Generic.List`1", "GetRange", ApiMatch.AnyOverload, "List<T>.GetRange", ListRange),
+        new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
+        new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
+        new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),
+        new AllocatingApi("System.Enum", "GetValues", ApiMatch.AnyOverload, "Enum.GetValues", EnumArrays),
+        new AllocatingApi("System.Enum", "GetValuesAsUnderlyingType", ApiMatch.AnyOverload, "Enum.GetValuesAsUnderlyingType", EnumArrays),
+        new AllocatingApi("System.Enum", "GetNames", ApiMatch.AnyOverload, "Enum.GetNames", EnumArrays),
+        new AllocatingApi("System.BitConverter", "GetBytes", ApiMatch.AnyOverload, "BitConverter.GetBytes", "write into a Span<byte> with BitConverter.TryWriteBytes or BinaryPrimitives"),
+        new AllocatingApi("System.Threading.Tasks.Task", "FromResult", ApiMatch.AnyOverload, "Task.FromResult", "return a Task<T> cached in a static readonly field, or a ValueTask<T> (the runtime caches only a few results: true/false, small ints, null)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", ".ctor", ApiMatch.AnyOverload, "new Regex", "build it once in a static readonly field or use [GeneratedRegex]"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Split", ApiMatch.AnyOverload, "Regex.Split", "enumerate matches with EnumerateMatches (no allocation)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Replace", ApiMatch.AnyOverload, "Regex.Replace", "enumerate matches with EnumerateMatches and copy spans"),
@@ -130,7 +139,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Text.StringBuilder", "ToString", ApiMatch.AnyOverload, "StringBuilder.ToString", "copy the chunks into a span (CopyTo, GetChunks) or reuse the result"),
         new AllocatingApi("System.Convert", "ToBase64String", ApiMatch.ReturnsArrayOrString, "Convert.ToBase64String", "use Convert.TryToBase64Chars into a Span<char>"),
         new AllocatingApi("System.Convert", "FromBase64String", ApiMatch.ReturnsArrayOrString, "Convert.FromBase64String", "use Convert.TryFromBase64Chars into a Span<byte>"),
-        new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"));
+        new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"),
+        new AllocatingApi("System.Convert", "ToHexStringLower", ApiMatch.ReturnsArrayOrString, "Convert.ToHexStringLower", "use Convert.TryToHexStringLower into a Span<char>"));
 
     /// <summary>The table, indexed by member name; it matches symbols by their names, so one instance serves every compilation.</summary>
     public static readonly AllocatingApiTable Instance = new();

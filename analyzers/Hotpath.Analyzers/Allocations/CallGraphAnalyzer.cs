@@ -420,7 +420,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 case IConversionOperation or IPatternOperation or IIsTypeOperation:
                     return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
                 case IDelegateCreationOperation creation:
-                    if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured) is null
+                    if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured, out _) is null
                         || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation && creation.Syntax is not ObjectCreationExpressionSyntax))
                     {
                         return null; // a non-capturing lambda is cached by the compiler
@@ -428,7 +428,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
                     return descriptor == DiagnosticDescriptors.Closure ? "a closure: the " + what + " captures " + captured + " (HOT104)" : what + " (HOT105)";
                 case IEventAssignmentOperation:
-                    return ClosureAnalyzer.Describe(operation, out _, out var subscription, out _) is null ? null : subscription + " (HOT105)";
+                    return ClosureAnalyzer.Describe(operation, out _, out var subscription, out _, out _) is null ? null : subscription + " (HOT105)";
                 case IBinaryOperation or ICompoundAssignmentOperation or IInterpolatedStringOperation:
                     return With(StringAnalyzer.Describe(operation, _types), "HOT106");
                 case IInvocationOperation invocation:

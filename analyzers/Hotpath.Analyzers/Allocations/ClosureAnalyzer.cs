@@ -30,7 +30,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, KnownTypes types)
     {
-        if (Describe(operation, out var descriptor, out var what, out var captured) is not { } reported)
+        if (Describe(operation, out var descriptor, out var what, out var captured, out var cost) is not { } reported)
         {
             return;
         }
@@ -42,17 +42,24 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         }
 
         context.ReportDiagnostic(descriptor == DiagnosticDescriptors.Closure
-            ? Diagnostic.Create(descriptor, reported.GetLocation(), what, captured, where.LoopSuffix)
+            ? Diagnostic.Create(descriptor, reported.GetLocation(), what, captured, cost, where.LoopSuffix)
             : Diagnostic.Create(descriptor, reported.GetLocation(), what, where.LoopSuffix));
     }
 
+    private const string ThisName = "'this'";
+    private const string ClosureObject = "a closure object is allocated when its scope is entered";
+
+    // Capturing only 'this', the compiler makes the function an instance method: no display class, just the delegate.
+    private const string BoundToThis = "a new delegate bound to 'this' is allocated each time it is created (no closure object)";
+
     /// <summary>
     /// The syntax to report when the operation allocates a closure (HOT104) or a delegate (HOT105); shared with HOT111.
+    /// For HOT104, <paramref name="cost"/> says what the capture allocates.
     /// </summary>
-    internal static SyntaxNode? Describe(IOperation operation, out DiagnosticDescriptor descriptor, out string what, out string captured)
+    internal static SyntaxNode? Describe(IOperation operation, out DiagnosticDescriptor descriptor, out string what, out string captured, out string cost)
     {
         descriptor = DiagnosticDescriptors.DelegateAllocation;
-        what = captured = string.Empty;
+        what = captured = cost = string.Empty;
         switch (operation)
         {
             case IEventAssignmentOperation assignment:
@@ -70,7 +77,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                         {
                             descriptor = DiagnosticDescriptors.Closure;
                             what = "lambda";
-                            captured = Join(names);
+                            captured = Join(names, out cost);
                             return lambda.Syntax;
                         }
 
@@ -89,7 +96,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                         return lambda.Syntax;
 
                     case IMethodReferenceOperation reference:
-                        return DescribeMethodGroup(creation, reference, explicitNew, ref descriptor, out what, out captured);
+                        return DescribeMethodGroup(creation, reference, explicitNew, ref descriptor, out what, out captured, out cost);
 
                     default:
                         what = "'" + Shorten(creation.Syntax.ToString()) + "' allocates a delegate";
@@ -103,9 +110,9 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 
     private static SyntaxNode? DescribeMethodGroup(
         IDelegateCreationOperation creation, IMethodReferenceOperation reference, bool explicitNew,
-        ref DiagnosticDescriptor descriptor, out string what, out string captured)
+        ref DiagnosticDescriptor descriptor, out string what, out string captured, out string cost)
     {
-        captured = what = string.Empty;
+        captured = what = cost = string.Empty;
         var method = reference.Method;
         if (method.MethodKind == MethodKind.LocalFunction && FindLocalFunction(reference, method) is { } local)
         {
@@ -114,7 +121,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             {
                 descriptor = DiagnosticDescriptors.Closure;
                 what = "local function '" + method.Name + "'";
-                captured = Join(names);
+                captured = Join(names, out cost);
                 return reference.Syntax;
             }
         }
@@ -171,11 +178,16 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                 case ILocalReferenceOperation local when !local.Local.IsConst && !IsWithin(local.Local.ContainingSymbol, function):
                     Add(names, "'" + local.Local.Name + "'");
                     break;
+                case IParameterReferenceOperation parameter when IsPrimaryConstructorParameterInMember(parameter.Parameter, function):
+                    // Outside the constructor, a primary-constructor parameter is a field: the function reads it through 'this'.
+                    Add(names, ThisName);
+                    Add(names, PrimaryPrefix + parameter.Parameter.Name + "'");
+                    break;
                 case IParameterReferenceOperation parameter when !IsWithin(parameter.Parameter.ContainingSymbol, function):
                     Add(names, "'" + parameter.Parameter.Name + "'");
                     break;
                 case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when !function.IsStatic && !IsStaticContext(operation):
-                    Add(names, "'this'");
+                    Add(names, ThisName);
                     break;
                 case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } callee }
                     when !IsWithin(callee, function):
@@ -258,11 +270,67 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         }
     }
 
+    /// <summary>
+    /// The message text of the captures, <c>'x', 'y' and 'this'</c>, with the primary-constructor parameters read
+    /// through <c>this</c> named beside it; <paramref name="cost"/>: a closure object, or only a delegate bound to <c>this</c>.
+    /// </summary>
+    private static string Join(List<string> names, out string cost)
+    {
+        var shown = new List<string>(names.Count);
+        var primary = new List<string>();
+        foreach (var name in names)
+        {
+            if (name.StartsWith(PrimaryPrefix, StringComparison.Ordinal))
+            {
+                primary.Add(name.Substring(PrimaryPrefix.Length - 1));
+            }
+            else
+            {
+                shown.Add(name);
+            }
+        }
+
+        cost = shown.Count == 1 && shown[0] == ThisName ? BoundToThis : ClosureObject;
+        if (primary.Count > 0)
+        {
+            var index = shown.IndexOf(ThisName);
+            shown[index] = primary.Count == 1
+                ? ThisName + " (the primary-constructor parameter " + primary[0] + " is stored in a field of it)"
+                : ThisName + " (the primary-constructor parameters " + Join(primary) + " are stored in fields of it)";
+        }
+
+        return Join(shown);
+    }
+
     private static string Join(List<string> names) => names.Count switch
     {
         1 => names[0],
         _ => string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[names.Count - 1],
     };
+
+    /// <summary>Marks a primary-constructor parameter in the capture list (the list holds 'this' for it too).</summary>
+    private const string PrimaryPrefix = "primary:'";
+
+    /// <summary>
+    /// A parameter of a constructor, used in a function whose member is not that constructor: only a primary-constructor
+    /// parameter is in scope there, and the compiler stores it in a field.
+    /// </summary>
+    private static bool IsPrimaryConstructorParameterInMember(IParameterSymbol parameter, IMethodSymbol function)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor } constructor)
+        {
+            return false;
+        }
+
+        ISymbol? member = function;
+        while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            member = member.ContainingSymbol;
+        }
+
+        // In the primary constructor's own scope (field initialisers, base arguments) it is a real parameter.
+        return member is IMethodSymbol && !SymbolEqualityComparer.Default.Equals(member, constructor);
+    }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 }

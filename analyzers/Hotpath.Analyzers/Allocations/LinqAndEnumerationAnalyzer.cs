@@ -115,7 +115,7 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
 
         collectionType = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         return getEnumerator.ContainingType.TypeKind == TypeKind.Interface
-            ? "an enumerator through '" + getEnumerator.ContainingType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ".GetEnumerator()' (a boxed or heap enumerator)"
+            ? "an enumerator through '" + getEnumerator.ContainingType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + getEnumerator.Name + "()' (a boxed or heap enumerator)"
             : "its enumerator '" + getEnumerator.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', a class";
     }
 

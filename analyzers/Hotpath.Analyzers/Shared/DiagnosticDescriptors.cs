@@ -28,7 +28,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor Closure = Create("HOT104", PerformanceCategory,
         "Closure allocation on a hot path",
-        "The {0} captures {1}: a closure object is allocated when its scope is entered{2}");
+        "The {0} captures {1}: {2}{3}");
 
     public static readonly DiagnosticDescriptor DelegateAllocation = Create("HOT105", PerformanceCategory,
         "Delegate allocation on a hot path",

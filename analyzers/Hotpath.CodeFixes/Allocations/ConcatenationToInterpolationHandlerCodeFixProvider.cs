@@ -58,7 +58,10 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
         }
     }
 
-    /// <summary><c>"a" + x + "b"</c> as <c>$"a{x}b"</c>, or null when a piece cannot be moved mechanically.</summary>
+    /// <summary>
+    /// <c>"a" + x + $"b{y:X}"</c> as <c>$"a{x}b{y:X}"</c> (nested interpolated strings flattened), or null when a piece
+    /// cannot be moved mechanically.
+    /// </summary>
     internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat)
     {
         var operands = new List<ExpressionSyntax>();
@@ -77,6 +80,20 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
 
                     // Escapes of a regular literal stay valid in a regular interpolated string; braces double.
                     text.Append(token.Substring(1, token.Length - 2).Replace("{", "{{").Replace("}", "}}"));
+                    break;
+                case InterpolatedStringExpressionSyntax nested:
+                    // $"{i,5:X}" joins the outer string as it is: its text is already escaped ({{, \t), its holes keep
+                    // alignment and format. Left as a hole it would be formatted into a string of its own first.
+                    if (!nested.StringStartToken.IsKind(SyntaxKind.InterpolatedStringStartToken))
+                    {
+                        return null; // $@"…" or raw: escapes differ, not mechanical
+                    }
+
+                    foreach (var content in nested.Contents)
+                    {
+                        text.Append(content.ToString());
+                    }
+
                     break;
                 default:
                     var expression = operand.WithoutTrivia().ToString();

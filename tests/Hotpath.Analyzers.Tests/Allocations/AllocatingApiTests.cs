@@ -68,6 +68,115 @@ public sealed class AllocatingApiTests
         """, "HOT110");
 
     [Fact]
+    public Task List_ranges_and_read_only_wrappers_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<int> list)
+            {
+                var a = {|HOT110:list.Slice(1, 2)|};
+                var b = {|HOT110:list.GetRange(0, 1)|};
+                var c = {|HOT110:list.AsReadOnly()|};
+                return a.Count + b.Count + c.Count;
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task Enum_value_and_name_arrays_are_reported_but_GetName_is_not() => Alloc.VerifyAsync("""
+        public enum Color { Red, Green }
+        public class C
+        {
+            [HotPath]
+            public int M(Color color)
+            {
+                var a = {|HOT110:Enum.GetValues(typeof(Color))|}.Length;
+                var b = {|HOT110:Enum.GetValues<Color>()|}.Length;
+                var c = {|HOT110:Enum.GetNames(typeof(Color))|}.Length;
+                var d = {|HOT110:Enum.GetNames<Color>()|}.Length;
+                var e = {|HOT110:Enum.GetValuesAsUnderlyingType<Color>()|}.Length;
+                var name = Enum.GetName(color);
+                var defined = Enum.IsDefined(color);
+                return a + b + c + d + e + (name?.Length ?? 0) + (defined ? 1 : 0);
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task BitConverter_GetBytes_is_reported_but_TryWriteBytes_is_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int i, double d, Span<byte> buffer)
+            {
+                var a = {|HOT110:BitConverter.GetBytes(i)|};
+                var b = {|HOT110:BitConverter.GetBytes(d)|};
+                var written = BitConverter.TryWriteBytes(buffer, i);
+                var back = BitConverter.ToInt32(a, 0);
+                return a.Length + b.Length + (written ? 1 : 0) + back;
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task Convert_to_hex_and_base64_strings_are_reported_but_the_span_forms_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(byte[] bytes, ReadOnlySpan<byte> span, Span<char> chars)
+            {
+                var a = {|HOT110:Convert.ToHexString(bytes)|};
+                var b = {|HOT110:Convert.ToHexString(span)|};
+                var c = {|HOT110:Convert.ToHexStringLower(bytes)|};
+                var d = {|HOT110:Convert.ToBase64String(bytes)|};
+                var e = {|HOT110:Convert.ToBase64String(span)|};
+                var f = {|HOT110:Convert.FromBase64String(d)|};
+                var hex = Convert.TryToHexString(span, chars, out var n);
+                var base64 = Convert.TryToBase64Chars(span, chars, out var m);
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + n + m + (hex && base64 ? 1 : 0);
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
+    public Task Array_Resize_and_Clone_are_reported_but_copies_into_existing_arrays_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] array, int[] target)
+            {
+                {|HOT110:Array.Resize(ref array, array.Length * 2)|};
+                var copy = (int[]){|HOT110:array.Clone()|};
+                Array.Copy(array, target, 1);
+                array.CopyTo(target, 0);
+                return copy.Length;
+            }
+        }
+        """, "HOT110");
+
+    /// <summary>Task.FromResult returns cached tasks for a few results on recent runtimes (docs/rules/HOT110.md), not in general.</summary>
+    [Fact]
+    public Task Task_FromResult_is_reported_but_CompletedTask_and_ValueTask_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public Task<int> M(int i) => {|HOT110:Task.FromResult(i)|};
+
+            [HotPath]
+            public Task<string> N(string s) => {|HOT110:Task.FromResult(s)|};
+
+            [HotPath]
+            public Task Done() => Task.CompletedTask;
+
+            [HotPath]
+            public ValueTask<int> Value(int i) => ValueTask.FromResult(i);
+
+            [HotPath]
+            public ValueTask<int> Value2(int i) => new ValueTask<int>(i);
+        }
+        """, "HOT110");
+
+    [Fact]
     public Task A_designated_slice_of_a_string_or_a_list_in_a_list_pattern_is_reported() => Alloc.VerifyAsync("""
         public class C
         {

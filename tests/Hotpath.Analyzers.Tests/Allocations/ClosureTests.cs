@@ -80,6 +80,69 @@ public sealed class ClosureTests
         """, "HOT104", "HOT105");
 
     [Fact]
+    public async Task Message_for_a_primary_constructor_parameter_says_the_lambda_captures_this()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C(int seed)
+            {
+                [HotPath]
+                public Func<int> M() => () => seed + 1;
+            }
+            """, "HOT104");
+
+        Assert.Equal(
+            "The lambda captures 'this' (the primary-constructor parameter 'seed' is stored in a field of it): "
+            + "a new delegate bound to 'this' is allocated each time it is created (no closure object)", message);
+    }
+
+    [Fact]
+    public async Task Message_for_a_primary_constructor_parameter_and_a_local_keeps_the_closure_object()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C(int seed)
+            {
+                [HotPath]
+                public Func<int> M(int p) => () => seed + p;
+            }
+            """, "HOT104");
+
+        Assert.Equal(
+            "The lambda captures 'this' (the primary-constructor parameter 'seed' is stored in a field of it) and 'p': "
+            + "a closure object is allocated when its scope is entered", message);
+    }
+
+    [Fact]
+    public async Task Message_for_a_lambda_capturing_only_this_names_the_delegate_not_a_closure_object()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                private int _f;
+
+                [HotPath]
+                public Func<int> M() => () => _f;
+            }
+            """, "HOT104");
+
+        Assert.Contains("captures 'this': a new delegate bound to 'this' is allocated each time it is created (no closure object)", message);
+    }
+
+    /// <summary>In a field initialiser the primary-constructor parameter is still the constructor's parameter: a real closure.</summary>
+    [Fact]
+    public async Task Message_for_a_primary_constructor_parameter_in_an_initialiser_names_the_parameter()
+    {
+        var message = await Alloc.MessageAsync("""
+            [HotPath]
+            public class C(int seed)
+            {
+                public Func<int> F { get; } = () => seed;
+            }
+            """, "HOT104");
+
+        Assert.Equal("The lambda captures 'seed': a closure object is allocated when its scope is entered", message);
+    }
+
+    [Fact]
     public async Task Message_names_the_captures_and_the_scope_entry()
     {
         var message = await Alloc.MessageAsync("""

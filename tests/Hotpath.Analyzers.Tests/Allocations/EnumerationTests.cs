@@ -66,4 +66,19 @@ public sealed class EnumerationTests
         Assert.Contains("'IEnumerable<int>'", message);
         Assert.Contains("GetEnumerator()", message);
     }
+
+    [Fact]
+    public async Task Message_for_await_foreach_names_GetAsyncEnumerator()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public async Task<int> M(IAsyncEnumerable<int> items) { var n = 0; await foreach (var x in items) n += x; return n; }
+            }
+            """, "HOT108");
+
+        Assert.Contains("'IAsyncEnumerable<int>.GetAsyncEnumerator()'", message);
+        Assert.DoesNotContain("GetEnumerator()", message);
+    }
 }

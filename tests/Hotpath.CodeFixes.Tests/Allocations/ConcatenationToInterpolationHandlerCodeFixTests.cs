@@ -40,6 +40,56 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             """);
 
     [Fact]
+    public Task Nested_interpolated_strings_are_flattened_with_their_alignment_and_format() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int i, string s)
+                {
+                    sb.Append({|HOT106:"a" + $"{i}" + s|});
+                    sb.Append({|HOT106:"{" + $"{i,5:X2} {{x}}" + "}" + $"\t{s}"|});
+                }
+            }
+            """,
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int i, string s)
+                {
+                    sb.Append($"a{i}{s}");
+                    sb.Append($"{{{i,5:X2} {{x}}}}\t{s}");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_when_a_nested_interpolated_string_is_verbatim() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int i)
+                {
+                    sb.Append("a" + $@"\{i}");
+                }
+            }
+            """);
+
+    [Fact]
     public Task No_fix_without_a_handler_overload_or_outside_an_argument() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new StringAnalyzer(),
