@@ -100,6 +100,19 @@ internal static class ColumnarParser
                     {
                         autoProperties.Add(owner);
                     }
+                    else if (!member.IsStatic && CapturedParameterName(member.Name) is { } parameter)
+                    {
+                        // A primary constructor parameter the members use ('<t>P'): state the codec cannot reach (a
+                        // nested type cannot use the parameter, and the field has no name to write).
+                        var inherited = level < chain.Count - 1;
+                        var fieldType = ((IFieldSymbol)member).Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                        Report(MemberDiagnostic(
+                            inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : PrimaryConstructorParameterLocation(declaring, parameter, cancellationToken) ?? member.Locations.FirstOrDefault() ?? Location.None,
+                            inherited ? declaring.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + parameter : parameter,
+                            fieldType,
+                            "it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public " +
+                            fieldType + " " + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1) + " { get; set; } = " + parameter + ";') and use that"));
+                    }
 
                     continue;
                 }
@@ -333,6 +346,27 @@ internal static class ColumnarParser
             if (current.SetMethod is { } setter)
             {
                 return setter;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The parameter a primary constructor parameter's hidden field (<c>&lt;t&gt;P</c>) holds, or null.</summary>
+    private static string? CapturedParameterName(string fieldName) =>
+        fieldName.Length > 3 && fieldName[0] == '<' && fieldName.EndsWith(">P", StringComparison.Ordinal) ? fieldName.Substring(1, fieldName.Length - 3) : null;
+
+    /// <summary>Where the primary constructor of <paramref name="declaring"/> declares <paramref name="name"/>, in source.</summary>
+    private static Location? PrimaryConstructorParameterLocation(INamedTypeSymbol declaring, string name, CancellationToken cancellationToken)
+    {
+        foreach (var constructor in declaring.InstanceConstructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (parameter.Name == name && constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax))
+                {
+                    return parameter.Locations.FirstOrDefault();
+                }
             }
         }
 
