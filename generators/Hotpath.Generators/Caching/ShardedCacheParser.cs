@@ -214,6 +214,12 @@ internal static class ShardedCacheParser
             domain = domain.Intersect(AccessibilityDomain.OfReferenced(type));
         }
 
+        if (ShardedCacheExistingKey.Problem(valueType, cacheType, name, domain.IsEverywhere, members.Select(static m => m.Member.Name).ToArray(), cancellationToken) is { } taken)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, taken));
+            return null;
+        }
+
         return new CacheKeyModel(
             ns,
             name,

@@ -36,8 +36,7 @@ internal static class ColumnarParser
         void ReportOnType(string reason) => Report(Diagnostic.Create(
             DiagnosticDescriptors.UnsupportedColumnarMember,
             TypeTargetParser.NameLocation(type, cancellationToken),
-            type.Name,
-            type.Name,
+            "'" + type.Name + "'",
             reason));
 
         if (type.IsRefLikeType)
@@ -47,10 +46,16 @@ internal static class ColumnarParser
 
         if (type.TypeKind == TypeKind.Class)
         {
-            var constructor = ParameterlessConstructor(type);
-            if (type.IsAbstract || constructor is null)
+            var call = Construction.FindParameterlessCall(type);
+            var constructor = call.Constructor;
+            if (call.Ambiguous.Count > 0 && !type.IsAbstract)
             {
-                ReportOnType("a [Columnar] class needs a parameterless constructor (and must not be abstract) so Decode can create rows");
+                ReportOnType("Decode creates rows with 'new " + type.Name + "()', which is ambiguous between " + Construction.Describe(call.Ambiguous) +
+                             " (CS0121); declare a parameterless constructor, which 'new " + type.Name + "()' prefers");
+            }
+            else if (type.IsAbstract || constructor is null)
+            {
+                ReportOnType("a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows");
             }
             else if (RequiredMembers.BlockNew(type, constructor))
             {
@@ -95,6 +100,19 @@ internal static class ColumnarParser
                     {
                         autoProperties.Add(owner);
                     }
+                    else if (!member.IsStatic && CapturedParameterName(member.Name) is { } parameter)
+                    {
+                        // A primary constructor parameter the members use ('<t>P'): state the codec cannot reach (a
+                        // nested type cannot use the parameter, and the field has no name to write).
+                        var inherited = level < chain.Count - 1;
+                        var fieldType = ((IFieldSymbol)member).Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                        Report(MemberDiagnostic(
+                            inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : PrimaryConstructorParameterLocation(declaring, parameter, cancellationToken) ?? member.Locations.FirstOrDefault() ?? Location.None,
+                            inherited ? declaring.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + parameter : parameter,
+                            fieldType,
+                            "it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public " +
+                            fieldType + " " + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1) + " { get; set; } = " + parameter + ";') and use that"));
+                    }
 
                     continue;
                 }
@@ -111,7 +129,7 @@ internal static class ColumnarParser
                     if (isData && !hider.IsData)
                     {
                         var display = Qualified(declaring, member);
-                        Report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, TypeTargetParser.NameLocation(type, cancellationToken), display, TypeDisplay(member),
+                        Report(MemberDiagnostic(TypeTargetParser.NameLocation(type, cancellationToken), display, TypeDisplay(member),
                             "it is hidden by a member of '" + hider.Declaring.Name + "' that is not an instance field or property, so the generated codec of '" + type.Name + "' cannot reach it (its value would be lost); rename one of them"));
                     }
 
@@ -240,7 +258,7 @@ internal static class ColumnarParser
         var typeDisplay = TypeDisplay(member);
         if (unsettable is not null)
         {
-            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, unsettable));
+            report(MemberDiagnostic(location, name, typeDisplay, unsettable));
             return null;
         }
 
@@ -255,7 +273,7 @@ internal static class ColumnarParser
         var kind = Classify(valueType);
         if (kind is null)
         {
-            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, "its type is not supported; " + Supported));
+            report(MemberDiagnostic(location, name, typeDisplay, "its type is not supported; " + Supported));
             return null;
         }
 
@@ -334,6 +352,27 @@ internal static class ColumnarParser
         return null;
     }
 
+    /// <summary>The parameter a primary constructor parameter's hidden field (<c>&lt;t&gt;P</c>) holds, or null.</summary>
+    private static string? CapturedParameterName(string fieldName) =>
+        fieldName.Length > 3 && fieldName[0] == '<' && fieldName.EndsWith(">P", StringComparison.Ordinal) ? fieldName.Substring(1, fieldName.Length - 3) : null;
+
+    /// <summary>Where the primary constructor of <paramref name="declaring"/> declares <paramref name="name"/>, in source.</summary>
+    private static Location? PrimaryConstructorParameterLocation(INamedTypeSymbol declaring, string name, CancellationToken cancellationToken)
+    {
+        foreach (var constructor in declaring.InstanceConstructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (parameter.Name == name && constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax))
+                {
+                    return parameter.Locations.FirstOrDefault();
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.</summary>
     private static IPropertySymbol? BackingFieldOwner(INamedTypeSymbol declaring, string fieldName)
     {
@@ -356,6 +395,10 @@ internal static class ColumnarParser
         IPropertySymbol property => property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         _ => string.Empty,
     };
+
+    /// <summary>HOT002 about one member: <c>Member 'Name' of type 'T' cannot be encoded by [Columnar]: reason</c>.</summary>
+    private static Diagnostic MemberDiagnostic(Location location, string name, string typeDisplay, string reason) =>
+        Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, "Member '" + name + "' of type '" + typeDisplay + "'", reason);
 
     /// <summary>Whether a base class has a <c>Codec</c> the generated one hides (a [Columnar] base's own, or a member so named).</summary>
     private static bool InheritsCodec(INamedTypeSymbol type)
@@ -484,14 +527,14 @@ internal static class ColumnarParser
 
             if (problem is not null)
             {
-                report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, location, name, typeDisplay, problem));
+                report(MemberDiagnostic(location, name, typeDisplay, problem));
                 ok = false;
             }
         }
 
         if (found > 1)
         {
-            report(Diagnostic.Create(DiagnosticDescriptors.UnsupportedColumnarMember, inheritedAt ?? member.Locations.FirstOrDefault() ?? Location.None, name, typeDisplay, "a member takes at most one of [DeltaOfDelta], [Dictionary], [RunLength] and [Quantize]"));
+            report(MemberDiagnostic(inheritedAt ?? member.Locations.FirstOrDefault() ?? Location.None, name, typeDisplay, "a member takes at most one of [DeltaOfDelta], [Dictionary], [RunLength] and [Quantize]"));
             ok = false;
         }
 
@@ -537,19 +580,6 @@ internal static class ColumnarParser
                 case "Guid": return ColumnKind.Guid;
                 case "Int128": return ColumnKind.Int128;
                 case "UInt128": return ColumnKind.UInt128;
-            }
-        }
-
-        return null;
-    }
-
-    private static IMethodSymbol? ParameterlessConstructor(INamedTypeSymbol type)
-    {
-        foreach (var constructor in type.InstanceConstructors)
-        {
-            if (constructor.Parameters.Length == 0)
-            {
-                return constructor;
             }
         }
 

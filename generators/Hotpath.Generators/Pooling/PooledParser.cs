@@ -175,14 +175,12 @@ internal static class PooledParser
 
     private static string? ConstructorProblem(INamedTypeSymbol type)
     {
-        IMethodSymbol? parameterless = null;
-        foreach (var constructor in type.InstanceConstructors)
+        var call = Construction.FindParameterlessCall(type);
+        var parameterless = call.Constructor;
+        if (call.Ambiguous.Count > 0)
         {
-            if (constructor.Parameters.All(static p => p.IsOptional || p.IsParams))
-            {
-                parameterless = constructor;
-                break;
-            }
+            return ": 'new " + type.Name + "()' is ambiguous between " + Construction.Describe(call.Ambiguous) +
+                   " (CS0121); declare a parameterless constructor, which 'new " + type.Name + "()' prefers (it may be private)";
         }
 
         if (parameterless is null)

@@ -34,10 +34,11 @@ internal static class DiagnosticDescriptors
         "Type with a Hotpath generator attribute must be partial and able to take the generated members",
         "'{0}' is marked [{1}] but {2}");
 
+    /// <summary>HOT002: {0} is <c>Member 'Name' of type 'T'</c>, or <c>'Row'</c> for a problem with the whole type.</summary>
     public static readonly DiagnosticDescriptor UnsupportedColumnarMember = Create(
         "HOT002",
         "Columnar member type or encoding is not supported",
-        "Member '{0}' of type '{1}' cannot be encoded by [Columnar]: {2}");
+        "{0} cannot be encoded by [Columnar]: {1}");
 
     public static readonly DiagnosticDescriptor MissingCacheKey = Create(
         "HOT003",

@@ -97,7 +97,7 @@ public sealed class FileLocalTypeTests
                 "'PodState' is marked [Pooled] but it is file-local, and the generated members are added in another file, which cannot extend a file-local type; remove 'file' (an internal type, or a private nested one, keeps it out of sight)",
                 "'Sample' is marked [Columnar] but its containing type 'Outer' is file-local, and the generated members are added in another file, which cannot extend a file-local type; remove 'file' (an internal type, or a private nested one, keeps it out of sight)",
             },
-            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class FileLocalTypeTests
                 "'Pod' is the value type of [ShardedCache] on 'PodCache' but 'Pod' is file-local, and the generated key struct 'PodKey' and accessors live in another file, where it cannot be named; remove 'file' from 'Pod'",
                 "'Keyed' is the value type of [ShardedCache] on 'ZoneCache' but 'Zone' is file-local, and the generated key struct 'KeyedKey' and accessors live in another file, where it cannot be named; remove 'file' from 'Zone'",
             },
-            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
 
         var run = Run(DiagnosticMarkup.Parse(source).Source);
         Assert.Equal(new[] { "App.IntCache.ShardedCache.g.cs", "App.KeyedKey.CacheKey.g.cs" }, run.GeneratedSources.Select(static s => s.HintName).ToArray());

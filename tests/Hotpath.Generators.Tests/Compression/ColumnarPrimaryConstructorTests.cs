@@ -1,0 +1,83 @@
+using Hotpath.Generators.Compression;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Compression;
+
+/// <summary>
+/// A primary-constructor parameter used outside initializers is captured in a hidden field the generated codec can
+/// neither read nor set (a nested type cannot use it), so its value would come back as default after a round trip:
+/// HOT002 at the parameter (on the type's name when a base class captures it). One only read by initializers stores
+/// nothing and is fine.
+/// </summary>
+public sealed class ColumnarPrimaryConstructorTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzers = [new ColumnarDiagnosticsAnalyzer()];
+
+    [Fact]
+    public async Task HOT002_at_a_captured_primary_constructor_parameter()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Columnar]
+            public partial struct Sample(long {|HOT002:t|}, double initial, int {|HOT002:scale|})
+            {
+                public long T => t;
+                public double Cpu = initial;
+                public int Scaled() => scale * 2;
+            }
+            """,
+            s_analyzers);
+
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.Columnar] public partial struct Sample(long t) { public long T => t; }", s_analyzers);
+        Assert.Equal(
+            "Member 't' of type 'long' cannot be encoded by [Columnar]: it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public long T { get; set; } = t;') and use that",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Sample(long t) { public long T => t; }");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public async Task HOT002_on_the_type_when_a_base_class_captures_one()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            public class Base(int x) { public int X => x; }
+            [Hotpath.Columnar] public sealed partial class Row : Base { public Row() : base(5) { } public long Value; }
+            """,
+            s_analyzers);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(
+            "Member 'Base.x' of type 'int' cannot be encoded by [Columnar]: it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public int X { get; set; } = x;') and use that",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("Row", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+    }
+
+    [Fact]
+    public void A_parameter_read_only_by_initializers_is_stored_through_its_member_and_round_trips()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), """
+            namespace App;
+            [Hotpath.Columnar]
+            public partial struct Sample(long t, double cpu)
+            {
+                public long T { get; set; } = t;
+                public double Cpu = cpu;
+            }
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var rows = Sample.Codec.Decode(Sample.Codec.Encode([new Sample(42, 0.5)]));
+                    return rows[0].T + ":" + rows[0].Cpu.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            """);
+
+        Assert.Empty(run.Result.Diagnostics);
+        Assert.Equal("42:0.5", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+}
