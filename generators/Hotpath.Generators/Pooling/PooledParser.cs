@@ -223,7 +223,10 @@ internal static class PooledParser
                 case IFieldSymbol { IsConst: false } field:
                     AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
                     break;
-                case IPropertySymbol property when autoProperties.Contains(property):
+                // A partial property (C# 13) is reset through the property, by the rules of an auto-property, wherever
+                // it is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here
+                // but visible to the companion analyzer, and both must decide alike.
+                case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && IsPartial(property, cancellationToken)):
                     var settable = property.SetMethod is { IsInitOnly: false };
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
                     break;
@@ -417,6 +420,19 @@ internal static class PooledParser
         NameOf(type) is "System.Type" or "System.Uri" or "System.Version";
 
     private static string NameOf(ITypeSymbol type) => type.ToDisplayString(NameFormat);
+
+    private static bool IsPartial(IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        foreach (var reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsFieldLikeEvent(IEventSymbol @event, CancellationToken cancellationToken)
     {
