@@ -300,7 +300,7 @@ internal static class PooledParser
         }
 
         var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
-        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
+        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? EmptyImmutableCollection(memberType) ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
     }
 
     /// <summary>Whether a member of this type needs an unsafe context (a pointer, a function pointer, or an array of them).</summary>
@@ -417,7 +417,39 @@ internal static class PooledParser
         type.IsValueType ||
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
-        NameOf(type) is "System.Type" or "System.Uri" or "System.Version";
+        NameOf(type) is "System.Type" or "System.Uri" or "System.Version" ||
+        EmptyImmutableCollection(type) is not null;
+
+    /// <summary>
+    /// <c>T.Empty</c> for an immutable or frozen collection (<c>ImmutableArray&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>,
+    /// <c>FrozenSet&lt;T&gt;</c>, …): what such a member is reset to without a constant initializer, since <c>default</c>
+    /// is an ImmutableArray whose every use throws, or null. Null for any other type.
+    /// </summary>
+    private static string? EmptyImmutableCollection(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named ||
+            named.ContainingNamespace?.ToDisplayString() is not ("System.Collections.Immutable" or "System.Collections.Frozen"))
+        {
+            return null;
+        }
+
+        foreach (var member in named.GetMembers("Empty"))
+        {
+            var emptyType = member switch
+            {
+                IFieldSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public } field => field.Type,
+                IPropertySymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public } property => property.Type,
+                _ => null,
+            };
+
+            if (emptyType is not null && SymbolEqualityComparer.Default.Equals(emptyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
+            {
+                return named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat) + ".Empty";
+            }
+        }
+
+        return null;
+    }
 
     private static string NameOf(ITypeSymbol type) => type.ToDisplayString(NameFormat);
 
