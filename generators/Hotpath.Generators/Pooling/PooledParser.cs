@@ -278,6 +278,13 @@ internal static class PooledParser
             }
         }
 
+        if (NameOf(memberType) == "System.Collections.BitArray")
+        {
+            // Like an array: same length, every bit false.
+            steps.Add(new ResetStep(ResetKind.ClearBits, name, null, receiver));
+            return;
+        }
+
         if (IsClearable(memberType))
         {
             steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null, receiver));
@@ -342,7 +349,7 @@ internal static class PooledParser
         return false;
     }
 
-    /// <summary>A StringBuilder, or a collection or dictionary with a public <c>void Clear()</c> that clears in place.</summary>
+    /// <summary>A StringBuilder, or a collection or dictionary (or a BCL collection) with a public <c>void Clear()</c> that clears in place.</summary>
     private static bool IsClearable(ITypeSymbol type)
     {
         if (NameOf(type) == "System.Text.StringBuilder")
@@ -350,7 +357,7 @@ internal static class PooledParser
             return true;
         }
 
-        if (!IsCollection(type))
+        if (!IsCollection(type) && !IsBclCollection(type))
         {
             return false;
         }
@@ -395,6 +402,14 @@ internal static class PooledParser
 
         return false;
     }
+
+    /// <summary>
+    /// A collection of the BCL's collection namespaces, which may have a <c>void Clear()</c> without implementing
+    /// <c>ICollection&lt;T&gt;</c> or <c>IDictionary</c> (<c>PriorityQueue&lt;TElement, TPriority&gt;</c>).
+    /// </summary>
+    private static bool IsBclCollection(ITypeSymbol type) =>
+        type.ContainingNamespace?.ToDisplayString() is { } ns &&
+        (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal));
 
     private static bool IsCollectionInterface(ITypeSymbol type) =>
         NameOf(type.OriginalDefinition) is "System.Collections.Generic.ICollection<T>" or "System.Collections.ICollection" or "System.Collections.IDictionary" or "System.Collections.IList";

@@ -85,4 +85,53 @@ public sealed class PooledCollectionResetTests
             """,
             new DiagnosticAnalyzer[] { new PooledDiagnosticsAnalyzer() });
     }
+
+    [Fact]
+    public void BCL_collections_with_their_own_Clear_are_cleared_in_place_and_a_BitArray_is_zeroed()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Collections;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Work
+            {
+                public PriorityQueue<string, int> Queue { get; } = new();
+                public readonly ConcurrentQueue<int> Inbox = new();
+                public ConcurrentBag<int> Bag { get; } = new();
+                public ConcurrentStack<int> Stack { get; } = new();
+                public readonly BitArray Flags = new(8);
+                public BitArray? Settable = new(4);
+
+                public static string Probe()
+                {
+                    var item = new Work();
+                    var queue = item.Queue;
+                    var flags = item.Flags;
+                    var settable = item.Settable!;
+                    item.Queue.Enqueue("a", 1);
+                    item.Inbox.Enqueue(1);
+                    item.Bag.Add(1);
+                    item.Stack.Push(1);
+                    item.Flags[3] = true;
+                    settable[1] = true;
+                    item.Reset();
+                    return item.Queue.Count + ":" + item.Inbox.Count + ":" + item.Bag.Count + ":" + item.Stack.Count + ":" +
+                        ReferenceEquals(queue, item.Queue) + ":" + ReferenceEquals(flags, item.Flags) + ":" + item.Flags.Length + ":" + item.Flags[3] + ":" +
+                        ReferenceEquals(settable, item.Settable) + ":" + settable[1];
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Work.Pooled.g.cs");
+        Assert.Contains("this.Queue?.Clear();", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Flags?.SetAll(false);", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "0:0:0:0:True:True:8:False:True:False",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Work", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 }
