@@ -139,6 +139,9 @@ internal static class PooledEmitter
                 case ResetKind.ClearArray:
                     writer.Line("if (" + member + " is { } " + Local(step) + ") global::System.Array.Clear(" + Local(step) + ");");
                     break;
+                case ResetKind.ClearBits:
+                    writer.Line(member + "?.SetAll(false);");
+                    break;
                 case ResetKind.ResetPooled:
                     writer.Line(member + "?.Reset();");
                     break;

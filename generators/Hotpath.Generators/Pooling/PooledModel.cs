@@ -91,6 +91,9 @@ internal enum ResetKind
     /// <summary><c>Array.Clear(Member)</c>.</summary>
     ClearArray,
 
+    /// <summary><c>Member?.SetAll(false);</c>: a BitArray, zeroed in place like an array.</summary>
+    ClearBits,
+
     /// <summary><c>Member?.Reset();</c>: a nested [Pooled] instance.</summary>
     ResetPooled,
 

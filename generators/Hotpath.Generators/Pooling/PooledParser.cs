@@ -221,7 +221,10 @@ internal static class PooledParser
                 case IFieldSymbol { IsConst: false } field:
                     AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
                     break;
-                case IPropertySymbol property when autoProperties.Contains(property):
+                // A partial property (C# 13) is reset through the property, by the rules of an auto-property, wherever
+                // it is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here
+                // but visible to the companion analyzer, and both must decide alike.
+                case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && IsPartial(property, cancellationToken)):
                     var settable = property.SetMethod is { IsInitOnly: false };
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
                     break;
@@ -273,6 +276,13 @@ internal static class PooledParser
             }
         }
 
+        if (NameOf(memberType) == "System.Collections.BitArray")
+        {
+            // Like an array: same length, every bit false.
+            steps.Add(new ResetStep(ResetKind.ClearBits, name, null, receiver));
+            return;
+        }
+
         if (IsClearable(memberType))
         {
             steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null, receiver));
@@ -295,7 +305,7 @@ internal static class PooledParser
         }
 
         var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
-        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
+        steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? EmptyImmutableCollection(memberType) ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
     }
 
     /// <summary>Whether a member of this type needs an unsafe context (a pointer, a function pointer, or an array of them).</summary>
@@ -337,7 +347,7 @@ internal static class PooledParser
         return false;
     }
 
-    /// <summary>A StringBuilder, or a collection or dictionary with a public <c>void Clear()</c> that clears in place.</summary>
+    /// <summary>A StringBuilder, or a collection or dictionary (or a BCL collection) with a public <c>void Clear()</c> that clears in place.</summary>
     private static bool IsClearable(ITypeSymbol type)
     {
         if (NameOf(type) == "System.Text.StringBuilder")
@@ -345,7 +355,7 @@ internal static class PooledParser
             return true;
         }
 
-        if (!IsCollection(type))
+        if (!IsCollection(type) && !IsBclCollection(type))
         {
             return false;
         }
@@ -391,6 +401,14 @@ internal static class PooledParser
         return false;
     }
 
+    /// <summary>
+    /// A collection of the BCL's collection namespaces, which may have a <c>void Clear()</c> without implementing
+    /// <c>ICollection&lt;T&gt;</c> or <c>IDictionary</c> (<c>PriorityQueue&lt;TElement, TPriority&gt;</c>).
+    /// </summary>
+    private static bool IsBclCollection(ITypeSymbol type) =>
+        type.ContainingNamespace?.ToDisplayString() is { } ns &&
+        (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal));
+
     private static bool IsCollectionInterface(ITypeSymbol type) =>
         NameOf(type.OriginalDefinition) is "System.Collections.Generic.ICollection<T>" or "System.Collections.ICollection" or "System.Collections.IDictionary" or "System.Collections.IList";
 
@@ -412,9 +430,54 @@ internal static class PooledParser
         type.IsValueType ||
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
-        NameOf(type) is "System.Type" or "System.Uri" or "System.Version";
+        NameOf(type) is "System.Type" or "System.Uri" or "System.Version" ||
+        EmptyImmutableCollection(type) is not null;
+
+    /// <summary>
+    /// <c>T.Empty</c> for an immutable or frozen collection (<c>ImmutableArray&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>,
+    /// <c>FrozenSet&lt;T&gt;</c>, …): what such a member is reset to without a constant initializer, since <c>default</c>
+    /// is an ImmutableArray whose every use throws, or null. Null for any other type.
+    /// </summary>
+    private static string? EmptyImmutableCollection(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named ||
+            named.ContainingNamespace?.ToDisplayString() is not ("System.Collections.Immutable" or "System.Collections.Frozen"))
+        {
+            return null;
+        }
+
+        foreach (var member in named.GetMembers("Empty"))
+        {
+            var emptyType = member switch
+            {
+                IFieldSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public } field => field.Type,
+                IPropertySymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public } property => property.Type,
+                _ => null,
+            };
+
+            if (emptyType is not null && SymbolEqualityComparer.Default.Equals(emptyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
+            {
+                return named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat) + ".Empty";
+            }
+        }
+
+        return null;
+    }
 
     private static string NameOf(ITypeSymbol type) => type.ToDisplayString(NameFormat);
+
+    private static bool IsPartial(IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        foreach (var reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsFieldLikeEvent(IEventSymbol @event, CancellationToken cancellationToken)
     {

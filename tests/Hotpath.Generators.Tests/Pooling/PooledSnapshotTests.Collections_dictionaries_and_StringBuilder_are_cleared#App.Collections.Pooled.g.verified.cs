@@ -34,7 +34,7 @@ namespace App
             this.Concurrent?.Clear();
             this.Maybe?.Clear();
             this.MaybeBuilder?.Clear();
-            this.Immutable = default!;
+            this.Immutable = global::System.Collections.Immutable.ImmutableList<int>.Empty;
             this.ReadOnly = default!;
             OnReset();
         }

@@ -1,0 +1,137 @@
+using Hotpath.Generators.Pooling;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Pooling;
+
+/// <summary>
+/// Collections outside the ICollection/IDictionary rule: immutable collections go back to their <c>Empty</c> (not to a
+/// <c>default</c> ImmutableArray whose every use throws, nor to null), and BCL collections with their own
+/// <c>void Clear()</c> (PriorityQueue, the concurrent ones, BitArray) are cleared in place. Compiled and run.
+/// </summary>
+public sealed class PooledCollectionResetTests
+{
+    [Fact]
+    public void Immutable_collections_without_a_constant_initializer_are_reset_to_Empty()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Collections.Frozen;
+            using System.Collections.Immutable;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Snapshot
+            {
+                public ImmutableArray<int> Array;
+                public ImmutableList<int> List = ImmutableList.Create(1);
+                public ImmutableDictionary<string, int> Map { get; set; } = ImmutableDictionary<string, int>.Empty;
+                public ImmutableHashSet<int> Set = ImmutableHashSet<int>.Empty;
+                public ImmutableSortedSet<int> Sorted = ImmutableSortedSet<int>.Empty;
+                public ImmutableSortedDictionary<int, int> SortedMap = ImmutableSortedDictionary<int, int>.Empty;
+                public ImmutableQueue<int> Queue = ImmutableQueue<int>.Empty;
+                public ImmutableStack<int> Stack = ImmutableStack<int>.Empty;
+                public FrozenSet<int> Frozen = FrozenSet<int>.Empty;
+                public ImmutableList<int>? Explicit = null;
+                public readonly ImmutableList<int> Fixed = ImmutableList.Create(7);
+                public IImmutableList<int>? Interface;
+
+                public static string Probe()
+                {
+                    var item = new Snapshot();
+                    item.Array = ImmutableArray.Create(1, 2);
+                    item.List = item.List.Add(2);
+                    item.Map = item.Map.Add("a", 1);
+                    item.Set = item.Set.Add(1);
+                    item.Sorted = item.Sorted.Add(1);
+                    item.SortedMap = item.SortedMap.Add(1, 1);
+                    item.Queue = item.Queue.Enqueue(1);
+                    item.Stack = item.Stack.Push(1);
+                    item.Frozen = new[] { 1 }.ToFrozenSet();
+                    item.Explicit = ImmutableList.Create(3);
+                    item.Interface = ImmutableList.Create(4);
+                    item.Reset();
+                    return item.Array.Length + ":" + item.List.Count + ":" + item.Map.Count + ":" + item.Set.Count + ":" + item.Sorted.Count + ":" +
+                        item.SortedMap.Count + ":" + item.Queue.IsEmpty + ":" + item.Stack.IsEmpty + ":" + item.Frozen.Count + ":" +
+                        (item.Explicit is null) + ":" + item.Fixed.Count + ":" + (item.Interface is null);
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Snapshot.Pooled.g.cs");
+        Assert.Contains("this.Array = global::System.Collections.Immutable.ImmutableArray<int>.Empty;", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Map = global::System.Collections.Immutable.ImmutableDictionary<string, int>.Empty;", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("this.Fixed", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "0:0:0:0:0:0:True:True:0:True:1:True",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Snapshot", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public async Task A_readonly_immutable_collection_is_left_alone_without_HOT006()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Collections.Immutable;
+
+            [Hotpath.Pooled]
+            public sealed partial class Fixed
+            {
+                public readonly ImmutableList<int> List = ImmutableList.Create(1);
+                public ImmutableDictionary<int, int> Map { get; } = ImmutableDictionary<int, int>.Empty;
+                public System.Collections.Frozen.FrozenSet<int> Frozen { get; } = System.Collections.Frozen.FrozenSet<int>.Empty;
+            }
+            """,
+            new DiagnosticAnalyzer[] { new PooledDiagnosticsAnalyzer() });
+    }
+
+    [Fact]
+    public void BCL_collections_with_their_own_Clear_are_cleared_in_place_and_a_BitArray_is_zeroed()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Collections;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Work
+            {
+                public PriorityQueue<string, int> Queue { get; } = new();
+                public readonly ConcurrentQueue<int> Inbox = new();
+                public ConcurrentBag<int> Bag { get; } = new();
+                public ConcurrentStack<int> Stack { get; } = new();
+                public readonly BitArray Flags = new(8);
+                public BitArray? Settable = new(4);
+
+                public static string Probe()
+                {
+                    var item = new Work();
+                    var queue = item.Queue;
+                    var flags = item.Flags;
+                    var settable = item.Settable!;
+                    item.Queue.Enqueue("a", 1);
+                    item.Inbox.Enqueue(1);
+                    item.Bag.Add(1);
+                    item.Stack.Push(1);
+                    item.Flags[3] = true;
+                    settable[1] = true;
+                    item.Reset();
+                    return item.Queue.Count + ":" + item.Inbox.Count + ":" + item.Bag.Count + ":" + item.Stack.Count + ":" +
+                        ReferenceEquals(queue, item.Queue) + ":" + ReferenceEquals(flags, item.Flags) + ":" + item.Flags.Length + ":" + item.Flags[3] + ":" +
+                        ReferenceEquals(settable, item.Settable) + ":" + settable[1];
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Work.Pooled.g.cs");
+        Assert.Contains("this.Queue?.Clear();", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Flags?.SetAll(false);", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "0:0:0:0:True:True:8:False:True:False",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Work", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+}
