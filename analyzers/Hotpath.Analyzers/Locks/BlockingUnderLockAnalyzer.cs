@@ -128,9 +128,9 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             {
                 case IAwaitOperation when manualThreadAffine:
                     return ("'await'", "the continuation may run on another thread, which cannot exit a thread-affine lock, and the lock stays held across the wait");
-                case IPropertyReferenceOperation { Property.Name: "Result", Instance.Type: var taskType }
+                case IPropertyReferenceOperation { Property.Name: "Result", Instance: { Type: var taskType } task }
                     when LockSymbols.Is(taskType, Symbols.TaskOfT) || LockSymbols.Is(taskType, Symbols.ValueTaskOfT):
-                    return ("Task.Result", Waiters);
+                    return KnownCompleted(operation, task) ? (null, null) : ("Task.Result", Waiters);
                 case IInvocationOperation invocation:
                     return ClassifyCall(invocation, Waiters);
                 default:
@@ -173,7 +173,9 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             if (name == "GetResult" && method.Parameters.Length == 0 && type.Name.EndsWith("Awaiter", StringComparison.Ordinal) &&
                 type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
             {
-                return ("GetAwaiter().GetResult()", waiters);
+                return AwaitedTask(invocation) is { } awaited && KnownCompleted(invocation, awaited)
+                    ? (null, null)
+                    : ("GetAwaiter().GetResult()", waiters);
             }
 
             if (LockSymbols.InheritsFrom(type, Symbols.WaitHandle) && name.StartsWith("Wait", StringComparison.Ordinal))
@@ -223,6 +225,97 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return (null, null);
+        }
+
+        /// <summary>The task of <c>task.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait(...)</c>).</summary>
+        private static IOperation? AwaitedTask(IInvocationOperation getResult)
+        {
+            if (getResult.Instance is not IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable })
+            {
+                return null;
+            }
+
+            return awaitable is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaitable;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="task"/> is known to be complete where <paramref name="operation"/> runs, so reading
+        /// its result cannot block: it sits in the true branch of an if (or ?:) whose condition requires
+        /// <c>task.IsCompleted</c> or <c>task.IsCompletedSuccessfully</c>, or after an
+        /// <c>if (!task.IsCompleted) return;</c> (continue, break, throw) in an enclosing block.
+        /// </summary>
+        private static bool KnownCompleted(IOperation operation, IOperation task)
+        {
+            var child = operation;
+            for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                    case IConditionalOperation conditional when child == conditional.WhenTrue && Requires(conditional.Condition, task, completed: true):
+                        return true;
+                    case IBlockOperation block:
+                        var index = block.Operations.IndexOf(child);
+                        for (var i = index - 1; i >= 0; i--)
+                        {
+                            if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard && EndsInJump(guard.WhenTrue) &&
+                                Requires(guard.Condition, task, completed: false))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// With <paramref name="completed"/>: whether <paramref name="condition"/> is true only when the task is complete
+        /// (<c>t.IsCompleted</c>, possibly among other <c>&amp;&amp;</c> terms); without: whether it is true whenever the task
+        /// is not complete (<c>!t.IsCompleted</c>, possibly among other <c>||</c> terms).
+        /// </summary>
+        private static bool Requires(IOperation condition, IOperation task, bool completed)
+        {
+            condition = LockOperations.Unwrap(condition);
+            if (condition is IBinaryOperation { OperatorKind: var kind } binary &&
+                kind == (completed ? BinaryOperatorKind.ConditionalAnd : BinaryOperatorKind.ConditionalOr))
+            {
+                return Requires(binary.LeftOperand, task, completed) || Requires(binary.RightOperand, task, completed);
+            }
+
+            if (!completed)
+            {
+                if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+                {
+                    return IsCompletedTest(not.Operand, task);
+                }
+
+                return condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, RightOperand.ConstantValue: { HasValue: true, Value: false } } equals &&
+                    IsCompletedTest(equals.LeftOperand, task);
+            }
+
+            return IsCompletedTest(condition, task) ||
+                condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, RightOperand.ConstantValue: { HasValue: true, Value: true } } equalsTrue &&
+                IsCompletedTest(equalsTrue.LeftOperand, task);
+        }
+
+        private static bool IsCompletedTest(IOperation operation, IOperation task) =>
+            LockOperations.Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance } &&
+            LockOperations.SameTarget(instance, task);
+
+        private static bool EndsInJump(IOperation operation)
+        {
+            while (operation is IBlockOperation { Operations.Length: > 0 } block)
+            {
+                operation = block.Operations[block.Operations.Length - 1];
+            }
+
+            return operation is IReturnOperation or IThrowOperation or IBranchOperation ||
+                operation is IExpressionStatementOperation { Operation: IThrowOperation };
         }
 
         private bool IsInMemoryStream(ITypeSymbol? type) =>

@@ -27,6 +27,8 @@ internal sealed class LockSymbols
         MemberInfo = compilation.GetTypeByMetadataName("System.Reflection.MemberInfo");
         ParameterInfo = compilation.GetTypeByMetadataName("System.Reflection.ParameterInfo");
         MarshalByRefObject = compilation.GetTypeByMetadataName("System.MarshalByRefObject");
+        AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
+        HasRemoting = compilation.GetTypeByMetadataName("System.Runtime.Remoting.Proxies.RealProxy") is not null;
         OutOfMemoryException = compilation.GetTypeByMetadataName("System.OutOfMemoryException");
         StackOverflowException = compilation.GetTypeByMetadataName("System.StackOverflowException");
         ExecutionEngineException = compilation.GetTypeByMetadataName("System.ExecutionEngineException");
@@ -64,6 +66,10 @@ internal sealed class LockSymbols
     public INamedTypeSymbol? MemberInfo { get; }
     public INamedTypeSymbol? ParameterInfo { get; }
     public INamedTypeSymbol? MarshalByRefObject { get; }
+    public INamedTypeSymbol? AppDomain { get; }
+
+    /// <summary>Whether the compilation can see .NET Framework remoting (<c>RealProxy</c>): a MarshalByRefObject may be a proxy there.</summary>
+    public bool HasRemoting { get; }
     public INamedTypeSymbol? OutOfMemoryException { get; }
     public INamedTypeSymbol? StackOverflowException { get; }
     public INamedTypeSymbol? ExecutionEngineException { get; }

@@ -216,7 +216,14 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
             return "a Thread (the runtime and other code use it too)";
         }
 
-        if (LockSymbols.InheritsFrom(type, symbols.MarshalByRefObject) || LockSymbols.InheritsFrom(type, symbols.OutOfMemoryException) ||
+        if (LockSymbols.InheritsFrom(type, symbols.AppDomain))
+        {
+            return "an AppDomain (one object shared by all code in the process)";
+        }
+
+        // Only .NET Framework marshals across AppDomains (a MarshalByRefObject may be a proxy there); on .NET Core and
+        // .NET 5+ a Stream or a user type deriving from MarshalByRefObject is an ordinary object.
+        if ((symbols.HasRemoting && LockSymbols.InheritsFrom(type, symbols.MarshalByRefObject)) || LockSymbols.InheritsFrom(type, symbols.OutOfMemoryException) ||
             LockSymbols.InheritsFrom(type, symbols.StackOverflowException) || LockSymbols.InheritsFrom(type, symbols.ExecutionEngineException))
         {
             return $"an object of weak identity ('{type.Name}')";

@@ -22,6 +22,36 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A task known to be complete cannot block: .Result and GetResult() under an IsCompleted test are quiet.</summary>
+    [Fact]
+    public Task Result_of_a_task_tested_for_completion_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public int A(Task<int> t) { lock (_gate) { if (t.IsCompleted) { return t.Result; } return 0; } }
+            public int B(Task<int> t) { lock (_gate) { return t.IsCompletedSuccessfully ? t.GetAwaiter().GetResult() : -1; } }
+            public int D(ValueTask<int> t) { lock (_gate) { if (!t.IsCompleted) return -1; return t.Result; } }
+            public void E(Task<int>[] tasks) { lock (_gate) { foreach (var t in tasks) { if (!t.IsCompletedSuccessfully) continue; _n += t.Result; } } }
+            public int F(Task<int> t) { lock (_gate) { if (_n > 0 && t.IsCompleted) { _n = t.ConfigureAwait(false).GetAwaiter().GetResult(); } return _n; } }
+            public void G(Task t) { lock (_gate) { if (t.IsCompleted) t.GetAwaiter().GetResult(); } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task Result_of_a_task_not_tested_for_completion_is_still_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public int A(Task<int> t, Task<int> u) { lock (_gate) { if (u.IsCompleted) { return {|HOT207:t.Result|}; } return 0; } }
+            public int B(Task<int> t) { lock (_gate) { if (!t.IsCompleted) { return {|HOT207:t.Result|}; } return 0; } }
+            public int D(Task<int> t) { lock (_gate) { if (t.IsCompleted || _n > 0) { return {|HOT207:t.Result|}; } return 0; } }
+            public int E(Task<int> t) { lock (_gate) { if (!t.IsCompleted) _n++; return {|HOT207:t.Result|}; } }
+            public int F(Task<int> t) { lock (_gate) { return t.IsCompleted ? 0 : {|HOT207:t.Result|}; } }
+        }
+        """, "HOT207");
+
     [Fact]
     public Task Synchronous_file_and_network_io() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C

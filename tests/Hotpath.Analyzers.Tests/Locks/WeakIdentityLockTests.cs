@@ -107,6 +107,38 @@ public sealed class WeakIdentityLockTests
         }
         """, "HOT201");
 
+    /// <summary>.NET Core has no cross-AppDomain marshalling: a MarshalByRefObject (a Stream, a user type) is an ordinary object.</summary>
+    [Fact]
+    public Task MarshalByRefObjects_are_not_weak_without_remoting() => LockVerifier.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class Service : MarshalByRefObject { }
+        public sealed class Worker
+        {
+            private readonly Service _service = new();
+            private readonly Stream _stream = new MemoryStream();
+            public void A() { lock (_service) { } }
+            public void B() { lock (_stream) { } }
+            public void C() { lock ({|HOT201:AppDomain.CurrentDomain|}) { } }
+        }
+        """, "HOT201");
+
+    /// <summary>Where the compilation sees .NET Framework remoting (RealProxy), a MarshalByRefObject may be a proxy.</summary>
+    [Fact]
+    public Task MarshalByRefObjects_are_weak_where_remoting_exists() => LockVerifier.VerifyAsync("""
+        namespace System.Runtime.Remoting.Proxies { public abstract class RealProxy { } }
+        namespace App
+        {
+            using System;
+            public sealed class Service : MarshalByRefObject { }
+            public sealed class Worker
+            {
+                private readonly Service _service = new();
+                public void A() { lock ({|HOT201:_service|}) { } }
+            }
+        }
+        """, "HOT201");
+
     [Fact]
     public Task Private_readonly_objects_are_not_weak() => LockVerifier.VerifyAsync("""
         using System.Threading;
