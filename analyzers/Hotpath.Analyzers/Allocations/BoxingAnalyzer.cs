@@ -10,7 +10,8 @@ namespace Hotpath.Analyzers.Allocations;
 /// HOT103: boxing. A value converted to <c>object</c>, an interface, <c>Enum</c> or <c>ValueType</c>
 /// (arguments, assignments, returns, <c>params object[]</c> elements, tuple components), a type pattern
 /// on a generic or struct value that needs a box, and <c>ToString</c>/<c>GetHashCode</c>/<c>Equals</c>/
-/// <c>GetType</c> on a struct that does not override them. Not boxing: constrained calls on a generic
+/// <c>GetType</c> on a struct that does not override them, and a default interface member called on a generic
+/// value that may be a struct. Not boxing: constrained calls on a generic
 /// <c>T</c>, calls the struct overrides, interpolation holes (the handler takes <c>T</c>),
 /// <c>"text" + value</c> (lowered to <c>value.ToString()</c>: HOT106), <c>Enum.HasFlag</c> (a JIT
 /// intrinsic), null tests on a generic value, and <c>lock</c> targets (HOT211).
@@ -19,7 +20,7 @@ namespace Hotpath.Analyzers.Allocations;
 internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
-        OperationKind.Conversion, OperationKind.Invocation,
+        OperationKind.Conversion, OperationKind.Invocation, OperationKind.PropertyReference,
         OperationKind.DeclarationPattern, OperationKind.TypePattern, OperationKind.RecursivePattern, OperationKind.IsType);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -61,6 +62,18 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                 how = method.Name == "GetType"
                     ? "to call GetType()"
                     : "to call " + Display(method.ContainingType) + "." + method.Name + "(), which '" + Display(receiverType) + "' does not override";
+                return operation.Syntax;
+
+            case IInvocationOperation { Instance: { } receiver, TargetMethod: var method } when IsDefaultInterfaceMember(receiver, method):
+                value = "'" + Shorten(receiver.Syntax.ToString()) + "' (" + Display(receiver.Type) + ")";
+                how = "to call the default interface method " + Display(method.ContainingType) + "." + method.Name + "() (when '"
+                    + Display(receiver.Type) + "' is a struct that does not implement it)";
+                return operation.Syntax;
+
+            case IPropertyReferenceOperation { Instance: { } receiver, Property: var property } when IsDefaultInterfaceMember(receiver, property):
+                value = "'" + Shorten(receiver.Syntax.ToString()) + "' (" + Display(receiver.Type) + ")";
+                how = "to use the default interface " + (property.IsIndexer ? "indexer " : "property ") + Display(property.ContainingType) + "."
+                    + (property.IsIndexer ? "this[]" : property.Name) + " (when '" + Display(receiver.Type) + "' is a struct that does not implement it)";
                 return operation.Syntax;
 
             case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern), keepsValue: pattern is not ITypePatternOperation):
@@ -107,6 +120,14 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             _ => true,
         };
     }
+
+    /// <summary>
+    /// A member with a body declared in an interface, reached through a generic value that may be a struct: the
+    /// constrained call finds no implementation in the struct and passes the interface body a box as 'this'.
+    /// </summary>
+    private static bool IsDefaultInterfaceMember(IOperation receiver, ISymbol member) =>
+        receiver.Type is ITypeParameterSymbol { IsReferenceType: false }
+        && member is { IsStatic: false, IsAbstract: false, ContainingType.TypeKind: TypeKind.Interface };
 
     private static ITypeSymbol? MatchedType(IPatternOperation pattern) => pattern switch
     {

@@ -46,13 +46,14 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
                 || model.GetTypeInfo(array, context.CancellationToken).ConvertedType is not IArrayTypeSymbol arrayType
                 || array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { Parent: TypeDeclarationSyntax } member
                 || member.Parent is InterfaceDeclarationSyntax
+                || FieldHost((TypeDeclarationSyntax)member.Parent) is not { } host
                 || IsMutatedLocal(array, member, model))
             {
                 continue;
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => HoistAsync(context.Document, array, arrayType, member, ct), equivalenceKey: Title),
+                CodeAction.Create(Title, ct => HoistAsync(context.Document, array, arrayType, host, ct), equivalenceKey: Title),
                 diagnostic);
         }
     }
@@ -90,10 +91,30 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         return false;
     }
 
-    private static async Task<Document> HoistAsync(Document document, ExpressionSyntax array, IArrayTypeSymbol arrayType, MemberDeclarationSyntax member, CancellationToken cancellationToken)
+    /// <summary>
+    /// The type that gets the field: the member's own type, or for a member of a C# 14 extension block
+    /// (<c>extension(Foo f) { … }</c>, which may hold no field: CS9282) the static class around the block, whose
+    /// static members the block's members see by their simple names. Matched by the <c>extension</c> keyword, as the
+    /// Roslyn this assembly compiles against has no extension-block syntax kind.
+    /// </summary>
+    private static TypeDeclarationSyntax? FieldHost(TypeDeclarationSyntax type)
+    {
+        while (type.Keyword.ValueText == "extension")
+        {
+            if (type.Parent is not TypeDeclarationSyntax outer)
+            {
+                return null;
+            }
+
+            type = outer;
+        }
+
+        return type;
+    }
+
+    private static async Task<Document> HoistAsync(Document document, ExpressionSyntax array, IArrayTypeSymbol arrayType, TypeDeclarationSyntax type, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var type = (TypeDeclarationSyntax)member.Parent!;
         var name = UniqueName(type, BaseName(array));
         var typeName = arrayType.ToMinimalDisplayString(editor.SemanticModel, array.SpanStart);
 

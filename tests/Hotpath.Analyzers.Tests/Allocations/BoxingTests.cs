@@ -116,6 +116,46 @@ public sealed class BoxingTests
         """, "HOT103");
 
     [Fact]
+    public Task Default_interface_members_called_on_a_generic_value_are_reported() => Alloc.VerifyAsync("""
+        public interface IFoo
+        {
+            int M();
+            int Twice() => M() * 2;
+            int Size => M() + 1;
+        }
+        public class C
+        {
+            [HotPath]
+            public int M<TStruct, TAny, TClass>(TStruct s, TAny a, TClass c)
+                where TStruct : struct, IFoo where TAny : IFoo where TClass : class, IFoo
+            {
+                var n = s.M() + a.M() + c.M();
+                n += {|HOT103:s.Twice()|} + {|HOT103:s.Size|};
+                n += {|HOT103:a.Twice()|};
+                n += c.Twice() + c.Size;
+                return n;
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public async Task Message_for_a_default_interface_member_names_the_member()
+    {
+        var message = await Alloc.MessageAsync("""
+            public interface IFoo { int M(); int Twice() => M() * 2; }
+            public class C
+            {
+                [HotPath]
+                public int M<T>(T value) where T : struct, IFoo => value.Twice();
+            }
+            """, "HOT103");
+
+        Assert.Equal(
+            "'value' (T) is boxed to call the default interface method IFoo.Twice() (when 'T' is a struct that does not implement it) on a hot path",
+            message);
+    }
+
+    [Fact]
     public Task Non_overridden_struct_virtuals_are_reported() => Alloc.VerifyAsync("""
         public struct Plain { public int X; }
         public class C

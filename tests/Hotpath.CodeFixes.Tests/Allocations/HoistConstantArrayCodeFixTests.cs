@@ -1,6 +1,12 @@
 using Hotpath.Analyzers.Allocations;
 using Hotpath.CodeFixes.Allocations;
 using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Xunit.Sdk;
 
 namespace Hotpath.CodeFixes.Tests.Allocations;
 
@@ -88,4 +94,73 @@ public sealed class HoistConstantArrayCodeFixTests
                 }
             }
             """);
+
+    /// <summary>
+    /// A field cannot be declared in a C# 14 extension block (CS9282): it goes to the enclosing static class, where the
+    /// extension member still sees it by its simple name.
+    /// </summary>
+    [Fact]
+    public async Task In_an_extension_block_the_field_goes_to_the_enclosing_static_class()
+    {
+        var actual = await ApplyWithCSharp14Async("""
+            public class Foo { public int Value; }
+
+            public static class FooExtensions
+            {
+                private const int Unused = 0;
+
+                extension(Foo f)
+                {
+                    [Hotpath.HotPath]
+                    public int Weighted => f.Value * System.Array.IndexOf(new[] { 1, 2, 3 }, f.Value);
+                }
+            }
+            """);
+
+        Assert.Equal(TextDiff.Normalize("""
+            public class Foo { public int Value; }
+
+            public static class FooExtensions
+            {
+                private const int Unused = 0;
+                private static readonly int[] s_values = new[] { 1, 2, 3 };
+
+                extension(Foo f)
+                {
+                    [Hotpath.HotPath]
+                    public int Weighted => f.Value * System.Array.IndexOf(s_values, f.Value);
+                }
+            }
+            """), actual);
+    }
+
+    /// <summary>
+    /// Applies the one HOT102 fix with C# 14 syntax. The test Roslyn (4.14) parses extension blocks only as a preview
+    /// feature, which <see cref="CodeFixVerifier"/> (LanguageVersion.Latest) does not enable; the fixed source must compile.
+    /// </summary>
+    private static async Task<string> ApplyWithCSharp14Async(string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(), VersionStamp.Default, "TestProject", "TestAssembly", LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(),
+            parseOptions: new CSharpParseOptions(LanguageVersion.Preview),
+            metadataReferences: ReferenceAssemblies.WithHotpath));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(source));
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        TestCompilation.AssertNoErrors(compilation);
+
+        var diagnostic = Assert.Single((await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { new ArrayAllocationAnalyzer() })).Where(d => d.Id == "HOT102"));
+        var actions = new List<CodeAction>();
+        await new HoistConstantArrayCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        if (actions.Count == 0)
+        {
+            throw new XunitException("No code fix was offered.");
+        }
+
+        var change = (await actions[0].GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>().Single();
+        var fixedDocument = change.ChangedSolution.GetDocument(document.Id)!;
+        TestCompilation.AssertNoErrors((await fixedDocument.Project.GetCompilationAsync())!);
+        return TextDiff.Normalize((await fixedDocument.GetTextAsync()).ToString());
+    }
 }
