@@ -157,12 +157,8 @@ internal static class PooledParser
         ancestor.GetMembers("Reset").OfType<IMethodSymbol>()
             .FirstOrDefault(method => !method.IsStatic && method.Parameters.Length == 0 && method.Arity == 0 && Visible(method, from));
 
-    private static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
-    {
-        Accessibility.Private or Accessibility.NotApplicable => false,
-        Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, from.ContainingAssembly),
-        _ => true,
-    };
+    private static bool Visible(ISymbol member, INamedTypeSymbol from) =>
+        member.DeclaredAccessibility != Accessibility.NotApplicable && InheritedAccess.IsAccessible(member, from, receiver: null);
 
     private static string? ConstructorProblem(INamedTypeSymbol type)
     {
