@@ -168,7 +168,7 @@ internal static class BatchReducerParser
                 return null;
             }
 
-            sourceType = FindInputMember(input, sourceName!, type.ContainingAssembly);
+            sourceType = FindInputMember(input, sourceName!, type);
             if (sourceType is null)
             {
                 Report(attributeName + " reads '" + sourceName + "', but '" + input.Name + "' has no accessible instance field or readable property of that name");
@@ -336,13 +336,13 @@ internal static class BatchReducerParser
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
     /// <summary>The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its bases).</summary>
-    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, IAssemblySymbol fromAssembly)
+    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, INamedTypeSymbol within)
     {
         for (var current = input; current is not null; current = current.BaseType)
         {
             foreach (var candidate in current.GetMembers(name))
             {
-                if (candidate.IsStatic || !IsAccessible(candidate, fromAssembly))
+                if (candidate.IsStatic || !InheritedAccess.IsAccessible(candidate, within, input))
                 {
                     continue;
                 }
@@ -351,7 +351,7 @@ internal static class BatchReducerParser
                 {
                     case IFieldSymbol field:
                         return field.Type;
-                    case IPropertySymbol { GetMethod: not null, IsIndexer: false } property when IsAccessible(property.GetMethod, fromAssembly):
+                    case IPropertySymbol { GetMethod: not null, IsIndexer: false } property when InheritedAccess.IsAccessible(property.GetMethod, within, input):
                         return property.Type;
                 }
             }
@@ -359,14 +359,6 @@ internal static class BatchReducerParser
 
         return null;
     }
-
-    private static bool IsAccessible(ISymbol symbol, IAssemblySymbol fromAssembly) => symbol.DeclaredAccessibility switch
-    {
-        Accessibility.Public => true,
-        Accessibility.Internal or Accessibility.ProtectedOrInternal =>
-            SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, fromAssembly) || symbol.ContainingAssembly.GivesAccessTo(fromAssembly),
-        _ => false,
-    };
 
     private static ValueKind KindOf(ITypeSymbol type)
     {

@@ -250,23 +250,17 @@ internal static class ShardedCacheParser
         return Diagnostic.Create(DiagnosticDescriptors.ArgumentOutOfRange, location, "ShardedCache", argument, SourceWriter.Literal(value), reason);
     }
 
+    /// <summary>Whether the generated key struct, at namespace level in the cache's assembly, reads <paramref name="member"/> (in <c>From(value)</c>).</summary>
     private static bool IsReadableFrom(ISymbol member, INamedTypeSymbol cacheType)
     {
-        if (!IsAccessible(member.DeclaredAccessibility, member, cacheType))
+        if (!InheritedAccess.IsAccessibleAtNamespaceLevel(member, cacheType))
         {
             return false;
         }
 
         return member is not IPropertySymbol property ||
-               (property.GetMethod is { } getter && IsAccessible(getter.DeclaredAccessibility, member, cacheType));
+               (property.GetMethod is { } getter && InheritedAccess.IsAccessibleAtNamespaceLevel(getter, cacheType));
     }
-
-    private static bool IsAccessible(Accessibility accessibility, ISymbol member, INamedTypeSymbol cacheType) => accessibility switch
-    {
-        Accessibility.Public => true,
-        Accessibility.Internal or Accessibility.ProtectedOrInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, cacheType.ContainingAssembly),
-        _ => false,
-    };
 
     private static string AccessibilityText(ISymbol symbol) => symbol.DeclaredAccessibility switch
     {

@@ -298,30 +298,16 @@ internal static class ColumnarParser
     /// </summary>
     private static string? Unreachable(INamedTypeSymbol type, INamedTypeSymbol declaring, Accessibility accessibility, string subject)
     {
-        var fix = ", so the generated codec of '" + type.Name + "' cannot read or set it (its value would be lost); ";
-        switch (accessibility)
+        // The codec is nested in the row type and reads and sets the row's members (a receiver of the row type).
+        if (InheritedAccess.IsAccessible(accessibility, declaring, type, type))
         {
-            case Accessibility.Private:
-                for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(outer.OriginalDefinition, declaring.OriginalDefinition))
-                    {
-                        return null; // nested in the declaring type: its private members are in reach
-                    }
-                }
-
-                return subject + " inherited and private to '" + declaring.Name + "'" + fix + "make it protected or internal, or move it into '" + type.Name + "'";
-            case Accessibility.Internal:
-            case Accessibility.ProtectedAndInternal:
-                if (SymbolEqualityComparer.Default.Equals(declaring.ContainingAssembly, type.ContainingAssembly) || declaring.ContainingAssembly.GivesAccessTo(type.ContainingAssembly))
-                {
-                    return null;
-                }
-
-                return subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
-            default:
-                return null; // public, protected and protected internal: in reach of a derived type's code
+            return null;
         }
+
+        var fix = ", so the generated codec of '" + type.Name + "' cannot read or set it (its value would be lost); ";
+        return accessibility == Accessibility.Private
+            ? subject + " inherited and private to '" + declaring.Name + "'" + fix + "make it protected or internal, or move it into '" + type.Name + "'"
+            : subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
     }
 
     /// <summary>The getter a property uses: its own, or the one it inherits from the property it overrides.</summary>

@@ -166,12 +166,8 @@ internal static class PooledParser
             .FirstOrDefault(method => !method.IsStatic && method.Parameters.Length == 0 && method.Arity == 0 && Visible(method, from));
 
     /// <summary>Whether <paramref name="from"/> sees the inherited <paramref name="member"/> (so a member it declares with that name hides it).</summary>
-    internal static bool Visible(ISymbol member, INamedTypeSymbol from) => member.DeclaredAccessibility switch
-    {
-        Accessibility.Private or Accessibility.NotApplicable => false,
-        Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, from.ContainingAssembly),
-        _ => true,
-    };
+    internal static bool Visible(ISymbol member, INamedTypeSymbol from) =>
+        member.DeclaredAccessibility != Accessibility.NotApplicable && InheritedAccess.IsAccessible(member, from, receiver: null);
 
     private static string? ConstructorProblem(INamedTypeSymbol type)
     {
