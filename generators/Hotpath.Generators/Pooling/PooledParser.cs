@@ -190,12 +190,32 @@ internal static class PooledParser
             return ": declare one (it may be private: the generated Pool is inside the type)";
         }
 
+        if (IsObsoleteAsError(parameterless))
+        {
+            // CS0619 cannot be suppressed; a plain [Obsolete] warning is (the generated file disables CS0612/CS0618).
+            return ": it is [Obsolete] as an error, so 'new()' does not compile; remove 'error: true' or the attribute";
+        }
+
         if (RequiredMembers.BlockNew(type, parameterless))
         {
             return ": it has required members, so 'new()' does not compile; mark the constructor [SetsRequiredMembers]";
         }
 
         return null;
+    }
+
+    private static bool IsObsoleteAsError(IMethodSymbol constructor)
+    {
+        foreach (var attribute in constructor.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute" &&
+                attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void CollectSteps(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
