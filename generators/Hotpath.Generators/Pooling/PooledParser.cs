@@ -505,9 +505,11 @@ internal static class PooledParser
     {
         foreach (var reference in @event.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax)
+            // A partial event (C# 14) is declared like a field-like one but implemented with add/remove, like a
+            // custom event: assigning it is CS0079. Its storage is an ordinary field the rules already reset.
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent.Parent: EventFieldDeclarationSyntax declaration })
             {
-                return !HasNoReset(@event);
+                return !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && !HasNoReset(@event);
             }
         }
 
