@@ -6,12 +6,40 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Hotpath.Generators.Tests.Pooling;
 
 /// <summary>
-/// C# 14 member shapes (custom and partial events), compiled with the preview language version
+/// C# 14 member shapes (the <c>field</c> keyword, custom and partial events), compiled with the preview language version
 /// the test Roslyn needs for them. Compiled and run.
 /// </summary>
 public sealed class PooledPreviewSyntaxTests
 {
     private static readonly CSharpParseOptions s_preview = new(LanguageVersion.Preview);
+
+    [Fact]
+    public void A_field_keyword_property_is_reset_through_its_setter_and_the_setter_runs()
+    {
+        var run = Run("""
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Observed
+            {
+                [Hotpath.NoReset] public int Changes;
+                public int Count { get; set { field = value; Changes++; } } = 3;
+                public string Name { get => field ?? ""; set => field = value.Trim(); } = "";
+
+                public static string Probe()
+                {
+                    var item = new Observed { Count = 7, Name = " n " };
+                    item.Reset();
+                    return item.Count + ":" + item.Name + ":" + item.Changes;
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Observed.Pooled.g.cs");
+        Assert.Contains("this.Count = 3;", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Name = \"\";", generated, StringComparison.Ordinal);
+        Assert.Equal("3::2", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Observed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 
     [Fact]
     public void Custom_events_are_left_to_their_backing_field_and_field_like_events_are_unsubscribed()
