@@ -184,12 +184,32 @@ internal static class PooledParser
             return ": declare one (it may be private: the generated Pool is inside the type)";
         }
 
+        if (IsObsoleteAsError(parameterless))
+        {
+            // CS0619 cannot be suppressed; a plain [Obsolete] warning is (the generated file disables CS0612/CS0618).
+            return ": it is [Obsolete] as an error, so 'new()' does not compile; remove 'error: true' or the attribute";
+        }
+
         if (RequiredMembers.BlockNew(type, parameterless))
         {
             return ": it has required members, so 'new()' does not compile; mark the constructor [SetsRequiredMembers]";
         }
 
         return null;
+    }
+
+    private static bool IsObsoleteAsError(IMethodSymbol constructor)
+    {
+        foreach (var attribute in constructor.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute" &&
+                attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void CollectSteps(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
@@ -479,9 +499,11 @@ internal static class PooledParser
     {
         foreach (var reference in @event.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax)
+            // A partial event (C# 14) is declared like a field-like one but implemented with add/remove, like a
+            // custom event: assigning it is CS0079. Its storage is an ordinary field the rules already reset.
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent.Parent: EventFieldDeclarationSyntax declaration })
             {
-                return !HasNoReset(@event);
+                return !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && !HasNoReset(@event);
             }
         }
 
