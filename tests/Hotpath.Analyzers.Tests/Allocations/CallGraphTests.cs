@@ -4,6 +4,7 @@ using System.Text;
 using Hotpath.Generators.Batching;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Hotpath.Analyzers.Tests.Allocations;
 
@@ -128,6 +129,45 @@ public sealed class CallGraphTests
         Assert.Contains("'new List<int>'", message);
         Assert.Contains("'C.Inner'", message);
         Assert.Contains("through", message);
+    }
+
+    /// <summary>
+    /// A C# 14 extension member is named by its receiver type, as it is called (the extension block itself has no
+    /// name). Compiled here with LanguageVersion.Preview: the test Roslyn (4.14) has extension blocks only as a preview.
+    /// </summary>
+    [Fact]
+    public async Task Message_names_an_extension_member_by_its_receiver_type()
+    {
+        var tree = CSharpSyntaxTree.ParseText(Alloc.Usings + """
+            public class Order { public int[] Lines = new int[0]; }
+            public static class OrderExtensions
+            {
+                extension(Order order)
+                {
+                    public int Total => Copy(order.Lines).Length;
+                    public int Count() => Copy(order.Lines).Length;
+                }
+
+                private static int[] Copy(int[] lines) => (int[])lines.Clone();
+            }
+            public class C
+            {
+                [HotPath]
+                public int M(Order order) => order.Total + order.Count();
+            }
+            """, new CSharpParseOptions(LanguageVersion.Preview), TestCompilation.SourcePath(0));
+        var compilation = CSharpCompilation.Create("TestAssembly", new[] { tree }, ReferenceAssemblies.WithHotpath, TestCompilation.Options());
+        TestCompilation.AssertNoErrors(compilation);
+
+        var messages = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, Alloc.All()))
+            .Where(d => d.Id == "HOT111")
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+
+        Assert.Equal(2, messages.Length);
+        Assert.StartsWith("'Order.Total' is called on a hot path and allocates: 'Array.Clone' (HOT110) in 'OrderExtensions.Copy'", messages[0]);
+        Assert.StartsWith("'Order.Count' is called on a hot path and allocates: 'Array.Clone' (HOT110) in 'OrderExtensions.Copy'", messages[1]);
     }
 
     [Fact]

@@ -316,12 +316,15 @@ public sealed class HotpathPipeline : IClusterPipeline
         _reducer.Add(rows);
         if (_segmentCount + rows.Length > _segment.Length)
         {
-            Array.Resize(ref _segment, Math.Max(_segment.Length * 2, _segmentCount + rows.Length));
+            GrowSegment(_segmentCount + rows.Length);
         }
 
         rows.CopyTo(_segment.AsSpan(_segmentCount));
         _segmentCount += rows.Length;
     }
+
+    // The rare, amortised growth of the segment buffer, kept off the hot path (doubling: a few times per run).
+    private void GrowSegment(int needed) => Array.Resize(ref _segment, Math.Max(_segment.Length * 2, needed));
 
     // Closes the segment (on the engine's worker): its windows are all closed, so hand the aggregates and the raw
     // samples to the storage thread and start afresh. Waits only if the previous segment is still being encoded.
