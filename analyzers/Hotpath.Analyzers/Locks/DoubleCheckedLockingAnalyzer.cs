@@ -48,7 +48,13 @@ public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleCheckedLocking, read.Syntax.GetLocation(), field.Name));
+            // The `field` keyword reads a property's backing field (`<Name>k__BackingField`): name the property, and
+            // advise what works for it (a property cannot be volatile).
+            var (what, advice) = field.AssociatedSymbol is IPropertySymbol property
+                ? ($"the backing field of property '{property.Name}'",
+                   "a property cannot be volatile: read and write 'field' with Volatile.Read/Volatile.Write, or use Lazy<T> or LazyInitializer.EnsureInitialized")
+                : ($"'{field.Name}'", "mark the field volatile or read it with Volatile.Read");
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleCheckedLocking, read.Syntax.GetLocation(), what, advice));
         }
     }
 

@@ -96,7 +96,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DoubleCheckedLocking = Create("HOT209", ConcurrencyCategory,
         "Double-checked locking on a non-volatile field",
-        "Double-checked locking reads '{0}' without a volatile read: another thread may see a partly built object");
+        "Double-checked locking reads {0} without a volatile read: another thread may see a partly built object; {1}");
 
     public static readonly DiagnosticDescriptor LockOnHotPath = Create("HOT210", ConcurrencyCategory,
         "Lock on a hot path",

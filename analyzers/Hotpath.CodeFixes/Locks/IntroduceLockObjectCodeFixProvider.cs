@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Hotpath.CodeFixes.Locks;
@@ -73,7 +74,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         var model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
         var typeSymbol = model.GetDeclaredSymbol(type, cancellationToken)!;
-        var isStatic = IsStaticContext(target, model, cancellationToken);
+        var isStatic = IsStaticContext(target, model, cancellationToken) || IsShared(target, site, model, cancellationToken);
         var useLock = site is LockStatementSyntax && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
 
@@ -138,6 +139,58 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         var member = target.FirstAncestorOrSelf<MemberDeclarationSyntax>();
         return member is not null && model.GetDeclaredSymbol(member, cancellationToken) is { IsStatic: true } ||
                member is BaseFieldDeclarationSyntax field && field.Modifiers.Any(SyntaxKind.StaticKeyword);
+    }
+
+    /// <summary>
+    /// Whether the lock excludes across instances, so the new lock object must be static too (an instance one would
+    /// give each instance its own lock): the target is the same object for every instance (<c>typeof(T)</c>,
+    /// <c>GetType()</c>, a string literal or constant, a static member), or it is <c>this</c> and the guarded code
+    /// (the lock body, or the member around Monitor calls) touches static fields but no instance state.
+    /// </summary>
+    private static bool IsShared(ExpressionSyntax target, SyntaxNode site, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var operation = model.GetOperation(target, cancellationToken);
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.ChildOperations.First();
+        }
+
+        switch (operation)
+        {
+            case ITypeOfOperation or ILiteralOperation:
+            case IInvocationOperation { TargetMethod.Name: "GetType", Arguments.Length: 0 }:
+            case IMemberReferenceOperation { Member.IsStatic: true }:
+            case { ConstantValue.HasValue: true }:
+                return true;
+            case IInstanceReferenceOperation:
+                break;
+            default:
+                return false;
+        }
+
+        SyntaxNode? guarded = site is LockStatementSyntax lockStatement
+            ? lockStatement.Statement
+            : target.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+        if (guarded is null || model.GetOperation(guarded, cancellationToken) is not { } body)
+        {
+            return false;
+        }
+
+        var touchesStatic = false;
+        foreach (var descendant in body.DescendantsAndSelf())
+        {
+            switch (descendant)
+            {
+                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation }:
+                case IInvocationOperation { Instance: IInstanceReferenceOperation }:
+                    return false; // instance state: each instance keeps its own lock
+                case IFieldReferenceOperation { Field: { IsStatic: true, IsConst: false } }:
+                    touchesStatic = true;
+                    break;
+            }
+        }
+
+        return touchesStatic;
     }
 
     /// <summary>System.Threading.Lock exists and the lock statement understands it (C# 13 and later).</summary>

@@ -44,36 +44,141 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            var (start, end, exit) = Region(block, statement, enter);
+            if (model is null || PlanScope(model, block, start, end, exit, context.CancellationToken) is not { } hoisted)
+            {
+                continue; // a variable the statements declare for later code could not stay in scope
+            }
+
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => WrapAsync(context.Document, block, statement, enter, ct), equivalenceKey: Title),
+                CodeAction.Create(Title, ct => WrapAsync(context.Document, block, enter, start, end, exit, hoisted, ct), equivalenceKey: Title),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> WrapAsync(Document document, BlockSyntax block, ExpressionStatementSyntax enterStatement, InvocationExpressionSyntax enter, CancellationToken cancellationToken)
+    /// <summary>The guarded statements [start, end) after the Enter: up to the matching Exit, or to the end of the block.</summary>
+    private static (int Start, int End, ExpressionStatementSyntax? Exit) Region(BlockSyntax block, ExpressionStatementSyntax enterStatement, InvocationExpressionSyntax enter)
     {
-        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         var lockText = enter.ArgumentList.Arguments[0].Expression.ToString();
         var statements = block.Statements;
         var start = statements.IndexOf(enterStatement) + 1;
-
-        // The matching Exit ends the guarded region; without one, the rest of the block is guarded.
-        var end = statements.Count;
-        ExpressionStatementSyntax? exit = null;
         for (var i = start; i < statements.Count; i++)
         {
             if (IsExit(statements[i], lockText))
             {
-                end = i;
-                exit = (ExpressionStatementSyntax)statements[i];
-                break;
+                return (start, i, (ExpressionStatementSyntax)statements[i]);
             }
         }
 
+        return (start, statements.Count, null);
+    }
+
+    /// <summary>
+    /// The local declarations among the guarded statements whose variables the statements after the region use:
+    /// moved into the try they would go out of scope (CS0103), so they are declared before it and assigned in it.
+    /// Null when such a variable is declared some other way (an out or pattern variable, a local function, a
+    /// using declaration) or cannot be declared ahead (an anonymous or ref struct type, an array initializer).
+    /// </summary>
+    private static HashSet<LocalDeclarationStatementSyntax>? PlanScope(SemanticModel model, BlockSyntax block, int start, int end, ExpressionStatementSyntax? exit, CancellationToken cancellationToken)
+    {
+        var statements = block.Statements;
+        var hoisted = new HashSet<LocalDeclarationStatementSyntax>();
+        if (start >= end)
+        {
+            return hoisted;
+        }
+
+        var region = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statements[start].SpanStart, statements[end - 1].Span.End);
+        for (var i = exit is null ? end : end + 1; i < statements.Count; i++)
+        {
+            foreach (var identifier in statements[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var symbol = model.GetSymbolInfo(identifier, cancellationToken).Symbol;
+                if (symbol is not (ILocalSymbol or IMethodSymbol { MethodKind: MethodKind.LocalFunction }) ||
+                    symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } declaration ||
+                    !region.Contains(declaration.Span))
+                {
+                    continue;
+                }
+
+                if (symbol is not ILocalSymbol { RefKind: RefKind.None } local || local.Type.IsRefLikeType || ContainsAnonymousType(local.Type) ||
+                    declaration is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax statement } } declarator ||
+                    statement.Parent != block || statement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) ||
+                    declarator.Initializer?.Value is InitializerExpressionSyntax)
+                {
+                    return null;
+                }
+
+                hoisted.Add(statement);
+            }
+        }
+
+        return hoisted;
+    }
+
+    private static bool ContainsAnonymousType(ITypeSymbol type) => type switch
+    {
+        { IsAnonymousType: true } => true,
+        IArrayTypeSymbol array => ContainsAnonymousType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsAnonymousType),
+        _ => false,
+    };
+
+    private static async Task<Document> WrapAsync(
+        Document document,
+        BlockSyntax block,
+        InvocationExpressionSyntax enter,
+        int start,
+        int end,
+        ExpressionStatementSyntax? exit,
+        HashSet<LocalDeclarationStatementSyntax> hoisted,
+        CancellationToken cancellationToken)
+    {
+        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        var model = hoisted.Count == 0 ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var statements = block.Statements;
+
+        // Declarations later code needs are declared before the Enter (a const moves whole) and assigned in the try.
+        var declaredAhead = new List<StatementSyntax>();
         var guarded = new List<StatementSyntax>();
         for (var i = start; i < end; i++)
         {
-            guarded.Add(statements[i]);
+            if (statements[i] is not LocalDeclarationStatementSyntax declaration || !hoisted.Contains(declaration))
+            {
+                guarded.Add(statements[i]);
+                continue;
+            }
+
+            if (declaration.IsConst)
+            {
+                declaredAhead.Add(declaration);
+                continue;
+            }
+
+            var type = declaration.Declaration.Type;
+            if (type.IsVar && model?.GetDeclaredSymbol(declaration.Declaration.Variables[0], cancellationToken) is ILocalSymbol local)
+            {
+                type = SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(model, declaration.SpanStart)).WithTriviaFrom(type);
+            }
+
+            declaredAhead.Add(SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                    type,
+                    SyntaxFactory.SeparatedList(declaration.Declaration.Variables.Select(static v => v.WithInitializer(null)))))
+                .WithLeadingTrivia(declaration.GetLeadingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation));
+            foreach (var variable in declaration.Declaration.Variables)
+            {
+                if (variable.Initializer is { } initializer)
+                {
+                    guarded.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                            SyntaxKind.SimpleAssignmentExpression,
+                            SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
+                            initializer.Value.WithoutTrivia()))
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                }
+            }
         }
 
         // Without an Exit, call it the way the Enter was called (same qualification).
@@ -91,6 +196,11 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         var rebuilt = new List<StatementSyntax>();
         for (var i = 0; i < start; i++)
         {
+            if (i == start - 1)
+            {
+                rebuilt.AddRange(declaredAhead); // before the Enter, which stays right before the try
+            }
+
             rebuilt.Add(statements[i]);
         }
 

@@ -83,4 +83,61 @@ public sealed class DoubleCheckedLockingTests
             }
         }
         """, "HOT209");
+
+    /// <summary>
+    /// C# 14's <c>field</c> keyword reads the property's backing field: the message names the property and advises
+    /// Volatile.Read/Write, Lazy&lt;T&gt; or LazyInitializer, since a property cannot be volatile. (Preview language
+    /// version: the tests' Roslyn 4.14 has the keyword only there.)
+    /// </summary>
+    [Fact]
+    public async Task Field_keyword_of_a_property_is_named_as_the_property()
+    {
+        const string Source = """
+            public sealed class Registry
+            {
+                private readonly object _gate = new();
+                public object Instance
+                {
+                    get
+                    {
+                        if (field == null) { lock (_gate) { if (field == null) { field = new object(); } } }
+                        return field;
+                    }
+                }
+            }
+            """;
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "TestAssembly",
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview), Hotpath.Testing.TestCompilation.SourcePath(0)) },
+            Hotpath.Testing.ReferenceAssemblies.Net,
+            Hotpath.Testing.TestCompilation.Options());
+        Hotpath.Testing.TestCompilation.AssertNoErrors(compilation);
+
+        var diagnostics = (await Hotpath.Testing.AnalyzerVerifier.RunAnalyzersAsync(compilation, LockVerifier.Analyzers())).Where(d => d.Id == "HOT209").ToArray();
+
+        var diagnostic = Assert.Single(diagnostics);
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("property 'Instance'", message);
+        Assert.DoesNotContain("k__BackingField", message);
+        Assert.Contains("Volatile.Read", message);
+        Assert.Contains("Lazy<T>", message);
+        Assert.Contains("LazyInitializer.EnsureInitialized", message);
+    }
+
+    [Fact]
+    public async Task A_field_is_named_and_advised_volatile()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync("""
+            public sealed class Registry
+            {
+                private readonly object _gate = new();
+                private object? _instance;
+                public object Instance { get { if (_instance == null) { lock (_gate) { if (_instance == null) { _instance = new object(); } } } return _instance; } }
+            }
+            """, LockVerifier.Analyzers());
+
+        var message = Assert.Single(diagnostics, d => d.Id == "HOT209").GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("'_instance'", message);
+        Assert.Contains("mark the field volatile", message);
+    }
 }

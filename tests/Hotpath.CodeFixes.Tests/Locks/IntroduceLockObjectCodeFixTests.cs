@@ -79,6 +79,112 @@ public sealed class IntroduceLockObjectCodeFixTests
             }
             """);
 
+    /// <summary>typeof(T) excludes across every instance: an instance field would give each instance its own lock.</summary>
+    [Fact]
+    public Task Typeof_in_instance_code_gets_a_static_field() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Registry
+            {
+                private int _count;
+
+                public void Add()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { _count++; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Registry
+            {
+                private static readonly Lock s_lock = new();
+                private int _count;
+
+                public void Add()
+                {
+                    lock (s_lock) { _count++; }
+                }
+            }
+            """);
+
+    /// <summary>lock (this) that only guards static fields: the state is shared by every instance, so the lock must be too.</summary>
+    [Fact]
+    public Task Lock_on_this_guarding_only_static_fields_gets_a_static_field() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Counter
+            {
+                private static int s_total;
+                private int _mine;
+
+                public void Count()
+                {
+                    lock ({|HOT201:this|}) { s_total++; }
+                }
+
+                public void CountMine()
+                {
+                    lock ({|HOT201:this|}) { _mine++; s_total++; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Counter
+            {
+                private readonly Lock _lock = new();
+                private static readonly Lock s_lock = new();
+                private static int s_total;
+                private int _mine;
+
+                public void Count()
+                {
+                    lock (s_lock) { s_total++; }
+                }
+
+                public void CountMine()
+                {
+                    lock (_lock) { _mine++; s_total++; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_string_literal_in_instance_code_gets_a_static_object_for_Monitor() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public class Cache
+            {
+                private int _n;
+
+                public void Touch()
+                {
+                    Monitor.Enter({|HOT201:"cache"|});
+                    try { _n++; }
+                    finally { Monitor.Exit("cache"); }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public class Cache
+            {
+                private static readonly object s_lock = new();
+                private int _n;
+
+                public void Touch()
+                {
+                    Monitor.Enter(s_lock);
+                    try { _n++; }
+                    finally { Monitor.Exit(s_lock); }
+                }
+            }
+            """);
+
     [Fact]
     public Task Public_field_lock_moves_to_a_private_lock() =>
         CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """

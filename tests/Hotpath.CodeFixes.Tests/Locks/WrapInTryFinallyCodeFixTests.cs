@@ -87,6 +87,79 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>A local declared in the guarded statements and used after the Exit is declared before the Enter, assigned in the try.</summary>
+    [Fact]
+    public Task Locals_used_after_the_exit_stay_in_scope() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public string Update(int x)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    var v = Compute(x);
+                    int a = 1, b;
+                    const int Scale = 2;
+                    var inner = v + 1;
+                    _n += inner * Scale;
+                    b = a;
+                    Monitor.Exit(_gate);
+                    return (v * Scale + a + b).ToString();
+                }
+
+                private static int Compute(int x) => x * 2;
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public string Update(int x)
+                {
+                    int v;
+                    int a, b;
+                    const int Scale = 2;
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        v = Compute(x);
+                        a = 1;
+                        var inner = v + 1;
+                        _n += inner * Scale;
+                        b = a;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+
+                    return (v * Scale + a + b).ToString();
+                }
+
+                private static int Compute(int x) => x * 2;
+            }
+            """);
+
+    /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
+    [Fact]
+    public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                public int A(string s) { Monitor.Enter(_gate); int.TryParse(s, out var n); Monitor.Exit(_gate); return n; }
+                public object B() { Monitor.Enter(_gate); var o = new { X = 1 }; Monitor.Exit(_gate); return o; }
+            }
+            """);
+
     [Fact]
     public Task No_fix_for_semaphores_or_lockTaken_patterns() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
