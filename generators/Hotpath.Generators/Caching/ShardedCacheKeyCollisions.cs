@@ -99,7 +99,11 @@ internal static class ShardedCacheKeyCollisions
         while (pending.Count > 0)
         {
             var current = pending.Pop();
-            foreach (var member in current.GetMembers())
+
+            // Namespaces hold namespaces and types; of a type only its nested types matter (GetMembers would build
+            // every method, field and property symbol of the assembly).
+            var members = current is INamespaceSymbol container ? container.GetMembers() : ((INamedTypeSymbol)current).GetTypeMembers().CastArray<INamespaceOrTypeSymbol>();
+            foreach (var member in members)
             {
                 if (member is INamespaceSymbol ns)
                 {
@@ -108,6 +112,11 @@ internal static class ShardedCacheKeyCollisions
                 else if (member is INamedTypeSymbol type)
                 {
                     pending.Push(type);
+                    if (!MayHaveAttributes(type))
+                    {
+                        continue; // binding attributes is the costly part: only types written with some are asked
+                    }
+
                     foreach (var attribute in type.GetAttributes())
                     {
                         if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache)
@@ -126,6 +135,26 @@ internal static class ShardedCacheKeyCollisions
         }
 
         return Losers(uses);
+    }
+
+    /// <summary>Whether a declaration of <paramref name="type"/> has an attribute list (always true for a type without source).</summary>
+    private static bool MayHaveAttributes(INamedTypeSymbol type)
+    {
+        var references = type.DeclaringSyntaxReferences;
+        if (references.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var reference in references)
+        {
+            if (reference.GetSyntax() is not MemberDeclarationSyntax declaration || declaration.AttributeLists.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Display(string fullName) => fullName.Replace("global::", string.Empty);

@@ -80,6 +80,27 @@ public sealed class ShardedCacheKeyCollisionTests
     }
 
     [Fact]
+    public async Task The_analyzer_finds_the_winning_cache_nested_in_a_type_with_its_attribute_on_another_partial_declaration()
+    {
+        // The analyzer walks only nested types and only asks types written with attributes for them: a cache
+        // nested in a class, whose attribute is on its second declaration, must still be found.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public sealed class Box<T> { [Hotpath.CacheKey(0)] public T Id = default!; }
+            public static partial class Caches
+            {
+                public sealed partial class IntBoxCache { }
+            }
+            public static partial class Caches
+            {
+                [Hotpath.ShardedCache(typeof(Box<int>))] public sealed partial class IntBoxCache { }
+            }
+            [Hotpath.ShardedCache({|HOT003:typeof(Box<string>)|})] public sealed partial class StrBoxCache { }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
     public void Invalid_caches_take_no_part_in_the_choice()
     {
         var run = GeneratorRunner.Run(new ShardedCacheGenerator(), NestedItems, CacheB, CacheA.Replace("partial ", string.Empty, StringComparison.Ordinal));
