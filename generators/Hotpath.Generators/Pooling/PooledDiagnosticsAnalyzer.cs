@@ -14,9 +14,7 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray.Create(
         DiagnosticDescriptors.NoParameterlessConstructor,
         DiagnosticDescriptors.MemberCannotBeReset,
-        PooledPrimaryConstructor.CapturedParameter,
-        DiagnosticDescriptors.ArgumentOutOfRange,
-        PooledGeneratedMembers.Collision);
+        DiagnosticDescriptors.ArgumentOutOfRange);
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -13,23 +13,6 @@ namespace Hotpath.Generators.Pooling;
 /// </summary>
 internal static class PooledGeneratedMembers
 {
-    /// <summary>HOT001 with a reason: the type is partial, but a member it declares is one the generator emits.</summary>
-    /// <remarks>
-    /// The rule's id, title, category, severity and help link; only the message says what collides (the shared
-    /// HOT001 message is about the missing <c>partial</c>). A generator run on its own reports the formatted message
-    /// under the shared descriptor (see <see cref="DiagnosticInfo"/>), so both report the same text.
-    /// </remarks>
-#pragma warning disable RS1019 // the same rule as the shared HOT001 descriptor (id, title, severity, help link), with its own message
-    public static readonly DiagnosticDescriptor Collision = new(
-        "HOT001",
-        DiagnosticDescriptors.NotPartial.Title,
-        "'{0}' is marked [Pooled] but declares {1}",
-        DiagnosticDescriptors.NotPartial.Category,
-        DiagnosticDescriptors.NotPartial.DefaultSeverity,
-        isEnabledByDefault: true,
-        helpLinkUri: DiagnosticDescriptors.NotPartial.HelpLinkUri);
-#pragma warning restore RS1019
-
     private const string IResettableName = "Microsoft.Extensions.ObjectPool.IResettable";
 
     /// <summary>
@@ -65,7 +48,8 @@ internal static class PooledGeneratedMembers
 
             if (problem is not null)
             {
-                errors.Add(Diagnostic.Create(Collision, location, type.Name, problem));
+                // The shared HOT001 without the not-partial reason property: the make-partial fix is not offered.
+                errors.Add(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, "Pooled", "declares " + problem));
             }
         }
 

@@ -312,9 +312,9 @@ internal static class PooledParser
             if (!IsImmutable(memberType))
             {
                 errors.Add(Diagnostic.Create(DiagnosticDescriptors.MemberCannotBeReset, MemberLocation(member, cancellationToken),
-                    member.Name, member.ContainingType.Name,
+                    "Member '" + member.Name + "'", member.ContainingType.Name,
                     (member is IFieldSymbol ? "it is a readonly field" : "it is a property without a setter") + " of type '" + memberType.ToDisplayString() +
-                    "', which is neither a collection, an array, [Pooled] nor IResettable"));
+                    "', which is neither a collection, an array, [Pooled] nor IResettable; mark it [NoReset] or make it resettable"));
             }
 
             return;

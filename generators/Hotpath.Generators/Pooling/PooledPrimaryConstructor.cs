@@ -13,18 +13,6 @@ namespace Hotpath.Generators.Pooling;
 /// </summary>
 internal static class PooledPrimaryConstructor
 {
-    /// <summary>HOT006 for a parameter: the shared message's "mark it [NoReset]" does not apply (the attribute cannot target parameters).</summary>
-#pragma warning disable RS1019 // the same rule as the shared HOT006 descriptor (id, title, severity, help link), with a message for parameters
-    public static readonly DiagnosticDescriptor CapturedParameter = new(
-        "HOT006",
-        DiagnosticDescriptors.MemberCannotBeReset.Title,
-        "Primary-constructor parameter '{0}' of '{1}' cannot be reset: members capture it, so the compiler keeps it in a hidden field the generated reset cannot reach; copy it into a field or property (mark that [NoReset] to keep it across resets) and use that instead",
-        DiagnosticDescriptors.MemberCannotBeReset.Category,
-        DiagnosticDescriptors.MemberCannotBeReset.DefaultSeverity,
-        isEnabledByDefault: true,
-        helpLinkUri: DiagnosticDescriptors.MemberCannotBeReset.HelpLinkUri);
-#pragma warning restore RS1019
-
     /// <summary>Reports every captured primary-constructor parameter of <paramref name="type"/> the reset would miss.</summary>
     public static void Check(
         INamedTypeSymbol type,
@@ -78,7 +66,8 @@ internal static class PooledPrimaryConstructor
             if (captured.TryGetValue(parameter, out var written) && (written || !PooledParser.IsImmutable(parameter.Type)))
             {
                 var location = parameter.Locations.FirstOrDefault() ?? Location.None;
-                errors.Add(Diagnostic.Create(CapturedParameter, location, parameter.Name, type.Name));
+                errors.Add(Diagnostic.Create(DiagnosticDescriptors.MemberCannotBeReset, location, "Primary-constructor parameter '" + parameter.Name + "'", type.Name,
+                    "members capture it, so the compiler keeps it in a hidden field the generated reset cannot reach; copy it into a field or property (mark that [NoReset] to keep it across resets) and use that instead"));
             }
         }
     }

@@ -55,10 +55,14 @@ internal static class DiagnosticDescriptors
         "Pooled type has no accessible parameterless constructor",
         "'{0}' is marked [Pooled] but has no parameterless constructor the pool can call{1}");
 
+    /// <summary>
+    /// HOT006: {0} is <c>Member 'Name'</c> or <c>Primary-constructor parameter 'name'</c>, {2} the reason and the remedy
+    /// (a parameter cannot be marked [NoReset]).
+    /// </summary>
     public static readonly DiagnosticDescriptor MemberCannotBeReset = Create(
         "HOT006",
         "Pooled member cannot be reset",
-        "Member '{0}' of '{1}' cannot be reset: {2}; mark it [NoReset] or make it resettable");
+        "{0} of '{1}' cannot be reset: {2}");
 
     public static readonly DiagnosticDescriptor ArgumentOutOfRange = Create(
         "HOT007",
