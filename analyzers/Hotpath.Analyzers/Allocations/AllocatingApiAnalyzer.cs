@@ -9,13 +9,14 @@ namespace Hotpath.Analyzers.Allocations;
 
 /// <summary>
 /// HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>), written or
-/// made by the compiler for a designated slice of a list pattern (<c>s is [_, .. var tail]</c>: Substring).
+/// made by the compiler for a range (<c>s[1..]</c>: Substring, <c>list[1..]</c>: List&lt;T&gt;.Slice) or a designated
+/// slice of a list pattern (<c>s is [_, .. var tail]</c>). A range of an array is HOT102 (a new array).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds =
-        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SlicePattern);
+        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingApi);
@@ -39,11 +40,13 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
         }
     }
 
-    /// <summary>The table entry an invocation or object creation matches, if any (shared with HOT111).</summary>
+    /// <summary>The table entry an invocation, object creation, range or list-pattern slice calls, if any (shared with HOT111).</summary>
     internal static AllocatingApi? Describe(IOperation operation, AllocatingApiTable table) => operation switch
     {
         IInvocationOperation invocation => table.Find(invocation.TargetMethod),
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
+        // 's[1..]' calls Substring, 'list[1..]' List<T>.Slice; a span's Slice is not in the table (an index, 's[^1]', reads a property).
+        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => table.Find(slice),
         // 's is [_, .. var tail]' calls Substring, 'list is [_, .. var rest]' List<T>.Slice (arrays are HOT102).
         ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => table.Find(slice),
         _ => null,

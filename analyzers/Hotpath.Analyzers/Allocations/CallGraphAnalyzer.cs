@@ -438,6 +438,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         ?? With(AllocatingApiAnalyzer.Describe(operation, _types.Apis) is { } constructor ? "'" + constructor.DisplayName + "'" : null, "HOT110");
                 case IArrayCreationOperation or IRangeOperation or { Kind: ArrayAllocationAnalyzer.CollectionExpressionKind }:
                     return With(ArrayAllocationAnalyzer.Describe(operation, _types, out _), "HOT102");
+                case IImplicitIndexerReferenceOperation range:
+                    return With(AllocatingApiAnalyzer.Describe(range, _types.Apis) is { } rangeApi ? "'" + rangeApi.DisplayName + "'" : null, "HOT110");
                 case ISlicePatternOperation slice:
                     return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
                         ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");

@@ -77,10 +77,31 @@ public sealed class AllocatingApiTests
                 var a = {|HOT110:list.Slice(1, 2)|};
                 var b = {|HOT110:list.GetRange(0, 1)|};
                 var c = {|HOT110:list.AsReadOnly()|};
-                return a.Count + b.Count + c.Count;
+                var d = {|HOT110:list[1..]|};
+                return a.Count + b.Count + c.Count + d.Count + list[^1];
             }
         }
         """, "HOT110");
+
+    /// <summary>A range of a span, a Memory&lt;T&gt; or an ArraySegment&lt;T&gt; calls a Slice that views the same memory.</summary>
+    [Fact]
+    public Task Ranges_of_spans_memory_and_array_segments_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(Span<int> span, ReadOnlySpan<char> chars, Memory<int> memory, ReadOnlyMemory<char> text, ArraySegment<int> segment, List<int> list)
+            {
+                var a = span[1..];
+                var b = chars[..^1];
+                var c = memory[1..];
+                var d = text[2..];
+                var e = segment[1..];
+                var f = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)[1..];
+                if (segment is [_, .. var rest]) a = span[..rest.Count];
+                return a.Length + b.Length + c.Length + d.Length + e.Count + f.Length;
+            }
+        }
+        """);
 
     [Fact]
     public Task Enum_value_and_name_arrays_are_reported_but_GetName_is_not() => Alloc.VerifyAsync("""
@@ -190,6 +211,38 @@ public sealed class AllocatingApiTests
             }
         }
         """, "HOT102", "HOT110");
+
+    /// <summary>A range on a string calls Substring like the slice of a list pattern: one rule for both, HOT110.</summary>
+    [Fact]
+    public Task A_range_of_a_string_is_a_Substring() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(string s)
+            {
+                var a = {|HOT110:s[1..3]|};
+                var b = {|HOT110:s[^2..]|};
+                var c = s[^1];
+                if (s is [_, {|HOT110:.. var tail|}]) a = tail;
+                return a.Length + b.Length + c;
+            }
+        }
+        """, "HOT102", "HOT110");
+
+    [Fact]
+    public async Task A_range_of_a_string_is_named_as_the_Substring_it_calls()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public string M(string s) => s[1..];
+            }
+            """, "HOT110");
+
+        Assert.Contains("'string.Substring' allocates", message);
+        Assert.Contains("AsSpan", message);
+    }
 
     [Fact]
     public async Task Message_carries_advice()

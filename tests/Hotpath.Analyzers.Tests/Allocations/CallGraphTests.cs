@@ -112,6 +112,22 @@ public sealed class CallGraphTests
         """, "HOT101", "HOT111");
 
     [Fact]
+    public async Task A_range_of_a_string_in_a_callee_is_found_as_a_Substring()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public int M(string s) => Tail(s);
+
+                private static int Tail(string s) => s[1..].Length;
+            }
+            """, "HOT111");
+
+        Assert.Contains("'string.Substring' (HOT110) in 'C.Tail'", message);
+    }
+
+    [Fact]
     public async Task Message_names_the_callee_the_first_allocation_and_the_chain()
     {
         var message = await Alloc.MessageAsync("""
