@@ -123,6 +123,7 @@ internal sealed class AllocatingApiTable
         new AllocatingApi(AnyType, "ToLookup", ApiMatch.AnyOverload, "ToLookup", Materialise),
         new AllocatingApi("System.Collections.Generic.List`1", "Slice", ApiMatch.AnyOverload, "List<T>.Slice", ListRange),
         new AllocatingApi("System.Collections.Generic.List`1", "GetRange", ApiMatch.AnyOverload, "List<T>.GetRange", ListRange),
+        new AllocatingApi("System.Collections.Immutable.ImmutableArray`1", "Slice", ApiMatch.AnyOverload, "ImmutableArray<T>.Slice", "a new array with a copy of the range: slice AsSpan() instead"),
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
         new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),

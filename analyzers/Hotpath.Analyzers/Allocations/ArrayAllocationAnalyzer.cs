@@ -9,8 +9,8 @@ namespace Hotpath.Analyzers.Allocations;
 /// <summary>
 /// HOT102: array creation (<c>new T[n]</c>, initialisers, compiler-built <c>params</c> arrays), collection
 /// expressions that materialise an array, list or interface, range copies of arrays (<c>array[1..]</c>), and
-/// designated slices of arrays in list patterns (<c>array is [_, .. var rest]</c>). A range or slice of a string
-/// or a list calls Substring / List&lt;T&gt;.Slice: HOT110.
+/// designated slices of arrays in list patterns (<c>array is [_, .. var rest]</c>). A range or slice of a string,
+/// a list or an immutable array calls Substring / List&lt;T&gt;.Slice / ImmutableArray&lt;T&gt;.Slice: HOT110.
 /// Not reported: empty <c>params</c> (Array.Empty), <c>params</c> spans, collection expressions into spans,
 /// constant data converted to <c>ReadOnlySpan&lt;T&gt;</c> (lives in the binary), span slicing.
 /// </summary>

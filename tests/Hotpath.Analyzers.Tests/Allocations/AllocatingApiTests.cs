@@ -83,6 +83,25 @@ public sealed class AllocatingApiTests
         }
         """, "HOT110");
 
+    /// <summary>ImmutableArray&lt;T&gt;.Slice copies the range into a new array; its span does not.</summary>
+    [Fact]
+    public Task Immutable_array_slices_and_ranges_are_reported_but_its_span_slices_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(ImmutableArray<int> items)
+            {
+                var a = {|HOT110:items.Slice(1, 2)|};
+                var b = {|HOT110:items[1..]|};
+                var n = items is [_, {|HOT110:.. var rest|}] ? rest.Length : 0;
+                var c = items.AsSpan()[1..];
+                var d = items.AsSpan(1..);
+                var e = items.AsSpan() is [_, .. var tail] ? tail.Length : 0;
+                return a.Length + b.Length + n + c.Length + d.Length + e + items[^1];
+            }
+        }
+        """, "HOT102", "HOT110");
+
     /// <summary>A range of a span, a Memory&lt;T&gt; or an ArraySegment&lt;T&gt; calls a Slice that views the same memory.</summary>
     [Fact]
     public Task Ranges_of_spans_memory_and_array_segments_are_not_reported() => Alloc.VerifyAsync("""
