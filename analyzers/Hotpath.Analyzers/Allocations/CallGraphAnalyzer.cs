@@ -29,7 +29,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
-        OperationKind.CompoundAssignment);
+        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -54,7 +54,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     /// <summary>
     /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
-    /// or (assigned) setter, a constructor, a user-defined operator or conversion.
+    /// or (assigned) setter, a constructor, a user-defined operator or conversion, the Slice of a range
+    /// (<c>rope[1..]</c>) or of a designated list-pattern slice (<c>rope is [_, .. var rest]</c>), the indexer of
+    /// an index from the end (<c>rope[^1]</c>).
     /// </summary>
     private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
     {
@@ -68,14 +70,18 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             IConversionOperation conversion => conversion.OperatorMethod,
             IIncrementOrDecrementOperation step => step.OperatorMethod,
             ICompoundAssignmentOperation compound => compound.OperatorMethod,
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => slice,
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
+                IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
+            ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
             _ => null,
         };
 
         return method is null ? null : summaries.AsAnalyzable(method);
     }
 
-    private static bool IsWrite(IPropertyReferenceOperation property) =>
-        property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+    private static bool IsWrite(IOperation reference) =>
+        reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
     private static string Display(IMethodSymbol method) => method.MethodKind switch
     {
