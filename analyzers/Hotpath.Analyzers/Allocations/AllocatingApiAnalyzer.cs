@@ -188,23 +188,6 @@ internal sealed class AllocatingApiTable
         };
     }
 
-    /// <summary>Whether a constructor of <paramref name="type"/> is in the table (HOT101 then leaves it to HOT110).</summary>
-    public bool HasConstructorEntry(ITypeSymbol type)
-    {
-        if (_byMember.TryGetValue(".ctor", out var constructors))
-        {
-            foreach (var entry in constructors)
-            {
-                if (TypeNames.Is(type.OriginalDefinition, entry.Type))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     private static bool Matches(AllocatingApi entry, IMethodSymbol method)
     {
         switch (entry.Type)

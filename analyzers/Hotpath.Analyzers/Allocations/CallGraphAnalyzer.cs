@@ -187,12 +187,12 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// <summary>
         /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async
         /// method or iterator allocates its state machine) or HOT110 (a method whose name is in the table, such as
-        /// a <c>ToArray</c> of ours). HOT111 would repeat that finding on the same call.
+        /// a <c>ToArray</c> of ours, or the constructor of a type derived from a table type, <c>new MyRegex()</c>).
+        /// HOT111 would repeat that finding on the same call.
         /// </summary>
         public bool IsReportedAtTheCall(IOperation operation) =>
-            operation is IInvocationOperation invocation
-            && (StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null
-                || AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is not null);
+            (operation is IInvocationOperation invocation && StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null)
+            || AllocatingApiAnalyzer.Describe(operation, _types.Apis) is not null;
 
         /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
         public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>

@@ -173,6 +173,21 @@ public sealed class CallGraphTests
         Assert.Contains("'Rope.Slice' is called on a hot path and allocates: 'new Rope' (HOT101) in 'Rope.Slice'", message);
     }
 
+    /// <summary>HOT110 reports the construction of a user Regex as 'new Regex': HOT111 does not report it again.</summary>
+    [Fact]
+    public Task A_call_HOT110_reports_is_not_also_followed() => Alloc.VerifyAsync("""
+        public sealed class Digits : Regex
+        {
+            public Digits() : base("[0-9]+") { }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public bool M(string s, List<int> list) => {|HOT110:new Digits()|}.IsMatch(s) && {|HOT110:list[1..]|}.Count > 0;
+        }
+        """, "HOT101", "HOT110", "HOT111");
+
     [Fact]
     public async Task A_range_of_a_string_in_a_callee_is_found_as_a_Substring()
     {
