@@ -36,9 +36,17 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
         if (!where.IsCold)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingApi, operation.Syntax.GetLocation(),
-                api.DisplayName, ": " + api.Advice, where.LoopSuffix));
+                api.DisplayName, CalledBy(operation) + ": " + api.Advice, where.LoopSuffix));
         }
     }
+
+    /// <summary>For a call the compiler writes, the syntax that makes it (the method's name is nowhere in the code).</summary>
+    private static string CalledBy(IOperation operation) => operation switch
+    {
+        IImplicitIndexerReferenceOperation => " (called by the range '" + ArrayAllocationAnalyzer.Shorten(operation.Syntax.ToString()) + "')",
+        ISlicePatternOperation => " (called by the slice '" + ArrayAllocationAnalyzer.Shorten(operation.Syntax.ToString()) + "')",
+        _ => string.Empty,
+    };
 
     /// <summary>The table entry an invocation, object creation, range or list-pattern slice calls, if any (shared with HOT111).</summary>
     internal static AllocatingApi? Describe(IOperation operation, AllocatingApiTable table) => operation switch

@@ -180,5 +180,5 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
 
     private static string MethodName(IParameterSymbol? parameter) => parameter?.ContainingSymbol.Name ?? "?";
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 }

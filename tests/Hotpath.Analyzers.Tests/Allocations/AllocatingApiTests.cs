@@ -259,8 +259,21 @@ public sealed class AllocatingApiTests
             }
             """, "HOT110");
 
-        Assert.Contains("'string.Substring' allocates", message);
-        Assert.Contains("AsSpan", message);
+        Assert.Equal("'string.Substring' allocates on a hot path (called by the range 's[1..]'): slice a ReadOnlySpan<char> (AsSpan) instead", message);
+    }
+
+    [Fact]
+    public async Task A_slice_in_a_list_pattern_is_named_with_the_method_it_calls()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public int M(List<int> list) => list is [_, .. var rest] ? rest.Count : 0;
+            }
+            """, "HOT110");
+
+        Assert.StartsWith("'List<T>.Slice' allocates on a hot path (called by the slice '.. var rest'): ", message);
     }
 
     [Fact]
