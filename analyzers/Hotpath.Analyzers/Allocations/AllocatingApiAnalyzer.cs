@@ -9,13 +9,14 @@ namespace Hotpath.Analyzers.Allocations;
 
 /// <summary>
 /// HOT110: a call to an API known to allocate its result (<see cref="AllocatingApiTable.Entries"/>), written or
-/// made by the compiler for a designated slice of a list pattern (<c>s is [_, .. var tail]</c>: Substring).
+/// made by the compiler for a range (<c>s[1..]</c>: Substring, <c>list[1..]</c>: List&lt;T&gt;.Slice) or a designated
+/// slice of a list pattern (<c>s is [_, .. var tail]</c>). A range of an array is HOT102 (a new array).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds =
-        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SlicePattern);
+        ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingApi);
@@ -35,15 +36,25 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
         if (!where.IsCold)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingApi, operation.Syntax.GetLocation(),
-                api.DisplayName, ": " + api.Advice, where.LoopSuffix));
+                api.DisplayName, CalledBy(operation) + ": " + api.Advice, where.LoopSuffix));
         }
     }
 
-    /// <summary>The table entry an invocation or object creation matches, if any (shared with HOT111).</summary>
+    /// <summary>For a call the compiler writes, the syntax that makes it (the method's name is nowhere in the code).</summary>
+    private static string CalledBy(IOperation operation) => operation switch
+    {
+        IImplicitIndexerReferenceOperation => " (called by the range '" + ArrayAllocationAnalyzer.Shorten(operation.Syntax.ToString()) + "')",
+        ISlicePatternOperation => " (called by the slice '" + ArrayAllocationAnalyzer.Shorten(operation.Syntax.ToString()) + "')",
+        _ => string.Empty,
+    };
+
+    /// <summary>The table entry an invocation, object creation, range or list-pattern slice calls, if any (shared with HOT111).</summary>
     internal static AllocatingApi? Describe(IOperation operation, AllocatingApiTable table) => operation switch
     {
         IInvocationOperation invocation => table.Find(invocation.TargetMethod),
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
+        // 's[1..]' calls Substring, 'list[1..]' List<T>.Slice; a span's Slice is not in the table (an index, 's[^1]', reads a property).
+        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => table.Find(slice),
         // 's is [_, .. var tail]' calls Substring, 'list is [_, .. var rest]' List<T>.Slice (arrays are HOT102).
         ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => table.Find(slice),
         _ => null,
@@ -120,6 +131,7 @@ internal sealed class AllocatingApiTable
         new AllocatingApi(AnyType, "ToLookup", ApiMatch.AnyOverload, "ToLookup", Materialise),
         new AllocatingApi("System.Collections.Generic.List`1", "Slice", ApiMatch.AnyOverload, "List<T>.Slice", ListRange),
         new AllocatingApi("System.Collections.Generic.List`1", "GetRange", ApiMatch.AnyOverload, "List<T>.GetRange", ListRange),
+        new AllocatingApi("System.Collections.Immutable.ImmutableArray`1", "Slice", ApiMatch.AnyOverload, "ImmutableArray<T>.Slice", "a new array with a copy of the range: slice AsSpan() instead"),
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
         new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),
@@ -182,23 +194,6 @@ internal sealed class AllocatingApiTable
             { Match: ApiMatch.ReturnsArrayOrString } when !ReturnsArrayOrString(method) => null,
             _ => entry,
         };
-    }
-
-    /// <summary>Whether a constructor of <paramref name="type"/> is in the table (HOT101 then leaves it to HOT110).</summary>
-    public bool HasConstructorEntry(ITypeSymbol type)
-    {
-        if (_byMember.TryGetValue(".ctor", out var constructors))
-        {
-            foreach (var entry in constructors)
-            {
-                if (TypeNames.Is(type.OriginalDefinition, entry.Type))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static bool Matches(AllocatingApi entry, IMethodSymbol method)

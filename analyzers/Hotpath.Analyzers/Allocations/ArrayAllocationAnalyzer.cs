@@ -8,8 +8,9 @@ namespace Hotpath.Analyzers.Allocations;
 
 /// <summary>
 /// HOT102: array creation (<c>new T[n]</c>, initialisers, compiler-built <c>params</c> arrays), collection
-/// expressions that materialise an array, list or interface, range copies of strings and arrays, and
-/// designated slices of arrays in list patterns (<c>array is [_, .. var rest]</c>).
+/// expressions that materialise an array, list or interface, range copies of arrays (<c>array[1..]</c>), and
+/// designated slices of arrays in list patterns (<c>array is [_, .. var rest]</c>). A range or slice of a string,
+/// a list or an immutable array calls Substring / List&lt;T&gt;.Slice / ImmutableArray&lt;T&gt;.Slice: HOT110.
 /// Not reported: empty <c>params</c> (Array.Empty), <c>params</c> spans, collection expressions into spans,
 /// constant data converted to <c>ReadOnlySpan&lt;T&gt;</c> (lives in the binary), span slicing.
 /// </summary>
@@ -80,15 +81,11 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
                     ? "The params collection of '" + MethodName(paramsArgument.Parameter) + "'"
                     : "The collection expression (" + operation.Type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ")";
 
-            case IRangeOperation range:
-                // Range indexing copies for strings (Substring) and arrays (GetSubArray); spans slice in place.
-                reported = range.Parent ?? range;
-                return range.Parent switch
-                {
-                    IArrayElementReferenceOperation => "The range copy of an array",
-                    IImplicitIndexerReferenceOperation { Instance.Type.SpecialType: SpecialType.System_String } => "The range copy of a string",
-                    _ => null,
-                };
+            case IRangeOperation { Parent: IArrayElementReferenceOperation element }:
+                // 'array[1..]' copies into a new array (RuntimeHelpers.GetSubArray). Other ranges call a Slice or
+                // Substring method (IImplicitIndexerReferenceOperation): HOT110's table decides, spans slice in place.
+                reported = element;
+                return "The range copy of an array";
 
             case ISlicePatternOperation slice when IsDesignatedSlice(slice) && slice.Pattern!.InputType is IArrayTypeSymbol:
                 // 'array is [_, .. var rest]' copies the slice into a new array (RuntimeHelpers.GetSubArray).
@@ -183,5 +180,5 @@ internal sealed class ArrayAllocationAnalyzer : HotPathOperationAnalyzer<KnownTy
 
     private static string MethodName(IParameterSymbol? parameter) => parameter?.ContainingSymbol.Name ?? "?";
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 }

@@ -29,7 +29,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
-        OperationKind.CompoundAssignment);
+        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -54,7 +54,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     /// <summary>
     /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
-    /// or (assigned) setter, a constructor, a user-defined operator or conversion.
+    /// or (assigned) setter, a constructor, a user-defined operator or conversion, the Slice of a range
+    /// (<c>rope[1..]</c>) or of a designated list-pattern slice (<c>rope is [_, .. var rest]</c>), the indexer of
+    /// an index from the end (<c>rope[^1]</c>).
     /// </summary>
     private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
     {
@@ -68,14 +70,18 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             IConversionOperation conversion => conversion.OperatorMethod,
             IIncrementOrDecrementOperation step => step.OperatorMethod,
             ICompoundAssignmentOperation compound => compound.OperatorMethod,
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => slice,
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
+                IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
+            ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
             _ => null,
         };
 
         return method is null ? null : summaries.AsAnalyzable(method);
     }
 
-    private static bool IsWrite(IPropertyReferenceOperation property) =>
-        property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+    private static bool IsWrite(IOperation reference) =>
+        reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
     private static string Display(IMethodSymbol method) => method.MethodKind switch
     {
@@ -181,12 +187,12 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// <summary>
         /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async
         /// method or iterator allocates its state machine) or HOT110 (a method whose name is in the table, such as
-        /// a <c>ToArray</c> of ours). HOT111 would repeat that finding on the same call.
+        /// a <c>ToArray</c> of ours, or the constructor of a type derived from a table type, <c>new MyRegex()</c>).
+        /// HOT111 would repeat that finding on the same call.
         /// </summary>
         public bool IsReportedAtTheCall(IOperation operation) =>
-            operation is IInvocationOperation invocation
-            && (StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null
-                || AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is not null);
+            (operation is IInvocationOperation invocation && StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null)
+            || AllocatingApiAnalyzer.Describe(operation, _types.Apis) is not null;
 
         /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
         public string? FindAllocation(IMethodSymbol root, CancellationToken cancellationToken) =>
@@ -438,6 +444,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         ?? With(AllocatingApiAnalyzer.Describe(operation, _types.Apis) is { } constructor ? "'" + constructor.DisplayName + "'" : null, "HOT110");
                 case IArrayCreationOperation or IRangeOperation or { Kind: ArrayAllocationAnalyzer.CollectionExpressionKind }:
                     return With(ArrayAllocationAnalyzer.Describe(operation, _types, out _), "HOT102");
+                case IImplicitIndexerReferenceOperation range:
+                    return With(AllocatingApiAnalyzer.Describe(range, _types.Apis) is { } rangeApi ? "'" + rangeApi.DisplayName + "'" : null, "HOT110");
                 case ISlicePatternOperation slice:
                     return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
                         ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");

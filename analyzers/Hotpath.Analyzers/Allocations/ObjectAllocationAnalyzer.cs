@@ -8,7 +8,7 @@ namespace Hotpath.Analyzers.Allocations;
 /// <summary>
 /// HOT101: creation of a reference-type object (classes, records, anonymous types, <c>with</c> on a record
 /// class, <c>new T()</c> where T may be a class). Structs, value tuples and <c>Nullable&lt;T&gt;</c> live on
-/// the stack; delegates are HOT104/HOT105; table constructors (<c>new Regex</c>) are HOT110.
+/// the stack; delegates are HOT104/HOT105; table constructors (<c>new Regex</c>, also through a derived type) are HOT110.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownTypes>
@@ -41,8 +41,10 @@ internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownT
     /// <summary>What the operation allocates, or <see langword="null"/> when it does not allocate an object (shared with HOT111).</summary>
     internal static string? Describe(IOperation operation, KnownTypes types) => operation switch
     {
-        IObjectCreationOperation { Type: { IsReferenceType: true, TypeKind: not TypeKind.Delegate } type }
-            when !types.Apis.HasConstructorEntry(type) => "'new " + type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'",
+        // A table constructor (its type's or a base type's: 'new Regex', 'new MyRegex()') is HOT110's.
+        IObjectCreationOperation { Type: { IsReferenceType: true, TypeKind: not TypeKind.Delegate } type } creation
+            when creation.Constructor is null || types.Apis.Find(creation.Constructor) is null
+            => "'new " + type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'",
         IAnonymousObjectCreationOperation => "The anonymous type 'new { ... }'",
         ITypeParameterObjectCreationOperation { Type: ITypeParameterSymbol { HasValueTypeConstraint: false, HasUnmanagedTypeConstraint: false } type } =>
             "'new " + type.Name + "()' (" + type.Name + " may be a class)",

@@ -77,10 +77,50 @@ public sealed class AllocatingApiTests
                 var a = {|HOT110:list.Slice(1, 2)|};
                 var b = {|HOT110:list.GetRange(0, 1)|};
                 var c = {|HOT110:list.AsReadOnly()|};
-                return a.Count + b.Count + c.Count;
+                var d = {|HOT110:list[1..]|};
+                return a.Count + b.Count + c.Count + d.Count + list[^1];
             }
         }
         """, "HOT110");
+
+    /// <summary>ImmutableArray&lt;T&gt;.Slice copies the range into a new array; its span does not.</summary>
+    [Fact]
+    public Task Immutable_array_slices_and_ranges_are_reported_but_its_span_slices_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(ImmutableArray<int> items)
+            {
+                var a = {|HOT110:items.Slice(1, 2)|};
+                var b = {|HOT110:items[1..]|};
+                var n = items is [_, {|HOT110:.. var rest|}] ? rest.Length : 0;
+                var c = items.AsSpan()[1..];
+                var d = items.AsSpan(1..);
+                var e = items.AsSpan() is [_, .. var tail] ? tail.Length : 0;
+                return a.Length + b.Length + n + c.Length + d.Length + e + items[^1];
+            }
+        }
+        """, "HOT102", "HOT110");
+
+    /// <summary>A range of a span, a Memory&lt;T&gt; or an ArraySegment&lt;T&gt; calls a Slice that views the same memory.</summary>
+    [Fact]
+    public Task Ranges_of_spans_memory_and_array_segments_are_not_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(Span<int> span, ReadOnlySpan<char> chars, Memory<int> memory, ReadOnlyMemory<char> text, ArraySegment<int> segment, List<int> list)
+            {
+                var a = span[1..];
+                var b = chars[..^1];
+                var c = memory[1..];
+                var d = text[2..];
+                var e = segment[1..];
+                var f = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)[1..];
+                if (segment is [_, .. var rest]) a = span[..rest.Count];
+                return a.Length + b.Length + c.Length + d.Length + e.Count + f.Length;
+            }
+        }
+        """);
 
     [Fact]
     public Task Enum_value_and_name_arrays_are_reported_but_GetName_is_not() => Alloc.VerifyAsync("""
@@ -190,6 +230,51 @@ public sealed class AllocatingApiTests
             }
         }
         """, "HOT102", "HOT110");
+
+    /// <summary>A range on a string calls Substring like the slice of a list pattern: one rule for both, HOT110.</summary>
+    [Fact]
+    public Task A_range_of_a_string_is_a_Substring() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(string s)
+            {
+                var a = {|HOT110:s[1..3]|};
+                var b = {|HOT110:s[^2..]|};
+                var c = s[^1];
+                if (s is [_, {|HOT110:.. var tail|}]) a = tail;
+                return a.Length + b.Length + c;
+            }
+        }
+        """, "HOT102", "HOT110");
+
+    [Fact]
+    public async Task A_range_of_a_string_is_named_as_the_Substring_it_calls()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public string M(string s) => s[1..];
+            }
+            """, "HOT110");
+
+        Assert.Equal("'string.Substring' allocates on a hot path (called by the range 's[1..]'): slice a ReadOnlySpan<char> (AsSpan) instead", message);
+    }
+
+    [Fact]
+    public async Task A_slice_in_a_list_pattern_is_named_with_the_method_it_calls()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public int M(List<int> list) => list is [_, .. var rest] ? rest.Count : 0;
+            }
+            """, "HOT110");
+
+        Assert.StartsWith("'List<T>.Slice' allocates on a hot path (called by the slice '.. var rest'): ", message);
+    }
 
     [Fact]
     public async Task Message_carries_advice()

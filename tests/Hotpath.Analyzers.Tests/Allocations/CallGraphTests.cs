@@ -111,6 +111,99 @@ public sealed class CallGraphTests
         }
         """, "HOT101", "HOT111");
 
+    /// <summary>
+    /// A range or a designated list-pattern slice of a user type calls its Slice, an index from the end its indexer:
+    /// followed like any call, and reported once, at the range (no rule sees an allocation at the call site itself).
+    /// </summary>
+    [Fact]
+    public Task Ranges_slices_and_indexes_of_a_user_type_follow_its_Slice_and_indexer() => Alloc.VerifyAsync("""
+        public sealed class Rope
+        {
+            private readonly char[] _chars;
+            public Rope(char[] chars) => _chars = chars;
+            public int Length => _chars.Length;
+            public string this[int i] => _chars[i] + "!";
+            public Rope Slice(int start, int length) => new Rope(_chars.AsSpan(start, length).ToArray());
+        }
+
+        public readonly struct Window
+        {
+            private readonly int[] _items;
+            public Window(int[] items) => _items = items;
+            public int Count => _items.Length;
+            public int this[int i] => _items[i];
+            public ReadOnlySpan<int> Slice(int start, int length) => _items.AsSpan(start, length);
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Rope rope, Window window)
+            {
+                var n = {|HOT111:rope[1..]|}.Length + {|HOT111:rope[^1]|}.Length;
+                if (rope is [_, {|HOT111:.. var rest|}]) n += rest.Length;
+                if (rope is [_, ..]) n++;
+                n += window[1..].Length + window[^1];
+                if (window is [_, .. var tail]) n += tail.Length;
+                return n + {|HOT111:Tail(rope)|};
+            }
+
+            private static int Tail(Rope rope) => rope[2..].Length;
+        }
+        """);
+
+    [Fact]
+    public async Task A_range_of_a_user_type_names_its_Slice()
+    {
+        var message = await Alloc.MessageAsync("""
+            public sealed class Rope
+            {
+                public int Length => 0;
+                public char this[int i] => ' ';
+                public Rope Slice(int start, int length) => new Rope();
+            }
+
+            public class C
+            {
+                [HotPath]
+                public int M(Rope rope) => rope[1..].Length;
+            }
+            """, "HOT111");
+
+        Assert.Contains("'Rope.Slice' is called on a hot path and allocates: 'new Rope' (HOT101) in 'Rope.Slice'", message);
+    }
+
+    /// <summary>HOT110 reports the construction of a user Regex as 'new Regex': HOT111 does not report it again.</summary>
+    [Fact]
+    public Task A_call_HOT110_reports_is_not_also_followed() => Alloc.VerifyAsync("""
+        public sealed class Digits : Regex
+        {
+            public Digits() : base("[0-9]+") { }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public bool M(string s, List<int> list) => {|HOT110:new Digits()|}.IsMatch(s) && {|HOT110:list[1..]|}.Count > 0;
+        }
+        """, "HOT101", "HOT110", "HOT111");
+
+    [Fact]
+    public async Task A_range_of_a_string_in_a_callee_is_found_as_a_Substring()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public int M(string s) => Tail(s);
+
+                private static int Tail(string s) => s[1..].Length;
+            }
+            """, "HOT111");
+
+        Assert.Contains("'string.Substring' (HOT110) in 'C.Tail'", message);
+    }
+
     [Fact]
     public async Task Message_names_the_callee_the_first_allocation_and_the_chain()
     {
