@@ -50,36 +50,8 @@ internal readonly struct AccessibilityDomain
     public static AccessibilityDomain OfReferenced(ITypeSymbol type) => Of(type, lowerBound: true);
 
     /// <summary>The first type (itself, a containing type, an element or a type argument) that keeps <paramref name="type"/> from being named assembly-wide, or null.</summary>
-    public static INamedTypeSymbol? NarrowestPart(ITypeSymbol type)
-    {
-        switch (type)
-        {
-            case IArrayTypeSymbol array:
-                return NarrowestPart(array.ElementType);
-            case IPointerTypeSymbol pointer:
-                return NarrowestPart(pointer.PointedAtType);
-            case INamedTypeSymbol named:
-                for (var current = named; current is not null; current = current.ContainingType)
-                {
-                    if (!Level(current.DeclaredAccessibility, current.ContainingType, lowerBound: true).IsAssemblyWide)
-                    {
-                        return current;
-                    }
-                }
-
-                foreach (var argument in named.TypeArguments)
-                {
-                    if (NarrowestPart(argument) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
+    public static INamedTypeSymbol? NarrowestPart(ITypeSymbol type) =>
+        TypeParts.First(type, static part => !Level(part.DeclaredAccessibility, part.ContainingType, lowerBound: true).IsAssemblyWide);
 
     /// <summary>The part of both.</summary>
     public AccessibilityDomain Intersect(AccessibilityDomain other)

@@ -12,34 +12,5 @@ internal static class FileLocalTypes
     /// The file-local type that keeps <paramref name="type"/> from being named in another file (itself, a type it nests
     /// in, an element or a type argument), or <see langword="null"/>.
     /// </summary>
-    public static INamedTypeSymbol? Find(ITypeSymbol type)
-    {
-        switch (type)
-        {
-            case IArrayTypeSymbol array:
-                return Find(array.ElementType);
-            case IPointerTypeSymbol pointer:
-                return Find(pointer.PointedAtType);
-            case INamedTypeSymbol named:
-                for (var current = named; current is not null; current = current.ContainingType)
-                {
-                    if (current.IsFileLocal)
-                    {
-                        return current;
-                    }
-                }
-
-                foreach (var argument in named.TypeArguments)
-                {
-                    if (Find(argument) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
+    public static INamedTypeSymbol? Find(ITypeSymbol type) => TypeParts.First(type, static part => part.IsFileLocal);
 }
