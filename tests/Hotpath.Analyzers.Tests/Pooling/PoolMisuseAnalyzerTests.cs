@@ -790,6 +790,83 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A rent tested by a pattern that binds nothing (<c>is Item</c>, <c>is null</c>, a section or arm without a
+    /// variable, <c>default:</c>), or that can fail on a rented object (sub-patterns, a guard, a switch with no
+    /// section for every object), is lost on the path where nothing holds it.
+    /// </summary>
+    [Fact]
+    public Task HOT303_pattern_test_that_can_drop_the_rent() => Verify("""
+        public void A()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is Item) { _field = null; }
+        }
+        public void B()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is { Value: 0 } item) { Item.Pool.Return(item); }
+        }
+        public void C()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is not { Value: 0 } item) return;
+            Item.Pool.Return(item);
+        }
+        public void D()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is not null) { _field = null; }
+        }
+        public void E()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 }: break;
+                case var other: Item.Pool.Return(other); break;
+            }
+        }
+        public void F()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                default: break;
+            }
+        }
+        public void G()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other when other.Value > 1: Item.Pool.Return(other); break;
+            }
+        }
+        public int H() => {|HOT303:Item.Pool.Rent()|} switch { { Value: 0 } zero => Keep(zero), _ => 1 };
+        private static int Keep(Item item) { Sink.Keep(item); return 0; }
+        """);
+
+    /// <summary>A section for null binds nothing because nothing was rented; a guarded section followed by one for every object is fine.</summary>
+    [Fact]
+    public Task HOT303_switch_on_a_rent_with_a_null_section_or_a_final_catch_all_is_quiet() => Verify("""
+        public void A()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case null: break;
+                case var item: Item.Pool.Return(item); break;
+            }
+        }
+        public void B()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case Item item when item.Value > 0: Item.Pool.Return(item); break;
+                case { } other: Item.Pool.Return(other); break;
+            }
+        }
+        public void C()
+        {
+            if (Item.Pool.Rent() is Item item) { Item.Pool.Return(item); }
+        }
+        """);
+
     [Fact]
     public Task HOT303_pattern_bound_rent_returned_on_every_path_or_handed_on_is_quiet() => Verify("""
         public void A()
