@@ -451,6 +451,42 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A break before the body's Return leaves the loop holding the condition's rent: the Return after the loop
+    /// returns it. Without that Return, or with an early return instead of the break, it leaks.
+    /// </summary>
+    [Fact]
+    public Task Loops_whose_condition_rents_again_and_a_break_before_the_return_leaves_it_to_after_the_loop() => Verify("""
+        public void While(bool stop)
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { if (stop) break; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void NotNull(bool stop)
+        {
+            Item item;
+            while ((item = Item.Pool.Rent()) != null) { if (stop) break; Item.Pool.Return(item); }
+            if (item != null) Item.Pool.Return(item);
+        }
+        public void NoReturnAfter(bool stop)
+        {
+            byte[] b;
+            while ((b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}).Length == 0) { if (stop) break; ArrayPool<byte>.Shared.Return(b); }
+        }
+        public void NotNullNoReturnAfter(bool stop)
+        {
+            Item item;
+            while ((item = {|HOT303:Item.Pool.Rent()|}) != null) { if (stop) break; Item.Pool.Return(item); }
+        }
+        public void EarlyReturn(bool stop)
+        {
+            byte[] b;
+            while ((b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}).Length == 0) { if (stop) return; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
     /// <summary>A break after the body's Return leaves without the condition: the Return after the loop is a second one.</summary>
     [Fact]
     public Task Loops_whose_condition_rents_again_but_a_break_skips_it_are_reported() => Verify("""
