@@ -135,6 +135,25 @@ internal static class Flow
             return true;
         }
 
+        if (ReturnedLaterInFunction(rentStatement, local, facts, breaks: null, cancellationToken))
+        {
+            return true;
+        }
+
+        // A break of the loop around the rent leaves it to the code after that loop
+        // (`while (true) { b = pool.Rent(8); if (b.Length > 0) break; pool.Return(b); } pool.Return(b);`).
+        return !inHeader && LoopsRepeating(rentStatement).FirstOrDefault() is { } loop &&
+            ReturnedLaterInFunction(rentStatement, local, facts, loop, cancellationToken) &&
+            AlwaysReturnedAfter(loop, local, facts, inHeader: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the statements after <paramref name="rentStatement"/>, up its enclosing blocks to the end of the
+    /// function or the first loop, always return <paramref name="local"/>; a break of <paramref name="breaks"/>
+    /// counts as returning it (the caller checks what follows that loop).
+    /// </summary>
+    private static bool ReturnedLaterInFunction(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks, CancellationToken cancellationToken)
+    {
         SyntaxNode current = rentStatement;
         while (current.Parent is { } parent)
         {
@@ -149,12 +168,12 @@ internal static class Flow
                         break; // leaves the switch, not the function: carry on after it
                     }
 
-                    if (AlwaysReturns(statement, local, facts))
+                    if (AlwaysReturns(statement, local, facts, breaks))
                     {
                         return true;
                     }
 
-                    if (MayExitWithout(statement, local, facts))
+                    if (MayExitWithout(statement, local, facts, breaks))
                     {
                         return false;
                     }
@@ -305,6 +324,24 @@ internal static class Flow
         foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
             if (node.SpanStart >= from.Span.End &&
+                (node is GotoStatementSyntax || (node is BreakStatementSyntax jump && JumpTarget(jump) == loop)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a <c>break</c> of <paramref name="loop"/> or a <c>goto</c> comes before <paramref name="until"/> in the
+    /// loop's <paramref name="body"/>: a way out of the loop that does not get to it.
+    /// </summary>
+    public static bool MayLeaveBodyBefore(SyntaxNode until, StatementSyntax loop, StatementSyntax body)
+    {
+        foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node.SpanStart < until.SpanStart &&
                 (node is GotoStatementSyntax || (node is BreakStatementSyntax jump && JumpTarget(jump) == loop)))
             {
                 return true;

@@ -689,6 +689,15 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             {
                 return true;
             }
+
+            // A loop left only by a break (`while (true)`, `do { } while (true)`, `for (;;)`) whose body writes the
+            // variable before any break: the back edge renews it before the way out.
+            if ((condition is null || condition.IsKind(SyntaxKind.TrueLiteralExpression)) && body is BlockSyntax block &&
+                block.Statements.FirstOrDefault(statement => statement is ExpressionStatementSyntax && WritesWithin(facts, symbol, statement)) is { } write &&
+                !Flow.MayLeaveBodyBefore(write, loop, body))
+            {
+                return true;
+            }
         }
 
         return false;

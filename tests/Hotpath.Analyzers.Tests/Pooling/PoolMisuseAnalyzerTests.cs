@@ -487,6 +487,48 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A loop whose body rents at its start: the Return at its end is followed by a fresh rent on the back edge,
+    /// and a break before that Return leaves with the object the Return after the loop gives back.
+    /// </summary>
+    [Fact]
+    public Task Loops_that_rent_again_at_the_top_of_the_body_after_a_return_are_quiet() => Verify("""
+        public void Do()
+        {
+            byte[] b;
+            do { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); } while (true);
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void While()
+        {
+            byte[] b;
+            while (true) { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>A break before the body's rent, a condition that can end the loop, or no Return after the loop: still reported.</summary>
+    [Fact]
+    public Task Loops_that_rent_at_the_top_of_the_body_but_can_leave_before_it_are_reported() => Verify("""
+        public void BreakFirst(bool stop)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(8);
+            while (true) { if (stop) break; b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        public void Condition(bool go)
+        {
+            byte[] b = Array.Empty<byte>();
+            while (go) { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        public void NoReturnAfter()
+        {
+            byte[] b;
+            while (true) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}; if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+        }
+        """);
+
     /// <summary>A break after the body's Return leaves without the condition: the Return after the loop is a second one.</summary>
     [Fact]
     public Task Loops_whose_condition_rents_again_but_a_break_skips_it_are_reported() => Verify("""
