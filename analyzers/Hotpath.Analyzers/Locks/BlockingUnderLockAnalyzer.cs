@@ -167,7 +167,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             if ((LockSymbols.Is(type, Symbols.Task) || LockSymbols.Is(type, Symbols.TaskOfT)) && name is "Wait" or "WaitAll" or "WaitAny")
             {
-                return ($"Task.{name}", waiters);
+                // Waiting on a task known to be complete returns at once.
+                return name == "Wait" && invocation.Instance is { } waited && KnownCompleted(invocation, waited)
+                    ? (null, null)
+                    : ($"Task.{name}", waiters);
             }
 
             if (name == "GetResult" && method.Parameters.Length == 0 && type.Name.EndsWith("Awaiter", StringComparison.Ordinal) &&
@@ -254,7 +257,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     case IAnonymousFunctionOperation or ILocalFunctionOperation:
                         return false;
                     case IConditionalOperation conditional when child == conditional.WhenTrue && Requires(conditional.Condition, task, completed: true):
-                        return true;
+                        return !AssignedBetween(conditional.WhenTrue, conditional.Condition.Syntax.Span.End, operation.Syntax.SpanStart, task);
                     case IBlockOperation block:
                         var index = block.Operations.IndexOf(child);
                         for (var i = index - 1; i >= 0; i--)
@@ -262,11 +265,41 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                             if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard && EndsInJump(guard.WhenTrue) &&
                                 Requires(guard.Condition, task, completed: false))
                             {
-                                return true;
+                                return !AssignedBetween(block, guard.Syntax.Span.End, operation.Syntax.SpanStart, task);
                             }
                         }
 
                         break;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether something in <paramref name="scope"/> between <paramref name="start"/> and <paramref name="end"/>
+        /// assigns the task (<c>t = …</c>, a compound or deconstructing assignment, an <c>out</c> or <c>ref</c>
+        /// argument): the completion test before it says nothing about the task read after it.
+        /// </summary>
+        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task)
+        {
+            foreach (var descendant in scope.Descendants())
+            {
+                if (descendant.Syntax.SpanStart < start || descendant.Syntax.SpanStart >= end)
+                {
+                    continue;
+                }
+
+                var assigned = descendant switch
+                {
+                    IAssignmentOperation { Target: ITupleOperation tuple } => tuple.Elements.Any(element => LockOperations.SameTarget(element, task)),
+                    IAssignmentOperation assignment => LockOperations.SameTarget(assignment.Target, task),
+                    IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => LockOperations.SameTarget(argument.Value, task),
+                    _ => false,
+                };
+                if (assigned)
+                {
+                    return true;
                 }
             }
 

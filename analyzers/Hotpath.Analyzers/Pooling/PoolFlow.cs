@@ -88,15 +88,16 @@ internal static class Flow
         {
             if (LoopBody(rentStatement) is { } body)
             {
-                // Rented by the condition: each true condition runs the body, then rents again.
-                if (!AlwaysReturns(body, local, facts))
+                // Rented by the condition: each true condition runs the body, then rents again. A break of the loop
+                // leaves it to the code after the loop, like a false condition.
+                if (!AlwaysReturns(body, local, facts, breaks: rentStatement))
                 {
                     return false;
                 }
 
-                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local))
+                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local) && !MayExitWithout(body, local, facts))
                 {
-                    return true; // the loop ends when nothing was rented
+                    return true; // the loop ends when nothing was rented (and no break leaves it holding something)
                 }
             }
             else if (rentStatement is IfStatementSyntax @if && IsNullTest(@if.Condition, local))
@@ -134,6 +135,25 @@ internal static class Flow
             return true;
         }
 
+        if (ReturnedLaterInFunction(rentStatement, local, facts, breaks: null, cancellationToken))
+        {
+            return true;
+        }
+
+        // A break of the loop around the rent leaves it to the code after that loop
+        // (`while (true) { b = pool.Rent(8); if (b.Length > 0) break; pool.Return(b); } pool.Return(b);`).
+        return !inHeader && LoopsRepeating(rentStatement).FirstOrDefault() is { } loop &&
+            ReturnedLaterInFunction(rentStatement, local, facts, loop, cancellationToken) &&
+            AlwaysReturnedAfter(loop, local, facts, inHeader: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the statements after <paramref name="rentStatement"/>, up its enclosing blocks to the end of the
+    /// function or the first loop, always return <paramref name="local"/>; a break of <paramref name="breaks"/>
+    /// counts as returning it (the caller checks what follows that loop).
+    /// </summary>
+    private static bool ReturnedLaterInFunction(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks, CancellationToken cancellationToken)
+    {
         SyntaxNode current = rentStatement;
         while (current.Parent is { } parent)
         {
@@ -148,12 +168,12 @@ internal static class Flow
                         break; // leaves the switch, not the function: carry on after it
                     }
 
-                    if (AlwaysReturns(statement, local, facts))
+                    if (AlwaysReturns(statement, local, facts, breaks))
                     {
                         return true;
                     }
 
-                    if (MayExitWithout(statement, local, facts))
+                    if (MayExitWithout(statement, local, facts, breaks))
                     {
                         return false;
                     }
@@ -313,6 +333,24 @@ internal static class Flow
         return false;
     }
 
+    /// <summary>
+    /// Whether a <c>break</c> of <paramref name="loop"/> or a <c>goto</c> comes before <paramref name="until"/> in the
+    /// loop's <paramref name="body"/>: a way out of the loop that does not get to it.
+    /// </summary>
+    public static bool MayLeaveBodyBefore(SyntaxNode until, StatementSyntax loop, StatementSyntax body)
+    {
+        foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node.SpanStart < until.SpanStart &&
+                (node is GotoStatementSyntax || (node is BreakStatementSyntax jump && JumpTarget(jump) == loop)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The loop (or, for <c>break</c>, switch) a <c>break</c> or <c>continue</c> leaves.</summary>
     private static SyntaxNode? JumpTarget(StatementSyntax jump) =>
         jump.Ancestors().TakeWhile(static a => !IsFunction(a)).FirstOrDefault(a => IsLoop(a) || (jump is BreakStatementSyntax && a is SwitchStatementSyntax));
@@ -334,42 +372,44 @@ internal static class Flow
     private static bool IsFunction(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or CompilationUnitSyntax;
 
-    private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
     {
         switch (statement)
         {
             case ExpressionStatementSyntax expression:
                 return facts.IsReturnOf(expression.Expression, local);
+            case BreakStatementSyntax when breaks is not null && JumpTarget(statement) == breaks:
+                return true; // leaves `breaks` holding it: the caller checks what follows that loop
             case ThrowStatementSyntax:
                 return true; // exception paths are not leak paths here
             case BlockSyntax block:
-                return AlwaysReturns(block.Statements, local, facts);
+                return AlwaysReturns(block.Statements, local, facts, breaks);
             case SwitchStatementSyntax @switch:
                 // Every section returns it, and a default section exists (otherwise no section may run).
                 return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
-                    @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts));
+                    @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts, breaks));
             case IfStatementSyntax @if when IsNotNullTest(@if.Condition, local):
                 // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented
                 // (`if (pool.Rent() is { } s)`: nothing was bound), so an else branch has nothing to return.
-                return AlwaysReturns(@if.Statement, local, facts);
+                return AlwaysReturns(@if.Statement, local, facts, breaks);
             case IfStatementSyntax @if:
-                return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts) && AlwaysReturns(@else.Statement, local, facts);
+                return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts, breaks) && AlwaysReturns(@else.Statement, local, facts, breaks);
             case TryStatementSyntax @try:
-                return (@try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts)) || AlwaysReturns(@try.Block, local, facts);
+                return (@try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts, breaks)) || AlwaysReturns(@try.Block, local, facts, breaks);
             case UsingStatementSyntax @using:
-                return AlwaysReturns(@using.Statement, local, facts);
+                return AlwaysReturns(@using.Statement, local, facts, breaks);
             case LockStatementSyntax @lock:
-                return AlwaysReturns(@lock.Statement, local, facts);
+                return AlwaysReturns(@lock.Statement, local, facts, breaks);
             case CheckedStatementSyntax @checked:
-                return AlwaysReturns(@checked.Block, local, facts);
+                return AlwaysReturns(@checked.Block, local, facts, breaks);
             case UnsafeStatementSyntax @unsafe:
-                return AlwaysReturns(@unsafe.Block, local, facts);
+                return AlwaysReturns(@unsafe.Block, local, facts, breaks);
             case FixedStatementSyntax @fixed:
-                return AlwaysReturns(@fixed.Statement, local, facts);
+                return AlwaysReturns(@fixed.Statement, local, facts, breaks);
             case LabeledStatementSyntax labeled:
-                return AlwaysReturns(labeled.Statement, local, facts);
+                return AlwaysReturns(labeled.Statement, local, facts, breaks);
             case DoStatementSyntax @do:
-                return AlwaysReturns(@do.Statement, local, facts); // a do body runs at least once
+                return AlwaysReturns(@do.Statement, local, facts, breaks); // a do body runs at least once
             default:
                 return false;
         }
@@ -445,16 +485,16 @@ internal static class Flow
     public static bool AlwaysReturnedIn(SwitchSectionSyntax section, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
         AlwaysReturns(section.Statements, local, facts);
 
-    private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
     {
         foreach (var inner in statements)
         {
-            if (AlwaysReturns(inner, local, facts))
+            if (AlwaysReturns(inner, local, facts, breaks))
             {
                 return true;
             }
 
-            if (MayExitWithout(inner, local, facts))
+            if (MayExitWithout(inner, local, facts, breaks))
             {
                 return false;
             }
@@ -467,11 +507,11 @@ internal static class Flow
     /// Whether <paramref name="statement"/> can leave the enclosing block (other than by falling through or
     /// throwing) on a path where <paramref name="local"/> was not returned first.
     /// </summary>
-    private static bool MayExitWithout(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool MayExitWithout(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
     {
-        foreach (var exit in Exits(statement))
+        foreach (var exit in Exits(statement, breaks))
         {
-            if (!ReturnedBefore(exit, statement, local, facts) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts)))
+            if (!ReturnedBefore(exit, statement, local, facts, breaks) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts, breaks)))
             {
                 return true;
             }
@@ -484,7 +524,7 @@ internal static class Flow
     /// Whether <paramref name="jump"/> is a <c>goto label;</c> forward to a label in the same function from which
     /// the rest of the label's block always returns the local (only forward jumps: the scan terminates).
     /// </summary>
-    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
     {
         if (!jump.IsKind(SyntaxKind.GotoStatement) || jump.Expression is not IdentifierNameSyntax { Identifier.ValueText: var name }
             || Function(jump) is not { } function)
@@ -502,12 +542,12 @@ internal static class Flow
 
         for (var i = IndexOf(statements, label); i >= 0 && i < statements.Count; i++)
         {
-            if (AlwaysReturns(statements[i], local, facts))
+            if (AlwaysReturns(statements[i], local, facts, breaks))
             {
                 return true;
             }
 
-            if (MayExitWithout(statements[i], local, facts))
+            if (MayExitWithout(statements[i], local, facts, breaks))
             {
                 return false;
             }
@@ -517,7 +557,7 @@ internal static class Flow
     }
 
     /// <summary>Whether an earlier statement of a block enclosing <paramref name="exit"/> (up to <paramref name="boundary"/>) always returns the local.</summary>
-    private static bool ReturnedBefore(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool ReturnedBefore(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
     {
         for (var node = exit; node != boundary && node.Parent is { } parent; node = parent)
         {
@@ -525,7 +565,7 @@ internal static class Flow
             {
                 for (var i = IndexOf(siblings, child) - 1; i >= 0; i--)
                 {
-                    if (AlwaysReturns(siblings[i], local, facts))
+                    if (AlwaysReturns(siblings[i], local, facts, breaks))
                     {
                         return true;
                     }
@@ -537,7 +577,7 @@ internal static class Flow
     }
 
     /// <summary>The statements in <paramref name="statement"/> that leave it other than by falling through or throwing.</summary>
-    private static IEnumerable<StatementSyntax> Exits(StatementSyntax statement)
+    private static IEnumerable<StatementSyntax> Exits(StatementSyntax statement, StatementSyntax? breaks)
     {
         foreach (var node in statement.DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
@@ -550,7 +590,7 @@ internal static class Flow
                 case BreakStatementSyntax or ContinueStatementSyntax:
                     var target = node.Ancestors().FirstOrDefault(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax ||
                         (node is BreakStatementSyntax && a is SwitchStatementSyntax));
-                    if (target is null || !statement.Span.Contains(target.Span))
+                    if ((target is null || !statement.Span.Contains(target.Span)) && (breaks is null || target != breaks || node is not BreakStatementSyntax))
                     {
                         yield return (StatementSyntax)node;
                     }

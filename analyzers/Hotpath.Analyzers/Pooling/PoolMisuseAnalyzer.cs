@@ -261,6 +261,12 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var handedOn = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var rent in facts.Rents)
         {
+            if (DroppedByPattern(rent) is { } dropped)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), dropped));
+                continue;
+            }
+
             if (PatternTargets(rent) is { Count: > 0 } bound)
             {
                 foreach (var (boundLocal, scope) in bound)
@@ -416,6 +422,105 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         return bound;
+    }
+
+    /// <summary>
+    /// The name to report when a pattern test of the rent can leave the rented object with nothing holding it
+    /// (the bound local's name, or the rent's text when nothing is bound); null when it cannot, or the rent is not
+    /// tested. A test that binds nothing (<c>is Item</c>, <c>is not null</c>, <c>is { Value: 0 }</c>) always drops
+    /// it; one that binds a local drops it when it can fail on a rented object (sub-patterns, a type the rent may
+    /// not be). In <c>switch (pool.Rent())</c> a section whose label binds nothing (other than <c>case null:</c>)
+    /// or <c>default:</c> drops it, and so does the lack of an unguarded section that binds every object; in a
+    /// switch expression an arm that binds nothing drops it (no arm matching throws).
+    /// </summary>
+    private static string? DroppedByPattern(IInvocationOperation rent)
+    {
+        IOperation current = rent;
+        var parent = rent.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        var text = rent.Syntax.ToString();
+        switch (parent)
+        {
+            case IIsTypeOperation isType when isType.ValueOperand == current:
+                return text;
+            case IIsPatternOperation isPattern when isPattern.Value == current:
+            {
+                var pattern = isPattern.Pattern is INegatedPatternOperation { Pattern: var negated } ? negated : isPattern.Pattern;
+                return DeclaredLocal(pattern) is not { } local ? text : BindsEveryObject(pattern) ? null : local.Name;
+            }
+
+            case ISwitchOperation @switch when @switch.Value == current:
+            {
+                var catchAll = false;
+                foreach (var clause in @switch.Cases.SelectMany(static c => c.Clauses))
+                {
+                    switch (clause)
+                    {
+                        case ISingleValueCaseClauseOperation { Value.ConstantValue: { HasValue: true, Value: null } }:
+                        case IPatternCaseClauseOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } }:
+                            break; // nothing was rented
+                        case IPatternCaseClauseOperation { Pattern: var pattern } patternClause when DeclaredLocal(pattern) is not null:
+                            catchAll |= patternClause.Guard is null && BindsEveryObject(pattern);
+                            break;
+                        default:
+                            return text; // binds nothing: default, a constant, a type or a property pattern without a variable
+                    }
+                }
+
+                return catchAll ? null : text;
+            }
+
+            case ISwitchExpressionOperation switchExpression when switchExpression.Value == current:
+                return switchExpression.Arms.Any(static arm => DeclaredLocal(arm.Pattern) is null && !IsNullConstant(arm.Pattern)) ? text : null;
+        }
+
+        return null;
+
+        static bool IsNullConstant(IPatternOperation pattern) =>
+            pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
+    }
+
+    /// <summary>
+    /// Whether a binding pattern matches every non-null value of its input: <c>var x</c>, <c>{ } x</c>, <c>T x</c> or
+    /// <c>T { } x</c> where the input is always a <c>T</c>.
+    /// </summary>
+    private static bool BindsEveryObject(IPatternOperation pattern)
+    {
+        switch (pattern)
+        {
+            case IDeclarationPatternOperation { MatchesNull: true }:
+                return true; // var x
+            case IDeclarationPatternOperation declaration:
+                return IsAlways(declaration.InputType, declaration.MatchedType);
+            case IRecursivePatternOperation recursive:
+                return recursive.DeconstructionSubpatterns.IsEmpty && recursive.PropertySubpatterns.IsEmpty && recursive.DeconstructSymbol is null &&
+                    IsAlways(recursive.InputType, recursive.MatchedType);
+            default:
+                return false;
+        }
+
+        static bool IsAlways(ITypeSymbol input, ITypeSymbol? matched)
+        {
+            if (matched is null || SymbolEqualityComparer.Default.Equals(input, matched))
+            {
+                return true;
+            }
+
+            for (var type = input.BaseType; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type, matched))
+                {
+                    return true;
+                }
+            }
+
+            return matched is INamedTypeSymbol named && input.AllInterfaces.Contains(named, SymbolEqualityComparer.Default);
+        }
     }
 
     /// <summary>The local a top-level pattern (<c>T x</c>, <c>var x</c>, <c>{ … } x</c>, <c>not T x</c>) declares.</summary>
@@ -581,6 +686,15 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             if (WritesWithin(facts, symbol, condition) || incrementors.Any(incrementor => WritesWithin(facts, symbol, incrementor)))
+            {
+                return true;
+            }
+
+            // A loop left only by a break (`while (true)`, `do { } while (true)`, `for (;;)`) whose body writes the
+            // variable before any break: the back edge renews it before the way out.
+            if ((condition is null || condition.IsKind(SyntaxKind.TrueLiteralExpression)) && body is BlockSyntax block &&
+                block.Statements.FirstOrDefault(statement => statement is ExpressionStatementSyntax && WritesWithin(facts, symbol, statement)) is { } write &&
+                !Flow.MayLeaveBodyBefore(write, loop, body))
             {
                 return true;
             }

@@ -52,6 +52,36 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>An assignment of the task between the completion test and the read makes the test say nothing about it.</summary>
+    [Fact]
+    public Task Result_of_a_task_assigned_after_the_completion_test_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private Task<int> _task = Task.FromResult(0);
+            public int A(Task<int> t) { lock (_gate) { if (t.IsCompleted) { t = Other(); var r = {|HOT207:t.Result|}; return r; } return 0; } }
+            public int B(Task<int> t) { lock (_gate) { if (!t.IsCompleted) return -1; t = Other(); return {|HOT207:t.Result|}; } }
+            public int D() { lock (_gate) { if (_task.IsCompleted) { _task = Other(); return {|HOT207:_task.GetAwaiter().GetResult()|}; } return 0; } }
+            public int E(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Replace(out t); return {|HOT207:t.Result|}; } return 0; } }
+            public int F(Task<int> t) { lock (_gate) { if (t.IsCompleted) { t = Other(); if (t.IsCompleted) return t.Result; } return 0; } }
+            private static Task<int> Other() => Task.FromResult(1);
+            private static void Replace(out Task<int> t) => t = Other();
+        }
+        """, "HOT207");
+
+    /// <summary>Waiting on a task known to be complete returns at once.</summary>
+    [Fact]
+    public Task Wait_on_a_task_tested_for_completion_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A(Task t) { lock (_gate) { if (t.IsCompleted) t.Wait(); } }
+            public void B(Task<int> t) { lock (_gate) { if (!t.IsCompletedSuccessfully) return; t.Wait(); } }
+            public void D(Task t, Task u) { lock (_gate) { if (u.IsCompleted) {|HOT207:t.Wait()|}; } }
+            public void E(Task t) { lock (_gate) { if (t.IsCompleted) { t = Task.Delay(10); {|HOT207:t.Wait()|}; } } }
+        }
+        """, "HOT207");
+
     [Fact]
     public Task Synchronous_file_and_network_io() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C

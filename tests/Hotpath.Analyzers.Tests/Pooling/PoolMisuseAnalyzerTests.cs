@@ -451,6 +451,84 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A break before the body's Return leaves the loop holding the condition's rent: the Return after the loop
+    /// returns it. Without that Return, or with an early return instead of the break, it leaks.
+    /// </summary>
+    [Fact]
+    public Task Loops_whose_condition_rents_again_and_a_break_before_the_return_leaves_it_to_after_the_loop() => Verify("""
+        public void While(bool stop)
+        {
+            byte[] b;
+            while ((b = ArrayPool<byte>.Shared.Rent(8)).Length == 0) { if (stop) break; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void NotNull(bool stop)
+        {
+            Item item;
+            while ((item = Item.Pool.Rent()) != null) { if (stop) break; Item.Pool.Return(item); }
+            if (item != null) Item.Pool.Return(item);
+        }
+        public void NoReturnAfter(bool stop)
+        {
+            byte[] b;
+            while ((b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}).Length == 0) { if (stop) break; ArrayPool<byte>.Shared.Return(b); }
+        }
+        public void NotNullNoReturnAfter(bool stop)
+        {
+            Item item;
+            while ((item = {|HOT303:Item.Pool.Rent()|}) != null) { if (stop) break; Item.Pool.Return(item); }
+        }
+        public void EarlyReturn(bool stop)
+        {
+            byte[] b;
+            while ((b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}).Length == 0) { if (stop) return; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>
+    /// A loop whose body rents at its start: the Return at its end is followed by a fresh rent on the back edge,
+    /// and a break before that Return leaves with the object the Return after the loop gives back.
+    /// </summary>
+    [Fact]
+    public Task Loops_that_rent_again_at_the_top_of_the_body_after_a_return_are_quiet() => Verify("""
+        public void Do()
+        {
+            byte[] b;
+            do { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); } while (true);
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        public void While()
+        {
+            byte[] b;
+            while (true) { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>A break before the body's rent, a condition that can end the loop, or no Return after the loop: still reported.</summary>
+    [Fact]
+    public Task Loops_that_rent_at_the_top_of_the_body_but_can_leave_before_it_are_reported() => Verify("""
+        public void BreakFirst(bool stop)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(8);
+            while (true) { if (stop) break; b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        public void Condition(bool go)
+        {
+            byte[] b = Array.Empty<byte>();
+            while (go) { b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+            {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        public void NoReturnAfter()
+        {
+            byte[] b;
+            while (true) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}; if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
+        }
+        """);
+
     /// <summary>A break after the body's Return leaves without the condition: the Return after the loop is a second one.</summary>
     [Fact]
     public Task Loops_whose_condition_rents_again_but_a_break_skips_it_are_reported() => Verify("""
@@ -787,6 +865,83 @@ public sealed class PoolMisuseAnalyzerTests
         public void F()
         {
             while ({|HOT303:Item.Pool.Rent()|} is { } item) { item.Value = 1; }
+        }
+        """);
+
+    /// <summary>
+    /// A rent tested by a pattern that binds nothing (<c>is Item</c>, <c>is null</c>, a section or arm without a
+    /// variable, <c>default:</c>), or that can fail on a rented object (sub-patterns, a guard, a switch with no
+    /// section for every object), is lost on the path where nothing holds it.
+    /// </summary>
+    [Fact]
+    public Task HOT303_pattern_test_that_can_drop_the_rent() => Verify("""
+        public void A()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is Item) { _field = null; }
+        }
+        public void B()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is { Value: 0 } item) { Item.Pool.Return(item); }
+        }
+        public void C()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is not { Value: 0 } item) return;
+            Item.Pool.Return(item);
+        }
+        public void D()
+        {
+            if ({|HOT303:Item.Pool.Rent()|} is not null) { _field = null; }
+        }
+        public void E()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 }: break;
+                case var other: Item.Pool.Return(other); break;
+            }
+        }
+        public void F()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                default: break;
+            }
+        }
+        public void G()
+        {
+            switch ({|HOT303:Item.Pool.Rent()|})
+            {
+                case { Value: 0 } zero: Item.Pool.Return(zero); break;
+                case var other when other.Value > 1: Item.Pool.Return(other); break;
+            }
+        }
+        public int H() => {|HOT303:Item.Pool.Rent()|} switch { { Value: 0 } zero => Keep(zero), _ => 1 };
+        private static int Keep(Item item) { Sink.Keep(item); return 0; }
+        """);
+
+    /// <summary>A section for null binds nothing because nothing was rented; a guarded section followed by one for every object is fine.</summary>
+    [Fact]
+    public Task HOT303_switch_on_a_rent_with_a_null_section_or_a_final_catch_all_is_quiet() => Verify("""
+        public void A()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case null: break;
+                case var item: Item.Pool.Return(item); break;
+            }
+        }
+        public void B()
+        {
+            switch (Item.Pool.Rent())
+            {
+                case Item item when item.Value > 0: Item.Pool.Return(item); break;
+                case { } other: Item.Pool.Return(other); break;
+            }
+        }
+        public void C()
+        {
+            if (Item.Pool.Rent() is Item item) { Item.Pool.Return(item); }
         }
         """);
 
