@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,6 +20,9 @@ internal sealed record ValueArgumentLocation(string FilePath, TextSpan Span, Lin
 /// <summary>A value type that loses its key name, and the value type that keeps it (full names).</summary>
 internal sealed record KeyLoser(string ValueTypeFullName, string WinnerFullName);
 
+/// <summary>A valid cache as the analyzer's key-name check sees it: the same, with the source location to report at.</summary>
+internal sealed record AnalyzedCacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, Location Location);
+
 /// <summary>A valid cache as the key-name check sees it: its value type, its key's name and where to report.</summary>
 internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, ValueArgumentLocation Location);
 
@@ -29,11 +31,12 @@ internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, strin
 /// simple name in one namespace (nested in different types, or two constructions of one generic type) would get one
 /// key struct. The value type whose full name sorts first (ordinal) keeps the name; every cache of another gets
 /// HOT003 and no code. The choice depends on the set of valid caches only, never on file or declaration order, and
-/// the generator (over its collected models) and the analyzer (over the compilation) make the same one.
+/// the generator (over its collected models) and the analyzer (over the caches its symbol action met) make the same one.
 /// </summary>
 internal static class ShardedCacheKeyCollisions
 {
-    private static readonly ConditionalWeakTable<IAssemblySymbol, Lazy<EquatableArray<KeyLoser>>> s_losersByAssembly = new();
+    /// <summary>Test hook: called for every type the analyzer's key-name check looks at (each valid cache, nothing else).</summary>
+    internal static Action<INamedTypeSymbol>? TypeExamined;
 
     /// <summary>Each losing value type with the value type that keeps its key name, sorted (equatable, so the step caches).</summary>
     public static EquatableArray<KeyLoser> Losers(IEnumerable<(string KeyFullName, string ValueTypeFullName)> uses)
@@ -76,11 +79,30 @@ internal static class ShardedCacheKeyCollisions
             "': two value types with one name in one namespace (nested in different types, or constructions of one generic type) cannot both have a {TValue}Key there; rename one, or cache a type of its own that wraps it");
 
     /// <summary>
-    /// For the analyzer: the losing value types of <paramref name="cacheType"/>'s compilation, found once per
-    /// compilation by walking its types for valid [ShardedCache] classes (as the generator collects them).
+    /// For the analyzer, at the end of a compilation: the HOT003 of every cache in <paramref name="uses"/> (the valid
+    /// caches it met) whose value type loses its key name. Nothing to do, and nothing walked, without caches.
     /// </summary>
-    public static EquatableArray<KeyLoser> LosersOf(INamedTypeSymbol cacheType) =>
-        s_losersByAssembly.GetValue(cacheType.ContainingAssembly, static assembly => new Lazy<EquatableArray<KeyLoser>>(() => Collect(assembly))).Value;
+    public static void Report(IReadOnlyCollection<AnalyzedCacheKeyUse> uses, Action<Diagnostic> report)
+    {
+        if (uses.Count < 2)
+        {
+            return; // one cache cannot collide
+        }
+
+        var losers = Losers(uses.Select(static u => (u.KeyFullName, u.ValueTypeFullName)));
+        if (losers.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var use in uses)
+        {
+            if (WinnerOver(losers, use.ValueTypeFullName) is { } winner)
+            {
+                report(Diagnostic(use.Location, use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
+            }
+        }
+    }
 
     /// <summary>Where diagnostics about the value type go: the <c>typeof(...)</c> argument, else the attribute, else the type's name.</summary>
     public static Location ValueLocation(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -89,72 +111,6 @@ internal static class ShardedCacheKeyCollisions
         return syntax?.ArgumentList is { Arguments.Count: > 0 } list
             ? list.Arguments[0].GetLocation()
             : syntax?.GetLocation() ?? TypeTargetParser.NameLocation(cacheType, cancellationToken);
-    }
-
-    private static EquatableArray<KeyLoser> Collect(IAssemblySymbol assembly)
-    {
-        var uses = new List<(string, string)>();
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(assembly.GlobalNamespace);
-        while (pending.Count > 0)
-        {
-            var current = pending.Pop();
-
-            // Namespaces hold namespaces and types; of a type only its nested types matter (GetMembers would build
-            // every method, field and property symbol of the assembly).
-            var members = current is INamespaceSymbol container ? container.GetMembers() : ((INamedTypeSymbol)current).GetTypeMembers().CastArray<INamespaceOrTypeSymbol>();
-            foreach (var member in members)
-            {
-                if (member is INamespaceSymbol ns)
-                {
-                    pending.Push(ns);
-                }
-                else if (member is INamedTypeSymbol type)
-                {
-                    pending.Push(type);
-                    if (!MayHaveAttributes(type))
-                    {
-                        continue; // binding attributes is the costly part: only types written with some are asked
-                    }
-
-                    foreach (var attribute in type.GetAttributes())
-                    {
-                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache)
-                        {
-                            if (TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, CancellationToken.None) is null &&
-                                ShardedCacheParser.Parse(type, attribute, CancellationToken.None).Model is { } model)
-                            {
-                                uses.Add((model.Key.FullName, model.ValueTypeFullName));
-                            }
-
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-
-        return Losers(uses);
-    }
-
-    /// <summary>Whether a declaration of <paramref name="type"/> has an attribute list (always true for a type without source).</summary>
-    private static bool MayHaveAttributes(INamedTypeSymbol type)
-    {
-        var references = type.DeclaringSyntaxReferences;
-        if (references.IsEmpty)
-        {
-            return true;
-        }
-
-        foreach (var reference in references)
-        {
-            if (reference.GetSyntax() is not MemberDeclarationSyntax declaration || declaration.AttributeLists.Count > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Display(string fullName) => fullName.Replace("global::", string.Empty);

@@ -101,6 +101,56 @@ public sealed class ShardedCacheKeyCollisionTests
     }
 
     [Fact]
+    public async Task The_analyzer_counts_a_cache_whose_attribute_is_written_through_a_using_alias()
+    {
+        // The attribute is recognised by its symbol, as the generator's ForAttributeWithMetadataName does.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Sharded = Hotpath.ShardedCacheAttribute;
+            public sealed class Box<T> { [Hotpath.CacheKey(0)] public T Id = default!; }
+            [Sharded(typeof(Box<int>))] public sealed partial class IntBoxCache { }
+            [Hotpath.ShardedCache({|HOT003:typeof(Box<string>)|})] public sealed partial class StrBoxCache { }
+            """,
+            s_analyzer);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_analyzer_looks_only_at_the_caches_it_meets_never_at_every_type_of_the_compilation(bool withCaches)
+    {
+        // Cost: the key-name check must scale with the number of [ShardedCache] classes (none: nothing to do), not
+        // with the size of the compilation. Counted through the check's hook, for this test's assembly only.
+        var assemblyName = "KeyCheckScope" + withCaches;
+        var others = string.Join("\n", Enumerable.Range(0, 200).Select(static i =>
+            $"namespace N{i % 7} {{ [System.Serializable] public partial class T{i} {{ public sealed class Inner {{ }} public int F{i}; }} }}"));
+        var sources = withCaches ? new[] { others, Boxes } : new[] { others };
+        var examined = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Action<INamedTypeSymbol> hook = type =>
+        {
+            if (type.ContainingAssembly.Name == assemblyName)
+            {
+                examined.Add(type.Name);
+            }
+        };
+
+        ShardedCacheKeyCollisions.TypeExamined += hook;
+        try
+        {
+            var compilation = TestCompilation.Create(sources, OutputKind.DynamicallyLinkedLibrary, assemblyName: assemblyName);
+            var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(compilation, s_analyzer);
+
+            Assert.Equal(withCaches ? 2 : 0, diagnostics.Count(static d => d.Id == "HOT003"));
+        }
+        finally
+        {
+            ShardedCacheKeyCollisions.TypeExamined -= hook;
+        }
+
+        Assert.Equal(withCaches ? new[] { "IntBoxCache", "OtherStrBoxCache", "StrBoxCache" } : Array.Empty<string>(), examined.OrderBy(static n => n, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public void Invalid_caches_take_no_part_in_the_choice()
     {
         var run = GeneratorRunner.Run(new ShardedCacheGenerator(), NestedItems, CacheB, CacheA.Replace("partial ", string.Empty, StringComparison.Ordinal));
