@@ -24,8 +24,29 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     // decides from those alone, so a compilation without caches costs nothing here.
     private protected override object? CreateCompilationState(Compilation compilation) => new ConcurrentBag<AnalyzedCacheKeyUse>();
 
-    private protected override void AnalyzeCompilationEnd(object compilationState, Action<Diagnostic> report, CancellationToken cancellationToken) =>
-        ShardedCacheKeyCollisions.Report((ConcurrentBag<AnalyzedCacheKeyUse>)compilationState, report);
+    private protected override void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        var uses = (ConcurrentBag<AnalyzedCacheKeyUse>)compilationState;
+        if (uses.IsEmpty)
+        {
+            return; // no cache to report on (a cache in generated code alone is never reported)
+        }
+
+        // Symbol actions skip generated code, the generator does not: caches declared only there can keep a key name.
+        foreach (var type in ShardedCacheKeyCollisions.TypesDeclaredOnlyInGeneratedCode(compilation, cancellationToken))
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+                {
+                    Collect(type, attribute, ShardedCacheParser.Parse(type, attribute, cancellationToken), uses, cancellationToken);
+                    break;
+                }
+            }
+        }
+
+        ShardedCacheKeyCollisions.Report(uses, report);
+    }
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
@@ -36,9 +57,15 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         }
 
         // A valid cache takes part in the key-name check (its HOT003, if its value type loses the name, comes at the end).
-        if (parsed.Model is { } model &&
-            TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, cancellationToken) is null &&
-            compilationState is ConcurrentBag<AnalyzedCacheKeyUse> uses)
+        if (compilationState is ConcurrentBag<AnalyzedCacheKeyUse> uses)
+        {
+            Collect(type, attribute, parsed, uses, cancellationToken);
+        }
+    }
+
+    private static void Collect(INamedTypeSymbol type, AttributeData attribute, ParseResult<ShardedCacheModel> parsed, ConcurrentBag<AnalyzedCacheKeyUse> uses, CancellationToken cancellationToken)
+    {
+        if (parsed.Model is { } model && TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, cancellationToken) is null)
         {
             ShardedCacheKeyCollisions.TypeExamined?.Invoke(type);
             uses.Add(new AnalyzedCacheKeyUse(

@@ -40,7 +40,7 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributeType, state), SymbolKind.NamedType);
             if (state is not null)
             {
-                start.RegisterCompilationEndAction(end => AnalyzeCompilationEnd(state, end.ReportDiagnostic, end.CancellationToken));
+                start.RegisterCompilationEndAction(end => AnalyzeCompilationEnd(state, end.Compilation, attributeType, end.ReportDiagnostic, end.CancellationToken));
             }
         });
     }
@@ -54,7 +54,7 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     private protected virtual object? CreateCompilationState(Compilation compilation) => null;
 
     /// <summary>At the end of the compilation, with what <see cref="CreateCompilationState"/> returned (not null). The default reports nothing.</summary>
-    private protected virtual void AnalyzeCompilationEnd(object compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected virtual void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
     }
 
