@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
@@ -7,7 +8,8 @@ namespace Hotpath.Generators.Caching;
 
 /// <summary>
 /// Reports mistakes in [ShardedCache] types at their source locations: HOT001 (not partial), HOT003 (the value type
-/// has no readable [CacheKey] member) and HOT007 (shards not a power of two, capacity ≤ 0, time to live &lt; 0).
+/// has no readable [CacheKey] member, or its key name is taken by another value type's) and HOT007 (shards not a
+/// power of two, capacity ≤ 0, time to live &lt; 0).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
@@ -17,7 +19,36 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
         ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.ArgumentOutOfRange);
 
-    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    // The symbol action (the base class's, which recognises the attribute by its symbol, aliases included) adds each
+    // valid cache to a collection made for this analysis (a compilation analyzed twice is not reported twice); the end
+    // decides from those alone, so a compilation without caches costs nothing here.
+    private protected override object? CreateCompilationState(Compilation compilation) => new ConcurrentBag<AnalyzedCacheKeyUse>();
+
+    private protected override void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        var uses = (ConcurrentBag<AnalyzedCacheKeyUse>)compilationState;
+        if (uses.IsEmpty)
+        {
+            return; // no cache to report on (a cache in generated code alone is never reported)
+        }
+
+        // Symbol actions skip generated code, the generator does not: caches declared only there can keep a key name.
+        foreach (var type in ShardedCacheKeyCollisions.TypesDeclaredOnlyInGeneratedCode(compilation, cancellationToken))
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+                {
+                    Collect(type, attribute, ShardedCacheParser.Parse(type, attribute, cancellationToken), uses, cancellationToken);
+                    break;
+                }
+            }
+        }
+
+        ShardedCacheKeyCollisions.Report(uses, report);
+    }
+
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
         foreach (var diagnostic in parsed.Diagnostics)
@@ -25,17 +56,24 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
             report(diagnostic);
         }
 
-        // A valid cache whose value type lost its key name to another value type (see ShardedCacheKeyCollisions).
-        if (parsed.Model is { } model &&
-            TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, cancellationToken) is null &&
-            ShardedCacheKeyCollisions.WinnerOver(ShardedCacheKeyCollisions.LosersOf(type), model.ValueTypeFullName) is { } winner)
+        // A valid cache takes part in the key-name check (its HOT003, if its value type loses the name, comes at the end).
+        if (compilationState is ConcurrentBag<AnalyzedCacheKeyUse> uses)
         {
-            report(ShardedCacheKeyCollisions.Diagnostic(
-                ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken),
-                model.Key.Name.Substring(0, model.Key.Name.Length - 3),
+            Collect(type, attribute, parsed, uses, cancellationToken);
+        }
+    }
+
+    private static void Collect(INamedTypeSymbol type, AttributeData attribute, ParseResult<ShardedCacheModel> parsed, ConcurrentBag<AnalyzedCacheKeyUse> uses, CancellationToken cancellationToken)
+    {
+        if (parsed.Model is { } model && TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, cancellationToken) is null)
+        {
+            ShardedCacheKeyCollisions.TypeExamined?.Invoke(type);
+            uses.Add(new AnalyzedCacheKeyUse(
                 type.Name,
+                model.Key.Name.Substring(0, model.Key.Name.Length - 3),
+                model.ValueTypeFullName,
                 model.Key.FullName,
-                winner));
+                ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
         }
     }
 }

@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
@@ -21,6 +21,9 @@ internal sealed record ValueArgumentLocation(string FilePath, TextSpan Span, Lin
 /// <summary>A value type that loses its key name, and the value type that keeps it (full names).</summary>
 internal sealed record KeyLoser(string ValueTypeFullName, string WinnerFullName);
 
+/// <summary>A valid cache as the analyzer's key-name check sees it: the same, with the source location to report at.</summary>
+internal sealed record AnalyzedCacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, Location Location);
+
 /// <summary>A valid cache as the key-name check sees it: its value type, its key's name and where to report.</summary>
 internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, string ValueTypeFullName, string KeyFullName, ValueArgumentLocation Location);
 
@@ -29,11 +32,12 @@ internal sealed record CacheKeyUse(string CacheName, string ValueTypeName, strin
 /// simple name in one namespace (nested in different types, or two constructions of one generic type) would get one
 /// key struct. The value type whose full name sorts first (ordinal) keeps the name; every cache of another gets
 /// HOT003 and no code. The choice depends on the set of valid caches only, never on file or declaration order, and
-/// the generator (over its collected models) and the analyzer (over the compilation) make the same one.
+/// the generator (over its collected models) and the analyzer (over the caches its symbol action met) make the same one.
 /// </summary>
 internal static class ShardedCacheKeyCollisions
 {
-    private static readonly ConditionalWeakTable<IAssemblySymbol, Lazy<EquatableArray<KeyLoser>>> s_losersByAssembly = new();
+    /// <summary>Test hook: called for every type the analyzer's key-name check looks at (each valid cache, nothing else).</summary>
+    internal static Action<INamedTypeSymbol>? TypeExamined;
 
     /// <summary>Each losing value type with the value type that keeps its key name, sorted (equatable, so the step caches).</summary>
     public static EquatableArray<KeyLoser> Losers(IEnumerable<(string KeyFullName, string ValueTypeFullName)> uses)
@@ -76,11 +80,30 @@ internal static class ShardedCacheKeyCollisions
             "': two value types with one name in one namespace (nested in different types, or constructions of one generic type) cannot both have a {TValue}Key there; rename one, or cache a type of its own that wraps it");
 
     /// <summary>
-    /// For the analyzer: the losing value types of <paramref name="cacheType"/>'s compilation, found once per
-    /// compilation by walking its types for valid [ShardedCache] classes (as the generator collects them).
+    /// For the analyzer, at the end of a compilation: the HOT003 of every cache in <paramref name="uses"/> (the valid
+    /// caches it met) whose value type loses its key name. Nothing to do, and nothing walked, without caches.
     /// </summary>
-    public static EquatableArray<KeyLoser> LosersOf(INamedTypeSymbol cacheType) =>
-        s_losersByAssembly.GetValue(cacheType.ContainingAssembly, static assembly => new Lazy<EquatableArray<KeyLoser>>(() => Collect(assembly))).Value;
+    public static void Report(IReadOnlyCollection<AnalyzedCacheKeyUse> uses, Action<Diagnostic> report)
+    {
+        if (uses.Count < 2)
+        {
+            return; // one cache cannot collide
+        }
+
+        var losers = Losers(uses.Select(static u => (u.KeyFullName, u.ValueTypeFullName)));
+        if (losers.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var use in uses)
+        {
+            if (WinnerOver(losers, use.ValueTypeFullName) is { } winner)
+            {
+                report(Diagnostic(use.Location, use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
+            }
+        }
+    }
 
     /// <summary>Where diagnostics about the value type go: the <c>typeof(...)</c> argument, else the attribute, else the type's name.</summary>
     public static Location ValueLocation(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -91,64 +114,73 @@ internal static class ShardedCacheKeyCollisions
             : syntax?.GetLocation() ?? TypeTargetParser.NameLocation(cacheType, cancellationToken);
     }
 
-    private static EquatableArray<KeyLoser> Collect(IAssemblySymbol assembly)
+    /// <summary>
+    /// For the analyzer, whose symbol actions skip generated code: the types declared with attributes only in
+    /// generated files (as the compiler judges them: options, file name, an auto-generated header). Syntax only, and
+    /// only of those files, until a type with attributes is found there.
+    /// </summary>
+    public static IEnumerable<INamedTypeSymbol> TypesDeclaredOnlyInGeneratedCode(Compilation compilation, CancellationToken cancellationToken)
     {
-        var uses = new List<(string, string)>();
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(assembly.GlobalNamespace);
-        while (pending.Count > 0)
+        var seen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var tree in compilation.SyntaxTrees)
         {
-            var current = pending.Pop();
-
-            // Namespaces hold namespaces and types; of a type only its nested types matter (GetMembers would build
-            // every method, field and property symbol of the assembly).
-            var members = current is INamespaceSymbol container ? container.GetMembers() : ((INamedTypeSymbol)current).GetTypeMembers().CastArray<INamespaceOrTypeSymbol>();
-            foreach (var member in members)
+            if (!IsGenerated(tree, compilation, cancellationToken))
             {
-                if (member is INamespaceSymbol ns)
+                continue;
+            }
+
+            SemanticModel? semanticModel = null;
+            var declarations = tree.GetRoot(cancellationToken)
+                .DescendantNodes(static node => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                .OfType<TypeDeclarationSyntax>();
+            foreach (var declaration in declarations)
+            {
+                if (declaration.AttributeLists.Count == 0)
                 {
-                    pending.Push(ns);
+                    continue;
                 }
-                else if (member is INamedTypeSymbol type)
+
+                semanticModel ??= compilation.GetSemanticModel(tree);
+                if (semanticModel.GetDeclaredSymbol(declaration, cancellationToken) is { } type &&
+                    seen.Add(type) &&
+                    type.DeclaringSyntaxReferences.All(reference => IsGenerated(reference.SyntaxTree, compilation, cancellationToken)))
                 {
-                    pending.Push(type);
-                    if (!MayHaveAttributes(type))
-                    {
-                        continue; // binding attributes is the costly part: only types written with some are asked
-                    }
-
-                    foreach (var attribute in type.GetAttributes())
-                    {
-                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache)
-                        {
-                            if (TypeTargetParser.CheckTarget(type, AttributeNames.ShardedCache, CancellationToken.None) is null &&
-                                ShardedCacheParser.Parse(type, attribute, CancellationToken.None).Model is { } model)
-                            {
-                                uses.Add((model.Key.FullName, model.ValueTypeFullName));
-                            }
-
-                            break;
-                        }
-                    }
+                    yield return type;
                 }
             }
         }
-
-        return Losers(uses);
     }
 
-    /// <summary>Whether a declaration of <paramref name="type"/> has an attribute list (always true for a type without source).</summary>
-    private static bool MayHaveAttributes(INamedTypeSymbol type)
+    private static bool IsGenerated(SyntaxTree tree, Compilation compilation, CancellationToken cancellationToken)
     {
-        var references = type.DeclaringSyntaxReferences;
-        if (references.IsEmpty)
+        switch (compilation.Options.SyntaxTreeOptionsProvider?.IsGenerated(tree, cancellationToken))
+        {
+            case GeneratedKind.MarkedGenerated:
+                return true;
+            case GeneratedKind.NotGenerated:
+                return false;
+        }
+
+        var fileName = Path.GetFileName(tree.FilePath ?? string.Empty);
+        if (fileName.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        foreach (var reference in references)
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        if (stem.EndsWith(".designer", StringComparison.OrdinalIgnoreCase) ||
+            stem.EndsWith(".generated", StringComparison.OrdinalIgnoreCase) ||
+            stem.EndsWith(".g", StringComparison.OrdinalIgnoreCase) ||
+            stem.EndsWith(".g.i", StringComparison.OrdinalIgnoreCase))
         {
-            if (reference.GetSyntax() is not MemberDeclarationSyntax declaration || declaration.AttributeLists.Count > 0)
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
+        {
+            if ((trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia)) &&
+                (trivia.ToString().IndexOf("<autogenerated", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                 trivia.ToString().IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0))
             {
                 return true;
             }

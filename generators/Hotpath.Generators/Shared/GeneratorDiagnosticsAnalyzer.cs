@@ -36,8 +36,26 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
                 return; // Hotpath.dll not referenced: nothing to check.
             }
 
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributeType), SymbolKind.NamedType);
+            var state = CreateCompilationState(start.Compilation);
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributeType, state), SymbolKind.NamedType);
+            if (state is not null)
+            {
+                start.RegisterCompilationEndAction(end => AnalyzeCompilationEnd(state, end.Compilation, attributeType, end.ReportDiagnostic, end.CancellationToken));
+            }
         });
+    }
+
+    /// <summary>
+    /// For a capability whose checks span its attributed types: called once per analysis of a compilation that
+    /// references the attribute; what it returns reaches every
+    /// <see cref="AnalyzeTarget(INamedTypeSymbol, AttributeData, Compilation, object, Action{Diagnostic}, CancellationToken)"/>
+    /// of that analysis, to gather the targets in, then <see cref="AnalyzeCompilationEnd"/>. The default returns null (no end action).
+    /// </summary>
+    private protected virtual object? CreateCompilationState(Compilation compilation) => null;
+
+    /// <summary>At the end of the compilation, with what <see cref="CreateCompilationState"/> returned (not null). The default reports nothing.</summary>
+    private protected virtual void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
     }
 
     /// <summary>
@@ -52,7 +70,11 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken) =>
         AnalyzeTarget(type, attribute, report, cancellationToken);
 
-    private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    /// <summary>The same, with what <see cref="CreateCompilationState"/> returned; calls the overload above by default.</summary>
+    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken) =>
+        AnalyzeTarget(type, attribute, compilation, report, cancellationToken);
+
+    private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, object? compilationState)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         AttributeData? attribute = null;
@@ -77,6 +99,6 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
         }
 
         // Capability checks run even on non-partial types, so the user sees every mistake at once.
-        AnalyzeTarget(type, attribute, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
+        AnalyzeTarget(type, attribute, context.Compilation, compilationState, context.ReportDiagnostic, context.CancellationToken);
     }
 }
