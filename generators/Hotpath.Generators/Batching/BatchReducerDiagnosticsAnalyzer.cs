@@ -17,7 +17,7 @@ public sealed class BatchReducerDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
         ImmutableArray.Create(DiagnosticDescriptors.InvalidReducerInput, DiagnosticDescriptors.ArgumentOutOfRange);
 
-    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         foreach (var diagnostic in BatchReducerParser.Parse(type, attribute, cancellationToken).Diagnostics)
         {

@@ -29,20 +29,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         var uses = (ConcurrentBag<AnalyzedCacheKeyUse>)compilationState;
         if (uses.IsEmpty)
         {
-            return; // no cache to report on (a cache in generated code alone is never reported)
-        }
-
-        // Symbol actions skip generated code, the generator does not: caches declared only there can keep a key name.
-        foreach (var type in ShardedCacheKeyCollisions.TypesDeclaredOnlyInGeneratedCode(compilation, cancellationToken))
-        {
-            foreach (var attribute in type.GetAttributes())
-            {
-                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
-                {
-                    Collect(type, attribute, ShardedCacheParser.Parse(type, attribute, cancellationToken), uses, cancellationToken);
-                    break;
-                }
-            }
+            return; // no cache: nothing to decide
         }
 
         ShardedCacheKeyCollisions.Report(uses, report);

@@ -17,7 +17,7 @@ public sealed class ColumnarDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
         ImmutableArray.Create(DiagnosticDescriptors.UnsupportedColumnarMember, DiagnosticDescriptors.ArgumentOutOfRange);
 
-    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         var diagnostics = new List<Diagnostic>();
         ColumnarParser.Parse(type, diagnostics, cancellationToken);

@@ -16,7 +16,7 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
         DiagnosticDescriptors.MemberCannotBeReset,
         DiagnosticDescriptors.ArgumentOutOfRange);
 
-    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         // A symbol action has no semantic model; the parser asks for one only for a type with a primary constructor
         // or a member initializer, to find captured parameters and constants as the generator does.

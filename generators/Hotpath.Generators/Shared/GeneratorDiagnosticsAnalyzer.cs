@@ -26,7 +26,9 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public sealed override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated code is analyzed but never reported on: the generators see attributed types declared there, so
+        // checks that span every target (the cache key-name check) must see them too.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -47,9 +49,7 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// For a capability whose checks span its attributed types: called once per analysis of a compilation that
-    /// references the attribute; what it returns reaches every
-    /// <see cref="AnalyzeTarget(INamedTypeSymbol, AttributeData, Compilation, object, Action{Diagnostic}, CancellationToken)"/>
-    /// of that analysis, to gather the targets in, then <see cref="AnalyzeCompilationEnd"/>. The default returns null (no end action).
+    /// references the attribute; what it returns reaches every <see cref="AnalyzeTarget"/> of that analysis, to gather the targets in, then <see cref="AnalyzeCompilationEnd"/>. The default returns null (no end action).
     /// </summary>
     private protected virtual object? CreateCompilationState(Compilation compilation) => null;
 
@@ -60,19 +60,12 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Reports the capability's own diagnostics for an attributed type (also when HOT001 was reported, so the user
-    /// sees every mistake at once). The default reports nothing.
+    /// sees every mistake at once); <paramref name="compilationState"/> is what <see cref="CreateCompilationState"/>
+    /// returned. The default reports nothing.
     /// </summary>
-    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
     }
-
-    /// <summary>The same, for a capability whose checks need the compilation (semantic models); calls the overload above by default.</summary>
-    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken) =>
-        AnalyzeTarget(type, attribute, report, cancellationToken);
-
-    /// <summary>The same, with what <see cref="CreateCompilationState"/> returned; calls the overload above by default.</summary>
-    private protected virtual void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken) =>
-        AnalyzeTarget(type, attribute, compilation, report, cancellationToken);
 
     private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, object? compilationState)
     {
