@@ -90,4 +90,44 @@ public sealed class PackageTests(PackedPackage package)
         run.EnsureSuccess("dotnet run");
         Assert.Contains("reused=True name='' containers=0 hits=1", run.Output);
     }
+
+    [Fact]
+    public void Package_readme_links_only_to_absolute_addresses()
+    {
+        var readme = ReadPackedReadme();
+
+        // A NuGet client renders the README outside the repository: a relative link there leads nowhere.
+        var targets = System.Text.RegularExpressions.Regex.Matches(readme, @"\]\(([^)\s]+)\)").Select(m => m.Groups[1].Value).ToList();
+        var relative = targets.Where(t => !t.StartsWith("https://", StringComparison.Ordinal) && !t.StartsWith('#')).ToList();
+        Assert.True(relative.Count == 0, "relative links in the package README: " + string.Join(", ", relative));
+        Assert.StartsWith("# Hotpath", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Package_readme_example_builds_and_runs_against_the_package()
+    {
+        var readme = ReadPackedReadme();
+        const string Fence = "```csharp\n";
+        var start = readme.IndexOf(Fence, StringComparison.Ordinal);
+        Assert.True(start >= 0, "the package README has no C# example");
+        start += Fence.Length;
+        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var folder = package.CreateConsumer(example);
+        DotnetCli.Run(folder, BuildTimeout, DotnetCli.IsolatedBuild("build", "-c", "Release")).EnsureSuccess("dotnet build");
+        var run = DotnetCli.Run(folder, BuildTimeout, "run", "-c", "Release", "--no-build");
+
+        run.EnsureSuccess("dotnet run");
+        Assert.Contains("True", run.Output);                                      // the cache hit returned the loaded pod
+        Assert.Contains("node-1 1699999980000: 2 samples, max 0.5", run.Output);    // the reducer over the decoded rows
+    }
+
+    private string ReadPackedReadme()
+    {
+        using var archive = ZipFile.OpenRead(package.PackagePath);
+        using var nuspecReader = new StreamReader(archive.GetEntry("Hotpath.nuspec")!.Open());
+        Assert.Contains("<readme>README.md</readme>", nuspecReader.ReadToEnd());
+        using var reader = new StreamReader(archive.GetEntry("README.md")!.Open());
+        return reader.ReadToEnd().ReplaceLineEndings("\n");
+    }
 }
