@@ -25,7 +25,8 @@ namespace Hotpath.Batching;
 /// <para>After <see cref="CompleteAsync"/> (or <see cref="DisposeAsync"/>) starts, <see cref="Post"/> returns
 /// <see langword="false"/> and <see cref="PostAsync"/> throws <see cref="InvalidOperationException"/>.</para>
 /// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
-/// once per batch), <c>hotpath.batch.flushes</c> (batches), <c>hotpath.batch.retries</c> (retry attempts) and
+/// once per batch, at its first attempt), <c>hotpath.batch.flushes</c> (batches handed to handlers: a batch
+/// dead-lettered by a cancelled <see cref="CompleteAsync"/> before its first attempt is in neither), <c>hotpath.batch.retries</c> (retry attempts) and
 /// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed), tagged <c>type</c> = the item type's name.</para>
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
@@ -141,7 +142,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         }
     }
 
-    /// <summary>Batches handed to the handler so far (first attempts only).</summary>
+    /// <summary>Batches handed to the handler so far (first attempts only; a batch dead-lettered by a cancelled
+    /// <see cref="CompleteAsync"/> before its first attempt is not counted).</summary>
     public long BatchCount => Interlocked.Read(ref _batches);
 
     /// <summary>Items whose batch the handler completed successfully.</summary>
@@ -491,7 +493,6 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
             if (runner is not null)
             {
-                Interlocked.Increment(ref _batches);
                 ThreadPool.UnsafeQueueUserWorkItem(runner, preferLocal: false);
                 continue;
             }
@@ -509,8 +510,6 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     {
         var batch = runner.Batch;
         var memory = new ReadOnlyMemory<T>(batch.Array, 0, batch.Count);
-        BatchMetrics.Flushes.Add(1, ItemTypeTag);
-        BatchMetrics.Items.Add(batch.Count, ItemTypeTag);
         try
         {
             Exception? last = null;
@@ -521,6 +520,15 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 {
                     last ??= new OperationCanceledException("The batch engine's completion was cancelled before this batch was handled.", token);
                     break;
+                }
+
+                if (attempt == 0)
+                {
+                    // Counted when the handler gets the batch: one dead-lettered by a cancelled completion before
+                    // its first attempt was never handed to it.
+                    Interlocked.Increment(ref _batches);
+                    BatchMetrics.Flushes.Add(1, ItemTypeTag);
+                    BatchMetrics.Items.Add(batch.Count, ItemTypeTag);
                 }
 
                 try

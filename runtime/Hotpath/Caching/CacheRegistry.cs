@@ -48,6 +48,7 @@ internal static class CacheRegistry
                 meter.CreateObservableCounter("hotpath.cache.hits", static () => Observe(static s => s.Hits), "{hit}", "Cache lookups that found a live entry.");
                 meter.CreateObservableCounter("hotpath.cache.misses", static () => Observe(static s => s.Misses), "{miss}", "Cache lookups that found no live entry.");
                 meter.CreateObservableCounter("hotpath.cache.evictions", static () => Observe(static s => s.Evictions), "{entry}", "Cache entries evicted for capacity or memory pressure.");
+                meter.CreateObservableCounter("hotpath.cache.expirations", static () => Observe(static s => s.Expirations), "{entry}", "Cache entries dropped because their time to live had passed.");
             }
 
             if (trimOnMemoryPressure && !s_watcherStarted)

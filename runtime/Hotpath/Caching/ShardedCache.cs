@@ -242,7 +242,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
-    /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it).</param>
+    /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it). Already
+    /// cancelled on a miss: the call throws <see cref="OperationCanceledException"/> (in the task) without calling the
+    /// loader or joining a load; a hit still returns the cached value, since it waits for nothing.</param>
     /// <exception cref="InvalidOperationException">(In the task.) The key's own loader asked for the key, before or
     /// after an await, directly or through loads of other keys or caches: the load would wait for itself. The message
     /// names the key. If the loader lets it propagate, its load fails like any failing load (nothing stored, every
@@ -253,6 +255,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         if (TryGet(key, out var value))
         {
             return new ValueTask<TValue>(value);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up before the miss: start no load (a loader that ignored the token would store a value
+            // for nobody) and join none.
+            return new ValueTask<TValue>(CancelledLoad(cancellationToken));
         }
 
         return LoadAsync(key, loader, cancellationToken);
@@ -445,6 +454,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         // Link is written before the loader is called, and this caller can only be inside that call if so.
         var link = Volatile.Read(ref flight.Link);
         return link is not null && CacheFlight.Loading.Value is { } chain && chain.Contains(link);
+    }
+
+    /// <summary>A task cancelled by <paramref name="cancellationToken"/> that throws <see cref="OperationCanceledException"/> itself, not its subclass.</summary>
+    private static async Task<TValue> CancelledLoad(CancellationToken cancellationToken)
+    {
+        await Cancellation.Cancelled(cancellationToken).ConfigureAwait(false);
+        return default!; // not reached: the await throws
     }
 
     private static InvalidOperationException RecursiveLoad(TKey key) =>

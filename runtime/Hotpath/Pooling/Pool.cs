@@ -198,8 +198,9 @@ public sealed class Pool<T> : ObjectPool<T>
             return Rented(stored);
         }
 
-        slot.Misses++;
-        return Create();
+        var created = Create();
+        slot.Misses++; // after the factory: a rent whose factory threw (or returned null) rented nothing
+        return created;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -4,9 +4,9 @@ namespace Hotpath;
 /// A snapshot of a <see cref="Pool{T}"/>'s counters since it was created. Counts are read without stopping
 /// the pool, so a snapshot taken while other threads rent and return is approximate by a few operations.
 /// </summary>
-/// <param name="Rents">Calls to <see cref="Pool{T}.Rent"/> (and <see cref="Pool{T}.Lease"/>): always <c>Hits + Misses</c>.</param>
+/// <param name="Rents">Calls to <see cref="Pool{T}.Rent"/> (and <see cref="Pool{T}.Lease"/>) that returned an instance: always <c>Hits + Misses</c>.</param>
 /// <param name="Hits">Rents served by a retained instance.</param>
-/// <param name="Misses">Rents that had to create a new instance with the factory.</param>
+/// <param name="Misses">Rents that had to create a new instance with the factory (a rent whose factory threw or returned null is not counted).</param>
 /// <param name="Returns">Calls to <see cref="Pool{T}.Return"/> that passed validation (dropped ones included).</param>
 /// <param name="Drops">
 /// Instances the pool let go of: returns it discarded because it already held <see cref="Pool{T}.MaxRetained"/>

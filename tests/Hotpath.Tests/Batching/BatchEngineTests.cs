@@ -505,6 +505,72 @@ public sealed class BatchEngineTests
         Assert.Equal(0, engine.DeliveredCount);
     }
 
+    private readonly record struct CancelledItem(int Id);
+
+    [Fact]
+    public async Task Batches_dead_lettered_by_a_cancelled_completion_before_any_attempt_are_not_counted_as_handed_to_the_handler()
+    {
+        var totals = new ConcurrentDictionary<string, long>();
+        using var listener = ListenToBatchCounters(nameof(CancelledItem), totals);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handed = 0;
+        var engine = new BatchEngine<CancelledItem>(
+            Options(maxBatchSize: 2, maxRetries: 5),
+            async (batch, ct) =>
+            {
+                Interlocked.Add(ref handed, batch.Length);
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            },
+            static (_, _) => default);
+
+        // Four batches (2, 2, 2, 1); only the first reaches the handler before the completion is cancelled.
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.True(engine.Post(new CancelledItem(i)));
+        }
+
+        await started.Task.WaitAsync(Patience);
+        using var cts = new CancellationTokenSource();
+        var completion = engine.CompleteAsync(cts.Token);
+        cts.Cancel();
+        await completion.WaitAsync(Patience);
+
+        Assert.Equal(2, handed);
+        Assert.Equal(1, engine.BatchCount);
+        Assert.Equal(1, totals.GetValueOrDefault("hotpath.batch.flushes"));
+        Assert.Equal(2, totals.GetValueOrDefault("hotpath.batch.items"));
+        Assert.Equal(7, engine.DeadLetteredCount); // still none lost: every item is dead-lettered
+        Assert.Equal(7, totals.GetValueOrDefault("hotpath.batch.deadletters"));
+        Assert.Equal(0, engine.RetryCount);
+    }
+
+    /// <summary>Adds up the <c>hotpath.batch.*</c> measurements of the series tagged <c>type</c> = <paramref name="typeName"/>.</summary>
+    private static MeterListener ListenToBatchCounters(string typeName, ConcurrentDictionary<string, long> totals)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // Engines of other tests run meanwhile: count only this item type's series.
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "type" && (string?)tag.Value == typeName)
+                {
+                    totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
     [Fact]
     public async Task Never_runs_more_handlers_than_MaxConcurrentBatches()
     {

@@ -375,6 +375,26 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
+    public void Expirations_are_published_like_the_other_statistics()
+    {
+        var name = "metrics-expiry-" + Guid.NewGuid().ToString("N");
+        var time = new ManualTimeProvider();
+        var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 8, Shards = 1, Name = name, TimeToLive = TimeSpan.FromSeconds(10), TimeProvider = time, TrimOnMemoryPressure = false });
+        cache.Set(1, 1);
+        cache.Set(2, 2);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(cache.TryGet(1, out _));
+        Assert.False(cache.Remove(2));
+
+        var seen = MeterReadings.Observe("hotpath.cache.", "cache", name);
+
+        Assert.Equal(2, cache.Statistics.Expirations);
+        Assert.Equal(2, seen.GetValueOrDefault("hotpath.cache.expirations"));
+        Assert.Equal(0, seen["hotpath.cache.evictions"]); // an expiry is not an eviction
+        GC.KeepAlive(cache);
+    }
+
+    [Fact]
     public void Caches_sharing_a_name_are_one_series_and_a_collected_caches_counts_stay_in_it()
     {
         var name = "metrics-retire-" + Guid.NewGuid().ToString("N");

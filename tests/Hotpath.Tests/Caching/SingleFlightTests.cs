@@ -135,6 +135,34 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public async Task A_miss_with_a_token_already_cancelled_throws_without_calling_the_loader_or_storing()
+    {
+        var cache = Create();
+        var runs = 0;
+
+        // A loader that ignores its token: the value it returns must not reach a caller that had already given up.
+        var call = cache.GetOrAddAsync("key", (_, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return new ValueTask<string>("loaded");
+        }, new CancellationToken(canceled: true)).AsTask();
+
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal(typeof(OperationCanceledException), error.GetType());
+        Assert.Equal(0, runs);
+        Assert.False(cache.TryGet("key", out _));
+        Assert.Equal(new CacheStatistics(Hits: 0, Misses: 2, Evictions: 0, Expirations: 0), cache.Statistics); // its lookup missed, then the TryGet
+
+        // No flight was left registered: the next caller loads.
+        Assert.Equal("fresh", await cache.GetOrAddAsync("key", static (_, _) => new ValueTask<string>("fresh")));
+
+        // A hit waits for nothing: it answers even a cancelled caller, synchronously.
+        var hit = cache.GetOrAddAsync("key", static (_, _) => throw new InvalidOperationException("must not run"), new CancellationToken(canceled: true));
+        Assert.True(hit.IsCompletedSuccessfully);
+        Assert.Equal("fresh", await hit);
+    }
+
+    [Fact]
     public async Task A_hit_completes_synchronously()
     {
         var cache = Create();

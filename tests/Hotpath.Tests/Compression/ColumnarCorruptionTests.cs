@@ -75,6 +75,34 @@ public sealed class ColumnarCorruptionTests
     }
 
     [Fact]
+    public void A_block_is_read_exactly_trailing_bytes_or_a_second_block_after_it_are_corrupt()
+    {
+        // The checksum is the block's last four bytes, so the caller frames blocks (docs/format.md).
+        var trailing = Block.Append((byte)0).ToArray();
+        Assert.Contains("checksum", Message(trailing), StringComparison.Ordinal);
+        Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.Decode(trailing));
+
+        var twoBlocks = Block.Concat(Block).ToArray();
+        Assert.Throws<CorruptBlockException>(() => MetricSample.Codec.GetRowCount(twoBlocks));
+        Assert.Equal(300, MetricSample.Codec.GetRowCount(twoBlocks.AsSpan(Block.Length)));
+        Assert.Equal(300, MetricSample.Codec.Decode(twoBlocks.AsSpan(0, Block.Length), new MetricSample[300]));
+
+        Assert.Contains("shorter", Message([]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_block_of_a_type_with_the_same_member_types_under_other_names_is_another_schema()
+    {
+        var block = DoubleRow.Codec.Encode([new DoubleRow { Value = 1.5 }, new DoubleRow { Value = -2 }]);
+        var error = Assert.Throws<CorruptBlockException>(() => AmountRow.Codec.GetRowCount(block));
+        Assert.Contains("another schema", error.Message, StringComparison.Ordinal);
+        Assert.Throws<CorruptBlockException>(() => AmountRow.Codec.Decode(block));
+
+        // The type's own name is not part of the schema: a type renamed with its members kept reads its blocks.
+        Assert.Equal([1.5, -2], RenamedDoubleRow.Codec.Decode(block).Select(static row => row.Value));
+    }
+
+    [Fact]
     public void Random_garbage_is_corrupt()
     {
         var random = new Random(5);

@@ -301,6 +301,37 @@ public sealed class ColumnarRoundTripTests
         Assert.Equal(0, destination[10].UnixMs);
     }
 
+    [Theory]
+    [InlineData(0)] // exactly the size asked for
+    [InlineData(1)] // one byte more
+    public void Encode_writes_the_same_block_into_a_writer_that_hands_out_just_the_span_asked_for(int extra)
+    {
+        var rows = Metrics(3_000, seed: 8); // several pages, every encoding
+        var output = new StingyWriter(extra);
+        MetricSample.Codec.Encode(rows, output);
+        Assert.Equal(MetricSample.Codec.Encode(rows), output.Written.ToArray());
+        Assert.Equal(rows.Length, MetricSample.Codec.Decode(output.Written.ToArray()).Length);
+    }
+
+    /// <summary>A writer that hands out a fresh span of <c>sizeHint + extra</c> bytes (at least 1) and checks every Advance.</summary>
+    private sealed class StingyWriter(int extra) : IBufferWriter<byte>
+    {
+        private byte[] _span = [];
+
+        public List<byte> Written { get; } = new();
+
+        public void Advance(int count)
+        {
+            Assert.InRange(count, 0, _span.Length);
+            Written.AddRange(_span.AsSpan(0, count).ToArray());
+            _span = [];
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _span = new byte[Math.Max(sizeHint, 1) + extra];
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
     [Fact]
     public void One_million_rows_round_trip()
     {

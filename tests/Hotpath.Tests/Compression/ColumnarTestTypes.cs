@@ -108,3 +108,17 @@ public partial struct DoubleRow
 {
     public double Value;
 }
+
+/// <summary><see cref="DoubleRow"/>'s shape under another member name: another schema.</summary>
+[Columnar]
+public partial struct AmountRow
+{
+    public double Amount;
+}
+
+/// <summary><see cref="DoubleRow"/>'s members under another type name: the same schema.</summary>
+[Columnar]
+public partial struct RenamedDoubleRow
+{
+    public double Value;
+}

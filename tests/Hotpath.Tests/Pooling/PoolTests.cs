@@ -83,6 +83,25 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void A_rent_whose_factory_throws_is_counted_as_neither_a_rent_nor_a_miss()
+    {
+        var fail = true;
+        var pool = new Pool<Item>(() => fail ? throw new FormatException("no connection") : new Item(), maxRetained: 4);
+        Assert.Throws<FormatException>(() => pool.Rent());
+        Assert.Equal(new PoolStatistics(Rents: 0, Hits: 0, Misses: 0, Returns: 0, Drops: 0), pool.Statistics);
+
+        var nulls = new Pool<Item>(static () => null!, maxRetained: 2);
+        Assert.Throws<InvalidOperationException>(() => nulls.Rent());
+        Assert.Equal(0, nulls.Statistics.Misses);
+
+        // Once the factory works, the counts are those of the rents that happened.
+        fail = false;
+        pool.Return(pool.Rent());
+        pool.Rent();
+        Assert.Equal(new PoolStatistics(Rents: 2, Hits: 1, Misses: 1, Returns: 1, Drops: 0), pool.Statistics);
+    }
+
+    [Fact]
     public void Pool_never_keeps_more_than_MaxRetained_and_counts_drops()
     {
         var pool = NewPool(maxRetained: 4);
