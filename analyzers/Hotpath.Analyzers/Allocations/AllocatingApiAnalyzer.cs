@@ -54,11 +54,38 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
         IInvocationOperation invocation => table.Find(invocation.TargetMethod),
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
         // 's[1..]' calls Substring, 'list[1..]' List<T>.Slice; a span's Slice is not in the table (an index, 's[^1]', reads a property).
-        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => table.Find(slice),
+        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } range when !(IsFullRange(range.Argument) && ReturnsItselfWhole(range.Instance.Type)) =>
+            table.Find(slice),
         // 's is [_, .. var tail]' calls Substring, 'list is [_, .. var rest]' List<T>.Slice (arrays are HOT102).
-        ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => table.Find(slice),
+        ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) &&
+            !(pattern.Parent is IListPatternOperation { Patterns.Length: 1 } && ReturnsItselfWhole(pattern.Pattern?.InputType)) => table.Find(slice),
         _ => null,
     };
+
+    /// <summary>
+    /// A string's Substring(0, Length) and an ImmutableArray&lt;T&gt;'s Slice(0, Length) return the same instance:
+    /// a full range of either allocates nothing (a list's makes a new list; an array's is HOT102's copy).
+    /// </summary>
+    private static bool ReturnsItselfWhole(ITypeSymbol? type) =>
+        type is not null && (type.SpecialType == SpecialType.System_String || TypeNames.Is(type.OriginalDefinition, "System.Collections.Immutable.ImmutableArray`1"));
+
+    /// <summary>A range that is constantly the whole: <c>..</c>, <c>0..</c>, <c>..^0</c>, <c>0..^0</c>.</summary>
+    private static bool IsFullRange(IOperation argument) =>
+        Unwrap(argument) is IRangeOperation range &&
+        (range.LeftOperand is null || IsZero(Unwrap(range.LeftOperand))) &&
+        (range.RightOperand is null || Unwrap(range.RightOperand) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var end } && IsZero(Unwrap(end)));
+
+    private static bool IsZero(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: 0 };
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
 }
 
 /// <summary>How an entry of the table matches the overloads of its member.</summary>

@@ -248,6 +248,38 @@ public sealed class AllocatingApiTests
         }
         """, "HOT102", "HOT110");
 
+    /// <summary>
+    /// A constant full range of a string is Substring(0, Length), which returns the string itself, and of an
+    /// ImmutableArray&lt;T&gt; a Slice that returns the array itself: neither allocates. An array's full range
+    /// still copies (HOT102), a list's makes a new list, and a range that can be shorter is still reported.
+    /// </summary>
+    [Fact]
+    public Task A_constant_full_range_of_a_string_or_an_immutable_array_returns_the_same_instance() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(string s, ImmutableArray<int> items, int[] array, List<int> list, int n)
+            {
+                var a = s[..];
+                var b = s[0..];
+                var c = s[..^0];
+                var d = s[0..^0];
+                var e = items[..];
+                var f = items[0..^0];
+                var g = s is [.. var all] ? all : s;
+                var h = {|HOT110:s[1..]|};
+                var i = {|HOT110:s[..^1]|};
+                var j = {|HOT110:s[n..]|};
+                var k = {|HOT110:s[0..n]|};
+                var m = {|HOT102:array[..]|};
+                var o = {|HOT110:list[..]|};
+                var p = {|HOT110:items[1..]|};
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length + i.Length + j.Length +
+                    k.Length + m.Length + o.Count + p.Length;
+            }
+        }
+        """, "HOT102", "HOT110");
+
     [Fact]
     public async Task A_range_of_a_string_is_named_as_the_Substring_it_calls()
     {
