@@ -450,7 +450,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
                         ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");
                 case IConversionOperation or IPatternOperation or IIsTypeOperation:
-                    return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
+                    return Boxed(operation);
                 case IDelegateCreationOperation creation:
                     if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured, out _) is null
                         || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation && creation.Syntax is not ObjectCreationExpressionSyntax))
@@ -466,7 +466,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 case IInvocationOperation invocation:
                     return With(AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is { } api ? "'" + api.DisplayName + "'" : null, "HOT110")
                         ?? With(LinqAndEnumerationAnalyzer.DescribeLinq(invocation, _types) is { } linq ? "LINQ '" + linq + "'" : null, "HOT107")
-                        ?? With(StateMachineAnalyzer.DescribeHotCall(invocation, _stateMachines), "HOT109");
+                        ?? With(StateMachineAnalyzer.DescribeHotCall(invocation, _stateMachines), "HOT109")
+                        ?? Boxed(invocation); // a struct's non-overridden Equals/GetHashCode/ToString/GetType, a default interface method
+                case IPropertyReferenceOperation property:
+                    return Boxed(property); // a default interface property or indexer on a generic value
                 case IForEachLoopOperation loop:
                     return With(LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out var collection) is { } enumerator
                         ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108");
@@ -476,6 +479,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         }
 
         private static string? With(string? what, string rule) => what is null ? null : what + " (" + rule + ")";
+
+        private static string? Boxed(IOperation operation) =>
+            BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
 
         private sealed record DirectSummary(string? FirstAllocation, ImmutableArray<IMethodSymbol> Callees);
 
