@@ -29,7 +29,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
-        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
+        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -40,16 +40,43 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
-        if (Callee(operation, summaries) is not { } callee
-            || summaries.IsReportedAtTheCall(operation)
-            || summaries.FindAllocation(callee, context.CancellationToken) is not { } finding
-            || CodeContext.Of(operation).IsCold)
+        var callee = Callee(operation, summaries);
+        var length = LengthCallee(operation, summaries);
+        if ((callee is null && length is null) || summaries.IsReportedAtTheCall(operation))
+        {
+            return;
+        }
+
+        // A range, an index from the end or a list pattern also reads the length: the first callee that allocates is reported.
+        var finding = callee is null ? null : summaries.FindAllocation(callee, context.CancellationToken);
+        if (finding is null && length is not null)
+        {
+            callee = length;
+            finding = summaries.FindAllocation(callee, context.CancellationToken);
+        }
+
+        if (finding is null || callee is null || CodeContext.Of(operation).IsCold)
         {
             return;
         }
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, operation.Syntax.GetLocation(),
             Display(callee), finding));
+    }
+
+    /// <summary>
+    /// The Length or Count getter a range or an index from the end (<c>rope[1..]</c>, <c>rope[^1]</c>) or a list
+    /// pattern (<c>rope is [var first, ..]</c>) of a user type reads, when it is ours to follow.
+    /// </summary>
+    private static IMethodSymbol? LengthCallee(IOperation operation, Summaries summaries)
+    {
+        var length = operation switch
+        {
+            IImplicitIndexerReferenceOperation range => range.LengthSymbol,
+            IListPatternOperation list => list.LengthSymbol,
+            _ => null,
+        };
+        return length is IPropertySymbol { GetMethod: { } getter } ? summaries.AsAnalyzable(getter) : null;
     }
 
     /// <summary>
@@ -74,6 +101,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
                 IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
             ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
+            // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
+            IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
+                indexer.GetMethod,
+            IListPatternOperation => null,
             _ => null,
         };
 
@@ -427,6 +458,11 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         && !(operation is IInvocationOperation call && StateMachineAnalyzer.IsChosenSlowPath(call, _stateMachines)))
                     {
                         callees.Add(callee);
+                    }
+
+                    if (LengthCallee(operation, this) is { } length && !SymbolEqualityComparer.Default.Equals(length, method))
+                    {
+                        callees.Add(length);
                     }
                 }
             }

@@ -201,6 +201,48 @@ public sealed class CallGraphTests
         Assert.Contains("'C.Hash' is called on a hot path and allocates: 'a' (Point) boxed to call ValueType.GetHashCode(), which 'Point' does not override (HOT103) in 'C.Hash'", message);
     }
 
+    /// <summary>
+    /// A list pattern on a user type reads its Length or Count and its indexer (and a designated slice calls its
+    /// Slice): each is followed; an index from the end reads the length too.
+    /// </summary>
+    [Fact]
+    public Task List_patterns_follow_the_length_and_indexer_of_a_user_type() => Alloc.VerifyAsync("""
+        public sealed class Tape
+        {
+            private readonly int[] _items = new int[4];
+            public int Count => new List<int>(_items).Count;
+            public int this[int i] => _items[i];
+        }
+
+        public sealed class Scroll
+        {
+            private readonly int[] _items = new int[4];
+            public int Length => _items.Length;
+            public object this[int i] => _items[i];
+        }
+
+        public sealed class Plain
+        {
+            private readonly int[] _items = new int[4];
+            public int Length => _items.Length;
+            public int this[int i] => _items[i];
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Tape tape, Scroll scroll, Plain plain)
+            {
+                var n = tape is {|HOT111:[var first, ..]|} ? first : 0;
+                n += scroll is {|HOT111:[_, var second, ..]|} ? 1 : 0;
+                n += plain is [var a, _, ..] ? a : 0;
+                n += {|HOT111:tape[^1]|};
+                n += tape is {|HOT111:[_, _, ..]|} ? 1 : 0;
+                return n + plain[^1] + (plain is [_, ..] ? 1 : 0);
+            }
+        }
+        """, "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {
