@@ -281,7 +281,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         /// assigns the task (<c>t = …</c>, a compound or deconstructing assignment, an <c>out</c> or <c>ref</c>
         /// argument): the completion test before it says nothing about the task read after it.
         /// </summary>
-        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task)
+        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task) =>
+            AssignedBetween(scope, start, end, task, calledLocalFunctions: null);
+
+        // A call of a local function that assigns the task (`void Renew() => t = Other();`) assigns it there too.
+        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task, HashSet<IMethodSymbol>? calledLocalFunctions)
         {
             foreach (var descendant in scope.Descendants())
             {
@@ -295,11 +299,38 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     IAssignmentOperation { Target: ITupleOperation tuple } => tuple.Elements.Any(element => LockOperations.SameTarget(element, task)),
                     IAssignmentOperation assignment => LockOperations.SameTarget(assignment.Target, task),
                     IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => LockOperations.SameTarget(argument.Value, task),
+                    IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } localFunction } call =>
+                        LocalFunctionAssigns(call, localFunction.OriginalDefinition, task, calledLocalFunctions ??= new(SymbolEqualityComparer.Default)),
                     _ => false,
                 };
                 if (assigned)
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the body of the local function a call runs (or a local function it calls) assigns the task.</summary>
+        private static bool LocalFunctionAssigns(IOperation call, IMethodSymbol localFunction, IOperation task, HashSet<IMethodSymbol> visited)
+        {
+            if (!visited.Add(localFunction))
+            {
+                return false;
+            }
+
+            var root = call;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            foreach (var descendant in root.Descendants())
+            {
+                if (descendant is ILocalFunctionOperation declared && SymbolEqualityComparer.Default.Equals(declared.Symbol, localFunction))
+                {
+                    return AssignedBetween(declared, 0, int.MaxValue, task, visited);
                 }
             }
 

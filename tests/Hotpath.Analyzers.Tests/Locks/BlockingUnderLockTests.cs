@@ -69,6 +69,25 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A ref argument or a local function that writes the task between the test and the read voids the test.</summary>
+    [Fact]
+    public Task Result_of_a_task_written_by_a_ref_argument_or_a_local_function_after_the_test_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private Task<int> _task = Task.FromResult(0);
+            public int A(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Swap(ref t); return {|HOT207:t.Result|}; } return 0; } }
+            public int B() { lock (_gate) { if (!_task.IsCompleted) return 0; Swap(ref _task); return {|HOT207:_task.Result|}; } }
+            public int D(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Renew(); return {|HOT207:t.Result|}; } return 0; } void Renew() => t = Other(); }
+            public int E(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Read(in t); Look(t); return t.Result; } return 0; } }
+            public int F(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Peek(); return t.Result; } return 0; } int Peek() => t.Id; }
+            private static Task<int> Other() => Task.FromResult(1);
+            private static void Swap(ref Task<int> t) => t = Other();
+            private static void Read(in Task<int> t) { }
+            private static void Look(Task<int> t) { }
+        }
+        """, "HOT207");
+
     /// <summary>Waiting on a task known to be complete returns at once.</summary>
     [Fact]
     public Task Wait_on_a_task_tested_for_completion_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
