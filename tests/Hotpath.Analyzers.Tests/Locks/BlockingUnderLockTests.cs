@@ -88,6 +88,31 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// Task.WaitAll / WhenAll(…).Wait() return at once when every listed task is known complete, Task.WaitAny /
+    /// WhenAny(…).Wait() when one is; an array of tasks, or a task not tested, still blocks.
+    /// </summary>
+    [Fact]
+    public Task WaitAll_and_WaitAny_on_tasks_tested_for_completion() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A(Task t) { lock (_gate) { if (t.IsCompleted) Task.WaitAll(t); } }
+            public void B(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompletedSuccessfully) Task.WaitAll(t, u); } }
+            public void D(Task t, Task u) { lock (_gate) { if (t.IsCompleted) {|HOT207:Task.WaitAll(t, u)|}; } }
+            public int E(Task t, Task u) { lock (_gate) { if (!u.IsCompleted) return -1; return Task.WaitAny(t, u); } }
+            public int F(Task t, Task u) { lock (_gate) { return {|HOT207:Task.WaitAny(t, u)|}; } }
+            public void G(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) Task.WhenAll(t, u).Wait(); } }
+            public void H(Task t, Task u) { lock (_gate) { if (t.IsCompleted) {|HOT207:Task.WhenAll(t, u).Wait()|}; } }
+            public void I(Task t, Task u) { lock (_gate) { if (u.IsCompleted) Task.WhenAny(t, u).Wait(); } }
+            public void J(Task[] tasks) { lock (_gate) { {|HOT207:Task.WaitAll(tasks)|}; } }
+            public int K(Task<int> t, Task<int> u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) return Task.WhenAll(t, u).Result[0]; return 0; } }
+            public int L(Task<int> t, Task<int> u) { lock (_gate) { if (t.IsCompleted) return {|HOT207:Task.WhenAll(t, u).Result|}[0]; return 0; } }
+            public void M(Task t) { lock (_gate) { if (t.IsCompleted) { t = Task.Delay(10); {|HOT207:Task.WaitAll(t)|}; } } }
+            public void N(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) Task.WhenAll(t, u).GetAwaiter().GetResult(); } }
+        }
+        """, "HOT207");
+
     /// <summary>Waiting on a task known to be complete returns at once.</summary>
     [Fact]
     public Task Wait_on_a_task_tested_for_completion_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
