@@ -54,11 +54,38 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
         IInvocationOperation invocation => table.Find(invocation.TargetMethod),
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
         // 's[1..]' calls Substring, 'list[1..]' List<T>.Slice; a span's Slice is not in the table (an index, 's[^1]', reads a property).
-        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => table.Find(slice),
+        IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } range when !(IsFullRange(range.Argument) && ReturnsItselfWhole(range.Instance.Type)) =>
+            table.Find(slice),
         // 's is [_, .. var tail]' calls Substring, 'list is [_, .. var rest]' List<T>.Slice (arrays are HOT102).
-        ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => table.Find(slice),
+        ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) &&
+            !(pattern.Parent is IListPatternOperation { Patterns.Length: 1 } && ReturnsItselfWhole(pattern.Pattern?.InputType)) => table.Find(slice),
         _ => null,
     };
+
+    /// <summary>
+    /// A string's Substring(0, Length) and an ImmutableArray&lt;T&gt;'s Slice(0, Length) return the same instance:
+    /// a full range of either allocates nothing (a list's makes a new list; an array's is HOT102's copy).
+    /// </summary>
+    private static bool ReturnsItselfWhole(ITypeSymbol? type) =>
+        type is not null && (type.SpecialType == SpecialType.System_String || TypeNames.Is(type.OriginalDefinition, "System.Collections.Immutable.ImmutableArray`1"));
+
+    /// <summary>A range that is constantly the whole: <c>..</c>, <c>0..</c>, <c>..^0</c>, <c>0..^0</c>.</summary>
+    private static bool IsFullRange(IOperation argument) =>
+        Unwrap(argument) is IRangeOperation range &&
+        (range.LeftOperand is null || IsZero(Unwrap(range.LeftOperand))) &&
+        (range.RightOperand is null || Unwrap(range.RightOperand) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var end } && IsZero(Unwrap(end)));
+
+    private static bool IsZero(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: 0 };
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
 }
 
 /// <summary>How an entry of the table matches the overloads of its member.</summary>
@@ -69,6 +96,9 @@ internal enum ApiMatch
 
     /// <summary>Only overloads that return a new array or string (span overloads write into the caller's buffer).</summary>
     ReturnsArrayOrString,
+
+    /// <summary>Only overloads that take arguments (the parameterless one returns a cached empty instance).</summary>
+    WithArguments,
 }
 
 /// <summary>One known-allocating API. <c>Type</c> is a metadata name, or <see cref="AllocatingApiTable.AnyType"/>
@@ -95,6 +125,7 @@ internal sealed class AllocatingApiTable
     private const string WriteToSpan = "format into a Span<char> (TryFormat, an interpolated-string handler) or a pooled buffer";
     private const string Materialise = "iterate the source directly or copy into a pooled or reused buffer";
     private const string EnumArrays = "a new array per call: read it once into a static readonly field";
+    private const string ImmutableCopy = "a new array with a copy of the items: build it once and keep it, or pass the source as a ReadOnlySpan<T>";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -132,6 +163,10 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Collections.Generic.List`1", "Slice", ApiMatch.AnyOverload, "List<T>.Slice", ListRange),
         new AllocatingApi("System.Collections.Generic.List`1", "GetRange", ApiMatch.AnyOverload, "List<T>.GetRange", ListRange),
         new AllocatingApi("System.Collections.Immutable.ImmutableArray`1", "Slice", ApiMatch.AnyOverload, "ImmutableArray<T>.Slice", "a new array with a copy of the range: slice AsSpan() instead"),
+        new AllocatingApi("System.Collections.Immutable.ImmutableArray", "Create", ApiMatch.WithArguments, "ImmutableArray.Create", ImmutableCopy),
+        new AllocatingApi("System.Collections.Immutable.ImmutableArray", "CreateRange", ApiMatch.AnyOverload, "ImmutableArray.CreateRange", ImmutableCopy),
+        new AllocatingApi(AnyType, "ToImmutableArray", ApiMatch.AnyOverload, "ToImmutableArray", ImmutableCopy),
+        new AllocatingApi("System.Collections.Immutable.ImmutableArray`1+Builder", "ToImmutable", ApiMatch.AnyOverload, "ImmutableArray<T>.Builder.ToImmutable", "a copy of the builder's items: MoveToImmutable hands over its array when Count equals Capacity"),
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
         new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),
@@ -192,6 +227,7 @@ internal sealed class AllocatingApiTable
         {
             null => null,
             { Match: ApiMatch.ReturnsArrayOrString } when !ReturnsArrayOrString(method) => null,
+            { Match: ApiMatch.WithArguments } when method.Parameters.IsEmpty => null,
             _ => entry,
         };
     }

@@ -29,7 +29,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
-        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern);
+        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -40,16 +40,43 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
-        if (Callee(operation, summaries) is not { } callee
-            || summaries.IsReportedAtTheCall(operation)
-            || summaries.FindAllocation(callee, context.CancellationToken) is not { } finding
-            || CodeContext.Of(operation).IsCold)
+        var callee = Callee(operation, summaries);
+        var length = LengthCallee(operation, summaries);
+        if ((callee is null && length is null) || summaries.IsReportedAtTheCall(operation))
+        {
+            return;
+        }
+
+        // A range, an index from the end or a list pattern also reads the length: the first callee that allocates is reported.
+        var finding = callee is null ? null : summaries.FindAllocation(callee, context.CancellationToken);
+        if (finding is null && length is not null)
+        {
+            callee = length;
+            finding = summaries.FindAllocation(callee, context.CancellationToken);
+        }
+
+        if (finding is null || callee is null || CodeContext.Of(operation).IsCold)
         {
             return;
         }
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, operation.Syntax.GetLocation(),
             Display(callee), finding));
+    }
+
+    /// <summary>
+    /// The Length or Count getter a range or an index from the end (<c>rope[1..]</c>, <c>rope[^1]</c>) or a list
+    /// pattern (<c>rope is [var first, ..]</c>) of a user type reads, when it is ours to follow.
+    /// </summary>
+    private static IMethodSymbol? LengthCallee(IOperation operation, Summaries summaries)
+    {
+        var length = operation switch
+        {
+            IImplicitIndexerReferenceOperation range => range.LengthSymbol,
+            IListPatternOperation list => list.LengthSymbol,
+            _ => null,
+        };
+        return length is IPropertySymbol { GetMethod: { } getter } ? summaries.AsAnalyzable(getter) : null;
     }
 
     /// <summary>
@@ -74,6 +101,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
                 IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
             ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
+            // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
+            IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
+                indexer.GetMethod,
+            IListPatternOperation => null,
             _ => null,
         };
 
@@ -428,6 +459,11 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     {
                         callees.Add(callee);
                     }
+
+                    if (LengthCallee(operation, this) is { } length && !SymbolEqualityComparer.Default.Equals(length, method))
+                    {
+                        callees.Add(length);
+                    }
                 }
             }
 
@@ -450,7 +486,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
                         ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");
                 case IConversionOperation or IPatternOperation or IIsTypeOperation:
-                    return BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
+                    return Boxed(operation);
                 case IDelegateCreationOperation creation:
                     if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured, out _) is null
                         || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation && creation.Syntax is not ObjectCreationExpressionSyntax))
@@ -466,7 +502,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 case IInvocationOperation invocation:
                     return With(AllocatingApiAnalyzer.Describe(invocation, _types.Apis) is { } api ? "'" + api.DisplayName + "'" : null, "HOT110")
                         ?? With(LinqAndEnumerationAnalyzer.DescribeLinq(invocation, _types) is { } linq ? "LINQ '" + linq + "'" : null, "HOT107")
-                        ?? With(StateMachineAnalyzer.DescribeHotCall(invocation, _stateMachines), "HOT109");
+                        ?? With(StateMachineAnalyzer.DescribeHotCall(invocation, _stateMachines), "HOT109")
+                        ?? Boxed(invocation); // a struct's non-overridden Equals/GetHashCode/ToString/GetType, a default interface method
+                case IPropertyReferenceOperation property:
+                    return Boxed(property); // a default interface property or indexer on a generic value
                 case IForEachLoopOperation loop:
                     return With(LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out var collection) is { } enumerator
                         ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108");
@@ -476,6 +515,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         }
 
         private static string? With(string? what, string rule) => what is null ? null : what + " (" + rule + ")";
+
+        private static string? Boxed(IOperation operation) =>
+            BoxingAnalyzer.Describe(operation, out var value, out var how) is null ? null : value + " boxed " + how + " (HOT103)";
 
         private sealed record DirectSummary(string? FirstAllocation, ImmutableArray<IMethodSymbol> Callees);
 

@@ -9,8 +9,16 @@ namespace Hotpath.Analyzers.Allocations;
 /// </summary>
 internal static class TypeNames
 {
+    /// <summary>Whether <paramref name="symbol"/> is the type named; a nested type is named after its container's name and a '+'.</summary>
     public static bool Is(ISymbol? symbol, string metadataName)
     {
+        var plus = metadataName.LastIndexOf('+');
+        if (plus >= 0)
+        {
+            return symbol is INamedTypeSymbol { ContainingType: { } container } nested &&
+                Segment(nested.MetadataName, metadataName, plus + 1, metadataName.Length) && Is(container, metadataName.Substring(0, plus));
+        }
+
         if (symbol is not INamedTypeSymbol { ContainingType: null } type)
         {
             return false;

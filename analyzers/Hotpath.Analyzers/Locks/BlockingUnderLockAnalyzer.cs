@@ -130,7 +130,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return ("'await'", "the continuation may run on another thread, which cannot exit a thread-affine lock, and the lock stays held across the wait");
                 case IPropertyReferenceOperation { Property.Name: "Result", Instance: { Type: var taskType } task }
                     when LockSymbols.Is(taskType, Symbols.TaskOfT) || LockSymbols.Is(taskType, Symbols.ValueTaskOfT):
-                    return KnownCompleted(operation, task) ? (null, null) : ("Task.Result", Waiters);
+                    return Completes(operation, task) ? (null, null) : ("Task.Result", Waiters);
                 case IInvocationOperation invocation:
                     return ClassifyCall(invocation, Waiters);
                 default:
@@ -167,16 +167,20 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             if ((LockSymbols.Is(type, Symbols.Task) || LockSymbols.Is(type, Symbols.TaskOfT)) && name is "Wait" or "WaitAll" or "WaitAny")
             {
-                // Waiting on a task known to be complete returns at once.
-                return name == "Wait" && invocation.Instance is { } waited && KnownCompleted(invocation, waited)
-                    ? (null, null)
-                    : ($"Task.{name}", waiters);
+                // Waiting on a task known to be complete returns at once: WaitAll when every listed task is, WaitAny when one is.
+                var returnsAtOnce = name switch
+                {
+                    "Wait" => invocation.Instance is { } waited && Completes(invocation, waited),
+                    _ => ListedTasks(invocation) is { } tasks &&
+                        (name == "WaitAll" ? tasks.All(task => Completes(invocation, task)) : tasks.Any(task => Completes(invocation, task))),
+                };
+                return returnsAtOnce ? (null, null) : ($"Task.{name}", waiters);
             }
 
             if (name == "GetResult" && method.Parameters.Length == 0 && type.Name.EndsWith("Awaiter", StringComparison.Ordinal) &&
                 type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
             {
-                return AwaitedTask(invocation) is { } awaited && KnownCompleted(invocation, awaited)
+                return AwaitedTask(invocation) is { } awaited && Completes(invocation, awaited)
                     ? (null, null)
                     : ("GetAwaiter().GetResult()", waiters);
             }
@@ -242,6 +246,61 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
+        /// Whether <paramref name="task"/> is known to be complete where <paramref name="operation"/> runs: a task
+        /// tested for completion (<see cref="KnownCompleted"/>), <c>Task.WhenAll(…)</c> of tasks that all are, or
+        /// <c>Task.WhenAny(…)</c> of tasks one of which is.
+        /// </summary>
+        private bool Completes(IOperation operation, IOperation task)
+        {
+            if (LockOperations.Unwrap(task) is IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true } combinator } whenCall &&
+                (LockSymbols.Is(combinator.ContainingType, Symbols.Task) || LockSymbols.Is(combinator.ContainingType, Symbols.TaskOfT)))
+            {
+                return ListedTasks(whenCall) is { } tasks &&
+                    (combinator.Name == "WhenAll" ? tasks.All(listed => KnownCompleted(operation, listed)) : tasks.Any(listed => KnownCompleted(operation, listed)));
+            }
+
+            return KnownCompleted(operation, task);
+        }
+
+        /// <summary>
+        /// The tasks written out in a call of <c>Task.WaitAll</c>, <c>WaitAny</c>, <c>WhenAll</c> or <c>WhenAny</c>
+        /// (<c>Task.WaitAll(t, u)</c>, as a params array, a params span or <c>new[] { t, u }</c>); null when they come in
+        /// an array or a sequence built elsewhere, which says nothing about which tasks they are.
+        /// </summary>
+        private static List<IOperation>? ListedTasks(IInvocationOperation call)
+        {
+            List<IOperation>? tasks = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter?.Type is not { } parameterType || parameterType.SpecialType == SpecialType.System_Int32 ||
+                    parameterType.Name is "TimeSpan" or "CancellationToken")
+                {
+                    continue;
+                }
+
+                var value = LockOperations.Unwrap(argument.Value);
+                if (value is IArrayCreationOperation { Initializer: { } initializer })
+                {
+                    (tasks ??= new()).AddRange(initializer.ElementValues);
+                }
+                else if (value.Kind.ToString() == "CollectionExpression")
+                {
+                    (tasks ??= new()).AddRange(value.ChildOperations); // a params span (matched by name: newer than the 4.8 compiler API)
+                }
+                else if (parameterType is IArrayTypeSymbol || parameterType.Name is "IEnumerable" or "ReadOnlySpan")
+                {
+                    return null; // an array or a sequence from elsewhere
+                }
+                else
+                {
+                    (tasks ??= new()).Add(value); // WhenAll(Task, Task) style overloads
+                }
+            }
+
+            return tasks is { Count: > 0 } ? tasks : null;
+        }
+
+        /// <summary>
         /// Whether <paramref name="task"/> is known to be complete where <paramref name="operation"/> runs, so reading
         /// its result cannot block: it sits in the true branch of an if (or ?:) whose condition requires
         /// <c>task.IsCompleted</c> or <c>task.IsCompletedSuccessfully</c>, or after an
@@ -281,7 +340,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         /// assigns the task (<c>t = …</c>, a compound or deconstructing assignment, an <c>out</c> or <c>ref</c>
         /// argument): the completion test before it says nothing about the task read after it.
         /// </summary>
-        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task)
+        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task) =>
+            AssignedBetween(scope, start, end, task, calledLocalFunctions: null);
+
+        // A call of a local function that assigns the task (`void Renew() => t = Other();`) assigns it there too.
+        private static bool AssignedBetween(IOperation scope, int start, int end, IOperation task, HashSet<IMethodSymbol>? calledLocalFunctions)
         {
             foreach (var descendant in scope.Descendants())
             {
@@ -295,11 +358,38 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     IAssignmentOperation { Target: ITupleOperation tuple } => tuple.Elements.Any(element => LockOperations.SameTarget(element, task)),
                     IAssignmentOperation assignment => LockOperations.SameTarget(assignment.Target, task),
                     IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => LockOperations.SameTarget(argument.Value, task),
+                    IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } localFunction } call =>
+                        LocalFunctionAssigns(call, localFunction.OriginalDefinition, task, calledLocalFunctions ??= new(SymbolEqualityComparer.Default)),
                     _ => false,
                 };
                 if (assigned)
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the body of the local function a call runs (or a local function it calls) assigns the task.</summary>
+        private static bool LocalFunctionAssigns(IOperation call, IMethodSymbol localFunction, IOperation task, HashSet<IMethodSymbol> visited)
+        {
+            if (!visited.Add(localFunction))
+            {
+                return false;
+            }
+
+            var root = call;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            foreach (var descendant in root.Descendants())
+            {
+                if (descendant is ILocalFunctionOperation declared && SymbolEqualityComparer.Default.Equals(declared.Symbol, localFunction))
+                {
+                    return AssignedBetween(declared, 0, int.MaxValue, task, visited);
                 }
             }
 

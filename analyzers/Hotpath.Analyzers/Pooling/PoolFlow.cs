@@ -148,6 +148,74 @@ internal static class Flow
     }
 
     /// <summary>
+    /// Whether every forward path from <paramref name="from"/> to <paramref name="to"/> (which it reaches, and which
+    /// comes after it) goes through a statement that always returns <paramref name="local"/>: one that starts after
+    /// <paramref name="from"/> and comes before <paramref name="to"/> in a block holding <paramref name="to"/>, or the
+    /// body of a loop that runs before <paramref name="to"/> when it is a <c>for</c>'s incrementor or a <c>do</c>'s
+    /// condition (from inside that <c>do</c>'s body, the rest of the body after <paramref name="from"/>).
+    /// </summary>
+    public static bool ReturnedOnEveryPathBetween(SyntaxNode from, SyntaxNode to, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        // On the way out of the blocks that hold `from` (`if (grow) { b = pool.Rent(n); …; pool.Return(b); } b = …;`).
+        var common = from.Ancestors().First(a => a.Span.Contains(to.Span));
+        if (ReturnedLaterWithin(from, common, local, facts, before: to))
+        {
+            return true;
+        }
+
+        for (var node = to; node.Parent is { } parent && !IsFunction(parent); node = parent)
+        {
+            if (node is StatementSyntax child && StatementsOf(parent) is { } siblings)
+            {
+                for (var i = IndexOf(siblings, child) - 1; i >= 0 && siblings[i].SpanStart >= from.Span.End; i--)
+                {
+                    if (AlwaysReturns(siblings[i], local, facts))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            var bodyFirst = parent switch
+            {
+                ForStatementSyntax @for when node is ExpressionSyntax incrementor && @for.Incrementors.Contains(incrementor) => @for.Statement,
+                DoStatementSyntax @do when node == @do.Condition => @do.Statement,
+                _ => null,
+            };
+            if (bodyFirst is not null &&
+                (bodyFirst.Span.Contains(from.Span) ? ReturnedLaterWithin(from, bodyFirst, local, facts) : AlwaysReturns(bodyFirst, local, facts)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a statement after <paramref name="from"/> (and wholly before <paramref name="before"/>, when given), in a
+    /// block between it and <paramref name="container"/>, always returns the local.
+    /// </summary>
+    private static bool ReturnedLaterWithin(SyntaxNode from, SyntaxNode container, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, SyntaxNode? before = null)
+    {
+        for (var node = from; node != container && node.Parent is { } parent; node = parent)
+        {
+            if (node is StatementSyntax child && StatementsOf(parent) is { } siblings)
+            {
+                for (var i = IndexOf(siblings, child) + 1; i < siblings.Count && (before is null || siblings[i].Span.End <= before.SpanStart); i++)
+                {
+                    if (AlwaysReturns(siblings[i], local, facts))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether the statements after <paramref name="rentStatement"/>, up its enclosing blocks to the end of the
     /// function or the first loop, always return <paramref name="local"/>; a break of <paramref name="breaks"/>
     /// counts as returning it (the caller checks what follows that loop).

@@ -255,6 +255,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     private static bool DeclaredWithin(ISymbol symbol, StatementSyntax loop) =>
         symbol is ILocalSymbol local && local.DeclaringSyntaxReferences.Any(r => loop.Span.Contains(r.Span));
 
+    /// <summary>HOT303's usual reason; an overwrite names the assignment instead.</summary>
+    private const string SomePath = "on some path neither returned nor handed on";
+
     // HOT303.
     private static void ReportLeaks(OperationBlockAnalysisContext context, BodyFacts facts, PoolMethods pools)
     {
@@ -263,7 +266,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         {
             if (DroppedByPattern(rent) is { } dropped)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), dropped));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), dropped, SomePath));
                 continue;
             }
 
@@ -284,7 +287,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     };
                     if (!returned)
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), boundLocal.Name));
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), boundLocal.Name, SomePath));
                         break; // one report per rent
                     }
                 }
@@ -297,7 +300,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             {
                 if (IsDiscarded(rent))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), rent.Syntax.ToString()));
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), rent.Syntax.ToString(), SomePath));
                 }
 
                 continue; // handed straight on: an argument, a return value, a field, an initializer
@@ -305,6 +308,14 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             if (target is not ILocalSymbol local || statement is null)
             {
+                continue;
+            }
+
+            // Before the per-local hand-over test: an overwritten rent is lost even when the variable is handed on later.
+            if (!onBranch && OverwriteBeforeReturn(rent, local, facts, pools) is { } overwrite)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), local.Name,
+                    "overwritten by '" + overwrite + "' before it was returned or handed on"));
                 continue;
             }
 
@@ -323,7 +334,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             if (onBranch ? facts.ReturnsBetween(local, 0, int.MaxValue).Count == 0
                     : !Flow.AlwaysReturnedAfter(statement, local, facts, inExpression, context.CancellationToken))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), local.Name));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), local.Name, SomePath));
             }
         }
     }
@@ -573,82 +584,120 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             parent is IInvocationOperation { Instance: { } instance } && Unwrap(instance) == rent;
     }
 
+    /// <summary>
+    /// The text of the first write of <paramref name="local"/> that a path from <paramref name="rent"/> reaches before
+    /// the rented object was returned (<c>var a = pool.Rent(); a = pool.Rent();</c>, also the first iteration of a
+    /// loop that rents into it): the object it held is lost. Null when every path to each such write returns it first,
+    /// or a reference before the write (or in the value written) hands it on; writes in a catch the rent is not in
+    /// are exception paths and left alone.
+    /// </summary>
+    private static string? OverwriteBeforeReturn(IInvocationOperation rent, ILocalSymbol local, BodyFacts facts, PoolMethods pools)
+    {
+        var rentEnd = rent.Syntax.Span.End;
+        if (facts.FirstWriteAfter(local, rentEnd) == int.MaxValue)
+        {
+            return null;
+        }
+
+        var references = facts.ReferencesBetween(local, rentEnd, int.MaxValue);
+        foreach (var write in references)
+        {
+            if (!IsWrite(write) || write.Syntax.SpanStart < rentEnd)
+            {
+                continue;
+            }
+
+            // Everything evaluated before the write stores: `a = Replace(a)` hands the old object on first.
+            var written = write.Parent is IArgumentOperation { Parent: { } call } ? call : write.Parent ?? write;
+            if (references.Any(r => r != write && !IsWrite(r) && r.Syntax.SpanStart < written.Syntax.Span.End && HandsOn(r, pools)))
+            {
+                return null; // handed on before this write, so before every later one
+            }
+
+            if (!Flow.Reaches(rent.Syntax, write.Syntax) ||
+                write.Syntax.Ancestors().Any(a => a is CatchClauseSyntax && !a.Span.Contains(rent.Syntax.Span)) ||
+                Flow.ReturnedOnEveryPathBetween(rent.Syntax, write.Syntax, local, facts))
+            {
+                continue;
+            }
+
+            return written.Syntax.ToString();
+        }
+
+        return null;
+    }
+
     /// <summary>Whether any reference hands the local on: stores, returns, passes (except to Return) or captures it.</summary>
     private static bool HandedOn(BodyFacts facts, ILocalSymbol local, PoolMethods pools)
     {
         foreach (var reference in facts.ReferencesTo(local))
         {
-            if (IsWrite(reference))
+            if (!IsWrite(reference) && HandsOn(reference, pools))
             {
-                continue;
-            }
-
-            if (reference.Syntax.Ancestors().Any(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            {
-                return true; // captured: whoever runs the lambda owns it now
-            }
-
-            // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
-            // A span over it cannot be kept, though: through one, only returning it hands the array on. (Before
-            // C# 14 array-to-span is a user-defined operator; from C# 14 it is a built-in span conversion.)
-            IOperation current = reference;
-            var parent = current.Parent;
-            var asSpan = false;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                asSpan |= parent is IConversionOperation { Type.IsRefLikeType: true };
-                current = parent;
-                parent = parent.Parent;
-            }
-
-            if (asSpan)
-            {
-                if (parent is IReturnOperation)
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            switch (parent)
-            {
-                case IArgumentOperation argument:
-                    if (argument.Parent is IInvocationOperation invocation)
-                    {
-                        if (pools.IsReturn(invocation.TargetMethod))
-                        {
-                            continue; // returned, not handed on
-                        }
-
-                        if (invocation.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
-                        {
-                            continue; // buffer.AsSpan(): a use, not a hand-over
-                        }
-                    }
-
-                    return true;
-                case ISimpleAssignmentOperation assignment when assignment.Value == current:
-                case IVariableInitializerOperation:
-                case IReturnOperation:
-                case ITupleOperation:
-                case IArrayInitializerOperation:
-                case IPropertyInitializerOperation:
-                case IFieldInitializerOperation:
-                case IAnonymousObjectCreationOperation:
-                case ICoalesceAssignmentOperation:
-                    return true;
-                default:
-                    if (parent?.Kind.ToString() == "CollectionExpression" || parent?.Kind.ToString() == "Spread")
-                    {
-                        return true; // newer operation kinds, matched by name so the 4.8 compiler API suffices
-                    }
-
-                    break;
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether a reference that reads the local hands the object on: stores, returns, passes (except to Return) or captures it.</summary>
+    private static bool HandsOn(IOperation reference, PoolMethods pools)
+    {
+        if (reference.Syntax.Ancestors().Any(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        {
+            return true; // captured: whoever runs the lambda owns it now
+        }
+
+        // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
+        // A span over it cannot be kept, though: through one, only returning it hands the array on. (Before
+        // C# 14 array-to-span is a user-defined operator; from C# 14 it is a built-in span conversion.)
+        IOperation current = reference;
+        var parent = current.Parent;
+        var asSpan = false;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            asSpan |= parent is IConversionOperation { Type.IsRefLikeType: true };
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        if (asSpan)
+        {
+            return parent is IReturnOperation;
+        }
+
+        switch (parent)
+        {
+            case IArgumentOperation argument:
+                if (argument.Parent is IInvocationOperation invocation)
+                {
+                    if (pools.IsReturn(invocation.TargetMethod))
+                    {
+                        return false; // returned, not handed on
+                    }
+
+                    if (invocation.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                    {
+                        return false; // buffer.AsSpan(): a use, not a hand-over
+                    }
+                }
+
+                return true;
+            case ISimpleAssignmentOperation assignment when assignment.Value == current:
+            case IVariableInitializerOperation:
+            case IReturnOperation:
+            case ITupleOperation:
+            case IArrayInitializerOperation:
+            case IPropertyInitializerOperation:
+            case IFieldInitializerOperation:
+            case IAnonymousObjectCreationOperation:
+            case ICoalesceAssignmentOperation:
+                return true;
+            default:
+                // Newer operation kinds, matched by name so the 4.8 compiler API suffices.
+                return parent?.Kind.ToString() == "CollectionExpression" || parent?.Kind.ToString() == "Spread";
+        }
     }
 
     /// <summary>

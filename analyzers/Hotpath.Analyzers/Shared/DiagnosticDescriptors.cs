@@ -117,7 +117,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RentLeak = Create("HOT303", ReliabilityCategory,
         "Rented object neither returned nor handed on",
-        "'{0}' is rented but on some path neither returned nor handed on");
+        "'{0}' is rented but {1}");
 
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

@@ -65,9 +65,56 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // A lease holds the first instance: a local assigned again would hold one the lease never returns (and the
+        // explicit returns of it, which the fix removes, were returning that one).
+        var variable = declaration.Declaration.Variables[0];
+        var body = declaration.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax);
+        if (body is null || model.GetDeclaredSymbol(variable, cancellationToken) is not { } local || IsAssigned(body, local, model, cancellationToken))
+        {
+            return false;
+        }
+
         statement = declaration;
         pool = access.Expression;
         return true;
+    }
+
+    /// <summary>Whether <paramref name="body"/> assigns <paramref name="local"/> (=, a compound or deconstruction assignment, out or ref).</summary>
+    private static bool IsAssigned(SyntaxNode body, ISymbol local, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != local.Name)
+            {
+                continue;
+            }
+
+            var written = identifier.Parent switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left == identifier,
+                ArgumentSyntax { Parent: TupleExpressionSyntax tuple } => IsDeconstructed(tuple),
+                ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
+                _ => false,
+            };
+            if (written && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        // `(x, y) = …`, also nested: `((x, y), z) = …`.
+        static bool IsDeconstructed(TupleExpressionSyntax tuple)
+        {
+            SyntaxNode node = tuple;
+            while (node.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax outer })
+            {
+                node = outer;
+            }
+
+            return node.Parent is AssignmentExpressionSyntax assignment && assignment.Left == node;
+        }
     }
 
     private static async Task<Document> UseLeaseAsync(Document document, LocalDeclarationStatementSyntax statement, ExpressionSyntax pool, CancellationToken cancellationToken)

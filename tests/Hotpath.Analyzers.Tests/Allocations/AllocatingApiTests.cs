@@ -102,6 +102,34 @@ public sealed class AllocatingApiTests
         }
         """, "HOT102", "HOT110");
 
+    /// <summary>
+    /// Building an ImmutableArray&lt;T&gt; copies its source into a new array (Create with items, CreateRange,
+    /// ToImmutableArray, a builder's ToImmutable); the parameterless Create returns the cached empty array and
+    /// MoveToImmutable hands over the builder's array.
+    /// </summary>
+    [Fact]
+    public Task Building_an_immutable_array_is_reported_but_the_empty_one_and_MoveToImmutable_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] array, ReadOnlySpan<int> span, List<int> list, ImmutableArray<int> items, ImmutableArray<int>.Builder builder)
+            {
+                var a = {|HOT110:ImmutableArray.Create(array, 1, 2)|};
+                var b = {|HOT110:ImmutableArray.Create(span)|};
+                var c = {|HOT110:ImmutableArray.Create(items, 1, 2)|};
+                var d = {|HOT110:ImmutableArray.Create(1)|};
+                var e = {|HOT110:ImmutableArray.CreateRange(list)|};
+                var f = {|HOT110:list.ToImmutableArray()|};
+                var g = {|HOT110:span.ToImmutableArray()|};
+                var h = {|HOT110:builder.ToImmutable()|};
+                var i = ImmutableArray.Create<int>();
+                var j = builder.MoveToImmutable();
+                var k = items.AsSpan();
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length + i.Length + j.Length + k.Length;
+            }
+        }
+        """, "HOT102", "HOT110");
+
     /// <summary>A range of a span, a Memory&lt;T&gt; or an ArraySegment&lt;T&gt; calls a Slice that views the same memory.</summary>
     [Fact]
     public Task Ranges_of_spans_memory_and_array_segments_are_not_reported() => Alloc.VerifyAsync("""
@@ -248,6 +276,38 @@ public sealed class AllocatingApiTests
         }
         """, "HOT102", "HOT110");
 
+    /// <summary>
+    /// A constant full range of a string is Substring(0, Length), which returns the string itself, and of an
+    /// ImmutableArray&lt;T&gt; a Slice that returns the array itself: neither allocates. An array's full range
+    /// still copies (HOT102), a list's makes a new list, and a range that can be shorter is still reported.
+    /// </summary>
+    [Fact]
+    public Task A_constant_full_range_of_a_string_or_an_immutable_array_returns_the_same_instance() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(string s, ImmutableArray<int> items, int[] array, List<int> list, int n)
+            {
+                var a = s[..];
+                var b = s[0..];
+                var c = s[..^0];
+                var d = s[0..^0];
+                var e = items[..];
+                var f = items[0..^0];
+                var g = s is [.. var all] ? all : s;
+                var h = {|HOT110:s[1..]|};
+                var i = {|HOT110:s[..^1]|};
+                var j = {|HOT110:s[n..]|};
+                var k = {|HOT110:s[0..n]|};
+                var m = {|HOT102:array[..]|};
+                var o = {|HOT110:list[..]|};
+                var p = {|HOT110:items[1..]|};
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length + i.Length + j.Length +
+                    k.Length + m.Length + o.Count + p.Length;
+            }
+        }
+        """, "HOT102", "HOT110");
+
     [Fact]
     public async Task A_range_of_a_string_is_named_as_the_Substring_it_calls()
     {
@@ -296,7 +356,7 @@ public sealed class AllocatingApiTests
     public void The_rule_page_mirrors_the_table()
     {
         var page = File.ReadAllText(Path.Combine(RepoPaths.Docs, "rules", "HOT110.md"));
-        var rows = Regex.Matches(page, @"^\| (?<tick>``?)(?<type>[^`]+(`\d+)?)\k<tick> \| `(?<member>[^`]+)` \|", RegexOptions.Multiline)
+        var rows = Regex.Matches(page, @"^\| (?<tick>``?)(?<type>[^`]+(`\d+)?(\+[^`]+)?)\k<tick> \| `(?<member>[^`]+)` \|", RegexOptions.Multiline)
             .Select(m => (m.Groups["type"].Value, m.Groups["member"].Value))
             .ToArray();
         var table = AllocatingApiTable.Entries.Select(e => (e.Type, e.Member)).ToArray();

@@ -152,6 +152,97 @@ public sealed class CallGraphTests
         }
         """);
 
+    /// <summary>
+    /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
+    /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
+    /// </summary>
+    [Fact]
+    public Task Boxing_in_a_callee_is_followed() => Alloc.VerifyAsync("""
+        public struct Point { public int X; }
+
+        public interface IShape { int Sides => 0; int Corners() => 0; }
+
+        public class C
+        {
+            [HotPath]
+            public int M<T>(int x, Point a, Point b, T shape) where T : IShape
+            {
+                var n = {|HOT111:Log(x)|} + {|HOT111:Hash(a)|} + {|HOT111:Kind(a)|} + {|HOT111:Sides(shape)|} + {|HOT111:Corners(shape)|};
+                return {|HOT111:Same(a, b)|} ? n : n + {|HOT111:Name(a)|}.Length + Plain(x);
+            }
+
+            private static int Log(int x) => Write(x);
+            private static int Write(object o) => 0;
+            private static bool Same(Point a, Point b) => a.Equals(b);
+            private static int Hash(Point a) => a.GetHashCode();
+            private static string Name(Point a) => a.ToString();
+            private static int Kind(Point a) => a.GetType().Name.Length;
+            private static int Sides<T>(T shape) where T : IShape => shape.Sides;
+            private static int Corners<T>(T shape) where T : IShape => shape.Corners();
+            private static int Plain(int x) => x.GetHashCode() + x.CompareTo(1);
+        }
+        """, "HOT111");
+
+    [Fact]
+    public async Task Boxing_in_a_callee_is_named_with_its_rule()
+    {
+        var message = await Alloc.MessageAsync("""
+            public struct Point { public int X; }
+
+            public class C
+            {
+                [HotPath]
+                public int M(Point a) => Hash(a);
+
+                private static int Hash(Point a) => a.GetHashCode();
+            }
+            """, "HOT111");
+
+        Assert.Contains("'C.Hash' is called on a hot path and allocates: 'a' (Point) boxed to call ValueType.GetHashCode(), which 'Point' does not override (HOT103) in 'C.Hash'", message);
+    }
+
+    /// <summary>
+    /// A list pattern on a user type reads its Length or Count and its indexer (and a designated slice calls its
+    /// Slice): each is followed; an index from the end reads the length too.
+    /// </summary>
+    [Fact]
+    public Task List_patterns_follow_the_length_and_indexer_of_a_user_type() => Alloc.VerifyAsync("""
+        public sealed class Tape
+        {
+            private readonly int[] _items = new int[4];
+            public int Count => new List<int>(_items).Count;
+            public int this[int i] => _items[i];
+        }
+
+        public sealed class Scroll
+        {
+            private readonly int[] _items = new int[4];
+            public int Length => _items.Length;
+            public object this[int i] => _items[i];
+        }
+
+        public sealed class Plain
+        {
+            private readonly int[] _items = new int[4];
+            public int Length => _items.Length;
+            public int this[int i] => _items[i];
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Tape tape, Scroll scroll, Plain plain)
+            {
+                var n = tape is {|HOT111:[var first, ..]|} ? first : 0;
+                n += scroll is {|HOT111:[_, var second, ..]|} ? 1 : 0;
+                n += plain is [var a, _, ..] ? a : 0;
+                n += {|HOT111:tape[^1]|};
+                n += tape is {|HOT111:[_, _, ..]|} ? 1 : 0;
+                return n + plain[^1] + (plain is [_, ..] ? 1 : 0);
+            }
+        }
+        """, "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {

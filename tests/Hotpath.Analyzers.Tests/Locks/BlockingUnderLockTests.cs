@@ -69,6 +69,50 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A ref argument or a local function that writes the task between the test and the read voids the test.</summary>
+    [Fact]
+    public Task Result_of_a_task_written_by_a_ref_argument_or_a_local_function_after_the_test_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private Task<int> _task = Task.FromResult(0);
+            public int A(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Swap(ref t); return {|HOT207:t.Result|}; } return 0; } }
+            public int B() { lock (_gate) { if (!_task.IsCompleted) return 0; Swap(ref _task); return {|HOT207:_task.Result|}; } }
+            public int D(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Renew(); return {|HOT207:t.Result|}; } return 0; } void Renew() => t = Other(); }
+            public int E(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Read(in t); Look(t); return t.Result; } return 0; } }
+            public int F(Task<int> t) { lock (_gate) { if (t.IsCompleted) { Peek(); return t.Result; } return 0; } int Peek() => t.Id; }
+            private static Task<int> Other() => Task.FromResult(1);
+            private static void Swap(ref Task<int> t) => t = Other();
+            private static void Read(in Task<int> t) { }
+            private static void Look(Task<int> t) { }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Task.WaitAll / WhenAll(…).Wait() return at once when every listed task is known complete, Task.WaitAny /
+    /// WhenAny(…).Wait() when one is; an array of tasks, or a task not tested, still blocks.
+    /// </summary>
+    [Fact]
+    public Task WaitAll_and_WaitAny_on_tasks_tested_for_completion() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A(Task t) { lock (_gate) { if (t.IsCompleted) Task.WaitAll(t); } }
+            public void B(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompletedSuccessfully) Task.WaitAll(t, u); } }
+            public void D(Task t, Task u) { lock (_gate) { if (t.IsCompleted) {|HOT207:Task.WaitAll(t, u)|}; } }
+            public int E(Task t, Task u) { lock (_gate) { if (!u.IsCompleted) return -1; return Task.WaitAny(t, u); } }
+            public int F(Task t, Task u) { lock (_gate) { return {|HOT207:Task.WaitAny(t, u)|}; } }
+            public void G(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) Task.WhenAll(t, u).Wait(); } }
+            public void H(Task t, Task u) { lock (_gate) { if (t.IsCompleted) {|HOT207:Task.WhenAll(t, u).Wait()|}; } }
+            public void I(Task t, Task u) { lock (_gate) { if (u.IsCompleted) Task.WhenAny(t, u).Wait(); } }
+            public void J(Task[] tasks) { lock (_gate) { {|HOT207:Task.WaitAll(tasks)|}; } }
+            public int K(Task<int> t, Task<int> u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) return Task.WhenAll(t, u).Result[0]; return 0; } }
+            public int L(Task<int> t, Task<int> u) { lock (_gate) { if (t.IsCompleted) return {|HOT207:Task.WhenAll(t, u).Result|}[0]; return 0; } }
+            public void M(Task t) { lock (_gate) { if (t.IsCompleted) { t = Task.Delay(10); {|HOT207:Task.WaitAll(t)|}; } } }
+            public void N(Task t, Task u) { lock (_gate) { if (t.IsCompleted && u.IsCompleted) Task.WhenAll(t, u).GetAwaiter().GetResult(); } }
+        }
+        """, "HOT207");
+
     /// <summary>Waiting on a task known to be complete returns at once.</summary>
     [Fact]
     public Task Wait_on_a_task_tested_for_completion_is_not_reported() => LockVerifier.VerifyAsync(Usings + """

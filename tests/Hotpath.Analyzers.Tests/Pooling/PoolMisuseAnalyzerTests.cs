@@ -512,7 +512,7 @@ public sealed class PoolMisuseAnalyzerTests
     public Task Loops_that_rent_at_the_top_of_the_body_but_can_leave_before_it_are_reported() => Verify("""
         public void BreakFirst(bool stop)
         {
-            var b = ArrayPool<byte>.Shared.Rent(8);
+            var b = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|}; // overwritten when stop is false
             while (true) { if (stop) break; b = ArrayPool<byte>.Shared.Rent(8); if (b.Length > 0) break; ArrayPool<byte>.Shared.Return(b); }
             {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
         }
@@ -1075,6 +1075,233 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_rent_overwritten_by_a_rent_in_a_loop_before_it_was_returned() => Verify("""
+        public void M(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++)
+            {
+                item = Item.Pool.Rent();
+                Sink.Keep(item);
+                Item.Pool.Return(item);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_overwritten_in_straight_line_code_before_it_was_returned() => Verify("""
+        public void Pool()
+        {
+            var a = {|HOT303:_pool.Rent()|};
+            a = _pool.Rent();
+            _pool.Return(a);
+        }
+
+        public void Shared()
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            buffer = ArrayPool<byte>.Shared.Rent(32);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void OverwrittenOnOnePath(bool done)
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            if (done) Item.Pool.Return(a);
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
+        public void OverwrittenInATry()
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            try
+            {
+                a = Item.Pool.Rent();
+            }
+            finally
+            {
+                Item.Pool.Return(a);
+            }
+        }
+
+        public void OverwrittenByAnOutArgument()
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            Fill(out a);
+            Item.Pool.Return(a);
+        }
+
+        private static void Fill(out Item item) => item = Item.Pool.Rent();
+        """);
+
+    [Fact]
+    public Task HOT303_overwritten_message_names_the_overwrite() => VerifyMessage(
+        """
+        public void M()
+        {
+            var a = Item.Pool.Rent();
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+        """,
+        "HOT303: 'a' is rented but overwritten by 'a = Item.Pool.Rent()' before it was returned or handed on");
+
+    [Fact]
+    public Task HOT303_quiet_when_returned_or_handed_on_before_the_overwrite() => Verify("""
+        public void Returned()
+        {
+            var a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
+        public void ReturnedOnBothBranches(bool done)
+        {
+            var a = Item.Pool.Rent();
+            if (done) { Item.Pool.Return(a); } else { a.Value = 1; Item.Pool.Return(a); }
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
+        public void ReturnedOnTheBranchThatOverwrites(bool grow)
+        {
+            var a = Item.Pool.Rent();
+            if (grow)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void Grown(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            while (buffer.Length < n)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan().CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void Aliased()
+        {
+            var a = Item.Pool.Rent();
+            var old = a;
+            a = Item.Pool.Rent();
+            Item.Pool.Return(old);
+            Item.Pool.Return(a);
+        }
+
+        public void Stored()
+        {
+            var a = Item.Pool.Rent();
+            _field = a;
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
+        public void Passed()
+        {
+            var a = Item.Pool.Rent();
+            Sink.Keep(a);
+            a = Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
+        public Item PassedToTheOverwrite()
+        {
+            var a = Item.Pool.Rent();
+            a = Replace(a);
+            return a;
+        }
+
+        public Item ReturnedFromTheMethod(bool early)
+        {
+            var a = Item.Pool.Rent();
+            if (early) return a;
+            Item.Pool.Return(a);
+            a = Item.Pool.Rent();
+            return a;
+        }
+
+        public void OnlyInACatch()
+        {
+            var a = Item.Pool.Rent();
+            try
+            {
+                a.Value = 1;
+            }
+            catch (System.InvalidOperationException)
+            {
+                a = Item.Pool.Rent();
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void ForIncrementorAfterABodyThatReturns(int n)
+        {
+            var a = Item.Pool.Rent();
+            for (var i = 0; i < n; i++, a = Item.Pool.Rent())
+            {
+                Item.Pool.Return(a);
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void DoConditionAfterTheRestOfTheBody()
+        {
+            Item a;
+            do
+            {
+                a = Item.Pool.Rent();
+                a.Value++;
+                Item.Pool.Return(a);
+            }
+            while ((a = Item.Pool.Rent()).Value > 0);
+            Item.Pool.Return(a);
+        }
+
+        private static Item Replace(Item old) => old;
+        """);
+
+    [Fact]
+    public Task HOT303_overwritten_in_a_loop_header_before_the_body_returned_it() => Verify("""
+        public void ForIncrementor(int n, bool skip)
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++, a = Item.Pool.Rent())
+            {
+                if (skip) continue;
+                Item.Pool.Return(a);
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void DoCondition()
+        {
+            Item a;
+            do
+            {
+                a = {|HOT303:Item.Pool.Rent()|};
+                a.Value++;
+            }
+            while ((a = {|HOT303:Item.Pool.Rent()|}).Value > 0); // a true condition runs the body, which rents again
+            Item.Pool.Return(a);
+        }
+        """);
+
+    [Fact]
     public Task HOT303_object_pool_get_without_return() => Verify("""
         public void M(Microsoft.Extensions.ObjectPool.ObjectPool<Item> pool)
         {
@@ -1127,6 +1354,15 @@ public sealed class PoolMisuseAnalyzerTests
             },
             messages);
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
+
+    private static async Task VerifyMessage(string body, string expected)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "using System;\nusing System.Buffers;\nusing Hotpath;\nnamespace App;\npublic sealed class Test\n{\n" + body + "\n}",
+            s_analyzer,
+            s_options);
+        Assert.Equal(new[] { expected }, diagnostics.Select(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     // ---- top-level statements (a Program.cs without Main: the statements are one body, not one function each) ----

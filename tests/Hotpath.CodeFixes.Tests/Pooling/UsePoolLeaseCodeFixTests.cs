@@ -160,6 +160,29 @@ public sealed class UsePoolLeaseCodeFixTests
             s_options);
 
     [Fact]
+    public Task Not_offered_when_the_local_is_assigned_again() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static void Handle(int n)
+                {
+                    var state = PodState.Pool.Rent();
+                    for (var i = 0; i < n; i++)
+                    {
+                        state = PodState.Pool.Rent();
+                        state.Restarts++;
+                        PodState.Pool.Return(state);
+                    }
+                }
+            }
+            """,
+            s_options);
+
+    [Fact]
     public Task Not_offered_when_the_rent_is_not_a_local_initializer() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new PoolMisuseAnalyzer(),
