@@ -139,8 +139,58 @@ internal static class PooledParser
             pooledBase ? BaseReset.None : baseReset,
             steps.ToEquatableArray(),
             type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
-            hook);
+            hook,
+            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)));
     }
+
+    /// <summary>
+    /// Whether the nearest [Pooled] base of a derived type has the generated <c>OnResetCore()</c>: one in this compilation
+    /// gets it from this generator (an open root declares it; a derived one inherits it when its own base has it); one in
+    /// a referenced assembly has it unless an older Hotpath generated it.
+    /// </summary>
+    private static bool HasHookChain(INamedTypeSymbol type)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (!IsPooled(ancestor))
+            {
+                continue;
+            }
+
+            if (ancestor.Locations.Any(static l => l.IsInSource))
+            {
+                return !HasPooledAncestor(ancestor) || HasHookChain(ancestor); // an open root, or derived from one that has it
+            }
+
+            for (var declaring = ancestor; declaring is not null; declaring = declaring.BaseType)
+            {
+                if (declaring.GetMembers(OnResetCoreName).Any(static m => m is IMethodSymbol { Parameters.Length: 0, Arity: 0, IsStatic: false, IsVirtual: true } or IMethodSymbol { Parameters.Length: 0, Arity: 0, IsOverride: true }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return false;
+    }
+
+    private static bool HasPooledAncestor(INamedTypeSymbol type)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (IsPooled(ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The generated virtual that runs the <c>OnReset()</c> hooks of every level, base first.</summary>
+    public const string OnResetCoreName = "OnResetCore";
 
     /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
     public static bool IsPooled(ITypeSymbol type)
