@@ -17,7 +17,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     private protected override string AttributeMetadataName => AttributeNames.ShardedCache;
 
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
-        ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.ArgumentOutOfRange);
+        ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.MissingCacheKeyAtCompilationEnd, DiagnosticDescriptors.ArgumentOutOfRange);
 
     // The symbol action (the base class's, which recognises the attribute by its symbol, aliases included) adds each
     // valid cache to a collection made for this analysis (a compilation analyzed twice is not reported twice); the end

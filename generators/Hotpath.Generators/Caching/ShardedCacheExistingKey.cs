@@ -15,8 +15,8 @@ namespace Hotpath.Generators.Caching;
 /// </summary>
 internal static class ShardedCacheExistingKey
 {
-    /// <summary>The file name every generated key's hint name ends with (the analyzer sees those files too).</summary>
-    private const string GeneratedKeySuffix = ".CacheKey.g.cs";
+    /// <summary>The tool name of the <c>[GeneratedCode]</c> attribute on every generated key (the analyzer sees those parts too).</summary>
+    private const string GeneratedCodeTool = "Hotpath.Generators";
 
     /// <summary>
     /// Why the generated key <paramref name="keyName"/> cannot be added beside an existing type of that name in
@@ -73,10 +73,11 @@ internal static class ShardedCacheExistingKey
     {
         var declarations = new List<TypeDeclarationSyntax>();
         var userTrees = new HashSet<SyntaxTree>();
+        var generatedParts = GeneratedParts(existing, cancellationToken);
         var generated = false;
         foreach (var reference in existing.DeclaringSyntaxReferences)
         {
-            if (reference.SyntaxTree.FilePath.EndsWith(GeneratedKeySuffix, StringComparison.Ordinal))
+            if (generatedParts.Contains(reference.GetSyntax(cancellationToken)))
             {
                 generated = true; // this generator's own key, as the analyzer sees it in a build
             }
@@ -143,6 +144,26 @@ internal static class ShardedCacheExistingKey
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The declarations of <paramref name="existing"/> that carry <c>[GeneratedCode("Hotpath.Generators", …)]</c>: the
+    /// parts this generator emitted (found by the attribute it writes on each, not by a file name).
+    /// </summary>
+    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol existing, CancellationToken cancellationToken)
+    {
+        var parts = new HashSet<SyntaxNode>();
+        foreach (var attribute in existing.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute" &&
+                attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is GeneratedCodeTool &&
+                attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { Parent.Parent: TypeDeclarationSyntax declaration })
+            {
+                parts.Add(declaration);
+            }
+        }
+
+        return parts;
     }
 
     private static string Kind(INamedTypeSymbol type) => type.TypeKind switch

@@ -75,7 +75,7 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
             {
                 if (ShardedCacheKeyCollisions.WinnerOver(losers, use.ValueTypeFullName) is { } winner)
                 {
-                    output.ReportDiagnostic(ShardedCacheKeyCollisions.Diagnostic(use.Location.ToLocation(), use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
+                    output.ReportDiagnostic(ShardedCacheKeyCollisions.Diagnostic(DiagnosticDescriptors.MissingCacheKey, use.Location.ToLocation(), use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
                 }
             }
         });

@@ -68,10 +68,13 @@ internal static class ShardedCacheKeyCollisions
         return null;
     }
 
-    /// <summary>The HOT003 for a cache of <paramref name="valueTypeName"/> whose key name is taken by <paramref name="winnerFullName"/>.</summary>
-    public static Diagnostic Diagnostic(Location location, string valueTypeName, string cacheName, string keyFullName, string winnerFullName) =>
+    /// <summary>
+    /// The HOT003 for a cache of <paramref name="valueTypeName"/> whose key name is taken by <paramref name="winnerFullName"/>:
+    /// under <paramref name="descriptor"/>, the generator's plain HOT003 or the analyzer's compilation-end one.
+    /// </summary>
+    public static Diagnostic Diagnostic(DiagnosticDescriptor descriptor, Location location, string valueTypeName, string cacheName, string keyFullName, string winnerFullName) =>
         Microsoft.CodeAnalysis.Diagnostic.Create(
-            DiagnosticDescriptors.MissingCacheKey,
+            descriptor,
             location,
             valueTypeName,
             cacheName,
@@ -79,7 +82,7 @@ internal static class ShardedCacheKeyCollisions
             "': two value types with one name in one namespace (nested in different types, or constructions of one generic type) cannot both have a {TValue}Key there; rename one, or cache a type of its own that wraps it");
 
     /// <summary>
-    /// For the analyzer, at the end of a compilation: the HOT003 of every cache in <paramref name="uses"/> (the valid
+    /// For the analyzer, at the end of a compilation: the HOT003 (tagged CompilationEnd) of every cache in <paramref name="uses"/> (the valid
     /// caches it met) whose value type loses its key name. Nothing to do, and nothing walked, without caches.
     /// </summary>
     public static void Report(IReadOnlyCollection<AnalyzedCacheKeyUse> uses, Action<Diagnostic> report)
@@ -99,7 +102,7 @@ internal static class ShardedCacheKeyCollisions
         {
             if (WinnerOver(losers, use.ValueTypeFullName) is { } winner)
             {
-                report(Diagnostic(use.Location, use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
+                report(Diagnostic(DiagnosticDescriptors.MissingCacheKeyAtCompilationEnd, use.Location, use.ValueTypeName, use.CacheName, use.KeyFullName, winner));
             }
         }
     }

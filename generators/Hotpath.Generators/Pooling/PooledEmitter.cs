@@ -51,12 +51,17 @@ internal static class PooledEmitter
                 writer.OpenBrace();
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
+                WriteHook(writer, model);
                 writer.CloseBrace();
                 break;
 
             case PooledShape.OpenRoot:
-                WriteResetDoc(writer, model);
-                writer.Line("public " + hides + "void Reset() => ResetCore();");
+                writer.Line("/// <summary>Returns every member, of this type and of the [Pooled] types deriving from it, to its initial state (generated from the [Pooled] reset rules), then calls the <c>OnReset()</c> hooks, this type's first.</summary>");
+                writer.Line("public " + hides + "void Reset()");
+                writer.OpenBrace();
+                writer.Line("ResetCore();");
+                writer.Line(PooledParser.OnResetCoreName + "();");
+                writer.CloseBrace();
                 writer.Line();
                 writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
                 writer.Line("protected virtual " + @unsafe + "void ResetCore()");
@@ -64,15 +69,37 @@ internal static class PooledEmitter
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
+                writer.Line();
+                writer.Line("/// <summary>Calls the <c>OnReset()</c> hooks once every member is reset; a derived [Pooled] type with a hook overrides it and calls the base first.</summary>");
+                writer.Line("protected virtual void " + PooledParser.OnResetCoreName + "()");
+                writer.OpenBrace();
+                WriteHook(writer, model);
+                writer.CloseBrace();
                 break;
 
             case PooledShape.Derived:
-                writer.Line("/// <summary>Resets the base type's members, then the members this type declares.</summary>");
+                writer.Line("/// <summary>Resets the base type's members, then the members this type declares" + (model.HookChain || model.Hook == OnResetHook.None ? "." : ", then calls <c>OnReset()</c>.") + "</summary>");
                 writer.Line("protected override " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
                 writer.Line("base.ResetCore();");
                 WriteSteps(writer, model);
+                if (!model.HookChain)
+                {
+                    WriteHook(writer, model); // a base from an older Hotpath: its Reset() knows no OnResetCore()
+                }
+
                 writer.CloseBrace();
+                if (model.HookChain && model.Hook != OnResetHook.None)
+                {
+                    writer.Line();
+                    writer.Line("/// <summary>Calls the base types' <c>OnReset()</c> hooks, then this type's.</summary>");
+                    writer.Line("protected override void " + PooledParser.OnResetCoreName + "()");
+                    writer.OpenBrace();
+                    writer.Line("base." + PooledParser.OnResetCoreName + "();");
+                    WriteHook(writer, model);
+                    writer.CloseBrace();
+                }
+
                 break;
         }
 
@@ -160,7 +187,10 @@ internal static class PooledEmitter
                     break;
             }
         }
+    }
 
+    private static void WriteHook(SourceWriter writer, PooledModel model)
+    {
         if (model.Hook != OnResetHook.None)
         {
             writer.Line("OnReset();");

@@ -7,7 +7,7 @@ namespace Hotpath.Generators.Pooling;
 
 /// <summary>
 /// The members the [Pooled] generator adds to a type, checked against what the user already declared there: a user
-/// <c>Reset()</c>, <c>ResetCore()</c>, <c>Pool</c> or explicit <c>IResettable.TryReset()</c> would make the generated
+/// <c>Reset()</c>, <c>ResetCore()</c>, <c>OnResetCore()</c>, <c>Pool</c> or explicit <c>IResettable.TryReset()</c> would make the generated
 /// code a compile error (CS0111/CS0102/CS8646), so it is HOT001 at the user's member and the type gets no code.
 /// A user's own <c>void OnReset()</c> is the hook, written without <c>partial</c>.
 /// </summary>
@@ -38,6 +38,8 @@ internal static class PooledGeneratedMembers
                     "'Reset()', which the generator emits; remove it and put what it does beyond the reset rules in 'void OnReset()', which the generated Reset() calls last",
                 "ResetCore" when shape != PooledShape.SealedRoot && IsParameterlessOrNotAMethod(member) =>
                     "'ResetCore()', which the generator emits for a type open to inheritance; remove it and put what it does beyond the reset rules in 'void OnReset()'",
+                PooledParser.OnResetCoreName when shape != PooledShape.SealedRoot && IsParameterlessOrNotAMethod(member) =>
+                    "'OnResetCore()', which the generator emits for a type open to inheritance (it calls the OnReset() hooks once every level is reset); rename it",
                 "Pool" when emitPool =>
                     "a member named 'Pool', which the generator emits (the type's static pool); rename it",
                 "OnReset" => OnResetProblem(member, ref hook, cancellationToken),

@@ -139,8 +139,58 @@ internal static class PooledParser
             pooledBase ? BaseReset.None : baseReset,
             steps.ToEquatableArray(),
             type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
-            hook);
+            hook,
+            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)));
     }
+
+    /// <summary>
+    /// Whether the nearest [Pooled] base of a derived type has the generated <c>OnResetCore()</c>: one in this compilation
+    /// gets it from this generator (an open root declares it; a derived one inherits it when its own base has it); one in
+    /// a referenced assembly has it unless an older Hotpath generated it.
+    /// </summary>
+    private static bool HasHookChain(INamedTypeSymbol type)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (!IsPooled(ancestor))
+            {
+                continue;
+            }
+
+            if (ancestor.Locations.Any(static l => l.IsInSource))
+            {
+                return !HasPooledAncestor(ancestor) || HasHookChain(ancestor); // an open root, or derived from one that has it
+            }
+
+            for (var declaring = ancestor; declaring is not null; declaring = declaring.BaseType)
+            {
+                if (declaring.GetMembers(OnResetCoreName).Any(static m => m is IMethodSymbol { Parameters.Length: 0, Arity: 0, IsStatic: false, IsVirtual: true } or IMethodSymbol { Parameters.Length: 0, Arity: 0, IsOverride: true }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return false;
+    }
+
+    private static bool HasPooledAncestor(INamedTypeSymbol type)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (IsPooled(ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The generated virtual that runs the <c>OnReset()</c> hooks of every level, base first.</summary>
+    public const string OnResetCoreName = "OnResetCore";
 
     /// <summary>Whether <paramref name="type"/> is marked [Pooled] (so it has, or will get, a generated <c>Reset()</c>).</summary>
     public static bool IsPooled(ITypeSymbol type)
@@ -224,6 +274,35 @@ internal static class PooledParser
             }
         }
 
+        // A partial property (C# 13) whose implementation, in this type, reads a field of the type ('get => _name') keeps
+        // its value there: that field is reset once, by its own rules (its constant initializer, its [NoReset]), and the
+        // property not at all (its setter would reset the same storage again, after or before the field, and run its
+        // side effects). [NoReset] on such a property leaves its field alone too.
+        var storedIn = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
+        var leftAlone = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property && !autoProperties.Contains(property) &&
+                StorageField(type, property, cancellationToken) is { } field)
+            {
+                if (HasNoReset(property))
+                {
+                    leftAlone.Add(field);
+                }
+                else if (!HasNoReset(field) && CannotBeReset(property, semanticModels, cancellationToken))
+                {
+                    // A get-only property of a mutable type is HOT006 wherever it is implemented (so the generator, which
+                    // may not see an implementation another generator adds, and its analyzer, which does, agree): reported
+                    // on the property, not a second time on its field.
+                    leftAlone.Add(field);
+                    continue;
+                }
+
+                storedIn.Add(property, field);
+            }
+        }
+
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -234,13 +313,13 @@ internal static class PooledParser
 
             switch (member)
             {
-                case IFieldSymbol { IsConst: false } field:
+                case IFieldSymbol { IsConst: false } field when !leftAlone.Contains(field):
                     AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
                     break;
-                // A partial property (C# 13) is reset through the property, by the rules of an auto-property, wherever
-                // it is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here
-                // but visible to the companion analyzer, and both must decide alike.
-                case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && IsPartial(property, cancellationToken)):
+                // Any other partial property is reset through the property, by the rules of an auto-property, wherever it
+                // is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here (so
+                // is its field) but visible to the companion analyzer, and both must decide alike.
+                case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && !storedIn.ContainsKey(property) && IsPartial(property, cancellationToken)):
                     var settable = property.SetMethod is { IsInitOnly: false };
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
                     break;
@@ -493,6 +572,69 @@ internal static class PooledParser
         }
 
         return false;
+    }
+
+    private static bool CannotBeReset(IPropertySymbol property, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
+    {
+        var found = new List<Diagnostic>();
+        AddStep(property, property.Type, isReadOnly: property.SetMethod is not { IsInitOnly: false }, semanticModels, new List<ResetStep>(), found, cancellationToken);
+        return found.Count > 0;
+    }
+
+    /// <summary>
+    /// The instance field of <paramref name="type"/> a partial property's implementation (in that type) keeps its value
+    /// in: the field its getter returns, by name (<c>get =&gt; _name</c>, <c>get { return this._name; }</c>,
+    /// <c>=&gt; _name</c>); null for any other property or getter (computed, or storage elsewhere).
+    /// </summary>
+    private static IFieldSymbol? StorageField(INamedTypeSymbol type, IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        if (!IsPartial(property, cancellationToken))
+        {
+            return null;
+        }
+
+        // The member is the declaring part; its implementing part (PartialImplementationPart is newer than Roslyn 4.8) is
+        // the property of that name, with accessor bodies, among the type's declarations.
+        foreach (var part in type.DeclaringSyntaxReferences)
+        {
+            if (part.GetSyntax(cancellationToken) is not TypeDeclarationSyntax typeDeclaration)
+            {
+                continue;
+            }
+
+            foreach (var candidate in typeDeclaration.Members)
+            {
+                if (candidate is PropertyDeclarationSyntax declaration && declaration.Identifier.ValueText == property.Name &&
+                    declaration.ExplicitInterfaceSpecifier is null && declaration.Modifiers.Any(SyntaxKind.PartialKeyword) &&
+                    StorageFieldName(declaration) is { } name &&
+                    type.GetMembers(name).FirstOrDefault() is IFieldSymbol { IsStatic: false, IsConst: false, IsImplicitlyDeclared: false } field &&
+                    SymbolEqualityComparer.Default.Equals(field.Type, property.Type))
+                {
+                    return field;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The name the implementing part's getter returns, or null (a declaring part, a computed getter).</summary>
+    private static string? StorageFieldName(PropertyDeclarationSyntax declaration)
+    {
+        var returned = declaration.ExpressionBody?.Expression;
+        if (declaration.AccessorList is { } accessors)
+        {
+            var getter = accessors.Accessors.FirstOrDefault(static a => a.IsKind(SyntaxKind.GetAccessorDeclaration));
+            returned = getter?.ExpressionBody?.Expression ??
+                       (getter?.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } expression } ? expression : null);
+        }
+
+        return returned switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+            _ => null,
+        };
     }
 
     private static bool IsFieldLikeEvent(IEventSymbol @event, CancellationToken cancellationToken)

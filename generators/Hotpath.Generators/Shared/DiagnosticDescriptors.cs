@@ -45,6 +45,17 @@ internal static class DiagnosticDescriptors
         "ShardedCache value type has no usable [CacheKey] member, or the cache cannot be generated for it",
         "'{0}' is the value type of [ShardedCache] on '{1}' but {2}");
 
+    /// <summary>
+    /// HOT003 as the cache analyzer reports it at the end of a compilation (a key-name collision between caches, decided
+    /// over every cache it met): the same rule, tagged <see cref="WellKnownDiagnosticTags.CompilationEnd"/>, without which
+    /// an IDE never shows a diagnostic reported from a compilation-end action (RS1037). Only that report uses it.
+    /// </summary>
+    public static readonly DiagnosticDescriptor MissingCacheKeyAtCompilationEnd = Create(
+        "HOT003",
+        "ShardedCache value type has no usable [CacheKey] member, or the cache cannot be generated for it",
+        "'{0}' is the value type of [ShardedCache] on '{1}' but {2}",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor InvalidReducerInput = Create(
         "HOT004",
         "BatchReducer attribute names a missing or incompatible input type or member",
@@ -84,6 +95,6 @@ internal static class DiagnosticDescriptors
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a generator diagnostic."),
     };
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+    private static DiagnosticDescriptor Create(string id, string title, string message, params string[] customTags) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id), customTags: customTags);
 }

@@ -10,8 +10,8 @@ namespace Hotpath.Generators.Shared;
 /// </summary>
 internal static class GeneratedMembers
 {
-    /// <summary>[Pooled]'s members; <c>Pool</c> and <c>ResetCore</c> only for some types (see <see cref="Of"/>).</summary>
-    public static readonly string[] Pooled = ["Pool", "Reset", "ResetCore", "OnReset", "__HotpathResetInPlace"];
+    /// <summary>[Pooled]'s members; <c>Pool</c>, <c>ResetCore</c> and <c>OnResetCore</c> only for some types (see <see cref="Of"/>).</summary>
+    public static readonly string[] Pooled = ["Pool", "Reset", "ResetCore", "OnResetCore", "OnReset", "__HotpathResetInPlace"];
 
     /// <summary>[Columnar]'s members: the codec property and its nested class.</summary>
     public static readonly string[] Columnar = ["Codec", "__HotpathColumnarCodec"];
@@ -60,7 +60,7 @@ internal static class GeneratedMembers
         {
             case AttributeNames.Pooled:
                 // Pool: not on an abstract (or static) type. Reset: not on a type with a [Pooled] base, which inherits
-                // it. ResetCore: the virtual of an unsealed root, the override of a derived type.
+                // it. ResetCore, OnResetCore: the virtuals of an unsealed root, the overrides of a derived type.
                 var pooledBase = HasPooledBase(type);
                 if (!type.IsAbstract && !type.IsStatic)
                 {
@@ -75,6 +75,7 @@ internal static class GeneratedMembers
                 if (pooledBase || !type.IsSealed)
                 {
                     yield return "ResetCore";
+                    yield return "OnResetCore";
                 }
 
                 yield return "OnReset";

@@ -114,6 +114,38 @@ public sealed class ShardedCacheExistingKeyTypeTests
     }
 
     [Fact]
+    public async Task A_user_type_in_a_file_named_like_a_generated_key_is_still_the_users()
+    {
+        // The generated key is recognised by its [GeneratedCode("Hotpath.Generators", …)] part, not by a file name: a
+        // user's PodKey class in 'Keys/App.PodKey.CacheKey.g.cs' collides as in any other file (no CS0101 in generated code).
+        var cache = DiagnosticMarkup.Parse(Cache).Source;
+        var compilation = TestCompilation.Create([cache, Pod]).AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "namespace App { public sealed class PodKey { } }", TestCompilation.ParseOptions, "/src/Keys/App.PodKey.CacheKey.g.cs"));
+
+        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, s_analyzer));
+        Assert.Contains("collides with the existing 'App.PodKey', which is a class", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public async Task The_generated_key_is_recognised_whatever_its_file_is_called()
+    {
+        // The analyzer sees the generator's key in the compilation; moved to a file of another name, it is still the
+        // generator's own part (its [GeneratedCode] attribute), so the cache is quiet.
+        var cache = DiagnosticMarkup.Parse(Cache).Source;
+        var generated = GeneratorRunner.Run(new ShardedCacheGenerator(), cache, Pod).Source("App.PodKey.CacheKey.g.cs");
+        var compilation = TestCompilation.Create([cache, Pod]).AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            generated, TestCompilation.ParseOptions, "/obj/generated/Keys.cs"));
+        TestCompilation.AssertNoErrors(compilation);
+
+        Assert.Empty(await AnalyzerVerifier.RunAnalyzersAsync(compilation, s_analyzer));
+    }
+
+    [Fact]
     public async Task HOT003_when_a_referenced_assembly_has_a_public_type_of_that_name()
     {
         var library = TestCompilation.Create(["namespace App { public sealed class PodKey { } }"], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Lib");

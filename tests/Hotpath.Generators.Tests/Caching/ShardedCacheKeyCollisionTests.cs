@@ -80,6 +80,42 @@ public sealed class ShardedCacheKeyCollisionTests
     }
 
     [Fact]
+    public async Task The_analyzer_reports_a_collision_once_under_a_HOT003_descriptor_tagged_CompilationEnd()
+    {
+        // The collision is decided at the end of the compilation: an IDE shows a diagnostic reported there only when its
+        // descriptor carries the CompilationEnd tag (RS1037). The symbol-level HOT003 (no key member) keeps the untagged one.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            Boxes + "\npublic sealed class NoKey { }\n[Hotpath.ShardedCache(typeof(NoKey))] public sealed partial class NoKeyCache { }",
+            s_analyzer);
+
+        var collisions = diagnostics.Where(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("already given to the key", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(new[] { "OtherStrBoxCache", "StrBoxCache" }, collisions.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split('\'')[3]).OrderBy(static n => n, StringComparer.Ordinal).ToArray());
+        Assert.All(collisions, static d =>
+        {
+            Assert.Equal("HOT003", d.Id);
+            Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, d.Descriptor.CustomTags);
+            Assert.Equal(DiagnosticDescriptors.MissingCacheKey.Title, d.Descriptor.Title);
+            Assert.Equal(DiagnosticDescriptors.MissingCacheKey.MessageFormat, d.Descriptor.MessageFormat);
+            Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+            Assert.Equal(DiagnosticDescriptors.MissingCacheKey.HelpLinkUri, d.Descriptor.HelpLinkUri);
+        });
+        Assert.Contains(collisions[0].Descriptor, s_analyzer[0].SupportedDiagnostics);
+
+        var missingKey = Assert.Single(diagnostics.Except(collisions));
+        Assert.Equal("HOT003", missingKey.Id);
+        Assert.DoesNotContain(WellKnownDiagnosticTags.CompilationEnd, missingKey.Descriptor.CustomTags);
+    }
+
+    [Fact]
+    public void The_generator_run_on_its_own_reports_a_collision_under_the_plain_HOT003_descriptor()
+    {
+        // A generator has no compilation end: its report is the rule's ordinary descriptor.
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), Boxes);
+        Assert.Equal(2, run.Result.Diagnostics.Length);
+        Assert.All(run.Result.Diagnostics, static d => Assert.Same(DiagnosticDescriptors.MissingCacheKey, d.Descriptor));
+    }
+
+    [Fact]
     public async Task The_analyzer_finds_the_winning_cache_nested_in_a_type_with_its_attribute_on_another_partial_declaration()
     {
         // The analyzer walks only nested types and only asks types written with attributes for them: a cache

@@ -25,6 +25,12 @@ namespace App
         {
             base.ResetCore();
             this.Graceful = true;
+        }
+
+        /// <summary>Calls the base types' <c>OnReset()</c> hooks, then this type's.</summary>
+        protected override void OnResetCore()
+        {
+            base.OnResetCore();
             OnReset();
         }
 

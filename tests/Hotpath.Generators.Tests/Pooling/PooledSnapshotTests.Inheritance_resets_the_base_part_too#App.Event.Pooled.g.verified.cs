@@ -7,14 +7,23 @@ namespace App
 {
     partial class Event : global::Microsoft.Extensions.ObjectPool.IResettable
     {
-        /// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>
-        public void Reset() => ResetCore();
+        /// <summary>Returns every member, of this type and of the [Pooled] types deriving from it, to its initial state (generated from the [Pooled] reset rules), then calls the <c>OnReset()</c> hooks, this type's first.</summary>
+        public void Reset()
+        {
+            ResetCore();
+            OnResetCore();
+        }
 
         /// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>
         protected virtual void ResetCore()
         {
             this.UnixMs = default;
             this.Source = "unknown";
+        }
+
+        /// <summary>Calls the <c>OnReset()</c> hooks once every member is reset; a derived [Pooled] type with a hook overrides it and calls the base first.</summary>
+        protected virtual void OnResetCore()
+        {
             OnReset();
         }
 

@@ -179,6 +179,33 @@ public sealed class PooledSnapshotTests
     }
 
     [Fact]
+    public void Partial_properties_reset_their_storage_once()
+    {
+        Snapshot.Verify(Run("""
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Partials
+            {
+                private string _name = "unnamed";
+                private readonly System.Collections.Generic.List<int> _items = new();
+                public partial string Name { get; set; }
+                public partial System.Collections.Generic.List<int> Items { get; }
+                public partial int Count { get; set; }
+                public partial int Computed { get; set; }
+            }
+
+            partial class Partials
+            {
+                public partial string Name { get => _name; set => _name = value; }
+                public partial System.Collections.Generic.List<int> Items => this._items;
+                public partial int Count { get => field; set => field = value; }
+                public partial int Computed { get => _name.Length; set { } }
+            }
+            """));
+    }
+
+    [Fact]
     public void Inheritance_resets_the_base_part_too()
     {
         Snapshot.Verify(Run("""
