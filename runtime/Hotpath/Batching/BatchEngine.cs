@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Hotpath.Diagnostics;
@@ -58,7 +57,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private readonly int _capacity;
     private readonly int _maxConcurrent;
     private readonly int _maxRetries;
-    private readonly long _maxDelayTicks;
+    private readonly TimeProvider _time;
+    private readonly long _timestampFrequency; // _time's timestamp units per second
+    private readonly long _maxDelayTicks;      // in those units
     private readonly double _retryBaseMs;
     private readonly double _retryMaxMs;
 
@@ -84,7 +85,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private bool _disposeCalled;
 
     private readonly Signal _wake = new();
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _dispatcher;
 
@@ -118,7 +119,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         _capacity = options.Capacity;
         _maxConcurrent = options.MaxConcurrentBatches;
         _maxRetries = options.MaxRetries;
-        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
+        _time = options.TimeProvider;
+        _timestampFrequency = _time.TimestampFrequency;
+        _maxDelayTicks = TimestampUnits(options.MaxDelay, _timestampFrequency);
         _retryBaseMs = options.RetryBaseDelay.TotalMilliseconds;
         _retryMaxMs = options.RetryMaxDelay.TotalMilliseconds;
         for (var i = 0; i < _maxConcurrent; i++)
@@ -126,7 +129,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             _freeRunners.Push(new Runner(this));
         }
 
-        _timer = new Timer(static state => ((Signal)state!).Set(), _wake, Timeout.Infinite, Timeout.Infinite);
+        _timer = _time.CreateTimer(static state => ((Signal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _dispatcher = Task.Run(DispatchLoopAsync);
     }
 
@@ -391,7 +394,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         var wake = false;
         if (_currentCount == 1)
         {
-            _currentStarted = Stopwatch.GetTimestamp();
+            _currentStarted = _time.GetTimestamp(); // once per batch, not per item
             wake = true;
         }
 
@@ -466,7 +469,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                     }
                     else if (_currentCount > 0)
                     {
-                        var elapsed = Stopwatch.GetTimestamp() - _currentStarted;
+                        var elapsed = _time.GetTimestamp() - _currentStarted;
                         if (_completing || elapsed >= _maxDelayTicks)
                         {
                             runner = _freeRunners.Pop();
@@ -499,7 +502,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
             if (waitTicks >= 0)
             {
-                _timer.Change(TimerDueMilliseconds(waitTicks), Timeout.Infinite);
+                _timer.Change(TimeSpan.FromTicks(TimerDueMilliseconds(waitTicks, _timestampFrequency) * TimeSpan.TicksPerMillisecond), Timeout.InfiniteTimeSpan);
             }
 
             await _wake.WaitAsync().ConfigureAwait(false);
@@ -608,34 +611,44 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     }
 
     /// <summary>
-    /// The flush timer's due time for a batch that must wait <paramref name="stopwatchTicks"/> more: whole milliseconds
-    /// (the timer's unit) rounded up, at least 1, so a fractional or sub-millisecond wait is never cut short to 0 (a
-    /// busy loop) or rounded down. The timer may still fire up to a millisecond early (it counts whole ticks of the
-    /// system's millisecond clock): the dispatcher then sees the batch has not waited <c>MaxDelay</c> yet (measured in
-    /// <see cref="Stopwatch"/> ticks, not rounded) and sets the timer again for the rest.
+    /// The flush timer's due time for a batch that must wait <paramref name="ticks"/> more (in the clock's timestamp
+    /// units, <paramref name="ticksPerSecond"/> a second): whole milliseconds (the timer's unit) rounded up, at least 1,
+    /// so a fractional or sub-millisecond wait is never cut short to 0 (a busy loop) or rounded down. Exact integer
+    /// arithmetic, whatever the clock's frequency. The system timer may still fire up to a millisecond early (it counts
+    /// whole ticks of the system's millisecond clock): the dispatcher then sees the batch has not waited
+    /// <c>MaxDelay</c> yet (measured in timestamp units, not rounded) and sets the timer again for the rest.
     /// </summary>
-    internal static int TimerDueMilliseconds(long stopwatchTicks)
+    internal static int TimerDueMilliseconds(long ticks, long ticksPerSecond)
     {
-        var ms = Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency);
-        return (int)Math.Clamp(ms, 1, int.MaxValue);
+        var ms = (((Int128)ticks * 1000) + ticksPerSecond - 1) / ticksPerSecond;
+        return (int)Int128.Clamp(ms, 1, int.MaxValue);
+    }
+
+    /// <summary><paramref name="delay"/> (positive) in timestamp units of a clock with <paramref name="ticksPerSecond"/>
+    /// a second, rounded up (a wait is never cut short, nor to 0), at most <see cref="long.MaxValue"/>.</summary>
+    internal static long TimestampUnits(TimeSpan delay, long ticksPerSecond)
+    {
+        var units = (((Int128)delay.Ticks * ticksPerSecond) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        return (long)Int128.Clamp(units, 1, long.MaxValue);
     }
 
     /// <summary>
-    /// Waits at least <paramref name="delay"/>, fractions of a millisecond included. <c>Task.Delay(TimeSpan)</c> truncates
-    /// to whole milliseconds (a 0.8 ms backoff was no wait at all, 1.9 ms was 1 ms) and its timer may fire up to a
-    /// millisecond early, so this waits whole milliseconds rounded up and, if the <see cref="Stopwatch"/> says that was
-    /// short, waits again for the rest.
+    /// Waits at least <paramref name="delay"/> on the engine's clock, fractions of a millisecond included. The system's
+    /// <c>Task.Delay</c> truncates to whole milliseconds (a 0.8 ms backoff was no wait at all, 1.9 ms was 1 ms) and its
+    /// timer may fire up to a millisecond early, so this waits whole milliseconds rounded up and, if the clock's
+    /// timestamps say that was short, waits again for the rest.
     /// </summary>
-    private static async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken token)
+    private async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken token)
     {
-        var start = Stopwatch.GetTimestamp();
-        for (var remaining = delay; remaining > TimeSpan.Zero; remaining = delay - Stopwatch.GetElapsedTime(start))
+        var start = _time.GetTimestamp();
+        for (var remaining = delay; remaining > TimeSpan.Zero; remaining = delay - _time.GetElapsedTime(start))
         {
-            await Task.Delay(WholeMilliseconds(remaining), token).ConfigureAwait(false);
+            var wait = TimeSpan.FromTicks(WholeMilliseconds(remaining) * TimeSpan.TicksPerMillisecond);
+            await Task.Delay(wait, _time, token).ConfigureAwait(false);
         }
     }
 
-    /// <summary>A delay in whole milliseconds, rounded up (0 stays 0): what <see cref="Task.Delay(int, CancellationToken)"/> takes.</summary>
+    /// <summary>A delay in whole milliseconds, rounded up (0 stays 0): what the system timer counts in.</summary>
     internal static int WholeMilliseconds(TimeSpan delay) =>
         (int)Math.Min(int.MaxValue, (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
 

@@ -43,6 +43,24 @@ public sealed class BatchEngineOptions
     /// <summary>The longest backoff between retries. Default 1 s; must be at least <see cref="RetryBaseDelay"/>.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The clock the engine waits on (default <see cref="System.TimeProvider.System"/>; setting null restores the
+    /// default): <see cref="MaxDelay"/> is measured with its <see cref="System.TimeProvider.GetTimestamp"/> and
+    /// <see cref="System.TimeProvider.TimestampFrequency"/> and waited with a timer from its
+    /// <see cref="System.TimeProvider.CreateTimer"/>, and retry backoffs are waited with
+    /// <see cref="Task.Delay(TimeSpan, System.TimeProvider, CancellationToken)"/>. A fake clock (one that overrides
+    /// <c>GetTimestamp</c> and <c>CreateTimer</c>, as <c>FakeTimeProvider</c> does) makes a pipeline's timing
+    /// deterministic in tests. Its <see cref="System.TimeProvider.TimestampFrequency"/> must be positive.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.AllowNull]
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? TimeProvider.System;
+    }
+
+    private TimeProvider _timeProvider = TimeProvider.System;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for the first setting out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -80,6 +98,11 @@ public sealed class BatchEngineOptions
         if (RetryMaxDelay < RetryBaseDelay || RetryMaxDelay.TotalMilliseconds > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(RetryMaxDelay), RetryMaxDelay, "RetryMaxDelay must be at least RetryBaseDelay and at most int.MaxValue milliseconds.");
+        }
+
+        if (TimeProvider.TimestampFrequency <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeProvider), TimeProvider.TimestampFrequency, "The TimeProvider's TimestampFrequency must be positive.");
         }
     }
 }

@@ -234,8 +234,10 @@ public sealed class Pool<T> : ObjectPool<T>
 
         if (!_core.TryTakePermit())
         {
+            // Full: not even reset, the instance goes to the GC. The drop is published after the return (release),
+            // and snapshots read Drops before Returns (acquire), so no snapshot shows more drops than returns.
             slot.Returns++;
-            slot.Drops++; // full: not even reset, the instance goes to the GC
+            Volatile.Write(ref slot.Drops, slot.Drops + 1);
             return;
         }
 

@@ -192,11 +192,14 @@ internal sealed class PoolCore
 
                 if (!slot.Retired)
                 {
-                    // Each counter has one writer (the slot's thread); aligned 64-bit reads do not tear.
+                    // Each counter has one writer (the slot's thread); aligned 64-bit reads do not tear. Drops first:
+                    // a drop is published (release) after its return, so the Returns read after it (acquire) counts
+                    // at least every return dropped so far, and a snapshot never shows Drops > Returns.
+                    var slotDrops = Volatile.Read(ref slot.Drops);
                     hits += Volatile.Read(ref slot.Hits);
                     misses += Volatile.Read(ref slot.Misses);
                     returns += Volatile.Read(ref slot.Returns);
-                    drops += Volatile.Read(ref slot.Drops);
+                    drops += slotDrops;
                 }
             }
 

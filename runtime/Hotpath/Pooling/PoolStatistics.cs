@@ -2,7 +2,8 @@ namespace Hotpath;
 
 /// <summary>
 /// A snapshot of a <see cref="Pool{T}"/>'s counters since it was created. Counts are read without stopping
-/// the pool, so a snapshot taken while other threads rent and return is approximate by a few operations.
+/// the pool, so a snapshot taken while other threads rent and return is approximate by a few operations; it is still
+/// consistent: <c>Rents == Hits + Misses</c> and <c>Returns &gt;= Drops</c> in every snapshot.
 /// </summary>
 /// <param name="Rents">Calls to <see cref="Pool{T}.Rent"/> (and <see cref="Pool{T}.Lease"/>) that returned an instance: always <c>Hits + Misses</c>.</param>
 /// <param name="Hits">Rents served by a retained instance.</param>

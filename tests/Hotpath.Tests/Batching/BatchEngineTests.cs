@@ -5,6 +5,7 @@ using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Hotpath.Batching;
 using Hotpath.Diagnostics;
+using Hotpath.Tests.Caching;
 
 namespace Hotpath.Tests.Batching;
 
@@ -12,6 +13,10 @@ public sealed class BatchEngineTests
 {
     // Generous: these only bound a hang; nothing asserts that something happens quickly.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    // How long a test on a fake clock waits in real time to see that nothing happens: several times the real-time
+    // delays it sets, so an engine that waited on the system clock instead would act within it.
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
     {
@@ -32,6 +37,7 @@ public sealed class BatchEngineTests
     [InlineData(nameof(BatchEngineOptions.MaxRetries))]
     [InlineData(nameof(BatchEngineOptions.RetryBaseDelay))]
     [InlineData(nameof(BatchEngineOptions.RetryMaxDelay))]
+    [InlineData(nameof(BatchEngineOptions.TimeProvider))]
     public void Options_out_of_range_throw_naming_the_setting(string setting)
     {
         var options = Options();
@@ -44,6 +50,7 @@ public sealed class BatchEngineTests
             case nameof(BatchEngineOptions.MaxRetries): options.MaxRetries = -1; break;
             case nameof(BatchEngineOptions.RetryBaseDelay): options.RetryBaseDelay = TimeSpan.FromMilliseconds(-1); break;
             case nameof(BatchEngineOptions.RetryMaxDelay): options.RetryMaxDelay = TimeSpan.Zero; break;
+            case nameof(BatchEngineOptions.TimeProvider): options.TimeProvider = new FrequencylessTimeProvider(); break;
         }
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEngine<int>(options, static (_, _) => default));
@@ -384,7 +391,151 @@ public sealed class BatchEngineTests
     [InlineData(1.9, 2)]  // rounded up, never down
     [InlineData(2_147_483_647.0, int.MaxValue)]
     public void The_flush_timer_is_set_in_whole_milliseconds_rounded_up(double waitMs, int expected) =>
-        Assert.Equal(expected, BatchEngine<int>.TimerDueMilliseconds((long)(waitMs / 1000 * Stopwatch.Frequency)));
+        Assert.Equal(expected, BatchEngine<int>.TimerDueMilliseconds((long)(waitMs / 1000 * Stopwatch.Frequency), Stopwatch.Frequency));
+
+    [Theory]
+    [InlineData(10_000_000, 19_000, 2)]              // 1.9 ms in TimeSpan ticks (a fake clock's usual unit)
+    [InlineData(10_000_000, 10_000, 1)]              // exactly 1 ms: not 2
+    [InlineData(10_000_000, 1, 1)]                   // 100 ns: one tick of the timer, not 0
+    [InlineData(1_000_000_000, 1_000_000_001, 1_001)] // a nanosecond past a second is rounded up
+    [InlineData(1_000, 50, 50)]                      // a millisecond clock: its own unit
+    [InlineData(3, 1, 334)]                          // a third of a second: 333.3 ms, rounded up
+    [InlineData(1, 1, 1_000)]                        // a clock of whole seconds
+    [InlineData(1, 3_000_000, int.MaxValue)]         // beyond the timer's range: clamped, no overflow
+    public void The_flush_timer_rounds_up_in_the_TimeProvider_s_own_timestamp_units(long ticksPerSecond, long waitTicks, int expected) =>
+        Assert.Equal(expected, BatchEngine<int>.TimerDueMilliseconds(waitTicks, ticksPerSecond));
+
+    [Theory]
+    [InlineData(1.9, 1_000_000_000, 1_900_000)]
+    [InlineData(1.9, 10_000_000, 19_000)]
+    [InlineData(0.0001, 1_000, 1)]       // 100 ns on a millisecond clock: one unit, never 0 (no wait at all)
+    [InlineData(1.5, 1_000, 2)]          // rounded up: the wait is never cut short
+    [InlineData(2_147_483_647.0, 1_000_000_000, 2_147_483_647_000_000)]
+    public void MaxDelay_is_measured_in_the_TimeProvider_s_timestamp_units_rounded_up(double ms, long ticksPerSecond, long expected) =>
+        Assert.Equal(expected, BatchEngine<int>.TimestampUnits(TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)), ticksPerSecond));
+
+    [Fact]
+    public void TimeProvider_defaults_to_the_system_clock_and_null_restores_it()
+    {
+        var options = new BatchEngineOptions();
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+        options.TimeProvider = new ManualTimeProvider();
+        options.TimeProvider = null;
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+    }
+
+    [Fact]
+    public async Task A_partial_batch_waits_MaxDelay_on_the_TimeProvider_s_clock()
+    {
+        var clock = new ManualTimeProvider();
+        var got = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(maxBatchSize: 1_000, maxDelayMs: 50);
+        options.TimeProvider = clock;
+        await using var engine = new BatchEngine<int>(options, (batch, _) =>
+        {
+            got.TrySetResult(batch.ToArray());
+            return default;
+        });
+
+        engine.Post(7);
+        await WaitUntil(() => clock.ArmedTimers == 1, "the flush timer was not set");
+
+        // A tick short of MaxDelay on the fake clock, and several MaxDelays of real time: still buffered.
+        clock.Advance(TimeSpan.FromMilliseconds(50) - TimeSpan.FromTicks(1));
+        await Task.Delay(Quiet);
+        Assert.False(got.Task.IsCompleted, "flushed before MaxDelay had elapsed on the TimeProvider's clock");
+        Assert.Equal(1, engine.PendingCount);
+
+        // The clock reaches MaxDelay: the batch goes to the handler (the timeout only bounds a hang).
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(new[] { 7 }, await got.Task.WaitAsync(Patience));
+        Assert.Equal(1, engine.BatchCount);
+    }
+
+    [Fact]
+    public async Task Retries_wait_their_backoff_on_the_TimeProvider_s_clock_then_dead_letter()
+    {
+        // Retry n waits a random draw in [d/2, d], d = 100 ms * 2^n (under the 1 s cap): checked at both ends.
+        var clock = new ManualTimeProvider();
+        var attempts = 0;
+        var attempted = new SemaphoreSlim(0);
+        var deadLettered = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<int>(
+            new BatchEngineOptions
+            {
+                MaxBatchSize = 1, // handed over at once: the only timers are the backoffs'
+                MaxRetries = 2,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(100),
+                RetryMaxDelay = TimeSpan.FromSeconds(1),
+                TimeProvider = clock,
+            },
+            (_, _) =>
+            {
+                var attempt = Interlocked.Increment(ref attempts);
+                attempted.Release();
+                throw new InvalidOperationException("attempt " + attempt);
+            },
+            (_, error) =>
+            {
+                deadLettered.TrySetResult(error);
+                return default;
+            });
+
+        Assert.True(engine.Post(1));
+        Assert.True(await attempted.WaitAsync(Patience), "no first attempt");
+        var expected = 1;
+        foreach (var d in new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) })
+        {
+            await WaitUntil(() => clock.ArmedTimers == 1, $"the backoff before attempt {expected + 1} was not set");
+            clock.Advance((d / 2) - TimeSpan.FromTicks(1));
+            await Task.Delay(Quiet);
+            Assert.Equal(expected, Volatile.Read(ref attempts));
+            Assert.False(deadLettered.Task.IsCompleted);
+
+            clock.Advance((d / 2) + TimeSpan.FromTicks(1)); // d in all: past any draw
+            Assert.True(await attempted.WaitAsync(Patience), $"no attempt {expected + 1} once the clock passed the backoff");
+            expected++;
+        }
+
+        // MaxRetries = 2: the third failure dead-letters at once, with the last exception, without the clock moving.
+        var error = await deadLettered.Task.WaitAsync(Patience);
+        Assert.Equal("attempt 3", error.Message);
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, engine.RetryCount);
+        Assert.Equal(1, engine.DeadLetteredCount);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_flushes_at_once_without_the_TimeProvider_s_clock_moving()
+    {
+        var clock = new ManualTimeProvider();
+        var received = new ConcurrentQueue<int>();
+        var options = Options(maxBatchSize: 1_000, maxDelayMs: 3_600_000);
+        options.TimeProvider = clock;
+        var engine = new BatchEngine<int>(options, (batch, _) =>
+        {
+            foreach (var item in batch.Span)
+            {
+                received.Enqueue(item);
+            }
+
+            return default;
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        await WaitUntil(() => clock.ArmedTimers == 1, "the flush timer was not set"); // the batch waits on the clock
+        var now = clock.GetTimestamp();
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(new[] { 0, 1, 2 }, received);
+        Assert.Equal(now, clock.GetTimestamp());
+        await engine.DisposeAsync();
+        Assert.Equal(0, clock.ArmedTimers); // the flush timer is released
+    }
 
     [Theory]
     [InlineData(0.0, 0)]
@@ -970,6 +1121,22 @@ public sealed class BatchEngineTests
             Assert.True(DateTime.UtcNow < deadline, "engine did not drain");
             await Task.Delay(1);
         }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string message)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, message);
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>A clock whose timestamps have no frequency: unusable for measuring a delay.</summary>
+    private sealed class FrequencylessTimeProvider : TimeProvider
+    {
+        public override long TimestampFrequency => 0;
     }
 
     private static void InterlockedMax(ref int target, int value)

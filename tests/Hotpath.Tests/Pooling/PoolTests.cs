@@ -370,6 +370,53 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void A_snapshot_taken_while_a_thread_drops_returns_never_shows_more_drops_than_returns()
+    {
+        // MaxRetained 1: no thread slots, and once the store holds one instance every return is dropped, on the slow
+        // path that counts the return and then the drop. A snapshot that read Returns before that return and Drops
+        // after its drop showed Drops > Returns.
+        const int Snapshots = 1_000_000;
+        var pool = new Pool<Item>(static () => new Item(), maxRetained: 1);
+        pool.Return(new Item()); // fills the pool
+        var dropped = new Item();
+        var stop = 0;
+        using var started = new ManualResetEventSlim();
+        var dropper = new Thread(() =>
+        {
+            started.Set();
+            while (Volatile.Read(ref stop) == 0)
+            {
+                pool.Return(dropped);
+            }
+        });
+        dropper.Start();
+        started.Wait();
+
+        var bad = new List<PoolStatistics>();
+        try
+        {
+            for (var i = 0; i < Snapshots && bad.Count < 10; i++)
+            {
+                var stats = pool.Statistics;
+                if (stats.Drops > stats.Returns || stats.Rents != stats.Hits + stats.Misses)
+                {
+                    bad.Add(stats);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1);
+            dropper.Join();
+        }
+
+        Assert.True(bad.Count == 0, "inconsistent snapshots: " + string.Join(", ", bad));
+        var final = pool.Statistics;
+        Assert.Equal(final.Returns - 1, final.Drops); // every return but the first was dropped
+        Assert.Equal(new PoolStatistics(0, 0, 0, final.Returns, final.Drops), final);
+    }
+
+    [Fact]
     public void A_dead_threads_slot_gives_back_its_permit_keeps_its_counts_and_counts_its_instance_as_dropped()
     {
         var pool = NewPool(maxRetained: 4);
