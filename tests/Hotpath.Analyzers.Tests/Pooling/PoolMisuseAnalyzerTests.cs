@@ -1223,6 +1223,13 @@ public sealed class PoolMisuseAnalyzerTests
             return a;
         }
 
+        public void KeptByTheValueWritten(bool keep)
+        {
+            var a = Item.Pool.Rent();
+            a = keep ? a : Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
         public Item ReturnedFromTheMethod(bool early)
         {
             var a = Item.Pool.Rent();
