@@ -29,7 +29,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
-        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern);
+        OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern,
+        OperationKind.Loop, OperationKind.DeconstructionAssignment);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -42,16 +43,24 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     {
         var callee = Callee(operation, summaries);
         var length = LengthCallee(operation, summaries);
-        if ((callee is null && length is null) || summaries.IsReportedAtTheCall(operation))
+        var implicitCallees = ImplicitCallees(operation, summaries, context.CancellationToken);
+        if ((callee is null && length is null && implicitCallees.IsEmpty) || summaries.IsReportedAtTheCall(operation))
         {
             return;
         }
 
-        // A range, an index from the end or a list pattern also reads the length: the first callee that allocates is reported.
+        // A range, an index from the end or a list pattern also reads the length, a foreach calls the enumerator's
+        // members: the first callee that allocates is reported.
         var finding = callee is null ? null : summaries.FindAllocation(callee, context.CancellationToken);
         if (finding is null && length is not null)
         {
             callee = length;
+            finding = summaries.FindAllocation(callee, context.CancellationToken);
+        }
+
+        for (var i = 0; finding is null && i < implicitCallees.Length; i++)
+        {
+            callee = implicitCallees[i];
             finding = summaries.FindAllocation(callee, context.CancellationToken);
         }
 
@@ -60,8 +69,43 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, operation.Syntax.GetLocation(),
-            Display(callee), finding));
+        var location = operation is IForEachLoopOperation loop ? loop.Collection.Syntax.GetLocation() : operation.Syntax.GetLocation();
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, location, Display(callee), finding));
+    }
+
+    /// <summary>
+    /// The methods of ours a <c>foreach</c> calls without naming them (its enumerator's <c>GetEnumerator</c>,
+    /// <c>MoveNext</c>, <c>Current</c> and <c>Dispose</c>) and the <c>Deconstruct</c> a deconstruction calls.
+    /// </summary>
+    private static ImmutableArray<IMethodSymbol> ImplicitCallees(IOperation operation, Summaries summaries, CancellationToken cancellationToken)
+    {
+        if (operation.SemanticModel is not { } model)
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        switch (operation)
+        {
+            case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax statement }:
+                var info = model.GetForEachStatementInfo(statement);
+                var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+                foreach (var method in new[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
+                {
+                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
+                    {
+                        builder.Add(analyzable);
+                    }
+                }
+
+                return builder.ToImmutable();
+            case IDeconstructionAssignmentOperation { Syntax: AssignmentExpressionSyntax assignment }:
+                cancellationToken.ThrowIfCancellationRequested();
+                return model.GetDeconstructionInfo(assignment).Method is { } deconstruct && summaries.AsAnalyzable(deconstruct) is { } ours
+                    ? ImmutableArray.Create(ours)
+                    : ImmutableArray<IMethodSymbol>.Empty;
+            default:
+                return ImmutableArray<IMethodSymbol>.Empty;
+        }
     }
 
     /// <summary>
@@ -223,6 +267,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// </summary>
         public bool IsReportedAtTheCall(IOperation operation) =>
             (operation is IInvocationOperation invocation && StateMachineAnalyzer.DescribeCall(invocation, _stateMachines) is not null)
+            || (operation is IForEachLoopOperation loop && LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out _) is not null)
             || AllocatingApiAnalyzer.Describe(operation, _types.Apis) is not null;
 
         /// <summary>"what (rule) in 'Type.Method' line N", with the call chain when it is indirect; or null.</summary>
@@ -463,6 +508,17 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     if (LengthCallee(operation, this) is { } length && !SymbolEqualityComparer.Default.Equals(length, method))
                     {
                         callees.Add(length);
+                    }
+
+                    if (operation is IForEachLoopOperation or IDeconstructionAssignmentOperation)
+                    {
+                        foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
+                        {
+                            if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
+                            {
+                                callees.Add(implicitCallee);
+                            }
+                        }
                     }
                 }
             }

@@ -410,21 +410,47 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return Requires(binary.LeftOperand, task, completed) || Requires(binary.RightOperand, task, completed);
             }
 
-            if (!completed)
-            {
-                if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
-                {
-                    return IsCompletedTest(not.Operand, task);
-                }
-
-                return condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, RightOperand.ConstantValue: { HasValue: true, Value: false } } equals &&
-                    IsCompletedTest(equals.LeftOperand, task);
-            }
-
-            return IsCompletedTest(condition, task) ||
-                condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, RightOperand.ConstantValue: { HasValue: true, Value: true } } equalsTrue &&
-                IsCompletedTest(equalsTrue.LeftOperand, task);
+            return Implies(condition, task, completed);
         }
+
+        /// <summary>
+        /// Whether <paramref name="condition"/> having the value <paramref name="value"/> proves the task complete:
+        /// <c>t.IsCompleted</c> / <c>t.IsCompletedSuccessfully</c> (also <c>== true</c>, <c>is true</c>, negated),
+        /// <c>t is { IsCompleted: true }</c>, or <c>t.Status == TaskStatus.RanToCompletion</c> (<c>Canceled</c>,
+        /// <c>Faulted</c>; also <c>is</c>, and <c>!=</c> when false).
+        /// </summary>
+        private static bool Implies(IOperation condition, IOperation task, bool value)
+        {
+            condition = LockOperations.Unwrap(condition);
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return Implies(not.Operand, task, !value);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                    when binary.RightOperand.ConstantValue is { HasValue: true, Value: bool constant }:
+                    return Implies(binary.LeftOperand, task, (binary.OperatorKind == BinaryOperatorKind.Equals) == (constant == value));
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary when IsStatusOf(binary.LeftOperand, task):
+                    return IsFinalStatus(binary.RightOperand) && (binary.OperatorKind == BinaryOperatorKind.Equals) == value;
+                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: bool constant } } } isConstant:
+                    return Implies(isConstant.Value, task, constant == value);
+                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var status } } isStatus when IsStatusOf(isStatus.Value, task):
+                    return value && IsFinalStatus(status);
+                case IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } isRecursive when value && LockOperations.SameTarget(isRecursive.Value, task):
+                    return recursive.PropertySubpatterns.Any(static property =>
+                        property.Member is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" } &&
+                        property.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } });
+                default:
+                    return value && IsCompletedTest(condition, task);
+            }
+        }
+
+        private static bool IsStatusOf(IOperation operation, IOperation task) =>
+            LockOperations.Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } &&
+            LockOperations.SameTarget(instance, task);
+
+        // TaskStatus.RanToCompletion = 5, Canceled = 6, Faulted = 7: the states a completed task is in.
+        private static bool IsFinalStatus(IOperation status) =>
+            LockOperations.Unwrap(status).ConstantValue is { HasValue: true, Value: int value } && value is 5 or 6 or 7;
 
         private static bool IsCompletedTest(IOperation operation, IOperation task) =>
             LockOperations.Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance } &&

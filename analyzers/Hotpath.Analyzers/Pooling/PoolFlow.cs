@@ -223,6 +223,7 @@ internal static class Flow
     private static bool ReturnedLaterInFunction(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks, CancellationToken cancellationToken)
     {
         SyntaxNode current = rentStatement;
+        SyntaxNode? previous = null;
         while (current.Parent is { } parent)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -252,12 +253,46 @@ internal static class Flow
             switch (parent)
             {
                 case WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax:
-                    return false; // each iteration rents again
+                    // Each iteration rents again: a leak, unless the body returns it first thing on the next
+                    // iteration and the code after the loop returns the last one
+                    // (`for (…) { pool.Return(a); a = pool.Rent(); } pool.Return(a);`).
+                    return breaks is null && current is BlockSyntax body && previous is StatementSyntax rentInBody &&
+                        ReturnedAtTopOfBody(body, rentInBody, (StatementSyntax)parent, local, facts) &&
+                        AlwaysReturnedAfter((StatementSyntax)parent, local, facts, inHeader: false, cancellationToken);
                 case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
                     return false; // fell off the end of the function
             }
 
+            previous = current;
             current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the statements of a loop's <paramref name="body"/> before <paramref name="rentInBody"/> always return
+    /// the local before anything leaves the loop other than by a <c>break</c> (which leaves it to the code after the
+    /// loop), so the next iteration returns what this one rented.
+    /// </summary>
+    private static bool ReturnedAtTopOfBody(BlockSyntax body, StatementSyntax rentInBody, StatementSyntax loop, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        foreach (var statement in body.Statements)
+        {
+            if (statement == rentInBody)
+            {
+                return false;
+            }
+
+            if (AlwaysReturns(statement, local, facts, breaks: loop))
+            {
+                return true;
+            }
+
+            if (MayExitWithout(statement, local, facts, breaks: loop))
+            {
+                return false;
+            }
         }
 
         return false;

@@ -614,7 +614,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 return null; // handed on before this write, so before every later one
             }
 
+            // A value written that reads the variable may be the same object again (`a = keep ? a : pool.Rent()`).
             if (!Flow.Reaches(rent.Syntax, write.Syntax) ||
+                (written is ISimpleAssignmentOperation { Value: var value } && references.Any(r => value.Syntax.Span.Contains(r.Syntax.Span))) ||
                 write.Syntax.Ancestors().Any(a => a is CatchClauseSyntax && !a.Span.Contains(rent.Syntax.Span)) ||
                 Flow.ReturnedOnEveryPathBetween(rent.Syntax, write.Syntax, local, facts))
             {

@@ -243,6 +243,81 @@ public sealed class CallGraphTests
         }
         """, "HOT111");
 
+    /// <summary>
+    /// A foreach calls its enumerator's GetEnumerator, MoveNext, Current and Dispose, a deconstruction the type's
+    /// Deconstruct, without naming them: each is followed, and reported at the collection or the deconstruction.
+    /// A class enumerator is HOT108's (not reported twice).
+    /// </summary>
+    [Fact]
+    public Task Foreach_and_deconstruction_follow_the_methods_they_call() => Alloc.VerifyAsync("""
+        public sealed class Bag
+        {
+            private readonly int[] _items = new int[4];
+            public Enumerator GetEnumerator() => new Enumerator(_items);
+            public struct Enumerator
+            {
+                private readonly int[] _items;
+                private int _i;
+                public Enumerator(int[] items) { _items = items; _i = -1; }
+                public bool MoveNext() => ++_i < new List<int>(_items).Count;
+                public int Current => _items[_i];
+            }
+        }
+
+        public sealed class Tidy
+        {
+            public Enumerator GetEnumerator() => default;
+            public struct Enumerator
+            {
+                public bool MoveNext() => false;
+                public int Current => 0;
+            }
+        }
+
+        public sealed class Boxes
+        {
+            public Enumerator GetEnumerator() => new Enumerator();
+            public sealed class Enumerator
+            {
+                public bool MoveNext() => false;
+                public object Current => new object();
+            }
+        }
+
+        public sealed class Pair
+        {
+            public void Deconstruct(out string a, out int b) { a = new string('a', 2); b = 0; }
+        }
+
+        public readonly struct Point
+        {
+            public void Deconstruct(out int x, out int y) { x = 1; y = 2; }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Bag bag, Tidy tidy, Boxes boxes, Pair pair, Point point, List<int> list)
+            {
+                var n = 0;
+                foreach (var x in {|HOT111:bag|}) n += x;
+                foreach (var x in tidy) n += x;
+                foreach (var x in {|HOT108:boxes|}) n++;
+                foreach (var x in list) n += x;
+                {|HOT111:var (a, b) = pair|};
+                var (x1, y1) = point;
+                return n + a.Length + b + x1 + y1 + {|HOT111:Count(bag)|};
+            }
+
+            private static int Count(Bag bag)
+            {
+                var n = 0;
+                foreach (var x in bag) n++;
+                return n;
+            }
+        }
+        """, "HOT108", "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {

@@ -52,6 +52,24 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A completion test written as a property pattern, a constant pattern or a test of a final Status proves it too.</summary>
+    [Fact]
+    public Task Completion_tests_as_patterns_or_final_statuses_are_understood() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Task<int> t) { lock (_gate) { if (t is { IsCompleted: true }) return t.Result; return 0; } }
+            public int B(Task<int> t) { lock (_gate) { if (t.Status == TaskStatus.RanToCompletion) return t.Result; return 0; } }
+            public int D(Task<int> t) { lock (_gate) { if (t.IsCompleted is false) return 0; return t.Result; } }
+            public int E(Task<int> t) { lock (_gate) { if (t.Status != TaskStatus.RanToCompletion) return 0; return t.Result; } }
+            public int F(Task<int> t) { lock (_gate) { return t.Status is TaskStatus.Faulted ? t.GetAwaiter().GetResult() : 0; } }
+            public int G(Task<int> t) { lock (_gate) { if (t is { IsCompleted: false }) return {|HOT207:t.Result|}; return 0; } }
+            public int H(Task<int> t) { lock (_gate) { if (t.Status == TaskStatus.Running) return {|HOT207:t.Result|}; return 0; } }
+            public int I(Task<int> t) { lock (_gate) { if (t.Status == TaskStatus.RanToCompletion) return 0; return {|HOT207:t.Result|}; } }
+            public int J(Task<int> t, Task<int> u) { lock (_gate) { if (u is { IsCompleted: true }) return {|HOT207:t.Result|}; return 0; } }
+        }
+        """, "HOT207");
+
     /// <summary>An assignment of the task between the completion test and the read makes the test say nothing about it.</summary>
     [Fact]
     public Task Result_of_a_task_assigned_after_the_completion_test_is_reported() => LockVerifier.VerifyAsync(Usings + """

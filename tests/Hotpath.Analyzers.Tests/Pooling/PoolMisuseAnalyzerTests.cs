@@ -1223,6 +1223,13 @@ public sealed class PoolMisuseAnalyzerTests
             return a;
         }
 
+        public void KeptByTheValueWritten(bool keep)
+        {
+            var a = Item.Pool.Rent();
+            a = keep ? a : Item.Pool.Rent();
+            Item.Pool.Return(a);
+        }
+
         public Item ReturnedFromTheMethod(bool early)
         {
             var a = Item.Pool.Rent();
@@ -1272,6 +1279,62 @@ public sealed class PoolMisuseAnalyzerTests
         }
 
         private static Item Replace(Item old) => old;
+        """);
+
+    /// <summary>
+    /// A loop whose body first returns the object the previous iteration rented, then rents the next one, and after
+    /// which the last one is returned, leaks nothing; an exit before that return, or no return after the loop, does.
+    /// </summary>
+    [Fact]
+    public Task HOT303_rent_returned_at_the_top_of_the_next_iteration_and_after_the_loop() => Verify("""
+        public void Renewed(int n)
+        {
+            var a = Item.Pool.Rent();
+            for (var i = 0; i < n; i++)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                a.Value = i;
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void RenewedUntilABreak(System.Collections.Generic.List<int> values)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var value in values)
+            {
+                if (value < 0) break;
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void ExitBeforeTheReturn(int n, bool stop)
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++)
+            {
+                if (stop) return;
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void NotReturnedAfterTheLoop(int n)
+        {
+            var a = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++)
+            {
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+            }
+        }
         """);
 
     [Fact]
