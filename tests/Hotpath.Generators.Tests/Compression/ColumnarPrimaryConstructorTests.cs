@@ -57,6 +57,67 @@ public sealed class ColumnarPrimaryConstructorTests
     }
 
     [Fact]
+    public async Task Captures_are_found_from_the_parameters_uses_in_every_part_and_only_there()
+    {
+        // Captured: used in a method, an accessor, a lambda or local function in a member, in another partial part.
+        // Not captured: read by an initializer or a base-type argument, named by nameof, or shadowed by a member.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public class Base(int seed) { public int Seed = seed; }
+            [Hotpath.Columnar]
+            public sealed partial class Row(int {|HOT002:a|}, int {|HOT002:b|}, int {|HOT002:c|}, int {|HOT002:d|}, int init, int arg, int named, int Shadowed) : Base(arg)
+            {
+                public Row() : this(0, 0, 0, 0, 0, 0, 0, 0) { }
+                public long Value = init;
+                public int A() => a;
+                public int B { get { return b; } }
+                public System.Func<int> C() => () => c;
+                public string Name = nameof(named);
+                public int Shadowed = Shadowed;
+                public int Read() => Shadowed;
+            }
+            partial class Row
+            {
+                public int D() { return Local(); int Local() => d; }
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task A_base_from_another_assembly_is_not_reported_even_when_its_private_fields_are_imported()
+    {
+        // Its hidden field is one of its private members, which a build does not import (MetadataImportOptions.Public),
+        // so nothing can be said about it there; an IDE importing them (All) must not say more than the build.
+        var library = TestCompilation.Create(["public class Base(int x) { public int X => x; }"], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Lib");
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+
+        foreach (var import in new[] { MetadataImportOptions.Public, MetadataImportOptions.All })
+        {
+            var compilation = TestCompilation.Create(
+                    ["[Hotpath.Columnar] public sealed partial class Row : Base { public Row() : base(5) { } public long Value; }"],
+                    OutputKind.DynamicallyLinkedLibrary,
+                    [MetadataReference.CreateFromImage(image.ToArray())])
+                .WithOptions(TestCompilation.Options().WithMetadataImportOptions(import));
+
+            Assert.Empty(await AnalyzerVerifier.RunAnalyzersAsync(compilation, s_analyzers));
+        }
+    }
+
+    [Fact]
+    public void The_generator_finds_a_capture_in_a_base_declared_in_another_file()
+    {
+        var run = GeneratorRunner.Run(
+            new ColumnarGenerator(),
+            "[Hotpath.Columnar] public sealed partial class Row : Base { public Row() : base(5) { } public long Value; }",
+            "public class Base(int x) { public int X => x; }");
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Contains("Member 'Base.x' of type 'int'", Assert.Single(run.Result.Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_parameter_read_only_by_initializers_is_stored_through_its_member_and_round_trips()
     {
         var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), """
