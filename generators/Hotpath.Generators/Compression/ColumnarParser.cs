@@ -121,6 +121,13 @@ internal static class ColumnarParser
                     {
                         autoProperties.Add(owner);
                     }
+                    else if (!member.IsStatic && !declaring.Locations.Any(static l => l.IsInSource))
+                    {
+                        // In a base from another assembly, imported with its private members (an IDE may): hidden state,
+                        // which there is no syntax to trace to its parameter.
+                        Report(MemberDiagnostic(TypeTargetParser.NameLocation(type, cancellationToken), Qualified(declaring, member), TypeDisplay(member),
+                            "it is a field the compiler declared in '" + declaring.Name + "' (for a primary constructor parameter its members capture), private to another assembly: the generated codec can neither read nor set it (its value would come back as 0 or null); copy the parameter into a protected or public member of '" + declaring.Name + "'"));
+                    }
 
                     continue;
                 }
