@@ -68,7 +68,7 @@ internal static class PooledEmitter
                 writer.Line();
                 writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
                 writer.Line(GeneratedCodeMarker.Attribute);
-                writer.Line("protected virtual " + @unsafe + "void ResetCore()");
+                writer.Line("protected " + (model.HidesBaseResetCore ? "new " : string.Empty) + "virtual " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
@@ -76,7 +76,7 @@ internal static class PooledEmitter
                 writer.Line();
                 writer.Line("/// <summary>Calls the <c>OnReset()</c> hooks once every member is reset; a derived [Pooled] type with a hook overrides it and calls the base first.</summary>");
                 writer.Line(GeneratedCodeMarker.Attribute);
-                writer.Line("protected virtual void " + PooledParser.OnResetCoreName + "()");
+                writer.Line("protected " + (model.HidesBaseOnResetCore ? "new " : string.Empty) + "virtual void " + PooledParser.OnResetCoreName + "()");
                 writer.OpenBrace();
                 WriteHook(writer, model);
                 writer.CloseBrace();

@@ -140,7 +140,9 @@ internal static class PooledParser
             steps.ToEquatableArray(),
             type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
             hook,
-            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)));
+            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)),
+            shape == PooledShape.OpenRoot && InheritsVisible(type, "ResetCore"),
+            shape == PooledShape.OpenRoot && InheritsVisible(type, OnResetCoreName));
     }
 
     /// <summary>
@@ -198,6 +200,20 @@ internal static class PooledParser
         foreach (var attribute in type.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Pooled)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a base type declares a member named <paramref name="name"/> that <paramref name="type"/> inherits visibly (a generated one hides it).</summary>
+    private static bool InheritsVisible(INamedTypeSymbol type, string name)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (HasMember(ancestor, name, type))
             {
                 return true;
             }
