@@ -97,7 +97,7 @@ internal static class ShardedCacheEmitter
 
         var parts = key.Parts;
         writer.Line("/// <summary>A cache key: the value type's [CacheKey] members, in order.</summary>");
-        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");
+        writer.Line(GeneratedCodeMarker.Attribute);
         writer.Line((key.IsPublic ? "public" : "internal") + " readonly partial record struct " + key.Name + "(" +
                     string.Join(", ", parts.Select(static p => p.TypeFullName + " " + p.MemberName)) + ")");
         writer.OpenBrace();

@@ -15,9 +15,6 @@ namespace Hotpath.Generators.Caching;
 /// </summary>
 internal static class ShardedCacheExistingKey
 {
-    /// <summary>The tool name of the <c>[GeneratedCode]</c> attribute on every generated key (the analyzer sees those parts too).</summary>
-    private const string GeneratedCodeTool = "Hotpath.Generators";
-
     /// <summary>
     /// Why the generated key <paramref name="keyName"/> cannot be added beside an existing type of that name in
     /// <paramref name="valueType"/>'s namespace (the HOT003 reason), or <see langword="null"/> when there is none or it merges.
@@ -150,21 +147,8 @@ internal static class ShardedCacheExistingKey
     /// The declarations of <paramref name="existing"/> that carry <c>[GeneratedCode("Hotpath.Generators", …)]</c>: the
     /// parts this generator emitted (found by the attribute it writes on each, not by a file name).
     /// </summary>
-    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol existing, CancellationToken cancellationToken)
-    {
-        var parts = new HashSet<SyntaxNode>();
-        foreach (var attribute in existing.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute" &&
-                attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is GeneratedCodeTool &&
-                attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { Parent.Parent: TypeDeclarationSyntax declaration })
-            {
-                parts.Add(declaration);
-            }
-        }
-
-        return parts;
-    }
+    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol existing, CancellationToken cancellationToken) =>
+        GeneratedCodeMarker.MarkedDeclarations([existing], cancellationToken);
 
     private static string Kind(INamedTypeSymbol type) => type.TypeKind switch
     {

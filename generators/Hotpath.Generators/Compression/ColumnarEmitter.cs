@@ -33,7 +33,7 @@ internal static class ColumnarEmitter
         writer.Line("/// <summary>Encodes and decodes spans of <see cref=\"" + target.EscapedName + "\"/> rows as compressed columnar blocks.</summary>");
         writer.Line("public static " + (model.HidesInheritedCodec ? "new " : string.Empty) + "global::Hotpath.Compression.IColumnarCodec<" + rowType + "> Codec { get; } = new " + CodecClass + "();");
         writer.Line();
-        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Hotpath.Generators\", \"1.0\")]");
+        writer.Line(GeneratedCodeMarker.Attribute);
         writer.Line("private sealed class " + CodecClass + " : global::Hotpath.Compression.IColumnarCodec<" + rowType + ">");
         writer.OpenBrace();
         writer.Line("private const ulong Fingerprint = 0x" + model.Fingerprint.ToString("X16", CultureInfo.InvariantCulture) + "UL;");

@@ -25,7 +25,12 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
                 static (syntaxContext, cancellationToken) => ParsedTarget<ColumnarModel>.Parse(
                     syntaxContext,
                     AttributeNames.Columnar,
-                    (type, _, found) => ColumnarParser.Parse(type, found, cancellationToken, RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree)),
+                    (type, _, found) => ColumnarParser.Parse(
+                        type,
+                        found,
+                        cancellationToken,
+                        RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
+                        tree => tree == syntaxContext.SemanticModel.SyntaxTree ? syntaxContext.SemanticModel : syntaxContext.SemanticModel.Compilation.GetSemanticModel(tree)),
                     cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 

@@ -17,6 +17,8 @@ internal static class ColumnarParser
     /// Parses <paramref name="type"/>. Each problem is added to <paramref name="diagnostics"/> (when given); the
     /// model is <see langword="null"/> when there was any. <paramref name="refReadonlyArguments"/> says whether the
     /// type's code is compiled as C# 12 or later (see <see cref="ColumnarModel.RefReadonlyArguments"/>).
+    /// <paramref name="semanticModels"/> finds the primary-constructor parameters the members capture (HOT002); without
+    /// it they are not looked for.
     /// </summary>
     /// <remarks>
     /// The columns are the instance fields and settable properties of the type and of its base classes, base
@@ -24,7 +26,7 @@ internal static class ColumnarParser
     /// member hidden by a more derived one of the same name (<c>new</c>, or <c>override</c>) counts once, as the
     /// most derived. Inherited members the generated code cannot reach are HOT002 on the type's name.
     /// </remarks>
-    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true)
+    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
     {
         var errors = 0;
         void Report(Diagnostic diagnostic)
@@ -85,13 +87,32 @@ internal static class ColumnarParser
             var declaring = chain[level];
             var own = new List<(INamedTypeSymbol Declaring, ISymbol Member)>();
             var declared = new List<(string Name, bool IsData)>();
+            if (semanticModels is not null)
+            {
+                foreach (var (parameter, _) in PrimaryConstructorCaptures.Find(declaring, semanticModels, cancellationToken))
+                {
+                    // A primary constructor parameter the members use: state the codec cannot reach (a nested type cannot
+                    // use the parameter, and the compiler's field for it has no name to write).
+                    var inherited = level < chain.Count - 1;
+                    var parameterType = parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                    var name = parameter.Name;
+                    Report(MemberDiagnostic(
+                        inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : parameter.Locations.FirstOrDefault() ?? Location.None,
+                        inherited ? declaring.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + name : name,
+                        parameterType,
+                        "it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public " +
+                        parameterType + " " + char.ToUpperInvariant(name[0]) + name.Substring(1) + " { get; set; } = " + name + ";') and use that"));
+                }
+            }
+
             foreach (var member in declaring.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (member is IFieldSymbol && (member.IsImplicitlyDeclared || member.Name.StartsWith("<", StringComparison.Ordinal)))
                 {
-                    // A compiler-generated field: an auto-property's backing field (a get-only auto-property is data
-                    // Decode could not restore), found by name when the base comes from metadata.
+                    // A compiler-generated field (its name is unspeakable): an auto-property's backing field (a get-only
+                    // auto-property is data Decode could not restore), found by name when the base comes from metadata;
+                    // or a captured primary constructor parameter's, reported above from the parameter's uses.
                     if (((IFieldSymbol)member).AssociatedSymbol is { } associated)
                     {
                         autoProperties.Add(associated);
@@ -100,18 +121,12 @@ internal static class ColumnarParser
                     {
                         autoProperties.Add(owner);
                     }
-                    else if (!member.IsStatic && CapturedParameterName(member.Name) is { } parameter)
+                    else if (!member.IsStatic && !declaring.Locations.Any(static l => l.IsInSource))
                     {
-                        // A primary constructor parameter the members use ('<t>P'): state the codec cannot reach (a
-                        // nested type cannot use the parameter, and the field has no name to write).
-                        var inherited = level < chain.Count - 1;
-                        var fieldType = ((IFieldSymbol)member).Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-                        Report(MemberDiagnostic(
-                            inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : PrimaryConstructorParameterLocation(declaring, parameter, cancellationToken) ?? member.Locations.FirstOrDefault() ?? Location.None,
-                            inherited ? declaring.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + parameter : parameter,
-                            fieldType,
-                            "it is a primary constructor parameter captured by the type's members, held in a hidden field that the generated codec can neither read nor set (its value would come back as 0 or null); copy it into a field or settable property ('public " +
-                            fieldType + " " + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1) + " { get; set; } = " + parameter + ";') and use that"));
+                        // In a base from another assembly, imported with its private members (an IDE may): hidden state,
+                        // which there is no syntax to trace to its parameter.
+                        Report(MemberDiagnostic(TypeTargetParser.NameLocation(type, cancellationToken), Qualified(declaring, member), TypeDisplay(member),
+                            "it is a field the compiler declared in '" + declaring.Name + "' (for a primary constructor parameter its members capture), private to another assembly: the generated codec can neither read nor set it (its value would come back as 0 or null); copy the parameter into a protected or public member of '" + declaring.Name + "'"));
                     }
 
                     continue;
@@ -332,27 +347,6 @@ internal static class ColumnarParser
             if (current.SetMethod is { } setter)
             {
                 return setter;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The parameter a primary constructor parameter's hidden field (<c>&lt;t&gt;P</c>) holds, or null.</summary>
-    private static string? CapturedParameterName(string fieldName) =>
-        fieldName.Length > 3 && fieldName[0] == '<' && fieldName.EndsWith(">P", StringComparison.Ordinal) ? fieldName.Substring(1, fieldName.Length - 3) : null;
-
-    /// <summary>Where the primary constructor of <paramref name="declaring"/> declares <paramref name="name"/>, in source.</summary>
-    private static Location? PrimaryConstructorParameterLocation(INamedTypeSymbol declaring, string name, CancellationToken cancellationToken)
-    {
-        foreach (var constructor in declaring.InstanceConstructors)
-        {
-            foreach (var parameter in constructor.Parameters)
-            {
-                if (parameter.Name == name && constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax))
-                {
-                    return parameter.Locations.FirstOrDefault();
-                }
             }
         }
 

@@ -25,6 +25,7 @@ internal static class PooledEmitter
         if (model.EmitPool)
         {
             writer.Line("/// <summary>The shared pool of <see cref=\"" + XmlCref(target) + "\"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>");
+            writer.Line(GeneratedCodeMarker.Attribute);
             writer.Line("public static " + (model.HidesBasePool ? "new " : string.Empty) + "global::Hotpath.Pool<" + self + "> Pool { get; } = new global::Hotpath.Pool<" + self + ">(");
             writer.Indent();
             writer.Line("static () => new " + self + "(),");
@@ -47,6 +48,7 @@ internal static class PooledEmitter
         {
             case PooledShape.SealedRoot:
                 WriteResetDoc(writer, model);
+                writer.Line(GeneratedCodeMarker.Attribute);
                 writer.Line("public " + hides + @unsafe + "void Reset()");
                 writer.OpenBrace();
                 WriteBaseReset(writer, model);
@@ -57,6 +59,7 @@ internal static class PooledEmitter
 
             case PooledShape.OpenRoot:
                 writer.Line("/// <summary>Returns every member, of this type and of the [Pooled] types deriving from it, to its initial state (generated from the [Pooled] reset rules), then calls the <c>OnReset()</c> hooks, this type's first.</summary>");
+                writer.Line(GeneratedCodeMarker.Attribute);
                 writer.Line("public " + hides + "void Reset()");
                 writer.OpenBrace();
                 writer.Line("ResetCore();");
@@ -64,14 +67,16 @@ internal static class PooledEmitter
                 writer.CloseBrace();
                 writer.Line();
                 writer.Line("/// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>");
-                writer.Line("protected virtual " + @unsafe + "void ResetCore()");
+                writer.Line(GeneratedCodeMarker.Attribute);
+                writer.Line("protected " + (model.HidesBaseResetCore ? "new " : string.Empty) + "virtual " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
                 WriteBaseReset(writer, model);
                 WriteSteps(writer, model);
                 writer.CloseBrace();
                 writer.Line();
                 writer.Line("/// <summary>Calls the <c>OnReset()</c> hooks once every member is reset; a derived [Pooled] type with a hook overrides it and calls the base first.</summary>");
-                writer.Line("protected virtual void " + PooledParser.OnResetCoreName + "()");
+                writer.Line(GeneratedCodeMarker.Attribute);
+                writer.Line("protected " + (model.HidesBaseOnResetCore ? "new " : string.Empty) + "virtual void " + PooledParser.OnResetCoreName + "()");
                 writer.OpenBrace();
                 WriteHook(writer, model);
                 writer.CloseBrace();
@@ -79,6 +84,7 @@ internal static class PooledEmitter
 
             case PooledShape.Derived:
                 writer.Line("/// <summary>Resets the base type's members, then the members this type declares" + (model.HookChain || model.Hook == OnResetHook.None ? "." : ", then calls <c>OnReset()</c>.") + "</summary>");
+                writer.Line(GeneratedCodeMarker.Attribute);
                 writer.Line("protected override " + @unsafe + "void ResetCore()");
                 writer.OpenBrace();
                 writer.Line("base.ResetCore();");
@@ -93,6 +99,7 @@ internal static class PooledEmitter
                 {
                     writer.Line();
                     writer.Line("/// <summary>Calls the base types' <c>OnReset()</c> hooks, then this type's.</summary>");
+                    writer.Line(GeneratedCodeMarker.Attribute);
                     writer.Line("protected override void " + PooledParser.OnResetCoreName + "()");
                     writer.OpenBrace();
                     writer.Line("base." + PooledParser.OnResetCoreName + "();");
@@ -114,6 +121,7 @@ internal static class PooledEmitter
         if (model.Shape != PooledShape.Derived)
         {
             writer.Line();
+            writer.Line(GeneratedCodeMarker.Attribute);
             writer.Line("bool " + ResettableInterface + ".TryReset()");
             writer.OpenBrace();
             writer.Line("Reset();");
@@ -124,6 +132,7 @@ internal static class PooledEmitter
         if (model.NeedsStructResetHelper)
         {
             writer.Line();
+            writer.Line(GeneratedCodeMarker.Attribute);
             writer.Line("private static void " + StructResetHelper + "<TValue>(ref TValue value)");
             writer.Indent();
             writer.Line("where TValue : struct, " + ResettableInterface + " => value.TryReset();");

@@ -24,10 +24,11 @@ internal static class PooledGeneratedMembers
         // A generated 'partial void OnReset();' would hide a visible inherited one (CS0108): then the type has no hook
         // of its own to call. A [Pooled] base's reset calls the inherited one; a plain base's is not a hook.
         var hook = InheritsOnReset(type) ? OnResetHook.None : OnResetHook.Declare;
+        var generated = GeneratedParts(type, cancellationToken);
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsImplicitlyDeclared || !TryUserLocation(member, out var location))
+            if (member.IsImplicitlyDeclared || !TryUserLocation(member, generated, out var location, cancellationToken))
             {
                 continue;
             }
@@ -42,7 +43,7 @@ internal static class PooledGeneratedMembers
                     "'OnResetCore()', which the generator emits for a type open to inheritance (it calls the OnReset() hooks once every level is reset); rename it",
                 "Pool" when emitPool =>
                     "a member named 'Pool', which the generator emits (the type's static pool); rename it",
-                "OnReset" => OnResetProblem(member, ref hook, cancellationToken),
+                "OnReset" => OnResetProblem(member, generated, ref hook, cancellationToken),
                 _ when shape != PooledShape.Derived && ImplementsTryReset(member) =>
                     "'IResettable.TryReset()', which the generator emits (it calls Reset()); remove it and put what it does beyond the reset rules in 'void OnReset()'",
                 _ => null,
@@ -58,7 +59,7 @@ internal static class PooledGeneratedMembers
         return hook;
     }
 
-    private static string? OnResetProblem(ISymbol member, ref OnResetHook hook, CancellationToken cancellationToken)
+    private static string? OnResetProblem(ISymbol member, HashSet<SyntaxNode> generated, ref OnResetHook hook, CancellationToken cancellationToken)
     {
         if (member is not IMethodSymbol method)
         {
@@ -84,7 +85,7 @@ internal static class PooledGeneratedMembers
         {
             hook = OnResetHook.None;
         }
-        else if (!IsPartialImplementationOnly(method, cancellationToken))
+        else if (!IsPartialImplementationOnly(method, generated, cancellationToken))
         {
             hook = OnResetHook.CallOnly;
         }
@@ -93,18 +94,18 @@ internal static class PooledGeneratedMembers
     }
 
     /// <summary>A user <c>partial void OnReset() { … }</c> whose declaration is (or will be) the generated one.</summary>
-    private static bool IsPartialImplementationOnly(IMethodSymbol method, CancellationToken cancellationToken)
+    private static bool IsPartialImplementationOnly(IMethodSymbol method, HashSet<SyntaxNode> generated, CancellationToken cancellationToken)
     {
         // With the generated code in the compilation (the companion analyzer), the symbol is the declaration and the
         // user's part its implementation: the declaration is ours when the user declared it nowhere.
         if (method.PartialImplementationPart is not null)
         {
-            return !TryUserLocation(method, out _);
+            return !TryUserLocation(method, generated, out _, cancellationToken);
         }
 
         if (method.PartialDefinitionPart is { } definition)
         {
-            return !TryUserLocation(definition, out _);
+            return !TryUserLocation(definition, generated, out _, cancellationToken);
         }
 
         foreach (var reference in method.DeclaringSyntaxReferences)
@@ -159,13 +160,14 @@ internal static class PooledGeneratedMembers
 
     /// <summary>
     /// Where the user declared <paramref name="member"/>; false when it is only declared in this generator's own output
-    /// (the companion analyzer runs on a compilation that already holds the generated members).
+    /// (the companion analyzer runs on a compilation that already holds the generated members), that is in a part of the
+    /// type in <paramref name="generated"/>.
     /// </summary>
-    private static bool TryUserLocation(ISymbol member, out Location location)
+    private static bool TryUserLocation(ISymbol member, HashSet<SyntaxNode> generated, out Location location, CancellationToken cancellationToken)
     {
         foreach (var candidate in member.Locations)
         {
-            if (candidate.IsInSource && !IsGeneratedHere(candidate.SourceTree!))
+            if (candidate.IsInSource && !InGeneratedPart(candidate, generated, cancellationToken))
             {
                 location = candidate;
                 return true;
@@ -176,9 +178,35 @@ internal static class PooledGeneratedMembers
         return false;
     }
 
-    private static bool IsGeneratedHere(SyntaxTree tree) =>
-        tree.FilePath.EndsWith(PooledEmitter.HintSuffix, StringComparison.Ordinal) &&
-        tree.FilePath.IndexOf(typeof(PooledGenerator).FullName, StringComparison.Ordinal) >= 0;
+    /// <summary>
+    /// The parts of <paramref name="type"/> this generator emitted: each holds a generated <c>Reset()</c> (a root) or
+    /// <c>ResetCore()</c> (every open or derived type) marked <c>[GeneratedCode("Hotpath.Generators", …)]</c>. Empty
+    /// in the generator, which never sees its own output.
+    /// </summary>
+    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var parts = new HashSet<SyntaxNode>();
+        foreach (var declaration in GeneratedCodeMarker.MarkedDeclarations(type.GetMembers("Reset").Concat(type.GetMembers("ResetCore")), cancellationToken))
+        {
+            if (declaration.Parent is TypeDeclarationSyntax part)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return parts;
+    }
+
+    private static bool InGeneratedPart(Location location, HashSet<SyntaxNode> generated, CancellationToken cancellationToken)
+    {
+        if (generated.Count == 0)
+        {
+            return false;
+        }
+
+        var node = location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
+        return node.AncestorsAndSelf().Any(generated.Contains);
+    }
 }
 
 /// <summary>How the generated reset reaches <c>OnReset()</c>.</summary>

@@ -140,7 +140,9 @@ internal static class PooledParser
             steps.ToEquatableArray(),
             type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false } f ? IsPointer(f.Type) : m is IPropertySymbol { IsStatic: false } p && IsPointer(p.Type)),
             hook,
-            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)));
+            shape == PooledShape.OpenRoot || (shape == PooledShape.Derived && HasHookChain(type)),
+            shape == PooledShape.OpenRoot && InheritsVisible(type, "ResetCore"),
+            shape == PooledShape.OpenRoot && InheritsVisible(type, OnResetCoreName));
     }
 
     /// <summary>
@@ -198,6 +200,20 @@ internal static class PooledParser
         foreach (var attribute in type.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Pooled)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a base type declares a member named <paramref name="name"/> that <paramref name="type"/> inherits visibly (a generated one hides it).</summary>
+    private static bool InheritsVisible(INamedTypeSymbol type, string name)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (HasMember(ancestor, name, type))
             {
                 return true;
             }
@@ -584,7 +600,8 @@ internal static class PooledParser
     /// <summary>
     /// The instance field of <paramref name="type"/> a partial property's implementation (in that type) keeps its value
     /// in: the field its getter returns, by name (<c>get =&gt; _name</c>, <c>get { return this._name; }</c>,
-    /// <c>=&gt; _name</c>); null for any other property or getter (computed, or storage elsewhere).
+    /// <c>=&gt; _name</c>), of the property's type or one deriving from it; null for any other property or getter
+    /// (computed, or storage elsewhere).
     /// </summary>
     private static IFieldSymbol? StorageField(INamedTypeSymbol type, IPropertySymbol property, CancellationToken cancellationToken)
     {
@@ -608,7 +625,7 @@ internal static class PooledParser
                     declaration.ExplicitInterfaceSpecifier is null && declaration.Modifiers.Any(SyntaxKind.PartialKeyword) &&
                     StorageFieldName(declaration) is { } name &&
                     type.GetMembers(name).FirstOrDefault() is IFieldSymbol { IsStatic: false, IsConst: false, IsImplicitlyDeclared: false } field &&
-                    SymbolEqualityComparer.Default.Equals(field.Type, property.Type))
+                    Exposes(property.Type, field.Type))
                 {
                     return field;
                 }
@@ -616,6 +633,33 @@ internal static class PooledParser
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether a property of <paramref name="propertyType"/> returns a field of <paramref name="fieldType"/> as it is: the
+    /// same type, or a base class or interface of it (<c>IReadOnlyList&lt;int&gt; Items =&gt; _items;</c> over a list).
+    /// </summary>
+    private static bool Exposes(ITypeSymbol propertyType, ITypeSymbol fieldType)
+    {
+        if (SymbolEqualityComparer.Default.Equals(fieldType, propertyType))
+        {
+            return true;
+        }
+
+        if (fieldType.IsValueType)
+        {
+            return false; // a struct returned as an interface or object is a boxed copy, not the storage
+        }
+
+        for (var current = fieldType.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, propertyType))
+            {
+                return true;
+            }
+        }
+
+        return fieldType.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, propertyType));
     }
 
     /// <summary>The name the implementing part's getter returns, or null (a declaring part, a computed getter).</summary>

@@ -103,6 +103,28 @@ public sealed class PooledGeneratedMemberTests
     }
 
     [Fact]
+    public async Task The_generated_members_are_recognised_by_their_GeneratedCode_attribute_not_by_their_file_name()
+    {
+        // The analyzer runs on a compilation that holds the generated members: they are the generator's by the
+        // [GeneratedCode("Hotpath.Generators", …)] on each, wherever the file is (a file of another name is quiet)...
+        const string Source = "[Hotpath.Pooled] public partial class Open { public int X; partial void OnReset() => X = 2; }\n[Hotpath.Pooled] public sealed partial class Closed : Open { public int Y; }";
+        var generated = GeneratorRunner.RunAndCompile(new PooledGenerator(), Source).GeneratedSources;
+        var moved = TestCompilation.Create(Source).AddSyntaxTrees(generated.Select(static (g, i) =>
+            Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(g.SourceText, TestCompilation.ParseOptions, "/obj/moved" + i + ".cs")));
+        TestCompilation.AssertNoErrors(moved);
+        Assert.Empty(await AnalyzerVerifier.RunAnalyzersAsync(moved, s_analyzer));
+
+        // ...and a user's Reset() in a file named like the generator's output is still the user's: HOT001 and no code
+        // (not CS0111 in generated code). (A build would not show it there, in a file the compiler takes for generated.)
+        var named = TestCompilation.Create("[Hotpath.Pooled] public sealed partial class Session { }").AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "partial class Session { public void Reset() { } }", TestCompilation.ParseOptions, "/obj/Hotpath.Generators/Hotpath.Generators.Pooling.PooledGenerator/Session.Pooled.g.cs"));
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new PooledGenerator()), named);
+        Assert.Equal("HOT001", Assert.Single(run.Result.Diagnostics).Id);
+        Assert.Empty(run.GeneratedSources);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
     public void A_plain_void_OnReset_is_the_hook_called_last_and_gets_no_partial_declaration()
     {
         var run = GeneratorRunner.RunAndCompile(

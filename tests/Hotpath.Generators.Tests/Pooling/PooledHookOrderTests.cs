@@ -155,4 +155,39 @@ public sealed class PooledHookOrderTests
             """,
             new DiagnosticAnalyzer[] { new PooledDiagnosticsAnalyzer() });
     }
+
+    [Fact]
+    public void ResetCore_and_OnResetCore_of_a_plain_base_are_hidden_without_a_warning_and_left_alone()
+    {
+        // A generated 'protected virtual' member of a name a plain base already has would be CS0114 in generated code,
+        // an error under TreatWarningsAsErrors; it is declared 'new', as the generated Reset() and Pool are.
+        var run = GeneratorRunner.RunAndCompile(new PooledGenerator(), """
+            namespace App;
+            public class Plain
+            {
+                public int Calls;
+                protected virtual void ResetCore() => Calls++;
+                protected virtual void OnResetCore() => Calls += 10;
+            }
+
+            [Hotpath.Pooled]
+            public partial class Open : Plain
+            {
+                public int X = 1;
+
+                public static string Probe()
+                {
+                    var item = new Open { X = 5 };
+                    item.Reset();
+                    return item.X + ":" + item.Calls;
+                }
+            }
+            """);
+
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS1701"));
+        var generated = run.Source("App.Open.Pooled.g.cs");
+        Assert.Contains("protected new virtual void ResetCore()", generated, StringComparison.Ordinal);
+        Assert.Contains("protected new virtual void OnResetCore()", generated, StringComparison.Ordinal);
+        Assert.Equal("1:0", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Open", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 }

@@ -253,6 +253,41 @@ public sealed class PooledPartialPropertyTests
             new DiagnosticAnalyzer[] { new PooledDiagnosticsAnalyzer() });
     }
 
+    [Fact]
+    public void A_partial_property_exposing_its_storage_field_as_an_interface_is_reset_once_through_the_field()
+    {
+        // 'IList<int> Items { get => _items; … }' over a List<int>: the list is the storage, cleared once (it was
+        // cleared twice, through the property and through the field).
+        var run = GeneratorRunner.RunAndCompile(new PooledGenerator(), """
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Exposed
+            {
+                private System.Collections.Generic.List<int> _items = new();
+                public partial System.Collections.Generic.IList<int> Items { get; set; }
+
+                public static int Probe()
+                {
+                    var item = new Exposed();
+                    item.Items.Add(1);
+                    item.Reset();
+                    return item.Items.Count;
+                }
+            }
+
+            partial class Exposed
+            {
+                public partial System.Collections.Generic.IList<int> Items { get => _items; set => _items = (System.Collections.Generic.List<int>)value; }
+            }
+            """);
+
+        var generated = run.Source("App.Exposed.Pooled.g.cs");
+        Assert.Contains("this._items?.Clear();", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("this.Items", generated, StringComparison.Ordinal);
+        Assert.Equal(0, TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Exposed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
     /// <summary>A source output (post-initialization output would be seen by every generator).</summary>
     private sealed class ImplementingGenerator : IIncrementalGenerator
     {

@@ -8,6 +8,7 @@ namespace Cluster
     partial class PodState : global::Microsoft.Extensions.ObjectPool.IResettable
     {
         /// <summary>The shared pool of <see cref="PodState"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public static global::Hotpath.Pool<PodState> Pool { get; } = new global::Hotpath.Pool<PodState>(
             static () => new PodState(),
             static item => item.Reset(),
@@ -21,6 +22,7 @@ namespace Cluster
             });
 
         /// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public void Reset()
         {
             this.Namespace = "";
@@ -33,6 +35,7 @@ namespace Cluster
         /// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>
         partial void OnReset();
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         bool global::Microsoft.Extensions.ObjectPool.IResettable.TryReset()
         {
             Reset();

@@ -8,6 +8,7 @@ namespace App
     partial class Event : global::Microsoft.Extensions.ObjectPool.IResettable
     {
         /// <summary>Returns every member, of this type and of the [Pooled] types deriving from it, to its initial state (generated from the [Pooled] reset rules), then calls the <c>OnReset()</c> hooks, this type's first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public void Reset()
         {
             ResetCore();
@@ -15,6 +16,7 @@ namespace App
         }
 
         /// <summary>Resets the members this type declares; a derived [Pooled] type overrides it and calls the base first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         protected virtual void ResetCore()
         {
             this.UnixMs = default;
@@ -22,6 +24,7 @@ namespace App
         }
 
         /// <summary>Calls the <c>OnReset()</c> hooks once every member is reset; a derived [Pooled] type with a hook overrides it and calls the base first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         protected virtual void OnResetCore()
         {
             OnReset();
@@ -30,6 +33,7 @@ namespace App
         /// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>
         partial void OnReset();
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         bool global::Microsoft.Extensions.ObjectPool.IResettable.TryReset()
         {
             Reset();

@@ -8,6 +8,7 @@ namespace App
     partial class PodEvent
     {
         /// <summary>The shared pool of <see cref="PodEvent"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public static global::Hotpath.Pool<PodEvent> Pool { get; } = new global::Hotpath.Pool<PodEvent>(
             static () => new PodEvent(),
             static item => item.Reset(),
@@ -21,6 +22,7 @@ namespace App
             });
 
         /// <summary>Resets the base type's members, then the members this type declares.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         protected override void ResetCore()
         {
             base.ResetCore();
@@ -28,6 +30,7 @@ namespace App
         }
 
         /// <summary>Calls the base types' <c>OnReset()</c> hooks, then this type's.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         protected override void OnResetCore()
         {
             base.OnResetCore();

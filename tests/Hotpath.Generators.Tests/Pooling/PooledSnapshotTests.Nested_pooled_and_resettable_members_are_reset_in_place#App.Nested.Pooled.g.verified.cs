@@ -8,6 +8,7 @@ namespace App
     partial class Nested : global::Microsoft.Extensions.ObjectPool.IResettable
     {
         /// <summary>The shared pool of <see cref="Nested"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public static global::Hotpath.Pool<Nested> Pool { get; } = new global::Hotpath.Pool<Nested>(
             static () => new Nested(),
             static item => item.Reset(),
@@ -21,6 +22,7 @@ namespace App
             });
 
         /// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public void Reset()
         {
             this.Usage?.Reset();
@@ -39,12 +41,14 @@ namespace App
         /// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>
         partial void OnReset();
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         bool global::Microsoft.Extensions.ObjectPool.IResettable.TryReset()
         {
             Reset();
             return true;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         private static void __HotpathResetInPlace<TValue>(ref TValue value)
             where TValue : struct, global::Microsoft.Extensions.ObjectPool.IResettable => value.TryReset();
     }

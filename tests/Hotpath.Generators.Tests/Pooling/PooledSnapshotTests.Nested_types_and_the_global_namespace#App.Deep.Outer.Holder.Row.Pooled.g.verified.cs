@@ -12,6 +12,7 @@ namespace App.Deep
             partial record Row : global::Microsoft.Extensions.ObjectPool.IResettable
             {
                 /// <summary>The shared pool of <see cref="Row"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
                 public static global::Hotpath.Pool<Row> Pool { get; } = new global::Hotpath.Pool<Row>(
                     static () => new Row(),
                     static item => item.Reset(),
@@ -25,6 +26,7 @@ namespace App.Deep
                     });
 
                 /// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
                 public void Reset()
                 {
                     this.Name = "";
@@ -34,6 +36,7 @@ namespace App.Deep
                 /// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>
                 partial void OnReset();
 
+                [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
                 bool global::Microsoft.Extensions.ObjectPool.IResettable.TryReset()
                 {
                     Reset();

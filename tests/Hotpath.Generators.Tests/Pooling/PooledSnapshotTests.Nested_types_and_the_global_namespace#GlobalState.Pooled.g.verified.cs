@@ -6,6 +6,7 @@
 partial class GlobalState : global::Microsoft.Extensions.ObjectPool.IResettable
 {
     /// <summary>The shared pool of <see cref="GlobalState"/>: rent with <c>Pool.Rent()</c> or <c>Pool.Lease(out var item)</c>; returned instances are reset.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
     public static global::Hotpath.Pool<GlobalState> Pool { get; } = new global::Hotpath.Pool<GlobalState>(
         static () => new GlobalState(),
         static item => item.Reset(),
@@ -19,6 +20,7 @@ partial class GlobalState : global::Microsoft.Extensions.ObjectPool.IResettable
         });
 
     /// <summary>Returns every member to its initial state (generated from the [Pooled] reset rules), then calls <c>OnReset()</c>.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
     public void Reset()
     {
         this.Value = 2;
@@ -28,6 +30,7 @@ partial class GlobalState : global::Microsoft.Extensions.ObjectPool.IResettable
     /// <summary>Called last by the generated reset; implement it for state the reset rules do not cover.</summary>
     partial void OnReset();
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
     bool global::Microsoft.Extensions.ObjectPool.IResettable.TryReset()
     {
         Reset();

@@ -1,0 +1,45 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.Generators.Shared;
+
+/// <summary>
+/// The <c>[GeneratedCode("Hotpath.Generators", …)]</c> attribute the generators write on what they declare, and how the
+/// companion analyzers, which see the generated code in a build, tell it from the user's: by that attribute, never by a
+/// file or hint name (the compiler's paths for generated files are not a contract, and a user may name a file anything).
+/// </summary>
+internal static class GeneratedCodeMarker
+{
+    /// <summary>The tool name the attribute carries.</summary>
+    public const string Tool = "Hotpath.Generators";
+
+    /// <summary>The attribute as the emitters write it.</summary>
+    public const string Attribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + Tool + "\", \"1.0\")]";
+
+    /// <summary>Whether <paramref name="attribute"/> is the generators' <c>[GeneratedCode]</c>.</summary>
+    public static bool IsMarker(AttributeData attribute) =>
+        attribute.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute" &&
+        attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is Tool;
+
+    /// <summary>
+    /// The declarations the marker is applied to among <paramref name="symbols"/>' attributes (the member or type
+    /// declaration each marker sits on).
+    /// </summary>
+    public static HashSet<SyntaxNode> MarkedDeclarations(IEnumerable<ISymbol> symbols, CancellationToken cancellationToken)
+    {
+        var declarations = new HashSet<SyntaxNode>();
+        foreach (var symbol in symbols)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (IsMarker(attribute) && attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { Parent.Parent: MemberDeclarationSyntax declaration })
+                {
+                    declarations.Add(declaration);
+                }
+            }
+        }
+
+        return declarations;
+    }
+}
