@@ -109,7 +109,7 @@ internal static class DiagnosticDescriptors
     // HOT3xx: pool misuse.
     public static readonly DiagnosticDescriptor UseAfterReturn = Create("HOT301", ReliabilityCategory,
         "Pooled object used after it was returned",
-        "'{0}' is used after it was returned to the pool");
+        "'{0}' {1}");
 
     public static readonly DiagnosticDescriptor DoubleReturn = Create("HOT302", ReliabilityCategory,
         "Pooled object returned twice",
