@@ -832,7 +832,36 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
     /// <summary>A reference that reads the object: not a write of the variable, not the value passed to a return, not in <c>nameof</c>.</summary>
     private static bool IsUse(BodyFacts facts, IOperation reference) =>
-        !IsWrite(reference) && !facts.IsReturnedValue(reference) && !IsInNameof(reference);
+        !IsWrite(reference) && !facts.IsReturnedValue(reference) && !IsInNameof(reference) && !IsReferenceComparison(reference);
+
+    /// <summary>
+    /// Whether the reference is only compared as a reference, which does not touch the object: an argument of
+    /// <c>object.ReferenceEquals</c>, <c>x is null</c> / <c>x is not null</c>, or <c>==</c> / <c>!=</c> without a
+    /// user-defined operator (one that has it may read the object).
+    /// </summary>
+    private static bool IsReferenceComparison(IOperation reference)
+    {
+        IOperation current = reference;
+        var parent = reference.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ReferenceEquals", ContainingType.SpecialType: SpecialType.System_Object } } } => true,
+            IIsPatternOperation { Pattern: var pattern } isPattern when isPattern.Value == current =>
+                IsNullConstant(pattern is INegatedPatternOperation { Pattern: var negated } ? negated : pattern),
+            IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary =>
+                current.Type?.IsReferenceType == true && binary.LeftOperand.Type?.IsReferenceType != false && binary.RightOperand.Type?.IsReferenceType != false,
+            _ => false,
+        };
+
+        static bool IsNullConstant(IPatternOperation pattern) =>
+            pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
+    }
 
     private static bool IsInNameof(IOperation reference) =>
         reference.Syntax.Ancestors().OfType<InvocationExpressionSyntax>().Any(static i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" });

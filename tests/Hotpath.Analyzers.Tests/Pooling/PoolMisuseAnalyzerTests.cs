@@ -219,6 +219,49 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>Comparing the reference after the return does not touch the object.</summary>
+    [Fact]
+    public Task HOT301_quiet_for_reference_comparisons_after_return() => Verify("""
+        public bool A(Item other)
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return ReferenceEquals(item, other) || object.ReferenceEquals(other, item);
+        }
+        public bool B()
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return item is null || item is not null;
+        }
+        public bool C(Item other, byte[] previous)
+        {
+            var item = Item.Pool.Rent();
+            var buffer = ArrayPool<byte>.Shared.Rent(8);
+            Item.Pool.Return(item);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return item == other || other != item || buffer == previous || (object)item == null;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_comparison_through_an_overloaded_operator_is_a_use() => Verify("""
+        public sealed class Key { public static bool operator ==(Key? a, Key? b) => true; public static bool operator !=(Key? a, Key? b) => false; public override bool Equals(object? o) => true; public override int GetHashCode() => 0; }
+        private readonly Pool<Key> _keys = new(static () => new Key());
+        public bool A(Key other)
+        {
+            var key = _keys.Rent();
+            _keys.Return(key);
+            return {|HOT301:key|} == other;
+        }
+        public bool B(Item other)
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return {|HOT301:item|}.Equals(other);
+        }
+        """);
+
     /// <summary>A lease returns its object when the using ends: a use after that is a use after return.</summary>
     [Fact]
     public Task HOT301_object_of_a_lease_used_after_the_using_statement() => Verify("""
