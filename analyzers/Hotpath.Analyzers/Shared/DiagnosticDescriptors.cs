@@ -61,7 +61,7 @@ internal static class DiagnosticDescriptors
     // HOT2xx: lock misuse (all code; HOT210 only [HotPath] code).
     public static readonly DiagnosticDescriptor WeakIdentityLock = Create("HOT201", ConcurrencyCategory,
         "Lock on a weak-identity object",
-        "Locking on {0}: other code can lock the same object; lock on a private readonly object instead");
+        "Locking on {0}; lock on a private readonly object instead");
 
     public static readonly DiagnosticDescriptor NonReadonlyLock = Create("HOT202", ConcurrencyCategory,
         "Lock on a field that is not readonly",
