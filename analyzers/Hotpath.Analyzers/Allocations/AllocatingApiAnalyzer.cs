@@ -126,6 +126,7 @@ internal sealed class AllocatingApiTable
     private const string Materialise = "iterate the source directly or copy into a pooled or reused buffer";
     private const string EnumArrays = "a new array per call: read it once into a static readonly field";
     private const string ImmutableCopy = "a new array with a copy of the items: build it once and keep it, or pass the source as a ReadOnlySpan<T>";
+    private const string GcArray = "a new array per call: allocate it once and reuse it, or rent from ArrayPool<T>.Shared";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -170,6 +171,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
         new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),
+        new AllocatingApi("System.GC", "AllocateArray", ApiMatch.AnyOverload, "GC.AllocateArray", GcArray),
+        new AllocatingApi("System.GC", "AllocateUninitializedArray", ApiMatch.AnyOverload, "GC.AllocateUninitializedArray", GcArray),
         new AllocatingApi("System.Enum", "GetValues", ApiMatch.AnyOverload, "Enum.GetValues", EnumArrays),
         new AllocatingApi("System.Enum", "GetValuesAsUnderlyingType", ApiMatch.AnyOverload, "Enum.GetValuesAsUnderlyingType", EnumArrays),
         new AllocatingApi("System.Enum", "GetNames", ApiMatch.AnyOverload, "Enum.GetNames", EnumArrays),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -11,7 +12,10 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
-/// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design).
+/// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design). A call under the lock
+/// into a method of the same compilation that blocks, directly or through its own calls (at most
+/// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
+/// callees are worked out once per compilation.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
@@ -28,9 +32,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var symbols = LockSymbols.Create(start.Compilation);
+            var callees = new BlockingCallees(start.Compilation, symbols);
             start.RegisterOperationBlockAction(c =>
             {
-                var walker = new Walker(symbols, c.ReportDiagnostic);
+                var walker = new Walker(symbols, c.ReportDiagnostic, callees, c.CancellationToken);
                 foreach (var block in c.OperationBlocks)
                 {
                     if (!MayHoldLock(block))
@@ -64,9 +69,16 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
     private sealed class Walker : LockRegionWalker
     {
         private readonly Action<Diagnostic> _report;
+        private readonly BlockingCallees? _callees;
+        private readonly CancellationToken _cancellationToken;
 
-        public Walker(LockSymbols symbols, Action<Diagnostic> report)
-            : base(symbols) => _report = report;
+        public Walker(LockSymbols symbols, Action<Diagnostic> report, BlockingCallees? callees, CancellationToken cancellationToken)
+            : base(symbols)
+        {
+            _report = report;
+            _callees = callees;
+            _cancellationToken = cancellationToken;
+        }
 
         protected override void OnAcquire(IOperation target, IOperation site, ImmutableStack<HeldLock> held)
         {
@@ -80,6 +92,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             var (what, why) = Classify(operation, manual);
+            if (what is null && operation is IInvocationOperation call && _callees?.Followed(call.TargetMethod) is { } callee &&
+                _callees.FindBlocking(callee, _cancellationToken) is { } found)
+            {
+                (what, why) = ($"Calling '{BlockingCallees.Display(callee)}' ({found.What})", found.Why);
+            }
+
             if (what is not null)
             {
                 _report(Diagnostic.Create(DiagnosticDescriptors.BlockingUnderLock, ReportedSyntax(operation).GetLocation(), what, why));
@@ -121,7 +139,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return any;
         }
 
-        private (string? What, string? Why) Classify(IOperation operation, bool manualThreadAffine)
+        /// <summary>What in <paramref name="operation"/> blocks and why that matters under a lock; nulls when nothing does.</summary>
+        internal (string? What, string? Why) Classify(IOperation operation, bool manualThreadAffine)
         {
             const string Waiters = "every thread waiting for the lock waits too";
             switch (operation)
@@ -469,5 +488,184 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
         private bool IsInMemoryStream(ITypeSymbol? type) =>
             LockSymbols.InheritsFrom(type, Symbols.MemoryStream) || LockSymbols.InheritsFrom(type, Symbols.UnmanagedMemoryStream);
+    }
+    /// <summary>
+    /// HOT207 through calls, with HOT111's reach: a method of the same compilation (not generated code, not async,
+    /// not an iterator, not a lambda or local function) blocks when its own body does (outside its lambdas and local
+    /// functions, by the same classification, so an IsCompleted test in it still counts) or a method it calls does,
+    /// at most <see cref="MaxDepth"/> calls down. Delegates and events invoked in a callee are not followed. Each
+    /// method's own summary and its answer are computed once per compilation.
+    /// </summary>
+    internal sealed class BlockingCallees
+    {
+        /// <summary>How many calls deep from the call under the lock the search goes.</summary>
+        public const int MaxDepth = 4;
+
+        private readonly Compilation _compilation;
+        private readonly Walker _classifier;
+        private readonly ConcurrentDictionary<IMethodSymbol, Summary> _direct = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Finding?> _found = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
+
+        public BlockingCallees(Compilation compilation, LockSymbols symbols)
+        {
+            _compilation = compilation;
+            _classifier = new Walker(symbols, static _ => { }, callees: null, CancellationToken.None);
+        }
+
+        /// <summary>The method a call runs, when it is one of ours to follow; null otherwise.</summary>
+        public IMethodSymbol? Followed(IMethodSymbol method)
+        {
+            method = method.ReducedFrom ?? method;
+            method = method.PartialImplementationPart ?? method;
+            method = method.OriginalDefinition;
+            if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
+                || method.IsAbstract || method.IsExtern || method.IsAsync
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+                || method.DeclaringSyntaxReferences.IsEmpty
+                || method.DeclaringSyntaxReferences.All(r => _generated.GetOrAdd(r.SyntaxTree, static t => GeneratedCode.IsGenerated(t))))
+            {
+                return null;
+            }
+
+            return method;
+        }
+
+        /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
+        public Finding? FindBlocking(IMethodSymbol callee, CancellationToken cancellationToken)
+        {
+            if (_found.TryGetValue(callee, out var known))
+            {
+                return known;
+            }
+
+            // Breadth first, so the blocking call reported is the nearest one; each path remembers how it got there.
+            Finding? found = null;
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { callee };
+            var level = new List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)> { (callee, ImmutableList<IMethodSymbol>.Empty) };
+            for (var depth = 1; found is null && level.Count > 0 && depth <= MaxDepth; depth++)
+            {
+                var next = new List<(IMethodSymbol, ImmutableList<IMethodSymbol>)>();
+                foreach (var (method, path) in level)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var summary = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
+                    if (summary.What is not null)
+                    {
+                        var through = path.IsEmpty ? "" : ", through " + string.Join(" -> ", path.Select(static m => "'" + Display(m) + "'"));
+                        found = new Finding(summary.What + " in '" + Display(method) + "' line " + summary.Line + through, summary.Why!);
+                        break;
+                    }
+
+                    foreach (var inner in summary.Callees)
+                    {
+                        if (visited.Add(inner))
+                        {
+                            next.Add((inner, path.Add(inner)));
+                        }
+                    }
+                }
+
+                level = next;
+            }
+
+            return _found.GetOrAdd(callee, found);
+        }
+
+        private Summary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax.DescendantNodes().Any(static n => n is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax))
+                {
+                    return Summary.None; // an iterator runs its body as it is enumerated, not when called
+                }
+
+                // The callee lives in another member (often another tree); the driver caches semantic models.
+#pragma warning disable RS1030
+                var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(syntax, cancellationToken) is not { } body)
+                {
+                    continue;
+                }
+
+                var work = new Stack<IOperation>();
+                work.Push(body);
+                while (work.Count > 0)
+                {
+                    var operation = work.Pop();
+                    if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        continue; // runs later, if at all
+                    }
+
+                    if (operation is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } &&
+                        _classifier.Classify(operation, manualThreadAffine: false) is ({ } what, { } why))
+                    {
+                        return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
+                    }
+
+                    if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method))
+                    {
+                        callees.Add(callee);
+                    }
+
+                    var children = operation.ChildOperations.ToList();
+                    for (var i = children.Count - 1; i >= 0; i--)
+                    {
+                        work.Push(children[i]);
+                    }
+                }
+            }
+
+            return new Summary(null, null, 0, callees.ToImmutable());
+        }
+
+        /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>
+        public static string Display(IMethodSymbol method) => method.MethodKind switch
+        {
+            MethodKind.PropertyGet or MethodKind.PropertySet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
+            MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
+            _ => method.ContainingType.Name + "." + method.Name,
+        };
+
+        /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>
+        public sealed class Finding
+        {
+            public Finding(string what, string why)
+            {
+                What = what;
+                Why = why;
+            }
+
+            public string What { get; }
+
+            public string Why { get; }
+        }
+
+        /// <summary>A method's own first blocking operation (its line), or the methods of ours it calls.</summary>
+        private sealed class Summary
+        {
+            public static readonly Summary None = new(null, null, 0, ImmutableArray<IMethodSymbol>.Empty);
+
+            public Summary(string? what, string? why, int line, ImmutableArray<IMethodSymbol> callees)
+            {
+                What = what;
+                Why = why;
+                Line = line;
+                Callees = callees;
+            }
+
+            public string? What { get; }
+
+            public string? Why { get; }
+
+            public int Line { get; }
+
+            public ImmutableArray<IMethodSymbol> Callees { get; }
+        }
     }
 }

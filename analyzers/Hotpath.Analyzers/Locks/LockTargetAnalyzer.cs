@@ -175,7 +175,12 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
         return boxed;
     }
 
-    /// <summary>Why the target has weak identity (another party can reach the very same object), or null.</summary>
+    private const string TypeShared = "Type objects are shared across the process, so other code can lock the same one";
+
+    /// <summary>
+    /// What the target is and why it has weak identity (how another party can reach the very same object), as
+    /// "what: why", said once; or null.
+    /// </summary>
     private static string? WeakIdentity(IOperation target, LockSymbols symbols, ISymbol containingSymbol)
     {
         switch (target)
@@ -184,14 +189,14 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                 // Reported in every type: whoever holds a reference to the instance can lock it too, and an
                 // internal type's instances still reach other code (events, callbacks, collections).
                 return containingSymbol.ContainingType is { } containingType && IsVisibleOutsideAssembly(containingType)
-                    ? "'this' of a type other assemblies can see (they can lock the same instance)"
-                    : "'this' (any code holding a reference to the instance can lock it too)";
+                    ? "'this' of a type other assemblies can see: code in those assemblies can lock the same instance"
+                    : "'this': any code holding a reference to the instance can lock it too";
             case ITypeOfOperation typeOf:
-                return $"typeof({typeOf.TypeOperand.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}) (Type objects are shared across the process)";
+                return $"typeof({typeOf.TypeOperand.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}): " + TypeShared;
             case IInvocationOperation { TargetMethod: { Name: "GetType", Parameters.Length: 0 } }:
-                return "GetType() (Type objects are shared across the process)";
+                return "GetType(): " + TypeShared;
             case ILiteralOperation { Type.SpecialType: SpecialType.System_String }:
-                return "a string literal (interned: every literal with that text is one object)";
+                return "a string literal: literals are interned, so every literal with that text is one object other code can lock";
         }
 
         var type = target.Type;
@@ -202,23 +207,23 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
 
         if (type.SpecialType == SpecialType.System_String)
         {
-            return "a string (strings may be interned and shared)";
+            return "a string: strings may be interned, so other code can lock the same one";
         }
 
         if (LockSymbols.InheritsFrom(type, symbols.Type) || LockSymbols.InheritsFrom(type, symbols.MemberInfo) ||
             LockSymbols.InheritsFrom(type, symbols.ParameterInfo))
         {
-            return $"a reflection object of type '{type.Name}' (shared across the process)";
+            return $"a reflection object of type '{type.Name}': reflection objects are shared across the process, so other code can lock the same one";
         }
 
         if (LockSymbols.InheritsFrom(type, symbols.Thread))
         {
-            return "a Thread (the runtime and other code use it too)";
+            return "a Thread: the runtime and other code can lock it too";
         }
 
         if (LockSymbols.InheritsFrom(type, symbols.AppDomain))
         {
-            return "an AppDomain (one object shared by all code in the process)";
+            return "an AppDomain: one object is shared by all code in the process, so other code can lock it too";
         }
 
         // Only .NET Framework marshals across AppDomains (a MarshalByRefObject may be a proxy there); on .NET Core and
@@ -226,7 +231,7 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
         if ((symbols.HasRemoting && LockSymbols.InheritsFrom(type, symbols.MarshalByRefObject)) || LockSymbols.InheritsFrom(type, symbols.OutOfMemoryException) ||
             LockSymbols.InheritsFrom(type, symbols.StackOverflowException) || LockSymbols.InheritsFrom(type, symbols.ExecutionEngineException))
         {
-            return $"an object of weak identity ('{type.Name}')";
+            return $"an object of weak identity ('{type.Name}'): other code can lock the same object";
         }
 
         return null;

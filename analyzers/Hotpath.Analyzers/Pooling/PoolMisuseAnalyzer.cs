@@ -62,9 +62,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                         facts.Rents.Add(invocation);
                         break;
                     case IInvocationOperation invocation when pools.IsLease(invocation.TargetMethod):
-                        if (LeasedLocal(invocation) is { } leased)
+                        if (LeasedLocal(invocation) is ({ } leased, { } scope))
                         {
-                            facts.Leases.Add((leased, invocation));
+                            facts.Leases.Add((leased, invocation, scope));
                         }
 
                         break;
@@ -125,7 +125,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
                 if (reportedUse.Add(reference.Syntax))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name));
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name, UsedAfterReturn));
                 }
 
                 used = true;
@@ -137,8 +137,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         // A lease disposed by a using returns its object on every way out of the using: an explicit Return of that
         // object after the lease (and before the variable is written again) is a second return.
-        foreach (var (leased, leaseCall) in facts.Leases)
+        foreach (var (leased, leaseCall, scope) in facts.Leases)
         {
+            ReportOutlivingLease(context, facts, leased, leaseCall, scope, reportedUse);
             var after = leaseCall.Syntax.Span.End;
             foreach (var (_, returnCall, _) in facts.ReturnsBetween(leased, after, facts.FirstWriteAfter(leased, after)))
             {
@@ -150,15 +151,77 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>HOT301's usual reason.</summary>
+    private const string UsedAfterReturn = "is used after it was returned to the pool";
+
+    /// <summary>
+    /// HOT301 for a reference to a leased object that outlives the lease: a use after the using statement that
+    /// disposes it (not written again on the way), and, within the lease, a <c>return x</c> (the lease returns it as
+    /// the method returns) or a store into anything but a local (a field, a property, an array element).
+    /// </summary>
+    private static void ReportOutlivingLease(
+        OperationBlockAnalysisContext context, BodyFacts facts, ILocalSymbol leased, IInvocationOperation leaseCall, SyntaxNode scope, HashSet<SyntaxNode> reportedUse)
+    {
+        var function = Flow.Function(leaseCall.Syntax);
+        var leaseEnd = leaseCall.Syntax.Span.End;
+        var scopeEnd = scope.Span.End;
+        foreach (var reference in facts.ReferencesBetween(leased, leaseEnd, facts.FirstWriteAfter(leased, leaseEnd)))
+        {
+            if (!IsUse(facts, reference) || Flow.Function(reference.Syntax) != function)
+            {
+                continue;
+            }
+
+            string? reason = null;
+            if (reference.Syntax.SpanStart >= scopeEnd)
+            {
+                // After the using statement: only a statement holds the lease's whole scope (a using declaration's
+                // block is the variable's scope too, and its end leaves the method or the loop iteration).
+                if (scope is UsingStatementSyntax && Flow.Reaches(scope, reference.Syntax))
+                {
+                    reason = UsedAfterReturn;
+                }
+            }
+            else
+            {
+                IOperation current = reference;
+                var parent = reference.Parent;
+                while (parent is IConversionOperation or IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+
+                reason = parent switch
+                {
+                    IReturnOperation => "is returned, but its lease returns it to the pool when the method ends",
+                    ISimpleAssignmentOperation assignment when assignment.Value == current && Unwrap(assignment.Target) is not (ILocalReferenceOperation or IDiscardOperation) =>
+                        "is stored in '" + assignment.Target.Syntax + "', which outlives the lease that returns it to the pool",
+                    _ => null,
+                };
+            }
+
+            if (reason is not null && reportedUse.Add(reference.Syntax))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), leased.Name, reason));
+                if (reference.Syntax.SpanStart >= scopeEnd)
+                {
+                    break; // the first use after the lease is enough
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// The local a <c>Pool&lt;T&gt;.Lease(out x)</c> call hands out, when the lease it returns is disposed by a
-    /// <c>using</c> (<c>using var lease = …</c>, <c>using (pool.Lease(out var x))</c>); null otherwise.
+    /// <c>using</c> (<c>using var lease = …</c>, <c>using (pool.Lease(out var x))</c>), with the lease's scope (the
+    /// using statement, or the block that holds the using declaration); nulls otherwise.
     /// </summary>
-    private static ILocalSymbol? LeasedLocal(IInvocationOperation lease)
+    private static (ILocalSymbol? Local, SyntaxNode? Scope) LeasedLocal(IInvocationOperation lease)
     {
         if (lease.Arguments.Length != 1 || Unwrap(lease.Arguments[0].Value) is not { } argument)
         {
-            return null;
+            return default;
         }
 
         var local = argument switch
@@ -169,24 +232,26 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         };
         if (local is null)
         {
-            return null;
+            return default;
         }
 
         for (var parent = lease.Parent; parent is not null; parent = parent.Parent)
         {
             switch (parent)
             {
-                case IUsingOperation or IUsingDeclarationOperation:
-                    return local;
+                case IUsingOperation @using:
+                    return (local, @using.Syntax);
+                case IUsingDeclarationOperation declaration:
+                    return (local, declaration.Syntax.Parent is GlobalStatementSyntax global ? global.Parent : declaration.Syntax.Parent);
                 case IConversionOperation or IParenthesizedOperation or IVariableInitializerOperation or IVariableDeclaratorOperation or
                     IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
                     continue;
                 default:
-                    return null;
+                    return default;
             }
         }
 
-        return null;
+        return default;
     }
 
     // HOT301 and HOT302 through a loop's back edge: a return in a loop body that runs again reaches the returns
@@ -234,7 +299,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
                 if (reportedUse.Add(reference.Syntax))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name));
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), symbol.Name, UsedAfterReturn));
                 }
 
                 used = true;
@@ -767,7 +832,36 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
     /// <summary>A reference that reads the object: not a write of the variable, not the value passed to a return, not in <c>nameof</c>.</summary>
     private static bool IsUse(BodyFacts facts, IOperation reference) =>
-        !IsWrite(reference) && !facts.IsReturnedValue(reference) && !IsInNameof(reference);
+        !IsWrite(reference) && !facts.IsReturnedValue(reference) && !IsInNameof(reference) && !IsReferenceComparison(reference);
+
+    /// <summary>
+    /// Whether the reference is only compared as a reference, which does not touch the object: an argument of
+    /// <c>object.ReferenceEquals</c>, <c>x is null</c> / <c>x is not null</c>, or <c>==</c> / <c>!=</c> without a
+    /// user-defined operator (one that has it may read the object).
+    /// </summary>
+    private static bool IsReferenceComparison(IOperation reference)
+    {
+        IOperation current = reference;
+        var parent = reference.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ReferenceEquals", ContainingType.SpecialType: SpecialType.System_Object } } } => true,
+            IIsPatternOperation { Pattern: var pattern } isPattern when isPattern.Value == current =>
+                IsNullConstant(pattern is INegatedPatternOperation { Pattern: var negated } ? negated : pattern),
+            IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary =>
+                current.Type?.IsReferenceType == true && binary.LeftOperand.Type?.IsReferenceType != false && binary.RightOperand.Type?.IsReferenceType != false,
+            _ => false,
+        };
+
+        static bool IsNullConstant(IPatternOperation pattern) =>
+            pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
+    }
 
     private static bool IsInNameof(IOperation reference) =>
         reference.Syntax.Ancestors().OfType<InvocationExpressionSyntax>().Any(static i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" });
@@ -811,7 +905,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public List<IInvocationOperation> Rents { get; } = new();
 
         /// <summary>The locals handed out by leases a using disposes, with the Lease call.</summary>
-        public List<(ILocalSymbol Local, IInvocationOperation Call)> Leases { get; } = new();
+        public List<(ILocalSymbol Local, IInvocationOperation Call, SyntaxNode Scope)> Leases { get; } = new();
 
         public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> Returns { get; } = new();
 

@@ -61,7 +61,7 @@ internal static class DiagnosticDescriptors
     // HOT2xx: lock misuse (all code; HOT210 only [HotPath] code).
     public static readonly DiagnosticDescriptor WeakIdentityLock = Create("HOT201", ConcurrencyCategory,
         "Lock on a weak-identity object",
-        "Locking on {0}: other code can lock the same object; lock on a private readonly object instead");
+        "Locking on {0}; lock on a private readonly object instead");
 
     public static readonly DiagnosticDescriptor NonReadonlyLock = Create("HOT202", ConcurrencyCategory,
         "Lock on a field that is not readonly",
@@ -109,7 +109,7 @@ internal static class DiagnosticDescriptors
     // HOT3xx: pool misuse.
     public static readonly DiagnosticDescriptor UseAfterReturn = Create("HOT301", ReliabilityCategory,
         "Pooled object used after it was returned",
-        "'{0}' is used after it was returned to the pool");
+        "'{0}' {1}");
 
     public static readonly DiagnosticDescriptor DoubleReturn = Create("HOT302", ReliabilityCategory,
         "Pooled object returned twice",

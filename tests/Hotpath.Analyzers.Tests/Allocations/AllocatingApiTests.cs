@@ -130,6 +130,25 @@ public sealed class AllocatingApiTests
         }
         """, "HOT102", "HOT110");
 
+    /// <summary>
+    /// GC.AllocateArray and GC.AllocateUninitializedArray are calls that return a new array: HOT110 (HOT102 is for
+    /// the array creations the language writes).
+    /// </summary>
+    [Fact]
+    public Task GC_AllocateArray_and_AllocateUninitializedArray_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int n)
+            {
+                var a = {|HOT110:GC.AllocateUninitializedArray<byte>(n)|};
+                var b = {|HOT110:GC.AllocateArray<int>(n, pinned: true)|};
+                var c = {|HOT110:System.GC.AllocateUninitializedArray<char>(n, false)|};
+                return a.Length + b.Length + c.Length + GC.MaxGeneration;
+            }
+        }
+        """, "HOT102", "HOT110");
+
     /// <summary>A range of a span, a Memory&lt;T&gt; or an ArraySegment&lt;T&gt; calls a Slice that views the same memory.</summary>
     [Fact]
     public Task Ranges_of_spans_memory_and_array_segments_are_not_reported() => Alloc.VerifyAsync("""

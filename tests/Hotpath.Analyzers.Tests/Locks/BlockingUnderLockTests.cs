@@ -1,3 +1,5 @@
+using Hotpath.Analyzers.Locks;
+
 namespace Hotpath.Analyzers.Tests.Locks;
 
 /// <summary>HOT207: blocking while holding a lock, and await between a manual enter and its exit.</summary>
@@ -21,6 +23,68 @@ public sealed class BlockingUnderLockTests
             public void J(Task t) { lock (_gate) { {|HOT207:t.ConfigureAwait(false).GetAwaiter().GetResult()|}; } }
         }
         """, "HOT207");
+
+    /// <summary>A call under the lock into a method of ours that blocks is reported at the call, through a few levels of calls.</summary>
+    [Fact]
+    public Task Blocking_inside_a_called_method_of_the_same_compilation() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _io = new();
+            private readonly FileStream _file = new("x", FileMode.Create);
+            public void A() { lock (_io) { {|HOT207:FlushToDisk()|}; } }
+            public void B() { lock (_io) { {|HOT207:Outer()|}; } }
+            public int D(Task<int> t) { lock (_io) { return {|HOT207:Read(t)|}; } }
+            public void E() { lock (_io) { {|HOT207:Recurse(3)|}; } }
+            private void FlushToDisk() => _file.Flush(flushToDisk: true);
+            private void Outer() => Middle();
+            private void Middle() { Thread.Sleep(1); }
+            private static int Read(Task<int> t) => t.Result;
+            private void Recurse(int n) { if (n > 0) Recurse(n - 1); else Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public Task A_called_method_that_does_not_block_is_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _io = new();
+            private int _n;
+            public int A(Task<int> t) { lock (_io) { return ReadIfDone(t) + Count() + Later(); } }
+            public async Task B() { lock (_io) { _ = Slow(); } await Task.Yield(); }
+            public void D() { lock (_io) { Loop(); } }
+            public void E() { Thread.Sleep(1); FlushOutsideLock(); }
+            private static int ReadIfDone(Task<int> t) => t.IsCompleted ? t.Result : -1;
+            private int Count() => ++_n;
+            private int Later() { Action a = () => Thread.Sleep(1); return 0; }
+            private static async Task Slow() { await Task.Delay(1); Thread.Sleep(1); }
+            private void Loop() { if (_n > 10) return; _n++; Loop(); }
+            private void FlushOutsideLock() => Thread.Sleep(1);
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_names_the_callee_and_what_blocks_inside_it()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _io = new();
+                private readonly FileStream _file = new("x", FileMode.Create);
+                public void A() { lock (_io) { FlushToDisk(); } }
+                public void B() { lock (_io) { Outer(); } }
+                private void FlushToDisk() => _file.Flush(flushToDisk: true);
+                private void Outer() => Middle();
+                private void Middle() { Thread.Sleep(1); }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Calling 'C.FlushToDisk' (Synchronous I/O 'FileStream.Flush' in 'C.FlushToDisk' line 8) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'C.Outer' (Thread.Sleep in 'C.Middle' line 10, through 'C.Middle') while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
     /// <summary>A task known to be complete cannot block: .Result and GetResult() under an IsCompleted test are quiet.</summary>
     [Fact]

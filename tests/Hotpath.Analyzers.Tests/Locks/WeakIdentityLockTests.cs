@@ -49,6 +49,54 @@ public sealed class WeakIdentityLockTests
         Assert.DoesNotContain("other assemblies", messages[1]);
     }
 
+    /// <summary>Each message says once why other code can reach the object, then the fix.</summary>
+    [Fact]
+    public async Task Each_message_gives_its_reason_once()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync("""
+            using System;
+            using System.Reflection;
+            using System.Threading;
+            public class Visible
+            {
+                private const string Name = "n";
+                private readonly MethodInfo _method = typeof(Visible).GetMethod(nameof(Touch))!;
+                private readonly OutOfMemoryException _oom = new();
+                public void Touch(Thread thread)
+                {
+                    lock (this) { }
+                    lock (typeof(Visible)) { }
+                    lock (GetType()) { }
+                    lock ("x") { }
+                    lock (Name.ToString()) { }
+                    lock (_method) { }
+                    lock (thread) { }
+                    lock (AppDomain.CurrentDomain) { }
+                    lock (_oom) { }
+                }
+            }
+            internal class Hidden { public void Touch() { lock (this) { } } }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new Hotpath.Analyzers.Locks.LockTargetAnalyzer() });
+        var messages = diagnostics.Where(d => d.Id == "HOT201").OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        const string Fix = "; lock on a private readonly object instead";
+        Assert.Equal(
+            new[]
+            {
+                "Locking on 'this' of a type other assemblies can see: code in those assemblies can lock the same instance" + Fix,
+                "Locking on typeof(Visible): Type objects are shared across the process, so other code can lock the same one" + Fix,
+                "Locking on GetType(): Type objects are shared across the process, so other code can lock the same one" + Fix,
+                "Locking on a string literal: literals are interned, so every literal with that text is one object other code can lock" + Fix,
+                "Locking on a string: strings may be interned, so other code can lock the same one" + Fix,
+                "Locking on a reflection object of type 'MethodInfo': reflection objects are shared across the process, so other code can lock the same one" + Fix,
+                "Locking on a Thread: the runtime and other code can lock it too" + Fix,
+                "Locking on an AppDomain: one object is shared by all code in the process, so other code can lock it too" + Fix,
+                "Locking on an object of weak identity ('OutOfMemoryException'): other code can lock the same object" + Fix,
+                "Locking on 'this': any code holding a reference to the instance can lock it too" + Fix,
+            },
+            messages);
+    }
+
     [Fact]
     public Task Lock_on_type_objects() => LockVerifier.VerifyAsync("""
         using System;

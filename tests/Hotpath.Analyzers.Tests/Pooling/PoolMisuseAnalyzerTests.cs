@@ -219,6 +219,132 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>Comparing the reference after the return does not touch the object.</summary>
+    [Fact]
+    public Task HOT301_quiet_for_reference_comparisons_after_return() => Verify("""
+        public bool A(Item other)
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return ReferenceEquals(item, other) || object.ReferenceEquals(other, item);
+        }
+        public bool B()
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return item is null || item is not null;
+        }
+        public bool C(Item other, byte[] previous)
+        {
+            var item = Item.Pool.Rent();
+            var buffer = ArrayPool<byte>.Shared.Rent(8);
+            Item.Pool.Return(item);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return item == other || other != item || buffer == previous || (object)item == null;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_comparison_through_an_overloaded_operator_is_a_use() => Verify("""
+        public sealed class Key { public static bool operator ==(Key? a, Key? b) => true; public static bool operator !=(Key? a, Key? b) => false; public override bool Equals(object? o) => true; public override int GetHashCode() => 0; }
+        private readonly Pool<Key> _keys = new(static () => new Key());
+        public bool A(Key other)
+        {
+            var key = _keys.Rent();
+            _keys.Return(key);
+            return {|HOT301:key|} == other;
+        }
+        public bool B(Item other)
+        {
+            var item = Item.Pool.Rent();
+            Item.Pool.Return(item);
+            return {|HOT301:item|}.Equals(other);
+        }
+        """);
+
+    /// <summary>A lease returns its object when the using ends: a use after that is a use after return.</summary>
+    [Fact]
+    public Task HOT301_object_of_a_lease_used_after_the_using_statement() => Verify("""
+        public int A()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public void B(bool done)
+        {
+            Item item;
+            using (_pool.Lease(out item))
+            {
+                if (done) return;
+                item.Value = 2;
+            }
+            Sink.Keep({|HOT301:item|});
+        }
+        """);
+
+    /// <summary>Returning or storing the leased object hands on a reference that outlives the lease.</summary>
+    [Fact]
+    public Task HOT301_object_of_a_lease_returned_or_stored_in_a_field() => Verify("""
+        public Item A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            return {|HOT301:item|};
+        }
+        public void B()
+        {
+            using (Item.Pool.Lease(out var item)) { _field = {|HOT301:item|}; }
+            _field!.Value = 2;
+        }
+        public object C()
+        {
+            using (Item.Pool.Lease(out var item)) { Sink.Stored = {|HOT301:item|}; return {|HOT301:item|}; }
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_quiet_for_uses_of_a_leased_object_within_its_scope() => Verify("""
+        public int A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            var local = item;
+            Sink.Keep(item);
+            return item.Value;
+        }
+        public int B()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; Sink.Keep(item); }
+            item = Item.Pool.Rent();
+            var value = item.Value;
+            Item.Pool.Return(item);
+            return value;
+        }
+        public int C()
+        {
+            using (Item.Pool.Lease(out var item)) { return item.Value; }
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_lease_messages_say_what_outlives_the_lease() => VerifyMessages(
+        """
+        private Item? _kept;
+        public Item A()
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            return item;
+        }
+        public void B()
+        {
+            using (Item.Pool.Lease(out var held)) { _kept = held; }
+        }
+        """,
+        "HOT301: 'item' is returned, but its lease returns it to the pool when the method ends",
+        "HOT301: 'held' is stored in '_kept', which outlives the lease that returns it to the pool");
+
     // ---- through loops and out of them ----
 
     [Fact]
@@ -1417,6 +1543,15 @@ public sealed class PoolMisuseAnalyzerTests
             },
             messages);
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
+
+    private static async Task VerifyMessages(string body, params string[] expected)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "using System;\nusing System.Buffers;\nusing Hotpath;\nnamespace App;\npublic sealed class Test\n{\n" + body + "\n}",
+            s_analyzer,
+            s_options);
+        Assert.Equal(expected, diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static async Task VerifyMessage(string body, string expected)
