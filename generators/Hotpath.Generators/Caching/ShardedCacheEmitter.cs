@@ -24,6 +24,7 @@ internal static class ShardedCacheEmitter
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
         var typed = model.AccessorsArePublic ? "public " : "internal ";
 
+        writer.Line(GeneratedCodeMarker.Attribute);
         writer.Line("private readonly " + cache + " " + FieldName + ";");
         writer.Line();
         writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + SourceWriter.Literal(model.Shards) + " shards, " +

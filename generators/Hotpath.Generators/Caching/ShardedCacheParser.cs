@@ -220,6 +220,15 @@ internal static class ShardedCacheParser
             return null;
         }
 
+        var fullName = "global::" + (ns is null ? name : ns + "." + name);
+        var clashes = new List<Diagnostic>();
+        GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, EmittedMembers(valueType, fullName, members.Select(static m => m.Type)), clashes, cancellationToken);
+        if (clashes.Count > 0)
+        {
+            diagnostics.AddRange(clashes);
+            return null;
+        }
+
         return new CacheKeyModel(
             ns,
             name,
@@ -227,6 +236,29 @@ internal static class ShardedCacheParser
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
+    }
+
+    /// <summary>The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts.</summary>
+    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes)
+    {
+        var parts = partTypes.Select(static t => GeneratedMemberClashes.Parameter(t, RefKind.None)).ToArray();
+        var value = GeneratedMemberClashes.Parameter(valueType, RefKind.None);
+        return
+        [
+            new EmittedMember("_hotpathCache", null),
+            new EmittedMember("Count", null),
+            new EmittedMember("Statistics", null),
+            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
+            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")]),
+            new EmittedMember("TryGet", [.. parts, "&" + value]),
+            new EmittedMember("GetOrAdd", [.. parts, GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", " + value + ">")]),
+            new EmittedMember("GetOrAddAsync", [.. parts,
+                GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">>"),
+                GeneratedMemberClashes.Parameter("global::System.Threading.CancellationToken")]),
+            new EmittedMember("Set", [value]),
+            new EmittedMember("Remove", parts),
+            new EmittedMember("Clear", []),
+        ];
     }
 
     /// <summary>An open generic type (<c>typeof(Lease&lt;&gt;)</c>): it has no members to read and cannot be named in generated code.</summary>
