@@ -68,6 +68,7 @@ internal static class ShardedCacheParser
 
         var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
         CacheKeyModel? key = null;
+        var hidesInherited = Array.Empty<string>();
         var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         if (cacheType.IsStatic && valueType is not null)
         {
@@ -85,7 +86,7 @@ internal static class ShardedCacheParser
         }
         else
         {
-            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, cancellationToken);
+            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, out hidesInherited, cancellationToken);
         }
 
         if (diagnostics.Count > 0 || key is null || valueType is null)
@@ -106,12 +107,14 @@ internal static class ShardedCacheParser
             accessorsArePublic,
             shards,
             capacity,
-            timeToLive);
+            timeToLive,
+            hidesInherited.ToEquatableArray());
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, CancellationToken cancellationToken)
     {
+        hidesInherited = [];
         // The key struct and the accessors are generated in another file, where a file-local type cannot be named.
         // (A key part of a file-local type is always found here: a type that is not file-local cannot have a
         // member of a file-local type (CS9051), so the value type is file-local, nests in one or has one as a type argument.)
@@ -122,37 +125,7 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var index = 0;
-        for (var type = valueType; type is not null; type = type.BaseType)
-        {
-            foreach (var member in type.GetMembers())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var memberType = member switch
-                {
-                    IFieldSymbol { IsStatic: false } field => field.Type,
-                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
-                    _ => null,
-                };
-                if (memberType is null || !seen.Add(member.Name))
-                {
-                    continue; // an override or hiding member was already seen in a more derived type
-                }
-
-                foreach (var candidate in member.GetAttributes())
-                {
-                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
-                    {
-                        members.Add((order, index++, member, memberType));
-                        break;
-                    }
-                }
-            }
-        }
-
+        var members = KeyMembers(valueType, cancellationToken);
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
@@ -168,7 +141,6 @@ internal static class ShardedCacheParser
             }
         }
 
-        members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         var parts = new List<CacheKeyPart>(members.Count);
         var parameterNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, _, member, type) in members)
@@ -222,12 +194,15 @@ internal static class ShardedCacheParser
 
         var fullName = "global::" + (ns is null ? name : ns + "." + name);
         var clashes = new List<Diagnostic>();
-        GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, EmittedMembers(valueType, fullName, members.Select(static m => m.Type)), clashes, cancellationToken);
+        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type));
+        GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
         if (clashes.Count > 0)
         {
             diagnostics.AddRange(clashes);
             return null;
         }
+
+        hidesInherited = GeneratedMemberClashes.HiddenInherited(cacheType, emitted, GeneratedInBases(cacheType, cancellationToken));
 
         return new CacheKeyModel(
             ns,
@@ -236,6 +211,73 @@ internal static class ShardedCacheParser
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
+    }
+
+    /// <summary>The value type's [CacheKey] members (its own and inherited ones) in key order.</summary>
+    private static List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> KeyMembers(INamedTypeSymbol valueType, CancellationToken cancellationToken)
+    {
+        var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+                if (memberType is null || !seen.Add(member.Name))
+                {
+                    continue; // an override or hiding member was already seen in a more derived type
+                }
+
+                foreach (var candidate in member.GetAttributes())
+                {
+                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
+                    {
+                        members.Add((order, index++, member, memberType));
+                        break;
+                    }
+                }
+            }
+        }
+
+        members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
+        return members;
+    }
+
+    /// <summary>
+    /// The members generated into a [ShardedCache] base class of <paramref name="cacheType"/> declared in this compilation
+    /// (the generator does not see its own output, so they are not among the base's members yet).
+    /// </summary>
+    private static List<EmittedMember> GeneratedInBases(INamedTypeSymbol cacheType, CancellationToken cancellationToken)
+    {
+        var generated = new List<EmittedMember>();
+        for (var ancestor = cacheType.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (ancestor.DeclaringSyntaxReferences.Length == 0)
+            {
+                continue; // from another assembly: its generated members are in its metadata
+            }
+
+            foreach (var attribute in ancestor.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache &&
+                    attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } value && !IsOpenGeneric(value))
+                {
+                    var name = value.Name + "Key";
+                    var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
+                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type)));
+                }
+            }
+        }
+
+        return generated;
     }
 
     /// <summary>The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts.</summary>

@@ -74,6 +74,42 @@ internal static class GeneratedMemberClashes
         }
     }
 
+    /// <summary>
+    /// The names in <paramref name="emitted"/> (constructors aside) whose generated member hides a member <paramref name="type"/>
+    /// inherits and can see, by the same rule (CS0108, CS0114 under TreatWarningsAsErrors), or one in <paramref name="generatedInBases"/>
+    /// (what the generator adds to a base in this compilation, which it does not see): the emitter declares those <c>new</c>.
+    /// </summary>
+    public static string[] HiddenInherited(INamedTypeSymbol type, IReadOnlyList<EmittedMember> emitted, IReadOnlyList<EmittedMember> generatedInBases)
+    {
+        var hidden = new List<string>();
+        foreach (var candidate in emitted)
+        {
+            if (candidate.Name == WellKnownMemberNames.InstanceConstructorName || hidden.Contains(candidate.Name))
+            {
+                continue;
+            }
+
+            if (generatedInBases.Any(inherited => inherited.Name == candidate.Name && inherited.Name != "_hotpathCache" &&
+                                                  (inherited.Parameters is null || candidate.Parameters is null || inherited.Parameters.SequenceEqual(candidate.Parameters))))
+            {
+                hidden.Add(candidate.Name);
+                continue;
+            }
+
+            for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+            {
+                if (ancestor.GetMembers(candidate.Name).Any(member => !member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.NotApplicable &&
+                                                                      InheritedAccess.IsAccessible(member, type, receiver: null) && Matches(member, candidate)))
+                {
+                    hidden.Add(candidate.Name);
+                    break;
+                }
+            }
+        }
+
+        return hidden.ToArray();
+    }
+
     private static bool Clashes(ISymbol member, IReadOnlyList<EmittedMember> emitted, string? prefix)
     {
         if (prefix is not null && member.Name.StartsWith(prefix, StringComparison.Ordinal))
@@ -83,23 +119,24 @@ internal static class GeneratedMemberClashes
 
         foreach (var candidate in emitted)
         {
-            if (!string.Equals(candidate.Name, member.Name, StringComparison.Ordinal))
+            if (string.Equals(candidate.Name, member.Name, StringComparison.Ordinal) && Matches(member, candidate))
             {
-                continue;
-            }
-
-            if (candidate.Parameters is null || member is not IMethodSymbol method)
-            {
-                return true; // two members of one name, one of them not a method (CS0102)
-            }
-
-            if (method.Arity == 0 && SameParameters(method, candidate.Parameters))
-            {
-                return true; // CS0111, or CS0663 when only ref, out or in differ
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether <paramref name="member"/>, of the candidate's name, and the generated member could not both be declared in one type.</summary>
+    private static bool Matches(ISymbol member, EmittedMember candidate)
+    {
+        if (candidate.Parameters is null || member is not IMethodSymbol method)
+        {
+            return true; // two members of one name, one of them not a method (CS0102)
+        }
+
+        return method.Arity == 0 && SameParameters(method, candidate.Parameters); // CS0111, or CS0663 when only ref, out or in differ
     }
 
     private static bool SameParameters(IMethodSymbol method, string[] parameters)

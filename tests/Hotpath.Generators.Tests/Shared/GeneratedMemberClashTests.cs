@@ -111,4 +111,49 @@ public sealed class GeneratedMemberClashTests
             s_analyzers,
             new AnalyzerTestOptions { AdditionalSources = [Inputs], Generators = [.. s_generators] });
     }
+
+    [Fact]
+    public async Task A_cache_whose_base_has_members_of_the_generated_names_declares_the_generated_ones_new()
+    {
+        // The generated members hide the base's (CS0108/CS0114, errors under TreatWarningsAsErrors): they are declared
+        // 'new', as [Pooled] does; a base's overload with other parameter types is not hidden, and a private member is not seen.
+        const string Source = """
+            public class CacheBase
+            {
+                public int Count => -1;
+                public virtual void Clear() { }
+                public bool TryGet(string id, out V value) { value = null!; return false; }
+                public bool TryGet(int id, out V value) { value = null!; return false; }
+                protected object? Statistics;
+                protected int _hotpathCache2;
+                private int _hotpathCache = 1;
+                public int Unused() => _hotpathCache;
+            }
+
+            [Hotpath.ShardedCache(typeof(V))] public sealed partial class Cache : CacheBase { }
+            [Hotpath.ShardedCache(typeof(V))] public partial class OpenCache { }
+            [Hotpath.ShardedCache(typeof(V))] public sealed partial class DerivedCache : OpenCache { }
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new Cache();
+                    cache.Set(new V { Id = "a" });
+                    CacheBase asBase = cache;
+                    var derived = new DerivedCache();
+                    derived.Set(new V { Id = "b" });
+                    return cache.Count == 1 && asBase.Count == -1 && cache.TryGet("a", out var found) && found.Id == "a" && !asBase.TryGet("a", out _) &&
+                           derived.Count == 1 && ((OpenCache)derived).Count == 0 ? "ok" : "wrong";
+                }
+            }
+            """;
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_generators), TestCompilation.Create(Source, Inputs));
+        Assert.Empty(run.Result.Diagnostics);
+        var warnings = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(warnings.Length == 0, TestCompilation.Format(warnings));
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("ok", assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzers, new AnalyzerTestOptions { AdditionalSources = [Inputs], Generators = [.. s_generators] });
+    }
 }
