@@ -126,6 +126,12 @@ internal static class ShardedCacheParser
         }
 
         var members = KeyMembers(valueType, cancellationToken);
+        if (KeyMistake(members) is { } mistake)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, mistake));
+            return null;
+        }
+
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
@@ -137,6 +143,18 @@ internal static class ShardedCacheParser
             if (!IsReadableFrom(member, cacheType))
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, $"has no [CacheKey] member that '{cacheType.Name}' can read: '{member.Name}' is not accessible (make it public or internal, with a getter)"));
+                return null;
+            }
+        }
+
+        foreach (var (_, _, member, type) in members)
+        {
+            if (NotEquatableStruct(type) is { } part)
+            {
+                var shown = part.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                    $"its [CacheKey] member '{member.Name}' is of type '{type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', a struct that does not implement IEquatable<{shown}>: " +
+                    $"the key's equality would go through ValueType.Equals, with reflection and boxing on every lookup; implement IEquatable<{shown}> (a record struct does)"));
                 return null;
             }
         }
@@ -213,7 +231,7 @@ internal static class ShardedCacheParser
             parts.ToEquatableArray());
     }
 
-    /// <summary>The value type's [CacheKey] members (its own and inherited ones) in key order.</summary>
+    /// <summary>The value type's [CacheKey] members (its own and inherited ones, static ones too: they are a mistake) in key order.</summary>
     private static List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> KeyMembers(INamedTypeSymbol valueType, CancellationToken cancellationToken)
     {
         var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
@@ -226,8 +244,8 @@ internal static class ShardedCacheParser
                 cancellationToken.ThrowIfCancellationRequested();
                 var memberType = member switch
                 {
-                    IFieldSymbol { IsStatic: false } field => field.Type,
-                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol { IsIndexer: false } property => property.Type,
                     _ => null,
                 };
                 if (memberType is null || !seen.Add(member.Name))
@@ -249,6 +267,62 @@ internal static class ShardedCacheParser
 
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
+    }
+
+    /// <summary>
+    /// A static [CacheKey] member (read from no value, it would be left out of the key) or two of one order (the order of
+    /// the parts would be the declaration order's, which nothing says); null when there is neither.
+    /// </summary>
+    private static string? KeyMistake(List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> members)
+    {
+        foreach (var (_, _, member, _) in members)
+        {
+            if (member.IsStatic)
+            {
+                return $"its [CacheKey] member '{member.Name}' is static: a key part is read from each value, and a static one would be left out of the key; remove 'static' or the [CacheKey] attribute";
+            }
+        }
+
+        for (var i = 1; i < members.Count; i++)
+        {
+            if (members[i].Order == members[i - 1].Order)
+            {
+                var names = new[] { members[i - 1].Member.Name, members[i].Member.Name };
+                Array.Sort(names, StringComparer.Ordinal);
+                return $"its [CacheKey] members '{names[0]}' and '{names[1]}' both have order {members[i].Order.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+                       "so the order of the key parts (and of the accessors' parameters) is not said; give each its own order";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A key part of a struct type (or a nullable one) that is not <c>IEquatable&lt;itself&gt;</c>: <c>EqualityComparer&lt;T&gt;.Default</c>
+    /// then goes through <c>ValueType.Equals(object)</c>, with reflection and boxing on every lookup. Enums have a comparer of their own.
+    /// </summary>
+    private static INamedTypeSymbol? NotEquatableStruct(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
+        {
+            return null;
+        }
+
+        foreach (var implemented in named.AllInterfaces)
+        {
+            if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
+                SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], named))
+            {
+                return null;
+            }
+        }
+
+        return named;
     }
 
     /// <summary>
