@@ -216,6 +216,7 @@ internal static class BatchReducerEmitter
         w.Line("/// arrays it owns, grown by doubling and kept on <see cref=\"Clear\"/>. Not thread-safe: use one per thread and");
         w.Line("/// merge the partials.");
         w.Line("/// </summary>");
+        w.Line(GeneratedCodeMarker.Attribute);
         w.Line((model.ReducerIsPublic ? "public" : "internal") + " sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
         w.OpenBrace();
         w.Line("// One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an");

@@ -23,8 +23,10 @@ internal static class ShardedCacheEmitter
         var cache = CacheType + "<" + key.FullName + ", " + value + ">";
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
         var typed = model.AccessorsArePublic ? "public " : "internal ";
+        string New(string name) => model.HidesInherited.Contains(name) ? "new " : string.Empty;
 
-        writer.Line("private readonly " + cache + " " + FieldName + ";");
+        writer.Line(GeneratedCodeMarker.Attribute);
+        writer.Line("private " + New(FieldName) + "readonly " + cache + " " + FieldName + ";");
         writer.Line();
         writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + SourceWriter.Literal(model.Shards) + " shards, " +
                     SourceWriter.Literal(model.Capacity) + " entries, " +
@@ -45,26 +47,26 @@ internal static class ShardedCacheEmitter
         writer.CloseBrace();
         writer.Line();
         writer.Line("/// <summary>Entries currently held.</summary>");
-        writer.Line("public int Count => " + FieldName + ".Count;");
+        writer.Line("public " + New("Count") + "int Count => " + FieldName + ".Count;");
         writer.Line();
         writer.Line("/// <summary>A snapshot of the hit, miss, eviction and expiration counters.</summary>");
-        writer.Line("public global::Hotpath.Caching.CacheStatistics Statistics => " + FieldName + ".Statistics;");
+        writer.Line("public " + New("Statistics") + "global::Hotpath.Caching.CacheStatistics Statistics => " + FieldName + ".Statistics;");
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + ") without a lock or an allocation.</summary>");
-        writer.Line(typed + "bool TryGet(" + parameters + ", [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out " + value + " value)");
+        writer.Line(typed + New("TryGet") + "bool TryGet(" + parameters + ", [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out " + value + " value)");
         writer.Indent().Line("=> " + FieldName + ".TryGet(" + newKey + ", out value);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or creates it with <paramref name=\"factory\"/> and caches it.</summary>");
-        writer.Line(typed + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
+        writer.Line(typed + New("GetOrAdd") + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAdd(" + newKey + ", factory);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or loads it once however many callers miss at the same time.</summary>");
-        writer.Line(typed + "global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
+        writer.Line(typed + New("GetOrAddAsync") + "global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
                     ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">> loader, global::System.Threading.CancellationToken cancellationToken = default)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAddAsync(" + newKey + ", loader, cancellationToken);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Stores <paramref name=\"value\"/> under the key read from its [CacheKey] members, replacing any entry.</summary>");
-        writer.Line(typed + "void Set(" + value + " value)");
+        writer.Line(typed + New("Set") + "void Set(" + value + " value)");
         writer.OpenBrace();
         if (model.ValueIsReferenceType)
         {
@@ -75,11 +77,11 @@ internal static class ShardedCacheEmitter
         writer.CloseBrace();
         writer.Line();
         writer.Line("/// <summary>Removes the entry for (" + summaryKey + "); true when there was one.</summary>");
-        writer.Line(typed + "bool Remove(" + parameters + ")");
+        writer.Line(typed + New("Remove") + "bool Remove(" + parameters + ")");
         writer.Indent().Line("=> " + FieldName + ".Remove(" + newKey + ");").Unindent();
         writer.Line();
         writer.Line("/// <summary>Removes every entry.</summary>");
-        writer.Line("public void Clear() => " + FieldName + ".Clear();");
+        writer.Line("public " + New("Clear") + "void Clear() => " + FieldName + ".Clear();");
 
         TypeTargetEmitter.CloseType(writer, model.Target);
         return writer.ToString();

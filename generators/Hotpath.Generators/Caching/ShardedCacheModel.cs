@@ -14,6 +14,7 @@ namespace Hotpath.Generators.Caching;
 /// <param name="Shards">Attribute value, validated (power of two).</param>
 /// <param name="Capacity">Attribute value, validated (positive).</param>
 /// <param name="TimeToLiveSeconds">Attribute value, validated (0 = no expiry).</param>
+/// <param name="HidesInherited">The generated members that hide a visible member of a base class, declared <c>new</c> (CS0108/CS0114 otherwise).</param>
 internal sealed record ShardedCacheModel(
     TypeTarget Target,
     CacheKeyModel Key,
@@ -22,7 +23,8 @@ internal sealed record ShardedCacheModel(
     bool AccessorsArePublic,
     int Shards,
     int Capacity,
-    int TimeToLiveSeconds);
+    int TimeToLiveSeconds,
+    EquatableArray<string> HidesInherited);
 
 /// <summary>A valid cache and where its <c>typeof(TValue)</c> argument is (for a key-name collision, found only once all caches are known).</summary>
 /// <param name="Model">What the emitter needs; selected on its own so that moving the attribute does not re-emit the cache.</param>

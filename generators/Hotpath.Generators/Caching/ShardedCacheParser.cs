@@ -68,6 +68,7 @@ internal static class ShardedCacheParser
 
         var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
         CacheKeyModel? key = null;
+        var hidesInherited = Array.Empty<string>();
         var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         if (cacheType.IsStatic && valueType is not null)
         {
@@ -85,7 +86,7 @@ internal static class ShardedCacheParser
         }
         else
         {
-            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, cancellationToken);
+            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, out hidesInherited, cancellationToken);
         }
 
         if (diagnostics.Count > 0 || key is null || valueType is null)
@@ -106,12 +107,14 @@ internal static class ShardedCacheParser
             accessorsArePublic,
             shards,
             capacity,
-            timeToLive);
+            timeToLive,
+            hidesInherited.ToEquatableArray());
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, CancellationToken cancellationToken)
     {
+        hidesInherited = [];
         // The key struct and the accessors are generated in another file, where a file-local type cannot be named.
         // (A key part of a file-local type is always found here: a type that is not file-local cannot have a
         // member of a file-local type (CS9051), so the value type is file-local, nests in one or has one as a type argument.)
@@ -122,35 +125,11 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var index = 0;
-        for (var type = valueType; type is not null; type = type.BaseType)
+        var members = KeyMembers(valueType, cancellationToken);
+        if (KeyMistake(members) is { } mistake)
         {
-            foreach (var member in type.GetMembers())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var memberType = member switch
-                {
-                    IFieldSymbol { IsStatic: false } field => field.Type,
-                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
-                    _ => null,
-                };
-                if (memberType is null || !seen.Add(member.Name))
-                {
-                    continue; // an override or hiding member was already seen in a more derived type
-                }
-
-                foreach (var candidate in member.GetAttributes())
-                {
-                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
-                    {
-                        members.Add((order, index++, member, memberType));
-                        break;
-                    }
-                }
-            }
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, mistake));
+            return null;
         }
 
         if (members.Count == 0)
@@ -168,7 +147,18 @@ internal static class ShardedCacheParser
             }
         }
 
-        members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
+        foreach (var (_, _, member, type) in members)
+        {
+            if (NotEquatableStruct(type) is { } part)
+            {
+                var shown = part.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                    $"its [CacheKey] member '{member.Name}' is of type '{type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', a struct that does not implement IEquatable<{shown}>: " +
+                    $"the key's equality would go through ValueType.Equals, with reflection and boxing on every lookup; implement IEquatable<{shown}> (a record struct does)"));
+                return null;
+            }
+        }
+
         var parts = new List<CacheKeyPart>(members.Count);
         var parameterNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, _, member, type) in members)
@@ -220,6 +210,18 @@ internal static class ShardedCacheParser
             return null;
         }
 
+        var fullName = "global::" + (ns is null ? name : ns + "." + name);
+        var clashes = new List<Diagnostic>();
+        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type));
+        GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
+        if (clashes.Count > 0)
+        {
+            diagnostics.AddRange(clashes);
+            return null;
+        }
+
+        hidesInherited = GeneratedMemberClashes.HiddenInherited(cacheType, emitted, GeneratedInBases(cacheType, cancellationToken));
+
         return new CacheKeyModel(
             ns,
             name,
@@ -227,6 +229,152 @@ internal static class ShardedCacheParser
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
+    }
+
+    /// <summary>The value type's [CacheKey] members (its own and inherited ones, static ones too: they are a mistake) in key order.</summary>
+    private static List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> KeyMembers(INamedTypeSymbol valueType, CancellationToken cancellationToken)
+    {
+        var members = new List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var memberType = member switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol { IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+                if (memberType is null || !seen.Add(member.Name))
+                {
+                    continue; // an override or hiding member was already seen in a more derived type
+                }
+
+                foreach (var candidate in member.GetAttributes())
+                {
+                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
+                    {
+                        members.Add((order, index++, member, memberType));
+                        break;
+                    }
+                }
+            }
+        }
+
+        members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
+        return members;
+    }
+
+    /// <summary>
+    /// A static [CacheKey] member (read from no value, it would be left out of the key) or two of one order (the order of
+    /// the parts would be the declaration order's, which nothing says); null when there is neither.
+    /// </summary>
+    private static string? KeyMistake(List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> members)
+    {
+        foreach (var (_, _, member, _) in members)
+        {
+            if (member.IsStatic)
+            {
+                return $"its [CacheKey] member '{member.Name}' is static: a key part is read from each value, and a static one would be left out of the key; remove 'static' or the [CacheKey] attribute";
+            }
+        }
+
+        for (var i = 1; i < members.Count; i++)
+        {
+            if (members[i].Order == members[i - 1].Order)
+            {
+                var names = new[] { members[i - 1].Member.Name, members[i].Member.Name };
+                Array.Sort(names, StringComparer.Ordinal);
+                return $"its [CacheKey] members '{names[0]}' and '{names[1]}' both have order {members[i].Order.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+                       "so the order of the key parts (and of the accessors' parameters) is not said; give each its own order";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A key part of a struct type (or a nullable one) that is not <c>IEquatable&lt;itself&gt;</c>: <c>EqualityComparer&lt;T&gt;.Default</c>
+    /// then goes through <c>ValueType.Equals(object)</c>, with reflection and boxing on every lookup. Enums have a comparer of their own.
+    /// </summary>
+    private static INamedTypeSymbol? NotEquatableStruct(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
+        {
+            return null;
+        }
+
+        foreach (var implemented in named.AllInterfaces)
+        {
+            if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
+                SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], named))
+            {
+                return null;
+            }
+        }
+
+        return named;
+    }
+
+    /// <summary>
+    /// The members generated into a [ShardedCache] base class of <paramref name="cacheType"/> declared in this compilation
+    /// (the generator does not see its own output, so they are not among the base's members yet).
+    /// </summary>
+    private static List<EmittedMember> GeneratedInBases(INamedTypeSymbol cacheType, CancellationToken cancellationToken)
+    {
+        var generated = new List<EmittedMember>();
+        for (var ancestor = cacheType.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (ancestor.DeclaringSyntaxReferences.Length == 0)
+            {
+                continue; // from another assembly: its generated members are in its metadata
+            }
+
+            foreach (var attribute in ancestor.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache &&
+                    attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } value && !IsOpenGeneric(value))
+                {
+                    var name = value.Name + "Key";
+                    var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
+                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type)));
+                }
+            }
+        }
+
+        return generated;
+    }
+
+    /// <summary>The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts.</summary>
+    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes)
+    {
+        var parts = partTypes.Select(static t => GeneratedMemberClashes.Parameter(t, RefKind.None)).ToArray();
+        var value = GeneratedMemberClashes.Parameter(valueType, RefKind.None);
+        return
+        [
+            new EmittedMember("_hotpathCache", null),
+            new EmittedMember("Count", null),
+            new EmittedMember("Statistics", null),
+            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
+            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")]),
+            new EmittedMember("TryGet", [.. parts, "&" + value]),
+            new EmittedMember("GetOrAdd", [.. parts, GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", " + value + ">")]),
+            new EmittedMember("GetOrAddAsync", [.. parts,
+                GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">>"),
+                GeneratedMemberClashes.Parameter("global::System.Threading.CancellationToken")]),
+            new EmittedMember("Set", [value]),
+            new EmittedMember("Remove", parts),
+            new EmittedMember("Clear", []),
+        ];
     }
 
     /// <summary>An open generic type (<c>typeof(Lease&lt;&gt;)</c>): it has no members to read and cannot be named in generated code.</summary>

@@ -58,7 +58,8 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
     where TModel : class
 {
     /// <summary>
-    /// A generator's transform: HOT001 from the shared target check, then <paramref name="parse"/> (the capability's
+    /// A generator's transform: HOT001 from the shared target check and for the user's members that the generator
+    /// always emits too (<see cref="GeneratedMemberClashes.Fixed"/>), then <paramref name="parse"/> (the capability's
     /// parser, adding its own mistakes to the list it is given), in the companion analyzer's order.
     /// </summary>
     public static ParsedTarget<TModel> Parse(
@@ -74,6 +75,7 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
 
         var notPartial = TypeTargetParser.CheckTarget(type, attributeMetadataName, cancellationToken);
         var found = new List<Diagnostic>();
+        GeneratedMemberClashes.Check(type, attributeMetadataName, GeneratedMemberClashes.Fixed(type, attributeMetadataName), found, cancellationToken);
         var model = parse(type, context.Attributes[0], found);
         return Create(model, notPartial, found);
     }

@@ -91,6 +91,13 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(notPartial);
         }
 
+        var clashes = new List<Diagnostic>();
+        GeneratedMemberClashes.Check(type, AttributeMetadataName, GeneratedMemberClashes.Fixed(type, AttributeMetadataName), clashes, context.CancellationToken);
+        foreach (var clash in clashes)
+        {
+            context.ReportDiagnostic(clash);
+        }
+
         // Capability checks run even on non-partial types, so the user sees every mistake at once.
         AnalyzeTarget(type, attribute, context.Compilation, compilationState, context.ReportDiagnostic, context.CancellationToken);
     }

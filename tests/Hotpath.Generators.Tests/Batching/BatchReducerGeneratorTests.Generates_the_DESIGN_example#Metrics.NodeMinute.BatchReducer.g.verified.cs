@@ -58,6 +58,7 @@ namespace Metrics
         /// arrays it owns, grown by doubling and kept on <see cref="Clear"/>. Not thread-safe: use one per thread and
         /// merge the partials.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         public sealed class Reducer : global::Hotpath.Batching.IBatchReducer<global::Metrics.NodeMetric, global::Metrics.NodeMinute>
         {
             // One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an

@@ -82,6 +82,55 @@ public sealed class BatchReducerGeneratorTests
     }
 
     [Fact]
+    public void A_record_struct_reducer_reduces_and_its_equality_includes_the_hidden_state()
+    {
+        const string Program = """
+            using Hotpath;
+
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial record struct NodeCpu
+                {
+                    [GroupKey] public string NodeId;
+                    [Count] public long Samples;
+                    [Sum(nameof(NodeMetric.Cpu))] public double CpuSum;
+                    [Mean(nameof(NodeMetric.Cpu))] public double CpuMean;
+                }
+
+                public static class RecordProbe
+                {
+                    public static string Run()
+                    {
+                        var reducer = new NodeCpu.Reducer();
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 2 });
+                        reducer.Add(new NodeMetric { NodeId = "b", Cpu = 5 });
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 4 });
+                        var parts = reducer.ToArray();
+                        System.Array.Sort(parts, (x, y) => string.CompareOrdinal(x.NodeId, y.NodeId));
+                        var a = parts[0];
+                        var merged = NodeCpu.Combine(in a, in parts[0]);
+
+                        // Same visible values, different hidden mean state (one row of 3 against two rows of 2 and 4):
+                        // the compiler-made equality compares the hidden sum and count too.
+                        var one = new NodeCpu.Reducer();
+                        one.Add(new NodeMetric { NodeId = "a", Cpu = 3 });
+                        var single = one.ToArray()[0];
+                        var shown = single with { Samples = a.Samples, CpuSum = a.CpuSum };
+                        return string.Join(",", parts.Length, a.NodeId, a.Samples, a.CpuSum, a.CpuMean, parts[1].CpuMean, merged.Samples, merged.CpuMean,
+                            a == parts[0], shown.CpuMean == a.CpuMean, shown == a);
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, Program);
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        var result = (string)assembly.GetType("Metrics.RecordProbe")!.GetMethod("Run")!.Invoke(null, null)!;
+        Assert.Equal("2,a,2,6,3,5,4,3,True,True,False", result);
+    }
+
+    [Fact]
     public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
     {
         const string Bad = """

@@ -53,6 +53,59 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
+    public async Task HOT003_on_key_mistakes_that_would_pass_silently()
+    {
+        const string Keys = """
+            public struct Plain { public int A; }
+            public struct Equatable : System.IEquatable<Equatable> { public int A; public bool Equals(Equatable other) => A == other.A; public override int GetHashCode() => A; }
+            public readonly record struct Rec(int A);
+            public enum Zone { East, West }
+            public sealed class StaticKey { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] public static string Region = ""; }
+            public sealed class SameOrder { [Hotpath.CacheKey(0)] public string Ns = ""; [Hotpath.CacheKey(1)] public string Name = ""; [Hotpath.CacheKey(1)] public int Slot; }
+            public class BaseOrder { [Hotpath.CacheKey(0)] public string Ns = ""; }
+            public sealed class DerivedOrder : BaseOrder { [Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            public sealed class PlainPart { [Hotpath.CacheKey(0)] public Plain Part; }
+            public sealed class NullablePlainPart { [Hotpath.CacheKey(0)] public Plain? Part; }
+            public sealed class PairPart { [Hotpath.CacheKey(0)] public System.Collections.Generic.KeyValuePair<int, int> Pair; }
+            public sealed class FinePart
+            {
+                [Hotpath.CacheKey(0)] public Equatable E; [Hotpath.CacheKey(1)] public Rec R; [Hotpath.CacheKey(2)] public Zone Z; [Hotpath.CacheKey(3)] public Zone? NZ;
+                [Hotpath.CacheKey(4)] public System.Guid G; [Hotpath.CacheKey(5)] public System.DateTime D; [Hotpath.CacheKey(6)] public int I; [Hotpath.CacheKey(7)] public decimal M;
+                [Hotpath.CacheKey(8)] public (int, string) T; [Hotpath.CacheKey(9)] public System.TimeSpan S; [Hotpath.CacheKey(10)] public string Str = ""; [Hotpath.CacheKey(11)] public object? O;
+            }
+            """;
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.ShardedCache(typeof(StaticKey))] public partial class C1 { }
+            [Hotpath.ShardedCache(typeof(SameOrder))] public partial class C2 { }
+            [Hotpath.ShardedCache(typeof(DerivedOrder))] public partial class C3 { }
+            [Hotpath.ShardedCache(typeof(PlainPart))] public partial class C4 { }
+            [Hotpath.ShardedCache(typeof(NullablePlainPart))] public partial class C5 { }
+            [Hotpath.ShardedCache(typeof(PairPart))] public partial class C6 { }
+            [Hotpath.ShardedCache(typeof(FinePart))] public partial class C7 { }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Keys] });
+
+        Assert.All(diagnostics, static d => Assert.Equal("HOT003", d.Id));
+        Assert.Equal(
+            new[]
+            {
+                "'StaticKey' is the value type of [ShardedCache] on 'C1' but its [CacheKey] member 'Region' is static: a key part is read from each value, and a static one would be left out of the key; remove 'static' or the [CacheKey] attribute",
+                "'SameOrder' is the value type of [ShardedCache] on 'C2' but its [CacheKey] members 'Name' and 'Slot' both have order 1, so the order of the key parts (and of the accessors' parameters) is not said; give each its own order",
+                "'DerivedOrder' is the value type of [ShardedCache] on 'C3' but its [CacheKey] members 'Name' and 'Ns' both have order 0, so the order of the key parts (and of the accessors' parameters) is not said; give each its own order",
+                "'PlainPart' is the value type of [ShardedCache] on 'C4' but its [CacheKey] member 'Part' is of type 'Plain', a struct that does not implement IEquatable<Plain>: the key's equality would go through ValueType.Equals, with reflection and boxing on every lookup; implement IEquatable<Plain> (a record struct does)",
+                "'NullablePlainPart' is the value type of [ShardedCache] on 'C5' but its [CacheKey] member 'Part' is of type 'Plain?', a struct that does not implement IEquatable<Plain>: the key's equality would go through ValueType.Equals, with reflection and boxing on every lookup; implement IEquatable<Plain> (a record struct does)",
+                "'PairPart' is the value type of [ShardedCache] on 'C6' but its [CacheKey] member 'Pair' is of type 'KeyValuePair<int, int>', a struct that does not implement IEquatable<KeyValuePair<int, int>>: the key's equality would go through ValueType.Equals, with reflection and boxing on every lookup; implement IEquatable<KeyValuePair<int, int>> (a record struct does)",
+            }.Order(StringComparer.Ordinal),
+            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create("[Hotpath.ShardedCache(typeof(StaticKey))] public partial class C1 { }", Keys));
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
     public async Task HOT003_message_says_what_to_do()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.ShardedCache(typeof(NoKey))] public partial class PodCache { }", s_analyzer, s_options);

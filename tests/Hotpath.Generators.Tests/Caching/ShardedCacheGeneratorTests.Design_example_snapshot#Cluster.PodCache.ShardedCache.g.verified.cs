@@ -7,6 +7,7 @@ namespace Cluster
 {
     partial class PodCache
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         private readonly global::Hotpath.Caching.ShardedCache<global::Cluster.PodStateKey, global::Cluster.PodState> _hotpathCache;
 
         /// <summary>A cache configured by its [ShardedCache] attribute: 16 shards, 10000 entries, entries expire after 300 s.</summary>

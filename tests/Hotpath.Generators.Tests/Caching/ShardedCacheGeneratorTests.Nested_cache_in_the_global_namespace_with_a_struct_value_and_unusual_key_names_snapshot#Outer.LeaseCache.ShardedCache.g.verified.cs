@@ -7,6 +7,7 @@ partial class Outer
 {
     partial class LeaseCache
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         private readonly global::Hotpath.Caching.ShardedCache<global::LeaseKey, global::Lease> _hotpathCache;
 
         /// <summary>A cache configured by its [ShardedCache] attribute: 1 shards, 5 entries, no expiry.</summary>
