@@ -76,6 +76,60 @@ public static class ColumnValues
         return new DateTimeOffset(local, new TimeSpan(offsetMinutes * TimeSpan.TicksPerMinute));
     }
 
+    /// <summary>Inverse of a <see cref="DateOnly"/>'s <see cref="DateOnly.DayNumber"/>, the integer it is stored as.</summary>
+    /// <param name="value">The stored integer.</param>
+    /// <returns>The value.</returns>
+    public static DateOnly ToDateOnly(long value)
+    {
+        if ((ulong)value > (ulong)DateOnly.MaxValue.DayNumber)
+        {
+            Corrupt.Throw("A DateOnly column holds a value outside DateOnly's range.");
+        }
+
+        return DateOnly.FromDayNumber((int)value);
+    }
+
+    /// <summary>Inverse of a <see cref="TimeOnly"/>'s <see cref="TimeOnly.Ticks"/>, the integer it is stored as.</summary>
+    /// <param name="value">The stored integer.</param>
+    /// <returns>The value.</returns>
+    public static TimeOnly ToTimeOnly(long value)
+    {
+        if ((ulong)value > (ulong)TimeOnly.MaxValue.Ticks)
+        {
+            Corrupt.Throw("A TimeOnly column holds a value outside TimeOnly's range.");
+        }
+
+        return new TimeOnly(value);
+    }
+
+    /// <summary>
+    /// A <see cref="Half"/>'s 16 bits as a signed integer in value order: a positive sign keeps the bits (0 to 32767),
+    /// a negative one stores <c>-1 - magnitude bits</c> (-1 for <c>-0.0</c> down to -32768), so values either side of
+    /// zero are close integers. Every bit pattern, NaN payloads included, maps to its own integer.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The stored integer.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromHalf(Half value)
+    {
+        var bits = (short)BitConverter.HalfToUInt16Bits(value);
+        return bits ^ ((bits >> 15) & 0x7FFF);
+    }
+
+    /// <summary>Inverse of <see cref="FromHalf"/>: the same 16 bits.</summary>
+    /// <param name="value">The stored integer.</param>
+    /// <returns>The value.</returns>
+    public static Half ToHalf(long value)
+    {
+        if (value is < short.MinValue or > short.MaxValue)
+        {
+            Corrupt.Throw("A Half column holds a value outside 16 bits.");
+        }
+
+        var bits = (int)value;
+        return BitConverter.UInt16BitsToHalf((ushort)(bits ^ ((bits >> 15) & 0x7FFF)));
+    }
+
     /// <summary>The first 8 bytes of a <see cref="Guid"/>.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The stored integer.</returns>

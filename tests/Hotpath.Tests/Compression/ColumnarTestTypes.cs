@@ -162,3 +162,19 @@ public partial struct QuantizedRow
     [Quantize(3)] public double? NullableD3 { get; set; }
     [Quantize(2)] public float? NullableF2 { get; set; }
 }
+
+/// <summary>DateOnly, TimeOnly and Half members, plain, nullable and with the encodings they take.</summary>
+[Columnar]
+public partial struct CalendarRow
+{
+    public DateOnly Date;
+    public TimeOnly Time;
+    public Half Level;
+    public DateOnly? MaybeDate { get; set; }
+    public TimeOnly? MaybeTime { get; set; }
+    public Half? MaybeLevel { get; set; }
+    [DeltaOfDelta] public DateOnly Day;
+    [DeltaOfDelta] public TimeOnly At;
+    [RunLength] public Half Setting;
+    [RunLength] public DateOnly? Since { get; set; }
+}
