@@ -306,7 +306,14 @@ internal static class ColumnarEmitter
                 list.Add(new Physical("Int64", static v => Values + ".FromDateTime(" + v + ")"));
                 break;
             case ColumnKind.TimeSpan:
+            case ColumnKind.TimeOnly:
                 list.Add(new Physical("Int64", static v => v + ".Ticks"));
+                break;
+            case ColumnKind.DateOnly:
+                list.Add(new Physical("Int64", static v => "(long)" + v + ".DayNumber"));
+                break;
+            case ColumnKind.Half:
+                list.Add(new Physical("Int64", static v => Values + ".FromHalf(" + v + ")"));
                 break;
             case ColumnKind.DateTimeOffset:
                 list.Add(new Physical("Int64", static v => Values + ".DateTimeOffsetTicks(" + v + ")"));
@@ -360,6 +367,9 @@ internal static class ColumnarEmitter
             ColumnKind.Boolean => C(0) + " != 0",
             ColumnKind.DateTime => Values + ".ToDateTime(" + C(0) + ")",
             ColumnKind.TimeSpan => "new global::System.TimeSpan(" + C(0) + ")",
+            ColumnKind.DateOnly => Values + ".ToDateOnly(" + C(0) + ")",
+            ColumnKind.TimeOnly => Values + ".ToTimeOnly(" + C(0) + ")",
+            ColumnKind.Half => Values + ".ToHalf(" + C(0) + ")",
             ColumnKind.DateTimeOffset => Values + ".ToDateTimeOffset(" + C(0) + ", " + C(1) + ")",
             ColumnKind.Guid => Values + ".ToGuid(" + C(0) + ", " + C(1) + ")",
             ColumnKind.Int128 => Values + ".ToInt128(" + C(0) + ", " + C(1) + ")",

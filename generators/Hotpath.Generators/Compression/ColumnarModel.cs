@@ -28,6 +28,9 @@ internal enum ColumnKind
     Double,
     Single,
     String,
+    DateOnly,
+    TimeOnly,
+    Half,
 }
 
 /// <summary>The member's encoding attribute (mirrors Hotpath.Compression.ColumnEncoding).</summary>

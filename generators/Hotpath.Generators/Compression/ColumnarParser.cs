@@ -11,7 +11,7 @@ namespace Hotpath.Generators.Compression;
 internal static class ColumnarParser
 {
 
-    private const string Supported = "supported types are integers, bool, char, float, double, decimal, DateTime, DateTimeOffset, TimeSpan, Guid, enums, string and nullable forms of the value types";
+    private const string Supported = "supported types are integers, bool, char, float, double, Half, decimal, DateTime, DateTimeOffset, TimeSpan, DateOnly, TimeOnly, Guid, enums, string and nullable forms of the value types";
 
     /// <summary>
     /// Parses <paramref name="type"/>. Each problem is added to <paramref name="diagnostics"/> (when given); the
@@ -453,9 +453,9 @@ internal static class ColumnarParser
                 case AttributeNames.DeltaOfDelta:
                     found++;
                     encoding = MemberEncoding.DeltaOfDelta;
-                    if (!IsIntegerLike(kind) || kind is ColumnKind.Boolean or ColumnKind.Guid or ColumnKind.Decimal)
+                    if (!IsIntegerLike(kind) || kind is ColumnKind.Boolean or ColumnKind.Guid or ColumnKind.Decimal or ColumnKind.Half)
                     {
-                        problem = "[DeltaOfDelta] applies to integers, chars, enums, DateTime, DateTimeOffset and TimeSpan";
+                        problem = "[DeltaOfDelta] applies to integers, chars, enums, DateTime, DateTimeOffset, TimeSpan, DateOnly and TimeOnly";
                     }
 
                     break;
@@ -560,6 +560,9 @@ internal static class ColumnarParser
                 case "Guid": return ColumnKind.Guid;
                 case "Int128": return ColumnKind.Int128;
                 case "UInt128": return ColumnKind.UInt128;
+                case "DateOnly": return ColumnKind.DateOnly;
+                case "TimeOnly": return ColumnKind.TimeOnly;
+                case "Half": return ColumnKind.Half;
             }
         }
 

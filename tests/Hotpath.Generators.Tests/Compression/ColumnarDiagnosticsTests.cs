@@ -27,7 +27,7 @@ public sealed class ColumnarDiagnosticsTests
                 public object {|HOT002:Payload|};
                 public List<int> {|HOT002:Items|};
                 public int[] {|HOT002:Array|};
-                public System.Half {|HOT002:Half|};
+                public System.Index {|HOT002:Position|};
                 public Point {|HOT002:Nested|};
                 public Point? {|HOT002:MaybeNested|};
                 public string? Text;
@@ -60,6 +60,35 @@ public sealed class ColumnarDiagnosticsTests
                 [Dictionary] public string? Node;
                 [RunLength] public bool Up;
                 [Quantize(3)] public float? Ratio;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task DateOnly_TimeOnly_and_Half_members_are_supported_with_the_encodings_that_fit()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System;
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Row
+            {
+                public DateOnly Date;
+                public TimeOnly Time;
+                public Half Level;
+                public DateOnly? MaybeDate { get; set; }
+                public TimeOnly? MaybeTime { get; set; }
+                public Half? MaybeLevel { get; set; }
+                [DeltaOfDelta] public DateOnly Day;
+                [DeltaOfDelta] public TimeOnly? At;
+                [RunLength] public Half Setting;
+                [RunLength] public DateOnly Since;
+                [{|HOT002:DeltaOfDelta|}] public Half Drift;
+                [{|HOT002:Quantize(2)|}] public Half Rounded;
+                [{|HOT002:Dictionary|}] public DateOnly Keyed;
             }
             """,
             s_analyzers);

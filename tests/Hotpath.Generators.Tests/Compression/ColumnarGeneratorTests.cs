@@ -34,6 +34,25 @@ public sealed class ColumnarGeneratorTests
         }
         """;
 
+    private const string CalendarSource = """
+        using System;
+        using Hotpath;
+
+        namespace Calendar
+        {
+            [Columnar]
+            public partial struct Reading
+            {
+                [DeltaOfDelta] public DateOnly Day;
+                public TimeOnly At;
+                public Half Level;
+                public DateOnly? Since { get; set; }
+                [RunLength] public TimeOnly? Opens { get; set; }
+                public Half? Offset { get; set; }
+            }
+        }
+        """;
+
     private const string Probe = """
         using System;
         using Hotpath.Compression;
@@ -98,6 +117,13 @@ public sealed class ColumnarGeneratorTests
     public void Generates_a_class_codec_with_nullable_multi_column_members_inside_nested_types()
     {
         var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), ClassSource);
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Generates_a_codec_for_DateOnly_TimeOnly_and_Half_members()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), CalendarSource);
         Snapshot.Verify(run);
     }
 
@@ -443,6 +469,13 @@ public sealed class ColumnarGeneratorTests
         Assert.Equal(a.Fingerprint, renamed.Fingerprint);
         Assert.NotEqual(a.Fingerprint, reordered.Fingerprint);
         Assert.NotEqual(a.Fingerprint, retyped.Fingerprint);
+
+        // DateOnly is stored as an int's column, TimeOnly as a long's, Half as a 16-bit one: the schema still tells them apart.
+        Assert.NotEqual(Model("[Hotpath.Columnar] public partial struct A { public int X; }").Fingerprint, Model("[Hotpath.Columnar] public partial struct A { public System.DateOnly X; }").Fingerprint);
+        Assert.NotEqual(Model("[Hotpath.Columnar] public partial struct A { public long X; }").Fingerprint, Model("[Hotpath.Columnar] public partial struct A { public System.TimeOnly X; }").Fingerprint);
+        Assert.NotEqual(Model("[Hotpath.Columnar] public partial struct A { public short X; }").Fingerprint, Model("[Hotpath.Columnar] public partial struct A { public System.Half X; }").Fingerprint);
+        Assert.NotEqual(Model("[Hotpath.Columnar] public partial struct A { public ushort X; }").Fingerprint, Model("[Hotpath.Columnar] public partial struct A { public System.Half X; }").Fingerprint);
+        Assert.NotEqual(Model("[Hotpath.Columnar] public partial struct A { public System.TimeSpan X; }").Fingerprint, Model("[Hotpath.Columnar] public partial struct A { public System.TimeOnly X; }").Fingerprint);
     }
 
     /// <summary>

@@ -140,7 +140,7 @@ public sealed class ConstructorSelectionTests
             new[]
             {
                 "'NoCtor' cannot be encoded by [Columnar]: a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows",
-                "Member 'Payload' of type 'object' cannot be encoded by [Columnar]: its type is not supported; supported types are integers, bool, char, float, double, decimal, DateTime, DateTimeOffset, TimeSpan, Guid, enums, string and nullable forms of the value types",
+                "Member 'Payload' of type 'object' cannot be encoded by [Columnar]: its type is not supported; supported types are integers, bool, char, float, double, Half, decimal, DateTime, DateTimeOffset, TimeSpan, DateOnly, TimeOnly, Guid, enums, string and nullable forms of the value types",
             },
             diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }

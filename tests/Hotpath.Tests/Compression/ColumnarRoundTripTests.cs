@@ -256,11 +256,20 @@ public sealed class ColumnarRoundTripTests
         }
     }
 
-    internal static readonly float[] AdversarialFloats =
-    [
-        0f, -0f, float.NaN, BitConverter.UInt32BitsToSingle(0x7F80_0001), BitConverter.UInt32BitsToSingle(0xFFC0_1234), float.PositiveInfinity,
-        float.NegativeInfinity, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, 0.1f, 1.5f, 3.14159f, 12.25f,
-    ];
+    // From bits in memory: a float constant, even BitConverter.UInt32BitsToSingle(0x7F80_0001), is folded through a
+    // double by the JIT, which quiets a signalling NaN (0x7FC0_0001), so such a test never saw one.
+    internal static readonly float[] AdversarialFloats = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, float>(new uint[]
+    {
+        0x0000_0000, 0x8000_0000, 0xFFC0_0000, 0x7F80_0001, 0xFFC0_1234, 0x7F80_0000, 0xFF80_0000, 0x0000_0001, 0x8000_0001, 0x7F7F_FFFF, 0xFF7F_FFFF,
+        0x3DCC_CCCD, 0x3FC0_0000, 0x4049_0FD0, 0x4144_0000, // 0.1f, 1.5f, 3.14159f, 12.25f
+    }).ToArray();
+
+    [Fact]
+    public void The_adversarial_floats_hold_a_signalling_NaN()
+    {
+        Assert.Contains(0x7F80_0001u, AdversarialFloats.Select(BitConverter.SingleToUInt32Bits));
+        Assert.Equal(3.14159f, AdversarialFloats[13]);
+    }
 
     [Fact]
     public void Class_rows_reuse_existing_instances_and_reject_null_rows()

@@ -122,3 +122,59 @@ public partial struct RenamedDoubleRow
 {
     public double Value;
 }
+
+/// <summary>[Quantize] at every accepted number of decimals, doubles and floats.</summary>
+[Columnar]
+public partial struct QuantizedRow
+{
+    [Quantize(0)] public double D0;
+    [Quantize(1)] public double D1;
+    [Quantize(2)] public double D2;
+    [Quantize(3)] public double D3;
+    [Quantize(4)] public double D4;
+    [Quantize(5)] public double D5;
+    [Quantize(6)] public double D6;
+    [Quantize(7)] public double D7;
+    [Quantize(8)] public double D8;
+    [Quantize(9)] public double D9;
+    [Quantize(10)] public double D10;
+    [Quantize(11)] public double D11;
+    [Quantize(12)] public double D12;
+    [Quantize(13)] public double D13;
+    [Quantize(14)] public double D14;
+    [Quantize(15)] public double D15;
+    [Quantize(0)] public float F0;
+    [Quantize(1)] public float F1;
+    [Quantize(2)] public float F2;
+    [Quantize(3)] public float F3;
+    [Quantize(4)] public float F4;
+    [Quantize(5)] public float F5;
+    [Quantize(6)] public float F6;
+    [Quantize(7)] public float F7;
+    [Quantize(8)] public float F8;
+    [Quantize(9)] public float F9;
+    [Quantize(10)] public float F10;
+    [Quantize(11)] public float F11;
+    [Quantize(12)] public float F12;
+    [Quantize(13)] public float F13;
+    [Quantize(14)] public float F14;
+    [Quantize(15)] public float F15;
+    [Quantize(3)] public double? NullableD3 { get; set; }
+    [Quantize(2)] public float? NullableF2 { get; set; }
+}
+
+/// <summary>DateOnly, TimeOnly and Half members, plain, nullable and with the encodings they take.</summary>
+[Columnar]
+public partial struct CalendarRow
+{
+    public DateOnly Date;
+    public TimeOnly Time;
+    public Half Level;
+    public DateOnly? MaybeDate { get; set; }
+    public TimeOnly? MaybeTime { get; set; }
+    public Half? MaybeLevel { get; set; }
+    [DeltaOfDelta] public DateOnly Day;
+    [DeltaOfDelta] public TimeOnly At;
+    [RunLength] public Half Setting;
+    [RunLength] public DateOnly? Since { get; set; }
+}
