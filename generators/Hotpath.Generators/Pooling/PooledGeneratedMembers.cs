@@ -24,7 +24,7 @@ internal static class PooledGeneratedMembers
         // A generated 'partial void OnReset();' would hide a visible inherited one (CS0108): then the type has no hook
         // of its own to call. A [Pooled] base's reset calls the inherited one; a plain base's is not a hook.
         var hook = InheritsOnReset(type) ? OnResetHook.None : OnResetHook.Declare;
-        var generated = GeneratedParts(type, cancellationToken);
+        var generated = GeneratedCodeMarker.GeneratedParts(type.GetMembers("Reset").Concat(type.GetMembers("ResetCore")), cancellationToken);
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -167,7 +167,7 @@ internal static class PooledGeneratedMembers
     {
         foreach (var candidate in member.Locations)
         {
-            if (candidate.IsInSource && !InGeneratedPart(candidate, generated, cancellationToken))
+            if (candidate.IsInSource && !GeneratedCodeMarker.InGeneratedPart(candidate, generated, cancellationToken))
             {
                 location = candidate;
                 return true;
@@ -176,36 +176,6 @@ internal static class PooledGeneratedMembers
 
         location = Location.None;
         return false;
-    }
-
-    /// <summary>
-    /// The parts of <paramref name="type"/> this generator emitted: each holds a generated <c>Reset()</c> (a root) or
-    /// <c>ResetCore()</c> (every open or derived type) marked <c>[GeneratedCode("Hotpath.Generators", …)]</c>. Empty
-    /// in the generator, which never sees its own output.
-    /// </summary>
-    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var parts = new HashSet<SyntaxNode>();
-        foreach (var declaration in GeneratedCodeMarker.MarkedDeclarations(type.GetMembers("Reset").Concat(type.GetMembers("ResetCore")), cancellationToken))
-        {
-            if (declaration.Parent is TypeDeclarationSyntax part)
-            {
-                parts.Add(part);
-            }
-        }
-
-        return parts;
-    }
-
-    private static bool InGeneratedPart(Location location, HashSet<SyntaxNode> generated, CancellationToken cancellationToken)
-    {
-        if (generated.Count == 0)
-        {
-            return false;
-        }
-
-        var node = location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
-        return node.AncestorsAndSelf().Any(generated.Contains);
     }
 }
 

@@ -42,4 +42,34 @@ internal static class GeneratedCodeMarker
 
         return declarations;
     }
+
+    /// <summary>
+    /// The type declarations (parts) holding a marked declaration among <paramref name="members"/>: the parts a generator
+    /// emitted. Empty in a generator, which never sees its own output.
+    /// </summary>
+    public static HashSet<SyntaxNode> GeneratedParts(IEnumerable<ISymbol> members, CancellationToken cancellationToken)
+    {
+        var parts = new HashSet<SyntaxNode>();
+        foreach (var declaration in MarkedDeclarations(members, cancellationToken))
+        {
+            if (declaration.Parent is TypeDeclarationSyntax part)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return parts;
+    }
+
+    /// <summary>Whether <paramref name="location"/> lies inside one of the <paramref name="generatedParts"/>.</summary>
+    public static bool InGeneratedPart(Location location, HashSet<SyntaxNode> generatedParts, CancellationToken cancellationToken)
+    {
+        if (generatedParts.Count == 0)
+        {
+            return false;
+        }
+
+        var node = location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
+        return node.AncestorsAndSelf().Any(generatedParts.Contains);
+    }
 }

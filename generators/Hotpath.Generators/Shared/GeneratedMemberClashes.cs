@@ -65,7 +65,7 @@ internal static class GeneratedMemberClashes
 
             // The companion analyzer sees the generated members too: those in a part of the type the generator wrote
             // (one holding a member marked [GeneratedCode("Hotpath.Generators")]) are not the user's.
-            generated ??= GeneratedParts(type, cancellationToken);
+            generated ??= GeneratedCodeMarker.GeneratedParts(type.GetMembers(), cancellationToken);
             if (UserLocation(member, generated, cancellationToken) is { } location)
             {
                 errors.Add(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, AttributeNames.ShortName(attributeMetadataName),
@@ -182,38 +182,12 @@ internal static class GeneratedMemberClashes
     {
         foreach (var candidate in member.Locations)
         {
-            if (candidate.IsInSource && !InGeneratedPart(candidate, generated, cancellationToken))
+            if (candidate.IsInSource && !GeneratedCodeMarker.InGeneratedPart(candidate, generated, cancellationToken))
             {
                 return candidate;
             }
         }
 
         return null;
-    }
-
-    /// <summary>The parts of <paramref name="type"/> holding a member marked by <see cref="GeneratedCodeMarker"/>; empty in the generator, which never sees its own output.</summary>
-    private static HashSet<SyntaxNode> GeneratedParts(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var parts = new HashSet<SyntaxNode>();
-        foreach (var declaration in GeneratedCodeMarker.MarkedDeclarations(type.GetMembers(), cancellationToken))
-        {
-            if (declaration.Parent is TypeDeclarationSyntax part)
-            {
-                parts.Add(part);
-            }
-        }
-
-        return parts;
-    }
-
-    private static bool InGeneratedPart(Location location, HashSet<SyntaxNode> generated, CancellationToken cancellationToken)
-    {
-        if (generated.Count == 0)
-        {
-            return false;
-        }
-
-        var node = location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
-        return node.AncestorsAndSelf().Any(generated.Contains);
     }
 }
