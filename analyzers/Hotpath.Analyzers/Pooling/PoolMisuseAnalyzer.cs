@@ -454,13 +454,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static List<(ILocalSymbol Local, SyntaxNode Scope)>? PatternTargets(IInvocationOperation rent)
     {
-        IOperation current = rent;
-        var parent = rent.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-        {
-            current = parent;
-            parent = parent.Parent;
-        }
+        var parent = TransparentParent(rent, out var current);
 
         List<(ILocalSymbol, SyntaxNode)>? bound = null;
         switch (parent)
@@ -511,13 +505,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static string? DroppedByPattern(IInvocationOperation rent)
     {
-        IOperation current = rent;
-        var parent = rent.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-        {
-            current = parent;
-            parent = parent.Parent;
-        }
+        var parent = TransparentParent(rent, out var current);
 
         var text = rent.Syntax.ToString();
         switch (parent)
@@ -614,13 +602,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool OnlyInspected(IOperation assignment)
     {
-        var current = assignment;
-        var parent = assignment.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-        {
-            current = parent;
-            parent = parent.Parent;
-        }
+        var parent = TransparentParent(assignment, out var current);
 
         return parent switch
         {
@@ -635,14 +617,27 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         };
     }
 
+    /// <summary>
+    /// The first parent of <paramref name="operation"/> above implicit or built-in conversions and parentheses (which
+    /// pass the same object on), and in <paramref name="child"/> the operation directly below it.
+    /// </summary>
+    private static IOperation? TransparentParent(IOperation operation, out IOperation child)
+    {
+        child = operation;
+        var parent = operation.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+
     /// <summary>A rent whose result is thrown away or only dereferenced (<c>pool.Rent();</c>, <c>_ = pool.Rent();</c>, <c>pool.Rent().X = 1;</c>).</summary>
     private static bool IsDiscarded(IInvocationOperation rent)
     {
-        var parent = rent.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-        {
-            parent = parent.Parent;
-        }
+        var parent = TransparentParent(rent, out _);
 
         return parent is IExpressionStatementOperation or IMemberReferenceOperation or IArrayElementReferenceOperation ||
             parent is ISimpleAssignmentOperation { Target: IDiscardOperation } ||
@@ -841,13 +836,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool IsReferenceComparison(IOperation reference)
     {
-        IOperation current = reference;
-        var parent = reference.Parent;
-        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-        {
-            current = parent;
-            parent = parent.Parent;
-        }
+        var parent = TransparentParent(reference, out var current);
 
         return parent switch
         {
