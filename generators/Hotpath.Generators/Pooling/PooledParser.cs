@@ -387,6 +387,14 @@ internal static class PooledParser
             }
         }
 
+        if (IsLock(memberType))
+        {
+            // Like a lock object: a System.Threading.Lock holds no state once released (a pooled instance is returned with
+            // it released), so the next renter locks the same one. Settable, it is not reset either: null (default) would
+            // make the next 'lock' throw.
+            return;
+        }
+
         if (NameOf(memberType) == "System.Collections.BitArray")
         {
             // Like an array: same length, every bit false.
@@ -542,7 +550,11 @@ internal static class PooledParser
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
         NameOf(type) is "System.Type" or "System.Uri" or "System.Version" ||
+        IsLock(type) ||
         EmptyImmutableCollection(type) is not null;
+
+    /// <summary><c>System.Threading.Lock</c> (.NET 9), what HOT201/HOT203's code fix declares: no state once released.</summary>
+    private static bool IsLock(ITypeSymbol type) => NameOf(type) == "System.Threading.Lock";
 
     /// <summary>
     /// <c>T.Empty</c> for an immutable or frozen collection (<c>ImmutableArray&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>,

@@ -134,4 +134,41 @@ public sealed class PooledCollectionResetTests
             "0:0:0:0:True:True:8:False:True:False",
             TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Work", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
+
+    [Fact]
+    public void A_System_Threading_Lock_is_left_untouched_so_the_next_renter_locks_the_same_one()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Threading;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Conn
+            {
+                private readonly Lock _gate = new();
+                public Lock Settable = new();
+                public int Value;
+
+                public static string Probe()
+                {
+                    var item = new Conn();
+                    var gate = item._gate;
+                    var settable = item.Settable;
+                    lock (item._gate) { item.Value++; }
+                    item.Reset();
+                    lock (item.Settable) { item.Value++; }
+                    return ReferenceEquals(gate, item._gate) + ":" + ReferenceEquals(settable, item.Settable) + ":" + item.Value;
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Conn.Pooled.g.cs");
+        Assert.DoesNotContain("_gate", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("Settable", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "True:True:1",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 }

@@ -166,6 +166,29 @@ public sealed class PooledDiagnosticTests
             s_analyzer);
     }
 
+    [Fact]
+    public async Task HOT006_quiet_on_a_System_Threading_Lock_readonly_settable_or_get_only()
+    {
+        // The field HOT201/HOT203's code fix inserts on C# 13: a lock holds no state once released, like a readonly object.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Threading;
+
+            [Hotpath.Pooled]
+            public sealed partial class Conn
+            {
+                private readonly Lock _gate = new();
+                private readonly System.Threading.Lock _other = new();
+                public Lock Gate { get; } = new();
+                public Lock? Settable = new();
+                public int Value;
+
+                public void Bump() { lock (_gate) { Value++; } }
+            }
+            """,
+            s_analyzer);
+    }
+
     [Theory]
     [InlineData("MaxRetained = 0", "MaxRetained = 0")]
     [InlineData("MaxRetained = -5", "MaxRetained = -5")]
