@@ -402,6 +402,20 @@ internal static class PooledParser
             return;
         }
 
+        if (isReadOnly && IsBufferWriter(memberType))
+        {
+            // What was written is cleared; the buffer is kept. (A settable one is reset to default, as before: a renter
+            // may have replaced it with one of its own.)
+            steps.Add(new ResetStep(ResetKind.ClearReference, name, null, receiver));
+            return;
+        }
+
+        if (isReadOnly && IsMemoryStream(memberType))
+        {
+            steps.Add(new ResetStep(ResetKind.EmptyStream, name, null, receiver));
+            return;
+        }
+
         if (IsClearable(memberType))
         {
             steps.Add(new ResetStep(memberType.IsValueType ? ResetKind.ClearValue : ResetKind.ClearReference, name, null, receiver));
@@ -458,6 +472,26 @@ internal static class PooledParser
         foreach (var @interface in type.AllInterfaces)
         {
             if (NameOf(@interface) == IResettableName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>System.Buffers.ArrayBufferWriter&lt;T&gt;</c> (sealed): <c>Clear()</c> empties it and keeps its buffer.</summary>
+    private static bool IsBufferWriter(ITypeSymbol type) => NameOf(type.OriginalDefinition) == "System.Buffers.ArrayBufferWriter<T>";
+
+    /// <summary>
+    /// <c>System.IO.MemoryStream</c> or a class deriving from it (RecyclableMemoryStream): <c>SetLength(0)</c> empties it,
+    /// rewinds it and keeps its capacity.
+    /// </summary>
+    private static bool IsMemoryStream(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (NameOf(current) == "System.IO.MemoryStream")
             {
                 return true;
             }

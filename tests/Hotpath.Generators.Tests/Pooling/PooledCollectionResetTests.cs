@@ -171,4 +171,58 @@ public sealed class PooledCollectionResetTests
             "True:True:1",
             TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
+
+    [Fact]
+    public void Readonly_and_get_only_buffers_are_emptied_in_place_keeping_instance_and_capacity()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Buffers;
+            using System.IO;
+            namespace App;
+
+            public sealed class Tracked : MemoryStream { }
+
+            [Hotpath.Pooled]
+            public sealed partial class Envelope
+            {
+                public readonly ArrayBufferWriter<byte> Body = new(256);
+                public ArrayBufferWriter<int> Ids { get; } = new();
+                public readonly MemoryStream Stream = new(128);
+                public MemoryStream Image { get; init; } = new();
+                public readonly Tracked Derived = new();
+                public readonly MemoryStream Fixed = new(new byte[] { 1, 2, 3 }, writable: false);
+                public MemoryStream? Settable = new();
+
+                public static string Probe()
+                {
+                    var item = new Envelope();
+                    var body = item.Body;
+                    var stream = item.Stream;
+                    item.Body.Write(new byte[] { 1, 2, 3 });
+                    item.Ids.Write(new[] { 7 });
+                    item.Stream.Write(new byte[300]);
+                    item.Image.WriteByte(1);
+                    item.Derived.WriteByte(1);
+                    item.Fixed.ReadByte();
+                    var bodyCapacity = item.Body.Capacity;
+                    var streamCapacity = item.Stream.Capacity;
+                    item.Reset();
+                    return item.Body.WrittenCount + ":" + item.Ids.WrittenCount + ":" + item.Stream.Length + ":" + item.Stream.Position + ":" +
+                        item.Image.Length + ":" + item.Derived.Length + ":" + item.Derived.Position + ":" + item.Fixed.Length + ":" + item.Fixed.Position + ":" +
+                        ReferenceEquals(body, item.Body) + ":" + (item.Body.Capacity == bodyCapacity) + ":" +
+                        ReferenceEquals(stream, item.Stream) + ":" + (item.Stream.Capacity == streamCapacity) + ":" + (item.Settable is null);
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Envelope.Pooled.g.cs");
+        Assert.Contains("this.Body?.Clear();", generated, StringComparison.Ordinal);
+        Assert.Contains("__Stream.SetLength(0);", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Settable = default!;", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "0:0:0:0:0:0:0:3:0:True:True:True:True:True",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Envelope", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 }
