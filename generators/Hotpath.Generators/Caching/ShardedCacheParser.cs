@@ -316,13 +316,49 @@ internal static class ShardedCacheParser
         foreach (var implemented in named.AllInterfaces)
         {
             if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
-                SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], named))
+                SameIgnoringTupleNames(implemented.TypeArguments[0], named))
             {
                 return null;
             }
         }
 
         return named;
+    }
+
+    /// <summary>
+    /// Whether two types are one type once tuple element names (and nullable annotations) are set aside: a named tuple
+    /// <c>(int Shard, string Zone)</c> implements <c>IEquatable&lt;(int, string)&gt;</c>, its names being no part of the type.
+    /// </summary>
+    private static bool SameIgnoringTupleNames(ITypeSymbol left, ITypeSymbol right)
+    {
+        if (SymbolEqualityComparer.Default.Equals(left, right))
+        {
+            return true;
+        }
+
+        if (left is IArrayTypeSymbol leftArray && right is IArrayTypeSymbol rightArray)
+        {
+            return leftArray.Rank == rightArray.Rank && SameIgnoringTupleNames(leftArray.ElementType, rightArray.ElementType);
+        }
+
+        if (left is not INamedTypeSymbol leftNamed || right is not INamedTypeSymbol rightNamed ||
+            !SymbolEqualityComparer.Default.Equals(leftNamed.OriginalDefinition, rightNamed.OriginalDefinition) ||
+            leftNamed.TypeArguments.Length != rightNamed.TypeArguments.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < leftNamed.TypeArguments.Length; i++)
+        {
+            if (!SameIgnoringTupleNames(leftNamed.TypeArguments[i], rightNamed.TypeArguments[i]))
+            {
+                return false;
+            }
+        }
+
+        return leftNamed.ContainingType is null || rightNamed.ContainingType is null
+            ? leftNamed.ContainingType is null && rightNamed.ContainingType is null
+            : SameIgnoringTupleNames(leftNamed.ContainingType, rightNamed.ContainingType);
     }
 
     /// <summary>
