@@ -21,7 +21,9 @@ internal sealed record EmittedMember(string Name, string[]? Parameters);
 internal static class GeneratedMemberClashes
 {
     /// <summary>Parameter types compare by their fully qualified name; nullability does not make another signature.</summary>
-    private static readonly SymbolDisplayFormat SignatureFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+    /// <summary>Fully qualified, tuples as <c>ValueTuple&lt;…&gt;</c>: element names are no part of a signature (CS0111 ignores them).</summary>
+    private static readonly SymbolDisplayFormat SignatureFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.ExpandValueTuple);
 
     private static readonly SymbolDisplayFormat ShortFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.CSharpShortErrorMessageFormat.MiscellaneousOptions & ~SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);

@@ -186,6 +186,24 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
+    public async Task HOT001_at_a_user_member_whose_tuple_parameter_differs_from_the_generated_one_only_in_element_names()
+    {
+        // Tuple element names are no part of a signature: Remove((int, string)) and Remove((int Shard, string Zone)) are one method (CS0111).
+        const string Odd = "public sealed class Odd { [Hotpath.CacheKey(0)] public (int Shard, string Zone) Pair; }";
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C1 { public bool {|HOT001:Remove|}((int, string) pair) => false; }
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C2 { public bool {|HOT001:Remove|}((int S, string Z) pair) => false; }
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C3 { public bool Remove((long, string) pair) => false; }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Odd] });
+
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Odd, "[Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C1 { public bool Remove((int, string) pair) => false; }");
+        Assert.DoesNotContain(run.GeneratedSources, static s => s.HintName.EndsWith(".ShardedCache.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task HOT003_message_says_what_to_do()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.ShardedCache(typeof(NoKey))] public partial class PodCache { }", s_analyzer, s_options);
