@@ -134,7 +134,10 @@ internal static class ShardedCacheParser
 
         if (members.Count == 0)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                MarkedRecordParameter(valueType) is { } marked
+                    ? $"has no [CacheKey] member: [CacheKey] on the record parameter '{marked.Parameter.Name}' is on the parameter, not on the property the record makes of it; write [property: CacheKey({marked.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)})]"
+                    : "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
             return null;
         }
 
@@ -279,6 +282,38 @@ internal static class ShardedCacheParser
 
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
+    }
+
+    /// <summary>
+    /// The first positional parameter of a record (or of a record base) marked [CacheKey] without the <c>property:</c>
+    /// target, so the attribute went to the parameter (CS0592) and the property has none; null when there is none.
+    /// </summary>
+    private static (IParameterSymbol Parameter, int Order)? MarkedRecordParameter(INamedTypeSymbol valueType)
+    {
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            if (!type.IsRecord)
+            {
+                continue;
+            }
+
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var parameter in constructor.Parameters)
+                {
+                    foreach (var attribute in parameter.GetAttributes())
+                    {
+                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                            attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
+                        {
+                            return (parameter, order);
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

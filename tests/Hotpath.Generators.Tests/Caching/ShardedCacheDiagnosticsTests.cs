@@ -204,6 +204,23 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
+    public async Task HOT003_says_a_CacheKey_on_a_record_parameter_needs_the_property_target()
+    {
+        // [CacheKey] on a positional parameter goes to the parameter (CS0592): the record's property has none.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            public sealed record Pod([Hotpath.CacheKey(0)] string Namespace, [Hotpath.CacheKey(1)] string Name);
+            [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class PodCache { }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AllowCompilerErrors = true });
+
+        Assert.Equal(
+            "'Pod' is the value type of [ShardedCache] on 'PodCache' but has no [CacheKey] member: [CacheKey] on the record parameter 'Namespace' is on the parameter, not on the property the record makes of it; write [property: CacheKey(0)]",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task HOT003_message_says_what_to_do()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.ShardedCache(typeof(NoKey))] public partial class PodCache { }", s_analyzer, s_options);
