@@ -360,6 +360,11 @@ internal static class PooledParser
         var receiver = implemented is null ? null : "((" + implemented.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")this)";
 
         // Containers first: they are reset in place, so a readonly member is fine.
+        if (memberType is IArrayTypeSymbol { ElementType: var element } && IsLock(element))
+        {
+            return; // lock striping: cleared, the next 'lock (_stripes[i])' would throw
+        }
+
         if (memberType is IArrayTypeSymbol)
         {
             steps.Add(new ResetStep(ResetKind.ClearArray, name, null, receiver));

@@ -149,6 +149,7 @@ public sealed class PooledCollectionResetTests
             {
                 private readonly Lock _gate = new();
                 public Lock Settable = new();
+                private readonly Lock[] _stripes = [new(), new()];
                 public int Value;
 
                 public static string Probe()
@@ -159,6 +160,7 @@ public sealed class PooledCollectionResetTests
                     lock (item._gate) { item.Value++; }
                     item.Reset();
                     lock (item.Settable) { item.Value++; }
+                    lock (item._stripes[1]) { item.Value++; }
                     return ReferenceEquals(gate, item._gate) + ":" + ReferenceEquals(settable, item.Settable) + ":" + item.Value;
                 }
             }
@@ -167,8 +169,9 @@ public sealed class PooledCollectionResetTests
         var generated = run.Source("App.Conn.Pooled.g.cs");
         Assert.DoesNotContain("_gate", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("Settable", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("_stripes", generated, StringComparison.Ordinal);
         Assert.Equal(
-            "True:True:1",
+            "True:True:2",
             TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
 
