@@ -181,6 +181,7 @@ public sealed class PooledCollectionResetTests
         var run = GeneratorRunner.RunAndCompile(
             new PooledGenerator(),
             """
+            using System;
             using System.Buffers;
             using System.IO;
             namespace App;
@@ -217,6 +218,14 @@ public sealed class PooledCollectionResetTests
                         ReferenceEquals(body, item.Body) + ":" + (item.Body.Capacity == bodyCapacity) + ":" +
                         ReferenceEquals(stream, item.Stream) + ":" + (item.Stream.Capacity == streamCapacity) + ":" + (item.Settable is null);
                 }
+
+                public static string ProbeDisposed()
+                {
+                    var item = new Envelope();
+                    item.Stream.Dispose();
+                    try { item.Reset(); return "reset"; }
+                    catch (ObjectDisposedException) { return "ObjectDisposedException"; }
+                }
             }
             """);
 
@@ -224,8 +233,8 @@ public sealed class PooledCollectionResetTests
         Assert.Contains("this.Body?.Clear();", generated, StringComparison.Ordinal);
         Assert.Contains("__Stream.SetLength(0);", generated, StringComparison.Ordinal);
         Assert.Contains("this.Settable = default!;", generated, StringComparison.Ordinal);
-        Assert.Equal(
-            "0:0:0:0:0:0:0:3:0:True:True:True:True:True",
-            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Envelope", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+        var type = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Envelope", throwOnError: true)!;
+        Assert.Equal("0:0:0:0:0:0:0:3:0:True:True:True:True:True", type.GetMethod("Probe")!.Invoke(null, null));
+        Assert.Equal("ObjectDisposedException", type.GetMethod("ProbeDisposed")!.Invoke(null, null));
     }
 }
