@@ -1145,6 +1145,126 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_rent_in_a_loop_returned_before_a_continue_or_break_and_at_the_end_of_the_body_is_quiet() => Verify("""
+        public void Continue(int[] xs, bool skip)
+        {
+            foreach (var x in xs)
+            {
+                var s = Item.Pool.Rent();
+                if (skip) { Item.Pool.Return(s); continue; }
+                s.Value = x;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void Break(int[] xs)
+        {
+            for (var i = 0; i < xs.Length; i++)
+            {
+                var b = ArrayPool<byte>.Shared.Rent(xs[i]);
+                if (b.Length > 100) { ArrayPool<byte>.Shared.Return(b); break; }
+                if (b.Length == 0) { ArrayPool<byte>.Shared.Return(b); continue; }
+                b[0] = 1;
+                ArrayPool<byte>.Shared.Return(b);
+            }
+        }
+
+        public void Goto(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = Item.Pool.Rent();
+                if (x < 0) { Item.Pool.Return(s); goto done; }
+                s.Value = x;
+                Item.Pool.Return(s);
+            }
+
+            done:
+            _field = null;
+        }
+
+        public void Nested(int[][] rows)
+        {
+            foreach (var row in rows)
+            {
+                var s = Item.Pool.Rent();
+                foreach (var x in row)
+                {
+                    if (x < 0) { continue; }
+                    if (x == 0) { break; }
+                    s.Value += x;
+                }
+
+                if (s.Value == 0) { Item.Pool.Return(s); continue; }
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void InnerLoopRent(int[][] rows)
+        {
+            while (rows.Length > 0)
+            {
+                foreach (var x in rows[0])
+                {
+                    var s = Item.Pool.Rent();
+                    if (x < 0) { Item.Pool.Return(s); continue; }
+                    if (x == 0) { Item.Pool.Return(s); break; }
+                    s.Value = x;
+                    Item.Pool.Return(s);
+                }
+
+                rows = rows[1..];
+            }
+        }
+
+        public void Assigned(int[] xs)
+        {
+            Item s;
+            foreach (var x in xs)
+            {
+                s = Item.Pool.Rent();
+                if (x < 0) { Item.Pool.Return(s); continue; }
+                Item.Pool.Return(s);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_loop_left_by_a_continue_or_break_before_its_return_leaks() => Verify("""
+        public void Continue(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) continue;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void Break(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) break;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void InnerContinue(int[][] rows)
+        {
+            foreach (var row in rows)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                foreach (var x in row)
+                {
+                    if (x < 0) { {|HOT302:Item.Pool.Return(s)|}; continue; }
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task HOT303_as_span_is_a_use_not_a_hand_over() => Verify("""
         public int M()
         {
@@ -1460,6 +1580,107 @@ public sealed class PoolMisuseAnalyzerTests
                 Item.Pool.Return(a);
                 a = {|HOT303:Item.Pool.Rent()|};
             }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_returned_at_the_top_of_the_next_iteration_after_a_continue_break_or_goto_is_quiet() => Verify("""
+        public void Continue(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (x < 0) continue;
+                a.Value = x;
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void Break(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            for (var i = 0; i < xs.Length; i++)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (xs[i] < 0) { a.Value = -1; break; }
+                if (xs[i] == 0) { continue; }
+                a.Value = xs[i];
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void Goto(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (x < 0) goto done;
+                a.Value = x;
+            }
+
+            done:
+            Item.Pool.Return(a);
+        }
+
+        public void Nested(int[][] rows)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var row in rows)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                foreach (var x in row)
+                {
+                    if (x < 0) break;
+                    if (x == 0) continue;
+                    a.Value += x;
+                }
+
+                if (a.Value == 0) continue;
+                a.Value = 0;
+            }
+
+            Item.Pool.Return(a);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_returned_at_the_top_of_the_next_iteration_left_by_a_return_or_a_goto_past_the_return_leaks() => Verify("""
+        public void Returned(int[] xs)
+        {
+            var a = Item.Pool.Rent(); // returned on the first iteration, or after the loop when there is none
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) return;
+                if (x == 0) continue;
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void GotoPast(int[] xs)
+        {
+            var a = Item.Pool.Rent(); // returned on the first iteration, or after the loop when there is none
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) goto done;
+                if (x == 0) continue;
+            }
+
+            Item.Pool.Return(a);
+            done:
+            _field = null;
         }
         """);
 
