@@ -1394,6 +1394,138 @@ public sealed class PoolMisuseAnalyzerTests
         "HOT303: 'a' is rented but overwritten by 'a = Item.Pool.Rent()' before it was returned or handed on");
 
     [Fact]
+    public Task HOT303_rent_overwritten_by_a_deconstruction_or_deconstructed_and_never_returned() => Verify("""
+        public void Overwritten(int n)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            (s, n) = (Item.Pool.Rent(), 0);
+            Item.Pool.Return(s);
+        }
+
+        public void OverwrittenNested(int n)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            ((s, n), _) = ((Item.Pool.Rent(), 0), 1);
+            Item.Pool.Return(s);
+        }
+
+        public int DeclaredAndNeverReturned()
+        {
+            var (s, n) = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return s.Value + n;
+        }
+
+        public int AssignedAndNeverReturned(int n)
+        {
+            Item s;
+            (s, n) = ({|HOT303:Item.Pool.Rent()|}, n);
+            return s.Value;
+        }
+
+        public int Discarded(int n)
+        {
+            (_, n) = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return n;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_overwritten_by_a_deconstruction_message_names_the_deconstruction() => VerifyMessage(
+        """
+        public void M(int n)
+        {
+            var a = Item.Pool.Rent();
+            (a, n) = (Item.Pool.Rent(), 0);
+            Item.Pool.Return(a);
+        }
+        """,
+        "HOT303: 'a' is rented but overwritten by '(a, n) = (Item.Pool.Rent(), 0)' before it was returned or handed on");
+
+    [Fact]
+    public Task HOT303_and_HOT301_rent_deconstructed_into_a_local_and_returned_or_handed_on_are_quiet() => Verify("""
+        private (Item, int) _pair;
+
+        public void Declared()
+        {
+            var (s, n) = (Item.Pool.Rent(), 1);
+            s.Value = n;
+            Item.Pool.Return(s);
+        }
+
+        public void Assigned(int n)
+        {
+            Item s;
+            (s, n) = (Item.Pool.Rent(), n);
+            Item.Pool.Return(s);
+        }
+
+        public void ReturnedBeforeTheDeconstruction(int n)
+        {
+            var s = Item.Pool.Rent();
+            Item.Pool.Return(s);
+            (s, n) = (Item.Pool.Rent(), 0);
+            s.Value = n;
+            Item.Pool.Return(s);
+        }
+
+        public void IntoAField(int n)
+        {
+            (_field, n) = (Item.Pool.Rent(), 0);
+        }
+
+        public void KeptByTheValue(bool keep, int n)
+        {
+            var s = Item.Pool.Rent();
+            (s, n) = (keep ? s : Item.Pool.Rent(), 0);
+            Item.Pool.Return(s);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_whose_element_is_neither_returned_nor_handed_on() => Verify("""
+        public int Dropped()
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return t.Item2;
+        }
+
+        public void Discarded()
+        {
+            _ = ({|HOT303:Item.Pool.Rent()|}, 1);
+        }
+
+        public int OnlyRead()
+        {
+            (Item Item, int N) t;
+            t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            t.Item.Value = 2;
+            return t.N + t.Item.Value;
+        }
+
+        public void OtherElementReturned()
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, Item.Pool.Rent());
+            Item.Pool.Return(t.Item2);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_returned_or_handed_on_is_quiet() => Verify("""
+        private (Item, int) _pair;
+
+        public (Item, int) Returned() { var t = (Item.Pool.Rent(), 1); return t; }
+        public (Item, int) Direct() => (Item.Pool.Rent(), 1);
+        public void StoredInAField() { _pair = (Item.Pool.Rent(), 1); }
+        public void TupleStoredInAField() { var t = (Item.Pool.Rent(), 1); _pair = t; }
+        public void ElementReturned() { var t = (Item.Pool.Rent(), 1); t.Item1.Value = t.Item2; Item.Pool.Return(t.Item1); }
+        public void NamedElementReturned() { var t = (Item: Item.Pool.Rent(), N: 1); Item.Pool.Return(t.Item); }
+        public void NestedElementReturned() { var t = (1, (Item.Pool.Rent(), 2)); Item.Pool.Return(t.Item2.Item1); }
+        public void ElementPassed() { var t = (Item.Pool.Rent(), 1); Sink.Keep(t.Item1); }
+        public void Deconstructed() { var t = (Item.Pool.Rent(), 1); var (item, _) = t; Item.Pool.Return(item); }
+        public System.Action Captured() { var t = (Item.Pool.Rent(), 1); return () => Sink.Keep(t.Item1); }
+        """);
+
+    [Fact]
     public Task HOT303_quiet_when_returned_or_handed_on_before_the_overwrite() => Verify("""
         public void Returned()
         {
