@@ -184,21 +184,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
             else
             {
-                IOperation current = reference;
-                var parent = reference.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                reason = parent switch
-                {
-                    IReturnOperation => "is returned, but its lease returns it to the pool when the method ends",
-                    ISimpleAssignmentOperation assignment when assignment.Value == current && Unwrap(assignment.Target) is not (ILocalReferenceOperation or IDiscardOperation) =>
-                        "is stored in '" + assignment.Target.Syntax + "', which outlives the lease that returns it to the pool",
-                    _ => null,
-                };
+                reason = OutlivingReason(reference);
             }
 
             if (reason is not null && reportedUse.Add(reference.Syntax))
@@ -211,6 +197,93 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Why a reference to a leased object inside the lease outlives it, or null: the object itself, or a part that goes
+    /// back to the pool with it read straight from it (<c>x.Items</c>, <c>x.Buffer</c>: a member of a kind the generated
+    /// <c>Reset</c> resets in place, not <c>[NoReset]</c>), returned or stored anywhere but a local,
+    /// also through a reference conversion, <c>?:</c> or <c>??</c>. A value read or computed from the object (a count,
+    /// a string, a user-defined conversion) is not the object.
+    /// </summary>
+    private static string? OutlivingReason(IOperation reference)
+    {
+        IOperation current = reference;
+        string? part = null;
+        if (reference.Parent is IMemberReferenceOperation { Instance: var instance } member && instance == reference &&
+            member is IFieldReferenceOperation or IPropertyReferenceOperation && IsResetInPlace(member.Type) &&
+            !member.Member.GetAttributes().Any(static a => a.AttributeClass is { Name: "NoResetAttribute", ContainingNamespace.Name: "Hotpath" }))
+        {
+            current = member;
+            part = "hands out '" + member.Syntax + "', which goes back to the pool with it, ";
+        }
+
+        var parent = current.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation ||
+            parent is IConditionalOperation conditional && conditional.Condition != current ||
+            parent is ICoalesceOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        var target = parent switch
+        {
+            ISimpleAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            ICoalesceAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            _ => null,
+        };
+        if (parent is IReturnOperation)
+        {
+            return part is null
+                ? "is returned, but its lease returns it to the pool when the method ends"
+                : part + "as the return value, but its lease returns it to the pool when the method ends";
+        }
+
+        if (target is null || Unwrap(target) is ILocalReferenceOperation or IDiscardOperation)
+        {
+            return null;
+        }
+
+        return part is null
+            ? "is stored in '" + target.Syntax + "', which outlives the lease that returns it to the pool"
+            : part + "to '" + target.Syntax + "', which outlives the lease that returns it to the pool";
+    }
+
+    /// <summary>
+    /// Whether a pooled object's member of this type is reset in place when the object is returned (the generated
+    /// <c>Reset</c> clears collections and builders, clears arrays and resets nested pooled objects): an array, a
+    /// <c>StringBuilder</c>, an <c>ICollection&lt;T&gt;</c> (dictionaries included), an <c>IResettable</c>.
+    /// </summary>
+    private static bool IsResetInPlace(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol || type is { Name: "StringBuilder", ContainingNamespace: { Name: "Text", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+        {
+            return true;
+        }
+
+        if (type is INamedTypeSymbol named && IsResetInterface(named))
+        {
+            return true;
+        }
+
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (IsResetInterface(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsResetInterface(INamedTypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "Microsoft.Extensions.ObjectPool.IResettable";
 
     /// <summary>
     /// The local a <c>Pool&lt;T&gt;.Lease(out x)</c> call hands out, when the lease it returns is disposed by a

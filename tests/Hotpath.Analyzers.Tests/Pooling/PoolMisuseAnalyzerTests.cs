@@ -328,6 +328,107 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A value read or computed from a leased object is not the object: storing or returning it outlives nothing.</summary>
+    [Fact]
+    public Task HOT301_quiet_for_values_read_or_computed_from_a_leased_object_stored_or_returned() => Verify("""
+        public sealed class Holder
+        {
+            public string Name = "";
+            public int Count;
+            public System.Uri? Link;
+            [NoReset] public System.Collections.Generic.List<int> Shared = new();
+            public System.Collections.Generic.List<int> Items { get; } = new();
+            public static implicit operator int(Holder holder) => holder.Count;
+            public override string ToString() => Name;
+        }
+
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private int _count;
+        private long _total;
+        private string _name = "";
+        private string? _text;
+        private int[] _counts = new int[4];
+        private System.Uri? _link;
+        private System.Collections.Generic.List<int>? _shared;
+
+        public void Stored()
+        {
+            using var lease = _holders.Lease(out var holder);
+            _count = holder.Count;
+            _count = holder.Items.Count;
+            _total += holder.Count;
+            _name = holder.Name;
+            _text = holder.ToString();
+            _text = $"{holder.Name}:{holder.Count}";
+            _counts[0] = holder.Items[0];
+            _count = Measure(holder);
+            _count = holder;
+            _link = holder.Link;
+            _shared = holder.Shared;
+        }
+
+        public string Name()
+        {
+            using (_holders.Lease(out var holder)) { return holder.Name; }
+        }
+
+        public int Converted()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder;
+        }
+
+        public int Counted()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder.Items.Count + Measure(holder);
+        }
+
+        private static int Measure(Holder holder) => holder.Count;
+        """);
+
+    /// <summary>A list, array or builder a leased object owns is reset with it: handing one out outlives the lease too.</summary>
+    [Fact]
+    public Task HOT301_leased_object_or_a_part_reset_with_it_stored_or_returned_through_a_branch() => Verify("""
+        public sealed class Holder
+        {
+            public int[] Buffer = new int[4];
+            public System.Collections.Generic.List<int> Items { get; } = new();
+            public System.Text.StringBuilder Text = new();
+            public Item Nested = new();
+        }
+
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private System.Collections.Generic.List<int>? _items;
+        private int[]? _buffer;
+        private object? _any;
+
+        public System.Collections.Generic.List<int> Items()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return {|HOT301:holder|}.Items;
+        }
+
+        public void Parts(bool flag)
+        {
+            using (_holders.Lease(out var holder))
+            {
+                _items = {|HOT301:holder|}.Items;
+                _buffer = {|HOT301:holder|}.Buffer;
+                _any = {|HOT301:holder|}.Text;
+                _field = {|HOT301:holder|}.Nested;
+            }
+        }
+
+        public void Branches(bool flag)
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            _field = flag ? {|HOT301:item|} : null;
+            Sink.Stored ??= {|HOT301:item|};
+            _any = _any ?? {|HOT301:item|};
+        }
+        """);
+
     [Fact]
     public Task HOT301_lease_messages_say_what_outlives_the_lease() => VerifyMessages(
         """
@@ -344,6 +445,25 @@ public sealed class PoolMisuseAnalyzerTests
         """,
         "HOT301: 'item' is returned, but its lease returns it to the pool when the method ends",
         "HOT301: 'held' is stored in '_kept', which outlives the lease that returns it to the pool");
+
+    [Fact]
+    public Task HOT301_lease_message_names_the_part_handed_out() => VerifyMessages(
+        """
+        public sealed class Holder { public System.Collections.Generic.List<int> Items { get; } = new(); }
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private System.Collections.Generic.List<int>? _items;
+        public System.Collections.Generic.List<int> A()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder.Items;
+        }
+        public void B()
+        {
+            using (_holders.Lease(out var held)) { _items = held.Items; }
+        }
+        """,
+        "HOT301: 'holder' hands out 'holder.Items', which goes back to the pool with it, as the return value, but its lease returns it to the pool when the method ends",
+        "HOT301: 'held' hands out 'held.Items', which goes back to the pool with it, to '_items', which outlives the lease that returns it to the pool");
 
     // ---- through loops and out of them ----
 
