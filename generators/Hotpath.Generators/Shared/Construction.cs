@@ -15,13 +15,18 @@ namespace Hotpath.Generators.Shared;
 /// </remarks>
 internal static class Construction
 {
-    /// <summary>What <c>new T()</c> finds in <paramref name="type"/>.</summary>
-    public static ParameterlessCall FindParameterlessCall(INamedTypeSymbol type)
+    /// <summary>What <c>new T()</c> finds in <paramref name="type"/>, among the constructors <paramref name="include"/> accepts (all by default).</summary>
+    public static ParameterlessCall FindParameterlessCall(INamedTypeSymbol type, Func<IMethodSymbol, bool>? include = null)
     {
         var best = new List<IMethodSymbol>();
         var bestRank = int.MaxValue;
         foreach (var constructor in type.InstanceConstructors)
         {
+            if (include is not null && !include(constructor))
+            {
+                continue; // overload resolution only sees the accessible ones
+            }
+
             var rank = Rank(constructor);
             if (rank is null || rank > bestRank)
             {
