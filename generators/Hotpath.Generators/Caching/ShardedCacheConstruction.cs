@@ -43,7 +43,7 @@ internal static class ShardedCacheConstruction
             IParameterSymbol? options = null;
             foreach (var parameter in primary.Parameters)
             {
-                if (parameter.Type.ToDisplayString() is not (OptionsMetadataName or OptionsMetadataName + "?"))
+                if (!IsOptions(parameter.Type))
                 {
                     continue;
                 }
@@ -69,8 +69,51 @@ internal static class ShardedCacheConstruction
                 $"that passes the base its arguments ('partial class {cacheType.Name}(...) : {baseType.Name}(...)'): the generator then declares no constructors and creates the cache in a field initializer"));
         }
 
+        UnchainedConstructors(cacheType, diagnostics, cancellationToken);
         return new Result(false, null, false);
     }
+
+    /// <summary>
+    /// Reports (HOT001) each constructor the user declared that calls neither generated constructor, directly or through
+    /// another of theirs (<c>: this(…)</c>): only those create the cache, which would stay null.
+    /// </summary>
+    private static void UnchainedConstructors(INamedTypeSymbol cacheType, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        HashSet<SyntaxNode>? generated = null;
+        foreach (var constructor in cacheType.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared || constructor.Parameters.Length == 0 ||
+                (constructor.Parameters.Length == 1 && IsOptions(constructor.Parameters[0].Type)))
+            {
+                continue; // one of the generated constructors' signatures: the member-clash check reports it
+            }
+
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is not ConstructorDeclarationSyntax declaration ||
+                    declaration.Initializer?.ThisOrBaseKeyword.ValueText == "this")
+                {
+                    continue;
+                }
+
+                // The companion analyzer sees the generated (ShardedCacheOptions) constructor, which creates the cache.
+                generated ??= GeneratedCodeMarker.GeneratedParts(cacheType.GetMembers(), cancellationToken);
+                var location = declaration.Identifier.GetLocation();
+                if (GeneratedCodeMarker.InGeneratedPart(location, generated, cancellationToken))
+                {
+                    continue;
+                }
+
+                var parameters = string.Join(", ", constructor.Parameters.Select(static p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+                var declared = string.Join(", ", declaration.ParameterList.Parameters.Select(static p => p.WithoutTrivia().ToString()));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, cacheType.Name, "ShardedCache",
+                    $"its constructor '{cacheType.Name}({parameters})' calls neither this() nor this(options), the generated constructors that create the cache, so the cache would be null; " +
+                    $"add ': this()' (the attribute's values) or ': this(options)', or make it the primary constructor ('partial class {cacheType.Name}({declared})')"));
+            }
+        }
+    }
+
+    private static bool IsOptions(ITypeSymbol type) => type.ToDisplayString() is OptionsMetadataName or OptionsMetadataName + "?";
 
     /// <summary>
     /// The primary constructor of <paramref name="type"/> (a class, struct or record with a parameter list, even an

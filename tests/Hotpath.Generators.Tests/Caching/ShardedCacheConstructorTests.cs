@@ -175,6 +175,42 @@ public sealed class ShardedCacheConstructorTests
     }
 
     [Fact]
+    public async Task HOT001_at_a_constructor_of_the_user_that_does_not_chain_to_a_generated_one()
+    {
+        // Only the generated constructors create the cache: one that calls neither would leave it null (a
+        // NullReferenceException on the first lookup; CS8618 only where nullable analysis is on).
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public class Base { public Base() { } }
+            [Hotpath.ShardedCache(typeof(Pod))] public partial class A { public {|HOT001:A|}(string name) { } }
+            [Hotpath.ShardedCache(typeof(Pod))] public partial class B : Base { public {|HOT001:B|}(int size) : base() { } }
+            [Hotpath.ShardedCache(typeof(Pod))]
+            public partial class C
+            {
+                static C() { }
+                public C(string name) : this() { }
+                public C(int size) : this(new Hotpath.Caching.ShardedCacheOptions { Capacity = size }) { }
+                public C(long size) : this("x") { }
+            }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Values], Generators = [new ShardedCacheGenerator()] });
+    }
+
+    [Fact]
+    public void The_generator_reports_a_constructor_that_would_leave_the_cache_null()
+    {
+        var run = GeneratorRunner.Run(new ShardedCacheGenerator(), Values, "[Hotpath.ShardedCache(typeof(Pod))] public partial class PodCache { public PodCache(ILog log) { } }");
+
+        Assert.Empty(run.GeneratedSources);
+        var diagnostic = Assert.Single(run.Result.Diagnostics);
+        Assert.Equal(
+            "'PodCache' is marked [ShardedCache] but its constructor 'PodCache(ILog)' calls neither this() nor this(options), the generated constructors that create the cache, " +
+            "so the cache would be null; add ': this()' (the attribute's values) or ': this(options)', or make it the primary constructor ('partial class PodCache(ILog log)')",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task HOT001_at_a_second_ShardedCacheOptions_parameter()
     {
         await AnalyzerVerifier.VerifyAsync(
