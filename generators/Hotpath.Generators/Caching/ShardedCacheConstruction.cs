@@ -38,7 +38,7 @@ internal static class ShardedCacheConstruction
     /// <summary>Reads how <paramref name="cacheType"/> is constructed; adds HOT001 to <paramref name="diagnostics"/> when the generated code could not construct it.</summary>
     public static Result Parse(INamedTypeSymbol cacheType, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        if (PrimaryConstructor(cacheType, cancellationToken) is { } primary)
+        if (Construction.PrimaryConstructor(cacheType, cancellationToken) is { } primary)
         {
             IParameterSymbol? options = null;
             foreach (var parameter in primary.Parameters)
@@ -116,31 +116,6 @@ internal static class ShardedCacheConstruction
     private static bool IsOptions(ITypeSymbol type) => type.ToDisplayString() is OptionsMetadataName or OptionsMetadataName + "?";
 
     /// <summary>
-    /// The primary constructor of <paramref name="type"/> (a class, struct or record with a parameter list, even an
-    /// empty one): the constructor declared by the type declaration itself. A record's copy constructor is implicit.
-    /// </summary>
-    public static IMethodSymbol? PrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        foreach (var constructor in type.InstanceConstructors)
-        {
-            if (constructor.IsImplicitlyDeclared)
-            {
-                continue;
-            }
-
-            foreach (var reference in constructor.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax)
-                {
-                    return constructor;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
     /// Whether a constructor of <paramref name="derived"/> without a constructor initializer compiles against
     /// <paramref name="baseType"/>: the implicit <c>base()</c> finds an accessible constructor callable without arguments.
     /// A [ShardedCache] base of this compilation without a primary constructor gets a generated <c>()</c> one, which
@@ -153,7 +128,7 @@ internal static class ShardedCacheConstruction
             return true; // the compiler reports the base type
         }
 
-        if (baseType.DeclaringSyntaxReferences.Length > 0 && PrimaryConstructor(baseType, cancellationToken) is null &&
+        if (baseType.DeclaringSyntaxReferences.Length > 0 && Construction.PrimaryConstructor(baseType, cancellationToken) is null &&
             baseType.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache))
         {
             return true;
