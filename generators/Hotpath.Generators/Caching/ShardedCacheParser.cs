@@ -320,7 +320,7 @@ internal static class ShardedCacheParser
         foreach (var implemented in named.AllInterfaces)
         {
             if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
-                SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], named))
+                SignatureTypes.Equal(implemented.TypeArguments[0], named)) // a named tuple (int Low, int High) is IEquatable<(int, int)>
             {
                 return null;
             }
