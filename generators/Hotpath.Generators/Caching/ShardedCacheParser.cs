@@ -76,6 +76,7 @@ internal static class ShardedCacheParser
                 $"'{cacheType.Name}' is static: the generated constructors, cache field and accessors are instance members; remove 'static' and create the cache once (a static readonly field holding it, say)"));
         }
 
+        var construction = ShardedCacheConstruction.Parse(cacheType, diagnostics, cancellationToken);
         if (valueType is null || valueType.TypeKind == TypeKind.Error)
         {
             // typeof(...) does not bind: the compiler already reports that.
@@ -86,7 +87,7 @@ internal static class ShardedCacheParser
         }
         else
         {
-            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, out hidesInherited, cancellationToken);
+            key = ParseKey(valueType, cacheType, construction.HasPrimaryConstructor, valueLocation, diagnostics, out hidesInherited, cancellationToken);
         }
 
         if (diagnostics.Count > 0 || key is null || valueType is null)
@@ -108,11 +109,14 @@ internal static class ShardedCacheParser
             shards,
             capacity,
             timeToLive,
-            hidesInherited.ToEquatableArray());
+            hidesInherited.ToEquatableArray(),
+            construction.HasPrimaryConstructor,
+            construction.OptionsParameter,
+            construction.OptionsMayBeNull);
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, CancellationToken cancellationToken)
     {
         hidesInherited = [];
         // The key struct and the accessors are generated in another file, where a file-local type cannot be named.
@@ -212,7 +216,7 @@ internal static class ShardedCacheParser
 
         var fullName = "global::" + (ns is null ? name : ns + "." + name);
         var clashes = new List<Diagnostic>();
-        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type));
+        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type), constructors: !hasPrimaryConstructor);
         GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
         if (clashes.Count > 0)
         {
@@ -316,7 +320,7 @@ internal static class ShardedCacheParser
         foreach (var implemented in named.AllInterfaces)
         {
             if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
-                SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], named))
+                SignatureTypes.Equal(implemented.TypeArguments[0], named)) // a named tuple (int Low, int High) is IEquatable<(int, int)>
             {
                 return null;
             }
@@ -346,7 +350,7 @@ internal static class ShardedCacheParser
                 {
                     var name = value.Name + "Key";
                     var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
-                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type)));
+                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
                 }
             }
         }
@@ -354,18 +358,24 @@ internal static class ShardedCacheParser
         return generated;
     }
 
-    /// <summary>The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts.</summary>
-    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes)
+    /// <summary>
+    /// The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts;
+    /// the constructors only when <paramref name="constructors"/> (not in a class with a primary constructor).
+    /// </summary>
+    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes, bool constructors)
     {
         var parts = partTypes.Select(static t => GeneratedMemberClashes.Parameter(t, RefKind.None)).ToArray();
         var value = GeneratedMemberClashes.Parameter(valueType, RefKind.None);
+        EmittedMember[] constructed = constructors
+            ? [new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
+               new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")])]
+            : [];
         return
         [
             new EmittedMember("_hotpathCache", null),
             new EmittedMember("Count", null),
             new EmittedMember("Statistics", null),
-            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
-            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")]),
+            .. constructed,
             new EmittedMember("TryGet", [.. parts, "&" + value]),
             new EmittedMember("GetOrAdd", [.. parts, GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", " + value + ">")]),
             new EmittedMember("GetOrAddAsync", [.. parts,

@@ -57,7 +57,10 @@ internal static class ColumnarParser
             }
             else if (type.IsAbstract || constructor is null)
             {
-                ReportOnType("a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows");
+                ReportOnType("a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows" +
+                             (!type.IsAbstract && Construction.PrimaryConstructor(type, cancellationToken) is not null
+                                 ? "; declare one that calls the primary constructor ('public " + type.Name + "() : this(...) { }')"
+                                 : string.Empty));
             }
             else if (RequiredMembers.BlockNew(type, constructor))
             {
