@@ -178,6 +178,13 @@ internal static class PooledEmitter
                 case ResetKind.ClearBits:
                     writer.Line(member + "?.SetAll(false);");
                     break;
+                case ResetKind.EmptyStream:
+                    writer.Line("if (" + member + " is { } " + Local(step) + ")");
+                    writer.OpenBrace();
+                    writer.Line("if (" + Local(step) + ".CanWrite) " + Local(step) + ".SetLength(0);");
+                    writer.Line("else " + Local(step) + ".Position = 0;");
+                    writer.CloseBrace();
+                    break;
                 case ResetKind.ResetPooled:
                     writer.Line(member + "?.Reset();");
                     break;

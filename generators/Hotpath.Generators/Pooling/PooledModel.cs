@@ -95,7 +95,7 @@ internal enum ResetKind
     /// <summary><c>Member = Value;</c>: the constant initializer, or <c>default</c>.</summary>
     Assign,
 
-    /// <summary><c>Member?.Clear();</c>: collections, dictionaries, StringBuilder (cleared in place, never reallocated).</summary>
+    /// <summary><c>Member?.Clear();</c>: collections, dictionaries, StringBuilder, a readonly ArrayBufferWriter (cleared in place, never reallocated).</summary>
     ClearReference,
 
     /// <summary><c>Member.Clear();</c>: a struct collection.</summary>
@@ -106,6 +106,12 @@ internal enum ResetKind
 
     /// <summary><c>Member?.SetAll(false);</c>: a BitArray, zeroed in place like an array.</summary>
     ClearBits,
+
+    /// <summary>
+    /// A readonly or get-only <c>MemoryStream</c>: <c>SetLength(0)</c> when writable (emptied and rewound, capacity
+    /// kept); a read-only one, whose content cannot change, is rewound.
+    /// </summary>
+    EmptyStream,
 
     /// <summary><c>Member?.Reset();</c>: a nested [Pooled] instance.</summary>
     ResetPooled,

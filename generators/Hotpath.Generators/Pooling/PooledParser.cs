@@ -389,10 +389,32 @@ internal static class PooledParser
             }
         }
 
+        if (IsLock(memberType))
+        {
+            // Like a lock object: a System.Threading.Lock holds no state once released (a pooled instance is returned with
+            // it released), so the next renter locks the same one. Settable, it is not reset either: null (default) would
+            // make the next 'lock' throw.
+            return;
+        }
+
         if (NameOf(memberType) == "System.Collections.BitArray")
         {
             // Like an array: same length, every bit false.
             steps.Add(new ResetStep(ResetKind.ClearBits, name, null, receiver));
+            return;
+        }
+
+        if (isReadOnly && IsBufferWriter(memberType))
+        {
+            // What was written is cleared; the buffer is kept. (A settable one is reset to default, as before: a renter
+            // may have replaced it with one of its own.)
+            steps.Add(new ResetStep(ResetKind.ClearReference, name, null, receiver));
+            return;
+        }
+
+        if (isReadOnly && IsMemoryStream(memberType))
+        {
+            steps.Add(new ResetStep(ResetKind.EmptyStream, name, null, receiver));
             return;
         }
 
@@ -452,6 +474,26 @@ internal static class PooledParser
         foreach (var @interface in type.AllInterfaces)
         {
             if (NameOf(@interface) == IResettableName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>System.Buffers.ArrayBufferWriter&lt;T&gt;</c> (sealed): <c>Clear()</c> empties it and keeps its buffer.</summary>
+    private static bool IsBufferWriter(ITypeSymbol type) => NameOf(type.OriginalDefinition) == "System.Buffers.ArrayBufferWriter<T>";
+
+    /// <summary>
+    /// <c>System.IO.MemoryStream</c> or a class deriving from it (RecyclableMemoryStream): <c>SetLength(0)</c> empties it,
+    /// rewinds it and keeps its capacity.
+    /// </summary>
+    private static bool IsMemoryStream(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (NameOf(current) == "System.IO.MemoryStream")
             {
                 return true;
             }
@@ -544,7 +586,11 @@ internal static class PooledParser
         type.SpecialType is SpecialType.System_String or SpecialType.System_Object ||
         type.TypeKind == TypeKind.Delegate ||
         NameOf(type) is "System.Type" or "System.Uri" or "System.Version" ||
+        IsLock(type) ||
         EmptyImmutableCollection(type) is not null;
+
+    /// <summary><c>System.Threading.Lock</c> (.NET 9), what HOT201/HOT203's code fix declares: no state once released.</summary>
+    private static bool IsLock(ITypeSymbol type) => NameOf(type) == "System.Threading.Lock";
 
     /// <summary>
     /// <c>T.Empty</c> for an immutable or frozen collection (<c>ImmutableArray&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>,

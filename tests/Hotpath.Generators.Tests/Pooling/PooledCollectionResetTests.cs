@@ -134,4 +134,95 @@ public sealed class PooledCollectionResetTests
             "0:0:0:0:True:True:8:False:True:False",
             TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Work", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
+
+    [Fact]
+    public void A_System_Threading_Lock_is_left_untouched_so_the_next_renter_locks_the_same_one()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Threading;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Conn
+            {
+                private readonly Lock _gate = new();
+                public Lock Settable = new();
+                public int Value;
+
+                public static string Probe()
+                {
+                    var item = new Conn();
+                    var gate = item._gate;
+                    var settable = item.Settable;
+                    lock (item._gate) { item.Value++; }
+                    item.Reset();
+                    lock (item.Settable) { item.Value++; }
+                    return ReferenceEquals(gate, item._gate) + ":" + ReferenceEquals(settable, item.Settable) + ":" + item.Value;
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Conn.Pooled.g.cs");
+        Assert.DoesNotContain("_gate", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("Settable", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "True:True:1",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void Readonly_and_get_only_buffers_are_emptied_in_place_keeping_instance_and_capacity()
+    {
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Buffers;
+            using System.IO;
+            namespace App;
+
+            public sealed class Tracked : MemoryStream { }
+
+            [Hotpath.Pooled]
+            public sealed partial class Envelope
+            {
+                public readonly ArrayBufferWriter<byte> Body = new(256);
+                public ArrayBufferWriter<int> Ids { get; } = new();
+                public readonly MemoryStream Stream = new(128);
+                public MemoryStream Image { get; init; } = new();
+                public readonly Tracked Derived = new();
+                public readonly MemoryStream Fixed = new(new byte[] { 1, 2, 3 }, writable: false);
+                public MemoryStream? Settable = new();
+
+                public static string Probe()
+                {
+                    var item = new Envelope();
+                    var body = item.Body;
+                    var stream = item.Stream;
+                    item.Body.Write(new byte[] { 1, 2, 3 });
+                    item.Ids.Write(new[] { 7 });
+                    item.Stream.Write(new byte[300]);
+                    item.Image.WriteByte(1);
+                    item.Derived.WriteByte(1);
+                    item.Fixed.ReadByte();
+                    var bodyCapacity = item.Body.Capacity;
+                    var streamCapacity = item.Stream.Capacity;
+                    item.Reset();
+                    return item.Body.WrittenCount + ":" + item.Ids.WrittenCount + ":" + item.Stream.Length + ":" + item.Stream.Position + ":" +
+                        item.Image.Length + ":" + item.Derived.Length + ":" + item.Derived.Position + ":" + item.Fixed.Length + ":" + item.Fixed.Position + ":" +
+                        ReferenceEquals(body, item.Body) + ":" + (item.Body.Capacity == bodyCapacity) + ":" +
+                        ReferenceEquals(stream, item.Stream) + ":" + (item.Stream.Capacity == streamCapacity) + ":" + (item.Settable is null);
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Envelope.Pooled.g.cs");
+        Assert.Contains("this.Body?.Clear();", generated, StringComparison.Ordinal);
+        Assert.Contains("__Stream.SetLength(0);", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Settable = default!;", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "0:0:0:0:0:0:0:3:0:True:True:True:True:True",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Envelope", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
 }

@@ -115,8 +115,9 @@ public sealed class PooledDiagnosticTests
             [Hotpath.Pooled]
             public sealed partial class Session
             {
-                public readonly System.IO.MemoryStream {|HOT006:Buffer|} = new();
+                public readonly System.Security.Cryptography.IncrementalHash {|HOT006:Hash|} = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 public System.Random {|HOT006:Random|} { get; } = new();
+                public readonly System.IO.BufferedStream {|HOT006:Buffered|} = new(System.IO.Stream.Null);
                 public System.Uri Endpoint { get; init; } = new("http://localhost");
             }
             """,
@@ -127,12 +128,12 @@ public sealed class PooledDiagnosticTests
     public async Task HOT006_message_names_member_type_and_how_to_fix()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
-            "[Hotpath.Pooled] public sealed partial class Session { public readonly System.IO.MemoryStream Buffer = new(); }",
+            "[Hotpath.Pooled] public sealed partial class Session { public readonly System.Random Jitter = new(); }",
             s_analyzer);
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(
-            "Member 'Buffer' of 'Session' cannot be reset: it is a readonly field of type 'System.IO.MemoryStream', which is neither a collection, an array, [Pooled] nor IResettable; mark it [NoReset] or make it resettable",
+            "Member 'Jitter' of 'Session' cannot be reset: it is a readonly field of type 'System.Random', which is neither a collection, an array, [Pooled] nor IResettable; mark it [NoReset] or make it resettable",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.EndsWith("docs/rules/HOT006.md", diagnostic.Descriptor.HelpLinkUri, StringComparison.Ordinal);
@@ -161,6 +162,33 @@ public sealed class PooledDiagnosticTests
                 public readonly System.Action? Callback;
                 [Hotpath.NoReset] public readonly System.IO.MemoryStream Stream = new();
                 public System.IO.MemoryStream Settable { get; set; } = new();
+                public readonly System.IO.MemoryStream Emptied = new();
+                public System.IO.MemoryStream Image { get; } = new();
+                public readonly System.Buffers.ArrayBufferWriter<byte> Written = new();
+                public System.Buffers.ArrayBufferWriter<char> Chars { get; init; } = new();
+            }
+            """,
+            s_analyzer);
+    }
+
+    [Fact]
+    public async Task HOT006_quiet_on_a_System_Threading_Lock_readonly_settable_or_get_only()
+    {
+        // The field HOT201/HOT203's code fix inserts on C# 13: a lock holds no state once released, like a readonly object.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System.Threading;
+
+            [Hotpath.Pooled]
+            public sealed partial class Conn
+            {
+                private readonly Lock _gate = new();
+                private readonly System.Threading.Lock _other = new();
+                public Lock Gate { get; } = new();
+                public Lock? Settable = new();
+                public int Value;
+
+                public void Bump() { lock (_gate) { Value++; } }
             }
             """,
             s_analyzer);

@@ -140,6 +140,24 @@ public sealed class PooledSnapshotTests
     }
 
     [Fact]
+    public void Buffer_writers_and_memory_streams_are_emptied_in_place()
+    {
+        Snapshot.Verify(Run("""
+            using System.Buffers;
+            using System.IO;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Buffers
+            {
+                public readonly ArrayBufferWriter<byte> Body = new();
+                public MemoryStream Stream { get; } = new();
+                public MemoryStream? Settable;
+            }
+            """));
+    }
+
+    [Fact]
     public void NoReset_members_and_immutable_readonly_members_are_left_alone()
     {
         Snapshot.Verify(Run("""
