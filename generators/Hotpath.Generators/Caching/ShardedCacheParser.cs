@@ -364,11 +364,13 @@ internal static class ShardedCacheParser
     /// </summary>
     private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes, bool constructors)
     {
-        var parts = partTypes.Select(static t => GeneratedMemberClashes.Parameter(t, RefKind.None)).ToArray();
-        var value = GeneratedMemberClashes.Parameter(valueType, RefKind.None);
+        var parts = partTypes.Select(static t => EmittedParameter.ByValue(TypePattern.Of(t))).ToArray();
+        var value = TypePattern.Of(valueType);
+        var key = TypePattern.Named(keyFullName);
+        var cancellationToken = TypePattern.Named("global::System.Threading.CancellationToken");
         EmittedMember[] constructed = constructors
             ? [new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
-               new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")])]
+               new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [EmittedParameter.ByValue(TypePattern.Named("global::Hotpath.Caching.ShardedCacheOptions"))])]
             : [];
         return
         [
@@ -376,12 +378,12 @@ internal static class ShardedCacheParser
             new EmittedMember("Count", null),
             new EmittedMember("Statistics", null),
             .. constructed,
-            new EmittedMember("TryGet", [.. parts, "&" + value]),
-            new EmittedMember("GetOrAdd", [.. parts, GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", " + value + ">")]),
+            new EmittedMember("TryGet", [.. parts, new EmittedParameter(value, RefKind.Out)]),
+            new EmittedMember("GetOrAdd", [.. parts, EmittedParameter.ByValue(TypePattern.Generic("System.Func`2", key, value))]),
             new EmittedMember("GetOrAddAsync", [.. parts,
-                GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">>"),
-                GeneratedMemberClashes.Parameter("global::System.Threading.CancellationToken")]),
-            new EmittedMember("Set", [value]),
+                EmittedParameter.ByValue(TypePattern.Generic("System.Func`3", key, cancellationToken, TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value))),
+                EmittedParameter.ByValue(cancellationToken)]),
+            new EmittedMember("Set", [EmittedParameter.ByValue(value)]),
             new EmittedMember("Remove", parts),
             new EmittedMember("Clear", []),
         ];
