@@ -9,7 +9,11 @@ namespace Hotpath.Generators.Shared;
 /// </summary>
 /// <param name="Name">The member's name (<c>.ctor</c> for a constructor).</param>
 /// <param name="Parameters">For a method or constructor, its parameters; null otherwise.</param>
-internal sealed record EmittedMember(string Name, EmittedParameter[]? Parameters);
+/// <param name="Returns">
+/// A method's return type or a getter-only property's type, for a member that can implement an abstract one of its
+/// signature (<c>override</c>); null for the others (fields, constructors).
+/// </param>
+internal sealed record EmittedMember(string Name, EmittedParameter[]? Parameters, TypePattern? Returns = null);
 
 /// <summary>A parameter of a generated method: its type and how it is passed (ref, out and in do not overload each other, or by value).</summary>
 internal sealed record EmittedParameter(TypePattern Type, RefKind RefKind)
@@ -36,12 +40,17 @@ internal abstract class TypePattern
     /// <summary>Whether <paramref name="type"/>, in a user's signature, is this type.</summary>
     public abstract bool Matches(ITypeSymbol type);
 
+    /// <summary>The type as a message shows it (<c>int</c>, <c>Func&lt;PodKey, Pod&gt;</c>).</summary>
+    public abstract string Display { get; }
+
     /// <summary>Whether two generated signatures name one type here.</summary>
     public abstract bool SameAs(TypePattern other);
 
     private sealed class SymbolPattern(ITypeSymbol type) : TypePattern
     {
         public override bool Matches(ITypeSymbol candidate) => SignatureTypes.Equal(type, candidate);
+
+        public override string Display => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
         public override bool SameAs(TypePattern other) => other is SymbolPattern symbol && SignatureTypes.Equal(type, symbol.Type);
 
@@ -51,6 +60,8 @@ internal abstract class TypePattern
     private sealed class NamePattern(string fullyQualifiedName) : TypePattern
     {
         private readonly string _simpleName = fullyQualifiedName.Substring(fullyQualifiedName.LastIndexOfAny(['.', ':']) + 1);
+
+        public override string Display => _simpleName;
 
         public override bool Matches(ITypeSymbol type) =>
             type.TypeKind == TypeKind.Error
@@ -64,6 +75,10 @@ internal abstract class TypePattern
 
     private sealed class GenericPattern(string metadataName, TypePattern[] arguments) : TypePattern
     {
+        public override string Display =>
+            metadataName.Substring(metadataName.LastIndexOf('.') + 1, metadataName.IndexOf('`') - metadataName.LastIndexOf('.') - 1) +
+            "<" + string.Join(", ", arguments.Select(static a => a.Display)) + ">";
+
         public override bool Matches(ITypeSymbol type)
         {
             if (type is not INamedTypeSymbol { TypeKind: not TypeKind.Error, ContainingType: null, TupleUnderlyingType: null } named ||
@@ -217,7 +232,7 @@ internal static class GeneratedMemberClashes
     }
 
     /// <summary>Whether <paramref name="member"/>, of the candidate's name, and the generated member could not both be declared in one type.</summary>
-    private static bool Matches(ISymbol member, EmittedMember candidate)
+    internal static bool Matches(ISymbol member, EmittedMember candidate)
     {
         if (candidate.Parameters is null || member is not IMethodSymbol method)
         {
