@@ -138,7 +138,7 @@ internal static class ShardedCacheConstruction
     }
 
     /// <summary>The base class in the base list of one of <paramref name="type"/>'s declarations, else the type's name.</summary>
-    private static Location BaseTypeLocation(INamedTypeSymbol type, INamedTypeSymbol baseType, CancellationToken cancellationToken)
+    internal static Location BaseTypeLocation(INamedTypeSymbol type, INamedTypeSymbol baseType, CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {

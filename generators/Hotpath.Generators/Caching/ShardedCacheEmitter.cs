@@ -23,7 +23,7 @@ internal static class ShardedCacheEmitter
         var cache = CacheType + "<" + key.FullName + ", " + value + ">";
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
         var typed = model.AccessorsArePublic ? "public " : "internal ";
-        string New(string name) => model.HidesInherited.Contains(name) ? "new " : string.Empty;
+        string New(string name) => model.Overrides.Contains(name) ? "override " : model.HidesInherited.Contains(name) ? "new " : string.Empty;
 
         var attributeOptions = "new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
                                ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +

@@ -15,6 +15,10 @@ namespace Hotpath.Generators.Caching;
 /// <param name="Capacity">Attribute value, validated (positive).</param>
 /// <param name="TimeToLiveSeconds">Attribute value, validated (0 = no expiry).</param>
 /// <param name="HidesInherited">The generated members that hide a visible member of a base class, declared <c>new</c> (CS0108/CS0114 otherwise).</param>
+/// <param name="Overrides">
+/// The generated members that implement an abstract member of a base class of exactly their signature, declared <c>override</c>
+/// (a base's <c>public abstract int Count { get; }</c>).
+/// </param>
 /// <param name="HasPrimaryConstructor">
 /// The class has a primary constructor: no constructors are generated (each would have to call it, CS8862) and the cache
 /// field is created by its initializer, which the primary constructor runs.
@@ -31,6 +35,7 @@ internal sealed record ShardedCacheModel(
     int Capacity,
     int TimeToLiveSeconds,
     EquatableArray<string> HidesInherited,
+    EquatableArray<string> Overrides,
     bool HasPrimaryConstructor,
     string? OptionsParameter,
     bool OptionsParameterMayBeNull);
