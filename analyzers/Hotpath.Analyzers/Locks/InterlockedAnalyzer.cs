@@ -26,7 +26,7 @@ namespace Hotpath.Analyzers.Locks;
 /// </summary>
 /// <remarks>
 /// A <c>lock</c> on a <c>System.Threading.Lock</c> is not reported: DESIGN.md lists a lock on a <c>Lock</c> field
-/// among the traps that must produce no diagnostic.
+/// among the traps that must produce no diagnostic (Interlocked would still be faster; see docs/rules/HOT205.md).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InterlockedAnalyzer : DiagnosticAnalyzer

@@ -251,4 +251,18 @@ public sealed class UseInterlockedTests
                 }
                 """),
         });
+
+    [Fact]
+    public Task A_single_update_under_a_System_Threading_Lock_stays_quiet_as_DESIGN_md_requires() => LockVerifier.VerifyAllRulesAsync("""
+        using System.Threading;
+        public sealed class Stats
+        {
+            private static readonly Lock s_gate = new();
+            private readonly Lock _lock = new();
+            private static int s_count;
+            private long _total;
+            public static void Hit() { lock (s_gate) { s_count++; } }
+            public void Add(long n) { lock (_lock) { _total += n; } }
+        }
+        """);
 }
