@@ -96,6 +96,8 @@ public sealed class ShardedCacheDiagnosticsTests
                 [Hotpath.CacheKey(0)] public Equatable E; [Hotpath.CacheKey(1)] public Rec R; [Hotpath.CacheKey(2)] public Zone Z; [Hotpath.CacheKey(3)] public Zone? NZ;
                 [Hotpath.CacheKey(4)] public System.Guid G; [Hotpath.CacheKey(5)] public System.DateTime D; [Hotpath.CacheKey(6)] public int I; [Hotpath.CacheKey(7)] public decimal M;
                 [Hotpath.CacheKey(8)] public (int, string) T; [Hotpath.CacheKey(9)] public System.TimeSpan S; [Hotpath.CacheKey(10)] public string Str = ""; [Hotpath.CacheKey(11)] public object? O;
+                [Hotpath.CacheKey(12)] public (int Shard, string Zone) Named; [Hotpath.CacheKey(13)] public (int Shard, string? Zone)? NullableNamed;
+                [Hotpath.CacheKey(14)] public (int Id, (string Zone, long Slot) Place) Nested; [Hotpath.CacheKey(15)] public (int A, int B, int C, int D, int E, int F, int G, int H, string I) Long;
             }
             """;
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(

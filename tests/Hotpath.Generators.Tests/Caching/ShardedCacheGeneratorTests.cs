@@ -155,6 +155,34 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void A_named_tuple_key_part_compares_its_strings_ordinally_at_run_time()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            #nullable enable
+            public sealed class Odd { [Hotpath.CacheKey(0)] public (int Shard, string Zone) Pair; public int Port; }
+
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class OddCache;
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new OddCache();
+                    cache.Set(new Odd { Pair = (1, "east"), Port = 1 });
+                    var copy = new string("east".ToCharArray());
+                    var hit = cache.TryGet((1, copy), out var found);
+                    var caseMiss = cache.TryGet((1, "EAST"), out _);
+                    var otherShard = cache.TryGet((2, "east"), out _);
+                    return string.Join(",", hit, found!.Port, caseMiss, otherShard);
+                }
+            }
+            """);
+
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("True,1,False,False", assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Every_one_of_ten_key_parts_takes_part_in_the_hash()
     {
         var members = string.Join("\n", Enumerable.Range(0, 10).Select(static i => $"[Hotpath.CacheKey({i})] public int P{i};"));
