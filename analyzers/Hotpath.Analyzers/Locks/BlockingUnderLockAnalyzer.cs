@@ -490,8 +490,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             LockSymbols.InheritsFrom(type, Symbols.MemoryStream) || LockSymbols.InheritsFrom(type, Symbols.UnmanagedMemoryStream);
     }
     /// <summary>
-    /// HOT207 through calls, with HOT111's reach: a method of the same compilation (not generated code, not async,
-    /// not an iterator, not a lambda or local function) blocks when its own body does (outside its lambdas and local
+    /// HOT207 through calls, with HOT111's reach: a method or local function of the same compilation (not generated
+    /// code, not async, not an iterator, not a lambda) blocks when its own body does (outside its lambdas and local
     /// functions, by the same classification, so an IsCompleted test in it still counts) or a method it calls does,
     /// at most <see cref="MaxDepth"/> calls down. Delegates and events invoked in a callee are not followed. Each
     /// method's own summary and its answer are computed once per compilation.
@@ -519,7 +519,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             method = method.ReducedFrom ?? method;
             method = method.PartialImplementationPart ?? method;
             method = method.OriginalDefinition;
-            if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
+            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
                 || method.IsAbstract || method.IsExtern || method.IsAsync
                 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
                 || method.DeclaringSyntaxReferences.IsEmpty
@@ -593,7 +593,19 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var work = new Stack<IOperation>();
-                work.Push(body);
+                if (body is ILocalFunctionOperation localFunction)
+                {
+                    // A local function called: its own body runs (the local functions declared in it only when called).
+                    foreach (var part in localFunction.ChildOperations)
+                    {
+                        work.Push(part);
+                    }
+                }
+                else
+                {
+                    work.Push(body);
+                }
+
                 while (work.Count > 0)
                 {
                     var operation = work.Pop();

@@ -43,6 +43,57 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A local function has a known body: calling one under the lock follows it like a method; declaring one does not run it.</summary>
+    [Fact]
+    public Task Blocking_inside_a_local_function_called_under_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+
+            public void Direct(string path)
+            {
+                lock (_gate) { {|HOT207:Flush()|}; }
+                void Flush() => File.WriteAllText(path, "x");
+            }
+
+            public void Nested(int ms)
+            {
+                lock (_gate) { {|HOT207:Outer()|}; }
+                void Outer() => Inner();
+                void Inner() => Thread.Sleep(ms);
+            }
+
+            public void FromAMethod()
+            {
+                lock (_gate) { {|HOT207:Save()|}; }
+            }
+
+            private static void Save()
+            {
+                Wait();
+                static void Wait() => Thread.Sleep(1);
+            }
+
+            public void Uncalled(string path)
+            {
+                lock (_gate)
+                {
+                    Count();
+                    void Later() => File.WriteAllText(path, "x");
+                }
+
+                static int Count() => 1;
+            }
+
+            public System.Collections.Generic.IEnumerable<int> Lines(string path)
+            {
+                lock (_gate) { Read(); }
+                return new[] { 1 };
+                System.Collections.Generic.IEnumerable<int> Read() { yield return File.ReadAllText(path).Length; }
+            }
+        }
+        """, "HOT207");
+
     [Fact]
     public Task A_called_method_that_does_not_block_is_quiet() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
