@@ -114,7 +114,8 @@ internal static class ColumnarParser
                 if (member is IFieldSymbol && (member.IsImplicitlyDeclared || member.Name.StartsWith("<", StringComparison.Ordinal)))
                 {
                     // A compiler-generated field (its name is unspeakable): an auto-property's backing field (a get-only
-                    // auto-property is data Decode could not restore), found by name when the base comes from metadata;
+                    // auto-property is data Decode could not restore), found by name when the base comes from metadata
+                    // (where AssociatedSymbol is null: see BackingFieldOwner);
                     // or a captured primary constructor parameter's, reported above from the parameter's uses.
                     if (((IFieldSymbol)member).AssociatedSymbol is { } associated)
                     {
@@ -356,7 +357,17 @@ internal static class ColumnarParser
         return null;
     }
 
-    /// <summary>The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.</summary>
+    /// <summary>
+    /// The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.
+    /// </summary>
+    /// <remarks>
+    /// The compiler's field name is the only link: Roslyn sets <see cref="IFieldSymbol.AssociatedSymbol"/> for a source
+    /// field, but for a field loaded from metadata only when it backs an event, never a property (a test asserts it, so
+    /// this can go if that changes). The property's accessors carry <c>[CompilerGenerated]</c>, which says it is an
+    /// auto-property but not which field is its own, and a captured primary-constructor parameter's field is
+    /// <c>[CompilerGenerated]</c> too. The name is what the C# compiler has always emitted, and what decompilers and
+    /// debuggers read it by.
+    /// </remarks>
     private static IPropertySymbol? BackingFieldOwner(INamedTypeSymbol declaring, string fieldName)
     {
         const string Suffix = ">k__BackingField";
