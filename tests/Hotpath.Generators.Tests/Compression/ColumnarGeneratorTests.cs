@@ -389,6 +389,37 @@ public sealed class ColumnarGeneratorTests
             Assert.Single(run.Result.Diagnostics).Id + " " + run.Result.Diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public void A_get_only_auto_property_of_a_base_in_another_assembly_is_HOT002_with_the_default_import_options_too()
+    {
+        // Without its private backing field (not imported by default), a get-only auto-property looked computed and was
+        // silently not stored. Its getter is [CompilerGenerated] (a computed property's is not): that says it holds state.
+        // A record's EqualityContract, whose getter is [CompilerGenerated] too, is not state.
+        const string Library = """
+            public class MetaBase
+            {
+                public int Auto { get; set; }
+                public int ReadOnly { get; } = 3;
+                public int Computed => Auto * 2;
+            }
+
+            public record MetaRecord { public int Value { get; set; } }
+            """;
+        using var stream = new MemoryStream();
+        Assert.True(TestCompilation.Create([Library], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Meta").Emit(stream).Success);
+        var user = TestCompilation.Create(
+            ["[Hotpath.Columnar] public sealed partial class Row : MetaBase { public long Own; }", "[Hotpath.Columnar] public sealed partial record Rec : MetaRecord { public long Own { get; set; } }"],
+            OutputKind.DynamicallyLinkedLibrary,
+            [MetadataReference.CreateFromImage(stream.ToArray())]);
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), user);
+        Assert.Equal(
+            "HOT002 Member 'MetaBase.ReadOnly' of type 'int' cannot be encoded by [Columnar]: get-only properties cannot be set by Decode; add a setter",
+            Assert.Single(run.Result.Diagnostics).Id + " " + run.Result.Diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["Rec.Columnar.g.cs"], run.GeneratedSources.Select(static s => s.HintName));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
     private static MetadataReference LibraryImage()
     {
         using var stream = new MemoryStream();
