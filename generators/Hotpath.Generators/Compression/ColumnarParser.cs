@@ -114,7 +114,8 @@ internal static class ColumnarParser
                 if (member is IFieldSymbol && (member.IsImplicitlyDeclared || member.Name.StartsWith("<", StringComparison.Ordinal)))
                 {
                     // A compiler-generated field (its name is unspeakable): an auto-property's backing field (a get-only
-                    // auto-property is data Decode could not restore), found by name when the base comes from metadata;
+                    // auto-property is data Decode could not restore), found by name when the base comes from metadata
+                    // (where AssociatedSymbol is null: see BackingFieldOwner);
                     // or a captured primary constructor parameter's, reported above from the parameter's uses.
                     if (((IFieldSymbol)member).AssociatedSymbol is { } associated)
                     {
@@ -246,7 +247,7 @@ internal static class ColumnarParser
                 }
                 else if (setter is null)
                 {
-                    if (!autoProperties.Contains(property))
+                    if (!autoProperties.Contains(property) && !IsMetadataAutoProperty(declaring, property, getter))
                     {
                         return null; // computed property: derived from the stored members, nothing to store
                     }
@@ -328,6 +329,16 @@ internal static class ColumnarParser
             : subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
     }
 
+    /// <summary>
+    /// Whether a property of a base from another assembly is an auto-property, whose backing field is not imported with
+    /// the compiler's default options: its getter is <c>[CompilerGenerated]</c> (a computed property's is not). A record's
+    /// <c>EqualityContract</c> getter is too, and holds no state.
+    /// </summary>
+    private static bool IsMetadataAutoProperty(INamedTypeSymbol declaring, IPropertySymbol property, IMethodSymbol getter) =>
+        !declaring.Locations.Any(static l => l.IsInSource) &&
+        !(declaring.IsRecord && property.Name == "EqualityContract") &&
+        getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
+
     /// <summary>The getter a property uses: its own, or the one it inherits from the property it overrides.</summary>
     private static IMethodSymbol? Getter(IPropertySymbol property)
     {
@@ -356,7 +367,17 @@ internal static class ColumnarParser
         return null;
     }
 
-    /// <summary>The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.</summary>
+    /// <summary>
+    /// The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.
+    /// </summary>
+    /// <remarks>
+    /// The compiler's field name is the only link: Roslyn sets <see cref="IFieldSymbol.AssociatedSymbol"/> for a source
+    /// field, but for a field loaded from metadata only when it backs an event, never a property (a test asserts it, so
+    /// this can go if that changes). The property's accessors carry <c>[CompilerGenerated]</c>, which says it is an
+    /// auto-property but not which field is its own, and a captured primary-constructor parameter's field is
+    /// <c>[CompilerGenerated]</c> too. The name is what the C# compiler has always emitted, and what decompilers and
+    /// debuggers read it by.
+    /// </remarks>
     private static IPropertySymbol? BackingFieldOwner(INamedTypeSymbol declaring, string fieldName)
     {
         const string Suffix = ">k__BackingField";
