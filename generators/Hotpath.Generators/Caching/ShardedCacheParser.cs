@@ -159,6 +159,18 @@ internal static class ShardedCacheParser
 
         foreach (var (_, _, member, type) in members)
         {
+            if (ComparedByReference(type) is { } held)
+            {
+                var shownType = type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                var which = SymbolEqualityComparer.Default.Equals(held, WithoutNullable(type))
+                    ? "which compares by reference"
+                    : $"whose '{held.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' compares by reference";
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                    $"its [CacheKey] member '{member.Name}' is of type '{shownType}', {which}: two values with equal content make different keys, so a lookup with equal content misses; " +
+                    "use a string or an immutable value type (a record struct of the parts) instead"));
+                return null;
+            }
+
             if (NotEquatableStruct(type) is { } part)
             {
                 var shown = part.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
@@ -264,7 +276,7 @@ internal static class ShardedCacheParser
                 var memberType = member switch
                 {
                     IFieldSymbol field => field.Type,
-                    IPropertySymbol { IsIndexer: false } property => property.Type,
+                    IPropertySymbol property => property.Type, // an indexer too: [CacheKey] on one is a mistake (KeyMistake)
                     _ => null,
                 };
                 if (memberType is null || !seen.Add(member.Name))
@@ -299,6 +311,18 @@ internal static class ShardedCacheParser
             if (member.IsStatic)
             {
                 return $"its [CacheKey] member '{member.Name}' is static: a key part is read from each value, and a static one would be left out of the key; remove 'static' or the [CacheKey] attribute";
+            }
+
+            if (member is IPropertySymbol { IsIndexer: true } indexer)
+            {
+                var shown = "this[" + string.Join(", ", indexer.Parameters.Select(static p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat))) + "]";
+                return $"its [CacheKey] member '{shown}' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter";
+            }
+
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: { } owner })
+            {
+                // [field: CacheKey] on an auto-property: its backing field has a name no code can write.
+                return $"its [CacheKey] is on the compiler's backing field of '{owner.Name}' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on '{owner.Name}' itself";
             }
         }
 
@@ -343,6 +367,53 @@ internal static class ShardedCacheParser
 
         return named;
     }
+
+    /// <summary>
+    /// The type in a key part that compares by reference although it holds content, so equal content makes unequal keys:
+    /// an array, <c>Memory&lt;T&gt;</c>, <c>ReadOnlyMemory&lt;T&gt;</c>, <c>ArraySegment&lt;T&gt;</c>, <c>ImmutableArray&lt;T&gt;</c>
+    /// (each equal only to a view of the same array), or a collection class or interface of <c>System.Collections.*</c>
+    /// (none overrides <c>Equals</c>); the part itself or, in a nullable or tuple part, the element that is one. Null for
+    /// any other type.
+    /// </summary>
+    private static ITypeSymbol? ComparedByReference(ITypeSymbol type)
+    {
+        type = WithoutNullable(type);
+        if (type is IArrayTypeSymbol)
+        {
+            return type;
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        if (named.IsTupleType)
+        {
+            foreach (var element in named.TupleElements)
+            {
+                if (ComparedByReference(element.Type) is { } held)
+                {
+                    return held;
+                }
+            }
+
+            return null;
+        }
+
+        if (named.OriginalDefinition.ToDisplayString() is "System.Memory<T>" or "System.ReadOnlyMemory<T>" or "System.ArraySegment<T>" or "System.Collections.Immutable.ImmutableArray<T>")
+        {
+            return type;
+        }
+
+        return named.TypeKind is TypeKind.Class or TypeKind.Interface &&
+               named.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal))
+            ? type
+            : null;
+    }
+
+    private static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
 
     /// <summary>
     /// The members generated into a [ShardedCache] base class of <paramref name="cacheType"/> declared in this compilation

@@ -68,7 +68,7 @@ internal sealed record ParsedTarget<TModel>(TModel? Model, EquatableArray<Diagno
         Func<INamedTypeSymbol, AttributeData, List<Diagnostic>, TModel?> parse,
         CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0 || !TypeTargetParser.AttributeAllows(type, context.Attributes[0]))
         {
             return new ParsedTarget<TModel>(null, EquatableArray<DiagnosticInfo>.Empty);
         }

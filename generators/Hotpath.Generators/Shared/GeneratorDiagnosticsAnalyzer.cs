@@ -80,9 +80,9 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (attribute is null)
+        if (attribute is null || !TypeTargetParser.AttributeAllows(type, attribute))
         {
-            return;
+            return; // not attributed, or the compiler's CS0592 says all there is to say
         }
 
         var notPartial = TypeTargetParser.CheckTarget(type, AttributeMetadataName, context.CancellationToken);

@@ -70,6 +70,41 @@ internal static class TypeTargetParser
         return GeneratedMembers.CheckName(type, attributeMetadataName, location);
     }
 
+    /// <summary>
+    /// Whether the attribute's <c>[AttributeUsage]</c> allows it on a type of <paramref name="type"/>'s kind. Where it does
+    /// not ([ShardedCache] on an interface, [BatchReducer] on a class, any of them on an enum or a delegate) the compiler
+    /// reports CS0592, and the generators and their analyzers leave the type alone: no code (an interface cannot hold the
+    /// generated fields and constructors) and no HOT0xx on top of the compiler's error.
+    /// </summary>
+    public static bool AttributeAllows(INamedTypeSymbol type, AttributeData attribute)
+    {
+        var target = type.TypeKind switch
+        {
+            TypeKind.Class => AttributeTargets.Class,
+            TypeKind.Struct => AttributeTargets.Struct,
+            TypeKind.Interface => AttributeTargets.Interface,
+            TypeKind.Enum => AttributeTargets.Enum,
+            TypeKind.Delegate => AttributeTargets.Delegate,
+            _ => (AttributeTargets)0,
+        };
+
+        if (target == 0 || attribute.AttributeClass is not { } attributeClass)
+        {
+            return true;
+        }
+
+        foreach (var usage in attributeClass.GetAttributes())
+        {
+            if (usage.AttributeClass?.ToDisplayString() == "System.AttributeUsageAttribute" &&
+                usage.ConstructorArguments.Length == 1 && usage.ConstructorArguments[0].Value is int validOn)
+            {
+                return ((AttributeTargets)validOn & target) != 0;
+            }
+        }
+
+        return true; // no [AttributeUsage]: valid on every target
+    }
+
     private static Diagnostic NotPartial(Location location, INamedTypeSymbol type, string attribute, string subject) =>
         Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, DiagnosticDescriptors.NotPartialProperties, type.Name, attribute,
             subject + " not partial; declare it 'partial' so the generated members can be added");

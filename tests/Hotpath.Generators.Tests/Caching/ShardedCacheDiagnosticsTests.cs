@@ -132,6 +132,102 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
+    public async Task HOT003_on_a_key_part_that_compares_by_reference_although_it_holds_content()
+    {
+        const string Keys = """
+            using System;
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            public sealed class Bytes { [Hotpath.CacheKey(0)] public byte[] Payload = []; }
+            public sealed class Mem { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] public ReadOnlyMemory<char> Name; }
+            public sealed class MutableMem { [Hotpath.CacheKey(0)] public Memory<byte> Data { get; set; } }
+            public sealed class Segment { [Hotpath.CacheKey(0)] public ArraySegment<int> Slice; }
+            public sealed class Immutable { [Hotpath.CacheKey(0)] public ImmutableArray<string> Path; }
+            public sealed class Listed { [Hotpath.CacheKey(0)] public List<string>? Tags; }
+            public sealed class InTuple { [Hotpath.CacheKey(0)] public (int Id, byte[] Data) Pair; }
+            public sealed class NullableMem { [Hotpath.CacheKey(0)] public ReadOnlyMemory<byte>? Data; }
+            public sealed class Fine { [Hotpath.CacheKey(0)] public string S = ""; [Hotpath.CacheKey(1)] public object? O; [Hotpath.CacheKey(2)] public Uri? U; [Hotpath.CacheKey(3)] public (int, string) T; }
+            """;
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.ShardedCache(typeof(Bytes))] public partial class C1 { }
+            [Hotpath.ShardedCache(typeof(Mem))] public partial class C2 { }
+            [Hotpath.ShardedCache(typeof(MutableMem))] public partial class C3 { }
+            [Hotpath.ShardedCache(typeof(Segment))] public partial class C4 { }
+            [Hotpath.ShardedCache(typeof(Immutable))] public partial class C5 { }
+            [Hotpath.ShardedCache(typeof(Listed))] public partial class C6 { }
+            [Hotpath.ShardedCache(typeof(InTuple))] public partial class C7 { }
+            [Hotpath.ShardedCache(typeof(NullableMem))] public partial class C8 { }
+            [Hotpath.ShardedCache(typeof(Fine))] public partial class C9 { }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Keys] });
+
+        Assert.All(diagnostics, static d => Assert.Equal("HOT003", d.Id));
+        const string Advice = ": two values with equal content make different keys, so a lookup with equal content misses; use a string or an immutable value type (a record struct of the parts) instead";
+        Assert.Equal(
+            new[]
+            {
+                "'Bytes' is the value type of [ShardedCache] on 'C1' but its [CacheKey] member 'Payload' is of type 'byte[]', which compares by reference" + Advice,
+                "'Mem' is the value type of [ShardedCache] on 'C2' but its [CacheKey] member 'Name' is of type 'ReadOnlyMemory<char>', which compares by reference" + Advice,
+                "'MutableMem' is the value type of [ShardedCache] on 'C3' but its [CacheKey] member 'Data' is of type 'Memory<byte>', which compares by reference" + Advice,
+                "'Segment' is the value type of [ShardedCache] on 'C4' but its [CacheKey] member 'Slice' is of type 'ArraySegment<int>', which compares by reference" + Advice,
+                "'Immutable' is the value type of [ShardedCache] on 'C5' but its [CacheKey] member 'Path' is of type 'ImmutableArray<string>', which compares by reference" + Advice,
+                "'Listed' is the value type of [ShardedCache] on 'C6' but its [CacheKey] member 'Tags' is of type 'List<string>?', which compares by reference" + Advice,
+                "'InTuple' is the value type of [ShardedCache] on 'C7' but its [CacheKey] member 'Pair' is of type '(int Id, byte[] Data)', whose 'byte[]' compares by reference" + Advice,
+                "'NullableMem' is the value type of [ShardedCache] on 'C8' but its [CacheKey] member 'Data' is of type 'ReadOnlyMemory<byte>?', which compares by reference" + Advice,
+            }.Order(StringComparer.Ordinal),
+            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task HOT003_on_CacheKey_where_no_key_part_can_be_read()
+    {
+        const string Keys = """
+            public sealed class Indexed { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] public int this[int i] => i; }
+            public sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
+            """;
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.ShardedCache(typeof(Indexed))] public partial class C1 { }
+            [Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Keys] });
+
+        Assert.All(diagnostics, static d => Assert.Equal("HOT003", d.Id));
+        Assert.Equal(
+            new[]
+            {
+                "'Indexed' is the value type of [ShardedCache] on 'C1' but its [CacheKey] member 'this[int]' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter",
+                "'Backing' is the value type of [ShardedCache] on 'C2' but its [CacheKey] is on the compiler's backing field of 'Name' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on 'Name' itself",
+            }.Order(StringComparer.Ordinal),
+            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create("[Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }", Keys));
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public async Task HOT001_at_a_user_member_whose_tuple_parameter_differs_from_the_generated_one_only_in_element_names()
+    {
+        // Tuple element names are no part of a signature: Remove((int, string)) and Remove((int Shard, string Zone)) are one method (CS0111).
+        const string Odd = "public sealed class Odd { [Hotpath.CacheKey(0)] public (int Shard, string Zone) Pair; }";
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C1 { public bool {|HOT001:Remove|}((int, string) pair) => false; }
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C2 { public bool {|HOT001:Remove|}((int S, string Z) pair) => false; }
+            [Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C3 { public bool Remove((long, string) pair) => false; }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Odd] });
+
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Odd, "[Hotpath.ShardedCache(typeof(Odd))] public sealed partial class C1 { public bool Remove((int, string) pair) => false; }");
+        Assert.DoesNotContain(run.GeneratedSources, static s => s.HintName.EndsWith(".ShardedCache.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task HOT003_message_says_what_to_do()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync("[Hotpath.ShardedCache(typeof(NoKey))] public partial class PodCache { }", s_analyzer, s_options);

@@ -4,6 +4,7 @@ using Hotpath.Generators.Compression;
 using Hotpath.Generators.Pooling;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Hotpath.Generators.Tests.Shared;
 
@@ -185,6 +186,48 @@ public sealed class UserShapeTests
         Assert.Contains("App.Plain.Pooled.g.cs", hints); // only the clashing names get a suffix
         Assert.All(hints.Where(static h => h.StartsWith("App.I", StringComparison.OrdinalIgnoreCase)), static h => Assert.Matches(@"^App\.I[oO]\.(Foo|Minute|Row|Pods|PodKey)\.[0-9a-f]{8}\.(Pooled|BatchReducer|Columnar|ShardedCache|CacheKey)\.g\.cs$", h));
         AssertCleanAndRun(run, "Probe", "Run", expected: "1:2:0:4:False");
+    }
+
+    [Theory]
+    [InlineData("[Hotpath.ShardedCache(typeof(Keyed))]", "interface,struct,record struct,enum,delegate")]
+    [InlineData("[Hotpath.Pooled]", "interface,struct,record struct,enum,delegate")]
+    [InlineData("[Hotpath.Columnar]", "interface,enum,delegate")]
+    [InlineData("[Hotpath.BatchReducer(typeof(Metric))]", "interface,class,record,enum,delegate")]
+    public async Task A_kind_of_type_the_attribute_cannot_go_on_gets_the_compilers_CS0592_and_no_code(string attribute, string kinds)
+    {
+        DiagnosticAnalyzer[] analyzers = [new PooledDiagnosticsAnalyzer(), new ColumnarDiagnosticsAnalyzer(), new BatchReducerDiagnosticsAnalyzer(), new ShardedCacheDiagnosticsAnalyzer()];
+        var problems = new List<string>();
+        foreach (var kind in kinds.Split(','))
+        {
+            var declaration = kind switch
+            {
+                "enum" => "public enum Target { A }",
+                "delegate" => "public delegate void Target();",
+                "interface" => "public partial interface Target { int Value { get; } }",
+                _ => "public partial " + kind + " Target { public int Value; [Hotpath.GroupKey] public string Node; [Hotpath.Count] public long Samples; }",
+            };
+            var run = Run(
+                """
+                public readonly record struct KeyedStruct(int Id);
+                public sealed class Keyed { [Hotpath.CacheKey(0)] public int Id; }
+                public struct Metric { public string Node; }
+
+                """ + attribute + "\n" + declaration);
+
+            if (run.GeneratedSources.Length > 0)
+            {
+                problems.Add(kind + ": generated " + string.Join(", ", run.GeneratedSources.Select(static s => s.HintName)));
+            }
+
+            var reported = await AnalyzerVerifier.RunAnalyzersAsync(run.InputCompilation, analyzers);
+            var errors = run.OutputCompilation.GetDiagnostics().Concat(run.Result.Diagnostics).Concat(reported).Where(static d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0592").ToArray();
+            if (errors.Length > 0)
+            {
+                problems.Add(kind + ":\n" + TestCompilation.Format(errors));
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     private static GeneratorRun Run(string source) =>
