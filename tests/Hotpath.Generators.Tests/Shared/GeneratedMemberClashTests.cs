@@ -57,10 +57,10 @@ public sealed class GeneratedMemberClashTests
         public sealed class Handle { [Hotpath.CacheKey(0)] public nint Value; }
         public sealed class Pair { [Hotpath.CacheKey(0)] public (int Low, int High) Range; }
         public sealed class Tagged { [Hotpath.CacheKey(0)] public object Tag = ""; }
-        public sealed class Tags { [Hotpath.CacheKey(0)] public System.Collections.Generic.List<object> All = new(); }
+        public sealed class Tags { [Hotpath.CacheKey(0)] public System.Lazy<object> All = new(); }
         public sealed class Named { [Hotpath.CacheKey(0)] public string? Zone; }
         public sealed class OfA { [Hotpath.CacheKey(0)] public A.Id Id = new(); }
-        public sealed class Grid { [Hotpath.CacheKey(0)] public int[] Cells = []; }
+        public sealed class Grid { [Hotpath.CacheKey(0)] public System.Tuple<int[]> Cells = new([]); }
         """;
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class GeneratedMemberClashTests
             [Hotpath.ShardedCache(typeof(Named))] public sealed partial class C6 { public bool {|HOT001:Remove|}(string zone) => false; }
             [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C7 { public bool {|HOT001:TryGet|}(nint value, out Handle? found) { found = null; return false; } }
             [Hotpath.ShardedCache(typeof(OfA))] public sealed partial class Quiet1 { public bool Remove(B.Id id) => false; }
-            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(int[,] cells) => false; }
+            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(System.Tuple<int[,]> cells) => false; }
             [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class Quiet3 { public bool Remove(nuint value) => false; }
             """,
             s_analyzers,
@@ -94,9 +94,9 @@ public sealed class GeneratedMemberClashTests
             [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C1 { public bool Remove(System.IntPtr value) => false; }
             [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C2 { public bool Remove((int A, int B) range) => false; }
             [Hotpath.ShardedCache(typeof(Tagged))] public sealed partial class C4 { public bool Remove(dynamic tag) => false; }
-            [Hotpath.ShardedCache(typeof(Tags))] public sealed partial class C5 { public bool Remove(System.Collections.Generic.List<dynamic> all) => false; }
+            [Hotpath.ShardedCache(typeof(Tags))] public sealed partial class C5 { public bool Remove(System.Lazy<dynamic> all) => false; }
             [Hotpath.ShardedCache(typeof(OfA))] public sealed partial class Quiet1 { public bool Remove(B.Id id) => false; }
-            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(int[,] cells) => false; }
+            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(System.Tuple<int[,]> cells) => false; }
             """));
 
         Assert.Equal(Enumerable.Repeat("HOT001", 4), run.Result.Diagnostics.Select(static d => d.Id));
