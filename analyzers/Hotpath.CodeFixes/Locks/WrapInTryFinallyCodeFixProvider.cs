@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -27,7 +28,8 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT204");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() =>
+        SequentialFixAll.Create(Plan, static d => d.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey)); // two Enters may share a block
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -38,26 +40,33 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return;
         }
 
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) ||
-                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter ||
-                enter.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+            if (model is not null && diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) &&
+                Plan(context.Document, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is { } fix)
             {
-                continue;
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
-
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            var (start, end, exit) = Region(block, statement, enter);
-            if (model is null || PlanScope(model, block, start, end, exit, context.CancellationToken) is not { } hoisted)
-            {
-                continue; // a variable the statements declare for later code could not stay in scope
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => WrapAsync(context.Document, block, enter, start, end, exit, hoisted, ct), equivalenceKey: Title),
-                diagnostic);
         }
+    }
+
+    /// <summary>The wrap of the statements after the <c>Monitor.Enter</c> call <paramref name="node"/>; null when it cannot be done.</summary>
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter ||
+            enter.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+        {
+            return null;
+        }
+
+        var (start, end, exit) = Region(block, statement, enter);
+        if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
+        {
+            return null; // a variable the statements declare for later code could not stay in scope
+        }
+
+        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, ct);
     }
 
     /// <summary>The guarded statements [start, end) after the Enter: up to the matching Exit, or to the end of the block.</summary>
