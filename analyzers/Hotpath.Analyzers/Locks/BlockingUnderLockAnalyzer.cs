@@ -12,7 +12,8 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
-/// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design). A call under the lock
+/// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
+/// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
 /// into a method of the same compilation that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
 /// callees are worked out once per compilation.
@@ -58,7 +59,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 case Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax:
                     return true;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name }
-                    when name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal):
+                    when name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal) ||
+                        name is "Wait" or "WaitAsync":
                     return true;
             }
         }
@@ -86,7 +88,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
         protected override void OnOperation(IOperation operation, ImmutableStack<HeldLock> held)
         {
-            if (!HoldsBlockingLock(held, out var manual))
+            if (!HoldsBlockingLock(held, operation, out var manual))
             {
                 return;
             }
@@ -121,7 +123,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return operation.Syntax;
         }
 
-        private static bool HoldsBlockingLock(ImmutableStack<HeldLock> held, out bool manualThreadAffine)
+        private bool HoldsBlockingLock(ImmutableStack<HeldLock> held, IOperation operation, out bool manualThreadAffine)
         {
             var any = false;
             manualThreadAffine = false;
@@ -129,6 +131,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             {
                 if (item.Kind == LockKind.Semaphore)
                 {
+                    // Not thread-affine (an await under it is fine), and a lock only in the async-lock shape.
+                    any |= SemaphoreHeldAt(item, operation);
                     continue;
                 }
 
@@ -137,6 +141,75 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return any;
+        }
+
+        /// <summary>
+        /// Whether a SemaphoreSlim wait holds a lock where <paramref name="operation"/> runs: only in the shape of an
+        /// async lock, a try whose finally releases the same semaphore, entered by <c>Wait()</c>/<c>await WaitAsync()</c>
+        /// as the statement just before it or inside its body, or by a try-acquire (<c>Wait(0)</c>, <c>WaitAsync(0)</c>,
+        /// a timeout) only where it returned true: the try in <c>if (sem.Wait(0)) { try … }</c>, or the try just after
+        /// <c>if (!sem.Wait(0)) return;</c>. A semaphore waited on as a signal, or a try-acquire whose result is kept
+        /// for later, is not treated as held.
+        /// </summary>
+        private bool SemaphoreHeldAt(HeldLock semaphore, IOperation operation)
+        {
+            if (semaphore.Site is not IInvocationOperation wait || !LockOperations.TryGetAcquisition(wait, Symbols, out var acquisition) ||
+                LockOperations.ContainingStatement(wait, out var block) is not { } statement || block is null)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            var next = index + 1 < block.Operations.Length ? block.Operations[index + 1] as ITryOperation : null;
+            ITryOperation? region = null;
+            if (!acquisition.ReturnsSuccess)
+            {
+                if (statement is IExpressionStatementOperation)
+                {
+                    region = next ?? (block.Parent is ITryOperation enclosing && enclosing.Body == block ? enclosing : null);
+                }
+            }
+            else if (statement is IConditionalOperation { WhenFalse: null } test && test.Condition.Syntax.Span.Contains(wait.Syntax.Span))
+            {
+                if (Negated(wait, test.Condition))
+                {
+                    region = EndsInJump(test.WhenTrue) ? next : null;
+                }
+                else
+                {
+                    region = test.WhenTrue as ITryOperation ??
+                        (test.WhenTrue is IBlockOperation { Operations.Length: > 0 } body ? body.Operations[0] as ITryOperation : null);
+                }
+            }
+
+            return region is { Finally: { } release } && region.Syntax.Span.Contains(operation.Syntax.Span) && Releases(release, acquisition.Target);
+        }
+
+        private bool Releases(IOperation scope, IOperation target)
+        {
+            foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
+            {
+                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var kind, out var released) &&
+                    kind == LockKind.Semaphore && LockOperations.SameTarget(released, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Negated(IOperation operation, IOperation condition)
+        {
+            for (var current = operation; current is not null && current != condition.Parent; current = current.Parent)
+            {
+                if (current is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>What in <paramref name="operation"/> blocks and why that matters under a lock; nulls when nothing does.</summary>

@@ -318,6 +318,48 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A SemaphoreSlim taken as an async lock (Wait or WaitAsync, then a try whose finally releases it, or the wait
+    /// inside that try; a try-acquire only where it returned true) holds a lock like any other.
+    /// </summary>
+    [Fact]
+    public Task Blocking_while_holding_a_semaphore_taken_as_an_async_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private readonly SemaphoreSlim _other = new(1, 1);
+            public async Task A() { await _sem.WaitAsync(); try { {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } }
+            public void B(string path) { _sem.Wait(); try { {|HOT207:File.WriteAllText(path, "x")|}; } finally { _sem.Release(); } }
+            public async Task D() { await _sem.WaitAsync().ConfigureAwait(false); try { {|HOT207:Flush()|}; } finally { _sem.Release(); } }
+            public void E() { try { _sem.Wait(); {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } }
+            public async Task F(CancellationToken ct) { await _sem.WaitAsync(ct); try { {|HOT207:_other.Wait()|}; } finally { _sem.Release(); } }
+            public async Task<bool> G() { if (!await _sem.WaitAsync(0)) return false; try { {|HOT207:Thread.Sleep(5)|}; return true; } finally { _sem.Release(); } }
+            public void H() { if (_sem.Wait(0)) { try { {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } } }
+            public int I(Task<int> t) { _sem.Wait(); try { return {|HOT207:t.Result|}; } finally { _sem.Release(); } }
+            private void Flush() => File.WriteAllText("x", "y");
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Around a semaphore region: code after the release, awaited I/O inside it, the branch where a try-acquire
+    /// failed, a try-acquire whose result is kept in a variable, and a semaphore waited on as a signal are quiet.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_regions_stay_quiet_outside_the_held_part_and_on_awaited_io() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private readonly SemaphoreSlim _signal = new(0);
+            private int _n;
+            public async Task A(Stream s) { await _sem.WaitAsync(); try { await s.WriteAsync(new byte[1]); await File.WriteAllTextAsync("x", "y"); } finally { _sem.Release(); } Thread.Sleep(5); }
+            public async Task B() { await _sem.WaitAsync(); try { await Task.Delay(1); _n++; } finally { _sem.Release(); } }
+            public void D() { if (!_sem.Wait(0)) { Thread.Sleep(5); return; } try { _n++; } finally { _sem.Release(); } }
+            public void E() { var got = _sem.Wait(0); try { _n++; } finally { if (got) _sem.Release(); } Thread.Sleep(5); }
+            public void F() { _signal.Wait(); Thread.Sleep(5); }
+            public void G() { if (_sem.Wait(0)) { try { _n++; } finally { _sem.Release(); } } else { Thread.Sleep(5); } }
+        }
+        """, "HOT207");
+
     [Fact]
     public Task Code_outside_the_lock_or_deferred_in_a_lambda_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
