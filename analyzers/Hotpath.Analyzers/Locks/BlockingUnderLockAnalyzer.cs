@@ -16,7 +16,7 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
 /// into a method of the same compilation that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
-/// callees are worked out once per compilation.
+/// callees are worked out once per compilation. A local holding one lambda of the method is judged by its body.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
@@ -247,9 +247,25 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                return receiver is IEventReferenceOperation @event
-                    ? ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks")
-                    : ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
+                if (receiver is IEventReferenceOperation @event)
+                {
+                    return ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks");
+                }
+
+                // A local assigned only once, from a lambda of this method: its body is known, judge it like a local function.
+                if (_callees is not null && receiver is ILocalReferenceOperation { Local: var local } && AssignedLambda(invocation, local) is { } lambda)
+                {
+                    if (lambda.Symbol.IsAsync)
+                    {
+                        return (null, null); // like an async method: not followed
+                    }
+
+                    return _callees.FindBlocking(lambda, local.Name, _cancellationToken) is { } found
+                        ? ($"Invoking '{local.Name}' ({found.What})", found.Why)
+                        : (null, null);
+                }
+
+                return ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
             }
 
             if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")
@@ -325,6 +341,51 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             return (null, null);
         }
+
+        /// <summary>
+        /// The lambda or anonymous method a local holds wherever it is used: the local's declaration initialises it with
+        /// one, and nothing in the method (its lambdas and local functions included) assigns it again or passes it by
+        /// <c>ref</c>/<c>out</c>. Null otherwise (a conditional of lambdas, a parameter, a method group, a later write).
+        /// </summary>
+        private static IAnonymousFunctionOperation? AssignedLambda(IOperation use, ILocalSymbol local)
+        {
+            if (local.IsRef)
+            {
+                return null;
+            }
+
+            var root = use;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            IAnonymousFunctionOperation? lambda = null;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        var value = declarator.GetVariableInitializer()?.Value is { } initial ? LockOperations.Unwrap(initial) : null;
+                        if (value is not IDelegateCreationOperation { Target: var target } || LockOperations.Unwrap(target) is not IAnonymousFunctionOperation function)
+                        {
+                            return null;
+                        }
+
+                        lambda = function;
+                        break;
+                    case IAssignmentOperation { Target: ITupleOperation tuple } when tuple.Elements.Any(element => IsLocal(element, local)):
+                    case IAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument when IsLocal(argument.Value, local):
+                        return null;
+                }
+            }
+
+            return lambda;
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+            LockOperations.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
         /// <summary>The task of <c>task.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait(...)</c>).</summary>
         private static IOperation? AwaitedTask(IInvocationOperation getResult)
@@ -612,11 +673,41 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return known;
             }
 
-            // Breadth first, so the blocking call reported is the nearest one; each path remembers how it got there.
-            Finding? found = null;
             var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { callee };
             var level = new List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)> { (callee, ImmutableList<IMethodSymbol>.Empty) };
-            for (var depth = 1; found is null && level.Count > 0 && depth <= MaxDepth; depth++)
+            return _found.GetOrAdd(callee, Search(level, 1, visited, cancellationToken));
+        }
+
+        /// <summary>
+        /// What blocks in the body of a lambda invoked under the lock (held by the local <paramref name="name"/>) or in
+        /// the methods it calls, the lambda counting as the first call down; null when nothing does.
+        /// </summary>
+        public Finding? FindBlocking(IAnonymousFunctionOperation lambda, string name, CancellationToken cancellationToken)
+        {
+            var summary = SummariseBody(lambda.Body, lambda.Symbol, cancellationToken);
+            if (summary.What is not null)
+            {
+                return new Finding(summary.What + " in the lambda assigned to '" + name + "' line " + summary.Line, summary.Why!);
+            }
+
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var level = new List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)>();
+            foreach (var inner in summary.Callees)
+            {
+                if (visited.Add(inner))
+                {
+                    level.Add((inner, ImmutableList.Create(inner)));
+                }
+            }
+
+            return Search(level, 2, visited, cancellationToken);
+        }
+
+        // Breadth first, so the blocking call reported is the nearest one; each path remembers how it got there.
+        private Finding? Search(List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)> level, int firstDepth, HashSet<IMethodSymbol> visited, CancellationToken cancellationToken)
+        {
+            Finding? found = null;
+            for (var depth = firstDepth; found is null && level.Count > 0 && depth <= MaxDepth; depth++)
             {
                 var next = new List<(IMethodSymbol, ImmutableList<IMethodSymbol>)>();
                 foreach (var (method, path) in level)
@@ -642,7 +733,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 level = next;
             }
 
-            return _found.GetOrAdd(callee, found);
+            return found;
         }
 
         private Summary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
@@ -679,34 +770,58 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     work.Push(body);
                 }
 
-                while (work.Count > 0)
+                if (Scan(work, method, callees) is { } blocking)
                 {
-                    var operation = work.Pop();
-                    if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    {
-                        continue; // runs later, if at all
-                    }
-
-                    if (operation is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } &&
-                        _classifier.Classify(operation, manualThreadAffine: false) is ({ } what, { } why))
-                    {
-                        return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
-                    }
-
-                    if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method))
-                    {
-                        callees.Add(callee);
-                    }
-
-                    var children = operation.ChildOperations.ToList();
-                    for (var i = children.Count - 1; i >= 0; i--)
-                    {
-                        work.Push(children[i]);
-                    }
+                    return blocking;
                 }
             }
 
             return new Summary(null, null, 0, callees.ToImmutable());
+        }
+
+        /// <summary>The summary of a lambda's body, as <see cref="Summarise"/> makes one of a method's.</summary>
+        private Summary SummariseBody(IOperation body, IMethodSymbol self, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            var work = new Stack<IOperation>();
+            work.Push(body);
+            return Scan(work, self, callees) ?? new Summary(null, null, 0, callees.ToImmutable());
+        }
+
+        /// <summary>
+        /// Goes through what runs in the queued operations (not their lambdas and local functions): the first blocking
+        /// operation's summary, or null after adding the methods of ours called to <paramref name="callees"/>.
+        /// </summary>
+        private Summary? Scan(Stack<IOperation> work, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees)
+        {
+            while (work.Count > 0)
+            {
+                var operation = work.Pop();
+                if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue; // runs later, if at all
+                }
+
+                if (operation is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } &&
+                    _classifier.Classify(operation, manualThreadAffine: false) is ({ } what, { } why))
+                {
+                    return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
+                }
+
+                if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
+                {
+                    callees.Add(callee);
+                }
+
+                var children = operation.ChildOperations.ToList();
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    work.Push(children[i]);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>

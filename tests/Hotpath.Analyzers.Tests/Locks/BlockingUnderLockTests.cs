@@ -290,6 +290,51 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A local assigned once, from a lambda or anonymous method of the same method, is judged by that body when it is
+    /// invoked under the lock; a delegate whose target is not known that way is still reported as invoking a delegate.
+    /// </summary>
+    [Fact]
+    public Task A_lambda_in_a_local_invoked_under_the_lock_is_judged_by_its_body() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(string path) { Action flush = () => File.WriteAllText(path, "x"); lock (_gate) { {|HOT207:flush()|}; } }
+            public void B() { var pause = (Action)(() => Thread.Sleep(1)); lock (_gate) { {|HOT207:pause.Invoke()|}; } }
+            public void D() { Action step = delegate { Backoff(); }; lock (_gate) { {|HOT207:step?.Invoke()|}; } }
+            public void E() { Action bump = () => _n++; lock (_gate) { bump(); } }
+            public int F() { Func<int, int> twice = x => x * 2; lock (_gate) { return twice(_n); } }
+            public void G(Action other) { Action a = () => _n++; a = other; lock (_gate) { {|HOT207:a()|}; } }
+            public void H(bool slow) { Action a = slow ? () => Thread.Sleep(1) : () => _n++; lock (_gate) { {|HOT207:a()|}; } }
+            public void I(Action run) { Action a = run; lock (_gate) { {|HOT207:a()|}; } }
+            public void J() { Func<Task> a = async () => { await Task.Delay(1); }; lock (_gate) { _ = a(); } }
+            public void K(Action other) { Action a = () => _n++; Action swap = () => a = other; swap(); lock (_gate) { {|HOT207:a()|}; } }
+            private void Backoff() => Thread.Sleep(1);
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_lambda_invoked_under_the_lock_names_the_local_and_what_blocks()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(string path) { Action flush = () => File.WriteAllText(path, "x"); lock (_gate) { flush(); } }
+                public void B() { Action step = () => Backoff(); lock (_gate) { step(); } }
+                private void Backoff() => Thread.Sleep(1);
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Invoking 'flush' (Synchronous file I/O 'File.WriteAllText' in the lambda assigned to 'flush' line 5) while holding a lock: every thread waiting for the lock waits too",
+                "Invoking 'step' (Thread.Sleep in 'C.Backoff' line 7, through 'C.Backoff') while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public Task Await_between_manual_enter_and_exit() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
