@@ -742,9 +742,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax.DescendantNodes().Any(static n => n is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax))
+                // An iterator runs its body as it is enumerated, not when called. Only its own body decides: a yield in
+                // a local function declared in it makes that local function an iterator, not the method.
+                if (syntax.DescendantNodes(node => node == syntax || node is not (Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax))
+                    .Any(static n => n is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax))
                 {
-                    return Summary.None; // an iterator runs its body as it is enumerated, not when called
+                    return Summary.None;
                 }
 
                 // The callee lives in another member (often another tree); the driver caches semantic models.

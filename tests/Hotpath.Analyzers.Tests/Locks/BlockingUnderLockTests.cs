@@ -113,6 +113,28 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>Only a method's own body makes it an iterator: one that merely declares an iterator local function is followed.</summary>
+    [Fact]
+    public Task A_method_declaring_an_iterator_local_function_is_followed() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Generic;
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { lock (_gate) { {|HOT207:Save()|}; } }
+            public void B() { lock (_gate) { foreach (var i in Numbers()) { _n += i; } } }
+            public void D() { lock (_gate) { _ = Lazy(); } }
+            private void Save()
+            {
+                foreach (var line in Lines()) { _n += line.Length; }
+                File.WriteAllText("x", "y");
+                IEnumerable<string> Lines() { yield return "a"; }
+            }
+            private static IEnumerable<int> Numbers() { yield return 1; }
+            private static IEnumerable<int> Lazy() { Thread.Sleep(1); yield return 1; }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_names_the_callee_and_what_blocks_inside_it()
     {
