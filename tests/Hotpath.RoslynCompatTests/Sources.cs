@@ -75,12 +75,13 @@ internal static class Sources
             private static Locks? s_instance;
             private static readonly object s_gate = new object();
             private int _count;
+            private int _hits;
 
             public void Weak() { lock (this) { _count += 2; _count *= 3; } }           // HOT201
             public void NotReadonly() { lock (_mutable) { _count += 2; _count *= 3; } } // HOT202
             public void Public() { lock (PublicGate) { _count += 2; _count *= 3; } }   // HOT203
             public void Unguarded() { Monitor.Enter(_gate); _count *= 3; Monitor.Exit(_gate); } // HOT204
-            public void Interlocked() { lock (_gate) { _count++; } }                    // HOT205
+            public void Interlocked() { lock (_gate) { _hits++; } }                     // HOT205
             public void Blocking() { lock (_gate) { Thread.Sleep(1); } }                // HOT207
             public void AThenB() { lock (_a) { lock (_b) { _count *= 3; _count += 2; } } } // HOT208
             public void BThenA() { lock (_b) { lock (_a) { _count *= 3; _count += 2; } } }

@@ -98,6 +98,50 @@ public static class CodeFixVerifier
         }
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="fix"/>'s Fix All provider, invoked once in document scope from the first diagnostic
+    /// (as <c>dotnet format</c> and the IDE's "Fix all in document" do), turns <paramref name="markup"/> into
+    /// <paramref name="expected"/>.
+    /// </summary>
+    public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions? options = null)
+    {
+        options ??= new CodeFixTestOptions();
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
+        var (source, _) = DiagnosticMarkup.Parse(markup, options.DefaultId);
+        var fixAll = fix.GetFixAllProvider() ?? throw new XunitException($"{fix.GetType().Name} does not support Fix All.");
+        if (!fixAll.GetSupportedFixAllScopes().Contains(FixAllScope.Document))
+        {
+            throw new XunitException($"{fix.GetType().Name}'s Fix All does not support the document scope.");
+        }
+
+        using var workspace = new AdhocWorkspace();
+        var document = CreateDocument(workspace, source, options);
+        var provider = new AnalyzerDiagnosticProvider(analyzer, fix.FixableDiagnosticIds);
+        var diagnostics = await provider.GetDocumentDiagnosticsAsync(document, CancellationToken.None).ConfigureAwait(false);
+        var first = await FindActionAsync(document, fix, diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToArray(), options.EquivalenceKey).ConfigureAwait(false)
+            ?? throw new XunitException("No code fix was offered.");
+        var context = new FixAllContext(document, fix, FixAllScope.Document, first.EquivalenceKey, fix.FixableDiagnosticIds, provider, CancellationToken.None);
+        var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix All offered no action.");
+        foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (operation is ApplyChangesOperation change)
+            {
+                document = change.ChangedSolution.GetDocument(document.Id)!;
+            }
+        }
+
+        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
+        if (actual != TextDiff.Normalize(expected))
+        {
+            throw new XunitException("The source fixed by Fix All differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
+        }
+
+        if (options.FixedMustCompile)
+        {
+            TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
+        }
+    }
+
     /// <summary>Asserts no fix of <paramref name="fix"/> is offered for the diagnostics in <paramref name="source"/>.</summary>
     public static async Task VerifyNoFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, CodeFixTestOptions? options = null)
     {
@@ -144,6 +188,35 @@ public static class CodeFixVerifier
         }
 
         return null;
+    }
+
+    /// <summary>Diagnostics for Fix All: the analyzer run over the (possibly already changed) project.</summary>
+    private sealed class AnalyzerDiagnosticProvider : FixAllContext.DiagnosticProvider
+    {
+        private readonly DiagnosticAnalyzer _analyzer;
+        private readonly ImmutableArray<string> _ids;
+
+        public AnalyzerDiagnosticProvider(DiagnosticAnalyzer analyzer, ImmutableArray<string> ids)
+        {
+            _analyzer = analyzer;
+            _ids = ids;
+        }
+
+        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+        {
+            var all = await GetAllDiagnosticsAsync(document.Project, cancellationToken).ConfigureAwait(false);
+            return all.Where(d => d.Location.SourceTree?.FilePath == document.FilePath).ToArray();
+        }
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
+
+        public override async Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+        {
+            var compilation = (await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
+            var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { _analyzer }).ConfigureAwait(false);
+            return diagnostics.Where(d => _ids.Contains(d.Id)).ToArray();
+        }
     }
 
     /// <summary>Hands in-memory generators to a workspace project.</summary>

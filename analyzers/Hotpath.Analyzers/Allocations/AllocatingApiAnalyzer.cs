@@ -51,7 +51,8 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
     /// <summary>The table entry an invocation, object creation, range or list-pattern slice calls, if any (shared with HOT111).</summary>
     internal static AllocatingApi? Describe(IOperation operation, AllocatingApiTable table) => operation switch
     {
-        IInvocationOperation invocation => table.Find(invocation.TargetMethod),
+        IInvocationOperation invocation when !IsWholeSubstring(invocation) => table.Find(invocation.TargetMethod),
+        IInvocationOperation => null,
         IObjectCreationOperation { Constructor: { } constructor } => table.Find(constructor),
         // 's[1..]' calls Substring, 'list[1..]' List<T>.Slice; a span's Slice is not in the table (an index, 's[^1]', reads a property).
         IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } range when !(IsFullRange(range.Argument) && ReturnsItselfWhole(range.Instance.Type)) =>
@@ -68,6 +69,33 @@ internal sealed class AllocatingApiAnalyzer : HotPathOperationAnalyzer<KnownType
     /// </summary>
     private static bool ReturnsItselfWhole(ITypeSymbol? type) =>
         type is not null && (type.SpecialType == SpecialType.System_String || TypeNames.Is(type.OriginalDefinition, "System.Collections.Immutable.ImmutableArray`1"));
+
+    /// <summary>
+    /// <c>s.Substring(0)</c> or <c>s.Substring(0, s.Length)</c> (the same local, parameter or field of the same object):
+    /// string.Substring returns the string itself when asked for all of it.
+    /// </summary>
+    private static bool IsWholeSubstring(IInvocationOperation invocation)
+    {
+        if (invocation is not { TargetMethod: { Name: "Substring", ContainingType.SpecialType: SpecialType.System_String }, Instance: { } instance } ||
+            invocation.Arguments.Length is not (1 or 2) || !IsZero(Unwrap(invocation.Arguments[0].Value)))
+        {
+            return false;
+        }
+
+        return invocation.Arguments.Length == 1 ||
+            (Unwrap(invocation.Arguments[1].Value) is IPropertyReferenceOperation { Property: { Name: "Length", ContainingType.SpecialType: SpecialType.System_String }, Instance: { } measured } &&
+            SameVariable(Unwrap(instance), Unwrap(measured)));
+    }
+
+    /// <summary>Whether two references read the same local, parameter, or field of the same object (<c>this</c> or static).</summary>
+    private static bool SameVariable(IOperation a, IOperation b) => (a, b) switch
+    {
+        (ILocalReferenceOperation x, ILocalReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Local, y.Local),
+        (IParameterReferenceOperation x, IParameterReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter),
+        (IFieldReferenceOperation x, IFieldReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Field, y.Field) &&
+            (x.Field.IsStatic || (x.Instance is IInstanceReferenceOperation && y.Instance is IInstanceReferenceOperation)),
+        _ => false,
+    };
 
     /// <summary>A range that is constantly the whole: <c>..</c>, <c>0..</c>, <c>..^0</c>, <c>0..^0</c>.</summary>
     private static bool IsFullRange(IOperation argument) =>

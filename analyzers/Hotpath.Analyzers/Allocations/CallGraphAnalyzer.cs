@@ -30,7 +30,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
         OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern,
-        OperationKind.Loop, OperationKind.DeconstructionAssignment);
+        OperationKind.Loop, OperationKind.DeconstructionAssignment, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.Await);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -69,13 +69,21 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             return;
         }
 
-        var location = operation is IForEachLoopOperation loop ? loop.Collection.Syntax.GetLocation() : operation.Syntax.GetLocation();
+        var location = operation switch
+        {
+            IForEachLoopOperation loop => loop.Collection.Syntax.GetLocation(),
+            IUsingOperation @using => @using.Resources.Syntax.GetLocation(),
+            IUsingDeclarationOperation { DeclarationGroup.Declarations: { Length: > 0 } declarations } => declarations[0].Syntax.GetLocation(),
+            _ => operation.Syntax.GetLocation(),
+        };
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, location, Display(callee), finding));
     }
 
     /// <summary>
     /// The methods of ours a <c>foreach</c> calls without naming them (its enumerator's <c>GetEnumerator</c>,
-    /// <c>MoveNext</c>, <c>Current</c> and <c>Dispose</c>) and the <c>Deconstruct</c> a deconstruction calls.
+    /// <c>MoveNext</c>, <c>Current</c> and <c>Dispose</c>), the <c>Deconstruct</c> a deconstruction calls, the
+    /// <c>Dispose</c> (<c>DisposeAsync</c>) a <c>using</c> calls on its resources, the <c>GetAwaiter</c>,
+    /// <c>IsCompleted</c> and <c>GetResult</c> an <c>await</c> calls, and the known target of a delegate invoked.
     /// </summary>
     private static ImmutableArray<IMethodSymbol> ImplicitCallees(IOperation operation, Summaries summaries, CancellationToken cancellationToken)
     {
@@ -102,6 +110,26 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 cancellationToken.ThrowIfCancellationRequested();
                 return model.GetDeconstructionInfo(assignment).Method is { } deconstruct && summaries.AsAnalyzable(deconstruct) is { } ours
                     ? ImmutableArray.Create(ours)
+                    : ImmutableArray<IMethodSymbol>.Empty;
+            case IUsingOperation @using:
+                return summaries.DisposeCallees(@using.Resources, @using.IsAsynchronous);
+            case IUsingDeclarationOperation declaration:
+                return summaries.DisposeCallees(declaration.DeclarationGroup, declaration.IsAsynchronous);
+            case IAwaitOperation { Syntax: AwaitExpressionSyntax awaitSyntax }:
+                var awaitInfo = model.GetAwaitExpressionInfo(awaitSyntax);
+                var awaited = ImmutableArray.CreateBuilder<IMethodSymbol>();
+                foreach (var method in new[] { awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod })
+                {
+                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
+                    {
+                        awaited.Add(analyzable);
+                    }
+                }
+
+                return awaited.ToImmutable();
+            case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance }:
+                return summaries.DelegateTarget(instance, cancellationToken) is { } target && summaries.AsAnalyzable(target) is { } followed
+                    ? ImmutableArray.Create(followed)
                     : ImmutableArray<IMethodSymbol>.Empty;
             default:
                 return ImmutableArray<IMethodSymbol>.Empty;
@@ -160,6 +188,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     private static string Display(IMethodSymbol method) => method.MethodKind switch
     {
+        MethodKind.AnonymousFunction => TypeName(method.ContainingType) + "." + method.ContainingSymbol.Name + " (lambda)",
         MethodKind.PropertyGet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
         MethodKind.PropertySet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name + " (set)",
         MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
@@ -219,7 +248,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             method = method.ReducedFrom ?? method;
             method = method.PartialImplementationPart ?? method;
             method = method.OriginalDefinition;
-            if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction
+            // A lambda is followed only as a delegate's known target; one in hot code is hot itself.
+            if (method.MethodKind is MethodKind.LocalFunction
                 || method.IsAbstract || method.IsExtern
                 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Compilation.Assembly)
                 || method.DeclaringSyntaxReferences.IsEmpty
@@ -230,6 +260,140 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             }
 
             return method;
+        }
+
+        /// <summary>
+        /// The <c>Dispose</c> (<c>DisposeAsync</c> for <c>await using</c>) of ours that a using calls on each resource: the
+        /// resource type's implementation of <c>IDisposable.Dispose</c>, or a ref struct's own <c>Dispose()</c>. Through a
+        /// resource of an interface type it is the interface's method, not followed (the struct was boxed where it was
+        /// converted to it).
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> DisposeCallees(IOperation resources, bool isAsynchronous)
+        {
+            var types = new List<ITypeSymbol>();
+            if (resources is IVariableDeclarationGroupOperation group)
+            {
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        types.Add(declarator.Symbol.Type);
+                    }
+                }
+            }
+            else if (resources.Type is { } type)
+            {
+                types.Add(type);
+            }
+
+            var interfaceName = isAsynchronous ? "System.IAsyncDisposable" : "System.IDisposable";
+            var methodName = isAsynchronous ? "DisposeAsync" : "Dispose";
+            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            foreach (var type in types.Distinct<ITypeSymbol>(SymbolEqualityComparer.Default))
+            {
+                IMethodSymbol? dispose = null;
+                if (type.TypeKind != TypeKind.Interface && _types.Compilation.GetTypeByMetadataName(interfaceName)?.GetMembers(methodName).FirstOrDefault() is IMethodSymbol member)
+                {
+                    dispose = type.FindImplementationForInterfaceMember(member) as IMethodSymbol;
+                }
+
+                if (dispose is null && type.IsRefLikeType)
+                {
+                    dispose = type.GetMembers(methodName).OfType<IMethodSymbol>().FirstOrDefault(static m => !m.IsStatic && m.Parameters.All(static p => p.IsOptional || p.IsParams));
+                }
+
+                if (dispose is not null && AsAnalyzable(dispose) is { } ours)
+                {
+                    callees.Add(ours);
+                }
+            }
+
+            return callees.ToImmutable();
+        }
+
+        /// <summary>
+        /// The method a delegate runs when its target is known where it is invoked: a local set only by its declaration,
+        /// or a readonly field set only by its initializer, to a method group or a lambda. Null otherwise (a parameter,
+        /// a settable field, a local written again, a delegate built elsewhere).
+        /// </summary>
+        public IMethodSymbol? DelegateTarget(IOperation instance, CancellationToken cancellationToken)
+        {
+            while (instance is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            {
+                instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
+            }
+
+            ISymbol? holder = instance switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IFieldReferenceOperation { Field: { IsReadOnly: true } field } => field,
+                _ => null,
+            };
+            if (holder is null || holder.DeclaringSyntaxReferences.Length != 1 ||
+                holder.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } value } declarator)
+            {
+                return null;
+            }
+
+            // Written again anywhere it can be (the local's function, the field's constructors): the target is not known.
+            var scope = holder is ILocalSymbol
+                ? declarator.Ancestors().FirstOrDefault(static a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax)
+                : declarator.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (scope is null || WrittenIn(scope, holder.Name, holder is IFieldSymbol))
+            {
+                return null;
+            }
+
+#pragma warning disable RS1030 // the field may be declared in another tree; the driver caches semantic models
+            var model = _types.Compilation.GetSemanticModel(value.SyntaxTree);
+#pragma warning restore RS1030
+            var operation = model.GetOperation(value, cancellationToken);
+            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            if (operation is IDelegateCreationOperation creation)
+            {
+                operation = creation.Target;
+            }
+
+            // (The syntax of a conversion the compiler adds is its operand's: asked for it, the model gives the operand.)
+            return operation switch
+            {
+                IMethodReferenceOperation reference => reference.Method,
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// Whether <paramref name="scope"/> assigns a variable named <paramref name="name"/> (=, a compound assignment, ref
+        /// or out), by name: a field only in a constructor.
+        /// </summary>
+        private static bool WrittenIn(SyntaxNode scope, string name, bool inConstructorsOnly)
+        {
+            foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText != name)
+                {
+                    continue;
+                }
+
+                SyntaxNode written = identifier.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == identifier ? access : identifier;
+                var isWrite = written.Parent switch
+                {
+                    AssignmentExpressionSyntax assignment => assignment.Left == written,
+                    ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
+                    _ => false,
+                };
+                if (isWrite && (!inConstructorsOnly || identifier.Ancestors().Any(static a => a is ConstructorDeclarationSyntax)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -489,7 +653,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         callees.Add(length);
                     }
 
-                    if (operation is IForEachLoopOperation or IDeconstructionAssignmentOperation)
+                    if (operation is IForEachLoopOperation or IDeconstructionAssignmentOperation or IUsingOperation or IUsingDeclarationOperation or IAwaitOperation or
+                        IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
                     {
                         foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
                         {

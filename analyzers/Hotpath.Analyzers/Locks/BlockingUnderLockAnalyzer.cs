@@ -12,10 +12,11 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
-/// Code held only by a <c>SemaphoreSlim</c> is not reported (async-friendly by design). A call under the lock
+/// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
+/// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
 /// into a method of the same compilation that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
-/// callees are worked out once per compilation.
+/// callees are worked out once per compilation. A local holding one lambda of the method is judged by its body.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
@@ -58,7 +59,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 case Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax:
                     return true;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name }
-                    when name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal):
+                    when name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal) ||
+                        name is "Wait" or "WaitAsync":
                     return true;
             }
         }
@@ -86,7 +88,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
         protected override void OnOperation(IOperation operation, ImmutableStack<HeldLock> held)
         {
-            if (!HoldsBlockingLock(held, out var manual))
+            if (!HoldsBlockingLock(held, operation, out var manual))
             {
                 return;
             }
@@ -121,7 +123,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return operation.Syntax;
         }
 
-        private static bool HoldsBlockingLock(ImmutableStack<HeldLock> held, out bool manualThreadAffine)
+        private bool HoldsBlockingLock(ImmutableStack<HeldLock> held, IOperation operation, out bool manualThreadAffine)
         {
             var any = false;
             manualThreadAffine = false;
@@ -129,6 +131,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             {
                 if (item.Kind == LockKind.Semaphore)
                 {
+                    // Not thread-affine (an await under it is fine), and a lock only in the async-lock shape.
+                    any |= SemaphoreHeldAt(item, operation);
                     continue;
                 }
 
@@ -137,6 +141,75 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return any;
+        }
+
+        /// <summary>
+        /// Whether a SemaphoreSlim wait holds a lock where <paramref name="operation"/> runs: only in the shape of an
+        /// async lock, a try whose finally releases the same semaphore, entered by <c>Wait()</c>/<c>await WaitAsync()</c>
+        /// as the statement just before it or inside its body, or by a try-acquire (<c>Wait(0)</c>, <c>WaitAsync(0)</c>,
+        /// a timeout) only where it returned true: the try in <c>if (sem.Wait(0)) { try … }</c>, or the try just after
+        /// <c>if (!sem.Wait(0)) return;</c>. A semaphore waited on as a signal, or a try-acquire whose result is kept
+        /// for later, is not treated as held.
+        /// </summary>
+        private bool SemaphoreHeldAt(HeldLock semaphore, IOperation operation)
+        {
+            if (semaphore.Site is not IInvocationOperation wait || !LockOperations.TryGetAcquisition(wait, Symbols, out var acquisition) ||
+                LockOperations.ContainingStatement(wait, out var block) is not { } statement || block is null)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            var next = index + 1 < block.Operations.Length ? block.Operations[index + 1] as ITryOperation : null;
+            ITryOperation? region = null;
+            if (!acquisition.ReturnsSuccess)
+            {
+                if (statement is IExpressionStatementOperation)
+                {
+                    region = next ?? (block.Parent is ITryOperation enclosing && enclosing.Body == block ? enclosing : null);
+                }
+            }
+            else if (statement is IConditionalOperation { WhenFalse: null } test && test.Condition.Syntax.Span.Contains(wait.Syntax.Span))
+            {
+                if (Negated(wait, test.Condition))
+                {
+                    region = EndsInJump(test.WhenTrue) ? next : null;
+                }
+                else
+                {
+                    region = test.WhenTrue as ITryOperation ??
+                        (test.WhenTrue is IBlockOperation { Operations.Length: > 0 } body ? body.Operations[0] as ITryOperation : null);
+                }
+            }
+
+            return region is { Finally: { } release } && region.Syntax.Span.Contains(operation.Syntax.Span) && Releases(release, acquisition.Target);
+        }
+
+        private bool Releases(IOperation scope, IOperation target)
+        {
+            foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
+            {
+                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var kind, out var released) &&
+                    kind == LockKind.Semaphore && LockOperations.SameTarget(released, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Negated(IOperation operation, IOperation condition)
+        {
+            for (var current = operation; current is not null && current != condition.Parent; current = current.Parent)
+            {
+                if (current is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>What in <paramref name="operation"/> blocks and why that matters under a lock; nulls when nothing does.</summary>
@@ -174,9 +247,25 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                return receiver is IEventReferenceOperation @event
-                    ? ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks")
-                    : ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
+                if (receiver is IEventReferenceOperation @event)
+                {
+                    return ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks");
+                }
+
+                // A local assigned only once, from a lambda of this method: its body is known, judge it like a local function.
+                if (_callees is not null && receiver is ILocalReferenceOperation { Local: var local } && AssignedLambda(invocation, local) is { } lambda)
+                {
+                    if (lambda.Symbol.IsAsync)
+                    {
+                        return (null, null); // like an async method: not followed
+                    }
+
+                    return _callees.FindBlocking(lambda, local.Name, _cancellationToken) is { } found
+                        ? ($"Invoking '{local.Name}' ({found.What})", found.Why)
+                        : (null, null);
+                }
+
+                return ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
             }
 
             if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")
@@ -252,6 +341,51 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             return (null, null);
         }
+
+        /// <summary>
+        /// The lambda or anonymous method a local holds wherever it is used: the local's declaration initialises it with
+        /// one, and nothing in the method (its lambdas and local functions included) assigns it again or passes it by
+        /// <c>ref</c>/<c>out</c>. Null otherwise (a conditional of lambdas, a parameter, a method group, a later write).
+        /// </summary>
+        private static IAnonymousFunctionOperation? AssignedLambda(IOperation use, ILocalSymbol local)
+        {
+            if (local.IsRef)
+            {
+                return null;
+            }
+
+            var root = use;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            IAnonymousFunctionOperation? lambda = null;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        var value = declarator.GetVariableInitializer()?.Value is { } initial ? LockOperations.Unwrap(initial) : null;
+                        if (value is not IDelegateCreationOperation { Target: var target } || LockOperations.Unwrap(target) is not IAnonymousFunctionOperation function)
+                        {
+                            return null;
+                        }
+
+                        lambda = function;
+                        break;
+                    case IAssignmentOperation { Target: ITupleOperation tuple } when tuple.Elements.Any(element => IsLocal(element, local)):
+                    case IAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument when IsLocal(argument.Value, local):
+                        return null;
+                }
+            }
+
+            return lambda;
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+            LockOperations.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
         /// <summary>The task of <c>task.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait(...)</c>).</summary>
         private static IOperation? AwaitedTask(IInvocationOperation getResult)
@@ -490,8 +624,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             LockSymbols.InheritsFrom(type, Symbols.MemoryStream) || LockSymbols.InheritsFrom(type, Symbols.UnmanagedMemoryStream);
     }
     /// <summary>
-    /// HOT207 through calls, with HOT111's reach: a method of the same compilation (not generated code, not async,
-    /// not an iterator, not a lambda or local function) blocks when its own body does (outside its lambdas and local
+    /// HOT207 through calls, with HOT111's reach: a method or local function of the same compilation (not generated
+    /// code, not async, not an iterator, not a lambda) blocks when its own body does (outside its lambdas and local
     /// functions, by the same classification, so an IsCompleted test in it still counts) or a method it calls does,
     /// at most <see cref="MaxDepth"/> calls down. Delegates and events invoked in a callee are not followed. Each
     /// method's own summary and its answer are computed once per compilation.
@@ -519,7 +653,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             method = method.ReducedFrom ?? method;
             method = method.PartialImplementationPart ?? method;
             method = method.OriginalDefinition;
-            if (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
+            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
                 || method.IsAbstract || method.IsExtern || method.IsAsync
                 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
                 || method.DeclaringSyntaxReferences.IsEmpty
@@ -539,11 +673,41 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return known;
             }
 
-            // Breadth first, so the blocking call reported is the nearest one; each path remembers how it got there.
-            Finding? found = null;
             var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { callee };
             var level = new List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)> { (callee, ImmutableList<IMethodSymbol>.Empty) };
-            for (var depth = 1; found is null && level.Count > 0 && depth <= MaxDepth; depth++)
+            return _found.GetOrAdd(callee, Search(level, 1, visited, cancellationToken));
+        }
+
+        /// <summary>
+        /// What blocks in the body of a lambda invoked under the lock (held by the local <paramref name="name"/>) or in
+        /// the methods it calls, the lambda counting as the first call down; null when nothing does.
+        /// </summary>
+        public Finding? FindBlocking(IAnonymousFunctionOperation lambda, string name, CancellationToken cancellationToken)
+        {
+            var summary = SummariseBody(lambda.Body, lambda.Symbol, cancellationToken);
+            if (summary.What is not null)
+            {
+                return new Finding(summary.What + " in the lambda assigned to '" + name + "' line " + summary.Line, summary.Why!);
+            }
+
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var level = new List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)>();
+            foreach (var inner in summary.Callees)
+            {
+                if (visited.Add(inner))
+                {
+                    level.Add((inner, ImmutableList.Create(inner)));
+                }
+            }
+
+            return Search(level, 2, visited, cancellationToken);
+        }
+
+        // Breadth first, so the blocking call reported is the nearest one; each path remembers how it got there.
+        private Finding? Search(List<(IMethodSymbol Method, ImmutableList<IMethodSymbol> Path)> level, int firstDepth, HashSet<IMethodSymbol> visited, CancellationToken cancellationToken)
+        {
+            Finding? found = null;
+            for (var depth = firstDepth; found is null && level.Count > 0 && depth <= MaxDepth; depth++)
             {
                 var next = new List<(IMethodSymbol, ImmutableList<IMethodSymbol>)>();
                 foreach (var (method, path) in level)
@@ -569,7 +733,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 level = next;
             }
 
-            return _found.GetOrAdd(callee, found);
+            return found;
         }
 
         private Summary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
@@ -578,9 +742,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax.DescendantNodes().Any(static n => n is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax))
+                // An iterator runs its body as it is enumerated, not when called. Only its own body decides: a yield in
+                // a local function declared in it makes that local function an iterator, not the method.
+                if (syntax.DescendantNodes(node => node == syntax || node is not (Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax))
+                    .Any(static n => n is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax))
                 {
-                    return Summary.None; // an iterator runs its body as it is enumerated, not when called
+                    return Summary.None;
                 }
 
                 // The callee lives in another member (often another tree); the driver caches semantic models.
@@ -593,35 +760,71 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var work = new Stack<IOperation>();
-                work.Push(body);
-                while (work.Count > 0)
+                if (body is ILocalFunctionOperation localFunction)
                 {
-                    var operation = work.Pop();
-                    if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    // A local function called: its own body runs (the local functions declared in it only when called).
+                    foreach (var part in localFunction.ChildOperations)
                     {
-                        continue; // runs later, if at all
+                        work.Push(part);
                     }
+                }
+                else
+                {
+                    work.Push(body);
+                }
 
-                    if (operation is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } &&
-                        _classifier.Classify(operation, manualThreadAffine: false) is ({ } what, { } why))
-                    {
-                        return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
-                    }
-
-                    if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method))
-                    {
-                        callees.Add(callee);
-                    }
-
-                    var children = operation.ChildOperations.ToList();
-                    for (var i = children.Count - 1; i >= 0; i--)
-                    {
-                        work.Push(children[i]);
-                    }
+                if (Scan(work, method, callees) is { } blocking)
+                {
+                    return blocking;
                 }
             }
 
             return new Summary(null, null, 0, callees.ToImmutable());
+        }
+
+        /// <summary>The summary of a lambda's body, as <see cref="Summarise"/> makes one of a method's.</summary>
+        private Summary SummariseBody(IOperation body, IMethodSymbol self, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            var work = new Stack<IOperation>();
+            work.Push(body);
+            return Scan(work, self, callees) ?? new Summary(null, null, 0, callees.ToImmutable());
+        }
+
+        /// <summary>
+        /// Goes through what runs in the queued operations (not their lambdas and local functions): the first blocking
+        /// operation's summary, or null after adding the methods of ours called to <paramref name="callees"/>.
+        /// </summary>
+        private Summary? Scan(Stack<IOperation> work, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees)
+        {
+            while (work.Count > 0)
+            {
+                var operation = work.Pop();
+                if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue; // runs later, if at all
+                }
+
+                if (operation is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } &&
+                    _classifier.Classify(operation, manualThreadAffine: false) is ({ } what, { } why))
+                {
+                    return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
+                }
+
+                if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
+                {
+                    callees.Add(callee);
+                }
+
+                var children = operation.ChildOperations.ToList();
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    work.Push(children[i]);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>

@@ -90,7 +90,7 @@ internal static class Flow
             {
                 // Rented by the condition: each true condition runs the body, then rents again. A break of the loop
                 // leaves it to the code after the loop, like a false condition.
-                if (!AlwaysReturns(body, local, facts, breaks: rentStatement))
+                if (!AlwaysReturns(body, local, facts, breaks: new LoopExits(rentStatement, continues: false)))
                 {
                     return false;
                 }
@@ -141,10 +141,39 @@ internal static class Flow
         }
 
         // A break of the loop around the rent leaves it to the code after that loop
-        // (`while (true) { b = pool.Rent(8); if (b.Length > 0) break; pool.Return(b); } pool.Return(b);`).
-        return !inHeader && LoopsRepeating(rentStatement).FirstOrDefault() is { } loop &&
-            ReturnedLaterInFunction(rentStatement, local, facts, loop, cancellationToken) &&
+        // (`while (true) { b = pool.Rent(8); if (b.Length > 0) break; pool.Return(b); } pool.Return(b);`), and when
+        // the body returns it first thing on the next iteration, so does a continue of that loop
+        // (`foreach (…) { pool.Return(a); a = pool.Rent(); if (skip) continue; … } pool.Return(a);`).
+        if (inHeader || LoopsRepeating(rentStatement).FirstOrDefault() is not { } loop)
+        {
+            return false;
+        }
+
+        var exits = new LoopExits(loop, continues: ReturnedAtTopOfBody(loop, rentStatement, local, facts));
+        return ReturnedLaterInFunction(rentStatement, local, facts, exits, cancellationToken) &&
             AlwaysReturnedAfter(loop, local, facts, inHeader: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// A loop whose <c>break</c> leaves the rented object to the code after it (which the caller checks); with
+    /// <see cref="Continues"/>, a <c>continue</c> of it and the end of its body do too (the body returns the object
+    /// first thing on the next iteration, and the code after the loop returns the last one).
+    /// </summary>
+    private sealed class LoopExits
+    {
+        public LoopExits(StatementSyntax loop, bool continues)
+        {
+            Loop = loop;
+            Continues = continues;
+        }
+
+        public StatementSyntax Loop { get; }
+
+        public bool Continues { get; }
+
+        /// <summary>Whether <paramref name="jump"/> (a break or continue) leaves the object to what the caller checks.</summary>
+        public bool Covers(StatementSyntax jump) =>
+            (jump is BreakStatementSyntax || (Continues && jump is ContinueStatementSyntax)) && JumpTarget(jump) == Loop;
     }
 
     /// <summary>
@@ -220,7 +249,7 @@ internal static class Flow
     /// function or the first loop, always return <paramref name="local"/>; a break of <paramref name="breaks"/>
     /// counts as returning it (the caller checks what follows that loop).
     /// </summary>
-    private static bool ReturnedLaterInFunction(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks, CancellationToken cancellationToken)
+    private static bool ReturnedLaterInFunction(StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks, CancellationToken cancellationToken)
     {
         SyntaxNode current = rentStatement;
         SyntaxNode? previous = null;
@@ -256,7 +285,12 @@ internal static class Flow
                     // Each iteration rents again: a leak, unless the body returns it first thing on the next
                     // iteration and the code after the loop returns the last one
                     // (`for (…) { pool.Return(a); a = pool.Rent(); } pool.Return(a);`).
-                    return breaks is null && current is BlockSyntax body && previous is StatementSyntax rentInBody &&
+                    if (breaks is not null)
+                    {
+                        return breaks.Continues && parent == breaks.Loop; // on to the next iteration, which returns it
+                    }
+
+                    return current is BlockSyntax body && previous is StatementSyntax rentInBody &&
                         ReturnedAtTopOfBody(body, rentInBody, (StatementSyntax)parent, local, facts) &&
                         AlwaysReturnedAfter((StatementSyntax)parent, local, facts, inHeader: false, cancellationToken);
                 case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
@@ -270,6 +304,11 @@ internal static class Flow
         return false;
     }
 
+    /// <summary>Whether <paramref name="rentStatement"/> sits in the block body of <paramref name="loop"/> after statements that always return the local (see the overload).</summary>
+    private static bool ReturnedAtTopOfBody(StatementSyntax loop, StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
+        LoopStatement(loop) is BlockSyntax body && rentStatement.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == body) is { } rentInBody &&
+        ReturnedAtTopOfBody(body, rentInBody, loop, local, facts);
+
     /// <summary>
     /// Whether the statements of a loop's <paramref name="body"/> before <paramref name="rentInBody"/> always return
     /// the local before anything leaves the loop other than by a <c>break</c> (which leaves it to the code after the
@@ -277,6 +316,7 @@ internal static class Flow
     /// </summary>
     private static bool ReturnedAtTopOfBody(BlockSyntax body, StatementSyntax rentInBody, StatementSyntax loop, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {
+        var breaks = new LoopExits(loop, continues: false);
         foreach (var statement in body.Statements)
         {
             if (statement == rentInBody)
@@ -284,12 +324,12 @@ internal static class Flow
                 return false;
             }
 
-            if (AlwaysReturns(statement, local, facts, breaks: loop))
+            if (AlwaysReturns(statement, local, facts, breaks))
             {
                 return true;
             }
 
-            if (MayExitWithout(statement, local, facts, breaks: loop))
+            if (MayExitWithout(statement, local, facts, breaks))
             {
                 return false;
             }
@@ -410,6 +450,12 @@ internal static class Flow
         _ => null,
     };
 
+    private static StatementSyntax? LoopStatement(StatementSyntax statement) => statement switch
+    {
+        CommonForEachStatementSyntax forEach => forEach.Statement,
+        _ => LoopBody(statement),
+    };
+
     private static ExpressionSyntax? LoopCondition(StatementSyntax statement) => statement switch
     {
         WhileStatementSyntax @while => @while.Condition,
@@ -475,14 +521,14 @@ internal static class Flow
     private static bool IsFunction(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or CompilationUnitSyntax;
 
-    private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
+    private static bool AlwaysReturns(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks = null)
     {
         switch (statement)
         {
             case ExpressionStatementSyntax expression:
                 return facts.IsReturnOf(expression.Expression, local);
-            case BreakStatementSyntax when breaks is not null && JumpTarget(statement) == breaks:
-                return true; // leaves `breaks` holding it: the caller checks what follows that loop
+            case BreakStatementSyntax or ContinueStatementSyntax when breaks is not null && breaks.Covers(statement):
+                return true; // leaves `breaks` holding it: the caller checks what follows that loop (and its next iteration)
             case ThrowStatementSyntax:
                 return true; // exception paths are not leak paths here
             case BlockSyntax block:
@@ -588,7 +634,7 @@ internal static class Flow
     public static bool AlwaysReturnedIn(SwitchSectionSyntax section, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
         AlwaysReturns(section.Statements, local, facts);
 
-    private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
+    private static bool AlwaysReturns(SyntaxList<StatementSyntax> statements, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks = null)
     {
         foreach (var inner in statements)
         {
@@ -610,7 +656,7 @@ internal static class Flow
     /// Whether <paramref name="statement"/> can leave the enclosing block (other than by falling through or
     /// throwing) on a path where <paramref name="local"/> was not returned first.
     /// </summary>
-    private static bool MayExitWithout(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
+    private static bool MayExitWithout(StatementSyntax statement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks = null)
     {
         foreach (var exit in Exits(statement, breaks))
         {
@@ -627,7 +673,7 @@ internal static class Flow
     /// Whether <paramref name="jump"/> is a <c>goto label;</c> forward to a label in the same function from which
     /// the rest of the label's block always returns the local (only forward jumps: the scan terminates).
     /// </summary>
-    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
+    private static bool LabelAheadReturns(GotoStatementSyntax jump, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks = null)
     {
         if (!jump.IsKind(SyntaxKind.GotoStatement) || jump.Expression is not IdentifierNameSyntax { Identifier.ValueText: var name }
             || Function(jump) is not { } function)
@@ -660,7 +706,7 @@ internal static class Flow
     }
 
     /// <summary>Whether an earlier statement of a block enclosing <paramref name="exit"/> (up to <paramref name="boundary"/>) always returns the local.</summary>
-    private static bool ReturnedBefore(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, StatementSyntax? breaks = null)
+    private static bool ReturnedBefore(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits? breaks = null)
     {
         for (var node = exit; node != boundary && node.Parent is { } parent; node = parent)
         {
@@ -680,7 +726,7 @@ internal static class Flow
     }
 
     /// <summary>The statements in <paramref name="statement"/> that leave it other than by falling through or throwing.</summary>
-    private static IEnumerable<StatementSyntax> Exits(StatementSyntax statement, StatementSyntax? breaks)
+    private static IEnumerable<StatementSyntax> Exits(StatementSyntax statement, LoopExits? breaks)
     {
         foreach (var node in statement.DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
@@ -693,7 +739,7 @@ internal static class Flow
                 case BreakStatementSyntax or ContinueStatementSyntax:
                     var target = node.Ancestors().FirstOrDefault(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax ||
                         (node is BreakStatementSyntax && a is SwitchStatementSyntax));
-                    if ((target is null || !statement.Span.Contains(target.Span)) && (breaks is null || target != breaks || node is not BreakStatementSyntax))
+                    if ((target is null || !statement.Span.Contains(target.Span)) && (breaks is null || !breaks.Covers((StatementSyntax)node)))
                     {
                         yield return (StatementSyntax)node;
                     }

@@ -184,21 +184,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
             else
             {
-                IOperation current = reference;
-                var parent = reference.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-
-                reason = parent switch
-                {
-                    IReturnOperation => "is returned, but its lease returns it to the pool when the method ends",
-                    ISimpleAssignmentOperation assignment when assignment.Value == current && Unwrap(assignment.Target) is not (ILocalReferenceOperation or IDiscardOperation) =>
-                        "is stored in '" + assignment.Target.Syntax + "', which outlives the lease that returns it to the pool",
-                    _ => null,
-                };
+                reason = OutlivingReason(reference);
             }
 
             if (reason is not null && reportedUse.Add(reference.Syntax))
@@ -211,6 +197,93 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Why a reference to a leased object inside the lease outlives it, or null: the object itself, or a part that goes
+    /// back to the pool with it read straight from it (<c>x.Items</c>, <c>x.Buffer</c>: a member of a kind the generated
+    /// <c>Reset</c> resets in place, not <c>[NoReset]</c>), returned or stored anywhere but a local,
+    /// also through a reference conversion, <c>?:</c> or <c>??</c>. A value read or computed from the object (a count,
+    /// a string, a user-defined conversion) is not the object.
+    /// </summary>
+    private static string? OutlivingReason(IOperation reference)
+    {
+        IOperation current = reference;
+        string? part = null;
+        if (reference.Parent is IMemberReferenceOperation { Instance: var instance } member && instance == reference &&
+            member is IFieldReferenceOperation or IPropertyReferenceOperation && IsResetInPlace(member.Type) &&
+            !member.Member.GetAttributes().Any(static a => a.AttributeClass is { Name: "NoResetAttribute", ContainingNamespace.Name: "Hotpath" }))
+        {
+            current = member;
+            part = "hands out '" + member.Syntax + "', which goes back to the pool with it, ";
+        }
+
+        var parent = current.Parent;
+        while (parent is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation ||
+            parent is IConditionalOperation conditional && conditional.Condition != current ||
+            parent is ICoalesceOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        var target = parent switch
+        {
+            ISimpleAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            ICoalesceAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            _ => null,
+        };
+        if (parent is IReturnOperation)
+        {
+            return part is null
+                ? "is returned, but its lease returns it to the pool when the method ends"
+                : part + "as the return value, but its lease returns it to the pool when the method ends";
+        }
+
+        if (target is null || Unwrap(target) is ILocalReferenceOperation or IDiscardOperation)
+        {
+            return null;
+        }
+
+        return part is null
+            ? "is stored in '" + target.Syntax + "', which outlives the lease that returns it to the pool"
+            : part + "to '" + target.Syntax + "', which outlives the lease that returns it to the pool";
+    }
+
+    /// <summary>
+    /// Whether a pooled object's member of this type is reset in place when the object is returned (the generated
+    /// <c>Reset</c> clears collections and builders, clears arrays and resets nested pooled objects): an array, a
+    /// <c>StringBuilder</c>, an <c>ICollection&lt;T&gt;</c> (dictionaries included), an <c>IResettable</c>.
+    /// </summary>
+    private static bool IsResetInPlace(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol || type is { Name: "StringBuilder", ContainingNamespace: { Name: "Text", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+        {
+            return true;
+        }
+
+        if (type is INamedTypeSymbol named && IsResetInterface(named))
+        {
+            return true;
+        }
+
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (IsResetInterface(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsResetInterface(INamedTypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.ICollection<T>" or "Microsoft.Extensions.ObjectPool.IResettable";
 
     /// <summary>
     /// The local a <c>Pool&lt;T&gt;.Lease(out x)</c> call hands out, when the lease it returns is disposed by a
@@ -360,7 +433,32 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var (target, statement, onBranch, inExpression) = RentTarget(rent);
+            var tupleFate = InTuple(rent, out var tupleLocal, out var tupleStatement, out var path);
+            if (tupleFate == TupleFate.HandedOn)
+            {
+                continue; // the tuple is returned, passed or stored
+            }
+
+            if (tupleFate == TupleFate.Dropped)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), rent.Syntax.ToString(), SomePath));
+                continue;
+            }
+
+            if (tupleFate == TupleFate.Stored)
+            {
+                // Paths are not followed into a tuple: only an element never returned nor handed on leaks.
+                if (!TupleElementKept(facts, tupleLocal!, path, pools))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), TupleElementName(tupleLocal!, path), SomePath));
+                }
+
+                continue;
+            }
+
+            var (target, statement, onBranch, inExpression) = tupleFate == TupleFate.Deconstructed
+                ? (tupleLocal, tupleStatement, false, false)
+                : RentTarget(rent);
             if (target is null)
             {
                 if (IsDiscarded(rent))
@@ -445,6 +543,193 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             current = parent;
             parent = parent.Parent;
         }
+    }
+
+    /// <summary>What becomes of a rent that is an element of a tuple literal.</summary>
+    private enum TupleFate
+    {
+        /// <summary>Not an element of a tuple literal.</summary>
+        NotInTuple,
+
+        /// <summary>The tuple is returned, passed, stored in a field, or its element deconstructed into one.</summary>
+        HandedOn,
+
+        /// <summary>The tuple is discarded (<c>_ = (pool.Rent(), 1)</c>), or its element deconstructed into a discard.</summary>
+        Dropped,
+
+        /// <summary>The element is deconstructed into a local by a statement (<c>(x, n) = (pool.Rent(), 0);</c>, <c>var (x, n) = …</c>).</summary>
+        Deconstructed,
+
+        /// <summary>The tuple is stored in a local (<c>var t = (pool.Rent(), 1);</c>).</summary>
+        Stored,
+    }
+
+    /// <summary>
+    /// Whether the rent is an element (through nested tuple literals, at <paramref name="path"/>) of a tuple literal, and
+    /// what becomes of it: deconstructed into <paramref name="local"/> by <paramref name="statement"/>, or in a tuple
+    /// stored in <paramref name="local"/>.
+    /// </summary>
+    private static TupleFate InTuple(IInvocationOperation rent, out ILocalSymbol? local, out StatementSyntax? statement, out int[] path)
+    {
+        local = null;
+        statement = null;
+        path = Array.Empty<int>();
+        var parent = TransparentParent(rent, out var current);
+        if (parent is not ITupleOperation)
+        {
+            return TupleFate.NotInTuple;
+        }
+
+        var indexes = new List<int>();
+        while (parent is ITupleOperation tuple)
+        {
+            indexes.Insert(0, tuple.Elements.IndexOf(current));
+            parent = TransparentParent(tuple, out current);
+        }
+
+        path = indexes.ToArray();
+        switch (parent)
+        {
+            case IDeconstructionAssignmentOperation deconstruction when deconstruction.Value == current:
+                var target = deconstruction.Target;
+                foreach (var index in path)
+                {
+                    while (target is IConversionOperation or IParenthesizedOperation or IDeclarationExpressionOperation)
+                    {
+                        target = target switch
+                        {
+                            IConversionOperation conversion => conversion.Operand,
+                            IParenthesizedOperation parenthesized => parenthesized.Operand,
+                            _ => ((IDeclarationExpressionOperation)target).Expression,
+                        };
+                    }
+
+                    if (target is not ITupleOperation targetTuple || index >= targetTuple.Elements.Length)
+                    {
+                        return TupleFate.HandedOn;
+                    }
+
+                    target = targetTuple.Elements[index];
+                }
+
+                if (target is IDeclarationExpressionOperation declaration)
+                {
+                    target = declaration.Expression;
+                }
+
+                switch (target)
+                {
+                    case IDiscardOperation:
+                        return TupleFate.Dropped;
+                    case ILocalReferenceOperation targetLocal when deconstruction.Parent is IExpressionStatementOperation:
+                        local = targetLocal.Local;
+                        statement = deconstruction.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+                        return statement is null ? TupleFate.HandedOn : TupleFate.Deconstructed;
+                    default:
+                        return TupleFate.HandedOn;
+                }
+
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                local = declarator.Symbol;
+                return TupleFate.Stored;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment when assignment.Parent is IExpressionStatementOperation:
+                local = assigned.Local;
+                return TupleFate.Stored;
+            case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                return TupleFate.Dropped;
+            default:
+                return TupleFate.HandedOn;
+        }
+    }
+
+    /// <summary>
+    /// Whether the element at <paramref name="path"/> of the tuple held by <paramref name="tuple"/> is, somewhere in
+    /// the body, returned to a pool or handed on, itself (<c>pool.Return(t.Item1)</c>, <c>Keep(t.Item1)</c>) or with
+    /// the tuple that holds it (<c>return t;</c>, <c>var (item, _) = t;</c>).
+    /// </summary>
+    private static bool TupleElementKept(BodyFacts facts, ILocalSymbol tuple, int[] path, PoolMethods pools)
+    {
+        foreach (var reference in facts.ReferencesTo(tuple))
+        {
+            if (IsWrite(reference))
+            {
+                continue;
+            }
+
+            IOperation current = reference;
+            var depth = 0;
+            var otherElement = false;
+            while (depth < path.Length && TransparentParent(current, out var child) is IFieldReferenceOperation field && field.Instance == child &&
+                TupleElementIndex(field.Field) is { } index)
+            {
+                if (index != path[depth])
+                {
+                    otherElement = true;
+                    break;
+                }
+
+                current = field;
+                depth++;
+            }
+
+            if (otherElement)
+            {
+                continue;
+            }
+
+            var parent = TransparentParent(current, out var below);
+            if (HandsOn(current, pools) ||
+                parent is IArgumentOperation { Parent: IInvocationOperation call } && pools.IsReturn(call.TargetMethod) ||
+                parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Value == below)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The position of a tuple element field (<c>Item1</c> or its name) in its tuple type; null for any other field.</summary>
+    private static int? TupleElementIndex(IFieldSymbol field)
+    {
+        if (!field.ContainingType.IsTupleType)
+        {
+            return null;
+        }
+
+        // By name: an element is read by its own name or as ItemN, whichever field symbol the compiler hands out.
+        var elements = field.ContainingType.TupleElements;
+        for (var i = 0; i < elements.Length; i++)
+        {
+            if (field.Name == elements[i].Name || field.Name == "Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How the element at <paramref name="path"/> of the tuple in <paramref name="tuple"/> is read: <c>t.Item1</c>, <c>t.Name</c>, <c>t.Item2.Item1</c>.</summary>
+    private static string TupleElementName(ILocalSymbol tuple, int[] path)
+    {
+        var name = tuple.Name;
+        var type = tuple.Type;
+        foreach (var index in path)
+        {
+            if (type is INamedTypeSymbol { IsTupleType: true } named && index < named.TupleElements.Length)
+            {
+                name += "." + named.TupleElements[index].Name;
+                type = named.TupleElements[index].Type;
+            }
+            else
+            {
+                name += ".Item" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                type = null!;
+            }
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -668,7 +953,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             // Everything evaluated before the write stores: `a = Replace(a)` hands the old object on first.
-            var written = write.Parent is IArgumentOperation { Parent: { } call } ? call : write.Parent ?? write;
+            var written = write.Parent is IArgumentOperation { Parent: { } call } ? call : DeconstructionWriting(write) ?? write.Parent ?? write;
             if (references.Any(r => r != write && !IsWrite(r) && r.Syntax.SpanStart < written.Syntax.Span.End && HandsOn(r, pools)))
             {
                 return null; // handed on before this write, so before every later one
@@ -676,7 +961,7 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             // A value written that reads the variable may be the same object again (`a = keep ? a : pool.Rent()`).
             if (!Flow.Reaches(rent.Syntax, write.Syntax) ||
-                (written is ISimpleAssignmentOperation { Value: var value } && references.Any(r => value.Syntax.Span.Contains(r.Syntax.Span))) ||
+                (written is IAssignmentOperation { Value: var value } && references.Any(r => value.Syntax.Span.Contains(r.Syntax.Span))) ||
                 write.Syntax.Ancestors().Any(a => a is CatchClauseSyntax && !a.Span.Contains(rent.Syntax.Span)) ||
                 Flow.ReturnedOnEveryPathBetween(rent.Syntax, write.Syntax, local, facts))
             {
@@ -821,8 +1106,24 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
     {
         var parent = reference.Parent;
         return parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ||
-            parent is IDeconstructionAssignmentOperation ||
-            parent is IArgumentOperation { Parameter.RefKind: RefKind.Out };
+            parent is IDeconstructionAssignmentOperation { Target: var target } && target == reference ||
+            parent is IArgumentOperation { Parameter.RefKind: RefKind.Out } ||
+            DeconstructionWriting(reference) is not null;
+    }
+
+    /// <summary>
+    /// The deconstruction that writes <paramref name="reference"/> as an element of its target (<c>(x, n) = …</c>,
+    /// <c>var (x, n) = …</c>, nested <c>((x, n), m) = …</c>); null when it is not one.
+    /// </summary>
+    private static IDeconstructionAssignmentOperation? DeconstructionWriting(IOperation reference)
+    {
+        var node = reference;
+        while (node.Parent is ITupleOperation or IDeclarationExpressionOperation)
+        {
+            node = node.Parent;
+        }
+
+        return node != reference && node.Parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == node ? deconstruction : null;
     }
 
     /// <summary>A reference that reads the object: not a write of the variable, not the value passed to a return, not in <c>nameof</c>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -25,7 +26,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT102");
 
     /// <inheritdoc />
-    public override FixAllProvider? GetFixAllProvider() => null; // each hoist picks a fresh field name
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan); // each hoist picks a fresh field name
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -39,23 +40,30 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax array
-                || array.Span != diagnostic.Location.SourceSpan
-                || Elements(array) is not { } elements
-                || !elements.All(e => model.GetConstantValue(e, context.CancellationToken).HasValue)
-                || model.GetTypeInfo(array, context.CancellationToken).ConvertedType is not IArrayTypeSymbol arrayType
-                || array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { Parent: TypeDeclarationSyntax } member
-                || member.Parent is InterfaceDeclarationSyntax
-                || FieldHost((TypeDeclarationSyntax)member.Parent) is not { } host
-                || IsMutatedLocal(array, member, model))
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node.Span == diagnostic.Location.SourceSpan && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
             {
-                continue;
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => HoistAsync(context.Document, array, arrayType, host, ct), equivalenceKey: Title),
-                diagnostic);
         }
+    }
+
+    /// <summary>The hoist of the array <paramref name="node"/>; null when it is not all constants or has nowhere to go.</summary>
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not ExpressionSyntax array
+            || Elements(array) is not { } elements
+            || !elements.All(e => model.GetConstantValue(e, cancellationToken).HasValue)
+            || model.GetTypeInfo(array, cancellationToken).ConvertedType is not IArrayTypeSymbol arrayType
+            || array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { Parent: TypeDeclarationSyntax } member
+            || member.Parent is InterfaceDeclarationSyntax
+            || FieldHost((TypeDeclarationSyntax)member.Parent) is not { } host
+            || IsMutatedLocal(array, member, model))
+        {
+            return null;
+        }
+
+        return ct => HoistAsync(document, array, arrayType, host, ct);
     }
 
     /// <summary>The element expressions of an array initialiser, or null when it is not one (e.g. <c>new int[n]</c>).</summary>
@@ -134,9 +142,11 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         }
         else
         {
+            // The blank line leads the next member, as the parser would put it, so a field inserted after this one
+            // later (Fix All) lands before the blank line rather than after it.
             var first = type.Members[0];
-            editor.InsertBefore(first, field.WithLeadingTrivia(first.GetLeadingTrivia())
-                .WithTrailingTrivia(eol, eol));
+            editor.InsertBefore(first, field.WithLeadingTrivia(first.GetLeadingTrivia()).WithTrailingTrivia(eol));
+            editor.ReplaceNode(first, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Insert(0, eol)));
         }
 
         editor.ReplaceNode(array, SyntaxFactory.IdentifierName(name).WithTriviaFrom(array));

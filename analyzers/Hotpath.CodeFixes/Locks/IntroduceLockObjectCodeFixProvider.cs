@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -28,7 +29,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT201", "HOT203");
 
     /// <inheritdoc />
-    public override FixAllProvider? GetFixAllProvider() => null; // sites share one new field: fix them one at a time
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan); // sites share one new field per type
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -42,23 +43,30 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax target ||
-                model.GetSymbolInfo(target, context.CancellationToken).Symbol is IParameterSymbol { IsThis: false })
+            if (Plan(context.Document, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is { } fix)
             {
-                continue;
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
-
-            var site = Site(target);
-            var type = target.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            if (site is null || type is null || type is InterfaceDeclarationSyntax)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => IntroduceAsync(context.Document, target, site, type, ct), equivalenceKey: Title),
-                diagnostic);
         }
+    }
+
+    /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock) or no site.</summary>
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not ExpressionSyntax target ||
+            model.GetSymbolInfo(target, cancellationToken).Symbol is IParameterSymbol { IsThis: false })
+        {
+            return null;
+        }
+
+        var site = Site(target);
+        var type = target.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (site is null || type is null || type is InterfaceDeclarationSyntax)
+        {
+            return null;
+        }
+
+        return ct => IntroduceAsync(document, target, site, type, ct);
     }
 
     /// <summary>The lock statement or Monitor call whose lock object is <paramref name="target"/>.</summary>

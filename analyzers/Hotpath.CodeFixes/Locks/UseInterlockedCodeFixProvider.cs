@@ -10,7 +10,12 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace Hotpath.CodeFixes.Locks;
 
-/// <summary>HOT205: replaces a lock around one numeric update with the matching <c>Interlocked</c> call.</summary>
+/// <summary>
+/// HOT205: replaces a lock around one numeric update with the matching <c>Interlocked</c> call. A field's locks are
+/// rewritten together: the diagnostic lists the field's other single-update locks as additional locations, since
+/// a lock left around one update would no longer exclude the lock-free <c>Interlocked</c> calls, and the two would
+/// lose each other's updates.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseInterlockedCodeFixProvider)), Shared]
 public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
 {
@@ -20,29 +25,100 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT205");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindToken(context.Span.Start).Parent is not LockStatementSyntax lockStatement)
+        if (root?.FindToken(context.Span.Start).Parent is not LockStatementSyntax)
         {
             return;
         }
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(InterlockedAnalyzer.MethodKey, out var method) || method is null ||
-                Rewrite(lockStatement, method, diagnostic.Properties.ContainsKey(InterlockedAnalyzer.NegateKey)) is not { } replacement)
+            if (!diagnostic.Properties.TryGetValue(InterlockedAnalyzer.MethodKey, out var method) || method is null)
             {
                 continue;
             }
 
+            var solution = context.Document.Project.Solution;
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => ReplaceAsync(context.Document, lockStatement, replacement, ct), equivalenceKey: Title),
+                CodeAction.Create(Title, ct => RewriteAsync(solution, new[] { diagnostic }, ct), equivalenceKey: Title),
                 diagnostic);
         }
+    }
+
+    /// <summary>Every lock a diagnostic names (its own and the field's others), with the call that replaces it.</summary>
+    private static IEnumerable<(Location Location, string Method, bool Negate)> Sites(Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(InterlockedAnalyzer.MethodKey, out var method) || method is null)
+        {
+            yield break;
+        }
+
+        yield return (diagnostic.Location, method, diagnostic.Properties.ContainsKey(InterlockedAnalyzer.NegateKey));
+        if (!diagnostic.Properties.TryGetValue(InterlockedAnalyzer.OthersKey, out var others) || others is null)
+        {
+            yield break;
+        }
+
+        var encoded = others.Split(',');
+        for (var i = 0; i < encoded.Length && i < diagnostic.AdditionalLocations.Count; i++)
+        {
+            var negate = encoded[i].EndsWith("-", StringComparison.Ordinal);
+            yield return (diagnostic.AdditionalLocations[i], negate ? encoded[i].Substring(0, encoded[i].Length - 1) : encoded[i], negate);
+        }
+    }
+
+    /// <summary>Rewrites every lock the diagnostics name, across documents, each once.</summary>
+    private static async Task<Solution> RewriteAsync(Solution solution, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var byTree = new Dictionary<SyntaxTree, Dictionary<int, (string Method, bool Negate)>>();
+        foreach (var diagnostic in diagnostics)
+        {
+            foreach (var (location, method, negate) in Sites(diagnostic))
+            {
+                if (location.SourceTree is not { } tree)
+                {
+                    continue;
+                }
+
+                if (!byTree.TryGetValue(tree, out var sites))
+                {
+                    byTree.Add(tree, sites = new Dictionary<int, (string, bool)>());
+                }
+
+                sites[location.SourceSpan.Start] = (method, negate);
+            }
+        }
+
+        foreach (var pair in byTree)
+        {
+            if (solution.GetDocument(pair.Key) is not { } document ||
+                await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } root)
+            {
+                continue;
+            }
+
+            var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (var site in pair.Value)
+            {
+                if (root.FindToken(site.Key).Parent is LockStatementSyntax lockStatement &&
+                    Rewrite(lockStatement, site.Value.Method, site.Value.Negate) is { } replacement)
+                {
+                    replacements[lockStatement] = replacement;
+                }
+            }
+
+            if (replacements.Count > 0)
+            {
+                solution = solution.WithDocumentSyntaxRoot(document.Id, root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]));
+            }
+        }
+
+        return solution;
     }
 
     private static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
@@ -61,12 +137,6 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
 
     private static ExpressionSyntax WithoutThis(ExpressionSyntax expression) =>
         expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access ? access.Name : expression;
-
-    private static async Task<Document> ReplaceAsync(Document document, SyntaxNode lockStatement, StatementSyntax replacement, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return document.WithSyntaxRoot(root!.ReplaceNode(lockStatement, replacement));
-    }
 
     /// <summary>The Interlocked statement that does what the lock body does, or null when the body is not one update.</summary>
     private static StatementSyntax? Rewrite(LockStatementSyntax lockStatement, string method, bool negate)
@@ -136,5 +206,48 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
         return SyntaxFactory.ExpressionStatement(call)
             .WithLeadingTrivia(lockStatement.GetLeadingTrivia())
             .WithTrailingTrivia(lockStatement.GetTrailingTrivia());
+    }
+
+    /// <summary>
+    /// Fix all: the union of the locks every diagnostic in scope names, rewritten once each (the batch fixer would
+    /// apply one diagnostic's fix per field and drop the overlapping rewrites of the others).
+    /// </summary>
+    private sealed class FixAll : FixAllProvider
+    {
+        public static readonly FixAll Instance = new();
+
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() =>
+            new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+        {
+            var diagnostics = new List<Diagnostic>();
+            switch (fixAllContext.Scope)
+            {
+                case FixAllScope.Document when fixAllContext.Document is { } document:
+                    diagnostics.AddRange(await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false));
+                    break;
+                case FixAllScope.Project:
+                    diagnostics.AddRange(await fixAllContext.GetAllDiagnosticsAsync(fixAllContext.Project).ConfigureAwait(false));
+                    break;
+                case FixAllScope.Solution:
+                    foreach (var project in fixAllContext.Solution.Projects)
+                    {
+                        diagnostics.AddRange(await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false));
+                    }
+
+                    break;
+                default:
+                    return null;
+            }
+
+            if (diagnostics.Count == 0)
+            {
+                return null;
+            }
+
+            var solution = fixAllContext.Solution;
+            return CodeAction.Create(Title, ct => RewriteAsync(solution, diagnostics, ct), equivalenceKey: Title);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -20,11 +21,15 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Release the lock in a finally block";
 
+    /// <summary>Marks what the fix lays out: the Enter, the declarations moved before it, the try (or the whole one-line block).</summary>
+    private static readonly SyntaxAnnotation s_layout = new("Hotpath.WrapInTryFinally.Layout");
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT204");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() =>
+        SequentialFixAll.Create(Plan, static d => d.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey)); // two Enters may share a block
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -35,26 +40,33 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return;
         }
 
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) ||
-                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter ||
-                enter.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+            if (model is not null && diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) &&
+                Plan(context.Document, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is { } fix)
             {
-                continue;
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
-
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            var (start, end, exit) = Region(block, statement, enter);
-            if (model is null || PlanScope(model, block, start, end, exit, context.CancellationToken) is not { } hoisted)
-            {
-                continue; // a variable the statements declare for later code could not stay in scope
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => WrapAsync(context.Document, block, enter, start, end, exit, hoisted, ct), equivalenceKey: Title),
-                diagnostic);
         }
+    }
+
+    /// <summary>The wrap of the statements after the <c>Monitor.Enter</c> call <paramref name="node"/>; null when it cannot be done.</summary>
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter ||
+            enter.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+        {
+            return null;
+        }
+
+        var (start, end, exit) = Region(block, statement, enter);
+        if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
+        {
+            return null; // a variable the statements declare for later code could not stay in scope
+        }
+
+        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, ct);
     }
 
     /// <summary>The guarded statements [start, end) after the Enter: up to the matching Exit, or to the end of the block.</summary>
@@ -167,7 +179,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                     type,
                     SyntaxFactory.SeparatedList(declaration.Declaration.Variables.Select(static v => v.WithInitializer(null)))))
                 .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation));
+                .WithAdditionalAnnotations(s_layout));
             foreach (var variable in declaration.Declaration.Variables)
             {
                 if (variable.Initializer is { } initializer)
@@ -176,7 +188,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                             SyntaxKind.SimpleAssignmentExpression,
                             SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
                             initializer.Value.WithoutTrivia()))
-                        .WithAdditionalAnnotations(Formatter.Annotation));
+                        .WithAdditionalAnnotations(s_layout));
                 }
             }
         }
@@ -191,7 +203,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                 SyntaxFactory.Block(guarded),
                 default,
                 SyntaxFactory.FinallyClause(SyntaxFactory.Block(exitStatement.WithoutTrivia())))
-            .WithAdditionalAnnotations(Formatter.Annotation);
+            .WithAdditionalAnnotations(s_layout);
 
         var rebuilt = new List<StatementSyntax>();
         for (var i = 0; i < start; i++)
@@ -201,7 +213,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                 rebuilt.AddRange(declaredAhead); // before the Enter, which stays right before the try
             }
 
-            rebuilt.Add(statements[i]);
+            rebuilt.Add(i == start - 1 ? statements[i].WithAdditionalAnnotations(s_layout) : statements[i]);
         }
 
         rebuilt.Add(tryStatement);
@@ -210,7 +222,92 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             rebuilt.Add(statements[i]);
         }
 
-        return document.WithSyntaxRoot(root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(rebuilt))));
+        var newBlock = block.WithStatements(SyntaxFactory.List(rebuilt));
+        var sharesLines = SharesLines(block);
+        if (sharesLines)
+        {
+            // `{ Monitor.Enter(x); ...; }` on one line: the whole block is laid out afresh, on lines of its own.
+            newBlock = Elastic(newBlock).WithAdditionalAnnotations(s_layout);
+        }
+
+        var newRoot = root.ReplaceNode(block, newBlock);
+        if (sharesLines && newRoot.GetAnnotatedNodes(s_layout).OfType<BlockSyntax>().FirstOrDefault() is { } laidOut &&
+            laidOut.OpenBraceToken.GetPreviousToken() is { RawKind: not 0 } before)
+        {
+            // The brace leaves the method header's line as well (the formatter decides only where trivia is elastic).
+            newRoot = newRoot.ReplaceToken(before, before.WithTrailingTrivia(SyntaxFactory.ElasticMarker));
+        }
+
+        var changed = document.WithSyntaxRoot(newRoot);
+        var options = await IndentationOfAsync(document, block, cancellationToken).ConfigureAwait(false);
+        var formatted = await Formatter.FormatAsync(changed, s_layout, options, cancellationToken).ConfigureAwait(false);
+
+        // Laid out with the file's own indentation: nothing is left for the code action's clean-up to format again
+        // with the default options (it would re-indent the edges of the try with spaces in a file of tabs).
+        var formattedRoot = (await formatted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        formattedRoot = formattedRoot.ReplaceTrivia(
+            formattedRoot.DescendantTrivia().Where(static t => t.HasAnnotation(SyntaxAnnotation.ElasticAnnotation)),
+            static (original, _) => original.WithoutAnnotations(SyntaxAnnotation.ElasticAnnotation));
+        formattedRoot = formattedRoot.ReplaceNodes(formattedRoot.GetAnnotatedNodes(s_layout), static (_, node) => node.WithoutAnnotations(s_layout));
+        return formatted.WithSyntaxRoot(formattedRoot);
+    }
+
+    /// <summary>Whether a statement of the block starts on the line of its <c>{</c> or ends on the line of its <c>}</c>.</summary>
+    private static bool SharesLines(BlockSyntax block)
+    {
+        if (block.Statements.Count == 0)
+        {
+            return false;
+        }
+
+        var tree = block.SyntaxTree;
+        int Line(int position) => tree.GetLineSpan(new Microsoft.CodeAnalysis.Text.TextSpan(position, 0)).StartLinePosition.Line;
+        return Line(block.OpenBraceToken.SpanStart) == Line(block.Statements[0].SpanStart) ||
+               Line(block.CloseBraceToken.SpanStart) == Line(block.Statements[block.Statements.Count - 1].Span.End);
+    }
+
+    /// <summary>The block with its whitespace and line breaks made elastic (comments kept), except after its <c>}</c>.</summary>
+    private static BlockSyntax Elastic(BlockSyntax block)
+    {
+        var keep = block.CloseBraceToken.TrailingTrivia.Span;
+        return block.ReplaceTrivia(
+            block.DescendantTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia) || t.IsKind(SyntaxKind.EndOfLineTrivia)).Where(t => !keep.Contains(t.Span)),
+            static (_, _) => SyntaxFactory.ElasticMarker);
+    }
+
+    /// <summary>
+    /// The document's formatting options with the indentation the file itself uses around the block: tabs when the
+    /// block's lines are indented with tabs, otherwise spaces, one level being what separates the statements from
+    /// the <c>{</c>'s line (4 when that cannot be seen).
+    /// </summary>
+    private static async Task<Microsoft.CodeAnalysis.Options.OptionSet> IndentationOfAsync(Document document, BlockSyntax block, CancellationToken cancellationToken)
+    {
+        var options = (Microsoft.CodeAnalysis.Options.OptionSet)await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var braceIndent = LeadingWhitespace(text, block.OpenBraceToken.SpanStart);
+        var statementIndent = block.Statements.Count > 0 ? LeadingWhitespace(text, block.Statements[0].SpanStart) : braceIndent;
+        var useTabs = (braceIndent + statementIndent).IndexOf('\t') >= 0;
+        options = options.WithChangedOption(FormattingOptions.UseTabs, LanguageNames.CSharp, useTabs);
+        if (useTabs)
+        {
+            var tabSize = options.GetOption(FormattingOptions.TabSize, LanguageNames.CSharp);
+            return options.WithChangedOption(FormattingOptions.IndentationSize, LanguageNames.CSharp, tabSize);
+        }
+
+        var unit = statementIndent.Length - braceIndent.Length;
+        return options.WithChangedOption(FormattingOptions.IndentationSize, LanguageNames.CSharp, unit > 0 && unit <= 8 ? unit : 4);
+    }
+
+    private static string LeadingWhitespace(Microsoft.CodeAnalysis.Text.SourceText text, int position)
+    {
+        var line = text.Lines.GetLineFromPosition(position);
+        var end = line.Start;
+        while (end < line.End && text[end] is ' ' or '\t')
+        {
+            end++;
+        }
+
+        return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(line.Start, end));
     }
 
     private static bool IsExit(StatementSyntax statement, string lockText) =>

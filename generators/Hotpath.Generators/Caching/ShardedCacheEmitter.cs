@@ -23,29 +23,48 @@ internal static class ShardedCacheEmitter
         var cache = CacheType + "<" + key.FullName + ", " + value + ">";
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
         var typed = model.AccessorsArePublic ? "public " : "internal ";
-        string New(string name) => model.HidesInherited.Contains(name) ? "new " : string.Empty;
+        string New(string name) => model.Overrides.Contains(name) ? "override " : model.HidesInherited.Contains(name) ? "new " : string.Empty;
 
-        writer.Line(GeneratedCodeMarker.Attribute);
-        writer.Line("private " + New(FieldName) + "readonly " + cache + " " + FieldName + ";");
-        writer.Line();
-        writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + SourceWriter.Literal(model.Shards) + " shards, " +
-                    SourceWriter.Literal(model.Capacity) + " entries, " +
-                    (model.TimeToLiveSeconds == 0 ? "no expiry" : "entries expire after " + SourceWriter.Literal(model.TimeToLiveSeconds) + " s") + ".</summary>");
-        writer.Line("public " + model.Target.EscapedName + "()");
-        writer.Indent();
-        writer.Line(": this(new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
-                    ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +
-                    ", Name = " + SourceWriter.Literal(model.Target.Name) + " })");
-        writer.Unindent();
-        writer.OpenBrace();
-        writer.CloseBrace();
-        writer.Line();
-        writer.Line("/// <summary>A cache configured by <paramref name=\"options\"/> (the attribute's values are not used).</summary>");
-        writer.Line("public " + model.Target.EscapedName + "(" + OptionsType + " options)");
-        writer.OpenBrace();
-        writer.Line(FieldName + " = new " + cache + "(options);");
-        writer.CloseBrace();
-        writer.Line();
+        var attributeOptions = "new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
+                               ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +
+                               ", Name = " + SourceWriter.Literal(model.Target.Name) + " }";
+        var configured = SourceWriter.Literal(model.Shards) + " shards, " + SourceWriter.Literal(model.Capacity) + " entries, " +
+                         (model.TimeToLiveSeconds == 0 ? "no expiry" : "entries expire after " + SourceWriter.Literal(model.TimeToLiveSeconds) + " s");
+        if (model.HasPrimaryConstructor)
+        {
+            // Every constructor of a type with a primary constructor must call it (CS8862): none is generated, and the
+            // primary constructor runs this initializer, which may read its parameters.
+            var options = model.OptionsParameter is null ? attributeOptions
+                : model.OptionsParameterMayBeNull ? model.OptionsParameter + " ?? " + attributeOptions
+                : model.OptionsParameter;
+            writer.Line("/// <summary>The cache, created when the primary constructor runs: " +
+                        (model.OptionsParameter is null ? "configured by the [ShardedCache] attribute (" + configured + ")"
+                            : "configured by its parameter <c>" + model.OptionsParameter.TrimStart('@') + "</c>" + (model.OptionsParameterMayBeNull ? " or, when it is null, by the [ShardedCache] attribute (" + configured + ")" : string.Empty)) + ".</summary>");
+            writer.Line(GeneratedCodeMarker.Attribute);
+            writer.Line("private " + New(FieldName) + "readonly " + cache + " " + FieldName + " = new " + cache + "(" + options + ");");
+            writer.Line();
+        }
+        else
+        {
+            writer.Line(GeneratedCodeMarker.Attribute);
+            writer.Line("private " + New(FieldName) + "readonly " + cache + " " + FieldName + ";");
+            writer.Line();
+            writer.Line("/// <summary>A cache configured by its [ShardedCache] attribute: " + configured + ".</summary>");
+            writer.Line("public " + model.Target.EscapedName + "()");
+            writer.Indent();
+            writer.Line(": this(" + attributeOptions + ")");
+            writer.Unindent();
+            writer.OpenBrace();
+            writer.CloseBrace();
+            writer.Line();
+            writer.Line("/// <summary>A cache configured by <paramref name=\"options\"/> (the attribute's values are not used).</summary>");
+            writer.Line("public " + model.Target.EscapedName + "(" + OptionsType + " options)");
+            writer.OpenBrace();
+            writer.Line(FieldName + " = new " + cache + "(options);");
+            writer.CloseBrace();
+            writer.Line();
+        }
+
         writer.Line("/// <summary>Entries currently held.</summary>");
         writer.Line("public " + New("Count") + "int Count => " + FieldName + ".Count;");
         writer.Line();

@@ -15,6 +15,16 @@ namespace Hotpath.Generators.Caching;
 /// <param name="Capacity">Attribute value, validated (positive).</param>
 /// <param name="TimeToLiveSeconds">Attribute value, validated (0 = no expiry).</param>
 /// <param name="HidesInherited">The generated members that hide a visible member of a base class, declared <c>new</c> (CS0108/CS0114 otherwise).</param>
+/// <param name="Overrides">
+/// The generated members that implement an abstract member of a base class of exactly their signature, declared <c>override</c>
+/// (a base's <c>public abstract int Count { get; }</c>).
+/// </param>
+/// <param name="HasPrimaryConstructor">
+/// The class has a primary constructor: no constructors are generated (each would have to call it, CS8862) and the cache
+/// field is created by its initializer, which the primary constructor runs.
+/// </param>
+/// <param name="OptionsParameter">The primary constructor's <c>ShardedCacheOptions</c> parameter the initializer uses, as an identifier; null: the attribute's values.</param>
+/// <param name="OptionsParameterMayBeNull">That parameter is nullable: a null one falls back to the attribute's values.</param>
 internal sealed record ShardedCacheModel(
     TypeTarget Target,
     CacheKeyModel Key,
@@ -24,7 +34,11 @@ internal sealed record ShardedCacheModel(
     int Shards,
     int Capacity,
     int TimeToLiveSeconds,
-    EquatableArray<string> HidesInherited);
+    EquatableArray<string> HidesInherited,
+    EquatableArray<string> Overrides,
+    bool HasPrimaryConstructor,
+    string? OptionsParameter,
+    bool OptionsParameterMayBeNull);
 
 /// <summary>A valid cache and where its <c>typeof(TValue)</c> argument is (for a key-name collision, found only once all caches are known).</summary>
 /// <param name="Model">What the emitter needs; selected on its own so that moving the attribute does not re-emit the cache.</param>

@@ -19,6 +19,9 @@ internal static class ShardedCacheParser
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
+    /// <summary>The typed accessors: internal on a public cache whose key struct is internal.</summary>
+    private static readonly HashSet<string> Typed = new(StringComparer.Ordinal) { "TryGet", "GetOrAdd", "GetOrAddAsync", "Set", "Remove" };
+
     private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
 
     public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -69,6 +72,7 @@ internal static class ShardedCacheParser
         var valueLocation = attributeSyntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : fallbackLocation;
         CacheKeyModel? key = null;
         var hidesInherited = Array.Empty<string>();
+        var overrides = Array.Empty<string>();
         var valueType = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         if (cacheType.IsStatic && valueType is not null)
         {
@@ -76,6 +80,7 @@ internal static class ShardedCacheParser
                 $"'{cacheType.Name}' is static: the generated constructors, cache field and accessors are instance members; remove 'static' and create the cache once (a static readonly field holding it, say)"));
         }
 
+        var construction = ShardedCacheConstruction.Parse(cacheType, diagnostics, cancellationToken);
         if (valueType is null || valueType.TypeKind == TypeKind.Error)
         {
             // typeof(...) does not bind: the compiler already reports that.
@@ -86,7 +91,7 @@ internal static class ShardedCacheParser
         }
         else
         {
-            key = ParseKey(valueType, cacheType, valueLocation, diagnostics, out hidesInherited, cancellationToken);
+            key = ParseKey(valueType, cacheType, construction.HasPrimaryConstructor, valueLocation, diagnostics, out hidesInherited, out overrides, cancellationToken);
         }
 
         if (diagnostics.Count > 0 || key is null || valueType is null)
@@ -108,13 +113,18 @@ internal static class ShardedCacheParser
             shards,
             capacity,
             timeToLive,
-            hidesInherited.ToEquatableArray());
+            hidesInherited.ToEquatableArray(),
+            overrides.ToEquatableArray(),
+            construction.HasPrimaryConstructor,
+            construction.OptionsParameter,
+            construction.OptionsMayBeNull);
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, out string[] overrides, CancellationToken cancellationToken)
     {
         hidesInherited = [];
+        overrides = [];
         // The key struct and the accessors are generated in another file, where a file-local type cannot be named.
         // (A key part of a file-local type is always found here: a type that is not file-local cannot have a
         // member of a file-local type (CS9051), so the value type is file-local, nests in one or has one as a type argument.)
@@ -227,7 +237,7 @@ internal static class ShardedCacheParser
 
         var fullName = "global::" + (ns is null ? name : ns + "." + name);
         var clashes = new List<Diagnostic>();
-        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type));
+        var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type), constructors: !hasPrimaryConstructor);
         GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
         if (clashes.Count > 0)
         {
@@ -235,7 +245,16 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        hidesInherited = GeneratedMemberClashes.HiddenInherited(cacheType, emitted, GeneratedInBases(cacheType, cancellationToken));
+        // The typed accessors are internal where a public one could not name the key struct (see Parse).
+        var accessorsArePublic = (domain.IsEverywhere ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly).Contains(AccessibilityDomain.OfDeclared(cacheType));
+        overrides = ShardedCacheAbstractMembers.Implemented(cacheType, emitted, name => Typed.Contains(name) && !accessorsArePublic ? Accessibility.Internal : Accessibility.Public, clashes, cancellationToken);
+        if (clashes.Count > 0)
+        {
+            diagnostics.AddRange(clashes);
+            return null;
+        }
+
+        hidesInherited = GeneratedMemberClashes.HiddenInherited(cacheType, emitted, GeneratedInBases(cacheType, cancellationToken)).Except(overrides).ToArray();
 
         return new CacheKeyModel(
             ns,
@@ -375,7 +394,7 @@ internal static class ShardedCacheParser
         foreach (var implemented in named.AllInterfaces)
         {
             if (implemented.OriginalDefinition.ToDisplayString() == "System.IEquatable<T>" &&
-                SameIgnoringTupleNames(implemented.TypeArguments[0], named))
+                SignatureTypes.Equal(implemented.TypeArguments[0], named)) // a named tuple (int Low, int High) is IEquatable<(int, int)>
             {
                 return null;
             }
@@ -432,42 +451,6 @@ internal static class ShardedCacheParser
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
 
     /// <summary>
-    /// Whether two types are one type once tuple element names (and nullable annotations) are set aside: a named tuple
-    /// <c>(int Shard, string Zone)</c> implements <c>IEquatable&lt;(int, string)&gt;</c>, its names being no part of the type.
-    /// </summary>
-    private static bool SameIgnoringTupleNames(ITypeSymbol left, ITypeSymbol right)
-    {
-        if (SymbolEqualityComparer.Default.Equals(left, right))
-        {
-            return true;
-        }
-
-        if (left is IArrayTypeSymbol leftArray && right is IArrayTypeSymbol rightArray)
-        {
-            return leftArray.Rank == rightArray.Rank && SameIgnoringTupleNames(leftArray.ElementType, rightArray.ElementType);
-        }
-
-        if (left is not INamedTypeSymbol leftNamed || right is not INamedTypeSymbol rightNamed ||
-            !SymbolEqualityComparer.Default.Equals(leftNamed.OriginalDefinition, rightNamed.OriginalDefinition) ||
-            leftNamed.TypeArguments.Length != rightNamed.TypeArguments.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < leftNamed.TypeArguments.Length; i++)
-        {
-            if (!SameIgnoringTupleNames(leftNamed.TypeArguments[i], rightNamed.TypeArguments[i]))
-            {
-                return false;
-            }
-        }
-
-        return leftNamed.ContainingType is null || rightNamed.ContainingType is null
-            ? leftNamed.ContainingType is null && rightNamed.ContainingType is null
-            : SameIgnoringTupleNames(leftNamed.ContainingType, rightNamed.ContainingType);
-    }
-
-    /// <summary>
     /// The members generated into a [ShardedCache] base class of <paramref name="cacheType"/> declared in this compilation
     /// (the generator does not see its own output, so they are not among the base's members yet).
     /// </summary>
@@ -488,7 +471,7 @@ internal static class ShardedCacheParser
                 {
                     var name = value.Name + "Key";
                     var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
-                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type)));
+                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
                 }
             }
         }
@@ -496,26 +479,34 @@ internal static class ShardedCacheParser
         return generated;
     }
 
-    /// <summary>The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts.</summary>
-    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes)
+    /// <summary>
+    /// The members <see cref="ShardedCacheEmitter.EmitCache"/> declares, with the parameter lists that follow from the key parts;
+    /// the constructors only when <paramref name="constructors"/> (not in a class with a primary constructor).
+    /// </summary>
+    private static EmittedMember[] EmittedMembers(INamedTypeSymbol valueType, string keyFullName, IEnumerable<ITypeSymbol> partTypes, bool constructors)
     {
-        var parts = partTypes.Select(static t => GeneratedMemberClashes.Parameter(t, RefKind.None)).ToArray();
-        var value = GeneratedMemberClashes.Parameter(valueType, RefKind.None);
+        var parts = partTypes.Select(static t => EmittedParameter.ByValue(TypePattern.Of(t))).ToArray();
+        var value = TypePattern.Of(valueType);
+        var key = TypePattern.Named(keyFullName);
+        var cancellationToken = TypePattern.Named("global::System.Threading.CancellationToken");
+        EmittedMember[] constructed = constructors
+            ? [new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
+               new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [EmittedParameter.ByValue(TypePattern.Named("global::Hotpath.Caching.ShardedCacheOptions"))])]
+            : [];
         return
         [
             new EmittedMember("_hotpathCache", null),
-            new EmittedMember("Count", null),
-            new EmittedMember("Statistics", null),
-            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
-            new EmittedMember(WellKnownMemberNames.InstanceConstructorName, [GeneratedMemberClashes.Parameter("global::Hotpath.Caching.ShardedCacheOptions")]),
-            new EmittedMember("TryGet", [.. parts, "&" + value]),
-            new EmittedMember("GetOrAdd", [.. parts, GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", " + value + ">")]),
+            new EmittedMember("Count", null, TypePattern.Named("int")),
+            new EmittedMember("Statistics", null, TypePattern.Named("global::Hotpath.Caching.CacheStatistics")),
+            .. constructed,
+            new EmittedMember("TryGet", [.. parts, new EmittedParameter(value, RefKind.Out)], TypePattern.Named("bool")),
+            new EmittedMember("GetOrAdd", [.. parts, EmittedParameter.ByValue(TypePattern.Generic("System.Func`2", key, value))], value),
             new EmittedMember("GetOrAddAsync", [.. parts,
-                GeneratedMemberClashes.Parameter("global::System.Func<" + keyFullName + ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">>"),
-                GeneratedMemberClashes.Parameter("global::System.Threading.CancellationToken")]),
-            new EmittedMember("Set", [value]),
-            new EmittedMember("Remove", parts),
-            new EmittedMember("Clear", []),
+                EmittedParameter.ByValue(TypePattern.Generic("System.Func`3", key, cancellationToken, TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value))),
+                EmittedParameter.ByValue(cancellationToken)], TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value)),
+            new EmittedMember("Set", [EmittedParameter.ByValue(value)], TypePattern.Named("void")),
+            new EmittedMember("Remove", parts, TypePattern.Named("bool")),
+            new EmittedMember("Clear", [], TypePattern.Named("void")),
         ];
     }
 

@@ -57,7 +57,10 @@ internal static class ColumnarParser
             }
             else if (type.IsAbstract || constructor is null)
             {
-                ReportOnType("a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows");
+                ReportOnType("a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows" +
+                             (!type.IsAbstract && Construction.PrimaryConstructor(type, cancellationToken) is not null
+                                 ? "; declare one that calls the primary constructor ('public " + type.Name + "() : this(...) { }')"
+                                 : string.Empty));
             }
             else if (RequiredMembers.BlockNew(type, constructor))
             {
@@ -111,7 +114,8 @@ internal static class ColumnarParser
                 if (member is IFieldSymbol && (member.IsImplicitlyDeclared || member.Name.StartsWith("<", StringComparison.Ordinal)))
                 {
                     // A compiler-generated field (its name is unspeakable): an auto-property's backing field (a get-only
-                    // auto-property is data Decode could not restore), found by name when the base comes from metadata;
+                    // auto-property is data Decode could not restore), found by name when the base comes from metadata
+                    // (where AssociatedSymbol is null: see BackingFieldOwner);
                     // or a captured primary constructor parameter's, reported above from the parameter's uses.
                     if (((IFieldSymbol)member).AssociatedSymbol is { } associated)
                     {
@@ -243,7 +247,7 @@ internal static class ColumnarParser
                 }
                 else if (setter is null)
                 {
-                    if (!autoProperties.Contains(property))
+                    if (!autoProperties.Contains(property) && !IsMetadataAutoProperty(declaring, property, getter))
                     {
                         return null; // computed property: derived from the stored members, nothing to store
                     }
@@ -325,6 +329,16 @@ internal static class ColumnarParser
             : subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
     }
 
+    /// <summary>
+    /// Whether a property of a base from another assembly is an auto-property, whose backing field is not imported with
+    /// the compiler's default options: its getter is <c>[CompilerGenerated]</c> (a computed property's is not). A record's
+    /// <c>EqualityContract</c> getter is too, and holds no state.
+    /// </summary>
+    private static bool IsMetadataAutoProperty(INamedTypeSymbol declaring, IPropertySymbol property, IMethodSymbol getter) =>
+        !declaring.Locations.Any(static l => l.IsInSource) &&
+        !(declaring.IsRecord && property.Name == "EqualityContract") &&
+        getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
+
     /// <summary>The getter a property uses: its own, or the one it inherits from the property it overrides.</summary>
     private static IMethodSymbol? Getter(IPropertySymbol property)
     {
@@ -353,7 +367,17 @@ internal static class ColumnarParser
         return null;
     }
 
-    /// <summary>The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.</summary>
+    /// <summary>
+    /// The property whose backing field <paramref name="fieldName"/> (<c>&lt;Name&gt;k__BackingField</c>) is, in a metadata type.
+    /// </summary>
+    /// <remarks>
+    /// The compiler's field name is the only link: Roslyn sets <see cref="IFieldSymbol.AssociatedSymbol"/> for a source
+    /// field, but for a field loaded from metadata only when it backs an event, never a property (a test asserts it, so
+    /// this can go if that changes). The property's accessors carry <c>[CompilerGenerated]</c>, which says it is an
+    /// auto-property but not which field is its own, and a captured primary-constructor parameter's field is
+    /// <c>[CompilerGenerated]</c> too. The name is what the C# compiler has always emitted, and what decompilers and
+    /// debuggers read it by.
+    /// </remarks>
     private static IPropertySymbol? BackingFieldOwner(INamedTypeSymbol declaring, string fieldName)
     {
         const string Suffix = ">k__BackingField";

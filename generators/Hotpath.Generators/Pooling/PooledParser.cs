@@ -87,7 +87,7 @@ internal static class PooledParser
         var emitPool = !type.IsAbstract && !type.IsStatic;
         if (emitPool)
         {
-            var problem = ConstructorProblem(type);
+            var problem = ConstructorProblem(type, cancellationToken);
             if (problem is not null)
             {
                 errors.Add(Diagnostic.Create(DiagnosticDescriptors.NoParameterlessConstructor, TypeTargetParser.NameLocation(type, cancellationToken), type.Name, problem));
@@ -235,7 +235,7 @@ internal static class PooledParser
     internal static bool Visible(ISymbol member, INamedTypeSymbol from) =>
         member.DeclaredAccessibility != Accessibility.NotApplicable && InheritedAccess.IsAccessible(member, from, receiver: null);
 
-    private static string? ConstructorProblem(INamedTypeSymbol type)
+    private static string? ConstructorProblem(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         var call = Construction.FindParameterlessCall(type);
         var parameterless = call.Constructor;
@@ -247,7 +247,9 @@ internal static class PooledParser
 
         if (parameterless is null)
         {
-            return ": declare one (it may be private: the generated Pool is inside the type)";
+            return Construction.PrimaryConstructor(type, cancellationToken) is null
+                ? ": declare one (it may be private: the generated Pool is inside the type)"
+                : ": declare one that calls the primary constructor ('private " + type.Name + "() : this(...) { }'; it may be private: the generated Pool is inside the type)";
         }
 
         if (IsObsoleteAsError(parameterless))

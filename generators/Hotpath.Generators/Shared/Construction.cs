@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Generators.Shared;
 
@@ -15,13 +16,18 @@ namespace Hotpath.Generators.Shared;
 /// </remarks>
 internal static class Construction
 {
-    /// <summary>What <c>new T()</c> finds in <paramref name="type"/>.</summary>
-    public static ParameterlessCall FindParameterlessCall(INamedTypeSymbol type)
+    /// <summary>What <c>new T()</c> finds in <paramref name="type"/>, among the constructors <paramref name="include"/> accepts (all by default).</summary>
+    public static ParameterlessCall FindParameterlessCall(INamedTypeSymbol type, Func<IMethodSymbol, bool>? include = null)
     {
         var best = new List<IMethodSymbol>();
         var bestRank = int.MaxValue;
         foreach (var constructor in type.InstanceConstructors)
         {
+            if (include is not null && !include(constructor))
+            {
+                continue; // overload resolution only sees the accessible ones
+            }
+
             var rank = Rank(constructor);
             if (rank is null || rank > bestRank)
             {
@@ -72,6 +78,31 @@ internal static class Construction
         }
 
         return hasParams ? 2 + (int.MaxValue / 2) - parameters.Length : 1;
+    }
+
+    /// <summary>
+    /// The primary constructor of <paramref name="type"/> (a class, struct or record with a parameter list, even an
+    /// empty one): the constructor declared by the type declaration itself. A record's copy constructor is implicit.
+    /// </summary>
+    public static IMethodSymbol? PrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax)
+                {
+                    return constructor;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The constructors as a message lists them: <c>'Row.Row(int)' and 'Row.Row(string)'</c>.</summary>

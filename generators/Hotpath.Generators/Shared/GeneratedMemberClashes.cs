@@ -8,8 +8,120 @@ namespace Hotpath.Generators.Shared;
 /// other member (a property, field or nested type), which clashes with every member of its name.
 /// </summary>
 /// <param name="Name">The member's name (<c>.ctor</c> for a constructor).</param>
-/// <param name="Parameters">For a method or constructor, its parameters as <see cref="GeneratedMemberClashes.Parameter"/> writes them; null otherwise.</param>
-internal sealed record EmittedMember(string Name, string[]? Parameters);
+/// <param name="Parameters">For a method or constructor, its parameters; null otherwise.</param>
+/// <param name="Returns">
+/// A method's return type or a getter-only property's type, for a member that can implement an abstract one of its
+/// signature (<c>override</c>); null for the others (fields, constructors).
+/// </param>
+internal sealed record EmittedMember(string Name, EmittedParameter[]? Parameters, TypePattern? Returns = null);
+
+/// <summary>A parameter of a generated method: its type and how it is passed (ref, out and in do not overload each other, or by value).</summary>
+internal sealed record EmittedParameter(TypePattern Type, RefKind RefKind)
+{
+    public static EmittedParameter ByValue(TypePattern type) => new(type, RefKind.None);
+}
+
+/// <summary>
+/// A type in a generated member's signature, compared with a user's member as C# compares signatures
+/// (<see cref="SignatureTypes"/>): a symbol the parser has, or a type only known by name, like the generated key struct,
+/// which the generator's compilation does not hold yet (there a user's reference to it is an error type).
+/// </summary>
+internal abstract class TypePattern
+{
+    /// <summary>The type <paramref name="type"/>.</summary>
+    public static TypePattern Of(ITypeSymbol type) => new SymbolPattern(type);
+
+    /// <summary>A non-generic type known by its <c>global::</c> name (a runtime type, or the generated key struct).</summary>
+    public static TypePattern Named(string fullyQualifiedName) => new NamePattern(fullyQualifiedName);
+
+    /// <summary>A constructed generic type: its definition by namespace and metadata name (<c>System.Func`2</c>) and its type arguments.</summary>
+    public static TypePattern Generic(string metadataName, params TypePattern[] arguments) => new GenericPattern(metadataName, arguments);
+
+    /// <summary>Whether <paramref name="type"/>, in a user's signature, is this type.</summary>
+    public abstract bool Matches(ITypeSymbol type);
+
+    /// <summary>The type as a message shows it (<c>int</c>, <c>Func&lt;PodKey, Pod&gt;</c>).</summary>
+    public abstract string Display { get; }
+
+    /// <summary>Whether two generated signatures name one type here.</summary>
+    public abstract bool SameAs(TypePattern other);
+
+    private sealed class SymbolPattern(ITypeSymbol type) : TypePattern
+    {
+        public override bool Matches(ITypeSymbol candidate) => SignatureTypes.Equal(type, candidate);
+
+        public override string Display => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+
+        public override bool SameAs(TypePattern other) => other is SymbolPattern symbol && SignatureTypes.Equal(type, symbol.Type);
+
+        private ITypeSymbol Type => type;
+    }
+
+    private sealed class NamePattern(string fullyQualifiedName) : TypePattern
+    {
+        private readonly string _simpleName = fullyQualifiedName.Substring(fullyQualifiedName.LastIndexOfAny(['.', ':']) + 1);
+
+        public override string Display => _simpleName;
+
+        public override bool Matches(ITypeSymbol type) =>
+            type.TypeKind == TypeKind.Error
+                ? type.Name == _simpleName // the key struct, before the generator has declared it
+                : type is INamedTypeSymbol { Arity: 0 } && type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == fullyQualifiedName;
+
+        public override bool SameAs(TypePattern other) => other is NamePattern named && named.FullName == fullyQualifiedName;
+
+        private string FullName => fullyQualifiedName;
+    }
+
+    private sealed class GenericPattern(string metadataName, TypePattern[] arguments) : TypePattern
+    {
+        public override string Display =>
+            metadataName.Substring(metadataName.LastIndexOf('.') + 1, metadataName.IndexOf('`') - metadataName.LastIndexOf('.') - 1) +
+            "<" + string.Join(", ", arguments.Select(static a => a.Display)) + ">";
+
+        public override bool Matches(ITypeSymbol type)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: not TypeKind.Error, ContainingType: null, TupleUnderlyingType: null } named ||
+                named.TypeArguments.Length != arguments.Length ||
+                named.ContainingNamespace.ToDisplayString() + "." + named.MetadataName != metadataName)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (!arguments[i].Matches(named.TypeArguments[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool SameAs(TypePattern other)
+        {
+            if (other is not GenericPattern generic || generic.MetadataName != metadataName || generic.Arguments.Length != arguments.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (!arguments[i].SameAs(generic.Arguments[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private string MetadataName => metadataName;
+
+        private TypePattern[] Arguments => arguments;
+    }
+}
 
 /// <summary>
 /// The members the [Columnar], [BatchReducer] and [ShardedCache] generators add to a type, checked against what the user
@@ -20,19 +132,8 @@ internal sealed record EmittedMember(string Name, string[]? Parameters);
 /// </summary>
 internal static class GeneratedMemberClashes
 {
-    /// <summary>Parameter types compare by their fully qualified name; nullability does not make another signature.</summary>
-    /// <summary>Fully qualified, tuples as <c>ValueTuple&lt;…&gt;</c>: element names are no part of a signature (CS0111 ignores them).</summary>
-    private static readonly SymbolDisplayFormat SignatureFormat = SymbolDisplayFormat.FullyQualifiedFormat
-        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.ExpandValueTuple);
-
     private static readonly SymbolDisplayFormat ShortFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.CSharpShortErrorMessageFormat.MiscellaneousOptions & ~SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-
-    /// <summary>A parameter as signatures compare it: its type, with <c>&amp;</c> before it when passed by reference (ref, out and in do not overload each other).</summary>
-    public static string Parameter(ITypeSymbol type, RefKind refKind) => (refKind == RefKind.None ? string.Empty : "&") + type.ToDisplayString(SignatureFormat);
-
-    /// <summary>A by-value parameter of a type only known by its <c>global::</c> name (the generated key struct).</summary>
-    public static string Parameter(string fullyQualifiedName) => fullyQualifiedName;
 
     /// <summary>
     /// The members the generator of <paramref name="attributeMetadataName"/> always declares in <paramref name="type"/>
@@ -45,7 +146,7 @@ internal static class GeneratedMemberClashes
             case AttributeNames.Columnar:
                 return GeneratedMembers.Columnar.Select(static name => new EmittedMember(name, null)).ToArray();
             case AttributeNames.BatchReducer:
-                var self = "&" + type.ToDisplayString(SignatureFormat);
+                var self = new EmittedParameter(TypePattern.Of(type), RefKind.In);
                 return [new EmittedMember("Reducer", null), new EmittedMember("Combine", [self, self])];
             default:
                 return [];
@@ -92,7 +193,7 @@ internal static class GeneratedMemberClashes
             }
 
             if (generatedInBases.Any(inherited => inherited.Name == candidate.Name && inherited.Name != "_hotpathCache" &&
-                                                  (inherited.Parameters is null || candidate.Parameters is null || inherited.Parameters.SequenceEqual(candidate.Parameters))))
+                                                  (inherited.Parameters is null || candidate.Parameters is null || SameParameters(inherited.Parameters, candidate.Parameters))))
             {
                 hidden.Add(candidate.Name);
                 continue;
@@ -131,7 +232,7 @@ internal static class GeneratedMemberClashes
     }
 
     /// <summary>Whether <paramref name="member"/>, of the candidate's name, and the generated member could not both be declared in one type.</summary>
-    private static bool Matches(ISymbol member, EmittedMember candidate)
+    internal static bool Matches(ISymbol member, EmittedMember candidate)
     {
         if (candidate.Parameters is null || member is not IMethodSymbol method)
         {
@@ -141,7 +242,8 @@ internal static class GeneratedMemberClashes
         return method.Arity == 0 && SameParameters(method, candidate.Parameters); // CS0111, or CS0663 when only ref, out or in differ
     }
 
-    private static bool SameParameters(IMethodSymbol method, string[] parameters)
+    /// <summary>Whether <paramref name="method"/> has the parameter types of <paramref name="parameters"/>, each passed by value or by reference alike.</summary>
+    private static bool SameParameters(IMethodSymbol method, EmittedParameter[] parameters)
     {
         if (method.Parameters.Length != parameters.Length)
         {
@@ -151,7 +253,26 @@ internal static class GeneratedMemberClashes
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = method.Parameters[i];
-            if (!string.Equals(Parameter(parameter.Type, parameter.RefKind), parameters[i], StringComparison.Ordinal))
+            if ((parameter.RefKind == RefKind.None) != (parameters[i].RefKind == RefKind.None) || !parameters[i].Type.Matches(parameter.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether two generated parameter lists are one signature.</summary>
+    private static bool SameParameters(EmittedParameter[] a, EmittedParameter[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if ((a[i].RefKind == RefKind.None) != (b[i].RefKind == RefKind.None) || !a[i].Type.SameAs(b[i].Type))
             {
                 return false;
             }

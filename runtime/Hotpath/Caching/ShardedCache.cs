@@ -410,6 +410,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                 // here, on a miss; restored as soon as the loader returns its task, so the rest of this method and
                 // this caller's own flow do not carry it.
                 ValueTask<TValue> pending;
+                var caller = ExecutionContext.Capture(); // null when the caller suppressed the flow
                 var outer = CacheFlight.Loading.Value;
                 flight.Link = new LoadLink(outer);
                 CacheFlight.Loading.Value = flight.Link;
@@ -419,7 +420,16 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                 }
                 finally
                 {
-                    CacheFlight.Loading.Value = outer;
+                    // Back to the caller's very context: setting Loading back to outer would build one more context (and
+                    // value map) on every miss whose flow carries other AsyncLocals, as a web request's does.
+                    if (caller is not null)
+                    {
+                        ExecutionContext.Restore(caller);
+                    }
+                    else
+                    {
+                        CacheFlight.Loading.Value = outer;
+                    }
                 }
 
                 value = await pending.ConfigureAwait(false);

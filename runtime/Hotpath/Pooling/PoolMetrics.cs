@@ -90,7 +90,7 @@ internal static class PoolMetrics
     }
 }
 
-/// <summary>C#-style type names for metric tags and messages: <c>PodState</c>, <c>Wrapper&lt;Int32&gt;</c> (no namespace or containing type, as <c>nameof</c> gives).</summary>
+/// <summary>C#-style type names for metric tags and messages: <c>PodState</c>, <c>Wrapper&lt;Int32&gt;</c> (no namespace or containing type; generic arguments by their simple CLR names, so <c>Wrapper&lt;int&gt;</c> is <c>Wrapper&lt;Int32&gt;</c>).</summary>
 internal static class TypeNames
 {
     public static string Display(Type type)

@@ -296,6 +296,36 @@ public sealed class AllocatingApiTests
         """, "HOT102", "HOT110");
 
     /// <summary>
+    /// string.Substring(0) and Substring(0, Length) of the same string return the string itself: no allocation. Any
+    /// other start, or a length of another string or a computed one, makes a new string.
+    /// </summary>
+    [Fact]
+    public Task Substring_of_the_whole_string_returns_it_without_allocating() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private string _name = "";
+            private static string s_text = "";
+
+            [HotPath]
+            public int M(string s, string other, int n)
+            {
+                var a = s.Substring(0);
+                var b = s.Substring(0, s.Length);
+                var c = _name.Substring(0, _name.Length);
+                var d = s_text.Substring(0, s_text.Length);
+                var e = this._name.Substring(0, _name.Length);
+                var f = {|HOT110:s.Substring(1)|};
+                var g = {|HOT110:s.Substring(n)|};
+                var h = {|HOT110:s.Substring(0, other.Length)|};
+                var i = {|HOT110:s.Substring(0, s.Length - 1)|};
+                var j = {|HOT110:s.Substring(0, n)|};
+                var k = {|HOT110:s.Substring(1, s.Length - 1)|};
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length + i.Length + j.Length + k.Length;
+            }
+        }
+        """, "HOT110");
+
+    /// <summary>
     /// A constant full range of a string is Substring(0, Length), which returns the string itself, and of an
     /// ImmutableArray&lt;T&gt; a Slice that returns the array itself: neither allocates. An array's full range
     /// still copies (HOT102), a list's makes a new list, and a range that can be shorter is still reported.

@@ -318,6 +318,113 @@ public sealed class CallGraphTests
         }
         """, "HOT108", "HOT111");
 
+    /// <summary>
+    /// A using calls the resource's Dispose, an await the awaitable's GetAwaiter, IsCompleted and GetResult: each of
+    /// ours is followed. A using on a struct-typed local calls Dispose without boxing it; on an interface-typed one
+    /// the struct was boxed where it was converted (HOT103 there), and the interface's Dispose is not followed.
+    /// </summary>
+    [Fact]
+    public Task Using_and_await_follow_the_methods_they_call() => Alloc.VerifyAsync("""
+        public struct Scope : IDisposable
+        {
+            public int Depth;
+            public void Dispose() => Log.Write(Depth);
+        }
+
+        public struct Quiet : IDisposable
+        {
+            public void Dispose() { }
+        }
+
+        public sealed class Handle : IDisposable
+        {
+            public void Dispose() => Log.Write(1);
+        }
+
+        public static class Log
+        {
+            public static void Write(object value) { }
+        }
+
+        public readonly struct Ticket
+        {
+            public Awaiter GetAwaiter() => new Awaiter(new List<int>());
+            public readonly struct Awaiter : System.Runtime.CompilerServices.INotifyCompletion
+            {
+                private readonly List<int> _list;
+                public Awaiter(List<int> list) => _list = list;
+                public bool IsCompleted => true;
+                public int GetResult() => 1;
+                public void OnCompleted(Action continuation) { }
+            }
+        }
+
+        public readonly struct Ready
+        {
+            public Awaiter GetAwaiter() => default;
+            public readonly struct Awaiter : System.Runtime.CompilerServices.INotifyCompletion
+            {
+                public bool IsCompleted => true;
+                public int GetResult() => 1;
+                public void OnCompleted(Action continuation) { }
+            }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public void Dispose(int depth, Handle handle)
+            {
+                using ({|HOT111:var scope = new Scope { Depth = depth }|}) { }
+                using {|HOT111:var other = new Scope()|};
+                using (var quiet = new Quiet()) { }
+                using ({|HOT111:handle|}) { }
+                IDisposable boxed = {|HOT103:new Quiet()|};
+                using (boxed) { }
+            }
+
+            [HotPath]
+            public async ValueTask<int> {|HOT109:Await|}(Ticket ticket, Ready ready, Task<int> task, ValueTask<int> value)
+            {
+                return {|HOT111:await ticket|} + await ready + await task + await value;
+            }
+        }
+        """, "HOT103", "HOT109", "HOT111");
+
+    /// <summary>
+    /// A delegate whose target is known where it is invoked (a local or readonly field set once to a method of ours or to
+    /// a lambda outside hot code) runs that target: it is followed. A lambda written in hot code is hot itself (its
+    /// allocations are reported in it); a delegate parameter, or a field written elsewhere, has no known target.
+    /// </summary>
+    [Fact]
+    public Task Delegates_invoked_with_a_known_target_are_followed() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private static readonly Func<int, object> s_box = static x => x;
+            private static readonly Func<int, int> s_pure = static x => x + 1;
+            private readonly Func<int, object> _boxer = Box;
+            private Func<int, object> _settable = Box;
+
+            [HotPath]
+            public int M(int n, Func<int, object> given)
+            {
+                Func<int, object> local = Box; // a static method group: cached, no allocation
+                Func<int, object> inline = static x => {|HOT103:x|};
+                var a = {|HOT111:s_box(n)|};
+                var b = s_pure(n);
+                var c = {|HOT111:_boxer(n)|};
+                var d = {|HOT111:local(n)|};
+                var e = {|HOT111:local.Invoke(n)|};
+                var f = inline(n);
+                var g = given(n);
+                var h = _settable(n);
+                return b + (a, c, d, e, f, g, h).GetHashCode();
+            }
+
+            private static object Box(int x) => x;
+        }
+        """, "HOT103", "HOT105", "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {

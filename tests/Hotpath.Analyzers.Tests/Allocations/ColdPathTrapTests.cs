@@ -70,4 +70,37 @@ public sealed class ColdPathTrapTests
             }
         }
         """);
+
+    /// <summary>
+    /// A cache-miss factory: the lambda's allocation is HOT101 (a lambda is not followed as cold: passed to a per-item
+    /// callback it is hot), and the documented way to write it, a static method group, is quiet: the compiler caches
+    /// the delegate (not HOT105) and the method is only handed on, not called, so HOT111 does not follow it.
+    /// </summary>
+    [Fact]
+    public Task A_cache_miss_factory_as_a_static_method_group_is_quiet() => Alloc.VerifyAsync("""
+        using System.Collections.Concurrent;
+        public sealed class RateBucket { public int Tokens; }
+        public sealed class Limiter
+        {
+            private readonly ConcurrentDictionary<string, RateBucket> _buckets = new();
+
+            [HotPath]
+            public bool TryTakeLambda(string key) => _buckets.GetOrAdd(key, static k => {|HOT101:new RateBucket()|}).Tokens > 0;
+
+            [HotPath]
+            public bool TryTake(string key) => _buckets.GetOrAdd(key, CreateBucket).Tokens > 0;
+
+            private static RateBucket CreateBucket(string key) => new RateBucket();
+
+            private readonly ConcurrentDictionary<string, byte[]> _buffers = new();
+
+            [HotPath]
+            public int BufferLambda(string key) => _buffers.GetOrAdd(key, static k => {|HOT102:new byte[4096]|}).Length;
+
+            [HotPath]
+            public int Buffer(string key) => _buffers.GetOrAdd(key, CreateBuffer).Length;
+
+            private static byte[] CreateBuffer(string key) => new byte[4096];
+        }
+        """);
 }

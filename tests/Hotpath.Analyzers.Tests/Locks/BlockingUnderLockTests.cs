@@ -43,6 +43,57 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A local function has a known body: calling one under the lock follows it like a method; declaring one does not run it.</summary>
+    [Fact]
+    public Task Blocking_inside_a_local_function_called_under_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+
+            public void Direct(string path)
+            {
+                lock (_gate) { {|HOT207:Flush()|}; }
+                void Flush() => File.WriteAllText(path, "x");
+            }
+
+            public void Nested(int ms)
+            {
+                lock (_gate) { {|HOT207:Outer()|}; }
+                void Outer() => Inner();
+                void Inner() => Thread.Sleep(ms);
+            }
+
+            public void FromAMethod()
+            {
+                lock (_gate) { {|HOT207:Save()|}; }
+            }
+
+            private static void Save()
+            {
+                Wait();
+                static void Wait() => Thread.Sleep(1);
+            }
+
+            public void Uncalled(string path)
+            {
+                lock (_gate)
+                {
+                    Count();
+                    void Later() => File.WriteAllText(path, "x");
+                }
+
+                static int Count() => 1;
+            }
+
+            public System.Collections.Generic.IEnumerable<int> Lines(string path)
+            {
+                lock (_gate) { Read(); }
+                return new[] { 1 };
+                System.Collections.Generic.IEnumerable<int> Read() { yield return File.ReadAllText(path).Length; }
+            }
+        }
+        """, "HOT207");
+
     [Fact]
     public Task A_called_method_that_does_not_block_is_quiet() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
@@ -59,6 +110,28 @@ public sealed class BlockingUnderLockTests
             private static async Task Slow() { await Task.Delay(1); Thread.Sleep(1); }
             private void Loop() { if (_n > 10) return; _n++; Loop(); }
             private void FlushOutsideLock() => Thread.Sleep(1);
+        }
+        """, "HOT207");
+
+    /// <summary>Only a method's own body makes it an iterator: one that merely declares an iterator local function is followed.</summary>
+    [Fact]
+    public Task A_method_declaring_an_iterator_local_function_is_followed() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Generic;
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A() { lock (_gate) { {|HOT207:Save()|}; } }
+            public void B() { lock (_gate) { foreach (var i in Numbers()) { _n += i; } } }
+            public void D() { lock (_gate) { _ = Lazy(); } }
+            private void Save()
+            {
+                foreach (var line in Lines()) { _n += line.Length; }
+                File.WriteAllText("x", "y");
+                IEnumerable<string> Lines() { yield return "a"; }
+            }
+            private static IEnumerable<int> Numbers() { yield return 1; }
+            private static IEnumerable<int> Lazy() { Thread.Sleep(1); yield return 1; }
         }
         """, "HOT207");
 
@@ -239,6 +312,51 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A local assigned once, from a lambda or anonymous method of the same method, is judged by that body when it is
+    /// invoked under the lock; a delegate whose target is not known that way is still reported as invoking a delegate.
+    /// </summary>
+    [Fact]
+    public Task A_lambda_in_a_local_invoked_under_the_lock_is_judged_by_its_body() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(string path) { Action flush = () => File.WriteAllText(path, "x"); lock (_gate) { {|HOT207:flush()|}; } }
+            public void B() { var pause = (Action)(() => Thread.Sleep(1)); lock (_gate) { {|HOT207:pause.Invoke()|}; } }
+            public void D() { Action step = delegate { Backoff(); }; lock (_gate) { {|HOT207:step?.Invoke()|}; } }
+            public void E() { Action bump = () => _n++; lock (_gate) { bump(); } }
+            public int F() { Func<int, int> twice = x => x * 2; lock (_gate) { return twice(_n); } }
+            public void G(Action other) { Action a = () => _n++; a = other; lock (_gate) { {|HOT207:a()|}; } }
+            public void H(bool slow) { Action a = slow ? () => Thread.Sleep(1) : () => _n++; lock (_gate) { {|HOT207:a()|}; } }
+            public void I(Action run) { Action a = run; lock (_gate) { {|HOT207:a()|}; } }
+            public void J() { Func<Task> a = async () => { await Task.Delay(1); }; lock (_gate) { _ = a(); } }
+            public void K(Action other) { Action a = () => _n++; Action swap = () => a = other; swap(); lock (_gate) { {|HOT207:a()|}; } }
+            private void Backoff() => Thread.Sleep(1);
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_lambda_invoked_under_the_lock_names_the_local_and_what_blocks()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(string path) { Action flush = () => File.WriteAllText(path, "x"); lock (_gate) { flush(); } }
+                public void B() { Action step = () => Backoff(); lock (_gate) { step(); } }
+                private void Backoff() => Thread.Sleep(1);
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Invoking 'flush' (Synchronous file I/O 'File.WriteAllText' in the lambda assigned to 'flush' line 5) while holding a lock: every thread waiting for the lock waits too",
+                "Invoking 'step' (Thread.Sleep in 'C.Backoff' line 7, through 'C.Backoff') while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public Task Await_between_manual_enter_and_exit() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
@@ -264,6 +382,48 @@ public sealed class BlockingUnderLockTests
             public void E() { _rw.EnterWriteLock(); try { {|HOT207:Thread.Sleep(1)|}; } finally { _rw.ExitWriteLock(); } }
             public void F() { if (Monitor.TryEnter(_gate)) { try { {|HOT207:Thread.Sleep(1)|}; } finally { Monitor.Exit(_gate); } } }
             public void G() { lock (_gate) { lock (_lock) { {|HOT207:Thread.Sleep(1)|}; } } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A SemaphoreSlim taken as an async lock (Wait or WaitAsync, then a try whose finally releases it, or the wait
+    /// inside that try; a try-acquire only where it returned true) holds a lock like any other.
+    /// </summary>
+    [Fact]
+    public Task Blocking_while_holding_a_semaphore_taken_as_an_async_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private readonly SemaphoreSlim _other = new(1, 1);
+            public async Task A() { await _sem.WaitAsync(); try { {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } }
+            public void B(string path) { _sem.Wait(); try { {|HOT207:File.WriteAllText(path, "x")|}; } finally { _sem.Release(); } }
+            public async Task D() { await _sem.WaitAsync().ConfigureAwait(false); try { {|HOT207:Flush()|}; } finally { _sem.Release(); } }
+            public void E() { try { _sem.Wait(); {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } }
+            public async Task F(CancellationToken ct) { await _sem.WaitAsync(ct); try { {|HOT207:_other.Wait()|}; } finally { _sem.Release(); } }
+            public async Task<bool> G() { if (!await _sem.WaitAsync(0)) return false; try { {|HOT207:Thread.Sleep(5)|}; return true; } finally { _sem.Release(); } }
+            public void H() { if (_sem.Wait(0)) { try { {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } } }
+            public int I(Task<int> t) { _sem.Wait(); try { return {|HOT207:t.Result|}; } finally { _sem.Release(); } }
+            private void Flush() => File.WriteAllText("x", "y");
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Around a semaphore region: code after the release, awaited I/O inside it, the branch where a try-acquire
+    /// failed, a try-acquire whose result is kept in a variable, and a semaphore waited on as a signal are quiet.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_regions_stay_quiet_outside_the_held_part_and_on_awaited_io() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private readonly SemaphoreSlim _signal = new(0);
+            private int _n;
+            public async Task A(Stream s) { await _sem.WaitAsync(); try { await s.WriteAsync(new byte[1]); await File.WriteAllTextAsync("x", "y"); } finally { _sem.Release(); } Thread.Sleep(5); }
+            public async Task B() { await _sem.WaitAsync(); try { await Task.Delay(1); _n++; } finally { _sem.Release(); } }
+            public void D() { if (!_sem.Wait(0)) { Thread.Sleep(5); return; } try { _n++; } finally { _sem.Release(); } }
+            public void E() { var got = _sem.Wait(0); try { _n++; } finally { if (got) _sem.Release(); } Thread.Sleep(5); }
+            public void F() { _signal.Wait(); Thread.Sleep(5); }
+            public void G() { if (_sem.Wait(0)) { try { _n++; } finally { _sem.Release(); } } else { Thread.Sleep(5); } }
         }
         """, "HOT207");
 

@@ -108,9 +108,9 @@ public sealed class LockAnalyzersRobustnessTests
                 private readonly SemaphoreSlim _semaphore = new(1, 1);
                 private readonly ReaderWriterLockSlim _rw = new();
                 private readonly SpinLock _spin = new(false);
-                private int _n;
+                private int _n, _m;
                 public void A() { lock (this) { _n--; _n++; } }
-                public void B() { lock (_gate) { _n++; } }
+                public void B() { lock (_gate) { _m++; } }
                 public void C() { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); }
                 public async Task D(CancellationToken ct) { try { await _semaphore.WaitAsync(ct); } finally { _semaphore.Release(); } }
                 public void E() { _rw.EnterReadLock(); try { } finally { _rw.ExitWriteLock(); } }
@@ -157,10 +157,12 @@ public sealed class LockAnalyzersRobustnessTests
                     private readonly ReaderWriterLockSlim _rw = new();
                     private Shard{{i}}? _next;
                     private long _hits;
+                    private long _served;
                     private int _count;
                     private readonly System.Collections.Generic.Dictionary<string, int> _map = new();
 
-                    public void Hit() { lock (_gate) { _hits++; } }
+                    public void Hit() { lock (_gate) { _hits++; } } // quiet: Flush and Reindex write _hits with other work
+                    public void Serve() { lock (_gate) { _served++; } }
                     public void Add(string key) { lock (_gate) { _map[key] = _count; _count++; } }
                     public bool TryGet(string key, out int value) { _rw.EnterReadLock(); try { return _map.TryGetValue(key, out value); } finally { _rw.ExitReadLock(); } }
                     public void Flush() { lock (this) { _count = _map.Count; _hits = 0; } }

@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using Hotpath.Testing;
+
 namespace Hotpath.Analyzers.Tests.Locks;
 
 /// <summary>HOT205: a lock whose body is one read-modify-write of a numeric field.</summary>
@@ -80,4 +83,186 @@ public sealed class UseInterlockedTests
             public void L() { lock (_gate) { } }
         }
         """, "HOT205");
+
+    // ---- Traps: the fix must keep every write of the field atomic and every snapshot consistent ----
+
+    [Fact]
+    public Task A_field_also_updated_with_other_work_under_the_same_lock_is_not_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Pair
+        {
+            private readonly object _g = new();
+            private int _a, _b;
+            public void Move() { lock (_g) { _a++; _b--; _a += 0 * _b; } }
+            public void OnlyA() { lock (_g) { _a++; } }
+            public int Sum() { lock (_g) { return _a + _b; } }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task An_update_whose_operand_reads_another_guarded_field_is_not_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Account
+        {
+            private readonly object _g = new();
+            private long _balance, _pending;
+            public void Deposit(long n) { lock (_g) { _balance += n; _pending -= n; } }
+            public void Settle() { lock (_g) { _balance += _pending; } }
+        }
+
+        public sealed class Ledger
+        {
+            private readonly object _g = new();
+            private long _balance, _pending;
+            public void Queue(long n) { lock (_g) { _pending += n; } }
+            public void Settle() { lock (_g) { _balance += _pending; } }
+            public void Double() { lock (_g) { _balance += _balance; } }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task An_operand_of_constants_parameters_locals_and_unguarded_fields_is_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Meter
+        {
+            private const int Step = 4;
+            private readonly object _g = new();
+            private readonly long _chunk = 512;
+            private long _bytes, _other;
+            private int _ticks;
+            public void Add(long n) { var twice = n * 2; {|HOT205:lock (_g)|} { _bytes += twice + _chunk; } }
+            public void Tick() { {|HOT205:lock (_g)|} { _ticks += Step; } }
+            public void Copy() { {|HOT205:lock (_g)|} { _other = 5; } }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task An_operand_that_calls_into_the_type_is_not_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Meter
+        {
+            private readonly object _g = new();
+            private long _bytes, _pending;
+            private long Pending => _pending;
+            public void Queue(long n) { lock (_g) { _pending += n; } }
+            public void A() { lock (_g) { _bytes += Pending; } }
+            public void B() { lock (_g) { _bytes += Drain(); } }
+            private long Drain() => _pending;
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_counter_updated_in_several_single_update_locks_is_reported_at_each() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Stats
+        {
+            private readonly object _g = new();
+            private readonly object _h = new();
+            private int _count;
+            public Stats(int start) { _count = start; }
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+            public void Miss() { {|HOT205:lock (_g)|} { _count -= 2; } }
+            public void Reset() { {|HOT205:lock (_h)|} { _count = 0; } }
+            public void Bump() { Interlocked.Increment(ref _count); }
+            public int Read() { lock (_g) { return _count; } }
+        }
+
+        public static class Global
+        {
+            private static readonly object s_g = new();
+            private static long s_hits;
+            static Global() { s_hits = 10; }
+            public static void Hit() { {|HOT205:lock (s_g)|} { s_hits++; } }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_write_outside_a_single_update_lock_silences_every_lock_of_the_field() => LockVerifier.VerifyAsync("""
+        using System;
+        using System.Threading;
+        public sealed class Stats
+        {
+            private readonly object _g = new();
+            private int _a, _b, _c, _d, _e, _f;
+            private long _s;
+            public Stats() { Func<int> later = () => _e = 1; }
+            public void A() { lock (_g) { _a++; } }
+            public void ResetA() { _a = 0; }
+            public void B() { lock (_g) { _b++; } }
+            public void ResetB() { Monitor.Enter(_g); try { _b = 0; } finally { Monitor.Exit(_g); } }
+            public void C() { lock (_g) { _c++; } }
+            public void SetC(int v) { lock (_g) { _c = v; } }
+            public void D() { lock (_g) { _d++; } }
+            public void ByRef() { Touch(ref _d); }
+            public void E() { lock (_g) { _e++; } }
+            public void F() { lock (_g) { _f++; } }
+            public void Swap() { (_f, _s) = (1, 2); }
+            public static void S(Stats x) { lock (x._g) { x._s++; } }
+            public void ResetS() { _s = 0; }
+            private static void Touch(ref int v) => v++;
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_lock_reading_the_field_together_with_another_guarded_field_silences_it() => LockVerifier.VerifyAsync("""
+        public sealed class Requests
+        {
+            private readonly object _g = new();
+            private long _started, _finished, _errors;
+            public void Start() { lock (_g) { _started++; } }
+            public void Finish() { lock (_g) { _finished++; } }
+            public long InFlight() { lock (_g) { return _started - _finished; } }
+            public void Fail() { {|HOT205:lock (_g)|} { _errors++; } }
+            public long Errors() { lock (_g) { return _errors; } }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_field_other_code_can_write_is_not_reported() => LockVerifier.VerifyAsync("""
+        public class Stats
+        {
+            private readonly object _g = new();
+            internal int Count;
+            protected long Total;
+            private int _inner;
+            public void A() { lock (_g) { Count++; } }
+            public void B() { lock (_g) { Total++; } }
+            public void C() { lock (_g) { _inner++; } }
+
+            private sealed class Helper
+            {
+                public static void Reset(Stats s) => s._inner = 0;
+            }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_write_in_another_part_of_a_partial_type_is_seen() => AnalyzerVerifier.VerifyAsync("""
+        public sealed partial class Stats
+        {
+            private readonly object _g = new();
+            private int _count, _other;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Other() { {|HOT205:lock (_g)|} { _other++; } }
+        }
+        """, LockVerifier.Analyzers(), new AnalyzerTestOptions
+        {
+            OnlyIds = ImmutableArray.Create("HOT205"),
+            AdditionalSources = ImmutableArray.Create("""
+                public sealed partial class Stats
+                {
+                    public void Reset() { _count = 0; }
+                }
+                """),
+        });
+
+    [Fact]
+    public Task A_single_update_under_a_System_Threading_Lock_stays_quiet_as_DESIGN_md_requires() => LockVerifier.VerifyAllRulesAsync("""
+        using System.Threading;
+        public sealed class Stats
+        {
+            private static readonly Lock s_gate = new();
+            private readonly Lock _lock = new();
+            private static int s_count;
+            private long _total;
+            public static void Hit() { lock (s_gate) { s_count++; } }
+            public void Add(long n) { lock (_lock) { _total += n; } }
+        }
+        """);
 }

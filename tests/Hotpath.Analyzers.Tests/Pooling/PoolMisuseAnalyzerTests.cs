@@ -328,6 +328,107 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A value read or computed from a leased object is not the object: storing or returning it outlives nothing.</summary>
+    [Fact]
+    public Task HOT301_quiet_for_values_read_or_computed_from_a_leased_object_stored_or_returned() => Verify("""
+        public sealed class Holder
+        {
+            public string Name = "";
+            public int Count;
+            public System.Uri? Link;
+            [NoReset] public System.Collections.Generic.List<int> Shared = new();
+            public System.Collections.Generic.List<int> Items { get; } = new();
+            public static implicit operator int(Holder holder) => holder.Count;
+            public override string ToString() => Name;
+        }
+
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private int _count;
+        private long _total;
+        private string _name = "";
+        private string? _text;
+        private int[] _counts = new int[4];
+        private System.Uri? _link;
+        private System.Collections.Generic.List<int>? _shared;
+
+        public void Stored()
+        {
+            using var lease = _holders.Lease(out var holder);
+            _count = holder.Count;
+            _count = holder.Items.Count;
+            _total += holder.Count;
+            _name = holder.Name;
+            _text = holder.ToString();
+            _text = $"{holder.Name}:{holder.Count}";
+            _counts[0] = holder.Items[0];
+            _count = Measure(holder);
+            _count = holder;
+            _link = holder.Link;
+            _shared = holder.Shared;
+        }
+
+        public string Name()
+        {
+            using (_holders.Lease(out var holder)) { return holder.Name; }
+        }
+
+        public int Converted()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder;
+        }
+
+        public int Counted()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder.Items.Count + Measure(holder);
+        }
+
+        private static int Measure(Holder holder) => holder.Count;
+        """);
+
+    /// <summary>A list, array or builder a leased object owns is reset with it: handing one out outlives the lease too.</summary>
+    [Fact]
+    public Task HOT301_leased_object_or_a_part_reset_with_it_stored_or_returned_through_a_branch() => Verify("""
+        public sealed class Holder
+        {
+            public int[] Buffer = new int[4];
+            public System.Collections.Generic.List<int> Items { get; } = new();
+            public System.Text.StringBuilder Text = new();
+            public Item Nested = new();
+        }
+
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private System.Collections.Generic.List<int>? _items;
+        private int[]? _buffer;
+        private object? _any;
+
+        public System.Collections.Generic.List<int> Items()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return {|HOT301:holder|}.Items;
+        }
+
+        public void Parts(bool flag)
+        {
+            using (_holders.Lease(out var holder))
+            {
+                _items = {|HOT301:holder|}.Items;
+                _buffer = {|HOT301:holder|}.Buffer;
+                _any = {|HOT301:holder|}.Text;
+                _field = {|HOT301:holder|}.Nested;
+            }
+        }
+
+        public void Branches(bool flag)
+        {
+            using var lease = Item.Pool.Lease(out var item);
+            _field = flag ? {|HOT301:item|} : null;
+            Sink.Stored ??= {|HOT301:item|};
+            _any = _any ?? {|HOT301:item|};
+        }
+        """);
+
     [Fact]
     public Task HOT301_lease_messages_say_what_outlives_the_lease() => VerifyMessages(
         """
@@ -344,6 +445,25 @@ public sealed class PoolMisuseAnalyzerTests
         """,
         "HOT301: 'item' is returned, but its lease returns it to the pool when the method ends",
         "HOT301: 'held' is stored in '_kept', which outlives the lease that returns it to the pool");
+
+    [Fact]
+    public Task HOT301_lease_message_names_the_part_handed_out() => VerifyMessages(
+        """
+        public sealed class Holder { public System.Collections.Generic.List<int> Items { get; } = new(); }
+        private readonly Pool<Holder> _holders = new(static () => new Holder());
+        private System.Collections.Generic.List<int>? _items;
+        public System.Collections.Generic.List<int> A()
+        {
+            using var lease = _holders.Lease(out var holder);
+            return holder.Items;
+        }
+        public void B()
+        {
+            using (_holders.Lease(out var held)) { _items = held.Items; }
+        }
+        """,
+        "HOT301: 'holder' hands out 'holder.Items', which goes back to the pool with it, as the return value, but its lease returns it to the pool when the method ends",
+        "HOT301: 'held' hands out 'held.Items', which goes back to the pool with it, to '_items', which outlives the lease that returns it to the pool");
 
     // ---- through loops and out of them ----
 
@@ -1145,6 +1265,126 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_rent_in_a_loop_returned_before_a_continue_or_break_and_at_the_end_of_the_body_is_quiet() => Verify("""
+        public void Continue(int[] xs, bool skip)
+        {
+            foreach (var x in xs)
+            {
+                var s = Item.Pool.Rent();
+                if (skip) { Item.Pool.Return(s); continue; }
+                s.Value = x;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void Break(int[] xs)
+        {
+            for (var i = 0; i < xs.Length; i++)
+            {
+                var b = ArrayPool<byte>.Shared.Rent(xs[i]);
+                if (b.Length > 100) { ArrayPool<byte>.Shared.Return(b); break; }
+                if (b.Length == 0) { ArrayPool<byte>.Shared.Return(b); continue; }
+                b[0] = 1;
+                ArrayPool<byte>.Shared.Return(b);
+            }
+        }
+
+        public void Goto(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = Item.Pool.Rent();
+                if (x < 0) { Item.Pool.Return(s); goto done; }
+                s.Value = x;
+                Item.Pool.Return(s);
+            }
+
+            done:
+            _field = null;
+        }
+
+        public void Nested(int[][] rows)
+        {
+            foreach (var row in rows)
+            {
+                var s = Item.Pool.Rent();
+                foreach (var x in row)
+                {
+                    if (x < 0) { continue; }
+                    if (x == 0) { break; }
+                    s.Value += x;
+                }
+
+                if (s.Value == 0) { Item.Pool.Return(s); continue; }
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void InnerLoopRent(int[][] rows)
+        {
+            while (rows.Length > 0)
+            {
+                foreach (var x in rows[0])
+                {
+                    var s = Item.Pool.Rent();
+                    if (x < 0) { Item.Pool.Return(s); continue; }
+                    if (x == 0) { Item.Pool.Return(s); break; }
+                    s.Value = x;
+                    Item.Pool.Return(s);
+                }
+
+                rows = rows[1..];
+            }
+        }
+
+        public void Assigned(int[] xs)
+        {
+            Item s;
+            foreach (var x in xs)
+            {
+                s = Item.Pool.Rent();
+                if (x < 0) { Item.Pool.Return(s); continue; }
+                Item.Pool.Return(s);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_loop_left_by_a_continue_or_break_before_its_return_leaks() => Verify("""
+        public void Continue(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) continue;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void Break(int[] xs)
+        {
+            foreach (var x in xs)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) break;
+                Item.Pool.Return(s);
+            }
+        }
+
+        public void InnerContinue(int[][] rows)
+        {
+            foreach (var row in rows)
+            {
+                var s = {|HOT303:Item.Pool.Rent()|};
+                foreach (var x in row)
+                {
+                    if (x < 0) { {|HOT302:Item.Pool.Return(s)|}; continue; }
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task HOT303_as_span_is_a_use_not_a_hand_over() => Verify("""
         public int M()
         {
@@ -1272,6 +1512,138 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """,
         "HOT303: 'a' is rented but overwritten by 'a = Item.Pool.Rent()' before it was returned or handed on");
+
+    [Fact]
+    public Task HOT303_rent_overwritten_by_a_deconstruction_or_deconstructed_and_never_returned() => Verify("""
+        public void Overwritten(int n)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            (s, n) = (Item.Pool.Rent(), 0);
+            Item.Pool.Return(s);
+        }
+
+        public void OverwrittenNested(int n)
+        {
+            var s = {|HOT303:Item.Pool.Rent()|};
+            ((s, n), _) = ((Item.Pool.Rent(), 0), 1);
+            Item.Pool.Return(s);
+        }
+
+        public int DeclaredAndNeverReturned()
+        {
+            var (s, n) = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return s.Value + n;
+        }
+
+        public int AssignedAndNeverReturned(int n)
+        {
+            Item s;
+            (s, n) = ({|HOT303:Item.Pool.Rent()|}, n);
+            return s.Value;
+        }
+
+        public int Discarded(int n)
+        {
+            (_, n) = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return n;
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_overwritten_by_a_deconstruction_message_names_the_deconstruction() => VerifyMessage(
+        """
+        public void M(int n)
+        {
+            var a = Item.Pool.Rent();
+            (a, n) = (Item.Pool.Rent(), 0);
+            Item.Pool.Return(a);
+        }
+        """,
+        "HOT303: 'a' is rented but overwritten by '(a, n) = (Item.Pool.Rent(), 0)' before it was returned or handed on");
+
+    [Fact]
+    public Task HOT303_and_HOT301_rent_deconstructed_into_a_local_and_returned_or_handed_on_are_quiet() => Verify("""
+        private (Item, int) _pair;
+
+        public void Declared()
+        {
+            var (s, n) = (Item.Pool.Rent(), 1);
+            s.Value = n;
+            Item.Pool.Return(s);
+        }
+
+        public void Assigned(int n)
+        {
+            Item s;
+            (s, n) = (Item.Pool.Rent(), n);
+            Item.Pool.Return(s);
+        }
+
+        public void ReturnedBeforeTheDeconstruction(int n)
+        {
+            var s = Item.Pool.Rent();
+            Item.Pool.Return(s);
+            (s, n) = (Item.Pool.Rent(), 0);
+            s.Value = n;
+            Item.Pool.Return(s);
+        }
+
+        public void IntoAField(int n)
+        {
+            (_field, n) = (Item.Pool.Rent(), 0);
+        }
+
+        public void KeptByTheValue(bool keep, int n)
+        {
+            var s = Item.Pool.Rent();
+            (s, n) = (keep ? s : Item.Pool.Rent(), 0);
+            Item.Pool.Return(s);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_whose_element_is_neither_returned_nor_handed_on() => Verify("""
+        public int Dropped()
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            return t.Item2;
+        }
+
+        public void Discarded()
+        {
+            _ = ({|HOT303:Item.Pool.Rent()|}, 1);
+        }
+
+        public int OnlyRead()
+        {
+            (Item Item, int N) t;
+            t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            t.Item.Value = 2;
+            return t.N + t.Item.Value;
+        }
+
+        public void OtherElementReturned()
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, Item.Pool.Rent());
+            Item.Pool.Return(t.Item2);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_returned_or_handed_on_is_quiet() => Verify("""
+        private (Item, int) _pair;
+
+        public (Item, int) Returned() { var t = (Item.Pool.Rent(), 1); return t; }
+        public (Item, int) Direct() => (Item.Pool.Rent(), 1);
+        public void StoredInAField() { _pair = (Item.Pool.Rent(), 1); }
+        public void TupleStoredInAField() { var t = (Item.Pool.Rent(), 1); _pair = t; }
+        public void ElementReturned() { var t = (Item.Pool.Rent(), 1); t.Item1.Value = t.Item2; Item.Pool.Return(t.Item1); }
+        public void NamedElementReturned() { var t = (Item: Item.Pool.Rent(), N: 1); Item.Pool.Return(t.Item); }
+        public void NestedElementReturned() { var t = (1, (Item.Pool.Rent(), 2)); Item.Pool.Return(t.Item2.Item1); }
+        public void ElementPassed() { var t = (Item.Pool.Rent(), 1); Sink.Keep(t.Item1); }
+        public void Deconstructed() { var t = (Item.Pool.Rent(), 1); var (item, _) = t; Item.Pool.Return(item); }
+        public System.Action Captured() { var t = (Item.Pool.Rent(), 1); return () => Sink.Keep(t.Item1); }
+        """);
 
     [Fact]
     public Task HOT303_quiet_when_returned_or_handed_on_before_the_overwrite() => Verify("""
@@ -1460,6 +1832,107 @@ public sealed class PoolMisuseAnalyzerTests
                 Item.Pool.Return(a);
                 a = {|HOT303:Item.Pool.Rent()|};
             }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_returned_at_the_top_of_the_next_iteration_after_a_continue_break_or_goto_is_quiet() => Verify("""
+        public void Continue(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (x < 0) continue;
+                a.Value = x;
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void Break(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            for (var i = 0; i < xs.Length; i++)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (xs[i] < 0) { a.Value = -1; break; }
+                if (xs[i] == 0) { continue; }
+                a.Value = xs[i];
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void Goto(int[] xs)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                if (x < 0) goto done;
+                a.Value = x;
+            }
+
+            done:
+            Item.Pool.Return(a);
+        }
+
+        public void Nested(int[][] rows)
+        {
+            var a = Item.Pool.Rent();
+            foreach (var row in rows)
+            {
+                Item.Pool.Return(a);
+                a = Item.Pool.Rent();
+                foreach (var x in row)
+                {
+                    if (x < 0) break;
+                    if (x == 0) continue;
+                    a.Value += x;
+                }
+
+                if (a.Value == 0) continue;
+                a.Value = 0;
+            }
+
+            Item.Pool.Return(a);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_returned_at_the_top_of_the_next_iteration_left_by_a_return_or_a_goto_past_the_return_leaks() => Verify("""
+        public void Returned(int[] xs)
+        {
+            var a = Item.Pool.Rent(); // returned on the first iteration, or after the loop when there is none
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) return;
+                if (x == 0) continue;
+            }
+
+            Item.Pool.Return(a);
+        }
+
+        public void GotoPast(int[] xs)
+        {
+            var a = Item.Pool.Rent(); // returned on the first iteration, or after the loop when there is none
+            foreach (var x in xs)
+            {
+                Item.Pool.Return(a);
+                a = {|HOT303:Item.Pool.Rent()|};
+                if (x < 0) goto done;
+                if (x == 0) continue;
+            }
+
+            Item.Pool.Return(a);
+            done:
+            _field = null;
         }
         """);
 

@@ -145,4 +145,88 @@ public sealed class UseInterlockedCodeFixTests
                 public void Miss() { Interlocked.Decrement(ref _count); }
             }
             """);
+
+    [Fact]
+    public Task Fixing_one_lock_rewrites_every_single_update_lock_of_the_field() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _bytes;
+
+                public void Hit() { {|HOT205:lock (_gate)|} { _count++; } }
+                public void Miss(int n) { {|HOT205:lock (_gate)|} { _count -= n; } }
+                public void Reset() { {|HOT205:lock (_gate)|} { _count = 0; } }
+                public void Add(long n) { {|HOT205:lock (_gate)|} { _bytes += n; } }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _bytes;
+
+                public void Hit() { Interlocked.Increment(ref _count); }
+                public void Miss(int n) { Interlocked.Add(ref _count, -n); }
+                public void Reset() { Interlocked.Exchange(ref _count, 0); }
+                public void Add(long n) { lock (_gate) { _bytes += n; } }
+            }
+            """, new CodeFixTestOptions { FixAll = false });
+
+    [Fact]
+    public Task Fix_all_in_the_document_rewrites_each_lock_once() =>
+        CodeFixVerifier.VerifyFixAllAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _bytes;
+                private int _busy;
+
+                public void Hit() { lock (_gate) { _count++; } }
+                public void Miss(int n) { lock (_gate) { _count -= n; } }
+                public void Add(long n) { {|HOT205:lock (_gate)|} { _bytes += n; } }
+                public void Take(long n) { {|HOT205:lock (_gate)|} { _bytes = _bytes - n; } }
+                public void Work() { lock (_gate) { _busy++; _count++; } }
+            }
+
+            public static class Global
+            {
+                private static readonly object s_gate = new();
+                private static int s_hits;
+
+                public static void Hit() { {|HOT205:lock (s_gate)|} { s_hits++; } }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+                private long _bytes;
+                private int _busy;
+
+                public void Hit() { lock (_gate) { _count++; } }
+                public void Miss(int n) { lock (_gate) { _count -= n; } }
+                public void Add(long n) { Interlocked.Add(ref _bytes, n); }
+                public void Take(long n) { Interlocked.Add(ref _bytes, -n); }
+                public void Work() { lock (_gate) { _busy++; _count++; } }
+            }
+
+            public static class Global
+            {
+                private static readonly object s_gate = new();
+                private static int s_hits;
+
+                public static void Hit() { Interlocked.Increment(ref s_hits); }
+            }
+            """);
 }

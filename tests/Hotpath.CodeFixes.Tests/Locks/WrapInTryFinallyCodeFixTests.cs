@@ -172,4 +172,192 @@ public sealed class WrapInTryFinallyCodeFixTests
                 public void B() { var taken = false; try { Monitor.Enter(_gate, ref taken); } finally { Monitor.Exit(_gate); } }
             }
             """);
+
+    /// <summary>A one-line body comes out laid out the way it would be written by hand (the Enter stayed on the brace's line).</summary>
+    [Fact]
+    public Task A_one_line_method_body_is_laid_out_on_lines_of_its_own() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v) { {|HOT204:Monitor.Enter(_stats)|}; _n += v; Monitor.Exit(_stats); }
+
+                public void Other() => _n = 0;
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v)
+                {
+                    Monitor.Enter(_stats);
+                    try
+                    {
+                        _n += v;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_stats);
+                    }
+                }
+
+                public void Other() => _n = 0;
+            }
+            """);
+
+    [Fact]
+    public Task A_nested_block_keeps_the_files_four_space_indentation() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v)
+                {
+                    if (v > 0)
+                    {
+                        {|HOT204:Monitor.Enter(_stats)|};
+                        _n += v;
+                        Monitor.Exit(_stats);
+                    }
+
+                    if (v < 0) { {|HOT204:Monitor.Enter(_stats)|}; _n -= v; }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v)
+                {
+                    if (v > 0)
+                    {
+                        Monitor.Enter(_stats);
+                        try
+                        {
+                            _n += v;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_stats);
+                        }
+                    }
+
+                    if (v < 0)
+                    {
+                        Monitor.Enter(_stats);
+                        try
+                        {
+                            _n -= v;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_stats);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_file_indented_with_tabs_gets_tabs() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), Tabs("""
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v)
+                {
+                    {|HOT204:Monitor.Enter(_stats)|};
+                    _n += v;
+                    Monitor.Exit(_stats);
+                }
+
+                public void Nested(int v)
+                {
+                    if (v > 0)
+                    {
+                        {|HOT204:Monitor.Enter(_stats)|};
+                        _n += v;
+                    }
+                }
+
+                public void Short(int v) { {|HOT204:Monitor.Enter(_stats)|}; _n += v; Monitor.Exit(_stats); }
+            }
+            """), Tabs("""
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _stats = new();
+                private long _n;
+
+                public void Record(int v)
+                {
+                    Monitor.Enter(_stats);
+                    try
+                    {
+                        _n += v;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_stats);
+                    }
+                }
+
+                public void Nested(int v)
+                {
+                    if (v > 0)
+                    {
+                        Monitor.Enter(_stats);
+                        try
+                        {
+                            _n += v;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_stats);
+                        }
+                    }
+                }
+
+                public void Short(int v)
+                {
+                    Monitor.Enter(_stats);
+                    try
+                    {
+                        _n += v;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_stats);
+                    }
+                }
+            }
+            """));
+
+    /// <summary>Each leading group of four spaces becomes a tab.</summary>
+    private static string Tabs(string source) => string.Join("\n", source.Split('\n').Select(static line =>
+    {
+        var spaces = line.Length - line.TrimStart(' ').Length;
+        return new string('\t', spaces / 4) + line.Substring(spaces / 4 * 4);
+    }));
 }

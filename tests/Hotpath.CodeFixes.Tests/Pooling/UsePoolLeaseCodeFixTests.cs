@@ -183,6 +183,37 @@ public sealed class UsePoolLeaseCodeFixTests
             s_options);
 
     [Fact]
+    public Task Not_offered_for_a_rent_overwritten_by_a_deconstruction_or_held_in_a_tuple() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static void Overwritten(int n)
+                {
+                    var state = PodState.Pool.Rent();
+                    (state, n) = (PodState.Pool.Rent(), 0);
+                    PodState.Pool.Return(state);
+                }
+
+                public static int Deconstructed()
+                {
+                    var (state, n) = (PodState.Pool.Rent(), 1);
+                    return state.Restarts + n;
+                }
+
+                public static int InATuple()
+                {
+                    var pair = (PodState.Pool.Rent(), 1);
+                    return pair.Item2;
+                }
+            }
+            """,
+            s_options);
+
+    [Fact]
     public Task Not_offered_when_the_rent_is_not_a_local_initializer() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new PoolMisuseAnalyzer(),

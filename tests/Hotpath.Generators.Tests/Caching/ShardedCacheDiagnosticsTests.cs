@@ -53,6 +53,30 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
+    public async Task A_tuple_key_part_with_element_names_is_equatable()
+    {
+        // (int Low, int High) implements IEquatable<(int, int)>: the element names are not part of the type (they made it HOT003).
+        const string Keys = """
+            public sealed class Range { [Hotpath.CacheKey(0)] public (int Low, int High) Bounds; [Hotpath.CacheKey(1)] public (string Zone, (int A, int B) Inner)? Nested; }
+            """;
+        await AnalyzerVerifier.VerifyAsync("[Hotpath.ShardedCache(typeof(Range))] public partial class C { }", s_analyzer, new AnalyzerTestOptions { AdditionalSources = [Keys] });
+
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Keys, """
+            [Hotpath.ShardedCache(typeof(Range))] public partial class C { }
+            public static class Probe
+            {
+                public static bool Run()
+                {
+                    var cache = new C();
+                    cache.Set(new Range { Bounds = (1, 2), Nested = ("eu", (3, 4)) });
+                    return cache.TryGet((1, 2), ("eu", (3, 4)), out _) && !cache.TryGet((1, 2), null, out _);
+                }
+            }
+            """);
+        Assert.Equal(true, TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public async Task HOT003_on_key_mistakes_that_would_pass_silently()
     {
         const string Keys = """

@@ -357,6 +357,69 @@ public sealed class ColumnarGeneratorTests
         Assert.Equal(["Open", "Guarded", "Auto", "Own"], strangerModel.Members.Select(m => m.Name).ToArray());
     }
 
+    [Fact]
+    public void Auto_properties_of_a_base_in_another_assembly_are_told_from_other_compiler_declared_fields_by_their_backing_field_name()
+    {
+        // Imported with its private members (an IDE may), a metadata base shows its auto-properties' backing fields. Roslyn
+        // sets IFieldSymbol.AssociatedSymbol only for a source field (and a metadata event's): for a metadata backing field
+        // it is null, asserted here, so the field's name (<Name>k__BackingField, the compiler's) is the only link to its
+        // property. With it, a get-only auto-property is stored state Decode cannot set (HOT002, as in source) rather
+        // than a computed property to skip, and its field is not taken for a captured primary-constructor parameter's.
+        const string Library = """
+            public class MetaBase
+            {
+                public int Auto { get; set; }
+                public int ReadOnly { get; } = 3;
+                public int Computed => Auto * 2;
+            }
+            """;
+        using var stream = new MemoryStream();
+        Assert.True(TestCompilation.Create([Library], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Meta").Emit(stream).Success);
+        var options = TestCompilation.Options().WithMetadataImportOptions(MetadataImportOptions.All);
+        var user = TestCompilation.Create(["[Hotpath.Columnar] public sealed partial class Row : MetaBase { public long Own; }"], OutputKind.DynamicallyLinkedLibrary,
+            [MetadataReference.CreateFromImage(stream.ToArray())]).WithOptions(options);
+
+        var backingField = user.GetTypeByMetadataName("MetaBase")!.GetMembers().OfType<IFieldSymbol>().Single(static f => f.Name == "<ReadOnly>k__BackingField");
+        Assert.Null(backingField.AssociatedSymbol);
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), user);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(
+            "HOT002 Member 'MetaBase.ReadOnly' of type 'int' cannot be encoded by [Columnar]: get-only properties cannot be set by Decode; add a setter",
+            Assert.Single(run.Result.Diagnostics).Id + " " + run.Result.Diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_get_only_auto_property_of_a_base_in_another_assembly_is_HOT002_with_the_default_import_options_too()
+    {
+        // Without its private backing field (not imported by default), a get-only auto-property looked computed and was
+        // silently not stored. Its getter is [CompilerGenerated] (a computed property's is not): that says it holds state.
+        // A record's EqualityContract, whose getter is [CompilerGenerated] too, is not state.
+        const string Library = """
+            public class MetaBase
+            {
+                public int Auto { get; set; }
+                public int ReadOnly { get; } = 3;
+                public int Computed => Auto * 2;
+            }
+
+            public record MetaRecord { public int Value { get; set; } }
+            """;
+        using var stream = new MemoryStream();
+        Assert.True(TestCompilation.Create([Library], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Meta").Emit(stream).Success);
+        var user = TestCompilation.Create(
+            ["[Hotpath.Columnar] public sealed partial class Row : MetaBase { public long Own; }", "[Hotpath.Columnar] public sealed partial record Rec : MetaRecord { public long Own { get; set; } }"],
+            OutputKind.DynamicallyLinkedLibrary,
+            [MetadataReference.CreateFromImage(stream.ToArray())]);
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), user);
+        Assert.Equal(
+            "HOT002 Member 'MetaBase.ReadOnly' of type 'int' cannot be encoded by [Columnar]: get-only properties cannot be set by Decode; add a setter",
+            Assert.Single(run.Result.Diagnostics).Id + " " + run.Result.Diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["Rec.Columnar.g.cs"], run.GeneratedSources.Select(static s => s.HintName));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
     private static MetadataReference LibraryImage()
     {
         using var stream = new MemoryStream();

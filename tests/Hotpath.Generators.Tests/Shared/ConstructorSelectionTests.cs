@@ -145,6 +145,28 @@ public sealed class ConstructorSelectionTests
             diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
+    [Fact]
+    public async Task With_a_primary_constructor_the_messages_say_the_parameterless_constructor_must_call_it()
+    {
+        // A constructor declared beside a primary constructor must call it (CS8862): 'declare one' alone would lead there.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.Columnar] public sealed partial class Row(long value) { public long Value = value; }
+            [Hotpath.Pooled] public sealed partial class Session(int capacity) { public int[] Buffer = new int[capacity]; }
+            """,
+            s_analyzers);
+
+        Assert.Equal(
+            new[]
+            {
+                "'Row' cannot be encoded by [Columnar]: a [Columnar] class needs a constructor that can be called without arguments (and must not be abstract) so Decode can create rows; " +
+                "declare one that calls the primary constructor ('public Row() : this(...) { }')",
+                "'Session' is marked [Pooled] but has no parameterless constructor the pool can call: declare one that calls the primary constructor " +
+                "('private Session() : this(...) { }'; it may be private: the generated Pool is inside the type)",
+            },
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
     private static GeneratorRun Run(string source)
     {
         var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_generators), TestCompilation.Create(source));

@@ -605,6 +605,13 @@ public sealed class DesignWordingGeneratorTests
                     rows[5].F64 = BitConverter.Int64BitsToDouble(unchecked((long)0xFFF0_0000_DEAD_BEEF)); rows[6].F32 = float.NaN; rows[7].F32 = -0.0f; rows[8].F32 = BitConverter.Int32BitsToSingle(0x7FC0_1234);
                     rows[9].Money = 1.0m; rows[10].Money = 1.00m; rows[11].Money = decimal.MaxValue; rows[12].Money = decimal.MinValue;
 
+                    // A signalling float NaN from bits in memory: a float constant, even BitConverter.Int32BitsToSingle(0x7F80_0001),
+                    // is folded through a double by the JIT, which quiets it. The special values' bits are checked as fed.
+                    rows[9].F32 = System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(new[] { 0x7F80_0001 })[0];
+                    Check.Eq(0x7F80_0001, BitConverter.SingleToInt32Bits(rows[9].F32), "signalling float NaN fed");
+                    Check.Eq(0x7FC0_1234, BitConverter.SingleToInt32Bits(rows[8].F32), "float NaN payload fed");
+                    Check.Eq(unchecked((long)0xFFF0_0000_DEAD_BEEF), BitConverter.DoubleToInt64Bits(rows[5].F64), "signalling double NaN fed");
+
                     // the interface members
                     var writer = new ArrayBufferWriter<byte>();
                     Everything.Codec.Encode(rows, writer);

@@ -50,6 +50,80 @@ public sealed class GeneratedMemberClashTests
             new AnalyzerTestOptions { AdditionalSources = [Inputs] });
     }
 
+    /// <summary>Key parts whose types the compiler takes for the same parameter type as another spelling, or not.</summary>
+    private const string SpelledKeys = """
+        namespace A { public sealed class Id { } }
+        namespace B { public sealed class Id { } }
+        public sealed class Handle { [Hotpath.CacheKey(0)] public nint Value; }
+        public sealed class Pair { [Hotpath.CacheKey(0)] public (int Low, int High) Range; }
+        public sealed class Tagged { [Hotpath.CacheKey(0)] public object Tag = ""; }
+        public sealed class Tags { [Hotpath.CacheKey(0)] public System.Lazy<object> All = new(); }
+        public sealed class Named { [Hotpath.CacheKey(0)] public string? Zone; }
+        public sealed class OfA { [Hotpath.CacheKey(0)] public A.Id Id = new(); }
+        public sealed class Grid { [Hotpath.CacheKey(0)] public System.Tuple<int[]> Cells = new([]); }
+        """;
+
+    [Fact]
+    public async Task HOT001_compares_parameter_types_as_the_compiler_does()
+    {
+        // nint is IntPtr, tuple element names and nullable annotations do not make another signature, dynamic is object
+        // (CS0111 in generated code if missed); a type of the same name in another namespace, or another array rank, does.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            #nullable enable
+            [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C1 { public bool {|HOT001:Remove|}(System.IntPtr value) => false; }
+            [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C2 { public bool {|HOT001:Remove|}((int A, int B) range) => false; }
+            [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C3 { public bool {|HOT001:Remove|}(System.ValueTuple<int, int> range) => false; }
+            [Hotpath.ShardedCache(typeof(Tagged))] public sealed partial class C4 { public bool {|HOT001:Remove|}(dynamic tag) => false; }
+            [Hotpath.ShardedCache(typeof(Tags))] public sealed partial class C5 { public bool {|HOT001:Remove|}(System.Collections.Generic.List<dynamic> all) => false; }
+            [Hotpath.ShardedCache(typeof(Named))] public sealed partial class C6 { public bool {|HOT001:Remove|}(string zone) => false; }
+            [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C7 { public bool {|HOT001:TryGet|}(nint value, out Handle? found) { found = null; return false; } }
+            [Hotpath.ShardedCache(typeof(OfA))] public sealed partial class Quiet1 { public bool Remove(B.Id id) => false; }
+            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(System.Tuple<int[,]> cells) => false; }
+            [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class Quiet3 { public bool Remove(nuint value) => false; }
+            """,
+            s_analyzers,
+            new AnalyzerTestOptions { AdditionalSources = [SpelledKeys] });
+    }
+
+    [Fact]
+    public void The_generators_emit_nothing_where_the_compiler_would_see_two_declarations_and_compile_the_rest()
+    {
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_generators), TestCompilation.Create("#nullable enable\n" + SpelledKeys, """
+            #nullable enable
+            [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C1 { public bool Remove(System.IntPtr value) => false; }
+            [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C2 { public bool Remove((int A, int B) range) => false; }
+            [Hotpath.ShardedCache(typeof(Tagged))] public sealed partial class C4 { public bool Remove(dynamic tag) => false; }
+            [Hotpath.ShardedCache(typeof(Tags))] public sealed partial class C5 { public bool Remove(System.Lazy<dynamic> all) => false; }
+            [Hotpath.ShardedCache(typeof(OfA))] public sealed partial class Quiet1 { public bool Remove(B.Id id) => false; }
+            [Hotpath.ShardedCache(typeof(Grid))] public sealed partial class Quiet2 { public bool Remove(System.Tuple<int[,]> cells) => false; }
+            """));
+
+        Assert.Equal(Enumerable.Repeat("HOT001", 4), run.Result.Diagnostics.Select(static d => d.Id));
+        Assert.Equal(["GridKey.CacheKey.g.cs", "OfAKey.CacheKey.g.cs", "Quiet1.ShardedCache.g.cs", "Quiet2.ShardedCache.g.cs"], run.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public void The_generator_sees_a_clash_through_the_key_struct_it_has_not_declared_yet()
+    {
+        // In the generator's compilation VKey does not exist yet (an error type): a GetOrAdd or GetOrAddAsync taking it
+        // is still the generated one's signature (CS0111 in generated code if missed), as the analyzer sees it.
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_generators), TestCompilation.Create(Inputs, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            [Hotpath.ShardedCache(typeof(V))] public sealed partial class C1 { public V GetOrAdd(string id, Func<VKey, V> factory) => factory(new VKey(id)); }
+            [Hotpath.ShardedCache(typeof(V))] public sealed partial class C2
+            {
+                public ValueTask<V> GetOrAddAsync(string id, Func<VKey, CancellationToken, ValueTask<V>> loader, CancellationToken cancellationToken) => loader(new VKey(id), cancellationToken);
+            }
+            """));
+
+        Assert.Equal(["HOT001", "HOT001"], run.Result.Diagnostics.Select(static d => d.Id));
+        Assert.Empty(run.GeneratedSources.Where(static s => s.HintName.Contains(".ShardedCache.", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task HOT001_message_names_the_member()
     {

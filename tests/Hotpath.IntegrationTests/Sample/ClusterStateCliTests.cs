@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ClusterState;
 
@@ -56,20 +57,45 @@ public sealed class ClusterStateCliTests
         Assert.Equal(Stored(vectorised.Stdout, "storedAggregateBytes"), Stored(scalar.Stdout, "storedAggregateBytes"));
     }
 
-    [Fact]
-    public void Only_RunsOnePipeline_AndStillChecksIt()
+    [Theory]
+    [InlineData("naive", "hotpath")]
+    [InlineData("hotpath", "naive")]
+    public void Only_RunsOnePipeline_AndStillChecksIt(string only, string other)
     {
-        var (exit, stdout, stderr) = Run("--events", "5000", "--pods", "500", "--nodes", "50", "--only", "naive", "--json");
+        var (exit, stdout, stderr) = Run("--events", "5000", "--pods", "500", "--nodes", "50", "--only", only, "--json");
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("identical").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("hotpath").ValueKind);
-        Assert.Equal(JsonValueKind.Object, json.RootElement.GetProperty("naive").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty(other).ValueKind);
+        Assert.Equal(JsonValueKind.Object, json.RootElement.GetProperty(only).ValueKind);
+        Assert.False(json.RootElement.TryGetProperty("ratios", out _), "ratios need both sides");
+    }
+
+    [Theory]
+    [InlineData("--pods", "1", "--nodes", "1", "--events", "5000")]     // every event on one pod and one node
+    [InlineData("--pods", "1", "--nodes", "1", "--events", "1")]        // the smallest run
+    [InlineData("--pods", "200000", "--nodes", "10", "--events", "2000")] // far more pods than events: most never touched
+    public void AnExtremeButValidSize_RunsBothPipelines_AndTheyAgree(params string[] args)
+    {
+        var (exit, stdout, stderr) = Run([.. args, "--json"]);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("identical").GetBoolean(), stdout);
+        Assert.Equal(long.Parse(args[5], CultureInfo.InvariantCulture), root.GetProperty("events").GetInt64());
+        Assert.True(root.GetProperty("samples").GetInt64() > 0);
+        foreach (var side in new[] { "hotpath", "naive" })
+        {
+            Assert.True(root.GetProperty(side).GetProperty("eventsPerSecond").GetDouble() > 0);
+        }
     }
 
     [Theory]
     [InlineData("--pods", "0")]
+    [InlineData("--events", "0")]
+    [InlineData("--events", "20000001")] // above the maximum
     [InlineData("--events", "-5")]
     [InlineData("--nodes", "many")]
     [InlineData("--only", "fastest")]

@@ -699,7 +699,7 @@ public sealed class BatchEngineTests
     /// <summary>Adds up the <c>hotpath.batch.*</c> measurements of the series tagged <c>type</c> = <paramref name="typeName"/>.</summary>
     private static MeterListener ListenToBatchCounters(string typeName, ConcurrentDictionary<string, long> totals)
     {
-        var listener = new MeterListener();
+        var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
@@ -1020,7 +1020,7 @@ public sealed class BatchEngineTests
     public async Task Publishes_counters_on_the_Hotpath_meter()
     {
         var totals = new ConcurrentDictionary<string, long>();
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))

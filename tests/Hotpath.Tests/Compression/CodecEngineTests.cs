@@ -341,8 +341,13 @@ public sealed class CodecEngineTests
     {
         // NaNs bypass the double coder (widening may quiet a signalling NaN) and are stored as runs of equal bits.
         var quiet = float.NaN;
-        var signalling = BitConverter.UInt32BitsToSingle(0x7F80_0001);
-        var payload = BitConverter.UInt32BitsToSingle(0xFFC0_1234);
+        // From bits in memory: a float constant, even BitConverter.UInt32BitsToSingle(0x7F80_0001), is folded through a
+        // double by the JIT, which quiets a signalling NaN (0x7FC0_0001), so this test never saw one.
+        var nans = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, float>(new uint[] { 0x7F80_0001, 0xFFC0_1234 });
+        var signalling = nans[0];
+        var payload = nans[1];
+        Assert.Equal(0x7F80_0001u, BitConverter.SingleToUInt32Bits(signalling));
+        Assert.Equal(0xFFC0_1234u, BitConverter.SingleToUInt32Bits(payload));
         var random = new Random(5);
         var cases = new[]
         {

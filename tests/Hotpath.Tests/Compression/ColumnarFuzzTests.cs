@@ -125,6 +125,7 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             ClassRow.Codec.Encode([new ClassRow { Name = "α", Count = 3, Value = 0.5, Ratio = 2f }, new ClassRow()]),
             NoMembers.Codec.Encode(new NoMembers[3000]),
             MetricSample.Codec.Encode(ColumnarRoundTripTests.Metrics(300, seed: 23)), // Rice pages of 256+ codes: two streams
+            CalendarRow.Codec.Encode(ColumnarCalendarTests.Rows(48, seed: 24)), // DateOnly, TimeOnly, Half, their nullable forms and encodings
         };
         var random = new Random(12345);
         var metrics = new MetricSample[64];
@@ -132,6 +133,8 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
         var classes = new ClassRow[64];
         var empty = new NoMembers[4096];
         var longer = new MetricSample[512];
+        var calendar = new CalendarRow[64];
+        var calendarRangeChecks = 0;
         var stopwatch = Stopwatch.StartNew();
         var decodedAnyway = 0;
         var perSeed = new long[seeds.Length * 2];
@@ -155,12 +158,18 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
                     1 => AllTypes.Codec.GetRowCount(mutant) + AllTypes.Codec.Decode(mutant, all),
                     2 => ClassRow.Codec.GetRowCount(mutant) + ClassRow.Codec.Decode(mutant, classes),
                     3 => NoMembers.Codec.GetRowCount(mutant) + NoMembers.Codec.Decode(mutant, empty),
-                    _ => MetricSample.Codec.GetRowCount(mutant) + MetricSample.Codec.Decode(mutant, longer),
+                    4 => MetricSample.Codec.GetRowCount(mutant) + MetricSample.Codec.Decode(mutant, longer),
+                    _ => CalendarRow.Codec.GetRowCount(mutant) + CalendarRow.Codec.Decode(mutant, calendar),
                 };
                 decodedAnyway++; // a resealed mutant can be a different valid block (e.g. a flipped value bit)
             }
-            catch (CorruptBlockException)
+            catch (CorruptBlockException ex)
             {
+                if (ex.Message.Contains("A DateOnly column", StringComparison.Ordinal) || ex.Message.Contains("A TimeOnly column", StringComparison.Ordinal) ||
+                    ex.Message.Contains("A Half column", StringComparison.Ordinal))
+                {
+                    calendarRangeChecks++; // a resealed mutant reached a calendar column's values
+                }
             }
             catch (ArgumentException) when (mutant.Length > 0 && IsOnlyTooSmall(which, mutant))
             {
@@ -174,7 +183,10 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             perSeed[(which * 2) + ((i / seeds.Length) & 1)] += Stopwatch.GetTimestamp() - started;
         }
 
-        return $"{iterations} mutants in {stopwatch.ElapsedMilliseconds} ms; {decodedAnyway} decoded as other valid blocks; ticks per seed/resealed: {string.Join(", ", perSeed)}";
+        // The DateOnly, TimeOnly and Half columns' own range checks are reached, not only the checksum and headers.
+        Assert.True(iterations < 10_000 || calendarRangeChecks > 0, $"No mutant reached a DateOnly, TimeOnly or Half column's range check in {iterations} iterations.");
+        return $"{iterations} mutants in {stopwatch.ElapsedMilliseconds} ms; {decodedAnyway} decoded as other valid blocks; {calendarRangeChecks} stopped by a calendar column's range check; " +
+               $"ticks per seed/resealed: {string.Join(", ", perSeed)}";
     }
 
     private static bool IsOnlyTooSmall(int which, byte[] mutant)
@@ -184,7 +196,8 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
             0 or 4 => MetricSample.Codec.GetRowCount(mutant),
             1 => AllTypes.Codec.GetRowCount(mutant),
             2 => ClassRow.Codec.GetRowCount(mutant),
-            _ => NoMembers.Codec.GetRowCount(mutant),
+            3 => NoMembers.Codec.GetRowCount(mutant),
+            _ => CalendarRow.Codec.GetRowCount(mutant),
         };
         return count > which switch { 3 => 4096, 4 => 512, _ => 64 };
     }

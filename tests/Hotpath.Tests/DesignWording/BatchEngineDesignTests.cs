@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Hotpath.Batching;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.DesignWording;
 
@@ -427,7 +428,7 @@ public sealed class BatchEngineDesignTests
     {
         var seen = new ConcurrentDictionary<string, long>();
         var tagKeys = new ConcurrentDictionary<string, bool>();
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == "Hotpath" && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Hotpath.Diagnostics;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.DesignWording;
 
@@ -281,7 +282,7 @@ public sealed class PoolDesignTests
 
         var values = new Dictionary<string, long>();
         var tagKeys = new HashSet<string>();
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == "Hotpath" && instrument.Name.StartsWith("hotpath.pool.", StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Hotpath.Caching;
 using Hotpath.Tests.Caching;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.DesignWording;
 
@@ -447,7 +448,7 @@ public sealed class ShardedCacheDesignTests
 
         var values = new Dictionary<string, long>();
         var tagKeys = new HashSet<string>();
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == "Hotpath" && instrument.Name.StartsWith("hotpath.cache.", StringComparison.Ordinal))

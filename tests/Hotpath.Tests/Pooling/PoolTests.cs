@@ -531,7 +531,7 @@ public sealed class PoolTests
         var pool = new Pool<NamedProbe>(static () => new NamedProbe(), null, maxRetained: 2, name: "probes");
         pool.Rent();
         string? poolTag = null;
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Name == "hotpath.pool.rents")

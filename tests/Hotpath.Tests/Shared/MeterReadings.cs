@@ -13,7 +13,7 @@ internal static class MeterReadings
     public static Dictionary<string, long> Observe(string prefix, string tagKey, string tagValue)
     {
         var seen = new Dictionary<string, long>();
-        using var listener = new MeterListener();
+        using var listener = Listeners.Create();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith(prefix, StringComparison.Ordinal))

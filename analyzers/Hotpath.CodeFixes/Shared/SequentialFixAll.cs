@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace Hotpath.CodeFixes.Shared;
+
+/// <summary>
+/// Fix All for fixes that interact: each applies to the document the previous ones produced, as if the user had
+/// fixed the diagnostics one by one. The batch fixer instead computes every fix against the original document and
+/// merges the text changes, which is wrong when fixes share what they introduce (one lock object per type, a fresh
+/// field name per hoisted array) and drops fixes that rewrite the same block (two <c>Monitor.Enter</c> in one body).
+/// The diagnostics' nodes are marked with annotations first, so each is found again after the earlier fixes moved it.
+/// </summary>
+internal static class SequentialFixAll
+{
+    /// <summary>Plans the fix of one diagnostic's node in <paramref name="document"/>; null when none applies there.</summary>
+    public delegate Func<CancellationToken, Task<Document>>? Planner(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A Fix All provider (document, project and solution scopes) that applies <paramref name="plan"/> in turn to the
+    /// diagnostics <paramref name="applies"/> accepts (all when null).
+    /// </summary>
+    public static FixAllProvider Create(Planner plan, Func<Diagnostic, bool>? applies = null) =>
+        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, applies, context.CancellationToken));
+
+    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Func<Diagnostic, bool>? applies, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Location.SourceTree == root.SyntaxTree && (applies is null || applies(diagnostic)))
+            {
+                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+                if (!marks.ContainsKey(node))
+                {
+                    marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
+                }
+            }
+        }
+
+        var order = marks.OrderBy(static pair => pair.Key.SpanStart).Select(static pair => pair.Value).ToArray();
+        document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
+        foreach (var mark in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (current?.GetAnnotatedNodes(mark).FirstOrDefault() is not { } node ||
+                await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } model ||
+                plan(document, node, model, cancellationToken) is not { } fix)
+            {
+                continue; // fixed along with an earlier one, or no longer fixable
+            }
+
+            document = await fix(cancellationToken).ConfigureAwait(false);
+        }
+
+        return document;
+    }
+}
