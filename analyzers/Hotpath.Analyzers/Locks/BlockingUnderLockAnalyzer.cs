@@ -171,7 +171,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
             else if (statement is IConditionalOperation { WhenFalse: null } test && test.Condition.Syntax.Span.Contains(wait.Syntax.Span))
             {
-                if (Negated(wait, test.Condition))
+                if (LockRegionWalker.IsNegated(wait, test.Condition))
                 {
                     region = EndsInJump(test.WhenTrue) ? next : null;
                 }
@@ -191,19 +191,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             {
                 if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var kind, out var released) &&
                     kind == LockKind.Semaphore && LockOperations.SameTarget(released, target))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool Negated(IOperation operation, IOperation condition)
-        {
-            for (var current = operation; current is not null && current != condition.Parent; current = current.Parent)
-            {
-                if (current is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
                 {
                     return true;
                 }

@@ -256,7 +256,8 @@ internal abstract class LockRegionWalker
         return null;
     }
 
-    private static bool IsNegated(IOperation operation, IOperation condition)
+    /// <summary>Whether <paramref name="operation"/> sits under a <c>!</c> within <paramref name="condition"/> (a try-acquire tested for failure).</summary>
+    internal static bool IsNegated(IOperation operation, IOperation condition)
     {
         for (var current = operation; current is not null && current != condition.Parent; current = current.Parent)
         {

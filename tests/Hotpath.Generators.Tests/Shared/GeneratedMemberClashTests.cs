@@ -75,6 +75,7 @@ public sealed class GeneratedMemberClashTests
             [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C2 { public bool {|HOT001:Remove|}((int A, int B) range) => false; }
             [Hotpath.ShardedCache(typeof(Pair))] public sealed partial class C3 { public bool {|HOT001:Remove|}(System.ValueTuple<int, int> range) => false; }
             [Hotpath.ShardedCache(typeof(Tagged))] public sealed partial class C4 { public bool {|HOT001:Remove|}(dynamic tag) => false; }
+            [Hotpath.ShardedCache(typeof(Tags))] public sealed partial class C5 { public bool {|HOT001:Remove|}(System.Lazy<dynamic> all) => false; }
             [Hotpath.ShardedCache(typeof(Named))] public sealed partial class C6 { public bool {|HOT001:Remove|}(string zone) => false; }
             [Hotpath.ShardedCache(typeof(Handle))] public sealed partial class C7 { public bool {|HOT001:TryGet|}(nint value, out Handle? found) { found = null; return false; } }
             [Hotpath.ShardedCache(typeof(OfA))] public sealed partial class Quiet1 { public bool Remove(B.Id id) => false; }
