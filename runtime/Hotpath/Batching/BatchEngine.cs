@@ -121,7 +121,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         _maxRetries = options.MaxRetries;
         _time = options.TimeProvider;
         _timestampFrequency = _time.TimestampFrequency;
-        _maxDelayTicks = TimestampUnits(options.MaxDelay, _timestampFrequency);
+        _maxDelayTicks = ClockUnits.FromDuration(options.MaxDelay, _timestampFrequency);
         _retryBaseMs = options.RetryBaseDelay.TotalMilliseconds;
         _retryMaxMs = options.RetryMaxDelay.TotalMilliseconds;
         for (var i = 0; i < _maxConcurrent; i++)
@@ -622,14 +622,6 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     {
         var ms = (((Int128)ticks * 1000) + ticksPerSecond - 1) / ticksPerSecond;
         return (int)Int128.Clamp(ms, 1, int.MaxValue);
-    }
-
-    /// <summary><paramref name="delay"/> (positive) in timestamp units of a clock with <paramref name="ticksPerSecond"/>
-    /// a second, rounded up (a wait is never cut short, nor to 0), at most <see cref="long.MaxValue"/>.</summary>
-    internal static long TimestampUnits(TimeSpan delay, long ticksPerSecond)
-    {
-        var units = (((Int128)delay.Ticks * ticksPerSecond) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
-        return (long)Int128.Clamp(units, 1, long.MaxValue);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Hotpath.Threading;
 
 namespace Hotpath.Caching;
 
@@ -48,11 +49,7 @@ internal sealed class CacheClock
     }
 
     /// <summary><paramref name="duration"/> (positive) in this clock's units, rounded up, at least 1.</summary>
-    public long ToUnits(TimeSpan duration)
-    {
-        var units = (((Int128)duration.Ticks * _unitsPerSecond) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
-        return units > long.MaxValue ? long.MaxValue : Math.Max(1, (long)units);
-    }
+    public long ToUnits(TimeSpan duration) => ClockUnits.FromDuration(duration, _unitsPerSecond);
 
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "GetTimestamp is a public virtual of TimeProvider that the cache calls, so the trimmer keeps every override of it; a method it removed could not be called either.")]
     private static bool OverridesGetTimestamp(TimeProvider provider) =>

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Hotpath.Batching;
 using Hotpath.Diagnostics;
 using Hotpath.Tests.Caching;
+using Hotpath.Threading;
 
 namespace Hotpath.Tests.Batching;
 
@@ -412,7 +413,7 @@ public sealed class BatchEngineTests
     [InlineData(1.5, 1_000, 2)]          // rounded up: the wait is never cut short
     [InlineData(2_147_483_647.0, 1_000_000_000, 2_147_483_647_000_000)]
     public void MaxDelay_is_measured_in_the_TimeProvider_s_timestamp_units_rounded_up(double ms, long ticksPerSecond, long expected) =>
-        Assert.Equal(expected, BatchEngine<int>.TimestampUnits(TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)), ticksPerSecond));
+        Assert.Equal(expected, ClockUnits.FromDuration(TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)), ticksPerSecond));
 
     [Fact]
     public void TimeProvider_defaults_to_the_system_clock_and_null_restores_it()
