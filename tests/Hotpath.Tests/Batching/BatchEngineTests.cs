@@ -1021,26 +1021,7 @@ public sealed class BatchEngineTests
     public async Task Publishes_counters_on_the_Hotpath_meter()
     {
         var totals = new ConcurrentDictionary<string, long>();
-        using var listener = Listeners.Create();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            // Engines of other tests run meanwhile: count only this item type's series.
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "type" && (string?)tag.Value == nameof(MeteredItem))
-                {
-                    totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
-                }
-            }
-        });
-        listener.Start();
+        using var listener = ListenToBatchCounters(nameof(MeteredItem), totals);
 
         // Two full batches of 5 (MaxDelay is an hour); the one holding id 0 fails both of its attempts.
         var attempts = 0;
