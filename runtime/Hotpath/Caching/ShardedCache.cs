@@ -261,7 +261,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         {
             // The caller gave up before the miss: start no load (a loader that ignored the token would store a value
             // for nobody) and join none.
-            return new ValueTask<TValue>(CancelledLoad(cancellationToken));
+            return new ValueTask<TValue>(Cancellation.Cancelled<TValue>(cancellationToken));
         }
 
         return LoadAsync(key, loader, cancellationToken);
@@ -464,13 +464,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         // Link is written before the loader is called, and this caller can only be inside that call if so.
         var link = Volatile.Read(ref flight.Link);
         return link is not null && CacheFlight.Loading.Value is { } chain && chain.Contains(link);
-    }
-
-    /// <summary>A task cancelled by <paramref name="cancellationToken"/> that throws <see cref="OperationCanceledException"/> itself, not its subclass.</summary>
-    private static async Task<TValue> CancelledLoad(CancellationToken cancellationToken)
-    {
-        await Cancellation.Cancelled(cancellationToken).ConfigureAwait(false);
-        return default!; // not reached: the await throws
     }
 
     private static InvalidOperationException RecursiveLoad(TKey key) =>

@@ -14,6 +14,14 @@ internal static class Cancellation
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>A task of <typeparamref name="T"/> already cancelled by <paramref name="cancellationToken"/>.</summary>
+    public static async Task<T> Cancelled<T>(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.CompletedTask.ConfigureAwait(false);
+        return default!; // not reached: the token is cancelled
+    }
+
     /// <summary>Awaits <paramref name="task"/> until <paramref name="cancellationToken"/> cancels the wait.</summary>
     public static async Task WaitAsync(Task task, CancellationToken cancellationToken)
     {
