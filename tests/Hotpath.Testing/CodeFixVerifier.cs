@@ -45,17 +45,15 @@ public static class CodeFixVerifier
     /// <summary>Asserts applying <paramref name="fix"/> to <paramref name="markup"/> gives <paramref name="expected"/>.</summary>
     public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions options)
     {
-        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
-        var (source, _) = DiagnosticMarkup.Parse(markup, options.DefaultId);
+        var source = await VerifyMarkupAsync(analyzer, fix, markup, options).ConfigureAwait(false);
 
         using var workspace = new AdhocWorkspace();
         var document = CreateDocument(workspace, source, options);
+        var provider = new AnalyzerDiagnosticProvider(analyzer, fix.FixableDiagnosticIds);
         var applied = 0;
         for (var iteration = 0; iteration < MaxIterations; iteration++)
         {
-            var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-            var diagnostics = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { analyzer }).ConfigureAwait(false))
-                .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.SourceTree?.FilePath == document.FilePath)
+            var diagnostics = (await provider.GetDocumentDiagnosticsAsync(document, CancellationToken.None).ConfigureAwait(false))
                 .OrderBy(d => d.Location.SourceSpan.Start)
                 .ToArray();
             if (diagnostics.Length == 0 || (!options.FixAll && applied > 0))
@@ -69,14 +67,7 @@ public static class CodeFixVerifier
                 break; // the remaining diagnostics have no fix of this kind
             }
 
-            foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                if (operation is ApplyChangesOperation change)
-                {
-                    document = change.ChangedSolution.GetDocument(document.Id)!;
-                }
-            }
-
+            document = await ApplyAsync(document, action).ConfigureAwait(false);
             applied++;
         }
 
@@ -85,17 +76,7 @@ public static class CodeFixVerifier
             throw new XunitException("No code fix was offered.");
         }
 
-        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
-        if (actual != TextDiff.Normalize(expected))
-        {
-            throw new XunitException("The fixed source differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
-        }
-
-        if (options.FixedMustCompile)
-        {
-            var fixedCompilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-            TestCompilation.AssertNoErrors(fixedCompilation);
-        }
+        await AssertFixedAsync(document, expected, options, "The fixed source").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -106,8 +87,7 @@ public static class CodeFixVerifier
     public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions? options = null)
     {
         options ??= new CodeFixTestOptions();
-        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
-        var (source, _) = DiagnosticMarkup.Parse(markup, options.DefaultId);
+        var source = await VerifyMarkupAsync(analyzer, fix, markup, options).ConfigureAwait(false);
         var fixAll = fix.GetFixAllProvider() ?? throw new XunitException($"{fix.GetType().Name} does not support Fix All.");
         if (!fixAll.GetSupportedFixAllScopes().Contains(FixAllScope.Document))
         {
@@ -122,24 +102,8 @@ public static class CodeFixVerifier
             ?? throw new XunitException("No code fix was offered.");
         var context = new FixAllContext(document, fix, FixAllScope.Document, first.EquivalenceKey, fix.FixableDiagnosticIds, provider, CancellationToken.None);
         var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix All offered no action.");
-        foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            if (operation is ApplyChangesOperation change)
-            {
-                document = change.ChangedSolution.GetDocument(document.Id)!;
-            }
-        }
-
-        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
-        if (actual != TextDiff.Normalize(expected))
-        {
-            throw new XunitException("The source fixed by Fix All differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
-        }
-
-        if (options.FixedMustCompile)
-        {
-            TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
-        }
+        document = await ApplyAsync(document, action).ConfigureAwait(false);
+        await AssertFixedAsync(document, expected, options, "The source fixed by Fix All").ConfigureAwait(false);
     }
 
     /// <summary>Asserts no fix of <paramref name="fix"/> is offered for the diagnostics in <paramref name="source"/>.</summary>
@@ -155,6 +119,42 @@ public static class CodeFixVerifier
         if (action is not null)
         {
             throw new XunitException($"A fix was offered: {action.Title}");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="markup"/> marks exactly the analyzer's fixable diagnostics; returns the source without the marks.</summary>
+    private static async Task<string> VerifyMarkupAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, CodeFixTestOptions options)
+    {
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
+        return DiagnosticMarkup.Parse(markup, options.DefaultId).Source;
+    }
+
+    /// <summary><paramref name="document"/> as <paramref name="action"/>'s changes leave it.</summary>
+    private static async Task<Document> ApplyAsync(Document document, CodeAction action)
+    {
+        foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (operation is ApplyChangesOperation change)
+            {
+                document = change.ChangedSolution.GetDocument(document.Id)!;
+            }
+        }
+
+        return document;
+    }
+
+    /// <summary>Asserts the fixed <paramref name="document"/> reads <paramref name="expected"/> (and compiles, unless told not to).</summary>
+    private static async Task AssertFixedAsync(Document document, string expected, CodeFixTestOptions options, string what)
+    {
+        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
+        if (actual != TextDiff.Normalize(expected))
+        {
+            throw new XunitException(what + " differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
+        }
+
+        if (options.FixedMustCompile)
+        {
+            TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
         }
     }
 
@@ -190,7 +190,7 @@ public static class CodeFixVerifier
         return null;
     }
 
-    /// <summary>Diagnostics for Fix All: the analyzer run over the (possibly already changed) project.</summary>
+    /// <summary>The analyzer's fixable diagnostics in the (possibly already changed) project: for Fix All, and for each step of <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string, CodeFixTestOptions)"/>.</summary>
     private sealed class AnalyzerDiagnosticProvider : FixAllContext.DiagnosticProvider
     {
         private readonly DiagnosticAnalyzer _analyzer;
