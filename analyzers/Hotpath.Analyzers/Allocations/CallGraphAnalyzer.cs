@@ -229,7 +229,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         private readonly StateMachineAnalyzer.State _stateMachines;
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Answer> _transitive = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
+        private readonly SourceMethods _sources;
 
         // Closed methods: their distance in calls to the nearest allocation, final once written (under _closing).
         private readonly ConcurrentDictionary<IMethodSymbol, int> _distance = new(SymbolEqualityComparer.Default);
@@ -238,6 +238,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         public Summaries(KnownTypes types)
         {
             _types = types;
+            _sources = new SourceMethods(types.Compilation);
             _scope = types.Scope!;
             _stateMachines = new StateMachineAnalyzer.State(types);
         }
@@ -245,21 +246,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// <summary>The method to summarise, or <see langword="null"/> when it is hot, not ours or has no body.</summary>
         public IMethodSymbol? AsAnalyzable(IMethodSymbol method)
         {
-            method = method.ReducedFrom ?? method;
-            method = method.PartialImplementationPart ?? method;
-            method = method.OriginalDefinition;
             // A lambda is followed only as a delegate's known target; one in hot code is hot itself.
-            if (method.MethodKind is MethodKind.LocalFunction
-                || method.IsAbstract || method.IsExtern
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Compilation.Assembly)
-                || method.DeclaringSyntaxReferences.IsEmpty
-                || method.DeclaringSyntaxReferences.All(r => IsGenerated(r.SyntaxTree))
-                || _scope.IsHot(method))
-            {
-                return null;
-            }
-
-            return method;
+            return _sources.Definition(method) is { MethodKind: not MethodKind.LocalFunction } definition && !_scope.IsHot(definition)
+                ? definition
+                : null;
         }
 
         /// <summary>
@@ -395,12 +385,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
             return false;
         }
-
-        /// <summary>
-        /// Whether a tree is generated code (the user cannot change it, so it is not followed): a generated file
-        /// name or a leading <c>&lt;auto-generated&gt;</c> comment, which source generators write.
-        /// </summary>
-        private bool IsGenerated(SyntaxTree tree) => _generated.GetOrAdd(tree, static t => GeneratedCode.IsGenerated(t));
 
         /// <summary>
         /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async

@@ -626,30 +626,21 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly Walker _classifier;
         private readonly ConcurrentDictionary<IMethodSymbol, Summary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Finding?> _found = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
+        private readonly SourceMethods _sources;
 
         public BlockingCallees(Compilation compilation, LockSymbols symbols)
         {
             _compilation = compilation;
+            _sources = new SourceMethods(compilation);
             _classifier = new Walker(symbols, static _ => { }, callees: null, CancellationToken.None);
         }
 
         /// <summary>The method a call runs, when it is one of ours to follow; null otherwise.</summary>
         public IMethodSymbol? Followed(IMethodSymbol method)
         {
-            method = method.ReducedFrom ?? method;
-            method = method.PartialImplementationPart ?? method;
-            method = method.OriginalDefinition;
-            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
-                || method.IsAbstract || method.IsExtern || method.IsAsync
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
-                || method.DeclaringSyntaxReferences.IsEmpty
-                || method.DeclaringSyntaxReferences.All(r => _generated.GetOrAdd(r.SyntaxTree, static t => GeneratedCode.IsGenerated(t))))
-            {
-                return null;
-            }
-
-            return method;
+            return _sources.Definition(method) is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.DelegateInvoke), IsAsync: false } definition
+                ? definition
+                : null;
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
