@@ -96,16 +96,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         {
             case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax statement }:
                 var info = model.GetForEachStatementInfo(statement);
-                var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
-                foreach (var method in new[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
-                {
-                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
-                    {
-                        builder.Add(analyzable);
-                    }
-                }
-
-                return builder.ToImmutable();
+                return Analyzable(summaries, info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod);
             case IDeconstructionAssignmentOperation { Syntax: AssignmentExpressionSyntax assignment }:
                 cancellationToken.ThrowIfCancellationRequested();
                 return model.GetDeconstructionInfo(assignment).Method is { } deconstruct && summaries.AsAnalyzable(deconstruct) is { } ours
@@ -117,16 +108,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 return summaries.DisposeCallees(declaration.DeclarationGroup, declaration.IsAsynchronous);
             case IAwaitOperation { Syntax: AwaitExpressionSyntax awaitSyntax }:
                 var awaitInfo = model.GetAwaitExpressionInfo(awaitSyntax);
-                var awaited = ImmutableArray.CreateBuilder<IMethodSymbol>();
-                foreach (var method in new[] { awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod })
-                {
-                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
-                    {
-                        awaited.Add(analyzable);
-                    }
-                }
-
-                return awaited.ToImmutable();
+                return Analyzable(summaries, awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod);
             case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance }:
                 return summaries.DelegateTarget(instance, cancellationToken) is { } target && summaries.AsAnalyzable(target) is { } followed
                     ? ImmutableArray.Create(followed)
@@ -134,6 +116,21 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             default:
                 return ImmutableArray<IMethodSymbol>.Empty;
         }
+    }
+
+    /// <summary>Those of <paramref name="methods"/> that are there and ours to follow.</summary>
+    private static ImmutableArray<IMethodSymbol> Analyzable(Summaries summaries, params IMethodSymbol?[] methods)
+    {
+        var analyzable = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var method in methods)
+        {
+            if (method is not null && summaries.AsAnalyzable(method) is { } ours)
+            {
+                analyzable.Add(ours);
+            }
+        }
+
+        return analyzable.ToImmutable();
     }
 
     /// <summary>
@@ -176,7 +173,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
             IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
                 indexer.GetMethod,
-            IListPatternOperation => null,
             _ => null,
         };
 
@@ -308,12 +304,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// </summary>
         public IMethodSymbol? DelegateTarget(IOperation instance, CancellationToken cancellationToken)
         {
-            while (instance is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-            {
-                instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
-            }
-
-            ISymbol? holder = instance switch
+            ISymbol? holder = WithoutBuiltInConversions(instance) switch
             {
                 ILocalReferenceOperation local => local.Local,
                 IFieldReferenceOperation { Field: { IsReadOnly: true } field } => field,
@@ -337,12 +328,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 #pragma warning disable RS1030 // the field may be declared in another tree; the driver caches semantic models
             var model = _types.Compilation.GetSemanticModel(value.SyntaxTree);
 #pragma warning restore RS1030
-            var operation = model.GetOperation(value, cancellationToken);
-            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
+            var operation = model.GetOperation(value, cancellationToken) is { } initial ? WithoutBuiltInConversions(initial) : null;
             if (operation is IDelegateCreationOperation creation)
             {
                 operation = creation.Target;
@@ -355,6 +341,17 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 IAnonymousFunctionOperation lambda => lambda.Symbol,
                 _ => null,
             };
+        }
+
+        /// <summary>The operation under any parentheses and conversions that are not user-defined.</summary>
+        private static IOperation WithoutBuiltInConversions(IOperation operation)
+        {
+            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation;
         }
 
         /// <summary>
@@ -637,15 +634,11 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         callees.Add(length);
                     }
 
-                    if (operation is IForEachLoopOperation or IDeconstructionAssignmentOperation or IUsingOperation or IUsingDeclarationOperation or IAwaitOperation or
-                        IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
+                    foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
                     {
-                        foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
+                        if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
                         {
-                            if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
-                            {
-                                callees.Add(implicitCallee);
-                            }
+                            callees.Add(implicitCallee);
                         }
                     }
                 }
