@@ -96,16 +96,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         {
             case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax statement }:
                 var info = model.GetForEachStatementInfo(statement);
-                var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
-                foreach (var method in new[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
-                {
-                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
-                    {
-                        builder.Add(analyzable);
-                    }
-                }
-
-                return builder.ToImmutable();
+                return Analyzable(summaries, info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod);
             case IDeconstructionAssignmentOperation { Syntax: AssignmentExpressionSyntax assignment }:
                 cancellationToken.ThrowIfCancellationRequested();
                 return model.GetDeconstructionInfo(assignment).Method is { } deconstruct && summaries.AsAnalyzable(deconstruct) is { } ours
@@ -117,16 +108,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 return summaries.DisposeCallees(declaration.DeclarationGroup, declaration.IsAsynchronous);
             case IAwaitOperation { Syntax: AwaitExpressionSyntax awaitSyntax }:
                 var awaitInfo = model.GetAwaitExpressionInfo(awaitSyntax);
-                var awaited = ImmutableArray.CreateBuilder<IMethodSymbol>();
-                foreach (var method in new[] { awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod })
-                {
-                    if (method is not null && summaries.AsAnalyzable(method) is { } analyzable)
-                    {
-                        awaited.Add(analyzable);
-                    }
-                }
-
-                return awaited.ToImmutable();
+                return Analyzable(summaries, awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod);
             case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance }:
                 return summaries.DelegateTarget(instance, cancellationToken) is { } target && summaries.AsAnalyzable(target) is { } followed
                     ? ImmutableArray.Create(followed)
@@ -134,6 +116,21 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             default:
                 return ImmutableArray<IMethodSymbol>.Empty;
         }
+    }
+
+    /// <summary>Those of <paramref name="methods"/> that are there and ours to follow.</summary>
+    private static ImmutableArray<IMethodSymbol> Analyzable(Summaries summaries, params IMethodSymbol?[] methods)
+    {
+        var analyzable = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var method in methods)
+        {
+            if (method is not null && summaries.AsAnalyzable(method) is { } ours)
+            {
+                analyzable.Add(ours);
+            }
+        }
+
+        return analyzable.ToImmutable();
     }
 
     /// <summary>
@@ -176,7 +173,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
             IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
                 indexer.GetMethod,
-            IListPatternOperation => null,
             _ => null,
         };
 
@@ -229,7 +225,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         private readonly StateMachineAnalyzer.State _stateMachines;
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Answer> _transitive = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
+        private readonly SourceMethods _sources;
 
         // Closed methods: their distance in calls to the nearest allocation, final once written (under _closing).
         private readonly ConcurrentDictionary<IMethodSymbol, int> _distance = new(SymbolEqualityComparer.Default);
@@ -238,6 +234,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         public Summaries(KnownTypes types)
         {
             _types = types;
+            _sources = new SourceMethods(types.Compilation);
             _scope = types.Scope!;
             _stateMachines = new StateMachineAnalyzer.State(types);
         }
@@ -245,21 +242,10 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// <summary>The method to summarise, or <see langword="null"/> when it is hot, not ours or has no body.</summary>
         public IMethodSymbol? AsAnalyzable(IMethodSymbol method)
         {
-            method = method.ReducedFrom ?? method;
-            method = method.PartialImplementationPart ?? method;
-            method = method.OriginalDefinition;
             // A lambda is followed only as a delegate's known target; one in hot code is hot itself.
-            if (method.MethodKind is MethodKind.LocalFunction
-                || method.IsAbstract || method.IsExtern
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Compilation.Assembly)
-                || method.DeclaringSyntaxReferences.IsEmpty
-                || method.DeclaringSyntaxReferences.All(r => IsGenerated(r.SyntaxTree))
-                || _scope.IsHot(method))
-            {
-                return null;
-            }
-
-            return method;
+            return _sources.Definition(method) is { MethodKind: not MethodKind.LocalFunction } definition && !_scope.IsHot(definition)
+                ? definition
+                : null;
         }
 
         /// <summary>
@@ -318,12 +304,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         /// </summary>
         public IMethodSymbol? DelegateTarget(IOperation instance, CancellationToken cancellationToken)
         {
-            while (instance is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-            {
-                instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
-            }
-
-            ISymbol? holder = instance switch
+            ISymbol? holder = WithoutBuiltInConversions(instance) switch
             {
                 ILocalReferenceOperation local => local.Local,
                 IFieldReferenceOperation { Field: { IsReadOnly: true } field } => field,
@@ -347,12 +328,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 #pragma warning disable RS1030 // the field may be declared in another tree; the driver caches semantic models
             var model = _types.Compilation.GetSemanticModel(value.SyntaxTree);
 #pragma warning restore RS1030
-            var operation = model.GetOperation(value, cancellationToken);
-            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
+            var operation = model.GetOperation(value, cancellationToken) is { } initial ? WithoutBuiltInConversions(initial) : null;
             if (operation is IDelegateCreationOperation creation)
             {
                 operation = creation.Target;
@@ -365,6 +341,17 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 IAnonymousFunctionOperation lambda => lambda.Symbol,
                 _ => null,
             };
+        }
+
+        /// <summary>The operation under any parentheses and conversions that are not user-defined.</summary>
+        private static IOperation WithoutBuiltInConversions(IOperation operation)
+        {
+            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation;
         }
 
         /// <summary>
@@ -395,12 +382,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
             return false;
         }
-
-        /// <summary>
-        /// Whether a tree is generated code (the user cannot change it, so it is not followed): a generated file
-        /// name or a leading <c>&lt;auto-generated&gt;</c> comment, which source generators write.
-        /// </summary>
-        private bool IsGenerated(SyntaxTree tree) => _generated.GetOrAdd(tree, static t => GeneratedCode.IsGenerated(t));
 
         /// <summary>
         /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async
@@ -653,15 +634,11 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                         callees.Add(length);
                     }
 
-                    if (operation is IForEachLoopOperation or IDeconstructionAssignmentOperation or IUsingOperation or IUsingDeclarationOperation or IAwaitOperation or
-                        IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke })
+                    foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
                     {
-                        foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
+                        if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
                         {
-                            if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
-                            {
-                                callees.Add(implicitCallee);
-                            }
+                            callees.Add(implicitCallee);
                         }
                     }
                 }

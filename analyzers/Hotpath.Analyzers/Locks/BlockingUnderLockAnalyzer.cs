@@ -74,6 +74,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly BlockingCallees? _callees;
         private readonly CancellationToken _cancellationToken;
 
+        // Each held semaphore's async-lock region (null: none), by the wait that acquired it: worked out once per wait,
+        // not again for every operation under it.
+        private Dictionary<IOperation, ITryOperation?>? _semaphoreRegions;
+
         public Walker(LockSymbols symbols, Action<Diagnostic> report, BlockingCallees? callees, CancellationToken cancellationToken)
             : base(symbols)
         {
@@ -143,20 +147,32 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return any;
         }
 
+        /// <summary>Whether a SemaphoreSlim wait holds a lock where <paramref name="operation"/> runs (see <see cref="SemaphoreRegion"/>).</summary>
+        private bool SemaphoreHeldAt(HeldLock semaphore, IOperation operation)
+        {
+            _semaphoreRegions ??= new Dictionary<IOperation, ITryOperation?>();
+            if (!_semaphoreRegions.TryGetValue(semaphore.Site, out var region))
+            {
+                _semaphoreRegions.Add(semaphore.Site, region = SemaphoreRegion(semaphore));
+            }
+
+            return region is not null && region.Syntax.Span.Contains(operation.Syntax.Span);
+        }
+
         /// <summary>
-        /// Whether a SemaphoreSlim wait holds a lock where <paramref name="operation"/> runs: only in the shape of an
-        /// async lock, a try whose finally releases the same semaphore, entered by <c>Wait()</c>/<c>await WaitAsync()</c>
-        /// as the statement just before it or inside its body, or by a try-acquire (<c>Wait(0)</c>, <c>WaitAsync(0)</c>,
+        /// The try in which a SemaphoreSlim wait holds a lock, or null: only in the shape of an async lock, a try whose
+        /// finally releases the same semaphore, entered by <c>Wait()</c>/<c>await WaitAsync()</c> as the statement just
+        /// before it or inside its body, or by a try-acquire (<c>Wait(0)</c>, <c>WaitAsync(0)</c>,
         /// a timeout) only where it returned true: the try in <c>if (sem.Wait(0)) { try … }</c>, or the try just after
         /// <c>if (!sem.Wait(0)) return;</c>. A semaphore waited on as a signal, or a try-acquire whose result is kept
         /// for later, is not treated as held.
         /// </summary>
-        private bool SemaphoreHeldAt(HeldLock semaphore, IOperation operation)
+        private ITryOperation? SemaphoreRegion(HeldLock semaphore)
         {
             if (semaphore.Site is not IInvocationOperation wait || !LockOperations.TryGetAcquisition(wait, Symbols, out var acquisition) ||
                 LockOperations.ContainingStatement(wait, out var block) is not { } statement || block is null)
             {
-                return false;
+                return null;
             }
 
             var index = block.Operations.IndexOf(statement);
@@ -182,7 +198,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return region is { Finally: { } release } && region.Syntax.Span.Contains(operation.Syntax.Span) && Releases(release, acquisition.Target);
+            return region is { Finally: { } release } && Releases(release, acquisition.Target) ? region : null;
         }
 
         private bool Releases(IOperation scope, IOperation target)
@@ -626,30 +642,21 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly Walker _classifier;
         private readonly ConcurrentDictionary<IMethodSymbol, Summary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Finding?> _found = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
+        private readonly SourceMethods _sources;
 
         public BlockingCallees(Compilation compilation, LockSymbols symbols)
         {
             _compilation = compilation;
+            _sources = new SourceMethods(compilation);
             _classifier = new Walker(symbols, static _ => { }, callees: null, CancellationToken.None);
         }
 
         /// <summary>The method a call runs, when it is one of ours to follow; null otherwise.</summary>
         public IMethodSymbol? Followed(IMethodSymbol method)
         {
-            method = method.ReducedFrom ?? method;
-            method = method.PartialImplementationPart ?? method;
-            method = method.OriginalDefinition;
-            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
-                || method.IsAbstract || method.IsExtern || method.IsAsync
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
-                || method.DeclaringSyntaxReferences.IsEmpty
-                || method.DeclaringSyntaxReferences.All(r => _generated.GetOrAdd(r.SyntaxTree, static t => GeneratedCode.IsGenerated(t))))
-            {
-                return null;
-            }
-
-            return method;
+            return _sources.Definition(method) is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.DelegateInvoke), IsAsync: false } definition
+                ? definition
+                : null;
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>

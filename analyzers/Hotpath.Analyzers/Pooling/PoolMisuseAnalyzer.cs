@@ -829,9 +829,6 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-
-        static bool IsNullConstant(IPatternOperation pattern) =>
-            pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
     }
 
     /// <summary>
@@ -1148,10 +1145,11 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 current.Type?.IsReferenceType == true && binary.LeftOperand.Type?.IsReferenceType != false && binary.RightOperand.Type?.IsReferenceType != false,
             _ => false,
         };
-
-        static bool IsNullConstant(IPatternOperation pattern) =>
-            pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
     }
+
+    /// <summary>Whether a pattern is the constant <c>null</c>.</summary>
+    private static bool IsNullConstant(IPatternOperation pattern) =>
+        pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } };
 
     private static bool IsInNameof(IOperation reference) =>
         reference.Syntax.Ancestors().OfType<InvocationExpressionSyntax>().Any(static i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" });
