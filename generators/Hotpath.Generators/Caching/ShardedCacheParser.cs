@@ -204,8 +204,7 @@ internal static class ShardedCacheParser
             parts.Add(new CacheKeyPart(Identifiers.Escape(member.Name), type.ToDisplayString(FullyQualified), Identifiers.Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
         }
 
-        var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;
-        var name = valueType.Name + "Key";
+        var (ns, name, fullName) = KeyName(valueType);
 
         // The key struct lives at namespace level: it can name the value type and the key parts only if the whole
         // assembly can (not a private or protected nested type), and is public only if they all are (CS0051/CS0053).
@@ -235,7 +234,6 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        var fullName = "global::" + (ns is null ? name : ns + "." + name);
         var clashes = new List<Diagnostic>();
         var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type), constructors: !hasPrimaryConstructor);
         GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
@@ -259,10 +257,18 @@ internal static class ShardedCacheParser
         return new CacheKeyModel(
             ns,
             name,
-            "global::" + (ns is null ? name : ns + "." + name),
+            fullName,
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
+    }
+
+    /// <summary>The key struct of <paramref name="valueType"/>: <c>{TValue}Key</c> in the value type's namespace (null: the global one), and its <c>global::</c> name.</summary>
+    private static (string? Namespace, string Name, string FullName) KeyName(INamedTypeSymbol valueType)
+    {
+        var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+        var name = valueType.Name + "Key";
+        return (ns, name, "global::" + (ns is null ? name : ns + "." + name));
     }
 
     /// <summary>The value type's [CacheKey] members (its own and inherited ones, static ones too: they are a mistake) in key order.</summary>
@@ -469,9 +475,7 @@ internal static class ShardedCacheParser
                 if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache &&
                     attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } value && !IsOpenGeneric(value))
                 {
-                    var name = value.Name + "Key";
-                    var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
-                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
+                    generated.AddRange(EmittedMembers(value, KeyName(value).FullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
                 }
             }
         }
