@@ -293,20 +293,30 @@ internal static class ShardedCacheParser
                     continue; // an override or hiding member was already seen in a more derived type
                 }
 
-                foreach (var candidate in member.GetAttributes())
+                if (CacheKeyOrder(member) is { } order)
                 {
-                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
-                    {
-                        members.Add((order, index++, member, memberType));
-                        break;
-                    }
+                    members.Add((order, index++, member, memberType));
                 }
             }
         }
 
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
+    }
+
+    /// <summary>The order of <paramref name="symbol"/>'s <c>[CacheKey(order)]</c>, or null when it has none.</summary>
+    private static int? CacheKeyOrder(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
+            {
+                return order;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -326,13 +336,9 @@ internal static class ShardedCacheParser
             {
                 foreach (var parameter in constructor.Parameters)
                 {
-                    foreach (var attribute in parameter.GetAttributes())
+                    if (CacheKeyOrder(parameter) is { } order)
                     {
-                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                            attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
-                        {
-                            return (parameter, order);
-                        }
+                        return (parameter, order);
                     }
                 }
             }
