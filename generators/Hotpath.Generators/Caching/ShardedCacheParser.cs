@@ -18,10 +18,10 @@ internal static class ShardedCacheParser
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     /// <summary>The typed accessors: internal on a public cache whose key struct is internal.</summary>
     private static readonly HashSet<string> Typed = new(StringComparer.Ordinal) { "TryGet", "GetOrAdd", "GetOrAddAsync", "Set", "Remove" };
 
+    /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
 
     public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -99,17 +99,12 @@ internal static class ShardedCacheParser
             return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable());
         }
 
-        // The typed accessors name the value type, the key struct and the key parts: public when all of them are
-        // public, internal when the cache could be seen outside the assembly but one of them cannot (CS0050/CS0051).
-        var keyDomain = key.IsPublic ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly;
-        var accessorsArePublic = keyDomain.Contains(AccessibilityDomain.OfDeclared(cacheType));
-
         var model = new ShardedCacheModel(
             TypeTargetParser.Create(cacheType, cancellationToken),
             key,
             valueType.ToDisplayString(FullyQualified),
             valueType.IsReferenceType,
-            accessorsArePublic,
+            AccessorsArePublic(key.IsPublic, cacheType),
             shards,
             capacity,
             timeToLive,
@@ -243,8 +238,7 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        // The typed accessors are internal where a public one could not name the key struct (see Parse).
-        var accessorsArePublic = (domain.IsEverywhere ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly).Contains(AccessibilityDomain.OfDeclared(cacheType));
+        var accessorsArePublic = AccessorsArePublic(domain.IsEverywhere, cacheType);
         overrides = ShardedCacheAbstractMembers.Implemented(cacheType, emitted, name => Typed.Contains(name) && !accessorsArePublic ? Accessibility.Internal : Accessibility.Public, clashes, cancellationToken);
         if (clashes.Count > 0)
         {
@@ -262,6 +256,13 @@ internal static class ShardedCacheParser
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
     }
+
+    /// <summary>
+    /// Whether the typed accessors are public. They name the value type, the key struct and the key parts: public when
+    /// all of them are public, internal when the cache could be seen outside the assembly but one of them cannot (CS0050/CS0051).
+    /// </summary>
+    private static bool AccessorsArePublic(bool keyIsPublic, INamedTypeSymbol cacheType) =>
+        (keyIsPublic ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly).Contains(AccessibilityDomain.OfDeclared(cacheType));
 
     /// <summary>The key struct of <paramref name="valueType"/>: <c>{TValue}Key</c> in the value type's namespace (null: the global one), and its <c>global::</c> name.</summary>
     private static (string? Namespace, string Name, string FullName) KeyName(INamedTypeSymbol valueType)
