@@ -116,16 +116,8 @@ internal static class ShardedCacheAbstractMembers
         }
 
         var parameters = member is IMethodSymbol method && method.Parameters.Length == candidate.Parameters.Length
-            ? method.Parameters.Select((p, i) => RefText(candidate.Parameters[i].RefKind) + candidate.Parameters[i].Type.Display + " " + p.Name)
-            : candidate.Parameters.Select(static p => RefText(p.RefKind) + p.Type.Display);
+            ? method.Parameters.Select((p, i) => GeneratedMemberClashes.RefKindText(candidate.Parameters[i].RefKind) + candidate.Parameters[i].Type.Display + " " + p.Name)
+            : candidate.Parameters.Select(static p => GeneratedMemberClashes.RefKindText(p.RefKind) + p.Type.Display);
         return access + " abstract " + candidate.Returns!.Display + " " + candidate.Name + "(" + string.Join(", ", parameters) + ");";
     }
-
-    private static string RefText(RefKind refKind) => refKind switch
-    {
-        RefKind.Out => "out ",
-        RefKind.Ref => "ref ",
-        RefKind.In => "in ",
-        _ => string.Empty,
-    };
 }

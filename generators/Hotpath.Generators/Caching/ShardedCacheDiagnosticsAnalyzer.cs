@@ -24,16 +24,8 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     // decides from those alone, so a compilation without caches costs nothing here.
     private protected override object? CreateCompilationState(Compilation compilation) => new ConcurrentBag<AnalyzedCacheKeyUse>();
 
-    private protected override void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken)
-    {
-        var uses = (ConcurrentBag<AnalyzedCacheKeyUse>)compilationState;
-        if (uses.IsEmpty)
-        {
-            return; // no cache: nothing to decide
-        }
-
-        ShardedCacheKeyCollisions.Report(uses, report);
-    }
+    private protected override void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken) =>
+        ShardedCacheKeyCollisions.Report((ConcurrentBag<AnalyzedCacheKeyUse>)compilationState, report); // returns at once with fewer than two caches
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -18,10 +18,10 @@ internal static class ShardedCacheParser
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     /// <summary>The typed accessors: internal on a public cache whose key struct is internal.</summary>
     private static readonly HashSet<string> Typed = new(StringComparer.Ordinal) { "TryGet", "GetOrAdd", "GetOrAddAsync", "Set", "Remove" };
 
+    /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
 
     public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
@@ -99,17 +99,12 @@ internal static class ShardedCacheParser
             return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable());
         }
 
-        // The typed accessors name the value type, the key struct and the key parts: public when all of them are
-        // public, internal when the cache could be seen outside the assembly but one of them cannot (CS0050/CS0051).
-        var keyDomain = key.IsPublic ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly;
-        var accessorsArePublic = keyDomain.Contains(AccessibilityDomain.OfDeclared(cacheType));
-
         var model = new ShardedCacheModel(
             TypeTargetParser.Create(cacheType, cancellationToken),
             key,
             valueType.ToDisplayString(FullyQualified),
             valueType.IsReferenceType,
-            accessorsArePublic,
+            AccessorsArePublic(key.IsPublic, cacheType),
             shards,
             capacity,
             timeToLive,
@@ -204,8 +199,7 @@ internal static class ShardedCacheParser
             parts.Add(new CacheKeyPart(Identifiers.Escape(member.Name), type.ToDisplayString(FullyQualified), Identifiers.Escape(unique), type.SpecialType == SpecialType.System_String, neverNull));
         }
 
-        var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } n2 ? n2.ToDisplayString() : null;
-        var name = valueType.Name + "Key";
+        var (ns, name, fullName) = KeyName(valueType);
 
         // The key struct lives at namespace level: it can name the value type and the key parts only if the whole
         // assembly can (not a private or protected nested type), and is public only if they all are (CS0051/CS0053).
@@ -235,7 +229,6 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        var fullName = "global::" + (ns is null ? name : ns + "." + name);
         var clashes = new List<Diagnostic>();
         var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type), constructors: !hasPrimaryConstructor);
         GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
@@ -245,8 +238,7 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        // The typed accessors are internal where a public one could not name the key struct (see Parse).
-        var accessorsArePublic = (domain.IsEverywhere ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly).Contains(AccessibilityDomain.OfDeclared(cacheType));
+        var accessorsArePublic = AccessorsArePublic(domain.IsEverywhere, cacheType);
         overrides = ShardedCacheAbstractMembers.Implemented(cacheType, emitted, name => Typed.Contains(name) && !accessorsArePublic ? Accessibility.Internal : Accessibility.Public, clashes, cancellationToken);
         if (clashes.Count > 0)
         {
@@ -259,10 +251,25 @@ internal static class ShardedCacheParser
         return new CacheKeyModel(
             ns,
             name,
-            "global::" + (ns is null ? name : ns + "." + name),
+            fullName,
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Whether the typed accessors are public. They name the value type, the key struct and the key parts: public when
+    /// all of them are public, internal when the cache could be seen outside the assembly but one of them cannot (CS0050/CS0051).
+    /// </summary>
+    private static bool AccessorsArePublic(bool keyIsPublic, INamedTypeSymbol cacheType) =>
+        (keyIsPublic ? AccessibilityDomain.Everywhere : AccessibilityDomain.Assembly).Contains(AccessibilityDomain.OfDeclared(cacheType));
+
+    /// <summary>The key struct of <paramref name="valueType"/>: <c>{TValue}Key</c> in the value type's namespace (null: the global one), and its <c>global::</c> name.</summary>
+    private static (string? Namespace, string Name, string FullName) KeyName(INamedTypeSymbol valueType)
+    {
+        var ns = valueType.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+        var name = valueType.Name + "Key";
+        return (ns, name, "global::" + (ns is null ? name : ns + "." + name));
     }
 
     /// <summary>The value type's [CacheKey] members (its own and inherited ones, static ones too: they are a mistake) in key order.</summary>
@@ -287,20 +294,30 @@ internal static class ShardedCacheParser
                     continue; // an override or hiding member was already seen in a more derived type
                 }
 
-                foreach (var candidate in member.GetAttributes())
+                if (CacheKeyOrder(member) is { } order)
                 {
-                    if (candidate.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                        candidate.ConstructorArguments.Length == 1 && candidate.ConstructorArguments[0].Value is int order)
-                    {
-                        members.Add((order, index++, member, memberType));
-                        break;
-                    }
+                    members.Add((order, index++, member, memberType));
                 }
             }
         }
 
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
+    }
+
+    /// <summary>The order of <paramref name="symbol"/>'s <c>[CacheKey(order)]</c>, or null when it has none.</summary>
+    private static int? CacheKeyOrder(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
+                attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
+            {
+                return order;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -320,13 +337,9 @@ internal static class ShardedCacheParser
             {
                 foreach (var parameter in constructor.Parameters)
                 {
-                    foreach (var attribute in parameter.GetAttributes())
+                    if (CacheKeyOrder(parameter) is { } order)
                     {
-                        if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.CacheKey &&
-                            attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
-                        {
-                            return (parameter, order);
-                        }
+                        return (parameter, order);
                     }
                 }
             }
@@ -469,9 +482,7 @@ internal static class ShardedCacheParser
                 if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ShardedCache &&
                     attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } value && !IsOpenGeneric(value))
                 {
-                    var name = value.Name + "Key";
-                    var fullName = "global::" + (value.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name);
-                    generated.AddRange(EmittedMembers(value, fullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
+                    generated.AddRange(EmittedMembers(value, KeyName(value).FullName, KeyMembers(value, cancellationToken).Select(static m => m.Type), constructors: false));
                 }
             }
         }

@@ -161,7 +161,7 @@ internal static class PooledParser
 
             if (ancestor.Locations.Any(static l => l.IsInSource))
             {
-                return !HasPooledAncestor(ancestor) || HasHookChain(ancestor); // an open root, or derived from one that has it
+                return !GeneratedMembers.HasPooledBase(ancestor) || HasHookChain(ancestor); // an open root, or derived from one that has it
             }
 
             for (var declaring = ancestor; declaring is not null; declaring = declaring.BaseType)
@@ -173,19 +173,6 @@ internal static class PooledParser
             }
 
             return false;
-        }
-
-        return false;
-    }
-
-    private static bool HasPooledAncestor(INamedTypeSymbol type)
-    {
-        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
-        {
-            if (IsPooled(ancestor))
-            {
-                return true;
-            }
         }
 
         return false;

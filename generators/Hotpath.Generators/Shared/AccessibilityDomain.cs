@@ -99,30 +99,16 @@ internal readonly struct AccessibilityDomain
         return false;
     }
 
+    /// <summary>The intersection of the parts' domains; everywhere for a type without parts (type parameters, dynamic, error types).</summary>
     private static AccessibilityDomain Of(ITypeSymbol type, bool lowerBound)
     {
-        switch (type)
+        var domain = Everywhere;
+        foreach (var part in TypeParts.All(type))
         {
-            case IArrayTypeSymbol array:
-                return Of(array.ElementType, lowerBound);
-            case IPointerTypeSymbol pointer:
-                return Of(pointer.PointedAtType, lowerBound);
-            case INamedTypeSymbol named:
-                var domain = Everywhere;
-                for (var current = named; current is not null; current = current.ContainingType)
-                {
-                    domain = domain.Intersect(Level(current.DeclaredAccessibility, current.ContainingType, lowerBound));
-                }
-
-                foreach (var argument in named.TypeArguments)
-                {
-                    domain = domain.Intersect(Of(argument, lowerBound));
-                }
-
-                return domain;
-            default:
-                return Everywhere; // type parameters, dynamic, error types: nothing to restrict
+            domain = domain.Intersect(Level(part.DeclaredAccessibility, part.ContainingType, lowerBound));
         }
+
+        return domain;
     }
 
     private static AccessibilityDomain Level(Accessibility accessibility, INamedTypeSymbol? container, bool lowerBound) => accessibility switch

@@ -292,7 +292,8 @@ internal static class GeneratedMemberClashes
         return name + "(" + string.Join(", ", method.Parameters.Select(static p => RefKindText(p.RefKind) + p.Type.ToDisplayString(ShortFormat))) + ")";
     }
 
-    private static string RefKindText(RefKind refKind) => refKind switch
+    /// <summary>How a parameter is passed, as a signature writes it before the type (<c>out </c>), or empty.</summary>
+    internal static string RefKindText(RefKind refKind) => refKind switch
     {
         RefKind.Ref => "ref ",
         RefKind.Out => "out ",

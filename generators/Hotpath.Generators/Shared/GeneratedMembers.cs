@@ -105,7 +105,8 @@ internal static class GeneratedMembers
         }
     }
 
-    private static bool HasPooledBase(INamedTypeSymbol type)
+    /// <summary>Whether a base type of <paramref name="type"/> is marked [Pooled].</summary>
+    public static bool HasPooledBase(INamedTypeSymbol type)
     {
         for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
         {

@@ -21,11 +21,12 @@ internal static class PrimaryConstructorCaptures
         Func<SyntaxTree, SemanticModel?> semanticModels,
         CancellationToken cancellationToken)
     {
-        var parameters = PrimaryConstructorParameters(type, cancellationToken);
-        if (parameters.Count == 0)
+        if (Construction.PrimaryConstructor(type, cancellationToken) is not { Parameters.Length: > 0 } primaryConstructor)
         {
             return Array.Empty<(IParameterSymbol, bool)>();
         }
+
+        var parameters = primaryConstructor.Parameters.ToDictionary(static p => p.Name, StringComparer.Ordinal);
 
         var captured = new Dictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default); // parameter -> written
         foreach (var reference in type.DeclaringSyntaxReferences)
@@ -63,7 +64,7 @@ internal static class PrimaryConstructorCaptures
         }
 
         var found = new List<(IParameterSymbol, bool)>(captured.Count);
-        foreach (var parameter in parameters.Values.OrderBy(static p => p.Ordinal))
+        foreach (var parameter in primaryConstructor.Parameters)
         {
             if (captured.TryGetValue(parameter, out var written))
             {
@@ -72,34 +73,6 @@ internal static class PrimaryConstructorCaptures
         }
 
         return found;
-    }
-
-    /// <summary>The primary constructor's parameters by name (its declaration is the type declaration itself).</summary>
-    private static Dictionary<string, IParameterSymbol> PrimaryConstructorParameters(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var parameters = new Dictionary<string, IParameterSymbol>(StringComparer.Ordinal);
-        foreach (var constructor in type.InstanceConstructors)
-        {
-            if (constructor.Parameters.Length == 0)
-            {
-                continue;
-            }
-
-            foreach (var reference in constructor.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax)
-                {
-                    foreach (var parameter in constructor.Parameters)
-                    {
-                        parameters[parameter.Name] = parameter;
-                    }
-
-                    return parameters;
-                }
-            }
-        }
-
-        return parameters;
     }
 
     /// <summary>Code that runs in the constructor, where the parameter is read directly: initializers and the base-type arguments.</summary>
