@@ -18,12 +18,28 @@ public static class ReducerMath
     /// <param name="time">A timestamp.</param>
     /// <param name="size">The window length, in the unit of <paramref name="time"/>; positive.</param>
     /// <returns>The largest multiple of <paramref name="size"/> not greater than <paramref name="time"/>.</returns>
+    /// <exception cref="OverflowException">That multiple is below <see cref="long.MinValue"/> (a time within one
+    /// window of <see cref="long.MinValue"/>).</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long WindowStart(long time, long size)
     {
         var start = time / size * size; // division truncates toward zero: one window too late for negative times
-        return start > time ? start - size : start;
+        if (start > time)
+        {
+            start -= size;
+            if (start > time)
+            {
+                ThrowWindowBelowMinValue(time, size); // the subtraction wrapped: the window starts below long.MinValue
+            }
+        }
+
+        return start;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWindowBelowMinValue(long time, long size) =>
+        throw new OverflowException(
+            $"The window of {size} units holding time {time} would start below long.MinValue, which a window start cannot hold.");
 
     /// <summary>
     /// Minimum under the total order NaN &lt; -∞ &lt; … &lt; -0.0 &lt; +0.0 &lt; … &lt; +∞: any NaN makes the minimum NaN

@@ -418,6 +418,22 @@ public sealed class BatchReducerTests
     }
 
     [Fact]
+    public void A_time_whose_window_starts_below_long_MinValue_throws_and_leaves_the_reducer_as_it_was()
+    {
+        var reducer = new ZoneWindow.Reducer();
+        reducer.Add(new NodeMetric { Zone = "z", UnixMs = 5, Restarts = 1 });
+        Assert.Throws<OverflowException>(() => reducer.Add(new NodeMetric { Zone = "z", UnixMs = long.MinValue + 5, Restarts = 1 }));
+
+        // The earliest window that starts at or above long.MinValue still works; the failed row left nothing behind.
+        reducer.Add(new NodeMetric { Zone = "z", UnixMs = long.MinValue - (long.MinValue % 10_000), Restarts = 2 });
+        var partials = reducer.ToArray().OrderBy(static p => p.Start).ToArray();
+        Assert.Equal(2, partials.Length);
+        Assert.True(partials[0].Start < 0);
+        Assert.Equal(2, partials[0].Restarts);
+        Assert.Equal((0L, 1), (partials[1].Start, partials[1].Restarts));
+    }
+
+    [Fact]
     public void No_group_key_means_one_group()
     {
         var reducer = new Totals.Reducer();

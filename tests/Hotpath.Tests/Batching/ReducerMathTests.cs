@@ -72,6 +72,34 @@ public sealed class ReducerMathTests
         }
     }
 
+    [Theory]
+    [InlineData(long.MinValue, 1_000L)]
+    [InlineData(long.MinValue + 5, 1_000L)]
+    [InlineData(long.MinValue + 5, 60_000L)]
+    [InlineData(long.MinValue, long.MaxValue)]
+    public void WindowStart_throws_when_the_window_would_start_below_long_MinValue(long time, long size)
+    {
+        // floor(time / size) * size is below long.MinValue here: it wrapped to a large positive start before.
+        var error = Assert.Throws<OverflowException>(() => ReducerMath.WindowStart(time, size));
+        Assert.Contains(time.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(long.MinValue, 1L)]
+    [InlineData(long.MinValue, 2L)]
+    [InlineData(long.MinValue + 1, 1L)]
+    [InlineData(long.MaxValue, 1_000L)]
+    [InlineData(long.MaxValue, long.MaxValue)]
+    [InlineData(-1L, long.MaxValue)]
+    [InlineData(long.MinValue + 1, long.MaxValue)]
+    public void WindowStart_is_exact_at_the_ends_of_long_where_the_start_is_representable(long time, long size)
+    {
+        var start = ReducerMath.WindowStart(time, size);
+        System.Numerics.BigInteger exact = time;
+        exact -= ((exact % size) + size) % size; // floor to a multiple of size, without overflow
+        Assert.Equal(exact, (System.Numerics.BigInteger)start);
+    }
+
     [Fact]
     public void Mix_spreads_multiples_of_a_window_over_the_low_bits()
     {
