@@ -308,6 +308,7 @@ internal static class PooledParser
             }
         }
 
+        var locks = PooledLockObjects.Find(type, semanticModels, cancellationToken);
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -319,14 +320,14 @@ internal static class PooledParser
             switch (member)
             {
                 case IFieldSymbol { IsConst: false } field when !leftAlone.Contains(field):
-                    AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
+                    AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, locks, steps, errors, cancellationToken);
                     break;
                 // Any other partial property is reset through the property, by the rules of an auto-property, wherever it
                 // is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here (so
                 // is its field) but visible to the companion analyzer, and both must decide alike.
                 case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && !storedIn.ContainsKey(property) && IsPartial(property, cancellationToken)):
                     var settable = property.SetMethod is { IsInitOnly: false };
-                    AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
+                    AddStep(property, property.Type, isReadOnly: !settable, semanticModels, locks, steps, errors, cancellationToken);
                     break;
                 case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
                     // null! : a non-nullable event type ('event Action Changed = delegate { };') still starts over unsubscribed.
@@ -336,7 +337,7 @@ internal static class PooledParser
         }
     }
 
-    private static void AddStep(ISymbol member, ITypeSymbol memberType, bool isReadOnly, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
+    private static void AddStep(ISymbol member, ITypeSymbol memberType, bool isReadOnly, Func<SyntaxTree, SemanticModel?>? semanticModels, PooledLockObjects locks, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
     {
         if (HasNoReset(member))
         {
@@ -349,7 +350,7 @@ internal static class PooledParser
         var receiver = implemented is null ? null : "((" + implemented.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")this)";
 
         // Containers first: they are reset in place, so a readonly member is fine.
-        if (memberType is IArrayTypeSymbol { ElementType: var element } && IsLock(element))
+        if (memberType is IArrayTypeSymbol { ElementType: var element } && (IsLock(element) || locks.IsStriped(member)))
         {
             return; // lock striping: cleared, the next 'lock (_stripes[i])' would throw
         }
@@ -429,6 +430,11 @@ internal static class PooledParser
             }
 
             return;
+        }
+
+        if (locks.IsLock(member, memberType, cancellationToken))
+        {
+            return; // a lock object, as a System.Threading.Lock above: null (default) would make the next 'lock' throw
         }
 
         var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
@@ -633,7 +639,7 @@ internal static class PooledParser
     private static bool CannotBeReset(IPropertySymbol property, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
     {
         var found = new List<Diagnostic>();
-        AddStep(property, property.Type, isReadOnly: property.SetMethod is not { IsInitOnly: false }, semanticModels, new List<ResetStep>(), found, cancellationToken);
+        AddStep(property, property.Type, isReadOnly: property.SetMethod is not { IsInitOnly: false }, semanticModels, PooledLockObjects.None, new List<ResetStep>(), found, cancellationToken);
         return found.Count > 0;
     }
 
