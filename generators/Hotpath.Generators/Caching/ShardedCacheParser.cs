@@ -334,8 +334,7 @@ internal static class ShardedCacheParser
 
     /// <summary>
     /// The first field-like event of the value type (or of a base declared in source) whose field carries
-    /// <c>[field: CacheKey]</c>, or null. The compiler puts the attribute on the event's field, which the symbol API does
-    /// not show (neither the event nor any member has it), so the attribute lists are read from syntax and bound.
+    /// <c>[field: CacheKey]</c>, or null (the attribute is on a field the symbol API does not show).
     /// </summary>
     private static IEventSymbol? MarkedEventField(INamedTypeSymbol valueType, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
     {
@@ -343,36 +342,9 @@ internal static class ShardedCacheParser
         {
             foreach (var member in type.GetMembers())
             {
-                if (member is not IEventSymbol @event)
+                if (member is IEventSymbol @event && EventFieldAttributes.Has(@event, AttributeNames.CacheKey, semanticModels, cancellationToken))
                 {
-                    continue;
-                }
-
-                foreach (var reference in @event.DeclaringSyntaxReferences)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (reference.GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Parent.Parent: EventFieldDeclarationSyntax declaration })
-                    {
-                        continue;
-                    }
-
-                    foreach (var list in declaration.AttributeLists)
-                    {
-                        if (list.Target?.Identifier.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FieldKeyword) != true)
-                        {
-                            continue;
-                        }
-
-                        var model = semanticModels(list.SyntaxTree);
-                        foreach (var attribute in list.Attributes)
-                        {
-                            if (model?.GetSymbolInfo(attribute, cancellationToken).Symbol is IMethodSymbol { ContainingType: { } attributeType } &&
-                                attributeType.ToDisplayString() == AttributeNames.CacheKey)
-                            {
-                                return @event;
-                            }
-                        }
-                    }
+                    return @event;
                 }
             }
         }

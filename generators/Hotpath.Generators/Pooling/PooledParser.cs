@@ -329,7 +329,9 @@ internal static class PooledParser
                     var settable = property.SetMethod is { IsInitOnly: false };
                     AddStep(property, property.Type, isReadOnly: !settable, semanticModels, locks, steps, errors, cancellationToken);
                     break;
-                case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
+                case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken) &&
+                                              (semanticModels is null || !EventFieldAttributes.Has(@event, AttributeNames.NoReset, semanticModels, cancellationToken)):
+                    // [field: NoReset] (the attribute is for fields and properties, so it goes on the event's field) keeps the handlers.
                     // null! : a non-nullable event type ('event Action Changed = delegate { };') still starts over unsubscribed.
                     steps.Add(new ResetStep(ResetKind.Assign, Identifiers.Escape(@event.Name), "null!"));
                     break;

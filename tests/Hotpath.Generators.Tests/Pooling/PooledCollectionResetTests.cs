@@ -236,6 +236,42 @@ public sealed class PooledCollectionResetTests
     }
 
     [Fact]
+    public void A_field_like_event_whose_field_is_marked_NoReset_keeps_its_handlers()
+    {
+        // [NoReset] is for fields and properties: on an event it goes to the event's field ([field: NoReset]), which the
+        // symbol API does not show. It was missed, and the handlers dropped by the reset.
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Feed
+            {
+                [field: Hotpath.NoReset] public event System.Action? Kept;
+                public event System.Action? Dropped;
+                public int Calls;
+
+                public static string Probe()
+                {
+                    var item = new Feed();
+                    item.Kept += () => item.Calls++;
+                    item.Dropped += () => item.Calls += 10;
+                    item.Reset();
+                    item.Kept?.Invoke();
+                    item.Dropped?.Invoke();
+                    return item.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Feed.Pooled.g.cs");
+        Assert.DoesNotContain("Kept", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Dropped = null!;", generated, StringComparison.Ordinal);
+        Assert.Equal("1", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Feed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Readonly_and_get_only_buffers_are_emptied_in_place_keeping_instance_and_capacity()
     {
         var run = GeneratorRunner.RunAndCompile(
