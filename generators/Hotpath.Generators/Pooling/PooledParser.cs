@@ -451,7 +451,28 @@ internal static class PooledParser
         _ => false,
     };
 
+    /// <summary>
+    /// Whether <paramref name="member"/> is marked [NoReset]; for an auto-property, on itself or on its backing field
+    /// (<c>[field: NoReset]</c>, which puts the attribute there).
+    /// </summary>
     private static bool HasNoReset(ISymbol member)
+    {
+        if (member is IPropertySymbol property)
+        {
+            foreach (var candidate in property.ContainingType.GetMembers())
+            {
+                if (candidate is IFieldSymbol { IsImplicitlyDeclared: true } field &&
+                    SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property) && HasNoResetAttribute(field))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return HasNoResetAttribute(member);
+    }
+
+    private static bool HasNoResetAttribute(ISymbol member)
     {
         foreach (var attribute in member.GetAttributes())
         {

@@ -236,10 +236,11 @@ public sealed class PooledCollectionResetTests
     }
 
     [Fact]
-    public void A_field_like_event_whose_field_is_marked_NoReset_keeps_its_handlers()
+    public void NoReset_on_the_field_of_an_event_or_an_auto_property_leaves_it_alone()
     {
         // [NoReset] is for fields and properties: on an event it goes to the event's field ([field: NoReset]), which the
-        // symbol API does not show. It was missed, and the handlers dropped by the reset.
+        // symbol API does not show; on an auto-property it may go to the backing field. Both were missed: the handlers
+        // dropped, the property reset.
         var run = GeneratorRunner.RunAndCompile(
             new PooledGenerator(),
             """
@@ -249,6 +250,7 @@ public sealed class PooledCollectionResetTests
             public sealed partial class Feed
             {
                 [field: Hotpath.NoReset] public event System.Action? Kept;
+                [field: Hotpath.NoReset] public int Generation { get; set; } = 1;
                 public event System.Action? Dropped;
                 public int Calls;
 
@@ -257,10 +259,11 @@ public sealed class PooledCollectionResetTests
                     var item = new Feed();
                     item.Kept += () => item.Calls++;
                     item.Dropped += () => item.Calls += 10;
+                    item.Generation = 5;
                     item.Reset();
                     item.Kept?.Invoke();
                     item.Dropped?.Invoke();
-                    return item.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return item.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + item.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
             """);
@@ -268,7 +271,8 @@ public sealed class PooledCollectionResetTests
         var generated = run.Source("App.Feed.Pooled.g.cs");
         Assert.DoesNotContain("Kept", generated, StringComparison.Ordinal);
         Assert.Contains("this.Dropped = null!;", generated, StringComparison.Ordinal);
-        Assert.Equal("1", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Feed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+        Assert.DoesNotContain("Generation", generated, StringComparison.Ordinal);
+        Assert.Equal("1:5", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Feed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
 
     [Fact]
