@@ -940,12 +940,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>
-        public static string Display(IMethodSymbol method) => method.MethodKind switch
-        {
-            MethodKind.PropertyGet or MethodKind.PropertySet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
-            MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
-            _ => method.ContainingType.Name + "." + method.Name,
-        };
+        public static string Display(IMethodSymbol method) => MethodNames.Display(method);
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>
         public sealed class Finding

@@ -466,6 +466,43 @@ public sealed class BlockingUnderLockTests
             diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// Methods are named in the message as HOT111 names them: a C# 14 extension member by its receiver type (the block
+    /// has no name; it was named '.Save'). Compiled with LanguageVersion.Preview, as HOT111's test of the same.
+    /// </summary>
+    [Fact]
+    public async Task The_message_names_an_extension_member_by_its_receiver_type_as_HOT111_does()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Usings + """
+            public class Journal { public string Path = ""; }
+            public static class JournalExtensions
+            {
+                extension(Journal journal)
+                {
+                    public void Save() => File.WriteAllText(journal.Path, "x");
+                }
+            }
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(Journal journal) { lock (_gate) { journal.Save(); } }
+            }
+            """, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview), Hotpath.Testing.TestCompilation.SourcePath(0));
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("TestAssembly", new[] { tree }, Hotpath.Testing.ReferenceAssemblies.WithHotpath, Hotpath.Testing.TestCompilation.Options());
+        Hotpath.Testing.TestCompilation.AssertNoErrors(compilation);
+
+        var messages = (await Hotpath.Testing.AnalyzerVerifier.RunAnalyzersAsync(compilation, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() }))
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Calling 'Journal.Save' (Synchronous file I/O 'File.WriteAllText' in 'Journal.Save' line 7) while holding a lock: every thread waiting for the lock waits too",
+            },
+            messages);
+    }
+
     [Fact]
     public Task Await_between_manual_enter_and_exit() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
