@@ -136,6 +136,11 @@ internal static class ColumnarParser
                     continue;
                 }
 
+                if (member is IEventSymbol @event && semanticModels is not null)
+                {
+                    ReportEventFieldEncodings(type, declaring, @event, level < chain.Count - 1, semanticModels, Report, cancellationToken);
+                }
+
                 if (member.IsImplicitlyDeclared || member is IMethodSymbol)
                 {
                     continue; // compiler-generated, or a method (constructors, accessors, operators): no state
@@ -312,6 +317,33 @@ internal static class ColumnarParser
     }
 
     /// <summary>
+    /// HOT002 at every encoding attribute on the field of a field-like event (<c>[field: Quantize(2)] public event
+    /// Action? Changed;</c>, the only place C# lets it go on an event): an event is not a column, so the encoding asked
+    /// for would be silently dropped. An inherited event's is reported on the type's name, as other inherited mistakes.
+    /// </summary>
+    private static void ReportEventFieldEncodings(
+        INamedTypeSymbol type,
+        INamedTypeSymbol declaring,
+        IEventSymbol @event,
+        bool inherited,
+        Func<SyntaxTree, SemanticModel?> semanticModels,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (syntax, attributeName) in EventFieldAttributes.All(@event, semanticModels, cancellationToken))
+        {
+            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            {
+                report(MemberDiagnostic(
+                    inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : syntax.GetLocation(),
+                    inherited ? Qualified(declaring, @event) : @event.Name,
+                    TypeDisplay(@event),
+                    "[" + AttributeNames.ShortName(attributeName) + "] is on the field of an event, which is not a column (the generated codec stores fields and properties, never an event's handlers); remove it"));
+            }
+        }
+    }
+
+    /// <summary>
     /// Why code nested in <paramref name="type"/> cannot use a member of its base <paramref name="declaring"/> with
     /// <paramref name="accessibility"/> (through a receiver of <paramref name="type"/>), or <see langword="null"/> if it can.
     /// </summary>
@@ -397,6 +429,7 @@ internal static class ColumnarParser
     {
         IFieldSymbol field => field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         IPropertySymbol property => property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+        IEventSymbol @event => @event.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         _ => string.Empty,
     };
 
@@ -466,7 +499,8 @@ internal static class ColumnarParser
         decimals = -1;
         var found = 0;
         var ok = true;
-        foreach (var attribute in member.GetAttributes())
+        // An auto-property's encoding may be on its backing field ([field: Quantize(2)]): it is the property's column's.
+        foreach (var attribute in BackingFieldAttributes.Of(member))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var attributeName = attribute.AttributeClass?.ToDisplayString();

@@ -165,6 +165,34 @@ public sealed class ColumnarGeneratorTests
     }
 
     [Fact]
+    public void An_encoding_on_an_auto_propertys_backing_field_is_the_propertys_column()
+    {
+        // [field: Quantize(2)] was dropped with the compiler-generated backing field: the column was stored losslessly.
+        var onField = Model("[Hotpath.Columnar] public partial struct A { [field: Hotpath.Quantize(2)] public double Memory { get; set; } [field: Hotpath.DeltaOfDelta] public long UnixMs { get; set; } }");
+        var onProperty = Model("[Hotpath.Columnar] public partial struct A { [Hotpath.Quantize(2)] public double Memory { get; set; } [Hotpath.DeltaOfDelta] public long UnixMs { get; set; } }");
+        Assert.Equal(onProperty.Members, onField.Members);
+        Assert.Equal(onProperty.Fingerprint, onField.Fingerprint);
+
+        const string Source = """
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Reading
+            {
+                [field: Quantize(2)] public double Memory { get; set; }
+
+                public static string Probe()
+                {
+                    var back = Codec.Decode(Codec.Encode(new[] { new Reading { Memory = 1.23456 } }));
+                    return back[0].Memory.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new ColumnarGenerator(), Source);
+        Assert.Equal("1.23", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Reading", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Nothing_is_generated_for_an_invalid_type()
     {
         var run = GeneratorRunner.Run(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Bad { public object Payload; }", "[Hotpath.Columnar] public struct NotPartial { public int X; }");
