@@ -15,7 +15,11 @@ internal static class BatchReducerParser
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses <paramref name="type"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of its
+    /// field-like events (see <see cref="ReportEventFieldRoles"/>); without it they are not looked for.
+    /// </summary>
+    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (attribute.ConstructorArguments.Length != 1 ||
@@ -77,6 +81,11 @@ internal static class BatchReducerParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (member is IEventSymbol @event && semanticModels is not null)
+            {
+                ReportEventFieldRoles(type, @event, semanticModels, diagnostics, cancellationToken);
+            }
+
             if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
             {
                 continue;
@@ -116,7 +125,7 @@ internal static class BatchReducerParser
         AttributeData? roleAttribute = null;
         ReducerRole role = default;
         var roles = 0;
-        foreach (var candidate in member.GetAttributes())
+        foreach (var candidate in BackingFieldAttributes.Of(member)) // an auto-property's role may be on its backing field ([field: GroupKey])
         {
             if (RoleOf(candidate.AttributeClass?.ToDisplayString()) is { } r)
             {
@@ -294,6 +303,32 @@ internal static class BatchReducerParser
         }
 
         return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
+    }
+
+    /// <summary>
+    /// HOT004 at every role attribute on the field of a field-like event (<c>[field: Sum(...)] public event Action?
+    /// Changed;</c>, the only place C# lets it go on an event): the reducer sets fields and properties, never an event,
+    /// so the role would be silently dropped (a dropped [GroupKey] would merge the rows of every group).
+    /// </summary>
+    private static void ReportEventFieldRoles(
+        INamedTypeSymbol type,
+        IEventSymbol @event,
+        Func<SyntaxTree, SemanticModel?> semanticModels,
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (syntax, attributeName) in EventFieldAttributes.All(@event, semanticModels, cancellationToken))
+        {
+            if (RoleOf(attributeName) is { } role)
+            {
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    syntax.GetLocation(),
+                    "Event '" + @event.Name + "'",
+                    type.Name,
+                    "[" + RoleName(role) + "] is on the field of an event, which the reducer never sets (it sets fields and properties, and an event holds handlers, not an aggregate); put it on a field or a property with a setter"));
+            }
+        }
     }
 
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch

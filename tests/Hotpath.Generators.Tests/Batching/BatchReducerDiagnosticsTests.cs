@@ -48,6 +48,18 @@ public sealed class BatchReducerDiagnosticsTests
         """);
 
     [Fact]
+    public Task Roles_on_an_auto_propertys_backing_field_are_checked_as_the_propertys() => Verify("""
+        [field: GroupKey] public string NodeId { get; set; }
+        [field: Window(60, nameof(NodeMetric.UnixMs))] public long Start { get; set; }
+        [field: Count] public long Samples { get; set; }
+        [field: {|HOT004:Sum("CpuTotal")|}] public double CpuSum { get; set; }
+        [field: {|HOT004:Mean(nameof(NodeMetric.Cpu))|}] public long CpuMean { get; set; }
+        [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] [field: Max(nameof(NodeMetric.Cpu))] public double Both { get; set; }
+        [field: {|HOT004:Last(nameof(NodeMetric.Cpu))|}] public event System.Action? Changed;
+        [field: System.NonSerialized] public event System.Action? Unrelated;
+        """);
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
@@ -131,6 +143,30 @@ public sealed class BatchReducerDiagnosticsTests
         Assert.Equal(
             "[Window] argument 'seconds' is 0: a window must be at least 1 second long",
             hot007.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_role_on_an_events_field_says_the_reducer_never_sets_an_event()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+                    [GroupKey] public string NodeId;
+                    [field: Last(nameof(NodeMetric.Cpu))] public event System.Action? Changed;
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        Assert.Equal(
+            "Event 'Changed' of 'Agg': [Last] is on the field of an event, which the reducer never sets (it sets fields and properties, and an event holds handlers, not an aggregate); put it on a field or a property with a setter",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -131,6 +131,41 @@ public sealed class BatchReducerGeneratorTests
     }
 
     [Fact]
+    public void A_group_key_on_an_auto_propertys_backing_field_groups_the_rows()
+    {
+        // [field: GroupKey] went to the backing field, which the parser skipped as compiler-generated: the rows of every
+        // node were reduced into one partial, with no key and no error.
+        const string Program = """
+            using Hotpath;
+
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct NodeCount
+                {
+                    [field: GroupKey] public string NodeId { get; set; }
+                    [field: Sum(nameof(NodeMetric.Cpu))] public double CpuSum { get; set; }
+
+                    public static string Probe()
+                    {
+                        var reducer = new Reducer();
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 2 });
+                        reducer.Add(new NodeMetric { NodeId = "b", Cpu = 5 });
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 4 });
+                        var parts = reducer.ToArray();
+                        System.Array.Sort(parts, (x, y) => string.CompareOrdinal(x.NodeId, y.NodeId));
+                        return string.Join(",", parts.Length, parts[0].NodeId, parts[0].CpuSum, parts[1].NodeId, parts[1].CpuSum);
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, Program);
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("2,a,6,b,5", assembly.GetType("Metrics.NodeCount")!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
     {
         const string Bad = """
