@@ -52,6 +52,7 @@ public sealed class BatchReducerDiagnosticsTests
         [field: GroupKey] public string NodeId { get; set; }
         [field: Window(60, nameof(NodeMetric.UnixMs))] public long Start { get; set; }
         [field: Count] public long Samples { get; set; }
+        [field: {|HOT004:Sum("Missing")|}] public double Keyworded { get => field; set => field = value; }
         [field: {|HOT004:Sum("CpuTotal")|}] public double CpuSum { get; set; }
         [field: {|HOT004:Mean(nameof(NodeMetric.Cpu))|}] public long CpuMean { get; set; }
         [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] [field: Max(nameof(NodeMetric.Cpu))] public double Both { get; set; }

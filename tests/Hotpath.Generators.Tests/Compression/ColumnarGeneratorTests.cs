@@ -172,6 +172,8 @@ public sealed class ColumnarGeneratorTests
         var onProperty = Model("[Hotpath.Columnar] public partial struct A { [Hotpath.Quantize(2)] public double Memory { get; set; } [Hotpath.DeltaOfDelta] public long UnixMs { get; set; } }");
         Assert.Equal(onProperty.Members, onField.Members);
         Assert.Equal(onProperty.Fingerprint, onField.Fingerprint);
+        var fieldKeyword = Model("[Hotpath.Columnar] public partial struct A { [field: Hotpath.Quantize(2)] public double Memory { get => field; set => field = value; } [field: Hotpath.DeltaOfDelta] public long UnixMs { get; set => field = value; } }");
+        Assert.Equal(onProperty.Members, fieldKeyword.Members); // C# 14: a property using the field keyword has a backing field too
 
         const string Source = """
             using Hotpath;
