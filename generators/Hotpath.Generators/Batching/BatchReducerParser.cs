@@ -86,6 +86,11 @@ internal static class BatchReducerParser
                 ReportEventFieldRoles(type, @event, semanticModels, diagnostics, cancellationToken);
             }
 
+            if (member.IsStatic && !member.IsImplicitlyDeclared && member is IFieldSymbol or IPropertySymbol)
+            {
+                ReportStaticRole(type, member, diagnostics, cancellationToken);
+            }
+
             if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
             {
                 continue;
@@ -327,6 +332,27 @@ internal static class BatchReducerParser
                     "Event '" + @event.Name + "'",
                     type.Name,
                     "[" + RoleName(role) + "] is on the field of an event, which the reducer never sets (it sets fields and properties, and an event holds handlers, not an aggregate); put it on a field or a property with a setter"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// HOT004 at the first role attribute of a static field or property (a const included): no partial holds it, so
+    /// the role would be silently dropped (a dropped [GroupKey] would merge the rows of every group).
+    /// </summary>
+    private static void ReportStaticRole(INamedTypeSymbol type, ISymbol member, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var attribute in BackingFieldAttributes.Of(member))
+        {
+            if (RoleOf(attribute.AttributeClass?.ToDisplayString()) is { } role)
+            {
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    AttributeLocation(attribute, member, cancellationToken),
+                    "Member '" + member.Name + "'",
+                    type.Name,
+                    "[" + RoleName(role) + "] is on a static member, which no partial holds (the reducer sets the instance members of each partial it makes); make it an instance field or property"));
+                return;
             }
         }
     }

@@ -61,6 +61,15 @@ public sealed class BatchReducerDiagnosticsTests
         """);
 
     [Fact]
+    public Task A_role_on_a_static_member_is_HOT004() => Verify("""
+        [GroupKey] public string NodeId;
+        [{|HOT004:GroupKey(nameof(NodeMetric.Zone))|}] public static string Zone;
+        [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] public static double CpuTotal { get; set; }
+        [field: {|HOT004:Count|}] public static long Rows { get; set; }
+        public static int Unmarked;
+        """);
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
