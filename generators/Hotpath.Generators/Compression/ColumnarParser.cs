@@ -147,6 +147,12 @@ internal static class ColumnarParser
                 }
 
                 var isData = !member.IsStatic && member is IFieldSymbol { IsConst: false } or IPropertySymbol { IsIndexer: false };
+                if (!isData && member is IFieldSymbol or IPropertySymbol)
+                {
+                    ReportStrayEncodings(type, declaring, member, level < chain.Count - 1,
+                        member.IsStatic ? "a row stores its instance members, not a static member or a constant" : "a row does not store an indexer", Report, cancellationToken);
+                }
+
                 declared.Add((member.Name, isData));
                 if (level < chain.Count - 1 && hiddenBy.TryGetValue(member.Name, out var hider))
                 {
@@ -237,6 +243,7 @@ internal static class ColumnarParser
                 {
                     if (setter is null && !autoProperties.Contains(property))
                     {
+                        ReportStrayEncodings(type, declaring, member, inherited, Computed, report, cancellationToken);
                         return null; // computed: derived from the stored members, nothing to store
                     }
 
@@ -254,6 +261,7 @@ internal static class ColumnarParser
                 {
                     if (!autoProperties.Contains(property) && !IsMetadataAutoProperty(declaring, property, getter))
                     {
+                        ReportStrayEncodings(type, declaring, member, inherited, Computed, report, cancellationToken);
                         return null; // computed property: derived from the stored members, nothing to store
                     }
 
@@ -314,6 +322,44 @@ internal static class ColumnarParser
             isProperty,
             encoding,
             decimals);
+    }
+
+    private const string Computed = "a computed property (a getter and no backing field) is derived from the stored members, not stored";
+
+    /// <summary>
+    /// HOT002 at every encoding attribute of a field or property that is not a column (<paramref name="why"/>): a static
+    /// member, a constant, an indexer or a computed property. The attribute says the user meant it to be stored, so it
+    /// is not silently dropped. An inherited member's is reported on the type's name, as other inherited mistakes; one of
+    /// a base from another assembly is not (no state is lost, and the user of that base cannot move the attribute).
+    /// </summary>
+    private static void ReportStrayEncodings(
+        INamedTypeSymbol type,
+        INamedTypeSymbol declaring,
+        ISymbol member,
+        bool inherited,
+        string why,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        if (!declaring.Locations.Any(static l => l.IsInSource))
+        {
+            return;
+        }
+
+        foreach (var attribute in BackingFieldAttributes.Of(member))
+        {
+            var attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            {
+                report(MemberDiagnostic(
+                    inherited
+                        ? TypeTargetParser.NameLocation(type, cancellationToken)
+                        : attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None,
+                    inherited ? Qualified(declaring, member) : member.Name,
+                    TypeDisplay(member),
+                    "[" + AttributeNames.ShortName(attributeName) + "] is on a member that is not a column (" + why + "); remove it, or make the member a settable instance field or property"));
+            }
+        }
     }
 
     /// <summary>

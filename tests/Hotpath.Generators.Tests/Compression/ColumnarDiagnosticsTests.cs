@@ -162,6 +162,33 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Encodings_on_members_that_are_not_columns_are_reported()
+    {
+        // Static members, constants and computed properties are not stored: an encoding on one was silently dropped,
+        // though it says the user meant the member to be a column.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public interface IHasTotal { double Total { get; } }
+
+            [Columnar]
+            public partial struct Row : IHasTotal
+            {
+                public double Value;
+                [{|HOT002:Quantize(2)|}] public static double Shared;
+                [{|HOT002:DeltaOfDelta|}] public static long Clock { get; set; }
+                [{|HOT002:RunLength|}] public const int Limit = 4;
+                [{|HOT002:Quantize(1)|}] public double Doubled => Value * 2;
+                [{|HOT002:Quantize(1)|}] double IHasTotal.Total => Value;
+                public static double Unmarked;
+                public double Computed => Value + 1;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
     public async Task Reports_a_class_without_a_parameterless_constructor()
     {
         await AnalyzerVerifier.VerifyAsync(
