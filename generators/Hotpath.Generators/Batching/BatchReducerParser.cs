@@ -158,6 +158,12 @@ internal static class BatchReducerParser
             return null;
         }
 
+        if (Unnamed(member) is { } unnamed)
+        {
+            Report(unnamed);
+            return null;
+        }
+
         var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
         var writable = member is IFieldSymbol f ? !f.IsReadOnly && !f.IsConst : ((IPropertySymbol)member).SetMethod is { IsInitOnly: false };
         if (!writable)
@@ -335,6 +341,19 @@ internal static class BatchReducerParser
             }
         }
     }
+
+    /// <summary>
+    /// Why the generated reducer cannot write <paramref name="member"/> by its name (it writes <c>partial.Name</c>), or
+    /// null: an indexer has no name to write ('this[]'), an explicit interface implementation only the interface's.
+    /// </summary>
+    private static string? Unnamed(ISymbol member) => member switch
+    {
+        IPropertySymbol { IsIndexer: true } => "an indexer holds no aggregate the reducer can set by name; use a field or a property with a setter",
+        IPropertySymbol { ExplicitInterfaceImplementations.IsEmpty: false } property =>
+            "it is an explicit interface implementation, which the reducer cannot set by name; implement it implicitly ('public " +
+            Display(property.Type) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }')",
+        _ => null,
+    };
 
     /// <summary>
     /// HOT004 at the first role attribute of a static field or property (a const included): no partial holds it, so

@@ -70,6 +70,28 @@ public sealed class BatchReducerDiagnosticsTests
         """);
 
     [Fact]
+    public Task A_role_on_an_indexer_or_an_explicit_interface_implementation_is_HOT004() => AnalyzerVerifier.VerifyAsync(
+        // The reducer sets a member by its name: these have none it can write ('this[]', 'IHasTotal.Total'), and the
+        // generated code did not compile (CS1001, CS0443) instead of a HOT004 at the attribute.
+        """
+        using Hotpath;
+        namespace Metrics
+        {
+            public interface IHasTotal { double Total { get; set; } }
+
+            [BatchReducer(typeof(NodeMetric))]
+            public partial struct Agg : IHasTotal
+            {
+                [GroupKey] public string NodeId;
+                [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] double IHasTotal.Total { get; set; }
+                [{|HOT004:Max(nameof(NodeMetric.Cpu))|}] public double this[int i] { get => 0; set { } }
+            }
+        }
+        """,
+        s_analyzer,
+        s_options);
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
