@@ -450,6 +450,32 @@ public sealed class ColumnarGeneratorTests
         TestCompilation.AssertNoErrors(run.OutputCompilation);
     }
 
+    [Fact]
+    public void An_encoding_on_the_backing_field_of_a_base_in_another_assembly_is_seen_where_its_private_members_are_imported()
+    {
+        // A metadata backing field does not name its property (AssociatedSymbol is null): it is found by the compiler's
+        // name for it. Not imported by default, where the column is lossless (docs/compression.md, Traps).
+        const string Library = """
+            public class MetaBase
+            {
+                [field: Hotpath.Quantize(1)] public double Level { get; set; }
+            }
+            """;
+        using var stream = new MemoryStream();
+        Assert.True(TestCompilation.Create([Library], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Meta").Emit(stream).Success);
+        ColumnarMember Level(MetadataImportOptions import)
+        {
+            var user = TestCompilation.Create(["[Hotpath.Columnar] public sealed partial class Row : MetaBase { public long Own; }"], OutputKind.DynamicallyLinkedLibrary,
+                [MetadataReference.CreateFromImage(stream.ToArray())]).WithOptions(TestCompilation.Options().WithMetadataImportOptions(import));
+            var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ColumnarGenerator()), user);
+            var model = (ColumnarModel)Assert.Single(IncrementalAssert.Outputs(run, TrackingNames.ColumnarValidModels)).Value;
+            return model.Members.Single(static m => m.Name == "Level");
+        }
+
+        Assert.Equal(1, Level(MetadataImportOptions.All).QuantizeDecimals);
+        Assert.Equal(-1, Level(MetadataImportOptions.Public).QuantizeDecimals);
+    }
+
     private static MetadataReference LibraryImage()
     {
         using var stream = new MemoryStream();
