@@ -439,7 +439,40 @@ internal static class BatchReducerParser
             }
         }
 
-        return null;
+        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within) : null;
+    }
+
+    /// <summary>
+    /// The type of the readable property <paramref name="name"/> an interface input inherits from its base interfaces
+    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them), the most derived one's when
+    /// one hides another. Null when none has it, or when two unrelated ones do (<c>row.Name</c> would be ambiguous, CS0229).
+    /// </summary>
+    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    {
+        IPropertySymbol? found = null;
+        foreach (var @interface in input.AllInterfaces)
+        {
+            foreach (var candidate in @interface.GetMembers(name))
+            {
+                if (candidate is IPropertySymbol { IsStatic: false, GetMethod: not null, IsIndexer: false } property &&
+                    InheritedAccess.IsAccessible(property, within, input) && InheritedAccess.IsAccessible(property.GetMethod, within, input))
+                {
+                    if (found is null || Inherits(property.ContainingType, found.ContainingType))
+                    {
+                        found = property; // the first, or one that hides it ('new') in a more derived interface
+                    }
+                    else if (!Inherits(found.ContainingType, property.ContainingType))
+                    {
+                        return null; // declared by two unrelated interfaces
+                    }
+                }
+            }
+        }
+
+        return found?.Type;
+
+        static bool Inherits(INamedTypeSymbol derived, INamedTypeSymbol @base) =>
+            derived.AllInterfaces.Contains(@base, SymbolEqualityComparer.Default);
     }
 
     private static ValueKind KindOf(ITypeSymbol type)

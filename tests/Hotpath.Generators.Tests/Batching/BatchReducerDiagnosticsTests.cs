@@ -92,6 +92,32 @@ public sealed class BatchReducerDiagnosticsTests
         s_options);
 
     [Fact]
+    public Task An_interface_input_finds_a_base_interfaces_member_unless_two_unrelated_ones_declare_it() => AnalyzerVerifier.VerifyAsync(
+        """
+        using Hotpath;
+        namespace Metrics
+        {
+            public interface IHasCpu { double Cpu { get; } }
+            public interface IHasLoad { double Cpu { get; } }
+            public interface IPrecise : IHasCpu { new decimal Cpu { get; } }
+            public interface IMetric : IHasCpu { string Node { get; } }
+            public interface IBoth : IHasCpu, IHasLoad { }
+            public interface IFine : IPrecise, IHasCpu { }
+
+            [BatchReducer(typeof(IMetric))]
+            public partial struct Inherited { [GroupKey] public string Node; [Sum(nameof(IHasCpu.Cpu))] public double CpuSum; }
+
+            [BatchReducer(typeof(IBoth))]
+            public partial struct Ambiguous { [{|HOT004:Sum(nameof(IHasCpu.Cpu))|}] public double CpuSum; }
+
+            [BatchReducer(typeof(IFine))]
+            public partial struct Hidden { [Sum(nameof(IPrecise.Cpu))] public decimal CpuSum; [{|HOT004:Mean(nameof(IPrecise.Cpu))|}] public double CpuMean; }
+        }
+        """,
+        s_analyzer,
+        s_options);
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;

@@ -166,6 +166,44 @@ public sealed class BatchReducerGeneratorTests
     }
 
     [Fact]
+    public void An_interface_input_reads_members_it_inherits_from_its_base_interfaces()
+    {
+        // The input's members were looked up along BaseType only, which an interface does not have: a member of a base
+        // interface was HOT004 ("has no accessible instance field or readable property"), though row.Cpu compiles.
+        const string Program = """
+            using Hotpath;
+
+            namespace Metrics
+            {
+                public interface IHasCpu { double Cpu { get; } }
+                public interface IHasNode { string Node { get; } }
+                public interface IMetric : IHasCpu, IHasNode { }
+                public sealed class Metric(string node, double cpu) : IMetric { public string Node => node; public double Cpu => cpu; }
+
+                [BatchReducer(typeof(IMetric))]
+                public partial struct NodeCpu
+                {
+                    [GroupKey] public string Node;
+                    [Sum(nameof(IHasCpu.Cpu))] public double CpuSum;
+
+                    public static string Probe()
+                    {
+                        var reducer = new Reducer();
+                        reducer.Add(new Metric("a", 2));
+                        reducer.Add(new Metric("a", 3));
+                        var partial = reducer.ToArray()[0];
+                        return partial.Node + "," + partial.CpuSum;
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Program);
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("a,5", assembly.GetType("Metrics.NodeCpu")!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
     {
         const string Bad = """
