@@ -158,9 +158,9 @@ internal static class BatchReducerParser
             return null;
         }
 
-        if (Unnamed(member) is { } unnamed)
+        if (Unusable(member) is { } unusable)
         {
-            Report(unnamed);
+            Report(unusable);
             return null;
         }
 
@@ -343,12 +343,14 @@ internal static class BatchReducerParser
     }
 
     /// <summary>
-    /// Why the generated reducer cannot write <paramref name="member"/> by its name (it writes <c>partial.Name</c>), or
-    /// null: an indexer has no name to write ('this[]'), an explicit interface implementation only the interface's.
+    /// Why the generated reducer cannot use <paramref name="member"/> (it writes <c>partial.Name</c> and reads it back to
+    /// combine partials), or null: an indexer has no name to write ('this[]'), an explicit interface implementation only
+    /// the interface's, and a set-only property cannot be read.
     /// </summary>
-    private static string? Unnamed(ISymbol member) => member switch
+    private static string? Unusable(ISymbol member) => member switch
     {
         IPropertySymbol { IsIndexer: true } => "an indexer holds no aggregate the reducer can set by name; use a field or a property with a setter",
+        IPropertySymbol { GetMethod: null, SetMethod: not null } => "the reducer reads it back to combine partials, and it has no getter; give the property a getter",
         IPropertySymbol { ExplicitInterfaceImplementations.IsEmpty: false } property =>
             "it is an explicit interface implementation, which the reducer cannot set by name; implement it implicitly ('public " +
             Display(property.Type) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }')",

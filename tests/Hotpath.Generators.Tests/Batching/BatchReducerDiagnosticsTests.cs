@@ -70,9 +70,10 @@ public sealed class BatchReducerDiagnosticsTests
         """);
 
     [Fact]
-    public Task A_role_on_an_indexer_or_an_explicit_interface_implementation_is_HOT004() => AnalyzerVerifier.VerifyAsync(
-        // The reducer sets a member by its name: these have none it can write ('this[]', 'IHasTotal.Total'), and the
-        // generated code did not compile (CS1001, CS0443) instead of a HOT004 at the attribute.
+    public Task A_role_on_an_indexer_an_explicit_interface_implementation_or_a_set_only_property_is_HOT004() => AnalyzerVerifier.VerifyAsync(
+        // The reducer sets a member by its name, and reads it back to combine partials: an indexer and an explicit
+        // implementation have no name it can write ('this[]', 'IHasTotal.Total'), a set-only property cannot be read, and
+        // the generated code did not compile (CS1001, CS0443, CS0154) instead of a HOT004 at the attribute.
         """
         using Hotpath;
         namespace Metrics
@@ -85,6 +86,7 @@ public sealed class BatchReducerDiagnosticsTests
                 [GroupKey] public string NodeId;
                 [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] double IHasTotal.Total { get; set; }
                 [{|HOT004:Max(nameof(NodeMetric.Cpu))|}] public double this[int i] { get => 0; set { } }
+                [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] public double WriteOnly { set { } }
             }
         }
         """,
