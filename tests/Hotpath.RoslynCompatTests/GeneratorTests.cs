@@ -1,9 +1,12 @@
+using System.Collections.Immutable;
 using Hotpath.Generators.Batching;
 using Hotpath.Generators.Caching;
 using Hotpath.Generators.Compression;
 using Hotpath.Generators.Pooling;
 using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Hotpath.RoslynCompatTests;
 
@@ -221,6 +224,83 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public async Task BatchReducer_sets_a_positional_record_structs_properties_with_no_HOT004()
+    {
+        Roslyn48.AssertHostedRoslynIsShippedVersion();
+        // The source of BatchReducerPrimaryConstructorTests.A_positional_record_struct_reducer_sets_its_properties_and_runs:
+        // the parameters become properties of the record, which the reducer sets, so the primary-constructor check
+        // (BatchReducerConstruction, which tells them apart by their syntax) must let them through under Roslyn 4.8 too.
+        var (result, output) = Roslyn48.RunGenerators(Roslyn48.Compilation("PositionalReducer48", DesignExampleSources.BatchReducerInput, """
+            using Hotpath;
+
+            namespace Metrics;
+
+            [BatchReducer(typeof(NodeMetric))]
+            public partial record struct NodeCpu([property: GroupKey] string NodeId, [property: Count] long Samples, [property: Max(nameof(NodeMetric.Cpu))] double CpuMax);
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var reducer = new NodeCpu.Reducer();
+                    reducer.Add(new NodeMetric { NodeId = "a", Cpu = 2 });
+                    reducer.Add(new NodeMetric { NodeId = "a", Cpu = 4 });
+                    var partial = reducer.ToArray()[0];
+                    return partial.ToString() + " " + NodeCpu.Combine(partial, new NodeCpu("a", 1, 7));
+                }
+            }
+            """), new BatchReducerGenerator());
+
+        AssertHintNames(result, "Metrics.NodeCpu.BatchReducer.g.cs");
+        Roslyn48.AssertNoErrorsOrWarnings(output);
+        var analyzed = await AnalyzeAsync(output, new BatchReducerDiagnosticsAnalyzer());
+        Assert.True(analyzed.IsEmpty, "BatchReducerDiagnosticsAnalyzer reported under Roslyn 4.8:\n" + Roslyn48.Format(analyzed));
+
+        using var loaded = Roslyn48.EmitAndLoad(output);
+        Assert.Equal(
+            "NodeCpu { NodeId = a, Samples = 2, CpuMax = 4 } NodeCpu { NodeId = a, Samples = 3, CpuMax = 7 }",
+            Roslyn48.RunProbe(loaded.Assembly, "Metrics.Probe"));
+    }
+
+    [Fact]
+    public async Task BatchReducer_reports_a_plain_structs_primary_constructor_parameter_as_HOT004_and_emits_nothing()
+    {
+        Roslyn48.AssertHostedRoslynIsShippedVersion();
+        // The source of BatchReducerPrimaryConstructorTests.The_generator_emits_nothing_for_such_a_struct_and_reports_it:
+        // the reducer never calls a constructor, so 'scale' would be 0 in every partial. The generator (run on its own,
+        // as without the package's props) and the companion analyzer (as in a build) report the same HOT004, at the parameter.
+        var input = Roslyn48.Compilation("PrimaryConstructorReducer48", DesignExampleSources.BatchReducerInput, """
+            using Hotpath;
+
+            namespace Metrics;
+
+            [BatchReducer(typeof(NodeMetric))]
+            public partial struct NodeMinute(int scale)
+            {
+                [GroupKey] public string NodeId;
+                [Count] public long Samples;
+                public long Scaled => Samples * scale;
+            }
+            """);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new BatchReducerGenerator().AsSourceGenerator()], parseOptions: Roslyn48.ParseOptions);
+        var result = driver.RunGenerators(input).GetRunResult();
+        var run = Assert.Single(result.Results);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratedSources);
+
+        const string Message = "Primary-constructor parameter 'scale' of 'NodeMinute': the reducer makes each partial as 'default' and sets only its [GroupKey], [Window] and aggregate members, without calling a constructor, so 'scale' would be 0 or null in every partial it makes; remove the parameter (a setting the reducer does not aggregate belongs outside the struct)";
+        var analyzed = await AnalyzeAsync(input, new BatchReducerDiagnosticsAnalyzer());
+        foreach (var reported in new[] { Assert.Single(result.Diagnostics), Assert.Single(analyzed) })
+        {
+            Assert.Equal("HOT004", reported.Id);
+            Assert.Equal(Message, reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            // The generator's diagnostic carries a path and span (a pipeline value holds no syntax tree), the analyzer's its tree.
+            var tree = input.SyntaxTrees.Single(t => t.FilePath == reported.Location.GetLineSpan().Path);
+            Assert.Equal("scale", tree.GetText().ToString(reported.Location.SourceSpan));
+        }
+    }
+
+    [Fact]
     public void ShardedCache_generates_a_key_struct_and_typed_accessors_that_work()
     {
         Roslyn48.AssertHostedRoslynIsShippedVersion();
@@ -274,6 +354,20 @@ public sealed class GeneratorTests
             "hit=True miss=False setThenGet=7 loader=api/2 count=3->2 removed=True hits=2 misses=3 small=1 " +
             "keyEquality=True key=PodStateKey { Namespace = default, Name = web-0 }",
             Roslyn48.RunProbe(loaded.Assembly, "Cluster.Probe"));
+    }
+
+    /// <summary>The diagnostics <paramref name="analyzer"/> reports on <paramref name="compilation"/>; fails if it throws.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, DiagnosticAnalyzer analyzer)
+    {
+        var exceptions = new List<string>();
+        var withAnalyzers = compilation.WithAnalyzers([analyzer], new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (exception, _, _) => exceptions.Add(exception.ToString()),
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false));
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        Assert.True(exceptions.Count == 0, "The analyzer threw under Roslyn 4.8:\n" + string.Join("\n", exceptions));
+        return diagnostics;
     }
 
     /// <summary>

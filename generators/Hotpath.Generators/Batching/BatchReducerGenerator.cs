@@ -34,5 +34,6 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
     }
 
     private static ParsedTarget<BatchReducerModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute) => BatchReducerParser.Parse(type, attribute, cancellationToken), cancellationToken);
+        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute) =>
+            BatchReducerParser.Parse(type, attribute, cancellationToken, tree => tree == context.SemanticModel.SyntaxTree ? context.SemanticModel : context.SemanticModel.Compilation.GetSemanticModel(tree)), cancellationToken);
 }

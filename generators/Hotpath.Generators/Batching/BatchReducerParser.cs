@@ -15,7 +15,11 @@ internal static class BatchReducerParser
     private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayFormat.FullyQualifiedFormat.MiscellaneousOptions | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses <paramref name="type"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of its
+    /// field-like events (see <see cref="ReportEventFieldRoles"/>); without it they are not looked for.
+    /// </summary>
+    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (attribute.ConstructorArguments.Length != 1 ||
@@ -77,6 +81,16 @@ internal static class BatchReducerParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (member is IEventSymbol @event && semanticModels is not null)
+            {
+                ReportEventFieldRoles(type, @event, semanticModels, diagnostics, cancellationToken);
+            }
+
+            if (member.IsStatic && !member.IsImplicitlyDeclared && member is IFieldSymbol or IPropertySymbol)
+            {
+                ReportStaticRole(type, member, diagnostics, cancellationToken);
+            }
+
             if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
             {
                 continue;
@@ -116,7 +130,7 @@ internal static class BatchReducerParser
         AttributeData? roleAttribute = null;
         ReducerRole role = default;
         var roles = 0;
-        foreach (var candidate in member.GetAttributes())
+        foreach (var candidate in BackingFieldAttributes.Of(member)) // an auto-property's role may be on its backing field ([field: GroupKey])
         {
             if (RoleOf(candidate.AttributeClass?.ToDisplayString()) is { } r)
             {
@@ -141,6 +155,12 @@ internal static class BatchReducerParser
         if (roles > 1)
         {
             Report("it carries more than one of [GroupKey], [Window], [Count], [Sum], [Min], [Max], [Mean], [First] and [Last]; give each its own member");
+            return null;
+        }
+
+        if (Unusable(member) is { } unusable)
+        {
+            Report(unusable);
             return null;
         }
 
@@ -296,6 +316,68 @@ internal static class BatchReducerParser
         return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
     }
 
+    /// <summary>
+    /// HOT004 at every role attribute on the field of a field-like event (<c>[field: Sum(...)] public event Action?
+    /// Changed;</c>, the only place C# lets it go on an event): the reducer sets fields and properties, never an event,
+    /// so the role would be silently dropped (a dropped [GroupKey] would merge the rows of every group).
+    /// </summary>
+    private static void ReportEventFieldRoles(
+        INamedTypeSymbol type,
+        IEventSymbol @event,
+        Func<SyntaxTree, SemanticModel?> semanticModels,
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (syntax, attributeName) in EventFieldAttributes.All(@event, semanticModels, cancellationToken))
+        {
+            if (RoleOf(attributeName) is { } role)
+            {
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    syntax.GetLocation(),
+                    "Event '" + @event.Name + "'",
+                    type.Name,
+                    "[" + RoleName(role) + "] is on the field of an event, which the reducer never sets (it sets fields and properties, and an event holds handlers, not an aggregate); put it on a field or a property with a setter"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why the generated reducer cannot use <paramref name="member"/> (it writes <c>partial.Name</c> and reads it back to
+    /// combine partials), or null: an indexer has no name to write ('this[]'), an explicit interface implementation only
+    /// the interface's, and a set-only property cannot be read.
+    /// </summary>
+    private static string? Unusable(ISymbol member) => member switch
+    {
+        IPropertySymbol { IsIndexer: true } => "an indexer holds no aggregate the reducer can set by name; use a field or a property with a setter",
+        IPropertySymbol { GetMethod: null, SetMethod: not null } => "the reducer reads it back to combine partials, and it has no getter; give the property a getter",
+        IPropertySymbol { ExplicitInterfaceImplementations.IsEmpty: false } property =>
+            "it is an explicit interface implementation, which the reducer cannot set by name; implement it implicitly ('public " +
+            Display(property.Type) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }')",
+        _ => null,
+    };
+
+    /// <summary>
+    /// HOT004 at the first role attribute of a static field or property (a const included): no partial holds it, so
+    /// the role would be silently dropped (a dropped [GroupKey] would merge the rows of every group).
+    /// </summary>
+    private static void ReportStaticRole(INamedTypeSymbol type, ISymbol member, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var attribute in BackingFieldAttributes.Of(member))
+        {
+            if (RoleOf(attribute.AttributeClass?.ToDisplayString()) is { } role)
+            {
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    AttributeLocation(attribute, member, cancellationToken),
+                    "Member '" + member.Name + "'",
+                    type.Name,
+                    "[" + RoleName(role) + "] is on a static member, which no partial holds (the reducer sets the instance members of each partial it makes); make it an instance field or property"));
+                return;
+            }
+        }
+    }
+
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
     {
         AttributeNames.GroupKey => ReducerRole.Key,
@@ -359,7 +441,40 @@ internal static class BatchReducerParser
             }
         }
 
-        return null;
+        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within) : null;
+    }
+
+    /// <summary>
+    /// The type of the readable property <paramref name="name"/> an interface input inherits from its base interfaces
+    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them), the most derived one's when
+    /// one hides another. Null when none has it, or when two unrelated ones do (<c>row.Name</c> would be ambiguous, CS0229).
+    /// </summary>
+    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    {
+        IPropertySymbol? found = null;
+        foreach (var @interface in input.AllInterfaces)
+        {
+            foreach (var candidate in @interface.GetMembers(name))
+            {
+                if (candidate is IPropertySymbol { IsStatic: false, GetMethod: not null, IsIndexer: false } property &&
+                    InheritedAccess.IsAccessible(property, within, input) && InheritedAccess.IsAccessible(property.GetMethod, within, input))
+                {
+                    if (found is null || Inherits(property.ContainingType, found.ContainingType))
+                    {
+                        found = property; // the first, or one that hides it ('new') in a more derived interface
+                    }
+                    else if (!Inherits(found.ContainingType, property.ContainingType))
+                    {
+                        return null; // declared by two unrelated interfaces
+                    }
+                }
+            }
+        }
+
+        return found?.Type;
+
+        static bool Inherits(INamedTypeSymbol derived, INamedTypeSymbol @base) =>
+            derived.AllInterfaces.Contains(@base, SymbolEqualityComparer.Default);
     }
 
     private static ValueKind KindOf(ITypeSymbol type)

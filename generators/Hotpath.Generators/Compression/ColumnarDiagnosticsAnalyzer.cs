@@ -20,7 +20,8 @@ public sealed class ColumnarDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         // A symbol action has no semantic model; the parser asks for one only for a type (or base) with a primary
-        // constructor, to find the parameters its members capture as the generator does.
+        // constructor, to find the parameters its members capture, and to bind a field-like event's [field: …]
+        // attributes, as the generator does.
         var diagnostics = new List<Diagnostic>();
 #pragma warning disable RS1030
         ColumnarParser.Parse(type, diagnostics, cancellationToken, semanticModels: tree => compilation.GetSemanticModel(tree));

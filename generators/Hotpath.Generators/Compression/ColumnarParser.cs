@@ -136,12 +136,23 @@ internal static class ColumnarParser
                     continue;
                 }
 
+                if (member is IEventSymbol @event && semanticModels is not null)
+                {
+                    ReportEventFieldEncodings(type, declaring, @event, level < chain.Count - 1, semanticModels, Report, cancellationToken);
+                }
+
                 if (member.IsImplicitlyDeclared || member is IMethodSymbol)
                 {
                     continue; // compiler-generated, or a method (constructors, accessors, operators): no state
                 }
 
                 var isData = !member.IsStatic && member is IFieldSymbol { IsConst: false } or IPropertySymbol { IsIndexer: false };
+                if (!isData && member is IFieldSymbol or IPropertySymbol)
+                {
+                    ReportStrayEncodings(type, declaring, member, level < chain.Count - 1,
+                        member.IsStatic ? "a row stores its instance members, not a static member or a constant" : "a row does not store an indexer", Report, cancellationToken);
+                }
+
                 declared.Add((member.Name, isData));
                 if (level < chain.Count - 1 && hiddenBy.TryGetValue(member.Name, out var hider))
                 {
@@ -232,6 +243,7 @@ internal static class ColumnarParser
                 {
                     if (setter is null && !autoProperties.Contains(property))
                     {
+                        ReportStrayEncodings(type, declaring, member, inherited, Computed, report, cancellationToken);
                         return null; // computed: derived from the stored members, nothing to store
                     }
 
@@ -249,6 +261,7 @@ internal static class ColumnarParser
                 {
                     if (!autoProperties.Contains(property) && !IsMetadataAutoProperty(declaring, property, getter))
                     {
+                        ReportStrayEncodings(type, declaring, member, inherited, Computed, report, cancellationToken);
                         return null; // computed property: derived from the stored members, nothing to store
                     }
 
@@ -309,6 +322,71 @@ internal static class ColumnarParser
             isProperty,
             encoding,
             decimals);
+    }
+
+    private const string Computed = "a computed property (a getter and no backing field) is derived from the stored members, not stored";
+
+    /// <summary>
+    /// HOT002 at every encoding attribute of a field or property that is not a column (<paramref name="why"/>): a static
+    /// member, a constant, an indexer or a computed property. The attribute says the user meant it to be stored, so it
+    /// is not silently dropped. An inherited member's is reported on the type's name, as other inherited mistakes; one of
+    /// a base from another assembly is not (no state is lost, and the user of that base cannot move the attribute).
+    /// </summary>
+    private static void ReportStrayEncodings(
+        INamedTypeSymbol type,
+        INamedTypeSymbol declaring,
+        ISymbol member,
+        bool inherited,
+        string why,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        if (!declaring.Locations.Any(static l => l.IsInSource))
+        {
+            return;
+        }
+
+        foreach (var attribute in BackingFieldAttributes.Of(member))
+        {
+            var attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            {
+                report(MemberDiagnostic(
+                    inherited
+                        ? TypeTargetParser.NameLocation(type, cancellationToken)
+                        : attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? member.Locations.FirstOrDefault() ?? Location.None,
+                    inherited ? Qualified(declaring, member) : member.Name,
+                    TypeDisplay(member),
+                    "[" + AttributeNames.ShortName(attributeName) + "] is on a member that is not a column (" + why + "); remove it, or make the member a settable instance field or property"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// HOT002 at every encoding attribute on the field of a field-like event (<c>[field: Quantize(2)] public event
+    /// Action? Changed;</c>, the only place C# lets it go on an event): an event is not a column, so the encoding asked
+    /// for would be silently dropped. An inherited event's is reported on the type's name, as other inherited mistakes.
+    /// </summary>
+    private static void ReportEventFieldEncodings(
+        INamedTypeSymbol type,
+        INamedTypeSymbol declaring,
+        IEventSymbol @event,
+        bool inherited,
+        Func<SyntaxTree, SemanticModel?> semanticModels,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (syntax, attributeName) in EventFieldAttributes.All(@event, semanticModels, cancellationToken))
+        {
+            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            {
+                report(MemberDiagnostic(
+                    inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : syntax.GetLocation(),
+                    inherited ? Qualified(declaring, @event) : @event.Name,
+                    TypeDisplay(@event),
+                    "[" + AttributeNames.ShortName(attributeName) + "] is on the field of an event, which is not a column (the generated codec stores fields and properties, never an event's handlers); remove it"));
+            }
+        }
     }
 
     /// <summary>
@@ -397,6 +475,7 @@ internal static class ColumnarParser
     {
         IFieldSymbol field => field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         IPropertySymbol property => property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+        IEventSymbol @event => @event.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         _ => string.Empty,
     };
 
@@ -466,7 +545,8 @@ internal static class ColumnarParser
         decimals = -1;
         var found = 0;
         var ok = true;
-        foreach (var attribute in member.GetAttributes())
+        // An auto-property's encoding may be on its backing field ([field: Quantize(2)]): it is the property's column's.
+        foreach (var attribute in BackingFieldAttributes.Of(member))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var attributeName = attribute.AttributeClass?.ToDisplayString();

@@ -14,6 +14,23 @@ internal static class EventFieldAttributes
     /// <summary>Whether the field of <paramref name="event"/>, declared in source, carries the attribute <paramref name="attributeName"/> (a metadata name).</summary>
     public static bool Has(IEventSymbol @event, string attributeName, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
     {
+        foreach (var (_, name) in All(@event, semanticModels, cancellationToken))
+        {
+            if (name == attributeName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Every attribute on the field of <paramref name="event"/>, declared in source, that binds: its syntax (where a
+    /// diagnostic about it goes) and its metadata name.
+    /// </summary>
+    public static IEnumerable<(AttributeSyntax Syntax, string Name)> All(IEventSymbol @event, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
+    {
         foreach (var reference in @event.DeclaringSyntaxReferences)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -32,15 +49,12 @@ internal static class EventFieldAttributes
                 var model = semanticModels(list.SyntaxTree);
                 foreach (var attribute in list.Attributes)
                 {
-                    if (model?.GetSymbolInfo(attribute, cancellationToken).Symbol is IMethodSymbol { ContainingType: { } attributeType } &&
-                        attributeType.ToDisplayString() == attributeName)
+                    if (model?.GetSymbolInfo(attribute, cancellationToken).Symbol is IMethodSymbol { ContainingType: { } attributeType })
                     {
-                        return true;
+                        yield return (attribute, attributeType.ToDisplayString());
                     }
                 }
             }
         }
-
-        return false;
     }
 }

@@ -48,6 +48,78 @@ public sealed class BatchReducerDiagnosticsTests
         """);
 
     [Fact]
+    public Task Roles_on_an_auto_propertys_backing_field_are_checked_as_the_propertys() => Verify("""
+        [field: GroupKey] public string NodeId { get; set; }
+        [field: Window(60, nameof(NodeMetric.UnixMs))] public long Start { get; set; }
+        [field: Count] public long Samples { get; set; }
+        [field: {|HOT004:Sum("Missing")|}] public double Keyworded { get => field; set => field = value; }
+        [field: {|HOT004:Sum("CpuTotal")|}] public double CpuSum { get; set; }
+        [field: {|HOT004:Mean(nameof(NodeMetric.Cpu))|}] public long CpuMean { get; set; }
+        [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] [field: Max(nameof(NodeMetric.Cpu))] public double Both { get; set; }
+        [field: {|HOT004:Last(nameof(NodeMetric.Cpu))|}] public event System.Action? Changed;
+        [field: System.NonSerialized] public event System.Action? Unrelated;
+        """);
+
+    [Fact]
+    public Task A_role_on_a_static_member_is_HOT004() => Verify("""
+        [GroupKey] public string NodeId;
+        [{|HOT004:GroupKey(nameof(NodeMetric.Zone))|}] public static string Zone;
+        [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] public static double CpuTotal { get; set; }
+        [field: {|HOT004:Count|}] public static long Rows { get; set; }
+        public static int Unmarked;
+        """);
+
+    [Fact]
+    public Task A_role_on_an_indexer_an_explicit_interface_implementation_or_a_set_only_property_is_HOT004() => AnalyzerVerifier.VerifyAsync(
+        // The reducer sets a member by its name, and reads it back to combine partials: an indexer and an explicit
+        // implementation have no name it can write ('this[]', 'IHasTotal.Total'), a set-only property cannot be read, and
+        // the generated code did not compile (CS1001, CS0443, CS0154) instead of a HOT004 at the attribute.
+        """
+        using Hotpath;
+        namespace Metrics
+        {
+            public interface IHasTotal { double Total { get; set; } }
+
+            [BatchReducer(typeof(NodeMetric))]
+            public partial struct Agg : IHasTotal
+            {
+                [GroupKey] public string NodeId;
+                [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] double IHasTotal.Total { get; set; }
+                [{|HOT004:Max(nameof(NodeMetric.Cpu))|}] public double this[int i] { get => 0; set { } }
+                [{|HOT004:Min(nameof(NodeMetric.Cpu))|}] public double WriteOnly { set { } }
+            }
+        }
+        """,
+        s_analyzer,
+        s_options);
+
+    [Fact]
+    public Task An_interface_input_finds_a_base_interfaces_member_unless_two_unrelated_ones_declare_it() => AnalyzerVerifier.VerifyAsync(
+        """
+        using Hotpath;
+        namespace Metrics
+        {
+            public interface IHasCpu { double Cpu { get; } }
+            public interface IHasLoad { double Cpu { get; } }
+            public interface IPrecise : IHasCpu { new decimal Cpu { get; } }
+            public interface IMetric : IHasCpu { string Node { get; } }
+            public interface IBoth : IHasCpu, IHasLoad { }
+            public interface IFine : IPrecise, IHasCpu { }
+
+            [BatchReducer(typeof(IMetric))]
+            public partial struct Inherited { [GroupKey] public string Node; [Sum(nameof(IHasCpu.Cpu))] public double CpuSum; }
+
+            [BatchReducer(typeof(IBoth))]
+            public partial struct Ambiguous { [{|HOT004:Sum(nameof(IHasCpu.Cpu))|}] public double CpuSum; }
+
+            [BatchReducer(typeof(IFine))]
+            public partial struct Hidden { [Sum(nameof(IPrecise.Cpu))] public decimal CpuSum; [{|HOT004:Mean(nameof(IPrecise.Cpu))|}] public double CpuMean; }
+        }
+        """,
+        s_analyzer,
+        s_options);
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
@@ -131,6 +203,30 @@ public sealed class BatchReducerDiagnosticsTests
         Assert.Equal(
             "[Window] argument 'seconds' is 0: a window must be at least 1 second long",
             hot007.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_role_on_an_events_field_says_the_reducer_never_sets_an_event()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+                    [GroupKey] public string NodeId;
+                    [field: Last(nameof(NodeMetric.Cpu))] public event System.Action? Changed;
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        Assert.Equal(
+            "Event 'Changed' of 'Agg': [Last] is on the field of an event, which the reducer never sets (it sets fields and properties, and an event holds handlers, not an aggregate); put it on a field or a property with a setter",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -131,6 +131,79 @@ public sealed class BatchReducerGeneratorTests
     }
 
     [Fact]
+    public void A_group_key_on_an_auto_propertys_backing_field_groups_the_rows()
+    {
+        // [field: GroupKey] went to the backing field, which the parser skipped as compiler-generated: the rows of every
+        // node were reduced into one partial, with no key and no error.
+        const string Program = """
+            using Hotpath;
+
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct NodeCount
+                {
+                    [field: GroupKey] public string NodeId { get; set; }
+                    [field: Sum(nameof(NodeMetric.Cpu))] public double CpuSum { get; set; }
+
+                    public static string Probe()
+                    {
+                        var reducer = new Reducer();
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 2 });
+                        reducer.Add(new NodeMetric { NodeId = "b", Cpu = 5 });
+                        reducer.Add(new NodeMetric { NodeId = "a", Cpu = 4 });
+                        var parts = reducer.ToArray();
+                        System.Array.Sort(parts, (x, y) => string.CompareOrdinal(x.NodeId, y.NodeId));
+                        return string.Join(",", parts.Length, parts[0].NodeId, parts[0].CpuSum, parts[1].NodeId, parts[1].CpuSum);
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Input, Program);
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("2,a,6,b,5", assembly.GetType("Metrics.NodeCount")!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void An_interface_input_reads_members_it_inherits_from_its_base_interfaces()
+    {
+        // The input's members were looked up along BaseType only, which an interface does not have: a member of a base
+        // interface was HOT004 ("has no accessible instance field or readable property"), though row.Cpu compiles.
+        const string Program = """
+            using Hotpath;
+
+            namespace Metrics
+            {
+                public interface IHasCpu { double Cpu { get; } }
+                public interface IHasNode { string Node { get; } }
+                public interface IMetric : IHasCpu, IHasNode { }
+                public sealed class Metric(string node, double cpu) : IMetric { public string Node => node; public double Cpu => cpu; }
+
+                [BatchReducer(typeof(IMetric))]
+                public partial struct NodeCpu
+                {
+                    [GroupKey] public string Node;
+                    [Sum(nameof(IHasCpu.Cpu))] public double CpuSum;
+
+                    public static string Probe()
+                    {
+                        var reducer = new Reducer();
+                        reducer.Add(new Metric("a", 2));
+                        reducer.Add(new Metric("a", 3));
+                        var partial = reducer.ToArray()[0];
+                        return partial.Node + "," + partial.CpuSum;
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Program);
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("a,5", assembly.GetType("Metrics.NodeCpu")!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
     {
         const string Bad = """

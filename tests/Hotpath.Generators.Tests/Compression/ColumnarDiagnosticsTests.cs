@@ -135,6 +135,60 @@ public sealed class ColumnarDiagnosticsTests
     }
 
     [Fact]
+    public async Task Encodings_on_an_auto_propertys_backing_field_are_checked_as_the_propertys()
+    {
+        // [field: X] puts the attribute on the backing field, which the parser skipped as compiler-generated: the encoding
+        // was silently dropped (a misfit one too). It is the property's column's, as [Pooled] reads [field: NoReset]. An
+        // event is no column: an encoding on its field is reported, not dropped.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using System;
+            using Hotpath;
+
+            [Columnar]
+            public partial struct Row
+            {
+                [field: Quantize(2)] public double Memory { get; set; }
+                [field: DeltaOfDelta] public long UnixMs { get; set; }
+                [field: {|HOT002:Quantize(2)|}] public int Count { get; set; }
+                [field: {|HOT002:Dictionary|}] public int Code { get; set; }
+                [field: {|HOT007:Quantize(16)|}] public double TooFine { get; set; }
+                [DeltaOfDelta] [field: RunLength] public long {|HOT002:Both|} { get; set; }
+                [field: {|HOT002:Quantize(2)|}] public event Action? Changed;
+                [field: NonSerialized] public event Action? Unrelated;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
+    public async Task Encodings_on_members_that_are_not_columns_are_reported()
+    {
+        // Static members, constants and computed properties are not stored: an encoding on one was silently dropped,
+        // though it says the user meant the member to be a column.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            using Hotpath;
+
+            public interface IHasTotal { double Total { get; } }
+
+            [Columnar]
+            public partial struct Row : IHasTotal
+            {
+                public double Value;
+                [{|HOT002:Quantize(2)|}] public static double Shared;
+                [{|HOT002:DeltaOfDelta|}] public static long Clock { get; set; }
+                [{|HOT002:RunLength|}] public const int Limit = 4;
+                [{|HOT002:Quantize(1)|}] public double Doubled => Value * 2;
+                [{|HOT002:Quantize(1)|}] double IHasTotal.Total => Value;
+                public static double Unmarked;
+                public double Computed => Value + 1;
+            }
+            """,
+            s_analyzers);
+    }
+
+    [Fact]
     public async Task Reports_a_class_without_a_parameterless_constructor()
     {
         await AnalyzerVerifier.VerifyAsync(

@@ -1,0 +1,52 @@
+using Microsoft.CodeAnalysis;
+
+namespace Hotpath.Generators.Shared;
+
+/// <summary>
+/// The attributes a user put on a member, counting those an auto-property's <c>[field: …]</c> puts on its backing field
+/// (<c>[field: Quantize(2)] public double Memory { get; set; }</c>): the compiler keeps those on the field, which the
+/// generators otherwise skip as compiler-generated, so the user's request would be lost.
+/// </summary>
+internal static class BackingFieldAttributes
+{
+    /// <summary>
+    /// The attributes of <paramref name="member"/>, then, for a property with a backing field (an auto-property, or one
+    /// using the <c>field</c> keyword), those of the field.
+    /// </summary>
+    public static IEnumerable<AttributeData> Of(ISymbol member)
+    {
+        foreach (var attribute in member.GetAttributes())
+        {
+            yield return attribute;
+        }
+
+        if (member is IPropertySymbol property && BackingField(property) is { } field)
+        {
+            foreach (var attribute in field.GetAttributes())
+            {
+                yield return attribute;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backing field of <paramref name="property"/>, or null. A field in source names its property
+    /// (<see cref="IFieldSymbol.AssociatedSymbol"/>); one loaded from metadata does not, and is found by the name the
+    /// compiler gives it, <c>&lt;Name&gt;k__BackingField</c> (imported only with private members; no source field can take that name).
+    /// </summary>
+    public static IFieldSymbol? BackingField(IPropertySymbol property)
+    {
+        var backingName = "<" + property.Name + ">k__BackingField";
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol field &&
+                (SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property) ||
+                 (field.AssociatedSymbol is null && field.Name == backingName)))
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+}
