@@ -219,6 +219,107 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A lease not disposed by a using is a rent whose release is disposing it: never disposed, it never returns its object.</summary>
+    [Fact]
+    public Task HOT303_lease_never_disposed_or_discarded() => Verify("""
+        public void Stored()
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void Discarded()
+        {
+            {|HOT303:Item.Pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void DiscardAssigned()
+        {
+            _ = {|HOT303:_pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void DisposedOnOnePath(bool done)
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) return;
+            item.Value++;
+            lease.Dispose();
+        }
+        public void DiscardedAndTheObjectReturnedOnOnePath(bool done)
+        {
+            {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) return;
+            Item.Pool.Return(item);
+        }
+        public void Overwritten()
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var first)|};
+            lease = Item.Pool.Lease(out var second);
+            lease.Dispose();
+        }
+        public void InALoop(int n)
+        {
+            PoolLease<Item> lease = default;
+            for (var i = 0; i < n; i++)
+            {
+                lease = {|HOT303:Item.Pool.Lease(out var item)|};
+                item.Value = i;
+            }
+            lease.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_for_a_lease_disposed_returned_or_handed_on() => Verify("""
+        private PoolLease<Item> _lease;
+        public void UsingDeclaration() { using var lease = Item.Pool.Lease(out var item); item.Value++; }
+        public void UsingStatement() { using (Item.Pool.Lease(out var item)) { item.Value++; } }
+        public void UsingStatementOfAField() { using (Item.Pool.Lease(out _field)) { } }
+        public void UsingTheLocal() { var lease = Item.Pool.Lease(out var item); using (lease) { item.Value++; } }
+        public void Finally()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            try { item.Value++; }
+            finally { lease.Dispose(); }
+        }
+        public void DisposedOnEveryPath(bool done)
+        {
+            var lease = _pool.Lease(out var item);
+            if (done) { lease.Dispose(); return; }
+            item.Value++;
+            lease.Dispose();
+        }
+        public PoolLease<Item> Returned() { var lease = Item.Pool.Lease(out var item); item.Value = 1; return lease; }
+        public PoolLease<Item> ReturnedDirectly(out Item item) => Item.Pool.Lease(out item);
+        public void StoredInAField() { _lease = Item.Pool.Lease(out var item); }
+        public void StoredFromALocal() { var lease = Item.Pool.Lease(out var item); _lease = lease; }
+        public void Passed() { var lease = Item.Pool.Lease(out var item); Keep(lease); }
+        public void PassedDirectly() { Keep(Item.Pool.Lease(out var item)); }
+        public void Captured() { var lease = Item.Pool.Lease(out var item); Action release = () => lease.Dispose(); release(); }
+        public void ObjectReturned() { Item.Pool.Lease(out var item); item.Value = 1; Item.Pool.Return(item); }
+        public void ObjectHandedOn() { Item.Pool.Lease(out var item); Sink.Keep(item); }
+        public void ReturnedOrDisposed(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { Item.Pool.Return(item); return; }
+            lease.Dispose();
+        }
+        private static void Keep(PoolLease<Item> lease) => lease.Dispose();
+        """);
+
+    [Fact]
+    public Task HOT303_lease_message_names_the_lease() => VerifyMessages(
+        """
+        public void M()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            item.Value++;
+            Item.Pool.Lease(out var other);
+            other.Value++;
+        }
+        """,
+        "HOT303: 'lease' is rented but on some path neither disposed nor handed on, so its object does not go back to the pool",
+        "HOT303: 'Item.Pool.Lease(out var other)' is rented but the lease is discarded, so its object never goes back to the pool");
+
     /// <summary>Comparing the reference after the return does not touch the object.</summary>
     [Fact]
     public Task HOT301_quiet_for_reference_comparisons_after_return() => Verify("""
