@@ -9,7 +9,7 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
-/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
+/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
@@ -311,9 +311,9 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return (null, null);
             }
 
-            if (LockSymbols.Is(type, Symbols.Console) && name is "ReadLine" or "Read" or "ReadKey")
+            if (ConsoleIo(invocation, type, name) is { } console)
             {
-                return ($"Console.{name} (waits for input)", waiters);
+                return (console, waiters);
             }
 
             if (LockSymbols.Is(type, Symbols.File))
@@ -343,6 +343,39 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return (null, null);
+        }
+
+        /// <summary>
+        /// What a call does on the console, or null: waits for input (<c>Console.ReadLine</c>/<c>Read</c>/<c>ReadKey</c>,
+        /// <c>Console.In.Read*</c>/<c>Peek</c>), or writes synchronously (<c>Console.Write</c>/<c>WriteLine</c>,
+        /// <c>Console.Out</c>/<c>Console.Error</c> <c>Write*</c>/<c>Flush</c>), which blocks while a redirected pipe is
+        /// full or the terminal is slow.
+        /// </summary>
+        private string? ConsoleIo(IInvocationOperation invocation, INamedTypeSymbol type, string name)
+        {
+            if (LockSymbols.Is(type, Symbols.Console))
+            {
+                return name switch
+                {
+                    "ReadLine" or "Read" or "ReadKey" => $"Console.{name} (waits for input)",
+                    "Write" or "WriteLine" => $"Synchronous console output 'Console.{name}'",
+                    _ => null,
+                };
+            }
+
+            if (invocation.Instance is not { } instance ||
+                LockOperations.Unwrap(instance) is not IPropertyReferenceOperation { Property: { IsStatic: true, Name: var stream } property } ||
+                !LockSymbols.Is(property.ContainingType, Symbols.Console))
+            {
+                return null;
+            }
+
+            return stream switch
+            {
+                "In" when name.StartsWith("Read", StringComparison.Ordinal) || name == "Peek" => $"Console.In.{name} (waits for input)",
+                "Out" or "Error" when name.StartsWith("Write", StringComparison.Ordinal) || name == "Flush" => $"Synchronous console output 'Console.{stream}.{name}'",
+                _ => null,
+            };
         }
 
         /// <summary>

@@ -24,6 +24,61 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>The console is synchronous I/O: output blocks on a full pipe or a slow terminal, input waits for the user.</summary>
+    [Fact]
+    public Task Console_output_and_input() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A(int n) { lock (_gate) { {|HOT207:Console.WriteLine(n)|}; } }
+            public void B() { lock (_gate) { {|HOT207:Console.Write("x")|}; } }
+            public void D() { lock (_gate) { {|HOT207:Console.Out.WriteLine("x")|}; } }
+            public void E() { lock (_gate) { {|HOT207:Console.Error.Write('x')|}; } }
+            public void F() { lock (_gate) { {|HOT207:Console.Out.Flush()|}; {|HOT207:Console.Error.Flush()|}; } }
+            public int G() { lock (_gate) { return {|HOT207:Console.Read()|}; } }
+            public void H() { lock (_gate) { {|HOT207:Console.ReadKey()|}; } }
+            public string I() { lock (_gate) { return {|HOT207:Console.In.ReadLine()|} ?? ""; } }
+            public void J() { lock (_gate) { {|HOT207:Log()|}; } }
+            private static void Log() => Console.WriteLine("flushed");
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_console_output_says_it_is_synchronous_console_output()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A() { lock (_gate) { Console.WriteLine("x"); Console.Error.Flush(); _ = Console.In.ReadLine(); } }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Synchronous console output 'Console.WriteLine' while holding a lock: every thread waiting for the lock waits too",
+                "Synchronous console output 'Console.Error.Flush' while holding a lock: every thread waiting for the lock waits too",
+                "Console.In.ReadLine (waits for input) while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// Console output outside a lock is fine; Debug and Trace write to their listeners (none that block by default, and
+    /// Debug's calls are compiled out of Release builds), and reading the console's writers is not I/O.
+    /// </summary>
+    [Fact]
+    public Task Quiet_for_console_output_outside_a_lock_and_for_debug_and_trace() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private TextWriter _log = TextWriter.Null;
+            public void A() { Console.WriteLine("x"); Console.Out.Flush(); Console.Error.WriteLine("y"); }
+            public void B() { lock (_gate) { System.Diagnostics.Debug.WriteLine("x"); System.Diagnostics.Trace.WriteLine("x"); System.Diagnostics.Trace.Flush(); } }
+            public void D() { lock (_gate) { _log = Console.Out; _ = Console.Error.Encoding; _ = Console.Out.ToString(); } }
+        }
+        """, "HOT207");
+
     /// <summary>A call under the lock into a method of ours that blocks is reported at the call, through a few levels of calls.</summary>
     [Fact]
     public Task Blocking_inside_a_called_method_of_the_same_compilation() => LockVerifier.VerifyAsync(Usings + """
