@@ -25,9 +25,10 @@ public sealed partial class PoolMisuseAnalyzer
         foreach (var lease in facts.OpenLeases)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (!LeasedObject(lease, out var item) || item is not null && HandedOn(facts, item, pools))
+            if (!LeasedObject(lease, out var item) || item is not null && HandedOn(facts, item, pools) ||
+                TransparentParent(lease, out var child) is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose && dispose.Instance == child)
             {
-                continue; // the object is stored in a field or an out parameter, or handed on
+                continue; // the object is stored in a field or an out parameter, or handed on, or the lease disposed at once
             }
 
             if (IsDiscarded(lease))

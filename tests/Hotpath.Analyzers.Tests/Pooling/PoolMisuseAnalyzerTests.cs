@@ -303,6 +303,29 @@ public sealed class PoolMisuseAnalyzerTests
             if (done) { Item.Pool.Return(item); return; }
             lease.Dispose();
         }
+        public void DisposedAtOnce() { Item.Pool.Lease(out var item).Dispose(); }
+        public void ExplicitlyTyped() { PoolLease<Item> lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); }
+        public void CopiedThenDisposed() { var lease = Item.Pool.Lease(out var item); var copy = lease; copy.Dispose(); }
+        public void DisposedInEachIteration(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var lease = Item.Pool.Lease(out var item);
+                if (i == 2) { lease.Dispose(); continue; }
+                item.Value = i;
+                lease.Dispose();
+            }
+        }
+        public void InALambda() { Action run = () => { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); }; run(); }
+        public void DisposedInEverySection(int k)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            switch (k)
+            {
+                case 0: lease.Dispose(); return;
+                default: item.Value = k; lease.Dispose(); break;
+            }
+        }
         private static void Keep(PoolLease<Item> lease) => lease.Dispose();
         """);
 
