@@ -93,6 +93,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             ReportAfterReturn(context, facts);
             ReportLeaks(context, facts, pools);
             ReportLeaseLeaks(context, facts, pools);
+            ReportAroundLeaseDispose(context, facts);
         }
     }
 

@@ -329,6 +329,76 @@ public sealed class PoolMisuseAnalyzerTests
         private static void Keep(PoolLease<Item> lease) => lease.Dispose();
         """);
 
+    /// <summary>
+    /// Disposing a lease returns its object: a use of the object after <c>lease.Dispose()</c> is a use after return,
+    /// and a Return of it before or after the Dispose returns it a second time (a lease disposed twice does nothing).
+    /// </summary>
+    [Fact]
+    public Task HOT301_and_HOT302_around_an_explicit_lease_dispose() => Verify("""
+        public int UsedAfter()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            lease.Dispose();
+            return {|HOT301:item|}.Value;
+        }
+        public void ReturnedAfter()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void ReturnedBefore()
+        {
+            var lease = _pool.Lease(out var item);
+            _pool.Return(item);
+            {|HOT302:lease.Dispose()|};
+        }
+        public void UsedAfterAConditionalDispose(bool done)
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) lease.Dispose();
+            {|HOT301:item|}.Value = 2;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_and_HOT302_quiet_around_a_lease_dispose_on_another_path_or_of_another_object() => Verify("""
+        public void DisposedTwice() { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); lease.Dispose(); }
+        public int Replaced()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            item = Item.Pool.Rent();
+            var value = item.Value;
+            Item.Pool.Return(item);
+            return value;
+        }
+        public int OnAnotherPath(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { lease.Dispose(); return 0; }
+            var value = item.Value;
+            lease.Dispose();
+            return value;
+        }
+        public bool Compared(Item other) { var lease = Item.Pool.Lease(out var item); lease.Dispose(); return ReferenceEquals(item, other); }
+        public void LeasedAgain()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            lease = Item.Pool.Lease(out item);
+            item.Value = 2;
+            lease.Dispose();
+        }
+        public void ReturnedOnOnePathDisposedOnTheOther(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { Item.Pool.Return(item); return; }
+            lease.Dispose();
+        }
+        """);
+
     [Fact]
     public Task HOT303_lease_message_names_the_lease() => VerifyMessages(
         """

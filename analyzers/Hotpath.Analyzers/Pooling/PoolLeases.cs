@@ -5,7 +5,10 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.Analyzers.Pooling;
 
-/// <summary>HOT303 for a <c>Pool&lt;T&gt;.Lease(out x)</c> whose lease no using disposes.</summary>
+/// <summary>
+/// Leases no using disposes (<c>var lease = Pool&lt;T&gt;.Lease(out x)</c>): HOT303 when one is not disposed, HOT301 and
+/// HOT302 around an explicit <c>lease.Dispose()</c>.
+/// </summary>
 public sealed partial class PoolMisuseAnalyzer
 {
     /// <summary>HOT303's reason for a lease kept in a local that some path leaves undisposed.</summary>
@@ -66,6 +69,65 @@ public sealed partial class PoolMisuseAnalyzer
                     : !Flow.AlwaysReturnedAfter(statement, local, releases, inExpression, context.CancellationToken))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, lease.Syntax.GetLocation(), local.Name, LeaseSomePath));
+            }
+        }
+    }
+
+    /// <summary>
+    /// HOT301 and HOT302 around an explicit <c>lease.Dispose()</c> of a lease no using disposes, which returns the
+    /// object the lease handed out: a use of that object after it, a <c>Return</c> of it after it, or the Dispose after
+    /// a <c>Return</c> of it (the lease still holds the object). Disposing the same lease again does nothing, and a
+    /// write of the object's local or of the lease's local on the way ends the check.
+    /// </summary>
+    private static void ReportAroundLeaseDispose(OperationBlockAnalysisContext context, BodyFacts facts)
+    {
+        foreach (var lease in facts.OpenLeases)
+        {
+            if (!LeasedObject(lease, out var item) || item is null || RentTarget(lease) is not { Target: ILocalSymbol local })
+            {
+                continue;
+            }
+
+            var leaseEnd = lease.Syntax.Span.End;
+            var leaseRenewed = facts.FirstWriteAfter(local, leaseEnd);
+            foreach (var reference in facts.ReferencesBetween(local, leaseEnd, leaseRenewed))
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                if (reference.Parent is not IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose || dispose.Instance != reference ||
+                    facts.FirstWriteAfter(item, leaseEnd) < dispose.Syntax.SpanStart)
+                {
+                    continue;
+                }
+
+                // A Return of the object before the Dispose: the lease returns it again.
+                foreach (var (_, returnCall, _) in facts.ReturnsBetween(item, leaseEnd, dispose.Syntax.SpanStart))
+                {
+                    if (Flow.Reaches(returnCall.Syntax, dispose.Syntax))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, dispose.Syntax.GetLocation(), item.Name));
+                        break;
+                    }
+                }
+
+                var after = dispose.Syntax.Span.End;
+                var until = Math.Min(facts.FirstWriteAfter(item, after), leaseRenewed);
+                foreach (var (_, returnCall, _) in facts.ReturnsBetween(item, after, until))
+                {
+                    if (Flow.Reaches(dispose.Syntax, returnCall.Syntax))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, returnCall.Syntax.GetLocation(), item.Name));
+                    }
+                }
+
+                foreach (var use in facts.ReferencesBetween(item, after, until))
+                {
+                    if (IsUse(facts, use) && !Reassigned(facts, item, dispose.Syntax, use.Syntax) && Flow.Reaches(dispose.Syntax, use.Syntax))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, use.Syntax.GetLocation(), item.Name,
+                            "is used after its lease was disposed, which returned it to the pool"));
+                        break; // the first use after each Dispose is enough
+                    }
+                }
             }
         }
     }
