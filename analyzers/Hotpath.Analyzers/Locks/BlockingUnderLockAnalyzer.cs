@@ -306,14 +306,15 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return ("SemaphoreSlim.Wait", waiters);
             }
 
-            if (name.EndsWith("Async", StringComparison.Ordinal))
-            {
-                return (null, null);
-            }
-
+            // Before the async exclusion: the console's writers finish their *Async writes before returning the task.
             if (ConsoleIo(invocation, type, name) is { } console)
             {
                 return (console, waiters);
+            }
+
+            if (name.EndsWith("Async", StringComparison.Ordinal))
+            {
+                return (null, null);
             }
 
             if (LockSymbols.Is(type, Symbols.File))
@@ -349,7 +350,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         /// What a call does on the console, or null: waits for input (<c>Console.ReadLine</c>/<c>Read</c>/<c>ReadKey</c>,
         /// <c>Console.In.Read*</c>/<c>Peek</c>), or writes synchronously (<c>Console.Write</c>/<c>WriteLine</c>,
         /// <c>Console.Out</c>/<c>Console.Error</c> <c>Write*</c>/<c>Flush</c>), which blocks while a redirected pipe is
-        /// full or the terminal is slow.
+        /// full or the terminal is slow. The console's writers are <c>TextWriter.Synchronized</c> ones, whose
+        /// <c>WriteAsync</c>/<c>WriteLineAsync</c>/<c>FlushAsync</c> write before they return the task: those block too.
         /// </summary>
         private string? ConsoleIo(IInvocationOperation invocation, INamedTypeSymbol type, string name)
         {
@@ -372,8 +374,9 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             return stream switch
             {
-                "In" when name.StartsWith("Read", StringComparison.Ordinal) || name == "Peek" => $"Console.In.{name} (waits for input)",
-                "Out" or "Error" when name.StartsWith("Write", StringComparison.Ordinal) || name == "Flush" => $"Synchronous console output 'Console.{stream}.{name}'",
+                "In" when (name.StartsWith("Read", StringComparison.Ordinal) && !name.EndsWith("Async", StringComparison.Ordinal)) || name == "Peek" =>
+                    $"Console.In.{name} (waits for input)",
+                "Out" or "Error" when name.StartsWith("Write", StringComparison.Ordinal) || name is "Flush" or "FlushAsync" => $"Synchronous console output 'Console.{stream}.{name}'",
                 _ => null,
             };
         }

@@ -43,6 +43,28 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// The console's writers (<c>TextWriter.Synchronized</c>) finish their <c>*Async</c> writes before they return the task:
+    /// under a lock, or awaited under an async lock, they block like the synchronous ones.
+    /// </summary>
+    [Fact]
+    public Task Console_async_output_is_synchronous_too() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            public void A() { lock (_gate) { _ = {|HOT207:Console.Out.WriteLineAsync("x")|}; } }
+            public void B() { lock (_gate) { _ = {|HOT207:Console.Error.FlushAsync()|}; } }
+            public async Task D()
+            {
+                await _sem.WaitAsync();
+                try { await {|HOT207:Console.Out.WriteAsync("x")|}; }
+                finally { _sem.Release(); }
+            }
+            public async Task E(StreamWriter w) { await Console.Out.WriteLineAsync("x"); lock (_gate) { _ = w.WriteLineAsync("y"); } }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_of_console_output_says_it_is_synchronous_console_output()
     {
