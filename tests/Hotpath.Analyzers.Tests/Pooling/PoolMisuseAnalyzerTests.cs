@@ -400,6 +400,15 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     [Fact]
+    public Task HOT303_leases_in_top_level_statements() => VerifyProgram("""
+        var leased = {|HOT303:Item.Pool.Lease(out var s)|}; s.Value++;
+        {|HOT303:Item.Pool.Lease(out var s2)|}; s2.Value++;
+        using var kept = Item.Pool.Lease(out var s3); s3.Value++;
+        var disposed = Item.Pool.Lease(out var s4); s4.Value++; disposed.Dispose();
+        using (Item.Pool.Lease(out var s5)) { s5.Value++; }
+        """);
+
+    [Fact]
     public Task HOT303_lease_message_names_the_lease() => VerifyMessages(
         """
         public void M()
