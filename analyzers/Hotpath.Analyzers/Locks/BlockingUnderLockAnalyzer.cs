@@ -296,14 +296,15 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     : ("GetAwaiter().GetResult()", waiters);
             }
 
+            // A zero timeout only polls (`WaitOne(0)`, `Wait(TimeSpan.Zero)`): it returns at once.
             if (LockSymbols.InheritsFrom(type, Symbols.WaitHandle) && name.StartsWith("Wait", StringComparison.Ordinal))
             {
-                return ($"WaitHandle.{name}", waiters);
+                return LockOperations.HasZeroTimeout(invocation, Symbols) ? (null, null) : ($"WaitHandle.{name}", waiters);
             }
 
             if (LockSymbols.Is(type, Symbols.SemaphoreSlim) && name == "Wait")
             {
-                return ("SemaphoreSlim.Wait", waiters);
+                return LockOperations.HasZeroTimeout(invocation, Symbols) ? (null, null) : ("SemaphoreSlim.Wait", waiters);
             }
 
             // Before the async exclusion: the console's writers finish their *Async writes before returning the task.

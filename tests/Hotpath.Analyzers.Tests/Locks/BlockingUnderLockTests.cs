@@ -24,6 +24,26 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A wait with a zero timeout only polls: it returns at once whether or not the handle is set.</summary>
+    [Fact]
+    public Task Waits_with_a_zero_timeout_are_quiet_and_with_any_other_timeout_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ManualResetEvent _stop = new(false);
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            public bool A() { lock (_gate) { return _stop.WaitOne(0); } }
+            public bool B() { lock (_gate) { return _stop.WaitOne(TimeSpan.Zero); } }
+            public bool D() { lock (_gate) { return _stop.WaitOne(0, false); } }
+            public bool E(WaitHandle[] handles) { lock (_gate) { return WaitHandle.WaitAll(handles, 0); } }
+            public bool F(CancellationToken ct) { lock (_gate) { if (_sem.Wait(0, ct)) { _sem.Release(); return true; } return false; } }
+            public bool G() { lock (_gate) { if (_sem.Wait(TimeSpan.Zero)) { _sem.Release(); return true; } return false; } }
+            public bool H() { lock (_gate) { return {|HOT207:_stop.WaitOne(100)|}; } }
+            public bool I(int ms) { lock (_gate) { return {|HOT207:_sem.Wait(ms)|}; } }
+            public bool J() { lock (_gate) { return {|HOT207:_stop.WaitOne(TimeSpan.FromSeconds(1))|}; } }
+        }
+        """, "HOT207");
+
     /// <summary>The console is synchronous I/O: output blocks on a full pipe or a slow terminal, input waits for the user.</summary>
     [Fact]
     public Task Console_output_and_input() => LockVerifier.VerifyAsync(Usings + """
