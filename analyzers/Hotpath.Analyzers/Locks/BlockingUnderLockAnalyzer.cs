@@ -9,7 +9,7 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
-/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input and output, invoking a delegate or
+/// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops, synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
@@ -307,6 +307,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return LockOperations.HasZeroTimeout(invocation, Symbols) ? (null, null) : ("SemaphoreSlim.Wait", waiters);
             }
 
+            if (WaitingPrimitive(invocation, type, name) is { } primitive)
+            {
+                return (primitive, waiters);
+            }
+
             // Before the async exclusion: the console's writers finish their *Async writes before returning the task.
             if (ConsoleIo(invocation, type, name) is { } console)
             {
@@ -345,6 +350,47 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return (null, null);
+        }
+
+        /// <summary>
+        /// The name of a wait on a primitive that is not a wait handle, or null: <c>ManualResetEventSlim.Wait</c>,
+        /// <c>CountdownEvent.Wait</c>, <c>Barrier.SignalAndWait</c>, <c>SpinWait.SpinUntil</c>,
+        /// <c>BlockingCollection&lt;T&gt;.Take</c>/<c>TakeFromAny</c> (and <c>TryTake</c>/<c>TryTakeFromAny</c> given a
+        /// timeout), and <c>Parallel.For</c>/<c>ForEach</c>/<c>Invoke</c>, which wait for their workers. A zero timeout
+        /// only polls and is not a wait.
+        /// </summary>
+        private string? WaitingPrimitive(IInvocationOperation invocation, INamedTypeSymbol type, string name)
+        {
+            var (space, timeoutRequired) = (type.Name, name) switch
+            {
+                ("ManualResetEventSlim", "Wait") or ("CountdownEvent", "Wait") or ("Barrier", "SignalAndWait") or ("SpinWait", "SpinUntil") =>
+                    ("System.Threading", false),
+                ("BlockingCollection", "Take" or "TakeFromAny") => ("System.Collections.Concurrent", false),
+                ("BlockingCollection", "TryTake" or "TryTakeFromAny") => ("System.Collections.Concurrent", true),
+                ("Parallel", "For" or "ForEach" or "Invoke") => ("System.Threading.Tasks", false),
+                _ => (null, false),
+            };
+            if (space is null || type.ContainingNamespace?.ToDisplayString() != space)
+            {
+                return null;
+            }
+
+            if (type.Name == "Parallel")
+            {
+                return type.Name + "." + name + " (waits for its workers)"; // no timeout: an int argument is a loop bound
+            }
+
+            if (LockOperations.HasZeroTimeout(invocation, Symbols))
+            {
+                return null;
+            }
+
+            if (timeoutRequired && !invocation.TargetMethod.Parameters.Any(static p => p.Name == "millisecondsTimeout" || p.Type.Name == "TimeSpan"))
+            {
+                return null; // TryTake(out item) without a timeout returns at once
+            }
+
+            return type.Name + "." + name;
         }
 
         /// <summary>

@@ -44,6 +44,35 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// The slim events, countdowns, barriers, a blocking collection's take, SpinWait.SpinUntil and Parallel's loops all
+    /// wait (Parallel for its workers, which may need the same lock); with a zero timeout they only poll.
+    /// </summary>
+    [Fact]
+    public Task Waiting_primitives_beyond_wait_handles() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Concurrent;
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ManualResetEventSlim _ready = new(false);
+            private readonly CountdownEvent _pending = new(1);
+            private readonly Barrier _barrier = new(2);
+            private readonly BlockingCollection<int> _queue = new();
+            private int _n;
+            public void A() { lock (_gate) { {|HOT207:_ready.Wait()|}; } }
+            public void B() { lock (_gate) { {|HOT207:_pending.Wait(100)|}; } }
+            public void D() { lock (_gate) { {|HOT207:_barrier.SignalAndWait()|}; } }
+            public int E() { lock (_gate) { return {|HOT207:_queue.Take()|}; } }
+            public bool F(out int item) { lock (_gate) { return {|HOT207:_queue.TryTake(out item, 100)|}; } }
+            public void G() { lock (_gate) { {|HOT207:SpinWait.SpinUntil(() => Volatile.Read(ref _n) > 0)|}; } }
+            public void H(int[] items) { lock (_gate) { {|HOT207:Parallel.For(0, items.Length, i => items[i]++)|}; {|HOT207:Parallel.Invoke(() => { })|}; } }
+            public bool I() { lock (_gate) { return _ready.Wait(0) && _pending.Wait(TimeSpan.Zero); } }
+            public bool J(out int item) { lock (_gate) { return _queue.TryTake(out item) || _queue.TryTake(out item, 0); } }
+            public void K() { lock (_gate) { _ready.Set(); _pending.Signal(); _queue.Add(1); _n = _queue.Count; } }
+            public bool L() { lock (_gate) { return _ready.IsSet || SpinWait.SpinUntil(() => _n > 0, 0); } }
+        }
+        """, "HOT207");
+
     /// <summary>The console is synchronous I/O: output blocks on a full pipe or a slow terminal, input waits for the user.</summary>
     [Fact]
     public Task Console_output_and_input() => LockVerifier.VerifyAsync(Usings + """
