@@ -28,6 +28,15 @@ public sealed record CodeFixTestOptions
 
     /// <summary>Output kind of the test project (a console application allows top-level statements).</summary>
     public OutputKind OutputKind { get; init; } = OutputKind.DynamicallyLinkedLibrary;
+
+    /// <summary>
+    /// More documents of the project (Source1.cs, …), with markup like the first: their diagnostics are checked too,
+    /// but only the first document's are fixed (a fix may still change these documents).
+    /// </summary>
+    public ImmutableArray<string> AdditionalSources { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>What each of <see cref="AdditionalSources"/> reads after the fix; empty: each is left unchanged.</summary>
+    public ImmutableArray<string> ExpectedAdditionalSources { get; init; } = ImmutableArray<string>.Empty;
 }
 
 /// <summary>
@@ -115,18 +124,53 @@ public static class CodeFixVerifier
         var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
         var diagnostics = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { analyzer }).ConfigureAwait(false))
             .Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToArray();
-        var action = diagnostics.Length == 0 ? null : await FindActionAsync(document, fix, diagnostics, options.EquivalenceKey).ConfigureAwait(false);
-        if (action is not null)
+        foreach (var each in document.Project.Documents)
         {
-            throw new XunitException($"A fix was offered: {action.Title}");
+            var here = diagnostics.Where(d => d.Location.SourceTree?.FilePath == each.FilePath).ToArray();
+            var action = here.Length == 0 ? null : await FindActionAsync(each, fix, here, options.EquivalenceKey).ConfigureAwait(false);
+            if (action is not null)
+            {
+                throw new XunitException($"A fix was offered: {action.Title}");
+            }
         }
     }
 
     /// <summary>Checks that <paramref name="markup"/> marks exactly the analyzer's fixable diagnostics; returns the source without the marks.</summary>
     private static async Task<string> VerifyMarkupAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, CodeFixTestOptions options)
     {
+        if (!options.AdditionalSources.IsEmpty)
+        {
+            return await VerifyMarkupInEveryDocumentAsync(analyzer, fix, markup, options).ConfigureAwait(false);
+        }
+
         await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
         return DiagnosticMarkup.Parse(markup, options.DefaultId).Source;
+    }
+
+    /// <summary><see cref="VerifyMarkupAsync"/> for several documents: each one's markup against the diagnostics in that file.</summary>
+    private static async Task<string> VerifyMarkupInEveryDocumentAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, CodeFixTestOptions options)
+    {
+        var parsed = new[] { markup }.Concat(options.AdditionalSources).Select(m => DiagnosticMarkup.Parse(m, options.DefaultId)).ToArray();
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(parsed[0].Source, new[] { analyzer }, new AnalyzerTestOptions
+        {
+            Generators = options.Generators,
+            AdditionalSources = parsed.Skip(1).Select(p => p.Source).ToImmutableArray(),
+            OutputKind = options.OutputKind,
+        }).ConfigureAwait(false);
+        var actual = diagnostics.Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+            .Select(d => (d.Id, d.Location.SourceSpan, d.Location.SourceTree?.FilePath))
+            .OrderBy(k => k.FilePath, StringComparer.Ordinal).ThenBy(k => k.SourceSpan.Start).ThenBy(k => k.Id, StringComparer.Ordinal)
+            .ToArray();
+        var expected = parsed.SelectMany((p, i) => p.Expected.Select(e => (e.Id, e.Span, (string?)TestCompilation.SourcePath(i))))
+            .OrderBy(k => k.Item3, StringComparer.Ordinal).ThenBy(k => k.Span.Start).ThenBy(k => k.Id, StringComparer.Ordinal)
+            .ToArray();
+        if (!actual.SequenceEqual(expected))
+        {
+            throw new XunitException("Diagnostics differ from the markup.\nExpected:\n  " + string.Join("\n  ", expected) +
+                "\nActual:\n  " + string.Join("\n  ", actual));
+        }
+
+        return parsed[0].Source;
     }
 
     /// <summary><paramref name="document"/> as <paramref name="action"/>'s changes leave it.</summary>
@@ -146,15 +190,29 @@ public static class CodeFixVerifier
     /// <summary>Asserts the fixed <paramref name="document"/> reads <paramref name="expected"/> (and compiles, unless told not to).</summary>
     private static async Task AssertFixedAsync(Document document, string expected, CodeFixTestOptions options, string what)
     {
-        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
-        if (actual != TextDiff.Normalize(expected))
+        await AssertTextAsync(document, expected, what).ConfigureAwait(false);
+        for (var i = 0; i < options.AdditionalSources.Length; i++)
         {
-            throw new XunitException(what + " differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
+            var path = TestCompilation.SourcePath(i + 1);
+            var other = document.Project.Documents.Single(d => d.FilePath == path);
+            var otherExpected = options.ExpectedAdditionalSources.IsEmpty
+                ? DiagnosticMarkup.Parse(options.AdditionalSources[i], options.DefaultId).Source
+                : options.ExpectedAdditionalSources[i];
+            await AssertTextAsync(other, otherExpected, what + $" ({path})").ConfigureAwait(false);
         }
 
         if (options.FixedMustCompile)
         {
             TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
+        }
+    }
+
+    private static async Task AssertTextAsync(Document document, string expected, string what)
+    {
+        var actual = TextDiff.Normalize((await document.GetTextAsync().ConfigureAwait(false)).ToString());
+        if (actual != TextDiff.Normalize(expected))
+        {
+            throw new XunitException(what + " differs from the expected source:\n" + TextDiff.Unified(expected, actual) + "\nActual:\n" + actual);
         }
     }
 
@@ -167,10 +225,19 @@ public static class CodeFixVerifier
             parseOptions: TestCompilation.ParseOptions,
             metadataReferences: ReferenceAssemblies.WithHotpath,
             analyzerReferences: options.Generators.IsEmpty ? null : new[] { new GeneratorReference(options.Generators) }));
-        return workspace.AddDocument(DocumentInfo.Create(
+        var first = workspace.AddDocument(DocumentInfo.Create(
             DocumentId.CreateNewId(project.Id), "Source0.cs",
             loader: TextLoader.From(TextAndVersion.Create(SourceText.From(source), VersionStamp.Default)),
             filePath: TestCompilation.SourcePath(0)));
+        for (var i = 0; i < options.AdditionalSources.Length; i++)
+        {
+            workspace.AddDocument(DocumentInfo.Create(
+                DocumentId.CreateNewId(project.Id), $"Source{i + 1}.cs",
+                loader: TextLoader.From(TextAndVersion.Create(SourceText.From(DiagnosticMarkup.Parse(options.AdditionalSources[i], options.DefaultId).Source), VersionStamp.Default)),
+                filePath: TestCompilation.SourcePath(i + 1)));
+        }
+
+        return workspace.CurrentSolution.GetDocument(first.Id)!;
     }
 
     private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fix, Diagnostic[] diagnostics, string? equivalenceKey)

@@ -16,7 +16,8 @@ namespace Hotpath.Analyzers.Locks;
 /// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
 /// into a method of the same compilation that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
-/// callees are worked out once per compilation. A local holding one lambda of the method is judged by its body.
+/// callees are worked out once per compilation. A local holding one lambda or method group of the method, or a
+/// readonly field written once from one, is judged by that body or method.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
@@ -255,17 +256,25 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return ($"Raising event '{@event.Event.Name}'", "its handlers are unknown code that may block or take other locks");
                 }
 
-                // A local assigned only once, from a lambda of this method: its body is known, judge it like a local function.
-                if (_callees is not null && receiver is ILocalReferenceOperation { Local: var local } && AssignedLambda(invocation, local) is { } lambda)
+                // A local assigned only where declared, or a readonly field assigned only once, from a lambda or a method
+                // group: its target is known, judge it like a call of a local function or method.
+                if (_callees is not null && KnownTarget(invocation, receiver) is { } target)
                 {
-                    if (lambda.Symbol.IsAsync)
+                    var holder = receiver is ILocalReferenceOperation { Local: var local } ? local.Name : ((IFieldReferenceOperation)receiver).Field.Name;
+                    switch (target)
                     {
-                        return (null, null); // like an async method: not followed
+                        case IAnonymousFunctionOperation { Symbol.IsAsync: true }:
+                        case IMethodReferenceOperation { Method.IsAsync: true }:
+                            return (null, null); // like an async method: not followed
+                        case IAnonymousFunctionOperation lambda:
+                            return _callees.FindBlocking(lambda, holder, _cancellationToken) is { } found
+                                ? ($"Invoking '{holder}' ({found.What})", found.Why)
+                                : (null, null);
+                        case IMethodReferenceOperation { Method: var group } when _callees.Followed(group) is { } callee:
+                            return _callees.FindBlocking(callee, _cancellationToken) is { } inCallee
+                                ? ($"Invoking '{holder}' ({inCallee.What})", inCallee.Why)
+                                : (null, null);
                     }
-
-                    return _callees.FindBlocking(lambda, local.Name, _cancellationToken) is { } found
-                        ? ($"Invoking '{local.Name}' ({found.What})", found.Why)
-                        : (null, null);
                 }
 
                 return ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
@@ -429,11 +438,23 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The lambda or anonymous method a local holds wherever it is used: the local's declaration initialises it with
-        /// one, and nothing in the method (its lambdas and local functions included) assigns it again or passes it by
-        /// <c>ref</c>/<c>out</c>. Null otherwise (a conditional of lambdas, a parameter, a method group, a later write).
+        /// The one lambda, anonymous method or method group (an <see cref="IAnonymousFunctionOperation"/> or an
+        /// <see cref="IMethodReferenceOperation"/>) the invoked delegate holds wherever it is used: a local's, or a
+        /// readonly delegate field's (<see cref="BlockingCallees.FieldTarget"/>). Null otherwise.
         /// </summary>
-        private static IAnonymousFunctionOperation? AssignedLambda(IOperation use, ILocalSymbol local)
+        private IOperation? KnownTarget(IOperation use, IOperation receiver) => receiver switch
+        {
+            ILocalReferenceOperation { Local: var local } => AssignedTarget(use, local),
+            IFieldReferenceOperation { Field: var field } => _callees?.FieldTarget(field, _cancellationToken),
+            _ => null,
+        };
+
+        /// <summary>
+        /// What a local holds wherever it is used: the local's declaration initialises it with a lambda, an anonymous
+        /// method or a method group, and nothing in the method (its lambdas and local functions included) assigns it
+        /// again or passes it by <c>ref</c>/<c>out</c>. Null otherwise (a conditional of lambdas, a parameter, a later write).
+        /// </summary>
+        private static IOperation? AssignedTarget(IOperation use, ILocalSymbol local)
         {
             if (local.IsRef)
             {
@@ -446,19 +467,18 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 root = parent;
             }
 
-            IAnonymousFunctionOperation? lambda = null;
+            IOperation? target = null;
             foreach (var operation in root.Descendants())
             {
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        var value = declarator.GetVariableInitializer()?.Value is { } initial ? LockOperations.Unwrap(initial) : null;
-                        if (value is not IDelegateCreationOperation { Target: var target } || LockOperations.Unwrap(target) is not IAnonymousFunctionOperation function)
+                        if (DelegateTarget(declarator.GetVariableInitializer()?.Value) is not { } known)
                         {
                             return null;
                         }
 
-                        lambda = function;
+                        target = known;
                         break;
                     case IAssignmentOperation { Target: ITupleOperation tuple } when tuple.Elements.Any(element => IsLocal(element, local)):
                     case IAssignmentOperation assignment when IsLocal(assignment.Target, local):
@@ -467,8 +487,15 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return lambda;
+            return target;
         }
+
+        /// <summary>The lambda, anonymous method or method group a delegate-typed value is created from; null for any other value.</summary>
+        internal static IOperation? DelegateTarget(IOperation? value) =>
+            value is not null && LockOperations.Unwrap(value) is IDelegateCreationOperation { Target: var target } &&
+            LockOperations.Unwrap(target) is IAnonymousFunctionOperation or IMethodReferenceOperation
+                ? LockOperations.Unwrap(target)
+                : null;
 
         private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
             LockOperations.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
@@ -726,6 +753,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentDictionary<IMethodSymbol, Summary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Finding?> _found = new(SymbolEqualityComparer.Default);
         private readonly SourceMethods _sources;
+        private readonly ConcurrentDictionary<IFieldSymbol, IOperation?> _fieldTargets = new(SymbolEqualityComparer.Default);
 
         public BlockingCallees(Compilation compilation, LockSymbols symbols)
         {
@@ -740,6 +768,96 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return _sources.Definition(method) is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.DelegateInvoke), IsAsync: false } definition
                 ? definition
                 : null;
+        }
+
+        /// <summary>
+        /// The one lambda, anonymous method or method group (as in <see cref="Walker.DelegateTarget"/>) a readonly
+        /// delegate field of a class of ours holds: its only write is its initialiser or one assignment in a constructor
+        /// (or an init accessor), the only places a readonly field can be written. Null when it is written anywhere
+        /// else, more than once, from anything else, or is a struct's (<c>this = …</c> replaces it). Worked out once per field.
+        /// </summary>
+        public IOperation? FieldTarget(IFieldSymbol field, CancellationToken cancellationToken)
+        {
+            field = field.OriginalDefinition;
+            if (!field.IsReadOnly || field.Type.TypeKind != TypeKind.Delegate || field.ContainingType.TypeKind != TypeKind.Class ||
+                !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly) || field.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return null;
+            }
+
+            return _fieldTargets.GetOrAdd(field, f => FindFieldTarget(f, cancellationToken));
+        }
+
+        private IOperation? FindFieldTarget(IFieldSymbol field, CancellationToken cancellationToken)
+        {
+            var writers = new List<SyntaxNode>();
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer })
+                {
+                    writers.Add(initializer);
+                }
+            }
+
+            foreach (var member in field.ContainingType.GetMembers())
+            {
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IMethodSymbol { IsInitOnly: true })
+                {
+                    foreach (var reference in member.DeclaringSyntaxReferences)
+                    {
+                        writers.Add(reference.GetSyntax(cancellationToken));
+                    }
+                }
+            }
+
+            IOperation? target = null;
+            var writes = 0;
+            foreach (var syntax in writers)
+            {
+                // The writers live in other members (often another tree); the driver caches semantic models.
+#pragma warning disable RS1030
+                var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(syntax, cancellationToken) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var operation in body.DescendantsAndSelf())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var value = operation switch
+                    {
+                        IFieldInitializerOperation initializer when initializer.InitializedFields.Contains(field, SymbolEqualityComparer.Default) => initializer.Value,
+                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && IsWritten(reference) =>
+                            reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
+                        _ => null,
+                    };
+                    if (value is not null && (++writes > 1 || (target = Walker.DelegateTarget(value)) is null))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return target;
+        }
+
+        /// <summary>Whether a field reference is written: assigned (also in a deconstruction, compound), by <c>ref</c>/<c>out</c>, or taken by reference.</summary>
+        private static bool IsWritten(IOperation reference)
+        {
+            var current = reference;
+            while (current.Parent is ITupleOperation tuple)
+            {
+                current = tuple;
+            }
+
+            return current.Parent switch
+            {
+                IAssignmentOperation assignment => assignment.Target == current,
+                IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In } => true,
+                _ => current.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.RefExpressionSyntax,
+            };
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
@@ -905,12 +1023,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>
-        public static string Display(IMethodSymbol method) => method.MethodKind switch
-        {
-            MethodKind.PropertyGet or MethodKind.PropertySet => method.ContainingType.Name + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
-            MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
-            _ => method.ContainingType.Name + "." + method.Name,
-        };
+        public static string Display(IMethodSymbol method) => MethodNames.Display(method);
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>
         public sealed class Finding

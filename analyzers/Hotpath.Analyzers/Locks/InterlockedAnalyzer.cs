@@ -62,24 +62,34 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // The types being analyzed, so that their nested types' bodies are walked for them too: a nested type
+            // can write the outer type's private field. Roslyn starts a containing type before its nested types and
+            // ends it after them, so a type's facts are complete at its end.
+            var analyzed = new ConcurrentDictionary<INamedTypeSymbol, TypeFacts>(SymbolEqualityComparer.Default);
             start.RegisterSymbolStartAction(typeStart =>
             {
                 var type = (INamedTypeSymbol)typeStart.Symbol;
+                for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    if (analyzed.TryGetValue(outer, out var outerFacts))
+                    {
+                        RegisterCollector(typeStart, symbols, outerFacts);
+                    }
+                }
+
                 if (!HasCandidateField(type) || !DeclaresLock(type, typeStart.CancellationToken))
                 {
                     return;
                 }
 
-                var facts = new TypeFacts(type, NamesUsedInNestedTypes(type, typeStart.CancellationToken));
-                typeStart.RegisterOperationBlockAction(c =>
+                var facts = new TypeFacts(type);
+                analyzed[type] = facts;
+                RegisterCollector(typeStart, symbols, facts);
+                typeStart.RegisterSymbolEndAction(end =>
                 {
-                    var walker = new Collector(symbols, facts, c.OwningSymbol);
-                    foreach (var block in c.OperationBlocks)
-                    {
-                        walker.Walk(block, c.CancellationToken);
-                    }
+                    analyzed.TryRemove(type, out _);
+                    facts.Report(end);
                 });
-                typeStart.RegisterSymbolEndAction(facts.Report);
             }, SymbolKind.NamedType);
         });
     }
@@ -102,28 +112,16 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
         field is { DeclaredAccessibility: Accessibility.Private, IsReadOnly: false, IsConst: false, IsImplicitlyDeclared: false } &&
         SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type) && IsNumeric(field.Type);
 
-    /// <summary>Every identifier used inside the nested types of <paramref name="type"/>.</summary>
-    private static HashSet<string> NamesUsedInNestedTypes(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var reference in type.DeclaringSyntaxReferences)
+    /// <summary>Walks every body of the started type (its own members, not its nested types') into <paramref name="facts"/>.</summary>
+    private static void RegisterCollector(SymbolStartAnalysisContext typeStart, LockSymbols symbols, TypeFacts facts) =>
+        typeStart.RegisterOperationBlockAction(c =>
         {
-            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+            var walker = new Collector(symbols, facts, c.OwningSymbol);
+            foreach (var block in c.OperationBlocks)
             {
-                continue;
+                walker.Walk(block, c.CancellationToken);
             }
-
-            foreach (var nested in declaration.Members.OfType<TypeDeclarationSyntax>())
-            {
-                foreach (var identifier in nested.DescendantNodes().OfType<IdentifierNameSyntax>())
-                {
-                    names.Add(identifier.Identifier.ValueText);
-                }
-            }
-        }
-
-        return names;
-    }
+        });
 
     /// <summary>Cheap syntactic pre-check: a type without a <c>lock</c> statement has nothing to report.</summary>
     private static bool DeclaresLock(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -355,13 +353,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
     /// <summary>Everything HOT205 needs to know about one type, gathered from all its bodies, decided at its end.</summary>
     private sealed class TypeFacts
     {
-        private readonly HashSet<string> _namesUsedInNestedTypes;
-
-        public TypeFacts(INamedTypeSymbol type, HashSet<string> namesUsedInNestedTypes)
-        {
-            Type = type;
-            _namesUsedInNestedTypes = namesUsedInNestedTypes;
-        }
+        public TypeFacts(INamedTypeSymbol type) => Type = type;
 
         public INamedTypeSymbol Type { get; }
 
@@ -372,10 +364,10 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
         public ConcurrentQueue<FieldWrite> Writes { get; } = new();
 
         /// <summary>
-        /// A field HOT205 may report: private, mutable, numeric, of this type, and not named in a nested type (whose
-        /// bodies are not walked with this type's: a write there could not be checked).
+        /// A field HOT205 may report: private, mutable, numeric, of this type. Its nested types' bodies are walked with
+        /// this type's, so their reads and writes of it count like any other.
         /// </summary>
-        public bool Tracks(IFieldSymbol field) => IsTracked(field.OriginalDefinition, Type) && !_namesUsedInNestedTypes.Contains(field.Name);
+        public bool Tracks(IFieldSymbol field) => IsTracked(field.OriginalDefinition, Type);
 
         public void Report(SymbolAnalysisContext context)
         {

@@ -95,7 +95,7 @@ internal static class Flow
                     return false;
                 }
 
-                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local) && !MayExitWithout(body, local, facts))
+                if (LoopCondition(rentStatement) is { } condition && IsNotNullTest(condition, local, facts) && !MayExitWithout(body, local, facts))
                 {
                     return true; // the loop ends when nothing was rented (and no break leaves it holding something)
                 }
@@ -537,7 +537,7 @@ internal static class Flow
                 // Every section returns it, and a default section exists (otherwise no section may run).
                 return @switch.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax)) &&
                     @switch.Sections.All(section => AlwaysReturns(section.Statements, local, facts, breaks));
-            case IfStatementSyntax @if when IsNotNullTest(@if.Condition, local):
+            case IfStatementSyntax @if when IsNotNullTest(@if.Condition, local, facts):
                 // `if (buffer != null) pool.Return(buffer);` in a finally: when it is null nothing was rented
                 // (`if (pool.Rent() is { } s)`: nothing was bound), so an else branch has nothing to return.
                 return AlwaysReturns(@if.Statement, local, facts, breaks);
@@ -569,7 +569,7 @@ internal static class Flow
     /// or a pattern that binds it (<c>… is { } x</c>, <c>… is T x</c>, and <c>… is var x</c>, which is never false):
     /// the condition is false only when the local holds nothing rented.
     /// </summary>
-    private static bool IsNotNullTest(ExpressionSyntax condition, ISymbol local)
+    private static bool IsNotNullTest(ExpressionSyntax condition, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {
         while (condition is ParenthesizedExpressionSyntax parenthesized)
         {
@@ -581,8 +581,8 @@ internal static class Flow
             return true;
         }
 
-        // The local itself, or an assignment of it (`(x = pool.Rent()) != null`).
-        bool IsLocal(ExpressionSyntax e) => e switch
+        // The local itself, or an assignment of it (`(x = pool.Rent()) != null`); a tuple element followed as a local, itself.
+        bool IsLocal(ExpressionSyntax e) => facts.IsElement(e, local) || e switch
         {
             IdentifierNameSyntax { Identifier.ValueText: var name } => name == local.Name,
             ParenthesizedExpressionSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var name } } assignment } =>

@@ -73,9 +73,16 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
                         break;
                     case IInvocationOperation invocation when pools.IsReturn(invocation.TargetMethod):
-                        if (invocation.Arguments.Length > 0 && Unwrap(invocation.Arguments[0].Value) is { } returned && TrackedSymbol(returned) is { } symbol)
+                        if (invocation.Arguments.Length > 0 && Unwrap(invocation.Arguments[0].Value) is { } returned)
                         {
-                            facts.Returns.Add((symbol, invocation, returned));
+                            if (TrackedSymbol(returned) is { } symbol)
+                            {
+                                facts.Returns.Add((symbol, invocation, returned));
+                            }
+                            else if (TupleElementOf(returned) is ({ } tuple, { } elementPath))
+                            {
+                                facts.ElementReturns.Add((tuple, elementPath, invocation, returned));
+                            }
                         }
 
                         break;
@@ -457,8 +464,13 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             if (tupleFate == TupleFate.Stored)
             {
-                // Paths are not followed into a tuple: only an element never returned nor handed on leaks.
-                if (!TupleElementKept(facts, tupleLocal!, path, pools))
+                // Handed on anywhere (itself or with its tuple), as for a local, it is quiet; never returned, it leaks.
+                // Only returned, it must be returned on every path after the tuple is stored, as a local must; while
+                // the tuple local is written elsewhere too, paths are not followed (one return anywhere keeps it quiet).
+                var kept = TupleElementKept(facts, tupleLocal!, path, pools);
+                if (kept == ElementKept.No ||
+                    (kept == ElementKept.Returned && tupleStatement is not null && !TupleWrittenElsewhere(facts, tupleLocal!, path, tupleStatement) &&
+                        !Flow.AlwaysReturnedAfter(tupleStatement, tupleLocal!, facts.ForTupleElement(tupleLocal!, path), inHeader: false, context.CancellationToken)))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RentLeak, rent.Syntax.GetLocation(), TupleElementName(tupleLocal!, path), SomePath));
                 }
@@ -641,9 +653,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 local = declarator.Symbol;
+                statement = declarator.Syntax.FirstAncestorOrSelf<StatementSyntax>();
                 return TupleFate.Stored;
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment when assignment.Parent is IExpressionStatementOperation:
                 local = assigned.Local;
+                statement = assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>();
                 return TupleFate.Stored;
             case ISimpleAssignmentOperation { Target: IDiscardOperation }:
                 return TupleFate.Dropped;
@@ -652,13 +666,26 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>What becomes of a tuple local's element somewhere in the body.</summary>
+    private enum ElementKept
+    {
+        /// <summary>Neither returned nor handed on anywhere.</summary>
+        No,
+
+        /// <summary>Returned to a pool (<c>pool.Return(t.Item1)</c>), never handed on.</summary>
+        Returned,
+
+        /// <summary>Handed on, itself (<c>Keep(t.Item1)</c>) or with the tuple that holds it (<c>return t;</c>, <c>var (item, _) = t;</c>).</summary>
+        HandedOn,
+    }
+
     /// <summary>
     /// Whether the element at <paramref name="path"/> of the tuple held by <paramref name="tuple"/> is, somewhere in
-    /// the body, returned to a pool or handed on, itself (<c>pool.Return(t.Item1)</c>, <c>Keep(t.Item1)</c>) or with
-    /// the tuple that holds it (<c>return t;</c>, <c>var (item, _) = t;</c>).
+    /// the body, handed on, itself or with the tuple that holds it, or else returned to a pool.
     /// </summary>
-    private static bool TupleElementKept(BodyFacts facts, ILocalSymbol tuple, int[] path, PoolMethods pools)
+    private static ElementKept TupleElementKept(BodyFacts facts, ILocalSymbol tuple, int[] path, PoolMethods pools)
     {
+        var kept = ElementKept.No;
         foreach (var reference in facts.ReferencesTo(tuple))
         {
             if (IsWrite(reference))
@@ -688,15 +715,71 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var parent = TransparentParent(current, out var below);
-            if (HandsOn(current, pools) ||
-                parent is IArgumentOperation { Parent: IInvocationOperation call } && pools.IsReturn(call.TargetMethod) ||
-                parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Value == below)
+            if (HandsOn(current, pools) || parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Value == below)
+            {
+                return ElementKept.HandedOn;
+            }
+
+            if (parent is IArgumentOperation { Parent: IInvocationOperation call } && pools.IsReturn(call.TargetMethod))
+            {
+                kept = ElementKept.Returned;
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// Whether the tuple local, or its element at <paramref name="path"/> (or an element holding that one), is written
+    /// other than by <paramref name="statement"/>, the statement that stored the rent in it (assigned, deconstructed
+    /// into, passed by <c>ref</c>/<c>out</c>).
+    /// </summary>
+    private static bool TupleWrittenElsewhere(BodyFacts facts, ILocalSymbol tuple, int[] path, StatementSyntax statement)
+    {
+        foreach (var reference in facts.ReferencesTo(tuple))
+        {
+            if (statement.Span.Contains(reference.Syntax.Span))
+            {
+                continue;
+            }
+
+            IOperation current = reference;
+            var depth = 0;
+            while (TransparentParent(current, out var child) is IFieldReferenceOperation field && field.Instance == child &&
+                TupleElementIndex(field.Field) is { } index && depth < path.Length && index == path[depth])
+            {
+                current = field;
+                depth++;
+            }
+
+            if (TransparentParent(current, out var below) is IFieldReferenceOperation other && other.Instance == below && TupleElementIndex(other.Field) is not null)
+            {
+                continue; // another element
+            }
+
+            var parent = TransparentParent(current, out below);
+            if (IsWrite(current) || IsWrite(reference) || parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } ||
+                parent is ICompoundAssignmentOperation compound && compound.Target == below ||
+                parent is IIncrementOrDecrementOperation || current.Syntax.Parent is RefExpressionSyntax)
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The tuple local and the element path of <c>t.Item1</c>, <c>t.Name</c>, <c>t.Item2.Item1</c>; (null, null) for anything else.</summary>
+    private static (ILocalSymbol? Tuple, int[]? Path) TupleElementOf(IOperation operation)
+    {
+        var path = new List<int>();
+        while (operation is IFieldReferenceOperation { Instance: { } instance } field && TupleElementIndex(field.Field) is { } index)
+        {
+            path.Insert(0, index);
+            operation = Unwrap(instance);
+        }
+
+        return path.Count > 0 && operation is ILocalReferenceOperation local ? (local.Local, path.ToArray()) : (null, null);
     }
 
     /// <summary>The position of a tuple element field (<c>Item1</c> or its name) in its tuple type; null for any other field.</summary>
@@ -1210,7 +1293,77 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> Returns { get; } = new();
 
+        /// <summary>The returns of a tuple local's element (<c>pool.Return(t.Item1)</c>), with the element's path.</summary>
+        public List<(ILocalSymbol Tuple, int[] Path, IInvocationOperation Call, IOperation Returned)> ElementReturns { get; } = new();
+
         public List<IOperation> References { get; } = new();
+
+        /// <summary>In a view made by <see cref="ForTupleElement"/>, the tuple local and its element's path; null otherwise.</summary>
+        private (ILocalSymbol Tuple, int[] Path)? _element;
+
+        /// <summary>
+        /// These facts as the path engine should see the element at <paramref name="path"/> of <paramref name="tuple"/>:
+        /// the returns of that element as returns of the tuple local (and no other returns), and a null test of the
+        /// element (<c>t.Item1 != null</c>) as one of the local (<see cref="IsElement"/>).
+        /// </summary>
+        public BodyFacts ForTupleElement(ILocalSymbol tuple, int[] path)
+        {
+            var view = new BodyFacts { _element = (tuple, path) };
+            view.Rents.AddRange(Rents);
+            view.References.AddRange(References);
+            foreach (var (elementTuple, elementPath, call, returned) in ElementReturns)
+            {
+                if (SymbolEqualityComparer.Default.Equals(elementTuple, tuple) && elementPath.SequenceEqual(path))
+                {
+                    view.Returns.Add((tuple, call, returned));
+                }
+            }
+
+            return view;
+        }
+
+        /// <summary>
+        /// In a view made by <see cref="ForTupleElement"/>, whether <paramref name="expression"/> reads that element of
+        /// <paramref name="symbol"/> (<c>t.Item1</c>, or the element's name); false otherwise.
+        /// </summary>
+        public bool IsElement(ExpressionSyntax expression, ISymbol symbol)
+        {
+            if (_element is not var (tuple, path) || !SymbolEqualityComparer.Default.Equals(tuple, symbol))
+            {
+                return false;
+            }
+
+            var names = new List<string>();
+            while (expression is MemberAccessExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleMemberAccessExpression } access)
+            {
+                names.Insert(0, access.Name.Identifier.ValueText);
+                expression = access.Expression;
+            }
+
+            if (expression is not IdentifierNameSyntax { Identifier.ValueText: var root } || root != tuple.Name || names.Count != path.Length)
+            {
+                return false;
+            }
+
+            ITypeSymbol type = tuple.Type;
+            for (var i = 0; i < path.Length; i++)
+            {
+                if (type is not INamedTypeSymbol { IsTupleType: true } named || path[i] >= named.TupleElements.Length)
+                {
+                    return false;
+                }
+
+                var element = named.TupleElements[path[i]];
+                if (names[i] != element.Name && names[i] != "Item" + (path[i] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return false;
+                }
+
+                type = element.Type;
+            }
+
+            return true;
+        }
 
         /// <summary>The references to <paramref name="symbol"/>, in the order of <see cref="References"/>.</summary>
         public List<IOperation> ReferencesTo(ISymbol symbol) =>

@@ -26,7 +26,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT102");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan); // each hoist picks a fresh field name
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Exact); // each hoist picks a fresh field name
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -40,8 +40,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.Span == diagnostic.Location.SourceSpan && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
+            if (SequentialFixAll.Exact(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
             {
                 context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }

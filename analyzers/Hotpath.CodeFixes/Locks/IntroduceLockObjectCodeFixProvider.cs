@@ -29,7 +29,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT201", "HOT203");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan); // sites share one new field per type
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Innermost); // sites share one new field per type
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -43,7 +43,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Plan(context.Document, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is { } fix)
+            if (Plan(context.Document, SequentialFixAll.Innermost(root, diagnostic), model, context.CancellationToken) is { } fix)
             {
                 context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }

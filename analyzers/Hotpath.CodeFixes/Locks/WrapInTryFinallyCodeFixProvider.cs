@@ -29,7 +29,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() =>
-        SequentialFixAll.Create(Plan, static d => d.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey)); // two Enters may share a block
+        SequentialFixAll.Create(Plan, Locate); // two Enters may share a block
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -43,13 +43,16 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (model is not null && diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) &&
-                Plan(context.Document, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is { } fix)
+            if (model is not null && Locate(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
             {
                 context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
         }
     }
+
+    /// <summary>The <c>Monitor.Enter</c> call of a diagnostic the analyzer marked as wrappable; null for the others.</summary>
+    private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.ContainsKey(LockReleaseAnalyzer.WrapKey) ? SequentialFixAll.Innermost(root, diagnostic) : null;
 
     /// <summary>The wrap of the statements after the <c>Monitor.Enter</c> call <paramref name="node"/>; null when it cannot be done.</summary>
     private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)

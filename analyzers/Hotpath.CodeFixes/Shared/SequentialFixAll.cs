@@ -17,13 +17,27 @@ internal static class SequentialFixAll
     public delegate Func<CancellationToken, Task<Document>>? Planner(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A Fix All provider (document, project and solution scopes) that applies <paramref name="plan"/> in turn to the
-    /// diagnostics <paramref name="applies"/> accepts (all when null).
+    /// The node of <paramref name="root"/> a diagnostic's fix applies to; null when there is none. A provider's single fix
+    /// and its Fix All locate nodes with the same function, so Fix All fixes exactly what the single fixes would.
     /// </summary>
-    public static FixAllProvider Create(Planner plan, Func<Diagnostic, bool>? applies = null) =>
-        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, applies, context.CancellationToken));
+    public delegate SyntaxNode? Locator(SyntaxNode root, Diagnostic diagnostic);
 
-    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Func<Diagnostic, bool>? applies, CancellationToken cancellationToken)
+    /// <summary>The innermost node around the diagnostic's span.</summary>
+    public static SyntaxNode Innermost(SyntaxNode root, Diagnostic diagnostic) =>
+        root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+
+    /// <summary>The innermost node whose span is exactly the diagnostic's; null when the span is not one node's.</summary>
+    public static SyntaxNode? Exact(SyntaxNode root, Diagnostic diagnostic) =>
+        Innermost(root, diagnostic) is { } node && node.Span == diagnostic.Location.SourceSpan ? node : null;
+
+    /// <summary>
+    /// A Fix All provider (document, project and solution scopes) that applies <paramref name="plan"/> in turn to the
+    /// nodes <paramref name="locate"/> finds for the diagnostics, in the document as it was when they were reported.
+    /// </summary>
+    public static FixAllProvider Create(Planner plan, Locator locate) =>
+        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, locate, context.CancellationToken));
+
+    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Locator locate, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -31,16 +45,13 @@ internal static class SequentialFixAll
             return document;
         }
 
+        // Located (and marked) before any fix, while the diagnostics' spans still describe the document.
         var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
         foreach (var diagnostic in diagnostics)
         {
-            if (diagnostic.Location.SourceTree == root.SyntaxTree && (applies is null || applies(diagnostic)))
+            if (diagnostic.Location.SourceTree == root.SyntaxTree && locate(root, diagnostic) is { } node && !marks.ContainsKey(node))
             {
-                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (!marks.ContainsKey(node))
-                {
-                    marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
-                }
+                marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
             }
         }
 

@@ -7,7 +7,8 @@ namespace Hotpath.Generators.Batching;
 
 /// <summary>
 /// Reports mistakes in [BatchReducer] types at their source locations: HOT001 (not partial), HOT004 (an attribute
-/// names a missing or incompatible input member) and HOT007 (a window of 0 or fewer seconds).
+/// names a missing or incompatible input member, or the struct has a primary-constructor parameter or an initializer
+/// its partials never get) and HOT007 (a window of 0 or fewer seconds).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BatchReducerDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer

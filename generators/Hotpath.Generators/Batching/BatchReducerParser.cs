@@ -89,6 +89,8 @@ internal static class BatchReducerParser
             }
         }
 
+        BatchReducerConstruction.Check(type, diagnostics, cancellationToken);
+
         var hasStructLayout = type.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.InteropServices.StructLayoutAttribute");
         var model = diagnostics.Count == 0 && type.TypeKind == TypeKind.Struct
             ? new BatchReducerModel(

@@ -29,7 +29,11 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
-        var parsed = ShardedCacheParser.Parse(type, attribute, cancellationToken);
+        // A symbol action has no semantic model; the parser asks for one only to bind the [field: …] attributes of
+        // the value type's field-like events, as the generator does.
+#pragma warning disable RS1030
+        var parsed = ShardedCacheParser.Parse(type, attribute, tree => compilation.GetSemanticModel(tree), cancellationToken);
+#pragma warning restore RS1030
         foreach (var diagnostic in parsed.Diagnostics)
         {
             report(diagnostic);

@@ -24,7 +24,12 @@ internal static class ShardedCacheParser
     /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
     private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
 
-    public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses <paramref name="cacheType"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of
+    /// the value type's field-like events (their fields are no symbols of the API), to find a <c>[field: CacheKey]</c>
+    /// there; without it that mistake is not looked for.
+    /// </summary>
+    public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
@@ -91,7 +96,7 @@ internal static class ShardedCacheParser
         }
         else
         {
-            key = ParseKey(valueType, cacheType, construction.HasPrimaryConstructor, valueLocation, diagnostics, out hidesInherited, out overrides, cancellationToken);
+            key = ParseKey(valueType, cacheType, construction.HasPrimaryConstructor, valueLocation, semanticModels, diagnostics, out hidesInherited, out overrides, cancellationToken);
         }
 
         if (diagnostics.Count > 0 || key is null || valueType is null)
@@ -116,7 +121,7 @@ internal static class ShardedCacheParser
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, out string[] overrides, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, Func<SyntaxTree, SemanticModel?>? semanticModels, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, out string[] overrides, CancellationToken cancellationToken)
     {
         hidesInherited = [];
         overrides = [];
@@ -134,6 +139,13 @@ internal static class ShardedCacheParser
         if (KeyMistake(members) is { } mistake)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, mistake));
+            return null;
+        }
+
+        if (semanticModels is not null && MarkedEventField(valueType, semanticModels, cancellationToken) is { } @event)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
+                $"its [CacheKey] is on the compiler's field of the event '{@event.Name}' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter"));
             return null;
         }
 
@@ -314,6 +326,26 @@ internal static class ShardedCacheParser
                 attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
             {
                 return order;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The first field-like event of the value type (or of a base declared in source) whose field carries
+    /// <c>[field: CacheKey]</c>, or null (the attribute is on a field the symbol API does not show).
+    /// </summary>
+    private static IEventSymbol? MarkedEventField(INamedTypeSymbol valueType, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
+    {
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IEventSymbol @event && EventFieldAttributes.Has(@event, AttributeNames.CacheKey, semanticModels, cancellationToken))
+                {
+                    return @event;
+                }
             }
         }
 

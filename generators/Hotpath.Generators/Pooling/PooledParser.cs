@@ -308,6 +308,7 @@ internal static class PooledParser
             }
         }
 
+        var locks = PooledLockObjects.Find(type, semanticModels, cancellationToken);
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -319,16 +320,18 @@ internal static class PooledParser
             switch (member)
             {
                 case IFieldSymbol { IsConst: false } field when !leftAlone.Contains(field):
-                    AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, steps, errors, cancellationToken);
+                    AddStep(field, field.Type, isReadOnly: field.IsReadOnly, semanticModels, locks, steps, errors, cancellationToken);
                     break;
                 // Any other partial property is reset through the property, by the rules of an auto-property, wherever it
                 // is implemented: another generator's implementation (an MVVM [ObservableProperty]) is invisible here (so
                 // is its field) but visible to the companion analyzer, and both must decide alike.
                 case IPropertySymbol property when autoProperties.Contains(property) || (!property.IsIndexer && !storedIn.ContainsKey(property) && IsPartial(property, cancellationToken)):
                     var settable = property.SetMethod is { IsInitOnly: false };
-                    AddStep(property, property.Type, isReadOnly: !settable, semanticModels, steps, errors, cancellationToken);
+                    AddStep(property, property.Type, isReadOnly: !settable, semanticModels, locks, steps, errors, cancellationToken);
                     break;
-                case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken):
+                case IEventSymbol @event when IsFieldLikeEvent(@event, cancellationToken) &&
+                                              (semanticModels is null || !EventFieldAttributes.Has(@event, AttributeNames.NoReset, semanticModels, cancellationToken)):
+                    // [field: NoReset] (the attribute is for fields and properties, so it goes on the event's field) keeps the handlers.
                     // null! : a non-nullable event type ('event Action Changed = delegate { };') still starts over unsubscribed.
                     steps.Add(new ResetStep(ResetKind.Assign, Identifiers.Escape(@event.Name), "null!"));
                     break;
@@ -336,7 +339,7 @@ internal static class PooledParser
         }
     }
 
-    private static void AddStep(ISymbol member, ITypeSymbol memberType, bool isReadOnly, Func<SyntaxTree, SemanticModel?>? semanticModels, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
+    private static void AddStep(ISymbol member, ITypeSymbol memberType, bool isReadOnly, Func<SyntaxTree, SemanticModel?>? semanticModels, PooledLockObjects locks, List<ResetStep> steps, List<Diagnostic> errors, CancellationToken cancellationToken)
     {
         if (HasNoReset(member))
         {
@@ -349,7 +352,7 @@ internal static class PooledParser
         var receiver = implemented is null ? null : "((" + implemented.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")this)";
 
         // Containers first: they are reset in place, so a readonly member is fine.
-        if (memberType is IArrayTypeSymbol { ElementType: var element } && IsLock(element))
+        if (memberType is IArrayTypeSymbol { ElementType: var element } && (IsLock(element) || locks.IsStriped(member)))
         {
             return; // lock striping: cleared, the next 'lock (_stripes[i])' would throw
         }
@@ -431,6 +434,11 @@ internal static class PooledParser
             return;
         }
 
+        if (locks.IsLock(member, memberType, cancellationToken))
+        {
+            return; // a lock object, as a System.Threading.Lock above: null (default) would make the next 'lock' throw
+        }
+
         var constant = ConstantInitializer(member, memberType, semanticModels, cancellationToken);
         steps.Add(new ResetStep(ResetKind.Assign, name, constant ?? EmptyImmutableCollection(memberType) ?? (memberType.IsValueType || IsPointer(memberType) ? "default" : "default!"), receiver));
     }
@@ -443,7 +451,28 @@ internal static class PooledParser
         _ => false,
     };
 
+    /// <summary>
+    /// Whether <paramref name="member"/> is marked [NoReset]; for an auto-property, on itself or on its backing field
+    /// (<c>[field: NoReset]</c>, which puts the attribute there).
+    /// </summary>
     private static bool HasNoReset(ISymbol member)
+    {
+        if (member is IPropertySymbol property)
+        {
+            foreach (var candidate in property.ContainingType.GetMembers())
+            {
+                if (candidate is IFieldSymbol { IsImplicitlyDeclared: true } field &&
+                    SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property) && HasNoResetAttribute(field))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return HasNoResetAttribute(member);
+    }
+
+    private static bool HasNoResetAttribute(ISymbol member)
     {
         foreach (var attribute in member.GetAttributes())
         {
@@ -633,7 +662,7 @@ internal static class PooledParser
     private static bool CannotBeReset(IPropertySymbol property, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
     {
         var found = new List<Diagnostic>();
-        AddStep(property, property.Type, isReadOnly: property.SetMethod is not { IsInitOnly: false }, semanticModels, new List<ResetStep>(), found, cancellationToken);
+        AddStep(property, property.Type, isReadOnly: property.SetMethod is not { IsInitOnly: false }, semanticModels, PooledLockObjects.None, new List<ResetStep>(), found, cancellationToken);
         return found.Count > 0;
     }
 

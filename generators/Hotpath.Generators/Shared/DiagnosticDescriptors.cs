@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidReducerInput = Create(
         "HOT004",
-        "BatchReducer attribute names a missing or incompatible input type or member",
+        "BatchReducer attribute names a missing or incompatible input type or member, or the struct has state its partials never get",
         "{0} of '{1}': {2}");
 
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Create(

@@ -483,6 +483,152 @@ public sealed class BlockingUnderLockTests
             diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// A local holding one method group (assigned only where declared) and a readonly delegate field holding one
+    /// method group or lambda (assigned only once: in its initialiser or in a constructor) are followed into that
+    /// method or lambda like a call, and reported only when it blocks.
+    /// </summary>
+    [Fact]
+    public Task A_method_group_in_a_local_or_a_readonly_field_invoked_under_the_lock_is_followed() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private static readonly Action s_pause = Backoff;
+            private readonly object _gate = new();
+            private readonly Action _flush;
+            private readonly Action _bump;
+            private readonly Action _sleep;
+            private readonly Func<int> _read = Read;
+            private int _n;
+            public C()
+            {
+                _flush = Flush;
+                _bump = new Action(Bump);
+                _sleep = () => Thread.Sleep(1);
+            }
+            public void A() { Action a = Flush; lock (_gate) { {|HOT207:a()|}; } }
+            public void B() { var a = new Action(Backoff); lock (_gate) { {|HOT207:a.Invoke()|}; } }
+            public void D() { Action a = Bump; lock (_gate) { a(); } }
+            public void E() { Action a = Local; lock (_gate) { {|HOT207:a()|}; } void Local() => Thread.Sleep(1); }
+            public void F() { Func<Task> a = SlowAsync; lock (_gate) { _ = a(); } }
+            public void G() { lock (_gate) { {|HOT207:_flush()|}; } }
+            public void H() { lock (_gate) { _bump(); } }
+            public void I() { lock (_gate) { {|HOT207:s_pause?.Invoke()|}; } }
+            public void J() { lock (_gate) { {|HOT207:_sleep()|}; } }
+            public int K() { lock (_gate) { return _read(); } }
+            private void Flush() => File.WriteAllText("x", "y");
+            private void Bump() => _n++;
+            private static int Read() => 1;
+            private static void Backoff() => Thread.Sleep(1);
+            private static async Task SlowAsync() { await Task.Delay(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A delegate whose target is not one known method or lambda stays unknown code, reported as invoking a delegate
+    /// and not followed: a local reassigned on some path, an interface or abstract method's group, a field written
+    /// twice, from a parameter, or not readonly, a field of a struct (<c>this = …</c> replaces it).
+    /// </summary>
+    [Fact]
+    public Task A_delegate_whose_target_is_not_one_known_method_is_not_followed() => LockVerifier.VerifyAsync(Usings + """
+        public interface IFlusher { void Flush(); }
+        public abstract class Sink { public abstract void Write(); }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Action _either;
+            private readonly Action _given;
+            private Action _mutable = Bump;
+            private static int s_n;
+            public C(bool slow, Action given)
+            {
+                _either = Bump;
+                if (slow) { _either = Bump; }
+                _given = given;
+            }
+            public C() : this(false, Bump) { _mutable = Bump; }
+            public void A(bool slow) { Action a = Bump; if (slow) { a = Flush; } lock (_gate) { {|HOT207:a()|}; } }
+            public void B(IFlusher f) { Action a = f.Flush; lock (_gate) { {|HOT207:a()|}; } }
+            public void D(Sink s) { Action a = s.Write; lock (_gate) { {|HOT207:a()|}; } }
+            public void E() { lock (_gate) { {|HOT207:_either()|}; } }
+            public void F() { lock (_gate) { {|HOT207:_given()|}; } }
+            public void G() { lock (_gate) { {|HOT207:_mutable()|}; } }
+            public void H() { Action a = Bump; Swap(ref a); lock (_gate) { {|HOT207:a()|}; } }
+            private static void Swap(ref Action a) => a = Flush;
+            private static void Flush() => File.WriteAllText("x", "y");
+            private static void Bump() => s_n++;
+        }
+
+        public struct S
+        {
+            private static readonly object s_gate = new();
+            private readonly Action _bump;
+            public S(int _) { _bump = Bump; }
+            public void A() { lock (s_gate) { {|HOT207:_bump()|}; } }
+            private static void Bump() { }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_method_group_invoked_under_the_lock_names_the_delegate_and_what_blocks()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                private readonly Action _flush;
+                public C() { _flush = Flush; }
+                public void A() { Action pause = Backoff; lock (_gate) { pause(); } }
+                public void B() { lock (_gate) { _flush(); } }
+                private void Flush() => File.WriteAllText("x", "y");
+                private static void Backoff() => Thread.Sleep(1);
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Invoking 'pause' (Thread.Sleep in 'C.Backoff' line 10) while holding a lock: every thread waiting for the lock waits too",
+                "Invoking '_flush' (Synchronous file I/O 'File.WriteAllText' in 'C.Flush' line 9) while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// Methods are named in the message as HOT111 names them: a C# 14 extension member by its receiver type (the block
+    /// has no name; it was named '.Save'). Compiled with LanguageVersion.Preview, as HOT111's test of the same.
+    /// </summary>
+    [Fact]
+    public async Task The_message_names_an_extension_member_by_its_receiver_type_as_HOT111_does()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Usings + """
+            public class Journal { public string Path = ""; }
+            public static class JournalExtensions
+            {
+                extension(Journal journal)
+                {
+                    public void Save() => File.WriteAllText(journal.Path, "x");
+                }
+            }
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(Journal journal) { lock (_gate) { journal.Save(); } }
+            }
+            """, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview), Hotpath.Testing.TestCompilation.SourcePath(0));
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("TestAssembly", new[] { tree }, Hotpath.Testing.ReferenceAssemblies.WithHotpath, Hotpath.Testing.TestCompilation.Options());
+        Hotpath.Testing.TestCompilation.AssertNoErrors(compilation);
+
+        var messages = (await Hotpath.Testing.AnalyzerVerifier.RunAnalyzersAsync(compilation, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() }))
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Calling 'Journal.Save' (Synchronous file I/O 'File.WriteAllText' in 'Journal.Save' line 7) while holding a lock: every thread waiting for the lock waits too",
+            },
+            messages);
+    }
+
     [Fact]
     public Task Await_between_manual_enter_and_exit() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C

@@ -233,6 +233,83 @@ public sealed class UseInterlockedTests
         """, "HOT205");
 
     [Fact]
+    public Task A_nested_type_updating_the_field_with_other_work_under_the_lock_silences_it() => LockVerifier.VerifyAsync("""
+        public sealed class Stats
+        {
+            private readonly object _g = new();
+            private int _count, _scaled;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Scale() { lock (_g) { _scaled++; } }
+
+            private sealed class Worker
+            {
+                private readonly Stats _owner;
+                public Worker(Stats owner) => _owner = owner;
+                public void Double() { lock (_owner._g) { _owner._count = _owner._count * 2; } }
+                public int Snapshot() { lock (_owner._g) { return _owner._scaled + _owner._count; } }
+            }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_nested_type_that_only_reads_the_field_or_names_its_own_field_alike_keeps_it_reported() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Stats
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+
+            private sealed class Reporter
+            {
+                private int _count;
+                public static int Read(Stats s) => s._count;
+                public static int ReadLocked(Stats s) { lock (s._g) { return s._count; } }
+                public static void Bump(Stats s) => Interlocked.Increment(ref s._count);
+                public void Reset() { _count = 0; }
+            }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_single_update_lock_in_a_nested_type_is_reported_with_the_outer_ones() => LockVerifier.VerifyAsync("""
+        public sealed class Stats
+        {
+            private readonly object _g = new();
+            private long _total;
+            public void Add(long n) { {|HOT205:lock (_g)|} { _total += n; } }
+
+            private sealed class Feeder
+            {
+                public static void Feed(Stats s) { {|HOT205:lock (s._g)|} { s._total++; } }
+            }
+        }
+        """, "HOT205");
+
+    [Fact]
+    public Task A_write_from_a_nested_type_in_another_part_of_a_partial_type_is_seen() => AnalyzerVerifier.VerifyAsync("""
+        public sealed partial class Stats
+        {
+            private readonly object _g = new();
+            private int _count, _other;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Other() { {|HOT205:lock (_g)|} { _other++; } }
+        }
+        """, LockVerifier.Analyzers(), new AnalyzerTestOptions
+        {
+            OnlyIds = ImmutableArray.Create("HOT205"),
+            AdditionalSources = ImmutableArray.Create("""
+                public sealed partial class Stats
+                {
+                    private static class Resetter
+                    {
+                        public static void Halve(Stats s) { lock (s._g) { s._count = s._count / 2; } }
+                    }
+                }
+                """),
+        });
+
+    [Fact]
     public Task A_write_in_another_part_of_a_partial_type_is_seen() => AnalyzerVerifier.VerifyAsync("""
         public sealed partial class Stats
         {

@@ -1848,6 +1848,121 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Action Captured() { var t = (Item.Pool.Rent(), 1); return () => Sink.Keep(t.Item1); }
         """);
 
+    /// <summary>
+    /// A rent in a tuple local whose element is only ever returned (never handed on) is followed along the paths like
+    /// a rent in a local: <c>Pool.Return(t.Item1)</c> must be reached on every path, a null test of the element
+    /// (<c>if (t.Item1 != null)</c>) counting as for a local.
+    /// </summary>
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_whose_element_is_returned_on_every_path_is_quiet() => Verify("""
+        public int EveryPath(bool early)
+        {
+            var t = (Item.Pool.Rent(), 1);
+            if (early)
+            {
+                Item.Pool.Return(t.Item1);
+                return 0;
+            }
+
+            t.Item1.Value = t.Item2;
+            Item.Pool.Return(t.Item1);
+            return 1;
+        }
+
+        public void InFinally(int n)
+        {
+            var t = (Item: Item.Pool.Rent(), N: n);
+            try
+            {
+                if (n > 0) return;
+                t.Item.Value = n;
+            }
+            finally
+            {
+                if (t.Item != null) Item.Pool.Return(t.Item);
+            }
+        }
+
+        public void BothElements(bool early)
+        {
+            var t = (Item.Pool.Rent(), (2, Item.Pool.Rent()));
+            if (early)
+            {
+                Item.Pool.Return(t.Item2.Item2);
+                Item.Pool.Return(t.Item1);
+                return;
+            }
+
+            Item.Pool.Return(t.Item1);
+            Item.Pool.Return(t.Item2.Item2);
+        }
+
+        public void ReturnedOrHandedOn(bool keep)
+        {
+            var t = (Item.Pool.Rent(), 1);
+            if (keep) { Sink.Keep(t.Item1); return; }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_rent_in_a_tuple_whose_element_is_dropped_on_one_path() => Verify("""
+        public int EarlyReturn(bool early)
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            t.Item1.Value = 2;
+            if (early) return 0;
+            Item.Pool.Return(t.Item1);
+            return 1;
+        }
+
+        public void OneElementDropped(bool early)
+        {
+            var t = (Item.Pool.Rent(), {|HOT303:Item.Pool.Rent()|});
+            if (early)
+            {
+                Item.Pool.Return(t.Item1);
+                return;
+            }
+
+            Item.Pool.Return(t.Item1);
+            Item.Pool.Return(t.Item2);
+        }
+
+        public void OtherElementWritten(bool early)
+        {
+            var t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            if (early) return;
+            t.Item2 = 3;
+            Item.Pool.Return(t.Item1);
+        }
+
+        public void TupleWrittenAgainIsNotFollowed(bool early)
+        {
+            var t = (Item.Pool.Rent(), 1);
+            if (early) return;
+            Item.Pool.Return(t.Item1);
+            t = (Item.Pool.Rent(), 2);
+            Item.Pool.Return(t.Item1);
+        }
+
+        public void OnlyOnABranch(bool done)
+        {
+            (Item Item, int N) t;
+            t = ({|HOT303:Item.Pool.Rent()|}, 1);
+            if (done) Item.Pool.Return(t.Item);
+        }
+
+        public void InALoop(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var t = ({|HOT303:Item.Pool.Rent()|}, i);
+                if (t.Item2 == 3) continue;
+                Item.Pool.Return(t.Item1);
+            }
+        }
+        """);
+
     [Fact]
     public Task HOT303_quiet_when_returned_or_handed_on_before_the_overwrite() => Verify("""
         public void Returned()

@@ -95,6 +95,125 @@ public sealed class HoistConstantArrayCodeFixTests
             }
             """);
 
+    private const string SeveralArrays = """
+        using System;
+
+        public class C
+        {
+            [Hotpath.HotPath]
+            public int M(char c)
+            {
+                var separators = {|HOT102:new[] { ',', ';' }|};
+                var mutated = {|HOT102:new[] { 1, 2 }|};
+                mutated[0] = c;
+                return Array.IndexOf(separators, c) + Array.IndexOf({|HOT102:new[] { 'a', 'b' }|}, c) + Sum({|HOT102:1, 2, 3|}) + Rows({|HOT102:{|HOT102:new[] { 4, 5 }|}|}) + mutated[0];
+            }
+
+            private static int Sum(params int[] values) => values.Length;
+
+            private static int Rows(params int[][] rows) => rows.Length;
+        }
+        """;
+
+    private const string SeveralArraysFixed = """
+        using System;
+
+        public class C
+        {
+            private static readonly char[] s_separators = new[] { ',', ';' };
+            private static readonly char[] s_values = new[] { 'a', 'b' };
+            private static readonly int[] s_values2 = new[] { 4, 5 };
+
+            [Hotpath.HotPath]
+            public int M(char c)
+            {
+                var separators = s_separators;
+                var mutated = new[] { 1, 2 };
+                mutated[0] = c;
+                return Array.IndexOf(separators, c) + Array.IndexOf(s_values, c) + Sum(1, 2, 3) + Rows(s_values2) + mutated[0];
+            }
+
+            private static int Sum(params int[] values) => values.Length;
+
+            private static int Rows(params int[][] rows) => rows.Length;
+        }
+        """;
+
+    /// <summary>
+    /// Each hoist moves every later array (a field is inserted above them): Fix All finds them by the spans they had
+    /// when reported, and fixes what the single fixes, applied one by one to the changing document, fix. A params array
+    /// of several elements (its span is no one node) has no fix either way.
+    /// </summary>
+    [Fact]
+    public async Task Fix_all_gives_what_fixing_one_by_one_gives()
+    {
+        await CodeFixVerifier.VerifyAsync(new ArrayAllocationAnalyzer(), new HoistConstantArrayCodeFixProvider(), SeveralArrays, SeveralArraysFixed);
+        await CodeFixVerifier.VerifyFixAllAsync(new ArrayAllocationAnalyzer(), new HoistConstantArrayCodeFixProvider(), SeveralArrays, SeveralArraysFixed);
+    }
+
+    /// <summary>
+    /// A diagnostic whose span is not exactly an array's (here one that starts inside <c>new[] { 1, 2, 3 }</c>, as a
+    /// span left over from an earlier version of the document would) is fixed by neither the single fix nor Fix All:
+    /// both locate the node with the same exact-span check (Fix All took the innermost node around any span).
+    /// </summary>
+    [Fact]
+    public async Task A_span_that_is_not_exactly_an_array_is_fixed_neither_alone_nor_by_fix_all()
+    {
+        const string source = """
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M() => System.Array.IndexOf(new[] { 1, 2, 3 }, 2);
+            }
+            """;
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(), VersionStamp.Default, "TestProject", "TestAssembly", LanguageNames.CSharp,
+            compilationOptions: TestCompilation.Options(),
+            parseOptions: TestCompilation.ParseOptions,
+            metadataReferences: ReferenceAssemblies.WithHotpath));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(source));
+        var tree = (await document.GetSyntaxTreeAsync())!;
+        var array = source.IndexOf("new[]", StringComparison.Ordinal);
+        var stale = Diagnostic.Create(
+            new DiagnosticDescriptor("HOT102", "Array allocation", "Array allocation", "Hotpath.Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true),
+            Location.Create(tree, TextSpan.FromBounds(array + 3, source.IndexOf('}', array) + 1)));
+        var fix = new HoistConstantArrayCodeFixProvider();
+
+        var actions = new List<CodeAction>();
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, stale, (action, _) => actions.Add(action), CancellationToken.None));
+        Assert.Empty(actions);
+
+        var context = new FixAllContext(document, fix, FixAllScope.Document, "Hoist the constant array to a static readonly field",
+            fix.FixableDiagnosticIds, new FixedDiagnostics(stale), CancellationToken.None);
+        var fixAll = await fix.GetFixAllProvider().GetFixAsync(context);
+        var text = source;
+        if (fixAll is not null)
+        {
+            var change = (await fixAll.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>().Single();
+            text = (await change.ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        }
+
+        Assert.Equal(source, text);
+    }
+
+    /// <summary>Hands Fix All the given diagnostics, whatever the document holds.</summary>
+    private sealed class FixedDiagnostics : FixAllContext.DiagnosticProvider
+    {
+        private readonly Diagnostic[] _diagnostics;
+
+        public FixedDiagnostics(params Diagnostic[] diagnostics) => _diagnostics = diagnostics;
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
+    }
+
     /// <summary>
     /// A field cannot be declared in a C# 14 extension block (CS9282): it goes to the enclosing static class, where the
     /// extension member still sees it by its simple name.

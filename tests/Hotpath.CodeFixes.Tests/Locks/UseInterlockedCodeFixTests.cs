@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Locks;
 using Hotpath.CodeFixes.Locks;
 using Hotpath.Testing;
@@ -177,6 +178,55 @@ public sealed class UseInterlockedCodeFixTests
                 public void Add(long n) { lock (_gate) { _bytes += n; } }
             }
             """, new CodeFixTestOptions { FixAll = false });
+
+    [Fact]
+    public Task Fixing_a_lock_of_a_partial_class_rewrites_the_field_s_locks_in_its_other_file_too() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed partial class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+
+                public void Hit() { {|HOT205:lock (_gate)|} { _count++; } }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed partial class Stats
+            {
+                private readonly object _gate = new();
+                private int _count;
+
+                public void Hit() { Interlocked.Increment(ref _count); }
+            }
+            """, new CodeFixTestOptions
+            {
+                FixAll = false,
+                AdditionalSources = ImmutableArray.Create("""
+                    public sealed partial class Stats
+                    {
+                        public void Miss() { {|HOT205:lock (_gate)|} { _count--; } }
+
+                        private static class Drain
+                        {
+                            public static void Take(Stats s, int n) { {|HOT205:lock (s._gate)|} { s._count -= n; } }
+                        }
+                    }
+                    """),
+                ExpectedAdditionalSources = ImmutableArray.Create("""
+                    public sealed partial class Stats
+                    {
+                        public void Miss() { System.Threading.Interlocked.Decrement(ref _count); }
+
+                        private static class Drain
+                        {
+                            public static void Take(Stats s, int n) { System.Threading.Interlocked.Add(ref s._count, -n); }
+                        }
+                    }
+                    """),
+            });
 
     [Fact]
     public Task Fix_all_in_the_document_rewrites_each_lock_once() =>

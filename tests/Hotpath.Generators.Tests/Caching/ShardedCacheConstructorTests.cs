@@ -91,17 +91,20 @@ public sealed class ShardedCacheConstructorTests
     }
 
     [Theory]
-    [InlineData("PodCache(ShardedCacheOptions options) { }", "new PodCache(new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
-    [InlineData("PodCache(ILog log, ShardedCacheOptions options) { public ILog L => log; }", "new PodCache(new Log(\"\"), new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
-    [InlineData("PodCache(ShardedCacheOptions? options = null) { }", "new PodCache(new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
-    [InlineData("PodCache(ShardedCacheOptions? options = null) { }", "new PodCache()", "3 hit")]
+    [InlineData("class PodCache(ShardedCacheOptions options) { }", "new PodCache(new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
+    [InlineData("class PodCache(ILog log, ShardedCacheOptions options) { public ILog L => log; }", "new PodCache(new Log(\"\"), new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
+    [InlineData("class PodCache(ShardedCacheOptions? options = null) { }", "new PodCache(new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
+    [InlineData("class PodCache(ShardedCacheOptions? options = null) { }", "new PodCache()", "3 hit")]
+    [InlineData("record PodCache(ShardedCacheOptions Options) { }", "new PodCache(new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
+    [InlineData("record class PodCache(int Size, ShardedCacheOptions? Options = null) { }", "new PodCache(1, new Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 2 })", "2 hit")]
+    [InlineData("record class PodCache(int Size, ShardedCacheOptions? Options = null) { }", "new PodCache(1)", "3 hit")]
     public void A_ShardedCacheOptions_parameter_of_the_primary_constructor_configures_the_cache(string declaration, string creation, string expected)
     {
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Values, Probe, $$"""
             using Hotpath.Caching;
 
             [Hotpath.ShardedCache(typeof(Pod), Shards = 1, Capacity = 100)]
-            public sealed partial class {{declaration}}
+            public sealed partial {{declaration}}
 
             public static class Run { public static string Go() => Probe.Fill({{creation}}); }
             """);
@@ -114,6 +117,9 @@ public sealed class ShardedCacheConstructorTests
     [Theory]
     [InlineData("public sealed partial class PodCache() { }", "new PodCache()")]
     [InlineData("public sealed partial record PodCache(ILog Log) { }", "new PodCache(new Log(\"\"))")]
+    [InlineData("public sealed partial record PodCache(int Size);", "new PodCache(3)")]
+    [InlineData("public partial record class PodCache(int Size) { public PodCache() : this(1) { } }", "new PodCache()")]
+    [InlineData("public partial record PodCache(int Size);", "new PodCache(3) with { Size = 4 }")]
     [InlineData("public sealed partial class PodCache(ILog log) { public PodCache() : this(new Log(\"\")) { } public ILog L => log; }", "new PodCache()")]
     public void Empty_and_record_primary_constructors_and_constructors_chaining_to_them_work(string declaration, string creation)
     {
@@ -127,6 +133,31 @@ public sealed class ShardedCacheConstructorTests
         AssertNoWarnings(run);
         var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
         Assert.Equal("3 hit", assembly.GetType("Run")!.GetMethod("Go")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void A_record_caches_with_copy_shares_the_store_as_a_record_shares_any_reference_field()
+    {
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), Values, """
+            [Hotpath.ShardedCache(typeof(Pod), Shards = 1, Capacity = 100)]
+            public sealed partial record PodCache(int Size);
+
+            public static class Run
+            {
+                public static string Go()
+                {
+                    var original = new PodCache(3);
+                    var copy = original with { Size = 4 };
+                    copy.Set(new Pod { Name = "web" });
+                    return original.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) + copy.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        + " " + (original.TryGet("web", out _) ? "shared" : "apart") + " " + (original == (copy with { Size = 3 }));
+                }
+            }
+            """);
+
+        AssertNoWarnings(run);
+        var assembly = TestCompilation.EmitAndLoad(run.OutputCompilation);
+        Assert.Equal("34 shared True", assembly.GetType("Run")!.GetMethod("Go")!.Invoke(null, null));
     }
 
     [Fact]

@@ -186,11 +186,15 @@ public sealed class ShardedCacheDiagnosticsTests
         const string Keys = """
             public sealed class Indexed { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] public int this[int i] => i; }
             public sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
+            public sealed class Evented { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public event System.Action? Changed; }
+            public sealed class OnlyEvent { [field: Hotpath.CacheKey(0)] public event System.EventHandler? Changed; public void Raise() => Changed?.Invoke(this, System.EventArgs.Empty); }
             """;
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
             """
             [Hotpath.ShardedCache(typeof(Indexed))] public partial class C1 { }
             [Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }
+            [Hotpath.ShardedCache(typeof(Evented))] public partial class C3 { }
+            [Hotpath.ShardedCache(typeof(OnlyEvent))] public partial class C4 { }
             """,
             s_analyzer,
             new AnalyzerTestOptions { AdditionalSources = [Keys] });
@@ -201,12 +205,17 @@ public sealed class ShardedCacheDiagnosticsTests
             {
                 "'Indexed' is the value type of [ShardedCache] on 'C1' but its [CacheKey] member 'this[int]' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter",
                 "'Backing' is the value type of [ShardedCache] on 'C2' but its [CacheKey] is on the compiler's backing field of 'Name' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on 'Name' itself",
+                "'Evented' is the value type of [ShardedCache] on 'C3' but its [CacheKey] is on the compiler's field of the event 'Changed' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter",
+                "'OnlyEvent' is the value type of [ShardedCache] on 'C4' but its [CacheKey] is on the compiler's field of the event 'Changed' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter",
             }.Order(StringComparer.Ordinal),
             diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
 
-        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create("[Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }", Keys));
-        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
-        Assert.Empty(run.GeneratedSources);
+        foreach (var cache in new[] { "[Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }", "[Hotpath.ShardedCache(typeof(Evented))] public partial class C3 { }" })
+        {
+            var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create(cache, Keys));
+            Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+            Assert.Empty(run.GeneratedSources);
+        }
     }
 
     [Fact]

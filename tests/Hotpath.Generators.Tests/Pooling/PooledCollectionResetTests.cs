@@ -176,6 +176,106 @@ public sealed class PooledCollectionResetTests
     }
 
     [Fact]
+    public void Lock_objects_are_left_untouched_so_the_next_renter_locks_the_same_ones()
+    {
+        // An object created bare ('= new()') holds no state, like a Lock: reset to null, the next 'lock' would throw
+        // ArgumentNullException. So would a member the type locks on, and a cleared array of stripes it locks.
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            using System.Threading;
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Conn
+            {
+                private object _gate = new();
+                public object SyncRoot { get; set; } = new object();
+                private readonly object[] _stripes = [new(), new()];
+                private object _assigned;
+                public object? Payload = new System.Collections.Generic.List<int>();
+                public object?[] Args = new object?[2];
+                public int Value;
+
+                public Conn() { _assigned = new object(); }
+
+                public void Touch(int stripe)
+                {
+                    lock (_gate) { Value++; }
+                    lock (_stripes[stripe]) { Value++; }
+                    Monitor.Enter(this._assigned);
+                    try { Value++; } finally { Monitor.Exit(this._assigned); }
+                }
+
+                public static string Probe()
+                {
+                    var item = new Conn();
+                    var gate = item._gate;
+                    var root = item.SyncRoot;
+                    var stripe = item._stripes[1];
+                    var assigned = item._assigned;
+                    item.Args[0] = "x";
+                    item.Touch(1);
+                    item.Reset();
+                    item.Touch(1);
+                    lock (item.SyncRoot) { item.Value++; }
+                    return ReferenceEquals(gate, item._gate) + ":" + ReferenceEquals(root, item.SyncRoot) + ":" + ReferenceEquals(stripe, item._stripes[1]) + ":" +
+                           ReferenceEquals(assigned, item._assigned) + ":" + (item.Payload is null) + ":" + (item.Args[0] is null) + ":" + item.Value;
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Conn.Pooled.g.cs");
+        Assert.DoesNotContain("_gate", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("SyncRoot", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("_stripes", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("_assigned", generated, StringComparison.Ordinal);
+        Assert.Equal(
+            "True:True:True:True:True:True:4",
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void NoReset_on_the_field_of_an_event_or_an_auto_property_leaves_it_alone()
+    {
+        // [NoReset] is for fields and properties: on an event it goes to the event's field ([field: NoReset]), which the
+        // symbol API does not show; on an auto-property it may go to the backing field. Both were missed: the handlers
+        // dropped, the property reset.
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            namespace App;
+
+            [Hotpath.Pooled]
+            public sealed partial class Feed
+            {
+                [field: Hotpath.NoReset] public event System.Action? Kept;
+                [field: Hotpath.NoReset] public int Generation { get; set; } = 1;
+                public event System.Action? Dropped;
+                public int Calls;
+
+                public static string Probe()
+                {
+                    var item = new Feed();
+                    item.Kept += () => item.Calls++;
+                    item.Dropped += () => item.Calls += 10;
+                    item.Generation = 5;
+                    item.Reset();
+                    item.Kept?.Invoke();
+                    item.Dropped?.Invoke();
+                    return item.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + item.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            """);
+
+        var generated = run.Source("App.Feed.Pooled.g.cs");
+        Assert.DoesNotContain("Kept", generated, StringComparison.Ordinal);
+        Assert.Contains("this.Dropped = null!;", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("Generation", generated, StringComparison.Ordinal);
+        Assert.Equal("1:5", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Feed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Readonly_and_get_only_buffers_are_emptied_in_place_keeping_instance_and_capacity()
     {
         var run = GeneratorRunner.RunAndCompile(

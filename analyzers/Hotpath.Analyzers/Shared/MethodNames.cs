@@ -1,0 +1,42 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Hotpath.Analyzers;
+
+/// <summary>How the rules that follow calls (HOT111, HOT207) name a method in their messages ('C.Flush').</summary>
+internal static class MethodNames
+{
+    /// <summary>'Type.Method'; 'Type.Property' for a getter, 'Type.Property (set)' for a setter, 'new Type()', 'Type.Member (lambda)'.</summary>
+    public static string Display(IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.AnonymousFunction => TypeName(method.ContainingType) + "." + method.ContainingSymbol.Name + " (lambda)",
+        MethodKind.PropertyGet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
+        MethodKind.PropertySet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name + " (set)",
+        MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
+        _ => TypeName(method.ContainingType) + "." + method.Name,
+    };
+
+    /// <summary>
+    /// The type's name; for a C# 14 extension block (no name of its own) the receiver type, as the member is called
+    /// (<c>order.Total</c>: 'Order.Total'). Read from the syntax: the Roslyn this assembly compiles against has no
+    /// extension API.
+    /// </summary>
+    private static string TypeName(INamedTypeSymbol type)
+    {
+        if (type.Name.Length > 0)
+        {
+            return type.Name;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax { Keyword.ValueText: "extension", ParameterList.Parameters: { Count: > 0 } parameters }
+                && parameters[0].Type is { } receiver)
+            {
+                return receiver.ToString();
+            }
+        }
+
+        return type.ContainingType?.Name ?? type.Name;
+    }
+}
