@@ -9,7 +9,7 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
-/// <c>GetAwaiter().GetResult()</c>, wait handles, synchronous file and network I/O, console input, invoking a delegate or
+/// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops, synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
@@ -305,24 +305,31 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     : ("GetAwaiter().GetResult()", waiters);
             }
 
+            // A zero timeout only polls (`WaitOne(0)`, `Wait(TimeSpan.Zero)`): it returns at once.
             if (LockSymbols.InheritsFrom(type, Symbols.WaitHandle) && name.StartsWith("Wait", StringComparison.Ordinal))
             {
-                return ($"WaitHandle.{name}", waiters);
+                return LockOperations.HasZeroTimeout(invocation, Symbols) ? (null, null) : ($"WaitHandle.{name}", waiters);
             }
 
             if (LockSymbols.Is(type, Symbols.SemaphoreSlim) && name == "Wait")
             {
-                return ("SemaphoreSlim.Wait", waiters);
+                return LockOperations.HasZeroTimeout(invocation, Symbols) ? (null, null) : ("SemaphoreSlim.Wait", waiters);
+            }
+
+            if (WaitingPrimitive(invocation, type, name) is { } primitive)
+            {
+                return (primitive, waiters);
+            }
+
+            // Before the async exclusion: the console's writers finish their *Async writes before returning the task.
+            if (ConsoleIo(invocation, type, name) is { } console)
+            {
+                return (console, waiters);
             }
 
             if (name.EndsWith("Async", StringComparison.Ordinal))
             {
                 return (null, null);
-            }
-
-            if (LockSymbols.Is(type, Symbols.Console) && name is "ReadLine" or "Read" or "ReadKey")
-            {
-                return ($"Console.{name} (waits for input)", waiters);
             }
 
             if (LockSymbols.Is(type, Symbols.File))
@@ -352,6 +359,82 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return (null, null);
+        }
+
+        /// <summary>
+        /// The name of a wait on a primitive that is not a wait handle, or null: <c>ManualResetEventSlim.Wait</c>,
+        /// <c>CountdownEvent.Wait</c>, <c>Barrier.SignalAndWait</c>, <c>SpinWait.SpinUntil</c>,
+        /// <c>BlockingCollection&lt;T&gt;.Take</c>/<c>TakeFromAny</c> (and <c>TryTake</c>/<c>TryTakeFromAny</c> given a
+        /// timeout), and <c>Parallel.For</c>/<c>ForEach</c>/<c>Invoke</c>, which wait for their workers. A zero timeout
+        /// only polls and is not a wait.
+        /// </summary>
+        private string? WaitingPrimitive(IInvocationOperation invocation, INamedTypeSymbol type, string name)
+        {
+            var (space, timeoutRequired) = (type.Name, name) switch
+            {
+                ("ManualResetEventSlim", "Wait") or ("CountdownEvent", "Wait") or ("Barrier", "SignalAndWait") or ("SpinWait", "SpinUntil") =>
+                    ("System.Threading", false),
+                ("BlockingCollection", "Take" or "TakeFromAny") => ("System.Collections.Concurrent", false),
+                ("BlockingCollection", "TryTake" or "TryTakeFromAny") => ("System.Collections.Concurrent", true),
+                ("Parallel", "For" or "ForEach" or "Invoke") => ("System.Threading.Tasks", false),
+                _ => (null, false),
+            };
+            if (space is null || type.ContainingNamespace?.ToDisplayString() != space)
+            {
+                return null;
+            }
+
+            if (type.Name == "Parallel")
+            {
+                return type.Name + "." + name + " (waits for its workers)"; // no timeout: an int argument is a loop bound
+            }
+
+            if (LockOperations.HasZeroTimeout(invocation, Symbols))
+            {
+                return null;
+            }
+
+            if (timeoutRequired && !invocation.TargetMethod.Parameters.Any(static p => p.Name == "millisecondsTimeout" || p.Type.Name == "TimeSpan"))
+            {
+                return null; // TryTake(out item) without a timeout returns at once
+            }
+
+            return type.Name + "." + name;
+        }
+
+        /// <summary>
+        /// What a call does on the console, or null: waits for input (<c>Console.ReadLine</c>/<c>Read</c>/<c>ReadKey</c>,
+        /// <c>Console.In.Read*</c>/<c>Peek</c>), or writes synchronously (<c>Console.Write</c>/<c>WriteLine</c>,
+        /// <c>Console.Out</c>/<c>Console.Error</c> <c>Write*</c>/<c>Flush</c>), which blocks while a redirected pipe is
+        /// full or the terminal is slow. The console's writers are <c>TextWriter.Synchronized</c> ones, whose
+        /// <c>WriteAsync</c>/<c>WriteLineAsync</c>/<c>FlushAsync</c> write before they return the task: those block too.
+        /// </summary>
+        private string? ConsoleIo(IInvocationOperation invocation, INamedTypeSymbol type, string name)
+        {
+            if (LockSymbols.Is(type, Symbols.Console))
+            {
+                return name switch
+                {
+                    "ReadLine" or "Read" or "ReadKey" => $"Console.{name} (waits for input)",
+                    "Write" or "WriteLine" => $"Synchronous console output 'Console.{name}'",
+                    _ => null,
+                };
+            }
+
+            if (invocation.Instance is not { } instance ||
+                LockOperations.Unwrap(instance) is not IPropertyReferenceOperation { Property: { IsStatic: true, Name: var stream } property } ||
+                !LockSymbols.Is(property.ContainingType, Symbols.Console))
+            {
+                return null;
+            }
+
+            return stream switch
+            {
+                "In" when (name.StartsWith("Read", StringComparison.Ordinal) && !name.EndsWith("Async", StringComparison.Ordinal)) || name == "Peek" =>
+                    $"Console.In.{name} (waits for input)",
+                "Out" or "Error" when name.StartsWith("Write", StringComparison.Ordinal) || name is "Flush" or "FlushAsync" => $"Synchronous console output 'Console.{stream}.{name}'",
+                _ => null,
+            };
         }
 
         /// <summary>

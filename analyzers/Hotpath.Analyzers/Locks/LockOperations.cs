@@ -218,7 +218,8 @@ internal static class LockOperations
         return null;
     }
 
-    private static bool HasZeroTimeout(IInvocationOperation invocation, LockSymbols symbols)
+    /// <summary>Whether a call passes a zero timeout (a constant <c>0</c> <c>int</c>, or <c>TimeSpan.Zero</c>): a wait that only polls.</summary>
+    public static bool HasZeroTimeout(IInvocationOperation invocation, LockSymbols symbols)
     {
         foreach (var argument in invocation.Arguments)
         {

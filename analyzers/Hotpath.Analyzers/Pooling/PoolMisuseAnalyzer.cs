@@ -20,7 +20,7 @@ namespace Hotpath.Analyzers.Pooling;
 /// (if/else, switch sections) and branches that end in a jump never flow into each other.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
+public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -66,6 +66,10 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                         {
                             facts.Leases.Add((leased, invocation, scope));
                         }
+                        else if (UsingScope(invocation) is null)
+                        {
+                            facts.OpenLeases.Add(invocation);
+                        }
 
                         break;
                     case IInvocationOperation invocation when pools.IsReturn(invocation.TargetMethod):
@@ -88,13 +92,15 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (facts.Rents.Count == 0 && facts.Returns.Count == 0 && facts.Leases.Count == 0)
+            if (facts.Rents.Count == 0 && facts.Returns.Count == 0 && facts.Leases.Count == 0 && facts.OpenLeases.Count == 0)
             {
                 continue;
             }
 
             ReportAfterReturn(context, facts);
             ReportLeaks(context, facts, pools);
+            ReportLeaseLeaks(context, facts, pools);
+            ReportAroundLeaseDispose(context, facts);
         }
     }
 
@@ -310,28 +316,32 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
             ILocalReferenceOperation reference => reference.Local,
             _ => null,
         };
-        if (local is null)
-        {
-            return default;
-        }
+        return local is not null && UsingScope(lease) is { } scope ? (local, scope) : default;
+    }
 
+    /// <summary>
+    /// The scope of the using that disposes the lease a <c>Pool&lt;T&gt;.Lease</c> call returns (the using statement,
+    /// or the block that holds the using declaration); null when no using disposes it.
+    /// </summary>
+    private static SyntaxNode? UsingScope(IInvocationOperation lease)
+    {
         for (var parent = lease.Parent; parent is not null; parent = parent.Parent)
         {
             switch (parent)
             {
                 case IUsingOperation @using:
-                    return (local, @using.Syntax);
+                    return @using.Syntax;
                 case IUsingDeclarationOperation declaration:
-                    return (local, declaration.Syntax.Parent is GlobalStatementSyntax global ? global.Parent : declaration.Syntax.Parent);
+                    return declaration.Syntax.Parent is GlobalStatementSyntax global ? global.Parent : declaration.Syntax.Parent;
                 case IConversionOperation or IParenthesizedOperation or IVariableInitializerOperation or IVariableDeclaratorOperation or
                     IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
                     continue;
                 default:
-                    return default;
+                    return null;
             }
         }
 
-        return default;
+        return null;
     }
 
     // HOT301 and HOT302 through a loop's back edge: a return in a loop body that runs again reaches the returns
@@ -1277,6 +1287,9 @@ public sealed class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The locals handed out by leases a using disposes, with the Lease call.</summary>
         public List<(ILocalSymbol Local, IInvocationOperation Call, SyntaxNode Scope)> Leases { get; } = new();
+
+        /// <summary>The Lease calls whose lease no using disposes: rents whose release is disposing the lease.</summary>
+        public List<IInvocationOperation> OpenLeases { get; } = new();
 
         public List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> Returns { get; } = new();
 

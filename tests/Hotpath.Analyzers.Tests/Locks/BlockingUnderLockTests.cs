@@ -24,6 +24,132 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>A wait with a zero timeout only polls: it returns at once whether or not the handle is set.</summary>
+    [Fact]
+    public Task Waits_with_a_zero_timeout_are_quiet_and_with_any_other_timeout_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ManualResetEvent _stop = new(false);
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            public bool A() { lock (_gate) { return _stop.WaitOne(0); } }
+            public bool B() { lock (_gate) { return _stop.WaitOne(TimeSpan.Zero); } }
+            public bool D() { lock (_gate) { return _stop.WaitOne(0, false); } }
+            public bool E(WaitHandle[] handles) { lock (_gate) { return WaitHandle.WaitAll(handles, 0); } }
+            public bool F(CancellationToken ct) { lock (_gate) { if (_sem.Wait(0, ct)) { _sem.Release(); return true; } return false; } }
+            public bool G() { lock (_gate) { if (_sem.Wait(TimeSpan.Zero)) { _sem.Release(); return true; } return false; } }
+            public bool H() { lock (_gate) { return {|HOT207:_stop.WaitOne(100)|}; } }
+            public bool I(int ms) { lock (_gate) { return {|HOT207:_sem.Wait(ms)|}; } }
+            public bool J() { lock (_gate) { return {|HOT207:_stop.WaitOne(TimeSpan.FromSeconds(1))|}; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// The slim events, countdowns, barriers, a blocking collection's take, SpinWait.SpinUntil and Parallel's loops all
+    /// wait (Parallel for its workers, which may need the same lock); with a zero timeout they only poll.
+    /// </summary>
+    [Fact]
+    public Task Waiting_primitives_beyond_wait_handles() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Concurrent;
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ManualResetEventSlim _ready = new(false);
+            private readonly CountdownEvent _pending = new(1);
+            private readonly Barrier _barrier = new(2);
+            private readonly BlockingCollection<int> _queue = new();
+            private int _n;
+            public void A() { lock (_gate) { {|HOT207:_ready.Wait()|}; } }
+            public void B() { lock (_gate) { {|HOT207:_pending.Wait(100)|}; } }
+            public void D() { lock (_gate) { {|HOT207:_barrier.SignalAndWait()|}; } }
+            public int E() { lock (_gate) { return {|HOT207:_queue.Take()|}; } }
+            public bool F(out int item) { lock (_gate) { return {|HOT207:_queue.TryTake(out item, 100)|}; } }
+            public void G() { lock (_gate) { {|HOT207:SpinWait.SpinUntil(() => Volatile.Read(ref _n) > 0)|}; } }
+            public void H(int[] items) { lock (_gate) { {|HOT207:Parallel.For(0, items.Length, i => items[i]++)|}; {|HOT207:Parallel.Invoke(() => { })|}; } }
+            public bool I() { lock (_gate) { return _ready.Wait(0) && _pending.Wait(TimeSpan.Zero); } }
+            public bool J(out int item) { lock (_gate) { return _queue.TryTake(out item) || _queue.TryTake(out item, 0); } }
+            public void K() { lock (_gate) { _ready.Set(); _pending.Signal(); _queue.Add(1); _n = _queue.Count; } }
+            public bool L() { lock (_gate) { return _ready.IsSet || SpinWait.SpinUntil(() => _n > 0, 0); } }
+        }
+        """, "HOT207");
+
+    /// <summary>The console is synchronous I/O: output blocks on a full pipe or a slow terminal, input waits for the user.</summary>
+    [Fact]
+    public Task Console_output_and_input() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void A(int n) { lock (_gate) { {|HOT207:Console.WriteLine(n)|}; } }
+            public void B() { lock (_gate) { {|HOT207:Console.Write("x")|}; } }
+            public void D() { lock (_gate) { {|HOT207:Console.Out.WriteLine("x")|}; } }
+            public void E() { lock (_gate) { {|HOT207:Console.Error.Write('x')|}; } }
+            public void F() { lock (_gate) { {|HOT207:Console.Out.Flush()|}; {|HOT207:Console.Error.Flush()|}; } }
+            public int G() { lock (_gate) { return {|HOT207:Console.Read()|}; } }
+            public void H() { lock (_gate) { {|HOT207:Console.ReadKey()|}; } }
+            public string I() { lock (_gate) { return {|HOT207:Console.In.ReadLine()|} ?? ""; } }
+            public void J() { lock (_gate) { {|HOT207:Log()|}; } }
+            private static void Log() => Console.WriteLine("flushed");
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// The console's writers (<c>TextWriter.Synchronized</c>) finish their <c>*Async</c> writes before they return the task:
+    /// under a lock, or awaited under an async lock, they block like the synchronous ones.
+    /// </summary>
+    [Fact]
+    public Task Console_async_output_is_synchronous_too() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            public void A() { lock (_gate) { _ = {|HOT207:Console.Out.WriteLineAsync("x")|}; } }
+            public void B() { lock (_gate) { _ = {|HOT207:Console.Error.FlushAsync()|}; } }
+            public async Task D()
+            {
+                await _sem.WaitAsync();
+                try { await {|HOT207:Console.Out.WriteAsync("x")|}; }
+                finally { _sem.Release(); }
+            }
+            public async Task E(StreamWriter w) { await Console.Out.WriteLineAsync("x"); lock (_gate) { _ = w.WriteLineAsync("y"); } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_console_output_says_it_is_synchronous_console_output()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A() { lock (_gate) { Console.WriteLine("x"); Console.Error.Flush(); _ = Console.In.ReadLine(); } }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Synchronous console output 'Console.WriteLine' while holding a lock: every thread waiting for the lock waits too",
+                "Synchronous console output 'Console.Error.Flush' while holding a lock: every thread waiting for the lock waits too",
+                "Console.In.ReadLine (waits for input) while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// Console output outside a lock is fine; Debug and Trace write to their listeners (none that block by default, and
+    /// Debug's calls are compiled out of Release builds), and reading the console's writers is not I/O.
+    /// </summary>
+    [Fact]
+    public Task Quiet_for_console_output_outside_a_lock_and_for_debug_and_trace() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private TextWriter _log = TextWriter.Null;
+            public void A() { Console.WriteLine("x"); Console.Out.Flush(); Console.Error.WriteLine("y"); }
+            public void B() { lock (_gate) { System.Diagnostics.Debug.WriteLine("x"); System.Diagnostics.Trace.WriteLine("x"); System.Diagnostics.Trace.Flush(); } }
+            public void D() { lock (_gate) { _log = Console.Out; _ = Console.Error.Encoding; _ = Console.Out.ToString(); } }
+        }
+        """, "HOT207");
+
     /// <summary>A call under the lock into a method of ours that blocks is reported at the call, through a few levels of calls.</summary>
     [Fact]
     public Task Blocking_inside_a_called_method_of_the_same_compilation() => LockVerifier.VerifyAsync(Usings + """

@@ -219,6 +219,209 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A lease not disposed by a using is a rent whose release is disposing it: never disposed, it never returns its object.</summary>
+    [Fact]
+    public Task HOT303_lease_never_disposed_or_discarded() => Verify("""
+        public void Stored()
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void Discarded()
+        {
+            {|HOT303:Item.Pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void DiscardAssigned()
+        {
+            _ = {|HOT303:_pool.Lease(out var item)|};
+            item.Value++;
+        }
+        public void DisposedOnOnePath(bool done)
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) return;
+            item.Value++;
+            lease.Dispose();
+        }
+        public void DiscardedAndTheObjectReturnedOnOnePath(bool done)
+        {
+            {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) return;
+            Item.Pool.Return(item);
+        }
+        public void Overwritten()
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var first)|};
+            lease = Item.Pool.Lease(out var second);
+            lease.Dispose();
+        }
+        public void InALoop(int n)
+        {
+            PoolLease<Item> lease = default;
+            for (var i = 0; i < n; i++)
+            {
+                lease = {|HOT303:Item.Pool.Lease(out var item)|};
+                item.Value = i;
+            }
+            lease.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_for_a_lease_disposed_returned_or_handed_on() => Verify("""
+        private PoolLease<Item> _lease;
+        public void UsingDeclaration() { using var lease = Item.Pool.Lease(out var item); item.Value++; }
+        public void UsingStatement() { using (Item.Pool.Lease(out var item)) { item.Value++; } }
+        public void UsingStatementOfAField() { using (Item.Pool.Lease(out _field)) { } }
+        public void UsingTheLocal() { var lease = Item.Pool.Lease(out var item); using (lease) { item.Value++; } }
+        public void Finally()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            try { item.Value++; }
+            finally { lease.Dispose(); }
+        }
+        public void DisposedOnEveryPath(bool done)
+        {
+            var lease = _pool.Lease(out var item);
+            if (done) { lease.Dispose(); return; }
+            item.Value++;
+            lease.Dispose();
+        }
+        public PoolLease<Item> Returned() { var lease = Item.Pool.Lease(out var item); item.Value = 1; return lease; }
+        public PoolLease<Item> ReturnedDirectly(out Item item) => Item.Pool.Lease(out item);
+        public void StoredInAField() { _lease = Item.Pool.Lease(out var item); }
+        public void StoredFromALocal() { var lease = Item.Pool.Lease(out var item); _lease = lease; }
+        public void Passed() { var lease = Item.Pool.Lease(out var item); Keep(lease); }
+        public void PassedDirectly() { Keep(Item.Pool.Lease(out var item)); }
+        public void Captured() { var lease = Item.Pool.Lease(out var item); Action release = () => lease.Dispose(); release(); }
+        public void ObjectReturned() { Item.Pool.Lease(out var item); item.Value = 1; Item.Pool.Return(item); }
+        public void ObjectHandedOn() { Item.Pool.Lease(out var item); Sink.Keep(item); }
+        public void ReturnedOrDisposed(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { Item.Pool.Return(item); return; }
+            lease.Dispose();
+        }
+        public void DisposedAtOnce() { Item.Pool.Lease(out var item).Dispose(); }
+        public void ExplicitlyTyped() { PoolLease<Item> lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); }
+        public void CopiedThenDisposed() { var lease = Item.Pool.Lease(out var item); var copy = lease; copy.Dispose(); }
+        public void DisposedInEachIteration(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var lease = Item.Pool.Lease(out var item);
+                if (i == 2) { lease.Dispose(); continue; }
+                item.Value = i;
+                lease.Dispose();
+            }
+        }
+        public void InALambda() { Action run = () => { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); }; run(); }
+        public void DisposedInEverySection(int k)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            switch (k)
+            {
+                case 0: lease.Dispose(); return;
+                default: item.Value = k; lease.Dispose(); break;
+            }
+        }
+        private static void Keep(PoolLease<Item> lease) => lease.Dispose();
+        """);
+
+    /// <summary>
+    /// Disposing a lease returns its object: a use of the object after <c>lease.Dispose()</c> is a use after return,
+    /// and a Return of it before or after the Dispose returns it a second time (a lease disposed twice does nothing).
+    /// </summary>
+    [Fact]
+    public Task HOT301_and_HOT302_around_an_explicit_lease_dispose() => Verify("""
+        public int UsedAfter()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            item.Value = 1;
+            lease.Dispose();
+            return {|HOT301:item|}.Value;
+        }
+        public void ReturnedAfter()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void ReturnedBefore()
+        {
+            var lease = _pool.Lease(out var item);
+            _pool.Return(item);
+            {|HOT302:lease.Dispose()|};
+        }
+        public void UsedAfterAConditionalDispose(bool done)
+        {
+            var lease = {|HOT303:Item.Pool.Lease(out var item)|};
+            if (done) lease.Dispose();
+            {|HOT301:item|}.Value = 2;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_and_HOT302_quiet_around_a_lease_dispose_on_another_path_or_of_another_object() => Verify("""
+        public void DisposedTwice() { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); lease.Dispose(); }
+        public int Replaced()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            item = Item.Pool.Rent();
+            var value = item.Value;
+            Item.Pool.Return(item);
+            return value;
+        }
+        public int OnAnotherPath(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { lease.Dispose(); return 0; }
+            var value = item.Value;
+            lease.Dispose();
+            return value;
+        }
+        public bool Compared(Item other) { var lease = Item.Pool.Lease(out var item); lease.Dispose(); return ReferenceEquals(item, other); }
+        public void LeasedAgain()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            lease.Dispose();
+            lease = Item.Pool.Lease(out item);
+            item.Value = 2;
+            lease.Dispose();
+        }
+        public void ReturnedOnOnePathDisposedOnTheOther(bool done)
+        {
+            var lease = Item.Pool.Lease(out var item);
+            if (done) { Item.Pool.Return(item); return; }
+            lease.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_leases_in_top_level_statements() => VerifyProgram("""
+        var leased = {|HOT303:Item.Pool.Lease(out var s)|}; s.Value++;
+        {|HOT303:Item.Pool.Lease(out var s2)|}; s2.Value++;
+        using var kept = Item.Pool.Lease(out var s3); s3.Value++;
+        var disposed = Item.Pool.Lease(out var s4); s4.Value++; disposed.Dispose();
+        using (Item.Pool.Lease(out var s5)) { s5.Value++; }
+        """);
+
+    [Fact]
+    public Task HOT303_lease_message_names_the_lease() => VerifyMessages(
+        """
+        public void M()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            item.Value++;
+            Item.Pool.Lease(out var other);
+            other.Value++;
+        }
+        """,
+        "HOT303: 'lease' is rented but on some path neither disposed nor handed on, so its object does not go back to the pool",
+        "HOT303: 'Item.Pool.Lease(out var other)' is rented but the lease is discarded, so its object never goes back to the pool");
+
     /// <summary>Comparing the reference after the return does not touch the object.</summary>
     [Fact]
     public Task HOT301_quiet_for_reference_comparisons_after_return() => Verify("""

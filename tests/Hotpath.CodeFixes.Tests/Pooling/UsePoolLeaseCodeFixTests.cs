@@ -141,6 +141,33 @@ public sealed class UsePoolLeaseCodeFixTests
         }
         """);
 
+    /// <summary>A lease never disposed is HOT303 too, but it is a lease already: rewriting it would dispose it twice beside its Dispose calls.</summary>
+    [Fact]
+    public Task Not_offered_for_a_lease_that_is_never_disposed() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static void Handle(bool done)
+                {
+                    var lease = PodState.Pool.Lease(out var state);
+                    state.Restarts++;
+                    if (done) return;
+                    lease.Dispose();
+                }
+
+                public static void Discarded()
+                {
+                    PodState.Pool.Lease(out var state);
+                    state.Restarts++;
+                }
+            }
+            """,
+            s_options);
+
     [Fact]
     public Task Not_offered_for_ArrayPool_which_has_no_lease() =>
         CodeFixVerifier.VerifyNoFixAsync(
