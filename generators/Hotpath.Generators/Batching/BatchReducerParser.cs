@@ -25,6 +25,22 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
+        if (RefStructReducer(type, input) is { } refStruct)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotPartial, TypeTargetParser.NameLocation(type, cancellationToken), type.Name, "BatchReducer", refStruct));
+        }
+
+        if (UnusableInput(type, input) is { } unusable)
+        {
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                unusable));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         if (Caching.ShardedCacheParser.IsOpenGeneric(input))
         {
             var named = (INamedTypeSymbol)input;
@@ -102,6 +118,66 @@ internal static class BatchReducerParser
         return new ParseResult<BatchReducerModel>(model, diagnostics.ToImmutable());
     }
 
+    /// <summary>
+    /// Why a ref struct reducer type cannot take the generated members (HOT001), or null: the nested Reducer keeps the
+    /// partials in a <c>TOut[]</c> and implements <c>IBatchReducer&lt;TIn, TOut&gt;</c>.
+    /// </summary>
+    private static string? RefStructReducer(INamedTypeSymbol type, ITypeSymbol input) => type.IsRefLikeType
+        ? "it is a ref struct, and the generated '" + type.Name + ".Reducer' keeps its partials in an '" + type.Name + "[]' and implements IBatchReducer<" +
+          Display(input) + ", " + type.Name + ">: a ref struct can be neither an array element nor a type argument; remove 'ref'"
+        : null;
+
+    /// <summary>
+    /// Why <paramref name="input"/> cannot be the row type of the generated Reducer (HOT004 on the <c>typeof</c>), or null:
+    /// it is the first type argument of <c>IBatchReducer&lt;TIn, TOut&gt;</c> and of <c>ReadOnlySpan&lt;TIn&gt;</c>, and a
+    /// parameter type of <c>Add</c>. Open generic and file-local input types are checked after this.
+    /// </summary>
+    private static string? UnusableInput(INamedTypeSymbol type, ITypeSymbol input)
+    {
+        var subject = "the input type '" + Display(input) + "' ";
+        var typeArgument = "cannot be a type argument of the generated '" + type.Name + ".Reducer' (IBatchReducer<TIn, " + type.Name + ">)";
+        const string PointerRemedy = "; use a struct that holds the pointer, or an 'nint'";
+        if (input.IsRefLikeType || input.SpecialType is SpecialType.System_TypedReference or SpecialType.System_ArgIterator or SpecialType.System_RuntimeArgumentHandle)
+        {
+            return subject + "is a ref struct, and the generated '" + type.Name + ".Reducer' implements IBatchReducer<" + Display(input) + ", " + type.Name +
+                   "> and takes rows as ReadOnlySpan<" + Display(input) + ">: a ref struct cannot be a type argument; use a plain struct";
+        }
+
+        var element = input;
+        while (element is IArrayTypeSymbol array)
+        {
+            element = array.ElementType;
+        }
+
+        switch (element.TypeKind)
+        {
+            case TypeKind.Pointer when !ReferenceEquals(element, input):
+            case TypeKind.FunctionPointer when !ReferenceEquals(element, input):
+                return subject + "is an array of pointers, which " + typeArgument + PointerRemedy;
+            case TypeKind.Pointer:
+                return subject + "is a pointer type, which " + typeArgument + PointerRemedy;
+            case TypeKind.FunctionPointer:
+                return subject + "is a function pointer type, which " + typeArgument + PointerRemedy;
+            case TypeKind.TypeParameter when input.TypeKind == TypeKind.TypeParameter:
+                return subject + "is a type parameter" + (input.ContainingSymbol is INamedTypeSymbol owner ? " of '" + owner.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'" : string.Empty) +
+                       ", which an attribute argument cannot use (CS0416); name a concrete row type";
+            case TypeKind.Dynamic when input.TypeKind == TypeKind.Dynamic:
+                return subject + "cannot be named by typeof (CS1962) nor implemented in IBatchReducer<dynamic, " + type.Name + ">; use 'object', or name the row type";
+        }
+
+        if (input.SpecialType == SpecialType.System_Void)
+        {
+            return subject + "has no values, so there are no rows to add; name the row type";
+        }
+
+        if (input.IsStatic)
+        {
+            return subject + "is a static class, which has no instances to add and " + typeArgument + "; name the row type";
+        }
+
+        return null;
+    }
+
     private static ReducerMember? ParseMember(
         INamedTypeSymbol type,
         ISymbol member,
@@ -143,6 +219,12 @@ internal static class BatchReducerParser
         }
 
         var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+        if (PointerMember(memberType) is { } pointer)
+        {
+            Report(pointer);
+            return null;
+        }
+
         var writable = member is IFieldSymbol f ? !f.IsReadOnly && !f.IsConst : ((IPropertySymbol)member).SetMethod is { IsInitOnly: false };
         if (!writable)
         {
@@ -293,6 +375,14 @@ internal static class BatchReducerParser
 
         return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
     }
+
+    /// <summary>
+    /// Why an aggregate member of a pointer type cannot be generated (HOT004), or null: the generated part of the struct
+    /// is not <c>unsafe</c>, and keys and extremes go through <c>EqualityComparer&lt;T&gt;</c>/<c>Comparer&lt;T&gt;</c>.
+    /// </summary>
+    private static string? PointerMember(ITypeSymbol memberType) => memberType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
+        ? "its type '" + Display(memberType) + "' is a pointer type, which the generated code (outside an unsafe context, comparing and hashing members through generic helpers) cannot use; declare it 'nint'"
+        : null;
 
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
     {

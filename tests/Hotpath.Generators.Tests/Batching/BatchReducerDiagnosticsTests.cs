@@ -160,6 +160,135 @@ public sealed class BatchReducerDiagnosticsTests
         Assert.Equal("HOT004", Assert.Single(run.Result.Diagnostics).Id);
     }
 
+    [Theory]
+    [InlineData("RefIn", "the input type 'RefIn' is a ref struct, and the generated 'Agg.Reducer' implements IBatchReducer<RefIn, Agg> and takes rows as ReadOnlySpan<RefIn>: a ref struct cannot be a type argument; use a plain struct")]
+    [InlineData("System.Span<int>", "the input type 'Span<int>' is a ref struct, and the generated 'Agg.Reducer' implements IBatchReducer<Span<int>, Agg> and takes rows as ReadOnlySpan<Span<int>>: a ref struct cannot be a type argument; use a plain struct")]
+    [InlineData("System.TypedReference", "the input type 'TypedReference' is a ref struct, and the generated 'Agg.Reducer' implements IBatchReducer<TypedReference, Agg> and takes rows as ReadOnlySpan<TypedReference>: a ref struct cannot be a type argument; use a plain struct")]
+    [InlineData("int*", "the input type 'int*' is a pointer type, which cannot be a type argument of the generated 'Agg.Reducer' (IBatchReducer<TIn, Agg>); use a struct that holds the pointer, or an 'nint'")]
+    [InlineData("delegate*<void>", "the input type 'delegate*<void>' is a function pointer type, which cannot be a type argument of the generated 'Agg.Reducer' (IBatchReducer<TIn, Agg>); use a struct that holds the pointer, or an 'nint'")]
+    [InlineData("int*[]", "the input type 'int*[]' is an array of pointers, which cannot be a type argument of the generated 'Agg.Reducer' (IBatchReducer<TIn, Agg>); use a struct that holds the pointer, or an 'nint'")]
+    [InlineData("void", "the input type 'void' has no values, so there are no rows to add; name the row type")]
+    [InlineData("Statics", "the input type 'Statics' is a static class, which has no instances to add and cannot be a type argument of the generated 'Agg.Reducer' (IBatchReducer<TIn, Agg>); name the row type")]
+    public async Task Input_types_that_cannot_be_a_type_argument_are_HOT004(string input, string reason)
+    {
+        var source = $$"""
+            using Hotpath;
+            namespace Metrics
+            {
+                public ref struct RefIn { public long T; }
+                public static class Statics { public static long T; }
+
+                [BatchReducer({|HOT004:typeof({{input}})|})]
+                public partial struct Agg
+                {
+                    [Count] public long Rows;
+                    [Max(nameof(RefIn.T))] public long T;
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(source, s_analyzer, s_options);
+
+        var plain = source.Replace("{|HOT004:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, s_options);
+        Assert.Equal("[BatchReducer] of 'Agg': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        // No generated code, so no compiler error inside it: the user's build shows the HOT004 and nothing else.
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT004", Assert.Single(run.Result.Diagnostics).Id);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Theory]
+    [InlineData("T", "CS0416", "the input type 'T' is a type parameter of 'Outer<T>', which an attribute argument cannot use (CS0416); name a concrete row type")]
+    [InlineData("dynamic", "CS1962", "the input type 'dynamic' cannot be named by typeof (CS1962) nor implemented in IBatchReducer<dynamic, Agg>; use 'object', or name the row type")]
+    public async Task Input_types_the_compiler_rejects_are_HOT004_and_get_no_code(string input, string compilerError, string reason)
+    {
+        var source = $$"""
+            using Hotpath;
+            namespace Metrics
+            {
+                public partial class Outer<T>
+                {
+                    [BatchReducer({|HOT004:typeof({{input}})|})]
+                    public partial struct Agg
+                    {
+                        [Count] public long Rows;
+                    }
+                }
+            }
+            """;
+        var options = s_options with { AllowCompilerErrors = true };
+        await AnalyzerVerifier.VerifyAsync(source, s_analyzer, options);
+
+        var plain = source.Replace("{|HOT004:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, options);
+        Assert.Equal("[BatchReducer] of 'Agg': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT004", Assert.Single(run.Result.Diagnostics).Id);
+        Assert.Equal([compilerError], run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.Id).ToArray()); // the user's own, none from generated code
+    }
+
+    [Fact]
+    public async Task A_ref_struct_reducer_is_HOT001_and_gets_no_code()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public ref partial struct {|HOT001:Agg|}
+                {
+                    [Count] public long Rows;
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzer, s_options);
+
+        var plain = Source.Replace("{|HOT001:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, s_options);
+        Assert.Equal(
+            "'Agg' is marked [BatchReducer] but it is a ref struct, and the generated 'Agg.Reducer' keeps its partials in an 'Agg[]' and implements IBatchReducer<NodeMetric, Agg>: a ref struct can be neither an array element nor a type argument; remove 'ref'",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT001", Assert.Single(run.Result.Diagnostics).Id);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public async Task Pointer_members_are_HOT004()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                public unsafe struct Raw { public int* P; public long T; }
+
+                [BatchReducer(typeof(Raw))]
+                public unsafe partial struct Agg
+                {
+                    [Count] public long Rows;
+                    [{|HOT004:First(nameof(Raw.P))|}] public int* P;
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzer, s_options);
+
+        var plain = Source.Replace("{|HOT004:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, s_options);
+        Assert.Equal(
+            "Member 'P' of 'Agg': its type 'int*' is a pointer type, which the generated code (outside an unsafe context, comparing and hashing members through generic helpers) cannot use; declare it 'nint'",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
+        Assert.Empty(run.GeneratedSources);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
     [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
