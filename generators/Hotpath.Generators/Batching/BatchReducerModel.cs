@@ -82,6 +82,12 @@ internal enum ValueKind
     /// <summary><c>decimal</c>.</summary>
     Decimal,
 
+    /// <summary><c>Int128</c>, <c>UInt128</c>: sums and counts are <c>checked</c> (their checked operators); hashed through EqualityComparer&lt;T&gt;.Default.</summary>
+    WideInteger,
+
+    /// <summary><c>Half</c>: min/max through ReducerMath's <c>float</c> overloads (the NaN and ±0 rules); converts exactly to float and double.</summary>
+    Half,
+
     /// <summary>Ordered with &lt; and &gt; (enums, char).</summary>
     Operator,
 

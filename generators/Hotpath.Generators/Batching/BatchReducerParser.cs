@@ -300,7 +300,7 @@ internal static class BatchReducerParser
 
                 if (KindOf(sourceType!) != ValueKind.Integer)
                 {
-                    Report("[Window] reads '" + sourceName + "' of type '" + Display(sourceType!) + "', but a window needs an integer timestamp (Unix milliseconds)");
+                    Report("[Window] reads '" + sourceName + "' of type '" + Display(sourceType!) + "', but a window needs a timestamp of a built-in integer type up to 64 bits ('long' Unix milliseconds)");
                     return null;
                 }
 
@@ -315,7 +315,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Count:
-                if (kind != ValueKind.Integer)
+                if (kind is not (ValueKind.Integer or ValueKind.WideInteger))
                 {
                     Report("[Count] must be of an integer type such as 'long', not '" + Display(memberType) + "'");
                     return null;
@@ -324,9 +324,9 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Sum:
-                if (!IsNumeric(kind) || !IsNumeric(KindOf(sourceType!)) || !ConvertsImplicitly(sourceType!, memberType))
+                if (SumMismatch(sourceName!, sourceType!, memberType) is { } sum)
                 {
-                    Report("[Sum] of '" + sourceName + "' (" + Display(sourceType!) + ") into '" + Display(memberType) + "' needs a numeric source that widens implicitly to the numeric member type");
+                    Report(sum);
                     return null;
                 }
 
@@ -355,21 +355,13 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Mean:
-                var sourceKind = KindOf(sourceType!);
-                if ((kind is ValueKind.Double or ValueKind.Single) && IsNumeric(sourceKind) && sourceKind != ValueKind.Decimal)
+                if (MeanMismatch(sourceName!, sourceType!, memberType) is { } mean)
                 {
-                    accumulator = "double";
-                }
-                else if (kind == ValueKind.Decimal && sourceKind is ValueKind.Integer or ValueKind.Decimal)
-                {
-                    accumulator = "decimal";
-                }
-                else
-                {
-                    Report("[Mean] of '" + sourceName + "' (" + Display(sourceType!) + ") needs a numeric source and a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'");
+                    Report(mean);
                     return null;
                 }
 
+                accumulator = kind == ValueKind.Decimal ? "decimal" : "double";
                 break;
         }
 
@@ -383,6 +375,73 @@ internal static class BatchReducerParser
     private static string? PointerMember(ITypeSymbol memberType) => memberType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
         ? "its type '" + Display(memberType) + "' is a pointer type, which the generated code (outside an unsafe context, comparing and hashing members through generic helpers) cannot use; declare it 'nint'"
         : null;
+
+    /// <summary>Why <c>[Sum]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null.</summary>
+    private static string? SumMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    {
+        var kind = KindOf(memberType);
+        var sourceKind = KindOf(sourceType);
+        if (kind == ValueKind.Half)
+        {
+            return "[Sum] into a 'Half' member would round at every row (11 significant bits); declare the member 'float' or 'double', which a 'Half' converts to exactly";
+        }
+
+        if (!IsNumeric(kind))
+        {
+            return "[Sum] needs a numeric member (an integer type, 'float', 'double' or 'decimal'), not '" + Display(memberType) + "'";
+        }
+
+        if (!IsNumeric(sourceKind))
+        {
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which is not a number";
+        }
+
+        if (!ConvertsImplicitly(sourceType, memberType))
+        {
+            var wider = sourceKind switch
+            {
+                ValueKind.Half or ValueKind.Single => "'float' or 'double'",
+                ValueKind.Integer => "'" + Display(sourceType) + "' or 'Int128'",
+                _ => "'" + Display(sourceType) + "'",
+            };
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which does not widen implicitly to '" + Display(memberType) +
+                   "' (the sum is added in the member's type); declare the member " + wider;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why <c>[Mean]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null:
+    /// a <c>double</c>/<c>float</c> mean keeps a <c>double</c> running sum (any number but <c>decimal</c>), a <c>decimal</c>
+    /// mean a <c>decimal</c> one (integers and <c>decimal</c>).
+    /// </summary>
+    private static string? MeanMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    {
+        var kind = KindOf(memberType);
+        var sourceKind = KindOf(sourceType);
+        if (kind is not (ValueKind.Double or ValueKind.Single or ValueKind.Decimal))
+        {
+            return "[Mean] needs a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'";
+        }
+
+        if (!IsNumeric(sourceKind))
+        {
+            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which is not a number";
+        }
+
+        if (kind != ValueKind.Decimal && sourceKind == ValueKind.Decimal)
+        {
+            return "[Mean] of '" + sourceName + "' (decimal) needs a 'decimal' member: its running sum is kept in the member's kind of number, and a 'double' would round a 'decimal'; declare the member 'decimal'";
+        }
+
+        if (kind == ValueKind.Decimal && sourceKind is not (ValueKind.Integer or ValueKind.WideInteger or ValueKind.Decimal))
+        {
+            return "[Mean] of '" + sourceName + "' (" + Display(sourceType) + ") into a 'decimal' member: a 'decimal' mean keeps a 'decimal' running sum, which takes integer and 'decimal' sources only; declare the member 'double' or 'float'";
+        }
+
+        return null;
+    }
 
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
     {
@@ -480,6 +539,16 @@ internal static class BatchReducerParser
             return ValueKind.Operator;
         }
 
+        if (IsSystemStruct(type, "Int128") || IsSystemStruct(type, "UInt128"))
+        {
+            return ValueKind.WideInteger;
+        }
+
+        if (IsSystemStruct(type, "Half"))
+        {
+            return ValueKind.Half;
+        }
+
         foreach (var candidate in type.AllInterfaces)
         {
             if (candidate is { Name: "IComparable", Arity: 1 } &&
@@ -493,11 +562,19 @@ internal static class BatchReducerParser
         return ValueKind.Other;
     }
 
-    private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.Double or ValueKind.Single or ValueKind.Decimal;
+    private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.WideInteger or ValueKind.Double or ValueKind.Single or ValueKind.Decimal or ValueKind.Half;
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.{name}</c> (Int128, UInt128 and Half have no <see cref="SpecialType"/>).</summary>
+    private static bool IsSystemStruct(ITypeSymbol type, string name) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Struct, Arity: 0, ContainingType: null } named &&
+        named.Name == name &&
+        named.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
     /// <summary>
-    /// The C# implicit conversions that matter here, from symbols alone: identity, the implicit numeric widenings,
-    /// T to T?, and reference conversions to a base type or interface.
+    /// The C# implicit conversions that matter here, from symbols alone: identity, the implicit numeric widenings (to
+    /// <c>Int128</c>/<c>UInt128</c> and <c>Half</c> too), T to T?, and reference conversions to a base type or interface;
+    /// and <c>Half</c> to <c>float</c>/<c>double</c>, which C# declares explicit but which is exact (the generated code
+    /// always casts).
     /// </summary>
     private static bool ConvertsImplicitly(ITypeSymbol source, ITypeSymbol target)
     {
@@ -529,7 +606,31 @@ internal static class BatchReducerParser
             return source.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, target));
         }
 
-        return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0;
+        return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0 || WidensToSystemNumber(source, target);
+    }
+
+    /// <summary>The exact conversions into and out of <c>Int128</c>, <c>UInt128</c> and <c>Half</c> (see <see cref="ConvertsImplicitly"/>).</summary>
+    private static bool WidensToSystemNumber(ITypeSymbol source, ITypeSymbol target)
+    {
+        if (IsSystemStruct(source, "Half"))
+        {
+            return target.SpecialType is SpecialType.System_Single or SpecialType.System_Double;
+        }
+
+        if (IsSystemStruct(target, "Int128"))
+        {
+            return source.SpecialType is SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+                SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Char or
+                SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+        }
+
+        if (IsSystemStruct(target, "UInt128"))
+        {
+            return source.SpecialType is SpecialType.System_Byte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
+                SpecialType.System_Char or SpecialType.System_UIntPtr;
+        }
+
+        return IsSystemStruct(target, "Half") && source.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte;
     }
 
     /// <summary>

@@ -122,7 +122,7 @@ public sealed class BatchReducerDiagnosticsTests
 
         var hot004 = Assert.Single(diagnostics, static d => d.Id == "HOT004");
         Assert.Equal(
-            "Member 'NodeSum' of 'Agg': [Sum] of 'NodeId' (string) into 'double' needs a numeric source that widens implicitly to the numeric member type",
+            "Member 'NodeSum' of 'Agg': [Sum] reads 'NodeId' of type 'string', which is not a number",
             hot004.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.EndsWith("docs/rules/HOT004.md", hot004.Descriptor.HelpLinkUri);
         Assert.Equal(DiagnosticSeverity.Error, hot004.Severity);
@@ -287,6 +287,89 @@ public sealed class BatchReducerDiagnosticsTests
         var run = GeneratorRunner.Run(new BatchReducerGenerator(), BatchReducerGeneratorTests.Input, plain);
         Assert.Empty(run.GeneratedSources);
         TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    private const string WideInput = """
+        namespace Metrics
+        {
+            public record struct Quote(string Symbol, long Size, int Lots, System.Half H, System.Int128 Big, System.UInt128 Huge, double Px, decimal Notional, PodPhase Phase);
+        }
+        """;
+
+    private static readonly AnalyzerTestOptions s_wideOptions = s_options with { AdditionalSources = [BatchReducerGeneratorTests.Input, WideInput] };
+
+    [Fact]
+    public Task Quiet_on_Int128_UInt128_and_Half_members_and_sources() => AnalyzerVerifier.VerifyAsync(
+        """
+        using System;
+        using Hotpath;
+        namespace Metrics
+        {
+            [BatchReducer(typeof(Quote))]
+            public partial struct Q
+            {
+                [GroupKey(nameof(Quote.Big))] public Int128 Key;
+                [Count] public Int128 Rows;
+                [Count] public UInt128 URows;
+                [Sum(nameof(Quote.Size))] public Int128 A;
+                [Sum(nameof(Quote.Big))] public Int128 B;
+                [Sum(nameof(Quote.Huge))] public UInt128 C;
+                [Sum(nameof(Quote.Lots))] public Int128 D;
+                [Min(nameof(Quote.Big))] public Int128 BigMin;
+                [Max(nameof(Quote.Size))] public Int128 SizeMax;
+                [Mean(nameof(Quote.Big))] public double BigMean;
+                [Mean(nameof(Quote.Huge))] public decimal HugeMean;
+                [Sum(nameof(Quote.H))] public double HSum;
+                [Sum(nameof(Quote.H))] public float HSumF;
+                [Mean(nameof(Quote.H))] public double M;
+                [Mean(nameof(Quote.H))] public float MF;
+                [Min(nameof(Quote.H))] public Half HMin;
+                [Max(nameof(Quote.H))] public Half HMax;
+                [Min(nameof(Quote.H))] public float HMinF;
+                [Max(nameof(Quote.H))] public double HMaxD;
+                [Last(nameof(Quote.H))] public double HLast;
+                [First(nameof(Quote.Size))] public Int128 FirstSize;
+            }
+        }
+        """,
+        s_analyzer,
+        s_wideOptions);
+
+    [Theory]
+    [InlineData("[Sum(nameof(Quote.Symbol))] public double X;", "[Sum] reads 'Symbol' of type 'string', which is not a number")]
+    [InlineData("[Sum(nameof(Quote.Size))] public string X;", "[Sum] needs a numeric member (an integer type, 'float', 'double' or 'decimal'), not 'string'")]
+    [InlineData("[Sum(nameof(Quote.Px))] public long X;", "[Sum] reads 'Px' of type 'double', which does not widen implicitly to 'long' (the sum is added in the member's type); declare the member 'double'")]
+    [InlineData("[Sum(nameof(Quote.Big))] public double X;", "[Sum] reads 'Big' of type 'Int128', which does not widen implicitly to 'double' (the sum is added in the member's type); declare the member 'Int128'")]
+    [InlineData("[Sum(nameof(Quote.Size))] public UInt128 X;", "[Sum] reads 'Size' of type 'long', which does not widen implicitly to 'UInt128' (the sum is added in the member's type); declare the member 'long' or 'Int128'")]
+    [InlineData("[Sum(nameof(Quote.H))] public Half X;", "[Sum] into a 'Half' member would round at every row (11 significant bits); declare the member 'float' or 'double', which a 'Half' converts to exactly")]
+    [InlineData("[Sum(nameof(Quote.H))] public decimal X;", "[Sum] reads 'H' of type 'Half', which does not widen implicitly to 'decimal' (the sum is added in the member's type); declare the member 'float' or 'double'")]
+    [InlineData("[Mean(nameof(Quote.H))] public Half X;", "[Mean] needs a 'double', 'float' or 'decimal' member, not 'Half'")]
+    [InlineData("[Mean(nameof(Quote.Size))] public long X;", "[Mean] needs a 'double', 'float' or 'decimal' member, not 'long'")]
+    [InlineData("[Mean(nameof(Quote.Phase))] public double X;", "[Mean] reads 'Phase' of type 'PodPhase', which is not a number")]
+    [InlineData("[Mean(nameof(Quote.Notional))] public double X;", "[Mean] of 'Notional' (decimal) needs a 'decimal' member: its running sum is kept in the member's kind of number, and a 'double' would round a 'decimal'; declare the member 'decimal'")]
+    [InlineData("[Mean(nameof(Quote.Px))] public decimal X;", "[Mean] of 'Px' (double) into a 'decimal' member: a 'decimal' mean keeps a 'decimal' running sum, which takes integer and 'decimal' sources only; declare the member 'double' or 'float'")]
+    [InlineData("[Mean(nameof(Quote.H))] public decimal X;", "[Mean] of 'H' (Half) into a 'decimal' member: a 'decimal' mean keeps a 'decimal' running sum, which takes integer and 'decimal' sources only; declare the member 'double' or 'float'")]
+    [InlineData("[Window(60, nameof(Quote.Big))] public long X;", "[Window] reads 'Big' of type 'Int128', but a window needs a timestamp of a built-in integer type up to 64 bits ('long' Unix milliseconds)")]
+    [InlineData("[Window(60, nameof(Quote.Px))] public long X;", "[Window] reads 'Px' of type 'double', but a window needs a timestamp of a built-in integer type up to 64 bits ('long' Unix milliseconds)")]
+    [InlineData("[Min(nameof(Quote.Big))] public long X;", "[Min] reads 'Big' of type 'Int128', which does not convert implicitly to 'long'")]
+    public async Task Sum_Mean_and_Window_messages_state_the_real_reason(string member, string reason)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            $$"""
+            using System;
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(Quote))]
+                public partial struct Q
+                {
+                    {{member}}
+                }
+            }
+            """,
+            s_analyzer,
+            s_wideOptions);
+        Assert.Equal("Member 'X' of 'Q': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
