@@ -158,11 +158,15 @@ internal static class BatchReducerParser
                 return subject + "is a pointer type, which " + typeArgument + PointerRemedy;
             case TypeKind.FunctionPointer:
                 return subject + "is a function pointer type, which " + typeArgument + PointerRemedy;
-            case TypeKind.TypeParameter when input.TypeKind == TypeKind.TypeParameter:
-                return subject + "is a type parameter" + (input.ContainingSymbol is INamedTypeSymbol owner ? " of '" + owner.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'" : string.Empty) +
-                       ", which an attribute argument cannot use (CS0416); name a concrete row type";
             case TypeKind.Dynamic when input.TypeKind == TypeKind.Dynamic:
                 return subject + "cannot be named by typeof (CS1962) nor implemented in IBatchReducer<dynamic, " + type.Name + ">; use 'object', or name the row type";
+        }
+
+        if (FirstTypeParameter(input) is { } parameter)
+        {
+            var owner = parameter.ContainingSymbol is INamedTypeSymbol declaring ? " of '" + declaring.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'" : string.Empty;
+            return subject + (ReferenceEquals(parameter, input) ? "is a type parameter" : "uses the type parameter '" + parameter.Name + "'") + owner +
+                   ", which an attribute argument cannot use (CS0416); name a concrete row type";
         }
 
         if (input.SpecialType == SpecialType.System_Void)
@@ -176,6 +180,30 @@ internal static class BatchReducerParser
         }
 
         return null;
+    }
+
+    /// <summary>The first type parameter <paramref name="type"/> is or is built from (type arguments, array elements), or null.</summary>
+    private static ITypeParameterSymbol? FirstTypeParameter(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                return parameter;
+            case IArrayTypeSymbol array:
+                return FirstTypeParameter(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (FirstTypeParameter(argument) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return named.ContainingType is { } outer ? FirstTypeParameter(outer) : null;
+            default:
+                return null;
+        }
     }
 
     private static ReducerMember? ParseMember(

@@ -201,6 +201,8 @@ public sealed class BatchReducerDiagnosticsTests
 
     [Theory]
     [InlineData("T", "CS0416", "the input type 'T' is a type parameter of 'Outer<T>', which an attribute argument cannot use (CS0416); name a concrete row type")]
+    [InlineData("System.Collections.Generic.List<T>", "CS0416", "the input type 'List<T>' uses the type parameter 'T' of 'Outer<T>', which an attribute argument cannot use (CS0416); name a concrete row type")]
+    [InlineData("T[]", "CS0416", "the input type 'T[]' uses the type parameter 'T' of 'Outer<T>', which an attribute argument cannot use (CS0416); name a concrete row type")]
     [InlineData("dynamic", "CS1962", "the input type 'dynamic' cannot be named by typeof (CS1962) nor implemented in IBatchReducer<dynamic, Agg>; use 'object', or name the row type")]
     public async Task Input_types_the_compiler_rejects_are_HOT004_and_get_no_code(string input, string compilerError, string reason)
     {
