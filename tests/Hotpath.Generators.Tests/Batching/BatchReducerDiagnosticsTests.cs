@@ -375,6 +375,58 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Fact]
+    public void Native_integers_are_integers_for_Count_Sum_Mean_and_Window()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                public struct Tick { public nint Time; public int Size; public nuint Bytes; public uint Lots; }
+
+                [BatchReducer(typeof(Tick))]
+                public partial struct Native
+                {
+                    [Window(1, nameof(Tick.Time))] public long Start;
+                    [Count] public nint Rows;
+                    [Sum(nameof(Tick.Size))] public nint Size;
+                    [Sum(nameof(Tick.Bytes))] public nuint Bytes;
+                    [Sum(nameof(Tick.Lots))] public nuint Lots;
+                    [Sum(nameof(Tick.Time))] public long TimeSum;
+                    [Mean(nameof(Tick.Bytes))] public double MeanBytes;
+                    [Max(nameof(Tick.Time))] public nint Last;
+                }
+
+                public static class NativeProbe
+                {
+                    public static string Run()
+                    {
+                        var reducer = new Native.Reducer();
+                        reducer.Add(new Tick { Time = 1500, Size = 3, Bytes = 10, Lots = 1 });
+                        reducer.Add(new Tick { Time = 1900, Size = -1, Bytes = 20, Lots = 2 });
+                        var p = reducer.ToArray()[0];
+                        var overflow = "no exception";
+                        try
+                        {
+                            var big = new Native.Reducer();
+                            big.Add(new Tick { Time = 0, Bytes = nuint.MaxValue });
+                            big.Add(new Tick { Time = 0, Bytes = 1 });
+                        }
+                        catch (System.OverflowException)
+                        {
+                            overflow = "OverflowException";
+                        }
+
+                        return string.Join(",", reducer.Count, p.Start, p.Rows, p.Size, p.Bytes, p.Lots, p.TimeSum, p.MeanBytes, p.Last, overflow);
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Source);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Metrics.NativeProbe")!;
+        Assert.Equal("1,1000,2,2,30,3,3400,15,1900,OverflowException", (string)probe.GetMethod("Run")!.Invoke(null, null)!);
+    }
+
+    [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
