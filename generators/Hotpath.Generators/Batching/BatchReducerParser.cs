@@ -93,8 +93,14 @@ internal static class BatchReducerParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
+            if (member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
             {
+                continue;
+            }
+
+            if (member.IsStatic)
+            {
+                ReportStaticMember(type, member, diagnostics, cancellationToken);
                 continue;
             }
 
@@ -203,6 +209,25 @@ internal static class BatchReducerParser
                 return named.ContainingType is { } outer ? FirstTypeParameter(outer) : null;
             default:
                 return null;
+        }
+    }
+
+    /// <summary>HOT004 for a static (or const) member that carries an aggregate attribute, which would otherwise be ignored.</summary>
+    private static void ReportStaticMember(INamedTypeSymbol type, ISymbol member, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in member.GetAttributes())
+        {
+            if (RoleOf(candidate.AttributeClass?.ToDisplayString()) is not null)
+            {
+                var what = member is IFieldSymbol { IsConst: true } ? "a constant" : "static";
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    AttributeLocation(candidate, member, cancellationToken),
+                    "Member '" + member.Name + "'",
+                    type.Name,
+                    "it is " + what + ", so every partial would share it and the reducer would never set it; make it an instance field or property"));
+                return;
+            }
         }
     }
 

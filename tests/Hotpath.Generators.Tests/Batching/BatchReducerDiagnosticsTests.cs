@@ -427,6 +427,36 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Fact]
+    public async Task Static_and_const_members_with_an_aggregate_attribute_are_HOT004()
+    {
+        const string Source = """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+                    [{|HOT004:Count|}] public static long Rows;
+                    [{|HOT004:GroupKey|}] public const string NodeId = "";
+                    [{|HOT004:Sum(nameof(NodeMetric.Cpu))|}] public static double Cpu { get; set; }
+                    [Count] public long Samples;
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Source, s_analyzer, s_options);
+
+        var plain = Source.Replace("{|HOT004:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(plain, s_analyzer, s_options);
+        Assert.Equal(
+            [
+                "Member 'Rows' of 'Agg': it is static, so every partial would share it and the reducer would never set it; make it an instance field or property",
+                "Member 'NodeId' of 'Agg': it is a constant, so every partial would share it and the reducer would never set it; make it an instance field or property",
+                "Member 'Cpu' of 'Agg': it is static, so every partial would share it and the reducer would never set it; make it an instance field or property",
+            ],
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
