@@ -281,7 +281,9 @@ internal static class BatchReducerParser
         var writable = member is IFieldSymbol f ? !f.IsReadOnly && !f.IsConst : ((IPropertySymbol)member).SetMethod is { IsInitOnly: false };
         if (!writable)
         {
-            Report("the reducer must assign it; make it a non-readonly field or a property with a setter");
+            Report(type.IsReadOnly
+                ? "the reducer must assign it, and '" + type.Name + "' is a readonly struct, whose fields must all be readonly; remove 'readonly' from '" + type.Name + "' and from the member"
+                : "the reducer must assign it; make it a non-readonly field or a property with a setter");
             return null;
         }
 

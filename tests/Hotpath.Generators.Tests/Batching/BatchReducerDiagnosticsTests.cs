@@ -457,6 +457,28 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Fact]
+    public async Task A_readonly_field_of_a_readonly_struct_is_HOT004_that_names_the_struct()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public readonly partial struct Agg
+                {
+                    [Count] public readonly long Rows;
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+        Assert.Equal(
+            "Member 'Rows' of 'Agg': the reducer must assign it, and 'Agg' is a readonly struct, whose fields must all be readonly; remove 'readonly' from 'Agg' and from the member",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
