@@ -379,7 +379,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Sum:
-                if (SumMismatch(sourceName!, sourceType!, memberType) is { } sum)
+                if (SumMismatch(input.Name, sourceName!, sourceType!, memberType) is { } sum)
                 {
                     Report(sum);
                     return null;
@@ -410,7 +410,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Mean:
-                if (MeanMismatch(sourceName!, sourceType!, memberType) is { } mean)
+                if (MeanMismatch(input.Name, sourceName!, sourceType!, memberType) is { } mean)
                 {
                     Report(mean);
                     return null;
@@ -432,7 +432,7 @@ internal static class BatchReducerParser
         : null;
 
     /// <summary>Why <c>[Sum]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null.</summary>
-    private static string? SumMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    private static string? SumMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
     {
         var kind = KindOf(memberType);
         var sourceKind = KindOf(sourceType);
@@ -444,6 +444,12 @@ internal static class BatchReducerParser
         if (!IsNumeric(kind))
         {
             return "[Sum] needs a numeric member (an integer type, 'float', 'double' or 'decimal'), not '" + Display(memberType) + "'";
+        }
+
+        if (IsNullableNumber(sourceType))
+        {
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Sum] adds non-nullable numbers: give '" + inputName +
+                   "' a non-nullable member to sum (with the nulls as 0, say)";
         }
 
         if (!IsNumeric(sourceKind))
@@ -471,13 +477,19 @@ internal static class BatchReducerParser
     /// a <c>double</c>/<c>float</c> mean keeps a <c>double</c> running sum (any number but <c>decimal</c>), a <c>decimal</c>
     /// mean a <c>decimal</c> one (integers and <c>decimal</c>).
     /// </summary>
-    private static string? MeanMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    private static string? MeanMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
     {
         var kind = KindOf(memberType);
         var sourceKind = KindOf(sourceType);
         if (kind is not (ValueKind.Double or ValueKind.Single or ValueKind.Decimal))
         {
             return "[Mean] needs a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'";
+        }
+
+        if (IsNullableNumber(sourceType))
+        {
+            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Mean] averages non-nullable numbers: give '" + inputName +
+                   "' a non-nullable member to average";
         }
 
         if (!IsNumeric(sourceKind))
@@ -620,6 +632,10 @@ internal static class BatchReducerParser
     }
 
     private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.WideInteger or ValueKind.Double or ValueKind.Single or ValueKind.Decimal or ValueKind.Half;
+
+    /// <summary>Whether <paramref name="type"/> is a nullable value type of a number (<c>int?</c>, <c>double?</c>).</summary>
+    private static bool IsNullableNumber(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable && IsNumeric(KindOf(nullable.TypeArguments[0]));
 
     /// <summary>Whether <paramref name="type"/> is <c>System.{name}</c> (Int128, UInt128 and Half have no <see cref="SpecialType"/>).</summary>
     private static bool IsSystemStruct(ITypeSymbol type, string name) =>

@@ -478,6 +478,30 @@ public sealed class BatchReducerDiagnosticsTests
             Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("[Sum(nameof(Quote.Maybe))] public long X;", "[Sum] reads 'Maybe' of type 'int?', which may be null; [Sum] adds non-nullable numbers: give 'Quote' a non-nullable member to sum (with the nulls as 0, say)")]
+    [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null; [Mean] averages non-nullable numbers: give 'Quote' a non-nullable member to average")]
+    public async Task Nullable_number_sources_say_they_may_be_null(string member, string reason)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            $$"""
+            using Hotpath;
+            namespace Metrics
+            {
+                public struct Quote { public int? Maybe; }
+
+                [BatchReducer(typeof(Quote))]
+                public partial struct Q
+                {
+                    {{member}}
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+        Assert.Equal("Member 'X' of 'Q': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
