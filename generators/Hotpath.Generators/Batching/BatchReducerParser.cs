@@ -283,7 +283,9 @@ internal static class BatchReducerParser
         {
             Report(type.IsReadOnly
                 ? "the reducer must assign it, and '" + type.Name + "' is a readonly struct, whose fields must all be readonly; remove 'readonly' from '" + type.Name + "' and from the member"
-                : "the reducer must assign it; make it a non-readonly field or a property with a setter");
+                : member is IPropertySymbol { SetMethod.IsInitOnly: true }
+                    ? "the reducer must assign it after the struct is created, which an 'init' accessor does not allow; make it 'set'"
+                    : "the reducer must assign it; make it a non-readonly field or a property with a setter");
             return null;
         }
 

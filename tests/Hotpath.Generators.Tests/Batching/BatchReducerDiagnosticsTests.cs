@@ -502,6 +502,29 @@ public sealed class BatchReducerDiagnosticsTests
         Assert.Equal("Member 'X' of 'Q': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("public long Rows { get; init; }", "the reducer must assign it after the struct is created, which an 'init' accessor does not allow; make it 'set'")]
+    [InlineData("public long Rows { get; }", "the reducer must assign it; make it a non-readonly field or a property with a setter")]
+    [InlineData("public readonly long Rows;", "the reducer must assign it; make it a non-readonly field or a property with a setter")]
+    public async Task Members_the_reducer_cannot_assign_say_why(string member, string reason)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            $$"""
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial struct Agg
+                {
+                    [Count] {{member}}
+                }
+            }
+            """,
+            s_analyzer,
+            s_options);
+        Assert.Equal("Member 'Rows' of 'Agg': " + reason, Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task Pragma_suppresses_HOT004()
     {
