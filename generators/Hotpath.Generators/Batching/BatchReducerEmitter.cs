@@ -589,7 +589,7 @@ internal static class BatchReducerEmitter
             var k = keys[i];
             if (k.Role == ReducerRole.Window)
             {
-                w.Line("var time = (long)row." + k.Source + ";");
+                w.Line("var time = " + (k.CheckedTime ? "checked((long)row." + k.Source + ")" : "(long)row." + k.Source) + ";");
                 w.Line("var k" + i + " = " + Math + ".WindowStart(time, " + SourceWriter.Literal(model.WindowSizeMs) + "L);");
             }
             else

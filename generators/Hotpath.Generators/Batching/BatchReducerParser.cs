@@ -422,7 +422,8 @@ internal static class BatchReducerParser
                 break;
         }
 
-        return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
+        return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator,
+            CheckedTime: role == ReducerRole.Window && sourceType!.SpecialType is SpecialType.System_UInt64 or SpecialType.System_UIntPtr);
     }
 
     /// <summary>

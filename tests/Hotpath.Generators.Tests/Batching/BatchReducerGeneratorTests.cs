@@ -356,6 +356,68 @@ public sealed class BatchReducerGeneratorTests
     }
 
     [Fact]
+    public void An_unsigned_window_time_beyond_long_MaxValue_throws_instead_of_wrapping()
+    {
+        const string Program = """
+            using Hotpath;
+
+            namespace Market
+            {
+                public struct Tick { public ulong UnixMs; public nuint NativeMs; }
+
+                [BatchReducer(typeof(Tick))]
+                public partial struct Wide
+                {
+                    [Window(1, nameof(Tick.UnixMs))] public long Start;
+                    [Count] public long Rows;
+                }
+
+                [BatchReducer(typeof(Tick))]
+                public partial struct Native
+                {
+                    [Window(1, nameof(Tick.NativeMs))] public long Start;
+                    [Count] public long Rows;
+                }
+
+                public static class TickProbe
+                {
+                    public static string Run()
+                    {
+                        var wide = new Wide.Reducer();
+                        wide.Add(new Tick { UnixMs = 1500 });
+                        var native = new Native.Reducer();
+                        native.Add(new Tick { NativeMs = 1500 });
+                        return string.Join(",",
+                            Try(() => wide.Add(new Tick { UnixMs = ulong.MaxValue })),
+                            Try(() => wide.Add(new Tick { UnixMs = (ulong)long.MaxValue + 1 })),
+                            Try(() => native.Add(new Tick { NativeMs = nuint.MaxValue })),
+                            wide.Count, wide.ToArray()[0].Start, wide.ToArray()[0].Rows,
+                            native.Count, native.ToArray()[0].Start,
+                            Try(() => wide.Add(new Tick { UnixMs = long.MaxValue })), wide.Count);
+                    }
+
+                    private static string Try(System.Action action)
+                    {
+                        try
+                        {
+                            action();
+                            return "added";
+                        }
+                        catch (System.OverflowException)
+                        {
+                            return "OverflowException";
+                        }
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Program);
+        AssertNoWarnings(run);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Market.TickProbe")!;
+        Assert.Equal("OverflowException,OverflowException,OverflowException,1,1000,1,1,1000,added,2", (string)probe.GetMethod("Run")!.Invoke(null, null)!);
+    }
+
+    [Fact]
     public void Invalid_struct_gets_no_generated_code_and_the_generator_does_not_throw()
     {
         const string Bad = """
