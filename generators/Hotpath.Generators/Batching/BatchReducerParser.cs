@@ -393,7 +393,10 @@ internal static class BatchReducerParser
             case ReducerRole.Max:
                 if (kind == ValueKind.Other)
                 {
-                    Report(attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
+                    Report(IsNullableNumber(memberType)
+                        ? attributeName + " keeps a non-nullable extreme, and '" + Display(memberType) + "' may be null; give '" + input.Name +
+                          "' a non-nullable member to compare and declare this one '" + Display(((INamedTypeSymbol)memberType).TypeArguments[0]) + "'"
+                        : attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
                     return null;
                 }
 

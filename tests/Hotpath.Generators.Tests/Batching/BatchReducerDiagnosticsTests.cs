@@ -486,6 +486,8 @@ public sealed class BatchReducerDiagnosticsTests
     [Theory]
     [InlineData("[Sum(nameof(Quote.Maybe))] public long X;", "[Sum] reads 'Maybe' of type 'int?', which may be null; [Sum] adds non-nullable numbers: give 'Quote' a non-nullable member to sum (with the nulls as 0, say)")]
     [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null; [Mean] averages non-nullable numbers: give 'Quote' a non-nullable member to average")]
+    [InlineData("[Min(nameof(Quote.Maybe))] public int? X;", "[Min] keeps a non-nullable extreme, and 'int?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'int'")]
+    [InlineData("[Max(nameof(Quote.Maybe))] public double? X;", "[Max] keeps a non-nullable extreme, and 'double?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'double'")]
     public async Task Nullable_number_sources_say_they_may_be_null(string member, string reason)
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
