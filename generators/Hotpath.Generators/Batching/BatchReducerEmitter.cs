@@ -589,7 +589,7 @@ internal static class BatchReducerEmitter
             var k = keys[i];
             if (k.Role == ReducerRole.Window)
             {
-                w.Line("var time = (long)row." + k.Source + ";");
+                w.Line("var time = " + (k.CheckedTime ? "checked((long)row." + k.Source + ")" : "(long)row." + k.Source) + ";");
                 w.Line("var k" + i + " = " + Math + ".WindowStart(time, " + SourceWriter.Literal(model.WindowSizeMs) + "L);");
             }
             else
@@ -650,7 +650,7 @@ internal static class BatchReducerEmitter
                     break;
                 case ReducerRole.Min:
                 case ReducerRole.Max:
-                    if (m.Kind is ValueKind.Double or ValueKind.Single)
+                    if (m.Kind is ValueKind.Double or ValueKind.Single or ValueKind.Half)
                     {
                         // Once a group has a few rows its extreme rarely moves: a plainly larger (for Min) or smaller
                         // (for Max) value, neither NaN nor a zero of the other sign, leaves it as it is, so most rows
@@ -696,7 +696,7 @@ internal static class BatchReducerEmitter
 
     /// <summary>Addition in the member's type: integers are checked (overflow throws), floating point is not.</summary>
     private static string Add(ReducerMember m, string a, string b) =>
-        m.Kind == ValueKind.Integer ? "checked((" + m.Type + ")(" + a + " + " + b + "))" : a + " + " + b;
+        m.Kind is ValueKind.Integer or ValueKind.WideInteger ? "checked((" + m.Type + ")(" + a + " + " + b + "))" : a + " + " + b;
 
     private static string Extreme(ReducerMember m, string a, string b)
     {
@@ -704,6 +704,12 @@ internal static class BatchReducerEmitter
         if (m.Kind is ValueKind.Double or ValueKind.Single)
         {
             return Math + "." + name + "(" + a + ", " + b + ")";
+        }
+
+        if (m.Kind == ValueKind.Half)
+        {
+            // Through float, exactly: every Half is a float, and the float chosen is one of the two, so it converts back unchanged.
+            return "(" + m.Type + ")" + Math + "." + name + "((float)" + a + ", (float)" + b + ")";
         }
 
         return Compare(m, b, a, m.Role == ReducerRole.Min ? "<" : ">") + " ? " + b + " : " + a;
@@ -719,7 +725,7 @@ internal static class BatchReducerEmitter
     private static string MeanOf(ReducerMember m, string p) =>
         p + "." + CountField(m) + " == 0 ? default : (" + m.Type + ")(" + p + "." + SumField(m) + " / " + p + "." + CountField(m) + ")";
 
-    private static string KeyEquals(ReducerMember k, string a, string b) => k.Role == ReducerRole.Window || k.Kind is ValueKind.Integer
+    private static string KeyEquals(ReducerMember k, string a, string b) => k.Role == ReducerRole.Window || k.Kind is ValueKind.Integer or ValueKind.WideInteger
         ? a + " == " + b
         : k.Kind == ValueKind.String
             ? "string.Equals(" + a + ", " + b + ")"

@@ -42,13 +42,15 @@ internal sealed record BatchReducerModel(
 /// <param name="Source">The input member it reads, as an identifier (null for [Count]).</param>
 /// <param name="Kind">How values of <paramref name="Type"/> are added, compared or hashed.</param>
 /// <param name="AccumulatorType">For [Mean]: the type of the hidden running sum; otherwise empty.</param>
+/// <param name="CheckedTime">For [Window]: the source is unsigned (<c>ulong</c>, <c>nuint</c>), so its conversion to <c>long</c> is checked (a time past long.MaxValue throws instead of wrapping).</param>
 internal sealed record ReducerMember(
     string Name,
     string Type,
     ReducerRole Role,
     string? Source,
     ValueKind Kind,
-    string AccumulatorType);
+    string AccumulatorType,
+    bool CheckedTime = false);
 
 /// <summary>What an attributed member holds.</summary>
 internal enum ReducerRole
@@ -81,6 +83,12 @@ internal enum ValueKind
 
     /// <summary><c>decimal</c>.</summary>
     Decimal,
+
+    /// <summary><c>Int128</c>, <c>UInt128</c>: sums and counts are <c>checked</c> (their checked operators); hashed through EqualityComparer&lt;T&gt;.Default.</summary>
+    WideInteger,
+
+    /// <summary><c>Half</c>: min/max through ReducerMath's <c>float</c> overloads (the NaN and ±0 rules); converts exactly to float and double.</summary>
+    Half,
 
     /// <summary>Ordered with &lt; and &gt; (enums, char).</summary>
     Operator,

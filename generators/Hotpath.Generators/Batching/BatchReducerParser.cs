@@ -29,6 +29,22 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable()); // the compiler reports it
         }
 
+        if (RefStructReducer(type, input) is { } refStruct)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NotPartial, TypeTargetParser.NameLocation(type, cancellationToken), type.Name, "BatchReducer", refStruct));
+        }
+
+        if (UnusableInput(type, input) is { } unusable)
+        {
+            diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidReducerInput,
+                InputLocation(attribute, type, cancellationToken),
+                "[BatchReducer]",
+                type.Name,
+                unusable));
+            return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
+        }
+
         if (Caching.ShardedCacheParser.IsOpenGeneric(input))
         {
             var named = (INamedTypeSymbol)input;
@@ -86,13 +102,14 @@ internal static class BatchReducerParser
                 ReportEventFieldRoles(type, @event, semanticModels, diagnostics, cancellationToken);
             }
 
-            if (member.IsStatic && !member.IsImplicitlyDeclared && member is IFieldSymbol or IPropertySymbol)
+            if (member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
             {
-                ReportStaticRole(type, member, diagnostics, cancellationToken);
+                continue;
             }
 
-            if (member.IsStatic || member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
+            if (member.IsStatic)
             {
+                ReportStaticMember(type, member, diagnostics, cancellationToken);
                 continue;
             }
 
@@ -116,6 +133,113 @@ internal static class BatchReducerParser
                 hasStructLayout)
             : null;
         return new ParseResult<BatchReducerModel>(model, diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Why a ref struct reducer type cannot take the generated members (HOT001), or null: the nested Reducer keeps the
+    /// partials in a <c>TOut[]</c> and implements <c>IBatchReducer&lt;TIn, TOut&gt;</c>.
+    /// </summary>
+    private static string? RefStructReducer(INamedTypeSymbol type, ITypeSymbol input) => type.IsRefLikeType
+        ? "it is a ref struct, and the generated '" + type.Name + ".Reducer' keeps its partials in an '" + type.Name + "[]' and implements IBatchReducer<" +
+          Display(input) + ", " + type.Name + ">: a ref struct can be neither an array element nor a type argument; remove 'ref'"
+        : null;
+
+    /// <summary>
+    /// Why <paramref name="input"/> cannot be the row type of the generated Reducer (HOT004 on the <c>typeof</c>), or null:
+    /// it is the first type argument of <c>IBatchReducer&lt;TIn, TOut&gt;</c> and of <c>ReadOnlySpan&lt;TIn&gt;</c>, and a
+    /// parameter type of <c>Add</c>. Open generic and file-local input types are checked after this.
+    /// </summary>
+    private static string? UnusableInput(INamedTypeSymbol type, ITypeSymbol input)
+    {
+        var subject = "the input type '" + Display(input) + "' ";
+        var typeArgument = "cannot be a type argument of the generated '" + type.Name + ".Reducer' (IBatchReducer<TIn, " + type.Name + ">)";
+        const string PointerRemedy = "; use a struct that holds the pointer, or an 'nint'";
+        if (input.IsRefLikeType || input.SpecialType is SpecialType.System_TypedReference or SpecialType.System_ArgIterator or SpecialType.System_RuntimeArgumentHandle)
+        {
+            return subject + "is a ref struct, and the generated '" + type.Name + ".Reducer' implements IBatchReducer<" + Display(input) + ", " + type.Name +
+                   "> and takes rows as ReadOnlySpan<" + Display(input) + ">: a ref struct cannot be a type argument; use a plain struct";
+        }
+
+        var element = input;
+        while (element is IArrayTypeSymbol array)
+        {
+            element = array.ElementType;
+        }
+
+        switch (element.TypeKind)
+        {
+            case TypeKind.Pointer when !ReferenceEquals(element, input):
+            case TypeKind.FunctionPointer when !ReferenceEquals(element, input):
+                return subject + "is an array of pointers, which " + typeArgument + PointerRemedy;
+            case TypeKind.Pointer:
+                return subject + "is a pointer type, which " + typeArgument + PointerRemedy;
+            case TypeKind.FunctionPointer:
+                return subject + "is a function pointer type, which " + typeArgument + PointerRemedy;
+            case TypeKind.Dynamic when input.TypeKind == TypeKind.Dynamic:
+                return subject + "cannot be named by typeof (CS1962) nor implemented in IBatchReducer<dynamic, " + type.Name + ">; use 'object', or name the row type";
+        }
+
+        if (FirstTypeParameter(input) is { } parameter)
+        {
+            var owner = parameter.ContainingSymbol is INamedTypeSymbol declaring ? " of '" + declaring.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat) + "'" : string.Empty;
+            return subject + (ReferenceEquals(parameter, input) ? "is a type parameter" : "uses the type parameter '" + parameter.Name + "'") + owner +
+                   ", which an attribute argument cannot use (CS0416); name a concrete row type";
+        }
+
+        if (input.SpecialType == SpecialType.System_Void)
+        {
+            return subject + "has no values, so there are no rows to add; name the row type";
+        }
+
+        if (input.IsStatic)
+        {
+            return subject + "is a static class, which has no instances to add and " + typeArgument + "; name the row type";
+        }
+
+        return null;
+    }
+
+    /// <summary>The first type parameter <paramref name="type"/> is or is built from (type arguments, array elements), or null.</summary>
+    private static ITypeParameterSymbol? FirstTypeParameter(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                return parameter;
+            case IArrayTypeSymbol array:
+                return FirstTypeParameter(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (FirstTypeParameter(argument) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return named.ContainingType is { } outer ? FirstTypeParameter(outer) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>HOT004 for a static (or const) member that carries an aggregate attribute, which would otherwise be ignored.</summary>
+    private static void ReportStaticMember(INamedTypeSymbol type, ISymbol member, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in BackingFieldAttributes.Of(member))
+        {
+            if (RoleOf(candidate.AttributeClass?.ToDisplayString()) is not null)
+            {
+                var what = member is IFieldSymbol { IsConst: true } ? "a constant" : "static";
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    AttributeLocation(candidate, member, cancellationToken),
+                    "Member '" + member.Name + "'",
+                    type.Name,
+                    "it is " + what + ", so every partial would share it and the reducer would never set it; make it an instance field or property"));
+                return;
+            }
+        }
     }
 
     private static ReducerMember? ParseMember(
@@ -165,10 +289,20 @@ internal static class BatchReducerParser
         }
 
         var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+        if (PointerMember(memberType) is { } pointer)
+        {
+            Report(pointer);
+            return null;
+        }
+
         var writable = member is IFieldSymbol f ? !f.IsReadOnly && !f.IsConst : ((IPropertySymbol)member).SetMethod is { IsInitOnly: false };
         if (!writable)
         {
-            Report("the reducer must assign it; make it a non-readonly field or a property with a setter");
+            Report(type.IsReadOnly
+                ? "the reducer must assign it, and '" + type.Name + "' is a readonly struct, whose fields must all be readonly; remove 'readonly' from '" + type.Name + "' and from the member"
+                : member is IPropertySymbol { SetMethod.IsInitOnly: true }
+                    ? "the reducer must assign it after the struct is created, which an 'init' accessor does not allow; make it 'set'"
+                    : "the reducer must assign it; make it a non-readonly field or a property with a setter");
             return null;
         }
 
@@ -240,7 +374,7 @@ internal static class BatchReducerParser
 
                 if (KindOf(sourceType!) != ValueKind.Integer)
                 {
-                    Report("[Window] reads '" + sourceName + "' of type '" + Display(sourceType!) + "', but a window needs an integer timestamp (Unix milliseconds)");
+                    Report("[Window] reads '" + sourceName + "' of type '" + Display(sourceType!) + "', but a window needs a timestamp of a built-in integer type up to 64 bits ('long' Unix milliseconds)");
                     return null;
                 }
 
@@ -255,7 +389,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Count:
-                if (kind != ValueKind.Integer)
+                if (kind is not (ValueKind.Integer or ValueKind.WideInteger))
                 {
                     Report("[Count] must be of an integer type such as 'long', not '" + Display(memberType) + "'");
                     return null;
@@ -264,9 +398,9 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Sum:
-                if (!IsNumeric(kind) || !IsNumeric(KindOf(sourceType!)) || !ConvertsImplicitly(sourceType!, memberType))
+                if (SumMismatch(input.Name, sourceName!, sourceType!, memberType) is { } sum)
                 {
-                    Report("[Sum] of '" + sourceName + "' (" + Display(sourceType!) + ") into '" + Display(memberType) + "' needs a numeric source that widens implicitly to the numeric member type");
+                    Report(sum);
                     return null;
                 }
 
@@ -276,7 +410,10 @@ internal static class BatchReducerParser
             case ReducerRole.Max:
                 if (kind == ValueKind.Other)
                 {
-                    Report(attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
+                    Report(IsNullableNumber(memberType)
+                        ? attributeName + " keeps a non-nullable extreme, and '" + Display(memberType) + "' may be null; give '" + input.Name +
+                          "' a non-nullable member to compare and declare this one '" + Display(((INamedTypeSymbol)memberType).TypeArguments[0]) + "'"
+                        : attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
                     return null;
                 }
 
@@ -295,25 +432,105 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Mean:
-                var sourceKind = KindOf(sourceType!);
-                if ((kind is ValueKind.Double or ValueKind.Single) && IsNumeric(sourceKind) && sourceKind != ValueKind.Decimal)
+                if (MeanMismatch(input.Name, sourceName!, sourceType!, memberType) is { } mean)
                 {
-                    accumulator = "double";
-                }
-                else if (kind == ValueKind.Decimal && sourceKind is ValueKind.Integer or ValueKind.Decimal)
-                {
-                    accumulator = "decimal";
-                }
-                else
-                {
-                    Report("[Mean] of '" + sourceName + "' (" + Display(sourceType!) + ") needs a numeric source and a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'");
+                    Report(mean);
                     return null;
                 }
 
+                accumulator = kind == ValueKind.Decimal ? "decimal" : "double";
                 break;
         }
 
-        return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator);
+        return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator,
+            CheckedTime: role == ReducerRole.Window && sourceType!.SpecialType is SpecialType.System_UInt64 or SpecialType.System_UIntPtr);
+    }
+
+    /// <summary>
+    /// Why an aggregate member of a pointer type cannot be generated (HOT004), or null: the generated part of the struct
+    /// is not <c>unsafe</c>, and keys and extremes go through <c>EqualityComparer&lt;T&gt;</c>/<c>Comparer&lt;T&gt;</c>.
+    /// </summary>
+    private static string? PointerMember(ITypeSymbol memberType) => memberType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
+        ? "its type '" + Display(memberType) + "' is a pointer type, which the generated code (outside an unsafe context, comparing and hashing members through generic helpers) cannot use; declare it 'nint'"
+        : null;
+
+    /// <summary>Why <c>[Sum]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null.</summary>
+    private static string? SumMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    {
+        var kind = KindOf(memberType);
+        var sourceKind = KindOf(sourceType);
+        if (kind == ValueKind.Half)
+        {
+            return "[Sum] into a 'Half' member would round at every row (11 significant bits); declare the member 'float' or 'double', which a 'Half' converts to exactly";
+        }
+
+        if (!IsNumeric(kind))
+        {
+            return "[Sum] needs a numeric member (an integer type, 'float', 'double' or 'decimal'), not '" + Display(memberType) + "'";
+        }
+
+        if (IsNullableNumber(sourceType))
+        {
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Sum] adds non-nullable numbers: give '" + inputName +
+                   "' a non-nullable member to sum (with the nulls as 0, say)";
+        }
+
+        if (!IsNumeric(sourceKind))
+        {
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which is not a number";
+        }
+
+        if (!ConvertsImplicitly(sourceType, memberType))
+        {
+            var wider = sourceKind switch
+            {
+                ValueKind.Half or ValueKind.Single => "'float' or 'double'",
+                ValueKind.Integer => "'" + Display(sourceType) + "' or 'Int128'",
+                _ => "'" + Display(sourceType) + "'",
+            };
+            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which does not widen implicitly to '" + Display(memberType) +
+                   "' (the sum is added in the member's type); declare the member " + wider;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why <c>[Mean]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null:
+    /// a <c>double</c>/<c>float</c> mean keeps a <c>double</c> running sum (any number but <c>decimal</c>), a <c>decimal</c>
+    /// mean a <c>decimal</c> one (integers and <c>decimal</c>).
+    /// </summary>
+    private static string? MeanMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    {
+        var kind = KindOf(memberType);
+        var sourceKind = KindOf(sourceType);
+        if (kind is not (ValueKind.Double or ValueKind.Single or ValueKind.Decimal))
+        {
+            return "[Mean] needs a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'";
+        }
+
+        if (IsNullableNumber(sourceType))
+        {
+            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Mean] averages non-nullable numbers: give '" + inputName +
+                   "' a non-nullable member to average";
+        }
+
+        if (!IsNumeric(sourceKind))
+        {
+            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which is not a number";
+        }
+
+        if (kind != ValueKind.Decimal && sourceKind == ValueKind.Decimal)
+        {
+            return "[Mean] of '" + sourceName + "' (decimal) needs a 'decimal' member: its running sum is kept in the member's kind of number, and a 'double' would round a 'decimal'; declare the member 'decimal'";
+        }
+
+        if (kind == ValueKind.Decimal && sourceKind is not (ValueKind.Integer or ValueKind.WideInteger or ValueKind.Decimal))
+        {
+            return "[Mean] of '" + sourceName + "' (" + Display(sourceType) + ") into a 'decimal' member: a 'decimal' mean keeps a 'decimal' running sum, which takes integer and 'decimal' sources only; declare the member 'double' or 'float'";
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -356,27 +573,6 @@ internal static class BatchReducerParser
             Display(property.Type) + " " + property.ExplicitInterfaceImplementations[0].Name + " { get; set; }')",
         _ => null,
     };
-
-    /// <summary>
-    /// HOT004 at the first role attribute of a static field or property (a const included): no partial holds it, so
-    /// the role would be silently dropped (a dropped [GroupKey] would merge the rows of every group).
-    /// </summary>
-    private static void ReportStaticRole(INamedTypeSymbol type, ISymbol member, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
-    {
-        foreach (var attribute in BackingFieldAttributes.Of(member))
-        {
-            if (RoleOf(attribute.AttributeClass?.ToDisplayString()) is { } role)
-            {
-                diagnostics.Add(Diagnostic.Create(
-                    DiagnosticDescriptors.InvalidReducerInput,
-                    AttributeLocation(attribute, member, cancellationToken),
-                    "Member '" + member.Name + "'",
-                    type.Name,
-                    "[" + RoleName(role) + "] is on a static member, which no partial holds (the reducer sets the instance members of each partial it makes); make it an instance field or property"));
-                return;
-            }
-        }
-    }
 
     private static ReducerRole? RoleOf(string? attributeName) => attributeName switch
     {
@@ -489,6 +685,8 @@ internal static class BatchReducerParser
             case SpecialType.System_UInt32:
             case SpecialType.System_Int64:
             case SpecialType.System_UInt64:
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
                 return ValueKind.Integer;
             case SpecialType.System_Double:
                 return ValueKind.Double;
@@ -507,6 +705,16 @@ internal static class BatchReducerParser
             return ValueKind.Operator;
         }
 
+        if (IsSystemStruct(type, "Int128") || IsSystemStruct(type, "UInt128"))
+        {
+            return ValueKind.WideInteger;
+        }
+
+        if (IsSystemStruct(type, "Half"))
+        {
+            return ValueKind.Half;
+        }
+
         foreach (var candidate in type.AllInterfaces)
         {
             if (candidate is { Name: "IComparable", Arity: 1 } &&
@@ -520,11 +728,23 @@ internal static class BatchReducerParser
         return ValueKind.Other;
     }
 
-    private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.Double or ValueKind.Single or ValueKind.Decimal;
+    private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.WideInteger or ValueKind.Double or ValueKind.Single or ValueKind.Decimal or ValueKind.Half;
+
+    /// <summary>Whether <paramref name="type"/> is a nullable value type of a number (<c>int?</c>, <c>double?</c>).</summary>
+    private static bool IsNullableNumber(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable && IsNumeric(KindOf(nullable.TypeArguments[0]));
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.{name}</c> (Int128, UInt128 and Half have no <see cref="SpecialType"/>).</summary>
+    private static bool IsSystemStruct(ITypeSymbol type, string name) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Struct, Arity: 0, ContainingType: null } named &&
+        named.Name == name &&
+        named.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
     /// <summary>
-    /// The C# implicit conversions that matter here, from symbols alone: identity, the implicit numeric widenings,
-    /// T to T?, and reference conversions to a base type or interface.
+    /// The C# implicit conversions that matter here, from symbols alone: identity, the implicit numeric widenings (to
+    /// <c>Int128</c>/<c>UInt128</c> and <c>Half</c> too), T to T?, and reference conversions to a base type or interface;
+    /// and <c>Half</c> to <c>float</c>/<c>double</c>, which C# declares explicit but which is exact (the generated code
+    /// always casts).
     /// </summary>
     private static bool ConvertsImplicitly(ITypeSymbol source, ITypeSymbol target)
     {
@@ -556,7 +776,31 @@ internal static class BatchReducerParser
             return source.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, target));
         }
 
-        return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0;
+        return Array.IndexOf(WidensTo(source.SpecialType), target.SpecialType) >= 0 || WidensToSystemNumber(source, target);
+    }
+
+    /// <summary>The exact conversions into and out of <c>Int128</c>, <c>UInt128</c> and <c>Half</c> (see <see cref="ConvertsImplicitly"/>).</summary>
+    private static bool WidensToSystemNumber(ITypeSymbol source, ITypeSymbol target)
+    {
+        if (IsSystemStruct(source, "Half"))
+        {
+            return target.SpecialType is SpecialType.System_Single or SpecialType.System_Double;
+        }
+
+        if (IsSystemStruct(target, "Int128"))
+        {
+            return source.SpecialType is SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+                SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Char or
+                SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+        }
+
+        if (IsSystemStruct(target, "UInt128"))
+        {
+            return source.SpecialType is SpecialType.System_Byte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
+                SpecialType.System_Char or SpecialType.System_UIntPtr;
+        }
+
+        return IsSystemStruct(target, "Half") && source.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte;
     }
 
     /// <summary>
@@ -597,14 +841,16 @@ internal static class BatchReducerParser
 
     private static SpecialType[] WidensTo(SpecialType source) => source switch
     {
-        SpecialType.System_SByte => [SpecialType.System_Int16, SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_Byte => [SpecialType.System_Int16, SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_Int16 => [SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_UInt16 => [SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_Int32 => [SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_UInt32 => [SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_SByte => [SpecialType.System_Int16, SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_IntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Byte => [SpecialType.System_Int16, SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_IntPtr, SpecialType.System_UIntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Int16 => [SpecialType.System_Int32, SpecialType.System_Int64, SpecialType.System_IntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_UInt16 => [SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_IntPtr, SpecialType.System_UIntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Int32 => [SpecialType.System_Int64, SpecialType.System_IntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_UInt32 => [SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_UIntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
         SpecialType.System_Int64 or SpecialType.System_UInt64 => [SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
-        SpecialType.System_Char => [SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_IntPtr => [SpecialType.System_Int64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_UIntPtr => [SpecialType.System_UInt64, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
+        SpecialType.System_Char => [SpecialType.System_UInt16, SpecialType.System_Int32, SpecialType.System_UInt32, SpecialType.System_Int64, SpecialType.System_UInt64, SpecialType.System_IntPtr, SpecialType.System_UIntPtr, SpecialType.System_Single, SpecialType.System_Double, SpecialType.System_Decimal],
         SpecialType.System_Single => [SpecialType.System_Double],
         _ => [],
     };

@@ -247,10 +247,35 @@ internal static class PooledParser
 
         if (RequiredMembers.BlockNew(type, parameterless))
         {
-            return ": it has required members, so 'new()' does not compile; mark the constructor [SetsRequiredMembers]";
+            return RequiredMembersProblem(type, parameterless, cancellationToken);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// HOT005's reason when <c>new T()</c> through <paramref name="constructor"/> does not compile for required members
+    /// (CS9035): what to mark, or, for the implicit constructor, which cannot carry an attribute, what to declare.
+    /// </summary>
+    private static string RequiredMembersProblem(INamedTypeSymbol type, IMethodSymbol constructor, CancellationToken cancellationToken)
+    {
+        var names = RequiredMembers.Names(type);
+        var quoted = names.Select(static n => "'" + n + "'").ToList();
+        var list = quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " and " + quoted[quoted.Count - 1];
+        var members = ": it has the required member" + (names.Count == 1 ? " " : "s ") + list + ", which 'new " + type.Name + "()' must set (CS9035)";
+        if (constructor.IsImplicitlyDeclared)
+        {
+            return members + ", and an implicit constructor cannot be marked [SetsRequiredMembers]; declare a parameterless constructor marked [SetsRequiredMembers] that sets " +
+                   (names.Count == 1 ? "it" : "them") + " ('[SetsRequiredMembers] private " + type.Name + "() { ... }'; it may be private: the generated Pool is inside the type), or drop 'required'";
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(constructor, Construction.PrimaryConstructor(type, cancellationToken)))
+        {
+            return members + "; mark the primary constructor [SetsRequiredMembers] with '[method: SetsRequiredMembers]' on the declaration of '" + type.Name + "', or drop 'required'";
+        }
+
+        var parameters = string.Join(", ", constructor.Parameters.Select(static p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+        return members + "; mark the constructor '" + type.Name + "(" + parameters + ")' [SetsRequiredMembers] (it sets every required member then), or drop 'required'";
     }
 
     private static bool IsObsoleteAsError(IMethodSymbol constructor)

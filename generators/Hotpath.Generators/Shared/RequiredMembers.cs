@@ -15,6 +15,24 @@ internal static class RequiredMembers
     public static bool BlockNew(INamedTypeSymbol type, IMethodSymbol constructor) =>
         Any(type) && !constructor.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == SetsRequiredMembersName);
 
+    /// <summary>The names of the required fields and properties of <paramref name="type"/> and its bases (its own first), each once.</summary>
+    public static List<string> Names(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IFieldSymbol { IsRequired: true } or IPropertySymbol { IsRequired: true } && !names.Contains(member.Name))
+                {
+                    names.Add(member.Name);
+                }
+            }
+        }
+
+        return names;
+    }
+
     private static bool Any(INamedTypeSymbol type)
     {
         for (var current = type; current is not null; current = current.BaseType)

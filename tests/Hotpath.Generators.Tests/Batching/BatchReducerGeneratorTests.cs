@@ -130,6 +130,293 @@ public sealed class BatchReducerGeneratorTests
         Assert.Equal("2,a,2,6,3,5,4,3,True,True,False", result);
     }
 
+    private const string Quotes = """
+        using System;
+        using System.Linq;
+        using System.Numerics;
+        using Hotpath;
+
+        namespace Market
+        {
+            public record struct Quote(string Symbol, long Size, Half H, Int128 Big, UInt128 Huge, uint Lots);
+
+            [BatchReducer(typeof(Quote))]
+            public partial struct Book
+            {
+                [GroupKey] public string Symbol;
+                [Count] public Int128 Rows;
+                [Sum(nameof(Quote.Size))] public Int128 SizeSum;
+                [Sum(nameof(Quote.Big))] public Int128 BigSum;
+                [Sum(nameof(Quote.Huge))] public UInt128 HugeSum;
+                [Sum(nameof(Quote.Lots))] public UInt128 LotsSum;
+                [Min(nameof(Quote.Big))] public Int128 BigMin;
+                [Max(nameof(Quote.Huge))] public UInt128 HugeMax;
+                [Mean(nameof(Quote.Big))] public double BigMean;
+                [Sum(nameof(Quote.H))] public double HSum;
+                [Mean(nameof(Quote.H))] public double HMean;
+                [Min(nameof(Quote.H))] public Half HMin;
+                [Max(nameof(Quote.H))] public Half HMax;
+                [Min(nameof(Quote.H))] public float HMinF;
+                [Max(nameof(Quote.H))] public double HMaxD;
+            }
+
+            [BatchReducer(typeof(Quote))]
+            public partial struct ByBig
+            {
+                [GroupKey(nameof(Quote.Big))] public Int128 Big;
+                [Count] public long Rows;
+            }
+
+            public static class QuoteProbe
+            {
+                private static readonly Half[] s_halves = [Half.NaN, (Half)0f, (Half)(-0f), Half.PositiveInfinity, Half.NegativeInfinity, Half.MaxValue, Half.MinValue, Half.Epsilon, (Half)1.5f, (Half)(-2.25f)];
+
+                public static Quote[] Rows(int seed, int count, bool withNaN)
+                {
+                    var random = new Random(seed);
+                    var rows = new Quote[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        var big = ((Int128)random.NextInt64(-1L << 40, 1L << 40) << 64) + (Int128)(ulong)random.NextInt64();
+                        var huge = ((UInt128)(ulong)random.NextInt64(0, 1L << 40) << 64) + (ulong)random.NextInt64();
+                        var half = random.Next(4) == 0 ? s_halves[random.Next(s_halves.Length)] : (Half)(float)(random.NextDouble() * 200 - 100);
+                        if (!withNaN && Half.IsNaN(half))
+                        {
+                            half = (Half)0.5f;
+                        }
+
+                        rows[i] = new Quote("s" + random.Next(5), random.NextInt64(long.MinValue / 4, long.MaxValue / 4), half, big, huge, (uint)random.Next());
+                    }
+
+                    return rows;
+                }
+
+                /// <summary>Reduces the rows in a few reducers of uneven chunks and combines the partials, then compares every group with LINQ and BigInteger.</summary>
+                public static string Check(int seed, bool withNaN)
+                {
+                    var rows = Rows(seed, 3000, withNaN);
+                    var parts = new[] { new Book.Reducer(), new Book.Reducer(), new Book.Reducer() };
+                    var random = new Random(seed + 1);
+                    foreach (var row in rows)
+                    {
+                        parts[random.Next(parts.Length)].Add(in row);
+                    }
+
+                    var final = new Book.Reducer();
+                    foreach (var part in parts)
+                    {
+                        foreach (var partial in part.ToArray())
+                        {
+                            final.Merge(in partial);
+                        }
+                    }
+
+                    var errors = new System.Collections.Generic.List<string>();
+                    foreach (var book in final.ToArray())
+                    {
+                        var group = rows.Where(r => r.Symbol == book.Symbol).ToArray();
+                        var halves = group.Select(r => (float)r.H).ToArray();
+                        var bigSum = group.Aggregate(BigInteger.Zero, (a, r) => a + (BigInteger)r.Big);
+                        void Expect(string what, object expected, object actual)
+                        {
+                            if (!Equals(expected, actual))
+                            {
+                                errors.Add(book.Symbol + "." + what + ": expected " + expected + ", got " + actual);
+                            }
+                        }
+
+                        Expect("Rows", (Int128)group.Length, book.Rows);
+                        Expect("SizeSum", group.Aggregate(BigInteger.Zero, (a, r) => a + r.Size), (BigInteger)book.SizeSum);
+                        Expect("BigSum", bigSum, (BigInteger)book.BigSum);
+                        Expect("HugeSum", group.Aggregate(BigInteger.Zero, (a, r) => a + (BigInteger)r.Huge), (BigInteger)book.HugeSum);
+                        Expect("LotsSum", group.Aggregate(BigInteger.Zero, (a, r) => a + r.Lots), (BigInteger)book.LotsSum);
+                        Expect("BigMin", group.Min(r => r.Big), book.BigMin);
+                        Expect("HugeMax", group.Max(r => r.Huge), book.HugeMax);
+                        var bigMean = group.Sum(r => (double)r.Big) / group.Length; // doubles added in another order: close, not equal
+                        if (!(Math.Abs(bigMean - book.BigMean) <= 1e-9 * Math.Abs(bigMean)))
+                        {
+                            errors.Add(book.Symbol + ".BigMean: expected " + bigMean + ", got " + book.BigMean);
+                        }
+
+                        // Half values are exact in double and their sums of a few thousand stay exact, in any order.
+                        Expect("HSum", group.Sum(r => (double)r.H), book.HSum);
+                        Expect("HMean", group.Sum(r => (double)r.H) / group.Length, book.HMean);
+
+                        // The float rule: NaN < -inf < ... < -0 < +0 < ... < +inf; Min is NaN once one value is, Max only when all are.
+                        var min = halves.Aggregate(MathF.Min);
+                        var max = halves.Aggregate(float.MaxNumber);
+                        Expect("HMin", BitConverter.SingleToInt32Bits(min), BitConverter.SingleToInt32Bits((float)book.HMin));
+                        Expect("HMax", BitConverter.SingleToInt32Bits(max), BitConverter.SingleToInt32Bits((float)book.HMax));
+                        Expect("HMinF", BitConverter.SingleToInt32Bits(min), BitConverter.SingleToInt32Bits(book.HMinF));
+                        Expect("HMaxD", BitConverter.DoubleToInt64Bits(max), BitConverter.DoubleToInt64Bits(book.HMaxD));
+                        Expect("MinIsNaN", halves.Any(float.IsNaN), Half.IsNaN(book.HMin));
+                    }
+
+                    var byBig = new ByBig.Reducer();
+                    byBig.Add(rows);
+                    byBig.Add(rows);
+                    Expect2("ByBig groups", rows.Select(r => r.Big).Distinct().Count(), byBig.Count);
+                    Expect2("ByBig rows", 2L * rows.Length, byBig.ToArray().Sum(p => p.Rows));
+                    Expect2("Books", rows.Select(r => r.Symbol).Distinct().Count(), final.Count);
+                    return errors.Count == 0 ? "ok" : string.Join("; ", errors.Take(10));
+
+                    void Expect2(string what, object expected, object actual)
+                    {
+                        if (!Equals(expected, actual))
+                        {
+                            errors.Add(what + ": expected " + expected + ", got " + actual);
+                        }
+                    }
+                }
+
+                /// <summary>Half's signed zeros and NaN, in every order of two rows and of two partials.</summary>
+                public static string Zeros()
+                {
+                    var results = new System.Collections.Generic.List<string>();
+                    foreach (var (x, y) in new[] { ((Half)0f, (Half)(-0f)), ((Half)(-0f), (Half)0f), (Half.NaN, (Half)1f), ((Half)1f, Half.NaN) })
+                    {
+                        var one = new Book.Reducer();
+                        one.Add(new Quote("a", 0, x, 0, 0, 0));
+                        one.Add(new Quote("a", 0, y, 0, 0, 0));
+                        var a = new Book.Reducer();
+                        a.Add(new Quote("a", 0, x, 0, 0, 0));
+                        var b = new Book.Reducer();
+                        b.Add(new Quote("a", 0, y, 0, 0, 0));
+                        var combined = Book.Combine(a.ToArray()[0], b.ToArray()[0]);
+                        var p = one.ToArray()[0];
+                        results.Add(Show(p.HMin) + "/" + Show(p.HMax) + "=" + Show(combined.HMin) + "/" + Show(combined.HMax));
+                    }
+
+                    return string.Join(",", results);
+
+                    static string Show(Half h) => Half.IsNaN(h) ? "NaN" : h == (Half)0f ? (Half.IsNegative(h) ? "-0" : "+0") : ((float)h).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                public static string Overflow()
+                {
+                    var results = new System.Collections.Generic.List<string>();
+                    var reducer = new Book.Reducer();
+                    reducer.Add(new Quote("a", 0, (Half)0f, Int128.MaxValue, UInt128.MaxValue, 0));
+                    results.Add(Try(() => reducer.Add(new Quote("a", 0, (Half)0f, 1, 0, 0))));
+                    results.Add(Try(() => reducer.Add(new Quote("a", 0, (Half)0f, 0, 1, 0))));
+                    var min = new Book.Reducer();
+                    min.Add(new Quote("a", 0, (Half)0f, Int128.MinValue, 0, 0));
+                    results.Add(Try(() => min.Add(new Quote("a", 0, (Half)0f, -1, 0, 0))));
+                    var left = new Book.Reducer();
+                    left.Add(new Quote("a", 0, (Half)0f, Int128.MaxValue / 2 + 1, 0, 0));
+                    var l = left.ToArray()[0];
+                    results.Add(Try(() => Book.Combine(in l, in l)));
+                    results.Add(Try(() => left.Merge(in l)));
+                    results.Add(reducer.ToArray()[0].BigSum == Int128.MaxValue && reducer.ToArray()[0].HugeSum == UInt128.MaxValue ? "kept" : "changed");
+                    return string.Join(",", results);
+
+                    static string Try(Action action)
+                    {
+                        try
+                        {
+                            action();
+                            return "no exception";
+                        }
+                        catch (OverflowException)
+                        {
+                            return "OverflowException";
+                        }
+                    }
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void Int128_UInt128_and_Half_aggregates_match_LINQ_and_BigInteger(int seed, bool withNaN)
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Quotes);
+        AssertNoWarnings(run);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Market.QuoteProbe")!;
+        Assert.Equal("ok", (string)probe.GetMethod("Check")!.Invoke(null, [seed, withNaN])!);
+    }
+
+    [Fact]
+    public void Half_min_and_max_follow_the_float_rule_whatever_the_order()
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Quotes);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Market.QuoteProbe")!;
+        Assert.Equal("-0/+0=-0/+0,-0/+0=-0/+0,NaN/1=NaN/1,NaN/1=NaN/1", (string)probe.GetMethod("Zeros")!.Invoke(null, null)!);
+    }
+
+    [Fact]
+    public void Int128_and_UInt128_sums_are_checked()
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Quotes);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Market.QuoteProbe")!;
+        Assert.Equal("OverflowException,OverflowException,OverflowException,OverflowException,OverflowException,kept", (string)probe.GetMethod("Overflow")!.Invoke(null, null)!);
+    }
+
+    [Fact]
+    public void An_unsigned_window_time_beyond_long_MaxValue_throws_instead_of_wrapping()
+    {
+        const string Program = """
+            using Hotpath;
+
+            namespace Market
+            {
+                public struct Tick { public ulong UnixMs; public nuint NativeMs; }
+
+                [BatchReducer(typeof(Tick))]
+                public partial struct Wide
+                {
+                    [Window(1, nameof(Tick.UnixMs))] public long Start;
+                    [Count] public long Rows;
+                }
+
+                [BatchReducer(typeof(Tick))]
+                public partial struct Native
+                {
+                    [Window(1, nameof(Tick.NativeMs))] public long Start;
+                    [Count] public long Rows;
+                }
+
+                public static class TickProbe
+                {
+                    public static string Run()
+                    {
+                        var wide = new Wide.Reducer();
+                        wide.Add(new Tick { UnixMs = 1500 });
+                        var native = new Native.Reducer();
+                        native.Add(new Tick { NativeMs = 1500 });
+                        return string.Join(",",
+                            Try(() => wide.Add(new Tick { UnixMs = ulong.MaxValue })),
+                            Try(() => wide.Add(new Tick { UnixMs = (ulong)long.MaxValue + 1 })),
+                            Try(() => native.Add(new Tick { NativeMs = nuint.MaxValue })),
+                            wide.Count, wide.ToArray()[0].Start, wide.ToArray()[0].Rows,
+                            native.Count, native.ToArray()[0].Start,
+                            Try(() => wide.Add(new Tick { UnixMs = long.MaxValue })), wide.Count);
+                    }
+
+                    private static string Try(System.Action action)
+                    {
+                        try
+                        {
+                            action();
+                            return "added";
+                        }
+                        catch (System.OverflowException)
+                        {
+                            return "OverflowException";
+                        }
+                    }
+                }
+            }
+            """;
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), Program);
+        AssertNoWarnings(run);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Market.TickProbe")!;
+        Assert.Equal("OverflowException,OverflowException,OverflowException,1,1000,1,1,1000,added,2", (string)probe.GetMethod("Run")!.Invoke(null, null)!);
+    }
+
     [Fact]
     public void A_group_key_on_an_auto_propertys_backing_field_groups_the_rows()
     {

@@ -83,7 +83,74 @@ public sealed class PooledDiagnosticTests
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("HOT005", diagnostic.Id);
-        Assert.Contains("required members", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal(
+            "'Order' is marked [Pooled] but has no parameterless constructor the pool can call: it has the required member 'Id', which 'new Order()' must set (CS9035), " +
+            "and an implicit constructor cannot be marked [SetsRequiredMembers]; declare a parameterless constructor marked [SetsRequiredMembers] that sets it " +
+            "('[SetsRequiredMembers] private Order() { ... }'; it may be private: the generated Pool is inside the type), or drop 'required'",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(
+        "public PReq() { Name = \"\"; }",
+        "it has the required member 'Name', which 'new PReq()' must set (CS9035); mark the constructor 'PReq()' [SetsRequiredMembers] (it sets every required member then), or drop 'required'")]
+    [InlineData(
+        "private PReq(int size = 4) { Name = \"\"; }",
+        "it has the required member 'Name', which 'new PReq()' must set (CS9035); mark the constructor 'PReq(int)' [SetsRequiredMembers] (it sets every required member then), or drop 'required'")]
+    [InlineData(
+        "public required int Size { get; set; }",
+        "it has the required members 'Name' and 'Size', which 'new PReq()' must set (CS9035), and an implicit constructor cannot be marked [SetsRequiredMembers]; declare a parameterless constructor marked [SetsRequiredMembers] that sets them ('[SetsRequiredMembers] private PReq() { ... }'; it may be private: the generated Pool is inside the type), or drop 'required'")]
+    public async Task HOT005_for_required_members_says_what_to_declare_or_mark(string member, string reason)
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            $$"""
+            [Hotpath.Pooled]
+            public sealed partial class PReq
+            {
+                public required string Name { get; set; }
+                {{member}}
+            }
+            """,
+            s_analyzer);
+
+        Assert.Equal(
+            "'PReq' is marked [Pooled] but has no parameterless constructor the pool can call: " + reason,
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task HOT005_for_required_members_and_a_primary_constructor_names_the_method_target()
+    {
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed partial class PReq(int size = 4)
+            {
+                public int Size = size;
+                public required string Name { get; set; }
+            }
+            """,
+            s_analyzer);
+
+        Assert.Equal(
+            "'PReq' is marked [Pooled] but has no parameterless constructor the pool can call: it has the required member 'Name', which 'new PReq()' must set (CS9035); " +
+            "mark the primary constructor [SetsRequiredMembers] with '[method: SetsRequiredMembers]' on the declaration of 'PReq', or drop 'required'",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        // The advice, taken, compiles and gets its pool.
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            [Hotpath.Pooled]
+            [method: System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+            public sealed partial class PReq(int size = 4)
+            {
+                public int Size = size;
+                public required string Name { get; set; } = "";
+            }
+            """);
+        Assert.Empty(run.Result.Diagnostics);
+        Assert.Contains("Pool", run.Source("PReq.Pooled.g.cs"), StringComparison.Ordinal);
     }
 
     [Fact]
