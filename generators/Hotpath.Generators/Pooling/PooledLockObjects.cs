@@ -1,3 +1,4 @@
+using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -121,17 +122,10 @@ internal sealed class PooledLockObjects
             return false;
         }
 
-        foreach (var reference in member.DeclaringSyntaxReferences)
+        foreach (var initializer in MemberInitializers.Of(member, cancellationToken))
         {
-            var syntax = reference.GetSyntax(cancellationToken);
-            var initializer = syntax switch
-            {
-                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
-                PropertyDeclarationSyntax property => property.Initializer?.Value,
-                _ => null,
-            };
             if (initializer is BaseObjectCreationExpressionSyntax { Initializer: null } creation && (creation.ArgumentList is null || creation.ArgumentList.Arguments.Count == 0) &&
-                _semanticModels(syntax.SyntaxTree)?.GetTypeInfo(initializer, cancellationToken).Type?.SpecialType == SpecialType.System_Object)
+                _semanticModels(initializer.SyntaxTree)?.GetTypeInfo(initializer, cancellationToken).Type?.SpecialType == SpecialType.System_Object)
             {
                 return true;
             }

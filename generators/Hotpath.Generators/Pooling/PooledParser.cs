@@ -798,22 +798,9 @@ internal static class PooledParser
             return null;
         }
 
-        foreach (var reference in member.DeclaringSyntaxReferences)
+        foreach (var initializer in MemberInitializers.Of(member, cancellationToken))
         {
-            var syntax = reference.GetSyntax(cancellationToken);
-            var initializer = syntax switch
-            {
-                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
-                PropertyDeclarationSyntax property => property.Initializer?.Value,
-                _ => null,
-            };
-
-            if (initializer is null)
-            {
-                continue;
-            }
-
-            var model = semanticModels(syntax.SyntaxTree);
+            var model = semanticModels(initializer.SyntaxTree);
             if (model is null)
             {
                 return null;
