@@ -46,7 +46,7 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
                 || concat.Span != diagnostic.Location.SourceSpan
                 || !concat.IsKind(SyntaxKind.AddExpression)
                 || concat.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
-                || ToInterpolation(concat) is not { } interpolated
+                || ToInterpolation(concat, model, context.CancellationToken) is not { } interpolated
                 || !BindsToHandler(model, invocation, argument, interpolated, context.CancellationToken))
             {
                 continue;
@@ -60,12 +60,17 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
 
     /// <summary>
     /// <c>"a" + x + $"b{y:X}"</c> as <c>$"a{x}b{y:X}"</c> (nested interpolated strings flattened), or null when a piece
-    /// cannot be moved mechanically.
+    /// cannot be moved mechanically. Only a string concatenation is split: <c>a + b + " total"</c> with ints is
+    /// <c>$"{(a + b)} total"</c>, the sum one hole as it was one number.
     /// </summary>
-    internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat)
+    internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat, SemanticModel model, CancellationToken cancellationToken)
     {
         var operands = new List<ExpressionSyntax>();
-        Flatten(concat, operands);
+        if (!IsStringConcatenation(concat, model, cancellationToken) || !Flatten(concat, operands, model, cancellationToken))
+        {
+            return null;
+        }
+
         var text = new StringBuilder("$\"");
         foreach (var operand in operands)
         {
@@ -103,25 +108,53 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
         }
 
         text.Append('"');
-        return SyntaxFactory.ParseExpression(text.ToString()) as InterpolatedStringExpressionSyntax;
+        return SyntaxFactory.ParseExpression(text.ToString()) is InterpolatedStringExpressionSyntax { ContainsDiagnostics: false } interpolated
+            ? interpolated
+            : null;
     }
 
-    private static void Flatten(ExpressionSyntax expression, List<ExpressionSyntax> operands)
+    /// <summary>
+    /// The pieces of a string concatenation, left to right: a string <c>+</c> is split, also in parentheses
+    /// (<c>"x" + (a + "y")</c>); anything else (<c>a + b</c> of numbers, a user-defined <c>+</c>) is one piece; a
+    /// <c>null</c> piece adds nothing and is dropped. False when a piece becomes a string through a user-defined
+    /// conversion (a hole would format it with <c>ToString()</c> instead).
+    /// </summary>
+    private static bool Flatten(ExpressionSyntax expression, List<ExpressionSyntax> operands, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (expression is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.AddExpression))
+        var inner = expression;
+        while (inner is ParenthesizedExpressionSyntax parenthesized)
         {
-            Flatten(binary.Left, operands);
-            operands.Add(binary.Right);
-            return;
+            inner = parenthesized.Expression;
         }
 
-        operands.Add(expression);
+        if (inner is BinaryExpressionSyntax binary && IsStringConcatenation(binary, model, cancellationToken))
+        {
+            return Flatten(binary.Left, operands, model, cancellationToken) && Flatten(binary.Right, operands, model, cancellationToken);
+        }
+
+        if (model.GetConversion(expression, cancellationToken).IsUserDefined)
+        {
+            return false;
+        }
+
+        if (model.GetConstantValue(expression, cancellationToken) is not { HasValue: true, Value: null })
+        {
+            operands.Add(expression);
+        }
+
+        return true;
     }
+
+    /// <summary>A <c>+</c> the compiler turns into <c>string.Concat</c> (not a sum of numbers, nor a user-defined operator).</summary>
+    private static bool IsStringConcatenation(BinaryExpressionSyntax binary, SemanticModel model, CancellationToken cancellationToken) =>
+        binary.IsKind(SyntaxKind.AddExpression)
+        && model.GetSymbolInfo(binary, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.BuiltinOperator, ContainingType.SpecialType: SpecialType.System_String };
 
     /// <summary>A conditional, lambda or anything with a top-level ':' or ',' would change meaning inside a hole.</summary>
     private static bool NeedsParentheses(ExpressionSyntax operand) => operand is not (IdentifierNameSyntax or MemberAccessExpressionSyntax
         or InvocationExpressionSyntax or ElementAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax
-        or ThisExpressionSyntax);
+        or ThisExpressionSyntax)
+        || operand.DescendantTokens().Any(static t => t.IsKind(SyntaxKind.ColonColonToken)); // global::X.Y: the ':' would end the hole
 
     private static bool BindsToHandler(SemanticModel model, InvocationExpressionSyntax invocation, ArgumentSyntax argument,
         InterpolatedStringExpressionSyntax interpolated, CancellationToken cancellationToken)

@@ -40,6 +40,70 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             """);
 
     [Fact]
+    public Task Only_string_additions_are_split_a_numeric_sum_stays_one_hole() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int a, int b, char c, char d, object o)
+                {
+                    sb.Append({|HOT106:a + b + " total"|});
+                    sb.Append({|HOT106:c + d + "|"|});
+                    sb.Append({|HOT106:"n=" + (a + b) + "!" + a * b|});
+                    sb.Append({|HOT106:"x" + (a + "y" + b) + c + 1.5|});
+                    sb.Append({|HOT106:'c' + "s" + null + (string)null + (object)a + o|});
+                    sb.Append({|HOT106:"(" + (a - b) + ")" + -a + (long)c|});
+                }
+            }
+            """,
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int a, int b, char c, char d, object o)
+                {
+                    sb.Append($"{(a + b)} total");
+                    sb.Append($"{(c + d)}|");
+                    sb.Append($"n={(a + b)}!{(a * b)}");
+                    sb.Append($"x{a}y{b}{c}{1.5}");
+                    sb.Append($"{'c'}s{((object)a)}{o}");
+                    sb.Append($"({(a - b)}){(-a)}{((long)c)}");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_when_an_operand_reaches_the_string_through_a_user_defined_conversion() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public sealed class Name
+            {
+                public static implicit operator string(Name n) => "name";
+                public override string ToString() => "ToString";
+            }
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, Name n, int i)
+                {
+                    sb.Append("a" + n + i);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Nested_interpolated_strings_are_flattened_with_their_alignment_and_format() =>
         CodeFixVerifier.VerifyAsync(
             new StringAnalyzer(),
