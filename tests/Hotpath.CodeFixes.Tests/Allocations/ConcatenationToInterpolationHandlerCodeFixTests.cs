@@ -104,6 +104,115 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             """);
 
     [Fact]
+    public Task No_fix_onto_a_conditional_handler_when_a_piece_has_side_effects() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private int _calls;
+                private int[] _items = new int[4];
+
+                private int Expensive(int a) => ++_calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s, int i)
+                {
+                    tracer.Write("trace " + Expensive(a));
+                    tracer.Write("n=" + a++);
+                    tracer.Write("s=" + s + $"{_calls = 2}");
+                    tracer.Write("at " + _items[i] + s.Length);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_conditional_handler_gets_the_fix_when_the_pieces_are_locals_parameters_fields_and_constants() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private const int Limit = 3;
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s)
+                {
+                    var local = a;
+                    tracer.Write({|HOT106:"a=" + a + " s=" + s + " calls=" + this._calls + "/" + Limit + local|});
+                }
+            }
+            """,
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private const int Limit = 3;
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s)
+                {
+                    var local = a;
+                    tracer.Write($"a={a} s={s} calls={this._calls}/{Limit}{local}");
+                }
+            }
+            """);
+
+    [Fact]
     public Task Nested_interpolated_strings_are_flattened_with_their_alignment_and_format() =>
         CodeFixVerifier.VerifyAsync(
             new StringAnalyzer(),
