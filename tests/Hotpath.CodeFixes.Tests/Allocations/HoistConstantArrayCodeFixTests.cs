@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Allocations;
 using Hotpath.CodeFixes.Allocations;
 using Hotpath.Testing;
@@ -74,6 +75,58 @@ public sealed class HoistConstantArrayCodeFixTests
                 }
             }
             """);
+
+    [Fact]
+    public Task The_field_name_is_free_in_every_part_of_a_partial_type_and_its_base_types() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            using System;
+
+            public sealed partial class Ranker : RankerBase
+            {
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public int Rank(int i)
+                {
+                    var order = {|HOT102:new[] { 3, 1, 2 }|};
+                    return order[i] + Array.IndexOf({|HOT102:new[] { 4, 5 }|}, i) + _calls;
+                }
+            }
+            """,
+            """
+            using System;
+
+            public sealed partial class Ranker : RankerBase
+            {
+                private int _calls;
+                private static readonly int[] s_order2 = new[] { 3, 1, 2 };
+                private static readonly int[] s_values2 = new[] { 4, 5 };
+
+                [Hotpath.HotPath]
+                public int Rank(int i)
+                {
+                    var order = s_order2;
+                    return order[i] + Array.IndexOf(s_values2, i) + _calls;
+                }
+            }
+            """,
+            new CodeFixTestOptions
+            {
+                AdditionalSources = ImmutableArray.Create("""
+                    public partial class Ranker
+                    {
+                        private static readonly int[] s_order = { 9 };
+                    }
+
+                    public class RankerBase
+                    {
+                        protected static readonly int[] s_values = { 0 };
+                    }
+                    """),
+            });
 
     [Fact]
     public Task No_fix_for_non_constant_sized_or_mutated_arrays() =>
