@@ -6,6 +6,8 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.CodeFixes.Pooling;
 
@@ -74,9 +76,39 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // `using var` may not sit directly in a switch section (CS8647): the fix wraps the section in a block, which
+        // would hide the section's locals from the other sections that use them.
+        if (declaration.Parent is SwitchSectionSyntax section && SharesLocals(section))
+        {
+            return false;
+        }
+
         statement = declaration;
         pool = access.Expression;
         return true;
+    }
+
+    /// <summary>Whether a name the section declares (a local, a pattern or out variable) appears in another section of the switch.</summary>
+    private static bool SharesLocals(SwitchSectionSyntax section)
+    {
+        var declared = new HashSet<string>();
+        foreach (var node in section.Statements.SelectMany(static s => s.DescendantNodesAndSelf()))
+        {
+            var identifier = node switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Identifier,
+                SingleVariableDesignationSyntax designation => designation.Identifier,
+                LocalFunctionStatementSyntax function => function.Identifier,
+                _ => default,
+            };
+            if (identifier != default)
+            {
+                declared.Add(identifier.ValueText);
+            }
+        }
+
+        return section.Parent is SwitchStatementSyntax @switch && @switch.Sections.Any(other => other != section
+            && other.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => declared.Contains(name.Identifier.ValueText)));
     }
 
     /// <summary>Whether <paramref name="body"/> assigns <paramref name="local"/> (=, a compound or deconstruction assignment, out or ref).</summary>
@@ -139,9 +171,17 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         }
 
         var leaseName = UniqueName(body, "lease");
+
+        // Lease(out T x) takes exactly T: a local of another type (IPodLike like = Pool.Rent()) keeps its type and takes
+        // the leased instance from a variable of its own.
+        var declaredType = statement.Declaration.Type;
+        var rentedType = (model?.GetOperation(variable.Initializer!.Value, cancellationToken) as IInvocationOperation)?.TargetMethod.ReturnType;
+        var converted = !declaredType.IsVar && model is not null && rentedType is not null
+            && !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(declaredType, cancellationToken).Type, rentedType);
+        var outName = converted ? SyntaxFactory.Identifier(UniqueName(body, "rented", leaseName)) : variable.Identifier.WithoutTrivia();
         var outDeclaration = SyntaxFactory.DeclarationExpression(
-            statement.Declaration.Type.WithoutTrivia(),
-            SyntaxFactory.SingleVariableDesignation(variable.Identifier.WithoutTrivia()));
+            converted ? SyntaxFactory.IdentifierName("var") : declaredType.WithoutTrivia(),
+            SyntaxFactory.SingleVariableDesignation(outName));
         var lease = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, pool.WithoutTrivia(), SyntaxFactory.IdentifierName("Lease")),
             SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
@@ -154,7 +194,29 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
             .NormalizeWhitespace()
             .WithTriviaFrom(statement);
+        if (converted)
+        {
+            editor.InsertAfter(statement, statement
+                .WithDeclaration(statement.Declaration.WithVariables(SyntaxFactory.SingletonSeparatedList(
+                    variable.WithInitializer(variable.Initializer!.WithValue(SyntaxFactory.IdentifierName(outName).WithTriviaFrom(variable.Initializer.Value))))))
+                .WithLeadingTrivia(statement.GetLeadingTrivia().Where(static t => t.IsKind(SyntaxKind.WhitespaceTrivia))));
+            replacement = replacement.WithTrailingTrivia(statement.GetTrailingTrivia());
+        }
+
         editor.ReplaceNode(statement, replacement);
+        if (statement.Parent is SwitchSectionSyntax section)
+        {
+            // `using var` directly in a section is CS8647: the section's statements go into a block, formatted as such.
+            editor.ReplaceNode(section, static (current, _) =>
+            {
+                var statements = ((SwitchSectionSyntax)current).Statements;
+                return ((SwitchSectionSyntax)current).WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(
+                    SyntaxFactory.Block(statements)
+                        .WithCloseBraceToken(SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithTrailingTrivia(statements.Last().GetTrailingTrivia()))
+                        .WithAdditionalAnnotations(Formatter.Annotation)));
+            });
+        }
+
         return editor.GetChangedDocument();
     }
 
@@ -191,9 +253,14 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             n.IsKind(SyntaxKind.PreIncrementExpression) || n.IsKind(SyntaxKind.PreDecrementExpression) ||
             n.IsKind(SyntaxKind.PostIncrementExpression) || n.IsKind(SyntaxKind.PostDecrementExpression));
 
-    private static string UniqueName(SyntaxNode scope, string baseName)
+    private static string UniqueName(SyntaxNode scope, string baseName, string? alsoTaken = null)
     {
         var taken = new HashSet<string>(scope.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
+        if (alsoTaken is not null)
+        {
+            taken.Add(alsoTaken);
+        }
+
         if (!taken.Contains(baseName))
         {
             return baseName;

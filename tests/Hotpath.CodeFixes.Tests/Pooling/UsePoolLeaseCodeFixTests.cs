@@ -142,6 +142,113 @@ public sealed class UsePoolLeaseCodeFixTests
         """);
 
     [Fact]
+    public Task A_rent_declared_in_a_switch_section_gets_the_section_wrapped_in_a_block() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle(int kind)
+            {
+                switch (kind)
+                {
+                    case 1:
+                        var state = {|HOT303:PodState.Pool.Rent()|};
+                        state.Restarts++;
+                        if (state.Restarts > kind)
+                        {
+                            PodState.Pool.Return(state);
+                        }
+
+                        return state.Restarts;
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle(int kind)
+            {
+                switch (kind)
+                {
+                    case 1:
+                        {
+                            using var lease = PodState.Pool.Lease(out var state);
+                            state.Restarts++;
+                            if (state.Restarts > kind)
+                            {
+                            }
+
+                            return state.Restarts;
+                        }
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_in_a_switch_section_whose_locals_another_section_uses() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            var state = PodState.Pool.Rent();
+                            int count = state.Restarts;
+                            return count;
+                        default:
+                            count = 2;
+                            return count;
+                    }
+                }
+            }
+            """,
+            s_options);
+
+    [Fact]
+    public Task A_local_of_another_type_keeps_its_type_and_takes_the_leased_instance() => Verify(
+        """
+        public interface IPodLike { }
+        public sealed partial class PodState : IPodLike { }
+
+        public static class Handler
+        {
+            public static int Handle(int rented)
+            {
+                IPodLike like = {|HOT303:PodState.Pool.Rent()|};
+                object boxed = {|HOT303:PodState.Pool.Rent()|};
+                return like.GetHashCode() + boxed.GetHashCode() + rented;
+            }
+        }
+        """,
+        """
+        public interface IPodLike { }
+        public sealed partial class PodState : IPodLike { }
+
+        public static class Handler
+        {
+            public static int Handle(int rented)
+            {
+                using var lease = PodState.Pool.Lease(out var rented2);
+                IPodLike like = rented2;
+                using var lease2 = PodState.Pool.Lease(out var rented3);
+                object boxed = rented3;
+                return like.GetHashCode() + boxed.GetHashCode() + rented;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Not_offered_for_ArrayPool_which_has_no_lease() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new PoolMisuseAnalyzer(),
