@@ -296,6 +296,100 @@ public sealed class FixAllTests
             """);
 
     [Fact]
+    public Task HOT001_types_nested_over_several_lines_are_all_made_partial_with_their_containers() =>
+        CodeFixVerifier.VerifyFixAllAsync(new PooledDiagnosticsAnalyzer(), new MakePartialCodeFixProvider(), """
+            using System;
+            using Hotpath;
+
+            namespace Ops.State;
+
+            public static class Containers
+            {
+                /// <summary>Pod state, pooled.</summary>
+                [Pooled(MaxRetained = 8)]
+                public sealed class {|HOT001:PodState|}
+                {
+                    public string Name = "";
+                    public int Restarts;
+                }
+
+                internal static unsafe class Native
+                {
+                    [Pooled]
+                    internal sealed record class {|HOT001:Probe|}
+                    {
+                        public int Code;
+                    }
+                }
+            }
+
+            [Pooled]
+            public sealed class {|HOT001:Lease2|}<T> where T : class
+            {
+                public T? Value;
+            }
+
+            public sealed partial class Ranker
+            {
+                private int _calls;
+
+                [HotPath]
+                public int Rank(int x)
+                {
+                    var order = new[] { 3, 1, 2 };
+                    Array.Sort(order);
+                    _calls++;
+                    return order[0] * 100 + x;
+                }
+            }
+            """, """
+            using System;
+            using Hotpath;
+
+            namespace Ops.State;
+
+            public static partial class Containers
+            {
+                /// <summary>Pod state, pooled.</summary>
+                [Pooled(MaxRetained = 8)]
+                public sealed partial class PodState
+                {
+                    public string Name = "";
+                    public int Restarts;
+                }
+
+                internal static unsafe partial class Native
+                {
+                    [Pooled]
+                    internal sealed partial record class Probe
+                    {
+                        public int Code;
+                    }
+                }
+            }
+
+            [Pooled]
+            public sealed partial class Lease2<T> where T : class
+            {
+                public T? Value;
+            }
+
+            public sealed partial class Ranker
+            {
+                private int _calls;
+
+                [HotPath]
+                public int Rank(int x)
+                {
+                    var order = new[] { 3, 1, 2 };
+                    Array.Sort(order);
+                    _calls++;
+                    return order[0] * 100 + x;
+                }
+            }
+            """, new CodeFixTestOptions { FixedMustCompile = false });
+
+    [Fact]
     public Task HOT303_every_leaked_rent_gets_a_lease() =>
         CodeFixVerifier.VerifyFixAllAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), """
             namespace App;
