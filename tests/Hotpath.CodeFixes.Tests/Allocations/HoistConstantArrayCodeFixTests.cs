@@ -129,6 +129,37 @@ public sealed class HoistConstantArrayCodeFixTests
             });
 
     [Fact]
+    public Task The_new_field_takes_the_indentation_of_the_last_field_but_not_its_comment_or_blank_line() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            public class C
+            {
+                private int _a;
+
+                /// <summary>Calls so far.</summary>
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public int M(int i) => System.Array.IndexOf({|HOT102:new[] { 1, 2 }|}, i) + _calls + _a;
+            }
+            """,
+            """
+            public class C
+            {
+                private int _a;
+
+                /// <summary>Calls so far.</summary>
+                private int _calls;
+                private static readonly int[] s_values = new[] { 1, 2 };
+
+                [Hotpath.HotPath]
+                public int M(int i) => System.Array.IndexOf(s_values, i) + _calls + _a;
+            }
+            """);
+
+    [Fact]
     public Task No_fix_for_non_constant_sized_or_mutated_arrays() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new ArrayAllocationAnalyzer(),
