@@ -390,6 +390,54 @@ public sealed class FixAllTests
             """, new CodeFixTestOptions { FixedMustCompile = false });
 
     [Fact]
+    public Task HOT303_two_leaked_rents_of_one_method_get_leases_of_their_own() =>
+        CodeFixVerifier.VerifyFixAllAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    var first = {|HOT303:PodState.Pool.Rent()|};
+                    var second = {|HOT303:PodState.Pool.Rent()|};
+                    switch (kind)
+                    {
+                        case 1:
+                            var third = {|HOT303:PodState.Pool.Rent()|};
+                            var fourth = {|HOT303:PodState.Pool.Rent()|};
+                            return third.Restarts + fourth.Restarts;
+                        default:
+                            return first.Restarts + second.Restarts;
+                    }
+                }
+            }
+            """, """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    using var lease = PodState.Pool.Lease(out var first);
+                    using var lease2 = PodState.Pool.Lease(out var second);
+                    switch (kind)
+                    {
+                        case 1:
+                            {
+                                using var lease3 = PodState.Pool.Lease(out var third);
+                                using var lease4 = PodState.Pool.Lease(out var fourth);
+                                return third.Restarts + fourth.Restarts;
+                            }
+                        default:
+                            return first.Restarts + second.Restarts;
+                    }
+                }
+            }
+            """, new CodeFixTestOptions { Generators = ImmutableArray.Create<IIncrementalGenerator>(new PooledGenerator()) });
+
+    [Fact]
     public Task HOT303_every_leaked_rent_gets_a_lease() =>
         CodeFixVerifier.VerifyFixAllAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), """
             namespace App;

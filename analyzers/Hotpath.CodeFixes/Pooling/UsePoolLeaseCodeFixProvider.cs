@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -26,27 +27,39 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT303");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Sequential: each lease takes a name free in the body as the earlier fixes left it (the batch fixer gave two rents
+    /// of one method the same 'lease', CS0128, and dropped one of two rents in a switch section, both wrapping it).
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null ||
-            root.FindNode(context.Span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation ||
-            !IsApplicable(invocation, model, context.CancellationToken, out var statement, out var pool))
+        if (root is null || model is null)
         {
             return;
         }
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => UseLeaseAsync(context.Document, statement!, pool!, ct), equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)),
-                diagnostic);
+            if (Locate(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
+            {
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)), diagnostic);
+            }
         }
     }
+
+    /// <summary>The rent call a diagnostic is on.</summary>
+    private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
+        SequentialFixAll.Innermost(root, diagnostic).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        node is InvocationExpressionSyntax invocation && IsApplicable(invocation, model, cancellationToken, out var statement, out var pool)
+            ? ct => UseLeaseAsync(document, statement!, pool!, ct)
+            : null;
 
     /// <summary>The shape the fix handles: <c>[var|T] x = pool.Rent();</c> where pool is a <c>Hotpath.Pool&lt;T&gt;</c>.</summary>
     private static bool IsApplicable(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken, out LocalDeclarationStatementSyntax? statement, out ExpressionSyntax? pool)
