@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.CodeFixes.Pooling;
@@ -219,14 +218,26 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         editor.ReplaceNode(statement, replacement);
         if (statement.Parent is SwitchSectionSyntax section)
         {
-            // `using var` directly in a section is CS8647: the section's statements go into a block, formatted as such.
-            editor.ReplaceNode(section, static (current, _) =>
+            // `using var` directly in a section is CS8647: the section's statements go into a block, one level deeper.
+            // Written out here rather than by the formatter, which put its own line breaks into a CRLF file.
+            var eol = section.DescendantTrivia().FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var indent = Indentation(section.Statements[0].GetLeadingTrivia());
+            var labelIndent = Indentation(section.GetLeadingTrivia());
+            var unit = indent.Length > labelIndent.Length && indent.StartsWith(labelIndent, System.StringComparison.Ordinal)
+                ? indent.Substring(labelIndent.Length)
+                : "    ";
+            editor.ReplaceNode(section, (current, _) =>
             {
                 var statements = ((SwitchSectionSyntax)current).Statements;
-                return ((SwitchSectionSyntax)current).WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(
-                    SyntaxFactory.Block(statements)
-                        .WithCloseBraceToken(SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithTrailingTrivia(statements.Last().GetTrailingTrivia()))
-                        .WithAdditionalAnnotations(Formatter.Annotation)));
+                var block = SyntaxFactory.Block(
+                    SyntaxFactory.Token(SyntaxKind.OpenBraceToken)
+                        .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
+                        .WithTrailingTrivia(eol == default ? SyntaxFactory.EndOfLine("\n") : eol),
+                    SyntaxFactory.List(statements.Select(each => Indent(each, unit))),
+                    SyntaxFactory.Token(SyntaxKind.CloseBraceToken)
+                        .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
+                        .WithTrailingTrivia(statements.Last().GetTrailingTrivia()));
+                return ((SwitchSectionSyntax)current).WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(block));
             });
         }
 
@@ -258,6 +269,44 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
                 editor.ReplaceNode(statement, SyntaxFactory.ParseStatement("{ }").WithTriviaFrom(statement));
                 break;
         }
+    }
+
+    /// <summary>The whitespace after the last line break of <paramref name="leading"/>.</summary>
+    private static string Indentation(SyntaxTriviaList leading)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var trivia in leading)
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                text.Clear();
+            }
+            else if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                text.Append(trivia.ToString());
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary><paramref name="statement"/> with every line it starts <paramref name="unit"/> deeper (text inside tokens, as a verbatim string's, untouched).</summary>
+    private static StatementSyntax Indent(StatementSyntax statement, string unit)
+    {
+        var first = statement.GetFirstToken();
+        return statement.ReplaceTokens(statement.DescendantTokens(), (original, rewritten) =>
+        {
+            var atLineStart = original == first || original.GetPreviousToken().TrailingTrivia.Any(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var leading = rewritten.LeadingTrivia;
+            var result = new List<SyntaxTrivia>(leading.Count);
+            for (var i = 0; i < leading.Count; i++)
+            {
+                var lineStart = i == 0 ? atLineStart : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
+                result.Add(lineStart && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.Whitespace(unit + leading[i].ToString()) : leading[i]);
+            }
+
+            return rewritten.WithLeadingTrivia(result);
+        });
     }
 
     private static bool HasSideEffects(ExpressionSyntax condition) =>

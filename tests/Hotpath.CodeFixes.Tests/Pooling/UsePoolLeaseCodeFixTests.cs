@@ -142,8 +142,15 @@ public sealed class UsePoolLeaseCodeFixTests
         """);
 
     [Fact]
-    public Task A_rent_declared_in_a_switch_section_gets_the_section_wrapped_in_a_block() => Verify(
-        """
+    public Task A_rent_declared_in_a_switch_section_gets_the_section_wrapped_in_a_block() =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + SwitchSection, Types + "\n" + SwitchSectionFixed, s_options);
+
+    /// <summary>The block's new lines are the file's: a CRLF file gets no lone LF (the formatter wrote its own).</summary>
+    [Fact]
+    public Task A_switch_section_wrapped_in_a_CRLF_file_keeps_CRLF() =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + SwitchSection, Types + "\n" + SwitchSectionFixed, s_options with { CrLf = true });
+
+    private const string SwitchSection = """
         public static class Handler
         {
             public static int Handle(int kind)
@@ -164,8 +171,9 @@ public sealed class UsePoolLeaseCodeFixTests
                 }
             }
         }
-        """,
-        """
+        """;
+
+    private const string SwitchSectionFixed = """
         public static class Handler
         {
             public static int Handle(int kind)
@@ -187,7 +195,7 @@ public sealed class UsePoolLeaseCodeFixTests
                 }
             }
         }
-        """);
+        """;
 
     [Fact]
     public Task Not_offered_in_a_switch_section_whose_locals_another_section_uses() =>
