@@ -174,7 +174,7 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         foreach (var expressionStatement in body.DescendantNodes().OfType<ExpressionStatementSyntax>())
         {
             if (expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return" }, ArgumentList.Arguments: { Count: 1 } arguments } &&
-                arguments[0].Expression is IdentifierNameSyntax argument &&
+                Uncast(arguments[0].Expression) is IdentifierNameSyntax argument &&
                 local is not null && model is not null &&
                 SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local))
             {
@@ -268,6 +268,31 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             default:
                 editor.ReplaceNode(statement, SyntaxFactory.ParseStatement("{ }").WithTriviaFrom(statement));
                 break;
+        }
+    }
+
+    /// <summary>The expression under casts, parentheses, <c>as</c> and <c>!</c>: <c>Return((PodState)boxed)</c> returns <c>boxed</c>.</summary>
+    private static ExpressionSyntax Uncast(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression } @as:
+                    expression = @as.Left;
+                    break;
+                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed:
+                    expression = suppressed.Operand;
+                    break;
+                default:
+                    return expression;
+            }
         }
     }
 

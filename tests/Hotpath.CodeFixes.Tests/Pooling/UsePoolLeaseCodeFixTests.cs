@@ -257,6 +257,41 @@ public sealed class UsePoolLeaseCodeFixTests
         """);
 
     [Fact]
+    public Task A_return_of_the_local_cast_back_to_the_pooled_type_is_removed_too() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle(bool done)
+            {
+                object boxed = {|HOT303:PodState.Pool.Rent()|};
+                if (done)
+                {
+                    PodState.Pool.Return((PodState)boxed);
+                    return 0;
+                }
+
+                return boxed.GetHashCode();
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle(bool done)
+            {
+                using var lease = PodState.Pool.Lease(out var rented);
+                object boxed = rented;
+                if (done)
+                {
+                    return 0;
+                }
+
+                return boxed.GetHashCode();
+            }
+        }
+        """);
+
+    [Fact]
     public Task Not_offered_for_ArrayPool_which_has_no_lease() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new PoolMisuseAnalyzer(),
