@@ -296,6 +296,148 @@ public sealed class FixAllTests
             """);
 
     [Fact]
+    public Task HOT001_types_nested_over_several_lines_are_all_made_partial_with_their_containers() =>
+        CodeFixVerifier.VerifyFixAllAsync(new PooledDiagnosticsAnalyzer(), new MakePartialCodeFixProvider(), """
+            using System;
+            using Hotpath;
+
+            namespace Ops.State;
+
+            public static class Containers
+            {
+                /// <summary>Pod state, pooled.</summary>
+                [Pooled(MaxRetained = 8)]
+                public sealed class {|HOT001:PodState|}
+                {
+                    public string Name = "";
+                    public int Restarts;
+                }
+
+                internal static unsafe class Native
+                {
+                    [Pooled]
+                    internal sealed record class {|HOT001:Probe|}
+                    {
+                        public int Code;
+                    }
+                }
+            }
+
+            [Pooled]
+            public sealed class {|HOT001:Lease2|}<T> where T : class
+            {
+                public T? Value;
+            }
+
+            public sealed partial class Ranker
+            {
+                private int _calls;
+
+                [HotPath]
+                public int Rank(int x)
+                {
+                    var order = new[] { 3, 1, 2 };
+                    Array.Sort(order);
+                    _calls++;
+                    return order[0] * 100 + x;
+                }
+            }
+            """, """
+            using System;
+            using Hotpath;
+
+            namespace Ops.State;
+
+            public static partial class Containers
+            {
+                /// <summary>Pod state, pooled.</summary>
+                [Pooled(MaxRetained = 8)]
+                public sealed partial class PodState
+                {
+                    public string Name = "";
+                    public int Restarts;
+                }
+
+                internal static unsafe partial class Native
+                {
+                    [Pooled]
+                    internal sealed partial record class Probe
+                    {
+                        public int Code;
+                    }
+                }
+            }
+
+            [Pooled]
+            public sealed partial class Lease2<T> where T : class
+            {
+                public T? Value;
+            }
+
+            public sealed partial class Ranker
+            {
+                private int _calls;
+
+                [HotPath]
+                public int Rank(int x)
+                {
+                    var order = new[] { 3, 1, 2 };
+                    Array.Sort(order);
+                    _calls++;
+                    return order[0] * 100 + x;
+                }
+            }
+            """, new CodeFixTestOptions { FixedMustCompile = false });
+
+    [Fact]
+    public Task HOT303_two_leaked_rents_of_one_method_get_leases_of_their_own() =>
+        CodeFixVerifier.VerifyFixAllAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    var first = {|HOT303:PodState.Pool.Rent()|};
+                    var second = {|HOT303:PodState.Pool.Rent()|};
+                    switch (kind)
+                    {
+                        case 1:
+                            var third = {|HOT303:PodState.Pool.Rent()|};
+                            var fourth = {|HOT303:PodState.Pool.Rent()|};
+                            return third.Restarts + fourth.Restarts;
+                        default:
+                            return first.Restarts + second.Restarts;
+                    }
+                }
+            }
+            """, """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class PodState { public int Restarts; }
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    using var lease = PodState.Pool.Lease(out var first);
+                    using var lease2 = PodState.Pool.Lease(out var second);
+                    switch (kind)
+                    {
+                        case 1:
+                            {
+                                using var lease3 = PodState.Pool.Lease(out var third);
+                                using var lease4 = PodState.Pool.Lease(out var fourth);
+                                return third.Restarts + fourth.Restarts;
+                            }
+                        default:
+                            return first.Restarts + second.Restarts;
+                    }
+                }
+            }
+            """, new CodeFixTestOptions { Generators = ImmutableArray.Create<IIncrementalGenerator>(new PooledGenerator()) });
+
+    [Fact]
     public Task HOT303_every_leaked_rent_gets_a_lease() =>
         CodeFixVerifier.VerifyFixAllAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), """
             namespace App;

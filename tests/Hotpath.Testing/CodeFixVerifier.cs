@@ -37,6 +37,12 @@ public sealed record CodeFixTestOptions
 
     /// <summary>What each of <see cref="AdditionalSources"/> reads after the fix; empty: each is left unchanged.</summary>
     public ImmutableArray<string> ExpectedAdditionalSources { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>
+    /// The source is given to the workspace with CRLF line endings and the fixed first document must keep them: no lone
+    /// LF (the texts are otherwise compared with line endings normalised).
+    /// </summary>
+    public bool CrLf { get; init; }
 }
 
 /// <summary>
@@ -191,6 +197,15 @@ public static class CodeFixVerifier
     private static async Task AssertFixedAsync(Document document, string expected, CodeFixTestOptions options, string what)
     {
         await AssertTextAsync(document, expected, what).ConfigureAwait(false);
+        if (options.CrLf)
+        {
+            var text = (await document.GetTextAsync().ConfigureAwait(false)).ToString();
+            var lone = text.Split('\n').Take(text.Split('\n').Length - 1).Select((line, i) => (line, i)).Where(l => !l.line.EndsWith('\r')).Select(l => l.i + 1).ToArray();
+            if (lone.Length > 0)
+            {
+                throw new XunitException(what + " has lone LF line endings in a CRLF file, on lines " + string.Join(", ", lone) + ".");
+            }
+        }
         for (var i = 0; i < options.AdditionalSources.Length; i++)
         {
             var path = TestCompilation.SourcePath(i + 1);
@@ -227,7 +242,7 @@ public static class CodeFixVerifier
             analyzerReferences: options.Generators.IsEmpty ? null : new[] { new GeneratorReference(options.Generators) }));
         var first = workspace.AddDocument(DocumentInfo.Create(
             DocumentId.CreateNewId(project.Id), "Source0.cs",
-            loader: TextLoader.From(TextAndVersion.Create(SourceText.From(source), VersionStamp.Default)),
+            loader: TextLoader.From(TextAndVersion.Create(SourceText.From(options.CrLf ? TextDiff.Normalize(source).Replace("\n", "\r\n") : source), VersionStamp.Default)),
             filePath: TestCompilation.SourcePath(0)));
         for (var i = 0; i < options.AdditionalSources.Length; i++)
         {

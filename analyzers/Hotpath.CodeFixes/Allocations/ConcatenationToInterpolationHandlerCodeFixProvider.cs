@@ -46,8 +46,9 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
                 || concat.Span != diagnostic.Location.SourceSpan
                 || !concat.IsKind(SyntaxKind.AddExpression)
                 || concat.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
-                || ToInterpolation(concat) is not { } interpolated
-                || !BindsToHandler(model, invocation, argument, interpolated, context.CancellationToken))
+                || ToInterpolation(concat, model, context.CancellationToken) is not { } interpolated
+                || BoundHandler(model, invocation, argument, interpolated, context.CancellationToken) is not { } handler
+                || (IsConditional(handler) && !interpolated.Contents.OfType<InterpolationSyntax>().All(h => IsSideEffectFree(Original(h, concat), model, context.CancellationToken))))
             {
                 continue;
             }
@@ -60,12 +61,17 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
 
     /// <summary>
     /// <c>"a" + x + $"b{y:X}"</c> as <c>$"a{x}b{y:X}"</c> (nested interpolated strings flattened), or null when a piece
-    /// cannot be moved mechanically.
+    /// cannot be moved mechanically. Only a string concatenation is split: <c>a + b + " total"</c> with ints is
+    /// <c>$"{(a + b)} total"</c>, the sum one hole as it was one number.
     /// </summary>
-    internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat)
+    internal static InterpolatedStringExpressionSyntax? ToInterpolation(BinaryExpressionSyntax concat, SemanticModel model, CancellationToken cancellationToken)
     {
         var operands = new List<ExpressionSyntax>();
-        Flatten(concat, operands);
+        if (!IsStringConcatenation(concat, model, cancellationToken) || !Flatten(concat, operands, model, cancellationToken))
+        {
+            return null;
+        }
+
         var text = new StringBuilder("$\"");
         foreach (var operand in operands)
         {
@@ -103,40 +109,127 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
         }
 
         text.Append('"');
-        return SyntaxFactory.ParseExpression(text.ToString()) as InterpolatedStringExpressionSyntax;
+        return SyntaxFactory.ParseExpression(text.ToString()) is InterpolatedStringExpressionSyntax { ContainsDiagnostics: false } interpolated
+            ? interpolated
+            : null;
     }
 
-    private static void Flatten(ExpressionSyntax expression, List<ExpressionSyntax> operands)
+    /// <summary>
+    /// The pieces of a string concatenation, left to right: a string <c>+</c> is split, also in parentheses
+    /// (<c>"x" + (a + "y")</c>); anything else (<c>a + b</c> of numbers, a user-defined <c>+</c>) is one piece; a
+    /// <c>null</c> piece adds nothing and is dropped. False when a piece becomes a string through a user-defined
+    /// conversion (a hole would format it with <c>ToString()</c> instead).
+    /// </summary>
+    private static bool Flatten(ExpressionSyntax expression, List<ExpressionSyntax> operands, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (expression is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.AddExpression))
+        var inner = expression;
+        while (inner is ParenthesizedExpressionSyntax parenthesized)
         {
-            Flatten(binary.Left, operands);
-            operands.Add(binary.Right);
-            return;
+            inner = parenthesized.Expression;
         }
 
-        operands.Add(expression);
+        if (inner is BinaryExpressionSyntax binary && IsStringConcatenation(binary, model, cancellationToken))
+        {
+            return Flatten(binary.Left, operands, model, cancellationToken) && Flatten(binary.Right, operands, model, cancellationToken);
+        }
+
+        if (model.GetConversion(expression, cancellationToken).IsUserDefined)
+        {
+            return false;
+        }
+
+        if (model.GetConstantValue(expression, cancellationToken) is not { HasValue: true, Value: null })
+        {
+            operands.Add(expression);
+        }
+
+        return true;
     }
+
+    /// <summary>A <c>+</c> the compiler turns into <c>string.Concat</c> (not a sum of numbers, nor a user-defined operator).</summary>
+    private static bool IsStringConcatenation(BinaryExpressionSyntax binary, SemanticModel model, CancellationToken cancellationToken) =>
+        binary.IsKind(SyntaxKind.AddExpression)
+        && model.GetSymbolInfo(binary, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.BuiltinOperator, ContainingType.SpecialType: SpecialType.System_String };
 
     /// <summary>A conditional, lambda or anything with a top-level ':' or ',' would change meaning inside a hole.</summary>
     private static bool NeedsParentheses(ExpressionSyntax operand) => operand is not (IdentifierNameSyntax or MemberAccessExpressionSyntax
         or InvocationExpressionSyntax or ElementAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax
-        or ThisExpressionSyntax);
+        or ThisExpressionSyntax)
+        || operand.DescendantTokens().Any(static t => t.IsKind(SyntaxKind.ColonColonToken)); // global::X.Y: the ':' would end the hole
 
-    private static bool BindsToHandler(SemanticModel model, InvocationExpressionSyntax invocation, ArgumentSyntax argument,
+    /// <summary>The handler type the call takes the interpolated string as, when it binds to a handler overload; else null.</summary>
+    private static ITypeSymbol? BoundHandler(SemanticModel model, InvocationExpressionSyntax invocation, ArgumentSyntax argument,
         InterpolatedStringExpressionSyntax interpolated, CancellationToken cancellationToken)
     {
         var index = invocation.ArgumentList.Arguments.IndexOf(argument);
         var speculative = invocation.ReplaceNode(argument.Expression, interpolated);
         if (model.GetSpeculativeSymbolInfo(invocation.SpanStart, speculative, SpeculativeBindingOption.BindAsExpression).Symbol is not IMethodSymbol method)
         {
-            return false;
+            return null;
         }
 
         var parameter = argument.NameColon is { } name
             ? method.Parameters.FirstOrDefault(p => p.Name == name.Name.Identifier.ValueText)
             : index < method.Parameters.Length ? method.Parameters[index] : null;
-        return parameter?.Type.GetAttributes().Any(a => a.AttributeClass is { Name: "InterpolatedStringHandlerAttribute" }) == true;
+        return parameter?.Type.GetAttributes().Any(a => a.AttributeClass is { Name: "InterpolatedStringHandlerAttribute" }) == true ? parameter.Type : null;
+    }
+
+    /// <summary>
+    /// A handler that may skip holes: a constructor with a trailing <c>out bool</c> (a disabled tracer, a logger below
+    /// its level) or an <c>Append…</c> returning bool (a full destination) leaves the rest unevaluated.
+    /// </summary>
+    private static bool IsConditional(ITypeSymbol handler) =>
+        handler is INamedTypeSymbol named
+        && (named.InstanceConstructors.Any(static c => c.Parameters.Length > 0 && c.Parameters[c.Parameters.Length - 1] is { RefKind: RefKind.Out, Type.SpecialType: SpecialType.System_Boolean })
+            || named.GetMembers().OfType<IMethodSymbol>().Any(static m => m.Name.StartsWith("Append", System.StringComparison.Ordinal) && m.ReturnType.SpecialType == SpecialType.System_Boolean));
+
+    /// <summary>The expression of the concatenation a hole of the new string was made from (holes are parsed text, unbound).</summary>
+    private static ExpressionSyntax? Original(InterpolationSyntax hole, BinaryExpressionSyntax concat)
+    {
+        var text = hole.Expression.ToString();
+        foreach (var node in concat.DescendantNodes().OfType<ExpressionSyntax>())
+        {
+            var candidate = node.WithoutTrivia().ToString();
+            if (candidate == text || "(" + candidate + ")" == text)
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether skipping <paramref name="expression"/> changes nothing: a literal, a constant, <c>this</c>, a local, a
+    /// parameter or a field (of <c>this</c>, a type or such an expression). Calls, property reads, element reads (they
+    /// may throw), assignments, <c>++</c>, <c>await</c> and creations all count as effects.
+    /// </summary>
+    private static bool IsSideEffectFree(ExpressionSyntax? expression, SemanticModel model, CancellationToken cancellationToken)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is null)
+        {
+            return false;
+        }
+
+        if (expression is LiteralExpressionSyntax or ThisExpressionSyntax || model.GetConstantValue(expression, cancellationToken).HasValue)
+        {
+            return true;
+        }
+
+        return (expression is IdentifierNameSyntax || expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression })
+            && model.GetSymbolInfo(expression, cancellationToken).Symbol switch
+            {
+                ILocalSymbol or IParameterSymbol => true,
+                IFieldSymbol => expression is not MemberAccessExpressionSyntax access
+                    || model.GetSymbolInfo(access.Expression, cancellationToken).Symbol is INamedTypeSymbol or INamespaceSymbol
+                    || IsSideEffectFree(access.Expression, model, cancellationToken),
+                _ => false,
+            };
     }
 
     private static async Task<Document> ReplaceAsync(Document document, BinaryExpressionSyntax concat, InterpolatedStringExpressionSyntax interpolated, CancellationToken cancellationToken)

@@ -14,8 +14,8 @@ namespace Hotpath.CodeFixes.Allocations;
 
 /// <summary>
 /// HOT102: moves an array initialiser whose elements are all constants into a <c>private static readonly</c>
-/// field of the containing type and uses the field instead. Not offered when the array is stored in a local
-/// that the member writes elements of (sharing one array would change behaviour).
+/// field of the containing type and uses the field instead. Offered only when the array is provably only read
+/// (sharing one array would change behaviour if anything wrote it): see <see cref="IsOnlyRead"/>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HoistConstantArrayCodeFixProvider)), Shared]
 public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
@@ -57,7 +57,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
             || array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { Parent: TypeDeclarationSyntax } member
             || member.Parent is InterfaceDeclarationSyntax
             || FieldHost((TypeDeclarationSyntax)member.Parent) is not { } host
-            || IsMutatedLocal(array, member, model))
+            || !IsOnlyRead(array, member, model, cancellationToken))
         {
             return null;
         }
@@ -76,27 +76,126 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         _ => null,
     };
 
-    /// <summary>Whether the array lands in a local whose elements the member assigns.</summary>
-    private static bool IsMutatedLocal(ExpressionSyntax array, MemberDeclarationSyntax member, SemanticModel model)
+    /// <summary>
+    /// Whether the member only reads the array, so one shared instance behaves like a fresh one each time: the array,
+    /// or the local it initialises (every reference to it), is only indexed for reading (<c>a[i]</c>, <c>in a[i]</c>),
+    /// asked its <c>Length</c> (or <c>Rank</c>, <c>GetLength</c>, …), enumerated by <c>foreach</c>, converted to
+    /// <c>ReadOnlySpan&lt;T&gt;</c>/<c>ReadOnlyMemory&lt;T&gt;</c>, passed by value as a read-only collection
+    /// (<c>IEnumerable&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c>, also as an
+    /// extension's receiver) or to a method of <c>Array</c> or <c>string</c> that only reads it
+    /// (<c>Array.IndexOf</c>, <c>string.Join</c>, …). Anything else (an element written, <c>++</c>, <c>ref</c>,
+    /// <c>Array.Sort</c>, a call taking <c>T[]</c> or <c>Span&lt;T&gt;</c>, storing, returning or capturing it in
+    /// another variable) may write it or let it escape: no fix.
+    /// </summary>
+    private static bool IsOnlyRead(ExpressionSyntax array, MemberDeclarationSyntax member, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (array.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
-            || model.GetDeclaredSymbol(declarator) is not ILocalSymbol local)
+        if (array.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax } } declarator })
         {
-            return false;
-        }
-
-        foreach (var node in member.DescendantNodes())
-        {
-            if (node is AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax target } }
-                && target.Identifier.ValueText == local.Name
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target).Symbol, local))
+            if (model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local
+                || !(local.Type is IArrayTypeSymbol || IsReadOnlyView(local.Type)))
             {
-                return true;
+                return false;
             }
+
+            foreach (var identifier in member.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText == local.Name
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local)
+                    && !(identifier.Parent is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } rebound && rebound.Left == identifier)
+                    && !IsReadUse(identifier, model, cancellationToken))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        return false;
+        return IsReadUse(array, model, cancellationToken);
     }
+
+    /// <summary>Whether this use of the array (the creation itself or a reference to its local) only reads it.</summary>
+    private static bool IsReadUse(ExpressionSyntax use, SemanticModel model, CancellationToken cancellationToken)
+    {
+        // ReadOnlySpan<int> r = a; Sum(a) taking ReadOnlySpan<int> or IReadOnlyList<int>.
+        var converted = model.GetTypeInfo(use, cancellationToken).ConvertedType;
+        if (use.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None }
+            && (IsReadOnlySpanLike(converted) || (use.Parent is ArgumentSyntax && IsReadOnlyView(converted))))
+        {
+            return true;
+        }
+
+        switch (use.Parent)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return IsReadUse(parenthesized, model, cancellationToken);
+            case ElementAccessExpressionSyntax element when element.Expression == use:
+                return !IsWritten(element);
+            case MemberAccessExpressionSyntax access when access.Expression == use:
+                return model.GetSymbolInfo(access, cancellationToken).Symbol switch
+                {
+                    IPropertySymbol { Name: "Length" or "LongLength" or "Rank" or "Count" } => true,
+                    IMethodSymbol { Name: "GetLength" or "GetLongLength" or "GetLowerBound" or "GetUpperBound" or "Clone" or "CopyTo" } method => method.ReducedFrom is null,
+                    IMethodSymbol { ReducedFrom: { } extension } => IsReadOnlyView(extension.Parameters[0].Type) && extension.Parameters[0].RefKind == RefKind.None,
+                    _ => false,
+                };
+            case ForEachStatementSyntax loop when loop.Expression == use:
+                return true;
+            case ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.None } argument:
+                return model.GetOperation(argument, cancellationToken) is Microsoft.CodeAnalysis.Operations.IArgumentOperation { Parameter: { } parameter }
+                    && ReadsOnly(parameter);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary><c>Array.IndexOf(a, x)</c>, <c>string.Join(",", a)</c>, <c>Array.Copy(a, b, n)</c> (a as the source): BCL methods that never write that array.</summary>
+    private static bool ReadsOnly(IParameterSymbol parameter) =>
+        parameter.ContainingSymbol is IMethodSymbol method
+        && parameter.RefKind == RefKind.None
+        && method.ContainingType.SpecialType switch
+        {
+            SpecialType.System_Array => method.Name switch
+            {
+                "IndexOf" or "LastIndexOf" or "BinarySearch" or "Exists" or "Find" or "FindAll" or "FindIndex" or "FindLast"
+                    or "FindLastIndex" or "TrueForAll" or "ConvertAll" => parameter.Name == "array",
+                "Copy" or "ConstrainedCopy" => parameter.Name == "sourceArray",
+                _ => false,
+            },
+            SpecialType.System_String => method.Name is "Join" or "Concat",
+            _ => false,
+        };
+
+    /// <summary>An element access that is assigned, incremented, or taken by <c>ref</c>/<c>out</c> or as a <c>ref</c> expression.</summary>
+    private static bool IsWritten(ElementAccessExpressionSyntax element)
+    {
+        SyntaxNode node = element;
+        while (node.Parent is ParenthesizedExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        return node.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == node,
+            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => !node.Parent.IsKind(SyntaxKind.LogicalNotExpression)
+                && !node.Parent.IsKind(SyntaxKind.UnaryMinusExpression) && !node.Parent.IsKind(SyntaxKind.UnaryPlusExpression)
+                && !node.Parent.IsKind(SyntaxKind.BitwiseNotExpression),
+            ArgumentSyntax { Parent: TupleExpressionSyntax } => true, // (a[0], a[1]) = …: conservatively a write
+            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
+            RefExpressionSyntax => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>A type through which the elements cannot be written: a read-only span or memory, or a read-only collection interface.</summary>
+    private static bool IsReadOnlyView(ITypeSymbol? type) =>
+        IsReadOnlySpanLike(type)
+        || type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T or SpecialType.System_Collections_Generic_IReadOnlyList_T or SpecialType.System_Collections_Generic_IReadOnlyCollection_T }
+        || type?.SpecialType == SpecialType.System_Collections_IEnumerable;
+
+    private static bool IsReadOnlySpanLike(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "ReadOnlySpan" or "ReadOnlyMemory", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>
     /// The type that gets the field: the member's own type, or for a member of a C# 14 extension block
@@ -122,7 +221,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
     private static async Task<Document> HoistAsync(Document document, ExpressionSyntax array, IArrayTypeSymbol arrayType, TypeDeclarationSyntax type, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var name = UniqueName(type, BaseName(array));
+        var name = UniqueName(type, array, editor.SemanticModel, BaseName(array), cancellationToken);
         var typeName = arrayType.ToMinimalDisplayString(editor.SemanticModel, array.SpanStart);
 
         var field = SyntaxFactory.ParseMemberDeclaration($"private static readonly {typeName} {name} = {array.WithoutTrivia().ToFullString()};")!;
@@ -137,19 +236,32 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         // After the type's last field when it has one; otherwise first, separated from the members by a blank line.
         if (type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault() is { } lastField)
         {
-            editor.InsertAfter(lastField, field.WithLeadingTrivia(lastField.GetLeadingTrivia()).WithTrailingTrivia(eol));
+            editor.InsertAfter(lastField, field.WithLeadingTrivia(Indentation(lastField)).WithTrailingTrivia(eol));
         }
         else
         {
             // The blank line leads the next member, as the parser would put it, so a field inserted after this one
             // later (Fix All) lands before the blank line rather than after it.
             var first = type.Members[0];
-            editor.InsertBefore(first, field.WithLeadingTrivia(first.GetLeadingTrivia()).WithTrailingTrivia(eol));
+            editor.InsertBefore(first, field.WithLeadingTrivia(Indentation(first)).WithTrailingTrivia(eol));
             editor.ReplaceNode(first, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Insert(0, eol)));
         }
 
         editor.ReplaceNode(array, SyntaxFactory.IdentifierName(name).WithTriviaFrom(array));
         return editor.GetChangedDocument();
+    }
+
+    /// <summary>The indentation of <paramref name="member"/>'s line: its leading trivia after the last line break, without its comments or blank lines.</summary>
+    private static SyntaxTriviaList Indentation(MemberDeclarationSyntax member)
+    {
+        var leading = member.GetLeadingTrivia();
+        var start = leading.Count;
+        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            start--;
+        }
+
+        return SyntaxFactory.TriviaList(leading.Skip(start));
     }
 
     private static string BaseName(ExpressionSyntax array)
@@ -163,12 +275,31 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         return "s_values";
     }
 
-    private static string UniqueName(TypeDeclarationSyntax type, string name)
+    /// <summary>
+    /// <paramref name="name"/>, numbered when taken: by a member of the type in any of its parts or of a base type (a
+    /// clash is CS0102, hiding an inherited one a warning), the type or a type parameter, or any name in the member
+    /// the array is in (a local of that name would shadow the field).
+    /// </summary>
+    private static string UniqueName(TypeDeclarationSyntax type, ExpressionSyntax array, SemanticModel model, string name, CancellationToken cancellationToken)
     {
-        var taken = type.Members.OfType<FieldDeclarationSyntax>()
+        var taken = new HashSet<string>(type.Members.OfType<FieldDeclarationSyntax>()
             .SelectMany(f => f.Declaration.Variables)
-            .Select(v => v.Identifier.ValueText)
-            .ToImmutableHashSet();
+            .Select(v => v.Identifier.ValueText));
+        if (model.GetDeclaredSymbol(type, cancellationToken) is { } symbol)
+        {
+            taken.Add(symbol.Name);
+            taken.UnionWith(symbol.TypeParameters.Select(static p => p.Name));
+            for (var current = symbol; current is not null; current = current.BaseType)
+            {
+                taken.UnionWith(current.MemberNames);
+            }
+        }
+
+        if (array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member)
+        {
+            taken.UnionWith(member.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
+        }
+
         var candidate = name;
         for (var i = 2; taken.Contains(candidate); i++)
         {

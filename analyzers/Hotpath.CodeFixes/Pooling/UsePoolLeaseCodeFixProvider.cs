@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Composition;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.CodeFixes.Pooling;
 
@@ -24,27 +26,39 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT303");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Sequential: each lease takes a name free in the body as the earlier fixes left it (the batch fixer gave two rents
+    /// of one method the same 'lease', CS0128, and dropped one of two rents in a switch section, both wrapping it).
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null ||
-            root.FindNode(context.Span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation ||
-            !IsApplicable(invocation, model, context.CancellationToken, out var statement, out var pool))
+        if (root is null || model is null)
         {
             return;
         }
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => UseLeaseAsync(context.Document, statement!, pool!, ct), equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)),
-                diagnostic);
+            if (Locate(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
+            {
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)), diagnostic);
+            }
         }
     }
+
+    /// <summary>The rent call a diagnostic is on.</summary>
+    private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
+        SequentialFixAll.Innermost(root, diagnostic).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        node is InvocationExpressionSyntax invocation && IsApplicable(invocation, model, cancellationToken, out var statement, out var pool)
+            ? ct => UseLeaseAsync(document, statement!, pool!, ct)
+            : null;
 
     /// <summary>The shape the fix handles: <c>[var|T] x = pool.Rent();</c> where pool is a <c>Hotpath.Pool&lt;T&gt;</c>.</summary>
     private static bool IsApplicable(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken, out LocalDeclarationStatementSyntax? statement, out ExpressionSyntax? pool)
@@ -74,9 +88,39 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // `using var` may not sit directly in a switch section (CS8647): the fix wraps the section in a block, which
+        // would hide the section's locals from the other sections that use them.
+        if (declaration.Parent is SwitchSectionSyntax section && SharesLocals(section))
+        {
+            return false;
+        }
+
         statement = declaration;
         pool = access.Expression;
         return true;
+    }
+
+    /// <summary>Whether a name the section declares (a local, a pattern or out variable) appears in another section of the switch.</summary>
+    private static bool SharesLocals(SwitchSectionSyntax section)
+    {
+        var declared = new HashSet<string>();
+        foreach (var node in section.Statements.SelectMany(static s => s.DescendantNodesAndSelf()))
+        {
+            var identifier = node switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Identifier,
+                SingleVariableDesignationSyntax designation => designation.Identifier,
+                LocalFunctionStatementSyntax function => function.Identifier,
+                _ => default,
+            };
+            if (identifier != default)
+            {
+                declared.Add(identifier.ValueText);
+            }
+        }
+
+        return section.Parent is SwitchStatementSyntax @switch && @switch.Sections.Any(other => other != section
+            && other.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => declared.Contains(name.Identifier.ValueText)));
     }
 
     /// <summary>Whether <paramref name="body"/> assigns <paramref name="local"/> (=, a compound or deconstruction assignment, out or ref).</summary>
@@ -130,7 +174,7 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         foreach (var expressionStatement in body.DescendantNodes().OfType<ExpressionStatementSyntax>())
         {
             if (expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return" }, ArgumentList.Arguments: { Count: 1 } arguments } &&
-                arguments[0].Expression is IdentifierNameSyntax argument &&
+                Uncast(arguments[0].Expression) is IdentifierNameSyntax argument &&
                 local is not null && model is not null &&
                 SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local))
             {
@@ -139,9 +183,17 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         }
 
         var leaseName = UniqueName(body, "lease");
+
+        // Lease(out T x) takes exactly T: a local of another type (IPodLike like = Pool.Rent()) keeps its type and takes
+        // the leased instance from a variable of its own.
+        var declaredType = statement.Declaration.Type;
+        var rentedType = (model?.GetOperation(variable.Initializer!.Value, cancellationToken) as IInvocationOperation)?.TargetMethod.ReturnType;
+        var converted = !declaredType.IsVar && model is not null && rentedType is not null
+            && !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(declaredType, cancellationToken).Type, rentedType);
+        var outName = converted ? SyntaxFactory.Identifier(UniqueName(body, "rented", leaseName)) : variable.Identifier.WithoutTrivia();
         var outDeclaration = SyntaxFactory.DeclarationExpression(
-            statement.Declaration.Type.WithoutTrivia(),
-            SyntaxFactory.SingleVariableDesignation(variable.Identifier.WithoutTrivia()));
+            converted ? SyntaxFactory.IdentifierName("var") : declaredType.WithoutTrivia(),
+            SyntaxFactory.SingleVariableDesignation(outName));
         var lease = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, pool.WithoutTrivia(), SyntaxFactory.IdentifierName("Lease")),
             SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
@@ -154,7 +206,41 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
             .NormalizeWhitespace()
             .WithTriviaFrom(statement);
+        if (converted)
+        {
+            editor.InsertAfter(statement, statement
+                .WithDeclaration(statement.Declaration.WithVariables(SyntaxFactory.SingletonSeparatedList(
+                    variable.WithInitializer(variable.Initializer!.WithValue(SyntaxFactory.IdentifierName(outName).WithTriviaFrom(variable.Initializer.Value))))))
+                .WithLeadingTrivia(statement.GetLeadingTrivia().Where(static t => t.IsKind(SyntaxKind.WhitespaceTrivia))));
+            replacement = replacement.WithTrailingTrivia(statement.GetTrailingTrivia());
+        }
+
         editor.ReplaceNode(statement, replacement);
+        if (statement.Parent is SwitchSectionSyntax section)
+        {
+            // `using var` directly in a section is CS8647: the section's statements go into a block, one level deeper.
+            // Written out here rather than by the formatter, which put its own line breaks into a CRLF file.
+            var eol = section.DescendantTrivia().FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var indent = Indentation(section.Statements[0].GetLeadingTrivia());
+            var labelIndent = Indentation(section.GetLeadingTrivia());
+            var unit = indent.Length > labelIndent.Length && indent.StartsWith(labelIndent, System.StringComparison.Ordinal)
+                ? indent.Substring(labelIndent.Length)
+                : "    ";
+            editor.ReplaceNode(section, (current, _) =>
+            {
+                var statements = ((SwitchSectionSyntax)current).Statements;
+                var block = SyntaxFactory.Block(
+                    SyntaxFactory.Token(SyntaxKind.OpenBraceToken)
+                        .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
+                        .WithTrailingTrivia(eol == default ? SyntaxFactory.EndOfLine("\n") : eol),
+                    SyntaxFactory.List(statements.Select(each => Indent(each, unit))),
+                    SyntaxFactory.Token(SyntaxKind.CloseBraceToken)
+                        .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
+                        .WithTrailingTrivia(statements.Last().GetTrailingTrivia()));
+                return ((SwitchSectionSyntax)current).WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(block));
+            });
+        }
+
         return editor.GetChangedDocument();
     }
 
@@ -185,15 +271,83 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         }
     }
 
+    /// <summary>The expression under casts, parentheses, <c>as</c> and <c>!</c>: <c>Return((PodState)boxed)</c> returns <c>boxed</c>.</summary>
+    private static ExpressionSyntax Uncast(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression } @as:
+                    expression = @as.Left;
+                    break;
+                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed:
+                    expression = suppressed.Operand;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    /// <summary>The whitespace after the last line break of <paramref name="leading"/>.</summary>
+    private static string Indentation(SyntaxTriviaList leading)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var trivia in leading)
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                text.Clear();
+            }
+            else if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                text.Append(trivia.ToString());
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary><paramref name="statement"/> with every line it starts <paramref name="unit"/> deeper (text inside tokens, as a verbatim string's, untouched).</summary>
+    private static StatementSyntax Indent(StatementSyntax statement, string unit)
+    {
+        var first = statement.GetFirstToken();
+        return statement.ReplaceTokens(statement.DescendantTokens(), (original, rewritten) =>
+        {
+            var atLineStart = original == first || original.GetPreviousToken().TrailingTrivia.Any(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var leading = rewritten.LeadingTrivia;
+            var result = new List<SyntaxTrivia>(leading.Count);
+            for (var i = 0; i < leading.Count; i++)
+            {
+                var lineStart = i == 0 ? atLineStart : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
+                result.Add(lineStart && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.Whitespace(unit + leading[i].ToString()) : leading[i]);
+            }
+
+            return rewritten.WithLeadingTrivia(result);
+        });
+    }
+
     private static bool HasSideEffects(ExpressionSyntax condition) =>
         condition.DescendantNodesAndSelf().Any(static n =>
             n is InvocationExpressionSyntax or AssignmentExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax ||
             n.IsKind(SyntaxKind.PreIncrementExpression) || n.IsKind(SyntaxKind.PreDecrementExpression) ||
             n.IsKind(SyntaxKind.PostIncrementExpression) || n.IsKind(SyntaxKind.PostDecrementExpression));
 
-    private static string UniqueName(SyntaxNode scope, string baseName)
+    private static string UniqueName(SyntaxNode scope, string baseName, string? alsoTaken = null)
     {
         var taken = new HashSet<string>(scope.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
+        if (alsoTaken is not null)
+        {
+            taken.Add(alsoTaken);
+        }
+
         if (!taken.Contains(baseName))
         {
             return baseName;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -26,29 +27,41 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT001");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Sequential: the fixes of two types nested in one container each make that container partial, and the batch
+    /// fixer, merging their text changes, dropped one of them as a conflict (a nested type left without 'partial').
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindToken(context.Span.Start).Parent is not TypeDeclarationSyntax declaration)
+        if (root is null)
         {
             return;
         }
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(ReasonProperty, out var reason) || reason != NotPartialReason)
+            if (Locate(root, diagnostic) is TypeDeclarationSyntax declaration)
             {
-                continue; // making the type partial would not help
+                context.RegisterCodeFix(
+                    CodeAction.Create(Title, ct => MakePartialAsync(context.Document, declaration, ct), equivalenceKey: Title),
+                    diagnostic);
             }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => MakePartialAsync(context.Document, declaration, ct), equivalenceKey: Title),
-                diagnostic);
         }
     }
+
+    /// <summary>The type declaration a HOT001 about a missing <c>partial</c> is on; null for its other reasons (making the type partial would not help).</summary>
+    private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(ReasonProperty, out var reason) && reason == NotPartialReason
+            && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
+            ? declaration
+            : null;
+
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        node is TypeDeclarationSyntax declaration ? ct => MakePartialAsync(document, declaration, ct) : null;
 
     private static async Task<Document> MakePartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {

@@ -40,6 +40,179 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             """);
 
     [Fact]
+    public Task Only_string_additions_are_split_a_numeric_sum_stays_one_hole() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int a, int b, char c, char d, object o)
+                {
+                    sb.Append({|HOT106:a + b + " total"|});
+                    sb.Append({|HOT106:c + d + "|"|});
+                    sb.Append({|HOT106:"n=" + (a + b) + "!" + a * b|});
+                    sb.Append({|HOT106:"x" + (a + "y" + b) + c + 1.5|});
+                    sb.Append({|HOT106:'c' + "s" + null + (string)null + (object)a + o|});
+                    sb.Append({|HOT106:"(" + (a - b) + ")" + -a + (long)c|});
+                }
+            }
+            """,
+            """
+            using System.Text;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, int a, int b, char c, char d, object o)
+                {
+                    sb.Append($"{(a + b)} total");
+                    sb.Append($"{(c + d)}|");
+                    sb.Append($"n={(a + b)}!{(a * b)}");
+                    sb.Append($"x{a}y{b}{c}{1.5}");
+                    sb.Append($"{'c'}s{((object)a)}{o}");
+                    sb.Append($"({(a - b)}){(-a)}{((long)c)}");
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_when_an_operand_reaches_the_string_through_a_user_defined_conversion() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Text;
+
+            public sealed class Name
+            {
+                public static implicit operator string(Name n) => "name";
+                public override string ToString() => "ToString";
+            }
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public void M(StringBuilder sb, Name n, int i)
+                {
+                    sb.Append("a" + n + i);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_onto_a_conditional_handler_when_a_piece_has_side_effects() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private int _calls;
+                private int[] _items = new int[4];
+
+                private int Expensive(int a) => ++_calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s, int i)
+                {
+                    tracer.Write("trace " + Expensive(a));
+                    tracer.Write("n=" + a++);
+                    tracer.Write("s=" + s + $"{_calls = 2}");
+                    tracer.Write("at " + _items[i] + s.Length);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_conditional_handler_gets_the_fix_when_the_pieces_are_locals_parameters_fields_and_constants() =>
+        CodeFixVerifier.VerifyAsync(
+            new StringAnalyzer(),
+            new ConcatenationToInterpolationHandlerCodeFixProvider(),
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private const int Limit = 3;
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s)
+                {
+                    var local = a;
+                    tracer.Write({|HOT106:"a=" + a + " s=" + s + " calls=" + this._calls + "/" + Limit + local|});
+                }
+            }
+            """,
+            """
+            using System.Runtime.CompilerServices;
+
+            public sealed class Tracer
+            {
+                public bool Enabled;
+                public void Write(string text) { }
+                public void Write([InterpolatedStringHandlerArgument("")] TraceHandler handler) { }
+            }
+
+            [InterpolatedStringHandler]
+            public struct TraceHandler
+            {
+                public TraceHandler(int literalLength, int formattedCount, Tracer tracer, out bool enabled) => enabled = tracer.Enabled;
+                public void AppendLiteral(string s) { }
+                public void AppendFormatted<T>(T value) { }
+            }
+
+            public class C
+            {
+                private const int Limit = 3;
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public void M(Tracer tracer, int a, string s)
+                {
+                    var local = a;
+                    tracer.Write($"a={a} s={s} calls={this._calls}/{Limit}{local}");
+                }
+            }
+            """);
+
+    [Fact]
     public Task Nested_interpolated_strings_are_flattened_with_their_alignment_and_format() =>
         CodeFixVerifier.VerifyAsync(
             new StringAnalyzer(),

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Allocations;
 using Hotpath.CodeFixes.Allocations;
 using Hotpath.Testing;
@@ -76,6 +77,89 @@ public sealed class HoistConstantArrayCodeFixTests
             """);
 
     [Fact]
+    public Task The_field_name_is_free_in_every_part_of_a_partial_type_and_its_base_types() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            using System;
+
+            public sealed partial class Ranker : RankerBase
+            {
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public int Rank(int i)
+                {
+                    var order = {|HOT102:new[] { 3, 1, 2 }|};
+                    return order[i] + Array.IndexOf({|HOT102:new[] { 4, 5 }|}, i) + _calls;
+                }
+            }
+            """,
+            """
+            using System;
+
+            public sealed partial class Ranker : RankerBase
+            {
+                private int _calls;
+                private static readonly int[] s_order2 = new[] { 3, 1, 2 };
+                private static readonly int[] s_values2 = new[] { 4, 5 };
+
+                [Hotpath.HotPath]
+                public int Rank(int i)
+                {
+                    var order = s_order2;
+                    return order[i] + Array.IndexOf(s_values2, i) + _calls;
+                }
+            }
+            """,
+            new CodeFixTestOptions
+            {
+                AdditionalSources = ImmutableArray.Create("""
+                    public partial class Ranker
+                    {
+                        private static readonly int[] s_order = { 9 };
+                    }
+
+                    public class RankerBase
+                    {
+                        protected static readonly int[] s_values = { 0 };
+                    }
+                    """),
+            });
+
+    [Fact]
+    public Task The_new_field_takes_the_indentation_of_the_last_field_but_not_its_comment_or_blank_line() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            public class C
+            {
+                private int _a;
+
+                /// <summary>Calls so far.</summary>
+                private int _calls;
+
+                [Hotpath.HotPath]
+                public int M(int i) => System.Array.IndexOf({|HOT102:new[] { 1, 2 }|}, i) + _calls + _a;
+            }
+            """,
+            """
+            public class C
+            {
+                private int _a;
+
+                /// <summary>Calls so far.</summary>
+                private int _calls;
+                private static readonly int[] s_values = new[] { 1, 2 };
+
+                [Hotpath.HotPath]
+                public int M(int i) => System.Array.IndexOf(s_values, i) + _calls + _a;
+            }
+            """);
+
+    [Fact]
     public Task No_fix_for_non_constant_sized_or_mutated_arrays() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new ArrayAllocationAnalyzer(),
@@ -95,6 +179,118 @@ public sealed class HoistConstantArrayCodeFixTests
             }
             """);
 
+    [Fact]
+    public Task No_fix_when_the_member_may_write_the_array_or_lets_it_escape() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                private int[] _kept = Array.Empty<int>();
+
+                [Hotpath.HotPath]
+                public int M(int x)
+                {
+                    var order = new[] { 3, 1, 2 };
+                    Array.Sort(order);
+                    var steps = new int[] { 1, 2 };
+                    steps[1]++;
+                    var sums = new[] { 1, 2 };
+                    sums[0] += 3;
+                    var table = Table(new[] { 10, 20 });
+                    var kept = new[] { 5, 6 };
+                    _kept = kept;
+                    var span = new[] { 7, 8 };
+                    Span<int> s = span;
+                    s[0] = x;
+                    var viaAsSpan = new[] { 9, 10 };
+                    viaAsSpan.AsSpan()[0] = x;
+                    var byRef = new[] { 11, 12 };
+                    Bump(ref byRef[0]);
+                    var refLocal = new[] { 13, 14 };
+                    ref var r = ref refLocal[1];
+                    r = x;
+                    var aliased = new[] { 15, 16 };
+                    var alias = aliased;
+                    alias[0] = x;
+                    var tuple = new[] { 17, 18 };
+                    (tuple[0], tuple[1]) = (x, x);
+                    Action later = () => Table(tuple);
+                    return order[0] + steps[1] + sums[0] + table + span[0] + viaAsSpan[0] + byRef[0] + refLocal[1] + aliased[0] + tuple[0] + _kept[0] + Returned()[0];
+                }
+
+                private static int Table(int[] t) => t[0]++;
+
+                private static void Bump(ref int i) => i++;
+
+                [Hotpath.HotPath]
+                private static int[] Returned() => new[] { 19, 20 };
+            }
+            """);
+
+    [Fact]
+    public Task An_array_only_read_is_hoisted() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            using System;
+            using System.Collections.Generic;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M(int i)
+                {
+                    var weights = {|HOT102:new[] { 3, 1, 2 }|};
+                    var total = 0;
+                    foreach (var w in weights)
+                    {
+                        total += w;
+                    }
+
+                    return total + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
+                }
+
+                private static int Sum(ReadOnlySpan<int> values) => values.Length;
+
+                private static int Count(IReadOnlyList<int> values) => values.Count;
+
+                private static int Peek(in int value) => value;
+            }
+            """,
+            """
+            using System;
+            using System.Collections.Generic;
+
+            public class C
+            {
+                private static readonly int[] s_weights = new[] { 3, 1, 2 };
+
+                [Hotpath.HotPath]
+                public int M(int i)
+                {
+                    var weights = s_weights;
+                    var total = 0;
+                    foreach (var w in weights)
+                    {
+                        total += w;
+                    }
+
+                    return total + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
+                }
+
+                private static int Sum(ReadOnlySpan<int> values) => values.Length;
+
+                private static int Count(IReadOnlyList<int> values) => values.Count;
+
+                private static int Peek(in int value) => value;
+            }
+            """);
+
     private const string SeveralArrays = """
         using System;
 
@@ -106,7 +302,9 @@ public sealed class HoistConstantArrayCodeFixTests
                 var separators = {|HOT102:new[] { ',', ';' }|};
                 var mutated = {|HOT102:new[] { 1, 2 }|};
                 mutated[0] = c;
-                return Array.IndexOf(separators, c) + Array.IndexOf({|HOT102:new[] { 'a', 'b' }|}, c) + Sum({|HOT102:1, 2, 3|}) + Rows({|HOT102:{|HOT102:new[] { 4, 5 }|}|}) + mutated[0];
+                var order = {|HOT102:new[] { 3, 1, 2 }|};
+                Array.Sort(order);
+                return Array.IndexOf(separators, c) + Array.IndexOf({|HOT102:new[] { 'a', 'b' }|}, c) + Sum({|HOT102:1, 2, 3|}) + Rows({|HOT102:{|HOT102:new[] { 4, 5 }|}|}) + mutated[0] + order[0];
             }
 
             private static int Sum(params int[] values) => values.Length;
@@ -122,7 +320,6 @@ public sealed class HoistConstantArrayCodeFixTests
         {
             private static readonly char[] s_separators = new[] { ',', ';' };
             private static readonly char[] s_values = new[] { 'a', 'b' };
-            private static readonly int[] s_values2 = new[] { 4, 5 };
 
             [Hotpath.HotPath]
             public int M(char c)
@@ -130,7 +327,9 @@ public sealed class HoistConstantArrayCodeFixTests
                 var separators = s_separators;
                 var mutated = new[] { 1, 2 };
                 mutated[0] = c;
-                return Array.IndexOf(separators, c) + Array.IndexOf(s_values, c) + Sum(1, 2, 3) + Rows(s_values2) + mutated[0];
+                var order = new[] { 3, 1, 2 };
+                Array.Sort(order);
+                return Array.IndexOf(separators, c) + Array.IndexOf(s_values, c) + Sum(1, 2, 3) + Rows(new[] { 4, 5 }) + mutated[0] + order[0];
             }
 
             private static int Sum(params int[] values) => values.Length;

@@ -169,6 +169,156 @@ public sealed class UsePoolLeaseCodeFixTests
             s_options);
 
     [Fact]
+    public Task A_rent_declared_in_a_switch_section_gets_the_section_wrapped_in_a_block() =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + SwitchSection, Types + "\n" + SwitchSectionFixed, s_options);
+
+    /// <summary>The block's new lines are the file's: a CRLF file gets no lone LF (the formatter wrote its own).</summary>
+    [Fact]
+    public Task A_switch_section_wrapped_in_a_CRLF_file_keeps_CRLF() =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + SwitchSection, Types + "\n" + SwitchSectionFixed, s_options with { CrLf = true });
+
+    private const string SwitchSection = """
+        public static class Handler
+        {
+            public static int Handle(int kind)
+            {
+                switch (kind)
+                {
+                    case 1:
+                        var state = {|HOT303:PodState.Pool.Rent()|};
+                        state.Restarts++;
+                        if (state.Restarts > kind)
+                        {
+                            PodState.Pool.Return(state);
+                        }
+
+                        return state.Restarts;
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """;
+
+    private const string SwitchSectionFixed = """
+        public static class Handler
+        {
+            public static int Handle(int kind)
+            {
+                switch (kind)
+                {
+                    case 1:
+                        {
+                            using var lease = PodState.Pool.Lease(out var state);
+                            state.Restarts++;
+                            if (state.Restarts > kind)
+                            {
+                            }
+
+                            return state.Restarts;
+                        }
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Not_offered_in_a_switch_section_whose_locals_another_section_uses() =>
+        CodeFixVerifier.VerifyNoFixAsync(
+            new PoolMisuseAnalyzer(),
+            new UsePoolLeaseCodeFixProvider(),
+            Types + """
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            var state = PodState.Pool.Rent();
+                            int count = state.Restarts;
+                            return count;
+                        default:
+                            count = 2;
+                            return count;
+                    }
+                }
+            }
+            """,
+            s_options);
+
+    [Fact]
+    public Task A_local_of_another_type_keeps_its_type_and_takes_the_leased_instance() => Verify(
+        """
+        public interface IPodLike { }
+        public sealed partial class PodState : IPodLike { }
+
+        public static class Handler
+        {
+            public static int Handle(int rented)
+            {
+                IPodLike like = {|HOT303:PodState.Pool.Rent()|};
+                object boxed = {|HOT303:PodState.Pool.Rent()|};
+                return like.GetHashCode() + boxed.GetHashCode() + rented;
+            }
+        }
+        """,
+        """
+        public interface IPodLike { }
+        public sealed partial class PodState : IPodLike { }
+
+        public static class Handler
+        {
+            public static int Handle(int rented)
+            {
+                using var lease = PodState.Pool.Lease(out var rented2);
+                IPodLike like = rented2;
+                using var lease2 = PodState.Pool.Lease(out var rented3);
+                object boxed = rented3;
+                return like.GetHashCode() + boxed.GetHashCode() + rented;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_return_of_the_local_cast_back_to_the_pooled_type_is_removed_too() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle(bool done)
+            {
+                object boxed = {|HOT303:PodState.Pool.Rent()|};
+                if (done)
+                {
+                    PodState.Pool.Return((PodState)boxed);
+                    return 0;
+                }
+
+                return boxed.GetHashCode();
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle(bool done)
+            {
+                using var lease = PodState.Pool.Lease(out var rented);
+                object boxed = rented;
+                if (done)
+                {
+                    return 0;
+                }
+
+                return boxed.GetHashCode();
+            }
+        }
+        """);
+
+    [Fact]
     public Task Not_offered_for_ArrayPool_which_has_no_lease() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new PoolMisuseAnalyzer(),
