@@ -37,6 +37,12 @@ public sealed record CodeFixTestOptions
 
     /// <summary>What each of <see cref="AdditionalSources"/> reads after the fix; empty: each is left unchanged.</summary>
     public ImmutableArray<string> ExpectedAdditionalSources { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>
+    /// Runs against the fixed project, emitted and loaded (a compile-and-run check that the fix kept what the code
+    /// does); <see langword="null"/>: the fixed code is not run.
+    /// </summary>
+    public Action<System.Reflection.Assembly>? Run { get; init; }
 }
 
 /// <summary>
@@ -204,6 +210,11 @@ public static class CodeFixVerifier
         if (options.FixedMustCompile)
         {
             TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
+        }
+
+        if (options.Run is { } run)
+        {
+            run(TestCompilation.EmitAndLoad((await document.Project.GetCompilationAsync().ConfigureAwait(false))!));
         }
     }
 

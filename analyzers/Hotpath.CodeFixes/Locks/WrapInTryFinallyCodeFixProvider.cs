@@ -63,31 +63,120 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        var (start, end, exit) = Region(block, statement, enter);
+        var lockObject = enter.ArgumentList.Arguments[0].Expression;
+        var (start, end, exit) = Region(model, block, statement, lockObject, cancellationToken);
+        if (EarlyExits(model, block, start, end, lockObject, cancellationToken) is not { } earlyExits)
+        {
+            return null; // a release the finally cannot stand in for: wrapped, the lock would be released twice
+        }
+
         if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
         {
             return null; // a variable the statements declare for later code could not stay in scope
         }
 
-        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, ct);
+        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, earlyExits, ct);
     }
 
     /// <summary>The guarded statements [start, end) after the Enter: up to the matching Exit, or to the end of the block.</summary>
-    private static (int Start, int End, ExpressionStatementSyntax? Exit) Region(BlockSyntax block, ExpressionStatementSyntax enterStatement, InvocationExpressionSyntax enter)
+    private static (int Start, int End, ExpressionStatementSyntax? Exit) Region(SemanticModel model, BlockSyntax block, ExpressionStatementSyntax enterStatement, ExpressionSyntax lockObject, CancellationToken cancellationToken)
     {
-        var lockText = enter.ArgumentList.Arguments[0].Expression.ToString();
         var statements = block.Statements;
         var start = statements.IndexOf(enterStatement) + 1;
         for (var i = start; i < statements.Count; i++)
         {
-            if (IsExit(statements[i], lockText))
+            if (statements[i] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } exit &&
+                IsExitOf(model, invocation, lockObject, cancellationToken))
             {
-                return (start, i, (ExpressionStatementSyntax)statements[i]);
+                return (start, i, exit);
             }
         }
 
         return (start, statements.Count, null);
     }
+
+    /// <summary>
+    /// The releases of the lock inside the guarded statements, each right before a <c>return</c> or <c>throw</c> that
+    /// leaves the region through nothing but blocks, ifs and switches: the finally releases there instead, so they go
+    /// (kept, the lock would be released twice). Null when some other release of the lock is there (in a lambda, a
+    /// local function, a loop, a try or catch, a using, or not right before leaving): the finally cannot stand in for it.
+    /// </summary>
+    private static HashSet<ExpressionStatementSyntax>? EarlyExits(SemanticModel model, BlockSyntax block, int start, int end, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var exits = new HashSet<ExpressionStatementSyntax>();
+        for (var i = start; i < end; i++)
+        {
+            foreach (var invocation in block.Statements[i].DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsExitOf(model, invocation, lockObject, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (invocation.Parent is not ExpressionStatementSyntax exit || !LeavesRightAfter(exit) || !OnlyBranchesUpTo(exit, block))
+                {
+                    return null;
+                }
+
+                exits.Add(exit);
+            }
+        }
+
+        return exits;
+    }
+
+    /// <summary>Whether the statement after <paramref name="exit"/> in its block or switch section is a <c>return</c> or <c>throw</c>.</summary>
+    private static bool LeavesRightAfter(ExpressionStatementSyntax exit)
+    {
+        var siblings = exit.Parent switch
+        {
+            BlockSyntax parent => parent.Statements,
+            SwitchSectionSyntax section => section.Statements,
+            _ => default,
+        };
+        var index = siblings.IndexOf(exit);
+        return index >= 0 && index + 1 < siblings.Count && siblings[index + 1] is ReturnStatementSyntax or ThrowStatementSyntax;
+    }
+
+    /// <summary>Whether only blocks, ifs and switches lie between <paramref name="exit"/> and the block of the Enter.</summary>
+    private static bool OnlyBranchesUpTo(ExpressionStatementSyntax exit, BlockSyntax block)
+    {
+        for (var node = exit.Parent; node is not null && node != block; node = node.Parent)
+        {
+            if (node is not (BlockSyntax or IfStatementSyntax or ElseClauseSyntax or SwitchSectionSyntax or SwitchStatementSyntax))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> is <c>Monitor.Exit</c> of the object <paramref name="lockObject"/> names (same text, or the same field, local or parameter with or without <c>this.</c>).</summary>
+    private static bool IsExitOf(SemanticModel model, InvocationExpressionSyntax invocation, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        if (invocation is not { ArgumentList.Arguments.Count: 1 } ||
+            invocation.Expression is not (MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" } or IdentifierNameSyntax { Identifier.ValueText: "Exit" }) ||
+            model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { Name: "Exit", ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+        {
+            return false;
+        }
+
+        var released = invocation.ArgumentList.Arguments[0].Expression;
+        if (released.ToString() == lockObject.ToString())
+        {
+            return true;
+        }
+
+        return IsPlainName(released) && IsPlainName(lockObject) &&
+               model.GetSymbolInfo(released, cancellationToken).Symbol is { } symbol &&
+               SymbolEqualityComparer.Default.Equals(symbol, model.GetSymbolInfo(lockObject, cancellationToken).Symbol);
+    }
+
+    /// <summary>A name that denotes one object wherever it is written in the member: <c>x</c> or <c>this.x</c>.</summary>
+    private static bool IsPlainName(ExpressionSyntax expression) =>
+        expression is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax };
 
     /// <summary>
     /// The local declarations among the guarded statements whose variables the statements after the region use:
@@ -149,6 +238,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         int end,
         ExpressionStatementSyntax? exit,
         HashSet<LocalDeclarationStatementSyntax> hoisted,
+        HashSet<ExpressionStatementSyntax> earlyExits,
         CancellationToken cancellationToken)
     {
         var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
@@ -162,7 +252,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         {
             if (statements[i] is not LocalDeclarationStatementSyntax declaration || !hoisted.Contains(declaration))
             {
-                guarded.Add(statements[i]);
+                guarded.Add(WithoutEarlyExits(statements[i], earlyExits));
                 continue;
             }
 
@@ -255,6 +345,24 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return formatted.WithSyntaxRoot(formattedRoot);
     }
 
+    /// <summary><paramref name="statement"/> without the early releases in it; a comment on one stays where it was.</summary>
+    private static StatementSyntax WithoutEarlyExits(StatementSyntax statement, HashSet<ExpressionStatementSyntax> earlyExits)
+    {
+        var inside = statement.DescendantNodes().OfType<ExpressionStatementSyntax>().Where(earlyExits.Contains).ToList();
+        if (inside.Count == 0)
+        {
+            return statement;
+        }
+
+        var commented = inside.Where(static e => e.GetLeadingTrivia().Concat(e.GetTrailingTrivia())
+            .Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))).ToList();
+        var tracked = statement.TrackNodes(inside);
+        var plain = inside.Except(commented).Select(e => tracked.GetCurrentNode(e)!).ToList();
+        tracked = tracked.RemoveNodes(plain, SyntaxRemoveOptions.KeepNoTrivia)!;
+        var withComments = commented.Select(e => tracked.GetCurrentNode(e)!).ToList();
+        return tracked.RemoveNodes(withComments, SyntaxRemoveOptions.KeepExteriorTrivia)!;
+    }
+
     /// <summary>Whether a statement of the block starts on the line of its <c>{</c> or ends on the line of its <c>}</c>.</summary>
     private static bool SharesLines(BlockSyntax block)
     {
@@ -312,14 +420,4 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
 
         return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(line.Start, end));
     }
-
-    private static bool IsExit(StatementSyntax statement, string lockText) =>
-        statement is ExpressionStatementSyntax
-        {
-            Expression: InvocationExpressionSyntax
-            {
-                Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" },
-                ArgumentList.Arguments.Count: 1,
-            } invocation,
-        } && invocation.ArgumentList.Arguments[0].Expression.ToString() == lockText;
 }
