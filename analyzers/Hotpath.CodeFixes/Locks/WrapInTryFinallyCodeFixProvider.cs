@@ -268,22 +268,39 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                 type = SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(model, declaration.SpanStart)).WithTriviaFrom(type);
             }
 
-            declaredAhead.Add(SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+            var ahead = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
                     type,
                     SyntaxFactory.SeparatedList(declaration.Declaration.Variables.Select(static v => v.WithInitializer(null)))))
                 .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                .WithAdditionalAnnotations(s_layout));
+                .WithAdditionalAnnotations(s_layout);
+            var assignments = new List<StatementSyntax>();
             foreach (var variable in declaration.Declaration.Variables)
             {
                 if (variable.Initializer is { } initializer)
                 {
-                    guarded.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                    assignments.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
                             SyntaxKind.SimpleAssignmentExpression,
                             SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
                             initializer.Value.WithoutTrivia()))
                         .WithAdditionalAnnotations(s_layout));
                 }
             }
+
+            // The comment at the end of the declaration's line stays at the end of the line that does its work.
+            if (declaration.GetTrailingTrivia().Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            {
+                if (assignments.Count > 0)
+                {
+                    assignments[assignments.Count - 1] = assignments[assignments.Count - 1].WithTrailingTrivia(declaration.GetTrailingTrivia());
+                }
+                else
+                {
+                    ahead = ahead.WithTrailingTrivia(declaration.GetTrailingTrivia());
+                }
+            }
+
+            declaredAhead.Add(ahead);
+            guarded.AddRange(assignments);
         }
 
         // Without an Exit, call it the way the Enter was called (same qualification).

@@ -318,6 +318,57 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>The comments of a declaration split into a declaration ahead and an assignment stay (the trailing one was dropped).</summary>
+    [Fact]
+    public Task A_split_declaration_keeps_its_comments() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Journal
+            {
+                private readonly object _gate = new();
+                private readonly List<string> _segments = new();
+
+                public int Append(string record)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    // the position of the new record
+                    var count = _segments.Count; // read under the lock
+                    _segments.Add(record);
+                    Monitor.Exit(_gate);
+                    return count + 1;
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Journal
+            {
+                private readonly object _gate = new();
+                private readonly List<string> _segments = new();
+
+                public int Append(string record)
+                {
+                    // the position of the new record
+                    int count;
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        count = _segments.Count; // read under the lock
+                        _segments.Add(record);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+
+                    return count + 1;
+                }
+            }
+            """);
+
     /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
     [Fact]
     public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
