@@ -96,8 +96,8 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>
-    /// The releases of the lock inside the guarded statements, each right before a <c>return</c> or <c>throw</c> that
-    /// leaves the region through nothing but blocks, ifs and switches: the finally releases there instead, so they go
+    /// The releases of the lock inside the guarded statements, each right before a <c>return</c>, <c>throw</c>,
+    /// <c>continue</c> or <c>break</c> that leaves the region through nothing but blocks, ifs and switches: the finally releases there instead, so they go
     /// (kept, the lock would be released twice). Null when some other release of the lock is there (in a lambda, a
     /// local function, a loop, a try or catch, a using, or not right before leaving): the finally cannot stand in for it.
     /// </summary>
@@ -114,7 +114,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                     continue;
                 }
 
-                if (invocation.Parent is not ExpressionStatementSyntax exit || !LeavesRightAfter(exit) || !OnlyBranchesUpTo(exit, block))
+                if (invocation.Parent is not ExpressionStatementSyntax exit || !OnlyBranchesUpTo(exit, block) || !LeavesRightAfter(exit, block))
                 {
                     return null;
                 }
@@ -126,8 +126,12 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return exits;
     }
 
-    /// <summary>Whether the statement after <paramref name="exit"/> in its block or switch section is a <c>return</c> or <c>throw</c>.</summary>
-    private static bool LeavesRightAfter(ExpressionStatementSyntax exit)
+    /// <summary>
+    /// Whether the statement after <paramref name="exit"/> in its block or switch section leaves the region: a
+    /// <c>return</c>, <c>throw</c>, <c>yield break</c>, or a <c>continue</c> or <c>break</c> of a loop around the region
+    /// (a <c>break</c> with a switch between it and the region's block leaves only that switch).
+    /// </summary>
+    private static bool LeavesRightAfter(ExpressionStatementSyntax exit, BlockSyntax block)
     {
         var siblings = exit.Parent switch
         {
@@ -136,7 +140,18 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             _ => default,
         };
         var index = siblings.IndexOf(exit);
-        return index >= 0 && index + 1 < siblings.Count && siblings[index + 1] is ReturnStatementSyntax or ThrowStatementSyntax;
+        if (index < 0 || index + 1 >= siblings.Count)
+        {
+            return false;
+        }
+
+        return siblings[index + 1] switch
+        {
+            ReturnStatementSyntax or ThrowStatementSyntax or ContinueStatementSyntax => true,
+            YieldStatementSyntax yield => yield.IsKind(SyntaxKind.YieldBreakStatement),
+            BreakStatementSyntax => !exit.Ancestors().TakeWhile(a => a != block).OfType<SwitchStatementSyntax>().Any(),
+            _ => false,
+        };
     }
 
     /// <summary>Whether only blocks, ifs and switches lie between <paramref name="exit"/> and the block of the Enter.</summary>

@@ -293,6 +293,99 @@ public sealed class WrapInTryFinallyCodeFixTests
         Assert.Equal("False True 0 2 thrown 3 False", assembly.GetType("Counter")!.GetMethod("Probe")!.Invoke(null, null));
 
     /// <summary>
+    /// In a loop, an early <c>continue</c> or <c>break</c> that already releases leaves the region too: its Exit goes (it
+    /// was not offered). A <c>break</c> of a switch inside the region does not leave it (see the no-fix cases).
+    /// </summary>
+    [Fact]
+    public Task An_early_continue_or_break_that_releases_loses_its_exit() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Sums
+            {
+                private readonly object _gate = new();
+                private int _total;
+
+                public int Add(List<int> values)
+                {
+                    foreach (var v in values)
+                    {
+                        {|HOT204:Monitor.Enter(_gate)|};
+                        if (v == 0)
+                        {
+                            Monitor.Exit(_gate);
+                            continue;
+                        }
+
+                        if (v < 0)
+                        {
+                            Monitor.Exit(_gate);
+                            break;
+                        }
+
+                        _total += v;
+                        Monitor.Exit(_gate);
+                    }
+
+                    return _total;
+                }
+
+                public static string Probe()
+                {
+                    var sums = new Sums();
+                    return $"{sums.Add(new List<int> { 1, 0, 2, -1, 5 })} {Monitor.IsEntered(sums._gate)}";
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Sums
+            {
+                private readonly object _gate = new();
+                private int _total;
+
+                public int Add(List<int> values)
+                {
+                    foreach (var v in values)
+                    {
+                        Monitor.Enter(_gate);
+                        try
+                        {
+                            if (v == 0)
+                            {
+                                continue;
+                            }
+
+                            if (v < 0)
+                            {
+                                break;
+                            }
+
+                            _total += v;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_gate);
+                        }
+                    }
+
+                    return _total;
+                }
+
+                public static string Probe()
+                {
+                    var sums = new Sums();
+                    return $"{sums.Add(new List<int> { 1, 0, 2, -1, 5 })} {Monitor.IsEntered(sums._gate)}";
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                Run = static assembly => Assert.Equal("3 False", assembly.GetType("Sums")!.GetMethod("Probe")!.Invoke(null, null)),
+            });
+
+    /// <summary>
     /// A release of the same lock the finally cannot stand in for (in a lambda, a local function, a loop, a catch, not
     /// right before a return or throw, or under an if without a block) would release twice or at another time: no fix.
     /// </summary>
