@@ -70,6 +70,11 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // a release the finally cannot stand in for: wrapped, the lock would be released twice
         }
 
+        if (exit is null && IsReleasedOutside(model, block, start, lockObject, cancellationToken))
+        {
+            return null; // held past the block: a finally at its end would release it early, and the later Exit again
+        }
+
         if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
         {
             return null; // a variable the statements declare for later code could not stay in scope
@@ -154,6 +159,55 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         };
     }
 
+    /// <summary>
+    /// Whether the function around the block releases the lock somewhere other than the statements after the Enter, in
+    /// an Exit that is not the end of a region of its own (an Enter of the lock earlier in the same block).
+    /// </summary>
+    private static bool IsReleasedOutside(SemanticModel model, BlockSyntax block, int start, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
+        if (function is null)
+        {
+            return false;
+        }
+
+        var region = start < block.Statements.Count
+            ? Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[block.Statements.Count - 1].Span.End)
+            : default;
+        return function.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Any(invocation => !region.Contains(invocation.Span) && IsExitOf(model, invocation, lockObject, cancellationToken) &&
+                               !IsEnteredBefore(model, invocation, lockObject, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the statement of the Exit <paramref name="exit"/> (or the try whose finally it is in) follows a
+    /// <c>Monitor.Enter</c> of the lock in its block.
+    /// </summary>
+    private static bool IsEnteredBefore(SemanticModel model, InvocationExpressionSyntax exit, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        if (exit.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax } exitStatement)
+        {
+            return false;
+        }
+
+        StatementSyntax statement = exitStatement;
+        if (statement.Parent is BlockSyntax { Parent: FinallyClauseSyntax { Parent: TryStatementSyntax tryStatement } })
+        {
+            statement = tryStatement;
+        }
+
+        if (statement.Parent is not BlockSyntax block)
+        {
+            return false;
+        }
+
+        return block.Statements.TakeWhile(s => s != statement).Any(s =>
+            s is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter } &&
+            enter.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" } or IdentifierNameSyntax { Identifier.ValueText: "Enter" } &&
+            model.GetSymbolInfo(enter, cancellationToken).Symbol is IMethodSymbol { ContainingType.Name: "Monitor" } &&
+            SameLock(model, enter.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken));
+    }
+
     /// <summary>Whether only blocks, ifs and switches lie between <paramref name="exit"/> and the block of the Enter.</summary>
     private static bool OnlyBranchesUpTo(ExpressionStatementSyntax exit, BlockSyntax block)
     {
@@ -178,16 +232,15 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return false;
         }
 
-        var released = invocation.ArgumentList.Arguments[0].Expression;
-        if (released.ToString() == lockObject.ToString())
-        {
-            return true;
-        }
-
-        return IsPlainName(released) && IsPlainName(lockObject) &&
-               model.GetSymbolInfo(released, cancellationToken).Symbol is { } symbol &&
-               SymbolEqualityComparer.Default.Equals(symbol, model.GetSymbolInfo(lockObject, cancellationToken).Symbol);
+        return SameLock(model, invocation.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken);
     }
+
+    /// <summary>Whether the two expressions name the same lock: the same text, or the same field, local or parameter with or without <c>this.</c>.</summary>
+    private static bool SameLock(SemanticModel model, ExpressionSyntax a, ExpressionSyntax b, CancellationToken cancellationToken) =>
+        a.ToString() == b.ToString() ||
+        IsPlainName(a) && IsPlainName(b) &&
+        model.GetSymbolInfo(a, cancellationToken).Symbol is { } symbol &&
+        SymbolEqualityComparer.Default.Equals(symbol, model.GetSymbolInfo(b, cancellationToken).Symbol);
 
     /// <summary>A name that denotes one object wherever it is written in the member: <c>x</c> or <c>this.x</c>.</summary>
     private static bool IsPlainName(ExpressionSyntax expression) =>

@@ -462,6 +462,35 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>
+    /// An Enter with no Exit in its block, whose lock the member releases after that block: the lock is meant to be held
+    /// past the block, and a finally at its end would release it early, then the later Exit a second time: no fix.
+    /// </summary>
+    [Fact]
+    public Task No_fix_when_the_lock_is_released_after_the_enters_block() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private readonly bool _synchronized = true;
+                private int _n;
+                public void Update()
+                {
+                    if (_synchronized)
+                    {
+                        Monitor.Enter(_gate);
+                    }
+
+                    _n++;
+                    if (_synchronized)
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+            """);
+
     /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
     [Fact]
     public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
