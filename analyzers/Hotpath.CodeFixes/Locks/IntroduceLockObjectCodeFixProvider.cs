@@ -88,6 +88,10 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         var targets = SameTargets(target, site, typeSymbol, model, cancellationToken);
+        if (IsLockedByOtherTypes(target, typeSymbol, model, cancellationToken))
+        {
+            return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
+        }
 
         // One lock object for all of them: static when the target is one object for every instance or some site
         // guards only state shared by every instance (an instance lock would not exclude across instances there; the
@@ -184,6 +188,88 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         return targets;
+    }
+
+    /// <summary>
+    /// Whether code of another type in the compilation locks (or waits on, pulses) the object <paramref name="target"/>
+    /// names in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
+    /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
+    /// as the type for those, as in <see cref="SameTargets"/>).
+    /// </summary>
+    private static bool IsLockedByOtherTypes(ExpressionSyntax target, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(target, model, cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        var perInstance = key is "this" or "GetType()" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
+        foreach (var tree in model.Compilation.SyntaxTrees)
+        {
+            SemanticModel? treeModel = null;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var candidate = node switch
+                {
+                    LockStatementSyntax lockStatement => lockStatement.Expression,
+                    InvocationExpressionSyntax
+                    {
+                        ArgumentList.Arguments.Count: > 0,
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" or "Exit" or "Wait" or "Pulse" or "PulseAll" },
+                    } invocation => invocation.ArgumentList.Arguments[0].Expression,
+                    _ => null,
+                };
+                if (candidate is null || candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
+                {
+                    continue;
+                }
+
+                treeModel ??= ModelOf(candidate, model);
+                if (treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
+                    IsWithin(other, type, perInstance) ||
+                    (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken)) ||
+                    !Equals(KeyOf(candidate, treeModel, cancellationToken), key))
+                {
+                    continue;
+                }
+
+                if (!perInstance || InheritsFrom(other, type) || InheritsFrom(type, other))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="other"/> is <paramref name="type"/> (or, unless per instance, nested in it).</summary>
+    private static bool IsWithin(INamedTypeSymbol other, INamedTypeSymbol type, bool perInstance)
+    {
+        for (INamedTypeSymbol? current = other; current is not null; current = perInstance ? null : current.ContainingType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, type.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

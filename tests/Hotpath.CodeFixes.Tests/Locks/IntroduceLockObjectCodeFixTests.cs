@@ -439,6 +439,31 @@ public sealed class IntroduceLockObjectCodeFixTests
                     """),
             });
 
+    /// <summary>
+    /// Another type the fix cannot give the private lock object locks the same object: a base or derived type's
+    /// lock (this), or another class's lock on the same string literal. Fixed, the two sides would stop excluding each
+    /// other (each got a lock object of its own): no fix.
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        public class Base { protected int _n; public void A() { lock (this) { _n++; } } }
+        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        """)]
+    [InlineData("""
+        public class Base { protected int _n; public void A() { System.Threading.Monitor.Enter(this); _n++; System.Threading.Monitor.Exit(this); } }
+        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        """)]
+    [InlineData("""
+        public static class LegacyLocks { public static int A; public static void Bump() { lock ("legacy-lock") { A++; } } }
+        public static class OtherLegacy { public static void Bump() { lock ("legacy-lock") { LegacyLocks.A--; } } }
+        """)]
+    [InlineData("""
+        public class Registry { private static int s_n; public static void Add() { lock (typeof(Registry)) { s_n++; } } }
+        public static class Admin { public static void Reset() { lock (typeof(Registry)) { } } }
+        """)]
+    public Task No_fix_when_another_type_locks_the_same_object(string source) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), source);
+
     [Fact]
     public Task No_fix_for_a_parameter() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
