@@ -78,7 +78,7 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
         foreach (var identifier in root.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (identifier.Identifier.ValueText != field.Name ||
-                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, field) ||
+                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition) ||
                 !IsWrite(identifier))
             {
                 continue;

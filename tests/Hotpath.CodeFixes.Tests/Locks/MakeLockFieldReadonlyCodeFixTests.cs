@@ -124,6 +124,18 @@ public sealed class MakeLockFieldReadonlyCodeFixTests
             }
             """);
 
+    /// <summary>A write to the field of another construction of a generic type is a write to the field too (it was missed).</summary>
+    [Fact]
+    public Task No_fix_when_the_field_is_written_through_another_construction_of_its_generic_type() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store<T>
+            {
+                private object _gate = new();
+                public void A() { lock (_gate) { } }
+                public static void Reset(Store<int> other) { other._gate = new object(); }
+            }
+            """);
+
     /// <summary>A static lock field written in an instance constructor is not a constructor write for readonly purposes.</summary>
     [Fact]
     public Task No_fix_when_a_static_field_is_written_in_an_instance_constructor() =>
