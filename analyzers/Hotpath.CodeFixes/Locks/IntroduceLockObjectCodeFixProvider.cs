@@ -102,13 +102,16 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         var useLock = targets.All(static t => Site(t) is LockStatementSyntax) && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
 
-        // Reuse a lock object an earlier fix introduced.
+        // Reuse a lock object an earlier fix introduced, unless either side is waited on or pulsed: merged, a Pulse
+        // could wake the other condition's waiter, and a thread blocked in one region would hold up the other.
         var baseName = isStatic ? "s_lock" : "_lock";
         string? name = null;
         var taken = new HashSet<string>(typeSymbol.MemberNames, StringComparer.Ordinal);
+        var signalled = targets.Any(t => IsSignal(t, ModelOf(t, model), cancellationToken));
         foreach (var member in typeSymbol.GetMembers())
         {
-            if (member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
+            if (!signalled && member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
+                !IsSignalledField(existing, typeSymbol, model, cancellationToken) &&
                 existing.IsStatic == isStatic && existing.Name.StartsWith(baseName, StringComparison.Ordinal) &&
                 (useLock ? existing.Type.ToDisplayString() == "System.Threading.Lock" : existing.Type.SpecialType == SpecialType.System_Object))
             {
@@ -128,6 +131,34 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         return new Change(type, targets, name, fieldType, isStatic, addField);
+    }
+
+    /// <summary>Whether <paramref name="target"/> is the object of a <c>Monitor.Wait</c>, <c>Pulse</c> or <c>PulseAll</c>.</summary>
+    private static bool IsSignal(ExpressionSyntax target, SemanticModel model, CancellationToken cancellationToken) =>
+        Site(target) is InvocationExpressionSyntax invocation &&
+        model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Wait" or "Pulse" or "PulseAll" } method &&
+        method.ContainingType is { Name: "Monitor" } monitor && monitor.ContainingNamespace.ToDisplayString() == "System.Threading";
+
+    /// <summary>Whether the type waits on or pulses <paramref name="field"/> anywhere in its declarations.</summary>
+    private static bool IsSignalledField(IFieldSymbol field, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var declarationModel = ModelOf(declaration, model);
+            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (invocation.ArgumentList.Arguments.Count > 0 &&
+                    invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "Pulse" or "PulseAll" } &&
+                    SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(invocation.ArgumentList.Arguments[0].Expression, cancellationToken).Symbol, field) &&
+                    IsSignal(invocation.ArgumentList.Arguments[0].Expression, declarationModel, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The semantic model of <paramref name="node"/>'s tree.</summary>

@@ -398,6 +398,71 @@ public sealed class IntroduceLockObjectCodeFixTests
             "        private int _hits;\n        public void Hit() { lock (this) { _hits++; } }",
             "        private readonly Lock _lock = new();\n        private int _hits;\n        public void Hit() { lock (_lock) { _hits++; } }"));
 
+    /// <summary>
+    /// A lock object waited on or pulsed is not shared with another object's sites: merged, a Pulse could wake a waiter
+    /// of the other object's condition (a lost wake-up), and a thread blocked while holding one would block the other.
+    /// Fix All gave both the first site's object.
+    /// </summary>
+    [Fact]
+    public Task A_lock_object_waited_on_gets_a_lock_object_of_its_own() =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Channel
+            {
+                public readonly object SyncRoot = new();
+                private readonly Queue<int> _items = new();
+                private int _readers;
+
+                public void Enter()
+                {
+                    Monitor.Enter({|HOT203:SyncRoot|});
+                    try { _readers++; }
+                    finally { Monitor.Exit(SyncRoot); }
+                }
+
+                public void Put(int item)
+                {
+                    lock ({|HOT201:this|}) { _items.Enqueue(item); Monitor.Pulse(this); }
+                }
+
+                public int Take()
+                {
+                    lock ({|HOT201:this|}) { while (_items.Count == 0) Monitor.Wait(this); return _items.Dequeue(); }
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Channel
+            {
+                private readonly object _lock2 = new();
+                private readonly object _lock = new();
+                public readonly object SyncRoot = new();
+                private readonly Queue<int> _items = new();
+                private int _readers;
+
+                public void Enter()
+                {
+                    Monitor.Enter(_lock);
+                    try { _readers++; }
+                    finally { Monitor.Exit(_lock); }
+                }
+
+                public void Put(int item)
+                {
+                    lock (_lock2) { _items.Enqueue(item); Monitor.Pulse(_lock2); }
+                }
+
+                public int Take()
+                {
+                    lock (_lock2) { while (_items.Count == 0) Monitor.Wait(_lock2); return _items.Dequeue(); }
+                }
+            }
+            """);
+
     /// <summary>A part of the type in another file is rewritten too.</summary>
     [Fact]
     public Task The_single_fix_rewrites_the_sites_in_other_files_of_a_partial_type() =>
