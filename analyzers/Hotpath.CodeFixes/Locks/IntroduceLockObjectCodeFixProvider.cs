@@ -97,7 +97,11 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         // guards only state shared by every instance (an instance lock would not exclude across instances there; the
         // others, which excluded that site, must keep excluding it); a Lock only when every site is a lock statement
         // (Monitor on a Lock is a plain monitor that a lock statement on it would not exclude).
+        // this waited on or pulsed stays per instance whatever the bodies touch: a static object would let one
+        // instance's Pulse wake another instance's waiter.
+        var signalled = targets.Any(t => IsSignal(t, ModelOf(t, model), cancellationToken));
         var isStatic = IsStaticContext(target, model, cancellationToken) ||
+                       !(signalled && KeyOf(target, model, cancellationToken) is "this") &&
                        targets.Any(t => IsShared(t, Site(t)!, ModelOf(t, model), cancellationToken));
         var useLock = targets.All(static t => Site(t) is LockStatementSyntax) && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
@@ -107,7 +111,6 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         var baseName = isStatic ? "s_lock" : "_lock";
         string? name = null;
         var taken = new HashSet<string>(typeSymbol.MemberNames, StringComparer.Ordinal);
-        var signalled = targets.Any(t => IsSignal(t, ModelOf(t, model), cancellationToken));
         foreach (var member in typeSymbol.GetMembers())
         {
             if (!signalled && member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&

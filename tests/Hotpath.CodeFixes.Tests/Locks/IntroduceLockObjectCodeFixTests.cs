@@ -463,6 +463,62 @@ public sealed class IntroduceLockObjectCodeFixTests
             }
             """);
 
+    /// <summary>
+    /// lock (this) guarding only static state would take a static lock, but this instance is also waited on: a static
+    /// lock object would let one instance's Pulse wake another instance's waiter (a lost wake-up), so it stays per
+    /// instance, as the monitor of this was.
+    /// </summary>
+    [Fact]
+    public Task A_this_that_is_waited_on_keeps_an_instance_lock_object() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Latch
+            {
+                private static int s_opened;
+                private bool _open;
+
+                public void Open()
+                {
+                    lock ({|HOT201:this|}) { _open = true; Monitor.PulseAll(this); }
+                }
+
+                public void Count()
+                {
+                    lock ({|HOT201:this|}) { s_opened++; }
+                }
+
+                public void Await()
+                {
+                    lock ({|HOT201:this|}) { while (!_open) Monitor.Wait(this); }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Latch
+            {
+                private readonly object _lock = new();
+                private static int s_opened;
+                private bool _open;
+
+                public void Open()
+                {
+                    lock (_lock) { _open = true; Monitor.PulseAll(_lock); }
+                }
+
+                public void Count()
+                {
+                    lock (_lock) { s_opened++; }
+                }
+
+                public void Await()
+                {
+                    lock (_lock) { while (!_open) Monitor.Wait(_lock); }
+                }
+            }
+            """, new CodeFixTestOptions { FixAll = false });
+
     /// <summary>A part of the type in another file is rewritten too.</summary>
     [Fact]
     public Task The_single_fix_rewrites_the_sites_in_other_files_of_a_partial_type() =>
