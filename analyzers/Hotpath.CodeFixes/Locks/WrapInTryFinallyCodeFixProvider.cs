@@ -380,7 +380,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         var tryStatement = SyntaxFactory.TryStatement(
                 SyntaxFactory.Block(guarded),
                 default,
-                SyntaxFactory.FinallyClause(SyntaxFactory.Block(exitStatement.WithoutTrivia())))
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(HasComments(exitStatement) ? exitStatement : exitStatement.WithoutTrivia())))
             .WithAdditionalAnnotations(s_layout);
 
         var rebuilt = new List<StatementSyntax>();
@@ -430,6 +430,9 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return formatted.WithSyntaxRoot(formattedRoot);
     }
 
+    private static bool HasComments(SyntaxNode node) =>
+        node.GetLeadingTrivia().Concat(node.GetTrailingTrivia()).Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+
     /// <summary><paramref name="statement"/> without the early releases in it; a comment on one stays where it was.</summary>
     private static StatementSyntax WithoutEarlyExits(StatementSyntax statement, HashSet<ExpressionStatementSyntax> earlyExits)
     {
@@ -439,8 +442,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return statement;
         }
 
-        var commented = inside.Where(static e => e.GetLeadingTrivia().Concat(e.GetTrailingTrivia())
-            .Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))).ToList();
+        var commented = inside.Where(static e => HasComments(e)).ToList();
         var tracked = statement.TrackNodes(inside);
         var plain = inside.Except(commented).Select(e => tracked.GetCurrentNode(e)!).ToList();
         tracked = tracked.RemoveNodes(plain, SyntaxRemoveOptions.KeepNoTrivia)!;

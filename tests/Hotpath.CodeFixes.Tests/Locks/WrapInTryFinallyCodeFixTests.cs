@@ -491,6 +491,52 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>The comments of the Exit move with it into the finally (they were dropped).</summary>
+    [Fact]
+    public Task The_exits_comments_move_into_the_finally() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int x)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    _n += x;
+                    // readers may go on
+                    Monitor.Exit(_gate); // released before the event
+                    _n++;
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int x)
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        _n += x;
+                    }
+                    finally
+                    {
+                        // readers may go on
+                        Monitor.Exit(_gate); // released before the event
+                    }
+
+                    _n++;
+                }
+            }
+            """);
+
     /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
     [Fact]
     public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
