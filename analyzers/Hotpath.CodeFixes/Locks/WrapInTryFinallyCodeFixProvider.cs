@@ -70,6 +70,11 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // a release the finally cannot stand in for: wrapped, the lock would be released twice
         }
 
+        if (JumpsAcrossTheRegion(block, start, end))
+        {
+            return null; // a goto into the try does not compile; one out of it carried the lock along and now releases it
+        }
+
         if (exit is null && IsReleasedOutside(model, block, start, lockObject, cancellationToken))
         {
             return null; // held past the block: a finally at its end would release it early, and the later Exit again
@@ -157,6 +162,33 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             BreakStatementSyntax => !exit.Ancestors().TakeWhile(a => a != block).OfType<SwitchStatementSyntax>().Any(),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether a plain <c>goto</c> crosses the edge of the guarded statements [start, end): one outside them to a label
+    /// among them, or one among them to a label outside (labels matched by name, which errs on the side of no fix).
+    /// </summary>
+    private static bool JumpsAcrossTheRegion(BlockSyntax block, int start, int end)
+    {
+        if (start >= end)
+        {
+            return false;
+        }
+
+        var region = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[end - 1].Span.End);
+        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax) ?? block;
+        var labelsInside = new HashSet<string>(function.DescendantNodes().OfType<LabeledStatementSyntax>()
+            .Where(l => region.Contains(l.Span)).Select(static l => l.Identifier.ValueText), StringComparer.Ordinal);
+        foreach (var jump in function.DescendantNodes().OfType<GotoStatementSyntax>())
+        {
+            if (jump.IsKind(SyntaxKind.GotoStatement) && jump.Expression is IdentifierNameSyntax label &&
+                region.Contains(jump.Span) != labelsInside.Contains(label.Identifier.ValueText))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -537,6 +537,30 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>A label among the guarded statements that a goto outside them jumps to could not be reached inside the try (CS0159): no fix.</summary>
+    [Fact]
+    public Task No_fix_when_a_goto_outside_the_region_jumps_to_a_label_in_it() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+                public void Update(int v)
+                {
+                    Monitor.Enter(_gate);
+                again:
+                    _n++;
+                    Monitor.Exit(_gate);
+                    if (v-- > 0)
+                    {
+                        Monitor.Enter(_gate);
+                        goto again;
+                    }
+                }
+            }
+            """);
+
     /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
     [Fact]
     public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
