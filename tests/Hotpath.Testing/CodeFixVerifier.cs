@@ -43,6 +43,12 @@ public sealed record CodeFixTestOptions
     /// LF (the texts are otherwise compared with line endings normalised).
     /// </summary>
     public bool CrLf { get; init; }
+
+    /// <summary>
+    /// Runs against the fixed project, emitted and loaded (a compile-and-run check that the fix kept what the code
+    /// does); <see langword="null"/>: the fixed code is not run.
+    /// </summary>
+    public Action<System.Reflection.Assembly>? Run { get; init; }
 }
 
 /// <summary>
@@ -219,6 +225,11 @@ public static class CodeFixVerifier
         if (options.FixedMustCompile)
         {
             TestCompilation.AssertNoErrors((await document.Project.GetCompilationAsync().ConfigureAwait(false))!);
+        }
+
+        if (options.Run is { } run)
+        {
+            run(TestCompilation.EmitAndLoad((await document.Project.GetCompilationAsync().ConfigureAwait(false))!));
         }
     }
 

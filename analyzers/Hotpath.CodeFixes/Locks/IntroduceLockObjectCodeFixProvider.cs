@@ -43,15 +43,35 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Plan(context.Document, SequentialFixAll.Innermost(root, diagnostic), model, context.CancellationToken) is { } fix)
+            if (Prepare(SequentialFixAll.Innermost(root, diagnostic), model, context.CancellationToken) is { } change)
             {
-                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
+                var solution = context.Document.Project.Solution;
+                context.RegisterCodeFix(CodeAction.Create(Title, ct => Task.FromResult(Apply(solution, change, ct)), equivalenceKey: Title), diagnostic);
             }
         }
     }
 
-    /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock) or no site.</summary>
+    /// <summary>
+    /// Fix All's step for one site: the same change as the single fix, offered only when every site it rewrites is in
+    /// <paramref name="document"/> (Fix All works one document at a time; a site left in another file would keep the
+    /// old lock and stop excluding the rewritten ones).
+    /// </summary>
     private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (Prepare(node, model, cancellationToken) is not { } change ||
+            change.Targets.Any(t => t.SyntaxTree != node.SyntaxTree))
+        {
+            return null;
+        }
+
+        return ct => Task.FromResult(Apply(document.Project.Solution, change, ct).GetDocument(document.Id)!);
+    }
+
+    /// <summary>What the fix does for the lock target <paramref name="node"/>: every lock object expression it rewrites, the field's name and kind.</summary>
+    private sealed record Change(TypeDeclarationSyntax Type, IReadOnlyList<ExpressionSyntax> Targets, string Name, string FieldType, bool IsStatic, bool AddField);
+
+    /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock) or no site.</summary>
+    private static Change? Prepare(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
         if (node is not ExpressionSyntax target ||
             model.GetSymbolInfo(target, cancellationToken).Symbol is IParameterSymbol { IsThis: false })
@@ -61,38 +81,40 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
         var site = Site(target);
         var type = target.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-        if (site is null || type is null || type is InterfaceDeclarationSyntax)
+        if (site is null || type is null || type is InterfaceDeclarationSyntax ||
+            model.GetDeclaredSymbol(type, cancellationToken) is not { } typeSymbol)
         {
             return null;
         }
 
-        return ct => IntroduceAsync(document, target, site, type, ct);
-    }
+        var targets = SameTargets(target, site, typeSymbol, model, cancellationToken);
+        if (IsLockedByOtherTypes(target, typeSymbol, model, cancellationToken))
+        {
+            return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
+        }
 
-    /// <summary>The lock statement or Monitor call whose lock object is <paramref name="target"/>.</summary>
-    private static SyntaxNode? Site(ExpressionSyntax target) => target.Parent switch
-    {
-        LockStatementSyntax lockStatement when lockStatement.Expression == target => lockStatement,
-        ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } => invocation,
-        _ => null,
-    };
-
-    private static async Task<Document> IntroduceAsync(Document document, ExpressionSyntax target, SyntaxNode site, TypeDeclarationSyntax type, CancellationToken cancellationToken)
-    {
-        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        var model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
-        var typeSymbol = model.GetDeclaredSymbol(type, cancellationToken)!;
-        var isStatic = IsStaticContext(target, model, cancellationToken) || IsShared(target, site, model, cancellationToken);
-        var useLock = site is LockStatementSyntax && SupportsLockType(model.Compilation);
+        // One lock object for all of them: static when the target is one object for every instance or some site
+        // guards only state shared by every instance (an instance lock would not exclude across instances there; the
+        // others, which excluded that site, must keep excluding it); a Lock only when every site is a lock statement
+        // (Monitor on a Lock is a plain monitor that a lock statement on it would not exclude).
+        // this waited on or pulsed stays per instance whatever the bodies touch: a static object would let one
+        // instance's Pulse wake another instance's waiter.
+        var signalled = targets.Any(t => IsSignal(t, ModelOf(t, model), cancellationToken));
+        var isStatic = IsStaticContext(target, model, cancellationToken) ||
+                       !(signalled && KeyOf(target, model, cancellationToken) is "this") &&
+                       targets.Any(t => IsShared(t, Site(t)!, ModelOf(t, model), cancellationToken));
+        var useLock = targets.All(static t => Site(t) is LockStatementSyntax) && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
 
-        // Reuse a lock object an earlier fix introduced.
+        // Reuse a lock object an earlier fix introduced, unless either side is waited on or pulsed: merged, a Pulse
+        // could wake the other condition's waiter, and a thread blocked in one region would hold up the other.
         var baseName = isStatic ? "s_lock" : "_lock";
         string? name = null;
         var taken = new HashSet<string>(typeSymbol.MemberNames, StringComparer.Ordinal);
         foreach (var member in typeSymbol.GetMembers())
         {
-            if (member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
+            if (!signalled && member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
+                !IsSignalledField(existing, typeSymbol, model, cancellationToken) &&
                 existing.IsStatic == isStatic && existing.Name.StartsWith(baseName, StringComparison.Ordinal) &&
                 (useLock ? existing.Type.ToDisplayString() == "System.Threading.Lock" : existing.Type.SpecialType == SpecialType.System_Object))
             {
@@ -111,35 +133,254 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             }
         }
 
-        // Monitor.Enter(x) ... Monitor.Exit(x): every Monitor call on the same object in the member moves too.
-        var replaced = new List<SyntaxNode> { target };
-        if (site is InvocationExpressionSyntax && target.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member2)
+        return new Change(type, targets, name, fieldType, isStatic, addField);
+    }
+
+    /// <summary>Whether <paramref name="target"/> is the object of a <c>Monitor.Wait</c>, <c>Pulse</c> or <c>PulseAll</c>.</summary>
+    private static bool IsSignal(ExpressionSyntax target, SemanticModel model, CancellationToken cancellationToken) =>
+        Site(target) is InvocationExpressionSyntax invocation &&
+        model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Wait" or "Pulse" or "PulseAll" } method &&
+        method.ContainingType is { Name: "Monitor" } monitor && monitor.ContainingNamespace.ToDisplayString() == "System.Threading";
+
+    /// <summary>Whether the type waits on or pulses <paramref name="field"/> anywhere in its declarations.</summary>
+    private static bool IsSignalledField(IFieldSymbol field, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            var text = target.ToString();
-            foreach (var invocation in member2.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            var declaration = reference.GetSyntax(cancellationToken);
+            var declarationModel = ModelOf(declaration, model);
+            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (invocation.ArgumentList.Arguments.Count > 0 && invocation.ArgumentList.Arguments[0].Expression is { } argument &&
-                    argument != target && argument.ToString() == text &&
-                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { ContainingType: { Name: "Monitor" } monitor } &&
-                    monitor.ContainingNamespace.ToDisplayString() == "System.Threading")
+                if (invocation.ArgumentList.Arguments.Count > 0 &&
+                    invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "Pulse" or "PulseAll" } &&
+                    SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(invocation.ArgumentList.Arguments[0].Expression, cancellationToken).Symbol, field) &&
+                    IsSignal(invocation.ArgumentList.Arguments[0].Expression, declarationModel, cancellationToken))
                 {
-                    replaced.Add(argument);
+                    return true;
                 }
             }
         }
 
-        var newType = type.ReplaceNodes(replaced, (original, _) => SyntaxFactory.IdentifierName(name).WithTriviaFrom(original));
-        if (addField)
+        return false;
+    }
+
+    /// <summary>The semantic model of <paramref name="node"/>'s tree.</summary>
+    private static SemanticModel ModelOf(SyntaxNode node, SemanticModel model) =>
+        node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
+
+    /// <summary>
+    /// Every lock object expression that names the same object as <paramref name="target"/>: a lock statement or a
+    /// Monitor call (Enter, TryEnter, Exit, Wait, Pulse, PulseAll, ...) on it, anywhere in the type's declarations
+    /// (every part of a partial type), so the sites that excluded each other still do after the fix. <c>this</c> is
+    /// looked for in the type's own code (a nested type's <c>this</c> is another object); <c>typeof(T)</c>, a string
+    /// constant or a static member also in its nested types; this instance's field or property in the type's own code.
+    /// Any other target (another object's member) is rewritten where it is, with the Monitor calls on the same
+    /// expression in its member.
+    /// </summary>
+    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, SyntaxNode site, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(target, model, cancellationToken);
+        var targets = new List<ExpressionSyntax> { target };
+        if (key is null)
         {
-            var modifiers = isStatic ? "private static readonly" : "private readonly";
-            var field = ((FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"{modifiers} {fieldType} {name} = new();")!)
-                .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
-                .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
-                .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            newType = newType.WithMembers(newType.Members.Insert(0, field));
+            if (site is InvocationExpressionSyntax && target.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member)
+            {
+                var text = target.ToString();
+                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (invocation.ArgumentList.Arguments.Count > 0 && invocation.ArgumentList.Arguments[0].Expression is { } argument &&
+                        argument != target && argument.ToString() == text && IsMonitorCall(invocation, model, cancellationToken))
+                    {
+                        targets.Add(argument);
+                    }
+                }
+            }
+
+            return targets;
         }
 
-        return document.WithSyntaxRoot(root.ReplaceNode(type, newType));
+        var acrossNestedTypes = key is not ("this" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false });
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var declarationModel = ModelOf(declaration, model);
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || acrossNestedTypes || n is not BaseTypeDeclarationSyntax))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var candidate = node switch
+                {
+                    LockStatementSyntax lockStatement => lockStatement.Expression,
+                    InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation when IsMonitorCall(invocation, declarationModel, cancellationToken) =>
+                        invocation.ArgumentList.Arguments[0].Expression,
+                    _ => null,
+                };
+                if (candidate is not null && candidate != target && Equals(KeyOf(candidate, declarationModel, cancellationToken), key))
+                {
+                    targets.Add(candidate);
+                }
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// Whether code of another type in the compilation locks (or waits on, pulses) the object <paramref name="target"/>
+    /// names in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
+    /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
+    /// as the type for those, as in <see cref="SameTargets"/>).
+    /// </summary>
+    private static bool IsLockedByOtherTypes(ExpressionSyntax target, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(target, model, cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        var perInstance = key is "this" or "GetType()" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
+        foreach (var tree in model.Compilation.SyntaxTrees)
+        {
+            SemanticModel? treeModel = null;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var candidate = node switch
+                {
+                    LockStatementSyntax lockStatement => lockStatement.Expression,
+                    InvocationExpressionSyntax
+                    {
+                        ArgumentList.Arguments.Count: > 0,
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" or "Exit" or "Wait" or "Pulse" or "PulseAll" },
+                    } invocation => invocation.ArgumentList.Arguments[0].Expression,
+                    _ => null,
+                };
+                if (candidate is null || candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
+                {
+                    continue;
+                }
+
+                treeModel ??= ModelOf(candidate, model);
+                if (treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
+                    IsWithin(other, type, perInstance) ||
+                    (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken)) ||
+                    !Equals(KeyOf(candidate, treeModel, cancellationToken), key))
+                {
+                    continue;
+                }
+
+                if (!perInstance || InheritsFrom(other, type) || InheritsFrom(type, other))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="other"/> is <paramref name="type"/> (or, unless per instance, nested in it).</summary>
+    private static bool IsWithin(INamedTypeSymbol other, INamedTypeSymbol type, bool perInstance)
+    {
+        for (INamedTypeSymbol? current = other; current is not null; current = perInstance ? null : current.ContainingType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, type.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What identifies the object <paramref name="target"/> names wherever it is written in the type: <c>"this"</c>, the
+    /// type of <c>typeof</c>, <c>"GetType()"</c> (of this instance), a string constant's value, or a static member or a
+    /// member of this instance; null for anything else.
+    /// </summary>
+    private static object? KeyOf(ExpressionSyntax target, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var operation = model.GetOperation(target, cancellationToken);
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.ChildOperations.First();
+        }
+
+        return operation switch
+        {
+            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => "this",
+            ITypeOfOperation typeOf => typeOf.TypeOperand,
+            IInvocationOperation { TargetMethod.Name: "GetType", Arguments.Length: 0, Instance: null or IInstanceReferenceOperation } => "GetType()",
+            { ConstantValue: { HasValue: true, Value: string value } } => "\"" + value,
+            IFieldReferenceOperation { Field.IsStatic: true } or IPropertyReferenceOperation { Property.IsStatic: true } =>
+                ((IMemberReferenceOperation)operation).Member,
+            IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
+                when member is IFieldReferenceOperation or IPropertyReferenceOperation => member.Member,
+            _ => null,
+        };
+    }
+
+    private static bool IsMonitorCall(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { ContainingType: { Name: "Monitor" } monitor } &&
+        monitor.ContainingNamespace.ToDisplayString() == "System.Threading";
+
+    /// <summary>The lock statement or Monitor call whose lock object is <paramref name="target"/>.</summary>
+    private static SyntaxNode? Site(ExpressionSyntax target) => target.Parent switch
+    {
+        LockStatementSyntax lockStatement when lockStatement.Expression == target => lockStatement,
+        ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } => invocation,
+        _ => null,
+    };
+
+    /// <summary><paramref name="solution"/> with every target of <paramref name="change"/> replaced by the lock object, which is added to the type's declaration.</summary>
+    private static Solution Apply(Solution solution, Change change, CancellationToken cancellationToken)
+    {
+        foreach (var group in change.Targets.GroupBy(static t => t.SyntaxTree))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (solution.GetDocument(group.Key) is not { } document)
+            {
+                continue;
+            }
+
+            var root = group.Key.GetRoot(cancellationToken);
+            var targets = group.ToList();
+            var hasType = group.Key == change.Type.SyntaxTree;
+            var newRoot = root.ReplaceNodes(
+                hasType ? targets.Append<SyntaxNode>(change.Type) : targets,
+                (original, rewritten) => original == change.Type ? AddField((TypeDeclarationSyntax)rewritten, change) : SyntaxFactory.IdentifierName(change.Name).WithTriviaFrom(original));
+            solution = solution.WithDocumentSyntaxRoot(document.Id, newRoot);
+        }
+
+        return solution;
+    }
+
+    private static TypeDeclarationSyntax AddField(TypeDeclarationSyntax type, Change change)
+    {
+        if (!change.AddField)
+        {
+            return type;
+        }
+
+        var modifiers = change.IsStatic ? "private static readonly" : "private readonly";
+        var field = ((FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"{modifiers} {change.FieldType} {change.Name} = new();")!)
+            .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+            .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
+            .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+        return type.WithMembers(type.Members.Insert(0, field));
     }
 
     private static bool IsStaticContext(ExpressionSyntax target, SemanticModel model, CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
         foreach (var identifier in root.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (identifier.Identifier.ValueText != field.Name ||
-                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, field) ||
+                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition) ||
                 !IsWrite(identifier))
             {
                 continue;
@@ -89,7 +89,9 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
                 constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic &&
                 SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(constructor, cancellationToken)?.ContainingType, field.ContainingType) &&
                 identifier.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is null &&
-                identifier.FirstAncestorOrSelf<LocalFunctionStatementSyntax>() is null;
+                identifier.FirstAncestorOrSelf<LocalFunctionStatementSyntax>() is null &&
+                (field.IsStatic || identifier.Parent is not MemberAccessExpressionSyntax access || access.Name != identifier ||
+                 access.Expression is ThisExpressionSyntax); // another instance's field is not the constructor's to set
             if (!inOwnConstructor)
             {
                 return true;
@@ -107,9 +109,17 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
             expression = access; // this._gate
         }
 
+        // (_gate, _other) = ...: an element of a tuple that is deconstructed into.
+        while (expression.Parent is ParenthesizedExpressionSyntax ||
+               expression.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax } element && element.RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            expression = expression.Parent as ExpressionSyntax ?? (TupleExpressionSyntax)expression.Parent.Parent!;
+        }
+
         return expression.Parent switch
         {
             AssignmentExpressionSyntax assignment => assignment.Left == expression,
+            ForEachVariableStatementSyntax forEach => forEach.Variable == expression,
             PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
             ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
             RefExpressionSyntax => true,

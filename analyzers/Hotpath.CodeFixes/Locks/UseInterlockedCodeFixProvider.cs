@@ -203,9 +203,55 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
         var call = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
             SyntaxFactory.ArgumentList(arguments).NormalizeWhitespace());
-        return SyntaxFactory.ExpressionStatement(call)
-            .WithLeadingTrivia(lockStatement.GetLeadingTrivia())
-            .WithTrailingTrivia(lockStatement.GetTrailingTrivia());
+        return KeepComments(SyntaxFactory.ExpressionStatement(call), lockStatement, expression);
+    }
+
+    /// <summary>
+    /// <paramref name="replacement"/> with the lock's own trivia and the comments inside the lock: those before the
+    /// update on lines of their own above it, the first one after it at the end of its line (the others above).
+    /// </summary>
+    private static StatementSyntax KeepComments(StatementSyntax replacement, LockStatementSyntax lockStatement, ExpressionSyntax update)
+    {
+        var before = new List<SyntaxTrivia>();
+        var after = new List<SyntaxTrivia>();
+        var first = lockStatement.GetFirstToken();
+        var last = lockStatement.GetLastToken();
+        foreach (var token in lockStatement.DescendantTokens())
+        {
+            var inner = token == first ? token.TrailingTrivia : token == last ? token.LeadingTrivia : (IEnumerable<SyntaxTrivia>)token.LeadingTrivia.Concat(token.TrailingTrivia);
+            foreach (var trivia in inner)
+            {
+                if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                {
+                    (trivia.SpanStart < update.SpanStart ? before : after).Add(trivia);
+                }
+            }
+        }
+
+        var trailing = lockStatement.GetTrailingTrivia();
+        if (after.Count > 0 && !trailing.Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+        {
+            trailing = SyntaxFactory.TriviaList(SyntaxFactory.Space, after[0]).AddRange(trailing);
+            after.RemoveAt(0);
+        }
+
+        var leading = lockStatement.GetLeadingTrivia();
+        if (before.Count + after.Count > 0)
+        {
+            var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : SyntaxFactory.Whitespace("");
+            var endOfLine = lockStatement.DescendantTrivia().Concat(trailing).FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            if (endOfLine.RawKind == 0)
+            {
+                endOfLine = SyntaxFactory.EndOfLine("\n");
+            }
+
+            foreach (var comment in before.Concat(after))
+            {
+                leading = leading.AddRange(new[] { comment, endOfLine, indentation });
+            }
+        }
+
+        return replacement.WithLeadingTrivia(leading).WithTrailingTrivia(trailing);
     }
 
     /// <summary>

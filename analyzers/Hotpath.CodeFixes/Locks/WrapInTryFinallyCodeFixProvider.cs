@@ -63,31 +63,220 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        var (start, end, exit) = Region(block, statement, enter);
+        var lockObject = enter.ArgumentList.Arguments[0].Expression;
+        var (start, end, exit) = Region(model, block, statement, lockObject, cancellationToken);
+        if (EarlyExits(model, block, start, end, lockObject, cancellationToken) is not { } earlyExits)
+        {
+            return null; // a release the finally cannot stand in for: wrapped, the lock would be released twice
+        }
+
+        if (JumpsAcrossTheRegion(block, start, end))
+        {
+            return null; // a goto into the try does not compile; one out of it carried the lock along and now releases it
+        }
+
+        if (exit is null && IsReleasedOutside(model, block, start, lockObject, cancellationToken))
+        {
+            return null; // held past the block: a finally at its end would release it early, and the later Exit again
+        }
+
         if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
         {
             return null; // a variable the statements declare for later code could not stay in scope
         }
 
-        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, ct);
+        return ct => WrapAsync(document, block, enter, start, end, exit, hoisted, earlyExits, ct);
     }
 
     /// <summary>The guarded statements [start, end) after the Enter: up to the matching Exit, or to the end of the block.</summary>
-    private static (int Start, int End, ExpressionStatementSyntax? Exit) Region(BlockSyntax block, ExpressionStatementSyntax enterStatement, InvocationExpressionSyntax enter)
+    private static (int Start, int End, ExpressionStatementSyntax? Exit) Region(SemanticModel model, BlockSyntax block, ExpressionStatementSyntax enterStatement, ExpressionSyntax lockObject, CancellationToken cancellationToken)
     {
-        var lockText = enter.ArgumentList.Arguments[0].Expression.ToString();
         var statements = block.Statements;
         var start = statements.IndexOf(enterStatement) + 1;
         for (var i = start; i < statements.Count; i++)
         {
-            if (IsExit(statements[i], lockText))
+            if (statements[i] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } exit &&
+                IsExitOf(model, invocation, lockObject, cancellationToken))
             {
-                return (start, i, (ExpressionStatementSyntax)statements[i]);
+                return (start, i, exit);
             }
         }
 
         return (start, statements.Count, null);
     }
+
+    /// <summary>
+    /// The releases of the lock inside the guarded statements, each right before a <c>return</c>, <c>throw</c>,
+    /// <c>continue</c> or <c>break</c> that leaves the region through nothing but blocks, ifs and switches: the finally releases there instead, so they go
+    /// (kept, the lock would be released twice). Null when some other release of the lock is there (in a lambda, a
+    /// local function, a loop, a try or catch, a using, or not right before leaving): the finally cannot stand in for it.
+    /// </summary>
+    private static HashSet<ExpressionStatementSyntax>? EarlyExits(SemanticModel model, BlockSyntax block, int start, int end, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var exits = new HashSet<ExpressionStatementSyntax>();
+        for (var i = start; i < end; i++)
+        {
+            foreach (var invocation in block.Statements[i].DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsExitOf(model, invocation, lockObject, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (invocation.Parent is not ExpressionStatementSyntax exit || !OnlyBranchesUpTo(exit, block) || !LeavesRightAfter(exit, block))
+                {
+                    return null;
+                }
+
+                exits.Add(exit);
+            }
+        }
+
+        return exits;
+    }
+
+    /// <summary>
+    /// Whether the statement after <paramref name="exit"/> in its block or switch section leaves the region: a
+    /// <c>return</c>, <c>throw</c>, <c>yield break</c>, or a <c>continue</c> or <c>break</c> of a loop around the region
+    /// (a <c>break</c> with a switch between it and the region's block leaves only that switch).
+    /// </summary>
+    private static bool LeavesRightAfter(ExpressionStatementSyntax exit, BlockSyntax block)
+    {
+        var siblings = exit.Parent switch
+        {
+            BlockSyntax parent => parent.Statements,
+            SwitchSectionSyntax section => section.Statements,
+            _ => default,
+        };
+        var index = siblings.IndexOf(exit);
+        if (index < 0 || index + 1 >= siblings.Count)
+        {
+            return false;
+        }
+
+        return siblings[index + 1] switch
+        {
+            ReturnStatementSyntax or ThrowStatementSyntax or ContinueStatementSyntax => true,
+            YieldStatementSyntax yield => yield.IsKind(SyntaxKind.YieldBreakStatement),
+            BreakStatementSyntax => !exit.Ancestors().TakeWhile(a => a != block).OfType<SwitchStatementSyntax>().Any(),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Whether a plain <c>goto</c> crosses the edge of the guarded statements [start, end): one outside them to a label
+    /// among them, or one among them to a label outside (labels matched by name, which errs on the side of no fix).
+    /// </summary>
+    private static bool JumpsAcrossTheRegion(BlockSyntax block, int start, int end)
+    {
+        if (start >= end)
+        {
+            return false;
+        }
+
+        var region = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[end - 1].Span.End);
+        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax) ?? block;
+        var labelsInside = new HashSet<string>(function.DescendantNodes().OfType<LabeledStatementSyntax>()
+            .Where(l => region.Contains(l.Span)).Select(static l => l.Identifier.ValueText), StringComparer.Ordinal);
+        foreach (var jump in function.DescendantNodes().OfType<GotoStatementSyntax>())
+        {
+            if (jump.IsKind(SyntaxKind.GotoStatement) && jump.Expression is IdentifierNameSyntax label &&
+                region.Contains(jump.Span) != labelsInside.Contains(label.Identifier.ValueText))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the function around the block releases the lock somewhere other than the statements after the Enter, in
+    /// an Exit that is not the end of a region of its own (an Enter of the lock earlier in the same block).
+    /// </summary>
+    private static bool IsReleasedOutside(SemanticModel model, BlockSyntax block, int start, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
+        if (function is null)
+        {
+            return false;
+        }
+
+        var region = start < block.Statements.Count
+            ? Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[block.Statements.Count - 1].Span.End)
+            : default;
+        return function.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Any(invocation => !region.Contains(invocation.Span) && IsExitOf(model, invocation, lockObject, cancellationToken) &&
+                               !IsEnteredBefore(model, invocation, lockObject, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the statement of the Exit <paramref name="exit"/> (or the try whose finally it is in) follows a
+    /// <c>Monitor.Enter</c> of the lock in its block.
+    /// </summary>
+    private static bool IsEnteredBefore(SemanticModel model, InvocationExpressionSyntax exit, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        if (exit.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax } exitStatement)
+        {
+            return false;
+        }
+
+        StatementSyntax statement = exitStatement;
+        if (statement.Parent is BlockSyntax { Parent: FinallyClauseSyntax { Parent: TryStatementSyntax tryStatement } })
+        {
+            statement = tryStatement;
+        }
+
+        if (statement.Parent is not BlockSyntax block)
+        {
+            return false;
+        }
+
+        return block.Statements.TakeWhile(s => s != statement).Any(s =>
+            s is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } enter } &&
+            enter.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" } or IdentifierNameSyntax { Identifier.ValueText: "Enter" } &&
+            model.GetSymbolInfo(enter, cancellationToken).Symbol is IMethodSymbol { ContainingType.Name: "Monitor" } &&
+            SameLock(model, enter.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken));
+    }
+
+    /// <summary>Whether only blocks, ifs and switches lie between <paramref name="exit"/> and the block of the Enter.</summary>
+    private static bool OnlyBranchesUpTo(ExpressionStatementSyntax exit, BlockSyntax block)
+    {
+        for (var node = exit.Parent; node is not null && node != block; node = node.Parent)
+        {
+            if (node is not (BlockSyntax or IfStatementSyntax or ElseClauseSyntax or SwitchSectionSyntax or SwitchStatementSyntax))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> is <c>Monitor.Exit</c> of the object <paramref name="lockObject"/> names (same text, or the same field, local or parameter with or without <c>this.</c>).</summary>
+    private static bool IsExitOf(SemanticModel model, InvocationExpressionSyntax invocation, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        if (invocation is not { ArgumentList.Arguments.Count: 1 } ||
+            invocation.Expression is not (MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" } or IdentifierNameSyntax { Identifier.ValueText: "Exit" }) ||
+            model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { Name: "Exit", ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+        {
+            return false;
+        }
+
+        return SameLock(model, invocation.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken);
+    }
+
+    /// <summary>Whether the two expressions name the same lock: the same text, or the same field, local or parameter with or without <c>this.</c>.</summary>
+    private static bool SameLock(SemanticModel model, ExpressionSyntax a, ExpressionSyntax b, CancellationToken cancellationToken) =>
+        a.ToString() == b.ToString() ||
+        IsPlainName(a) && IsPlainName(b) &&
+        model.GetSymbolInfo(a, cancellationToken).Symbol is { } symbol &&
+        SymbolEqualityComparer.Default.Equals(symbol, model.GetSymbolInfo(b, cancellationToken).Symbol);
+
+    /// <summary>A name that denotes one object wherever it is written in the member: <c>x</c> or <c>this.x</c>.</summary>
+    private static bool IsPlainName(ExpressionSyntax expression) =>
+        expression is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax };
 
     /// <summary>
     /// The local declarations among the guarded statements whose variables the statements after the region use:
@@ -149,6 +338,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         int end,
         ExpressionStatementSyntax? exit,
         HashSet<LocalDeclarationStatementSyntax> hoisted,
+        HashSet<ExpressionStatementSyntax> earlyExits,
         CancellationToken cancellationToken)
     {
         var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
@@ -162,7 +352,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         {
             if (statements[i] is not LocalDeclarationStatementSyntax declaration || !hoisted.Contains(declaration))
             {
-                guarded.Add(statements[i]);
+                guarded.Add(WithoutEarlyExits(statements[i], earlyExits));
                 continue;
             }
 
@@ -178,22 +368,39 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                 type = SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(model, declaration.SpanStart)).WithTriviaFrom(type);
             }
 
-            declaredAhead.Add(SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+            var ahead = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
                     type,
                     SyntaxFactory.SeparatedList(declaration.Declaration.Variables.Select(static v => v.WithInitializer(null)))))
                 .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                .WithAdditionalAnnotations(s_layout));
+                .WithAdditionalAnnotations(s_layout);
+            var assignments = new List<StatementSyntax>();
             foreach (var variable in declaration.Declaration.Variables)
             {
                 if (variable.Initializer is { } initializer)
                 {
-                    guarded.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                    assignments.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
                             SyntaxKind.SimpleAssignmentExpression,
                             SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
                             initializer.Value.WithoutTrivia()))
                         .WithAdditionalAnnotations(s_layout));
                 }
             }
+
+            // The comment at the end of the declaration's line stays at the end of the line that does its work.
+            if (declaration.GetTrailingTrivia().Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            {
+                if (assignments.Count > 0)
+                {
+                    assignments[assignments.Count - 1] = assignments[assignments.Count - 1].WithTrailingTrivia(declaration.GetTrailingTrivia());
+                }
+                else
+                {
+                    ahead = ahead.WithTrailingTrivia(declaration.GetTrailingTrivia());
+                }
+            }
+
+            declaredAhead.Add(ahead);
+            guarded.AddRange(assignments);
         }
 
         // Without an Exit, call it the way the Enter was called (same qualification).
@@ -205,7 +412,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         var tryStatement = SyntaxFactory.TryStatement(
                 SyntaxFactory.Block(guarded),
                 default,
-                SyntaxFactory.FinallyClause(SyntaxFactory.Block(exitStatement.WithoutTrivia())))
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(HasComments(exitStatement) ? exitStatement : exitStatement.WithoutTrivia())))
             .WithAdditionalAnnotations(s_layout);
 
         var rebuilt = new List<StatementSyntax>();
@@ -253,6 +460,26 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             static (original, _) => original.WithoutAnnotations(SyntaxAnnotation.ElasticAnnotation));
         formattedRoot = formattedRoot.ReplaceNodes(formattedRoot.GetAnnotatedNodes(s_layout), static (_, node) => node.WithoutAnnotations(s_layout));
         return formatted.WithSyntaxRoot(formattedRoot);
+    }
+
+    private static bool HasComments(SyntaxNode node) =>
+        node.GetLeadingTrivia().Concat(node.GetTrailingTrivia()).Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+
+    /// <summary><paramref name="statement"/> without the early releases in it; a comment on one stays where it was.</summary>
+    private static StatementSyntax WithoutEarlyExits(StatementSyntax statement, HashSet<ExpressionStatementSyntax> earlyExits)
+    {
+        var inside = statement.DescendantNodes().OfType<ExpressionStatementSyntax>().Where(earlyExits.Contains).ToList();
+        if (inside.Count == 0)
+        {
+            return statement;
+        }
+
+        var commented = inside.Where(static e => HasComments(e)).ToList();
+        var tracked = statement.TrackNodes(inside);
+        var plain = inside.Except(commented).Select(e => tracked.GetCurrentNode(e)!).ToList();
+        tracked = tracked.RemoveNodes(plain, SyntaxRemoveOptions.KeepNoTrivia)!;
+        var withComments = commented.Select(e => tracked.GetCurrentNode(e)!).ToList();
+        return tracked.RemoveNodes(withComments, SyntaxRemoveOptions.KeepExteriorTrivia)!;
     }
 
     /// <summary>Whether a statement of the block starts on the line of its <c>{</c> or ends on the line of its <c>}</c>.</summary>
@@ -312,14 +539,4 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
 
         return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(line.Start, end));
     }
-
-    private static bool IsExit(StatementSyntax statement, string lockText) =>
-        statement is ExpressionStatementSyntax
-        {
-            Expression: InvocationExpressionSyntax
-            {
-                Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" },
-                ArgumentList.Arguments.Count: 1,
-            } invocation,
-        } && invocation.ArgumentList.Arguments[0].Expression.ToString() == lockText;
 }

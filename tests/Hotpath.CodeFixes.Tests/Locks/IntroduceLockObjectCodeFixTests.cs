@@ -109,7 +109,11 @@ public sealed class IntroduceLockObjectCodeFixTests
             }
             """);
 
-    /// <summary>lock (this) that only guards static fields: the state is shared by every instance, so the lock must be too.</summary>
+    /// <summary>
+    /// lock (this) that only guards static fields: the state is shared by every instance, so the lock must be too; the
+    /// other lock (this) of the type, which excluded it (and also touches s_total), takes the same static lock (it got
+    /// its own instance lock, and the two raced on s_total).
+    /// </summary>
     [Fact]
     public Task Lock_on_this_guarding_only_static_fields_gets_a_static_field() =>
         CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
@@ -135,7 +139,6 @@ public sealed class IntroduceLockObjectCodeFixTests
 
             public class Counter
             {
-                private readonly Lock _lock = new();
                 private static readonly Lock s_lock = new();
                 private static int s_total;
                 private int _mine;
@@ -147,7 +150,7 @@ public sealed class IntroduceLockObjectCodeFixTests
 
                 public void CountMine()
                 {
-                    lock (_lock) { _mine++; s_total++; }
+                    lock (s_lock) { _mine++; s_total++; }
                 }
             }
             """);
@@ -277,6 +280,310 @@ public sealed class IntroduceLockObjectCodeFixTests
                 }
             }
             """);
+
+    private const string Registry = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public partial class Registry
+        {
+            private readonly Dictionary<string, int> _nodes = new();
+            private int _version;
+
+            public void Join(string node)
+            {
+                lock ({|HOT201:this|})
+                {
+                    _nodes[node] = ++_version;
+                }
+            }
+
+            public void Leave(string node)
+            {
+                Monitor.Enter({|HOT201:this|});
+                try
+                {
+                    if (_nodes.Remove(node)) _version++;
+                    Monitor.PulseAll(this);
+                }
+                finally
+                {
+                    Monitor.Exit(this);
+                }
+            }
+
+            private sealed class Entry
+            {
+                private int _hits;
+                public void Hit() { lock ({|HOT201:this|}) { _hits++; } }
+            }
+        }
+
+        public partial class Registry
+        {
+            public void WaitForChange(int seen)
+            {
+                lock ({|HOT201:this|})
+                {
+                    while (_version == seen) Monitor.Wait(this);
+                }
+            }
+        }
+        """;
+
+    private const string RegistryFixed = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public partial class Registry
+        {
+            private readonly object _lock = new();
+            private readonly Dictionary<string, int> _nodes = new();
+            private int _version;
+
+            public void Join(string node)
+            {
+                lock (_lock)
+                {
+                    _nodes[node] = ++_version;
+                }
+            }
+
+            public void Leave(string node)
+            {
+                Monitor.Enter(_lock);
+                try
+                {
+                    if (_nodes.Remove(node)) _version++;
+                    Monitor.PulseAll(_lock);
+                }
+                finally
+                {
+                    Monitor.Exit(_lock);
+                }
+            }
+
+            private sealed class Entry
+            {
+                private int _hits;
+                public void Hit() { lock (this) { _hits++; } }
+            }
+        }
+
+        public partial class Registry
+        {
+            public void WaitForChange(int seen)
+            {
+                lock (_lock)
+                {
+                    while (_version == seen) Monitor.Wait(_lock);
+                }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// The single fix rewrites every site of the type that locks the same object, in every part of a partial type, with
+    /// its Monitor calls (Wait and PulseAll too), on one object (Monitor calls rule out a Lock); it rewrote only the
+    /// reported site, and the methods stopped excluding each other. A nested type's this is another object: left alone.
+    /// </summary>
+    [Fact]
+    public Task The_single_fix_rewrites_every_site_locking_the_same_object() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), Registry, RegistryFixed, new CodeFixTestOptions { FixAll = false });
+
+    /// <summary>Fix All gives one object for the lock statements and the Monitor calls alike (it gave a Lock to the first and an object to the second).</summary>
+    [Fact]
+    public Task Fix_All_gives_the_lock_statements_and_Monitor_calls_of_one_object_one_lock_object() =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), Registry, RegistryFixed.Replace(
+            "        private int _hits;\n        public void Hit() { lock (this) { _hits++; } }",
+            "        private readonly Lock _lock = new();\n        private int _hits;\n        public void Hit() { lock (_lock) { _hits++; } }"));
+
+    /// <summary>
+    /// A lock object waited on or pulsed is not shared with another object's sites: merged, a Pulse could wake a waiter
+    /// of the other object's condition (a lost wake-up), and a thread blocked while holding one would block the other.
+    /// Fix All gave both the first site's object.
+    /// </summary>
+    [Fact]
+    public Task A_lock_object_waited_on_gets_a_lock_object_of_its_own() =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Channel
+            {
+                public readonly object SyncRoot = new();
+                private readonly Queue<int> _items = new();
+                private int _readers;
+
+                public void Enter()
+                {
+                    Monitor.Enter({|HOT203:SyncRoot|});
+                    try { _readers++; }
+                    finally { Monitor.Exit(SyncRoot); }
+                }
+
+                public void Put(int item)
+                {
+                    lock ({|HOT201:this|}) { _items.Enqueue(item); Monitor.Pulse(this); }
+                }
+
+                public int Take()
+                {
+                    lock ({|HOT201:this|}) { while (_items.Count == 0) Monitor.Wait(this); return _items.Dequeue(); }
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Channel
+            {
+                private readonly object _lock2 = new();
+                private readonly object _lock = new();
+                public readonly object SyncRoot = new();
+                private readonly Queue<int> _items = new();
+                private int _readers;
+
+                public void Enter()
+                {
+                    Monitor.Enter(_lock);
+                    try { _readers++; }
+                    finally { Monitor.Exit(_lock); }
+                }
+
+                public void Put(int item)
+                {
+                    lock (_lock2) { _items.Enqueue(item); Monitor.Pulse(_lock2); }
+                }
+
+                public int Take()
+                {
+                    lock (_lock2) { while (_items.Count == 0) Monitor.Wait(_lock2); return _items.Dequeue(); }
+                }
+            }
+            """);
+
+    /// <summary>
+    /// lock (this) guarding only static state would take a static lock, but this instance is also waited on: a static
+    /// lock object would let one instance's Pulse wake another instance's waiter (a lost wake-up), so it stays per
+    /// instance, as the monitor of this was.
+    /// </summary>
+    [Fact]
+    public Task A_this_that_is_waited_on_keeps_an_instance_lock_object() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Latch
+            {
+                private static int s_opened;
+                private bool _open;
+
+                public void Open()
+                {
+                    lock ({|HOT201:this|}) { _open = true; Monitor.PulseAll(this); }
+                }
+
+                public void Count()
+                {
+                    lock ({|HOT201:this|}) { s_opened++; }
+                }
+
+                public void Await()
+                {
+                    lock ({|HOT201:this|}) { while (!_open) Monitor.Wait(this); }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Latch
+            {
+                private readonly object _lock = new();
+                private static int s_opened;
+                private bool _open;
+
+                public void Open()
+                {
+                    lock (_lock) { _open = true; Monitor.PulseAll(_lock); }
+                }
+
+                public void Count()
+                {
+                    lock (_lock) { s_opened++; }
+                }
+
+                public void Await()
+                {
+                    lock (_lock) { while (!_open) Monitor.Wait(_lock); }
+                }
+            }
+            """, new CodeFixTestOptions { FixAll = false });
+
+    /// <summary>A part of the type in another file is rewritten too.</summary>
+    [Fact]
+    public Task The_single_fix_rewrites_the_sites_in_other_files_of_a_partial_type() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public partial class Registry
+            {
+                private int _version;
+
+                public void Bump()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { _version++; }
+                }
+            }
+            """, """
+            public partial class Registry
+            {
+                private static readonly System.Threading.Lock s_lock = new();
+                private int _version;
+
+                public void Bump()
+                {
+                    lock (s_lock) { _version++; }
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                FixAll = false,
+                AdditionalSources = ImmutableArray.Create("""
+                    public partial class Registry
+                    {
+                        public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
+                    }
+                    """),
+                ExpectedAdditionalSources = ImmutableArray.Create("""
+                    public partial class Registry
+                    {
+                        public int Read() { lock (s_lock) { return _version; } }
+                    }
+                    """),
+            });
+
+    /// <summary>
+    /// Another type the fix cannot give the private lock object locks the same object: a base or derived type's
+    /// lock (this), or another class's lock on the same string literal. Fixed, the two sides would stop excluding each
+    /// other (each got a lock object of its own): no fix.
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        public class Base { protected int _n; public void A() { lock (this) { _n++; } } }
+        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        """)]
+    [InlineData("""
+        public class Base { protected int _n; public void A() { System.Threading.Monitor.Enter(this); _n++; System.Threading.Monitor.Exit(this); } }
+        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        """)]
+    [InlineData("""
+        public static class LegacyLocks { public static int A; public static void Bump() { lock ("legacy-lock") { A++; } } }
+        public static class OtherLegacy { public static void Bump() { lock ("legacy-lock") { LegacyLocks.A--; } } }
+        """)]
+    [InlineData("""
+        public class Registry { private static int s_n; public static void Add() { lock (typeof(Registry)) { s_n++; } } }
+        public static class Admin { public static void Reset() { lock (typeof(Registry)) { } } }
+        """)]
+    public Task No_fix_when_another_type_locks_the_same_object(string source) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), source);
 
     [Fact]
     public Task No_fix_for_a_parameter() =>

@@ -65,6 +65,89 @@ public sealed class MakeLockFieldReadonlyCodeFixTests
             }
             """);
 
+    /// <summary>A deconstruction into the field through this in its own constructor is still a constructor write.</summary>
+    [Fact]
+    public Task A_deconstruction_in_the_constructor_keeps_the_fix() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store
+            {
+                private object _gate;
+                private int _n;
+
+                public Store() { (this._gate, _n) = (new object(), 1); }
+
+                public void A() { lock ({|HOT202:_gate|}) { _n++; } }
+            }
+            """, """
+            public sealed class Store
+            {
+                private readonly object _gate;
+                private int _n;
+
+                public Store() { (this._gate, _n) = (new object(), 1); }
+
+                public void A() { lock (_gate) { _n++; } }
+            }
+            """);
+
+    /// <summary>
+    /// Every write a readonly field forbids outside its constructors (CS0191 after the fix): deconstruction (it was
+    /// missed), ref and out arguments, ref locals, ??=, a lambda or local function in the constructor, another
+    /// instance's field in the constructor, the wrong kind of constructor, another part of the type.
+    /// </summary>
+    [Theory]
+    [InlineData("public void Swap() { (_gate, _other) = (_other, _gate); }")]
+    [InlineData("public void Set() { (_gate, var n) = (new object(), 1); }")]
+    [InlineData("public void Set(List<(object, int)> pairs) { foreach ((_gate, var n) in pairs) { } }")]
+    [InlineData("public void Set() { Volatile.Write(ref _gate, new object()); }")]
+    [InlineData("public void Set() { Interlocked.Exchange(ref this._gate, new object()); }")]
+    [InlineData("public void Set() { Init(out _gate); } private static void Init(out object o) => o = new object();")]
+    [InlineData("public void Set() { ref object r = ref _gate; r = new object(); }")]
+    [InlineData("public void Set() { _gate ??= new object(); }")]
+    [InlineData("public Store() { Action a = () => _gate = new object(); a(); }")]
+    [InlineData("public Store() { void Set() => _gate = new object(); Set(); }")]
+    [InlineData("public Store(Store other) { other._gate = new object(); }")]
+    [InlineData("static Store() { new Store()._gate = new object(); }")]
+    [InlineData("} public sealed partial class Store { public void Reset() { _gate = new object(); }")]
+    public Task No_fix_when_the_field_is_written_where_readonly_forbids_it(string member) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            public sealed partial class Store
+            {
+                private object _gate = new();
+                private object _other = new();
+                public Store() { }
+                public void A() { lock (_gate) { } }
+                {{member}}
+            }
+            """);
+
+    /// <summary>A write to the field of another construction of a generic type is a write to the field too (it was missed).</summary>
+    [Fact]
+    public Task No_fix_when_the_field_is_written_through_another_construction_of_its_generic_type() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store<T>
+            {
+                private object _gate = new();
+                public void A() { lock (_gate) { } }
+                public static void Reset(Store<int> other) { other._gate = new object(); }
+            }
+            """);
+
+    /// <summary>A static lock field written in an instance constructor is not a constructor write for readonly purposes.</summary>
+    [Fact]
+    public Task No_fix_when_a_static_field_is_written_in_an_instance_constructor() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store
+            {
+                private static object s_gate = new();
+                public Store() { s_gate = new object(); }
+                public static void A() { lock (s_gate) { } }
+            }
+            """);
+
     [Fact]
     public Task No_fix_for_a_property() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """

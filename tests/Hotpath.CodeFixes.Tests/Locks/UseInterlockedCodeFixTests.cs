@@ -89,6 +89,58 @@ public sealed class UseInterlockedCodeFixTests
             }
             """);
 
+    /// <summary>The comments inside the lock stay with the Interlocked call (they were dropped).</summary>
+    [Fact]
+    public Task Comments_inside_the_lock_are_kept() =>
+        CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Limiter
+            {
+                private readonly object _gate = new();
+                private long _dropped;
+                private int _seen;
+
+                public void Drop(int count)
+                {
+                    {|HOT205:lock (_gate)|}
+                    {
+                        _dropped += count; // dropped by the rate limiter
+                    }
+                }
+
+                public void See()
+                {
+                    {|HOT205:lock (_gate)|} // every request
+                    {
+                        // counted even when dropped
+                        _seen++; /* wraps */
+                    }
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Limiter
+            {
+                private readonly object _gate = new();
+                private long _dropped;
+                private int _seen;
+
+                public void Drop(int count)
+                {
+                    Interlocked.Add(ref _dropped, count); // dropped by the rate limiter
+                }
+
+                public void See()
+                {
+                    // every request
+                    // counted even when dropped
+                    Interlocked.Increment(ref _seen); /* wraps */
+                }
+            }
+            """);
+
     [Fact]
     public Task Without_a_using_the_type_is_qualified() =>
         CodeFixVerifier.VerifyAsync(new InterlockedAnalyzer(), new UseInterlockedCodeFixProvider(), """

@@ -147,6 +147,420 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>
+    /// An early exit that already releases (<c>Monitor.Exit(x); return ...;</c>) loses its Exit: the finally releases once
+    /// on every path (kept, it released twice and threw SynchronizationLockException). The fixed code is run.
+    /// </summary>
+    [Fact]
+    public Task An_early_return_that_releases_loses_its_exit_so_the_finally_releases_once() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), EarlyExits, EarlyExitsFixed, new CodeFixTestOptions { Run = RunEarlyExits });
+
+    [Fact]
+    public Task Fix_All_removes_the_early_exits_of_every_region() =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), EarlyExits, EarlyExitsFixed, new CodeFixTestOptions { Run = RunEarlyExits });
+
+    private const string EarlyExits = """
+        using System;
+        using System.Threading;
+
+        public sealed class Counter
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            public bool TryAdd(int v)
+            {
+                {|HOT204:Monitor.Enter(_gate)|};
+                if (v < 0)
+                {
+                    Monitor.Exit(_gate);
+                    return false;
+                }
+
+                _n += v;
+                Monitor.Exit(_gate);
+                return true;
+            }
+
+            public int Take(int v)
+            {
+                {|HOT204:Monitor.Enter(this._gate)|};
+                switch (v)
+                {
+                    case 0:
+                        Monitor.Exit(_gate); // nothing to take
+                        return 0;
+                    case < 0:
+                        Monitor.Exit(this._gate);
+                        throw new ArgumentOutOfRangeException(nameof(v));
+                }
+
+                _n -= v;
+                Monitor.Exit(this._gate);
+                return v;
+            }
+
+            public static string Probe()
+            {
+                var counter = new Counter();
+                var results = $"{counter.TryAdd(-1)} {counter.TryAdd(5)} {counter.Take(0)} {counter.Take(2)}";
+                try
+                {
+                    counter.Take(-1);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    results += " thrown";
+                }
+
+                return $"{results} {counter._n} {Monitor.IsEntered(counter._gate)}";
+            }
+        }
+        """;
+
+    private const string EarlyExitsFixed = """
+        using System;
+        using System.Threading;
+
+        public sealed class Counter
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            public bool TryAdd(int v)
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    if (v < 0)
+                    {
+                        return false;
+                    }
+
+                    _n += v;
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+
+                return true;
+            }
+
+            public int Take(int v)
+            {
+                Monitor.Enter(this._gate);
+                try
+                {
+                    switch (v)
+                    {
+                        case 0:
+                            // nothing to take
+                            return 0;
+                        case < 0:
+                            throw new ArgumentOutOfRangeException(nameof(v));
+                    }
+
+                    _n -= v;
+                }
+                finally
+                {
+                    Monitor.Exit(this._gate);
+                }
+
+                return v;
+            }
+
+            public static string Probe()
+            {
+                var counter = new Counter();
+                var results = $"{counter.TryAdd(-1)} {counter.TryAdd(5)} {counter.Take(0)} {counter.Take(2)}";
+                try
+                {
+                    counter.Take(-1);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    results += " thrown";
+                }
+
+                return $"{results} {counter._n} {Monitor.IsEntered(counter._gate)}";
+            }
+        }
+        """;
+
+    private static void RunEarlyExits(System.Reflection.Assembly assembly) =>
+        Assert.Equal("False True 0 2 thrown 3 False", assembly.GetType("Counter")!.GetMethod("Probe")!.Invoke(null, null));
+
+    /// <summary>
+    /// In a loop, an early <c>continue</c> or <c>break</c> that already releases leaves the region too: its Exit goes (it
+    /// was not offered). A <c>break</c> of a switch inside the region does not leave it (see the no-fix cases).
+    /// </summary>
+    [Fact]
+    public Task An_early_continue_or_break_that_releases_loses_its_exit() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Sums
+            {
+                private readonly object _gate = new();
+                private int _total;
+
+                public int Add(List<int> values)
+                {
+                    foreach (var v in values)
+                    {
+                        {|HOT204:Monitor.Enter(_gate)|};
+                        if (v == 0)
+                        {
+                            Monitor.Exit(_gate);
+                            continue;
+                        }
+
+                        if (v < 0)
+                        {
+                            Monitor.Exit(_gate);
+                            break;
+                        }
+
+                        _total += v;
+                        Monitor.Exit(_gate);
+                    }
+
+                    return _total;
+                }
+
+                public static string Probe()
+                {
+                    var sums = new Sums();
+                    return $"{sums.Add(new List<int> { 1, 0, 2, -1, 5 })} {Monitor.IsEntered(sums._gate)}";
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Sums
+            {
+                private readonly object _gate = new();
+                private int _total;
+
+                public int Add(List<int> values)
+                {
+                    foreach (var v in values)
+                    {
+                        Monitor.Enter(_gate);
+                        try
+                        {
+                            if (v == 0)
+                            {
+                                continue;
+                            }
+
+                            if (v < 0)
+                            {
+                                break;
+                            }
+
+                            _total += v;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_gate);
+                        }
+                    }
+
+                    return _total;
+                }
+
+                public static string Probe()
+                {
+                    var sums = new Sums();
+                    return $"{sums.Add(new List<int> { 1, 0, 2, -1, 5 })} {Monitor.IsEntered(sums._gate)}";
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                Run = static assembly => Assert.Equal("3 False", assembly.GetType("Sums")!.GetMethod("Probe")!.Invoke(null, null)),
+            });
+
+    /// <summary>
+    /// A release of the same lock the finally cannot stand in for (in a lambda, a local function, a loop, a catch, not
+    /// right before a return or throw, or under an if without a block) would release twice or at another time: no fix.
+    /// </summary>
+    [Theory]
+    [InlineData("Action a = () => Monitor.Exit(_gate); a(); _n++; Monitor.Exit(_gate);")]
+    [InlineData("void Leave() { Monitor.Exit(_gate); } if (v < 0) { Leave(); return; } _n++; Monitor.Exit(_gate);")]
+    [InlineData("while (v > 0) { if (v == 3) { Monitor.Exit(_gate); return; } v--; } _n++; Monitor.Exit(_gate);")]
+    [InlineData("for (var i = 0; i < v; i++) { if (i == 3) { Monitor.Exit(_gate); break; } } _n++;")]
+    [InlineData("try { _n = checked(_n + v); } catch (OverflowException) { Monitor.Exit(_gate); throw; } Monitor.Exit(_gate);")]
+    [InlineData("if (v < 0) { Monitor.Exit(_gate); Console.WriteLine(v); return; } _n++; Monitor.Exit(_gate);")]
+    [InlineData("if (v < 0) Monitor.Exit(_gate); _n++; Monitor.Exit(_gate);")]
+    [InlineData("switch (v) { case 0: Monitor.Exit(_gate); break; } _n++; Monitor.Exit(_gate);")]
+    [InlineData("using (new System.IO.MemoryStream()) { if (v < 0) { Monitor.Exit(_gate); return; } } _n++; Monitor.Exit(_gate);")]
+    public Task No_fix_when_a_release_inside_the_region_cannot_be_left_to_the_finally(string body) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), $$"""
+            using System;
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+                public void Update(int v) { Monitor.Enter(_gate); {{body}} }
+            }
+            """);
+
+    /// <summary>The comments of a declaration split into a declaration ahead and an assignment stay (the trailing one was dropped).</summary>
+    [Fact]
+    public Task A_split_declaration_keeps_its_comments() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Journal
+            {
+                private readonly object _gate = new();
+                private readonly List<string> _segments = new();
+
+                public int Append(string record)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    // the position of the new record
+                    var count = _segments.Count; // read under the lock
+                    _segments.Add(record);
+                    Monitor.Exit(_gate);
+                    return count + 1;
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Journal
+            {
+                private readonly object _gate = new();
+                private readonly List<string> _segments = new();
+
+                public int Append(string record)
+                {
+                    // the position of the new record
+                    int count;
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        count = _segments.Count; // read under the lock
+                        _segments.Add(record);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+
+                    return count + 1;
+                }
+            }
+            """);
+
+    /// <summary>
+    /// An Enter with no Exit in its block, whose lock the member releases after that block: the lock is meant to be held
+    /// past the block, and a finally at its end would release it early, then the later Exit a second time: no fix.
+    /// </summary>
+    [Fact]
+    public Task No_fix_when_the_lock_is_released_after_the_enters_block() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private readonly bool _synchronized = true;
+                private int _n;
+                public void Update()
+                {
+                    if (_synchronized)
+                    {
+                        Monitor.Enter(_gate);
+                    }
+
+                    _n++;
+                    if (_synchronized)
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+            """);
+
+    /// <summary>The comments of the Exit move with it into the finally (they were dropped).</summary>
+    [Fact]
+    public Task The_exits_comments_move_into_the_finally() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int x)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    _n += x;
+                    // readers may go on
+                    Monitor.Exit(_gate); // released before the event
+                    _n++;
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int x)
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        _n += x;
+                    }
+                    finally
+                    {
+                        // readers may go on
+                        Monitor.Exit(_gate); // released before the event
+                    }
+
+                    _n++;
+                }
+            }
+            """);
+
+    /// <summary>A label among the guarded statements that a goto outside them jumps to could not be reached inside the try (CS0159): no fix.</summary>
+    [Fact]
+    public Task No_fix_when_a_goto_outside_the_region_jumps_to_a_label_in_it() =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+                public void Update(int v)
+                {
+                    Monitor.Enter(_gate);
+                again:
+                    _n++;
+                    Monitor.Exit(_gate);
+                    if (v-- > 0)
+                    {
+                        Monitor.Enter(_gate);
+                        goto again;
+                    }
+                }
+            }
+            """);
+
     /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
     [Fact]
     public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
