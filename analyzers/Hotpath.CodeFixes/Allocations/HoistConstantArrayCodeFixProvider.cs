@@ -226,42 +226,24 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
 
         var field = SyntaxFactory.ParseMemberDeclaration($"private static readonly {typeName} {name} = {array.WithoutTrivia().ToFullString()};")!;
 
-        // The file's own line ending.
-        var eol = type.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        if (eol == default)
-        {
-            eol = SyntaxFactory.EndOfLine("\n");
-        }
+        var eol = Trivia.EndOfLine(type); // the file's own line ending
 
         // After the type's last field when it has one; otherwise first, separated from the members by a blank line.
         if (type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault() is { } lastField)
         {
-            editor.InsertAfter(lastField, field.WithLeadingTrivia(Indentation(lastField)).WithTrailingTrivia(eol));
+            editor.InsertAfter(lastField, field.WithLeadingTrivia(Trivia.Indentation(lastField.GetLeadingTrivia())).WithTrailingTrivia(eol));
         }
         else
         {
             // The blank line leads the next member, as the parser would put it, so a field inserted after this one
             // later (Fix All) lands before the blank line rather than after it.
             var first = type.Members[0];
-            editor.InsertBefore(first, field.WithLeadingTrivia(Indentation(first)).WithTrailingTrivia(eol));
+            editor.InsertBefore(first, field.WithLeadingTrivia(Trivia.Indentation(first.GetLeadingTrivia())).WithTrailingTrivia(eol));
             editor.ReplaceNode(first, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Insert(0, eol)));
         }
 
         editor.ReplaceNode(array, SyntaxFactory.IdentifierName(name).WithTriviaFrom(array));
         return editor.GetChangedDocument();
-    }
-
-    /// <summary>The indentation of <paramref name="member"/>'s line: its leading trivia after the last line break, without its comments or blank lines.</summary>
-    private static SyntaxTriviaList Indentation(MemberDeclarationSyntax member)
-    {
-        var leading = member.GetLeadingTrivia();
-        var start = leading.Count;
-        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
-        {
-            start--;
-        }
-
-        return SyntaxFactory.TriviaList(leading.Skip(start));
     }
 
     private static string BaseName(ExpressionSyntax array)

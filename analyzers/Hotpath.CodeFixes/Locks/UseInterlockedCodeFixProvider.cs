@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -221,7 +222,7 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
             var inner = token == first ? token.TrailingTrivia : token == last ? token.LeadingTrivia : (IEnumerable<SyntaxTrivia>)token.LeadingTrivia.Concat(token.TrailingTrivia);
             foreach (var trivia in inner)
             {
-                if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                if (Trivia.IsComment(trivia))
                 {
                     (trivia.SpanStart < update.SpanStart ? before : after).Add(trivia);
                 }
@@ -229,7 +230,7 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
         }
 
         var trailing = lockStatement.GetTrailingTrivia();
-        if (after.Count > 0 && !trailing.Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+        if (after.Count > 0 && !trailing.Any(Trivia.IsComment))
         {
             trailing = SyntaxFactory.TriviaList(SyntaxFactory.Space, after[0]).AddRange(trailing);
             after.RemoveAt(0);
@@ -238,16 +239,11 @@ public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
         var leading = lockStatement.GetLeadingTrivia();
         if (before.Count + after.Count > 0)
         {
-            var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : SyntaxFactory.Whitespace("");
-            var endOfLine = lockStatement.DescendantTrivia().Concat(trailing).FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            if (endOfLine.RawKind == 0)
-            {
-                endOfLine = SyntaxFactory.EndOfLine("\n");
-            }
-
+            var indentation = Trivia.Indentation(leading);
+            var endOfLine = Trivia.EndOfLine(lockStatement);
             foreach (var comment in before.Concat(after))
             {
-                leading = leading.AddRange(new[] { comment, endOfLine, indentation });
+                leading = leading.Add(comment).Add(endOfLine).AddRange(indentation);
             }
         }
 

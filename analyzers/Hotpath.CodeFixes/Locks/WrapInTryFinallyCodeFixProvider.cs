@@ -387,7 +387,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             }
 
             // The comment at the end of the declaration's line stays at the end of the line that does its work.
-            if (declaration.GetTrailingTrivia().Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            if (declaration.GetTrailingTrivia().Any(Trivia.IsComment))
             {
                 if (assignments.Count > 0)
                 {
@@ -412,7 +412,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         var tryStatement = SyntaxFactory.TryStatement(
                 SyntaxFactory.Block(guarded),
                 default,
-                SyntaxFactory.FinallyClause(SyntaxFactory.Block(HasComments(exitStatement) ? exitStatement : exitStatement.WithoutTrivia())))
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(Trivia.HasComments(exitStatement) ? exitStatement : exitStatement.WithoutTrivia())))
             .WithAdditionalAnnotations(s_layout);
 
         var rebuilt = new List<StatementSyntax>();
@@ -462,9 +462,6 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return formatted.WithSyntaxRoot(formattedRoot);
     }
 
-    private static bool HasComments(SyntaxNode node) =>
-        node.GetLeadingTrivia().Concat(node.GetTrailingTrivia()).Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
-
     /// <summary><paramref name="statement"/> without the early releases in it; a comment on one stays where it was.</summary>
     private static StatementSyntax WithoutEarlyExits(StatementSyntax statement, HashSet<ExpressionStatementSyntax> earlyExits)
     {
@@ -474,7 +471,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return statement;
         }
 
-        var commented = inside.Where(static e => HasComments(e)).ToList();
+        var commented = inside.Where(static e => Trivia.HasComments(e)).ToList();
         var tracked = statement.TrackNodes(inside);
         var plain = inside.Except(commented).Select(e => tracked.GetCurrentNode(e)!).ToList();
         tracked = tracked.RemoveNodes(plain, SyntaxRemoveOptions.KeepNoTrivia)!;

@@ -220,9 +220,9 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         {
             // `using var` directly in a section is CS8647: the section's statements go into a block, one level deeper.
             // Written out here rather than by the formatter, which put its own line breaks into a CRLF file.
-            var eol = section.DescendantTrivia().FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            var indent = Indentation(section.Statements[0].GetLeadingTrivia());
-            var labelIndent = Indentation(section.GetLeadingTrivia());
+            var eol = Trivia.EndOfLine(section);
+            var indent = Trivia.Indentation(section.Statements[0].GetLeadingTrivia()).ToFullString();
+            var labelIndent = Trivia.Indentation(section.GetLeadingTrivia()).ToFullString();
             var unit = indent.Length > labelIndent.Length && indent.StartsWith(labelIndent, System.StringComparison.Ordinal)
                 ? indent.Substring(labelIndent.Length)
                 : "    ";
@@ -232,7 +232,7 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
                 var block = SyntaxFactory.Block(
                     SyntaxFactory.Token(SyntaxKind.OpenBraceToken)
                         .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
-                        .WithTrailingTrivia(eol == default ? SyntaxFactory.EndOfLine("\n") : eol),
+                        .WithTrailingTrivia(eol),
                     SyntaxFactory.List(statements.Select(each => Indent(each, unit))),
                     SyntaxFactory.Token(SyntaxKind.CloseBraceToken)
                         .WithLeadingTrivia(SyntaxFactory.Whitespace(indent))
@@ -294,25 +294,6 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
                     return expression;
             }
         }
-    }
-
-    /// <summary>The whitespace after the last line break of <paramref name="leading"/>.</summary>
-    private static string Indentation(SyntaxTriviaList leading)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var trivia in leading)
-        {
-            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                text.Clear();
-            }
-            else if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
-            {
-                text.Append(trivia.ToString());
-            }
-        }
-
-        return text.ToString();
     }
 
     /// <summary><paramref name="statement"/> with every line it starts <paramref name="unit"/> deeper (text inside tokens, as a verbatim string's, untouched).</summary>
