@@ -62,7 +62,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        return ct => HoistAsync(document, array, arrayType, host, ct);
+        return ct => HoistAsync(document, array, member, arrayType, host, ct);
     }
 
     /// <summary>The element expressions of an array initialiser, or null when it is not one (e.g. <c>new int[n]</c>).</summary>
@@ -218,10 +218,15 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         return type;
     }
 
-    private static async Task<Document> HoistAsync(Document document, ExpressionSyntax array, IArrayTypeSymbol arrayType, TypeDeclarationSyntax type, CancellationToken cancellationToken)
+    private static async Task<Document> HoistAsync(Document document, ExpressionSyntax array, MemberDeclarationSyntax member, IArrayTypeSymbol arrayType, TypeDeclarationSyntax type, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var name = UniqueName(type, array, editor.SemanticModel, BaseName(array), cancellationToken);
+        if (editor.SemanticModel.GetDeclaredSymbol(type, cancellationToken) is not { } typeSymbol)
+        {
+            return document;
+        }
+
+        var name = MemberNames.Unique(typeSymbol, new[] { member }, BaseName(array));
         var typeName = arrayType.ToMinimalDisplayString(editor.SemanticModel, array.SpanStart);
 
         var field = SyntaxFactory.ParseMemberDeclaration($"private static readonly {typeName} {name} = {array.WithoutTrivia().ToFullString()};")!;
@@ -255,39 +260,5 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
         }
 
         return "s_values";
-    }
-
-    /// <summary>
-    /// <paramref name="name"/>, numbered when taken: by a member of the type in any of its parts or of a base type (a
-    /// clash is CS0102, hiding an inherited one a warning), the type or a type parameter, or any name in the member
-    /// the array is in (a local of that name would shadow the field).
-    /// </summary>
-    private static string UniqueName(TypeDeclarationSyntax type, ExpressionSyntax array, SemanticModel model, string name, CancellationToken cancellationToken)
-    {
-        var taken = new HashSet<string>(type.Members.OfType<FieldDeclarationSyntax>()
-            .SelectMany(f => f.Declaration.Variables)
-            .Select(v => v.Identifier.ValueText));
-        if (model.GetDeclaredSymbol(type, cancellationToken) is { } symbol)
-        {
-            taken.Add(symbol.Name);
-            taken.UnionWith(symbol.TypeParameters.Select(static p => p.Name));
-            for (var current = symbol; current is not null; current = current.BaseType)
-            {
-                taken.UnionWith(current.MemberNames);
-            }
-        }
-
-        if (array.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member)
-        {
-            taken.UnionWith(member.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
-        }
-
-        var candidate = name;
-        for (var i = 2; taken.Contains(candidate); i++)
-        {
-            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
     }
 }

@@ -110,7 +110,6 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         // could wake the other condition's waiter, and a thread blocked in one region would hold up the other.
         var baseName = isStatic ? "s_lock" : "_lock";
         string? name = null;
-        var taken = new HashSet<string>(typeSymbol.MemberNames, StringComparer.Ordinal);
         foreach (var member in typeSymbol.GetMembers())
         {
             if (!signalled && member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
@@ -124,14 +123,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         var addField = name is null;
-        if (name is null)
-        {
-            name = baseName;
-            for (var i = 2; taken.Contains(name); i++)
-            {
-                name = baseName + i;
-            }
-        }
+        name ??= MemberNames.Unique(typeSymbol, targets.Select(static t => t.FirstAncestorOrSelf<MemberDeclarationSyntax>()!), baseName);
 
         return new Change(type, targets, name, fieldType, isStatic, addField);
     }
