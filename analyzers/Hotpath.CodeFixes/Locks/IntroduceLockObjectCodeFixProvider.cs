@@ -87,8 +87,9 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        var targets = SameTargets(target, site, typeSymbol, model, cancellationToken);
-        if (IsLockedByOtherTypes(target, typeSymbol, model, cancellationToken))
+        var key = KeyOf(target, model, cancellationToken);
+        var targets = SameTargets(target, key, site, typeSymbol, model, cancellationToken);
+        if (IsLockedByOtherTypes(key, typeSymbol, model, cancellationToken))
         {
             return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
         }
@@ -101,7 +102,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         // instance's Pulse wake another instance's waiter.
         var signalled = targets.Any(t => IsSignal(t, ModelOf(t, model), cancellationToken));
         var isStatic = IsStaticContext(target, model, cancellationToken) ||
-                       !(signalled && KeyOf(target, model, cancellationToken) is "this") &&
+                       !(signalled && key is "this") &&
                        targets.Any(t => IsShared(t, Site(t)!, ModelOf(t, model), cancellationToken));
         var useLock = targets.All(static t => Site(t) is LockStatementSyntax) && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
@@ -161,7 +162,8 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
 
     /// <summary>
-    /// Every lock object expression that names the same object as <paramref name="target"/>: a lock statement or a
+    /// Every lock object expression that names the same object as <paramref name="target"/> (whose <see cref="KeyOf"/> is
+    /// <paramref name="key"/>): a lock statement or a
     /// Monitor call (Enter, TryEnter, Exit, Wait, Pulse, PulseAll, ...) on it, anywhere in the type's declarations
     /// (every part of a partial type), so the sites that excluded each other still do after the fix. <c>this</c> is
     /// looked for in the type's own code (a nested type's <c>this</c> is another object); <c>typeof(T)</c>, a string
@@ -169,9 +171,8 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// Any other target (another object's member) is rewritten where it is, with the Monitor calls on the same
     /// expression in its member.
     /// </summary>
-    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, SyntaxNode site, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, object? key, SyntaxNode site, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
-        var key = KeyOf(target, model, cancellationToken);
         var targets = new List<ExpressionSyntax> { target };
         if (key is null)
         {
@@ -217,14 +218,13 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>
-    /// Whether code of another type in the compilation locks (or waits on, pulses) the object <paramref name="target"/>
-    /// names in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
+    /// Whether code of another type in the compilation locks (or waits on, pulses) the object of <see cref="KeyOf"/>
+    /// <paramref name="key"/> in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
     /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
     /// as the type for those, as in <see cref="SameTargets"/>).
     /// </summary>
-    private static bool IsLockedByOtherTypes(ExpressionSyntax target, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    private static bool IsLockedByOtherTypes(object? key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
-        var key = KeyOf(target, model, cancellationToken);
         if (key is null)
         {
             return false;
@@ -305,12 +305,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// </summary>
     private static object? KeyOf(ExpressionSyntax target, SemanticModel model, CancellationToken cancellationToken)
     {
-        var operation = model.GetOperation(target, cancellationToken);
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.ChildOperations.First();
-        }
-
+        var operation = Unwrapped(model.GetOperation(target, cancellationToken));
         return operation switch
         {
             IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => "this",
@@ -323,6 +318,17 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
                 when member is IFieldReferenceOperation or IPropertyReferenceOperation => member.Member,
             _ => null,
         };
+    }
+
+    /// <summary>The object <paramref name="operation"/> names, under its conversions (a boxing one too) and parentheses.</summary>
+    private static IOperation? Unwrapped(IOperation? operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.ChildOperations.First();
+        }
+
+        return operation;
     }
 
     private static bool IsMonitorCall(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken) =>
@@ -390,13 +396,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// </summary>
     private static bool IsShared(ExpressionSyntax target, SyntaxNode site, SemanticModel model, CancellationToken cancellationToken)
     {
-        var operation = model.GetOperation(target, cancellationToken);
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.ChildOperations.First();
-        }
-
-        switch (operation)
+        switch (Unwrapped(model.GetOperation(target, cancellationToken)))
         {
             case ITypeOfOperation or ILiteralOperation:
             case IInvocationOperation { TargetMethod.Name: "GetType", Arguments.Length: 0 }:
