@@ -82,7 +82,7 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         // A lease holds the first instance: a local assigned again would hold one the lease never returns (and the
         // explicit returns of it, which the fix removes, were returning that one).
         var variable = declaration.Declaration.Variables[0];
-        var body = declaration.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax);
+        var body = Body(declaration);
         if (body is null || model.GetDeclaredSymbol(variable, cancellationToken) is not { } local || IsAssigned(body, local, model, cancellationToken))
         {
             return false;
@@ -99,6 +99,13 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         pool = access.Expression;
         return true;
     }
+
+    /// <summary>
+    /// The body the local of <paramref name="declaration"/> lives in: its method, accessor, local function or lambda (top-level
+    /// statements are one body across the file's global statements: the compilation unit holds them).
+    /// </summary>
+    private static SyntaxNode? Body(LocalDeclarationStatementSyntax declaration) =>
+        declaration.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax);
 
     /// <summary>Whether a name the section declares (a local, a pattern or out variable) appears in another section of the switch.</summary>
     private static bool SharesLocals(SwitchSectionSyntax section)
@@ -167,8 +174,7 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var variable = statement.Declaration.Variables[0];
         var local = model?.GetDeclaredSymbol(variable, cancellationToken);
-        // Top-level statements are one body across the file's global statements: the compilation unit holds them.
-        var body = statement.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax) ?? statement.Parent!;
+        var body = Body(statement)!;
 
         // The lease returns the instance: explicit returns of it would now be double returns.
         foreach (var expressionStatement in body.DescendantNodes().OfType<ExpressionStatementSyntax>())
