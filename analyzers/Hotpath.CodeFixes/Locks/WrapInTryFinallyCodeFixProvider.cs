@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Hotpath.CodeFixes.Locks;
 
@@ -175,8 +176,8 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return false;
         }
 
-        var region = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[end - 1].Span.End);
-        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax) ?? block;
+        var region = Span(block, start, end);
+        var function = Function(block) ?? block;
         var labelsInside = new HashSet<string>(function.DescendantNodes().OfType<LabeledStatementSyntax>()
             .Where(l => region.Contains(l.Span)).Select(static l => l.Identifier.ValueText), StringComparer.Ordinal);
         foreach (var jump in function.DescendantNodes().OfType<GotoStatementSyntax>())
@@ -197,19 +198,24 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     /// </summary>
     private static bool IsReleasedOutside(SemanticModel model, BlockSyntax block, int start, ExpressionSyntax lockObject, CancellationToken cancellationToken)
     {
-        var function = block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
-        if (function is null)
+        if (Function(block) is not { } function)
         {
             return false;
         }
 
-        var region = start < block.Statements.Count
-            ? Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[block.Statements.Count - 1].Span.End)
-            : default;
+        var region = Span(block, start, block.Statements.Count);
         return function.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Any(invocation => !region.Contains(invocation.Span) && IsExitOf(model, invocation, lockObject, cancellationToken) &&
                                !IsEnteredBefore(model, invocation, lockObject, cancellationToken));
     }
+
+    /// <summary>The lambda, local function or member <paramref name="block"/> is the code of.</summary>
+    private static SyntaxNode? Function(BlockSyntax block) =>
+        block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
+
+    /// <summary>The text of the statements [start, end) of <paramref name="block"/>; empty when there are none.</summary>
+    private static TextSpan Span(BlockSyntax block, int start, int end) =>
+        start < end ? TextSpan.FromBounds(block.Statements[start].SpanStart, block.Statements[end - 1].Span.End) : default;
 
     /// <summary>
     /// Whether the statement of the Exit <paramref name="exit"/> (or the try whose finally it is in) follows a
@@ -293,7 +299,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return hoisted;
         }
 
-        var region = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statements[start].SpanStart, statements[end - 1].Span.End);
+        var region = Span(block, start, end);
         for (var i = exit is null ? end : end + 1; i < statements.Count; i++)
         {
             foreach (var identifier in statements[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
@@ -488,7 +494,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         }
 
         var tree = block.SyntaxTree;
-        int Line(int position) => tree.GetLineSpan(new Microsoft.CodeAnalysis.Text.TextSpan(position, 0)).StartLinePosition.Line;
+        int Line(int position) => tree.GetLineSpan(new TextSpan(position, 0)).StartLinePosition.Line;
         return Line(block.OpenBraceToken.SpanStart) == Line(block.Statements[0].SpanStart) ||
                Line(block.CloseBraceToken.SpanStart) == Line(block.Statements[block.Statements.Count - 1].Span.End);
     }
@@ -525,7 +531,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return options.WithChangedOption(FormattingOptions.IndentationSize, LanguageNames.CSharp, unit > 0 && unit <= 8 ? unit : 4);
     }
 
-    private static string LeadingWhitespace(Microsoft.CodeAnalysis.Text.SourceText text, int position)
+    private static string LeadingWhitespace(SourceText text, int position)
     {
         var line = text.Lines.GetLineFromPosition(position);
         var end = line.Start;
@@ -534,6 +540,6 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             end++;
         }
 
-        return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(line.Start, end));
+        return text.ToString(TextSpan.FromBounds(line.Start, end));
     }
 }
