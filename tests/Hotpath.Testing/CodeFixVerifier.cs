@@ -205,13 +205,14 @@ public static class CodeFixVerifier
         await AssertTextAsync(document, expected, what).ConfigureAwait(false);
         if (options.CrLf)
         {
-            var text = (await document.GetTextAsync().ConfigureAwait(false)).ToString();
-            var lone = text.Split('\n').Take(text.Split('\n').Length - 1).Select((line, i) => (line, i)).Where(l => !l.line.EndsWith('\r')).Select(l => l.i + 1).ToArray();
+            var lines = (await document.GetTextAsync().ConfigureAwait(false)).ToString().Split('\n');
+            var lone = Enumerable.Range(0, lines.Length - 1).Where(i => !lines[i].EndsWith('\r')).Select(i => i + 1).ToArray();
             if (lone.Length > 0)
             {
                 throw new XunitException(what + " has lone LF line endings in a CRLF file, on lines " + string.Join(", ", lone) + ".");
             }
         }
+
         for (var i = 0; i < options.AdditionalSources.Length; i++)
         {
             var path = TestCompilation.SourcePath(i + 1);
