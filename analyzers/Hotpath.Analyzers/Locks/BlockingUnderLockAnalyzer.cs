@@ -829,7 +829,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     var value = operation switch
                     {
                         IFieldInitializerOperation initializer when initializer.InitializedFields.Contains(field, SymbolEqualityComparer.Default) => initializer.Value,
-                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && IsWritten(reference) =>
+                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && LockOperations.IsWritten(reference) =>
                             reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
                         _ => null,
                     };
@@ -841,23 +841,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return target;
-        }
-
-        /// <summary>Whether a field reference is written: assigned (also in a deconstruction, compound), by <c>ref</c>/<c>out</c>, or taken by reference.</summary>
-        private static bool IsWritten(IOperation reference)
-        {
-            var current = reference;
-            while (current.Parent is ITupleOperation tuple)
-            {
-                current = tuple;
-            }
-
-            return current.Parent switch
-            {
-                IAssignmentOperation assignment => assignment.Target == current,
-                IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In } => true,
-                _ => current.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.RefExpressionSyntax,
-            };
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
