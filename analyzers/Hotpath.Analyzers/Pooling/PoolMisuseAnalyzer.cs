@@ -1301,17 +1301,28 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         /// </summary>
         public BodyFacts ForTupleElement(ILocalSymbol tuple, int[] path)
         {
-            var view = new BodyFacts { _element = (tuple, path) };
-            view.Rents.AddRange(Rents);
+            var view = WithReleases(tuple, ElementReturns
+                .Where(r => SymbolEqualityComparer.Default.Equals(r.Tuple, tuple) && r.Path.SequenceEqual(path))
+                .Select(static r => (r.Call, r.Returned)));
+            view._element = (tuple, path);
+            return view;
+        }
+
+        /// <summary>
+        /// These facts' references with <paramref name="releases"/> (each call that gives back what <paramref name="symbol"/>
+        /// holds, with the value it passes) as the only returns, returns of <paramref name="symbol"/> in the order of the
+        /// code: how the path engine sees a release that is not a <c>Return</c> of the symbol itself.
+        /// </summary>
+        public BodyFacts WithReleases(ISymbol symbol, IEnumerable<(IInvocationOperation Call, IOperation Returned)> releases)
+        {
+            var view = new BodyFacts();
             view.References.AddRange(References);
-            foreach (var (elementTuple, elementPath, call, returned) in ElementReturns)
+            foreach (var (call, returned) in releases)
             {
-                if (SymbolEqualityComparer.Default.Equals(elementTuple, tuple) && elementPath.SequenceEqual(path))
-                {
-                    view.Returns.Add((tuple, call, returned));
-                }
+                view.Returns.Add((symbol, call, returned));
             }
 
+            view.Returns.Sort(static (a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
             return view;
         }
 
