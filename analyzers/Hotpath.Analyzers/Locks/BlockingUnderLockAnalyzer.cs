@@ -102,7 +102,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             if (what is null && operation is IInvocationOperation call && _callees?.Followed(call.TargetMethod) is { } callee &&
                 _callees.FindBlocking(callee, _cancellationToken) is { } found)
             {
-                (what, why) = ($"Calling '{BlockingCallees.Display(callee)}' ({found.What})", found.Why);
+                (what, why) = ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why);
             }
 
             if (what is not null)
@@ -894,8 +894,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     var summary = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
                     if (summary.What is not null)
                     {
-                        var through = path.IsEmpty ? "" : ", through " + string.Join(" -> ", path.Select(static m => "'" + Display(m) + "'"));
-                        found = new Finding(summary.What + " in '" + Display(method) + "' line " + summary.Line + through, summary.Why!);
+                        var through = path.IsEmpty ? "" : ", through " + string.Join(" -> ", path.Select(static m => "'" + MethodNames.Display(m) + "'"));
+                        found = new Finding(summary.What + " in '" + MethodNames.Display(method) + "' line " + summary.Line + through, summary.Why!);
                         break;
                     }
 
@@ -1004,9 +1004,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             return null;
         }
-
-        /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>
-        public static string Display(IMethodSymbol method) => MethodNames.Display(method);
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>
         public sealed class Finding
