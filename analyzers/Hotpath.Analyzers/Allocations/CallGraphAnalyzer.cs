@@ -76,7 +76,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             IUsingDeclarationOperation { DeclarationGroup.Declarations: { Length: > 0 } declarations } => declarations[0].Syntax.GetLocation(),
             _ => operation.Syntax.GetLocation(),
         };
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, location, Display(callee), finding));
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, location, MethodNames.Display(callee), finding));
     }
 
     /// <summary>
@@ -181,8 +181,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     private static bool IsWrite(IOperation reference) =>
         reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
-
-    private static string Display(IMethodSymbol method) => MethodNames.Display(method);
 
     /// <summary>Per-compilation allocation summaries, computed lazily and at most once per method.</summary>
     internal sealed class Summaries
@@ -549,7 +547,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             var names = new string[path.Count];
             for (var i = 0; i < path.Count; i++)
             {
-                names[i] = "'" + Display(path[i]) + "'";
+                names[i] = "'" + MethodNames.Display(path[i]) + "'";
             }
 
             return " (through " + string.Join(" -> ", names) + ")";
@@ -561,7 +559,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             if (kind != StateMachineAnalyzer.StateMachineKind.None)
             {
                 return new DirectSummary((kind == StateMachineAnalyzer.StateMachineKind.Async ? "its async state machine" : "its iterator state machine")
-                    + " (HOT109) in '" + Display(method) + "'", ImmutableArray<IMethodSymbol>.Empty);
+                    + " (HOT109) in '" + MethodNames.Display(method) + "'", ImmutableArray<IMethodSymbol>.Empty);
             }
 
             string? first = null;
@@ -588,7 +586,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     if (first is null && Allocation(operation) is { } found && !CodeContext.Of(operation).IsCold)
                     {
                         var line = operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                        first = found + " in '" + Display(method) + "' line " + line;
+                        first = found + " in '" + MethodNames.Display(method) + "' line " + line;
                     }
 
                     // A slow path handed back (HOT109's recommended split) is not followed: its state machine is the caller's choice.

@@ -102,7 +102,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             if (what is null && operation is IInvocationOperation call && _callees?.Followed(call.TargetMethod) is { } callee &&
                 _callees.FindBlocking(callee, _cancellationToken) is { } found)
             {
-                (what, why) = ($"Calling '{BlockingCallees.Display(callee)}' ({found.What})", found.Why);
+                (what, why) = ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why);
             }
 
             if (what is not null)
@@ -829,7 +829,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     var value = operation switch
                     {
                         IFieldInitializerOperation initializer when initializer.InitializedFields.Contains(field, SymbolEqualityComparer.Default) => initializer.Value,
-                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && IsWritten(reference) =>
+                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && LockOperations.IsWritten(reference) =>
                             reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
                         _ => null,
                     };
@@ -841,23 +841,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return target;
-        }
-
-        /// <summary>Whether a field reference is written: assigned (also in a deconstruction, compound), by <c>ref</c>/<c>out</c>, or taken by reference.</summary>
-        private static bool IsWritten(IOperation reference)
-        {
-            var current = reference;
-            while (current.Parent is ITupleOperation tuple)
-            {
-                current = tuple;
-            }
-
-            return current.Parent switch
-            {
-                IAssignmentOperation assignment => assignment.Target == current,
-                IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In } => true,
-                _ => current.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.RefExpressionSyntax,
-            };
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
@@ -911,8 +894,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     var summary = _direct.GetOrAdd(method, m => Summarise(m, cancellationToken));
                     if (summary.What is not null)
                     {
-                        var through = path.IsEmpty ? "" : ", through " + string.Join(" -> ", path.Select(static m => "'" + Display(m) + "'"));
-                        found = new Finding(summary.What + " in '" + Display(method) + "' line " + summary.Line + through, summary.Why!);
+                        var through = path.IsEmpty ? "" : ", through " + string.Join(" -> ", path.Select(static m => "'" + MethodNames.Display(m) + "'"));
+                        found = new Finding(summary.What + " in '" + MethodNames.Display(method) + "' line " + summary.Line + through, summary.Why!);
                         break;
                     }
 
@@ -1021,9 +1004,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
             return null;
         }
-
-        /// <summary>How a method is named in the message, as HOT111 names it ('C.Flush').</summary>
-        public static string Display(IMethodSymbol method) => MethodNames.Display(method);
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>
         public sealed class Finding

@@ -626,50 +626,24 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
             SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, field.ContainingType) &&
             (field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance });
 
-        /// <summary>Whether <paramref name="reference"/> is written (assigned, stepped, passed by <c>ref</c>/<c>out</c>, taken by reference).</summary>
+        /// <summary>
+        /// Whether <paramref name="reference"/> is written (<see cref="LockOperations.IsWritten"/>), and
+        /// <paramref name="atomic"/>: passed by <c>ref</c> to <c>Interlocked</c>. Passed to <c>Volatile.Read</c>, it is only read.
+        /// </summary>
         private bool IsWrite(IOperation reference, out bool atomic)
         {
             atomic = false;
-            switch (reference.Parent)
+            if (reference.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: IInvocationOperation { TargetMethod: var method } })
             {
-                case IAssignmentOperation assignment:
-                    return assignment.Target == reference;
-                case IIncrementOrDecrementOperation:
-                case IAddressOfOperation:
-                    return true;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: var call }:
-                    if (call is IInvocationOperation { TargetMethod: var method })
-                    {
-                        if (LockSymbols.Is(method.ContainingType, Symbols.Volatile) && method.Name == "Read")
-                        {
-                            return false;
-                        }
+                if (LockSymbols.Is(method.ContainingType, Symbols.Volatile) && method.Name == "Read")
+                {
+                    return false;
+                }
 
-                        atomic = LockSymbols.Is(method.ContainingType, Symbols.Interlocked);
-                    }
-
-                    return true;
-                case ITupleOperation tuple:
-                    return IsAssignedTuple(tuple);
+                atomic = LockSymbols.Is(method.ContainingType, Symbols.Interlocked);
             }
 
-            return reference.Syntax.Parent is RefExpressionSyntax;
-        }
-
-        private static bool IsAssignedTuple(ITupleOperation tuple)
-        {
-            IOperation current = tuple;
-            while (current.Parent is ITupleOperation outer)
-            {
-                current = outer;
-            }
-
-            return current.Parent switch
-            {
-                IDeconstructionAssignmentOperation deconstruction => deconstruction.Target == current,
-                IForEachLoopOperation => true,
-                _ => false,
-            };
+            return LockOperations.IsWritten(reference);
         }
     }
 }

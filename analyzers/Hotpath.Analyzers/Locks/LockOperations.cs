@@ -218,6 +218,28 @@ internal static class LockOperations
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="reference"/> (a field's, a local's) is written: assigned (also as an element of a
+    /// deconstruction's target, or by a compound assignment), stepped, passed by <c>ref</c>/<c>out</c>, or taken by
+    /// reference (<c>&amp;x</c>, <c>ref x</c>).
+    /// </summary>
+    public static bool IsWritten(IOperation reference)
+    {
+        var current = reference;
+        while (current.Parent is ITupleOperation tuple)
+        {
+            current = tuple;
+        }
+
+        return current.Parent switch
+        {
+            IAssignmentOperation assignment => assignment.Target == current,
+            IForEachLoopOperation => current != reference,
+            IIncrementOrDecrementOperation or IAddressOfOperation or IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+            _ => current.Syntax.Parent is RefExpressionSyntax,
+        };
+    }
+
     /// <summary>Whether a call passes a zero timeout (a constant <c>0</c> <c>int</c>, or <c>TimeSpan.Zero</c>): a wait that only polls.</summary>
     public static bool HasZeroTimeout(IInvocationOperation invocation, LockSymbols symbols)
     {

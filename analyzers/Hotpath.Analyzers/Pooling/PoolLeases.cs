@@ -165,13 +165,12 @@ public sealed partial class PoolMisuseAnalyzer
     /// </summary>
     private static BodyFacts Releases(BodyFacts facts, ILocalSymbol lease, ILocalSymbol? item)
     {
-        var releases = new BodyFacts();
-        releases.References.AddRange(facts.References);
+        var releases = new List<(IInvocationOperation Call, IOperation Returned)>();
         foreach (var reference in facts.ReferencesTo(lease))
         {
             if (reference.Parent is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose && dispose.Instance == reference)
             {
-                releases.Returns.Add((lease, dispose, reference));
+                releases.Add((dispose, reference));
             }
         }
 
@@ -179,11 +178,10 @@ public sealed partial class PoolMisuseAnalyzer
         {
             foreach (var (_, call, returned) in facts.ReturnsBetween(item, 0, int.MaxValue))
             {
-                releases.Returns.Add((lease, call, returned));
+                releases.Add((call, returned));
             }
         }
 
-        releases.Returns.Sort(static (a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
-        return releases;
+        return facts.WithReleases(lease, releases);
     }
 }

@@ -688,28 +688,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         var kept = ElementKept.No;
         foreach (var reference in facts.ReferencesTo(tuple))
         {
-            if (IsWrite(reference))
-            {
-                continue;
-            }
-
-            IOperation current = reference;
-            var depth = 0;
-            var otherElement = false;
-            while (depth < path.Length && TransparentParent(current, out var child) is IFieldReferenceOperation field && field.Instance == child &&
-                TupleElementIndex(field.Field) is { } index)
-            {
-                if (index != path[depth])
-                {
-                    otherElement = true;
-                    break;
-                }
-
-                current = field;
-                depth++;
-            }
-
-            if (otherElement)
+            if (IsWrite(reference) || AlongElementPath(reference, path) is not { } current)
             {
                 continue;
             }
@@ -743,18 +722,10 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            IOperation current = reference;
-            var depth = 0;
-            while (TransparentParent(current, out var child) is IFieldReferenceOperation field && field.Instance == child &&
-                TupleElementIndex(field.Field) is { } index && depth < path.Length && index == path[depth])
+            if (AlongElementPath(reference, path) is not { } current ||
+                TransparentParent(current, out var below) is IFieldReferenceOperation inner && inner.Instance == below && TupleElementIndex(inner.Field) is not null)
             {
-                current = field;
-                depth++;
-            }
-
-            if (TransparentParent(current, out var below) is IFieldReferenceOperation other && other.Instance == below && TupleElementIndex(other.Field) is not null)
-            {
-                continue; // another element
+                continue; // another element, or one inside that element
             }
 
             var parent = TransparentParent(current, out below);
@@ -767,6 +738,28 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// From a reference to a tuple local up through the element reads that follow <paramref name="path"/>: the
+    /// element read (<c>t.Item1</c> for [0]), or the farthest read on its way (<c>t</c> itself, <c>t.Item2</c> for [1, 0]);
+    /// null when the reference reads another element (<c>t.Item2</c> for [0]).
+    /// </summary>
+    private static IOperation? AlongElementPath(IOperation reference, int[] path)
+    {
+        var current = reference;
+        for (var depth = 0; depth < path.Length && TransparentParent(current, out var child) is IFieldReferenceOperation field && field.Instance == child &&
+            TupleElementIndex(field.Field) is { } index; depth++)
+        {
+            if (index != path[depth])
+            {
+                return null;
+            }
+
+            current = field;
+        }
+
+        return current;
     }
 
     /// <summary>The tuple local and the element path of <c>t.Item1</c>, <c>t.Name</c>, <c>t.Item2.Item1</c>; (null, null) for anything else.</summary>
@@ -1308,17 +1301,28 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         /// </summary>
         public BodyFacts ForTupleElement(ILocalSymbol tuple, int[] path)
         {
-            var view = new BodyFacts { _element = (tuple, path) };
-            view.Rents.AddRange(Rents);
+            var view = WithReleases(tuple, ElementReturns
+                .Where(r => SymbolEqualityComparer.Default.Equals(r.Tuple, tuple) && r.Path.SequenceEqual(path))
+                .Select(static r => (r.Call, r.Returned)));
+            view._element = (tuple, path);
+            return view;
+        }
+
+        /// <summary>
+        /// These facts' references with <paramref name="releases"/> (each call that gives back what <paramref name="symbol"/>
+        /// holds, with the value it passes) as the only returns, returns of <paramref name="symbol"/> in the order of the
+        /// code: how the path engine sees a release that is not a <c>Return</c> of the symbol itself.
+        /// </summary>
+        public BodyFacts WithReleases(ISymbol symbol, IEnumerable<(IInvocationOperation Call, IOperation Returned)> releases)
+        {
+            var view = new BodyFacts();
             view.References.AddRange(References);
-            foreach (var (elementTuple, elementPath, call, returned) in ElementReturns)
+            foreach (var (call, returned) in releases)
             {
-                if (SymbolEqualityComparer.Default.Equals(elementTuple, tuple) && elementPath.SequenceEqual(path))
-                {
-                    view.Returns.Add((tuple, call, returned));
-                }
+                view.Returns.Add((symbol, call, returned));
             }
 
+            view.Returns.Sort(static (a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
             return view;
         }
 
