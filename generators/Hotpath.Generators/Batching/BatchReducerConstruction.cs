@@ -44,23 +44,14 @@ internal static class BatchReducerConstruction
                 continue;
             }
 
-            foreach (var reference in member.DeclaringSyntaxReferences)
+            foreach (var initializer in MemberInitializers.Of(member, cancellationToken))
             {
-                var initializer = reference.GetSyntax(cancellationToken) switch
-                {
-                    VariableDeclaratorSyntax field => field.Initializer,
-                    PropertyDeclarationSyntax property => property.Initializer,
-                    _ => null,
-                };
-                if (initializer is not null)
-                {
-                    diagnostics.Add(Diagnostic.Create(
-                        DiagnosticDescriptors.InvalidReducerInput,
-                        initializer.Value.GetLocation(),
-                        "Member '" + member.Name + "'",
-                        type.Name,
-                        Why + "this initializer never runs and '" + member.Name + "' would be 0 or null in every partial it makes; remove the initializer"));
-                }
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidReducerInput,
+                    initializer.GetLocation(),
+                    "Member '" + member.Name + "'",
+                    type.Name,
+                    Why + "this initializer never runs and '" + member.Name + "' would be 0 or null in every partial it makes; remove the initializer"));
             }
         }
     }

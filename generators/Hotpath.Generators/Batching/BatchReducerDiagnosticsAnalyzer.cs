@@ -23,7 +23,7 @@ public sealed class BatchReducerDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         // A symbol action has no semantic model; the parser asks for one only to bind a field-like event's [field: …]
         // attributes, as the generator does.
 #pragma warning disable RS1030
-        var parsed = BatchReducerParser.Parse(type, attribute, cancellationToken, tree => compilation.GetSemanticModel(tree));
+        var parsed = BatchReducerParser.Parse(type, attribute, tree => compilation.GetSemanticModel(tree), cancellationToken);
 #pragma warning restore RS1030
         foreach (var diagnostic in parsed.Diagnostics)
         {

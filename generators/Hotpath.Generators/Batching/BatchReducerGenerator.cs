@@ -35,5 +35,5 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
 
     private static ParsedTarget<BatchReducerModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute) =>
-            BatchReducerParser.Parse(type, attribute, cancellationToken, tree => tree == context.SemanticModel.SyntaxTree ? context.SemanticModel : context.SemanticModel.Compilation.GetSemanticModel(tree)), cancellationToken);
+            BatchReducerParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken), cancellationToken);
 }

@@ -17,9 +17,9 @@ internal static class BatchReducerParser
 
     /// <summary>
     /// Parses <paramref name="type"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of its
-    /// field-like events (see <see cref="ReportEventFieldRoles"/>); without it they are not looked for.
+    /// field-like events (see <see cref="ReportEventFieldRoles"/>).
     /// </summary>
-    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
+    public static ParseResult<BatchReducerModel> Parse(INamedTypeSymbol type, AttributeData attribute, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (attribute.ConstructorArguments.Length != 1 ||
@@ -97,7 +97,7 @@ internal static class BatchReducerParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member is IEventSymbol @event && semanticModels is not null)
+            if (member is IEventSymbol @event)
             {
                 ReportEventFieldRoles(type, @event, semanticModels, diagnostics, cancellationToken);
             }

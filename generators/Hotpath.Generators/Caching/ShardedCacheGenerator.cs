@@ -87,8 +87,7 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
     private static ParsedTarget<ShardedCacheTarget> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         ParsedTarget<ShardedCacheTarget>.Parse(context, AttributeNames.ShardedCache, (type, attribute, found) =>
         {
-            var model = context.SemanticModel;
-            var parsed = ShardedCacheParser.Parse(type, attribute, tree => tree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(tree), cancellationToken);
+            var parsed = ShardedCacheParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken);
             found.AddRange(parsed.Diagnostics);
             return parsed.Model is null
                 ? null

@@ -27,9 +27,9 @@ internal static class ShardedCacheParser
     /// <summary>
     /// Parses <paramref name="cacheType"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of
     /// the value type's field-like events (their fields are no symbols of the API), to find a <c>[field: CacheKey]</c>
-    /// there; without it that mistake is not looked for.
+    /// there.
     /// </summary>
-    public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, Func<SyntaxTree, SemanticModel?>? semanticModels, CancellationToken cancellationToken)
+    public static ParseResult<ShardedCacheModel> Parse(INamedTypeSymbol cacheType, AttributeData attribute, Func<SyntaxTree, SemanticModel?> semanticModels, CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
@@ -121,7 +121,7 @@ internal static class ShardedCacheParser
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
-    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, Func<SyntaxTree, SemanticModel?>? semanticModels, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, out string[] overrides, CancellationToken cancellationToken)
+    private static CacheKeyModel? ParseKey(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, bool hasPrimaryConstructor, Location location, Func<SyntaxTree, SemanticModel?> semanticModels, ImmutableArray<Diagnostic>.Builder diagnostics, out string[] hidesInherited, out string[] overrides, CancellationToken cancellationToken)
     {
         hidesInherited = [];
         overrides = [];
@@ -142,7 +142,7 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        if (semanticModels is not null && MarkedEventField(valueType, semanticModels, cancellationToken) is { } @event)
+        if (MarkedEventField(valueType, semanticModels, cancellationToken) is { } @event)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
                 $"its [CacheKey] is on the compiler's field of the event '{@event.Name}' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter"));

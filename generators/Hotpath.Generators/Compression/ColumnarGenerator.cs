@@ -30,7 +30,7 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
                         found,
                         cancellationToken,
                         RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
-                        tree => tree == syntaxContext.SemanticModel.SyntaxTree ? syntaxContext.SemanticModel : syntaxContext.SemanticModel.Compilation.GetSemanticModel(tree)),
+                        SemanticModels.Around(syntaxContext.SemanticModel)),
                     cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 

@@ -34,14 +34,13 @@ public sealed class PooledGenerator : IIncrementalGenerator
 
     private static ParsedTarget<PooledModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var semanticModel = context.SemanticModel;
         return ParsedTarget<PooledModel>.Parse(
             context,
             AttributeNames.Pooled,
             (type, attribute, found) => PooledParser.Parse(
                 type,
                 attribute,
-                tree => tree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(tree),
+                SemanticModels.Around(context.SemanticModel),
                 found,
                 cancellationToken),
             cancellationToken);

@@ -482,24 +482,7 @@ internal static class PooledParser
     /// </summary>
     private static bool HasNoReset(ISymbol member)
     {
-        if (member is IPropertySymbol property)
-        {
-            foreach (var candidate in property.ContainingType.GetMembers())
-            {
-                if (candidate is IFieldSymbol { IsImplicitlyDeclared: true } field &&
-                    SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property) && HasNoResetAttribute(field))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return HasNoResetAttribute(member);
-    }
-
-    private static bool HasNoResetAttribute(ISymbol member)
-    {
-        foreach (var attribute in member.GetAttributes())
+        foreach (var attribute in BackingFieldAttributes.Of(member))
         {
             if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.NoReset)
             {
