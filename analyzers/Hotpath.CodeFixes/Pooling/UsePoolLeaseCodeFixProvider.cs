@@ -83,7 +83,8 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         // explicit returns of it, which the fix removes, were returning that one).
         var variable = declaration.Declaration.Variables[0];
         var body = Body(declaration);
-        if (body is null || model.GetDeclaredSymbol(variable, cancellationToken) is not { } local || IsAssigned(body, local, model, cancellationToken))
+        if (body is null || model.GetDeclaredSymbol(variable, cancellationToken) is not { } local ||
+            Writes.References(body, local, model, cancellationToken).Any(Writes.IsWritten))
         {
             return false;
         }
@@ -128,44 +129,6 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
 
         return section.Parent is SwitchStatementSyntax @switch && @switch.Sections.Any(other => other != section
             && other.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => declared.Contains(name.Identifier.ValueText)));
-    }
-
-    /// <summary>Whether <paramref name="body"/> assigns <paramref name="local"/> (=, a compound or deconstruction assignment, out or ref).</summary>
-    private static bool IsAssigned(SyntaxNode body, ISymbol local, SemanticModel model, CancellationToken cancellationToken)
-    {
-        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
-        {
-            if (identifier.Identifier.ValueText != local.Name)
-            {
-                continue;
-            }
-
-            var written = identifier.Parent switch
-            {
-                AssignmentExpressionSyntax assignment => assignment.Left == identifier,
-                ArgumentSyntax { Parent: TupleExpressionSyntax tuple } => IsDeconstructed(tuple),
-                ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
-                _ => false,
-            };
-            if (written && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local))
-            {
-                return true;
-            }
-        }
-
-        return false;
-
-        // `(x, y) = …`, also nested: `((x, y), z) = …`.
-        static bool IsDeconstructed(TupleExpressionSyntax tuple)
-        {
-            SyntaxNode node = tuple;
-            while (node.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax outer })
-            {
-                node = outer;
-            }
-
-            return node.Parent is AssignmentExpressionSyntax assignment && assignment.Left == node;
-        }
     }
 
     private static async Task<Document> UseLeaseAsync(Document document, LocalDeclarationStatementSyntax statement, ExpressionSyntax pool, CancellationToken cancellationToken)

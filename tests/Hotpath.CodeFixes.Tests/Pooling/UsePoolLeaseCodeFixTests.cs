@@ -23,6 +23,13 @@ public sealed class UsePoolLeaseCodeFixTests
     private static Task Verify(string markup, string expected) =>
         CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + markup, Types + "\n" + expected, s_options);
 
+    /// <summary>Asserts the analyzer reports exactly the marked HOT303s of <paramref name="markup"/> and the fix is offered for none.</summary>
+    private static async Task VerifyReportedWithoutFix(string markup)
+    {
+        await AnalyzerVerifier.VerifyAsync(Types + "\n" + markup, new[] { new PoolMisuseAnalyzer() }, new AnalyzerTestOptions { Generators = s_options.Generators, OnlyIds = ImmutableArray.Create("HOT303") });
+        await CodeFixVerifier.VerifyNoFixAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), DiagnosticMarkup.Parse(Types + "\n" + markup, null).Source, s_options);
+    }
+
     [Fact]
     public Task Wraps_a_leaked_rent_in_a_lease() => Verify(
         """
@@ -358,6 +365,53 @@ public sealed class UsePoolLeaseCodeFixTests
             }
             """,
             s_options);
+
+    [Theory]
+    [InlineData("(state) = PodState.Pool.Rent();")]
+    [InlineData("((state)) = PodState.Pool.Rent();")]
+    [InlineData("(state, _) = (PodState.Pool.Rent(), 0);")]
+    public Task Not_offered_when_the_local_is_written_in_any_shape(string write) => VerifyReportedWithoutFix(
+        """
+        public static class Handler
+        {
+            public static void Handle()
+            {
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                WRITE
+                PodState.Pool.Return(state);
+            }
+        }
+        """.Replace("WRITE", write, StringComparison.Ordinal));
+
+    [Fact]
+    public Task Offered_when_the_local_is_only_read_through_parentheses_or_a_null_forgiving_use() => CodeFixVerifier.VerifyAsync(
+        new PoolMisuseAnalyzer(),
+        new UsePoolLeaseCodeFixProvider(),
+        Types + """
+
+        public static class Handler
+        {
+            public static int Handle()
+            {
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                (state).Restarts = 2;
+                return (state).Restarts + state!.Restarts;
+            }
+        }
+        """,
+        Types + """
+
+        public static class Handler
+        {
+            public static int Handle()
+            {
+                using var lease = PodState.Pool.Lease(out var state);
+                (state).Restarts = 2;
+                return (state).Restarts + state!.Restarts;
+            }
+        }
+        """,
+        s_options with { Run = assembly => Assert.Equal(4, assembly.GetType("App.Handler")!.GetMethod("Handle")!.Invoke(null, null)) });
 
     [Fact]
     public Task Not_offered_for_a_rent_overwritten_by_a_deconstruction_or_held_in_a_tuple() =>

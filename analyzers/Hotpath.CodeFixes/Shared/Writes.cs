@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.CodeFixes.Shared;
+
+/// <summary>
+/// Whether code writes a variable (a local, a parameter, a field) or an array element: the one answer the fixes that
+/// need the variable left alone (HOT102's shared array, HOT202's readonly field, HOT303's leased local) all ask.
+/// </summary>
+internal static class Writes
+{
+    /// <summary>
+    /// Whether <paramref name="reference"/> (a local, parameter or field reference, an array element) is written where it
+    /// stands: the target of an assignment (<c>=</c>, <c>+=</c>, <c>??=</c>, also inside parentheses or as an element of a
+    /// deconstruction's target, nested or not), stepped (<c>++</c>, <c>--</c>), passed by <c>ref</c> or <c>out</c>, taken
+    /// by reference (<c>ref var r = ref x</c>, <c>return ref x</c>, <c>&amp;x</c>), or, for a value type, through one of
+    /// its fields (<c>s.F = 1</c> writes <c>s</c>). An <c>in</c> argument, <c>x!</c> and <c>(x)</c> only read.
+    /// </summary>
+    public static bool IsWritten(IOperation reference)
+    {
+        var current = reference;
+        while (current.Parent is ITupleOperation tuple)
+        {
+            current = tuple; // (x, y) = …: the tuple is the target
+        }
+
+        switch (current.Parent)
+        {
+            case IAssignmentOperation assignment when assignment.Target == current:
+            case IIncrementOrDecrementOperation:
+            case IAddressOfOperation:
+                return true;
+            case IFieldReferenceOperation field when field.Instance == reference && reference.Type is { IsValueType: true }:
+                return IsWritten(field);
+        }
+
+        // By reference: `M(ref x)`, `M(out x)` (also to a dynamic call, whose argument has no parameter), `ref x`.
+        var syntax = Outermost(reference.Syntax);
+        return syntax.Parent is RefExpressionSyntax
+            || syntax.Parent is ArgumentSyntax argument && argument.RefKindKeyword.Kind() is SyntaxKind.RefKeyword or SyntaxKind.OutKeyword;
+    }
+
+    /// <summary>
+    /// The references to <paramref name="symbol"/> (a local, a parameter or a field, matched by its original definition)
+    /// under <paramref name="scope"/>, as operations: <c>x</c>, <c>this.x</c>, <c>other.x</c>, <c>a?.x</c>, and a field
+    /// set by an object initialiser.
+    /// </summary>
+    public static IEnumerable<IOperation> References(SyntaxNode scope, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (identifier.Identifier.ValueText != symbol.Name)
+            {
+                continue;
+            }
+
+            SyntaxNode node = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access
+                : identifier.Parent is MemberBindingExpressionSyntax binding ? binding
+                : identifier;
+            var operation = model.GetOperation(node, cancellationToken);
+            var referenced = operation switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                _ => null,
+            };
+            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced.OriginalDefinition, symbol.OriginalDefinition))
+            {
+                yield return operation!;
+            }
+        }
+    }
+
+    /// <summary><paramref name="syntax"/> with the parentheses and <c>!</c> around it.</summary>
+    private static SyntaxNode Outermost(SyntaxNode syntax)
+    {
+        while (syntax.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            syntax = syntax.Parent;
+        }
+
+        return syntax;
+    }
+}
