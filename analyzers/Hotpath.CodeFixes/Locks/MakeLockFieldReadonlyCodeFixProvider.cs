@@ -1,18 +1,20 @@
 using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.Analyzers.Locks;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.CodeFixes.Locks;
 
 /// <summary>
-/// HOT202: makes the locked field <c>readonly</c> when nothing outside its constructors (or initialiser)
-/// assigns it. Offered only when every declaration of the type is in this document, so no write is missed.
+/// HOT202: makes the locked field <c>readonly</c> when nothing outside its constructors, <c>init</c> accessors (or
+/// initialiser) writes it. Offered only when every declaration of the type is in this document, so no write is missed.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeLockFieldReadonlyCodeFixProvider)), Shared]
 public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
@@ -75,24 +77,9 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
 
     private static bool IsWrittenOutsideConstructors(IFieldSymbol field, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
     {
-        foreach (var identifier in root.DescendantNodes().OfType<IdentifierNameSyntax>())
+        foreach (var reference in Writes.References(root, field, model, cancellationToken))
         {
-            if (identifier.Identifier.ValueText != field.Name ||
-                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition) ||
-                !IsWrite(identifier))
-            {
-                continue;
-            }
-
-            var constructor = identifier.FirstAncestorOrSelf<ConstructorDeclarationSyntax>();
-            var inOwnConstructor = constructor is not null &&
-                constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic &&
-                SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(constructor, cancellationToken)?.ContainingType, field.ContainingType) &&
-                identifier.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is null &&
-                identifier.FirstAncestorOrSelf<LocalFunctionStatementSyntax>() is null &&
-                (field.IsStatic || identifier.Parent is not MemberAccessExpressionSyntax access || access.Name != identifier ||
-                 access.Expression is ThisExpressionSyntax); // another instance's field is not the constructor's to set
-            if (!inOwnConstructor)
+            if (Writes.IsWritten(reference) && !IsInitializing(reference, field, model, cancellationToken))
             {
                 return true;
             }
@@ -101,30 +88,27 @@ public sealed class MakeLockFieldReadonlyCodeFixProvider : CodeFixProvider
         return false;
     }
 
-    private static bool IsWrite(ExpressionSyntax identifier)
+    /// <summary>
+    /// Whether a write stays legal once the field is readonly (else CS0191): in a constructor of the field's own type of
+    /// the field's kind (static or instance), for an instance field also in an <c>init</c> accessor of that type, not
+    /// inside a lambda or local function there, and to this instance's field of this construction of the type (not
+    /// <c>other._gate</c>, <c>new Store { _gate = … }</c> or <c>Store&lt;int&gt;</c>'s).
+    /// </summary>
+    private static bool IsInitializing(IOperation reference, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
     {
-        ExpressionSyntax expression = identifier;
-        while (expression.Parent is MemberAccessExpressionSyntax access && access.Name == expression)
+        var function = reference.Syntax.FirstAncestorOrSelf<SyntaxNode>(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+        var initializes = function switch
         {
-            expression = access; // this._gate
-        }
-
-        // (_gate, _other) = ...: an element of a tuple that is deconstructed into.
-        while (expression.Parent is ParenthesizedExpressionSyntax ||
-               expression.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax } element && element.RefKindKeyword.IsKind(SyntaxKind.None))
-        {
-            expression = expression.Parent as ExpressionSyntax ?? (TupleExpressionSyntax)expression.Parent.Parent!;
-        }
-
-        return expression.Parent switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Left == expression,
-            ForEachVariableStatementSyntax forEach => forEach.Variable == expression,
-            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
-            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
-            RefExpressionSyntax => true,
+            ConstructorDeclarationSyntax constructor => constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic,
+            AccessorDeclarationSyntax accessor => accessor.IsKind(SyntaxKind.InitAccessorDeclaration) && !field.IsStatic,
             _ => false,
         };
+        return initializes
+            && function!.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type
+            && SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(type, cancellationToken), field.ContainingType.OriginalDefinition)
+            && reference is IFieldReferenceOperation { Field: var written, Instance: var instance }
+            && SymbolEqualityComparer.Default.Equals(written, field.OriginalDefinition)
+            && (field.IsStatic || instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance });
     }
 
     private static async Task<Document> MakeReadonlyAsync(Document document, FieldDeclarationSyntax declaration, CancellationToken cancellationToken)

@@ -93,12 +93,16 @@ public sealed class MakeLockFieldReadonlyCodeFixTests
     /// <summary>
     /// Every write a readonly field forbids outside its constructors (CS0191 after the fix): deconstruction (it was
     /// missed), ref and out arguments, ref locals, ??=, a lambda or local function in the constructor, another
-    /// instance's field in the constructor, the wrong kind of constructor, another part of the type.
+    /// instance's field in the constructor or an init accessor (also one set by an object initialiser there), the wrong kind
+    /// of constructor, another part of the type.
     /// </summary>
     [Theory]
     [InlineData("public void Swap() { (_gate, _other) = (_other, _gate); }")]
     [InlineData("public void Set() { (_gate, var n) = (new object(), 1); }")]
-    [InlineData("public void Set(List<(object, int)> pairs) { foreach ((_gate, var n) in pairs) { } }")]
+    [InlineData("public void Set() { ((_gate)) = new object(); }")]
+    [InlineData("public void Set() { (this._gate, _) = (new object(), 1); }")]
+    [InlineData("public Store(int n) { _ = new Store { _gate = new object() }; }")]
+    [InlineData("public object Other { init => new Store()._gate = value; }")]
     [InlineData("public void Set() { Volatile.Write(ref _gate, new object()); }")]
     [InlineData("public void Set() { Interlocked.Exchange(ref this._gate, new object()); }")]
     [InlineData("public void Set() { Init(out _gate); } private static void Init(out object o) => o = new object();")]
@@ -123,6 +127,41 @@ public sealed class MakeLockFieldReadonlyCodeFixTests
                 {{member}}
             }
             """);
+
+    /// <summary>
+    /// <c>_gate!</c> only reads the field (it counted as a write), and an <c>init</c> accessor of the type may set its own
+    /// readonly field (it kept the fix away).
+    /// </summary>
+    [Fact]
+    public Task A_null_forgiving_use_and_an_init_accessor_write_keep_the_fix() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store
+            {
+                private object? _gate = new();
+                private int _n;
+
+                public object Gate { get => _gate!; init => this._gate = value; }
+                public object Other { init { (_gate) = value; } }
+
+                public int A() { lock ({|HOT202:_gate|}!) { return ++_n; } }
+            }
+            """, """
+            public sealed class Store
+            {
+                private readonly object? _gate = new();
+                private int _n;
+
+                public object Gate { get => _gate!; init => this._gate = value; }
+                public object Other { init { (_gate) = value; } }
+
+                public int A() { lock (_gate!) { return ++_n; } }
+            }
+            """,
+            Options with { Run = assembly =>
+            {
+                var store = System.Activator.CreateInstance(assembly.GetType("Store")!)!;
+                Assert.Equal(1, store.GetType().GetMethod("A")!.Invoke(store, null));
+            } });
 
     /// <summary>A write to the field of another construction of a generic type is a write to the field too (it was missed).</summary>
     [Fact]
