@@ -130,7 +130,7 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
             case ParenthesizedExpressionSyntax parenthesized:
                 return IsReadUse(parenthesized, model, cancellationToken);
             case ElementAccessExpressionSyntax element when element.Expression == use:
-                return !IsWritten(element);
+                return model.GetOperation(element, cancellationToken) is { } reference && !Writes.IsWritten(reference);
             case MemberAccessExpressionSyntax access when access.Expression == use:
                 return model.GetSymbolInfo(access, cancellationToken).Symbol switch
                 {
@@ -165,28 +165,6 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
             SpecialType.System_String => method.Name is "Join" or "Concat",
             _ => false,
         };
-
-    /// <summary>An element access that is assigned, incremented, or taken by <c>ref</c>/<c>out</c> or as a <c>ref</c> expression.</summary>
-    private static bool IsWritten(ElementAccessExpressionSyntax element)
-    {
-        SyntaxNode node = element;
-        while (node.Parent is ParenthesizedExpressionSyntax)
-        {
-            node = node.Parent;
-        }
-
-        return node.Parent switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Left == node,
-            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => !node.Parent.IsKind(SyntaxKind.LogicalNotExpression)
-                && !node.Parent.IsKind(SyntaxKind.UnaryMinusExpression) && !node.Parent.IsKind(SyntaxKind.UnaryPlusExpression)
-                && !node.Parent.IsKind(SyntaxKind.BitwiseNotExpression),
-            ArgumentSyntax { Parent: TupleExpressionSyntax } => true, // (a[0], a[1]) = …: conservatively a write
-            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
-            RefExpressionSyntax => true,
-            _ => false,
-        };
-    }
 
     /// <summary>A type through which the elements cannot be written: a read-only span or memory, or a read-only collection interface.</summary>
     private static bool IsReadOnlyView(ITypeSymbol? type) =>

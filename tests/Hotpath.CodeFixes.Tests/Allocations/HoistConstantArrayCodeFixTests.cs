@@ -291,6 +291,38 @@ public sealed class HoistConstantArrayCodeFixTests
             }
             """);
 
+    /// <summary><c>names[0]!</c> and <c>(names[1])</c> only read the element (the <c>!</c> counted as a write: no fix).</summary>
+    [Fact]
+    public Task An_element_read_through_a_null_forgiving_use_or_parentheses_is_hoisted() =>
+        CodeFixVerifier.VerifyAsync(
+            new ArrayAllocationAnalyzer(),
+            new HoistConstantArrayCodeFixProvider(),
+            """
+            public static class C
+            {
+                [Hotpath.HotPath]
+                public static int M()
+                {
+                    string?[] names = {|HOT102:{ "ab", "c" }|};
+                    return names[0]!.Length + (names[1])!.Length;
+                }
+            }
+            """,
+            """
+            public static class C
+            {
+                private static readonly string?[] s_names = { "ab", "c" };
+
+                [Hotpath.HotPath]
+                public static int M()
+                {
+                    string?[] names = s_names;
+                    return names[0]!.Length + (names[1])!.Length;
+                }
+            }
+            """,
+            new CodeFixTestOptions { Run = assembly => Assert.Equal(3, assembly.GetType("C")!.GetMethod("M")!.Invoke(null, null)) });
+
     private const string SeveralArrays = """
         using System;
 
