@@ -76,9 +76,19 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // a goto into the try does not compile; one out of it carried the lock along and now releases it
         }
 
-        if (exit is null && IsReleasedOutside(model, block, start, lockObject, cancellationToken))
+        if (exit is not null && CarriesTheLockOut(block, start, end, earlyExits))
         {
-            return null; // held past the block: a finally at its end would release it early, and the later Exit again
+            return null; // a path that skips the Exit holds the lock on (next iteration, after the loop, the caller): released, a later Exit would throw
+        }
+
+        if (IsReleasedOutside(model, block, start, lockObject, cancellationToken))
+        {
+            return null; // held past the block (or released by a catch around it): the finally would release it early, and the other Exit again
+        }
+
+        if (Awaits(block, start, end))
+        {
+            return null; // Monitor is held by a thread: after an await the finally may run on another, and its Exit throw
         }
 
         if (PlanScope(model, block, start, end, exit, cancellationToken) is not { } hoisted)
@@ -163,6 +173,73 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             BreakStatementSyntax => !exit.Ancestors().TakeWhile(a => a != block).OfType<SwitchStatementSyntax>().Any(),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether a <c>return</c>, <c>yield break</c>, <c>continue</c>, <c>break</c> or <c>goto case</c> among the guarded
+    /// statements [start, end) leaves them without releasing the lock right before (as an early exit the finally replaces):
+    /// the original holds the lock on past the Exit on that path. (A plain <c>goto</c> is <see cref="JumpsAcrossTheRegion"/>'s;
+    /// a <c>throw</c> is what the finally is for.)
+    /// </summary>
+    private static bool CarriesTheLockOut(BlockSyntax block, int start, int end, HashSet<ExpressionStatementSyntax> earlyExits)
+    {
+        if (start >= end)
+        {
+            return false;
+        }
+
+        var region = Span(block, start, end);
+        for (var i = start; i < end; i++)
+        {
+            foreach (var jump in block.Statements[i].DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<StatementSyntax>())
+            {
+                SyntaxNode? target = jump switch
+                {
+                    ReturnStatementSyntax => block, // leaves the function, hence the region
+                    YieldStatementSyntax yield when yield.IsKind(SyntaxKind.YieldBreakStatement) => block,
+                    ContinueStatementSyntax => jump.Ancestors().FirstOrDefault(static a => a is CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax),
+                    BreakStatementSyntax => jump.Ancestors().FirstOrDefault(static a => a is CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or SwitchStatementSyntax),
+                    GotoStatementSyntax @goto when !@goto.IsKind(SyntaxKind.GotoStatement) => jump.Ancestors().FirstOrDefault(static a => a is SwitchStatementSyntax),
+                    _ => null,
+                };
+                if (target is null || region.Contains(target.Span))
+                {
+                    continue; // not a jump, or one that stays among the statements (a loop or switch of their own)
+                }
+
+                var siblings = jump.Parent switch
+                {
+                    BlockSyntax parent => parent.Statements,
+                    SwitchSectionSyntax section => section.Statements,
+                    _ => default,
+                };
+                var index = siblings.IndexOf(jump);
+                if (index <= 0 || siblings[index - 1] is not ExpressionStatementSyntax previous || !earlyExits.Contains(previous))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the guarded statements [start, end) await (<c>await</c>, <c>await foreach</c>, <c>await using</c>), outside lambdas and local functions.</summary>
+    private static bool Awaits(BlockSyntax block, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (block.Statements[i].DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).Any(static n =>
+                    n is AwaitExpressionSyntax ||
+                    n is CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
+                    n is UsingStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
+                    n is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword }))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Locks;
 using Hotpath.CodeFixes.Locks;
 using Hotpath.Testing;
@@ -384,6 +385,167 @@ public sealed class WrapInTryFinallyCodeFixTests
             {
                 Run = static assembly => Assert.Equal("3 False", assembly.GetType("Sums")!.GetMethod("Probe")!.Invoke(null, null)),
             });
+
+    /// <summary>
+    /// A path that leaves the statements before their <c>Exit</c> without releasing carries the lock on: a <c>continue</c>
+    /// into the next iteration, a <c>break</c> to code after the loop that releases it, a <c>return</c> that hands it to the
+    /// caller, a <c>goto case</c> to another section. The finally would release it there, and the later <c>Exit</c> throw
+    /// <c>SynchronizationLockException</c>: no fix (it was offered). Likewise a <c>catch</c> around the region that releases
+    /// (the finally, then the catch: two releases), and an <c>await</c> among the statements (Monitor is held by a thread,
+    /// and the code after an <c>await</c> may run on another: the finally's <c>Exit</c> would throw there).
+    /// </summary>
+    [Theory]
+    [InlineData("public void Update(int v) { for (var i = 0; i < v; i++) { {|HOT204:Monitor.Enter(_gate)|}; if (i == 1) continue; _n++; Monitor.Exit(_gate); } }")]
+    [InlineData("public void Update(int v) { while (true) { {|HOT204:Monitor.Enter(_gate)|}; if (_n > v) break; Monitor.Exit(_gate); _n++; } _n = 0; Monitor.Exit(_gate); }")]
+    [InlineData("public bool TryAcquire(bool ok) { {|HOT204:Monitor.Enter(_gate)|}; if (ok) return true; Monitor.Exit(_gate); return false; }")]
+    [InlineData("public void Update(int v) { switch (v) { case 1: { {|HOT204:Monitor.Enter(_gate)|}; if (_n > 0) goto case 2; Monitor.Exit(_gate); break; } case 2: _n = 0; break; } }")]
+    [InlineData("public void Update(int v) { try { {|HOT204:Monitor.Enter(_gate)|}; _n = checked(_n + v); Monitor.Exit(_gate); } catch (OverflowException) { Monitor.Exit(_gate); throw; } }")]
+    [InlineData("public async Task UpdateAsync() { {|HOT204:Monitor.Enter(_gate)|}; await Task.Yield(); _n++; Monitor.Exit(_gate); }")]
+    public Task No_fix_when_a_path_carries_the_lock_past_the_exit_or_an_await_is_among_the_statements(string member) => VerifyReportedWithoutFix($$"""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        public sealed class Store
+        {
+            private readonly object _gate = new();
+            private int _n;
+            {{member}}
+        }
+        """);
+
+    /// <summary>
+    /// A <c>yield return</c> among the statements suspends without leaving them, and a <c>lock</c> nested in them (of
+    /// another object or the same one) releases on its own: both wrap, and run as before.
+    /// </summary>
+    [Fact]
+    public Task A_yield_return_or_a_nested_lock_in_the_region_wraps_and_runs_as_before() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private readonly object _other = new();
+                private int _n;
+
+                public IEnumerable<string> Snapshot(int count)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        {|HOT204:Monitor.Enter(_gate)|};
+                        yield return $"{_n + i}:{Monitor.IsEntered(_gate)}";
+                        Monitor.Exit(_gate);
+                    }
+                }
+
+                public int Add(int[] values)
+                {
+                    foreach (var v in values)
+                    {
+                        {|HOT204:Monitor.Enter(_gate)|};
+                        lock (_other)
+                        {
+                            lock (_gate)
+                            {
+                                _n += v;
+                            }
+                        }
+
+                        if (v < 0)
+                        {
+                            Monitor.Exit(_gate);
+                            break;
+                        }
+
+                        Monitor.Exit(_gate);
+                    }
+
+                    return _n;
+                }
+
+                public static string Probe()
+                {
+                    var store = new Store();
+                    var added = store.Add(new[] { 1, 2, -1, 5 });
+                    var seen = string.Join(" ", store.Snapshot(2));
+                    return $"{added} {seen} {Monitor.IsEntered(store._gate)} {Monitor.IsEntered(store._other)}";
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private readonly object _other = new();
+                private int _n;
+
+                public IEnumerable<string> Snapshot(int count)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        Monitor.Enter(_gate);
+                        try
+                        {
+                            yield return $"{_n + i}:{Monitor.IsEntered(_gate)}";
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_gate);
+                        }
+                    }
+                }
+
+                public int Add(int[] values)
+                {
+                    foreach (var v in values)
+                    {
+                        Monitor.Enter(_gate);
+                        try
+                        {
+                            lock (_other)
+                            {
+                                lock (_gate)
+                                {
+                                    _n += v;
+                                }
+                            }
+
+                            if (v < 0)
+                            {
+                                break;
+                            }
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_gate);
+                        }
+                    }
+
+                    return _n;
+                }
+
+                public static string Probe()
+                {
+                    var store = new Store();
+                    var added = store.Add(new[] { 1, 2, -1, 5 });
+                    var seen = string.Join(" ", store.Snapshot(2));
+                    return $"{added} {seen} {Monitor.IsEntered(store._gate)} {Monitor.IsEntered(store._other)}";
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                Run = static assembly => Assert.Equal("2 2:True 3:True False False", assembly.GetType("Store")!.GetMethod("Probe")!.Invoke(null, null)),
+            });
+
+    /// <summary>Asserts the analyzer reports exactly the marked HOT204s of <paramref name="markup"/> and the fix is offered for none.</summary>
+    private static async Task VerifyReportedWithoutFix(string markup)
+    {
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { new LockReleaseAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT204") });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), DiagnosticMarkup.Parse(markup).Source);
+    }
 
     /// <summary>
     /// A release of the same lock the finally cannot stand in for (in a lambda, a local function, a loop, a catch, not
