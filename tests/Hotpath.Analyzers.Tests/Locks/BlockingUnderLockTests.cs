@@ -668,6 +668,37 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
+    /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
+    /// not block is quiet. Passed by <c>ref</c>, it may be replaced, and its invocation is unknown code.
+    /// </summary>
+    [Fact]
+    public Task A_delegate_field_passed_by_ref_readonly_or_in_keeps_its_known_target() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Action _peeked;
+            private readonly Action _read;
+            private readonly Action _swapped;
+            private static int s_n;
+            public C()
+            {
+                _peeked = Bump;
+                Peek(in _peeked);
+                _read = Bump;
+                Read(in _read);
+                _swapped = Bump;
+                Swap(ref _swapped);
+            }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; } }
+            private static void Peek(ref readonly Action a) { }
+            private static void Read(in Action a) { }
+            private static void Swap(ref Action a) { }
+            private static void Bump() => s_n++;
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_of_a_method_group_invoked_under_the_lock_names_the_delegate_and_what_blocks()
     {
