@@ -683,6 +683,54 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>The back edge of every kind of loop: while, do, foreach, and a for without a header.</summary>
+    [Fact]
+    public Task A_return_in_the_body_of_any_loop_runs_again() => Verify("""
+        public void While(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            while (n-- > 0) { {|HOT301:item|}.Value = n; {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public void Do(int n)
+        {
+            var item = Item.Pool.Rent();
+            do { {|HOT301:item|}.Value = n; {|HOT302:Item.Pool.Return(item)|}; } while (n-- > 0);
+        }
+        public void ForEach(int[] values)
+        {
+            var buffer = {|HOT303:ArrayPool<int>.Shared.Rent(4)|};
+            foreach (var value in values) { {|HOT301:buffer|}[0] = value; {|HOT302:ArrayPool<int>.Shared.Return(buffer)|}; }
+        }
+        public void Forever(Func<bool> stop)
+        {
+            var item = Item.Pool.Rent();
+            for (;;) { {|HOT301:item|}.Value = 1; {|HOT302:Item.Pool.Return(item)|}; if (stop()) return; }
+        }
+        """);
+
+    /// <summary>
+    /// A break or return right after the Return leaves the loop: no next iteration sees the object (a loop that may not
+    /// run at all leaves it unreturned).
+    /// </summary>
+    [Fact]
+    public Task A_return_followed_by_a_break_or_return_in_a_loop_is_quiet() => Verify("""
+        public void Break(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++) { item.Value = i; Item.Pool.Return(item); break; }
+        }
+        public void Return(int[] values)
+        {
+            var buffer = {|HOT303:ArrayPool<int>.Shared.Rent(4)|};
+            foreach (var value in values) { buffer[0] = value; ArrayPool<int>.Shared.Return(buffer); return; }
+        }
+        public void Forever()
+        {
+            var item = Item.Pool.Rent();
+            while (true) { item.Value = 1; Item.Pool.Return(item); break; }
+        }
+        """);
+
     [Fact]
     public Task A_return_then_continue_reaches_the_next_iteration_and_the_code_after_the_loop() => Verify("""
         public int M(string[] lines)
