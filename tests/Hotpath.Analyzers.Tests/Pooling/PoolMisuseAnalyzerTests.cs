@@ -362,6 +362,98 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A using statement disposes its lease where its body ends, returning the object: a local declared before it
+    /// (<c>using (T.Pool.Lease(out var x))</c> scopes <c>x</c> to the statement, so only <c>out x</c> of an earlier local
+    /// outlives it) used or returned after it comes after the return. So does one after <c>using (lease)</c>, and after a
+    /// copy of the lease is disposed.
+    /// </summary>
+    [Fact]
+    public Task HOT301_and_HOT302_after_a_using_statement_or_a_copy_of_the_lease_disposed() => Verify("""
+        public int UsingStatement()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public int UsingStatementWithALocal()
+        {
+            Item item;
+            using (var lease = _pool.Lease(out item)) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public void UsingStatementThenReturned()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public int UsingTheLocal()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            using (lease) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public int CopyDisposed()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            var copy = lease;
+            copy.Dispose();
+            return {|HOT301:item|}.Value;
+        }
+        public void CopyDisposedThenReturned()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            PoolLease<Item> copy;
+            copy = lease;
+            using (copy) { item.Value = 1; }
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void ReturnedInsideTheUsing()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            {|HOT302:using (lease)|} { Item.Pool.Return(item); }
+        }
+        """);
+
+    /// <summary>The object used inside the using statement, or replaced after it: quiet.</summary>
+    [Fact]
+    public Task HOT301_quiet_inside_a_using_statement_or_after_the_object_was_replaced() => Verify("""
+        public int Inside()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; return item.Value; }
+        }
+        public int Replaced()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            item = Item.Pool.Rent();
+            var value = item.Value;
+            Item.Pool.Return(item);
+            return value;
+        }
+        public int LeftInside(bool done)
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { if (done) return item.Value; }
+            return 0;
+        }
+        public int UsedInsideTheUsingOfTheLocal()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            using (lease) { item.Value = 1; return item.Value; }
+        }
+        public int CopyNotDisposed()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            var copy = lease;
+            var value = item.Value;
+            copy.Dispose();
+            return value;
+        }
+        """);
+
     [Fact]
     public Task HOT301_and_HOT302_quiet_around_a_lease_dispose_on_another_path_or_of_another_object() => Verify("""
         public void DisposedTwice() { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); lease.Dispose(); }
