@@ -14,7 +14,8 @@ namespace Hotpath.Analyzers.Locks;
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
 /// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
-/// into a method of the same compilation that blocks, directly or through its own calls (at most
+/// into a method of the same compilation (also a property, indexer or event accessor, a constructor, a user-defined
+/// operator or conversion) that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
 /// callees are worked out once per compilation. A local holding one lambda or method group of the method, or a
 /// readonly field written once from one, is judged by that body or method.
@@ -99,10 +100,14 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             var (what, why) = Classify(operation, manual);
-            if (what is null && operation is IInvocationOperation call && _callees?.Followed(call.TargetMethod) is { } callee &&
-                _callees.FindBlocking(callee, _cancellationToken) is { } found)
+            if (what is null && _callees is not null)
             {
-                (what, why) = ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why);
+                var (first, second) = BlockingCallees.Calls(operation);
+                (what, why) = CallBlocks(first);
+                if (what is null)
+                {
+                    (what, why) = CallBlocks(second);
+                }
             }
 
             if (what is not null)
@@ -110,6 +115,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 _report(Diagnostic.Create(DiagnosticDescriptors.BlockingUnderLock, ReportedSyntax(operation).GetLocation(), what, why));
             }
         }
+
+        /// <summary>"Calling 'C.M' (what blocks in it)" and why, when <paramref name="called"/> is ours and blocks; nulls otherwise.</summary>
+        private (string? What, string? Why) CallBlocks(IMethodSymbol? called) =>
+            called is not null && _callees?.Followed(called) is { } callee && _callees.FindBlocking(callee, _cancellationToken) is { } found
+                ? ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why)
+                : (null, null);
 
         /// <summary>`Changed?.Invoke(...)` is reported as a whole, not just its `.Invoke(...)` part.</summary>
         private static SyntaxNode ReportedSyntax(IOperation operation)
@@ -771,6 +782,57 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
+        /// The methods an operation calls (null when it calls none, second only for a read and write): an invocation's
+        /// method, the accessor a property or indexer reference runs (the setter where it is assigned, the getter and
+        /// the setter under a compound assignment, <c>??=</c> or <c>++</c>/<c>--</c>, the getter otherwise; none inside
+        /// <c>nameof</c>, where nothing runs), an event assignment's <c>add</c> or <c>remove</c>, a constructor, and a
+        /// user-defined operator or conversion.
+        /// </summary>
+        public static (IMethodSymbol? First, IMethodSymbol? Second) Calls(IOperation operation) => operation switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, null),
+            IPropertyReferenceOperation property => Accessors(property),
+            IEventAssignmentOperation { EventReference: IEventReferenceOperation { Event: var @event } } assignment =>
+                (assignment.Adds ? @event.AddMethod : @event.RemoveMethod, null),
+            IObjectCreationOperation creation => (creation.Constructor, null),
+            IBinaryOperation binary => (binary.OperatorMethod, null),
+            IUnaryOperation unary => (unary.OperatorMethod, null),
+            IConversionOperation conversion => (conversion.OperatorMethod, null),
+            IIncrementOrDecrementOperation step => (step.OperatorMethod, null),
+            ICompoundAssignmentOperation compound => (compound.OperatorMethod, null),
+            _ => (null, null),
+        };
+
+        private static (IMethodSymbol? First, IMethodSymbol? Second) Accessors(IPropertyReferenceOperation reference)
+        {
+            for (var parent = reference.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is INameOfOperation)
+                {
+                    return (null, null);
+                }
+            }
+
+            var property = reference.Property;
+            IOperation current = reference;
+            while (current.Parent is ITupleOperation tuple)
+            {
+                current = tuple;
+            }
+
+            // A ref-returning property has no setter: an assignment writes through what its getter returns.
+            return current.Parent switch
+            {
+                ISimpleAssignmentOperation assignment when assignment.Target == current => (property.SetMethod ?? property.GetMethod, null),
+                IDeconstructionAssignmentOperation deconstruction when deconstruction.Target == current => (property.SetMethod ?? property.GetMethod, null),
+                ICompoundAssignmentOperation compound when compound.Target == current => (property.GetMethod, property.SetMethod),
+                ICoalesceAssignmentOperation coalesce when coalesce.Target == current => (property.GetMethod, property.SetMethod),
+                IIncrementOrDecrementOperation => (property.GetMethod, property.SetMethod),
+                _ => (property.GetMethod, null),
+            };
+        }
+
+        /// <summary>
         /// The one lambda, anonymous method or method group (as in <see cref="Walker.DelegateTarget"/>) a readonly
         /// delegate field of a class of ours holds: its only write is its initialiser or one assignment in a constructor
         /// (or an init accessor), the only places a readonly field can be written. Null when it is written anywhere
@@ -919,7 +981,13 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                var syntax = reference.GetSyntax(cancellationToken);
+                var syntax = reference.GetSyntax(cancellationToken) switch
+                {
+                    // An expression-bodied property's or indexer's getter.
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { ExpressionBody: { } arrow } => arrow,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.IndexerDeclarationSyntax { ExpressionBody: { } arrow } => arrow,
+                    var declared => declared,
+                };
                 // An iterator runs its body as it is enumerated, not when called. Only its own body decides: a yield in
                 // a local function declared in it makes that local function an iterator, not the method.
                 if (syntax.DescendantNodes(node => node == syntax || node is not (Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax))
@@ -990,10 +1058,9 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
                 }
 
-                if (operation is IInvocationOperation call && Followed(call.TargetMethod) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
-                {
-                    callees.Add(callee);
-                }
+                var (first, second) = Calls(operation);
+                AddCallee(first, self, callees);
+                AddCallee(second, self, callees);
 
                 var children = operation.ChildOperations.ToList();
                 for (var i = children.Count - 1; i >= 0; i--)
@@ -1003,6 +1070,14 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return null;
+        }
+
+        private void AddCallee(IMethodSymbol? called, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees)
+        {
+            if (called is not null && Followed(called) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
+            {
+                callees.Add(callee);
+            }
         }
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>

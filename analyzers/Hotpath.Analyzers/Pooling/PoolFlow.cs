@@ -516,6 +516,8 @@ internal static class Flow
 
     private static bool IsFalse(ExpressionSyntax condition) => condition.IsKind(SyntaxKind.FalseLiteralExpression);
 
+    private static bool IsTrue(ExpressionSyntax condition) => condition.IsKind(SyntaxKind.TrueLiteralExpression);
+
     private static bool IsLoop(SyntaxNode node) => node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax;
 
     private static bool IsFunction(SyntaxNode node) =>
@@ -559,6 +561,10 @@ internal static class Flow
                 return AlwaysReturns(labeled.Statement, local, facts, breaks);
             case DoStatementSyntax @do:
                 return AlwaysReturns(@do.Statement, local, facts, breaks); // a do body runs at least once
+            case WhileStatementSyntax @while when IsTrue(@while.Condition):
+                return AlwaysReturns(@while.Statement, local, facts, breaks); // so does the body of `while (true)`
+            case ForStatementSyntax @for when @for.Condition is null || IsTrue(@for.Condition):
+                return AlwaysReturns(@for.Statement, local, facts, breaks); // and of `for (;;)`
             default:
                 return false;
         }

@@ -74,10 +74,12 @@ public sealed partial class PoolMisuseAnalyzer
     }
 
     /// <summary>
-    /// HOT301 and HOT302 around an explicit <c>lease.Dispose()</c> of a lease no using disposes, which returns the
-    /// object the lease handed out: a use of that object after it, a <c>Return</c> of it after it, or the Dispose after
-    /// a <c>Return</c> of it (the lease still holds the object). Disposing the same lease again does nothing, and a
-    /// write of the object's local or of the lease's local on the way ends the check.
+    /// HOT301 and HOT302 around a release of a lease no using of the Lease call disposes, which returns the object the
+    /// lease handed out: an explicit <c>lease.Dispose()</c>, or the end of a <c>using (lease) { … }</c> statement, of the
+    /// lease's local or of a copy of it (<c>var copy = lease; copy.Dispose();</c>). A use of that object after it, a
+    /// <c>Return</c> of it after it, or the release after a <c>Return</c> of it (the lease still holds the object) is
+    /// reported. Disposing the same lease again does nothing, and a write of the object's local or of the lease's local on
+    /// the way ends the check.
     /// </summary>
     private static void ReportAroundLeaseDispose(OperationBlockAnalysisContext context, BodyFacts facts)
     {
@@ -90,30 +92,30 @@ public sealed partial class PoolMisuseAnalyzer
 
             var leaseEnd = lease.Syntax.Span.End;
             var leaseRenewed = facts.FirstWriteAfter(local, leaseEnd);
-            foreach (var reference in facts.ReferencesBetween(local, leaseEnd, leaseRenewed))
+            foreach (var release in LeaseReleases(facts, local, leaseEnd, leaseRenewed, copies: 0))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                if (reference.Parent is not IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose || dispose.Instance != reference ||
-                    facts.FirstWriteAfter(item, leaseEnd) < dispose.Syntax.SpanStart)
+                if (facts.FirstWriteAfter(item, leaseEnd) < release.SpanStart)
                 {
                     continue;
                 }
 
-                // A Return of the object before the Dispose: the lease returns it again.
-                foreach (var (_, returnCall, _) in facts.ReturnsBetween(item, leaseEnd, dispose.Syntax.SpanStart))
+                // A Return of the object before the release (or inside the using that releases it): the lease returns it again.
+                var body = release is UsingStatementSyntax @using ? @using.Statement : null;
+                foreach (var (_, returnCall, _) in facts.ReturnsBetween(item, leaseEnd, body?.Span.End ?? release.SpanStart))
                 {
-                    if (Flow.Reaches(returnCall.Syntax, dispose.Syntax))
+                    if (body?.Span.Contains(returnCall.Syntax.Span) == true || Flow.Reaches(returnCall.Syntax, release))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, dispose.Syntax.GetLocation(), item.Name));
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, ReleaseLocation(release), item.Name));
                         break;
                     }
                 }
 
-                var after = dispose.Syntax.Span.End;
+                var after = release.Span.End;
                 var until = Math.Min(facts.FirstWriteAfter(item, after), leaseRenewed);
                 foreach (var (_, returnCall, _) in facts.ReturnsBetween(item, after, until))
                 {
-                    if (Flow.Reaches(dispose.Syntax, returnCall.Syntax))
+                    if (Flow.Reaches(release, returnCall.Syntax))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, returnCall.Syntax.GetLocation(), item.Name));
                     }
@@ -121,12 +123,54 @@ public sealed partial class PoolMisuseAnalyzer
 
                 foreach (var use in facts.ReferencesBetween(item, after, until))
                 {
-                    if (IsUse(facts, use) && !Reassigned(facts, item, dispose.Syntax, use.Syntax) && Flow.Reaches(dispose.Syntax, use.Syntax))
+                    if (IsUse(facts, use) && !Reassigned(facts, item, release, use.Syntax) && Flow.Reaches(release, use.Syntax))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, use.Syntax.GetLocation(), item.Name,
                             "is used after its lease was disposed, which returned it to the pool"));
-                        break; // the first use after each Dispose is enough
+                        break; // the first use after each release is enough
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>A Dispose call's location, or a using statement's header (<c>using (lease)</c>).</summary>
+    private static Location ReleaseLocation(SyntaxNode release) => release is UsingStatementSyntax @using
+        ? Location.Create(@using.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(@using.UsingKeyword.SpanStart, @using.CloseParenToken.Span.End))
+        : release.GetLocation();
+
+    /// <summary>
+    /// Where the lease held by <paramref name="lease"/> is released between <paramref name="first"/> and
+    /// <paramref name="last"/>: each <c>lease.Dispose()</c> call and <c>using (lease)</c> statement, also of a local
+    /// copied from it (<c>var copy = lease;</c>, <c>copy = lease;</c>; a copy of a copy too, a few deep).
+    /// </summary>
+    private static IEnumerable<SyntaxNode> LeaseReleases(BodyFacts facts, ILocalSymbol lease, int first, int last, int copies)
+    {
+        foreach (var reference in facts.ReferencesBetween(lease, first, last))
+        {
+            ILocalSymbol? copy = null;
+            switch (reference.Parent)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose when dispose.Instance == reference:
+                    yield return dispose.Syntax;
+                    break;
+                case IUsingOperation @using when @using.Resources == reference:
+                    yield return @using.Syntax;
+                    break;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var declared } }:
+                    copy = declared;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } assignment when assignment.Value == reference:
+                    copy = assigned;
+                    break;
+            }
+
+            if (copy is not null && copies < 3 && !SymbolEqualityComparer.Default.Equals(copy, lease))
+            {
+                var copied = reference.Syntax.Span.End;
+                foreach (var release in LeaseReleases(facts, copy, copied, Math.Min(facts.FirstWriteAfter(copy, copied), last), copies + 1))
+                {
+                    yield return release;
                 }
             }
         }

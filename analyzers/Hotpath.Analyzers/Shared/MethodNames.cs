@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Hotpath.Analyzers;
@@ -6,12 +7,22 @@ namespace Hotpath.Analyzers;
 /// <summary>How the rules that follow calls (HOT111, HOT207) name a method in their messages ('C.Flush').</summary>
 internal static class MethodNames
 {
-    /// <summary>'Type.Method'; 'Type.Property' for a getter, 'Type.Property (set)' for a setter, 'new Type()', 'Type.Member (lambda)'.</summary>
+    /// <summary>
+    /// 'Type.Method'; 'Type.Property' for a getter (an indexer's: 'Type.this[]'), 'Type.Property (set)' for a setter,
+    /// 'Type.Event (add)'/'(remove)' for an event accessor, 'Type.operator +', 'Type.implicit operator int',
+    /// 'new Type()', 'Type.Member (lambda)'.
+    /// </summary>
     public static string Display(IMethodSymbol method) => method.MethodKind switch
     {
         MethodKind.AnonymousFunction => TypeName(method.ContainingType) + "." + method.ContainingSymbol.Name + " (lambda)",
         MethodKind.PropertyGet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name,
         MethodKind.PropertySet => TypeName(method.ContainingType) + "." + ((IPropertySymbol)method.AssociatedSymbol!).Name + " (set)",
+        MethodKind.EventAdd => TypeName(method.ContainingType) + "." + method.AssociatedSymbol!.Name + " (add)",
+        MethodKind.EventRemove => TypeName(method.ContainingType) + "." + method.AssociatedSymbol!.Name + " (remove)",
+        MethodKind.UserDefinedOperator when SyntaxFacts.GetOperatorKind(method.Name) is var kind && kind != SyntaxKind.None =>
+            TypeName(method.ContainingType) + ".operator " + SyntaxFacts.GetText(kind),
+        MethodKind.Conversion => TypeName(method.ContainingType) + "." + (method.Name == WellKnownMemberNames.ImplicitConversionName ? "implicit" : "explicit") +
+            " operator " + method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
         _ => TypeName(method.ContainingType) + "." + method.Name,
     };

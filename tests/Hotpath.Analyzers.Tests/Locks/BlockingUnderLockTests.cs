@@ -239,6 +239,106 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// Property and indexer accessors, event accessors, user-defined operators and conversions and constructors of ours
+    /// are followed like methods: reading or setting a property whose accessor blocks is reported at the access (a
+    /// compound assignment or increment runs both accessors), and so is a method reaching one. An accessor that does
+    /// not block, an auto-property, and a property named in nameof (nothing runs) are quiet.
+    /// </summary>
+    [Fact]
+    public Task Accessors_operators_and_constructors_that_block_are_followed() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Config
+        {
+            private int _n;
+            public Config() { }
+            public Config(string path) { _n = File.ReadAllText(path).Length; }
+            public string Value => File.ReadAllText("config");
+            public int Delay { get => _n; set => Thread.Sleep(value); }
+            public string this[string key] { get { return File.ReadAllText(key); } set { File.WriteAllText(key, value); } }
+            public int this[int i] => i + _n;
+            public event Action Changed { add { Thread.Sleep(1); } remove { Thread.Sleep(1); } }
+            public int Quick => _n;
+            public int Stored { get; set; }
+            public Task<int> Pending { get; } = Task.FromResult(1);
+            public int Depth => _n > 0 ? Deeper : 0;
+            private int Deeper => _n > 1 ? Depth : 0;
+            public static Config operator +(Config a, Config b) { Thread.Sleep(1); return a; }
+            public static Config operator -(Config a) => a;
+            public static implicit operator int(Config c) => c.Pending.Result;
+            public static explicit operator string(Config c) => c.Quick.ToString();
+        }
+
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Config _config = new();
+            public string A() { lock (_gate) { return {|HOT207:_config.Value|}; } }
+            public void B() { lock (_gate) { {|HOT207:_config.Delay|} = 5; } }
+            public void D() { lock (_gate) { {|HOT207:_config.Delay|} += 5; {|HOT207:_config.Delay|}++; } }
+            public string E() { lock (_gate) { {|HOT207:_config["k"]|} = "v"; return {|HOT207:_config["k"]|}; } }
+            public void F(Action handler) { lock (_gate) { {|HOT207:_config.Changed += handler|}; {|HOT207:_config.Changed -= handler|}; } }
+            public Config G(Config other) { lock (_gate) { return {|HOT207:_config + other|}; } }
+            public int H() { lock (_gate) { return {|HOT207:_config|}; } }
+            public Config I() { lock (_gate) { return {|HOT207:new Config("x")|}; } }
+            public string J() { lock (_gate) { return {|HOT207:Load()|}; } }
+            public int K()
+            {
+                lock (_gate)
+                {
+                    _config.Stored = _config.Quick + _config.Delay + _config[1] + _config.Depth + _config.Stored;
+                    var copy = -_config;
+                    var text = (string)_config + nameof(_config.Value) + nameof(Config.Changed);
+                    return new Config().Quick + text.Length;
+                }
+            }
+            private string Load() => _config.Value;
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_names_the_accessor_or_operator_and_what_blocks_inside_it()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class Config
+            {
+                public string Value => File.ReadAllText("config");
+                public int Delay { get => 0; set => Thread.Sleep(value); }
+                public string this[string key] => File.ReadAllText(key);
+                public event Action Changed { add { Thread.Sleep(1); } remove { } }
+                public static Config operator +(Config a, Config b) { Thread.Sleep(1); return a; }
+                public static implicit operator int(Config c) { Thread.Sleep(1); return 0; }
+            }
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                private readonly Config _config = new();
+                public void A(Action handler)
+                {
+                    lock (_gate)
+                    {
+                        _ = _config.Value;
+                        _config.Delay = 1;
+                        _ = _config["k"];
+                        _config.Changed += handler;
+                        _ = _config + _config;
+                        int n = _config;
+                    }
+                }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "Calling 'Config.Value' (Synchronous file I/O 'File.ReadAllText' in 'Config.Value' line 4) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'Config.Delay (set)' (Thread.Sleep in 'Config.Delay (set)' line 5) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'Config.this[]' (Synchronous file I/O 'File.ReadAllText' in 'Config.this[]' line 6) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'Config.Changed (add)' (Thread.Sleep in 'Config.Changed (add)' line 7) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'Config.operator +' (Thread.Sleep in 'Config.operator +' line 8) while holding a lock: every thread waiting for the lock waits too",
+                "Calling 'Config.implicit operator int' (Thread.Sleep in 'Config.implicit operator int' line 9) while holding a lock: every thread waiting for the lock waits too",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     /// <summary>Only a method's own body makes it an iterator: one that merely declares an iterator local function is followed.</summary>
     [Fact]
     public Task A_method_declaring_an_iterator_local_function_is_followed() => LockVerifier.VerifyAsync(Usings + """
@@ -565,6 +665,37 @@ public sealed class BlockingUnderLockTests
             public S(int _) { _bump = Bump; }
             public void A() { lock (s_gate) { {|HOT207:_bump()|}; } }
             private static void Bump() { }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
+    /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
+    /// not block is quiet. Passed by <c>ref</c>, it may be replaced, and its invocation is unknown code.
+    /// </summary>
+    [Fact]
+    public Task A_delegate_field_passed_by_ref_readonly_or_in_keeps_its_known_target() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Action _peeked;
+            private readonly Action _read;
+            private readonly Action _swapped;
+            private static int s_n;
+            public C()
+            {
+                _peeked = Bump;
+                Peek(in _peeked);
+                _read = Bump;
+                Read(in _read);
+                _swapped = Bump;
+                Swap(ref _swapped);
+            }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; } }
+            private static void Peek(ref readonly Action a) { }
+            private static void Read(in Action a) { }
+            private static void Swap(ref Action a) { }
+            private static void Bump() => s_n++;
         }
         """, "HOT207");
 

@@ -362,6 +362,98 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A using statement disposes its lease where its body ends, returning the object: a local declared before it
+    /// (<c>using (T.Pool.Lease(out var x))</c> scopes <c>x</c> to the statement, so only <c>out x</c> of an earlier local
+    /// outlives it) used or returned after it comes after the return. So does one after <c>using (lease)</c>, and after a
+    /// copy of the lease is disposed.
+    /// </summary>
+    [Fact]
+    public Task HOT301_and_HOT302_after_a_using_statement_or_a_copy_of_the_lease_disposed() => Verify("""
+        public int UsingStatement()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public int UsingStatementWithALocal()
+        {
+            Item item;
+            using (var lease = _pool.Lease(out item)) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public void UsingStatementThenReturned()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public int UsingTheLocal()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            using (lease) { item.Value = 1; }
+            return {|HOT301:item|}.Value;
+        }
+        public int CopyDisposed()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            var copy = lease;
+            copy.Dispose();
+            return {|HOT301:item|}.Value;
+        }
+        public void CopyDisposedThenReturned()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            PoolLease<Item> copy;
+            copy = lease;
+            using (copy) { item.Value = 1; }
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+        public void ReturnedInsideTheUsing()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            {|HOT302:using (lease)|} { Item.Pool.Return(item); }
+        }
+        """);
+
+    /// <summary>The object used inside the using statement, or replaced after it: quiet.</summary>
+    [Fact]
+    public Task HOT301_quiet_inside_a_using_statement_or_after_the_object_was_replaced() => Verify("""
+        public int Inside()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; return item.Value; }
+        }
+        public int Replaced()
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { item.Value = 1; }
+            item = Item.Pool.Rent();
+            var value = item.Value;
+            Item.Pool.Return(item);
+            return value;
+        }
+        public int LeftInside(bool done)
+        {
+            Item item;
+            using (Item.Pool.Lease(out item)) { if (done) return item.Value; }
+            return 0;
+        }
+        public int UsedInsideTheUsingOfTheLocal()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            using (lease) { item.Value = 1; return item.Value; }
+        }
+        public int CopyNotDisposed()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            var copy = lease;
+            var value = item.Value;
+            copy.Dispose();
+            return value;
+        }
+        """);
+
     [Fact]
     public Task HOT301_and_HOT302_quiet_around_a_lease_dispose_on_another_path_or_of_another_object() => Verify("""
         public void DisposedTwice() { var lease = Item.Pool.Lease(out var item); item.Value = 1; lease.Dispose(); lease.Dispose(); }
@@ -680,6 +772,54 @@ public sealed class PoolMisuseAnalyzerTests
                 {|HOT301:item|}.Value = i;
                 {|HOT302:Item.Pool.Return(item)|};
             }
+        }
+        """);
+
+    /// <summary>The back edge of every kind of loop: while, do, foreach, and a for without a header.</summary>
+    [Fact]
+    public Task A_return_in_the_body_of_any_loop_runs_again() => Verify("""
+        public void While(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            while (n-- > 0) { {|HOT301:item|}.Value = n; {|HOT302:Item.Pool.Return(item)|}; }
+        }
+        public void Do(int n)
+        {
+            var item = Item.Pool.Rent();
+            do { {|HOT301:item|}.Value = n; {|HOT302:Item.Pool.Return(item)|}; } while (n-- > 0);
+        }
+        public void ForEach(int[] values)
+        {
+            var buffer = {|HOT303:ArrayPool<int>.Shared.Rent(4)|};
+            foreach (var value in values) { {|HOT301:buffer|}[0] = value; {|HOT302:ArrayPool<int>.Shared.Return(buffer)|}; }
+        }
+        public void Forever(Func<bool> stop)
+        {
+            var item = Item.Pool.Rent();
+            for (;;) { {|HOT301:item|}.Value = 1; {|HOT302:Item.Pool.Return(item)|}; if (stop()) return; }
+        }
+        """);
+
+    /// <summary>
+    /// A break or return right after the Return leaves the loop: no next iteration sees the object (a loop that may not
+    /// run at all leaves it unreturned).
+    /// </summary>
+    [Fact]
+    public Task A_return_followed_by_a_break_or_return_in_a_loop_is_quiet() => Verify("""
+        public void Break(int n)
+        {
+            var item = {|HOT303:Item.Pool.Rent()|};
+            for (var i = 0; i < n; i++) { item.Value = i; Item.Pool.Return(item); break; }
+        }
+        public void Return(int[] values)
+        {
+            var buffer = {|HOT303:ArrayPool<int>.Shared.Rent(4)|};
+            foreach (var value in values) { buffer[0] = value; ArrayPool<int>.Shared.Return(buffer); return; }
+        }
+        public void Forever()
+        {
+            var item = Item.Pool.Rent();
+            while (true) { item.Value = 1; Item.Pool.Return(item); break; }
         }
         """);
 
