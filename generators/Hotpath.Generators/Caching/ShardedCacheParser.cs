@@ -297,6 +297,8 @@ internal static class ShardedCacheParser
                 cancellationToken.ThrowIfCancellationRequested();
                 var memberType = member switch
                 {
+                    // An auto-property's backing field: its [field: CacheKey] is the property's (KeyOrder).
+                    IFieldSymbol { AssociatedSymbol: IPropertySymbol } or IFieldSymbol { CanBeReferencedByName: false } => null,
                     IFieldSymbol field => field.Type,
                     IPropertySymbol property => property.Type, // an indexer too: [CacheKey] on one is a mistake (KeyMistake)
                     _ => null,
@@ -306,7 +308,7 @@ internal static class ShardedCacheParser
                     continue; // an override or hiding member was already seen in a more derived type
                 }
 
-                if (CacheKeyOrder(member) is { } order)
+                if (KeyOrder(member) is { } order)
                 {
                     members.Add((order, index++, member, memberType));
                 }
@@ -316,6 +318,14 @@ internal static class ShardedCacheParser
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
     }
+
+    /// <summary>
+    /// The key order of <paramref name="member"/>: its own <c>[CacheKey(order)]</c>, else, for a property with a backing
+    /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; null when neither
+    /// has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
+    /// </summary>
+    private static int? KeyOrder(ISymbol member) =>
+        CacheKeyOrder(member) ?? (member is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null);
 
     /// <summary>The order of <paramref name="symbol"/>'s <c>[CacheKey(order)]</c>, or null when it has none.</summary>
     private static int? CacheKeyOrder(ISymbol symbol)
@@ -399,10 +409,11 @@ internal static class ShardedCacheParser
                 return $"its [CacheKey] member '{shown}' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter";
             }
 
-            if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: { } owner })
+            if (member is IPropertySymbol property && CacheKeyOrder(property) is { } own &&
+                BackingFieldAttributes.BackingField(property) is { } field && CacheKeyOrder(field) is { } onField && onField != own)
             {
-                // [field: CacheKey] on an auto-property: its backing field has a name no code can write.
-                return $"its [CacheKey] is on the compiler's backing field of '{owner.Name}' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on '{owner.Name}' itself";
+                return $"its member '{property.Name}' has [CacheKey({own.ToString(System.Globalization.CultureInfo.InvariantCulture)})] and, on its backing field, " +
+                       $"[field: CacheKey({onField.ToString(System.Globalization.CultureInfo.InvariantCulture)})]: the two say different orders; keep one of them";
             }
         }
 

@@ -40,6 +40,39 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void Field_targeted_CacheKey_on_properties_snapshot()
+    {
+        // [field: CacheKey] on an auto-property and on a property using 'field' key by the property (they were HOT003).
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            namespace Cluster;
+
+            public sealed class Pod
+            {
+                [field: Hotpath.CacheKey(0)] public string Namespace { get; init; } = "";
+                [field: Hotpath.CacheKey(1)] public string Name { get => field; set => field = value.Trim(); } = "";
+                public int Restarts { get; set; }
+            }
+
+            [Hotpath.ShardedCache(typeof(Pod), Shards = 1)]
+            public sealed partial class PodCache { }
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new PodCache();
+                    cache.Set(new Pod { Namespace = "kube-system", Name = " dns ", Restarts = 3 });
+                    var hit = cache.TryGet("kube-system", "dns", out var pod);
+                    return $"{hit} {pod!.Restarts} {cache.TryGet("dns", "kube-system", out _)} {cache.Remove("kube-system", "dns")} {cache.Count}";
+                }
+            }
+            """);
+
+        Snapshot.Verify(run);
+        Assert.Equal("True 3 False True 0", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Cluster.Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Two_caches_of_one_value_type_share_one_key_struct()
     {
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """
