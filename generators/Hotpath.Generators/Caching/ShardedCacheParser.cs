@@ -149,12 +149,19 @@ internal static class ShardedCacheParser
             return null;
         }
 
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var (_, _, reason) in RecordParameterAttributes.Find(type, static name => name == AttributeNames.CacheKey, cancellationToken))
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, reason));
+                return null;
+            }
+        }
+
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
-                MarkedRecordParameter(valueType) is { } marked
-                    ? $"has no [CacheKey] member: [CacheKey] on the record parameter '{marked.Parameter.Name}' is on the parameter, not on the property the record makes of it; write [property: CacheKey({marked.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)})]"
-                    : "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+                "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
             return null;
         }
 
@@ -355,34 +362,6 @@ internal static class ShardedCacheParser
                 if (member is IEventSymbol @event && EventFieldAttributes.Has(@event, AttributeNames.CacheKey, semanticModels, cancellationToken))
                 {
                     return @event;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The first positional parameter of a record (or of a record base) marked [CacheKey] without the <c>property:</c>
-    /// target, so the attribute went to the parameter (CS0592) and the property has none; null when there is none.
-    /// </summary>
-    private static (IParameterSymbol Parameter, int Order)? MarkedRecordParameter(INamedTypeSymbol valueType)
-    {
-        for (var type = valueType; type is not null; type = type.BaseType)
-        {
-            if (!type.IsRecord)
-            {
-                continue;
-            }
-
-            foreach (var constructor in type.InstanceConstructors)
-            {
-                foreach (var parameter in constructor.Parameters)
-                {
-                    if (CacheKeyOrder(parameter) is { } order)
-                    {
-                        return (parameter, order);
-                    }
                 }
             }
         }

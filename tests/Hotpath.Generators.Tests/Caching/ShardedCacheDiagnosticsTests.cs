@@ -259,18 +259,25 @@ public sealed class ShardedCacheDiagnosticsTests
     [Fact]
     public async Task HOT003_says_a_CacheKey_on_a_record_parameter_needs_the_property_target()
     {
-        // [CacheKey] on a positional parameter goes to the parameter (CS0592): the record's property has none.
+        // [CacheKey] on a positional parameter goes to the parameter (CS0592): the record's property has none. With another
+        // key part marked [property: CacheKey], it was left out of the key without a word.
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
             """
             public sealed record Pod([Hotpath.CacheKey(0)] string Namespace, [Hotpath.CacheKey(1)] string Name);
+            public sealed record Half([property: Hotpath.CacheKey(0)] string Namespace, [Hotpath.CacheKey(1)] string Name);
             [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class PodCache { }
+            [Hotpath.ShardedCache(typeof(Half))] public sealed partial class HalfCache { }
             """,
             s_analyzer,
             new AnalyzerTestOptions { AllowCompilerErrors = true });
 
         Assert.Equal(
-            "'Pod' is the value type of [ShardedCache] on 'PodCache' but has no [CacheKey] member: [CacheKey] on the record parameter 'Namespace' is on the parameter, not on the property the record makes of it; write [property: CacheKey(0)]",
-            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            new[]
+            {
+                "'Half' is the value type of [ShardedCache] on 'HalfCache' but [Hotpath.CacheKey(1)] on the record parameter 'Name' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.CacheKey(1)]",
+                "'Pod' is the value type of [ShardedCache] on 'PodCache' but [Hotpath.CacheKey(0)] on the record parameter 'Namespace' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.CacheKey(0)]",
+            },
+            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
