@@ -91,6 +91,11 @@ internal static class BatchReducerParser
             return new ParseResult<BatchReducerModel>(null, diagnostics.ToImmutable());
         }
 
+        foreach (var (parameter, location, reason) in RecordParameterAttributes.Find(type, static name => RoleOf(name) is not null, cancellationToken))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidReducerInput, location, "Record parameter '" + parameter.Name + "'", type.Name, reason));
+        }
+
         var members = new List<ReducerMember>();
         var windowSizeMs = 0L;
         var hasWindow = false;

@@ -149,12 +149,19 @@ internal static class ShardedCacheParser
             return null;
         }
 
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            foreach (var (_, _, reason) in RecordParameterAttributes.Find(type, static name => name == AttributeNames.CacheKey, cancellationToken))
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, reason));
+                return null;
+            }
+        }
+
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
-                MarkedRecordParameter(valueType) is { } marked
-                    ? $"has no [CacheKey] member: [CacheKey] on the record parameter '{marked.Parameter.Name}' is on the parameter, not on the property the record makes of it; write [property: CacheKey({marked.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)})]"
-                    : "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+                "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
             return null;
         }
 
@@ -297,6 +304,8 @@ internal static class ShardedCacheParser
                 cancellationToken.ThrowIfCancellationRequested();
                 var memberType = member switch
                 {
+                    // An auto-property's backing field: its [field: CacheKey] is the property's (KeyOrder).
+                    IFieldSymbol { AssociatedSymbol: IPropertySymbol } or IFieldSymbol { CanBeReferencedByName: false } => null,
                     IFieldSymbol field => field.Type,
                     IPropertySymbol property => property.Type, // an indexer too: [CacheKey] on one is a mistake (KeyMistake)
                     _ => null,
@@ -306,7 +315,7 @@ internal static class ShardedCacheParser
                     continue; // an override or hiding member was already seen in a more derived type
                 }
 
-                if (CacheKeyOrder(member) is { } order)
+                if (KeyOrder(member) is { } order)
                 {
                     members.Add((order, index++, member, memberType));
                 }
@@ -316,6 +325,14 @@ internal static class ShardedCacheParser
         members.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Index.CompareTo(b.Index));
         return members;
     }
+
+    /// <summary>
+    /// The key order of <paramref name="member"/>: its own <c>[CacheKey(order)]</c>, else, for a property with a backing
+    /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; null when neither
+    /// has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
+    /// </summary>
+    private static int? KeyOrder(ISymbol member) =>
+        CacheKeyOrder(member) ?? (member is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null);
 
     /// <summary>The order of <paramref name="symbol"/>'s <c>[CacheKey(order)]</c>, or null when it has none.</summary>
     private static int? CacheKeyOrder(ISymbol symbol)
@@ -353,34 +370,6 @@ internal static class ShardedCacheParser
     }
 
     /// <summary>
-    /// The first positional parameter of a record (or of a record base) marked [CacheKey] without the <c>property:</c>
-    /// target, so the attribute went to the parameter (CS0592) and the property has none; null when there is none.
-    /// </summary>
-    private static (IParameterSymbol Parameter, int Order)? MarkedRecordParameter(INamedTypeSymbol valueType)
-    {
-        for (var type = valueType; type is not null; type = type.BaseType)
-        {
-            if (!type.IsRecord)
-            {
-                continue;
-            }
-
-            foreach (var constructor in type.InstanceConstructors)
-            {
-                foreach (var parameter in constructor.Parameters)
-                {
-                    if (CacheKeyOrder(parameter) is { } order)
-                    {
-                        return (parameter, order);
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
     /// A static [CacheKey] member (read from no value, it would be left out of the key) or two of one order (the order of
     /// the parts would be the declaration order's, which nothing says); null when there is neither.
     /// </summary>
@@ -399,10 +388,11 @@ internal static class ShardedCacheParser
                 return $"its [CacheKey] member '{shown}' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter";
             }
 
-            if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: { } owner })
+            if (member is IPropertySymbol property && CacheKeyOrder(property) is { } own &&
+                BackingFieldAttributes.BackingField(property) is { } field && CacheKeyOrder(field) is { } onField && onField != own)
             {
-                // [field: CacheKey] on an auto-property: its backing field has a name no code can write.
-                return $"its [CacheKey] is on the compiler's backing field of '{owner.Name}' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on '{owner.Name}' itself";
+                return $"its member '{property.Name}' has [CacheKey({own.ToString(System.Globalization.CultureInfo.InvariantCulture)})] and, on its backing field, " +
+                       $"[field: CacheKey({onField.ToString(System.Globalization.CultureInfo.InvariantCulture)})]: the two say different orders; keep one of them";
             }
         }
 

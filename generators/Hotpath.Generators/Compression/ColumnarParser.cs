@@ -68,6 +68,11 @@ internal static class ColumnarParser
             }
         }
 
+        foreach (var (parameter, location, reason) in RecordParameterAttributes.Find(type, static name => name is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize, cancellationToken))
+        {
+            Report(MemberDiagnostic(location, parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), reason));
+        }
+
         // The type and its base classes, outermost base first (object has no instance state).
         var chain = new List<INamedTypeSymbol>();
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)

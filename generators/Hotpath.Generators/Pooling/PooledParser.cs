@@ -119,6 +119,11 @@ internal static class PooledParser
 
         var steps = new List<ResetStep>();
         CollectSteps(type, semanticModels, steps, errors, cancellationToken);
+        foreach (var (parameter, location, reason) in RecordParameterAttributes.Find(type, static name => name == AttributeNames.NoReset, cancellationToken))
+        {
+            errors.Add(Diagnostic.Create(DiagnosticDescriptors.MemberCannotBeReset, location, "Record parameter '" + parameter.Name + "'", type.Name, reason));
+        }
+
         if (semanticModels is not null)
         {
             PooledPrimaryConstructor.Check(type, semanticModels, errors, cancellationToken);

@@ -171,4 +171,31 @@ public sealed class BatchReducerPrimaryConstructorTests
             "NodeCpu { NodeId = a, Samples = 2, CpuMax = 4 } NodeCpu { NodeId = a, Samples = 3, CpuMax = 7 }",
             assembly.GetType("Metrics.Probe")!.GetMethod("Run")!.Invoke(null, null));
     }
+
+    [Fact]
+    public async Task HOT004_at_a_role_attribute_on_a_positional_parameter_without_the_property_target()
+    {
+        // [GroupKey] on a positional parameter goes to the parameter (CS0592), and the property the record makes of it
+        // has no role: the reducer was generated without it (no group key, no max), silently.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                [BatchReducer(typeof(NodeMetric))]
+                public partial record struct Positional([GroupKey] string NodeId, [property: Count] long Samples, [Max(nameof(NodeMetric.Cpu))] double CpuMax);
+            }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [BatchReducerGeneratorTests.Input], AllowCompilerErrors = true });
+
+        Assert.Equal(
+            new[]
+            {
+                "Record parameter 'NodeId' of 'Positional': [GroupKey] on the record parameter 'NodeId' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: GroupKey]",
+                "Record parameter 'CpuMax' of 'Positional': [Max(nameof(NodeMetric.Cpu))] on the record parameter 'CpuMax' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Max(nameof(NodeMetric.Cpu))]",
+            },
+            diagnostics.Select(static d => d.GetMessage(CultureInfo.InvariantCulture)));
+        Assert.All(diagnostics, static d => Assert.Equal("HOT004", d.Id));
+    }
 }

@@ -185,14 +185,12 @@ public sealed class ShardedCacheDiagnosticsTests
     {
         const string Keys = """
             public sealed class Indexed { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] public int this[int i] => i; }
-            public sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
             public sealed class Evented { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public event System.Action? Changed; }
             public sealed class OnlyEvent { [field: Hotpath.CacheKey(0)] public event System.EventHandler? Changed; public void Raise() => Changed?.Invoke(this, System.EventArgs.Empty); }
             """;
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
             """
             [Hotpath.ShardedCache(typeof(Indexed))] public partial class C1 { }
-            [Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }
             [Hotpath.ShardedCache(typeof(Evented))] public partial class C3 { }
             [Hotpath.ShardedCache(typeof(OnlyEvent))] public partial class C4 { }
             """,
@@ -204,18 +202,40 @@ public sealed class ShardedCacheDiagnosticsTests
             new[]
             {
                 "'Indexed' is the value type of [ShardedCache] on 'C1' but its [CacheKey] member 'this[int]' is an indexer: a key part is read from each value without arguments, and an indexer takes them; mark a field or a property with a getter",
-                "'Backing' is the value type of [ShardedCache] on 'C2' but its [CacheKey] is on the compiler's backing field of 'Name' ([field: CacheKey]), which the generated key cannot name; put [CacheKey] on 'Name' itself",
                 "'Evented' is the value type of [ShardedCache] on 'C3' but its [CacheKey] is on the compiler's field of the event 'Changed' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter",
                 "'OnlyEvent' is the value type of [ShardedCache] on 'C4' but its [CacheKey] is on the compiler's field of the event 'Changed' ([field: CacheKey]): an event is no key part (the field holds its handlers); mark a field or a property with a getter",
             }.Order(StringComparer.Ordinal),
             diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
 
-        foreach (var cache in new[] { "[Hotpath.ShardedCache(typeof(Backing))] public partial class C2 { }", "[Hotpath.ShardedCache(typeof(Evented))] public partial class C3 { }" })
-        {
-            var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create(cache, Keys));
-            Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
-            Assert.Empty(run.GeneratedSources);
-        }
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), TestCompilation.Create("[Hotpath.ShardedCache(typeof(Evented))] public partial class C3 { }", Keys));
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public async Task A_field_targeted_CacheKey_on_a_property_is_the_propertys_and_two_orders_on_one_property_are_HOT003()
+    {
+        // [field: CacheKey] on an auto-property (or one using 'field') is on its backing field: it was HOT003 ("put it on
+        // the property"), while [Pooled], [Columnar] and [BatchReducer] honour [field: …]. It is the property's now; the
+        // property and its field marked with two different orders say no one order.
+        const string Keys = """
+            public sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
+            public sealed class BothSame { [Hotpath.CacheKey(0)] [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            public sealed class BothDiffer { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] [field: Hotpath.CacheKey(2)] public string Name { get; set; } = ""; }
+            """;
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.ShardedCache(typeof(Backing))] public partial class C1 { }
+            [Hotpath.ShardedCache(typeof(BothSame))] public partial class C2 { }
+            [Hotpath.ShardedCache(typeof(BothDiffer))] public partial class C3 { }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AdditionalSources = [Keys] });
+
+        Assert.Equal(
+            "'BothDiffer' is the value type of [ShardedCache] on 'C3' but its member 'Name' has [CacheKey(1)] and, on its backing field, [field: CacheKey(2)]: " +
+            "the two say different orders; keep one of them",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -239,18 +259,25 @@ public sealed class ShardedCacheDiagnosticsTests
     [Fact]
     public async Task HOT003_says_a_CacheKey_on_a_record_parameter_needs_the_property_target()
     {
-        // [CacheKey] on a positional parameter goes to the parameter (CS0592): the record's property has none.
+        // [CacheKey] on a positional parameter goes to the parameter (CS0592): the record's property has none. With another
+        // key part marked [property: CacheKey], it was left out of the key without a word.
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
             """
             public sealed record Pod([Hotpath.CacheKey(0)] string Namespace, [Hotpath.CacheKey(1)] string Name);
+            public sealed record Half([property: Hotpath.CacheKey(0)] string Namespace, [Hotpath.CacheKey(1)] string Name);
             [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class PodCache { }
+            [Hotpath.ShardedCache(typeof(Half))] public sealed partial class HalfCache { }
             """,
             s_analyzer,
             new AnalyzerTestOptions { AllowCompilerErrors = true });
 
         Assert.Equal(
-            "'Pod' is the value type of [ShardedCache] on 'PodCache' but has no [CacheKey] member: [CacheKey] on the record parameter 'Namespace' is on the parameter, not on the property the record makes of it; write [property: CacheKey(0)]",
-            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            new[]
+            {
+                "'Half' is the value type of [ShardedCache] on 'HalfCache' but [Hotpath.CacheKey(1)] on the record parameter 'Name' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.CacheKey(1)]",
+                "'Pod' is the value type of [ShardedCache] on 'PodCache' but [Hotpath.CacheKey(0)] on the record parameter 'Namespace' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.CacheKey(0)]",
+            },
+            diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

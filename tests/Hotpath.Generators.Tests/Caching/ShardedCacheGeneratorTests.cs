@@ -40,6 +40,81 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void Field_targeted_CacheKey_on_properties_snapshot()
+    {
+        // [field: CacheKey] on an auto-property and on a property using 'field' key by the property (they were HOT003).
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            namespace Cluster;
+
+            public sealed class Pod
+            {
+                [field: Hotpath.CacheKey(0)] public string Namespace { get; init; } = "";
+                [field: Hotpath.CacheKey(1)] public string Name { get => field; set => field = value.Trim(); } = "";
+                public int Restarts { get; set; }
+            }
+
+            [Hotpath.ShardedCache(typeof(Pod), Shards = 1)]
+            public sealed partial class PodCache { }
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new PodCache();
+                    cache.Set(new Pod { Namespace = "kube-system", Name = " dns ", Restarts = 3 });
+                    var hit = cache.TryGet("kube-system", "dns", out var pod);
+                    return $"{hit} {pod!.Restarts} {cache.TryGet("dns", "kube-system", out _)} {cache.Remove("kube-system", "dns")} {cache.Count}";
+                }
+            }
+            """);
+
+        Snapshot.Verify(run);
+        Assert.Equal("True 3 False True 0", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Cluster.Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Theory]
+    [InlineData("public sealed record Pod([property: Hotpath.CacheKey(0)] string Ns, [property: Hotpath.CacheKey(1)] string Name, int Restarts);", "partial record PodCache")]
+    [InlineData("public sealed record Pod([field: Hotpath.CacheKey(0)] string Ns, [field: Hotpath.CacheKey(1)] string Name, int Restarts);", "partial record PodCache(int Size)")]
+    [InlineData("public record struct Pod([property: Hotpath.CacheKey(0)] string Ns, [property: Hotpath.CacheKey(1)] string Name, int Restarts);", "partial record class PodCache")]
+    [InlineData("public readonly record struct Pod([property: Hotpath.CacheKey(0)] string Ns, [property: Hotpath.CacheKey(1)] string Name, int Restarts);", "partial record PodCache(int Size)")]
+    [InlineData("public record Pod { [Hotpath.CacheKey(0)] public required string Ns { get; init; } [Hotpath.CacheKey(1)] public required string Name { get; init; } public int Restarts { get; init; } }", "partial class PodCache")]
+    [InlineData("public record Base([property: Hotpath.CacheKey(0)] string Ns); public sealed record Pod(string Ns, [property: Hotpath.CacheKey(1)] string Name, int Restarts) : Base(Ns);", "partial record PodCache(int Size)")]
+    public void Record_value_types_and_record_caches_compile_and_run(string value, string cache)
+    {
+        // A positional record's key parts are its properties, marked through [property: CacheKey] (or [field: CacheKey],
+        // the property's backing field); the cache may be a record, with or without a primary constructor.
+        var creation = cache.EndsWith(")", StringComparison.Ordinal) ? "new PodCache(3)" : "new PodCache()";
+        var make = value.Contains("record Pod(", StringComparison.Ordinal) || value.Contains("record struct Pod(", StringComparison.Ordinal)
+            ? "new Pod(\"kube-system\", \"dns\", 3)"
+            : "new Pod { Ns = \"kube-system\", Name = \"dns\", Restarts = 3 }";
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), $$"""
+            #nullable enable
+            namespace Cluster;
+
+            {{value}}
+
+            [Hotpath.ShardedCache(typeof(Pod), Shards = 1)]
+            public sealed {{cache}};
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = {{creation}};
+                    cache.Set({{make}});
+                    var hit = cache.TryGet("kube-system", "dns", out var pod);
+                    var created = cache.GetOrAdd("a", "b", static key => {{make.Replace("\"kube-system\"", "key.Ns", StringComparison.Ordinal).Replace("\"dns\"", "key.Name", StringComparison.Ordinal)}});
+                    return $"{hit} {pod!.Restarts} {cache.TryGet("dns", "kube-system", out _)} {created.Name} {cache.Remove("kube-system", "dns")} {cache.Count}";
+                }
+            }
+            """);
+
+        var warnings = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Warning).ToArray();
+        Assert.True(warnings.Length == 0, TestCompilation.Format(warnings));
+        Assert.Equal("True 3 False b True 1", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Cluster.Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Two_caches_of_one_value_type_share_one_key_struct()
     {
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """

@@ -154,4 +154,23 @@ public sealed class ColumnarPrimaryConstructorTests
         Assert.Empty(run.Result.Diagnostics);
         Assert.Equal("42:0.5", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Probe")!.GetMethod("Run")!.Invoke(null, null));
     }
+
+    [Fact]
+    public async Task HOT002_at_an_encoding_on_a_positional_parameter_without_the_property_target_and_quiet_with_it()
+    {
+        // [Quantize(2)] on a positional parameter goes to the parameter (CS0592): the column was stored losslessly, silently.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [Hotpath.Columnar]
+            public partial record struct Sample([{|HOT002:Hotpath.Quantize(2)|}] double Memory, [property: Hotpath.DeltaOfDelta] long UnixMs, [field: Hotpath.RunLength] int Phase);
+            """,
+            s_analyzers,
+            new AnalyzerTestOptions { AllowCompilerErrors = true });
+
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            "[Hotpath.Columnar] public partial record struct Sample([Hotpath.Quantize(2)] double Memory);", s_analyzers, new AnalyzerTestOptions { AllowCompilerErrors = true });
+        Assert.Equal(
+            "Member 'Memory' of type 'double' cannot be encoded by [Columnar]: [Hotpath.Quantize(2)] on the record parameter 'Memory' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.Quantize(2)]",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

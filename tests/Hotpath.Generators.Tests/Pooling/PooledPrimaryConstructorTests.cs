@@ -128,4 +128,26 @@ public sealed class PooledPrimaryConstructorTests
         Assert.Equal("HOT006", Assert.Single(run.Result.Diagnostics).Id);
         Assert.Equal("Fine.Pooled.g.cs", Assert.Single(run.GeneratedSources).HintName);
     }
+
+    [Fact]
+    public async Task HOT006_at_NoReset_on_a_positional_parameter_without_the_property_target_and_quiet_with_it()
+    {
+        // [NoReset] on a positional parameter goes to the parameter (CS0592): the property was reset, silently.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            [Hotpath.Pooled]
+            public sealed partial record Pod([Hotpath.NoReset] long Generation, string Name) { public Pod() : this(0, "") { } }
+
+            [Hotpath.Pooled]
+            public sealed partial record Kept([property: Hotpath.NoReset] long Generation, string Name) { public Kept() : this(0, "") { } }
+            """,
+            s_analyzer,
+            new AnalyzerTestOptions { AllowCompilerErrors = true });
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("HOT006", diagnostic.Id);
+        Assert.Equal(
+            "Record parameter 'Generation' of 'Pod' cannot be reset: [Hotpath.NoReset] on the record parameter 'Generation' is on the parameter (CS0592: it is for fields and properties), not on the property the record makes of it; write [property: Hotpath.NoReset]",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
 }
