@@ -193,6 +193,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Answer> _transitive = new(SymbolEqualityComparer.Default);
         private readonly SourceMethods _sources;
+        private readonly DelegateTargets _targets;
 
         // Closed methods: their distance in calls to the nearest allocation, final once written (under _closing).
         private readonly ConcurrentDictionary<IMethodSymbol, int> _distance = new(SymbolEqualityComparer.Default);
@@ -202,6 +203,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         {
             _types = types;
             _sources = new SourceMethods(types.Compilation);
+            _targets = new DelegateTargets(types.Compilation);
             _scope = types.Scope!;
             _stateMachines = new StateMachineAnalyzer.State(types);
         }
@@ -265,90 +267,16 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         }
 
         /// <summary>
-        /// The method a delegate runs when its target is known where it is invoked: a local set only by its declaration,
-        /// or a readonly field set only by its initializer, to a method group or a lambda. Null otherwise (a parameter,
-        /// a settable field, a local written again, a delegate built elsewhere).
+        /// The method a delegate runs when its target is known where it is invoked (<see cref="DelegateTargets"/>, shared
+        /// with HOT207): the method of a method group, or the lambda. Null otherwise (a parameter, a settable field, a
+        /// local written again, a delegate built elsewhere).
         /// </summary>
-        public IMethodSymbol? DelegateTarget(IOperation instance, CancellationToken cancellationToken)
+        public IMethodSymbol? DelegateTarget(IOperation instance, CancellationToken cancellationToken) => _targets.Of(instance, cancellationToken) switch
         {
-            ISymbol? holder = WithoutBuiltInConversions(instance) switch
-            {
-                ILocalReferenceOperation local => local.Local,
-                IFieldReferenceOperation { Field: { IsReadOnly: true } field } => field,
-                _ => null,
-            };
-            if (holder is null || holder.DeclaringSyntaxReferences.Length != 1 ||
-                holder.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } value } declarator)
-            {
-                return null;
-            }
-
-            // Written again anywhere it can be (the local's function, the field's constructors): the target is not known.
-            var scope = holder is ILocalSymbol
-                ? declarator.Ancestors().FirstOrDefault(static a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax)
-                : declarator.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            if (scope is null || WrittenIn(scope, holder.Name, holder is IFieldSymbol))
-            {
-                return null;
-            }
-
-#pragma warning disable RS1030 // the field may be declared in another tree; the driver caches semantic models
-            var model = _types.Compilation.GetSemanticModel(value.SyntaxTree);
-#pragma warning restore RS1030
-            var operation = model.GetOperation(value, cancellationToken) is { } initial ? WithoutBuiltInConversions(initial) : null;
-            if (operation is IDelegateCreationOperation creation)
-            {
-                operation = creation.Target;
-            }
-
-            // (The syntax of a conversion the compiler adds is its operand's: asked for it, the model gives the operand.)
-            return operation switch
-            {
-                IMethodReferenceOperation reference => reference.Method,
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                _ => null,
-            };
-        }
-
-        /// <summary>The operation under any parentheses and conversions that are not user-defined.</summary>
-        private static IOperation WithoutBuiltInConversions(IOperation operation)
-        {
-            while (operation is IConversionOperation { OperatorMethod: null } or IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
-            return operation;
-        }
-
-        /// <summary>
-        /// Whether <paramref name="scope"/> assigns a variable named <paramref name="name"/> (=, a compound assignment, ref
-        /// or out), by name: a field only in a constructor.
-        /// </summary>
-        private static bool WrittenIn(SyntaxNode scope, string name, bool inConstructorsOnly)
-        {
-            foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
-            {
-                if (identifier.Identifier.ValueText != name)
-                {
-                    continue;
-                }
-
-                SyntaxNode written = identifier.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == identifier ? access : identifier;
-                var isWrite = written.Parent switch
-                {
-                    AssignmentExpressionSyntax assignment => assignment.Left == written,
-                    ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
-                    _ => false,
-                };
-                if (isWrite && (!inConstructorsOnly || identifier.Ancestors().Any(static a => a is ConstructorDeclarationSyntax)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+            IMethodReferenceOperation reference => reference.Method,
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            _ => null,
+        };
 
         /// <summary>
         /// Whether the call itself is already reported for what the callee allocates: HOT109 (calling an async

@@ -269,7 +269,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
                 // A local assigned only where declared, or a readonly field assigned only once, from a lambda or a method
                 // group: its target is known, judge it like a call of a local function or method.
-                if (_callees is not null && KnownTarget(invocation, receiver) is { } target)
+                if (_callees is not null && _callees.Targets.Of(receiver, _cancellationToken) is { } target)
                 {
                     var holder = receiver is ILocalReferenceOperation { Local: var local } ? local.Name : ((IFieldReferenceOperation)receiver).Field.Name;
                     switch (target)
@@ -447,69 +447,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 _ => null,
             };
         }
-
-        /// <summary>
-        /// The one lambda, anonymous method or method group (an <see cref="IAnonymousFunctionOperation"/> or an
-        /// <see cref="IMethodReferenceOperation"/>) the invoked delegate holds wherever it is used: a local's, or a
-        /// readonly delegate field's (<see cref="BlockingCallees.FieldTarget"/>). Null otherwise.
-        /// </summary>
-        private IOperation? KnownTarget(IOperation use, IOperation receiver) => receiver switch
-        {
-            ILocalReferenceOperation { Local: var local } => AssignedTarget(use, local),
-            IFieldReferenceOperation { Field: var field } => _callees?.FieldTarget(field, _cancellationToken),
-            _ => null,
-        };
-
-        /// <summary>
-        /// What a local holds wherever it is used: the local's declaration initialises it with a lambda, an anonymous
-        /// method or a method group, and nothing in the method (its lambdas and local functions included) assigns it
-        /// again or passes it by <c>ref</c>/<c>out</c>. Null otherwise (a conditional of lambdas, a parameter, a later write).
-        /// </summary>
-        private static IOperation? AssignedTarget(IOperation use, ILocalSymbol local)
-        {
-            if (local.IsRef)
-            {
-                return null;
-            }
-
-            var root = use;
-            while (root.Parent is { } parent)
-            {
-                root = parent;
-            }
-
-            IOperation? target = null;
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        if (DelegateTarget(declarator.GetVariableInitializer()?.Value) is not { } known)
-                        {
-                            return null;
-                        }
-
-                        target = known;
-                        break;
-                    case IAssignmentOperation { Target: ITupleOperation tuple } when tuple.Elements.Any(element => IsLocal(element, local)):
-                    case IAssignmentOperation assignment when IsLocal(assignment.Target, local):
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument when IsLocal(argument.Value, local):
-                        return null;
-                }
-            }
-
-            return target;
-        }
-
-        /// <summary>The lambda, anonymous method or method group a delegate-typed value is created from; null for any other value.</summary>
-        internal static IOperation? DelegateTarget(IOperation? value) =>
-            value is not null && LockOperations.Unwrap(value) is IDelegateCreationOperation { Target: var target } &&
-            LockOperations.Unwrap(target) is IAnonymousFunctionOperation or IMethodReferenceOperation
-                ? LockOperations.Unwrap(target)
-                : null;
-
-        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
-            LockOperations.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
         /// <summary>The task of <c>task.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait(...)</c>).</summary>
         private static IOperation? AwaitedTask(IInvocationOperation getResult)
@@ -764,14 +701,17 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentDictionary<IMethodSymbol, Summary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Finding?> _found = new(SymbolEqualityComparer.Default);
         private readonly SourceMethods _sources;
-        private readonly ConcurrentDictionary<IFieldSymbol, IOperation?> _fieldTargets = new(SymbolEqualityComparer.Default);
 
         public BlockingCallees(Compilation compilation, LockSymbols symbols)
         {
             _compilation = compilation;
             _sources = new SourceMethods(compilation);
+            Targets = new DelegateTargets(compilation);
             _classifier = new Walker(symbols, static _ => { }, callees: null, CancellationToken.None);
         }
+
+        /// <summary>The known targets of the delegates invoked (shared with HOT111).</summary>
+        public DelegateTargets Targets { get; }
 
         /// <summary>The method a call runs, when it is one of ours to follow; null otherwise.</summary>
         public IMethodSymbol? Followed(IMethodSymbol method)
@@ -830,79 +770,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 IIncrementOrDecrementOperation => (property.GetMethod, property.SetMethod),
                 _ => (property.GetMethod, null),
             };
-        }
-
-        /// <summary>
-        /// The one lambda, anonymous method or method group (as in <see cref="Walker.DelegateTarget"/>) a readonly
-        /// delegate field of a class of ours holds: its only write is its initialiser or one assignment in a constructor
-        /// (or an init accessor), the only places a readonly field can be written. Null when it is written anywhere
-        /// else, more than once, from anything else, or is a struct's (<c>this = …</c> replaces it). Worked out once per field.
-        /// </summary>
-        public IOperation? FieldTarget(IFieldSymbol field, CancellationToken cancellationToken)
-        {
-            field = field.OriginalDefinition;
-            if (!field.IsReadOnly || field.Type.TypeKind != TypeKind.Delegate || field.ContainingType.TypeKind != TypeKind.Class ||
-                !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly) || field.DeclaringSyntaxReferences.IsEmpty)
-            {
-                return null;
-            }
-
-            return _fieldTargets.GetOrAdd(field, f => FindFieldTarget(f, cancellationToken));
-        }
-
-        private IOperation? FindFieldTarget(IFieldSymbol field, CancellationToken cancellationToken)
-        {
-            var writers = new List<SyntaxNode>();
-            foreach (var reference in field.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer })
-                {
-                    writers.Add(initializer);
-                }
-            }
-
-            foreach (var member in field.ContainingType.GetMembers())
-            {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IMethodSymbol { IsInitOnly: true })
-                {
-                    foreach (var reference in member.DeclaringSyntaxReferences)
-                    {
-                        writers.Add(reference.GetSyntax(cancellationToken));
-                    }
-                }
-            }
-
-            IOperation? target = null;
-            var writes = 0;
-            foreach (var syntax in writers)
-            {
-                // The writers live in other members (often another tree); the driver caches semantic models.
-#pragma warning disable RS1030
-                var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
-#pragma warning restore RS1030
-                if (model.GetOperation(syntax, cancellationToken) is not { } body)
-                {
-                    continue;
-                }
-
-                foreach (var operation in body.DescendantsAndSelf())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var value = operation switch
-                    {
-                        IFieldInitializerOperation initializer when initializer.InitializedFields.Contains(field, SymbolEqualityComparer.Default) => initializer.Value,
-                        IFieldReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field) && LockOperations.IsWritten(reference) =>
-                            reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
-                        _ => null,
-                    };
-                    if (value is not null && (++writes > 1 || (target = Walker.DelegateTarget(value)) is null))
-                    {
-                        return null;
-                    }
-                }
-            }
-
-            return target;
         }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>

@@ -425,6 +425,46 @@ public sealed class CallGraphTests
         }
         """, "HOT103", "HOT105", "HOT111");
 
+    /// <summary>
+    /// HOT111 knows delegate targets as HOT207 does (one shared DelegateTargets): a readonly field assigned once in a
+    /// constructor is followed; a local written again, passed by ref, or set from a conditional, and a readonly field
+    /// written twice, are not.
+    /// </summary>
+    [Fact]
+    public Task Delegates_with_a_target_known_as_HOT207_knows_it_are_followed() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private readonly Func<int, object> _assigned;
+            private readonly Func<int, object> _twice;
+
+            public C(bool other)
+            {
+                _assigned = Box;
+                _twice = Box;
+                if (other) { _twice = Box; }
+            }
+
+            [HotPath]
+            public int M(int n, bool other)
+            {
+                Func<int, object> again = Box;
+                if (other) { again = Box; }
+                Func<int, object> swapped = Box;
+                Swap(ref swapped);
+                Func<int, object> either = other ? Box : Box;
+                var a = {|HOT111:_assigned(n)|};
+                var b = _twice(n);
+                var c = again(n);
+                var d = swapped(n);
+                var e = either(n);
+                return (a, b, c, d, e).GetHashCode();
+            }
+
+            private static void Swap(ref Func<int, object> f) { }
+            private static object Box(int x) => x;
+        }
+        """, "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {
