@@ -29,7 +29,11 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT201", "HOT203");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Innermost); // one fix after another: each object gets a field of its own
+    /// <remarks>
+    /// One fix after another across documents: a fix rewrites the sites of every part of the type, so a site fixed by an
+    /// earlier one (in this document or another) is skipped, and each object gets one field of its own.
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.CreateAcrossDocuments(Plan, SequentialFixAll.Innermost);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -51,21 +55,11 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
     }
 
-    /// <summary>
-    /// Fix All's step for one site: the same change as the single fix, offered only when every site it rewrites is in
-    /// <paramref name="document"/> (Fix All works one document at a time; a site left in another file would keep the
-    /// old lock and stop excluding the rewritten ones).
-    /// </summary>
-    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (Prepare(node, model, cancellationToken) is not { } change ||
-            change.Targets.Any(t => t.SyntaxTree != node.SyntaxTree))
-        {
-            return null;
-        }
-
-        return ct => Task.FromResult(Apply(document.Project.Solution, change, ct).GetDocument(document.Id)!);
-    }
+    /// <summary>Fix All's step for one site: the same change as the single fix, other files of the type included.</summary>
+    private static Func<CancellationToken, Task<Solution>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        Prepare(node, model, cancellationToken) is { } change
+            ? ct => Task.FromResult(Apply(document.Project.Solution, change, ct))
+            : null;
 
     /// <summary>What the fix does for the lock target <paramref name="node"/>: every lock object expression it rewrites, the field's name and kind.</summary>
     private sealed record Change(TypeDeclarationSyntax Type, IReadOnlyList<ExpressionSyntax> Targets, string Name, string FieldType, bool IsStatic);

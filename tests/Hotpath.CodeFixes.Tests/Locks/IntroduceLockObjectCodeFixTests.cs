@@ -655,6 +655,72 @@ public sealed class IntroduceLockObjectCodeFixTests
         CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), ThreeObjects, ThreeObjectsFixed, s_threeObjectsRun);
 
     /// <summary>
+    /// Fix All in any scope gives what the single fixes give one by one: each object's sites in every part of a partial
+    /// type are rewritten, the other file's too, with one field per object (in the part of the site fixed first). In
+    /// document scope the sites of the document are fixed, with the other parts' sites of the same objects (a site of
+    /// another object only in another file is out of scope); it left a target also locked in another file alone (a
+    /// single fix rewrote it), and with it the document's other sites on the old object.
+    /// </summary>
+    [Theory]
+    [InlineData(FixAllScope.Document)]
+    [InlineData(FixAllScope.Project)]
+    [InlineData(FixAllScope.Solution)]
+    public Task Fix_All_in_every_scope_rewrites_the_other_parts_of_the_type_like_the_single_fix(FixAllScope scope) =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public partial class Registry
+            {
+                private int _version;
+                private static int s_count;
+
+                public void Bump()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { _version++; }
+                    lock ({|HOT201:this|}) { _version++; }
+                }
+            }
+            """, """
+            public partial class Registry
+            {
+                private readonly System.Threading.Lock _lock = new();
+                private static readonly System.Threading.Lock s_lock = new();
+                private int _version;
+                private static int s_count;
+
+                public void Bump()
+                {
+                    lock (s_lock) { _version++; }
+                    lock (_lock) { _version++; }
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                AdditionalSources = ImmutableArray.Create("""
+                    public partial class Registry
+                    {
+                        public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
+                        public static void Count() { lock ({|HOT201:"registry"|}) { s_count++; } }
+                    }
+                    """),
+                ExpectedAdditionalSources = ImmutableArray.Create(scope == FixAllScope.Document
+                    ? """
+                    public partial class Registry
+                    {
+                        public int Read() { lock (s_lock) { return _version; } }
+                        public static void Count() { lock ("registry") { s_count++; } }
+                    }
+                    """
+                    : """
+                    public partial class Registry
+                    {
+                        private static readonly System.Threading.Lock s_lock2 = new();
+
+                        public int Read() { lock (s_lock) { return _version; } }
+                        public static void Count() { lock (s_lock2) { s_count++; } }
+                    }
+                    """),
+            }, scope);
+
+    /// <summary>
     /// The new field's name is free among the members of the base types (a base type's <c>_lock</c> would be hidden) and
     /// the names in the rewritten members (a local or parameter named <c>_lock</c> would be locked instead of the field).
     /// </summary>
