@@ -105,14 +105,22 @@ public static class CodeFixVerifier
     /// (as <c>dotnet format</c> and the IDE's "Fix all in document" do), turns <paramref name="markup"/> into
     /// <paramref name="expected"/>.
     /// </summary>
-    public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions? options = null)
+    public static Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions? options = null) =>
+        VerifyFixAllAsync(analyzer, fix, markup, expected, options ?? new CodeFixTestOptions(), FixAllScope.Document);
+
+    /// <summary>
+    /// Asserts that <paramref name="fix"/>'s Fix All provider, invoked once in <paramref name="scope"/> from the first
+    /// diagnostic of the first document (the document, its project or the solution: all of <see cref="CodeFixTestOptions.AdditionalSources"/>
+    /// are in that project), turns <paramref name="markup"/> into <paramref name="expected"/> and the additional sources
+    /// into <see cref="CodeFixTestOptions.ExpectedAdditionalSources"/>.
+    /// </summary>
+    public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, CodeFixTestOptions options, FixAllScope scope)
     {
-        options ??= new CodeFixTestOptions();
         var source = await VerifyMarkupAsync(analyzer, fix, markup, options).ConfigureAwait(false);
         var fixAll = fix.GetFixAllProvider() ?? throw new XunitException($"{fix.GetType().Name} does not support Fix All.");
-        if (!fixAll.GetSupportedFixAllScopes().Contains(FixAllScope.Document))
+        if (!fixAll.GetSupportedFixAllScopes().Contains(scope))
         {
-            throw new XunitException($"{fix.GetType().Name}'s Fix All does not support the document scope.");
+            throw new XunitException($"{fix.GetType().Name}'s Fix All does not support the {scope} scope.");
         }
 
         using var workspace = new AdhocWorkspace();
@@ -121,7 +129,7 @@ public static class CodeFixVerifier
         var diagnostics = await provider.GetDocumentDiagnosticsAsync(document, CancellationToken.None).ConfigureAwait(false);
         var first = await FindActionAsync(document, fix, diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToArray(), options.EquivalenceKey).ConfigureAwait(false)
             ?? throw new XunitException("No code fix was offered.");
-        var context = new FixAllContext(document, fix, FixAllScope.Document, first.EquivalenceKey, fix.FixableDiagnosticIds, provider, CancellationToken.None);
+        var context = new FixAllContext(document, fix, scope, first.EquivalenceKey, fix.FixableDiagnosticIds, provider, CancellationToken.None);
         var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix All offered no action.");
         document = await ApplyAsync(document, action).ConfigureAwait(false);
         await AssertFixedAsync(document, expected, options, "The source fixed by Fix All").ConfigureAwait(false);

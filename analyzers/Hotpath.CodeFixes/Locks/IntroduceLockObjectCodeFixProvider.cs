@@ -16,8 +16,8 @@ namespace Hotpath.CodeFixes.Locks;
 /// HOT201/HOT203: introduces a private readonly lock object in the containing type and locks on it instead.
 /// The field is a <c>System.Threading.Lock</c> when the compilation has that type and the language version
 /// gives the <c>lock</c> statement its semantics (C# 13), otherwise an <c>object</c>; <c>Monitor</c> calls
-/// always get an <c>object</c> (a <c>Lock</c> converted to object is only a plain monitor). An existing field
-/// introduced by an earlier fix is reused, so fixing several sites of one type yields one lock object. A
+/// always get an <c>object</c> (a <c>Lock</c> converted to object is only a plain monitor). The fix rewrites every
+/// site of the type that locks the same object, so each object the type locks gets one lock object of its own. A
 /// parameter (the caller chose the lock) gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(IntroduceLockObjectCodeFixProvider)), Shared]
@@ -29,7 +29,11 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT201", "HOT203");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Innermost); // sites share one new field per type
+    /// <remarks>
+    /// One fix after another across documents: a fix rewrites the sites of every part of the type, so a site fixed by an
+    /// earlier one (in this document or another) is skipped, and each object gets one field of its own.
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.CreateAcrossDocuments(Plan, SequentialFixAll.Innermost);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -51,24 +55,14 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
     }
 
-    /// <summary>
-    /// Fix All's step for one site: the same change as the single fix, offered only when every site it rewrites is in
-    /// <paramref name="document"/> (Fix All works one document at a time; a site left in another file would keep the
-    /// old lock and stop excluding the rewritten ones).
-    /// </summary>
-    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (Prepare(node, model, cancellationToken) is not { } change ||
-            change.Targets.Any(t => t.SyntaxTree != node.SyntaxTree))
-        {
-            return null;
-        }
-
-        return ct => Task.FromResult(Apply(document.Project.Solution, change, ct).GetDocument(document.Id)!);
-    }
+    /// <summary>Fix All's step for one site: the same change as the single fix, other files of the type included.</summary>
+    private static Func<CancellationToken, Task<Solution>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        Prepare(node, model, cancellationToken) is { } change
+            ? ct => Task.FromResult(Apply(document.Project.Solution, change, ct))
+            : null;
 
     /// <summary>What the fix does for the lock target <paramref name="node"/>: every lock object expression it rewrites, the field's name and kind.</summary>
-    private sealed record Change(TypeDeclarationSyntax Type, IReadOnlyList<ExpressionSyntax> Targets, string Name, string FieldType, bool IsStatic, bool AddField);
+    private sealed record Change(TypeDeclarationSyntax Type, IReadOnlyList<ExpressionSyntax> Targets, string Name, string FieldType, bool IsStatic);
 
     /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock) or no site.</summary>
     private static Change? Prepare(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
@@ -107,26 +101,13 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         var useLock = targets.All(static t => Site(t) is LockStatementSyntax) && SupportsLockType(model.Compilation);
         var fieldType = useLock ? "global::System.Threading.Lock" : "object";
 
-        // Reuse a lock object an earlier fix introduced, unless either side is waited on or pulsed: merged, a Pulse
-        // could wake the other condition's waiter, and a thread blocked in one region would hold up the other.
-        var baseName = isStatic ? "s_lock" : "_lock";
-        string? name = null;
-        foreach (var member in typeSymbol.GetMembers())
-        {
-            if (!signalled && member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } existing &&
-                !IsSignalledField(existing, typeSymbol, model, cancellationToken) &&
-                existing.IsStatic == isStatic && existing.Name.StartsWith(baseName, StringComparison.Ordinal) &&
-                (useLock ? existing.Type.ToDisplayString() == "System.Threading.Lock" : existing.Type.SpecialType == SpecialType.System_Object))
-            {
-                name = existing.Name;
-                break;
-            }
-        }
+        // A field of its own, never one an earlier fix (or the author) introduced: that one is another object's lock, and
+        // sharing it would make sites exclude each other that did not (a deadlock where they nest the other way round
+        // with a third lock; for an object waited on or pulsed, a Pulse waking the other condition's waiter). The
+        // earlier fix rewrote every site of its own object in the type, so none is left to share with.
+        var name = MemberNames.Unique(typeSymbol, targets.Select(static t => t.FirstAncestorOrSelf<MemberDeclarationSyntax>()!), isStatic ? "s_lock" : "_lock");
 
-        var addField = name is null;
-        name ??= MemberNames.Unique(typeSymbol, targets.Select(static t => t.FirstAncestorOrSelf<MemberDeclarationSyntax>()!), baseName);
-
-        return new Change(type, targets, name, fieldType, isStatic, addField);
+        return new Change(type, targets, name, fieldType, isStatic);
     }
 
     /// <summary>Whether <paramref name="target"/> is the object of a <c>Monitor.Wait</c>, <c>Pulse</c> or <c>PulseAll</c>.</summary>
@@ -134,28 +115,6 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         Site(target) is InvocationExpressionSyntax invocation &&
         model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Wait" or "Pulse" or "PulseAll" } method &&
         method.ContainingType is { Name: "Monitor" } monitor && monitor.ContainingNamespace.ToDisplayString() == "System.Threading";
-
-    /// <summary>Whether the type waits on or pulses <paramref name="field"/> anywhere in its declarations.</summary>
-    private static bool IsSignalledField(IFieldSymbol field, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var declaration = reference.GetSyntax(cancellationToken);
-            var declarationModel = ModelOf(declaration, model);
-            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (invocation.ArgumentList.Arguments.Count > 0 &&
-                    invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "Pulse" or "PulseAll" } &&
-                    SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(invocation.ArgumentList.Arguments[0].Expression, cancellationToken).Symbol, field) &&
-                    IsSignal(invocation.ArgumentList.Arguments[0].Expression, declarationModel, cancellationToken))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>The semantic model of <paramref name="node"/>'s tree.</summary>
     private static SemanticModel ModelOf(SyntaxNode node, SemanticModel model) =>
@@ -230,6 +189,9 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // Every tree of the compilation, not only the type's declarations: the other sites are in other types (a derived
+        // type, any class locking the same string or typeof), which can be declared in any file. The walk is syntactic
+        // until a candidate lock or Monitor call is found; only then is that tree's semantic model asked.
         var perInstance = key is "this" or "GetType()" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
         foreach (var tree in model.Compilation.SyntaxTrees)
         {
@@ -368,11 +330,6 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
     private static TypeDeclarationSyntax AddField(TypeDeclarationSyntax type, Change change)
     {
-        if (!change.AddField)
-        {
-            return type;
-        }
-
         var modifiers = change.IsStatic ? "private static readonly" : "private readonly";
         var field = ((FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration($"{modifiers} {change.FieldType} {change.Name} = new();")!)
             .WithLeadingTrivia(SyntaxFactory.ElasticMarker)

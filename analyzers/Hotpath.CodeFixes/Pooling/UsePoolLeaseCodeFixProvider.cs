@@ -276,12 +276,33 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             var result = new List<SyntaxTrivia>(leading.Count);
             for (var i = 0; i < leading.Count; i++)
             {
-                var lineStart = i == 0 ? atLineStart : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
-                result.Add(lineStart && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.Whitespace(unit + leading[i].ToString()) : leading[i]);
+                // A directive (#if, #region, …) and the text an inactive #if branch holds end with their line.
+                var lineStart = i == 0 ? atLineStart : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia) || leading[i - 1].IsDirective || leading[i - 1].IsKind(SyntaxKind.DisabledTextTrivia);
+                result.Add(
+                    leading[i].IsKind(SyntaxKind.DisabledTextTrivia) ? SyntaxFactory.DisabledText(IndentLines(leading[i].ToString(), unit, lineStart))
+                    : lineStart && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.Whitespace(unit + leading[i].ToString())
+                    : leading[i]);
             }
 
             return rewritten.WithLeadingTrivia(result);
         });
+    }
+
+    /// <summary><paramref name="text"/> (an inactive #if branch's lines) with <paramref name="unit"/> before each line that has text.</summary>
+    private static string IndentLines(string text, string unit, bool atLineStart)
+    {
+        var builder = new System.Text.StringBuilder(text.Length + unit.Length * 4);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if ((i == 0 ? atLineStart : text[i - 1] == '\n') && text[i] is not ('\r' or '\n'))
+            {
+                builder.Append(unit);
+            }
+
+            builder.Append(text[i]);
+        }
+
+        return builder.ToString();
     }
 
     private static bool HasSideEffects(ExpressionSyntax condition) =>

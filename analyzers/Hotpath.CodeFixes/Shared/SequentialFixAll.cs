@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace Hotpath.CodeFixes.Shared;
@@ -36,6 +37,98 @@ internal static class SequentialFixAll
     /// </summary>
     public static FixAllProvider Create(Planner plan, Locator locate) =>
         FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, locate, context.CancellationToken));
+
+    /// <summary>Plans the fix of one diagnostic's node in <paramref name="document"/>, which may change other documents too; null when none applies there.</summary>
+    public delegate Func<CancellationToken, Task<Solution>>? SolutionPlanner(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A Fix All provider for fixes that change other documents as well (every part of a partial type): in each scope
+    /// (document, project, solution) it applies <paramref name="plan"/> to the solution the previous fixes produced, in
+    /// document order and then text order, exactly as the single fixes would one by one. A document-scope Fix All
+    /// therefore changes the other documents a single fix changes, and a site an earlier fix already rewrote (in any
+    /// document) is skipped.
+    /// </summary>
+    public static FixAllProvider CreateAcrossDocuments(SolutionPlanner plan, Locator locate) => new AcrossDocuments(plan, locate);
+
+    private sealed class AcrossDocuments : FixAllProvider
+    {
+        private readonly SolutionPlanner _plan;
+        private readonly Locator _locate;
+
+        public AcrossDocuments(SolutionPlanner plan, Locator locate)
+        {
+            _plan = plan;
+            _locate = locate;
+        }
+
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override async Task<CodeAction?> GetFixAsync(FixAllContext context)
+        {
+            var documents = context.Scope switch
+            {
+                FixAllScope.Document when context.Document is not null => new[] { context.Document },
+                FixAllScope.Project => context.Project.Documents.ToArray(),
+                FixAllScope.Solution => context.Solution.Projects.SelectMany(static p => p.Documents).ToArray(),
+                _ => Array.Empty<Document>(),
+            };
+            var diagnostics = new List<(DocumentId Document, ImmutableArray<Diagnostic> Diagnostics)>();
+            foreach (var document in documents)
+            {
+                var found = await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
+                if (!found.IsEmpty)
+                {
+                    diagnostics.Add((document.Id, found));
+                }
+            }
+
+            return diagnostics.Count == 0
+                ? null
+                : CodeAction.Create("Fix all", ct => FixAsync(context.Solution, diagnostics, ct), context.CodeActionEquivalenceKey);
+        }
+
+        private async Task<Solution> FixAsync(Solution solution, List<(DocumentId Document, ImmutableArray<Diagnostic> Diagnostics)> diagnostics, CancellationToken cancellationToken)
+        {
+            // Every document's nodes are marked before any fix, while the diagnostics' spans still describe them.
+            var order = new List<(DocumentId Document, SyntaxAnnotation Mark)>();
+            foreach (var (id, found) in diagnostics)
+            {
+                if (solution.GetDocument(id) is not { } document || await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } root)
+                {
+                    continue;
+                }
+
+                var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+                foreach (var diagnostic in found)
+                {
+                    if (diagnostic.Location.SourceTree == root.SyntaxTree && _locate(root, diagnostic) is { } node && !marks.ContainsKey(node))
+                    {
+                        marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
+                    }
+                }
+
+                order.AddRange(marks.OrderBy(static pair => pair.Key.SpanStart).Select(pair => (id, pair.Value)));
+                solution = solution.WithDocumentSyntaxRoot(id, root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
+            }
+
+            foreach (var (id, mark) in order)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (solution.GetDocument(id) is not { } document ||
+                    await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } current ||
+                    current.GetAnnotatedNodes(mark).FirstOrDefault() is not { } node ||
+                    await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } model ||
+                    _plan(document, node, model, cancellationToken) is not { } fix)
+                {
+                    continue; // fixed along with an earlier one, or no longer fixable
+                }
+
+                solution = await fix(cancellationToken).ConfigureAwait(false);
+            }
+
+            return solution;
+        }
+    }
 
     private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Locator locate, CancellationToken cancellationToken)
     {

@@ -560,6 +560,228 @@ public sealed class IntroduceLockObjectCodeFixTests
                     """),
             });
 
+    private const string ThreeObjects = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public class Cache
+        {
+            private int _hits;
+            private static int s_misses;
+            private static int s_names;
+
+            public void Hit(Action inside) { lock ({|HOT201:this|}) { _hits++; inside(); } }
+
+            public static void Miss(Action inside) { lock ({|HOT201:typeof(Cache)|}) { s_misses++; inside(); } }
+
+            public void Name(Action inside) { lock ({|HOT201:"cache-names"|}) { s_names++; inside(); } }
+
+            public void Names(Action inside) { lock ({|HOT201:"cache-names"|}) { s_names--; inside(); } }
+
+            /// <summary>While each site holds its lock, whether another thread gets through each other site (or is held up).</summary>
+            public static string Probe()
+            {
+                static bool Through(Action<Action> site) => Task.Run(() => site(static () => { })).Wait(5000);
+                static bool HeldUp(Action<Action> site) => !Task.Run(() => site(static () => { })).Wait(200);
+                var cache = new Cache();
+                var other = new Cache();
+                var seen = new List<string>();
+                cache.Hit(() => seen.Add($"{Through(Miss)} {Through(cache.Name)} {Through(other.Hit)} {HeldUp(cache.Hit)}"));
+                Miss(() => seen.Add($"{Through(cache.Hit)} {Through(cache.Name)} {HeldUp(Miss)}"));
+                cache.Name(() => seen.Add($"{Through(cache.Hit)} {Through(Miss)} {HeldUp(other.Names)}"));
+                return string.Join(" | ", seen);
+            }
+        }
+        """;
+
+    private const string ThreeObjectsFixed = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public class Cache
+        {
+            private static readonly System.Threading.Lock s_lock2 = new();
+            private static readonly System.Threading.Lock s_lock = new();
+            private readonly System.Threading.Lock _lock = new();
+            private int _hits;
+            private static int s_misses;
+            private static int s_names;
+
+            public void Hit(Action inside) { lock (_lock) { _hits++; inside(); } }
+
+            public static void Miss(Action inside) { lock (s_lock) { s_misses++; inside(); } }
+
+            public void Name(Action inside) { lock (s_lock2) { s_names++; inside(); } }
+
+            public void Names(Action inside) { lock (s_lock2) { s_names--; inside(); } }
+
+            /// <summary>While each site holds its lock, whether another thread gets through each other site (or is held up).</summary>
+            public static string Probe()
+            {
+                static bool Through(Action<Action> site) => Task.Run(() => site(static () => { })).Wait(5000);
+                static bool HeldUp(Action<Action> site) => !Task.Run(() => site(static () => { })).Wait(200);
+                var cache = new Cache();
+                var other = new Cache();
+                var seen = new List<string>();
+                cache.Hit(() => seen.Add($"{Through(Miss)} {Through(cache.Name)} {Through(other.Hit)} {HeldUp(cache.Hit)}"));
+                Miss(() => seen.Add($"{Through(cache.Hit)} {Through(cache.Name)} {HeldUp(Miss)}"));
+                cache.Name(() => seen.Add($"{Through(cache.Hit)} {Through(Miss)} {HeldUp(other.Names)}"));
+                return string.Join(" | ", seen);
+            }
+        }
+        """;
+
+    private static readonly CodeFixTestOptions s_threeObjectsRun = new()
+    {
+        Run = static assembly => Assert.Equal(
+            "True True True True | True True True | True True True",
+            assembly.GetType("Cache")!.GetMethod("Probe")!.Invoke(null, null)),
+    };
+
+    /// <summary>
+    /// A type that locks three objects (this, typeof(Cache), a string) gets a lock object for each, of its kind (this: per
+    /// instance; typeof and a string: static, which a static method's lock needs), and the program excludes exactly what
+    /// it excluded before: each site only its own object's others. The later fixes reused the first static field, and
+    /// the typeof and string sites, which never excluded each other, did.
+    /// </summary>
+    [Fact]
+    public Task Each_object_a_type_locks_gets_a_lock_object_of_its_own() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), ThreeObjects, ThreeObjectsFixed, s_threeObjectsRun);
+
+    [Fact]
+    public Task Fix_All_gives_each_object_a_type_locks_a_lock_object_of_its_own() =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), ThreeObjects, ThreeObjectsFixed, s_threeObjectsRun);
+
+    /// <summary>
+    /// Fix All in any scope gives what the single fixes give one by one: each object's sites in every part of a partial
+    /// type are rewritten, the other file's too, with one field per object (in the part of the site fixed first). In
+    /// document scope the sites of the document are fixed, with the other parts' sites of the same objects (a site of
+    /// another object only in another file is out of scope); it left a target also locked in another file alone (a
+    /// single fix rewrote it), and with it the document's other sites on the old object.
+    /// </summary>
+    [Theory]
+    [InlineData(FixAllScope.Document)]
+    [InlineData(FixAllScope.Project)]
+    [InlineData(FixAllScope.Solution)]
+    public Task Fix_All_in_every_scope_rewrites_the_other_parts_of_the_type_like_the_single_fix(FixAllScope scope) =>
+        CodeFixVerifier.VerifyFixAllAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public partial class Registry
+            {
+                private int _version;
+                private static int s_count;
+
+                public void Bump()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { _version++; }
+                    lock ({|HOT201:this|}) { _version++; }
+                }
+            }
+            """, """
+            public partial class Registry
+            {
+                private readonly System.Threading.Lock _lock = new();
+                private static readonly System.Threading.Lock s_lock = new();
+                private int _version;
+                private static int s_count;
+
+                public void Bump()
+                {
+                    lock (s_lock) { _version++; }
+                    lock (_lock) { _version++; }
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                AdditionalSources = ImmutableArray.Create("""
+                    public partial class Registry
+                    {
+                        public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
+                        public static void Count() { lock ({|HOT201:"registry"|}) { s_count++; } }
+                    }
+                    """),
+                ExpectedAdditionalSources = ImmutableArray.Create(scope == FixAllScope.Document
+                    ? """
+                    public partial class Registry
+                    {
+                        public int Read() { lock (s_lock) { return _version; } }
+                        public static void Count() { lock ("registry") { s_count++; } }
+                    }
+                    """
+                    : """
+                    public partial class Registry
+                    {
+                        private static readonly System.Threading.Lock s_lock2 = new();
+
+                        public int Read() { lock (s_lock) { return _version; } }
+                        public static void Count() { lock (s_lock2) { s_count++; } }
+                    }
+                    """),
+            }, scope);
+
+    /// <summary>
+    /// The new field's name is free among the members of the base types (a base type's <c>_lock</c> would be hidden) and
+    /// the names in the rewritten members (a local or parameter named <c>_lock</c> would be locked instead of the field).
+    /// </summary>
+    [Fact]
+    public Task The_lock_objects_name_avoids_a_base_types_member_and_a_local_or_parameter_of_a_rewritten_member() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
+            public class Base
+            {
+                protected int _lock;
+            }
+
+            public class Account : Base
+            {
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock ({|HOT201:this|}) { _balance += amount + _lock; }
+                }
+            }
+
+            public class Ledger
+            {
+                private int _entries;
+
+                public void Add(int _lock2)
+                {
+                    var _lock = _lock2;
+                    lock ({|HOT201:this|}) { _entries += _lock; }
+                }
+            }
+            """, """
+            public class Base
+            {
+                protected int _lock;
+            }
+
+            public class Account : Base
+            {
+                private readonly System.Threading.Lock _lock2 = new();
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    lock (_lock2) { _balance += amount + _lock; }
+                }
+            }
+
+            public class Ledger
+            {
+                private readonly System.Threading.Lock _lock3 = new();
+                private int _entries;
+
+                public void Add(int _lock2)
+                {
+                    var _lock = _lock2;
+                    lock (_lock3) { _entries += _lock; }
+                }
+            }
+            """);
+
     /// <summary>
     /// Another type the fix cannot give the private lock object locks the same object: a base or derived type's
     /// lock (this), or another class's lock on the same string literal. Fixed, the two sides would stop excluding each

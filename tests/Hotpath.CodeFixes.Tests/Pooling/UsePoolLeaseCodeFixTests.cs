@@ -231,6 +231,69 @@ public sealed class UsePoolLeaseCodeFixTests
         }
         """;
 
+    /// <summary>
+    /// A section that starts inside a <c>#region</c> and an <c>#if</c> is wrapped one level deeper than its label, by the
+    /// statements' own indentation (the whitespace before the directives once counted twice), the directives kept where
+    /// they were, in an LF and in a CRLF file alike; the program returns what it did.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task A_switch_section_inside_a_region_and_an_if_directive_keeps_its_indentation(bool crLf) =>
+        CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + """
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            #region rent
+            #if DEBUG
+                            var state = new PodState();
+            #else
+                            var state = {|HOT303:PodState.Pool.Rent()|};
+            #endif
+                            state.Restarts = kind + 1;
+                            return state.Restarts;
+                            #endregion
+                        default:
+                            return 0;
+                    }
+                }
+            }
+            """, Types + """
+
+            public static class Handler
+            {
+                public static int Handle(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            {
+                                #region rent
+            #if DEBUG
+                                var state = new PodState();
+            #else
+                                using var lease = PodState.Pool.Lease(out var state);
+            #endif
+                                state.Restarts = kind + 1;
+                                return state.Restarts;
+                            }
+                            #endregion
+                        default:
+                            return 0;
+                    }
+                }
+            }
+            """, s_options with
+            {
+                CrLf = crLf,
+                Run = static assembly => Assert.Equal(2, assembly.GetType("App.Handler")!.GetMethod("Handle")!.Invoke(null, new object[] { 1 })),
+            });
+
     [Fact]
     public Task Not_offered_in_a_switch_section_whose_locals_another_section_uses() =>
         CodeFixVerifier.VerifyNoFixAsync(
