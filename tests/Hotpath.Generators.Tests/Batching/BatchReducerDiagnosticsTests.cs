@@ -580,10 +580,13 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Theory]
-    [InlineData("[Sum(nameof(Quote.Maybe))] public long X;", "[Sum] reads 'Maybe' of type 'int?', which may be null; [Sum] adds non-nullable numbers: give 'Quote' a non-nullable member to sum (with the nulls as 0, say)")]
-    [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null; [Mean] averages non-nullable numbers: give 'Quote' a non-nullable member to average")]
-    [InlineData("[Min(nameof(Quote.Maybe))] public int? X;", "[Min] keeps a non-nullable extreme, and 'int?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'int'")]
-    [InlineData("[Max(nameof(Quote.Maybe))] public double? X;", "[Max] keeps a non-nullable extreme, and 'double?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'double'")]
+    [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no mean (LINQ's Average is then null); declare the member 'double?'")]
+    [InlineData("[Mean(nameof(Quote.Maybe))] public decimal X;", "[Mean] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no mean (LINQ's Average is then null); declare the member 'decimal?'")]
+    [InlineData("[Min(nameof(Quote.Maybe))] public int X;", "[Min] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no minimum (LINQ's Min is then null); declare the member 'int?'")]
+    [InlineData("[Max(nameof(Quote.Maybe))] public long X;", "[Max] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no maximum (LINQ's Max is then null); declare the member 'long?'")]
+    [InlineData("[Max(nameof(Quote.Maybe))] public short? X;", "[Max] reads 'Maybe' of type 'int?', which does not convert implicitly to 'short?'")]
+    [InlineData("[Sum(nameof(Quote.Maybe))] public short X;", "[Sum] reads 'Maybe' of type 'int?', which does not widen implicitly to 'short' (the sum is added in the member's type); declare the member 'int' or 'Int128'")]
+    [InlineData("[Max(nameof(Quote.Sure))] public double? X;", "[Max] reads 'Sure' of type 'double', which is never null: declare the member 'double'")]
     public async Task Nullable_number_sources_say_they_may_be_null(string member, string reason)
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
@@ -591,7 +594,7 @@ public sealed class BatchReducerDiagnosticsTests
             using Hotpath;
             namespace Metrics
             {
-                public struct Quote { public int? Maybe; }
+                public struct Quote { public int? Maybe; public double Sure; }
 
                 [BatchReducer(typeof(Quote))]
                 public partial struct Q
