@@ -329,7 +329,15 @@ internal static class BatchReducerParser
                 return null;
             }
 
-            sourceType = FindInputMember(input, sourceName!, type);
+            sourceType = FindInputMember(input, sourceName!, type, out var declaredTwice);
+            if (declaredTwice is var (first, second))
+            {
+                Report(attributeName + " reads '" + sourceName + "', which the input type '" + input.Name + "' inherits from two interfaces that declare it, '" + first.Name + "' and '" +
+                       second.Name + "', so 'row." + sourceName + "' would be ambiguous (CS0229); declare it on '" + input.Name + "' ('new " + Display(sourceType!) + " " + sourceName +
+                       " { get; }', implemented by the rows), or give the two different names");
+                return null;
+            }
+
             if (sourceType is null)
             {
                 Report(attributeName + " reads '" + sourceName + "', but '" + input.Name + "' has no accessible instance field or readable property of that name");
@@ -640,9 +648,14 @@ internal static class BatchReducerParser
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
-    /// <summary>The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its bases).</summary>
-    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    /// <summary>
+    /// The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its
+    /// bases). <paramref name="declaredTwice"/>: for an interface input, the two unrelated base interfaces that both
+    /// declare it (then the type returned is the first one's, for the message).
+    /// </summary>
+    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, INamedTypeSymbol within, out (INamedTypeSymbol First, INamedTypeSymbol Second)? declaredTwice)
     {
+        declaredTwice = null;
         for (var current = input; current is not null; current = current.BaseType)
         {
             foreach (var candidate in current.GetMembers(name))
@@ -662,17 +675,19 @@ internal static class BatchReducerParser
             }
         }
 
-        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within) : null;
+        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within, out declaredTwice) : null;
     }
 
     /// <summary>
     /// The type of the readable property <paramref name="name"/> an interface input inherits from its base interfaces
-    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them), the most derived one's when
-    /// one hides another. Null when none has it, or when two unrelated ones do (<c>row.Name</c> would be ambiguous, CS0229).
+    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them): the one no other declaring
+    /// interface hides ('new' in a more derived one). Two such (unrelated interfaces, or the two sides of a diamond that
+    /// each hide the top's) make <c>row.Name</c> ambiguous (CS0229): <paramref name="declaredTwice"/> names them.
     /// </summary>
-    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within, out (INamedTypeSymbol First, INamedTypeSymbol Second)? declaredTwice)
     {
-        IPropertySymbol? found = null;
+        declaredTwice = null;
+        var candidates = new List<IPropertySymbol>();
         foreach (var @interface in input.AllInterfaces)
         {
             foreach (var candidate in @interface.GetMembers(name))
@@ -680,19 +695,19 @@ internal static class BatchReducerParser
                 if (candidate is IPropertySymbol { IsStatic: false, GetMethod: not null, IsIndexer: false } property &&
                     InheritedAccess.IsAccessible(property, within, input) && InheritedAccess.IsAccessible(property.GetMethod, within, input))
                 {
-                    if (found is null || Inherits(property.ContainingType, found.ContainingType))
-                    {
-                        found = property; // the first, or one that hides it ('new') in a more derived interface
-                    }
-                    else if (!Inherits(found.ContainingType, property.ContainingType))
-                    {
-                        return null; // declared by two unrelated interfaces
-                    }
+                    candidates.Add(property);
                 }
             }
         }
 
-        return found?.Type;
+        var visible = candidates.Where(p => !candidates.Any(other => Inherits(other.ContainingType, p.ContainingType))).ToList();
+        if (visible.Count > 1)
+        {
+            var two = visible.Take(2).OrderBy(static p => p.ContainingType.Name, StringComparer.Ordinal).ToArray();
+            declaredTwice = (two[0].ContainingType, two[1].ContainingType);
+        }
+
+        return visible.Count > 0 ? visible[0].Type : null;
 
         static bool Inherits(INamedTypeSymbol derived, INamedTypeSymbol @base) =>
             derived.AllInterfaces.Contains(@base, SymbolEqualityComparer.Default);

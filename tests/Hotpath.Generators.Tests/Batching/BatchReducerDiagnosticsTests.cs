@@ -120,6 +120,50 @@ public sealed class BatchReducerDiagnosticsTests
         s_options);
 
     [Fact]
+    public async Task HOT004_for_a_member_two_unrelated_base_interfaces_declare_names_both_and_says_what_to_do()
+    {
+        // It said "'IBoth' has no accessible instance field or readable property of that name", which it has, twice.
+        // A diamond whose sides both hide the top's member ('new') is as ambiguous; one whose sides only inherit it is not.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                public interface IHasCpu { double Cpu { get; } }
+                public interface IHasLoad { double Cpu { get; } }
+                public interface IBoth : IHasCpu, IHasLoad { }
+                public interface ILeft : IHasCpu { new double Cpu { get; } }
+                public interface IRight : IHasCpu { new double Cpu { get; } }
+                public interface IDiamond : ILeft, IRight { }
+                public interface IPlainLeft : IHasCpu { }
+                public interface IPlainRight : IHasCpu { }
+                public interface IPlainDiamond : IPlainLeft, IPlainRight { }
+
+                [BatchReducer(typeof(IBoth))]
+                public partial struct Ambiguous { [Sum(nameof(IHasCpu.Cpu))] public double CpuSum; }
+
+                [BatchReducer(typeof(IDiamond))]
+                public partial struct Diamond { [Max(nameof(ILeft.Cpu))] public double CpuMax; }
+
+                [BatchReducer(typeof(IPlainDiamond))]
+                public partial struct PlainDiamond { [Max(nameof(IHasCpu.Cpu))] public double CpuMax; }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        Assert.Equal(
+            new[]
+            {
+                "Member 'CpuSum' of 'Ambiguous': [Sum] reads 'Cpu', which the input type 'IBoth' inherits from two interfaces that declare it, 'IHasCpu' and 'IHasLoad', so 'row.Cpu' would be ambiguous (CS0229); " +
+                "declare it on 'IBoth' ('new double Cpu { get; }', implemented by the rows), or give the two different names",
+                "Member 'CpuMax' of 'Diamond': [Max] reads 'Cpu', which the input type 'IDiamond' inherits from two interfaces that declare it, 'ILeft' and 'IRight', so 'row.Cpu' would be ambiguous (CS0229); " +
+                "declare it on 'IDiamond' ('new double Cpu { get; }', implemented by the rows), or give the two different names",
+            },
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
