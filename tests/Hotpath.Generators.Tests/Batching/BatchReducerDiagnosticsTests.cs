@@ -138,6 +138,8 @@ public sealed class BatchReducerDiagnosticsTests
                 public interface IPlainLeft : IHasCpu { }
                 public interface IPlainRight : IHasCpu { }
                 public interface IPlainDiamond : IPlainLeft, IPlainRight { }
+                public interface IJoined : IHasCpu, IHasLoad { new double Cpu { get; } }
+                public interface IJoinedRow : IHasLoad, IHasCpu, IJoined { }
 
                 [BatchReducer(typeof(IBoth))]
                 public partial struct Ambiguous { [Sum(nameof(IHasCpu.Cpu))] public double CpuSum; }
@@ -147,6 +149,9 @@ public sealed class BatchReducerDiagnosticsTests
 
                 [BatchReducer(typeof(IPlainDiamond))]
                 public partial struct PlainDiamond { [Max(nameof(IHasCpu.Cpu))] public double CpuMax; }
+
+                [BatchReducer(typeof(IJoinedRow))]
+                public partial struct Joined { [Min(nameof(IJoined.Cpu))] public double CpuMin; }
             }
             """,
             s_analyzer,
