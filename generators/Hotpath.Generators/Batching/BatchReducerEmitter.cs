@@ -167,7 +167,13 @@ internal static class BatchReducerEmitter
             {
                 case ReducerRole.Count:
                 case ReducerRole.Sum:
-                    w.Line("r." + x + " = " + Add(m, "a." + x, "b." + x) + ";");
+                    w.Line("r." + x + " = " + Add(m, NonNull(m, "a." + x), NonNull(m, "b." + x)) + ";");
+                    break;
+                case ReducerRole.Min when m.SkipsNulls:
+                case ReducerRole.Max when m.SkipsNulls:
+                    // A side that saw only nulls (null) takes the other's extreme.
+                    w.Line("r." + x + " = a." + x + ".HasValue && b." + x + ".HasValue ? " + Extreme(m, "a." + x + ".GetValueOrDefault()", "b." + x + ".GetValueOrDefault()") +
+                           " : a." + x + " ?? b." + x + ";");
                     break;
                 case ReducerRole.Min:
                 case ReducerRole.Max:
@@ -614,6 +620,13 @@ internal static class BatchReducerEmitter
                 case ReducerRole.Count:
                     w.Line("n." + m.Name + " = 1;");
                     break;
+                case ReducerRole.Sum when m.SkipsNulls:
+                    w.Line("n." + m.Name + " = (" + m.Value + ")row." + m.Source + ".GetValueOrDefault(); // a null adds nothing");
+                    break;
+                case ReducerRole.Mean when m.SkipsNulls:
+                    w.Line("n." + SumField(m) + " = (" + m.AccumulatorType + ")row." + m.Source + ".GetValueOrDefault();");
+                    w.Line("n." + CountField(m) + " = row." + m.Source + ".HasValue ? 1 : 0; // nulls are not counted");
+                    break;
                 case ReducerRole.Sum:
                 case ReducerRole.Min:
                 case ReducerRole.Max:
@@ -645,8 +658,26 @@ internal static class BatchReducerEmitter
                 case ReducerRole.Count:
                     w.Line(x + " = " + Add(m, x, "1") + ";");
                     break;
+                case ReducerRole.Sum when m.SkipsNulls:
+                    w.Line(x + " = " + Add(m, NonNull(m, x), "(" + m.Value + ")row." + m.Source + ".GetValueOrDefault()") + ";");
+                    break;
                 case ReducerRole.Sum:
                     w.Line(x + " = " + Add(m, x, value) + ";");
+                    break;
+                case ReducerRole.Min when m.SkipsNulls:
+                case ReducerRole.Max when m.SkipsNulls:
+                    // Nulls are skipped; the first value replaces the null of a group that had none yet.
+                    w.Line("if (row." + m.Source + " is { } " + RowValue(m) + ")");
+                    w.OpenBrace();
+                    w.Line(x + " = " + x + ".HasValue ? " + Extreme(m, x + ".GetValueOrDefault()", "(" + m.Value + ")" + RowValue(m)) + " : (" + m.Value + ")" + RowValue(m) + ";");
+                    w.CloseBrace();
+                    break;
+                case ReducerRole.Mean when m.SkipsNulls:
+                    w.Line("if (row." + m.Source + " is { } " + RowValue(m) + ")");
+                    w.OpenBrace();
+                    w.Line("e." + SumField(m) + " += (" + m.AccumulatorType + ")" + RowValue(m) + ";");
+                    w.Line("e." + CountField(m) + "++;");
+                    w.CloseBrace();
                     break;
                 case ReducerRole.Min:
                 case ReducerRole.Max:
@@ -694,6 +725,12 @@ internal static class BatchReducerEmitter
         }
     }
 
+    /// <summary>The local a row's non-null value of a [Min], [Max] or [Mean] that skips nulls goes into (one per member: a pattern variable of an 'if' lives on in its block).</summary>
+    private static string RowValue(ReducerMember m) => "__hp_" + m.Name.TrimStart('@') + "_Row";
+
+    /// <summary><paramref name="value"/> of a member, as its value type: a nullable [Sum] member's null (a partial made by hand) adds nothing.</summary>
+    private static string NonNull(ReducerMember m, string value) => m.IsNullable ? value + ".GetValueOrDefault()" : value;
+
     /// <summary>Addition in the member's type: integers are checked (overflow throws), floating point is not.</summary>
     private static string Add(ReducerMember m, string a, string b) =>
         m.Kind is ValueKind.Integer or ValueKind.WideInteger ? "checked((" + m.Type + ")(" + a + " + " + b + "))" : a + " + " + b;
@@ -709,7 +746,7 @@ internal static class BatchReducerEmitter
         if (m.Kind == ValueKind.Half)
         {
             // Through float, exactly: every Half is a float, and the float chosen is one of the two, so it converts back unchanged.
-            return "(" + m.Type + ")" + Math + "." + name + "((float)" + a + ", (float)" + b + ")";
+            return "(" + m.Value + ")" + Math + "." + name + "((float)" + a + ", (float)" + b + ")";
         }
 
         return Compare(m, b, a, m.Role == ReducerRole.Min ? "<" : ">") + " ? " + b + " : " + a;
@@ -718,7 +755,7 @@ internal static class BatchReducerEmitter
     private static string Compare(ReducerMember m, string a, string b, string op) => m.Kind switch
     {
         ValueKind.String => "string.CompareOrdinal(" + a + ", " + b + ") " + op + " 0",
-        ValueKind.Comparable => "global::System.Collections.Generic.Comparer<" + m.Type + ">.Default.Compare(" + a + ", " + b + ") " + op + " 0",
+        ValueKind.Comparable => "global::System.Collections.Generic.Comparer<" + m.Value + ">.Default.Compare(" + a + ", " + b + ") " + op + " 0",
         _ => a + " " + op + " " + b,
     };
 

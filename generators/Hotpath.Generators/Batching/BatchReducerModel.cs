@@ -43,6 +43,8 @@ internal sealed record BatchReducerModel(
 /// <param name="Kind">How values of <paramref name="Type"/> are added, compared or hashed.</param>
 /// <param name="AccumulatorType">For [Mean]: the type of the hidden running sum; otherwise empty.</param>
 /// <param name="CheckedTime">For [Window]: the source is unsigned (<c>ulong</c>, <c>nuint</c>), so its conversion to <c>long</c> is checked (a time past long.MaxValue throws instead of wrapping).</param>
+/// <param name="ValueType">The type of the member's values, fully qualified: <paramref name="Type"/>, or its <c>T</c> when <paramref name="SkipsNulls"/> and the member is <c>T?</c>.</param>
+/// <param name="SkipsNulls">[Sum], [Min], [Max] or [Mean] of a nullable number: null rows are skipped, as LINQ does (a group of nulls only sums to 0 and has no extreme or mean: null).</param>
 internal sealed record ReducerMember(
     string Name,
     string Type,
@@ -50,7 +52,16 @@ internal sealed record ReducerMember(
     string? Source,
     ValueKind Kind,
     string AccumulatorType,
-    bool CheckedTime = false);
+    bool CheckedTime = false,
+    string? ValueType = null,
+    bool SkipsNulls = false)
+{
+    /// <summary>The type of the member's values (<see cref="Type"/> unless it is the nullable of it).</summary>
+    public string Value => ValueType ?? Type;
+
+    /// <summary>Whether the member is <c>T?</c> of its values' type.</summary>
+    public bool IsNullable => Value != Type;
+}
 
 /// <summary>What an attributed member holds.</summary>
 internal enum ReducerRole

@@ -329,7 +329,15 @@ internal static class BatchReducerParser
                 return null;
             }
 
-            sourceType = FindInputMember(input, sourceName!, type);
+            sourceType = FindInputMember(input, sourceName!, type, out var declaredTwice);
+            if (declaredTwice is var (first, second))
+            {
+                Report(attributeName + " reads '" + sourceName + "', which the input type '" + input.Name + "' inherits from two interfaces that declare it, '" + first.Name + "' and '" +
+                       second.Name + "', so 'row." + sourceName + "' would be ambiguous (CS0229); declare it on '" + input.Name + "' ('new " + Display(sourceType!) + " " + sourceName +
+                       " { get; }', implemented by the rows), or give the two different names");
+                return null;
+            }
+
             if (sourceType is null)
             {
                 Report(attributeName + " reads '" + sourceName + "', but '" + input.Name + "' has no accessible instance field or readable property of that name");
@@ -337,7 +345,11 @@ internal static class BatchReducerParser
             }
         }
 
-        var kind = KindOf(memberType);
+        // An aggregate of a nullable number (int?, double?) skips the nulls, as LINQ does: its member is then a nullable
+        // number too (a group of nulls only has no minimum, maximum or mean), whose values are of the underlying type.
+        var skipsNulls = role is ReducerRole.Sum or ReducerRole.Min or ReducerRole.Max or ReducerRole.Mean && IsNullableNumber(sourceType!);
+        var valueType = skipsNulls ? WithoutNullable(memberType) : memberType;
+        var kind = KindOf(valueType);
         var accumulator = string.Empty;
         switch (role)
         {
@@ -403,7 +415,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Sum:
-                if (SumMismatch(input.Name, sourceName!, sourceType!, memberType) is { } sum)
+                if (SumMismatch(sourceName!, sourceType!, memberType) is { } sum)
                 {
                     Report(sum);
                     return null;
@@ -413,16 +425,22 @@ internal static class BatchReducerParser
 
             case ReducerRole.Min:
             case ReducerRole.Max:
+                if (skipsNulls && !IsNullableValue(memberType) && ConvertsImplicitly(WithoutNullable(sourceType!), memberType))
+                {
+                    Report(attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which may be null, and a group whose every '" + sourceName +
+                           "' is null has no " + (role == ReducerRole.Min ? "minimum (LINQ's Min" : "maximum (LINQ's Max") + " is then null); declare the member '" + Display(memberType) + "?'");
+                    return null;
+                }
+
                 if (kind == ValueKind.Other)
                 {
-                    Report(IsNullableNumber(memberType)
-                        ? attributeName + " keeps a non-nullable extreme, and '" + Display(memberType) + "' may be null; give '" + input.Name +
-                          "' a non-nullable member to compare and declare this one '" + Display(((INamedTypeSymbol)memberType).TypeArguments[0]) + "'"
+                    Report(IsNullableNumber(memberType) && !skipsNulls
+                        ? attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which is never null: declare the member '" + Display(WithoutNullable(memberType)) + "'"
                         : attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
                     return null;
                 }
 
-                if (!ConvertsImplicitly(sourceType!, memberType))
+                if (!ConvertsImplicitly(skipsNulls ? WithoutNullable(sourceType!) : sourceType!, memberType))
                 {
                     Report(attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'");
                     return null;
@@ -437,7 +455,7 @@ internal static class BatchReducerParser
                 break;
 
             case ReducerRole.Mean:
-                if (MeanMismatch(input.Name, sourceName!, sourceType!, memberType) is { } mean)
+                if (MeanMismatch(sourceName!, sourceType!, memberType) is { } mean)
                 {
                     Report(mean);
                     return null;
@@ -448,7 +466,9 @@ internal static class BatchReducerParser
         }
 
         return new ReducerMember(Identifiers.Escape(member.Name), memberType.ToDisplayString(FullyQualified), role, sourceName is null ? null : Identifiers.Escape(sourceName), kind, accumulator,
-            CheckedTime: role == ReducerRole.Window && sourceType!.SpecialType is SpecialType.System_UInt64 or SpecialType.System_UIntPtr);
+            CheckedTime: role == ReducerRole.Window && sourceType!.SpecialType is SpecialType.System_UInt64 or SpecialType.System_UIntPtr,
+            ValueType: valueType.ToDisplayString(FullyQualified),
+            SkipsNulls: skipsNulls);
     }
 
     /// <summary>
@@ -459,11 +479,21 @@ internal static class BatchReducerParser
         ? "its type '" + Display(memberType) + "' is a pointer type, which the generated code (outside an unsafe context, comparing and hashing members through generic helpers) cannot use; declare it 'nint'"
         : null;
 
-    /// <summary>Why <c>[Sum]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null.</summary>
-    private static string? SumMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    /// <summary>
+    /// Why <c>[Sum]</c> of <paramref name="sourceType"/> into <paramref name="memberType"/> cannot be generated, or null. Of a
+    /// nullable number (<c>int?</c>) the nulls are skipped and a group of nulls only sums to 0, as LINQ's <c>Sum</c> does,
+    /// into a member of the number's type or a wider one, nullable or not.
+    /// </summary>
+    private static string? SumMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
     {
+        var skipsNulls = IsNullableNumber(sourceType);
+        if (skipsNulls)
+        {
+            memberType = WithoutNullable(memberType);
+        }
+
         var kind = KindOf(memberType);
-        var sourceKind = KindOf(sourceType);
+        var sourceKind = KindOf(WithoutNullable(sourceType));
         if (kind == ValueKind.Half)
         {
             return "[Sum] into a 'Half' member would round at every row (11 significant bits); declare the member 'float' or 'double', which a 'Half' converts to exactly";
@@ -474,24 +504,19 @@ internal static class BatchReducerParser
             return "[Sum] needs a numeric member (an integer type, 'float', 'double' or 'decimal'), not '" + Display(memberType) + "'";
         }
 
-        if (IsNullableNumber(sourceType))
-        {
-            return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Sum] adds non-nullable numbers: give '" + inputName +
-                   "' a non-nullable member to sum (with the nulls as 0, say)";
-        }
-
         if (!IsNumeric(sourceKind))
         {
             return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which is not a number";
         }
 
-        if (!ConvertsImplicitly(sourceType, memberType))
+        if (!ConvertsImplicitly(WithoutNullable(sourceType), memberType))
         {
+            var shown = Display(WithoutNullable(sourceType));
             var wider = sourceKind switch
             {
                 ValueKind.Half or ValueKind.Single => "'float' or 'double'",
-                ValueKind.Integer => "'" + Display(sourceType) + "' or 'Int128'",
-                _ => "'" + Display(sourceType) + "'",
+                ValueKind.Integer => "'" + shown + "' or 'Int128'",
+                _ => "'" + shown + "'",
             };
             return "[Sum] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which does not widen implicitly to '" + Display(memberType) +
                    "' (the sum is added in the member's type); declare the member " + wider;
@@ -505,19 +530,22 @@ internal static class BatchReducerParser
     /// a <c>double</c>/<c>float</c> mean keeps a <c>double</c> running sum (any number but <c>decimal</c>), a <c>decimal</c>
     /// mean a <c>decimal</c> one (integers and <c>decimal</c>).
     /// </summary>
-    private static string? MeanMismatch(string inputName, string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
+    private static string? MeanMismatch(string sourceName, ITypeSymbol sourceType, ITypeSymbol memberType)
     {
-        var kind = KindOf(memberType);
-        var sourceKind = KindOf(sourceType);
+        // Of a nullable number the nulls are skipped, and a group of nulls only has no mean: the member is nullable.
+        var skipsNulls = IsNullableNumber(sourceType);
+        var kind = KindOf(skipsNulls ? WithoutNullable(memberType) : memberType);
+        var sourceKind = KindOf(WithoutNullable(sourceType));
         if (kind is not (ValueKind.Double or ValueKind.Single or ValueKind.Decimal))
         {
-            return "[Mean] needs a 'double', 'float' or 'decimal' member, not '" + Display(memberType) + "'";
+            return "[Mean] needs a 'double', 'float' or 'decimal' member" + (skipsNulls ? " ('double?', 'float?' or 'decimal?' of a nullable input)" : string.Empty) +
+                   ", not '" + Display(memberType) + "'";
         }
 
-        if (IsNullableNumber(sourceType))
+        if (skipsNulls && !IsNullableValue(memberType))
         {
-            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null; [Mean] averages non-nullable numbers: give '" + inputName +
-                   "' a non-nullable member to average";
+            return "[Mean] reads '" + sourceName + "' of type '" + Display(sourceType) + "', which may be null, and a group whose every '" + sourceName +
+                   "' is null has no mean (LINQ's Average is then null); declare the member '" + Display(memberType) + "?'";
         }
 
         if (!IsNumeric(sourceKind))
@@ -620,9 +648,14 @@ internal static class BatchReducerParser
 
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
-    /// <summary>The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its bases).</summary>
-    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    /// <summary>
+    /// The type of the readable, accessible instance field or property <paramref name="name"/> of the input type (or its
+    /// bases). <paramref name="declaredTwice"/>: for an interface input, the two unrelated base interfaces that both
+    /// declare it (then the type returned is the first one's, for the message).
+    /// </summary>
+    private static ITypeSymbol? FindInputMember(ITypeSymbol input, string name, INamedTypeSymbol within, out (INamedTypeSymbol First, INamedTypeSymbol Second)? declaredTwice)
     {
+        declaredTwice = null;
         for (var current = input; current is not null; current = current.BaseType)
         {
             foreach (var candidate in current.GetMembers(name))
@@ -642,17 +675,19 @@ internal static class BatchReducerParser
             }
         }
 
-        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within) : null;
+        return input.TypeKind == TypeKind.Interface ? FindBaseInterfaceMember(input, name, within, out declaredTwice) : null;
     }
 
     /// <summary>
     /// The type of the readable property <paramref name="name"/> an interface input inherits from its base interfaces
-    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them), the most derived one's when
-    /// one hides another. Null when none has it, or when two unrelated ones do (<c>row.Name</c> would be ambiguous, CS0229).
+    /// (an interface has no <see cref="ITypeSymbol.BaseType"/>; <c>row.Name</c> finds them): the one no other declaring
+    /// interface hides ('new' in a more derived one). Two such (unrelated interfaces, or the two sides of a diamond that
+    /// each hide the top's) make <c>row.Name</c> ambiguous (CS0229): <paramref name="declaredTwice"/> names them.
     /// </summary>
-    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within)
+    private static ITypeSymbol? FindBaseInterfaceMember(ITypeSymbol input, string name, INamedTypeSymbol within, out (INamedTypeSymbol First, INamedTypeSymbol Second)? declaredTwice)
     {
-        IPropertySymbol? found = null;
+        declaredTwice = null;
+        var candidates = new List<IPropertySymbol>();
         foreach (var @interface in input.AllInterfaces)
         {
             foreach (var candidate in @interface.GetMembers(name))
@@ -660,19 +695,19 @@ internal static class BatchReducerParser
                 if (candidate is IPropertySymbol { IsStatic: false, GetMethod: not null, IsIndexer: false } property &&
                     InheritedAccess.IsAccessible(property, within, input) && InheritedAccess.IsAccessible(property.GetMethod, within, input))
                 {
-                    if (found is null || Inherits(property.ContainingType, found.ContainingType))
-                    {
-                        found = property; // the first, or one that hides it ('new') in a more derived interface
-                    }
-                    else if (!Inherits(found.ContainingType, property.ContainingType))
-                    {
-                        return null; // declared by two unrelated interfaces
-                    }
+                    candidates.Add(property);
                 }
             }
         }
 
-        return found?.Type;
+        var visible = candidates.Where(p => !candidates.Any(other => Inherits(other.ContainingType, p.ContainingType))).ToList();
+        if (visible.Count > 1)
+        {
+            var two = visible.Take(2).OrderBy(static p => p.ContainingType.Name, StringComparer.Ordinal).ToArray();
+            declaredTwice = (two[0].ContainingType, two[1].ContainingType);
+        }
+
+        return visible.Count > 0 ? visible[0].Type : null;
 
         static bool Inherits(INamedTypeSymbol derived, INamedTypeSymbol @base) =>
             derived.AllInterfaces.Contains(@base, SymbolEqualityComparer.Default);
@@ -734,6 +769,14 @@ internal static class BatchReducerParser
     }
 
     private static bool IsNumeric(ValueKind kind) => kind is ValueKind.Integer or ValueKind.WideInteger or ValueKind.Double or ValueKind.Single or ValueKind.Decimal or ValueKind.Half;
+
+    /// <summary>Whether <paramref name="type"/> is a nullable value type (<c>T?</c> of a struct).</summary>
+    private static bool IsNullableValue(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+
+    /// <summary>The <c>T</c> of a nullable value type <c>T?</c>; any other type as it is.</summary>
+    private static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
     /// <summary>Whether <paramref name="type"/> is a nullable value type of a number (<c>int?</c>, <c>double?</c>).</summary>
     private static bool IsNullableNumber(ITypeSymbol type) =>

@@ -28,7 +28,7 @@ internal static class ShardedCacheEmitter
         var attributeOptions = "new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
                                ", TimeToLive = " + (model.TimeToLiveSeconds == 0 ? "null" : "global::System.TimeSpan.FromSeconds(" + SourceWriter.Literal(model.TimeToLiveSeconds) + ")") +
                                ", Name = " + SourceWriter.Literal(model.Target.Name) + " }";
-        var configured = SourceWriter.Literal(model.Shards) + " shards, " + SourceWriter.Literal(model.Capacity) + " entries, " +
+        var configured = SourceWriter.Literal(model.Shards) + (model.Shards == 1 ? " shard, " : " shards, ") + SourceWriter.Literal(model.Capacity) + (model.Capacity == 1 ? " entry, " : " entries, ") +
                          (model.TimeToLiveSeconds == 0 ? "no expiry" : "entries expire after " + SourceWriter.Literal(model.TimeToLiveSeconds) + " s");
         if (model.HasPrimaryConstructor)
         {

@@ -120,6 +120,55 @@ public sealed class BatchReducerDiagnosticsTests
         s_options);
 
     [Fact]
+    public async Task HOT004_for_a_member_two_unrelated_base_interfaces_declare_names_both_and_says_what_to_do()
+    {
+        // It said "'IBoth' has no accessible instance field or readable property of that name", which it has, twice.
+        // A diamond whose sides both hide the top's member ('new') is as ambiguous; one whose sides only inherit it is not.
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
+            """
+            using Hotpath;
+            namespace Metrics
+            {
+                public interface IHasCpu { double Cpu { get; } }
+                public interface IHasLoad { double Cpu { get; } }
+                public interface IBoth : IHasCpu, IHasLoad { }
+                public interface ILeft : IHasCpu { new double Cpu { get; } }
+                public interface IRight : IHasCpu { new double Cpu { get; } }
+                public interface IDiamond : ILeft, IRight { }
+                public interface IPlainLeft : IHasCpu { }
+                public interface IPlainRight : IHasCpu { }
+                public interface IPlainDiamond : IPlainLeft, IPlainRight { }
+                public interface IJoined : IHasCpu, IHasLoad { new double Cpu { get; } }
+                public interface IJoinedRow : IHasLoad, IHasCpu, IJoined { }
+
+                [BatchReducer(typeof(IBoth))]
+                public partial struct Ambiguous { [Sum(nameof(IHasCpu.Cpu))] public double CpuSum; }
+
+                [BatchReducer(typeof(IDiamond))]
+                public partial struct Diamond { [Max(nameof(ILeft.Cpu))] public double CpuMax; }
+
+                [BatchReducer(typeof(IPlainDiamond))]
+                public partial struct PlainDiamond { [Max(nameof(IHasCpu.Cpu))] public double CpuMax; }
+
+                [BatchReducer(typeof(IJoinedRow))]
+                public partial struct Joined { [Min(nameof(IJoined.Cpu))] public double CpuMin; }
+            }
+            """,
+            s_analyzer,
+            s_options);
+
+        Assert.Equal(
+            new[]
+            {
+                "Member 'CpuSum' of 'Ambiguous': [Sum] reads 'Cpu', which the input type 'IBoth' inherits from two interfaces that declare it, 'IHasCpu' and 'IHasLoad', so 'row.Cpu' would be ambiguous (CS0229); " +
+                "declare it on 'IBoth' ('new double Cpu { get; }', implemented by the rows), or give the two different names",
+                "Member 'CpuMax' of 'Diamond': [Max] reads 'Cpu', which the input type 'IDiamond' inherits from two interfaces that declare it, 'ILeft' and 'IRight', so 'row.Cpu' would be ambiguous (CS0229); " +
+                "declare it on 'IDiamond' ('new double Cpu { get; }', implemented by the rows), or give the two different names",
+            },
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public Task Missing_input_member() => Verify("""
         [{|HOT004:Sum("CpuTotal")|}] public double CpuSum;
         [{|HOT004:GroupKey|}] public string Node;
@@ -580,10 +629,13 @@ public sealed class BatchReducerDiagnosticsTests
     }
 
     [Theory]
-    [InlineData("[Sum(nameof(Quote.Maybe))] public long X;", "[Sum] reads 'Maybe' of type 'int?', which may be null; [Sum] adds non-nullable numbers: give 'Quote' a non-nullable member to sum (with the nulls as 0, say)")]
-    [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null; [Mean] averages non-nullable numbers: give 'Quote' a non-nullable member to average")]
-    [InlineData("[Min(nameof(Quote.Maybe))] public int? X;", "[Min] keeps a non-nullable extreme, and 'int?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'int'")]
-    [InlineData("[Max(nameof(Quote.Maybe))] public double? X;", "[Max] keeps a non-nullable extreme, and 'double?' may be null; give 'Quote' a non-nullable member to compare and declare this one 'double'")]
+    [InlineData("[Mean(nameof(Quote.Maybe))] public double X;", "[Mean] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no mean (LINQ's Average is then null); declare the member 'double?'")]
+    [InlineData("[Mean(nameof(Quote.Maybe))] public decimal X;", "[Mean] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no mean (LINQ's Average is then null); declare the member 'decimal?'")]
+    [InlineData("[Min(nameof(Quote.Maybe))] public int X;", "[Min] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no minimum (LINQ's Min is then null); declare the member 'int?'")]
+    [InlineData("[Max(nameof(Quote.Maybe))] public long X;", "[Max] reads 'Maybe' of type 'int?', which may be null, and a group whose every 'Maybe' is null has no maximum (LINQ's Max is then null); declare the member 'long?'")]
+    [InlineData("[Max(nameof(Quote.Maybe))] public short? X;", "[Max] reads 'Maybe' of type 'int?', which does not convert implicitly to 'short?'")]
+    [InlineData("[Sum(nameof(Quote.Maybe))] public short X;", "[Sum] reads 'Maybe' of type 'int?', which does not widen implicitly to 'short' (the sum is added in the member's type); declare the member 'int' or 'Int128'")]
+    [InlineData("[Max(nameof(Quote.Sure))] public double? X;", "[Max] reads 'Sure' of type 'double', which is never null: declare the member 'double'")]
     public async Task Nullable_number_sources_say_they_may_be_null(string member, string reason)
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
@@ -591,7 +643,7 @@ public sealed class BatchReducerDiagnosticsTests
             using Hotpath;
             namespace Metrics
             {
-                public struct Quote { public int? Maybe; }
+                public struct Quote { public int? Maybe; public double Sure; }
 
                 [BatchReducer(typeof(Quote))]
                 public partial struct Q

@@ -339,6 +339,156 @@ public sealed class BatchReducerGeneratorTests
         Assert.Equal("ok", (string)probe.GetMethod("Check")!.Invoke(null, [seed, withNaN])!);
     }
 
+    private const string NullableReadings = """
+        #nullable enable
+        using System;
+        using System.Linq;
+        using Hotpath;
+
+        namespace Metrics
+        {
+            public readonly record struct Reading(string Node, int? Count, double? Cpu, decimal? Price);
+
+            /// <summary>Aggregates of nullable inputs, as LINQ computes them: nulls ignored; Min, Max and Mean null when a group has no value.</summary>
+            [BatchReducer(typeof(Reading))]
+            public partial struct Stats
+            {
+                [GroupKey(nameof(Reading.Node))] public string Node;
+                [Count] public long Rows;
+                [Min(nameof(Reading.Count))] public int? CountMin;
+                [Max(nameof(Reading.Count))] public long? CountMax;
+                [Sum(nameof(Reading.Count))] public int? CountSum;
+                [Sum(nameof(Reading.Count))] public long CountSumLong;
+                [Mean(nameof(Reading.Count))] public double? CountMean;
+                [Min(nameof(Reading.Cpu))] public double? CpuMin;
+                [Max(nameof(Reading.Cpu))] public double? CpuMax;
+                [Sum(nameof(Reading.Cpu))] public double? CpuSum;
+                [Mean(nameof(Reading.Cpu))] public double? CpuMean;
+                [Min(nameof(Reading.Price))] public decimal? PriceMin;
+                [Max(nameof(Reading.Price))] public decimal? PriceMax;
+                [Sum(nameof(Reading.Price))] public decimal? PriceSum;
+                [Mean(nameof(Reading.Price))] public decimal? PriceMean;
+                [First(nameof(Reading.Cpu))] public double? CpuFirst;
+                [Last(nameof(Reading.Price))] public decimal? PriceLast;
+            }
+
+            public static class NullableProbe
+            {
+                /// <summary>
+                /// Random rows with many nulls (node "none" has only nulls, node "rare" a value now and then), reduced in one
+                /// reducer and in three merged ones (so partials that saw only nulls meet partials with values), against LINQ.
+                /// </summary>
+                public static string Check(int seed)
+                {
+                    var random = new Random(seed);
+                    var nodes = new[] { "a", "b", "c", "none", "rare" };
+                    var rows = new Reading[2000];
+                    for (var i = 0; i < rows.Length; i++)
+                    {
+                        var node = nodes[random.Next(nodes.Length)];
+                        var nulls = node == "none" ? 1.0 : node == "rare" ? 0.97 : 0.4;
+                        rows[i] = new Reading(
+                            node,
+                            random.NextDouble() < nulls ? null : random.Next(-1000, 1000),
+                            random.NextDouble() < nulls ? null : random.Next(50) == 0 ? double.NaN : random.Next(-4000, 4000) / 4.0, // sums of quarters stay exact in any order
+                            random.NextDouble() < nulls ? null : random.Next(-100_000, 100_000) / 100m);
+                    }
+
+                    var errors = new System.Collections.Generic.List<string>();
+                    var one = new Stats.Reducer();
+                    one.Add(rows);
+                    var parts = new[] { new Stats.Reducer(), new Stats.Reducer(), new Stats.Reducer() };
+                    foreach (var row in rows)
+                    {
+                        parts[random.Next(parts.Length)].Add(in row);
+                    }
+
+                    var merged = new Stats.Reducer();
+                    foreach (var part in parts)
+                    {
+                        foreach (var partial in part.ToArray())
+                        {
+                            merged.Merge(in partial);
+                        }
+                    }
+
+                    foreach (var (stats, ordered) in one.ToArray().Select(s => (s, true)).Concat(merged.ToArray().Select(s => (s, false))))
+                    {
+                        var g = rows.Where(r => r.Node == stats.Node).ToArray();
+                        void Expect(string what, object? expected, object? actual)
+                        {
+                            if (!Equals(expected, actual))
+                            {
+                                errors.Add(stats.Node + "." + what + (ordered ? "" : " (merged)") + ": expected " + (expected ?? "null") + ", got " + (actual ?? "null"));
+                            }
+                        }
+
+                        Expect("Rows", g.LongLength, stats.Rows);
+                        Expect("CountMin", g.Min(r => r.Count), stats.CountMin);
+                        Expect("CountMax", (long?)g.Max(r => r.Count), stats.CountMax);
+                        Expect("CountSum", g.Sum(r => r.Count), stats.CountSum);
+                        Expect("CountSumLong", g.Sum(r => (long?)r.Count), (long?)stats.CountSumLong);
+                        Expect("CountMean", g.Average(r => r.Count), stats.CountMean);
+                        Expect("CpuMin", g.Min(r => r.Cpu), stats.CpuMin);
+                        Expect("CpuMax", g.Max(r => r.Cpu), stats.CpuMax);
+                        Expect("CpuSum", g.Sum(r => r.Cpu), stats.CpuSum);
+                        Expect("CpuMean", g.Average(r => r.Cpu), stats.CpuMean);
+                        Expect("PriceMin", g.Min(r => r.Price), stats.PriceMin);
+                        Expect("PriceMax", g.Max(r => r.Price), stats.PriceMax);
+                        Expect("PriceSum", g.Sum(r => r.Price), stats.PriceSum);
+                        Expect("PriceMean", g.Average(r => r.Price), stats.PriceMean);
+                        if (ordered)
+                        {
+                            // No [Window]: First and Last are the group's first and last rows' values, null ones too.
+                            Expect("CpuFirst", g.First().Cpu, stats.CpuFirst);
+                            Expect("PriceLast", g.Last().Price, stats.PriceLast);
+                        }
+                    }
+
+                    return errors.Count == 0 ? "ok" : string.Join("; ", errors.Take(10));
+                }
+
+                /// <summary>Combine of a partial that saw only nulls with one that saw values, both ways, and of two of nulls only.</summary>
+                public static string Combine()
+                {
+                    var nulls = new Stats.Reducer();
+                    nulls.Add(new Reading("a", null, null, null));
+                    var values = new Stats.Reducer();
+                    values.Add(new Reading("a", 3, 1.5, 2.5m));
+                    values.Add(new Reading("a", null, null, null));
+                    var n = nulls.ToArray()[0];
+                    var v = values.ToArray()[0];
+                    return string.Join("|", Show(Stats.Combine(n, v)), Show(Stats.Combine(v, n)), Show(Stats.Combine(n, n)));
+
+                    static string Show(Stats s) => string.Join(",", new object?[] { s.Rows, s.CountMin, s.CountMax, s.CountSum, s.CountSumLong, s.CountMean, s.CpuMin, s.CpuMax, s.CpuSum, s.CpuMean,
+                        s.PriceMin, s.PriceMax, s.PriceSum, s.PriceMean }.Select(static o => o is null ? "-" : Convert.ToString(o, System.Globalization.CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Aggregates_of_nullable_inputs_match_LINQ(int seed)
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), NullableReadings);
+        AssertNoWarnings(run);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Metrics.NullableProbe")!;
+        Assert.Equal("ok", (string)probe.GetMethod("Check")!.Invoke(null, [seed])!);
+    }
+
+    [Fact]
+    public void Combine_of_a_partial_that_saw_only_nulls_keeps_the_other_sides_values()
+    {
+        var run = GeneratorRunner.RunAndCompile(new BatchReducerGenerator(), NullableReadings);
+        var probe = TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Metrics.NullableProbe")!;
+        Assert.Equal(
+            "3,3,3,3,3,3,1.5,1.5,1.5,1.5,2.5,2.5,2.5,2.5|3,3,3,3,3,3,1.5,1.5,1.5,1.5,2.5,2.5,2.5,2.5|2,-,-,0,0,-,-,-,0,-,-,-,0,-",
+            (string)probe.GetMethod("Combine")!.Invoke(null, null)!);
+    }
+
     [Fact]
     public void Half_min_and_max_follow_the_float_rule_whatever_the_order()
     {

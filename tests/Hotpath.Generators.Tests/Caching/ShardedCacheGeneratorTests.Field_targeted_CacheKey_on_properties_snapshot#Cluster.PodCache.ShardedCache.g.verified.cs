@@ -10,7 +10,7 @@ namespace Cluster
         [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         private readonly global::Hotpath.Caching.ShardedCache<global::Cluster.PodKey, global::Cluster.Pod> _hotpathCache;
 
-        /// <summary>A cache configured by its [ShardedCache] attribute: 1 shards, 10000 entries, no expiry.</summary>
+        /// <summary>A cache configured by its [ShardedCache] attribute: 1 shard, 10000 entries, no expiry.</summary>
         public PodCache()
             : this(new global::Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 10000, TimeToLive = null, Name = "PodCache" })
         {

@@ -10,7 +10,7 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("Hotpath.Generators", "1.0")]
         private readonly global::Hotpath.Caching.ShardedCache<global::LeaseKey, global::Lease> _hotpathCache;
 
-        /// <summary>A cache configured by its [ShardedCache] attribute: 1 shards, 5 entries, no expiry.</summary>
+        /// <summary>A cache configured by its [ShardedCache] attribute: 1 shard, 5 entries, no expiry.</summary>
         public LeaseCache()
             : this(new global::Hotpath.Caching.ShardedCacheOptions { Shards = 1, Capacity = 5, TimeToLive = null, Name = "LeaseCache" })
         {

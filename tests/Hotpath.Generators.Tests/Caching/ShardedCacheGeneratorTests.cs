@@ -115,6 +115,17 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void The_constructors_doc_comment_says_one_shard_one_entry_and_one_second_in_the_singular()
+    {
+        // It said "1 shards, 1 entries".
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            public sealed class Pod { [Hotpath.CacheKey(0)] public string Name = ""; }
+            [Hotpath.ShardedCache(typeof(Pod), Shards = 1, Capacity = 1, TimeToLiveSeconds = 1)] public sealed partial class PodCache { }
+            """);
+        Assert.Contains("/// <summary>A cache configured by its [ShardedCache] attribute: 1 shard, 1 entry, entries expire after 1 s.</summary>", run.Source("PodCache.ShardedCache.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_caches_of_one_value_type_share_one_key_struct()
     {
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """
