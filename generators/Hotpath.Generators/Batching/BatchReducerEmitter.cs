@@ -292,16 +292,16 @@ internal static class BatchReducerEmitter
         w.OpenBrace();
         w.Line("var hash = HashOf(in block[i]);");
         w.Line("hashes[i] = hash;");
-        w.Line(Math + ".Prefetch(ref slots[(int)hash & mask]);");
+        w.Line(Math + ".Prefetch(ref slots[unchecked((int)hash) & mask]);");
         w.CloseBrace();
         w.Line();
         w.Line("var entries = _entries;");
         w.Line("for (var i = 0; i < block.Length; i++)");
         w.OpenBrace();
-        w.Line("var s = slots[(int)hashes[i] & mask];");
+        w.Line("var s = slots[unchecked((int)hashes[i]) & mask];");
         w.Line("if (s != 0)");
         w.OpenBrace();
-        w.Line(Math + ".Prefetch(ref entries[(int)(uint)s - 1]);");
+        w.Line(Math + ".Prefetch(ref entries[unchecked((int)(uint)s) - 1]);");
         w.CloseBrace();
         w.CloseBrace();
         w.Line();
@@ -344,7 +344,7 @@ internal static class BatchReducerEmitter
         w.Line("if ((uint)(s >> 32) == hash)");
         w.OpenBrace();
         w.Line("// Slots only point inside _count: no bounds check needed.");
-        w.Line("ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);");
+        w.Line("ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), unchecked((nint)(uint)s) - 1);");
         if (keys.Count == 0)
         {
             EmitAccumulate(w, model); // no key: the one group
@@ -382,7 +382,7 @@ internal static class BatchReducerEmitter
         OpenProbe(w);
         w.Line("if ((uint)(s >> 32) == hash)");
         w.OpenBrace();
-        w.Line("ref var e = ref _entries[(int)(uint)s - 1];");
+        w.Line("ref var e = ref _entries[unchecked((int)(uint)s) - 1];");
         w.Line("if (" + KeyMatch(keys, "e.", fast: false) + ")");
         w.OpenBrace();
         EmitAccumulate(w, model);
@@ -410,7 +410,7 @@ internal static class BatchReducerEmitter
         var partialKeys = keys.Select(static k => "partial." + k.Name).ToList();
         w.Line("var hash = Hash(" + string.Join(", ", partialKeys) + ");");
         OpenProbe(w);
-        w.Line("var index = (int)(uint)s - 1;");
+        w.Line("var index = unchecked((int)(uint)s) - 1;");
         w.Line("if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))");
         w.OpenBrace();
         w.Line("_entries[index] = __hp_CombineCore(in _entries[index], in partial);");
@@ -513,7 +513,7 @@ internal static class BatchReducerEmitter
         w.Line("private static void Place(ulong[] slots, ulong value)");
         w.OpenBrace();
         w.Line("var mask = slots.Length - 1;");
-        w.Line("var slot = (int)(value >> 32) & mask;");
+        w.Line("var slot = unchecked((int)(value >> 32)) & mask;");
         w.Line("while (slots[slot] != 0)");
         w.OpenBrace();
         w.Line("slot = (slot + 1) & mask;");
@@ -540,7 +540,7 @@ internal static class BatchReducerEmitter
         else if (strings.Count == 0)
         {
             w.Line("var h = " + string.Join(" ^ ", others.Select(static t => Math + ".HashInt64(" + KeyValue(t.k, "k" + t.i) + ", " + SeedFor(t.i, "_seed") + ")")) + ";");
-            w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
+            w.Line("return unchecked((uint)h) | 0x80000000u; // the top bit marks a used slot");
         }
         else
         {
@@ -552,7 +552,7 @@ internal static class BatchReducerEmitter
             };
             w.Line("var seed = " + seed + ";");
             w.Line("var h = " + string.Join(" ^ ", strings.Select(static (t, j) => Math + ".HashString(k" + t.i + ", " + SeedFor(j, "seed") + ")")) + ";");
-            w.Line("return (uint)h | 0x80000000u; // the top bit marks a used slot");
+            w.Line("return unchecked((uint)h) | 0x80000000u; // the top bit marks a used slot");
         }
 
         w.CloseBrace();
@@ -608,7 +608,7 @@ internal static class BatchReducerEmitter
     /// <summary>The seed of key member <paramref name="index"/>: the table's seed plus a per-member odd constant.</summary>
     private static string SeedFor(int index, string seed) => index == 0
         ? seed
-        : "(" + seed + " + 0x" + unchecked((ulong)index * 0x9E3779B97F4A7C15UL).ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL)";
+        : "unchecked(" + seed + " + 0x" + unchecked((ulong)index * 0x9E3779B97F4A7C15UL).ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL)";
 
     private static void EmitInitialize(SourceWriter w, BatchReducerModel model)
     {
@@ -702,7 +702,7 @@ internal static class BatchReducerEmitter
                     break;
                 case ReducerRole.Mean:
                     w.Line("e." + SumField(m) + " += (" + m.AccumulatorType + ")row." + m.Source + ";");
-                    w.Line("e." + CountField(m) + "++;");
+                    w.Line("e." + CountField(m) + " = checked(e." + CountField(m) + " + 1);");
                     break;
                 case ReducerRole.First when model.Window is not null:
                     w.Line("if (time < e." + TimeField(m) + ")");
@@ -803,7 +803,7 @@ internal static class BatchReducerEmitter
     private static void OpenProbe(SourceWriter w)
     {
         w.Line("var mask = _slots.Length - 1;");
-        w.Line("var slot = (int)hash & mask;");
+        w.Line("var slot = unchecked((int)hash) & mask;");
         w.Line("while (true)");
         w.OpenBrace();
         w.Line("var s = _slots[slot];");

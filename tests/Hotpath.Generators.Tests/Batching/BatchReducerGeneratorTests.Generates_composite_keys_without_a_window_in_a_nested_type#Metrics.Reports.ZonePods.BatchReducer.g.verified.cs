@@ -124,16 +124,16 @@ namespace Metrics
                         {
                             var hash = HashOf(in block[i]);
                             hashes[i] = hash;
-                            global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[(int)hash & mask]);
+                            global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[unchecked((int)hash) & mask]);
                         }
 
                         var entries = _entries;
                         for (var i = 0; i < block.Length; i++)
                         {
-                            var s = slots[(int)hashes[i] & mask];
+                            var s = slots[unchecked((int)hashes[i]) & mask];
                             if (s != 0)
                             {
-                                global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[(int)(uint)s - 1]);
+                                global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[unchecked((int)(uint)s) - 1]);
                             }
                         }
 
@@ -175,7 +175,7 @@ namespace Metrics
                         if ((uint)(s >> 32) == hash)
                         {
                             // Slots only point inside _count: no bounds check needed.
-                            ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
+                            ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), unchecked((nint)(uint)s) - 1);
                             if ((object?)e.Zone == (object?)k0 && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
                             {
                                 e.Rows = checked((int)(e.Rows + 1));
@@ -190,7 +190,7 @@ namespace Metrics
                                 }
                                 e.LastCpu = (double)row.Cpu;
                                 e.__hp_RestartsMean_Sum += (decimal)row.Restarts;
-                                e.__hp_RestartsMean_Count++;
+                                e.__hp_RestartsMean_Count = checked(e.__hp_RestartsMean_Count + 1);
                                 return;
                             }
 
@@ -212,7 +212,7 @@ namespace Metrics
                 private void AddSlow(in global::Metrics.NodeMetric row, string k0, global::System.Guid k1, uint hash)
                 {
                     var mask = _slots.Length - 1;
-                    var slot = (int)hash & mask;
+                    var slot = unchecked((int)hash) & mask;
                     while (true)
                     {
                         var s = _slots[slot];
@@ -223,7 +223,7 @@ namespace Metrics
 
                         if ((uint)(s >> 32) == hash)
                         {
-                            ref var e = ref _entries[(int)(uint)s - 1];
+                            ref var e = ref _entries[unchecked((int)(uint)s) - 1];
                             if (string.Equals(e.Zone, k0) && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(e.Pod, k1))
                             {
                                 e.Rows = checked((int)(e.Rows + 1));
@@ -238,7 +238,7 @@ namespace Metrics
                                 }
                                 e.LastCpu = (double)row.Cpu;
                                 e.__hp_RestartsMean_Sum += (decimal)row.Restarts;
-                                e.__hp_RestartsMean_Count++;
+                                e.__hp_RestartsMean_Count = checked(e.__hp_RestartsMean_Count + 1);
                                 return;
                             }
                         }
@@ -266,7 +266,7 @@ namespace Metrics
                 {
                     var hash = Hash(partial.Zone, partial.Pod);
                     var mask = _slots.Length - 1;
-                    var slot = (int)hash & mask;
+                    var slot = unchecked((int)hash) & mask;
                     while (true)
                     {
                         var s = _slots[slot];
@@ -275,7 +275,7 @@ namespace Metrics
                             break;
                         }
 
-                        var index = (int)(uint)s - 1;
+                        var index = unchecked((int)(uint)s) - 1;
                         if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
                         {
                             _entries[index] = __hp_CombineCore(in _entries[index], in partial);
@@ -368,7 +368,7 @@ namespace Metrics
                 private static void Place(ulong[] slots, ulong value)
                 {
                     var mask = slots.Length - 1;
-                    var slot = (int)(value >> 32) & mask;
+                    var slot = unchecked((int)(value >> 32)) & mask;
                     while (slots[slot] != 0)
                     {
                         slot = (slot + 1) & mask;
@@ -382,7 +382,7 @@ namespace Metrics
                 {
                     var seed = global::Hotpath.Batching.ReducerMath.SeedWith(_seed, global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(k1!));
                     var h = global::Hotpath.Batching.ReducerMath.HashString(k0, seed);
-                    return (uint)h | 0x80000000u; // the top bit marks a used slot
+                    return unchecked((uint)h) | 0x80000000u; // the top bit marks a used slot
                 }
             }
         }

@@ -126,16 +126,16 @@ namespace Metrics
                     {
                         var hash = HashOf(in block[i]);
                         hashes[i] = hash;
-                        global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[(int)hash & mask]);
+                        global::Hotpath.Batching.ReducerMath.Prefetch(ref slots[unchecked((int)hash) & mask]);
                     }
 
                     var entries = _entries;
                     for (var i = 0; i < block.Length; i++)
                     {
-                        var s = slots[(int)hashes[i] & mask];
+                        var s = slots[unchecked((int)hashes[i]) & mask];
                         if (s != 0)
                         {
-                            global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[(int)(uint)s - 1]);
+                            global::Hotpath.Batching.ReducerMath.Prefetch(ref entries[unchecked((int)(uint)s) - 1]);
                         }
                     }
 
@@ -180,7 +180,7 @@ namespace Metrics
                     if ((uint)(s >> 32) == hash)
                     {
                         // Slots only point inside _count: no bounds check needed.
-                        ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)s - 1);
+                        ref var e = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_entries), unchecked((nint)(uint)s) - 1);
                         if ((object?)e.NodeId == (object?)k0 && e.WindowStartMs == k1)
                         {
                             e.Samples = checked((long)(e.Samples + 1));
@@ -194,7 +194,7 @@ namespace Metrics
                                 e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
                             }
                             e.__hp_MemoryMean_Sum += (double)row.Memory;
-                            e.__hp_MemoryMean_Count++;
+                            e.__hp_MemoryMean_Count = checked(e.__hp_MemoryMean_Count + 1);
                             if (time >= e.__hp_Phase_Time)
                             {
                                 e.Phase = (global::Metrics.PodPhase)row.Phase;
@@ -221,7 +221,7 @@ namespace Metrics
             private void AddSlow(in global::Metrics.NodeMetric row, string k0, long k1, long time, uint hash)
             {
                 var mask = _slots.Length - 1;
-                var slot = (int)hash & mask;
+                var slot = unchecked((int)hash) & mask;
                 while (true)
                 {
                     var s = _slots[slot];
@@ -232,7 +232,7 @@ namespace Metrics
 
                     if ((uint)(s >> 32) == hash)
                     {
-                        ref var e = ref _entries[(int)(uint)s - 1];
+                        ref var e = ref _entries[unchecked((int)(uint)s) - 1];
                         if (string.Equals(e.NodeId, k0) && e.WindowStartMs == k1)
                         {
                             e.Samples = checked((long)(e.Samples + 1));
@@ -246,7 +246,7 @@ namespace Metrics
                                 e.CpuMax = global::Hotpath.Batching.ReducerMath.Max(e.CpuMax, (double)row.Cpu);
                             }
                             e.__hp_MemoryMean_Sum += (double)row.Memory;
-                            e.__hp_MemoryMean_Count++;
+                            e.__hp_MemoryMean_Count = checked(e.__hp_MemoryMean_Count + 1);
                             if (time >= e.__hp_Phase_Time)
                             {
                                 e.Phase = (global::Metrics.PodPhase)row.Phase;
@@ -279,7 +279,7 @@ namespace Metrics
             {
                 var hash = Hash(partial.NodeId, partial.WindowStartMs);
                 var mask = _slots.Length - 1;
-                var slot = (int)hash & mask;
+                var slot = unchecked((int)hash) & mask;
                 while (true)
                 {
                     var s = _slots[slot];
@@ -288,7 +288,7 @@ namespace Metrics
                         break;
                     }
 
-                    var index = (int)(uint)s - 1;
+                    var index = unchecked((int)(uint)s) - 1;
                     if ((uint)(s >> 32) == hash && __hp_SameGroup(in _entries[index], in partial))
                     {
                         _entries[index] = __hp_CombineCore(in _entries[index], in partial);
@@ -381,7 +381,7 @@ namespace Metrics
             private static void Place(ulong[] slots, ulong value)
             {
                 var mask = slots.Length - 1;
-                var slot = (int)(value >> 32) & mask;
+                var slot = unchecked((int)(value >> 32)) & mask;
                 while (slots[slot] != 0)
                 {
                     slot = (slot + 1) & mask;
@@ -395,7 +395,7 @@ namespace Metrics
             {
                 var seed = global::Hotpath.Batching.ReducerMath.SeedWith(_seed, unchecked((long)k1));
                 var h = global::Hotpath.Batching.ReducerMath.HashString(k0, seed);
-                return (uint)h | 0x80000000u; // the top bit marks a used slot
+                return unchecked((uint)h) | 0x80000000u; // the top bit marks a used slot
             }
         }
     }
