@@ -8,8 +8,8 @@ namespace Hotpath.Analyzers;
 /// <summary>
 /// What the rules that follow calls (HOT111, HOT207) know about a delegate invoked: the one lambda, anonymous method or
 /// method group it holds wherever it is invoked, when it is a local initialised with one and never written again, or a
-/// readonly delegate field of a class of ours written once (its initialiser, or one assignment in a constructor or an
-/// init accessor). A field's target is worked out once per compilation.
+/// readonly delegate field of a class or struct of ours written once (its initialiser, or one assignment in a constructor or
+/// an init accessor). A field's target is worked out once per compilation.
 /// </summary>
 internal sealed class DelegateTargets
 {
@@ -32,14 +32,17 @@ internal sealed class DelegateTargets
 
     /// <summary>
     /// The one lambda, anonymous method or method group (as in <see cref="Created"/>) a readonly
-    /// delegate field of a class of ours holds: its only write is its initialiser or one assignment in a constructor
-    /// (or an init accessor), the only places a readonly field can be written. Null when it is written anywhere
-    /// else, more than once, from anything else, or is a struct's (<c>this = …</c> replaces it). Worked out once per field.
+    /// delegate field of a class or struct of ours holds: its only write is its initialiser or one assignment in a
+    /// constructor (or an init accessor), the only places a readonly field can be written. Null when it is written
+    /// anywhere else, more than once, or from anything else. A struct's field is no exception: every value of the struct
+    /// got the field from that one write (or holds null), so <c>this = new S(…)</c> or <c>this = other</c> in a struct
+    /// method, which replaces it, replaces it with the same target or null. (A <c>ref</c> field is never known: it
+    /// has a target only once ref-assigned, a write from something other than a delegate creation.) Worked out once per field.
     /// </summary>
     public IOperation? OfField(IFieldSymbol field, CancellationToken cancellationToken)
     {
         field = field.OriginalDefinition;
-        if (!field.IsReadOnly || field.Type.TypeKind != TypeKind.Delegate || field.ContainingType.TypeKind != TypeKind.Class ||
+        if (!field.IsReadOnly || field.Type.TypeKind != TypeKind.Delegate || field.ContainingType.TypeKind is not (TypeKind.Class or TypeKind.Struct) ||
             !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly) || field.DeclaringSyntaxReferences.IsEmpty)
         {
             return null;

@@ -465,6 +465,36 @@ public sealed class CallGraphTests
         }
         """, "HOT111");
 
+    /// <summary>
+    /// A readonly delegate field of a struct is followed like a class's: its only writes are its initializer and its
+    /// constructors, so every value of the struct holds that one target or null. <c>this = new Gauge(…)</c> or
+    /// <c>this = default</c> in a method of the struct copies such a value: it cannot give the field another target.
+    /// </summary>
+    [Fact]
+    public Task A_readonly_delegate_field_of_a_struct_is_followed() => Alloc.VerifyAsync("""
+        public struct Gauge
+        {
+            private readonly Func<int, object> _box = Box;
+            private readonly Func<int, object> _assigned;
+            private readonly Func<int, object> _twice;
+
+            public Gauge(bool other)
+            {
+                _assigned = Box;
+                _twice = Box;
+                if (other) { _twice = Box; }
+            }
+
+            [HotPath]
+            public int M(int n) => ({|HOT111:_box(n)|}, {|HOT111:_assigned(n)|}, _twice(n)).GetHashCode() + Read(n);
+
+            public void Reset(bool other) { if (other) { this = new Gauge(other); } else { this = default; } }
+
+            private static object Box(int x) => x;
+            private static int Read(int x) => x;
+        }
+        """, "HOT111");
+
     [Fact]
     public async Task A_range_of_a_user_type_names_its_Slice()
     {

@@ -626,7 +626,10 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// A delegate whose target is not one known method or lambda stays unknown code, reported as invoking a delegate
     /// and not followed: a local reassigned on some path, an interface or abstract method's group, a field written
-    /// twice, from a parameter, or not readonly, a field of a struct (<c>this = …</c> replaces it).
+    /// twice, from a parameter, or not readonly. A readonly field of a struct is followed like a class's: its only writes
+    /// are its initialiser and its constructors, so every value of the struct holds that one target or null, and
+    /// <c>this = new S(…)</c> or <c>this = default</c> in a struct method copies such a value (the field's target stays
+    /// the same or becomes null), so S.A's quiet non-blocking target and S.B's blocking one are judged as they are.
     /// </summary>
     [Fact]
     public Task A_delegate_whose_target_is_not_one_known_method_is_not_followed() => LockVerifier.VerifyAsync(Usings + """
@@ -662,9 +665,13 @@ public sealed class BlockingUnderLockTests
         {
             private static readonly object s_gate = new();
             private readonly Action _bump;
+            private readonly Action _flush = Flush;
             public S(int _) { _bump = Bump; }
-            public void A() { lock (s_gate) { {|HOT207:_bump()|}; } }
+            public void A() { lock (s_gate) { _bump(); } }
+            public void B() { lock (s_gate) { {|HOT207:_flush()|}; } }
+            public void Reset(int n) { if (n > 0) { this = new S(n); } else { this = default; } }
             private static void Bump() { }
+            private static void Flush() => File.WriteAllText("x", "y");
         }
         """, "HOT207");
 
