@@ -21,18 +21,15 @@ internal static class ShardedCacheExistingKey
     /// </summary>
     public static string? Problem(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, string keyName, bool isPublic, IReadOnlyCollection<string> partNames, CancellationToken cancellationToken)
     {
-        var path = new List<string>();
-        for (var ns = valueType.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-        {
-            path.Insert(0, ns.Name);
-        }
+        var path = NamespacePath(valueType);
 
         var display = string.Join(".", path.Concat([keyName]));
         var keyword = isPublic ? "public" : "internal";
         var prefix = "the generated key type '" + display + "' collides with the existing '" + display + "', which is ";
         var merge = "; rename that type, or declare it '" + keyword + " partial record struct " + keyName + "' with no parameter list so the generated key merges with it";
 
-        if (Find(cacheType.ContainingAssembly, path, keyName) is { IsFileLocal: false } existing &&
+        var local = Find(cacheType.ContainingAssembly, path, keyName);
+        if (local is { IsFileLocal: false } existing &&
             WhyNotMergeable(existing, isPublic, partNames, cancellationToken) is { } why)
         {
             return prefix + why + merge;
@@ -44,6 +41,11 @@ internal static class ShardedCacheExistingKey
             if (Find(reference, path, keyName) is { } imported &&
                 (imported.DeclaredAccessibility == Accessibility.Public || reference.GivesAccessTo(cacheType.ContainingAssembly)))
             {
+                if (local is null or { IsFileLocal: true } && imported.GetAttributes().Any(GeneratedCodeMarker.IsMarker))
+                {
+                    continue; // Hotpath's key for a cache over there: ShardedCacheImportedKey uses it or says why not
+                }
+
                 return prefix + "in the referenced assembly '" + reference.Name + "'; rename that type, or cache a type of another name";
             }
         }
@@ -51,7 +53,20 @@ internal static class ShardedCacheExistingKey
         return null;
     }
 
-    private static INamedTypeSymbol? Find(IAssemblySymbol assembly, List<string> path, string name)
+    /// <summary>The namespaces around <paramref name="valueType"/>, outermost first (empty: the global namespace).</summary>
+    public static List<string> NamespacePath(INamedTypeSymbol valueType)
+    {
+        var path = new List<string>();
+        for (var ns = valueType.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            path.Insert(0, ns.Name);
+        }
+
+        return path;
+    }
+
+    /// <summary>The non-generic type <paramref name="name"/> of <paramref name="assembly"/> in the namespace <paramref name="path"/>, or null.</summary>
+    public static INamedTypeSymbol? Find(IAssemblySymbol assembly, List<string> path, string name)
     {
         INamespaceSymbol? current = assembly.GlobalNamespace;
         foreach (var part in path)

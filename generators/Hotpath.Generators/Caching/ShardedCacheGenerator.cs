@@ -46,7 +46,8 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(named, static (output, item) =>
             output.AddSource(item.Stem + ".ShardedCache.g.cs", ShardedCacheEmitter.EmitCache(item.Model)));
 
-        // Several caches may share a value type: its key struct is emitted once.
+        // Several caches may share a value type: its key struct is emitted once, and not at all when a referenced
+        // assembly has it (ShardedCacheImportedKey).
         var keys = valid
             .Select(static (target, _) => target.Model.Key)
             .WithTrackingName(ShardedCacheKeysTrackingName)
@@ -55,7 +56,7 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(keys.Combine(losers), static (output, pair) =>
         {
             var emitted = new HashSet<string>(StringComparer.Ordinal);
-            var kept = pair.Left.Where(key => ShardedCacheKeyCollisions.WinnerOver(pair.Right, key.ValueTypeFullName) is null && emitted.Add(key.FullName)).ToArray();
+            var kept = pair.Left.Where(key => key.ImportedFrom is null && ShardedCacheKeyCollisions.WinnerOver(pair.Right, key.ValueTypeFullName) is null && emitted.Add(key.FullName)).ToArray();
             var clashing = HintNames.Clashing(kept.Select(static key => key.HintStem)); // App.Io.PodKey and App.IO.PodKey
             foreach (var key in kept)
             {
@@ -89,8 +90,8 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         {
             var parsed = ShardedCacheParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken);
             found.AddRange(parsed.Diagnostics);
-            return parsed.Model is null
+            return MinimumLanguageVersion.Checked(parsed.Model, model => MinimumLanguageVersion.CheckShardedCache(type, attribute, model), found) is not { } model
                 ? null
-                : new ShardedCacheTarget(parsed.Model, ValueArgumentLocation.From(ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
+                : new ShardedCacheTarget(model, ValueArgumentLocation.From(ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
         }, cancellationToken);
 }

@@ -52,13 +52,18 @@ internal sealed record ShardedCacheTarget(ShardedCacheModel Model, ValueArgument
 /// <param name="IsPublic">Public when the value type and every key part type are effectively public, internal otherwise.</param>
 /// <param name="ValueTypeFullName">The value type as a <c>global::</c> name (for <c>From(value)</c>).</param>
 /// <param name="Parts">The [CacheKey] members in key order.</param>
+/// <param name="ImportedFrom">
+/// The referenced assembly whose Hotpath-generated key of the same value type and parts the cache uses (none is emitted
+/// here: a second one would collide with it), or null when the key is emitted here.
+/// </param>
 internal sealed record CacheKeyModel(
     string? Namespace,
     string Name,
     string FullName,
     bool IsPublic,
     string ValueTypeFullName,
-    EquatableArray<CacheKeyPart> Parts)
+    EquatableArray<CacheKeyPart> Parts,
+    string? ImportedFrom = null)
 {
     /// <summary>Deterministic hint-name stem of the key's file (the generator makes it unique ignoring case).</summary>
     public string HintStem => Namespace is null ? Name : Namespace.Replace("@", string.Empty) + "." + Name;

@@ -248,6 +248,13 @@ internal static class ShardedCacheParser
             return null;
         }
 
+        var importedFrom = ShardedCacheImportedKey.Reused(valueType, cacheType, name, members.Select(static m => (m.Member.Name, m.Type)).ToArray(), cancellationToken, out var unusable);
+        if (unusable is not null)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, unusable));
+            return null;
+        }
+
         var clashes = new List<Diagnostic>();
         var emitted = EmittedMembers(valueType, fullName, members.Select(static m => m.Type), constructors: !hasPrimaryConstructor);
         GeneratedMemberClashes.Check(cacheType, AttributeNames.ShardedCache, emitted, clashes, cancellationToken);
@@ -273,7 +280,8 @@ internal static class ShardedCacheParser
             fullName,
             domain.IsEverywhere,
             valueType.ToDisplayString(FullyQualified),
-            parts.ToEquatableArray());
+            parts.ToEquatableArray(),
+            importedFrom);
     }
 
     /// <summary>

@@ -25,12 +25,15 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
                 static (syntaxContext, cancellationToken) => ParsedTarget<ColumnarModel>.Parse(
                     syntaxContext,
                     AttributeNames.Columnar,
-                    (type, _, found) => ColumnarParser.Parse(
-                        type,
-                        found,
-                        cancellationToken,
-                        RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
-                        SemanticModels.Around(syntaxContext.SemanticModel)),
+                    (type, attribute, found) => MinimumLanguageVersion.Checked(
+                        ColumnarParser.Parse(
+                            type,
+                            found,
+                            cancellationToken,
+                            RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
+                            SemanticModels.Around(syntaxContext.SemanticModel)),
+                        _ => MinimumLanguageVersion.CheckColumnar(type, attribute),
+                        found),
                     cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 

@@ -1,0 +1,173 @@
+using Hotpath.Generators.Caching;
+using Hotpath.Generators.Shared;
+using Hotpath.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Hotpath.Generators.Tests.Caching;
+
+/// <summary>
+/// A cache of a value type from another assembly: when a referenced assembly already has the Hotpath-generated
+/// <c>{TValue}Key</c> of that value type (one of its own caches made it), of the same parts, this cache uses that key
+/// and emits none (a second one would collide with it). A generated key that cannot be used is HOT003 saying why.
+/// </summary>
+public sealed class ShardedCacheAcrossAssembliesTests
+{
+    private static readonly DiagnosticAnalyzer[] s_analyzer = { new ShardedCacheDiagnosticsAnalyzer() };
+
+    private const string Domain = """
+        namespace Domain
+        {
+            public sealed class Pod
+            {
+                [Hotpath.CacheKey(0)] public string Namespace = "";
+                [Hotpath.CacheKey(1)] public int Id;
+            }
+
+            [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class DomainPods { }
+        }
+        """;
+
+    private const string Service = """
+        namespace Service
+        {
+            [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class ServicePods { }
+
+            public static class Use
+            {
+                public static Domain.Pod Get(ServicePods cache) => cache.GetOrAdd("ns", 1, static (Domain.PodKey key) => new Domain.Pod { Namespace = key.Namespace, Id = key.Id });
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task A_referenced_assemblys_generated_key_of_the_same_parts_is_used_and_none_is_emitted()
+    {
+        var compilation = TestCompilation.Create([Service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", Domain)], "Service");
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        Assert.Equal(["Service.ServicePods.ShardedCache.g.cs"], run.GeneratedSources.Select(static s => s.HintName));
+        Assert.Empty(run.Result.Diagnostics);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Warning));
+        Assert.Empty(await AnalyzerVerifier.RunAnalyzersAsync(run.OutputCompilation, s_analyzer));
+    }
+
+    [Fact]
+    public void An_internal_generated_key_is_used_by_an_assembly_the_value_types_assembly_grants_access()
+    {
+        const string internalDomain = """
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Service")]
+
+            namespace Domain
+            {
+                internal sealed class Pod
+                {
+                    [Hotpath.CacheKey(0)] public string Namespace = "";
+                    [Hotpath.CacheKey(1)] public int Id;
+                }
+
+                [Hotpath.ShardedCache(typeof(Pod))] internal sealed partial class DomainPods { }
+            }
+            """;
+        const string service = """
+            namespace Service
+            {
+                [Hotpath.ShardedCache(typeof(Domain.Pod))] internal sealed partial class ServicePods { }
+
+                internal static class Use
+                {
+                    public static Domain.Pod Get(ServicePods cache) => cache.GetOrAdd("ns", 1, static (Domain.PodKey key) => new Domain.Pod { Namespace = key.Namespace, Id = key.Id });
+                }
+            }
+            """;
+        var compilation = TestCompilation.Create([service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", internalDomain)], "Service");
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        Assert.Equal(["Service.ServicePods.ShardedCache.g.cs"], run.GeneratedSources.Select(static s => s.HintName));
+        Assert.Empty(run.Result.Diagnostics);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public async Task HOT003_when_the_referenced_generated_key_has_other_parts()
+    {
+        // Lib was built against an older Domain, whose Pod had one [CacheKey] member.
+        const string olderDomain = "namespace Domain { public sealed class Pod { [Hotpath.CacheKey(0)] public string Namespace = \"\"; } }";
+        var lib = Library("Lib", "[Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class LibPods { }", Library("Domain", olderDomain));
+        var domain = Library("Domain", "namespace Domain { public sealed class Pod { [Hotpath.CacheKey(0)] public string Namespace = \"\"; [Hotpath.CacheKey(1)] public int Id; } }");
+        var compilation = TestCompilation.Create(["namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class ServicePods { } }"], OutputKind.DynamicallyLinkedLibrary, [domain, lib], "Service");
+
+        var diagnostic = Assert.Single(await AnalyzerVerifier.RunAnalyzersAsync(compilation, s_analyzer));
+        Assert.Equal(
+            "'Pod' is the value type of [ShardedCache] on 'ServicePods' but the generated key type 'Domain.PodKey' collides with the existing 'Domain.PodKey', which Hotpath generated for a cache in the referenced assembly 'Lib' with other parts: " +
+            "it is PodKey(string Namespace), and this cache needs PodKey(string Namespace, int Id); rebuild 'Lib' against this 'Domain.Pod', or use the cache declared there",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("HOT003", Assert.Single(run.Result.Diagnostics).Id);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public void HOT003_when_the_referenced_generated_key_is_the_key_of_another_value_type()
+    {
+        // Lib's Domain.Outer.Pod also has its key at namespace level: Domain.PodKey.
+        var lib = Library("Lib", "namespace Domain { public static class Outer { public sealed class Pod { [Hotpath.CacheKey(0)] public string Namespace = \"\"; [Hotpath.CacheKey(1)] public int Id; } } [Hotpath.ShardedCache(typeof(Outer.Pod))] public sealed partial class OuterPods { } }");
+        var domain = Library("Domain", "namespace Domain { public sealed class Pod { [Hotpath.CacheKey(0)] public string Namespace = \"\"; [Hotpath.CacheKey(1)] public int Id; } }");
+        var compilation = TestCompilation.Create(["namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class ServicePods { } }"], OutputKind.DynamicallyLinkedLibrary, [domain, lib], "Service");
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(
+            "'Pod' is the value type of [ShardedCache] on 'ServicePods' but the generated key type 'Domain.PodKey' collides with the existing 'Domain.PodKey', which Hotpath generated for a cache in the referenced assembly 'Lib' as the key of 'Domain.Outer.Pod', another type of this name; " +
+            "rename one of the two value types, or cache a type of its own that wraps 'Pod'",
+            Assert.Single(run.Result.Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public void HOT003_when_two_referenced_assemblies_each_generated_the_key()
+    {
+        var domain = Library("Domain", "namespace Domain { public sealed class Pod { [Hotpath.CacheKey(0)] public string Namespace = \"\"; } }");
+        var libX = Library("LibX", "namespace X { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class Pods { } }", domain);
+        var libY = Library("LibY", "namespace Y { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class Pods { } }", domain);
+        var compilation = TestCompilation.Create(["namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class ServicePods { } }"], OutputKind.DynamicallyLinkedLibrary, [domain, libX, libY], "Service");
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(
+            "'Pod' is the value type of [ShardedCache] on 'ServicePods' but the generated key type 'Domain.PodKey' collides with the existing 'Domain.PodKey', which Hotpath generated in each of the referenced assemblies 'LibX' and 'LibY' (each declares a cache of 'Pod'), and C# cannot tell those apart (CS0433); " +
+            "declare the caches of 'Pod' in one assembly the others reference, best in 'Domain' beside 'Pod', so there is one key",
+            Assert.Single(run.Result.Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+    }
+
+    [Fact]
+    public void The_models_stay_cached_when_an_unrelated_file_changes()
+    {
+        var compilation = TestCompilation.Create([Service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", Domain)], "Service");
+        var first = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        var second = GeneratorRunner.Run(first.Driver, CompilationEdits.AddUnrelatedFile(compilation));
+
+        IncrementalAssert.CachedOrUnchanged(second, TrackingNames.ShardedCacheModels, TrackingNames.ShardedCacheValidModels, ShardedCacheGenerator.ShardedCacheKeysTrackingName);
+        IncrementalAssert.SourceOutputsCachedOrUnchanged(second);
+    }
+
+    /// <summary>An assembly of <paramref name="source"/> as the compiler would read it from disk, built with the cache generator (its keys included).</summary>
+    private static MetadataReference Library(string name, string source, params MetadataReference[] references)
+    {
+        var compilation = TestCompilation.Create([source], OutputKind.DynamicallyLinkedLibrary, references, name);
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+        using var image = new MemoryStream();
+        Assert.True(run.OutputCompilation.Emit(image).Success);
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+}
