@@ -41,17 +41,23 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
-        var callee = Callee(operation, summaries);
+        var (callee, written) = Callee(operation, summaries);
         var length = LengthCallee(operation, summaries);
         var implicitCallees = ImplicitCallees(operation, summaries, context.CancellationToken);
-        if ((callee is null && length is null && implicitCallees.IsEmpty) || summaries.IsReportedAtTheCall(operation))
+        if ((callee is null && written is null && length is null && implicitCallees.IsEmpty) || summaries.IsReportedAtTheCall(operation))
         {
             return;
         }
 
-        // A range, an index from the end or a list pattern also reads the length, a foreach calls the enumerator's
-        // members: the first callee that allocates is reported.
+        // A compound write also runs the setter, a range, an index from the end or a list pattern also reads the
+        // length, a foreach calls the enumerator's members: the first callee that allocates is reported.
         var finding = callee is null ? null : summaries.FindAllocation(callee, context.CancellationToken);
+        if (finding is null && written is not null)
+        {
+            callee = written;
+            finding = summaries.FindAllocation(callee, context.CancellationToken);
+        }
+
         if (finding is null && length is not null)
         {
             callee = length;
@@ -149,38 +155,35 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
     }
 
     /// <summary>
-    /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
-    /// or (assigned) setter, a constructor, a user-defined operator or conversion, the Slice of a range
-    /// (<c>rope[1..]</c>) or of a designated list-pattern slice (<c>rope is [_, .. var rest]</c>), the indexer of
-    /// an index from the end (<c>rope[^1]</c>).
+    /// The same-compilation, non-hot methods with a body that the operation calls (second only for a read and write):
+    /// a method, a property's or indexer's accessors (<see cref="CalledMethods.Accessors"/>: the getter, the setter
+    /// where it is assigned, both under <c>+=</c>, <c>??=</c>, <c>++</c>), a constructor, a user-defined operator or
+    /// conversion, the Slice of a range (<c>rope[1..]</c>) or of a designated list-pattern slice
+    /// (<c>rope is [_, .. var rest]</c>), the indexer of an index from the end (<c>rope[^1]</c>).
     /// </summary>
-    private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
+    private static (IMethodSymbol? First, IMethodSymbol? Second) Callee(IOperation operation, Summaries summaries)
     {
-        var method = operation switch
+        var (first, second) = operation switch
         {
-            IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property => IsWrite(property) ? property.Property.SetMethod : property.Property.GetMethod,
-            IObjectCreationOperation creation => creation.Constructor,
-            IBinaryOperation binary => binary.OperatorMethod,
-            IUnaryOperation unary => unary.OperatorMethod,
-            IConversionOperation conversion => conversion.OperatorMethod,
-            IIncrementOrDecrementOperation step => step.OperatorMethod,
-            ICompoundAssignmentOperation compound => compound.OperatorMethod,
-            IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => slice,
-            IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
-                IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
-            ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
+            IInvocationOperation invocation => (invocation.TargetMethod, null),
+            IPropertyReferenceOperation property => CalledMethods.Accessors(property, property.Property),
+            IObjectCreationOperation creation => (creation.Constructor, null),
+            IBinaryOperation binary => (binary.OperatorMethod, null),
+            IUnaryOperation unary => (unary.OperatorMethod, null),
+            IConversionOperation conversion => (conversion.OperatorMethod, null),
+            IIncrementOrDecrementOperation step => (step.OperatorMethod, null),
+            ICompoundAssignmentOperation compound => (compound.OperatorMethod, null),
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => (slice, null),
+            IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer => CalledMethods.Accessors(implicitIndexer, indexer),
+            ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => (slice, null),
             // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
             IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
-                indexer.GetMethod,
-            _ => null,
+                (indexer.GetMethod, null),
+            _ => ((IMethodSymbol?)null, (IMethodSymbol?)null),
         };
 
-        return method is null ? null : summaries.AsAnalyzable(method);
+        return (first is null ? null : summaries.AsAnalyzable(first), second is null ? null : summaries.AsAnalyzable(second));
     }
-
-    private static bool IsWrite(IOperation reference) =>
-        reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
     /// <summary>Per-compilation allocation summaries, computed lazily and at most once per method.</summary>
     internal sealed class Summaries
@@ -518,10 +521,16 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     }
 
                     // A slow path handed back (HOT109's recommended split) is not followed: its state machine is the caller's choice.
-                    if (Callee(operation, this) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method)
+                    var (callee, written) = Callee(operation, this);
+                    if (callee is not null && !SymbolEqualityComparer.Default.Equals(callee, method)
                         && !(operation is IInvocationOperation call && StateMachineAnalyzer.IsChosenSlowPath(call, _stateMachines)))
                     {
                         callees.Add(callee);
+                    }
+
+                    if (written is not null && !SymbolEqualityComparer.Default.Equals(written, method))
+                    {
+                        callees.Add(written);
                     }
 
                     if (LengthCallee(operation, this) is { } length && !SymbolEqualityComparer.Default.Equals(length, method))

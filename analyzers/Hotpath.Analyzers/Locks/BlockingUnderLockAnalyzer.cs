@@ -731,7 +731,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         public static (IMethodSymbol? First, IMethodSymbol? Second) Calls(IOperation operation) => operation switch
         {
             IInvocationOperation invocation => (invocation.TargetMethod, null),
-            IPropertyReferenceOperation property => Accessors(property),
+            IPropertyReferenceOperation property => CalledMethods.Accessors(property, property.Property),
             IEventAssignmentOperation { EventReference: IEventReferenceOperation { Event: var @event } } assignment =>
                 (assignment.Adds ? @event.AddMethod : @event.RemoveMethod, null),
             IObjectCreationOperation creation => (creation.Constructor, null),
@@ -742,35 +742,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             ICompoundAssignmentOperation compound => (compound.OperatorMethod, null),
             _ => (null, null),
         };
-
-        private static (IMethodSymbol? First, IMethodSymbol? Second) Accessors(IPropertyReferenceOperation reference)
-        {
-            for (var parent = reference.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is INameOfOperation)
-                {
-                    return (null, null);
-                }
-            }
-
-            var property = reference.Property;
-            IOperation current = reference;
-            while (current.Parent is ITupleOperation tuple)
-            {
-                current = tuple;
-            }
-
-            // A ref-returning property has no setter: an assignment writes through what its getter returns.
-            return current.Parent switch
-            {
-                ISimpleAssignmentOperation assignment when assignment.Target == current => (property.SetMethod ?? property.GetMethod, null),
-                IDeconstructionAssignmentOperation deconstruction when deconstruction.Target == current => (property.SetMethod ?? property.GetMethod, null),
-                ICompoundAssignmentOperation compound when compound.Target == current => (property.GetMethod, property.SetMethod),
-                ICoalesceAssignmentOperation coalesce when coalesce.Target == current => (property.GetMethod, property.SetMethod),
-                IIncrementOrDecrementOperation => (property.GetMethod, property.SetMethod),
-                _ => (property.GetMethod, null),
-            };
-        }
 
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
         public Finding? FindBlocking(IMethodSymbol callee, CancellationToken cancellationToken)
