@@ -186,6 +186,40 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// An event's add and remove accessors run where a handler is added or removed, and a with on a record class runs its
+    /// copy constructor (through the compiler's Clone): followed like HOT207 follows them (one Shared/CalledMethods).
+    /// </summary>
+    [Fact]
+    public Task Event_accessors_and_a_with_copy_constructor_are_followed() => Alloc.VerifyAsync("""
+        public sealed class Ticker
+        {
+            private object[] _last = Array.Empty<object>();
+            public event Action Ticked { add => _last = new object[] { value }; remove => _last = new object[] { value }; }
+            public event Action Quiet { add { } remove { } }
+        }
+
+        public record Note(string Text)
+        {
+            protected Note(Note original) { Text = original.Text + "!"; }
+        }
+
+        public record Plain(int N);
+
+        public class C
+        {
+            [HotPath]
+            public Note M(Ticker ticker, Action handler, Note note, Plain plain)
+            {
+                {|HOT111:ticker.Ticked += handler|};
+                {|HOT111:ticker.Ticked -= handler|};
+                ticker.Quiet += handler;
+                _ = plain with { N = 2 };
+                return {|HOT111:note with { Text = "b" }|};
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
     /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
     /// </summary>
