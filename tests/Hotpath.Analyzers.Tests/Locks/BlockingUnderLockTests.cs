@@ -745,7 +745,9 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
     /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
-    /// not block is quiet. Passed by <c>ref</c>, it may be replaced, and its invocation is unknown code.
+    /// not block is quiet; so is taking a <c>ref readonly</c> local to it (<c>ref readonly var r = ref _viewed;</c>, or
+    /// ref-assigning one). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
+    /// invocation is unknown code.
     /// </summary>
     [Fact]
     public Task A_delegate_field_passed_by_ref_readonly_or_in_keeps_its_known_target() => LockVerifier.VerifyAsync(Usings + """
@@ -755,6 +757,9 @@ public sealed class BlockingUnderLockTests
             private readonly Action _peeked;
             private readonly Action _read;
             private readonly Action _swapped;
+            private readonly Action _viewed;
+            private readonly Action _reassigned;
+            private readonly Action _borrowed;
             private static int s_n;
             public C()
             {
@@ -764,8 +769,16 @@ public sealed class BlockingUnderLockTests
                 Read(in _read);
                 _swapped = Bump;
                 Swap(ref _swapped);
+                _viewed = Bump;
+                ref readonly var view = ref _viewed;
+                _reassigned = Bump;
+                view = ref _reassigned;
+                _borrowed = Bump;
+                ref var borrowed = ref _borrowed;
+                view();
+                borrowed();
             }
-            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; } }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; } }
             private static void Peek(ref readonly Action a) { }
             private static void Read(in Action a) { }
             private static void Swap(ref Action a) { }
