@@ -30,7 +30,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
         OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
         OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.Increment, OperationKind.Decrement,
         OperationKind.CompoundAssignment, OperationKind.ImplicitIndexerReference, OperationKind.SlicePattern, OperationKind.ListPattern,
-        OperationKind.Loop, OperationKind.DeconstructionAssignment, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.Await);
+        OperationKind.Loop, OperationKind.DeconstructionAssignment, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.Await,
+        OperationKind.EventAssignment, OperationKind.With);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.AllocatingCallee);
@@ -41,26 +42,20 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
     protected override void Analyze(in OperationAnalysisContext context, IOperation operation, Summaries summaries)
     {
-        var callee = Callee(operation, summaries);
-        var length = LengthCallee(operation, summaries);
-        var implicitCallees = ImplicitCallees(operation, summaries, context.CancellationToken);
-        if ((callee is null && length is null && implicitCallees.IsEmpty) || summaries.IsReportedAtTheCall(operation))
+        var callees = new List<IMethodSymbol>();
+        Callees(operation, summaries, callees, context.CancellationToken);
+        if (callees.Count == 0 || summaries.IsReportedAtTheCall(operation))
         {
             return;
         }
 
-        // A range, an index from the end or a list pattern also reads the length, a foreach calls the enumerator's
-        // members: the first callee that allocates is reported.
-        var finding = callee is null ? null : summaries.FindAllocation(callee, context.CancellationToken);
-        if (finding is null && length is not null)
+        // A compound write also runs the setter, a range, an index from the end or a list pattern also reads the
+        // length, a foreach calls the enumerator's members: the first callee that allocates is reported.
+        IMethodSymbol? callee = null;
+        string? finding = null;
+        for (var i = 0; finding is null && i < callees.Count; i++)
         {
-            callee = length;
-            finding = summaries.FindAllocation(callee, context.CancellationToken);
-        }
-
-        for (var i = 0; finding is null && i < implicitCallees.Length; i++)
-        {
-            callee = implicitCallees[i];
+            callee = callees[i];
             finding = summaries.FindAllocation(callee, context.CancellationToken);
         }
 
@@ -69,118 +64,36 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             return;
         }
 
-        var location = operation switch
-        {
-            IForEachLoopOperation loop => loop.Collection.Syntax.GetLocation(),
-            IUsingOperation @using => @using.Resources.Syntax.GetLocation(),
-            IUsingDeclarationOperation { DeclarationGroup.Declarations: { Length: > 0 } declarations } => declarations[0].Syntax.GetLocation(),
-            _ => operation.Syntax.GetLocation(),
-        };
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, location, MethodNames.Display(callee), finding));
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatingCallee, CalledMethods.Site(operation).GetLocation(), MethodNames.Display(callee), finding));
     }
 
     /// <summary>
-    /// The methods of ours a <c>foreach</c> calls without naming them (its enumerator's <c>GetEnumerator</c>,
-    /// <c>MoveNext</c>, <c>Current</c> and <c>Dispose</c>), the <c>Deconstruct</c> a deconstruction calls, the
-    /// <c>Dispose</c> (<c>DisposeAsync</c>) a <c>using</c> calls on its resources, the <c>GetAwaiter</c>,
-    /// <c>IsCompleted</c> and <c>GetResult</c> an <c>await</c> calls, and the known target of a delegate invoked.
+    /// Adds to <paramref name="callees"/> the same-compilation, non-hot methods with a body that the operation runs,
+    /// in the order a finding is looked for: those <see cref="CalledMethods.Add"/> names (shared with HOT207: a method,
+    /// accessors, a constructor, an operator or conversion, and the calls the compiler writes for a range, a list
+    /// pattern, a foreach, a deconstruction, a using, an await, a with), and the known target of a delegate invoked.
     /// </summary>
-    private static ImmutableArray<IMethodSymbol> ImplicitCallees(IOperation operation, Summaries summaries, CancellationToken cancellationToken)
+    private static void Callees(IOperation operation, Summaries summaries, List<IMethodSymbol> callees, CancellationToken cancellationToken)
     {
-        if (operation.SemanticModel is not { } model)
+        var start = callees.Count;
+        CalledMethods.Add(operation, callees, cancellationToken);
+        if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance } &&
+            summaries.DelegateTarget(instance, cancellationToken) is { } target)
         {
-            return ImmutableArray<IMethodSymbol>.Empty;
+            callees.Add(target);
         }
 
-        switch (operation)
+        var kept = start;
+        for (var i = start; i < callees.Count; i++)
         {
-            case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax statement }:
-                var info = model.GetForEachStatementInfo(statement);
-                return Analyzable(summaries, info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod);
-            case IDeconstructionAssignmentOperation { Syntax: AssignmentExpressionSyntax assignment }:
-                cancellationToken.ThrowIfCancellationRequested();
-                return model.GetDeconstructionInfo(assignment).Method is { } deconstruct && summaries.AsAnalyzable(deconstruct) is { } ours
-                    ? ImmutableArray.Create(ours)
-                    : ImmutableArray<IMethodSymbol>.Empty;
-            case IUsingOperation @using:
-                return summaries.DisposeCallees(@using.Resources, @using.IsAsynchronous);
-            case IUsingDeclarationOperation declaration:
-                return summaries.DisposeCallees(declaration.DeclarationGroup, declaration.IsAsynchronous);
-            case IAwaitOperation { Syntax: AwaitExpressionSyntax awaitSyntax }:
-                var awaitInfo = model.GetAwaitExpressionInfo(awaitSyntax);
-                return Analyzable(summaries, awaitInfo.GetAwaiterMethod, awaitInfo.IsCompletedProperty?.GetMethod, awaitInfo.GetResultMethod);
-            case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance }:
-                return summaries.DelegateTarget(instance, cancellationToken) is { } target && summaries.AsAnalyzable(target) is { } followed
-                    ? ImmutableArray.Create(followed)
-                    : ImmutableArray<IMethodSymbol>.Empty;
-            default:
-                return ImmutableArray<IMethodSymbol>.Empty;
-        }
-    }
-
-    /// <summary>Those of <paramref name="methods"/> that are there and ours to follow.</summary>
-    private static ImmutableArray<IMethodSymbol> Analyzable(Summaries summaries, params IMethodSymbol?[] methods)
-    {
-        var analyzable = ImmutableArray.CreateBuilder<IMethodSymbol>();
-        foreach (var method in methods)
-        {
-            if (method is not null && summaries.AsAnalyzable(method) is { } ours)
+            if (summaries.AsAnalyzable(callees[i]) is { } ours)
             {
-                analyzable.Add(ours);
+                callees[kept++] = ours;
             }
         }
 
-        return analyzable.ToImmutable();
+        callees.RemoveRange(kept, callees.Count - kept);
     }
-
-    /// <summary>
-    /// The Length or Count getter a range or an index from the end (<c>rope[1..]</c>, <c>rope[^1]</c>) or a list
-    /// pattern (<c>rope is [var first, ..]</c>) of a user type reads, when it is ours to follow.
-    /// </summary>
-    private static IMethodSymbol? LengthCallee(IOperation operation, Summaries summaries)
-    {
-        var length = operation switch
-        {
-            IImplicitIndexerReferenceOperation range => range.LengthSymbol,
-            IListPatternOperation list => list.LengthSymbol,
-            _ => null,
-        };
-        return length is IPropertySymbol { GetMethod: { } getter } ? summaries.AsAnalyzable(getter) : null;
-    }
-
-    /// <summary>
-    /// The same-compilation, non-hot method with a body that the operation calls: a method, a property getter
-    /// or (assigned) setter, a constructor, a user-defined operator or conversion, the Slice of a range
-    /// (<c>rope[1..]</c>) or of a designated list-pattern slice (<c>rope is [_, .. var rest]</c>), the indexer of
-    /// an index from the end (<c>rope[^1]</c>).
-    /// </summary>
-    private static IMethodSymbol? Callee(IOperation operation, Summaries summaries)
-    {
-        var method = operation switch
-        {
-            IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property => IsWrite(property) ? property.Property.SetMethod : property.Property.GetMethod,
-            IObjectCreationOperation creation => creation.Constructor,
-            IBinaryOperation binary => binary.OperatorMethod,
-            IUnaryOperation unary => unary.OperatorMethod,
-            IConversionOperation conversion => conversion.OperatorMethod,
-            IIncrementOrDecrementOperation step => step.OperatorMethod,
-            ICompoundAssignmentOperation compound => compound.OperatorMethod,
-            IImplicitIndexerReferenceOperation { IndexerSymbol: IMethodSymbol slice } => slice,
-            IImplicitIndexerReferenceOperation { IndexerSymbol: IPropertySymbol indexer } implicitIndexer =>
-                IsWrite(implicitIndexer) ? indexer.SetMethod : indexer.GetMethod,
-            ISlicePatternOperation { SliceSymbol: IMethodSymbol slice } pattern when ArrayAllocationAnalyzer.IsDesignatedSlice(pattern) => slice,
-            // 'tape is [var first, ..]' reads its indexer (and length, see LengthCallee) for each element subpattern.
-            IListPatternOperation { IndexerSymbol: IPropertySymbol indexer } list when list.Patterns.Any(static p => p is not (ISlicePatternOperation or IDiscardPatternOperation)) =>
-                indexer.GetMethod,
-            _ => null,
-        };
-
-        return method is null ? null : summaries.AsAnalyzable(method);
-    }
-
-    private static bool IsWrite(IOperation reference) =>
-        reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
     /// <summary>Per-compilation allocation summaries, computed lazily and at most once per method.</summary>
     internal sealed class Summaries
@@ -215,55 +128,6 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             return _sources.Definition(method) is { MethodKind: not MethodKind.LocalFunction } definition && !_scope.IsHot(definition)
                 ? definition
                 : null;
-        }
-
-        /// <summary>
-        /// The <c>Dispose</c> (<c>DisposeAsync</c> for <c>await using</c>) of ours that a using calls on each resource: the
-        /// resource type's implementation of <c>IDisposable.Dispose</c>, or a ref struct's own <c>Dispose()</c>. Through a
-        /// resource of an interface type it is the interface's method, not followed (the struct was boxed where it was
-        /// converted to it).
-        /// </summary>
-        public ImmutableArray<IMethodSymbol> DisposeCallees(IOperation resources, bool isAsynchronous)
-        {
-            var types = new List<ITypeSymbol>();
-            if (resources is IVariableDeclarationGroupOperation group)
-            {
-                foreach (var declaration in group.Declarations)
-                {
-                    foreach (var declarator in declaration.Declarators)
-                    {
-                        types.Add(declarator.Symbol.Type);
-                    }
-                }
-            }
-            else if (resources.Type is { } type)
-            {
-                types.Add(type);
-            }
-
-            var interfaceName = isAsynchronous ? "System.IAsyncDisposable" : "System.IDisposable";
-            var methodName = isAsynchronous ? "DisposeAsync" : "Dispose";
-            var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            foreach (var type in types.Distinct<ITypeSymbol>(SymbolEqualityComparer.Default))
-            {
-                IMethodSymbol? dispose = null;
-                if (type.TypeKind != TypeKind.Interface && _types.Compilation.GetTypeByMetadataName(interfaceName)?.GetMembers(methodName).FirstOrDefault() is IMethodSymbol member)
-                {
-                    dispose = type.FindImplementationForInterfaceMember(member) as IMethodSymbol;
-                }
-
-                if (dispose is null && type.IsRefLikeType)
-                {
-                    dispose = type.GetMembers(methodName).OfType<IMethodSymbol>().FirstOrDefault(static m => !m.IsStatic && m.Parameters.All(static p => p.IsOptional || p.IsParams));
-                }
-
-                if (dispose is not null && AsAnalyzable(dispose) is { } ours)
-                {
-                    callees.Add(ours);
-                }
-            }
-
-            return callees.ToImmutable();
         }
 
         /// <summary>
@@ -492,6 +356,7 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
             string? first = null;
             var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            var called = new List<IMethodSymbol>();
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(cancellationToken);
@@ -518,22 +383,18 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     }
 
                     // A slow path handed back (HOT109's recommended split) is not followed: its state machine is the caller's choice.
-                    if (Callee(operation, this) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, method)
-                        && !(operation is IInvocationOperation call && StateMachineAnalyzer.IsChosenSlowPath(call, _stateMachines)))
+                    if (operation is IInvocationOperation call && StateMachineAnalyzer.IsChosenSlowPath(call, _stateMachines))
                     {
-                        callees.Add(callee);
+                        continue;
                     }
 
-                    if (LengthCallee(operation, this) is { } length && !SymbolEqualityComparer.Default.Equals(length, method))
+                    called.Clear();
+                    Callees(operation, this, called, cancellationToken);
+                    foreach (var callee in called)
                     {
-                        callees.Add(length);
-                    }
-
-                    foreach (var implicitCallee in ImplicitCallees(operation, this, cancellationToken))
-                    {
-                        if (!SymbolEqualityComparer.Default.Equals(implicitCallee, method))
+                        if (!SymbolEqualityComparer.Default.Equals(callee, method))
                         {
-                            callees.Add(implicitCallee);
+                            callees.Add(callee);
                         }
                     }
                 }

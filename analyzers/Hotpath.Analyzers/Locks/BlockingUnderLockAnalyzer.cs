@@ -15,7 +15,8 @@ namespace Hotpath.Analyzers.Locks;
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
 /// <c>await</c> under it is fine (it is not thread-affine). A call under the lock
 /// into a method of the same compilation (also a property, indexer or event accessor, a constructor, a user-defined
-/// operator or conversion) that blocks, directly or through its own calls (at most
+/// operator or conversion, and what a foreach, using, deconstruction, range, list pattern, with or await calls: the
+/// calls HOT111 follows, one <see cref="CalledMethods"/>) that blocks, directly or through its own calls (at most
 /// <see cref="BlockingCallees.MaxDepth"/> deep), is reported at the call; each method's own blocking operation and
 /// callees are worked out once per compilation. A local holding one lambda or method group of the method, or a
 /// readonly field written once from one, is judged by that body or method.
@@ -75,6 +76,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private readonly Action<Diagnostic> _report;
         private readonly BlockingCallees? _callees;
         private readonly CancellationToken _cancellationToken;
+        private readonly List<IMethodSymbol> _called = new();
 
         // Each held semaphore's async-lock region (null: none), by the wait that acquired it: worked out once per wait,
         // not again for every operation under it.
@@ -102,11 +104,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             var (what, why) = Classify(operation, manual);
             if (what is null && _callees is not null)
             {
-                var (first, second) = BlockingCallees.Calls(operation);
-                (what, why) = CallBlocks(first);
-                if (what is null)
+                _called.Clear();
+                CalledMethods.Add(operation, _called, _cancellationToken);
+                for (var i = 0; what is null && i < _called.Count; i++)
                 {
-                    (what, why) = CallBlocks(second);
+                    (what, why) = CallBlocks(_called[i]);
                 }
             }
 
@@ -122,7 +124,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 ? ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why)
                 : (null, null);
 
-        /// <summary>`Changed?.Invoke(...)` is reported as a whole, not just its `.Invoke(...)` part.</summary>
+        /// <summary>
+        /// `Changed?.Invoke(...)` is reported as a whole, not just its `.Invoke(...)` part; a foreach at its collection, a
+        /// using at its resources (<see cref="CalledMethods.Site"/>).
+        /// </summary>
         private static SyntaxNode ReportedSyntax(IOperation operation)
         {
             if (operation is IInvocationOperation { Instance: IConditionalAccessInstanceOperation })
@@ -136,7 +141,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return operation.Syntax;
+            return CalledMethods.Site(operation);
         }
 
         private bool HoldsBlockingLock(ImmutableStack<HeldLock> held, IOperation operation, out bool manualThreadAffine)
@@ -721,57 +726,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 : null;
         }
 
-        /// <summary>
-        /// The methods an operation calls (null when it calls none, second only for a read and write): an invocation's
-        /// method, the accessor a property or indexer reference runs (the setter where it is assigned, the getter and
-        /// the setter under a compound assignment, <c>??=</c> or <c>++</c>/<c>--</c>, the getter otherwise; none inside
-        /// <c>nameof</c>, where nothing runs), an event assignment's <c>add</c> or <c>remove</c>, a constructor, and a
-        /// user-defined operator or conversion.
-        /// </summary>
-        public static (IMethodSymbol? First, IMethodSymbol? Second) Calls(IOperation operation) => operation switch
-        {
-            IInvocationOperation invocation => (invocation.TargetMethod, null),
-            IPropertyReferenceOperation property => Accessors(property),
-            IEventAssignmentOperation { EventReference: IEventReferenceOperation { Event: var @event } } assignment =>
-                (assignment.Adds ? @event.AddMethod : @event.RemoveMethod, null),
-            IObjectCreationOperation creation => (creation.Constructor, null),
-            IBinaryOperation binary => (binary.OperatorMethod, null),
-            IUnaryOperation unary => (unary.OperatorMethod, null),
-            IConversionOperation conversion => (conversion.OperatorMethod, null),
-            IIncrementOrDecrementOperation step => (step.OperatorMethod, null),
-            ICompoundAssignmentOperation compound => (compound.OperatorMethod, null),
-            _ => (null, null),
-        };
-
-        private static (IMethodSymbol? First, IMethodSymbol? Second) Accessors(IPropertyReferenceOperation reference)
-        {
-            for (var parent = reference.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is INameOfOperation)
-                {
-                    return (null, null);
-                }
-            }
-
-            var property = reference.Property;
-            IOperation current = reference;
-            while (current.Parent is ITupleOperation tuple)
-            {
-                current = tuple;
-            }
-
-            // A ref-returning property has no setter: an assignment writes through what its getter returns.
-            return current.Parent switch
-            {
-                ISimpleAssignmentOperation assignment when assignment.Target == current => (property.SetMethod ?? property.GetMethod, null),
-                IDeconstructionAssignmentOperation deconstruction when deconstruction.Target == current => (property.SetMethod ?? property.GetMethod, null),
-                ICompoundAssignmentOperation compound when compound.Target == current => (property.GetMethod, property.SetMethod),
-                ICoalesceAssignmentOperation coalesce when coalesce.Target == current => (property.GetMethod, property.SetMethod),
-                IIncrementOrDecrementOperation => (property.GetMethod, property.SetMethod),
-                _ => (property.GetMethod, null),
-            };
-        }
-
         /// <summary>What blocks in <paramref name="callee"/> or the methods it calls (nearest first), or null.</summary>
         public Finding? FindBlocking(IMethodSymbol callee, CancellationToken cancellationToken)
         {
@@ -886,7 +840,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     work.Push(body);
                 }
 
-                if (Scan(work, method, callees) is { } blocking)
+                if (Scan(work, method, callees, cancellationToken) is { } blocking)
                 {
                     return blocking;
                 }
@@ -902,15 +856,16 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
             var work = new Stack<IOperation>();
             work.Push(body);
-            return Scan(work, self, callees) ?? new Summary(null, null, 0, callees.ToImmutable());
+            return Scan(work, self, callees, cancellationToken) ?? new Summary(null, null, 0, callees.ToImmutable());
         }
 
         /// <summary>
         /// Goes through what runs in the queued operations (not their lambdas and local functions): the first blocking
         /// operation's summary, or null after adding the methods of ours called to <paramref name="callees"/>.
         /// </summary>
-        private Summary? Scan(Stack<IOperation> work, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees)
+        private Summary? Scan(Stack<IOperation> work, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees, CancellationToken cancellationToken)
         {
+            var called = new List<IMethodSymbol>();
             while (work.Count > 0)
             {
                 var operation = work.Pop();
@@ -925,9 +880,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return new Summary(what, why, operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, ImmutableArray<IMethodSymbol>.Empty);
                 }
 
-                var (first, second) = Calls(operation);
-                AddCallee(first, self, callees);
-                AddCallee(second, self, callees);
+                called.Clear();
+                CalledMethods.Add(operation, called, cancellationToken);
+                foreach (var method in called)
+                {
+                    AddCallee(method, self, callees);
+                }
 
                 var children = operation.ChildOperations.ToList();
                 for (var i = children.Count - 1; i >= 0; i--)

@@ -221,7 +221,8 @@ internal static class LockOperations
     /// <summary>
     /// Whether <paramref name="reference"/> (a field's, a local's) is written: assigned (also as an element of a
     /// deconstruction's target, or by a compound assignment), stepped, passed by <c>ref</c>/<c>out</c>, or taken by
-    /// reference (<c>&amp;x</c>, <c>ref x</c>).
+    /// reference (<c>&amp;x</c>, <c>ref x</c>) but for a <c>ref readonly</c> local (<c>ref readonly var r = ref x;</c>;
+    /// <c>r = ref x;</c> is an assignment whose target is <c>r</c>), through which it cannot be written.
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
@@ -236,6 +237,7 @@ internal static class LockOperations
             IAssignmentOperation assignment => assignment.Target == current,
             IForEachLoopOperation => current != reference,
             IIncrementOrDecrementOperation or IAddressOfOperation or IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.RefReadOnly } } => false,
             _ => current.Syntax.Parent is RefExpressionSyntax,
         };
     }

@@ -153,6 +153,73 @@ public sealed class CallGraphTests
         """);
 
     /// <summary>
+    /// A property or indexer written by a compound assignment, <c>??=</c>, <c>++</c>/<c>--</c> or a deconstruction runs
+    /// its setter (the first three its getter too): an allocating setter is followed there as where it is assigned;
+    /// a read runs only the getter, a property named in <c>nameof</c> nothing.
+    /// </summary>
+    [Fact]
+    public Task Compound_writes_of_a_property_follow_its_setter() => Alloc.VerifyAsync("""
+        public sealed class Gauge
+        {
+            private int[] _history = Array.Empty<int>();
+            private string? _name;
+            public int Total { get => _history.Length; set => _history = new int[value]; }
+            public string? Name { get => _name; set => _name = value + "!"; }
+            public int this[int i] { get => _history[i]; set => _history = new int[value]; }
+            public int[] Snapshot => new int[_history.Length];
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Gauge g, int n)
+            {
+                {|HOT111:g.Total|} += n;
+                {|HOT111:g.Total|}++;
+                --{|HOT111:g[0]|};
+                {|HOT111:g.Name|} ??= "x";
+                ({|HOT111:g.Total|}, {|HOT111:g[1]|}) = (n, n);
+                {|HOT111:g.Total|} = n;
+                return g.Total + g[2] + g.Name!.Length + nameof(g.Snapshot).Length;
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
+    /// An event's add and remove accessors run where a handler is added or removed, and a with on a record class runs its
+    /// copy constructor (through the compiler's Clone): followed like HOT207 follows them (one Shared/CalledMethods).
+    /// </summary>
+    [Fact]
+    public Task Event_accessors_and_a_with_copy_constructor_are_followed() => Alloc.VerifyAsync("""
+        public sealed class Ticker
+        {
+            private object[] _last = Array.Empty<object>();
+            public event Action Ticked { add => _last = new object[] { value }; remove => _last = new object[] { value }; }
+            public event Action Quiet { add { } remove { } }
+        }
+
+        public record Note(string Text)
+        {
+            protected Note(Note original) { Text = original.Text + "!"; }
+        }
+
+        public record Plain(int N);
+
+        public class C
+        {
+            [HotPath]
+            public Note M(Ticker ticker, Action handler, Note note, Plain plain)
+            {
+                {|HOT111:ticker.Ticked += handler|};
+                {|HOT111:ticker.Ticked -= handler|};
+                ticker.Quiet += handler;
+                _ = plain with { N = 2 };
+                return {|HOT111:note with { Text = "b" }|};
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
     /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
     /// </summary>

@@ -295,6 +295,73 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// The methods of ours the compiler calls without a call written out are followed like HOT111 follows them (one
+    /// Shared/CalledMethods): a foreach's GetEnumerator, MoveNext, Current and Dispose (reported at the collection), a
+    /// using's Dispose (at the resource), a deconstruction's Deconstruct, an index from the end or a range (its indexer or
+    /// Slice and its Length), a list pattern (its Length and indexer), a collection initializer's Add, a with's copy
+    /// constructor, and an await's GetAwaiter, IsCompleted and GetResult (under a SemaphoreSlim held as an async lock,
+    /// where an await is legal and not itself reported). Those that do not block are quiet.
+    /// </summary>
+    [Fact]
+    public Task Methods_called_without_a_call_written_out_are_followed() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Runtime.CompilerServices;
+        public sealed class Journal : IDisposable { public void Dispose() => File.WriteAllText("x", "y"); }
+        public sealed class Quiet : IDisposable { public void Dispose() { } }
+        public sealed class Shelf
+        {
+            public Enumerator GetEnumerator() => new();
+            public struct Enumerator { public int Current => 0; public bool MoveNext() { Thread.Sleep(1); return false; } }
+        }
+        public readonly struct Pair { public void Deconstruct(out int a, out int b) { Thread.Sleep(1); a = b = 0; } }
+        public sealed class Tape
+        {
+            public int Length { get { Thread.Sleep(1); return 1; } }
+            public int this[int i] => i;
+            public Tape Slice(int start, int length) => this;
+        }
+        public sealed class Bag : IEnumerable<int>
+        {
+            public void Add(int x) => Thread.Sleep(x);
+            public IEnumerator<int> GetEnumerator() => throw new NotSupportedException();
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+        public record Note(string Text)
+        {
+            protected Note(Note original) { Thread.Sleep(1); Text = original.Text; }
+        }
+        public readonly struct Ticket
+        {
+            public Awaiter GetAwaiter() => new();
+            public readonly struct Awaiter : INotifyCompletion
+            {
+                public bool IsCompleted => true;
+                public void OnCompleted(Action continuation) => continuation();
+                public int GetResult() { Thread.Sleep(1); return 1; }
+            }
+        }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _sem = new(1);
+            public void A(Shelf shelf) { lock (_gate) { foreach (var x in {|HOT207:shelf|}) { } } }
+            public void B(Journal j, Quiet q) { lock (_gate) { using ({|HOT207:j|}) { } using (q) { } } }
+            public void D(Journal j) { lock (_gate) { using {|HOT207:var k = j|}; } }
+            public int E(Pair p) { lock (_gate) { {|HOT207:var (a, b) = p|}; return a + b; } }
+            public int F(Tape t) { lock (_gate) { return {|HOT207:t[^1]|} + {|HOT207:t[1..]|}.GetHashCode() + (t is {|HOT207:[var first, ..]|} ? first : 0); } }
+            public Bag G() { lock (_gate) { return new Bag { {|HOT207:1|} }; } }
+            public Note H(Note n) { lock (_gate) { return {|HOT207:n with { Text = "b" }|}; } }
+            public async Task<int> I(Ticket t)
+            {
+                await _sem.WaitAsync();
+                try { return {|HOT207:await t|}; }
+                finally { _sem.Release(); }
+            }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_names_the_accessor_or_operator_and_what_blocks_inside_it()
     {
@@ -678,7 +745,9 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
     /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
-    /// not block is quiet. Passed by <c>ref</c>, it may be replaced, and its invocation is unknown code.
+    /// not block is quiet; so is taking a <c>ref readonly</c> local to it (<c>ref readonly var r = ref _viewed;</c>, or
+    /// ref-assigning one). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
+    /// invocation is unknown code.
     /// </summary>
     [Fact]
     public Task A_delegate_field_passed_by_ref_readonly_or_in_keeps_its_known_target() => LockVerifier.VerifyAsync(Usings + """
@@ -688,6 +757,9 @@ public sealed class BlockingUnderLockTests
             private readonly Action _peeked;
             private readonly Action _read;
             private readonly Action _swapped;
+            private readonly Action _viewed;
+            private readonly Action _reassigned;
+            private readonly Action _borrowed;
             private static int s_n;
             public C()
             {
@@ -697,8 +769,16 @@ public sealed class BlockingUnderLockTests
                 Read(in _read);
                 _swapped = Bump;
                 Swap(ref _swapped);
+                _viewed = Bump;
+                ref readonly var view = ref _viewed;
+                _reassigned = Bump;
+                view = ref _reassigned;
+                _borrowed = Bump;
+                ref var borrowed = ref _borrowed;
+                view();
+                borrowed();
             }
-            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; } }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; } }
             private static void Peek(ref readonly Action a) { }
             private static void Read(in Action a) { }
             private static void Swap(ref Action a) { }
