@@ -434,9 +434,11 @@ internal static class BatchReducerParser
 
                 if (kind == ValueKind.Other)
                 {
-                    Report(IsNullableNumber(memberType) && !skipsNulls
-                        ? attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which is never null: declare the member '" + Display(WithoutNullable(memberType)) + "'"
-                        : attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'");
+                    Report(!IsNullableNumber(memberType)
+                        ? attributeName + " needs an ordered type (a number, enum, char, string or IComparable<T>), not '" + Display(memberType) + "'"
+                        : IsNullableValue(sourceType!)
+                            ? attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which does not convert implicitly to '" + Display(memberType) + "'"
+                            : attributeName + " reads '" + sourceName + "' of type '" + Display(sourceType!) + "', which is never null: declare the member '" + Display(WithoutNullable(memberType)) + "'");
                     return null;
                 }
 

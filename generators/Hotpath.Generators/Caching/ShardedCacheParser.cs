@@ -336,11 +336,23 @@ internal static class ShardedCacheParser
 
     /// <summary>
     /// The key order of <paramref name="member"/>: its own <c>[CacheKey(order)]</c>, else, for a property with a backing
-    /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; null when neither
-    /// has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
+    /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; else, for an
+    /// override, the overridden property's (overriding a key property, to validate its setter say, does not make it
+    /// something else: it was dropped from the key without a word, and values that differ in it overwrote each other).
+    /// Null when none has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
     /// </summary>
-    private static int? KeyOrder(ISymbol member) =>
-        CacheKeyOrder(member) ?? (member is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null);
+    private static int? KeyOrder(ISymbol member)
+    {
+        for (var current = member; current is not null; current = (current as IPropertySymbol)?.OverriddenProperty)
+        {
+            if ((CacheKeyOrder(current) ?? (current is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null)) is { } order)
+            {
+                return order;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The order of <paramref name="symbol"/>'s <c>[CacheKey(order)]</c>, or null when it has none.</summary>
     private static int? CacheKeyOrder(ISymbol symbol)

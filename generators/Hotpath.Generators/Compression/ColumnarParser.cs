@@ -550,8 +550,9 @@ internal static class ColumnarParser
         decimals = -1;
         var found = 0;
         var ok = true;
-        // An auto-property's encoding may be on its backing field ([field: Quantize(2)]): it is the property's column's.
-        foreach (var attribute in BackingFieldAttributes.Of(member))
+        // An auto-property's encoding may be on its backing field ([field: Quantize(2)]): it is the property's column's. An
+        // override without one of its own keeps the encoding of the property it overrides.
+        foreach (var attribute in BackingFieldAttributes.Roles(member, static name => name is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var attributeName = attribute.AttributeClass?.ToDisplayString();

@@ -485,18 +485,8 @@ internal static class PooledParser
     /// Whether <paramref name="member"/> is marked [NoReset]; for an auto-property, on itself or on its backing field
     /// (<c>[field: NoReset]</c>, which puts the attribute there).
     /// </summary>
-    private static bool HasNoReset(ISymbol member)
-    {
-        foreach (var attribute in BackingFieldAttributes.Of(member))
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.NoReset)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasNoReset(ISymbol member) =>
+        BackingFieldAttributes.Roles(member, static name => name == AttributeNames.NoReset).Count > 0; // an override's too, from the property it overrides
 
     private static bool IsResettable(ITypeSymbol type)
     {

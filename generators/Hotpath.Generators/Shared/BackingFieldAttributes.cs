@@ -30,6 +30,26 @@ internal static class BackingFieldAttributes
     }
 
     /// <summary>
+    /// The role attributes of <paramref name="member"/> (those whose metadata name <paramref name="isRole"/> accepts), as
+    /// <see cref="Of"/> reads them; for an override that has none, those of the property it overrides, the nearest that
+    /// has any. Overriding a property (to validate its setter, say) does not change what it is: without this the
+    /// override hid its base's <c>[NoReset]</c> or encoding, which was dropped without a word. An override's own role wins.
+    /// </summary>
+    public static IReadOnlyList<AttributeData> Roles(ISymbol member, Func<string, bool> isRole)
+    {
+        for (var current = member; current is not null; current = (current as IPropertySymbol)?.OverriddenProperty)
+        {
+            var found = Of(current).Where(a => a.AttributeClass?.ToDisplayString() is { } name && isRole(name)).ToList();
+            if (found.Count > 0)
+            {
+                return found;
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>
     /// The backing field of <paramref name="property"/>, or null. A field in source names its property
     /// (<see cref="IFieldSymbol.AssociatedSymbol"/>); one loaded from metadata does not, and is found by the name the
     /// compiler gives it, <c>&lt;Name&gt;k__BackingField</c> (imported only with private members; no source field can take that name).

@@ -636,6 +636,7 @@ public sealed class BatchReducerDiagnosticsTests
     [InlineData("[Max(nameof(Quote.Maybe))] public short? X;", "[Max] reads 'Maybe' of type 'int?', which does not convert implicitly to 'short?'")]
     [InlineData("[Sum(nameof(Quote.Maybe))] public short X;", "[Sum] reads 'Maybe' of type 'int?', which does not widen implicitly to 'short' (the sum is added in the member's type); declare the member 'int' or 'Int128'")]
     [InlineData("[Max(nameof(Quote.Sure))] public double? X;", "[Max] reads 'Sure' of type 'double', which is never null: declare the member 'double'")]
+    [InlineData("[Min(nameof(Quote.Day))] public int? X;", "[Min] reads 'Day' of type 'DayOfWeek?', which does not convert implicitly to 'int?'")]
     public async Task Nullable_number_sources_say_they_may_be_null(string member, string reason)
     {
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
@@ -643,7 +644,7 @@ public sealed class BatchReducerDiagnosticsTests
             using Hotpath;
             namespace Metrics
             {
-                public struct Quote { public int? Maybe; public double Sure; }
+                public struct Quote { public int? Maybe; public double Sure; public System.DayOfWeek? Day; }
 
                 [BatchReducer(typeof(Quote))]
                 public partial struct Q

@@ -126,6 +126,44 @@ public sealed class ShardedCacheGeneratorTests
     }
 
     [Fact]
+    public void An_override_of_a_key_property_stays_a_key_part()
+    {
+        // The override, without [CacheKey] of its own, hid the base property's: the key lost 'Name' without a word, and
+        // two pods of one namespace overwrote each other in the cache.
+        var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), """
+            public class PodBase
+            {
+                [Hotpath.CacheKey(0)] public string Ns { get; set; } = "";
+                [Hotpath.CacheKey(1)] public virtual string Name { get; set; } = "";
+                [field: Hotpath.CacheKey(2)] public virtual int Slot { get; set; }
+            }
+
+            public sealed class Pod : PodBase
+            {
+                public override string Name { get; set; } = "";
+                public override int Slot { get => base.Slot; set => base.Slot = value; }
+            }
+
+            [Hotpath.ShardedCache(typeof(Pod))] public sealed partial class PodCache { }
+
+            public static class Probe
+            {
+                public static string Run()
+                {
+                    var cache = new PodCache();
+                    cache.Set(new Pod { Ns = "a", Name = "x", Slot = 1 });
+                    cache.Set(new Pod { Ns = "a", Name = "y", Slot = 1 });
+                    cache.Set(new Pod { Ns = "a", Name = "y", Slot = 2 });
+                    return cache.Count + " " + cache.TryGet("a", "x", 1, out _);
+                }
+            }
+            """);
+
+        Assert.Contains("public readonly partial record struct PodKey(string Ns, string Name, int Slot)", run.Source("PodKey.CacheKey.g.cs"), StringComparison.Ordinal);
+        Assert.Equal("3 True", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("Probe")!.GetMethod("Run")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void Two_caches_of_one_value_type_share_one_key_struct()
     {
         var run = GeneratorRunner.RunAndCompile(new ShardedCacheGenerator(), DesignSource, """

@@ -195,6 +195,22 @@ public sealed class ColumnarGeneratorTests
     }
 
     [Fact]
+    public void An_override_keeps_the_encoding_of_the_property_it_overrides_unless_it_has_its_own()
+    {
+        // The override, without an encoding of its own, hid the base property's: [Quantize(2)] was dropped.
+        var overridden = Model("""
+            public class RowBase { [Hotpath.Quantize(2)] public virtual double Memory { get; set; } [field: Hotpath.DeltaOfDelta] public virtual long UnixMs { get; set; } [Hotpath.Quantize(2)] public virtual double Own { get; set; } }
+            [Hotpath.Columnar] public partial class Row : RowBase { public override double Memory { get; set; } public override long UnixMs { get => base.UnixMs; set => base.UnixMs = value; } [Hotpath.Quantize(1)] public override double Own { get; set; } }
+            """);
+        var restated = Model("""
+            public class RowBase { public virtual double Memory { get; set; } public virtual long UnixMs { get; set; } public virtual double Own { get; set; } }
+            [Hotpath.Columnar] public partial class Row : RowBase { [Hotpath.Quantize(2)] public override double Memory { get; set; } [Hotpath.DeltaOfDelta] public override long UnixMs { get => base.UnixMs; set => base.UnixMs = value; } [Hotpath.Quantize(1)] public override double Own { get; set; } }
+            """);
+        Assert.Equal(restated.Members, overridden.Members);
+        Assert.Equal(restated.Fingerprint, overridden.Fingerprint);
+    }
+
+    [Fact]
     public void Nothing_is_generated_for_an_invalid_type()
     {
         var run = GeneratorRunner.Run(new ColumnarGenerator(), "[Hotpath.Columnar] public partial struct Bad { public object Payload; }", "[Hotpath.Columnar] public struct NotPartial { public int X; }");

@@ -236,6 +236,40 @@ public sealed class PooledCollectionResetTests
     }
 
     [Fact]
+    public void An_override_of_a_NoReset_property_is_left_alone_too()
+    {
+        // The override, without [NoReset] of its own, hid the base property's: the reset set it to 0.
+        var run = GeneratorRunner.RunAndCompile(
+            new PooledGenerator(),
+            """
+            namespace App;
+
+            public class FeedBase
+            {
+                [Hotpath.NoReset] public virtual int Generation { get; set; }
+                [field: Hotpath.NoReset] public virtual int Epoch { get; set; }
+            }
+
+            [Hotpath.Pooled]
+            public sealed partial class Feed : FeedBase
+            {
+                public override int Generation { get; set; }
+                public override int Epoch { get => base.Epoch; set => base.Epoch = value; }
+                public int Calls;
+
+                public static string Probe()
+                {
+                    var item = new Feed { Generation = 5, Epoch = 7, Calls = 3 };
+                    item.Reset();
+                    return item.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + item.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + item.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            """);
+
+        Assert.Equal("5:7:0", TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Feed", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+    }
+
+    [Fact]
     public void NoReset_on_the_field_of_an_event_or_an_auto_property_leaves_it_alone()
     {
         // [NoReset] is for fields and properties: on an event it goes to the event's field ([field: NoReset]), which the
