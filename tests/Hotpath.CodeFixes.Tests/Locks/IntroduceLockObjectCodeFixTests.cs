@@ -807,6 +807,33 @@ public sealed class IntroduceLockObjectCodeFixTests
     public Task No_fix_when_another_type_locks_the_same_object(string source) =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), source);
 
+    /// <summary>
+    /// Another object's member (<c>lock (_registry.Sync)</c>, <c>lock (other.Sync)</c>) is locked by every instance, and
+    /// by other types, that reach that object: a lock object of this type (one per instance) would stop excluding them
+    /// from each other, and two such sites from each other. No fix (each site got a lock object of its own).
+    /// </summary>
+    [Fact]
+    public async Task No_fix_for_a_member_of_another_object()
+    {
+        const string Markup = """
+            public sealed class Registry
+            {
+                public readonly object Sync = new();
+                public int Count;
+            }
+
+            public sealed class Worker
+            {
+                private readonly Registry _registry;
+                public Worker(Registry registry) => _registry = registry;
+                public void A() { lock ({|HOT203:_registry.Sync|}) { _registry.Count++; } }
+                public void B(Registry other) { lock ({|HOT203:other.Sync|}) { other.Count++; } }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Markup, new[] { new LockTargetAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT201", "HOT203") });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), DiagnosticMarkup.Parse(Markup).Source);
+    }
+
     [Fact]
     public Task No_fix_for_a_parameter() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
