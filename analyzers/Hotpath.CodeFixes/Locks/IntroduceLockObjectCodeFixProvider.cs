@@ -167,7 +167,8 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// Whether code of another type in the compilation locks (or waits on, pulses) the object of <see cref="KeyOf"/>
     /// <paramref name="key"/> in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
     /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
-    /// as the type for those, as in <see cref="SameTargets"/>).
+    /// as the type for those, as in <see cref="SameTargets"/>); or code anywhere, the type's own included, locks the
+    /// instance through another reference (<see cref="ReachesTheInstance"/>).
     /// </summary>
     private static bool IsLockedByOtherTypes(object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -191,15 +192,25 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
                     } invocation => invocation.ArgumentList.Arguments[0].Expression,
                     _ => null,
                 };
-                if (candidate is null || candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
+                if (candidate is null)
                 {
                     continue;
                 }
 
                 treeModel ??= ModelOf(candidate, model);
-                if (treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
+                if (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (ReachesTheInstance(candidate, key, type, treeModel, cancellationToken))
+                {
+                    return true;
+                }
+
+                if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration ||
+                    treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
                     IsWithin(other, type, perInstance) ||
-                    (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken)) ||
                     !Equals(KeyOf(candidate, treeModel, cancellationToken), key))
                 {
                     continue;
@@ -213,6 +224,27 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> (a lock object anywhere, the type's own code included) may be the instance
+    /// whose <c>this</c> or member <paramref name="key"/> names through another reference: for <c>this</c>, an expression
+    /// of the type or a type derived from it other than <c>this</c> (<c>lock (account)</c> around two calls); for this
+    /// instance's field or property, the same member of another reference (<c>lock (registry.SyncRoot)</c>).
+    /// </summary>
+    private static bool ReachesTheInstance(ExpressionSyntax candidate, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var operation = Unwrapped(model.GetOperation(candidate, cancellationToken));
+        return key switch
+        {
+            "this" => operation is not null and not IInstanceReferenceOperation &&
+                      operation.Type is INamedTypeSymbol named &&
+                      (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, type.OriginalDefinition) || InheritsFrom(named, type)),
+            IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false } =>
+                operation is IMemberReferenceOperation { Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } reference &&
+                SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, ((ISymbol)key).OriginalDefinition),
+            _ => false,
+        };
     }
 
     /// <summary>Whether <paramref name="other"/> is <paramref name="type"/> (or, unless per instance, nested in it).</summary>
