@@ -86,6 +86,11 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // held past the block (or released by a catch around it): the finally would release it early, and the other Exit again
         }
 
+        if (exit is null && !NamesTheSameObjectAtTheEnd(model, block, start, end, lockObject, cancellationToken))
+        {
+            return null; // the Exit the fix writes evaluates the expression again: it could release another object
+        }
+
         if (exit is null && IsReleasedByOtherMembers(model, block, lockObject, cancellationToken))
         {
             return null; // an Acquire whose Release is another member: released at the block's end, the Release would throw
@@ -289,6 +294,41 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         return function.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Any(invocation => !region.Contains(invocation.Span) && IsExitOf(model, invocation, lockObject, cancellationToken) &&
                                !IsEnteredBefore(model, invocation, lockObject, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the Enter's expression, evaluated again after the guarded statements [start, end) (the Exit the fix writes
+    /// when there is none), names the object it entered: <c>this</c>, a <c>typeof</c>, a constant, or a local, parameter
+    /// or field (plain or <c>this.</c>/type-qualified) that those statements do not write (a readonly field in any case).
+    /// Not a call, an element or another object's member, which may give another object the second time.
+    /// </summary>
+    private static bool NamesTheSameObjectAtTheEnd(SemanticModel model, BlockSyntax block, int start, int end, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var expression = lockObject;
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is ThisExpressionSyntax or TypeOfExpressionSyntax || model.GetConstantValue(expression, cancellationToken).HasValue)
+        {
+            return true;
+        }
+
+        if (expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax }) ||
+            model.GetSymbolInfo(expression, cancellationToken).Symbol is not { } symbol ||
+            expression is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } access && model.GetSymbolInfo(access.Expression, cancellationToken).Symbol is not INamedTypeSymbol)
+        {
+            return false;
+        }
+
+        return symbol switch
+        {
+            IFieldSymbol { IsReadOnly: true } => true,
+            IFieldSymbol or ILocalSymbol or IParameterSymbol => !Enumerable.Range(start, end - start).Any(i =>
+                Writes.References(block.Statements[i], symbol, model, cancellationToken).Any(Writes.IsWritten)),
+            _ => false,
+        };
     }
 
     /// <summary>

@@ -672,6 +672,29 @@ public sealed class WrapInTryFinallyCodeFixTests
         }
         """);
 
+    /// <summary>
+    /// Without an Exit, the fix writes one with the Enter's expression, evaluated again in the finally: when the guarded
+    /// statements change what it names (<c>i++</c> under <c>_locks[i]</c>, the local reassigned), it would release
+    /// another object than it entered, and throw <c>SynchronizationLockException</c>. No fix (it was offered); a plain
+    /// name nothing reassigns keeps it.
+    /// </summary>
+    [Theory]
+    [InlineData("public void Update(int i) { {|HOT204:Monitor.Enter(_locks[i])|}; i++; _n++; }")]
+    [InlineData("public void Update() { var gate = _locks[0]; {|HOT204:Monitor.Enter(gate)|}; gate = _locks[1]; _n++; }")]
+    [InlineData("public void Update() { {|HOT204:Monitor.Enter(_current)|}; _current = _locks[1]; _n++; }")]
+    [InlineData("public void Update() { {|HOT204:Monitor.Enter(Next())|}; _n++; }")]
+    public Task No_fix_without_an_exit_when_the_lock_expression_may_name_another_object_at_the_end(string member) => VerifyReportedWithoutFix($$"""
+        using System.Threading;
+        public sealed class Store
+        {
+            private readonly object[] _locks = { new(), new() };
+            private object _current = new();
+            private int _n;
+            private object Next() => _locks[_n % 2];
+            {{member}}
+        }
+        """);
+
     /// <summary>A release in another member that closes an Enter of its own (in its finally) is not a hand-over: the leak is still fixed.</summary>
     [Fact]
     public Task Another_members_own_enter_and_exit_keep_the_fix_of_a_leak() =>
