@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Text;
+using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -28,7 +29,12 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("HOT106");
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Sequential, innermost first: a concatenation inside a piece of another (<c>Log("a" + F("b" + x))</c>) is fixed
+    /// before the one around it, which then carries the fixed text into its hole, as the single fixes one by one give.
+    /// The batch fixer merged the two overlapping edits and lost the inner one.
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Exact, innermostFirst: true);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -42,21 +48,27 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixProvider : CodeFix
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not BinaryExpressionSyntax concat
-                || concat.Span != diagnostic.Location.SourceSpan
-                || !concat.IsKind(SyntaxKind.AddExpression)
-                || concat.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
-                || ToInterpolation(concat, model, context.CancellationToken) is not { } interpolated
-                || BoundHandler(model, invocation, argument, interpolated, context.CancellationToken) is not { } handler
-                || (IsConditional(handler) && !interpolated.Contents.OfType<InterpolationSyntax>().All(h => IsSideEffectFree(Original(h, concat), model, context.CancellationToken))))
+            if (SequentialFixAll.Exact(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
             {
-                continue;
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
             }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => ReplaceAsync(context.Document, concat, interpolated, ct), equivalenceKey: Title),
-                diagnostic);
         }
+    }
+
+    /// <summary>The rewrite of the concatenation <paramref name="node"/>; null when it is not an argument the handler overload would take.</summary>
+    private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not BinaryExpressionSyntax concat
+            || !concat.IsKind(SyntaxKind.AddExpression)
+            || concat.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
+            || ToInterpolation(concat, model, cancellationToken) is not { } interpolated
+            || BoundHandler(model, invocation, argument, interpolated, cancellationToken) is not { } handler
+            || (IsConditional(handler) && !interpolated.Contents.OfType<InterpolationSyntax>().All(h => IsSideEffectFree(Original(h, concat), model, cancellationToken))))
+        {
+            return null;
+        }
+
+        return ct => ReplaceAsync(document, concat, interpolated, ct);
     }
 
     /// <summary>

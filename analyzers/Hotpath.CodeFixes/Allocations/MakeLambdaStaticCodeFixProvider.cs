@@ -10,7 +10,8 @@ namespace Hotpath.CodeFixes.Allocations;
 
 /// <summary>
 /// HOT105: marks a lambda that captures nothing <c>static</c>. HOT105 is only reported on lambdas that capture
-/// nothing (capturing ones are HOT104), so the result compiles; the compiler keeps it capture-free from then on.
+/// nothing (capturing ones are HOT104), so the result compiles, except for a lambda that calls a non-static local
+/// function of the method around it (CS8820), which gets no fix; the compiler keeps it capture-free from then on.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeLambdaStaticCodeFixProvider)), Shared]
 public sealed class MakeLambdaStaticCodeFixProvider : CodeFixProvider
@@ -27,12 +28,15 @@ public sealed class MakeLambdaStaticCodeFixProvider : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
             // Only diagnostics on a lambda itself (method groups, events and explicit 'new' have other fixes).
             if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not AnonymousFunctionExpressionSyntax lambda
                 || lambda.Span != diagnostic.Location.SourceSpan
-                || lambda.Modifiers.Any(SyntaxKind.StaticKeyword))
+                || lambda.Modifiers.Any(SyntaxKind.StaticKeyword)
+                || model is null
+                || RefersToLocalFunctionOutside(lambda, model, context.CancellationToken))
             {
                 continue;
             }
@@ -42,6 +46,17 @@ public sealed class MakeLambdaStaticCodeFixProvider : CodeFixProvider
                 diagnostic);
         }
     }
+
+    /// <summary>
+    /// Whether the lambda names a non-static local function declared outside it, which a static lambda may not (CS8820),
+    /// even one that captures nothing.
+    /// </summary>
+    private static bool RefersToLocalFunctionOutside(AnonymousFunctionExpressionSyntax lambda, SemanticModel model, CancellationToken cancellationToken) =>
+        lambda.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
+            model.GetSymbolInfo(name, cancellationToken) is var info &&
+            (info.Symbol is { } symbol ? new[] { symbol } : info.CandidateSymbols.ToArray()).Any(symbol =>
+                symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction, IsStatic: false } local &&
+                !local.DeclaringSyntaxReferences.Any(r => lambda.Span.Contains(r.Span))));
 
     private static async Task<Document> MakeStaticAsync(Document document, AnonymousFunctionExpressionSyntax lambda, CancellationToken cancellationToken)
     {

@@ -18,7 +18,8 @@ namespace Hotpath.CodeFixes.Locks;
 /// gives the <c>lock</c> statement its semantics (C# 13), otherwise an <c>object</c>; <c>Monitor</c> calls
 /// always get an <c>object</c> (a <c>Lock</c> converted to object is only a plain monitor). The fix rewrites every
 /// site of the type that locks the same object, so each object the type locks gets one lock object of its own. A
-/// parameter (the caller chose the lock) gets no fix.
+/// parameter (the caller chose the lock) or another object's member (its other lockers could not share the new one)
+/// gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(IntroduceLockObjectCodeFixProvider)), Shared]
 public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
@@ -64,7 +65,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// <summary>What the fix does for the lock target <paramref name="node"/>: every lock object expression it rewrites, the field's name and kind.</summary>
     private sealed record Change(TypeDeclarationSyntax Type, IReadOnlyList<ExpressionSyntax> Targets, string Name, string FieldType, bool IsStatic);
 
-    /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock) or no site.</summary>
+    /// <summary>The fix for the lock target <paramref name="node"/>; null for a parameter (the caller chose the lock), another object's member, or no site.</summary>
     private static Change? Prepare(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
         if (node is not ExpressionSyntax target ||
@@ -81,8 +82,14 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        var key = KeyOf(target, model, cancellationToken);
-        var targets = SameTargets(target, key, site, typeSymbol, model, cancellationToken);
+        // An object the type's code does not name as its own (another object's member, a call's result): every instance,
+        // and other types, that reach it lock it too, and this type's lock object could not stand in for it there.
+        if (KeyOf(target, model, cancellationToken) is not { } key)
+        {
+            return null;
+        }
+
+        var targets = SameTargets(target, key, typeSymbol, model, cancellationToken);
         if (IsLockedByOtherTypes(key, typeSymbol, model, cancellationToken))
         {
             return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
@@ -127,30 +134,10 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// (every part of a partial type), so the sites that excluded each other still do after the fix. <c>this</c> is
     /// looked for in the type's own code (a nested type's <c>this</c> is another object); <c>typeof(T)</c>, a string
     /// constant or a static member also in its nested types; this instance's field or property in the type's own code.
-    /// Any other target (another object's member) is rewritten where it is, with the Monitor calls on the same
-    /// expression in its member.
     /// </summary>
-    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, object? key, SyntaxNode site, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
         var targets = new List<ExpressionSyntax> { target };
-        if (key is null)
-        {
-            if (site is InvocationExpressionSyntax && target.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member)
-            {
-                var text = target.ToString();
-                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    if (invocation.ArgumentList.Arguments.Count > 0 && invocation.ArgumentList.Arguments[0].Expression is { } argument &&
-                        argument != target && argument.ToString() == text && IsMonitorCall(invocation, model, cancellationToken))
-                    {
-                        targets.Add(argument);
-                    }
-                }
-            }
-
-            return targets;
-        }
-
         var acrossNestedTypes = key is not ("this" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false });
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
@@ -180,15 +167,11 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// Whether code of another type in the compilation locks (or waits on, pulses) the object of <see cref="KeyOf"/>
     /// <paramref name="key"/> in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
     /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
-    /// as the type for those, as in <see cref="SameTargets"/>).
+    /// as the type for those, as in <see cref="SameTargets"/>); or code anywhere, the type's own included, locks the
+    /// instance through another reference (<see cref="ReachesTheInstance"/>).
     /// </summary>
-    private static bool IsLockedByOtherTypes(object? key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    private static bool IsLockedByOtherTypes(object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (key is null)
-        {
-            return false;
-        }
-
         // Every tree of the compilation, not only the type's declarations: the other sites are in other types (a derived
         // type, any class locking the same string or typeof), which can be declared in any file. The walk is syntactic
         // until a candidate lock or Monitor call is found; only then is that tree's semantic model asked.
@@ -209,15 +192,25 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
                     } invocation => invocation.ArgumentList.Arguments[0].Expression,
                     _ => null,
                 };
-                if (candidate is null || candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
+                if (candidate is null)
                 {
                     continue;
                 }
 
                 treeModel ??= ModelOf(candidate, model);
-                if (treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
+                if (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (ReachesTheInstance(candidate, key, type, treeModel, cancellationToken))
+                {
+                    return true;
+                }
+
+                if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration ||
+                    treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
                     IsWithin(other, type, perInstance) ||
-                    (node is InvocationExpressionSyntax call && !IsMonitorCall(call, treeModel, cancellationToken)) ||
                     !Equals(KeyOf(candidate, treeModel, cancellationToken), key))
                 {
                     continue;
@@ -231,6 +224,27 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> (a lock object anywhere, the type's own code included) may be the instance
+    /// whose <c>this</c> or member <paramref name="key"/> names through another reference: for <c>this</c>, an expression
+    /// of the type or a type derived from it other than <c>this</c> (<c>lock (account)</c> around two calls); for this
+    /// instance's field or property, the same member of another reference (<c>lock (registry.SyncRoot)</c>).
+    /// </summary>
+    private static bool ReachesTheInstance(ExpressionSyntax candidate, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var operation = Unwrapped(model.GetOperation(candidate, cancellationToken));
+        return key switch
+        {
+            "this" => operation is not null and not IInstanceReferenceOperation &&
+                      operation.Type is INamedTypeSymbol named &&
+                      (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, type.OriginalDefinition) || InheritsFrom(named, type)),
+            IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false } =>
+                operation is IMemberReferenceOperation { Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } reference &&
+                SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, ((ISymbol)key).OriginalDefinition),
+            _ => false,
+        };
     }
 
     /// <summary>Whether <paramref name="other"/> is <paramref name="type"/> (or, unless per instance, nested in it).</summary>

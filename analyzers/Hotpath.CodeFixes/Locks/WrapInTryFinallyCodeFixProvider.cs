@@ -86,6 +86,16 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // held past the block (or released by a catch around it): the finally would release it early, and the other Exit again
         }
 
+        if (exit is null && !NamesTheSameObjectAtTheEnd(model, block, start, end, lockObject, cancellationToken))
+        {
+            return null; // the Exit the fix writes evaluates the expression again: it could release another object
+        }
+
+        if (exit is null && IsReleasedByOtherMembers(model, block, lockObject, cancellationToken))
+        {
+            return null; // an Acquire whose Release is another member: released at the block's end, the Release would throw
+        }
+
         if (Awaits(block, start, end))
         {
             return null; // Monitor is held by a thread: after an await the finally may run on another, and its Exit throw
@@ -286,6 +296,84 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
                                !IsEnteredBefore(model, invocation, lockObject, cancellationToken));
     }
 
+    /// <summary>
+    /// Whether the Enter's expression, evaluated again after the guarded statements [start, end) (the Exit the fix writes
+    /// when there is none), names the object it entered: <c>this</c>, a <c>typeof</c>, a constant, or a local, parameter
+    /// or field (plain or <c>this.</c>/type-qualified) that those statements do not write (a readonly field in any case).
+    /// Not a call, an element or another object's member, which may give another object the second time.
+    /// </summary>
+    private static bool NamesTheSameObjectAtTheEnd(SemanticModel model, BlockSyntax block, int start, int end, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        var expression = lockObject;
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is ThisExpressionSyntax or TypeOfExpressionSyntax || model.GetConstantValue(expression, cancellationToken).HasValue)
+        {
+            return true;
+        }
+
+        if (expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax }) ||
+            model.GetSymbolInfo(expression, cancellationToken).Symbol is not { } symbol ||
+            expression is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } access && model.GetSymbolInfo(access.Expression, cancellationToken).Symbol is not INamedTypeSymbol)
+        {
+            return false;
+        }
+
+        return symbol switch
+        {
+            IFieldSymbol { IsReadOnly: true } => true,
+            IFieldSymbol or ILocalSymbol or IParameterSymbol => !Enumerable.Range(start, end - start).Any(i =>
+                Writes.References(block.Statements[i], symbol, model, cancellationToken).Any(Writes.IsWritten)),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Whether another member of the type (in any of its parts) releases the lock in an <c>Exit</c> that does not close an
+    /// <c>Enter</c> of its own block: the function around <paramref name="block"/> hands the lock on to it (an
+    /// <c>Acquire</c> with its <c>Release</c>). Named alike (the same text, or the same field or property with or without
+    /// <c>this.</c>), which errs on the side of no fix.
+    /// </summary>
+    private static bool IsReleasedByOtherMembers(SemanticModel model, BlockSyntax block, ExpressionSyntax lockObject, CancellationToken cancellationToken)
+    {
+        if (Function(block) is not { } function ||
+            block.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type ||
+            model.GetDeclaredSymbol(type, cancellationToken) is not { } typeSymbol)
+        {
+            return false;
+        }
+
+        var text = lockObject.ToString();
+        var symbol = IsPlainName(lockObject) ? model.GetSymbolInfo(lockObject, cancellationToken).Symbol : null;
+        foreach (var reference in typeSymbol.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var declarationModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (invocation.SyntaxTree == function.SyntaxTree && function.Span.Contains(invocation.Span) ||
+                    !IsMonitorExit(declarationModel, invocation, cancellationToken))
+                {
+                    continue; // the function's own Exits are IsReleasedOutside's
+                }
+
+                var argument = invocation.ArgumentList.Arguments[0].Expression;
+                if ((argument.ToString() == text ||
+                     symbol is not null && IsPlainName(argument) && SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(argument, cancellationToken).Symbol, symbol)) &&
+                    !IsEnteredBefore(declarationModel, invocation, argument, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The lambda, local function or member <paramref name="block"/> is the code of.</summary>
     private static SyntaxNode? Function(BlockSyntax block) =>
         block.Ancestors().FirstOrDefault(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
@@ -338,17 +426,15 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>Whether <paramref name="invocation"/> is <c>Monitor.Exit</c> of the object <paramref name="lockObject"/> names (same text, or the same field, local or parameter with or without <c>this.</c>).</summary>
-    private static bool IsExitOf(SemanticModel model, InvocationExpressionSyntax invocation, ExpressionSyntax lockObject, CancellationToken cancellationToken)
-    {
-        if (invocation is not { ArgumentList.Arguments.Count: 1 } ||
-            invocation.Expression is not (MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" } or IdentifierNameSyntax { Identifier.ValueText: "Exit" }) ||
-            model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { Name: "Exit", ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
-        {
-            return false;
-        }
+    private static bool IsExitOf(SemanticModel model, InvocationExpressionSyntax invocation, ExpressionSyntax lockObject, CancellationToken cancellationToken) =>
+        IsMonitorExit(model, invocation, cancellationToken) &&
+        SameLock(model, invocation.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken);
 
-        return SameLock(model, invocation.ArgumentList.Arguments[0].Expression, lockObject, cancellationToken);
-    }
+    /// <summary>Whether <paramref name="invocation"/> is <c>System.Threading.Monitor.Exit(x)</c>.</summary>
+    private static bool IsMonitorExit(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken) =>
+        invocation is { ArgumentList.Arguments.Count: 1 } &&
+        invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exit" } or IdentifierNameSyntax { Identifier.ValueText: "Exit" } &&
+        model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Exit", ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
 
     /// <summary>Whether the two expressions name the same lock: the same text, or the same field, local or parameter with or without <c>this.</c>.</summary>
     private static bool SameLock(SemanticModel model, ExpressionSyntax a, ExpressionSyntax b, CancellationToken cancellationToken) =>

@@ -89,6 +89,12 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // A goto may not jump back before a using declaration of its block (CS8649).
+        if (JumpsBackOver(body, declaration))
+        {
+            return false;
+        }
+
         // `using var` may not sit directly in a switch section (CS8647): the fix wraps the section in a block, which
         // would hide the section's locals from the other sections that use them.
         if (declaration.Parent is SwitchSectionSyntax section && SharesLocals(section))
@@ -107,6 +113,20 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
     /// </summary>
     private static SyntaxNode? Body(LocalDeclarationStatementSyntax declaration) =>
         declaration.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax);
+
+    /// <summary>
+    /// Whether a <c>goto</c> after <paramref name="declaration"/> targets a label at or before it (by position, which errs
+    /// on the side of no fix): the <c>using</c> declaration the fix writes would then be jumped back over.
+    /// </summary>
+    private static bool JumpsBackOver(SyntaxNode body, LocalDeclarationStatementSyntax declaration)
+    {
+        var before = new HashSet<string>(
+            body.DescendantNodes().OfType<LabeledStatementSyntax>().Where(l => l.SpanStart <= declaration.SpanStart).Select(static l => l.Identifier.ValueText),
+            System.StringComparer.Ordinal);
+        return before.Count > 0 && body.DescendantNodes().OfType<GotoStatementSyntax>().Any(jump =>
+            jump.IsKind(SyntaxKind.GotoStatement) && jump.SpanStart > declaration.SpanStart &&
+            jump.Expression is IdentifierNameSyntax label && before.Contains(label.Identifier.ValueText));
+    }
 
     /// <summary>Whether a name the section declares (a local, a pattern or out variable) appears in another section of the switch.</summary>
     private static bool SharesLocals(SwitchSectionSyntax section)

@@ -33,10 +33,12 @@ internal static class SequentialFixAll
 
     /// <summary>
     /// A Fix All provider (document, project and solution scopes) that applies <paramref name="plan"/> in turn to the
-    /// nodes <paramref name="locate"/> finds for the diagnostics, in the document as it was when they were reported.
+    /// nodes <paramref name="locate"/> finds for the diagnostics, in the document as it was when they were reported: in
+    /// text order, or with <paramref name="innermostFirst"/> from the end back, so a node inside another's span is fixed
+    /// before it (the outer fix then rewrites the fixed text, where fixing it first would replace the inner node).
     /// </summary>
-    public static FixAllProvider Create(Planner plan, Locator locate) =>
-        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, locate, context.CancellationToken));
+    public static FixAllProvider Create(Planner plan, Locator locate, bool innermostFirst = false) =>
+        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, plan, locate, innermostFirst, context.CancellationToken));
 
     /// <summary>Plans the fix of one diagnostic's node in <paramref name="document"/>, which may change other documents too; null when none applies there.</summary>
     public delegate Func<CancellationToken, Task<Solution>>? SolutionPlanner(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken);
@@ -130,7 +132,7 @@ internal static class SequentialFixAll
         }
     }
 
-    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Locator locate, CancellationToken cancellationToken)
+    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Planner plan, Locator locate, bool innermostFirst, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -148,7 +150,10 @@ internal static class SequentialFixAll
             }
         }
 
-        var order = marks.OrderBy(static pair => pair.Key.SpanStart).Select(static pair => pair.Value).ToArray();
+        var order = (innermostFirst
+                ? marks.OrderByDescending(static pair => pair.Key.SpanStart).ThenBy(static pair => pair.Key.Span.Length)
+                : marks.OrderBy(static pair => pair.Key.SpanStart))
+            .Select(static pair => pair.Value).ToArray();
         document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
         foreach (var mark in order)
         {

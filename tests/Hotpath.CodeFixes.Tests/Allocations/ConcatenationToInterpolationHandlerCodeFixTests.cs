@@ -39,6 +39,57 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             }
             """);
 
+    private const string NestedConcatenations = """
+        using System.Text;
+
+        public static class C
+        {
+            [Hotpath.HotPath]
+            public static string M(int i, int n)
+            {
+                var sb = new StringBuilder();
+                var inner = new StringBuilder();
+                sb.Append({|HOT106:"a" + inner.Append({|HOT106:"b" + i|}).Length|}).Append({|HOT106:"c" + n|});
+                return Join(sb, inner);
+            }
+
+            private static string Join(StringBuilder sb, StringBuilder inner) => sb + "|" + inner;
+        }
+        """;
+
+    private const string NestedConcatenationsFixed = """
+        using System.Text;
+
+        public static class C
+        {
+            [Hotpath.HotPath]
+            public static string M(int i, int n)
+            {
+                var sb = new StringBuilder();
+                var inner = new StringBuilder();
+                sb.Append($"a{inner.Append($"b{i}").Length}").Append($"c{n}");
+                return Join(sb, inner);
+            }
+
+            private static string Join(StringBuilder sb, StringBuilder inner) => sb + "|" + inner;
+        }
+        """;
+
+    private static readonly CodeFixTestOptions s_nestedRun = new()
+    {
+        Run = static assembly => Assert.Equal("a2c3|b1", assembly.GetType("C")!.GetMethod("M")!.Invoke(null, new object[] { 1, 3 })),
+    };
+
+    /// <summary>A concatenation nested in another's piece, and two in one statement, are all fixed by single fixes one by one.</summary>
+    [Fact]
+    public Task Nested_concatenations_and_two_in_one_statement_are_each_fixed() =>
+        CodeFixVerifier.VerifyAsync(new StringAnalyzer(), new ConcatenationToInterpolationHandlerCodeFixProvider(), NestedConcatenations, NestedConcatenationsFixed, s_nestedRun);
+
+    /// <summary>Fix All gives what the single fixes give one by one (the batch fixer merged the outer and inner fixes' overlapping edits and lost one).</summary>
+    [Fact]
+    public Task Fix_All_fixes_nested_concatenations_like_the_single_fixes() =>
+        CodeFixVerifier.VerifyFixAllAsync(new StringAnalyzer(), new ConcatenationToInterpolationHandlerCodeFixProvider(), NestedConcatenations, NestedConcatenationsFixed, s_nestedRun);
+
     [Fact]
     public Task Only_string_additions_are_split_a_numeric_sum_stays_one_hole() =>
         CodeFixVerifier.VerifyAsync(

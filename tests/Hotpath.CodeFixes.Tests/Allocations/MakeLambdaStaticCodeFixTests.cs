@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Hotpath.Analyzers.Allocations;
 using Hotpath.CodeFixes.Allocations;
 using Hotpath.Testing;
@@ -109,6 +110,70 @@ public sealed class MakeLambdaStaticCodeFixTests
                     static x => x > 0);
             }
             """);
+
+    /// <summary>
+    /// A lambda that calls a non-static local function of the method around it stays as it is: a static lambda may not
+    /// refer to one (CS8820; it was made static and stopped compiling). A static local function, or one declared in the
+    /// lambda itself, is no obstacle.
+    /// </summary>
+    [Fact]
+    public async Task No_fix_for_a_lambda_that_refers_to_a_non_static_local_function_outside_it()
+    {
+        const string Markup = """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    int Two() => 2;
+                    Func<int> calls = {|HOT105:() => Two()|};
+                    Func<int> twice = {|HOT105:() => Two() + Two()|};
+                    return calls() + twice();
+                }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Markup, new[] { new ClosureAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT105") });
+        await CodeFixVerifier.VerifyNoFixAsync(new ClosureAnalyzer(), new MakeLambdaStaticCodeFixProvider(), DiagnosticMarkup.Parse(Markup).Source);
+    }
+
+    [Fact]
+    public Task A_lambda_that_refers_to_a_static_local_function_or_its_own_becomes_static() =>
+        CodeFixVerifier.VerifyAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    static int Two() => 2;
+                    Func<int> calls = {|HOT105:() => Two()|};
+                    Func<int> own = {|HOT105:() => { int Three() => 3; return Three(); }|};
+                    return calls() + own();
+                }
+            }
+            """,
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M()
+                {
+                    static int Two() => 2;
+                    Func<int> calls = static () => Two();
+                    Func<int> own = static () => { int Three() => 3; return Three(); };
+                    return calls() + own();
+                }
+            }
+            """,
+            new CodeFixTestOptions { Run = static assembly => Assert.Equal(5, assembly.GetType("C")!.GetMethod("M")!.Invoke(System.Activator.CreateInstance(assembly.GetType("C")!), null)) });
 
     [Fact]
     public Task No_fix_for_method_groups_and_events() =>

@@ -807,6 +807,67 @@ public sealed class IntroduceLockObjectCodeFixTests
     public Task No_fix_when_another_type_locks_the_same_object(string source) =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), source);
 
+    /// <summary>
+    /// Another object's member (<c>lock (_registry.Sync)</c>, <c>lock (other.Sync)</c>) is locked by every instance, and
+    /// by other types, that reach that object: a lock object of this type (one per instance) would stop excluding them
+    /// from each other, and two such sites from each other. No fix (each site got a lock object of its own).
+    /// </summary>
+    [Fact]
+    public async Task No_fix_for_a_member_of_another_object()
+    {
+        const string Markup = """
+            public sealed class Registry
+            {
+                public readonly object Sync = new();
+                public int Count;
+            }
+
+            public sealed class Worker
+            {
+                private readonly Registry _registry;
+                public Worker(Registry registry) => _registry = registry;
+                public void A() { lock ({|HOT203:_registry.Sync|}) { _registry.Count++; } }
+                public void B(Registry other) { lock ({|HOT203:other.Sync|}) { other.Count++; } }
+            }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Markup, new[] { new LockTargetAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT201", "HOT203") });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), DiagnosticMarkup.Parse(Markup).Source);
+    }
+
+    /// <summary>
+    /// Code that locks an instance of the type from outside (<c>lock (account)</c> around two calls, in another type or
+    /// in a static method of the type itself), or this instance's member through another reference (<c>other.SyncRoot</c>),
+    /// excludes the type's own <c>lock (this)</c> (or <c>lock (SyncRoot)</c>) sites: given a private lock object, they
+    /// would no longer exclude that code. No fix (it was offered).
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        public class Account { private int _n; public void Deposit() { lock ({|HOT201:this|}) { _n++; } } }
+        public static class Bank { public static void Twice(Account account) { lock ({|HOT203:account|}) { account.Deposit(); account.Deposit(); } } }
+        """)]
+    [InlineData("""
+        public class Account
+        {
+            private int _n;
+            public void Deposit() { lock ({|HOT201:this|}) { _n++; } }
+            public static void Twice(Account account) { System.Threading.Monitor.Enter({|HOT203:account|}); account.Deposit(); System.Threading.Monitor.Exit(account); }
+        }
+        """)]
+    [InlineData("""
+        public class Account { private int _n; public void Deposit() { lock ({|HOT201:this|}) { _n++; } } }
+        public sealed class Savings : Account { }
+        public static class Bank { public static void Twice(Savings account) { lock ({|HOT203:account|}) { account.Deposit(); } } }
+        """)]
+    [InlineData("""
+        public class Registry { public readonly object SyncRoot = new(); private int _n; public void Add() { lock ({|HOT203:SyncRoot|}) { _n++; } } }
+        public static class Admin { public static void Batch(Registry registry) { lock ({|HOT203:registry.SyncRoot|}) { registry.Add(); registry.Add(); } } }
+        """)]
+    public async Task No_fix_when_other_code_locks_an_instance_of_the_type_or_its_member(string markup)
+    {
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { new LockTargetAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT201", "HOT203") });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), DiagnosticMarkup.Parse(markup).Source);
+    }
+
     [Fact]
     public Task No_fix_for_a_parameter() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """

@@ -653,6 +653,131 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
+    /// <summary>
+    /// A method that only enters (an <c>Acquire</c> whose <c>Release</c> is another member, in this part of the type or
+    /// another) hands the lock on: without an Exit in its block, a finally at the block's end would release it at once,
+    /// and the Release would throw <c>SynchronizationLockException</c>. No fix (it was offered).
+    /// </summary>
+    [Theory]
+    [InlineData("public void Acquire() { {|HOT204:Monitor.Enter(_gate)|}; _n++; } public void Release() { Monitor.Exit(_gate); }")]
+    [InlineData("public void Acquire() { {|HOT204:Monitor.Enter(this._gate)|}; } public void Release() { if (_n >= 0) Monitor.Exit(_gate); }")]
+    [InlineData("public bool TryAcquire(bool ok) { {|HOT204:Monitor.Enter(_gate)|}; if (ok) return true; _n++; return false; } } public sealed partial class Store { public void Release() { Monitor.Exit(_gate); }")]
+    public Task No_fix_when_another_member_of_the_type_releases_the_lock_the_block_never_releases(string members) => VerifyReportedWithoutFix($$"""
+        using System.Threading;
+        public sealed partial class Store
+        {
+            private readonly object _gate = new();
+            private int _n;
+            {{members}}
+        }
+        """);
+
+    /// <summary>
+    /// Without an Exit, the fix writes one with the Enter's expression, evaluated again in the finally: when the guarded
+    /// statements change what it names (<c>i++</c> under <c>_locks[i]</c>, the local reassigned), it would release
+    /// another object than it entered, and throw <c>SynchronizationLockException</c>. No fix (it was offered); a plain
+    /// name nothing reassigns keeps it.
+    /// </summary>
+    [Theory]
+    [InlineData("public void Update(int i) { {|HOT204:Monitor.Enter(_locks[i])|}; i++; _n++; }")]
+    [InlineData("public void Update() { var gate = _locks[0]; {|HOT204:Monitor.Enter(gate)|}; gate = _locks[1]; _n++; }")]
+    [InlineData("public void Update() { {|HOT204:Monitor.Enter(_current)|}; _current = _locks[1]; _n++; }")]
+    [InlineData("public void Update() { {|HOT204:Monitor.Enter(Next())|}; _n++; }")]
+    public Task No_fix_without_an_exit_when_the_lock_expression_may_name_another_object_at_the_end(string member) => VerifyReportedWithoutFix($$"""
+        using System.Threading;
+        public sealed class Store
+        {
+            private readonly object[] _locks = { new(), new() };
+            private object _current = new();
+            private int _n;
+            private object Next() => _locks[_n % 2];
+            {{member}}
+        }
+        """);
+
+    /// <summary>A release in another member that closes an Enter of its own (in its finally) is not a hand-over: the leak is still fixed.</summary>
+    [Fact]
+    public Task Another_members_own_enter_and_exit_keep_the_fix_of_a_leak() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public int Read()
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        return _n;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+
+                public void Update()
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    _n++;
+                }
+
+                public static string Probe()
+                {
+                    var store = new Store();
+                    store.Update();
+                    return $"{store.Read()} {Monitor.IsEntered(store._gate)}";
+                }
+            }
+            """, """
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public int Read()
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        return _n;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+
+                public void Update()
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        _n++;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+
+                public static string Probe()
+                {
+                    var store = new Store();
+                    store.Update();
+                    return $"{store.Read()} {Monitor.IsEntered(store._gate)}";
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                Run = static assembly => Assert.Equal("1 False", assembly.GetType("Store")!.GetMethod("Probe")!.Invoke(null, null)),
+            });
+
     /// <summary>The comments of the Exit move with it into the finally (they were dropped).</summary>
     [Fact]
     public Task The_exits_comments_move_into_the_finally() =>

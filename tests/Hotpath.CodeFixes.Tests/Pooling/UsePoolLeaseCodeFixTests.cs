@@ -446,6 +446,26 @@ public sealed class UsePoolLeaseCodeFixTests
         }
         """.Replace("WRITE", write, StringComparison.Ordinal));
 
+    /// <summary>
+    /// A <c>goto</c> after the rent back to a label at or before it would jump before the <c>using</c> declaration the
+    /// fix writes (CS8649; it was offered and stopped compiling). No fix.
+    /// </summary>
+    [Theory]
+    [InlineData("retry:\n        var state = {|HOT303:PodState.Pool.Rent()|};\n        state.Restarts++;\n        if (++tries < n) goto retry;")]
+    [InlineData("again:\n        tries++;\n        var state = {|HOT303:PodState.Pool.Rent()|};\n        if (state.Restarts++ < n) { goto again; }")]
+    public Task Not_offered_when_a_goto_jumps_back_over_the_rent(string statements) => VerifyReportedWithoutFix(
+        """
+        public static class Handler
+        {
+            public static int Handle(int n)
+            {
+                var tries = 0;
+                STATEMENTS
+                return tries;
+            }
+        }
+        """.Replace("STATEMENTS", statements, StringComparison.Ordinal));
+
     [Fact]
     public Task Offered_when_the_local_is_only_read_through_parentheses_or_a_null_forgiving_use() => CodeFixVerifier.VerifyAsync(
         new PoolMisuseAnalyzer(),
