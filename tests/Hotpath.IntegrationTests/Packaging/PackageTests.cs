@@ -21,6 +21,8 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Contains("analyzers/dotnet/cs/Hotpath.CodeFixes.dll", entries);
         Assert.Contains("build/Hotpath.props", entries); // HOT0xx from the companion analyzers only (see GeneratorDiagnostics)
         Assert.Contains("buildTransitive/Hotpath.props", entries);
+        Assert.Contains("build/Hotpath.targets", entries);           // HOTPATH0001 (see PrivateAssetsWarningTests)
+        Assert.Contains("buildTransitive/Hotpath.targets", entries);
         // Roslyn components must not leak into lib/ (consumers would reference them).
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
     }
