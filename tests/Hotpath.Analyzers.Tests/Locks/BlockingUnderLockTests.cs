@@ -362,6 +362,42 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A nested deconstruction calls each Deconstruct of its parts, and a foreach that deconstructs ('var (a, b)' or
+    /// '(var a, int b)') calls the element's Deconstruct: each is followed like HOT111 follows them (only the outer Deconstruct of a
+    /// deconstruction was followed, and none of a foreach's).
+    /// </summary>
+    [Fact]
+    public Task Nested_and_foreach_deconstructions_follow_each_Deconstruct() => LockVerifier.VerifyAsync(Usings + """
+        public readonly struct Pair { public void Deconstruct(out int a, out int b) { Thread.Sleep(1); a = b = 0; } }
+        public readonly struct Point { public void Deconstruct(out int x, out int y) { x = y = 0; } }
+        public readonly struct Line { public void Deconstruct(out Point from, out Pair to) { from = default; to = default; } }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Line l) { lock (_gate) { {|HOT207:var ((x, y), (a, b)) = l|}; return x + y + a + b; } }
+            public int B(Point p, Pair q) { lock (_gate) { {|HOT207:var ((x, y), (a, b)) = (p, q)|}; return x + y + a + b; } }
+            public int D(Pair[] pairs, Point[] points)
+            {
+                var n = 0;
+                lock (_gate)
+                {
+                    foreach (var (x, y) in points) n += x + y;
+                    foreach (var (a, b) in {|HOT207:pairs|}) n += a + b;
+                    foreach (var (p, _) in points) n += p;
+                }
+
+                return n;
+            }
+            public int E(Line[] lines)
+            {
+                var n = 0;
+                lock (_gate) { foreach ((_, (var a, int b)) in {|HOT207:lines|}) n += a + b; }
+                return n;
+            }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_names_the_accessor_or_operator_and_what_blocks_inside_it()
     {
