@@ -782,7 +782,8 @@ public sealed class BlockingUnderLockTests
     /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
     /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
     /// not block is quiet; so is taking a <c>ref readonly</c> local to it (<c>ref readonly var r = ref _viewed;</c>, or
-    /// ref-assigning one). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
+    /// ref-assigning one), or returning it by <c>ref readonly</c> from a lambda or local function (also through a ref
+    /// conditional; this counted as a write). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
     /// invocation is unknown code.
     /// </summary>
     [Fact]
@@ -796,6 +797,8 @@ public sealed class BlockingUnderLockTests
             private readonly Action _viewed;
             private readonly Action _reassigned;
             private readonly Action _borrowed;
+            private readonly Action _returned;
+            private readonly Action _chosen;
             private static int s_n;
             public C()
             {
@@ -813,8 +816,15 @@ public sealed class BlockingUnderLockTests
                 ref var borrowed = ref _borrowed;
                 view();
                 borrowed();
+                _returned = Bump;
+                Viewer returned = () => ref _returned;
+                _chosen = Bump;
+                returned();
+                Chosen(true)();
+                ref readonly Action Chosen(bool viewed) => ref viewed ? ref _viewed : ref _chosen;
             }
-            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; } }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; _returned(); _chosen(); } }
+            private delegate ref readonly Action Viewer();
             private static void Peek(ref readonly Action a) { }
             private static void Read(in Action a) { }
             private static void Swap(ref Action a) { }
