@@ -221,25 +221,51 @@ internal static class LockOperations
     /// <summary>
     /// Whether <paramref name="reference"/> (a field's, a local's) is written: assigned (also as an element of a
     /// deconstruction's target, or by a compound assignment), stepped, passed by <c>ref</c>/<c>out</c>, or taken by
-    /// reference (<c>&amp;x</c>, <c>ref x</c>) but for a <c>ref readonly</c> local (<c>ref readonly var r = ref x;</c>;
-    /// <c>r = ref x;</c> is an assignment whose target is <c>r</c>), through which it cannot be written.
+    /// writable reference (<c>&amp;x</c>, <c>ref var r = ref x;</c>, <c>r = ref x;</c>, <c>return ref x;</c> from a
+    /// <c>ref</c>-returning member, local function or lambda), also as a branch of a ref conditional
+    /// (<c>ref c ? ref x : ref y</c>). Taken by <c>ref readonly</c> reference it is only read: a <c>ref readonly</c> local
+    /// or ref field bound or ref-assigned to it, an <c>in</c>/<c>ref readonly</c> parameter ref-assigned to it, a
+    /// <c>return ref x;</c> from a member, local function or lambda returning <c>ref readonly</c>.
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
         var current = reference;
-        while (current.Parent is ITupleOperation tuple)
+        while (current.Parent is ITupleOperation || current.Parent is IConditionalOperation { IsRef: true } conditional && conditional.Condition != current)
         {
-            current = tuple;
+            current = current.Parent;
         }
 
         return current.Parent switch
         {
+            ISimpleAssignmentOperation { IsRef: true } assignment when assignment.Value == current => !IsReadOnlyReference(assignment.Target),
             IAssignmentOperation assignment => assignment.Target == current,
             IForEachLoopOperation => current != reference,
             IIncrementOrDecrementOperation or IAddressOfOperation or IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.RefReadOnly } } => false,
-            _ => current.Syntax.Parent is RefExpressionSyntax,
+            IReturnOperation { SemanticModel: { } model } @return when model.GetEnclosingSymbol(@return.Syntax.SpanStart) is IMethodSymbol { RefKind: RefKind.RefReadOnly } => false,
+            _ => IsTakenByReference(current.Syntax),
         };
+    }
+
+    /// <summary>Whether a ref assignment to <paramref name="target"/> makes it an alias that cannot write.</summary>
+    private static bool IsReadOnlyReference(IOperation target) => target switch
+    {
+        ILocalReferenceOperation local => local.Local.RefKind == RefKind.RefReadOnly,
+        IParameterReferenceOperation parameter => parameter.Parameter.RefKind is RefKind.In or RefKind.RefReadOnlyParameter,
+        IFieldReferenceOperation field => field.Field.RefKind == RefKind.RefReadOnly,
+        _ => false,
+    };
+
+    /// <summary>Whether <paramref name="syntax"/> is the operand of <c>ref</c> (<c>ref x</c>, <c>ref (x)</c>).</summary>
+    private static bool IsTakenByReference(SyntaxNode syntax)
+    {
+        var parent = syntax.Parent;
+        while (parent is ParenthesizedExpressionSyntax)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is RefExpressionSyntax;
     }
 
     /// <summary>Whether a call passes a zero timeout (a constant <c>0</c> <c>int</c>, or <c>TimeSpan.Zero</c>): a wait that only polls.</summary>

@@ -19,7 +19,8 @@ internal static class CalledMethods
     /// the calls the compiler writes: a range's <c>Slice</c> or an index from the end's indexer, then the <c>Length</c> or
     /// <c>Count</c> they read, a designated list-pattern slice's <c>Slice</c>, a list pattern's indexer (when it tests an
     /// element) and length, a <c>foreach</c>'s <c>GetEnumerator</c>, <c>MoveNext</c>, <c>Current</c> and
-    /// <c>Dispose</c>, a deconstruction's <c>Deconstruct</c>, the <c>Dispose</c> (<c>DisposeAsync</c>) a
+    /// <c>Dispose</c> (and, when it deconstructs its element, each <c>Deconstruct</c>), a deconstruction's
+    /// <c>Deconstruct</c> and those of its nested deconstructions, the <c>Dispose</c> (<c>DisposeAsync</c>) a
     /// <c>using</c> calls on its resources (<see cref="DisposeMethods"/>), and an <c>await</c>'s <c>GetAwaiter</c>,
     /// <c>IsCompleted</c> and <c>GetResult</c>. A collection initializer's <c>Add</c> is an invocation of its own.
     /// </summary>
@@ -87,10 +88,16 @@ internal static class CalledMethods
                 Add(called, info.MoveNextMethod);
                 Add(called, info.CurrentProperty?.GetMethod);
                 Add(called, info.DisposeMethod);
+                if (statement is ForEachVariableStatementSyntax deconstructing)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    AddDeconstructs(called, model.GetDeconstructionInfo(deconstructing));
+                }
+
                 break;
             case IDeconstructionAssignmentOperation { Syntax: AssignmentExpressionSyntax deconstruction, SemanticModel: { } model }:
                 cancellationToken.ThrowIfCancellationRequested();
-                Add(called, model.GetDeconstructionInfo(deconstruction).Method);
+                AddDeconstructs(called, model.GetDeconstructionInfo(deconstruction));
                 break;
             case IUsingOperation { SemanticModel: { } model } @using:
                 called.AddRange(DisposeMethods(@using.Resources, @using.IsAsynchronous, model.Compilation));
@@ -221,6 +228,19 @@ internal static class CalledMethods
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Each <c>Deconstruct</c> a deconstruction calls, outer first: a nested one (<c>var ((a, b), c) = …</c>) calls its
+    /// parts' too, and a tuple deconstructed element by element calls only its elements'.
+    /// </summary>
+    private static void AddDeconstructs(List<IMethodSymbol> called, DeconstructionInfo info)
+    {
+        Add(called, info.Method);
+        foreach (var nested in info.Nested)
+        {
+            AddDeconstructs(called, nested);
+        }
     }
 
     private static void Add(List<IMethodSymbol> called, (IMethodSymbol? First, IMethodSymbol? Second) accessors)

@@ -220,6 +220,49 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// A nested deconstruction calls each Deconstruct of its parts, and a foreach that deconstructs (declaring or assigning)
+    /// calls the element's Deconstruct for each element ('foreach ((var a, int b) in …)' too; a foreach cannot assign
+    /// existing variables): each is followed, reported at the deconstruction or the collection (only the outer Deconstruct of a deconstruction was followed, and none of a foreach's).
+    /// </summary>
+    [Fact]
+    public Task Nested_and_foreach_deconstructions_follow_each_Deconstruct() => Alloc.VerifyAsync("""
+        public sealed class Pair
+        {
+            public void Deconstruct(out string a, out int b) { a = new string('a', 2); b = 0; }
+        }
+
+        public readonly struct Point
+        {
+            public void Deconstruct(out int x, out int y) { x = 1; y = 2; }
+        }
+
+        public readonly struct Line
+        {
+            public void Deconstruct(out Point from, out Pair to) { from = default; to = null!; }
+            public void Deconstruct(out Point from, out Point to, out int length) { from = to = default; length = 0; }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Line line, Pair pair, Point point, Line[] lines, Pair[] pairs, Point[] points)
+            {
+                var n = 0;
+                {|HOT111:var ((x1, y1), (a, b)) = line|};
+                var ((x2, y2), (x3, y3), length) = line;
+                {|HOT111:var ((x4, y4), (c, d)) = (point, pair)|};
+                foreach (var (x, y) in points) n += x + y;
+                foreach (var (s, i) in {|HOT111:pairs|}) n += s.Length + i;
+                foreach (var ((x, y), _) in lines) n += x + y;
+                foreach (var (_, (s, i)) in {|HOT111:lines|}) n += s.Length + i;
+                foreach ((var e, int f) in {|HOT111:pairs|}) n += e.Length + f;
+                foreach ((var x5, int y5) in points) n += x5 + y5;
+                return n + x1 + y1 + a.Length + b + x2 + y2 + x3 + y3 + length + x4 + y4 + c.Length + d;
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
     /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
     /// </summary>

@@ -362,6 +362,42 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A nested deconstruction calls each Deconstruct of its parts, and a foreach that deconstructs ('var (a, b)' or
+    /// '(var a, int b)') calls the element's Deconstruct: each is followed like HOT111 follows them (only the outer Deconstruct of a
+    /// deconstruction was followed, and none of a foreach's).
+    /// </summary>
+    [Fact]
+    public Task Nested_and_foreach_deconstructions_follow_each_Deconstruct() => LockVerifier.VerifyAsync(Usings + """
+        public readonly struct Pair { public void Deconstruct(out int a, out int b) { Thread.Sleep(1); a = b = 0; } }
+        public readonly struct Point { public void Deconstruct(out int x, out int y) { x = y = 0; } }
+        public readonly struct Line { public void Deconstruct(out Point from, out Pair to) { from = default; to = default; } }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Line l) { lock (_gate) { {|HOT207:var ((x, y), (a, b)) = l|}; return x + y + a + b; } }
+            public int B(Point p, Pair q) { lock (_gate) { {|HOT207:var ((x, y), (a, b)) = (p, q)|}; return x + y + a + b; } }
+            public int D(Pair[] pairs, Point[] points)
+            {
+                var n = 0;
+                lock (_gate)
+                {
+                    foreach (var (x, y) in points) n += x + y;
+                    foreach (var (a, b) in {|HOT207:pairs|}) n += a + b;
+                    foreach (var (p, _) in points) n += p;
+                }
+
+                return n;
+            }
+            public int E(Line[] lines)
+            {
+                var n = 0;
+                lock (_gate) { foreach ((_, (var a, int b)) in {|HOT207:lines|}) n += a + b; }
+                return n;
+            }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_names_the_accessor_or_operator_and_what_blocks_inside_it()
     {
@@ -746,7 +782,8 @@ public sealed class BlockingUnderLockTests
     /// Passing a readonly delegate field to a <c>ref readonly</c> or <c>in</c> parameter (here in the constructor, where it
     /// could be written) only reads it (LockOperations.IsWritten): its one target stays known, and a target that does
     /// not block is quiet; so is taking a <c>ref readonly</c> local to it (<c>ref readonly var r = ref _viewed;</c>, or
-    /// ref-assigning one). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
+    /// ref-assigning one), or returning it by <c>ref readonly</c> from a lambda or local function (also through a ref
+    /// conditional; this counted as a write). Passed by <c>ref</c>, or taken as a writable <c>ref</c> local, it may be replaced, and its
     /// invocation is unknown code.
     /// </summary>
     [Fact]
@@ -760,6 +797,8 @@ public sealed class BlockingUnderLockTests
             private readonly Action _viewed;
             private readonly Action _reassigned;
             private readonly Action _borrowed;
+            private readonly Action _returned;
+            private readonly Action _chosen;
             private static int s_n;
             public C()
             {
@@ -777,8 +816,15 @@ public sealed class BlockingUnderLockTests
                 ref var borrowed = ref _borrowed;
                 view();
                 borrowed();
+                _returned = Bump;
+                Viewer returned = () => ref _returned;
+                _chosen = Bump;
+                returned();
+                Chosen(true)();
+                ref readonly Action Chosen(bool viewed) => ref viewed ? ref _viewed : ref _chosen;
             }
-            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; } }
+            public void A() { lock (_gate) { _peeked(); _read(); {|HOT207:_swapped()|}; _viewed(); _reassigned(); {|HOT207:_borrowed()|}; _returned(); _chosen(); } }
+            private delegate ref readonly Action Viewer();
             private static void Peek(ref readonly Action a) { }
             private static void Read(in Action a) { }
             private static void Swap(ref Action a) { }

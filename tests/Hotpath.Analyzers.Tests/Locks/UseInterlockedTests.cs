@@ -329,6 +329,73 @@ public sealed class UseInterlockedTests
                 """),
         });
 
+    /// <summary>
+    /// A <c>ref readonly</c> return of the field (from a method, property, indexer, local function or lambda, also through
+    /// a ref conditional) and a <c>ref readonly</c> local bound or ref-assigned to it only read it (LockOperations.IsWritten):
+    /// the single-update lock stays reported (a ref readonly return counted as a write). A <c>ref</c> return, a writable
+    /// <c>ref</c> local bound to it through a ref conditional, or one ref-assigned to it (<c>r = ref _count;</c>, which
+    /// was missed) may write it outside the lock: quiet.
+    /// </summary>
+    [Fact]
+    public Task A_ref_readonly_return_or_local_only_reads_the_field_and_a_ref_one_writes_it() => LockVerifier.VerifyAsync("""
+        public delegate ref readonly int Viewer();
+        public delegate ref int Borrower();
+        public sealed class Viewed
+        {
+            private readonly object _g = new();
+            private int _count, _other;
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+            public ref readonly int View() => ref _count;
+            public ref readonly int Peek { get { return ref _count; } }
+            public ref readonly int this[int i] => ref _count;
+            public ref readonly int Pick(bool a, bool b) => ref a ? ref _other : ref b ? ref _count : ref _other;
+            public int Local() { return Read(); ref readonly int Read() => ref _count; }
+            public int Lambda() { Viewer v = () => ref _count; Viewer w = () => { return ref _count; }; return v() + w(); }
+            public int Either(bool left)
+            {
+                ref readonly var r = ref left ? ref _count : ref _other;
+                ref readonly var s = ref _other;
+                s = ref left ? ref _other : ref _count;
+                return r + s;
+            }
+        }
+        public sealed class Borrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public ref int Borrow() => ref _count;
+        }
+        public sealed class LocallyBorrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Reset() { Borrow() = 0; ref int Borrow() => ref _count; }
+        }
+        public sealed class LambdaBorrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public Borrower Lend() => () => ref _count;
+        }
+        public sealed class EitherBorrowed
+        {
+            private readonly object _g = new();
+            private int _count, _other;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Reset(bool left) { ref var r = ref left ? ref _count : ref _other; r = 0; }
+        }
+        public sealed class Reassigned
+        {
+            private readonly object _g = new();
+            private int _count, _other;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Reset() { ref var r = ref _other; r = ref _count; r = 0; }
+        }
+        """, "HOT205");
+
     [Fact]
     public Task A_single_update_under_a_System_Threading_Lock_stays_quiet_as_DESIGN_md_requires() => LockVerifier.VerifyAllRulesAsync("""
         using System.Threading;
