@@ -60,7 +60,8 @@ public sealed class PrivateAssetsWarningTests(PackedPackage package) : IDisposab
         // TreatWarningsAsErrors makes it an error, which fails that project only.
         Assert.Contains("error HOTPATH0001: The Hotpath package reference of library 'LibStrict'", build.Output);
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains("keeps Hotpath's runtime library", build.Output);
+        Assert.Contains("keeps Hotpath (its runtime library Hotpath.dll", build.Output);
+        Assert.Contains("cannot use the library's generated members (CS0012)", build.Output);
         Assert.Contains("FileNotFoundException", build.Output);
         Assert.Contains("HotpathSuppressPrivateAssetsWarning=true", build.Output);
 
