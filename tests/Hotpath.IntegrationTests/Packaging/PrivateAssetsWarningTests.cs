@@ -57,6 +57,10 @@ public sealed class PrivateAssetsWarningTests(PackedPackage package) : IDisposab
             Assert.Contains($"warning HOTPATH0001: The Hotpath package reference of library '{project}' (PrivateAssets=", build.Output);
         }
 
+        // The message quotes the reference's own metadata.
+        Assert.Contains("library 'LibAttribute' (PrivateAssets='all' ExcludeAssets='')", build.Output);
+        Assert.Contains("library 'LibExcludeRuntime' (PrivateAssets='' ExcludeAssets='runtime')", build.Output);
+
         // TreatWarningsAsErrors makes it an error, which fails that project only.
         Assert.Contains("error HOTPATH0001: The Hotpath package reference of library 'LibStrict'", build.Output);
         Assert.NotEqual(0, build.ExitCode);
