@@ -96,6 +96,11 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // an Acquire whose Release is another member: released at the block's end, the Release would throw
         }
 
+        if (exit is not null && Enumerable.Range(start, end - start).Any(i => IsUsingDeclaration(block.Statements[i])))
+        {
+            return null; // disposed at the block's end, after the Exit and the code after it: in the try, before them and under the lock
+        }
+
         if (Awaits(block, start, end))
         {
             return null; // Monitor is held by a thread: after an await the finally may run on another, and its Exit throw
@@ -232,6 +237,17 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         }
 
         return false;
+    }
+
+    /// <summary>Whether <paramref name="statement"/> is a <c>using</c> declaration (<c>using var x = …;</c>), labelled or not.</summary>
+    private static bool IsUsingDeclaration(StatementSyntax statement)
+    {
+        while (statement is LabeledStatementSyntax labeled)
+        {
+            statement = labeled.Statement;
+        }
+
+        return statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword };
     }
 
     /// <summary>Whether the guarded statements [start, end) await (<c>await</c>, <c>await foreach</c>, <c>await using</c>), outside lambdas and local functions.</summary>

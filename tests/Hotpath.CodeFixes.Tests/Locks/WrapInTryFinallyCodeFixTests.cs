@@ -695,6 +695,30 @@ public sealed class WrapInTryFinallyCodeFixTests
         }
         """);
 
+    /// <summary>
+    /// A <c>using</c> declaration among the guarded statements is disposed at the end of its block, after the Exit and the
+    /// statements that follow it; moved into the try it would be disposed before them, and under the lock (a scope of
+    /// another lock, <c>_other.EnterScope()</c>, would no longer cover the code after the Exit). No fix (it was offered).
+    /// </summary>
+    [Fact]
+    public Task No_fix_when_a_using_declaration_among_the_statements_would_be_disposed_earlier() => VerifyReportedWithoutFix("""
+        using System.Threading;
+        public sealed class Store
+        {
+            private readonly object _gate = new();
+            private readonly Lock _other = new();
+            private int _n;
+            public void Update()
+            {
+                {|HOT204:Monitor.Enter(_gate)|};
+                using var scope = _other.EnterScope();
+                _n++;
+                Monitor.Exit(_gate);
+                _n--;
+            }
+        }
+        """);
+
     /// <summary>A release in another member that closes an Enter of its own (in its finally) is not a hand-over: the leak is still fixed.</summary>
     [Fact]
     public Task Another_members_own_enter_and_exit_keep_the_fix_of_a_leak() =>
