@@ -678,6 +678,39 @@ public sealed class CallGraphTests
     }
 
     /// <summary>
+    /// A record's copy constructor, which a with runs, is named as such ('new Note()' hid that it was the copy constructor
+    /// and read as a parameterless one); another constructor of the record is still 'new Note()'.
+    /// </summary>
+    [Fact]
+    public async Task Message_names_a_record_copy_constructor_reached_through_with()
+    {
+        var messages = (await Alloc.DiagnosticsAsync("""
+            public record Note(string Text)
+            {
+                public Note(int n) : this(new string('n', n)) { }
+                protected Note(Note original) { Text = original.Text + "!"; }
+            }
+
+            public class C
+            {
+                [HotPath]
+                public Note M(Note note) => note with { Text = "b" };
+
+                [HotPath]
+                public Note N() => new Note(3);
+            }
+            """)).Where(d => d.Id == "HOT111")
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(CultureInfo.InvariantCulture))
+            .ToArray();
+
+        Assert.Equal(2, messages.Length);
+        Assert.StartsWith("'Note copy constructor (with)' is called on a hot path and allocates: ", messages[0]);
+        Assert.Contains("(HOT106) in 'Note copy constructor (with)' line 5", messages[0]);
+        Assert.StartsWith("'new Note()' is called on a hot path and allocates", messages[1]);
+    }
+
+    /// <summary>
     /// A C# 14 extension member is named by its receiver type, as it is called (the extension block itself has no
     /// name). Compiled here with LanguageVersion.Preview: the test Roslyn (4.14) has extension blocks only as a preview.
     /// </summary>
