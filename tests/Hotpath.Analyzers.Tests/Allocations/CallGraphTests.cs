@@ -263,6 +263,41 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// A user-defined conversion a deconstruction applies to what Deconstruct gives, or a foreach to each element (even an
+    /// explicit one: a foreach casts), is a call the compiler writes: followed, reported at the deconstruction or the
+    /// collection (it was missed: it is in no conversion operation of the tree).
+    /// </summary>
+    [Fact]
+    public Task Conversions_of_deconstructed_and_iterated_elements_are_followed() => Alloc.VerifyAsync("""
+        public readonly struct Money
+        {
+            public static implicit operator Money(decimal d) { _ = new object(); return default; }
+            public static explicit operator Money(long l) => default;
+        }
+
+        public readonly struct Pair
+        {
+            public void Deconstruct(out decimal a, out int b) { a = 0; b = 0; }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Pair pair, decimal[] amounts, long[] counts, (Pair, int)[] pairs)
+            {
+                var n = 0;
+                {|HOT111:(Money m, int k) = pair|};
+                (decimal d, int j) = pair;
+                foreach (Money x in {|HOT111:amounts|}) n++;
+                foreach (((Money y, int i), var _) in {|HOT111:pairs|}) n += i;
+                foreach (Money x in counts) n++;
+                foreach (var x in amounts) n++;
+                return n + k + j + (int)d;
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
     /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
     /// </summary>
