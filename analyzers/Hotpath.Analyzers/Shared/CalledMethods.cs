@@ -19,8 +19,9 @@ internal static class CalledMethods
     /// the calls the compiler writes: a range's <c>Slice</c> or an index from the end's indexer, then the <c>Length</c> or
     /// <c>Count</c> they read, a designated list-pattern slice's <c>Slice</c>, a list pattern's indexer (when it tests an
     /// element) and length, a <c>foreach</c>'s <c>GetEnumerator</c>, <c>MoveNext</c>, <c>Current</c> and
-    /// <c>Dispose</c> (and, when it deconstructs its element, each <c>Deconstruct</c>), a deconstruction's
-    /// <c>Deconstruct</c> and those of its nested deconstructions, the <c>Dispose</c> (<c>DisposeAsync</c>) a
+    /// <c>Dispose</c>, the user-defined conversion (even explicit) of each element to the iteration variable's type (and,
+    /// when it deconstructs its element, each <c>Deconstruct</c> and conversion), a deconstruction's
+    /// <c>Deconstruct</c> and those of its nested deconstructions (and each element's user-defined conversion), the <c>Dispose</c> (<c>DisposeAsync</c>) a
     /// <c>using</c> calls on its resources (<see cref="DisposeMethods"/>), and an <c>await</c>'s <c>GetAwaiter</c>,
     /// <c>IsCompleted</c> and <c>GetResult</c>. A collection initializer's <c>Add</c> is an invocation of its own.
     /// </summary>
@@ -88,6 +89,7 @@ internal static class CalledMethods
                 Add(called, info.MoveNextMethod);
                 Add(called, info.CurrentProperty?.GetMethod);
                 Add(called, info.DisposeMethod);
+                Add(called, UserDefined(info.ElementConversion));
                 if (statement is ForEachVariableStatementSyntax deconstructing)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -232,16 +234,21 @@ internal static class CalledMethods
 
     /// <summary>
     /// Each <c>Deconstruct</c> a deconstruction calls, outer first: a nested one (<c>var ((a, b), c) = …</c>) calls its
-    /// parts' too, and a tuple deconstructed element by element calls only its elements'.
+    /// parts' too, and a tuple deconstructed element by element calls only its elements'; and the user-defined
+    /// conversion of each element to its variable's type (<c>(Money m, int n) = pair;</c>).
     /// </summary>
     private static void AddDeconstructs(List<IMethodSymbol> called, DeconstructionInfo info)
     {
         Add(called, info.Method);
+        Add(called, info.Conversion is { } conversion ? UserDefined(conversion) : null);
         foreach (var nested in info.Nested)
         {
             AddDeconstructs(called, nested);
         }
     }
+
+    /// <summary>The operator a user-defined conversion calls; null for any other conversion.</summary>
+    private static IMethodSymbol? UserDefined(Conversion conversion) => conversion.IsUserDefined ? conversion.MethodSymbol : null;
 
     private static void Add(List<IMethodSymbol> called, (IMethodSymbol? First, IMethodSymbol? Second) accessors)
     {

@@ -263,6 +263,41 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// A user-defined conversion a deconstruction applies to what Deconstruct gives, or a foreach to each element (even an
+    /// explicit one: a foreach casts), is a call the compiler writes: followed, reported at the deconstruction or the
+    /// collection (it was missed: it is in no conversion operation of the tree).
+    /// </summary>
+    [Fact]
+    public Task Conversions_of_deconstructed_and_iterated_elements_are_followed() => Alloc.VerifyAsync("""
+        public readonly struct Money
+        {
+            public static implicit operator Money(decimal d) { _ = new object(); return default; }
+            public static explicit operator Money(long l) => default;
+        }
+
+        public readonly struct Pair
+        {
+            public void Deconstruct(out decimal a, out int b) { a = 0; b = 0; }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Pair pair, decimal[] amounts, long[] counts, (Pair, int)[] pairs)
+            {
+                var n = 0;
+                {|HOT111:(Money m, int k) = pair|};
+                (decimal d, int j) = pair;
+                foreach (Money x in {|HOT111:amounts|}) n++;
+                foreach (((Money y, int i), var _) in {|HOT111:pairs|}) n += i;
+                foreach (Money x in counts) n++;
+                foreach (var x in amounts) n++;
+                return n + k + j + (int)d;
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// Boxing in a callee allocates like a new object: a value passed as object, a call to a struct's
     /// non-overridden Equals/GetHashCode/ToString/GetType, a default interface member on a generic value.
     /// </summary>
@@ -675,6 +710,39 @@ public sealed class CallGraphTests
         Assert.Contains("'new List<int>'", message);
         Assert.Contains("'C.Inner'", message);
         Assert.Contains("through", message);
+    }
+
+    /// <summary>
+    /// A record's copy constructor, which a with runs, is named as such ('new Note()' hid that it was the copy constructor
+    /// and read as a parameterless one); another constructor of the record is still 'new Note()'.
+    /// </summary>
+    [Fact]
+    public async Task Message_names_a_record_copy_constructor_reached_through_with()
+    {
+        var messages = (await Alloc.DiagnosticsAsync("""
+            public record Note(string Text)
+            {
+                public Note(int n) : this(new string('n', n)) { }
+                protected Note(Note original) { Text = original.Text + "!"; }
+            }
+
+            public class C
+            {
+                [HotPath]
+                public Note M(Note note) => note with { Text = "b" };
+
+                [HotPath]
+                public Note N() => new Note(3);
+            }
+            """)).Where(d => d.Id == "HOT111")
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => d.GetMessage(CultureInfo.InvariantCulture))
+            .ToArray();
+
+        Assert.Equal(2, messages.Length);
+        Assert.StartsWith("'Note copy constructor (with)' is called on a hot path and allocates: ", messages[0]);
+        Assert.Contains("(HOT106) in 'Note copy constructor (with)' line 5", messages[0]);
+        Assert.StartsWith("'new Note()' is called on a hot path and allocates", messages[1]);
     }
 
     /// <summary>

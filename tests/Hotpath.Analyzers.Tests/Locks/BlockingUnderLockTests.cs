@@ -398,6 +398,22 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A user-defined conversion a deconstruction applies to what Deconstruct gives, or a foreach to each element, is
+    /// followed like HOT111 follows it (it was missed).
+    /// </summary>
+    [Fact]
+    public Task Conversions_of_deconstructed_and_iterated_elements_are_followed() => LockVerifier.VerifyAsync(Usings + """
+        public readonly struct Money { public static implicit operator Money(decimal d) { Thread.Sleep(1); return default; } }
+        public readonly struct Pair { public void Deconstruct(out decimal a, out int b) { a = 0; b = 0; } }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Pair p) { lock (_gate) { {|HOT207:(Money m, int k) = p|}; (decimal d, int j) = p; return k + j; } }
+            public int B(decimal[] amounts) { var n = 0; lock (_gate) { foreach (Money x in {|HOT207:amounts|}) n++; foreach (var x in amounts) n++; } return n; }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_names_the_accessor_or_operator_and_what_blocks_inside_it()
     {
