@@ -89,11 +89,12 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        var targets = SameTargets(target, key, typeSymbol, model, cancellationToken);
         if (IsLockedByOtherTypes(key, typeSymbol, model, cancellationToken))
         {
             return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
         }
+
+        var targets = SameTargets(target, key, typeSymbol, model, cancellationToken);
 
         // One lock object for all of them: static when the target is one object for every instance or some site
         // guards only state shared by every instance (an instance lock would not exclude across instances there; the

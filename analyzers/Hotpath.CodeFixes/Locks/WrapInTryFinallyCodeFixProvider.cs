@@ -169,12 +169,7 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     /// </summary>
     private static bool LeavesRightAfter(ExpressionStatementSyntax exit, BlockSyntax block)
     {
-        var siblings = exit.Parent switch
-        {
-            BlockSyntax parent => parent.Statements,
-            SwitchSectionSyntax section => section.Statements,
-            _ => default,
-        };
+        var siblings = Siblings(exit);
         var index = siblings.IndexOf(exit);
         if (index < 0 || index + 1 >= siblings.Count)
         {
@@ -198,46 +193,49 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     /// </summary>
     private static bool CarriesTheLockOut(BlockSyntax block, int start, int end, HashSet<ExpressionStatementSyntax> earlyExits)
     {
-        if (start >= end)
-        {
-            return false;
-        }
-
         var region = Span(block, start, end);
-        for (var i = start; i < end; i++)
+        foreach (var jump in GuardedNodes(block, start, end).OfType<StatementSyntax>())
         {
-            foreach (var jump in block.Statements[i].DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<StatementSyntax>())
+            SyntaxNode? target = jump switch
             {
-                SyntaxNode? target = jump switch
-                {
-                    ReturnStatementSyntax => block, // leaves the function, hence the region
-                    YieldStatementSyntax yield when yield.IsKind(SyntaxKind.YieldBreakStatement) => block,
-                    ContinueStatementSyntax => jump.Ancestors().FirstOrDefault(static a => a is CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax),
-                    BreakStatementSyntax => jump.Ancestors().FirstOrDefault(static a => a is CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or SwitchStatementSyntax),
-                    GotoStatementSyntax @goto when !@goto.IsKind(SyntaxKind.GotoStatement) => jump.Ancestors().FirstOrDefault(static a => a is SwitchStatementSyntax),
-                    _ => null,
-                };
-                if (target is null || region.Contains(target.Span))
-                {
-                    continue; // not a jump, or one that stays among the statements (a loop or switch of their own)
-                }
+                ReturnStatementSyntax => block, // leaves the function, hence the region
+                YieldStatementSyntax yield when yield.IsKind(SyntaxKind.YieldBreakStatement) => block,
+                ContinueStatementSyntax => jump.Ancestors().FirstOrDefault(IsLoop),
+                BreakStatementSyntax => jump.Ancestors().FirstOrDefault(static a => IsLoop(a) || a is SwitchStatementSyntax),
+                GotoStatementSyntax @goto when !@goto.IsKind(SyntaxKind.GotoStatement) => jump.Ancestors().FirstOrDefault(static a => a is SwitchStatementSyntax),
+                _ => null,
+            };
+            if (target is null || region.Contains(target.Span))
+            {
+                continue; // not a jump, or one that stays among the statements (a loop or switch of their own)
+            }
 
-                var siblings = jump.Parent switch
-                {
-                    BlockSyntax parent => parent.Statements,
-                    SwitchSectionSyntax section => section.Statements,
-                    _ => default,
-                };
-                var index = siblings.IndexOf(jump);
-                if (index <= 0 || siblings[index - 1] is not ExpressionStatementSyntax previous || !earlyExits.Contains(previous))
-                {
-                    return true;
-                }
+            var siblings = Siblings(jump);
+            var index = siblings.IndexOf(jump);
+            if (index <= 0 || siblings[index - 1] is not ExpressionStatementSyntax previous || !earlyExits.Contains(previous))
+            {
+                return true;
             }
         }
 
         return false;
     }
+
+    private static bool IsLoop(SyntaxNode node) =>
+        node is CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax;
+
+    /// <summary>The statements of the block or switch section <paramref name="statement"/> stands in; none elsewhere.</summary>
+    private static SyntaxList<StatementSyntax> Siblings(StatementSyntax statement) => statement.Parent switch
+    {
+        BlockSyntax parent => parent.Statements,
+        SwitchSectionSyntax section => section.Statements,
+        _ => default,
+    };
+
+    /// <summary>The nodes of the guarded statements [start, end), outside lambdas and local functions.</summary>
+    private static IEnumerable<SyntaxNode> GuardedNodes(BlockSyntax block, int start, int end) =>
+        Enumerable.Range(start, end - start).SelectMany(i =>
+            block.Statements[i].DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)));
 
     /// <summary>Whether <paramref name="statement"/> is a <c>using</c> declaration (<c>using var x = …;</c>), labelled or not.</summary>
     private static bool IsUsingDeclaration(StatementSyntax statement)
@@ -251,22 +249,12 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>Whether the guarded statements [start, end) await (<c>await</c>, <c>await foreach</c>, <c>await using</c>), outside lambdas and local functions.</summary>
-    private static bool Awaits(BlockSyntax block, int start, int end)
-    {
-        for (var i = start; i < end; i++)
-        {
-            if (block.Statements[i].DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).Any(static n =>
-                    n is AwaitExpressionSyntax ||
-                    n is CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
-                    n is UsingStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
-                    n is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword }))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool Awaits(BlockSyntax block, int start, int end) =>
+        GuardedNodes(block, start, end).Any(static n =>
+            n is AwaitExpressionSyntax ||
+            n is CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
+            n is UsingStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
+            n is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword });
 
     /// <summary>
     /// Whether a plain <c>goto</c> crosses the edge of the guarded statements [start, end): one outside them to a label

@@ -100,17 +100,9 @@ internal static class SequentialFixAll
                     continue;
                 }
 
-                var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-                foreach (var diagnostic in found)
-                {
-                    if (diagnostic.Location.SourceTree == root.SyntaxTree && _locate(root, diagnostic) is { } node && !marks.ContainsKey(node))
-                    {
-                        marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
-                    }
-                }
-
-                order.AddRange(marks.OrderBy(static pair => pair.Key.SpanStart).Select(pair => (id, pair.Value)));
-                solution = solution.WithDocumentSyntaxRoot(id, root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
+                var (marked, marks) = Mark(root, found, _locate, innermostFirst: false);
+                order.AddRange(marks.Select(mark => (id, mark)));
+                solution = solution.WithDocumentSyntaxRoot(id, marked);
             }
 
             foreach (var (id, mark) in order)
@@ -141,20 +133,8 @@ internal static class SequentialFixAll
         }
 
         // Located (and marked) before any fix, while the diagnostics' spans still describe the document.
-        var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (diagnostic.Location.SourceTree == root.SyntaxTree && locate(root, diagnostic) is { } node && !marks.ContainsKey(node))
-            {
-                marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
-            }
-        }
-
-        var order = (innermostFirst
-                ? marks.OrderByDescending(static pair => pair.Key.SpanStart).ThenBy(static pair => pair.Key.Span.Length)
-                : marks.OrderBy(static pair => pair.Key.SpanStart))
-            .Select(static pair => pair.Value).ToArray();
-        document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
+        var (marked, order) = Mark(root, diagnostics, locate, innermostFirst);
+        document = document.WithSyntaxRoot(marked);
         foreach (var mark in order)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -170,5 +150,27 @@ internal static class SequentialFixAll
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// <paramref name="root"/> with the node <paramref name="locate"/> finds for each of <paramref name="diagnostics"/>
+    /// marked, and the marks in the order to fix them: text order, or with <paramref name="innermostFirst"/> from the end back.
+    /// </summary>
+    private static (SyntaxNode Root, SyntaxAnnotation[] Order) Mark(SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, Locator locate, bool innermostFirst)
+    {
+        var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Location.SourceTree == root.SyntaxTree && locate(root, diagnostic) is { } node && !marks.ContainsKey(node))
+            {
+                marks.Add(node, new SyntaxAnnotation("Hotpath.FixAll"));
+            }
+        }
+
+        var order = (innermostFirst
+                ? marks.OrderByDescending(static pair => pair.Key.SpanStart).ThenBy(static pair => pair.Key.Span.Length)
+                : marks.OrderBy(static pair => pair.Key.SpanStart))
+            .Select(static pair => pair.Value).ToArray();
+        return (root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])), order);
     }
 }

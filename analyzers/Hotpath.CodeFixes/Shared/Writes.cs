@@ -17,6 +17,7 @@ internal static class Writes
     /// deconstruction's target, nested or not), stepped (<c>++</c>, <c>--</c>), passed by <c>ref</c> or <c>out</c>, taken
     /// by reference (<c>ref var r = ref x</c>, <c>return ref x</c>, <c>&amp;x</c>), or, for a value type, through one of
     /// its fields (<c>s.F = 1</c> writes <c>s</c>). An <c>in</c> argument, <c>x!</c> and <c>(x)</c> only read.
+    /// Stricter than the analyzers' <see cref="Hotpath.Analyzers.Locks.LockOperations.IsWritten"/> on purpose, erring towards no fix: that one does not count a struct written through its field or a dynamic call's <c>ref</c>/<c>out</c> argument, and counts a <c>ref readonly</c> alias as a read.
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
