@@ -119,8 +119,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>"Calling 'C.M' (what blocks in it)" and why, when <paramref name="called"/> is ours and blocks; nulls otherwise.</summary>
-        private (string? What, string? Why) CallBlocks(IMethodSymbol? called) =>
-            called is not null && _callees?.Followed(called) is { } callee && _callees.FindBlocking(callee, _cancellationToken) is { } found
+        private (string? What, string? Why) CallBlocks(IMethodSymbol called) =>
+            _callees?.Followed(called) is { } callee && _callees.FindBlocking(callee, _cancellationToken) is { } found
                 ? ($"Calling '{MethodNames.Display(callee)}' ({found.What})", found.Why)
                 : (null, null);
 
@@ -884,7 +884,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 CalledMethods.Add(operation, called, cancellationToken);
                 foreach (var method in called)
                 {
-                    AddCallee(method, self, callees);
+                    if (Followed(method) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
+                    {
+                        callees.Add(callee);
+                    }
                 }
 
                 var children = operation.ChildOperations.ToList();
@@ -895,14 +898,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return null;
-        }
-
-        private void AddCallee(IMethodSymbol? called, IMethodSymbol self, ImmutableArray<IMethodSymbol>.Builder callees)
-        {
-            if (called is not null && Followed(called) is { } callee && !SymbolEqualityComparer.Default.Equals(callee, self))
-            {
-                callees.Add(callee);
-            }
         }
 
         /// <summary>What blocks, where (and through which calls), and why that matters under a lock.</summary>

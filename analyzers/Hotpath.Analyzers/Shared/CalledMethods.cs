@@ -223,7 +223,7 @@ internal static class CalledMethods
 
         foreach (var constructor in type.InstanceConstructors)
         {
-            if (constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type))
+            if (IsCopyConstructor(constructor))
             {
                 return constructor;
             }
@@ -231,6 +231,12 @@ internal static class CalledMethods
 
         return null;
     }
+
+    /// <summary>A record class's constructor taking one instance of the record: the one its <c>Clone</c> (a <c>with</c>) runs.</summary>
+    public static bool IsCopyConstructor(IMethodSymbol constructor) =>
+        constructor.ContainingType is { IsRecord: true, IsReferenceType: true } type &&
+        constructor.Parameters.Length == 1 &&
+        SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type);
 
     /// <summary>
     /// Each <c>Deconstruct</c> a deconstruction calls, outer first: a nested one (<c>var ((a, b), c) = …</c>) calls its

@@ -24,16 +24,10 @@ internal static class MethodNames
             TypeName(method.ContainingType) + ".operator " + SyntaxFacts.GetText(kind),
         MethodKind.Conversion => TypeName(method.ContainingType) + "." + (method.Name == WellKnownMemberNames.ImplicitConversionName ? "implicit" : "explicit") +
             " operator " + method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
-        MethodKind.Constructor when IsCopyConstructor(method) => method.ContainingType.Name + " copy constructor (with)",
+        MethodKind.Constructor when CalledMethods.IsCopyConstructor(method) => method.ContainingType.Name + " copy constructor (with)",
         MethodKind.Constructor => "new " + method.ContainingType.Name + "()",
         _ => TypeName(method.ContainingType) + "." + method.Name,
     };
-
-    /// <summary>A record class's constructor taking one instance of the record: the one its <c>Clone</c> (a <c>with</c>) runs.</summary>
-    private static bool IsCopyConstructor(IMethodSymbol constructor) =>
-        constructor.ContainingType is { IsRecord: true, IsReferenceType: true } type &&
-        constructor.Parameters.Length == 1 &&
-        SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type);
 
     /// <summary>
     /// The type's name; for a C# 14 extension block (no name of its own) the receiver type, as the member is called
