@@ -118,6 +118,12 @@ internal static class ShardedCacheParser
             construction.HasPrimaryConstructor,
             construction.OptionsParameter,
             construction.OptionsMayBeNull);
+        if (MinimumLanguageVersion.CheckShardedCache(cacheType, attribute, model) is { } tooOld)
+        {
+            diagnostics.Add(tooOld);
+            return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable()); // no code, so no key that could collide
+        }
+
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
