@@ -345,13 +345,14 @@ internal static class ShardedCacheParser
     /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; else, for an
     /// override, the overridden property's (overriding a key property, to validate its setter say, does not make it
     /// something else: it was dropped from the key without a word, and values that differ in it overwrote each other).
-    /// Null when none has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
+    /// Null when none has one (<see cref="BackingFieldAttributes.Roles"/>, as the other generators read their roles). (Two
+    /// different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
     /// </summary>
     private static int? KeyOrder(ISymbol member)
     {
-        for (var current = member; current is not null; current = (current as IPropertySymbol)?.OverriddenProperty)
+        foreach (var attribute in BackingFieldAttributes.Roles(member, static name => name == AttributeNames.CacheKey))
         {
-            if ((CacheKeyOrder(current) ?? (current is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null)) is { } order)
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
             {
                 return order;
             }
