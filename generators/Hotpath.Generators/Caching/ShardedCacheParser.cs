@@ -248,13 +248,13 @@ internal static class ShardedCacheParser
             domain = domain.Intersect(AccessibilityDomain.OfReferenced(type));
         }
 
-        if (ShardedCacheExistingKey.Problem(valueType, cacheType, name, domain.IsEverywhere, members.Select(static m => m.Member.Name).ToArray(), cancellationToken) is { } taken)
+        if (ShardedCacheExistingKey.Problem(valueType, cacheType, name, domain.IsEverywhere, members.Select(static m => m.Member.Name).ToArray(), cancellationToken, out var hotpathKeys) is { } taken)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, taken));
             return null;
         }
 
-        var importedFrom = ShardedCacheImportedKey.Reused(valueType, cacheType, name, members.Select(static m => (m.Member.Name, m.Type)).ToArray(), cancellationToken, out var unusable);
+        var importedFrom = ShardedCacheImportedKey.Reused(valueType, name, hotpathKeys, members.Select(static m => (m.Member.Name, m.Type)).ToArray(), out var unusable);
         if (unusable is not null)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, unusable));
