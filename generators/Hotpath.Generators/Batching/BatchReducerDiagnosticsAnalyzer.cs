@@ -29,10 +29,5 @@ public sealed class BatchReducerDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         {
             report(diagnostic);
         }
-
-        if (parsed.Model is { } model && MinimumLanguageVersion.CheckBatchReducer(type, attribute, model) is { } tooOld)
-        {
-            report(tooOld);
-        }
     }
 }

@@ -34,10 +34,6 @@ public sealed class BatchReducerGenerator : IIncrementalGenerator
     }
 
     private static ParsedTarget<BatchReducerModel> Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute, found) =>
-        {
-            var parsed = BatchReducerParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken);
-            found.AddRange(parsed.Diagnostics);
-            return MinimumLanguageVersion.Checked(parsed.Model, model => MinimumLanguageVersion.CheckBatchReducer(type, attribute, model), found);
-        }, cancellationToken);
+        ParsedTarget<BatchReducerModel>.Parse(context, AttributeNames.BatchReducer, (type, attribute) =>
+            BatchReducerParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken), cancellationToken);
 }

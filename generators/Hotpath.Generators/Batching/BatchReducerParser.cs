@@ -137,6 +137,12 @@ internal static class BatchReducerParser
                 windowSizeMs,
                 hasStructLayout)
             : null;
+        if (model is not null && MinimumLanguageVersion.CheckBatchReducer(type, attribute, model) is { } tooOld)
+        {
+            diagnostics.Add(tooOld);
+            model = null;
+        }
+
         return new ParseResult<BatchReducerModel>(model, diagnostics.ToImmutable());
     }
 

@@ -39,12 +39,6 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
             report(diagnostic);
         }
 
-        if (parsed.Model is { } model && MinimumLanguageVersion.CheckShardedCache(type, attribute, model) is { } tooOld)
-        {
-            report(tooOld);
-            return; // no code, so no key that could collide
-        }
-
         // A valid cache takes part in the key-name check (its HOT003, if its value type loses the name, comes at the end).
         if (compilationState is ConcurrentBag<AnalyzedCacheKeyUse> uses)
         {

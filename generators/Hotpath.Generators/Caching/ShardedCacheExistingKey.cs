@@ -18,9 +18,13 @@ internal static class ShardedCacheExistingKey
     /// <summary>
     /// Why the generated key <paramref name="keyName"/> cannot be added beside an existing type of that name in
     /// <paramref name="valueType"/>'s namespace (the HOT003 reason), or <see langword="null"/> when there is none or it merges.
+    /// <paramref name="hotpathKeys"/>: the keys of that name Hotpath generated in referenced assemblies this compilation
+    /// can see, which are no collision here (<see cref="ShardedCacheImportedKey"/> uses one or says why not).
     /// </summary>
-    public static string? Problem(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, string keyName, bool isPublic, IReadOnlyCollection<string> partNames, CancellationToken cancellationToken)
+    public static string? Problem(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, string keyName, bool isPublic, IReadOnlyCollection<string> partNames, CancellationToken cancellationToken,
+        out List<(IAssemblySymbol Assembly, INamedTypeSymbol Key)> hotpathKeys)
     {
+        hotpathKeys = [];
         var path = NamespacePath(valueType);
 
         var display = string.Join(".", path.Concat([keyName]));
@@ -43,7 +47,8 @@ internal static class ShardedCacheExistingKey
             {
                 if (local is null or { IsFileLocal: true } && imported.GetAttributes().Any(GeneratedCodeMarker.IsMarker))
                 {
-                    continue; // Hotpath's key for a cache over there: ShardedCacheImportedKey uses it or says why not
+                    hotpathKeys.Add((reference, imported)); // Hotpath's key for a cache over there
+                    continue;
                 }
 
                 return prefix + "in the referenced assembly '" + reference.Name + "'; rename that type, or cache a type of another name";
@@ -66,7 +71,7 @@ internal static class ShardedCacheExistingKey
     }
 
     /// <summary>The non-generic type <paramref name="name"/> of <paramref name="assembly"/> in the namespace <paramref name="path"/>, or null.</summary>
-    public static INamedTypeSymbol? Find(IAssemblySymbol assembly, List<string> path, string name)
+    private static INamedTypeSymbol? Find(IAssemblySymbol assembly, List<string> path, string name)
     {
         INamespaceSymbol? current = assembly.GlobalNamespace;
         foreach (var part in path)

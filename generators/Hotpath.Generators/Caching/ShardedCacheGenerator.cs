@@ -90,8 +90,8 @@ public sealed class ShardedCacheGenerator : IIncrementalGenerator
         {
             var parsed = ShardedCacheParser.Parse(type, attribute, SemanticModels.Around(context.SemanticModel), cancellationToken);
             found.AddRange(parsed.Diagnostics);
-            return MinimumLanguageVersion.Checked(parsed.Model, model => MinimumLanguageVersion.CheckShardedCache(type, attribute, model), found) is not { } model
+            return parsed.Model is null
                 ? null
-                : new ShardedCacheTarget(model, ValueArgumentLocation.From(ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
+                : new ShardedCacheTarget(parsed.Model, ValueArgumentLocation.From(ShardedCacheKeyCollisions.ValueLocation(type, attribute, cancellationToken)));
         }, cancellationToken);
 }

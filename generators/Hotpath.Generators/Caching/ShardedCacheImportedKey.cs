@@ -1,4 +1,3 @@
-using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace Hotpath.Generators.Caching;
@@ -14,28 +13,19 @@ internal static class ShardedCacheImportedKey
 {
     /// <summary>
     /// The name of the referenced assembly whose generated key this cache uses, or null when none is there (the key is
-    /// emitted). <paramref name="problem"/>: the HOT003 reason when a generated key is there but cannot be used.
+    /// emitted). <paramref name="found"/>: the generated keys of that name the compilation can see, as
+    /// <see cref="ShardedCacheExistingKey.Problem"/> found them. <paramref name="problem"/>: the HOT003 reason when a
+    /// generated key is there but cannot be used.
     /// </summary>
-    public static string? Reused(INamedTypeSymbol valueType, INamedTypeSymbol cacheType, string keyName, IReadOnlyList<(string Name, ITypeSymbol Type)> parts, CancellationToken cancellationToken, out string? problem)
+    public static string? Reused(INamedTypeSymbol valueType, string keyName, IReadOnlyList<(IAssemblySymbol Assembly, INamedTypeSymbol Key)> found, IReadOnlyList<(string Name, ITypeSymbol Type)> parts, out string? problem)
     {
         problem = null;
-        var path = ShardedCacheExistingKey.NamespacePath(valueType);
-        var found = new List<(IAssemblySymbol Assembly, INamedTypeSymbol Key)>();
-        foreach (var reference in cacheType.ContainingModule.ReferencedAssemblySymbols)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (ShardedCacheExistingKey.Find(reference, path, keyName) is { } imported && IsGenerated(imported) &&
-                (imported.DeclaredAccessibility == Accessibility.Public || reference.GivesAccessTo(cacheType.ContainingAssembly)))
-            {
-                found.Add((reference, imported));
-            }
-        }
-
         if (found.Count == 0)
         {
             return null;
         }
 
+        var path = ShardedCacheExistingKey.NamespacePath(valueType);
         var display = string.Join(".", path.Concat([keyName]));
         var prefix = "the generated key type '" + display + "' collides with the existing '" + display + "', which Hotpath generated ";
         if (found.Count > 1)
@@ -67,8 +57,6 @@ internal static class ShardedCacheImportedKey
 
         return assembly.Name;
     }
-
-    private static bool IsGenerated(INamedTypeSymbol type) => type.GetAttributes().Any(GeneratedCodeMarker.IsMarker);
 
     /// <summary>The positional parts: constructor parameters and properties of the same names and types, in order.</summary>
     private static bool SameParts(INamedTypeSymbol key, IMethodSymbol constructor, IReadOnlyList<(string Name, ITypeSymbol Type)> parts)

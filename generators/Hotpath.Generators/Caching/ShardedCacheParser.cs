@@ -118,6 +118,12 @@ internal static class ShardedCacheParser
             construction.HasPrimaryConstructor,
             construction.OptionsParameter,
             construction.OptionsMayBeNull);
+        if (MinimumLanguageVersion.CheckShardedCache(cacheType, attribute, model) is { } tooOld)
+        {
+            diagnostics.Add(tooOld);
+            return new ParseResult<ShardedCacheModel>(null, diagnostics.ToImmutable()); // no code, so no key that could collide
+        }
+
         return new ParseResult<ShardedCacheModel>(model, diagnostics.ToImmutable());
     }
 
@@ -242,13 +248,13 @@ internal static class ShardedCacheParser
             domain = domain.Intersect(AccessibilityDomain.OfReferenced(type));
         }
 
-        if (ShardedCacheExistingKey.Problem(valueType, cacheType, name, domain.IsEverywhere, members.Select(static m => m.Member.Name).ToArray(), cancellationToken) is { } taken)
+        if (ShardedCacheExistingKey.Problem(valueType, cacheType, name, domain.IsEverywhere, members.Select(static m => m.Member.Name).ToArray(), cancellationToken, out var hotpathKeys) is { } taken)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, taken));
             return null;
         }
 
-        var importedFrom = ShardedCacheImportedKey.Reused(valueType, cacheType, name, members.Select(static m => (m.Member.Name, m.Type)).ToArray(), cancellationToken, out var unusable);
+        var importedFrom = ShardedCacheImportedKey.Reused(valueType, name, hotpathKeys, members.Select(static m => (m.Member.Name, m.Type)).ToArray(), out var unusable);
         if (unusable is not null)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, unusable));
@@ -339,13 +345,14 @@ internal static class ShardedCacheParser
     /// field (an auto-property, or one using <c>field</c>), the field's <c>[field: CacheKey(order)]</c>; else, for an
     /// override, the overridden property's (overriding a key property, to validate its setter say, does not make it
     /// something else: it was dropped from the key without a word, and values that differ in it overwrote each other).
-    /// Null when none has one. (Two different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
+    /// Null when none has one (<see cref="BackingFieldAttributes.Roles"/>, as the other generators read their roles). (Two
+    /// different orders on the property and its field are a mistake, <see cref="KeyMistake"/>.)
     /// </summary>
     private static int? KeyOrder(ISymbol member)
     {
-        for (var current = member; current is not null; current = (current as IPropertySymbol)?.OverriddenProperty)
+        foreach (var attribute in BackingFieldAttributes.Roles(member, static name => name == AttributeNames.CacheKey))
         {
-            if ((CacheKeyOrder(current) ?? (current is IPropertySymbol property && BackingFieldAttributes.BackingField(property) is { } field ? CacheKeyOrder(field) : null)) is { } order)
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int order)
             {
                 return order;
             }

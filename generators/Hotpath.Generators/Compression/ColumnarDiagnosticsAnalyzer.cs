@@ -24,7 +24,7 @@ public sealed class ColumnarDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
         // attributes, as the generator does.
         var diagnostics = new List<Diagnostic>();
 #pragma warning disable RS1030
-        MinimumLanguageVersion.Checked(ColumnarParser.Parse(type, diagnostics, cancellationToken, semanticModels: tree => compilation.GetSemanticModel(tree)), _ => MinimumLanguageVersion.CheckColumnar(type, attribute), diagnostics);
+        ColumnarParser.Parse(type, attribute, diagnostics, cancellationToken, semanticModels: tree => compilation.GetSemanticModel(tree));
 #pragma warning restore RS1030
         foreach (var diagnostic in diagnostics)
         {

@@ -25,15 +25,13 @@ public sealed class ColumnarGenerator : IIncrementalGenerator
                 static (syntaxContext, cancellationToken) => ParsedTarget<ColumnarModel>.Parse(
                     syntaxContext,
                     AttributeNames.Columnar,
-                    (type, attribute, found) => MinimumLanguageVersion.Checked(
-                        ColumnarParser.Parse(
-                            type,
-                            found,
-                            cancellationToken,
-                            RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
-                            SemanticModels.Around(syntaxContext.SemanticModel)),
-                        _ => MinimumLanguageVersion.CheckColumnar(type, attribute),
-                        found),
+                    (type, attribute, found) => ColumnarParser.Parse(
+                        type,
+                        attribute,
+                        found,
+                        cancellationToken,
+                        RefReadonlyArguments(syntaxContext.TargetNode.SyntaxTree),
+                        SemanticModels.Around(syntaxContext.SemanticModel)),
                     cancellationToken))
             .WithTrackingName(TrackingNames.ColumnarModels);
 

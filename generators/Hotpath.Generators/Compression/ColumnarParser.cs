@@ -26,7 +26,7 @@ internal static class ColumnarParser
     /// member hidden by a more derived one of the same name (<c>new</c>, or <c>override</c>) counts once, as the
     /// most derived. Inherited members the generated code cannot reach are HOT002 on the type's name.
     /// </remarks>
-    public static ColumnarModel? Parse(INamedTypeSymbol type, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
+    public static ColumnarModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, bool refReadonlyArguments = true, Func<SyntaxTree, SemanticModel?>? semanticModels = null)
     {
         var errors = 0;
         void Report(Diagnostic diagnostic)
@@ -200,6 +200,11 @@ internal static class ColumnarParser
                     members.Add(column);
                 }
             }
+        }
+
+        if (errors == 0 && MinimumLanguageVersion.CheckColumnar(type, attribute) is { } tooOld)
+        {
+            Report(tooOld);
         }
 
         if (errors > 0)

@@ -22,7 +22,7 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
         // or a member initializer, to find captured parameters and constants as the generator does.
 #pragma warning disable RS1030
         var diagnostics = new List<Diagnostic>();
-        MinimumLanguageVersion.Checked(PooledParser.Parse(type, attribute, tree => compilation.GetSemanticModel(tree), diagnostics, cancellationToken), _ => MinimumLanguageVersion.CheckPooled(type, attribute), diagnostics);
+        PooledParser.Parse(type, attribute, tree => compilation.GetSemanticModel(tree), diagnostics, cancellationToken);
 #pragma warning restore RS1030
         foreach (var diagnostic in diagnostics)
         {

@@ -37,15 +37,12 @@ public sealed class PooledGenerator : IIncrementalGenerator
         return ParsedTarget<PooledModel>.Parse(
             context,
             AttributeNames.Pooled,
-            (type, attribute, found) => MinimumLanguageVersion.Checked(
-                PooledParser.Parse(
-                    type,
-                    attribute,
-                    SemanticModels.Around(context.SemanticModel),
-                    found,
-                    cancellationToken),
-                _ => MinimumLanguageVersion.CheckPooled(type, attribute),
-                found),
+            (type, attribute, found) => PooledParser.Parse(
+                type,
+                attribute,
+                SemanticModels.Around(context.SemanticModel),
+                found,
+                cancellationToken),
             cancellationToken);
     }
 }

@@ -129,6 +129,11 @@ internal static class PooledParser
             PooledPrimaryConstructor.Check(type, semanticModels, errors, cancellationToken);
         }
 
+        if (errors.Count == errorsBefore && MinimumLanguageVersion.CheckPooled(type, attribute) is { } tooOld)
+        {
+            errors.Add(tooOld);
+        }
+
         if (errors.Count != errorsBefore)
         {
             return null;

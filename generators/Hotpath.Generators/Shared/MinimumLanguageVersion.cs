@@ -8,8 +8,8 @@ namespace Hotpath.Generators.Shared;
 /// <summary>
 /// The oldest C# each generator's output compiles as. A project compiling an older one (its LangVersion, read from
 /// the attributed file's parse options, which are the project's) would get compiler errors inside generated files
-/// (CS8400, CS8773, CS8936), so the type gets a HOT0xx at its attribute instead, and no code. The generator and its
-/// companion analyzer run the same check on a valid model.
+/// (CS8400, CS8773, CS8936), so the type gets a HOT0xx at its attribute instead, and no code. Each parser runs its
+/// check last, on a valid model, so the generator and its companion analyzer both get it from the parse.
 /// </summary>
 internal static class MinimumLanguageVersion
 {
@@ -65,22 +65,6 @@ internal static class MinimumLanguageVersion
         Shortfall(attribute, ShardedCache, "the generated key, a 'readonly record struct',") is { } why
             ? Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, At(attribute, type), model.Key.Name.Substring(0, model.Key.Name.Length - 3), type.Name, why)
             : null;
-
-    /// <summary>
-    /// <paramref name="model"/>, or null with <paramref name="check"/>'s diagnostic added to <paramref name="found"/> when
-    /// the project's C# is too old for it (a model with other mistakes is left to them).
-    /// </summary>
-    public static TModel? Checked<TModel>(TModel? model, Func<TModel, Diagnostic?> check, List<Diagnostic> found)
-        where TModel : class
-    {
-        if (model is not null && check(model) is { } tooOld)
-        {
-            found.Add(tooOld);
-            return null;
-        }
-
-        return model;
-    }
 
     /// <summary>Why the attribute's file compiles too old a C# for <paramref name="what"/>, or null when it does not.</summary>
     private static string? Shortfall(AttributeData attribute, LanguageVersion required, string what)
