@@ -68,7 +68,7 @@ internal static class ColumnarParser
             }
         }
 
-        foreach (var (parameter, location, reason) in RecordParameterAttributes.Find(type, static name => name is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize, cancellationToken))
+        foreach (var (parameter, location, reason) in RecordParameterAttributes.Find(type, IsEncoding, cancellationToken))
         {
             Report(MemberDiagnostic(location, parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), reason));
         }
@@ -359,7 +359,7 @@ internal static class ColumnarParser
         foreach (var attribute in BackingFieldAttributes.Of(member))
         {
             var attributeName = attribute.AttributeClass?.ToDisplayString();
-            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            if (attributeName is not null && IsEncoding(attributeName))
             {
                 report(MemberDiagnostic(
                     inherited
@@ -388,7 +388,7 @@ internal static class ColumnarParser
     {
         foreach (var (syntax, attributeName) in EventFieldAttributes.All(@event, semanticModels, cancellationToken))
         {
-            if (attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize)
+            if (IsEncoding(attributeName))
             {
                 report(MemberDiagnostic(
                     inherited ? TypeTargetParser.NameLocation(type, cancellationToken) : syntax.GetLocation(),
@@ -557,7 +557,7 @@ internal static class ColumnarParser
         var ok = true;
         // An auto-property's encoding may be on its backing field ([field: Quantize(2)]): it is the property's column's. An
         // override without one of its own keeps the encoding of the property it overrides.
-        foreach (var attribute in BackingFieldAttributes.Roles(member, static name => name is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize))
+        foreach (var attribute in BackingFieldAttributes.Roles(member, IsEncoding))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var attributeName = attribute.AttributeClass?.ToDisplayString();
@@ -635,6 +635,9 @@ internal static class ColumnarParser
 
         return ok;
     }
+
+    /// <summary>Whether <paramref name="attributeName"/> is one of the encoding attributes ([DeltaOfDelta], [Dictionary], [RunLength], [Quantize]).</summary>
+    private static bool IsEncoding(string attributeName) => attributeName is AttributeNames.DeltaOfDelta or AttributeNames.Dictionary or AttributeNames.RunLength or AttributeNames.Quantize;
 
     private static bool IsIntegerLike(ColumnKind kind) => kind is not (ColumnKind.Double or ColumnKind.Single or ColumnKind.String);
 
