@@ -66,7 +66,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     // Guarded by _gate.
     private readonly Queue<Batch> _ready = new();
     private readonly List<T[]> _freeArrays = new(); // used as a stack; a List so oversized buffers can be taken out in place
-    private readonly Stack<Runner> _freeRunners = new();
+    private readonly Stack<Runner> _freeRunners = new(); // made on first need: as many as ever ran at once, not MaxConcurrentBatches
     private T[] _current = []; // empty between batches, so "full" (count == length) also means "no buffer yet"
     private int _currentCount;
     private int _firstRentedLength; // the length the pool gives for a first buffer: never "oversized"
@@ -124,11 +124,6 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         _maxDelayTicks = ClockUnits.FromDuration(options.MaxDelay, _timestampFrequency);
         _retryBaseMs = options.RetryBaseDelay.TotalMilliseconds;
         _retryMaxMs = options.RetryMaxDelay.TotalMilliseconds;
-        for (var i = 0; i < _maxConcurrent; i++)
-        {
-            _freeRunners.Push(new Runner(this));
-        }
-
         _timer = _time.CreateTimer(static state => ((Signal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _dispatcher = Task.Run(DispatchLoopAsync);
     }
@@ -464,7 +459,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 {
                     if (_ready.Count > 0)
                     {
-                        runner = _freeRunners.Pop();
+                        runner = TakeRunnerLocked();
                         runner.Batch = _ready.Dequeue();
                     }
                     else if (_currentCount > 0)
@@ -472,7 +467,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                         var elapsed = _time.GetTimestamp() - _currentStarted;
                         if (_completing || elapsed >= _maxDelayTicks)
                         {
-                            runner = _freeRunners.Pop();
+                            runner = TakeRunnerLocked();
                             runner.Batch = new Batch(_current, _currentCount);
                             _current = [];
                             _currentCount = 0;
@@ -508,6 +503,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             await _wake.WaitAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>A free runner, or a new one when every runner made so far is busy (fewer than MaxConcurrentBatches run).</summary>
+    private Runner TakeRunnerLocked() => _freeRunners.TryPop(out var runner) ? runner : new Runner(this);
 
     private async Task RunBatchAsync(Runner runner)
     {
