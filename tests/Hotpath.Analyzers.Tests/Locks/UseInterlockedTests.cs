@@ -397,6 +397,22 @@ public sealed class UseInterlockedTests
         """, "HOT205");
 
     /// <summary>
+    /// A <c>ref readonly</c> local bound straight to the field (<c>ref readonly var r = ref _count;</c>, no ref
+    /// conditional) cannot write it (LockOperations.IsWritten, commit 3c162c6): the single-update lock stays reported
+    /// (the binding counted as a write, which kept it quiet).
+    /// </summary>
+    [Fact]
+    public Task A_ref_readonly_local_bound_to_the_field_only_reads_it() => LockVerifier.VerifyAsync("""
+        public sealed class Viewed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+            public int View() { ref readonly var r = ref _count; return r; }
+        }
+        """, "HOT205");
+
+    /// <summary>
     /// A ref assignment of the field to an <c>in</c> or <c>ref readonly</c> parameter makes the parameter an alias that
     /// cannot write (LockOperations.IsWritten): the single-update lock stays reported. Ref-assigned to a <c>ref</c>
     /// parameter, it may be written through the parameter outside the lock: quiet.
