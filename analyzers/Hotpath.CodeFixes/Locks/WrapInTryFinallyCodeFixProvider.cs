@@ -81,6 +81,12 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
             return null; // a path that skips the Exit holds the lock on (next iteration, after the loop, the caller): released, a later Exit would throw
         }
 
+        if (exit is null && earlyExits.Count > 0 &&
+            (CarriesTheLockOut(block, start, end, earlyExits) || model.AnalyzeControlFlow(block.Statements[start], block.Statements[end - 1]) is not { Succeeded: true, EndPointIsReachable: false }))
+        {
+            return null; // some paths release before leaving, so one that leaves without releasing (a TryAcquire's return true) hands the lock on
+        }
+
         if (IsReleasedOutside(model, block, start, lockObject, cancellationToken))
         {
             return null; // held past the block (or released by a catch around it): the finally would release it early, and the other Exit again

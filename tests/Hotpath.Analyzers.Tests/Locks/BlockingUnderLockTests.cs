@@ -848,6 +848,34 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// A ref assignment of a readonly delegate field to an <c>in</c> or <c>ref readonly</c> parameter of the constructor
+    /// only reads it (LockOperations.IsWritten): its one target stays known and, not blocking, is quiet. Ref-assigned
+    /// to a <c>ref</c> parameter it could be replaced through the parameter: its invocation is unknown code.
+    /// </summary>
+    [Fact]
+    public Task A_delegate_field_ref_assigned_to_an_in_or_ref_readonly_parameter_keeps_its_known_target() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Action _viewed;
+            private readonly Action _read;
+            private readonly Action _borrowed;
+            private static int s_n;
+            public C(in Action viewer, ref readonly Action reader, ref Action borrower)
+            {
+                _viewed = Bump;
+                viewer = ref _viewed;
+                _read = Bump;
+                reader = ref _read;
+                _borrowed = Bump;
+                borrower = ref _borrowed;
+            }
+            public void A() { lock (_gate) { _viewed(); _read(); {|HOT207:_borrowed()|}; } }
+            private static void Bump() => s_n++;
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_of_a_method_group_invoked_under_the_lock_names_the_delegate_and_what_blocks()
     {

@@ -396,6 +396,45 @@ public sealed class UseInterlockedTests
         }
         """, "HOT205");
 
+    /// <summary>
+    /// A <c>ref readonly</c> local bound straight to the field (<c>ref readonly var r = ref _count;</c>, no ref
+    /// conditional) cannot write it (LockOperations.IsWritten, commit 3c162c6): the single-update lock stays reported
+    /// (the binding counted as a write, which kept it quiet).
+    /// </summary>
+    [Fact]
+    public Task A_ref_readonly_local_bound_to_the_field_only_reads_it() => LockVerifier.VerifyAsync("""
+        public sealed class Viewed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+            public int View() { ref readonly var r = ref _count; return r; }
+        }
+        """, "HOT205");
+
+    /// <summary>
+    /// A ref assignment of the field to an <c>in</c> or <c>ref readonly</c> parameter makes the parameter an alias that
+    /// cannot write (LockOperations.IsWritten): the single-update lock stays reported. Ref-assigned to a <c>ref</c>
+    /// parameter, it may be written through the parameter outside the lock: quiet.
+    /// </summary>
+    [Fact]
+    public Task A_ref_assignment_to_an_in_or_ref_readonly_parameter_only_reads_the_field() => LockVerifier.VerifyAsync("""
+        public sealed class Viewed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { {|HOT205:lock (_g)|} { _count++; } }
+            public int Look(in int p, ref readonly int q) { p = ref _count; q = ref _count; return p + q; }
+        }
+        public sealed class Borrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public void Reset(ref int p) { p = ref _count; p = 0; }
+        }
+        """, "HOT205");
+
     [Fact]
     public Task A_single_update_under_a_System_Threading_Lock_stays_quiet_as_DESIGN_md_requires() => LockVerifier.VerifyAllRulesAsync("""
         using System.Threading;

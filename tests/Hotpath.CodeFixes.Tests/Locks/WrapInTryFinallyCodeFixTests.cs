@@ -389,7 +389,8 @@ public sealed class WrapInTryFinallyCodeFixTests
     /// <summary>
     /// A path that leaves the statements before their <c>Exit</c> without releasing carries the lock on: a <c>continue</c>
     /// into the next iteration, a <c>break</c> to code after the loop that releases it, a <c>return</c> that hands it to the
-    /// caller, a <c>goto case</c> to another section. The finally would release it there, and the later <c>Exit</c> throw
+    /// caller (also without an Exit once another path releases: a <c>TryAcquire</c>'s <c>return true</c>, or the end of
+    /// the statements, was released by the finally), a <c>goto case</c> to another section. The finally would release it there, and the later <c>Exit</c> throw
     /// <c>SynchronizationLockException</c>: no fix (it was offered). Likewise a <c>catch</c> around the region that releases
     /// (the finally, then the catch: two releases), and an <c>await</c> among the statements (Monitor is held by a thread,
     /// and the code after an <c>await</c> may run on another: the finally's <c>Exit</c> would throw there).
@@ -401,6 +402,8 @@ public sealed class WrapInTryFinallyCodeFixTests
     [InlineData("public void Update(int v) { switch (v) { case 1: { {|HOT204:Monitor.Enter(_gate)|}; if (_n > 0) goto case 2; Monitor.Exit(_gate); break; } case 2: _n = 0; break; } }")]
     [InlineData("public void Update(int v) { try { {|HOT204:Monitor.Enter(_gate)|}; _n = checked(_n + v); Monitor.Exit(_gate); } catch (OverflowException) { Monitor.Exit(_gate); throw; } }")]
     [InlineData("public async Task UpdateAsync() { {|HOT204:Monitor.Enter(_gate)|}; await Task.Yield(); _n++; Monitor.Exit(_gate); }")]
+    [InlineData("public bool TryAcquire(bool ok) { {|HOT204:Monitor.Enter(_gate)|}; if (!ok) { Monitor.Exit(_gate); return false; } _n++; return true; }")]
+    [InlineData("public void Acquire(int v) { {|HOT204:Monitor.Enter(_gate)|}; if (v < 0) { Monitor.Exit(_gate); return; } _n++; }")]
     public Task No_fix_when_a_path_carries_the_lock_past_the_exit_or_an_await_is_among_the_statements(string member) => VerifyReportedWithoutFix($$"""
         using System;
         using System.Threading;
@@ -412,6 +415,65 @@ public sealed class WrapInTryFinallyCodeFixTests
             {{member}}
         }
         """);
+
+    /// <summary>
+    /// Without an Exit in the Enter's block, statements that release before every way out of them (here a
+    /// <c>throw</c> ends the other path) leave nothing holding the lock on: the fix wraps them, so the <c>throw</c>
+    /// releases too (it leaked the lock).
+    /// </summary>
+    [Fact]
+    public Task Without_an_exit_early_exits_that_release_on_every_path_wrap() =>
+        CodeFixVerifier.VerifyAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+            using System;
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int v)
+                {
+                    {|HOT204:Monitor.Enter(_gate)|};
+                    if (v > 0)
+                    {
+                        _n += v;
+                        Monitor.Exit(_gate);
+                        return;
+                    }
+
+                    throw new ArgumentOutOfRangeException(nameof(v));
+                }
+            }
+            """, """
+            using System;
+            using System.Threading;
+
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                private int _n;
+
+                public void Update(int v)
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        if (v > 0)
+                        {
+                            _n += v;
+                            return;
+                        }
+
+                        throw new ArgumentOutOfRangeException(nameof(v));
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+            """);
 
     /// <summary>
     /// A <c>yield return</c> among the statements suspends without leaving them, and a <c>lock</c> nested in them (of
