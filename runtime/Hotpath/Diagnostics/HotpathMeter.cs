@@ -4,7 +4,7 @@ namespace Hotpath.Diagnostics;
 
 /// <summary>
 /// The one <see cref="Meter"/> every Hotpath runtime component publishes on, named <c>Hotpath</c>, so
-/// <c>dotnet-counters monitor --counters Hotpath</c> and OpenTelemetry (<c>AddMeter("Hotpath")</c>) see
+/// <c>dotnet-counters monitor --name YourApp --counters Hotpath</c> and OpenTelemetry (<c>AddMeter("Hotpath")</c>) see
 /// pools, caches and batch engines without extra code.
 /// </summary>
 public static class HotpathMeter

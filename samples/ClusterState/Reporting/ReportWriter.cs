@@ -120,7 +120,7 @@ public static class ReportWriter
 
         if (report.Metrics.Count > 0)
         {
-            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (live: dotnet-counters monitor --counters Hotpath)");
+            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (live: dotnet-counters monitor --name ClusterState --counters Hotpath)");
             meters.AddColumn("instrument");
             meters.AddColumn("tags");
             meters.AddColumn(new TableColumn("value").RightAligned());
