@@ -143,9 +143,15 @@ public sealed class Pool<T> : ObjectPool<T>
         if (item is not null && _returned is null && slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { HasPermit: true, Item: null } slot)
         {
             _reset?.Invoke(item);
-            slot.Item = item;
-            slot.Returns++;
-            GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
+            if (slot.Item is null) // the reset may have returned other instances to this pool, into this very slot
+            {
+                slot.Item = item;
+                slot.Returns++;
+                GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
+                return;
+            }
+
+            StoreReset(item, slot);
             return;
         }
 
@@ -226,9 +232,15 @@ public sealed class Pool<T> : ObjectPool<T>
         if (slot.Item is null && (slot.HasPermit || (slot.HasPermit = _core.TryTakeThreadPermit())))
         {
             _reset?.Invoke(item);
-            slot.Item = item;
-            slot.Returns++;
-            GC.KeepAlive(this);
+            if (slot.Item is null) // the reset may have returned other instances to this pool, into this very slot
+            {
+                slot.Item = item;
+                slot.Returns++;
+                GC.KeepAlive(this);
+                return;
+            }
+
+            StoreReset(item, slot);
             return;
         }
 
@@ -253,6 +265,27 @@ public sealed class Pool<T> : ObjectPool<T>
 
         Push(item);
         slot.Returns++;
+    }
+
+    /// <summary>
+    /// Keeps an instance already reset whose thread slot a re-entrant reset filled meanwhile: in the shared store if a
+    /// permit is left, else dropped (counted like any drop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StoreReset(T item, PoolThreadSlot slot)
+    {
+        if (_core.TryTakePermit())
+        {
+            Push(item);
+            slot.Returns++;
+        }
+        else
+        {
+            slot.Returns++;
+            Volatile.Write(ref slot.Drops, slot.Drops + 1);
+        }
+
+        GC.KeepAlive(this);
     }
 
     private void ReturnTracked(T item)
