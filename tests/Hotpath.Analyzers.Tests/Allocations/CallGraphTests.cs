@@ -220,6 +220,29 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// An expression-bodied property's or indexer's getter (whose declaration Roslyn gives as the arrow clause itself,
+    /// the one place the body is taken from: SourceMethods.Bodies) is followed like an accessor with a body, and each
+    /// access is reported once.
+    /// </summary>
+    [Fact]
+    public Task Expression_bodied_getters_are_followed_and_reported_once() => Alloc.VerifyAsync("""
+        public sealed class Gauge
+        {
+            private int _n;
+            public string Label => _n.ToString() + "!";
+            public int[] this[int i] => new int[i];
+            public List<int> Spelled { get => new List<int>(); }
+            public int Quiet => _n;
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Gauge g) => {|HOT111:g.Label|}.Length + {|HOT111:g[2]|}.Length + {|HOT111:g.Spelled|}.Count + g.Quiet;
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// A with runs the copy constructor of the value's runtime type (its Clone is virtual), which is known statically only
     /// as the declared type: that type's copy constructor is followed. It runs whatever the runtime type (a derived
     /// record's copy constructor must call it), so what it allocates is reported; what a derived record's own copy
