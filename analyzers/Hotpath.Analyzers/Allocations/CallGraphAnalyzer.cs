@@ -357,14 +357,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
             string? first = null;
             var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
             var called = new List<IMethodSymbol>();
-            foreach (var reference in method.DeclaringSyntaxReferences)
+            foreach (var syntax in SourceMethods.Bodies(method, cancellationToken))
             {
-                var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax is PropertyDeclarationSyntax { ExpressionBody: { } arrow })
-                {
-                    syntax = arrow; // an expression-bodied property's getter
-                }
-
                 // The callee lives in another member (often another tree); the driver caches semantic models.
 #pragma warning disable RS1030
                 var model = _types.Compilation.GetSemanticModel(syntax.SyntaxTree);

@@ -800,15 +800,8 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private Summary Summarise(IMethodSymbol method, CancellationToken cancellationToken)
         {
             var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            foreach (var reference in method.DeclaringSyntaxReferences)
+            foreach (var syntax in SourceMethods.Bodies(method, cancellationToken))
             {
-                var syntax = reference.GetSyntax(cancellationToken) switch
-                {
-                    // An expression-bodied property's or indexer's getter.
-                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { ExpressionBody: { } arrow } => arrow,
-                    Microsoft.CodeAnalysis.CSharp.Syntax.IndexerDeclarationSyntax { ExpressionBody: { } arrow } => arrow,
-                    var declared => declared,
-                };
                 // An iterator runs its body as it is enumerated, not when called. Only its own body decides: a yield in
                 // a local function declared in it makes that local function an iterator, not the method.
                 if (syntax.DescendantNodes(node => node == syntax || node is not (Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax))

@@ -212,7 +212,9 @@ internal static class CalledMethods
 
     /// <summary>
     /// The constructor a <c>with</c> on a record class runs: the compiler's <c>Clone</c> calls the record's copy
-    /// constructor (a user-declared one has a body to follow). A struct's <c>with</c> copies without a call.
+    /// constructor (a user-declared one has a body to follow). A struct's <c>with</c> copies without a call. It is the
+    /// declared type's: <c>Clone</c> is virtual, and a derived runtime type's copy constructor runs instead, but that one
+    /// must call this one, and what it adds is not known here (as an override of a virtual method is not).
     /// </summary>
     private static IMethodSymbol? CopyConstructor(IWithOperation with)
     {

@@ -31,4 +31,17 @@ internal sealed class SourceMethods
             ? null
             : method;
     }
+
+    /// <summary>
+    /// The declarations of <paramref name="method"/> a body is taken from, the one place both rules that follow calls
+    /// ask: each declaring syntax, which for an expression-bodied property's or indexer's getter is already the arrow
+    /// clause (<c>=&gt; …</c>), the getter's body, not the property.
+    /// </summary>
+    public static IEnumerable<SyntaxNode> Bodies(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            yield return reference.GetSyntax(cancellationToken);
+        }
+    }
 }

@@ -220,6 +220,67 @@ public sealed class CallGraphTests
         """, "HOT111");
 
     /// <summary>
+    /// An expression-bodied property's or indexer's getter (whose declaration Roslyn gives as the arrow clause itself,
+    /// the one place the body is taken from: SourceMethods.Bodies) is followed like an accessor with a body, and each
+    /// access is reported once.
+    /// </summary>
+    [Fact]
+    public Task Expression_bodied_getters_are_followed_and_reported_once() => Alloc.VerifyAsync("""
+        public sealed class Gauge
+        {
+            private int _n;
+            public string Label => _n.ToString() + "!";
+            public int[] this[int i] => new int[i];
+            public List<int> Spelled { get => new List<int>(); }
+            public int Quiet => _n;
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Gauge g) => {|HOT111:g.Label|}.Length + {|HOT111:g[2]|}.Length + {|HOT111:g.Spelled|}.Count + g.Quiet;
+        }
+        """, "HOT111");
+
+    /// <summary>
+    /// A with runs the copy constructor of the value's runtime type (its Clone is virtual), which is known statically only
+    /// as the declared type: that type's copy constructor is followed. It runs whatever the runtime type (a derived
+    /// record's copy constructor must call it), so what it allocates is reported; what a derived record's own copy
+    /// constructor adds is not known at the with, as an override of a virtual method is not, and stays quiet.
+    /// </summary>
+    [Fact]
+    public Task A_with_follows_the_declared_types_copy_constructor_not_a_derived_ones() => Alloc.VerifyAsync("""
+        public record Note(string Text)
+        {
+            protected Note(Note original) { Text = original.Text + "!"; }
+        }
+
+        public sealed record Tagged(string Text, int Tag) : Note(Text);
+
+        public record Plain(int N);
+
+        public record Listed(int N) : Plain(N)
+        {
+            private readonly List<int> _seen = new();
+            protected Listed(Listed original) : base(original) { _seen = new List<int>(original._seen); }
+        }
+
+        public class C
+        {
+            [HotPath]
+            public int M(Note note, Plain plain, Listed listed)
+            {
+                var a = {|HOT111:note with { Text = "b" }|};
+                var b = plain with { N = 2 };
+                var d = {|HOT111:listed with { N = 3 }|};
+                return a.Text.Length + b.N + d.N;
+            }
+
+            public static int Run() => new C().M(new Tagged("a", 1), new Listed(1), new Listed(2));
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// A nested deconstruction calls each Deconstruct of its parts, and a foreach that deconstructs (declaring or assigning)
     /// calls the element's Deconstruct for each element ('foreach ((var a, int b) in …)' too; a foreach cannot assign
     /// existing variables): each is followed, reported at the deconstruction or the collection (only the outer Deconstruct of a deconstruction was followed, and none of a foreach's).

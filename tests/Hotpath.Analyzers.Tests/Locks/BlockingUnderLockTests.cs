@@ -849,6 +849,63 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// An expression-bodied property's or indexer's getter (the arrow clause Roslyn gives as its declaration, taken
+    /// through SourceMethods.Bodies as HOT111 takes it) is followed like an accessor with a body: each access under the
+    /// lock is reported once.
+    /// </summary>
+    [Fact]
+    public Task Expression_bodied_getters_under_the_lock_are_followed_and_reported_once() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Config
+        {
+            private int _n;
+            public string Value => File.ReadAllText("config");
+            public string this[string key] => File.ReadAllText(key);
+            public int Slow { get => Pause(); }
+            public int Quick => _n;
+            private static int Pause() { Thread.Sleep(1); return 1; }
+        }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Config c) { lock (_gate) { return {|HOT207:c.Value|}.Length + {|HOT207:c["k"]|}.Length + {|HOT207:c.Slow|} + c.Quick; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A with under the lock follows the copy constructor of the value's declared type (the one Shared/CalledMethods
+    /// names, as HOT111 does): it runs whatever the runtime type, so its blocking is reported; a derived record's own copy
+    /// constructor is not known at the with (like an override of a virtual method) and a with on the base type is quiet.
+    /// </summary>
+    [Fact]
+    public Task A_with_under_the_lock_follows_the_declared_types_copy_constructor() => LockVerifier.VerifyAsync(Usings + """
+        public record Note(string Text)
+        {
+            protected Note(Note original) { Thread.Sleep(1); Text = original.Text; }
+        }
+        public sealed record Tagged(string Text, int Tag) : Note(Text);
+        public record Plain(int N);
+        public record Slow(int N) : Plain(N)
+        {
+            protected Slow(Slow original) : base(original) { Thread.Sleep(1); }
+        }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public int A(Note note, Plain plain, Slow slow)
+            {
+                lock (_gate)
+                {
+                    var a = {|HOT207:note with { Text = "b" }|};
+                    var b = plain with { N = 2 };
+                    var d = {|HOT207:slow with { N = 3 }|};
+                    return a.Text.Length + b.N + d.N;
+                }
+            }
+            public int Run() => A(new Tagged("a", 1), new Slow(1), new Slow(2));
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A ref assignment of a readonly delegate field to an <c>in</c> or <c>ref readonly</c> parameter of the constructor
     /// only reads it (LockOperations.IsWritten): its one target stays known and, not blocking, is quiet. Ref-assigned
     /// to a <c>ref</c> parameter it could be replaced through the parameter: its invocation is unknown code.
