@@ -164,10 +164,21 @@ internal static class ShardedCacheParser
             }
         }
 
+        var hidden = WithHiddenBackingFields(valueType, cancellationToken);
         if (members.Count == 0)
         {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, hidden is null
+                ? "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"
+                : $"has no [CacheKey] member that can be seen here: {HiddenBackingFieldsReason(hidden)}; mark the properties themselves, [CacheKey(0)], [CacheKey(1)], …"));
+            return null;
+        }
+
+        if (hidden is not null && MissingOrder(members) is { } missing)
+        {
+            var orders = string.Join(", ", members.Select(static m => m.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
-                "has no [CacheKey] member; mark the members that identify a value with [CacheKey(0)], [CacheKey(1)], …"));
+                $"its [CacheKey] orders here are {orders}, without {missing.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {HiddenBackingFieldsReason(hidden)}, " +
+                "so a key part marked there would be left out of the key; mark the properties themselves, [CacheKey(order)], or number the parts from 0 without gaps"));
             return null;
         }
 
@@ -390,6 +401,53 @@ internal static class ShardedCacheParser
                 {
                     return @event;
                 }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The first of <paramref name="valueType"/> and its bases that comes from metadata and has an auto-property (its getter
+    /// is [CompilerGenerated]) whose backing field was not imported and whose property has no [CacheKey] of its own; or null.
+    /// A build imports no private member of a referenced assembly (and a reference assembly has none), so a
+    /// <c>[field: CacheKey]</c> there, on the backing field, cannot be seen.
+    /// </summary>
+    private static INamedTypeSymbol? WithHiddenBackingFields(INamedTypeSymbol valueType, CancellationToken cancellationToken)
+    {
+        for (var type = valueType; type is not null; type = type.BaseType)
+        {
+            if (type.DeclaringSyntaxReferences.Length > 0 || type.SpecialType == SpecialType.System_Object)
+            {
+                continue;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is IPropertySymbol { IsIndexer: false, GetMethod: { } getter, Name: not "EqualityContract" } property && // a record's EqualityContract has a [CompilerGenerated] getter too
+                    getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute") &&
+                    CacheKeyOrder(property) is null && BackingFieldAttributes.BackingField(property) is null)
+                {
+                    return type;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string HiddenBackingFieldsReason(INamedTypeSymbol type) =>
+        $"'{type.Name}' is declared in the referenced assembly '{type.ContainingAssembly?.Name}', whose auto-properties' backing fields (where [field: CacheKey] puts the attribute) the compiler does not import";
+
+    /// <summary>The first order from 0 that no key member has, below the highest one; null when the orders are 0, 1, 2, … without a gap.</summary>
+    private static int? MissingOrder(List<(int Order, int Index, ISymbol Member, ITypeSymbol Type)> members)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Order != i)
+            {
+                return i;
             }
         }
 

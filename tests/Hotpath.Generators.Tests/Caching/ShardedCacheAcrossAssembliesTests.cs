@@ -149,6 +149,60 @@ public sealed class ShardedCacheAcrossAssembliesTests
     }
 
     [Fact]
+    public void HOT003_when_the_key_parts_of_a_value_type_from_another_assembly_are_on_backing_fields_it_does_not_import()
+    {
+        // [field: CacheKey] puts the attribute on an auto-property's private backing field. The compiler imports another
+        // assembly's private members only when asked to (an IDE may; a build does not, and a reference assembly has none):
+        // the key silently lost that part (values differing only in it overwrote each other), or had no part at all.
+        const string domain = """
+            namespace Domain
+            {
+                public sealed class Pod
+                {
+                    [field: Hotpath.CacheKey(0)] public string Namespace { get; set; } = "";
+                    [Hotpath.CacheKey(1)] public int Id;
+                }
+
+                public sealed class Node { [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            }
+            """;
+        var compilation = TestCompilation.Create(
+            ["namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class Pods { } [Hotpath.ShardedCache(typeof(Domain.Node))] public sealed partial class Nodes { } }"],
+            OutputKind.DynamicallyLinkedLibrary, [Library("Domain", domain)], "Service");
+
+        var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(new ShardedCacheGenerator()), compilation);
+
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(
+            [
+                "'Node' is the value type of [ShardedCache] on 'Nodes' but has no [CacheKey] member that can be seen here: 'Node' is declared in the referenced assembly 'Domain', " +
+                "whose auto-properties' backing fields (where [field: CacheKey] puts the attribute) the compiler does not import; mark the properties themselves, [CacheKey(0)], [CacheKey(1)], …",
+                "'Pod' is the value type of [ShardedCache] on 'Pods' but its [CacheKey] orders here are 1, without 0: 'Pod' is declared in the referenced assembly 'Domain', " +
+                "whose auto-properties' backing fields (where [field: CacheKey] puts the attribute) the compiler does not import, so a key part marked there would be left out of the key; " +
+                "mark the properties themselves, [CacheKey(order)], or number the parts from 0 without gaps",
+            ],
+            run.Result.Diagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+
+        // Marked on the properties themselves, the parts are seen.
+        const string marked = """
+            namespace Domain
+            {
+                public sealed class Pod
+                {
+                    [Hotpath.CacheKey(0)] public string Namespace { get; set; } = "";
+                    [Hotpath.CacheKey(1)] public int Id;
+                }
+            }
+            """;
+        var fixedRun = GeneratorRunner.Run(
+            GeneratorRunner.CreateDriver(new ShardedCacheGenerator()),
+            TestCompilation.Create(["namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class Pods { } }"], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", marked)], "Service"));
+        Assert.Empty(fixedRun.Result.Diagnostics);
+        Assert.Contains("record struct PodKey(string Namespace, int Id)", fixedRun.Source("PodKey.CacheKey.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_models_stay_cached_when_an_unrelated_file_changes()
     {
         var compilation = TestCompilation.Create([Service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", Domain)], "Service");
