@@ -26,7 +26,15 @@ internal static class PrimaryConstructorCaptures
             return Array.Empty<(IParameterSymbol, bool)>();
         }
 
-        var parameters = primaryConstructor.Parameters.ToDictionary(static p => p.Name, StringComparer.Ordinal);
+        // Two parameters can share a name while the user types ('List<int()' is two nameless ones): the first one keeps it.
+        var parameters = new Dictionary<string, IParameterSymbol>(StringComparer.Ordinal);
+        foreach (var parameter in primaryConstructor.Parameters)
+        {
+            if (!parameters.ContainsKey(parameter.Name))
+            {
+                parameters.Add(parameter.Name, parameter);
+            }
+        }
 
         var captured = new Dictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default); // parameter -> written
         foreach (var reference in type.DeclaringSyntaxReferences)

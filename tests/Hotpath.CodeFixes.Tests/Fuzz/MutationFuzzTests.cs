@@ -56,7 +56,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_sources_never_crash_a_generator_an_analyzer_or_a_code_fix()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 300;
+        var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 200;
         var firstSeed = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_SEED"), out var seed) ? seed : 1;
         var summary = RunWatched(progress => RunMutants(firstSeed, iterations, progress), StallLimit);
         output.WriteLine(summary);
@@ -131,6 +131,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
         var failures = new Dictionary<string, string>(StringComparer.Ordinal);
         var failed = 0;
         var compilerCrashes = 0;
+        var stats = new Stats();
         for (var i = 0; i < iterations; i++)
         {
             var seed = firstSeed + i;
@@ -139,7 +140,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             List<string> problems;
             try
             {
-                problems = CheckAsync(mutant.Text, s_driver, s_analyzers, s_fixes).GetAwaiter().GetResult();
+                problems = CheckAsync(mutant.Text, s_driver, s_analyzers, s_fixes, stats).GetAwaiter().GetResult();
             }
             catch (Exception exception) when (!exception.ToString().Split('\n').Any(IsShippedFrame))
             {
@@ -171,16 +172,19 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
                         "(rerun one with HOTPATH_FUZZ_SEED=seed HOTPATH_FUZZ_ITERATIONS=1):\n\n" + string.Join("\n\n", failures.Values.Take(12)));
         }
 
-        return $"{iterations} mutants of {corpus.Length} sources (seeds {firstSeed}..{firstSeed + iterations - 1}) in {stopwatch.ElapsedMilliseconds} ms; {compilerCrashes} crashed the compiler itself.";
+        return $"{iterations} mutants of {corpus.Length} sources (seeds {firstSeed}..{firstSeed + iterations - 1}) in {stopwatch.ElapsedMilliseconds} ms; {compilerCrashes} crashed the compiler itself; " +
+               $"{stats.Generated} got generated code, {stats.Reported} Hotpath diagnostics, {stats.Fixed} fixes applied.";
     }
 
     /// <summary>Runs the generators, the analyzers and the fixes over <paramref name="source"/>; returns what went wrong.</summary>
-    private static async Task<List<string>> CheckAsync(string source, GeneratorDriver driver, ImmutableArray<DiagnosticAnalyzer> analyzers, ImmutableArray<CodeFixProvider> fixes)
+    private static async Task<List<string>> CheckAsync(string source, GeneratorDriver driver, ImmutableArray<DiagnosticAnalyzer> analyzers, ImmutableArray<CodeFixProvider> fixes, Stats? stats = null)
     {
+        stats ??= new Stats();
         var problems = new List<string>();
         var input = TestCompilation.Create(source, FuzzCorpus.Usings);
         driver = driver.RunGeneratorsAndUpdateCompilation(input, out var compilation, out var driverDiagnostics);
         var run = driver.GetRunResult();
+        stats.Generated += run.Results.Any(static r => !r.GeneratedSources.IsEmpty) ? 1 : 0;
         foreach (var result in run.Results.Where(r => r.Exception is not null))
         {
             problems.Add($"{result.Generator.GetGeneratorType().Name} threw {Describe(result.Exception!)}");
@@ -219,6 +223,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             problems.Add("the generated code adds compile errors:\n" + TestCompilation.Format(errors));
         }
 
+        stats.Reported += diagnostics.Count(static d => d.Id.StartsWith("HOT", StringComparison.Ordinal));
         var fixable = diagnostics
             .Where(d => !d.IsSuppressed && d.Location.SourceTree?.FilePath == TestCompilation.SourcePath(0) && fixes.Any(f => f.FixableDiagnosticIds.Contains(d.Id)))
             .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
@@ -256,7 +261,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await ApplyFirstAsync(document, diagnostic, fix).ConfigureAwait(false);
+                    stats.Fixed += await ApplyFirstAsync(document, diagnostic, fix).ConfigureAwait(false) ? 1 : 0;
                 }
                 catch (Exception exception)
                 {
@@ -282,13 +287,13 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Registers <paramref name="fix"/>'s actions for <paramref name="diagnostic"/> and applies the first, as the IDE's light bulb does.</summary>
-    private static async Task ApplyFirstAsync(Document document, Diagnostic diagnostic, CodeFixProvider fix)
+    private static async Task<bool> ApplyFirstAsync(Document document, Diagnostic diagnostic, CodeFixProvider fix)
     {
         var actions = new List<CodeAction>();
         await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
         if (actions.Count == 0)
         {
-            return;
+            return false;
         }
 
         foreach (var operation in await actions[0].GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -299,6 +304,18 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
                 _ = changed is null ? null : await changed.GetSyntaxRootAsync().ConfigureAwait(false);
             }
         }
+
+        return true;
+    }
+
+    /// <summary>What the mutants reached, for the summary: that the fuzz gets past the parser into generation and fixes.</summary>
+    private sealed class Stats
+    {
+        public int Generated { get; set; }
+
+        public int Reported { get; set; }
+
+        public int Fixed { get; set; }
     }
 
     /// <summary>An exception's type, message and the frames that name Hotpath code (the place to fix).</summary>

@@ -15,6 +15,20 @@ public sealed class PooledPrimaryConstructorTests
     private static readonly DiagnosticAnalyzer[] s_analyzer = { new PooledDiagnosticsAnalyzer() };
 
     [Fact]
+    public async Task Primary_constructor_parameters_without_names_while_typing_do_not_throw()
+    {
+        // 'List<int()' parses as two parameters, both named "": the captures' lookup by name threw (CS8785, AD0001).
+        const string source = """
+            [Hotpath.Pooled]
+            public sealed partial class Items(System.Collections.Generic.List<int()) { }
+            """;
+
+        GeneratorRunner.Run(new PooledGenerator(), source); // fails if the generator threw
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(source, s_analyzer, new AnalyzerTestOptions { AllowCompilerErrors = true });
+        Assert.DoesNotContain(diagnostics, static d => d.Id == "AD0001");
+    }
+
+    [Fact]
     public async Task HOT006_on_a_captured_parameter_of_a_mutable_type_or_one_a_member_writes()
     {
         await AnalyzerVerifier.VerifyAsync(
