@@ -19,10 +19,11 @@ namespace Hotpath.Generators.Tests.Docs;
 /// A C# block of a docs page marked to be compiled: an HTML comment on the line just before its ```csharp fence
 /// (GitHub does not show it):
 /// <code>
-/// &lt;!-- snippet: compile[, wrap in a class | wrap in a method][, with the block above][, expect HOT101 HOT107] --&gt;
+/// &lt;!-- snippet: compile[, wrap in a class | wrap in a method [returning T]][, with the block above][, expect HOT101 HOT107] --&gt;
 /// </code>
 /// "wrap in a class" puts the block in <c>public partial class Snippet { … }</c>; "wrap in a method" puts it in
-/// <c>public async Task Run…() { … }</c> of that class. Without a wrapper the block is a whole file (top-level
+/// <c>public void Run…() { … }</c> of that class (<c>async Task</c> when it awaits; "returning T" for
+/// <c>T</c>, <c>async Task&lt;T&gt;</c>). Without a wrapper the block is a whole file (top-level
 /// statements make it a program). "with the block above" compiles the page's previous marked block (and what it
 /// is compiled with) alongside, for a block that uses the types the one above declares; the ids are counted
 /// in the block itself. "expect" lists every HOT id the block must get; without it the block must get
@@ -122,7 +123,7 @@ public static partial class DocsSnippets
             {
                 if (line.StartsWith("<!-- snippet", StringComparison.Ordinal))
                 {
-                    Problem(i + 1, $"not a snippet marker: '{line}' (write '<!-- snippet: compile[, wrap in a class | wrap in a method][, expect HOTxxx …] -->')");
+                    Problem(i + 1, $"not a snippet marker: '{line}' (write '<!-- snippet: compile[, wrap in a class | wrap in a method [returning T]][, with the block above][, expect HOTxxx …] -->')");
                 }
 
                 continue;
@@ -156,7 +157,7 @@ public static partial class DocsSnippets
             DocsSnippet? above = null;
             foreach (var option in marker.Groups["options"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (option is "wrap in a class" or "wrap in a method")
+                if (option is "wrap in a class" or "wrap in a method" || option.StartsWith("wrap in a method returning ", StringComparison.Ordinal))
                 {
                     wrapper = option;
                 }
@@ -268,12 +269,21 @@ public static partial class DocsSnippets
     private static string Source(DocsSnippet snippet)
     {
         var code = Mapped(snippet.Code, snippet.CodeLine, snippet.Page) + "\n#line default\n";
-        return snippet.Wrapper switch
+        if (snippet.Wrapper == "wrap in a class")
         {
-            "wrap in a class" => $"public partial class Snippet\n{{\n{code}}}\n",
-            "wrap in a method" => $"public partial class Snippet\n{{\n    public async Task Run{snippet.FenceLine.ToString(CultureInfo.InvariantCulture)}()\n    {{\n{code}    }}\n}}\n",
-            _ => code,
-        };
+            return $"public partial class Snippet\n{{\n{code}}}\n";
+        }
+
+        if (!snippet.Wrapper.StartsWith("wrap in a method", StringComparison.Ordinal))
+        {
+            return code;
+        }
+
+        var returns = snippet.Wrapper.StartsWith("wrap in a method returning ", StringComparison.Ordinal) ? snippet.Wrapper["wrap in a method returning ".Length..] : null;
+        var signature = snippet.Code.Contains("await ", StringComparison.Ordinal)
+            ? (returns is null ? "async Task" : $"async Task<{returns}>")
+            : returns ?? "void";
+        return $"public partial class Snippet\n{{\n    public {signature} Run{snippet.FenceLine.ToString(CultureInfo.InvariantCulture)}()\n    {{\n{code}    }}\n}}\n";
     }
 
     private static string Mapped(string code, int firstLine, string page) =>
