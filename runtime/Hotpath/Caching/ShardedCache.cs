@@ -242,7 +242,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
-    /// <param name="cancellationToken">Stops this caller's wait (and the load, if this caller started it). Already
+    /// <param name="cancellationToken">Stops this caller's wait, even when the loader ignores it (the load then finishes
+    /// on its own, for the callers still waiting, and stores its value). If this caller started the load, the loader
+    /// gets this token; a load cancelled by it fails only this caller and waiters whose own token is cancelled too:
+    /// a waiter whose token is live starts a fresh load (or joins one), so one caller's cancellation never fails
+    /// another's call. An <see cref="OperationCanceledException"/> the loader throws while that token is not
+    /// cancelled is its failure like any other, seen by every waiter. Already
     /// cancelled on a miss: the call throws <see cref="OperationCanceledException"/> (in the task) without calling the
     /// loader or joining a load; a hit still returns the cached value, since it waits for nothing.</param>
     /// <exception cref="InvalidOperationException">(In the task.) The key's own loader asked for the key, before or
@@ -383,9 +388,20 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                 }
 
                 // Someone else is loading: wait for their result (or their exception).
-                return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
+                {
+                    // The caller that started the load cancelled it, not this one: this caller loads afresh (or joins
+                    // whoever already did), so one caller's cancellation never fails another's call.
+                    continue;
+                }
             }
         }
+
+        var detached = false;
 
         try
         {
@@ -432,27 +448,73 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                     }
                 }
 
-                value = await pending.ConfigureAwait(false);
-                var hash = Hash(key);
-                var now = ExpiryOf(out var expiresAt);
-
-                // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
-                // two GetOrAdds), and this load's callers get that value too, so everyone sees one value.
-                value = ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
+                if (cancellationToken.CanBeCanceled && !pending.IsCompleted)
+                {
+                    // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
+                    // own (storing its value for the callers still waiting), and this caller waits on the flight like
+                    // any waiter. Only a miss with a cancellable token and a loader still running pays for that task.
+                    _ = FinishDetachedAsync(key, pending, flight, inflight, cancellationToken);
+                    detached = true;
+                }
+                else
+                {
+                    value = StoreLoaded(key, await pending.ConfigureAwait(false), flight);
+                }
             }
 
-            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            flight.Complete(value, error: null);
-            return value;
+            if (!detached)
+            {
+                inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+                flight.Complete(value, error: null, cancelledByStarter: false);
+                return value!; // peeked or loaded: not detached
+            }
         }
         catch (Exception error)
         {
-            // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
-            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            // Waiters rethrow this very exception (an OperationCanceledException included).
-            flight.Complete(default, error);
+            Fail(key, flight, inflight, error, cancellationToken);
             throw;
         }
+
+        return await Cancellation.WaitAsync(flight.Wait(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a loaded value unless a write superseded its load; returns the value the load's callers get.</summary>
+    private TValue StoreLoaded(TKey key, TValue value, Flight flight)
+    {
+        var hash = Hash(key);
+        var now = ExpiryOf(out var expiresAt);
+
+        // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
+        // two GetOrAdds), and this load's callers get that value too, so everyone sees one value.
+        return ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
+    }
+
+    /// <summary>Ends a failed load: unregisters it, then hands its very exception to its waiters.</summary>
+    private static void Fail(TKey key, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, Exception error, CancellationToken startToken)
+    {
+        // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
+        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        // Waiters rethrow this very exception (an OperationCanceledException included), except a cancellation by the
+        // starting caller's token: waiters whose own token is live then load afresh.
+        flight.Complete(default, error, cancelledByStarter: error is OperationCanceledException && startToken.IsCancellationRequested);
+    }
+
+    /// <summary>Finishes a load whose starting caller waits on the flight instead of the loader. Never throws.</summary>
+    private async Task FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, CancellationToken startToken)
+    {
+        TValue value;
+        try
+        {
+            value = StoreLoaded(key, await pending.ConfigureAwait(false), flight);
+        }
+        catch (Exception error)
+        {
+            Fail(key, flight, inflight, error, startToken);
+            return;
+        }
+
+        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        flight.Complete(value, error: null, cancelledByStarter: false);
     }
 
     /// <summary>
@@ -528,6 +590,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         private TValue? _value;
         private Exception? _error;
 
+        /// <summary>Whether the load failed because its starting caller's token was cancelled (set before it completes).</summary>
+        public bool CancelledByStarter { get; private set; }
+
         /// <summary>A task for a caller that found this load running: its value, or its very exception.</summary>
         public Task<TValue> Wait()
         {
@@ -542,11 +607,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             return _error is null ? Task.FromResult(_value!) : Task.FromException<TValue>(_error);
         }
 
-        public void Complete(TValue? value, Exception? error)
+        public void Complete(TValue? value, Exception? error, bool cancelledByStarter)
         {
             TaskCompletionSource<TValue>? waiters;
             lock (this)
             {
+                CancelledByStarter = cancelledByStarter;
                 _value = value;
                 _error = error;
                 _done = true;
@@ -565,6 +631,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             else
             {
                 waiters.TrySetException(error);
+                _ = waiters.Task.Exception; // observed: a waiter that gave up (its token) leaves no unobserved-task report
             }
         }
     }

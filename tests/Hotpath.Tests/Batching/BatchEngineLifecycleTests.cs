@@ -62,4 +62,229 @@ public sealed class BatchEngineLifecycleTests
         await engine.CompleteAsync().WaitAsync(Patience);
         Assert.Equal(8, engine.DeliveredCount);
     }
+
+    [Fact]
+    public async Task A_dead_letter_handler_that_throws_loses_nothing_silently_and_the_engine_keeps_running()
+    {
+        // Batch 0 fails every attempt and its dead-letter handler throws; batch 1 is handled after that.
+        var delivered = new ConcurrentBag<int>();
+        var engine = new BatchEngine<int>(
+            Options(maxBatchSize: 2, maxRetries: 1),
+            (batch, _) =>
+            {
+                if (batch.Span[0] == 0)
+                {
+                    throw new InvalidOperationException("handler");
+                }
+
+                foreach (var item in batch.Span)
+                {
+                    delivered.Add(item);
+                }
+
+                return default;
+            },
+            static (_, _) => throw new FormatException("dead letter"));
+
+        Assert.True(engine.Post(0));
+        Assert.True(engine.Post(1));
+        while (engine.DeadLetteredCount == 0)
+        {
+            await Task.Delay(1);
+        }
+
+        Assert.True(engine.Post(2));
+        Assert.True(engine.Post(3));
+
+        var error = await Assert.ThrowsAsync<AggregateException>(() => engine.CompleteAsync().WaitAsync(Patience));
+        var failure = Assert.IsType<AggregateException>(Assert.Single(error.InnerExceptions));
+        Assert.Collection(failure.InnerExceptions, static e => Assert.Equal("handler", e.Message), static e => Assert.Equal("dead letter", e.Message));
+        Assert.Equal(2, engine.DeadLetteredCount);
+        Assert.Equal(2, engine.DeliveredCount);
+        Assert.Equal([2, 3], delivered.Order());
+        Assert.Equal(0, engine.PendingCount);
+    }
+
+    [Fact]
+    public async Task Posts_racing_CompleteAsync_and_DisposeAsync_from_several_threads_are_each_delivered_once_or_refused()
+    {
+        // Every Post that returned true and every PostAsync that completed is delivered exactly once (here, handled or
+        // dead-lettered at random); the rest were refused (Post false, PostAsync InvalidOperationException).
+        for (var round = 0; round < 10; round++)
+        {
+            var seen = new int[20_000];
+            var accepted = new int[seen.Length];
+            var engine = new BatchEngine<int>(
+                Options(maxBatchSize: 7, maxDelayMs: 1, capacity: 64, maxConcurrent: 2, maxRetries: 0),
+                (batch, _) =>
+                {
+                    if (batch.Span[0] % 5 == 0)
+                    {
+                        throw new InvalidOperationException("fail");
+                    }
+
+                    foreach (var item in batch.Span)
+                    {
+                        Interlocked.Increment(ref seen[item]);
+                    }
+
+                    return default;
+                },
+                (batch, _) =>
+                {
+                    foreach (var item in batch.Span)
+                    {
+                        Interlocked.Increment(ref seen[item]);
+                    }
+
+                    return default;
+                });
+            using var go = new Barrier(6);
+            var producers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+            {
+                go.SignalAndWait();
+                for (var i = p; i < seen.Length; i += 4)
+                {
+                    if (i % 2 == 0)
+                    {
+                        if (engine.Post(i))
+                        {
+                            accepted[i] = 1;
+                        }
+                    }
+                    else
+                    {
+                        try
+                        {
+                            await engine.PostAsync(i);
+                            accepted[i] = 1;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+                    }
+                }
+            })).ToArray();
+            var completer = Task.Run(async () =>
+            {
+                go.SignalAndWait();
+                await Task.Delay(round % 3);
+                await engine.CompleteAsync();
+            });
+            var disposer = Task.Run(async () =>
+            {
+                go.SignalAndWait();
+                await Task.Delay(round % 4);
+                await engine.DisposeAsync();
+            });
+
+            await Task.WhenAll(producers.Append(completer).Append(disposer)).WaitAsync(Patience);
+            Assert.Equal(accepted, seen);
+            Assert.Equal(accepted.Sum(), engine.DeliveredCount + engine.DeadLetteredCount);
+            Assert.Equal(0, engine.PendingCount);
+            Assert.False(engine.Post(-1));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => engine.PostAsync(-1).AsTask());
+        }
+    }
+
+    [Fact]
+    public async Task CompleteAsync_called_concurrently_and_again_returns_one_drain()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 4), async (_, _) => await release.Task);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        var completions = (await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => (object)engine.CompleteAsync())))).Cast<Task>().ToArray();
+        Assert.All(completions, c => Assert.Same(completions[0], c));
+        Assert.False(completions[0].IsCompleted); // a handler is still holding a batch
+
+        release.SetResult();
+        await completions[0].WaitAsync(Patience);
+        await engine.CompleteAsync().WaitAsync(Patience);
+        await engine.DisposeAsync();
+        await engine.DisposeAsync();
+        Assert.Equal(10, engine.DeliveredCount);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_started_from_inside_the_handler_without_awaiting_it_drains()
+    {
+        // Awaiting it there would wait for the very handler that awaits (documented); starting it is fine.
+        BatchEngine<int>? engine = null;
+        Task? completion = null;
+        var handled = 0;
+        engine = new BatchEngine<int>(Options(maxBatchSize: 2), (batch, _) =>
+        {
+            Interlocked.Add(ref handled, batch.Length);
+            completion ??= engine!.CompleteAsync();
+            return default;
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(engine.Post(i));
+        }
+
+        while (Volatile.Read(ref completion) is null)
+        {
+            await Task.Delay(1);
+        }
+
+        await completion!.WaitAsync(Patience);
+        Assert.Equal(5, handled); // the batches after the call, the partial one included, were flushed too
+        Assert.False(engine.Post(5));
+    }
+
+    [Fact]
+    public async Task A_handler_that_ignores_the_cancelled_token_is_still_waited_for_and_its_success_counts()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 2), async (_, _) =>
+        {
+            started.TrySetResult();
+            await release.Task; // ignores its token
+        });
+        Assert.True(engine.Post(1));
+        Assert.True(engine.Post(2));
+        await started.Task.WaitAsync(Patience);
+
+        using var cts = new CancellationTokenSource();
+        var completion = engine.CompleteAsync(cts.Token);
+        cts.Cancel();
+        await Task.Delay(50);
+        Assert.False(completion.IsCompleted); // nothing is accounted for until the handler returns
+
+        release.SetResult();
+        await completion.WaitAsync(Patience);
+        Assert.Equal(2, engine.DeliveredCount);
+        Assert.Equal(0, engine.DeadLetteredCount);
+    }
+
+    [Fact]
+    public async Task A_handler_throwing_OperationCanceledException_of_its_own_is_retried_like_any_failure()
+    {
+        var attempts = 0;
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 1, maxRetries: 2), (_, _) =>
+            Interlocked.Increment(ref attempts) < 3 ? throw new OperationCanceledException("a timeout of its own") : default);
+        Assert.True(engine.Post(1));
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, engine.RetryCount);
+        Assert.Equal(1, engine.DeliveredCount);
+    }
+
+    [Theory]
+    [InlineData(-1)]                       // Timeout.InfiniteTimeSpan
+    [InlineData(long.MaxValue)]            // TimeSpan.MaxValue
+    [InlineData(-1 - TimeSpan.TicksPerMillisecond)]
+    public void A_MaxDelay_of_infinite_or_huge_is_refused_naming_the_setting(long ticks)
+    {
+        var options = Options();
+        options.MaxDelay = ticks == -1 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ticks);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEngine<int>(options, static (_, _) => default));
+        Assert.Equal(nameof(BatchEngineOptions.MaxDelay), error.ParamName);
+    }
 }
