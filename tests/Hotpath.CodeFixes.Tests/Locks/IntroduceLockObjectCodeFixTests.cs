@@ -560,6 +560,72 @@ public sealed class IntroduceLockObjectCodeFixTests
                     """),
             });
 
+    /// <summary>
+    /// In a project of two hundred files, one walk of its trees (the type's declarations visited once) still finds the
+    /// site in the type's other part, and another type's lock of the same object in the last file, which rules the fix out
+    /// (the site collection and the other types' check each walked the type's declarations).
+    /// </summary>
+    [Fact]
+    public async Task One_walk_over_two_hundred_files_finds_the_other_part_and_a_lock_in_the_last_file()
+    {
+        var fillers = Enumerable.Range(0, 200).Select(static i => $$"""
+            public sealed class Filler{{i}}
+            {
+                private readonly object _gate = new();
+                private int _n;
+                public void Step() { lock (_gate) { _n++; } }
+            }
+            """).ToImmutableArray();
+        const string Part = """
+            public partial class Registry
+            {
+                public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
+            }
+            """;
+        const string Source = """
+            public partial class Registry
+            {
+                private int _version;
+
+                public void Bump()
+                {
+                    lock ({|HOT201:typeof(Registry)|}) { _version++; }
+                }
+            }
+            """;
+        await CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), Source, """
+            public partial class Registry
+            {
+                private static readonly System.Threading.Lock s_lock = new();
+                private int _version;
+
+                public void Bump()
+                {
+                    lock (s_lock) { _version++; }
+                }
+            }
+            """, new CodeFixTestOptions
+            {
+                FixAll = false,
+                AdditionalSources = fillers.Add(Part),
+                ExpectedAdditionalSources = fillers.Add("""
+                    public partial class Registry
+                    {
+                        public int Read() { lock (s_lock) { return _version; } }
+                    }
+                    """),
+            });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), Source, new CodeFixTestOptions
+        {
+            AdditionalSources = fillers.Add(Part).Add("""
+                public static class Elsewhere
+                {
+                    public static void Touch() { lock ({|HOT201:typeof(Registry)|}) { } }
+                }
+                """),
+        });
+    }
+
     private const string ThreeObjects = """
         using System;
         using System.Collections.Generic;
