@@ -225,10 +225,18 @@ internal static class LockOperations
     /// <c>ref</c>-returning member, local function or lambda), also as a branch of a ref conditional
     /// (<c>ref c ? ref x : ref y</c>). Taken by <c>ref readonly</c> reference it is only read: a <c>ref readonly</c> local
     /// or ref field bound or ref-assigned to it, an <c>in</c>/<c>ref readonly</c> parameter ref-assigned to it, a
-    /// <c>return ref x;</c> from a member, local function or lambda returning <c>ref readonly</c>.
+    /// <c>return ref x;</c> from a member, local function or lambda returning <c>ref readonly</c>
+    /// (<see cref="IsTakenByReadOnlyReference"/>, which the code fixes' <c>Writes.IsWritten</c> asks too, so both agree on
+    /// a <c>ref</c> taken of a variable; that one is stricter elsewhere on purpose, counting a struct written through its
+    /// field and a dynamic call's <c>ref</c>/<c>out</c> argument, since a fix errs towards not being offered).
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
+        if (IsTakenByReadOnlyReference(reference))
+        {
+            return false;
+        }
+
         var current = reference;
         while (current.Parent is ITupleOperation || current.Parent is IConditionalOperation { IsRef: true } conditional && conditional.Condition != current)
         {
@@ -237,13 +245,34 @@ internal static class LockOperations
 
         return current.Parent switch
         {
-            ISimpleAssignmentOperation { IsRef: true } assignment when assignment.Value == current => !IsReadOnlyReference(assignment.Target),
-            IAssignmentOperation assignment => assignment.Target == current,
+            IAssignmentOperation assignment => assignment.Target == current || assignment is ISimpleAssignmentOperation { IsRef: true },
             IForEachLoopOperation => current != reference,
             IIncrementOrDecrementOperation or IAddressOfOperation or IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.RefReadOnly } } => false,
-            IReturnOperation { SemanticModel: { } model } @return when model.GetEnclosingSymbol(@return.Syntax.SpanStart) is IMethodSymbol { RefKind: RefKind.RefReadOnly } => false,
             _ => IsTakenByReference(current.Syntax),
+        };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="reference"/> is taken by a reference that cannot write it, also as a branch of a ref
+    /// conditional: a <c>ref readonly</c> local bound to it, a <c>ref readonly</c> local, ref field or an <c>in</c> /
+    /// <c>ref readonly</c> parameter ref-assigned to it, a <c>return ref</c> of it from a member, local function or lambda
+    /// returning <c>ref readonly</c>. The one answer both <see cref="IsWritten"/> and the code fixes' stricter
+    /// <c>Writes.IsWritten</c> give a <c>ref</c> taken of a variable.
+    /// </summary>
+    public static bool IsTakenByReadOnlyReference(IOperation reference)
+    {
+        var current = reference;
+        while (current.Parent is IConditionalOperation { IsRef: true } conditional && conditional.Condition != current)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent switch
+        {
+            ISimpleAssignmentOperation { IsRef: true } assignment when assignment.Value == current => IsReadOnlyReference(assignment.Target),
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.RefReadOnly } } => true,
+            IReturnOperation { SemanticModel: { } model } @return => model.GetEnclosingSymbol(@return.Syntax.SpanStart) is IMethodSymbol { RefKind: RefKind.RefReadOnly },
+            _ => false,
         };
     }
 

@@ -29,7 +29,7 @@ public sealed partial class PoolMisuseAnalyzer
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             if (!LeasedObject(lease, out var item) || item is not null && HandedOn(facts, item, pools) ||
-                TransparentParent(lease, out var child) is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose && dispose.Instance == child)
+                DisposeOf(lease) is not null)
             {
                 continue; // the object is stored in a field or an out parameter, or handed on, or the lease disposed at once
             }
@@ -148,12 +148,15 @@ public sealed partial class PoolMisuseAnalyzer
     {
         foreach (var reference in facts.ReferencesBetween(lease, first, last))
         {
+            if (DisposeOf(reference) is { } dispose)
+            {
+                yield return dispose.Syntax;
+                continue;
+            }
+
             ILocalSymbol? copy = null;
             switch (reference.Parent)
             {
-                case IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose when dispose.Instance == reference:
-                    yield return dispose.Syntax;
-                    break;
                 case IUsingOperation @using when @using.Resources == reference:
                     yield return @using.Syntax;
                     break;
@@ -175,6 +178,16 @@ public sealed partial class PoolMisuseAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// The <c>Dispose()</c> call on <paramref name="lease"/> (a lease or a reference to its local), also through a
+    /// conversion (<c>((IDisposable)lease).Dispose()</c>, whose boxed copy returns the same object); null for any other use.
+    /// The one test of a lease's disposal: disposed at once, a release, a release of a copy.
+    /// </summary>
+    private static IInvocationOperation? DisposeOf(IOperation lease) =>
+        TransparentParent(lease, out var child) is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose && dispose.Instance == child
+            ? dispose
+            : null;
 
     /// <summary>
     /// The local a Lease call hands its object out to (null for <c>out _</c>); false when the object goes to a field,
@@ -212,7 +225,7 @@ public sealed partial class PoolMisuseAnalyzer
         var releases = new List<(IInvocationOperation Call, IOperation Returned)>();
         foreach (var reference in facts.ReferencesTo(lease))
         {
-            if (reference.Parent is IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } dispose && dispose.Instance == reference)
+            if (DisposeOf(reference) is { } dispose)
             {
                 releases.Add((dispose, reference));
             }

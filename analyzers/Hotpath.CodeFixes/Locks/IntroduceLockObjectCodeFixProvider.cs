@@ -89,12 +89,10 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        if (IsLockedByOtherTypes(key, typeSymbol, model, cancellationToken))
+        if (Sites(target, key, typeSymbol, model, cancellationToken) is not { } targets)
         {
-            return null; // their sites cannot reach the new private lock object, and would stop excluding the rewritten ones
+            return null; // other types' sites cannot reach the new private lock object, and would stop excluding the rewritten ones
         }
-
-        var targets = SameTargets(target, key, typeSymbol, model, cancellationToken);
 
         // One lock object for all of them: static when the target is one object for every instance or some site
         // guards only state shared by every instance (an instance lock would not exclude across instances there; the
@@ -130,67 +128,45 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
     /// <summary>
     /// Every lock object expression that names the same object as <paramref name="target"/> (whose <see cref="KeyOf"/> is
-    /// <paramref name="key"/>): a lock statement or a
-    /// Monitor call (Enter, TryEnter, Exit, Wait, Pulse, PulseAll, ...) on it, anywhere in the type's declarations
-    /// (every part of a partial type), so the sites that excluded each other still do after the fix. <c>this</c> is
-    /// looked for in the type's own code (a nested type's <c>this</c> is another object); <c>typeof(T)</c>, a string
-    /// constant or a static member also in its nested types; this instance's field or property in the type's own code.
+    /// <paramref name="key"/>), found in one walk of the compilation's trees, the type's declarations visited once; null
+    /// when code of another type locks that object too.
+    /// <para>
+    /// The type's sites are a lock statement or a Monitor call (Enter, TryEnter, Exit, Wait, Pulse, PulseAll, ...) on it,
+    /// anywhere in the type's declarations (every part of a partial type), so the sites that excluded each other still
+    /// do after the fix. <c>this</c> is looked for in the type's own code (a nested type's <c>this</c> is another object);
+    /// <c>typeof(T)</c>, a string constant or a static member also in its nested types; this instance's field or
+    /// property in the type's own code.
+    /// </para>
+    /// <para>
+    /// Another type's site rules the fix out when the fix can see it: <c>this</c>, <c>GetType()</c> or an inherited
+    /// member in a base or derived type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested
+    /// type of the type counts as the type for those); or code anywhere, the type's own included, that locks the instance
+    /// through another reference (<see cref="ReachesTheInstance"/>). Every tree is walked, not only the type's: the
+    /// other sites are in other types (a derived type, any class locking the same string or typeof), which can be
+    /// declared in any file. Outside the type's declarations the walk is syntactic until a candidate lock or
+    /// <c>Monitor.X(…)</c> call is found; only then is that tree's semantic model asked.
+    /// </para>
     /// </summary>
-    private static IReadOnlyList<ExpressionSyntax> SameTargets(ExpressionSyntax target, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+    private static IReadOnlyList<ExpressionSyntax>? Sites(ExpressionSyntax target, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
     {
         var targets = new List<ExpressionSyntax> { target };
         var acrossNestedTypes = key is not ("this" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false });
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var declaration = reference.GetSyntax(cancellationToken);
-            var declarationModel = ModelOf(declaration, model);
-            foreach (var node in declaration.DescendantNodes(n => n == declaration || acrossNestedTypes || n is not BaseTypeDeclarationSyntax))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var candidate = node switch
-                {
-                    LockStatementSyntax lockStatement => lockStatement.Expression,
-                    InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation when IsMonitorCall(invocation, declarationModel, cancellationToken) =>
-                        invocation.ArgumentList.Arguments[0].Expression,
-                    _ => null,
-                };
-                if (candidate is not null && candidate != target && Equals(KeyOf(candidate, declarationModel, cancellationToken), key))
-                {
-                    targets.Add(candidate);
-                }
-            }
-        }
-
-        return targets;
-    }
-
-    /// <summary>
-    /// Whether code of another type in the compilation locks (or waits on, pulses) the object of <see cref="KeyOf"/>
-    /// <paramref name="key"/> in a way this type's fix can see: <c>this</c>, <c>GetType()</c> or an inherited member in a base or derived
-    /// type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested type of the type counts
-    /// as the type for those, as in <see cref="SameTargets"/>); or code anywhere, the type's own included, locks the
-    /// instance through another reference (<see cref="ReachesTheInstance"/>).
-    /// </summary>
-    private static bool IsLockedByOtherTypes(object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
-    {
-        // Every tree of the compilation, not only the type's declarations: the other sites are in other types (a derived
-        // type, any class locking the same string or typeof), which can be declared in any file. The walk is syntactic
-        // until a candidate lock or Monitor call is found; only then is that tree's semantic model asked.
         var perInstance = key is "this" or "GetType()" or IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
+        var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).ToList();
         foreach (var tree in model.Compilation.SyntaxTrees)
         {
             SemanticModel? treeModel = null;
+            var own = declarations.Where(d => d.SyntaxTree == tree).ToList();
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var declaration = own.FirstOrDefault(d => d.Span.Contains(node.Span));
                 var candidate = node switch
                 {
                     LockStatementSyntax lockStatement => lockStatement.Expression,
-                    InvocationExpressionSyntax
-                    {
-                        ArgumentList.Arguments.Count: > 0,
-                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" or "Exit" or "Wait" or "Pulse" or "PulseAll" },
-                    } invocation => invocation.ArgumentList.Arguments[0].Expression,
+                    InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation when declaration is not null || invocation.Expression is
+                        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" or "Exit" or "Wait" or "Pulse" or "PulseAll" } =>
+                        invocation.ArgumentList.Arguments[0].Expression,
                     _ => null,
                 };
                 if (candidate is null)
@@ -206,25 +182,29 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
                 if (ReachesTheInstance(candidate, key, type, treeModel, cancellationToken))
                 {
-                    return true;
+                    return null;
                 }
 
-                if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration ||
-                    treeModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } other ||
-                    IsWithin(other, type, perInstance) ||
+                if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } around ||
+                    treeModel.GetDeclaredSymbol(around, cancellationToken) is not { } other ||
                     !Equals(KeyOf(candidate, treeModel, cancellationToken), key))
                 {
                     continue;
                 }
 
-                if (!perInstance || InheritsFrom(other, type) || InheritsFrom(type, other))
+                if (!IsWithin(other, type, perInstance) && (!perInstance || InheritsFrom(other, type) || InheritsFrom(type, other)))
                 {
-                    return true;
+                    return null;
+                }
+
+                if (candidate != target && declaration is not null && (acrossNestedTypes || IsWithin(other, type, perInstance: true)))
+                {
+                    targets.Add(candidate);
                 }
             }
         }
 
-        return false;
+        return targets;
     }
 
     /// <summary>

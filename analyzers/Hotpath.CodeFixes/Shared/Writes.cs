@@ -1,3 +1,4 @@
+using Hotpath.Analyzers.Locks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,9 +16,15 @@ internal static class Writes
     /// Whether <paramref name="reference"/> (a local, parameter or field reference, an array element) is written where it
     /// stands: the target of an assignment (<c>=</c>, <c>+=</c>, <c>??=</c>, also inside parentheses or as an element of a
     /// deconstruction's target, nested or not), stepped (<c>++</c>, <c>--</c>), passed by <c>ref</c> or <c>out</c>, taken
-    /// by reference (<c>ref var r = ref x</c>, <c>return ref x</c>, <c>&amp;x</c>), or, for a value type, through one of
-    /// its fields (<c>s.F = 1</c> writes <c>s</c>). An <c>in</c> argument, <c>x!</c> and <c>(x)</c> only read.
-    /// Stricter than the analyzers' <see cref="Hotpath.Analyzers.Locks.LockOperations.IsWritten"/> on purpose, erring towards no fix: that one does not count a struct written through its field or a dynamic call's <c>ref</c>/<c>out</c> argument, and counts a <c>ref readonly</c> alias as a read.
+    /// by a writable reference (<c>ref var r = ref x</c>, <c>return ref x</c>, <c>&amp;x</c>, also through a ref
+    /// conditional), or, for a value type, through one of its fields (<c>s.F = 1</c> writes <c>s</c>). An <c>in</c>
+    /// argument, <c>x!</c>, <c>(x)</c> and a reference that cannot write (a <c>ref readonly</c> local bound or
+    /// ref-assigned to it, a <c>ref readonly</c> return of it) only read: on a <c>ref</c> taken of a variable this agrees
+    /// with the analyzers' <see cref="Hotpath.Analyzers.Locks.LockOperations.IsWritten"/>, through the one
+    /// <see cref="Hotpath.Analyzers.Locks.LockOperations.IsTakenByReadOnlyReference"/> (a readonly field stays one under
+    /// a <c>ref readonly</c> alias, so the fixes need not refuse there). Stricter than that one on purpose elsewhere,
+    /// erring towards no fix: it does not count a struct written through its field, nor a dynamic call's
+    /// <c>ref</c>/<c>out</c> argument (which has no parameter to read the ref kind from).
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
@@ -37,9 +44,10 @@ internal static class Writes
                 return IsWritten(field);
         }
 
-        // By reference: `M(ref x)`, `M(out x)` (also to a dynamic call, whose argument has no parameter), `ref x`.
+        // By reference: `M(ref x)`, `M(out x)` (also to a dynamic call, whose argument has no parameter), `ref x` unless
+        // what takes it cannot write (`ref readonly var r = ref x;`).
         var syntax = Outermost(reference.Syntax);
-        return syntax.Parent is RefExpressionSyntax
+        return syntax.Parent is RefExpressionSyntax && !LockOperations.IsTakenByReadOnlyReference(reference)
             || syntax.Parent is ArgumentSyntax argument && argument.RefKindKeyword.Kind() is SyntaxKind.RefKeyword or SyntaxKind.OutKeyword;
     }
 

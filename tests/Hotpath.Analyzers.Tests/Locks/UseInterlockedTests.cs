@@ -397,6 +397,38 @@ public sealed class UseInterlockedTests
         """, "HOT205");
 
     /// <summary>
+    /// A writable <c>ref</c> return of the field from a property, an indexer or a lambda held in a field lets a caller
+    /// write it outside the lock (<c>Slot = 0;</c>, <c>Lend()() = 0;</c>): every such single-update lock stays quiet.
+    /// </summary>
+    [Fact]
+    public Task A_ref_returning_property_indexer_or_field_lambda_writes_the_field() => LockVerifier.VerifyAsync("""
+        public delegate ref int Borrower();
+        public sealed class PropertyBorrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public ref int Slot => ref _count;
+        }
+        public sealed class IndexerBorrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            public void Hit() { lock (_g) { _count++; } }
+            public ref int this[int i] { get { return ref _count; } }
+        }
+        public sealed class FieldLambdaBorrowed
+        {
+            private readonly object _g = new();
+            private int _count;
+            private readonly Borrower _lend;
+            public FieldLambdaBorrowed() { _lend = () => ref _count; }
+            public void Hit() { lock (_g) { _count++; } }
+            public void Reset() { _lend() = 0; }
+        }
+        """, "HOT205");
+
+    /// <summary>
     /// A <c>ref readonly</c> local bound straight to the field (<c>ref readonly var r = ref _count;</c>, no ref
     /// conditional) cannot write it (LockOperations.IsWritten, commit 3c162c6): the single-update lock stays reported
     /// (the binding counted as a write, which kept it quiet).

@@ -363,6 +363,23 @@ public sealed class PoolMisuseAnalyzerTests
         """);
 
     /// <summary>
+    /// A lease disposed through a conversion (<c>((IDisposable)lease).Dispose()</c>, the copy it boxes returns the same
+    /// object) is disposed like <c>lease.Dispose()</c>, as a lease disposed at once that way already was: no leak, and the
+    /// object used after it is a use after return (the disposal was missed: HOT303 on a disposed lease, no HOT301).
+    /// </summary>
+    [Fact]
+    public Task A_lease_disposed_through_a_conversion_is_disposed() => Verify("""
+        public void DisposedAtOnce() { ((IDisposable)Item.Pool.Lease(out var item)).Dispose(); }
+        public void Disposed() { var lease = Item.Pool.Lease(out var item); item.Value = 1; ((IDisposable)lease).Dispose(); }
+        public int UsedAfter()
+        {
+            var lease = Item.Pool.Lease(out var item);
+            ((IDisposable)lease).Dispose();
+            return {|HOT301:item|}.Value;
+        }
+        """);
+
+    /// <summary>
     /// A using statement disposes its lease where its body ends, returning the object: a local declared before it
     /// (<c>using (T.Pool.Lease(out var x))</c> scopes <c>x</c> to the statement, so only <c>out x</c> of an earlier local
     /// outlives it) used or returned after it comes after the return. So does one after <c>using (lease)</c>, and after a

@@ -131,30 +131,6 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             """);
 
     [Fact]
-    public Task No_fix_when_an_operand_reaches_the_string_through_a_user_defined_conversion() =>
-        CodeFixVerifier.VerifyNoFixAsync(
-            new StringAnalyzer(),
-            new ConcatenationToInterpolationHandlerCodeFixProvider(),
-            """
-            using System.Text;
-
-            public sealed class Name
-            {
-                public static implicit operator string(Name n) => "name";
-                public override string ToString() => "ToString";
-            }
-
-            public class C
-            {
-                [Hotpath.HotPath]
-                public void M(StringBuilder sb, Name n, int i)
-                {
-                    sb.Append("a" + n + i);
-                }
-            }
-            """);
-
-    [Fact]
     public Task No_fix_onto_a_conditional_handler_when_a_piece_has_side_effects() =>
         CodeFixVerifier.VerifyNoFixAsync(
             new StringAnalyzer(),
@@ -295,20 +271,32 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
             }
             """);
 
-    [Fact]
-    public Task No_fix_when_a_nested_interpolated_string_is_verbatim() =>
+    /// <summary>
+    /// No fix for an operand that reaches the string through a user-defined conversion (the hole would call ToString
+    /// instead), nor for a nested verbatim interpolated string (its text would be read again as a regular one).
+    /// </summary>
+    [Theory]
+    [InlineData("\"a\" + n + i")]
+    [InlineData("\"a\" + $@\"\\{i}\"")]
+    public Task No_fix_for_a_user_defined_conversion_or_a_nested_verbatim_interpolated_string(string argument) =>
         CodeFixVerifier.VerifyNoFixAsync(
             new StringAnalyzer(),
             new ConcatenationToInterpolationHandlerCodeFixProvider(),
-            """
+            $$"""
             using System.Text;
+
+            public sealed class Name
+            {
+                public static implicit operator string(Name n) => "name";
+                public override string ToString() => "ToString";
+            }
 
             public class C
             {
                 [Hotpath.HotPath]
-                public void M(StringBuilder sb, int i)
+                public void M(StringBuilder sb, Name n, int i)
                 {
-                    sb.Append("a" + $@"\{i}");
+                    sb.Append({{argument}});
                 }
             }
             """);

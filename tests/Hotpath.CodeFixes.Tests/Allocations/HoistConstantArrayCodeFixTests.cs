@@ -252,7 +252,8 @@ public sealed class HoistConstantArrayCodeFixTests
                         total += w;
                     }
 
-                    return total + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
+                    ref readonly var first = ref weights[0];
+                    return total + first + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
                 }
 
                 private static int Sum(ReadOnlySpan<int> values) => values.Length;
@@ -280,7 +281,8 @@ public sealed class HoistConstantArrayCodeFixTests
                         total += w;
                     }
 
-                    return total + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
+                    ref readonly var first = ref weights[0];
+                    return total + first + weights[i] + weights.Length + weights[^1] + Array.IndexOf(weights, i) + Sum(weights) + Count(weights) + Peek(in weights[0]);
                 }
 
                 private static int Sum(ReadOnlySpan<int> values) => values.Length;

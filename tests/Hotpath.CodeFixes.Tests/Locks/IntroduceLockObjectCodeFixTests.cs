@@ -519,46 +519,87 @@ public sealed class IntroduceLockObjectCodeFixTests
             }
             """, new CodeFixTestOptions { FixAll = false });
 
+    private const string PartialRegistry = """
+        public partial class Registry
+        {
+            private int _version;
+
+            public void Bump()
+            {
+                lock ({|HOT201:typeof(Registry)|}) { _version++; }
+            }
+        }
+        """;
+
+    private const string PartialRegistryFixed = """
+        public partial class Registry
+        {
+            private static readonly System.Threading.Lock s_lock = new();
+            private int _version;
+
+            public void Bump()
+            {
+                lock (s_lock) { _version++; }
+            }
+        }
+        """;
+
+    private const string PartialRegistryPart = """
+        public partial class Registry
+        {
+            public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
+        }
+        """;
+
+    private const string PartialRegistryPartFixed = """
+        public partial class Registry
+        {
+            public int Read() { lock (s_lock) { return _version; } }
+        }
+        """;
+
     /// <summary>A part of the type in another file is rewritten too.</summary>
     [Fact]
     public Task The_single_fix_rewrites_the_sites_in_other_files_of_a_partial_type() =>
-        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
-            public partial class Registry
-            {
-                private int _version;
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), PartialRegistry, PartialRegistryFixed, new CodeFixTestOptions
+        {
+            FixAll = false,
+            AdditionalSources = ImmutableArray.Create(PartialRegistryPart),
+            ExpectedAdditionalSources = ImmutableArray.Create(PartialRegistryPartFixed),
+        });
 
-                public void Bump()
-                {
-                    lock ({|HOT201:typeof(Registry)|}) { _version++; }
-                }
-            }
-            """, """
-            public partial class Registry
+    /// <summary>
+    /// In a project of two hundred files, one walk of its trees (the type's declarations visited once) still finds the
+    /// site in the type's other part, and another type's lock of the same object in the last file, which rules the fix out
+    /// (the site collection and the other types' check each walked the type's declarations).
+    /// </summary>
+    [Fact]
+    public async Task One_walk_over_two_hundred_files_finds_the_other_part_and_a_lock_in_the_last_file()
+    {
+        var fillers = Enumerable.Range(0, 200).Select(static i => $$"""
+            public sealed class Filler{{i}}
             {
-                private static readonly System.Threading.Lock s_lock = new();
-                private int _version;
-
-                public void Bump()
-                {
-                    lock (s_lock) { _version++; }
-                }
+                private readonly object _gate = new();
+                private int _n;
+                public void Step() { lock (_gate) { _n++; } }
             }
-            """, new CodeFixTestOptions
-            {
-                FixAll = false,
-                AdditionalSources = ImmutableArray.Create("""
-                    public partial class Registry
-                    {
-                        public int Read() { lock ({|HOT201:typeof(Registry)|}) { return _version; } }
-                    }
-                    """),
-                ExpectedAdditionalSources = ImmutableArray.Create("""
-                    public partial class Registry
-                    {
-                        public int Read() { lock (s_lock) { return _version; } }
-                    }
-                    """),
-            });
+            """).ToImmutableArray();
+        await CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), PartialRegistry, PartialRegistryFixed, new CodeFixTestOptions
+        {
+            FixAll = false,
+            AdditionalSources = fillers.Add(PartialRegistryPart),
+            ExpectedAdditionalSources = fillers.Add(PartialRegistryPartFixed),
+        });
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), PartialRegistry, new CodeFixTestOptions
+        {
+            AdditionalSources = fillers.Add(PartialRegistryPart).Add("""
+                public static class Elsewhere
+                {
+                    public static void Touch() { lock ({|HOT201:typeof(Registry)|}) { } }
+                }
+                """),
+        });
+    }
 
     private const string ThreeObjects = """
         using System;

@@ -41,6 +41,31 @@ public sealed class MakeLockFieldReadonlyCodeFixTests
             }
             """);
 
+    /// <summary>
+    /// A <c>ref readonly</c> local bound to the field, or a <c>ref readonly</c> return of it, cannot write it and compiles
+    /// with the field readonly (Writes.IsWritten, as the analyzers' LockOperations.IsWritten): the fix is offered (it was
+    /// refused, every <c>ref</c> taken counting as a write).
+    /// </summary>
+    [Fact]
+    public Task A_ref_readonly_alias_of_the_field_keeps_the_fix() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """
+            public sealed class Store
+            {
+                private object _gate = new();
+                public void A() { lock ({|HOT202:_gate|}) { } }
+                public bool Same(object other) { ref readonly var gate = ref _gate; return gate == other; }
+                public ref readonly object View() => ref _gate;
+            }
+            """, """
+            public sealed class Store
+            {
+                private readonly object _gate = new();
+                public void A() { lock (_gate) { } }
+                public bool Same(object other) { ref readonly var gate = ref _gate; return gate == other; }
+                public ref readonly object View() => ref _gate;
+            }
+            """);
+
     [Fact]
     public Task No_fix_when_the_field_is_reassigned_outside_a_constructor() =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new MakeLockFieldReadonlyCodeFixProvider(), """

@@ -910,53 +910,26 @@ public sealed class WrapInTryFinallyCodeFixTests
             }
             """);
 
-    /// <summary>A label among the guarded statements that a goto outside them jumps to could not be reached inside the try (CS0159): no fix.</summary>
-    [Fact]
-    public Task No_fix_when_a_goto_outside_the_region_jumps_to_a_label_in_it() =>
-        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
-            using System.Threading;
-            public sealed class Store
-            {
-                private readonly object _gate = new();
-                private int _n;
-                public void Update(int v)
-                {
-                    Monitor.Enter(_gate);
-                again:
-                    _n++;
-                    Monitor.Exit(_gate);
-                    if (v-- > 0)
-                    {
-                        Monitor.Enter(_gate);
-                        goto again;
-                    }
-                }
-            }
-            """);
-
-    /// <summary>A variable the fix cannot declare ahead (an out variable) would go out of scope: no fix.</summary>
-    [Fact]
-    public Task No_fix_when_an_out_variable_is_used_after_the_exit() =>
-        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
-            using System.Threading;
-            public sealed class Store
-            {
-                private readonly object _gate = new();
-                public int A(string s) { Monitor.Enter(_gate); int.TryParse(s, out var n); Monitor.Exit(_gate); return n; }
-                public object B() { Monitor.Enter(_gate); var o = new { X = 1 }; Monitor.Exit(_gate); return o; }
-            }
-            """);
-
-    [Fact]
-    public Task No_fix_for_semaphores_or_lockTaken_patterns() =>
-        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), """
+    /// <summary>
+    /// No fix: a label among the guarded statements that a goto outside them jumps to could not be reached inside the try
+    /// (CS0159); a variable the fix cannot declare ahead (an out variable, an anonymous type) would go out of scope; a
+    /// semaphore and the lockTaken pattern are not the Monitor.Enter shape the fix rewrites.
+    /// </summary>
+    [Theory]
+    [InlineData("public void Update(int v) { Monitor.Enter(_gate); again: _n++; Monitor.Exit(_gate); if (v-- > 0) { Monitor.Enter(_gate); goto again; } }")]
+    [InlineData("public int A(string s) { Monitor.Enter(_gate); int.TryParse(s, out var n); Monitor.Exit(_gate); return n; }")]
+    [InlineData("public object B() { Monitor.Enter(_gate); var o = new { X = 1 }; Monitor.Exit(_gate); return o; }")]
+    [InlineData("public void A() { _semaphore.Wait(); _semaphore.Release(); }")]
+    [InlineData("public void B() { var taken = false; try { Monitor.Enter(_gate, ref taken); } finally { Monitor.Exit(_gate); } }")]
+    public Task No_fix_for_a_jump_into_the_region_a_variable_that_cannot_be_declared_ahead_a_semaphore_or_lockTaken(string member) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockReleaseAnalyzer(), new WrapInTryFinallyCodeFixProvider(), $$"""
             using System.Threading;
             public sealed class Store
             {
                 private readonly object _gate = new();
                 private readonly SemaphoreSlim _semaphore = new(1, 1);
-                public void A() { _semaphore.Wait(); _semaphore.Release(); }
-                public void B() { var taken = false; try { Monitor.Enter(_gate, ref taken); } finally { Monitor.Exit(_gate); } }
+                private int _n;
+                {{member}}
             }
             """);
 

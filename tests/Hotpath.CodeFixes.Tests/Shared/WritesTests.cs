@@ -57,6 +57,8 @@ public sealed class WritesTests
     [InlineData("(a[0], y) = (1, 2);", "a[0]")]
     [InlineData("Ref(ref a[0]);", "a[0]")]
     [InlineData("ref int r = ref a[0];", "a[0]")]
+    [InlineData("ref var r = ref y == 0 ? ref x : ref y;", "x")]
+    [InlineData("ref readonly var r = ref y; ref var w = ref y; w = ref x;", "x")]
     public void A_write(string statement, string name) => Assert.True(IsWritten(statement, name), statement);
 
     [Theory]
@@ -75,6 +77,12 @@ public sealed class WritesTests
     [InlineData("y = a[0];", "a[0]")]
     [InlineData("y = -a[0];", "a[0]")]
     [InlineData("In(in a[0]);", "a[0]")]
+    [InlineData("ref readonly var r = ref x;", "x")]
+    [InlineData("ref readonly var r = ref y == 0 ? ref x : ref y;", "x")]
+    [InlineData("ref readonly var r = ref y; r = ref x;", "x")]
+    [InlineData("ref readonly int r = ref a[0];", "a[0]")]
+    [InlineData("ref readonly var r = ref s.F;", "s")]
+    [InlineData("ref readonly int L() => ref _f;", "_f")]
     public void Not_a_write(string statement, string name) => Assert.False(IsWritten(statement, name), statement);
 
     /// <summary>Whether the first reference to <paramref name="name"/> in <paramref name="statement"/> (for <c>a[0]</c>: its first element access) is a write.</summary>
