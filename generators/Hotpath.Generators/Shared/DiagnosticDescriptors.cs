@@ -87,6 +87,17 @@ internal static class DiagnosticDescriptors
         "Pooled member cannot be reset",
         "{0} of '{1}' cannot be reset: {2}");
 
+    /// <summary>
+    /// HOT006 as a warning in the assembly that declares an overridable auto-property with <c>[field: NoReset]</c>: {0} the
+    /// type, {1} the property, {2} how to mark the property instead. A [Pooled] type in another assembly that overrides
+    /// the property cannot see that attribute (<see cref="HiddenBackingFieldRoles"/>) and resets the override.
+    /// </summary>
+    public static readonly DiagnosticDescriptor NoResetOnHiddenBackingField = Create(
+        "HOT006",
+        "[field: NoReset] on a property other assemblies can override is on a backing field they cannot see",
+        "'{1}' of '{0}' can be overridden in other assemblies but its [field: NoReset] is on the backing field, which they do not import: a [Pooled] type there overriding '{1}' would reset it; write {2}",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor ArgumentOutOfRange = Create(
         "HOT007",
         "Attribute argument is out of range",
