@@ -17,7 +17,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
     private protected override string AttributeMetadataName => AttributeNames.ShardedCache;
 
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics =>
-        ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.MissingCacheKeyAtCompilationEnd, DiagnosticDescriptors.ArgumentOutOfRange);
+        ImmutableArray.Create(DiagnosticDescriptors.MissingCacheKey, DiagnosticDescriptors.MissingCacheKeyAtCompilationEnd, DiagnosticDescriptors.ArgumentOutOfRange, DiagnosticDescriptors.CacheKeyOnHiddenBackingField);
 
     // The symbol action (the base class's, which recognises the attribute by its symbol, aliases included) adds each
     // valid cache to a collection made for this analysis (a compilation analyzed twice is not reported twice); the end
@@ -26,6 +26,24 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
 
     private protected override void AnalyzeCompilationEnd(object compilationState, Compilation compilation, INamedTypeSymbol attributeType, Action<Diagnostic> report, CancellationToken cancellationToken) =>
         ShardedCacheKeyCollisions.Report((ConcurrentBag<AnalyzedCacheKeyUse>)compilationState, report); // returns at once with fewer than two caches
+
+    /// <summary>
+    /// The HOT003 warning for a <c>[field: CacheKey]</c> that another assembly caching the type would not see: the type
+    /// and the property are visible there, its backing field is not (a cache in this assembly sees it, so no error).
+    /// </summary>
+    private protected override void AnalyzeAnyType(INamedTypeSymbol type, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        foreach (var (property, attribute) in HiddenBackingFieldRoles.Find(type, AttributeNames.CacheKey, cancellationToken))
+        {
+            if (HiddenBackingFieldRoles.VisibleOutside(property, compilation))
+            {
+                var order = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value : null;
+                var marked = "CacheKey(" + Convert.ToString(order, System.Globalization.CultureInfo.InvariantCulture) + ")";
+                report(Diagnostic.Create(DiagnosticDescriptors.CacheKeyOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken),
+                    type.Name, property.Name, HiddenBackingFieldRoles.OnProperty(property, marked, cancellationToken)));
+            }
+        }
+    }
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -14,7 +14,29 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
     private protected override ImmutableArray<DiagnosticDescriptor> CapabilityDiagnostics => ImmutableArray.Create(
         DiagnosticDescriptors.NoParameterlessConstructor,
         DiagnosticDescriptors.MemberCannotBeReset,
-        DiagnosticDescriptors.ArgumentOutOfRange);
+        DiagnosticDescriptors.ArgumentOutOfRange,
+        DiagnosticDescriptors.NoResetOnHiddenBackingField);
+
+    /// <summary>
+    /// The HOT006 warning for a <c>[field: NoReset]</c> on a property that a [Pooled] type in another assembly can
+    /// override: the override takes its base's [NoReset], but there the backing field, so the attribute, is not seen.
+    /// </summary>
+    private protected override void AnalyzeAnyType(INamedTypeSymbol type, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsSealed)
+        {
+            return;
+        }
+
+        foreach (var (property, attribute) in HiddenBackingFieldRoles.Find(type, AttributeNames.NoReset, cancellationToken))
+        {
+            if ((property.IsVirtual || (property.IsOverride && !property.IsSealed)) && HiddenBackingFieldRoles.VisibleOutside(property, compilation))
+            {
+                report(Diagnostic.Create(DiagnosticDescriptors.NoResetOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken),
+                    type.Name, property.Name, HiddenBackingFieldRoles.OnProperty(property, "NoReset", cancellationToken)));
+            }
+        }
+    }
 
     private protected override void AnalyzeTarget(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, object? compilationState, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -67,9 +67,18 @@ public abstract class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
     {
     }
 
+    /// <summary>
+    /// Called for every type of a compilation that references the attribute, attributed or not (a value type the
+    /// capability reads may be declared in an assembly without one of its targets). The default reports nothing.
+    /// </summary>
+    private protected virtual void AnalyzeAnyType(INamedTypeSymbol type, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+    }
+
     private void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, object? compilationState)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        AnalyzeAnyType(type, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
         AttributeData? attribute = null;
         foreach (var candidate in type.GetAttributes())
         {

@@ -203,6 +203,45 @@ public sealed class ShardedCacheAcrossAssembliesTests
     }
 
     [Fact]
+    public async Task HOT003_warns_the_declaring_assembly_of_a_field_targeted_key_part_that_other_assemblies_cannot_see()
+    {
+        // The hidden part has the highest order: another assembly sees orders 0 without a gap, so its HOT003 cannot tell,
+        // and its key silently lacks the part (values differing only in Id overwrite each other). Only the assembly that
+        // declares the type can say so; its own caches see the field's attribute, so there it is a warning.
+        const string domain = """
+            namespace Domain
+            {
+                public sealed class Pod
+                {
+                    [Hotpath.CacheKey(0)] public string Namespace = "";
+                    [field: Hotpath.CacheKey(1)] public int Id { get; set; }
+                }
+            }
+            """;
+        const string service = "namespace Service { [Hotpath.ShardedCache(typeof(Domain.Pod))] public sealed partial class Pods { } }";
+        var run = GeneratorRunner.Run(
+            GeneratorRunner.CreateDriver(new ShardedCacheGenerator()),
+            TestCompilation.Create([service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", domain)], "Service"));
+        Assert.Empty(run.Result.Diagnostics);
+        Assert.Contains("record struct PodKey(string Namespace)", run.Source("PodKey.CacheKey.g.cs"), StringComparison.Ordinal);
+
+        var warning = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(domain, s_analyzer));
+        Assert.Equal(("HOT003", DiagnosticSeverity.Warning, "Hotpath.CacheKey(1)"), (warning.Id, warning.Severity, warning.Location.SourceTree!.ToString().Substring(warning.Location.SourceSpan.Start, warning.Location.SourceSpan.Length)));
+        Assert.Equal(
+            "'Pod' can be cached by other assemblies but its [field: CacheKey] on 'Id' is on the backing field, which they do not import: " +
+            "their caches would leave that part out of the key; write [CacheKey(1)] on the property itself",
+            warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        // As the warning says: marked on the property, the part is seen and the declaring assembly is quiet.
+        var marked = domain.Replace("[field: Hotpath.CacheKey(1)]", "[Hotpath.CacheKey(1)]", StringComparison.Ordinal);
+        var fixedRun = GeneratorRunner.Run(
+            GeneratorRunner.CreateDriver(new ShardedCacheGenerator()),
+            TestCompilation.Create([service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", marked)], "Service"));
+        Assert.Contains("record struct PodKey(string Namespace, int Id)", fixedRun.Source("PodKey.CacheKey.g.cs"), StringComparison.Ordinal);
+        Assert.Empty(await AnalyzerVerifier.GetDiagnosticsAsync(marked, s_analyzer));
+    }
+
+    [Fact]
     public void The_models_stay_cached_when_an_unrelated_file_changes()
     {
         var compilation = TestCompilation.Create([Service], OutputKind.DynamicallyLinkedLibrary, [Library("Domain", Domain)], "Service");

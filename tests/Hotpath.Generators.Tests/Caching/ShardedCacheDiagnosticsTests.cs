@@ -219,9 +219,9 @@ public sealed class ShardedCacheDiagnosticsTests
         // the property"), while [Pooled], [Columnar] and [BatchReducer] honour [field: …]. It is the property's now; the
         // property and its field marked with two different orders say no one order.
         const string Keys = """
-            public sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
-            public sealed class BothSame { [Hotpath.CacheKey(0)] [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
-            public sealed class BothDiffer { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] [field: Hotpath.CacheKey(2)] public string Name { get; set; } = ""; }
+            internal sealed class Backing { [Hotpath.CacheKey(0)] public string Id = ""; [field: Hotpath.CacheKey(1)] public string Name { get; set; } = ""; }
+            internal sealed class BothSame { [Hotpath.CacheKey(0)] [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            internal sealed class BothDiffer { [Hotpath.CacheKey(0)] public string Id = ""; [Hotpath.CacheKey(1)] [field: Hotpath.CacheKey(2)] public string Name { get; set; } = ""; }
             """;
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(
             """
@@ -236,6 +236,39 @@ public sealed class ShardedCacheDiagnosticsTests
             "'BothDiffer' is the value type of [ShardedCache] on 'C3' but its member 'Name' has [CacheKey(1)] and, on its backing field, [field: CacheKey(2)]: " +
             "the two say different orders; keep one of them",
             Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task HOT003_warns_at_a_field_targeted_CacheKey_only_where_other_assemblies_see_the_type_and_the_property()
+    {
+        // Another assembly imports no backing field, so it cannot see [field: CacheKey] (ShardedCacheAcrossAssembliesTests
+        // shows the key it generates without that part); a cache in this assembly can, so it is a warning here, and only
+        // where another assembly could cache the type and read the property.
+        const string Markup = """
+            public sealed class Auto { [field: {|HOT003:Hotpath.CacheKey(0)|}] public string Name { get; set; } = ""; }
+            public sealed class Keyword { [field: {|HOT003:Hotpath.CacheKey(0)|}] public string Name { get => field; set => field = value.Trim(); } = ""; }
+            public sealed record Positional([field: {|HOT003:Hotpath.CacheKey(0)|}] string Name);
+            public sealed class Outer { public sealed class Nested { [field: {|HOT003:Hotpath.CacheKey(0)|}] public int Id { get; set; } } }
+            public sealed class OnBoth { [Hotpath.CacheKey(0)] [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            public sealed class InternalProperty { [field: Hotpath.CacheKey(0)] internal string Name { get; set; } = ""; }
+            internal sealed class InternalType { [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            public sealed class Holder { private sealed class PrivateType { [field: Hotpath.CacheKey(0)] public string Name { get; set; } = ""; } }
+            public sealed class OnProperty { [Hotpath.CacheKey(0)] public string Name { get; set; } = ""; }
+            """;
+        await AnalyzerVerifier.VerifyAsync(Markup, s_analyzer);
+
+        var (source, _) = DiagnosticMarkup.Parse(Markup);
+        var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(source, s_analyzer);
+        Assert.All(diagnostics, static d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Contains(diagnostics, static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).EndsWith("write [property: CacheKey(0)]", StringComparison.Ordinal));
+
+        // Internal types are seen by the assemblies this one grants access to.
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Service")]
+            internal sealed class InternalType { [field: {|HOT003:Hotpath.CacheKey(0)|}] public string Name { get; set; } = ""; }
+            """,
+            s_analyzer);
     }
 
     [Fact]

@@ -11,6 +11,68 @@ public sealed class PooledDiagnosticTests
     private static readonly DiagnosticAnalyzer[] s_analyzer = { new PooledDiagnosticsAnalyzer() };
 
     [Fact]
+    public async Task HOT006_warns_the_declaring_assembly_of_a_field_targeted_NoReset_that_an_override_elsewhere_cannot_see()
+    {
+        // An override keeps its base property's [NoReset], but another assembly imports no backing field: a [Pooled] type
+        // there that overrides 'Epoch' reset it without a word. Only the assembly that declares the base can say so; a
+        // [Pooled] type in it sees the field's attribute, so there it is a warning.
+        const string Lib = """
+            namespace Lib;
+            public class FeedBase { [field: Hotpath.NoReset] public virtual int Epoch { get; set; } }
+            """;
+        const string App = """
+            namespace App;
+            [Hotpath.Pooled] public sealed partial class Feed : Lib.FeedBase { public override int Epoch { get; set; } }
+            """;
+        Assert.Contains("this.Epoch = default;", ResetAcrossAssemblies(Lib, App), StringComparison.Ordinal);
+
+        var warning = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(Lib, s_analyzer));
+        Assert.Equal(("HOT006", DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+        Assert.Equal(
+            "'Epoch' of 'FeedBase' can be overridden in other assemblies but its [field: NoReset] is on the backing field, which they do not import: " +
+            "a [Pooled] type there overriding 'Epoch' would reset it; write [NoReset] on the property itself",
+            warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        // As the warning says: on the property, the override elsewhere keeps it.
+        var marked = Lib.Replace("[field: Hotpath.NoReset]", "[Hotpath.NoReset]", StringComparison.Ordinal);
+        Assert.DoesNotContain("Epoch", ResetAcrossAssemblies(marked, App), StringComparison.Ordinal);
+        Assert.Empty(await AnalyzerVerifier.GetDiagnosticsAsync(marked, s_analyzer));
+    }
+
+    [Fact]
+    public async Task HOT006_warns_at_a_field_targeted_NoReset_only_where_other_assemblies_can_override_the_property()
+    {
+        await AnalyzerVerifier.VerifyAsync(
+            """
+            public class Open
+            {
+                [field: {|HOT006:Hotpath.NoReset|}] public virtual int Epoch { get; set; }
+                [field: {|HOT006:Hotpath.NoReset|}] protected virtual int Guarded { get; set; }
+                [field: Hotpath.NoReset] public int NotVirtual { get; set; }
+                [Hotpath.NoReset] [field: Hotpath.NoReset] public virtual int OnBoth { get; set; }
+                [field: Hotpath.NoReset] internal virtual int InternalOnly { get; set; }
+            }
+            public class Derived : Open { [field: {|HOT006:Hotpath.NoReset|}] public override int Epoch { get; set; } }
+            public class Closed : Open { [field: Hotpath.NoReset] protected sealed override int Guarded { get; set; } }
+            public sealed class Sealed { [field: Hotpath.NoReset] public int Epoch { get; set; } }
+            internal class Internal { [field: Hotpath.NoReset] public virtual int Epoch { get; set; } }
+            """,
+            s_analyzer);
+    }
+
+    /// <summary>The generated <c>Reset</c> of <paramref name="app"/>'s [Pooled] type, built against <paramref name="lib"/> as the compiler reads it from disk.</summary>
+    private static string ResetAcrossAssemblies(string lib, string app)
+    {
+        using var image = new MemoryStream();
+        Assert.True(TestCompilation.Create([lib], OutputKind.DynamicallyLinkedLibrary, assemblyName: "Lib").Emit(image).Success);
+        var run = GeneratorRunner.Run(
+            GeneratorRunner.CreateDriver(new PooledGenerator()),
+            TestCompilation.Create([app], OutputKind.DynamicallyLinkedLibrary, [MetadataReference.CreateFromImage(image.ToArray())]));
+        TestCompilation.AssertNoErrors(run.OutputCompilation);
+        return Assert.Single(run.GeneratedSources).SourceText.ToString();
+    }
+
+    [Fact]
     public async Task HOT001_on_a_type_that_is_not_partial()
     {
         await AnalyzerVerifier.VerifyAsync(
