@@ -26,7 +26,9 @@ namespace Hotpath.Batching;
 /// <para>Counters on the <c>Hotpath</c> meter: <c>hotpath.batch.items</c> (items handed to handlers, counted
 /// once per batch, at its first attempt), <c>hotpath.batch.flushes</c> (batches handed to handlers: a batch
 /// dead-lettered by a cancelled <see cref="CompleteAsync"/> before its first attempt is in neither), <c>hotpath.batch.retries</c> (retry attempts) and
-/// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed), tagged <c>type</c> = the item type's name.</para>
+/// <c>hotpath.batch.deadletters</c> (items dead-lettered or failed), tagged <c>type</c> = the item type's name. An
+/// exception thrown by a meter listener's measurement callback is swallowed: the listener misses that measurement, and
+/// the batch is still handled or dead-lettered.</para>
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class BatchEngine<T> : IAsyncDisposable
@@ -528,8 +530,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                     // Counted when the handler gets the batch: one dead-lettered by a cancelled completion before
                     // its first attempt was never handed to it.
                     Interlocked.Increment(ref _batches);
-                    BatchMetrics.Flushes.Add(1, ItemTypeTag);
-                    BatchMetrics.Items.Add(batch.Count, ItemTypeTag);
+                    BatchMetrics.Add(BatchMetrics.Flushes, 1, ItemTypeTag);
+                    BatchMetrics.Add(BatchMetrics.Items, batch.Count, ItemTypeTag);
                 }
 
                 try
@@ -549,7 +551,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _retries);
-                BatchMetrics.Retries.Add(1, ItemTypeTag);
+                BatchMetrics.Add(BatchMetrics.Retries, 1, ItemTypeTag);
                 try
                 {
                     await WaitAtLeastAsync(Backoff(attempt), token).ConfigureAwait(false);
@@ -578,7 +580,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     private async Task DeadLetterAsync(ReadOnlyMemory<T> memory, Exception error)
     {
         Interlocked.Add(ref _deadLettered, memory.Length);
-        BatchMetrics.DeadLetters.Add(memory.Length, ItemTypeTag);
+        BatchMetrics.Add(BatchMetrics.DeadLetters, memory.Length, ItemTypeTag);
         if (_deadLetter is null)
         {
             RecordFailure(error);
@@ -757,4 +759,22 @@ internal static class BatchMetrics
     public static readonly Counter<long> Flushes = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers.");
     public static readonly Counter<long> Retries = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches.");
     public static readonly Counter<long> DeadLetters = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt.");
+
+    /// <summary>
+    /// Adds to a counter, swallowing whatever a meter listener's measurement callback throws: the callback runs inside
+    /// <see cref="Counter{T}.Add(T, KeyValuePair{string, object?})"/>, on the batch runner, and its exception escaped
+    /// the runner before the handler or the dead-letter handler was called, losing the batch. A buggy listener misses
+    /// the measurement (as may the listeners after it); the pipeline does not notice.
+    /// </summary>
+    public static void Add(Counter<long> counter, long value, KeyValuePair<string, object?> tag)
+    {
+        try
+        {
+            counter.Add(value, tag);
+        }
+        catch (Exception)
+        {
+            // The listener's bug, not the batch's: see the summary.
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Hotpath.Batching;
+using Hotpath.Diagnostics;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.Batching;
 
@@ -274,6 +276,86 @@ public sealed class BatchEngineLifecycleTests
         Assert.Equal(3, attempts);
         Assert.Equal(2, engine.RetryCount);
         Assert.Equal(1, engine.DeliveredCount);
+    }
+
+    private readonly record struct ListenedItem(int Id);
+
+    [Fact]
+    public async Task A_meter_listener_that_throws_on_every_batch_counter_loses_no_item_and_fails_nothing()
+    {
+        // The listener throws inside every hotpath.batch.* Add of this item type: the flush and items counters before
+        // the first attempt, the retries counter before a retry, the dead-letters counter before the dead-letter
+        // handler. Each escaped the batch runner, which then released the batch neither delivered nor dead-lettered.
+        var counted = new ConcurrentDictionary<string, int>();
+        using var listener = Listeners.Create();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "type" && (string?)tag.Value == nameof(ListenedItem))
+                {
+                    counted.AddOrUpdate(instrument.Name, 1, static (_, n) => n + 1);
+                    throw new InvalidOperationException("a buggy listener");
+                }
+            }
+        });
+        listener.Start();
+
+        // Batch {0, 1} always fails (dead-lettered after one retry), {2, 3} fails once then succeeds, {4, 5} succeeds.
+        var failedOnce = 0;
+        var delivered = new ConcurrentBag<int>();
+        var deadLettered = new ConcurrentBag<int>();
+        var engine = new BatchEngine<ListenedItem>(
+            Options(maxBatchSize: 2, maxRetries: 1),
+            (batch, _) =>
+            {
+                var first = batch.Span[0].Id;
+                if (first == 0 || (first == 2 && Interlocked.Exchange(ref failedOnce, 1) == 0))
+                {
+                    throw new InvalidOperationException("handler");
+                }
+
+                foreach (var item in batch.Span)
+                {
+                    delivered.Add(item.Id);
+                }
+
+                return default;
+            },
+            (batch, _) =>
+            {
+                foreach (var item in batch.Span)
+                {
+                    deadLettered.Add(item.Id);
+                }
+
+                return default;
+            });
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(engine.Post(new ListenedItem(i)));
+        }
+
+        await engine.CompleteAsync().WaitAsync(Patience); // the listener's exceptions are not the batches' failures
+
+        Assert.Equal([2, 3, 4, 5], delivered.Order());
+        Assert.Equal([0, 1], deadLettered.Order());
+        Assert.Equal(4, engine.DeliveredCount);
+        Assert.Equal(2, engine.DeadLetteredCount);
+        Assert.Equal(3, engine.BatchCount);
+        Assert.Equal(2, engine.RetryCount);
+        Assert.Equal(0, engine.PendingCount);
+        Assert.Equal(3, counted.GetValueOrDefault("hotpath.batch.flushes"));
+        Assert.Equal(3, counted.GetValueOrDefault("hotpath.batch.items"));
+        Assert.Equal(2, counted.GetValueOrDefault("hotpath.batch.retries"));
+        Assert.Equal(1, counted.GetValueOrDefault("hotpath.batch.deadletters"));
     }
 
     [Theory]

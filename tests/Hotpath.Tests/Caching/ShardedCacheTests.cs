@@ -375,6 +375,42 @@ public sealed class ShardedCacheTests
     }
 
     [Fact]
+    public void A_meter_listener_that_throws_while_collecting_leaves_the_cache_and_its_counts_intact()
+    {
+        // The cache's instruments are observable: the listener's exception reaches whoever collects
+        // (RecordObservableInstruments throws them as one AggregateException), never a cache operation, and the registry's lock is released before the
+        // listener is called, so collecting again (and other caches registering) still works.
+        var name = "metrics-throwing-" + Guid.NewGuid().ToString("N");
+        var cache = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 2, Shards = 1, Name = name, TrimOnMemoryPressure = false });
+        var throws = new int[1];
+        var listener = Listeners.Throwing("hotpath.cache.", "cache", name, throws);
+        using (listener)
+        {
+            cache.Set(1, 1);
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            Assert.True(cache.TryGet(1, out _));
+            Assert.False(cache.TryGet(2, out _));
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            cache.Set(2, 2);
+            cache.Set(3, 3); // evicts one
+            var other = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 2, Shards = 1, Name = name + "-other", TrimOnMemoryPressure = false });
+            other.Set(1, 1);
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            GC.KeepAlive(other);
+        }
+
+        Assert.Equal(3 * 4, throws[0]); // each collection calls every instrument's callback, then throws them together
+        Assert.Equal(2, cache.Count);
+        Assert.Equal((1, 1, 1, 0), (cache.Statistics.Hits, cache.Statistics.Misses, cache.Statistics.Evictions, cache.Statistics.Expirations));
+        cache.Validate();
+        var seen = MeterReadings.Observe("hotpath.cache.", "cache", name);
+        Assert.Equal(1, seen["hotpath.cache.hits"]);
+        Assert.Equal(1, seen["hotpath.cache.misses"]);
+        Assert.Equal(1, seen["hotpath.cache.evictions"]);
+        GC.KeepAlive(cache);
+    }
+
+    [Fact]
     public void Expirations_are_published_like_the_other_statistics()
     {
         var name = "metrics-expiry-" + Guid.NewGuid().ToString("N");

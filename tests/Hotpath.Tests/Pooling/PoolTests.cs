@@ -559,6 +559,46 @@ public sealed class PoolTests
         Assert.Equal("probes", poolTag);
     }
 
+    [Fact]
+    public void A_meter_listener_that_throws_while_collecting_loses_no_pooled_instance_and_no_count()
+    {
+        // The pool's instruments are observable: the listener's exception reaches whoever collects
+        // (RecordObservableInstruments throws them as one AggregateException), never a Rent or Return, and the pool's state is read under its own lock,
+        // released before the listener is called.
+        var pool = new Pool<ThrowingListenerProbe>(static () => new ThrowingListenerProbe(), null, maxRetained: 4);
+        var throws = new int[1];
+        var listener = Listeners.Throwing("hotpath.pool.", "type", nameof(ThrowingListenerProbe), throws);
+        using (listener)
+        {
+            var rented = new[] { pool.Rent(), pool.Rent(), pool.Rent() };
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            foreach (var item in rented)
+            {
+                pool.Return(item);
+            }
+
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            var again = new[] { pool.Rent(), pool.Rent(), pool.Rent() };
+            Assert.Throws<AggregateException>(listener.RecordObservableInstruments);
+            Assert.Equal(rented.ToHashSet(ReferenceEqualityComparer.Instance), again.ToHashSet(ReferenceEqualityComparer.Instance));
+            foreach (var item in again)
+            {
+                pool.Return(item);
+            }
+        }
+
+        Assert.Equal(3 * 3, throws[0]); // each collection calls every instrument's callback, then throws them together
+        var statistics = pool.Statistics;
+        Assert.Equal((6, 3, 3, 6, 0), (statistics.Rents, statistics.Hits, statistics.Misses, statistics.Returns, statistics.Drops));
+        var seen = MeterReadings.Observe("hotpath.pool.", "type", nameof(ThrowingListenerProbe));
+        Assert.Equal(6, seen["hotpath.pool.rents"]);
+        Assert.Equal(3, seen["hotpath.pool.misses"]);
+        Assert.Equal(0, seen["hotpath.pool.drops"]);
+        GC.KeepAlive(pool);
+    }
+
+    private sealed class ThrowingListenerProbe;
+
     private sealed class MetricsProbe;
 
     private sealed class NamedProbe;

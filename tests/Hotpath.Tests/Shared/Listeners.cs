@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Hotpath.Diagnostics;
 
 namespace Hotpath.Tests.Shared;
 
@@ -12,4 +13,35 @@ internal static class Listeners
     /// allocating, on every later measurement in the process.
     /// </summary>
     public static MeterListener Create() => new() { MeasurementsCompleted = static (_, _) => { } };
+
+    /// <summary>
+    /// A started listener on the <c>Hotpath</c> meter's <paramref name="prefix"/>* instruments whose measurement callback
+    /// throws <see cref="InvalidOperationException"/> for the series tagged <paramref name="tagKey"/> =
+    /// <paramref name="tagValue"/> (only those: other tests' series run meanwhile), after counting the throw in
+    /// <paramref name="throws"/>[0].
+    /// </summary>
+    public static MeterListener Throwing(string prefix, string tagKey, string tagValue, int[] throws)
+    {
+        var listener = Create();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == tagKey && (string?)tag.Value == tagValue)
+                {
+                    Interlocked.Increment(ref throws[0]);
+                    throw new InvalidOperationException("a buggy listener");
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
 }
