@@ -182,34 +182,15 @@ public sealed class PooledCollectionResetTests
         // ArgumentNullException. So would a member the type locks on, and a cleared array of stripes it locks.
         var run = GeneratorRunner.RunAndCompile(
             new PooledGenerator(),
+            PooledSnapshotTests.Locks,
             """
-            using System.Threading;
             namespace App;
 
-            [Hotpath.Pooled]
-            public sealed partial class Conn
+            partial class Locks
             {
-                private object _gate = new();
-                public object SyncRoot { get; set; } = new object();
-                private readonly object[] _stripes = [new(), new()];
-                private object _assigned;
-                public object? Payload = new System.Collections.Generic.List<int>();
-                public object?[] Args = new object?[2];
-                public int Value;
-
-                public Conn() { _assigned = new object(); }
-
-                public void Touch(int stripe)
-                {
-                    lock (_gate) { Value++; }
-                    lock (_stripes[stripe]) { Value++; }
-                    Monitor.Enter(this._assigned);
-                    try { Value++; } finally { Monitor.Exit(this._assigned); }
-                }
-
                 public static string Probe()
                 {
-                    var item = new Conn();
+                    var item = new Locks();
                     var gate = item._gate;
                     var root = item.SyncRoot;
                     var stripe = item._stripes[1];
@@ -225,14 +206,14 @@ public sealed class PooledCollectionResetTests
             }
             """);
 
-        var generated = run.Source("App.Conn.Pooled.g.cs");
+        var generated = run.Source("App.Locks.Pooled.g.cs");
         Assert.DoesNotContain("_gate", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("SyncRoot", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("_stripes", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("_assigned", generated, StringComparison.Ordinal);
         Assert.Equal(
             "True:True:True:True:True:True:4",
-            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Conn", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
+            TestCompilation.EmitAndLoad(run.OutputCompilation).GetType("App.Locks", throwOnError: true)!.GetMethod("Probe")!.Invoke(null, null));
     }
 
     [Fact]

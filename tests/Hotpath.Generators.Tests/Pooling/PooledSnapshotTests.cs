@@ -115,34 +115,37 @@ public sealed class PooledSnapshotTests
             """));
     }
 
+    /// <summary>Lock objects of every shape beside state that is reset; <see cref="PooledCollectionResetTests"/> runs it.</summary>
+    internal const string Locks = """
+        namespace App;
+
+        [Hotpath.Pooled]
+        public sealed partial class Locks
+        {
+            private object _gate = new();
+            public object SyncRoot { get; set; } = new object();
+            private readonly object[] _stripes = [new(), new()];
+            private object _assigned;
+            public object? Payload = new System.Collections.Generic.List<int>();
+            public object?[] Args = new object?[2];
+            public int Value;
+
+            public Locks() { _assigned = new object(); }
+
+            public void Touch(int stripe)
+            {
+                lock (_gate) { Value++; }
+                lock (_stripes[stripe]) { Value++; }
+                System.Threading.Monitor.Enter(this._assigned);
+                try { Value++; } finally { System.Threading.Monitor.Exit(this._assigned); }
+            }
+        }
+        """;
+
     [Fact]
     public void Lock_objects_are_left_alone()
     {
-        Snapshot.Verify(Run("""
-            namespace App;
-
-            [Hotpath.Pooled]
-            public sealed partial class Locks
-            {
-                private object _gate = new();
-                public object SyncRoot { get; set; } = new object();
-                private readonly object[] _stripes = [new(), new()];
-                private object _assigned;
-                public object? Payload = new System.Collections.Generic.List<int>();
-                public object?[] Args = new object?[2];
-                public int Value;
-
-                public Locks() { _assigned = new object(); }
-
-                public void Touch(int stripe)
-                {
-                    lock (_gate) { Value++; }
-                    lock (_stripes[stripe]) { Value++; }
-                    System.Threading.Monitor.Enter(this._assigned);
-                    try { Value++; } finally { System.Threading.Monitor.Exit(this._assigned); }
-                }
-            }
-            """));
+        Snapshot.Verify(Run(Locks));
     }
 
     [Fact]
