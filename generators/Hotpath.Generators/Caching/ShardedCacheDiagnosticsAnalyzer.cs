@@ -28,8 +28,8 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
         ShardedCacheKeyCollisions.Report((ConcurrentBag<AnalyzedCacheKeyUse>)compilationState, report); // returns at once with fewer than two caches
 
     /// <summary>
-    /// The HOT003 warning for a <c>[field: CacheKey]</c> that another assembly caching the type would not see: the type
-    /// and the property are visible there, its backing field is not (a cache in this assembly sees it, so no error).
+    /// HOT003 for a <c>[field: CacheKey]</c> that another assembly caching the type would not see: the type and the
+    /// property are visible there, its backing field is not (a cache in this assembly sees it; one there does not).
     /// </summary>
     private protected override void AnalyzeAnyType(INamedTypeSymbol type, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

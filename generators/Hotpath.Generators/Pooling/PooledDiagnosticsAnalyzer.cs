@@ -18,7 +18,7 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
         DiagnosticDescriptors.NoResetOnHiddenBackingField);
 
     /// <summary>
-    /// The HOT006 warning for a <c>[field: NoReset]</c> on a property that a [Pooled] type in another assembly can
+    /// HOT006 for a <c>[field: NoReset]</c> on a property that a [Pooled] type in another assembly can
     /// override: the override takes its base's [NoReset], but there the backing field, so the attribute, is not seen.
     /// </summary>
     private protected override void AnalyzeAnyType(INamedTypeSymbol type, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)

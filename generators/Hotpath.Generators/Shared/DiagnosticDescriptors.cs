@@ -57,16 +57,16 @@ internal static class DiagnosticDescriptors
         WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>
-    /// HOT003 as a warning in the assembly that declares a value type: {0} the type, visible to other assemblies, {1} the
-    /// property whose backing field has the <c>[field: CacheKey]</c>, {2} how to mark the property instead. Another
-    /// assembly caching the type cannot see that attribute (<see cref="HiddenBackingFieldRoles"/>); a cache here can,
-    /// so it is no error here, and a type no other assembly can see is not reported.
+    /// HOT003 in the assembly that declares a value type: {0} the type, visible to other assemblies, {1} the property whose
+    /// backing field has the <c>[field: CacheKey]</c>, {2} how to mark the property instead. Another assembly caching the
+    /// type cannot see that attribute (<see cref="HiddenBackingFieldRoles"/>), and a key that lacks its highest part
+    /// cannot be told wrong there (values collide); marking the property costs nothing, so an error like every HOT0xx
+    /// (the code fix drops <c>field:</c>). A type no other assembly can see is not reported.
     /// </summary>
     public static readonly DiagnosticDescriptor CacheKeyOnHiddenBackingField = Create(
         "HOT003",
         "[field: CacheKey] on a type other assemblies can see is on a backing field they cannot see",
-        "'{0}' can be cached by other assemblies but its [field: CacheKey] on '{1}' is on the backing field, which they do not import: their caches would leave that part out of the key; write {2}",
-        DiagnosticSeverity.Warning);
+        "'{0}' can be cached by other assemblies but its [field: CacheKey] on '{1}' is on the backing field, which they do not import: their caches would leave that part out of the key; write {2}");
 
     public static readonly DiagnosticDescriptor InvalidReducerInput = Create(
         "HOT004",
@@ -88,15 +88,15 @@ internal static class DiagnosticDescriptors
         "{0} of '{1}' cannot be reset: {2}");
 
     /// <summary>
-    /// HOT006 as a warning in the assembly that declares an overridable auto-property with <c>[field: NoReset]</c>: {0} the
-    /// type, {1} the property, {2} how to mark the property instead. A [Pooled] type in another assembly that overrides
-    /// the property cannot see that attribute (<see cref="HiddenBackingFieldRoles"/>) and resets the override.
+    /// HOT006 in the assembly that declares an overridable auto-property with <c>[field: NoReset]</c>: {0} the type, {1}
+    /// the property, {2} how to mark the property instead. A [Pooled] type in another assembly that overrides the
+    /// property cannot see that attribute (<see cref="HiddenBackingFieldRoles"/>) and resets the override without a
+    /// word; an error like every HOT0xx (the code fix drops <c>field:</c>).
     /// </summary>
     public static readonly DiagnosticDescriptor NoResetOnHiddenBackingField = Create(
         "HOT006",
         "[field: NoReset] on a property other assemblies can override is on a backing field they cannot see",
-        "'{1}' of '{0}' can be overridden in other assemblies but its [field: NoReset] is on the backing field, which they do not import: a [Pooled] type there overriding '{1}' would reset it; write {2}",
-        DiagnosticSeverity.Warning);
+        "'{1}' of '{0}' can be overridden in other assemblies but its [field: NoReset] is on the backing field, which they do not import: a [Pooled] type there overriding '{1}' would reset it; write {2}");
 
     public static readonly DiagnosticDescriptor ArgumentOutOfRange = Create(
         "HOT007",
@@ -119,8 +119,5 @@ internal static class DiagnosticDescriptors
     };
 
     private static DiagnosticDescriptor Create(string id, string title, string message, params string[] customTags) =>
-        Create(id, title, message, DiagnosticSeverity.Error, customTags);
-
-    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, params string[] customTags) =>
-        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id), customTags: customTags);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id), customTags: customTags);
 }

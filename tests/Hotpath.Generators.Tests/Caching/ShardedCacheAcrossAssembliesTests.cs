@@ -203,11 +203,11 @@ public sealed class ShardedCacheAcrossAssembliesTests
     }
 
     [Fact]
-    public async Task HOT003_warns_the_declaring_assembly_of_a_field_targeted_key_part_that_other_assemblies_cannot_see()
+    public async Task HOT003_is_an_error_in_the_declaring_assembly_at_a_field_targeted_key_part_that_other_assemblies_cannot_see()
     {
         // The hidden part has the highest order: another assembly sees orders 0 without a gap, so its HOT003 cannot tell,
         // and its key silently lacks the part (values differing only in Id overwrite each other). Only the assembly that
-        // declares the type can say so; its own caches see the field's attribute, so there it is a warning.
+        // declares the type can say so, and as an error: a wrong key returns wrong values, and the fix costs nothing.
         const string domain = """
             namespace Domain
             {
@@ -225,14 +225,14 @@ public sealed class ShardedCacheAcrossAssembliesTests
         Assert.Empty(run.Result.Diagnostics);
         Assert.Contains("record struct PodKey(string Namespace)", run.Source("PodKey.CacheKey.g.cs"), StringComparison.Ordinal);
 
-        var warning = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(domain, s_analyzer));
-        Assert.Equal(("HOT003", DiagnosticSeverity.Warning, "Hotpath.CacheKey(1)"), (warning.Id, warning.Severity, warning.Location.SourceTree!.ToString().Substring(warning.Location.SourceSpan.Start, warning.Location.SourceSpan.Length)));
+        var error = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(domain, s_analyzer));
+        Assert.Equal(("HOT003", DiagnosticSeverity.Error, "Hotpath.CacheKey(1)"), (error.Id, error.Severity, error.Location.SourceTree!.ToString().Substring(error.Location.SourceSpan.Start, error.Location.SourceSpan.Length)));
         Assert.Equal(
             "'Pod' can be cached by other assemblies but its [field: CacheKey] on 'Id' is on the backing field, which they do not import: " +
             "their caches would leave that part out of the key; write [CacheKey(1)] on the property itself",
-            warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
-        // As the warning says: marked on the property, the part is seen and the declaring assembly is quiet.
+        // As the error says: marked on the property, the part is seen and the declaring assembly is quiet.
         var marked = domain.Replace("[field: Hotpath.CacheKey(1)]", "[Hotpath.CacheKey(1)]", StringComparison.Ordinal);
         var fixedRun = GeneratorRunner.Run(
             GeneratorRunner.CreateDriver(new ShardedCacheGenerator()),

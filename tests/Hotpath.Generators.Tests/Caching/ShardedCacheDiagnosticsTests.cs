@@ -239,11 +239,11 @@ public sealed class ShardedCacheDiagnosticsTests
     }
 
     [Fact]
-    public async Task HOT003_warns_at_a_field_targeted_CacheKey_only_where_other_assemblies_see_the_type_and_the_property()
+    public async Task HOT003_is_an_error_at_a_field_targeted_CacheKey_only_where_other_assemblies_see_the_type_and_the_property()
     {
         // Another assembly imports no backing field, so it cannot see [field: CacheKey] (ShardedCacheAcrossAssembliesTests
-        // shows the key it generates without that part); a cache in this assembly can, so it is a warning here, and only
-        // where another assembly could cache the type and read the property.
+        // shows the key it generates without that part): an error, like every HOT0xx, but only where another assembly
+        // could cache the type and read the property (a cache in this assembly sees the field's attribute).
         const string Markup = """
             public sealed class Auto { [field: {|HOT003:Hotpath.CacheKey(0)|}] public string Name { get; set; } = ""; }
             public sealed class Keyword { [field: {|HOT003:Hotpath.CacheKey(0)|}] public string Name { get => field; set => field = value.Trim(); } = ""; }
@@ -259,7 +259,7 @@ public sealed class ShardedCacheDiagnosticsTests
 
         var (source, _) = DiagnosticMarkup.Parse(Markup);
         var diagnostics = await AnalyzerVerifier.GetDiagnosticsAsync(source, s_analyzer);
-        Assert.All(diagnostics, static d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.All(diagnostics, static d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
         Assert.Contains(diagnostics, static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).EndsWith("write [property: CacheKey(0)]", StringComparison.Ordinal));
 
         // Internal types are seen by the assemblies this one grants access to.

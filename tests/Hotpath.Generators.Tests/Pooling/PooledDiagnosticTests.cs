@@ -11,11 +11,11 @@ public sealed class PooledDiagnosticTests
     private static readonly DiagnosticAnalyzer[] s_analyzer = { new PooledDiagnosticsAnalyzer() };
 
     [Fact]
-    public async Task HOT006_warns_the_declaring_assembly_of_a_field_targeted_NoReset_that_an_override_elsewhere_cannot_see()
+    public async Task HOT006_is_an_error_in_the_declaring_assembly_at_a_field_targeted_NoReset_that_an_override_elsewhere_cannot_see()
     {
         // An override keeps its base property's [NoReset], but another assembly imports no backing field: a [Pooled] type
-        // there that overrides 'Epoch' reset it without a word. Only the assembly that declares the base can say so; a
-        // [Pooled] type in it sees the field's attribute, so there it is a warning.
+        // there that overrides 'Epoch' reset it without a word. Only the assembly that declares the base can say so, and
+        // as an error: one renter's state leaks into the next, and marking the property costs nothing.
         const string Lib = """
             namespace Lib;
             public class FeedBase { [field: Hotpath.NoReset] public virtual int Epoch { get; set; } }
@@ -26,21 +26,21 @@ public sealed class PooledDiagnosticTests
             """;
         Assert.Contains("this.Epoch = default;", ResetAcrossAssemblies(Lib, App), StringComparison.Ordinal);
 
-        var warning = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(Lib, s_analyzer));
-        Assert.Equal(("HOT006", DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+        var error = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(Lib, s_analyzer));
+        Assert.Equal(("HOT006", DiagnosticSeverity.Error), (error.Id, error.Severity));
         Assert.Equal(
             "'Epoch' of 'FeedBase' can be overridden in other assemblies but its [field: NoReset] is on the backing field, which they do not import: " +
             "a [Pooled] type there overriding 'Epoch' would reset it; write [NoReset] on the property itself",
-            warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
-        // As the warning says: on the property, the override elsewhere keeps it.
+        // As the error says: on the property, the override elsewhere keeps it.
         var marked = Lib.Replace("[field: Hotpath.NoReset]", "[Hotpath.NoReset]", StringComparison.Ordinal);
         Assert.DoesNotContain("Epoch", ResetAcrossAssemblies(marked, App), StringComparison.Ordinal);
         Assert.Empty(await AnalyzerVerifier.GetDiagnosticsAsync(marked, s_analyzer));
     }
 
     [Fact]
-    public async Task HOT006_warns_at_a_field_targeted_NoReset_only_where_other_assemblies_can_override_the_property()
+    public async Task HOT006_is_an_error_at_a_field_targeted_NoReset_only_where_other_assemblies_can_override_the_property()
     {
         await AnalyzerVerifier.VerifyAsync(
             """
