@@ -25,6 +25,8 @@ internal static class Sources
         [Pooled] public sealed partial class NoDefaultCtor { public NoDefaultCtor(int value) { } }     // HOT005
         public sealed class Other { }
         [Pooled] public sealed partial class ReadonlyMember { public readonly Other Fixed = new(); }   // HOT006
+        public sealed class HiddenKey { [CacheKey(0)] public string Region = ""; [field: CacheKey(1)] public int Id { get; set; } } // HOT003 (a key part other assemblies cannot see)
+        public class HiddenNoReset { [field: NoReset] public virtual int Epoch { get; set; } }          // HOT006 (an override elsewhere is reset)
         public sealed class Keyed { [CacheKey(0)] public string Name = ""; }
         [ShardedCache(typeof(Keyed), Shards = 3)] public sealed partial class OddShards { }            // HOT007
         [Pooled] public sealed partial class Item { public int Value; }

@@ -39,7 +39,7 @@ public sealed class ShardedCacheDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyz
             {
                 var order = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value : null;
                 var marked = "CacheKey(" + Convert.ToString(order, System.Globalization.CultureInfo.InvariantCulture) + ")";
-                report(Diagnostic.Create(DiagnosticDescriptors.CacheKeyOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken),
+                report(Diagnostic.Create(DiagnosticDescriptors.CacheKeyOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken), DiagnosticDescriptors.HiddenBackingFieldProperties,
                     type.Name, property.Name, HiddenBackingFieldRoles.OnProperty(property, marked, cancellationToken)));
             }
         }

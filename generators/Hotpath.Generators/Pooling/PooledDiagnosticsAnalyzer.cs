@@ -32,7 +32,7 @@ public sealed class PooledDiagnosticsAnalyzer : GeneratorDiagnosticsAnalyzer
         {
             if ((property.IsVirtual || (property.IsOverride && !property.IsSealed)) && HiddenBackingFieldRoles.VisibleOutside(property, compilation))
             {
-                report(Diagnostic.Create(DiagnosticDescriptors.NoResetOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken),
+                report(Diagnostic.Create(DiagnosticDescriptors.NoResetOnHiddenBackingField, HiddenBackingFieldRoles.Location(attribute, cancellationToken), DiagnosticDescriptors.HiddenBackingFieldProperties,
                     type.Name, property.Name, HiddenBackingFieldRoles.OnProperty(property, "NoReset", cancellationToken)));
             }
         }

@@ -26,6 +26,17 @@ internal static class DiagnosticDescriptors
         ImmutableDictionary<string, string?>.Empty.Add(ReasonProperty, NotPartialReason);
 
     /// <summary>
+    /// The <see cref="ReasonProperty"/> value of a HOT003 or HOT006 about a role on a backing field other assemblies cannot
+    /// see (<see cref="CacheKeyOnHiddenBackingField"/>, <see cref="NoResetOnHiddenBackingField"/>): the mark-property code
+    /// fix (Hotpath.CodeFixes, which repeats the string) moves the attribute to the property.
+    /// </summary>
+    public const string HiddenBackingFieldReason = "HiddenBackingField";
+
+    /// <summary>The properties of a HOT003 or HOT006 about a role on a backing field other assemblies cannot see.</summary>
+    public static readonly ImmutableDictionary<string, string?> HiddenBackingFieldProperties =
+        ImmutableDictionary<string, string?>.Empty.Add(ReasonProperty, HiddenBackingFieldReason);
+
+    /// <summary>
     /// HOT001: the generated members cannot be added to the type. {2} is the reason: it (or a containing type) is not
     /// partial, is file-local, or has the name of a member the generator adds.
     /// </summary>
