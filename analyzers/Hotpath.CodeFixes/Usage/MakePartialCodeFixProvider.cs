@@ -19,8 +19,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Make the type partial";
 
-    // Hotpath.Generators' DiagnosticDescriptors.ReasonProperty and NotPartialReason (this assembly does not reference it).
-    private const string ReasonProperty = "Reason";
+    // Hotpath.Generators' DiagnosticDescriptors.NotPartialReason (this assembly does not reference it).
     private const string NotPartialReason = "NotPartial";
 
     /// <inheritdoc />
@@ -55,7 +54,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
     /// <summary>The type declaration a HOT001 about a missing <c>partial</c> is on; null for its other reasons (making the type partial would not help).</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(ReasonProperty, out var reason) && reason == NotPartialReason
+        GeneratorReasons.Is(diagnostic, NotPartialReason)
             && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
             ? declaration
             : null;

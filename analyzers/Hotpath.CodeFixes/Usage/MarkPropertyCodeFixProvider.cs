@@ -21,8 +21,7 @@ public sealed class MarkPropertyCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Put the attribute on the property";
 
-    // Hotpath.Generators' DiagnosticDescriptors.ReasonProperty and HiddenBackingFieldReason (this assembly does not reference it).
-    private const string ReasonProperty = "Reason";
+    // Hotpath.Generators' DiagnosticDescriptors.HiddenBackingFieldReason (this assembly does not reference it).
     private const string HiddenBackingFieldReason = "HiddenBackingField";
 
     /// <inheritdoc />
@@ -54,7 +53,7 @@ public sealed class MarkPropertyCodeFixProvider : CodeFixProvider
 
     /// <summary>The attribute, in a <c>field:</c> list, that a HOT003 or HOT006 about a hidden backing field is on; null for the rules' other reasons.</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(ReasonProperty, out var reason) && reason == HiddenBackingFieldReason
+        GeneratorReasons.Is(diagnostic, HiddenBackingFieldReason)
             && SequentialFixAll.Innermost(root, diagnostic).FirstAncestorOrSelf<AttributeSyntax>() is { Parent: AttributeListSyntax { Target: { } target } } attribute
             && attribute.Span == diagnostic.Location.SourceSpan
             && target.Identifier.ValueText == "field"
