@@ -193,6 +193,15 @@ public static class CodeFixVerifier
         return parsed[0].Source;
     }
 
+    /// <summary>
+    /// Registers <paramref name="fix"/>'s actions for <paramref name="diagnostic"/> and applies the first, as the IDE's
+    /// light bulb does: <paramref name="document"/> as it leaves it; null when no action is offered.
+    /// </summary>
+    public static async Task<Document?> ApplyFirstAsync(Document document, Diagnostic diagnostic, CodeFixProvider fix) =>
+        await FindActionAsync(document, fix, new[] { diagnostic }, equivalenceKey: null).ConfigureAwait(false) is { } action
+            ? await ApplyAsync(document, action).ConfigureAwait(false)
+            : null;
+
     /// <summary><paramref name="document"/> as <paramref name="action"/>'s changes leave it.</summary>
     private static async Task<Document> ApplyAsync(Document document, CodeAction action)
     {

@@ -7,7 +7,6 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -261,7 +260,11 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             {
                 try
                 {
-                    stats.Fixed += await ApplyFirstAsync(document, diagnostic, fix).ConfigureAwait(false) ? 1 : 0;
+                    if (await CodeFixVerifier.ApplyFirstAsync(document, diagnostic, fix).ConfigureAwait(false) is { } changed)
+                    {
+                        _ = await changed.GetSyntaxRootAsync().ConfigureAwait(false);
+                        stats.Fixed++;
+                    }
                 }
                 catch (Exception exception)
                 {
@@ -284,28 +287,6 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             diagnostic.Id, descriptor.Category, diagnostic.GetMessage(CultureInfo.InvariantCulture), diagnostic.Severity, descriptor.DefaultSeverity,
             descriptor.IsEnabledByDefault, diagnostic.WarningLevel, descriptor.Title, descriptor.Description, descriptor.HelpLinkUri,
             Move(diagnostic.Location), diagnostic.AdditionalLocations.Select(Move), descriptor.CustomTags, diagnostic.Properties);
-    }
-
-    /// <summary>Registers <paramref name="fix"/>'s actions for <paramref name="diagnostic"/> and applies the first, as the IDE's light bulb does.</summary>
-    private static async Task<bool> ApplyFirstAsync(Document document, Diagnostic diagnostic, CodeFixProvider fix)
-    {
-        var actions = new List<CodeAction>();
-        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
-        if (actions.Count == 0)
-        {
-            return false;
-        }
-
-        foreach (var operation in await actions[0].GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            if (operation is ApplyChangesOperation change)
-            {
-                var changed = change.ChangedSolution.GetDocument(document.Id);
-                _ = changed is null ? null : await changed.GetSyntaxRootAsync().ConfigureAwait(false);
-            }
-        }
-
-        return true;
     }
 
     /// <summary>What the mutants reached, for the summary: that the fuzz gets past the parser into generation and fixes.</summary>
