@@ -99,7 +99,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     /// <summary>Creates and starts an engine.</summary>
     /// <param name="options">Settings; validated here.</param>
     /// <param name="handler">Handles one batch. The memory is valid only until the returned task completes. The
-    /// token is cancelled only when <see cref="CompleteAsync"/>'s token is cancelled.</param>
+    /// token is cancelled only when <see cref="CompleteAsync"/>'s token is cancelled; its source is disposed once the engine
+    /// has drained (a token kept past then still reports whether it was cancelled, but has no wait handle).</param>
     /// <param name="deadLetter">Receives a batch whose retries are exhausted, with the last exception; optional
     /// (see the remarks on what happens without it).</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
@@ -273,7 +274,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
         if (cancellationToken.CanBeCanceled && !completion.IsCompleted)
         {
-            var registration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
+            var registration = cancellationToken.UnsafeRegister(static s => CancelStop((CancellationTokenSource)s!), _stop);
             _ = completion.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
@@ -330,6 +331,10 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         // Yield so CompleteAsync returns before the drain is awaited (it is called under _gate).
         await Task.Yield();
         await _dispatcher.ConfigureAwait(false);
+
+        // Drained: every runner has released its batch, so nothing reads the handlers' token any more (a handler that
+        // kept it still sees whether it was cancelled). A completion token cancelled from now on finds it disposed.
+        _stop.Dispose();
         lock (_gate)
         {
             if (_failureCount == 0)
@@ -339,6 +344,19 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             throw new AggregateException(
                 $"{_failureCount} batch(es) of {typeof(T).Name} failed and were not dead-lettered (no dead-letter handler, or it threw).",
                 _failures!);
+        }
+    }
+
+    /// <summary>Cancels the handlers' token for a cancelled completion token, unless the engine has drained and disposed it.</summary>
+    private static void CancelStop(CancellationTokenSource stop)
+    {
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Cancelled after the drain (its registration is disposed only once the completion task has completed).
         }
     }
 

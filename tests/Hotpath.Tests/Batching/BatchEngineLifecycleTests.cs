@@ -358,6 +358,39 @@ public sealed class BatchEngineLifecycleTests
         Assert.Equal(1, counted.GetValueOrDefault("hotpath.batch.deadletters"));
     }
 
+    [Fact]
+    public async Task The_handlers_token_source_is_disposed_once_drained_and_completion_tokens_cancelled_later_are_harmless()
+    {
+        // The engine's CancellationTokenSource was never disposed. It is once everything has drained: the token a
+        // handler kept reports it (its WaitHandle is gone), and completion tokens cancelled afterwards, whose
+        // registrations may outlive the drain, throw nothing into their Cancel.
+        var kept = default(CancellationToken);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new BatchEngine<int>(Options(maxBatchSize: 1), async (_, token) =>
+        {
+            kept = token;
+            started.TrySetResult();
+            await release.Task;
+        });
+        Assert.True(engine.Post(1));
+        await started.Task.WaitAsync(Patience);
+        using var early = new CancellationTokenSource();
+        var completion = engine.CompleteAsync(early.Token);
+        Assert.NotNull(kept.WaitHandle); // in use: not disposed while a handler runs
+        release.SetResult();
+        await completion.WaitAsync(Patience);
+
+        Assert.Throws<ObjectDisposedException>(() => kept.WaitHandle);
+        Assert.False(kept.IsCancellationRequested);
+        early.Cancel(); // no ObjectDisposedException (an AggregateException here) from the engine's registration
+        using var late = new CancellationTokenSource();
+        await engine.CompleteAsync(late.Token).WaitAsync(Patience);
+        late.Cancel();
+        await engine.DisposeAsync();
+        Assert.Equal(1, engine.DeliveredCount);
+    }
+
     [Theory]
     [InlineData(-1)]                       // Timeout.InfiniteTimeSpan
     [InlineData(long.MaxValue)]            // TimeSpan.MaxValue

@@ -190,4 +190,104 @@ public sealed class PoolLifecycleTests
 
         static Node TakeBack(Node node) => node;
     }
+
+    /// <summary>Runs <paramref name="action"/> on a thread of its own and waits for it; rethrows what it threw.</summary>
+    private static void OnOwnThread(Action action)
+    {
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]  // the first return went to the first thread's own slot
+    [InlineData(false)] // ... to the shared store (that slot was full)
+    public void A_double_return_from_another_thread_than_the_first_is_detected(bool intoSlot)
+    {
+        var pool = NodePool(detect: true);
+        Node item = null!;
+        OnOwnThread(() =>
+        {
+            item = pool.Rent();
+            if (!intoSlot)
+            {
+                pool.Return(pool.Rent()); // fills this thread's slot first
+            }
+
+            pool.Return(item);
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => OnOwnThread(() => pool.Return(item)));
+        Assert.Contains("twice", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => pool.Return(item)); // and from the test's thread
+        var retained = pool.SnapshotRetained();
+        Assert.Single(retained, node => ReferenceEquals(node, item)); // kept once
+        Assert.Equal(intoSlot ? 1 : 2, pool.Statistics.Returns);
+    }
+
+    [Fact]
+    public void Of_two_threads_returning_one_instance_at_once_exactly_one_is_refused_every_time()
+    {
+        const int Rounds = 300;
+        var pool = NodePool(detect: true);
+        using var barrier = new Barrier(3); // two returning threads and the test's, which rents each round's instance
+        Node current = null!;
+        var returned = new int[Rounds];
+        var refused = new int[Rounds];
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            for (var round = 0; round < Rounds; round++)
+            {
+                barrier.SignalAndWait(); // the round's instance is rented
+                try
+                {
+                    pool.Return(Volatile.Read(ref current));
+                    Interlocked.Increment(ref returned[round]);
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref refused[round]);
+                }
+
+                barrier.SignalAndWait(); // both have returned it
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            Volatile.Write(ref current, pool.Rent());
+            barrier.SignalAndWait();
+            barrier.SignalAndWait();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.All(returned, static n => Assert.Equal(1, n));
+        Assert.All(refused, static n => Assert.Equal(1, n));
+        Assert.Equal(Rounds, pool.Statistics.Returns);
+        var retained = pool.SnapshotRetained();
+        Assert.Equal(retained.Count, retained.Distinct().Count()); // none kept twice
+    }
 }
