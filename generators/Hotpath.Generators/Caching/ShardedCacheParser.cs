@@ -408,8 +408,9 @@ internal static class ShardedCacheParser
     }
 
     /// <summary>
-    /// The first of <paramref name="valueType"/> and its bases that comes from metadata and has an auto-property (its getter
-    /// is [CompilerGenerated]) whose backing field was not imported and whose property has no [CacheKey] of its own; or null.
+    /// The first of <paramref name="valueType"/> and its bases that comes from metadata and has an auto-property
+    /// (<see cref="BackingFieldAttributes.IsMetadataAutoProperty"/>) whose backing field was not imported and whose
+    /// property has no [CacheKey] of its own; or null.
     /// A build imports no private member of a referenced assembly (and a reference assembly has none), so a
     /// <c>[field: CacheKey]</c> there, on the backing field, cannot be seen.
     /// </summary>
@@ -417,16 +418,10 @@ internal static class ShardedCacheParser
     {
         for (var type = valueType; type is not null; type = type.BaseType)
         {
-            if (type.DeclaringSyntaxReferences.Length > 0 || type.SpecialType == SpecialType.System_Object)
-            {
-                continue;
-            }
-
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member is IPropertySymbol { IsIndexer: false, GetMethod: { } getter, Name: not "EqualityContract" } property && // a record's EqualityContract has a [CompilerGenerated] getter too
-                    getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute") &&
+                if (member is IPropertySymbol { GetMethod: { } getter } property && BackingFieldAttributes.IsMetadataAutoProperty(property, getter) &&
                     CacheKeyOrder(property) is null && BackingFieldAttributes.BackingField(property) is null)
                 {
                     return type;
