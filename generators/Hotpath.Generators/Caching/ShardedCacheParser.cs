@@ -164,7 +164,9 @@ internal static class ShardedCacheParser
             }
         }
 
-        var hidden = WithHiddenBackingFields(valueType, cancellationToken);
+        // Only a key with no part or a gap in its orders asks whether a part may be on a backing field not imported.
+        var missing = MissingOrder(members);
+        var hidden = members.Count == 0 || missing is not null ? WithHiddenBackingFields(valueType, cancellationToken) : null;
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, hidden is null
@@ -173,11 +175,11 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        if (hidden is not null && MissingOrder(members) is { } missing)
+        if (hidden is not null && missing is not null)
         {
             var orders = string.Join(", ", members.Select(static m => m.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
-                $"its [CacheKey] orders here are {orders}, without {missing.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {HiddenBackingFieldsReason(hidden)}, " +
+                $"its [CacheKey] orders here are {orders}, without {missing.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {HiddenBackingFieldsReason(hidden)}, " +
                 "so a key part marked there would be left out of the key; mark the properties themselves, [CacheKey(order)], or number the parts from 0 without gaps"));
             return null;
         }
