@@ -164,7 +164,9 @@ internal static class ShardedCacheParser
             }
         }
 
-        var hidden = WithHiddenBackingFields(valueType, cancellationToken);
+        // Only a key with no part or a gap in its orders asks whether a part may be on a backing field not imported.
+        var missing = MissingOrder(members);
+        var hidden = members.Count == 0 || missing is not null ? WithHiddenBackingFields(valueType, cancellationToken) : null;
         if (members.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name, hidden is null
@@ -173,11 +175,11 @@ internal static class ShardedCacheParser
             return null;
         }
 
-        if (hidden is not null && MissingOrder(members) is { } missing)
+        if (hidden is not null && missing is not null)
         {
             var orders = string.Join(", ", members.Select(static m => m.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingCacheKey, location, valueType.Name, cacheType.Name,
-                $"its [CacheKey] orders here are {orders}, without {missing.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {HiddenBackingFieldsReason(hidden)}, " +
+                $"its [CacheKey] orders here are {orders}, without {missing.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {HiddenBackingFieldsReason(hidden)}, " +
                 "so a key part marked there would be left out of the key; mark the properties themselves, [CacheKey(order)], or number the parts from 0 without gaps"));
             return null;
         }
@@ -408,8 +410,9 @@ internal static class ShardedCacheParser
     }
 
     /// <summary>
-    /// The first of <paramref name="valueType"/> and its bases that comes from metadata and has an auto-property (its getter
-    /// is [CompilerGenerated]) whose backing field was not imported and whose property has no [CacheKey] of its own; or null.
+    /// The first of <paramref name="valueType"/> and its bases that comes from metadata and has an auto-property
+    /// (<see cref="BackingFieldAttributes.IsMetadataAutoProperty"/>) whose backing field was not imported and whose
+    /// property has no [CacheKey] of its own; or null.
     /// A build imports no private member of a referenced assembly (and a reference assembly has none), so a
     /// <c>[field: CacheKey]</c> there, on the backing field, cannot be seen.
     /// </summary>
@@ -417,16 +420,10 @@ internal static class ShardedCacheParser
     {
         for (var type = valueType; type is not null; type = type.BaseType)
         {
-            if (type.DeclaringSyntaxReferences.Length > 0 || type.SpecialType == SpecialType.System_Object)
-            {
-                continue;
-            }
-
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member is IPropertySymbol { IsIndexer: false, GetMethod: { } getter, Name: not "EqualityContract" } property && // a record's EqualityContract has a [CompilerGenerated] getter too
-                    getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute") &&
+                if (member is IPropertySymbol { GetMethod: { } getter } property && BackingFieldAttributes.IsMetadataAutoProperty(property, getter) &&
                     CacheKeyOrder(property) is null && BackingFieldAttributes.BackingField(property) is null)
                 {
                     return type;

@@ -269,7 +269,7 @@ internal static class ColumnarParser
                 }
                 else if (setter is null)
                 {
-                    if (!autoProperties.Contains(property) && !IsMetadataAutoProperty(declaring, property, getter))
+                    if (!autoProperties.Contains(property) && !BackingFieldAttributes.IsMetadataAutoProperty(property, getter))
                     {
                         ReportStrayEncodings(type, declaring, member, inherited, Computed, report, cancellationToken);
                         return null; // computed property: derived from the stored members, nothing to store
@@ -416,16 +416,6 @@ internal static class ColumnarParser
             ? subject + " inherited and private to '" + declaring.Name + "'" + fix + "make it protected or internal, or move it into '" + type.Name + "'"
             : subject + " inherited and internal to another assembly ('" + declaring.ContainingAssembly.Name + "')" + fix + "make it protected or public, or give this assembly InternalsVisibleTo";
     }
-
-    /// <summary>
-    /// Whether a property of a base from another assembly is an auto-property, whose backing field is not imported with
-    /// the compiler's default options: its getter is <c>[CompilerGenerated]</c> (a computed property's is not). A record's
-    /// <c>EqualityContract</c> getter is too, and holds no state.
-    /// </summary>
-    private static bool IsMetadataAutoProperty(INamedTypeSymbol declaring, IPropertySymbol property, IMethodSymbol getter) =>
-        !declaring.Locations.Any(static l => l.IsInSource) &&
-        !(declaring.IsRecord && property.Name == "EqualityContract") &&
-        getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
 
     /// <summary>The getter a property uses: its own, or the one it inherits from the property it overrides.</summary>
     private static IMethodSymbol? Getter(IPropertySymbol property)

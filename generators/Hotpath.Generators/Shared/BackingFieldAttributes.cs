@@ -50,6 +50,16 @@ internal static class BackingFieldAttributes
     }
 
     /// <summary>
+    /// Whether <paramref name="property"/> of a type from another assembly is an auto-property, whose backing field is not
+    /// imported with the compiler's default options: <paramref name="getter"/> (its own, or the one it inherits) is
+    /// <c>[CompilerGenerated]</c> (a computed property's is not). A record's <c>EqualityContract</c> getter is too, and holds no state.
+    /// </summary>
+    public static bool IsMetadataAutoProperty(IPropertySymbol property, IMethodSymbol getter) =>
+        !property.ContainingType.Locations.Any(static l => l.IsInSource) &&
+        !(property.ContainingType.IsRecord && property.Name == "EqualityContract") &&
+        getter.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
+
+    /// <summary>
     /// The backing field of <paramref name="property"/>, or null. A field in source names its property
     /// (<see cref="IFieldSymbol.AssociatedSymbol"/>); one loaded from metadata does not, and is found by the name the
     /// compiler gives it, <c>&lt;Name&gt;k__BackingField</c> (imported only with private members; no source field can take that name).

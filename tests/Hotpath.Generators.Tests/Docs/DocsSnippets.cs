@@ -227,13 +227,12 @@ public static partial class DocsSnippets
             }
         }
 
-        var trees = sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, TestCompilation.ParseOptions, TestCompilation.SourcePath(i))).ToArray();
-        var isProgram = trees.Any(tree => tree.GetCompilationUnitRoot().Members.Any(member => member is GlobalStatementSyntax));
-        var compilation = CSharpCompilation.Create(
-            "Snippet",
-            trees,
-            ReferenceAssemblies.WithHotpath,
-            TestCompilation.Options(isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary));
+        var compilation = TestCompilation.Create(sources, OutputKind.DynamicallyLinkedLibrary, assemblyName: "Snippet");
+        var trees = compilation.SyntaxTrees.ToArray();
+        if (trees.Any(tree => tree.GetCompilationUnitRoot().Members.Any(member => member is GlobalStatementSyntax)))
+        {
+            compilation = compilation.WithOptions(TestCompilation.Options(OutputKind.ConsoleApplication)); // top-level statements make it a program
+        }
 
         var run = GeneratorRunner.Run(GeneratorRunner.CreateDriver(s_buildProperties, s_generators), compilation);
         var analyzed = await AnalyzerVerifier.RunAnalyzersAsync(run.OutputCompilation, s_analyzers.Value).ConfigureAwait(false);
