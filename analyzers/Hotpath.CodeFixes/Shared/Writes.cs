@@ -24,7 +24,9 @@ internal static class Writes
     /// <see cref="Hotpath.Analyzers.Locks.LockOperations.IsTakenByReadOnlyReference"/> (a readonly field stays one under
     /// a <c>ref readonly</c> alias, so the fixes need not refuse there). Stricter than that one on purpose elsewhere,
     /// erring towards no fix: it does not count a struct written through its field, nor a dynamic call's
-    /// <c>ref</c>/<c>out</c> argument (which has no parameter to read the ref kind from).
+    /// <c>ref</c>/<c>out</c> argument (which has no parameter to read the ref kind from), a <c>ref</c> argument to a
+    /// <c>ref readonly</c> parameter, nor a ref conditional only read (<c>var v = c ? ref x : ref y;</c>, or passed
+    /// <c>in</c>): this one goes by the <c>ref</c> in the syntax, that one by what takes the reference.
     /// </summary>
     public static bool IsWritten(IOperation reference)
     {
