@@ -453,6 +453,67 @@ public sealed class BatchEngineTests
         Assert.Equal(1, engine.BatchCount);
     }
 
+    [Theory]
+    [InlineData(3)] // one item every MaxDelay/3: a flush lands on an arrival's instant
+    [InlineData(4)] // ... every MaxDelay/4 (22.5 ms: not whole milliseconds, the timer's unit)
+    public async Task A_trickle_of_items_is_flushed_within_MaxDelay_of_each_item_s_arrival(int perMaxDelay)
+    {
+        // Items arrive one every MaxDelay/n, never filling a batch: the flush deadline is set by a batch's first item
+        // and never pushed back by the ones that follow, so every item is handed over at most MaxDelay after it came,
+        // and each batch exactly MaxDelay after its first item (the clock moves only here, so this is exact).
+        var maxDelay = TimeSpan.FromMilliseconds(90);
+        var step = maxDelay / perMaxDelay;
+        var clock = new ManualTimeProvider();
+        var handed = new ConcurrentQueue<(int[] Items, DateTimeOffset At)>();
+        var batches = new SemaphoreSlim(0);
+        var options = Options(maxBatchSize: 1_000, maxDelayMs: maxDelay.TotalMilliseconds);
+        options.TimeProvider = clock;
+        await using var engine = new BatchEngine<int>(options, (batch, _) =>
+        {
+            handed.Enqueue((batch.ToArray(), clock.GetUtcNow()));
+            batches.Release();
+            return default;
+        });
+
+        var postedAt = new Dictionary<int, DateTimeOffset>();
+        var batchStart = (DateTimeOffset?)null;
+        for (var item = 0; item < 4 * perMaxDelay; item++)
+        {
+            postedAt[item] = clock.GetUtcNow();
+            Assert.True(engine.Post(item));
+            if (batchStart is null)
+            {
+                batchStart = clock.GetUtcNow();
+                await WaitUntil(() => clock.ArmedTimers == 1, "the flush timer was not set");
+            }
+
+            clock.Advance(step);
+            if (clock.GetUtcNow() - batchStart >= maxDelay)
+            {
+                Assert.True(await batches.WaitAsync(Patience), "no flush once the batch's first item had waited MaxDelay");
+                batchStart = null;
+            }
+            else
+            {
+                Assert.Equal(0, batches.CurrentCount);
+            }
+        }
+
+        if (batchStart is { } last)
+        {
+            clock.Advance(last + maxDelay - clock.GetUtcNow()); // the last batch's deadline
+            Assert.True(await batches.WaitAsync(Patience), "no flush of the last batch");
+        }
+
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(0, 4 * perMaxDelay), handed.SelectMany(static b => b.Items));
+        foreach (var (items, at) in handed)
+        {
+            Assert.Equal(maxDelay, at - postedAt[items[0]]);
+            Assert.All(items, item => Assert.InRange(at - postedAt[item], TimeSpan.Zero, maxDelay));
+        }
+    }
+
     [Fact]
     public async Task Retries_wait_their_backoff_on_the_TimeProvider_s_clock_then_dead_letter()
     {

@@ -57,6 +57,47 @@ public sealed class SingleFlightTests
         Assert.Equal("loaded:key", cached);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_loader_returning_null_stores_null_like_any_value_and_TryGet_finds_it(bool synchronous)
+    {
+        // A null from the loader is a value (say, "no such pod"): stored and counted like any other, so the next call
+        // is a hit and the loader is not run again. It is not a failure and not "do not cache".
+        var cache = new ShardedCache<string, string?>(new ShardedCacheOptions { Capacity = 1_000, TrimOnMemoryPressure = false });
+        var runs = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<string, CancellationToken, ValueTask<string?>> loader = synchronous
+            ? (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                return new ValueTask<string?>((string?)null);
+            }
+            : async (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                await release.Task;
+                return null;
+            };
+
+        var first = cache.GetOrAddAsync("missing", loader).AsTask();
+        var second = synchronous ? first : cache.GetOrAddAsync("missing", loader).AsTask(); // joins the load in flight
+        release.SetResult();
+        Assert.Null(await first);
+        Assert.Null(await second);
+
+        Assert.Equal(1, runs);
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet("missing", out var cached));
+        Assert.Null(cached);
+        Assert.Null(await cache.GetOrAddAsync("missing", loader)); // a hit: the loader is not run again
+        Assert.Null(cache.GetOrAdd("missing", static _ => "made"));
+        Assert.Equal(1, runs);
+        Assert.True(cache.Remove("missing"));
+        Assert.False(cache.TryGet("missing", out _));
+        cache.Validate();
+    }
+
     [Fact]
     public async Task A_failing_loader_stores_nothing_and_every_waiter_sees_its_exception()
     {

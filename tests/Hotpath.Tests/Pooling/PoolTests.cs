@@ -168,6 +168,62 @@ public sealed class PoolTests
     }
 
     [Fact]
+    public void Preallocating_the_whole_budget_never_lets_threads_fast_slots_hold_more_than_MaxRetained()
+    {
+        // Every permit is taken by the preallocated instances; threads' fast slots take permits of their own (up to half
+        // the budget) as they return. Four threads churn: at no point do the store and the slots hold more than
+        // MaxRetained, and in the end every instance made is retained or dropped, none twice.
+        const int MaxRetained = 8;
+        var created = 0;
+        var pool = new Pool<Item>(() => { Interlocked.Increment(ref created); return new Item(); }, static item => item.Value = 0, maxRetained: MaxRetained, preallocate: MaxRetained);
+        Assert.Equal(MaxRetained, pool.PermitsInUse);
+        Assert.Equal(MaxRetained, pool.SnapshotRetained().Count);
+        var over = 0;
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var held = new List<Item>();
+            for (var round = 0; round < 2_000; round++)
+            {
+                var take = 1 + ((round + t) % 4);
+                for (var i = 0; i < take; i++)
+                {
+                    held.Add(pool.Rent());
+                }
+
+                foreach (var item in held)
+                {
+                    pool.Return(item);
+                    if (pool.PermitsInUse > MaxRetained)
+                    {
+                        Interlocked.Increment(ref over);
+                    }
+                }
+
+                held.Clear();
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Equal(0, over);
+        Collections.Settle(); // the ended threads' slots: permits back, their instances counted as dropped
+        var retained = pool.SnapshotRetained();
+        Assert.InRange(retained.Count, 0, MaxRetained);
+        Assert.Equal(retained.Count, retained.Distinct().Count());
+        var stats = pool.Statistics;
+        Assert.Equal(stats.Rents, stats.Returns);
+        Assert.Equal(created - MaxRetained, stats.Misses); // preallocated instances are not misses
+        Assert.Equal(created - stats.Drops, retained.Count); // nothing rented out now
+    }
+
+    [Fact]
     public void Lease_returns_on_dispose_once()
     {
         var pool = NewPool(detect: true);
