@@ -142,16 +142,7 @@ public sealed class Pool<T> : ObjectPool<T>
         var slots = PoolThreadSlot.t_slots;
         if (item is not null && _returned is null && slots is not null && (uint)_id < (uint)slots.Length && slots[_id] is { HasPermit: true, Item: null } slot)
         {
-            _reset?.Invoke(item);
-            if (slot.Item is null) // the reset may have returned other instances to this pool, into this very slot
-            {
-                slot.Item = item;
-                slot.Returns++;
-                GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
-                return;
-            }
-
-            StoreReset(item, slot);
+            ResetIntoSlot(item, slot);
             return;
         }
 
@@ -231,16 +222,7 @@ public sealed class Pool<T> : ObjectPool<T>
         var slot = _core.GetOrCreateSlot();
         if (slot.Item is null && (slot.HasPermit || (slot.HasPermit = _core.TryTakeThreadPermit())))
         {
-            _reset?.Invoke(item);
-            if (slot.Item is null) // the reset may have returned other instances to this pool, into this very slot
-            {
-                slot.Item = item;
-                slot.Returns++;
-                GC.KeepAlive(this);
-                return;
-            }
-
-            StoreReset(item, slot);
+            ResetIntoSlot(item, slot);
             return;
         }
 
@@ -265,6 +247,28 @@ public sealed class Pool<T> : ObjectPool<T>
 
         Push(item);
         slot.Returns++;
+    }
+
+    /// <summary>
+    /// Resets an instance and keeps it in this thread's empty slot, which holds a permit; if the reset returned other
+    /// instances to this pool, into this very slot, keeps it as <see cref="StoreReset"/> does instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ResetIntoSlot(T item, PoolThreadSlot slot)
+    {
+        if (_reset is { } reset)
+        {
+            reset(item);
+            if (slot.Item is not null) // read again only when a reset ran: nothing else can fill the slot meanwhile
+            {
+                StoreReset(item, slot);
+                return;
+            }
+        }
+
+        slot.Item = item;
+        slot.Returns++;
+        GC.KeepAlive(this); // not collected (and its slots emptied) while its slot is in use
     }
 
     /// <summary>
