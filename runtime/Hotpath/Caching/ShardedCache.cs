@@ -464,9 +464,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
             if (!detached)
             {
-                inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-                flight.Complete(value, error: null, cancelledByStarter: false);
-                return value!; // peeked or loaded: not detached
+                Succeed(key, flight, inflight, value!); // peeked or loaded: not detached
+                return value!;
             }
         }
         catch (Exception error)
@@ -487,6 +486,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
         // two GetOrAdds), and this load's callers get that value too, so everyone sees one value.
         return ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
+    }
+
+    /// <summary>Ends a load that got its value: unregisters it, then hands the value to its waiters.</summary>
+    private static void Succeed(TKey key, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, TValue value)
+    {
+        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        flight.Complete(value, error: null, cancelledByStarter: false);
     }
 
     /// <summary>Ends a failed load: unregisters it, then hands its very exception to its waiters.</summary>
@@ -513,8 +519,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
             return;
         }
 
-        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-        flight.Complete(value, error: null, cancelledByStarter: false);
+        Succeed(key, flight, inflight, value);
     }
 
     /// <summary>
