@@ -68,7 +68,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     // Guarded by _gate.
     private readonly Queue<Batch> _ready = new();
     private readonly List<T[]> _freeArrays = new(); // used as a stack; a List so oversized buffers can be taken out in place
-    private readonly Stack<Runner> _freeRunners = new(); // made on first need: as many as ever ran at once, not MaxConcurrentBatches
+    private readonly Stack<Runner> _freeRunners = new();
     private T[] _current = []; // empty between batches, so "full" (count == length) also means "no buffer yet"
     private int _currentCount;
     private int _firstRentedLength; // the length the pool gives for a first buffer: never "oversized"
@@ -759,7 +759,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     private readonly record struct Batch(T[] Array, int Count);
 
-    /// <summary>Runs one batch on the thread pool; one per concurrency slot, reused, so dispatching allocates nothing.</summary>
+    /// <summary>Runs one batch on the thread pool; reused, so dispatching allocates nothing once there are as many as ever ran at once (see <see cref="TakeRunnerLocked"/>).</summary>
     private sealed class Runner(BatchEngine<T> engine) : IThreadPoolWorkItem
     {
         public Batch Batch;
