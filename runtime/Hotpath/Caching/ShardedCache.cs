@@ -306,6 +306,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         }
     }
 
+    /// <summary>For tests: how many callers joined the load of <paramref name="key"/> now running, its starter not counted (0 when none runs).</summary>
+    internal int WaitingOn(TKey key) => _inflight is { } inflight && inflight.TryGetValue(key, out var flight) ? flight.Waiting : 0;
+
     /// <summary>Evicts <paramref name="fraction"/> (0 to 1) of each shard's entries, least valuable first.</summary>
     /// <returns>The number of entries evicted.</returns>
     internal int Trim(double fraction)
@@ -390,7 +393,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                 // Someone else is loading: wait for their result (or their exception).
                 try
                 {
-                    return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
+                    return await Cancellation.WaitAsync(running.Join(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
                 {
@@ -591,12 +594,23 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     private sealed class Flight : CacheFlight
     {
         private TaskCompletionSource<TValue>? _waiters;
+        private int _waiting;
         private bool _done;
         private TValue? _value;
         private Exception? _error;
 
         /// <summary>Whether the load failed because its starting caller's token was cancelled (set before it completes).</summary>
         public bool CancelledByStarter { get; private set; }
+
+        /// <summary>How many callers that did not start this load joined it (for tests, which wait until every caller has).</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary><see cref="Wait"/> for a caller that found this load running, counted in <see cref="Waiting"/>.</summary>
+        public Task<TValue> Join()
+        {
+            Interlocked.Increment(ref _waiting);
+            return Wait();
+        }
 
         /// <summary>A task for a caller that found this load running: its value, or its very exception.</summary>
         public Task<TValue> Wait()
