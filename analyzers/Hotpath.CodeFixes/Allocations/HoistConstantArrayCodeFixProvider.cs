@@ -4,7 +4,6 @@ using System.Composition;
 using System.Linq;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -29,23 +28,8 @@ public sealed class HoistConstantArrayCodeFixProvider : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, SequentialFixAll.Exact); // each hoist picks a fresh field name
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (SequentialFixAll.Exact(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
-            {
-                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAsync(context, Title, Plan, SequentialFixAll.Exact);
 
     /// <summary>The hoist of the array <paramref name="node"/>; null when it is not all constants or has nowhere to go.</summary>
     private static Func<CancellationToken, Task<Document>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,24 +36,8 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.CreateAcrossDocuments(Plan, SequentialFixAll.Innermost);
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Prepare(SequentialFixAll.Innermost(root, diagnostic), model, context.CancellationToken) is { } change)
-            {
-                var solution = context.Document.Project.Solution;
-                context.RegisterCodeFix(CodeAction.Create(Title, ct => Task.FromResult(Apply(solution, change, ct)), equivalenceKey: Title), diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAcrossDocumentsAsync(context, Title, Plan, SequentialFixAll.Innermost);
 
     /// <summary>Fix All's step for one site: the same change as the single fix, other files of the type included.</summary>
     private static Func<CancellationToken, Task<Solution>>? Plan(Document document, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>

@@ -3,7 +3,6 @@ using System.Composition;
 using Hotpath.Analyzers.Locks;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,23 +32,8 @@ public sealed class WrapInTryFinallyCodeFixProvider : CodeFixProvider
         SequentialFixAll.Create(Plan, Locate); // two Enters may share a block
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (model is not null && Locate(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
-            {
-                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAsync(context, Title, Plan, Locate);
 
     /// <summary>The <c>Monitor.Enter</c> call of a diagnostic the analyzer marked as wrappable; null for the others.</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>

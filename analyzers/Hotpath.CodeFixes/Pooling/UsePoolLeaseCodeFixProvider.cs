@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,23 +32,8 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Locate(root, diagnostic) is { } node && Plan(context.Document, node, model, context.CancellationToken) is { } fix)
-            {
-                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: nameof(UsePoolLeaseCodeFixProvider)), diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAsync(context, Title, Plan, Locate, equivalenceKey: nameof(UsePoolLeaseCodeFixProvider));
 
     /// <summary>The rent call a diagnostic is on.</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>

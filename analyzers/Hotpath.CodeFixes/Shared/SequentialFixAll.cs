@@ -32,6 +32,44 @@ internal static class SequentialFixAll
         Innermost(root, diagnostic) is { } node && node.Span == diagnostic.Location.SourceSpan ? node : null;
 
     /// <summary>
+    /// Registers the single fix of each of the context's diagnostics that <paramref name="locate"/> finds a node for and
+    /// <paramref name="plan"/> plans: the lightbulb's half of the pair whose Fix All is <see cref="Create"/>. The
+    /// semantic model is asked for only once a node is found.
+    /// </summary>
+    public static Task RegisterAsync(CodeFixContext context, string title, Planner plan, Locator locate, string? equivalenceKey = null) =>
+        RegisterAsync(context, locate, (document, node, model, cancellationToken) =>
+            plan(document, node, model, cancellationToken) is { } fix ? CodeAction.Create(title, fix, equivalenceKey ?? title) : null);
+
+    /// <summary><see cref="RegisterAsync(CodeFixContext, string, Planner, Locator, string?)"/> for a fix whose Fix All is <see cref="CreateAcrossDocuments"/>.</summary>
+    public static Task RegisterAcrossDocumentsAsync(CodeFixContext context, string title, SolutionPlanner plan, Locator locate) =>
+        RegisterAsync(context, locate, (document, node, model, cancellationToken) =>
+            plan(document, node, model, cancellationToken) is { } fix ? CodeAction.Create(title, fix, title) : null);
+
+    private static async Task RegisterAsync(CodeFixContext context, Locator locate, Func<Document, SyntaxNode, SemanticModel, CancellationToken, CodeAction?> action)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        SemanticModel? model = null;
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (locate(root, diagnostic) is not { } node)
+            {
+                continue;
+            }
+
+            model ??= await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (model is not null && action(context.Document, node, model, context.CancellationToken) is { } codeAction)
+            {
+                context.RegisterCodeFix(codeAction, diagnostic);
+            }
+        }
+    }
+
+    /// <summary>
     /// A Fix All provider (document, project and solution scopes) that applies <paramref name="plan"/> in turn to the
     /// nodes <paramref name="locate"/> finds for the diagnostics, in the document as it was when they were reported: in
     /// text order, or with <paramref name="innermostFirst"/> from the end back, so a node inside another's span is fixed

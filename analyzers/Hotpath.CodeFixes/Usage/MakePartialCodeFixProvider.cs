@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,24 +32,8 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Locate(root, diagnostic) is TypeDeclarationSyntax declaration)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => MakePartialAsync(context.Document, declaration, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAsync(context, Title, Plan, Locate);
 
     /// <summary>The type declaration a HOT001 about a missing <c>partial</c> is on; null for its other reasons (making the type partial would not help).</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>

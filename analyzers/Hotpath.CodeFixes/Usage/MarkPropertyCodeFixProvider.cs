@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,24 +31,8 @@ public sealed class MarkPropertyCodeFixProvider : CodeFixProvider
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Plan, Locate);
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Locate(root, diagnostic) is AttributeSyntax attribute)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => MarkPropertyAsync(context.Document, attribute, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        SequentialFixAll.RegisterAsync(context, Title, Plan, Locate);
 
     /// <summary>The attribute, in a <c>field:</c> list, that a HOT003 or HOT006 about a hidden backing field is on; null for the rules' other reasons.</summary>
     private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic) =>
