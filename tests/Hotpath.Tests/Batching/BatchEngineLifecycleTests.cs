@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hotpath.Batching;
 using Hotpath.Diagnostics;
 using Hotpath.Tests.Shared;
+using static Hotpath.Tests.Batching.BatchEngineTests; // Options(...) and Patience
 
 namespace Hotpath.Tests.Batching;
 
@@ -11,20 +12,6 @@ namespace Hotpath.Tests.Batching;
 /// </summary>
 public sealed class BatchEngineLifecycleTests
 {
-    // Generous: these only bound a hang; nothing asserts that something happens quickly.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    private static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
-    {
-        MaxBatchSize = maxBatchSize,
-        MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs),
-        Capacity = capacity,
-        MaxConcurrentBatches = maxConcurrent,
-        MaxRetries = maxRetries,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(4),
-    };
-
     [Fact]
     public async Task A_huge_MaxConcurrentBatches_costs_nothing_up_front()
     {

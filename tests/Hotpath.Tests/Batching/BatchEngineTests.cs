@@ -12,14 +12,14 @@ namespace Hotpath.Tests.Batching;
 
 public sealed class BatchEngineTests
 {
-    // Generous: these only bound a hang; nothing asserts that something happens quickly.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    // Generous: these only bound a hang; nothing asserts that something happens quickly. Shared with BatchEngineLifecycleTests.
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     // How long a test on a fake clock waits in real time to see that nothing happens: several times the real-time
     // delays it sets, so an engine that waited on the system clock instead would act within it.
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    private static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
+    internal static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
     {
         MaxBatchSize = maxBatchSize,
         MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs),
