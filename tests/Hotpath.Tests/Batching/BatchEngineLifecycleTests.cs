@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Hotpath.Batching;
-using Hotpath.Diagnostics;
 using Hotpath.Tests.Shared;
 using static Hotpath.Tests.Batching.BatchEngineTests; // Options(...) and Patience
 
@@ -274,26 +273,11 @@ public sealed class BatchEngineLifecycleTests
         // the first attempt, the retries counter before a retry, the dead-letters counter before the dead-letter
         // handler. Each escaped the batch runner, which then released the batch neither delivered nor dead-lettered.
         var counted = new ConcurrentDictionary<string, int>();
-        using var listener = Listeners.Create();
-        listener.InstrumentPublished = (instrument, l) =>
+        using var listener = Listeners.Tagged("hotpath.batch.", "type", nameof(ListenedItem), (instrument, _) =>
         {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "type" && (string?)tag.Value == nameof(ListenedItem))
-                {
-                    counted.AddOrUpdate(instrument.Name, 1, static (_, n) => n + 1);
-                    throw new InvalidOperationException("a buggy listener");
-                }
-            }
+            counted.AddOrUpdate(instrument, 1, static (_, n) => n + 1);
+            throw new InvalidOperationException("a buggy listener");
         });
-        listener.Start();
 
         // Batch {0, 1} always fails (dead-lettered after one retry), {2, 3} fails once then succeeds, {4, 5} succeeds.
         var failedOnce = 0;
