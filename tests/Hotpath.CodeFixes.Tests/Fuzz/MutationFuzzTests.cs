@@ -3,9 +3,9 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using Hotpath.Testing;
+using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -57,7 +57,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
     {
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 200;
         var firstSeed = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_SEED"), out var seed) ? seed : 1;
-        var summary = RunWatched(progress => RunMutants(firstSeed, iterations, progress), StallLimit);
+        var summary = StallWatchdog.Run<Progress>(progress => RunMutants(firstSeed, iterations, progress), StallLimit, "mutation fuzz");
         output.WriteLine(summary);
     }
 
@@ -321,70 +321,21 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             .Select(t => (T)Activator.CreateInstance(t)!);
 
     /// <summary>What the worker is checking, read by the watchdog.</summary>
-    private sealed class Progress
+    private sealed class Progress : WatchedProgress
     {
-        private long _started;
         private int _seed;
         private string _origin = "";
         private Mutant _mutant = new("", "");
-
-        public long Started => Volatile.Read(ref _started);
 
         public void Start(int seed, CorpusSource source, Mutant mutant)
         {
             _seed = seed;
             _origin = source.Origin;
             _mutant = mutant;
-            Volatile.Write(ref _started, _started + 1); // publishes the fields above
+            Advance();
         }
 
-        public string Describe() => $"seed {_seed} ({_origin}; {_mutant.Description})\nMutant:\n{SourceMutator.Numbered(_mutant.Text)}";
-    }
-
-    /// <summary>
-    /// Runs <paramref name="run"/> on a background thread and fails once it has started no new mutant for
-    /// <paramref name="stallLimit"/> (a generator or analyzer that loops forever). A hung worker cannot be stopped;
-    /// being a background thread, it does not keep the test process alive.
-    /// </summary>
-    private static string RunWatched(Func<Progress, string> run, TimeSpan stallLimit)
-    {
-        var progress = new Progress();
-        string? result = null;
-        ExceptionDispatchInfo? failure = null;
-        var worker = new Thread(() =>
-        {
-            try
-            {
-                result = run(progress);
-            }
-            catch (Exception ex)
-            {
-                failure = ExceptionDispatchInfo.Capture(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "mutation fuzz",
-        };
-        worker.Start();
-        var seen = -1L;
-        var since = Stopwatch.GetTimestamp();
-        while (!worker.Join(TimeSpan.FromMilliseconds(250)))
-        {
-            var started = progress.Started;
-            if (started != seen)
-            {
-                seen = started;
-                since = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(since) > stallLimit)
-            {
-                Assert.Fail($"A mutant hung: {progress.Describe()}\nhas not finished in {stallLimit.TotalSeconds:F0} s.");
-            }
-        }
-
-        failure?.Throw();
-        return result!;
+        public override string Describe() => $"seed {_seed} ({_origin}; {_mutant.Description})\nMutant:\n{SourceMutator.Numbered(_mutant.Text)}";
     }
 
     private static readonly DiagnosticDescriptor s_double = new("FUZZ001", "Fuzz double", "Fuzz double", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);

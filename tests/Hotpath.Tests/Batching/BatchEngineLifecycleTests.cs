@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Hotpath.Batching;
-using Hotpath.Diagnostics;
 using Hotpath.Tests.Shared;
+using static Hotpath.Tests.Batching.BatchEngineTests; // Options(...) and Patience
 
 namespace Hotpath.Tests.Batching;
 
@@ -11,20 +11,6 @@ namespace Hotpath.Tests.Batching;
 /// </summary>
 public sealed class BatchEngineLifecycleTests
 {
-    // Generous: these only bound a hang; nothing asserts that something happens quickly.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    private static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
-    {
-        MaxBatchSize = maxBatchSize,
-        MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs),
-        Capacity = capacity,
-        MaxConcurrentBatches = maxConcurrent,
-        MaxRetries = maxRetries,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(4),
-    };
-
     [Fact]
     public async Task A_huge_MaxConcurrentBatches_costs_nothing_up_front()
     {
@@ -287,26 +273,11 @@ public sealed class BatchEngineLifecycleTests
         // the first attempt, the retries counter before a retry, the dead-letters counter before the dead-letter
         // handler. Each escaped the batch runner, which then released the batch neither delivered nor dead-lettered.
         var counted = new ConcurrentDictionary<string, int>();
-        using var listener = Listeners.Create();
-        listener.InstrumentPublished = (instrument, l) =>
+        using var listener = Listeners.Tagged("hotpath.batch.", "type", nameof(ListenedItem), (instrument, _) =>
         {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "type" && (string?)tag.Value == nameof(ListenedItem))
-                {
-                    counted.AddOrUpdate(instrument.Name, 1, static (_, n) => n + 1);
-                    throw new InvalidOperationException("a buggy listener");
-                }
-            }
+            counted.AddOrUpdate(instrument, 1, static (_, n) => n + 1);
+            throw new InvalidOperationException("a buggy listener");
         });
-        listener.Start();
 
         // Batch {0, 1} always fails (dead-lettered after one retry), {2, 3} fails once then succeeds, {4, 5} succeeds.
         var failedOnce = 0;

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Hotpath.Batching;
-using Hotpath.Diagnostics;
 using Hotpath.Tests.Caching;
 using Hotpath.Threading;
 
@@ -12,14 +11,14 @@ namespace Hotpath.Tests.Batching;
 
 public sealed class BatchEngineTests
 {
-    // Generous: these only bound a hang; nothing asserts that something happens quickly.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    // Generous: these only bound a hang; nothing asserts that something happens quickly. Shared with BatchEngineLifecycleTests.
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     // How long a test on a fake clock waits in real time to see that nothing happens: several times the real-time
     // delays it sets, so an engine that waited on the system clock instead would act within it.
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    private static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
+    internal static BatchEngineOptions Options(int maxBatchSize = 16, double maxDelayMs = 3_600_000, int capacity = 1024, int maxConcurrent = 1, int maxRetries = 3) => new()
     {
         MaxBatchSize = maxBatchSize,
         MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs),
@@ -759,30 +758,8 @@ public sealed class BatchEngineTests
     }
 
     /// <summary>Adds up the <c>hotpath.batch.*</c> measurements of the series tagged <c>type</c> = <paramref name="typeName"/>.</summary>
-    private static MeterListener ListenToBatchCounters(string typeName, ConcurrentDictionary<string, long> totals)
-    {
-        var listener = Listeners.Create();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith("hotpath.batch.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            // Engines of other tests run meanwhile: count only this item type's series.
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "type" && (string?)tag.Value == typeName)
-                {
-                    totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
-                }
-            }
-        });
-        listener.Start();
-        return listener;
-    }
+    private static MeterListener ListenToBatchCounters(string typeName, ConcurrentDictionary<string, long> totals) =>
+        Listeners.Tagged("hotpath.batch.", "type", typeName, (instrument, value) => totals.AddOrUpdate(instrument, value, (_, old) => old + value));
 
     [Fact]
     public async Task Never_runs_more_handlers_than_MaxConcurrentBatches()

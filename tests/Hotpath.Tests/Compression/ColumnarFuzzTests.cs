@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Hotpath.Compression;
+using Hotpath.TestSources;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -21,7 +21,7 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
     public void Mutated_blocks_only_ever_throw_CorruptBlockException()
     {
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("HOTPATH_FUZZ_ITERATIONS"), out var configured) ? configured : 100_000;
-        var summary = RunWatched(progress => RunMutants(iterations, progress), StallLimit);
+        var summary = StallWatchdog.Run<Progress>(progress => RunMutants(iterations, progress), StallLimit, "columnar fuzz");
         output.WriteLine(summary);
     }
 
@@ -32,14 +32,15 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
         var mutant = new byte[] { 0x48, 0x50, 0x43, 0x42 };
         try
         {
-            var failure = Assert.Throws<FailException>(() => RunWatched(
+            var failure = Assert.Throws<FailException>(() => StallWatchdog.Run<Progress>(
                 progress =>
                 {
                     progress.Start(7, 2, mutant);
                     release.Wait(); // stands in for a decoder that loops forever
                     return "finished";
                 },
-                TimeSpan.FromMilliseconds(300)));
+                TimeSpan.FromMilliseconds(300),
+                "columnar fuzz"));
             Assert.Contains("iteration 7 (seed 2)", failure.Message, StringComparison.Ordinal);
             Assert.Contains("48504342", failure.Message, StringComparison.Ordinal);
         }
@@ -50,70 +51,21 @@ public sealed class ColumnarFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>What the worker is decoding, read by the watchdog.</summary>
-    private sealed class Progress
+    private sealed class Progress : WatchedProgress
     {
-        private long _started;
         private int _iteration;
         private int _seed;
         private byte[] _mutant = [];
-
-        public long Started => Volatile.Read(ref _started);
 
         public void Start(int iteration, int seed, byte[] mutant)
         {
             _iteration = iteration;
             _seed = seed;
             _mutant = mutant;
-            Volatile.Write(ref _started, _started + 1); // publishes the fields above
+            Advance();
         }
 
-        public string Describe() => $"iteration {_iteration} (seed {_seed})\nBlock: {Convert.ToHexString(_mutant)}";
-    }
-
-    /// <summary>
-    /// Runs <paramref name="run"/> on a background thread and fails once it has started no new mutant for
-    /// <paramref name="stallLimit"/>. A hung worker cannot be stopped; being a background thread, it does not
-    /// keep the test process alive.
-    /// </summary>
-    private static string RunWatched(Func<Progress, string> run, TimeSpan stallLimit)
-    {
-        var progress = new Progress();
-        string? result = null;
-        ExceptionDispatchInfo? failure = null;
-        var worker = new Thread(() =>
-        {
-            try
-            {
-                result = run(progress);
-            }
-            catch (Exception ex)
-            {
-                failure = ExceptionDispatchInfo.Capture(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "columnar fuzz",
-        };
-        worker.Start();
-        var seen = -1L;
-        var since = Stopwatch.GetTimestamp();
-        while (!worker.Join(TimeSpan.FromMilliseconds(Math.Min(250, stallLimit.TotalMilliseconds / 4))))
-        {
-            var started = progress.Started;
-            if (started != seen)
-            {
-                seen = started;
-                since = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(since) > stallLimit)
-            {
-                Assert.Fail($"Decoding hung: {progress.Describe()}\nhas not returned in {stallLimit.TotalSeconds:F1} s.");
-            }
-        }
-
-        failure?.Throw();
-        return result!;
+        public override string Describe() => $"iteration {_iteration} (seed {_seed})\nBlock: {Convert.ToHexString(_mutant)}";
     }
 
     private static string RunMutants(int iterations, Progress progress)

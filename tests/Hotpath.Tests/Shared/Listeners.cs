@@ -15,12 +15,11 @@ internal static class Listeners
     public static MeterListener Create() => new() { MeasurementsCompleted = static (_, _) => { } };
 
     /// <summary>
-    /// A started listener on the <c>Hotpath</c> meter's <paramref name="prefix"/>* instruments whose measurement callback
-    /// throws <see cref="InvalidOperationException"/> for the series tagged <paramref name="tagKey"/> =
-    /// <paramref name="tagValue"/> (only those: other tests' series run meanwhile), after counting the throw in
-    /// <paramref name="throws"/>[0].
+    /// A started listener on the <c>Hotpath</c> meter's <paramref name="prefix"/>* instruments that hands
+    /// <paramref name="measured"/> the instrument's name and value of each measurement of the series tagged
+    /// <paramref name="tagKey"/> = <paramref name="tagValue"/> (only those: other tests' series run meanwhile).
     /// </summary>
-    public static MeterListener Throwing(string prefix, string tagKey, string tagValue, int[] throws)
+    public static MeterListener Tagged(string prefix, string tagKey, string tagValue, Action<string, long> measured)
     {
         var listener = Create();
         listener.InstrumentPublished = (instrument, l) =>
@@ -30,18 +29,29 @@ internal static class Listeners
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             foreach (var tag in tags)
             {
                 if (tag.Key == tagKey && (string?)tag.Value == tagValue)
                 {
-                    Interlocked.Increment(ref throws[0]);
-                    throw new InvalidOperationException("a buggy listener");
+                    measured(instrument.Name, value);
                 }
             }
         });
         listener.Start();
         return listener;
     }
+
+    /// <summary>
+    /// A started <see cref="Tagged"/> listener whose measurement callback throws <see cref="InvalidOperationException"/>
+    /// for the series tagged <paramref name="tagKey"/> = <paramref name="tagValue"/>, after counting the throw in
+    /// <paramref name="throws"/>[0].
+    /// </summary>
+    public static MeterListener Throwing(string prefix, string tagKey, string tagValue, int[] throws) =>
+        Tagged(prefix, tagKey, tagValue, (_, _) =>
+        {
+            Interlocked.Increment(ref throws[0]);
+            throw new InvalidOperationException("a buggy listener");
+        });
 }

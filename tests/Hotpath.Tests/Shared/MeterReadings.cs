@@ -1,6 +1,3 @@
-using System.Diagnostics.Metrics;
-using Hotpath.Diagnostics;
-
 namespace Hotpath.Tests.Shared;
 
 /// <summary>Reads the <c>Hotpath</c> meter's observable instruments once, as a listener (dotnet-counters, OpenTelemetry) would.</summary>
@@ -13,26 +10,11 @@ internal static class MeterReadings
     public static Dictionary<string, long> Observe(string prefix, string tagKey, string tagValue)
     {
         var seen = new Dictionary<string, long>();
-        using var listener = Listeners.Create();
-        listener.InstrumentPublished = (instrument, l) =>
+        using var listener = Listeners.Tagged(prefix, tagKey, tagValue, (instrument, value) =>
         {
-            if (instrument.Meter.Name == HotpathMeter.Name && instrument.Name.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == tagKey && (string?)tag.Value == tagValue)
-                {
-                    Assert.False(seen.ContainsKey(instrument.Name), $"two {instrument.Name} series tagged {tagKey}={tagValue}");
-                    seen[instrument.Name] = value;
-                }
-            }
+            Assert.False(seen.ContainsKey(instrument), $"two {instrument} series tagged {tagKey}={tagValue}");
+            seen[instrument] = value;
         });
-        listener.Start();
         listener.RecordObservableInstruments();
         return seen;
     }
