@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Hotpath.Testing;
+using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit.Sdk;
 
@@ -20,12 +19,6 @@ namespace Hotpath.Analyzers.Tests.RealCode;
 public sealed class RealCodeCorpusTests
 {
     private static readonly Lazy<Task<ImmutableArray<Finding>>> s_findings = new(FindAsync);
-
-    /// <summary>The corpus folder; HOTPATH_REALCODE_CORPUS points the test at another one while triaging.</summary>
-    private static string CorpusFolder =>
-        Environment.GetEnvironmentVariable("HOTPATH_REALCODE_CORPUS") is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(RepoPaths.Root, "tests", "Hotpath.Analyzers.Tests", "RealCode", "Corpus");
 
     private static string ExpectedPath =>
         Environment.GetEnvironmentVariable("HOTPATH_REALCODE_EXPECTED") is { Length: > 0 } path
@@ -85,9 +78,9 @@ public sealed class RealCodeCorpusTests
     [Fact]
     public void The_corpus_is_real_concurrent_code_with_its_origin()
     {
-        var files = CorpusFiles();
+        var files = RealCodeCorpus.Files();
         Assert.True(files.Length >= 6, $"The corpus has {files.Length} files.");
-        var readme = File.ReadAllText(Path.Combine(CorpusFolder, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RealCodeCorpus.Folder, "README.md"));
         foreach (var file in files)
         {
             Assert.Contains(Path.GetFileName(file), readme, StringComparison.Ordinal);
@@ -102,20 +95,6 @@ public sealed class RealCodeCorpusTests
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToArray();
 
-    internal static string[] CorpusFiles() =>
-        Directory.GetFiles(CorpusFolder, "*.cs").OrderBy(p => p, StringComparer.Ordinal).ToArray();
-
-    /// <summary>The corpus as one compilation (the files bind against each other and the stubs).</summary>
-    internal static CSharpCompilation Compile(bool hot)
-    {
-        var trees = CorpusFiles().Select(path =>
-        {
-            var tree = CSharpSyntaxTree.ParseText(File.ReadAllText(path), TestCompilation.ParseOptions, Path.GetFileName(path));
-            return hot ? tree.WithRootAndOptions(new MarkHot().Visit(tree.GetRoot()), tree.Options) : tree;
-        });
-        return CSharpCompilation.Create("RealCode", trees, ReferenceAssemblies.WithHotpath, TestCompilation.Options());
-    }
-
     private static async Task<ImmutableArray<Finding>> FindAsync()
     {
         var analyzers = AllAnalyzers();
@@ -123,7 +102,7 @@ public sealed class RealCodeCorpusTests
         foreach (var hot in new[] { false, true })
         {
             // RunAnalyzersAsync fails on any AD0001 or analyzer exception.
-            var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(Compile(hot), analyzers);
+            var diagnostics = await AnalyzerVerifier.RunAnalyzersAsync(RealCodeCorpus.Compile(hot), analyzers);
             foreach (var d in diagnostics.Where(d => d.Id.StartsWith("HOT", StringComparison.Ordinal)))
             {
                 var line = d.Location.GetLineSpan();
@@ -138,22 +117,6 @@ public sealed class RealCodeCorpusTests
     }
 
     internal sealed record Finding(string Key, string Message, string Text);
-
-    /// <summary>Puts [global::Hotpath.HotPath] on every class and struct (records included).</summary>
-    private sealed class MarkHot : CSharpSyntaxRewriter
-    {
-        private static readonly AttributeListSyntax s_hot = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
-            SyntaxFactory.Attribute(SyntaxFactory.ParseName("global::Hotpath.HotPath")))).WithTrailingTrivia(SyntaxFactory.Space);
-
-        public override SyntaxNode? VisitClassDeclaration(ClassDeclarationSyntax node) =>
-            ((ClassDeclarationSyntax)base.VisitClassDeclaration(node)!).AddAttributeLists(s_hot);
-
-        public override SyntaxNode? VisitStructDeclaration(StructDeclarationSyntax node) =>
-            ((StructDeclarationSyntax)base.VisitStructDeclaration(node)!).AddAttributeLists(s_hot);
-
-        public override SyntaxNode? VisitRecordDeclaration(RecordDeclarationSyntax node) =>
-            ((RecordDeclarationSyntax)base.VisitRecordDeclaration(node)!).AddAttributeLists(s_hot);
-    }
 }
 
 /// <summary>RealCode/Expected.txt: one reviewed diagnostic a line, "cold|hot ID File.cs:line  reason" (twice for two findings on one line); # starts a comment.</summary>
