@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -7,7 +9,8 @@ namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
 /// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
-/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property; a lock
+/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property, unless it only
+/// returns a readonly field or is a getter-only auto-property; a lock
 /// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value,
 /// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
@@ -93,7 +96,7 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                             $"{Describe(property.DeclaredAccessibility)} property '{property.Name}'"));
                     }
-                    else
+                    else if (!ReturnsReadonlyField(property, context.CancellationToken))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location,
                             $"Locking on property '{property.Name}', which may return a different object each time"));
@@ -118,6 +121,65 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
                 $"Locking on field '{mutable.Name}', which is not readonly"));
         }
+    }
+
+    /// <summary>
+    /// A private property that always returns the same object: a getter-only auto-property, or a getter whose body is
+    /// only <c>=&gt; _field</c> / <c>return _field;</c> (or <c>this._field</c>) of a readonly field of its type, as
+    /// System.Threading.Channels' <c>private object SyncObj =&gt; _items;</c>. Read from syntax: the property is private,
+    /// so every part of it is in this compilation.
+    /// </summary>
+    private static bool ReturnsReadonlyField(IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        if (property.SetMethod is not null || property.IsAbstract || property.IsVirtual || property.IsExtern || property.Parameters.Length > 0 ||
+            property.DeclaringSyntaxReferences.Length != 1 ||
+            property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not PropertyDeclarationSyntax declaration)
+        {
+            return false;
+        }
+
+        ExpressionSyntax? returned;
+        if (declaration.ExpressionBody is { } arrow)
+        {
+            returned = arrow.Expression;
+        }
+        else if (declaration.AccessorList?.Accessors is { Count: 1 } accessors)
+        {
+            var getter = accessors[0];
+            if (getter.Body is null && getter.ExpressionBody is null)
+            {
+                // `{ get; }`: a getter-only auto-property, backed by a readonly field.
+                return !declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+            }
+
+            returned = getter.ExpressionBody?.Expression
+                ?? (getter.Body?.Statements is { Count: 1 } statements && statements[0] is ReturnStatementSyntax { Expression: { } value } ? value : null);
+        }
+        else
+        {
+            return false;
+        }
+
+        var name = returned switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+            _ => null,
+        };
+        if (name is null)
+        {
+            return false;
+        }
+
+        foreach (var member in property.ContainingType.GetMembers(name))
+        {
+            if (member is IFieldSymbol { IsReadOnly: true } field && field.IsStatic == property.IsStatic)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IConversionOperation? FindBoxing(IOperation value)

@@ -29,11 +29,37 @@ public sealed class NonReadonlyLockTests
     public Task Lock_on_a_private_property() => LockVerifier.VerifyAsync("""
         public sealed class Account
         {
+            private object _mutable = new();
             private readonly object _gate = new();
-            private object Gate => _gate;
+            private object Gate => _mutable;
+            private object Fresh => new object();
+            private object Chosen => _mutable ?? _gate;
+            private object Settable { get; set; } = new();
             public void A() { lock ({|HOT202:Gate|}) { } }
+            public void B() { lock ({|HOT202:Fresh|}) { } }
+            public void C() { lock ({|HOT202:Chosen|}) { } }
+            public void D() { lock ({|HOT202:Settable|}) { } }
         }
         """, "HOT202");
+
+    [Fact]
+    public Task Lock_on_a_private_property_that_returns_a_readonly_field_is_stable() => LockVerifier.VerifyAllRulesAsync("""
+        using System.Collections.Concurrent;
+        public sealed class Channel
+        {
+            private readonly ConcurrentQueue<int> _items = new();
+            private static readonly object s_gate = new();
+            private readonly object _other = new();
+            private int _n, _m;
+            private object SyncObj => _items;
+            private object ThisSyncObj => this._items;
+            private static object StaticGate => s_gate;
+            private object Block { get { return _other; } }
+            private object Auto { get; } = new();
+            public void A(Channel parent) { lock (SyncObj) { _n++; _m++; } lock (parent.SyncObj) { _n--; _m--; } lock (ThisSyncObj) { _n++; _m++; } }
+            public void B() { lock (StaticGate) { _n++; _m++; } lock (Block) { _n--; _m--; } lock (Auto) { _n++; _m++; } }
+        }
+        """);
 
     [Fact]
     public Task Lock_object_reassigned_while_held() => LockVerifier.VerifyAsync("""
