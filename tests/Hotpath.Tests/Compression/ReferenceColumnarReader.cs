@@ -84,9 +84,11 @@ internal sealed class ReferenceColumnarReader
     /// <summary>A member's value read from a row, boxed as <see cref="Read"/> returns it.</summary>
     public static object? ValueOf(object row, Column column)
     {
-        var member = row.GetType().GetMember(column.Name, BindingFlags.Instance | BindingFlags.Public)[0];
+        var member = Members.GetOrAdd((row.GetType(), column.Name), static key => key.Type.GetMember(key.Name, BindingFlags.Instance | BindingFlags.Public)[0]);
         return member is FieldInfo f ? f.GetValue(row) : ((PropertyInfo)member).GetValue(row);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Name), MemberInfo> Members = new();
 
     /// <summary>format.md's schema text, <c>hotpath-columnar-1;</c> then <c>{name}:{kind}{?}:{encoding}:{decimals};</c> a column.</summary>
     public static string SchemaText(IEnumerable<Column> columns) =>
@@ -859,12 +861,16 @@ internal sealed class ReferenceColumnarReader
         {
             Check(count is >= 0 and <= 64, "field over 64 bits");
             Check(Position + count <= (long)end * 8, "read past the section's end");
+            // The bits of the current byte from the position up, lowest first, until the field is complete.
             var value = 0UL;
-            for (var i = 0; i < count; i++)
+            for (var done = 0; done < count;)
             {
-                var bit = (ulong)(data[Position >> 3] >> (int)(Position & 7)) & 1;
-                value |= bit << i;
-                Position++;
+                var offset = (int)(Position & 7);
+                var take = Math.Min(8 - offset, count - done);
+                var bits = (ulong)(data[Position >> 3] >> offset) & ((1UL << take) - 1);
+                value |= bits << done;
+                done += take;
+                Position += take;
             }
 
             return value;

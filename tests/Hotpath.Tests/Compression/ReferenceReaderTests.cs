@@ -75,7 +75,7 @@ public sealed partial class DerivedReferenceRow : ReferenceRowBase
 /// </summary>
 public sealed class ReferenceReaderTests(ITestOutputHelper output)
 {
-    private static readonly int[] Counts = [0, 1, 2, 3, 255, 256, 257, 1023, 1024, 1025, 2500];
+    private static readonly int[] Counts = [0, 1, 2, 3, 257, 1023, 1024, 1025, 2100];
 
     private static readonly string[] ExpectedModes =
     [
@@ -92,7 +92,7 @@ public sealed class ReferenceReaderTests(ITestOutputHelper output)
     [Fact]
     public void The_reference_reader_reads_every_block_bit_for_bit_and_meets_every_mode()
     {
-        for (var seed = 0; seed < 6; seed++)
+        for (var seed = 0; seed < 5; seed++)
         {
             foreach (var count in Counts)
             {
