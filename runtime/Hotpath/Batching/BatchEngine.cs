@@ -127,6 +127,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         _maxDelayTicks = ClockUnits.FromDuration(options.MaxDelay, _timestampFrequency);
         _retryBaseMs = options.RetryBaseDelay.TotalMilliseconds;
         _retryMaxMs = options.RetryMaxDelay.TotalMilliseconds;
+        BatchMetrics.EnsureCreated();
         _timer = _time.CreateTimer(static state => ((Signal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _dispatcher = Task.Run(DispatchLoopAsync);
     }
@@ -773,10 +774,42 @@ internal static class BatchMetrics
 {
     public const string TypeTag = "type";
 
-    public static readonly Counter<long> Items = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers.");
-    public static readonly Counter<long> Flushes = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers.");
-    public static readonly Counter<long> Retries = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches.");
-    public static readonly Counter<long> DeadLetters = HotpathMeter.Meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt.");
+    private static readonly object Sync = new();
+    private static Counter<long>? s_items; // null until created (see EnsureCreated)
+    private static Counter<long>? s_flushes;
+    private static Counter<long>? s_retries;
+    private static Counter<long>? s_deadLetters;
+    private static volatile bool s_created;
+
+    public static Counter<long>? Items => s_items;
+
+    public static Counter<long>? Flushes => s_flushes;
+
+    public static Counter<long>? Retries => s_retries;
+
+    public static Counter<long>? DeadLetters => s_deadLetters;
+
+    /// <summary>
+    /// Creates the counters, once per process, from each engine's constructor. A listener whose InstrumentPublished
+    /// throws fails neither the engine nor the counters (see <see cref="HotpathInstruments"/>); a counter that could not
+    /// be created at all stays null, uncounted, and is tried again by the next engine.
+    /// </summary>
+    public static void EnsureCreated()
+    {
+        if (s_created)
+        {
+            return;
+        }
+
+        lock (Sync)
+        {
+            s_items ??= HotpathInstruments.Create("hotpath.batch.items", static meter => meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers."));
+            s_flushes ??= HotpathInstruments.Create("hotpath.batch.flushes", static meter => meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers."));
+            s_retries ??= HotpathInstruments.Create("hotpath.batch.retries", static meter => meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches."));
+            s_deadLetters ??= HotpathInstruments.Create("hotpath.batch.deadletters", static meter => meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt."));
+            s_created = s_items is not null && s_flushes is not null && s_retries is not null && s_deadLetters is not null;
+        }
+    }
 
     /// <summary>
     /// Adds to a counter, swallowing whatever a meter listener's measurement callback throws: the callback runs inside
@@ -784,11 +817,11 @@ internal static class BatchMetrics
     /// the runner before the handler or the dead-letter handler was called, losing the batch. A buggy listener misses
     /// the measurement (as may the listeners after it); the pipeline does not notice.
     /// </summary>
-    public static void Add(Counter<long> counter, long value, KeyValuePair<string, object?> tag)
+    public static void Add(Counter<long>? counter, long value, KeyValuePair<string, object?> tag)
     {
         try
         {
-            counter.Add(value, tag);
+            counter?.Add(value, tag);
         }
         catch (Exception)
         {

@@ -19,23 +19,19 @@ internal static class PoolMetrics
     private static readonly object s_sync = new();
     private static readonly List<WeakReference<PoolCore>> s_pools = new();
     private static readonly Dictionary<(string Type, string? Name), PoolStatistics> s_retired = new(); // collected pools' final counts
-    private static bool s_instrumentsCreated;
+    private static ObservableCounter<long>? s_rents; // null until created (see HotpathInstruments)
+    private static ObservableCounter<long>? s_misses;
+    private static ObservableCounter<long>? s_drops;
 
     public static void Register(PoolCore core)
     {
         lock (s_sync)
         {
             s_pools.Add(new WeakReference<PoolCore>(core));
-            if (s_instrumentsCreated)
-            {
-                return;
-            }
-
-            s_instrumentsCreated = true;
-            var meter = HotpathMeter.Meter;
-            meter.CreateObservableCounter(RentsInstrument, static () => Observe(static s => s.Rents), "{rent}", "Objects rented from Hotpath pools.");
-            meter.CreateObservableCounter(MissesInstrument, static () => Observe(static s => s.Misses), "{rent}", "Rents that found the pool empty and created a new object.");
-            meter.CreateObservableCounter(DropsInstrument, static () => Observe(static s => s.Drops), "{return}", "Returned objects dropped because the pool was full.");
+            // A listener that throws while they are published fails neither this pool nor the instruments: see HotpathInstruments.
+            s_rents ??= HotpathInstruments.Create(RentsInstrument, static meter => meter.CreateObservableCounter(RentsInstrument, static () => Observe(static s => s.Rents), "{rent}", "Objects rented from Hotpath pools."));
+            s_misses ??= HotpathInstruments.Create(MissesInstrument, static meter => meter.CreateObservableCounter(MissesInstrument, static () => Observe(static s => s.Misses), "{rent}", "Rents that found the pool empty and created a new object."));
+            s_drops ??= HotpathInstruments.Create(DropsInstrument, static meter => meter.CreateObservableCounter(DropsInstrument, static () => Observe(static s => s.Drops), "{return}", "Returned objects dropped because the pool was full."));
         }
     }
 
