@@ -42,7 +42,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>(Value);
         var next = 0;
 
-        AssertEachMissAllocates(272, () =>
+        AssertEachMissAllocates(232, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader);
             Assert.True(pending.IsCompletedSuccessfully);
@@ -58,7 +58,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>(Value);
         var next = 0;
 
-        AssertEachMissAllocates(272, () =>
+        AssertEachMissAllocates(232, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader, cancellation.Token);
             Assert.True(pending.IsCompletedSuccessfully);
@@ -76,7 +76,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = (_, _) => source.Pending();
         var next = 0;
 
-        AssertEachMissAllocates(464, () =>
+        AssertEachMissAllocates(424, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader);
             Assert.False(pending.IsCompleted);
@@ -97,7 +97,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = (_, _) => source.Pending();
         var next = 0;
 
-        AssertEachMissAllocates(1_232, allThreads: true, slack: 64, miss: () =>
+        AssertEachMissAllocates(1_192, allThreads: true, slack: 64, miss: () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader, cancellation.Token);
             Assert.False(pending.IsCompleted);
