@@ -4,8 +4,8 @@ namespace Hotpath.Caching;
 internal abstract class CacheFlight
 {
     /// <summary>
-    /// Set (under the key's shard lock) by a Set, Remove or Clear that came after the load registered: the load's
-    /// value then goes to its callers but is not stored.
+    /// Set (under the key's shard lock, which registered the load) by a Set, Remove or Clear that came after the load
+    /// registered, which also unregisters it: the load's value then goes to its callers but is not stored.
     /// </summary>
     public volatile bool Superseded;
 
@@ -41,14 +41,4 @@ internal sealed class LoadLink(LoadLink? outer)
 
         return false;
     }
-}
-
-/// <summary>A cache's loads in flight, superseded by its shards' writes.</summary>
-internal interface ICacheFlights<in TKey>
-{
-    /// <summary>Marks the load of <paramref name="key"/>, if any, superseded and unregisters it. Called right after the write, under the shard's lock.</summary>
-    void Supersede(TKey key);
-
-    /// <summary>Marks every load in flight superseded and unregisters it (Clear).</summary>
-    void SupersedeAll();
 }

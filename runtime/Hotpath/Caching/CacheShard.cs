@@ -43,16 +43,14 @@ internal sealed class CacheShard<TKey, TValue>
     private readonly int _windowMax;
     private readonly GhostSet _rejected;
     private readonly GhostSet _victims;
-    private readonly ICacheFlights<TKey>? _flights;
+    private Dictionary<TKey, CacheFlight>? _flights; // GetOrAddAsync loads in flight of this shard's keys, under the lock
 
     /// <param name="capacity">Entries this shard holds at most.</param>
     /// <param name="table">The cache's bucket table (readers index it directly, without going through the shard).</param>
     /// <param name="offset">This shard's first bucket in <paramref name="table"/>.</param>
     /// <param name="bucketCount">This shard's buckets: a power of two, at least <paramref name="capacity"/> (load factor at most 1).</param>
-    /// <param name="flights">The cache's loads in flight, superseded by each Set, Remove and Clear under this shard's lock.</param>
-    public CacheShard(int capacity, CacheNode<TKey, TValue>?[] table, int offset, int bucketCount, ICacheFlights<TKey>? flights = null)
+    public CacheShard(int capacity, CacheNode<TKey, TValue>?[] table, int offset, int bucketCount)
     {
-        _flights = flights;
         Capacity = capacity;
         Table = table;
         BucketOffset = offset;
@@ -82,7 +80,7 @@ internal sealed class CacheShard<TKey, TValue>
             var node = AddLocked(key, value, hash, expiresAt, replace, now);
             if (replace)
             {
-                _flights?.Supersede(key); // after the write, under the lock: see ShardedCache.LoadAsync
+                SupersedeLocked(key);
             }
 
             return node;
@@ -97,6 +95,7 @@ internal sealed class CacheShard<TKey, TValue>
     /// </summary>
     /// <returns>What the load's callers get: the value now stored for the key, or <paramref name="value"/> when the
     /// load was superseded (then it is not stored).</returns>
+    /// <remarks>Unregisters the load too (a superseded one already was), in the same locked step as the store.</remarks>
     public TValue AddLoaded(TKey key, TValue value, int hash, long expiresAt, long now, CacheFlight flight)
     {
         lock (_lock)
@@ -106,7 +105,64 @@ internal sealed class CacheShard<TKey, TValue>
                 return value;
             }
 
+            UnregisterLocked(key, flight);
             return AddLocked(key, value, hash, expiresAt, replace: false, now).Value;
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="flight"/> as the load of <paramref name="key"/>, or returns the load already running
+    /// (then nothing changes). Under the lock every Set, Remove and Clear takes to write and supersede: a write made
+    /// before the registration is seen by the caller's lookup after it, and a write made after it supersedes the load.
+    /// </summary>
+    /// <returns>Null when <paramref name="flight"/> was registered; otherwise the key's running load.</returns>
+    public CacheFlight? Register(TKey key, CacheFlight flight)
+    {
+        lock (_lock)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_flights ??= new Dictionary<TKey, CacheFlight>(), key, out var running);
+            if (running)
+            {
+                return slot;
+            }
+
+            slot = flight;
+            return null;
+        }
+    }
+
+    /// <summary>Unregisters <paramref name="flight"/> if it is still the key's load (a write may have superseded it, and a fresh load taken its place).</summary>
+    public void Unregister(TKey key, CacheFlight flight)
+    {
+        lock (_lock)
+        {
+            UnregisterLocked(key, flight);
+        }
+    }
+
+    /// <summary>The key's load in flight, if any (tests).</summary>
+    public CacheFlight? FlightOf(TKey key)
+    {
+        lock (_lock)
+        {
+            return _flights is not null && _flights.TryGetValue(key, out var flight) ? flight : null;
+        }
+    }
+
+    private void UnregisterLocked(TKey key, CacheFlight flight)
+    {
+        if (_flights is not null && _flights.TryGetValue(key, out var registered) && registered == flight)
+        {
+            _flights.Remove(key);
+        }
+    }
+
+    /// <summary>A Set, Remove or Clear wrote the key: its load in flight, if any, stores nothing and is unregistered (later callers load afresh).</summary>
+    private void SupersedeLocked(TKey key)
+    {
+        if (_flights is not null && _flights.Remove(key, out var flight))
+        {
+            flight.Superseded = true;
         }
     }
 
@@ -183,7 +239,7 @@ internal sealed class CacheShard<TKey, TValue>
                 }
             }
 
-            _flights?.Supersede(key); // even with nothing stored yet: a load in flight must not store after this
+            SupersedeLocked(key); // even with nothing stored yet: a load in flight must not store after this
             return removed;
         }
     }
@@ -246,7 +302,15 @@ internal sealed class CacheShard<TKey, TValue>
             _windowTarget = Math.Max(1, Capacity / 100);
             _size = 0;
             _count = 0;
-            _flights?.SupersedeAll(); // every shard's flights, not only this one's: marking more is harmless
+            if (_flights is not null)
+            {
+                foreach (var flight in _flights.Values)
+                {
+                    flight.Superseded = true;
+                }
+
+                _flights.Clear();
+            }
         }
     }
 

@@ -14,7 +14,7 @@ namespace Hotpath.Caching;
 /// </summary>
 /// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/> (strings: ordinally).</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
-public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlights<TKey>
+public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     where TKey : notnull
 {
     private readonly CacheShard<TKey, TValue>[] _shards;
@@ -28,7 +28,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     private readonly ThreadCounter _hits = new();
     private readonly ThreadCounter _misses = new();
     private readonly bool _registered; // false when the constructor threw before registering
-    private ConcurrentDictionary<TKey, Flight>? _inflight;
 
     /// <summary>A cache with the default options (16 shards, 10,000 entries, no expiry).</summary>
     public ShardedCache()
@@ -84,7 +83,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         _shards = new CacheShard<TKey, TValue>[shards];
         for (var i = 0; i < shards; i++)
         {
-            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0), _table, i * bucketsPerShard, bucketsPerShard, this);
+            _shards[i] = new CacheShard<TKey, TValue>((options.Capacity / shards) + (i < options.Capacity % shards ? 1 : 0), _table, i * bucketsPerShard, bucketsPerShard);
         }
 
         var bits = System.Numerics.BitOperations.Log2((uint)shards);
@@ -307,7 +306,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     }
 
     /// <summary>For tests: how many callers joined the load of <paramref name="key"/> now running, its starter not counted (0 when none runs).</summary>
-    internal int WaitingOn(TKey key) => _inflight is { } inflight && inflight.TryGetValue(key, out var flight) ? flight.Waiting : 0;
+    internal int WaitingOn(TKey key) => ShardFor(Hash(key)).FlightOf(key) is Flight flight ? flight.Waiting : 0;
 
     /// <summary>Evicts <paramref name="fraction"/> (0 to 1) of each shard's entries, least valuable first.</summary>
     /// <returns>The number of entries evicted.</returns>
@@ -373,34 +372,31 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
 
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
     {
-        var inflight = _inflight ?? Interlocked.CompareExchange(ref _inflight, new ConcurrentDictionary<TKey, Flight>(), null) ?? _inflight;
+        var shard = ShardFor(Hash(key));
         var flight = new Flight();
         while (true)
         {
-            if (inflight.TryAdd(key, flight))
+            if (shard.Register(key, flight) is not Flight running)
             {
                 break;
             }
 
-            if (inflight.TryGetValue(key, out var running))
+            if (IsInsideLoaderOf(running))
             {
-                if (IsInsideLoaderOf(running))
-                {
-                    // Its loader asked for its own key: waiting would wait for itself, forever (Lazy<T> throws too).
-                    throw RecursiveLoad(key);
-                }
+                // Its loader asked for its own key: waiting would wait for itself, forever (Lazy<T> throws too).
+                throw RecursiveLoad(key);
+            }
 
-                // Someone else is loading: wait for their result (or their exception).
-                try
-                {
-                    return await Cancellation.WaitAsync(running.Join(), cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
-                {
-                    // The caller that started the load cancelled it, not this one: this caller loads afresh (or joins
-                    // whoever already did), so one caller's cancellation never fails another's call.
-                    continue;
-                }
+            // Someone else is loading: wait for their result (or their exception).
+            try
+            {
+                return await Cancellation.WaitAsync(running.Join(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
+            {
+                // The caller that started the load cancelled it, not this one: this caller loads afresh (or joins
+                // whoever already did), so one caller's cancellation never fails another's call.
+                continue;
             }
         }
 
@@ -410,17 +406,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         {
             // A Set, Remove or Clear made while this load runs wins: it marks the flight superseded and unregisters
             // it, and the load then stores nothing (its callers still get its value; callers arriving later start
-            // afresh). Every write does "change the shard, full fence, look up and mark the flight" under the shard's
-            // lock; the load does "register, full fence, peek", and stores only if not superseded, under that lock.
-            // - The write's lookup finds this flight: the store is either before the write's locked section (which
-            //   then overwrites or removes it) or after it (and sees the mark).
-            // - It does not find it: the flight was unregistered, so it already stored before the write; or it was
-            //   not yet registered, and the two fences make the peek below see the write (the two sides are Dekker's
-            //   store-fence-load): after a Set the peek finds the value and nothing is loaded; after a Remove or Clear
-            //   the load started after the write, so storing its value is right.
-            Interlocked.MemoryBarrier();
-
-            // A load that finished between our miss and our registration has already stored the value.
+            // afresh). The registration, every write with its superseding, and the load's store (only if not
+            // superseded, unregistering the load) are each one step under the key's shard lock, so:
+            // - A write after the registration finds this flight: the store is either before the write's locked
+            //   section (which then overwrites or removes it) or after it (and sees the mark).
+            // - A write before it is seen by the peek below: after a Set the peek finds the value and nothing is
+            //   loaded; after a Remove or Clear the load started after the write, so storing its value is right.
+            // A load that finished between our miss and our registration has already stored the value too.
             if (!TryPeek(key, out var value))
             {
                 // The loader is called with this load on the flow's chain of loads (an AsyncLocal: it flows into the
@@ -456,31 +448,35 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
                     // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
                     // own (storing its value for the callers still waiting), and this caller waits on the flight like
                     // any waiter. Only a miss with a cancellable token and a loader still running pays for that task.
-                    _ = FinishDetachedAsync(key, pending, flight, inflight, cancellationToken);
+                    _ = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
                     detached = true;
                 }
                 else
                 {
-                    value = StoreLoaded(key, await pending.ConfigureAwait(false), flight);
+                    value = StoreLoaded(key, await pending.ConfigureAwait(false), flight); // unregisters it
                 }
+            }
+            else
+            {
+                shard.Unregister(key, flight);
             }
 
             if (!detached)
             {
-                Succeed(key, flight, inflight, value!); // peeked or loaded: not detached
+                Succeed(flight, value!); // peeked or loaded: not detached
                 return value!;
             }
         }
         catch (Exception error)
         {
-            Fail(key, flight, inflight, error, cancellationToken);
+            Fail(key, flight, shard, error, cancellationToken);
             throw;
         }
 
         return await Cancellation.WaitAsync(flight.Wait(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores a loaded value unless a write superseded its load; returns the value the load's callers get.</summary>
+    /// <summary>Stores a loaded value unless a write superseded its load, and unregisters the load; returns the value the load's callers get.</summary>
     private TValue StoreLoaded(TKey key, TValue value, Flight flight)
     {
         var hash = Hash(key);
@@ -491,25 +487,21 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         return ShardFor(hash).AddLoaded(key, value, hash, expiresAt, now, flight);
     }
 
-    /// <summary>Ends a load that got its value: unregisters it, then hands the value to its waiters.</summary>
-    private static void Succeed(TKey key, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, TValue value)
-    {
-        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-        flight.Complete(value, error: null, cancelledByStarter: false);
-    }
+    /// <summary>Ends a load that got its value and is unregistered: hands the value to its waiters.</summary>
+    private static void Succeed(Flight flight, TValue value) => flight.Complete(value, error: null, cancelledByStarter: false);
 
     /// <summary>Ends a failed load: unregisters it, then hands its very exception to its waiters.</summary>
-    private static void Fail(TKey key, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, Exception error, CancellationToken startToken)
+    private static void Fail(TKey key, Flight flight, CacheShard<TKey, TValue> shard, Exception error, CancellationToken startToken)
     {
         // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
-        inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        shard.Unregister(key, flight);
         // Waiters rethrow this very exception (an OperationCanceledException included), except a cancellation by the
         // starting caller's token: waiters whose own token is live then load afresh.
         flight.Complete(default, error, cancelledByStarter: error is OperationCanceledException && startToken.IsCancellationRequested);
     }
 
     /// <summary>Finishes a load whose starting caller waits on the flight instead of the loader. Never throws.</summary>
-    private async Task FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, ConcurrentDictionary<TKey, Flight> inflight, CancellationToken startToken)
+    private async Task FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken startToken)
     {
         TValue value;
         try
@@ -518,11 +510,11 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
         }
         catch (Exception error)
         {
-            Fail(key, flight, inflight, error, startToken);
+            Fail(key, flight, shard, error, startToken);
             return;
         }
 
-        Succeed(key, flight, inflight, value);
+        Succeed(flight, value);
     }
 
     /// <summary>
@@ -558,33 +550,6 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance, ICacheFlight
     }
 
     CacheStatistics ICacheMaintenance.Statistics => Statistics;
-
-    void ICacheFlights<TKey>.Supersede(TKey key)
-    {
-        Interlocked.MemoryBarrier(); // the shard's write before this lookup (see LoadAsync)
-        var inflight = Volatile.Read(ref _inflight);
-        if (inflight is not null && inflight.TryGetValue(key, out var flight))
-        {
-            flight.Superseded = true;
-            inflight.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-        }
-    }
-
-    void ICacheFlights<TKey>.SupersedeAll()
-    {
-        Interlocked.MemoryBarrier();
-        var inflight = Volatile.Read(ref _inflight);
-        if (inflight is null)
-        {
-            return;
-        }
-
-        foreach (var pair in inflight)
-        {
-            pair.Value.Superseded = true;
-            inflight.TryRemove(pair);
-        }
-    }
 
     /// <summary>
     /// One load in progress. The task waiters await is created only when a second caller arrives, so the common
