@@ -17,7 +17,12 @@ public partial struct HandAssembledRow
 /// <summary>
 /// docs/format.md is enough to write a block: the block here is assembled byte by byte and bit by bit from the page's
 /// description only (header, fingerprint, an integer page, a decimal and a Chimp double page, a string dictionary, a
-/// nullable column, the checksum), and the generated codec must read back the rows it was meant to hold.
+/// nullable column, the checksum), and the generated codec must read back the rows it was meant to hold. The other
+/// direction, that format.md is enough to read every block the codec writes, is <see cref="ReferenceReaderTests"/>:
+/// a reader written from the page alone (<see cref="ReferenceColumnarReader"/>) covers every member type (nullable,
+/// multi-section and inherited members too), every integer mode 0–10 with scaled pages, two-stream Rice, escapes and
+/// patched exceptions, decimal and Chimp double and float pages with every flag, float NaN runs, plain, dictionary,
+/// front-coded and UTF-16 strings, the padding section of a type without members, and the checksum.
 /// </summary>
 public sealed class ColumnarFormatDocumentTests
 {
