@@ -459,6 +459,11 @@ internal static class Leb128
             }
 
             var b = source[position++];
+            if (shift == 63 && b > 1)
+            {
+                break; // the tenth byte holds only bit 63: anything more would be dropped, not read
+            }
+
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {

@@ -940,6 +940,26 @@ public sealed class CodecEngineTests
         return bits;
     }
 
+    [Fact]
+    public void A_LEB128_number_of_ten_bytes_holds_at_most_64_bits()
+    {
+        byte[] Number(byte last) => [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, last];
+
+        var position = 0;
+        Assert.Equal(ulong.MaxValue, Leb128.Read(Number(0x01), ref position));
+        Assert.Equal(10, position);
+
+        // A tenth byte above 1 carries bits past the 64th: not a number this format writes, so corrupt, never truncated.
+        foreach (var last in new byte[] { 0x02, 0x40, 0x7F })
+        {
+            Assert.Throws<CorruptBlockException>(() =>
+            {
+                var at = 0;
+                return Leb128.Read(Number(last), ref at);
+            });
+        }
+    }
+
     private static IEnumerable<long[]> Sequences(Random random, int length)
     {
         long[] Make(Func<int, long> f) => Enumerable.Range(0, length).Select(f).ToArray();
