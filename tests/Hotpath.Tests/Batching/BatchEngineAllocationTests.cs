@@ -78,7 +78,8 @@ public sealed class BatchEngineAllocationTests
             var before = GC.GetTotalAllocatedBytes(precise: true);
             Flush(flushes);
             return GC.GetTotalAllocatedBytes(precise: true) - before;
-        });
+        }, maxRounds: 20); // bytes are counted process-wide: on a loaded machine the runtime itself (a thread-pool thread
+                           // injected, a timer queue grown) can allocate in several rounds in a row; one clean round proves the path
 
         engine.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
         Assert.Equal(handedOff, engine.DeliveredCount);
