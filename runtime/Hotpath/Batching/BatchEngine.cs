@@ -227,7 +227,14 @@ public sealed class BatchEngine<T> : IAsyncDisposable
             }
             else
             {
-                wake = AddLocked(item);
+                try
+                {
+                    wake = AddLocked(item);
+                }
+                catch (Exception ex)
+                {
+                    return ValueTask.FromException(ex); // the clock threw: the item was not taken
+                }
             }
         }
 
@@ -399,6 +406,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
     /// <summary>Appends under the lock; returns whether the dispatcher must look (a new batch began or one filled).</summary>
     private bool AddLocked(T item)
     {
+        // The clock is read first, once per batch, not per item: a clock that throws leaves the item untaken and the
+        // engine as it was, and the exception reaches the poster.
+        var started = _currentCount == 0 ? _time.GetTimestamp() : 0;
         var current = _current;
         if (_currentCount == current.Length)
         {
@@ -410,7 +420,7 @@ public sealed class BatchEngine<T> : IAsyncDisposable
         var wake = false;
         if (_currentCount == 1)
         {
-            _currentStarted = _time.GetTimestamp(); // once per batch, not per item
+            _currentStarted = started;
             wake = true;
         }
 
@@ -470,6 +480,9 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
     private async Task DispatchLoopAsync()
     {
+        // Set when the clock or the flush timer threw: the current batch is flushed at once rather than wait on a
+        // clock that cannot tell when its delay is over (one failure would otherwise stop the dispatcher for good).
+        var clockFailed = false;
         while (true)
         {
             Runner? runner = null;
@@ -485,7 +498,8 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                     }
                     else if (_currentCount > 0)
                     {
-                        var elapsed = _time.GetTimestamp() - _currentStarted;
+                        var elapsed = clockFailed ? _maxDelayTicks : Elapsed();
+                        clockFailed = false;
                         if (_completing || elapsed >= _maxDelayTicks)
                         {
                             runner = TakeRunnerLocked();
@@ -518,10 +532,31 @@ public sealed class BatchEngine<T> : IAsyncDisposable
 
             if (waitTicks >= 0)
             {
-                _timer.Change(TimeSpan.FromTicks(TimerDueMilliseconds(waitTicks, _timestampFrequency) * TimeSpan.TicksPerMillisecond), Timeout.InfiniteTimeSpan);
+                try
+                {
+                    _timer.Change(TimeSpan.FromTicks(TimerDueMilliseconds(waitTicks, _timestampFrequency) * TimeSpan.TicksPerMillisecond), Timeout.InfiniteTimeSpan);
+                }
+                catch (Exception)
+                {
+                    clockFailed = true; // no timer will wake us: flush the batch now
+                    continue;
+                }
             }
 
             await _wake.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long the current batch has waited, in timestamp units; as long as <c>MaxDelay</c> when the clock throws (under the lock).</summary>
+    private long Elapsed()
+    {
+        try
+        {
+            return _time.GetTimestamp() - _currentStarted;
+        }
+        catch (Exception)
+        {
+            return _maxDelayTicks; // a clock that cannot be read cannot make the batch wait
         }
     }
 
@@ -575,9 +610,13 @@ public sealed class BatchEngine<T> : IAsyncDisposable
                 {
                     await WaitAtLeastAsync(Backoff(attempt), token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
                     break; // keep the handler's exception as the reason
+                }
+                catch (Exception)
+                {
+                    // The clock threw while waiting out the backoff: retry now rather than lose the batch.
                 }
             }
 

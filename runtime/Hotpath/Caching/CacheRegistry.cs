@@ -68,13 +68,22 @@ internal static class CacheRegistry
         }
     }
 
-    /// <summary>Trims every live cache that opted in by <paramref name="fraction"/>; returns the entries evicted.</summary>
+    /// <summary>Trims every live cache that opted in by <paramref name="fraction"/>; returns the entries evicted. Never throws.</summary>
     internal static int TrimAll(double fraction)
     {
         var evicted = 0;
         foreach (var cache in TrimmableCaches())
         {
-            evicted += cache.Trim(fraction);
+            try
+            {
+                evicted += cache.Trim(fraction);
+            }
+            catch (Exception)
+            {
+                // The cache's TimeProvider threw (read before the trim changes anything): that
+                // cache skips this trim, whole. The other caches are still trimmed, and the pressure trim, which runs
+                // on the thread pool where an exception would end the process, goes on.
+            }
         }
 
         return evicted;

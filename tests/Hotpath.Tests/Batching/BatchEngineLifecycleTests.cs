@@ -373,4 +373,145 @@ public sealed class BatchEngineLifecycleTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEngine<int>(options, static (_, _) => default));
         Assert.Equal(nameof(BatchEngineOptions.MaxDelay), error.ParamName);
     }
+
+    [Fact]
+    public async Task A_clock_that_throws_once_when_the_dispatcher_reads_it_holds_no_batch_back_for_good()
+    {
+        // Read 1 is the post's (the batch's start), read 2 the dispatcher's (has it waited MaxDelay?).
+        var clock = new FlakyClock { ThrowOnRead = 2 };
+        var handled = new ConcurrentQueue<int>();
+        var engine = new BatchEngine<int>(ClockOptions(clock), (batch, _) => Handle(handled, batch));
+
+        Assert.True(engine.Post(1));
+        Assert.True(SpinWait.SpinUntil(() => handled.Count == 1, Patience)); // flushed without waiting for completion
+        Assert.True(engine.Post(2));
+        Assert.True(SpinWait.SpinUntil(() => handled.Count == 2, Patience));
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal([1, 2], handled);
+        Assert.Equal(1, clock.Throws);
+    }
+
+    [Fact]
+    public async Task A_flush_timer_that_throws_once_when_set_holds_no_batch_back_for_good()
+    {
+        var clock = new FlakyClock { ThrowOnTimerChange = 1 };
+        var handled = new ConcurrentQueue<int>();
+        var engine = new BatchEngine<int>(ClockOptions(clock), (batch, _) => Handle(handled, batch));
+
+        Assert.True(engine.Post(1));
+        Assert.True(SpinWait.SpinUntil(() => handled.Count == 1, Patience));
+        Assert.True(engine.Post(2));
+        Assert.True(SpinWait.SpinUntil(() => handled.Count == 2, Patience));
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal([1, 2], handled);
+        Assert.Equal(1, clock.Throws);
+    }
+
+    [Fact]
+    public async Task A_post_whose_clock_read_throws_reports_it_and_takes_nothing()
+    {
+        var clock = new FlakyClock { ThrowOnRead = 1 };
+        var handled = new ConcurrentQueue<int>();
+        var engine = new BatchEngine<int>(ClockOptions(clock), (batch, _) => Handle(handled, batch));
+
+        Assert.Throws<InvalidOperationException>(() => engine.Post(1));
+        Assert.Equal(0, engine.PendingCount);
+        Assert.True(engine.Post(2));
+        Assert.True(SpinWait.SpinUntil(() => handled.Count == 1, Patience));
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal([2], handled);
+        Assert.Equal(1, engine.DeliveredCount);
+
+        // PostAsync reports it in its task, as it does every other failure.
+        var asyncClock = new FlakyClock { ThrowOnRead = 1 };
+        var asyncEngine = new BatchEngine<int>(ClockOptions(asyncClock), (batch, _) => Handle(handled, batch));
+        var posted = asyncEngine.PostAsync(3);
+        Assert.True(posted.IsFaulted);
+        await Assert.ThrowsAsync<InvalidOperationException>(posted.AsTask);
+        Assert.Equal(0, asyncEngine.PendingCount);
+        await asyncEngine.PostAsync(4);
+        await asyncEngine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal([2, 4], handled);
+    }
+
+    [Fact]
+    public async Task A_backoff_whose_clock_read_throws_still_retries_the_batch()
+    {
+        // Batches of one are ready at once: read 1 is the post's, read 2 the backoff's after the first attempt failed.
+        var clock = new FlakyClock { ThrowOnRead = 2 };
+        var attempts = 0;
+        var engine = new BatchEngine<int>(ClockOptions(clock, maxBatchSize: 1), (_, _) =>
+            Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("once") : default);
+
+        Assert.True(engine.Post(1));
+        await engine.CompleteAsync().WaitAsync(Patience);
+        Assert.Equal(2, attempts);
+        Assert.Equal((1L, 0L, 1L), (engine.DeliveredCount, engine.DeadLetteredCount, engine.RetryCount));
+        Assert.Equal(1, clock.Throws);
+    }
+
+    private static BatchEngineOptions ClockOptions(TimeProvider clock, int maxBatchSize = 100)
+    {
+        var options = Options(maxBatchSize: maxBatchSize, maxDelayMs: 20);
+        options.TimeProvider = clock;
+        return options;
+    }
+
+    private static ValueTask Handle(ConcurrentQueue<int> handled, ReadOnlyMemory<int> batch)
+    {
+        foreach (var item in batch.Span)
+        {
+            handled.Enqueue(item);
+        }
+
+        return default;
+    }
+
+    /// <summary>The system clock, except that one read of its timestamp, or one setting of one of its timers, throws.</summary>
+    private sealed class FlakyClock : TimeProvider
+    {
+        private int _reads;
+        private int _changes;
+        private int _throws;
+
+        /// <summary>The call to <see cref="GetTimestamp"/> (counting from 1) that throws; 0 for none.</summary>
+        public int ThrowOnRead { get; init; }
+
+        /// <summary>The call to a timer's <see cref="ITimer.Change"/> (counting from 1, the creation's own excluded) that throws; 0 for none.</summary>
+        public int ThrowOnTimerChange { get; init; }
+
+        public int Throws => Volatile.Read(ref _throws);
+
+        public override long GetTimestamp()
+        {
+            if (Interlocked.Increment(ref _reads) == ThrowOnRead)
+            {
+                Interlocked.Increment(ref _throws);
+                throw new InvalidOperationException("a flaky clock");
+            }
+
+            return base.GetTimestamp();
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Timer(this, base.CreateTimer(callback, state, dueTime, period));
+
+        private sealed class Timer(FlakyClock clock, ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (Interlocked.Increment(ref clock._changes) == clock.ThrowOnTimerChange)
+                {
+                    Interlocked.Increment(ref clock._throws);
+                    throw new InvalidOperationException("a flaky timer");
+                }
+
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
 }

@@ -127,4 +127,80 @@ public sealed class CacheEdgeTests
         Assert.InRange(cache.Count, 0, cache.Capacity);
         cache.Validate();
     }
+
+    [Fact]
+    public async Task A_clock_that_throws_once_fails_only_the_call_that_read_it()
+    {
+        // Whichever read throws (every one of the script's, in turn), the cache is left consistent and every key, a
+        // single-flight load's included, works once the clock does.
+        for (var failing = 1; ; failing++)
+        {
+            var clock = new FlakyClock(failing);
+            var cache = new ShardedCache<int, string>(new ShardedCacheOptions { Capacity = 100, Shards = 4, TimeToLive = TimeSpan.FromHours(1), TimeProvider = clock, TrimOnMemoryPressure = false });
+            var failures = 0;
+            await Attempt(() => { cache.Set(1, "1"); return Task.CompletedTask; });
+            await Attempt(() => { cache.TryGet(1, out _); return Task.CompletedTask; });
+            await Attempt(() => { cache.GetOrAdd(2, static key => key.ToString()); return Task.CompletedTask; });
+            await Attempt(async () => await cache.GetOrAddAsync(3, static async (key, _) =>
+            {
+                await Task.Yield();
+                return key.ToString();
+            }));
+            await Attempt(() => { cache.Remove(1); return Task.CompletedTask; });
+            await Attempt(() => { _ = cache.Count; return Task.CompletedTask; });
+
+            clock.Mend();
+            Assert.Equal(clock.Threw ? 1 : 0, failures);
+            cache.Validate();
+            for (var key = 1; key <= 3; key++)
+            {
+                Assert.Equal(key.ToString(), await cache.GetOrAddAsync(key, static (k, _) => ValueTask.FromResult(k.ToString())).AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+                Assert.True(cache.TryGet(key, out var value));
+                Assert.Equal(key.ToString(), value);
+            }
+
+            cache.Validate();
+            if (!clock.Threw)
+            {
+                Assert.True(failing > 6); // the script read the clock at least once per call
+                break;
+            }
+
+            async Task Attempt(Func<Task> call)
+            {
+                try
+                {
+                    await call();
+                }
+                catch (InvalidOperationException) when (clock.Threw)
+                {
+                    failures++;
+                }
+            }
+        }
+    }
+
+    /// <summary>The system clock, except that its <c>failing</c>-th timestamp read throws, unless <see cref="Mend"/> came first.</summary>
+    private sealed class FlakyClock(int failing) : TimeProvider
+    {
+        private int _reads;
+        private volatile bool _threw;
+        private volatile bool _mended;
+
+        public bool Threw => _threw;
+
+        /// <summary>No read throws from now on.</summary>
+        public void Mend() => _mended = true;
+
+        public override long GetTimestamp()
+        {
+            if (Interlocked.Increment(ref _reads) == failing && !_mended)
+            {
+                _threw = true;
+                throw new InvalidOperationException("a flaky clock");
+            }
+
+            return base.GetTimestamp();
+        }
+    }
 }

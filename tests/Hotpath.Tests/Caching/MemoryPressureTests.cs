@@ -119,4 +119,38 @@ public sealed class MemoryPressureTests
         Assert.Equal(100, cache.Count);
         GC.KeepAlive(cache);
     }
+
+    [Fact]
+    public void A_cache_whose_clock_throws_during_a_trim_spoils_neither_the_others_trim_nor_the_process()
+    {
+        // Registered first, so its failure comes before the other cache's trim. A pressure trim runs on the thread
+        // pool, where an exception escaping TrimAll would end the process.
+        var clock = new BrokenClock();
+        var broken = new ShardedCache<int, int>(new ShardedCacheOptions { Capacity = 100, Shards = 1, TimeToLive = TimeSpan.FromHours(1), TimeProvider = clock });
+        for (var i = 0; i < 100; i++)
+        {
+            broken.Set(i, i);
+        }
+
+        var healthy = Filled(trimOnMemoryPressure: true);
+        clock.Broken = true;
+
+        CacheRegistry.TrimAll(CacheRegistry.PressureTrimFraction);
+
+        Assert.Equal(75, healthy.Count);
+        clock.Broken = false;
+        Assert.Equal(100, broken.Count); // skipped this trim, whole
+        CacheRegistry.TrimAll(CacheRegistry.PressureTrimFraction);
+        Assert.Equal(75, broken.Count); // and trimmed by the next, its clock working again
+        broken.Validate();
+        GC.KeepAlive(healthy);
+    }
+
+    /// <summary>A clock whose timestamp read throws while <see cref="Broken"/>.</summary>
+    private sealed class BrokenClock : TimeProvider
+    {
+        public volatile bool Broken;
+
+        public override long GetTimestamp() => Broken ? throw new InvalidOperationException("a broken clock") : base.GetTimestamp();
+    }
 }
