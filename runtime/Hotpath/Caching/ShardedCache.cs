@@ -373,7 +373,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
     {
         var shard = ShardFor(Hash(key));
-        var flight = new Flight();
+        var flight = Flight.Rent();
         while (true)
         {
             if (shard.Register(key, flight) is not Flight running)
@@ -390,7 +390,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // Someone else is loading: wait for their result (or their exception).
             try
             {
-                return await Cancellation.WaitAsync(running.Join(), cancellationToken).ConfigureAwait(false);
+                return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
             {
@@ -464,12 +464,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             if (!detached)
             {
                 Succeed(flight, value!); // peeked or loaded: not detached
+                flight.Recycle(); // unregistered, and this caller is done with it
                 return value!;
             }
         }
         catch (Exception error)
         {
-            Fail(key, flight, shard, error, cancellationToken);
+            Fail(key, flight, shard, error, cancellationToken); // never detached: the detaching call does not throw
+            flight.Recycle();
             throw;
         }
 
@@ -553,13 +555,15 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     /// <summary>
     /// One load in progress. The task waiters await is created only when a second caller arrives, so the common
-    /// miss (no one else waiting) allocates no task or completion source. It locks itself: the class is private, so
-    /// no other code can take the same lock.
+    /// miss (no one else waiting) allocates no task or completion source, and its flight is reused by the thread's
+    /// next miss (<see cref="Recycle"/>). It locks itself: the class is private, so no other code can take the same lock.
     /// </summary>
     private sealed class Flight : CacheFlight
     {
+        [ThreadStatic]
+        private static Flight? t_spare;
+
         private TaskCompletionSource<TValue>? _waiters;
-        private int _waiting;
         private bool _done;
         private TValue? _value;
         private Exception? _error;
@@ -568,13 +572,41 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         public bool CancelledByStarter { get; private set; }
 
         /// <summary>How many callers that did not start this load joined it (for tests, which wait until every caller has).</summary>
-        public int Waiting => Volatile.Read(ref _waiting);
+        public int Waiting => Volatile.Read(ref Joined);
 
-        /// <summary><see cref="Wait"/> for a caller that found this load running, counted in <see cref="Waiting"/>.</summary>
-        public Task<TValue> Join()
+        /// <summary>This thread's spare flight, or a new one.</summary>
+        public static Flight Rent()
         {
-            Interlocked.Increment(ref _waiting);
-            return Wait();
+            var spare = t_spare;
+            if (spare is null)
+            {
+                return new Flight();
+            }
+
+            t_spare = null;
+            return spare;
+        }
+
+        /// <summary>
+        /// Called by the starter of an inline load once it is done with it, after it was unregistered: keeps it as this
+        /// thread's spare if no other caller ever held it (<see cref="CacheFlight.Joined"/> is final once unregistered),
+        /// so nothing can see it reused. A detached load is never recycled (its starter waits on it). The chain of loads
+        /// holds the <see cref="LoadLink"/>, not the flight.
+        /// </summary>
+        public void Recycle()
+        {
+            if (Volatile.Read(ref Joined) != 0)
+            {
+                return;
+            }
+
+            Superseded = false;
+            Link = null;
+            _done = false;
+            _value = default;
+            _error = null;
+            CancelledByStarter = false;
+            t_spare = this;
         }
 
         /// <summary>A task for a caller that found this load running: its value, or its very exception.</summary>
