@@ -394,7 +394,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // Someone else is loading: wait for their result (or their exception).
             try
             {
-                return await Cancellation.WaitAsync(running.Wait(), cancellationToken).ConfigureAwait(false);
+                // Cancellation.WaitAsync's wait, written out: its two async methods cost two more boxes a wait.
+                return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken); // the documented type, not its subclass
             }
             catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
             {
@@ -479,7 +484,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             throw;
         }
 
-        return await Cancellation.WaitAsync(flight.Wait(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await flight.Wait().WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's, above
+        }
+        catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     /// <summary>Stores a loaded value unless a write superseded its load, and unregisters the load; returns the value the load's callers get.</summary>

@@ -97,7 +97,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = (_, _) => source.Pending();
         var next = 0;
 
-        AssertEachMissAllocates(992, allThreads: true, slack: 64, miss: () =>
+        AssertEachMissAllocates(736, allThreads: true, slack: 64, miss: () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader, cancellation.Token);
             Assert.False(pending.IsCompleted);
