@@ -409,7 +409,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             }
         }
 
-        var detached = false;
+        Task<TValue>? detached = null; // the load's end, when its starter waits on it instead of the loader
 
         try
         {
@@ -456,9 +456,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                 {
                     // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
                     // own (storing its value for the callers still waiting), and this caller waits on the flight like
-                    // any waiter. Only a miss with a cancellable token and a loader still running pays for that task.
-                    _ = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
-                    detached = true;
+                    // who waits on the load's end. Only a miss with a cancellable token and a loader still running pays for
+                    // that task.
+                    detached = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
                 }
                 else
                 {
@@ -470,7 +470,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                 shard.Unregister(key, flight);
             }
 
-            if (!detached)
+            if (detached is null)
             {
                 Succeed(flight, value!); // peeked or loaded: not detached
                 flight.Recycle(); // unregistered, and this caller is done with it
@@ -486,7 +486,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
         try
         {
-            return await flight.Wait().WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's, above
+            // The end's own task, not the flight's waiters' (a completion source and its task fewer, unless others join).
+            var result = await detached.WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's, above
+            if (flight.Error is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // its very exception, as the waiters see
+            }
+
+            return result;
         }
         catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -518,8 +525,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         flight.Complete(default, error, cancelledByStarter: error is OperationCanceledException && startToken.IsCancellationRequested);
     }
 
-    /// <summary>Finishes a load whose starting caller waits on the flight instead of the loader. Never throws.</summary>
-    private async Task FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken startToken)
+    /// <summary>
+    /// Finishes a load whose starting caller waits on this task instead of the loader: the value its callers get, or
+    /// default when it failed (the flight's <see cref="Flight.Error"/>). Never throws, so a task its starter stopped
+    /// waiting for is never an unobserved failure.
+    /// </summary>
+    private async Task<TValue> FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken startToken)
     {
         TValue value;
         try
@@ -529,10 +540,11 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         catch (Exception error)
         {
             Fail(key, flight, shard, error, startToken);
-            return;
+            return default!;
         }
 
         Succeed(flight, value);
+        return value;
     }
 
     /// <summary>
@@ -584,6 +596,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         private TValue? _value;
         private Exception? _error;
 
+        /// <summary>The load's failure, once it has completed.</summary>
+        public Exception? Error => _error;
+
         /// <summary>Whether the load failed because its starting caller's token was cancelled (set before it completes).</summary>
         public bool CancelledByStarter { get; private set; }
 
@@ -606,7 +621,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         /// <summary>
         /// Called by the starter of an inline load once it is done with it, after it was unregistered: keeps it as this
         /// thread's spare if no other caller ever held it (<see cref="CacheFlight.Joined"/> is final once unregistered),
-        /// so nothing can see it reused. A detached load is never recycled (its starter waits on it). The chain of loads
+        /// so nothing can see it reused. A detached load is never recycled (its end holds it). The chain of loads
         /// holds the <see cref="LoadLink"/>, not the flight.
         /// </summary>
         public void Recycle()

@@ -99,19 +99,22 @@ public sealed class SingleFlightTests
         cache.Validate();
     }
 
-    [Fact]
-    public async Task A_failing_loader_stores_nothing_and_every_waiter_sees_its_exception()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the starter then waits on the load's end instead of the loader: it rethrows the failure itself
+    public async Task A_failing_loader_stores_nothing_and_every_waiter_sees_its_exception(bool cancellableToken)
     {
         var cache = Create();
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var failure = new InvalidOperationException("backend down");
+        using var cancellation = new CancellationTokenSource();
         var calls = await StartCallers(cache, async (_, _) =>
         {
             Interlocked.Increment(ref runs);
             await release.Task;
             throw failure;
-        });
+        }, cancellableToken ? cancellation.Token : default);
 
         release.SetResult();
         foreach (var call in calls)
