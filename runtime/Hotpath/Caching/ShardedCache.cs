@@ -455,9 +455,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                 if (cancellationToken.CanBeCanceled && !pending.IsCompleted)
                 {
                     // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
-                    // own (storing its value for the callers still waiting), and this caller waits on the flight like
-                    // who waits on the load's end. Only a miss with a cancellable token and a loader still running pays for
-                    // that task.
+                    // own (storing its value for the callers still waiting), and this caller waits on that end's task
+                    // with its token, as a waiter waits on the flight. Only a miss with a cancellable token and a loader
+                    // still running pays for that task.
                     detached = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
                 }
                 else
