@@ -18,6 +18,12 @@ internal abstract class CacheFlight
 
     /// <summary>This load's link in <see cref="Loading"/>, once its loader has been called.</summary>
     public LoadLink? Link;
+
+    /// <summary>
+    /// Callers that found this load running, counted by the shard under its lock when it hands the load to them, so
+    /// before they touch it: once the load is unregistered and this is still 0, no caller but its starter ever held it.
+    /// </summary>
+    public int Joined;
 }
 
 /// <summary>

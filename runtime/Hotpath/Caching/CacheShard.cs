@@ -115,7 +115,7 @@ internal sealed class CacheShard<TKey, TValue>
     /// (then nothing changes). Under the lock every Set, Remove and Clear takes to write and supersede: a write made
     /// before the registration is seen by the caller's lookup after it, and a write made after it supersedes the load.
     /// </summary>
-    /// <returns>Null when <paramref name="flight"/> was registered; otherwise the key's running load.</returns>
+    /// <returns>Null when <paramref name="flight"/> was registered; otherwise the key's running load, counted in its <see cref="CacheFlight.Joined"/>.</returns>
     public CacheFlight? Register(TKey key, CacheFlight flight)
     {
         lock (_lock)
@@ -123,6 +123,7 @@ internal sealed class CacheShard<TKey, TValue>
             ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_flights ??= new Dictionary<TKey, CacheFlight>(), key, out var running);
             if (running)
             {
+                slot!.Joined++; // a registered load is never null
                 return slot;
             }
 

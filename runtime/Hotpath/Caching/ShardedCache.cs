@@ -237,7 +237,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
     /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd"/> that
     /// stores a value while the load runs wins too, and the load's callers get that stored value instead of the loaded
-    /// one (the first value stored stays). A hit completes synchronously without allocating.
+    /// one (the first value stored stays). A hit completes synchronously without allocating. Consume the returned
+    /// <see cref="ValueTask{TResult}"/> once, as any ValueTask (await it, read its Result once it has completed, or call
+    /// AsTask once): a miss's is backed by a pooled object that a later miss reuses once this one has been consumed.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
@@ -370,10 +372,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         return now;
     }
 
+    // Pooled: a miss whose loader completes later reuses the box of an earlier one instead of allocating its own.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
     {
         var shard = ShardFor(Hash(key));
-        var flight = new Flight();
+        var flight = Flight.Rent();
         while (true)
         {
             if (shard.Register(key, flight) is not Flight running)
@@ -390,7 +394,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // Someone else is loading: wait for their result (or their exception).
             try
             {
-                return await Cancellation.WaitAsync(running.Join(), cancellationToken).ConfigureAwait(false);
+                // Cancellation.WaitAsync's wait, written out: its two async methods cost two more boxes a wait.
+                return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken); // the documented type, not its subclass
             }
             catch (OperationCanceledException) when (running.CancelledByStarter && !cancellationToken.IsCancellationRequested)
             {
@@ -400,7 +409,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             }
         }
 
-        var detached = false;
+        Task<TValue>? detached = null; // the load's end, when its starter waits on it instead of the loader
 
         try
         {
@@ -446,10 +455,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                 if (cancellationToken.CanBeCanceled && !pending.IsCompleted)
                 {
                     // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
-                    // own (storing its value for the callers still waiting), and this caller waits on the flight like
-                    // any waiter. Only a miss with a cancellable token and a loader still running pays for that task.
-                    _ = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
-                    detached = true;
+                    // own (storing its value for the callers still waiting), and this caller waits on that end's task
+                    // with its token, as a waiter waits on the flight. Only a miss with a cancellable token and a loader
+                    // still running pays for that task.
+                    detached = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
                 }
                 else
                 {
@@ -461,19 +470,35 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                 shard.Unregister(key, flight);
             }
 
-            if (!detached)
+            if (detached is null)
             {
                 Succeed(flight, value!); // peeked or loaded: not detached
+                flight.Recycle(); // unregistered, and this caller is done with it
                 return value!;
             }
         }
         catch (Exception error)
         {
-            Fail(key, flight, shard, error, cancellationToken);
+            Fail(key, flight, shard, error, cancellationToken); // never detached: the detaching call does not throw
+            flight.Recycle();
             throw;
         }
 
-        return await Cancellation.WaitAsync(flight.Wait(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The end's own task, not the flight's waiters' (a completion source and its task fewer, unless others join).
+            var result = await detached.WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's, above
+            if (flight.Error is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // its very exception, as the waiters see
+            }
+
+            return result;
+        }
+        catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     /// <summary>Stores a loaded value unless a write superseded its load, and unregisters the load; returns the value the load's callers get.</summary>
@@ -500,8 +525,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         flight.Complete(default, error, cancelledByStarter: error is OperationCanceledException && startToken.IsCancellationRequested);
     }
 
-    /// <summary>Finishes a load whose starting caller waits on the flight instead of the loader. Never throws.</summary>
-    private async Task FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken startToken)
+    /// <summary>
+    /// Finishes a load whose starting caller waits on this task instead of the loader: the value its callers get, or
+    /// default when it failed (the flight's <see cref="Flight.Error"/>). Never throws, so a task its starter stopped
+    /// waiting for is never an unobserved failure.
+    /// </summary>
+    private async Task<TValue> FinishDetachedAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken startToken)
     {
         TValue value;
         try
@@ -511,10 +540,11 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         catch (Exception error)
         {
             Fail(key, flight, shard, error, startToken);
-            return;
+            return default!;
         }
 
         Succeed(flight, value);
+        return value;
     }
 
     /// <summary>
@@ -553,28 +583,61 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     /// <summary>
     /// One load in progress. The task waiters await is created only when a second caller arrives, so the common
-    /// miss (no one else waiting) allocates no task or completion source. It locks itself: the class is private, so
-    /// no other code can take the same lock.
+    /// miss (no one else waiting) allocates no task or completion source, and its flight is reused by the thread's
+    /// next miss (<see cref="Recycle"/>). It locks itself: the class is private, so no other code can take the same lock.
     /// </summary>
     private sealed class Flight : CacheFlight
     {
+        [ThreadStatic]
+        private static Flight? t_spare;
+
         private TaskCompletionSource<TValue>? _waiters;
-        private int _waiting;
         private bool _done;
         private TValue? _value;
         private Exception? _error;
+
+        /// <summary>The load's failure, once it has completed.</summary>
+        public Exception? Error => _error;
 
         /// <summary>Whether the load failed because its starting caller's token was cancelled (set before it completes).</summary>
         public bool CancelledByStarter { get; private set; }
 
         /// <summary>How many callers that did not start this load joined it (for tests, which wait until every caller has).</summary>
-        public int Waiting => Volatile.Read(ref _waiting);
+        public int Waiting => Volatile.Read(ref Joined);
 
-        /// <summary><see cref="Wait"/> for a caller that found this load running, counted in <see cref="Waiting"/>.</summary>
-        public Task<TValue> Join()
+        /// <summary>This thread's spare flight, or a new one.</summary>
+        public static Flight Rent()
         {
-            Interlocked.Increment(ref _waiting);
-            return Wait();
+            var spare = t_spare;
+            if (spare is null)
+            {
+                return new Flight();
+            }
+
+            t_spare = null;
+            return spare;
+        }
+
+        /// <summary>
+        /// Called by the starter of an inline load once it is done with it, after it was unregistered: keeps it as this
+        /// thread's spare if no other caller ever held it (<see cref="CacheFlight.Joined"/> is final once unregistered),
+        /// so nothing can see it reused. A detached load is never recycled (its end holds it). The chain of loads
+        /// holds the <see cref="LoadLink"/>, not the flight.
+        /// </summary>
+        public void Recycle()
+        {
+            if (Volatile.Read(ref Joined) != 0)
+            {
+                return;
+            }
+
+            Superseded = false;
+            Link = null;
+            _done = false;
+            _value = default;
+            _error = null;
+            CancelledByStarter = false;
+            t_spare = this;
         }
 
         /// <summary>A task for a caller that found this load running: its value, or its very exception.</summary>

@@ -42,7 +42,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>(Value);
         var next = 0;
 
-        AssertEachMissAllocates(232, () =>
+        AssertEachMissAllocates(168, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader);
             Assert.True(pending.IsCompletedSuccessfully);
@@ -58,7 +58,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = static (_, _) => new ValueTask<string>(Value);
         var next = 0;
 
-        AssertEachMissAllocates(232, () =>
+        AssertEachMissAllocates(168, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader, cancellation.Token);
             Assert.True(pending.IsCompletedSuccessfully);
@@ -76,7 +76,7 @@ public sealed class MissAllocationTests
         Func<int, CancellationToken, ValueTask<string>> loader = (_, _) => source.Pending();
         var next = 0;
 
-        AssertEachMissAllocates(424, () =>
+        AssertEachMissAllocates(168, () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader);
             Assert.False(pending.IsCompleted);
@@ -90,19 +90,19 @@ public sealed class MissAllocationTests
     public void A_warm_GetOrAddAsync_miss_whose_loader_completes_later_with_a_cancellable_token_allocates_its_budget()
     {
         // The caller's token must be able to end its wait while the loader runs on, so this miss detaches the load.
-        // Its caller's wait ends on the thread pool, whose hand-off costs 64 bytes in some runs and not in others.
+        // Its caller's wait may end on another thread: a thread-pool hand-off cost 64 bytes in some runs and not in others.
         var cache = Create();
         var source = new ManualLoad();
         using var cancellation = new CancellationTokenSource();
         Func<int, CancellationToken, ValueTask<string>> loader = (_, _) => source.Pending();
         var next = 0;
 
-        AssertEachMissAllocates(1_192, allThreads: true, slack: 64, miss: () =>
+        AssertEachMissAllocates(608, allThreads: true, slack: 64, miss: () =>
         {
             var pending = cache.GetOrAddAsync(next++, loader, cancellation.Token);
             Assert.False(pending.IsCompleted);
             source.Complete(Value);
-            SpinWait.SpinUntil(() => pending.IsCompleted); // the caller's wait ends on the thread pool
+            SpinWait.SpinUntil(() => pending.IsCompleted); // the caller's wait may end on another thread
             Assert.Same(Value, pending.Result);
         });
     }
@@ -111,8 +111,8 @@ public sealed class MissAllocationTests
     /// Runs rounds of <see cref="Misses"/> calls of <paramref name="miss"/> on a thread of its own in a bare flow and
     /// asserts that the cheapest of five warm rounds allocated exactly <paramref name="bytesPerMiss"/> a miss (a
     /// one-off runtime allocation, such as a tiered-JIT rejit, can touch one round, not all five). With
-    /// <paramref name="allThreads"/>, every thread's allocations are counted (the tests of this class run alone), and
-    /// a miss may allocate up to <paramref name="slack"/> bytes less than the budget, never more.
+    /// <paramref name="allThreads"/>, every thread's allocations are counted (the tests of this class run alone) in
+    /// whole bytes a miss, and a miss may allocate up to <paramref name="slack"/> bytes less than the budget, never more.
     /// </summary>
     private static void AssertEachMissAllocates(long bytesPerMiss, Action miss, bool allThreads = false, long slack = 0)
     {
@@ -145,6 +145,12 @@ public sealed class MissAllocationTests
 
         Assert.Null(failure);
         var warm = rounds.Skip(2).Min(); // the first two rounds warm up: JIT, the map of loads in flight
+        if (allThreads)
+        {
+            // Whole bytes a miss: the thread pool's own few bytes now and then (under a thousand a round) do not count.
+            warm -= warm % Misses;
+        }
+
         Assert.True(warm <= bytesPerMiss * Misses && warm >= (bytesPerMiss - slack) * Misses, $"a miss allocated {warm / (double)Misses} bytes (budget {bytesPerMiss}); bytes per round: {string.Join(", ", rounds)}");
     }
 

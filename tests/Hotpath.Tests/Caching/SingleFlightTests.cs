@@ -99,19 +99,22 @@ public sealed class SingleFlightTests
         cache.Validate();
     }
 
-    [Fact]
-    public async Task A_failing_loader_stores_nothing_and_every_waiter_sees_its_exception()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the starter then waits on the load's end instead of the loader: it rethrows the failure itself
+    public async Task A_failing_loader_stores_nothing_and_every_waiter_sees_its_exception(bool cancellableToken)
     {
         var cache = Create();
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var failure = new InvalidOperationException("backend down");
+        using var cancellation = new CancellationTokenSource();
         var calls = await StartCallers(cache, async (_, _) =>
         {
             Interlocked.Increment(ref runs);
             await release.Task;
             throw failure;
-        });
+        }, cancellableToken ? cancellation.Token : default);
 
         release.SetResult();
         foreach (var call in calls)
@@ -507,6 +510,44 @@ public sealed class SingleFlightTests
         gateB.SetResult();
         Assert.Equal("B", await b);
         Assert.Equal("A+B", await a.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task A_load_that_another_caller_joined_is_not_reused_for_the_next_load_on_its_thread()
+    {
+        // A miss reuses its thread's last load record when no other caller ever held it. This one had a waiter, so
+        // the next load on the same thread (everything below runs on the test's thread until the first await: each
+        // load ends inline when the test completes its loader's task) needs a record of its own: were the first one
+        // reused, the second load's waiter would get the first load's finished result.
+        var cache = Create();
+        var first = new TaskCompletionSource<string>();
+        var second = new TaskCompletionSource<string>();
+        ValueTask<string> starter, waiter, secondStarter;
+        Task<string> secondWaiter;
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null); // the test runner's context would stop inline continuations
+        try
+        {
+            starter = cache.GetOrAddAsync("a", (_, _) => new ValueTask<string>(first.Task));
+            waiter = cache.GetOrAddAsync("a", static (_, _) => new ValueTask<string>("not loaded"));
+            Assert.Equal(1, cache.WaitingOn("a"));
+            first.SetResult("loaded:a");
+            Assert.True(starter.IsCompletedSuccessfully);
+
+            secondStarter = cache.GetOrAddAsync("b", (_, _) => new ValueTask<string>(second.Task));
+            secondWaiter = cache.GetOrAddAsync("b", static (_, _) => new ValueTask<string>("not loaded")).AsTask();
+            Assert.Equal(1, cache.WaitingOn("b"));
+            Assert.False(secondWaiter.IsCompleted);
+            second.SetResult("loaded:b");
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+
+        Assert.Equal("loaded:a", await waiter.AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("loaded:b", await secondStarter);
+        Assert.Equal("loaded:b", await secondWaiter.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
