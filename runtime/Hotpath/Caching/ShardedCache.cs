@@ -237,9 +237,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
     /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd"/> that
     /// stores a value while the load runs wins too, and the load's callers get that stored value instead of the loaded
-    /// one (the first value stored stays). A hit completes synchronously without allocating. Consume the returned
-    /// <see cref="ValueTask{TResult}"/> once, as any ValueTask (await it, read its Result once it has completed, or call
-    /// AsTask once): a miss's is backed by a pooled object that a later miss reuses once this one has been consumed.
+    /// one (the first value stored stays). A hit completes synchronously without allocating.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="loader">Produces the value on a miss; gets the token of the caller that started the load.</param>
@@ -372,8 +370,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         return now;
     }
 
-    // Pooled: a miss whose loader completes later reuses the box of an earlier one instead of allocating its own.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    // Not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader completes later about 190 B): a
+    // pooled box cannot be waited on synchronously before it completes (GetResult throws), and callers that cannot
+    // await block on GetOrAddAsync(...).Result.
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
     {
         var shard = ShardFor(Hash(key));

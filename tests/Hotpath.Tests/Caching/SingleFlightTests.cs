@@ -36,6 +36,30 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public void A_miss_can_be_waited_on_synchronously_before_its_loader_completes()
+    {
+        // Sync-over-async, as code that cannot await does: GetAwaiter().GetResult() (or .Result) on a miss whose loader is
+        // still running blocks until it completes, for the starter and for a caller that joined it.
+        var cache = Create();
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<string, CancellationToken, ValueTask<string>> loader = (_, _) => new ValueTask<string>(release.Task);
+
+        var starter = cache.GetOrAddAsync("key", loader);
+        var joiner = cache.GetOrAddAsync("key", loader);
+        Assert.False(starter.IsCompleted);
+        Assert.False(joiner.IsCompleted);
+#pragma warning disable xUnit1031 // blocking waits are what this test is about
+        var waits = new[] { Task.Run(() => starter.GetAwaiter().GetResult()), Task.Run(() => joiner.Result) };
+
+        Thread.Sleep(50); // both threads blocked in their waits
+        release.SetResult("loaded");
+
+        Assert.True(Task.WaitAll(waits, TimeSpan.FromSeconds(20)), "a synchronous wait did not end");
+        Assert.All(waits, static wait => Assert.Equal("loaded", wait.Result));
+#pragma warning restore xUnit1031
+    }
+
+    [Fact]
     public async Task Concurrent_misses_on_one_key_run_the_loader_once()
     {
         var cache = Create();
