@@ -11,7 +11,8 @@ namespace Hotpath.Analyzers.Locks;
 /// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
 /// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property, unless it only
 /// returns a readonly field or is a getter-only auto-property; a lock
-/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value,
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter
+/// of a method that is not private), HOT211 (a boxed value,
 /// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
@@ -103,7 +104,10 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
-                case IParameterReferenceOperation { Parameter: var parameter }:
+                // A private method's or a local function's caller is the type itself, which chose the object (Lazy<T>
+                // locks the helper its own field holds through a private method's parameter).
+                case IParameterReferenceOperation { Parameter: var parameter }
+                    when parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Microsoft.CodeAnalysis.Accessibility.Private } and not IMethodSymbol { MethodKind: MethodKind.LocalFunction }:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"parameter '{parameter.Name}'"));
                     break;
