@@ -14,7 +14,8 @@ namespace Hotpath.Analyzers.Locks;
 /// with a timeout or cancellation token inside the very try whose finally releases (a cancelled or timed-out
 /// wait then releases a permit it never took), a reader-writer lock exited with the wrong Exit method, or a
 /// <c>Lock.EnterScope()</c> scope that is discarded or not disposed by a using or finally. Methods that return a disposable releaser
-/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires.
+/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires and a <c>Monitor.Enter</c> reported to
+/// the caller through a ref parameter (a lockTaken flag, or a count of locks taken).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
@@ -64,6 +65,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // An acquisition helper that tells its caller what it took (ConcurrentDictionary's AcquireAllLocks, ConcurrentBag's
+        // FreezeBag): the caller's finally releases what the ref parameter says was taken.
+        if (acquisition.Kind == LockKind.Monitor && IsHandedToCaller(acquisition))
+        {
+            return;
+        }
+
         var problem = FindProblem(acquisition, symbols, out var canWrap);
         if (problem is null)
         {
@@ -75,6 +83,39 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedLockRelease, invocation.Syntax.GetLocation(), properties,
             Describe(acquisition), problem));
+    }
+
+    /// <summary>
+    /// <c>Monitor.Enter(x, ref taken)</c> whose flag is a ref parameter or a field (it outlives the call: whoever reads it
+    /// releases), or a <c>Monitor.Enter(x)</c> whose very next statement counts it into a ref parameter
+    /// (<c>acquired++</c>, <c>acquired = 1</c>).
+    /// </summary>
+    private static bool IsHandedToCaller(Acquisition acquisition)
+    {
+        if (acquisition.TakenFlag is { } flag)
+        {
+            return LockOperations.Unwrap(flag.Value) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } or IFieldReferenceOperation;
+        }
+
+        var statement = LockOperations.ContainingStatement(acquisition.Invocation, out var block);
+        if (statement is not IExpressionStatementOperation { Operation: var call } || call != acquisition.Invocation || block is null)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not IExpressionStatementOperation { Operation: var next })
+        {
+            return false;
+        }
+
+        var written = next switch
+        {
+            IIncrementOrDecrementOperation increment => increment.Target,
+            IAssignmentOperation assignment => assignment.Target,
+            _ => null,
+        };
+        return written is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
     }
 
     /// <summary>

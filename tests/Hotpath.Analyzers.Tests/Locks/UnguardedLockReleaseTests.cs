@@ -206,6 +206,49 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// An acquisition helper that tells its caller what it took through a ref parameter (the lockTaken flag itself, a
+    /// flag on the locked object, or a count of locks taken), as ConcurrentDictionary's AcquireAllLocks and
+    /// ConcurrentBag's FreezeBag do: the caller's finally releases what the parameter says was taken.
+    /// </summary>
+    [Fact]
+    public Task Acquisition_handed_to_the_caller_through_a_ref_parameter_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Striped
+        {
+            private readonly object[] _locks = { new object(), new object() };
+            private readonly object _global = new();
+            private readonly Queue[] _queues = { new Queue(), new Queue() };
+            public void Clear()
+            {
+                int acquired = 0;
+                bool taken = false;
+                try { Freeze(ref taken); AcquireAll(ref acquired); }
+                finally { ReleaseAll(acquired); Unfreeze(taken); }
+            }
+            private void AcquireAll(ref int acquired)
+            {
+                Monitor.Enter(_locks[0]);
+                acquired = 1;
+                for (int i = 1; i < _locks.Length; i++) { Monitor.Enter(_locks[i]); acquired++; }
+            }
+            private void ReleaseAll(int acquired) { for (int i = 0; i < acquired; i++) Monitor.Exit(_locks[i]); }
+            private void Freeze(ref bool taken)
+            {
+                Monitor.Enter(_global, ref taken);
+                foreach (var queue in _queues) { Monitor.Enter(queue, ref queue.Frozen); }
+            }
+            private void Unfreeze(bool taken)
+            {
+                if (!taken) return;
+                foreach (var queue in _queues) { if (queue.Frozen) { queue.Frozen = false; Monitor.Exit(queue); } }
+                Monitor.Exit(_global);
+            }
+            public void NotHanded(ref int count) { {|HOT204:Monitor.Enter(_global)|}; Work(); count++; }
+            private static void Work() { }
+            private sealed class Queue { internal bool Frozen; }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Releasers_returned_as_a_disposable_scope_are_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class AsyncLock
