@@ -54,7 +54,10 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // A semaphore waited here but released elsewhere is a counting signal (a bounded queue), not a lock here,
         // unless it is binary (1, 1): that can only be a lock, so a wait that is never released here leaks it.
-        if (acquisition.Kind == LockKind.Semaphore && !IsReleasedInSameFunction(acquisition, symbols) && !IsBinarySemaphore(acquisition.Target))
+        // So is one that another member releases without ever waiting on it (BlockingCollection gives a permit back
+        // itself only when an add fails; the taker releases it on success).
+        if (acquisition.Kind == LockKind.Semaphore && !IsBinarySemaphore(acquisition.Target) &&
+            (!IsReleasedInSameFunction(acquisition, symbols) || IsReleasedByAnotherMember(acquisition, context.CancellationToken)))
         {
             return;
         }
@@ -366,6 +369,79 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A semaphore field or property of this type released (<c>_free.Release()</c>, <c>_free?.Release()</c>,
+    /// <c>this._free.Release()</c>) in a member of the type other than the waiting one, a member that never waits on it.
+    /// Read from syntax over every part of the type.
+    /// </summary>
+    private static bool IsReleasedByAnotherMember(Acquisition acquisition, CancellationToken cancellationToken)
+    {
+        ISymbol? symbol = LockOperations.Unwrap(acquisition.Target) switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property,
+            _ => null,
+        };
+        if (symbol is null)
+        {
+            return false;
+        }
+
+        var waiting = acquisition.Invocation.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax);
+        foreach (var part in symbol.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var member in part.GetSyntax(cancellationToken).DescendantNodes().OfType<MemberDeclarationSyntax>())
+            {
+                if (member is not (BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax) || member == waiting)
+                {
+                    continue;
+                }
+
+                var releases = false;
+                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    switch (CalledOn(invocation, symbol.Name))
+                    {
+                        case "Release":
+                            releases = true;
+                            break;
+                        case "Wait" or "WaitAsync":
+                            releases = false;
+                            goto nextMember;
+                    }
+                }
+
+                if (releases)
+                {
+                    return true;
+                }
+
+            nextMember:;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method name of <c>name.M()</c>, <c>name?.M()</c> or <c>this.name.M()</c>; otherwise null.</summary>
+    private static string? CalledOn(InvocationExpressionSyntax invocation, string name)
+    {
+        static bool IsName(ExpressionSyntax receiver, string name) => receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
+
+        return invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax { Name: var method, Expression: var receiver } when IsName(receiver, name) => method.Identifier.ValueText,
+            MemberBindingExpressionSyntax { Name: var method } when invocation.Parent is ConditionalAccessExpressionSyntax { Expression: var receiver } access &&
+                access.WhenNotNull == invocation && IsName(receiver, name) => method.Identifier.ValueText,
+            _ => null,
+        };
     }
 
     /// <summary>A field, property or local initialised with <c>new SemaphoreSlim(1, 1)</c>: a mutex.</summary>

@@ -77,6 +77,40 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// BlockingCollection's pair of counting semaphores: each method waits on one and gives its permit back itself only
+    /// when the add or take fails; on success the other method, which never waits on it, releases it. That other
+    /// releaser makes it a signal, as in the bounded queue above.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_given_back_on_failure_and_released_by_another_member_is_a_counting_signal() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Concurrent;
+        public sealed class Blocking<T>
+        {
+            private readonly ConcurrentQueue<T> _queue = new();
+            private readonly SemaphoreSlim _free;
+            private readonly SemaphoreSlim _occupied = new(0);
+            public Blocking(int capacity) => _free = new SemaphoreSlim(capacity);
+            public bool TryAdd(T item, int timeout, CancellationToken ct)
+            {
+                if (!_free.Wait(timeout, ct)) return false;
+                try { _queue.Enqueue(item); }
+                catch { _free?.Release(); throw; }
+                _occupied.Release();
+                return true;
+            }
+            public bool TryTake(out T item, int timeout, CancellationToken ct)
+            {
+                item = default!;
+                if (!_occupied.Wait(timeout, ct)) return false;
+                bool removed = false;
+                try { removed = _queue.TryDequeue(out item!); }
+                finally { if (removed) { this._free.Release(); } else { _occupied.Release(); } }
+                return removed;
+            }
+        }
+        """, "HOT204");
+
     /// <summary>Released in the same method, the semaphore is a lock there; a binary semaphore (1, 1) is a lock anywhere.</summary>
     [Fact]
     public Task Semaphore_released_in_the_same_method_or_binary_is_still_reported() => LockVerifier.VerifyAsync(Usings + """
