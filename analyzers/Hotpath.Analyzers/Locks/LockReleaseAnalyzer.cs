@@ -281,6 +281,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                         return null;
                     }
 
+                    // `gotLock = _mutex.Wait(timeout)` with `if (gotLock) _mutex.Release();` in the finally
+                    // (StackExchange.Redis' PhysicalBridge): a wait that gave up leaves the flag false.
+                    if (ResultStoredIn(acquisition.Invocation) is { } result && IsGuardedBy(release, result, finallyBlock))
+                    {
+                        return null;
+                    }
+
                     return "the wait sits inside the try whose finally releases, so a cancelled or timed-out wait releases a permit it never took; wait before the try";
                 }
 
@@ -506,6 +513,21 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether the release runs only when the lockTaken flag is true.</summary>
+    /// <summary>The local a wait's result is assigned to: <c>taken = s.Wait(t)</c>, <c>taken = await s.WaitAsync(t, ct)</c>.</summary>
+    private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
+    {
+        IOperation current = wait;
+        while (current.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation ||
+               current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
+        {
+            current = current.Parent!;
+        }
+
+        return current.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment && assignment.Value == current
+            ? local
+            : null;
+    }
+
     private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
     {
         for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)

@@ -138,6 +138,60 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// StackExchange.Redis' PhysicalBridge: <c>gotLock = _mutex.Wait(0)</c>, then <c>gotLock = _mutex.Wait(timeout)</c>,
+    /// inside the try whose finally releases only <c>if (gotLock)</c>: a timed-out wait leaves the flag false, so nothing
+    /// is over-released. A finally that ignores the flag is still reported.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_wait_inside_the_try_whose_finally_checks_its_result_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Writer
+        {
+            private readonly SemaphoreSlim _mutex = new(1, 1);
+            private int _n;
+            public bool Write(int timeout)
+            {
+                bool gotLock = false;
+                try
+                {
+                    gotLock = _mutex.Wait(0);
+                    if (!gotLock)
+                    {
+                        gotLock = _mutex.Wait(timeout);
+                        if (!gotLock) return false;
+                    }
+
+                    _n++;
+                    return true;
+                }
+                finally
+                {
+                    if (gotLock) { _mutex.Release(); }
+                }
+            }
+            public async Task<bool> WriteAsync(int timeout, CancellationToken ct)
+            {
+                var gotLock = false;
+                try
+                {
+                    gotLock = await _mutex.WaitAsync(timeout, ct).ConfigureAwait(false);
+                    if (gotLock) _n++;
+                    return gotLock;
+                }
+                finally
+                {
+                    if (gotLock) _mutex.Release();
+                }
+            }
+            public bool Ignored(int timeout)
+            {
+                bool gotLock = false;
+                try { gotLock = {|HOT204:_mutex.Wait(timeout)|}; _n++; return gotLock; }
+                finally { _mutex.Release(); }
+            }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Reader_writer_lock_without_finally_or_exited_with_the_wrong_kind() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
