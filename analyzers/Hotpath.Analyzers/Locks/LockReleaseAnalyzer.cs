@@ -14,7 +14,8 @@ namespace Hotpath.Analyzers.Locks;
 /// with a timeout or cancellation token inside the very try whose finally releases (a cancelled or timed-out
 /// wait then releases a permit it never took), a reader-writer lock exited with the wrong Exit method, or a
 /// <c>Lock.EnterScope()</c> scope that is discarded or not disposed by a using or finally. Methods that return a disposable releaser
-/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires.
+/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires and a <c>Monitor.Enter</c> reported to
+/// the caller through a ref parameter (a lockTaken flag, or a count of locks taken).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
@@ -53,13 +54,23 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // A semaphore waited here but released elsewhere is a counting signal (a bounded queue), not a lock here,
         // unless it is binary (1, 1): that can only be a lock, so a wait that is never released here leaks it.
-        if (acquisition.Kind == LockKind.Semaphore && !IsReleasedInSameFunction(acquisition, symbols) && !IsBinarySemaphore(acquisition.Target))
+        // So is one that another member releases without ever waiting on it (BlockingCollection gives a permit back
+        // itself only when an add fails; the taker releases it on success).
+        if (acquisition.Kind == LockKind.Semaphore && !IsBinarySemaphore(acquisition.Target) &&
+            (!IsReleasedInSameFunction(acquisition, symbols) || IsReleasedByAnotherMember(acquisition, context.CancellationToken)))
         {
             return;
         }
 
         // A releaser handed to the caller (`return new Releaser(_gate)`): the caller's using releases it.
         if (context.ContainingSymbol is IMethodSymbol method && symbols.ReturnsDisposable(method))
+        {
+            return;
+        }
+
+        // An acquisition helper that tells its caller what it took (ConcurrentDictionary's AcquireAllLocks, ConcurrentBag's
+        // FreezeBag): the caller's finally releases what the ref parameter says was taken.
+        if (acquisition.Kind == LockKind.Monitor && IsHandedToCaller(acquisition))
         {
             return;
         }
@@ -75,6 +86,39 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedLockRelease, invocation.Syntax.GetLocation(), properties,
             Describe(acquisition), problem));
+    }
+
+    /// <summary>
+    /// <c>Monitor.Enter(x, ref taken)</c> whose flag is a ref parameter or a field (it outlives the call: whoever reads it
+    /// releases), or a <c>Monitor.Enter(x)</c> whose very next statement counts it into a ref parameter
+    /// (<c>acquired++</c>, <c>acquired = 1</c>).
+    /// </summary>
+    private static bool IsHandedToCaller(Acquisition acquisition)
+    {
+        if (acquisition.TakenFlag is { } flag)
+        {
+            return LockOperations.Unwrap(flag.Value) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } or IFieldReferenceOperation;
+        }
+
+        var statement = LockOperations.ContainingStatement(acquisition.Invocation, out var block);
+        if (statement is not IExpressionStatementOperation { Operation: var call } || call != acquisition.Invocation || block is null)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not IExpressionStatementOperation { Operation: var next })
+        {
+            return false;
+        }
+
+        var written = next switch
+        {
+            IIncrementOrDecrementOperation increment => increment.Target,
+            IAssignmentOperation assignment => assignment.Target,
+            _ => null,
+        };
+        return written is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
     }
 
     /// <summary>
@@ -237,6 +281,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                         return null;
                     }
 
+                    // `gotLock = _mutex.Wait(timeout)` with `if (gotLock) _mutex.Release();` in the finally
+                    // (StackExchange.Redis' PhysicalBridge): a wait that gave up leaves the flag false.
+                    if (ResultStoredIn(acquisition.Invocation) is { } result && IsGuardedBy(release, result, finallyBlock))
+                    {
+                        return null;
+                    }
+
                     return "the wait sits inside the try whose finally releases, so a cancelled or timed-out wait releases a permit it never took; wait before the try";
                 }
 
@@ -327,6 +378,79 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    /// <summary>
+    /// A semaphore field or property of this type released (<c>_free.Release()</c>, <c>_free?.Release()</c>,
+    /// <c>this._free.Release()</c>) in a member of the type other than the waiting one, a member that never waits on it.
+    /// Read from syntax over every part of the type.
+    /// </summary>
+    private static bool IsReleasedByAnotherMember(Acquisition acquisition, CancellationToken cancellationToken)
+    {
+        ISymbol? symbol = LockOperations.Unwrap(acquisition.Target) switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property,
+            _ => null,
+        };
+        if (symbol is null)
+        {
+            return false;
+        }
+
+        var waiting = acquisition.Invocation.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax);
+        foreach (var part in symbol.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var member in part.GetSyntax(cancellationToken).DescendantNodes().OfType<MemberDeclarationSyntax>())
+            {
+                if (member is not (BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax) || member == waiting)
+                {
+                    continue;
+                }
+
+                var releases = false;
+                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    switch (CalledOn(invocation, symbol.Name))
+                    {
+                        case "Release":
+                            releases = true;
+                            break;
+                        case "Wait" or "WaitAsync":
+                            releases = false;
+                            goto nextMember;
+                    }
+                }
+
+                if (releases)
+                {
+                    return true;
+                }
+
+            nextMember:;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method name of <c>name.M()</c>, <c>name?.M()</c> or <c>this.name.M()</c>; otherwise null.</summary>
+    private static string? CalledOn(InvocationExpressionSyntax invocation, string name)
+    {
+        static bool IsName(ExpressionSyntax receiver, string name) => receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
+
+        return invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax { Name: var method, Expression: var receiver } when IsName(receiver, name) => method.Identifier.ValueText,
+            MemberBindingExpressionSyntax { Name: var method } when invocation.Parent is ConditionalAccessExpressionSyntax { Expression: var receiver } access &&
+                access.WhenNotNull == invocation && IsName(receiver, name) => method.Identifier.ValueText,
+            _ => null,
+        };
+    }
+
     /// <summary>A field, property or local initialised with <c>new SemaphoreSlim(1, 1)</c>: a mutex.</summary>
     private static bool IsBinarySemaphore(IOperation target)
     {
@@ -389,6 +513,21 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether the release runs only when the lockTaken flag is true.</summary>
+    /// <summary>The local a wait's result is assigned to: <c>taken = s.Wait(t)</c>, <c>taken = await s.WaitAsync(t, ct)</c>.</summary>
+    private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
+    {
+        IOperation current = wait;
+        while (current.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation ||
+               current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
+        {
+            current = current.Parent!;
+        }
+
+        return current.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment && assignment.Value == current
+            ? local
+            : null;
+    }
+
     private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
     {
         for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)

@@ -9,9 +9,11 @@ namespace Hotpath.Analyzers.Locks;
 
 /// <summary>
 /// What is locked on: HOT201 (weak identity: <c>this</c>, <c>Type</c>/<c>MemberInfo</c>, strings, threads...),
-/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too; a private property, unless it only
+/// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too, unless private and only ever set
+/// from null by <c>Interlocked.CompareExchange</c>; a private property, unless it only
 /// returns a readonly field or is a getter-only auto-property; a lock
-/// object reassigned while held), HOT203 (a non-private field or property, a parameter), HOT211 (a boxed value,
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter
+/// of a method that is not private), HOT211 (a boxed value,
 /// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
@@ -103,7 +105,10 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
-                case IParameterReferenceOperation { Parameter: var parameter }:
+                // A private method's or a local function's caller is the type itself, which chose the object (Lazy<T>
+                // locks the helper its own field holds through a private method's parameter).
+                case IParameterReferenceOperation { Parameter: var parameter }
+                    when parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Microsoft.CodeAnalysis.Accessibility.Private } and not IMethodSymbol { MethodKind: MethodKind.LocalFunction }:
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"parameter '{parameter.Name}'"));
                     break;
@@ -112,7 +117,7 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
 
         // Independent of who can reach it or what it is: a field that can be reassigned is a lock that can change
         // under its waiters (a public mutable field is both HOT203 and HOT202; the fixes differ).
-        if (target is IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false } mutable })
+        if (target is IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false } mutable } && !IsPublishedOnce(mutable, context.CancellationToken))
         {
             // The make-readonly fix only for a private field: writes to any other can live in other files or assemblies.
             var properties = mutable.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Private
@@ -121,6 +126,58 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonReadonlyLock, location, properties,
                 $"Locking on field '{mutable.Name}', which is not readonly"));
         }
+    }
+
+    /// <summary>
+    /// A private field that starts null and is only ever set by <c>Interlocked.CompareExchange(ref field, value, null)</c>
+    /// (ManualResetEventSlim's lazily made <c>m_lock</c>): once set it never changes, so every thread locks the same
+    /// object. Read from syntax over every part of the type; a name that cannot be told apart from the field (a local
+    /// of the same name written to) counts as a write and keeps the report.
+    /// </summary>
+    private static bool IsPublishedOnce(IFieldSymbol field, CancellationToken cancellationToken)
+    {
+        if (field.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private || field.IsImplicitlyDeclared ||
+            field.DeclaringSyntaxReferences.Length != 1 ||
+            field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax declarator ||
+            declarator.Initializer is { Value: var initial } && !initial.IsKind(SyntaxKind.NullLiteralExpression))
+        {
+            return false;
+        }
+
+        var published = false;
+        foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var identifier in part.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText != field.Name)
+                {
+                    continue;
+                }
+
+                ExpressionSyntax access = identifier.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member && member.Name == identifier
+                    ? member
+                    : identifier;
+                switch (access.Parent)
+                {
+                    case ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword } argument
+                        when argument.Parent is ArgumentListSyntax { Arguments: { Count: 3 } arguments, Parent: InvocationExpressionSyntax invocation } &&
+                             arguments[0] == argument &&
+                             invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompareExchange", Expression: var receiver } &&
+                             receiver.ToString() is "Interlocked" or "System.Threading.Interlocked" or "global::System.Threading.Interlocked" &&
+                             arguments[2].Expression.IsKind(SyntaxKind.NullLiteralExpression):
+                        published = true;
+                        break;
+                    case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None }:
+                    case AssignmentExpressionSyntax assignment when assignment.Left == access:
+                    case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression):
+                    case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
+                    case RefExpressionSyntax:
+                        return false;
+                }
+            }
+        }
+
+        return published;
     }
 
     /// <summary>

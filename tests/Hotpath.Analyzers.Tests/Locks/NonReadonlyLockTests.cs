@@ -61,6 +61,28 @@ public sealed class NonReadonlyLockTests
         }
         """);
 
+    /// <summary>
+    /// ManualResetEventSlim's lazily made lock object: the field starts null and is only ever set by
+    /// <c>Interlocked.CompareExchange(ref field, value, null)</c>, so once set it never changes and every thread locks the
+    /// same object. Any other write (a reset to null, an exchange from another value) keeps it reported.
+    /// </summary>
+    [Fact]
+    public Task A_field_published_once_by_CompareExchange_from_null_is_not_reported() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Event
+        {
+            private volatile object? _lock;
+            private object? _plain = null;
+            private object? _reset;
+            private object? _swapped;
+            private void EnsureLock() { if (_lock is null) { Interlocked.CompareExchange(ref _lock, new object(), null); } }
+            public void Set() { EnsureLock(); lock (_lock!) { Monitor.PulseAll(_lock!); } }
+            public void Plain() { Interlocked.CompareExchange(ref _plain, new object(), null); lock (this._plain!) { } }
+            public void Reset() { Interlocked.CompareExchange(ref _reset, new object(), null); lock ({|HOT202:_reset|}!) { } _reset = null; }
+            public void Swap(object old) { Interlocked.CompareExchange(ref _swapped, new object(), old); lock ({|HOT202:_swapped|}!) { } }
+        }
+        """, "HOT202");
+
     [Fact]
     public Task Lock_object_reassigned_while_held() => LockVerifier.VerifyAsync("""
         public sealed class Account

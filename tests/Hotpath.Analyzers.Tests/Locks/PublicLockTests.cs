@@ -38,6 +38,19 @@ public sealed class PublicLockTests
         """, "HOT203");
 
     [Fact]
+    public Task A_parameter_of_a_private_method_or_local_function_is_not_reported() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Lazy
+        {
+            private volatile object _state = new();
+            public void Create() { if (_state is { } state) { Publish(state); } }
+            private void Publish(object state) { lock (state) { if (ReferenceEquals(_state, state)) { _state = null; } } }
+            private void Enter(object state) { Monitor.Enter(state); try { } finally { Monitor.Exit(state); } }
+            public void Local() { Run(_state); void Run(object gate) { lock (gate) { } } }
+        }
+        """, "HOT203");
+
+    [Fact]
     public Task Private_fields_and_locals_are_not_reported() => LockVerifier.VerifyAsync("""
         public sealed class Account
         {

@@ -77,6 +77,40 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// BlockingCollection's pair of counting semaphores: each method waits on one and gives its permit back itself only
+    /// when the add or take fails; on success the other method, which never waits on it, releases it. That other
+    /// releaser makes it a signal, as in the bounded queue above.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_given_back_on_failure_and_released_by_another_member_is_a_counting_signal() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Concurrent;
+        public sealed class Blocking<T>
+        {
+            private readonly ConcurrentQueue<T> _queue = new();
+            private readonly SemaphoreSlim _free;
+            private readonly SemaphoreSlim _occupied = new(0);
+            public Blocking(int capacity) => _free = new SemaphoreSlim(capacity);
+            public bool TryAdd(T item, int timeout, CancellationToken ct)
+            {
+                if (!_free.Wait(timeout, ct)) return false;
+                try { _queue.Enqueue(item); }
+                catch { _free?.Release(); throw; }
+                _occupied.Release();
+                return true;
+            }
+            public bool TryTake(out T item, int timeout, CancellationToken ct)
+            {
+                item = default!;
+                if (!_occupied.Wait(timeout, ct)) return false;
+                bool removed = false;
+                try { removed = _queue.TryDequeue(out item!); }
+                finally { if (removed) { this._free.Release(); } else { _occupied.Release(); } }
+                return removed;
+            }
+        }
+        """, "HOT204");
+
     /// <summary>Released in the same method, the semaphore is a lock there; a binary semaphore (1, 1) is a lock anywhere.</summary>
     [Fact]
     public Task Semaphore_released_in_the_same_method_or_binary_is_still_reported() => LockVerifier.VerifyAsync(Usings + """
@@ -101,6 +135,60 @@ public sealed class UnguardedLockReleaseTests
             private int _n;
             public async Task A(CancellationToken ct) { try { await {|HOT204:_semaphore.WaitAsync(ct)|}; _n++; } finally { _semaphore.Release(); } }
             public void B() { try { {|HOT204:_semaphore.Wait(TimeSpan.FromSeconds(1))|}; _n++; } finally { _semaphore.Release(); } }
+        }
+        """, "HOT204");
+
+    /// <summary>
+    /// StackExchange.Redis' PhysicalBridge: <c>gotLock = _mutex.Wait(0)</c>, then <c>gotLock = _mutex.Wait(timeout)</c>,
+    /// inside the try whose finally releases only <c>if (gotLock)</c>: a timed-out wait leaves the flag false, so nothing
+    /// is over-released. A finally that ignores the flag is still reported.
+    /// </summary>
+    [Fact]
+    public Task Semaphore_wait_inside_the_try_whose_finally_checks_its_result_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Writer
+        {
+            private readonly SemaphoreSlim _mutex = new(1, 1);
+            private int _n;
+            public bool Write(int timeout)
+            {
+                bool gotLock = false;
+                try
+                {
+                    gotLock = _mutex.Wait(0);
+                    if (!gotLock)
+                    {
+                        gotLock = _mutex.Wait(timeout);
+                        if (!gotLock) return false;
+                    }
+
+                    _n++;
+                    return true;
+                }
+                finally
+                {
+                    if (gotLock) { _mutex.Release(); }
+                }
+            }
+            public async Task<bool> WriteAsync(int timeout, CancellationToken ct)
+            {
+                var gotLock = false;
+                try
+                {
+                    gotLock = await _mutex.WaitAsync(timeout, ct).ConfigureAwait(false);
+                    if (gotLock) _n++;
+                    return gotLock;
+                }
+                finally
+                {
+                    if (gotLock) _mutex.Release();
+                }
+            }
+            public bool Ignored(int timeout)
+            {
+                bool gotLock = false;
+                try { gotLock = {|HOT204:_mutex.Wait(timeout)|}; _n++; return gotLock; }
+                finally { _mutex.Release(); }
+            }
         }
         """, "HOT204");
 
@@ -203,6 +291,49 @@ public sealed class UnguardedLockReleaseTests
             public async Task<bool> TryAsync() { if (await _semaphore.WaitAsync(0)) { _n++; _semaphore.Release(); return true; } return false; }
             public bool TryNow() { if (!_semaphore.Wait(0)) return false; _n++; _semaphore.Release(); return true; }
             public bool TryZero() { if (!_semaphore.Wait(TimeSpan.Zero)) return false; _n++; _semaphore.Release(); return true; }
+        }
+        """, "HOT204");
+
+    /// <summary>
+    /// An acquisition helper that tells its caller what it took through a ref parameter (the lockTaken flag itself, a
+    /// flag on the locked object, or a count of locks taken), as ConcurrentDictionary's AcquireAllLocks and
+    /// ConcurrentBag's FreezeBag do: the caller's finally releases what the parameter says was taken.
+    /// </summary>
+    [Fact]
+    public Task Acquisition_handed_to_the_caller_through_a_ref_parameter_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Striped
+        {
+            private readonly object[] _locks = { new object(), new object() };
+            private readonly object _global = new();
+            private readonly Queue[] _queues = { new Queue(), new Queue() };
+            public void Clear()
+            {
+                int acquired = 0;
+                bool taken = false;
+                try { Freeze(ref taken); AcquireAll(ref acquired); }
+                finally { ReleaseAll(acquired); Unfreeze(taken); }
+            }
+            private void AcquireAll(ref int acquired)
+            {
+                Monitor.Enter(_locks[0]);
+                acquired = 1;
+                for (int i = 1; i < _locks.Length; i++) { Monitor.Enter(_locks[i]); acquired++; }
+            }
+            private void ReleaseAll(int acquired) { for (int i = 0; i < acquired; i++) Monitor.Exit(_locks[i]); }
+            private void Freeze(ref bool taken)
+            {
+                Monitor.Enter(_global, ref taken);
+                foreach (var queue in _queues) { Monitor.Enter(queue, ref queue.Frozen); }
+            }
+            private void Unfreeze(bool taken)
+            {
+                if (!taken) return;
+                foreach (var queue in _queues) { if (queue.Frozen) { queue.Frozen = false; Monitor.Exit(queue); } }
+                Monitor.Exit(_global);
+            }
+            public void NotHanded(ref int count) { {|HOT204:Monitor.Enter(_global)|}; Work(); count++; }
+            private static void Work() { }
+            private sealed class Queue { internal bool Frozen; }
         }
         """, "HOT204");
 
