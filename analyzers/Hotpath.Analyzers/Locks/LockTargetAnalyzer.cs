@@ -12,8 +12,8 @@ namespace Hotpath.Analyzers.Locks;
 /// HOT202 (any field that is not readonly, also when HOT201 or HOT203 applies too, unless private and only ever set
 /// from null by <c>Interlocked.CompareExchange</c>; a private property, unless it only
 /// returns a readonly field or is a getter-only auto-property; a lock
-/// object reassigned while held), HOT203 (a non-private field or property, a parameter
-/// of a method that is not private), HOT211 (a boxed value,
+/// object reassigned while held), HOT203 (a non-private field or property, a parameter, unless of a private method or
+/// local function whose every call passes an object the type chose), HOT211 (a boxed value,
 /// also through a local initialised with a box). Applies to
 /// <c>lock</c> statements and <c>Monitor.Enter</c>/<c>TryEnter</c>, in all code.
 /// </summary>
@@ -105,10 +105,11 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
-                // A private method's or a local function's caller is the type itself, which chose the object (Lazy<T>
-                // locks the helper its own field holds through a private method's parameter).
+                // A private method's or a local function's callers are the type's own code: when every one of them passes
+                // an object the type chose (Lazy<T> locks the helper its own field holds through a private method's
+                // parameter), the parameter is as private as that object.
                 case IParameterReferenceOperation { Parameter: var parameter }
-                    when parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Microsoft.CodeAnalysis.Accessibility.Private } and not IMethodSymbol { MethodKind: MethodKind.LocalFunction }:
+                    when !TypeChosenArguments.AlwaysPassed(parameter, target.SemanticModel, context.CancellationToken):
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"parameter '{parameter.Name}'"));
                     break;

@@ -38,15 +38,36 @@ public sealed class PublicLockTests
         """, "HOT203");
 
     [Fact]
-    public Task A_parameter_of_a_private_method_or_local_function_is_not_reported() => LockVerifier.VerifyAsync("""
+    public Task A_parameter_of_a_private_method_or_local_function_that_the_type_passes_its_own_objects_is_not_reported() => LockVerifier.VerifyAsync("""
         using System.Threading;
         public sealed class Lazy
         {
             private volatile object _state = new();
+            private readonly object[] _stripes = { new(), new() };
             public void Create() { if (_state is { } state) { Publish(state); } }
+            public void Copy() { var state = _state; Publish(state); }
             private void Publish(object state) { lock (state) { if (ReferenceEquals(_state, state)) { _state = null; } } }
-            private void Enter(object state) { Monitor.Enter(state); try { } finally { Monitor.Exit(state); } }
+            public void Striped(int i) { Enter(_stripes[i & 1]); Enter(new object()); }
+            private void Enter(object state) { Monitor.Enter(state); try { Nested(state); } finally { Monitor.Exit(state); } }
+            private static void Nested(object gate) { lock (gate) { } }
             public void Local() { Run(_state); void Run(object gate) { lock (gate) { } } }
+        }
+        """, "HOT203");
+
+    [Fact]
+    public Task A_parameter_of_a_private_method_or_local_function_is_reported_when_a_caller_may_pass_an_outside_object() => LockVerifier.VerifyAsync("""
+        using System;
+        public sealed class Gates
+        {
+            private readonly object _own = new();
+            public void Forward(object gate) { Locked(gate); Locked(_own); }
+            private void Locked(object gate) { lock ({|HOT203:gate|}) { } }
+            void Unused(object gate) { lock ({|HOT203:gate|}) { } }
+            public Action<object> AsDelegate() => Grouped;
+            private void Grouped(object gate) { lock ({|HOT203:gate|}) { } }
+            public void Local(object outside) { Run(_own); Run(outside); void Run(object gate) { lock ({|HOT203:gate|}) { } } }
+            public void Reassigned(object outside) { var local = _own; local = outside; Locked2(local); }
+            private void Locked2(object gate) { lock ({|HOT203:gate|}) { } }
         }
         """, "HOT203");
 

@@ -1,0 +1,169 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Hotpath.Analyzers.Locks;
+
+/// <summary>
+/// Whether a parameter only ever holds an object its type chose, so that locking it is as private as locking that
+/// object (HOT203 stays quiet): the parameter of a private method or local function whose every call, found in the
+/// type's own syntax, passes a private field (or an element of one), a new object, a local only ever set to such
+/// values, or another such parameter. Anything else keeps the report: no call found, the method used as a delegate, a
+/// caller passing its own parameter or a non-private member, part of the type in another file.
+/// </summary>
+internal static class TypeChosenArguments
+{
+    /// <summary>How many parameters and locals deep a value is followed before it counts as unknown.</summary>
+    private const int MaxDepth = 4;
+
+    public static bool AlwaysPassed(IParameterSymbol parameter, SemanticModel? model, CancellationToken cancellationToken) =>
+        model is not null && AlwaysPassed(parameter, model, 0, cancellationToken);
+
+    private static bool AlwaysPassed(IParameterSymbol parameter, SemanticModel model, int depth, CancellationToken cancellationToken)
+    {
+        if (depth > MaxDepth || parameter.RefKind != RefKind.None || parameter.IsParams || parameter.ContainingSymbol is not IMethodSymbol method ||
+            CallScopes(method, model, cancellationToken) is not { } scopes)
+        {
+            return false;
+        }
+
+        var calls = 0;
+        foreach (var scope in scopes)
+        {
+            foreach (var name in scope.DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                if (name.Identifier.ValueText != method.Name)
+                {
+                    continue;
+                }
+
+                var info = model.GetSymbolInfo(name, cancellationToken);
+                if (!IsMethod(info.Symbol, method))
+                {
+                    if (info.CandidateSymbols.Any(candidate => IsMethod(candidate, method)))
+                    {
+                        return false; // a call that does not bind: what it passes is unknown
+                    }
+
+                    continue;
+                }
+
+                // Only a direct call shows what it passes: a method group (a delegate) can be called with anything.
+                ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee ||
+                    model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation ||
+                    operation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == parameter.Ordinal) is not { } passed ||
+                    !IsChosen(passed.Value, model, depth, cancellationToken))
+                {
+                    return false;
+                }
+
+                calls++;
+            }
+        }
+
+        return calls > 0; // no call seen: the caller, and so the object, is unknown
+    }
+
+    /// <summary>Where every call of <paramref name="method"/> can be: its member for a local function, the type for a private method.</summary>
+    private static List<SyntaxNode>? CallScopes(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            return method.DeclaringSyntaxReferences.Length == 1 && method.DeclaringSyntaxReferences[0] is var reference &&
+                reference.SyntaxTree == model.SyntaxTree &&
+                reference.GetSyntax(cancellationToken).Parent?.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member
+                    ? [member]
+                    : null;
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility != Accessibility.Private || method.ContainingType is not { } type)
+        {
+            return null;
+        }
+
+        // A private method is called from its type's own declarations (nested types included); they must all be in
+        // this file, whose semantic model this analysis has.
+        var scopes = new List<SyntaxNode>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree)
+            {
+                return null;
+            }
+
+            scopes.Add(reference.GetSyntax(cancellationToken));
+        }
+
+        return scopes;
+    }
+
+    private static bool IsMethod(ISymbol? symbol, IMethodSymbol method) =>
+        symbol is IMethodSymbol called && SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition);
+
+    /// <summary>A value the type chose: a private field or an element of one, a new object, or a local or parameter only ever holding such.</summary>
+    private static bool IsChosen(IOperation value, SemanticModel model, int depth, CancellationToken cancellationToken) =>
+        LockOperations.Unwrap(value) switch
+        {
+            IFieldReferenceOperation { Field.DeclaredAccessibility: Accessibility.Private } => true,
+            IObjectCreationOperation => true,
+            IArrayElementReferenceOperation element => IsChosen(element.ArrayReference, model, depth, cancellationToken),
+            IParameterReferenceOperation { Parameter: var parameter } => AlwaysPassed(parameter, model, depth + 1, cancellationToken),
+            ILocalReferenceOperation { Local: var local } => IsChosenLocal(local, model, depth + 1, cancellationToken),
+            _ => false,
+        };
+
+    /// <summary>A local whose declaration and every later assignment give it a chosen value.</summary>
+    private static bool IsChosenLocal(ILocalSymbol local, SemanticModel model, int depth, CancellationToken cancellationToken)
+    {
+        if (depth > MaxDepth || local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
+        {
+            return false;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        var values = new List<ExpressionSyntax>();
+        switch (declaration)
+        {
+            case VariableDeclaratorSyntax { Initializer.Value: var initializer }:
+                values.Add(initializer);
+                break;
+            case VariableDeclaratorSyntax:
+                break; // set by assignments only (checked below)
+            case SingleVariableDesignationSyntax { Parent: (DeclarationPatternSyntax or RecursivePatternSyntax) and { Parent: IsPatternExpressionSyntax isPattern } }:
+                values.Add(isPattern.Expression); // `_state is { } state`: the matched value itself
+                break;
+            default:
+                return false; // foreach, out var, catch, using...: not followed
+        }
+
+        if (declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax left } assignment when IsLocal(left, local, model, cancellationToken):
+                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && !assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                    {
+                        return false;
+                    }
+
+                    values.Add(assignment.Right);
+                    break;
+                case ArgumentSyntax { Expression: IdentifierNameSyntax passed } argument
+                    when !argument.RefKindKeyword.IsKind(SyntaxKind.None) && IsLocal(passed, local, model, cancellationToken):
+                    return false; // written through ref or out
+            }
+        }
+
+        return values.Count > 0 && values.All(value => model.GetOperation(value, cancellationToken) is { } operation && IsChosen(operation, model, depth, cancellationToken));
+    }
+
+    private static bool IsLocal(IdentifierNameSyntax name, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken) =>
+        name.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local);
+}
