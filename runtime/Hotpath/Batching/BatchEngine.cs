@@ -814,19 +814,14 @@ internal static class BatchMetrics
     public const string TypeTag = "type";
 
     private static readonly object Sync = new();
-    private static Counter<long>? s_items; // null until created (see EnsureCreated)
-    private static Counter<long>? s_flushes;
-    private static Counter<long>? s_retries;
-    private static Counter<long>? s_deadLetters;
-    private static volatile bool s_created;
 
-    public static Counter<long>? Items => s_items;
+    public static Counter<long>? Items { get; private set; } // null until created (see EnsureCreated)
 
-    public static Counter<long>? Flushes => s_flushes;
+    public static Counter<long>? Flushes { get; private set; }
 
-    public static Counter<long>? Retries => s_retries;
+    public static Counter<long>? Retries { get; private set; }
 
-    public static Counter<long>? DeadLetters => s_deadLetters;
+    public static Counter<long>? DeadLetters { get; private set; }
 
     /// <summary>
     /// Creates the counters, once per process, from each engine's constructor. A listener whose InstrumentPublished
@@ -835,18 +830,12 @@ internal static class BatchMetrics
     /// </summary>
     public static void EnsureCreated()
     {
-        if (s_created)
-        {
-            return;
-        }
-
         lock (Sync)
         {
-            s_items ??= HotpathInstruments.Create("hotpath.batch.items", static meter => meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers."));
-            s_flushes ??= HotpathInstruments.Create("hotpath.batch.flushes", static meter => meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers."));
-            s_retries ??= HotpathInstruments.Create("hotpath.batch.retries", static meter => meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches."));
-            s_deadLetters ??= HotpathInstruments.Create("hotpath.batch.deadletters", static meter => meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt."));
-            s_created = s_items is not null && s_flushes is not null && s_retries is not null && s_deadLetters is not null;
+            Items ??= HotpathInstruments.Create("hotpath.batch.items", static meter => meter.CreateCounter<long>("hotpath.batch.items", "{item}", "Items handed to batch handlers."));
+            Flushes ??= HotpathInstruments.Create("hotpath.batch.flushes", static meter => meter.CreateCounter<long>("hotpath.batch.flushes", "{batch}", "Batches handed to batch handlers."));
+            Retries ??= HotpathInstruments.Create("hotpath.batch.retries", static meter => meter.CreateCounter<long>("hotpath.batch.retries", "{retry}", "Retry attempts of failed batches."));
+            DeadLetters ??= HotpathInstruments.Create("hotpath.batch.deadletters", static meter => meter.CreateCounter<long>("hotpath.batch.deadletters", "{item}", "Items whose batch failed every attempt."));
         }
     }
 

@@ -26,7 +26,10 @@ internal static class CacheRegistry
 
     private static readonly List<Registration> Caches = new();
     private static readonly Dictionary<string, CacheStatistics> Retired = new(StringComparer.Ordinal); // by name, under the Caches lock
-    private static readonly ObservableCounter<long>?[] Instruments = new ObservableCounter<long>?[4]; // null until created (see HotpathInstruments)
+    private static ObservableCounter<long>? s_hits; // null until created (see HotpathInstruments)
+    private static ObservableCounter<long>? s_misses;
+    private static ObservableCounter<long>? s_evictions;
+    private static ObservableCounter<long>? s_expirations;
     private static bool s_watcherStarted;
     private static int s_watchersCreated;
     private static long s_watcherRuns;
@@ -42,10 +45,10 @@ internal static class CacheRegistry
             // Retired, so a collection never makes the published sums dip.
             Caches.Add(new Registration(new WeakReference<ICacheMaintenance>(cache, trackResurrection: true), trimOnMemoryPressure));
             // A listener that throws while they are published fails neither this cache nor the instruments: see HotpathInstruments.
-            Instruments[0] ??= HotpathInstruments.Create("hotpath.cache.hits", static meter => meter.CreateObservableCounter("hotpath.cache.hits", static () => Observe(static s => s.Hits), "{hit}", "Cache lookups that found a live entry."));
-            Instruments[1] ??= HotpathInstruments.Create("hotpath.cache.misses", static meter => meter.CreateObservableCounter("hotpath.cache.misses", static () => Observe(static s => s.Misses), "{miss}", "Cache lookups that found no live entry."));
-            Instruments[2] ??= HotpathInstruments.Create("hotpath.cache.evictions", static meter => meter.CreateObservableCounter("hotpath.cache.evictions", static () => Observe(static s => s.Evictions), "{entry}", "Cache entries evicted for capacity or memory pressure."));
-            Instruments[3] ??= HotpathInstruments.Create("hotpath.cache.expirations", static meter => meter.CreateObservableCounter("hotpath.cache.expirations", static () => Observe(static s => s.Expirations), "{entry}", "Cache entries dropped because their time to live had passed."));
+            s_hits ??= HotpathInstruments.Create("hotpath.cache.hits", static meter => meter.CreateObservableCounter("hotpath.cache.hits", static () => Observe(static s => s.Hits), "{hit}", "Cache lookups that found a live entry."));
+            s_misses ??= HotpathInstruments.Create("hotpath.cache.misses", static meter => meter.CreateObservableCounter("hotpath.cache.misses", static () => Observe(static s => s.Misses), "{miss}", "Cache lookups that found no live entry."));
+            s_evictions ??= HotpathInstruments.Create("hotpath.cache.evictions", static meter => meter.CreateObservableCounter("hotpath.cache.evictions", static () => Observe(static s => s.Evictions), "{entry}", "Cache entries evicted for capacity or memory pressure."));
+            s_expirations ??= HotpathInstruments.Create("hotpath.cache.expirations", static meter => meter.CreateObservableCounter("hotpath.cache.expirations", static () => Observe(static s => s.Expirations), "{entry}", "Cache entries dropped because their time to live had passed."));
 
             if (trimOnMemoryPressure && !s_watcherStarted)
             {
