@@ -393,7 +393,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // Someone else is loading: wait for their result (or their exception).
             try
             {
-                // Cancellation.WaitAsync's wait, written out: its two async methods cost two more boxes a wait.
+                // Task.WaitAsync itself: an async helper around it (as Cancellation.WaitAsync) would cost more boxes a wait.
                 return await running.Wait().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (TaskCanceledException) when (cancellationToken.IsCancellationRequested)

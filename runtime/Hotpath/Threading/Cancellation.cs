@@ -35,11 +35,4 @@ internal static class Cancellation
             throw;
         }
     }
-
-    /// <summary>Awaits <paramref name="task"/>'s result until <paramref name="cancellationToken"/> cancels the wait.</summary>
-    public static async Task<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
-    {
-        await WaitAsync((Task)task, cancellationToken).ConfigureAwait(false);
-        return await task.ConfigureAwait(false); // completed: its result, or its own exception
-    }
 }
