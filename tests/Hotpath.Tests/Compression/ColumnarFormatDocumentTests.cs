@@ -48,8 +48,8 @@ public sealed class ColumnarFormatDocumentTests
     public void The_checksum_is_the_crc_format_md_names()
     {
         // "the CRC of the ASCII bytes 123456789 is 0xE3069283"
-        Assert.Equal(0xE3069283u, Crc32C(Encoding.ASCII.GetBytes("123456789")));
-        Assert.Equal(ColumnarBlock.Crc32C(Encoding.ASCII.GetBytes("123456789")), Crc32C(Encoding.ASCII.GetBytes("123456789")));
+        Assert.Equal(0xE3069283u, ReferenceColumnarReader.Crc32C(Encoding.ASCII.GetBytes("123456789")));
+        Assert.Equal(ColumnarBlock.Crc32C(Encoding.ASCII.GetBytes("123456789")), ReferenceColumnarReader.Crc32C(Encoding.ASCII.GetBytes("123456789")));
     }
 
     private static byte[] Block()
@@ -67,7 +67,7 @@ public sealed class ColumnarFormatDocumentTests
         var block = new List<byte>();
         block.AddRange("HPCB"u8.ToArray());
         block.Add(3); // format version
-        block.AddRange(LittleEndian(Fingerprint("hotpath-columnar-1;Count:Int32:0:-1;Load:Double:0:-1;Temperature:Double:0:-1;Zone:String:0:-1;Parent:Int64?:0:-1;"), 8));
+        block.AddRange(LittleEndian(ReferenceColumnarReader.Fingerprint("hotpath-columnar-1;Count:Int32:0:-1;Load:Double:0:-1;Temperature:Double:0:-1;Zone:String:0:-1;Parent:Int64?:0:-1;"), 8));
         block.AddRange(LittleEndian(5, 4)); // row count
         block.AddRange(LittleEndian((ulong)sections.Count, 2));
         foreach (var (kind, payload) in sections)
@@ -77,7 +77,7 @@ public sealed class ColumnarFormatDocumentTests
             block.AddRange(payload);
         }
 
-        block.AddRange(LittleEndian(Crc32C(block.ToArray()), 4));
+        block.AddRange(LittleEndian(ReferenceColumnarReader.Crc32C(block.ToArray()), 4));
         return block.ToArray();
     }
 
@@ -132,18 +132,6 @@ public sealed class ColumnarFormatDocumentTests
     private static byte[] ParentValueSection() =>
         new Bits().Write(0, 1).Write(1, 4).VarSigned(42).VarSigned(-2).Write(2, 7).Write(0, 2).Write(3, 2).ToArray();
 
-    /// <summary>FNV-1a 64 over the UTF-16 code units.</summary>
-    private static ulong Fingerprint(string schema)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in schema)
-        {
-            hash = unchecked((hash ^ c) * 1099511628211UL);
-        }
-
-        return hash;
-    }
-
     private static byte[] LittleEndian(ulong value, int size)
     {
         var bytes = new byte[size];
@@ -153,22 +141,6 @@ public sealed class ColumnarFormatDocumentTests
         }
 
         return bytes;
-    }
-
-    /// <summary>CRC-32C bit by bit: reflected polynomial 0x82F63B78, initial value 0xFFFFFFFF, result complemented.</summary>
-    private static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFF_FFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var bit = 0; bit < 8; bit++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     /// <summary>A bit stream as format.md describes it: a field's lowest bit first, padded with zero bits to a byte.</summary>
