@@ -221,7 +221,12 @@ public sealed class PoolLifecycleTests
     {
         var pool = NodePool(detect: true);
         Node item = null!;
-        OnOwnThread(() =>
+        using var returned = new ManualResetEventSlim();
+        using var checkedAll = new ManualResetEventSlim();
+
+        // The first thread stays alive until the checks are done: a thread that ended lets go of its slot's instance
+        // when a collection finalizes the slot, which would take the item out of the snapshot below at random.
+        var first = new Thread(() =>
         {
             item = pool.Rent();
             if (!intoSlot)
@@ -230,14 +235,25 @@ public sealed class PoolLifecycleTests
             }
 
             pool.Return(item);
+            returned.Set();
+            checkedAll.Wait();
         });
-
-        var error = Assert.Throws<InvalidOperationException>(() => OnOwnThread(() => pool.Return(item)));
-        Assert.Contains("twice", error.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => pool.Return(item)); // and from the test's thread
-        var retained = pool.SnapshotRetained();
-        Assert.Single(retained, node => ReferenceEquals(node, item)); // kept once
-        Assert.Equal(intoSlot ? 1 : 2, pool.Statistics.Returns);
+        first.Start();
+        try
+        {
+            Assert.True(returned.Wait(TimeSpan.FromSeconds(20)), "the first thread did not return the item");
+            var error = Assert.Throws<InvalidOperationException>(() => OnOwnThread(() => pool.Return(item)));
+            Assert.Contains("twice", error.Message, StringComparison.Ordinal);
+            Assert.Throws<InvalidOperationException>(() => pool.Return(item)); // and from the test's thread
+            var retained = pool.SnapshotRetained();
+            Assert.Single(retained, node => ReferenceEquals(node, item)); // kept once
+            Assert.Equal(intoSlot ? 1 : 2, pool.Statistics.Returns);
+        }
+        finally
+        {
+            checkedAll.Set();
+            first.Join();
+        }
     }
 
     [Fact]
