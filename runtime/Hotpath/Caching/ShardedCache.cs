@@ -370,7 +370,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         return now;
     }
 
-    // Not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader completes later about 190 B): a
+    // Not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader completes later 200 B): a
     // pooled box cannot be waited on synchronously before it completes (GetResult throws), and callers that cannot
     // await block on GetOrAddAsync(...).Result.
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
