@@ -89,15 +89,21 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>Monitor.Enter(x, ref taken)</c> whose flag is a ref parameter or a field (it outlives the call: whoever reads it
-    /// releases), or a <c>Monitor.Enter(x)</c> whose very next statement counts it into a ref parameter
-    /// (<c>acquired++</c>, <c>acquired = 1</c>).
+    /// <c>Monitor.Enter(x, ref taken)</c> whose flag is a ref parameter or a field of the locked object itself
+    /// (<c>Monitor.Enter(queue, ref queue._frozen)</c>: it outlives the call, and whoever reads it releases), or a
+    /// <c>Monitor.Enter(x)</c> whose very next statement counts it into a ref parameter (<c>acquired++</c>, <c>acquired = 1</c>).
+    /// A flag in a field of the locking type (<c>Monitor.Enter(_gate, ref _taken)</c>) tells no caller anything.
     /// </summary>
     private static bool IsHandedToCaller(Acquisition acquisition)
     {
         if (acquisition.TakenFlag is { } flag)
         {
-            return LockOperations.Unwrap(flag.Value) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } or IFieldReferenceOperation;
+            return LockOperations.Unwrap(flag.Value) switch
+            {
+                IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+                IFieldReferenceOperation { Instance: { } owner } => LockOperations.SameTarget(owner, acquisition.Target),
+                _ => false,
+            };
         }
 
         var statement = LockOperations.ContainingStatement(acquisition.Invocation, out var block);

@@ -337,6 +337,21 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// A lockTaken flag that is a field of the locking type, not of the locked object, tells no caller anything: with no
+    /// finally anywhere the monitor is still never released on an exception.
+    /// </summary>
+    [Fact]
+    public Task Monitor_Enter_into_a_flag_field_of_its_own_type_without_finally_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Gate
+        {
+            private readonly object _gate = new();
+            private bool _taken;
+            private int _n;
+            public void Run() { {|HOT204:Monitor.Enter(_gate, ref _taken)|}; _n++; if (_taken) Monitor.Exit(_gate); }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Releasers_returned_as_a_disposable_scope_are_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class AsyncLock
