@@ -518,7 +518,6 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>Whether the release runs only when the lockTaken flag is true.</summary>
     /// <summary>The local a wait's result is assigned to: <c>taken = s.Wait(t)</c>, <c>taken = await s.WaitAsync(t, ct)</c>.</summary>
     private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
     {
@@ -534,6 +533,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             : null;
     }
 
+    /// <summary>Whether the release runs only when <paramref name="flag"/> (the lockTaken flag, a wait's result) is true.</summary>
     private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
     {
         for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)
