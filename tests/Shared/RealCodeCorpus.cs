@@ -1,7 +1,9 @@
+using System.Reflection;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Hotpath.TestSources;
 
@@ -18,6 +20,14 @@ internal static class RealCodeCorpus
 
     public static string[] Files() =>
         Directory.GetFiles(Folder, "*.cs").OrderBy(p => p, StringComparer.Ordinal).ToArray();
+
+    /// <summary>Every Hotpath analyzer, found by its [DiagnosticAnalyzer] attribute so a new one is included.</summary>
+    public static DiagnosticAnalyzer[] Analyzers() =>
+        typeof(Hotpath.Analyzers.Locks.HotPathLockAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToArray();
 
     /// <summary>The corpus as one compilation (its files bind against each other), each tree named by its file name.</summary>
     public static CSharpCompilation Compile(bool hot)

@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Hotpath.Testing;
 using Hotpath.TestSources;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit.Sdk;
 
 namespace Hotpath.Analyzers.Tests.RealCode;
@@ -87,17 +85,9 @@ public sealed class RealCodeCorpusTests
         }
     }
 
-    /// <summary>Every Hotpath analyzer, found by its [DiagnosticAnalyzer] attribute so a new one is included.</summary>
-    internal static DiagnosticAnalyzer[] AllAnalyzers() =>
-        typeof(Hotpath.Analyzers.Locks.HotPathLockAnalyzer).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-            .ToArray();
-
     private static async Task<ImmutableArray<Finding>> FindAsync()
     {
-        var analyzers = AllAnalyzers();
+        var analyzers = RealCodeCorpus.Analyzers();
         var findings = ImmutableArray.CreateBuilder<Finding>();
         foreach (var hot in new[] { false, true })
         {

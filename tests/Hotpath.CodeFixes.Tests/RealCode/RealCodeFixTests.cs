@@ -19,11 +19,7 @@ namespace Hotpath.CodeFixes.Tests.RealCode;
 /// </summary>
 public sealed class RealCodeFixTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers =
-        typeof(Hotpath.Analyzers.Locks.HotPathLockAnalyzer).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-            .ToImmutableArray();
+    private static readonly DiagnosticAnalyzer[] s_analyzers = RealCodeCorpus.Analyzers();
 
     private static readonly ImmutableArray<CodeFixProvider> s_fixes =
         typeof(Hotpath.CodeFixes.Usage.MakePartialCodeFixProvider).Assembly.GetTypes()
@@ -94,7 +90,7 @@ public sealed class RealCodeFixTests
     }
 
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Project project) =>
-        await AnalyzerVerifier.RunAnalyzersAsync((await project.GetCompilationAsync())!, s_analyzers.ToArray());
+        await AnalyzerVerifier.RunAnalyzersAsync((await project.GetCompilationAsync())!, s_analyzers);
 
     private static async Task<string[]> ErrorsAsync(Project project) =>
         (await project.GetCompilationAsync())!.GetDiagnostics()
