@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -110,60 +109,74 @@ internal static class TypeChosenArguments
             IObjectCreationOperation => true,
             IArrayElementReferenceOperation element => IsChosen(element.ArrayReference, model, depth, cancellationToken),
             IParameterReferenceOperation { Parameter: var parameter } => AlwaysPassed(parameter, model, depth + 1, cancellationToken),
-            ILocalReferenceOperation { Local: var local } => IsChosenLocal(local, model, depth + 1, cancellationToken),
+            ILocalReferenceOperation local => IsChosenLocal(local, model, depth + 1, cancellationToken),
             _ => false,
         };
 
-    /// <summary>A local whose declaration and every later assignment give it a chosen value.</summary>
-    private static bool IsChosenLocal(ILocalSymbol local, SemanticModel model, int depth, CancellationToken cancellationToken)
+    /// <summary>
+    /// A local declared with a chosen value (an initialiser, or <c>x is { } local</c>) and only ever assigned chosen
+    /// values after. Writes are found as <see cref="LockOperations.IsWritten"/> finds them, over the whole body nested
+    /// functions included; a write that is not a plain or <c>??=</c> assignment (a deconstruction, <c>ref</c>, <c>out</c>,
+    /// <c>++</c>...) makes the value unknown.
+    /// </summary>
+    private static bool IsChosenLocal(ILocalReferenceOperation reference, SemanticModel model, int depth, CancellationToken cancellationToken)
     {
-        if (depth > MaxDepth || local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
+        var local = reference.Local;
+        if (depth > MaxDepth || local.IsRef)
         {
             return false;
         }
 
-        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-        var values = new List<ExpressionSyntax>();
-        switch (declaration)
+        IOperation root = reference;
+        while (root.Parent is { } parent)
         {
-            case VariableDeclaratorSyntax { Initializer.Value: var initializer }:
-                values.Add(initializer);
-                break;
-            case VariableDeclaratorSyntax:
-                break; // set by assignments only (checked below)
-            case SingleVariableDesignationSyntax { Parent: (DeclarationPatternSyntax or RecursivePatternSyntax) and { Parent: IsPatternExpressionSyntax isPattern } }:
-                values.Add(isPattern.Expression); // `_state is { } state`: the matched value itself
-                break;
-            default:
-                return false; // foreach, out var, catch, using...: not followed
+            root = parent;
         }
 
-        if (declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } body)
+        var declared = false;
+        var values = new List<IOperation>();
+        foreach (var operation in root.Descendants())
         {
-            return false;
-        }
-
-        foreach (var node in body.DescendantNodes())
-        {
-            switch (node)
+            switch (operation)
             {
-                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax left } assignment when IsLocal(left, local, model, cancellationToken):
-                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && !assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    declared = true;
+                    if (declarator.Initializer?.Value is { } initial)
                     {
-                        return false;
+                        values.Add(initial);
                     }
 
-                    values.Add(assignment.Right);
                     break;
-                case ArgumentSyntax { Expression: IdentifierNameSyntax passed } argument
-                    when !argument.RefKindKeyword.IsKind(SyntaxKind.None) && IsLocal(passed, local, model, cancellationToken):
-                    return false; // written through ref or out
+                case IIsPatternOperation { Value: var matched, Pattern: var pattern } when DeclaresDirectly(pattern, local):
+                    declared = true;
+                    values.Add(matched); // `_state is { } state`: the matched value itself
+                    break;
+                case ILocalReferenceOperation written when SymbolEqualityComparer.Default.Equals(written.Local, local) && LockOperations.IsWritten(written):
+                    switch (written.Parent)
+                    {
+                        case ISimpleAssignmentOperation { IsRef: false } assignment when assignment.Target == written:
+                            values.Add(assignment.Value);
+                            break;
+                        case ICoalesceAssignmentOperation coalesce when coalesce.Target == written:
+                            values.Add(coalesce.Value);
+                            break;
+                        default:
+                            return false;
+                    }
+
+                    break;
             }
         }
 
-        return values.Count > 0 && values.All(value => model.GetOperation(value, cancellationToken) is { } operation && IsChosen(operation, model, depth, cancellationToken));
+        // Declared any other way (foreach, out var, catch, using...): not followed.
+        return declared && values.Count > 0 && values.All(value => IsChosen(value, model, depth, cancellationToken));
     }
 
-    private static bool IsLocal(IdentifierNameSyntax name, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken) =>
-        name.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local);
+    private static bool DeclaresDirectly(IPatternOperation pattern, ILocalSymbol local) =>
+        pattern switch
+        {
+            IDeclarationPatternOperation { DeclaredSymbol: var symbol } => SymbolEqualityComparer.Default.Equals(symbol, local),
+            IRecursivePatternOperation { DeclaredSymbol: var symbol } => SymbolEqualityComparer.Default.Equals(symbol, local),
+            _ => false,
+        };
 }

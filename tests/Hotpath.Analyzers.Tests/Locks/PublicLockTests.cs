@@ -72,6 +72,19 @@ public sealed class PublicLockTests
         """, "HOT203");
 
     [Fact]
+    public Task A_parameter_fed_a_local_written_by_deconstruction_or_through_out_is_reported() => LockVerifier.VerifyAsync("""
+        public sealed class Gates
+        {
+            private readonly object _own = new();
+            public void Deconstructed(object outside) { var local = _own; (local, _) = (outside, 0); Locked(local); }
+            public void Out(object outside) { var local = _own; Take(outside, out local); LockedToo(local); }
+            private static void Take(object from, out object to) => to = from;
+            private void Locked(object gate) { lock ({|HOT203:gate|}) { } }
+            private void LockedToo(object gate) { lock ({|HOT203:gate|}) { } }
+        }
+        """, "HOT203");
+
+    [Fact]
     public Task Private_fields_and_locals_are_not_reported() => LockVerifier.VerifyAsync("""
         public sealed class Account
         {
