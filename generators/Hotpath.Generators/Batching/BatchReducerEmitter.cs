@@ -216,6 +216,7 @@ internal static class BatchReducerEmitter
         var input = model.InputType;
         var keys = model.Members.Where(static m => m.Role is ReducerRole.Key or ReducerRole.Window).ToList();
         var hasMean = model.Members.Any(static m => m.Role == ReducerRole.Mean);
+        var memos = StringKeyCount(keys);
 
         w.Line("/// <summary>");
         w.Line("/// Reduces <see cref=\"" + DocName(input) + "\"/> rows into one partial per group: an open-addressing hash table over");
@@ -226,13 +227,23 @@ internal static class BatchReducerEmitter
         w.Line((model.ReducerIsPublic ? "public" : "internal") + " sealed class Reducer : global::Hotpath.Batching.IBatchReducer<" + input + ", " + self + ">");
         w.OpenBrace();
         w.Line("// One probe reads one slot: (hash << 32) | (entry index + 1); 0 = empty. Hashes have their top bit set, so an");
-        w.Line("// empty slot never matches one. Linear probing over a power-of-two array of four slots per entry (at most a");
-        w.Line("// quarter full: most lookups end at their first slot).");
+        w.Line("// empty slot never matches one. Linear probing over a power-of-two array of eight slots per entry, four from");
+        w.Line("// 4,096 entries (at most an eighth or a quarter full: most lookups end at their first slot).");
         w.Line("private ulong[] _slots;");
         w.Line("private " + self + "[] _entries; // dense partials, in insertion order");
         w.Line("private readonly uint[] _blockHashes = new uint[16]; // AddPrefetched's; not stackalloc, which would keep that loop from tier 1");
         w.Line("private int _count;");
         w.Line("private readonly ulong _seed = " + Math + ".NewSeed(); // per table: hostile keys cannot be picked to collide");
+        for (var j = 0; j < memos; j++)
+        {
+            w.Line("private global::Hotpath.Batching.StringFoldMemo _memo" + j + "; // the hash of each key string seen, by object (not readonly: a mutable struct)");
+        }
+
+        if (memos > 0)
+        {
+            w.Line("private bool _memoPays = true; // false once the key strings turned out to be new objects a row, until Clear");
+        }
+
         w.Line();
         w.Line("/// <summary>Creates a reducer sized for 16 groups (it grows as needed).</summary>");
         w.Line("public Reducer() : this(16)");
@@ -255,6 +266,11 @@ internal static class BatchReducerEmitter
         w.Line();
         w.Line("_entries = new " + ArrayOf(self, "entries") + ";");
         w.Line("_slots = new ulong[" + Math + ".SlotsFor(entries)];");
+        for (var j = 0; j < memos; j++)
+        {
+            w.Line("_memo" + j + " = new global::Hotpath.Batching.StringFoldMemo(" + SeedFor(j, "_seed") + ", " + Math + ".MemoFor(entries));");
+        }
+
         w.CloseBrace();
         w.Line();
         w.Line("/// <inheritdoc />");
@@ -272,9 +288,31 @@ internal static class BatchReducerEmitter
         w.Line("return;");
         w.CloseBrace();
         w.Line();
-        w.Line("for (var i = 0; i < rows.Length; i++)");
+        var direct = "rows";
+        if (memos > 0)
+        {
+            // Chunks of 4,096 rows hash their key strings through the memos while those pay: a string seen before
+            // costs a load and a compare instead of hashing its characters. Key strings that are new objects a row
+            // turn the memos off until Clear, and the rest of the rows hash directly.
+            w.Line("var rest = rows;");
+            w.Line("while (_memoPays && !rest.IsEmpty)");
+            w.OpenBrace();
+            w.Line("var chunk = rest.Slice(0, global::System.Math.Min(rest.Length, 4096));");
+            w.Line("for (var i = 0; i < chunk.Length; i++)");
+            w.OpenBrace();
+            w.Line("AddRowMemo(in chunk[i]);");
+            w.CloseBrace();
+            w.Line();
+            w.Line("_memoPays = " + string.Join(" & ", Enumerable.Range(0, memos).Select(static j => "_memo" + j + ".Pays(chunk.Length)")) + ";");
+            w.Line("rest = rest.Slice(chunk.Length);");
+            w.CloseBrace();
+            w.Line();
+            direct = "rest";
+        }
+
+        w.Line("for (var i = 0; i < " + direct + ".Length; i++)");
         w.OpenBrace();
-        w.Line("AddRow(in rows[i]);");
+        w.Line("AddRow(in " + direct + "[i]);");
         w.CloseBrace();
         w.CloseBrace();
         w.Line();
@@ -330,6 +368,16 @@ internal static class BatchReducerEmitter
         w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "Hash(" + string.Join(", ", KeyLocals(keys)) + ")")) + ");");
         w.CloseBrace();
         w.Line();
+        if (memos > 0)
+        {
+            w.Line(Inline);
+            w.Line("private void AddRowMemo(in " + input + " row)");
+            w.OpenBrace();
+            EmitKeyLocals(w, model, keys);
+            w.Line("AddHashed(" + string.Join(", ", RowArguments(model, keys, "HashMemo(" + string.Join(", ", KeyLocals(keys)) + ")")) + ");");
+            w.CloseBrace();
+            w.Line();
+        }
 
         // AddHashed: the hot path, no calls but the cold one.
         w.Line(Inline);
@@ -471,6 +519,16 @@ internal static class BatchReducerEmitter
         w.Line("return;");
         w.CloseBrace();
         w.Line();
+        for (var j = 0; j < memos; j++)
+        {
+            w.Line("_memo" + j + ".Clear(); // let go of key strings");
+        }
+
+        if (memos > 0)
+        {
+            w.Line("_memoPays = true;");
+        }
+
         w.Line("global::System.Array.Clear(_slots, 0, _slots.Length);");
         w.Line("if (global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<" + self + ">())");
         w.OpenBrace();
@@ -508,6 +566,11 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
         w.Line("_slots = slots;");
+        for (var j = 0; j < memos; j++)
+        {
+            w.Line("_memo" + j + ".Resize(" + Math + ".MemoFor(size));");
+        }
+
         w.CloseBrace();
         w.Line();
         w.Line("private static void Place(ulong[] slots, ulong value)");
@@ -523,16 +586,17 @@ internal static class BatchReducerEmitter
         w.CloseBrace();
         w.Line();
 
-        // Hash. String members: one seeded string hash each, xored. A single other member (often the window start)
-        // is folded into their seed, which saves a whole hash a row; several other members are hashed and xored into
-        // it (a plain sum of them could be made to collide whatever the seed). Without string members: one seeded
-        // hash per member, each with its own seed, xored so they compute in parallel.
-        w.Line(Inline);
+        // Hash. String members: one seeded string fold each (the hash without its avalanche), xored; it depends on
+        // the string alone, so HashMemo can take it from the memos. A single other member (often the window start) is
+        // then added in with SeedWith, several others are hashed and xored in (a plain sum of them could be made to
+        // collide whatever the seed), and the avalanche runs once. Without string members: one seeded hash per
+        // member, each with its own seed, xored so they compute in parallel.
         var parameters = keys.Select(static (k, i) => k.Type + " k" + i).ToList();
-        w.Line("private uint Hash(" + string.Join(", ", parameters) + ")");
-        w.OpenBrace();
         var strings = keys.Select(static (k, i) => (k, i)).Where(static t => IsStringKey(t.k)).ToList();
         var others = keys.Select(static (k, i) => (k, i)).Where(static t => !IsStringKey(t.k)).ToList();
+        w.Line(Inline);
+        w.Line("private uint Hash(" + string.Join(", ", parameters) + ")");
+        w.OpenBrace();
         if (keys.Count == 0)
         {
             w.Line("return 0x80000000u; // no group key: one group");
@@ -544,14 +608,28 @@ internal static class BatchReducerEmitter
         }
         else
         {
-            var seed = others.Count switch
+            var otherArguments = string.Concat(others.Select(static t => ", k" + t.i));
+            w.Line("return Mix(" + string.Join(", ", strings.Select(static (t, j) => Math + ".FoldString(k" + t.i + ", " + SeedFor(j, "_seed") + ")")) + otherArguments + ");");
+            w.CloseBrace();
+            w.Line();
+            w.Line("/// <summary>The same hash as <see cref=\"Hash\"/>, with the string folds taken from the memos.</summary>");
+            w.Line(Inline);
+            w.Line("private uint HashMemo(" + string.Join(", ", parameters) + ")");
+            w.OpenBrace();
+            w.Line("return Mix(" + string.Join(", ", strings.Select(static (t, j) => "_memo" + j + ".Fold(k" + t.i + ")")) + otherArguments + ");");
+            w.CloseBrace();
+            w.Line();
+            w.Line(Inline);
+            w.Line("private uint Mix(" + string.Join(", ", strings.Select(static (_, j) => "ulong f" + j).Concat(others.Select(static t => t.k.Type + " k" + t.i))) + ")");
+            w.OpenBrace();
+            var folds = string.Join(" ^ ", strings.Select(static (_, j) => "f" + j));
+            var mixed = others.Count switch
             {
-                0 => "_seed",
-                1 => Math + ".SeedWith(_seed, " + KeyValue(others[0].k, "k" + others[0].i) + ")",
-                _ => string.Join(" ^ ", others.Select(static t => Math + ".HashInt64(" + KeyValue(t.k, "k" + t.i) + ", " + SeedFor(t.i, "_seed") + ")")),
+                0 => folds,
+                1 => Math + ".SeedWith(" + folds + ", " + KeyValue(others[0].k, "k" + others[0].i) + ")",
+                _ => folds + " ^ " + string.Join(" ^ ", others.Select(static t => Math + ".HashInt64(" + KeyValue(t.k, "k" + t.i) + ", " + SeedFor(t.i, "_seed") + ")")),
             };
-            w.Line("var seed = " + seed + ";");
-            w.Line("var h = " + string.Join(" ^ ", strings.Select(static (t, j) => Math + ".HashString(k" + t.i + ", " + SeedFor(j, "seed") + ")")) + ";");
+            w.Line("var h = " + Math + ".FinishHash(" + mixed + ");");
             w.Line("return unchecked((uint)h) | 0x80000000u; // the top bit marks a used slot");
         }
 
@@ -783,6 +861,8 @@ internal static class BatchReducerEmitter
             ? "(object?)" + prefix + k.Name + " == (object?)k" + i
             : KeyEquals(k, prefix + k.Name, "k" + i)));
     }
+
+    private static int StringKeyCount(List<ReducerMember> keys) => keys.Count(static k => IsStringKey(k));
 
     private static bool IsStringKey(ReducerMember k) => k.Role == ReducerRole.Key && k.Kind == ValueKind.String;
 

@@ -30,7 +30,18 @@ internal static class SeededHash
     /// <param name="seed">The table's seed (see <see cref="ReducerMath.NewSeed"/>), varied per key member.</param>
     /// <returns>A 64-bit hash; every bit is usable.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong OfString(string? value, ulong seed)
+    public static ulong OfString(string? value, ulong seed) => Finish(FoldOfString(value, seed));
+
+    /// <summary>
+    /// <see cref="OfString"/> without its final avalanche: the multiply-and-fold of the string's words alone. A
+    /// reducer keeps this part per key string (it does not depend on the other key members), combines it with them
+    /// and applies <see cref="Finish"/> once, so a string seen again can skip the string's words entirely.
+    /// </summary>
+    /// <param name="value">The string, or null.</param>
+    /// <param name="seed">The table's seed, varied per key member.</param>
+    /// <returns>64 bits, to be finished with <see cref="Finish"/> before their low bits index a table.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong FoldOfString(string? value, ulong seed)
     {
         if (value is not null)
         {
@@ -39,22 +50,22 @@ internal static class SeededHash
             if (n - 8 <= 8)
             {
                 // 4 to 8 chars: two overlapping 8-byte reads cover every byte; the length tells the overlaps apart.
-                return Finish(Fold(
+                return Fold(
                     Unsafe.ReadUnaligned<ulong>(ref p) ^ seed,
-                    Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n));
+                    Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n);
             }
 
             if (n - 17 < 16)
             {
                 // 9 to 16 chars: four 8-byte reads (the middle ones overlap as the length requires).
-                return Finish(Fold(Unsafe.ReadUnaligned<ulong>(ref p) ^ seed, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, 8)) ^ seed ^ Secret2) ^
+                return Fold(Unsafe.ReadUnaligned<ulong>(ref p) ^ seed, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, 8)) ^ seed ^ Secret2) ^
                     Fold(
                         Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 16)) ^ seed ^ Secret3,
-                        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n));
+                        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8)) ^ seed ^ Secret1 ^ n);
             }
         }
 
-        return OfStringLong(value, seed);
+        return FoldOfStringLong(value, seed);
     }
 
     /// <summary>The seeded hash of a 64-bit value (integer keys and window starts, widened to <c>long</c>).</summary>
@@ -79,11 +90,11 @@ internal static class SeededHash
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong OfStringLong(string? value, ulong seed)
+    private static ulong FoldOfStringLong(string? value, ulong seed)
     {
         if (value is null)
         {
-            return Finish(Fold(seed ^ Secret2, seed ^ Secret3));
+            return Fold(seed ^ Secret2, seed ^ Secret3);
         }
 
         ref var p = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value.AsSpan()));
@@ -118,7 +129,7 @@ internal static class SeededHash
             b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8));
         }
 
-        return Finish(Fold(a ^ h, b ^ h ^ Secret1 ^ n));
+        return Fold(a ^ h, b ^ h ^ Secret1 ^ n);
     }
 
     /// <summary>
@@ -128,7 +139,7 @@ internal static class SeededHash
     /// few dozen values instead of a thousand: a table whose random seed was unlucky probed long chains.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Finish(ulong hash)
+    public static ulong Finish(ulong hash)
     {
         hash ^= hash >> 32;
         hash *= 0xd6e8feb86659fd93UL;

@@ -45,6 +45,33 @@ public sealed class BatchReducerTests
     private static NodeMinute[] Sorted(IEnumerable<NodeMinute> partials) =>
         partials.OrderBy(static p => p.NodeId, StringComparer.Ordinal).ThenBy(static p => p.WindowStartMs).ToArray();
 
+    /// <summary>
+    /// The rows with one instance per key string value (NodeId and Zone), as a service's own node and zone names are;
+    /// <see cref="RandomRows"/> makes a new string a row.
+    /// </summary>
+    private static NodeMetric[] WithSharedKeyStrings(NodeMetric[] rows)
+    {
+        var canonical = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Share(string value)
+        {
+            if (!canonical.TryGetValue(value, out var shared))
+            {
+                canonical.Add(value, shared = value);
+            }
+
+            return shared;
+        }
+
+        var result = rows.ToArray();
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i].NodeId = Share(result[i].NodeId);
+            result[i].Zone = Share(result[i].Zone);
+        }
+
+        return result;
+    }
+
     private static long Floor(long time, long size) => (long)Math.Floor(time / (double)size) * size;
 
     [Theory]
@@ -484,17 +511,7 @@ public sealed class BatchReducerTests
         var rows = RandomRows(81, 40_003, 6_000);
         if (sharedKeyInstances)
         {
-            var canonical = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < rows.Length; i++)
-            {
-                ref var id = ref rows[i].NodeId;
-                if (!canonical.TryGetValue(id, out var shared))
-                {
-                    canonical.Add(id, shared = id);
-                }
-
-                id = shared;
-            }
+            rows = WithSharedKeyStrings(rows);
         }
 
         var expected = Reduce(rows); // one span into a fresh table: the small-table path throughout
@@ -533,6 +550,104 @@ public sealed class BatchReducerTests
         var partials = Sorted(reducer.ToArray());
         Assert.Equal(["node-0", "node-1", "node-2"], partials.Select(static p => p.NodeId));
         Assert.Equal([334 + 500, 333 + 500, 333], partials.Select(static p => p.Samples));
+    }
+
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("fresh")]
+    [InlineData("fresh, then shared")]
+    [InlineData("shared, then fresh")]
+    public void Key_strings_hash_alike_through_the_memo_whichever_instances_the_rows_carry(string instances)
+    {
+        // Spans hash key strings through a memo by object while it pays, and directly once the strings turn out to be
+        // new objects a row (until Clear); one row at a time always hashes directly. Whichever path a row took, equal
+        // keys must meet in one group: one string key with a window (NodeMinute), two string keys (ZoneNodeTotals).
+        var fresh = RandomRows(61, 30_000, 300, specials: false);
+        var shared = WithSharedKeyStrings(fresh);
+        NodeMetric[] rows = instances switch
+        {
+            "shared" => shared,
+            "fresh" => fresh,
+            "fresh, then shared" => [.. fresh[..15_000], .. shared[15_000..]],
+            _ => [.. shared[..15_000], .. fresh[15_000..]],
+        };
+
+        var oneByOne = new NodeMinute.Reducer();
+        var totalsOneByOne = new ZoneNodeTotals.Reducer();
+        foreach (ref readonly var row in rows.AsSpan())
+        {
+            oneByOne.Add(in row);
+            totalsOneByOne.Add(in row);
+        }
+
+        var expected = Sorted(oneByOne.ToArray());
+        var expectedTotals = totalsOneByOne.ToArray().Select(static t => (t.Zone, t.NodeId, t.Rows, t.Restarts)).Order().ToArray();
+        Assert.Equal(rows.GroupBy(static r => (r.NodeId, Floor(r.UnixMs, 60_000))).Count(), expected.Length);
+        Assert.Equal(rows.GroupBy(static r => (r.Zone, r.NodeId)).Count(), expectedTotals.Length);
+
+        foreach (var span in new[] { rows.Length, 5_000, 1_000, 100 })
+        {
+            var reducer = new NodeMinute.Reducer();
+            var totals = new ZoneNodeTotals.Reducer();
+            for (var round = 0; round < 2; round++) // the second round after Clear: the memos start afresh
+            {
+                reducer.Clear();
+                totals.Clear();
+                for (var start = 0; start < rows.Length; start += span)
+                {
+                    var slice = rows.AsSpan(start, Math.Min(span, rows.Length - start));
+                    reducer.Add(slice);
+                    totals.Add(slice);
+                }
+
+                AssertSame(expected, Sorted(reducer.ToArray()));
+                Assert.Equal(expectedTotals, totals.ToArray().Select(static t => (t.Zone, t.NodeId, t.Rows, t.Restarts)).Order().ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Merge_finds_the_groups_that_Add_hashed_through_the_memo()
+    {
+        // Add takes each key string's hash from the memo, Merge computes it: both must reach the same slot.
+        var rows = WithSharedKeyStrings(RandomRows(62, 20_000, 200, specials: false));
+        var reducer = new NodeMinute.Reducer();
+        reducer.Add(rows);
+        var partials = Sorted(reducer.ToArray());
+        foreach (var partial in partials)
+        {
+            reducer.Merge(in partial);
+        }
+
+        Assert.Equal(partials.Length, reducer.Count);
+        Assert.Equal(partials.Select(static p => p.Samples * 2), Sorted(reducer.ToArray()).Select(static p => p.Samples));
+    }
+
+    [Fact]
+    public void Clear_lets_go_of_the_key_strings()
+    {
+        // The reducer holds its key strings in its partials and in the memos of their hashes; Clear drops both.
+        var reducer = new NodeMinute.Reducer();
+        var keys = AddRowsWithKeysOnlyTheReducerHolds(reducer);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.All(keys, static k => Assert.True(k.IsAlive)); // held by the reducer: the check below can fail
+
+        reducer.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(keys, static k => Assert.False(k.IsAlive));
+        GC.KeepAlive(reducer);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] AddRowsWithKeysOnlyTheReducerHolds(NodeMinute.Reducer reducer)
+    {
+        var names = Enumerable.Range(0, 50).Select(static i => new string('n', 1) + i).ToArray();
+        var rows = Enumerable.Range(0, 10_000).Select(i => new NodeMetric { NodeId = names[i % 50], UnixMs = 0, Cpu = 1 }).ToArray();
+        reducer.Add(rows); // one span: through the memo
+        return names.Select(static n => new WeakReference(n)).ToArray();
     }
 
     [Fact]

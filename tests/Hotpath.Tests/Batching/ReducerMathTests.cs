@@ -148,10 +148,11 @@ public sealed class ReducerMathTests
     }
 
     [Fact]
-    public void A_string_hashed_with_a_window_folded_into_its_seed_spreads_pairs_over_the_low_bits_for_every_seed()
+    public void A_string_fold_with_a_window_added_spreads_pairs_over_the_low_bits_for_every_seed()
     {
-        // The generated hash of a (string, window) key: 1,024 pairs (256 nodes × 4 windows, 32 × 32, 1 × 1,024) into
-        // 1,024 slots, as well spread as 1,024 random hashes (about 647 slots) for every seed, none alike in 64 bits.
+        // The generated hash of a (string, window) key, FinishHash(SeedWith(FoldString(node, seed), window)): 1,024
+        // pairs (256 nodes × 4 windows, 32 × 32, 1 × 1,024) into 1,024 slots, as well spread as 1,024 random hashes
+        // (about 647 slots) for every seed, none alike in 64 bits.
         var random = new Random(9);
         foreach (var (nodeCount, window) in new[] { (256, 60_000L), (256, 1L), (256, 3_600_000L), (32, 60_000L), (1, 60_000L), (1, 1L) })
         {
@@ -161,12 +162,62 @@ public sealed class ReducerMathTests
             {
                 var seed = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
                 var start = random.NextInt64(-1L << 40, 1L << 40) / window * window;
-                var hashes = nodes.SelectMany(_ => Enumerable.Range(0, windows), (n, w) => ReducerMath.HashString(n, ReducerMath.SeedWith(seed, start + (w * window)))).ToArray();
+                var hashes = nodes.SelectMany(_ => Enumerable.Range(0, windows), (n, w) => ReducerMath.FinishHash(ReducerMath.SeedWith(ReducerMath.FoldString(n, seed), start + (w * window)))).ToArray();
                 Assert.Equal(hashes.Length, hashes.Distinct().Count());
                 var slots = hashes.Select(static h => (int)h & 1023).Distinct().Count();
                 Assert.True(slots > 580, $"seed {seed:x}, {nodeCount} nodes, window {window}: only {slots} of 1024 slots used");
             }
         }
+    }
+
+    [Fact]
+    public void Two_string_folds_xored_spread_pairs_over_the_low_bits_for_every_seed()
+    {
+        // The generated hash of a (namespace, name) key: the two folds, each with its member's seed, xored and
+        // finished. Names that repeat across namespaces (the same deployment in each) must not cancel out.
+        var random = new Random(10);
+        foreach (var (spaces, names) in new[] { (4, 256), (32, 32), (1024, 1) })
+        {
+            var pairs = Enumerable.Range(0, spaces).SelectMany(_ => Enumerable.Range(0, names), (s, n) => ("ns-" + s, "pod-" + n)).ToArray();
+            for (var trial = 0; trial < 200; trial++)
+            {
+                var seed = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
+                var second = unchecked(seed + 0x9E3779B97F4A7C15UL); // the generator's seed of the second key member
+                var hashes = pairs.Select(p => ReducerMath.FinishHash(ReducerMath.FoldString(p.Item1, seed) ^ ReducerMath.FoldString(p.Item2, second))).ToArray();
+                Assert.Equal(hashes.Length, hashes.Distinct().Count());
+                var slots = hashes.Select(static h => (int)h & 1023).Distinct().Count();
+                Assert.True(slots > 580, $"seed {seed:x}, {spaces} × {names}: only {slots} of 1024 slots used");
+            }
+        }
+    }
+
+    [Fact]
+    public void HashString_is_FoldString_finished_for_every_length_and_null()
+    {
+        var random = new Random(12);
+        for (var length = 0; length <= 70; length++)
+        {
+            var value = new string(Enumerable.Range(0, length).Select(_ => (char)random.Next(0, 0x10000)).ToArray());
+            var seed = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
+            Assert.Equal(ReducerMath.HashString(value, seed), ReducerMath.FinishHash(ReducerMath.FoldString(value, seed)));
+        }
+
+        Assert.Equal(ReducerMath.HashString(null, 7), ReducerMath.FinishHash(ReducerMath.FoldString(null, 7)));
+        Assert.NotEqual(ReducerMath.FoldString("node-1", 7), ReducerMath.FoldString("node-1", 8));
+    }
+
+    [Fact]
+    public void SlotsFor_keeps_small_tables_an_eighth_full_and_MemoFor_gives_four_memo_slots_an_entry()
+    {
+        Assert.Equal(32, ReducerMath.SlotsFor(4));
+        Assert.Equal(16_384, ReducerMath.SlotsFor(2_048));
+        Assert.Equal(16_384, ReducerMath.SlotsFor(4_096)); // a quarter from here: the same slots for twice the entries
+        Assert.Equal(32_768, ReducerMath.SlotsFor(8_192)); // the prefetching path's threshold
+        Assert.Equal(2 << 28, ReducerMath.SlotsFor(1 << 28));
+        Assert.Equal(64, ReducerMath.MemoFor(4));
+        Assert.Equal(4_096, ReducerMath.MemoFor(1_024));
+        Assert.Equal(16_384, ReducerMath.MemoFor(4_096));
+        Assert.Equal(64, ReducerMath.MemoFor(8_192)); // prefetched tables hash directly
     }
 
     [Fact]

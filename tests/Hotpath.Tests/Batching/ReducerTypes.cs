@@ -68,7 +68,7 @@ public partial struct Totals
     [Sum(nameof(NodeMetric.Cpu))] public double Cpu;
 }
 
-/// <summary>A string key with two non-string keys (an enum and the window): both are hashed into the string's seed.</summary>
+/// <summary>A string key with two non-string keys (an enum and the window): both are hashed and xored into the string's fold.</summary>
 [BatchReducer(typeof(NodeMetric))]
 public partial struct ZonePhaseWindow
 {

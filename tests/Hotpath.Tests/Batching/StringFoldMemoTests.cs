@@ -1,0 +1,161 @@
+using System.Runtime;
+using Hotpath.Batching;
+using Hotpath.Tests.Shared;
+
+namespace Hotpath.Tests.Batching;
+
+public sealed class StringFoldMemoTests
+{
+    private const ulong Seed = 0x1234_5678_9abc_def0UL;
+
+    private static string[] Names(int count) => Enumerable.Range(0, count).Select(static i => "node-" + i).ToArray();
+
+    [Fact]
+    public void Fold_is_FoldString_for_shared_fresh_null_and_long_strings()
+    {
+        var memo = new StringFoldMemo(Seed, 64);
+        var names = Names(200).Append(string.Empty).Append(new string('x', 100)).ToArray();
+        for (var round = 0; round < 3; round++) // the first round misses, later ones hit (or meet a slot's other string)
+        {
+            foreach (var name in names)
+            {
+                Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(name));
+                Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(new string(name.AsSpan()))); // equal content, another object
+            }
+        }
+
+        Assert.Equal(ReducerMath.FoldString(null, Seed), memo.Fold(null));
+        Assert.NotEqual(ReducerMath.FoldString("node-1", Seed + 1), memo.Fold("node-1")); // the memo's own seed
+    }
+
+    [Fact]
+    public void Fold_stays_right_after_the_collector_moves_the_strings_and_after_Clear_and_Resize()
+    {
+        var memo = new StringFoldMemo(Seed, 1024);
+        var names = Names(300);
+        foreach (var name in names)
+        {
+            memo.Fold(name);
+        }
+
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true); // strings move: their slots go stale
+        foreach (var name in names)
+        {
+            Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(name));
+        }
+
+        memo.Clear();
+        Assert.Equal(ReducerMath.FoldString(names[7], Seed), memo.Fold(names[7]));
+        memo.Resize(128);
+        Assert.Equal(128, memo.Length);
+        foreach (var name in names)
+        {
+            Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(name));
+        }
+    }
+
+    [Fact]
+    public void Pays_while_rows_bring_strings_seen_before_and_not_once_most_are_new_objects()
+    {
+        var shared = Names(250);
+        var memo = new StringFoldMemo(Seed, 4096);
+        for (var chunk = 0; chunk < 50; chunk++)
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                memo.Fold(shared[(i * 7 + chunk) % shared.Length]);
+            }
+
+            Assert.True(memo.Pays(4096), $"chunk {chunk}");
+        }
+
+        // A new object a row: every fold misses, and the memo says so within one judgement period.
+        var said = -1;
+        for (var chunk = 0; chunk < 4 && said < 0; chunk++)
+        {
+            for (var i = 0; i < 1024; i++)
+            {
+                memo.Fold(new string(shared[i % shared.Length].AsSpan()));
+            }
+
+            if (!memo.Pays(1024))
+            {
+                said = chunk;
+            }
+        }
+
+        Assert.InRange(said, 0, 3);
+
+        // Clear starts judging afresh: shared strings pay again.
+        memo.Clear();
+        for (var i = 0; i < 4096; i++)
+        {
+            memo.Fold(shared[i % shared.Length]);
+        }
+
+        Assert.True(memo.Pays(4096));
+    }
+
+    [Fact]
+    public void Clear_lets_go_of_the_strings()
+    {
+        var memo = new StringFoldMemo(Seed, 256);
+        var weak = FoldStringsOnlyTheMemoHolds(ref memo);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Contains(weak, static w => w.IsAlive); // the memo holds them: the check below can fail
+
+        memo.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(weak, static w => Assert.False(w.IsAlive));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] FoldStringsOnlyTheMemoHolds(ref StringFoldMemo memo)
+    {
+        var names = Enumerable.Range(0, 20).Select(static i => new string('k', 3) + i).ToArray();
+        foreach (var name in names)
+        {
+            memo.Fold(name);
+        }
+
+        return names.Select(static n => new WeakReference(n)).ToArray();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-4)]
+    [InlineData(96)]
+    public void The_length_must_be_a_positive_power_of_two(int length)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new StringFoldMemo(Seed, length));
+        Assert.Equal("length", error.ParamName);
+    }
+
+    [Fact]
+    public void A_warm_hit_allocates_nothing()
+    {
+        var memo = new StringFoldMemo(Seed, 1024);
+        var names = Names(100);
+        foreach (var name in names)
+        {
+            memo.Fold(name);
+        }
+
+        ulong sum = 0;
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100_000; i++)
+            {
+                sum += memo.Fold(names[i % names.Length]);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        Assert.NotEqual(0UL, sum);
+    }
+}
