@@ -280,6 +280,7 @@ internal static class BatchReducerEmitter
         w.Line("public void Add(in " + input + " row) => AddRow(in row);");
         w.Line();
         w.Line("/// <inheritdoc />");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a caller, its loops ran out of the JIT's inlining budget and called AddHashed a row");
         w.Line("public void Add(global::System.ReadOnlySpan<" + input + "> rows)");
         w.OpenBrace();
         w.Line("if (_slots.Length >= 32768)");

@@ -101,6 +101,7 @@ namespace Metrics
                 public void Add(in global::Metrics.NodeMetric row) => AddRow(in row);
 
                 /// <inheritdoc />
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a caller, its loops ran out of the JIT's inlining budget and called AddHashed a row
                 public void Add(global::System.ReadOnlySpan<global::Metrics.NodeMetric> rows)
                 {
                     if (_slots.Length >= 32768)
