@@ -26,7 +26,9 @@ public partial struct BenchNodeMinute
 /// <summary>
 /// Generated reducer vs LINQ GroupBy + aggregates vs a hand-written Dictionary&lt;(key, window), accumulator&gt; loop,
 /// on the same rows, for 16, 1,000 and 100,000 groups (4 one-minute windows × Groups/4 nodes). One op reduces every
-/// row once; divide Rows by the mean time for rows/s.
+/// row once; divide Rows by the mean time for rows/s. Key strings are either shared (one instance per node, as a
+/// service's own names are: the target's case) or a new string object a row (as rows parsed one by one carry), since
+/// the generated reducer compares key strings by reference first and remembers their hashes by object.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Batching", "Reducer")]
@@ -41,6 +43,9 @@ public class ReducerBenchmarks
     [Params(16, 1_000, 100_000)]
     public int Groups { get; set; }
 
+    [Params("shared", "new a row")]
+    public string KeyStrings { get; set; } = "shared";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -51,7 +56,7 @@ public class ReducerBenchmarks
         {
             _rows[i] = new BenchMetric
             {
-                NodeId = nodes[random.Next(nodes.Length)],
+                NodeId = KeyStrings == "shared" ? nodes[random.Next(nodes.Length)] : new string(nodes[random.Next(nodes.Length)].AsSpan()),
                 UnixMs = 1_700_000_000_000L + random.Next(0, 4 * 60_000),
                 Cpu = random.NextDouble() * 100,
             };
