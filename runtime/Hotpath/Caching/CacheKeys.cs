@@ -14,10 +14,18 @@ internal static class CacheKeys
     public static int Hash<TKey>(TKey key)
         where TKey : notnull
     {
-        var raw = key is string text ? CacheKeyHash.Of(text) : EqualityComparer<TKey>.Default.GetHashCode(key);
+        return Mix(key is string text ? CacheKeyHash.Of(text) : EqualityComparer<TKey>.Default.GetHashCode(key));
+    }
 
-        // Multiply-xorshift: the shard takes the top bits, the bucket the low bits, so both are well mixed even for
-        // sequential integer keys or hashes that differ only in high bits.
+    /// <summary><see cref="Hash{TKey}"/> of a string key, for callers that know the key is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HashString(string key) => Mix(CacheKeyHash.Of(key));
+
+    // Multiply-xorshift: the shard takes the top bits, the bucket the low bits, so both are well mixed even for
+    // sequential integer keys or hashes that differ only in high bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mix(int raw)
+    {
         var mixed = (uint)raw * 0x9E37_79B9u;
         return (int)(mixed ^ (mixed >> 15));
     }

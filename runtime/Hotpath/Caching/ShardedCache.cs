@@ -24,6 +24,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private readonly int _shardShift;
     private readonly int _shardMask;
     private readonly long _timeToLive; // in the clock's units; 0: no expiry
+    private readonly bool _stringKeys = typeof(TKey) == typeof(string); // in code shared by reference-type keys, a type test costs runtime lookups a call
     private readonly CacheClock _clock;
     private readonly ThreadCounter _hits = new();
     private readonly ThreadCounter _misses = new();
@@ -186,7 +187,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         var shardIndex = ShardIndex(hash);
         for (var node = Volatile.Read(ref _table[BucketIndex(hash, shardIndex)]); node is not null; node = node.Next)
         {
-            if (node.Hash == hash && CacheKeys.Equal(node.Key, key))
+            if (node.Hash == hash && KeyEquals(node.Key, key))
             {
                 if (_timeToLive != 0 && node.ExpiresAt <= _clock.Now)
                 {
@@ -337,7 +338,15 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private static void ThrowKeyNull() => throw new ArgumentNullException("key");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(TKey key) => CacheKeys.Hash(key);
+    private int Hash(TKey key) => !typeof(TKey).IsValueType && _stringKeys
+        ? CacheKeys.HashString(Unsafe.As<TKey, string>(ref key))
+        : CacheKeys.Hash(key);
+
+    /// <summary>Key equality as <see cref="CacheKeys.Equal{TKey}"/>, string keys compared without a type test.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool KeyEquals(TKey stored, TKey key) => !typeof(TKey).IsValueType && _stringKeys
+        ? string.Equals(Unsafe.As<TKey, string>(ref stored), Unsafe.As<TKey, string>(ref key))
+        : CacheKeys.Equal(stored, key);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private CacheShard<TKey, TValue> ShardFor(int hash) => _shards[ShardIndex(hash)];
@@ -566,7 +575,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         var hash = Hash(key);
         for (var node = Volatile.Read(ref _table[BucketIndex(hash, ShardIndex(hash))]); node is not null; node = node.Next)
         {
-            if (node.Hash == hash && CacheKeys.Equal(node.Key, key) &&
+            if (node.Hash == hash && KeyEquals(node.Key, key) &&
                 (_timeToLive == 0 || node.ExpiresAt > _clock.Now))
             {
                 value = node.Value;
