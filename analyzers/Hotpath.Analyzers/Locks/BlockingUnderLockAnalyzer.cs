@@ -10,7 +10,8 @@ namespace Hotpath.Analyzers.Locks;
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
 /// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops,
-/// <c>CancellationTokenRegistration.Dispose</c> (called, or by a using whose scope ends under the lock), synchronous file and network I/O, console input and output, invoking a delegate or
+/// <c>CancellationTokenRegistration.Dispose</c> (called, or by a using whose scope ends under the lock),
+/// <c>CancellationTokenSource.Cancel</c> (runs the callbacks), synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
@@ -376,6 +377,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration))
             {
                 return (RegistrationDispose + " " + RegistrationWaits, RegistrationWhy);
+            }
+
+            // Cancel runs the token's callbacks on this thread before it returns (CancelAsync elsewhere, CancelAfter from a timer).
+            if (name == "Cancel" && LockSymbols.InheritsFrom(type, Symbols.CancellationTokenSource))
+            {
+                return ("CancellationTokenSource.Cancel (runs the token's callbacks before it returns)", "they are unknown code that may block or take other locks");
             }
 
             if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")

@@ -46,6 +46,7 @@ internal sealed class LockSymbols
         WebClient = compilation.GetTypeByMetadataName("System.Net.WebClient");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         CancellationTokenRegistration = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenRegistration");
+        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
         IDisposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
         IAsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
     }
@@ -88,6 +89,7 @@ internal sealed class LockSymbols
     public INamedTypeSymbol? WebClient { get; }
     public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? CancellationTokenRegistration { get; }
+    public INamedTypeSymbol? CancellationTokenSource { get; }
     public INamedTypeSymbol IDisposable { get; }
     public INamedTypeSymbol? IAsyncDisposable { get; }
 

@@ -1169,4 +1169,41 @@ public sealed class BlockingUnderLockTests
             },
             diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>
+    /// CancellationTokenSource.Cancel runs the token's callbacks on the calling thread before it returns: under a lock they
+    /// are unknown code, as an event's handlers are. CancelAsync runs them elsewhere, CancelAfter from a timer, and
+    /// Dispose runs none.
+    /// </summary>
+    [Fact]
+    public Task Cancelling_a_token_source_under_a_lock_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly CancellationTokenSource _cts = new();
+            public void A() { lock (_gate) { {|HOT207:_cts.Cancel()|}; } }
+            public void B() { lock (_gate) { {|HOT207:_cts.Cancel(throwOnFirstException: true)|}; } }
+            public void D() { lock (_gate) { {|HOT207:Stop()|}; } }
+            public void Quiet1() { lock (_gate) { _ = _cts.CancelAsync(); } }
+            public void Quiet2() { lock (_gate) { _cts.CancelAfter(1000); } }
+            public void Quiet3() { lock (_gate) { _cts.Dispose(); } }
+            public void Quiet4() { lock (_gate) { _ = _cts.IsCancellationRequested; } _cts.Cancel(); }
+            private void Stop() => _cts.Cancel();
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_cancel_under_a_lock_says_it_runs_the_callbacks()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(CancellationTokenSource cts) { lock (_gate) { cts.Cancel(); } }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[] { "CancellationTokenSource.Cancel (runs the token's callbacks before it returns) while holding a lock: they are unknown code that may block or take other locks" },
+            diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
 }
