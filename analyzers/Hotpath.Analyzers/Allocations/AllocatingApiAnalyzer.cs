@@ -155,6 +155,7 @@ internal sealed class AllocatingApiTable
     private const string EnumArrays = "a new array per call: read it once into a static readonly field";
     private const string ImmutableCopy = "a new array with a copy of the items: build it once and keep it, or pass the source as a ReadOnlySpan<T>";
     private const string GcArray = "a new array per call: allocate it once and reuse it, or rent from ArrayPool<T>.Shared";
+    private const string StartTask = "a new Task per call: queue a reused IThreadPoolWorkItem with ThreadPool.UnsafeQueueUserWorkItem, or hand the work to a long-running worker through a channel";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -206,6 +207,10 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Enum", "GetNames", ApiMatch.AnyOverload, "Enum.GetNames", EnumArrays),
         new AllocatingApi("System.BitConverter", "GetBytes", ApiMatch.AnyOverload, "BitConverter.GetBytes", "write into a Span<byte> with BitConverter.TryWriteBytes or BinaryPrimitives"),
         new AllocatingApi("System.Threading.Tasks.Task", "FromResult", ApiMatch.AnyOverload, "Task.FromResult", "return a Task<T> cached in a static readonly field, or a ValueTask<T> (the runtime caches only a few results: true/false, small ints, null)"),
+        new AllocatingApi("System.Threading.Tasks.Task", "Run", ApiMatch.AnyOverload, "Task.Run", StartTask),
+        new AllocatingApi("System.Threading.Tasks.TaskFactory", "StartNew", ApiMatch.AnyOverload, "TaskFactory.StartNew", StartTask),
+        new AllocatingApi("System.Threading.Tasks.TaskFactory`1", "StartNew", ApiMatch.AnyOverload, "TaskFactory<TResult>.StartNew", StartTask),
+        new AllocatingApi("System.Tuple", "Create", ApiMatch.AnyOverload, "Tuple.Create", "a new Tuple object per call: use a ValueTuple ((a, b) or ValueTuple.Create)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", ".ctor", ApiMatch.AnyOverload, "new Regex", "build it once in a static readonly field or use [GeneratedRegex]"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Split", ApiMatch.AnyOverload, "Regex.Split", "enumerate matches with EnumerateMatches (no allocation)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Replace", ApiMatch.AnyOverload, "Regex.Replace", "enumerate matches with EnumerateMatches and copy spans"),

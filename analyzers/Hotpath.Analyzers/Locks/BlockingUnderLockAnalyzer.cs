@@ -9,7 +9,9 @@ namespace Hotpath.Analyzers.Locks;
 /// <summary>
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
-/// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops, synchronous file and network I/O, console input and output, invoking a delegate or
+/// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops,
+/// <c>CancellationTokenRegistration.Dispose</c> (called, or by a using whose scope ends under the lock),
+/// <c>CancellationTokenSource.Cancel</c> (runs the callbacks), synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
 /// A <c>SemaphoreSlim</c> counts as held in the async-lock shape (a wait, then a try whose finally releases it); an
@@ -73,6 +75,11 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
     private sealed class Walker : LockRegionWalker
     {
+        // CancellationTokenRegistration.Dispose waits for a callback that is running on another thread (Unregister does not).
+        private const string RegistrationDispose = "CancellationTokenRegistration.Dispose";
+        private const string RegistrationWaits = "(waits for a callback already running)";
+        private const string RegistrationWhy = "a callback that takes the same lock deadlocks with it; call Unregister() under the lock, or dispose after releasing it";
+
         private readonly Action<Diagnostic> _report;
         private readonly BlockingCallees? _callees;
         private readonly CancellationToken _cancellationToken;
@@ -96,7 +103,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
         protected override void OnOperation(IOperation operation, ImmutableStack<HeldLock> held)
         {
-            if (!HoldsBlockingLock(held, operation, out var manual))
+            if (!HoldsBlockingLock(operation is IUsingOperation or IUsingDeclarationOperation ? HeldWhenDisposed(operation, held) : held, operation, out var manual))
             {
                 return;
             }
@@ -144,7 +151,45 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return CalledMethods.Site(operation);
         }
 
-        private bool HoldsBlockingLock(ImmutableStack<HeldLock> held, IOperation operation, out bool manualThreadAffine)
+        /// <summary>
+        /// The locks still held where a using's Dispose runs: at the end of its body, or of the block a using declaration
+        /// stands in. A manual acquisition released before then (an Exit later in that body or block) no longer is; a
+        /// <c>lock</c> or scope held at the using encloses that end.
+        /// </summary>
+        private IEnumerable<HeldLock> HeldWhenDisposed(IOperation @using, ImmutableStack<HeldLock> held)
+        {
+            ImmutableArray<IOperation> rest;
+            switch (@using)
+            {
+                case IUsingOperation { Body: var body }:
+                    rest = ImmutableArray.Create(body);
+                    break;
+                case IUsingDeclarationOperation { Parent: IBlockOperation block } declaration:
+                    var index = block.Operations.IndexOf(declaration);
+                    rest = block.Operations.RemoveRange(0, index + 1);
+                    break;
+                default:
+                    return held;
+            }
+
+            return held.Where(item => item.Kind is null or LockKind.Semaphore || !rest.Any(statement => ReleasesIn(statement, item.Target)));
+        }
+
+        private bool ReleasesIn(IOperation scope, IOperation target)
+        {
+            foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
+            {
+                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) &&
+                    LockOperations.SameTarget(released, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool HoldsBlockingLock(IEnumerable<HeldLock> held, IOperation operation, out bool manualThreadAffine)
         {
             var any = false;
             manualThreadAffine = false;
@@ -245,9 +290,41 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return Completes(operation, task) ? (null, null) : ("Task.Result", Waiters);
                 case IInvocationOperation invocation:
                     return ClassifyCall(invocation, Waiters);
+                case IUsingOperation { IsAsynchronous: false, Resources: var resources } when DisposesRegistration(resources):
+                case IUsingDeclarationOperation { IsAsynchronous: false, DeclarationGroup: var group } when DisposesRegistration(group):
+                    return (RegistrationDispose + " at the end of the using " + RegistrationWaits, RegistrationWhy);
                 default:
                     return (null, null);
             }
+        }
+
+        /// <summary>Whether a using's resources include a <c>CancellationTokenRegistration</c> (declared, or an expression).</summary>
+        private bool DisposesRegistration(IOperation resources)
+        {
+            if (resources is IVariableDeclarationGroupOperation or IVariableDeclarationOperation)
+            {
+                foreach (var operation in resources.DescendantsAndSelf())
+                {
+                    if (operation is IVariableDeclaratorOperation { Symbol.Type: var type } && LockSymbols.Is(type, Symbols.CancellationTokenRegistration))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            return LockSymbols.Is(WithoutConversions(resources).Type, Symbols.CancellationTokenRegistration);
+        }
+
+        private static IOperation WithoutConversions(IOperation operation)
+        {
+            while (operation is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation;
         }
 
         private (string? What, string? Why) ClassifyCall(IInvocationOperation invocation, string waiters)
@@ -294,6 +371,18 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 return ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
+            }
+
+            if (name == "Dispose" && method.Parameters.IsEmpty && invocation.Instance is { } disposed &&
+                LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration))
+            {
+                return (RegistrationDispose + " " + RegistrationWaits, RegistrationWhy);
+            }
+
+            // Cancel runs the token's callbacks on this thread before it returns (CancelAsync elsewhere, CancelAfter from a timer).
+            if (name == "Cancel" && LockSymbols.InheritsFrom(type, Symbols.CancellationTokenSource))
+            {
+                return ("CancellationTokenSource.Cancel (runs the token's callbacks before it returns)", "they are unknown code that may block or take other locks");
             }
 
             if (LockSymbols.Is(type, Symbols.Thread) && name is "Sleep" or "Join")

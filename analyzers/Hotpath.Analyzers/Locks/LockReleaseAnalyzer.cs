@@ -15,7 +15,7 @@ namespace Hotpath.Analyzers.Locks;
 /// wait then releases a permit it never took), a reader-writer lock exited with the wrong Exit method, or a
 /// <c>Lock.EnterScope()</c> scope that is discarded or not disposed by a using or finally. Methods that return a disposable releaser
 /// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires and a <c>Monitor.Enter</c> reported to
-/// the caller through a ref parameter (a lockTaken flag, or a count of locks taken).
+/// the caller through a ref parameter (a lockTaken flag, or a count of locks taken) that no finally of its own releases.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
@@ -68,15 +68,16 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // An acquisition helper that tells its caller what it took (ConcurrentDictionary's AcquireAllLocks, ConcurrentBag's
-        // FreezeBag): the caller's finally releases what the ref parameter says was taken.
-        if (acquisition.Kind == LockKind.Monitor && IsHandedToCaller(acquisition))
+        var problem = FindProblem(acquisition, symbols, out var canWrap, out var releasedInFinally);
+        if (problem is null)
         {
             return;
         }
 
-        var problem = FindProblem(acquisition, symbols, out var canWrap);
-        if (problem is null)
+        // An acquisition helper that tells its caller what it took (ConcurrentDictionary's AcquireAllLocks, ConcurrentBag's
+        // FreezeBag): the caller's finally releases what the ref parameter says was taken. A finally of this method that
+        // releases it is judged like any other (it must still test the flag).
+        if (acquisition.Kind == LockKind.Monitor && !releasedInFinally && IsHandedToCaller(acquisition))
         {
             return;
         }
@@ -247,10 +248,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         };
     }
 
-    /// <summary>Null when the release is guaranteed, otherwise why not.</summary>
-    private static string? FindProblem(Acquisition acquisition, LockSymbols symbols, out bool canWrap)
+    /// <summary>
+    /// Null when the release is guaranteed, otherwise why not; <paramref name="releasedInFinally"/> tells whether a
+    /// finally around or right after the acquisition releases it at all.
+    /// </summary>
+    private static string? FindProblem(Acquisition acquisition, LockSymbols symbols, out bool canWrap, out bool releasedInFinally)
     {
         canWrap = false;
+        releasedInFinally = false;
         string? mismatch = null;
 
         // 1. Inside a try whose finally releases it: the Enter(obj, ref taken) pattern.
@@ -271,6 +276,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                releasedInFinally = true;
                 if (acquisition.TakenFlag is { } flag)
                 {
                     return IsGuardedBy(release, flag.Value, finallyBlock)
@@ -340,6 +346,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             var release = FindRelease(nextFinally, acquisition, symbols, out var wrongKind);
             if (release is not null)
             {
+                releasedInFinally = true;
                 if (acquisition.TakenFlag is { } flag && !IsGuardedBy(release, flag.Value, nextFinally))
                 {
                     return $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";

@@ -45,6 +45,8 @@ internal sealed class LockSymbols
         HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
         WebClient = compilation.GetTypeByMetadataName("System.Net.WebClient");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        CancellationTokenRegistration = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenRegistration");
+        CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
         IDisposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
         IAsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
     }
@@ -86,6 +88,8 @@ internal sealed class LockSymbols
     public INamedTypeSymbol? HttpClient { get; }
     public INamedTypeSymbol? WebClient { get; }
     public INamedTypeSymbol? TimeSpan { get; }
+    public INamedTypeSymbol? CancellationTokenRegistration { get; }
+    public INamedTypeSymbol? CancellationTokenSource { get; }
     public INamedTypeSymbol IDisposable { get; }
     public INamedTypeSymbol? IAsyncDisposable { get; }
 

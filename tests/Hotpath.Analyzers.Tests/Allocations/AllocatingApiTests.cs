@@ -263,6 +263,46 @@ public sealed class AllocatingApiTests
         }
         """, "HOT110");
 
+    /// <summary>
+    /// Tuple.Create returns a new Tuple object, Task.Run and TaskFactory.StartNew a new Task (static lambdas here, so the
+    /// delegate itself is cached and only HOT110 is left); ValueTuple.Create and Task.CompletedTask allocate nothing.
+    /// </summary>
+    [Fact]
+    public Task Tuple_Create_Task_Run_and_StartNew_are_reported_but_ValueTuple_Create_and_CompletedTask_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int Pairs(int i, string s)
+            {
+                var pair = {|HOT110:Tuple.Create(i, s)|};
+                var triple = {|HOT110:Tuple.Create(i, i, i)|};
+                var value = ValueTuple.Create(i, s);
+                (int, string) literal = (i, s);
+                return pair.Item1 + triple.Item3 + value.Item1 + literal.Item1;
+            }
+
+            [HotPath]
+            public Task Run() => {|HOT110:Task.Run(static () => Work())|};
+
+            [HotPath]
+            public Task<int> RunValue() => {|HOT110:Task.Run(static () => 1)|};
+
+            [HotPath]
+            public Task Start() => {|HOT110:Task.Factory.StartNew(static () => Work())|};
+
+            [HotPath]
+            public Task StartWithState(object state) => {|HOT110:Task.Factory.StartNew(static s => Work(), state)|};
+
+            [HotPath]
+            public Task<int> StartValue(TaskFactory<int> factory) => {|HOT110:factory.StartNew(static () => 1)|};
+
+            [HotPath]
+            public Task Done() => Task.CompletedTask;
+
+            private static void Work() { }
+        }
+        """);
+
     [Fact]
     public Task A_designated_slice_of_a_string_or_a_list_in_a_list_pattern_is_reported() => Alloc.VerifyAsync("""
         public class C

@@ -983,7 +983,7 @@ public sealed class DesignWordingTests
             public int Run(List<int> list, int[] a, int[] b, int n, string s, int x)
             {
                 Func<int> f = {|HOT104:() => Next()|};
-                var task = Task.Run({|HOT104:() => x|});
+                var task = {|HOT110:Task.Run({|HOT104:() => x|})|};
                 var sum = 0;
                 foreach (var v in {|HOT108:(IEnumerable<int>)list|}) sum += v;
                 var doubled = {|HOT110:list.{|HOT107:Select({|HOT105:v => v * 2|})|}.ToList()|};

@@ -1099,4 +1099,111 @@ public sealed class BlockingUnderLockTests
             }
         }
         """);
+
+    /// <summary>
+    /// A using's Dispose runs where its scope ends: one declared between a Monitor.Enter and the Exit of the same block,
+    /// or whose body exits, is disposed after the Exit, so its blocking Dispose is not under the lock (it was reported at
+    /// the resource as if it ran there).
+    /// </summary>
+    [Fact]
+    public Task A_using_disposed_after_the_exit_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class Journal : IDisposable { public void Dispose() => File.WriteAllText("x", "y"); }
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(Journal j) { Monitor.Enter(_gate); using var k = j; _n++; Monitor.Exit(_gate); }
+            public void B(Journal j) { Monitor.Enter(_gate); using (j) { _n++; Monitor.Exit(_gate); } }
+            public void D(Journal j) { Monitor.Enter(_gate); try { using {|HOT207:var k = j|}; _n++; } finally { Monitor.Exit(_gate); } }
+            public void E(Journal j) { Monitor.Enter(_gate); using ({|HOT207:j|}) { _n++; } Monitor.Exit(_gate); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// CancellationTokenRegistration.Dispose waits for its callback when that callback is running on another thread:
+    /// under a lock, a callback that takes the same lock (OnCancel here) never finishes, and neither does the Dispose.
+    /// A using's Dispose runs where its scope ends: inside the lock for a using in its body or a try its finally
+    /// releases, after the release for a using declared before the lock or before an Exit of its own block.
+    /// Unregister does not wait, and DisposeAsync is awaited after the lock.
+    /// </summary>
+    [Fact]
+    public Task Disposing_a_cancellation_registration_under_a_lock_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private CancellationTokenRegistration _registration;
+            private int _n;
+            public void A() { lock (_gate) { {|HOT207:_registration.Dispose()|}; } }
+            public void B() { lock (_gate) { {|HOT207:((IDisposable)_registration).Dispose()|}; } }
+            public void D(CancellationToken ct) { lock (_gate) { using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; } }
+            public void E(CancellationToken ct) { lock (_gate) { using ({|HOT207:ct.Register(OnCancel)|}) { _n++; } } }
+            public void F(CancellationToken ct) { Monitor.Enter(_gate); try { using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; } finally { Monitor.Exit(_gate); } }
+            public void G() { lock (_gate) { {|HOT207:Stop()|}; } }
+            public void Quiet1() { lock (_gate) { _registration.Unregister(); } }
+            public void Quiet2(CancellationToken ct) { using var r = ct.Register(OnCancel); lock (_gate) { _n++; } }
+            public void Quiet3(CancellationToken ct) { using (ct.Register(OnCancel)) { lock (_gate) { _n++; } } }
+            public void Quiet4(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); _n++; Monitor.Exit(_gate); }
+            public async Task Quiet5(CancellationToken ct) { var r = ct.Register(OnCancel); lock (_gate) { _n++; } await r.DisposeAsync(); }
+            public void Quiet6() { _registration.Dispose(); lock (_gate) { _n++; } }
+            private void Stop() => _registration.Dispose();
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_registration_disposed_under_a_lock_names_the_callback_wait()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                private CancellationTokenRegistration _registration;
+                public void A(CancellationToken ct) { lock (_gate) { _registration.Dispose(); using var r = ct.Register(static () => { }); } }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[]
+            {
+                "CancellationTokenRegistration.Dispose (waits for a callback already running) while holding a lock: a callback that takes the same lock deadlocks with it; call Unregister() under the lock, or dispose after releasing it",
+                "CancellationTokenRegistration.Dispose at the end of the using (waits for a callback already running) while holding a lock: a callback that takes the same lock deadlocks with it; call Unregister() under the lock, or dispose after releasing it",
+            },
+            diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// CancellationTokenSource.Cancel runs the token's callbacks on the calling thread before it returns: under a lock they
+    /// are unknown code, as an event's handlers are. CancelAsync runs them elsewhere, CancelAfter from a timer, and
+    /// Dispose runs none.
+    /// </summary>
+    [Fact]
+    public Task Cancelling_a_token_source_under_a_lock_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly CancellationTokenSource _cts = new();
+            public void A() { lock (_gate) { {|HOT207:_cts.Cancel()|}; } }
+            public void B() { lock (_gate) { {|HOT207:_cts.Cancel(throwOnFirstException: true)|}; } }
+            public void D() { lock (_gate) { {|HOT207:Stop()|}; } }
+            public void Quiet1() { lock (_gate) { _ = _cts.CancelAsync(); } }
+            public void Quiet2() { lock (_gate) { _cts.CancelAfter(1000); } }
+            public void Quiet3() { lock (_gate) { _cts.Dispose(); } }
+            public void Quiet4() { lock (_gate) { _ = _cts.IsCancellationRequested; } _cts.Cancel(); }
+            private void Stop() => _cts.Cancel();
+        }
+        """, "HOT207");
+
+    [Fact]
+    public async Task The_message_of_a_cancel_under_a_lock_says_it_runs_the_callbacks()
+    {
+        var diagnostics = await Hotpath.Testing.AnalyzerVerifier.GetDiagnosticsAsync(Usings + """
+            public sealed class C
+            {
+                private readonly object _gate = new();
+                public void A(CancellationTokenSource cts) { lock (_gate) { cts.Cancel(); } }
+            }
+            """, new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new BlockingUnderLockAnalyzer() });
+        Assert.Equal(
+            new[] { "CancellationTokenSource.Cancel (runs the token's callbacks before it returns) while holding a lock: they are unknown code that may block or take other locks" },
+            diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
 }

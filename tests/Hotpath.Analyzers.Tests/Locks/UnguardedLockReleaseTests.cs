@@ -338,6 +338,27 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     /// <summary>
+    /// A flag handed to the caller excuses only the missing finally: when the method's own finally releases the lock,
+    /// that finally must still test the flag, as with a local one (an exception thrown by Monitor.Enter before it took
+    /// the lock would otherwise make the finally exit a monitor it does not hold).
+    /// </summary>
+    [Fact]
+    public Task Acquisition_handed_to_the_caller_but_released_by_an_unguarded_finally_of_its_own_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private int _n;
+            public void Ref(object gate, ref bool taken) { try { {|HOT204:Monitor.Enter(gate, ref taken)|}; _n++; } finally { Monitor.Exit(gate); } }
+            public void Out(object gate, out bool taken) { taken = false; try { {|HOT204:Monitor.TryEnter(gate, 10, ref taken)|}; _n++; } finally { Monitor.Exit(gate); } }
+            public void OnTheObject(Queue queue) { {|HOT204:Monitor.Enter(queue, ref queue.Frozen)|}; try { _n++; } finally { Monitor.Exit(queue); } }
+            public void Guarded(object gate, ref bool taken) { try { Monitor.Enter(gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(gate); } }
+            public void GuardedOnTheObject(Queue queue) { try { Monitor.Enter(queue, ref queue.Frozen); _n++; } finally { if (queue.Frozen) Monitor.Exit(queue); } }
+            public void NoFinally(object gate, ref bool taken) { Monitor.Enter(gate, ref taken); _n++; }
+            public void UnrelatedFinally(object gate, ref bool taken) { try { Monitor.Enter(gate, ref taken); _n++; } finally { _n--; } }
+            public sealed class Queue { internal bool Frozen; }
+        }
+        """, "HOT204");
+
+    /// <summary>
     /// A lockTaken flag that is a field of the locking type, not of the locked object, tells no caller anything: with no
     /// finally anywhere the monitor is still never released on an exception.
     /// </summary>
