@@ -20,6 +20,49 @@ public class KeyHashingAndCountingTests
     }
 
     [Fact]
+    public void String_keys_find_their_entries_whatever_the_instance_in_string_object_and_interface_typed_caches()
+    {
+        // A string-typed cache hashes and compares its keys through its own flag; object- and interface-typed caches
+        // holding strings take the generic path: each must find an entry from another instance of its key.
+        Check(new ShardedCache<string, int>(new ShardedCacheOptions { TrimOnMemoryPressure = false }), static s => s);
+        var objects = new ShardedCache<object, int>(new ShardedCacheOptions { TrimOnMemoryPressure = false });
+        Check(objects, static s => s);
+        objects.Set(1, -1); // an int 1 and the string "1" stay different keys
+        objects.Set("1", -2);
+        Assert.True(objects.TryGet(1, out var boxed) && boxed == -1);
+        Assert.True(objects.TryGet(new string("1".AsSpan()), out var text) && text == -2);
+        Check(new ShardedCache<IComparable<string>, int>(new ShardedCacheOptions { TrimOnMemoryPressure = false }), static s => s);
+
+        static void Check<TKey>(ShardedCache<TKey, int> cache, Func<string, TKey> key)
+            where TKey : notnull
+        {
+            var keys = Enumerable.Range(0, 300).Select(static i => new string('k', i % 40) + i).ToArray();
+            static string Copy(string s) => new string(s.AsSpan());
+            for (var i = 0; i < keys.Length; i++)
+            {
+                cache.Set(key(keys[i]), i);
+            }
+
+            Assert.Equal(keys.Length, cache.Count);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                Assert.True(cache.TryGet(key(Copy(keys[i])), out var value), keys[i]);
+                Assert.Equal(i, value);
+                Assert.Equal(i, cache.GetOrAdd(key(Copy(keys[i])), static _ => throw new InvalidOperationException("a hit runs no factory")));
+            }
+
+            for (var i = 0; i < keys.Length; i += 2)
+            {
+                Assert.True(cache.Remove(key(Copy(keys[i]))));
+            }
+
+            Assert.Equal(keys.Length / 2, cache.Count);
+            Assert.False(cache.TryGet(key(Copy(keys[0])), out _));
+            Assert.True(cache.TryGet(key(Copy(keys[1])), out _));
+        }
+    }
+
+    [Fact]
     public void Every_character_of_every_length_changes_the_hash()
     {
         // The tail is read as overlapping words: make sure no position (first, middle, last, in each tail shape) is
