@@ -515,14 +515,9 @@ internal static class BatchReducerEmitter
         w.Line("/// <inheritdoc />");
         w.Line("public void Clear()");
         w.OpenBrace();
-        w.Line("if (_count == 0)");
-        w.OpenBrace();
-        w.Line("return;");
-        w.CloseBrace();
-        w.Line();
         for (var j = 0; j < memos; j++)
         {
-            w.Line("_memo" + j + ".Clear(); // let go of key strings");
+            w.Line("_memo" + j + ".Clear(); // let go of key strings (also of a row that threw before it added a group)");
         }
 
         if (memos > 0)
@@ -530,6 +525,11 @@ internal static class BatchReducerEmitter
             w.Line("_memoPays = true;");
         }
 
+        w.Line("if (_count == 0)");
+        w.OpenBrace();
+        w.Line("return;");
+        w.CloseBrace();
+        w.Line();
         w.Line("global::System.Array.Clear(_slots, 0, _slots.Length);");
         w.Line("if (global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<" + self + ">())");
         w.OpenBrace();

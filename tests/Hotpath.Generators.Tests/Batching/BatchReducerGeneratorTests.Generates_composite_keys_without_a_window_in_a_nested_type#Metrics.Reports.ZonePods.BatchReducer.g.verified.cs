@@ -348,13 +348,13 @@ namespace Metrics
                 /// <inheritdoc />
                 public void Clear()
                 {
+                    _memo0.Clear(); // let go of key strings (also of a row that threw before it added a group)
+                    _memoPays = true;
                     if (_count == 0)
                     {
                         return;
                     }
 
-                    _memo0.Clear(); // let go of key strings
-                    _memoPays = true;
                     global::System.Array.Clear(_slots, 0, _slots.Length);
                     if (global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<global::Metrics.Reports.ZonePods>())
                     {

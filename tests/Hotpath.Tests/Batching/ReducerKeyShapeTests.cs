@@ -17,7 +17,29 @@ public struct ShapeRow
     public PodPhase Phase;
     public long UnixMs;
     public ShapeTag Tag;
+    public TouchyTag Touchy;
     public int Value;
+}
+
+/// <summary>A key part whose hash code throws for negative values, as a user's GetHashCode may.</summary>
+public readonly struct TouchyTag(int value) : IEquatable<TouchyTag>
+{
+    public int Value { get; } = value;
+
+    public bool Equals(TouchyTag other) => Value == other.Value;
+
+    public override bool Equals(object? obj) => obj is TouchyTag other && Equals(other);
+
+    public override int GetHashCode() => Value >= 0 ? Value : throw new InvalidOperationException("No hash code for a negative tag.");
+}
+
+/// <summary>A string key, then a key whose hash code can throw after the string was hashed.</summary>
+[BatchReducer(typeof(ShapeRow))]
+public partial struct ShapeTouchy
+{
+    [GroupKey] public string? A;
+    [GroupKey] public TouchyTag Touchy;
+    [Count] public long Rows;
 }
 
 /// <summary>One string key.</summary>
@@ -222,5 +244,29 @@ public sealed class ReducerKeyShapeTests
 
             Assert.Equal(expected.Select(static g => (g.Key, g.Rows * 3, g.Total * 3)), Result(reducer));
         }
+    }
+
+    [Fact]
+    public void Clear_lets_go_of_a_key_string_whose_row_threw_before_any_group_was_added()
+    {
+        // The string is hashed (and remembered) before the other key's GetHashCode throws: no group is added, and
+        // Clear must still drop the remembered string.
+        var reducer = new ShapeTouchy.Reducer();
+        var key = AddAThrowingRow(reducer);
+        Assert.Equal(0, reducer.Count);
+        reducer.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(key.IsAlive);
+        GC.KeepAlive(reducer);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference AddAThrowingRow(ShapeTouchy.Reducer reducer)
+    {
+        var rows = new[] { new ShapeRow { A = new string('t', 12), Touchy = new TouchyTag(-1) } };
+        Assert.Throws<InvalidOperationException>(() => reducer.Add(rows)); // a span: through the memo
+        return new WeakReference(rows[0].A);
     }
 }
