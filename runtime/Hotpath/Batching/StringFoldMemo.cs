@@ -28,7 +28,9 @@ namespace Hotpath.Batching;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct StringFoldMemo
 {
-    // Judged over at least this many rows: a fresh table's first rows miss once per key string.
+    // Judged over at least this many rows, and over at least as many rows as there are slots: a fresh table's first
+    // rows miss once per key string, and a memo has four slots per entry, so that warm-up is at most a quarter of a
+    // period.
     private const int JudgeEvery = 4096;
 
     private readonly ulong _seed;
@@ -81,17 +83,18 @@ public struct StringFoldMemo
 
     /// <summary>
     /// Counts <paramref name="rows"/> more rows folded through the memo, and tells whether it still pays: false once
-    /// more than half of the rows of a judgement period (4,096 rows or more) missed. A reducer that hears false
-    /// hashes directly until its next <c>Clear</c>, which calls <see cref="Clear"/>.
+    /// more than half of the rows of a judgement period (4,096 rows, or the memo's length if larger) missed. A
+    /// reducer that hears false hashes directly until its next <c>Clear</c>, which calls <see cref="Clear"/>.
     /// </summary>
     /// <param name="rows">Rows folded since the last call.</param>
     /// <returns>Whether to keep using the memo.</returns>
     public bool Pays(int rows)
     {
+        var period = Math.Max(JudgeEvery, _slots.Length);
         _rows += rows;
-        if (_rows < JudgeEvery)
+        if (_rows < period)
         {
-            return _misses <= JudgeEvery / 2;
+            return _misses <= period / 2;
         }
 
         var pays = _misses <= _rows / 2;

@@ -98,6 +98,24 @@ public sealed class StringFoldMemoTests
     }
 
     [Fact]
+    public void A_large_memo_pays_through_the_first_miss_of_each_of_thousands_of_shared_strings()
+    {
+        // A reducer of 4,096 entries has a memo of 16,384 slots; after a Clear its first rows bring every key string
+        // once. 3,000 shared strings in the first 4,096 rows are a warm-up, not strings that are new objects a row.
+        var shared = Names(3_000);
+        var memo = new StringFoldMemo(Seed, 16_384);
+        for (var chunk = 0; chunk < 8; chunk++)
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                memo.Fold(shared[((chunk * 4096) + i) % shared.Length]);
+            }
+
+            Assert.True(memo.Pays(4096), $"chunk {chunk}");
+        }
+    }
+
+    [Fact]
     public void Clear_lets_go_of_the_strings()
     {
         var memo = new StringFoldMemo(Seed, 256);
