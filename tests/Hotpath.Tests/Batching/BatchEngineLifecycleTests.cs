@@ -452,9 +452,15 @@ public sealed class BatchEngineLifecycleTests
         return default;
     }
 
-    /// <summary>The system clock, except that one read of its timestamp, or one setting of one of its timers, throws.</summary>
+    /// <summary>
+    /// A clock whose time moves only when one of its timers fires (by that timer's due time), so what the engine decides
+    /// never depends on how fast this machine ran it: a batch has never waited <c>MaxDelay</c> when the dispatcher first
+    /// looks, and it must set the flush timer. One read of its timestamp, or one setting of one of its timers, throws.
+    /// </summary>
     private sealed class FlakyClock : TimeProvider
     {
+        private readonly object _gate = new();
+        private long _now;
         private int _reads;
         private int _changes;
         private int _throws;
@@ -467,6 +473,8 @@ public sealed class BatchEngineLifecycleTests
 
         public int Throws => Volatile.Read(ref _throws);
 
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
         public override long GetTimestamp()
         {
             if (Interlocked.Increment(ref _reads) == ThrowOnRead)
@@ -475,28 +483,72 @@ public sealed class BatchEngineLifecycleTests
                 throw new InvalidOperationException("a flaky clock");
             }
 
-            return base.GetTimestamp();
+            lock (_gate)
+            {
+                return _now;
+            }
         }
 
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            new Timer(this, base.CreateTimer(callback, state, dueTime, period));
-
-        private sealed class Timer(FlakyClock clock, ITimer inner) : ITimer
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            var timer = new Timer(this, callback, state);
+            timer.Arm(dueTime);
+            return timer;
+        }
+
+        /// <summary>A system timer (real waits, so the engine's waits still pass) that moves the clock to its due time as it fires.</summary>
+        private sealed class Timer : ITimer
+        {
+            private readonly FlakyClock _clock;
+            private readonly TimerCallback _callback;
+            private readonly object? _state;
+            private readonly ITimer _inner;
+            private long _dueAt = long.MaxValue;
+
+            public Timer(FlakyClock clock, TimerCallback callback, object? state)
+            {
+                (_clock, _callback, _state) = (clock, callback, state);
+                _inner = TimeProvider.System.CreateTimer(static self => ((Timer)self!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            public void Arm(TimeSpan dueTime)
+            {
+                lock (_clock._gate)
+                {
+                    _dueAt = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : _clock._now + dueTime.Ticks;
+                }
+
+                _inner.Change(dueTime, Timeout.InfiniteTimeSpan);
+            }
+
             public bool Change(TimeSpan dueTime, TimeSpan period)
             {
-                if (Interlocked.Increment(ref clock._changes) == clock.ThrowOnTimerChange)
+                if (Interlocked.Increment(ref _clock._changes) == _clock.ThrowOnTimerChange)
                 {
-                    Interlocked.Increment(ref clock._throws);
+                    Interlocked.Increment(ref _clock._throws);
                     throw new InvalidOperationException("a flaky timer");
                 }
 
-                return inner.Change(dueTime, period);
+                Arm(dueTime);
+                return true;
             }
 
-            public void Dispose() => inner.Dispose();
+            private void Fire()
+            {
+                lock (_clock._gate)
+                {
+                    if (_dueAt != long.MaxValue)
+                    {
+                        _clock._now = Math.Max(_clock._now, _dueAt);
+                    }
+                }
 
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
+                _callback(_state);
+            }
+
+            public void Dispose() => _inner.Dispose();
+
+            public ValueTask DisposeAsync() => _inner.DisposeAsync();
         }
     }
 }
