@@ -1,5 +1,5 @@
-using Hotpath.Tests.Shared;
 using Hotpath.Batching;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.Batching;
 
@@ -15,7 +15,7 @@ public sealed class BatchEngineAllocationCollection
 [Collection(nameof(BatchEngineAllocationTests))]
 public sealed class BatchEngineAllocationTests
 {
-    [Fact]
+    [OptimizedBuildFact]
     public void A_flush_by_MaxDelay_on_the_system_clock_allocates_nothing_on_any_thread()
     {
         // One item a batch, so every batch waits MaxDelay: the dispatcher sets the flush timer, the timer fires, a
@@ -32,7 +32,7 @@ public sealed class BatchEngineAllocationTests
         AssertFlushesAllocateNothing(engine, handled, itemsPerFlush: 1, flushes: 10);
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_flush_by_size_allocates_nothing_on_any_thread()
     {
         using var handled = new SemaphoreSlim(0);

@@ -1,5 +1,5 @@
-using Hotpath.Tests.Shared;
 using Hotpath.Caching;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.Caching;
 
@@ -29,7 +29,7 @@ public sealed class AllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_hit_with_a_time_to_live_allocates_nothing()
     {
         var cache = new ShardedCache<int, string>(new ShardedCacheOptions { Capacity = 1_000, TimeToLive = TimeSpan.FromMinutes(5), TrimOnMemoryPressure = false });
@@ -50,7 +50,7 @@ public sealed class AllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_hit_on_the_generated_two_string_key_accessor_allocates_nothing()
     {
         var cache = new PodCache();
@@ -72,7 +72,7 @@ public sealed class AllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_hit_through_GetOrAddAsync_allocates_nothing()
     {
         var cache = new ShardedCache<int, string>(new ShardedCacheOptions { Capacity = 100, TrimOnMemoryPressure = false });

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Sources;
 using Hotpath.Caching;
+using Hotpath.Tests.Shared;
 
 namespace Hotpath.Tests.Caching;
 
@@ -25,7 +26,7 @@ public sealed class MissAllocationTests
 
     private static ShardedCache<int, string> Create() => new(new ShardedCacheOptions { Capacity = 1 << 16, TrimOnMemoryPressure = false });
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_GetOrAdd_miss_allocates_only_its_entry()
     {
         var cache = Create();
@@ -35,7 +36,7 @@ public sealed class MissAllocationTests
         AssertEachMissAllocates(72, () => Assert.Same(Value, cache.GetOrAdd(next++, factory)));
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_GetOrAddAsync_miss_whose_loader_completes_synchronously_allocates_its_budget()
     {
         var cache = Create();
@@ -50,7 +51,7 @@ public sealed class MissAllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_GetOrAddAsync_miss_whose_loader_completes_synchronously_costs_the_same_with_a_cancellable_token()
     {
         var cache = Create();
@@ -66,7 +67,7 @@ public sealed class MissAllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_GetOrAddAsync_miss_whose_loader_completes_later_allocates_its_budget()
     {
         // The loader's own pending value allocates nothing (a reused IValueTaskSource), and it is completed on the
@@ -87,7 +88,7 @@ public sealed class MissAllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_GetOrAddAsync_miss_whose_loader_completes_later_with_a_cancellable_token_allocates_its_budget()
     {
         // The caller's token must be able to end its wait while the loader runs on, so this miss detaches the load.
