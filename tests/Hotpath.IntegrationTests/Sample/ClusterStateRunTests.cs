@@ -56,7 +56,7 @@ public sealed class ClusterStateRunTests
         Assert.Contains("hotpath", report.Mismatch, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void OnceWarm_APodEventForAKnownPod_AllocatesNothing()
     {
         // Lease a PodEvent, hit the cache, update the PodState, return the lease: no allocation on the ingest thread.

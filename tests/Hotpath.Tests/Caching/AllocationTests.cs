@@ -91,7 +91,7 @@ public sealed class AllocationTests
         });
     }
 
-    [Fact]
+    [OptimizedBuildFact]
     public void A_warm_miss_costs_about_the_same_in_a_flow_that_carries_other_async_locals()
     {
         // A web request's flow carries AsyncLocals of its own. The miss puts its load on the flow's chain of loads for
