@@ -1,4 +1,5 @@
 using Hotpath.Batching;
+using Hotpath.Caching;
 
 namespace Hotpath.Tests.Batching;
 
@@ -255,6 +256,33 @@ public sealed class ReducerMathTests
             }
 
             Assert.NotEqual(hash, ReducerMath.HashString(new string(chars) + "\0", seed)); // a trailing NUL is still longer
+        }
+    }
+
+    [Fact]
+    public void HashString_gives_strings_of_different_lengths_no_collision_that_holds_for_every_seed()
+    {
+        // With the length xored in as it is, "pod-123" (14 bytes) read the words "pod-" and "-123" ^ 14, and "pod-3123"
+        // (16 bytes) "pod-" and "3123" ^ 16: the same words, so every 3-digit pod collided with its "3"-prefixed twin
+        // whatever the seed (and "\u0006" with "\u0006\0"). Every prefix digit, every length class, several seeds.
+        for (var round = 0; round < 4; round++)
+        {
+            var seed = ReducerMath.NewSeed();
+            foreach (var prefix in new[] { "", "p", "pod-", "namespace-", "cluster-east/namespace-" })
+            {
+                for (var i = 0; i < 1000; i++)
+                {
+                    var shorter = prefix + i;
+                    var hash = ReducerMath.HashString(shorter, seed);
+                    for (var digit = 0; digit < 10; digit++)
+                    {
+                        Assert.NotEqual(hash, ReducerMath.HashString(prefix + digit + i, seed));
+                    }
+                }
+            }
+
+            Assert.NotEqual(ReducerMath.HashString("\u0006", seed), ReducerMath.HashString("\u0006\0", seed));
+            Assert.NotEqual(CacheKeyHash.Of("pod-123"), CacheKeyHash.Of("pod-3123"));
         }
     }
 
