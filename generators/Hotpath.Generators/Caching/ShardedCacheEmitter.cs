@@ -133,7 +133,7 @@ internal static class ShardedCacheEmitter
         {
             var part = parts[i];
             var comparison = part.IsString
-                ? "string.Equals(" + part.MemberName + ", other." + part.MemberName + ", global::System.StringComparison.Ordinal)"
+                ? "string.Equals(" + part.MemberName + ", other." + part.MemberName + ")" // ordinal; the overload taking a StringComparison is a call more
                 : "global::System.Collections.Generic.EqualityComparer<" + part.TypeFullName + ">.Default.Equals(" + part.MemberName + ", other." + part.MemberName + ")";
             writer.Line((i == 0 ? "=> " : "&& ") + comparison + (i == parts.Count - 1 ? ";" : string.Empty));
         }
@@ -141,13 +141,7 @@ internal static class ShardedCacheEmitter
         writer.Unindent();
         writer.Line();
         writer.Line("/// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>");
-        var hash = HashedPart(parts[0]);
-        for (var i = 1; i < parts.Count; i++)
-        {
-            hash = "global::Hotpath.Caching.CacheKeyHash.Combine(" + hash + ", " + HashedPart(parts[i]) + ")";
-        }
-
-        writer.Line("public override int GetHashCode() => " + hash + ";");
+        writer.Line("public override int GetHashCode() => " + KeyHash(parts) + ";");
         writer.CloseBrace();
         if (key.Namespace is not null)
         {
@@ -157,9 +151,39 @@ internal static class ShardedCacheEmitter
         return writer.ToString();
     }
 
-    /// <summary>String parts hash with the runtime's seeded ordinal string hash (cheaper than Marvin); others with their default comparer (0 for null).</summary>
-    private static string HashedPart(CacheKeyPart part) =>
-        part.IsString
-            ? "global::Hotpath.Caching.CacheKeyHash.Of(" + part.MemberName + ")"
-            : "global::System.Collections.Generic.EqualityComparer<" + part.TypeFullName + ">.Default.GetHashCode(" + part.MemberName + (part.IsNeverNull ? ")" : "!)");
+    /// <summary>
+    /// The key's hash. String parts take the runtime's seeded ordinal string hash (cheaper than Marvin) without its
+    /// final avalanche (<c>CacheKeyHash.Fold</c>, seeded by the part's position), xored together with the other parts'
+    /// combined hash and finished once: a two-string key pays one avalanche, not two. A key without string parts
+    /// combines its parts' default hash codes (0 for null) left to right.
+    /// </summary>
+    private static string KeyHash(EquatableArray<CacheKeyPart> parts)
+    {
+        string? others = null;
+        var folds = new List<string>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (part.IsString)
+            {
+                folds.Add("global::Hotpath.Caching.CacheKeyHash.Fold(" + part.MemberName + ", " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+                continue;
+            }
+
+            var hash = "global::System.Collections.Generic.EqualityComparer<" + part.TypeFullName + ">.Default.GetHashCode(" + part.MemberName + (part.IsNeverNull ? ")" : "!)");
+            others = others is null ? hash : "global::Hotpath.Caching.CacheKeyHash.Combine(" + others + ", " + hash + ")";
+        }
+
+        if (folds.Count == 0)
+        {
+            return others!;
+        }
+
+        if (others is not null)
+        {
+            folds.Add("unchecked((uint)" + others + ")"); // unchecked: a project may compile checked
+        }
+
+        return "global::Hotpath.Caching.CacheKeyHash.Finish(" + string.Join(" ^ ", folds) + ")";
+    }
 }

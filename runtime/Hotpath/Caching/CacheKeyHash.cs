@@ -15,7 +15,9 @@ namespace Hotpath.Caching;
 /// 32 bits. The seed is random per process, so hash values differ between runs and cannot be precomputed by a client
 /// choosing keys; this is not a cryptographic guarantee. What bounds the damage of colliding keys is the cache itself:
 /// a shard holds at most its share of <see cref="ShardedCacheOptions.Capacity"/>, so no bucket chain can grow past
-/// that. Generated <c>{Value}Key</c> structs call it for their string parts.
+/// that. Generated <c>{Value}Key</c> structs call it for their string parts: a key with string parts folds each one
+/// with <see cref="Fold"/> (seeded by the part's position), xors in the other parts' combined hash, and finishes once
+/// with <see cref="Finish"/>, so a two-string key pays one final avalanche, not one per string.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CacheKeyHash
@@ -34,6 +36,28 @@ public static class CacheKeyHash
         }
 
         var hash = SeededHash.OfString(value, s_seed);
+        return (int)hash ^ (int)(hash >> 32);
+    }
+
+    /// <summary>
+    /// A string key part's contribution to its key's hash, before <see cref="Finish"/>: the seeded multiply-fold of its
+    /// characters, the seed varied by the part's <paramref name="position"/> so that swapped parts hash apart; 0 for
+    /// <see langword="null"/>. <c>Finish(Fold(s, 0)) == Of(s)</c>.
+    /// </summary>
+    /// <param name="value">The part, or <see langword="null"/>.</param>
+    /// <param name="position">The part's position in the key (a constant in generated code, so the seed folds away).</param>
+    /// <returns>64 bits to xor with the key's other parts' and pass to <see cref="Finish"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Fold(string? value, int position) =>
+        value is null ? 0 : SeededHash.FoldOfString(value, s_seed ^ unchecked((ulong)(uint)position * 0x9E37_79B9_7F4A_7C15UL));
+
+    /// <summary>The key's hash from its parts' xored <see cref="Fold"/>s (and other parts' combined hash): one avalanche, folded to 32 bits.</summary>
+    /// <param name="folded">The xor of the parts' folds.</param>
+    /// <returns>The key's 32-bit hash.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Finish(ulong folded)
+    {
+        var hash = SeededHash.Finish(folded); // 0 stays 0: a key of null strings hashes as Of(null)
         return (int)hash ^ (int)(hash >> 32);
     }
 

@@ -14,10 +14,10 @@ namespace Cluster
 
         /// <summary>Part-by-part equality; strings compare ordinally.</summary>
         public bool Equals(PodKey other)
-            => string.Equals(Namespace, other.Namespace, global::System.StringComparison.Ordinal)
-            && string.Equals(Name, other.Name, global::System.StringComparison.Ordinal);
+            => string.Equals(Namespace, other.Namespace)
+            && string.Equals(Name, other.Name);
 
         /// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>
-        public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Of(Namespace), global::Hotpath.Caching.CacheKeyHash.Of(Name));
+        public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Finish(global::Hotpath.Caching.CacheKeyHash.Fold(Namespace, 0) ^ global::Hotpath.Caching.CacheKeyHash.Fold(Name, 1));
     }
 }

@@ -13,10 +13,10 @@ public readonly partial record struct LeaseKey(int Id, string Value, string? Cla
     /// <summary>Part-by-part equality; strings compare ordinally.</summary>
     public bool Equals(LeaseKey other)
         => global::System.Collections.Generic.EqualityComparer<int>.Default.Equals(Id, other.Id)
-        && string.Equals(Value, other.Value, global::System.StringComparison.Ordinal)
-        && string.Equals(Class, other.Class, global::System.StringComparison.Ordinal)
+        && string.Equals(Value, other.Value)
+        && string.Equals(Class, other.Class)
         && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(URLToken, other.URLToken);
 
     /// <summary>Combines the parts' hash codes (ordinal for strings); allocates nothing.</summary>
-    public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Combine(global::Hotpath.Caching.CacheKeyHash.Combine(global::System.Collections.Generic.EqualityComparer<int>.Default.GetHashCode(Id), global::Hotpath.Caching.CacheKeyHash.Of(Value)), global::Hotpath.Caching.CacheKeyHash.Of(Class)), global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(URLToken));
+    public override int GetHashCode() => global::Hotpath.Caching.CacheKeyHash.Finish(global::Hotpath.Caching.CacheKeyHash.Fold(Value, 1) ^ global::Hotpath.Caching.CacheKeyHash.Fold(Class, 2) ^ unchecked((uint)global::Hotpath.Caching.CacheKeyHash.Combine(global::System.Collections.Generic.EqualityComparer<int>.Default.GetHashCode(Id), global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.GetHashCode(URLToken))));
 }

@@ -20,6 +20,46 @@ public class KeyHashingAndCountingTests
     }
 
     [Fact]
+    public void A_string_part_folded_at_position_0_and_finished_hashes_as_the_string_does()
+    {
+        for (var length = 0; length <= 70; length++)
+        {
+            var text = new string('n', length) + length;
+            Assert.Equal(CacheKeyHash.Of(text), CacheKeyHash.Finish(CacheKeyHash.Fold(text, 0)));
+            Assert.Equal(CacheKeyHash.Fold(text, 1), CacheKeyHash.Fold(new string(text.AsSpan()), 1));
+            Assert.NotEqual(CacheKeyHash.Fold(text, 0), CacheKeyHash.Fold(text, 1)); // the position seeds the fold
+        }
+
+        Assert.Equal(0UL, CacheKeyHash.Fold(null, 3));
+        Assert.Equal(0, CacheKeyHash.Finish(CacheKeyHash.Fold(null, 0)));
+        Assert.NotEqual(0UL, CacheKeyHash.Fold(string.Empty, 0)); // "" is not null
+    }
+
+    [Fact]
+    public void Generated_two_string_keys_spread_and_tell_swapped_and_shifted_parts_apart()
+    {
+        // PodStateKey folds each string part with its position's seed and finishes once: a key and its swap, and
+        // keys that concatenate alike, must hash apart; and 10,000 pod keys must not crowd onto few hash values.
+        Assert.NotEqual(new PodStateKey("a", "b").GetHashCode(), new PodStateKey("b", "a").GetHashCode());
+        Assert.NotEqual(new PodStateKey("x", "x").GetHashCode(), new PodStateKey("y", "y").GetHashCode());
+        Assert.NotEqual(new PodStateKey("ab", "c").GetHashCode(), new PodStateKey("a", "bc").GetHashCode());
+        Assert.NotEqual(new PodStateKey("", "").GetHashCode(), new PodStateKey(null!, null!).GetHashCode());
+        Assert.Equal(0, new PodStateKey(null!, null!).GetHashCode());
+
+        var hashes = new HashSet<int>();
+        var lowBits = new HashSet<int>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var key = new PodStateKey("namespace-" + (i % 20), "pod-" + i);
+            hashes.Add(key.GetHashCode());
+            lowBits.Add(key.GetHashCode() & 1023);
+        }
+
+        Assert.True(hashes.Count >= 9_990, $"{hashes.Count} distinct hashes of 10,000 keys");
+        Assert.True(lowBits.Count >= 1_000, $"{lowBits.Count} of 1,024 low-bit values taken"); // 10,000 random draws leave none empty, 6 % of seeds one
+    }
+
+    [Fact]
     public void String_keys_find_their_entries_whatever_the_instance_in_string_object_and_interface_typed_caches()
     {
         // A string-typed cache hashes and compares its keys through its own flag; object- and interface-typed caches
