@@ -10,7 +10,8 @@ namespace Hotpath.Analyzers.Locks;
 /// HOT207: blocking while holding a lock (<c>lock</c>, <c>Lock.EnterScope</c>, or a manual Monitor/Lock/SpinLock/
 /// reader-writer acquisition): <c>Thread.Sleep</c>, <c>Task.Wait</c>, <c>.Result</c>,
 /// <c>GetAwaiter().GetResult()</c>, wait handles and the other waiting primitives, <c>Parallel</c> loops,
-/// <c>CancellationTokenRegistration.Dispose</c> (called, or by a using whose scope ends under the lock),
+/// <c>CancellationTokenRegistration.Dispose</c> (called, or by a using whose scope ends under the lock; and an awaited
+/// <c>DisposeAsync</c> or an <c>await using</c> under a SemaphoreSlim held as an async lock),
 /// <c>CancellationTokenSource.Cancel</c> (runs the callbacks), synchronous file and network I/O, console input and output, invoking a delegate or
 /// raising an event (foreign code under the lock); and <c>await</c> between a manual thread-affine
 /// acquisition and its exit. <c>Monitor.Wait</c> is not reported: it releases the lock while it waits.
@@ -293,6 +294,10 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 case IUsingOperation { IsAsynchronous: false, Resources: var resources } when DisposesRegistration(resources):
                 case IUsingDeclarationOperation { IsAsynchronous: false, DeclarationGroup: var group } when DisposesRegistration(group):
                     return (RegistrationDispose + " at the end of the using " + RegistrationWaits, RegistrationWhy);
+                case IUsingOperation { IsAsynchronous: true, Resources: var resources } when DisposesRegistration(resources):
+                case IUsingDeclarationOperation { IsAsynchronous: true, DeclarationGroup: var group } when DisposesRegistration(group):
+                    // Under a SemaphoreSlim held as an async lock (the only lock an await may stand in).
+                    return (RegistrationDispose + "Async at the end of the await using " + RegistrationWaits, RegistrationWhy);
                 default:
                     return (null, null);
             }
@@ -315,6 +320,24 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             return LockSymbols.Is(WithoutConversions(resources).Type, Symbols.CancellationTokenRegistration);
+        }
+
+        /// <summary>Whether <paramref name="call"/>'s result is awaited where it is made: <c>await x</c> or <c>await x.ConfigureAwait(…)</c>.</summary>
+        private static bool IsAwaited(IOperation call)
+        {
+            var parent = call.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance is not null &&
+                WithoutConversions(configured.Instance) == call)
+            {
+                parent = configured.Parent;
+            }
+
+            return parent is IAwaitOperation;
         }
 
         private static IOperation WithoutConversions(IOperation operation)
@@ -377,6 +400,14 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration))
             {
                 return (RegistrationDispose + " " + RegistrationWaits, RegistrationWhy);
+            }
+
+            // Awaited, DisposeAsync waits for a running callback as Dispose does (a callback that waits for the semaphore
+            // held here never completes, nor does the await); not awaited, it waits for nothing here.
+            if (name == "DisposeAsync" && method.Parameters.IsEmpty && invocation.Instance is { } disposedAsync &&
+                LockSymbols.Is(WithoutConversions(disposedAsync).Type, Symbols.CancellationTokenRegistration) && IsAwaited(invocation))
+            {
+                return (RegistrationDispose + "Async " + RegistrationWaits, RegistrationWhy);
             }
 
             // Cancel runs the token's callbacks on this thread before it returns (CancelAsync elsewhere, CancelAfter from a timer).

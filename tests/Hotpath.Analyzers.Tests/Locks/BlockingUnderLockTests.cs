@@ -1150,6 +1150,31 @@ public sealed class BlockingUnderLockTests
         }
         """, "HOT207");
 
+    /// <summary>
+    /// Awaited, DisposeAsync waits for a callback already running, as Dispose does: under a SemaphoreSlim held as an
+    /// async lock, a callback that waits for the semaphore never completes, and neither does the await. Not awaited, or
+    /// awaited after the release, it is quiet; an await using whose scope ends after the release too.
+    /// </summary>
+    [Fact]
+    public Task Awaiting_a_cancellation_registration_DisposeAsync_under_a_held_semaphore_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private CancellationTokenRegistration _registration;
+            private int _n;
+            public async Task A() { await _sem.WaitAsync(); try { await {|HOT207:_registration.DisposeAsync()|}; } finally { _sem.Release(); } }
+            public async Task B() { await _sem.WaitAsync(); try { await {|HOT207:_registration.DisposeAsync()|}.ConfigureAwait(false); } finally { _sem.Release(); } }
+            public async Task D(CancellationToken ct) { await _sem.WaitAsync(); try { await using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; } finally { _sem.Release(); } }
+            public async Task E(CancellationToken ct) { await _sem.WaitAsync(); try { await using ({|HOT207:ct.Register(OnCancel)|}) { _n++; } } finally { _sem.Release(); } }
+            public async Task Quiet1() { await _sem.WaitAsync(); try { _ = _registration.DisposeAsync(); } finally { _sem.Release(); } }
+            public async Task Quiet2() { await _sem.WaitAsync(); try { _n++; } finally { _sem.Release(); } await _registration.DisposeAsync(); }
+            public async Task Quiet3(CancellationToken ct) { await using var r = ct.Register(OnCancel); await _sem.WaitAsync(); try { _n++; } finally { _sem.Release(); } }
+            public async Task Quiet4() { await _sem.WaitAsync(); try { _registration.Unregister(); } finally { _sem.Release(); } }
+            public async Task Quiet5() { await _registration.DisposeAsync(); }
+            private async void OnCancel() { await _sem.WaitAsync(); try { _n = -1; } finally { _sem.Release(); } }
+        }
+        """, "HOT207");
+
     [Fact]
     public async Task The_message_of_a_registration_disposed_under_a_lock_names_the_callback_wait()
     {
