@@ -156,6 +156,8 @@ internal sealed class AllocatingApiTable
     private const string ImmutableCopy = "a new array with a copy of the items: build it once and keep it, or pass the source as a ReadOnlySpan<T>";
     private const string GcArray = "a new array per call: allocate it once and reuse it, or rent from ArrayPool<T>.Shared";
     private const string StartTask = "a new Task per call: queue a reused IThreadPoolWorkItem with ThreadPool.UnsafeQueueUserWorkItem, or hand the work to a long-running worker through a channel";
+    private const string ContinuationTask = "a new continuation Task per call (and the delegate's closure if it captures): await the task instead";
+    private const string CombinedTask = "a new Task per call (and an array of the tasks from an IEnumerable<Task>): await the tasks in turn when they are few, or count completions in a reused object";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -210,6 +212,11 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Threading.Tasks.Task", "Run", ApiMatch.AnyOverload, "Task.Run", StartTask),
         new AllocatingApi("System.Threading.Tasks.TaskFactory", "StartNew", ApiMatch.AnyOverload, "TaskFactory.StartNew", StartTask),
         new AllocatingApi("System.Threading.Tasks.TaskFactory`1", "StartNew", ApiMatch.AnyOverload, "TaskFactory<TResult>.StartNew", StartTask),
+        new AllocatingApi("System.Threading.Tasks.Task", "ContinueWith", ApiMatch.AnyOverload, "Task.ContinueWith", ContinuationTask),
+        new AllocatingApi("System.Threading.Tasks.Task`1", "ContinueWith", ApiMatch.AnyOverload, "Task<TResult>.ContinueWith", ContinuationTask),
+        new AllocatingApi("System.Threading.Tasks.Task", "WhenAll", ApiMatch.AnyOverload, "Task.WhenAll", CombinedTask),
+        new AllocatingApi("System.Threading.Tasks.Task", "WhenAny", ApiMatch.AnyOverload, "Task.WhenAny", CombinedTask),
+        new AllocatingApi("System.Threading.Tasks.Task", "Delay", ApiMatch.AnyOverload, "Task.Delay", "a new Task and timer per call (a zero delay excepted): wait on one reused PeriodicTimer, or let one long-running loop do the waiting"),
         new AllocatingApi("System.Tuple", "Create", ApiMatch.AnyOverload, "Tuple.Create", "a new Tuple object per call: use a ValueTuple ((a, b) or ValueTuple.Create)"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", ".ctor", ApiMatch.AnyOverload, "new Regex", "build it once in a static readonly field or use [GeneratedRegex]"),
         new AllocatingApi("System.Text.RegularExpressions.Regex", "Split", ApiMatch.AnyOverload, "Regex.Split", "enumerate matches with EnumerateMatches (no allocation)"),

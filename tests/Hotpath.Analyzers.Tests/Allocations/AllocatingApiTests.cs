@@ -303,6 +303,42 @@ public sealed class AllocatingApiTests
         }
         """);
 
+    /// <summary>
+    /// ContinueWith, WhenAll, WhenAny and Delay each return a new Task (static lambdas here, so only HOT110 is left);
+    /// awaiting the tasks themselves, Task.CompletedTask and ValueTask.CompletedTask allocate nothing.
+    /// </summary>
+    [Fact]
+    public Task Task_ContinueWith_WhenAll_WhenAny_and_Delay_are_reported_but_awaiting_the_tasks_is_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public Task Then(Task t) => {|HOT110:t.ContinueWith(static _ => Work())|};
+
+            [HotPath]
+            public Task<int> ThenValue(Task<int> t) => {|HOT110:t.ContinueWith(static r => r.Result + 1)|};
+
+            [HotPath]
+            public Task Both(Task a, Task b) => {|HOT110:Task.WhenAll(a, b)|};
+
+            [HotPath]
+            public Task<Task> First(Task a, Task b) => {|HOT110:Task.WhenAny(a, b)|};
+
+            [HotPath]
+            public Task Wait(CancellationToken token) => {|HOT110:Task.Delay(10, token)|};
+
+            [HotPath]
+            public async Task {|HOT109:InTurn|}(Task a, Task b) // its own state machine is HOT109's
+            {
+                await a;
+                await b;
+                await Task.CompletedTask;
+                await ValueTask.CompletedTask;
+            }
+
+            private static void Work() { }
+        }
+        """);
+
     [Fact]
     public Task A_designated_slice_of_a_string_or_a_list_in_a_list_pattern_is_reported() => Alloc.VerifyAsync("""
         public class C

@@ -584,7 +584,7 @@ public sealed class DesignWordingTests
         public class Io
         {
             [HotPath]
-            public async Task {|HOT109:SaveAsync|}() => await Task.Delay(1);
+            public async Task {|HOT109:SaveAsync|}() => await {|HOT110:Task.Delay(1)|};
 
             [HotPath]
             public async ValueTask<int> {|HOT109:ReadAsync|}()
