@@ -77,8 +77,8 @@ internal static class SeededHash
 
     /// <summary>
     /// The length's term in the last read's operand: seeded, so that no two strings of different lengths collide for
-    /// every seed. (It was the length xored in as it is: "pod-123" and "pod-3123" then read the same words once the
-    /// length was xored in, and hashed alike in every process, as did every 3-digit pod with its "3"-prefixed twin.)
+    /// every seed. (With the length xored in unseeded, "pod-123" (14 bytes) and "pod-3123" (16 bytes) gave the multiply
+    /// the same operands and hashed alike in every process, as did every 3-digit pod and its "3"-prefixed twin.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Length(ulong seed, nuint bytes) => (seed ^ Secret1) * ((ulong)bytes + 1);
