@@ -84,7 +84,8 @@ public struct StringFoldMemo
     /// <summary>
     /// Counts <paramref name="rows"/> more rows folded through the memo, and tells whether it still pays: false once
     /// more than half of the rows of a judgement period (4,096 rows, or the memo's length if larger) missed. A
-    /// reducer that hears false hashes directly until its next <c>Clear</c>, which calls <see cref="Clear"/>.
+    /// reducer that hears false hashes directly until its next <c>Clear</c>, which calls <see cref="Clear"/>; the memo
+    /// lets go of its strings as it says false.
     /// </summary>
     /// <param name="rows">Rows folded since the last call.</param>
     /// <returns>Whether to keep using the memo.</returns>
@@ -92,14 +93,26 @@ public struct StringFoldMemo
     {
         var period = Math.Max(JudgeEvery, _slots.Length);
         _rows += rows;
+        bool pays;
         if (_rows < period)
         {
-            return _misses <= period / 2;
+            pays = _misses <= period / 2;
+        }
+        else
+        {
+            pays = _misses <= _rows / 2;
+            _rows = 0;
+            _misses = 0;
         }
 
-        var pays = _misses <= _rows / 2;
-        _rows = 0;
-        _misses = 0;
+        if (!pays && _written)
+        {
+            // The reducer stops using the memo until its Clear: let go of the strings now (new objects a row, most of
+            // them, which nothing else holds), not at that Clear.
+            Array.Clear(_slots);
+            _written = false;
+        }
+
         return pays;
     }
 

@@ -144,6 +144,36 @@ public sealed class StringFoldMemoTests
         Assert.All(weak, static w => Assert.False(w.IsAlive));
     }
 
+    [Fact]
+    public void A_memo_that_stops_paying_lets_go_of_its_strings_at_once()
+    {
+        // The reducer hashes directly from then on until its Clear: the strings (new objects a row) are dead weight.
+        var memo = new StringFoldMemo(Seed, 256);
+        var weak = FoldNewStringsUntilTheMemoStopsPaying(ref memo);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(weak, static w => Assert.False(w.IsAlive));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] FoldNewStringsUntilTheMemoStopsPaying(ref StringFoldMemo memo)
+    {
+        var kept = new List<WeakReference>();
+        for (var i = 0; i < 4096; i++)
+        {
+            var name = new string('n', 3) + i;
+            memo.Fold(name);
+            if (i % 64 == 63)
+            {
+                kept.Add(new WeakReference(name)); // the last one stays in its slot until the memo lets go
+            }
+        }
+
+        Assert.False(memo.Pays(4096));
+        return kept.ToArray();
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static WeakReference[] FoldStringsOnlyTheMemoHolds(ref StringFoldMemo memo)
     {
