@@ -183,7 +183,13 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             ThrowKeyNull();
         }
 
-        var hash = Hash(key);
+        return TryGetHashed(key, Hash(key), out value);
+    }
+
+    /// <summary><see cref="TryGet"/> of a key already hashed: a miss goes on to load or add with the same hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetHashed(TKey key, int hash, [MaybeNullWhen(false)] out TValue value)
+    {
         var shardIndex = ShardIndex(hash);
         for (var node = Volatile.Read(ref _table[BucketIndex(hash, shardIndex)]); node is not null; node = node.Next)
         {
@@ -223,13 +229,19 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        if (TryGet(key, out var value))
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        var hash = Hash(key);
+        if (TryGetHashed(key, hash, out var value))
         {
             return value;
         }
 
         value = factory(key);
-        return AddCore(key, value, replace: false);
+        return AddHashed(key, hash, value, replace: false);
     }
 
     /// <summary>
@@ -257,7 +269,12 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
-        if (TryGet(key, out var value))
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        if (TryGetHashed(key, Hash(key), out var value))
         {
             return new ValueTask<TValue>(value);
         }
@@ -280,7 +297,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             ThrowKeyNull();
         }
 
-        AddCore(key, value, replace: true);
+        AddHashed(key, Hash(key), value, replace: true);
     }
 
     /// <summary>Removes the entry for <paramref name="key"/>.</summary>
@@ -358,9 +375,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int BucketIndex(int hash, int shardIndex) => (shardIndex << _bucketBits) | (hash & _bucketMask);
 
-    private TValue AddCore(TKey key, TValue value, bool replace)
+    private TValue AddHashed(TKey key, int hash, TValue value, bool replace)
     {
-        var hash = Hash(key);
         var now = ExpiryOf(out var expiresAt);
         return ShardFor(hash).Add(key, value, hash, expiresAt, replace, now).Value;
     }
@@ -382,6 +398,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     // Not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader completes later 200 B): a
     // pooled box cannot be waited on synchronously before it completes (GetResult throws), and callers that cannot
     // await block on GetOrAddAsync(...).Result.
+    // The key's hash is worked out again here, not passed: an async method's parameters (and locals live across an
+    // await) are fields of its state machine, and one more field grew the box of every miss whose loader completes later.
     private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
     {
         var shard = ShardFor(Hash(key));
@@ -430,7 +448,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // - A write before it is seen by the peek below: after a Set the peek finds the value and nothing is
             //   loaded; after a Remove or Clear the load started after the write, so storing its value is right.
             // A load that finished between our miss and our registration has already stored the value too.
-            if (!TryPeek(key, out var value))
+            var hash = Hash(key); // live only until the loader's result is awaited (see above)
+            if (!TryPeek(key, hash, out var value))
             {
                 // The loader is called with this load on the flow's chain of loads (an AsyncLocal: it flows into the
                 // loader's continuations after its awaits, and into whatever it awaits), so a call of the same key
@@ -468,9 +487,14 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
                     // still running pays for that task.
                     detached = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
                 }
+                else if (pending.IsCompletedSuccessfully)
+                {
+                    value = StoreLoaded(key, hash, pending.Result, flight); // unregisters it
+                }
                 else
                 {
-                    value = StoreLoaded(key, await pending.ConfigureAwait(false), flight); // unregisters it
+                    var loaded = await pending.ConfigureAwait(false);
+                    value = StoreLoaded(key, Hash(key), loaded, flight); // unregisters it
                 }
             }
             else
@@ -510,9 +534,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     }
 
     /// <summary>Stores a loaded value unless a write superseded its load, and unregisters the load; returns the value the load's callers get.</summary>
-    private TValue StoreLoaded(TKey key, TValue value, Flight flight)
+    private TValue StoreLoaded(TKey key, int hash, TValue value, Flight flight)
     {
-        var hash = Hash(key);
         var now = ExpiryOf(out var expiresAt);
 
         // A GetOrAdd that stored a value while this load ran wins (the first value stored stays, as between
@@ -543,7 +566,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         TValue value;
         try
         {
-            value = StoreLoaded(key, await pending.ConfigureAwait(false), flight);
+            var loaded = await pending.ConfigureAwait(false);
+            value = StoreLoaded(key, Hash(key), loaded, flight);
         }
         catch (Exception error)
         {
@@ -570,9 +594,8 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         new($"GetOrAddAsync: recursive load of the same key '{key}' (the key's loader asked the cache for that key, directly or through other loads, and would wait for itself).");
 
     /// <summary>A lookup that does not touch the statistics (the caller already counted its miss).</summary>
-    private bool TryPeek(TKey key, [MaybeNullWhen(false)] out TValue value)
+    private bool TryPeek(TKey key, int hash, [MaybeNullWhen(false)] out TValue value)
     {
-        var hash = Hash(key);
         for (var node = Volatile.Read(ref _table[BucketIndex(hash, ShardIndex(hash))]); node is not null; node = node.Next)
         {
             if (node.Hash == hash && KeyEquals(node.Key, key) &&
