@@ -173,21 +173,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return held;
             }
 
-            return held.Where(item => item.Kind is null or LockKind.Semaphore || !rest.Any(statement => ReleasesIn(statement, item.Target)));
-        }
-
-        private bool ReleasesIn(IOperation scope, IOperation target)
-        {
-            foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
-            {
-                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) &&
-                    LockOperations.SameTarget(released, target))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return held.Where(item => item.Kind is null or LockKind.Semaphore || !rest.Any(statement => Releases(statement, item.Target, kind: null)));
         }
 
         private bool HoldsBlockingLock(IEnumerable<HeldLock> held, IOperation operation, out bool manualThreadAffine)
@@ -261,15 +247,16 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return region is { Finally: { } release } && Releases(release, acquisition.Target) ? region : null;
+            return region is { Finally: { } release } && Releases(release, acquisition.Target, LockKind.Semaphore) ? region : null;
         }
 
-        private bool Releases(IOperation scope, IOperation target)
+        /// <summary>Whether <paramref name="scope"/> (this function's part of it) releases <paramref name="target"/>, by a release of <paramref name="kind"/> if one is given.</summary>
+        private bool Releases(IOperation scope, IOperation target, LockKind? kind)
         {
             foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
             {
-                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var kind, out var released) &&
-                    kind == LockKind.Semaphore && LockOperations.SameTarget(released, target))
+                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
+                    (kind is null || releasedKind == kind) && LockOperations.SameTarget(released, target))
                 {
                     return true;
                 }
@@ -291,17 +278,19 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return Completes(operation, task) ? (null, null) : ("Task.Result", Waiters);
                 case IInvocationOperation invocation:
                     return ClassifyCall(invocation, Waiters);
-                case IUsingOperation { IsAsynchronous: false, Resources: var resources } when DisposesRegistration(resources):
-                case IUsingDeclarationOperation { IsAsynchronous: false, DeclarationGroup: var group } when DisposesRegistration(group):
-                    return (RegistrationDispose + " at the end of the using " + RegistrationWaits, RegistrationWhy);
-                case IUsingOperation { IsAsynchronous: true, Resources: var resources } when DisposesRegistration(resources):
-                case IUsingDeclarationOperation { IsAsynchronous: true, DeclarationGroup: var group } when DisposesRegistration(group):
-                    // Under a SemaphoreSlim held as an async lock (the only lock an await may stand in).
-                    return (RegistrationDispose + "Async at the end of the await using " + RegistrationWaits, RegistrationWhy);
+                case IUsingOperation { Resources: var resources } @using when DisposesRegistration(resources):
+                    return RegistrationUsing(@using.IsAsynchronous);
+                case IUsingDeclarationOperation { DeclarationGroup: var group } declaration when DisposesRegistration(group):
+                    return RegistrationUsing(declaration.IsAsynchronous);
                 default:
                     return (null, null);
             }
         }
+
+        /// <summary>A using that disposes a registration where the lock is held (an await using: under a SemaphoreSlim held as an async lock, the only lock an await may stand in).</summary>
+        private static (string What, string Why) RegistrationUsing(bool isAsynchronous) => isAsynchronous
+            ? (RegistrationDispose + "Async at the end of the await using " + RegistrationWaits, RegistrationWhy)
+            : (RegistrationDispose + " at the end of the using " + RegistrationWaits, RegistrationWhy);
 
         /// <summary>Whether a using's resources include a <c>CancellationTokenRegistration</c> (declared, or an expression).</summary>
         private bool DisposesRegistration(IOperation resources)
@@ -340,6 +329,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             return parent is IAwaitOperation;
         }
 
+        // Boxing included, unlike LockOperations.Unwrap: ((IDisposable)registration).Dispose() disposes the registration.
         private static IOperation WithoutConversions(IOperation operation)
         {
             while (operation is IConversionOperation or IParenthesizedOperation)
@@ -396,18 +386,13 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return ($"Invoking delegate '{receiver.Syntax}'", "it is unknown code that may block or take other locks");
             }
 
-            if (name == "Dispose" && method.Parameters.IsEmpty && invocation.Instance is { } disposed &&
-                LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration))
-            {
-                return (RegistrationDispose + " " + RegistrationWaits, RegistrationWhy);
-            }
-
             // Awaited, DisposeAsync waits for a running callback as Dispose does (a callback that waits for the semaphore
             // held here never completes, nor does the await); not awaited, it waits for nothing here.
-            if (name == "DisposeAsync" && method.Parameters.IsEmpty && invocation.Instance is { } disposedAsync &&
-                LockSymbols.Is(WithoutConversions(disposedAsync).Type, Symbols.CancellationTokenRegistration) && IsAwaited(invocation))
+            if (name is "Dispose" or "DisposeAsync" && method.Parameters.IsEmpty && invocation.Instance is { } disposed &&
+                LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration) &&
+                (name == "Dispose" || IsAwaited(invocation)))
             {
-                return (RegistrationDispose + "Async " + RegistrationWaits, RegistrationWhy);
+                return ("CancellationTokenRegistration." + name + " " + RegistrationWaits, RegistrationWhy);
             }
 
             // Cancel runs the token's callbacks on this thread before it returns (CancelAsync elsewhere, CancelAfter from a timer).
