@@ -28,21 +28,12 @@ public static class CacheKeyHash
     /// <param name="value">A string, or <see langword="null"/>.</param>
     /// <returns>A 32-bit hash, equal for equal strings within one process.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Of(string? value)
-    {
-        if (value is null)
-        {
-            return 0;
-        }
-
-        var hash = SeededHash.OfString(value, s_seed);
-        return (int)hash ^ (int)(hash >> 32);
-    }
+    public static int Of(string? value) => Finish(Fold(value, 0));
 
     /// <summary>
     /// A string key part's contribution to its key's hash, before <see cref="Finish"/>: the seeded multiply-fold of its
     /// characters, the seed varied by the part's <paramref name="position"/> so that swapped parts hash apart; 0 for
-    /// <see langword="null"/>. <c>Finish(Fold(s, 0)) == Of(s)</c>.
+    /// <see langword="null"/>. <see cref="Of"/> is <c>Finish(Fold(s, 0))</c>.
     /// </summary>
     /// <param name="value">The part, or <see langword="null"/>.</param>
     /// <param name="position">The part's position in the key (a constant in generated code, so the seed folds away).</param>

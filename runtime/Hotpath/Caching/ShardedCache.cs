@@ -178,12 +178,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <returns>True on a hit; false (and <paramref name="value"/> default) when absent or expired.</returns>
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
-        if (key is null)
-        {
-            ThrowKeyNull();
-        }
-
-        return TryGetHashed(key, Hash(key), out value);
+        return TryGetHashed(key, HashOfKey(key), out value);
     }
 
     /// <summary><see cref="TryGet"/> of a key already hashed: a miss goes on to load or add with the same hash.</summary>
@@ -229,12 +224,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        if (key is null)
-        {
-            ThrowKeyNull();
-        }
-
-        var hash = Hash(key);
+        var hash = HashOfKey(key);
         if (TryGetHashed(key, hash, out var value))
         {
             return value;
@@ -269,12 +259,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
-        if (key is null)
-        {
-            ThrowKeyNull();
-        }
-
-        if (TryGetHashed(key, Hash(key), out var value))
+        if (TryGetHashed(key, HashOfKey(key), out var value))
         {
             return new ValueTask<TValue>(value);
         }
@@ -292,12 +277,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <summary>Stores <paramref name="value"/> for <paramref name="key"/>, replacing any entry (and restarting its time to live).</summary>
     public void Set(TKey key, TValue value)
     {
-        if (key is null)
-        {
-            ThrowKeyNull();
-        }
-
-        AddHashed(key, Hash(key), value, replace: true);
+        AddHashed(key, HashOfKey(key), value, replace: true);
     }
 
     /// <summary>Removes the entry for <paramref name="key"/>.</summary>
@@ -305,12 +285,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// counted in <see cref="CacheStatistics.Expirations"/>).</returns>
     public bool Remove(TKey key)
     {
-        if (key is null)
-        {
-            ThrowKeyNull();
-        }
-
-        var hash = Hash(key);
+        var hash = HashOfKey(key);
         return ShardFor(hash).Remove(key, hash, _timeToLive == 0 ? 0 : _clock.Now);
     }
 
@@ -353,6 +328,18 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
 
     [DoesNotReturn]
     private static void ThrowKeyNull() => throw new ArgumentNullException("key");
+
+    /// <summary>The hash of a key a caller passed in: null is refused (<see cref="ArgumentNullException"/> naming "key").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int HashOfKey(TKey key)
+    {
+        if (key is null)
+        {
+            ThrowKeyNull();
+        }
+
+        return Hash(key);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Hash(TKey key) => !typeof(TKey).IsValueType && _stringKeys
@@ -448,7 +435,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             // - A write before it is seen by the peek below: after a Set the peek finds the value and nothing is
             //   loaded; after a Remove or Clear the load started after the write, so storing its value is right.
             // A load that finished between our miss and our registration has already stored the value too.
-            var hash = Hash(key); // live only until the loader's result is awaited (see above)
+            var hash = Hash(key); // again: the shard's, above, kept this far would live across the waiters' await and ride in the box
             if (!TryPeek(key, hash, out var value))
             {
                 // The loader is called with this load on the flow's chain of loads (an AsyncLocal: it flows into the

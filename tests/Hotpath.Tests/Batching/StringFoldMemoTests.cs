@@ -138,9 +138,7 @@ public sealed class StringFoldMemoTests
         Assert.Contains(weak, static w => w.IsAlive); // the memo holds them: the check below can fail
 
         memo.Clear();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        CollectEverything();
         Assert.All(weak, static w => Assert.False(w.IsAlive));
     }
 
@@ -150,10 +148,15 @@ public sealed class StringFoldMemoTests
         // The reducer hashes directly from then on until its Clear: the strings (new objects a row) are dead weight.
         var memo = new StringFoldMemo(Seed, 256);
         var weak = FoldNewStringsUntilTheMemoStopsPaying(ref memo);
+        CollectEverything();
+        Assert.All(weak, static w => Assert.False(w.IsAlive));
+    }
+
+    private static void CollectEverything()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        Assert.All(weak, static w => Assert.False(w.IsAlive));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
