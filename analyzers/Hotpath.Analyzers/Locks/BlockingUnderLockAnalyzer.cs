@@ -154,14 +154,22 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// The locks still held where a using's Dispose runs: at the end of its body, or of the block a using declaration
-        /// stands in. A manual acquisition released before then (an Exit later in that body or block) no longer is; a
-        /// <c>lock</c> or scope held at the using encloses that end.
+        /// stands in. A <c>lock</c> or scope held at the using encloses that end. A manual acquisition held at the using,
+        /// or taken after it in that body or block, is held there unless a release of it runs on every path to the end
+        /// after it (<see cref="LockRegionWalker.ReleasesOnEveryPath"/>: a statement of the body or block, a nested
+        /// block's, a lock or using statement's body, a try's finally, or both branches of an if/else; not one under an if
+        /// alone, some sections of a switch only or a loop), and no statement before it can leave the scope without
+        /// releasing it (a return, a throw, a break: the using is disposed on the way out). A lock statement, or a scope of
+        /// a using, after the using is released before that end: a using declared later is disposed first.
         /// </summary>
         private IEnumerable<HeldLock> HeldWhenDisposed(IOperation @using, ImmutableStack<HeldLock> held)
         {
             ImmutableArray<IOperation> rest;
             switch (@using)
             {
+                case IUsingOperation { Body: IBlockOperation body }:
+                    rest = body.Operations;
+                    break;
                 case IUsingOperation { Body: var body }:
                     rest = ImmutableArray.Create(body);
                     break;
@@ -173,7 +181,56 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     return held;
             }
 
-            return held.Where(item => item.Kind is null or LockKind.Semaphore || !rest.Any(statement => Releases(statement, item.Target, kind: null)));
+            var atEnd = held.ToList();
+            List<HeldLock>? leftHolding = null;
+            foreach (var statement in rest)
+            {
+                // A lock statement's or a using's own lock or scope is released before that end, and its body is where a
+                // release of an earlier lock would be.
+                var releasing = statement switch
+                {
+                    ILockOperation { Body: var body } => body,
+                    IUsingOperation { Body: var body } => body,
+                    IUsingDeclarationOperation => null,
+                    _ => statement,
+                };
+
+                // A statement that can leave the scope (a return, a throw, a break) without releasing disposes the using on
+                // the way out with the lock held, whatever releases it after that statement.
+                foreach (var item in atEnd)
+                {
+                    if (releasing is not null && item.Kind is not (null or LockKind.Semaphore) && !(leftHolding?.Contains(item) ?? false) &&
+                        MayLeaveWithoutReleasing(releasing, item.Target))
+                    {
+                        (leftHolding ??= new List<HeldLock>()).Add(item);
+                    }
+                }
+
+                // The latest acquisition of that object is the one released (a Monitor entered twice is held until exited twice);
+                // a statement that enters it again and exits (a try-acquire and its finally) leaves the earlier one held.
+                var released = releasing is null ? -1 : atEnd.FindLastIndex(item => item.Kind is not (null or LockKind.Semaphore) &&
+                    ReleasesOnEveryPath(releasing, item.Target) && !IsAcquiredIn(releasing, item.Target));
+                if (released >= 0)
+                {
+                    atEnd.RemoveAt(released);
+                }
+
+                if (releasing != statement)
+                {
+                    continue;
+                }
+
+                foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+                {
+                    if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
+                        acquisition.Kind != LockKind.Semaphore && !Releases(statement, acquisition.Target, kind: null))
+                    {
+                        atEnd.Add(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
+                    }
+                }
+            }
+
+            return leftHolding is null ? atEnd : atEnd.Union(leftHolding);
         }
 
         private bool HoldsBlockingLock(IEnumerable<HeldLock> held, IOperation operation, out bool manualThreadAffine)
@@ -308,7 +365,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            return LockSymbols.Is(WithoutConversions(resources).Type, Symbols.CancellationTokenRegistration);
+            return LockSymbols.Is(LockOperations.WithoutConversions(resources).Type, Symbols.CancellationTokenRegistration);
         }
 
         /// <summary>Whether <paramref name="call"/>'s result is awaited where it is made: <c>await x</c> or <c>await x.ConfigureAwait(…)</c>.</summary>
@@ -321,23 +378,12 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             }
 
             if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance is not null &&
-                WithoutConversions(configured.Instance) == call)
+                LockOperations.WithoutConversions(configured.Instance) == call)
             {
                 parent = configured.Parent;
             }
 
             return parent is IAwaitOperation;
-        }
-
-        // Boxing included, unlike LockOperations.Unwrap: ((IDisposable)registration).Dispose() disposes the registration.
-        private static IOperation WithoutConversions(IOperation operation)
-        {
-            while (operation is IConversionOperation or IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
-            return operation;
         }
 
         private (string? What, string? Why) ClassifyCall(IInvocationOperation invocation, string waiters)
@@ -389,7 +435,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
             // Awaited, DisposeAsync waits for a running callback as Dispose does (a callback that waits for the semaphore
             // held here never completes, nor does the await); not awaited, it waits for nothing here.
             if (name is "Dispose" or "DisposeAsync" && method.Parameters.IsEmpty && invocation.Instance is { } disposed &&
-                LockSymbols.Is(WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration) &&
+                LockSymbols.Is(LockOperations.WithoutConversions(disposed).Type, Symbols.CancellationTokenRegistration) &&
                 (name == "Dispose" || IsAwaited(invocation)))
             {
                 return ("CancellationTokenRegistration." + name + " " + RegistrationWaits, RegistrationWhy);

@@ -338,6 +338,20 @@ internal static class LockOperations
         }
     }
 
+    /// <summary>
+    /// Strips every conversion and parenthesis, boxing included, unlike <see cref="Unwrap"/>: for what an expression
+    /// calls or what type it had (<c>((IDisposable)registration).Dispose()</c> disposes the registration).
+    /// </summary>
+    public static IOperation WithoutConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
+
     public static bool IsBoxing(IConversionOperation conversion) =>
         conversion.Operand.Type is { IsValueType: true } && conversion.Type is { IsReferenceType: true };
 
@@ -384,6 +398,21 @@ internal static class LockOperations
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The outermost operation of the function <paramref name="operation"/> runs in: the lambda or local function around
+    /// it, or the member body's root; with <see cref="DescendantsInSameFunction"/>, everything that function runs.
+    /// </summary>
+    public static IOperation FunctionRoot(IOperation operation)
+    {
+        var root = operation;
+        while (root.Parent is { } parent && root is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        return root;
     }
 
     /// <summary>Descendants of <paramref name="root"/> that run when it runs (not inside lambdas or local functions).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.Analyzers.Locks;
@@ -28,7 +29,11 @@ internal sealed class HeldLock
 /// Walks an operation tree once and knows, at every operation, which locks are held: <c>lock</c> bodies,
 /// <c>using (x.EnterScope())</c> bodies and <c>using var</c> scopes, and the statements between a manual
 /// acquisition (<c>Monitor.Enter</c>, <c>Lock.Enter</c>, <c>SpinLock.Enter</c>, <c>SemaphoreSlim.Wait</c>,
-/// <c>Enter*Lock</c>) and its release. Lambdas and local functions start with nothing held: they run later.
+/// <c>Enter*Lock</c>) and a release that runs on every path to them. A lock released only on some paths (under an if
+/// without an else that releases too, a switch without a default section or with a section that does not release, a
+/// loop or a catch, or in a try's body) is held on the others, and is held for what follows; a path that leaves (a
+/// return, a throw, a break out of a loop) never reaches what follows. Lambdas and local functions start with nothing
+/// held: they run later.
 /// </summary>
 internal abstract class LockRegionWalker
 {
@@ -159,12 +164,11 @@ internal abstract class LockRegionWalker
             return held.Push(scope);
         }
 
-        if (statement is ILockOperation or IUsingOperation)
-        {
-            return held;
-        }
-
+        // A lock or using statement's own lock or scope is released when it ends; what its body acquires is not followed
+        // past it, but a release on every path of its body (it runs once when reached) frees an earlier lock.
+        var releasesOnly = statement is ILockOperation or IUsingOperation;
         var current = held;
+        List<IOperation>? releasedTargets = null;
         foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
         {
             if (operation is not IInvocationOperation invocation)
@@ -172,18 +176,274 @@ internal abstract class LockRegionWalker
                 continue;
             }
 
-            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && !IsReleasedIn(statement, acquisition))
+            // An acquisition the statement also releases (a try-acquire and its finally, the lockTaken pattern's guarded
+            // Exit) is over when it ends.
+            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
-                current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
+                if (!releasesOnly && !IsReleasedIn(statement, acquisition))
+                {
+                    current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
+                }
             }
-            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && !IsAcquiredIn(statement, released))
+            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && !IsAcquiredIn(statement, released) &&
+                (releasedTargets is null || !releasedTargets.Exists(t => LockOperations.SameTarget(t, released))) &&
+                ReleasesBeforeWhatFollows(statement, released))
             {
+                // Once per object, however many of the statement's paths release it (an Exit in each branch of an if/else).
+                (releasedTargets ??= new List<IOperation>()).Add(released);
                 current = Remove(current, released);
             }
         }
 
         return current;
     }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> releases <paramref name="target"/> whichever way it runs to its end: a release
+    /// as the statement itself, in a nested block (before any jump out of it that stays in the statement, a switch
+    /// section's break before its Exit) or the body of a lock, using or fixed statement, in a try's finally, in both
+    /// branches of an if/else, in every section of a switch with a default section, under an if testing that the lock
+    /// was taken (its try-acquire's flag, <c>Monitor.IsEntered</c>), or in a try's body when each of its catches releases
+    /// too or ends in a throw or return (or the body's first statement releases, so a catch runs after it). A release
+    /// under an if without such an else, a switch without a default or with a section that does not release, or a loop
+    /// may not run, nor one in a try's body that a catch can swallow a throw before, or in a catch alone (the body's path
+    /// skips it).
+    /// </summary>
+    /// <remarks>
+    /// A path that leaves the function (a return, a throw) or the statement (a break or continue of a loop around it)
+    /// without releasing counts as holding the lock: a using's Dispose at the end of its scope runs on it. For the
+    /// statements after it, use <see cref="ReleasesBeforeWhatFollows"/>.
+    /// </remarks>
+    protected bool ReleasesOnEveryPath(IOperation statement, IOperation target) => ReleasesOnEveryPath(statement, target, region: statement, leavingSkips: false);
+
+    /// <summary>
+    /// Whether every path from <paramref name="statement"/> to the statements after it releases <paramref name="target"/>
+    /// (<see cref="ReleasesOnEveryPath(IOperation, IOperation)"/>), where a branch that leaves without releasing (a return
+    /// or throw, a break or continue of a loop around the statement) does not count: it never reaches them
+    /// (<c>if (c) return; else Monitor.Exit(g);</c>). It may still leave with the lock held, which HOT204 is about.
+    /// </summary>
+    private bool ReleasesBeforeWhatFollows(IOperation statement, IOperation target) => ReleasesOnEveryPath(statement, target, region: statement, leavingSkips: true);
+
+    // region: the statement asked about, whose end the paths run to; a jump to a label inside it lands before that end.
+    // leavingSkips: whether a path that leaves the region (a return, a throw, a break or continue out of it) skips that end.
+    private bool ReleasesOnEveryPath(IOperation statement, IOperation target, IOperation region, bool leavingSkips)
+    {
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: var expression }:
+                return LockOperations.WithoutConversions(expression) is IInvocationOperation invocation &&
+                    LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && LockOperations.SameTarget(released, target);
+            case IBlockOperation block:
+                return ReleasesInSequence(block.Operations, target, region, leavingSkips);
+            case ILockOperation or IUsingOperation or { Syntax: FixedStatementSyntax }:
+                // Its body runs once when the statement is reached.
+                return StatementBody(statement) is { } statementBody && ReleasesOnEveryPath(statementBody, target, region, leavingSkips);
+            case ISwitchOperation { Cases: var sections }:
+                // A value no case matches skips every section unless one is the default.
+                return sections.Any(section => section.Clauses.Any(clause => clause is IDefaultCaseClauseOperation)) &&
+                    sections.All(section => ReleasesInSequence(section.Body, target, region, leavingSkips) ||
+                        (leavingSkips && LeavesInSequence(section.Body, region)));
+            case ITryOperation { Finally: { } release } when ReleasesOnEveryPath(release, target, region, leavingSkips):
+                return true;
+            case ITryOperation { Body: var body } tryOperation:
+                // Without a finally that releases, the body's release counts when no catch can reach what follows with the
+                // lock held: each releases too or leaves (a throw, a return), or the body released first (its first statement,
+                // a try that releases in its finally) so a catch runs after the release.
+                return ReleasesOnEveryPath(body, target, region, leavingSkips) &&
+                    ((body.Operations.Length > 0 && ReleasesOnEveryPath(body.Operations[0], target, region, leavingSkips)) ||
+                     tryOperation.Catches.All(@catch => ReleasesOnEveryPath(@catch.Handler, target, region, leavingSkips) || EndsInThrowOrReturn(@catch.Handler)));
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                // A branch that leaves without releasing (if (c) return; else Monitor.Exit(g);) does not reach the end.
+                return (ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) || (leavingSkips && Leaves(conditional.WhenTrue, region))) &&
+                    (ReleasesOnEveryPath(whenFalse, target, region, leavingSkips) || (leavingSkips && Leaves(whenFalse, region)));
+            case IConditionalOperation { WhenFalse: null, Condition: ILocalReferenceOperation { Local: var flag } } conditional:
+                // if (taken) Monitor.Exit(g): the flag says whether the lock was taken, so it exits whenever the lock is held.
+                return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) && IsTakenFlag(flag, conditional, target);
+            case IConditionalOperation { WhenFalse: null, Condition: IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } test } conditional
+                when SymbolEqualityComparer.Default.Equals(test.TargetMethod.ContainingType, Symbols.Monitor) && LockOperations.SameTarget(test.Arguments[0].Value, target):
+                // if (Monitor.IsEntered(g)) Monitor.Exit(g): exits whenever this thread holds it.
+                return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether statements run in order (a block's, a switch section's) release <paramref name="target"/>: one of them does
+    /// on every path, and none before it can jump past it to a place inside <paramref name="region"/> (a break out of the
+    /// switch, a goto), from where the region's end is reached with the lock held, nor (unless
+    /// <paramref name="leavingSkips"/>) leave without releasing (<c>if (c) return; Monitor.Exit(g);</c>).
+    /// </summary>
+    private bool ReleasesInSequence(ImmutableArray<IOperation> statements, IOperation target, IOperation region, bool leavingSkips)
+    {
+        foreach (var statement in statements)
+        {
+            if (ReleasesOnEveryPath(statement, target, region, leavingSkips))
+            {
+                return true;
+            }
+
+            // Where leaving skips nothing that matters (a using's Dispose runs on the way out), a statement that can leave
+            // before the release without releasing itself leaves with the lock held.
+            if (JumpsPast(statement, region) || (!leavingSkips && MayLeaveWithoutReleasing(statement, target)))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> holds a way out of it (a return or yield break, a throw no catch inside it can
+    /// take, a break, continue or goto to a label outside it) and no release of <paramref name="target"/>.
+    /// </summary>
+    protected bool MayLeaveWithoutReleasing(IOperation statement, IOperation target)
+    {
+        var leaves = false;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && LockOperations.SameTarget(released, target):
+                    return false;
+                case IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak }:
+                case IThrowOperation when !MayBeCaughtWithin(operation, statement):
+                case IBranchOperation { Target: var label } when !DeclaresLabel(statement, label):
+                    leaves = true;
+                    break;
+            }
+        }
+
+        return leaves;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="operation"/> ends by leaving <paramref name="region"/> on every path, never reaching its end:
+    /// a return (not a yield return), a throw no catch inside the region can take, a break or continue of a loop or switch
+    /// around the region, or an if/else both of whose branches leave.
+    /// </summary>
+    private static bool Leaves(IOperation operation, IOperation region) => operation switch
+    {
+        IBlockOperation { Operations: var statements } => LeavesInSequence(statements, region),
+        IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak } => true,
+        IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => !MayBeCaughtWithin(operation, region),
+        IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue, Target: var label } => !DeclaresLabel(region, label),
+        IConditionalOperation { WhenFalse: { } whenFalse } conditional => Leaves(conditional.WhenTrue, region) && Leaves(whenFalse, region),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether a throw at <paramref name="operation"/> may land in a catch of a try inside <paramref name="region"/> (or of
+    /// the region itself) whose body holds it and that does not end in a throw or return, from where the region's end is
+    /// reached: it does not leave the region.
+    /// </summary>
+    private static bool MayBeCaughtWithin(IOperation operation, IOperation region)
+    {
+        for (var current = operation; current != region && current.Parent is { } parent; current = parent)
+        {
+            // A catch that ends in a throw or return passes the throw on (to a try further out) or leaves.
+            if (parent is ITryOperation tryOperation && tryOperation.Body == current && tryOperation.Catches.Any(@catch => !EndsInThrowOrReturn(@catch.Handler)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether statements run in order end by leaving <paramref name="region"/>, none before the last jumping past it.</summary>
+    private static bool LeavesInSequence(ImmutableArray<IOperation> statements, IOperation region)
+    {
+        for (var i = 0; i < statements.Length - 1; i++)
+        {
+            if (JumpsPast(statements[i], region))
+            {
+                return false;
+            }
+        }
+
+        return statements.Length > 0 && Leaves(statements[statements.Length - 1], region);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> holds a jump that lands outside it but inside <paramref name="region"/>: a break
+    /// or continue of a loop or switch of the region around it, or a goto (whose label may be anywhere).
+    /// </summary>
+    private static bool JumpsPast(IOperation statement, IOperation region)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is IBranchOperation { Target: var label } branch && !DeclaresLabel(statement, label) &&
+                (branch.BranchKind == BranchKind.GoTo || DeclaresLabel(region, label)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="label"/> belongs to a loop, a switch or a labeled statement inside <paramref name="root"/>.</summary>
+    private static bool DeclaresLabel(IOperation root, ILabelSymbol label)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        {
+            var declares = operation switch
+            {
+                ILoopOperation loop => SymbolEqualityComparer.Default.Equals(loop.ContinueLabel, label) || SymbolEqualityComparer.Default.Equals(loop.ExitLabel, label),
+                ISwitchOperation @switch => SymbolEqualityComparer.Default.Equals(@switch.ExitLabel, label),
+                ILabeledOperation labeled => SymbolEqualityComparer.Default.Equals(labeled.Label, label),
+                _ => false,
+            };
+            if (declares)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="flag"/> says whether <paramref name="target"/> was taken: the function holding
+    /// <paramref name="within"/> passes it by ref to an acquisition of it (<c>Monitor.Enter(g, ref taken)</c>) or stores a
+    /// try-acquire's result in it (<c>var got = Monitor.TryEnter(g)</c>).
+    /// </summary>
+    private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(within)))
+        {
+            var value = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) => initial,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local }, Value: var assigned } when SymbolEqualityComparer.Default.Equals(local, flag) => assigned,
+                IInvocationOperation invocation when invocation.Arguments.Any(argument => argument.Parameter?.RefKind == RefKind.Ref &&
+                    argument.Value is ILocalReferenceOperation { Local: var passed } && SymbolEqualityComparer.Default.Equals(passed, flag)) => invocation,
+                _ => null,
+            };
+            if (value is not null && LockOperations.WithoutConversions(value) is IInvocationOperation acquiring &&
+                LockOperations.TryGetAcquisition(acquiring, Symbols, out var acquisition) && LockOperations.SameTarget(acquisition.Target, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The body of a <c>lock</c>, <c>using</c> or <c>fixed</c> statement (whose operation is not public in Roslyn 4.8).</summary>
+    private static IOperation? StatementBody(IOperation statement) => statement switch
+    {
+        ILockOperation { Body: var body } => body,
+        IUsingOperation { Body: var body } => body,
+        { Syntax: FixedStatementSyntax { Statement: var body } } => statement.ChildOperations.FirstOrDefault(child => child.Syntax == body),
+        _ => null,
+    };
+
+    private static bool EndsInThrowOrReturn(IBlockOperation block) =>
+        block.Operations.Length > 0 && block.Operations[block.Operations.Length - 1] is
+            IThrowOperation or IReturnOperation or IExpressionStatementOperation { Operation: IThrowOperation };
 
     private bool IsReleasedIn(IOperation statement, Acquisition acquisition)
     {
@@ -199,7 +459,8 @@ internal abstract class LockRegionWalker
         return false;
     }
 
-    private bool IsAcquiredIn(IOperation statement, IOperation target)
+    /// <summary>Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/>.</summary>
+    protected bool IsAcquiredIn(IOperation statement, IOperation target)
     {
         foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
         {

@@ -76,8 +76,9 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // An acquisition helper that tells its caller what it took (ConcurrentDictionary's AcquireAllLocks, ConcurrentBag's
         // FreezeBag): the caller's finally releases what the ref parameter says was taken. A finally of this method that
-        // releases it is judged like any other (it must still test the flag).
-        if (acquisition.Kind == LockKind.Monitor && !releasedInFinally && IsHandedToCaller(acquisition))
+        // releases it is judged like any other (it must still test the flag), and so is a method that exits the lock
+        // itself outside a finally: it owns the release, which a throw before that Exit skips.
+        if (acquisition.Kind == LockKind.Monitor && !releasedInFinally && IsHandedToCaller(acquisition) && !ExitsOutsideFinally(acquisition, symbols))
         {
             return;
         }
@@ -126,6 +127,39 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         return written is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
+    }
+
+    /// <summary>
+    /// Whether the acquiring function (not its lambdas or local functions) exits the acquired lock anywhere but in a
+    /// finally: in its straight-line code, under an if, or in a catch.
+    /// </summary>
+    private static bool ExitsOutsideFinally(Acquisition acquisition, LockSymbols symbols)
+    {
+        var root = LockOperations.FunctionRoot(acquisition.Invocation);
+
+        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        {
+            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, symbols, out _, out var target) &&
+                LockOperations.SameTarget(target, acquisition.Target) && !IsInFinally(invocation, root))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInFinally(IOperation operation, IOperation root)
+    {
+        for (var current = operation; current != root && current.Parent is { } parent; current = parent)
+        {
+            if (parent is ITryOperation { Finally: { } finallyBlock } && finallyBlock == current)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -372,11 +406,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
     private static bool IsReleasedInSameFunction(Acquisition acquisition, LockSymbols symbols)
     {
-        var root = (IOperation)acquisition.Invocation;
-        while (root.Parent is { } parent && root is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-        {
-            root = parent;
-        }
+        var root = LockOperations.FunctionRoot(acquisition.Invocation);
 
         foreach (var operation in LockOperations.DescendantsInSameFunction(root))
         {

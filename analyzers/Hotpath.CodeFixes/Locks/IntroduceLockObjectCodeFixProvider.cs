@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Hotpath.CodeFixes.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -8,6 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Hotpath.CodeFixes.Locks;
 
@@ -124,10 +127,12 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
     /// Another type's site rules the fix out when the fix can see it: <c>this</c>, <c>GetType()</c> or an inherited
     /// member in a base or derived type, or the same <c>typeof(T)</c>, string constant or static member anywhere (a nested
     /// type of the type counts as the type for those); or code anywhere, the type's own included, that locks the instance
-    /// through another reference (<see cref="ReachesTheInstance"/>). Every tree is walked, not only the type's: the
+    /// through another reference (<see cref="ReachesTheInstance"/>). Every tree is looked at, not only the type's: the
     /// other sites are in other types (a derived type, any class locking the same string or typeof), which can be
-    /// declared in any file. Outside the type's declarations the walk is syntactic until a candidate lock or
-    /// <c>Monitor.X(…)</c> call is found; only then is that tree's semantic model asked.
+    /// declared in any file. A tree without the type's declarations is not walked node by node: a scan of its text,
+    /// remembered per tree (<see cref="SitePositions"/>), finds where a lock keyword or a Monitor method's name stands, and
+    /// only the tokens there are looked at (a few hundred times cheaper than its nodes); only for a candidate lock or
+    /// <c>Monitor.X(…)</c> call found there is that tree's semantic model asked.
     /// </para>
     /// </summary>
     private static IReadOnlyList<ExpressionSyntax>? Sites(ExpressionSyntax target, object key, INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
@@ -140,10 +145,24 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         {
             SemanticModel? treeModel = null;
             var own = declarations.Where(d => d.SyntaxTree == tree).ToList();
-            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            IEnumerable<SyntaxNode> nodes;
+            if (own.Count > 0 || SitePositions(tree, cancellationToken) is not { } positions)
+            {
+                nodes = tree.GetRoot(cancellationToken).DescendantNodes();
+            }
+            else if (positions.IsEmpty)
+            {
+                continue; // no lock keyword and no Monitor method name: no site of another type here
+            }
+            else
+            {
+                nodes = NodesAt(tree.GetRoot(cancellationToken), positions);
+            }
+
+            foreach (var node in nodes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var declaration = own.FirstOrDefault(d => d.Span.Contains(node.Span));
+                var declaration = own.Count == 0 ? null : own.FirstOrDefault(d => d.Span.Contains(node.Span));
                 var candidate = node switch
                 {
                     LockStatementSyntax lockStatement => lockStatement.Expression,
@@ -189,6 +208,144 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
 
         return targets;
     }
+
+    /// <summary>
+    /// Where each tree's text may hold a site (<see cref="FindSitePositions"/>), worked out once per tree: a light bulb
+    /// asks again and again, and an edit makes a new tree only of the document it changes.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SyntaxTree, SiteScan> s_siteScans = new();
+
+    [ThreadStatic]
+    private static char[]? t_buffer;
+
+    /// <summary>The words a site outside the type's declarations is written with: the lock keyword, or the name of a Monitor method after a dot.</summary>
+    private static readonly string[] s_siteWords = { "lock", "Enter", "TryEnter", "Exit", "Wait", "Pulse", "PulseAll" };
+
+    /// <summary>A tree's scan: where a site word starts, or null when the text must be walked whole.</summary>
+    private sealed class SiteScan
+    {
+        public SiteScan(ImmutableArray<int>? positions) => Positions = positions;
+
+        public ImmutableArray<int>? Positions { get; }
+    }
+
+    /// <summary>Where a site of <paramref name="tree"/> may start (empty: it holds none); null when only a walk of all its nodes can tell.</summary>
+    private static ImmutableArray<int>? SitePositions(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        if (!s_siteScans.TryGetValue(tree, out var scan))
+        {
+            var found = new SiteScan(FindSitePositions(tree.GetText(cancellationToken), cancellationToken));
+            scan = s_siteScans.GetValue(tree, _ => found);
+        }
+
+        return scan.Positions;
+    }
+
+    /// <summary>
+    /// The lock statements and invocations named Enter, TryEnter, Exit, Wait, Pulse or PulseAll after a dot that start
+    /// with a token at one of <paramref name="positions"/> (a word in a comment or a string is no token's start).
+    /// </summary>
+    private static IEnumerable<SyntaxNode> NodesAt(SyntaxNode root, ImmutableArray<int> positions)
+    {
+        foreach (var position in positions)
+        {
+            var token = root.FindToken(position);
+            if (token.SpanStart != position)
+            {
+                continue;
+            }
+
+            if (token.IsKind(SyntaxKind.LockKeyword) && token.Parent is LockStatementSyntax lockStatement)
+            {
+                yield return lockStatement;
+            }
+            else if (token.Parent is SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access } name &&
+                     access.Name == name && invocation.Expression == access)
+            {
+                yield return invocation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where <paramref name="text"/> has the lock keyword or the name Enter, TryEnter, Exit, Wait, Pulse or PulseAll: one
+    /// of those words standing alone (no ASCII letter, digit or underscore on either side; in a comment or a string too,
+    /// which <see cref="NodesAt"/> passes over), at the <c>@</c> of a verbatim name. Null when a name may hide in other characters: a keyword cannot be
+    /// written with escapes, but a name can (<c>\u0045nter</c>), and it can hold formatting characters its value drops,
+    /// so a text with a <c>\u</c> or <c>\U</c>, or with a formatting character, is walked whole. One pass over the
+    /// characters, in chunks, with no string made of them.
+    /// </summary>
+    internal static ImmutableArray<int>? FindSitePositions(SourceText text, CancellationToken cancellationToken)
+    {
+        var buffer = t_buffer ??= new char[4096];
+        var positions = ImmutableArray.CreateBuilder<int>();
+        for (var start = 0; start < text.Length; start += buffer.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(buffer.Length, text.Length - start);
+            text.CopyTo(start, buffer, 0, count);
+            for (var i = 0; i < count; i++)
+            {
+                var c = buffer[i];
+                switch (c)
+                {
+                    case 'l' or 'E' or 'T' or 'W' or 'P':
+                        if (start + i > 0 && IsWordCharacter(CharAt(text, buffer, start, count, start + i - 1)))
+                        {
+                            continue;
+                        }
+
+                        foreach (var word in s_siteWords)
+                        {
+                            if (word[0] == c && IsWordAt(text, buffer, start, count, start + i, word))
+                            {
+                                // A verbatim name (@Enter) starts its token at the @.
+                                positions.Add(start + i > 0 && CharAt(text, buffer, start, count, start + i - 1) == '@' ? start + i - 1 : start + i);
+                                break;
+                            }
+                        }
+
+                        break;
+                    case '\\':
+                        if (start + i + 1 < text.Length && CharAt(text, buffer, start, count, start + i + 1) is 'u' or 'U')
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case > '\u007f' when CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format:
+                        return null;
+                }
+            }
+        }
+
+        return positions.ToImmutable();
+    }
+
+    private static bool IsWordAt(SourceText text, char[] buffer, int start, int count, int position, string word)
+    {
+        if (position + word.Length > text.Length)
+        {
+            return false;
+        }
+
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (CharAt(text, buffer, start, count, position + k) != word[k])
+            {
+                return false;
+            }
+        }
+
+        var end = position + word.Length;
+        return end == text.Length || !IsWordCharacter(CharAt(text, buffer, start, count, end));
+    }
+
+    /// <summary>The character at <paramref name="position"/>: from the chunk in <paramref name="buffer"/> when it holds it.</summary>
+    private static char CharAt(SourceText text, char[] buffer, int start, int count, int position) =>
+        position >= start && position < start + count ? buffer[position - start] : text[position];
+
+    private static bool IsWordCharacter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
 
     /// <summary>
     /// Whether <paramref name="candidate"/> (a lock object anywhere, the type's own code included) may be the instance

@@ -1151,6 +1151,315 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// A using declaration's Dispose runs at the end of its block, so a lock taken after it in that block and not released
+    /// before the end is held there too. A lock statement, or a Monitor.Enter whose finally exits, after the using releases
+    /// on its own; a scope declared after the registration is disposed before it (reverse declaration order), one declared
+    /// before it after it. A try-acquire of a lock already held, exited in its own finally, leaves the first hold.
+    /// </summary>
+    [Fact]
+    public Task A_lock_taken_after_a_registration_using_and_held_at_the_end_of_its_block_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A(CancellationToken ct) { using {|HOT207:var r = ct.Register(OnCancel)|}; Monitor.Enter(_gate); _n++; }
+            public void B(CancellationToken ct) { using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; if (!Monitor.TryEnter(_gate)) return; _n++; }
+            public void D(CancellationToken ct) { using {|HOT207:var r = ct.Register(OnCancel)|}; _rw.EnterWriteLock(); _n++; }
+            public void E(CancellationToken ct) { using ({|HOT207:ct.Register(OnCancel)|}) { _lock.Enter(); _n++; } }
+            public void F(CancellationToken ct) { using var scope = _lock.EnterScope(); using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; }
+            public void G(CancellationToken ct) { lock (_gate) { using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; } }
+            public void H(CancellationToken ct) { using {|HOT207:var r = ct.Register(OnCancel)|}; Monitor.Enter(_gate); Monitor.Exit(_gate); Monitor.Enter(_gate); _n++; }
+            public void I(CancellationToken ct) { Monitor.Enter(_gate); using {|HOT207:var r = ct.Register(OnCancel)|}; if (Monitor.TryEnter(_gate)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void Quiet1(CancellationToken ct) { using var r = ct.Register(OnCancel); lock (_gate) { _n++; } _n++; }
+            public void Quiet2(CancellationToken ct) { using var r = ct.Register(OnCancel); Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void Quiet3(CancellationToken ct) { using var r = ct.Register(OnCancel); using var scope = _lock.EnterScope(); _n++; }
+            public void Quiet4(CancellationToken ct) { using var r = ct.Register(OnCancel); Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); }
+            public void Quiet5(CancellationToken ct) { using var r = ct.Register(OnCancel); using (_lock.EnterScope()) { _n++; } }
+            public void Quiet6(CancellationToken ct) { using var r = ct.Register(OnCancel); if (Monitor.TryEnter(_gate)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void Quiet7(CancellationToken ct) { using var r = ct.Register(OnCancel); _rw.EnterReadLock(); { _n++; _rw.ExitReadLock(); } }
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A release after a registration's using declaration frees the lock where the registration is disposed only when it
+    /// runs on every path to the end of the block: a statement of the block, of a nested block, of a try's finally, or
+    /// of both branches of an if/else. One under an if alone, a switch or a loop may not run, and the lock is then still
+    /// held at the end.
+    /// </summary>
+    [Fact]
+    public Task A_release_after_a_registration_using_counts_only_when_it_runs_on_every_path() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A(CancellationToken ct, bool x) { Monitor.Enter(_gate); using {|HOT207:var r = ct.Register(OnCancel)|}; _n++; if (x) Monitor.Exit(_gate); }
+            public void B(CancellationToken ct, bool x) { using {|HOT207:var r = ct.Register(OnCancel)|}; Monitor.Enter(_gate); if (x) { Monitor.Exit(_gate); } }
+            public void D(CancellationToken ct, int k) { using {|HOT207:var r = ct.Register(OnCancel)|}; Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; } }
+            public void E(CancellationToken ct, int k) { using {|HOT207:var r = ct.Register(OnCancel)|}; Monitor.Enter(_gate); while (k-- > 0) { Monitor.Exit(_gate); Monitor.Enter(_gate); } }
+            public void F(CancellationToken ct) { _rw.EnterWriteLock(); using {|HOT207:var r = ct.Register(OnCancel)|}; try { _n++; _rw.ExitWriteLock(); } catch (InvalidOperationException) { } }
+            public void G(CancellationToken ct, bool x) { using ({|HOT207:ct.Register(OnCancel)|}) { Monitor.Enter(_gate); if (x) Monitor.Exit(_gate); } }
+            public void Quiet1(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); _n++; Monitor.Exit(_gate); }
+            public void Quiet2(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); { _n++; Monitor.Exit(_gate); } }
+            public void Quiet3(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void Quiet4(CancellationToken ct, bool x) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); if (x) { Monitor.Exit(_gate); return; } Monitor.Exit(_gate); }
+            public void Quiet5(CancellationToken ct) { using (ct.Register(OnCancel)) { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } }
+            public void Quiet6(CancellationToken ct, bool x) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); if (x) { _n++; Monitor.Exit(_gate); } else Monitor.Exit(_gate); }
+            public void Quiet7(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); using (var s = new System.IO.MemoryStream()) { _n++; Monitor.Exit(_gate); } }
+            public void Quiet8(CancellationToken ct) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); lock (_other) { _n++; Monitor.Exit(_gate); } }
+            public void Quiet9(CancellationToken ct) { using var r = ct.Register(OnCancel); var got = Monitor.TryEnter(_gate); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void Quiet10(CancellationToken ct) { using var r = ct.Register(OnCancel); var got = Monitor.TryEnter(_gate); try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void Quiet11(CancellationToken ct) { using var r = ct.Register(OnCancel); if (!Monitor.TryEnter(_gate)) { return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A release frees the lock for the statements after it only when it runs on every path to them: one under an if
+    /// without an else that releases too, a switch, a loop or a catch, or in a try's body, may not run, and a lock then
+    /// held on some path is held (they were all taken for a release).
+    /// </summary>
+    [Fact]
+    public Task A_release_that_may_not_run_leaves_the_lock_held_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly Lock _lock = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void B(bool c) { Monitor.Enter(_gate); if (c) { Monitor.Exit(_gate); return; } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void D(int k) { Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void E(int k) { _lock.Enter(); while (k-- > 0) { _lock.Exit(); } {|HOT207:Thread.Sleep(1)|}; }
+            public void F() { _rw.EnterWriteLock(); try { _n++; _rw.ExitWriteLock(); } catch (InvalidOperationException) { } {|HOT207:Thread.Sleep(1)|}; }
+            public void G() { Monitor.Enter(_gate); try { _n++; } catch (InvalidOperationException) { Monitor.Exit(_gate); throw; } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void H(bool c) { Monitor.Enter(_gate); Monitor.Enter(_other); if (c) { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_other); }
+            public void I() { Monitor.Enter(_gate); try { _n++; try { _n++; } finally { Monitor.Exit(_gate); } } catch (InvalidOperationException) { } {|HOT207:Thread.Sleep(1)|}; }
+            public void J() { Monitor.Enter(_gate); try { _n++; Monitor.Exit(_gate); } catch (InvalidOperationException) { Monitor.Exit(_gate); } catch (ArgumentException) { } {|HOT207:Thread.Sleep(1)|}; }
+            public void K() { var done = _n > 0; Monitor.Enter(_gate); if (done) Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void L() { var got = Monitor.TryEnter(_other); Monitor.Enter(_gate); if (got) { Monitor.Exit(_gate); Monitor.Exit(_other); } {|HOT207:Thread.Sleep(1)|}; }
+            public void M() { Monitor.Enter(_gate); Monitor.Enter(_other); if (Monitor.IsEntered(_other)) Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_other); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Releases that do run on every path to what follows stay releases: an Exit in both branches of an if/else, in a
+    /// finally (the lockTaken pattern's too, guarded by the flag that says whether it was taken), after a try-acquire
+    /// tested for failure, inside the if of a try-acquire that succeeded, the async-lock shapes of a SemaphoreSlim,
+    /// a Monitor.Wait inside the lock (it gives the lock back before it returns), and a try whose body releases where
+    /// each catch releases too or ends in a throw or return, or whose body starts with a try that releases in its finally,
+    /// and an Exit under an if testing the flag a try-acquire of the lock stored (<c>var got = Monitor.TryEnter(g)</c>) or
+    /// whether the thread holds it (<c>Monitor.IsEntered(g)</c>).
+    /// </summary>
+    [Fact]
+    public Task Releases_on_every_path_leave_what_follows_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _sem = new(1, 1);
+            private SpinLock _spin = new(false);
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); if (c) { _n++; Monitor.Exit(_gate); } else { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void B(bool c) { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); else { _n--; Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void D() { bool taken = false; try { Monitor.Enter(_gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void E() { if (Monitor.TryEnter(_gate)) { try { _n++; } finally { Monitor.Exit(_gate); } } Thread.Sleep(1); }
+            public void F() { if (!Monitor.TryEnter(_gate)) return; try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public async Task G() { await _sem.WaitAsync(); try { _n++; } finally { _sem.Release(); } Thread.Sleep(1); }
+            public async Task H() { if (!await _sem.WaitAsync(0)) return; try { _n++; } finally { _sem.Release(); } Thread.Sleep(1); }
+            public void I() { Monitor.Enter(_gate); try { while (_n == 0) Monitor.Wait(_gate); } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void J(bool c) { Monitor.Enter(_gate); if (c) { Monitor.Exit(_gate); return; } Monitor.Exit(_gate); Thread.Sleep(1); }
+            public void K(bool c) { Monitor.Enter(_gate); if (!c) { Monitor.Exit(_gate); } else { Monitor.Exit(_gate); return; } Thread.Sleep(1); }
+            public void L() { Monitor.Enter(_gate); try { _n++; Monitor.Exit(_gate); } catch (InvalidOperationException) { Monitor.Exit(_gate); throw; } Thread.Sleep(1); }
+            public void M() { Monitor.Enter(_gate); try { try { _n++; } finally { Monitor.Exit(_gate); } } catch (InvalidOperationException) { _n = 0; } Thread.Sleep(1); }
+            public int N() { Monitor.Enter(_gate); try { _n++; Monitor.Exit(_gate); } catch (InvalidOperationException) { Monitor.Exit(_gate); return -1; } Thread.Sleep(1); return _n; }
+            public void O() { var got = Monitor.TryEnter(_gate); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } Thread.Sleep(1); }
+            public void P() { var got = Monitor.TryEnter(_gate, 10); try { _n++; } finally { if (got) Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void Q() { bool taken = false; Monitor.Enter(_gate, ref taken); try { _n++; } finally { if (taken) Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void R() { bool taken = false; _spin.Enter(ref taken); try { _n++; } finally { if (taken) _spin.Exit(); } Thread.Sleep(1); }
+            public void S() { Monitor.Enter(_gate); try { _n++; } finally { if (Monitor.IsEntered(_gate)) Monitor.Exit(_gate); } Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// The body of a lock, using or fixed statement, of a checked or unchecked block and of a plain nested block runs
+    /// once when reached: an Exit on every path of it frees the lock for what follows the statement (the lock statement's
+    /// own lock is still held in its body).
+    /// </summary>
+    [Fact]
+    public Task An_exit_in_the_body_of_a_lock_or_using_statement_leaves_what_follows_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed unsafe class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly Lock _lock = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly int[] _data = new int[1];
+            private int _n;
+            public void A() { Monitor.Enter(_gate); lock (_other) { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void B() { Monitor.Enter(_gate); lock (_other) { _n++; Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; } Thread.Sleep(1); }
+            public void D() { _rw.EnterWriteLock(); using (var s = new MemoryStream()) { _rw.ExitWriteLock(); } Thread.Sleep(1); }
+            public void E() { Monitor.Enter(_gate); using (_lock.EnterScope()) { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void F() { Monitor.Enter(_gate); fixed (int* p = _data) { *p = 1; Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void G() { Monitor.Enter(_gate); checked { _n++; Monitor.Exit(_gate); } unchecked { _n++; } Thread.Sleep(1); }
+            public void H(bool c) { Monitor.Enter(_gate); if (c) { lock (_other) { Monitor.Exit(_gate); } } else { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void I() { Monitor.Enter(_gate); try { _n++; } finally { lock (_other) { Monitor.Exit(_gate); } } Thread.Sleep(1); }
+            public void J() { Monitor.Enter(_gate); lock (_other) { lock (_lock) { Monitor.Exit(_gate); } } Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// An Exit in a lock or using body that may not run there (under an if alone, in a loop), or that the body takes the
+    /// lock again after, leaves the lock held after the statement.
+    /// </summary>
+    [Fact]
+    public Task An_exit_in_a_lock_body_that_may_not_run_leaves_the_lock_held_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); lock (_other) { if (c) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            public void B(int k) { Monitor.Enter(_gate); lock (_other) { while (k-- > 0) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            public void D(bool c) { Monitor.Enter(_gate); using (var s = new MemoryStream()) { if (c) { Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(1)|}; }
+            public void E() { Monitor.Enter(_gate); lock (_other) { Monitor.Exit(_gate); Monitor.Enter(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void F() { Monitor.Enter(_gate); lock (_other) { _n++; } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A switch statement releases on every path when each of its sections releases (an Exit before its break, return
+    /// or throw) and a default section catches every value the others do not; a registration disposed after it is
+    /// disposed without the lock.
+    /// </summary>
+    [Fact]
+    public Task A_switch_whose_every_section_releases_leaves_what_follows_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A(int k) { Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; default: _n++; Monitor.Exit(_gate); break; } Thread.Sleep(1); }
+            public void B(int k) { Monitor.Enter(_gate); switch (k) { case 1: case 2: { Monitor.Exit(_gate); break; } default: Monitor.Exit(_gate); break; } Thread.Sleep(1); }
+            public int D(object o) { _rw.EnterWriteLock(); switch (o) { case int i when i > 0: _rw.ExitWriteLock(); return i; case string: _rw.ExitWriteLock(); throw new ArgumentException(); default: _rw.ExitWriteLock(); break; } Thread.Sleep(1); return 0; }
+            public void E(int k) { Monitor.Enter(_gate); switch (k) { default: if (k > 0) Monitor.Exit(_gate); else Monitor.Exit(_gate); break; } Thread.Sleep(1); }
+            public void F(CancellationToken ct, int k) { using var r = ct.Register(OnCancel); Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; default: Monitor.Exit(_gate); break; } }
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A switch with no default section can skip every section, one section that does not release (or breaks before its
+    /// Exit) reaches what follows with the lock held, and a switch expression is no statement that releases.
+    /// </summary>
+    [Fact]
+    public Task A_switch_with_a_section_that_may_not_release_leaves_the_lock_held_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(int k) { Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; case 2: Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void B(int k) { Monitor.Enter(_gate); switch (k) { case 1: Monitor.Exit(_gate); break; default: _n++; break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void D(int k, bool c) { Monitor.Enter(_gate); switch (k) { case 1: if (c) break; Monitor.Exit(_gate); break; default: Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void E(int k, bool c) { Monitor.Enter(_gate); switch (k) { case 1: if (c) Monitor.Exit(_gate); else break; break; default: Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void F(int k) { Monitor.Enter(_gate); _n = k switch { 1 => Release(), _ => Release() }; {|HOT207:Thread.Sleep(1)|}; }
+            private int Release() { Monitor.Exit(_gate); return 0; }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A branch that leaves without releasing (a return, a throw, a break or continue of a loop around the if) never
+    /// reaches the statements after it, so an Exit in the other branch frees the lock for them; so does a switch section
+    /// that throws, and an Exit after an if that returns.
+    /// </summary>
+    [Fact]
+    public Task An_exit_in_the_branch_that_does_not_leave_leaves_what_follows_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); if (c) return; else Monitor.Exit(_gate); Thread.Sleep(1); }
+            public void B(bool c) { Monitor.Enter(_gate); if (c) { _n++; throw new InvalidOperationException(); } else { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public int D(bool c) { _rw.EnterReadLock(); if (c) { _rw.ExitReadLock(); } else return _n; Thread.Sleep(1); return 0; }
+            public void E() { Monitor.Enter(_gate); while (true) { if (_n > 10) break; else Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); }
+            public void F(int k) { Monitor.Enter(_gate); for (var i = 0; i < k; i++) { if (i % 2 == 0) continue; else Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); }
+            public void G(int k) { Monitor.Enter(_gate); switch (k) { case 1: _n++; throw new InvalidOperationException(); default: Monitor.Exit(_gate); break; } Thread.Sleep(1); }
+            public void H(bool c, bool d) { Monitor.Enter(_gate); if (c) { if (d) return; else Monitor.Exit(_gate); } else Monitor.Exit(_gate); Thread.Sleep(1); }
+            public void I(bool c, bool d) { Monitor.Enter(_gate); if (d) { if (c) { _n++; return; } Monitor.Exit(_gate); } else { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void J(bool c) { Monitor.Enter(_gate); lock (_other) { if (c) { _n++; return; } Monitor.Exit(_gate); } Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A branch that falls through to what follows (an empty then-branch, a yield return, a break of a switch inside the
+    /// statement) reaches it with the lock held; a registration's using is disposed on a return too, so its Dispose runs
+    /// with the lock held when the return does not release.
+    /// </summary>
+    [Fact]
+    public Task A_branch_that_does_not_leave_and_does_not_release_leaves_the_lock_held_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); if (c) { } else Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void B(bool c) { Monitor.Enter(_gate); if (c) { _n++; } else { Monitor.Exit(_gate); return; } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public System.Collections.Generic.IEnumerable<int> D(bool c) { Monitor.Enter(_gate); if (c) yield return 1; else Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void E(int k, bool c) { Monitor.Enter(_gate); switch (k) { default: if (c) break; else Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void F(int k, bool c) { Monitor.Enter(_gate); switch (k) { case 1: if (c) { _n++; break; } throw new InvalidOperationException(); default: Monitor.Exit(_gate); break; } {|HOT207:Thread.Sleep(1)|}; }
+            public void G(CancellationToken ct, bool c) { Monitor.Enter(_gate); using {|HOT207:var r = ct.Register(OnCancel)|}; if (c) return; else Monitor.Exit(_gate); }
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A using's Dispose runs on every way out of its scope: a return, a throw or a break before the Exit leaves with the
+    /// lock held and disposes the registration under it, unless that statement releases too.
+    /// </summary>
+    [Fact]
+    public Task A_statement_that_can_leave_before_the_exit_disposes_a_registration_under_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(CancellationToken ct, bool c) { Monitor.Enter(_gate); using {|HOT207:var r = ct.Register(OnCancel)|}; if (c) return; Monitor.Exit(_gate); }
+            public void B(CancellationToken ct, bool c) { Monitor.Enter(_gate); using ({|HOT207:ct.Register(OnCancel)|}) { if (c) throw new InvalidOperationException(); _n++; Monitor.Exit(_gate); } }
+            public void D(CancellationToken ct, int k) { while (k-- > 0) { Monitor.Enter(_gate); using ({|HOT207:ct.Register(OnCancel)|}) { if (k == 3) break; Monitor.Exit(_gate); } } }
+            public void E(CancellationToken ct, bool c) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); if (c) { Monitor.Exit(_gate); return; } Monitor.Exit(_gate); }
+            public void F(CancellationToken ct, bool c) { Monitor.Enter(_gate); using var r = ct.Register(OnCancel); try { if (c) throw new InvalidOperationException(); } catch (InvalidOperationException) { _n++; } Monitor.Exit(_gate); }
+            public void G(CancellationToken ct, bool c) { Monitor.Enter(_gate); using {|HOT207:var r = ct.Register(OnCancel)|}; { _n++; if (c) return; Monitor.Exit(_gate); } }
+            public void H(CancellationToken ct, bool c) { Monitor.Enter(_gate); using ({|HOT207:ct.Register(OnCancel)|}) { lock (_gate) { if (c) return; } Monitor.Exit(_gate); } }
+            private void OnCancel() { lock (_gate) { _n = -1; } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A throw that a catch inside the statement can take does not leave it: the catch reaches what follows with the lock
+    /// held (unless every catch of that try throws or returns too). A throw expression (<c>?? throw</c>) is no branch that
+    /// leaves.
+    /// </summary>
+    [Fact]
+    public Task A_throw_a_catch_inside_the_statement_takes_leaves_the_lock_held_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(bool c) { Monitor.Enter(_gate); try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } catch (InvalidOperationException) { } {|HOT207:Thread.Sleep(1)|}; }
+            public void B(bool c, bool d) { Monitor.Enter(_gate); if (d) { try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } catch { _n++; } } else Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void D(bool c) { Monitor.Enter(_gate); try { try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } finally { _n++; } } catch { } {|HOT207:Thread.Sleep(1)|}; }
+            public void E(bool c) { Monitor.Enter(_gate); try { try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } catch { throw; } } catch { } {|HOT207:Thread.Sleep(1)|}; }
+            public void F(bool c, object o) { Monitor.Enter(_gate); if (c) { _ = o ?? throw new InvalidOperationException(); } else Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; }
+            public void G(bool c) { Monitor.Enter(_gate); try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } catch { _n++; throw; } Thread.Sleep(1); }
+            public void H(bool c) { Monitor.Enter(_gate); try { if (c) throw new InvalidOperationException(); else Monitor.Exit(_gate); } catch (ArgumentException) { return; } Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// Awaited, DisposeAsync waits for a callback already running, as Dispose does: under a SemaphoreSlim held as an
     /// async lock, a callback that waits for the semaphore never completes, and neither does the await. Not awaited, or
     /// awaited after the release, it is quiet; an await using whose scope ends after the release too.

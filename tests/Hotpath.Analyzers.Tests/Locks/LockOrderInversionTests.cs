@@ -91,4 +91,87 @@ public sealed class LockOrderInversionTests
             public void Sequential() { lock (_b) { } lock (_a) { } }
         }
         """, "HOT208");
+
+    /// <summary>
+    /// A lock still held on some path when another is taken orders the two on that path: a thread taking them the
+    /// other way round can deadlock with it (a release that may not run was taken as releasing it). A release on every
+    /// path, both branches of an if/else included, leaves no order.
+    /// </summary>
+    [Fact]
+    public Task A_lock_held_on_some_path_orders_the_next_one() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            public void One(bool early) { Monitor.Enter(_a); if (early) Monitor.Exit(_a); {|HOT208:lock (_b)|} { } if (!early) Monitor.Exit(_a); }
+            public void Two() { lock (_b) { {|HOT208:lock (_a)|} { } } }
+            public void Three(bool early) { Monitor.Enter(_c); if (early) { Monitor.Exit(_c); } else { Monitor.Exit(_c); } lock (_d) { } }
+            public void Four() { lock (_d) { lock (_c) { } } }
+        }
+        """, "HOT208");
+
+    /// <summary>
+    /// An Exit on every path of a later lock statement's body frees the lock for what follows that statement, so a lock
+    /// taken after it is not ordered after the first (the lock statement itself still is); one under an if in that body
+    /// may not run and still orders the two.
+    /// </summary>
+    [Fact]
+    public Task An_exit_in_a_lock_body_frees_the_lock_for_what_follows() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            private readonly object _e = new();
+            public void One() { Monitor.Enter(_a); lock (_e) { Monitor.Exit(_a); } lock (_b) { } }
+            public void Two() { lock (_b) { lock (_a) { } } }
+            public void Three(bool early) { Monitor.Enter(_c); lock (_e) { if (early) Monitor.Exit(_c); } {|HOT208:lock (_d)|} { } Monitor.Exit(_c); }
+            public void Four() { lock (_d) { {|HOT208:lock (_c)|} { } } }
+        }
+        """, "HOT208");
+
+    /// <summary>
+    /// A switch whose every section releases and that has a default section frees the lock for what follows; without
+    /// the default section a value can skip every section, and the lock taken after it is ordered after the first.
+    /// </summary>
+    [Fact]
+    public Task A_switch_releasing_in_every_section_frees_the_lock_only_with_a_default_section() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            public void One(int k) { Monitor.Enter(_a); switch (k) { case 1: Monitor.Exit(_a); break; default: Monitor.Exit(_a); break; } lock (_b) { } }
+            public void Two() { lock (_b) { lock (_a) { } } }
+            public void Three(int k) { Monitor.Enter(_c); switch (k) { case 1: Monitor.Exit(_c); break; case 2: Monitor.Exit(_c); break; } {|HOT208:lock (_d)|} { } }
+            public void Four() { lock (_d) { {|HOT208:lock (_c)|} { } } }
+        }
+        """, "HOT208");
+
+    /// <summary>
+    /// A branch that returns never reaches a lock taken after the if, so an Exit in the other branch leaves no order; an
+    /// empty branch falls through with the lock held and orders the two.
+    /// </summary>
+    [Fact]
+    public Task An_exit_in_the_branch_that_does_not_return_frees_the_lock_for_what_follows() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            public void One(bool early) { Monitor.Enter(_a); if (early) return; else Monitor.Exit(_a); lock (_b) { } }
+            public void Two() { lock (_b) { lock (_a) { } } }
+            public void Three(bool early) { Monitor.Enter(_c); if (early) { } else Monitor.Exit(_c); {|HOT208:lock (_d)|} { } }
+            public void Four() { lock (_d) { {|HOT208:lock (_c)|} { } } }
+        }
+        """, "HOT208");
 }

@@ -338,6 +338,31 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     /// <summary>
+    /// A helper that exits the lock itself, outside a finally, owns its release rather than handing it over: a throw
+    /// before that Exit leaves the lock held, and the caller either never learns (it expects the helper to release) or,
+    /// reading the flag still true after an Exit on the normal path, exits a second time. Only helpers that never exit
+    /// the lock outside a finally (FreezeBag, AcquireAllLocks) hand it to their caller.
+    /// </summary>
+    [Fact]
+    public Task Acquisition_handed_to_the_caller_but_exited_by_the_helper_outside_a_finally_is_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object[] _locks = { new object(), new object() };
+            private int _n;
+            public void Exits(ref bool taken) { {|HOT204:Monitor.Enter(_gate, ref taken)|}; Work(); Monitor.Exit(_gate); }
+            public void ExitsOnOnePath(object gate, ref bool taken, bool done) { {|HOT204:Monitor.Enter(gate, ref taken)|}; Work(); if (done) { Monitor.Exit(gate); taken = false; } }
+            public void ExitsInACatch(out bool taken) { taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; try { Work(); } catch { Monitor.Exit(_gate); throw; } }
+            public void CountedAndExited(ref int acquired) { {|HOT204:Monitor.Enter(_locks[0])|}; acquired++; Work(); Monitor.Exit(_locks[0]); acquired--; }
+            public void HandedOver(ref bool taken) { Monitor.Enter(_gate, ref taken); Work(); }
+            public void HandedOverExitingAnother(ref bool taken) { Monitor.Enter(_gate, ref taken); Monitor.Exit(_locks[1]); }
+            public void HandedOverWithAnExitInALambda(ref bool taken) { Monitor.Enter(_gate, ref taken); Action later = () => Monitor.Exit(_gate); _n++; }
+            public void Counted(ref int acquired) { Monitor.Enter(_locks[0]); acquired++; Work(); }
+            private static void Work() { }
+        }
+        """, "HOT204");
+
+    /// <summary>
     /// A flag handed to the caller excuses only the missing finally: when the method's own finally releases the lock,
     /// that finally must still test the flag, as with a local one (an exception thrown by Monitor.Enter before it took
     /// the lock would otherwise make the finally exit a monitor it does not hold).

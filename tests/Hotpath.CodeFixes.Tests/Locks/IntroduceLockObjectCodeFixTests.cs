@@ -601,6 +601,55 @@ public sealed class IntroduceLockObjectCodeFixTests
         });
     }
 
+    /// <summary>
+    /// Another type's lock of the same object in another file rules the fix out however it is written: a file without the
+    /// type is looked at only where its text has the lock keyword or a Monitor method's name standing alone, and a name
+    /// written with an escape is looked for node by node (a verbatim name or a global:: qualified Monitor is found by the scan).
+    /// </summary>
+    [Theory]
+    [InlineData("public static class Elsewhere { public static void Touch() { lock({|HOT201:typeof(Registry)|}){} } }")]
+    [InlineData("public static class Elsewhere { public static void Touch() { /* lock */ var lockName = \"lock\"; lock ({|HOT201:typeof(Registry)|}) { } } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor.Enter({|HOT201:typeof(Registry)|}); } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor . /* Enter */ TryEnter({|HOT201:typeof(Registry)|}); } }")]
+    [InlineData("public static class Elsewhere { public static void Touch() { System.Threading.Monitor.Exit(typeof(Registry)); } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor.Wait(typeof(Registry)); } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor.Pulse(typeof(Registry)); } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor.PulseAll(typeof(Registry)); } }")]
+    [InlineData("using System.Threading; public static class Elsewhere { public static void Touch() { Monitor.\\u0045nter({|HOT201:typeof(Registry)|}); } }")]
+    [InlineData("using M = System.Threading.Monitor; public static class Elsewhere { public static void Touch() { M.@Enter({|HOT201:typeof(Registry)|}); } }")]
+    [InlineData("public static class Elsewhere { public static void Touch() { global::System.Threading.Monitor.@TryEnter({|HOT201:typeof(Registry)|}); } }")]
+    [InlineData("public static class Elsewhere { public static void Touch() { global::System.Threading.Monitor.Enter({|HOT201:typeof(Registry)|}); } }")]
+    public Task A_lock_of_the_same_object_in_another_file_is_found_however_it_is_written(string elsewhere) =>
+        CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), PartialRegistry, new CodeFixTestOptions
+        {
+            AdditionalSources = ImmutableArray.Create(elsewhere),
+        });
+
+    /// <summary>
+    /// The same words in a comment, a string, a longer name or another call (<c>task.Wait()</c>, <c>ExitCode</c>) of a file
+    /// without the type are no site: the fix is offered and that file left as it is.
+    /// </summary>
+    [Fact]
+    public Task The_site_words_in_comments_strings_and_other_names_of_another_file_leave_the_fix_offered() =>
+        CodeFixVerifier.VerifyAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), PartialRegistry, PartialRegistryFixed, new CodeFixTestOptions
+        {
+            FixAll = false,
+            AdditionalSources = ImmutableArray.Create("""
+                using System.Threading.Tasks;
+
+                // lock (typeof(Registry)) and Monitor.Enter(typeof(Registry)) are only words here
+                public sealed class Elsewhere
+                {
+                    private readonly object _gate = new();
+                    public int ExitCode;
+                    public string Text = "lock (typeof(Registry)) Monitor.Exit(typeof(Registry))";
+                    public void Wait(Task task) { task.Wait(); lock (_gate) { ExitCode++; } }
+                    public void Enter(object gate) { }
+                    public void Touch() { Enter(typeof(Registry)); }
+                }
+                """),
+        });
+
     private const string ThreeObjects = """
         using System;
         using System.Collections.Generic;
@@ -830,20 +879,20 @@ public sealed class IntroduceLockObjectCodeFixTests
     /// </summary>
     [Theory]
     [InlineData("""
-        public class Base { protected int _n; public void A() { lock (this) { _n++; } } }
-        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        public class Base { protected int _n; public void A() { lock ({|HOT201:this|}) { _n++; } } }
+        public sealed class Derived : Base { public void B() { lock ({|HOT201:this|}) { _n--; } } }
         """)]
     [InlineData("""
-        public class Base { protected int _n; public void A() { System.Threading.Monitor.Enter(this); _n++; System.Threading.Monitor.Exit(this); } }
-        public sealed class Derived : Base { public void B() { lock (this) { _n--; } } }
+        public class Base { protected int _n; public void A() { System.Threading.Monitor.Enter({|HOT201:this|}); _n++; System.Threading.Monitor.Exit(this); } }
+        public sealed class Derived : Base { public void B() { lock ({|HOT201:this|}) { _n--; } } }
         """)]
     [InlineData("""
-        public static class LegacyLocks { public static int A; public static void Bump() { lock ("legacy-lock") { A++; } } }
-        public static class OtherLegacy { public static void Bump() { lock ("legacy-lock") { LegacyLocks.A--; } } }
+        public static class LegacyLocks { public static int A; public static void Bump() { lock ({|HOT201:"legacy-lock"|}) { A++; } } }
+        public static class OtherLegacy { public static void Bump() { lock ({|HOT201:"legacy-lock"|}) { LegacyLocks.A--; } } }
         """)]
     [InlineData("""
-        public class Registry { private static int s_n; public static void Add() { lock (typeof(Registry)) { s_n++; } } }
-        public static class Admin { public static void Reset() { lock (typeof(Registry)) { } } }
+        public class Registry { private static int s_n; public static void Add() { lock ({|HOT201:typeof(Registry)|}) { s_n++; } } }
+        public static class Admin { public static void Reset() { lock ({|HOT201:typeof(Registry)|}) { } } }
         """)]
     public Task No_fix_when_another_type_locks_the_same_object(string source) =>
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), source);
@@ -871,8 +920,7 @@ public sealed class IntroduceLockObjectCodeFixTests
                 public void B(Registry other) { lock ({|HOT203:other.Sync|}) { other.Count++; } }
             }
             """;
-        await AnalyzerVerifier.VerifyAsync(Markup, new[] { new LockTargetAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT201", "HOT203") });
-        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), DiagnosticMarkup.Parse(Markup).Source);
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), Markup);
     }
 
     /// <summary>
@@ -905,8 +953,7 @@ public sealed class IntroduceLockObjectCodeFixTests
         """)]
     public async Task No_fix_when_other_code_locks_an_instance_of_the_type_or_its_member(string markup)
     {
-        await AnalyzerVerifier.VerifyAsync(markup, new[] { new LockTargetAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT201", "HOT203") });
-        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), DiagnosticMarkup.Parse(markup).Source);
+        await CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), markup);
     }
 
     [Fact]
@@ -914,7 +961,7 @@ public sealed class IntroduceLockObjectCodeFixTests
         CodeFixVerifier.VerifyNoFixAsync(new LockTargetAnalyzer(), new IntroduceLockObjectCodeFixProvider(), """
             public static class Locks
             {
-                public static void Run(object gate) { lock (gate) { } }
+                public static void Run(object gate) { lock ({|HOT203:gate|}) { } }
             }
             """);
 }
