@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Hotpath.Generators.Shared;
 using Microsoft.CodeAnalysis;
 
@@ -17,7 +18,7 @@ internal static class ShardedCacheAbstractMembers
     private static readonly SymbolDisplayFormat MemberFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat
         .WithMemberOptions(SymbolDisplayMemberOptions.IncludeContainingType);
 
-    /// <summary>The names of the <paramref name="emitted"/> members that override an abstract base member; HOT001 into <paramref name="errors"/> for the ones that cannot.</summary>
+    /// <summary>The <see cref="EmittedMember.Key"/>s of the <paramref name="emitted"/> members that override an abstract base member; HOT001 into <paramref name="errors"/> for the ones that cannot.</summary>
     public static string[] Implemented(
         INamedTypeSymbol cacheType,
         IReadOnlyList<EmittedMember> emitted,
@@ -51,7 +52,7 @@ internal static class ShardedCacheAbstractMembers
 
                     if (Overrides(member, candidate, accessibility(candidate.Name)))
                     {
-                        overrides.Add(candidate.Name);
+                        overrides.Add(candidate.Key);
                     }
                     else
                     {
@@ -87,7 +88,7 @@ internal static class ShardedCacheAbstractMembers
                 return candidate.Parameters is null && !property.IsIndexer && property.RefKind == RefKind.None &&
                        property.GetMethod is not null && property.SetMethod is null && candidate.Returns!.Matches(property.Type);
             case IMethodSymbol method:
-                if (candidate.Parameters is null || method.Arity != 0 || method.RefKind != RefKind.None || !candidate.Returns!.Matches(method.ReturnType))
+                if (candidate.Parameters is null || method.Arity != candidate.Arity || method.RefKind != RefKind.None || !candidate.Returns!.Matches(method.ReturnType))
                 {
                     return false;
                 }
@@ -115,9 +116,28 @@ internal static class ShardedCacheAbstractMembers
             return access + " abstract " + candidate.Returns!.Display + " " + candidate.Name + " { get; }";
         }
 
-        var parameters = member is IMethodSymbol method && method.Parameters.Length == candidate.Parameters.Length
-            ? method.Parameters.Select((p, i) => GeneratedMemberClashes.RefKindText(candidate.Parameters[i].RefKind) + candidate.Parameters[i].Type.Display + " " + p.Name)
-            : candidate.Parameters.Select(static p => GeneratedMemberClashes.RefKindText(p.RefKind) + p.Type.Display);
-        return access + " abstract " + candidate.Returns!.Display + " " + candidate.Name + "(" + string.Join(", ", parameters) + ");";
+        // A generic method keeps the user's names for its type parameters: they already compile in that base class
+        // (which may have a type parameter of the generated name), and the message then asks only for what differs.
+        // Not when one of them is also the name of a type the signature shows (a type parameter V beside the cached V):
+        // there it would name another type.
+        var method = member as IMethodSymbol;
+        IReadOnlyList<string> generatedNames = Enumerable.Range(0, candidate.Arity).Select(static _ => ShardedCacheParser.ArgumentTypeParameter).ToArray(); // the generated generic ones have one
+        IReadOnlyList<string> names = method is not null && method.Arity == candidate.Arity && !method.TypeParameters.Any(t => ShowsType(candidate, t.Name))
+            ? method.TypeParameters.Select(static t => t.Name).ToArray()
+            : generatedNames;
+        var parameters = method is not null && method.Parameters.Length == candidate.Parameters.Length
+            ? method.Parameters.Select((p, i) => GeneratedMemberClashes.RefKindText(candidate.Parameters[i].RefKind) + candidate.Parameters[i].Type.DisplayWith(names) + " " + p.Name)
+            : candidate.Parameters.Select(p => GeneratedMemberClashes.RefKindText(p.RefKind) + p.Type.DisplayWith(names));
+        var typeParameters = candidate.Arity == 0 ? string.Empty : "<" + string.Join(", ", names) + ">";
+        return access + " abstract " + candidate.Returns!.DisplayWith(names) + " " + candidate.Name + typeParameters + "(" + string.Join(", ", parameters) + ");";
+    }
+
+    /// <summary>Whether <paramref name="name"/> names a type (not a type parameter) in the return or parameter types of <paramref name="candidate"/>.</summary>
+    private static bool ShowsType(EmittedMember candidate, string name)
+    {
+        // The method's type parameters shown as a character no name holds, so only the other types' names remain.
+        var placeholders = Enumerable.Repeat("\u0001", candidate.Arity).ToArray();
+        var shown = candidate.Returns!.DisplayWith(placeholders) + " " + string.Join(" ", (candidate.Parameters ?? []).Select(p => p.Type.DisplayWith(placeholders)));
+        return Regex.Split(shown, @"\W+").Contains(name, StringComparer.Ordinal);
     }
 }

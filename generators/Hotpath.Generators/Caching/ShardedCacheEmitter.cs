@@ -9,7 +9,10 @@ internal static class ShardedCacheEmitter
     private const string OptionsType = "global::Hotpath.Caching.ShardedCacheOptions";
     private const string FieldName = "_hotpathCache";
 
-    /// <summary>The cache class's members: constructors, TryGet/GetOrAdd/GetOrAddAsync/Set/Remove/Clear, Count, Statistics.</summary>
+    /// <summary>
+    /// The cache class's members: constructors, TryGet/GetOrAdd/GetOrAddAsync (each of the two also with an argument for the
+    /// factory or loader)/Set/Remove/Clear, Count, Statistics.
+    /// </summary>
     public static string EmitCache(ShardedCacheModel model)
     {
         var key = model.Key;
@@ -23,6 +26,7 @@ internal static class ShardedCacheEmitter
         var cache = CacheType + "<" + key.FullName + ", " + value + ">";
         var summaryKey = string.Join(", ", key.Parts.Select(static p => p.MemberName));
         var typed = model.AccessorsArePublic ? "public " : "internal ";
+        var arg = model.ArgumentTypeParameter;
         string New(string name) => model.Overrides.Contains(name) ? "override " : model.HidesInherited.Contains(name) ? "new " : string.Empty;
 
         var attributeOptions = "new " + OptionsType + " { Shards = " + SourceWriter.Literal(model.Shards) + ", Capacity = " + SourceWriter.Literal(model.Capacity) +
@@ -79,10 +83,19 @@ internal static class ShardedCacheEmitter
         writer.Line(typed + New("GetOrAdd") + value + " GetOrAdd(" + parameters + ", global::System.Func<" + key.FullName + ", " + value + "> factory)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAdd(" + newKey + ", factory);").Unindent();
         writer.Line();
+        writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or creates it with <paramref name=\"factory\"/>, which is handed <paramref name=\"factoryArgument\"/> (so a static lambda needs no closure), and caches it.</summary>");
+        writer.Line(typed + New("GetOrAdd`1") + value + " GetOrAdd<" + arg + ">(" + parameters + ", global::System.Func<" + key.FullName + ", " + arg + ", " + value + "> factory, " + arg + " factoryArgument)");
+        writer.Indent().Line("=> " + FieldName + ".GetOrAdd<" + arg + ">(" + newKey + ", factory, factoryArgument);").Unindent();
+        writer.Line();
         writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or loads it once however many callers miss at the same time.</summary>");
         writer.Line(typed + New("GetOrAddAsync") + "global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync(" + parameters + ", global::System.Func<" + key.FullName +
                     ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">> loader, global::System.Threading.CancellationToken cancellationToken = default)");
         writer.Indent().Line("=> " + FieldName + ".GetOrAddAsync(" + newKey + ", loader, cancellationToken);").Unindent();
+        writer.Line();
+        writer.Line("/// <summary>Gets the value cached for (" + summaryKey + "), or loads it once however many callers miss at the same time, handing <paramref name=\"loader\"/> <paramref name=\"loaderArgument\"/> (so a static lambda needs no closure).</summary>");
+        writer.Line(typed + New("GetOrAddAsync`1") + "global::System.Threading.Tasks.ValueTask<" + value + "> GetOrAddAsync<" + arg + ">(" + parameters + ", global::System.Func<" + key.FullName + ", " + arg +
+                    ", global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<" + value + ">> loader, " + arg + " loaderArgument, global::System.Threading.CancellationToken cancellationToken = default)");
+        writer.Indent().Line("=> " + FieldName + ".GetOrAddAsync<" + arg + ">(" + newKey + ", loader, loaderArgument, cancellationToken);").Unindent();
         writer.Line();
         writer.Line("/// <summary>Stores <paramref name=\"value\"/> under the key read from its [CacheKey] members, replacing any entry.</summary>");
         writer.Line(typed + New("Set") + "void Set(" + value + " value)");

@@ -25,6 +25,10 @@ namespace Hotpath.Generators.Caching;
 /// </param>
 /// <param name="OptionsParameter">The primary constructor's <c>ShardedCacheOptions</c> parameter the initializer uses, as an identifier; null: the attribute's values.</param>
 /// <param name="OptionsParameterMayBeNull">That parameter is nullable: a null one falls back to the attribute's values.</param>
+/// <param name="ArgumentTypeParameter">
+/// The type parameter of the generated <c>GetOrAdd&lt;TArg&gt;</c> and <c>GetOrAddAsync&lt;TArg&gt;</c>: <c>TArg</c>, or a
+/// free name when the cache class or a type it nests in has a type parameter of that name.
+/// </param>
 internal sealed record ShardedCacheModel(
     TypeTarget Target,
     CacheKeyModel Key,
@@ -38,7 +42,8 @@ internal sealed record ShardedCacheModel(
     EquatableArray<string> Overrides,
     bool HasPrimaryConstructor,
     string? OptionsParameter,
-    bool OptionsParameterMayBeNull);
+    bool OptionsParameterMayBeNull,
+    string ArgumentTypeParameter);
 
 /// <summary>A valid cache and where its <c>typeof(TValue)</c> argument is (for a key-name collision, found only once all caches are known).</summary>
 /// <param name="Model">What the emitter needs; selected on its own so that moving the attribute does not re-emit the cache.</param>

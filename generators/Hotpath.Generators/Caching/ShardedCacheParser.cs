@@ -22,7 +22,13 @@ internal static class ShardedCacheParser
     private static readonly HashSet<string> Typed = new(StringComparer.Ordinal) { "TryGet", "GetOrAdd", "GetOrAddAsync", "Set", "Remove" };
 
     /// <summary>Names the generated members already use as parameters; a key part with one of them gets a <c>Key</c> suffix.</summary>
-    private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "loader", "cancellationToken" };
+    private static readonly HashSet<string> ReservedParameterNames = new(StringComparer.Ordinal) { "value", "factory", "factoryArgument", "loader", "loaderArgument", "cancellationToken" };
+
+    /// <summary>
+    /// The type parameter of the generated <c>GetOrAdd&lt;TArg&gt;</c> and <c>GetOrAddAsync&lt;TArg&gt;</c>, unless the cache
+    /// class or a type it nests in has one of that name (<see cref="ArgumentTypeParameterOf"/>).
+    /// </summary>
+    internal const string ArgumentTypeParameter = "TArg";
 
     /// <summary>
     /// Parses <paramref name="cacheType"/>. <paramref name="semanticModels"/> binds the <c>[field: …]</c> attributes of
@@ -117,7 +123,8 @@ internal static class ShardedCacheParser
             overrides.ToEquatableArray(),
             construction.HasPrimaryConstructor,
             construction.OptionsParameter,
-            construction.OptionsMayBeNull);
+            construction.OptionsMayBeNull,
+            ArgumentTypeParameterOf(cacheType, key));
         if (MinimumLanguageVersion.CheckShardedCache(cacheType, attribute, model) is { } tooOld)
         {
             diagnostics.Add(tooOld);
@@ -301,6 +308,36 @@ internal static class ShardedCacheParser
             valueType.ToDisplayString(FullyQualified),
             parts.ToEquatableArray(),
             importedFrom);
+    }
+
+    /// <summary>
+    /// <see cref="ArgumentTypeParameter"/>, or with the first number from 2 that makes it a name no type parameter of the cache
+    /// class or of a type it nests in has (a method type parameter of an outer one's name is CS0693, a warning many builds
+    /// make an error), nor a parameter of the generated methods (CS0412).
+    /// </summary>
+    private static string ArgumentTypeParameterOf(INamedTypeSymbol cacheType, CacheKeyModel key)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        for (var type = cacheType; type is not null; type = type.ContainingType)
+        {
+            foreach (var parameter in type.TypeParameters)
+            {
+                taken.Add(parameter.Name);
+            }
+        }
+
+        foreach (var part in key.Parts)
+        {
+            taken.Add(part.ParameterName.TrimStart('@'));
+        }
+
+        var name = ArgumentTypeParameter;
+        for (var n = 2; taken.Contains(name); n++)
+        {
+            name = ArgumentTypeParameter + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -603,6 +640,7 @@ internal static class ShardedCacheParser
         var parts = partTypes.Select(static t => EmittedParameter.ByValue(TypePattern.Of(t))).ToArray();
         var value = TypePattern.Of(valueType);
         var key = TypePattern.Named(keyFullName);
+        var argument = TypePattern.MethodTypeParameter(0, ArgumentTypeParameter);
         var cancellationToken = TypePattern.Named("global::System.Threading.CancellationToken");
         EmittedMember[] constructed = constructors
             ? [new EmittedMember(WellKnownMemberNames.InstanceConstructorName, []),
@@ -619,6 +657,10 @@ internal static class ShardedCacheParser
             new EmittedMember("GetOrAddAsync", [.. parts,
                 EmittedParameter.ByValue(TypePattern.Generic("System.Func`3", key, cancellationToken, TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value))),
                 EmittedParameter.ByValue(cancellationToken)], TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value)),
+            new EmittedMember("GetOrAdd", [.. parts, EmittedParameter.ByValue(TypePattern.Generic("System.Func`3", key, argument, value)), EmittedParameter.ByValue(argument)], value, Arity: 1),
+            new EmittedMember("GetOrAddAsync", [.. parts,
+                EmittedParameter.ByValue(TypePattern.Generic("System.Func`4", key, argument, cancellationToken, TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value))),
+                EmittedParameter.ByValue(argument), EmittedParameter.ByValue(cancellationToken)], TypePattern.Generic("System.Threading.Tasks.ValueTask`1", value), Arity: 1),
             new EmittedMember("Set", [EmittedParameter.ByValue(value)], TypePattern.Named("void")),
             new EmittedMember("Remove", parts, TypePattern.Named("bool")),
             new EmittedMember("Clear", [], TypePattern.Named("void")),

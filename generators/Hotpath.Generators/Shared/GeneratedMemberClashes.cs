@@ -13,7 +13,18 @@ namespace Hotpath.Generators.Shared;
 /// A method's return type or a getter-only property's type, for a member that can implement an abstract one of its
 /// signature (<c>override</c>); null for the others (fields, constructors).
 /// </param>
-internal sealed record EmittedMember(string Name, EmittedParameter[]? Parameters, TypePattern? Returns = null);
+/// <param name="Arity">
+/// A method's number of type parameters: a generic method and a non-generic one of the same parameter types overload each
+/// other, and <see cref="TypePattern.MethodTypeParameter"/> stands for one of them in its parameter types.
+/// </param>
+internal sealed record EmittedMember(string Name, EmittedParameter[]? Parameters, TypePattern? Returns = null, int Arity = 0)
+{
+    /// <summary>
+    /// The member's name, with <c>`arity</c> for a generic method (<c>GetOrAdd`1</c>): what <c>new</c> or <c>override</c> is
+    /// decided for, since a generic method hides or implements only a base method of its arity.
+    /// </summary>
+    public string Key => Arity == 0 ? Name : Name + "`" + Arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>A parameter of a generated method: its type and how it is passed (ref, out and in do not overload each other, or by value).</summary>
 internal sealed record EmittedParameter(TypePattern Type, RefKind RefKind)
@@ -34,6 +45,12 @@ internal abstract class TypePattern
     /// <summary>A non-generic type known by its <c>global::</c> name (a runtime type, or the generated key struct).</summary>
     public static TypePattern Named(string fullyQualifiedName) => new NamePattern(fullyQualifiedName);
 
+    /// <summary>
+    /// The type parameter at <paramref name="ordinal"/> of the generated generic method itself, whatever its name (C# compares
+    /// method type parameters by position); <paramref name="display"/> is the name a message shows.
+    /// </summary>
+    public static TypePattern MethodTypeParameter(int ordinal, string display) => new MethodTypeParameterPattern(ordinal, display);
+
     /// <summary>A constructed generic type: its definition by namespace and metadata name (<c>System.Func`2</c>) and its type arguments.</summary>
     public static TypePattern Generic(string metadataName, params TypePattern[] arguments) => new GenericPattern(metadataName, arguments);
 
@@ -42,6 +59,12 @@ internal abstract class TypePattern
 
     /// <summary>The type as a message shows it (<c>int</c>, <c>Func&lt;PodKey, Pod&gt;</c>).</summary>
     public abstract string Display { get; }
+
+    /// <summary>
+    /// <see cref="Display"/>, with the generic method's type parameters called by <paramref name="methodTypeParameters"/>
+    /// (by position), as a user's declaration of the method names them.
+    /// </summary>
+    public virtual string DisplayWith(IReadOnlyList<string> methodTypeParameters) => Display;
 
     /// <summary>Whether two generated signatures name one type here.</summary>
     public abstract bool SameAs(TypePattern other);
@@ -73,11 +96,28 @@ internal abstract class TypePattern
         private string FullName => fullyQualifiedName;
     }
 
+    private sealed class MethodTypeParameterPattern(int ordinal, string display) : TypePattern
+    {
+        public override string Display => display;
+
+        public override string DisplayWith(IReadOnlyList<string> methodTypeParameters) =>
+            ordinal < methodTypeParameters.Count ? methodTypeParameters[ordinal] : display;
+
+        public override bool Matches(ITypeSymbol type) =>
+            type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } parameter && parameter.Ordinal == ordinal;
+
+        public override bool SameAs(TypePattern other) => other is MethodTypeParameterPattern parameter && parameter.Ordinal == ordinal;
+
+        private int Ordinal => ordinal;
+    }
+
     private sealed class GenericPattern(string metadataName, TypePattern[] arguments) : TypePattern
     {
-        public override string Display =>
+        public override string Display => DisplayWith([]);
+
+        public override string DisplayWith(IReadOnlyList<string> methodTypeParameters) =>
             metadataName.Substring(metadataName.LastIndexOf('.') + 1, metadataName.IndexOf('`') - metadataName.LastIndexOf('.') - 1) +
-            "<" + string.Join(", ", arguments.Select(static a => a.Display)) + ">";
+            "<" + string.Join(", ", arguments.Select(a => a.DisplayWith(methodTypeParameters))) + ">";
 
         public override bool Matches(ITypeSymbol type)
         {
@@ -127,7 +167,8 @@ internal abstract class TypePattern
 /// The members the [Columnar], [BatchReducer] and [ShardedCache] generators add to a type, checked against what the user
 /// declared there: a user member that would make the generated one a second declaration (CS0102 for a name, CS0111 or
 /// CS0663 for a method with the same parameter types) is HOT001 at the user's member, and the type gets no code.
-/// (An overload with other parameter types, or a generic one, is legal C# and stays quiet.) [Pooled] has its own check,
+/// (An overload with other parameter types or another number of type parameters is legal C# and stays quiet; a generic
+/// method clashes with a generated generic one of its arity and parameter types, type parameters compared by position.) [Pooled] has its own check,
 /// which also decides how its reset reaches the user's hook (<c>PooledGeneratedMembers</c>).
 /// </summary>
 internal static class GeneratedMemberClashes
@@ -178,7 +219,7 @@ internal static class GeneratedMemberClashes
     }
 
     /// <summary>
-    /// The names in <paramref name="emitted"/> (constructors aside) whose generated member hides a member <paramref name="type"/>
+    /// The <see cref="EmittedMember.Key"/>s of <paramref name="emitted"/> (constructors aside) whose generated member hides a member <paramref name="type"/>
     /// inherits and can see, by the same rule (CS0108, CS0114 under TreatWarningsAsErrors), or one in <paramref name="generatedInBases"/>
     /// (what the generator adds to a base in this compilation, which it does not see): the emitter declares those <c>new</c>.
     /// </summary>
@@ -187,15 +228,16 @@ internal static class GeneratedMemberClashes
         var hidden = new List<string>();
         foreach (var candidate in emitted)
         {
-            if (candidate.Name == WellKnownMemberNames.InstanceConstructorName || hidden.Contains(candidate.Name))
+            if (candidate.Name == WellKnownMemberNames.InstanceConstructorName || hidden.Contains(candidate.Key))
             {
                 continue;
             }
 
             if (generatedInBases.Any(inherited => inherited.Name == candidate.Name && inherited.Name != "_hotpathCache" &&
-                                                  (inherited.Parameters is null || candidate.Parameters is null || SameParameters(inherited.Parameters, candidate.Parameters))))
+                                                  (inherited.Parameters is null || candidate.Parameters is null ||
+                                                   (inherited.Arity == candidate.Arity && SameParameters(inherited.Parameters, candidate.Parameters)))))
             {
-                hidden.Add(candidate.Name);
+                hidden.Add(candidate.Key);
                 continue;
             }
 
@@ -204,7 +246,7 @@ internal static class GeneratedMemberClashes
                 if (ancestor.GetMembers(candidate.Name).Any(member => !member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.NotApplicable &&
                                                                       InheritedAccess.IsAccessible(member, type, receiver: null) && Matches(member, candidate)))
                 {
-                    hidden.Add(candidate.Name);
+                    hidden.Add(candidate.Key);
                     break;
                 }
             }
@@ -239,7 +281,7 @@ internal static class GeneratedMemberClashes
             return true; // two members of one name, one of them not a method (CS0102)
         }
 
-        return method.Arity == 0 && SameParameters(method, candidate.Parameters); // CS0111, or CS0663 when only ref, out or in differ
+        return method.Arity == candidate.Arity && SameParameters(method, candidate.Parameters); // CS0111, or CS0663 when only ref, out or in differ
     }
 
     /// <summary>Whether <paramref name="method"/> has the parameter types of <paramref name="parameters"/>, each passed by value or by reference alike.</summary>
@@ -288,7 +330,9 @@ internal static class GeneratedMemberClashes
             return member.Name;
         }
 
-        var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+        var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name
+            : method.Arity == 0 ? method.Name
+            : method.Name + "<" + string.Join(", ", method.TypeParameters.Select(static t => t.Name)) + ">";
         return name + "(" + string.Join(", ", method.Parameters.Select(static p => RefKindText(p.RefKind) + p.Type.ToDisplayString(ShortFormat))) + ")";
     }
 

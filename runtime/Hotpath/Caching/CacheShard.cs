@@ -43,7 +43,10 @@ internal sealed class CacheShard<TKey, TValue>
     private readonly int _windowMax;
     private readonly GhostSet _rejected;
     private readonly GhostSet _victims;
-    private Dictionary<TKey, CacheFlight>? _flights; // GetOrAddAsync loads in flight of this shard's keys, under the lock
+    // GetOrAddAsync loads in flight of this shard's keys, under the lock; keyed with the hash the cache worked out, so
+    // registering, unregistering and superseding a load never hash its key again (a key's hash is its own code, and a
+    // string's reads every character).
+    private Dictionary<FlightKey, CacheFlight>? _flights;
 
     /// <param name="capacity">Entries this shard holds at most.</param>
     /// <param name="table">The cache's bucket table (readers index it directly, without going through the shard).</param>
@@ -80,7 +83,7 @@ internal sealed class CacheShard<TKey, TValue>
             var node = AddLocked(key, value, hash, expiresAt, replace, now);
             if (replace)
             {
-                SupersedeLocked(key);
+                SupersedeLocked(key, hash);
             }
 
             return node;
@@ -105,7 +108,7 @@ internal sealed class CacheShard<TKey, TValue>
                 return value;
             }
 
-            UnregisterLocked(key, flight);
+            UnregisterLocked(key, hash, flight);
             return AddLocked(key, value, hash, expiresAt, replace: false, now).Value;
         }
     }
@@ -116,11 +119,12 @@ internal sealed class CacheShard<TKey, TValue>
     /// before the registration is seen by the caller's lookup after it, and a write made after it supersedes the load.
     /// </summary>
     /// <returns>Null when <paramref name="flight"/> was registered; otherwise the key's running load, counted in its <see cref="CacheFlight.Joined"/>.</returns>
-    public CacheFlight? Register(TKey key, CacheFlight flight)
+    public CacheFlight? Register(TKey key, int hash, CacheFlight flight)
     {
         lock (_lock)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_flights ??= new Dictionary<TKey, CacheFlight>(), key, out var running);
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                _flights ??= new Dictionary<FlightKey, CacheFlight>(FlightKeyComparer.Instance), new FlightKey(hash, key), out var running);
             if (running)
             {
                 slot!.Joined++; // a registered load is never null
@@ -133,38 +137,56 @@ internal sealed class CacheShard<TKey, TValue>
     }
 
     /// <summary>Unregisters <paramref name="flight"/> if it is still the key's load (a write may have superseded it, and a fresh load taken its place).</summary>
-    public void Unregister(TKey key, CacheFlight flight)
+    public void Unregister(TKey key, int hash, CacheFlight flight)
     {
         lock (_lock)
         {
-            UnregisterLocked(key, flight);
+            UnregisterLocked(key, hash, flight);
         }
     }
 
     /// <summary>The key's load in flight, if any (tests).</summary>
-    public CacheFlight? FlightOf(TKey key)
+    public CacheFlight? FlightOf(TKey key, int hash)
     {
         lock (_lock)
         {
-            return _flights is not null && _flights.TryGetValue(key, out var flight) ? flight : null;
+            return _flights is not null && _flights.TryGetValue(new FlightKey(hash, key), out var flight) ? flight : null;
         }
     }
 
-    private void UnregisterLocked(TKey key, CacheFlight flight)
+    private void UnregisterLocked(TKey key, int hash, CacheFlight flight)
     {
-        if (_flights is not null && _flights.TryGetValue(key, out var registered) && registered == flight)
+        // One lookup in the common case: remove, and put back the rare other load that a write let start after superseding this one.
+        if (_flights is { Count: > 0 } && _flights.Remove(new FlightKey(hash, key), out var registered) && registered != flight)
         {
-            _flights.Remove(key);
+            _flights.Add(new FlightKey(hash, key), registered);
         }
     }
 
     /// <summary>A Set, Remove or Clear wrote the key: its load in flight, if any, stores nothing and is unregistered (later callers load afresh).</summary>
-    private void SupersedeLocked(TKey key)
+    private void SupersedeLocked(TKey key, int hash)
     {
-        if (_flights is not null && _flights.Remove(key, out var flight))
+        if (_flights is { Count: > 0 } && _flights.Remove(new FlightKey(hash, key), out var flight))
         {
             flight.Superseded = true;
         }
+    }
+
+    /// <summary>A key in the map of loads in flight, with its hash as the cache works it out.</summary>
+    private readonly struct FlightKey(int hash, TKey key)
+    {
+        public readonly int Hash = hash;
+        public readonly TKey Key = key;
+    }
+
+    /// <summary>The map's comparer: the stored hash, then the cache's own key equality.</summary>
+    private sealed class FlightKeyComparer : IEqualityComparer<FlightKey>
+    {
+        public static readonly FlightKeyComparer Instance = new();
+
+        public bool Equals(FlightKey x, FlightKey y) => x.Hash == y.Hash && CacheKeys.Equal(x.Key, y.Key);
+
+        public int GetHashCode(FlightKey key) => key.Hash;
     }
 
     private CacheNode<TKey, TValue> AddLocked(TKey key, TValue value, int hash, long expiresAt, bool replace, long now)
@@ -240,7 +262,7 @@ internal sealed class CacheShard<TKey, TValue>
                 }
             }
 
-            SupersedeLocked(key); // even with nothing stored yet: a load in flight must not store after this
+            SupersedeLocked(key, hash); // even with nothing stored yet: a load in flight must not store after this
             return removed;
         }
     }

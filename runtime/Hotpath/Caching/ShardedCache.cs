@@ -9,7 +9,7 @@ namespace Hotpath.Caching;
 /// A bounded, thread-safe cache split into power-of-two shards. Lookups take no lock and allocate nothing on a
 /// hit; writers lock one shard. Eviction is W-TinyLFU (a frequency sketch guards admission, so scans and
 /// one-hit wonders do not flush popular entries), entries may expire after <see cref="ShardedCacheOptions.TimeToLive"/>,
-/// <see cref="GetOrAddAsync"/> runs one loader per key however many callers miss at once, and the cache gives
+/// <see cref="GetOrAddAsync(TKey, Func{TKey, CancellationToken, ValueTask{TValue}}, CancellationToken)"/> runs one loader per key however many callers miss at once, and the cache gives
 /// back memory when the process is under memory pressure.
 /// </summary>
 /// <typeparam name="TKey">Key type; compared with <see cref="EqualityComparer{T}.Default"/> (strings: ordinally).</typeparam>
@@ -217,8 +217,9 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     /// <summary>
     /// Gets the value cached for <paramref name="key"/>, or calls <paramref name="factory"/> and caches its result.
     /// Like <see cref="ConcurrentDictionary{TKey, TValue}.GetOrAdd(TKey, Func{TKey, TValue})"/>, racing callers may
-    /// each run the factory; all of them get the one value that was stored. Use <see cref="GetOrAddAsync"/> for
-    /// exactly one load per key. It does not wait for a <see cref="GetOrAddAsync"/> load of the key in flight; the two
+    /// each run the factory; all of them get the one value that was stored. Use
+    /// <see cref="GetOrAddAsync(TKey, Func{TKey, CancellationToken, ValueTask{TValue}}, CancellationToken)"/> for exactly one
+    /// load per key. It does not wait for a GetOrAddAsync load of the key in flight; the two
     /// race like two GetOrAdds: the value stored first stays, and the callers of both get it.
     /// </summary>
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> factory)
@@ -235,10 +236,33 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     }
 
     /// <summary>
+    /// <see cref="GetOrAdd(TKey, Func{TKey, TValue})"/> with an argument handed to <paramref name="factory"/>, as
+    /// <see cref="ConcurrentDictionary{TKey, TValue}.GetOrAdd{TArg}(TKey, Func{TKey, TArg, TValue}, TArg)"/> has: a static
+    /// lambda then reaches the state it needs through the argument, and the call allocates no closure or delegate.
+    /// </summary>
+    /// <typeparam name="TArg">The argument's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="factory">Creates the value on a miss, from the key and <paramref name="factoryArgument"/>.</param>
+    /// <param name="factoryArgument">Handed to <paramref name="factory"/>.</param>
+    /// <returns>The value now cached for the key.</returns>
+    public TValue GetOrAdd<TArg>(TKey key, Func<TKey, TArg, TValue> factory, TArg factoryArgument)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var hash = HashOfKey(key);
+        if (TryGetHashed(key, hash, out var value))
+        {
+            return value;
+        }
+
+        value = factory(key, factoryArgument);
+        return AddHashed(key, hash, value, replace: false);
+    }
+
+    /// <summary>
     /// Gets the value cached for <paramref name="key"/>, or loads it once: concurrent callers that miss on the same
     /// key share one run of <paramref name="loader"/>. A loader that throws or is cancelled stores nothing, and every
     /// caller waiting on it sees its exception. A <see cref="Set"/>, <see cref="Remove"/> or <see cref="Clear"/> made
-    /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd"/> that
+    /// while the load runs wins: its callers get the loaded value, but it is not stored. A <see cref="GetOrAdd(TKey, Func{TKey, TValue})"/> that
     /// stores a value while the load runs wins too, and the load's callers get that stored value instead of the loaded
     /// one (the first value stored stays). A hit completes synchronously without allocating.
     /// </summary>
@@ -259,7 +283,27 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     public ValueTask<TValue> GetOrAddAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
-        if (TryGetHashed(key, HashOfKey(key), out var value))
+        return GetOrAddAsync(key, s_callLoader, loader, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="GetOrAddAsync(TKey, Func{TKey, CancellationToken, ValueTask{TValue}}, CancellationToken)"/> with an
+    /// argument handed to <paramref name="loader"/>: a static lambda then reaches the state it needs through the
+    /// argument, and the call allocates no closure or delegate. Everything else is as there: one load per key, the
+    /// argument of the caller that starts it.
+    /// </summary>
+    /// <typeparam name="TArg">The argument's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="loader">Produces the value on a miss, from the key, <paramref name="loaderArgument"/> and the token of
+    /// the caller that started the load.</param>
+    /// <param name="loaderArgument">Handed to <paramref name="loader"/> when this caller starts the load.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (see the overload without an argument).</param>
+    /// <returns>The value cached for the key, or the loaded one.</returns>
+    public ValueTask<TValue> GetOrAddAsync<TArg>(TKey key, Func<TKey, TArg, CancellationToken, ValueTask<TValue>> loader, TArg loaderArgument, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        var hash = HashOfKey(key);
+        if (TryGetHashed(key, hash, out var value))
         {
             return new ValueTask<TValue>(value);
         }
@@ -271,7 +315,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             return new ValueTask<TValue>(Cancellation.Cancelled<TValue>(cancellationToken));
         }
 
-        return LoadAsync(key, loader, cancellationToken);
+        return Load(key, hash, loader, loaderArgument, cancellationToken);
     }
 
     /// <summary>Stores <paramref name="value"/> for <paramref name="key"/>, replacing any entry (and restarting its time to live).</summary>
@@ -299,7 +343,11 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     }
 
     /// <summary>For tests: how many callers joined the load of <paramref name="key"/> now running, its starter not counted (0 when none runs).</summary>
-    internal int WaitingOn(TKey key) => ShardFor(Hash(key)).FlightOf(key) is Flight flight ? flight.Waiting : 0;
+    internal int WaitingOn(TKey key)
+    {
+        var hash = Hash(key);
+        return ShardFor(hash).FlightOf(key, hash) is Flight flight ? flight.Waiting : 0;
+    }
 
     /// <summary>Evicts <paramref name="fraction"/> (0 to 1) of each shard's entries, least valuable first.</summary>
     /// <returns>The number of entries evicted.</returns>
@@ -382,29 +430,143 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         return now;
     }
 
-    // Not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader completes later 200 B): a
-    // pooled box cannot be waited on synchronously before it completes (GetResult throws), and callers that cannot
-    // await block on GetOrAddAsync(...).Result.
-    // The key's hash is worked out again here, not passed: an async method's parameters (and locals live across an
-    // await) are fields of its state machine, and one more field grew the box of every miss whose loader completes later.
-    private async ValueTask<TValue> LoadAsync(TKey key, Func<TKey, CancellationToken, ValueTask<TValue>> loader, CancellationToken cancellationToken)
+    /// <summary>The loader of the overload without an argument, called with that loader as its argument: one path for both.</summary>
+    private static readonly Func<TKey, Func<TKey, CancellationToken, ValueTask<TValue>>, CancellationToken, ValueTask<TValue>> s_callLoader =
+        static (key, loader, cancellationToken) => loader(key, cancellationToken);
+
+    /// <summary>
+    /// A miss: starts a load of the key, or joins the one running. Synchronous as far as the loader lets it be: a
+    /// load whose loader completes at once is stored and returned here, with the hash the lookup worked out, and
+    /// without an async state machine; only a wait (for another caller's load, or for this loader) goes on in one of
+    /// the async methods below.
+    /// </summary>
+    private ValueTask<TValue> Load<TArg>(TKey key, int hash, Func<TKey, TArg, CancellationToken, ValueTask<TValue>> loader, TArg argument, CancellationToken cancellationToken)
     {
-        var shard = ShardFor(Hash(key));
+        var shard = ShardFor(hash);
         var flight = Flight.Rent();
-        while (true)
+        return shard.Register(key, hash, flight) is Flight running
+            ? JoinAsync(key, loader, argument, cancellationToken, flight, shard, running)
+            : Start(key, hash, loader, argument, cancellationToken, flight, shard);
+    }
+
+    /// <summary>
+    /// Runs the load <paramref name="flight"/>, just registered for the key. Its outcome, as a failed task and not a
+    /// throw (a loader's exception, thrown at once or later, is the task's, as in any async method).
+    /// </summary>
+    private ValueTask<TValue> Start<TArg>(
+        TKey key, int hash, Func<TKey, TArg, CancellationToken, ValueTask<TValue>> loader, TArg argument, CancellationToken cancellationToken, Flight flight, CacheShard<TKey, TValue> shard)
+    {
+        TValue? value;
+        try
         {
-            if (shard.Register(key, flight) is not Flight running)
+            // A Set, Remove or Clear made while this load runs wins: it marks the flight superseded and unregisters
+            // it, and the load then stores nothing (its callers still get its value; callers arriving later start
+            // afresh). The registration, every write with its superseding, and the load's store (only if not
+            // superseded, unregistering the load) are each one step under the key's shard lock, so:
+            // - A write after the registration finds this flight: the store is either before the write's locked
+            //   section (which then overwrites or removes it) or after it (and sees the mark).
+            // - A write before it is seen by the peek below: after a Set the peek finds the value and nothing is
+            //   loaded; after a Remove or Clear the load started after the write, so storing its value is right.
+            // A load that finished between our miss and our registration has already stored the value too.
+            if (TryPeek(key, hash, out value))
             {
-                break;
+                shard.Unregister(key, hash, flight);
+            }
+            else
+            {
+                var pending = CallLoader(key, loader, argument, cancellationToken, flight);
+                if (cancellationToken.CanBeCanceled && !pending.IsCompleted)
+                {
+                    // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
+                    // own (storing its value for the callers still waiting), and this caller waits on that end's task
+                    // with its token, as a waiter waits on the flight. Only a miss with a cancellable token and a loader
+                    // still running pays for that task.
+                    return WaitDetachedAsync(FinishDetachedAsync(key, pending, flight, shard, cancellationToken), flight, cancellationToken);
+                }
+
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    return FinishAsync(key, pending, flight, shard, cancellationToken);
+                }
+
+                value = StoreLoaded(key, hash, pending.Result, flight); // unregisters it
+            }
+        }
+        catch (Exception error)
+        {
+            Fail(key, hash, flight, shard, error, cancellationToken); // never detached: the detaching call does not throw
+            flight.Recycle();
+            return FailedAsync(error);
+        }
+
+        Succeed(flight, value); // peeked or loaded
+        flight.Recycle(); // unregistered, and this caller is done with it
+        return new ValueTask<TValue>(value);
+    }
+
+    /// <summary>
+    /// Calls the loader with this load on the flow's chain of loads (an AsyncLocal: it flows into the loader's
+    /// continuations after its awaits, and into whatever it awaits), so a call of the same key from inside it, at any
+    /// depth and after any await, fails instead of waiting for itself. Set only here, on a miss; restored as soon as
+    /// the loader returns its task, so the rest of the miss and this caller's own flow do not carry it. Restores the
+    /// caller's whole context and synchronization context, as an async method does around its synchronous part: a miss
+    /// whose loader completes at once runs none, and what the loader set on the thread must not reach the caller.
+    /// </summary>
+    private static ValueTask<TValue> CallLoader<TArg>(TKey key, Func<TKey, TArg, CancellationToken, ValueTask<TValue>> loader, TArg argument, CancellationToken cancellationToken, Flight flight)
+    {
+        var caller = ExecutionContext.Capture(); // null when the caller suppressed the flow
+        var suppressed = caller is null;
+        if (caller is null)
+        {
+            // A suppressed flow's context cannot be captured as it is: lift the suppression for the capture, then put it
+            // back (the loader runs with the flow suppressed, as the caller does).
+            ExecutionContext.RestoreFlow();
+            caller = ExecutionContext.Capture()!;
+            ExecutionContext.SuppressFlow();
+        }
+
+        var context = SynchronizationContext.Current;
+        flight.Link = new LoadLink(CacheFlight.Loading.Value);
+        CacheFlight.Loading.Value = flight.Link;
+        try
+        {
+            return loader(key, argument, cancellationToken);
+        }
+        finally
+        {
+            // Back to the caller's very context: setting Loading back would build one more context (and value map) on
+            // every miss whose flow carries other AsyncLocals, as a web request's does, and keep what the loader set.
+            ExecutionContext.Restore(caller);
+            if (suppressed)
+            {
+                ExecutionContext.SuppressFlow();
             }
 
+            if (SynchronizationContext.Current != context)
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+        }
+    }
+
+    // The async tails below are not pooled (PoolingAsyncValueTaskMethodBuilder would save a miss whose loader
+    // completes later 200 B): a pooled box cannot be waited on synchronously before it completes (GetResult throws),
+    // and callers that cannot await block on GetOrAddAsync(...).Result.
+    // They work the key's hash out again rather than take it: an async method's parameters (and locals live across an
+    // await) are fields of its state machine, and one more field grows the box of every miss that waits.
+
+    /// <summary>Waits for the load another caller runs (its value, or its very exception); loads afresh if its starter's token cancelled it.</summary>
+    private async ValueTask<TValue> JoinAsync<TArg>(
+        TKey key, Func<TKey, TArg, CancellationToken, ValueTask<TValue>> loader, TArg argument, CancellationToken cancellationToken, Flight flight, CacheShard<TKey, TValue> shard, Flight running)
+    {
+        while (true)
+        {
             if (IsInsideLoaderOf(running))
             {
                 // Its loader asked for its own key: waiting would wait for itself, forever (Lazy<T> throws too).
                 throw RecursiveLoad(key);
             }
 
-            // Someone else is loading: wait for their result (or their exception).
             try
             {
                 // Task.WaitAsync itself: an async helper around it (as Cancellation.WaitAsync) would cost more boxes a wait.
@@ -418,95 +580,46 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
             {
                 // The caller that started the load cancelled it, not this one: this caller loads afresh (or joins
                 // whoever already did), so one caller's cancellation never fails another's call.
-                continue;
             }
+
+            var hash = Hash(key); // again: kept from the miss, it would ride in this method's box
+            if (shard.Register(key, hash, flight) is not Flight next)
+            {
+                return await Start(key, hash, loader, argument, cancellationToken, flight, shard).ConfigureAwait(false);
+            }
+
+            running = next;
         }
+    }
 
-        Task<TValue>? detached = null; // the load's end, when its starter waits on it instead of the loader
-
+    /// <summary>Waits for this caller's own loader (no cancellable token: nothing can end the wait sooner), then stores its value.</summary>
+    private async ValueTask<TValue> FinishAsync(TKey key, ValueTask<TValue> pending, Flight flight, CacheShard<TKey, TValue> shard, CancellationToken cancellationToken)
+    {
+        TValue value;
         try
         {
-            // A Set, Remove or Clear made while this load runs wins: it marks the flight superseded and unregisters
-            // it, and the load then stores nothing (its callers still get its value; callers arriving later start
-            // afresh). The registration, every write with its superseding, and the load's store (only if not
-            // superseded, unregistering the load) are each one step under the key's shard lock, so:
-            // - A write after the registration finds this flight: the store is either before the write's locked
-            //   section (which then overwrites or removes it) or after it (and sees the mark).
-            // - A write before it is seen by the peek below: after a Set the peek finds the value and nothing is
-            //   loaded; after a Remove or Clear the load started after the write, so storing its value is right.
-            // A load that finished between our miss and our registration has already stored the value too.
-            var hash = Hash(key); // again: the shard's, above, kept this far would live across the waiters' await and ride in the box
-            if (!TryPeek(key, hash, out var value))
-            {
-                // The loader is called with this load on the flow's chain of loads (an AsyncLocal: it flows into the
-                // loader's continuations after its awaits, and into whatever it awaits), so a call of the same key
-                // from inside it, at any depth and after any await, fails instead of waiting for itself. Set only
-                // here, on a miss; restored as soon as the loader returns its task, so the rest of this method and
-                // this caller's own flow do not carry it.
-                ValueTask<TValue> pending;
-                var caller = ExecutionContext.Capture(); // null when the caller suppressed the flow
-                var outer = CacheFlight.Loading.Value;
-                flight.Link = new LoadLink(outer);
-                CacheFlight.Loading.Value = flight.Link;
-                try
-                {
-                    pending = loader(key, cancellationToken);
-                }
-                finally
-                {
-                    // Back to the caller's very context: setting Loading back to outer would build one more context (and
-                    // value map) on every miss whose flow carries other AsyncLocals, as a web request's does.
-                    if (caller is not null)
-                    {
-                        ExecutionContext.Restore(caller);
-                    }
-                    else
-                    {
-                        CacheFlight.Loading.Value = outer;
-                    }
-                }
-
-                if (cancellationToken.CanBeCanceled && !pending.IsCompleted)
-                {
-                    // This caller's token must end its own wait even if the loader ignores it: the load finishes on its
-                    // own (storing its value for the callers still waiting), and this caller waits on that end's task
-                    // with its token, as a waiter waits on the flight. Only a miss with a cancellable token and a loader
-                    // still running pays for that task.
-                    detached = FinishDetachedAsync(key, pending, flight, shard, cancellationToken);
-                }
-                else if (pending.IsCompletedSuccessfully)
-                {
-                    value = StoreLoaded(key, hash, pending.Result, flight); // unregisters it
-                }
-                else
-                {
-                    var loaded = await pending.ConfigureAwait(false);
-                    value = StoreLoaded(key, Hash(key), loaded, flight); // unregisters it
-                }
-            }
-            else
-            {
-                shard.Unregister(key, flight);
-            }
-
-            if (detached is null)
-            {
-                Succeed(flight, value!); // peeked or loaded: not detached
-                flight.Recycle(); // unregistered, and this caller is done with it
-                return value!;
-            }
+            var loaded = await pending.ConfigureAwait(false); // first: the store's arguments evaluated before it would ride in the box
+            value = StoreLoaded(key, Hash(key), loaded, flight); // unregisters it
         }
         catch (Exception error)
         {
-            Fail(key, flight, shard, error, cancellationToken); // never detached: the detaching call does not throw
+            Fail(key, Hash(key), flight, shard, error, cancellationToken);
             flight.Recycle();
             throw;
         }
 
+        Succeed(flight, value);
+        flight.Recycle();
+        return value;
+    }
+
+    /// <summary>The starter's wait on a detached load's end (<see cref="FinishDetachedAsync"/>), which its token can cut short.</summary>
+    private static async ValueTask<TValue> WaitDetachedAsync(Task<TValue> detached, Flight flight, CancellationToken cancellationToken)
+    {
         try
         {
             // The end's own task, not the flight's waiters' (a completion source and its task fewer, unless others join).
-            var result = await detached.WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's, above
+            var result = await detached.WaitAsync(cancellationToken).ConfigureAwait(false); // as a waiter's
             if (flight.Error is { } failure)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // its very exception, as the waiters see
@@ -518,6 +631,17 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         {
             throw new OperationCanceledException(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A task failed with <paramref name="error"/> as an async method would fail it: cancelled, keeping the very
+    /// exception, for an <see cref="OperationCanceledException"/>; faulted otherwise.
+    /// </summary>
+    private static async ValueTask<TValue> FailedAsync(Exception error)
+    {
+        await Task.CompletedTask.ConfigureAwait(false); // completes at once: this method is only its builder's SetException
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return default!;
     }
 
     /// <summary>Stores a loaded value unless a write superseded its load, and unregisters the load; returns the value the load's callers get.</summary>
@@ -534,10 +658,10 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
     private static void Succeed(Flight flight, TValue value) => flight.Complete(value, error: null, cancelledByStarter: false);
 
     /// <summary>Ends a failed load: unregisters it, then hands its very exception to its waiters.</summary>
-    private static void Fail(TKey key, Flight flight, CacheShard<TKey, TValue> shard, Exception error, CancellationToken startToken)
+    private static void Fail(TKey key, int hash, Flight flight, CacheShard<TKey, TValue> shard, Exception error, CancellationToken startToken)
     {
         // Unregister first, so a caller arriving after the failure starts a fresh load instead of seeing it.
-        shard.Unregister(key, flight);
+        shard.Unregister(key, hash, flight);
         // Waiters rethrow this very exception (an OperationCanceledException included), except a cancellation by the
         // starting caller's token: waiters whose own token is live then load afresh.
         flight.Complete(default, error, cancelledByStarter: error is OperationCanceledException && startToken.IsCancellationRequested);
@@ -558,7 +682,7 @@ public sealed class ShardedCache<TKey, TValue> : ICacheMaintenance
         }
         catch (Exception error)
         {
-            Fail(key, flight, shard, error, startToken);
+            Fail(key, Hash(key), flight, shard, error, startToken);
             return default!;
         }
 

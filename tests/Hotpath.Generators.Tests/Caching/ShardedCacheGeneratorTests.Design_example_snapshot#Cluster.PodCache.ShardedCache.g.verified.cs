@@ -36,9 +36,17 @@ namespace Cluster
         public global::Cluster.PodState GetOrAdd(string @namespace, string name, global::System.Func<global::Cluster.PodStateKey, global::Cluster.PodState> factory)
             => _hotpathCache.GetOrAdd(new global::Cluster.PodStateKey(@namespace, name), factory);
 
+        /// <summary>Gets the value cached for (Namespace, Name), or creates it with <paramref name="factory"/>, which is handed <paramref name="factoryArgument"/> (so a static lambda needs no closure), and caches it.</summary>
+        public global::Cluster.PodState GetOrAdd<TArg>(string @namespace, string name, global::System.Func<global::Cluster.PodStateKey, TArg, global::Cluster.PodState> factory, TArg factoryArgument)
+            => _hotpathCache.GetOrAdd<TArg>(new global::Cluster.PodStateKey(@namespace, name), factory, factoryArgument);
+
         /// <summary>Gets the value cached for (Namespace, Name), or loads it once however many callers miss at the same time.</summary>
         public global::System.Threading.Tasks.ValueTask<global::Cluster.PodState> GetOrAddAsync(string @namespace, string name, global::System.Func<global::Cluster.PodStateKey, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Cluster.PodState>> loader, global::System.Threading.CancellationToken cancellationToken = default)
             => _hotpathCache.GetOrAddAsync(new global::Cluster.PodStateKey(@namespace, name), loader, cancellationToken);
+
+        /// <summary>Gets the value cached for (Namespace, Name), or loads it once however many callers miss at the same time, handing <paramref name="loader"/> <paramref name="loaderArgument"/> (so a static lambda needs no closure).</summary>
+        public global::System.Threading.Tasks.ValueTask<global::Cluster.PodState> GetOrAddAsync<TArg>(string @namespace, string name, global::System.Func<global::Cluster.PodStateKey, TArg, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Cluster.PodState>> loader, TArg loaderArgument, global::System.Threading.CancellationToken cancellationToken = default)
+            => _hotpathCache.GetOrAddAsync<TArg>(new global::Cluster.PodStateKey(@namespace, name), loader, loaderArgument, cancellationToken);
 
         /// <summary>Stores <paramref name="value"/> under the key read from its [CacheKey] members, replacing any entry.</summary>
         public void Set(global::Cluster.PodState value)

@@ -36,9 +36,17 @@ namespace Cluster
         public global::Cluster.Pod GetOrAdd(string @namespace, string name, global::System.Func<global::Cluster.PodKey, global::Cluster.Pod> factory)
             => _hotpathCache.GetOrAdd(new global::Cluster.PodKey(@namespace, name), factory);
 
+        /// <summary>Gets the value cached for (Namespace, Name), or creates it with <paramref name="factory"/>, which is handed <paramref name="factoryArgument"/> (so a static lambda needs no closure), and caches it.</summary>
+        public global::Cluster.Pod GetOrAdd<TArg>(string @namespace, string name, global::System.Func<global::Cluster.PodKey, TArg, global::Cluster.Pod> factory, TArg factoryArgument)
+            => _hotpathCache.GetOrAdd<TArg>(new global::Cluster.PodKey(@namespace, name), factory, factoryArgument);
+
         /// <summary>Gets the value cached for (Namespace, Name), or loads it once however many callers miss at the same time.</summary>
         public global::System.Threading.Tasks.ValueTask<global::Cluster.Pod> GetOrAddAsync(string @namespace, string name, global::System.Func<global::Cluster.PodKey, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Cluster.Pod>> loader, global::System.Threading.CancellationToken cancellationToken = default)
             => _hotpathCache.GetOrAddAsync(new global::Cluster.PodKey(@namespace, name), loader, cancellationToken);
+
+        /// <summary>Gets the value cached for (Namespace, Name), or loads it once however many callers miss at the same time, handing <paramref name="loader"/> <paramref name="loaderArgument"/> (so a static lambda needs no closure).</summary>
+        public global::System.Threading.Tasks.ValueTask<global::Cluster.Pod> GetOrAddAsync<TArg>(string @namespace, string name, global::System.Func<global::Cluster.PodKey, TArg, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Cluster.Pod>> loader, TArg loaderArgument, global::System.Threading.CancellationToken cancellationToken = default)
+            => _hotpathCache.GetOrAddAsync<TArg>(new global::Cluster.PodKey(@namespace, name), loader, loaderArgument, cancellationToken);
 
         /// <summary>Stores <paramref name="value"/> under the key read from its [CacheKey] members, replacing any entry.</summary>
         public void Set(global::Cluster.Pod value)

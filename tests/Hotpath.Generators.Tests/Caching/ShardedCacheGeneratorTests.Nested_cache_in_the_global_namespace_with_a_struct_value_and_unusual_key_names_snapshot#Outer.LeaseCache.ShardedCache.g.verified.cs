@@ -36,9 +36,17 @@ partial class Outer
         public global::Lease GetOrAdd(int id, string valueKey, string? @class, global::System.Guid urlToken, global::System.Func<global::LeaseKey, global::Lease> factory)
             => _hotpathCache.GetOrAdd(new global::LeaseKey(id, valueKey, @class, urlToken), factory);
 
+        /// <summary>Gets the value cached for (Id, Value, Class, URLToken), or creates it with <paramref name="factory"/>, which is handed <paramref name="factoryArgument"/> (so a static lambda needs no closure), and caches it.</summary>
+        public global::Lease GetOrAdd<TArg>(int id, string valueKey, string? @class, global::System.Guid urlToken, global::System.Func<global::LeaseKey, TArg, global::Lease> factory, TArg factoryArgument)
+            => _hotpathCache.GetOrAdd<TArg>(new global::LeaseKey(id, valueKey, @class, urlToken), factory, factoryArgument);
+
         /// <summary>Gets the value cached for (Id, Value, Class, URLToken), or loads it once however many callers miss at the same time.</summary>
         public global::System.Threading.Tasks.ValueTask<global::Lease> GetOrAddAsync(int id, string valueKey, string? @class, global::System.Guid urlToken, global::System.Func<global::LeaseKey, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Lease>> loader, global::System.Threading.CancellationToken cancellationToken = default)
             => _hotpathCache.GetOrAddAsync(new global::LeaseKey(id, valueKey, @class, urlToken), loader, cancellationToken);
+
+        /// <summary>Gets the value cached for (Id, Value, Class, URLToken), or loads it once however many callers miss at the same time, handing <paramref name="loader"/> <paramref name="loaderArgument"/> (so a static lambda needs no closure).</summary>
+        public global::System.Threading.Tasks.ValueTask<global::Lease> GetOrAddAsync<TArg>(int id, string valueKey, string? @class, global::System.Guid urlToken, global::System.Func<global::LeaseKey, TArg, global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<global::Lease>> loader, TArg loaderArgument, global::System.Threading.CancellationToken cancellationToken = default)
+            => _hotpathCache.GetOrAddAsync<TArg>(new global::LeaseKey(id, valueKey, @class, urlToken), loader, loaderArgument, cancellationToken);
 
         /// <summary>Stores <paramref name="value"/> under the key read from its [CacheKey] members, replacing any entry.</summary>
         public void Set(global::Lease value)

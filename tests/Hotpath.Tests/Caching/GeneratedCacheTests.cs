@@ -1,3 +1,5 @@
+using Hotpath.Tests.Shared;
+
 namespace Hotpath.Tests.Caching;
 
 /// <summary>Calls the code the generator emitted for the types in CacheTestTypes.cs.</summary>
@@ -57,6 +59,58 @@ public sealed class GeneratedCacheTests
     }
 
     [Fact]
+    public async Task GetOrAdd_and_GetOrAddAsync_hand_their_argument_to_a_static_factory_or_loader()
+    {
+        var cache = new PodCache();
+        var restarts = new Restarts(3);
+        var created = cache.GetOrAdd("ns", "web", static (key, r) => new PodState { Namespace = key.Namespace, Name = key.Name, Restarts = r.Count }, restarts);
+        Assert.Equal(3, created.Restarts);
+        Assert.Same(created, cache.GetOrAdd("ns", "web", static (_, _) => throw new InvalidOperationException("hit expected"), restarts));
+
+        var loaded = await cache.GetOrAddAsync(
+            "ns", "db", static (key, r, _) => new ValueTask<PodState>(new PodState { Namespace = key.Namespace, Name = key.Name, Restarts = r.Count + 1 }), restarts);
+        Assert.Equal(4, loaded.Restarts);
+        Assert.Same(loaded, await cache.GetOrAddAsync("ns", "db", static (_, _, _) => throw new InvalidOperationException("hit expected"), restarts, CancellationToken.None));
+
+        Assert.Equal(2, cache.Statistics.Hits);
+        Assert.Equal(2, cache.Statistics.Misses);
+    }
+
+    [OptimizedBuildFact]
+    public void A_warm_hit_through_the_generated_GetOrAdd_with_an_argument_allocates_nothing()
+    {
+        const int Lookups = 10_000;
+        var cache = new PodCache();
+        var names = Enumerable.Range(0, 100).Select(static i => "pod-" + i).ToArray();
+        foreach (var name in names)
+        {
+            cache.Set(new PodState { Namespace = "default", Name = name, Restarts = 1 });
+        }
+
+        int Hits()
+        {
+            var found = 0;
+            for (var i = 0; i < Lookups; i++)
+            {
+                found += cache.GetOrAdd("default", names[i % names.Length], static (_, r) => new PodState { Restarts = r.Count }, new Restarts(2)).Restarts;
+            }
+
+            return found;
+        }
+
+        Assert.Equal(Lookups, Hits()); // warm-up: JIT, tiering, lazy statics
+        Assert.Equal(Lookups, Hits());
+        AllocationAssert.SteadyStateAllocatesNothing(() =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var found = Hits();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(Lookups, found); // every lookup a hit: the factory's value (2 restarts) never came in
+            return allocated;
+        });
+    }
+
+    [Fact]
     public void Set_rejects_null_and_the_attribute_configures_the_default_constructor()
     {
         var cache = new NodeLeaseCache();
@@ -85,4 +139,6 @@ public sealed class GeneratedCacheTests
 
         Assert.Equal(2, cache.Count);
     }
+
+    private readonly record struct Restarts(int Count);
 }

@@ -103,6 +103,52 @@ public class KeyHashingAndCountingTests
     }
 
     [Fact]
+    public async Task A_miss_hashes_its_key_once_unless_it_waits_and_then_once_more()
+    {
+        // Hashing is the key's own code for non-string keys, so it may be costly: a miss reuses its lookup's hash for the
+        // shard, the peek and the store. A loader that has not completed at once costs one more, after its await (the
+        // hash kept across it would grow every such miss's box).
+        var cache = new ShardedCache<CountingKey, string>(new ShardedCacheOptions { TrimOnMemoryPressure = false });
+
+        var atOnce = new CountingKey(1);
+        Assert.Equal("1", await cache.GetOrAddAsync(atOnce, static (key, _) => new ValueTask<string>(key.Id.ToString())));
+        Assert.Equal(1, atOnce.Hashes);
+
+        var added = new CountingKey(2);
+        Assert.Equal("2", cache.GetOrAdd(added, static key => key.Id.ToString()));
+        Assert.Equal(1, added.Hashes);
+
+        var later = new CountingKey(3);
+        var loaded = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = cache.GetOrAddAsync(later, (_, _) => new ValueTask<string>(loaded.Task));
+        Assert.Equal(1, later.Hashes);
+        loaded.SetResult("3");
+        Assert.Equal("3", await pending);
+        Assert.Equal(2, later.Hashes);
+
+        var hit = new CountingKey(3);
+        Assert.Equal("3", await cache.GetOrAddAsync(hit, static (_, _) => throw new InvalidOperationException("a hit runs no loader")));
+        Assert.Equal(1, hit.Hashes);
+    }
+
+    private sealed class CountingKey(int id) : IEquatable<CountingKey>
+    {
+        public int Id { get; } = id;
+
+        public int Hashes { get; private set; }
+
+        public bool Equals(CountingKey? other) => other is not null && other.Id == Id;
+
+        public override bool Equals(object? obj) => Equals(obj as CountingKey);
+
+        public override int GetHashCode()
+        {
+            Hashes++;
+            return Id;
+        }
+    }
+
+    [Fact]
     public void Every_character_of_every_length_changes_the_hash()
     {
         // The tail is read as overlapping words: make sure no position (first, middle, last, in each tail shape) is

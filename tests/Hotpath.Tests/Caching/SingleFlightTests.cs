@@ -123,6 +123,52 @@ public sealed class SingleFlightTests
         cache.Validate();
     }
 
+    [Fact]
+    public async Task Concurrent_misses_with_loader_arguments_run_the_loader_once_with_its_starters_argument()
+    {
+        var cache = Create();
+        var runs = 0;
+        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new Task<string>[Callers];
+        calls[0] = cache.GetOrAddAsync("key", async (key, caller, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            seen.Add(caller);
+            started.SetResult();
+            await release.Task;
+            return key + " by " + caller;
+        }, 0).AsTask();
+        await started.Task;
+        for (var i = 1; i < Callers; i++)
+        {
+            // Each joins the running load: its own loader and argument are never used.
+            calls[i] = cache.GetOrAddAsync("key", static (_, caller, _) => throw new InvalidOperationException($"caller {caller} ran a second load"), i).AsTask();
+        }
+
+        Assert.Equal(Callers - 1, cache.WaitingOn("key"));
+        release.SetResult();
+        Assert.All(await Task.WhenAll(calls), static r => Assert.Equal("key by 0", r));
+        Assert.Equal(1, runs);
+        Assert.Equal(new[] { 0 }, seen);
+
+        // A hit runs no loader; GetOrAdd's argument reaches its factory.
+        Assert.Equal("key by 0", await cache.GetOrAddAsync("key", static (_, _, _) => throw new InvalidOperationException("a hit runs no loader"), 1));
+        Assert.Equal("other:7", cache.GetOrAdd("other", static (key, n) => key + ":" + n, 7));
+        Assert.Equal("other:7", cache.GetOrAdd("other", static (_, _) => throw new InvalidOperationException("a hit runs no factory"), 8));
+    }
+
+    [Fact]
+    public async Task A_loader_with_an_argument_that_loads_its_own_key_fails_fast()
+    {
+        var cache = Create();
+        var failed = cache.GetOrAddAsync("self", static async (key, self, ct) => await self.GetOrAddAsync(key, static (_, _, _) => new ValueTask<string>("never"), self, ct), cache);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.AsTask());
+        Assert.Contains("recursive load", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, cache.Count);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // the starter then waits on the load's end instead of the loader: it rethrows the failure itself
@@ -153,6 +199,109 @@ public sealed class SingleFlightTests
 
         // The failure is not remembered: the next caller loads again.
         Assert.Equal("ok", await cache.GetOrAddAsync("key", static (_, _) => new ValueTask<string>("ok")));
+    }
+
+    [Fact]
+    public async Task A_loader_that_throws_at_once_fails_the_task_as_an_async_method_would_and_stores_nothing()
+    {
+        // A miss whose loader completes at once runs no async method; its failure still comes back in the task, never
+        // thrown by GetOrAddAsync itself, shaped as an async method's: faulted, or cancelled for an
+        // OperationCanceledException, with the loader's very exception either way.
+        var cache = Create();
+        var failure = new InvalidOperationException("backend down");
+        var failed = cache.GetOrAddAsync("thrown", (_, _) => throw failure);
+        Assert.True(failed.IsFaulted);
+        Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => failed.AsTask()));
+
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        var cancelledByLoader = new OperationCanceledException("the loader's own", cancellation.Token);
+        var cancelled = cache.GetOrAddAsync("cancelled", (_, _) => throw cancelledByLoader);
+        Assert.True(cancelled.IsCanceled);
+        Assert.Same(cancelledByLoader, await Assert.ThrowsAsync<OperationCanceledException>(() => cancelled.AsTask()));
+
+        var faultedAtOnce = cache.GetOrAddAsync("returned", (_, _) => ValueTask.FromException<string>(failure));
+        Assert.True(faultedAtOnce.IsFaulted);
+        Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => faultedAtOnce.AsTask()));
+
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.WaitingOn("thrown") + cache.WaitingOn("cancelled") + cache.WaitingOn("returned"));
+        Assert.Equal("ok", await cache.GetOrAddAsync("thrown", static (_, _) => new ValueTask<string>("ok"))); // not remembered
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_loader_that_completes_at_once_leaves_the_callers_flow_as_it_was(bool suppressedFlow)
+    {
+        // Such a miss runs no async method, and nothing it or its loader sets on the flow (the chain of loads, the
+        // loader's AsyncLocals) reaches the caller after it, as an async method's would not: with the caller's own
+        // AsyncLocals, and with the caller's flow suppressed.
+        var cache = Create();
+        var callers = new AsyncLocal<string?> { Value = "caller" };
+        var loaders = new AsyncLocal<string?>();
+        var flowControl = suppressedFlow ? ExecutionContext.SuppressFlow() : default;
+        ValueTask<string> loaded;
+        try
+        {
+            loaded = cache.GetOrAddAsync("key", (key, _) =>
+            {
+                Assert.NotNull(CacheFlight.Loading.Value); // the load is on the chain inside its loader
+                callers.Value = "set by the loader";
+                loaders.Value = "set by the loader";
+                return new ValueTask<string>("loaded:" + key);
+            });
+
+            Assert.True(loaded.IsCompletedSuccessfully);
+            Assert.Null(CacheFlight.Loading.Value);
+            Assert.Equal("caller", callers.Value);
+            Assert.Null(loaders.Value);
+            Assert.Equal(suppressedFlow, ExecutionContext.IsFlowSuppressed());
+        }
+        finally
+        {
+            if (suppressedFlow)
+            {
+                flowControl.Undo();
+            }
+        }
+
+        Assert.Equal("loaded:key", await loaded);
+    }
+
+    [Fact]
+    public async Task A_loader_that_completes_at_once_leaves_the_callers_synchronization_context_as_it_was()
+    {
+        // As an async method does around its synchronous part: a loader that installs a context of its own (UI
+        // frameworks install theirs on first use) does not leave it on the caller's thread.
+        var cache = Create();
+        var context = SynchronizationContext.Current;
+        var callers = new SynchronizationContext();
+        SynchronizationContext.SetSynchronizationContext(callers);
+        ValueTask<string> loaded, failed;
+        try
+        {
+            loaded = cache.GetOrAddAsync("key", static (key, _) =>
+            {
+                SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+                return new ValueTask<string>("loaded:" + key);
+            });
+            Assert.Same(callers, SynchronizationContext.Current);
+
+            failed = cache.GetOrAddAsync("thrown", static (_, _) =>
+            {
+                SynchronizationContext.SetSynchronizationContext(null);
+                throw new InvalidOperationException("backend down");
+            });
+            Assert.Same(callers, SynchronizationContext.Current);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+
+        Assert.Equal("loaded:key", await loaded);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.AsTask());
     }
 
     [Fact]
