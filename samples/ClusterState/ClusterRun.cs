@@ -25,7 +25,8 @@ public enum PipelineSelection
 /// <param name="Events">Events in the stream.</param>
 /// <param name="Seed">Random seed of the stream.</param>
 /// <param name="Only">Which pipelines run.</param>
-public sealed record RunOptions(int Pods = 10_000, int Nodes = 1_000, int Events = 2_000_000, int Seed = 42, PipelineSelection Only = PipelineSelection.Both);
+/// <param name="Rounds">Measured rounds of each pipeline; each side reports its median round.</param>
+public sealed record RunOptions(int Pods = 10_000, int Nodes = 1_000, int Events = 2_000_000, int Seed = 42, PipelineSelection Only = PipelineSelection.Both, int Rounds = 5);
 
 /// <summary>What one pipeline did: speed, allocations, collections, storage, and its own figures.</summary>
 public sealed record PipelineResult(
@@ -43,8 +44,20 @@ public sealed record PipelineResult(
     /// <summary>A sample as a plain binary row: 8-byte timestamp, 4-byte node id, two 8-byte doubles.</summary>
     public const int RawSampleBytes = 28;
 
+    private readonly IReadOnlyList<double>? _eventsPerSecondRounds;
+
     /// <summary>Events per second of wall-clock time.</summary>
     public double EventsPerSecond => Events / Seconds;
+
+    /// <summary>
+    /// Events per second of every measured round of this pipeline, in the order they ran (this result is one of
+    /// them: see <see cref="ClusterRun.MedianRound"/>); a single measurement lists only its own.
+    /// </summary>
+    public IReadOnlyList<double> EventsPerSecondRounds
+    {
+        get => _eventsPerSecondRounds ?? [EventsPerSecond];
+        init => _eventsPerSecondRounds = value;
+    }
 
     /// <summary>Bytes allocated (all threads) per event.</summary>
     public double AllocatedBytesPerEvent => (double)AllocatedBytes / Events;
@@ -98,9 +111,14 @@ public static class ClusterRun
 {
     private const int Chunk = 16_384;
 
-    /// <summary>Generates the stream, warms up, measures the selected pipelines, verifies them.</summary>
+    /// <summary>
+    /// Generates the stream, warms up, then measures each selected pipeline <see cref="RunOptions.Rounds"/> times
+    /// (naive and Hotpath rounds alternate, so a slow spell of the machine hits both alike), a fresh pipeline each
+    /// round, and checks every round's pipeline against the reference. Each side reports its median round.
+    /// </summary>
     public static RunReport Execute(RunOptions options, IRunProgress progress, Func<ClusterSimulation, IClusterPipeline>? hotpathFactory = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1);
         hotpathFactory ??= HotpathPipelineFactory.Create;
         using var metrics = new HotpathMetrics();
 
@@ -125,50 +143,73 @@ public static class ClusterRun
             WarmUp(() => hotpathFactory(warmup), warmup);
         }
 
+        // Then one round of each over the measured stream itself, so that what only the full size exercises (a thousand
+        // nodes' windows, ten thousand pods' states, full storage segments: their code paths and their memory) is warm
+        // before the clock starts. Without it the quarter-second Hotpath run varied far more: 4.8-9.5x the naive
+        // events/s in six runs, 6.4-9.1x in ten with it (with tiered compilation off, 6.3-8.5 M events/s without it,
+        // so most of the spread was the JIT still at work).
+        if (options.Only != PipelineSelection.Hotpath)
+        {
+            WarmUpOnce(new NaivePipeline(simulation), simulation);
+        }
+
+        if (options.Only != PipelineSelection.Naive)
+        {
+            WarmUpOnce(hotpathFactory(simulation), simulation);
+        }
+
+        Thread.Sleep(200);
         progress.Report(2);
         metrics.Reset();
 
-        PipelineResult? naive = null, hotpath = null;
+        var naiveRounds = new List<PipelineResult>();
+        var hotpathRounds = new List<PipelineResult>();
         string? mismatch = null;
-        IClusterPipeline? naivePipeline = null, hotpathPipeline = null;
-        try
+        for (var round = 1; round <= options.Rounds; round++)
         {
             if (options.Only != PipelineSelection.Hotpath)
             {
-                naivePipeline = new NaivePipeline(simulation);
-                naive = Measure(naivePipeline, simulation, progress, "Naive pipeline");
+                naiveRounds.Add(MeasureAndCheck(new NaivePipeline(simulation), simulation, reference, progress, "Naive pipeline", round, options.Rounds, ref mismatch));
             }
 
             if (options.Only != PipelineSelection.Naive)
             {
-                hotpathPipeline = hotpathFactory(simulation);
-                hotpath = Measure(hotpathPipeline, simulation, progress, "Hotpath pipeline");
+                hotpathRounds.Add(MeasureAndCheck(hotpathFactory(simulation), simulation, reference, progress, "Hotpath pipeline", round, options.Rounds, ref mismatch));
             }
-
-            metrics.Collect();
-            progress.Stage("Verifying against the reference", 2);
-            if (naivePipeline is not null)
-            {
-                mismatch ??= reference.Check(simulation, naivePipeline);
-            }
-
-            progress.Report(1);
-            if (hotpathPipeline is not null)
-            {
-                mismatch ??= reference.Check(simulation, hotpathPipeline);
-            }
-
-            progress.Report(2);
         }
-        finally
-        {
-            naivePipeline?.Dispose();
-            hotpathPipeline?.Dispose();
-        }
+
+        metrics.Collect();
+        var naive = naiveRounds.Count == 0 ? null : MedianRound(naiveRounds);
+        var hotpath = hotpathRounds.Count == 0 ? null : MedianRound(hotpathRounds);
 
         return new RunReport(
             options, simulation.SampleCount, simulation.Pods.Count, generate.Elapsed.TotalSeconds, hotpath, naive,
             mismatch is null, mismatch, reference.Aggregates.Count, metrics.Readings());
+    }
+
+    /// <summary>
+    /// The round a side reports: the median by events/s (of an even count, the lower middle; of equal speeds, the
+    /// earliest), with its own allocations, collections, storage and extra figures, and every round's events/s.
+    /// </summary>
+    /// <param name="rounds">The side's rounds in the order they ran; at least one.</param>
+    public static PipelineResult MedianRound(IReadOnlyList<PipelineResult> rounds)
+    {
+        if (rounds.Count == 0)
+        {
+            throw new ArgumentException("A side needs at least one measured round.", nameof(rounds));
+        }
+
+        var speeds = new double[rounds.Count];
+        var order = new int[rounds.Count];
+        for (var i = 0; i < rounds.Count; i++)
+        {
+            speeds[i] = rounds[i].EventsPerSecond;
+            order[i] = i;
+        }
+
+        // By speed, then by round, so that equal speeds keep the order they ran in.
+        Array.Sort(order, (a, b) => speeds[a] != speeds[b] ? speeds[a].CompareTo(speeds[b]) : a.CompareTo(b));
+        return rounds[order[(rounds.Count - 1) / 2]] with { EventsPerSecondRounds = speeds };
     }
 
     // Several rounds with pauses, as a benchmark harness's warm-up would. The runtime optimizes a method in the
@@ -190,6 +231,33 @@ public static class ClusterRun
             }
 
             Thread.Sleep(200);
+        }
+    }
+
+    private static void WarmUpOnce(IClusterPipeline pipeline, ClusterSimulation simulation)
+    {
+        using (pipeline)
+        {
+            pipeline.Process(simulation.Events);
+            pipeline.Complete();
+        }
+    }
+
+    // One measured round of a fresh pipeline: measured, then checked against the reference (outside the clock), then
+    // disposed, so no round's pipeline is alive while another is measured. The first difference of any round is kept.
+    private static PipelineResult MeasureAndCheck(
+        IClusterPipeline pipeline, ClusterSimulation simulation, Reference reference, IRunProgress progress, string stage, int round, int rounds, ref string? mismatch)
+    {
+        using (pipeline)
+        {
+            var result = Measure(pipeline, simulation, progress, rounds == 1 ? stage : $"{stage}, round {round} of {rounds}");
+            var difference = reference.Check(simulation, pipeline);
+            if (difference is not null)
+            {
+                mismatch ??= rounds == 1 ? difference : $"round {round} of {rounds}: {difference}";
+            }
+
+            return result;
         }
     }
 

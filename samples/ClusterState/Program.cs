@@ -5,18 +5,19 @@ using ClusterState;
 using ClusterState.Reporting;
 using Spectre.Console;
 
-// dotnet run --project samples/ClusterState -c Release [-- --events 500000 --json]
+// dotnet run --project samples/ClusterState -c Release [-- --events 500000 --rounds 5 --json]
 var pods = PositiveInt("--pods", 10_000, 1_000_000, "Pods alive at any time (deleted pods are replaced).");
 var nodes = PositiveInt("--nodes", 1_000, 100_000, "Nodes in the cluster.");
 var events = PositiveInt("--events", 2_000_000, 20_000_000, "Events in the generated stream.");
 var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same stream.", DefaultValueFactory = _ => 42 };
 var only = new Option<string?>("--only") { Description = "Run only one pipeline: hotpath or naive." };
 only.AcceptOnlyFromAmong("hotpath", "naive");
+var rounds = PositiveInt("--rounds", 5, 20, "Measured rounds of each pipeline, naive and Hotpath alternating; the figures are each side's median round.");
 var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object instead of tables." };
 
 var root = new RootCommand("A Kubernetes-like cluster-state pipeline written with Hotpath, side by side with the common way.")
 {
-    pods, nodes, events, seed, only, json,
+    pods, nodes, events, seed, only, rounds, json,
 };
 
 root.SetAction(parse =>
@@ -28,7 +29,8 @@ root.SetAction(parse =>
             "hotpath" => PipelineSelection.Hotpath,
             "naive" => PipelineSelection.Naive,
             _ => PipelineSelection.Both,
-        });
+        },
+        parse.GetValue(rounds));
 
     RunReport report;
     if (parse.GetValue(json))

@@ -7,7 +7,11 @@ namespace ClusterState.Reporting;
 /// <summary>Renders a <see cref="RunReport"/> as a Spectre.Console table or as one JSON object.</summary>
 public static class ReportWriter
 {
-    /// <summary>Writes the report as one JSON object: <c>{"events": N, "identical": …, "hotpath": {…}, "naive": {…}}</c>.</summary>
+    /// <summary>
+    /// Writes the report as one JSON object: <c>{"events": N, "identical": …, "hotpath": {…}, "naive": {…}}</c>. Each
+    /// side's figures are its median round's; <c>eventsPerSecondRounds</c> holds every round's events/s in the order
+    /// they ran.
+    /// </summary>
     public static void WriteJson(RunReport report, Stream output)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
@@ -22,6 +26,7 @@ public static class ReportWriter
         json.WriteNumber("pods", report.Options.Pods);
         json.WriteNumber("nodes", report.Options.Nodes);
         json.WriteNumber("seed", report.Options.Seed);
+        json.WriteNumber("rounds", report.Options.Rounds);
         json.WriteNumber("samples", report.Samples);
         json.WriteNumber("aggregates", report.AggregatesChecked);
         WriteSide(json, "hotpath", report.Hotpath);
@@ -63,6 +68,13 @@ public static class ReportWriter
 
         json.WriteStartObject(name);
         json.WriteNumber("eventsPerSecond", Round(side.EventsPerSecond));
+        json.WriteStartArray("eventsPerSecondRounds");
+        foreach (var eventsPerSecond in side.EventsPerSecondRounds)
+        {
+            json.WriteNumberValue(Round(eventsPerSecond));
+        }
+
+        json.WriteEndArray();
         json.WriteNumber("allocatedBytesPerEvent", Round(side.AllocatedBytesPerEvent));
         json.WriteNumber("gen0", side.Gen0);
         json.WriteNumber("gen1", side.Gen1);
@@ -103,6 +115,12 @@ public static class ReportWriter
         var n = report.Naive;
         var h = report.Hotpath;
         Row(table, "events / s", n?.EventsPerSecond, h?.EventsPerSecond, "N0", higherIsBetter: true);
+        if (o.Rounds > 1)
+        {
+            // Every figure in a column is its side's median round (by events/s); this line shows how far the rounds spread.
+            table.AddRow($"events / s over {o.Rounds} rounds", Range(n) ?? "-", Range(h) ?? "-", "[grey]median shown above[/]");
+        }
+
         Row(table, "bytes allocated / event", n?.AllocatedBytesPerEvent, h?.AllocatedBytesPerEvent, "N1", higherIsBetter: false);
         Row(table, "gen0 / gen1 / gen2 collections", Gc(n), Gc(h));
         Row(table, "stored bytes / sample", n?.StoredBytesPerSample, h?.StoredBytesPerSample, "N2", higherIsBetter: false);
@@ -120,7 +138,10 @@ public static class ReportWriter
 
         if (report.Metrics.Count > 0)
         {
-            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (live: dotnet-counters monitor --name ClusterState --counters Hotpath)");
+            var meters = new Table().Border(TableBorder.Simple).Title("[bold]Hotpath meter[/] (live: dotnet-counters monitor --name ClusterState --counters Hotpath)")
+                .Caption(o.Rounds > 1
+                    ? $"Counters: the {o.Rounds} measured Hotpath rounds together; (total): since the process started, warm-up included."
+                    : "Counters: the measured run; (total): since the process started, warm-up included.");
             meters.AddColumn("instrument");
             meters.AddColumn("tags");
             meters.AddColumn(new TableColumn("value").RightAligned());
@@ -135,6 +156,18 @@ public static class ReportWriter
 
             console.Write(meters);
         }
+    }
+
+    // The slowest and fastest round, in millions of events per second.
+    private static string? Range(PipelineResult? side)
+    {
+        if (side is null)
+        {
+            return null;
+        }
+
+        var rounds = side.EventsPerSecondRounds;
+        return string.Create(CultureInfo.InvariantCulture, $"{rounds.Min() / 1e6:N2}–{rounds.Max() / 1e6:N2} M");
     }
 
     private static string? Gc(PipelineResult? side) => side is null ? null : $"{side.Gen0} / {side.Gen1} / {side.Gen2}";

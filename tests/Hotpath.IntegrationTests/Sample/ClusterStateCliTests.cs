@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ClusterState;
+using Hotpath.Testing;
 
 namespace Hotpath.IntegrationTests.Sample;
 
@@ -18,10 +20,12 @@ public sealed class ClusterStateCliTests
         var root = json.RootElement;
         Assert.Equal(20_000, root.GetProperty("events").GetInt64());
         Assert.True(root.GetProperty("identical").GetBoolean());
+        Assert.Equal(5, root.GetProperty("rounds").GetInt32()); // the default
         foreach (var side in new[] { "hotpath", "naive" })
         {
             var figures = root.GetProperty(side);
             Assert.True(figures.GetProperty("eventsPerSecond").GetDouble() > 0);
+            Assert.Equal(5, figures.GetProperty("eventsPerSecondRounds").GetArrayLength());
             Assert.True(figures.GetProperty("allocatedBytesPerEvent").GetDouble() >= 0);
             Assert.True(figures.GetProperty("storedBytesPerSample").GetDouble() > 0);
             foreach (var gen in new[] { "gen0", "gen1", "gen2" })
@@ -33,6 +37,27 @@ public sealed class ClusterStateCliTests
         var hotpath = root.GetProperty("hotpath");
         Assert.InRange(hotpath.GetProperty("poolHitRate").GetDouble(), 0.0, 1.0);
         Assert.InRange(hotpath.GetProperty("cacheHitRatio").GetDouble(), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Rounds_GivesEachSideItsEventsPerSecondOfEveryRound_AndReportsTheLowerMiddle()
+    {
+        var (exit, stdout, stderr) = Run("--events", "5000", "--pods", "500", "--nodes", "50", "--rounds", "2", "--json");
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("identical").GetBoolean(), stdout);
+        Assert.Equal(2, root.GetProperty("rounds").GetInt32());
+        foreach (var side in new[] { "hotpath", "naive" })
+        {
+            var figures = root.GetProperty(side);
+            var rounds = figures.GetProperty("eventsPerSecondRounds").EnumerateArray().Select(r => r.GetDouble()).ToArray();
+            Assert.Equal(2, rounds.Length);
+            Assert.All(rounds, eps => Assert.True(eps > 0));
+            // With an even count the median is the lower middle: of two rounds, the slower one.
+            Assert.Equal(rounds.Min(), figures.GetProperty("eventsPerSecond").GetDouble());
+        }
     }
 
     [Fact]
@@ -98,6 +123,8 @@ public sealed class ClusterStateCliTests
     [InlineData("--events", "20000001")] // above the maximum
     [InlineData("--events", "-5")]
     [InlineData("--nodes", "many")]
+    [InlineData("--rounds", "0")]
+    [InlineData("--rounds", "21")] // above the maximum
     [InlineData("--only", "fastest")]
     [InlineData("--no-such-option")]
     public void ABadOption_IsAClearErrorWithExitCode2(params string[] args)
@@ -108,6 +135,20 @@ public sealed class ClusterStateCliTests
         Assert.Contains("error:", stderr, StringComparison.Ordinal);
         Assert.Contains("--help", stderr, StringComparison.Ordinal);
         Assert.Equal("", stdout.Trim());
+    }
+
+    [Fact]
+    public void TheOptionsTableOfGettingStarted_GivesTheDefaultsOfHelp()
+    {
+        var (exit, stdout, stderr) = Run("--help");
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var help = Regex.Matches(stdout, @"^\s+(--[a-z]+) .*\[default: (\d+)\]\s*$", RegexOptions.Multiline)
+            .ToDictionary(static m => m.Groups[1].Value, static m => m.Groups[2].Value);
+        var table = Regex.Matches(File.ReadAllText(Path.Combine(RepoPaths.Docs, "getting-started.md")), @"^\| `(--[a-z]+) N` \| (\d+) \|", RegexOptions.Multiline)
+            .ToDictionary(static m => m.Groups[1].Value, static m => m.Groups[2].Value);
+
+        Assert.Equal(["--events", "--nodes", "--pods", "--rounds", "--seed"], help.Keys.Order());
+        Assert.Equal(help.OrderBy(static p => p.Key), table.OrderBy(static p => p.Key));
     }
 
     private static (int Exit, string Stdout, string Stderr) Run(params string[] args) => Run(new Dictionary<string, string>(), args);

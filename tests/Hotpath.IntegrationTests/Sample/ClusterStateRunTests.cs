@@ -2,7 +2,9 @@ using Hotpath.Tests.Shared;
 using ClusterState;
 using ClusterState.Pipelines;
 using ClusterState.Pipelines.Hotpath;
+using ClusterState.Reporting;
 using ClusterState.Simulation;
+using Spectre.Console;
 
 namespace Hotpath.IntegrationTests.Sample;
 
@@ -55,6 +57,125 @@ public sealed class ClusterStateRunTests
         Assert.False(report.Identical);
         Assert.Contains("hotpath", report.Mismatch, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AMismatchInARoundBeforeTheLast_FailsTheRun()
+    {
+        // Every round's pipeline is checked, not only the last one's. The factory is called for the warm-ups
+        // (four on the small warm-up stream, one on the measured stream), then once a round: with three rounds,
+        // the third call on the measured stream builds round 2's pipeline, and only that one drops a sample.
+        var callsOnMeasuredStream = 0;
+        var report = ClusterRun.Execute(
+            Small with { Only = PipelineSelection.Hotpath, Rounds = 3 }, new SilentProgress(),
+            sim => sim.Seed == Small.Seed && ++callsOnMeasuredStream == 3 ? new DropLastSample(sim) : new HotpathPipeline(sim));
+
+        Assert.Equal(4, callsOnMeasuredStream);
+        Assert.False(report.Identical);
+        Assert.Contains("hotpath", report.Mismatch, StringComparison.Ordinal);
+        Assert.Contains("round 2 of 3", report.Mismatch, StringComparison.Ordinal);
+        Assert.Equal(3, report.Hotpath!.EventsPerSecondRounds.Count);
+    }
+
+    [Fact]
+    public void EachSide_IsMeasuredRoundsTimes_AndReportsItsMedianRound()
+    {
+        var report = ClusterRun.Execute(Small with { Rounds = 3 }, new SilentProgress());
+
+        Assert.True(report.Identical, report.Mismatch);
+        foreach (var side in new[] { report.Hotpath!, report.Naive! })
+        {
+            Assert.Equal(3, side.EventsPerSecondRounds.Count);
+            Assert.All(side.EventsPerSecondRounds, eps => Assert.True(eps > 0));
+            Assert.Equal(side.EventsPerSecondRounds.Order().ElementAt(1), side.EventsPerSecond);
+        }
+    }
+
+    [Fact]
+    public void TheMedianRound_OfAnOddCount_IsTheMiddleOne_WithItsOwnFigures()
+    {
+        // Rounds in the order they ran: 4, 2 and 3 seconds for the same events.
+        PipelineResult[] rounds = [Round(seconds: 4, allocated: 400, gen0: 4), Round(seconds: 2, allocated: 200, gen0: 2), Round(seconds: 3, allocated: 300, gen0: 3)];
+
+        var median = ClusterRun.MedianRound(rounds);
+
+        Assert.Equal(rounds[2].Storage, median.Storage);
+        Assert.Equal(3, median.Seconds);
+        Assert.Equal(300, median.AllocatedBytes);
+        Assert.Equal(3, median.Gen0);
+        Assert.Equal(300.0, median.Figure("marker"));
+        Assert.Equal([250.0, 500.0, 1000.0 / 3], median.EventsPerSecondRounds);
+    }
+
+    [Fact]
+    public void TheMedianRound_OfAnEvenCount_IsTheLowerMiddleOne()
+    {
+        // Events/s in round order: 250, 1000, 500, 200; sorted 200, 250, 500, 1000: the lower middle is 250 (round 1).
+        PipelineResult[] rounds = [Round(seconds: 4, allocated: 400, gen0: 4), Round(seconds: 1, allocated: 100, gen0: 1), Round(seconds: 2, allocated: 200, gen0: 2), Round(seconds: 5, allocated: 500, gen0: 5)];
+
+        var median = ClusterRun.MedianRound(rounds);
+
+        Assert.Equal(250, median.EventsPerSecond);
+        Assert.Equal(400, median.AllocatedBytes);
+        Assert.Equal(4, median.Gen0);
+        Assert.Equal([250.0, 1000.0, 500.0, 200.0], median.EventsPerSecondRounds);
+
+        // Two rounds: the slower one.
+        Assert.Equal(2, ClusterRun.MedianRound([rounds[1], rounds[2]]).Seconds);
+        // One round: itself, with its own speed as the only round.
+        var single = ClusterRun.MedianRound([rounds[3]]);
+        Assert.Equal(500, single.AllocatedBytes);
+        Assert.Equal([200.0], single.EventsPerSecondRounds);
+    }
+
+    [Fact]
+    public void TheMedianRound_OfEqualSpeeds_IsTheEarliestOfThem()
+    {
+        PipelineResult[] rounds = [Round(seconds: 2, allocated: 1, gen0: 0), Round(seconds: 2, allocated: 2, gen0: 0), Round(seconds: 2, allocated: 3, gen0: 0)];
+
+        Assert.Equal(2, ClusterRun.MedianRound(rounds).AllocatedBytes);
+        Assert.Equal(1, ClusterRun.MedianRound(rounds[..2]).AllocatedBytes);
+    }
+
+    [Fact]
+    public void TheTable_GivesTheRangeOfEachSideOverTheRounds_BesideTheMedian()
+    {
+        var naive = ClusterRun.MedianRound([Round(seconds: 0.004, allocated: 1, gen0: 0), Round(seconds: 0.002, allocated: 1, gen0: 0), Round(seconds: 0.001, allocated: 1, gen0: 0)]);
+        var hotpath = ClusterRun.MedianRound([Round(seconds: 0.0001, allocated: 1, gen0: 0), Round(seconds: 0.0002, allocated: 1, gen0: 0), Round(seconds: 0.000125, allocated: 1, gen0: 0)]);
+        var report = new RunReport(Small with { Rounds = 3 }, 10, 20, 0.1, hotpath, naive, true, null, 5, []);
+
+        var text = Table(report);
+
+        Assert.Contains("events / s", text, StringComparison.Ordinal);
+        Assert.Contains("500,000", text, StringComparison.Ordinal);   // naive median: 1,000 events in 2 ms
+        Assert.Contains("8,000,000", text, StringComparison.Ordinal); // Hotpath median: in 0.125 ms
+        Assert.Contains("over 3 rounds", text, StringComparison.Ordinal);
+        Assert.Contains("0.25–1.00 M", text, StringComparison.Ordinal);
+        Assert.Contains("5.00–10.00 M", text, StringComparison.Ordinal);
+        Assert.Contains("median shown", text, StringComparison.Ordinal);
+
+        // One round has no range to show.
+        var single = Table(report with { Options = Small with { Rounds = 1 }, Hotpath = ClusterRun.MedianRound([hotpath]), Naive = ClusterRun.MedianRound([naive]) });
+        Assert.DoesNotContain("over 1 round", single, StringComparison.Ordinal);
+        Assert.DoesNotContain("median shown", single, StringComparison.Ordinal);
+    }
+
+    private static string Table(RunReport report)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        ReportWriter.WriteTable(report, console);
+        return writer.ToString();
+    }
+
+    private static PipelineResult Round(double seconds, long allocated, int gen0) =>
+        new("hotpath", 1_000, seconds, seconds / 2, allocated, gen0, 0, 0,
+            new StorageFigures(allocated, allocated, allocated, (int)allocated), [new("marker", allocated)]);
 
     [OptimizedBuildFact]
     public void OnceWarm_APodEventForAKnownPod_AllocatesNothing()
