@@ -84,8 +84,8 @@ public sealed class AnalyzerTests
         var diagnostics = await RunAnalyzersAsync(output, AllAnalyzers());
         Assert.True(diagnostics.IsEmpty, "The Quickstart sample is clean, but Roslyn 4.8 reported:\n" + Roslyn48.Format(diagnostics));
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
-        var main = loaded.Assembly.EntryPoint!;
+        var assembly = Roslyn48.EmitAndLoad(output);
+        var main = assembly.EntryPoint!;
         var exitCode = main.Invoke(null, main.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
         Assert.Equal(0, exitCode);
     }

@@ -80,10 +80,10 @@ public sealed class GeneratorTests
         Assert.Contains(podState.AllInterfaces, i => i.ToDisplayString() == "Microsoft.Extensions.ObjectPool.IResettable");
         Roslyn48.AssertNoErrorsOrWarnings(output);
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
+        var assembly = Roslyn48.EmitAndLoad(output);
         Assert.Equal(
             "reused=True ns='' phase=Pending containers=0 sameList=True cpu=0 sameUsage=True generation=42 tryReset=True max=15000 rents=3 returns=3 budget=5/nobody",
-            Roslyn48.RunProbe(loaded.Assembly, "Cluster.Probe"));
+            Roslyn48.RunProbe(assembly, "Cluster.Probe"));
     }
 
     [Fact]
@@ -159,8 +159,8 @@ public sealed class GeneratorTests
         Assert.Equal("Hotpath.Compression.IColumnarCodec<Metrics.MetricSample>", codec.Type.ToDisplayString());
         Roslyn48.AssertNoErrorsOrWarnings(output);
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
-        Assert.Equal("rows=1000 identical=True smaller=True corrupt=CorruptBlockException", Roslyn48.RunProbe(loaded.Assembly, "Metrics.Probe"));
+        var assembly = Roslyn48.EmitAndLoad(output);
+        Assert.Equal("rows=1000 identical=True smaller=True corrupt=CorruptBlockException", Roslyn48.RunProbe(assembly, "Metrics.Probe"));
     }
 
     [Fact]
@@ -216,11 +216,11 @@ public sealed class GeneratorTests
         Assert.Single(nodeMinute.GetMembers("Combine").OfType<IMethodSymbol>(), m => m.IsStatic && m.Parameters.Length == 2);
         Roslyn48.AssertNoErrorsOrWarnings(output);
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
+        var assembly = Roslyn48.EmitAndLoad(output);
         Assert.Equal(
             "a@60000: n=3 sum=1.5 min=0.25 max=0.75 mem=200 Running | a@120000: n=1 sum=0.2 min=0.2 max=0.2 mem=10 Failed | " +
             "b@60000: n=1 sum=0.1 min=0.1 max=0.1 mem=50 Failed | copied=3 combined=n4/max0.75/mem200 afterClear=0",
-            Roslyn48.RunProbe(loaded.Assembly, "Metrics.Probe"));
+            Roslyn48.RunProbe(assembly, "Metrics.Probe"));
     }
 
     [Fact]
@@ -256,10 +256,10 @@ public sealed class GeneratorTests
         var analyzed = await AnalyzeAsync(output, new BatchReducerDiagnosticsAnalyzer());
         Assert.True(analyzed.IsEmpty, "BatchReducerDiagnosticsAnalyzer reported under Roslyn 4.8:\n" + Roslyn48.Format(analyzed));
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
+        var assembly = Roslyn48.EmitAndLoad(output);
         Assert.Equal(
             "NodeCpu { NodeId = a, Samples = 2, CpuMax = 4 } NodeCpu { NodeId = a, Samples = 3, CpuMax = 7 }",
-            Roslyn48.RunProbe(loaded.Assembly, "Metrics.Probe"));
+            Roslyn48.RunProbe(assembly, "Metrics.Probe"));
     }
 
     [Fact]
@@ -349,11 +349,11 @@ public sealed class GeneratorTests
         Assert.Equal(2, podCache.InstanceConstructors.Count(c => c.DeclaredAccessibility == Accessibility.Public));
         Roslyn48.AssertNoErrorsOrWarnings(output);
 
-        using var loaded = Roslyn48.EmitAndLoad(output);
+        var assembly = Roslyn48.EmitAndLoad(output);
         Assert.Equal(
             "hit=True miss=False setThenGet=7 loader=api/2 count=3->2 removed=True hits=2 misses=3 small=1 " +
             "keyEquality=True key=PodStateKey { Namespace = default, Name = web-0 }",
-            Roslyn48.RunProbe(loaded.Assembly, "Cluster.Probe"));
+            Roslyn48.RunProbe(assembly, "Cluster.Probe"));
     }
 
     /// <summary>The diagnostics <paramref name="analyzer"/> reports on <paramref name="compilation"/>; fails if it throws.</summary>

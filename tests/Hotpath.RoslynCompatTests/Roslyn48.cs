@@ -87,17 +87,18 @@ internal static class Roslyn48
     }
 
     /// <summary>
-    /// Emits <paramref name="compilation"/> and loads it into a collectible context that also holds the net8.0
-    /// Hotpath.dll it was compiled against. Dispose the result to unload both.
+    /// Emits <paramref name="compilation"/> and loads it into a context of its own that also holds the net8.0
+    /// Hotpath.dll it was compiled against. Not collectible, as in the other test projects (see
+    /// <c>TestCompilation.NonCollectible</c>): collected contexts crash .NET 10.0.12's GC now and then.
     /// </summary>
-    public static LoadedAssembly EmitAndLoad(Compilation compilation)
+    public static Assembly EmitAndLoad(Compilation compilation)
     {
         using var stream = new MemoryStream();
         var emit = compilation.Emit(stream);
         Assert.True(emit.Success, "Emit failed:\n" + Format(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         stream.Position = 0;
         var context = new Net8Context(compilation.AssemblyName!);
-        return new LoadedAssembly(context, context.LoadFromStream(stream));
+        return context.LoadFromStream(stream);
     }
 
     /// <summary>Calls <c>public static string Probe.Run()</c> of <paramref name="assembly"/> (test code compiled with the generated code).</summary>
@@ -156,8 +157,8 @@ internal static class Roslyn48
             typeof(CommunityToolkit.HighPerformance.Buffers.StringPool).Assembly.Location,
         }.Select(static path => (MetadataReference)MetadataReference.CreateFromFile(path)));
 
-    /// <summary>A collectible context resolving Hotpath to its net8.0 build; everything else comes from the test's own context.</summary>
-    private sealed class Net8Context(string name) : AssemblyLoadContext(name, isCollectible: true)
+    /// <summary>A context resolving Hotpath to its net8.0 build; everything else comes from the test's own context.</summary>
+    private sealed class Net8Context(string name) : AssemblyLoadContext(name, isCollectible: false)
     {
         protected override Assembly? Load(AssemblyName assemblyName) =>
             assemblyName.Name == "Hotpath" ? LoadFromAssemblyPath(HotpathNet8Assembly) : null;
@@ -174,12 +175,4 @@ internal static class Roslyn48
 
         public Assembly LoadFromPath(string fullPath) => AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
     }
-}
-
-/// <summary>An emitted assembly in its own collectible context; disposing unloads the context.</summary>
-internal sealed class LoadedAssembly(AssemblyLoadContext context, Assembly assembly) : IDisposable
-{
-    public Assembly Assembly { get; } = assembly;
-
-    public void Dispose() => context.Unload();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -36,6 +37,9 @@ public sealed record AnalyzerTestOptions
 /// </summary>
 public static class AnalyzerVerifier
 {
+    /// <summary>The opening of a diagnostic mark: <c>{|HOT201:</c> or <c>[|</c>.</summary>
+    private static readonly Regex s_mark = new(@"\{\|[A-Za-z]+[0-9]+:|\[\|", RegexOptions.CultureInvariant);
+
     /// <summary>Asserts <paramref name="analyzers"/> report exactly the diagnostics marked in <paramref name="markup"/>.</summary>
     public static Task VerifyAsync(string markup, params DiagnosticAnalyzer[] analyzers) => VerifyAsync(markup, analyzers, new AnalyzerTestOptions());
 
@@ -43,6 +47,15 @@ public static class AnalyzerVerifier
     public static async Task VerifyAsync(string markup, DiagnosticAnalyzer[] analyzers, AnalyzerTestOptions options)
     {
         var (source, expected) = DiagnosticMarkup.Parse(markup, options.DefaultId);
+        var supported = analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToImmutableHashSet();
+        foreach (var id in options.OnlyIds.Concat(expected.Select(e => e.Id)).Distinct())
+        {
+            if (!supported.Contains(id))
+            {
+                throw new XunitException($"The test compares {id}, which none of the analyzers ({string.Join(", ", analyzers.Select(a => a.GetType().Name))}) can report: it would check nothing.");
+            }
+        }
+
         var actual = await GetDiagnosticsAsync(source, analyzers, options).ConfigureAwait(false);
         var compared = actual
             .Where(d => options.OnlyIds.IsEmpty || options.OnlyIds.Contains(d.Id))
@@ -74,6 +87,16 @@ public static class AnalyzerVerifier
     public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(string source, DiagnosticAnalyzer[] analyzers, AnalyzerTestOptions? options = null)
     {
         options ??= new AnalyzerTestOptions();
+        foreach (var text in options.AdditionalSources.Prepend(source))
+        {
+            if (s_mark.IsMatch(text))
+            {
+                throw new XunitException(
+                    "GetDiagnosticsAsync and AdditionalSources take plain source, but this has diagnostic markup, which would be compiled as written and checked by nothing " +
+                    "(parse it with DiagnosticMarkup.Parse, or give it to VerifyAsync):\n" + text);
+            }
+        }
+
         Compilation compilation = TestCompilation.Create(new[] { source }.Concat(options.AdditionalSources), options.OutputKind);
         if (!options.Generators.IsEmpty)
         {

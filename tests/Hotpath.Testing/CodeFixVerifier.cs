@@ -26,6 +26,12 @@ public sealed record CodeFixTestOptions
     /// <summary>The id <c>[|…|]</c> markers expect.</summary>
     public string? DefaultId { get; init; }
 
+    /// <summary>
+    /// Compiler errors in the source do not fail the markup check (<see cref="AnalyzerTestOptions.AllowCompilerErrors"/>):
+    /// for a diagnostic that comes with the compiler's own error.
+    /// </summary>
+    public bool AllowCompilerErrors { get; init; }
+
     /// <summary>Output kind of the test project (a console application allows top-level statements).</summary>
     public OutputKind OutputKind { get; init; } = OutputKind.DynamicallyLinkedLibrary;
 
@@ -135,22 +141,77 @@ public static class CodeFixVerifier
         await AssertFixedAsync(document, expected, options, "The source fixed by Fix All").ConfigureAwait(false);
     }
 
-    /// <summary>Asserts no fix of <paramref name="fix"/> is offered for the diagnostics in <paramref name="source"/>.</summary>
-    public static async Task VerifyNoFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, CodeFixTestOptions? options = null)
+    /// <summary>
+    /// Asserts that the analyzer reports exactly the fixable diagnostics marked in <paramref name="markup"/> (and in the
+    /// markup of <see cref="CodeFixTestOptions.AdditionalSources"/>), at least one, and that <paramref name="fix"/> offers
+    /// no fix for any of them: neither a single fix nor its Fix All, which in document scope from each document must
+    /// offer nothing or leave every document as it was. A source that marks nothing throws: it would check nothing.
+    /// </summary>
+    public static async Task VerifyNoFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, CodeFixTestOptions? options = null)
     {
         options ??= new CodeFixTestOptions();
+        var marks = new[] { markup }.Concat(options.AdditionalSources).Sum(m => DiagnosticMarkup.Parse(m, options.DefaultId).Expected.Length);
+        if (marks == 0)
+        {
+            var reported = await AnalyzerVerifier.GetDiagnosticsAsync(markup, new[] { analyzer }, new AnalyzerTestOptions
+            {
+                Generators = options.Generators,
+                AdditionalSources = options.AdditionalSources,
+                OutputKind = options.OutputKind,
+                AllowCompilerErrors = true,
+            }).ConfigureAwait(false);
+            throw new XunitException(
+                "VerifyNoFixAsync needs the source to mark at least one diagnostic of " + string.Join("/", fix.FixableDiagnosticIds) +
+                " that the fix must not be offered for; a source without marks checks nothing (for a place the analyzer must not report, use AnalyzerVerifier.VerifyAsync).\n" +
+                "The analyzer reports, as markup:\n" + AnalyzerVerifier.ToMarkup(markup, reported.Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.SourceTree?.FilePath == TestCompilation.SourcePath(0))));
+        }
+
+        var source = await VerifyMarkupAsync(analyzer, fix, markup, options).ConfigureAwait(false);
         using var workspace = new AdhocWorkspace();
         var document = CreateDocument(workspace, source, options);
-        var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-        var diagnostics = (await AnalyzerVerifier.RunAnalyzersAsync(compilation, new[] { analyzer }).ConfigureAwait(false))
-            .Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToArray();
+        var provider = new AnalyzerDiagnosticProvider(analyzer, fix.FixableDiagnosticIds);
+        var diagnostics = (await provider.GetAllDiagnosticsAsync(document.Project, CancellationToken.None).ConfigureAwait(false)).ToArray();
+        var fixAll = fix.GetFixAllProvider();
         foreach (var each in document.Project.Documents)
         {
-            var here = diagnostics.Where(d => d.Location.SourceTree?.FilePath == each.FilePath).ToArray();
-            var action = here.Length == 0 ? null : await FindActionAsync(each, fix, here, options.EquivalenceKey).ConfigureAwait(false);
-            if (action is not null)
+            var here = diagnostics.Where(d => d.Location.SourceTree?.FilePath == each.FilePath).OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+            if (here.Length == 0)
+            {
+                continue;
+            }
+
+            if (await FindActionAsync(each, fix, here, options.EquivalenceKey).ConfigureAwait(false) is { } action)
             {
                 throw new XunitException($"A fix was offered: {action.Title}");
+            }
+
+            if (fixAll is null || !fixAll.GetSupportedFixAllScopes().Contains(FixAllScope.Document))
+            {
+                continue;
+            }
+
+            var context = new FixAllContext(each, fix, FixAllScope.Document, options.EquivalenceKey, fix.FixableDiagnosticIds, provider, CancellationToken.None);
+            if (await fixAll.GetFixAsync(context).ConfigureAwait(false) is not { } all)
+            {
+                continue;
+            }
+
+            foreach (var operation in await all.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (operation is not ApplyChangesOperation change)
+                {
+                    continue;
+                }
+
+                foreach (var before in document.Project.Documents)
+                {
+                    var after = change.ChangedSolution.GetDocument(before.Id)!;
+                    var text = (await after.GetTextAsync().ConfigureAwait(false)).ToString();
+                    if (text != (await before.GetTextAsync().ConfigureAwait(false)).ToString())
+                    {
+                        throw new XunitException($"Fix All from {each.FilePath} changed {before.FilePath}:\n" + text);
+                    }
+                }
             }
         }
     }
@@ -163,7 +224,14 @@ public static class CodeFixVerifier
             return await VerifyMarkupInEveryDocumentAsync(analyzer, fix, markup, options).ConfigureAwait(false);
         }
 
-        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = fix.FixableDiagnosticIds, OutputKind = options.OutputKind }).ConfigureAwait(false);
+        // The fix's ids this analyzer reports (a fix may serve several analyzers): an id it cannot report would check nothing.
+        var ids = fix.FixableDiagnosticIds.Where(id => analyzer.SupportedDiagnostics.Any(d => d.Id == id)).ToImmutableArray();
+        if (ids.IsEmpty)
+        {
+            throw new XunitException($"{analyzer.GetType().Name} reports none of {fix.GetType().Name}'s ids ({string.Join(", ", fix.FixableDiagnosticIds)}).");
+        }
+
+        await AnalyzerVerifier.VerifyAsync(markup, new[] { analyzer }, new AnalyzerTestOptions { Generators = options.Generators, DefaultId = options.DefaultId, OnlyIds = ids, OutputKind = options.OutputKind, AllowCompilerErrors = options.AllowCompilerErrors }).ConfigureAwait(false);
         return DiagnosticMarkup.Parse(markup, options.DefaultId).Source;
     }
 
@@ -176,6 +244,7 @@ public static class CodeFixVerifier
             Generators = options.Generators,
             AdditionalSources = parsed.Skip(1).Select(p => p.Source).ToImmutableArray(),
             OutputKind = options.OutputKind,
+            AllowCompilerErrors = options.AllowCompilerErrors,
         }).ConfigureAwait(false);
         var actual = diagnostics.Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
             .Select(d => (d.Id, d.Location.SourceSpan, d.Location.SourceTree?.FilePath))

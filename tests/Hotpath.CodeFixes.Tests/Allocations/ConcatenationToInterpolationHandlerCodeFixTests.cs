@@ -163,10 +163,10 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
                 [Hotpath.HotPath]
                 public void M(Tracer tracer, int a, string s, int i)
                 {
-                    tracer.Write("trace " + Expensive(a));
-                    tracer.Write("n=" + a++);
-                    tracer.Write("s=" + s + $"{_calls = 2}");
-                    tracer.Write("at " + _items[i] + s.Length);
+                    tracer.Write({|HOT106:"trace " + Expensive(a)|});
+                    tracer.Write({|HOT106:"n=" + a++|});
+                    tracer.Write({|HOT106:"s=" + s + $"{_calls = 2}"|});
+                    tracer.Write({|HOT106:"at " + _items[i] + s.Length|});
                 }
             }
             """);
@@ -296,7 +296,7 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
                 [Hotpath.HotPath]
                 public void M(StringBuilder sb, Name n, int i)
                 {
-                    sb.Append({{argument}});
+                    sb.Append({|HOT106:{{argument}}|});
                 }
             }
             """);
@@ -314,9 +314,9 @@ public sealed class ConcatenationToInterpolationHandlerCodeFixTests
                 [Hotpath.HotPath]
                 public string M(string s, int i)
                 {
-                    Console.WriteLine("value " + s);
-                    var local = "a" + i;
-                    return local + @"\verbatim" + i;
+                    Console.WriteLine({|HOT106:"value " + s|});
+                    var local = {|HOT106:"a" + i|};
+                    return {|HOT106:local + @"\verbatim" + i|};
                 }
             }
             """);

@@ -170,9 +170,9 @@ public sealed class HoistConstantArrayCodeFixTests
                 [Hotpath.HotPath]
                 public int M(int n, int x)
                 {
-                    var sized = new int[n];
-                    var variable = new[] { x, 2 };
-                    var mutated = new[] { 1, 2 };
+                    var sized = {|HOT102:new int[n]|};
+                    var variable = {|HOT102:new[] { x, 2 }|};
+                    var mutated = {|HOT102:new[] { 1, 2 }|};
                     mutated[0] = x;
                     return sized.Length + variable[0] + mutated[0];
                 }
@@ -194,29 +194,29 @@ public sealed class HoistConstantArrayCodeFixTests
                 [Hotpath.HotPath]
                 public int M(int x)
                 {
-                    var order = new[] { 3, 1, 2 };
+                    var order = {|HOT102:new[] { 3, 1, 2 }|};
                     Array.Sort(order);
-                    var steps = new int[] { 1, 2 };
+                    var steps = {|HOT102:new int[] { 1, 2 }|};
                     steps[1]++;
-                    var sums = new[] { 1, 2 };
+                    var sums = {|HOT102:new[] { 1, 2 }|};
                     sums[0] += 3;
-                    var table = Table(new[] { 10, 20 });
-                    var kept = new[] { 5, 6 };
+                    var table = Table({|HOT102:new[] { 10, 20 }|});
+                    var kept = {|HOT102:new[] { 5, 6 }|};
                     _kept = kept;
-                    var span = new[] { 7, 8 };
+                    var span = {|HOT102:new[] { 7, 8 }|};
                     Span<int> s = span;
                     s[0] = x;
-                    var viaAsSpan = new[] { 9, 10 };
+                    var viaAsSpan = {|HOT102:new[] { 9, 10 }|};
                     viaAsSpan.AsSpan()[0] = x;
-                    var byRef = new[] { 11, 12 };
+                    var byRef = {|HOT102:new[] { 11, 12 }|};
                     Bump(ref byRef[0]);
-                    var refLocal = new[] { 13, 14 };
+                    var refLocal = {|HOT102:new[] { 13, 14 }|};
                     ref var r = ref refLocal[1];
                     r = x;
-                    var aliased = new[] { 15, 16 };
+                    var aliased = {|HOT102:new[] { 15, 16 }|};
                     var alias = aliased;
                     alias[0] = x;
-                    var tuple = new[] { 17, 18 };
+                    var tuple = {|HOT102:new[] { 17, 18 }|};
                     (tuple[0], tuple[1]) = (x, x);
                     Action later = () => Table(tuple);
                     return order[0] + steps[1] + sums[0] + table + span[0] + viaAsSpan[0] + byRef[0] + refLocal[1] + aliased[0] + tuple[0] + _kept[0] + Returned()[0];
@@ -227,7 +227,7 @@ public sealed class HoistConstantArrayCodeFixTests
                 private static void Bump(ref int i) => i++;
 
                 [Hotpath.HotPath]
-                private static int[] Returned() => new[] { 19, 20 };
+                private static int[] Returned() => {|HOT102:new[] { 19, 20 }|};
             }
             """);
 

@@ -134,8 +134,7 @@ public sealed class MakeLambdaStaticCodeFixTests
                 }
             }
             """;
-        await AnalyzerVerifier.VerifyAsync(Markup, new[] { new ClosureAnalyzer() }, new AnalyzerTestOptions { OnlyIds = ImmutableArray.Create("HOT105") });
-        await CodeFixVerifier.VerifyNoFixAsync(new ClosureAnalyzer(), new MakeLambdaStaticCodeFixProvider(), DiagnosticMarkup.Parse(Markup).Source);
+        await CodeFixVerifier.VerifyNoFixAsync(new ClosureAnalyzer(), new MakeLambdaStaticCodeFixProvider(), Markup);
     }
 
     [Fact]
@@ -190,8 +189,8 @@ public sealed class MakeLambdaStaticCodeFixTests
                 [Hotpath.HotPath]
                 public int M()
                 {
-                    Func<int> group = Instance;
-                    Changed += OnChanged;
+                    Func<int> group = {|HOT105:Instance|};
+                    {|HOT105:Changed += OnChanged|};
                     return group();
                 }
 

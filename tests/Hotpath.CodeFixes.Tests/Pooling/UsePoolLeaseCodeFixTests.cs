@@ -24,11 +24,8 @@ public sealed class UsePoolLeaseCodeFixTests
         CodeFixVerifier.VerifyAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + markup, Types + "\n" + expected, s_options);
 
     /// <summary>Asserts the analyzer reports exactly the marked HOT303s of <paramref name="markup"/> and the fix is offered for none.</summary>
-    private static async Task VerifyReportedWithoutFix(string markup)
-    {
-        await AnalyzerVerifier.VerifyAsync(Types + "\n" + markup, new[] { new PoolMisuseAnalyzer() }, new AnalyzerTestOptions { Generators = s_options.Generators, OnlyIds = ImmutableArray.Create("HOT303") });
-        await CodeFixVerifier.VerifyNoFixAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), DiagnosticMarkup.Parse(Types + "\n" + markup, null).Source, s_options);
-    }
+    private static Task VerifyReportedWithoutFix(string markup) =>
+        CodeFixVerifier.VerifyNoFixAsync(new PoolMisuseAnalyzer(), new UsePoolLeaseCodeFixProvider(), Types + "\n" + markup, s_options);
 
     [Fact]
     public Task Wraps_a_leaked_rent_in_a_lease() => Verify(
@@ -160,7 +157,7 @@ public sealed class UsePoolLeaseCodeFixTests
             {
                 public static void Handle(bool done)
                 {
-                    var lease = PodState.Pool.Lease(out var state);
+                    var lease = {|HOT303:PodState.Pool.Lease(out var state)|};
                     state.Restarts++;
                     if (done) return;
                     lease.Dispose();
@@ -168,7 +165,7 @@ public sealed class UsePoolLeaseCodeFixTests
 
                 public static void Discarded()
                 {
-                    PodState.Pool.Lease(out var state);
+                    {|HOT303:PodState.Pool.Lease(out var state)|};
                     state.Restarts++;
                 }
             }
@@ -308,7 +305,7 @@ public sealed class UsePoolLeaseCodeFixTests
                     switch (kind)
                     {
                         case 1:
-                            var state = PodState.Pool.Rent();
+                            var state = {|HOT303:PodState.Pool.Rent()|};
                             int count = state.Restarts;
                             return count;
                         default:
@@ -399,7 +396,7 @@ public sealed class UsePoolLeaseCodeFixTests
             {
                 public static int Handle()
                 {
-                    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(8);
+                    var buffer = {|HOT303:System.Buffers.ArrayPool<byte>.Shared.Rent(8)|};
                     return buffer.Length;
                 }
             }
@@ -417,7 +414,7 @@ public sealed class UsePoolLeaseCodeFixTests
             {
                 public static void Handle(int n)
                 {
-                    var state = PodState.Pool.Rent();
+                    var state = {|HOT303:PodState.Pool.Rent()|};
                     for (var i = 0; i < n; i++)
                     {
                         state = PodState.Pool.Rent();
@@ -507,20 +504,20 @@ public sealed class UsePoolLeaseCodeFixTests
             {
                 public static void Overwritten(int n)
                 {
-                    var state = PodState.Pool.Rent();
+                    var state = {|HOT303:PodState.Pool.Rent()|};
                     (state, n) = (PodState.Pool.Rent(), 0);
                     PodState.Pool.Return(state);
                 }
 
                 public static int Deconstructed()
                 {
-                    var (state, n) = (PodState.Pool.Rent(), 1);
+                    var (state, n) = ({|HOT303:PodState.Pool.Rent()|}, 1);
                     return state.Restarts + n;
                 }
 
                 public static int InATuple()
                 {
-                    var pair = (PodState.Pool.Rent(), 1);
+                    var pair = ({|HOT303:PodState.Pool.Rent()|}, 1);
                     return pair.Item2;
                 }
             }
@@ -536,7 +533,7 @@ public sealed class UsePoolLeaseCodeFixTests
 
             public static class Handler
             {
-                public static void Handle() => PodState.Pool.Rent().Restarts = 1;
+                public static void Handle() => {|HOT303:PodState.Pool.Rent()|}.Restarts = 1;
             }
             """,
             s_options);

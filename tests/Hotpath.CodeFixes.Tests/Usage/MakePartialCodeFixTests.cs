@@ -93,14 +93,10 @@ public sealed class MakePartialCodeFixTests
     }
 
     [Theory]
-    [InlineData("[Hotpath.Pooled] file sealed class PodState { }")]
-    [InlineData("[Hotpath.Pooled] file sealed partial class PodState { }")]
-    [InlineData("file static class Outer { [Hotpath.Pooled] public sealed partial class PodState { } }")]
-    [InlineData("[Hotpath.Pooled] public sealed partial class Pool { }")]
+    [InlineData("[Hotpath.Pooled] file sealed class {|HOT001:PodState|} { }")]
+    [InlineData("[Hotpath.Pooled] file sealed partial class {|HOT001:PodState|} { }")]
+    [InlineData("file static class Outer { [Hotpath.Pooled] public sealed partial class {|HOT001:PodState|} { } }")]
+    [InlineData("[Hotpath.Pooled] public sealed partial class {|HOT001:Pool|} { }")]
     public Task No_fix_when_HOT001_is_not_about_a_missing_partial(string source) =>
         CodeFixVerifier.VerifyNoFixAsync(new PooledDiagnosticsAnalyzer(), new MakePartialCodeFixProvider(), source);
-
-    [Fact]
-    public Task No_fix_without_a_diagnostic() =>
-        CodeFixVerifier.VerifyNoFixAsync(new PooledDiagnosticsAnalyzer(), new MakePartialCodeFixProvider(), "[Hotpath.Pooled] public partial class PodState { }");
 }

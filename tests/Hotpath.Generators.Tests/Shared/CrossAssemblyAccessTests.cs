@@ -126,12 +126,12 @@ public sealed class CrossAssemblyAccessTests
         return image.ToArray();
     }
 
-    /// <summary>Loads the friend library and the run's output into one collectible context (the library first, so the output binds to it).</summary>
+    /// <summary>Loads the friend library and the run's output into one context (the library first, so the output binds to it).</summary>
     private static System.Reflection.Assembly Load(GeneratorRun run)
     {
         using var output = new MemoryStream();
         Assert.True(run.OutputCompilation.Emit(output).Success);
-        var context = new System.Runtime.Loader.AssemblyLoadContext("CrossAssemblyAccess", isCollectible: true);
+        var context = TestCompilation.NonCollectible("CrossAssemblyAccess");
         using (var library = new MemoryStream(LibraryImage(friend: true)))
         {
             context.LoadFromStream(library);

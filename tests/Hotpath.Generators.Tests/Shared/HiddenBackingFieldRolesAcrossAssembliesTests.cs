@@ -100,7 +100,7 @@ public sealed class HiddenBackingFieldRolesAcrossAssembliesTests
 
         using var output = new MemoryStream();
         Assert.True(run.OutputCompilation.Emit(output).Success);
-        var context = new System.Runtime.Loader.AssemblyLoadContext("HiddenBackingFieldRoles", isCollectible: true);
+        var context = TestCompilation.NonCollectible("HiddenBackingFieldRoles");
         if (libImage is not null)
         {
             using var library = new MemoryStream(libImage);
