@@ -66,10 +66,7 @@ public struct StringFoldMemo
         if (value is not null)
         {
             var slots = _slots;
-
-            // The address as a number, only to pick a slot (objects are 8-byte aligned and strings at least 24 bytes).
-            var address = (nuint)Unsafe.As<string, nint>(ref value);
-            ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), (nint)((address >> 4) & (nuint)(uint)(slots.Length - 1)));
+            ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), IndexOf(value, slots.Length));
             if ((object?)slot.Key == value)
             {
                 return slot.Fold;
@@ -135,6 +132,16 @@ public struct StringFoldMemo
     {
         this = new StringFoldMemo(_seed, length);
     }
+
+    /// <summary>The slot <paramref name="value"/> maps to while it stays where it is (tests choose strings by it).</summary>
+    internal readonly int SlotOf(string value) => (int)IndexOf(value, _slots.Length);
+
+    // The address as a number, only to pick a slot (objects are 8-byte aligned and strings at least 24 bytes), so
+    // strings allocated together take neighbouring slots; strings from far-apart places can share one and evict each
+    // other in turn, which Pays notices when it costs more than it saves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint IndexOf(string value, int length) =>
+        (nint)(((nuint)Unsafe.As<string, nint>(ref value) >> 4) & (nuint)(uint)(length - 1));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong Miss(ref Slot slot, string value)

@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.InteropServices;
 using Hotpath.Batching;
 using Hotpath.Tests.Shared;
 
@@ -58,8 +59,11 @@ public sealed class StringFoldMemoTests
     [Fact]
     public void Pays_while_rows_bring_strings_seen_before_and_not_once_most_are_new_objects()
     {
-        var shared = Names(250);
+        // Pinned, one to a slot: strings that other threads' allocations split into far-apart bands can share slots and
+        // evict each other row after row (CI saw more than half of a period miss that way); sharing is tested below.
         var memo = new StringFoldMemo(Seed, 4096);
+        using var pinned = PinnedStrings.OneToASlot(memo, 250);
+        var shared = pinned.Strings;
         for (var chunk = 0; chunk < 50; chunk++)
         {
             for (var i = 0; i < 4096; i++)
@@ -103,21 +107,39 @@ public sealed class StringFoldMemoTests
         // A reducer of 4,096 entries has a memo of 16,384 slots; after a Clear its first rows bring every key string
         // once. 3,000 shared strings in the first 4,096 rows are a warm-up, not strings that are new objects a row.
         // Pinned: a service's key strings are old and stay put, while these are new, and a collection that other
-        // tests' allocations set off mid-loop would move them all at once (and every one would miss once more).
-        var shared = Names(3_000);
-        var pins = shared.Select(static s => System.Runtime.InteropServices.GCHandle.Alloc(s, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+        // tests' allocations set off mid-loop would move them all at once (and every one would miss once more). One to
+        // a slot, as in the test above.
+        var memo = new StringFoldMemo(Seed, 16_384);
+        using var pinned = PinnedStrings.OneToASlot(memo, 3_000);
+        var shared = pinned.Strings;
+        for (var chunk = 0; chunk < 8; chunk++)
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                memo.Fold(shared[((chunk * 4096) + i) % shared.Length]);
+            }
+
+            Assert.True(memo.Pays(4096), $"chunk {chunk}");
+        }
+    }
+
+    [Fact]
+    public void Two_strings_that_share_a_slot_fold_right_and_the_memo_stops_paying_when_they_take_turns()
+    {
+        // 4,097 pinned strings in 4,096 slots: two of them share one.
+        var memo = new StringFoldMemo(Seed, 4096);
+        var candidates = Names(4097);
+        var pins = candidates.Select(static s => GCHandle.Alloc(s, GCHandleType.Pinned)).ToArray();
         try
         {
-            var memo = new StringFoldMemo(Seed, 16_384);
-            for (var chunk = 0; chunk < 8; chunk++)
+            var first = candidates.GroupBy(memo.SlotOf).First(static g => g.Count() > 1).Take(2).ToArray();
+            for (var i = 0; i < 4096; i++)
             {
-                for (var i = 0; i < 4096; i++)
-                {
-                    memo.Fold(shared[((chunk * 4096) + i) % shared.Length]);
-                }
-
-                Assert.True(memo.Pays(4096), $"chunk {chunk}");
+                var name = first[i & 1];
+                Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(name));
             }
+
+            Assert.False(memo.Pays(4096)); // every fold missed: each evicted the other
         }
         finally
         {
@@ -150,6 +172,55 @@ public sealed class StringFoldMemoTests
         var weak = FoldNewStringsUntilTheMemoStopsPaying(ref memo);
         CollectEverything();
         Assert.All(weak, static w => Assert.False(w.IsAlive));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> strings pinned where no two map to one slot of <paramref name="memo"/>, chosen from
+    /// names allocated until that many slots are taken; the others are let go.
+    /// </summary>
+    private sealed class PinnedStrings : IDisposable
+    {
+        private readonly GCHandle[] _pins;
+
+        private PinnedStrings(string[] strings, GCHandle[] pins)
+        {
+            Strings = strings;
+            _pins = pins;
+        }
+
+        public string[] Strings { get; }
+
+        public static PinnedStrings OneToASlot(StringFoldMemo memo, int count)
+        {
+            var strings = new List<string>(count);
+            var pins = new List<GCHandle>(count);
+            var taken = new HashSet<int>();
+            for (var i = 0; strings.Count < count; i++)
+            {
+                Assert.True(i < memo.Length * 4, "no free slot found");
+                var name = "node-" + i;
+                var pin = GCHandle.Alloc(name, GCHandleType.Pinned);
+                if (taken.Add(memo.SlotOf(name)))
+                {
+                    strings.Add(name);
+                    pins.Add(pin);
+                }
+                else
+                {
+                    pin.Free();
+                }
+            }
+
+            return new PinnedStrings(strings.ToArray(), pins.ToArray());
+        }
+
+        public void Dispose()
+        {
+            foreach (var pin in _pins)
+            {
+                pin.Free();
+            }
+        }
     }
 
     private static void CollectEverything()
