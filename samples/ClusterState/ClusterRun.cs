@@ -96,13 +96,16 @@ public sealed record RunReport(
     int AggregatesChecked,
     IReadOnlyList<MetricReading> Metrics);
 
-/// <summary>Receives progress: one stage at a time.</summary>
+/// <summary>Receives progress: one stage at a time, where a stage can be returned to (the two pipelines' rounds alternate).</summary>
 public interface IRunProgress
 {
-    /// <summary>Starts a stage of <paramref name="total"/> units.</summary>
+    /// <summary>
+    /// Makes the stage called <paramref name="name"/> the current one: a new stage of <paramref name="total"/> units
+    /// the first time the name is given (stages are shown in that order), the same stage again later.
+    /// </summary>
     void Stage(string name, double total);
 
-    /// <summary>Units done so far in the current stage.</summary>
+    /// <summary>Units done so far in the current stage; a stage is over when they reach its total.</summary>
     void Report(double done);
 }
 
@@ -162,19 +165,33 @@ public static class ClusterRun
         progress.Report(2);
         metrics.Reset();
 
+        // One bar a side over all its rounds and one for the checks, named here so that they show in this order.
+        var runsNaive = options.Only != PipelineSelection.Hotpath;
+        var runsHotpath = options.Only != PipelineSelection.Naive;
+        var rounds = options.Rounds;
+        var measured = (double)rounds * simulation.Events.Length;
+        var naiveStage = new RoundStage(progress, rounds == 1 ? "Naive pipeline" : $"Naive pipeline, {rounds} rounds", measured);
+        var hotpathStage = new RoundStage(progress, rounds == 1 ? "Hotpath pipeline" : $"Hotpath pipeline, {rounds} rounds", measured);
+        var checkStage = new RoundStage(progress, rounds == 1 ? "Checking against the reference" : "Checking each round against the reference", rounds * ((runsNaive ? 1 : 0) + (runsHotpath ? 1 : 0)));
+        foreach (var stage in new[] { runsNaive ? naiveStage : null, runsHotpath ? hotpathStage : null, checkStage })
+        {
+            stage?.Declare();
+        }
+
         var naiveRounds = new List<PipelineResult>();
         var hotpathRounds = new List<PipelineResult>();
         string? mismatch = null;
-        for (var round = 1; round <= options.Rounds; round++)
+        var checks = 0;
+        for (var round = 1; round <= rounds; round++)
         {
-            if (options.Only != PipelineSelection.Hotpath)
+            if (runsNaive)
             {
-                naiveRounds.Add(MeasureAndCheck(new NaivePipeline(simulation), simulation, reference, progress, "Naive pipeline", round, options.Rounds, ref mismatch));
+                naiveRounds.Add(MeasureAndCheck(new NaivePipeline(simulation), simulation, reference, naiveStage, checkStage, round, rounds, ref checks, ref mismatch));
             }
 
-            if (options.Only != PipelineSelection.Naive)
+            if (runsHotpath)
             {
-                hotpathRounds.Add(MeasureAndCheck(hotpathFactory(simulation), simulation, reference, progress, "Hotpath pipeline", round, options.Rounds, ref mismatch));
+                hotpathRounds.Add(MeasureAndCheck(hotpathFactory(simulation), simulation, reference, hotpathStage, checkStage, round, rounds, ref checks, ref mismatch));
             }
         }
 
@@ -246,12 +263,14 @@ public static class ClusterRun
     // One measured round of a fresh pipeline: measured, then checked against the reference (outside the clock), then
     // disposed, so no round's pipeline is alive while another is measured. The first difference of any round is kept.
     private static PipelineResult MeasureAndCheck(
-        IClusterPipeline pipeline, ClusterSimulation simulation, Reference reference, IRunProgress progress, string stage, int round, int rounds, ref string? mismatch)
+        IClusterPipeline pipeline, ClusterSimulation simulation, Reference reference, RoundStage stage, RoundStage checkStage, int round, int rounds, ref int checks, ref string? mismatch)
     {
         using (pipeline)
         {
-            var result = Measure(pipeline, simulation, progress, rounds == 1 ? stage : $"{stage}, round {round} of {rounds}");
+            var result = Measure(pipeline, simulation, stage, (double)(round - 1) * simulation.Events.Length);
+            checkStage.Report(checks);
             var difference = reference.Check(simulation, pipeline);
+            checkStage.Report(++checks);
             if (difference is not null)
             {
                 mismatch ??= rounds == 1 ? difference : $"round {round} of {rounds}: {difference}";
@@ -261,10 +280,10 @@ public static class ClusterRun
         }
     }
 
-    private static PipelineResult Measure(IClusterPipeline pipeline, ClusterSimulation simulation, IRunProgress progress, string stage)
+    private static PipelineResult Measure(IClusterPipeline pipeline, ClusterSimulation simulation, RoundStage stage, double before)
     {
         var events = simulation.Events;
-        progress.Stage(stage, events.Length);
+        stage.Report(before);
 
         // Start from a clean heap so one pipeline's garbage is not collected on the other's time.
         GC.Collect();
@@ -280,18 +299,30 @@ public static class ClusterRun
         for (var offset = 0; offset < events.Length; offset += Chunk)
         {
             pipeline.Process(events.AsSpan(offset, Math.Min(Chunk, events.Length - offset)));
-            progress.Report(offset);
+            stage.Report(before + offset);
         }
 
         pipeline.Complete();
         clock.Stop();
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
-        progress.Report(events.Length);
+        stage.Report(before + events.Length);
 
         return new PipelineResult(
             pipeline.Name, events.Length, clock.Elapsed.TotalSeconds, cpuSeconds, allocatedAfter - allocated,
             GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
             pipeline.Storage, pipeline.ExtraFigures());
+    }
+
+    // A stage returned to once a round: makes itself current, then reports.
+    private sealed class RoundStage(IRunProgress progress, string name, double total)
+    {
+        public void Declare() => progress.Stage(name, total);
+
+        public void Report(double done)
+        {
+            progress.Stage(name, total);
+            progress.Report(done);
+        }
     }
 }

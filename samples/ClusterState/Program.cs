@@ -103,27 +103,39 @@ internal sealed class NullProgress : IRunProgress
     }
 }
 
-/// <summary>One Spectre progress bar per stage.</summary>
+/// <summary>One Spectre progress bar per stage; a bar starts at its stage's first report and stops when it is full.</summary>
 internal sealed class SpectreProgress(ProgressContext context) : IRunProgress
 {
+    private readonly Dictionary<string, ProgressTask> _tasks = new(StringComparer.Ordinal);
     private ProgressTask? _task;
 
     public void Stage(string name, double total)
     {
-        if (_task is not null)
+        if (!_tasks.TryGetValue(name, out var task))
         {
-            _task.Value = _task.MaxValue;
-            _task.StopTask();
+            task = context.AddTask(name, autoStart: false, maxValue: total);
+            _tasks.Add(name, task);
         }
 
-        _task = context.AddTask(name, maxValue: total);
+        _task = task;
     }
 
     public void Report(double done)
     {
-        if (_task is not null)
+        if (_task is null)
         {
-            _task.Value = done;
+            return;
+        }
+
+        if (!_task.IsStarted)
+        {
+            _task.StartTask();
+        }
+
+        _task.Value = done;
+        if (done >= _task.MaxValue)
+        {
+            _task.StopTask();
         }
     }
 }

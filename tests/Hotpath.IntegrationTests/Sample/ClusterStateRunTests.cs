@@ -90,6 +90,34 @@ public sealed class ClusterStateRunTests
         }
     }
 
+    [Theory]
+    [InlineData(PipelineSelection.Both, 3)]
+    [InlineData(PipelineSelection.Hotpath, 1)]
+    public void TheProgress_HasOneBarASideOverAllItsRounds_AndOneForTheChecks_EachFilledOnce(PipelineSelection only, int rounds)
+    {
+        var progress = new RecordingProgress();
+        var report = ClusterRun.Execute(Small with { Only = only, Rounds = rounds }, progress);
+
+        Assert.True(report.Identical, report.Mismatch);
+        string[] expected = (only, rounds) switch
+        {
+            (PipelineSelection.Both, 3) => ["Generating events", "Warming up", "Naive pipeline, 3 rounds", "Hotpath pipeline, 3 rounds", "Checking each round against the reference"],
+            _ => ["Generating events", "Warming up", "Hotpath pipeline", "Checking against the reference"],
+        };
+        Assert.Equal(expected, progress.Stages.Select(static stage => stage.Name));
+        var sides = only == PipelineSelection.Both ? 2 : 1;
+        foreach (var stage in progress.Stages)
+        {
+            var total = stage.Name.StartsWith("Checking", StringComparison.Ordinal) ? rounds * sides
+                : stage.Name.Contains("pipeline", StringComparison.Ordinal) ? (double)rounds * Small.Events
+                : stage.Total;
+            Assert.Equal(total, stage.Total);
+            Assert.Equal(total, stage.Reports[^1]); // filled
+            Assert.Equal(stage.Reports.Order(), stage.Reports); // never going back
+            Assert.Single(stage.Reports, done => done == total); // filled once: no round reports past it
+        }
+    }
+
     [Fact]
     public void TheMedianRound_OfAnOddCount_IsTheMiddleOne_WithItsOwnFigures()
     {
@@ -240,6 +268,37 @@ public sealed class ClusterStateRunTests
         public void Report(double done)
         {
         }
+    }
+
+    // Every stage in the order first named, with its total and every report made while it was current.
+    private sealed class RecordingProgress : IRunProgress
+    {
+        private RecordedStage? _current;
+
+        public List<RecordedStage> Stages { get; } = [];
+
+        public void Stage(string name, double total)
+        {
+            _current = Stages.Find(stage => stage.Name == name);
+            if (_current is null)
+            {
+                _current = new RecordedStage(name, total);
+                Stages.Add(_current);
+            }
+
+            Assert.Equal(_current.Total, total); // a stage returned to keeps its total
+        }
+
+        public void Report(double done)
+        {
+            Assert.NotNull(_current);
+            _current.Reports.Add(done);
+        }
+    }
+
+    private sealed record RecordedStage(string Name, double Total)
+    {
+        public List<double> Reports { get; } = [];
     }
 
     private sealed class DropLastSample(ClusterSimulation simulation) : IClusterPipeline
