@@ -32,12 +32,23 @@ internal sealed class HeldLock
 /// <c>Enter*Lock</c>) and a release that runs on every path to them. A lock released only on some paths (under an if
 /// without an else that releases too, a switch without a default section or with a section that does not release, a
 /// loop or a catch, or in a try's body) is held on the others, and is held for what follows; a path that leaves (a
-/// return, a throw, a break out of a loop) never reaches what follows. Lambdas and local functions start with nothing
-/// held: they run later.
+/// return, a throw, a break out of a loop) never reaches what follows. A lock a loop's body acquires and still holds
+/// at a <c>continue</c> or at the body's end is held for the whole loop (its next round, its condition and increment)
+/// and after it, and one held at a <c>break</c> after it. Lambdas and local functions start with nothing held: they
+/// run later.
 /// </summary>
 internal abstract class LockRegionWalker
 {
+    // Loops deeper than this in one another are not followed round (their locks are held as before: one pass).
+    private const int MaxProbedLoopDepth = 4;
+
     private int _nestedFunctionDepth;
+
+    // Set while a loop's body is walked silently to learn what its continues, breaks and end hold (LoopExits).
+    private LoopProbe? _probe;
+    private int _probeDepth;
+    private Dictionary<ILoopOperation, LoopExits>? _loopExits;
+    private CancellationToken _cancellationToken;
 
     protected LockRegionWalker(LockSymbols symbols) => Symbols = symbols;
 
@@ -59,8 +70,14 @@ internal abstract class LockRegionWalker
     /// </summary>
     public void Walk(IOperation root, CancellationToken cancellationToken)
     {
+        _cancellationToken = cancellationToken;
         var work = new Stack<Work>();
         work.Push(Work.Visit(root, ImmutableStack<HeldLock>.Empty));
+        Run(work, cancellationToken);
+    }
+
+    private void Run(Stack<Work> work, CancellationToken cancellationToken)
+    {
         while (work.Count > 0)
         {
             var item = work.Pop();
@@ -70,7 +87,13 @@ internal abstract class LockRegionWalker
                     Visit(item.Operation!, item.Held, work, cancellationToken);
                     break;
                 case WorkKind.Acquire:
-                    OnAcquire(item.Operation!, item.Site!, item.Held);
+                    if (_probe is null)
+                    {
+                        OnAcquire(item.Operation!, item.Site!, item.Held);
+                    }
+
+                    break;
+                case WorkKind.AfterInvocation when _probe is not null:
                     break;
                 case WorkKind.AfterInvocation:
                     var invocation = (IInvocationOperation)item.Operation!;
@@ -94,6 +117,10 @@ internal abstract class LockRegionWalker
                         work.Push(Work.StatementsFrom(item.Statements, item.Index + 1, HeldAfter(statement, item.Held)));
                         work.Push(Work.Visit(statement, item.Held));
                     }
+                    else if (_probe is not null && _probe.IsBodyEnd(item.Statements))
+                    {
+                        _probe.Record(item.Held, next: true, branch: null);
+                    }
 
                     break;
             }
@@ -104,7 +131,15 @@ internal abstract class LockRegionWalker
     private void Visit(IOperation operation, ImmutableStack<HeldLock> held, Stack<Work> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        OnOperation(operation, held);
+        if (_probe is null)
+        {
+            OnOperation(operation, held);
+        }
+        else if (operation is IBranchOperation branch)
+        {
+            _probe.Record(held, next: SymbolEqualityComparer.Default.Equals(branch.Target, _probe.Loop.ContinueLabel), branch);
+        }
+
         switch (operation)
         {
             case ILockOperation lockOperation:
@@ -143,9 +178,75 @@ internal abstract class LockRegionWalker
                 work.Push(Work.AfterInvocation(invocation, held));
                 PushChildren(invocation, held, work);
                 return;
+
+            case ILoopOperation loop when ExitsOf(loop, cancellationToken).Next is { IsEmpty: false } carried:
+                // What a round may leave held is held in every round but the first (say: in all of them), in the condition
+                // and the increment; what runs once (a for's initialisers, a foreach's collection) runs before any round. A lock
+                // already held before the loop is held once: the round that kept it had released the one from before
+                // (Monitor.Exit(g); Thread.Sleep(1); Monitor.Enter(g); in the body) or the count is not what this follows.
+                var eachRound = held;
+                foreach (var kept in carried)
+                {
+                    if (!IsHeld(eachRound, kept.Target))
+                    {
+                        eachRound = eachRound.Push(kept);
+                    }
+                }
+
+                foreach (var child in loop.ChildOperations.Reverse())
+                {
+                    var once = (loop is IForLoopOperation forLoop && forLoop.Before.Contains(child)) ||
+                        (loop is IForEachLoopOperation forEach && forEach.Collection == child);
+                    work.Push(Work.Visit(child, once ? held : eachRound));
+                }
+
+                return;
         }
 
         PushChildren(operation, held, work);
+    }
+
+    /// <summary>
+    /// The manual locks <paramref name="loop"/>'s body acquires and may still hold where it goes round again (a
+    /// <c>continue</c>, the body's end) and where it leaves the loop (a <c>break</c>): its body walked once, silently,
+    /// with nothing held before it. Worked out once per loop, and only for loops that acquire.
+    /// </summary>
+    private LoopExits ExitsOf(ILoopOperation loop, CancellationToken cancellationToken)
+    {
+        _loopExits ??= new Dictionary<ILoopOperation, LoopExits>();
+        if (_loopExits.TryGetValue(loop, out var exits))
+        {
+            return exits;
+        }
+
+        exits = LoopExits.None;
+        if (_probeDepth < MaxProbedLoopDepth && IsAcquiredIn(loop))
+        {
+            var saved = _probe;
+            var probe = new LoopProbe(loop, this);
+            _probe = probe;
+            _probeDepth++;
+            try
+            {
+                var work = new Stack<Work>();
+                work.Push(Work.Visit(loop.Body, ImmutableStack<HeldLock>.Empty));
+                Run(work, cancellationToken);
+                if (loop.Body is not IBlockOperation)
+                {
+                    probe.Record(HeldAfter(loop.Body, ImmutableStack<HeldLock>.Empty), next: true, branch: null);
+                }
+            }
+            finally
+            {
+                _probe = saved;
+                _probeDepth--;
+            }
+
+            exits = probe.Exits;
+        }
+
+        _loopExits[loop] = exits;
+        return exits;
     }
 
     private static void PushChildren(IOperation operation, ImmutableStack<HeldLock> held, Stack<Work> work)
@@ -180,7 +281,8 @@ internal abstract class LockRegionWalker
             // Exit) is over when it ends.
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
-                if (!releasesOnly && !IsReleasedIn(statement, acquisition))
+                // A loop that releases it may also go round or break out still holding it (held once, as in a round).
+                if (!releasesOnly && (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
                 {
                     current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
                 }
@@ -196,6 +298,32 @@ internal abstract class LockRegionWalker
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// Whether a loop around <paramref name="acquisition"/>, inside <paramref name="statement"/> or the statement itself,
+    /// may hold the lock it takes where that loop goes round or breaks out (<see cref="ExitsOf"/>).
+    /// </summary>
+    private bool EscapesALoop(IOperation acquisition, IOperation statement)
+    {
+        for (var current = acquisition.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation loop)
+            {
+                var exits = ExitsOf(loop, _cancellationToken);
+                if (exits.Next.Any(held => held.Site == acquisition) || exits.Out.Any(held => held.Site == acquisition))
+                {
+                    return true;
+                }
+            }
+
+            if (current == statement || current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                break;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -459,6 +587,20 @@ internal abstract class LockRegionWalker
         return false;
     }
 
+    /// <summary>Whether <paramref name="statement"/> (this function's part of it) acquires a lock by hand.</summary>
+    private bool IsAcquiredIn(IOperation statement)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/>.</summary>
     protected bool IsAcquiredIn(IOperation statement, IOperation target)
     {
@@ -466,6 +608,19 @@ internal abstract class LockRegionWalker
         {
             if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
                 LockOperations.SameTarget(target, acquisition.Target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsHeld(ImmutableStack<HeldLock> held, IOperation target)
+    {
+        foreach (var item in held)
+        {
+            if (LockOperations.SameTarget(item.Target, target))
             {
                 return true;
             }
@@ -542,6 +697,94 @@ internal abstract class LockRegionWalker
         }
 
         return null;
+    }
+
+    /// <summary>The manual locks a loop's body may hold where it goes round again (<see cref="Next"/>) and where it breaks out (<see cref="Out"/>).</summary>
+    private sealed class LoopExits
+    {
+        public static readonly LoopExits None = new(ImmutableArray<HeldLock>.Empty, ImmutableArray<HeldLock>.Empty);
+
+        public LoopExits(ImmutableArray<HeldLock> next, ImmutableArray<HeldLock> @out)
+        {
+            Next = next;
+            Out = @out;
+        }
+
+        public ImmutableArray<HeldLock> Next { get; }
+
+        public ImmutableArray<HeldLock> Out { get; }
+    }
+
+    /// <summary>Collects, during a loop's silent walk, what its continues, breaks and end hold.</summary>
+    private sealed class LoopProbe
+    {
+        private readonly LockRegionWalker _walker;
+        private readonly ImmutableArray<IOperation> _bodyStatements;
+        private readonly List<HeldLock> _next = new();
+        private readonly List<HeldLock> _out = new();
+
+        public LoopProbe(ILoopOperation loop, LockRegionWalker walker)
+        {
+            Loop = loop;
+            _walker = walker;
+            _bodyStatements = loop.Body is IBlockOperation block ? block.Operations : default;
+        }
+
+        public ILoopOperation Loop { get; }
+
+        public LoopExits Exits => _next.Count == 0 && _out.Count == 0 ? LoopExits.None : new LoopExits(_next.ToImmutableArray(), _out.ToImmutableArray());
+
+        public bool IsBodyEnd(ImmutableArray<IOperation> statements) => !_bodyStatements.IsDefault && statements == _bodyStatements;
+
+        /// <summary>
+        /// Keeps the manual locks of <paramref name="held"/> taken in the loop's body that <paramref name="branch"/> (null:
+        /// the body's end) carries round again (<paramref name="next"/>) or out of the loop. A branch to another loop's or
+        /// a switch's label is not this loop's; a lock a finally between the branch and the loop releases is not carried.
+        /// </summary>
+        public void Record(ImmutableStack<HeldLock> held, bool next, IBranchOperation? branch)
+        {
+            if (branch is not null && !next && !SymbolEqualityComparer.Default.Equals(branch.Target, Loop.ExitLabel))
+            {
+                return;
+            }
+
+            var into = next ? _next : _out;
+            foreach (var lockHeld in held)
+            {
+                if (lockHeld.Kind is not null && IsInside(lockHeld.Site, Loop.Body) && !into.Exists(known => known.Site == lockHeld.Site) &&
+                    (branch is null || !_walker.ReleasedByFinallyBetween(branch, Loop.Body, lockHeld.Target)))
+                {
+                    into.Add(lockHeld);
+                }
+            }
+        }
+
+        private static bool IsInside(IOperation operation, IOperation root)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current == root)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Whether a finally of a try between <paramref name="branch"/> and <paramref name="root"/> releases <paramref name="target"/>.</summary>
+    private bool ReleasedByFinallyBetween(IOperation branch, IOperation root, IOperation target)
+    {
+        for (var current = branch; current != root && current.Parent is { } parent; current = parent)
+        {
+            if (parent is ITryOperation { Finally: { } release } && release != current && ReleasesOnEveryPath(release, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private enum WorkKind

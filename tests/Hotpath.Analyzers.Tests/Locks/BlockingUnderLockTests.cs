@@ -1248,6 +1248,55 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// A lock a loop's body takes and still holds at a <c>continue</c> or at its end is held in the loop's next round (what
+    /// runs there before the body takes it again, the for's increment, the while's condition) and after the loop, which
+    /// that round's condition can end; one held at a <c>break</c> is held after the loop.
+    /// </summary>
+    [Fact]
+    public Task A_lock_a_loop_keeps_at_a_continue_a_break_or_its_end_is_held_in_its_next_round_and_after_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private int _n;
+            public void A(int[] items) { foreach (var item in items) { {|HOT207:Thread.Sleep(1)|}; Monitor.Enter(_gate); if (item < 0) continue; _n += item; Monitor.Exit(_gate); } }
+            public void B() { for (var i = 0; i < 10; i += {|HOT207:Pause()|}) { Monitor.Enter(_gate); if (_n > i) continue; Monitor.Exit(_gate); } }
+            public void D() { while ({|HOT207:Ready()|}) { Monitor.Enter(_gate); if (_n > 0) { continue; } Monitor.Exit(_gate); } }
+            public void E() { while (true) { Monitor.Enter(_gate); if (_n > 0) break; Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void F(int k) { while (k-- > 0) { Monitor.Enter(_gate); if (_n > k) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            public void G() { do { _lock.Enter(); if (_n > 0) break; _lock.Exit(); } while (_n < 10); {|HOT207:Thread.Sleep(1)|}; }
+            public void H(bool c) { if (c) { for (var i = 0; i < 3; i++) { Monitor.Enter(_gate); if (i == _n) break; Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(1)|}; }
+            public void I(int[][] rows) { foreach (var row in rows) { Monitor.Enter(_gate); foreach (var cell in row) { if (cell < 0) break; } if (row.Length == 0) continue; Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            private static int Pause() { Thread.Sleep(1); return 1; }
+            private static bool Ready() { Thread.Sleep(1); return true; }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// Loops whose rounds each release what they take stay quiet around the lock: a continue or break after the Exit, or
+    /// inside a try whose finally exits (the lockTaken pattern's too), a continue or break of a loop or switch inside the
+    /// body (it is not this loop's), a lock statement's or scope's own lock, a loop that spins on a try-acquire (held
+    /// after it, not in it), and a loop that gives back a lock held before it and takes it again (held once after it).
+    /// </summary>
+    [Fact]
+    public Task Loops_whose_rounds_release_what_they_take_stay_quiet() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly Lock _lock = new();
+            private int _n;
+            public void A(int[] items) { foreach (var item in items) { Thread.Sleep(1); Monitor.Enter(_gate); if (item < 0) { Monitor.Exit(_gate); continue; } _n += item; Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void B(int[] items) { foreach (var item in items) { Thread.Sleep(1); Monitor.Enter(_gate); try { if (item < 0) continue; if (item > 9) break; _n += item; } finally { Monitor.Exit(_gate); } } Thread.Sleep(1); }
+            public void D(int[] items) { foreach (var item in items) { Thread.Sleep(1); var taken = false; try { Monitor.Enter(_gate, ref taken); if (item < 0) continue; _n += item; } finally { if (taken) Monitor.Exit(_gate); } } Thread.Sleep(1); }
+            public void E(int[][] rows) { foreach (var row in rows) { Thread.Sleep(1); Monitor.Enter(_gate); foreach (var cell in row) { if (cell < 0) break; if (cell == 0) continue; _n += cell; } switch (row.Length) { case 0: break; } Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void F(int[] items) { foreach (var item in items) { Thread.Sleep(1); lock (_gate) { if (item < 0) continue; _n += item; } using (_lock.EnterScope()) { if (item > 9) break; } } Thread.Sleep(1); }
+            public void G() { while (!Monitor.TryEnter(_gate)) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void H(int[] items) { for (var i = 0; i < items.Length; i++) { Thread.Sleep(1); if (!Monitor.TryEnter(_gate)) continue; _n += items[i]; Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void I() { Monitor.Enter(_gate); while (true) { if (_n > 10) break; Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// Releases that do run on every path to what follows stay releases: an Exit in both branches of an if/else, in a
     /// finally (the lockTaken pattern's too, guarded by the flag that says whether it was taken), after a try-acquire
     /// tested for failure, inside the if of a try-acquire that succeeded, the async-lock shapes of a SemaphoreSlim,

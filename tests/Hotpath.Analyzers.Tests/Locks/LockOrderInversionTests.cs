@@ -18,6 +18,29 @@ public sealed class LockOrderInversionTests
         }
         """, "HOT208");
 
+    /// <summary>
+    /// A lock a loop's round keeps at a continue is held when the next round takes another; one a round keeps at a break
+    /// is held after the loop. Taking every lock of a set in one loop (the same lock expression each round) is one lock.
+    /// </summary>
+    [Fact]
+    public Task A_lock_a_loop_keeps_into_its_next_round_or_past_its_end() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Shards
+        {
+            private readonly object _index = new();
+            private readonly object _journal = new();
+            private readonly object _stats = new();
+            private readonly object _log = new();
+            private readonly object[] _shards = { new(), new() };
+            private int _n;
+            public void Rounds() { for (var i = 0; i < 3; i++) { if (i > 0) { {|HOT208:lock (_journal)|} { _n++; } } Monitor.Enter(_index); if (_n > i) continue; Monitor.Exit(_index); } }
+            public void Journal() { lock (_journal) { {|HOT208:lock (_index)|} { _n++; } } }
+            public void Breaks() { while (true) { Monitor.Enter(_stats); if (_n > 0) break; Monitor.Exit(_stats); } {|HOT208:lock (_log)|} { _n++; } Monitor.Exit(_stats); }
+            public void Log() { lock (_log) { {|HOT208:lock (_stats)|} { _n++; } } }
+            public void All() { foreach (var shard in _shards) { Monitor.Enter(shard); } foreach (var shard in _shards) { Monitor.Exit(shard); } }
+        }
+        """, "HOT208");
+
     [Fact]
     public Task Through_direct_calls_made_while_holding_a_lock() => LockVerifier.VerifyAsync("""
         using System.Threading;
