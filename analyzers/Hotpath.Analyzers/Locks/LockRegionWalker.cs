@@ -117,8 +117,10 @@ internal abstract class LockRegionWalker
                         work.Push(Work.StatementsFrom(item.Statements, item.Index + 1, HeldAfter(statement, item.Held)));
                         work.Push(Work.Visit(statement, item.Held));
                     }
-                    else if (_probe is not null && _probe.IsBodyEnd(item.Statements))
+                    else if (_probe is not null && _probe.IsBodyEnd(item.Statements) &&
+                        !(item.Statements.Length > 0 && Leaves(item.Statements[item.Statements.Length - 1], _probe.Loop.Body)))
                     {
+                        // A body that ends in a break, continue, return or throw never reaches its end: nothing goes round from there.
                         _probe.Record(item.Held, next: true, branch: null);
                     }
 
@@ -161,6 +163,19 @@ internal abstract class LockRegionWalker
 
             case IBlockOperation block:
                 work.Push(Work.StatementsFrom(block.Operations, 0, held));
+                return;
+
+            case ISwitchCaseOperation section:
+                // A section's statements run in order, like a block's (case 0: Monitor.Exit(g); continue; holds nothing at the continue).
+                work.Push(Work.StatementsFrom(section.Body, 0, held));
+                foreach (var child in section.ChildOperations.Reverse())
+                {
+                    if (!section.Body.Contains(child))
+                    {
+                        work.Push(Work.Visit(child, held));
+                    }
+                }
+
                 return;
 
             case IConditionalOperation { WhenTrue: var whenTrue } conditional when FindAcquisition(conditional.Condition) is { } acquisition:
@@ -282,12 +297,13 @@ internal abstract class LockRegionWalker
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
                 // A loop that releases it may also go round or break out still holding it (held once, as in a round).
-                if (!releasesOnly && (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
+                if (!releasesOnly && !NeverReachesEnd(invocation, statement) &&
+                    (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
                 {
                     current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
                 }
             }
-            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && !IsAcquiredIn(statement, released) &&
+            else if (LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) && !IsAcquiredIn(statement, released, releasedKind) &&
                 (releasedTargets is null || !releasedTargets.Exists(t => LockOperations.SameTarget(t, released))) &&
                 ReleasesBeforeWhatFollows(statement, released))
             {
@@ -298,6 +314,30 @@ internal abstract class LockRegionWalker
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// Whether every path from <paramref name="acquisition"/> leaves <paramref name="statement"/> before its end: a block
+    /// around it, inside the statement, goes on from it to a return, a throw, or a break or continue out of the statement
+    /// (<c>if (found) { Monitor.Enter(g); break; }</c> holds <c>g</c> at the break, not after the if).
+    /// </summary>
+    private static bool NeverReachesEnd(IOperation acquisition, IOperation statement)
+    {
+        for (var current = acquisition; current != statement && current.Parent is { } parent; current = parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (parent is IBlockOperation { Operations: var statements } && statements.IndexOf(current) is var index and >= 0 &&
+                LeavesInSequence(statements.RemoveRange(0, index + 1), statement))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -593,6 +633,25 @@ internal abstract class LockRegionWalker
         foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
         {
             if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/> as a lock of
+    /// <paramref name="kind"/> (a reader-writer lock's write lock taken and given back inside an upgradeable read lock's
+    /// try is not the read lock its finally exits).
+    /// </summary>
+    private bool IsAcquiredIn(IOperation statement, IOperation target, LockKind kind)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
+                acquisition.Kind == kind && LockOperations.SameTarget(target, acquisition.Target))
             {
                 return true;
             }

@@ -1297,6 +1297,63 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// A round that leaves before its body's end (a body ending in a break, continue, return or throw, or a block that takes
+    /// the lock and then breaks) carries nothing round from there: the lock is held where it leaves (after the loop, for a
+    /// break), not at the top of the next round. A body that can reach its end holding the lock still carries it.
+    /// </summary>
+    [Fact]
+    public Task A_round_that_leaves_before_its_body_ends_carries_nothing_round() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private volatile bool _ready;
+            private int _n;
+            public void A() { while (true) { Thread.Sleep(1); if (!Monitor.TryEnter(_gate)) continue; break; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void B() { while (true) { Thread.Sleep(1); Monitor.Enter(_gate); if (!_ready) { Monitor.Exit(_gate); continue; } break; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void D(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); Monitor.Enter(_gate); if (x >= 0) { Monitor.Exit(_gate); continue; } throw new InvalidOperationException(); } }
+            public int E(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); Monitor.Enter(_gate); if (x < 0) { Monitor.Exit(_gate); continue; } return x; } return 0; }
+            public void F(int[] xs) { var found = false; foreach (var x in xs) { Thread.Sleep(1); if (x == 3) { Monitor.Enter(_gate); found = true; break; } } if (!found) return; try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void G(int x) { if (x == 3) { Monitor.Enter(_gate); return; } Thread.Sleep(1); }
+            public void H(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); if (x == 3) { Monitor.Enter(_gate); break; } } {|HOT207:Thread.Sleep(2)|}; Monitor.Exit(_gate); }
+            public void I(int[] xs) { foreach (var x in xs) { {|HOT207:Thread.Sleep(1)|}; Monitor.Enter(_gate); if (x < 0) { Monitor.Exit(_gate); } continue; } }
+            public void J(int[] xs) { foreach (var x in xs) { {|HOT207:Thread.Sleep(1)|}; try { Monitor.Enter(_gate); throw new InvalidOperationException(); } catch (InvalidOperationException) { } } }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A switch section's statements run in order, like a block's: after its Exit, a continue (or a blocking call) in the
+    /// section holds nothing; before it, the lock is held.
+    /// </summary>
+    [Fact]
+    public Task A_switch_sections_statements_run_in_order() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void A(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); Monitor.Enter(_gate); switch (x) { case 0: Monitor.Exit(_gate); continue; default: _n += x; Monitor.Exit(_gate); break; } } Thread.Sleep(1); }
+            public void B(int x) { Monitor.Enter(_gate); switch (x) { case 0: Monitor.Exit(_gate); Thread.Sleep(1); break; default: Monitor.Exit(_gate); break; } }
+            public void D(int x) { Monitor.Enter(_gate); switch (x) { case 0: {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); break; default: Monitor.Exit(_gate); break; } Thread.Sleep(1); }
+        }
+        """, "HOT207");
+
+    /// <summary>
+    /// A reader-writer lock's write lock taken and given back inside the try of an upgradeable read lock is not the read lock
+    /// that try's finally exits: the read lock is released after it, in a loop's round too.
+    /// </summary>
+    [Fact]
+    public Task An_upgradeable_read_lock_around_a_write_lock_is_released_by_its_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A() { _rw.EnterUpgradeableReadLock(); try { _rw.EnterWriteLock(); try { _n++; } finally { _rw.ExitWriteLock(); } } finally { _rw.ExitUpgradeableReadLock(); } Thread.Sleep(1); }
+            public void B(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); _rw.EnterUpgradeableReadLock(); try { _rw.EnterWriteLock(); try { _n += x; } finally { _rw.ExitWriteLock(); } } finally { _rw.ExitUpgradeableReadLock(); } Thread.Sleep(1); } }
+            public void D(int[] xs) { foreach (var x in xs) { Thread.Sleep(1); _rw.EnterUpgradeableReadLock(); try { if (x < 0) continue; _rw.EnterWriteLock(); try { _n += x; } finally { _rw.ExitWriteLock(); } if (x > 9) break; } finally { _rw.ExitUpgradeableReadLock(); } } Thread.Sleep(1); }
+            public void E(int[] xs) { foreach (var x in xs) { {|HOT207:Thread.Sleep(1)|}; _rw.EnterReadLock(); if (x < 0) continue; _rw.ExitReadLock(); } }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// Releases that do run on every path to what follows stay releases: an Exit in both branches of an if/else, in a
     /// finally (the lockTaken pattern's too, guarded by the flag that says whether it was taken), after a try-acquire
     /// tested for failure, inside the if of a try-acquire that succeeded, the async-lock shapes of a SemaphoreSlim,
