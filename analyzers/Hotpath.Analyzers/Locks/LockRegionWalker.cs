@@ -189,6 +189,19 @@ internal abstract class LockRegionWalker
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
+            case IConditionalOperation conditional when FlagTest(conditional, held) is { } test:
+                // var got = Monitor.TryEnter(g, 100); if (!got) { Thread.Sleep(10); continue; }: the branch where the flag
+                // is false runs without the lock.
+                var without = Remove(held, test.Lock.Target);
+                if (conditional.WhenFalse is { } otherwise)
+                {
+                    work.Push(Work.Visit(otherwise, test.Negated ? held : without));
+                }
+
+                work.Push(Work.Visit(conditional.WhenTrue, test.Negated ? without : held));
+                work.Push(Work.Visit(conditional.Condition, held));
+                return;
+
             case IInvocationOperation invocation:
                 work.Push(Work.AfterInvocation(invocation, held));
                 PushChildren(invocation, held, work);
@@ -297,7 +310,7 @@ internal abstract class LockRegionWalker
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
                 // A loop that releases it may also go round or break out still holding it (held once, as in a round).
-                if (!releasesOnly && !NeverReachesEnd(invocation, statement) &&
+                if (!releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
                     (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
                 {
                     current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
@@ -338,6 +351,49 @@ internal abstract class LockRegionWalker
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="acquisition"/> is a try-acquire that is the whole condition of an if whose true branch leaves
+    /// <paramref name="statement"/>: <c>if (Monitor.TryEnter(g, 10)) break;</c> holds <c>g</c> at the break only, and what
+    /// follows the if runs when it was not taken.
+    /// </summary>
+    private static bool LeavesWhenTaken(IOperation acquisition, IOperation statement) =>
+        acquisition.Parent is IConditionalOperation conditional && conditional.Condition == acquisition && Leaves(conditional.WhenTrue, statement);
+
+    /// <summary>
+    /// The held manual lock whose taken flag <paramref name="conditional"/> tests (<c>if (got)</c>, <c>if (!got)</c>, the
+    /// flag a try-acquire's result was stored in or the lockTaken pattern passed by ref), and whether the test is negated.
+    /// </summary>
+    private (HeldLock Lock, bool Negated)? FlagTest(IConditionalOperation conditional, ImmutableStack<HeldLock> held)
+    {
+        if (held.IsEmpty)
+        {
+            return null;
+        }
+
+        var condition = LockOperations.WithoutConversions(conditional.Condition);
+        var negated = false;
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
+        {
+            negated = true;
+            condition = LockOperations.WithoutConversions(operand);
+        }
+
+        if (condition is not ILocalReferenceOperation { Local: var flag })
+        {
+            return null;
+        }
+
+        foreach (var item in held)
+        {
+            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target))
+            {
+                return (item, negated);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

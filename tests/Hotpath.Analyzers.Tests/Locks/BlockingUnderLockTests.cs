@@ -1321,6 +1321,28 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// Retry loops around a try-acquire wait without the lock: <c>if (Monitor.TryEnter(g, 10)) break;</c> holds it at the
+    /// break only, and a branch where the flag a try-acquire stored says it failed (<c>if (!got)</c>, the else of
+    /// <c>if (got)</c>) runs without it. Where it was taken, it is held.
+    /// </summary>
+    [Fact]
+    public Task Retry_loops_around_a_try_acquire_wait_without_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void A() { while (true) { if (Monitor.TryEnter(_gate, 10)) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
+            public void B() { for (var i = 0; i < 5; i++) { var got = Monitor.TryEnter(_gate, 100); if (!got) { Thread.Sleep(10); continue; } try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void D() { var got = Monitor.TryEnter(_gate, 100); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } else { Thread.Sleep(10); } }
+            public void E() { for (var i = 0; i < 5; i++) { if (_rw.TryEnterWriteLock(10)) { break; } Thread.Sleep(1); } try { {|HOT207:Thread.Sleep(2)|}; } finally { _rw.ExitWriteLock(); } }
+            public void F() { var got = Monitor.TryEnter(_gate, 100); if (got) { {|HOT207:Thread.Sleep(3)|}; Monitor.Exit(_gate); } else { Thread.Sleep(10); } }
+            public void G() { var got = Monitor.TryEnter(_gate, 100); if (!got) { Thread.Sleep(10); return; } {|HOT207:Thread.Sleep(4)|}; Monitor.Exit(_gate); }
+            public void H() { while (true) { if (Monitor.TryEnter(_gate, 10) && _n > 0) break; {|HOT207:Thread.Sleep(5)|}; } Monitor.Exit(_gate); }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A switch section's statements run in order, like a block's: after its Exit, a continue (or a blocking call) in the
     /// section holds nothing; before it, the lock is held.
     /// </summary>
