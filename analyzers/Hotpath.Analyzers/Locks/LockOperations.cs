@@ -372,7 +372,10 @@ internal static class LockOperations
             case (IPropertyReferenceOperation pa, IPropertyReferenceOperation pb):
                 return SymbolEqualityComparer.Default.Equals(pa.Property, pb.Property) && SameReceiver(pa.Instance, pb.Instance);
             case (ILocalReferenceOperation la, ILocalReferenceOperation lb):
-                return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local);
+                // The elements of one collection, each loop's own variable (foreach (var l in locks) Monitor.Enter(l); …
+                // finally { foreach (var l in locks) Monitor.Exit(l); }), are one lock: all of them.
+                return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local) ||
+                    (DeclaringForEach(la) is { } loopA && DeclaringForEach(lb) is { } loopB && SameTarget(loopA.Collection, loopB.Collection));
             case (IParameterReferenceOperation qa, IParameterReferenceOperation qb):
                 return SymbolEqualityComparer.Default.Equals(qa.Parameter, qb.Parameter);
             case (IInstanceReferenceOperation, IInstanceReferenceOperation):
@@ -380,6 +383,21 @@ internal static class LockOperations
             default:
                 return Normalize(a.Syntax) == Normalize(b.Syntax);
         }
+    }
+
+    /// <summary>The foreach whose iteration variable <paramref name="reference"/> reads, or null.</summary>
+    public static IForEachLoopOperation? DeclaringForEach(ILocalReferenceOperation reference)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol: var variable } } loop &&
+                SymbolEqualityComparer.Default.Equals(variable, reference.Local))
+            {
+                return loop;
+            }
+        }
+
+        return null;
     }
 
     private static bool SameReceiver(IOperation? a, IOperation? b) =>

@@ -462,6 +462,12 @@ internal abstract class LockRegionWalker
             case ILockOperation or IUsingOperation or { Syntax: FixedStatementSyntax }:
                 // Its body runs once when the statement is reached.
                 return StatementBody(statement) is { } statementBody && ReleasesOnEveryPath(statementBody, target, region, leavingSkips);
+            case IForEachLoopOperation { Body: var elementBody } forEach
+                when LockOperations.Unwrap(target) is ILocalReferenceOperation element && LockOperations.DeclaringForEach(element) is { } acquiring &&
+                    LockOperations.SameTarget(acquiring.Collection, forEach.Collection):
+                // foreach (var l in locks) Monitor.Exit(l); releases every lock a foreach over the same collection took (and
+                // runs no round exactly when that one took none).
+                return ReleasesOnEveryPath(elementBody, target, region, leavingSkips);
             case ISwitchOperation { Cases: var sections }:
                 // A value no case matches skips every section unless one is the default.
                 return sections.Any(section => section.Clauses.Any(clause => clause is IDefaultCaseClauseOperation)) &&

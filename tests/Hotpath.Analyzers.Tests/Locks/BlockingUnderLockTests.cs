@@ -1343,6 +1343,25 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// Taking every lock of a collection in one foreach and giving them all back in a foreach over the same collection (in
+    /// a finally, or as a statement) releases them: what follows runs without them. A foreach over another collection, or
+    /// one that may skip an element, does not.
+    /// </summary>
+    [Fact]
+    public Task Every_lock_of_a_collection_taken_in_a_foreach_is_released_by_a_foreach_over_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _shards = { new(), new() };
+            private readonly object[] _others = { new(), new() };
+            private int _n;
+            public void A() { foreach (var shard in _shards) { Monitor.Enter(shard); } try { {|HOT207:Thread.Sleep(1)|}; _n++; } finally { foreach (var shard in _shards) { Monitor.Exit(shard); } } Thread.Sleep(2); }
+            public void B() { foreach (var l in _shards) Monitor.Enter(l); _n++; foreach (var x in _shards) Monitor.Exit(x); Thread.Sleep(3); }
+            public void D() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _others) Monitor.Exit(x); {|HOT207:Thread.Sleep(4)|}; }
+            public void E() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _shards) { if (_n > 0) Monitor.Exit(x); } {|HOT207:Thread.Sleep(5)|}; }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A switch section's statements run in order, like a block's: after its Exit, a continue (or a blocking call) in the
     /// section holds nothing; before it, the lock is held.
     /// </summary>
