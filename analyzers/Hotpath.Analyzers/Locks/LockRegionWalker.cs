@@ -322,7 +322,7 @@ internal abstract class LockRegionWalker
             {
                 // Once per object, however many of the statement's paths release it (an Exit in each branch of an if/else).
                 (releasedTargets ??= new List<IOperation>()).Add(released);
-                current = Remove(current, released);
+                current = Remove(current, released, onlyThisRoundsElement: IsThisRoundsElement(released, statement));
             }
         }
 
@@ -387,13 +387,69 @@ internal abstract class LockRegionWalker
 
         foreach (var item in held)
         {
-            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target))
+            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target) && OnlyStoresWhetherTaken(flag, conditional, item.Target))
             {
                 return (item, negated);
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether every write of <paramref name="flag"/> in the function holding <paramref name="within"/> says whether
+    /// <paramref name="target"/> was taken: a try-acquire's result, the lockTaken flag passed by ref to an acquisition of it,
+    /// or a <c>false</c> written before all of those (<c>var taken = false;</c>). After <c>got = false;</c> or
+    /// <c>got = n > 0;</c> the flag no longer tells, and a branch it guards may run holding the lock.
+    /// </summary>
+    private bool OnlyStoresWhetherTaken(ILocalSymbol flag, IOperation within, IOperation target)
+    {
+        int? firstTaken = null;
+        var lastFalse = -1;
+        foreach (var operation in LockOperations.FunctionRoot(within).Descendants())
+        {
+            IOperation? value;
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag):
+                    value = initial;
+                    break;
+                case ILocalReferenceOperation { Local: var local } reference when SymbolEqualityComparer.Default.Equals(local, flag):
+                    value = reference.Parent switch
+                    {
+                        ISimpleAssignmentOperation { Value: var assigned } assignment when assignment.Target == reference => assigned,
+                        IAssignmentOperation assignment when assignment.Target == reference => assignment,
+                        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: var call } => call,
+                        ITupleOperation or IDeclarationExpressionOperation => reference.Parent,
+                        _ => null,
+                    };
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    break;
+                default:
+                    continue;
+            }
+
+            var position = operation.Syntax.SpanStart;
+            if (LockOperations.WithoutConversions(value) is IInvocationOperation acquiring &&
+                LockOperations.TryGetAcquisition(acquiring, Symbols, out var acquisition) && LockOperations.SameTarget(acquisition.Target, target))
+            {
+                firstTaken = firstTaken is { } first && first < position ? first : position;
+            }
+            else if (value.ConstantValue is { HasValue: true, Value: false })
+            {
+                lastFalse = position > lastFalse ? position : lastFalse;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return firstTaken is { } taken && lastFalse < taken;
     }
 
     /// <summary>
@@ -466,8 +522,8 @@ internal abstract class LockRegionWalker
                 when LockOperations.Unwrap(target) is ILocalReferenceOperation element && LockOperations.DeclaringForEach(element) is { } acquiring &&
                     LockOperations.SameTarget(acquiring.Collection, forEach.Collection):
                 // foreach (var l in locks) Monitor.Exit(l); releases every lock a foreach over the same collection took (and
-                // runs no round exactly when that one took none).
-                return ReleasesOnEveryPath(elementBody, target, region, leavingSkips);
+                // runs no round exactly when that one took none), unless a break or goto may end it before the last round.
+                return ReleasesOnEveryPath(elementBody, target, region, leavingSkips) && !EndsEarly(forEach);
             case ISwitchOperation { Cases: var sections }:
                 // A value no case matches skips every section unless one is the default.
                 return sections.Any(section => section.Clauses.Any(clause => clause is IDefaultCaseClauseOperation)) &&
@@ -574,6 +630,22 @@ internal abstract class LockRegionWalker
         {
             // A catch that ends in a throw or return passes the throw on (to a try further out) or leaves.
             if (parent is ITryOperation tryOperation && tryOperation.Body == current && tryOperation.Catches.Any(@catch => !EndsInThrowOrReturn(@catch.Handler)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a break or goto in <paramref name="loop"/>'s body may leave it before its last round.</summary>
+    private static bool EndsEarly(ILoopOperation loop)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(loop.Body))
+        {
+            if (operation is IBranchOperation { Target: var label } branch &&
+                ((branch.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(label, loop.ExitLabel)) ||
+                 (branch.BranchKind == BranchKind.GoTo && !DeclaresLabel(loop.Body, label))))
             {
                 return true;
             }
@@ -750,13 +822,39 @@ internal abstract class LockRegionWalker
         return false;
     }
 
-    private static ImmutableStack<HeldLock> Remove(ImmutableStack<HeldLock> held, IOperation target)
+    /// <summary>
+    /// Whether <paramref name="released"/> is the iteration variable of a foreach whose body holds
+    /// <paramref name="statement"/>: there it is this round's element only (<c>foreach (var x in locks) { Monitor.Exit(x);
+    /// Thread.Sleep(1); }</c> still holds the others another foreach over <c>locks</c> took).
+    /// </summary>
+    private static bool IsThisRoundsElement(IOperation released, IOperation statement)
+    {
+        if (LockOperations.Unwrap(released) is not ILocalReferenceOperation element || LockOperations.DeclaringForEach(element) is not { } loop)
+        {
+            return false;
+        }
+
+        for (var current = statement.Parent; current is not null; current = current.Parent)
+        {
+            if (current == loop)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ImmutableStack<HeldLock> Remove(ImmutableStack<HeldLock> held, IOperation target, bool onlyThisRoundsElement = false)
     {
         var kept = new List<HeldLock>();
         var removed = false;
         foreach (var item in held)
         {
-            if (!removed && LockOperations.SameTarget(item.Target, target))
+            if (!removed && (onlyThisRoundsElement
+                    ? LockOperations.Unwrap(item.Target) is ILocalReferenceOperation { Local: var local } &&
+                        LockOperations.Unwrap(target) is ILocalReferenceOperation { Local: var element } && SymbolEqualityComparer.Default.Equals(local, element)
+                    : LockOperations.SameTarget(item.Target, target)))
             {
                 removed = true;
                 continue;

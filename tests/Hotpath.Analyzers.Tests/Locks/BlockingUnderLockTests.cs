@@ -1323,7 +1323,8 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// Retry loops around a try-acquire wait without the lock: <c>if (Monitor.TryEnter(g, 10)) break;</c> holds it at the
     /// break only, and a branch where the flag a try-acquire stored says it failed (<c>if (!got)</c>, the else of
-    /// <c>if (got)</c>) runs without it. Where it was taken, it is held.
+    /// <c>if (got)</c>) runs without it. Where it was taken, it is held, and so it may be where the flag was written
+    /// with anything else after the try-acquire (<c>got = false;</c>).
     /// </summary>
     [Fact]
     public Task Retry_loops_around_a_try_acquire_wait_without_the_lock() => LockVerifier.VerifyAsync(Usings + """
@@ -1339,13 +1340,17 @@ public sealed class BlockingUnderLockTests
             public void F() { var got = Monitor.TryEnter(_gate, 100); if (got) { {|HOT207:Thread.Sleep(3)|}; Monitor.Exit(_gate); } else { Thread.Sleep(10); } }
             public void G() { var got = Monitor.TryEnter(_gate, 100); if (!got) { Thread.Sleep(10); return; } {|HOT207:Thread.Sleep(4)|}; Monitor.Exit(_gate); }
             public void H() { while (true) { if (Monitor.TryEnter(_gate, 10) && _n > 0) break; {|HOT207:Thread.Sleep(5)|}; } Monitor.Exit(_gate); }
+            public void I() { var got = Monitor.TryEnter(_gate, 100); got = false; if (!got) { {|HOT207:Thread.Sleep(6)|}; } Monitor.Exit(_gate); }
+            public void J() { var got = Monitor.TryEnter(_gate, 100); got = _n > 0; if (!got) { {|HOT207:Thread.Sleep(7)|}; } Monitor.Exit(_gate); }
+            public void K() { var taken = false; for (var i = 0; i < 3; i++) { taken = false; try { Monitor.Enter(_gate, ref taken); if (!taken) { Thread.Sleep(8); } {|HOT207:Thread.Sleep(9)|}; } finally { if (taken) Monitor.Exit(_gate); } } }
         }
         """, "HOT207");
 
     /// <summary>
     /// Taking every lock of a collection in one foreach and giving them all back in a foreach over the same collection (in
     /// a finally, or as a statement) releases them: what follows runs without them. A foreach over another collection, or
-    /// one that may skip an element, does not.
+    /// one that may skip an element or break before its last round, does not, and inside its body the other elements
+    /// are still held after it releases its own.
     /// </summary>
     [Fact]
     public Task Every_lock_of_a_collection_taken_in_a_foreach_is_released_by_a_foreach_over_it() => LockVerifier.VerifyAsync(Usings + """
@@ -1358,6 +1363,8 @@ public sealed class BlockingUnderLockTests
             public void B() { foreach (var l in _shards) Monitor.Enter(l); _n++; foreach (var x in _shards) Monitor.Exit(x); Thread.Sleep(3); }
             public void D() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _others) Monitor.Exit(x); {|HOT207:Thread.Sleep(4)|}; }
             public void E() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _shards) { if (_n > 0) Monitor.Exit(x); } {|HOT207:Thread.Sleep(5)|}; }
+            public void F() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _shards) { Monitor.Exit(x); {|HOT207:Thread.Sleep(6)|}; } Thread.Sleep(7); }
+            public void G() { foreach (var l in _shards) Monitor.Enter(l); foreach (var x in _shards) { Monitor.Exit(x); break; } {|HOT207:Thread.Sleep(8)|}; }
         }
         """, "HOT207");
 
