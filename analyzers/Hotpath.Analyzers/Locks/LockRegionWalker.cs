@@ -309,8 +309,10 @@ internal abstract class LockRegionWalker
             // Exit) is over when it ends.
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
-                // A loop that releases it may also go round or break out still holding it (held once, as in a round).
-                if (!releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
+                // A loop that releases it may also go round or break out still holding it (held once, as in a round). One
+                // acquisition held once: a round does not stack on what the same call took in the round before (do { got =
+                // Monitor.TryEnter(g, 10); if (!got) Thread.Sleep(1); } while (!got);).
+                if (!releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) && !HeldFrom(current, invocation) &&
                     (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
                 {
                     current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
@@ -372,15 +374,25 @@ internal abstract class LockRegionWalker
             return null;
         }
 
+        // The flag alone or negated, or as one side of && (negated: the true branch has it false) or of || (the false branch
+        // has it false): if (!got && retry) { … } runs without the lock, as does the else of if (got || fallback).
         var condition = LockOperations.WithoutConversions(conditional.Condition);
-        var negated = false;
-        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
+        bool negated;
+        ILocalSymbol? flag;
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary)
         {
-            negated = true;
-            condition = LockOperations.WithoutConversions(operand);
+            var and = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
+            flag = FlagOf(binary.LeftOperand, out var leftNegated) is { } left && leftNegated == and ? left
+                : FlagOf(binary.RightOperand, out var rightNegated) is { } right && rightNegated == and ? right
+                : null;
+            negated = and;
+        }
+        else
+        {
+            flag = FlagOf(condition, out negated);
         }
 
-        if (condition is not ILocalReferenceOperation { Local: var flag })
+        if (flag is null)
         {
             return null;
         }
@@ -394,6 +406,19 @@ internal abstract class LockRegionWalker
         }
 
         return null;
+    }
+
+    private static ILocalSymbol? FlagOf(IOperation operation, out bool negated)
+    {
+        var condition = LockOperations.WithoutConversions(operation);
+        negated = false;
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
+        {
+            negated = true;
+            condition = LockOperations.WithoutConversions(operand);
+        }
+
+        return condition is ILocalReferenceOperation { Local: var local } ? local : null;
     }
 
     /// <summary>
@@ -801,6 +826,19 @@ internal abstract class LockRegionWalker
         {
             if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
                 LockOperations.SameTarget(target, acquisition.Target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HeldFrom(ImmutableStack<HeldLock> held, IOperation site)
+    {
+        foreach (var item in held)
+        {
+            if (item.Site == site)
             {
                 return true;
             }

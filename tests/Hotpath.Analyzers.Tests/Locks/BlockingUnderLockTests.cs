@@ -1343,6 +1343,9 @@ public sealed class BlockingUnderLockTests
             public void I() { var got = Monitor.TryEnter(_gate, 100); got = false; if (!got) { {|HOT207:Thread.Sleep(6)|}; } Monitor.Exit(_gate); }
             public void J() { var got = Monitor.TryEnter(_gate, 100); got = _n > 0; if (!got) { {|HOT207:Thread.Sleep(7)|}; } Monitor.Exit(_gate); }
             public void K() { var taken = false; for (var i = 0; i < 3; i++) { taken = false; try { Monitor.Enter(_gate, ref taken); if (!taken) { Thread.Sleep(8); } {|HOT207:Thread.Sleep(9)|}; } finally { if (taken) Monitor.Exit(_gate); } } }
+            public void L() { bool got; do { got = Monitor.TryEnter(_gate, 10); if (!got) Thread.Sleep(1); } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void N() { var got = Monitor.TryEnter(_gate, 100); if (!got && _n > 0) { Thread.Sleep(1); return; } if (got || _n > 1) { {|HOT207:Thread.Sleep(2)|}; } else { Thread.Sleep(3); } if (got && _n > 2) { {|HOT207:Thread.Sleep(4)|}; } else { {|HOT207:Thread.Sleep(5)|}; } if (!got || _n > 3) { {|HOT207:Thread.Sleep(6)|}; } if (got) Monitor.Exit(_gate); }
+            public void M() { bool got; do { got = Monitor.TryEnter(_gate, 10); if (!got) Thread.Sleep(1); } while (!got); {|HOT207:Thread.Sleep(3)|}; Monitor.Exit(_gate); }
         }
         """, "HOT207");
 
