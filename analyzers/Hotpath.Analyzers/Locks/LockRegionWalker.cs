@@ -297,28 +297,37 @@ internal abstract class LockRegionWalker
         // past it, but a release on every path of its body (it runs once when reached) frees an earlier lock.
         var releasesOnly = statement is ILockOperation or IUsingOperation;
         var current = held;
-        List<IOperation>? releasedTargets = null;
+        var invocations = new List<IInvocationOperation>();
         foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
         {
-            if (operation is not IInvocationOperation invocation)
+            if (operation is IInvocationOperation invocation)
             {
-                continue;
+                invocations.Add(invocation);
             }
+        }
 
+        // Acquisitions first, then releases, whatever order the walk met them in: a release the statement runs on every
+        // path (its finally's) frees what its loops kept as well as what was held before it.
+        foreach (var invocation in invocations)
+        {
             // An acquisition the statement also releases (a try-acquire and its finally, the lockTaken pattern's guarded
-            // Exit) is over when it ends.
-            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
+            // Exit) is over when it ends. A loop that releases it may also go round or break out still holding it (held
+            // once, as in a round: not when held before the statement). One acquisition is held once: a round does not
+            // stack on what the same call took in the round before (do { got = Monitor.TryEnter(g, 10); if (!got)
+            // Thread.Sleep(1); } while (!got);).
+            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
+                !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) && !HeldFrom(current, invocation) &&
+                (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
             {
-                // A loop that releases it may also go round or break out still holding it (held once, as in a round). One
-                // acquisition held once: a round does not stack on what the same call took in the round before (do { got =
-                // Monitor.TryEnter(g, 10); if (!got) Thread.Sleep(1); } while (!got);).
-                if (!releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) && !HeldFrom(current, invocation) &&
-                    (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(current, acquisition.Target))))
-                {
-                    current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
-                }
+                current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
             }
-            else if (LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) && !IsAcquiredIn(statement, released, releasedKind) &&
+        }
+
+        List<IOperation>? releasedTargets = null;
+        foreach (var invocation in invocations)
+        {
+            if (LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
+                (!IsAcquiredIn(statement, released, releasedKind) || FinallyReleasesAfterABalancedBody(statement, invocation, released, releasedKind)) &&
                 (releasedTargets is null || !releasedTargets.Exists(t => LockOperations.SameTarget(t, released))) &&
                 ReleasesBeforeWhatFollows(statement, released))
             {
@@ -798,6 +807,41 @@ internal abstract class LockRegionWalker
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="release"/> is in the finally of the try <paramref name="statement"/> whose body gives back
+    /// each time it takes <paramref name="target"/> (as many releases as acquisitions of that kind): the finally then releases
+    /// the one lock held when the body ends, taken before the try (<c>Monitor.Enter(g); try { while (!ready) {
+    /// Monitor.Exit(g); Thread.Sleep(1); Monitor.Enter(g); } } finally { Monitor.Exit(g); }</c>) or kept by a loop of the body.
+    /// </summary>
+    private bool FinallyReleasesAfterABalancedBody(IOperation statement, IOperation release, IOperation target, LockKind kind)
+    {
+        if (statement is not ITryOperation { Finally: { } @finally, Body: var body } ||
+            !@finally.Syntax.Span.Contains(release.Syntax.Span))
+        {
+            return false;
+        }
+
+        var balance = 0;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(body))
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && acquisition.Kind == kind && LockOperations.SameTarget(acquisition.Target, target))
+            {
+                balance++;
+            }
+            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && LockOperations.SameTarget(released, target))
+            {
+                balance--;
+            }
+        }
+
+        return balance <= 0;
     }
 
     /// <summary>

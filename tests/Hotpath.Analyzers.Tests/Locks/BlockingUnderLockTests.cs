@@ -1267,6 +1267,8 @@ public sealed class BlockingUnderLockTests
             public void G() { do { _lock.Enter(); if (_n > 0) break; _lock.Exit(); } while (_n < 10); {|HOT207:Thread.Sleep(1)|}; }
             public void H(bool c) { if (c) { for (var i = 0; i < 3; i++) { Monitor.Enter(_gate); if (i == _n) break; Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(1)|}; }
             public void I(int[][] rows) { foreach (var row in rows) { Monitor.Enter(_gate); foreach (var cell in row) { if (cell < 0) break; } if (row.Length == 0) continue; Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            public void J() { Monitor.Enter(_gate); var taken = false; try { Monitor.Enter(_gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void K() { Monitor.Enter(_gate); try { while (_n < 10) { Monitor.Enter(_gate); _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
             private static int Pause() { Thread.Sleep(1); return 1; }
             private static bool Ready() { Thread.Sleep(1); return true; }
         }
@@ -1276,7 +1278,8 @@ public sealed class BlockingUnderLockTests
     /// Loops whose rounds each release what they take stay quiet around the lock: a continue or break after the Exit, or
     /// inside a try whose finally exits (the lockTaken pattern's too), a continue or break of a loop or switch inside the
     /// body (it is not this loop's), a lock statement's or scope's own lock, a loop that spins on a try-acquire (held
-    /// after it, not in it), and a loop that gives back a lock held before it and takes it again (held once after it).
+    /// after it, not in it), and a loop that gives back a lock held before it and takes it again (held once after it, and
+    /// released by the finally of a try around the loop).
     /// </summary>
     [Fact]
     public Task Loops_whose_rounds_release_what_they_take_stay_quiet() => LockVerifier.VerifyAsync(Usings + """
@@ -1293,6 +1296,8 @@ public sealed class BlockingUnderLockTests
             public void G() { while (!Monitor.TryEnter(_gate)) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(1); }
             public void H(int[] items) { for (var i = 0; i < items.Length; i++) { Thread.Sleep(1); if (!Monitor.TryEnter(_gate)) continue; _n += items[i]; Monitor.Exit(_gate); } Thread.Sleep(1); }
             public void I() { Monitor.Enter(_gate); while (true) { if (_n > 10) break; Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); Thread.Sleep(1); }
+            public void J() { Monitor.Enter(_gate); try { while (_n < 10) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void K() { try { while (true) { Monitor.Enter(_gate); if (_n > 0) break; Monitor.Exit(_gate); Thread.Sleep(1); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
         }
         """, "HOT207");
 
