@@ -312,22 +312,25 @@ internal abstract class LockRegionWalker
         {
             // An acquisition the statement also releases (a try-acquire and its finally, the lockTaken pattern's guarded
             // Exit) is over when it ends. A loop that releases it may also go round or break out still holding it (held
-            // once, as in a round: not when held before the statement). One acquisition is held once: a round does not
+            // once, as in a round: not when held before the statement). A try-acquire is held once: a retry round does not
             // stack on what the same call took in the round before (do { got = Monitor.TryEnter(g, 10); if (!got)
-            // Thread.Sleep(1); } while (!got);).
+            // Thread.Sleep(1); } while (!got);). A plain Enter a round runs again while the one before still holds the
+            // lock (a continue before its Exit) takes it again: held twice.
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
-                !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) && !HeldFrom(current, invocation) &&
+                !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
+                !(IsTryAcquire(acquisition) && HeldFrom(current, invocation)) &&
                 (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
             {
                 current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
             }
         }
 
+        var acquired = current;
         List<IOperation>? releasedTargets = null;
         foreach (var invocation in invocations)
         {
             if (LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
-                (!IsAcquiredIn(statement, released, releasedKind) || FinallyReleasesAfterABalancedBody(statement, invocation, released, releasedKind)) &&
+                (!IsAcquiredIn(statement, released, releasedKind) || FinallyReleasesAfterABalancedBody(statement, invocation, released, releasedKind, held, acquired)) &&
                 (releasedTargets is null || !releasedTargets.Exists(t => LockOperations.SameTarget(t, released))) &&
                 ReleasesBeforeWhatFollows(statement, released))
             {
@@ -810,12 +813,16 @@ internal abstract class LockRegionWalker
     }
 
     /// <summary>
-    /// Whether <paramref name="release"/> is in the finally of the try <paramref name="statement"/> whose body gives back
-    /// each time it takes <paramref name="target"/> (as many releases as acquisitions of that kind): the finally then releases
-    /// the one lock held when the body ends, taken before the try (<c>Monitor.Enter(g); try { while (!ready) {
-    /// Monitor.Exit(g); Thread.Sleep(1); Monitor.Enter(g); } } finally { Monitor.Exit(g); }</c>) or kept by a loop of the body.
+    /// Whether <paramref name="release"/> is in the finally of the try <paramref name="statement"/> whose body, run in order
+    /// from <paramref name="held"/> (what was held before the try), leaves no more of <paramref name="target"/> held than
+    /// <paramref name="acquired"/> (what the statement is taken to hold before its releases): the finally then releases the
+    /// one lock held when the body ends, taken before the try (<c>Monitor.Enter(g); try { while (!ready) { Monitor.Exit(g);
+    /// Thread.Sleep(1); Monitor.Enter(g); } } finally { Monitor.Exit(g); }</c>) or kept by a loop of the body. A body that may
+    /// end holding more (<c>Monitor.Enter(g); if (c) Monitor.Exit(g);</c>, a re-entry the lockTaken pattern's finally gives
+    /// back) keeps what was held before the try.
     /// </summary>
-    private bool FinallyReleasesAfterABalancedBody(IOperation statement, IOperation release, IOperation target, LockKind kind)
+    private bool FinallyReleasesAfterABalancedBody(
+        IOperation statement, IOperation release, IOperation target, LockKind kind, ImmutableStack<HeldLock> held, ImmutableStack<HeldLock> acquired)
     {
         if (statement is not ITryOperation { Finally: { } @finally, Body: var body } ||
             !@finally.Syntax.Span.Contains(release.Syntax.Span))
@@ -823,26 +830,32 @@ internal abstract class LockRegionWalker
             return false;
         }
 
-        var balance = 0;
-        foreach (var operation in LockOperations.DescendantsInSameFunction(body))
+        var afterBody = held;
+        foreach (var bodyStatement in body.Operations)
         {
-            if (operation is not IInvocationOperation invocation)
-            {
-                continue;
-            }
+            afterBody = HeldAfter(bodyStatement, afterBody);
+        }
 
-            if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && acquisition.Kind == kind && LockOperations.SameTarget(acquisition.Target, target))
+        return CountHeld(afterBody, target, kind) <= CountHeld(acquired, target, kind);
+    }
+
+    private static int CountHeld(ImmutableStack<HeldLock> held, IOperation target, LockKind kind)
+    {
+        var count = 0;
+        foreach (var item in held)
+        {
+            if (item.Kind == kind && LockOperations.SameTarget(item.Target, target))
             {
-                balance++;
-            }
-            else if (LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) && LockOperations.SameTarget(released, target))
-            {
-                balance--;
+                count++;
             }
         }
 
-        return balance <= 0;
+        return count;
     }
+
+    /// <summary>Whether <paramref name="acquisition"/> may fail and says so (<c>TryEnter</c>, <c>Wait(timeout)</c>).</summary>
+    private static bool IsTryAcquire(Acquisition acquisition) =>
+        acquisition.ReturnsSuccess || acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal);
 
     /// <summary>
     /// Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/> as a lock of

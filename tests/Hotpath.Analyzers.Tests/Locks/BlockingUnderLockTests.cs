@@ -1269,6 +1269,11 @@ public sealed class BlockingUnderLockTests
             public void I(int[][] rows) { foreach (var row in rows) { Monitor.Enter(_gate); foreach (var cell in row) { if (cell < 0) break; } if (row.Length == 0) continue; Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
             public void J() { Monitor.Enter(_gate); var taken = false; try { Monitor.Enter(_gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
             public void K() { Monitor.Enter(_gate); try { while (_n < 10) { Monitor.Enter(_gate); _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; }
+            public void L() { while (_n < 10) { Monitor.Enter(_gate); _n++; if (_n > 5) continue; Monitor.Exit(_gate); {|HOT207:Thread.Sleep(1)|}; } }
+            public void M(bool c) { Monitor.Enter(_gate); try { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); _n++; } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void N(bool c) { Monitor.Enter(_gate); try { Monitor.Enter(_gate); Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); else Monitor.Exit(_gate); } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void O() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); while (_n < 3) { Monitor.Exit(_gate); _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void P(ReaderWriterLockSlim rw) { rw.EnterUpgradeableReadLock(); try { rw.EnterUpgradeableReadLock(); rw.EnterWriteLock(); rw.ExitWriteLock(); } finally { rw.ExitUpgradeableReadLock(); } {|HOT207:Thread.Sleep(1)|}; rw.ExitUpgradeableReadLock(); }
             private static int Pause() { Thread.Sleep(1); return 1; }
             private static bool Ready() { Thread.Sleep(1); return true; }
         }
@@ -1298,6 +1303,8 @@ public sealed class BlockingUnderLockTests
             public void I() { Monitor.Enter(_gate); while (true) { if (_n > 10) break; Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); Thread.Sleep(1); }
             public void J() { Monitor.Enter(_gate); try { while (_n < 10) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
             public void K() { try { while (true) { Monitor.Enter(_gate); if (_n > 0) break; Monitor.Exit(_gate); Thread.Sleep(1); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void L(bool c) { Monitor.Enter(_gate); try { if (c) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void M() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
         }
         """, "HOT207");
 
