@@ -830,13 +830,38 @@ internal abstract class LockRegionWalker
             return false;
         }
 
+        // A statement of the body that both takes and gives back the lock is taken to end as it began, which only a loop
+        // is known to (its rounds are followed): one not held before it, or one whose rounds first give back the lock held
+        // before it and then take it again. Any other (try { Monitor.Enter(g); if (c) Monitor.Exit(g); } finally { })
+        // may end holding it once more.
         var afterBody = held;
         foreach (var bodyStatement in body.Operations)
         {
+            if (IsAcquiredIn(bodyStatement, target, kind) && ReleasesIn(bodyStatement, target) &&
+                !(bodyStatement is ILoopOperation loop &&
+                  (!IsHeld(afterBody, target) || (loop.Body is IBlockOperation { Operations: { Length: > 0 } round } && ReleasesOnEveryPath(round[0], target)))))
+            {
+                return false;
+            }
+
             afterBody = HeldAfter(bodyStatement, afterBody);
         }
 
         return CountHeld(afterBody, target, kind) <= CountHeld(acquired, target, kind);
+    }
+
+    private bool ReleasesIn(IOperation statement, IOperation target)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) &&
+                LockOperations.SameTarget(released, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int CountHeld(ImmutableStack<HeldLock> held, IOperation target, LockKind kind)

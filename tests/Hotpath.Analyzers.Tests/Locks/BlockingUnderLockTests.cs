@@ -1273,6 +1273,8 @@ public sealed class BlockingUnderLockTests
             public void M(bool c) { Monitor.Enter(_gate); try { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); _n++; } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
             public void N(bool c) { Monitor.Enter(_gate); try { Monitor.Enter(_gate); Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); else Monitor.Exit(_gate); } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
             public void O() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); while (_n < 3) { Monitor.Exit(_gate); _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void Q(bool c) { Monitor.Enter(_gate); try { try { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); } finally { _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
+            public void R(bool c) { Monitor.Enter(_gate); try { while (_n < 3) { Monitor.Enter(_gate); if (c) Monitor.Exit(_gate); _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(1)|}; Monitor.Exit(_gate); }
             public void P(ReaderWriterLockSlim rw) { rw.EnterUpgradeableReadLock(); try { rw.EnterUpgradeableReadLock(); rw.EnterWriteLock(); rw.ExitWriteLock(); } finally { rw.ExitUpgradeableReadLock(); } {|HOT207:Thread.Sleep(1)|}; rw.ExitUpgradeableReadLock(); }
             private static int Pause() { Thread.Sleep(1); return 1; }
             private static bool Ready() { Thread.Sleep(1); return true; }
@@ -1303,8 +1305,8 @@ public sealed class BlockingUnderLockTests
             public void I() { Monitor.Enter(_gate); while (true) { if (_n > 10) break; Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } Monitor.Exit(_gate); Thread.Sleep(1); }
             public void J() { Monitor.Enter(_gate); try { while (_n < 10) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
             public void K() { try { while (true) { Monitor.Enter(_gate); if (_n > 0) break; Monitor.Exit(_gate); Thread.Sleep(1); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
-            public void L(bool c) { Monitor.Enter(_gate); try { if (c) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
-            public void M() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void L() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void M() { Monitor.Enter(_gate); try { for (var i = 0; i < 3; i++) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
         }
         """, "HOT207");
 
