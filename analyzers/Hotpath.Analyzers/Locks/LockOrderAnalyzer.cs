@@ -219,6 +219,11 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
             return $"{file}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
         }
 
+        private LockId? ElementOf(IOperation collection) =>
+            LockOperations.Unwrap(collection) is IFieldReferenceOperation && Identify(collection) is { } whole
+                ? new LockId("E:" + whole.Key, "an element of " + whole.Display)
+                : null;
+
         public LockId? Identify(IOperation target)
         {
             switch (LockOperations.Unwrap(target))
@@ -230,6 +235,12 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
                     return new LockId("T:" + type.ToDisplayString(), $"typeof({type.Name})");
                 case IInstanceReferenceOperation { Type: { } type }:
                     return new LockId("this:" + type.OriginalDefinition.ToDisplayString(), $"this ({type.Name})");
+                case ILocalReferenceOperation element when LockOperations.DeclaringForEach(element) is { Collection: var collection }:
+                    // A foreach variable over a field's collection, or an element of a field's array: one lock class, the
+                    // field's elements (two of them taken together are one class, so never an inversion of each other).
+                    return ElementOf(collection);
+                case IArrayElementReferenceOperation { ArrayReference: var array }:
+                    return ElementOf(array);
                 default:
                     return null;
             }

@@ -41,6 +41,29 @@ public sealed class LockOrderInversionTests
         }
         """, "HOT208");
 
+    /// <summary>
+    /// The elements of a field's collection (a foreach variable over it, an element of its array) are one lock class:
+    /// taking one while holding another lock, and that lock while holding one of them elsewhere, is an inversion. Two
+    /// elements taken together are one class, never an inversion of each other.
+    /// </summary>
+    [Fact]
+    public Task The_elements_of_a_fields_collection_are_one_lock() => LockVerifier.VerifyAsync("""
+        public sealed class Shards
+        {
+            private readonly object _index = new();
+            private readonly object _log = new();
+            private readonly object[] _shards = { new(), new() };
+            private readonly object[] _buckets = { new(), new() };
+            private int _n;
+            public void Rebuild() { foreach (var shard in _shards) { lock (shard) { {|HOT208:lock (_index)|} { _n++; } } } }
+            public void Lookup() { lock (_index) { foreach (var shard in _shards) { {|HOT208:lock (shard)|} { _n++; } } } }
+            public void Append() { lock (_buckets[0]) { {|HOT208:lock (_log)|} { _n++; } } }
+            public void Flush() { lock (_log) { foreach (var bucket in _buckets) { {|HOT208:lock (bucket)|} { _n++; } } } }
+            public void Pairs() { lock (_shards[0]) { lock (_shards[1]) { _n++; } } lock (_shards[1]) { lock (_shards[0]) { _n++; } } }
+            public void All() { foreach (var a in _shards) { foreach (var b in _shards) { lock (a) { lock (b) { _n++; } } } } }
+        }
+        """, "HOT208");
+
     [Fact]
     public Task Through_direct_calls_made_while_holding_a_lock() => LockVerifier.VerifyAsync("""
         using System.Threading;
