@@ -299,13 +299,48 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
                 else
                 {
-                    region = test.WhenTrue as ITryOperation ??
-                        (test.WhenTrue is IBlockOperation { Operations.Length: > 0 } body ? body.Operations[0] as ITryOperation : null);
+                    region = FirstTry(test.WhenTrue);
                 }
+            }
+            else if (StoredIn(statement, wait) is { } flag && index + 1 < block.Operations.Length &&
+                block.Operations[index + 1] is IConditionalOperation guard && FlagOf(guard.Condition) is { } tested &&
+                SymbolEqualityComparer.Default.Equals(tested.Local, flag))
+            {
+                // var got = sem.Wait(10); then if (!got) return; (or continue) and the try after it, or if (got) { try … }.
+                region = tested.Negated
+                    ? (guard.WhenFalse is null && EndsInJump(guard.WhenTrue) && index + 2 < block.Operations.Length ? block.Operations[index + 2] as ITryOperation : null)
+                    : FirstTry(guard.WhenTrue);
             }
 
             return region is { Finally: { } release } && Releases(release, acquisition.Target, LockKind.Semaphore) ? region : null;
         }
+
+        private static ITryOperation? FirstTry(IOperation branch) =>
+            branch as ITryOperation ?? (branch is IBlockOperation { Operations.Length: > 0 } body ? body.Operations[0] as ITryOperation : null);
+
+        /// <summary>The local <paramref name="statement"/> stores <paramref name="wait"/>'s result in (<c>var got = sem.Wait(10);</c>, <c>got = sem.Wait(10);</c>), or null.</summary>
+        private static ILocalSymbol? StoredIn(IOperation statement, IOperation wait) => statement switch
+        {
+            IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
+                when group.Declarations[0].Declarators.Length == 1 && group.Declarations[0].Declarators[0] is { Initializer.Value: var value } declarator &&
+                    IsResultOf(value, wait) => declarator.Symbol,
+            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local }, Value: var value } }
+                when IsResultOf(value, wait) => local,
+            _ => null,
+        };
+
+        // The wait's own result, or the awaited result of a WaitAsync (var got = await sem.WaitAsync(10);).
+        private static bool IsResultOf(IOperation value, IOperation wait) =>
+            LockOperations.WithoutConversions(value) is var result &&
+            (result == wait || (result is IAwaitOperation { Operation: var awaited } && awaited.Syntax.Span.Contains(wait.Syntax.Span)));
+
+        /// <summary>The local a condition tests, alone or negated.</summary>
+        private static (ILocalSymbol Local, bool Negated)? FlagOf(IOperation condition) => LockOperations.WithoutConversions(condition) switch
+        {
+            ILocalReferenceOperation { Local: var local } => (local, false),
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when LockOperations.WithoutConversions(operand) is ILocalReferenceOperation { Local: var local } => (local, true),
+            _ => null,
+        };
 
         /// <summary>Whether <paramref name="scope"/> (this function's part of it) releases <paramref name="target"/>, by a release of <paramref name="kind"/> if one is given.</summary>
         private bool Releases(IOperation scope, IOperation target, LockKind? kind)

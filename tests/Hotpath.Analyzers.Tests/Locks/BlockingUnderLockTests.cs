@@ -1040,6 +1040,8 @@ public sealed class BlockingUnderLockTests
             public async Task<bool> G() { if (!await _sem.WaitAsync(0)) return false; try { {|HOT207:Thread.Sleep(5)|}; return true; } finally { _sem.Release(); } }
             public void H() { if (_sem.Wait(0)) { try { {|HOT207:Thread.Sleep(5)|}; } finally { _sem.Release(); } } }
             public int I(Task<int> t) { _sem.Wait(); try { return {|HOT207:t.Result|}; } finally { _sem.Release(); } }
+            public void J() { for (var i = 0; i < 3; i++) { var got = _sem.Wait(10); if (!got) { Thread.Sleep(1); continue; } try { {|HOT207:Thread.Sleep(2)|}; } finally { _sem.Release(); } } }
+            public async Task K() { bool got; got = await _sem.WaitAsync(10); if (got) { try { {|HOT207:Thread.Sleep(3)|}; } finally { _sem.Release(); } } else { Thread.Sleep(4); } }
             private void Flush() => File.WriteAllText("x", "y");
         }
         """, "HOT207");
@@ -1061,6 +1063,7 @@ public sealed class BlockingUnderLockTests
             public void E() { var got = _sem.Wait(0); try { _n++; } finally { if (got) _sem.Release(); } Thread.Sleep(5); }
             public void F() { _signal.Wait(); Thread.Sleep(5); }
             public void G() { if (_sem.Wait(0)) { try { _n++; } finally { _sem.Release(); } } else { Thread.Sleep(5); } }
+            public void H() { var got = _sem.Wait(10); if (!got) { Thread.Sleep(1); return; } try { _n++; } finally { _sem.Release(); } Thread.Sleep(2); }
         }
         """, "HOT207");
 
