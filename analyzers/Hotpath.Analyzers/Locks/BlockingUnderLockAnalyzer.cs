@@ -223,7 +223,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
                 {
                     if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
-                        acquisition.Kind != LockKind.Semaphore && !Releases(statement, acquisition.Target, kind: null))
+                        acquisition.Kind != LockKind.Semaphore && !ReleasesIn(statement, acquisition.Target))
                     {
                         atEnd.Add(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
                     }
@@ -303,7 +303,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
             else if (StoredIn(statement, wait) is { } flag && index + 1 < block.Operations.Length &&
-                block.Operations[index + 1] is IConditionalOperation guard && FlagOf(guard.Condition) is { } tested &&
+                block.Operations[index + 1] is IConditionalOperation guard && LockRegionWalker.FlagOf(guard.Condition) is { } tested &&
                 SymbolEqualityComparer.Default.Equals(tested.Local, flag))
             {
                 // var got = sem.Wait(10); then if (!got) return; (or continue) and the try after it, or if (got) { try … }.
@@ -312,7 +312,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     : FirstTry(guard.WhenTrue);
             }
 
-            return region is { Finally: { } release } && Releases(release, acquisition.Target, LockKind.Semaphore) ? region : null;
+            return region is { Finally: { } release } && ReleasesIn(release, acquisition.Target, LockKind.Semaphore) ? region : null;
         }
 
         private static ITryOperation? FirstTry(IOperation branch) =>
@@ -333,29 +333,6 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
         private static bool IsResultOf(IOperation value, IOperation wait) =>
             LockOperations.WithoutConversions(value) is var result &&
             (result == wait || (result is IAwaitOperation { Operation: var awaited } && awaited.Syntax.Span.Contains(wait.Syntax.Span)));
-
-        /// <summary>The local a condition tests, alone or negated.</summary>
-        private static (ILocalSymbol Local, bool Negated)? FlagOf(IOperation condition) => LockOperations.WithoutConversions(condition) switch
-        {
-            ILocalReferenceOperation { Local: var local } => (local, false),
-            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when LockOperations.WithoutConversions(operand) is ILocalReferenceOperation { Local: var local } => (local, true),
-            _ => null,
-        };
-
-        /// <summary>Whether <paramref name="scope"/> (this function's part of it) releases <paramref name="target"/>, by a release of <paramref name="kind"/> if one is given.</summary>
-        private bool Releases(IOperation scope, IOperation target, LockKind? kind)
-        {
-            foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
-            {
-                if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
-                    (kind is null || releasedKind == kind) && LockOperations.SameTarget(released, target))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>What in <paramref name="operation"/> blocks and why that matters under a lock; nulls when nothing does.</summary>
         internal (string? What, string? Why) Classify(IOperation operation, bool manualThreadAffine)

@@ -385,6 +385,20 @@ internal static class LockOperations
         }
     }
 
+    /// <summary>Whether <paramref name="operation"/> is <paramref name="root"/> or inside it.</summary>
+    public static bool IsWithin(IOperation operation, IOperation root)
+    {
+        for (IOperation? current = operation; current is not null; current = current.Parent)
+        {
+            if (current == root)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The foreach whose iteration variable <paramref name="reference"/> reads, or null.</summary>
     public static IForEachLoopOperation? DeclaringForEach(ILocalReferenceOperation reference)
     {

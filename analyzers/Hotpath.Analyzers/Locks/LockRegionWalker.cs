@@ -319,7 +319,7 @@ internal abstract class LockRegionWalker
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
                 !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
                 !(IsTryAcquire(acquisition) && HeldFrom(current, invocation)) &&
-                (!IsReleasedIn(statement, acquisition) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
+                (!ReleasesIn(statement, acquisition.Target) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
             {
                 current = current.Push(new HeldLock(acquisition.Target, acquisition.Kind, invocation));
             }
@@ -388,23 +388,20 @@ internal abstract class LockRegionWalker
 
         // The flag alone or negated, or as one side of && (negated: the true branch has it false) or of || (the false branch
         // has it false): if (!got && retry) { … } runs without the lock, as does the else of if (got || fallback).
-        var condition = LockOperations.WithoutConversions(conditional.Condition);
-        bool negated;
-        ILocalSymbol? flag;
-        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary)
+        (ILocalSymbol Local, bool Negated)? test;
+        if (LockOperations.WithoutConversions(conditional.Condition) is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary)
         {
             var and = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
-            flag = FlagOf(binary.LeftOperand, out var leftNegated) is { } left && leftNegated == and ? left
-                : FlagOf(binary.RightOperand, out var rightNegated) is { } right && rightNegated == and ? right
+            test = FlagOf(binary.LeftOperand) is { } left && left.Negated == and ? left
+                : FlagOf(binary.RightOperand) is { } right && right.Negated == and ? right
                 : null;
-            negated = and;
         }
         else
         {
-            flag = FlagOf(condition, out negated);
+            test = FlagOf(conditional.Condition);
         }
 
-        if (flag is null)
+        if (test is not var (flag, negated))
         {
             return null;
         }
@@ -420,18 +417,13 @@ internal abstract class LockRegionWalker
         return null;
     }
 
-    private static ILocalSymbol? FlagOf(IOperation operation, out bool negated)
+    /// <summary>The local a condition tests, alone or negated (<c>got</c>, <c>!got</c>), or null.</summary>
+    internal static (ILocalSymbol Local, bool Negated)? FlagOf(IOperation condition) => LockOperations.WithoutConversions(condition) switch
     {
-        var condition = LockOperations.WithoutConversions(operation);
-        negated = false;
-        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
-        {
-            negated = true;
-            condition = LockOperations.WithoutConversions(operand);
-        }
-
-        return condition is ILocalReferenceOperation { Local: var local } ? local : null;
-    }
+        ILocalReferenceOperation { Local: var local } => (local, false),
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when LockOperations.WithoutConversions(operand) is ILocalReferenceOperation { Local: var local } => (local, true),
+        _ => null,
+    };
 
     /// <summary>
     /// Whether every write of <paramref name="flag"/> in the function holding <paramref name="within"/> says whether
@@ -784,34 +776,6 @@ internal abstract class LockRegionWalker
         block.Operations.Length > 0 && block.Operations[block.Operations.Length - 1] is
             IThrowOperation or IReturnOperation or IExpressionStatementOperation { Operation: IThrowOperation };
 
-    private bool IsReleasedIn(IOperation statement, Acquisition acquisition)
-    {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
-        {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out _, out var target) &&
-                LockOperations.SameTarget(target, acquisition.Target))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="statement"/> (this function's part of it) acquires a lock by hand.</summary>
-    private bool IsAcquiredIn(IOperation statement)
-    {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
-        {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out _))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Whether <paramref name="release"/> is in the finally of the try <paramref name="statement"/> whose body, run in order
     /// from <paramref name="held"/> (what was held before the try), leaves no more of <paramref name="target"/> held than
@@ -850,12 +814,16 @@ internal abstract class LockRegionWalker
         return CountHeld(afterBody, target, kind) <= CountHeld(acquired, target, kind);
     }
 
-    private bool ReleasesIn(IOperation statement, IOperation target)
+    /// <summary>
+    /// Whether <paramref name="scope"/> (this function's part of it) releases <paramref name="target"/>, by a release of
+    /// <paramref name="kind"/> if one is given.
+    /// </summary>
+    protected bool ReleasesIn(IOperation scope, IOperation target, LockKind? kind = null)
     {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
         {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out _, out var released) &&
-                LockOperations.SameTarget(released, target))
+            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
+                (kind is null || releasedKind == kind) && LockOperations.SameTarget(released, target))
             {
                 return true;
             }
@@ -883,31 +851,16 @@ internal abstract class LockRegionWalker
         acquisition.ReturnsSuccess || acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal);
 
     /// <summary>
-    /// Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/> as a lock of
-    /// <paramref name="kind"/> (a reader-writer lock's write lock taken and given back inside an upgradeable read lock's
-    /// try is not the read lock its finally exits).
+    /// Whether <paramref name="statement"/> (this function's part of it) acquires a lock by hand: <paramref name="target"/>
+    /// if one is given, as a lock of <paramref name="kind"/> if one is given (a reader-writer lock's write lock taken and
+    /// given back inside an upgradeable read lock's try is not the read lock its finally exits).
     /// </summary>
-    private bool IsAcquiredIn(IOperation statement, IOperation target, LockKind kind)
+    protected bool IsAcquiredIn(IOperation statement, IOperation? target = null, LockKind? kind = null)
     {
         foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
         {
             if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
-                acquisition.Kind == kind && LockOperations.SameTarget(target, acquisition.Target))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="statement"/> (this function's part of it) acquires <paramref name="target"/>.</summary>
-    protected bool IsAcquiredIn(IOperation statement, IOperation target)
-    {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
-        {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
-                LockOperations.SameTarget(target, acquisition.Target))
+                (kind is null || acquisition.Kind == kind) && (target is null || LockOperations.SameTarget(target, acquisition.Target)))
             {
                 return true;
             }
@@ -954,15 +907,7 @@ internal abstract class LockRegionWalker
             return false;
         }
 
-        for (var current = statement.Parent; current is not null; current = current.Parent)
-        {
-            if (current == loop)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return statement.Parent is { } parent && LockOperations.IsWithin(parent, loop);
     }
 
     private static ImmutableStack<HeldLock> Remove(ImmutableStack<HeldLock> held, IOperation target, bool onlyThisRoundsElement = false)
@@ -1090,25 +1035,12 @@ internal abstract class LockRegionWalker
             var into = next ? _next : _out;
             foreach (var lockHeld in held)
             {
-                if (lockHeld.Kind is not null && IsInside(lockHeld.Site, Loop.Body) && !into.Exists(known => known.Site == lockHeld.Site) &&
+                if (lockHeld.Kind is not null && LockOperations.IsWithin(lockHeld.Site, Loop.Body) && !into.Exists(known => known.Site == lockHeld.Site) &&
                     (branch is null || !_walker.ReleasedByFinallyBetween(branch, Loop.Body, lockHeld.Target)))
                 {
                     into.Add(lockHeld);
                 }
             }
-        }
-
-        private static bool IsInside(IOperation operation, IOperation root)
-        {
-            for (var current = operation; current is not null; current = current.Parent)
-            {
-                if (current == root)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 

@@ -290,7 +290,7 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
                 switch (c)
                 {
                     case 'l' or 'E' or 'T' or 'W' or 'P':
-                        if (start + i > 0 && IsWordCharacter(CharAt(text, buffer, start, count, start + i - 1)))
+                        if (start + i > 0 && SyntaxFacts.IsIdentifierPartCharacter(CharAt(text, buffer, start, count, start + i - 1)))
                         {
                             continue;
                         }
@@ -338,14 +338,12 @@ public sealed class IntroduceLockObjectCodeFixProvider : CodeFixProvider
         }
 
         var end = position + word.Length;
-        return end == text.Length || !IsWordCharacter(CharAt(text, buffer, start, count, end));
+        return end == text.Length || !SyntaxFacts.IsIdentifierPartCharacter(CharAt(text, buffer, start, count, end));
     }
 
     /// <summary>The character at <paramref name="position"/>: from the chunk in <paramref name="buffer"/> when it holds it.</summary>
     private static char CharAt(SourceText text, char[] buffer, int start, int count, int position) =>
         position >= start && position < start + count ? buffer[position - start] : text[position];
-
-    private static bool IsWordCharacter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
 
     /// <summary>
     /// Whether <paramref name="candidate"/> (a lock object anywhere, the type's own code included) may be the instance
