@@ -42,6 +42,9 @@ internal abstract class LockRegionWalker
     // Loops deeper than this in one another are not followed round (their locks are held as before: one pass).
     private const int MaxProbedLoopDepth = 4;
 
+    // Statements nested deeper than this in a try body are not run in order for its finally (the lock stays held after it).
+    private const int MaxInOrderDepth = 8;
+
     private int _nestedFunctionDepth;
 
     // Set while a loop's body is walked silently to learn what its continues, breaks and end hold (LoopExits).
@@ -794,24 +797,61 @@ internal abstract class LockRegionWalker
             return false;
         }
 
-        // A statement of the body that both takes and gives back the lock is taken to end as it began, which only a loop
-        // is known to (its rounds are followed): one not held before it, or one whose rounds first give back the lock held
-        // before it and then take it again. Any other (try { Monitor.Enter(g); if (c) Monitor.Exit(g); } finally { })
-        // may end holding it once more.
-        var afterBody = held;
-        foreach (var bodyStatement in body.Operations)
-        {
-            if (IsAcquiredIn(bodyStatement, target, kind) && ReleasesIn(bodyStatement, target) &&
-                !(bodyStatement is ILoopOperation loop &&
-                  (!IsHeld(afterBody, target) || (loop.Body is IBlockOperation { Operations: { Length: > 0 } round } && ReleasesOnEveryPath(round[0], target)))))
-            {
-                return false;
-            }
+        return RunInOrder(body, target, kind, held, depth: 0) is { } afterBody &&
+            CountHeld(afterBody, target, kind) <= CountHeld(acquired, target, kind);
+    }
 
-            afterBody = HeldAfter(bodyStatement, afterBody);
+    /// <summary>
+    /// What is held after <paramref name="statement"/> of a try body, run in order from <paramref name="held"/>, or null when
+    /// that is not known. A statement that does not both take and give back <paramref name="target"/> is summed up as the
+    /// walk does. One that does is followed: a block statement by statement, an if branch by branch (both branches must
+    /// end holding the lock as often: <c>if (busy) { Monitor.Exit(g); Thread.Sleep(1); Monitor.Enter(g); }</c>), a try
+    /// without catches through its body then its finally, and a loop of the known shape (its rounds are followed: one not
+    /// holding the lock before it, or one whose rounds first give it back and then take it again). Anything else
+    /// (<c>try { Monitor.Enter(g); if (c) Monitor.Exit(g); } finally { }</c> ends holding it once more or not) is unknown.
+    /// </summary>
+    private ImmutableStack<HeldLock>? RunInOrder(IOperation statement, IOperation target, LockKind kind, ImmutableStack<HeldLock> held, int depth)
+    {
+        if (!IsAcquiredIn(statement, target, kind) || !ReleasesIn(statement, target))
+        {
+            return HeldAfter(statement, held);
         }
 
-        return CountHeld(afterBody, target, kind) <= CountHeld(acquired, target, kind);
+        if (depth > MaxInOrderDepth)
+        {
+            return null;
+        }
+
+        switch (statement)
+        {
+            case IBlockOperation block:
+                ImmutableStack<HeldLock>? current = held;
+                for (var i = 0; i < block.Operations.Length && current is not null; i++)
+                {
+                    current = RunInOrder(block.Operations[i], target, kind, current, depth + 1);
+                }
+
+                return current;
+
+            case IConditionalOperation { Condition: var condition, WhenTrue: var whenTrue, WhenFalse: var whenFalse } when !IsAcquiredIn(condition) && !ReleasesIn(condition, target):
+                var afterTrue = RunInOrder(whenTrue, target, kind, held, depth + 1);
+                var afterFalse = whenFalse is null ? held : RunInOrder(whenFalse, target, kind, held, depth + 1);
+                return afterTrue is not null && afterFalse is not null && CountHeld(afterTrue, target, kind) == CountHeld(afterFalse, target, kind)
+                    ? afterTrue
+                    : null;
+
+            case ITryOperation { Catches.Length: 0, Body: var tryBody, Finally: { } @finally }:
+                return RunInOrder(tryBody, target, kind, held, depth + 1) is { } afterTryBody
+                    ? RunInOrder(@finally, target, kind, afterTryBody, depth + 1)
+                    : null;
+
+            case ILoopOperation loop when !IsHeld(held, target) ||
+                (loop.Body is IBlockOperation { Operations: { Length: > 0 } round } && ReleasesOnEveryPath(round[0], target)):
+                return HeldAfter(loop, held);
+
+            default:
+                return null;
+        }
     }
 
     /// <summary>

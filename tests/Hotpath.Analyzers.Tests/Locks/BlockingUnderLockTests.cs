@@ -1314,6 +1314,31 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// A try's body is run in order for its finally: an if whose branches each end holding the lock as often as before it
+    /// (one gives it back, sleeps and takes it again), and a nested try that takes it again and gives it back in its own
+    /// finally, leave the lock taken before the try released by that finally. A body that may end holding it once more
+    /// (an if that takes it in one branch only, a nested try whose body may not give it back, a release under an if
+    /// before the statement that takes it again, a nested try with a catch) keeps it held after the try.
+    /// </summary>
+    [Fact]
+    public Task A_try_body_that_ends_holding_the_lock_as_often_as_it_began_is_released_by_its_finally() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private int _n;
+            public void A(bool busy) { Monitor.Enter(_gate); try { if (busy) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void B(bool busy) { Monitor.Enter(_gate); try { if (busy) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } else { {|HOT207:Thread.Sleep(3)|}; } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void D() { Monitor.Enter(_gate); try { Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void E(bool busy) { Monitor.Enter(_gate); try { Monitor.Enter(_other); try { _n++; } finally { Monitor.Exit(_other); } if (busy) { Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void F(bool busy) { Monitor.Enter(_gate); try { if (busy) { Monitor.Enter(_gate); } else { Monitor.Exit(_gate); Monitor.Enter(_gate); } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+            public void G(bool done) { Monitor.Enter(_gate); try { try { Monitor.Enter(_gate); if (done) Monitor.Exit(_gate); } finally { _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+            public void H(bool busy) { Monitor.Enter(_gate); try { if (busy) { Monitor.Exit(_gate); Thread.Sleep(1); } Monitor.Enter(_gate); } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+            public void I() { Monitor.Enter(_gate); try { try { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } catch (InvalidOperationException) { _n--; } finally { _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A round that leaves before its body's end (a body ending in a break, continue, return or throw, or a block that takes
     /// the lock and then breaks) carries nothing round from there: the lock is held where it leaves (after the loop, for a
     /// break), not at the top of the next round. A body that can reach its end holding the lock still carries it.

@@ -160,6 +160,26 @@ public sealed class LockOrderInversionTests
         """, "HOT208");
 
     /// <summary>
+    /// The finally of a try whose body gives the lock back and takes it again in one branch of an if frees it for what
+    /// follows the try (no order with a lock taken after it); a branch that takes it once more keeps it held there.
+    /// </summary>
+    [Fact]
+    public Task A_finally_after_a_body_that_ends_as_it_began_frees_the_lock_for_what_follows() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            public void One(bool busy) { Monitor.Enter(_a); try { if (busy) { Monitor.Exit(_a); Thread.Sleep(1); Monitor.Enter(_a); } } finally { Monitor.Exit(_a); } lock (_b) { } }
+            public void Two() { lock (_b) { lock (_a) { } } }
+            public void Three(bool busy) { Monitor.Enter(_c); try { if (busy) { Monitor.Enter(_c); } } finally { Monitor.Exit(_c); } {|HOT208:lock (_d)|} { } }
+            public void Four() { lock (_d) { {|HOT208:lock (_c)|} { } } }
+        }
+        """, "HOT208");
+
+    /// <summary>
     /// An Exit on every path of a later lock statement's body frees the lock for what follows that statement, so a lock
     /// taken after it is not ordered after the first (the lock statement itself still is); one under an if in that body
     /// may not run and still orders the two.
