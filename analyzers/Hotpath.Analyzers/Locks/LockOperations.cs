@@ -365,6 +365,14 @@ internal static class LockOperations
 
         a = Unwrap(a);
         b = Unwrap(b);
+        if (LoopElement(a) is { } elementA && LoopElement(b) is { } elementB)
+        {
+            // The elements of one collection, each picked by a loop's own variable (foreach (var l in locks) Monitor.Enter(l);
+            // … finally { foreach (var l in locks) Monitor.Exit(l); }, or for (var i = 0; i < locks.Length; i++) with
+            // locks[i]), are one lock: all of them.
+            return SymbolEqualityComparer.Default.Equals(elementA.Variable, elementB.Variable) || SameTarget(elementA.Collection, elementB.Collection);
+        }
+
         switch (a, b)
         {
             case (IFieldReferenceOperation fa, IFieldReferenceOperation fb):
@@ -372,10 +380,7 @@ internal static class LockOperations
             case (IPropertyReferenceOperation pa, IPropertyReferenceOperation pb):
                 return SymbolEqualityComparer.Default.Equals(pa.Property, pb.Property) && SameReceiver(pa.Instance, pb.Instance);
             case (ILocalReferenceOperation la, ILocalReferenceOperation lb):
-                // The elements of one collection, each loop's own variable (foreach (var l in locks) Monitor.Enter(l); …
-                // finally { foreach (var l in locks) Monitor.Exit(l); }), are one lock: all of them.
-                return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local) ||
-                    (DeclaringForEach(la) is { } loopA && DeclaringForEach(lb) is { } loopB && SameTarget(loopA.Collection, loopB.Collection));
+                return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local);
             case (IParameterReferenceOperation qa, IParameterReferenceOperation qb):
                 return SymbolEqualityComparer.Default.Equals(qa.Parameter, qb.Parameter);
             case (IInstanceReferenceOperation, IInstanceReferenceOperation):
@@ -397,6 +402,42 @@ internal static class LockOperations
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// An element of a collection that a loop's own variable picks, as a lock target: a foreach's iteration variable (the
+    /// collection is the foreach's), or an element of an array or list at a for loop's variable (<c>locks[i]</c> in
+    /// <c>for (var i = 0; …; i++)</c>). Null for anything else.
+    /// </summary>
+    public static LoopElementTarget? LoopElement(IOperation target)
+    {
+        switch (Unwrap(target))
+        {
+            case ILocalReferenceOperation reference when DeclaringForEach(reference) is { } forEach:
+                return new LoopElementTarget(forEach.Collection, forEach, reference.Local);
+            case IArrayElementReferenceOperation { ArrayReference: var array, Indices: { Length: 1 } indices }
+                when Unwrap(indices[0]) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop:
+                return new LoopElementTarget(array, forLoop, index.Local);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list, Arguments: { Length: 1 } arguments }
+                when Unwrap(arguments[0].Value) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop:
+                return new LoopElementTarget(list, forLoop, index.Local);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The for loop that declares the variable <paramref name="reference"/> reads (in its initializer), or null.</summary>
+    public static IForLoopOperation? DeclaringFor(ILocalReferenceOperation reference)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForLoopOperation loop && loop.Locals.Contains(reference.Local, SymbolEqualityComparer.Default))
+            {
+                return loop;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The foreach whose iteration variable <paramref name="reference"/> reads, or null.</summary>
@@ -507,4 +548,24 @@ internal static class LockOperations
         block = null;
         return null;
     }
+}
+
+/// <summary>
+/// A lock target that is an element of <paramref name="Collection"/> picked by <paramref name="Loop"/>'s own
+/// <paramref name="Variable"/> (see <see cref="LockOperations.LoopElement"/>).
+/// </summary>
+internal sealed class LoopElementTarget
+{
+    public LoopElementTarget(IOperation collection, ILoopOperation loop, ILocalSymbol variable)
+    {
+        Collection = collection;
+        Loop = loop;
+        Variable = variable;
+    }
+
+    public IOperation Collection { get; }
+
+    public ILoopOperation Loop { get; }
+
+    public ILocalSymbol Variable { get; }
 }

@@ -226,6 +226,13 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
 
         public LockId? Identify(IOperation target)
         {
+            if (LockOperations.LoopElement(target) is { Collection: var elements })
+            {
+                // A foreach variable over a field's collection, or its element at a for loop's variable: one lock class, the
+                // field's elements (two of them taken together are one class, so never an inversion of each other).
+                return ElementOf(elements);
+            }
+
             switch (LockOperations.Unwrap(target))
             {
                 case IFieldReferenceOperation { Field: var field }:
@@ -235,11 +242,8 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
                     return new LockId("T:" + type.ToDisplayString(), $"typeof({type.Name})");
                 case IInstanceReferenceOperation { Type: { } type }:
                     return new LockId("this:" + type.OriginalDefinition.ToDisplayString(), $"this ({type.Name})");
-                case ILocalReferenceOperation element when LockOperations.DeclaringForEach(element) is { Collection: var collection }:
-                    // A foreach variable over a field's collection, or an element of a field's array: one lock class, the
-                    // field's elements (two of them taken together are one class, so never an inversion of each other).
-                    return ElementOf(collection);
                 case IArrayElementReferenceOperation { ArrayReference: var array }:
+                    // An element of a field's array at any index: the same class.
                     return ElementOf(array);
                 default:
                     return null;

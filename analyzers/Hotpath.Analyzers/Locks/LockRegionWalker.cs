@@ -550,12 +550,11 @@ internal abstract class LockRegionWalker
             case ILockOperation or IUsingOperation or { Syntax: FixedStatementSyntax }:
                 // Its body runs once when the statement is reached.
                 return StatementBody(statement) is { } statementBody && ReleasesOnEveryPath(statementBody, target, region, leavingSkips);
-            case IForEachLoopOperation { Body: var elementBody } forEach
-                when LockOperations.Unwrap(target) is ILocalReferenceOperation element && LockOperations.DeclaringForEach(element) is { } acquiring &&
-                    LockOperations.SameTarget(acquiring.Collection, forEach.Collection):
-                // foreach (var l in locks) Monitor.Exit(l); releases every lock a foreach over the same collection took (and
-                // runs no round exactly when that one took none), unless a break or goto may end it before the last round.
-                return ReleasesOnEveryPath(elementBody, target, region, leavingSkips) && !EndsEarly(forEach);
+            case IForEachLoopOperation or IForLoopOperation when LockOperations.LoopElement(target) is { } element && IteratesOver((ILoopOperation)statement, element.Collection):
+                // foreach (var l in locks) Monitor.Exit(l); (or for (var i = 0; i < locks.Length; i++) Monitor.Exit(locks[i]);)
+                // releases every lock a loop over the same collection took (and runs no round exactly when that one took
+                // none), unless a break or goto may end it before the last round.
+                return ReleasesOnEveryPath(((ILoopOperation)statement).Body, target, region, leavingSkips) && !EndsEarly((ILoopOperation)statement);
             case ISwitchOperation { Cases: var sections }:
                 // A value no case matches skips every section unless one is the default.
                 return sections.Any(section => section.Clauses.Any(clause => clause is IDefaultCaseClauseOperation)) &&
@@ -936,19 +935,34 @@ internal abstract class LockRegionWalker
     }
 
     /// <summary>
-    /// Whether <paramref name="released"/> is the iteration variable of a foreach whose body holds
-    /// <paramref name="statement"/>: there it is this round's element only (<c>foreach (var x in locks) { Monitor.Exit(x);
-    /// Thread.Sleep(1); }</c> still holds the others another foreach over <c>locks</c> took).
+    /// Whether <paramref name="loop"/> picks the elements of <paramref name="collection"/> with its own variable: a foreach
+    /// over it, or a for loop whose body takes or gives back its element at the loop's variable.
     /// </summary>
-    private static bool IsThisRoundsElement(IOperation released, IOperation statement)
+    private static bool IteratesOver(ILoopOperation loop, IOperation collection)
     {
-        if (LockOperations.Unwrap(released) is not ILocalReferenceOperation element || LockOperations.DeclaringForEach(element) is not { } loop)
+        if (loop is IForEachLoopOperation forEach)
         {
-            return false;
+            return LockOperations.SameTarget(forEach.Collection, collection);
         }
 
-        return statement.Parent is { } parent && LockOperations.IsWithin(parent, loop);
+        foreach (var operation in LockOperations.DescendantsInSameFunction(loop.Body))
+        {
+            if (LockOperations.LoopElement(operation) is { } element && element.Loop == loop && LockOperations.SameTarget(element.Collection, collection))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="released"/> is an element picked by the variable of a loop whose body holds
+    /// <paramref name="statement"/>: there it is this round's element only (<c>foreach (var x in locks) { Monitor.Exit(x);
+    /// Thread.Sleep(1); }</c> still holds the others another loop over <c>locks</c> took).
+    /// </summary>
+    private static bool IsThisRoundsElement(IOperation released, IOperation statement) =>
+        LockOperations.LoopElement(released) is { Loop: var loop } && statement.Parent is { } parent && LockOperations.IsWithin(parent, loop);
 
     private static ImmutableStack<HeldLock> Remove(ImmutableStack<HeldLock> held, IOperation target, bool onlyThisRoundsElement = false)
     {
@@ -957,8 +971,8 @@ internal abstract class LockRegionWalker
         foreach (var item in held)
         {
             if (!removed && (onlyThisRoundsElement
-                    ? LockOperations.Unwrap(item.Target) is ILocalReferenceOperation { Local: var local } &&
-                        LockOperations.Unwrap(target) is ILocalReferenceOperation { Local: var element } && SymbolEqualityComparer.Default.Equals(local, element)
+                    ? LockOperations.LoopElement(item.Target) is { Variable: var heldVariable } && LockOperations.LoopElement(target) is { Variable: var releasedVariable } &&
+                        SymbolEqualityComparer.Default.Equals(heldVariable, releasedVariable)
                     : LockOperations.SameTarget(item.Target, target)))
             {
                 removed = true;

@@ -92,6 +92,10 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"{Describe(field.DeclaredAccessibility)} field '{field.Name}'"));
                     break;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IFieldReferenceOperation { Field.DeclaredAccessibility: Microsoft.CodeAnalysis.Accessibility.Private } }:
+                    // An element of a private field's list (lock (_stripes[i])) is as private as the list: only the type
+                    // reaches it, as with an element of a private array.
+                    break;
                 case IPropertyReferenceOperation { Property: var property }:
                     if (property.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Private)
                     {

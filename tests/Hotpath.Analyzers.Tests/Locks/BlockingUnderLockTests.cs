@@ -1414,6 +1414,32 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// The same with for loops: every element of an array or list taken at a for loop's variable is given back by a for
+    /// loop (or a foreach) over the same collection that releases its element at its own variable, counting up, down or
+    /// only to how many were taken. One over another collection, one that may break before its last round, or a release
+    /// of a single element does not, and inside its body the other elements are still held.
+    /// </summary>
+    [Fact]
+    public Task Every_lock_of_a_collection_taken_in_a_for_loop_is_released_by_a_loop_over_it() => LockVerifier.VerifyAsync(Usings + """
+        using System.Collections.Generic;
+        public sealed class C
+        {
+            private readonly object[] _shards = { new(), new() };
+            private readonly object[] _others = { new(), new() };
+            private readonly List<object> _stripes = new() { new(), new() };
+            private int _n;
+            public void A() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); try { {|HOT207:Thread.Sleep(1)|}; _n++; } finally { for (var j = 0; j < _shards.Length; j++) Monitor.Exit(_shards[j]); } Thread.Sleep(2); }
+            public void B() { var taken = 0; try { for (var i = 0; i < _shards.Length; i++) { Monitor.Enter(_shards[i]); taken++; } _n++; } finally { for (var i = 0; i < taken; i++) Monitor.Exit(_shards[i]); } Thread.Sleep(3); }
+            public void D() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); try { _n++; } finally { for (var i = _shards.Length - 1; i >= 0; i--) Monitor.Exit(_shards[i]); } Thread.Sleep(4); }
+            public void E() { for (var i = 0; i < _stripes.Count; i++) Monitor.Enter(_stripes[i]); try { _n++; } finally { foreach (var stripe in _stripes) Monitor.Exit(stripe); } Thread.Sleep(5); }
+            public void F() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _others.Length; j++) Monitor.Exit(_others[j]); {|HOT207:Thread.Sleep(6)|}; }
+            public void G(int stop) { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++) { if (j == stop) break; Monitor.Exit(_shards[j]); } {|HOT207:Thread.Sleep(7)|}; }
+            public void H() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++) { Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(8)|}; } Thread.Sleep(9); }
+            public void I() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); Monitor.Exit(_shards[0]); {|HOT207:Thread.Sleep(10)|}; }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A switch section's statements run in order, like a block's: after its Exit, a continue (or a blocking call) in the
     /// section holds nothing; before it, the lock is held.
     /// </summary>

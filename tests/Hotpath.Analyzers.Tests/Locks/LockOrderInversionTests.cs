@@ -42,7 +42,8 @@ public sealed class LockOrderInversionTests
         """, "HOT208");
 
     /// <summary>
-    /// The elements of a field's collection (a foreach variable over it, an element of its array) are one lock class:
+    /// The elements of a field's collection (a foreach variable over it, an element of its array, its list's element at a
+    /// for loop's variable) are one lock class:
     /// taking one while holding another lock, and that lock while holding one of them elsewhere, is an inversion. Two
     /// elements taken together are one class, never an inversion of each other.
     /// </summary>
@@ -54,6 +55,8 @@ public sealed class LockOrderInversionTests
             private readonly object _log = new();
             private readonly object[] _shards = { new(), new() };
             private readonly object[] _buckets = { new(), new() };
+            private readonly System.Collections.Generic.List<object> _stripes = new() { new(), new() };
+            private readonly object _meta = new();
             private int _n;
             public void Rebuild() { foreach (var shard in _shards) { lock (shard) { {|HOT208:lock (_index)|} { _n++; } } } }
             public void Lookup() { lock (_index) { foreach (var shard in _shards) { {|HOT208:lock (shard)|} { _n++; } } } }
@@ -61,6 +64,8 @@ public sealed class LockOrderInversionTests
             public void Flush() { lock (_log) { foreach (var bucket in _buckets) { {|HOT208:lock (bucket)|} { _n++; } } } }
             public void Pairs() { lock (_shards[0]) { lock (_shards[1]) { _n++; } } lock (_shards[1]) { lock (_shards[0]) { _n++; } } }
             public void All() { foreach (var a in _shards) { foreach (var b in _shards) { lock (a) { lock (b) { _n++; } } } } }
+            public void Grow() { for (var i = 0; i < _stripes.Count; i++) { lock (_stripes[i]) { {|HOT208:lock (_meta)|} { _n++; } } } }
+            public void Stats() { lock (_meta) { for (var i = 0; i < _stripes.Count; i++) { {|HOT208:lock (_stripes[i])|} { _n++; } } } }
         }
         """, "HOT208");
 

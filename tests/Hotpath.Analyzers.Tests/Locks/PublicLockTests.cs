@@ -27,6 +27,22 @@ public sealed class PublicLockTests
         }
         """, "HOT203");
 
+    /// <summary>
+    /// An element of a private field's list or array (striped locks) is as private as the field; an element of a public
+    /// field's list is reachable from outside.
+    /// </summary>
+    [Fact]
+    public Task Elements_of_a_private_list_or_array_are_not_reported_and_of_a_public_list_are() => LockVerifier.VerifyAsync("""
+        using System.Collections.Generic;
+        public sealed class Stripes
+        {
+            private readonly List<object> _list = new() { new object() };
+            private readonly object[] _array = { new object() };
+            public readonly List<object> Shared = new() { new object() };
+            public void A(int i) { lock (_list[i]) { } lock (_array[i]) { } lock ({|HOT203:Shared[i]|}) { } }
+        }
+        """, "HOT203");
+
     [Fact]
     public Task Lock_on_a_parameter() => LockVerifier.VerifyAsync("""
         using System.Threading;
