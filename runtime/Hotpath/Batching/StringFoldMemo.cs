@@ -12,8 +12,11 @@ namespace Hotpath.Batching;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Direct-mapped by the object's address. The address is only an index: a string the garbage collector has moved
-/// is simply not found, and is folded again. What is remembered is the fold of the string's content, so equal strings
+/// Two slots per string, both from the object's address: the first, a hit's only probe, keeps strings allocated
+/// together in neighbouring slots; the second, from the address mixed, is where a string goes when another takes its
+/// first slot, so strings from far-apart places that share a first slot (addresses a multiple of the table's span
+/// apart) both stay instead of evicting each other row after row. The address is only an index: a string the garbage
+/// collector has moved is simply not found, and is folded again. What is remembered is the fold of the string's content, so equal strings
 /// that are different objects fold alike whichever path computed it; the memo changes how fast a hash is, never what
 /// it is.
 /// </para>
@@ -136,17 +139,47 @@ public struct StringFoldMemo
     /// <summary>The slot <paramref name="value"/> maps to while it stays where it is (tests choose strings by it).</summary>
     internal readonly int SlotOf(string value) => (int)IndexOf(value, _slots.Length);
 
+    /// <summary>Folds that missed since the last judgement (for tests).</summary>
+    internal readonly int MissesSinceJudgement => _misses;
+
+    /// <summary>The second slot <paramref name="value"/> maps to while it stays where it is (for tests).</summary>
+    internal readonly int SecondSlotOf(string value) => (int)SecondIndexOf(value, _slots.Length);
+
     // The address as a number, only to pick a slot (objects are 8-byte aligned and strings at least 24 bytes), so
-    // strings allocated together take neighbouring slots; strings from far-apart places can share one and evict each
-    // other in turn, which Pays notices when it costs more than it saves.
+    // strings allocated together take neighbouring slots; strings from far-apart places can share one (their second
+    // slots then keep them both, see Miss).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nint IndexOf(string value, int length) =>
         (nint)(((nuint)Unsafe.As<string, nint>(ref value) >> 4) & (nuint)(uint)(length - 1));
 
+    // The address mixed (Fibonacci hashing: the product's upper half depends on every bit of it), so two strings that
+    // share a first slot almost never share a second one too.
+    private static nint SecondIndexOf(string value, int length) =>
+        (nint)((((ulong)Unsafe.As<string, nint>(ref value) >> 4) * 0x9E37_79B9_7F4A_7C15UL) >> 32) & (nint)(length - 1);
+
+    // Not in the first slot: look in the second; else fold, take the first slot, and move the string it held to that
+    // string's second slot (a string whose first slot another took is found there, one probe later).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong Miss(ref Slot slot, string value)
     {
+        ref var slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        var length = _slots.Length;
+        ref var second = ref Unsafe.Add(ref slots, SecondIndexOf(value, length));
+        if ((object?)second.Key == value)
+        {
+            return second.Fold;
+        }
+
         var fold = ReducerMath.FoldString(value, _seed);
+        if (slot.Key is { } evicted)
+        {
+            ref var home = ref Unsafe.Add(ref slots, SecondIndexOf(evicted, length));
+            if (!Unsafe.AreSame(ref home, ref slot))
+            {
+                home = slot;
+            }
+        }
+
         slot.Key = value;
         slot.Fold = fold;
         _written = true;

@@ -124,22 +124,36 @@ public sealed class StringFoldMemoTests
     }
 
     [Fact]
-    public void Two_strings_that_share_a_slot_fold_right_and_the_memo_stops_paying_when_they_take_turns()
+    public void Strings_that_share_a_first_slot_all_stay_and_the_memo_keeps_paying_when_they_take_turns()
     {
-        // 4,097 pinned strings in 4,096 slots: two of them share one.
+        // 3 × 4,096 pinned strings in 4,096 slots: take three that share a first slot and whose second slots are
+        // all different (from the first slot and from each other).
         var memo = new StringFoldMemo(Seed, 4096);
-        var candidates = Names(4097);
+        var candidates = Names(3 * 4096);
         var pins = candidates.Select(static s => GCHandle.Alloc(s, GCHandleType.Pinned)).ToArray();
         try
         {
-            var first = candidates.GroupBy(memo.SlotOf).First(static g => g.Count() > 1).Take(2).ToArray();
+            var sharing = candidates.GroupBy(memo.SlotOf)
+                .Select(g => g.Take(3).ToArray())
+                .First(g => g.Length == 3 && g.Select(memo.SecondSlotOf).Append(memo.SlotOf(g[0])).Distinct().Count() == 4);
+            Assert.Equal(memo.SlotOf(sharing[0]), memo.SlotOf(sharing[2]));
             for (var i = 0; i < 4096; i++)
             {
-                var name = first[i & 1];
+                var name = sharing[i % 3];
                 Assert.Equal(ReducerMath.FoldString(name, Seed), memo.Fold(name));
             }
 
-            Assert.False(memo.Pays(4096)); // every fold missed: each evicted the other
+            // Each missed once (the first round) and then stayed: in its first slot, or in its second after the next
+            // one took the first. Direct-mapped, each fold would have evicted the one before and every fold missed.
+            Assert.Equal(3, memo.MissesSinceJudgement);
+            Assert.True(memo.Pays(4096));
+            for (var i = 0; i < 4096; i++)
+            {
+                Assert.Equal(ReducerMath.FoldString(sharing[i % 3], Seed), memo.Fold(sharing[i % 3]));
+            }
+
+            Assert.Equal(0, memo.MissesSinceJudgement);
+            Assert.True(memo.Pays(4096));
         }
         finally
         {
