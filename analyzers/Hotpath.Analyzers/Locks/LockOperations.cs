@@ -369,8 +369,9 @@ internal static class LockOperations
         {
             // The elements of one collection, each picked by a loop's own variable (foreach (var l in locks) Monitor.Enter(l);
             // … finally { foreach (var l in locks) Monitor.Exit(l); }, or for (var i = 0; i < locks.Length; i++) with
-            // locks[i]), are one lock: all of them.
-            return SymbolEqualityComparer.Default.Equals(elementA.Variable, elementB.Variable) || SameTarget(elementA.Collection, elementB.Collection);
+            // locks[i]), are one lock: all of them. One variable does not make one collection: _reads[i] and _writes[i]
+            // are two locks (and _totals[i] = 0 does not assign _stripes[i]).
+            return SameTarget(elementA.Collection, elementB.Collection);
         }
 
         switch (a, b)
@@ -416,10 +417,10 @@ internal static class LockOperations
             case ILocalReferenceOperation reference when DeclaringForEach(reference) is { } forEach:
                 return new LoopElementTarget(forEach.Collection, forEach, reference.Local);
             case IArrayElementReferenceOperation { ArrayReference: var array, Indices: { Length: 1 } indices }
-                when Unwrap(indices[0]) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop:
+                when Unwrap(indices[0]) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop && StepsOneByOne(forLoop, index.Local):
                 return new LoopElementTarget(array, forLoop, index.Local);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list, Arguments: { Length: 1 } arguments }
-                when Unwrap(arguments[0].Value) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop:
+                when Unwrap(arguments[0].Value) is ILocalReferenceOperation index && DeclaringFor(index) is { } forLoop && StepsOneByOne(forLoop, index.Local):
                 return new LoopElementTarget(list, forLoop, index.Local);
             default:
                 return null;
@@ -438,6 +439,50 @@ internal static class LockOperations
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="loop"/>'s <paramref name="variable"/> moves one element a round: its increment steps it
+    /// (<c>i++</c>, <c>i--</c>) and its body never writes it. Another variable of the initializer (<c>n</c> in
+    /// <c>for (int i = 0, n = locks.Length - 1; …; i++)</c>), or one the body steps as well (<c>{ Monitor.Exit(locks[i]); i++; }</c>
+    /// gives back every other lock), does not pick every element.
+    /// </summary>
+    private static bool StepsOneByOne(IForLoopOperation loop, ILocalSymbol variable)
+    {
+        var stepped = false;
+        foreach (var step in loop.AtLoopBottom)
+        {
+            foreach (var operation in step.DescendantsAndSelf())
+            {
+                if (operation is IIncrementOrDecrementOperation { Target: ILocalReferenceOperation { Local: var local } } &&
+                    SymbolEqualityComparer.Default.Equals(local, variable))
+                {
+                    stepped = true;
+                }
+            }
+        }
+
+        if (!stepped)
+        {
+            return false;
+        }
+
+        foreach (var operation in DescendantsInSameFunction(loop.Body))
+        {
+            if (operation is ILocalReferenceOperation { Local: var local } reference && SymbolEqualityComparer.Default.Equals(local, variable) &&
+                reference.Parent switch
+                {
+                    IAssignmentOperation assignment => assignment.Target == reference,
+                    IIncrementOrDecrementOperation => true,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+                    _ => false,
+                })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The foreach whose iteration variable <paramref name="reference"/> reads, or null.</summary>

@@ -936,7 +936,8 @@ internal abstract class LockRegionWalker
 
     /// <summary>
     /// Whether <paramref name="loop"/> picks the elements of <paramref name="collection"/> with its own variable: a foreach
-    /// over it, or a for loop whose body takes or gives back its element at the loop's variable.
+    /// over it, or a for loop whose body takes or gives back its element at the loop's variable, counting from the first
+    /// element or down to it (<c>for (var j = 1; …; j++)</c> never gives back <c>locks[0]</c>).
     /// </summary>
     private static bool IteratesOver(ILoopOperation loop, IOperation collection)
     {
@@ -947,13 +948,36 @@ internal abstract class LockRegionWalker
 
         foreach (var operation in LockOperations.DescendantsInSameFunction(loop.Body))
         {
-            if (LockOperations.LoopElement(operation) is { } element && element.Loop == loop && LockOperations.SameTarget(element.Collection, collection))
+            if (LockOperations.LoopElement(operation) is { } element && element.Loop == loop && LockOperations.SameTarget(element.Collection, collection) &&
+                ReachesTheFirst((IForLoopOperation)loop, element.Variable))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="loop"/>'s <paramref name="variable"/> starts at 0 and counts up, or counts down while it is
+    /// at least 0 (<c>j &gt;= 0</c>, <c>j &gt; -1</c>).
+    /// </summary>
+    private static bool ReachesTheFirst(IForLoopOperation loop, ILocalSymbol variable)
+    {
+        var up = loop.AtLoopBottom.Any(step => step.DescendantsAndSelf().Any(operation =>
+            operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation { Local: var local } } &&
+            SymbolEqualityComparer.Default.Equals(local, variable)));
+        if (up)
+        {
+            return loop.Before.Any(before => before.DescendantsAndSelf().Any(operation =>
+                operation is IVariableDeclaratorOperation { Symbol: var declared } declarator &&
+                SymbolEqualityComparer.Default.Equals(declared, variable) &&
+                declarator.GetVariableInitializer() is { Value.ConstantValue: { HasValue: true, Value: 0 } }));
+        }
+
+        return LockOperations.Unwrap(loop.Condition ?? loop) is IBinaryOperation { LeftOperand: var left, RightOperand.ConstantValue: { HasValue: true, Value: int bound } } condition &&
+            LockOperations.Unwrap(left) is ILocalReferenceOperation { Local: var tested } && SymbolEqualityComparer.Default.Equals(tested, variable) &&
+            ((condition.OperatorKind == BinaryOperatorKind.GreaterThanOrEqual && bound == 0) || (condition.OperatorKind == BinaryOperatorKind.GreaterThan && bound == -1));
     }
 
     /// <summary>
@@ -970,10 +994,10 @@ internal abstract class LockRegionWalker
         var removed = false;
         foreach (var item in held)
         {
-            if (!removed && (onlyThisRoundsElement
-                    ? LockOperations.LoopElement(item.Target) is { Variable: var heldVariable } && LockOperations.LoopElement(target) is { Variable: var releasedVariable } &&
-                        SymbolEqualityComparer.Default.Equals(heldVariable, releasedVariable)
-                    : LockOperations.SameTarget(item.Target, target)))
+            // This round's element is the one picked by the same variable in the same collection (_a[i], not _b[i]).
+            if (!removed && LockOperations.SameTarget(item.Target, target) && (!onlyThisRoundsElement ||
+                    (LockOperations.LoopElement(item.Target) is { Variable: var heldVariable } && LockOperations.LoopElement(target) is { Variable: var releasedVariable } &&
+                        SymbolEqualityComparer.Default.Equals(heldVariable, releasedVariable))))
             {
                 removed = true;
                 continue;

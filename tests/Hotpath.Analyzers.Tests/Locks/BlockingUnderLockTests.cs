@@ -1440,6 +1440,32 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// One for loop's variable does not make one lock of two collections: _reads[i] and _writes[i] are two locks (a finally
+    /// giving back both frees both; giving back the other collection's element frees nothing), and writing _results[i]
+    /// does not assign the task at tasks[i]. A release loop gives back every element only when its own variable steps
+    /// one by one from the first element (or down to it): one starting at 1, one whose body steps its variable too, or
+    /// one releasing at another variable of its initializer leaves locks held.
+    /// </summary>
+    [Fact]
+    public Task Elements_at_one_for_loop_variable_are_one_lock_only_within_one_collection() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _reads = { new(), new() };
+            private readonly object[] _writes = { new(), new() };
+            private readonly int[] _results = new int[2];
+            private int _n;
+            public void A() { for (var i = 0; i < _reads.Length; i++) { Monitor.Enter(_reads[i]); Monitor.Enter(_writes[i]); try { _n++; } finally { Monitor.Exit(_writes[i]); Monitor.Exit(_reads[i]); } Thread.Sleep(1); } }
+            public void B() { for (var i = 0; i < _reads.Length; i++) { Monitor.Enter(_reads[i]); Monitor.Enter(_writes[i]); } try { _n++; } finally { for (var j = 0; j < _reads.Length; j++) { Monitor.Exit(_writes[j]); Monitor.Exit(_reads[j]); } } Thread.Sleep(2); }
+            public void D() { for (var i = 0; i < _reads.Length; i++) { Monitor.Enter(_reads[i]); try { _n++; } finally { Monitor.Exit(_writes[i]); } {|HOT207:Thread.Sleep(3)|}; } }
+            public void E(Task<int>[] tasks) { lock (_reads) { for (var i = 0; i < tasks.Length; i++) { if (tasks[i].IsCompleted) { _results[i] = 0; _n += tasks[i].Result; } } } }
+            public void F() { for (var i = 0; i < _reads.Length; i++) Monitor.Enter(_reads[i]); try { _n++; } finally { for (var j = 1; j < _reads.Length; j++) Monitor.Exit(_reads[j]); } {|HOT207:Thread.Sleep(4)|}; }
+            public void G() { for (var i = 0; i < _reads.Length; i++) Monitor.Enter(_reads[i]); for (var j = 0; j < _reads.Length; j++) { Monitor.Exit(_reads[j]); j++; } {|HOT207:Thread.Sleep(5)|}; }
+            public void H() { for (var i = 0; i < _reads.Length; i++) Monitor.Enter(_reads[i]); for (int j = 0, last = _reads.Length - 1; j < _reads.Length; j++) Monitor.Exit(_reads[last]); {|HOT207:Thread.Sleep(6)|}; }
+            public void I() { for (var i = 0; i < _reads.Length; i++) Monitor.Enter(_reads[i]); for (var j = _reads.Length - 1; j > -1; j--) Monitor.Exit(_reads[j]); Thread.Sleep(7); }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A switch section's statements run in order, like a block's: after its Exit, a continue (or a blocking call) in the
     /// section holds nothing; before it, the lock is held.
     /// </summary>

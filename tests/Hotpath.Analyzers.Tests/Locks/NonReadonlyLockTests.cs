@@ -130,4 +130,20 @@ public sealed class NonReadonlyLockTests
             }
         }
         """, "HOT202");
+
+    /// <summary>
+    /// Writing another collection's element at the same for loop variable (_totals[i] beside _stripes[i]) does not
+    /// reassign the lock; writing the locked list's own element does.
+    /// </summary>
+    [Fact]
+    public Task Writing_another_collection_at_the_loop_variable_is_not_reassigning_the_lock() => LockVerifier.VerifyAsync("""
+        using System.Collections.Generic;
+        public sealed class Stripes
+        {
+            private readonly List<object> _stripes = new() { new object() };
+            private readonly int[] _totals = new int[1];
+            public void A() { for (var i = 0; i < _stripes.Count; i++) { lock (_stripes[i]) { _totals[i] = 0; } } }
+            public void B() { for (var i = 0; i < _stripes.Count; i++) { lock (_stripes[i]) { {|HOT202:_stripes[i] = new object()|}; } } }
+        }
+        """, "HOT202");
 }

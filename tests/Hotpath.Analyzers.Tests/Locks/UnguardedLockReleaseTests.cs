@@ -425,4 +425,17 @@ public sealed class UnguardedLockReleaseTests
             }
         }
         """, "HOT204");
+
+    /// <summary>A finally giving back another array's element at the same for loop variable does not release the lock.</summary>
+    [Fact]
+    public Task A_finally_releasing_another_arrays_element_at_the_loop_variable() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _reads = { new(), new() };
+            private readonly object[] _writes = { new(), new() };
+            private int _n;
+            public void A() { for (var i = 0; i < _reads.Length; i++) { {|HOT204:Monitor.Enter(_reads[i])|}; try { _n++; } finally { Monitor.Exit(_writes[i]); } } }
+            public void B() { for (var i = 0; i < _reads.Length; i++) { Monitor.Enter(_reads[i]); try { _n++; } finally { Monitor.Exit(_reads[i]); } } }
+        }
+        """, "HOT204");
 }
