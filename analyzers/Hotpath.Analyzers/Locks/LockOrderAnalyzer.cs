@@ -245,6 +245,9 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
                 case IArrayElementReferenceOperation { ArrayReference: var array }:
                     // An element of a field's array at any index: the same class.
                     return ElementOf(array);
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list }:
+                    // An element of a field's list at any index (_stripes[0]): the same class as at a for loop's variable.
+                    return ElementOf(list);
                 default:
                     return null;
             }

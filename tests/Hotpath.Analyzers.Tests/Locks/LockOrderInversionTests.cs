@@ -165,6 +165,25 @@ public sealed class LockOrderInversionTests
         """, "HOT208");
 
     /// <summary>
+    /// A field's list element at a constant index is in the same class as its element at a for loop's variable, as an
+    /// array's is: taking the list's first element and then another lock inverts the order of taking that lock and then
+    /// every element in a for loop.
+    /// </summary>
+    [Fact]
+    public Task A_lists_element_at_any_index_is_in_its_element_class() => LockVerifier.VerifyAsync("""
+        using System.Collections.Generic;
+        public sealed class Stripes
+        {
+            private readonly List<object> _stripes = new() { new(), new() };
+            private readonly object _meta = new();
+            private int _n;
+            public void Head() { lock (_stripes[0]) { {|HOT208:lock (_meta)|} { _n++; } } }
+            public void Stats() { lock (_meta) { for (var i = 0; i < _stripes.Count; i++) { {|HOT208:lock (_stripes[i])|} { _n++; } } } }
+            public void Pairs() { lock (_stripes[0]) { lock (_stripes[1]) { _n++; } } lock (_stripes[1]) { lock (_stripes[0]) { _n++; } } }
+        }
+        """, "HOT208");
+
+    /// <summary>
     /// The finally of a try whose body gives the lock back and takes it again in one branch of an if frees it for what
     /// follows the try (no order with a lock taken after it); a branch that takes it once more keeps it held there.
     /// </summary>
