@@ -850,7 +850,6 @@ internal static class IntPageCodec
         public double BitsPerValue;
         public long SampleMin, SampleMax; // of the sampled elements, before centring
         public long PatchedGuess; // the patched mode's body (packed values and exceptions) guessed from the samples
-        public long PatchedCentre; // the centre that guess is for: Centre, or the middle of the samples without outliers
         public int Order; // 0: the values, 1: their deltas, 2: deltas of deltas
     }
 
@@ -945,56 +944,8 @@ internal static class IntPageCodec
 
         (estimate.Mean, estimate.MedianBits) = (sum.Value / sampled, median);
 
-        // The same samples guess the patched mode's body, around the median and around the middle of the samples'
-        // range without their outliers; the smaller guess picks the patched centre. Steps spread evenly over ±60
-        // (a random walk) pack at 7 bits around 0, but a median of 16 samples is off by about 10, which pushes a tenth
-        // of them past ±64 and the page to 8 bits, where Rice (about 7.5) wins.
-        (estimate.PatchedCentre, estimate.PatchedGuess) = (estimate.Centre, PatchedBody(histogram, count, sampled).Bits);
-        if (MiddleOfInliers(values, estimate.Order, estimate.Centre, median) is { } middle && middle != estimate.Centre)
-        {
-            histogram.Clear();
-            var unused = default(MagnitudeSum);
-            switch (estimate.Order)
-            {
-                case 0: SampleMagnitudes(values, 0, middle, histogram, ref unused); break;
-                case 1: SampleMagnitudes(values, 1, middle, histogram, ref unused); break;
-                default: SampleMagnitudes(values, 2, middle, histogram, ref unused); break;
-            }
-
-            var guess = PatchedBody(histogram, count, sampled).Bits;
-            if (guess < estimate.PatchedGuess)
-            {
-                (estimate.PatchedCentre, estimate.PatchedGuess) = (middle, guess);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The middle of the range of the sampled elements (as <see cref="SampleMagnitudes"/> takes them) that lie within
-    /// four times the median magnitude of <paramref name="centre"/> (a bit length two above <paramref name="medianBits"/>),
-    /// so a jump at a series boundary does not move it; rounded up, so a range of 2^w values fits w bits around it
-    /// (zigzag fits -2^(w-1) to 2^(w-1) - 1). Null when no sample is that close, or the range is too wide to matter.
-    /// </summary>
-    private static long? MiddleOfInliers(ReadOnlySpan<long> values, int order, long centre, int medianBits)
-    {
-        if (medianBits > 60)
-        {
-            return null;
-        }
-
-        var bound = 1UL << (medianBits + 2);
-        ref var start = ref MemoryMarshal.GetReference(values);
-        var (low, high) = (long.MaxValue, long.MinValue);
-        for (var i = order; i < values.Length; i += MagnitudeStride)
-        {
-            var x = SampleAt(ref start, order, i);
-            if (ZigZag.Encode(unchecked(x - centre)) < bound)
-            {
-                (low, high) = (Math.Min(low, x), Math.Max(high, x));
-            }
-        }
-
-        return low > high ? null : unchecked(low + (long)(((ulong)(high - low) + 1) / 2));
+        // The same samples guess the patched mode's body.
+        estimate.PatchedGuess = PatchedBody(histogram, count, sampled).Bits;
     }
 
     /// <summary>
@@ -1281,16 +1232,15 @@ internal static class IntPageCodec
             return true; // sized for another sequence than the samples describe: no guess
         }
 
-        var guess = ModeBits + rice.Header + BitWriter.VarBits(ZigZag.Encode(rice.Estimate.PatchedCentre)) + WidthBits + ExceptionCountBits + rice.Estimate.PatchedGuess;
+        var guess = ModeBits + rice.Header + BitWriter.VarBits(ZigZag.Encode(rice.Estimate.Centre)) + WidthBits + ExceptionCountBits + rice.Estimate.PatchedGuess;
         return guess < best - (best / 32);
     }
 
     /// <summary>
     /// Sizes the patched mode exactly for every width: one pass counts the bit lengths of zigzag(element - centre),
     /// and a width's cost is its packed bits plus, for each element that does not fit, a position and the value
-    /// as a length-prefixed number. The sequence is Rice's choice when that mode is allowed (the sequence with the
-    /// smallest magnitudes), centred where the samples guessed the smaller body (its median, or the middle of its range
-    /// without outliers), else the lowest allowed order's, centred on its median.
+    /// as a length-prefixed number. The sequence and centre are Rice's choice when that mode is allowed (the
+    /// sequence with the smallest magnitudes, centred on its median), else the lowest allowed order's.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IntPagePlan PlanPatched(ReadOnlySpan<long> values, IntModes allowed, RiceEstimate? rice, long deltaHeader, long dodHeader)
@@ -1299,7 +1249,7 @@ internal static class IntPageCodec
         long centre;
         if (rice is { } chosen && (allowed & (IntModes)(1 << (int)(IntMode.Patched + chosen.Order))) != 0)
         {
-            (order, centre) = (chosen.Order, chosen.PatchedCentre);
+            (order, centre) = (chosen.Order, chosen.Centre);
         }
         else
         {
