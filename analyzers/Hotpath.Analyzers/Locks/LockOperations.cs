@@ -427,6 +427,64 @@ internal static class LockOperations
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="conditional"/> is the "try, then block" idiom for <paramref name="invocation"/>: its whole
+    /// condition is that try-acquire negated, and its true branch ends by taking the same lock again on every path
+    /// (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>): the statement holds the lock once after
+    /// it, whichever way it went.
+    /// </summary>
+    public static bool TakesAgainWhenTryFails(IConditionalOperation conditional, IInvocationOperation invocation, LockSymbols symbols)
+    {
+        if (WithoutConversions(conditional.Condition) is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } ||
+            WithoutConversions(operand) != invocation ||
+            !TryGetAcquisition(invocation, symbols, out var attempt) || !attempt.ReturnsSuccess || attempt.TakenFlag is not null)
+        {
+            return false;
+        }
+
+        var last = conditional.WhenTrue is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : conditional.WhenTrue;
+        return last is IExpressionStatementOperation { Operation: var expression } &&
+            WithoutConversions(expression is IAwaitOperation awaited ? awaited.Operation : expression) is IInvocationOperation retry &&
+            TryGetAcquisition(retry, symbols, out var again) && !again.ReturnsSuccess && again.TakenFlag is null &&
+            again.Kind == attempt.Kind && SameTarget(again.Target, attempt.Target);
+    }
+
+    /// <summary>
+    /// The if statement of the "try, then block" idiom (<see cref="TakesAgainWhenTryFails"/>) that
+    /// <paramref name="acquisition"/> is part of: its condition's try-acquire, or the branch's last statement that takes
+    /// the lock again. Null otherwise.
+    /// </summary>
+    public static IConditionalOperation? TryThenBlock(IInvocationOperation acquisition, LockSymbols symbols)
+    {
+        var current = acquisition.Parent;
+        while (current is IUnaryOperation or IConversionOperation or IParenthesizedOperation or IAwaitOperation or IExpressionStatementOperation or IBlockOperation)
+        {
+            current = current.Parent;
+        }
+
+        if (current is not IConditionalOperation conditional)
+        {
+            return null;
+        }
+
+        if (conditional.Condition.Syntax.Span.Contains(acquisition.Syntax.Span))
+        {
+            return TakesAgainWhenTryFails(conditional, acquisition, symbols) ? conditional : null;
+        }
+
+        return WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
+            WithoutConversions(operand) is IInvocationOperation attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
+            conditional.WhenTrue.Syntax.Span.Contains(acquisition.Syntax.Span) && IsLastOf(conditional.WhenTrue, acquisition)
+            ? conditional
+            : null;
+    }
+
+    private static bool IsLastOf(IOperation branch, IOperation acquisition)
+    {
+        var last = branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
+        return last is not null && last.Syntax.Span.Contains(acquisition.Syntax.Span);
+    }
+
     /// <summary>The for loop that declares the variable <paramref name="reference"/> reads (in its initializer), or null.</summary>
     public static IForLoopOperation? DeclaringFor(ILocalReferenceOperation reference)
     {

@@ -319,8 +319,11 @@ internal abstract class LockRegionWalker
             // stack on what the same call took in the round before (do { got = Monitor.TryEnter(g, 10); if (!got)
             // Thread.Sleep(1); } while (!got);). A plain Enter a round runs again while the one before still holds the
             // lock (a continue before its Exit) takes it again: held twice.
+            // if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); } holds g once: the branch's Enter, not also
+            // the try-acquire that failed.
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
                 !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
+                !(IsTryAcquire(acquisition) && LockOperations.TryThenBlock(invocation, Symbols) is not null) &&
                 !(IsTryAcquire(acquisition) && HeldFrom(current, invocation)) &&
                 (!ReleasesIn(statement, acquisition.Target) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
             {

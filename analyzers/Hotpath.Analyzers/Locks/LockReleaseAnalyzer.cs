@@ -353,9 +353,17 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return mismatch ?? "it is never released in a finally block";
         }
 
+        // if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }: the try-acquire and the branch's Enter both hold the
+        // lock after the if, so the try must follow the if.
+        var tryThenBlock = LockOperations.TryThenBlock(acquisition.Invocation, symbols);
+        if (tryThenBlock is not null && LockOperations.ContainingStatement(tryThenBlock, out var outer) is { } ifStatement && outer is not null)
+        {
+            (statement, block) = (ifStatement, outer);
+        }
+
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
-        if (statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
+        if (tryThenBlock is null && statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
         {
             // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }
             next = FirstStatement(conditional.WhenTrue);

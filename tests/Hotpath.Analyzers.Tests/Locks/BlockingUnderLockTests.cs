@@ -1339,6 +1339,26 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// "Try, then block" (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>) holds the lock once after
+    /// the if, so the finally of the try after it frees it; the branch runs without it until its Enter. Taking another
+    /// lock in the branch keeps that one held.
+    /// </summary>
+    [Fact]
+    public Task Try_then_block_holds_the_lock_once() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n, _contended;
+            public void A() { if (!Monitor.TryEnter(_gate)) { _contended++; Thread.Sleep(1); Monitor.Enter(_gate); } try { {|HOT207:Thread.Sleep(2)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(3); }
+            public void B() { Monitor.Enter(_other); try { if (!Monitor.TryEnter(_gate, 10)) Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } } finally { Monitor.Exit(_other); } Thread.Sleep(4); }
+            public void D() { if (!_semaphore.Wait(0)) { _contended++; _semaphore.Wait(); } try { _n++; } finally { _semaphore.Release(); } Thread.Sleep(5); }
+            public void E() { if (!Monitor.TryEnter(_gate)) { _contended++; Monitor.Enter(_other); } try { _n++; } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(6)|}; }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A round that leaves before its body's end (a body ending in a break, continue, return or throw, or a block that takes
     /// the lock and then breaks) carries nothing round from there: the lock is held where it leaves (after the loop, for a
     /// break), not at the top of the next round. A body that can reach its end holding the lock still carries it.

@@ -282,6 +282,31 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// "Try, then block", the way code that counts contention takes a lock: a try-acquire tested for failure as the whole
+    /// condition of an if whose branch ends by taking the same lock for good. Both hold the lock after the if, so the try
+    /// whose finally releases follows the if. Taking another lock in the branch, or not taking it again, is reported.
+    /// </summary>
+    [Fact]
+    public Task Try_then_block_followed_by_a_try_finally_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private readonly Lock _lock = new();
+            private int _n, _contended;
+            public void A() { if (!Monitor.TryEnter(_gate)) { _contended++; Monitor.Enter(_gate); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void B() { if (!Monitor.TryEnter(_gate, 10)) Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void D() { if (!_semaphore.Wait(0)) { _contended++; _semaphore.Wait(); } try { _n++; } finally { _semaphore.Release(); } }
+            public async Task E() { if (!_semaphore.Wait(0)) { _contended++; await _semaphore.WaitAsync(); } try { _n++; } finally { _semaphore.Release(); } }
+            public void F() { if (!_lock.TryEnter()) { _contended++; _lock.Enter(); } try { _n++; } finally { _lock.Exit(); } }
+            public void G() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; {|HOT204:Monitor.Enter(_other)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void H() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { {|HOT204:Monitor.Enter(_gate)|}; _contended++; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void I() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } _n++; Monitor.Exit(_gate); }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
