@@ -962,26 +962,38 @@ internal abstract class LockRegionWalker
     }
 
     /// <summary>
-    /// Whether <paramref name="loop"/>'s <paramref name="variable"/> starts at 0 and counts up, or counts down while it is
-    /// at least 0 (<c>j &gt;= 0</c>, <c>j &gt; -1</c>).
+    /// Whether <paramref name="loop"/>'s <paramref name="variable"/> goes over every element taken: it starts at 0 and counts
+    /// up while below a count (<c>j &lt; locks.Length</c>, <c>.Count</c>, or a local, parameter or field such as how many
+    /// were taken), or starts one below such a count and counts down while it is at least 0 (<c>j &gt;= 0</c>,
+    /// <c>j &gt; -1</c>). <c>j &lt; locks.Length - 1</c> or <c>j = locks.Length - 2</c> leaves the last lock held.
     /// </summary>
     private static bool ReachesTheFirst(IForLoopOperation loop, ILocalSymbol variable)
     {
         var up = loop.AtLoopBottom.Any(step => step.DescendantsAndSelf().Any(operation =>
             operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation { Local: var local } } &&
             SymbolEqualityComparer.Default.Equals(local, variable)));
-        if (up)
+        var start = loop.Before.SelectMany(before => before.DescendantsAndSelf())
+            .OfType<IVariableDeclaratorOperation>()
+            .FirstOrDefault(declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable))?.GetVariableInitializer()?.Value;
+        if (start is null || LockOperations.Unwrap(loop.Condition ?? loop) is not IBinaryOperation { LeftOperand: var left, RightOperand: var right } condition ||
+            LockOperations.Unwrap(left) is not ILocalReferenceOperation { Local: var tested } || !SymbolEqualityComparer.Default.Equals(tested, variable))
         {
-            return loop.Before.Any(before => before.DescendantsAndSelf().Any(operation =>
-                operation is IVariableDeclaratorOperation { Symbol: var declared } declarator &&
-                SymbolEqualityComparer.Default.Equals(declared, variable) &&
-                declarator.GetVariableInitializer() is { Value.ConstantValue: { HasValue: true, Value: 0 } }));
+            return false;
         }
 
-        return LockOperations.Unwrap(loop.Condition ?? loop) is IBinaryOperation { LeftOperand: var left, RightOperand.ConstantValue: { HasValue: true, Value: int bound } } condition &&
-            LockOperations.Unwrap(left) is ILocalReferenceOperation { Local: var tested } && SymbolEqualityComparer.Default.Equals(tested, variable) &&
+        if (up)
+        {
+            return start.ConstantValue is { HasValue: true, Value: 0 } && condition.OperatorKind == BinaryOperatorKind.LessThan && IsCount(right);
+        }
+
+        return LockOperations.Unwrap(start) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract, LeftOperand: var count, RightOperand.ConstantValue: { HasValue: true, Value: 1 } } &&
+            IsCount(count) && right.ConstantValue is { HasValue: true, Value: int bound } &&
             ((condition.OperatorKind == BinaryOperatorKind.GreaterThanOrEqual && bound == 0) || (condition.OperatorKind == BinaryOperatorKind.GreaterThan && bound == -1));
     }
+
+    // A collection's Length or Count, or a local, parameter or field holding one (how many locks were taken).
+    private static bool IsCount(IOperation operation) => LockOperations.Unwrap(operation) is
+        IPropertyReferenceOperation { Property.Name: "Length" or "Count" } or ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation;
 
     /// <summary>
     /// Whether <paramref name="released"/> is an element picked by the variable of a loop whose body holds

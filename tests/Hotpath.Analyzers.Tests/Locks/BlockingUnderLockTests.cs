@@ -1436,8 +1436,9 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// The same with for loops: every element of an array or list taken at a for loop's variable is given back by a for
     /// loop (or a foreach) over the same collection that releases its element at its own variable, counting up, down or
-    /// only to how many were taken. One over another collection, one that may break before its last round, or a release
-    /// of a single element does not, and inside its body the other elements are still held.
+    /// only to how many were taken. One over another collection, one that may break before its last round, one that
+    /// stops short (below Length - 1, from Length - 2, up to a constant), or a release of a single element does not, and
+    /// inside its body the other elements are still held.
     /// </summary>
     [Fact]
     public Task Every_lock_of_a_collection_taken_in_a_for_loop_is_released_by_a_loop_over_it() => LockVerifier.VerifyAsync(Usings + """
@@ -1456,6 +1457,10 @@ public sealed class BlockingUnderLockTests
             public void G(int stop) { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++) { if (j == stop) break; Monitor.Exit(_shards[j]); } {|HOT207:Thread.Sleep(7)|}; }
             public void H() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++) { Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(8)|}; } Thread.Sleep(9); }
             public void I() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); Monitor.Exit(_shards[0]); {|HOT207:Thread.Sleep(10)|}; }
+            public void J() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length - 1; j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(11)|}; }
+            public void K() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length - 2; j >= 0; j--) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(12)|}; }
+            public void L() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j <= 1; j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(13)|}; }
+            public void M(int count) { for (var i = 0; i < count; i++) Monitor.Enter(_shards[i]); try { _n++; } finally { for (var i = count - 1; i > -1; i--) Monitor.Exit(_shards[i]); } Thread.Sleep(14); }
         }
         """, "HOT207");
 
