@@ -104,7 +104,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             {
                 IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
                 IFieldReferenceOperation { Instance: { } owner } => LockOperations.SameTarget(owner, acquisition.Target),
-                _ => false,
+                _ => TalliedInto(acquisition) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out },
             };
         }
 
@@ -313,7 +313,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 releasedInFinally = true;
                 if (acquisition.TakenFlag is { } flag)
                 {
-                    return IsGuardedBy(release, flag.Value, finallyBlock)
+                    return IsGuardedBy(release, flag.Value, finallyBlock) || (TalliedInto(acquisition) is { } tally && IsCountedBy(release, tally))
                         ? null
                         : $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";
                 }
@@ -579,6 +579,61 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether the release runs only when <paramref name="flag"/> (the lockTaken flag, a wait's result) is true.</summary>
+    /// <summary>
+    /// The counter a local lockTaken flag is tallied into by the finally of the try around the acquisition
+    /// (<c>try { Monitor.Enter(locks[i], ref taken); } finally { if (taken) acquired++; }</c>, ConcurrentDictionary's
+    /// AcquireAllLocks), or null. The locks it counts are released by a loop up to that count, or by the caller it is
+    /// handed to through a ref parameter.
+    /// </summary>
+    private static IOperation? TalliedInto(Acquisition acquisition)
+    {
+        if (acquisition.TakenFlag is not { } flag || LockOperations.Unwrap(flag.Value) is not ILocalReferenceOperation { Local: var taken })
+        {
+            return null;
+        }
+
+        for (var current = acquisition.Invocation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+
+            if (current is ITryOperation { Finally: { } finallyBlock, Body: var body } && IsWithin(acquisition.Invocation, body))
+            {
+                foreach (var statement in finallyBlock.Operations)
+                {
+                    if (statement is IConditionalOperation { WhenFalse: null, Condition: var condition, WhenTrue: var whenTrue } &&
+                        LockOperations.Unwrap(condition) is ILocalReferenceOperation { Local: var tested } && SymbolEqualityComparer.Default.Equals(tested, taken) &&
+                        FirstStatement(whenTrue) is IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var counter } })
+                    {
+                        return counter;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="release"/> runs in a for loop that stops at <paramref name="count"/> (<c>for (var i = 0; i &lt; acquired; i++)</c>).</summary>
+    private static bool IsCountedBy(IOperation release, IOperation count)
+    {
+        for (var current = release.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForLoopOperation { Condition: var condition } &&
+                LockOperations.Unwrap(condition ?? current) is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan, RightOperand: var bound } &&
+                LockOperations.SameTarget(bound, count))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
     {
         for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)

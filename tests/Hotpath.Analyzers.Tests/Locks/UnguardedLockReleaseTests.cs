@@ -363,6 +363,78 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     /// <summary>
+    /// ConcurrentDictionary's AcquireAllLocks as the runtime writes it: each lock taken with a local lockTaken flag that
+    /// the finally around it tallies into a count (<c>if (lockTaken) locksAcquired++;</c>). Handed to the caller when the
+    /// count is a ref parameter; in one method, released by a loop up to the count. A release loop that ignores the
+    /// count (it exits locks that were never taken when an Enter threw), or a tally into a local the helper drops, is
+    /// reported.
+    /// </summary>
+    [Fact]
+    public Task Lock_taken_flags_tallied_into_a_count_are_released_by_a_loop_up_to_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _locks = { new object(), new object() };
+            private int _n;
+            public void Resize()
+            {
+                var locksAcquired = 0;
+                try { AcquireAllLocks(ref locksAcquired); _n++; }
+                finally { ReleaseLocks(locksAcquired); }
+            }
+            private void AcquireAllLocks(ref int locksAcquired)
+            {
+                for (var i = 0; i < _locks.Length; i++)
+                {
+                    var lockTaken = false;
+                    try { Monitor.Enter(_locks[i], ref lockTaken); }
+                    finally { if (lockTaken) locksAcquired++; }
+                }
+            }
+            private void ReleaseLocks(int locksAcquired) { for (var i = 0; i < locksAcquired; i++) Monitor.Exit(_locks[i]); }
+            public void Inline()
+            {
+                var acquired = 0;
+                try
+                {
+                    for (var i = 0; i < _locks.Length; i++)
+                    {
+                        var lockTaken = false;
+                        try { Monitor.Enter(_locks[i], ref lockTaken); }
+                        finally { if (lockTaken) acquired++; }
+                    }
+
+                    _n++;
+                }
+                finally { for (var i = 0; i < acquired; i++) Monitor.Exit(_locks[i]); }
+            }
+            public void IgnoresTheCount()
+            {
+                var acquired = 0;
+                try
+                {
+                    for (var i = 0; i < _locks.Length; i++)
+                    {
+                        var lockTaken = false;
+                        try { {|HOT204:Monitor.Enter(_locks[i], ref lockTaken)|}; }
+                        finally { if (lockTaken) acquired++; }
+                    }
+                }
+                finally { for (var i = 0; i < _locks.Length; i++) Monitor.Exit(_locks[i]); }
+            }
+            private void DropsTheCount()
+            {
+                var count = 0;
+                for (var i = 0; i < _locks.Length; i++)
+                {
+                    var lockTaken = false;
+                    try { {|HOT204:Monitor.Enter(_locks[i], ref lockTaken)|}; }
+                    finally { if (lockTaken) count++; }
+                }
+            }
+        }
+        """, "HOT204");
+
+    /// <summary>
     /// A helper that exits the lock itself, outside a finally, owns its release rather than handing it over: a throw
     /// before that Exit leaves the lock held, and the caller either never learns (it expects the helper to release) or,
     /// reading the flag still true after an Exit on the normal path, exits a second time. Only helpers that never exit
