@@ -442,8 +442,7 @@ internal static class LockOperations
             return false;
         }
 
-        var last = conditional.WhenTrue is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : conditional.WhenTrue;
-        return last is IExpressionStatementOperation { Operation: var expression } &&
+        return LastStatementOf(conditional.WhenTrue) is IExpressionStatementOperation { Operation: var expression } &&
             WithoutConversions(expression is IAwaitOperation awaited ? awaited.Operation : expression) is IInvocationOperation retry &&
             TryGetAcquisition(retry, symbols, out var again) && !again.ReturnsSuccess && again.TakenFlag is null &&
             again.Kind == attempt.Kind && SameTarget(again.Target, attempt.Target);
@@ -474,16 +473,14 @@ internal static class LockOperations
 
         return WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
             WithoutConversions(operand) is IInvocationOperation attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
-            conditional.WhenTrue.Syntax.Span.Contains(acquisition.Syntax.Span) && IsLastOf(conditional.WhenTrue, acquisition)
+            LastStatementOf(conditional.WhenTrue) is { } last && last.Syntax.Span.Contains(acquisition.Syntax.Span)
             ? conditional
             : null;
     }
 
-    private static bool IsLastOf(IOperation branch, IOperation acquisition)
-    {
-        var last = branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
-        return last is not null && last.Syntax.Span.Contains(acquisition.Syntax.Span);
-    }
+    // A branch's last statement: the branch itself unless it is a block (null for an empty block).
+    private static IOperation? LastStatementOf(IOperation branch) =>
+        branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
 
     /// <summary>The for loop that declares the variable <paramref name="reference"/> reads (in its initializer), or null.</summary>
     public static IForLoopOperation? DeclaringFor(ILocalReferenceOperation reference)
@@ -654,8 +651,8 @@ internal static class LockOperations
 }
 
 /// <summary>
-/// A lock target that is an element of <paramref name="Collection"/> picked by <paramref name="Loop"/>'s own
-/// <paramref name="Variable"/> (see <see cref="LockOperations.LoopElement"/>).
+/// A lock target that is an element of a collection picked by a loop's own variable (see
+/// <see cref="LockOperations.LoopElement"/>).
 /// </summary>
 internal sealed class LoopElementTarget
 {

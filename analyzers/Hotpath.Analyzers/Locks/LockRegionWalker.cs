@@ -939,8 +939,8 @@ internal abstract class LockRegionWalker
 
     /// <summary>
     /// Whether <paramref name="loop"/> picks the elements of <paramref name="collection"/> with its own variable: a foreach
-    /// over it, or a for loop whose body takes or gives back its element at the loop's variable, counting from the first
-    /// element or down to it (<c>for (var j = 1; …; j++)</c> never gives back <c>locks[0]</c>).
+    /// over it, or a for loop whose body takes or gives back its element at the loop's variable over every element
+    /// (<see cref="CoversEveryElement"/>: <c>for (var j = 1; …; j++)</c> never gives back <c>locks[0]</c>).
     /// </summary>
     private static bool IteratesOver(ILoopOperation loop, IOperation collection)
     {
@@ -952,7 +952,7 @@ internal abstract class LockRegionWalker
         foreach (var operation in LockOperations.DescendantsInSameFunction(loop.Body))
         {
             if (LockOperations.LoopElement(operation) is { } element && element.Loop == loop && LockOperations.SameTarget(element.Collection, collection) &&
-                ReachesTheFirst((IForLoopOperation)loop, element.Variable))
+                CoversEveryElement((IForLoopOperation)loop, element.Variable))
             {
                 return true;
             }
@@ -967,7 +967,7 @@ internal abstract class LockRegionWalker
     /// were taken), or starts one below such a count and counts down while it is at least 0 (<c>j &gt;= 0</c>,
     /// <c>j &gt; -1</c>). <c>j &lt; locks.Length - 1</c> or <c>j = locks.Length - 2</c> leaves the last lock held.
     /// </summary>
-    private static bool ReachesTheFirst(IForLoopOperation loop, ILocalSymbol variable)
+    private static bool CoversEveryElement(IForLoopOperation loop, ILocalSymbol variable)
     {
         var up = loop.AtLoopBottom.Any(step => step.DescendantsAndSelf().Any(operation =>
             operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation { Local: var local } } &&
