@@ -436,8 +436,9 @@ internal static class LockOperations
     public static bool TakesAgainWhenTryFails(IConditionalOperation conditional, IInvocationOperation invocation, LockSymbols symbols)
     {
         if (WithoutConversions(conditional.Condition) is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } ||
-            WithoutConversions(operand) != invocation ||
-            !TryGetAcquisition(invocation, symbols, out var attempt) || !attempt.ReturnsSuccess || attempt.TakenFlag is not null)
+            Tried(operand) != invocation ||
+            !TryGetAcquisition(invocation, symbols, out var attempt) || !attempt.ReturnsSuccess || attempt.TakenFlag is not null ||
+            !KeepsTheHold(conditional.WhenFalse, attempt, symbols))
         {
             return false;
         }
@@ -472,7 +473,7 @@ internal static class LockOperations
         }
 
         return WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
-            WithoutConversions(operand) is IInvocationOperation attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
+            Tried(operand) is IInvocationOperation attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
             LastStatementOf(conditional.WhenTrue) is { } last && last.Syntax.Span.Contains(acquisition.Syntax.Span)
             ? conditional
             : null;
@@ -481,6 +482,44 @@ internal static class LockOperations
     // A branch's last statement: the branch itself unless it is a block (null for an empty block).
     private static IOperation? LastStatementOf(IOperation branch) =>
         branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
+
+    // The call a negated condition tests: Monitor.TryEnter(g), or the awaited sem.WaitAsync(0) of !await sem.WaitAsync(0).
+    private static IOperation Tried(IOperation operand)
+    {
+        var tried = WithoutConversions(operand);
+        return tried is IAwaitOperation { Operation: var awaited } ? WithoutConversions(awaited) : tried;
+    }
+
+    // An else branch runs holding what the try-acquire took: it must go on to the statement after the if with it, neither
+    // leaving (a return, throw, break, continue or goto: else { return; } leaks the lock) nor taking or giving back the same
+    // lock itself (else { Monitor.Enter(g); } holds it twice). Otherwise the if is no "try, then block".
+    private static bool KeepsTheHold(IOperation? whenFalse, Acquisition attempt, LockSymbols symbols) =>
+        whenFalse is null || !DescendantsInSameFunction(whenFalse).Any(operation =>
+            operation is IReturnOperation or IThrowOperation ||
+            (operation is IBranchOperation jump && !EndsInside(jump, whenFalse)) ||
+            (operation is IInvocationOperation invocation &&
+             ((TryGetAcquisition(invocation, symbols, out var other) && SameTarget(other.Target, attempt.Target)) ||
+              (TryGetRelease(invocation, symbols, out _, out var released) && SameTarget(released, attempt.Target)))));
+
+    // Whether a break or continue ends a loop (or a break a switch) inside branch: else { foreach (…) { if (x) break; } }
+    // goes on after the if.
+    private static bool EndsInside(IBranchOperation jump, IOperation branch)
+    {
+        if (jump.BranchKind is not (BranchKind.Break or BranchKind.Continue))
+        {
+            return false;
+        }
+
+        for (var current = jump.Parent; current is not null && current != branch; current = current.Parent)
+        {
+            if (current is ILoopOperation || (current is ISwitchOperation && jump.BranchKind == BranchKind.Break))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The for loop that declares the variable <paramref name="reference"/> reads (in its initializer), or null.</summary>
     public static IForLoopOperation? DeclaringFor(ILocalReferenceOperation reference)

@@ -307,6 +307,28 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// "Try, then block" with an awaited try (<c>if (!await sem.WaitAsync(0)) await sem.WaitAsync();</c>) is the same
+    /// idiom. An else branch runs holding what the try-acquire took: one that only goes on (a loop inside it may break)
+    /// keeps the idiom, one that leaves (a return, a throw) leaks the lock, and one that takes the lock again holds it
+    /// twice: both are reported as without the idiom.
+    /// </summary>
+    [Fact]
+    public Task Try_then_block_with_an_awaited_try_or_an_else_branch() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n, _contended;
+            public async Task A() { if (!await _semaphore.WaitAsync(0)) { _contended++; await _semaphore.WaitAsync(); } try { _n++; } finally { _semaphore.Release(); } }
+            public async Task B() { if (!await _semaphore.WaitAsync(0).ConfigureAwait(false)) await _semaphore.WaitAsync().ConfigureAwait(false); try { _n++; } finally { _semaphore.Release(); } }
+            public void D(int[] xs) { if (!Monitor.TryEnter(_gate)) { _contended++; Monitor.Enter(_gate); } else { foreach (var x in xs) { if (x == 0) break; _n += x; } } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void E() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; {|HOT204:Monitor.Enter(_gate)|}; } else { return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void F() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) Monitor.Enter(_gate); else if (_n > 3) throw new InvalidOperationException(); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void G() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { {|HOT204:Monitor.Enter(_gate)|}; } else { {|HOT204:Monitor.Enter(_gate)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
