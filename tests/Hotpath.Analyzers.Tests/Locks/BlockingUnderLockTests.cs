@@ -1465,6 +1465,27 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// A release for loop's count is how many the taking loop took: the collection's own Length or Count (up to it, or up
+    /// to and with Length - 1), the taking loop's bound, or what its body counted. Another collection's Length or a
+    /// number unrelated to the taking (j &lt; n) may stop short, and the locks stay held.
+    /// </summary>
+    [Fact]
+    public Task A_release_for_loop_counts_to_how_many_the_taking_loop_took() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _shards = { new(), new() };
+            private readonly object[] _others = { new(), new() };
+            private int _n;
+            public void A() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j <= _shards.Length - 1; j++) Monitor.Exit(_shards[j]); Thread.Sleep(1); }
+            public void B(int n) { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < n; j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(2)|}; }
+            public void D(int n) { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); try { _n++; } finally { for (var j = n - 1; j >= 0; j--) Monitor.Exit(_shards[j]); } {|HOT207:Thread.Sleep(3)|}; }
+            public void E() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _others.Length - 1; j >= 0; j--) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(4)|}; }
+            public void F() { var taken = 0; try { for (var i = 0; i < _shards.Length; i++) { Monitor.Enter(_shards[i]); taken++; } _n++; } finally { for (var j = taken - 1; j >= 0; j--) Monitor.Exit(_shards[j]); } Thread.Sleep(5); }
+            public void G(int count) { for (var i = 0; i < count; i++) { Monitor.Enter(_shards[i]); Monitor.Enter(_others[i]); } for (var j = 0; j < count; j++) { Monitor.Exit(_others[j]); Monitor.Exit(_shards[j]); } Thread.Sleep(6); }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// One for loop's variable does not make one lock of two collections: _reads[i] and _writes[i] are two locks (a finally
     /// giving back both frees both; giving back the other collection's element frees nothing), and writing _results[i]
     /// does not assign the task at tasks[i]. A release loop gives back every element only when its own variable steps
