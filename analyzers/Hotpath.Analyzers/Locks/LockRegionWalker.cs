@@ -192,6 +192,13 @@ internal abstract class LockRegionWalker
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
+            case IConditionalOperation { WhenFalse: { } taken } conditional when NegatedAcquisition(conditional.Condition) is { } acquisition:
+                // if (!Monitor.TryEnter(x)) { ... } else { ...held... }: the else runs when the try-acquire took the lock.
+                work.Push(Work.Visit(taken, held.Push(acquisition)));
+                work.Push(Work.Visit(conditional.WhenTrue, held));
+                work.Push(Work.Visit(conditional.Condition, held));
+                return;
+
             case IConditionalOperation conditional when FlagTest(conditional, held) is { } test:
                 // var got = Monitor.TryEnter(g, 100); if (!got) { Thread.Sleep(10); continue; }: the branch where the flag
                 // is false runs without the lock.
@@ -1093,6 +1100,14 @@ internal abstract class LockRegionWalker
 
         return null;
     }
+
+    /// <summary>The try-acquire a condition tests for failure as a whole (<c>!Monitor.TryEnter(x)</c>, <c>!await s.WaitAsync(0)</c>), or null.</summary>
+    private HeldLock? NegatedAcquisition(IOperation condition) =>
+        LockOperations.WithoutConversions(condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
+        LockOperations.WithoutConversions(operand is IAwaitOperation { Operation: var awaited } ? awaited : operand) is IInvocationOperation invocation &&
+        LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && IsTryAcquire(acquisition)
+            ? new HeldLock(acquisition.Target, acquisition.Kind, invocation)
+            : null;
 
     /// <summary>Whether <paramref name="operation"/> sits under a <c>!</c> within <paramref name="condition"/> (a try-acquire tested for failure).</summary>
     internal static bool IsNegated(IOperation operation, IOperation condition)

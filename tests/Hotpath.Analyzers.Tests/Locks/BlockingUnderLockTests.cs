@@ -1359,6 +1359,24 @@ public sealed class BlockingUnderLockTests
         """, "HOT207");
 
     /// <summary>
+    /// The else of an if that tests a try-acquire for failure (<c>if (!Monitor.TryEnter(g)) … else { … }</c>) runs when the
+    /// try-acquire took the lock: blocking there, or taking another lock there, is under it (HOT208 sees the order).
+    /// </summary>
+    [Fact]
+    public Task The_else_of_a_failed_try_acquire_test_holds_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private int _n;
+            public void A() { if (!Monitor.TryEnter(_gate)) Monitor.Enter(_gate); else { {|HOT207:Thread.Sleep(1)|}; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void B() { if (!Monitor.TryEnter(_gate, 10)) { Thread.Sleep(3); return; } else { {|HOT207:Thread.Sleep(4)|}; } Monitor.Exit(_gate); }
+            public void D() { if (!Monitor.TryEnter(_gate)) Monitor.Enter(_gate); else { {|HOT208:lock (_other)|} { } } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void E() { lock (_other) { {|HOT208:lock (_gate)|} { } } }
+        }
+        """, "HOT207", "HOT208");
+
+    /// <summary>
     /// A round that leaves before its body's end (a body ending in a break, continue, return or throw, or a block that takes
     /// the lock and then breaks) carries nothing round from there: the lock is held where it leaves (after the loop, for a
     /// break), not at the top of the next round. A body that can reach its end holding the lock still carries it.
