@@ -429,14 +429,13 @@ internal static class LockOperations
 
     /// <summary>
     /// Whether <paramref name="conditional"/> is the "try, then block" idiom for <paramref name="invocation"/>: its whole
-    /// condition is that try-acquire negated, and its true branch ends by taking the same lock again on every path
-    /// (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>): the statement holds the lock once after
-    /// it, whichever way it went.
+    /// condition says that try-acquire failed (<see cref="FailedTry"/>), and its true branch ends by taking the same lock
+    /// again (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>): the statement holds the lock once
+    /// after it, whichever way it went.
     /// </summary>
     public static bool TakesAgainWhenTryFails(IConditionalOperation conditional, IInvocationOperation invocation, LockSymbols symbols)
     {
-        if (WithoutConversions(conditional.Condition) is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } ||
-            Tried(operand) != invocation ||
+        if (FailedTry(conditional, symbols) != invocation ||
             !TryGetAcquisition(invocation, symbols, out var attempt) || !attempt.ReturnsSuccess || attempt.TakenFlag is not null ||
             !KeepsTheHold(conditional.WhenFalse, attempt, symbols))
         {
@@ -450,9 +449,59 @@ internal static class LockOperations
     }
 
     /// <summary>
+    /// The call whose failure an if's whole condition tests: <c>!Monitor.TryEnter(g)</c>, <c>!await s.WaitAsync(0)</c>,
+    /// or <c>!got</c> right after <c>var got = Monitor.TryEnter(g);</c> (the statement before the if, and got written
+    /// nowhere else in the function). Null otherwise; the caller checks it is a try-acquire.
+    /// </summary>
+    public static IInvocationOperation? FailedTry(IConditionalOperation conditional, LockSymbols symbols)
+    {
+        if (WithoutConversions(conditional.Condition) is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
+        {
+            return null;
+        }
+
+        if (Tried(operand) is IInvocationOperation direct)
+        {
+            return direct;
+        }
+
+        if (WithoutConversions(operand) is not ILocalReferenceOperation { Local: var flag } ||
+            conditional.Parent is not IBlockOperation { Operations: var statements } || statements.IndexOf(conditional) is not (var index and > 0) ||
+            statements[index - 1] is not IVariableDeclarationGroupOperation declaration)
+        {
+            return null;
+        }
+
+        foreach (var declarator in declaration.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+        {
+            if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) && declarator.GetVariableInitializer() is { Value: var value } &&
+                Tried(value) is IInvocationOperation stored && TryGetAcquisition(stored, symbols, out _) && !IsWrittenAgain(flag, conditional))
+            {
+                return stored;
+            }
+        }
+
+        return null;
+    }
+
+    // Whether a local is written anywhere in the function holding within but its declaration (an assignment, ++/--, a ref
+    // or out argument, a deconstruction).
+    private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) =>
+        DescendantsInSameFunction(FunctionRoot(within)).Any(operation =>
+            operation is ILocalReferenceOperation { Local: var read } reference && SymbolEqualityComparer.Default.Equals(read, local) &&
+            reference.Parent switch
+            {
+                IAssignmentOperation assignment => assignment.Target == reference,
+                IIncrementOrDecrementOperation => true,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+                ITupleOperation => true,
+                _ => false,
+            });
+
+    /// <summary>
     /// The if statement of the "try, then block" idiom (<see cref="TakesAgainWhenTryFails"/>) that
-    /// <paramref name="acquisition"/> is part of: its condition's try-acquire, or the branch's last statement that takes
-    /// the lock again. Null otherwise.
+    /// <paramref name="acquisition"/> is part of: its condition's try-acquire (or the declaration of the flag it tests,
+    /// the statement before it), or the branch's last statement that takes the lock again. Null otherwise.
     /// </summary>
     public static IConditionalOperation? TryThenBlock(IInvocationOperation acquisition, LockSymbols symbols)
     {
@@ -460,6 +509,17 @@ internal static class LockOperations
         while (current is IUnaryOperation or IConversionOperation or IParenthesizedOperation or IAwaitOperation or IExpressionStatementOperation or IBlockOperation)
         {
             current = current.Parent;
+        }
+
+        if (current is IVariableInitializerOperation)
+        {
+            // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }
+            var statement = ContainingStatement(acquisition, out var block);
+            var index = statement is null || block is null ? -1 : block.Operations.IndexOf(statement);
+            return index >= 0 && index + 1 < block!.Operations.Length && block.Operations[index + 1] is IConditionalOperation next &&
+                TakesAgainWhenTryFails(next, acquisition, symbols)
+                ? next
+                : null;
         }
 
         if (current is not IConditionalOperation conditional)
@@ -472,8 +532,7 @@ internal static class LockOperations
             return TakesAgainWhenTryFails(conditional, acquisition, symbols) ? conditional : null;
         }
 
-        return WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
-            Tried(operand) is IInvocationOperation attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
+        return FailedTry(conditional, symbols) is { } attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
             LastStatementOf(conditional.WhenTrue) is { } last && last.Syntax.Span.Contains(acquisition.Syntax.Span)
             ? conditional
             : null;

@@ -326,11 +326,9 @@ internal abstract class LockRegionWalker
             // stack on what the same call took in the round before (do { got = Monitor.TryEnter(g, 10); if (!got)
             // Thread.Sleep(1); } while (!got);). A plain Enter a round runs again while the one before still holds the
             // lock (a continue before its Exit) takes it again: held twice.
-            // if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); } holds g once: the branch's Enter, not also
-            // the try-acquire that failed.
             if (LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
                 !releasesOnly && !NeverReachesEnd(invocation, statement) && !LeavesWhenTaken(invocation, statement) &&
-                !(IsTryAcquire(acquisition) && LockOperations.TryThenBlock(invocation, Symbols) is not null) &&
+                !CountedOnceElsewhere(invocation) &&
                 !(IsTryAcquire(acquisition) && HeldFrom(current, invocation)) &&
                 (!ReleasesIn(statement, acquisition.Target) || (EscapesALoop(invocation, statement) && !IsHeld(held, acquisition.Target))))
             {
@@ -1099,6 +1097,23 @@ internal abstract class LockRegionWalker
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="invocation"/> is the half of a "try, then block" idiom that is not counted: the idiom holds
+    /// the lock once. In <c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c> the branch's Enter counts
+    /// (the try-acquire of the same statement failed when it runs); with the try kept in a flag (<c>var got =
+    /// Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }</c>) the try-acquire's own statement counted it, and the
+    /// branch, where the flag says it failed, takes it back.
+    /// </summary>
+    private bool CountedOnceElsewhere(IInvocationOperation invocation)
+    {
+        if (LockOperations.TryThenBlock(invocation, Symbols) is not { } idiom || LockOperations.FailedTry(idiom, Symbols) is not { } attempt)
+        {
+            return false;
+        }
+
+        return idiom.Condition.Syntax.Span.Contains(attempt.Syntax.Span) ? invocation == attempt : invocation != attempt;
     }
 
     /// <summary>The try-acquire a condition tests for failure as a whole (<c>!Monitor.TryEnter(x)</c>, <c>!await s.WaitAsync(0)</c>), or null.</summary>

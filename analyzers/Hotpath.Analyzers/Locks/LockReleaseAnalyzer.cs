@@ -353,8 +353,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return mismatch ?? "it is never released in a finally block";
         }
 
-        // if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }: the try-acquire and the branch's Enter both hold the
-        // lock after the if, so the try must follow the if.
+        // if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); } (or var got = Monitor.TryEnter(g); if (!got) { … }):
+        // the try-acquire and the branch's Enter both hold the lock after the if, so the try must follow the if.
         var tryThenBlock = LockOperations.TryThenBlock(acquisition.Invocation, symbols);
         if (tryThenBlock is not null && LockOperations.ContainingStatement(tryThenBlock, out var outer) is { } ifStatement && outer is not null)
         {

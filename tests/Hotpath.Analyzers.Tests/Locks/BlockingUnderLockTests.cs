@@ -1355,6 +1355,8 @@ public sealed class BlockingUnderLockTests
             public void B() { Monitor.Enter(_other); try { if (!Monitor.TryEnter(_gate, 10)) Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); } } finally { Monitor.Exit(_other); } Thread.Sleep(4); }
             public void D() { if (!_semaphore.Wait(0)) { _contended++; _semaphore.Wait(); } try { _n++; } finally { _semaphore.Release(); } Thread.Sleep(5); }
             public void E() { if (!Monitor.TryEnter(_gate)) { _contended++; Monitor.Enter(_other); } try { _n++; } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(6)|}; }
+            public void F() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Thread.Sleep(7); Monitor.Enter(_gate); } try { {|HOT207:Thread.Sleep(8)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(9); }
+            public void G() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); else { {|HOT207:Thread.Sleep(10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(11); }
         }
         """, "HOT207");
 
