@@ -192,7 +192,7 @@ internal abstract class LockRegionWalker
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
-            case IConditionalOperation { WhenFalse: { } taken } conditional when NegatedAcquisition(conditional.Condition) is { } acquisition:
+            case IConditionalOperation { WhenFalse: { } taken } conditional when NegatedAcquisition(conditional) is { } acquisition:
                 // if (!Monitor.TryEnter(x)) { ... } else { ...held... }: the else runs when the try-acquire took the lock.
                 work.Push(Work.Visit(taken, held.Push(acquisition)));
                 work.Push(Work.Visit(conditional.WhenTrue, held));
@@ -1116,10 +1116,12 @@ internal abstract class LockRegionWalker
         return idiom.Condition.Syntax.Span.Contains(attempt.Syntax.Span) ? invocation == attempt : invocation != attempt;
     }
 
-    /// <summary>The try-acquire a condition tests for failure as a whole (<c>!Monitor.TryEnter(x)</c>, <c>!await s.WaitAsync(0)</c>), or null.</summary>
-    private HeldLock? NegatedAcquisition(IOperation condition) =>
-        LockOperations.WithoutConversions(condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
-        LockOperations.WithoutConversions(operand is IAwaitOperation { Operation: var awaited } ? awaited : operand) is IInvocationOperation invocation &&
+    /// <summary>
+    /// The try-acquire an if's condition tests for failure as a whole (<c>!Monitor.TryEnter(x)</c>, <c>!await
+    /// s.WaitAsync(0)</c>), or null. A flag tested so (<c>!got</c>) is <see cref="FlagTest"/>'s.
+    /// </summary>
+    private HeldLock? NegatedAcquisition(IConditionalOperation conditional) =>
+        LockOperations.FailedTry(conditional, Symbols) is { } invocation && conditional.Condition.Syntax.Span.Contains(invocation.Syntax.Span) &&
         LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && IsTryAcquire(acquisition)
             ? new HeldLock(acquisition.Target, acquisition.Kind, invocation)
             : null;
