@@ -440,7 +440,10 @@ internal abstract class LockRegionWalker
 
         foreach (var item in held)
         {
-            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target) && OnlyStoresWhetherTaken(flag, conditional, item.Target))
+            // After "try, then block" with the try-acquire kept in the flag (var got = Monitor.TryEnter(g); if (!got) { …;
+            // Monitor.Enter(g); }) the lock is held whatever the flag says: only that if's own test runs without it.
+            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target) && OnlyStoresWhetherTaken(flag, conditional, item.Target) &&
+                !(item.Site is IInvocationOperation site && LockOperations.TryThenBlock(site, Symbols) is { } idiom && idiom != conditional))
             {
                 return (item, negated);
             }

@@ -389,6 +389,15 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             if (release is not null)
             {
                 releasedInFinally = true;
+
+                // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }: the lock is held after the if whatever got
+                // says, so a release that tests it (finally { if (got) Monitor.Exit(g); }) leaks what the branch took.
+                if (tryThenBlock is not null && LockOperations.WithoutConversions(tryThenBlock.Condition) is IUnaryOperation { Operand: var tested } &&
+                    LockOperations.WithoutConversions(tested) is ILocalReferenceOperation idiomFlag && IsGuardedBy(release, idiomFlag, nextFinally))
+                {
+                    return $"the finally tests '{idiomFlag.Syntax}', but the lock is held after the if whatever it says";
+                }
+
                 if (acquisition.TakenFlag is { } flag && !IsGuardedBy(release, flag.Value, nextFinally))
                 {
                     return $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";

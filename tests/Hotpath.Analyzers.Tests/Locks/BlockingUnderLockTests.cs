@@ -1341,7 +1341,8 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// "Try, then block" (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>) holds the lock once after
     /// the if, so the finally of the try after it frees it; the branch runs without it until its Enter. Taking another
-    /// lock in the branch keeps that one held.
+    /// lock in the branch keeps that one held. With the try-acquire kept in a flag, only the idiom's own if runs without
+    /// the lock where the flag is false: after it the lock is held whatever the flag says.
     /// </summary>
     [Fact]
     public Task Try_then_block_holds_the_lock_once() => LockVerifier.VerifyAsync(Usings + """
@@ -1357,6 +1358,7 @@ public sealed class BlockingUnderLockTests
             public void E() { if (!Monitor.TryEnter(_gate)) { _contended++; Monitor.Enter(_other); } try { _n++; } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(6)|}; }
             public void F() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Thread.Sleep(7); Monitor.Enter(_gate); } try { {|HOT207:Thread.Sleep(8)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(9); }
             public void G() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); else { {|HOT207:Thread.Sleep(10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(11); }
+            public void H() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { if (!got) {|HOT207:Thread.Sleep(12)|}; if (got) {|HOT207:Thread.Sleep(13)|}; } finally { Monitor.Exit(_gate); } if (!got) Thread.Sleep(14); }
         }
         """, "HOT207");
 

@@ -287,7 +287,8 @@ public sealed class UnguardedLockReleaseTests
     /// condition of an if whose branch ends by taking the same lock for good. Both hold the lock after the if, so the try
     /// whose finally releases follows the if; so does the try-acquire kept in a flag declared right before the if and
     /// written nowhere else (<c>var got = Monitor.TryEnter(x); if (!got) { …; Monitor.Enter(x); }</c>). Taking another
-    /// lock in the branch, or not taking it again, is reported.
+    /// lock in the branch, or not taking it again, is reported, and so is a finally that releases only if the flag says
+    /// so (the branch took the lock when it is false).
     /// </summary>
     [Fact]
     public Task Try_then_block_followed_by_a_try_finally_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
@@ -309,6 +310,8 @@ public sealed class UnguardedLockReleaseTests
             public void FlagA() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public async Task FlagB() { var got = await _semaphore.WaitAsync(0); if (!got) await _semaphore.WaitAsync(); try { _n++; } finally { _semaphore.Release(); } }
             public void FlagWrittenAgain() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) {|HOT204:Monitor.Enter(_gate)|}; got = false; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void FlagGuardsTheRelease() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) { _contended++; {|HOT204:Monitor.Enter(_gate)|}; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void FlagReadAfter() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { _n++; } finally { Monitor.Exit(_gate); } if (!got) _contended++; }
             public void FlagNotRightBefore() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; _n++; if (!got) { _contended++; {|HOT204:Monitor.Enter(_gate)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
         }
         """, "HOT204");
