@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -485,18 +486,35 @@ internal static class LockOperations
     }
 
     // Whether a local is written anywhere in the function holding within but its declaration (an assignment, ++/--, a ref
-    // or out argument, a deconstruction).
+    // or out argument, a deconstruction). The function's written locals are gathered once per function: FailedTry runs for
+    // every if and acquisition the walkers meet, and a scan of the whole function each time made a method with hundreds of
+    // flags quadratic.
     private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) =>
-        DescendantsInSameFunction(FunctionRoot(within)).Any(operation =>
-            operation is ILocalReferenceOperation { Local: var read } reference && SymbolEqualityComparer.Default.Equals(read, local) &&
-            reference.Parent switch
+        WrittenLocals.GetValue(FunctionRoot(within), WrittenIn).Contains(local);
+
+    private static readonly ConditionalWeakTable<IOperation, HashSet<ILocalSymbol>> WrittenLocals = new();
+
+    private static HashSet<ILocalSymbol> WrittenIn(IOperation function)
+    {
+        var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in DescendantsInSameFunction(function))
+        {
+            if (operation is ILocalReferenceOperation { Local: var local } reference &&
+                reference.Parent switch
+                {
+                    IAssignmentOperation assignment => assignment.Target == reference,
+                    IIncrementOrDecrementOperation => true,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+                    ITupleOperation => true,
+                    _ => false,
+                })
             {
-                IAssignmentOperation assignment => assignment.Target == reference,
-                IIncrementOrDecrementOperation => true,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-                ITupleOperation => true,
-                _ => false,
-            });
+                written.Add(local);
+            }
+        }
+
+        return written;
+    }
 
     /// <summary>
     /// The if statement of the "try, then block" idiom (<see cref="TakesAgainWhenTryFails"/>) that
