@@ -365,8 +365,11 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         IOperation? next = null;
         if (tryThenBlock is null && statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
         {
-            // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }
-            next = FirstStatement(conditional.WhenTrue);
+            // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }, or the else of a test for failure:
+            // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }.
+            next = LockRegionWalker.IsNegated(acquisition.Invocation, conditional.Condition) && conditional.WhenFalse is { } acquired
+                ? FirstStatement(acquired)
+                : FirstStatement(conditional.WhenTrue);
         }
         else
         {

@@ -262,6 +262,7 @@ public sealed class UnguardedLockReleaseTests
             public void TryEnterTaken() { var taken = false; try { Monitor.TryEnter(_gate, 10, ref taken); if (taken) _n++; } finally { if (taken) { Monitor.Exit(_gate); } } }
             public void TryEnterIf() { if (Monitor.TryEnter(_gate, 100)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void TryEnterGuard() { if (!Monitor.TryEnter(_gate)) { return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void TryEnterElse() { if (!Monitor.TryEnter(_gate, 10)) { _n--; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void TryEnterLocal() { var acquired = Monitor.TryEnter(_gate); if (acquired) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void LockEnter() { _lock.Enter(); try { _n++; } finally { _lock.Exit(); } }
             public void LockScope() { using (_lock.EnterScope()) { _n++; } }
@@ -307,6 +308,8 @@ public sealed class UnguardedLockReleaseTests
             public void G() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; {|HOT204:Monitor.Enter(_other)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void H() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { {|HOT204:Monitor.Enter(_gate)|}; _contended++; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void I() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } _n++; Monitor.Exit(_gate); }
+            public void J() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void K() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } else { _n++; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void FlagA() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public async Task FlagB() { var got = await _semaphore.WaitAsync(0); if (!got) await _semaphore.WaitAsync(); try { _n++; } finally { _semaphore.Release(); } }
             public void FlagWrittenAgain() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) {|HOT204:Monitor.Enter(_gate)|}; got = false; try { _n++; } finally { Monitor.Exit(_gate); } }
