@@ -607,7 +607,10 @@ internal abstract class LockRegionWalker
                     (ReleasesOnEveryPath(whenFalse, target, region, leavingSkips) || (leavingSkips && Leaves(whenFalse, region)));
             case IConditionalOperation { WhenFalse: null, Condition: ILocalReferenceOperation { Local: var flag } } conditional:
                 // if (taken) Monitor.Exit(g): the flag says whether the lock was taken, so it exits whenever the lock is held.
-                return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) && IsTakenFlag(flag, conditional, target);
+                // Not the flag of "try, then block" (var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }):
+                // after that if the lock is held whatever got says.
+                return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) && IsTakenFlag(flag, conditional, target) &&
+                    !IsTryThenBlockFlag(flag, conditional);
             case IConditionalOperation { WhenFalse: null, Condition: IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } test } conditional
                 when SymbolEqualityComparer.Default.Equals(test.TargetMethod.ContainingType, Symbols.Monitor) && LockOperations.SameTarget(test.Arguments[0].Value, target):
                 // if (Monitor.IsEntered(g)) Monitor.Exit(g): exits whenever this thread holds it.
@@ -775,6 +778,22 @@ internal abstract class LockRegionWalker
     /// <paramref name="within"/> passes it by ref to an acquisition of it (<c>Monitor.Enter(g, ref taken)</c>) or stores a
     /// try-acquire's result in it (<c>var got = Monitor.TryEnter(g)</c>).
     /// </summary>
+    /// <summary>Whether <paramref name="flag"/> keeps the try-acquire of a "try, then block" idiom (<see cref="LockOperations.TryThenBlock"/>).</summary>
+    private bool IsTryThenBlockFlag(ILocalSymbol flag, IOperation within)
+    {
+        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(within)))
+        {
+            if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag))
+            {
+                var value = LockOperations.WithoutConversions(initial);
+                return LockOperations.WithoutConversions(value is IAwaitOperation { Operation: var awaited } ? awaited : value) is IInvocationOperation tried &&
+                    LockOperations.TryThenBlock(tried, Symbols) is not null;
+            }
+        }
+
+        return false;
+    }
+
     private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
     {
         foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(within)))

@@ -1359,6 +1359,7 @@ public sealed class BlockingUnderLockTests
             public void F() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Thread.Sleep(7); Monitor.Enter(_gate); } try { {|HOT207:Thread.Sleep(8)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(9); }
             public void G() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); else { {|HOT207:Thread.Sleep(10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(11); }
             public void H() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { if (!got) {|HOT207:Thread.Sleep(12)|}; if (got) {|HOT207:Thread.Sleep(13)|}; } finally { Monitor.Exit(_gate); } if (!got) Thread.Sleep(14); }
+            public void FlagGuardedExit() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); try { _n++; } finally { if (got) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(12)|}; }
         }
         """, "HOT207");
 
