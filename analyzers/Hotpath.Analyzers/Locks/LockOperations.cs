@@ -598,6 +598,88 @@ internal static class LockOperations
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="loop"/> picks the elements of the collection <paramref name="taken"/> was taken from with its own variable: a foreach
+    /// over it, or a for loop whose body takes or gives back its element at the loop's variable over every element
+    /// (<see cref="CoversEveryElement"/>: <c>for (var j = 1; …; j++)</c> never gives back <c>locks[0]</c>).
+    /// </summary>
+    public static bool IteratesOver(ILoopOperation loop, LoopElementTarget taken)
+    {
+        var collection = taken.Collection;
+        if (loop is IForEachLoopOperation forEach)
+        {
+            return SameTarget(forEach.Collection, collection);
+        }
+
+        foreach (var operation in DescendantsInSameFunction(loop.Body))
+        {
+            if (LoopElement(operation) is { } element && element.Loop == loop && SameTarget(element.Collection, collection) &&
+                CoversEveryElement((IForLoopOperation)loop, element.Variable, taken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="loop"/>'s <paramref name="variable"/> goes over every element taken: it starts at 0 and counts
+    /// up while below a count (<c>j &lt; locks.Length</c>, <c>.Count</c>, or a local, parameter or field such as how many
+    /// were taken; <c>j &lt;= locks.Length - 1</c> too), or starts one below such a count and counts down while it is at
+    /// least 0 (<c>j &gt;= 0</c>, <c>j &gt; -1</c>). <c>j &lt; locks.Length - 1</c> or <c>j = locks.Length - 2</c> leaves the
+    /// last lock held, and so does the Length or Count of another collection than the one <paramref name="taken"/> took
+    /// from, or a number that is not how many its loop took.
+    /// </summary>
+    private static bool CoversEveryElement(IForLoopOperation loop, ILocalSymbol variable, LoopElementTarget taken)
+    {
+        var up = loop.AtLoopBottom.Any(step => step.DescendantsAndSelf().Any(operation =>
+            operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation { Local: var local } } &&
+            SymbolEqualityComparer.Default.Equals(local, variable)));
+        var start = loop.Before.SelectMany(before => before.DescendantsAndSelf())
+            .OfType<IVariableDeclaratorOperation>()
+            .FirstOrDefault(declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable))?.GetVariableInitializer()?.Value;
+        if (start is null || Unwrap(loop.Condition ?? loop) is not IBinaryOperation { LeftOperand: var left, RightOperand: var right } condition ||
+            Unwrap(left) is not ILocalReferenceOperation { Local: var tested } || !SymbolEqualityComparer.Default.Equals(tested, variable))
+        {
+            return false;
+        }
+
+        if (up)
+        {
+            return start.ConstantValue is { HasValue: true, Value: 0 } &&
+                ((condition.OperatorKind == BinaryOperatorKind.LessThan && IsCount(right, taken)) ||
+                 (condition.OperatorKind == BinaryOperatorKind.LessThanOrEqual && IsOneBelowACount(right, taken)));
+        }
+
+        return IsOneBelowACount(start, taken) && right.ConstantValue is { HasValue: true, Value: int bound } &&
+            ((condition.OperatorKind == BinaryOperatorKind.GreaterThanOrEqual && bound == 0) || (condition.OperatorKind == BinaryOperatorKind.GreaterThan && bound == -1));
+    }
+
+    // How many locks the loop of taken took: its collection's own Length or Count, or the bound of that for loop (i < count,
+    // or i < _reads.Length taking _reads[i] and _writes[i]), or a local, parameter or field that its body counts up
+    // (taken++). Another collection's (j < _other.Length) or an unrelated number (j < n) may stop short.
+    private static bool IsCount(IOperation operation, LoopElementTarget taken) => Unwrap(operation) switch
+    {
+        IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance } count =>
+            SameTarget(instance, taken.Collection) || CountsWhatWasTaken(count, taken.Loop),
+        ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation => CountsWhatWasTaken(Unwrap(operation), taken.Loop),
+        _ => false,
+    };
+
+    private static bool CountsWhatWasTaken(IOperation count, ILoopOperation taking) =>
+        (taking is IForLoopOperation { Condition: { } condition } &&
+         Unwrap(condition) is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan, RightOperand: var bound } &&
+         SameTarget(bound, count)) ||
+        DescendantsInSameFunction(taking.Body).Any(operation =>
+            (operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var counted } && SameTarget(counted, count)) ||
+            (operation is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: var added } && SameTarget(added, count)));
+
+    // count - 1, for a count as IsCount takes it.
+    private static bool IsOneBelowACount(IOperation operation, LoopElementTarget taken) =>
+        Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract, LeftOperand: var count, RightOperand.ConstantValue: { HasValue: true, Value: 1 } } &&
+        IsCount(count, taken);
+
     /// <summary>The for loop that declares the variable <paramref name="reference"/> reads (in its initializer), or null.</summary>
     public static IForLoopOperation? DeclaringFor(ILocalReferenceOperation reference)
     {

@@ -561,7 +561,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         {
             if (operation is IInvocationOperation invocation &&
                 LockOperations.TryGetRelease(invocation, symbols, out var kind, out var target) &&
-                LockOperations.SameTarget(target, acquisition.Target))
+                LockOperations.SameTarget(target, acquisition.Target) && ReleasesEveryElementTaken(target, acquisition.Target))
             {
                 if (kind == acquisition.Kind)
                 {
@@ -574,6 +574,16 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
+
+    /// <summary>
+    /// For locks taken in a loop (<c>for (var i = 0; i &lt; locks.Length; i++) Monitor.Enter(locks[i]);</c>), whether a
+    /// release in another loop gives back every one of them: that loop goes over the same collection, from the first
+    /// element up to how many were taken or down from one below (<see cref="LockOperations.IteratesOver"/>).
+    /// <c>for (var j = 0; j &lt; n; j++) Monitor.Exit(locks[j]);</c> with an unrelated <c>n</c> may leave some held.
+    /// </summary>
+    private static bool ReleasesEveryElementTaken(IOperation released, IOperation taken) =>
+        LockOperations.LoopElement(taken) is not { } takenElement || LockOperations.LoopElement(released) is not { } releasedElement ||
+        releasedElement.Loop == takenElement.Loop || LockOperations.IteratesOver(releasedElement.Loop, takenElement);
 
     /// <summary>The local a wait's result is assigned to: <c>taken = s.Wait(t)</c>, <c>taken = await s.WaitAsync(t, ct)</c>.</summary>
     private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)

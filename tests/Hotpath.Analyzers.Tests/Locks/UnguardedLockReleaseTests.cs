@@ -341,6 +341,27 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// Locks taken in a loop are released by a finally only if its loop gives back every one of them: over the same
+    /// collection, from the first element up to how many were taken (its Length, or a count the taking loop kept) or down
+    /// from one below. One up to an unrelated number or starting at 1 may leave some held; a try/finally inside the
+    /// taking loop releases each in turn.
+    /// </summary>
+    [Fact]
+    public Task Locks_taken_in_a_loop_need_a_finally_that_releases_every_one() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object[] _s = { new(), new() };
+            private int _n;
+            public void All() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = 0; j < _s.Length; j++) Monitor.Exit(_s[j]); } }
+            public void Foreach() { foreach (var l in _s) Monitor.Enter(l); try { _n++; } finally { foreach (var l in _s) Monitor.Exit(l); } }
+            public void Each() { for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); try { _n++; } finally { Monitor.Exit(_s[i]); } } }
+            public void Counted() { var taken = 0; try { for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); taken++; } } finally { for (var i = 0; i < taken; i++) Monitor.Exit(_s[i]); } }
+            public void Unrelated(int n) { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < n; j++) Monitor.Exit(_s[j]); } }
+            public void FromOne() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 1; j < _s.Length; j++) Monitor.Exit(_s[j]); } }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
