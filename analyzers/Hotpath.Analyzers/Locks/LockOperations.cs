@@ -599,9 +599,10 @@ internal static class LockOperations
     }
 
     /// <summary>
-    /// Whether <paramref name="loop"/> picks the elements of the collection <paramref name="taken"/> was taken from with its own variable: a foreach
-    /// over it, or a for loop whose body takes or gives back its element at the loop's variable over every element
-    /// (<see cref="CoversEveryElement"/>: <c>for (var j = 1; …; j++)</c> never gives back <c>locks[0]</c>).
+    /// Whether <paramref name="loop"/> picks, with its own variable, every element of the collection <paramref name="taken"/>
+    /// was taken from: a foreach over it, or a for loop whose body takes or gives back its element at the loop's variable
+    /// over every element (<see cref="CoversEveryElement"/>: <c>for (var j = 1; …; j++)</c> never gives back
+    /// <c>locks[0]</c>). The walker's releases and HOT204's finally both ask it.
     /// </summary>
     public static bool IteratesOver(ILoopOperation loop, LoopElementTarget taken)
     {
