@@ -366,8 +366,10 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         if (tryThenBlock is null && statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
         {
             // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }, or the else of a test for failure:
-            // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }.
-            next = LockRegionWalker.IsNegated(acquisition.Invocation, conditional.Condition) && conditional.WhenFalse is { } acquired
+            // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }. Only when the whole
+            // condition tests it for failure: the else of if (!Monitor.TryEnter(x) || stop) runs without the lock taken when stop
+            // is true, and the else of if (!Monitor.TryEnter(x) && c) when it failed and c is false.
+            next = LockOperations.FailedTry(conditional, symbols) == acquisition.Invocation && conditional.WhenFalse is { } acquired
                 ? FirstStatement(acquired)
                 : FirstStatement(conditional.WhenTrue);
         }

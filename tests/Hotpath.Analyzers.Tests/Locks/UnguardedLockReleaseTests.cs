@@ -310,6 +310,10 @@ public sealed class UnguardedLockReleaseTests
             public void I() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } _n++; Monitor.Exit(_gate); }
             public void J() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void K() { if (!{|HOT204:Monitor.TryEnter(_gate)|}) { _contended++; } else { _n++; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void ElseOr(bool stop) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|} || stop) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ElseNotAnd(bool ok) { if (!({|HOT204:Monitor.TryEnter(_gate, 10)|} && ok)) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ElseAnd(bool c) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|} && c) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ElseSemaphore() { if (!_semaphore.Wait(10)) { _contended++; } else { try { _n++; } finally { _semaphore.Release(); } } }
             public void FlagA() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public async Task FlagB() { var got = await _semaphore.WaitAsync(0); if (!got) await _semaphore.WaitAsync(); try { _n++; } finally { _semaphore.Release(); } }
             public void FlagWrittenAgain() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) {|HOT204:Monitor.Enter(_gate)|}; got = false; try { _n++; } finally { Monitor.Exit(_gate); } }
