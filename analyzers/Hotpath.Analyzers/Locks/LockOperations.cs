@@ -659,14 +659,24 @@ internal static class LockOperations
 
     // How many locks the loop of taken took: its collection's own Length or Count, or the bound of that for loop (i < count,
     // or i < _reads.Length taking _reads[i] and _writes[i]), or a local, parameter or field that its body counts up
-    // (taken++). Another collection's (j < _other.Length) or an unrelated number (j < n) may stop short.
+    // (taken++), or a local set once to such a count (for (int j = 0, n = locks.Length; j < n; j++)). Another collection's
+    // (j < _other.Length) or an unrelated number (j < n) may stop short.
     private static bool IsCount(IOperation operation, LoopElementTarget taken) => Unwrap(operation) switch
     {
         IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance } count =>
             SameTarget(instance, taken.Collection) || CountsWhatWasTaken(count, taken.Loop),
-        ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation => CountsWhatWasTaken(Unwrap(operation), taken.Loop),
+        ILocalReferenceOperation { Local: var local } reference =>
+            CountsWhatWasTaken(reference, taken.Loop) || (OnlyValue(local, reference) is { } value && IsCount(value, taken)),
+        IParameterReferenceOperation or IFieldReferenceOperation => CountsWhatWasTaken(Unwrap(operation), taken.Loop),
         _ => false,
     };
+
+    // The initializer of a local written nowhere else in the function holding within (var n = locks.Length;), or null.
+    private static IOperation? OnlyValue(ILocalSymbol local, IOperation within) =>
+        IsWrittenAgain(local, within)
+            ? null
+            : DescendantsInSameFunction(FunctionRoot(within)).OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))?.GetVariableInitializer()?.Value;
 
     private static bool CountsWhatWasTaken(IOperation count, ILoopOperation taking) =>
         (taking is IForLoopOperation { Condition: { } condition } &&

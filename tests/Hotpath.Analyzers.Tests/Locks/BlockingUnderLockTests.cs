@@ -1489,7 +1489,8 @@ public sealed class BlockingUnderLockTests
 
     /// <summary>
     /// A release for loop's count is how many the taking loop took: the collection's own Length or Count (up to it, or up
-    /// to and with Length - 1), the taking loop's bound, or what its body counted. Another collection's Length or a
+    /// to and with Length - 1), the taking loop's bound, what its body counted, or a local set once to one of these
+    /// (for (int j = 0, n = _shards.Length; j &lt; n; j++)). Another collection's Length or a
     /// number unrelated to the taking (j &lt; n) may stop short, and the locks stay held.
     /// </summary>
     [Fact]
@@ -1505,6 +1506,8 @@ public sealed class BlockingUnderLockTests
             public void E() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _others.Length - 1; j >= 0; j--) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(4)|}; }
             public void F() { var taken = 0; try { for (var i = 0; i < _shards.Length; i++) { Monitor.Enter(_shards[i]); taken++; } _n++; } finally { for (var j = taken - 1; j >= 0; j--) Monitor.Exit(_shards[j]); } Thread.Sleep(5); }
             public void G(int count) { for (var i = 0; i < count; i++) { Monitor.Enter(_shards[i]); Monitor.Enter(_others[i]); } for (var j = 0; j < count; j++) { Monitor.Exit(_others[j]); Monitor.Exit(_shards[j]); } Thread.Sleep(6); }
+            public void H() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (int j = 0, n = _shards.Length; j < n; j++) Monitor.Exit(_shards[j]); Thread.Sleep(7); }
+            public void I() { var m = _shards.Length; m--; for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < m; j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(8)|}; }
         }
         """, "HOT207");
 

@@ -363,6 +363,11 @@ public sealed class UnguardedLockReleaseTests
             public void Counted() { var taken = 0; try { for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); taken++; } } finally { for (var i = 0; i < taken; i++) Monitor.Exit(_s[i]); } }
             public void Unrelated(int n) { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < n; j++) Monitor.Exit(_s[j]); } }
             public void FromOne() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 1; j < _s.Length; j++) Monitor.Exit(_s[j]); } }
+            public void CountInFor() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (int j = 0, n = _s.Length; j < n; j++) Monitor.Exit(_s[j]); } }
+            public void CountInLocal() { var n = _s.Length; for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = 0; j < n; j++) Monitor.Exit(_s[j]); } }
+            public void CountInBoth() { for (int i = 0, n = _s.Length; i < n; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (int j = 0, n = _s.Length; j < n; j++) Monitor.Exit(_s[j]); } }
+            public void UnrelatedLocal(int n) { var m = n; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
+            public void LocalWrittenAgain() { var m = _s.Length; m--; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
         }
         """, "HOT204");
 
