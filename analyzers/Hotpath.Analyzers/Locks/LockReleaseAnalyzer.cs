@@ -361,6 +361,13 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             (statement, block) = (ifStatement, outer);
         }
 
+        // for (…) { Monitor.Enter(locks[i]); taken++; } try { … } finally { … }: an acquire-all whose round only counts
+        // after the Enter holds every lock after the loop, so the try must follow the loop.
+        if (AcquireAllLoop(acquisition, statement, block) is { } loop && LockOperations.ContainingStatement(loop, out var around) is { } loopStatement && around is not null)
+        {
+            (statement, block) = (loopStatement, around);
+        }
+
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
         if (tryThenBlock is null && statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
@@ -575,6 +582,34 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The loop of an acquire-all whose acquisition is a statement of the loop's body followed only by counting (a local
+    /// or parameter stepped or assigned: <c>{ Monitor.Enter(locks[i]); taken++; }</c>), which cannot throw between the
+    /// Enter and the next round; null otherwise.
+    /// </summary>
+    private static ILoopOperation? AcquireAllLoop(Acquisition acquisition, IOperation statement, IBlockOperation block)
+    {
+        if (LockOperations.LoopElement(acquisition.Target) is not { Loop: var loop } || block.Parent != loop ||
+            statement is not IExpressionStatementOperation { Operation: var call } || LockOperations.WithoutConversions(call) != acquisition.Invocation)
+        {
+            return null;
+        }
+
+        for (var i = block.Operations.IndexOf(statement) + 1; i < block.Operations.Length; i++)
+        {
+            if (block.Operations[i] is not IExpressionStatementOperation
+                {
+                    Operation: IIncrementOrDecrementOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } or
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation, Value.ConstantValue.HasValue: true },
+                })
+            {
+                return null;
+            }
+        }
+
+        return loop;
     }
 
     /// <summary>

@@ -349,7 +349,8 @@ public sealed class UnguardedLockReleaseTests
     /// Locks taken in a loop are released by a finally only if its loop gives back every one of them: over the same
     /// collection, from the first element up to how many were taken (its Length, or a count the taking loop kept) or down
     /// from one below. One up to an unrelated number or starting at 1 may leave some held; a try/finally inside the
-    /// taking loop releases each in turn.
+    /// taking loop releases each in turn. A round that only counts after its Enter (taken++) is followed by the try after
+    /// the loop; one that does other work there may throw with the lock held.
     /// </summary>
     [Fact]
     public Task Locks_taken_in_a_loop_need_a_finally_that_releases_every_one() => LockVerifier.VerifyAsync(Usings + """
@@ -361,6 +362,9 @@ public sealed class UnguardedLockReleaseTests
             public void Foreach() { foreach (var l in _s) Monitor.Enter(l); try { _n++; } finally { foreach (var l in _s) Monitor.Exit(l); } }
             public void Each() { for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); try { _n++; } finally { Monitor.Exit(_s[i]); } } }
             public void Counted() { var taken = 0; try { for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); taken++; } } finally { for (var i = 0; i < taken; i++) Monitor.Exit(_s[i]); } }
+            public void CountedBefore() { var taken = 0; for (var i = 0; i < _s.Length; i++) { Monitor.Enter(_s[i]); taken++; } try { _n++; } finally { for (var i = 0; i < taken; i++) Monitor.Exit(_s[i]); } }
+            public void WorkAfterEnter() { for (var i = 0; i < _s.Length; i++) { {|HOT204:Monitor.Enter(_s[i])|}; Work(); } try { _n++; } finally { foreach (var l in _s) Monitor.Exit(l); } }
+            private static void Work() { }
             public void Unrelated(int n) { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < n; j++) Monitor.Exit(_s[j]); } }
             public void FromOne() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 1; j < _s.Length; j++) Monitor.Exit(_s[j]); } }
             public void CountInFor() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (int j = 0, n = _s.Length; j < n; j++) Monitor.Exit(_s[j]); } }
