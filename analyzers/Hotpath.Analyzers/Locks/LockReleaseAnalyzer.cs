@@ -376,9 +376,12 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }. Only when the whole
             // condition tests it for failure: the else of if (!Monitor.TryEnter(x) || stop) runs without the lock taken when stop
             // is true, and the else of if (!Monitor.TryEnter(x) && c) when it failed and c is false.
+            // The true branch holds the lock only when the condition is the try-acquire or ends with it (if (ready &&
+            // Monitor.TryEnter(x))): in if (Monitor.TryEnter(x) && ready) a false ready leaves the lock taken and the
+            // branch skipped, and in if (Monitor.TryEnter(x) || force) the branch runs without it.
             next = LockOperations.FailedTry(conditional, symbols) == acquisition.Invocation && conditional.WhenFalse is { } acquired
                 ? FirstStatement(acquired)
-                : FirstStatement(conditional.WhenTrue);
+                : DecidesTheCondition(acquisition.Invocation, conditional.Condition) ? FirstStatement(conditional.WhenTrue) : null;
         }
         else
         {
@@ -551,6 +554,19 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    // Whether the condition is true exactly when the try-acquire took the lock: the call itself (awaited or not), or the
+    // last operand of an && chain, which runs only when the rest held.
+    private static bool DecidesTheCondition(IInvocationOperation tryAcquire, IOperation condition)
+    {
+        var tested = LockOperations.WithoutConversions(condition);
+        while (tested is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, RightOperand: var last })
+        {
+            tested = LockOperations.WithoutConversions(last);
+        }
+
+        return LockOperations.WithoutConversions(tested is IAwaitOperation { Operation: var awaited } ? awaited : tested) == tryAcquire;
     }
 
     private static IOperation? FirstStatement(IOperation? operation) =>

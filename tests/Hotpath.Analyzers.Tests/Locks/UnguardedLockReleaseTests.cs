@@ -263,6 +263,8 @@ public sealed class UnguardedLockReleaseTests
             public void TryEnterIf() { if (Monitor.TryEnter(_gate, 100)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void TryEnterGuard() { if (!Monitor.TryEnter(_gate)) { return; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void TryEnterElse() { if (!Monitor.TryEnter(_gate, 10)) { _n--; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ReadyThenTryEnter(bool ready) { if (ready && Monitor.TryEnter(_gate)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public async Task AwaitedInCondition() { if (await _semaphore.WaitAsync(10)) { try { _n++; } finally { _semaphore.Release(); } } }
             public void TryEnterLocal() { var acquired = Monitor.TryEnter(_gate); if (acquired) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void LockEnter() { _lock.Enter(); try { _n++; } finally { _lock.Exit(); } }
             public void LockScope() { using (_lock.EnterScope()) { _n++; } }
@@ -372,6 +374,24 @@ public sealed class UnguardedLockReleaseTests
             public void CountInBoth() { for (int i = 0, n = _s.Length; i < n; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (int j = 0, n = _s.Length; j < n; j++) Monitor.Exit(_s[j]); } }
             public void UnrelatedLocal(int n) { var m = n; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
             public void LocalWrittenAgain() { var m = _s.Length; m--; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
+        }
+        """, "HOT204");
+
+    /// <summary>
+    /// <c>if (TryEnter) { try … finally Exit }</c> guards the lock only when the condition is true exactly when the
+    /// try-acquire took it: the call itself or the last operand of an &amp;&amp; chain. With anything after it
+    /// (<c>TryEnter(x) &amp;&amp; ready</c>) a false remainder leaves the lock taken and the branch skipped; with ||
+    /// the branch may run without it.
+    /// </summary>
+    [Fact]
+    public Task A_try_acquire_guards_the_branch_only_when_it_decides_the_condition() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void AndAfter(bool ready) { if ({|HOT204:Monitor.TryEnter(_gate)|} && ready) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void Or(bool force) { if ({|HOT204:Monitor.TryEnter(_gate, 10)|} || force) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void AndBefore(bool ready) { if (ready && Monitor.TryEnter(_gate, 10)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
         }
         """, "HOT204");
 
