@@ -444,7 +444,7 @@ internal static class LockOperations
         }
 
         return LastStatementOf(conditional.WhenTrue) is IExpressionStatementOperation { Operation: var expression } &&
-            WithoutConversions(expression is IAwaitOperation awaited ? awaited.Operation : expression) is IInvocationOperation retry &&
+            WithoutAwait(expression) is IInvocationOperation retry &&
             TryGetAcquisition(retry, symbols, out var again) && !again.ReturnsSuccess && again.TakenFlag is null &&
             again.Kind == attempt.Kind && SameTarget(again.Target, attempt.Target);
     }
@@ -461,7 +461,7 @@ internal static class LockOperations
             return null;
         }
 
-        if (Tried(operand) is IInvocationOperation direct)
+        if (WithoutAwait(operand) is IInvocationOperation direct)
         {
             return direct;
         }
@@ -476,7 +476,7 @@ internal static class LockOperations
         foreach (var declarator in declaration.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
         {
             if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) && declarator.GetVariableInitializer() is { Value: var value } &&
-                Tried(value) is IInvocationOperation stored && TryGetAcquisition(stored, symbols, out _) && !IsWrittenAgain(flag, conditional))
+                WithoutAwait(value) is IInvocationOperation stored && TryGetAcquisition(stored, symbols, out _) && !IsWrittenAgain(flag, conditional))
             {
                 return stored;
             }
@@ -485,8 +485,8 @@ internal static class LockOperations
         return null;
     }
 
-    // Whether a local is written anywhere in the function holding within but its declaration (an assignment, ++/--, a ref
-    // or out argument, a deconstruction). The function's written locals are gathered once per function: FailedTry runs for
+    // Whether a local is written anywhere in the function holding within but its declaration (IsWritten: an assignment,
+    // ++/--, a ref or out argument, a deconstruction, a writable reference taken). The function's written locals are gathered once per function: FailedTry runs for
     // every if and acquisition the walkers meet, and a scan of the whole function each time made a method with hundreds of
     // flags quadratic.
     private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) =>
@@ -499,15 +499,7 @@ internal static class LockOperations
         var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in DescendantsInSameFunction(function))
         {
-            if (operation is ILocalReferenceOperation { Local: var local } reference &&
-                reference.Parent switch
-                {
-                    IAssignmentOperation assignment => assignment.Target == reference,
-                    IIncrementOrDecrementOperation => true,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-                    ITupleOperation => true,
-                    _ => false,
-                })
+            if (operation is ILocalReferenceOperation { Local: var local } reference && IsWritten(reference))
             {
                 written.Add(local);
             }
@@ -560,11 +552,14 @@ internal static class LockOperations
     private static IOperation? LastStatementOf(IOperation branch) =>
         branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
 
-    // The call a negated condition tests: Monitor.TryEnter(g), or the awaited sem.WaitAsync(0) of !await sem.WaitAsync(0).
-    private static IOperation Tried(IOperation operand)
+    /// <summary>
+    /// <see cref="WithoutConversions"/>, then through one await: the call a condition or statement makes, awaited or not
+    /// (<c>Monitor.TryEnter(g)</c>, <c>sem.WaitAsync(0)</c> of <c>await sem.WaitAsync(0)</c>).
+    /// </summary>
+    public static IOperation WithoutAwait(IOperation operation)
     {
-        var tried = WithoutConversions(operand);
-        return tried is IAwaitOperation { Operation: var awaited } ? WithoutConversions(awaited) : tried;
+        var inner = WithoutConversions(operation);
+        return inner is IAwaitOperation { Operation: var awaited } ? WithoutConversions(awaited) : inner;
     }
 
     // An else branch runs holding what the try-acquire took: it must go on to the statement after the if with it, neither
@@ -734,13 +729,7 @@ internal static class LockOperations
         foreach (var operation in DescendantsInSameFunction(loop.Body))
         {
             if (operation is ILocalReferenceOperation { Local: var local } reference && SymbolEqualityComparer.Default.Equals(local, variable) &&
-                reference.Parent switch
-                {
-                    IAssignmentOperation assignment => assignment.Target == reference,
-                    IIncrementOrDecrementOperation => true,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-                    _ => false,
-                })
+                IsWritten(reference))
             {
                 return false;
             }

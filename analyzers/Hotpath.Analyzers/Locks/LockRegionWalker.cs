@@ -785,8 +785,7 @@ internal abstract class LockRegionWalker
         {
             if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag))
             {
-                var value = LockOperations.WithoutConversions(initial);
-                return LockOperations.WithoutConversions(value is IAwaitOperation { Operation: var awaited } ? awaited : value) is IInvocationOperation tried &&
+                return LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
                     LockOperations.TryThenBlock(tried, Symbols) is not null;
             }
         }

@@ -566,7 +566,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             tested = LockOperations.WithoutConversions(last);
         }
 
-        return LockOperations.WithoutConversions(tested is IAwaitOperation { Operation: var awaited } ? awaited : tested) == tryAcquire;
+        return LockOperations.WithoutAwait(tested) == tryAcquire;
     }
 
     private static IOperation? FirstStatement(IOperation? operation) =>
