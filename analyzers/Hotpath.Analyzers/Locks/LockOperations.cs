@@ -431,7 +431,8 @@ internal static class LockOperations
     /// <summary>
     /// Whether <paramref name="conditional"/> is the "try, then block" idiom for <paramref name="invocation"/>: its whole
     /// condition says that try-acquire failed (<see cref="FailedTry"/>), and its true branch ends by taking the same lock
-    /// again (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>): the statement holds the lock once
+    /// again (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>, or then sets the flag it tested:
+    /// <c>if (!got) { Monitor.Enter(g); got = true; }</c>): the statement holds the lock once
     /// after it, whichever way it went.
     /// </summary>
     public static bool TakesAgainWhenTryFails(IConditionalOperation conditional, IInvocationOperation invocation, LockSymbols symbols)
@@ -443,7 +444,7 @@ internal static class LockOperations
             return false;
         }
 
-        return LastStatementOf(conditional.WhenTrue) is IExpressionStatementOperation { Operation: var expression } &&
+        return RetryOf(conditional) is IExpressionStatementOperation { Operation: var expression } &&
             WithoutAwait(expression) is IInvocationOperation retry &&
             TryGetAcquisition(retry, symbols, out var again) && !again.ReturnsSuccess && again.TakenFlag is null &&
             again.Kind == attempt.Kind && SameTarget(again.Target, attempt.Target);
@@ -476,7 +477,8 @@ internal static class LockOperations
         foreach (var declarator in declaration.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
         {
             if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) && declarator.GetVariableInitializer() is { Value: var value } &&
-                WithoutAwait(value) is IInvocationOperation stored && TryGetAcquisition(stored, symbols, out _) && !IsWrittenAgain(flag, conditional))
+                WithoutAwait(value) is IInvocationOperation stored && TryGetAcquisition(stored, symbols, out _) &&
+                (!IsWrittenAgain(flag, conditional) || OnlySetTrueIn(flag, conditional)))
             {
                 return stored;
             }
@@ -490,22 +492,81 @@ internal static class LockOperations
     // every if and acquisition the walkers meet, and a scan of the whole function each time made a method with hundreds of
     // flags quadratic.
     private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) =>
-        WrittenLocals.GetValue(FunctionRoot(within), WrittenIn).Contains(local);
+        WrittenLocals.GetValue(FunctionRoot(within), WrittenIn).ContainsKey(local);
 
-    private static readonly ConditionalWeakTable<IOperation, HashSet<ILocalSymbol>> WrittenLocals = new();
+    private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>> WrittenLocals = new();
 
-    private static HashSet<ILocalSymbol> WrittenIn(IOperation function)
+    private static Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> WrittenIn(IOperation function)
     {
-        var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var written = new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
         foreach (var operation in DescendantsInSameFunction(function))
         {
             if (operation is ILocalReferenceOperation { Local: var local } reference && IsWritten(reference))
             {
-                written.Add(local);
+                if (!written.TryGetValue(local, out var writes))
+                {
+                    written.Add(local, writes = new List<ILocalReferenceOperation>());
+                }
+
+                writes.Add(reference);
             }
         }
 
         return written;
+    }
+
+    // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); got = true; }: every other write of the flag is a
+    // got = true of the if's own branch, so after the if the flag says again that the lock is held.
+    private static bool OnlySetTrueIn(ILocalSymbol flag, IConditionalOperation conditional) =>
+        WrittenLocals.GetValue(FunctionRoot(conditional), WrittenIn).TryGetValue(flag, out var writes) &&
+        writes.All(write => write.Parent?.Parent is { } statement && statement.Parent == conditional.WhenTrue && SetsTrue(statement, flag));
+
+    // got = true; as a statement of its own.
+    private static bool SetsTrue(IOperation statement, ILocalSymbol flag) =>
+        statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var value } } &&
+        SymbolEqualityComparer.Default.Equals(target.Local, flag) && value.ConstantValue is { HasValue: true, Value: true };
+
+    /// <summary>
+    /// Whether the true branch of a "try, then block" idiom kept in a flag sets the flag again
+    /// (<c>if (!got) { Monitor.Enter(g); got = true; }</c>): then the flag says whether the lock is held after the if, and
+    /// a finally may test it.
+    /// </summary>
+    public static bool SetsTheFlagAgain(IConditionalOperation idiom) =>
+        TestedFlag(idiom) is { } flag && idiom.WhenTrue is IBlockOperation { Operations: var statements } && statements.Any(statement => SetsTrue(statement, flag));
+
+    /// <summary>
+    /// Whether <paramref name="assignment"/> is the <c>got = true;</c> of a "try, then block" idiom's branch
+    /// (<see cref="SetsTheFlagAgain"/>): it runs only once the branch has the lock.
+    /// </summary>
+    public static bool SetsTheIdiomFlag(IOperation assignment, LockSymbols symbols) =>
+        assignment is ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var flag }, Parent: IExpressionStatementOperation statement } &&
+        statement.Parent is IBlockOperation { Parent: IConditionalOperation conditional } branch && conditional.WhenTrue == branch &&
+        SetsTrue(statement, flag) && FailedTry(conditional, symbols) is { } attempt && TakesAgainWhenTryFails(conditional, attempt, symbols);
+
+    // The local an if tests for false as its whole condition (if (!got)), or null.
+    private static ILocalSymbol? TestedFlag(IConditionalOperation conditional) =>
+        WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
+        WithoutConversions(operand) is ILocalReferenceOperation { Local: var flag }
+            ? flag
+            : null;
+
+    // The statement of the idiom's branch that takes the lock again: its last, but for a got = true of the tested flag
+    // after it, which cannot throw between the Enter and the try.
+    private static IOperation? RetryOf(IConditionalOperation conditional)
+    {
+        if (conditional.WhenTrue is not IBlockOperation { Operations: var statements })
+        {
+            return conditional.WhenTrue;
+        }
+
+        var flag = TestedFlag(conditional);
+        var last = statements.Length - 1;
+        while (last >= 0 && flag is not null && SetsTrue(statements[last], flag))
+        {
+            last--;
+        }
+
+        return last >= 0 ? statements[last] : null;
     }
 
     /// <summary>
@@ -543,14 +604,10 @@ internal static class LockOperations
         }
 
         return FailedTry(conditional, symbols) is { } attempt && TakesAgainWhenTryFails(conditional, attempt, symbols) &&
-            LastStatementOf(conditional.WhenTrue) is { } last && last.Syntax.Span.Contains(acquisition.Syntax.Span)
+            RetryOf(conditional) is { } retry && retry.Syntax.Span.Contains(acquisition.Syntax.Span)
             ? conditional
             : null;
     }
-
-    // A branch's last statement: the branch itself unless it is a block (null for an empty block).
-    private static IOperation? LastStatementOf(IOperation branch) =>
-        branch is IBlockOperation { Operations: var statements } ? (statements.Length > 0 ? statements[statements.Length - 1] : null) : branch;
 
     /// <summary>
     /// <see cref="WithoutConversions"/>, then through one await: the call a condition or statement makes, awaited or not

@@ -463,7 +463,8 @@ internal abstract class LockRegionWalker
     /// <summary>
     /// Whether every write of <paramref name="flag"/> in the function holding <paramref name="within"/> says whether
     /// <paramref name="target"/> was taken: a try-acquire's result, the lockTaken flag passed by ref to an acquisition of it,
-    /// or a <c>false</c> written before all of those (<c>var taken = false;</c>). After <c>got = false;</c> or
+    /// or a <c>false</c> written before all of those (<c>var taken = false;</c>), or the <c>got = true;</c> that follows
+    /// the Enter of a "try, then block" branch. After <c>got = false;</c> or
     /// <c>got = n > 0;</c> the flag no longer tells, and a branch it guards may run holding the lock.
     /// </summary>
     private bool OnlyStoresWhetherTaken(ILocalSymbol flag, IOperation within, IOperation target)
@@ -506,6 +507,11 @@ internal abstract class LockRegionWalker
             else if (value.ConstantValue is { HasValue: true, Value: false })
             {
                 lastFalse = position > lastFalse ? position : lastFalse;
+            }
+            else if (value.Parent is { } assignment && LockOperations.SetsTheIdiomFlag(assignment, Symbols))
+            {
+                // if (!got) { Monitor.Enter(g); got = true; }: written only once the lock is taken again.
+                continue;
             }
             else
             {
@@ -608,7 +614,7 @@ internal abstract class LockRegionWalker
             case IConditionalOperation { WhenFalse: null, Condition: ILocalReferenceOperation { Local: var flag } } conditional:
                 // if (taken) Monitor.Exit(g): the flag says whether the lock was taken, so it exits whenever the lock is held.
                 // Not the flag of "try, then block" (var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }):
-                // after that if the lock is held whatever got says.
+                // after that if the lock is held whatever got says (unless the branch sets it again: got = true).
                 return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) && IsTakenFlag(flag, conditional, target) &&
                     !IsTryThenBlockFlag(flag, conditional);
             case IConditionalOperation { WhenFalse: null, Condition: IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } test } conditional
@@ -786,7 +792,7 @@ internal abstract class LockRegionWalker
             if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag))
             {
                 return LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
-                    LockOperations.TryThenBlock(tried, Symbols) is not null;
+                    LockOperations.TryThenBlock(tried, Symbols) is { } idiom && !LockOperations.SetsTheFlagAgain(idiom);
             }
         }
 

@@ -406,8 +406,9 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 releasedInFinally = true;
 
                 // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }: the lock is held after the if whatever got
-                // says, so a release that tests it (finally { if (got) Monitor.Exit(g); }) leaks what the branch took.
-                if (tryThenBlock is not null && LockOperations.WithoutConversions(tryThenBlock.Condition) is IUnaryOperation { Operand: var tested } &&
+                // says, so a release that tests it (finally { if (got) Monitor.Exit(g); }) leaks what the branch took, unless the
+                // branch sets it again (got = true).
+                if (tryThenBlock is not null && !LockOperations.SetsTheFlagAgain(tryThenBlock) && LockOperations.WithoutConversions(tryThenBlock.Condition) is IUnaryOperation { Operand: var tested } &&
                     LockOperations.WithoutConversions(tested) is ILocalReferenceOperation idiomFlag && IsGuardedBy(release, idiomFlag, nextFinally))
                 {
                     return $"the finally tests '{idiomFlag.Syntax}', but the lock is held after the if whatever it says";

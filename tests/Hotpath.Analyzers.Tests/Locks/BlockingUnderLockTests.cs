@@ -1342,7 +1342,8 @@ public sealed class BlockingUnderLockTests
     /// "Try, then block" (<c>if (!Monitor.TryEnter(g)) { contended++; Monitor.Enter(g); }</c>) holds the lock once after
     /// the if, so the finally of the try after it frees it; the branch runs without it until its Enter. Taking another
     /// lock in the branch keeps that one held. With the try-acquire kept in a flag, only the idiom's own if runs without
-    /// the lock where the flag is false: after it the lock is held whatever the flag says.
+    /// the lock where the flag is false: after it the lock is held whatever the flag says, unless the branch sets the flag
+    /// again after its Enter (got = true), and a finally may test it.
     /// </summary>
     [Fact]
     public Task Try_then_block_holds_the_lock_once() => LockVerifier.VerifyAsync(Usings + """
@@ -1360,6 +1361,8 @@ public sealed class BlockingUnderLockTests
             public void G() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); else { {|HOT207:Thread.Sleep(10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } Thread.Sleep(11); }
             public void H() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); } try { if (!got) {|HOT207:Thread.Sleep(12)|}; if (got) {|HOT207:Thread.Sleep(13)|}; } finally { Monitor.Exit(_gate); } if (!got) Thread.Sleep(14); }
             public void FlagGuardedExit() { var got = Monitor.TryEnter(_gate); if (!got) Monitor.Enter(_gate); try { _n++; } finally { if (got) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(12)|}; }
+            public void FlagSetAgain() { var got = Monitor.TryEnter(_gate); if (!got) { Thread.Sleep(15); Monitor.Enter(_gate); got = true; } try { {|HOT207:Thread.Sleep(16)|}; } finally { if (got) Monitor.Exit(_gate); } Thread.Sleep(17); }
+            public void FlagSetFalse() { var got = Monitor.TryEnter(_gate); if (!got) { Monitor.Enter(_gate); got = false; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(18)|}; }
         }
         """, "HOT207");
 

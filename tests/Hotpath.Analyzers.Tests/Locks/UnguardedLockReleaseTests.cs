@@ -326,6 +326,31 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     /// <summary>
+    /// "Try, then block" kept in a flag whose branch sets it again after taking the lock (<c>var got =
+    /// Monitor.TryEnter(x); if (!got) { …; Monitor.Enter(x); got = true; }</c>): after the if the flag is true and the lock
+    /// held, so a finally that releases when the flag says so releases it. A got = true that can leave the flag false
+    /// (under an if of its own), a write elsewhere (got = false, or in an else) or other work after the Enter keep it
+    /// reported.
+    /// </summary>
+    [Fact]
+    public Task Try_then_block_whose_branch_sets_the_flag_again() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private int _n, _contended;
+            public void A() { var got = Monitor.TryEnter(_gate); if (!got) { _contended++; Monitor.Enter(_gate); got = true; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void B() { var got = Monitor.TryEnter(_gate); if (!got) { Monitor.Enter(_gate); got = true; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void D() { var got = Monitor.TryEnter(_gate); if (!got) { got = true; Monitor.Enter(_gate); } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void E() { var got = _semaphore.Wait(0); if (!got) { _semaphore.Wait(); got = true; } try { _n++; } finally { if (got) _semaphore.Release(); } }
+            public void SetFalse() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) { {|HOT204:Monitor.Enter(_gate)|}; got = false; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void SetUnderAnIf(bool x) { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) { {|HOT204:Monitor.Enter(_gate)|}; if (x) got = true; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void SetInTheElse() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) { {|HOT204:Monitor.Enter(_gate)|}; got = true; } else { got = true; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+            public void WorkAfterTheEnter() { var got = {|HOT204:Monitor.TryEnter(_gate)|}; if (!got) { {|HOT204:Monitor.Enter(_gate)|}; got = true; _contended++; } try { _n++; } finally { if (got) Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
+    /// <summary>
     /// "Try, then block" with an awaited try (<c>if (!await sem.WaitAsync(0)) await sem.WaitAsync();</c>) is the same
     /// idiom. An else branch runs holding what the try-acquire took: one that only goes on (a loop inside it may break)
     /// keeps the idiom, one that leaves (a return, a throw) leaks the lock, and one that takes the lock again holds it
