@@ -366,13 +366,22 @@ internal static class LockOperations
 
         a = Unwrap(a);
         b = Unwrap(b);
-        if (LoopElement(a) is { } elementA && LoopElement(b) is { } elementB)
+        var elementA = LoopElement(a);
+        var elementB = LoopElement(b);
+        if (elementA is not null && elementB is not null)
         {
             // The elements of one collection, each picked by a loop's own variable (foreach (var l in locks) Monitor.Enter(l);
             // … finally { foreach (var l in locks) Monitor.Exit(l); }, or for (var i = 0; i < locks.Length; i++) with
             // locks[i]), are one lock: all of them. One variable does not make one collection: _reads[i] and _writes[i]
             // are two locks (and _totals[i] = 0 does not assign _stripes[i]).
             return SameTarget(elementA.Collection, elementB.Collection);
+        }
+
+        if ((elementA is null) != (elementB is null) && IsElementAccess(elementA is null ? a : b))
+        {
+            // All the elements a loop picks are not the one element of another index, even one spelled the same: locks[i]
+            // of for (var i = 0; i < n; i += 2) gives back every other lock of the loop that took each locks[i].
+            return false;
         }
 
         switch (a, b)
@@ -391,6 +400,9 @@ internal static class LockOperations
                 return Normalize(a.Syntax) == Normalize(b.Syntax);
         }
     }
+
+    private static bool IsElementAccess(IOperation operation) =>
+        operation is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true };
 
     /// <summary>Whether <paramref name="operation"/> is <paramref name="root"/> or inside it.</summary>
     public static bool IsWithin(IOperation operation, IOperation root)
@@ -686,12 +698,16 @@ internal static class LockOperations
     /// </summary>
     private static bool CoversEveryElement(IForLoopOperation loop, ILocalSymbol variable, LoopElementTarget taken)
     {
-        var up = loop.AtLoopBottom.Any(step => step.DescendantsAndSelf().Any(operation =>
-            operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation { Local: var local } } &&
-            SymbolEqualityComparer.Default.Equals(local, variable)));
+        var up = StepOf(loop, variable) == 1;
         var start = loop.Before.SelectMany(before => before.DescendantsAndSelf())
             .OfType<IVariableDeclaratorOperation>()
             .FirstOrDefault(declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable))?.GetVariableInitializer()?.Value;
+        if (start is not null && CountsDownInCondition(loop, variable))
+        {
+            // for (var j = locks.Length; j-- > 0;): the body sees one below the count down to 0.
+            return IsCount(start, taken);
+        }
+
         if (start is null || Unwrap(loop.Condition ?? loop) is not IBinaryOperation { LeftOperand: var left, RightOperand: var right } condition ||
             Unwrap(left) is not ILocalReferenceOperation { Local: var tested } || !SymbolEqualityComparer.Default.Equals(tested, variable))
         {
@@ -759,28 +775,15 @@ internal static class LockOperations
 
     /// <summary>
     /// Whether <paramref name="loop"/>'s <paramref name="variable"/> moves one element a round: its increment steps it
-    /// (<c>i++</c>, <c>i--</c>) and its body never writes it. Another variable of the initializer (<c>n</c> in
+    /// (<c>i++</c>, <c>i--</c>), or its condition counts it down (<c>j-- &gt; 0</c>), and its body never writes it. Another variable of the initializer (<c>n</c> in
     /// <c>for (int i = 0, n = locks.Length - 1; …; i++)</c>), or one the body steps as well (<c>{ Monitor.Exit(locks[i]); i++; }</c>
     /// gives back every other lock), does not pick every element.
     /// </summary>
     private static bool StepsOneByOne(IForLoopOperation loop, ILocalSymbol variable)
     {
-        var stepped = false;
-        foreach (var step in loop.AtLoopBottom)
+        if ((StepOf(loop, variable) != 0) == CountsDownInCondition(loop, variable))
         {
-            foreach (var operation in step.DescendantsAndSelf())
-            {
-                if (operation is IIncrementOrDecrementOperation { Target: ILocalReferenceOperation { Local: var local } } &&
-                    SymbolEqualityComparer.Default.Equals(local, variable))
-                {
-                    stepped = true;
-                }
-            }
-        }
-
-        if (!stepped)
-        {
-            return false;
+            return false; // not stepped by one, or stepped twice a round
         }
 
         foreach (var operation in DescendantsInSameFunction(loop.Body))
@@ -794,6 +797,45 @@ internal static class LockOperations
 
         return true;
     }
+
+    // What the increment of a for loop adds to variable each round: 1 (i++, ++i, i += 1), -1 (i--, i -= 1), or 0 when it
+    // does not step it by exactly one (no step, i += 2, i++, i++).
+    private static int StepOf(IForLoopOperation loop, ILocalSymbol variable)
+    {
+        var total = 0;
+        var steps = 0;
+        foreach (var step in loop.AtLoopBottom)
+        {
+            foreach (var operation in step.DescendantsAndSelf())
+            {
+                if (operation is not ILocalReferenceOperation { Local: var local } reference || !SymbolEqualityComparer.Default.Equals(local, variable) || !IsWritten(reference))
+                {
+                    continue;
+                }
+
+                steps++;
+                total += reference.Parent switch
+                {
+                    IIncrementOrDecrementOperation { Kind: var kind } => kind == OperationKind.Increment ? 1 : -1,
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Value.ConstantValue: { HasValue: true, Value: 1 } } => 1,
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract, Value.ConstantValue: { HasValue: true, Value: 1 } } => -1,
+                    _ => 0,
+                };
+            }
+        }
+
+        return steps == 1 ? total : 0;
+    }
+
+    // for (var j = n; j-- > 0;), or --j >= 0 (or > -1): the condition steps the variable down, and the body sees n - 1 to 0.
+    private static bool CountsDownInCondition(IForLoopOperation loop, ILocalSymbol variable) =>
+        loop.Condition is { } condition &&
+        Unwrap(condition) is IBinaryOperation { LeftOperand: var left, RightOperand.ConstantValue: { HasValue: true, Value: int bound } } test &&
+        Unwrap(left) is IIncrementOrDecrementOperation { Kind: OperationKind.Decrement, Target: ILocalReferenceOperation { Local: var local } } step &&
+        SymbolEqualityComparer.Default.Equals(local, variable) &&
+        (step.IsPostfix
+            ? test.OperatorKind == BinaryOperatorKind.GreaterThan && bound == 0
+            : (test.OperatorKind == BinaryOperatorKind.GreaterThanOrEqual && bound == 0) || (test.OperatorKind == BinaryOperatorKind.GreaterThan && bound == -1));
 
     /// <summary>The foreach whose iteration variable <paramref name="reference"/> reads, or null.</summary>
     public static IForEachLoopOperation? DeclaringForEach(ILocalReferenceOperation reference)

@@ -1493,8 +1493,9 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// A release for loop's count is how many the taking loop took: the collection's own Length or Count (up to it, or up
     /// to and with Length - 1), the taking loop's bound, what its body counted, or a local set once to one of these
-    /// (for (int j = 0, n = _shards.Length; j &lt; n; j++)). Another collection's Length or a
-    /// number unrelated to the taking (j &lt; n) may stop short, and the locks stay held.
+    /// (for (int j = 0, n = _shards.Length; j &lt; n; j++)), stepping by one (j++, j += 1, or j-- &gt; 0 in the condition
+    /// from the count). Another collection's Length or a number unrelated to the taking (j &lt; n) may stop short, a step
+    /// of two (j += 2, j++, j++) skips locks, and the locks stay held.
     /// </summary>
     [Fact]
     public Task A_release_for_loop_counts_to_how_many_the_taking_loop_took() => LockVerifier.VerifyAsync(Usings + """
@@ -1511,6 +1512,14 @@ public sealed class BlockingUnderLockTests
             public void G(int count) { for (var i = 0; i < count; i++) { Monitor.Enter(_shards[i]); Monitor.Enter(_others[i]); } for (var j = 0; j < count; j++) { Monitor.Exit(_others[j]); Monitor.Exit(_shards[j]); } Thread.Sleep(6); }
             public void H() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (int j = 0, n = _shards.Length; j < n; j++) Monitor.Exit(_shards[j]); Thread.Sleep(7); }
             public void I() { var m = _shards.Length; m--; for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < m; j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(8)|}; }
+            public void CountDownInCondition() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length; j-- > 0;) Monitor.Exit(_shards[j]); Thread.Sleep(9); }
+            public void PrefixCountDown() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length; --j >= 0;) Monitor.Exit(_shards[j]); Thread.Sleep(10); }
+            public void PlusOne() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j += 1) Monitor.Exit(_shards[j]); Thread.Sleep(11); }
+            public void PrefixStopsAtOne() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length; --j > 0;) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(12)|}; }
+            public void CountDownFromBelow() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length - 1; j-- > 0;) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(13)|}; }
+            public void CountedDownTwice() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length; j-- > 0; j--) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(14)|}; }
+            public void PlusTwo() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j += 2) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(15)|}; }
+            public void SteppedTwice() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++, j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(16)|}; }
         }
         """, "HOT207");
 

@@ -399,6 +399,12 @@ public sealed class UnguardedLockReleaseTests
             public void CountInBoth() { for (int i = 0, n = _s.Length; i < n; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (int j = 0, n = _s.Length; j < n; j++) Monitor.Exit(_s[j]); } }
             public void UnrelatedLocal(int n) { var m = n; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
             public void LocalWrittenAgain() { var m = _s.Length; m--; for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < m; j++) Monitor.Exit(_s[j]); } }
+            public void CountDownInCondition() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = _s.Length; j-- > 0;) Monitor.Exit(_s[j]); } }
+            public void PlusOne() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = 0; j < _s.Length; j += 1) Monitor.Exit(_s[j]); } }
+            public void PlusTwo() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < _s.Length; j += 2) Monitor.Exit(_s[j]); } }
+            public void PlusTwoSameName() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = 0; i < _s.Length; i += 2) Monitor.Exit(_s[i]); } }
+            public void SteppedTwice() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = 0; i < _s.Length; i++, i++) Monitor.Exit(_s[i]); } }
+            public void PrefixStopsAtOne() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = _s.Length; --i > 0;) Monitor.Exit(_s[i]); } }
         }
         """, "HOT204");
 
