@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -318,6 +319,32 @@ internal static class LockOperations
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="acquisition"/> gives up instead of waiting for good: a try-acquire (<c>Monitor.TryEnter(x)</c>,
+    /// <c>TryEnter(x, 100)</c>, <c>SemaphoreSlim.Wait(timeout)</c>, <c>TryEnterWriteLock(50)</c>) whose timeout is not
+    /// <c>Timeout.Infinite</c> (a constant -1, <c>Timeout.InfiniteTimeSpan</c>). Such a call cannot deadlock: taking
+    /// locks out of order with it is how code backs off.
+    /// </summary>
+    public static bool GivesUp(Acquisition acquisition)
+    {
+        if (!acquisition.ReturnsSuccess && !acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var argument in acquisition.Invocation.Arguments)
+        {
+            var value = Unwrap(argument.Value);
+            if (value.ConstantValue is { HasValue: true, Value: -1 } ||
+                value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Strips conversions and parentheses that do not change which object is referred to.</summary>

@@ -267,7 +267,10 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
 
             protected override void OnAcquire(IOperation target, IOperation site, ImmutableStack<HeldLock> held)
             {
-                if (InNestedFunction || _graph.Identify(target) is not { } acquired)
+                // A try-acquire that gives up (if (Monitor.TryEnter(a)) under b) cannot wait for good, so it orders nothing,
+                // as lockdep ignores trylocks: taking a lock out of order that way is how code avoids the deadlock.
+                if (InNestedFunction || _graph.Identify(target) is not { } acquired ||
+                    (site is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && LockOperations.GivesUp(acquisition)))
                 {
                     return;
                 }

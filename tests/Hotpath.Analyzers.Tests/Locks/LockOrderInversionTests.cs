@@ -264,4 +264,42 @@ public sealed class LockOrderInversionTests
             public void Four() { lock (_d) { {|HOT208:lock (_c)|} { } } }
         }
         """, "HOT208");
+
+    /// <summary>
+    /// A try-acquire that gives up (<c>Monitor.TryEnter(a)</c>, with a finite timeout, <c>TryEnterWriteLock(10)</c>,
+    /// <c>SemaphoreSlim.Wait(10)</c>), directly or in a method called under the lock, cannot wait for good, so it orders
+    /// nothing: taking a lock out of order that way is how code backs off. One with an infinite timeout waits like Enter,
+    /// so does the Enter of "try, then block", and what is taken while the try-acquired lock is held is ordered after it.
+    /// </summary>
+    [Fact]
+    public Task A_try_acquire_that_gives_up_orders_nothing() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Ledger
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            private readonly object _e = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private int _n;
+            public void Forward() { lock (_a) { lock (_b) { _n++; } } }
+            public void Back() { lock (_b) { if (Monitor.TryEnter(_a)) { try { _n++; } finally { Monitor.Exit(_a); } } } }
+            public void BackWithTimeout() { lock (_b) { if (Monitor.TryEnter(_a, 100)) { try { _n++; } finally { Monitor.Exit(_a); } } } }
+            public void BackWithFlag() { lock (_b) { var taken = false; try { Monitor.TryEnter(_a, 10, ref taken); } finally { if (taken) Monitor.Exit(_a); } } }
+            public void BackThroughACall() { lock (_b) { TryA(); } }
+            private void TryA() { if (Monitor.TryEnter(_a)) { try { _n++; } finally { Monitor.Exit(_a); } } }
+            public void ReaderWriter() { _rw.EnterWriteLock(); try { lock (_a) { } } finally { _rw.ExitWriteLock(); } }
+            public void ReaderWriterBack() { lock (_a) { if (_rw.TryEnterWriteLock(10)) { try { _n++; } finally { _rw.ExitWriteLock(); } } } }
+            public void Semaphore() { _s.Wait(); try { lock (_a) { } } finally { _s.Release(); } }
+            public void SemaphoreBack() { lock (_a) { if (_s.Wait(10)) { try { _n++; } finally { _s.Release(); } } } }
+            public void C() { lock (_c) { {|HOT208:lock (_d)|} { } } }
+            public void Infinite() { lock (_d) { if ({|HOT208:Monitor.TryEnter(_c, Timeout.Infinite)|}) { try { _n++; } finally { Monitor.Exit(_c); } } } }
+            public void D() { lock (_d) { {|HOT208:lock (_e)|} { } } }
+            public void TryThenBlock() { lock (_e) { if (!Monitor.TryEnter(_d)) { _n++; {|HOT208:Monitor.Enter(_d)|}; } try { _n++; } finally { Monitor.Exit(_d); } } }
+            public void HeldAfterTheTry() { lock (_c) { {|HOT208:lock (_e)|} { } } }
+            public void TakenUnderTheTry() { if (Monitor.TryEnter(_e)) { try { {|HOT208:lock (_c)|} { } } finally { Monitor.Exit(_e); } } }
+        }
+        """, "HOT208");
 }
