@@ -370,7 +370,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
-        if (tryThenBlock is null && statement is IConditionalOperation conditional && IsWithin(acquisition.Invocation, conditional.Condition) && !IsGuardClause(conditional))
+        var inCondition = tryThenBlock is null && statement is IConditionalOperation && IsWithin(acquisition.Invocation, ((IConditionalOperation)statement).Condition);
+        if (inCondition && statement is IConditionalOperation conditional && !IsGuardClause(conditional))
         {
             // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }, or the else of a test for failure:
             // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }. Only when the whole
@@ -379,21 +380,31 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // The true branch holds the lock only when the condition is the try-acquire or ends with it (if (ready &&
             // Monitor.TryEnter(x))): in if (Monitor.TryEnter(x) && ready) a false ready leaves the lock taken and the
             // branch skipped, and in if (Monitor.TryEnter(x) || force) the branch runs without it.
-            next = LockOperations.FailedTry(conditional, symbols) == acquisition.Invocation && conditional.WhenFalse is { } acquired
-                ? FirstStatement(acquired)
-                : DecidesTheCondition(acquisition.Invocation, conditional.Condition) ? FirstStatement(conditional.WhenTrue) : null;
+            next = HeldWhen(acquisition.Invocation, conditional.Condition) switch
+            {
+                1 => FirstStatement(conditional.WhenTrue),
+                -1 when conditional.WhenFalse is { } acquired => FirstStatement(acquired),
+                _ => null,
+            };
         }
-        else
+        else if (!inCondition || HeldWhen(acquisition.Invocation, ((IConditionalOperation)statement).Condition) == -1)
         {
+            // After the acquisition, a guard clause may leave first, but only where the lock was not taken: if (!got) return;
+            // after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself.
+            // if (got) return; or if (bad) return; after Monitor.Enter(x) leaves holding it.
+            var flag = ResultFlag(acquisition.Invocation);
             for (var i = index + 1; i < block.Operations.Length; i++)
             {
                 var candidate = block.Operations[i];
-                if (candidate is IConditionalOperation guard && IsGuardClause(guard))
+                if (candidate is IConditionalOperation guard && IsGuardClause(guard) && HeldWhen(acquisition.Invocation, guard.Condition, flag) == -1)
                 {
-                    continue; // `if (!acquired) return;`
+                    continue;
                 }
 
-                next = candidate is IConditionalOperation { WhenFalse: null } check ? FirstStatement(check.WhenTrue) : candidate;
+                // var got = Monitor.TryEnter(x, 10); if (got) { try { ... } finally { Monitor.Exit(x); } }
+                next = candidate is IConditionalOperation { WhenFalse: null } check && HeldWhen(acquisition.Invocation, check.Condition, flag) == 1
+                    ? FirstStatement(check.WhenTrue)
+                    : candidate;
                 break;
             }
         }
@@ -557,24 +568,56 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    // Whether the condition is true exactly when the try-acquire took the lock: the call itself (awaited or not), or the
-    // last operand of an && chain, which runs only when the rest held.
-    private static bool DecidesTheCondition(IInvocationOperation tryAcquire, IOperation condition)
+    // 1 when the condition is true exactly when the try-acquire took the lock (the call itself, awaited or not, or the last
+    // operand of an && chain, which runs only when the rest held), -1 when it is false exactly then (its negation: !TryEnter,
+    // !ok || !TryEnter, !(ok && TryEnter)), 0 otherwise (TryEnter && ready leaves it taken with the condition false).
+    // With a flag (var got = Monitor.TryEnter(x, 10)), got and !got are exact too, but not got && ready: the lock is held
+    // whatever else the condition tests.
+    private static int HeldWhen(IInvocationOperation tryAcquire, IOperation condition, ILocalSymbol? flag = null)
     {
-        var tested = LockOperations.WithoutConversions(condition);
-        while (tested is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, RightOperand: var last })
+        switch (LockOperations.WithoutConversions(condition))
         {
-            tested = LockOperations.WithoutConversions(last);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
+                return -HeldWhen(tryAcquire, operand, flag);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, LeftOperand: var left, RightOperand: var right }:
+                // ready && TryEnter(x): true only when it ran and took the lock; a false ready never calls it.
+                return !IsWithin(tryAcquire, left) && HeldWhen(tryAcquire, right) == 1 ? 1 : 0;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr, LeftOperand: var left, RightOperand: var right }:
+                // stop || !TryEnter(x): false only when it ran and took the lock.
+                return !IsWithin(tryAcquire, left) && HeldWhen(tryAcquire, right) == -1 ? -1 : 0;
+            case ILocalReferenceOperation { Local: var local } when flag is not null && SymbolEqualityComparer.Default.Equals(local, flag):
+                return 1;
+            case var tested:
+                return LockOperations.WithoutAwait(tested) == tryAcquire ? 1 : 0;
+        }
+    }
+
+    // The local a try-acquire's result is kept in: var got = Monitor.TryEnter(x, 10); or got = await s.WaitAsync(100);.
+    private static ILocalSymbol? ResultFlag(IInvocationOperation tryAcquire)
+    {
+        IOperation current = tryAcquire;
+        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
+        {
+            current = current.Parent;
         }
 
-        return LockOperations.WithoutAwait(tested) == tryAcquire;
+        return current.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } assignment when assignment.Value == current => local,
+            _ => null,
+        };
     }
 
     private static IOperation? FirstStatement(IOperation? operation) =>
         operation is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[0] : null) : operation;
 
+    // if (…) return; or if (…) { contended++; throw new TimeoutException(); }: an if without else whose branch ends by leaving.
     private static bool IsGuardClause(IConditionalOperation conditional) =>
-        conditional.WhenFalse is null && FirstStatement(conditional.WhenTrue) is IReturnOperation or IThrowOperation or IBranchOperation;
+        conditional.WhenFalse is null && LastStatement(conditional.WhenTrue) is IReturnOperation or IThrowOperation or IBranchOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+
+    private static IOperation? LastStatement(IOperation operation) =>
+        operation is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1] : null) : operation;
 
     private static bool IsWithin(IOperation operation, IOperation container) =>
         container.Syntax.Span.Contains(operation.Syntax.Span) && container.Syntax.SyntaxTree == operation.Syntax.SyntaxTree;

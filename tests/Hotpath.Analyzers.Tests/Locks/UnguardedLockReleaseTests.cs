@@ -426,6 +426,55 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// The else of a test for failure holds the lock when the whole condition is false exactly when the try-acquire took
+    /// it: <c>!ok || !TryEnter(x)</c> and <c>!(ok &amp;&amp; TryEnter(x))</c> call it last, so their else runs only with
+    /// the lock; with it first (<c>!TryEnter(x) || !ok</c>) a true ok leaves the lock taken and the else skipped.
+    /// </summary>
+    [Fact]
+    public Task The_else_of_a_failed_try_acquire_test_called_last() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n, _contended;
+            public void OrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void NotAndBefore(bool ok) { if (!(ok && Monitor.TryEnter(_gate, 10))) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void OrAfter(bool ok) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|} || !ok) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void AndBeforeNegated(bool ok) { if (ok && !{|HOT204:Monitor.TryEnter(_gate, 10)|}) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+        }
+        """, "HOT204");
+
+    /// <summary>
+    /// A guard clause between the acquisition and the try (an if without else whose branch ends by leaving) may leave only
+    /// where the lock was not taken: the try-acquire tested for failure (<c>if (!Monitor.TryEnter(x, 10)) { contended++;
+    /// return; }</c>, also with <c>!ok ||</c> before it) or its flag (<c>if (!got) throw …;</c>). One that may leave holding
+    /// it is reported: any guard after a plain Enter, <c>if (got) return;</c>, <c>if (!got || bad) return;</c>,
+    /// <c>if (Monitor.TryEnter(x, 10)) return;</c>. Likewise the if that holds the try, after the acquisition, must test that
+    /// the lock was taken (<c>if (got) { try … }</c>, not <c>if (!got)</c>, nor any if after a plain Enter).
+    /// </summary>
+    [Fact]
+    public Task A_guard_clause_before_the_try_leaves_only_without_the_lock() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n, _contended;
+            public void Flag() { var got = Monitor.TryEnter(_gate, 10); if (!got) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void FlagWithWork() { var got = Monitor.TryEnter(_gate, 10); if (!got) { _contended++; return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void InCondition() { if (!Monitor.TryEnter(_gate, 10)) { _contended++; return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void InConditionOrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public async Task Throws(SemaphoreSlim s, CancellationToken ct) { if (!await s.WaitAsync(100, ct)) { _contended++; throw new TimeoutException(); } try { _n++; } finally { s.Release(); } }
+            public void InLoop(int[] xs) { foreach (var x in xs) { if (!Monitor.TryEnter(_gate, 10)) continue; try { _n += x; } finally { Monitor.Exit(_gate); } } }
+            public void AfterEnter(bool bad) { {|HOT204:Monitor.Enter(_gate)|}; if (bad) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void WhenTaken() { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (got) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void FlagOrBad(bool bad) { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (!got || bad) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void InConditionWhenTaken() { if ({|HOT204:Monitor.TryEnter(_gate, 10)|}) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void InConditionOrAfter(bool ok) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|} || ok) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void TryUnderTheFlag() { var got = Monitor.TryEnter(_gate, 10); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void TryUnderTheNegatedFlag() { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (!got) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void TryUnderAnIfAfterEnter(bool x) { {|HOT204:Monitor.Enter(_gate)|}; if (x) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
