@@ -48,6 +48,17 @@ internal readonly struct Acquisition
     public bool IsZeroTimeout { get; }
 }
 
+/// <summary>How a condition around a try-acquire can come out: true or false, with the lock held or free.</summary>
+[Flags]
+internal enum ConditionOutcomes
+{
+    None = 0,
+    TrueHeld = 1,
+    TrueFree = 2,
+    FalseHeld = 4,
+    FalseFree = 8,
+}
+
 /// <summary>Shared recognition of lock acquisitions, releases and lock targets.</summary>
 internal static class LockOperations
 {
@@ -345,6 +356,69 @@ internal static class LockOperations
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// How a condition that holds a try-acquire (or tests the flag its result was kept in) can come out: which of true and
+    /// false it can be with the lock held, and with it free (<see cref="ConditionOutcomes"/>). && and || evaluate their
+    /// right side only when the left did not decide: in <c>ready &amp;&amp; Monitor.TryEnter(x)</c> a false ready never
+    /// takes the lock, in <c>Monitor.TryEnter(x) &amp;&amp; ready</c> the lock may be held with the condition false. A flag
+    /// says whether the lock was taken before the condition runs, whatever else it tests.
+    /// </summary>
+    public static ConditionOutcomes OutcomesOf(IOperation condition, IInvocationOperation? tryAcquire, ILocalSymbol? flag = null) =>
+        flag is null
+            ? Outcomes(condition, tryAcquire, null, heldBefore: false)
+            : Outcomes(condition, tryAcquire, flag, heldBefore: true) | Outcomes(condition, tryAcquire, flag, heldBefore: false);
+
+    /// <summary>
+    /// 1 when the condition is true exactly when the lock is held (<c>Monitor.TryEnter(x)</c>, <c>ready &amp;&amp;
+    /// Monitor.TryEnter(x)</c>, <c>got</c>), -1 when it is false exactly then (<c>!Monitor.TryEnter(x)</c>,
+    /// <c>!ok || !Monitor.TryEnter(x)</c>, <c>!got</c>), 0 otherwise (<c>Monitor.TryEnter(x) &amp;&amp; ready</c>,
+    /// <c>!got || bad</c>).
+    /// </summary>
+    public static int HeldWhen(IOperation condition, IInvocationOperation? tryAcquire, ILocalSymbol? flag = null)
+    {
+        var outcomes = OutcomesOf(condition, tryAcquire, flag);
+        return (outcomes & ~(ConditionOutcomes.TrueHeld | ConditionOutcomes.FalseFree)) == 0 ? 1
+            : (outcomes & ~(ConditionOutcomes.FalseHeld | ConditionOutcomes.TrueFree)) == 0 ? -1
+            : 0;
+    }
+
+    private static ConditionOutcomes Outcomes(IOperation condition, IInvocationOperation? tryAcquire, ILocalSymbol? flag, bool heldBefore)
+    {
+        var held = heldBefore ? ConditionOutcomes.TrueHeld | ConditionOutcomes.FalseHeld : ConditionOutcomes.TrueFree | ConditionOutcomes.FalseFree;
+        switch (WithoutConversions(condition))
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
+                var inner = Outcomes(operand, tryAcquire, flag, heldBefore);
+                return (ConditionOutcomes)((((int)inner & 3) << 2) | (((int)inner >> 2) & 3));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr, LeftOperand: var left, RightOperand: var right } binary:
+                // The left side's outcome that decides is kept; the other runs the right side in the state it left.
+                var and = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
+                var first = Outcomes(left, tryAcquire, flag, heldBefore);
+                var decided = first & (and ? ConditionOutcomes.FalseHeld | ConditionOutcomes.FalseFree : ConditionOutcomes.TrueHeld | ConditionOutcomes.TrueFree);
+                var goOn = first & ~decided;
+                if ((goOn & (ConditionOutcomes.TrueHeld | ConditionOutcomes.FalseHeld)) != 0)
+                {
+                    decided |= Outcomes(right, tryAcquire, flag, heldBefore: true);
+                }
+
+                if ((goOn & (ConditionOutcomes.TrueFree | ConditionOutcomes.FalseFree)) != 0)
+                {
+                    decided |= Outcomes(right, tryAcquire, flag, heldBefore: false);
+                }
+
+                return decided;
+            case ILocalReferenceOperation { Local: var local } when flag is not null && SymbolEqualityComparer.Default.Equals(local, flag):
+                return heldBefore ? ConditionOutcomes.TrueHeld : ConditionOutcomes.FalseFree;
+            case var tested when tryAcquire is not null && WithoutAwait(tested) == tryAcquire:
+                return heldBefore ? held : ConditionOutcomes.TrueHeld | ConditionOutcomes.FalseFree;
+            case var other when tryAcquire is not null && IsWithin(tryAcquire, other):
+                // Foo(Monitor.TryEnter(x)): taken or not, whatever Foo says.
+                return ConditionOutcomes.TrueHeld | ConditionOutcomes.TrueFree | ConditionOutcomes.FalseHeld | ConditionOutcomes.FalseFree;
+            default:
+                return held;
+        }
     }
 
     /// <summary>Strips conversions and parentheses that do not change which object is referred to.</summary>

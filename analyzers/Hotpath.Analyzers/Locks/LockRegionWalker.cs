@@ -181,21 +181,17 @@ internal abstract class LockRegionWalker
 
                 return;
 
-            case IConditionalOperation { WhenTrue: var whenTrue } conditional when FindAcquisition(conditional.Condition) is { } acquisition:
-                // if (Monitor.TryEnter(x)) { ...held... }
+            case IConditionalOperation conditional when TestedAcquisition(conditional.Condition) is { } acquisition:
+                // if (Monitor.TryEnter(x)) { …held… }, if (!Monitor.TryEnter(x)) { … } else { …held… }, if (!ok ||
+                // !Monitor.TryEnter(x)) … else { …held… }: a branch holds the lock when the condition can come out its way with
+                // the lock taken (after Monitor.TryEnter(x) && ready, the else may run holding it too).
+                var outcomes = LockOperations.OutcomesOf(conditional.Condition, (IInvocationOperation)acquisition.Site!);
                 if (conditional.WhenFalse is { } whenFalse)
                 {
-                    work.Push(Work.Visit(whenFalse, held));
+                    work.Push(Work.Visit(whenFalse, (outcomes & ConditionOutcomes.FalseHeld) != 0 ? held.Push(acquisition) : held));
                 }
 
-                work.Push(Work.Visit(whenTrue, held.Push(acquisition)));
-                work.Push(Work.Visit(conditional.Condition, held));
-                return;
-
-            case IConditionalOperation { WhenFalse: { } taken } conditional when NegatedAcquisition(conditional) is { } acquisition:
-                // if (!Monitor.TryEnter(x)) { ... } else { ...held... }: the else runs when the try-acquire took the lock.
-                work.Push(Work.Visit(taken, held.Push(acquisition)));
-                work.Push(Work.Visit(conditional.WhenTrue, held));
+                work.Push(Work.Visit(conditional.WhenTrue, (outcomes & ConditionOutcomes.TrueHeld) != 0 ? held.Push(acquisition) : held));
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
@@ -607,16 +603,17 @@ internal abstract class LockRegionWalker
                 return ReleasesOnEveryPath(body, target, region, leavingSkips) &&
                     ((body.Operations.Length > 0 && ReleasesOnEveryPath(body.Operations[0], target, region, leavingSkips)) ||
                      tryOperation.Catches.All(@catch => ReleasesOnEveryPath(@catch.Handler, target, region, leavingSkips) || EndsInThrowOrReturn(@catch.Handler)));
+            case IConditionalOperation { Condition: var test } conditional when FlagOf(test) is var (flag, negated) && IsTakenFlag(flag, conditional, target) &&
+                !IsTryThenBlockFlag(flag, conditional):
+                // if (taken) Monitor.Exit(g), if (got) { try … finally { Monitor.Exit(g); } } else { … }: the flag says whether the
+                // lock was taken, so the branch where it is true exits whenever the lock is held. Not the flag of "try, then
+                // block" (var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }): after that if the lock is held
+                // whatever got says (unless the branch sets it again: got = true).
+                return (negated ? conditional.WhenFalse : conditional.WhenTrue) is { } whenTaken && ReleasesOnEveryPath(whenTaken, target, region, leavingSkips);
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 // A branch that leaves without releasing (if (c) return; else Monitor.Exit(g);) does not reach the end.
                 return (ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) || (leavingSkips && Leaves(conditional.WhenTrue, region))) &&
                     (ReleasesOnEveryPath(whenFalse, target, region, leavingSkips) || (leavingSkips && Leaves(whenFalse, region)));
-            case IConditionalOperation { WhenFalse: null, Condition: ILocalReferenceOperation { Local: var flag } } conditional:
-                // if (taken) Monitor.Exit(g): the flag says whether the lock was taken, so it exits whenever the lock is held.
-                // Not the flag of "try, then block" (var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }):
-                // after that if the lock is held whatever got says (unless the branch sets it again: got = true).
-                return ReleasesOnEveryPath(conditional.WhenTrue, target, region, leavingSkips) && IsTakenFlag(flag, conditional, target) &&
-                    !IsTryThenBlockFlag(flag, conditional);
             case IConditionalOperation { WhenFalse: null, Condition: IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } test } conditional
                 when SymbolEqualityComparer.Default.Equals(test.TargetMethod.ContainingType, Symbols.Monitor) && LockOperations.SameTarget(test.Arguments[0].Value, target):
                 // if (Monitor.IsEntered(g)) Monitor.Exit(g): exits whenever this thread holds it.
@@ -1030,14 +1027,14 @@ internal abstract class LockRegionWalker
         return result;
     }
 
-    private HeldLock? FindAcquisition(IOperation condition)
+    /// <summary>The first acquisition in an if's condition (a try-acquire: <c>Monitor.TryEnter(x)</c>, <c>await s.WaitAsync(10)</c>), or null.</summary>
+    private HeldLock? TestedAcquisition(IOperation condition)
     {
         foreach (var operation in LockOperations.DescendantsInSameFunction(condition))
         {
             if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition))
             {
-                // `if (!Monitor.TryEnter(x)) return;` holds the lock after the if, not in it.
-                return IsNegated(invocation, condition) ? null : new HeldLock(acquisition.Target, acquisition.Kind, invocation);
+                return new HeldLock(acquisition.Target, acquisition.Kind, invocation);
             }
         }
 
@@ -1060,16 +1057,6 @@ internal abstract class LockRegionWalker
 
         return idiom.Condition.Syntax.Span.Contains(attempt.Syntax.Span) ? invocation == attempt : invocation != attempt;
     }
-
-    /// <summary>
-    /// The try-acquire an if's condition tests for failure as a whole (<c>!Monitor.TryEnter(x)</c>, <c>!await
-    /// s.WaitAsync(0)</c>), or null. A flag tested so (<c>!got</c>) is <see cref="FlagTest"/>'s.
-    /// </summary>
-    private HeldLock? NegatedAcquisition(IConditionalOperation conditional) =>
-        LockOperations.FailedTry(conditional, Symbols) is { } invocation && conditional.Condition.Syntax.Span.Contains(invocation.Syntax.Span) &&
-        LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) && IsTryAcquire(acquisition)
-            ? new HeldLock(acquisition.Target, acquisition.Kind, invocation)
-            : null;
 
     /// <summary>Whether <paramref name="operation"/> sits under a <c>!</c> within <paramref name="condition"/> (a try-acquire tested for failure).</summary>
     internal static bool IsNegated(IOperation operation, IOperation condition)

@@ -380,14 +380,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // The true branch holds the lock only when the condition is the try-acquire or ends with it (if (ready &&
             // Monitor.TryEnter(x))): in if (Monitor.TryEnter(x) && ready) a false ready leaves the lock taken and the
             // branch skipped, and in if (Monitor.TryEnter(x) || force) the branch runs without it.
-            next = HeldWhen(acquisition.Invocation, conditional.Condition) switch
+            next = LockOperations.HeldWhen(conditional.Condition, acquisition.Invocation) switch
             {
                 1 => FirstStatement(conditional.WhenTrue),
                 -1 when conditional.WhenFalse is { } acquired => FirstStatement(acquired),
                 _ => null,
             };
         }
-        else if (!inCondition || HeldWhen(acquisition.Invocation, ((IConditionalOperation)statement).Condition) == -1)
+        else if (!inCondition || LockOperations.HeldWhen(((IConditionalOperation)statement).Condition, acquisition.Invocation) == -1)
         {
             // After the acquisition, a guard clause may leave first, but only where the lock was not taken: if (!got) return;
             // after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself.
@@ -396,14 +396,19 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             for (var i = index + 1; i < block.Operations.Length; i++)
             {
                 var candidate = block.Operations[i];
-                if (candidate is IConditionalOperation guard && IsGuardClause(guard) && HeldWhen(acquisition.Invocation, guard.Condition, flag) == -1)
+                if (candidate is IConditionalOperation guard && IsGuardClause(guard) && LockOperations.HeldWhen(guard.Condition, acquisition.Invocation, flag) == -1)
                 {
                     continue;
                 }
 
-                // var got = Monitor.TryEnter(x, 10); if (got) { try { ... } finally { Monitor.Exit(x); } }
-                next = candidate is IConditionalOperation { WhenFalse: null } check && HeldWhen(acquisition.Invocation, check.Condition, flag) == 1
-                    ? FirstStatement(check.WhenTrue)
+                // var got = Monitor.TryEnter(x, 10); if (got) { try { ... } finally { Monitor.Exit(x); } } (or if (!got) … else { try … }).
+                next = candidate is IConditionalOperation check
+                    ? LockOperations.HeldWhen(check.Condition, acquisition.Invocation, flag) switch
+                    {
+                        1 => FirstStatement(check.WhenTrue),
+                        -1 when check.WhenFalse is { } taken => FirstStatement(taken),
+                        _ => candidate,
+                    }
                     : candidate;
                 break;
             }
@@ -566,30 +571,6 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    // 1 when the condition is true exactly when the try-acquire took the lock (the call itself, awaited or not, or the last
-    // operand of an && chain, which runs only when the rest held), -1 when it is false exactly then (its negation: !TryEnter,
-    // !ok || !TryEnter, !(ok && TryEnter)), 0 otherwise (TryEnter && ready leaves it taken with the condition false).
-    // With a flag (var got = Monitor.TryEnter(x, 10)), got and !got are exact too, but not got && ready: the lock is held
-    // whatever else the condition tests.
-    private static int HeldWhen(IInvocationOperation tryAcquire, IOperation condition, ILocalSymbol? flag = null)
-    {
-        switch (LockOperations.WithoutConversions(condition))
-        {
-            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
-                return -HeldWhen(tryAcquire, operand, flag);
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, LeftOperand: var left, RightOperand: var right }:
-                // ready && TryEnter(x): true only when it ran and took the lock; a false ready never calls it.
-                return !IsWithin(tryAcquire, left) && HeldWhen(tryAcquire, right) == 1 ? 1 : 0;
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr, LeftOperand: var left, RightOperand: var right }:
-                // stop || !TryEnter(x): false only when it ran and took the lock.
-                return !IsWithin(tryAcquire, left) && HeldWhen(tryAcquire, right) == -1 ? -1 : 0;
-            case ILocalReferenceOperation { Local: var local } when flag is not null && SymbolEqualityComparer.Default.Equals(local, flag):
-                return 1;
-            case var tested:
-                return LockOperations.WithoutAwait(tested) == tryAcquire ? 1 : 0;
-        }
     }
 
     // The local a try-acquire's result is kept in: var got = Monitor.TryEnter(x, 10); or got = await s.WaitAsync(100);.

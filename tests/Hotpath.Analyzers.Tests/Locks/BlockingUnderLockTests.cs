@@ -1385,6 +1385,31 @@ public sealed class BlockingUnderLockTests
         """, "HOT207", "HOT208");
 
     /// <summary>
+    /// A branch runs holding a try-acquired lock when the condition can come out its way with the lock taken: the else
+    /// of <c>!ok || !Monitor.TryEnter(g, 10)</c> or <c>!(ok &amp;&amp; Monitor.TryEnter(g, 10))</c>, both branches of
+    /// <c>Monitor.TryEnter(g, 10) &amp;&amp; ok</c> (a false ok leaves it taken), not the else of
+    /// <c>ok &amp;&amp; Monitor.TryEnter(g, 10)</c> or of <c>Monitor.TryEnter(g, 10) || ok</c>. A flag kept from the
+    /// try-acquire decides its branches too: after <c>if (got) { try … finally { Monitor.Exit(g); } } else { … }</c> the lock
+    /// is free, since the else runs only when it was not taken.
+    /// </summary>
+    [Fact]
+    public Task A_branch_holds_a_try_acquired_lock_when_the_condition_can_take_that_way_with_it() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            public void OrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { Thread.Sleep(1); } else { try { {|HOT207:Thread.Sleep(2)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(3); }
+            public void NotAndBefore(bool ok) { if (!(ok && Monitor.TryEnter(_gate, 10))) { Thread.Sleep(4); } else { try { {|HOT207:Thread.Sleep(5)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(6); }
+            public void AndBefore(bool ok) { if (ok && Monitor.TryEnter(_gate, 10)) { try { {|HOT207:Thread.Sleep(7)|}; } finally { Monitor.Exit(_gate); } } else { Thread.Sleep(8); } }
+            public void AndAfter(bool ok) { if (Monitor.TryEnter(_gate, 10) && ok) { {|HOT207:Thread.Sleep(9)|}; Monitor.Exit(_gate); } else { {|HOT207:Thread.Sleep(10)|}; } }
+            public void OrAfter(bool ok) { if (Monitor.TryEnter(_gate, 10) || ok) { {|HOT207:Thread.Sleep(11)|}; } else { Thread.Sleep(12); } }
+            public void GuardOrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { Thread.Sleep(13); return; } try { {|HOT207:Thread.Sleep(14)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(15); }
+            public void FlagWithElse() { var got = Monitor.TryEnter(_gate, 10); if (got) { try { {|HOT207:Thread.Sleep(16)|}; } finally { Monitor.Exit(_gate); } } else { Thread.Sleep(17); } Thread.Sleep(18); }
+            public void NegatedFlagWithElse() { var got = Monitor.TryEnter(_gate, 10); if (!got) { Thread.Sleep(19); } else { try { {|HOT207:Thread.Sleep(20)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(21); }
+            public void ReleasedWhereNotTaken() { var got = Monitor.TryEnter(_gate, 10); if (got) { {|HOT207:Thread.Sleep(22)|}; } else { try { Thread.Sleep(23); } finally { Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(24)|}; }
+        }
+        """, "HOT207");
+
+    /// <summary>
     /// A round that leaves before its body's end (a body ending in a break, continue, return or throw, or a block that takes
     /// the lock and then breaks) carries nothing round from there: the lock is held where it leaves (after the loop, for a
     /// break), not at the top of the next round. A body that can reach its end holding the lock still carries it.

@@ -450,7 +450,8 @@ public sealed class UnguardedLockReleaseTests
     /// return; }</c>, also with <c>!ok ||</c> before it) or its flag (<c>if (!got) throw …;</c>). One that may leave holding
     /// it is reported: any guard after a plain Enter, <c>if (got) return;</c>, <c>if (!got || bad) return;</c>,
     /// <c>if (Monitor.TryEnter(x, 10)) return;</c>. Likewise the if that holds the try, after the acquisition, must test that
-    /// the lock was taken (<c>if (got) { try … }</c>, not <c>if (!got)</c>, nor any if after a plain Enter).
+    /// the lock was taken (<c>if (got) { try … }</c>, or <c>if (!got) … else { try … }</c>; not <c>if (!got) { try … }</c>, nor
+    /// any if after a plain Enter).
     /// </summary>
     [Fact]
     public Task A_guard_clause_before_the_try_leaves_only_without_the_lock() => LockVerifier.VerifyAsync(Usings + """
@@ -472,6 +473,9 @@ public sealed class UnguardedLockReleaseTests
             public void TryUnderTheFlag() { var got = Monitor.TryEnter(_gate, 10); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void TryUnderTheNegatedFlag() { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (!got) { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void TryUnderAnIfAfterEnter(bool x) { {|HOT204:Monitor.Enter(_gate)|}; if (x) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void TryUnderTheFlagWithElse() { var got = Monitor.TryEnter(_gate, 10); if (got) { try { _n++; } finally { Monitor.Exit(_gate); } } else { _contended++; } }
+            public void TryInTheElseOfTheNegatedFlag() { var got = Monitor.TryEnter(_gate, 10); if (!got) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void TryInTheElseOfTheFlag() { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (got) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
         }
         """, "HOT204");
 
