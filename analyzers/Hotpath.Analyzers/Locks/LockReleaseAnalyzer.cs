@@ -590,8 +590,16 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         };
     }
 
-    private static IOperation? FirstStatement(IOperation? operation) =>
-        operation is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[0] : null) : operation;
+    // A branch's first statement, through nested blocks (else { { try … } }).
+    private static IOperation? FirstStatement(IOperation? operation)
+    {
+        while (operation is IBlockOperation block)
+        {
+            operation = block.Operations.Length > 0 ? block.Operations[0] : null;
+        }
+
+        return operation;
+    }
 
     // if (…) return; or if (…) { contended++; throw new TimeoutException(); }: an if without else whose branch ends by leaving.
     private static bool IsGuardClause(IConditionalOperation conditional) =>

@@ -440,6 +440,8 @@ public sealed class UnguardedLockReleaseTests
             public void OrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void NotAndBefore(bool ok) { if (!(ok && Monitor.TryEnter(_gate, 10))) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void OrAfter(bool ok) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|} || !ok) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ElseWithAnExtraBlock(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { _contended++; } else { { try { _n++; } finally { Monitor.Exit(_gate); } } } }
+            public void TrueBranchWithAnExtraBlock() { if (Monitor.TryEnter(_gate, 10)) { { try { _n++; } finally { Monitor.Exit(_gate); } } } }
             public void AndBeforeNegated(bool ok) { if (ok && !{|HOT204:Monitor.TryEnter(_gate, 10)|}) { _contended++; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
         }
         """, "HOT204");
