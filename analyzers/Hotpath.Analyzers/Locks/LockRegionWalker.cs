@@ -195,16 +195,24 @@ internal abstract class LockRegionWalker
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
-            case IConditionalOperation conditional when FlagTest(conditional, held) is { } test:
-                // var got = Monitor.TryEnter(g, 100); if (!got) { Thread.Sleep(10); continue; }: the branch where the flag
-                // is false runs without the lock.
-                var without = Remove(held, test.Lock.Target);
-                if (conditional.WhenFalse is { } otherwise)
+            case IConditionalOperation conditional when FlaggedLocks(conditional, held) is { } flagged:
+                // var got = Monitor.TryEnter(g, 100); if (!got) { Thread.Sleep(10); continue; }: a branch the condition can only
+                // take with the flag false runs without the lock (if (!a && !b) { … } without either, the else of
+                // if (got || fallback) without g).
+                var whenTrueHeld = held;
+                var whenFalseHeld = held;
+                foreach (var (item, ways) in flagged)
                 {
-                    work.Push(Work.Visit(otherwise, test.Negated ? held : without));
+                    whenTrueHeld = (ways & ConditionOutcomes.TrueHeld) == 0 ? Remove(whenTrueHeld, item.Target) : whenTrueHeld;
+                    whenFalseHeld = (ways & ConditionOutcomes.FalseHeld) == 0 ? Remove(whenFalseHeld, item.Target) : whenFalseHeld;
                 }
 
-                work.Push(Work.Visit(conditional.WhenTrue, test.Negated ? without : held));
+                if (conditional.WhenFalse is { } otherwise)
+                {
+                    work.Push(Work.Visit(otherwise, whenFalseHeld));
+                }
+
+                work.Push(Work.Visit(conditional.WhenTrue, whenTrueHeld));
                 work.Push(Work.Visit(conditional.Condition, held));
                 return;
 
@@ -407,45 +415,40 @@ internal abstract class LockRegionWalker
     /// The held manual lock whose taken flag <paramref name="conditional"/> tests (<c>if (got)</c>, <c>if (!got)</c>, the
     /// flag a try-acquire's result was stored in or the lockTaken pattern passed by ref), and whether the test is negated.
     /// </summary>
-    private (HeldLock Lock, bool Negated)? FlagTest(IConditionalOperation conditional, ImmutableStack<HeldLock> held)
+    /// <summary>
+    /// The held locks whose taken flags the condition tests, each with how the condition can come out
+    /// (<see cref="LockOperations.OutcomesOf"/>), or null when it tests none.
+    /// </summary>
+    private List<(HeldLock Lock, ConditionOutcomes Outcomes)>? FlaggedLocks(IConditionalOperation conditional, ImmutableStack<HeldLock> held)
     {
         if (held.IsEmpty)
         {
             return null;
         }
 
-        // The flag alone or negated, or as one side of && (negated: the true branch has it false) or of || (the false branch
-        // has it false): if (!got && retry) { … } runs without the lock, as does the else of if (got || fallback).
-        (ILocalSymbol Local, bool Negated)? test;
-        if (LockOperations.WithoutConversions(conditional.Condition) is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary)
+        List<(HeldLock, ConditionOutcomes)>? flagged = null;
+        foreach (var operation in LockOperations.DescendantsInSameFunction(conditional.Condition))
         {
-            var and = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
-            test = FlagOf(binary.LeftOperand) is { } left && left.Negated == and ? left
-                : FlagOf(binary.RightOperand) is { } right && right.Negated == and ? right
-                : null;
-        }
-        else
-        {
-            test = FlagOf(conditional.Condition);
-        }
-
-        if (test is not var (flag, negated))
-        {
-            return null;
-        }
-
-        foreach (var item in held)
-        {
-            // After "try, then block" with the try-acquire kept in the flag (var got = Monitor.TryEnter(g); if (!got) { …;
-            // Monitor.Enter(g); }) the lock is held whatever the flag says: only that if's own test runs without it.
-            if (item.Kind is not null && IsTakenFlag(flag, conditional, item.Target) && OnlyStoresWhetherTaken(flag, conditional, item.Target) &&
-                !(item.Site is IInvocationOperation site && LockOperations.TryThenBlock(site, Symbols) is { } idiom && idiom != conditional))
+            if (operation is not ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag })
             {
-                return (item, negated);
+                continue;
+            }
+
+            foreach (var item in held)
+            {
+                // After "try, then block" with the try-acquire kept in the flag (var got = Monitor.TryEnter(g); if (!got) { …;
+                // Monitor.Enter(g); }) the lock is held whatever the flag says: only that if's own test runs without it.
+                if (item.Kind is not null && (flagged is null || !flagged.Exists(known => known.Item1.Equals(item))) &&
+                    IsTakenFlag(flag, conditional, item.Target) && OnlyStoresWhetherTaken(flag, conditional, item.Target) &&
+                    !(item.Site is IInvocationOperation site && LockOperations.TryThenBlock(site, Symbols) is { } idiom && idiom != conditional))
+                {
+                    (flagged ??= new List<(HeldLock, ConditionOutcomes)>()).Add((item, LockOperations.OutcomesOf(conditional.Condition, null, flag)));
+                    break;
+                }
             }
         }
 
-        return null;
+        return flagged;
     }
 
     /// <summary>The local a condition tests, alone or negated (<c>got</c>, <c>!got</c>), or null.</summary>

@@ -1390,13 +1390,15 @@ public sealed class BlockingUnderLockTests
     /// <c>Monitor.TryEnter(g, 10) &amp;&amp; ok</c> (a false ok leaves it taken), not the else of
     /// <c>ok &amp;&amp; Monitor.TryEnter(g, 10)</c> or of <c>Monitor.TryEnter(g, 10) || ok</c>. A flag kept from the
     /// try-acquire decides its branches too: after <c>if (got) { try … finally { Monitor.Exit(g); } } else { … }</c> the lock
-    /// is free, since the else runs only when it was not taken.
+    /// is free, since the else runs only when it was not taken; <c>if (!a &amp;&amp; !b)</c> runs without either lock,
+    /// <c>!(got || x)</c> without g, and both branches of <c>got &amp;&amp; x</c> may hold it.
     /// </summary>
     [Fact]
     public Task A_branch_holds_a_try_acquired_lock_when_the_condition_can_take_that_way_with_it() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
         {
             private readonly object _gate = new();
+            private readonly object _other = new();
             public void OrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { Thread.Sleep(1); } else { try { {|HOT207:Thread.Sleep(2)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(3); }
             public void NotAndBefore(bool ok) { if (!(ok && Monitor.TryEnter(_gate, 10))) { Thread.Sleep(4); } else { try { {|HOT207:Thread.Sleep(5)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(6); }
             public void AndBefore(bool ok) { if (ok && Monitor.TryEnter(_gate, 10)) { try { {|HOT207:Thread.Sleep(7)|}; } finally { Monitor.Exit(_gate); } } else { Thread.Sleep(8); } }
@@ -1405,6 +1407,9 @@ public sealed class BlockingUnderLockTests
             public void GuardOrBefore(bool ok) { if (!ok || !Monitor.TryEnter(_gate, 10)) { Thread.Sleep(13); return; } try { {|HOT207:Thread.Sleep(14)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(15); }
             public void FlagWithElse() { var got = Monitor.TryEnter(_gate, 10); if (got) { try { {|HOT207:Thread.Sleep(16)|}; } finally { Monitor.Exit(_gate); } } else { Thread.Sleep(17); } Thread.Sleep(18); }
             public void NegatedFlagWithElse() { var got = Monitor.TryEnter(_gate, 10); if (!got) { Thread.Sleep(19); } else { try { {|HOT207:Thread.Sleep(20)|}; } finally { Monitor.Exit(_gate); } } Thread.Sleep(21); }
+            public void TwoFlagsBothFalse() { var a = Monitor.TryEnter(_gate, 10); var b = Monitor.TryEnter(_other, 10); try { if (!a && !b) { Thread.Sleep(25); } else { {|HOT207:Thread.Sleep(26)|}; } } finally { if (a) Monitor.Exit(_gate); if (b) Monitor.Exit(_other); } }
+            public void NegatedOr(bool x) { var got = Monitor.TryEnter(_gate, 10); try { if (!(got || x)) { Thread.Sleep(27); } else { {|HOT207:Thread.Sleep(28)|}; } } finally { if (got) Monitor.Exit(_gate); } }
+            public void FlagAndMore(bool x) { var got = Monitor.TryEnter(_gate, 10); try { if (got && x) { {|HOT207:Thread.Sleep(29)|}; } else { {|HOT207:Thread.Sleep(30)|}; } } finally { if (got) Monitor.Exit(_gate); } }
             public void ReleasedWhereNotTaken() { var got = Monitor.TryEnter(_gate, 10); if (got) { {|HOT207:Thread.Sleep(22)|}; } else { try { Thread.Sleep(23); } finally { Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(24)|}; }
         }
         """, "HOT207");
