@@ -412,11 +412,8 @@ internal abstract class LockRegionWalker
         acquisition.Parent is IConditionalOperation conditional && conditional.Condition == acquisition && Leaves(conditional.WhenTrue, statement);
 
     /// <summary>
-    /// The held manual lock whose taken flag <paramref name="conditional"/> tests (<c>if (got)</c>, <c>if (!got)</c>, the
-    /// flag a try-acquire's result was stored in or the lockTaken pattern passed by ref), and whether the test is negated.
-    /// </summary>
-    /// <summary>
-    /// The held locks whose taken flags the condition tests, each with how the condition can come out
+    /// The held manual locks whose taken flags <paramref name="conditional"/> tests (the flag a try-acquire's result was
+    /// stored in, or the lockTaken flag passed by ref), each with how the condition can come out
     /// (<see cref="LockOperations.OutcomesOf"/>), or null when it tests none.
     /// </summary>
     private List<(HeldLock Lock, ConditionOutcomes Outcomes)>? FlaggedLocks(IConditionalOperation conditional, ImmutableStack<HeldLock> held)

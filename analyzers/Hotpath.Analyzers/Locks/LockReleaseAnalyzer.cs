@@ -370,8 +370,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
-        var inCondition = tryThenBlock is null && statement is IConditionalOperation && IsWithin(acquisition.Invocation, ((IConditionalOperation)statement).Condition);
-        if (inCondition && statement is IConditionalOperation conditional && !IsGuardClause(conditional))
+        var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
+        if (testedBy is { } conditional && !IsGuardClause(conditional))
         {
             // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }, or the else of a test for failure:
             // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }. Only when the whole
@@ -387,7 +387,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 _ => null,
             };
         }
-        else if (!inCondition || LockOperations.HeldWhen(((IConditionalOperation)statement).Condition, acquisition.Invocation) == -1)
+        else if (testedBy is null || LockOperations.HeldWhen(testedBy.Condition, acquisition.Invocation) == -1)
         {
             // After the acquisition, a guard clause may leave first, but only where the lock was not taken: if (!got) return;
             // after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself.
