@@ -368,6 +368,21 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             (statement, block) = (loopStatement, around);
         }
 
+        // while (true) { if (Monitor.TryEnter(x, 10)) break; Thread.Sleep(1); }: the loop ends only by that break, holding the
+        // lock, so the try must follow the loop.
+        if (SpinsUntilTaken(acquisition.Invocation, statement) is { } spin && LockOperations.ContainingStatement(spin, out var spinBlock) is { } spinStatement && spinBlock is not null)
+        {
+            (statement, block) = (spinStatement, spinBlock);
+        }
+
+        // while (!Monitor.TryEnter(x, 10)) Thread.Sleep(1); ends holding the lock; while (Monitor.TryEnter(x, 10)) { … } or
+        // while (!stop && !Monitor.TryEnter(x, 10)) may end without it.
+        if (statement is IWhileLoopOperation { Condition: { } loopCondition } && IsWithin(acquisition.Invocation, loopCondition) &&
+            LockOperations.HeldWhen(loopCondition, acquisition.Invocation) != -1)
+        {
+            return "the loop around it may end without the lock, and the finally after it exits anyway";
+        }
+
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
         var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
@@ -571,6 +586,31 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    // The endless loop (while (true), for (;;), do … while (true)) that statement, if (Monitor.TryEnter(x, 10)) break;,
+    // leaves by the only break out of it, with the try-acquire holding the lock; null otherwise.
+    private static ILoopOperation? SpinsUntilTaken(IInvocationOperation tryAcquire, IOperation statement)
+    {
+        if (statement is not IConditionalOperation { WhenFalse: null } test || !IsWithin(tryAcquire, test.Condition) ||
+            LockOperations.HeldWhen(test.Condition, tryAcquire) != 1 ||
+            FirstStatement(test.WhenTrue) is not IBranchOperation { BranchKind: BranchKind.Break } leave ||
+            test.Parent is not IBlockOperation { Parent: ILoopOperation loop } ||
+            !SymbolEqualityComparer.Default.Equals(leave.Target, loop.ExitLabel))
+        {
+            return null;
+        }
+
+        var endless = loop switch
+        {
+            IWhileLoopOperation { Condition: { } condition } => condition.ConstantValue is { HasValue: true, Value: true },
+            IForLoopOperation { Condition: var condition } => condition is null || condition.ConstantValue is { HasValue: true, Value: true },
+            _ => false,
+        };
+        return endless && !LockOperations.DescendantsInSameFunction(loop.Body).Any(operation =>
+            operation is IBranchOperation { BranchKind: BranchKind.Break } other && other != leave && SymbolEqualityComparer.Default.Equals(other.Target, loop.ExitLabel))
+            ? loop
+            : null;
     }
 
     // The local a try-acquire's result is kept in: var got = Monitor.TryEnter(x, 10); or got = await s.WaitAsync(100);.

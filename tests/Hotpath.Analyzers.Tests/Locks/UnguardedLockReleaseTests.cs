@@ -481,6 +481,33 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// Spinning until a try-acquire succeeds holds the lock after the loop, so the try may follow the loop: a loop whose
+    /// condition is false only when the lock was taken (<c>while (!Monitor.TryEnter(x, 10)) Thread.Sleep(1);</c>, a
+    /// do-while, a SpinWait), or an endless loop left only by <c>if (Monitor.TryEnter(x, 10)) break;</c>. A loop that may
+    /// end without the lock (<c>while (!stop &amp;&amp; !Monitor.TryEnter(x, 10))</c>, <c>while (Monitor.TryEnter(x, 10))</c>,
+    /// another break, a loop condition that can turn false) is reported.
+    /// </summary>
+    [Fact]
+    public Task Spinning_until_a_try_acquire_succeeds() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void While() { while (!Monitor.TryEnter(_gate, 10)) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void DoWhile() { do { Thread.Sleep(1); } while (!Monitor.TryEnter(_gate, 10)); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void SpinWaitLoop() { var spinner = new SpinWait(); while (!Monitor.TryEnter(_gate)) spinner.SpinOnce(); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public async Task Semaphore(SemaphoreSlim s) { while (!await s.WaitAsync(100)) { _n++; } try { _n++; } finally { s.Release(); } }
+            public void BreakWhenTaken() { while (true) { if (Monitor.TryEnter(_gate, 10)) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void ForEverBreakWhenTaken() { for (;;) { if (Monitor.TryEnter(_gate, 10)) { break; } Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void StopFirst(bool stop) { while (!stop && !{|HOT204:Monitor.TryEnter(_gate, 10)|}) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void WhileTaken() { while ({|HOT204:Monitor.TryEnter(_gate, 10)|}) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void AnotherBreak(bool stop) { while (true) { if (stop) break; if ({|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void NotEndless(bool ok) { while (ok) { if ({|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void BreakWhenNotTaken() { while (true) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
