@@ -370,23 +370,27 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // while (true) { if (Monitor.TryEnter(x, 10)) break; Thread.Sleep(1); }: the loop ends only by that break, holding the
         // lock, so the try must follow the loop.
-        if (SpinsUntilTaken(acquisition.Invocation, statement) is { } spin && LockOperations.ContainingStatement(spin, out var spinBlock) is { } spinStatement && spinBlock is not null)
+        if (SpinsUntilTaken(acquisition.Invocation, statement) is { } endless && LockOperations.ContainingStatement(endless, out var spinBlock) is { } spinStatement && spinBlock is not null)
         {
             (statement, block) = (spinStatement, spinBlock);
-        }
-
-        // while (!Monitor.TryEnter(x, 10)) Thread.Sleep(1); ends holding the lock; while (Monitor.TryEnter(x, 10)) { … } or
-        // while (!stop && !Monitor.TryEnter(x, 10)) may end without it.
-        if (statement is IWhileLoopOperation { Condition: { } loopCondition } && IsWithin(acquisition.Invocation, loopCondition) &&
-            LockOperations.HeldWhen(loopCondition, acquisition.Invocation) != -1)
-        {
-            return "the loop around it may end without the lock, and the finally after it exits anyway";
         }
 
         var index = block.Operations.IndexOf(statement);
         IOperation? next = null;
         var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
-        if (testedBy is { } conditional && !IsGuardClause(conditional))
+        if (statement is IWhileLoopOperation { Condition: { } spinCondition } spin && IsWithin(acquisition.Invocation, spinCondition))
+        {
+            // while (!Monitor.TryEnter(x, 10)) Thread.Sleep(1); ends holding the lock, and the try follows the loop;
+            // while (Monitor.TryEnter(x, 10)) { try { … } finally { Monitor.Exit(x); } } holds it in each round, and the try is
+            // the body's. while (!stop && !Monitor.TryEnter(x, 10)) does neither.
+            next = LockOperations.HeldWhen(spinCondition, acquisition.Invocation) switch
+            {
+                -1 => StatementAfter(block, index, acquisition.Invocation),
+                1 when spin.ConditionIsTop => FirstStatement(spin.Body),
+                _ => null,
+            };
+        }
+        else if (testedBy is { } conditional && !IsGuardClause(conditional))
         {
             // if (Monitor.TryEnter(x)) { try { ... } finally { Monitor.Exit(x); } }, or the else of a test for failure:
             // if (!Monitor.TryEnter(x, 10)) { contended++; } else { try { ... } finally { Monitor.Exit(x); } }. Only when the whole
@@ -404,29 +408,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
         else if (testedBy is null || LockOperations.HeldWhen(testedBy.Condition, acquisition.Invocation) == -1)
         {
-            // After the acquisition, a guard clause may leave first, but only where the lock was not taken: if (!got) return;
-            // after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself.
-            // if (got) return; or if (bad) return; after Monitor.Enter(x) leaves holding it.
-            var flag = ResultFlag(acquisition.Invocation);
-            for (var i = index + 1; i < block.Operations.Length; i++)
-            {
-                var candidate = block.Operations[i];
-                if (candidate is IConditionalOperation guard && IsGuardClause(guard) && LockOperations.HeldWhen(guard.Condition, acquisition.Invocation, flag) == -1)
-                {
-                    continue;
-                }
-
-                // var got = Monitor.TryEnter(x, 10); if (got) { try { ... } finally { Monitor.Exit(x); } } (or if (!got) … else { try … }).
-                next = candidate is IConditionalOperation check
-                    ? LockOperations.HeldWhen(check.Condition, acquisition.Invocation, flag) switch
-                    {
-                        1 => FirstStatement(check.WhenTrue),
-                        -1 when check.WhenFalse is { } taken => FirstStatement(taken),
-                        _ => candidate,
-                    }
-                    : candidate;
-                break;
-            }
+            next = StatementAfter(block, index, acquisition.Invocation);
         }
 
         if (next is ITryOperation { Finally: { } nextFinally })
@@ -586,6 +568,34 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    // The statement after the acquisition's: past guard clauses that leave only where the lock was not taken (if (!got)
+    // return; after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself;
+    // if (got) return; or if (bad) return; after Monitor.Enter(x) leave holding it), and into an if that tests the lock
+    // was taken (if (got) { try … }, or if (!got) … else { try … }).
+    private static IOperation? StatementAfter(IBlockOperation block, int index, IInvocationOperation acquisition)
+    {
+        var flag = ResultFlag(acquisition);
+        for (var i = index + 1; i < block.Operations.Length; i++)
+        {
+            var candidate = block.Operations[i];
+            if (candidate is IConditionalOperation guard && IsGuardClause(guard) && LockOperations.HeldWhen(guard.Condition, acquisition, flag) == -1)
+            {
+                continue;
+            }
+
+            return candidate is IConditionalOperation check
+                ? LockOperations.HeldWhen(check.Condition, acquisition, flag) switch
+                {
+                    1 => FirstStatement(check.WhenTrue),
+                    -1 when check.WhenFalse is { } taken => FirstStatement(taken),
+                    _ => candidate,
+                }
+                : candidate;
+        }
+
+        return null;
     }
 
     // The endless loop (while (true), for (;;), do … while (true)) that statement, if (Monitor.TryEnter(x, 10)) break;,

@@ -486,7 +486,8 @@ public sealed class UnguardedLockReleaseTests
     /// condition is false only when the lock was taken (<c>while (!Monitor.TryEnter(x, 10)) Thread.Sleep(1);</c>, a
     /// do-while, a SpinWait), or an endless loop left only by <c>if (Monitor.TryEnter(x, 10)) break;</c>. A loop that may
     /// end without the lock (<c>while (!stop &amp;&amp; !Monitor.TryEnter(x, 10))</c>, <c>while (Monitor.TryEnter(x, 10))</c>,
-    /// another break, a loop condition that can turn false) is reported.
+    /// another break, a loop condition that can turn false) is reported. A loop that runs a round each time it takes the lock
+    /// (<c>while (Monitor.TryEnter(x, 10)) { try … finally … }</c>) has the try in its body.
     /// </summary>
     [Fact]
     public Task Spinning_until_a_try_acquire_succeeds() => LockVerifier.VerifyAsync(Usings + """
@@ -502,6 +503,8 @@ public sealed class UnguardedLockReleaseTests
             public void ForEverBreakWhenTaken() { for (;;) { if (Monitor.TryEnter(_gate, 10)) { break; } Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void StopFirst(bool stop) { while (!stop && !{|HOT204:Monitor.TryEnter(_gate, 10)|}) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void WhileTaken() { while ({|HOT204:Monitor.TryEnter(_gate, 10)|}) { Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void EachRoundWhileTaken() { while (Monitor.TryEnter(_gate, 10)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void DoWhileTaken() { do { _n++; } while ({|HOT204:Monitor.TryEnter(_gate, 10)|}); }
             public void AnotherBreak(bool stop) { while (true) { if (stop) break; if ({|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void NotEndless(bool ok) { while (ok) { if ({|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void BreakWhenNotTaken() { while (true) { if (!{|HOT204:Monitor.TryEnter(_gate, 10)|}) break; Thread.Sleep(1); } try { _n++; } finally { Monitor.Exit(_gate); } }
