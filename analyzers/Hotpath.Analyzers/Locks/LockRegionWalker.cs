@@ -245,6 +245,15 @@ internal abstract class LockRegionWalker
                 return;
         }
 
+        if (operation is IWhileLoopOperation { Condition: { } loopCondition, Body: var loopBody } && TestedAcquisition(loopCondition) is { } roundLock &&
+            (LockOperations.OutcomesOf(loopCondition, (IInvocationOperation)roundLock.Site!) & ConditionOutcomes.TrueHeld) != 0)
+        {
+            // while (Monitor.TryEnter(x, 10)) { … }: a round runs holding what the condition took.
+            work.Push(Work.Visit(loopBody, held.Push(roundLock)));
+            work.Push(Work.Visit(loopCondition, held));
+            return;
+        }
+
         PushChildren(operation, held, work);
     }
 

@@ -1391,7 +1391,9 @@ public sealed class BlockingUnderLockTests
     /// <c>ok &amp;&amp; Monitor.TryEnter(g, 10)</c> or of <c>Monitor.TryEnter(g, 10) || ok</c>. A flag kept from the
     /// try-acquire decides its branches too: after <c>if (got) { try … finally { Monitor.Exit(g); } } else { … }</c> the lock
     /// is free, since the else runs only when it was not taken; <c>if (!a &amp;&amp; !b)</c> runs without either lock,
-    /// <c>!(got || x)</c> without g, and both branches of <c>got &amp;&amp; x</c> may hold it.
+    /// <c>!(got || x)</c> without g, and both branches of <c>got &amp;&amp; x</c> may hold it. The rounds of
+    /// <c>while (Monitor.TryEnter(g, 10))</c> hold it; those of <c>while (!Monitor.TryEnter(g, 10))</c> do not, and the
+    /// lock is held after that loop.
     /// </summary>
     [Fact]
     public Task A_branch_holds_a_try_acquired_lock_when_the_condition_can_take_that_way_with_it() => LockVerifier.VerifyAsync(Usings + """
@@ -1410,6 +1412,8 @@ public sealed class BlockingUnderLockTests
             public void TwoFlagsBothFalse() { var a = Monitor.TryEnter(_gate, 10); var b = Monitor.TryEnter(_other, 10); try { if (!a && !b) { Thread.Sleep(25); } else { {|HOT207:Thread.Sleep(26)|}; } } finally { if (a) Monitor.Exit(_gate); if (b) Monitor.Exit(_other); } }
             public void NegatedOr(bool x) { var got = Monitor.TryEnter(_gate, 10); try { if (!(got || x)) { Thread.Sleep(27); } else { {|HOT207:Thread.Sleep(28)|}; } } finally { if (got) Monitor.Exit(_gate); } }
             public void FlagAndMore(bool x) { var got = Monitor.TryEnter(_gate, 10); try { if (got && x) { {|HOT207:Thread.Sleep(29)|}; } else { {|HOT207:Thread.Sleep(30)|}; } } finally { if (got) Monitor.Exit(_gate); } }
+            public void EachRoundWhileTaken() { while (Monitor.TryEnter(_gate, 10)) { try { {|HOT207:Thread.Sleep(31)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(32); } Thread.Sleep(33); }
+            public void SpinUntilTaken() { while (!Monitor.TryEnter(_gate, 10)) { Thread.Sleep(34); } try { {|HOT207:Thread.Sleep(35)|}; } finally { Monitor.Exit(_gate); } Thread.Sleep(36); }
             public void ReleasedWhereNotTaken() { var got = Monitor.TryEnter(_gate, 10); if (got) { {|HOT207:Thread.Sleep(22)|}; } else { try { Thread.Sleep(23); } finally { Monitor.Exit(_gate); } } {|HOT207:Thread.Sleep(24)|}; }
         }
         """, "HOT207");
