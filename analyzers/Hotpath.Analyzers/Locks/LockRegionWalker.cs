@@ -901,6 +901,9 @@ internal abstract class LockRegionWalker
                     ? afterTrue
                     : null;
 
+            case ISwitchOperation { Value: var value, Cases: var sections } when !IsAcquiredIn(value) && !ReleasesIn(value, target):
+                return RunSectionsInOrder(sections, target, kind, held, depth);
+
             case ITryOperation { Catches.Length: 0, Body: var tryBody, Finally: { } @finally }:
                 return RunInOrder(tryBody, target, kind, held, depth + 1) is { } afterTryBody
                     ? RunInOrder(@finally, target, kind, afterTryBody, depth + 1)
@@ -913,6 +916,43 @@ internal abstract class LockRegionWalker
             default:
                 return null;
         }
+    }
+
+    // A switch's sections, each run in order up to the break that ends it (case 1: Monitor.Exit(g); Thread.Sleep(1);
+    // Monitor.Enter(g); break;): they must all end holding the lock equally often, and as often as before the switch when
+    // no default section may skip them all. A section left any other way (a return, a goto, a nested break) is not followed.
+    private ImmutableStack<HeldLock>? RunSectionsInOrder(ImmutableArray<ISwitchCaseOperation> sections, IOperation target, LockKind kind, ImmutableStack<HeldLock> held, int depth)
+    {
+        ImmutableStack<HeldLock>? after = null;
+        var hasDefault = false;
+        foreach (var section in sections)
+        {
+            hasDefault |= section.Clauses.Any(clause => clause.CaseKind == CaseKind.Default);
+            var body = section.Body;
+            if (body.Length == 0 || body[body.Length - 1] is not IBranchOperation { BranchKind: BranchKind.Break } ||
+                body.Take(body.Length - 1).Any(statement => LockOperations.DescendantsInSameFunction(statement).Any(operation =>
+                    operation is IBranchOperation or IReturnOperation or IThrowOperation)))
+            {
+                return null;
+            }
+
+            ImmutableStack<HeldLock>? current = held;
+            for (var i = 0; i < body.Length - 1 && current is not null; i++)
+            {
+                current = RunInOrder(body[i], target, kind, current, depth + 1);
+            }
+
+            if (current is null || (after is not null && CountHeld(after, target, kind) != CountHeld(current, target, kind)))
+            {
+                return null;
+            }
+
+            after ??= current;
+        }
+
+        return after is null ? held
+            : hasDefault || CountHeld(after, target, kind) == CountHeld(held, target, kind) ? after
+            : null;
     }
 
     /// <summary>

@@ -1318,7 +1318,9 @@ public sealed class BlockingUnderLockTests
     /// (one gives it back, sleeps and takes it again), and a nested try that takes it again and gives it back in its own
     /// finally, leave the lock taken before the try released by that finally. A body that may end holding it once more
     /// (an if that takes it in one branch only, a nested try whose body may not give it back, a release under an if
-    /// before the statement that takes it again, a nested try with a catch) keeps it held after the try.
+    /// before the statement that takes it again, a nested try with a catch) keeps it held after the try. A switch runs each
+    /// section up to its break: the sections must end holding it equally often, and as often as before the switch when no
+    /// default may skip them all; a section that leaves another way is not followed.
     /// </summary>
     [Fact]
     public Task A_try_body_that_ends_holding_the_lock_as_often_as_it_began_is_released_by_its_finally() => LockVerifier.VerifyAsync(Usings + """
@@ -1335,6 +1337,10 @@ public sealed class BlockingUnderLockTests
             public void G(bool done) { Monitor.Enter(_gate); try { try { Monitor.Enter(_gate); if (done) Monitor.Exit(_gate); } finally { _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
             public void H(bool busy) { Monitor.Enter(_gate); try { if (busy) { Monitor.Exit(_gate); Thread.Sleep(1); } Monitor.Enter(_gate); } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
             public void I() { Monitor.Enter(_gate); try { try { Monitor.Enter(_gate); _n++; Monitor.Exit(_gate); } catch (InvalidOperationException) { _n--; } finally { _n++; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+            public void SwitchWithDefault(int k) { Monitor.Enter(_gate); try { switch (k) { case 1: Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); break; default: _n++; break; } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void SwitchWithoutDefault(int k) { Monitor.Enter(_gate); try { switch (k) { case 1: Monitor.Exit(_gate); Thread.Sleep(1); Monitor.Enter(_gate); break; case 2: {|HOT207:Thread.Sleep(3)|}; break; } } finally { Monitor.Exit(_gate); } Thread.Sleep(2); }
+            public void SwitchTakesOnceMore(int k) { Monitor.Enter(_gate); try { switch (k) { case 1: Monitor.Exit(_gate); Monitor.Enter(_gate); break; case 2: Monitor.Enter(_gate); break; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
+            public void SwitchSectionReturns(int k) { Monitor.Enter(_gate); try { switch (k) { case 1: Monitor.Enter(_gate); if (k > 0) return; break; } } finally { Monitor.Exit(_gate); } {|HOT207:Thread.Sleep(2)|}; }
         }
         """, "HOT207");
 
