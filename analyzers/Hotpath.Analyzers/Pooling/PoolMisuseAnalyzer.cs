@@ -1074,7 +1074,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// <summary>Whether a reference that reads the local hands the object on: stores, returns, passes (except to Return) or captures it.</summary>
     private static bool HandsOn(IOperation reference, PoolMethods pools)
     {
-        if (reference.Syntax.Ancestors().Any(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        if (Captured(reference))
         {
             return true; // captured: whoever runs the lambda owns it now
         }
@@ -1128,6 +1128,22 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 // Newer operation kinds, matched by name so the 4.8 compiler API suffices.
                 return parent?.Kind.ToString() == "CollectionExpression" || parent?.Kind.ToString() == "Spread";
         }
+    }
+
+    /// <summary>
+    /// Whether a reference sits in a lambda or local function that the variable is declared outside of (captured); a
+    /// local declared in the lambda itself is that lambda's own and is followed there like a method's.
+    /// </summary>
+    private static bool Captured(IOperation reference)
+    {
+        var function = reference.Syntax.Ancestors().FirstOrDefault(static a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
+        if (function is null)
+        {
+            return false;
+        }
+
+        var symbol = TrackedSymbol(reference);
+        return symbol is null || !symbol.DeclaringSyntaxReferences.Any(d => function.Span.Contains(d.Span));
     }
 
     /// <summary>

@@ -1800,6 +1800,44 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Func<Item> Factory() => () => Item.Pool.Rent();
         """);
 
+    /// <summary>A local declared in a lambda or local function is that function's own, not captured: its leaks count there.</summary>
+    [Fact]
+    public Task HOT303_a_local_declared_in_a_lambda_or_local_function_is_followed_there() => Verify("""
+        public void M()
+        {
+            Action<int> run = n =>
+            {
+                var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|};
+                buffer[0] = 1;
+                if (n == 0) return;
+                ArrayPool<byte>.Shared.Return(buffer);
+            };
+            run(1);
+            Local();
+
+            static void Local()
+            {
+                var item = {|HOT303:Item.Pool.Rent()|};
+                item.Value = 1;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_for_a_lambda_local_returned_handed_on_or_captured_by_a_nested_lambda() => Verify("""
+        public void M()
+        {
+            Func<byte[]> make = () => { var b = ArrayPool<byte>.Shared.Rent(8); b[0] = 1; return b; };
+            Action nested = () => { var b = ArrayPool<byte>.Shared.Rent(8); Action release = () => ArrayPool<byte>.Shared.Return(b); release(); };
+            Action guarded = () => { var b = ArrayPool<byte>.Shared.Rent(8); try { b[0] = 1; } finally { ArrayPool<byte>.Shared.Return(b); } };
+            var outer = Item.Pool.Rent();
+            Local();
+            make(); nested(); guarded();
+
+            void Local() => Item.Pool.Return(outer);
+        }
+        """);
+
     [Fact]
     public Task HOT303_rent_overwritten_by_a_rent_in_a_loop_before_it_was_returned() => Verify("""
         public void M(int n)
