@@ -1114,6 +1114,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 }
 
                 return true;
+            case IIsPatternOperation isPattern when DeclaredLocal(isPattern.Pattern) is not null:
+                return true; // bound to another local (`x is { } b`, `x is T b`), as `var b = x;` stores it in one
             case ISimpleAssignmentOperation assignment when assignment.Value == current:
             case IVariableInitializerOperation:
             case IReturnOperation:

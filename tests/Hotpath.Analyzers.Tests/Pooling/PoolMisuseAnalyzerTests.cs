@@ -1800,6 +1800,35 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Func<Item> Factory() => () => Item.Pool.Rent();
         """);
 
+    /// <summary>A pattern that binds the object to another local stores it there, as <c>var b = buffer;</c> does.</summary>
+    [Fact]
+    public Task HOT303_quiet_when_a_pattern_binds_the_object_to_another_local_that_is_returned() => Verify("""
+        public void Finally()
+        {
+            byte[]? buffer = null;
+            try { buffer = ArrayPool<byte>.Shared.Rent(8); buffer[0] = 1; }
+            finally { if (buffer is { } b) ArrayPool<byte>.Shared.Return(b); }
+        }
+
+        public void Typed()
+        {
+            byte[]? buffer = ArrayPool<byte>.Shared.Rent(8);
+            if (buffer is byte[] b) ArrayPool<byte>.Shared.Return(b);
+            var item = Item.Pool.Rent();
+            if (item is not { } held) return;
+            Item.Pool.Return(held);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_a_pattern_that_binds_nothing_does_not_hand_the_object_on() => Verify("""
+        public void M()
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(8)|};
+            if (buffer is { Length: > 0 }) ArrayPool<byte>.Shared.Return(buffer);
+        }
+        """);
+
     /// <summary>A local declared in a lambda or local function is that function's own, not captured: its leaks count there.</summary>
     [Fact]
     public Task HOT303_a_local_declared_in_a_lambda_or_local_function_is_followed_there() => Verify("""
