@@ -558,6 +558,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                             (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch, false),
                         ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OnlyInspected(assignment) =>
                             (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch, true),
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OnlyAsSpan(assignment, out var spanBranch) =>
+                            (local.Local, assignment.Syntax.FirstAncestorOrSelf<StatementSyntax>(), onBranch || spanBranch, true),
                         _ => (null, null, false, false),
                     };
             }
@@ -983,6 +985,38 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             ISwitchExpressionOperation @switch => @switch.Value == current,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether the value of an assignment goes on only as a span (a span cannot keep the array), other than returned:
+    /// <c>Span&lt;byte&gt; s = n &lt;= 256 ? stackalloc byte[256] : (rented = pool.Rent(n));</c>. In
+    /// <paramref name="onBranch"/>, whether the assignment is one branch of a <c>?:</c> (it runs only under its condition).
+    /// </summary>
+    private static bool OnlyAsSpan(IOperation assignment, out bool onBranch)
+    {
+        onBranch = false;
+        var asSpan = false;
+        var current = assignment;
+        var parent = assignment.Parent;
+        while (true)
+        {
+            switch (parent)
+            {
+                case IConversionOperation conversion:
+                    asSpan |= conversion.Type?.IsRefLikeType == true;
+                    break;
+                case IParenthesizedOperation:
+                    break;
+                case IConditionalOperation conditional when current != conditional.Condition:
+                    onBranch = true;
+                    break;
+                default:
+                    return asSpan && parent is not IReturnOperation;
+            }
+
+            current = parent;
+            parent = parent.Parent;
+        }
     }
 
     /// <summary>

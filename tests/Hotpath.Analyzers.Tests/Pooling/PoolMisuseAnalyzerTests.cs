@@ -1800,6 +1800,51 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Func<Item> Factory() => () => Item.Pool.Rent();
         """);
 
+    /// <summary>The stackalloc-or-rent idiom: a span cannot keep the array, so the local assigned on the way holds it.</summary>
+    [Fact]
+    public Task HOT303_a_rent_assigned_on_its_way_into_a_span_is_held_by_the_local() => Verify("""
+        public void Leaks(int n)
+        {
+            byte[]? rented = null;
+            Span<byte> span = n <= 256 ? stackalloc byte[256] : (rented = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|});
+            span[0] = 1;
+        }
+
+        public void LeaksOnAPath(int n)
+        {
+            char[] rented;
+            ReadOnlySpan<char> span = rented = {|HOT303:ArrayPool<char>.Shared.Rent(n)|};
+            if (span.Length == 0) return;
+            ArrayPool<char>.Shared.Return(rented);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_quiet_for_the_stackalloc_or_rent_idiom_returned_under_a_null_test() => Verify("""
+        public void Returned(int n)
+        {
+            byte[]? rented = null;
+            Span<byte> span = n <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(n));
+            span[0] = 1;
+            if (rented != null) ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        public void InFinally(int n)
+        {
+            char[]? rented = null;
+            Span<char> span = n > 256 ? (rented = ArrayPool<char>.Shared.Rent(n)) : stackalloc char[256];
+            try { span[0] = 'a'; }
+            finally { if (rented is not null) ArrayPool<char>.Shared.Return(rented); }
+        }
+
+        public Memory<byte> AsMemory(int n)
+        {
+            byte[]? rented = null;
+            Memory<byte> memory = n <= 256 ? new byte[256] : (rented = ArrayPool<byte>.Shared.Rent(n));
+            return memory;
+        }
+        """);
+
     /// <summary>A pattern that binds the object to another local stores it there, as <c>var b = buffer;</c> does.</summary>
     [Fact]
     public Task HOT303_quiet_when_a_pattern_binds_the_object_to_another_local_that_is_returned() => Verify("""
