@@ -73,8 +73,8 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
-        // A goto may not jump back before a using declaration of its block (CS8649).
-        if (JumpsBackOver(body, declaration))
+        // A goto may not jump back before a using declaration of its block (CS8649), nor forward past one (CS8648).
+        if (JumpsOver(body, declaration))
         {
             return false;
         }
@@ -99,17 +99,28 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         declaration.Parent?.FirstAncestorOrSelf<SyntaxNode>(static n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax);
 
     /// <summary>
-    /// Whether a <c>goto</c> after <paramref name="declaration"/> targets a label at or before it (by position, which errs
-    /// on the side of no fix): the <c>using</c> declaration the fix writes would then be jumped back over.
+    /// Whether a <c>goto</c> would jump over the <c>using</c> declaration the fix writes (by label name and position, which
+    /// errs on the side of no fix): one after <paramref name="declaration"/> back to a label at or before it (CS8649), or
+    /// one before it forward to a label after it in its own block (CS8648).
     /// </summary>
-    private static bool JumpsBackOver(SyntaxNode body, LocalDeclarationStatementSyntax declaration)
+    private static bool JumpsOver(SyntaxNode body, LocalDeclarationStatementSyntax declaration)
     {
+        var labels = body.DescendantNodes().OfType<LabeledStatementSyntax>().ToList();
+        if (labels.Count == 0)
+        {
+            return false;
+        }
+
         var before = new HashSet<string>(
-            body.DescendantNodes().OfType<LabeledStatementSyntax>().Where(l => l.SpanStart <= declaration.SpanStart).Select(static l => l.Identifier.ValueText),
+            labels.Where(l => l.SpanStart <= declaration.SpanStart).Select(static l => l.Identifier.ValueText),
             System.StringComparer.Ordinal);
-        return before.Count > 0 && body.DescendantNodes().OfType<GotoStatementSyntax>().Any(jump =>
-            jump.IsKind(SyntaxKind.GotoStatement) && jump.SpanStart > declaration.SpanStart &&
-            jump.Expression is IdentifierNameSyntax label && before.Contains(label.Identifier.ValueText));
+        var scope = declaration.Parent is GlobalStatementSyntax global ? global.Parent : declaration.Parent;
+        var after = new HashSet<string>(
+            labels.Where(l => l.SpanStart > declaration.Span.End && scope is not null && scope.Span.Contains(l.Span)).Select(static l => l.Identifier.ValueText),
+            System.StringComparer.Ordinal);
+        return body.DescendantNodes().OfType<GotoStatementSyntax>().Any(jump =>
+            jump.IsKind(SyntaxKind.GotoStatement) && jump.Expression is IdentifierNameSyntax label &&
+            (jump.SpanStart > declaration.SpanStart ? before : after).Contains(label.Identifier.ValueText));
     }
 
     /// <summary>Whether a name the section declares (a local, a pattern or out variable) appears in another section of the switch.</summary>

@@ -463,6 +463,62 @@ public sealed class UsePoolLeaseCodeFixTests
         }
         """.Replace("STATEMENTS", statements, StringComparison.Ordinal));
 
+    /// <summary>
+    /// A <c>goto</c> before the rent forward to a label after it in the same block would jump past the <c>using</c>
+    /// declaration the fix writes (CS8648; it was offered and stopped compiling). No fix.
+    /// </summary>
+    [Fact]
+    public Task Not_offered_when_a_goto_jumps_forward_over_the_rent() => VerifyReportedWithoutFix(
+        """
+        public static class Handler
+        {
+            public static int Handle(int n)
+            {
+                if (n == 0) goto done;
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                state.Restarts++;
+            done:
+                return n;
+            }
+        }
+        """);
+
+    /// <summary>A <c>goto</c> after the rent forward, or to a label outside the rent's block, jumps over no <c>using</c>.</summary>
+    [Fact]
+    public Task Offered_when_a_goto_leaves_the_rent_forward_or_jumps_to_a_label_outside_its_block() => Verify(
+        """
+        public static class Handler
+        {
+            public static int Handle(int n)
+            {
+                if (n < 0) goto done;
+                {
+                    var state = {|HOT303:PodState.Pool.Rent()|};
+                    if (n == 0) goto done;
+                    state.Restarts++;
+                }
+            done:
+                return n;
+            }
+        }
+        """,
+        """
+        public static class Handler
+        {
+            public static int Handle(int n)
+            {
+                if (n < 0) goto done;
+                {
+                    using var lease = PodState.Pool.Lease(out var state);
+                    if (n == 0) goto done;
+                    state.Restarts++;
+                }
+            done:
+                return n;
+            }
+        }
+        """);
+
     [Fact]
     public Task Offered_when_the_local_is_only_read_through_parentheses_or_a_null_forgiving_use() => CodeFixVerifier.VerifyAsync(
         new PoolMisuseAnalyzer(),
