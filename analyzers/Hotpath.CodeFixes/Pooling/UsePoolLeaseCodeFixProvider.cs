@@ -73,6 +73,13 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
             return false;
         }
 
+        // The lease gives the instance back to the pool it came from: a Return of it to another pool (which the fix
+        // would remove) sends it elsewhere now.
+        if (ReturnsElsewhere(body, local, access.Expression, model, cancellationToken))
+        {
+            return false;
+        }
+
         // A goto may not jump back before a using declaration of its block (CS8649), nor forward past one (CS8648).
         if (JumpsOver(body, declaration))
         {
@@ -89,6 +96,33 @@ public sealed class UsePoolLeaseCodeFixProvider : CodeFixProvider
         statement = declaration;
         pool = access.Expression;
         return true;
+    }
+
+    /// <summary>
+    /// Whether a <c>Return(x)</c> of <paramref name="local"/> in <paramref name="body"/> goes to a pool other than
+    /// <paramref name="pool"/>, the one it was rented from (same symbol, or the same text when there is none).
+    /// </summary>
+    private static bool ReturnsElsewhere(SyntaxNode body, ISymbol local, ExpressionSyntax pool, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var rentedFrom = model.GetSymbolInfo(pool, cancellationToken).Symbol;
+        foreach (var invocation in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return" } access &&
+                invocation.ArgumentList.Arguments is { Count: 1 } arguments &&
+                Uncast(arguments[0].Expression) is IdentifierNameSyntax argument &&
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument, cancellationToken).Symbol, local))
+            {
+                var returnedTo = model.GetSymbolInfo(access.Expression, cancellationToken).Symbol;
+                if (rentedFrom is not null && returnedTo is not null
+                        ? !SymbolEqualityComparer.Default.Equals(rentedFrom, returnedTo)
+                        : !SyntaxFactory.AreEquivalent(pool, access.Expression))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

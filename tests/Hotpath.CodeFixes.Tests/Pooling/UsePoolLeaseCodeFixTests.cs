@@ -519,6 +519,55 @@ public sealed class UsePoolLeaseCodeFixTests
         }
         """);
 
+    /// <summary>
+    /// The lease gives the instance back to the pool it was rented from: a <c>Return</c> to another pool, which the fix
+    /// removed, sent it there (offered, and changed which pool the instance went back to). No fix.
+    /// </summary>
+    [Fact]
+    public Task Not_offered_when_the_local_is_returned_to_another_pool() => VerifyReportedWithoutFix(
+        """
+        public sealed class Handler
+        {
+            private readonly Hotpath.Pool<PodState> _spare = new(static () => new PodState());
+
+            public void Handle(bool done)
+            {
+                var state = {|HOT303:PodState.Pool.Rent()|};
+                if (done) return;
+                _spare.Return(state);
+            }
+        }
+        """);
+
+    /// <summary>The same pool reached another way (<c>this._pool</c> and <c>_pool</c>) is the pool it came from.</summary>
+    [Fact]
+    public Task Offered_when_the_return_names_the_same_pool_another_way() => Verify(
+        """
+        public sealed class Handler
+        {
+            private readonly Hotpath.Pool<PodState> _pool = new(static () => new PodState());
+
+            public void Handle(bool done)
+            {
+                var state = {|HOT303:this._pool.Rent()|};
+                if (done) return;
+                _pool.Return(state);
+            }
+        }
+        """,
+        """
+        public sealed class Handler
+        {
+            private readonly Hotpath.Pool<PodState> _pool = new(static () => new PodState());
+
+            public void Handle(bool done)
+            {
+                using var lease = this._pool.Lease(out var state);
+                if (done) return;
+            }
+        }
+        """);
+
     [Fact]
     public Task Offered_when_the_local_is_only_read_through_parentheses_or_a_null_forgiving_use() => CodeFixVerifier.VerifyAsync(
         new PoolMisuseAnalyzer(),
