@@ -148,6 +148,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             ReportThroughLoops(context, facts, symbol, returnCall, used, reportedDouble, reportedUse);
         }
 
+        ReportViewsAfterReturn(context, facts, reportedUse);
+
         // A lease disposed by a using returns its object on every way out of the using: an explicit Return of that
         // object after the lease (and before the variable is written again) is a second return.
         foreach (var (leased, leaseCall, scope) in facts.Leases)
@@ -163,6 +165,103 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// HOT301 for a span or memory local made from an array before the array was returned (<c>var span =
+    /// buffer.AsSpan(0, n);</c>, <c>Span&lt;byte&gt; span = buffer;</c>, <c>new Memory&lt;byte&gt;(buffer)</c>, sliced or not):
+    /// it views the same memory, so a use of it on a path after the <c>Return</c> reads or writes the pool's array. Only a
+    /// view declared once (never written again) from the array as it was returned (not written in between) is followed.
+    /// </summary>
+    private static void ReportViewsAfterReturn(OperationBlockAnalysisContext context, BodyFacts facts, HashSet<SyntaxNode> reportedUse)
+    {
+        List<(ISymbol Array, IVariableDeclaratorOperation View)>? views = null;
+        foreach (var reference in facts.References)
+        {
+            if (reference.Type is IArrayTypeSymbol && TrackedSymbol(reference) is { } array && !IsWrite(reference) && ViewDeclaredFrom(reference) is { } view)
+            {
+                (views ??= new()).Add((array, view));
+            }
+        }
+
+        if (views is null)
+        {
+            return;
+        }
+
+        foreach (var (symbol, returnCall, _) in facts.Returns)
+        {
+            foreach (var (array, view) in views)
+            {
+                var declared = view.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+                if (!SymbolEqualityComparer.Default.Equals(array, symbol) || declared is null ||
+                    facts.FirstWriteAfter(symbol, view.Syntax.Span.End) < returnCall.Syntax.SpanStart ||
+                    facts.FirstWriteAfter(view.Symbol, view.Syntax.Span.End) != int.MaxValue ||
+                    !Flow.Reaches(declared, returnCall.Syntax))
+                {
+                    continue;
+                }
+
+                foreach (var reference in facts.ReferencesBetween(view.Symbol, returnCall.Syntax.Span.End, int.MaxValue))
+                {
+                    if (IsInNameof(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
+                    {
+                        continue;
+                    }
+
+                    if (reportedUse.Add(reference.Syntax))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterReturn, reference.Syntax.GetLocation(), view.Symbol.Name,
+                            "views '" + symbol.Name + "', which was returned to the pool"));
+                    }
+
+                    break; // the first use after each return is enough
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The declarator of a span, memory or array segment local whose initializer views the array read by
+    /// <paramref name="reference"/>: the array converted, <c>AsSpan</c>/<c>AsMemory</c> of it, <c>new Span&lt;T&gt;(array, …)</c>,
+    /// any of them sliced; null otherwise.
+    /// </summary>
+    private static IVariableDeclaratorOperation? ViewDeclaredFrom(IOperation reference)
+    {
+        var current = reference;
+        var parent = reference.Parent;
+        while (parent is not null)
+        {
+            switch (parent)
+            {
+                case IConversionOperation or IParenthesizedOperation:
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension } argument
+                        when argument.Parameter?.Ordinal == 0 && IsView(extension.Type):
+                    parent = extension; // buffer.AsSpan(0, n)
+                    break;
+                case IArgumentOperation { Parent: IObjectCreationOperation creation } argument
+                        when argument.Parameter?.Ordinal == 0 && IsView(creation.Type):
+                    parent = creation; // new Span<byte>(buffer, 0, n)
+                    break;
+                case IInvocationOperation slice when slice.Instance == current && IsView(slice.Type) && IsView(current.Type):
+                    break; // span.Slice(1)
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsView(declarator.Symbol.Type):
+                    return declarator;
+                default:
+                    return null;
+            }
+
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a value of this type views an array's memory: <c>Span&lt;T&gt;</c>, <c>ReadOnlySpan&lt;T&gt;</c>, <c>Memory&lt;T&gt;</c>, <c>ReadOnlyMemory&lt;T&gt;</c>, <c>ArraySegment&lt;T&gt;</c>.</summary>
+    private static bool IsView(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } named &&
+        named.Name is "Span" or "ReadOnlySpan" or "Memory" or "ReadOnlyMemory" or "ArraySegment";
 
     /// <summary>HOT301's usual reason.</summary>
     private const string UsedAfterReturn = "is used after it was returned to the pool";

@@ -65,6 +65,78 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A span or memory made from the array before its Return views the pool's memory after it.</summary>
+    [Fact]
+    public Task HOT301_span_or_memory_over_a_returned_array_used_after_the_return() => Verify("""
+        public string Encoded(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(n);
+            var span = buffer.AsSpan(0, n);
+            span.Fill(1);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Convert.ToBase64String({|HOT301:span|});
+        }
+
+        public int Views(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(n);
+            Span<byte> span = buffer;
+            ReadOnlySpan<byte> tail = new ReadOnlySpan<byte>(buffer, 0, n).Slice(1);
+            Memory<byte> memory = buffer.AsMemory(0, n);
+            var segment = new ArraySegment<byte>(buffer, 0, n);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:span|}[0] + {|HOT301:tail|}[0] + {|HOT301:memory|}.Length + {|HOT301:segment|}.Count;
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_quiet_for_a_view_used_before_the_return_made_again_or_over_another_rent() => Verify("""
+        public byte Before()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            var first = span[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+
+        public byte InFinally()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan(0, 4);
+            try { return span[0]; }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+
+        public byte OtherBranch(bool fail)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            if (fail) { ArrayPool<byte>.Shared.Return(buffer); return 0; }
+            var first = span[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+
+        public byte Reassigned()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            ArrayPool<byte>.Shared.Return(buffer);
+            span = new byte[4];
+            return span[0];
+        }
+
+        public byte Renewed(byte[] input)
+        {
+            var buffer = input;
+            var span = buffer.AsSpan();
+            buffer = ArrayPool<byte>.Shared.Rent(32);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return span[0];
+        }
+        """);
+
     [Fact]
     public Task HOT301_after_a_conditional_return() => Verify("""
         public int M(bool done)
