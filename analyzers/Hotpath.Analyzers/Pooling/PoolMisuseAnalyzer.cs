@@ -1215,12 +1215,34 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         // User-defined conversions too: an array returned or passed as Memory<T>/ArraySegment<T> is handed on.
         // A span over it cannot be kept, though: through one, only returning it hands the array on. (Before
         // C# 14 array-to-span is a user-defined operator; from C# 14 it is a built-in span conversion.)
+        // A view made by an extension (buffer.AsMemory(0, n), buffer.AsSpan(), sliced or not) goes on as that conversion
+        // would, except as an argument: passing buffer.AsMemory() stays a use, as passing buffer.AsSpan() is.
         IOperation current = reference;
         var parent = current.Parent;
         var asSpan = false;
-        while (parent is IConversionOperation or IParenthesizedOperation)
+        var viaExtension = false;
+        while (true)
         {
-            asSpan |= parent is IConversionOperation { Type.IsRefLikeType: true };
+            if (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                asSpan |= parent is IConversionOperation { Type.IsRefLikeType: true };
+            }
+            else if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension } receiver &&
+                receiver.Parameter?.Ordinal == 0 && IsView(extension.Type))
+            {
+                parent = extension;
+                asSpan |= extension.Type!.IsRefLikeType;
+                viaExtension = true;
+            }
+            else if (viaExtension && parent is IInvocationOperation slice && slice.Instance == current && IsView(slice.Type))
+            {
+                asSpan |= slice.Type!.IsRefLikeType;
+            }
+            else
+            {
+                break;
+            }
+
             current = parent;
             parent = parent.Parent;
         }
@@ -1228,6 +1250,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         if (asSpan)
         {
             return parent is IReturnOperation;
+        }
+
+        if (viaExtension && parent is IArgumentOperation)
+        {
+            return false;
         }
 
         switch (parent)

@@ -1872,6 +1872,48 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Func<Item> Factory() => () => Item.Pool.Rent();
         """);
 
+    /// <summary>A view made by AsMemory/AsSpan goes on as the conversion to it would: returned or stored it hands the array on.</summary>
+    [Fact]
+    public Task HOT303_quiet_when_a_view_made_by_an_extension_is_returned_or_stored() => Verify("""
+        private Memory<byte> _memory;
+
+        public Memory<byte> Returned(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(n);
+            return buffer.AsMemory(0, n);
+        }
+
+        public void Stored(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(n);
+            _memory = buffer.AsMemory(0, n).Slice(1);
+        }
+
+        public Span<byte> ReturnedSpan(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(n);
+            return buffer.AsSpan(0, n);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_a_view_made_by_an_extension_and_passed_or_kept_as_a_span_is_a_use() => Verify("""
+        private static void Fill(Memory<byte> memory) { }
+
+        public void Passed(int n)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|};
+            Fill(buffer.AsMemory(0, n));
+        }
+
+        public void AsSpan(int n)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|};
+            var span = buffer.AsSpan(0, n);
+            span.Fill(1);
+        }
+        """);
+
     /// <summary>The stackalloc-or-rent idiom: a span cannot keep the array, so the local assigned on the way holds it.</summary>
     [Fact]
     public Task HOT303_a_rent_assigned_on_its_way_into_a_span_is_held_by_the_local() => Verify("""
