@@ -291,7 +291,7 @@ internal static class Flow
                     }
 
                     return current is BlockSyntax body && previous is StatementSyntax rentInBody &&
-                        ReturnedAtTopOfBody(body, rentInBody, (StatementSyntax)parent, local, facts) &&
+                        ReturnedAtTopOfBody(body, rentInBody, rentStatement, (StatementSyntax)parent, local, facts) &&
                         AlwaysReturnedAfter((StatementSyntax)parent, local, facts, inHeader: false, cancellationToken);
                 case MemberDeclarationSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ArrowExpressionClauseSyntax:
                     return false; // fell off the end of the function
@@ -307,21 +307,27 @@ internal static class Flow
     /// <summary>Whether <paramref name="rentStatement"/> sits in the block body of <paramref name="loop"/> after statements that always return the local (see the overload).</summary>
     private static bool ReturnedAtTopOfBody(StatementSyntax loop, StatementSyntax rentStatement, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
         LoopStatement(loop) is BlockSyntax body && rentStatement.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == body) is { } rentInBody &&
-        ReturnedAtTopOfBody(body, rentInBody, loop, local, facts);
+        ReturnedAtTopOfBody(body, rentInBody, rentStatement, loop, local, facts);
 
     /// <summary>
-    /// Whether the statements of a loop's <paramref name="body"/> before <paramref name="rentInBody"/> always return
-    /// the local before anything leaves the loop other than by a <c>break</c> (which leaves it to the code after the
-    /// loop), so the next iteration returns what this one rented.
+    /// Whether the statements of a loop's <paramref name="body"/> before <paramref name="rentInBody"/> (the statement
+    /// of the body that holds <paramref name="rentStatement"/>) always return the local before anything leaves the loop
+    /// other than by a <c>break</c> (which leaves it to the code after the loop) or a <c>continue</c> (which carries it
+    /// to the next iteration), so the next iteration returns what this one rented. Inside <paramref name="rentInBody"/>,
+    /// through <c>if</c>s and blocks, a statement before the rent in its block that always returns the local does too:
+    /// the next iteration either returns it before renting again (<c>if (grow) { pool.Return(b); b = pool.Rent(n); }</c>)
+    /// or keeps holding it, for the code after the loop.
     /// </summary>
-    private static bool ReturnedAtTopOfBody(BlockSyntax body, StatementSyntax rentInBody, StatementSyntax loop, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    private static bool ReturnedAtTopOfBody(BlockSyntax body, StatementSyntax rentInBody, StatementSyntax rentStatement, StatementSyntax loop, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
     {
-        var breaks = new LoopExits(loop, continues: false);
+        // A continue before the return goes on to the next iteration still holding the object, as a break leaves it
+        // to the code after the loop.
+        var breaks = new LoopExits(loop, continues: true);
         foreach (var statement in body.Statements)
         {
             if (statement == rentInBody)
             {
-                return false;
+                return ReturnedBeforeWithin(rentStatement, rentInBody, local, facts, breaks);
             }
 
             if (AlwaysReturns(statement, local, facts, breaks))
@@ -336,6 +342,61 @@ internal static class Flow
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether, from <paramref name="outer"/> down to <paramref name="rentStatement"/> through blocks and <c>if</c>s only,
+    /// a statement before the way to the rent in its block always returns the local, with nothing before it in those
+    /// blocks, nor in the other branch of those <c>if</c>s, that may leave the loop other than by a <c>break</c> or <c>continue</c>.
+    /// </summary>
+    private static bool ReturnedBeforeWithin(StatementSyntax rentStatement, StatementSyntax outer, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits breaks)
+    {
+        var returned = false;
+        for (SyntaxNode node = rentStatement; node != outer; node = node.Parent!)
+        {
+            switch (node.Parent)
+            {
+                case BlockSyntax block:
+                    foreach (var statement in block.Statements)
+                    {
+                        if (statement == node)
+                        {
+                            break;
+                        }
+
+                        if (AlwaysReturns(statement, local, facts, breaks))
+                        {
+                            returned = true;
+                            break;
+                        }
+
+                        if (MayExitWithout(statement, local, facts, breaks))
+                        {
+                            return false;
+                        }
+                    }
+
+                    break;
+                case IfStatementSyntax @if when node == @if.Statement:
+                    if (@if.Else is { } @else && MayExitWithout(@else.Statement, local, facts, breaks))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case ElseClauseSyntax { Parent: IfStatementSyntax owner }:
+                    if (MayExitWithout(owner.Statement, local, facts, breaks))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return returned;
     }
 
     /// <summary>

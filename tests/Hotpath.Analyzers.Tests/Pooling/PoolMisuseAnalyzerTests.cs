@@ -1872,6 +1872,116 @@ public sealed class PoolMisuseAnalyzerTests
         public System.Func<Item> Factory() => () => Item.Pool.Rent();
         """);
 
+    /// <summary>The grow pattern: a loop that returns the old buffer and rents a bigger one under an if, the code after the loop returning the last.</summary>
+    [Fact]
+    public Task HOT303_quiet_for_a_buffer_grown_under_an_if_in_a_loop_and_returned_after_it() => Verify("""
+        public void Grow(int[] sizes)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            foreach (var size in sizes)
+            {
+                if (size < 0) break;
+                if (buffer.Length < size)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(size);
+                    if (size > 1024) continue;
+                }
+                else if (size == 0) continue;
+                buffer[0] = 1;
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void GrowFromNull(int[] sizes)
+        {
+            byte[]? buffer = null;
+            foreach (var size in sizes)
+            {
+                if (buffer == null || buffer.Length < size)
+                {
+                    if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(size);
+                }
+                buffer[0] = 1;
+            }
+            if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void SkipFirst(int[] sizes)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            foreach (var size in sizes)
+            {
+                if (size == 0) continue;
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent(size);
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_a_buffer_grown_under_an_if_in_a_loop_leaks_on_a_return_or_without_a_return_after_the_loop() => Verify("""
+        public void ReturnAfterGrow(int[] sizes)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            foreach (var size in sizes)
+            {
+                if (buffer.Length < size)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(size)|};
+                }
+                if (size == 0) return;
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void ReturnInElse(int[] sizes)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            foreach (var size in sizes)
+            {
+                if (buffer.Length < size)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(size)|};
+                }
+                else return;
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void ReturnBeforeTheReturn(int[] sizes)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            foreach (var size in sizes)
+            {
+                if (buffer.Length < size)
+                {
+                    if (size > 1024) return;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(size)|};
+                }
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void NothingAfterTheLoop(int[] sizes)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            foreach (var size in sizes)
+            {
+                if (buffer.Length < size)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(size)|};
+                }
+            }
+        }
+        """);
+
     /// <summary>A view made by AsMemory/AsSpan goes on as the conversion to it would: returned or stored it hands the array on.</summary>
     [Fact]
     public Task HOT303_quiet_when_a_view_made_by_an_extension_is_returned_or_stored() => Verify("""
