@@ -170,7 +170,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// HOT301 for a span or memory local made from an array before the array was returned (<c>var span =
     /// buffer.AsSpan(0, n);</c>, <c>Span&lt;byte&gt; span = buffer;</c>, <c>new Memory&lt;byte&gt;(buffer)</c>, sliced or not):
     /// it views the same memory, so a use of it on a path after the <c>Return</c> reads or writes the pool's array. Only a
-    /// view declared once (never written again) from the array as it was returned (not written in between) is followed.
+    /// view declared once (never written again, nor passed by <c>ref</c>) from the array as it was returned (not written in
+    /// between) is followed.
     /// </summary>
     private static void ReportViewsAfterReturn(OperationBlockAnalysisContext context, BodyFacts facts, HashSet<SyntaxNode> reportedUse)
     {
@@ -196,6 +197,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 if (!SymbolEqualityComparer.Default.Equals(array, symbol) || declared is null ||
                     facts.FirstWriteAfter(symbol, view.Syntax.Span.End) < returnCall.Syntax.SpanStart ||
                     facts.FirstWriteAfter(view.Symbol, view.Syntax.Span.End) != int.MaxValue ||
+                    facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref }) ||
                     !Flow.Reaches(declared, returnCall.Syntax))
                 {
                     continue;

@@ -127,6 +127,17 @@ public sealed class PoolMisuseAnalyzerTests
             return span[0];
         }
 
+        public byte PassedByRef()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            ArrayPool<byte>.Shared.Return(buffer);
+            Replace(ref span);
+            return span[0];
+        }
+
+        private static void Replace(ref Span<byte> span) => span = new byte[4];
+
         public byte Renewed(byte[] input)
         {
             var buffer = input;
