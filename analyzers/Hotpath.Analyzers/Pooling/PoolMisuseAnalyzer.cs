@@ -1090,7 +1090,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Whether the value of an assignment goes on only as a span (a span cannot keep the array), other than returned:
-    /// <c>Span&lt;byte&gt; s = n &lt;= 256 ? stackalloc byte[256] : (rented = pool.Rent(n));</c>. In
+    /// <c>Span&lt;byte&gt; s = n &lt;= 256 ? stackalloc byte[256] : (rented = pool.Rent(n));</c>, also through
+    /// <c>(rented = pool.Rent(n)).AsSpan(0, n)</c>. In
     /// <paramref name="onBranch"/>, whether the assignment is one branch of a <c>?:</c> (it runs only under its condition).
     /// </summary>
     private static bool OnlyAsSpan(IOperation assignment, out bool onBranch)
@@ -1110,6 +1111,14 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     break;
                 case IConditionalOperation conditional when current != conditional.Condition:
                     onBranch = true;
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension } receiver
+                        when receiver.Parameter?.Ordinal == 0 && IsView(extension.Type):
+                    parent = extension; // (rented = pool.Rent(n)).AsSpan(0, n)
+                    asSpan |= extension.Type!.IsRefLikeType;
+                    break;
+                case IInvocationOperation slice when slice.Instance == current && IsView(slice.Type):
+                    asSpan |= slice.Type!.IsRefLikeType;
                     break;
                 default:
                     return asSpan && parent is not IReturnOperation;

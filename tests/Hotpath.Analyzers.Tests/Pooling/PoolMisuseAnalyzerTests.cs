@@ -2045,6 +2045,13 @@ public sealed class PoolMisuseAnalyzerTests
             span[0] = 1;
         }
 
+        public int LeaksThroughAsSpan(int n)
+        {
+            char[]? rented = null;
+            Span<char> span = n <= 128 ? stackalloc char[128] : (rented = {|HOT303:ArrayPool<char>.Shared.Rent(n)|}).AsSpan(0, n);
+            return span.Length;
+        }
+
         public void LeaksOnAPath(int n)
         {
             char[] rented;
@@ -2070,6 +2077,15 @@ public sealed class PoolMisuseAnalyzerTests
             Span<char> span = n > 256 ? (rented = ArrayPool<char>.Shared.Rent(n)) : stackalloc char[256];
             try { span[0] = 'a'; }
             finally { if (rented is not null) ArrayPool<char>.Shared.Return(rented); }
+        }
+
+        public int ThroughAsSpan(int n)
+        {
+            char[]? rented = null;
+            Span<char> span = n <= 128 ? stackalloc char[128] : (rented = ArrayPool<char>.Shared.Rent(n)).AsSpan(0, n);
+            var length = span.Length;
+            if (rented is { }) ArrayPool<char>.Shared.Return(rented);
+            return length;
         }
 
         public Memory<byte> AsMemory(int n)
