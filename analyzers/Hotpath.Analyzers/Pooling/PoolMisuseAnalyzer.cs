@@ -47,7 +47,9 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     {
         foreach (var root in context.OperationBlocks)
         {
-            if (root.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block))
+            // A field or property initializer holds no statements of its own, but its lambdas do.
+            if (root.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block or
+                    OperationKind.FieldInitializer or OperationKind.PropertyInitializer))
             {
                 continue;
             }

@@ -2148,6 +2148,26 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A lambda in a field or property initializer is followed as one in a method is.</summary>
+    [Fact]
+    public Task HOT301_and_HOT303_in_a_lambda_of_a_field_or_property_initializer() => Verify("""
+        private static readonly Func<int, int> s_read = n =>
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|};
+            return buffer[0];
+        };
+
+        private Func<byte> First { get; } = () =>
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(8);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:buffer|}[0];
+        };
+
+        private static readonly Func<byte[]> s_factory = () => ArrayPool<byte>.Shared.Rent(8);
+        private readonly byte[] _rented = ArrayPool<byte>.Shared.Rent(8);
+        """);
+
     [Fact]
     public Task HOT303_quiet_for_a_lambda_local_returned_handed_on_or_captured_by_a_nested_lambda() => Verify("""
         public void M()
