@@ -198,7 +198,9 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 var declared = view.Syntax.FirstAncestorOrSelf<StatementSyntax>();
                 if (!SymbolEqualityComparer.Default.Equals(array, symbol) || declared is null ||
                     facts.FirstWriteAfter(symbol, view.Syntax.Span.End) < returnCall.Syntax.SpanStart ||
-                    facts.FirstWriteAfter(view.Symbol, view.Syntax.Span.End) != int.MaxValue ||
+                    (view.Symbol.IsRef
+                        ? facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is ISimpleAssignmentOperation { IsRef: true } rebind && rebind.Target == r)
+                        : facts.FirstWriteAfter(view.Symbol, view.Syntax.Span.End) != int.MaxValue) ||
                     facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref }) ||
                     !Flow.Reaches(declared, returnCall.Syntax))
                 {
@@ -227,7 +229,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// The declarator of a span, memory or array segment local whose initializer views the array read by
     /// <paramref name="reference"/>: the array converted, <c>AsSpan</c>/<c>AsMemory</c> of it, <c>new Span&lt;T&gt;(array, …)</c>,
-    /// any of them sliced; null otherwise.
+    /// any of them sliced; or of a ref local to one of its elements (<c>ref byte first = ref array[0];</c>); null otherwise.
     /// </summary>
     private static IVariableDeclaratorOperation? ViewDeclaredFrom(IOperation reference)
     {
@@ -251,6 +253,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     break; // span.Slice(1)
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsView(declarator.Symbol.Type):
                     return declarator;
+                case IArrayElementReferenceOperation element when element.ArrayReference == current:
+                    // ref byte first = ref buffer[0];
+                    return element.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None } refLocal }
+                        ? refLocal
+                        : null;
                 default:
                     return null;
             }

@@ -87,6 +87,15 @@ public sealed class PoolMisuseAnalyzerTests
             ArrayPool<byte>.Shared.Return(buffer);
             return {|HOT301:span|}[0] + {|HOT301:tail|}[0] + {|HOT301:memory|}.Length + {|HOT301:segment|}.Count;
         }
+
+        public byte RefElement()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            ref byte first = ref buffer[0];
+            first = 1;
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:first|};
+        }
         """);
 
     [Fact]
@@ -125,6 +134,24 @@ public sealed class PoolMisuseAnalyzerTests
             ArrayPool<byte>.Shared.Return(buffer);
             span = new byte[4];
             return span[0];
+        }
+
+        public byte ElementCopied()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            byte first = buffer[0];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return first;
+        }
+
+        public byte RefRebound(byte[] other)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            ref byte first = ref buffer[0];
+            first = 1;
+            ArrayPool<byte>.Shared.Return(buffer);
+            first = ref other[0];
+            return first;
         }
 
         public byte PassedByRef()
