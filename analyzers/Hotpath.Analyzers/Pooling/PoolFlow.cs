@@ -345,9 +345,10 @@ internal static class Flow
     }
 
     /// <summary>
-    /// Whether, from <paramref name="outer"/> down to <paramref name="rentStatement"/> through blocks and <c>if</c>s only,
-    /// a statement before the way to the rent in its block always returns the local, with nothing before it in those
-    /// blocks, nor in the other branch of those <c>if</c>s, that may leave the loop other than by a <c>break</c> or <c>continue</c>.
+    /// Whether, from <paramref name="outer"/> down to <paramref name="rentStatement"/> through blocks, <c>if</c>s and
+    /// <c>switch</c> sections only, a statement before the way to the rent in its block (or section) always returns the
+    /// local, with nothing before it there, nor in the other branch of those <c>if</c>s or the other sections of those
+    /// <c>switch</c>es, that may leave the loop other than by a <c>break</c> or <c>continue</c>.
     /// </summary>
     private static bool ReturnedBeforeWithin(StatementSyntax rentStatement, StatementSyntax outer, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits breaks)
     {
@@ -386,6 +387,36 @@ internal static class Flow
                     break;
                 case ElseClauseSyntax { Parent: IfStatementSyntax owner }:
                     if (MayExitWithout(owner.Statement, local, facts, breaks))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case SwitchSectionSyntax section:
+                    foreach (var statement in section.Statements)
+                    {
+                        if (statement == node)
+                        {
+                            break;
+                        }
+
+                        if (AlwaysReturns(statement, local, facts, breaks))
+                        {
+                            returned = true;
+                            break;
+                        }
+
+                        if (MayExitWithout(statement, local, facts, breaks))
+                        {
+                            return false;
+                        }
+                    }
+
+                    break;
+                case SwitchStatementSyntax @switch:
+                    // The other sections (a break of the switch stays in the loop); the rent's own section is checked
+                    // before the rent here and after it by the caller.
+                    if (MayExitWithout(@switch, local, facts, breaks))
                     {
                         return false;
                     }

@@ -1100,8 +1100,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// Whether the value of an assignment goes on only as a span (a span cannot keep the array), other than returned:
     /// <c>Span&lt;byte&gt; s = n &lt;= 256 ? stackalloc byte[256] : (rented = pool.Rent(n));</c>, also through
-    /// <c>(rented = pool.Rent(n)).AsSpan(0, n)</c>. In
-    /// <paramref name="onBranch"/>, whether the assignment is one branch of a <c>?:</c> (it runs only under its condition).
+    /// <c>(rented = pool.Rent(n)).AsSpan(0, n)</c>. In <paramref name="onBranch"/>, whether the assignment is one branch
+    /// of a <c>?:</c> (it runs only under its condition).
     /// </summary>
     private static bool OnlyAsSpan(IOperation assignment, out bool onBranch)
     {

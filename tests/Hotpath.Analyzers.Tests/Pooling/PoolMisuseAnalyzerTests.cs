@@ -1946,6 +1946,27 @@ public sealed class PoolMisuseAnalyzerTests
             if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        public void InASwitchSection(int[] ops)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            foreach (var op in ops)
+            {
+                switch (op)
+                {
+                    case 0:
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(op + 32);
+                        break;
+                    case 1:
+                        buffer[0] = 1;
+                        break;
+                    default:
+                        continue;
+                }
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         public void SkipFirst(int[] sizes)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(16);
@@ -2001,6 +2022,24 @@ public sealed class PoolMisuseAnalyzerTests
                     if (size > 1024) return;
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(size)|};
+                }
+            }
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        public void ReturnInAnotherSection(int[] ops)
+        {
+            var buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            foreach (var op in ops)
+            {
+                switch (op)
+                {
+                    case 0:
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = {|HOT303:ArrayPool<byte>.Shared.Rent(op + 32)|};
+                        break;
+                    case 1:
+                        return;
                 }
             }
             ArrayPool<byte>.Shared.Return(buffer);
