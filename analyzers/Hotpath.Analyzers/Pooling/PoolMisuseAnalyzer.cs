@@ -99,10 +99,49 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            AddPatternSourceReturns(facts);
+
             ReportAfterReturn(context, facts);
             ReportLeaks(context, facts, pools);
             ReportLeaseLeaks(context, facts, pools);
             ReportAroundLeaseDispose(context, facts);
+        }
+    }
+
+    /// <summary>
+    /// A return of a local bound by a pattern from another local (<c>if (x is { } p) pool.Return(p);</c>, also
+    /// <c>is T p</c>, <c>is not { } p</c>) returns that local's object too, while neither was written since the test:
+    /// adds it as a return of the tested local, so a use or a return of <c>x</c> after it is HOT301 or HOT302.
+    /// </summary>
+    private static void AddPatternSourceReturns(BodyFacts facts)
+    {
+        List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)>? added = null;
+        foreach (var (symbol, call, returned) in facts.Returns)
+        {
+            if (symbol is not ILocalSymbol bound ||
+                !bound.DeclaringSyntaxReferences.Any(static d => d.GetSyntax() is SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax }))
+            {
+                continue; // not a pattern variable
+            }
+
+            foreach (var reference in facts.References)
+            {
+                if (reference.Syntax.SpanStart < call.Syntax.SpanStart && TrackedSymbol(reference) is ILocalSymbol source &&
+                    !SymbolEqualityComparer.Default.Equals(source, bound) &&
+                    TransparentParent(reference, out var tested) is IIsPatternOperation isPattern && isPattern.Value == tested &&
+                    SymbolEqualityComparer.Default.Equals(DeclaredLocal(isPattern.Pattern), bound) &&
+                    facts.FirstWriteAfter(source, reference.Syntax.Span.End) > call.Syntax.SpanStart &&
+                    facts.FirstWriteAfter(bound, reference.Syntax.Span.End) > call.Syntax.SpanStart)
+                {
+                    (added ??= new()).Add((source, call, returned));
+                }
+            }
+        }
+
+        if (added is not null)
+        {
+            facts.Returns.AddRange(added);
+            facts.Returns.Sort(static (a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
         }
     }
 

@@ -175,6 +175,41 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>A return of a local a pattern bound from another returns that other local's object too.</summary>
+    [Fact]
+    public Task HOT301_and_HOT302_after_a_return_of_a_local_bound_by_a_pattern() => Verify("""
+        public void UsedAfter()
+        {
+            var item = Item.Pool.Rent();
+            if (item is { } held) Item.Pool.Return(held);
+            {|HOT301:item|}.Value = 1;
+        }
+
+        public void ReturnedAgain()
+        {
+            byte[]? buffer = ArrayPool<byte>.Shared.Rent(8);
+            if (buffer is byte[] rented) ArrayPool<byte>.Shared.Return(rented);
+            {|HOT302:ArrayPool<byte>.Shared.Return(buffer)|};
+        }
+        """);
+
+    [Fact]
+    public Task HOT301_quiet_after_a_pattern_bound_return_when_the_tested_local_was_written_since_or_on_the_other_branch() => Verify("""
+        public void Rewritten(Item other)
+        {
+            var item = Item.Pool.Rent();
+            if (item is { } held) { item = other; Item.Pool.Return(held); }
+            item.Value = 1;
+        }
+
+        public void OtherBranch()
+        {
+            var item = Item.Pool.Rent();
+            if (item is not { } held) { item.Value = 2; return; }
+            Item.Pool.Return(held);
+        }
+        """);
+
     [Fact]
     public Task HOT301_after_a_conditional_return() => Verify("""
         public int M(bool done)
