@@ -844,8 +844,7 @@ internal static class LockOperations
     private static IOperation? OnlyValue(ILocalSymbol local, IOperation within) =>
         IsWrittenAgain(local, within)
             ? null
-            : DescendantsInSameFunction(FunctionRoot(within)).OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))?.GetVariableInitializer()?.Value;
+            : LocalMentions.Of(within).InSameFunction(local).OfType<IVariableDeclaratorOperation>().FirstOrDefault()?.GetVariableInitializer()?.Value;
 
     private static bool CountsWhatWasTaken(IOperation count, ILoopOperation taking) =>
         (taking is IForLoopOperation { Condition: { } condition } &&
@@ -1045,6 +1044,84 @@ internal static class LockOperations
 
         block = null;
         return null;
+    }
+}
+
+/// <summary>
+/// Every declarator and reference of each local of one function (its lambdas and local functions included, and told
+/// apart), gathered in one walk and kept per function: the walkers ask about a flag or count local at every if and
+/// statement that may concern it, and a scan of the whole function each time made a method with hundreds of lock
+/// idioms quadratic.
+/// </summary>
+internal sealed class LocalMentions
+{
+    private static readonly ConditionalWeakTable<IOperation, LocalMentions> Cache = new();
+
+    private readonly Dictionary<ILocalSymbol, List<(IOperation Operation, bool Nested)>> _byLocal = new(SymbolEqualityComparer.Default);
+
+    private LocalMentions(IOperation root)
+    {
+        // The same stack walk as LockOperations.DescendantsInSameFunction, so that the function's own mentions of a local
+        // come in its order; a nested function's subtree is walked whole where it is met, which leaves that order alone.
+        var stack = new Stack<(IOperation Operation, bool Nested)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (current, nested) = stack.Pop();
+            var local = current switch
+            {
+                IVariableDeclaratorOperation declarator => declarator.Symbol,
+                ILocalReferenceOperation reference => reference.Local,
+                _ => null,
+            };
+            if (local is not null)
+            {
+                if (!_byLocal.TryGetValue(local, out var mentions))
+                {
+                    _byLocal[local] = mentions = new List<(IOperation, bool)>();
+                }
+
+                mentions.Add((current, nested));
+            }
+
+            foreach (var child in current.ChildOperations)
+            {
+                stack.Push((child, nested || child is IAnonymousFunctionOperation or ILocalFunctionOperation));
+            }
+        }
+    }
+
+    /// <summary>The mentions of the function holding <paramref name="within"/> (<see cref="LockOperations.FunctionRoot"/>).</summary>
+    public static LocalMentions Of(IOperation within) => Cache.GetValue(LockOperations.FunctionRoot(within), root => new LocalMentions(root));
+
+    /// <summary>
+    /// The declarators of <paramref name="local"/> and references to it that the function runs itself, in the order of
+    /// <see cref="LockOperations.DescendantsInSameFunction"/>.
+    /// </summary>
+    public IEnumerable<IOperation> InSameFunction(ILocalSymbol local)
+    {
+        if (_byLocal.TryGetValue(local, out var mentions))
+        {
+            foreach (var (operation, nested) in mentions)
+            {
+                if (!nested)
+                {
+                    yield return operation;
+                }
+            }
+        }
+    }
+
+    /// <summary>The declarators of <paramref name="local"/> and references to it anywhere in the function, its lambdas and local functions included.</summary>
+    public IEnumerable<IOperation> All(ILocalSymbol local)
+    {
+        if (_byLocal.TryGetValue(local, out var mentions))
+        {
+            foreach (var (operation, _) in mentions)
+            {
+                yield return operation;
+            }
+        }
     }
 }
 

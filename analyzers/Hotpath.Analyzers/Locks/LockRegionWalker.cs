@@ -476,15 +476,15 @@ internal abstract class LockRegionWalker
     {
         int? firstTaken = null;
         var lastFalse = -1;
-        foreach (var operation in LockOperations.FunctionRoot(within).Descendants())
+        foreach (var operation in LocalMentions.Of(within).All(flag))
         {
             IOperation? value;
             switch (operation)
             {
-                case IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag):
+                case IVariableDeclaratorOperation { Initializer.Value: var initial }:
                     value = initial;
                     break;
-                case ILocalReferenceOperation { Local: var local } reference when SymbolEqualityComparer.Default.Equals(local, flag):
+                case ILocalReferenceOperation reference:
                     value = reference.Parent switch
                     {
                         ISimpleAssignmentOperation { Value: var assigned } assignment when assignment.Target == reference => assigned,
@@ -793,9 +793,9 @@ internal abstract class LockRegionWalker
     /// <summary>Whether <paramref name="flag"/> keeps the try-acquire of a "try, then block" idiom (<see cref="LockOperations.TryThenBlock"/>).</summary>
     private bool IsTryThenBlockFlag(ILocalSymbol flag, IOperation within)
     {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(within)))
+        foreach (var operation in LocalMentions.Of(within).InSameFunction(flag))
         {
-            if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial } declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag))
+            if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial })
             {
                 return LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
                     LockOperations.TryThenBlock(tried, Symbols) is { } idiom && !LockOperations.SetsTheFlagAgain(idiom);
@@ -807,14 +807,15 @@ internal abstract class LockRegionWalker
 
     private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
     {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(within)))
+        // The flag's own declarator, an assignment to it, or a call it is passed to by ref.
+        foreach (var operation in LocalMentions.Of(within).InSameFunction(flag))
         {
             var value = operation switch
             {
-                IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) => initial,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local }, Value: var assigned } when SymbolEqualityComparer.Default.Equals(local, flag) => assigned,
-                IInvocationOperation invocation when invocation.Arguments.Any(argument => argument.Parameter?.RefKind == RefKind.Ref &&
-                    argument.Value is ILocalReferenceOperation { Local: var passed } && SymbolEqualityComparer.Default.Equals(passed, flag)) => invocation,
+                IVariableDeclaratorOperation { Initializer.Value: var initial } => initial,
+                ILocalReferenceOperation { Parent: ISimpleAssignmentOperation { Value: var assigned } assignment } reference when assignment.Target == reference => assigned,
+                ILocalReferenceOperation { Parent: IArgumentOperation { Parameter.RefKind: RefKind.Ref, Parent: IInvocationOperation invocation } argument } reference
+                    when argument.Value == reference => invocation,
                 _ => null,
             };
             if (value is not null && LockOperations.WithoutConversions(value) is IInvocationOperation acquiring &&
