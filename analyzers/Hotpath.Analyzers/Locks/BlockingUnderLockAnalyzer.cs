@@ -174,7 +174,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     rest = ImmutableArray.Create(body);
                     break;
                 case IUsingDeclarationOperation { Parent: IBlockOperation block } declaration:
-                    var index = block.Operations.IndexOf(declaration);
+                    var index = LockOperations.IndexIn(block, declaration);
                     rest = block.Operations.RemoveRange(0, index + 1);
                     break;
                 default:
@@ -281,7 +281,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            var index = block.Operations.IndexOf(statement);
+            var index = LockOperations.IndexIn(block, statement);
             var next = index + 1 < block.Operations.Length ? block.Operations[index + 1] as ITryOperation : null;
             ITryOperation? region = null;
             if (!acquisition.ReturnsSuccess)
@@ -700,7 +700,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                     case IConditionalOperation conditional when child == conditional.WhenTrue && Requires(conditional.Condition, task, completed: true):
                         return !AssignedBetween(conditional.WhenTrue, conditional.Condition.Syntax.Span.End, operation.Syntax.SpanStart, task);
                     case IBlockOperation block:
-                        var index = block.Operations.IndexOf(child);
+                        var index = LockOperations.IndexIn(block, child);
                         for (var i = index - 1; i >= 0; i--)
                         {
                             if (block.Operations[i] is IConditionalOperation { WhenFalse: null } guard && EndsInJump(guard.WhenTrue) &&

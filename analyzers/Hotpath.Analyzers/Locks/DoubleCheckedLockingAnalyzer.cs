@@ -69,7 +69,7 @@ public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
                 case IConditionalOperation conditional when conditional.WhenTrue == child:
                     return conditional.Condition;
                 case IBlockOperation block:
-                    var index = block.Operations.IndexOf(child);
+                    var index = LockOperations.IndexIn(block, child);
                     for (var i = index - 1; i >= 0; i--)
                     {
                         // `if (F != null) return F;` publishes F. A value-less `if (_disposed) return;` publishes

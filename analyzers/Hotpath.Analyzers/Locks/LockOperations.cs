@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -581,7 +582,7 @@ internal static class LockOperations
         }
 
         if (WithoutConversions(operand) is not ILocalReferenceOperation { Local: var flag } ||
-            conditional.Parent is not IBlockOperation { Operations: var statements } || statements.IndexOf(conditional) is not (var index and > 0) ||
+            conditional.Parent is not IBlockOperation { Operations: var statements } parentBlock || IndexIn(parentBlock, conditional) is not (var index and > 0) ||
             statements[index - 1] is not IVariableDeclarationGroupOperation declaration)
         {
             return null;
@@ -699,7 +700,7 @@ internal static class LockOperations
         {
             // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); }
             var statement = ContainingStatement(acquisition, out var block);
-            var index = statement is null || block is null ? -1 : block.Operations.IndexOf(statement);
+            var index = statement is null || block is null ? -1 : IndexIn(block, statement);
             return index >= 0 && index + 1 < block!.Operations.Length && block.Operations[index + 1] is IConditionalOperation next &&
                 TakesAgainWhenTryFails(next, acquisition, symbols)
                 ? next
@@ -1025,6 +1026,33 @@ internal static class LockOperations
         return operation.Syntax.GetLocation();
     }
 
+    /// <summary>
+    /// <paramref name="statement"/>'s index in <paramref name="block"/>'s statements, or -1. A long block's indexes are
+    /// kept: the analyzers look statements up per acquisition, release and if, and a search of a block with hundreds of
+    /// statements each time made it quadratic.
+    /// </summary>
+    public static int IndexIn(IBlockOperation block, IOperation statement)
+    {
+        var statements = block.Operations;
+        if (statements.Length <= 16)
+        {
+            return statements.IndexOf(statement);
+        }
+
+        return StatementIndexes.GetValue(block, static b =>
+        {
+            var indexes = new Dictionary<IOperation, int>(b.Operations.Length);
+            for (var i = b.Operations.Length - 1; i >= 0; i--)
+            {
+                indexes[b.Operations[i]] = i; // the first index wins, as with IndexOf
+            }
+
+            return indexes;
+        }).TryGetValue(statement, out var index) ? index : -1;
+    }
+
+    private static readonly ConditionalWeakTable<IBlockOperation, Dictionary<IOperation, int>> StatementIndexes = new();
+
     /// <summary>The innermost statement containing <paramref name="operation"/> whose parent is a block.</summary>
     public static IOperation? ContainingStatement(IOperation operation, out IBlockOperation? block)
     {
@@ -1045,6 +1073,57 @@ internal static class LockOperations
         block = null;
         return null;
     }
+}
+
+/// <summary>
+/// The calls a statement runs itself (not in its lambdas or local functions), and which of them take or give back a lock
+/// by hand, found once per statement: the walkers ask whether a statement takes or releases a lock for every acquisition
+/// and release in it, and a scan of the whole statement each time made one with hundreds of them quadratic.
+/// </summary>
+internal sealed class StatementLocks
+{
+    private static readonly ConditionalWeakTable<IOperation, StatementLocks> Cache = new();
+
+    private StatementLocks(IOperation statement, LockSymbols symbols)
+    {
+        var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
+        var acquisitions = ImmutableArray.CreateBuilder<Acquisition>();
+        var releases = ImmutableArray.CreateBuilder<(LockKind, IOperation)>();
+        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            invocations.Add(invocation);
+            if (LockOperations.TryGetAcquisition(invocation, symbols, out var acquisition))
+            {
+                acquisitions.Add(acquisition);
+            }
+
+            if (LockOperations.TryGetRelease(invocation, symbols, out var kind, out var target))
+            {
+                releases.Add((kind, target));
+            }
+        }
+
+        Invocations = invocations.ToImmutable();
+        Acquisitions = acquisitions.ToImmutable();
+        Releases = releases.ToImmutable();
+    }
+
+    /// <summary>Every call, in the order of <see cref="LockOperations.DescendantsInSameFunction"/>.</summary>
+    public ImmutableArray<IInvocationOperation> Invocations { get; }
+
+    /// <summary>The calls that acquire (<see cref="LockOperations.TryGetAcquisition"/>), in the same order.</summary>
+    public ImmutableArray<Acquisition> Acquisitions { get; }
+
+    /// <summary>The calls that release (<see cref="LockOperations.TryGetRelease"/>), in the same order.</summary>
+    public ImmutableArray<(LockKind Kind, IOperation Target)> Releases { get; }
+
+    // The lock symbols are the compilation's, as are the operations: the first caller's are everyone's.
+    public static StatementLocks Of(IOperation statement, LockSymbols symbols) => Cache.GetValue(statement, s => new StatementLocks(s, symbols));
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -320,14 +321,7 @@ internal abstract class LockRegionWalker
         // past it, but a release on every path of its body (it runs once when reached) frees an earlier lock.
         var releasesOnly = statement is ILockOperation or IUsingOperation;
         var current = held;
-        var invocations = new List<IInvocationOperation>();
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
-        {
-            if (operation is IInvocationOperation invocation)
-            {
-                invocations.Add(invocation);
-            }
-        }
+        var invocations = StatementLocks.Of(statement, Symbols).Invocations;
 
         // Acquisitions first, then releases, whatever order the walk met them in: a release the statement runs on every
         // path (its finally's) frees what its loops kept as well as what was held before it.
@@ -402,14 +396,64 @@ internal abstract class LockRegionWalker
                 return false;
             }
 
-            if (parent is IBlockOperation { Operations: var statements } && statements.IndexOf(current) is var index and >= 0 &&
-                LeavesInSequence(statements.RemoveRange(0, index + 1), statement))
+            if (parent is IBlockOperation block && LockOperations.IndexIn(block, current) is var index and >= 0 &&
+                SuffixLeaves.Of(block).LeavesAfter(index, statement))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the statements of a block after a given one end by leaving a region (<see cref="LeavesInSequence"/> of the
+    /// rest of the block), worked out once per block and region: NeverReachesEnd asks it for every acquisition in a
+    /// statement, and following the rest of a long block each time made a block with hundreds of acquisitions quadratic.
+    /// </summary>
+    private sealed class SuffixLeaves
+    {
+        private static readonly ConditionalWeakTable<IBlockOperation, SuffixLeaves> Cache = new();
+
+        private readonly ImmutableArray<IOperation> _statements;
+
+        // Per region: the index after which a suffix may leave (the last statement but one that jumps past the region, or
+        // -1), or null when the block's last statement does not leave the region (no suffix does).
+        private readonly Dictionary<IOperation, int?> _byRegion = new();
+
+        private SuffixLeaves(IBlockOperation block) => _statements = block.Operations;
+
+        public static SuffixLeaves Of(IBlockOperation block) => Cache.GetValue(block, static b => new SuffixLeaves(b));
+
+        /// <summary>LeavesInSequence(statements after <paramref name="index"/>, <paramref name="region"/>).</summary>
+        public bool LeavesAfter(int index, IOperation region)
+        {
+            int? lastJump;
+            lock (_byRegion)
+            {
+                if (!_byRegion.TryGetValue(region, out lastJump))
+                {
+                    lastJump = null;
+                    if (_statements.Length > 0 && Leaves(_statements[_statements.Length - 1], region))
+                    {
+                        lastJump = -1;
+                        for (var i = _statements.Length - 2; i >= 0; i--)
+                        {
+                            if (JumpsPast(_statements[i], region))
+                            {
+                                lastJump = i;
+                                break;
+                            }
+                        }
+                    }
+
+                    _byRegion[region] = lastJump;
+                }
+            }
+
+            // The suffix starts at index + 1: not empty, its last statement leaves, and none before that jumps past.
+            return lastJump is { } jump && index + 1 < _statements.Length && index + 1 > jump;
+        }
     }
 
     /// <summary>
@@ -962,10 +1006,9 @@ internal abstract class LockRegionWalker
     /// </summary>
     protected bool ReleasesIn(IOperation scope, IOperation target, LockKind? kind = null)
     {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(scope))
+        foreach (var (releasedKind, released) in StatementLocks.Of(scope, Symbols).Releases)
         {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetRelease(invocation, Symbols, out var releasedKind, out var released) &&
-                (kind is null || releasedKind == kind) && LockOperations.SameTarget(released, target))
+            if ((kind is null || releasedKind == kind) && LockOperations.SameTarget(released, target))
             {
                 return true;
             }
@@ -999,10 +1042,9 @@ internal abstract class LockRegionWalker
     /// </summary>
     protected bool IsAcquiredIn(IOperation statement, IOperation? target = null, LockKind? kind = null)
     {
-        foreach (var operation in LockOperations.DescendantsInSameFunction(statement))
+        foreach (var acquisition in StatementLocks.Of(statement, Symbols).Acquisitions)
         {
-            if (operation is IInvocationOperation invocation && LockOperations.TryGetAcquisition(invocation, Symbols, out var acquisition) &&
-                (kind is null || acquisition.Kind == kind) && (target is null || LockOperations.SameTarget(target, acquisition.Target)))
+            if ((kind is null || acquisition.Kind == kind) && (target is null || LockOperations.SameTarget(target, acquisition.Target)))
             {
                 return true;
             }

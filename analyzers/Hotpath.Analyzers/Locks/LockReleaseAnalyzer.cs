@@ -114,7 +114,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var index = block.Operations.IndexOf(statement);
+        var index = LockOperations.IndexIn(block, statement);
         if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not IExpressionStatementOperation { Operation: var next })
         {
             return false;
@@ -248,7 +248,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var index = block.Operations.IndexOf(statement);
+        var index = LockOperations.IndexIn(block, statement);
         if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not ITryOperation { Finally: { } finallyBlock })
         {
             return false;
@@ -375,7 +375,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             (statement, block) = (spinStatement, spinBlock);
         }
 
-        var index = block.Operations.IndexOf(statement);
+        var index = LockOperations.IndexIn(block, statement);
         IOperation? next = null;
         var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
         if (statement is IWhileLoopOperation { Condition: { } spinCondition } spin && IsWithin(acquisition.Invocation, spinCondition))
@@ -696,7 +696,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        for (var i = block.Operations.IndexOf(statement) + 1; i < block.Operations.Length; i++)
+        for (var i = LockOperations.IndexIn(block, statement) + 1; i < block.Operations.Length; i++)
         {
             if (block.Operations[i] is not IExpressionStatementOperation
                 {
