@@ -183,11 +183,20 @@ internal static class Flow
     /// body of a loop that runs before <paramref name="to"/> when it is a <c>for</c>'s incrementor or a <c>do</c>'s
     /// condition (from inside that <c>do</c>'s body, the rest of the body after <paramref name="from"/>).
     /// </summary>
-    public static bool ReturnedOnEveryPathBetween(SyntaxNode from, SyntaxNode to, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    public static bool ReturnedOnEveryPathBetween(SyntaxNode from, SyntaxNode to, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
+        ReturnedOnEveryPathBetween(from, to, local, facts, out _);
+
+    /// <summary>
+    /// <see cref="ReturnedOnEveryPathBetween(SyntaxNode, SyntaxNode, ISymbol, PoolMisuseAnalyzer.BodyFacts)"/>, with the
+    /// statement after <paramref name="from"/> that always returns the local when that is why (null otherwise): it is
+    /// then returned on every path to anything that starts after that statement's end, too.
+    /// </summary>
+    public static bool ReturnedOnEveryPathBetween(SyntaxNode from, SyntaxNode to, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, out StatementSyntax? returning)
     {
         // On the way out of the blocks that hold `from` (`if (grow) { b = pool.Rent(n); …; pool.Return(b); } b = …;`).
         var common = from.Ancestors().First(a => a.Span.Contains(to.Span));
-        if (ReturnedLaterWithin(from, common, local, facts, before: to))
+        returning = FirstReturningLaterWithin(from, common, local, facts, before: to);
+        if (returning is not null)
         {
             return true;
         }
@@ -225,7 +234,11 @@ internal static class Flow
     /// Whether a statement after <paramref name="from"/> (and wholly before <paramref name="before"/>, when given), in a
     /// block between it and <paramref name="container"/>, always returns the local.
     /// </summary>
-    private static bool ReturnedLaterWithin(SyntaxNode from, SyntaxNode container, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, SyntaxNode? before = null)
+    private static bool ReturnedLaterWithin(SyntaxNode from, SyntaxNode container, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, SyntaxNode? before = null) =>
+        FirstReturningLaterWithin(from, container, local, facts, before) is not null;
+
+    // The first such statement, or null.
+    private static StatementSyntax? FirstReturningLaterWithin(SyntaxNode from, SyntaxNode container, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, SyntaxNode? before)
     {
         for (var node = from; node != container && node.Parent is { } parent; node = parent)
         {
@@ -235,13 +248,13 @@ internal static class Flow
                 {
                     if (AlwaysReturns(siblings[i], local, facts))
                     {
-                        return true;
+                        return siblings[i];
                     }
                 }
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>

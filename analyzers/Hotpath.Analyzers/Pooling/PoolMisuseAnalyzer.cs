@@ -1220,6 +1220,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         var references = facts.ReferencesBetween(local, rentEnd, int.MaxValue);
+        var firstHandedOn = facts.FirstReadFrom(local, rentEnd, r => HandsOn(r, pools)); // a read, so never the write itself
+        var returnedBy = int.MaxValue;
         foreach (var write in references)
         {
             if (!IsWrite(write) || write.Syntax.SpanStart < rentEnd)
@@ -1229,17 +1231,33 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             // Everything evaluated before the write stores: `a = Replace(a)` hands the old object on first.
             var written = write.Parent is IArgumentOperation { Parent: { } call } ? call : DeconstructionWriting(write) ?? write.Parent ?? write;
-            if (references.Any(r => r != write && !IsWrite(r) && r.Syntax.SpanStart < written.Syntax.Span.End && HandsOn(r, pools)))
+            if (firstHandedOn < written.Syntax.Span.End)
             {
                 return null; // handed on before this write, so before every later one
             }
 
-            // A value written that reads the variable may be the same object again (`a = keep ? a : pool.Rent()`).
-            if (!Flow.Reaches(rent.Syntax, write.Syntax) ||
-                (written is IAssignmentOperation { Value: var value } && references.Any(r => value.Syntax.Span.Contains(r.Syntax.Span))) ||
-                write.Syntax.Ancestors().Any(a => a is CatchClauseSyntax && !a.Span.Contains(rent.Syntax.Span)) ||
-                Flow.ReturnedOnEveryPathBetween(rent.Syntax, write.Syntax, local, facts))
+            // Past a statement after the rent that always returns it, every write is "returned on every path before it"
+            // (ReturnedOnEveryPathBetween finds that statement again): skip what cannot change the answer. With the same
+            // variable rented and returned hundreds of times, following every later write's paths was cubic.
+            if (write.Syntax.SpanStart >= returnedBy)
             {
+                continue;
+            }
+
+            // A value written that reads the variable may be the same object again (`a = keep ? a : pool.Rent()`).
+            StatementSyntax? returning = null;
+            // (The tests are pure: the cheap ones go first, Flow.Reaches, which follows the statements between, last.)
+            if ((written is IAssignmentOperation { Value: var value } &&
+                    facts.ReferencesBetween(local, Math.Max(rentEnd, value.Syntax.SpanStart), value.Syntax.Span.End).Any(r => value.Syntax.Span.Contains(r.Syntax.Span))) ||
+                write.Syntax.Ancestors().Any(a => a is CatchClauseSyntax && !a.Span.Contains(rent.Syntax.Span)) ||
+                Flow.ReturnedOnEveryPathBetween(rent.Syntax, write.Syntax, local, facts, out returning) ||
+                !Flow.Reaches(rent.Syntax, write.Syntax))
+            {
+                if (returning is not null)
+                {
+                    returnedBy = Math.Min(returnedBy, returning.Span.End);
+                }
+
                 continue;
             }
 
@@ -1609,6 +1627,36 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         /// <summary>The references to <paramref name="symbol"/>, in the order of <see cref="References"/>.</summary>
         public List<IOperation> ReferencesTo(ISymbol symbol) =>
             IndexReferences().TryGetValue(symbol, out var references) ? references : NoReferences;
+
+        /// <summary>
+        /// Where the first reference that reads <paramref name="symbol"/> (not <see cref="IsWrite"/>) and satisfies
+        /// <paramref name="test"/> starts from <paramref name="first"/> on, or <see cref="int.MaxValue"/>. The positions are
+        /// gathered once per symbol (the test must be the same at every call): OverwriteBeforeReturn asks it per rent, and
+        /// testing every reference after the rent per write made a variable rented and returned hundreds of times cubic.
+        /// </summary>
+        public int FirstReadFrom(ISymbol symbol, int first, Func<IOperation, bool> test)
+        {
+            _readsPassing ??= new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+            if (!_readsPassing.TryGetValue(symbol, out var starts))
+            {
+                starts = new List<int>();
+                foreach (var reference in ReferencesTo(symbol))
+                {
+                    if (!IsWrite(reference) && test(reference))
+                    {
+                        starts.Add(reference.Syntax.SpanStart);
+                    }
+                }
+
+                starts.Sort();
+                _readsPassing[symbol] = starts;
+            }
+
+            var index = FirstAtLeast(starts, first);
+            return index < starts.Count ? starts[index] : int.MaxValue;
+        }
+
+        private Dictionary<ISymbol, List<int>>? _readsPassing;
 
         /// <summary>Where the first reference that writes <paramref name="symbol"/> after <paramref name="after"/> starts, or <see cref="int.MaxValue"/>.</summary>
         public int FirstWriteAfter(ISymbol symbol, int after)
