@@ -243,24 +243,8 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         return false;
     }
 
-    private static ILocalFunctionOperation? FindLocalFunction(IOperation from, IMethodSymbol localFunction)
-    {
-        var root = from;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in root.Descendants())
-        {
-            if (operation is ILocalFunctionOperation local && SymbolEqualityComparer.Default.Equals(local.Symbol, localFunction))
-            {
-                return local;
-            }
-        }
-
-        return null;
-    }
+    private static ILocalFunctionOperation? FindLocalFunction(IOperation from, IMethodSymbol localFunction) =>
+        LocalFunctionDeclarations.Find(from, localFunction);
 
     private static void Add(List<string> names, string name)
     {
@@ -333,4 +317,37 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+}
+
+/// <summary>
+/// The local functions of each body, found in one walk: the closure rules look a local function up per delegate and per
+/// local function call its captures follow, and a search of the whole body each time made hundreds of local functions cubic.
+/// </summary>
+internal static class LocalFunctionDeclarations
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Dictionary<IMethodSymbol, ILocalFunctionOperation>> Cache = new();
+
+    /// <summary>The declaration of <paramref name="localFunction"/> in the operation tree holding <paramref name="from"/>, or null.</summary>
+    public static ILocalFunctionOperation? Find(IOperation from, IMethodSymbol localFunction)
+    {
+        var root = from;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return Cache.GetValue(root, static r =>
+        {
+            var found = new Dictionary<IMethodSymbol, ILocalFunctionOperation>(SymbolEqualityComparer.Default);
+            foreach (var operation in r.Descendants())
+            {
+                if (operation is ILocalFunctionOperation local && !found.ContainsKey(local.Symbol))
+                {
+                    found.Add(local.Symbol, local); // the first in the walk, as a search would find
+                }
+            }
+
+            return found;
+        }).TryGetValue(localFunction, out var declaration) ? declaration : null;
+    }
 }
