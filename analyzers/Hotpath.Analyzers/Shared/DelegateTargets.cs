@@ -124,27 +124,64 @@ internal sealed class DelegateTargets
             root = parent;
         }
 
-        IOperation? target = null;
-        foreach (var operation in root.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    if (Created(declarator.GetVariableInitializer()?.Value) is not { } known)
-                    {
-                        return null;
-                    }
+        return LocalTargets.GetValue(root, static r => new LocalTargetsOf(r)).Of(local);
+    }
 
-                    target = known;
-                    break;
-                case IAssignmentOperation { Target: ITupleOperation tuple } when tuple.Elements.Any(element => IsLocal(element, local)):
-                case IAssignmentOperation assignment when IsLocal(assignment.Target, local):
-                case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument when IsLocal(argument.Value, local):
-                    return null;
+    // Each body's locals' targets, worked out in one walk: the rules ask per delegate invocation, and a walk of the whole
+    // body each time made a method invoking hundreds of delegate locals quadratic.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, LocalTargetsOf> LocalTargets = new();
+
+    private sealed class LocalTargetsOf
+    {
+        // A local's declaration initialises it with what Created knows (the last such declaration's, as a walk would
+        // keep), unless it is also written (or declared from anything else): then it is in _unknown.
+        private readonly Dictionary<ILocalSymbol, IOperation> _targets = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ILocalSymbol> _unknown = new(SymbolEqualityComparer.Default);
+
+        public LocalTargetsOf(IOperation root)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator:
+                        if (Created(declarator.GetVariableInitializer()?.Value) is { } known)
+                        {
+                            _targets[declarator.Symbol] = known;
+                        }
+                        else
+                        {
+                            _unknown.Add(declarator.Symbol);
+                        }
+
+                        break;
+                    case IAssignmentOperation assignment:
+                        if (assignment.Target is ITupleOperation tuple)
+                        {
+                            foreach (var element in tuple.Elements)
+                            {
+                                MarkWritten(element);
+                            }
+                        }
+
+                        MarkWritten(assignment.Target);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
+                        MarkWritten(argument.Value);
+                        break;
+                }
             }
         }
 
-        return target;
+        public IOperation? Of(ILocalSymbol local) => !_unknown.Contains(local) && _targets.TryGetValue(local, out var target) ? target : null;
+
+        private void MarkWritten(IOperation operation)
+        {
+            if (Locks.LockOperations.Unwrap(operation) is ILocalReferenceOperation reference)
+            {
+                _unknown.Add(reference.Local);
+            }
+        }
     }
 
     /// <summary>The lambda, anonymous method or method group a delegate-typed value is created from; null for any other value.</summary>
