@@ -350,6 +350,32 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
         public HashSet<ISymbol> Written { get; } = new(SymbolEqualityComparer.Default);
     }
 
+    /// <summary>The held regions and field writes of a type, by the member they touch.</summary>
+    private sealed class RegionIndex
+    {
+        /// <summary>The regions (by acquisition site) whose members include a member.</summary>
+        public Dictionary<ISymbol, List<KeyValuePair<IOperation, Region>>> Touching { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The regions that call a method or a computed property of the type.</summary>
+        public List<KeyValuePair<IOperation, Region>> Calling { get; } = new();
+
+        /// <summary>The regions that write a member.</summary>
+        public Dictionary<ISymbol, List<Region>> WrittenIn { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The writes of each tracked field.</summary>
+        public Dictionary<ISymbol, List<FieldWrite>> Writes { get; } = new(SymbolEqualityComparer.Default);
+
+        public static void Add<T>(Dictionary<ISymbol, List<T>> map, ISymbol key, T value)
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                map.Add(key, list = new List<T>());
+            }
+
+            list.Add(value);
+        }
+    }
+
     /// <summary>Everything HOT205 needs to know about one type, gathered from all its bodies, decided at its end.</summary>
     private sealed class TypeFacts
     {
@@ -394,6 +420,32 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            // Indexes by member, so that a field's checks look at the regions and writes that concern it: a search of every
+            // region per field and per member made a type with hundreds of locked fields quadratic.
+            var index = new RegionIndex();
+            foreach (var pair in regions)
+            {
+                if (CallsIntoType(pair.Value))
+                {
+                    index.Calling.Add(pair);
+                }
+
+                foreach (var member in pair.Value.Members)
+                {
+                    RegionIndex.Add(index.Touching, member, pair);
+                }
+
+                foreach (var member in pair.Value.Written)
+                {
+                    RegionIndex.Add(index.WrittenIn, member, pair.Value);
+                }
+            }
+
+            foreach (var write in Writes)
+            {
+                RegionIndex.Add(index.Writes, write.Field.OriginalDefinition, write);
+            }
+
             var byField = new Dictionary<IFieldSymbol, List<Candidate>>(SymbolEqualityComparer.Default);
             foreach (var candidate in Candidates)
             {
@@ -410,7 +462,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
                 context.CancellationToken.ThrowIfCancellationRequested();
                 var candidates = pair.Value;
                 candidates.Sort((x, y) => CompareLocations(x.Location, y.Location));
-                if (!KeepsEveryWriteAtomic(pair.Key, candidates, regions))
+                if (!KeepsEveryWriteAtomic(pair.Key, candidates, index))
                 {
                     continue;
                 }
@@ -435,7 +487,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private bool KeepsEveryWriteAtomic(IFieldSymbol field, List<Candidate> candidates, Dictionary<IOperation, Region> regions)
+        private bool KeepsEveryWriteAtomic(IFieldSymbol field, List<Candidate> candidates, RegionIndex regions)
         {
             // (a) No operand reads state the lock orders.
             foreach (var candidate in candidates)
@@ -448,21 +500,22 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
 
             // (b) Every other write of the field is one of these updates, an Interlocked call, or initialisation.
             var updates = new HashSet<IOperation>(candidates.Select(c => c.Target));
-            foreach (var write in Writes)
+            foreach (var write in regions.Writes.TryGetValue(field, out var writes) ? writes : new List<FieldWrite>())
             {
-                if (SymbolEqualityComparer.Default.Equals(write.Field.OriginalDefinition, field) && !write.Safe && !updates.Contains(write.Reference))
+                if (!write.Safe && !updates.Contains(write.Reference))
                 {
                     return false;
                 }
             }
 
-            // (c) No region of one of these locks reads the field together with another field that lock guards.
+            // (c) No region of one of these locks reads the field together with another field that lock guards (only a
+            // region that touches the field or calls into the type can).
             var sites = new HashSet<IOperation>(candidates.Select(c => (IOperation)c.Lock));
-            foreach (var pair in regions)
+            var touching = regions.Touching.TryGetValue(field, out var list) ? list : new List<KeyValuePair<IOperation, Region>>();
+            foreach (var pair in touching.Concat(regions.Calling).Distinct())
             {
                 var region = pair.Value;
-                if (sites.Contains(pair.Key) || !(region.Members.Contains(field) || CallsIntoType(region)) ||
-                    !candidates.Any(c => SameLock(c.Lock.LockedValue, region.Target)))
+                if (sites.Contains(pair.Key) || !candidates.Any(c => SameLock(c.Lock.LockedValue, region.Target)))
                 {
                     continue;
                 }
@@ -479,7 +532,7 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        private bool OperandIsSafe(Candidate candidate, Dictionary<IOperation, Region> regions)
+        private bool OperandIsSafe(Candidate candidate, RegionIndex regions)
         {
             if (candidate.Operand is null)
             {
@@ -518,13 +571,16 @@ public sealed class InterlockedAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        private static bool IsGuardedBy(ISymbol member, IOperation lockTarget, Dictionary<IOperation, Region> regions)
+        private static bool IsGuardedBy(ISymbol member, IOperation lockTarget, RegionIndex regions)
         {
-            foreach (var region in regions.Values)
+            if (regions.WrittenIn.TryGetValue(member, out var writing))
             {
-                if (region.Written.Contains(member) && SameLock(region.Target, lockTarget))
+                foreach (var region in writing)
                 {
-                    return true;
+                    if (SameLock(region.Target, lockTarget))
+                    {
+                        return true;
+                    }
                 }
             }
 
