@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -454,11 +455,10 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     {
         var root = LockOperations.FunctionRoot(acquisition.Invocation);
 
-        foreach (var operation in LockOperations.DescendantsInSameFunction(root))
+        // The function's releases are found once (StatementLocks), not per wait.
+        foreach (var (kind, target) in StatementLocks.Of(root, symbols).Releases)
         {
-            if (operation is IInvocationOperation invocation
-                && LockOperations.TryGetRelease(invocation, symbols, out var kind, out var target)
-                && kind == LockKind.Semaphore && LockOperations.SameTarget(target, acquisition.Target))
+            if (kind == LockKind.Semaphore && LockOperations.SameTarget(target, acquisition.Target))
             {
                 return true;
             }
@@ -488,56 +488,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         var waiting = acquisition.Invocation.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax);
         foreach (var part in symbol.ContainingType.DeclaringSyntaxReferences)
         {
-            foreach (var member in part.GetSyntax(cancellationToken).DescendantNodes().OfType<MemberDeclarationSyntax>())
+            if (SemaphoreReleasers.Of(part.GetSyntax(cancellationToken)).TryGetValue(symbol.Name, out var members) &&
+                members.Exists(member => member != waiting))
             {
-                if (member is not (BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax) || member == waiting)
-                {
-                    continue;
-                }
-
-                var releases = false;
-                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    switch (CalledOn(invocation, symbol.Name))
-                    {
-                        case "Release":
-                            releases = true;
-                            break;
-                        case "Wait" or "WaitAsync":
-                            releases = false;
-                            goto nextMember;
-                    }
-                }
-
-                if (releases)
-                {
-                    return true;
-                }
-
-            nextMember:;
+                return true;
             }
         }
 
         return false;
-    }
-
-    /// <summary>The method name of <c>name.M()</c>, <c>name?.M()</c> or <c>this.name.M()</c>; otherwise null.</summary>
-    private static string? CalledOn(InvocationExpressionSyntax invocation, string name)
-    {
-        static bool IsName(ExpressionSyntax receiver, string name) => receiver switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
-            _ => false,
-        };
-
-        return invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax { Name: var method, Expression: var receiver } when IsName(receiver, name) => method.Identifier.ValueText,
-            MemberBindingExpressionSyntax { Name: var method } when invocation.Parent is ConditionalAccessExpressionSyntax { Expression: var receiver } access &&
-                access.WhenNotNull == invocation && IsName(receiver, name) => method.Identifier.ValueText,
-            _ => null,
-        };
     }
 
     /// <summary>A field, property or local initialised with <c>new SemaphoreSlim(1, 1)</c>: a mutex.</summary>
@@ -809,5 +767,82 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+}
+
+/// <summary>
+/// Per part of a type: for each name, the methods and properties that call Release on it (<c>name.Release()</c>,
+/// <c>name?.Release()</c>, <c>this.name.Release()</c>) and never Wait or WaitAsync. Worked out once per part: HOT204 asks
+/// for every wait on a counting semaphore, and a walk of the whole type per wait made a type with hundreds of waits quadratic.
+/// </summary>
+internal static class SemaphoreReleasers
+{
+    private static readonly ConditionalWeakTable<SyntaxNode, Dictionary<string, List<MemberDeclarationSyntax>>> Cache = new();
+
+    public static Dictionary<string, List<MemberDeclarationSyntax>> Of(SyntaxNode part) => Cache.GetValue(part, FindReleasingMembers);
+
+    private static Dictionary<string, List<MemberDeclarationSyntax>> FindReleasingMembers(SyntaxNode part)
+    {
+        var byName = new Dictionary<string, List<MemberDeclarationSyntax>>(StringComparer.Ordinal);
+        foreach (var member in part.DescendantNodes().OfType<MemberDeclarationSyntax>())
+        {
+            if (member is not (BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax))
+            {
+                continue;
+            }
+
+            var released = new HashSet<string>(StringComparer.Ordinal);
+            var waited = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (CalledOn(invocation) is not var (name, method))
+                {
+                    continue;
+                }
+
+                if (method == "Release")
+                {
+                    released.Add(name);
+                }
+                else if (method is "Wait" or "WaitAsync")
+                {
+                    waited.Add(name);
+                }
+            }
+
+            foreach (var name in released)
+            {
+                if (!waited.Contains(name))
+                {
+                    if (!byName.TryGetValue(name, out var members))
+                    {
+                        byName.Add(name, members = new List<MemberDeclarationSyntax>());
+                    }
+
+                    members.Add(member);
+                }
+            }
+        }
+
+        return byName;
+    }
+
+    /// <summary>The name and the method name of <c>name.M()</c>, <c>name?.M()</c> or <c>this.name.M()</c>; otherwise null.</summary>
+    private static (string Name, string Method)? CalledOn(InvocationExpressionSyntax invocation)
+    {
+        static string? NameOf(ExpressionSyntax receiver) => receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
+            _ => null,
+        };
+
+        return invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax { Name: var method, Expression: var receiver } when NameOf(receiver) is { } name => (name, method.Identifier.ValueText),
+            MemberBindingExpressionSyntax { Name: var method } when invocation.Parent is ConditionalAccessExpressionSyntax { Expression: var receiver } access &&
+                access.WhenNotNull == invocation && NameOf(receiver) is { } name => (name, method.Identifier.ValueText),
+            _ => null,
+        };
     }
 }
