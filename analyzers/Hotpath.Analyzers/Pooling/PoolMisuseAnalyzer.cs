@@ -1219,7 +1219,9 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var references = facts.ReferencesBetween(local, rentEnd, int.MaxValue);
+        // In the usual case the references come in the order of the code, and the walk can stop early (below).
+        var inOrder = facts.ReferencesInPositionOrder(local);
+        var references = inOrder ? facts.ReferencesFrom(local, rentEnd) : facts.ReferencesBetween(local, rentEnd, int.MaxValue);
         var firstHandedOn = facts.FirstReadFrom(local, rentEnd, r => HandsOn(r, pools)); // a read, so never the write itself
         var returnedBy = int.MaxValue;
         foreach (var write in references)
@@ -1241,6 +1243,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             // variable rented and returned hundreds of times, following every later write's paths was cubic.
             if (write.Syntax.SpanStart >= returnedBy)
             {
+                if (inOrder)
+                {
+                    return null; // every later write starts later still: each is handed on before or skipped likewise
+                }
+
                 continue;
             }
 
@@ -1657,6 +1664,55 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         private Dictionary<ISymbol, List<int>>? _readsPassing;
+
+        /// <summary>Whether <see cref="ReferencesTo"/> lists <paramref name="symbol"/>'s references in the order they start in the code.</summary>
+        public bool ReferencesInPositionOrder(ISymbol symbol)
+        {
+            _inPositionOrder ??= new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+            if (!_inPositionOrder.TryGetValue(symbol, out var inOrder))
+            {
+                var references = ReferencesTo(symbol);
+                inOrder = true;
+                for (var i = 1; i < references.Count && inOrder; i++)
+                {
+                    inOrder = references[i - 1].Syntax.SpanStart <= references[i].Syntax.SpanStart;
+                }
+
+                _inPositionOrder[symbol] = inOrder;
+            }
+
+            return inOrder;
+        }
+
+        private Dictionary<ISymbol, bool>? _inPositionOrder;
+
+        /// <summary>
+        /// The references of <paramref name="symbol"/> that start from <paramref name="first"/> on, in order, as
+        /// <see cref="ReferencesBetween"/> to the end; only when <see cref="ReferencesInPositionOrder"/>. Found by a binary
+        /// search and read as needed: OverwriteBeforeReturn asks per rent, and usually stops at the first few.
+        /// </summary>
+        public IEnumerable<IOperation> ReferencesFrom(ISymbol symbol, int first)
+        {
+            var references = ReferencesTo(symbol);
+            int low = 0, high = references.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >> 1;
+                if (references[middle].Syntax.SpanStart >= first)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    low = middle + 1;
+                }
+            }
+
+            for (var i = low; i < references.Count; i++)
+            {
+                yield return references[i];
+            }
+        }
 
         /// <summary>Where the first reference that writes <paramref name="symbol"/> after <paramref name="after"/> starts, or <see cref="int.MaxValue"/>.</summary>
         public int FirstWriteAfter(ISymbol symbol, int after)
