@@ -1,11 +1,18 @@
 using System.Text;
+using Hotpath.Analyzers.Tests.Harness;
 using Hotpath.Testing;
+using Xunit.Abstractions;
 
 namespace Hotpath.Analyzers.Tests.Allocations;
 
 /// <summary>Analyzer exceptions are bugs: every HOT1xx rule over a large, realistic, all-hot input.</summary>
+[Collection(ScalingCollection.Name)]
 public sealed class RobustnessTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public RobustnessTests(ITestOutputHelper output) => _output = output;
+
     [Fact]
     public async Task Every_rule_runs_over_a_large_realistic_input_without_AD0001()
     {
@@ -48,6 +55,35 @@ public sealed class RobustnessTests
 
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
     }
+
+    /// <summary>
+    /// Hundreds of local functions, each turned into a delegate and calling a shared one: HOT104's capture list follows
+    /// the calls, and each local function it met was once found by a search of the whole method (quadratic).
+    /// </summary>
+    [Fact]
+    public Task Hundreds_of_local_functions_turned_into_delegates_cost_linear_time() =>
+        Scaling.AssertLinearAsync(count =>
+        {
+            var body = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                body.AppendLine($"int L{i}(int y) => y + x + Shared(y); Func<int> d{i} = () => L{i}(x); total += d{i}();");
+            }
+
+            return Alloc.Usings + $$"""
+                public sealed class LocalFunctions
+                {
+                    [HotPath]
+                    public int Run(int x)
+                    {
+                        var total = 0;
+                        int Shared(int y) => y * x;
+                        {{body}}
+                        return total;
+                    }
+                }
+                """;
+        }, 300, Alloc.All, _output);
 
     private const string ServiceTemplate = """
         namespace Realistic__N__

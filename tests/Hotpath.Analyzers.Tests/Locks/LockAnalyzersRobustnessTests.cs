@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Hotpath.Analyzers.Tests.Harness;
 using Hotpath.TestSources;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
@@ -9,6 +10,7 @@ using Xunit.Abstractions;
 namespace Hotpath.Analyzers.Tests.Locks;
 
 /// <summary>Every lock analyzer over a large, realistic input: no AD0001, the expected diagnostics, bounded cost.</summary>
+[Collection(ScalingCollection.Name)]
 public sealed class LockAnalyzersRobustnessTests
 {
     private readonly ITestOutputHelper _output;
@@ -141,6 +143,62 @@ public sealed class LockAnalyzersRobustnessTests
             public void A() { lock (this) { _n++; } lock (_gate) { Thread.Sleep(1); } Monitor.Enter(_gate); }
         }
         """);
+
+    /// <summary>
+    /// One method with hundreds of one lock idiom: the walkers' and HOT204's cost stays linear. Each shape once took
+    /// seconds (a helper scanned the whole method, statement or block per flag, acquisition or if): the lockTaken flag
+    /// (IsTakenFlag, OnlyStoresWhetherTaken), "try, then block" (IsTryThenBlockFlag, the block searched for the statement),
+    /// idioms in one if (ReleasesIn, IsAcquiredIn and NeverReachesEnd per acquisition of the if), waits on a counting
+    /// semaphore (the type and the function searched for its releases per wait), and invoked delegate locals (their
+    /// targets searched for per invocation).
+    /// </summary>
+    [Theory]
+    [InlineData("lockTaken", 300)]
+    [InlineData("tryThenBlock", 200)]
+    [InlineData("tryThenBlockInIf", 150)]
+    [InlineData("enterTryFinallyInIf", 400)]
+    [InlineData("countingSemaphore", 400)]
+    [InlineData("delegateLocals", 300)]
+    public Task Hundreds_of_one_idiom_in_one_method_cost_linear_time(string shape, int n) =>
+        Scaling.AssertLinearAsync(count => IdiomSource(shape, count), n,
+            () => LockVerifier.Analyzers().Append(new Hotpath.Analyzers.Allocations.CallGraphAnalyzer()).ToArray(), _output);
+
+    private static string IdiomSource(string shape, int count)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            body.AppendLine(shape switch
+            {
+                "lockTaken" => $"bool t{i} = false; try {{ Monitor.Enter(_gate, ref t{i}); _n++; }} finally {{ if (t{i}) Monitor.Exit(_gate); }}",
+                "tryThenBlock" or "tryThenBlockInIf" => $"var got{i} = Monitor.TryEnter(_gate); if (!got{i}) {{ Monitor.Enter(_gate); }} try {{ _n++; }} finally {{ Monitor.Exit(_gate); }}",
+                "enterTryFinallyInIf" => "Monitor.Enter(_gate); try { _n++; } finally { Monitor.Exit(_gate); }",
+                "countingSemaphore" => "_slots.Wait(); try { _n++; } finally { _slots.Release(); }",
+                "delegateLocals" => $"Func<int> d{i} = static () => 1; lock (_gate) {{ _n += d{i}(); _m++; }}",
+                _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+            });
+        }
+
+        var inIf = shape.EndsWith("InIf", StringComparison.Ordinal);
+        return $$"""
+            using System;
+            using System.Threading;
+            using Hotpath;
+            public sealed class Idioms
+            {
+                private readonly object _gate = new();
+                private readonly SemaphoreSlim _slots = new(4);
+                private int _n, _m;
+                [HotPath]
+                public void Run(bool go)
+                {
+                    {{(inIf ? "if (go) {" : "")}}
+                    {{body}}
+                    {{(inIf ? "}" : "")}}
+                }
+            }
+            """;
+    }
 
     private static string BuildLargeSource(int types)
     {

@@ -1,0 +1,43 @@
+using System.Text;
+using Hotpath.Analyzers.Pooling;
+using Hotpath.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Hotpath.Analyzers.Tests.Pooling;
+
+/// <summary>HOT301-HOT303 over one large method: bounded cost.</summary>
+[Collection(ScalingCollection.Name)]
+public sealed class PoolMisuseRobustnessTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public PoolMisuseRobustnessTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>
+    /// One variable rented and returned hundreds of times: HOT303's overwrite check once followed, for every rent, every
+    /// later write's paths and tested every later reference per write (cubic: 18 s at 400).
+    /// </summary>
+    [Fact]
+    public Task A_variable_rented_and_returned_hundreds_of_times_costs_linear_time() =>
+        Scaling.AssertLinearAsync(count =>
+        {
+            var body = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                body.AppendLine("buffer = ArrayPool<byte>.Shared.Rent(16); buffer[0] = 1; if (done) { ArrayPool<byte>.Shared.Return(buffer); return; } ArrayPool<byte>.Shared.Return(buffer);");
+            }
+
+            return $$"""
+                using System.Buffers;
+                public sealed class Pooled
+                {
+                    public void Run(bool done)
+                    {
+                        byte[] buffer;
+                        {{body}}
+                    }
+                }
+                """;
+        }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
+}
