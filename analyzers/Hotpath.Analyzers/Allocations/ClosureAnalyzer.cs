@@ -173,34 +173,126 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
     {
         foreach (var operation in DescendantsOutsideNameof(body))
         {
-            switch (operation)
+            if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } callee } && !IsWithin(callee, function))
             {
-                case ILocalReferenceOperation local when !local.Local.IsConst && !IsWithin(local.Local.ContainingSymbol, function):
-                    Add(names, "'" + local.Local.Name + "'");
-                    break;
-                case IParameterReferenceOperation parameter when IsPrimaryConstructorParameterInMember(parameter.Parameter, function):
-                    // Outside the constructor, a primary-constructor parameter is a field: the function reads it through 'this'.
-                    Add(names, ThisName);
-                    Add(names, PrimaryPrefix + parameter.Parameter.Name + "'");
-                    break;
-                case IParameterReferenceOperation parameter when !IsWithin(parameter.Parameter.ContainingSymbol, function):
-                    Add(names, "'" + parameter.Parameter.Name + "'");
-                    break;
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when !function.IsStatic && !IsStaticContext(operation):
-                    Add(names, ThisName);
-                    break;
-                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } callee }
-                    when !IsWithin(callee, function):
-                    // Calling a capturing local function from here captures what it captures.
-                    visited ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-                    if (visited.Add(callee) && FindLocalFunction(operation, callee) is { } declaration && (declaration.Body ?? declaration.IgnoredBody) is { } calleeBody)
+                // Calling a capturing local function from here captures what it captures.
+                visited ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                if (visited.Add(callee) && FindLocalFunction(operation, callee) is { } declaration && (declaration.Body ?? declaration.IgnoredBody) is { } calleeBody)
+                {
+                    if (OutsideLocalFunctions(function) && KnownCaptures(function, declaration, calleeBody, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) is { } known)
+                    {
+                        foreach (var name in known)
+                        {
+                            Add(names, name);
+                        }
+                    }
+                    else
                     {
                         CollectCaptures(function, calleeBody, names, visited);
                     }
-
-                    break;
+                }
+            }
+            else
+            {
+                AddCapture(function, operation, names);
             }
         }
+    }
+
+    /// <summary>What <paramref name="operation"/> itself uses from outside <paramref name="function"/>: a local, a parameter, <c>this</c>.</summary>
+    private static void AddCapture(IMethodSymbol function, IOperation operation, List<string> names)
+    {
+        switch (operation)
+        {
+            case ILocalReferenceOperation local when !local.Local.IsConst && !IsWithin(local.Local.ContainingSymbol, function):
+                Add(names, "'" + local.Local.Name + "'");
+                break;
+            case IParameterReferenceOperation parameter when IsPrimaryConstructorParameterInMember(parameter.Parameter, function):
+                // Outside the constructor, a primary-constructor parameter is a field: the function reads it through 'this'.
+                Add(names, ThisName);
+                Add(names, PrimaryPrefix + parameter.Parameter.Name + "'");
+                break;
+            case IParameterReferenceOperation parameter when !IsWithin(parameter.Parameter.ContainingSymbol, function):
+                Add(names, "'" + parameter.Parameter.Name + "'");
+                break;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when !function.IsStatic && !IsStaticContext(operation):
+                Add(names, ThisName);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="function"/> is a lambda in no local function. From such a lambda, what a local function it
+    /// calls captures (with what that one calls) is the same as from any other: none of those bodies declares anything of
+    /// the lambda's, and the local functions they call are never the lambda's own.
+    /// </summary>
+    private static bool OutsideLocalFunctions(IMethodSymbol function)
+    {
+        if (function.MethodKind != MethodKind.AnonymousFunction)
+        {
+            return false;
+        }
+
+        for (var symbol = function.ContainingSymbol; symbol is IMethodSymbol method; symbol = method.ContainingSymbol)
+        {
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// What <paramref name="callee"/> captures for a lambda outside local functions (<see cref="OutsideLocalFunctions"/>),
+    /// in the order CollectCaptures meets it, the local functions it calls followed the same way; worked out once per local
+    /// function (each lambda of a chain of local functions calling one another once followed the whole chain: quadratic).
+    /// Null when a call leads back to one being worked out (recursion): the order then depends on where the walk started,
+    /// and the caller follows the calls itself.
+    /// </summary>
+    private static List<string>? KnownCaptures(IMethodSymbol function, ILocalFunctionOperation callee, IOperation body, HashSet<IMethodSymbol> inProgress)
+    {
+        if (LocalFunctionDeclarations.Captures.TryGetValue(callee, out var known))
+        {
+            return known.Names;
+        }
+
+        if (!inProgress.Add(callee.Symbol))
+        {
+            return null;
+        }
+
+        var names = new List<string>();
+        var complete = true;
+        foreach (var operation in DescendantsOutsideNameof(body))
+        {
+            if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } next } && !IsWithin(next, function))
+            {
+                // A later call of one already followed adds nothing new: its names are all in already.
+                if (FindLocalFunction(operation, next) is { } declaration && (declaration.Body ?? declaration.IgnoredBody) is { } nextBody)
+                {
+                    if (KnownCaptures(function, declaration, nextBody, inProgress) is not { } nextNames)
+                    {
+                        complete = false;
+                        break;
+                    }
+
+                    foreach (var name in nextNames)
+                    {
+                        Add(names, name);
+                    }
+                }
+            }
+            else
+            {
+                AddCapture(function, operation, names);
+            }
+        }
+
+        inProgress.Remove(callee.Symbol);
+        var result = complete ? names : null;
+        return LocalFunctionDeclarations.Captures.GetValue(callee, _ => new LocalFunctionDeclarations.CaptureList(result)).Names;
     }
 
     /// <summary>The descendants of <paramref name="body"/>, except inside <c>nameof(…)</c>, which reads no variable.</summary>
@@ -327,6 +419,9 @@ internal static class LocalFunctionDeclarations
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Dictionary<IMethodSymbol, ILocalFunctionOperation>> Cache = new();
 
+    /// <summary>What each local function captures for a lambda outside local functions (ClosureAnalyzer.KnownCaptures).</summary>
+    public static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILocalFunctionOperation, CaptureList> Captures = new();
+
     /// <summary>The declaration of <paramref name="localFunction"/> in the operation tree holding <paramref name="from"/>, or null.</summary>
     public static ILocalFunctionOperation? Find(IOperation from, IMethodSymbol localFunction)
     {
@@ -349,5 +444,13 @@ internal static class LocalFunctionDeclarations
 
             return found;
         }).TryGetValue(localFunction, out var declaration) ? declaration : null;
+    }
+
+    /// <summary>A capture list, or null when it is not known.</summary>
+    public sealed class CaptureList
+    {
+        public CaptureList(List<string>? names) => Names = names;
+
+        public List<string>? Names { get; }
     }
 }
