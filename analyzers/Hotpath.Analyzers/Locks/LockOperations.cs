@@ -845,7 +845,7 @@ internal static class LockOperations
     private static IOperation? OnlyValue(ILocalSymbol local, IOperation within) =>
         IsWrittenAgain(local, within)
             ? null
-            : LocalMentions.Of(within).InSameFunction(local).OfType<IVariableDeclaratorOperation>().FirstOrDefault()?.GetVariableInitializer()?.Value;
+            : LocalMentions.Of(within).FirstDeclarator(local)?.GetVariableInitializer()?.Value;
 
     private static bool CountsWhatWasTaken(IOperation count, ILoopOperation taking) =>
         (taking is IForLoopOperation { Condition: { } condition } &&
@@ -1161,12 +1161,41 @@ internal sealed class LocalMentions
                 }
 
                 mentions.Add((current, nested));
+                if (!nested && current is IVariableDeclaratorOperation first && !_firstDeclarators.ContainsKey(local))
+                {
+                    _firstDeclarators.Add(local, first);
+                }
             }
 
             foreach (var child in current.ChildOperations)
             {
                 stack.Push((child, nested || child is IAnonymousFunctionOperation or ILocalFunctionOperation));
             }
+        }
+    }
+
+    private readonly Dictionary<ILocalSymbol, IVariableDeclaratorOperation> _firstDeclarators = new(SymbolEqualityComparer.Default);
+
+    private readonly Dictionary<ILocalSymbol, object> _cached = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The first declarator of <paramref name="local"/> the function runs itself, in the order of
+    /// <see cref="LockOperations.DescendantsInSameFunction"/> (the one a search would find), or null.
+    /// </summary>
+    public IVariableDeclaratorOperation? FirstDeclarator(ILocalSymbol local) => _firstDeclarators.TryGetValue(local, out var declarator) ? declarator : null;
+
+    /// <summary>What <paramref name="create"/> makes of <paramref name="local"/>, made once (a walker's summary of a flag).</summary>
+    public T Cached<T>(ILocalSymbol local, Func<ILocalSymbol, T> create)
+        where T : class
+    {
+        lock (_cached)
+        {
+            if (!_cached.TryGetValue(local, out var known))
+            {
+                _cached[local] = known = create(local);
+            }
+
+            return (T)known;
         }
     }
 

@@ -518,57 +518,116 @@ internal abstract class LockRegionWalker
     /// </summary>
     private bool OnlyStoresWhetherTaken(ILocalSymbol flag, IOperation within, IOperation target)
     {
-        int? firstTaken = null;
-        var lastFalse = -1;
-        foreach (var operation in LocalMentions.Of(within).All(flag))
+        // What the flag's writes store is worked out once per flag (FlagWrites); only their targets are compared here.
+        var writes = LocalMentions.Of(within).Cached(flag, f => new FlagWrites(f, LocalMentions.Of(within), Symbols));
+        if (writes.Other || writes.Taken.Count == 0)
         {
-            IOperation? value;
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation { Initializer.Value: var initial }:
-                    value = initial;
-                    break;
-                case ILocalReferenceOperation reference:
-                    value = reference.Parent switch
-                    {
-                        ISimpleAssignmentOperation { Value: var assigned } assignment when assignment.Target == reference => assigned,
-                        IAssignmentOperation assignment when assignment.Target == reference => assignment,
-                        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: var call } => call,
-                        ITupleOperation or IDeclarationExpressionOperation => reference.Parent,
-                        _ => null,
-                    };
-                    if (value is null)
-                    {
-                        continue;
-                    }
+            return false;
+        }
 
-                    break;
-                default:
-                    continue;
-            }
-
-            var position = operation.Syntax.SpanStart;
-            if (LockOperations.WithoutConversions(value) is IInvocationOperation acquiring &&
-                LockOperations.TryGetAcquisition(acquiring, Symbols, out var acquisition) && LockOperations.SameTarget(acquisition.Target, target))
+        if (writes.Uniform is not { } uniform || SimpleField(target) is not { } asked || !SameSimpleField(uniform, asked))
+        {
+            foreach (var (_, taken) in writes.Taken)
             {
-                firstTaken = firstTaken is { } first && first < position ? first : position;
-            }
-            else if (value.ConstantValue is { HasValue: true, Value: false })
-            {
-                lastFalse = position > lastFalse ? position : lastFalse;
-            }
-            else if (value.Parent is { } assignment && LockOperations.SetsTheIdiomFlag(assignment, Symbols))
-            {
-                // if (!got) { Monitor.Enter(g); got = true; }: written only once the lock is taken again.
-                continue;
-            }
-            else
-            {
-                return false;
+                if (!LockOperations.SameTarget(taken, target))
+                {
+                    return false;
+                }
             }
         }
 
-        return firstTaken is { } taken && lastFalse < taken;
+        return writes.LastFalse < writes.FirstTaken;
+    }
+
+    // A field read on no receiver or on this (_gate, this._gate, s_gate): two such reads of one field, on the same kind of
+    // receiver, are the same target (LockOperations.SameTarget), whatever else they are compared with.
+    private static (IFieldSymbol Field, bool Static)? SimpleField(IOperation target) =>
+        LockOperations.Unwrap(target) is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field
+            ? (field.Field, field.Instance is null)
+            : null;
+
+    private static bool SameSimpleField((IFieldSymbol Field, bool Static) a, (IFieldSymbol Field, bool Static) b) =>
+        a.Static == b.Static && SymbolEqualityComparer.Default.Equals(a.Field, b.Field);
+
+    /// <summary>
+    /// What a flag's writes (anywhere in the function, its lambdas included) store: a try-acquire's result or the lockTaken
+    /// pattern's ref (<see cref="Taken"/>, with the lock taken), a <c>false</c>, or anything else (<see cref="Other"/>).
+    /// OnlyStoresWhetherTaken asks at every if testing the flag: a flag reused by hundreds of idioms was quadratic.
+    /// </summary>
+    private sealed class FlagWrites
+    {
+        public FlagWrites(ILocalSymbol flag, LocalMentions mentions, LockSymbols symbols)
+        {
+            var uniform = true;
+            foreach (var operation in mentions.All(flag))
+            {
+                IOperation? value;
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Initializer.Value: var initial }:
+                        value = initial;
+                        break;
+                    case ILocalReferenceOperation reference:
+                        value = reference.Parent switch
+                        {
+                            ISimpleAssignmentOperation { Value: var assigned } assignment when assignment.Target == reference => assigned,
+                            IAssignmentOperation assignment when assignment.Target == reference => assignment,
+                            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: var call } => call,
+                            ITupleOperation or IDeclarationExpressionOperation => reference.Parent,
+                            _ => null,
+                        };
+                        if (value is null)
+                        {
+                            continue;
+                        }
+
+                        break;
+                    default:
+                        continue;
+                }
+
+                var position = operation.Syntax.SpanStart;
+                if (LockOperations.WithoutConversions(value) is IInvocationOperation acquiring && LockOperations.TryGetAcquisition(acquiring, symbols, out var acquisition))
+                {
+                    Taken.Add((position, acquisition.Target));
+                    FirstTaken = Math.Min(FirstTaken, position);
+                    var field = SimpleField(acquisition.Target);
+                    uniform = uniform && field is { } known && (Uniform is not { } first || SameSimpleField(first, known));
+                    Uniform = uniform ? field : null;
+                }
+                else if (value.ConstantValue is { HasValue: true, Value: false })
+                {
+                    LastFalse = Math.Max(LastFalse, position);
+                }
+                else if (value.Parent is { } assignment && LockOperations.SetsTheIdiomFlag(assignment, symbols))
+                {
+                    // if (!got) { Monitor.Enter(g); got = true; }: written only once the lock is taken again.
+                    continue;
+                }
+                else
+                {
+                    Other = true;
+                }
+            }
+
+            if (!uniform)
+            {
+                Uniform = null;
+            }
+        }
+
+        /// <summary>The acquisitions stored, with where and what they take.</summary>
+        public List<(int Position, IOperation Target)> Taken { get; } = new();
+
+        public int FirstTaken { get; private set; } = int.MaxValue;
+
+        public int LastFalse { get; private set; } = -1;
+
+        /// <summary>A write that is neither: the flag no longer tells.</summary>
+        public bool Other { get; private set; }
+
+        /// <summary>The one field every acquisition stored takes, read as <see cref="SimpleField"/>; null otherwise.</summary>
+        public (IFieldSymbol Field, bool Static)? Uniform { get; private set; }
     }
 
     /// <summary>
@@ -835,19 +894,10 @@ internal abstract class LockRegionWalker
     /// try-acquire's result in it (<c>var got = Monitor.TryEnter(g)</c>).
     /// </summary>
     /// <summary>Whether <paramref name="flag"/> keeps the try-acquire of a "try, then block" idiom (<see cref="LockOperations.TryThenBlock"/>).</summary>
-    private bool IsTryThenBlockFlag(ILocalSymbol flag, IOperation within)
-    {
-        foreach (var operation in LocalMentions.Of(within).InSameFunction(flag))
-        {
-            if (operation is IVariableDeclaratorOperation { Initializer.Value: var initial })
-            {
-                return LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
-                    LockOperations.TryThenBlock(tried, Symbols) is { } idiom && !LockOperations.SetsTheFlagAgain(idiom);
-            }
-        }
-
-        return false;
-    }
+    private bool IsTryThenBlockFlag(ILocalSymbol flag, IOperation within) =>
+        LocalMentions.Of(within).FirstDeclarator(flag) is { Initializer.Value: var initial } &&
+        LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
+        LockOperations.TryThenBlock(tried, Symbols) is not null;
 
     private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
     {

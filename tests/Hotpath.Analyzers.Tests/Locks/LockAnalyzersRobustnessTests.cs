@@ -147,8 +147,8 @@ public sealed class LockAnalyzersRobustnessTests
     /// <summary>
     /// One method with hundreds of one lock idiom: the walkers' and HOT204's cost stays linear. Each shape once took
     /// seconds (a helper scanned the whole method, statement or block per flag, acquisition or if): the lockTaken flag
-    /// (IsTakenFlag, OnlyStoresWhetherTaken), "try, then block" (IsTryThenBlockFlag, the block searched for the statement),
-    /// idioms in one if (ReleasesIn, IsAcquiredIn and NeverReachesEnd per acquisition of the if), waits on a counting
+    /// (IsTakenFlag, OnlyStoresWhetherTaken), "try, then block" (IsTryThenBlockFlag, the block searched for the
+    /// statement), idioms in one if (ReleasesIn, IsAcquiredIn and NeverReachesEnd per acquisition of the if), waits on a counting
     /// semaphore (the type and the function searched for its releases per wait), and invoked delegate locals (their
     /// targets searched for per invocation).
     /// </summary>
