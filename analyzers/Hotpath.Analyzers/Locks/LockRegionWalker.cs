@@ -897,7 +897,7 @@ internal abstract class LockRegionWalker
     private bool IsTryThenBlockFlag(ILocalSymbol flag, IOperation within) =>
         LocalMentions.Of(within).FirstDeclarator(flag) is { Initializer.Value: var initial } &&
         LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
-        LockOperations.TryThenBlock(tried, Symbols) is not null;
+        LockOperations.TryThenBlock(tried, Symbols) is { } idiom && !LockOperations.SetsTheFlagAgain(idiom);
 
     private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
     {
