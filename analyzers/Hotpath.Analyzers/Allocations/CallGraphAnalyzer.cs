@@ -384,6 +384,11 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
                     called.Clear();
                     Callees(operation, this, called, cancellationToken);
+                    if (called.Count > 0 && CodeContext.Of(operation).IsCold)
+                    {
+                        continue; // a call in a throw, a catch or a Debug.Assert runs on the failure path, as its allocations do
+                    }
+
                     foreach (var callee in called)
                     {
                         if (!SymbolEqualityComparer.Default.Equals(callee, method))

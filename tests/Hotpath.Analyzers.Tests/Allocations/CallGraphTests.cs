@@ -112,6 +112,34 @@ public sealed class CallGraphTests
         """, "HOT101", "HOT111");
 
     /// <summary>
+    /// A call a callee makes in a throw, a catch or a Debug.Assert runs on its failure path only: what the called
+    /// method allocates is as cold as an allocation written there (a throw helper building its exception, a logger in
+    /// a catch). The same helper called on the normal path is followed.
+    /// </summary>
+    [Fact]
+    public Task Calls_on_a_callees_cold_paths_are_not_followed() => Alloc.VerifyAsync("""
+        public static class Helpers
+        {
+            public static int Checked(int x) { if (x < 0) throw Create(x); return x; }
+            public static int Guarded(int x) { try { return 100 / x; } catch (DivideByZeroException e) { Log(e); return 0; } }
+            public static void Verify(int x) => Debug.Assert(x > 0, Describe(x));
+            public static int Unchecked(int x) => Create(x).HResult;
+            private static Exception Create(int x) => new ArgumentOutOfRangeException(nameof(x), "negative: " + x);
+            private static void Log(Exception e) => Console.WriteLine("failed: " + e.Message);
+            private static string Describe(int x) => "x = " + x;
+        }
+        public class C
+        {
+            [HotPath]
+            public int M(int x)
+            {
+                Helpers.Verify(x);
+                return Helpers.Checked(x) + Helpers.Guarded(x) + {|HOT111:Helpers.Unchecked(x)|};
+            }
+        }
+        """, "HOT111");
+
+    /// <summary>
     /// A range or a designated list-pattern slice of a user type calls its Slice, an index from the end its indexer:
     /// followed like any call, and reported once, at the range (no rule sees an allocation at the call site itself).
     /// </summary>
