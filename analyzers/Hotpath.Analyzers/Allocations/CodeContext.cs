@@ -18,7 +18,10 @@ internal readonly struct CodeContext
         InLoop = inLoop;
     }
 
-    /// <summary>Cold: a throw, a catch block or filter, an argument to a [Conditional] method, nameof, an attribute.</summary>
+    /// <summary>
+    /// Cold: a throw, a catch block or filter, an argument to a [Conditional] method, a call to a [DoesNotReturn] method
+    /// (a throw helper) and its arguments, nameof, an attribute.
+    /// </summary>
     public bool IsCold { get; }
 
     public bool InLoop { get; }
@@ -28,6 +31,11 @@ internal readonly struct CodeContext
 
     public static CodeContext Of(IOperation operation)
     {
+        if (operation is IInvocationOperation call && DoesNotReturn(call.TargetMethod))
+        {
+            return new CodeContext(isCold: true, inLoop: false); // 'ThrowHelper.ThrowFull(...)' is a throw
+        }
+
         var inLoop = false;
         var crossedFunction = false;
         var child = operation;
@@ -41,6 +49,8 @@ internal readonly struct CodeContext
                     return new CodeContext(isCold: true, inLoop: false);
                 case IInvocationOperation { TargetMethod.IsConditional: true }:
                     return new CodeContext(isCold: true, inLoop: false); // Debug.Assert etc.: compiled away or failure-only
+                case IInvocationOperation invocation when DoesNotReturn(invocation.TargetMethod):
+                    return new CodeContext(isCold: true, inLoop: false); // arguments of a throw helper: built only to throw
                 case IAnonymousFunctionOperation:
                 case ILocalFunctionOperation:
                     crossedFunction = true; // a loop around a function declaration does not repeat its body
@@ -57,6 +67,21 @@ internal readonly struct CodeContext
         }
 
         return new CodeContext(isCold: operation.Kind == OperationKind.Attribute, inLoop);
+    }
+
+    /// <summary>A method marked [DoesNotReturn] (System.Diagnostics.CodeAnalysis): a call to it always throws (or ends the process).</summary>
+    private static bool DoesNotReturn(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute" } type
+                && type.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.CodeAnalysis")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsRepeatedPart(ILoopOperation loop, IOperation child) => loop switch

@@ -72,6 +72,38 @@ public sealed class ColdPathTrapTests
         """);
 
     /// <summary>
+    /// A call to a [DoesNotReturn] method (a throw helper, Environment.FailFast) is a throw: its arguments are built
+    /// only to fail and HOT111 does not follow it. The same helper without the attribute is an ordinary call.
+    /// </summary>
+    [Fact]
+    public Task Calls_to_DoesNotReturn_throw_helpers_are_cold() => Alloc.VerifyAsync("""
+        using System.Diagnostics.CodeAnalysis;
+        public static class ThrowHelper
+        {
+            [DoesNotReturn]
+            public static void ThrowOutOfRange(string message) { var e = new ArgumentOutOfRangeException("index", message); e.Data["at"] = message.Length; throw e; }
+            [DoesNotReturn]
+            public static void ThrowFull(int capacity) { var message = "full at " + capacity; throw new InvalidOperationException(message); }
+            public static void Fail(int capacity) { var message = "full at " + capacity; throw new InvalidOperationException(message); }
+        }
+        public class Ring
+        {
+            private readonly int[] _items = new int[16];
+            private int _count;
+
+            [HotPath]
+            public void Add(int item, int index)
+            {
+                if (index < 0) ThrowHelper.ThrowOutOfRange($"index {index} is negative");
+                if (_count == _items.Length) ThrowHelper.ThrowFull(_items.Length);
+                if (item < 0) Environment.FailFast("negative item " + item);
+                if (item > 1000) {|HOT111:ThrowHelper.Fail(item)|};
+                _items[_count++] = item;
+            }
+        }
+        """);
+
+    /// <summary>
     /// A cache-miss factory: the lambda's allocation is HOT101 (a lambda is not followed as cold: passed to a per-item
     /// callback it is hot), and the documented way to write it, a static method group, is quiet: the compiler caches
     /// the delegate (not HOT105) and the method is only handed on, not called, so HOT111 does not follow it.
