@@ -108,6 +108,18 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
         }
 
         var getEnumerator = model.GetForEachStatementInfo(syntax).GetEnumeratorMethod;
+        if (getEnumerator is not null && getEnumerator.ReturnType.IsValueType
+            && TypeNames.Is(type.OriginalDefinition, "System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable`1")
+            && type is INamedTypeSymbol { TypeArguments.Length: 1 } configured
+            && loop.SemanticModel.Compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1") is { } asyncEnumerable)
+        {
+            // 'source.WithCancellation(ct)' / 'ConfigureAwait(false)': the struct enumerator wraps the source's
+            // IAsyncEnumerable<T>.GetAsyncEnumerator(), a heap enumerator all the same.
+            collectionType = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+            return "an enumerator through '" + asyncEnumerable.Construct(configured.TypeArguments[0]).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)
+                + ".GetAsyncEnumerator()', which it wraps (a boxed or heap enumerator)";
+        }
+
         if (getEnumerator is null || getEnumerator.ReturnType.IsValueType)
         {
             return null; // struct or ref struct enumerator

@@ -81,4 +81,48 @@ public sealed class EnumerationTests
         Assert.Contains("'IAsyncEnumerable<int>.GetAsyncEnumerator()'", message);
         Assert.DoesNotContain("GetEnumerator()", message);
     }
+
+    /// <summary>
+    /// WithCancellation and ConfigureAwait wrap the source in a struct whose enumerator is a struct too, but it holds the
+    /// source's GetAsyncEnumerator(): the same heap enumerator as a plain await foreach. A struct async enumerable of
+    /// our own is not reported.
+    /// </summary>
+    [Fact]
+    public Task Await_foreach_over_a_configured_async_enumerable_is_reported() => Alloc.VerifyAsync("""
+        public struct Countdown
+        {
+            public int N;
+            public Countdown GetAsyncEnumerator() => this;
+            public int Current => N;
+            public ValueTask<bool> MoveNextAsync() => new(--N >= 0);
+        }
+        public class C
+        {
+            [HotPath]
+            public async Task<int> {|HOT109:M|}(IAsyncEnumerable<int> items, Countdown countdown, CancellationToken ct)
+            {
+                var n = 0;
+                await foreach (var x in {|HOT108:items.WithCancellation(ct)|}) n += x;
+                await foreach (var x in {|HOT108:items.ConfigureAwait(false)|}) n += x;
+                await foreach (var x in {|HOT108:items.WithCancellation(ct).ConfigureAwait(false)|}) n += x;
+                await foreach (var x in countdown) n += x;
+                return n;
+            }
+        }
+        """, "HOT108", "HOT109");
+
+    [Fact]
+    public async Task Message_for_a_configured_async_enumerable_names_the_wrapped_GetAsyncEnumerator()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public async Task<int> M(IAsyncEnumerable<int> items, CancellationToken ct) { var n = 0; await foreach (var x in items.WithCancellation(ct)) n += x; return n; }
+            }
+            """, "HOT108");
+
+        Assert.Contains("'ConfiguredCancelableAsyncEnumerable<int>'", message);
+        Assert.Contains("'IAsyncEnumerable<int>.GetAsyncEnumerator()'", message);
+    }
 }
