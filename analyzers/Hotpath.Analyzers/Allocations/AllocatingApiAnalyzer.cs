@@ -158,6 +158,7 @@ internal sealed class AllocatingApiTable
     private const string StartTask = "a new Task per call: queue a reused IThreadPoolWorkItem with ThreadPool.UnsafeQueueUserWorkItem, or hand the work to a long-running worker through a channel";
     private const string ContinuationTask = "a new continuation Task per call (and the delegate's closure if it captures): await the task instead";
     private const string CombinedTask = "a new Task per call (and an array of the tasks from an IEnumerable<Task>): await the tasks in turn when they are few, or count completions in a reused object";
+    private const string HandlerText = "a new string of the handler's text: use its Text span before clearing it, or format into a Span<char> with TryWrite";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -227,6 +228,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Text.Encoding", "GetBytes", ApiMatch.ReturnsArrayOrString, "Encoding.GetBytes", "encode into a Span<byte> with GetBytes(ReadOnlySpan<char>, Span<byte>)"),
         new AllocatingApi("System.Text.Encoding", "GetChars", ApiMatch.ReturnsArrayOrString, "Encoding.GetChars", "decode into a Span<char> with GetChars(ReadOnlySpan<byte>, Span<char>)"),
         new AllocatingApi("System.Text.StringBuilder", "ToString", ApiMatch.AnyOverload, "StringBuilder.ToString", "copy the chunks into a span (CopyTo, GetChunks) or reuse the result"),
+        new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToStringAndClear", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToStringAndClear", HandlerText),
+        new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToString", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToString", HandlerText),
         new AllocatingApi("System.Convert", "ToBase64String", ApiMatch.ReturnsArrayOrString, "Convert.ToBase64String", "use Convert.TryToBase64Chars into a Span<char>"),
         new AllocatingApi("System.Convert", "FromBase64String", ApiMatch.ReturnsArrayOrString, "Convert.FromBase64String", "use Convert.TryFromBase64Chars into a Span<byte>"),
         new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"),

@@ -54,6 +54,8 @@ internal sealed class StringAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             case IInterpolatedStringOperation interpolated when !interpolated.ConstantValue.HasValue:
                 switch (interpolated.Parent)
                 {
+                    case IInterpolatedStringHandlerCreationOperation creation when IsStringCreateArgument(creation):
+                        return "The interpolated string passed to string.Create";
                     case IInterpolatedStringHandlerCreationOperation:
                         return null; // formatted straight into the handler's buffer
                     case IBinaryOperation concat when IsStringConcat(concat):
@@ -68,6 +70,13 @@ internal sealed class StringAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                 return null;
         }
     }
+
+    /// <summary>
+    /// <c>string.Create(provider, $"…")</c> (and its overload with a scratch buffer): the handler's text becomes a new
+    /// string, exactly as a plain <c>$"…"</c> does, only with another culture.
+    /// </summary>
+    private static bool IsStringCreateArgument(IInterpolatedStringHandlerCreationOperation creation) =>
+        creation.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Create", ContainingType.SpecialType: SpecialType.System_String } } };
 
     private static bool IsStringConcat(IBinaryOperation binary) =>
         binary is { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String };
