@@ -159,6 +159,8 @@ internal sealed class AllocatingApiTable
     private const string ContinuationTask = "a new continuation Task per call (and the delegate's closure if it captures): await the task instead";
     private const string CombinedTask = "a new Task per call (and an array of the tasks from an IEnumerable<Task>): await the tasks in turn when they are few, or count completions in a reused object";
     private const string HandlerText = "a new string of the handler's text: use its Text span before clearing it, or format into a Span<char> with TryWrite";
+    private const string ImmutableCollection = "a new immutable collection with a copy of the items: build it once and keep it";
+    private const string BuildOnce = "built and optimised for lookups on every call, which is slow by design: build it once into a static readonly field";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -199,6 +201,15 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Collections.Immutable.ImmutableArray", "Create", ApiMatch.WithArguments, "ImmutableArray.Create", ImmutableCopy),
         new AllocatingApi("System.Collections.Immutable.ImmutableArray", "CreateRange", ApiMatch.AnyOverload, "ImmutableArray.CreateRange", ImmutableCopy),
         new AllocatingApi(AnyType, "ToImmutableArray", ApiMatch.AnyOverload, "ToImmutableArray", ImmutableCopy),
+        new AllocatingApi(AnyType, "ToImmutableList", ApiMatch.AnyOverload, "ToImmutableList", ImmutableCollection),
+        new AllocatingApi(AnyType, "ToImmutableDictionary", ApiMatch.AnyOverload, "ToImmutableDictionary", ImmutableCollection),
+        new AllocatingApi(AnyType, "ToImmutableHashSet", ApiMatch.AnyOverload, "ToImmutableHashSet", ImmutableCollection),
+        new AllocatingApi(AnyType, "ToImmutableSortedDictionary", ApiMatch.AnyOverload, "ToImmutableSortedDictionary", ImmutableCollection),
+        new AllocatingApi(AnyType, "ToImmutableSortedSet", ApiMatch.AnyOverload, "ToImmutableSortedSet", ImmutableCollection),
+        new AllocatingApi(AnyType, "ToFrozenDictionary", ApiMatch.AnyOverload, "ToFrozenDictionary", BuildOnce),
+        new AllocatingApi(AnyType, "ToFrozenSet", ApiMatch.AnyOverload, "ToFrozenSet", BuildOnce),
+        new AllocatingApi("System.Buffers.SearchValues", "Create", ApiMatch.AnyOverload, "SearchValues.Create", BuildOnce),
+        new AllocatingApi("System.Text.CompositeFormat", "Parse", ApiMatch.AnyOverload, "CompositeFormat.Parse", BuildOnce),
         new AllocatingApi("System.Collections.Immutable.ImmutableArray`1+Builder", "ToImmutable", ApiMatch.AnyOverload, "ImmutableArray<T>.Builder.ToImmutable", "a copy of the builder's items: MoveToImmutable hands over its array when Count equals Capacity"),
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),

@@ -131,6 +131,36 @@ public sealed class AllocatingApiTests
         """, "HOT102", "HOT110");
 
     /// <summary>
+    /// Frozen and immutable collections, SearchValues and CompositeFormat are built to be kept: creating one per call
+    /// copies (and for frozen ones and SearchValues analyses) every item. Reading a kept one is quiet.
+    /// </summary>
+    [Fact]
+    public Task Building_frozen_and_immutable_collections_SearchValues_and_CompositeFormat_is_reported() => Alloc.VerifyAsync("""
+        using System.Buffers;
+        using System.Collections.Frozen;
+        public class C
+        {
+            private static readonly SearchValues<char> s_separators = SearchValues.Create(",;");
+            private static readonly FrozenDictionary<string, int> s_codes = new Dictionary<string, int> { ["a"] = 1 }.ToFrozenDictionary();
+            private static readonly CompositeFormat s_format = CompositeFormat.Parse("{0}");
+
+            [HotPath]
+            public int M(Dictionary<string, int> map, List<int> list, string text, Span<char> buffer)
+            {
+                var a = {|HOT110:map.ToFrozenDictionary()|};
+                var b = {|HOT110:list.ToFrozenSet()|};
+                var c = {|HOT110:list.ToImmutableList()|};
+                var d = {|HOT110:map.ToImmutableDictionary()|};
+                var e = {|HOT110:list.ToImmutableHashSet()|};
+                var f = {|HOT110:SearchValues.Create(",;")|};
+                var g = {|HOT110:CompositeFormat.Parse("{0}")|};
+                var found = text.AsSpan().IndexOfAny(s_separators) + s_codes.GetValueRefOrNullRef("a") + s_format.MinimumArgumentCount;
+                return a.Count + b.Count + c.Count + d.Count + e.Count + found + (f.Contains('x') ? 1 : 0) + g.MinimumArgumentCount;
+            }
+        }
+        """, "HOT110");
+
+    /// <summary>
     /// GC.AllocateArray and GC.AllocateUninitializedArray are calls that return a new array: HOT110 (HOT102 is for
     /// the array creations the language writes).
     /// </summary>
