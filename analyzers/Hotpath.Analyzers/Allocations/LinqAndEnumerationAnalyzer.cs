@@ -54,10 +54,23 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
     internal static string? DescribeLinq(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        if (IsLazyImmutableArrayOperator(method))
+        {
+            return method.Name;
+        }
+
         return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null && !NeitherAllocatesNorEnumerates(invocation, types)
             ? method.Name
             : null;
     }
+
+    /// <summary>
+    /// <c>ImmutableArrayExtensions.Select</c>/<c>Where</c>/<c>SelectMany</c> (what <c>items.Select(…)</c> binds to on an
+    /// <c>ImmutableArray&lt;T&gt;</c>) return an Enumerable iterator over the array. Its other operators (<c>Any</c>,
+    /// <c>First</c>, <c>Aggregate</c>, …) loop over the array in place and allocate nothing themselves.
+    /// </summary>
+    private static bool IsLazyImmutableArrayOperator(IMethodSymbol method) =>
+        method.Name is "Select" or "Where" or "SelectMany" && TypeNames.Is(method.ContainingType, "System.Linq.ImmutableArrayExtensions");
 
     /// <summary>
     /// The <c>Enumerable</c> members that allocate nothing and enumerate nothing (docs/rules/HOT107.md lists them):

@@ -19,6 +19,30 @@ public sealed class LinqTests
         }
         """, "HOT107");
 
+    /// <summary>
+    /// On an ImmutableArray&lt;T&gt;, Select/Where/SelectMany bind to ImmutableArrayExtensions, which return an Enumerable
+    /// iterator over the array: reported like Enumerable's. Its Any/First/Aggregate loop over the array in place.
+    /// </summary>
+    [Fact]
+    public Task ImmutableArray_Select_Where_and_SelectMany_are_reported_but_its_in_place_operators_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(ImmutableArray<int> items, ImmutableArray<int[]> nested, IEnumerable<int> sink)
+            {
+                Consume(items.{|HOT107:Select(static x => x * 2)|});
+                Consume(items.{|HOT107:Where(static x => x > 0)|});
+                Consume(nested.{|HOT107:SelectMany(static x => x)|});
+                var a = items.Any(static x => x > 0);
+                var b = items.First();
+                var c = items.Aggregate(static (x, y) => x + y);
+                return (a ? 1 : 0) + b + c;
+            }
+
+            private static void Consume(IEnumerable<int> values) { }
+        }
+        """, "HOT107");
+
     /// <summary>Enumerable.Empty returns a cached singleton: no iterator, no delegate. What follows it is still LINQ.</summary>
     [Fact]
     public Task Enumerable_Empty_is_not_reported() => Alloc.VerifyAsync("""
