@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -21,7 +22,7 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.Conversion, OperationKind.Invocation, OperationKind.PropertyReference,
-        OperationKind.DeclarationPattern, OperationKind.TypePattern, OperationKind.RecursivePattern, OperationKind.IsType);
+        OperationKind.DeclarationPattern, OperationKind.TypePattern, OperationKind.RecursivePattern, OperationKind.IsType, OperationKind.Loop);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.Boxing);
@@ -85,6 +86,16 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                 value = "The " + (isType.ValueOperand.Type is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(isType.ValueOperand.Type) + "'";
                 how = "for the type test against '" + Display(isType.TypeOperand) + "'";
                 return isType.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary ? binary.Right : isType.Syntax;
+
+            case IForEachLoopOperation { Syntax: ForEachStatementSyntax statement, SemanticModel: { } model } loop
+                when model.GetForEachStatementInfo(statement) is { ElementType: { } element } info && !element.IsReferenceType
+                    && loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol.Type: { IsReferenceType: true } variableType }
+                    && (info.ElementConversion.IsBoxing
+                        || (element.TypeKind == TypeKind.TypeParameter && !info.ElementConversion.IsIdentity && !info.ElementConversion.IsUserDefined)):
+                // 'foreach (IShape s in structs)': the loop converts each element to the variable's type, no conversion in the tree.
+                value = "Each element of '" + Shorten(statement.Expression.ToString()) + "' (" + Display(element) + ")";
+                how = "to '" + Display(variableType) + "', the type of the iteration variable (once per element)";
+                return statement.Type;
 
             default:
                 return null;

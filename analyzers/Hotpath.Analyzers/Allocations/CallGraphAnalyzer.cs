@@ -440,7 +440,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     return Boxed(property); // a default interface property or indexer on a generic value
                 case IForEachLoopOperation loop:
                     return With(LinqAndEnumerationAnalyzer.DescribeEnumeration(loop, out var collection) is { } enumerator
-                        ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108");
+                        ? "foreach over '" + collection + "' (" + enumerator + ")" : null, "HOT108")
+                        ?? Boxed(loop); // each element boxed to the iteration variable's type
                 default:
                     return null;
             }

@@ -222,4 +222,63 @@ public sealed class BoxingTests
         Assert.Contains("'count' (int)", message);
         Assert.Contains("'object'", message);
     }
+
+    /// <summary>
+    /// A foreach whose variable is declared as an interface or object over value-type elements converts (boxes) each
+    /// element; the conversion is not an operation in the tree. var, the element type itself, a numeric conversion and
+    /// reference elements do not box.
+    /// </summary>
+    [Fact]
+    public Task A_foreach_variable_of_interface_or_object_type_boxes_each_value_element() => Alloc.VerifyAsync("""
+        public interface IShape { int Area(); }
+        public struct Square : IShape { public int Side; public int Area() => Side * Side; }
+        public sealed class Circle : IShape { public int Area() => 3; }
+        public class C
+        {
+            [HotPath]
+            public int M<T>(int[] ints, Square[] squares, List<Square> list, Circle[] circles, T[] values, int?[] maybe)
+            {
+                var n = 0;
+                foreach ({|HOT103:object|} o in ints) n += o.GetHashCode();
+                foreach ({|HOT103:IShape|} s in squares) n += s.Area();
+                foreach ({|HOT103:IShape|} s in list) n += s.Area();
+                foreach ({|HOT103:object|} v in values) n += v is null ? 0 : 1;
+                foreach ({|HOT103:object|} m in maybe) n += m is null ? 0 : 1;
+                foreach (var s in squares) n += s.Area();
+                foreach (Square s in list) n += s.Area();
+                foreach (long l in ints) n += (int)l;
+                foreach (IShape c in circles) n += c.Area();
+                return n;
+            }
+        }
+        """, "HOT103");
+
+    [Fact]
+    public async Task Message_for_a_boxing_foreach_variable_says_once_per_element()
+    {
+        var message = await Alloc.MessageAsync("""
+            public interface IShape { int Area(); }
+            public struct Square : IShape { public int Side; public int Area() => Side * Side; }
+            public class C
+            {
+                [HotPath]
+                public int M(Square[] squares) { var n = 0; foreach (IShape s in squares) n += s.Area(); return n; }
+            }
+            """, "HOT103");
+
+        Assert.Contains("'squares' (Square)", message);
+        Assert.Contains("'IShape'", message);
+        Assert.Contains("once per element", message);
+    }
+
+    [Fact]
+    public Task A_callee_whose_foreach_variable_boxes_each_element_is_followed() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(int[] ints) => {|HOT111:Sum(ints)|};
+
+            private static int Sum(int[] ints) { var n = 0; foreach (IComparable c in ints) n += c.GetHashCode(); return n; }
+        }
+        """, "HOT111");
 }
