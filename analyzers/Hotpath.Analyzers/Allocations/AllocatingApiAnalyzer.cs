@@ -161,6 +161,9 @@ internal sealed class AllocatingApiTable
     private const string HandlerText = "a new string of the handler's text: use its Text span before clearing it, or format into a Span<char> with TryWrite";
     private const string ImmutableCollection = "a new immutable collection with a copy of the items: build it once and keep it";
     private const string BuildOnce = "built and optimised for lookups on every call, which is slow by design: build it once into a static readonly field";
+    private const string PathJoin = "a new string per call: join into a Span<char> with Path.TryJoin";
+    private const string PathSlice = "a new string per call: pass a ReadOnlySpan<char> (the span overload returns a slice of the path)";
+    private const string Json = "a new string or array per call: serialize into a reused IBufferWriter<byte> or Stream with a Utf8JsonWriter";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -241,6 +244,14 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Text.StringBuilder", "ToString", ApiMatch.AnyOverload, "StringBuilder.ToString", "copy the chunks into a span (CopyTo, GetChunks) or reuse the result"),
         new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToStringAndClear", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToStringAndClear", HandlerText),
         new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToString", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToString", HandlerText),
+        new AllocatingApi("System.IO.Path", "Combine", ApiMatch.ReturnsArrayOrString, "Path.Combine", PathJoin),
+        new AllocatingApi("System.IO.Path", "Join", ApiMatch.ReturnsArrayOrString, "Path.Join", PathJoin),
+        new AllocatingApi("System.IO.Path", "GetFileName", ApiMatch.ReturnsArrayOrString, "Path.GetFileName", PathSlice),
+        new AllocatingApi("System.IO.Path", "GetFileNameWithoutExtension", ApiMatch.ReturnsArrayOrString, "Path.GetFileNameWithoutExtension", PathSlice),
+        new AllocatingApi("System.IO.Path", "GetExtension", ApiMatch.ReturnsArrayOrString, "Path.GetExtension", PathSlice),
+        new AllocatingApi("System.IO.Path", "GetDirectoryName", ApiMatch.ReturnsArrayOrString, "Path.GetDirectoryName", PathSlice),
+        new AllocatingApi("System.Text.Json.JsonSerializer", "Serialize", ApiMatch.ReturnsArrayOrString, "JsonSerializer.Serialize", Json),
+        new AllocatingApi("System.Text.Json.JsonSerializer", "SerializeToUtf8Bytes", ApiMatch.ReturnsArrayOrString, "JsonSerializer.SerializeToUtf8Bytes", Json),
         new AllocatingApi("System.Convert", "ToBase64String", ApiMatch.ReturnsArrayOrString, "Convert.ToBase64String", "use Convert.TryToBase64Chars into a Span<char>"),
         new AllocatingApi("System.Convert", "FromBase64String", ApiMatch.ReturnsArrayOrString, "Convert.FromBase64String", "use Convert.TryFromBase64Chars into a Span<byte>"),
         new AllocatingApi("System.Convert", "ToHexString", ApiMatch.ReturnsArrayOrString, "Convert.ToHexString", "use Convert.TryToHexString into a Span<char>"),

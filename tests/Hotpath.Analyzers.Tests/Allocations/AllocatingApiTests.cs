@@ -161,6 +161,35 @@ public sealed class AllocatingApiTests
         """, "HOT110");
 
     /// <summary>
+    /// Path's string overloads and JsonSerializer's string and byte[] results are new objects per call; Path's span
+    /// overloads slice the path, TryJoin writes into the caller's buffer, and serializing into a writer returns nothing.
+    /// </summary>
+    [Fact]
+    public Task Path_strings_and_JsonSerializer_results_are_reported_but_span_and_writer_overloads_are_not() => Alloc.VerifyAsync("""
+        using System.IO;
+        using System.Text.Json;
+        public sealed class Pod { public string Name { get; set; } = ""; }
+        public class C
+        {
+            [HotPath]
+            public int M(string dir, string file, Pod pod, Utf8JsonWriter writer, Span<char> buffer)
+            {
+                var a = {|HOT110:Path.Combine(dir, file)|};
+                var b = {|HOT110:Path.Join(dir, file)|};
+                var c = {|HOT110:Path.GetFileName(file)|};
+                var d = {|HOT110:Path.GetExtension(file)|};
+                var e = {|HOT110:JsonSerializer.Serialize(pod)|};
+                var f = {|HOT110:JsonSerializer.SerializeToUtf8Bytes(pod)|};
+                var g = Path.GetFileName(file.AsSpan());
+                var h = Path.GetExtension(file.AsSpan());
+                Path.TryJoin(dir, file, buffer, out var written);
+                JsonSerializer.Serialize(writer, pod);
+                return a.Length + b.Length + c.Length + d.Length + e.Length + f.Length + g.Length + h.Length + written;
+            }
+        }
+        """, "HOT110");
+
+    /// <summary>
     /// GC.AllocateArray and GC.AllocateUninitializedArray are calls that return a new array: HOT110 (HOT102 is for
     /// the array creations the language writes).
     /// </summary>
