@@ -417,7 +417,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                 case ISlicePatternOperation slice:
                     return With(ArrayAllocationAnalyzer.Describe(slice, _types, out _), "HOT102")
                         ?? With(AllocatingApiAnalyzer.Describe(slice, _types.Apis) is { } sliceApi ? "'" + sliceApi.DisplayName + "'" : null, "HOT110");
-                case IConversionOperation or IPatternOperation or IIsTypeOperation:
+                case IConversionOperation:
+                    return With(ObjectAllocationAnalyzer.Describe(operation, _types), "HOT101") ?? Boxed(operation); // an expression tree, or a box
+                case IPatternOperation or IIsTypeOperation:
                     return Boxed(operation);
                 case IDelegateCreationOperation creation:
                     if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured, out _) is null

@@ -15,7 +15,7 @@ internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownT
 {
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.ObjectCreation, OperationKind.AnonymousObjectCreation,
-        OperationKind.TypeParameterObjectCreation, OperationKind.With);
+        OperationKind.TypeParameterObjectCreation, OperationKind.With, OperationKind.Conversion);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.ObjectAllocation);
@@ -34,7 +34,8 @@ internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownT
         var where = CodeContext.Of(operation);
         if (!where.IsCold)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ObjectAllocation, operation.Syntax.GetLocation(), what, where.LoopSuffix));
+            var reported = operation is IConversionOperation { Operand: var lambda } ? lambda : operation;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ObjectAllocation, reported.Syntax.GetLocation(), what, where.LoopSuffix));
         }
     }
 
@@ -50,6 +51,23 @@ internal sealed class ObjectAllocationAnalyzer : HotPathOperationAnalyzer<KnownT
             "'new " + type.Name + "()' (" + type.Name + " may be a class)",
         IWithOperation { Type.IsReferenceType: true } with =>
             "'with' on the record class '" + with.Type!.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "' (a copy)",
+        // 'Expression<Func<int, bool>> e = x => x > 1' (and IQueryable operators' arguments): the compiler emits calls that
+        // build a new tree of Expression objects (parameters, nodes, the lambda) on every evaluation, static or not.
+        IConversionOperation { Operand: IAnonymousFunctionOperation, Type: { } tree } when IsExpressionTree(tree) =>
+            "The lambda converted to the expression tree '" + tree.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "' (a new tree of Expression objects)",
         _ => null,
     };
+
+    private static bool IsExpressionTree(ITypeSymbol type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (TypeNames.Is(current, "System.Linq.Expressions.LambdaExpression"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -119,4 +119,26 @@ public sealed class ObjectAllocationTests
             public Regex M() => {|HOT110:new Regex("a+")|};
         }
         """, "HOT101", "HOT110");
+
+    /// <summary>
+    /// A lambda converted to an expression tree is compiled to calls that build Expression objects on every
+    /// evaluation, static or not (an IQueryable operator's argument too); a lambda converted to a delegate is not.
+    /// </summary>
+    [Fact]
+    public Task A_lambda_converted_to_an_expression_tree_is_reported() => Alloc.VerifyAsync("""
+        using System.Linq.Expressions;
+        public class C
+        {
+            private static readonly Expression<Func<int, bool>> s_kept = x => x > 0;
+
+            [HotPath]
+            public int M(IQueryable<int> query)
+            {
+                Expression<Func<int, bool>> e = {|HOT101:static x => x > 1|};
+                LambdaExpression l = {|HOT101:(int x) => x|};
+                Func<int, bool> f = static x => x > 1;
+                return query.Where({|HOT101:static x => x > 3|}).Count() + (f(1) ? 1 : 0) + e.Parameters.Count + l.Parameters.Count + s_kept.Parameters.Count;
+            }
+        }
+        """, "HOT101");
 }
