@@ -59,6 +59,11 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
             return method.Name;
         }
 
+        if (TypeNames.Is(method.ContainingType, "System.Linq.Queryable"))
+        {
+            return method.Name; // every operator builds a new query expression, and running it asks the provider
+        }
+
         return types.IsEnumerable(method.ContainingType) && types.Apis.Find(method) is null && !NeitherAllocatesNorEnumerates(invocation, types)
             ? method.Name
             : null;

@@ -43,6 +43,16 @@ public sealed class LinqTests
         }
         """, "HOT107");
 
+    /// <summary>Queryable operators build a new query expression and run it through the provider: reported like Enumerable's.</summary>
+    [Fact]
+    public Task Queryable_operators_are_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(IQueryable<int> query) => query.{|HOT107:Count()|} + query.{|HOT107:Take(2)|}.{|HOT107:Sum()|};
+        }
+        """, "HOT107");
+
     /// <summary>Enumerable.Empty returns a cached singleton: no iterator, no delegate. What follows it is still LINQ.</summary>
     [Fact]
     public Task Enumerable_Empty_is_not_reported() => Alloc.VerifyAsync("""
