@@ -190,6 +190,26 @@ public sealed class AllocatingApiTests
         """, "HOT110");
 
     /// <summary>
+    /// Stopwatch.StartNew, a linked CancellationTokenSource and Activator.CreateInstance return a new object per call;
+    /// the timestamp API measures with none.
+    /// </summary>
+    [Fact]
+    public Task StartNew_linked_token_sources_and_Activator_are_reported_but_timestamps_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public long M(CancellationToken a, CancellationToken b, Type type)
+            {
+                var watch = {|HOT110:Stopwatch.StartNew()|};
+                using var linked = {|HOT110:CancellationTokenSource.CreateLinkedTokenSource(a, b)|};
+                var made = {|HOT110:Activator.CreateInstance(type)|};
+                var start = Stopwatch.GetTimestamp();
+                return watch.ElapsedTicks + Stopwatch.GetElapsedTime(start).Ticks + (made is null ? 0 : 1) + (linked.IsCancellationRequested ? 1 : 0);
+            }
+        }
+        """, "HOT110");
+
+    /// <summary>
     /// GC.AllocateArray and GC.AllocateUninitializedArray are calls that return a new array: HOT110 (HOT102 is for
     /// the array creations the language writes).
     /// </summary>
