@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Hotpath.Analyzers.Allocations;
@@ -31,9 +32,9 @@ internal readonly struct CodeContext
 
     public static CodeContext Of(IOperation operation)
     {
-        if (operation is IInvocationOperation call && DoesNotReturn(call.TargetMethod))
+        if (operation is IInvocationOperation call && (DoesNotReturn(call.TargetMethod) || IsColdConditionalCall(call)))
         {
-            return new CodeContext(isCold: true, inLoop: false); // 'ThrowHelper.ThrowFull(...)' is a throw
+            return new CodeContext(isCold: true, inLoop: false); // 'ThrowHelper.ThrowFull(...)' is a throw, 'Check()' a Debug-only call
         }
 
         var inLoop = false;
@@ -47,7 +48,7 @@ internal readonly struct CodeContext
                 case ICatchClauseOperation:
                 case INameOfOperation:
                     return new CodeContext(isCold: true, inLoop: false);
-                case IInvocationOperation { TargetMethod.IsConditional: true }:
+                case IInvocationOperation { TargetMethod.IsConditional: true } conditional when IsColdConditionalCall(conditional):
                     return new CodeContext(isCold: true, inLoop: false); // Debug.Assert etc.: compiled away or failure-only
                 case IInvocationOperation invocation when DoesNotReturn(invocation.TargetMethod):
                     return new CodeContext(isCold: true, inLoop: false); // arguments of a throw helper: built only to throw
@@ -67,6 +68,68 @@ internal readonly struct CodeContext
         }
 
         return new CodeContext(isCold: operation.Kind == OperationKind.Attribute, inLoop);
+    }
+
+    /// <summary>
+    /// A call to a [Conditional] method that a Release build does not run: every condition is DEBUG (Debug.Assert,
+    /// Debug.WriteLine: debug-only or failure-only, cold by design) or a symbol not defined where it is called. A
+    /// condition that is defined, such as TRACE (defined by default in Release builds too: Trace.WriteLine), runs.
+    /// </summary>
+    private static bool IsColdConditionalCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (!method.IsConditional)
+        {
+            return false;
+        }
+
+        for (var current = method.OriginalDefinition; current is not null; current = current.OverriddenMethod)
+        {
+            foreach (var attribute in current.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ConditionalAttribute" } type
+                    && type.ContainingNamespace?.ToDisplayString() == "System.Diagnostics"
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string symbol
+                    && symbol != "DEBUG" && IsDefined(invocation.Syntax.SyntaxTree, symbol, invocation.Syntax.SpanStart))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a preprocessor symbol is defined at a position: by the build, or by #define / #undef above it.</summary>
+    private static bool IsDefined(SyntaxTree tree, string symbol, int position)
+    {
+        var defined = false;
+        foreach (var name in tree.Options.PreprocessorSymbolNames)
+        {
+            defined |= name == symbol;
+        }
+
+        if (tree.GetRoot() is Microsoft.CodeAnalysis.CSharp.CSharpSyntaxNode { ContainsDirectives: true } root)
+        {
+            for (var directive = root.GetFirstDirective(); directive is not null; directive = directive.GetNextDirective())
+            {
+                if (directive.SpanStart > position)
+                {
+                    break;
+                }
+
+                if (directive is DefineDirectiveTriviaSyntax define && define.Name.ValueText == symbol)
+                {
+                    defined = true;
+                }
+                else if (directive is UndefDirectiveTriviaSyntax undefine && undefine.Name.ValueText == symbol)
+                {
+                    defined = false;
+                }
+            }
+        }
+
+        return defined;
     }
 
     /// <summary>A method marked [DoesNotReturn] (System.Diagnostics.CodeAnalysis): a call to it always throws (or ends the process).</summary>

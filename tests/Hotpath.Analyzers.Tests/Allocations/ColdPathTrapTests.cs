@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using Hotpath.Testing;
+
 namespace Hotpath.Analyzers.Tests.Allocations;
 
 /// <summary>Every trap of the issue in one [HotPath] type: no HOT1xx rule may report any of it.</summary>
@@ -102,6 +105,41 @@ public sealed class ColdPathTrapTests
             }
         }
         """);
+
+    /// <summary>
+    /// A call to a [Conditional("DEBUG")] method is not in a Release build: what it allocates is not followed (HOT111),
+    /// like Debug.Assert's arguments. A condition the build defines (TRACE, defined by SDK projects in Release too)
+    /// runs: Trace.WriteLine's argument and a [Conditional("TRACE")] method of ours are reported.
+    /// </summary>
+    [Fact]
+    public Task Debug_only_calls_are_cold_but_a_defined_condition_runs() => AnalyzerVerifier.VerifyAsync("""
+        #define TRACE
+        using System;
+        using System.Diagnostics;
+        using Hotpath;
+        public class C
+        {
+            [Conditional("DEBUG")]
+            private static void Check(int x) { var s = "x = " + x; Console.WriteLine(s); }
+
+            [Conditional("TRACE")]
+            private static void Note(int x) { var s = "x = " + x; Console.WriteLine(s); }
+
+            [Conditional("NEVER_DEFINED")]
+            private static void Off(int x) { var s = "x = " + x; Console.WriteLine(s); }
+
+            [HotPath]
+            public int M(int x)
+            {
+                Check(x);
+                Debug.WriteLine("x " + x);
+                Off(x);
+                {|HOT111:Note(x)|};
+                Trace.WriteLine({|HOT106:"x " + x|});
+                return x;
+            }
+        }
+        """, Alloc.All(), new AnalyzerTestOptions { OnlyIds = Alloc.AllIds.ToImmutableArray() });
 
     /// <summary>
     /// A cache-miss factory: the lambda's allocation is HOT101 (a lambda is not followed as cold: passed to a per-item
