@@ -186,6 +186,7 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.String", "Concat", ApiMatch.AnyOverload, "string.Concat", WriteToSpan),
         new AllocatingApi("System.String", "Format", ApiMatch.AnyOverload, "string.Format", WriteToSpan),
         new AllocatingApi(NumericTypes, "ToString", ApiMatch.AnyOverload, "ToString() of a number", "use TryFormat into a Span<char> or an interpolated-string handler"),
+        new AllocatingApi("System.Char", "ToString", ApiMatch.AnyOverload, "char.ToString", "a new one-character string per call (24 bytes measured on .NET 10): keep the char, or write it into a Span<char>"),
         new AllocatingApi("System.Enum", "ToString", ApiMatch.AnyOverload, "Enum.ToString", "cache the names (a switch expression or a static string array)"),
         new AllocatingApi("System.DateTime", "ToString", ApiMatch.AnyOverload, "DateTime.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi("System.DateTimeOffset", "ToString", ApiMatch.AnyOverload, "DateTimeOffset.ToString", "use TryFormat into a Span<char>"),
