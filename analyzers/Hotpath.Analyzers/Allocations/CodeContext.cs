@@ -133,7 +133,7 @@ internal readonly struct CodeContext
     }
 
     /// <summary>A method marked [DoesNotReturn] (System.Diagnostics.CodeAnalysis): a call to it always throws (or ends the process).</summary>
-    private static bool DoesNotReturn(IMethodSymbol method)
+    internal static bool DoesNotReturn(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
         {

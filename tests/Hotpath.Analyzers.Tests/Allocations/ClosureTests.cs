@@ -159,17 +159,73 @@ public sealed class ClosureTests
         Assert.Contains("when its scope is entered", message);
     }
 
+    /// <summary>The closure of a parameter is allocated at the method's entry, not in the throw: reported (it was taken as cold before).</summary>
     [Fact]
-    public Task A_capturing_lambda_in_a_throw_is_cold() => Alloc.VerifyAsync("""
+    public Task A_lambda_in_a_throw_capturing_a_parameter_allocates_on_every_call() => Alloc.VerifyAsync("""
         public class C
         {
             [HotPath]
             public void M(int x)
             {
-                if (x < 0) throw new ArgumentException(Describe(() => x));
+                if (x < 0) throw new ArgumentException(Describe({|HOT104:() => x|}));
             }
 
             private static string Describe(Func<int> f) => "";
         }
         """, "HOT104", "HOT105");
+
+    /// <summary>
+    /// A lambda in a throw or a catch that captures a parameter or a local declared before it: the compiler allocates
+    /// the closure object where that variable's scope begins, on every call (24 bytes measured on .NET 10 on the path
+    /// that does not throw). Capturing only what the throw or catch declares (the exception, a local in the catch),
+    /// only 'this', or a lambda in a Debug.Assert (left out by the compiler with its closure) stays quiet.
+    /// </summary>
+    [Fact]
+    public Task A_lambda_in_a_throw_or_catch_capturing_an_outer_variable_is_reported() => Alloc.VerifyAsync("""
+        using System.Diagnostics.CodeAnalysis;
+        public static class Text
+        {
+            public static string Describe(Func<int> f) => "value";
+            public static string Describe(Func<Exception> f) => "error";
+            [DoesNotReturn] public static void Fail(Func<int> f) => throw new InvalidOperationException();
+        }
+        public class C
+        {
+            private int _field;
+
+            [HotPath]
+            public int M(int x, int y)
+            {
+                var z = x + 1;
+                if (x < 0) throw new InvalidOperationException(Text.Describe({|HOT104:() => x|}));
+                if (y < 0) throw new InvalidOperationException(Text.Describe({|HOT104:() => z|}));
+                if (z < 0) Text.Fail({|HOT104:() => y|});
+                if (z > 100) throw new InvalidOperationException(Text.Describe(() => _field));
+                Debug.Assert(x < 1000, Text.Describe(() => x));
+                try { return 100 / y; }
+                catch (DivideByZeroException e)
+                {
+                    var local = 3;
+                    _ = Text.Describe(() => e) + Text.Describe(() => local);
+                    return Text.Describe({|HOT104:() => y|}).Length;
+                }
+            }
+        }
+        """, "HOT104");
+
+    [Fact]
+    public async Task Message_for_a_capture_in_a_throw_says_where_the_closure_is_allocated()
+    {
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                private static string Describe(Func<int> f) => "value";
+                [HotPath]
+                public int M(int x) => x >= 0 ? x : throw new InvalidOperationException(Describe(() => x));
+            }
+            """, "HOT104");
+
+        Assert.Contains("captures 'x'", message);
+        Assert.Contains("before the throw", message);
+    }
 }
