@@ -52,6 +52,8 @@ internal readonly struct CodeContext
                     return new CodeContext(isCold: true, inLoop: false); // Debug.Assert etc.: compiled away or failure-only
                 case IInvocationOperation invocation when DoesNotReturn(invocation.TargetMethod):
                     return new CodeContext(isCold: true, inLoop: false); // arguments of a throw helper: built only to throw
+                case ILocalFunctionOperation { Symbol: var local } when DoesNotReturn(local):
+                    return new CodeContext(isCold: true, inLoop: false); // the body of a [DoesNotReturn] local throw helper
                 case IAnonymousFunctionOperation:
                 case ILocalFunctionOperation:
                     crossedFunction = true; // a loop around a function declaration does not repeat its body

@@ -101,7 +101,14 @@ public sealed class ColdPathTrapTests
                 if (_count == _items.Length) ThrowHelper.ThrowFull(_items.Length);
                 if (item < 0) Environment.FailFast("negative item " + item);
                 if (item > 1000) {|HOT111:ThrowHelper.Fail(item)|};
+                if (item == 999) ThrowLocal(item);
+                if (item == 998) FailLocal(item);
                 _items[_count++] = item;
+
+                [DoesNotReturn]
+                static void ThrowLocal(int value) { var message = "bad " + value; throw new ArgumentException(message); }
+
+                static void FailLocal(int value) { var message = {|HOT106:"bad " + value|}; throw new ArgumentException(message); }
             }
         }
         """);
