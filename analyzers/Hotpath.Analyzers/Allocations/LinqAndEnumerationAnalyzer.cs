@@ -146,7 +146,9 @@ internal sealed class LinqAndEnumerationAnalyzer : HotPathOperationAnalyzer<Know
         collectionType = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         return getEnumerator.ContainingType.TypeKind == TypeKind.Interface
             ? "an enumerator through '" + getEnumerator.ContainingType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." + getEnumerator.Name + "()' (a boxed or heap enumerator)"
-            : "its enumerator '" + getEnumerator.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', a class";
+            : getEnumerator.ReturnType.TypeKind == TypeKind.Interface
+                ? "its enumerator as '" + getEnumerator.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "' (a heap enumerator)" // ConcurrentDictionary<,>
+                : "its enumerator '" + getEnumerator.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', a class";
     }
 
     /// <summary>Point at the operator name of <c>xs.Where(...)</c>, not at the whole chain before it.</summary>

@@ -125,4 +125,21 @@ public sealed class EnumerationTests
         Assert.Contains("'ConfiguredCancelableAsyncEnumerable<int>'", message);
         Assert.Contains("'IAsyncEnumerable<int>.GetAsyncEnumerator()'", message);
     }
+
+    /// <summary>ConcurrentDictionary's GetEnumerator returns an IEnumerator (an iterator object): the message does not call the interface a class.</summary>
+    [Fact]
+    public async Task Message_for_an_enumerator_returned_as_an_interface_does_not_call_it_a_class()
+    {
+        var message = await Alloc.MessageAsync("""
+            using System.Collections.Concurrent;
+            public class C
+            {
+                [HotPath]
+                public int M(ConcurrentDictionary<int, int> map) { var n = 0; foreach (var pair in map) n += pair.Value; return n; }
+            }
+            """, "HOT108");
+
+        Assert.Contains("'IEnumerator<KeyValuePair<int, int>>' (a heap enumerator)", message);
+        Assert.DoesNotContain("a class", message);
+    }
 }
