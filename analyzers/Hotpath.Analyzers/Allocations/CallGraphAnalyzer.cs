@@ -370,7 +370,8 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
 
                 foreach (var operation in body.Descendants())
                 {
-                    if (first is null && Allocation(operation) is { } found && !CodeContext.Of(operation).IsCold)
+                    if (first is null && Allocation(operation) is { } found
+                        && (!CodeContext.Of(operation).IsCold || ClosureAnalyzer.AllocatesBeforeColdRegion(operation)))
                     {
                         var line = operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                         first = found + " in '" + MethodNames.Display(method) + "' line " + line;

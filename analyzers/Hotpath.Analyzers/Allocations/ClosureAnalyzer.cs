@@ -54,6 +54,11 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             : Diagnostic.Create(descriptor, reported.GetLocation(), what, where.LoopSuffix));
     }
 
+    /// <summary>Whether a capturing function in a cold region still allocates its closure on the hot path (shared with HOT111).</summary>
+    internal static bool AllocatesBeforeColdRegion(IOperation operation) =>
+        operation is IDelegateCreationOperation && Describe(operation, out var descriptor, out _, out _, out _) is not null
+        && descriptor == DiagnosticDescriptors.Closure && ColdRegion(operation) is { } region && CapturesFromOutside(operation, region.Syntax.Span);
+
     /// <summary>The throw, catch clause or call to a [DoesNotReturn] throw helper around a function (a [Conditional] call is left out by the compiler, its lambda with it).</summary>
     private static IOperation? ColdRegion(IOperation operation)
     {

@@ -139,6 +139,22 @@ public sealed class CallGraphTests
         }
         """, "HOT111");
 
+    /// <summary>A callee whose lambda in a throw captures its parameter allocates the closure on every call (HOT104's rule).</summary>
+    [Fact]
+    public Task A_callees_lambda_in_a_throw_capturing_a_parameter_is_followed() => Alloc.VerifyAsync("""
+        public static class Helpers
+        {
+            public static int Checked(int x) => x >= 0 ? x : throw new InvalidOperationException(Describe(() => x));
+            public static int Quiet(int x) => x >= 0 ? x : throw new InvalidOperationException(Describe(static () => 0));
+            private static string Describe(Func<int> f) => "value";
+        }
+        public class C
+        {
+            [HotPath]
+            public int M(int x) => {|HOT111:Helpers.Checked(x)|} + Helpers.Quiet(x);
+        }
+        """, "HOT111");
+
     /// <summary>
     /// A range or a designated list-pattern slice of a user type calls its Slice, an index from the end its indexer:
     /// followed like any call, and reported once, at the range (no rule sees an allocation at the call site itself).
