@@ -164,6 +164,7 @@ internal sealed class AllocatingApiTable
     private const string PathJoin = "a new string per call: join into a Span<char> with Path.TryJoin";
     private const string PathSlice = "a new string per call: pass a ReadOnlySpan<char> (the span overload returns a slice of the path)";
     private const string Json = "a new string or array per call: serialize into a reused IBufferWriter<byte> or Stream with a Utf8JsonWriter";
+    private const string NewCollection = "a new list or array of the results per call: loop over the source and use each item in place, or fill a reused buffer";
     private const string ListRange = "a new List<T> with a copy of the range: slice CollectionsMarshal.AsSpan(list) instead";
 
     public static readonly ImmutableArray<AllocatingApi> Entries = ImmutableArray.Create(
@@ -215,6 +216,10 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Buffers.SearchValues", "Create", ApiMatch.AnyOverload, "SearchValues.Create", BuildOnce),
         new AllocatingApi("System.Text.CompositeFormat", "Parse", ApiMatch.AnyOverload, "CompositeFormat.Parse", BuildOnce),
         new AllocatingApi("System.Collections.Immutable.ImmutableArray`1+Builder", "ToImmutable", ApiMatch.AnyOverload, "ImmutableArray<T>.Builder.ToImmutable", "a copy of the builder's items: MoveToImmutable hands over its array when Count equals Capacity"),
+        new AllocatingApi("System.Collections.Generic.List`1", "FindAll", ApiMatch.AnyOverload, "List<T>.FindAll", NewCollection),
+        new AllocatingApi("System.Collections.Generic.List`1", "ConvertAll", ApiMatch.AnyOverload, "List<T>.ConvertAll", NewCollection),
+        new AllocatingApi("System.Array", "FindAll", ApiMatch.AnyOverload, "Array.FindAll", NewCollection),
+        new AllocatingApi("System.Array", "ConvertAll", ApiMatch.AnyOverload, "Array.ConvertAll", NewCollection),
         new AllocatingApi("System.Collections.Generic.List`1", "AsReadOnly", ApiMatch.AnyOverload, "List<T>.AsReadOnly", "a new ReadOnlyCollection<T> wrapper per call: create it once and keep it, or expose the list as IReadOnlyList<T>"),
         new AllocatingApi("System.Array", "Resize", ApiMatch.AnyOverload, "Array.Resize", "a new array unless the length is unchanged: size the array once, or rent from ArrayPool<T>.Shared"),
         new AllocatingApi("System.Array", "Clone", ApiMatch.AnyOverload, "Array.Clone", "copy into an existing or pooled array (AsSpan().CopyTo)"),

@@ -209,6 +209,24 @@ public sealed class AllocatingApiTests
         }
         """, "HOT110");
 
+    /// <summary>FindAll and ConvertAll return a new list or array; Find, Exists and TrueForAll (HOT107's advice) do not.</summary>
+    [Fact]
+    public Task FindAll_and_ConvertAll_are_reported_but_Find_and_Exists_are_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(List<int> list, int[] array)
+            {
+                var a = {|HOT110:list.FindAll(static x => x > 0)|};
+                var b = {|HOT110:list.ConvertAll(static x => x * 2)|};
+                var c = {|HOT110:Array.FindAll(array, static x => x > 0)|};
+                var d = {|HOT110:Array.ConvertAll(array, static x => x * 2)|};
+                var e = list.Find(static x => x > 0) + (list.Exists(static x => x > 0) ? 1 : 0) + (Array.TrueForAll(array, static x => x > 0) ? 1 : 0);
+                return a.Count + b.Count + c.Length + d.Length + e;
+            }
+        }
+        """, "HOT110");
+
     /// <summary>char.ToString() makes a new one-character string (24 bytes per call measured on .NET 10, 'a' included).</summary>
     [Fact]
     public Task Char_ToString_is_reported() => Alloc.VerifyAsync("""
