@@ -195,6 +195,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Guid", "ToString", ApiMatch.AnyOverload, "Guid.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi(RecordTypes, "ToString", ApiMatch.AnyOverload, "record ToString", "the compiler-generated ToString builds a string with a StringBuilder: format the members you need into a Span<char>"),
         new AllocatingApi(SpanTypes, "ToString", ApiMatch.AnyOverload, "ToString() of a span", "keep the span: compare, parse or copy it in place"),
+        new AllocatingApi("System.Memory`1", "ToString", ApiMatch.AnyOverload, "Memory<T>.ToString", "keep the memory: compare, parse or copy its Span in place"),
+        new AllocatingApi("System.ReadOnlyMemory`1", "ToString", ApiMatch.AnyOverload, "ReadOnlyMemory<T>.ToString", "keep the memory: compare, parse or copy its Span in place"),
         new AllocatingApi(AnyType, "ToArray", ApiMatch.AnyOverload, "ToArray", Materialise),
         new AllocatingApi(AnyType, "ToList", ApiMatch.AnyOverload, "ToList", Materialise),
         new AllocatingApi(AnyType, "ToDictionary", ApiMatch.AnyOverload, "ToDictionary", Materialise),

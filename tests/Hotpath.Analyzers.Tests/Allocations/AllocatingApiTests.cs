@@ -227,6 +227,16 @@ public sealed class AllocatingApiTests
         }
         """, "HOT110");
 
+    /// <summary>Memory&lt;char&gt; and ReadOnlyMemory&lt;char&gt; ToString copy the characters into a new string, as a span's does.</summary>
+    [Fact]
+    public Task Memory_ToString_is_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(Memory<char> a, ReadOnlyMemory<char> b) => {|HOT110:a.ToString()|}.Length + {|HOT110:b.ToString()|}.Length + b.Span.IndexOf('x');
+        }
+        """, "HOT110");
+
     /// <summary>char.ToString() makes a new one-character string (24 bytes per call measured on .NET 10, 'a' included).</summary>
     [Fact]
     public Task Char_ToString_is_reported() => Alloc.VerifyAsync("""
