@@ -116,7 +116,16 @@ public static class AnalyzerVerifier
     }
 
     /// <summary>Runs <paramref name="analyzers"/> on <paramref name="compilation"/>; fails on any analyzer exception.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> RunAnalyzersAsync(Compilation compilation, DiagnosticAnalyzer[] analyzers)
+    public static async Task<ImmutableArray<Diagnostic>> RunAnalyzersAsync(Compilation compilation, DiagnosticAnalyzer[] analyzers) =>
+        (await RunAnalyzersAsync(compilation, analyzers, timed: false).ConfigureAwait(false)).Diagnostics;
+
+    /// <summary>
+    /// Runs <paramref name="analyzers"/> on <paramref name="compilation"/> and fails on any analyzer exception; when
+    /// <paramref name="timed"/>, one at a time with the driver logging each one's execution time (read it from the returned
+    /// <see cref="CompilationWithAnalyzers"/>).
+    /// </summary>
+    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers Run)> RunAnalyzersAsync(
+        Compilation compilation, DiagnosticAnalyzer[] analyzers, bool timed)
     {
         var exceptions = new ConcurrentQueue<string>();
         var withAnalyzers = compilation.WithAnalyzers(
@@ -124,8 +133,8 @@ public static class AnalyzerVerifier
             new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
-                concurrentAnalysis: true,
-                logAnalyzerExecutionTime: false,
+                concurrentAnalysis: !timed,
+                logAnalyzerExecutionTime: timed,
                 reportSuppressedDiagnostics: false));
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
 
@@ -135,7 +144,7 @@ public static class AnalyzerVerifier
             throw new XunitException("An analyzer threw (AD0001):\n" + string.Join("\n", crashes));
         }
 
-        return diagnostics;
+        return (diagnostics, withAnalyzers);
     }
 
     /// <summary>Writes <paramref name="diagnostics"/> back into <paramref name="source"/> as markup, to paste into a test.</summary>

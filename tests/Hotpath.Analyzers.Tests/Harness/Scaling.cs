@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Hotpath.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Hotpath.Analyzers.Tests.Harness;
 
@@ -52,22 +49,7 @@ internal static class Scaling
     {
         var compilation = TestCompilation.Create(source);
         TestCompilation.AssertNoErrors(compilation);
-        var exceptions = new ConcurrentQueue<string>();
-        var withAnalyzers = compilation.WithAnalyzers(
-            analyzers.ToImmutableArray(),
-            new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
-                onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
-                concurrentAnalysis: false,
-                logAnalyzerExecutionTime: true,
-                reportSuppressedDiagnostics: false));
-        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
-        var crashes = diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Concat(exceptions).ToArray();
-        if (crashes.Length > 0)
-        {
-            throw new XunitException("An analyzer threw (AD0001):\n" + string.Join("\n", crashes));
-        }
-
+        var (_, withAnalyzers) = await AnalyzerVerifier.RunAnalyzersAsync(compilation, analyzers, timed: true).ConfigureAwait(false);
         var total = TimeSpan.Zero;
         foreach (var analyzer in analyzers)
         {
