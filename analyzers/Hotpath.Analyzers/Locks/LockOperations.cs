@@ -337,11 +337,13 @@ internal static class LockOperations
     /// Whether <paramref name="acquisition"/> gives up instead of waiting for good: a try-acquire (<c>Monitor.TryEnter(x)</c>,
     /// <c>TryEnter(x, 100)</c>, <c>SemaphoreSlim.Wait(timeout)</c>, <c>TryEnterWriteLock(50)</c>) whose timeout is not
     /// <c>Timeout.Infinite</c> (a constant -1, <c>Timeout.InfiniteTimeSpan</c>). Such a call cannot deadlock: taking
-    /// locks out of order with it is how code backs off.
+    /// locks out of order with it is how code backs off. Not one tried again until it succeeds
+    /// (<see cref="RetriedUntilTaken"/>: <c>while (!Monitor.TryEnter(x, 10)) Thread.Yield();</c> waits as long as an Enter).
     /// </summary>
     public static bool GivesUp(Acquisition acquisition)
     {
-        if (!acquisition.ReturnsSuccess && !acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal))
+        if ((!acquisition.ReturnsSuccess && !acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal)) ||
+            RetriedUntilTaken(acquisition.Invocation))
         {
             return false;
         }
@@ -357,6 +359,107 @@ internal static class LockOperations
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="tryAcquire"/> is tried again until it takes the lock, which waits for good as a blocking
+    /// acquire does: it is the condition of a loop that goes round only while it failed (<c>while (!Monitor.TryEnter(x, 10))
+    /// Thread.Yield();</c>, <c>do … while (!sem.Wait(10));</c>), the flag such a loop tests keeps only its result
+    /// (<c>do { got = Monitor.TryEnter(x, 10); } while (!got);</c>), or it is the <c>if (Monitor.TryEnter(x, 10)) break;</c>
+    /// that is the only way out of an endless loop (<see cref="SpinsUntilTaken"/>).
+    /// </summary>
+    public static bool RetriedUntilTaken(IInvocationOperation tryAcquire)
+    {
+        var flag = ResultFlag(tryAcquire);
+        if (flag is not null && !(WrittenLocals.GetValue(FunctionRoot(tryAcquire), WrittenIn).TryGetValue(flag, out var writes) &&
+            writes.All(write => write.Parent is ISimpleAssignmentOperation { Value: var value } &&
+                (IsWithin(tryAcquire, value) || value.ConstantValue is { HasValue: true, Value: false }))))
+        {
+            flag = null; // got = n > 0; elsewhere: the flag does not say the lock was taken
+        }
+
+        for (var current = tryAcquire.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+        {
+            if (current is IConditionalOperation && SpinsUntilTaken(tryAcquire, current) is not null)
+            {
+                return true;
+            }
+
+            var condition = current switch
+            {
+                IWhileLoopOperation loop => loop.Condition,
+                IForLoopOperation loop => loop.Condition,
+                _ => null,
+            };
+            if (condition is null)
+            {
+                continue;
+            }
+
+            var tested = IsWithin(tryAcquire, condition);
+            if ((tested || flag is not null) && HeldWhen(condition, tested ? tryAcquire : null, tested ? null : flag) == -1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The endless loop (<c>while (true)</c>, <c>for (;;)</c>, <c>do … while (true)</c>) that <paramref name="statement"/>,
+    /// <c>if (Monitor.TryEnter(x, 10)) break;</c>, leaves by the only break out of it, with the try-acquire holding the lock;
+    /// null otherwise.
+    /// </summary>
+    public static ILoopOperation? SpinsUntilTaken(IInvocationOperation tryAcquire, IOperation statement)
+    {
+        if (statement is not IConditionalOperation { WhenFalse: null } test || !IsWithin(tryAcquire, test.Condition) ||
+            HeldWhen(test.Condition, tryAcquire) != 1 ||
+            FirstStatementOf(test.WhenTrue) is not IBranchOperation { BranchKind: BranchKind.Break } leave ||
+            test.Parent is not IBlockOperation { Parent: ILoopOperation loop } ||
+            !SymbolEqualityComparer.Default.Equals(leave.Target, loop.ExitLabel))
+        {
+            return null;
+        }
+
+        var endless = loop switch
+        {
+            IWhileLoopOperation { Condition: { } condition } => condition.ConstantValue is { HasValue: true, Value: true },
+            IForLoopOperation { Condition: var condition } => condition is null || condition.ConstantValue is { HasValue: true, Value: true },
+            _ => false,
+        };
+        return endless && !DescendantsInSameFunction(loop.Body).Any(operation =>
+            operation is IBranchOperation { BranchKind: BranchKind.Break } other && other != leave && SymbolEqualityComparer.Default.Equals(other.Target, loop.ExitLabel))
+            ? loop
+            : null;
+    }
+
+    /// <summary>The local a try-acquire's result is kept in (<c>var got = Monitor.TryEnter(x, 10);</c>, <c>got = await s.WaitAsync(100);</c>), or null.</summary>
+    public static ILocalSymbol? ResultFlag(IInvocationOperation tryAcquire)
+    {
+        IOperation current = tryAcquire;
+        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } assignment when assignment.Value == current => local,
+            _ => null,
+        };
+    }
+
+    // A branch's first statement, through nested blocks.
+    private static IOperation? FirstStatementOf(IOperation? operation)
+    {
+        while (operation is IBlockOperation block)
+        {
+            operation = block.Operations.Length > 0 ? block.Operations[0] : null;
+        }
+
+        return operation;
     }
 
     /// <summary>

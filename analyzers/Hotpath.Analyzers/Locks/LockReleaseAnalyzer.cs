@@ -371,7 +371,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // while (true) { if (Monitor.TryEnter(x, 10)) break; Thread.Sleep(1); }: the loop ends only by that break, holding the
         // lock, so the try must follow the loop.
-        if (SpinsUntilTaken(acquisition.Invocation, statement) is { } endless && LockOperations.ContainingStatement(endless, out var spinBlock) is { } spinStatement && spinBlock is not null)
+        if (LockOperations.SpinsUntilTaken(acquisition.Invocation, statement) is { } endless && LockOperations.ContainingStatement(endless, out var spinBlock) is { } spinStatement && spinBlock is not null)
         {
             (statement, block) = (spinStatement, spinBlock);
         }
@@ -534,7 +534,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     // was taken (if (got) { try … }, or if (!got) … else { try … }).
     private static IOperation? StatementAfter(IBlockOperation block, int index, IInvocationOperation acquisition)
     {
-        var flag = ResultFlag(acquisition);
+        var flag = LockOperations.ResultFlag(acquisition);
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
             var candidate = block.Operations[i];
@@ -554,48 +554,6 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    // The endless loop (while (true), for (;;), do … while (true)) that statement, if (Monitor.TryEnter(x, 10)) break;,
-    // leaves by the only break out of it, with the try-acquire holding the lock; null otherwise.
-    private static ILoopOperation? SpinsUntilTaken(IInvocationOperation tryAcquire, IOperation statement)
-    {
-        if (statement is not IConditionalOperation { WhenFalse: null } test || !IsWithin(tryAcquire, test.Condition) ||
-            LockOperations.HeldWhen(test.Condition, tryAcquire) != 1 ||
-            FirstStatement(test.WhenTrue) is not IBranchOperation { BranchKind: BranchKind.Break } leave ||
-            test.Parent is not IBlockOperation { Parent: ILoopOperation loop } ||
-            !SymbolEqualityComparer.Default.Equals(leave.Target, loop.ExitLabel))
-        {
-            return null;
-        }
-
-        var endless = loop switch
-        {
-            IWhileLoopOperation { Condition: { } condition } => condition.ConstantValue is { HasValue: true, Value: true },
-            IForLoopOperation { Condition: var condition } => condition is null || condition.ConstantValue is { HasValue: true, Value: true },
-            _ => false,
-        };
-        return endless && !LockOperations.DescendantsInSameFunction(loop.Body).Any(operation =>
-            operation is IBranchOperation { BranchKind: BranchKind.Break } other && other != leave && SymbolEqualityComparer.Default.Equals(other.Target, loop.ExitLabel))
-            ? loop
-            : null;
-    }
-
-    // The local a try-acquire's result is kept in: var got = Monitor.TryEnter(x, 10); or got = await s.WaitAsync(100);.
-    private static ILocalSymbol? ResultFlag(IInvocationOperation tryAcquire)
-    {
-        IOperation current = tryAcquire;
-        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
-        {
-            current = current.Parent;
-        }
-
-        return current.Parent switch
-        {
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } assignment when assignment.Value == current => local,
-            _ => null,
-        };
     }
 
     // A branch's first statement, through nested blocks (else { { try … } }).

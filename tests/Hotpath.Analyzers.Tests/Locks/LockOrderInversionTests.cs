@@ -302,4 +302,39 @@ public sealed class LockOrderInversionTests
             public void TakenUnderTheTry() { if (Monitor.TryEnter(_e)) { try { {|HOT208:lock (_c)|} { } } finally { Monitor.Exit(_e); } } }
         }
         """, "HOT208");
+
+    /// <summary>
+    /// A try-acquire tried again until it succeeds waits for good as Enter does, so it orders as Enter does: a loop that goes
+    /// round only while it failed (<c>while (!Monitor.TryEnter(b, 10)) Thread.Yield();</c>, <c>do … while (!got)</c> over
+    /// its result), or an endless loop whose only way out is <c>if (Monitor.TryEnter(b, 10)) break;</c>. One that may stop
+    /// trying (<c>while (!stop &amp;&amp; !Monitor.TryEnter(b, 10))</c>) or the rounds of <c>while (Monitor.TryEnter(b, 10))</c>
+    /// still give up.
+    /// </summary>
+    [Fact]
+    public Task A_try_acquire_retried_until_taken_orders_as_enter() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Spinner
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+            private readonly object _c = new();
+            private readonly object _d = new();
+            private readonly object _e = new();
+            private readonly object _f = new();
+            private readonly object _g = new();
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private volatile bool _stop;
+            public void Forward() { lock (_a) { {|HOT208:lock (_b)|} { } } }
+            public void Spin() { lock (_b) { while (!{|HOT208:Monitor.TryEnter(_a, 10)|}) Thread.Yield(); try { } finally { Monitor.Exit(_a); } } }
+            public void ForwardC() { lock (_c) { {|HOT208:lock (_b)|} { } } }
+            public void SpinAndBreak() { lock (_b) { while (true) { if ({|HOT208:Monitor.TryEnter(_c, 10)|}) break; Thread.Yield(); } try { } finally { Monitor.Exit(_c); } } }
+            public void ForwardD() { lock (_d) { {|HOT208:lock (_b)|} { } } }
+            public void SpinOnAFlag() { lock (_b) { bool got; do { got = {|HOT208:Monitor.TryEnter(_d, 10)|}; } while (!got); try { } finally { Monitor.Exit(_d); } } }
+            public void Semaphore() { _s.Wait(); try { {|HOT208:lock (_e)|} { } } finally { _s.Release(); } }
+            public void SpinOnASemaphore() { lock (_e) { while (!{|HOT208:_s.Wait(10)|}) { } try { } finally { _s.Release(); } } }
+            public void ForwardF() { lock (_f) { lock (_g) { } } }
+            public void MayStop() { lock (_g) { var got = false; while (!_stop && !(got = Monitor.TryEnter(_f, 10))) { } if (got) { try { } finally { Monitor.Exit(_f); } } } }
+            public void Rounds() { lock (_g) { while (Monitor.TryEnter(_f, 10)) { try { } finally { Monitor.Exit(_f); } } } }
+        }
+        """, "HOT208");
 }
