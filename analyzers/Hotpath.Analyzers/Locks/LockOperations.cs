@@ -438,7 +438,8 @@ internal static class LockOperations
     public static ILocalSymbol? ResultFlag(IInvocationOperation tryAcquire)
     {
         IOperation current = tryAcquire;
-        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
+        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation ||
+            (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance == current))
         {
             current = current.Parent;
         }
@@ -794,7 +795,8 @@ internal static class LockOperations
     public static IConditionalOperation? TryThenBlock(IInvocationOperation acquisition, LockSymbols symbols)
     {
         var current = acquisition.Parent;
-        while (current is IUnaryOperation or IConversionOperation or IParenthesizedOperation or IAwaitOperation or IExpressionStatementOperation or IBlockOperation)
+        while (current is IUnaryOperation or IConversionOperation or IParenthesizedOperation or IAwaitOperation or IExpressionStatementOperation or IBlockOperation or
+            IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
         {
             current = current.Parent;
         }
@@ -828,13 +830,17 @@ internal static class LockOperations
 
     /// <summary>
     /// <see cref="WithoutConversions"/>, then through one await: the call a condition or statement makes, awaited or not
-    /// (<c>Monitor.TryEnter(g)</c>, <c>sem.WaitAsync(0)</c> of <c>await sem.WaitAsync(0)</c>).
+    /// (<c>Monitor.TryEnter(g)</c>, <c>sem.WaitAsync(0)</c> of <c>await sem.WaitAsync(0)</c> or <c>await sem.WaitAsync(0).ConfigureAwait(false)</c>).
     /// </summary>
     public static IOperation WithoutAwait(IOperation operation)
     {
         var inner = WithoutConversions(operation);
-        return inner is IAwaitOperation { Operation: var awaited } ? WithoutConversions(awaited) : inner;
+        return inner is IAwaitOperation { Operation: var awaited } ? WithoutConfigureAwait(WithoutConversions(awaited)) : inner;
     }
+
+    // s.WaitAsync(100) of s.WaitAsync(100).ConfigureAwait(false): the awaited call whose result the await gives.
+    private static IOperation WithoutConfigureAwait(IOperation awaited) =>
+        awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task } ? WithoutConversions(task) : awaited;
 
     // An else branch runs holding what the try-acquire took: it must go on to the statement after the if with it, neither
     // leaving (a return, throw, break, continue or goto: else { return; } leaks the lock) nor taking or giving back the same

@@ -740,4 +740,25 @@ public sealed class UnguardedLockReleaseTests
             public void B() { for (var i = 0; i < _reads.Length; i++) { Monitor.Enter(_reads[i]); try { _n++; } finally { Monitor.Exit(_reads[i]); } } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// An awaited try-acquire read through <c>.ConfigureAwait(false)</c> is tested as the awaited call itself: the guard
+    /// clause, the flag it is kept in, the branch that holds it, "try, then block" and the spin loop are as without it.
+    /// </summary>
+    [Fact]
+    public Task Try_acquire_awaited_through_ConfigureAwait() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private int _n;
+            public async Task<bool> Guard(CancellationToken ct) { if (!await _s.WaitAsync(100, ct).ConfigureAwait(false)) return false; try { _n++; return true; } finally { _s.Release(); } }
+            public async Task<bool> Branch() { if (await _s.WaitAsync(100).ConfigureAwait(false)) { try { _n++; return true; } finally { _s.Release(); } } return false; }
+            public async Task TryThenBlock() { if (!await _s.WaitAsync(0).ConfigureAwait(false)) { await _s.WaitAsync().ConfigureAwait(false); } try { _n++; } finally { _s.Release(); } }
+            public async Task Flag() { var got = await _s.WaitAsync(100).ConfigureAwait(false); if (!got) return; try { _n++; } finally { _s.Release(); } }
+            public async Task Else() { if (!await _s.WaitAsync(100).ConfigureAwait(false)) { _n++; } else { try { _n++; } finally { _s.Release(); } } }
+            public async Task Spin() { while (!await _s.WaitAsync(100).ConfigureAwait(false)) { _n++; } try { _n++; } finally { _s.Release(); } }
+            public async Task LeavesHolding() { if (await {|HOT204:_s.WaitAsync(100)|}.ConfigureAwait(false)) return; try { _n++; } finally { _s.Release(); } }
+            public async Task FlagLeavesHolding() { var got = await {|HOT204:_s.WaitAsync(100)|}.ConfigureAwait(false); if (got) return; try { _n++; } finally { _s.Release(); } }
+        }
+        """, "HOT204");
 }
