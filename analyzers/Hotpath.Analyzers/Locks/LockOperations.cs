@@ -495,8 +495,11 @@ internal static class LockOperations
         switch (WithoutConversions(condition))
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
-                var inner = Outcomes(operand, tryAcquire, flag, heldBefore);
-                return (ConditionOutcomes)((((int)inner & 3) << 2) | (((int)inner >> 2) & 3));
+                return Negated(Outcomes(operand, tryAcquire, flag, heldBefore));
+            case var comparison when ComparedWithConstant(comparison) is var (operand, same):
+                // got == false, Monitor.TryEnter(x, 10) is false, true != got: the operand, negated or not.
+                var compared = Outcomes(operand, tryAcquire, flag, heldBefore);
+                return same ? compared : Negated(compared);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr, LeftOperand: var left, RightOperand: var right } binary:
                 // The left side's outcome that decides is kept; the other runs the right side in the state it left.
                 var and = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
@@ -523,6 +526,34 @@ internal static class LockOperations
                 return ConditionOutcomes.TrueHeld | ConditionOutcomes.TrueFree | ConditionOutcomes.FalseHeld | ConditionOutcomes.FalseFree;
             default:
                 return held;
+        }
+    }
+
+    // True and false swapped, held or free kept.
+    private static ConditionOutcomes Negated(ConditionOutcomes outcomes) =>
+        (ConditionOutcomes)((((int)outcomes & 3) << 2) | (((int)outcomes >> 2) & 3));
+
+    // A bool compared with a constant true or false (got == false, false != x, x is true, x is not false): the bool, and
+    // whether the comparison is true when it is.
+    private static (IOperation Operand, bool Same)? ComparedWithConstant(IOperation condition)
+    {
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals, IsLifted: false, LeftOperand: var left, RightOperand: var right } binary:
+                var equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                return right.ConstantValue is { HasValue: true, Value: bool onRight } && left.Type?.SpecialType == SpecialType.System_Boolean ? (left, onRight == equals)
+                    : left.ConstantValue is { HasValue: true, Value: bool onLeft } && right.Type?.SpecialType == SpecialType.System_Boolean ? (right, onLeft == equals)
+                    : null;
+            case IIsPatternOperation { Value: var value, Pattern: var pattern } when value.Type?.SpecialType == SpecialType.System_Boolean:
+                var negated = false;
+                while (pattern is INegatedPatternOperation { Pattern: var inner })
+                {
+                    (pattern, negated) = (inner, !negated);
+                }
+
+                return pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: bool constant } } ? (value, constant != negated) : null;
+            default:
+                return null;
         }
     }
 

@@ -761,4 +761,26 @@ public sealed class UnguardedLockReleaseTests
             public async Task FlagLeavesHolding() { var got = await {|HOT204:_s.WaitAsync(100)|}.ConfigureAwait(false); if (got) return; try { _n++; } finally { _s.Release(); } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A try-acquire or its flag compared with a constant (<c>== false</c>, <c>is false</c>, <c>!= true</c>) is tested as
+    /// with <c>!</c>: a guard clause that leaves only when it failed is a guard, one that leaves when it succeeded leaks.
+    /// </summary>
+    [Fact]
+    public Task Try_acquire_compared_with_a_constant() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void EqualsFalse() { var got = Monitor.TryEnter(_gate, 10); if (got == false) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void IsFalse() { var got = Monitor.TryEnter(_gate, 10); if (got is false) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void CallEqualsFalse() { if (Monitor.TryEnter(_gate, 10) == false) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void CallIsNotTrue() { if (Monitor.TryEnter(_gate, 10) is not true) throw new TimeoutException(); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void TrueNotEquals() { if (true != Monitor.TryEnter(_gate, 10)) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void Branch() { if (Monitor.TryEnter(_gate, 10) == true) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void LeavesHolding() { var got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (got == true) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void CallLeavesHolding() { if ({|HOT204:Monitor.TryEnter(_gate, 10)|} != false) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void BranchWhenFailed() { if ({|HOT204:Monitor.TryEnter(_gate, 10)|} is false) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+        }
+        """, "HOT204");
 }
