@@ -52,6 +52,11 @@ internal abstract class LockRegionWalker
     private LoopProbe? _probe;
     private int _probeDepth;
     private Dictionary<ILoopOperation, LoopExits>? _loopExits;
+
+    // IsTakenFlag and OnlyStoresWhetherTaken go through every mention or write of the flag: FlaggedLocks asks them for every
+    // flag a condition reads and every held lock, so a method of thousands of ifs over a few flags was quadratic without these.
+    private Dictionary<(ILocalSymbol Flag, IOperation Function, IOperation Target), bool>? _takenFlags;
+    private Dictionary<(ILocalSymbol Flag, IOperation Function, IOperation Target), bool>? _onlyStoresTaken;
     private CancellationToken _cancellationToken;
 
     protected LockRegionWalker(LockSymbols symbols) => Symbols = symbols;
@@ -516,7 +521,24 @@ internal abstract class LockRegionWalker
     /// the Enter of a "try, then block" branch. After <c>got = false;</c> or
     /// <c>got = n > 0;</c> the flag no longer tells, and a branch it guards may run holding the lock.
     /// </summary>
-    private bool OnlyStoresWhetherTaken(ILocalSymbol flag, IOperation within, IOperation target)
+    private bool OnlyStoresWhetherTaken(ILocalSymbol flag, IOperation within, IOperation target) =>
+        Remembered(ref _onlyStoresTaken, flag, within, target, OnlyStoresWhetherTakenIn);
+
+    // The answer of ask for one flag, function and held lock, worked out once.
+    private static bool Remembered(
+        ref Dictionary<(ILocalSymbol Flag, IOperation Function, IOperation Target), bool>? answers, ILocalSymbol flag, IOperation within, IOperation target,
+        Func<ILocalSymbol, IOperation, IOperation, bool> ask)
+    {
+        var key = (flag, LockOperations.FunctionRoot(within), target);
+        if (!(answers ??= new()).TryGetValue(key, out var result))
+        {
+            answers[key] = result = ask(flag, key.Item2, target);
+        }
+
+        return result;
+    }
+
+    private bool OnlyStoresWhetherTakenIn(ILocalSymbol flag, IOperation within, IOperation target)
     {
         // What the flag's writes store is worked out once per flag (FlagWrites); only their targets are compared here.
         var writes = LocalMentions.Of(within).Cached(flag, f => new FlagWrites(f, LocalMentions.Of(within), Symbols));
@@ -899,7 +921,10 @@ internal abstract class LockRegionWalker
         LockOperations.WithoutAwait(initial) is IInvocationOperation tried &&
         LockOperations.TryThenBlock(tried, Symbols) is { } idiom && !LockOperations.SetsTheFlagAgain(idiom);
 
-    private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target)
+    private bool IsTakenFlag(ILocalSymbol flag, IOperation within, IOperation target) =>
+        Remembered(ref _takenFlags, flag, within, target, IsTakenFlagIn);
+
+    private bool IsTakenFlagIn(ILocalSymbol flag, IOperation within, IOperation target)
     {
         // The flag's own declarator, an assignment to it, or a call it is passed to by ref.
         foreach (var operation in LocalMentions.Of(within).InSameFunction(flag))

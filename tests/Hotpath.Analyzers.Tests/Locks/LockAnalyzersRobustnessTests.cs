@@ -75,6 +75,31 @@ public sealed class LockAnalyzersRobustnessTests
         Assert.True(analyze < TimeSpan.FromSeconds(30), $"analysis took {analyze}");
     }
 
+    /// <summary>
+    /// Thousands of ifs over taken flags in one method: the walkers ask whether each flag a condition reads says a held lock
+    /// was taken, which scans the whole method; asked afresh for every if it made such a method quadratic (over a minute).
+    /// </summary>
+    [Fact]
+    public async Task Thousands_of_conditions_over_taken_flags_are_analyzed_in_linear_time()
+    {
+        var ifs = new System.Text.StringBuilder();
+        for (var i = 0; i < 3000; i++)
+        {
+            ifs.Append($"if ((g{i % 3} || n > {i}) && (n < 3 || g{(i + 1) % 3})) {{ n++; }}\n");
+        }
+
+        var source = "using System.Threading;\npublic sealed class C\n{\n" +
+            "private readonly object l0 = new(); private readonly object l1 = new(); private readonly object l2 = new(); private int n;\n" +
+            "public void A()\n{\nvar g0 = false; var g1 = false; var g2 = false;\ntry\n{\n" +
+            "g0 = Monitor.TryEnter(l0, 10); g1 = Monitor.TryEnter(l1, 10); g2 = Monitor.TryEnter(l2, 10);\n" + ifs +
+            "}\nfinally { if (g2) Monitor.Exit(l2); if (g1) Monitor.Exit(l1); if (g0) Monitor.Exit(l0); }\n}\n}\n";
+        await AnalyzerVerifier.GetDiagnosticsAsync("public sealed class Warm { }", LockVerifier.Analyzers());
+        var stopwatch = Stopwatch.StartNew();
+        await AnalyzerVerifier.RunAnalyzersAsync(TestCompilation.Create(source), LockVerifier.Analyzers()); // fails on AD0001
+        _output.WriteLine($"3000 conditions over taken flags: {stopwatch.ElapsedMilliseconds} ms");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"analysis took {stopwatch.Elapsed}");
+    }
+
     [Fact]
     public async Task Incomplete_code_does_not_crash_the_analyzers()
     {
