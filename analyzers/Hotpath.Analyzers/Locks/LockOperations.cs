@@ -396,8 +396,12 @@ internal static class LockOperations
                 continue;
             }
 
+            // A loop left otherwise (if (++tries > 3) break;, return false;) may give up.
             var tested = IsWithin(tryAcquire, condition);
-            if ((tested || flag is not null) && HeldWhen(condition, tested ? tryAcquire : null, tested ? null : flag) == -1)
+            if ((tested || flag is not null) && HeldWhen(condition, tested ? tryAcquire : null, tested ? null : flag) == -1 &&
+                !DescendantsInSameFunction(((ILoopOperation)current).Body).Any(operation => operation is IReturnOperation ||
+                    (operation is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo } jump &&
+                     (jump.BranchKind == BranchKind.GoTo || SymbolEqualityComparer.Default.Equals(jump.Target, ((ILoopOperation)current).ExitLabel)))))
             {
                 return true;
             }

@@ -307,7 +307,7 @@ public sealed class LockOrderInversionTests
     /// A try-acquire tried again until it succeeds waits for good as Enter does, so it orders as Enter does: a loop that goes
     /// round only while it failed (<c>while (!Monitor.TryEnter(b, 10)) Thread.Yield();</c>, <c>do … while (!got)</c> over
     /// its result), or an endless loop whose only way out is <c>if (Monitor.TryEnter(b, 10)) break;</c>. One that may stop
-    /// trying (<c>while (!stop &amp;&amp; !Monitor.TryEnter(b, 10))</c>) or the rounds of <c>while (Monitor.TryEnter(b, 10))</c>
+    /// trying (<c>while (!stop &amp;&amp; !Monitor.TryEnter(b, 10))</c>, a <c>break</c> or <c>return</c> out of the loop) or the rounds of <c>while (Monitor.TryEnter(b, 10))</c>
     /// still give up.
     /// </summary>
     [Fact]
@@ -335,6 +335,8 @@ public sealed class LockOrderInversionTests
             public void ForwardF() { lock (_f) { lock (_g) { } } }
             public void MayStop() { lock (_g) { var got = false; while (!_stop && !(got = Monitor.TryEnter(_f, 10))) { } if (got) { try { } finally { Monitor.Exit(_f); } } } }
             public void Rounds() { lock (_g) { while (Monitor.TryEnter(_f, 10)) { try { } finally { Monitor.Exit(_f); } } } }
+            public bool BreaksOff() { lock (_g) { var tries = 0; while (!Monitor.TryEnter(_f, 10)) { if (++tries > 3) return false; } try { return true; } finally { Monitor.Exit(_f); } } }
+            public void FlagBreaksOff() { lock (_g) { bool got; var tries = 0; do { got = Monitor.TryEnter(_f, 10); if (!got && ++tries > 3) break; } while (!got); if (got) { try { } finally { Monitor.Exit(_f); } } } }
         }
         """, "HOT208");
 }
