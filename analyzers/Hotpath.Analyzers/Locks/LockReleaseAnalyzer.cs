@@ -386,7 +386,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // the body's. while (!stop && !Monitor.TryEnter(x, 10)) does neither.
             next = LockOperations.HeldWhen(spinCondition, acquisition.Invocation) switch
             {
-                -1 => StatementAfter(block, index, acquisition.Invocation),
+                -1 => StatementAfter(block, index, acquisition, symbols),
                 1 when spin.ConditionIsTop => FirstStatement(spin.Body),
                 _ => null,
             };
@@ -409,7 +409,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
         else if (testedBy is null || LockOperations.HeldWhen(testedBy.Condition, acquisition.Invocation) == -1)
         {
-            next = StatementAfter(block, index, acquisition.Invocation);
+            next = StatementAfter(block, index, acquisition, symbols);
         }
 
         if (next is ITryOperation { Finally: { } nextFinally })
@@ -532,13 +532,15 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     // return; after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself;
     // if (got) return; or if (bad) return; after Monitor.Enter(x) leave holding it), and into an if that tests the lock
     // was taken (if (got) { try … }, or if (!got) … else { try … }).
-    private static IOperation? StatementAfter(IBlockOperation block, int index, IInvocationOperation acquisition)
+    private static IOperation? StatementAfter(IBlockOperation block, int index, Acquisition acquired, LockSymbols symbols)
     {
+        var acquisition = acquired.Invocation;
         var flag = LockOperations.ResultFlag(acquisition);
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
             var candidate = block.Operations[i];
-            if (candidate is IConditionalOperation guard && IsGuardClause(guard) && LockOperations.HeldWhen(guard.Condition, acquisition, flag) == -1)
+            if (candidate is IConditionalOperation guard && IsGuardClause(guard) &&
+                (LockOperations.HeldWhen(guard.Condition, acquisition, flag) == -1 || ReleasesBeforeLeaving(guard, acquired, symbols)))
             {
                 continue;
             }
@@ -555,6 +557,15 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
+
+    // if (_disposed) { Monitor.Exit(x); throw new ObjectDisposedException(…); }: a guard whose branch gives the lock back,
+    // as a statement of its own, before it leaves.
+    private static bool ReleasesBeforeLeaving(IConditionalOperation guard, Acquisition taken, LockSymbols symbols) =>
+        guard.WhenTrue is IBlockOperation { Operations: var statements } && statements.Take(statements.Length - 1).Any(statement =>
+            statement is IExpressionStatementOperation { Operation: var expression } &&
+            LockOperations.WithoutAwait(expression) is IInvocationOperation call &&
+            LockOperations.TryGetRelease(call, symbols, out var kind, out var released) && kind == taken.Kind &&
+            LockOperations.SameTarget(released, taken.Target));
 
     // A branch's first statement, through nested blocks (else { { try … } }).
     private static IOperation? FirstStatement(IOperation? operation)

@@ -783,4 +783,28 @@ public sealed class UnguardedLockReleaseTests
             public void BranchWhenFailed() { if ({|HOT204:Monitor.TryEnter(_gate, 10)|} is false) { try { _n++; } finally { Monitor.Exit(_gate); } } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A guard clause between the acquisition and its try that gives the lock back before it leaves
+    /// (<c>if (_disposed) { Monitor.Exit(_gate); throw …; }</c>) does not leak it; one that gives back another lock, or
+    /// the lock only on some path, does.
+    /// </summary>
+    [Fact]
+    public Task Guard_clause_that_releases_before_leaving() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private bool _disposed;
+            private int _n;
+            public void Throws() { Monitor.Enter(_gate); if (_disposed) { Monitor.Exit(_gate); throw new ObjectDisposedException(nameof(C)); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void Returns() { Monitor.Enter(_gate); if (_disposed) { _n--; Monitor.Exit(_gate); return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void AfterATry() { if (!Monitor.TryEnter(_gate, 10)) return; if (_disposed) { Monitor.Exit(_gate); return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public async Task Semaphore(CancellationToken ct) { await _s.WaitAsync(ct).ConfigureAwait(false); if (_disposed) { _s.Release(); return; } try { _n++; } finally { _s.Release(); } }
+            public void OtherLock() { {|HOT204:Monitor.Enter(_gate)|}; if (_disposed) { Monitor.Exit(_other); return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void OnSomePath(bool log) { {|HOT204:Monitor.Enter(_gate)|}; if (_disposed) { if (log) Monitor.Exit(_gate); return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void NoRelease() { {|HOT204:Monitor.Enter(_gate)|}; if (_disposed) { _n--; return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
 }
