@@ -357,6 +357,38 @@ internal static class Flow
         return false;
     }
 
+    private enum Before
+    {
+        Neither,
+        Returns,
+        ExitsWithout,
+    }
+
+    // The statements of a block or switch section before node, in order, up to one that always returns the object
+    // (Returns) or may leave without returning it (ExitsWithout).
+    private static Before ScanBefore(SyntaxList<StatementSyntax> statements, SyntaxNode node, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts, LoopExits breaks)
+    {
+        foreach (var statement in statements)
+        {
+            if (statement == node)
+            {
+                break;
+            }
+
+            if (AlwaysReturns(statement, local, facts, breaks))
+            {
+                return Before.Returns;
+            }
+
+            if (MayExitWithout(statement, local, facts, breaks))
+            {
+                return Before.ExitsWithout;
+            }
+        }
+
+        return Before.Neither;
+    }
+
     /// <summary>
     /// Whether, from <paramref name="outer"/> down to <paramref name="rentStatement"/> through blocks, <c>if</c>s and
     /// <c>switch</c> sections only, a statement before the way to the rent in its block (or section) always returns the
@@ -371,23 +403,13 @@ internal static class Flow
             switch (node.Parent)
             {
                 case BlockSyntax block:
-                    foreach (var statement in block.Statements)
+                    switch (ScanBefore(block.Statements, node, local, facts, breaks))
                     {
-                        if (statement == node)
-                        {
-                            break;
-                        }
-
-                        if (AlwaysReturns(statement, local, facts, breaks))
-                        {
+                        case Before.Returns:
                             returned = true;
                             break;
-                        }
-
-                        if (MayExitWithout(statement, local, facts, breaks))
-                        {
+                        case Before.ExitsWithout:
                             return false;
-                        }
                     }
 
                     break;
@@ -406,23 +428,13 @@ internal static class Flow
 
                     break;
                 case SwitchSectionSyntax section:
-                    foreach (var statement in section.Statements)
+                    switch (ScanBefore(section.Statements, node, local, facts, breaks))
                     {
-                        if (statement == node)
-                        {
-                            break;
-                        }
-
-                        if (AlwaysReturns(statement, local, facts, breaks))
-                        {
+                        case Before.Returns:
                             returned = true;
                             break;
-                        }
-
-                        if (MayExitWithout(statement, local, facts, breaks))
-                        {
+                        case Before.ExitsWithout:
                             return false;
-                        }
                     }
 
                     break;
