@@ -111,13 +111,30 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             }
 
             var declared = variable.DeclaringSyntaxReferences;
-            if (declared.IsEmpty || !region.Contains(declared[0].Span))
+            if (declared.IsEmpty || (!region.Contains(declared[0].Span) && !DeclaredInABlockThatThrows(declared[0].GetSyntax())))
             {
                 return true; // a parameter, or a local declared before the cold region
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a local is declared in a block that only ends by throwing (<c>if (x &lt; 0) { var m = x * 2; throw …; }</c>):
+    /// its closure object is allocated when that block is entered, on the throwing path only (0 bytes measured on the
+    /// path that does not throw). A return, break, continue, goto or yield in the block may leave it without throwing.
+    /// </summary>
+    private static bool DeclaredInABlockThatThrows(SyntaxNode declarator)
+    {
+        if (declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } ||
+            block.Statements.LastOrDefault() is not ThrowStatementSyntax)
+        {
+            return false;
+        }
+
+        return !block.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).Any(node =>
+            node is ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax);
     }
 
     private const string ThisName = "'this'";
