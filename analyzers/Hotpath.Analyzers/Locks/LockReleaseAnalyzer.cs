@@ -335,6 +335,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                         return null;
                     }
 
+                    // bool acquired = false; try { await s.WaitAsync(ct); acquired = true; … } finally { if (acquired) s.Release(); }:
+                    // a wait that cannot time out either returns with the permit or throws, and the flag is set only after it
+                    // returned. (After a wait that can time out, acquired = true would be set without the permit.)
+                    if (!acquisition.ReturnsSuccess && SetTrueRightAfter(acquisition.Invocation) is { } setFlag && IsGuardedBy(release, setFlag, finallyBlock))
+                    {
+                        return null;
+                    }
+
                     return "the wait sits inside the try whose finally releases, so a cancelled or timed-out wait releases a permit it never took; wait before the try";
                 }
 
@@ -649,6 +657,38 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         releasedElement.Loop == takenElement.Loop || LockOperations.IteratesOver(releasedElement.Loop, takenElement);
 
     /// <summary>The local a wait's result is assigned to: <c>taken = s.Wait(t)</c>, <c>taken = await s.WaitAsync(t, ct)</c>.</summary>
+    // The local the statement right after the wait's sets to true (await s.WaitAsync(ct); acquired = true;), when the
+    // local's only other write is a false (bool acquired = false;).
+    private static ILocalReferenceOperation? SetTrueRightAfter(IInvocationOperation wait)
+    {
+        if (LockOperations.ContainingStatement(wait, out var block) is not { } statement || block is null ||
+            LockOperations.IndexIn(block, statement) is var index && (index < 0 || index + 1 >= block.Operations.Length) ||
+            block.Operations[index + 1] is not IExpressionStatementOperation
+            {
+                Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var flag } target, Value.ConstantValue: { HasValue: true, Value: true } },
+            })
+        {
+            return null;
+        }
+
+        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(wait)))
+        {
+            var written = operation switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) => declarator.GetVariableInitializer()?.Value,
+                ILocalReferenceOperation reference when reference != target && SymbolEqualityComparer.Default.Equals(reference.Local, flag) && LockOperations.IsWritten(reference) =>
+                    reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
+                _ => null,
+            };
+            if (written is not null && written.ConstantValue is not { HasValue: true, Value: false })
+            {
+                return null;
+            }
+        }
+
+        return target;
+    }
+
     private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
     {
         IOperation current = wait;

@@ -511,6 +511,29 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// A wait that cannot time out (<c>WaitAsync(ct)</c>, <c>Wait(ct)</c>) inside the try, followed at once by
+    /// <c>acquired = true;</c> of a flag otherwise only ever false, with the finally releasing under <c>if (acquired)</c>:
+    /// a cancelled wait throws before the flag is set, so nothing is over-released. A wait with a timeout (it may return
+    /// false and still set the flag), a flag that starts other than false, work between the wait and the flag, or a
+    /// release the flag does not guard are reported.
+    /// </summary>
+    [Fact]
+    public Task A_wait_inside_the_try_followed_by_a_flag_the_finally_tests() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private int _n;
+            public async Task Awaited(CancellationToken ct) { var acquired = false; try { await _s.WaitAsync(ct); acquired = true; _n++; } finally { if (acquired) _s.Release(); } }
+            public async Task ConfigureAwaitFalse(CancellationToken ct) { bool acquired = false; try { await _s.WaitAsync(ct).ConfigureAwait(false); acquired = true; _n++; } finally { if (acquired) { _s.Release(); } } }
+            public void Blocking(CancellationToken ct) { var acquired = false; try { _s.Wait(ct); acquired = true; _n++; } finally { if (acquired) _s.Release(); } }
+            public async Task WithTimeout(CancellationToken ct) { var acquired = false; try { await {|HOT204:_s.WaitAsync(100, ct)|}; acquired = true; _n++; } finally { if (acquired) _s.Release(); } }
+            public async Task FlagStartsUnknown(CancellationToken ct, bool x) { var acquired = x; try { await {|HOT204:_s.WaitAsync(ct)|}; acquired = true; _n++; } finally { if (acquired) _s.Release(); } }
+            public async Task WorkBeforeTheFlag(CancellationToken ct) { var acquired = false; try { await {|HOT204:_s.WaitAsync(ct)|}; _n++; acquired = true; } finally { if (acquired) _s.Release(); } }
+            public async Task ReleaseIgnoresTheFlag(CancellationToken ct) { var acquired = false; try { await {|HOT204:_s.WaitAsync(ct)|}; acquired = true; _n++; } finally { _s.Release(); } }
+        }
+        """, "HOT204");
+
     [Fact]
     public Task Zero_timeout_try_acquire_is_not_reported() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
