@@ -402,8 +402,9 @@ internal static class Flow
         {
             switch (node.Parent)
             {
-                case BlockSyntax block:
-                    switch (ScanBefore(block.Statements, node, local, facts, breaks))
+                case BlockSyntax or SwitchSectionSyntax:
+                    var statements = node.Parent is BlockSyntax block ? block.Statements : ((SwitchSectionSyntax)node.Parent).Statements;
+                    switch (ScanBefore(statements, node, local, facts, breaks))
                     {
                         case Before.Returns:
                             returned = true;
@@ -424,17 +425,6 @@ internal static class Flow
                     if (MayExitWithout(owner.Statement, local, facts, breaks))
                     {
                         return false;
-                    }
-
-                    break;
-                case SwitchSectionSyntax section:
-                    switch (ScanBefore(section.Statements, node, local, facts, breaks))
-                    {
-                        case Before.Returns:
-                            returned = true;
-                            break;
-                        case Before.ExitsWithout:
-                            return false;
                     }
 
                     break;
