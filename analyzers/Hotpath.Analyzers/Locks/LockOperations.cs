@@ -371,7 +371,7 @@ internal static class LockOperations
     public static bool RetriedUntilTaken(IInvocationOperation tryAcquire)
     {
         var flag = ResultFlag(tryAcquire);
-        if (flag is not null && !(WrittenLocals.GetValue(FunctionRoot(tryAcquire), WrittenIn).TryGetValue(flag, out var writes) &&
+        if (flag is not null && !(WritesOf(flag, tryAcquire) is { Count: > 0 } writes &&
             writes.All(write => write.Parent is ISimpleAssignmentOperation { Value: var value } &&
                 (IsWithin(tryAcquire, value) || value.ConstantValue is { HasValue: true, Value: false }))))
         {
@@ -741,37 +741,17 @@ internal static class LockOperations
     }
 
     // Whether a local is written anywhere in the function holding within but its declaration (IsWritten: an assignment,
-    // ++/--, a ref or out argument, a deconstruction, a writable reference taken). The function's written locals are gathered once per function: FailedTry runs for
-    // every if and acquisition the walkers meet, and a scan of the whole function each time made a method with hundreds of
-    // flags quadratic.
-    private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) =>
-        WrittenLocals.GetValue(FunctionRoot(within), WrittenIn).ContainsKey(local);
+    // ++/--, a ref or out argument, a deconstruction, a writable reference taken). FailedTry runs for every if and
+    // acquisition the walkers meet, so the writes come from the function's LocalMentions, gathered once.
+    private static bool IsWrittenAgain(ILocalSymbol local, IOperation within) => WritesOf(local, within).Count > 0;
 
-    private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>> WrittenLocals = new();
-
-    private static Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> WrittenIn(IOperation function)
-    {
-        var written = new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
-        foreach (var operation in DescendantsInSameFunction(function))
-        {
-            if (operation is ILocalReferenceOperation { Local: var local } reference && IsWritten(reference))
-            {
-                if (!written.TryGetValue(local, out var writes))
-                {
-                    written.Add(local, writes = new List<ILocalReferenceOperation>());
-                }
-
-                writes.Add(reference);
-            }
-        }
-
-        return written;
-    }
+    /// <summary>The references to <paramref name="local"/> that write it (<see cref="IsWritten"/>) in the function holding <paramref name="within"/>, its lambdas left out.</summary>
+    public static IReadOnlyList<ILocalReferenceOperation> WritesOf(ILocalSymbol local, IOperation within) => LocalMentions.Of(within).WritesInSameFunction(local);
 
     // var got = Monitor.TryEnter(g); if (!got) { …; Monitor.Enter(g); got = true; }: every other write of the flag is a
     // got = true of the if's own branch, so after the if the flag says again that the lock is held.
     private static bool OnlySetTrueIn(ILocalSymbol flag, IConditionalOperation conditional) =>
-        WrittenLocals.GetValue(FunctionRoot(conditional), WrittenIn).TryGetValue(flag, out var writes) &&
+        WritesOf(flag, conditional) is { Count: > 0 } writes &&
         writes.All(write => write.Parent?.Parent is { } statement && statement.Parent == conditional.WhenTrue && SetsTrue(statement, flag));
 
     // got = true; as a statement of its own.
@@ -1361,6 +1341,22 @@ internal sealed class LocalMentions
                     yield return operation;
                 }
             }
+        }
+    }
+
+    private readonly Dictionary<ILocalSymbol, IReadOnlyList<ILocalReferenceOperation>> _writes = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The references to <paramref name="local"/> that write it (<see cref="LockOperations.IsWritten"/>) and that the function runs itself, gathered once.</summary>
+    public IReadOnlyList<ILocalReferenceOperation> WritesInSameFunction(ILocalSymbol local)
+    {
+        lock (_writes)
+        {
+            if (!_writes.TryGetValue(local, out var writes))
+            {
+                _writes[local] = writes = InSameFunction(local).OfType<ILocalReferenceOperation>().Where(LockOperations.IsWritten).ToList();
+            }
+
+            return writes;
         }
     }
 

@@ -671,22 +671,12 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        foreach (var operation in LockOperations.DescendantsInSameFunction(LockOperations.FunctionRoot(wait)))
-        {
-            var written = operation switch
-            {
-                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) => declarator.GetVariableInitializer()?.Value,
-                ILocalReferenceOperation reference when reference != target && SymbolEqualityComparer.Default.Equals(reference.Local, flag) && LockOperations.IsWritten(reference) =>
-                    reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ? assignment.Value : reference,
-                _ => null,
-            };
-            if (written is not null && written.ConstantValue is not { HasValue: true, Value: false })
-            {
-                return null;
-            }
-        }
-
-        return target;
+        var initial = LocalMentions.Of(wait).FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
+        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) &&
+            LockOperations.WritesOf(flag, wait).All(write => write == target ||
+                (write.Parent is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: false } } assignment && assignment.Target == write))
+            ? target
+            : null;
     }
 
     private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
