@@ -456,8 +456,8 @@ internal static class LockOperations
         };
     }
 
-    // A branch's first statement, through nested blocks.
-    private static IOperation? FirstStatementOf(IOperation? operation)
+    /// <summary>A branch's first statement, through nested blocks (<c>else { { try … } }</c>); null for an empty one.</summary>
+    public static IOperation? FirstStatementOf(IOperation? operation)
     {
         while (operation is IBlockOperation block)
         {

@@ -330,7 +330,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
                     // `gotLock = _mutex.Wait(timeout)` with `if (gotLock) _mutex.Release();` in the finally
                     // (StackExchange.Redis' PhysicalBridge): a wait that gave up leaves the flag false.
-                    if (ResultStoredIn(acquisition.Invocation) is { } result && IsGuardedBy(release, result, finallyBlock))
+                    if (LockOperations.ResultFlag(acquisition.Invocation) is { } result && IsGuardedBy(release, result, finallyBlock))
                     {
                         return null;
                     }
@@ -395,7 +395,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             next = LockOperations.HeldWhen(spinCondition, acquisition.Invocation) switch
             {
                 -1 => StatementAfter(block, index, acquisition, symbols),
-                1 when spin.ConditionIsTop => FirstStatement(spin.Body),
+                1 when spin.ConditionIsTop => LockOperations.FirstStatementOf(spin.Body),
                 _ => null,
             };
         }
@@ -410,8 +410,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // branch skipped, and in if (Monitor.TryEnter(x) || force) the branch runs without it.
             next = LockOperations.HeldWhen(conditional.Condition, acquisition.Invocation) switch
             {
-                1 => FirstStatement(conditional.WhenTrue),
-                -1 when conditional.WhenFalse is { } acquired => FirstStatement(acquired),
+                1 => LockOperations.FirstStatementOf(conditional.WhenTrue),
+                -1 when conditional.WhenFalse is { } acquired => LockOperations.FirstStatementOf(acquired),
                 _ => null,
             };
         }
@@ -556,8 +556,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return candidate is IConditionalOperation check
                 ? LockOperations.HeldWhen(check.Condition, acquisition, flag) switch
                 {
-                    1 => FirstStatement(check.WhenTrue),
-                    -1 when check.WhenFalse is { } taken => FirstStatement(taken),
+                    1 => LockOperations.FirstStatementOf(check.WhenTrue),
+                    -1 when check.WhenFalse is { } taken => LockOperations.FirstStatementOf(taken),
                     _ => candidate,
                 }
                 : candidate;
@@ -574,17 +574,6 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             LockOperations.WithoutAwait(expression) is IInvocationOperation call &&
             LockOperations.TryGetRelease(call, symbols, out var kind, out var released) && kind == taken.Kind &&
             LockOperations.SameTarget(released, taken.Target));
-
-    // A branch's first statement, through nested blocks (else { { try … } }).
-    private static IOperation? FirstStatement(IOperation? operation)
-    {
-        while (operation is IBlockOperation block)
-        {
-            operation = block.Operations.Length > 0 ? block.Operations[0] : null;
-        }
-
-        return operation;
-    }
 
     // if (…) return; or if (…) { contended++; throw new TimeoutException(); }: an if without else whose branch ends by leaving.
     private static bool IsGuardClause(IConditionalOperation conditional) =>
@@ -679,20 +668,6 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             : null;
     }
 
-    private static ILocalReferenceOperation? ResultStoredIn(IInvocationOperation wait)
-    {
-        IOperation current = wait;
-        while (current.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation ||
-               current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
-        {
-            current = current.Parent!;
-        }
-
-        return current.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment && assignment.Value == current
-            ? local
-            : null;
-    }
-
     /// <summary>Whether the release runs only when <paramref name="flag"/> (the lockTaken flag, a wait's result) is true.</summary>
     /// <summary>
     /// The counter a local lockTaken flag is tallied into by the finally of the try around the acquisition
@@ -720,7 +695,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 {
                     if (statement is IConditionalOperation { WhenFalse: null, Condition: var condition, WhenTrue: var whenTrue } &&
                         LockOperations.Unwrap(condition) is ILocalReferenceOperation { Local: var tested } && SymbolEqualityComparer.Default.Equals(tested, taken) &&
-                        FirstStatement(whenTrue) is IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var counter } })
+                        LockOperations.FirstStatementOf(whenTrue) is IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var counter } })
                     {
                         return counter;
                     }
@@ -749,19 +724,20 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock)
+    private static bool IsGuardedBy(IOperation release, ILocalSymbol flag, IOperation finallyBlock) =>
+        IsGuardedBy(release, finallyBlock, operation => operation is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, flag));
+
+    private static bool IsGuardedBy(IOperation release, IOperation flag, IOperation finallyBlock) =>
+        IsGuardedBy(release, finallyBlock, operation => LockOperations.SameTarget(operation, flag));
+
+    // Whether an if between the release and the finally's top tests the flag.
+    private static bool IsGuardedBy(IOperation release, IOperation finallyBlock, Func<IOperation, bool> testsFlag)
     {
         for (var current = release.Parent; current is not null && current != finallyBlock; current = current.Parent)
         {
-            if (current is IConditionalOperation conditional)
+            if (current is IConditionalOperation conditional && conditional.Condition.DescendantsAndSelf().Any(testsFlag))
             {
-                foreach (var operation in conditional.Condition.DescendantsAndSelf())
-                {
-                    if (LockOperations.SameTarget(operation, flag))
-                    {
-                        return true;
-                    }
-                }
+                return true;
             }
         }
 
