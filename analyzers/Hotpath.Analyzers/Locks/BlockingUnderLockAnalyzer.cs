@@ -303,7 +303,7 @@ public sealed class BlockingUnderLockAnalyzer : DiagnosticAnalyzer
                 }
             }
             else if (StoredIn(statement, wait) is { } flag && index + 1 < block.Operations.Length &&
-                block.Operations[index + 1] is IConditionalOperation guard && LockRegionWalker.FlagOf(guard.Condition) is { } tested &&
+                block.Operations[index + 1] is IConditionalOperation guard && LockOperations.FlagOf(guard.Condition) is { } tested &&
                 SymbolEqualityComparer.Default.Equals(tested.Local, flag))
             {
                 // var got = sem.Wait(10); then if (!got) return; (or continue) and the try after it, or if (got) { try … }.

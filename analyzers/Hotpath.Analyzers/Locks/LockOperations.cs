@@ -765,7 +765,7 @@ internal static class LockOperations
     /// a finally may test it.
     /// </summary>
     public static bool SetsTheFlagAgain(IConditionalOperation idiom) =>
-        TestedFlag(idiom) is { } flag && idiom.WhenTrue is IBlockOperation { Operations: var statements } && statements.Any(statement => SetsTrue(statement, flag));
+        FlagOf(idiom.Condition) is (var flag, true) && idiom.WhenTrue is IBlockOperation { Operations: var statements } && statements.Any(statement => SetsTrue(statement, flag));
 
     /// <summary>
     /// Whether <paramref name="assignment"/> is the <c>got = true;</c> of a "try, then block" idiom's branch
@@ -776,12 +776,13 @@ internal static class LockOperations
         statement.Parent is IBlockOperation { Parent: IConditionalOperation conditional } branch && conditional.WhenTrue == branch &&
         SetsTrue(statement, flag) && FailedTry(conditional, symbols) is { } attempt && TakesAgainWhenTryFails(conditional, attempt, symbols);
 
-    // The local an if tests for false as its whole condition (if (!got)), or null.
-    private static ILocalSymbol? TestedFlag(IConditionalOperation conditional) =>
-        WithoutConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } &&
-        WithoutConversions(operand) is ILocalReferenceOperation { Local: var flag }
-            ? flag
-            : null;
+    /// <summary>The local a condition tests, alone or negated (<c>got</c>, <c>!got</c>), or null.</summary>
+    public static (ILocalSymbol Local, bool Negated)? FlagOf(IOperation condition) => WithoutConversions(condition) switch
+    {
+        ILocalReferenceOperation { Local: var local } => (local, false),
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when WithoutConversions(operand) is ILocalReferenceOperation { Local: var local } => (local, true),
+        _ => null,
+    };
 
     // The statement of the idiom's branch that takes the lock again: its last, but for a got = true of the tested flag
     // after it, which cannot throw between the Enter and the try.
@@ -792,7 +793,7 @@ internal static class LockOperations
             return conditional.WhenTrue;
         }
 
-        var flag = TestedFlag(conditional);
+        var flag = FlagOf(conditional.Condition) is (var tested, true) ? tested : null;
         var last = statements.Length - 1;
         while (last >= 0 && flag is not null && SetsTrue(statements[last], flag))
         {

@@ -506,14 +506,6 @@ internal abstract class LockRegionWalker
         return flagged;
     }
 
-    /// <summary>The local a condition tests, alone or negated (<c>got</c>, <c>!got</c>), or null.</summary>
-    internal static (ILocalSymbol Local, bool Negated)? FlagOf(IOperation condition) => LockOperations.WithoutConversions(condition) switch
-    {
-        ILocalReferenceOperation { Local: var local } => (local, false),
-        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when LockOperations.WithoutConversions(operand) is ILocalReferenceOperation { Local: var local } => (local, true),
-        _ => null,
-    };
-
     /// <summary>
     /// Whether every write of <paramref name="flag"/> in the function holding <paramref name="within"/> says whether
     /// <paramref name="target"/> was taken: a try-acquire's result, the lockTaken flag passed by ref to an acquisition of it,
@@ -737,7 +729,7 @@ internal abstract class LockRegionWalker
                 return ReleasesOnEveryPath(body, target, region, leavingSkips) &&
                     ((body.Operations.Length > 0 && ReleasesOnEveryPath(body.Operations[0], target, region, leavingSkips)) ||
                      tryOperation.Catches.All(@catch => ReleasesOnEveryPath(@catch.Handler, target, region, leavingSkips) || EndsInThrowOrReturn(@catch.Handler)));
-            case IConditionalOperation { Condition: var test } conditional when FlagOf(test) is var (flag, negated) && IsTakenFlag(flag, conditional, target) &&
+            case IConditionalOperation { Condition: var test } conditional when LockOperations.FlagOf(test) is var (flag, negated) && IsTakenFlag(flag, conditional, target) &&
                 !IsTryThenBlockFlag(flag, conditional):
                 // if (taken) Monitor.Exit(g), if (got) { try … finally { Monitor.Exit(g); } } else { … }: the flag says whether the
                 // lock was taken, so the branch where it is true exits whenever the lock is held. Not the flag of "try, then
