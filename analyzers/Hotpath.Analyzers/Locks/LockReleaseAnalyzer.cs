@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -386,6 +387,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         var index = LockOperations.IndexIn(block, statement);
         IOperation? next = null;
+        var flagDecided = false;
         var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
         if (statement is IWhileLoopOperation { Condition: { } spinCondition } spin && IsWithin(acquisition.Invocation, spinCondition))
         {
@@ -394,7 +396,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             // the body's. while (!stop && !Monitor.TryEnter(x, 10)) does neither.
             next = LockOperations.HeldWhen(spinCondition, acquisition.Invocation) switch
             {
-                -1 => StatementAfter(block, index, acquisition, symbols),
+                -1 => StatementAfter(block, index, acquisition, symbols, out _),
                 1 when spin.ConditionIsTop => LockOperations.FirstStatementOf(spin.Body),
                 _ => null,
             };
@@ -417,7 +419,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
         else if (testedBy is null || LockOperations.HeldWhen(testedBy.Condition, acquisition.Invocation) == -1)
         {
-            next = StatementAfter(block, index, acquisition, symbols);
+            next = StatementAfter(block, index, acquisition, symbols, out flagDecided);
         }
 
         if (next is ITryOperation { Finally: { } nextFinally })
@@ -436,7 +438,9 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                     return $"the finally tests '{idiomFlag.Syntax}', but the lock is held after the if whatever it says";
                 }
 
-                if (acquisition.TakenFlag is { } flag && !IsGuardedBy(release, flag.Value, nextFinally))
+                // Monitor.TryEnter(x, 10, ref taken); if (!taken) return; try { … } finally { Monitor.Exit(x); }: past the test of
+                // the flag the lock is held, and the finally need not test it again.
+                if (acquisition.TakenFlag is { } flag && !flagDecided && !IsGuardedBy(release, flag.Value, nextFinally))
                 {
                     return $"the finally ignores '{flag.Value.Syntax}' and exits even when the lock was not taken";
                 }
@@ -540,20 +544,31 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     // return; after var got = Monitor.TryEnter(x, 10), or if (!Monitor.TryEnter(x, 10)) { contended++; return; } itself;
     // if (got) return; or if (bad) return; after Monitor.Enter(x) leave holding it), and into an if that tests the lock
     // was taken (if (got) { try … }, or if (!got) … else { try … }).
-    private static IOperation? StatementAfter(IBlockOperation block, int index, Acquisition acquired, LockSymbols symbols)
+    // flagDecided tells that the way there went through a test of the flag a try-acquire sets by ref (Monitor.TryEnter(x, 10,
+    // ref taken); if (!taken) return;), so the lock is held there.
+    private static IOperation? StatementAfter(IBlockOperation block, int index, Acquisition acquired, LockSymbols symbols, out bool flagDecided)
     {
         var acquisition = acquired.Invocation;
-        var flag = LockOperations.ResultFlag(acquisition);
+        var flag = LockOperations.ResultFlag(acquisition) ?? RefFlagOfTryAcquire(acquired);
+        flagDecided = false;
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
             var candidate = block.Operations[i];
-            if (candidate is IConditionalOperation guard && IsGuardClause(guard) &&
-                (LockOperations.HeldWhen(guard.Condition, acquisition, flag) == -1 || ReleasesBeforeLeaving(guard, acquired, symbols)))
+            if (candidate is IConditionalOperation guard && IsGuardClause(guard))
             {
-                continue;
+                if (LockOperations.HeldWhen(guard.Condition, acquisition, flag) == -1)
+                {
+                    flagDecided = true;
+                    continue;
+                }
+
+                if (ReleasesBeforeLeaving(guard, acquired, symbols))
+                {
+                    continue;
+                }
             }
 
-            return candidate is IConditionalOperation check
+            var next = candidate is IConditionalOperation check
                 ? LockOperations.HeldWhen(check.Condition, acquisition, flag) switch
                 {
                     1 => LockOperations.FirstStatementOf(check.WhenTrue),
@@ -561,9 +576,29 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                     _ => candidate,
                 }
                 : candidate;
+            flagDecided |= next != candidate;
+            return next;
         }
 
         return null;
+    }
+
+    // The local a try-acquire sets by ref (Monitor.TryEnter(x, 10, ref taken), spinLock.TryEnter(ref taken)) when nothing
+    // but that call and a false (bool taken = false;) writes it: then it says whether the lock was taken.
+    private static ILocalSymbol? RefFlagOfTryAcquire(Acquisition acquisition)
+    {
+        if (acquisition.TakenFlag is not { } argument || !acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal) ||
+            LockOperations.Unwrap(argument.Value) is not ILocalReferenceOperation { Local: var flag })
+        {
+            return null;
+        }
+
+        var initial = LocalMentions.Of(acquisition.Invocation).FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
+        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) &&
+            LockOperations.WritesOf(flag, acquisition.Invocation).All(write => write.Parent == argument ||
+                (write.Parent is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: false } } assignment && assignment.Target == write))
+            ? flag
+            : null;
     }
 
     // if (_disposed) { Monitor.Exit(x); throw new ObjectDisposedException(…); }: a guard whose branch gives the lock back,

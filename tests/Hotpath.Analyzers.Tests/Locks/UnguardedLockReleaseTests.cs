@@ -830,4 +830,33 @@ public sealed class UnguardedLockReleaseTests
             public void NoRelease() { {|HOT204:Monitor.Enter(_gate)|}; if (_disposed) { _n--; return; } try { _n++; } finally { Monitor.Exit(_gate); } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A try-acquire that sets its flag by ref, tested before the try (<c>Monitor.TryEnter(x, 10, ref taken); if (!taken)
+    /// return; try { … } finally { Monitor.Exit(x); }</c>): past the test the lock is held, so the try follows it and the
+    /// finally need not test the flag. A test that may pass with the lock free, a flag that starts true, or a guard that
+    /// does not test the flag still leaves the release unguaranteed.
+    /// </summary>
+    [Fact]
+    public Task Ref_flag_of_a_try_acquire_tested_before_the_try() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private SpinLock _spin = new(false);
+            private bool _bad;
+            private int _n;
+            public bool Guard() { var taken = false; Monitor.TryEnter(_gate, 10, ref taken); if (!taken) return false; try { _n++; return true; } finally { Monitor.Exit(_gate); } }
+            public void Branch() { var taken = false; Monitor.TryEnter(_gate, 10, ref taken); if (taken) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void GuardWithWork() { bool taken = false; Monitor.TryEnter(_gate, ref taken); if (!taken) { _n--; return; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void Else() { var taken = false; Monitor.TryEnter(_gate, 10, ref taken); if (!taken) { _n--; } else { try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void SpinGuard() { var taken = false; _spin.TryEnter(ref taken); if (!taken) return; try { _n++; } finally { _spin.Exit(); } }
+            public void SpinBranch() { var taken = false; _spin.TryEnter(5, ref taken); if (taken) { try { _n++; } finally { _spin.Exit(false); } } }
+            public void NoTest() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void MayPassFree() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (!taken || _bad) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void LeavesHolding() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (taken) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void StartsTrue() { var taken = true; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (!taken) return; try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void NoFinally() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (!taken) return; _n++; Monitor.Exit(_gate); }
+            public void OtherGuard() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (_bad) return; try { _n++; } finally { if (taken) Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
 }
