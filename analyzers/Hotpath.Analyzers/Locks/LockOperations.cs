@@ -1024,8 +1024,8 @@ internal static class LockOperations
         return true;
     }
 
-    // What the increment of a for loop adds to variable each round: 1 (i++, ++i, i += 1), -1 (i--, i -= 1), or 0 when it
-    // does not step it by exactly one (no step, i += 2, i++, i++).
+    // What the increment of a for loop adds to variable each round: 1 (i++, ++i, i += 1, i = i + 1), -1 (i--, i -= 1,
+    // i = i - 1), or 0 when it does not step it by exactly one (no step, i += 2, i = i + 2, i++, i++).
     private static int StepOf(IForLoopOperation loop, ILocalSymbol variable)
     {
         var total = 0;
@@ -1045,12 +1045,28 @@ internal static class LockOperations
                     IIncrementOrDecrementOperation { Kind: var kind } => kind == OperationKind.Increment ? 1 : -1,
                     ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Value.ConstantValue: { HasValue: true, Value: 1 } } => 1,
                     ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract, Value.ConstantValue: { HasValue: true, Value: 1 } } => -1,
+                    ISimpleAssignmentOperation { Value: var value } assignment when assignment.Target == reference => SelfPlusOrMinusOne(value, variable),
                     _ => 0,
                 };
             }
         }
 
         return steps == 1 ? total : 0;
+    }
+
+    // i = i + 1 (or 1 + i): 1; i = i - 1: -1; anything else: 0.
+    private static int SelfPlusOrMinusOne(IOperation value, ILocalSymbol variable)
+    {
+        if (Unwrap(value) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, LeftOperand: var left, RightOperand: var right } sum)
+        {
+            return 0;
+        }
+
+        bool IsVariable(IOperation operand) => Unwrap(operand) is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, variable);
+        bool IsOne(IOperation operand) => operand.ConstantValue is { HasValue: true, Value: 1 };
+        return sum.OperatorKind == BinaryOperatorKind.Add
+            ? (IsVariable(left) && IsOne(right)) || (IsOne(left) && IsVariable(right)) ? 1 : 0
+            : IsVariable(left) && IsOne(right) ? -1 : 0;
     }
 
     // for (var j = n; j-- > 0;), or --j >= 0 (or > -1): the condition steps the variable down, and the body sees n - 1 to 0.

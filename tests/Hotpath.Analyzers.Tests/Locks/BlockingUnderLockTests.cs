@@ -1533,7 +1533,7 @@ public sealed class BlockingUnderLockTests
     /// <summary>
     /// A release for loop's count is how many the taking loop took: the collection's own Length or Count (up to it, or up
     /// to and with Length - 1), the taking loop's bound, what its body counted, or a local set once to one of these
-    /// (for (int j = 0, n = _shards.Length; j &lt; n; j++)), stepping by one (j++, j += 1, or j-- &gt; 0 in the condition
+    /// (for (int j = 0, n = _shards.Length; j &lt; n; j++)), stepping by one (j++, j += 1, j = j + 1, or j-- &gt; 0 in the condition
     /// from the count). Another collection's Length or a number unrelated to the taking (j &lt; n) may stop short, a step
     /// of two (j += 2, j++, j++) skips locks, and the locks stay held.
     /// </summary>
@@ -1560,6 +1560,8 @@ public sealed class BlockingUnderLockTests
             public void CountedDownTwice() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = _shards.Length; j-- > 0; j--) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(14)|}; }
             public void PlusTwo() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j += 2) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(15)|}; }
             public void SteppedTwice() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j++, j++) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(16)|}; }
+            public void AssignedPlusOne() { for (var i = 0; i < _shards.Length; i = i + 1) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j = j + 1) Monitor.Exit(_shards[j]); Thread.Sleep(17); }
+            public void AssignedPlusTwo() { for (var i = 0; i < _shards.Length; i++) Monitor.Enter(_shards[i]); for (var j = 0; j < _shards.Length; j = j + 2) Monitor.Exit(_shards[j]); {|HOT207:Thread.Sleep(18)|}; }
         }
         """, "HOT207");
 

@@ -402,6 +402,10 @@ public sealed class UnguardedLockReleaseTests
             public void CountDownInCondition() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = _s.Length; j-- > 0;) Monitor.Exit(_s[j]); } }
             public void PlusOne() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = 0; j < _s.Length; j += 1) Monitor.Exit(_s[j]); } }
             public void PlusTwo() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < _s.Length; j += 2) Monitor.Exit(_s[j]); } }
+            public void AssignedPlusOne() { for (var i = 0; i < _s.Length; i = i + 1) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = 0; j < _s.Length; j = 1 + j) Monitor.Exit(_s[j]); } }
+            public void AssignedMinusOne() { for (var i = 0; i < _s.Length; i++) Monitor.Enter(_s[i]); try { _n++; } finally { for (var j = _s.Length - 1; j >= 0; j = j - 1) Monitor.Exit(_s[j]); } }
+            public void AssignedPlusTwo() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < _s.Length; j = j + 2) Monitor.Exit(_s[j]); } }
+            public void AssignedFromAnother(int k) { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var j = 0; j < _s.Length; j = k + 1) Monitor.Exit(_s[j]); } }
             public void PlusTwoSameName() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = 0; i < _s.Length; i += 2) Monitor.Exit(_s[i]); } }
             public void SteppedTwice() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = 0; i < _s.Length; i++, i++) Monitor.Exit(_s[i]); } }
             public void PrefixStopsAtOne() { for (var i = 0; i < _s.Length; i++) {|HOT204:Monitor.Enter(_s[i])|}; try { _n++; } finally { for (var i = _s.Length; --i > 0;) Monitor.Exit(_s[i]); } }
