@@ -162,8 +162,16 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
                 }
 
                 var other = opposite[0].Site;
+                var reported = new HashSet<(Location, string?)>();
                 foreach (var edge in entry.Value)
                 {
+                    // A loop's body is walked for a second round (for (…) { Enter(a[i]); Enter(b[i]); } takes b[0] before a[1]),
+                    // which adds the first round's edges again: one diagnostic a site.
+                    if (!reported.Add((edge.Site, edge.Via)))
+                    {
+                        continue;
+                    }
+
                     var taken = edge.Via is null ? $"'{edge.To.Display}'" : $"'{edge.To.Display}' (through the call to '{edge.Via}')";
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LockOrderInversion, edge.Site,
                         new[] { other }, taken, $"'{edge.From.Display}'", Describe(other)));

@@ -339,4 +339,25 @@ public sealed class LockOrderInversionTests
             public void FlagBreaksOff() { lock (_g) { bool got; var tries = 0; do { got = Monitor.TryEnter(_f, 10); if (!got && ++tries > 3) break; } while (!got); if (got) { try { } finally { Monitor.Exit(_f); } } } }
         }
         """, "HOT208");
+
+    /// <summary>
+    /// Two collections' elements taken in turn by one loop (a[0], b[0], a[1], b[1]): b[0] is held when a[1] is taken, an
+    /// inversion of the two lock classes (a kernel lock checker reports it too; give the pairs one order or one lock
+    /// class). Each site is reported once, though later rounds hold more elements of the class and take it again.
+    /// </summary>
+    [Fact]
+    public Task Elements_of_two_collections_taken_in_turn_are_reported_once_a_site() => LockVerifier.VerifyAsync("""
+        using System.Threading;
+        public sealed class Pairs
+        {
+            private readonly object[] _a = { new(), new() };
+            private readonly object[] _b = { new(), new() };
+            private int _n;
+            public void Both()
+            {
+                for (var i = 0; i < _a.Length; i++) { {|HOT208:Monitor.Enter(_a[i])|}; {|HOT208:Monitor.Enter(_b[i])|}; }
+                try { _n++; } finally { for (var j = 0; j < _a.Length; j++) { Monitor.Exit(_b[j]); Monitor.Exit(_a[j]); } }
+            }
+        }
+        """, "HOT208");
 }
