@@ -365,7 +365,8 @@ internal static class LockOperations
     /// Whether <paramref name="tryAcquire"/> is tried again until it takes the lock, which waits for good as a blocking
     /// acquire does: it is the condition of a loop that goes round only while it failed (<c>while (!Monitor.TryEnter(x, 10))
     /// Thread.Yield();</c>, <c>do … while (!sem.Wait(10));</c>), the flag such a loop tests keeps only its result
-    /// (<c>do { got = Monitor.TryEnter(x, 10); } while (!got);</c>), or it is the <c>if (Monitor.TryEnter(x, 10)) break;</c>
+    /// (<c>do { got = Monitor.TryEnter(x, 10); } while (!got);</c>, or the <c>ref</c> flag of <c>Monitor.TryEnter(x, 10, ref
+    /// taken)</c>), or it is the <c>if (Monitor.TryEnter(x, 10)) break;</c>
     /// that is the only way out of an endless loop (<see cref="SpinsUntilTaken"/>).
     /// </summary>
     public static bool RetriedUntilTaken(IInvocationOperation tryAcquire)
@@ -377,6 +378,8 @@ internal static class LockOperations
         {
             flag = null; // got = n > 0; elsewhere: the flag does not say the lock was taken
         }
+
+        flag ??= RefFlag(tryAcquire); // do { Monitor.TryEnter(x, 10, ref taken); } while (!taken);
 
         for (var current = tryAcquire.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
         {
@@ -399,9 +402,7 @@ internal static class LockOperations
             // A loop left otherwise (if (++tries > 3) break;, return false;) may give up.
             var tested = IsWithin(tryAcquire, condition);
             if ((tested || flag is not null) && HeldWhen(condition, tested ? tryAcquire : null, tested ? null : flag) == -1 &&
-                !DescendantsInSameFunction(((ILoopOperation)current).Body).Any(operation => operation is IReturnOperation ||
-                    (operation is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo } jump &&
-                     (jump.BranchKind == BranchKind.GoTo || SymbolEqualityComparer.Default.Equals(jump.Target, ((ILoopOperation)current).ExitLabel)))))
+                LeftOnlyByItsCondition((ILoopOperation)current))
             {
                 return true;
             }
@@ -409,6 +410,12 @@ internal static class LockOperations
 
         return false;
     }
+
+    /// <summary>Whether nothing in the loop's body leaves it: no return, no break out of it, no goto.</summary>
+    public static bool LeftOnlyByItsCondition(ILoopOperation loop) =>
+        !DescendantsInSameFunction(loop.Body).Any(operation => operation is IReturnOperation ||
+            (operation is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo } jump &&
+             (jump.BranchKind == BranchKind.GoTo || SymbolEqualityComparer.Default.Equals(jump.Target, loop.ExitLabel))));
 
     /// <summary>
     /// The endless loop (<c>while (true)</c>, <c>for (;;)</c>, <c>do … while (true)</c>) that <paramref name="statement"/>,
@@ -455,6 +462,29 @@ internal static class LockOperations
             _ => null,
         };
     }
+
+    /// <summary>
+    /// The local a try-acquire sets by <c>ref</c> (<c>Monitor.TryEnter(x, 10, ref taken)</c>, <c>spinLock.TryEnter(ref
+    /// taken)</c>) when nothing but that call and a false (<c>bool taken = false;</c>) writes it, so it says whether the
+    /// lock was taken; null otherwise, and for the blocking <c>Enter(x, ref taken)</c>.
+    /// </summary>
+    public static ILocalSymbol? RefFlag(IInvocationOperation tryAcquire)
+    {
+        if (!tryAcquire.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal) || TakenFlag(tryAcquire) is not { } argument ||
+            Unwrap(argument.Value) is not ILocalReferenceOperation { Local: var flag })
+        {
+            return null;
+        }
+
+        var initial = LocalMentions.Of(tryAcquire).FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
+        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) &&
+            WritesOf(flag, tryAcquire).All(write => write.Parent == argument || IsSetToFalse(write))
+            ? flag
+            : null;
+    }
+
+    private static bool IsSetToFalse(ILocalReferenceOperation write) =>
+        write.Parent is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: false } } assignment && assignment.Target == write;
 
     /// <summary>A branch's first statement, through nested blocks (<c>else { { try … } }</c>); null for an empty one.</summary>
     public static IOperation? FirstStatementOf(IOperation? operation)

@@ -385,9 +385,17 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             (statement, block) = (spinStatement, spinBlock);
         }
 
+        // do { got = Monitor.TryEnter(x, 10); } while (!got); (or Monitor.TryEnter(x, 10, ref taken) and while (!taken)): the loop
+        // ends only with the lock taken, so the try must follow the loop.
+        var flagDecided = false;
+        if (SpinsOnItsFlag(acquisition.Invocation, statement, block) is { } flagSpin && LockOperations.ContainingStatement(flagSpin, out var flagSpinBlock) is { } flagSpinStatement && flagSpinBlock is not null)
+        {
+            (statement, block) = (flagSpinStatement, flagSpinBlock);
+            flagDecided = true;
+        }
+
         var index = LockOperations.IndexIn(block, statement);
         IOperation? next = null;
-        var flagDecided = false;
         var testedBy = tryThenBlock is null && statement is IConditionalOperation test && IsWithin(acquisition.Invocation, test.Condition) ? test : null;
         if (statement is IWhileLoopOperation { Condition: { } spinCondition } spin && IsWithin(acquisition.Invocation, spinCondition))
         {
@@ -419,7 +427,8 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
         else if (testedBy is null || LockOperations.HeldWhen(testedBy.Condition, acquisition.Invocation) == -1)
         {
-            next = StatementAfter(block, index, acquisition, symbols, out flagDecided);
+            next = StatementAfter(block, index, acquisition, symbols, out var decided);
+            flagDecided |= decided;
         }
 
         if (next is ITryOperation { Finally: { } nextFinally })
@@ -549,7 +558,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     private static IOperation? StatementAfter(IBlockOperation block, int index, Acquisition acquired, LockSymbols symbols, out bool flagDecided)
     {
         var acquisition = acquired.Invocation;
-        var flag = LockOperations.ResultFlag(acquisition) ?? RefFlagOfTryAcquire(acquired);
+        var flag = LockOperations.ResultFlag(acquisition) ?? LockOperations.RefFlag(acquisition);
         flagDecided = false;
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
@@ -583,23 +592,38 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    // The local a try-acquire sets by ref (Monitor.TryEnter(x, 10, ref taken), spinLock.TryEnter(ref taken)) when nothing
-    // but that call and a false (bool taken = false;) writes it: then it says whether the lock was taken.
-    private static ILocalSymbol? RefFlagOfTryAcquire(Acquisition acquisition)
+    // The loop whose body holds the try-acquire's statement and goes round only while the try-acquire's flag says it failed,
+    // left by nothing else (do { got = Monitor.TryEnter(x, 10); if (!got) Thread.Sleep(1); } while (!got);): what follows the
+    // statement in the body must run only when the lock was not taken, since it may throw while it is. Null otherwise.
+    private static ILoopOperation? SpinsOnItsFlag(IInvocationOperation tryAcquire, IOperation statement, IBlockOperation block)
     {
-        if (acquisition.TakenFlag is not { } argument || !acquisition.Invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal) ||
-            LockOperations.Unwrap(argument.Value) is not ILocalReferenceOperation { Local: var flag })
+        if (block.Parent is not ILoopOperation loop ||
+            (loop switch { IWhileLoopOperation whileLoop => whileLoop.Condition, IForLoopOperation forLoop => forLoop.Condition, _ => null }) is not { } condition ||
+            (LockOperations.RefFlag(tryAcquire) ?? OnlyResult(tryAcquire)) is not { } flag ||
+            LockOperations.HeldWhen(condition, null, flag) != -1 || !LockOperations.LeftOnlyByItsCondition(loop))
         {
             return null;
         }
 
-        var initial = LocalMentions.Of(acquisition.Invocation).FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
-        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) &&
-            LockOperations.WritesOf(flag, acquisition.Invocation).All(write => write.Parent == argument ||
-                (write.Parent is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: false } } assignment && assignment.Target == write))
+        for (var i = LockOperations.IndexIn(block, statement) + 1; i < block.Operations.Length; i++)
+        {
+            if (block.Operations[i] is not IConditionalOperation { WhenFalse: null, Condition: var test } || LockOperations.HeldWhen(test, null, flag) != -1)
+            {
+                return null;
+            }
+        }
+
+        return loop;
+    }
+
+    // The local a try-acquire's result is kept in (got = Monitor.TryEnter(x, 10);) when it is written nowhere else but with a
+    // false, so it says whether the lock was taken; null otherwise.
+    private static ILocalSymbol? OnlyResult(IInvocationOperation tryAcquire) =>
+        LockOperations.ResultFlag(tryAcquire) is { } flag && LockOperations.WritesOf(flag, tryAcquire).All(write =>
+            write.Parent is ISimpleAssignmentOperation { Value: var value } assignment && assignment.Target == write &&
+            (LockOperations.WithoutAwait(value) == tryAcquire || value.ConstantValue is { HasValue: true, Value: false }))
             ? flag
             : null;
-    }
 
     // if (_disposed) { Monitor.Exit(x); throw new ObjectDisposedException(…); }: a guard whose branch gives the lock back,
     // as a statement of its own, before it leaves.

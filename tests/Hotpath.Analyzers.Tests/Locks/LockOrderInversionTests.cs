@@ -306,7 +306,7 @@ public sealed class LockOrderInversionTests
     /// <summary>
     /// A try-acquire tried again until it succeeds waits for good as Enter does, so it orders as Enter does: a loop that goes
     /// round only while it failed (<c>while (!Monitor.TryEnter(b, 10)) Thread.Yield();</c>, <c>do … while (!got)</c> over
-    /// its result), or an endless loop whose only way out is <c>if (Monitor.TryEnter(b, 10)) break;</c>. One that may stop
+    /// its result or the flag it sets by <c>ref</c>), or an endless loop whose only way out is <c>if (Monitor.TryEnter(b, 10)) break;</c>. One that may stop
     /// trying (<c>while (!stop &amp;&amp; !Monitor.TryEnter(b, 10))</c>, a <c>break</c> or <c>return</c> out of the loop) or the rounds of <c>while (Monitor.TryEnter(b, 10))</c>
     /// still give up.
     /// </summary>
@@ -330,6 +330,8 @@ public sealed class LockOrderInversionTests
             public void SpinAndBreak() { lock (_b) { while (true) { if ({|HOT208:Monitor.TryEnter(_c, 10)|}) break; Thread.Yield(); } try { } finally { Monitor.Exit(_c); } } }
             public void ForwardD() { lock (_d) { {|HOT208:lock (_b)|} { } } }
             public void SpinOnAFlag() { lock (_b) { bool got; do { got = {|HOT208:Monitor.TryEnter(_d, 10)|}; } while (!got); try { } finally { Monitor.Exit(_d); } } }
+            public void SpinOnARefFlag() { lock (_b) { var taken = false; do { {|HOT208:Monitor.TryEnter(_d, 10, ref taken)|}; } while (!taken); try { } finally { Monitor.Exit(_d); } } }
+            public void RefFlagBreaksOff() { lock (_g) { var taken = false; var tries = 0; while (!taken) { Monitor.TryEnter(_f, 10, ref taken); if (!taken && ++tries > 3) break; } if (taken) { try { } finally { Monitor.Exit(_f); } } } }
             public void Semaphore() { _s.Wait(); try { {|HOT208:lock (_e)|} { } } finally { _s.Release(); } }
             public void SpinOnASemaphore() { lock (_e) { while (!{|HOT208:_s.Wait(10)|}) { } try { } finally { _s.Release(); } } }
             public void ForwardF() { lock (_f) { lock (_g) { } } }

@@ -863,4 +863,28 @@ public sealed class UnguardedLockReleaseTests
             public void OtherGuard() { var taken = false; {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (_bad) return; try { _n++; } finally { if (taken) Monitor.Exit(_gate); } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A loop that goes round only while a try-acquire's flag says it failed (<c>do { got = Monitor.TryEnter(x, 10); }
+    /// while (!got);</c>, or the flag it sets by <c>ref</c>) ends holding the lock, so the try follows the loop. The rest of
+    /// the round must run only when the lock was not taken (<c>if (!got) Thread.Sleep(1);</c>); other work, a way out of
+    /// the loop, or a flag written elsewhere may leave it held.
+    /// </summary>
+    [Fact]
+    public Task Spinning_on_a_try_acquires_flag() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private bool _ready;
+            private int _n;
+            public void Result() { bool got; do { got = Monitor.TryEnter(_gate, 10); if (!got) Thread.Sleep(1); } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void RefDo() { var taken = false; do { Monitor.TryEnter(_gate, 10, ref taken); } while (!taken); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void RefWhile() { var taken = false; while (!taken) { Monitor.TryEnter(_gate, 10, ref taken); if (taken == false) _n--; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void WorkAfter() { bool got; do { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; _n--; } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void BreaksOff() { var tries = 0; bool got; do { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (!got && ++tries > 3) break; } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void NotOnlyTheResult() { bool got; do { got = {|HOT204:Monitor.TryEnter(_gate, 10)|} && _ready; } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void WrittenElsewhere() { var taken = false; do { {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; taken |= _ready; } while (!taken); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void GoesOnWhileTaken() { bool got; do { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } while (got); try { _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
 }
