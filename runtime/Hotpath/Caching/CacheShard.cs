@@ -346,10 +346,20 @@ internal sealed class CacheShard<TKey, TValue>
             var evicted = 0;
             while (_size > Math.Max(target, 0))
             {
-                var victim = SelectVictim(null, now) ?? AnyNode();
+                var size = _size;
+                var victim = SelectVictim(null, now);
                 if (victim is null)
                 {
-                    break;
+                    if (_size < size)
+                    {
+                        continue; // expired entries dropped on the way count toward the fraction: look again
+                    }
+
+                    victim = AnyNode();
+                    if (victim is null)
+                    {
+                        break;
+                    }
                 }
 
                 if (victim.Queue != CacheQueue.None)
@@ -460,7 +470,18 @@ internal sealed class CacheShard<TKey, TValue>
         // The window may be below its target (adaptation grew the target, or removals emptied it): take from main.
         while (_size > Capacity)
         {
-            var victim = SelectVictim(null, now) ?? AnyNode()!;
+            var size = _size;
+            var victim = SelectVictim(null, now);
+            if (victim is null)
+            {
+                if (_size < size)
+                {
+                    continue; // dropping expired entries made room (or some): evict nothing live for it
+                }
+
+                victim = AnyNode()!;
+            }
+
             if (victim.Queue != CacheQueue.None)
             {
                 Evict(victim);

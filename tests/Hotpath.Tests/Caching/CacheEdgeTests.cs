@@ -9,6 +9,57 @@ public sealed class CacheEdgeTests
         new(new ShardedCacheOptions { Capacity = capacity, Shards = shards, TimeToLive = ttl, TimeProvider = clock, TrimOnMemoryPressure = false });
 
     [Fact]
+    public void An_add_that_drops_an_expired_entry_to_make_room_evicts_no_live_one()
+    {
+        // Int keys hash deterministically, so the admission decisions below are the same on every run.
+        var clock = new ManualTimeProvider();
+        var cache = Create(clock, TimeSpan.FromSeconds(100), capacity: 10, shards: 1);
+        cache.Set(0, "v0");
+        clock.Advance(TimeSpan.FromSeconds(50));
+        for (var i = 1; i <= 10; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        // Full: adding 10 sent 9 out of the window, where the admission filter turned it away.
+        Assert.Equal(1, cache.Statistics.Evictions);
+        clock.Advance(TimeSpan.FromSeconds(50)); // 0 (the main space's next victim) has expired, the rest live 50 s more
+
+        // 9 comes back: the filter just rejected it, so the window grows and keeps it, and the shard is one over:
+        // dropping the expired 0 makes the room.
+        cache.Set(9, "again");
+
+        var stats = cache.Statistics;
+        Assert.Equal(1, stats.Expirations);
+        Assert.Equal(1, stats.Evictions); // no live entry went for nothing (1 was evicted too, leaving the cache one short)
+        Assert.Equal(10, cache.Count);
+        Assert.All(Enumerable.Range(1, 10), key => Assert.True(cache.TryGet(key, out _), $"key {key} is missing"));
+        cache.Validate();
+    }
+
+    [Fact]
+    public void A_trim_counts_the_expired_entries_it_drops_toward_its_fraction_and_evicts_no_live_entry_beyond_it()
+    {
+        var clock = new ManualTimeProvider();
+        var cache = Create(clock, TimeSpan.FromSeconds(100), capacity: 10, shards: 1);
+        cache.Set(0, "v0");
+        clock.Advance(TimeSpan.FromSeconds(50));
+        for (var i = 1; i < 10; i++)
+        {
+            cache.Set(i, "v");
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(50)); // 0 has expired
+
+        Assert.Equal(0, cache.Trim(0.1)); // a tenth of 10 entries: the expired one is enough
+        var stats = cache.Statistics;
+        Assert.Equal(1, stats.Expirations);
+        Assert.Equal(0, stats.Evictions); // was 1: a live entry evicted past the fraction
+        Assert.Equal(9, cache.Count);
+        cache.Validate();
+    }
+
+    [Fact]
     public void A_clock_set_back_keeps_entries_until_it_reaches_their_expiry_again_and_a_jump_forward_expires_them()
     {
         var clock = new ManualTimeProvider();
