@@ -440,6 +440,7 @@ internal sealed class CacheShard<TKey, TValue>
     {
         var windowCapacity = _windowTarget;
         var budget = (2 * _size) + 16; // bounds second chances when readers keep hitting
+        var swept = false;             // the window's expired entries dropped (once per call: see DropExpiredFromWindow)
 
         while (_window.Count > windowCapacity)
         {
@@ -463,7 +464,17 @@ internal sealed class CacheShard<TKey, TValue>
             _probation.AddLast(candidate, CacheQueue.Probation);
             if (_size > Capacity)
             {
-                Admit(candidate, now);
+                if (!swept && _window.Count > windowCapacity)
+                {
+                    // More candidates to come (the target shrank): room from the window's expired entries first.
+                    swept = true;
+                    DropExpiredFromWindow(now);
+                }
+
+                if (_size > Capacity)
+                {
+                    Admit(candidate, now);
+                }
             }
         }
 
@@ -486,6 +497,32 @@ internal sealed class CacheShard<TKey, TValue>
             {
                 Evict(victim);
             }
+        }
+    }
+
+    /// <summary>
+    /// Drops the window's expired entries, stopping once the shard is back within capacity. Called (once per
+    /// <see cref="Maintain"/>) before a candidate's admission costs an entry while the window loop has more candidates
+    /// to take (its target shrank, so it is over by more than the entry just added): without it the loop could admit a
+    /// candidate at the cost of a live entry (or turn it away), then reach an expired entry that made the room anyway,
+    /// leaving the shard one short. Adding one entry overflows the window by one, so the common add never calls it.
+    /// </summary>
+    private void DropExpiredFromWindow(long now)
+    {
+        for (var node = _window.Head; node is not null;)
+        {
+            var next = node.QueueNext;
+            if (node.ExpiresAt <= now)
+            {
+                Unlink(node);
+                _expirations++;
+                if (_size <= Capacity)
+                {
+                    return;
+                }
+            }
+
+            node = next;
         }
     }
 
