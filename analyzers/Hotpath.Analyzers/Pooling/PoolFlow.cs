@@ -651,7 +651,10 @@ internal static class Flow
                 // (`if (pool.Rent() is { } s)`: nothing was bound), so an else branch has nothing to return.
                 return AlwaysReturns(@if.Statement, local, facts, breaks);
             case IfStatementSyntax @if:
-                return @if.Else is { } @else && AlwaysReturns(@if.Statement, local, facts, breaks) && AlwaysReturns(@else.Statement, local, facts, breaks);
+                // A branch taken only when a flag says the local holds nothing to return (`if (!returned) pool.Return(b);`,
+                // `if (rented) pool.Return(b);`) has nothing to do.
+                return (AlwaysReturns(@if.Statement, local, facts, breaks) || facts.Flags.NothingToReturn(@if, local, whenTrue: true)) &&
+                    ((@if.Else is { } @else && AlwaysReturns(@else.Statement, local, facts, breaks)) || facts.Flags.NothingToReturn(@if, local, whenTrue: false));
             case TryStatementSyntax @try:
                 return (@try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts, breaks)) || AlwaysReturns(@try.Block, local, facts, breaks);
             case UsingStatementSyntax @using:
@@ -773,7 +776,26 @@ internal static class Flow
     {
         foreach (var exit in Exits(statement, breaks))
         {
-            if (!ReturnedBefore(exit, statement, local, facts, breaks) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts, breaks)))
+            if (!ReturnedBefore(exit, statement, local, facts, breaks) && !(exit is GotoStatementSyntax jump && LabelAheadReturns(jump, local, facts, breaks)) &&
+                !InBranchWithNothingToReturn(exit, statement, local, facts))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exit"/> sits, within <paramref name="boundary"/>, in an <c>if</c> branch taken only when a
+    /// flag says the local holds nothing to return (<c>if (returned) return;</c>).
+    /// </summary>
+    private static bool InBranchWithNothingToReturn(SyntaxNode exit, StatementSyntax boundary, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts)
+    {
+        for (var node = exit; node != boundary && node.Parent is { } parent; node = parent)
+        {
+            if ((parent is IfStatementSyntax @if && node == @if.Statement && facts.Flags.NothingToReturn(@if, local, whenTrue: true)) ||
+                (parent is ElseClauseSyntax { Parent: IfStatementSyntax owner } && facts.Flags.NothingToReturn(owner, local, whenTrue: false)))
             {
                 return true;
             }
@@ -862,7 +884,7 @@ internal static class Flow
         }
     }
 
-    private static bool IsJump(StatementSyntax statement) =>
+    public static bool IsJump(StatementSyntax statement) =>
         statement is ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax ||
         statement is YieldStatementSyntax { ReturnOrBreakKeyword.ValueText: "break" };
 
@@ -895,6 +917,23 @@ internal static class Flow
 
     private static StatementSyntax[] TopLevelStatements(CompilationUnitSyntax unit) =>
         s_topLevelStatements.GetValue(unit, static u => u.Members.OfType<GlobalStatementSyntax>().Select(static g => g.Statement).ToArray());
+
+    /// <summary>The statement right after <paramref name="statement"/> in its block or switch section, or null.</summary>
+    public static StatementSyntax? NextStatement(StatementSyntax statement) => Sibling(statement, 1);
+
+    /// <summary>The statement right before <paramref name="statement"/> in its block or switch section, or null.</summary>
+    public static StatementSyntax? PreviousStatement(StatementSyntax statement) => Sibling(statement, -1);
+
+    private static StatementSyntax? Sibling(StatementSyntax statement, int offset)
+    {
+        if (statement.Parent is not { } parent || StatementsOf(parent) is not { } statements)
+        {
+            return null;
+        }
+
+        var index = IndexOf(statements, statement);
+        return index >= 0 && index + offset >= 0 && index + offset < statements.Count ? statements[index + offset] : null;
+    }
 
     private static int IndexOf(IReadOnlyList<StatementSyntax> statements, StatementSyntax statement)
     {

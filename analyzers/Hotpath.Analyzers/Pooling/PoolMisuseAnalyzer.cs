@@ -157,10 +157,16 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             // (Reassigned is checked before Flow.Reaches: both are pure, and it is the cheap one.)
             var after = returnCall.Syntax.Span.End;
             var until = facts.FirstWriteAfter(symbol, after);
+
+            // A flag set right after the return (`pool.Return(b); returned = true;`) keeps what runs only while it is false
+            // (`if (!returned) pool.Return(b);`) off every path from it.
+            var flag = facts.Flags.SetAfter(returnCall, symbol);
             foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, after, until))
             {
                 if (ReferenceEquals(otherCall, returnCall) || Reassigned(facts, symbol, returnCall.Syntax, otherCall.Syntax) ||
-                    !Flow.Reaches(returnCall.Syntax, otherCall.Syntax) || !reportedDouble.Add(otherCall.Syntax))
+                    !Flow.Reaches(returnCall.Syntax, otherCall.Syntax) ||
+                    (flag is not null && facts.Flags.RunsOnlyWhenFalse(otherCall, flag, returnCall.Syntax, loop: null)) ||
+                    !reportedDouble.Add(otherCall.Syntax))
                 {
                     continue;
                 }
@@ -172,7 +178,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             foreach (var reference in facts.ReferencesBetween(symbol, after, until))
             {
                 if (!IsUse(facts, reference) ||
-                    Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
+                    Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax) || !Flow.Reaches(returnCall.Syntax, reference.Syntax) ||
+                    (flag is not null && facts.Flags.RunsOnlyWhenFalse(reference, flag, returnCall.Syntax, loop: null)))
                 {
                     continue;
                 }
@@ -186,7 +193,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 break; // the first use after each return is enough
             }
 
-            ReportThroughLoops(context, facts, symbol, returnCall, used, reportedDouble, reportedUse);
+            ReportThroughLoops(context, facts, symbol, returnCall, flag, used, reportedDouble, reportedUse);
         }
 
         ReportViewsAfterReturn(context, facts, reportedUse);
@@ -501,6 +508,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         BodyFacts facts,
         ISymbol symbol,
         IInvocationOperation returnCall,
+        ILocalSymbol? flag,
         bool used,
         HashSet<SyntaxNode> reportedDouble,
         HashSet<SyntaxNode> reportedUse)
@@ -515,10 +523,14 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             function ??= Flow.Function(returnCall.Syntax);
+
+            // A flag set after the return and declared outside the loop is still true on the next iteration.
+            var loopFlag = flag is not null && !DeclaredWithin(flag, loop) ? flag : null;
             foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, loop.SpanStart, loop.Span.End))
             {
                 // The return itself included: run twice, it returns the same object twice.
-                if (OnNextIteration(loop, otherCall.Syntax, function) && reportedDouble.Add(otherCall.Syntax))
+                if (OnNextIteration(loop, otherCall.Syntax, function) &&
+                    (loopFlag is null || !facts.Flags.RunsOnlyWhenFalse(otherCall, loopFlag, returnCall.Syntax, loop)) && reportedDouble.Add(otherCall.Syntax))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, otherCall.Syntax.GetLocation(), symbol.Name));
                 }
@@ -531,7 +543,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var reference in facts.ReferencesBetween(symbol, loop.SpanStart, loop.Span.End))
             {
-                if (!IsUse(facts, reference) || !OnNextIteration(loop, reference.Syntax, function))
+                if (!IsUse(facts, reference) || !OnNextIteration(loop, reference.Syntax, function) ||
+                    (loopFlag is not null && facts.Flags.RunsOnlyWhenFalse(reference, loopFlag, returnCall.Syntax, loop)))
                 {
                     continue;
                 }
@@ -1552,6 +1565,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public List<(ILocalSymbol Tuple, int[] Path, IInvocationOperation Call, IOperation Returned)> ElementReturns { get; } = new();
 
         public List<IOperation> References { get; } = new();
+
+        /// <summary>The bool locals that record a return or a rent of a variable (built on first use).</summary>
+        public Flags Flags => _flags ??= new Flags(this);
+
+        private Flags? _flags;
 
         /// <summary>In a view made by <see cref="ForTupleElement"/>, the tuple local and its element's path; null otherwise.</summary>
         private (ILocalSymbol Tuple, int[] Path)? _element;

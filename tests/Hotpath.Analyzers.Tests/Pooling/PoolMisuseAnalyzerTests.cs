@@ -1359,6 +1359,208 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    // ---- flags that record a return or a rent ----
+
+    /// <summary>
+    /// A bool local declared false and set true right after each return of the variable (and nowhere else) is true only
+    /// once the object went back: what runs only while it is false (<c>if (!returned)</c>, <c>== false</c>, <c>is false</c>,
+    /// the <c>else</c> of <c>if (returned)</c>, the right of <c>!returned &amp;&amp;</c>, after <c>if (returned) return;</c>) is
+    /// not after that return, and a branch taken only while it is true has nothing left to return.
+    /// </summary>
+    [Fact]
+    public Task HOT301_HOT302_HOT303_quiet_for_a_return_under_a_flag_that_records_an_earlier_return() => Verify("""
+        public void InALoop(int n, bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            for (var i = 0; i < n; i++) { if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; break; } }
+            if (!returned) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void ComparedWithFalse(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (returned == false) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void IsFalse(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            bool returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (returned is false) { ArrayPool<byte>.Shared.Return(b); }
+        }
+
+        public void InTheElse(bool x)
+        {
+            var item = Item.Pool.Rent();
+            var returned = false;
+            if (x) { Item.Pool.Return(item); returned = true; }
+            if (returned) { } else Item.Pool.Return(item);
+        }
+
+        public void GuardClause(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (returned) return;
+            b[0] = 1;
+            ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public int UsedWhileNotReturned(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            var first = !returned ? b[0] : 0;
+            if (!returned || first > 0) { if (!returned) ArrayPool<byte>.Shared.Return(b); }
+            return first;
+        }
+
+        public void OnceInALoop(int n)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            for (var i = 0; i < n; i++) { if (!returned && i > 3) { ArrayPool<byte>.Shared.Return(b); returned = true; } }
+            if (!returned) ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
+    /// <summary>
+    /// The flag is read only while it means what it says: written anywhere else (also in a lambda), declared again on each
+    /// iteration, tested before the return it records, or combined with a condition that lets the branch run while it is
+    /// true, the rules stay as they were; a branch taken while it is false that leaves without returning still leaks.
+    /// </summary>
+    [Fact]
+    public Task HOT301_HOT302_HOT303_still_reported_when_the_flag_does_not_cover_the_path() => Verify("""
+        public void SetElsewhere(bool x, bool y)
+        {
+            var b = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (y) returned = true;
+            if (!returned) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+
+        public void SetInALambda(bool x)
+        {
+            var b = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            Action reset = () => returned = false;
+            if (!returned) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+
+        public void OrAnotherCondition(bool x, bool y)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (!returned || y) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+
+        public void DeclaredInTheLoop(bool x, int n)
+        {
+            var b = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            for (var i = 0; i < n; i++)
+            {
+                var returned = false;
+                if (x) { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; returned = true; }
+                if (!returned) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+            }
+        }
+
+        public void TestedBeforeTheReturn()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (!returned) { ArrayPool<byte>.Shared.Return(b); returned = true; {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; }
+        }
+
+        public int LeavesWhileNotReturned(bool x)
+        {
+            var b = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (!returned) return b[0];
+            return 0;
+        }
+
+        public int UsedWhileReturned(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (returned) return {|HOT301:b|}[0];
+            ArrayPool<byte>.Shared.Return(b);
+            return 0;
+        }
+        """);
+
+    /// <summary>
+    /// A bool local declared false and set true right after each rent of the variable (<c>b = pool.Rent(n); rented = true;</c>)
+    /// is true whenever it holds a rent: a branch taken only while it is false has nothing to return.
+    /// </summary>
+    [Fact]
+    public Task HOT303_quiet_for_a_return_under_a_flag_that_records_the_rent() => Verify("""
+        public void InATry(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            try { b = ArrayPool<byte>.Shared.Rent(n); rented = true; b[0] = 1; }
+            finally { if (rented) ArrayPool<byte>.Shared.Return(b); }
+        }
+
+        public void OnABranch(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            if (n > 10) { b = ArrayPool<byte>.Shared.Rent(n); rented = true; }
+            b[0] = 1;
+            if (rented) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void NullAsTheFlag(int n)
+        {
+            byte[]? b = null;
+            try { b = ArrayPool<byte>.Shared.Rent(n); b[0] = 1; }
+            finally { if (b != null) ArrayPool<byte>.Shared.Return(b); }
+        }
+        """);
+
+    [Fact]
+    public Task HOT303_still_reported_when_the_rented_flag_does_not_cover_every_rent() => Verify("""
+        public void AnotherRentWithoutTheFlag(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            if (n > 10) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; rented = true; }
+            else b = {|HOT303:ArrayPool<byte>.Shared.Rent(4)|};
+            if (rented) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void ClearedElsewhere(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            if (n > 10) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; rented = true; }
+            if (n > 20) rented = false;
+            if (rented) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void TestedTheWrongWay(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            if (n > 10) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; rented = true; }
+            if (!rented) ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
     // ---- HOT303 ----
 
     /// <summary>Every exit from a try block runs its finally: a return there that always gives the buffer back covers them all.</summary>
