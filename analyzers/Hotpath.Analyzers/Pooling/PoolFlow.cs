@@ -746,6 +746,11 @@ internal static class Flow
         return designation is SingleVariableDesignationSyntax { Identifier.ValueText: var name } && name == local.Name;
     }
 
+    /// <summary>Whether a local function's body returns the local on every path that leaves it normally.</summary>
+    public static bool AlwaysReturnsBody(LocalFunctionStatementSyntax localFunction, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
+        localFunction.ExpressionBody is { Expression: var expression } ? facts.IsReturnOf(expression, local) :
+        localFunction.Body is { } body && AlwaysReturns(body.Statements, local, facts);
+
     /// <summary>Whether a switch section's statements always return the local (its pattern variable) before they leave the section.</summary>
     public static bool AlwaysReturnedIn(SwitchSectionSyntax section, ISymbol local, PoolMisuseAnalyzer.BodyFacts facts) =>
         AlwaysReturns(section.Statements, local, facts);

@@ -55,6 +55,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var facts = new BodyFacts();
+            List<IInvocationOperation>? localFunctionCalls = null;
+            List<ILocalFunctionOperation>? localFunctions = null;
             foreach (var operation in root.Descendants())
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
@@ -88,10 +90,21 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                         }
 
                         break;
+                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } invocation:
+                        (localFunctionCalls ??= new()).Add(invocation);
+                        break;
+                    case ILocalFunctionOperation localFunction:
+                        (localFunctions ??= new()).Add(localFunction);
+                        break;
                     case ILocalReferenceOperation or IParameterReferenceOperation:
                         facts.References.Add(operation);
                         break;
                 }
+            }
+
+            if (localFunctions is not null && localFunctionCalls is not null && facts.Returns.Count > 0)
+            {
+                AddLocalFunctionReturns(facts, localFunctions, localFunctionCalls);
             }
 
             if (facts.Rents.Count == 0 && facts.Returns.Count == 0 && facts.Leases.Count == 0 && facts.OpenLeases.Count == 0)
@@ -105,6 +118,67 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             ReportLeaks(context, facts, pools);
             ReportLeaseLeaks(context, facts, pools);
             ReportAroundLeaseDispose(context, facts);
+        }
+    }
+
+    /// <summary>
+    /// A call of a local function that returns a variable of the method on every path (<c>void Give() =&gt;
+    /// pool.Return(b);</c>), and does not write it, is a return of that variable where it is called: two calls on one path
+    /// return it twice (HOT302), a use after one is HOT301. So is one that returns its parameter (<c>void Give(byte[] a) =&gt;
+    /// pool.Return(a);</c>), for the variable passed to it. Only direct calls, from outside that local function.
+    /// </summary>
+    private static void AddLocalFunctionReturns(BodyFacts facts, List<ILocalFunctionOperation> localFunctions, List<IInvocationOperation> calls)
+    {
+        List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)>? added = null;
+        foreach (var localFunction in localFunctions)
+        {
+            var span = localFunction.Syntax.Span;
+            List<ISymbol>? returned = null;
+            foreach (var (symbol, call, _) in facts.Returns)
+            {
+                // A variable of the method, or a parameter of the local function (the argument passed for it).
+                var isParameter = symbol is IParameterSymbol { RefKind: RefKind.None or RefKind.In } parameter &&
+                    SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, localFunction.Symbol);
+                if (!span.Contains(call.Syntax.Span) || Flow.Function(call.Syntax) != localFunction.Syntax ||
+                    (!isParameter && symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span))) ||
+                    (returned is not null && returned.Contains(symbol, SymbolEqualityComparer.Default)) ||
+                    facts.FirstWriteAfter(symbol, span.Start - 1) < span.End ||
+                    !Flow.AlwaysReturnsBody((LocalFunctionStatementSyntax)localFunction.Syntax, symbol, facts))
+                {
+                    continue;
+                }
+
+                (returned ??= new()).Add(symbol);
+            }
+
+            if (returned is null)
+            {
+                continue;
+            }
+
+            foreach (var call in calls)
+            {
+                if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol) && !span.Contains(call.Syntax.Span))
+                {
+                    foreach (var symbol in returned)
+                    {
+                        if (symbol is not IParameterSymbol parameter || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, localFunction.Symbol))
+                        {
+                            (added ??= new()).Add((symbol, call, call));
+                        }
+                        else if (call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter)) is { ArgumentKind: ArgumentKind.Explicit } argument &&
+                            Unwrap(argument.Value) is { } passed && TrackedSymbol(passed) is { } passedSymbol)
+                        {
+                            (added ??= new()).Add((passedSymbol, call, passed));
+                        }
+                    }
+                }
+            }
+        }
+
+        if (added is not null)
+        {
+            facts.AddReturns(added);
         }
     }
 
@@ -1565,6 +1639,18 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public List<(ILocalSymbol Tuple, int[] Path, IInvocationOperation Call, IOperation Returned)> ElementReturns { get; } = new();
 
         public List<IOperation> References { get; } = new();
+
+        /// <summary>Adds returns to <see cref="Returns"/>, kept in the order of the code, and forgets what was built from it.</summary>
+        public void AddReturns(IEnumerable<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> returns)
+        {
+            Returns.AddRange(returns);
+            Returns.Sort(static (a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
+            _returnsBySymbol = null;
+            _returnsByCall = null;
+            _returnedValues = null;
+            _returnsByPosition = null;
+            _flags = null;
+        }
 
         /// <summary>The bool locals that record a return or a rent of a variable (built on first use).</summary>
         public Flags Flags => _flags ??= new Flags(this);

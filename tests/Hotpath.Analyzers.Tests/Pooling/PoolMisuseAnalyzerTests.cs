@@ -1359,6 +1359,85 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    // ---- local functions that return the object ----
+
+    /// <summary>
+    /// A call of a local function that returns the variable on every path (or its parameter, for the variable passed) is a
+    /// return of it where it is called: a second call, or a Return, on the same path returns it twice, a use after it is
+    /// HOT301, and a call in a loop returns it again on the next iteration.
+    /// </summary>
+    [Fact]
+    public Task HOT301_HOT302_local_function_that_returns_the_object_called_twice_on_one_path() => Verify("""
+        public void Twice()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() => ArrayPool<byte>.Shared.Return(b);
+            Give();
+            {|HOT302:Give()|};
+        }
+
+        public void ThenAReturn()
+        {
+            var item = Item.Pool.Rent();
+            void Give() { item.Value = 0; Item.Pool.Return(item); }
+            Give();
+            {|HOT302:Item.Pool.Return(item)|};
+        }
+
+        public byte InALoopThenUsed(int n)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            Give();
+            for (var i = 0; i < n; i++) {|HOT302:Give()|};
+            return {|HOT301:b|}[0];
+            void Give() { ArrayPool<byte>.Shared.Return(b, clearArray: true); }
+        }
+
+        public void ItsParameter()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            static void Release(byte[] array) => ArrayPool<byte>.Shared.Return(array);
+            Release(b);
+            {|HOT302:Release(b)|};
+        }
+        """);
+
+    /// <summary>Calls on exclusive branches, and a local function that returns the object only on some path or rents again, are quiet.</summary>
+    [Fact]
+    public Task HOT302_quiet_for_local_function_calls_on_exclusive_paths_or_that_may_not_return() => Verify("""
+        public void Exclusive(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() => ArrayPool<byte>.Shared.Return(b);
+            if (x) Give(); else Give();
+        }
+
+        public void OnSomePath(bool y)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() { if (y) ArrayPool<byte>.Shared.Return(b); }
+            Give();
+            Give();
+        }
+
+        public void EarlyReturn(bool y)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() { if (y) return; ArrayPool<byte>.Shared.Return(b); }
+            Give();
+            Give();
+        }
+
+        public void RentsAgain()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Swap() { ArrayPool<byte>.Shared.Return(b); b = ArrayPool<byte>.Shared.Rent(16); }
+            Swap();
+            Swap();
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
     // ---- flags that record a return or a rent ----
 
     /// <summary>
