@@ -316,20 +316,25 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             foreach (var (array, view) in views)
             {
                 var declared = view.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+
+                // A write that slices the view itself (`span = span.Slice(1);`, `span = span[1..];`) keeps it on the array;
+                // any other ends it there: before the return it no longer views the array, after it the uses that follow it
+                // are left alone.
+                var otherWrite = view.Symbol.IsRef ? int.MaxValue : FirstWriteOtherThanSlice(facts, view.Symbol, view.Syntax.Span.End);
                 if (!SymbolEqualityComparer.Default.Equals(array, symbol) || declared is null ||
                     facts.FirstWriteAfter(symbol, view.Syntax.Span.End) < returnCall.Syntax.SpanStart ||
                     (view.Symbol.IsRef
                         ? facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is ISimpleAssignmentOperation { IsRef: true } rebind && rebind.Target == r)
-                        : facts.FirstWriteAfter(view.Symbol, view.Syntax.Span.End) != int.MaxValue) ||
+                        : otherWrite < returnCall.Syntax.SpanStart) ||
                     facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref }) ||
                     !Flow.Reaches(declared, returnCall.Syntax))
                 {
                     continue;
                 }
 
-                foreach (var reference in facts.ReferencesBetween(view.Symbol, returnCall.Syntax.Span.End, int.MaxValue))
+                foreach (var reference in facts.ReferencesBetween(view.Symbol, returnCall.Syntax.Span.End, otherWrite))
                 {
-                    if (IsInNameof(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
+                    if (IsInNameof(reference) || IsWrite(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
                     {
                         continue;
                     }
@@ -345,6 +350,40 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Where the first write of a view local after <paramref name="after"/> starts that does not slice the view itself
+    /// (<c>span = span.Slice(1)</c>, <c>span = span[1..]</c>, <c>memory = memory.Slice(0, n)</c>), or <see cref="int.MaxValue"/>.
+    /// </summary>
+    private static int FirstWriteOtherThanSlice(BodyFacts facts, ISymbol view, int after)
+    {
+        for (var write = facts.FirstWriteAfter(view, after); write != int.MaxValue; write = facts.FirstWriteAfter(view, write))
+        {
+            var slicesItself = false;
+            foreach (var reference in facts.ReferencesBetween(view, write, write))
+            {
+                slicesItself = reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference &&
+                    IsSliceOf(Unwrap(assignment.Value), view);
+            }
+
+            if (!slicesItself)
+            {
+                return write;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
+    // `view.Slice(…)` or `view[range]` of the view local, as a view.
+    private static bool IsSliceOf(IOperation value, ISymbol view) => value switch
+    {
+        IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } slice =>
+            IsView(slice.Type) && TrackedSymbol(instance) is { } sliced && SymbolEqualityComparer.Default.Equals(sliced, view),
+        IImplicitIndexerReferenceOperation { Instance: var instance, Argument.Type.Name: "Range" } indexer =>
+            IsView(indexer.Type) && TrackedSymbol(instance) is { } sliced && SymbolEqualityComparer.Default.Equals(sliced, view),
+        _ => false,
+    };
 
     /// <summary>
     /// The declarator of a span, memory or array segment local whose initializer views the array read by
@@ -371,6 +410,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     break;
                 case IInvocationOperation slice when slice.Instance == current && IsView(slice.Type) && IsView(current.Type):
                     break; // span.Slice(1)
+                case IImplicitIndexerReferenceOperation { Argument.Type.Name: "Range" } range when range.Instance == current && IsView(range.Type) && IsView(current.Type):
+                    break; // span[1..]
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsView(declarator.Symbol.Type):
                     return declarator;
                 case IArrayElementReferenceOperation element when element.ArrayReference == current:

@@ -98,6 +98,67 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A view sliced from itself (<c>span = span.Slice(1)</c>, <c>span = span[1..]</c>, <c>memory = memory.Slice(…)</c>, also
+    /// in a loop, or made by a range of a view) still views the array; written from anything else it no longer does.
+    /// </summary>
+    [Fact]
+    public Task HOT301_view_sliced_from_itself_still_views_the_returned_array() => Verify("""
+        public byte SlicedAfterTheReturn()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            ArrayPool<byte>.Shared.Return(buffer);
+            span = {|HOT301:span|}.Slice(1);
+            return span[0];
+        }
+
+        public byte RangeBeforeTheReturn()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            span = span[1..];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:span|}[0];
+        }
+
+        public int MemoryInALoop(int n)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var memory = buffer.AsMemory();
+            while (memory.Length > n) memory = memory.Slice(1);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:memory|}.Length;
+        }
+
+        public byte ARangeOfAView()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            Span<byte> tail = buffer.AsSpan()[2..];
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|HOT301:tail|}[0];
+        }
+
+        public byte WrittenFromSomethingElse()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            span = span.Slice(1);
+            ArrayPool<byte>.Shared.Return(buffer);
+            span = new byte[4];
+            return span[0];
+        }
+
+        public byte WrittenFromSomethingElseBeforeTheReturn(byte[] other)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            var span = buffer.AsSpan();
+            span = other.AsSpan().Slice(1);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return span[0];
+        }
+        """);
+
     [Fact]
     public Task HOT301_quiet_for_a_view_used_before_the_return_made_again_or_over_another_rent() => Verify("""
         public byte Before()
