@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Hotpath.Analyzers.Pooling;
 
@@ -250,7 +251,7 @@ public sealed partial class PoolMisuseAnalyzer
             operation.ConstantValue is { HasValue: true, Value: bool constant } && operation.Type?.SpecialType == SpecialType.System_Boolean ? constant : null;
 
         // A returned flag of the local after which the local is not written again, so a true flag means the object it
-        // holds went back (not an earlier one): the local is declared before the flag and not written after it.
+        // holds went back (not an earlier one): the local is not declared again after the flag, nor written after it.
         private List<ILocalSymbol> StrictReturnedFlags(ISymbol local)
         {
             if (_strictReturnedFlags.TryGetValue(local, out var flags))
@@ -277,10 +278,17 @@ public sealed partial class PoolMisuseAnalyzer
             return flags;
         }
 
+        // Declared before the flag, or after it but never again without the flag (every loop that repeats the local's
+        // declaration repeats the flag's): a flag true from an earlier object's return cannot meet a new one.
         private static bool DeclaredBefore(ISymbol local, SyntaxNode flagDeclarator) => local switch
         {
             IParameterSymbol => true,
-            ILocalSymbol => local.DeclaringSyntaxReferences.Length == 1 && local.DeclaringSyntaxReferences[0].Span.End <= flagDeclarator.SpanStart,
+            ILocalSymbol => local.DeclaringSyntaxReferences.Length == 1 &&
+                (local.DeclaringSyntaxReferences[0].Span.End <= flagDeclarator.SpanStart ||
+                 (Flow.LoopsRepeating(local.DeclaringSyntaxReferences[0].GetSyntax()).All(loop => loop.Span.Contains(flagDeclarator.Span)) &&
+                  Flow.Function(flagDeclarator) is { } function &&
+                  !function.DescendantNodes(TextSpan.FromBounds(flagDeclarator.Span.End, local.DeclaringSyntaxReferences[0].Span.Start))
+                      .Any(static n => n is LabeledStatementSyntax))), // nor by a goto back between the two
             _ => false,
         };
 

@@ -1568,6 +1568,26 @@ public sealed class PoolMisuseAnalyzerTests
             for (var i = 0; i < n; i++) { if (!returned && i > 3) { ArrayPool<byte>.Shared.Return(b); returned = true; } }
             if (!returned) ArrayPool<byte>.Shared.Return(b);
         }
+
+        public void FlagDeclaredFirst(bool x)
+        {
+            var returned = false;
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (!returned) ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public int InAFinally(bool x)
+        {
+            var item = Item.Pool.Rent();
+            var released = false;
+            try
+            {
+                if (x) { Item.Pool.Return(item); released = true; return 1; }
+                return item.Value;
+            }
+            finally { if (!released) Item.Pool.Return(item); }
+        }
         """);
 
     /// <summary>
@@ -1611,6 +1631,17 @@ public sealed class PoolMisuseAnalyzerTests
                 var returned = false;
                 if (x) { {|HOT302:ArrayPool<byte>.Shared.Return(b)|}; returned = true; }
                 if (!returned) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+            }
+        }
+
+        public void RentedAgainInALoopTheFlagIsNotDeclaredIn(bool x, int n)
+        {
+            var returned = false;
+            for (var i = 0; i < n; i++)
+            {
+                var b = {|HOT303:ArrayPool<byte>.Shared.Rent(16)|};
+                if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+                if (!returned) ArrayPool<byte>.Shared.Return(b);
             }
         }
 
