@@ -28,7 +28,8 @@ public sealed partial class PoolMisuseAnalyzer
         private readonly Dictionary<ISymbol, List<ILocalSymbol>> _strictReturnedFlags = new(SymbolEqualityComparer.Default);
         private Dictionary<ISymbol, List<ILocalSymbol>>? _rentedFlags;
         private readonly Dictionary<(SyntaxNode If, ISymbol Local, bool WhenTrue), bool> _nothingToReturn = new();
-        private readonly Dictionary<ILocalSymbol, List<IfStatementSyntax>> _guardClauses = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, Dictionary<SyntaxNode, List<IfStatementSyntax>>> _guardClauses = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, Dictionary<IfStatementSyntax, IOperation>> _conditions = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SyntaxNode, bool> _hasLabels = new();
 
         public Flags(BodyFacts facts) => _facts = facts;
@@ -51,17 +52,44 @@ public sealed partial class PoolMisuseAnalyzer
         /// </summary>
         public bool RunsOnlyWhenFalse(IOperation node, ILocalSymbol flag, SyntaxNode after, StatementSyntax? loop)
         {
-            foreach (var guard in GuardClauses(flag))
+            if (RunsOnlyWhenFalseByCondition(node, flag, after, loop))
             {
-                // `if (returned) return;` before the node in a block that holds it (no label between them: a goto could
-                // skip the guard), reached after the return (or, with the loop, tested again on its next iteration).
-                if ((loop is null ? guard.SpanStart >= after.Span.End : loop.Span.Contains(guard.Span)) &&
-                    guard.Parent is { } list && list.Span.Contains(node.Syntax.Span) && node.Syntax.SpanStart >= guard.Span.End && !HasLabels(list))
+                return true;
+            }
+
+            // `if (returned) return;` before the node in a block that holds it (no label in that block: a goto could skip
+            // the guard), reached after the return (or, with the loop, inside it: tested again on its next iteration).
+            var guards = GuardClauses(flag);
+            if (guards.Count > 0)
+            {
+                var lowest = loop is null ? after.Span.End : loop.SpanStart;
+                foreach (var list in node.Syntax.Ancestors())
                 {
-                    return true;
+                    if (loop is not null ? !loop.Span.Contains(list.Span) : list.Span.End <= lowest)
+                    {
+                        break;
+                    }
+
+                    // The guards of that list before the node, from the return on: all but the last end before the next one,
+                    // and the last must not hold the node (`if (returned) return b[0];` runs while the flag is true).
+                    if (guards.TryGetValue(list, out var starts) && !HasLabels(list))
+                    {
+                        var first = FirstAtLeast(starts, lowest);
+                        var last = FirstAtLeast(starts, node.Syntax.SpanStart) - 1;
+                        if (first < last || (first == last && starts[last].Span.End <= node.Syntax.SpanStart))
+                        {
+                            return true;
+                        }
+                    }
                 }
             }
 
+            return false;
+        }
+
+        // An if or ?: branch, or the right of && or ||, whose condition (evaluated after the return) takes it only while the flag is false.
+        private static bool RunsOnlyWhenFalseByCondition(IOperation node, ILocalSymbol flag, SyntaxNode after, StatementSyntax? loop)
+        {
             for (var child = node; child.Parent is { } parent; child = parent)
             {
                 IOperation? test = null;
@@ -96,30 +124,31 @@ public sealed partial class PoolMisuseAnalyzer
         /// when the flag is, and whose branch is a jump (<c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>) or a block
         /// that ends in one, with no <c>goto</c> in it; each in a block or switch section.
         /// </summary>
-        private List<IfStatementSyntax> GuardClauses(ILocalSymbol flag)
+        private Dictionary<SyntaxNode, List<IfStatementSyntax>> GuardClauses(ILocalSymbol flag)
         {
             if (_guardClauses.TryGetValue(flag, out var guards))
             {
                 return guards;
             }
 
-            guards = new List<IfStatementSyntax>();
-            foreach (var reference in _facts.ReferencesTo(flag))
+            guards = new Dictionary<SyntaxNode, List<IfStatementSyntax>>(); // by the block or section that holds them, in order
+            foreach (var pair in ConditionsOf(flag))
             {
-                for (var operation = reference.Parent; operation is not null; operation = operation.Parent)
+                if (pair.Key is { Else: null, Parent: BlockSyntax or SwitchSectionSyntax } @if && Leaves(@if.Statement) &&
+                    Implies(pair.Value, true, flag, flagValue: true))
                 {
-                    if (operation is IConditionalOperation conditional)
+                    if (!guards.TryGetValue(@if.Parent, out var starts))
                     {
-                        if (conditional.Syntax is IfStatementSyntax { Else: null, Parent: BlockSyntax or SwitchSectionSyntax } @if &&
-                            @if.Condition.Span.Contains(reference.Syntax.Span) && !guards.Contains(@if) && Leaves(@if.Statement) &&
-                            Implies(conditional.Condition, true, flag, flagValue: true))
-                        {
-                            guards.Add(@if);
-                        }
-
-                        break;
+                        guards[@if.Parent] = starts = new List<IfStatementSyntax>();
                     }
+
+                    starts.Add(@if);
                 }
+            }
+
+            foreach (var starts in guards.Values)
+            {
+                starts.Sort(static (a, b) => a.SpanStart.CompareTo(b.SpanStart));
             }
 
             _guardClauses[flag] = guards;
@@ -129,6 +158,25 @@ public sealed partial class PoolMisuseAnalyzer
                 Flow.IsJump(statement) && statement is not GotoStatementSyntax ||
                 statement is BlockSyntax { Statements: { Count: > 0 } statements } block && Flow.IsJump(statements[statements.Count - 1]) &&
                 !block.DescendantNodes().OfType<GotoStatementSyntax>().Any();
+        }
+
+        private static int FirstAtLeast(List<IfStatementSyntax> sorted, int value)
+        {
+            int low = 0, high = sorted.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >> 1;
+                if (sorted[middle].SpanStart < value)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low;
         }
 
         private bool HasLabels(SyntaxNode list)
@@ -168,29 +216,52 @@ public sealed partial class PoolMisuseAnalyzer
             return nothing;
         }
 
-        // The if's condition, found from a reference to one of the flags in it.
+        // The if's condition, when it reads one of the flags.
         private IOperation? ConditionOf(IfStatementSyntax @if, List<ILocalSymbol> returnedFlags, List<ILocalSymbol> rentedFlags)
         {
             foreach (var flag in returnedFlags.Concat(rentedFlags))
             {
-                foreach (var reference in _facts.ReferencesTo(flag))
+                if (ConditionsOf(flag).TryGetValue(@if, out var condition))
                 {
-                    if (!@if.Condition.Span.Contains(reference.Syntax.Span))
-                    {
-                        continue;
-                    }
-
-                    for (var operation = reference.Parent; operation is not null; operation = operation.Parent)
-                    {
-                        if (operation is IConditionalOperation conditional && conditional.Syntax == @if)
-                        {
-                            return conditional.Condition;
-                        }
-                    }
+                    return condition;
                 }
             }
 
             return null;
+        }
+
+        // The conditions of the if statements that read the flag in their condition, by if (gathered once per flag).
+        private Dictionary<IfStatementSyntax, IOperation> ConditionsOf(ILocalSymbol flag)
+        {
+            if (_conditions.TryGetValue(flag, out var conditions))
+            {
+                return conditions;
+            }
+
+            conditions = new Dictionary<IfStatementSyntax, IOperation>();
+            foreach (var reference in _facts.ReferencesTo(flag))
+            {
+                for (var operation = reference.Parent; operation is not null; operation = operation.Parent)
+                {
+                    if (operation is IConditionalOperation { Syntax: IfStatementSyntax @if } conditional)
+                    {
+                        if (@if.Condition.Span.Contains(reference.Syntax.Span))
+                        {
+                            conditions[@if] = conditional.Condition;
+                        }
+
+                        break;
+                    }
+
+                    if (operation is IBlockOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        break; // not in a condition
+                    }
+                }
+            }
+
+            _conditions[flag] = conditions;
+            return conditions;
         }
 
         /// <summary>

@@ -653,8 +653,9 @@ internal static class Flow
             case IfStatementSyntax @if:
                 // A branch taken only when a flag says the local holds nothing to return (`if (!returned) pool.Return(b);`,
                 // `if (rented) pool.Return(b);`) has nothing to do.
-                return (AlwaysReturns(@if.Statement, local, facts, breaks) || facts.Flags.NothingToReturn(@if, local, whenTrue: true)) &&
-                    ((@if.Else is { } @else && AlwaysReturns(@else.Statement, local, facts, breaks)) || facts.Flags.NothingToReturn(@if, local, whenTrue: false));
+                // (The else first: without one, the cheap flag test usually settles it.)
+                return ((@if.Else is { } @else && AlwaysReturns(@else.Statement, local, facts, breaks)) || facts.Flags.NothingToReturn(@if, local, whenTrue: false)) &&
+                    (AlwaysReturns(@if.Statement, local, facts, breaks) || facts.Flags.NothingToReturn(@if, local, whenTrue: true));
             case TryStatementSyntax @try:
                 return (@try.Finally is { } @finally && AlwaysReturns(@finally.Block, local, facts, breaks)) || AlwaysReturns(@try.Block, local, facts, breaks);
             case UsingStatementSyntax @using:

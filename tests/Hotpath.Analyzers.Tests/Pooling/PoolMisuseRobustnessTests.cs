@@ -40,4 +40,33 @@ public sealed class PoolMisuseRobustnessTests
                 }
                 """;
         }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
+
+    /// <summary>
+    /// Hundreds of returned flags, and one flag tested by hundreds of guards and conditions after its return: each use and
+    /// return is checked against the flag's guards by a search in its block, and each if's condition is found once.
+    /// </summary>
+    [Fact]
+    public Task Hundreds_of_returned_flags_and_guards_cost_linear_time() =>
+        Scaling.AssertLinearAsync(count =>
+        {
+            var body = new StringBuilder();
+            body.AppendLine("var shared = ArrayPool<byte>.Shared.Rent(16); var returned = false; if (done) { ArrayPool<byte>.Shared.Return(shared); returned = true; }");
+            for (var i = 0; i < count; i++)
+            {
+                body.AppendLine($"{{ var b{i} = ArrayPool<byte>.Shared.Rent(16); var r{i} = false; if (done) {{ ArrayPool<byte>.Shared.Return(b{i}); r{i} = true; }} if (!r{i}) ArrayPool<byte>.Shared.Return(b{i}); }}");
+                body.AppendLine($"if (returned) return; shared[0] = {i % 100}; if (!returned && shared.Length > {i}) shared[1] = 2;");
+            }
+
+            return $$"""
+                using System.Buffers;
+                public sealed class Pooled
+                {
+                    public void Run(bool done)
+                    {
+                        {{body}}
+                        if (!returned) ArrayPool<byte>.Shared.Return(shared);
+                    }
+                }
+                """;
+        }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
 }
