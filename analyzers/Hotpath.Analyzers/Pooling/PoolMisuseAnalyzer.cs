@@ -129,48 +129,76 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void AddLocalFunctionReturns(BodyFacts facts, List<ILocalFunctionOperation> localFunctions, List<IInvocationOperation> calls)
     {
+        // The returns directly in each local function, and the calls of each (gathered once: a method may hold hundreds).
+        var returnsIn = new Dictionary<SyntaxNode, List<ISymbol>>();
+        foreach (var (symbol, call, _) in facts.Returns)
+        {
+            if (Flow.Function(call.Syntax) is LocalFunctionStatementSyntax function)
+            {
+                if (!returnsIn.TryGetValue(function, out var symbols))
+                {
+                    returnsIn[function] = symbols = new List<ISymbol>();
+                }
+
+                if (!symbols.Contains(symbol, SymbolEqualityComparer.Default))
+                {
+                    symbols.Add(symbol);
+                }
+            }
+        }
+
+        if (returnsIn.Count == 0)
+        {
+            return;
+        }
+
+        var callsOf = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
+        foreach (var call in calls)
+        {
+            if (!callsOf.TryGetValue(call.TargetMethod.OriginalDefinition, out var list))
+            {
+                callsOf[call.TargetMethod.OriginalDefinition] = list = new List<IInvocationOperation>();
+            }
+
+            list.Add(call);
+        }
+
         List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)>? added = null;
         foreach (var localFunction in localFunctions)
         {
+            if (!returnsIn.TryGetValue(localFunction.Syntax, out var candidates) || !callsOf.TryGetValue(localFunction.Symbol, out var callsOfThis))
+            {
+                continue;
+            }
+
             var span = localFunction.Syntax.Span;
-            List<ISymbol>? returned = null;
-            foreach (var (symbol, call, _) in facts.Returns)
+            foreach (var symbol in candidates)
             {
                 // A variable of the method, or a parameter of the local function (the argument passed for it).
-                var isParameter = symbol is IParameterSymbol { RefKind: RefKind.None or RefKind.In } parameter &&
-                    SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, localFunction.Symbol);
-                if (!span.Contains(call.Syntax.Span) || Flow.Function(call.Syntax) != localFunction.Syntax ||
-                    (!isParameter && symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span))) ||
-                    (returned is not null && returned.Contains(symbol, SymbolEqualityComparer.Default)) ||
+                var parameter = symbol is IParameterSymbol { RefKind: RefKind.None or RefKind.In } p &&
+                    SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, localFunction.Symbol) ? p : null;
+                if ((parameter is null && symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span))) ||
                     facts.FirstWriteAfter(symbol, span.Start - 1) < span.End ||
                     !Flow.AlwaysReturnsBody((LocalFunctionStatementSyntax)localFunction.Syntax, symbol, facts))
                 {
                     continue;
                 }
 
-                (returned ??= new()).Add(symbol);
-            }
-
-            if (returned is null)
-            {
-                continue;
-            }
-
-            foreach (var call in calls)
-            {
-                if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol) && !span.Contains(call.Syntax.Span))
+                foreach (var call in callsOfThis)
                 {
-                    foreach (var symbol in returned)
+                    if (span.Contains(call.Syntax.Span))
                     {
-                        if (symbol is not IParameterSymbol parameter || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, localFunction.Symbol))
-                        {
-                            (added ??= new()).Add((symbol, call, call));
-                        }
-                        else if (call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter)) is { ArgumentKind: ArgumentKind.Explicit } argument &&
-                            Unwrap(argument.Value) is { } passed && TrackedSymbol(passed) is { } passedSymbol)
-                        {
-                            (added ??= new()).Add((passedSymbol, call, passed));
-                        }
+                        continue; // a recursive call
+                    }
+
+                    if (parameter is null)
+                    {
+                        (added ??= new()).Add((symbol, call, call));
+                    }
+                    else if (call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter)) is { ArgumentKind: ArgumentKind.Explicit } argument &&
+                        Unwrap(argument.Value) is { } passed && TrackedSymbol(passed) is { } passedSymbol)
+                    {
+                        (added ??= new()).Add((passedSymbol, call, passed));
                     }
                 }
             }

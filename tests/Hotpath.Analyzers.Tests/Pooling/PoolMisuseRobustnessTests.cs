@@ -69,4 +69,27 @@ public sealed class PoolMisuseRobustnessTests
                 }
                 """;
         }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
+
+    /// <summary>Hundreds of local functions that return a variable, each called on both branches: their returns and calls are grouped once.</summary>
+    [Fact]
+    public Task Hundreds_of_local_functions_that_return_the_object_cost_linear_time() =>
+        Scaling.AssertLinearAsync(count =>
+        {
+            var body = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                body.AppendLine($"var b{i} = ArrayPool<byte>.Shared.Rent(16); void Give{i}() => ArrayPool<byte>.Shared.Return(b{i}); if (done) Give{i}(); else Give{i}();");
+            }
+
+            return $$"""
+                using System.Buffers;
+                public sealed class Pooled
+                {
+                    public void Run(bool done)
+                    {
+                        {{body}}
+                    }
+                }
+                """;
+        }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
 }
