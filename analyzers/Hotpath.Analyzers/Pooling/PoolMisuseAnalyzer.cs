@@ -341,6 +341,8 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         foreach (var (symbol, returnCall, _) in facts.Returns)
         {
+            ILocalSymbol? flag = null;
+            var flagFound = false;
             foreach (var (array, view) in views)
             {
                 var declared = view.Syntax.FirstAncestorOrSelf<StatementSyntax>();
@@ -360,9 +362,16 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                if (!flagFound)
+                {
+                    flag = facts.Flags.SetAfter(returnCall, symbol);
+                    flagFound = true;
+                }
+
                 foreach (var reference in facts.ReferencesBetween(view.Symbol, returnCall.Syntax.Span.End, otherWrite))
                 {
-                    if (IsInNameof(reference) || IsWrite(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax))
+                    if (IsInNameof(reference) || IsWrite(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax) ||
+                        (flag is not null && facts.Flags.RunsOnlyWhenFalse(reference, flag, returnCall.Syntax, loop: null)))
                     {
                         continue;
                     }

@@ -1569,6 +1569,15 @@ public sealed class PoolMisuseAnalyzerTests
             if (!returned) ArrayPool<byte>.Shared.Return(b);
         }
 
+        public void AViewUsedWhileNotReturned(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var span = b.AsSpan(0, 8);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (!returned) { span[0] = 1; ArrayPool<byte>.Shared.Return(b); }
+        }
+
         public void FlagDeclaredFirst(bool x)
         {
             var returned = false;
@@ -1658,6 +1667,17 @@ public sealed class PoolMisuseAnalyzerTests
             var returned = false;
             if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
             if (!returned) return b[0];
+            return 0;
+        }
+
+        public int AViewUsedWhileReturned(bool x)
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            var span = b.AsSpan(0, 8);
+            var returned = false;
+            if (x) { ArrayPool<byte>.Shared.Return(b); returned = true; }
+            if (returned) return {|HOT301:span|}[0];
+            ArrayPool<byte>.Shared.Return(b);
             return 0;
         }
 
