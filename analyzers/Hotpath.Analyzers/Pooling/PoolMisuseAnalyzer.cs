@@ -87,6 +87,10 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                             {
                                 facts.ElementReturns.Add((tuple, elementPath, invocation, returned));
                             }
+                            else if (returned is IFieldReferenceOperation field && IsOwnField(field))
+                            {
+                                facts.FieldReturns.Add((field.Field, invocation, field));
+                            }
                         }
 
                         break;
@@ -107,6 +111,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 AddLocalFunctionReturns(facts, localFunctions, localFunctionCalls);
             }
 
+            ReportFieldsAfterReturn(context, root, facts, pools);
             if (facts.Rents.Count == 0 && facts.Returns.Count == 0 && facts.Leases.Count == 0 && facts.OpenLeases.Count == 0)
             {
                 continue;
@@ -1718,6 +1723,26 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         public List<IOperation> References { get; } = new();
 
+        /// <summary>The returns of a field of this instance or a static field (<c>pool.Return(_buffer)</c>).</summary>
+        public List<(IFieldSymbol Field, IInvocationOperation Call, IFieldReferenceOperation Returned)> FieldReturns { get; } = new();
+
+        /// <summary>The return that passes <paramref name="reference"/>, a field reference, or null.</summary>
+        public IInvocationOperation? FieldReturnOf(IOperation reference)
+        {
+            if (_fieldReturnOf is null)
+            {
+                _fieldReturnOf = new Dictionary<IOperation, IInvocationOperation>();
+                foreach (var (_, call, returned) in FieldReturns)
+                {
+                    _fieldReturnOf[returned] = call;
+                }
+            }
+
+            return _fieldReturnOf.TryGetValue(reference, out var found) ? found : null;
+        }
+
+        private Dictionary<IOperation, IInvocationOperation>? _fieldReturnOf;
+
         /// <summary>Adds returns to <see cref="Returns"/>, kept in the order of the code, and forgets what was built from it.</summary>
         public void AddReturns(IEnumerable<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)> returns)
         {
@@ -2023,6 +2048,11 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 {
                     Add(_returnsByCall, call.Syntax, returnedSymbol);
                 }
+
+                foreach (var (field, call, _) in FieldReturns)
+                {
+                    Add(_returnsByCall, call.Syntax, (ISymbol)field);
+                }
             }
 
             if (_returnsByCall.TryGetValue(node, out var symbols))
@@ -2115,6 +2145,12 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         public bool IsRent(IMethodSymbol method) => Matches(method, "Rent", "Get");
+
+        /// <summary>Whether the type is one of the pools (<c>ArrayPool&lt;T&gt;</c>, <c>Pool&lt;T&gt;</c>, <c>ObjectPool&lt;T&gt;</c>).</summary>
+        public bool IsPoolType(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { OriginalDefinition: var definition } &&
+            (SymbolEqualityComparer.Default.Equals(definition, _hotpathPool) || SymbolEqualityComparer.Default.Equals(definition, _objectPool) ||
+             SymbolEqualityComparer.Default.Equals(definition, _arrayPool));
 
         public bool IsReturn(IMethodSymbol method) => Matches(method, "Return", "Return");
 

@@ -1420,6 +1420,136 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    // ---- fields ----
+
+    /// <summary>
+    /// A field of this instance (or a static one) returned, then used or returned again in the same method with nothing in
+    /// between that could change it (no write of it, no call, property, constructor or operator of someone else).
+    /// </summary>
+    [Fact]
+    public Task HOT301_HOT302_field_used_or_returned_again_right_after_its_return() => AnalyzerVerifier.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        namespace App;
+        public sealed class Holder
+        {
+            private byte[] _buffer = Array.Empty<byte>();
+            private Item _item = new();
+            private static byte[] s_shared = Array.Empty<byte>();
+            private int _count;
+
+            public void Twice()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                {|HOT302:ArrayPool<byte>.Shared.Return(this._buffer)|};
+            }
+
+            public int Used(string name)
+            {
+                ArrayPool<byte>.Shared.Return(this._buffer);
+                _count = name.Length;
+                return {|HOT301:_buffer|}[0];
+            }
+
+            public void PooledObject()
+            {
+                Item.Pool.Return(_item);
+                {|HOT301:_item|}.Value = 1;
+            }
+
+            public void Static()
+            {
+                ArrayPool<byte>.Shared.Return(s_shared);
+                {|HOT301:s_shared|}[0] = 1;
+            }
+
+            public void AfterALoop(int n)
+            {
+                for (var i = 0; i < n; i++) { if (i == 3) ArrayPool<byte>.Shared.Return(_buffer); }
+                {|HOT301:_buffer|}[0] = 1;
+            }
+        }
+        """, new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, s_options);
+
+    /// <summary>
+    /// Written again, or after a call, a property or anything else that may write it, on another instance, on exclusive
+    /// branches, under a flag that records the return, compared as a reference or taken by ref: quiet.
+    /// </summary>
+    [Fact]
+    public Task HOT301_HOT302_quiet_for_a_field_that_may_have_changed_since_its_return() => AnalyzerVerifier.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        namespace App;
+        public sealed class Holder
+        {
+            private byte[] _buffer = Array.Empty<byte>();
+            private byte[] _spare = Array.Empty<byte>();
+            private Holder? _next;
+
+            public void Rented()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = ArrayPool<byte>.Shared.Rent(16);
+                _buffer[0] = 1;
+            }
+
+            public void Nulled()
+            {
+                if (_buffer != null) { ArrayPool<byte>.Shared.Return(_buffer); _buffer = null!; }
+                if (_buffer != null) ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            public void AfterACall()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                Grow();
+                _buffer[0] = 1;
+            }
+
+            public int AfterAProperty()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                var size = Size;
+                return _buffer[0] + size;
+            }
+
+            public void AnotherInstance()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _next!._buffer[0] = 1;
+            }
+
+            public void Exclusive(bool x)
+            {
+                if (x) ArrayPool<byte>.Shared.Return(_buffer); else ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            public void UnderAFlag(bool x)
+            {
+                var returned = false;
+                if (x) { ArrayPool<byte>.Shared.Return(_buffer); returned = true; }
+                if (!returned) ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            public bool Compared()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                return _buffer is null || ReferenceEquals(_buffer, _spare);
+            }
+
+            public void ByRef()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                Swap(ref _buffer, ref _spare);
+                _buffer[0] = 1;
+            }
+
+            private int Size => _buffer.Length;
+            private void Grow() => _buffer = new byte[_buffer.Length * 2];
+            private static void Swap(ref byte[] a, ref byte[] b) => (a, b) = (b, a);
+        }
+        """, new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, s_options);
+
     // ---- local functions that return the object ----
 
     /// <summary>

@@ -92,4 +92,29 @@ public sealed class PoolMisuseRobustnessTests
                 }
                 """;
         }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
+
+    /// <summary>A field returned, rented again and used hundreds of times in one method: each return looks only at what follows it.</summary>
+    [Fact]
+    public Task A_field_returned_and_rented_again_hundreds_of_times_costs_linear_time() =>
+        Scaling.AssertLinearAsync(count =>
+        {
+            var body = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                body.AppendLine($"_buffer[0] = {i % 100}; if (_buffer.Length > {i}) ArrayPool<byte>.Shared.Return(_buffer); _buffer = ArrayPool<byte>.Shared.Rent(16);");
+            }
+
+            return $$"""
+                using System.Buffers;
+                public sealed class Pooled
+                {
+                    private byte[] _buffer = new byte[1];
+
+                    public void Run()
+                    {
+                        {{body}}
+                    }
+                }
+                """;
+        }, 100, () => new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, _output);
 }
