@@ -7,8 +7,8 @@ namespace Hotpath.Analyzers.Pooling;
 /// <summary>
 /// HOT301 and HOT302 for a field of the instance (<c>_buffer</c>, <c>this._buffer</c>) or a static field returned to a pool:
 /// a use or a second return of it later in the same method, on a path from the return, with nothing in between that could
-/// change the field: no write of it, and no code of someone else (a call, a property, a constructor, an operator, an
-/// await; a static pool property such as <c>ArrayPool&lt;T&gt;.Shared</c> aside). A field taken by <c>ref</c> anywhere in the
+/// change the field: no write of it, no lock taken or released (another thread may have written it), and no code of
+/// someone else (a call, a property, a constructor, an operator, an await; a static pool property such as <c>ArrayPool&lt;T&gt;.Shared</c> aside). A field taken by <c>ref</c> anywhere in the
 /// method is left alone, and so are loops' back edges.
 /// </summary>
 public sealed partial class PoolMisuseAnalyzer
@@ -44,6 +44,11 @@ public sealed partial class PoolMisuseAnalyzer
             if (MayRunOtherCode(operation, pools))
             {
                 opaqueEnds.Add(operation.Syntax.Span.End);
+            }
+
+            if (operation is ILockOperation)
+            {
+                opaqueEnds.Add(operation.Syntax.SpanStart + 1); // taking a lock sees what other threads wrote under it
             }
         }
 

@@ -1513,6 +1513,12 @@ public sealed class PoolMisuseAnalyzerTests
                 return _buffer[0] + size;
             }
 
+            public void UnderALock()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                lock (_spare) { _buffer[0] = 1; }
+            }
+
             public void AnotherInstance()
             {
                 ArrayPool<byte>.Shared.Return(_buffer);
