@@ -110,7 +110,7 @@ public sealed partial class PoolMisuseAnalyzer
                 }
 
                 if (Flow.Function(reference.Syntax) != function || !Flow.Reaches(returnCall.Syntax, reference.Syntax) ||
-                    (flag is not null && facts.Flags.RunsOnlyWhenFalse(reference, flag, returnCall.Syntax, loop: null)))
+                    (flag is { } set && facts.Flags.Excludes(set, reference, returnCall.Syntax, loop: null)))
                 {
                     continue;
                 }

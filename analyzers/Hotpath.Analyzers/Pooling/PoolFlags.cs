@@ -12,10 +12,11 @@ public sealed partial class PoolMisuseAnalyzer
     /// Bool locals that record what happened to a pooled variable, read where a condition tests them. A "returned" flag
     /// (<c>var returned = false; … pool.Return(b); returned = true; … if (!returned) pool.Return(b);</c>) is true only
     /// after a return of the variable; a "rented" flag (<c>var rented = false; … b = pool.Rent(n); rented = true; …
-    /// if (rented) pool.Return(b);</c>) is true whenever the variable holds a rent. A flag is read only when it is
-    /// declared <c>= false</c> and every other write of it is <c>flag = true;</c> right after (in the same block) the
-    /// statement it records; any other write (a second meaning, a <c>ref</c>, a write or a read in a lambda) leaves it
-    /// unread, and the rules as they were.
+    /// if (rented) pool.Return(b);</c>, also cleared right after a return: <c>pool.Return(b); rented = false;</c>) is true
+    /// whenever the variable holds a rent. A flag is read only when it is declared <c>= false</c> and every other write of
+    /// it is <c>flag = true;</c> (or, for a rented flag, <c>flag = false;</c>) right after (in the same block) the statement
+    /// it records; any other write (a second meaning, a <c>ref</c>, a write or a read in a lambda) leaves it unread, and
+    /// the rules as they were.
     /// </summary>
     internal sealed class Flags
     {
@@ -23,43 +24,49 @@ public sealed partial class PoolMisuseAnalyzer
 
         private readonly BodyFacts _facts;
         private Dictionary<SyntaxNode, IOperation>? _referenceAt;
-        private readonly Dictionary<ILocalSymbol, List<ExpressionStatementSyntax>?> _sets = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, List<(ExpressionStatementSyntax Statement, bool Value)>?> _sets = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<(ILocalSymbol Flag, ISymbol Local), bool> _returnedFlag = new();
+        private readonly Dictionary<(ILocalSymbol Flag, ISymbol Local), bool> _rentedFlag = new();
+        private Dictionary<StatementSyntax, ISymbol>? _rentStatements;
         private readonly Dictionary<ISymbol, List<ILocalSymbol>> _strictReturnedFlags = new(SymbolEqualityComparer.Default);
         private Dictionary<ISymbol, List<ILocalSymbol>>? _rentedFlags;
         private readonly Dictionary<(SyntaxNode If, ISymbol Local, bool WhenTrue), bool> _nothingToReturn = new();
-        private readonly Dictionary<ILocalSymbol, Dictionary<SyntaxNode, List<IfStatementSyntax>>> _guardClauses = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<(ILocalSymbol Flag, bool LeavesWhen), Dictionary<SyntaxNode, List<IfStatementSyntax>>> _guardClauses = new();
         private readonly Dictionary<ILocalSymbol, Dictionary<IfStatementSyntax, IOperation>> _conditions = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SyntaxNode, bool> _hasLabels = new();
 
         public Flags(BodyFacts facts) => _facts = facts;
 
         /// <summary>
-        /// The returned flag of <paramref name="local"/> set right after <paramref name="returnCall"/>
-        /// (<c>pool.Return(b); returned = true;</c>), or null.
+        /// The flag of <paramref name="local"/> set right after <paramref name="returnCall"/>, with the value it is set to: a
+        /// returned flag set true (<c>pool.Return(b); returned = true;</c>) or a rented flag cleared (<c>pool.Return(b);
+        /// rented = false;</c>); null otherwise. The flag keeps that value on every path from there until the variable is
+        /// written again.
         /// </summary>
-        public ILocalSymbol? SetAfter(IInvocationOperation returnCall, ISymbol local) =>
-            returnCall.Syntax.Parent is ExpressionStatementSyntax statement && FlagSetBy(Flow.NextStatement(statement)) is { } flag &&
-            IsReturnedFlag(flag, local)
-                ? flag
+        public (ILocalSymbol Flag, bool Value)? SetAfter(IInvocationOperation returnCall, ISymbol local) =>
+            returnCall.Syntax.Parent is ExpressionStatementSyntax statement && FlagSetBy(Flow.NextStatement(statement), out var value) is { } flag &&
+            (value ? IsReturnedFlag(flag, local) : IsRentedFlag(flag, local))
+                ? (flag, value)
                 : null;
 
         /// <summary>
-        /// Whether <paramref name="node"/> runs only when <paramref name="flag"/> is false, by a condition evaluated after
-        /// <paramref name="after"/> (a return that set it): an <c>if</c> or <c>?:</c> branch, or the right of <c>&amp;&amp;</c>
-        /// or <c>||</c>, whose condition can take it only when the flag is false; with <paramref name="loop"/>, only a
-        /// condition inside that loop, evaluated again on its next iteration.
+        /// Whether <paramref name="node"/> runs only when the flag does not hold the value <paramref name="set"/> gave it,
+        /// by a condition evaluated after <paramref name="after"/> (the return it follows): an <c>if</c> or <c>?:</c>
+        /// branch, or the right of <c>&amp;&amp;</c> or <c>||</c>, whose condition can take it only then, or a guard clause
+        /// before it that leaves while the flag holds that value; with <paramref name="loop"/>, only a condition inside that
+        /// loop, evaluated again on its next iteration.
         /// </summary>
-        public bool RunsOnlyWhenFalse(IOperation node, ILocalSymbol flag, SyntaxNode after, StatementSyntax? loop)
+        public bool Excludes((ILocalSymbol Flag, bool Value) set, IOperation node, SyntaxNode after, StatementSyntax? loop)
         {
-            if (RunsOnlyWhenFalseByCondition(node, flag, after, loop))
+            var (flag, value) = set;
+            if (RunsOnlyWhenByCondition(node, flag, !value, after, loop))
             {
                 return true;
             }
 
             // `if (returned) return;` before the node in a block that holds it (no label in that block: a goto could skip
             // the guard), reached after the return (or, with the loop, inside it: tested again on its next iteration).
-            var guards = GuardClauses(flag);
+            var guards = GuardClauses(flag, leavesWhen: value);
             if (guards.Count > 0)
             {
                 var lowest = loop is null ? after.Span.End : loop.SpanStart;
@@ -87,8 +94,8 @@ public sealed partial class PoolMisuseAnalyzer
             return false;
         }
 
-        // An if or ?: branch, or the right of && or ||, whose condition (evaluated after the return) takes it only while the flag is false.
-        private static bool RunsOnlyWhenFalseByCondition(IOperation node, ILocalSymbol flag, SyntaxNode after, StatementSyntax? loop)
+        // An if or ?: branch, or the right of && or ||, whose condition (evaluated after the return) takes it only while the flag is `value`.
+        private static bool RunsOnlyWhenByCondition(IOperation node, ILocalSymbol flag, bool value, SyntaxNode after, StatementSyntax? loop)
         {
             for (var child = node; child.Parent is { } parent; child = parent)
             {
@@ -110,7 +117,7 @@ public sealed partial class PoolMisuseAnalyzer
 
                 if (test is not null &&
                     (loop is null ? !parent.Syntax.Span.Contains(after.Span) : loop.Span.Contains(parent.Syntax.Span)) &&
-                    Implies(test, whenTrue, flag, flagValue: false))
+                    Implies(test, whenTrue, flag, flagValue: value))
                 {
                     return true;
                 }
@@ -120,13 +127,13 @@ public sealed partial class PoolMisuseAnalyzer
         }
 
         /// <summary>
-        /// The guard clauses that leave when the flag is true: an <c>if</c> without <c>else</c> whose condition is true only
-        /// when the flag is, and whose branch is a jump (<c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>) or a block
+        /// The guard clauses that leave when the flag is <paramref name="leavesWhen"/>: an <c>if</c> without <c>else</c> whose
+        /// condition is true only when the flag has that value, and whose branch is a jump (<c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>) or a block
         /// that ends in one, with no <c>goto</c> in it; each in a block or switch section.
         /// </summary>
-        private Dictionary<SyntaxNode, List<IfStatementSyntax>> GuardClauses(ILocalSymbol flag)
+        private Dictionary<SyntaxNode, List<IfStatementSyntax>> GuardClauses(ILocalSymbol flag, bool leavesWhen)
         {
-            if (_guardClauses.TryGetValue(flag, out var guards))
+            if (_guardClauses.TryGetValue((flag, leavesWhen), out var guards))
             {
                 return guards;
             }
@@ -135,7 +142,7 @@ public sealed partial class PoolMisuseAnalyzer
             foreach (var pair in ConditionsOf(flag))
             {
                 if (pair.Key is { Else: null, Parent: BlockSyntax or SwitchSectionSyntax } @if && Leaves(@if.Statement) &&
-                    Implies(pair.Value, true, flag, flagValue: true))
+                    Implies(pair.Value, true, flag, flagValue: leavesWhen))
                 {
                     if (!guards.TryGetValue(@if.Parent, out var starts))
                     {
@@ -151,7 +158,7 @@ public sealed partial class PoolMisuseAnalyzer
                 starts.Sort(static (a, b) => a.SpanStart.CompareTo(b.SpanStart));
             }
 
-            _guardClauses[flag] = guards;
+            _guardClauses[(flag, leavesWhen)] = guards;
             return guards;
 
             static bool Leaves(StatementSyntax statement) =>
@@ -333,7 +340,7 @@ public sealed partial class PoolMisuseAnalyzer
             flags = None;
             foreach (var (_, call, _) in _facts.ReturnsBetween(local, 0, int.MaxValue))
             {
-                if (SetAfter(call, local) is { } flag && !flags.Contains(flag, SymbolEqualityComparer.Default) &&
+                if (SetAfter(call, local) is (var flag, true) && !flags.Contains(flag, SymbolEqualityComparer.Default) &&
                     Declarator(flag) is { } declarator && DeclaredBefore(local, declarator) && !MayBeWrittenAfter(local, declarator.Span.End))
                 {
                     if (flags == None)
@@ -387,7 +394,6 @@ public sealed partial class PoolMisuseAnalyzer
             {
                 _rentedFlags = new Dictionary<ISymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
                 var flagsOf = new Dictionary<ISymbol, List<ILocalSymbol>?>(SymbolEqualityComparer.Default); // null: a rent of it has no flag
-                var rentedBy = new Dictionary<StatementSyntax, ISymbol>(); // `local = pool.Rent(…);` followed by a flag
                 foreach (var rent in _facts.Rents)
                 {
                     if (RentTarget(rent).Target is not ILocalSymbol target)
@@ -395,10 +401,7 @@ public sealed partial class PoolMisuseAnalyzer
                         continue;
                     }
 
-                    var flag = rent.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Parent: IExpressionStatementOperation } &&
-                        rent.Syntax.Parent is AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement }
-                            ? FlagSetBy(Flow.NextStatement(statement))
-                            : null;
+                    var flag = RentStatement(rent) is { } statement && FlagSetBy(Flow.NextStatement(statement), out var value) is { } set && value ? set : null;
                     if (!flagsOf.TryGetValue(target, out var flags))
                     {
                         flagsOf[target] = flags = new List<ILocalSymbol>();
@@ -407,11 +410,8 @@ public sealed partial class PoolMisuseAnalyzer
                     if (flag is null)
                     {
                         flagsOf[target] = null;
-                        continue;
                     }
-
-                    rentedBy[(StatementSyntax)rent.Syntax.Parent!.Parent!] = target;
-                    if (flags is not null && !flags.Contains(flag, SymbolEqualityComparer.Default))
+                    else if (flags is not null && !flags.Contains(flag, SymbolEqualityComparer.Default))
                     {
                         flags.Add(flag);
                     }
@@ -419,9 +419,7 @@ public sealed partial class PoolMisuseAnalyzer
 
                 foreach (var pair in flagsOf)
                 {
-                    if (pair.Value is not { Count: 1 } flags || SetsOf(flags[0]) is not { } sets || Declarator(flags[0]) is not { } declarator ||
-                        !sets.All(set => Flow.PreviousStatement(set) is { } previous && rentedBy.TryGetValue(previous, out var rented) &&
-                            SymbolEqualityComparer.Default.Equals(rented, pair.Key)) ||
+                    if (pair.Value is not { Count: 1 } flags || !IsRentedFlag(flags[0], pair.Key) || Declarator(flags[0]) is not { } declarator ||
                         pair.Key.DeclaringSyntaxReferences.Length != 1 ||
                         !Flow.LoopsRepeating(declarator).All(loop => loop.Span.Contains(pair.Key.DeclaringSyntaxReferences[0].Span)))
                     {
@@ -435,32 +433,84 @@ public sealed partial class PoolMisuseAnalyzer
             return _rentedFlags.TryGetValue(local, out var found) ? found : None;
         }
 
+        // Every set is `flag = true;` right after a return of the local.
         private bool IsReturnedFlag(ILocalSymbol flag, ISymbol local)
         {
             var key = (flag, local);
             if (!_returnedFlag.TryGetValue(key, out var isFlag))
             {
-                isFlag = SetsOf(flag) is { } sets &&
-                    sets.All(set => Flow.PreviousStatement(set) is ExpressionStatementSyntax { Expression: var previous } && _facts.IsReturnOf(previous, local));
+                isFlag = SetsOf(flag) is { } sets && sets.All(set => set.Value && IsReturnStatement(Flow.PreviousStatement(set.Statement), local));
                 _returnedFlag[key] = isFlag;
             }
 
             return isFlag;
         }
 
-        // `flag = true;`: the local it sets, or null.
-        private ILocalSymbol? FlagSetBy(StatementSyntax? statement) =>
-            statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax name, Right: var value } assignment } &&
-            assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && value.IsKind(SyntaxKind.TrueLiteralExpression) &&
-            ReferenceAt(name) is ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag }
-                ? flag
+        // Every set is `flag = true;` right after a statement `local = pool.Rent(…);`, or `flag = false;` right after a return of it.
+        private bool IsRentedFlag(ILocalSymbol flag, ISymbol local)
+        {
+            var key = (flag, local);
+            if (!_rentedFlag.TryGetValue(key, out var isFlag))
+            {
+                isFlag = SetsOf(flag) is { } sets && sets.All(set => Flow.PreviousStatement(set.Statement) is { } previous &&
+                    (set.Value
+                        ? RentStatements().TryGetValue(previous, out var rented) && SymbolEqualityComparer.Default.Equals(rented, local)
+                        : IsReturnStatement(previous, local)));
+                _rentedFlag[key] = isFlag;
+            }
+
+            return isFlag;
+        }
+
+        private bool IsReturnStatement(StatementSyntax? statement, ISymbol local) =>
+            statement is ExpressionStatementSyntax { Expression: var expression } && _facts.IsReturnOf(expression, local);
+
+        // `local = pool.Rent(…);`: the statement, or null.
+        private static StatementSyntax? RentStatement(IInvocationOperation rent) =>
+            rent.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Parent: IExpressionStatementOperation } &&
+            rent.Syntax.Parent is AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement }
+                ? statement
                 : null;
 
+        // The statements `local = pool.Rent(…);` of the body, with the local.
+        private Dictionary<StatementSyntax, ISymbol> RentStatements()
+        {
+            if (_rentStatements is null)
+            {
+                _rentStatements = new Dictionary<StatementSyntax, ISymbol>();
+                foreach (var rent in _facts.Rents)
+                {
+                    if (RentStatement(rent) is { } statement && rent.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } })
+                    {
+                        _rentStatements[statement] = local;
+                    }
+                }
+            }
+
+            return _rentStatements;
+        }
+
+        // `flag = true;` or `flag = false;`: the local it sets and the value, or null.
+        private ILocalSymbol? FlagSetBy(StatementSyntax? statement, out bool value)
+        {
+            value = false;
+            if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax name, Right: var assigned } assignment } &&
+                assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                (assigned.IsKind(SyntaxKind.TrueLiteralExpression) || assigned.IsKind(SyntaxKind.FalseLiteralExpression)) &&
+                ReferenceAt(name) is ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag })
+            {
+                value = assigned.IsKind(SyntaxKind.TrueLiteralExpression);
+                return flag;
+            }
+
+            return null;
+        }
+
         /// <summary>
-        /// The <c>flag = true;</c> statements of a bool local declared <c>= false</c> and written nowhere else, nor read
-        /// in another function than its own; null when it is not such a flag.
+        /// The <c>flag = true;</c> and <c>flag = false;</c> statements of a bool local declared <c>= false</c> and written
+        /// nowhere else, nor read in another function than its own, with the value each sets; null when it is not such a flag.
         /// </summary>
-        private List<ExpressionStatementSyntax>? SetsOf(ILocalSymbol flag)
+        private List<(ExpressionStatementSyntax Statement, bool Value)>? SetsOf(ILocalSymbol flag)
         {
             if (_sets.TryGetValue(flag, out var sets))
             {
@@ -470,7 +520,7 @@ public sealed partial class PoolMisuseAnalyzer
             sets = null;
             if (Declarator(flag) is { } declarator && Flow.Function(declarator) is { } function)
             {
-                sets = new List<ExpressionStatementSyntax>();
+                sets = new List<(ExpressionStatementSyntax, bool)>();
                 foreach (var reference in _facts.ReferencesTo(flag))
                 {
                     if (Flow.Function(reference.Syntax) != function)
@@ -479,10 +529,10 @@ public sealed partial class PoolMisuseAnalyzer
                         break;
                     }
 
-                    if (reference.Parent is ISimpleAssignmentOperation { IsRef: false, Value.ConstantValue: { HasValue: true, Value: true } } set &&
+                    if (reference.Parent is ISimpleAssignmentOperation { IsRef: false, Value.ConstantValue: { HasValue: true, Value: bool value } } set &&
                         set.Target == reference && set.Syntax.Parent is ExpressionStatementSyntax statement)
                     {
-                        sets.Add(statement);
+                        sets.Add((statement, value));
                     }
                     else if (MayWrite(reference))
                     {

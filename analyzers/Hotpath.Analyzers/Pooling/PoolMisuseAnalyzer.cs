@@ -265,14 +265,14 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             var after = returnCall.Syntax.Span.End;
             var until = facts.FirstWriteAfter(symbol, after);
 
-            // A flag set right after the return (`pool.Return(b); returned = true;`) keeps what runs only while it is false
-            // (`if (!returned) pool.Return(b);`) off every path from it.
+            // A flag set right after the return (`pool.Return(b); returned = true;`, or a rented flag cleared: `rented = false;`)
+            // keeps what runs only while it has the other value (`if (!returned) pool.Return(b);`) off every path from it.
             var flag = facts.Flags.SetAfter(returnCall, symbol);
             foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, after, until))
             {
                 if (ReferenceEquals(otherCall, returnCall) || Reassigned(facts, symbol, returnCall.Syntax, otherCall.Syntax) ||
                     !Flow.Reaches(returnCall.Syntax, otherCall.Syntax) ||
-                    (flag is not null && facts.Flags.RunsOnlyWhenFalse(otherCall, flag, returnCall.Syntax, loop: null)) ||
+                    (flag is { } set && facts.Flags.Excludes(set, otherCall, returnCall.Syntax, loop: null)) ||
                     !reportedDouble.Add(otherCall.Syntax))
                 {
                     continue;
@@ -286,7 +286,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             {
                 if (!IsUse(facts, reference) ||
                     Reassigned(facts, symbol, returnCall.Syntax, reference.Syntax) || !Flow.Reaches(returnCall.Syntax, reference.Syntax) ||
-                    (flag is not null && facts.Flags.RunsOnlyWhenFalse(reference, flag, returnCall.Syntax, loop: null)))
+                    (flag is { } set && facts.Flags.Excludes(set, reference, returnCall.Syntax, loop: null)))
                 {
                     continue;
                 }
@@ -346,7 +346,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
         foreach (var (symbol, returnCall, _) in facts.Returns)
         {
-            ILocalSymbol? flag = null;
+            (ILocalSymbol Flag, bool Value)? flag = null;
             var flagFound = false;
             foreach (var (array, view) in views)
             {
@@ -376,7 +376,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 foreach (var reference in facts.ReferencesBetween(view.Symbol, returnCall.Syntax.Span.End, otherWrite))
                 {
                     if (IsInNameof(reference) || IsWrite(reference) || !Flow.Reaches(returnCall.Syntax, reference.Syntax) ||
-                        (flag is not null && facts.Flags.RunsOnlyWhenFalse(reference, flag, returnCall.Syntax, loop: null)))
+                        (flag is { } set && facts.Flags.Excludes(set, reference, returnCall.Syntax, loop: null)))
                     {
                         continue;
                     }
@@ -665,7 +665,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         BodyFacts facts,
         ISymbol symbol,
         IInvocationOperation returnCall,
-        ILocalSymbol? flag,
+        (ILocalSymbol Flag, bool Value)? flag,
         bool used,
         HashSet<SyntaxNode> reportedDouble,
         HashSet<SyntaxNode> reportedUse)
@@ -681,13 +681,13 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
 
             function ??= Flow.Function(returnCall.Syntax);
 
-            // A flag set after the return and declared outside the loop is still true on the next iteration.
-            var loopFlag = flag is not null && !DeclaredWithin(flag, loop) ? flag : null;
+            // A flag set after the return and declared outside the loop keeps its value on the next iteration.
+            var loopFlag = flag is { } set && !DeclaredWithin(set.Flag, loop) ? flag : null;
             foreach (var (_, otherCall, _) in facts.ReturnsBetween(symbol, loop.SpanStart, loop.Span.End))
             {
                 // The return itself included: run twice, it returns the same object twice.
                 if (OnNextIteration(loop, otherCall.Syntax, function) &&
-                    (loopFlag is null || !facts.Flags.RunsOnlyWhenFalse(otherCall, loopFlag, returnCall.Syntax, loop)) && reportedDouble.Add(otherCall.Syntax))
+                    (loopFlag is not { } loopSet || !facts.Flags.Excludes(loopSet, otherCall, returnCall.Syntax, loop)) && reportedDouble.Add(otherCall.Syntax))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DoubleReturn, otherCall.Syntax.GetLocation(), symbol.Name));
                 }
@@ -701,7 +701,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             foreach (var reference in facts.ReferencesBetween(symbol, loop.SpanStart, loop.Span.End))
             {
                 if (!IsUse(facts, reference) || !OnNextIteration(loop, reference.Syntax, function) ||
-                    (loopFlag is not null && facts.Flags.RunsOnlyWhenFalse(reference, loopFlag, returnCall.Syntax, loop)))
+                    (loopFlag is { } loopSet && facts.Flags.Excludes(loopSet, reference, returnCall.Syntax, loop)))
                 {
                     continue;
                 }

@@ -1859,6 +1859,41 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A rented flag cleared right after a return (<c>pool.Return(b); rented = false;</c>) is false on every path from that
+    /// return until the next rent: a return under <c>if (rented)</c> in a <c>finally</c> is not a second one; one taken while
+    /// it is false is.
+    /// </summary>
+    [Fact]
+    public Task HOT302_quiet_for_a_return_under_a_rented_flag_cleared_by_an_earlier_return() => Verify("""
+        public int ClearedAfterTheReturn(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            try
+            {
+                b = ArrayPool<byte>.Shared.Rent(n);
+                rented = true;
+                var first = b[0];
+                ArrayPool<byte>.Shared.Return(b);
+                rented = false;
+                return first;
+            }
+            finally { if (rented) ArrayPool<byte>.Shared.Return(b); }
+        }
+
+        public void TakenWhileCleared(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            b = ArrayPool<byte>.Shared.Rent(n);
+            rented = true;
+            ArrayPool<byte>.Shared.Return(b);
+            rented = false;
+            if (!rented) {|HOT302:ArrayPool<byte>.Shared.Return(b)|};
+        }
+        """);
+
     [Fact]
     public Task HOT303_still_reported_when_the_rented_flag_does_not_cover_every_rent() => Verify("""
         public void AnotherRentWithoutTheFlag(int n)
