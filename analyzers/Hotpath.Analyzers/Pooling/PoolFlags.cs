@@ -396,7 +396,8 @@ public sealed partial class PoolMisuseAnalyzer
                 var flagsOf = new Dictionary<ISymbol, List<ILocalSymbol>?>(SymbolEqualityComparer.Default); // null: a rent of it has no flag
                 foreach (var rent in _facts.Rents)
                 {
-                    if (RentTarget(rent).Target is not ILocalSymbol target)
+                    // A rent deconstructed into the local (`(b, n) = (pool.Rent(8), 0);`) has no flag after it.
+                    if ((InTuple(rent, out var deconstructed, out _, out _) == TupleFate.Deconstructed ? deconstructed : RentTarget(rent).Target) is not ILocalSymbol target)
                     {
                         continue;
                     }

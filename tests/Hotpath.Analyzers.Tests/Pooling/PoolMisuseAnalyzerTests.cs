@@ -1914,6 +1914,15 @@ public sealed class PoolMisuseAnalyzerTests
             if (rented) ArrayPool<byte>.Shared.Return(b);
         }
 
+        public void DeconstructedWithoutTheFlag(int n)
+        {
+            var rented = false;
+            byte[] b = Array.Empty<byte>();
+            if (n > 10) { b = {|HOT303:ArrayPool<byte>.Shared.Rent(n)|}; rented = true; }
+            else (b, n) = ({|HOT303:ArrayPool<byte>.Shared.Rent(4)|}, 0);
+            if (rented) ArrayPool<byte>.Shared.Return(b);
+        }
+
         public void TestedTheWrongWay(int n)
         {
             var rented = false;
