@@ -3,8 +3,8 @@
 // lock (parent.SyncObj) where SyncObj => _items; a writer that takes the lock with Monitor.Enter(obj, ref releaseLock)
 // inside a try, gives it back early with Monitor.Exit and releaseLock = false on its dropping branches so the
 // item-dropped callback runs outside the lock, and releases in finally only if (releaseLock); singleton waiters reused
-// through TryOwnAndReset; blocked readers completed outside the lock; a cancellation callback made once (??=) that
-// queues a static work item taking the lock. Excerpt: see README.md.
+// through TryOwnAndReset; blocked readers completed outside the lock; a cancellation callback made once (field ??=,
+// C# 14) that queues a static work item taking the lock. Excerpt: see README.md.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -34,7 +34,6 @@ public sealed class BoundedWaitersChannel<T>
     private BlockedOperation? _blockedWritersHead;
     private BlockedOperation? _waitingReadersHead;
     private Exception? _doneWriting;
-    private Action<object?, CancellationToken>? _cancellationCallback;
 
     public BoundedWaitersChannel(int bufferedCapacity, DropMode mode, bool runContinuationsAsynchronously, Action<T>? itemDropped)
     {
@@ -54,7 +53,7 @@ public sealed class BoundedWaitersChannel<T>
     private object SyncObj => _items;
 
     private Action<object?, CancellationToken> CancellationCallbackDelegate =>
-        _cancellationCallback ??= (state, cancellationToken) =>
+        field ??= (state, cancellationToken) =>
         {
             var op = (BlockedOperation)state!;
             if (op.TrySetCanceled(cancellationToken))
