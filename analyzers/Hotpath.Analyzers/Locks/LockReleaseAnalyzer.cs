@@ -16,7 +16,8 @@ namespace Hotpath.Analyzers.Locks;
 /// with a timeout or cancellation token inside the very try whose finally releases (a cancelled or timed-out
 /// wait then releases a permit it never took), a reader-writer lock exited with the wrong Exit method, or a
 /// <c>Lock.EnterScope()</c> scope that is discarded or not disposed by a using or finally. Methods that return a disposable releaser
-/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires and a <c>Monitor.Enter</c> reported to
+/// are exempt (the caller's <c>using</c> releases), as are zero-timeout try-acquires, a wait returned to the caller
+/// (<c>return s.WaitAsync(ct);</c>) and a <c>Monitor.Enter</c> reported to
 /// the caller through a ref parameter (a lockTaken flag, or a count of locks taken) that no finally of its own releases.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -85,6 +86,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // An acquisition helper that returns the wait itself (SignalR's WaitConnectionLockAsync: `return
+        // _connectionLock.WaitAsync(token);`, `bool TryAcquire() => _gate.Wait(timeout);`): its task or bool tells the
+        // caller what was taken, and the caller releases, as with a returned releaser.
+        if (!releasedInFinally && IsReturnedToCaller(acquisition.Invocation))
+        {
+            return;
+        }
+
         var properties = canWrap
             ? ImmutableDictionary<string, string?>.Empty.Add(WrapKey, "true")
             : ImmutableDictionary<string, string?>.Empty;
@@ -129,6 +138,22 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         return written is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
+    }
+
+    /// <summary>
+    /// Whether the acquisition is the value its function returns (<c>return s.WaitAsync(ct);</c>, <c>=&gt; s.Wait(timeout)</c>,
+    /// <c>return await s.WaitAsync(100).ConfigureAwait(false);</c>), not kept in a local first nor yielded.
+    /// </summary>
+    private static bool IsReturnedToCaller(IInvocationOperation acquire)
+    {
+        IOperation current = acquire;
+        while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation ||
+            (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance == current))
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent is IReturnOperation { Kind: OperationKind.Return } returned && returned.ReturnedValue == current;
     }
 
     /// <summary>

@@ -755,6 +755,42 @@ public sealed class UnguardedLockReleaseTests
         }
         """, "HOT204");
 
+    /// <summary>
+    /// An acquisition helper that returns the wait itself (SignalR's HubConnection: <c>public Task
+    /// WaitConnectionLockAsync(CancellationToken token) { Log(...); return _connectionLock.WaitAsync(token); }</c>, its
+    /// callers awaiting it and releasing through ReleaseConnectionLock in a finally) hands the acquisition to its caller,
+    /// as a returned releaser does: its task or its bool tells the caller what was taken. A wait kept in a local first, or
+    /// awaited and not returned, is still reported.
+    /// </summary>
+    [Fact]
+    public Task A_wait_returned_to_the_caller_hands_it_the_acquisition() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class ConnectionState
+        {
+            private readonly SemaphoreSlim _connectionLock = new(1, 1);
+            private readonly object _gate = new();
+            public int Count { get; set; }
+            public Task WaitConnectionLockAsync(CancellationToken token) { Count++; return _connectionLock.WaitAsync(token); }
+            public Task WaitArrow(CancellationToken token) => _connectionLock.WaitAsync(token);
+            public bool TryAcquire(TimeSpan timeout) => _connectionLock.Wait(timeout);
+            public Task<bool> TryAcquireAsync(int timeout, CancellationToken token) { return _connectionLock.WaitAsync(timeout, token); }
+            public async Task<bool> TryAcquireAwaited(int timeout) { return await _connectionLock.WaitAsync(timeout).ConfigureAwait(false); }
+            public bool TryEnterGate() => Monitor.TryEnter(_gate, 100);
+            public void ReleaseConnectionLock() => _connectionLock.Release();
+            public Task Kept(CancellationToken token) { var wait = {|HOT204:_connectionLock.WaitAsync(token)|}; Count++; return wait; }
+            public async Task Awaited(CancellationToken token) { await {|HOT204:_connectionLock.WaitAsync(token)|}; Count++; }
+        }
+
+        public sealed class Client
+        {
+            private readonly ConnectionState _state = new();
+            public async Task StartAsync(CancellationToken token)
+            {
+                await _state.WaitConnectionLockAsync(token);
+                try { _state.Count++; } finally { _state.ReleaseConnectionLock(); }
+            }
+        }
+        """, "HOT204");
+
     /// <summary>A finally giving back another array's element at the same for loop variable does not release the lock.</summary>
     [Fact]
     public Task A_finally_releasing_another_arrays_element_at_the_loop_variable() => LockVerifier.VerifyAsync(Usings + """
