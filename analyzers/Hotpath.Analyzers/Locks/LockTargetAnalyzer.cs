@@ -112,8 +112,10 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
                 // A private method's or a local function's callers are the type's own code: when every one of them passes
                 // an object the type chose (Lazy<T> locks the helper its own field holds through a private method's
                 // parameter), the parameter is as private as that object.
+                // An object of the type's own private nested class (SignalR's HubConnection locks the InvocationHandlerList its
+                // ConcurrentDictionary.AddOrUpdate hands an update lambda): no code outside the type can name or make one.
                 case IParameterReferenceOperation { Parameter: var parameter }
-                    when !TypeChosenArguments.AlwaysPassed(parameter, target.SemanticModel, context.CancellationToken):
+                    when !IsPrivateNested(parameter.Type) && !TypeChosenArguments.AlwaysPassed(parameter, target.SemanticModel, context.CancellationToken):
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicLock, location,
                         $"parameter '{parameter.Name}'"));
                     break;
@@ -191,6 +193,25 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
     /// System.Threading.Channels' <c>private object SyncObj =&gt; _items;</c>. Read from syntax: the property is private,
     /// so every part of it is in this compilation.
     /// </summary>
+    /// <summary>A class that is private, or nested in a private type: only its outermost private type's code reaches it.</summary>
+    private static bool IsPrivateNested(ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return false;
+        }
+
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Private)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool ReturnsReadonlyField(IPropertySymbol property, CancellationToken cancellationToken)
     {
         if (property.SetMethod is not null || property.IsAbstract || property.IsVirtual || property.IsExtern || property.Parameters.Length > 0 ||

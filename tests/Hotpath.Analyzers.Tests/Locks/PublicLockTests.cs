@@ -87,6 +87,34 @@ public sealed class PublicLockTests
         }
         """, "HOT203");
 
+    /// <summary>
+    /// A parameter whose type is a private nested class (SignalR's HubConnection locks the InvocationHandlerList its
+    /// ConcurrentDictionary.AddOrUpdate hands an update lambda): only the type can name or make such an object, so it is
+    /// as private as a private field. A parameter of a public, internal or base type stays reported.
+    /// </summary>
+    [Fact]
+    public Task A_parameter_of_a_private_nested_type_is_not_reported() => LockVerifier.VerifyAsync("""
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        public sealed class HubConnection
+        {
+            private readonly ConcurrentDictionary<string, HandlerList> _handlers = new();
+            public HandlerCount Count() => new HandlerCount();
+            public void On(string name, object handler) =>
+                _handlers.AddOrUpdate(name, _ => new HandlerList(), (_, invocations) => { lock (invocations) { invocations.Add(handler); } return invocations; });
+            private void Nested(Hidden.Deeper deeper) { lock (deeper) { } }
+            private void Shared(Friend friend) { lock ({|HOT203:friend|}) { } }
+            private void AsObject(object list) { lock ({|HOT203:list|}) { } }
+            public Action<object> Locker() => gate => { lock ({|HOT203:gate|}) { } };
+            public void Public(HandlerCount count) { lock ({|HOT203:count|}) { } }
+            private sealed class HandlerList { private readonly List<object> _items = new(); public void Add(object item) => _items.Add(item); }
+            private static class Hidden { public sealed class Deeper { } }
+            internal sealed class Friend { }
+            public sealed class HandlerCount { }
+        }
+        """, "HOT203");
+
     [Fact]
     public Task A_parameter_fed_a_local_written_by_deconstruction_or_through_out_is_reported() => LockVerifier.VerifyAsync("""
         public sealed class Gates
