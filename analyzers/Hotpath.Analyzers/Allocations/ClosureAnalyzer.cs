@@ -290,11 +290,18 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         }
     }
 
-    /// <summary>What <paramref name="operation"/> itself uses from outside <paramref name="function"/>: a local, a parameter, <c>this</c>.</summary>
+    /// <summary>
+    /// What <paramref name="operation"/> itself uses from outside <paramref name="function"/>: a local, a parameter,
+    /// <c>this</c>. Only a variable of a function around <paramref name="function"/> can be captured by it: one a local
+    /// function it calls declares (<c>int Twice(int v) { var w = v * 2; return w; }</c>) is that function's own.
+    /// </summary>
     private static void AddCapture(IMethodSymbol function, IOperation operation, List<string> names)
     {
         switch (operation)
         {
+            case ILocalReferenceOperation local when !Encloses(local.Local.ContainingSymbol, function):
+            case IParameterReferenceOperation parameter when !IsPrimaryConstructorParameterInMember(parameter.Parameter, function) && !Encloses(parameter.Parameter.ContainingSymbol, function):
+                break;
             case ILocalReferenceOperation local when !local.Local.IsConst && !IsWithin(local.Local.ContainingSymbol, function):
                 Add(names, "'" + local.Local.Name + "'");
                 break;
@@ -412,6 +419,12 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
     /// <summary>An implicit receiver of a local-function call in a lambda is not a use of 'this' by itself.</summary>
     private static bool IsStaticContext(IOperation operation) =>
         operation.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction };
+
+    // Whether function is declared in the function (method, accessor, lambda or local function) that declares a variable
+    // of declarer, so it can capture it. A declarer that is no function, or a constructor (a primary constructor's
+    // parameter is read by lambdas in the type's initialisers, outside it), is taken as enclosing.
+    private static bool Encloses(ISymbol? declarer, IMethodSymbol function) =>
+        declarer is not IMethodSymbol { MethodKind: not MethodKind.Constructor } method || IsWithin(function, method);
 
     private static bool IsWithin(ISymbol? symbol, IMethodSymbol function)
     {

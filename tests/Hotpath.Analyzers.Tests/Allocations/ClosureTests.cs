@@ -55,6 +55,34 @@ public sealed class ClosureTests
         }
         """, "HOT104");
 
+    /// <summary>
+    /// A lambda that calls a local function captures what that function captures from outside it, not the function's own
+    /// parameters and locals: calling one that uses only those (not marked static, as most are) captures nothing, and the
+    /// compiler caches the lambda (found in the real-code corpus: SignalR's HubConnection registers
+    /// <c>state =&gt; _ = OnStreamCanceled((InvocationRequest)state!)</c>, reported as capturing OnStreamCanceled's own
+    /// parameter).
+    /// </summary>
+    [Fact]
+    public Task A_lambda_calling_a_local_function_does_not_capture_its_parameters_and_locals() => Alloc.VerifyAsync("""
+        public class C
+        {
+            private int _field;
+
+            [HotPath]
+            public int M(List<int> items)
+            {
+                Func<int, int> a = x => Twice(x);
+                Func<int, int> b = x => Outer(x);
+                Func<int, int> c = {|HOT104:x => ReadsField(x)|};
+                return a(1) + b(2) + c(3) + items.Count(x => Twice(x) > 0);
+
+                int Twice(int v) { var w = v * 2; return w; }
+                int Outer(int u) { var t = u + 1; return Twice(t); }
+                int ReadsField(int r) { var q = r; return q + _field; }
+            }
+        }
+        """, "HOT104");
+
     /// <summary>DESIGN.md traps: constants and nameof are not captured, and static functions capture nothing.</summary>
     [Fact]
     public Task Consts_nameof_and_static_functions_are_not_captures() => Alloc.VerifyAsync("""
