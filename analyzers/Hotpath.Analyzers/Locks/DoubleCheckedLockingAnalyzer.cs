@@ -40,8 +40,10 @@ public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
         }
 
         var reported = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
-        foreach (var operation in outerCondition.DescendantsAndSelf())
+        foreach (var checkedOperation in outerCondition.DescendantsAndSelf())
         {
+            // `var handlers = _copied; if (handlers == null) { lock … }`: the plain read into the local is the unlocked check.
+            var operation = checkedOperation is ILocalReferenceOperation local ? ReadInto(local.Local, outerCondition) : checkedOperation;
             if (operation is not IFieldReferenceOperation { Field: { IsVolatile: false, IsConst: false, IsReadOnly: false } field } read ||
                 IsVolatileAccess(read, symbols) || !IsCheckedAndAssignedInside(lockOperation.Body, field) || !reported.Add(field))
             {
@@ -85,6 +87,35 @@ public sealed class DoubleCheckedLockingAnalyzer : DiagnosticAnalyzer
                     break;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
                     return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The field read that <paramref name="local"/> holds at the unlocked check: the statement right before the <c>if</c>
+    /// whose condition <paramref name="check"/> is declares it with a plain field read (<c>var handlers =
+    /// _copiedHandlers;</c>). Null otherwise (only that statement is looked at, so each lock costs the same).
+    /// </summary>
+    private static IOperation? ReadInto(ILocalSymbol local, IOperation check)
+    {
+        if (check.Parent is not IConditionalOperation { Parent: IBlockOperation block } conditional ||
+            LockOperations.IndexIn(block, conditional) is var index && index < 1 ||
+            block.Operations[index - 1] is not IVariableDeclarationGroupOperation group)
+        {
+            return null;
+        }
+
+        foreach (var declaration in group.Declarations)
+        {
+            foreach (var declarator in declaration.Declarators)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return (declarator.Initializer ?? declaration.Initializer) is { Value: var value } &&
+                        LockOperations.Unwrap(value) is IFieldReferenceOperation read ? read : null;
+                }
             }
         }
 

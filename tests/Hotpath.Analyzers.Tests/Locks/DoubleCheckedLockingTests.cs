@@ -27,6 +27,53 @@ public sealed class DoubleCheckedLockingTests
         }
         """, "HOT209");
 
+    /// <summary>
+    /// The unlocked check may test a local the field was first read into (SignalR's InvocationHandlerList.GetHandlers:
+    /// <c>var handlers = _copiedHandlers; if (handlers == null) { lock (_invocationHandlers) { if (_copiedHandlers ==
+    /// null) { _copiedHandlers = _invocationHandlers.ToArray(); } handlers = _copiedHandlers; } }</c>): that plain read is
+    /// the unlocked one, and is reported (found in the real-code corpus, where it was quiet). A volatile field, a
+    /// Volatile.Read, a declaration that is not the statement right before the check, or a lock that does not check and
+    /// assign the field stay quiet.
+    /// </summary>
+    [Fact]
+    public Task A_check_of_a_local_read_from_the_field_before_the_lock() => LockVerifier.VerifyAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        public sealed class HandlerList
+        {
+            private readonly List<int> _items = new();
+            private int[]? _copied;
+            private volatile int[]? _volatileCopy;
+            private int[]? _viaVolatileRead;
+            public int[] GetHandlers()
+            {
+                var handlers = {|HOT209:_copied|};
+                if (handlers == null)
+                {
+                    lock (_items)
+                    {
+                        if (_copied == null) { _copied = _items.ToArray(); }
+                        handlers = _copied;
+                    }
+                }
+
+                return handlers;
+            }
+
+            public int[] Guarded()
+            {
+                var handlers = {|HOT209:_copied|};
+                if (handlers != null) return handlers;
+                lock (_items) { if (_copied == null) _copied = _items.ToArray(); return _copied; }
+            }
+
+            public int[] VolatileField() { var h = _volatileCopy; if (h == null) { lock (_items) { if (_volatileCopy == null) _volatileCopy = _items.ToArray(); h = _volatileCopy; } } return h; }
+            public int[] VolatileRead() { var h = Volatile.Read(ref _viaVolatileRead); if (h == null) { lock (_items) { if (_viaVolatileRead == null) Volatile.Write(ref _viaVolatileRead, _items.ToArray()); h = _viaVolatileRead; } } return h!; }
+            public int[] Rewritten() { var h = _copied; h = null; if (h == null) { lock (_items) { if (_copied == null) _copied = _items.ToArray(); h = _copied; } } return h; }
+            public int[] Unrelated() { var h = _copied; if (h == null) { lock (_items) { h = _items.ToArray(); } } return h; }
+        }
+        """, "HOT209");
+
     [Fact]
     public Task Guard_clause_flag_and_coalescing_assignment_forms() => LockVerifier.VerifyAsync("""
         public sealed class Registry
