@@ -187,12 +187,6 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
         return published;
     }
 
-    /// <summary>
-    /// A private property that always returns the same object: a getter-only auto-property, or a getter whose body is
-    /// only <c>=&gt; _field</c> / <c>return _field;</c> (or <c>this._field</c>) of a readonly field of its type, as
-    /// System.Threading.Channels' <c>private object SyncObj =&gt; _items;</c>. Read from syntax: the property is private,
-    /// so every part of it is in this compilation.
-    /// </summary>
     /// <summary>A class that is private, or nested in a private type: only its outermost private type's code reaches it.</summary>
     private static bool IsPrivateNested(ITypeSymbol type)
     {
@@ -212,6 +206,12 @@ public sealed class LockTargetAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    /// <summary>
+    /// A private property that always returns the same object: a getter-only auto-property, or a getter whose body is
+    /// only <c>=&gt; _field</c> / <c>return _field;</c> (or <c>this._field</c>) of a readonly field of its type, as
+    /// System.Threading.Channels' <c>private object SyncObj =&gt; _items;</c>. Read from syntax: the property is private,
+    /// so every part of it is in this compilation.
+    /// </summary>
     private static bool ReturnsReadonlyField(IPropertySymbol property, CancellationToken cancellationToken)
     {
         if (property.SetMethod is not null || property.IsAbstract || property.IsVirtual || property.IsExtern || property.Parameters.Length > 0 ||
