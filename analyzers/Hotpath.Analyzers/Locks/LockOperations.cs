@@ -465,8 +465,8 @@ internal static class LockOperations
 
     /// <summary>
     /// The local a try-acquire sets by <c>ref</c> (<c>Monitor.TryEnter(x, 10, ref taken)</c>, <c>spinLock.TryEnter(ref
-    /// taken)</c>) when nothing but that call and a false (<c>bool taken = false;</c>) writes it, so it says whether the
-    /// lock was taken; null otherwise, and for the blocking <c>Enter(x, ref taken)</c>.
+    /// taken)</c>) when nothing but that call and a false (<c>bool taken = false;</c>) writes it, a lambda or local function
+    /// neither, so it says whether the lock was taken; null otherwise, and for the blocking <c>Enter(x, ref taken)</c>.
     /// </summary>
     public static ILocalSymbol? RefFlag(IInvocationOperation tryAcquire)
     {
@@ -476,8 +476,9 @@ internal static class LockOperations
             return null;
         }
 
-        var initial = LocalMentions.Of(tryAcquire).FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
-        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) &&
+        var mentions = LocalMentions.Of(tryAcquire);
+        var initial = mentions.FirstDeclarator(flag)?.GetVariableInitializer()?.Value;
+        return (initial is null || initial.ConstantValue is { HasValue: true, Value: false }) && !mentions.IsWrittenInNestedFunction(flag) &&
             WritesOf(flag, tryAcquire).All(write => write.Parent == argument || IsSetToFalse(write))
             ? flag
             : null;
@@ -1406,6 +1407,11 @@ internal sealed class LocalMentions
             return writes;
         }
     }
+
+    /// <summary>Whether a lambda or local function of the function writes <paramref name="local"/> (<c>Action set = () =&gt; got = true;</c>).</summary>
+    public bool IsWrittenInNestedFunction(ILocalSymbol local) =>
+        _byLocal.TryGetValue(local, out var mentions) &&
+        mentions.Any(mention => mention.Item2 && mention.Item1 is ILocalReferenceOperation reference && LockOperations.IsWritten(reference));
 
     /// <summary>The declarators of <paramref name="local"/> and references to it anywhere in the function, its lambdas and local functions included.</summary>
     public IEnumerable<IOperation> All(ILocalSymbol local)

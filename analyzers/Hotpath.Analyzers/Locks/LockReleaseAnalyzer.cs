@@ -630,6 +630,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
+        // bool got = true; while (!got) { … }: a loop that tests the flag first may never take the lock.
+        if (loop is not IWhileLoopOperation { ConditionIsTop: false } &&
+            LocalMentions.Of(tryAcquire).FirstDeclarator(flag)?.GetVariableInitializer()?.Value is { } initial &&
+            initial.ConstantValue is not { HasValue: true, Value: false })
+        {
+            return null;
+        }
+
         for (var i = LockOperations.IndexIn(block, statement) + 1; i < block.Operations.Length; i++)
         {
             if (block.Operations[i] is not IConditionalOperation { WhenFalse: null, Condition: var test } || LockOperations.HeldWhen(test, null, flag) != -1)
@@ -642,9 +650,10 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
     }
 
     // The local a try-acquire's result is kept in (got = Monitor.TryEnter(x, 10);) when it is written nowhere else but with a
-    // false, so it says whether the lock was taken; null otherwise.
+    // false (by no lambda or local function either), so it says whether the lock was taken; null otherwise.
     private static ILocalSymbol? OnlyResult(IInvocationOperation tryAcquire) =>
-        LockOperations.ResultFlag(tryAcquire) is { } flag && LockOperations.WritesOf(flag, tryAcquire).All(write =>
+        LockOperations.ResultFlag(tryAcquire) is { } flag && !LocalMentions.Of(tryAcquire).IsWrittenInNestedFunction(flag) &&
+        LockOperations.WritesOf(flag, tryAcquire).All(write =>
             write.Parent is ISimpleAssignmentOperation { Value: var value } assignment && assignment.Target == write &&
             (LockOperations.WithoutAwait(value) == tryAcquire || value.ConstantValue is { HasValue: true, Value: false }))
             ? flag

@@ -923,4 +923,23 @@ public sealed class UnguardedLockReleaseTests
             public void GoesOnWhileTaken() { bool got; do { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } while (got); try { _n++; } finally { Monitor.Exit(_gate); } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A spin's flag says the lock was taken only if nothing else sets it: a lambda or local function that writes it, or
+    /// a top-tested loop over a flag that starts true (which never runs), may leave the loop without the lock, and the
+    /// finally's Exit then throws. A do loop runs once whatever the flag starts as.
+    /// </summary>
+    [Fact]
+    public Task Spin_flag_set_by_a_lambda_or_starting_true() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void Lambda() { var got = false; Action give = () => got = true; while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; if (!got) give(); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void RefLocalFunction() { var taken = false; void Give() => taken = true; while (!taken) { {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (!taken) Give(); } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void StartsTrue() { var got = true; while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void DoStartsTrue() { var got = true; do { got = Monitor.TryEnter(_gate, 10); } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void LambdaReadsOnly() { var got = false; Func<bool> ask = () => got; while (!got) { got = Monitor.TryEnter(_gate, 10); if (!got) ask(); } try { _n++; } finally { Monitor.Exit(_gate); } }
+        }
+        """, "HOT204");
 }
