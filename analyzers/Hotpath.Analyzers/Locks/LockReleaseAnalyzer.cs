@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -630,12 +631,21 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        // bool got = true; while (!got) { … }: a loop that tests the flag first may never take the lock.
-        if (loop is not IWhileLoopOperation { ConditionIsTop: false } &&
-            LocalMentions.Of(tryAcquire).FirstDeclarator(flag)?.GetVariableInitializer()?.Value is { } initial &&
-            initial.ConstantValue is not { HasValue: true, Value: false })
+        // A loop that tests the flag first may never take the lock: bool got = true; while (!got) { … }, or a flag declared
+        // outside a loop around the spin, still true from the round before (foreach (…) { while (!got) { … } try … }),
+        // unless it is cleared right before the spin (got = false; while (!got) …).
+        if (loop is not IWhileLoopOperation { ConditionIsTop: false })
         {
-            return null;
+            var declarator = LocalMentions.Of(tryAcquire).FirstDeclarator(flag);
+            if (declarator?.GetVariableInitializer()?.Value is { } initial && initial.ConstantValue is not { HasValue: true, Value: false })
+            {
+                return null;
+            }
+
+            if (!ClearedRightBefore(loop, flag) && (declarator is null || EnclosingLoops(loop).Any(outer => !LockOperations.IsWithin(declarator, outer))))
+            {
+                return null;
+            }
         }
 
         for (var i = LockOperations.IndexIn(block, statement) + 1; i < block.Operations.Length; i++)
@@ -647,6 +657,26 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         return loop;
+    }
+
+    // flag = false; as the statement right before the loop.
+    private static bool ClearedRightBefore(ILoopOperation loop, ILocalSymbol flag) =>
+        loop.Parent is IBlockOperation block && LockOperations.IndexIn(block, loop) is var index and > 0 &&
+        block.Operations[index - 1] is IExpressionStatementOperation
+        {
+            Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: false } },
+        } && SymbolEqualityComparer.Default.Equals(target.Local, flag);
+
+    // The loops around loop in its function, innermost first.
+    private static IEnumerable<ILoopOperation> EnclosingLoops(ILoopOperation loop)
+    {
+        for (var current = loop.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+        {
+            if (current is ILoopOperation outer)
+            {
+                yield return outer;
+            }
+        }
     }
 
     // The local a try-acquire's result is kept in (got = Monitor.TryEnter(x, 10);) when it is written nowhere else but with a

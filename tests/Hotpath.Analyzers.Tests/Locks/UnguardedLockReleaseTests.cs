@@ -926,11 +926,12 @@ public sealed class UnguardedLockReleaseTests
 
     /// <summary>
     /// A spin's flag says the lock was taken only if nothing else sets it: a lambda or local function that writes it, or
-    /// a top-tested loop over a flag that starts true (which never runs), may leave the loop without the lock, and the
-    /// finally's Exit then throws. A do loop runs once whatever the flag starts as.
+    /// a top-tested loop over a flag that starts true (which never runs), or still true from an outer loop's round
+    /// before, may leave the loop without the lock, and the finally's Exit then throws. A do loop runs once whatever the
+    /// flag starts as.
     /// </summary>
     [Fact]
-    public Task Spin_flag_set_by_a_lambda_or_starting_true() => LockVerifier.VerifyAsync(Usings + """
+    public Task Spin_flag_set_by_a_lambda_or_starting_true_or_stale() => LockVerifier.VerifyAsync(Usings + """
         public sealed class C
         {
             private readonly object _gate = new();
@@ -939,6 +940,11 @@ public sealed class UnguardedLockReleaseTests
             public void RefLocalFunction() { var taken = false; void Give() => taken = true; while (!taken) { {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; if (!taken) Give(); } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void StartsTrue() { var got = true; while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } }
             public void DoStartsTrue() { var got = true; do { got = Monitor.TryEnter(_gate, 10); } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } }
+            public void StaleFromTheRoundBefore(object[] items) { var got = false; foreach (var item in items) { while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void RefStaleFromTheRoundBefore(object[] items) { var taken = false; foreach (var item in items) { while (!taken) { {|HOT204:Monitor.TryEnter(_gate, 10, ref taken)|}; } try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void ClearedEachRound(object[] items) { var got = false; foreach (var item in items) { got = false; while (!got) { got = Monitor.TryEnter(_gate, 10); } try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void DeclaredEachRound(object[] items) { foreach (var item in items) { var got = false; while (!got) { got = Monitor.TryEnter(_gate, 10); } try { _n++; } finally { Monitor.Exit(_gate); } } }
+            public void DoEachRound(object[] items) { var got = false; foreach (var item in items) { do { got = Monitor.TryEnter(_gate, 10); } while (!got); try { _n++; } finally { Monitor.Exit(_gate); } } }
             public void LambdaReadsOnly() { var got = false; Func<bool> ask = () => got; while (!got) { got = Monitor.TryEnter(_gate, 10); if (!got) ask(); } try { _n++; } finally { Monitor.Exit(_gate); } }
         }
         """, "HOT204");
