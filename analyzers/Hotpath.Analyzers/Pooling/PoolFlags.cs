@@ -557,7 +557,7 @@ public sealed partial class PoolMisuseAnalyzer
 
         // A reference that writes the local or lets something else write it: an assignment, a compound one, ++/--, an out or
         // ref argument, a ref local or ref assignment to it, its address, a deconstruction into it.
-        private static bool MayWrite(IOperation reference) =>
+        public static bool MayWrite(IOperation reference) =>
             IsWrite(reference) ||
             reference.Parent switch
             {

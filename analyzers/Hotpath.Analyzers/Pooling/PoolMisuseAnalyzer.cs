@@ -182,7 +182,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 // A variable of the method, or a parameter of the local function (the argument passed for it).
                 var parameter = symbol is IParameterSymbol { RefKind: RefKind.None or RefKind.In } p &&
                     SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, localFunction.Symbol) ? p : null;
-                if ((parameter is null && symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span))) ||
+                if ((parameter is null && (symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span)) || WrittenInNestedFunction(facts, symbol))) ||
                     facts.FirstWriteAfter(symbol, span.Start - 1) < span.End ||
                     !Flow.AlwaysReturnsBody((LocalFunctionStatementSyntax)localFunction.Syntax, symbol, facts))
                 {
@@ -213,6 +213,17 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         {
             facts.AddReturns(added);
         }
+    }
+
+    /// <summary>
+    /// Whether a lambda or local function writes the variable of the method, or takes it by <c>ref</c>: a local function
+    /// that returns it may call that one after (<c>void Give() { pool.Return(b); Renew(); }</c> with <c>void Renew() =&gt;
+    /// b = pool.Rent(8);</c>), and then it holds a new object.
+    /// </summary>
+    private static bool WrittenInNestedFunction(BodyFacts facts, ISymbol symbol)
+    {
+        var declaredIn = symbol.DeclaringSyntaxReferences.Length == 1 ? Flow.Function(symbol.DeclaringSyntaxReferences[0].GetSyntax()) : null;
+        return declaredIn is null || facts.ReferencesTo(symbol).Any(reference => Flow.Function(reference.Syntax) != declaredIn && Flags.MayWrite(reference));
     }
 
     /// <summary>

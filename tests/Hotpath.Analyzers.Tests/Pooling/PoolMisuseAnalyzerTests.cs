@@ -1635,6 +1635,33 @@ public sealed class PoolMisuseAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A local function that returns the object and then calls one that writes the variable (or a lambda that does) gives
+    /// it a new object: its calls are not returns of the same one.
+    /// </summary>
+    [Fact]
+    public Task HOT302_quiet_for_a_local_function_that_rents_again_through_another() => Verify("""
+        public void ThroughAnother()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            void Renew() => b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() { ArrayPool<byte>.Shared.Return(b); Renew(); }
+            Give();
+            Give();
+            ArrayPool<byte>.Shared.Return(b);
+        }
+
+        public void ThroughALambda()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(16);
+            Action renew = () => b = ArrayPool<byte>.Shared.Rent(16);
+            void Give() { ArrayPool<byte>.Shared.Return(b); renew(); }
+            Give();
+            Give();
+            ArrayPool<byte>.Shared.Return(b);
+        }
+        """);
+
     // ---- flags that record a return or a rent ----
 
     /// <summary>
