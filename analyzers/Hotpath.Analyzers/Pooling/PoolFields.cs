@@ -7,9 +7,10 @@ namespace Hotpath.Analyzers.Pooling;
 /// <summary>
 /// HOT301 and HOT302 for a field of the instance (<c>_buffer</c>, <c>this._buffer</c>) or a static field returned to a pool:
 /// a use or a second return of it later in the same method, on a path from the return, with nothing in between that could
-/// change the field: no write of it, no lock taken or released (another thread may have written it), and no code of
-/// someone else (a call, a property, a constructor, an operator, an await; a static pool property such as <c>ArrayPool&lt;T&gt;.Shared</c> aside). A field taken by <c>ref</c> anywhere in the
-/// method is left alone, and so are loops' back edges.
+/// change the field: no write of it (through another instance too: it may be this one), no lock taken or released (another
+/// thread may have written it), and no code of someone else (a call, a property, a constructor, an operator, an await; a
+/// static pool property such as <c>ArrayPool&lt;T&gt;.Shared</c> aside). A field taken by <c>ref</c> anywhere in the method
+/// is left alone, and so are loops' back edges.
 /// </summary>
 public sealed partial class PoolMisuseAnalyzer
 {
@@ -24,6 +25,7 @@ public sealed partial class PoolMisuseAnalyzer
         var references = new Dictionary<IFieldSymbol, List<IFieldReferenceOperation>>(SymbolEqualityComparer.Default);
         var byRef = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
         var opaqueEnds = new List<int>(); // where code that may write the field runs: at the end of the operation
+        List<(IFieldSymbol Field, int End)>? aliasWrites = null; // writes of the field through another reference, where they end
         foreach (var operation in root.Descendants())
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -39,6 +41,11 @@ public sealed partial class PoolMisuseAnalyzer
                 {
                     byRef.Add(field.Field);
                 }
+            }
+            else if (operation is IFieldReferenceOperation other && fields.Contains(other.Field) && (IsWrite(other) || TakenByRef(other)))
+            {
+                // other._buffer = b;: other may be this instance.
+                (aliasWrites ??= new List<(IFieldSymbol, int)>()).Add((other.Field, (IsWrite(other) && other.Parent is { } write ? write : other).Syntax.Span.End));
             }
 
             if (MayRunOtherCode(operation, pools))
@@ -73,6 +80,11 @@ public sealed partial class PoolMisuseAnalyzer
             if (!writesOf.TryGetValue(field, out var writes))
             {
                 writesOf[field] = writes = list.Where(static r => IsWrite(r)).Select(static r => r.Syntax.SpanStart).ToList(); // in order, as the list
+                if (aliasWrites is not null && aliasWrites.Any(w => SymbolEqualityComparer.Default.Equals(w.Field, field)))
+                {
+                    writes.AddRange(aliasWrites.Where(w => SymbolEqualityComparer.Default.Equals(w.Field, field)).Select(static w => w.End));
+                    writes.Sort();
+                }
             }
 
             var loops = Flow.LoopsRepeating(returnCall.Syntax).ToList();

@@ -1493,6 +1493,13 @@ public sealed class PoolMisuseAnalyzerTests
                 _buffer[0] = 1;
             }
 
+            public void WrittenThroughAnother(Holder other)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                other._buffer = _spare; // other may be this
+                _buffer[0] = 1;
+            }
+
             public void Nulled()
             {
                 if (_buffer != null) { ArrayPool<byte>.Shared.Return(_buffer); _buffer = null!; }
