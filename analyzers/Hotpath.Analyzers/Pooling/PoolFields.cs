@@ -55,7 +55,14 @@ public sealed partial class PoolMisuseAnalyzer
 
             if (operation is ILockOperation)
             {
-                opaqueEnds.Add(operation.Syntax.SpanStart + 1); // taking a lock sees what other threads wrote under it
+                // Taking a lock sees what other threads wrote under it; once it is released they may write again.
+                opaqueEnds.Add(operation.Syntax.SpanStart + 1);
+                opaqueEnds.Add(operation.Syntax.Span.End);
+            }
+
+            if (operation is IAssignmentOperation { Target: IInstanceReferenceOperation })
+            {
+                opaqueEnds.Add(operation.Syntax.Span.End); // this = other; in a struct writes every field
             }
         }
 

@@ -1526,6 +1526,12 @@ public sealed class PoolMisuseAnalyzerTests
                 lock (_spare) { _buffer[0] = 1; }
             }
 
+            public void AfterALockReleased()
+            {
+                lock (_spare) { ArrayPool<byte>.Shared.Return(_buffer); }
+                _buffer[0] = 1;
+            }
+
             public void AnotherInstance()
             {
                 ArrayPool<byte>.Shared.Return(_buffer);
@@ -1560,6 +1566,24 @@ public sealed class PoolMisuseAnalyzerTests
             private int Size => _buffer.Length;
             private void Grow() => _buffer = new byte[_buffer.Length * 2];
             private static void Swap(ref byte[] a, ref byte[] b) => (a, b) = (b, a);
+        }
+
+        public struct Slot
+        {
+            private byte[] _buffer;
+
+            public void Replaced(Slot other)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                this = other; // writes every field
+                _buffer[0] = 1;
+            }
+
+            public void Twice()
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                {|HOT302:ArrayPool<byte>.Shared.Return(_buffer)|};
+            }
         }
         """, new DiagnosticAnalyzer[] { new PoolMisuseAnalyzer() }, s_options);
 
