@@ -64,6 +64,11 @@ public sealed partial class PoolMisuseAnalyzer
             {
                 opaqueEnds.Add(operation.Syntax.Span.End); // this = other; in a struct writes every field
             }
+
+            if (operation is IUsingDeclarationOperation && operation.Syntax.Parent is { } scope)
+            {
+                opaqueEnds.Add(scope.Span.End); // using var x = …;: x.Dispose() runs at the end of its block
+            }
         }
 
         opaqueEnds.Sort();
@@ -180,7 +185,8 @@ public sealed partial class PoolMisuseAnalyzer
     /// Whether <paramref name="operation"/> may run code of someone else (which could write the field): a call other than a
     /// pool's Return, a property or indexer (but a static pool property and an array's or a string's Length), a constructor, a user-defined operator or
     /// conversion, an await, a foreach (its enumerator), an interpolation (ToString), a delegate or dynamic call, a
-    /// recursive pattern (its getters and Deconstruct), an event, a yield return (the caller runs in between).
+    /// recursive pattern (its getters and Deconstruct), a deconstruction of anything but a tuple literal (its Deconstruct), an
+    /// event, a yield return (the caller runs in between).
     /// </summary>
     private static bool MayRunOtherCode(IOperation operation, PoolMethods pools) => operation switch
     {
@@ -192,6 +198,7 @@ public sealed partial class PoolMisuseAnalyzer
             IEventReferenceOperation or IEventAssignmentOperation or IUsingOperation or IUsingDeclarationOperation or IImplicitIndexerReferenceOperation or
             IInvalidOperation or IFunctionPointerInvocationOperation or ITypeParameterObjectCreationOperation or IWithOperation => true,
         IReturnOperation { Kind: OperationKind.YieldReturn } => true,
+        IDeconstructionAssignmentOperation { Value: var value } => value is not ITupleOperation, // var (a, b) = x; calls x.Deconstruct
         IUnaryOperation { OperatorMethod: not null } or IBinaryOperation { OperatorMethod: not null } or IConversionOperation { OperatorMethod: not null } or
             ICompoundAssignmentOperation { OperatorMethod: not null } or IIncrementOrDecrementOperation { OperatorMethod: not null } => true,
         _ => false,

@@ -1532,6 +1532,24 @@ public sealed class PoolMisuseAnalyzerTests
                 _buffer[0] = 1;
             }
 
+            public void Deconstructed(Holder other)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                var (_, _) = other; // Deconstruct runs
+                _buffer[0] = 1;
+            }
+
+            public void DisposedAtTheEndOfItsBlock()
+            {
+                {
+                    using var scope = new Scope(this);
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                } // scope.Dispose() runs
+                _buffer[0] = 1;
+            }
+
+            public void Deconstruct(out int a, out int b) { _buffer = _spare; (a, b) = (0, 0); }
+
             public void AnotherInstance()
             {
                 ArrayPool<byte>.Shared.Return(_buffer);
@@ -1566,6 +1584,11 @@ public sealed class PoolMisuseAnalyzerTests
             private int Size => _buffer.Length;
             private void Grow() => _buffer = new byte[_buffer.Length * 2];
             private static void Swap(ref byte[] a, ref byte[] b) => (a, b) = (b, a);
+        }
+
+        public sealed class Scope(Holder holder) : IDisposable
+        {
+            public void Dispose() => holder.Deconstruct(out _, out _);
         }
 
         public struct Slot
