@@ -171,7 +171,7 @@ public sealed partial class PoolMisuseAnalyzer
         field.Field.IsStatic ? field.Instance is null : field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     // `ref _f`, `out _f`, `ref var r = ref _f`, `&_f`: written where the method cannot see it.
-    private static bool TakenByRef(IOperation reference) => reference.Parent switch
+    internal static bool TakenByRef(IOperation reference) => reference.Parent switch
     {
         IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
         IArgumentOperation { Parameter: null } => true,
@@ -225,24 +225,5 @@ public sealed partial class PoolMisuseAnalyzer
     }
 
     // Whether a position of the sorted list lies in [first, end).
-    private static bool Within(List<int> sorted, int first, int end) => FirstAtLeast(sorted, first) is var index && index < sorted.Count && sorted[index] < end;
-
-    private static int FirstAtLeast(List<int> sorted, int value)
-    {
-        int low = 0, high = sorted.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >> 1;
-            if (sorted[middle] < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
+    private static bool Within(List<int> sorted, int first, int end) => BodyFacts.FirstAtLeast(sorted, first) is var index && index < sorted.Count && sorted[index] < end;
 }

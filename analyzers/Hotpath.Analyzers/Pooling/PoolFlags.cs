@@ -558,17 +558,8 @@ public sealed partial class PoolMisuseAnalyzer
         // A reference that writes the local or lets something else write it: an assignment, a compound one, ++/--, an out or
         // ref argument, a ref local or ref assignment to it, its address, a deconstruction into it.
         public static bool MayWrite(IOperation reference) =>
-            IsWrite(reference) ||
-            reference.Parent switch
-            {
-                IAssignmentOperation assignment => assignment.Target == reference || (assignment is ISimpleAssignmentOperation { IsRef: true }),
-                IIncrementOrDecrementOperation => true,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-                IArgumentOperation { Parameter: null } => true,
-                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None } } => true,
-                IAddressOfOperation => true,
-                _ => reference.Syntax.Parent is RefExpressionSyntax,
-            };
+            IsWrite(reference) || TakenByRef(reference) ||
+            reference.Parent is IAssignmentOperation assignment && assignment.Target == reference || reference.Parent is IIncrementOrDecrementOperation;
 
         private IOperation? ReferenceAt(SyntaxNode syntax)
         {

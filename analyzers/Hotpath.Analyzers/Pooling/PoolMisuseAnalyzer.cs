@@ -2015,7 +2015,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>The index of the first element of <paramref name="sorted"/> at least <paramref name="value"/> (its count when none is).</summary>
-        private static int FirstAtLeast(IReadOnlyList<int> sorted, int value)
+        internal static int FirstAtLeast(IReadOnlyList<int> sorted, int value)
         {
             int low = 0, high = sorted.Count;
             while (low < high)
