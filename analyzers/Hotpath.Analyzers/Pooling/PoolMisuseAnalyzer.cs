@@ -341,33 +341,42 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void ReportViewsAfterReturn(OperationBlockAnalysisContext context, BodyFacts facts, HashSet<SyntaxNode> reportedUse)
     {
-        List<(ISymbol Array, IVariableDeclaratorOperation View)>? views = null;
+        // The views of each array, with where each is first written otherwise than by a slice of itself (`span = span.Slice(1);`,
+        // `span = span[1..];` keep it on the array; any other write ends it there: before the return it no longer views the
+        // array, after it the uses that follow it are left alone). Found once per view, not per return.
+        Dictionary<ISymbol, List<(IVariableDeclaratorOperation View, int OtherWrite)>>? viewsOf = null;
         foreach (var reference in facts.References)
         {
             if (reference.Type is IArrayTypeSymbol && TrackedSymbol(reference) is { } array && !IsWrite(reference) && ViewDeclaredFrom(reference) is { } view)
             {
-                (views ??= new()).Add((array, view));
+                viewsOf ??= new Dictionary<ISymbol, List<(IVariableDeclaratorOperation, int)>>(SymbolEqualityComparer.Default);
+                if (!viewsOf.TryGetValue(array, out var list))
+                {
+                    viewsOf[array] = list = new List<(IVariableDeclaratorOperation, int)>();
+                }
+
+                list.Add((view, view.Symbol.IsRef ? int.MaxValue : FirstWriteOtherThanSlice(facts, view.Symbol, view.Syntax.Span.End)));
             }
         }
 
-        if (views is null)
+        if (viewsOf is null)
         {
             return;
         }
 
         foreach (var (symbol, returnCall, _) in facts.Returns)
         {
+            if (!viewsOf.TryGetValue(symbol, out var views))
+            {
+                continue;
+            }
+
             (ILocalSymbol Flag, bool Value)? flag = null;
             var flagFound = false;
-            foreach (var (array, view) in views)
+            foreach (var (view, otherWrite) in views)
             {
                 var declared = view.Syntax.FirstAncestorOrSelf<StatementSyntax>();
-
-                // A write that slices the view itself (`span = span.Slice(1);`, `span = span[1..];`) keeps it on the array;
-                // any other ends it there: before the return it no longer views the array, after it the uses that follow it
-                // are left alone.
-                var otherWrite = view.Symbol.IsRef ? int.MaxValue : FirstWriteOtherThanSlice(facts, view.Symbol, view.Syntax.Span.End);
-                if (!SymbolEqualityComparer.Default.Equals(array, symbol) || declared is null ||
+                if (declared is null ||
                     facts.FirstWriteAfter(symbol, view.Syntax.Span.End) < returnCall.Syntax.SpanStart ||
                     (view.Symbol.IsRef
                         ? facts.ReferencesTo(view.Symbol).Any(static r => r.Parent is ISimpleAssignmentOperation { IsRef: true } rebind && rebind.Target == r)
