@@ -169,6 +169,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         }
 
         List<(ISymbol Symbol, IInvocationOperation Call, IOperation Returned)>? added = null;
+        var writtenInNested = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var localFunction in localFunctions)
         {
             if (!returnsIn.TryGetValue(localFunction.Syntax, out var candidates) || !callsOf.TryGetValue(localFunction.Symbol, out var callsOfThis))
@@ -182,7 +183,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 // A variable of the method, or a parameter of the local function (the argument passed for it).
                 var parameter = symbol is IParameterSymbol { RefKind: RefKind.None or RefKind.In } p &&
                     SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, localFunction.Symbol) ? p : null;
-                if ((parameter is null && (symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span)) || WrittenInNestedFunction(facts, symbol))) ||
+                if ((parameter is null && (symbol.DeclaringSyntaxReferences.Any(r => span.Contains(r.Span)) || WrittenInNestedFunction(facts, symbol, writtenInNested))) ||
                     facts.FirstWriteAfter(symbol, span.Start - 1) < span.End ||
                     !Flow.AlwaysReturnsBody((LocalFunctionStatementSyntax)localFunction.Syntax, symbol, facts))
                 {
@@ -220,10 +221,16 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
     /// that returns it may call that one after (<c>void Give() { pool.Return(b); Renew(); }</c> with <c>void Renew() =&gt;
     /// b = pool.Rent(8);</c>), and then it holds a new object.
     /// </summary>
-    private static bool WrittenInNestedFunction(BodyFacts facts, ISymbol symbol)
+    private static bool WrittenInNestedFunction(BodyFacts facts, ISymbol symbol, Dictionary<ISymbol, bool> known)
     {
-        var declaredIn = symbol.DeclaringSyntaxReferences.Length == 1 ? Flow.Function(symbol.DeclaringSyntaxReferences[0].GetSyntax()) : null;
-        return declaredIn is null || facts.ReferencesTo(symbol).Any(reference => Flow.Function(reference.Syntax) != declaredIn && Flags.MayWrite(reference));
+        if (!known.TryGetValue(symbol, out var written))
+        {
+            var declaredIn = symbol.DeclaringSyntaxReferences.Length == 1 ? Flow.Function(symbol.DeclaringSyntaxReferences[0].GetSyntax()) : null;
+            written = declaredIn is null || facts.ReferencesTo(symbol).Any(reference => Flags.MayWrite(reference) && Flow.Function(reference.Syntax) != declaredIn);
+            known[symbol] = written;
+        }
+
+        return written;
     }
 
     /// <summary>
