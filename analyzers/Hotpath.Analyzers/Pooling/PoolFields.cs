@@ -103,7 +103,7 @@ public sealed partial class PoolMisuseAnalyzer
             var flag = facts.Flags.SetAfter(returnCall, field); // `pool.Return(_buffer); returned = true;`
             var reportedDoubleHere = false;
             var usedHere = false;
-            for (var i = FirstAtLeast(list, after); i < list.Count; i++)
+            for (var i = SortedPositions.FirstOperationAtLeast(list, after); i < list.Count; i++)
             {
                 var reference = list[i];
                 var start = reference.Syntax.SpanStart;
@@ -204,26 +204,6 @@ public sealed partial class PoolMisuseAnalyzer
         _ => false,
     };
 
-    // The first reference of the list (in order) that starts at or after the position.
-    private static int FirstAtLeast(List<IFieldReferenceOperation> sorted, int value)
-    {
-        int low = 0, high = sorted.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >> 1;
-            if (sorted[middle].Syntax.SpanStart < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
-
     // Whether a position of the sorted list lies in [first, end).
-    private static bool Within(List<int> sorted, int first, int end) => BodyFacts.FirstAtLeast(sorted, first) is var index && index < sorted.Count && sorted[index] < end;
+    private static bool Within(List<int> sorted, int first, int end) => SortedPositions.FirstAtLeast(sorted, first) is var index && index < sorted.Count && sorted[index] < end;
 }

@@ -81,8 +81,8 @@ public sealed partial class PoolMisuseAnalyzer
                     // and the last must not hold the node (`if (returned) return b[0];` runs while the flag is true).
                     if (guards.TryGetValue(list, out var starts) && !HasLabels(list))
                     {
-                        var first = FirstAtLeast(starts, lowest);
-                        var last = FirstAtLeast(starts, node.Syntax.SpanStart) - 1;
+                        var first = SortedPositions.FirstNodeAtLeast(starts, lowest);
+                        var last = SortedPositions.FirstNodeAtLeast(starts, node.Syntax.SpanStart) - 1;
                         if (first < last || (first == last && starts[last].Span.End <= node.Syntax.SpanStart))
                         {
                             return true;
@@ -167,24 +167,6 @@ public sealed partial class PoolMisuseAnalyzer
                 !block.DescendantNodes().OfType<GotoStatementSyntax>().Any();
         }
 
-        private static int FirstAtLeast(List<IfStatementSyntax> sorted, int value)
-        {
-            int low = 0, high = sorted.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >> 1;
-                if (sorted[middle].SpanStart < value)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            return low;
-        }
 
         private bool HasLabels(SyntaxNode list)
         {

@@ -946,22 +946,8 @@ internal static class Flow
         // A list's statements come in the order of the code: a binary search by position finds it (the flow walks look
         // statements up at every step, and a linear search made a block of hundreds of rents quadratic). Broken code's
         // zero-width statements may share a position: those are all looked at, then the whole list as before.
-        int low = 0, high = statements.Count;
         var start = statement.SpanStart;
-        while (low < high)
-        {
-            var middle = (low + high) >> 1;
-            if (statements[middle].SpanStart < start)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        for (var i = low; i < statements.Count && statements[i].SpanStart == start; i++)
+        for (var i = SortedPositions.FirstNodeAtLeast(statements, start); i < statements.Count && statements[i].SpanStart == start; i++)
         {
             if (statements[i] == statement)
             {

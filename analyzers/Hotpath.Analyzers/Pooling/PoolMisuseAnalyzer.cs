@@ -1893,7 +1893,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 _readsPassing[symbol] = starts;
             }
 
-            var index = FirstAtLeast(starts, first);
+            var index = SortedPositions.FirstAtLeast(starts, first);
             return index < starts.Count ? starts[index] : int.MaxValue;
         }
 
@@ -1928,21 +1928,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
         public IEnumerable<IOperation> ReferencesFrom(ISymbol symbol, int first)
         {
             var references = ReferencesTo(symbol);
-            int low = 0, high = references.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >> 1;
-                if (references[middle].Syntax.SpanStart >= first)
-                {
-                    high = middle;
-                }
-                else
-                {
-                    low = middle + 1;
-                }
-            }
-
-            for (var i = low; i < references.Count; i++)
+            for (var i = SortedPositions.FirstOperationAtLeast(references, first); i < references.Count; i++)
             {
                 yield return references[i];
             }
@@ -1957,7 +1943,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
                 return int.MaxValue;
             }
 
-            var index = FirstAtLeast(writes, after + 1);
+            var index = SortedPositions.FirstAtLeast(writes, after + 1);
             return index < writes.Count ? writes[index] : int.MaxValue;
         }
 
@@ -2028,26 +2014,6 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             return _returnsBySymbol.TryGetValue(symbol, out var returns) ? returns : NoReturns;
-        }
-
-        /// <summary>The index of the first element of <paramref name="sorted"/> at least <paramref name="value"/> (its count when none is).</summary>
-        internal static int FirstAtLeast(IReadOnlyList<int> sorted, int value)
-        {
-            int low = 0, high = sorted.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >> 1;
-                if (sorted[middle] >= value)
-                {
-                    high = middle;
-                }
-                else
-                {
-                    low = middle + 1;
-                }
-            }
-
-            return low;
         }
 
         /// <summary>Whether <paramref name="reference"/> is the value passed to a return.</summary>
@@ -2121,7 +2087,7 @@ public sealed partial class PoolMisuseAnalyzer : DiagnosticAnalyzer
             public List<T> Between(int first, int last)
             {
                 var indexes = new List<int>();
-                for (var i = FirstAtLeast(_starts, first); i < _starts.Length && _starts[i] <= last; i++)
+                for (var i = SortedPositions.FirstAtLeast(_starts, first); i < _starts.Length && _starts[i] <= last; i++)
                 {
                     indexes.Add(_indexes[i]);
                 }
