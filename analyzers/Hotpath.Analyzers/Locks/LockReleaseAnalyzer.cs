@@ -95,6 +95,14 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A lock API of the type's own (void Lock() => Monitor.Enter(_sync); void Unlock() => Monitor.Exit(_sync);, Java's
+        // lock()/unlock() ported): a member that is the acquisition alone, paired with one that is its release alone. Its
+        // callers own the try/finally.
+        if (!releasedInFinally && IsLockApiPair(acquisition, symbols, context.CancellationToken))
+        {
+            return;
+        }
+
         var properties = canWrap
             ? ImmutableDictionary<string, string?>.Empty.Add(WrapKey, "true")
             : ImmutableDictionary<string, string?>.Empty;
@@ -140,6 +148,53 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         };
         return written is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
     }
+
+    /// <summary>
+    /// Whether the acquisition is the whole body of a method of its type (<c>void Lock() =&gt; Monitor.Enter(_sync);</c>,
+    /// or <c>{ _rw.EnterReadLock(); }</c>) that takes a lock of the instance or type (a field, <c>this</c>), without a
+    /// flag, and another method of the type is its release alone (<c>void Unlock() =&gt; Monitor.Exit(_sync);</c>). A
+    /// method with no such partner, or one that does more, stays reported.
+    /// </summary>
+    private static bool IsLockApiPair(Acquisition acquisition, LockSymbols symbols, CancellationToken cancellationToken)
+    {
+        if (acquisition.TakenFlag is not null || acquisition.ReturnsSuccess ||
+            LockOperations.Unwrap(acquisition.Target) is not (IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } or IInstanceReferenceOperation) ||
+            SoleCall(acquisition.Invocation.Syntax.FirstAncestorOrSelf<MethodDeclarationSyntax>()) != acquisition.Invocation.Syntax ||
+            acquisition.Invocation.SemanticModel is not { } model ||
+            model.GetEnclosingSymbol(acquisition.Invocation.Syntax.SpanStart, cancellationToken) is not IMethodSymbol { MethodKind: MethodKind.Ordinary } acquirer)
+        {
+            return false;
+        }
+
+        foreach (var member in acquirer.ContainingType.GetMembers())
+        {
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } other || SymbolEqualityComparer.Default.Equals(other, acquirer))
+            {
+                continue;
+            }
+
+            foreach (var reference in other.DeclaringSyntaxReferences)
+            {
+                if (SoleCall(reference.GetSyntax(cancellationToken) as MethodDeclarationSyntax) is { } call &&
+                    call.SyntaxTree == model.SyntaxTree && model.GetOperation(call, cancellationToken) is IInvocationOperation release &&
+                    LockOperations.TryGetRelease(release, symbols, out var kind, out var target) && kind == acquisition.Kind &&
+                    LockOperations.SameTarget(target, acquisition.Target))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // The invocation that is a method's whole body (=> Call(); or { Call(); }), or null.
+    private static InvocationExpressionSyntax? SoleCall(MethodDeclarationSyntax? method) => method switch
+    {
+        { ExpressionBody.Expression: InvocationExpressionSyntax call } => call,
+        { Body.Statements: { Count: 1 } statements } when statements[0] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } => call,
+        _ => null,
+    };
 
     /// <summary>
     /// Whether the acquisition is the value its function returns (<c>return s.WaitAsync(ct);</c>, <c>=&gt; s.Wait(timeout)</c>,

@@ -948,4 +948,29 @@ public sealed class UnguardedLockReleaseTests
             public void LambdaReadsOnly() { var got = false; Func<bool> ask = () => got; while (!got) { got = Monitor.TryEnter(_gate, 10); if (!got) ask(); } try { _n++; } finally { Monitor.Exit(_gate); } }
         }
         """, "HOT204");
+
+    /// <summary>
+    /// A type's own lock API (<c>void Lock() =&gt; Monitor.Enter(_sync);</c> beside <c>void Unlock() =&gt;
+    /// Monitor.Exit(_sync);</c>, as code ported from Java's lock()/unlock() has it): the acquiring member is the
+    /// acquisition alone and another member is its release alone, so its callers own the try/finally. A member with no
+    /// such partner (another lock, another kind of release), or one that does more than acquire, is reported.
+    /// </summary>
+    [Fact]
+    public Task A_lock_api_pair_of_the_type_is_its_callers_to_guard() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _sync = new();
+            private readonly object _other = new();
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+            public void Lock() => Monitor.Enter(_sync);
+            public void Unlock() => Monitor.Exit(_sync);
+            public void EnterRead() { _rw.EnterReadLock(); }
+            public void ExitRead() { _rw.ExitReadLock(); }
+            public void Use() { Lock(); try { _n++; } finally { Unlock(); } }
+            public void LockOther() => {|HOT204:Monitor.Enter(_other)|};
+            public void LockAndWork() { {|HOT204:Monitor.Enter(_sync)|}; _n++; }
+            public void EnterWrite() => {|HOT204:_rw.EnterWriteLock()|};
+        }
+        """, "HOT204");
 }
