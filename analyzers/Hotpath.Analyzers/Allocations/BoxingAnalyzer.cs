@@ -15,7 +15,8 @@ namespace Hotpath.Analyzers.Allocations;
 /// value that may be a struct. Not boxing: constrained calls on a generic
 /// <c>T</c>, calls the struct overrides, interpolation holes (the handler takes <c>T</c>),
 /// <c>"text" + value</c> (lowered to <c>value.ToString()</c>: HOT106), <c>Enum.HasFlag</c> (a JIT
-/// intrinsic), null tests on a generic value, and <c>lock</c> targets (HOT211).
+/// intrinsic), null tests on a generic value, <c>lock</c> targets (HOT211), and a generic value where a test of its
+/// type parameter against a reference type guards it (<see cref="TypeGuards"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
@@ -51,7 +52,7 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         value = how = string.Empty;
         switch (operation)
         {
-            case IConversionOperation conversion when IsBoxing(conversion):
+            case IConversionOperation conversion when IsBoxing(conversion) && !TypeGuards.IsReferenceHere(conversion, conversion.Operand.Type):
                 value = "'" + Shorten(conversion.Operand.Syntax.ToString()) + "' (" + Display(conversion.Operand.Type) + ")";
                 how = "to '" + Display(conversion.Type) + "'";
                 return conversion.Syntax;
@@ -65,24 +66,28 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                     : "to call " + Display(method.ContainingType) + "." + method.Name + "(), which '" + Display(receiverType) + "' does not override";
                 return operation.Syntax;
 
-            case IInvocationOperation { Instance: { } receiver, TargetMethod: var method } when IsDefaultInterfaceMember(receiver, method):
+            case IInvocationOperation { Instance: { } receiver, TargetMethod: var method } when IsDefaultInterfaceMember(receiver, method)
+                && !TypeGuards.IsReferenceHere(operation, receiver.Type):
                 value = "'" + Shorten(receiver.Syntax.ToString()) + "' (" + Display(receiver.Type) + ")";
                 how = "to call the default interface method " + Display(method.ContainingType) + "." + method.Name + "() (when '"
                     + Display(receiver.Type) + "' is a struct that does not implement it)";
                 return operation.Syntax;
 
-            case IPropertyReferenceOperation { Instance: { } receiver, Property: var property } when IsDefaultInterfaceMember(receiver, property):
+            case IPropertyReferenceOperation { Instance: { } receiver, Property: var property } when IsDefaultInterfaceMember(receiver, property)
+                && !TypeGuards.IsReferenceHere(operation, receiver.Type):
                 value = "'" + Shorten(receiver.Syntax.ToString()) + "' (" + Display(receiver.Type) + ")";
                 how = "to use the default interface " + (property.IsIndexer ? "indexer " : "property ") + Display(property.ContainingType) + "."
                     + (property.IsIndexer ? "this[]" : property.Name) + " (when '" + Display(receiver.Type) + "' is a struct that does not implement it)";
                 return operation.Syntax;
 
-            case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern), keepsValue: pattern is not ITypePatternOperation):
+            case IPatternOperation pattern when TypeTestBoxes(pattern.InputType, MatchedType(pattern), keepsValue: pattern is not ITypePatternOperation)
+                && !TypeGuards.IsReferenceHere(pattern, pattern.InputType):
                 value = "The " + (pattern.InputType is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(pattern.InputType) + "'";
                 how = "for the type test against '" + Display(MatchedType(pattern)) + "'";
                 return pattern.Syntax;
 
-            case IIsTypeOperation isType when TypeTestBoxes(isType.ValueOperand.Type, isType.TypeOperand, keepsValue: false):
+            case IIsTypeOperation isType when TypeTestBoxes(isType.ValueOperand.Type, isType.TypeOperand, keepsValue: false)
+                && !TypeGuards.IsReferenceHere(isType, isType.ValueOperand.Type):
                 value = "The " + (isType.ValueOperand.Type is ITypeParameterSymbol ? "generic " : string.Empty) + "value of type '" + Display(isType.ValueOperand.Type) + "'";
                 how = "for the type test against '" + Display(isType.TypeOperand) + "'";
                 return isType.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary ? binary.Right : isType.Syntax;

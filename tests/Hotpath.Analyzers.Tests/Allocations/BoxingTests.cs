@@ -281,4 +281,41 @@ public sealed class BoxingTests
             private static int Sum(int[] ints) { var n = 0; foreach (IComparable c in ints) n += c.GetHashCode(); return n; }
         }
         """, "HOT111");
+
+    [Fact]
+    public Task A_generic_value_under_a_typeof_test_against_a_reference_type_is_not_boxed() => Alloc.VerifyAsync("""
+        using System.Runtime.CompilerServices;
+        public interface IShape { int Sides { get; } }
+        public class C
+        {
+            [HotPath]
+            public int M<T, U>(T arg, U other)
+            {
+                var n = 0;
+                // ZString's AppendFormatInternal: T is string in this branch, so nothing is boxed; for a struct T the branch never runs.
+                if (typeof(T) == typeof(string))
+                {
+                    var s = Unsafe.As<string>(arg);
+                    n += s.Length;
+                    if (arg is string t) n += t.Length;
+                }
+                else
+                {
+                    n += Take({|HOT103:arg|});
+                }
+
+                if (typeof(T) != typeof(string)) n += Take({|HOT103:arg|}); else n += Take(arg);
+                if (!typeof(T).IsValueType) n += Take(arg);
+                if (typeof(T).IsValueType) n += Take({|HOT103:arg|}); else n += Take(arg);
+                n += typeof(string) == typeof(T) ? Take(arg) : 0;
+                n += typeof(T) == typeof(IShape) && ((IShape)arg!).Sides > 2 ? 1 : 0;
+                n += typeof(T) == typeof(int) ? Take({|HOT103:arg|}) : 0;          // a struct: boxed
+                n += typeof(U) == typeof(string) ? Take({|HOT103:arg|}) : 0;       // another parameter's test
+                n += typeof(T) == typeof(string) || Take({|HOT103:arg|}) > 0 ? 1 : 0;
+                return n;
+            }
+
+            private static int Take(object? value) => value is null ? 0 : 1;
+        }
+        """, "HOT103");
 }
