@@ -252,6 +252,8 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.Text.Encoding", "GetString", ApiMatch.ReturnsArrayOrString, "Encoding.GetString", "decode into a Span<char> with GetChars(ReadOnlySpan<byte>, Span<char>)"),
         new AllocatingApi("System.Text.Encoding", "GetBytes", ApiMatch.ReturnsArrayOrString, "Encoding.GetBytes", "encode into a Span<byte> with GetBytes(ReadOnlySpan<char>, Span<byte>)"),
         new AllocatingApi("System.Text.Encoding", "GetChars", ApiMatch.ReturnsArrayOrString, "Encoding.GetChars", "decode into a Span<char> with GetChars(ReadOnlySpan<byte>, Span<char>)"),
+        new AllocatingApi("System.Text.Encoding", "GetDecoder", ApiMatch.AnyOverload, "Encoding.GetDecoder", "a new Decoder per call (56 bytes measured on .NET 10 for UTF-8): keep one per reader and Reset it, or decode whole spans with GetChars(ReadOnlySpan<byte>, Span<char>)"),
+        new AllocatingApi("System.Text.Encoding", "GetEncoder", ApiMatch.AnyOverload, "Encoding.GetEncoder", "a new Encoder per call: keep one per writer and Reset it, or encode whole spans with GetBytes(ReadOnlySpan<char>, Span<byte>)"),
         new AllocatingApi("System.Text.StringBuilder", "ToString", ApiMatch.AnyOverload, "StringBuilder.ToString", "copy the chunks into a span (CopyTo, GetChunks) or reuse the result"),
         new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToStringAndClear", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToStringAndClear", HandlerText),
         new AllocatingApi("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "ToString", ApiMatch.AnyOverload, "DefaultInterpolatedStringHandler.ToString", HandlerText),
