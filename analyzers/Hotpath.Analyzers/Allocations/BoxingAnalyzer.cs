@@ -133,6 +133,11 @@ internal sealed class BoxingAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "HasFlag", ContainingType.SpecialType: SpecialType.System_Enum } } } => false,
             // lock (value): HOT211's business.
             ILockOperation => false,
+            // (int)(object)value, (T)(object)b with T a value type ('where T : struct', or typeof(T) == typeof(byte) around it):
+            // a box unboxed at once, which the JIT folds at every optimisation level when the unbox succeeds (and the
+            // unbox throws when it does not). Scalar<T>'s arithmetic. To a T that may be a reference, the box is the result.
+            IConversionOperation { Type: { } unboxed } unbox when conversion.Type.SpecialType == SpecialType.System_Object
+                && (unboxed.IsValueType || TypeGuards.IsValueTypeHere(unbox, unboxed)) => false,
             _ => true,
         };
     }
