@@ -12,7 +12,7 @@ namespace Hotpath.Analyzers.Allocations;
 /// HOT104: a lambda or local function turned into a delegate captures locals, parameters or <c>this</c>
 /// (the closure object is allocated when the captured variables' scope is entered). HOT105: other delegate
 /// allocations: non-static lambdas, method groups of instance methods (struct ones box the receiver),
-/// explicit <c>new Func&lt;…&gt;(…)</c>, event <c>+=</c>/<c>-=</c>. Static lambdas and static method groups
+/// explicit <c>new Func&lt;…&gt;(Method)</c> (of a lambda, the lambda's conversion: as the lambda alone), event <c>+=</c>/<c>-=</c>. Static lambdas and static method groups
 /// (cached by the compiler from C# 11) are fine, and so is a local function that is only called directly.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -172,12 +172,8 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                             return lambda.Syntax;
                         }
 
-                        if (explicitNew)
-                        {
-                            what = "'" + Shorten(creation.Syntax.ToString()) + "' allocates a delegate";
-                            return creation.Syntax;
-                        }
-
+                        // new Func<int>(lambda) is compiled as the lambda's conversion (cached when it captures nothing),
+                        // unlike new Func<int>(Method): described as the lambda alone.
                         if (lambda.Symbol.IsStatic || lambda.IsImplicit)
                         {
                             return null; // cached by the compiler (query-clause lambdas cannot be marked static)

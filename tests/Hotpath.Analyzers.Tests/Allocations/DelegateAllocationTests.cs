@@ -29,6 +29,30 @@ public sealed class DelegateAllocationTests
         """, "HOT105");
 
     [Fact]
+    public Task An_explicit_new_of_a_lambda_is_the_lambda() => Alloc.VerifyAsync("""
+        public delegate bool TryFormat<T>(T value, Span<char> destination, out int charsWritten);
+        public class C
+        {
+            private int _offset;
+
+            // ZString's CreateFormatter: new TryFormat<int>(lambda) is compiled as the lambda's conversion, cached when
+            // it captures nothing (0 bytes and one instance measured on .NET 10); the method group stays uncached.
+            [HotPath]
+            public object M(int seed)
+            {
+                var a = new TryFormat<int>(static (int x, Span<char> d, out int w) => x.TryFormat(d, out w));
+                var b = new TryFormat<int>({|HOT105:(int x, Span<char> d, out int w) => x.TryFormat(d, out w)|});
+                var c = new Func<int>({|HOT104:() => seed + 1|});
+                var d = new Func<int>({|HOT104:() => _offset|});
+                var e = {|HOT105:new Func<int>(Static)|};
+                return (a, b, c, d, e);
+            }
+
+            private static int Static() => 2;
+        }
+        """, "HOT104", "HOT105");
+
+    [Fact]
     public Task Static_lambdas_and_static_method_groups_are_cached() => Alloc.VerifyAsync("""
         public class C
         {

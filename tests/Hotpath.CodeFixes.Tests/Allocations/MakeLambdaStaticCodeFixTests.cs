@@ -9,6 +9,30 @@ namespace Hotpath.CodeFixes.Tests.Allocations;
 public sealed class MakeLambdaStaticCodeFixTests
 {
     [Fact]
+    public Task A_lambda_in_an_explicit_new_of_its_delegate_becomes_static() =>
+        CodeFixVerifier.VerifyAsync(
+            new ClosureAnalyzer(),
+            new MakeLambdaStaticCodeFixProvider(),
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M() => new Func<int, int>({|HOT105:x => x + 1|})(1);
+            }
+            """,
+            """
+            using System;
+
+            public class C
+            {
+                [Hotpath.HotPath]
+                public int M() => new Func<int, int>(static x => x + 1)(1);
+            }
+            """);
+
+    [Fact]
     public Task Simple_parenthesized_and_async_lambdas_become_static() =>
         CodeFixVerifier.VerifyAsync(
             new ClosureAnalyzer(),
