@@ -170,6 +170,9 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
 
     private static string? DescribeDeclaration(IMethodSymbol method, State state) => state.Kind(method) switch
     {
+        // An async iterator (async IAsyncEnumerable<T>) has no Task: its state machine is the enumerable, made per call.
+        StateMachineKind.Async when IsAsyncIteratorType(method.ReturnType) =>
+            "The async iterator '" + method.Name + "' (its state machine class '<" + method.Name + ">d__' is allocated per call)",
         StateMachineKind.Async when IsValueTask(method.ReturnType) =>
             "The async ValueTask method '" + method.Name + "' (its state machine '<" + method.Name + ">d__' is boxed whenever an await does not complete synchronously, which cannot be proven)",
         StateMachineKind.Async =>
@@ -178,6 +181,9 @@ internal sealed class StateMachineAnalyzer : HotPathOperationAnalyzer<StateMachi
             "The iterator '" + method.Name + "' (its state machine class '<" + method.Name + ">d__' is allocated per call)",
         _ => null,
     };
+
+    private static bool IsAsyncIteratorType(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IAsyncEnumerable" or "IAsyncEnumerator", Arity: 1, ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace.Name: "System" } } };
 
     private static bool IsValueTask(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace.Name: "Threading" } };

@@ -155,4 +155,27 @@ public sealed class StateMachineTests
         Assert.Contains("<ReadAsync>d__", message);
         Assert.Contains("cannot be proven", message);
     }
+
+    [Fact]
+    public async Task Message_for_an_async_iterator_names_its_state_machine_class_allocated_per_call()
+    {
+        // Channels' ChannelReader<T>.ReadAllAsync: an async iterator makes its state machine object (the enumerable)
+        // on every call and has no Task; the async method's wording (boxed, with a Task, when an await does not
+        // complete synchronously) does not describe it.
+        var message = await Alloc.MessageAsync("""
+            public class C
+            {
+                [HotPath]
+                public async IAsyncEnumerable<int> ReadAllAsync()
+                {
+                    await Task.Yield();
+                    yield return 1;
+                }
+            }
+            """, "HOT109");
+
+        Assert.Equal(
+            "The async iterator 'ReadAllAsync' (its state machine class '<ReadAllAsync>d__' is allocated per call) allocates a state machine on a hot path",
+            message);
+    }
 }
