@@ -65,6 +65,23 @@ public sealed class AllocatingApiTests
         """, "HOT110");
 
     [Fact]
+    public Task IFormattable_ToString_through_the_interface_is_reported() => Alloc.VerifyAsync("""
+        public class C
+        {
+            // ZString's default formatter: a value that is IFormattable is formatted into a new string (the interface's
+            // contract is to return one); ISpanFormattable.TryFormat writes into the caller's span instead.
+            [HotPath]
+            public int M<T>(T value, IFormattable formattable, Span<char> destination) where T : IFormattable, ISpanFormattable
+            {
+                var a = {|HOT110:formattable.ToString("x", null)|};
+                var b = {|HOT110:value.ToString("x", null)|};
+                value.TryFormat(destination, out var written, "x", null);
+                return a.Length + b.Length + written;
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
     public Task Span_overloads_and_non_allocating_lookalikes_are_not_reported() => Alloc.VerifyAsync("""
         public class C
         {
