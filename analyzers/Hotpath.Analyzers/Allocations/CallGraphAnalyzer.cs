@@ -424,9 +424,9 @@ internal sealed class CallGraphAnalyzer : HotPathOperationAnalyzer<CallGraphAnal
                     return Boxed(operation);
                 case IDelegateCreationOperation creation:
                     if (ClosureAnalyzer.Describe(operation, out var descriptor, out var what, out var captured, out _) is null
-                        || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation && creation.Syntax is not ObjectCreationExpressionSyntax))
+                        || (descriptor == DiagnosticDescriptors.DelegateAllocation && creation.Target is IAnonymousFunctionOperation))
                     {
-                        return null; // a non-capturing lambda is cached by the compiler
+                        return null; // a non-capturing lambda is cached by the compiler, also in new Func<int>(lambda)
                     }
 
                     return descriptor == DiagnosticDescriptors.Closure ? "a closure: the " + what + " captures " + captured + " (HOT104)" : what + " (HOT105)";
