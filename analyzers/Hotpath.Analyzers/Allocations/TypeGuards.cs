@@ -54,6 +54,11 @@ internal static class TypeGuards
                 return Proves(both.LeftOperand, true, parameter, valueType) || Proves(both.RightOperand, true, parameter, valueType);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when !value:
                 return Proves(either.LeftOperand, false, parameter, valueType) || Proves(either.RightOperand, false, parameter, valueType);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when value:
+                // typeof(T) == typeof(string) || typeof(T) == typeof(Uri): true only when one of them is.
+                return Proves(either.LeftOperand, true, parameter, valueType) && Proves(either.RightOperand, true, parameter, valueType);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when !value:
+                return Proves(both.LeftOperand, false, parameter, valueType) && Proves(both.RightOperand, false, parameter, valueType);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } equality
                 when IsEqualTest(equality, value):
                 // typeof(T) == typeof(string): T is string, a reference type; typeof(T) == typeof(byte): a value type.

@@ -312,6 +312,8 @@ public sealed class BoxingTests
                 n += typeof(T) == typeof(int) ? Take({|HOT103:arg|}) : 0;          // a struct: boxed
                 n += typeof(U) == typeof(string) ? Take({|HOT103:arg|}) : 0;       // another parameter's test
                 n += typeof(T) == typeof(string) || Take({|HOT103:arg|}) > 0 ? 1 : 0;
+                if (typeof(T) == typeof(string) || typeof(T) == typeof(IShape)) n += Take(arg);   // both references
+                if (typeof(T) == typeof(string) || typeof(T) == typeof(int)) n += Take({|HOT103:arg|});
                 return n;
             }
 
