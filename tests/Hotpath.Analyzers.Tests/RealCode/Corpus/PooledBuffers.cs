@@ -9,7 +9,7 @@ using Microsoft.Extensions.ObjectPool;
 
 namespace RealCode.Buffers;
 
-public struct GrowableBuffer
+public ref struct GrowableBuffer
 {
     private char[]? _arrayToReturnToPool;
     private Span<char> _chars;

@@ -556,7 +556,7 @@ public sealed class SegmentPipe
         public object? CompletionState { get; }
     }
 
-    private sealed class PipeEnd : IValueTaskSource<bool>
+    private sealed class PipeEnd : IValueTaskSource<bool>, IValueTaskSource<long>
     {
         private readonly SegmentPipe _pipe;
         private readonly bool _reader;
@@ -595,6 +595,19 @@ public sealed class SegmentPipe
 
             TrySchedule(completionData);
         }
+
+        // The reader's ValueTask<long> (the original's ValueTask<ReadResult>, its PipeReader the source): the bytes there
+        // once the read completed. A stand-in for the corpus.
+        long IValueTaskSource<long>.GetResult(short token)
+        {
+            GetResult(token);
+            return _pipe._unconsumedBytes;
+        }
+
+        ValueTaskSourceStatus IValueTaskSource<long>.GetStatus(short token) => GetStatus(token);
+
+        void IValueTaskSource<long>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            OnCompleted(continuation, state, token, flags);
     }
 
     private struct Signal

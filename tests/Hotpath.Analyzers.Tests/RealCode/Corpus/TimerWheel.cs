@@ -463,3 +463,9 @@ internal sealed class WheelTimer : IThreadPoolWorkItem
         }
     }
 }
+
+/// <summary>Stand-in for the runtime's internal <c>Timeout.UnsignedInfinite</c> (System.Threading.Timeout's public members lack it).</summary>
+internal static class Timeout
+{
+    public const uint UnsignedInfinite = unchecked((uint)-1);
+}
