@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -134,7 +135,11 @@ internal readonly struct CodeContext
         return defined;
     }
 
-    /// <summary>A method marked [DoesNotReturn] (System.Diagnostics.CodeAnalysis): a call to it always throws (or ends the process).</summary>
+    /// <summary>
+    /// A method a call to which always throws (or ends the process): marked [DoesNotReturn]
+    /// (System.Diagnostics.CodeAnalysis), or a throw helper of the compilation without the attribute whose body can
+    /// only end by throwing (<see cref="AlwaysThrows"/>: Kestrel's <c>RejectRequestLine</c>).
+    /// </summary>
     internal static bool DoesNotReturn(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
@@ -146,7 +151,51 @@ internal readonly struct CodeContext
             }
         }
 
-        return false;
+        return AlwaysThrows(method);
+    }
+
+    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> s_alwaysThrows = new();
+
+    /// <summary>
+    /// A method of source whose body can only end by throwing: <c>=&gt; throw …</c>, or a block whose last statement is
+    /// a <c>throw</c> with no <c>return</c> before it (its nested functions aside). Not one that an override could
+    /// replace (virtual, abstract, an interface's), an async method or an iterator (the call returns a task or an
+    /// enumerable, which carry the exception), nor one declared in parts.
+    /// </summary>
+    private static bool AlwaysThrows(IMethodSymbol method) =>
+        (method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction) && !method.IsVirtual && !method.IsAbstract &&
+        (!method.IsOverride || method.IsSealed) && !method.IsAsync && !method.IsExtern &&
+        method.DeclaringSyntaxReferences.Length == 1 &&
+        s_alwaysThrows.GetValue(method, static m => new StrongBox<bool>(BodyAlwaysThrows(m.DeclaringSyntaxReferences[0].GetSyntax()))).Value;
+
+    private static bool BodyAlwaysThrows(SyntaxNode declaration)
+    {
+        var (body, expression) = declaration switch
+        {
+            BaseMethodDeclarationSyntax method => (method.Body, method.ExpressionBody?.Expression),
+            LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody?.Expression),
+            _ => (null, null),
+        };
+
+        if (expression is not null)
+        {
+            return expression is ThrowExpressionSyntax;
+        }
+
+        if (body is not { Statements: { Count: > 0 } statements } || statements[statements.Count - 1] is not ThrowStatementSyntax)
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ReturnStatementSyntax or YieldStatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsRepeatedPart(ILoopOperation loop, IOperation child) => loop switch

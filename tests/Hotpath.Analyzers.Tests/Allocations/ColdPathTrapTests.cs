@@ -76,7 +76,9 @@ public sealed class ColdPathTrapTests
 
     /// <summary>
     /// A call to a [DoesNotReturn] method (a throw helper, Environment.FailFast) is a throw: its arguments are built
-    /// only to fail and HOT111 does not follow it. The same helper without the attribute is an ordinary call.
+    /// only to fail and HOT111 does not follow it. So is a throw helper of the compilation without the attribute whose
+    /// body can only end by throwing (Kestrel's RejectRequestLine). One that may return, one an override could replace,
+    /// and an async one (its task carries the exception) are ordinary calls.
     /// </summary>
     [Fact]
     public Task Calls_to_DoesNotReturn_throw_helpers_are_cold() => Alloc.VerifyAsync("""
@@ -88,6 +90,14 @@ public sealed class ColdPathTrapTests
             [DoesNotReturn]
             public static void ThrowFull(int capacity) { var message = "full at " + capacity; throw new InvalidOperationException(message); }
             public static void Fail(int capacity) { var message = "full at " + capacity; throw new InvalidOperationException(message); }
+            public static int FailWith(int capacity) => throw new InvalidOperationException("full at " + capacity);
+            public static void MayFail(int capacity) { var message = "full at " + capacity; if (capacity > 0) throw new InvalidOperationException(message); }
+            public static void ReturnsEarly(int capacity) { if (capacity == 0) return; var message = "full at " + capacity; throw new InvalidOperationException(message); }
+            public static async Task FailAsync(int capacity) { await Task.Yield(); var message = "full at " + capacity; throw new InvalidOperationException(message); }
+        }
+        public class Overridable
+        {
+            public virtual void Fail(int capacity) { var message = "full at " + capacity; throw new InvalidOperationException(message); }
         }
         public class Ring
         {
@@ -95,20 +105,28 @@ public sealed class ColdPathTrapTests
             private int _count;
 
             [HotPath]
-            public void Add(int item, int index)
+            public void Add(int item, int index, Overridable o)
             {
                 if (index < 0) ThrowHelper.ThrowOutOfRange($"index {index} is negative");
                 if (_count == _items.Length) ThrowHelper.ThrowFull(_items.Length);
                 if (item < 0) Environment.FailFast("negative item " + item);
-                if (item > 1000) {|HOT111:ThrowHelper.Fail(item)|};
+                if (item > 1000) ThrowHelper.Fail(item);
+                if (item > 2000) ThrowHelper.FailWith(item * 2);
+                if (item > 3000) {|HOT111:ThrowHelper.MayFail(item)|};
+                if (item > 4000) {|HOT111:ThrowHelper.ReturnsEarly(item)|};
+                if (item > 5000) _ = {|HOT109:ThrowHelper.FailAsync(item)|};
+                if (item > 6000) {|HOT111:o.Fail(item)|};
                 if (item == 999) ThrowLocal(item);
                 if (item == 998) FailLocal(item);
+                if (item == 997) MayFailLocal(item);
                 _items[_count++] = item;
 
                 [DoesNotReturn]
                 static void ThrowLocal(int value) { var message = "bad " + value; throw new ArgumentException(message); }
 
-                static void FailLocal(int value) { var message = {|HOT106:"bad " + value|}; throw new ArgumentException(message); }
+                static void FailLocal(int value) { var message = "bad " + value; throw new ArgumentException(message); }
+
+                static void MayFailLocal(int value) { var message = {|HOT106:"bad " + value|}; if (value > 0) throw new ArgumentException(message); }
             }
         }
         """);
