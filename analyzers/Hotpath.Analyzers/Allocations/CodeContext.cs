@@ -158,7 +158,8 @@ internal readonly struct CodeContext
 
     /// <summary>
     /// A method of source whose body can only end by throwing: <c>=&gt; throw …</c>, or a block whose last statement is
-    /// a <c>throw</c> with no <c>return</c> before it (its nested functions aside). Not one that an override could
+    /// a <c>throw</c> with no <c>return</c> before it, nor a loop or <c>goto</c> (its nested functions aside): a loop
+    /// before the throw is work that may run long on the hot path (<c>while (Next()) Handle(new …); throw …;</c>). Not one that an override could
     /// replace (virtual, abstract, an interface's), an async method or an iterator (the call returns a task or an
     /// enumerable, which carry the exception), nor one declared in parts.
     /// </summary>
@@ -189,7 +190,10 @@ internal readonly struct CodeContext
 
         foreach (var node in body.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
-            if (node is ReturnStatementSyntax or YieldStatementSyntax)
+            // A return or yield ends otherwise; a loop (or a goto, which may jump back) is work done before the throw,
+            // a pump that runs until it fails rather than a throw helper: its body is not cold.
+            if (node is ReturnStatementSyntax or YieldStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax
+                or CommonForEachStatementSyntax or GotoStatementSyntax)
             {
                 return false;
             }

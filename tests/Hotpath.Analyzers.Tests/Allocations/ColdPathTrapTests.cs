@@ -132,6 +132,41 @@ public sealed class ColdPathTrapTests
         """);
 
     /// <summary>
+    /// A method that loops before its last throw (a pump that runs until it fails) is not a throw helper: its loop is
+    /// hot work, reported in a local function's body and followed by HOT111 in a method's.
+    /// </summary>
+    [Fact]
+    public Task A_method_that_loops_before_its_last_throw_is_not_a_throw_helper() => Alloc.VerifyAsync("""
+        public static class Worker
+        {
+            public static void Pump(int count)
+            {
+                for (var i = 0; i < count; i++) { var b = new byte[64]; b[0] = 1; }
+                throw new InvalidOperationException("ended");
+            }
+        }
+        public class C
+        {
+            [HotPath]
+            public void Run(int n)
+            {
+                {|HOT111:Worker.Pump(n)|};
+                Drain(n);
+
+                void Drain(int count)
+                {
+                    while (count-- > 0)
+                    {
+                        var buffer = {|HOT102:new byte[64]|};
+                        buffer[0] = 1;
+                    }
+                    throw new InvalidOperationException("ended");
+                }
+            }
+        }
+        """);
+
+    /// <summary>
     /// A call to a [Conditional("DEBUG")] method is not in a Release build: what it allocates is not followed (HOT111),
     /// like Debug.Assert's arguments. A condition the build defines (TRACE, defined by SDK projects in Release too)
     /// runs: Trace.WriteLine's argument and a [Conditional("TRACE")] method of ours are reported.
