@@ -46,7 +46,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
                 return;
             }
 
-            cost = ClosureObject + ", before the " + (region is ICatchClauseOperation ? "catch" : "throw") + " the " + what + " is in";
+            cost = ClosureObject + ", before the " + (region is ICatchClauseOperation ? "catch" : region is ILocalFunctionOperation ? "throw helper" : "throw") + " the " + what + " is in";
         }
 
         context.ReportDiagnostic(descriptor == DiagnosticDescriptors.Closure
@@ -59,7 +59,10 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
         operation is IDelegateCreationOperation && Describe(operation, out var descriptor, out _, out _, out _) is not null
         && descriptor == DiagnosticDescriptors.Closure && ColdRegion(operation) is { } region && CapturesFromOutside(operation, region.Syntax.Span);
 
-    /// <summary>The throw, catch clause or call to a [DoesNotReturn] throw helper around a function (a [Conditional] call is left out by the compiler, its lambda with it).</summary>
+    /// <summary>
+    /// The throw, catch clause, call to a [DoesNotReturn] throw helper or body of a local throw helper around a function
+    /// (a [Conditional] call is left out by the compiler, its lambda with it).
+    /// </summary>
     private static IOperation? ColdRegion(IOperation operation)
     {
         for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
@@ -68,6 +71,7 @@ internal sealed class ClosureAnalyzer : HotPathOperationAnalyzer<KnownTypes>
             {
                 case IThrowOperation or ICatchClauseOperation:
                 case IInvocationOperation invocation when CodeContext.DoesNotReturn(invocation.TargetMethod):
+                case ILocalFunctionOperation { Symbol: var local } when CodeContext.DoesNotReturn(local):
                     return parent;
                 case IInvocationOperation { TargetMethod.IsConditional: true } or INameOfOperation:
                     return null;
