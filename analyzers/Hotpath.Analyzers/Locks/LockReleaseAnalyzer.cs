@@ -688,7 +688,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
 
         // A loop that tests the flag first may never take the lock: bool got = true; while (!got) { … }, or a flag declared
         // outside a loop around the spin, still true from the round before (foreach (…) { while (!got) { … } try … }),
-        // unless it is cleared right before the spin (got = false; while (!got) …).
+        // unless each round clears it before the spin or in the finally after it (got = false; while (!got) …).
         if (loop is not IWhileLoopOperation { ConditionIsTop: false })
         {
             var declarator = LocalMentions.Of(tryAcquire).FirstDeclarator(flag);
@@ -697,7 +697,7 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            if (!ClearedRightBefore(loop, flag) && (declarator is null || EnclosingLoops(loop).Any(outer => !LockOperations.IsWithin(declarator, outer))))
+            if (!ClearedInRound(loop, flag) && (declarator is null || EnclosingLoops(loop).Any(outer => !LockOperations.IsWithin(declarator, outer))))
             {
                 return null;
             }
@@ -714,10 +714,50 @@ public sealed class LockReleaseAnalyzer : DiagnosticAnalyzer
         return loop;
     }
 
-    // flag = false; as the statement right before the loop.
-    private static bool ClearedRightBefore(ILoopOperation loop, ILocalSymbol flag) =>
-        loop.Parent is IBlockOperation block && LockOperations.IndexIn(block, loop) is var index and > 0 &&
-        block.Operations[index - 1] is IExpressionStatementOperation
+    // flag = false; in every round before the spin: a statement of the spin's block before it (no label between, which a
+    // goto could jump to past it), or a statement of the finally of a try after it in the block (no continue or goto
+    // between, which could go round without it): foreach (…) { got = false; … while (!got) …; try … finally { Exit; got = false; } }.
+    private static bool ClearedInRound(ILoopOperation loop, ILocalSymbol flag)
+    {
+        if (loop.Parent is not IBlockOperation block || LockOperations.IndexIn(block, loop) is not (var index and >= 0))
+        {
+            return false;
+        }
+
+        for (var i = index - 1; i >= 0; i--)
+        {
+            if (IsCleared(block.Operations[i], flag))
+            {
+                return true;
+            }
+
+            if (block.Operations[i] is ILabeledOperation)
+            {
+                break;
+            }
+        }
+
+        for (var i = index + 1; i < block.Operations.Length; i++)
+        {
+            var statement = block.Operations[i];
+            if (statement is ITryOperation { Finally: { } cleanup } && cleanup.Operations.Any(cleared => IsCleared(cleared, flag)))
+            {
+                return true;
+            }
+
+            if (statement is ILabeledOperation ||
+                statement.Syntax.DescendantNodesAndSelf().Any(static node => node is ContinueStatementSyntax or GotoStatementSyntax))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    // flag = false; as a statement.
+    private static bool IsCleared(IOperation statement, ILocalSymbol flag) =>
+        statement is IExpressionStatementOperation
         {
             Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: false } },
         } && SymbolEqualityComparer.Default.Equals(target.Local, flag);

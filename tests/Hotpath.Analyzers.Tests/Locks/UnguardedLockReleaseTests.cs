@@ -950,6 +950,27 @@ public sealed class UnguardedLockReleaseTests
         """, "HOT204");
 
     /// <summary>
+    /// A spin's flag declared outside a loop around it but cleared in each round, before the spin in its block (not only
+    /// right before it) or in the finally of the try after it, is false when the spin starts: the spin takes the lock and
+    /// the try after it is guarded. A continue between the spin and that try, a label a goto can jump to past the clear,
+    /// or a clear that a condition may skip leaves the flag stale, and stays reported.
+    /// </summary>
+    [Fact]
+    public Task Spin_flag_cleared_in_each_round_is_not_stale() => LockVerifier.VerifyAsync(Usings + """
+        public sealed class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+            public void ClearedInFinally(object[] items) { var got = false; foreach (var item in items) { while (!got) { got = Monitor.TryEnter(_gate, 10); } try { _n++; } finally { Monitor.Exit(_gate); got = false; } } }
+            public void RefClearedInFinally(object[] items) { var taken = false; foreach (var item in items) { while (!taken) { Monitor.TryEnter(_gate, 10, ref taken); } try { _n++; } finally { Monitor.Exit(_gate); taken = false; } } }
+            public void ClearedAtTopOfRound(int[] items) { var got = false; foreach (var item in items) { got = false; var x = item * 2; while (!got) { got = Monitor.TryEnter(_gate, 10); } try { _n += x; } finally { Monitor.Exit(_gate); } } }
+            public void ContinueBeforeTry(int[] items) { var got = false; foreach (var item in items) { while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } if (item < 0) continue; try { _n++; } finally { Monitor.Exit(_gate); got = false; } } }
+            public void LabelBetween(int[] items) { var got = false; foreach (var item in items) { got = false; again: _n--; while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } if (item < 0) goto again; } }
+            public void ClearedInCondition(int[] items) { var got = false; foreach (var item in items) { if (item > 0) got = false; while (!got) { got = {|HOT204:Monitor.TryEnter(_gate, 10)|}; } try { _n++; } finally { Monitor.Exit(_gate); } } }
+        }
+        """, "HOT204");
+
+    /// <summary>
     /// A type's own lock API (<c>void Lock() =&gt; Monitor.Enter(_sync);</c> beside <c>void Unlock() =&gt;
     /// Monitor.Exit(_sync);</c>, as code ported from Java's lock()/unlock() has it): the acquiring member is the
     /// acquisition alone and another member is its release alone, so its callers own the try/finally. A member with no
