@@ -159,9 +159,9 @@ internal readonly struct CodeContext
     /// <summary>
     /// A method of source whose body can only end by throwing: <c>=&gt; throw …</c>, or a block whose last statement is
     /// a <c>throw</c> with no <c>return</c> before it, nor a loop or <c>goto</c> (its nested functions aside): a loop
-    /// before the throw is work that may run long on the hot path (<c>while (Next()) Handle(new …); throw …;</c>). Not one that an override could
-    /// replace (virtual, abstract, an interface's), an async method or an iterator (the call returns a task or an
-    /// enumerable, which carry the exception), nor one declared in parts.
+    /// before the throw is work that may run long on the hot path (<c>while (Next()) Handle(new …); throw …;</c>). Not
+    /// one that an override could replace (virtual, abstract, an interface's), an async method or an iterator (the call
+    /// returns a task or an enumerable, which carry the exception), nor one declared in parts.
     /// </summary>
     private static bool AlwaysThrows(IMethodSymbol method) =>
         (method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction) && !method.IsVirtual && !method.IsAbstract &&
