@@ -195,6 +195,7 @@ internal sealed class AllocatingApiTable
         new AllocatingApi("System.DateTimeOffset", "ToString", ApiMatch.AnyOverload, "DateTimeOffset.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi("System.TimeSpan", "ToString", ApiMatch.AnyOverload, "TimeSpan.ToString", "use TryFormat into a Span<char>"),
         new AllocatingApi("System.Guid", "ToString", ApiMatch.AnyOverload, "Guid.ToString", "use TryFormat into a Span<char>"),
+        new AllocatingApi("System.BitConverter", "ToString", ApiMatch.AnyOverload, "BitConverter.ToString", "a new \"XX-XX-…\" string per call: write the hex into a Span<char> with Convert.TryToHexString, or keep the bytes"),
         new AllocatingApi("System.IFormattable", "ToString", ApiMatch.AnyOverload, "IFormattable.ToString", "a new formatted string per call: format into a Span<char> with ISpanFormattable.TryFormat"),
         new AllocatingApi(RecordTypes, "ToString", ApiMatch.AnyOverload, "record ToString", "the compiler-generated ToString builds a string with a StringBuilder: format the members you need into a Span<char>"),
         new AllocatingApi(SpanTypes, "ToString", ApiMatch.AnyOverload, "ToString() of a span", "keep the span: compare, parse or copy it in place"),

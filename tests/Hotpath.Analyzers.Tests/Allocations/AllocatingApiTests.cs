@@ -48,6 +48,20 @@ public sealed class AllocatingApiTests
         """, "HOT110");
 
     [Fact]
+    public Task BitConverter_ToString_is_reported_and_span_hex_is_not() => Alloc.VerifyAsync("""
+        public class C
+        {
+            [HotPath]
+            public int M(byte[] bytes, Span<char> hex)
+            {
+                var text = {|HOT110:BitConverter.ToString(bytes)|};
+                var part = {|HOT110:BitConverter.ToString(bytes, 1, 2)|};
+                return text.Length + part.Length + (Convert.TryToHexString(bytes, hex, out var written) ? written : 0) + BitConverter.ToInt32(bytes, 0);
+            }
+        }
+        """, "HOT110");
+
+    [Fact]
     public Task Decoders_and_encoders_of_an_Encoding_are_reported() => Alloc.VerifyAsync("""
         public class C
         {
